@@ -1,0 +1,181 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface SecurityAccessArgs {
+    /** The security account itself; scopes the self-service MFA statements. */
+    readonly accountId: string;
+    /** IAM user names of the human auditors. */
+    readonly auditors: readonly string[];
+    /** IAM user names of the programmatic reporters. */
+    readonly reporters: readonly string[];
+    /** Exact ARNs of the audit roles the groups may assume; never a wildcard. */
+    readonly auditRoleArns: readonly string[];
+    /** IAM path for users and groups. Default `/org-access/`. */
+    readonly path?: string;
+    /** Oldest MFA sign-in a human may use to assume a role, in seconds. Default 3600. */
+    readonly mfaMaxAgeSeconds?: number;
+    /** Account password policy, at CIS strength by default. */
+    readonly passwordPolicy?: { readonly minimumLength: number; readonly reusePrevention: number; readonly maxAgeDays: number };
+    /** AWS partition. Default `aws`. */
+    readonly partition?: string;
+    /** Tags for users and other taggable resources. */
+    readonly tags?: Record<string, string>;
+}
+
+/** What a user still may do before signing in with MFA: set up MFA and change a first password. */
+export const MFA_BOOTSTRAP_ACTIONS = [
+    "iam:ChangePassword",
+    "iam:CreateVirtualMFADevice",
+    "iam:EnableMFADevice",
+    "iam:GetAccountPasswordPolicy",
+    "iam:GetUser",
+    "iam:ListMFADevices",
+    "iam:ListVirtualMFADevices",
+    "iam:ResyncMFADevice",
+    "sts:GetSessionToken",
+];
+
+/**
+ * AWS's "deny everything without MFA" pattern. In a Deny, `BoolIfExists ... false` is the right
+ * operator: it also denies requests that carry no MFA key at all (long-term keys).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
+ */
+export function denyWithoutMfaPolicy(): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "DenyAllExceptMfaSetupWithoutMfa",
+                Effect: "Deny",
+                NotAction: MFA_BOOTSTRAP_ACTIONS,
+                Resource: "*",
+                Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+            },
+            // Humans never hold access keys; this stops a user from minting one for themselves.
+            { Sid: "DenyOwnAccessKeys", Effect: "Deny", Action: ["iam:CreateAccessKey", "iam:UpdateAccessKey"], Resource: "*" },
+        ],
+    };
+}
+
+/** Lets each user manage their own password and MFA device, and nothing else in IAM. */
+export function mfaSelfServicePolicy(partition: string, accountId: string, path: string): aws.iam.PolicyDocument {
+    // `${aws:username}` is an IAM policy variable, resolved by IAM at request time.
+    const self = `arn:${partition}:iam::${accountId}:user${path}` + "${aws:username}";
+    const mfa = `arn:${partition}:iam::${accountId}:mfa/` + "${aws:username}";
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ViewAccountInfo", Effect: "Allow", Action: ["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"], Resource: "*" },
+            { Sid: "ManageOwnPassword", Effect: "Allow", Action: ["iam:ChangePassword", "iam:GetUser"], Resource: self },
+            { Sid: "ManageOwnVirtualMfaDevice", Effect: "Allow", Action: ["iam:CreateVirtualMFADevice"], Resource: mfa },
+            {
+                Sid: "ManageOwnUserMfa",
+                Effect: "Allow",
+                Action: ["iam:DeactivateMFADevice", "iam:EnableMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"],
+                Resource: self,
+            },
+        ],
+    };
+}
+
+/** `sts:AssumeRole` on exactly the audit roles; for humans only with present, recent MFA. */
+export function assumeAuditRolesPolicy(roleArns: readonly string[], mfaMaxAgeSeconds?: number): aws.iam.PolicyDocument {
+    if (roleArns.length === 0) throw new Error("assumeAuditRolesPolicy: at least one exact audit role ARN is required");
+    for (const arn of roleArns) {
+        if (/[*?]/.test(arn)) throw new Error(`assumeAuditRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`);
+    }
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: mfaMaxAgeSeconds === undefined ? "AssumeAuditRoles" : "AssumeAuditRolesWithMfa",
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Resource: [...roleArns].sort(),
+                ...(mfaMaxAgeSeconds === undefined
+                    ? {}
+                    : {
+                          Condition: {
+                              Bool: { "aws:MultiFactorAuthPresent": "true" },
+                              NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) },
+                          },
+                      }),
+            },
+        ],
+    };
+}
+
+/**
+ * The people and service identities of the security account. Permissions come only from two
+ * groups; humans have no access keys and must use MFA; programs have no console password.
+ */
+export class SecurityAccess extends pulumi.ComponentResource {
+    public readonly auditorsGroup: aws.iam.Group;
+    public readonly reportersGroup: aws.iam.Group;
+    public readonly humanUsers: aws.iam.User[];
+    public readonly reporterUsers: aws.iam.User[];
+    public readonly passwordPolicy: aws.iam.AccountPasswordPolicy;
+    /** ARNs of the human users, for the audit roles' trust. */
+    public readonly humanArns: pulumi.Output<string[]>;
+    /** ARNs of the reporter users, in the order given. */
+    public readonly reporterArns: pulumi.Output<string[]>;
+
+    constructor(name: string, args: SecurityAccessArgs, opts: pulumi.ComponentResourceOptions) {
+        if (!opts.provider) throw new Error(`SecurityAccess ${name}: a provider for the security account is required`);
+        super("org-access:access:SecurityAccess", name, {}, opts);
+        const partition = args.partition ?? "aws";
+        const path = args.path ?? "/org-access/";
+        const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;
+        const pw = args.passwordPolicy ?? { minimumLength: 14, reusePrevention: 24, maxAgeDays: 90 };
+        const parent = { parent: this };
+
+        this.auditorsGroup = new aws.iam.Group(`${name}-auditors`, { name: "org-access-auditors", path }, parent);
+        this.reportersGroup = new aws.iam.Group(`${name}-reporters`, { name: "org-access-reporters", path }, parent);
+
+        const groupPolicy = (suffix: string, group: aws.iam.Group, policyName: string, doc: aws.iam.PolicyDocument) =>
+            new aws.iam.GroupPolicy(`${name}-${suffix}`, { group: group.name, name: policyName, policy: JSON.stringify(doc) }, parent);
+        groupPolicy("auditors-assume", this.auditorsGroup, "assume-audit-roles-with-mfa", assumeAuditRolesPolicy(args.auditRoleArns, mfaMaxAge));
+        groupPolicy("auditors-mfa-self-service", this.auditorsGroup, "mfa-self-service", mfaSelfServicePolicy(partition, args.accountId, path));
+        groupPolicy("auditors-deny-without-mfa", this.auditorsGroup, "deny-without-mfa", denyWithoutMfaPolicy());
+        groupPolicy("reporters-assume", this.reportersGroup, "assume-audit-roles", assumeAuditRolesPolicy(args.auditRoleArns));
+
+        const user = (userName: string, group: aws.iam.Group, kind: string) => {
+            const u = new aws.iam.User(`${name}-${kind}-${userName}`, { name: userName, path, forceDestroy: false, tags: { ...args.tags, Kind: kind } }, parent);
+            new aws.iam.UserGroupMembership(`${name}-${kind}-${userName}-membership`, { user: u.name, groups: [group.name] }, parent);
+            return u;
+        };
+        // No aws.iam.AccessKey and no aws.iam.UserLoginProfile: humans sign in with a password an
+        // administrator sets out of band and must enrol MFA; programs get keys outside Pulumi state.
+        this.humanUsers = args.auditors.map((u) => user(u, this.auditorsGroup, "human"));
+        this.reporterUsers = args.reporters.map((u) => user(u, this.reportersGroup, "reporter"));
+
+        // CIS AWS Foundations 1.8-1.9: length 14 or more, no reuse of the last 24.
+        this.passwordPolicy = new aws.iam.AccountPasswordPolicy(
+            `${name}-password-policy`,
+            {
+                minimumPasswordLength: pw.minimumLength,
+                passwordReusePrevention: pw.reusePrevention,
+                maxPasswordAge: pw.maxAgeDays,
+                requireLowercaseCharacters: true,
+                requireUppercaseCharacters: true,
+                requireNumbers: true,
+                requireSymbols: true,
+                allowUsersToChangePassword: true,
+                hardExpiry: false,
+            },
+            parent,
+        );
+
+        this.humanArns = pulumi.all(this.humanUsers.map((u) => u.arn));
+        this.reporterArns = pulumi.all(this.reporterUsers.map((u) => u.arn));
+        this.registerOutputs({
+            auditorsGroup: this.auditorsGroup,
+            reportersGroup: this.reportersGroup,
+            humanUsers: this.humanUsers,
+            reporterUsers: this.reporterUsers,
+            passwordPolicy: this.passwordPolicy,
+            humanArns: this.humanArns,
+            reporterArns: this.reporterArns,
+        });
+    }
+}

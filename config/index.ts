@@ -1,0 +1,174 @@
+// The one module that reads Pulumi config. Stacks call `loadSecurityConfig` or
+// `loadWorkloadConfig`; both validate everything before any resource is registered and throw a
+// ConfigError that lists every problem at once.
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, ConfigProblem, formatProblems } from "./errors";
+import { AuditRoleSettings, DEFAULT_AUDIT_ROLE, RawSecurityConfig, TrustedPrincipals } from "./schema";
+import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
+import { namespaceValues, RawStackValues, validateSecurityConfig, validateWorkloadConfig } from "./validate";
+
+export { ConfigError, InputError, formatProblems } from "./errors";
+export type { ConfigProblem } from "./errors";
+export * from "./schema";
+export { StackFileError, readStackFile, parseStackFile, stackFilePath, decodeValues, PROJECT_ROOT } from "./stackFile";
+export { validateSecurityConfig, validateWorkloadConfig, namespaceValues } from "./validate";
+export type { RawStackValues } from "./validate";
+
+/** An account the program deploys into, and how its provider reaches it. */
+export interface AccountTarget {
+    /** Short name; names the provider and the account's resources. */
+    readonly name: string;
+    readonly accountId: string;
+    /** Role the provider assumes in the account. */
+    readonly deployRoleName: string;
+    /** ExternalId the deploy role requires, as a secret. */
+    readonly deployExternalId?: pulumi.Output<string>;
+}
+
+export interface CommonConfig {
+    readonly stack: string;
+    readonly region: string;
+    /** AWS partition of the region: aws, aws-cn or aws-us-gov. */
+    readonly partition: string;
+    readonly securityAccountId: string;
+    /** Tags for every taggable resource, including ManagedBy and Stack. */
+    readonly tags: Record<string, string>;
+}
+
+/** Where the workload stack learns which principals to trust. */
+export type TrustSource =
+    | { readonly kind: "stackReference"; readonly stackName: string }
+    | { readonly kind: "config"; readonly principals: pulumi.Output<TrustedPrincipals> };
+
+export interface WorkloadConfig extends CommonConfig {
+    readonly accounts: readonly AccountTarget[];
+    readonly auditRole: AuditRoleSettings;
+    readonly trust: TrustSource;
+}
+
+/** The accounts and role settings of one workload stack, as the security stack sees them. */
+export interface WorkloadStackTargets {
+    readonly stack: string;
+    readonly accounts: readonly { readonly name: string; readonly accountId: string }[];
+    readonly auditRole: AuditRoleSettings;
+}
+
+export interface SecurityConfig extends CommonConfig {
+    readonly organizationId: string;
+    readonly security: AccountTarget;
+    readonly management: AccountTarget;
+    /** Defaults to the security account. */
+    readonly logArchive: AccountTarget;
+    readonly auditors: readonly string[];
+    readonly reporters: readonly { readonly name: string; readonly externalId: pulumi.Output<string> }[];
+    readonly iamPath: string;
+    readonly passwordPolicy: RawSecurityConfig["passwordPolicy"];
+    readonly trail: RawSecurityConfig["trail"] & { readonly bucketName: string };
+    readonly workloadTargets: readonly WorkloadStackTargets[];
+}
+
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("us-isob-")) return "aws-iso-b";
+    if (region.startsWith("us-iso-")) return "aws-iso";
+    return "aws";
+}
+
+/** The config the running program was given, as raw values. */
+function programValues(): RawStackValues {
+    const all = pulumi.runtime.allConfig();
+    return { values: decodeValues(namespaceValues(all)), region: all["aws:region"] };
+}
+
+function common(stack: string, region: string, securityAccountId: string, tags: Record<string, string>): CommonConfig {
+    return { stack, region, partition: partitionOf(region), securityAccountId, tags: { ...tags, ManagedBy: "org-access", Stack: stack } };
+}
+
+function secret(v: string | undefined): pulumi.Output<string> | undefined {
+    return v === undefined ? undefined : pulumi.secret(v);
+}
+
+export function loadWorkloadConfig(stack = pulumi.getStack(), raw: RawStackValues = programValues()): WorkloadConfig {
+    const cfg = validateWorkloadConfig(raw, stack);
+    const trust: TrustSource = cfg.trustedPrincipals
+        ? { kind: "config", principals: pulumi.secret(cfg.trustedPrincipals) }
+        : { kind: "stackReference", stackName: cfg.securityStack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/security` };
+    return {
+        ...common(stack, raw.region as string, cfg.securityAccountId, cfg.tags),
+        accounts: cfg.workloadAccounts.map((a) => ({ ...a, deployExternalId: secret(a.deployExternalId) })),
+        auditRole: cfg.auditRole,
+        trust,
+    };
+}
+
+/**
+ * Reads the workload stacks' files, so that one entry in `workloadAccounts` is all it takes to
+ * add an account: the security stack grants its groups `sts:AssumeRole` on exactly those roles.
+ */
+export function readWorkloadTargets(stacks: readonly string[], root?: string): { targets: WorkloadStackTargets[]; problems: ConfigProblem[] } {
+    const targets: WorkloadStackTargets[] = [];
+    const problems: ConfigProblem[] = [];
+    stacks.forEach((stack, i) => {
+        const file = stackFilePath(stack, root);
+        try {
+            const { config } = readStackFile(file);
+            const values = decodeValues(config);
+            const cfg = validateWorkloadConfig({ values: namespaceValues(values), region: config["aws:region"] }, stack);
+            targets.push({ stack, accounts: cfg.workloadAccounts.map(({ name, accountId }) => ({ name, accountId })), auditRole: cfg.auditRole });
+        } catch (e) {
+            if (e instanceof StackFileError) {
+                problems.push({ path: `workloadStacks[${i}]`, message: e.message, fix: `create ${file} or remove "${stack}" from workloadStacks` });
+            } else if (e instanceof ConfigError) {
+                problems.push({ path: `workloadStacks[${i}]`, message: `the stack file of "${stack}" is invalid:\n  ${e.problems.map((p) => formatProblems(stack, [p]).split("\n")[1]).join("\n  ")}` });
+            } else throw e;
+        }
+    });
+    return { targets, problems };
+}
+
+export function loadSecurityConfig(stack = pulumi.getStack(), raw: RawStackValues = programValues(), root?: string): SecurityConfig {
+    const cfg = validateSecurityConfig(raw, stack);
+    const { targets, problems } = readWorkloadTargets(cfg.workloadStacks, root);
+    const clashes = targets.flatMap((t) => t.accounts.filter((a) => a.accountId === cfg.securityAccountId).map(() => t.stack));
+    for (const s of clashes) problems.push({ path: "securityAccountId", message: `stack "${s}" lists the security account as a workload account`, fix: `remove it from Pulumi.${s}.yaml` });
+    const names = new Set<string>();
+    for (const t of targets) {
+        for (const a of t.accounts) {
+            if (names.has(a.name)) problems.push({ path: "workloadStacks", message: `account name "${a.name}" appears in more than one workload stack`, fix: "account names must be unique across the organization" });
+            names.add(a.name);
+        }
+    }
+    if (problems.length > 0) throw new ConfigError(stack, problems);
+
+    const region = raw.region as string;
+    const security: AccountTarget = { name: "security", accountId: cfg.securityAccountId, deployRoleName: cfg.securityDeployRoleName, deployExternalId: secret(cfg.securityDeployExternalId) };
+    const target = (name: string, a: { accountId: string; deployRoleName: string; deployExternalId?: string }): AccountTarget =>
+        a.accountId === security.accountId ? security : { name, accountId: a.accountId, deployRoleName: a.deployRoleName, deployExternalId: secret(a.deployExternalId) };
+    const management = target("management", cfg.managementAccount);
+    const logArchive = cfg.logArchiveAccount
+        ? cfg.logArchiveAccount.accountId === management.accountId
+            ? management
+            : target("log-archive", cfg.logArchiveAccount)
+        : security;
+    return {
+        ...common(stack, region, cfg.securityAccountId, cfg.tags),
+        organizationId: cfg.organizationId,
+        security,
+        management,
+        logArchive,
+        auditors: cfg.auditors,
+        reporters: cfg.reporters.map((r) => ({ name: r.name, externalId: pulumi.secret(r.externalId) })),
+        iamPath: cfg.iamPath,
+        passwordPolicy: cfg.passwordPolicy,
+        trail: { ...cfg.trail, bucketName: cfg.trail.bucketName ?? `org-access-trail-${logArchive.accountId}-${region}` },
+        workloadTargets: targets,
+    };
+}
+
+/** The audit role ARN in an account, as the security side grants it. */
+export function auditRoleArn(partition: string, accountId: string, role: Pick<AuditRoleSettings, "name" | "path">): string {
+    return `arn:${partition}:iam::${accountId}:role${role.path}${role.name}`;
+}
+
+export { DEFAULT_AUDIT_ROLE };

@@ -1,0 +1,175 @@
+// `npm start -- [--stack security|workload] [--config-file PATH] [--json]`
+//
+// The offline plan: runs the real program under Pulumi's mock runtime and shows what it would
+// create in which account. Exit codes: 0 ok, 1 policy violation or unsafe plan, 2 invalid input.
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, StackFileError } from "../config";
+import { DefaultProviderError, needsSecurityOutputs, planStack, PlannedResource, PlanResult } from "./run";
+
+export class UsageError extends Error {}
+
+export interface CliOptions {
+    readonly stacks: string[];
+    readonly configFile?: string;
+    readonly json: boolean;
+}
+
+export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json]
+
+Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
+runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
+Without --stack, plans the security stack and then the workload stack.
+
+  --stack NAME         plan only this stack
+  --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
+  --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props"}]}
+                       (with both stacks: {"stacks": [ ... ]})
+
+Exit codes: 0 ok; 1 a policy violation or an unsafe plan; 2 invalid config or usage.`;
+
+export function parseArgs(argv: readonly string[]): CliOptions | "help" {
+    let stack: string | undefined;
+    let configFile: string | undefined;
+    let json = false;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+            return v;
+        };
+        if (arg === "--help" || arg === "-h") return "help";
+        else if (arg === "--json") json = true;
+        else if (arg === "--stack") stack = value();
+        else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
+        else if (arg === "--config-file") configFile = value();
+        else if (arg.startsWith("--config-file=")) configFile = arg.slice("--config-file=".length);
+        else throw new UsageError(`unknown argument "${arg}"`);
+    }
+    if (stack !== undefined && !/^(security|workload(-[A-Za-z0-9_.-]+)?)$/.test(stack)) {
+        throw new UsageError(`--stack must be security, workload or workload-<shard>, not "${stack}"`);
+    }
+    if (configFile !== undefined && stack === undefined) throw new UsageError("--config-file needs --stack, to say which stack the file configures");
+    return { stacks: stack ? [stack] : ["security", "workload"], configFile, json };
+}
+
+/** Plans the requested stacks, planning the security stack first where a workload stack references it. */
+export async function runPlan(options: CliOptions): Promise<PlanResult[]> {
+    const results: PlanResult[] = [];
+    const stackOutputs: Record<string, Record<string, unknown>> = {};
+    let security: PlanResult | undefined;
+    for (const stack of options.stacks) {
+        const configFile = options.stacks.length === 1 ? options.configFile : undefined;
+        const { needed, stackName } = needsSecurityOutputs(stack, configFile);
+        if (needed) {
+            // The workload stack trusts the security stack's outputs; plan it to know them.
+            security = security ?? (await planStack({ stack: "security" }));
+            stackOutputs[stackName] = security.outputs;
+        }
+        const result = await planStack({ stack, configFile, stackOutputs });
+        if (stack === "security") security = result;
+        results.push(result);
+    }
+    return results;
+}
+
+/** Cloud resources and providers; components and stack references are not deployed anywhere. */
+export function deployed(resources: readonly PlannedResource[]): PlannedResource[] {
+    return resources.filter((r) => !r.component && r.type !== "pulumi:pulumi:StackReference");
+}
+
+export function toJson(results: readonly PlanResult[]): unknown {
+    const one = (r: PlanResult) => ({
+        stack: r.stack,
+        resources: deployed(r.resources).map((res) => ({ type: res.type, name: res.name, urn: res.urn, accountId: res.accountId, props: readableProps(res) })),
+    });
+    return results.length === 1 ? one(results[0]) : { stacks: results.map(one) };
+}
+
+/** Provider inputs of list and map type reach the engine as JSON strings; show them as values. */
+function decodeJson(v: unknown): unknown {
+    if (typeof v === "string" && /^[[{]/.test(v)) {
+        try {
+            return JSON.parse(v);
+        } catch {
+            return v;
+        }
+    }
+    return v;
+}
+
+function readableProps(r: PlannedResource): Record<string, unknown> {
+    if (!r.type.startsWith("pulumi:providers:")) return r.props;
+    return Object.fromEntries(Object.entries(r.props).map(([k, v]) => [k, decodeJson(v)]));
+}
+
+/** A short note on what matters about a resource, for the table. */
+function detail(r: PlannedResource): string {
+    const p = r.props;
+    switch (r.type) {
+        case "pulumi:providers:aws": {
+            const roles = decodeJson(p.assumeRoles);
+            const role = Array.isArray(roles) ? (roles[0] as { roleArn?: string })?.roleArn : undefined;
+            return `assumes ${role ?? "?"}`;
+        }
+        case "aws:iam/role:Role":
+            return `${p.name} (max session ${p.maxSessionDuration ?? 3600} s)`;
+        default:
+            return typeof p.name === "string" ? p.name : typeof p.bucket === "string" ? p.bucket : "";
+    }
+}
+
+export function toTable(result: PlanResult): string {
+    const resources = deployed(result.resources);
+    const accounts = new Map<string, PlannedResource[]>();
+    for (const r of resources) {
+        const key = r.accountId ?? "(none)";
+        accounts.set(key, [...(accounts.get(key) ?? []), r]);
+    }
+    const lines = [`stack ${result.stack} (region ${result.region}): ${resources.length} resources in ${accounts.size} account${accounts.size === 1 ? "" : "s"}`];
+    const typeWidth = Math.max(...resources.map((r) => r.type.length), 4);
+    const nameWidth = Math.max(...resources.map((r) => r.name.length), 4);
+    for (const [account, list] of accounts) {
+        const providerNames = [...new Set(list.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.name))];
+        lines.push("", `account ${account}${providerNames.length ? ` (${providerNames.join(", ")})` : ""}`);
+        for (const r of list) lines.push(`  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${detail(r)}`.trimEnd());
+    }
+    return lines.join("\n");
+}
+
+export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+    let options: CliOptions;
+    try {
+        const parsed = parseArgs(argv);
+        if (parsed === "help") {
+            out.write(`${USAGE}\n`);
+            return 0;
+        }
+        options = parsed;
+    } catch (e) {
+        err.write(`error: ${(e as Error).message}\n\n${USAGE}\n`);
+        return 2;
+    }
+    try {
+        const results = await runPlan(options);
+        out.write(options.json ? `${JSON.stringify(toJson(results), null, 2)}\n` : `${results.map(toTable).join("\n\n")}\n`);
+        return 0;
+    } catch (e) {
+        if (e instanceof ConfigError || e instanceof StackFileError || pulumi.RunError.isInstance(e)) {
+            err.write(`${(e as Error).message}\n`);
+            return 2;
+        }
+        if (e instanceof DefaultProviderError) {
+            err.write(`unsafe plan: ${e.message}\n`);
+            return 1;
+        }
+        err.write(`internal error: ${(e as Error).stack ?? String(e)}\n`);
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
+}

@@ -1,0 +1,129 @@
+// Pulumi's mock runtime, made to answer like AWS would: physical names and ARNs in the account
+// each resource's provider deploys into. The offline plan and the tests share it.
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+/** One `registerResource` call, as the mock monitor saw it. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    /** Inputs, with secrets unwrapped. */
+    readonly inputs: Record<string, unknown>;
+    /** Paths of inputs that were secret, e.g. `assumeRolePolicy`. */
+    readonly secretInputs: readonly string[];
+    /** `urn::id` of the provider, if one was named. */
+    readonly providerRef?: string;
+    readonly custom: boolean;
+    readonly id?: string;
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Removes the SDK's secret wrappers, remembering where they were. */
+export function unwrapSecrets(value: unknown, path = "", found: string[] = []): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, found));
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) {
+            found.push(path);
+            return unwrapSecrets(obj.value, path, found);
+        }
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v, path ? `${path}.${k}` : k, found)]));
+    }
+    return value;
+}
+
+export interface PlanMocksOptions {
+    readonly region: string;
+    readonly partition: string;
+    /** Outputs of other stacks, by stack name, for StackReferences. */
+    readonly stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+export class PlanMocks implements pulumi.runtime.Mocks {
+    public readonly resources: RecordedResource[] = [];
+    private readonly accountByProvider = new Map<string, string>();
+
+    constructor(private readonly options: PlanMocksOptions) {}
+
+    /** The account a provider reference points at, from its pinned `allowedAccountIds`. */
+    accountOf(providerRef: string | undefined): string | undefined {
+        return providerRef ? this.accountByProvider.get(providerRef) : undefined;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        const secretInputs: string[] = [];
+        const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
+        const account = this.accountOf(args.provider) ?? "000000000000";
+        const { id, state } = this.answer(args.type, args.name, inputs, account);
+        this.resources.push({ type: args.type, name: args.name, inputs, secretInputs, providerRef: args.provider || undefined, custom: args.custom ?? true, id });
+        if (args.type === "pulumi:providers:aws") {
+            const allowed = parseList(inputs.allowedAccountIds);
+            // A provider reference is `<urn>::<id>`; the URN ends with `::<name>`.
+            this.accountByProvider.set(`${providerUrn(args.name)}::${id}`, allowed.length === 1 ? allowed[0] : "");
+        }
+        return { id, state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        throw new Error(`the offline plan does not answer provider function ${args.token}; org-access must not depend on it`);
+    }
+
+    private answer(type: string, name: string, inputs: Record<string, unknown>, account: string): { id: string | undefined; state: Record<string, unknown> } {
+        const p = this.options.partition;
+        const region = this.options.region;
+        const str = (k: string, d = name) => (typeof inputs[k] === "string" ? (inputs[k] as string) : d);
+        const hash = createHash("sha256").update(`${account}/${type}/${name}`).digest("hex");
+        switch (type) {
+            case "pulumi:providers:aws":
+                return { id: `${name}-provider`, state: inputs };
+            case "pulumi:pulumi:StackReference": {
+                const stack = str("name");
+                const outputs = this.options.stackOutputs?.[stack];
+                if (!outputs) throw new Error(`the offline plan has no outputs for stack reference "${stack}"`);
+                return { id: stack, state: { name: stack, outputs, secretOutputNames: Object.keys(outputs) } };
+            }
+            case "aws:iam/role:Role":
+                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:iam::${account}:role${str("path", "/")}${str("name")}`, uniqueId: `AROA${hash.slice(0, 17).toUpperCase()}` } };
+            case "aws:iam/user:User":
+                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:iam::${account}:user${str("path", "/")}${str("name")}`, uniqueId: `AIDA${hash.slice(0, 17).toUpperCase()}` } };
+            case "aws:iam/group:Group":
+                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:iam::${account}:group${str("path", "/")}${str("name")}` } };
+            case "aws:iam/policy:Policy":
+                return { id: `arn:${p}:iam::${account}:policy${str("path", "/")}${str("name")}`, state: { ...inputs, arn: `arn:${p}:iam::${account}:policy${str("path", "/")}${str("name")}` } };
+            case "aws:s3/bucket:Bucket":
+                return { id: str("bucket"), state: { ...inputs, bucket: str("bucket"), arn: `arn:${p}:s3:::${str("bucket")}` } };
+            case "aws:kms/key:Key": {
+                const keyId = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${hash.slice(20, 32)}`;
+                return { id: keyId, state: { ...inputs, keyId, arn: `arn:${p}:kms:${region}:${account}:key/${keyId}` } };
+            }
+            case "aws:cloudtrail/trail:Trail":
+                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:cloudtrail:${region}:${account}:trail/${str("name")}` } };
+            case "aws:cloudwatch/logGroup:LogGroup":
+                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:logs:${region}:${account}:log-group:${str("name")}` } };
+            case "aws:sns/topic:Topic":
+                return { id: `arn:${p}:sns:${region}:${account}:${str("name")}`, state: { ...inputs, arn: `arn:${p}:sns:${region}:${account}:${str("name")}` } };
+            default:
+                return { id: `${name}-id`, state: inputs };
+        }
+    }
+}
+
+/** Provider inputs of list type reach the monitor either as lists or as JSON strings. */
+export function parseList(v: unknown): string[] {
+    if (Array.isArray(v)) return v.map(String);
+    if (typeof v === "string") {
+        try {
+            const parsed: unknown = JSON.parse(v);
+            if (Array.isArray(parsed)) return parsed.map(String);
+        } catch {
+            return [v];
+        }
+    }
+    return [];
+}
+
+function providerUrn(name: string): string {
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:providers:aws::${name}`;
+}

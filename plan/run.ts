@@ -1,0 +1,143 @@
+// Runs the real program for one stack under Pulumi's mock runtime, with the stack's config read
+// from its Pulumi.<stack>.yaml, and returns every resource it would create and in which account.
+import * as pulumi from "@pulumi/pulumi";
+import { decodeValues, namespaceValues, partitionOf, readStackFile, stackFilePath } from "../config";
+import { buildStack, isWorkloadStack } from "../stacks";
+import { parseList, PlanMocks, RecordedResource } from "./mocks";
+
+export const PROJECT = "org-access";
+/** The organization name the DIY backends report; StackReference names default to it. */
+export const ORGANIZATION = "organization";
+
+export interface PlannedResource {
+    /** Pulumi type token. */
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** Account the resource deploys into, from its provider; null for components and stack references. */
+    readonly accountId: string | null;
+    readonly props: Record<string, unknown>;
+    /** The provider the resource names, if any. */
+    readonly provider?: { readonly type: string; readonly name: string; readonly urn: string; readonly props: Record<string, unknown> };
+    /** Whether this is a component (a logical grouping) rather than a cloud resource. */
+    readonly component: boolean;
+}
+
+export interface PlanResult {
+    readonly stack: string;
+    readonly region: string;
+    readonly resources: PlannedResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+    readonly stack: string;
+    /** Stack file to read instead of Pulumi.<stack>.yaml. */
+    readonly configFile?: string;
+    /** Outputs of other stacks, for StackReferences, keyed by fully qualified stack name. */
+    readonly stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+/** Thrown when the plan finds a resource that would deploy through the default provider. */
+export class DefaultProviderError extends Error {
+    constructor(public readonly resources: readonly string[]) {
+        super(`these resources would use the default AWS provider instead of an account's own provider: ${resources.join(", ")}`);
+        this.name = "DefaultProviderError";
+    }
+}
+
+type WaitableRuntime = { waitForRPCs?: () => Promise<void> };
+
+/** Resolves every output, secrets included, to plain values; rejects if any of them failed. */
+function settle(value: unknown): Promise<unknown> {
+    // `promise()` is the SDK's own way to await an Output (it is what `apply` builds on); unlike
+    // `apply`, it rejects when an upstream apply threw, so a failed plan cannot hang.
+    return (pulumi.output(value) as unknown as { promise(): Promise<unknown> }).promise();
+}
+
+/** Plans one stack. Config errors throw ConfigError before any resource is registered. */
+export async function planStack(options: PlanOptions): Promise<PlanResult> {
+    const file = options.configFile ?? stackFilePath(options.stack);
+    const { config, secretKeys } = readStackFile(file);
+    const region = config["aws:region"] ?? "";
+    const mocks = new PlanMocks({ region, partition: partitionOf(region), stackOutputs: options.stackOutputs });
+
+    // An apply that throws (a malformed stack output, say) would otherwise surface as an
+    // unhandled rejection after the plan has printed; collect it and fail the plan instead.
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false, ORGANIZATION);
+        pulumi.runtime.setAllConfig(config, secretKeys);
+        const outputs = (await settle(buildStack(options.stack))) as Record<string, unknown>;
+        await (pulumi.runtime as unknown as WaitableRuntime).waitForRPCs?.();
+        // Let rejections queued by the last registrations reach the handler.
+        await new Promise((r) => setImmediate(r));
+        if (failures.length > 0) throw failures[0];
+        return { stack: options.stack, region, resources: describe(mocks), outputs };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+/** The real URN of every registered resource, by `type::name` (children's URNs carry their parents' types). */
+function registeredUrns(): Map<string, string> {
+    const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources?(): Map<string, unknown> };
+    const urns = new Map<string, string>();
+    for (const urn of monitor.getRegisteredResources?.().keys() ?? []) {
+        const parts = urn.split("::");
+        const type = parts[2].split("$").pop() as string;
+        urns.set(`${type}::${parts.slice(3).join("::")}`, urn);
+    }
+    return urns;
+}
+
+function describe(mocks: PlanMocks): PlannedResource[] {
+    const stack = pulumi.getStack();
+    const urns = registeredUrns();
+    const urnOf = (type: string, name: string) => urns.get(`${type}::${name}`) ?? `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
+    const providers = new Map<string, RecordedResource>();
+    for (const r of mocks.resources) {
+        if (r.type.startsWith("pulumi:providers:")) providers.set(`urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}::${r.id}`, r);
+    }
+    const usingDefault: string[] = [];
+    const out = mocks.resources.map((r): PlannedResource => {
+        const component = !r.custom;
+        const provider = r.providerRef ? providers.get(r.providerRef) : undefined;
+        let accountId: string | null = null;
+        if (r.type === "pulumi:providers:aws") {
+            const allowed = parseList(r.inputs.allowedAccountIds);
+            accountId = allowed.length === 1 ? allowed[0] : null;
+        } else if (r.type.startsWith("aws:")) {
+            accountId = mocks.accountOf(r.providerRef) ?? null;
+            if (!accountId) usingDefault.push(`${r.type} ${r.name}`);
+        }
+        return {
+            type: r.type,
+            name: r.name,
+            urn: urnOf(r.type, r.name),
+            accountId,
+            props: r.inputs,
+            provider: provider ? { type: provider.type, name: provider.name, urn: urnOf(provider.type, provider.name), props: provider.inputs } : undefined,
+            component,
+        };
+    });
+    if (usingDefault.length > 0) throw new DefaultProviderError(usingDefault);
+    return out;
+}
+
+/** The fully qualified name the workload stack's StackReference uses for the security stack by default. */
+export function defaultSecurityStackName(): string {
+    return `${ORGANIZATION}/${PROJECT}/security`;
+}
+
+/** Whether a workload stack file takes its trusted principals from the security stack. */
+export function needsSecurityOutputs(stack: string, configFile?: string): { needed: boolean; stackName: string } {
+    if (!isWorkloadStack(stack)) return { needed: false, stackName: "" };
+    const { config } = readStackFile(configFile ?? stackFilePath(stack));
+    const values = namespaceValues(decodeValues(config));
+    if (values.trustedPrincipals !== undefined) return { needed: false, stackName: "" };
+    const name = typeof values.securityStack === "string" ? values.securityStack : defaultSecurityStackName();
+    return { needed: true, stackName: name };
+}
