@@ -46,9 +46,22 @@ function setCommand(path: string, example: string, secret = false): string {
     return `pulumi config set${secret ? " --secret" : ""} --path '${path}' ${example}`;
 }
 
+/** For keys that hold a list or a map, a `--path` example that sets one field of it. */
+const CONTAINER_EXAMPLES: Record<string, string> = {
+    workloadAccounts: "'workloadAccounts[0].name' prod",
+    managementAccount: "'managementAccount.accountId' 123456789012",
+    logArchiveAccount: "'logArchiveAccount.accountId' 123456789012",
+    auditors: "'auditors[0]' alice",
+    reporters: "'reporters[0].name' compliance-reporter",
+    tags: "'tags.Team' security",
+    workloadStacks: "'workloadStacks[0]' workload",
+    "auditRole.managedPolicies": "'auditRole.managedPolicies[0]' SecurityAudit",
+    "trustedPrincipals.humanArns": "'trustedPrincipals.humanArns[0]' arn:aws:iam::123456789012:user/alice",
+};
+
 /** An example value for a key path, used to write the fix command. */
 function exampleFor(path: string): string {
-    const leaf = path.replace(/.*[.\]]/, "").replace(/\[\d+\]$/, "");
+    const leaf = /\.humanArns\[\d+\]$/.test(path) ? "arn" : path.replace(/\[\d+\]$/, "").replace(/.*[.\]]/, "");
     const examples: Record<string, string> = {
         accountId: "123456789012",
         securityAccountId: "123456789012",
@@ -57,6 +70,12 @@ function exampleFor(path: string): string {
         deployRoleName: "OrganizationAccountAccessRole",
         sessionSeconds: "3600",
         mfaMaxAgeSeconds: "3600",
+        externalId: '"$(openssl rand -hex 32)"',
+        deployExternalId: '"$(openssl rand -hex 32)"',
+        securityDeployExternalId: '"$(openssl rand -hex 32)"',
+        arn: "arn:aws:iam::<security account id>:user/<name>",
+        expirationDays: "3650",
+        transitionDays: "90",
     };
     return examples[leaf] ?? "<value>";
 }
@@ -126,6 +145,15 @@ export function problemsFromZod(schema: z.ZodType, error: z.ZodError, input: unk
             continue;
         }
         const value = valueAt(input, issue.path);
+        const container = CONTAINER_EXAMPLES[path];
+        if (container !== undefined) {
+            problems.push({
+                path,
+                message: value === undefined ? `is required (${issue.message})` : `${issue.message} (got ${describe(value)})`,
+                fix: `set its entries with --path, e.g.: pulumi config set --path ${container}`,
+            });
+            continue;
+        }
         if (value === undefined && issue.code === "invalid_type") {
             problems.push({ path, message: "is required", fix: `set it with: ${setCommand(path, exampleFor(path), /ExternalId$/.test(path))}` });
             continue;

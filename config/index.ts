@@ -11,6 +11,7 @@ export { ConfigError, InputError, formatProblems } from "./errors";
 export type { ConfigProblem } from "./errors";
 export * from "./schema";
 export { StackFileError, readStackFile, parseStackFile, stackFilePath, decodeValues, PROJECT_ROOT } from "./stackFile";
+export type { StackFileConfig } from "./stackFile";
 export { validateSecurityConfig, validateWorkloadConfig, namespaceValues } from "./validate";
 export type { RawStackValues } from "./validate";
 
@@ -78,7 +79,7 @@ export function partitionOf(region: string): string {
 /** The config the running program was given, as raw values. */
 function programValues(): RawStackValues {
     const all = pulumi.runtime.allConfig();
-    return { values: decodeValues(namespaceValues(all)), region: all["aws:region"] };
+    return { values: namespaceValues(decodeValues(all)), region: all["aws:region"] };
 }
 
 function common(stack: string, region: string, securityAccountId: string, tags: Record<string, string>): CommonConfig {

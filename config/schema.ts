@@ -21,7 +21,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]*$/;
 const ACCOUNT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -196,7 +196,7 @@ export const securityConfigSchema = z.strictObject({
             expirationDays: z.number().int().min(1).optional(),
         })
         .refine((t) => t.expirationDays === undefined || t.expirationDays > t.transitionDays, {
-            error: "expirationDays must be greater than transitionDays (logs must reach cold storage before they expire)",
+            error: "must be greater than trail.transitionDays (logs must reach cold storage before they expire)",
             path: ["expirationDays"],
         })
         .default({ name: "org-access", logGroupRetentionDays: 365, transitionDays: 90, storageClass: "GLACIER" }),

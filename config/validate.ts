@@ -2,7 +2,7 @@
 // Throws one ConfigError that lists every problem; nothing here touches Pulumi or the disk.
 import { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
-import { NAMESPACE, RawSecurityConfig, RawWorkloadConfig, securityConfigSchema, workloadConfigSchema } from "./schema";
+import { DEFAULT_DEPLOY_ROLE, NAMESPACE, RawSecurityConfig, RawWorkloadConfig, securityConfigSchema, trustedPrincipalsSchema, workloadConfigSchema } from "./schema";
 
 /** Raw values of one stack: `org-access:` keys with the namespace removed, plus `aws:region`. */
 export interface RawStackValues {
@@ -23,55 +23,68 @@ function regionProblems(region: string | undefined): ConfigProblem[] {
     return [];
 }
 
-function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<string, number[]> {
-    const seen = new Map<string, number[]>();
-    items.forEach((item, i) => seen.set(key(item), [...(seen.get(key(item)) ?? []), i]));
-    return new Map([...seen].filter(([, idx]) => idx.length > 1));
-}
 
-function parse<T>(schema: z.ZodType<T>, stack: string, raw: RawStackValues, extra: (value: T) => ConfigProblem[]): T {
+/**
+ * Schema problems, then the rules across keys. The cross-key rules read the raw values, so a
+ * duplicate is reported even when another key is malformed: every problem comes out at once.
+ */
+function parse<T>(schema: z.ZodType<T>, stack: string, raw: RawStackValues, extra: (values: Record<string, unknown>) => ConfigProblem[]): T {
     const result = schema.safeParse(raw.values);
     const problems = [...regionProblems(raw.region)];
     if (!result.success) problems.push(...problemsFromZod(schema, result.error, raw.values));
-    else problems.push(...extra(result.data));
+    problems.push(...extra(raw.values));
     if (problems.length > 0) throw new ConfigError(stack, problems);
     return (result as { data: T }).data;
 }
 
+/** The entries of a raw list that are objects, with their index; anything else is the schema's concern. */
+function entries(v: unknown): { i: number; o: Record<string, unknown> }[] {
+    if (!Array.isArray(v)) return [];
+    return v.flatMap((o, i) => (o !== null && typeof o === "object" && !Array.isArray(o) ? [{ i, o: o as Record<string, unknown> }] : []));
+}
+
+/** Indexes of equal string values among raw list entries, for each value seen more than once. */
+function repeated(items: { i: number; key: unknown }[]): [string, number[]][] {
+    const seen = new Map<string, number[]>();
+    for (const { i, key } of items) if (typeof key === "string") seen.set(key, [...(seen.get(key) ?? []), i]);
+    return [...seen].filter(([, idx]) => idx.length > 1);
+}
+
 /** Rules across workload accounts: unique names and ids, and never the security account itself. */
-export function workloadAccountProblems(cfg: Pick<RawWorkloadConfig, "workloadAccounts" | "securityAccountId">): ConfigProblem[] {
+export function workloadAccountProblems(values: Record<string, unknown>): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const accounts = cfg.workloadAccounts;
-    for (const [name, idx] of duplicates(accounts, (a) => a.name)) {
+    const accounts = entries(values.workloadAccounts);
+    for (const [name, idx] of repeated(accounts.map(({ i, o }) => ({ i, key: o.name })))) {
         problems.push({
             path: `workloadAccounts[${idx[1]}].name`,
             message: `duplicate account name "${name}" (also at workloadAccounts[${idx[0]}])`,
             fix: "give every account a unique name",
         });
     }
-    for (const [id, idx] of duplicates(accounts, (a) => a.accountId)) {
+    for (const [id, idx] of repeated(accounts.map(({ i, o }) => ({ i, key: o.accountId })))) {
         problems.push({
             path: `workloadAccounts[${idx[1]}].accountId`,
             message: `duplicate account id ${id} (also at workloadAccounts[${idx[0]}])`,
             fix: "list each account once",
         });
     }
-    accounts.forEach((a, i) => {
-        if (a.accountId === cfg.securityAccountId) {
+    for (const { i, o } of accounts) {
+        if (typeof o.accountId === "string" && o.accountId === values.securityAccountId) {
             problems.push({
                 path: `workloadAccounts[${i}].accountId`,
-                message: `${a.accountId} is the security account; it cannot also be a workload account`,
+                message: `${o.accountId} is the security account; it cannot also be a workload account`,
                 fix: "remove this entry, or correct securityAccountId",
             });
         }
-    });
+    }
     return problems;
 }
 
 export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"): RawWorkloadConfig {
-    return parse(workloadConfigSchema, stack, raw, (cfg) => {
-        const problems = workloadAccountProblems(cfg);
-        const trusted = cfg.trustedPrincipals;
+    return parse(workloadConfigSchema, stack, raw, (values) => {
+        const problems = workloadAccountProblems(values);
+        const parsedTrust = trustedPrincipalsSchema.safeParse(values.trustedPrincipals);
+        const trusted = values.trustedPrincipals !== undefined && parsedTrust.success ? parsedTrust.data : undefined;
         if (trusted) {
             if (trusted.humanArns.length + trusted.reporters.length === 0) {
                 problems.push({ path: "trustedPrincipals", message: "names no principal, so nobody could assume the audit roles", fix: "add humanArns or reporters, or remove trustedPrincipals to use the security stack's outputs" });
@@ -79,11 +92,11 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
             const arns = [...trusted.humanArns.map((arn, i) => ({ arn, at: `trustedPrincipals.humanArns[${i}]` })), ...trusted.reporters.map((r, i) => ({ arn: r.arn, at: `trustedPrincipals.reporters[${i}].arn` }))];
             for (const { arn, at } of arns) {
                 const account = arn.split(":")[4];
-                if (account !== cfg.securityAccountId) {
-                    problems.push({ path: at, message: `${arn} is not in the security account ${cfg.securityAccountId}`, fix: "trust only principals of the security account" });
+                if (account !== values.securityAccountId) {
+                    problems.push({ path: at, message: `${arn} is not in the security account ${String(values.securityAccountId)}`, fix: "trust only principals of the security account" });
                 }
             }
-            if (cfg.securityStack !== undefined) {
+            if (values.securityStack !== undefined) {
                 problems.push({ path: "securityStack", message: "is set together with trustedPrincipals; only one source of trusted principals may be used", fix: "remove one of them" });
             }
         }
@@ -92,36 +105,45 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
 }
 
 export function validateSecurityConfig(raw: RawStackValues, stack = "security"): RawSecurityConfig {
-    return parse(securityConfigSchema, stack, raw, (cfg) => {
+    return parse(securityConfigSchema, stack, raw, (values) => {
         const problems: ConfigProblem[] = [];
-        for (const [name, idx] of duplicates(cfg.auditors, (a) => a)) {
-            problems.push({ path: `auditors[${idx[1]}]`, message: `duplicate auditor "${name}"`, fix: "list each person once" });
+        const auditors = Array.isArray(values.auditors) ? values.auditors.map((key, i) => ({ i, key })) : [];
+        const reporters = entries(values.reporters);
+        for (const [name, idx] of repeated(auditors)) {
+            problems.push({ path: `auditors[${idx[1]}]`, message: `duplicate auditor "${name}" (also at auditors[${idx[0]}])`, fix: "list each person once" });
         }
-        for (const [name, idx] of duplicates(cfg.reporters, (r) => r.name)) {
-            problems.push({ path: `reporters[${idx[1]}].name`, message: `duplicate reporter "${name}"`, fix: "give every reporter a unique name" });
+        for (const [name, idx] of repeated(reporters.map(({ i, o }) => ({ i, key: o.name })))) {
+            problems.push({ path: `reporters[${idx[1]}].name`, message: `duplicate reporter "${name}" (also at reporters[${idx[0]}])`, fix: "give every reporter a unique name" });
         }
-        for (const [, idx] of duplicates(cfg.reporters, (r) => r.externalId)) {
-            problems.push({ path: `reporters[${idx[1]}].externalId`, message: `same ExternalId as reporters[${idx[0]}]; each reporter needs its own`, fix: "pulumi config set --secret --path 'reporters[N].externalId' <new random value>" });
+        for (const [, idx] of repeated(reporters.map(({ i, o }) => ({ i, key: o.externalId })))) {
+            problems.push({
+                path: `reporters[${idx[1]}].externalId`,
+                message: `same ExternalId as reporters[${idx[0]}]; each reporter needs its own`,
+                fix: `pulumi config set --secret --path 'reporters[${idx[1]}].externalId' "$(openssl rand -hex 32)"`,
+            });
         }
-        cfg.reporters.forEach((r, i) => {
-            if (cfg.auditors.includes(r.name)) {
-                problems.push({ path: `reporters[${i}].name`, message: `"${r.name}" is also an auditor; one IAM user cannot be both a human and a program`, fix: "use a separate user name for the program" });
+        for (const { i, o } of reporters) {
+            if (auditors.some((a) => a.key === o.name)) {
+                problems.push({ path: `reporters[${i}].name`, message: `"${String(o.name)}" is also an auditor; one IAM user cannot be both a human and a program`, fix: "use a separate user name for the program" });
             }
-        });
-        if (cfg.auditors.length + cfg.reporters.length === 0) {
+        }
+        if (Array.isArray(values.auditors ?? []) && Array.isArray(values.reporters ?? []) && auditors.length + reporters.length === 0) {
             problems.push({ path: "auditors", message: "no auditor and no reporter is configured, so nobody could use the audit roles", fix: "pulumi config set --path 'auditors[0]' alice" });
         }
+        // One account, one deploy role: two different names for the same account is a typo.
         const roles = new Map<string, { role: string; at: string }>();
-        const targets: [string, string, string][] = [
-            [cfg.securityAccountId, cfg.securityDeployRoleName, "securityDeployRoleName"],
-            [cfg.managementAccount.accountId, cfg.managementAccount.deployRoleName, "managementAccount.deployRoleName"],
-        ];
-        if (cfg.logArchiveAccount) targets.push([cfg.logArchiveAccount.accountId, cfg.logArchiveAccount.deployRoleName, "logArchiveAccount.deployRoleName"]);
-        for (const [account, role, at] of targets) {
+        const target = (account: unknown, role: unknown, at: string) => {
+            if (typeof account !== "string") return;
+            const name = typeof role === "string" ? role : DEFAULT_DEPLOY_ROLE;
             const seen = roles.get(account);
-            if (seen && seen.role !== role) {
-                problems.push({ path: at, message: `account ${account} is reached through ${seen.at}=${seen.role} already; one account has one deploy role`, fix: `use the same deploy role name in both places` });
-            } else roles.set(account, { role, at });
+            if (seen && seen.role !== name) {
+                problems.push({ path: at, message: `account ${account} is already reached through ${seen.at} = ${seen.role}; one account has one deploy role`, fix: "use the same deploy role name in both places" });
+            } else roles.set(account, { role: name, at });
+        };
+        target(values.securityAccountId, values.securityDeployRoleName, "securityDeployRoleName");
+        for (const key of ["managementAccount", "logArchiveAccount"]) {
+            const v = values[key];
+            if (v !== null && typeof v === "object") target((v as Record<string, unknown>).accountId, (v as Record<string, unknown>).deployRoleName, `${key}.deployRoleName`);
         }
         return problems;
     });

@@ -1,7 +1,7 @@
 // Runs the real program for one stack under Pulumi's mock runtime, with the stack's config read
 // from its Pulumi.<stack>.yaml, and returns every resource it would create and in which account.
 import * as pulumi from "@pulumi/pulumi";
-import { decodeValues, namespaceValues, partitionOf, readStackFile, stackFilePath } from "../config";
+import { decodeValues, namespaceValues, partitionOf, readStackFile, StackFileConfig, stackFilePath } from "../config";
 import { buildStack, isWorkloadStack } from "../stacks";
 import { parseList, PlanMocks, RecordedResource } from "./mocks";
 
@@ -21,6 +21,36 @@ export interface PlannedResource {
     readonly provider?: { readonly type: string; readonly name: string; readonly urn: string; readonly props: Record<string, unknown> };
     /** Whether this is a component (a logical grouping) rather than a cloud resource. */
     readonly component: boolean;
+    /** Resource options as the engine would receive them. */
+    readonly options: RegisteredOptions;
+    /** Inputs that are secret (their values are placeholders offline), e.g. `assumeRolePolicy`. */
+    readonly secretProps: readonly string[];
+}
+
+/** The options of a registration that decide what `pulumi destroy` or a replacement may do. */
+export interface RegisteredOptions {
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    /** URN of the parent, if any. */
+    readonly parent?: string;
+}
+
+type RegisterRequest = { getType(): string; getName(): string; getProtect(): boolean; getRetainondelete(): boolean; getParent(): string };
+
+/**
+ * Records the options of every registration as the monitor receives them. The mock API does not
+ * pass options to `newResource`, but `protect` and `retainOnDelete` are exactly what must be
+ * proved for the log resources, so they are read from the request the engine would get.
+ */
+function captureOptions(): Map<string, RegisteredOptions> {
+    const seen = new Map<string, RegisteredOptions>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        seen.set(`${req.getType()}::${req.getName()}`, { protect: req.getProtect(), retainOnDelete: req.getRetainondelete(), parent: req.getParent() || undefined });
+        return original(req, cb);
+    };
+    return seen;
 }
 
 export interface PlanResult {
@@ -34,6 +64,10 @@ export interface PlanOptions {
     readonly stack: string;
     /** Stack file to read instead of Pulumi.<stack>.yaml. */
     readonly configFile?: string;
+    /** Config given directly, instead of any file. */
+    readonly stackFile?: StackFileConfig;
+    /** Builds the program instead of `buildStack(stack)`; tests pass a builder with their own config. */
+    readonly build?: () => unknown;
     /** Outputs of other stacks, for StackReferences, keyed by fully qualified stack name. */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
 }
@@ -57,8 +91,7 @@ function settle(value: unknown): Promise<unknown> {
 
 /** Plans one stack. Config errors throw ConfigError before any resource is registered. */
 export async function planStack(options: PlanOptions): Promise<PlanResult> {
-    const file = options.configFile ?? stackFilePath(options.stack);
-    const { config, secretKeys } = readStackFile(file);
+    const { config, secretKeys } = options.stackFile ?? readStackFile(options.configFile ?? stackFilePath(options.stack));
     const region = config["aws:region"] ?? "";
     const mocks = new PlanMocks({ region, partition: partitionOf(region), stackOutputs: options.stackOutputs });
 
@@ -70,12 +103,13 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     try {
         await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false, ORGANIZATION);
         pulumi.runtime.setAllConfig(config, secretKeys);
-        const outputs = (await settle(buildStack(options.stack))) as Record<string, unknown>;
+        const registered = captureOptions();
+        const outputs = (await settle((options.build ?? (() => buildStack(options.stack)))())) as Record<string, unknown>;
         await (pulumi.runtime as unknown as WaitableRuntime).waitForRPCs?.();
         // Let rejections queued by the last registrations reach the handler.
         await new Promise((r) => setImmediate(r));
         if (failures.length > 0) throw failures[0];
-        return { stack: options.stack, region, resources: describe(mocks), outputs };
+        return { stack: options.stack, region, resources: describe(mocks, registered), outputs };
     } finally {
         process.off("unhandledRejection", onRejection);
     }
@@ -93,7 +127,7 @@ function registeredUrns(): Map<string, string> {
     return urns;
 }
 
-function describe(mocks: PlanMocks): PlannedResource[] {
+function describe(mocks: PlanMocks, registered: Map<string, RegisteredOptions>): PlannedResource[] {
     const stack = pulumi.getStack();
     const urns = registeredUrns();
     const urnOf = (type: string, name: string) => urns.get(`${type}::${name}`) ?? `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
@@ -121,6 +155,8 @@ function describe(mocks: PlanMocks): PlannedResource[] {
             props: r.inputs,
             provider: provider ? { type: provider.type, name: provider.name, urn: urnOf(provider.type, provider.name), props: provider.inputs } : undefined,
             component,
+            options: registered.get(`${r.type}::${r.name}`) ?? { protect: false, retainOnDelete: false },
+            secretProps: r.secretInputs,
         };
     });
     if (usingDefault.length > 0) throw new DefaultProviderError(usingDefault);
