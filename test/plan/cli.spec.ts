@@ -1,0 +1,110 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main, parseArgs, UsageError } from "../../plan/cli";
+import { readStackFile, stackFilePath } from "../../config";
+
+/** Runs the CLI in-process and captures what it prints. */
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const sink = (f: (s: string) => void) => ({ write: (s: string) => (f(s), true) }) as unknown as NodeJS.WriteStream;
+    const code = await main(argv, sink((s) => (out += s)), sink((s) => (err += s)));
+    return { code, out, err };
+}
+
+function tempStackFile(text: string): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "org-access-cli-")), "Pulumi.workload.yaml");
+    fs.writeFileSync(file, text);
+    return file;
+}
+
+describe("offline plan CLI", () => {
+    it("plans the workload stack: an MFA-guarded SecurityAuditRole in every account of Pulumi.workload.yaml", async () => {
+        const { code, out, err } = await run("--stack", "workload", "--json");
+        assert.strictEqual(code, 0, err);
+        const plan = JSON.parse(out);
+        assert.strictEqual(plan.stack, "workload");
+        const accounts = JSON.parse(readStackFile(stackFilePath("workload")).config["org-access:workloadAccounts"]) as { name: string; accountId: string }[];
+        assert.ok(accounts.length >= 2);
+        for (const a of accounts) {
+            const roles = plan.resources.filter((r: any) => r.type === "aws:iam/role:Role" && r.accountId === a.accountId);
+            assert.strictEqual(roles.length, 1, a.name);
+            assert.strictEqual(roles[0].props.name, "SecurityAuditRole");
+            const trust = JSON.parse(roles[0].props.assumeRolePolicy);
+            const human = trust.Statement.find((s: any) => s.Sid === "HumansWithMfa");
+            assert.deepStrictEqual(human.Condition.Bool, { "aws:MultiFactorAuthPresent": "true" });
+            assert.ok(human.Condition.NumericLessThan["aws:MultiFactorAuthAge"]);
+        }
+        for (const r of plan.resources) assert.deepStrictEqual(Object.keys(r), ["type", "name", "urn", "accountId", "props"]);
+        const provider = plan.resources.find((r: any) => r.type === "pulumi:providers:aws");
+        assert.ok(Array.isArray(provider.props.allowedAccountIds), "provider props are shown as values, not JSON strings");
+    });
+
+    it("plans the security stack into the security, management and log-archive accounts", async () => {
+        const { code, out, err } = await run("--stack", "security", "--json");
+        assert.strictEqual(code, 0, err);
+        const plan = JSON.parse(out);
+        const config = readStackFile(stackFilePath("security")).config;
+        const accountsOf = (type: string) => [...new Set(plan.resources.filter((r: any) => r.type === type).map((r: any) => r.accountId))];
+        assert.deepStrictEqual(accountsOf("aws:iam/user:User"), [config["org-access:securityAccountId"]]);
+        assert.deepStrictEqual(accountsOf("aws:cloudtrail/trail:Trail"), [JSON.parse(config["org-access:managementAccount"]).accountId]);
+        assert.deepStrictEqual(accountsOf("aws:s3/bucket:Bucket"), [JSON.parse(config["org-access:logArchiveAccount"]).accountId]);
+        for (const r of plan.resources) if (r.type.startsWith("aws:")) assert.match(r.accountId, /^\d{12}$/, r.name);
+    });
+
+    it("plans both stacks without --stack", async () => {
+        const { code, out } = await run("--json");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(JSON.parse(out).stacks.map((s: any) => s.stack), ["security", "workload"]);
+    });
+
+    it("prints a table grouped by account", async () => {
+        const { code, out } = await run("--stack", "workload");
+        assert.strictEqual(code, 0);
+        assert.match(out, /^stack workload \(region us-east-1\): \d+ resources in 3 accounts/);
+        assert.match(out, /\naccount 777788889999 \(prod\)\n/);
+        assert.match(out, /aws:iam\/role:Role\s+prod-role\s+SecurityAuditRole \(max session 3600 s\)/);
+    });
+
+    it("exits 2 on invalid config, naming every bad key, with no stack trace", async () => {
+        const file = tempStackFile(
+            ["config:", "  aws:region: us-east-1", '  org-access:securityAccountId: "1234"', "  org-access:workloadAccounts: prod", "  org-access:workloadAcounts: []"].join("\n"),
+        );
+        const { code, out, err } = await run("--stack", "workload", "--config-file", file);
+        assert.strictEqual(code, 2);
+        assert.strictEqual(out, "");
+        assert.match(err, /^invalid configuration for stack "workload" \(3 problems\):\n/);
+        assert.match(err, /\* org-access:securityAccountId: must be exactly 12 digits/);
+        assert.match(err, /\* org-access:workloadAccounts: must be a list of accounts, not a single value/);
+        assert.match(err, /\* org-access:workloadAcounts: unknown key \(did you mean 'workloadAccounts'\?/);
+        assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
+    });
+
+    it("exits 2 when the stack file is missing or not YAML", async () => {
+        const missing = await run("--stack", "workload", "--config-file", "/nonexistent/Pulumi.workload.yaml");
+        assert.strictEqual(missing.code, 2);
+        assert.match(missing.err, /cannot read \/nonexistent\/Pulumi\.workload\.yaml: ENOENT/);
+        const broken = await run("--stack", "workload", "--config-file", tempStackFile("config: [unclosed"));
+        assert.strictEqual(broken.code, 2);
+        assert.match(broken.err, /is not valid YAML/);
+    });
+
+    it("exits 2 on usage errors and 0 on --help", async () => {
+        for (const argv of [["--stack"], ["--stack", "prod"], ["--config-file", "x"], ["--bogus"]]) {
+            const r = await run(...argv);
+            assert.strictEqual(r.code, 2, argv.join(" "));
+            assert.match(r.err, /^error: .*\n\nusage: npm start/);
+        }
+        const help = await run("--help");
+        assert.strictEqual(help.code, 0);
+        assert.match(help.out, /^usage: npm start --/);
+    });
+
+    it("parses arguments", () => {
+        assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json"]), { stacks: ["workload-prod"], configFile: undefined, json: true });
+        assert.deepStrictEqual(parseArgs([]), { stacks: ["security", "workload"], configFile: undefined, json: false });
+        assert.throws(() => parseArgs(["--stack", "--json"]), UsageError);
+    });
+});
