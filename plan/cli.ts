@@ -137,7 +137,12 @@ export function toTable(result: PlanResult): string {
     return lines.join("\n");
 }
 
-export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+/** Where the CLI writes; process.stdout and process.stderr in real use. */
+export interface Sink {
+    write(text: string): unknown;
+}
+
+export async function main(argv: readonly string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
     let options: CliOptions;
     try {
         const parsed = parseArgs(argv);

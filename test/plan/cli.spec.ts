@@ -9,7 +9,7 @@ import { readStackFile, stackFilePath } from "../../config";
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const sink = (f: (s: string) => void) => ({ write: (s: string) => (f(s), true) }) as unknown as NodeJS.WriteStream;
+    const sink = (f: (s: string) => void) => ({ write: (s: string) => f(s) });
     const code = await main(argv, sink((s) => (out += s)), sink((s) => (err += s)));
     return { code, out, err };
 }
