@@ -1,0 +1,59 @@
+import { globMatch, hasWildcard } from "./wildcard";
+
+/**
+ * ARN handling. An ARN has six colon-separated parts; the sixth (resource) may itself contain
+ * colons. ArnEquals/ArnLike and the Resource element compare each part separately and a wildcard
+ * never crosses a colon between parts.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+ */
+export interface Arn {
+    partition: string;
+    service: string;
+    region: string;
+    account: string;
+    resource: string;
+}
+
+export const PARTITIONS = ["aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+
+export function parseArn(s: string): Arn | undefined {
+    if (!s.startsWith("arn:")) return undefined;
+    const parts = s.split(":");
+    if (parts.length < 6) return undefined;
+    return {
+        partition: parts[1],
+        service: parts[2],
+        region: parts[3],
+        account: parts[4],
+        resource: parts.slice(5).join(":"),
+    };
+}
+
+export function formatArn(a: Arn): string {
+    return `arn:${a.partition}:${a.service}:${a.region}:${a.account}:${a.resource}`;
+}
+
+/** ArnLike semantics (ArnEquals behaves the same way in IAM: both accept wildcards per part). */
+export function arnLike(pattern: string, value: string): boolean {
+    if (pattern === "*") return true;
+    const p = parseArn(pattern);
+    if (!p) return globMatch(pattern, value, false);
+    const v = parseArn(value);
+    if (!v) return false;
+    return (
+        globMatch(p.partition, v.partition) &&
+        globMatch(p.service, v.service) &&
+        globMatch(p.region, v.region) &&
+        globMatch(p.account, v.account) &&
+        globMatch(p.resource, v.resource)
+    );
+}
+
+export function isAccountId(s: string): boolean {
+    return /^\d{12}$/.test(s);
+}
+
+/** True if the account part of an ARN pattern is a wildcard (matches more than one account). */
+export function accountIsWildcard(account: string): boolean {
+    return hasWildcard(account);
+}
