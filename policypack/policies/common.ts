@@ -1,0 +1,115 @@
+/**
+ * Helpers shared by the policies: dispatching on several resource types, reading policy documents
+ * out of resource props, and naming things in messages. No policy catches errors broadly: the only
+ * error caught anywhere is the model's PolicyInputError, so Pulumi's UnknownValueError (preview)
+ * always reaches the engine.
+ */
+import { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { DocumentKind, parsePolicyDocument, PolicyDocument, PolicyInputError } from "../iam";
+
+/** Validation function tagged with the resource types it handles (a fast filter for check.ts). */
+export type TypedValidation = ResourceValidation & { __pulumiType?: string; __orgAccessTypes?: readonly string[] };
+
+/**
+ * Combines `validateResourceOfType` validations for several types into one function: a resource
+ * of another type is reported not applicable once, as the engine expects.
+ */
+export function validateResourceOfTypes(...validations: ResourceValidation[]): TypedValidation {
+    const byType = new Map<string, ResourceValidation>();
+    for (const v of validations) {
+        const t = (v as TypedValidation).__pulumiType;
+        if (!t) throw new Error("validateResourceOfTypes expects validations built with validateResourceOfType");
+        byType.set(t, v);
+    }
+    const types = [...byType.keys()];
+    const fn: TypedValidation = (args: ResourceValidationArgs, report: ReportViolation) => {
+        const v = byType.get(args.type);
+        if (!v) return args.notApplicable(`Policy only applies to ${types.join(", ")}`);
+        return v(args, report);
+    };
+    fn.__orgAccessTypes = types;
+    return fn;
+}
+
+/**
+ * Parses a document prop. A malformed document is reported once (when `reportInvalid`) with the
+ * model's exact problem; other policies reading the same prop stay silent about it.
+ */
+export function readDocument(
+    value: unknown,
+    kind: DocumentKind,
+    where: string,
+    report: ReportViolation | undefined,
+): PolicyDocument | undefined {
+    try {
+        return parsePolicyDocument(value, kind);
+    } catch (e) {
+        if (!(e instanceof PolicyInputError)) throw e;
+        report?.(`${where} is not a valid policy document (${e.message}), so it cannot be verified. Fix the document so that IAM would accept it.`);
+        return undefined;
+    }
+}
+
+export function isSet(v: unknown): boolean {
+    return v !== undefined && v !== null && v !== "";
+}
+
+/** Strings in a prop that is a list, or (provider inputs) a JSON-encoded list. */
+export function stringArray(v: unknown): string[] {
+    if (v === undefined || v === null) return [];
+    if (typeof v === "string") {
+        const t = v.trim();
+        if (t.startsWith("[")) {
+            const parsed = safeJson(t);
+            if (Array.isArray(parsed)) return parsed.filter((x): x is string => typeof x === "string");
+        }
+        return t === "" ? [] : [t];
+    }
+    if (Array.isArray(v)) {
+        const out: string[] = [];
+        for (const x of v) if (typeof x === "string") out.push(x);
+        return out;
+    }
+    return [];
+}
+
+/** A list of objects, or (provider inputs) a JSON-encoded list of objects. */
+export function objectArray(v: unknown): Record<string, unknown>[] {
+    if (typeof v === "string") v = safeJson(v.trim());
+    if (!Array.isArray(v)) return [];
+    return v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null);
+}
+
+function safeJson(s: string): unknown {
+    if (!s.startsWith("[") && !s.startsWith("{")) return undefined;
+    try {
+        return JSON.parse(s);
+    } catch (e) {
+        if (e instanceof SyntaxError) return undefined;
+        throw e;
+    }
+}
+
+/** Last path segment of an IAM ARN, or the string itself: `arn:aws:iam::1:role/a/b` -> `b`. */
+export function iamName(ref: string): string {
+    const m = /^arn:[^:]*:iam::[^:]*:(?:role|user|group|policy)\/(.+)$/.exec(ref);
+    const path = m ? m[1] : ref;
+    return path.split("/").pop() ?? path;
+}
+
+/** Case-insensitive name match (IAM names are unique case-insensitively). */
+export function nameIn(ref: string | undefined, names: readonly string[]): boolean {
+    if (!ref) return false;
+    const n = iamName(ref).toLowerCase();
+    return names.some((x) => iamName(x).toLowerCase() === n);
+}
+
+/** A resource's IAM name: the explicit `name` prop, else its Pulumi name. */
+export function physicalName(props: { name?: unknown }, logicalName: string): string {
+    return typeof props.name === "string" && props.name !== "" ? props.name : logicalName;
+}
+
+export function quoteList(items: readonly string[], max = 4): string {
+    const shown = items.slice(0, max).map((i) => `"${i}"`);
+    return items.length > max ? `${shown.join(", ")} and ${items.length - max} more` : shown.join(", ");
+}

@@ -1,0 +1,170 @@
+/**
+ * iam-no-admin-grants (mandatory): no identity policy or attachment grants admin-equivalent power.
+ *
+ * Sources: aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy; a Role's inlinePolicies and
+ * managedPolicyArns; every *PolicyAttachment and *PolicyAttachmentsExclusive. Admin-equivalent is
+ * decided by the model (iam/admin.ts) and, for AWS-managed policies, by the generated list of
+ * managed policies whose real documents meet the same rule (any partition). Conditions never make
+ * admin safe.
+ *
+ * The only exemption: roles listed in `breakGlassRoles` (and customer-managed policies listed in
+ * `breakGlassPolicies`, meant for those roles). A break-glass role must still require MFA for every
+ * way to assume it and cap sessions at 3600 s.
+ */
+import { ReportViolation, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import {
+    adminEquivalentManagedPolicy,
+    AdminFinding,
+    describeMfaState,
+    findAdminGrants,
+    findAssumeWithoutMfaAnyPrincipal,
+    statementLabel,
+} from "../iam";
+import { nameIn, physicalName, readDocument, stringArray, validateResourceOfTypes } from "./common";
+import { resourceType, T } from "./types";
+
+export const NAME = "iam-no-admin-grants";
+export const BREAK_GLASS_MAX_SESSION = 3600;
+
+interface Config {
+    breakGlassRoles: string[];
+    breakGlassPolicies: string[];
+}
+
+const FIX =
+    "Fix: grant the specific actions on the specific resources the principal needs; if this is an emergency (break-glass) role, list it in breakGlassRoles.";
+
+function grantMessage(where: string, f: AdminFinding): string {
+    const cond = f.statement.conditions.length ? " Its conditions do not make an admin grant safe." : "";
+    return `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent.${cond} ${FIX}`;
+}
+
+function checkDocument(value: unknown, where: string, report: ReportViolation): void {
+    if (value === undefined || value === null || value === "") return;
+    const doc = readDocument(value, "identity", where, report);
+    if (!doc) return;
+    for (const f of findAdminGrants(doc)) report(grantMessage(where, f));
+}
+
+function checkManagedArn(arn: string, where: string, report: ReportViolation): void {
+    const m = adminEquivalentManagedPolicy(arn);
+    if (!m) return;
+    report(
+        `${where} attaches ${arn}, the AWS-managed policy ${m.ref.key}, which is admin-equivalent (${m.reason.replace(/,/g, ", ")} according to its published document). ${FIX}`,
+    );
+}
+
+interface RoleProps {
+    name?: string;
+    assumeRolePolicy?: unknown;
+    inlinePolicies?: Array<{ name?: string; policy?: unknown }>;
+    managedPolicyArns?: string[];
+    maxSessionDuration?: number;
+}
+
+/** A break-glass role stays exempt only while every way in needs MFA and sessions are short. */
+function checkBreakGlassRole(role: RoleProps, roleName: string, report: ReportViolation): void {
+    const max = role.maxSessionDuration ?? 3600;
+    if (max > BREAK_GLASS_MAX_SESSION) {
+        report(
+            `Break-glass role "${roleName}" has maxSessionDuration ${max} s; break-glass roles are exempt from ${NAME} only with sessions of at most ${BREAK_GLASS_MAX_SESSION} s. Fix: set maxSessionDuration to ${BREAK_GLASS_MAX_SESSION} or less.`,
+        );
+    }
+    if (role.assumeRolePolicy === undefined || role.assumeRolePolicy === null || role.assumeRolePolicy === "") return;
+    const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", undefined);
+    if (!doc) {
+        report(`Break-glass role "${roleName}" has a trust policy that cannot be parsed, so MFA cannot be verified. Fix the assumeRolePolicy.`);
+        return;
+    }
+    for (const f of findAssumeWithoutMfaAnyPrincipal(doc)) {
+        report(
+            `Break-glass role "${roleName}": assumeRolePolicy ${statementLabel(f.statement)} can be used without MFA (a request with ${describeMfaState(f.witness)} is allowed); break-glass roles are exempt from ${NAME} only if every way to assume them requires MFA. Fix: add "Bool": {"aws:MultiFactorAuthPresent": "true"} to every Allow statement of the trust policy.`,
+        );
+    }
+}
+
+const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, args, report) => {
+    const { breakGlassRoles } = args.getConfig<Config>();
+    const roleName = physicalName(props, args.name);
+    if (nameIn(roleName, breakGlassRoles ?? []) || nameIn(args.name, breakGlassRoles ?? [])) {
+        checkBreakGlassRole(props, roleName, report);
+        return;
+    }
+    (props.inlinePolicies ?? []).forEach((p, i) => {
+        checkDocument(p.policy, `inlinePolicies[${i}]${p.name ? ` ("${p.name}")` : ""}`, report);
+    });
+    for (const arn of stringArray(props.managedPolicyArns)) checkManagedArn(arn, "managedPolicyArns", report);
+});
+
+const policy = validateResourceOfType(resourceType<{ name?: string; policy?: unknown }>(T.Policy), (props, args, report) => {
+    const { breakGlassPolicies } = args.getConfig<Config>();
+    if (nameIn(physicalName(props, args.name), breakGlassPolicies ?? []) || nameIn(args.name, breakGlassPolicies ?? [])) return;
+    checkDocument(props.policy, "policy", report);
+});
+
+function inline(type: string, principalProp: "role" | "user" | "group") {
+    return validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) => {
+        const { breakGlassRoles } = args.getConfig<Config>();
+        const target = props[principalProp];
+        if (principalProp === "role" && typeof target === "string" && nameIn(target, breakGlassRoles ?? [])) return;
+        checkDocument(props.policy, "policy", report);
+    });
+}
+
+function attachment(type: string, principalProp: string, arnProp: "policyArn" | "policyArns") {
+    return validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) => {
+        const { breakGlassRoles } = args.getConfig<Config>();
+        const target = props[principalProp];
+        if (principalProp.startsWith("role") && typeof target === "string" && nameIn(target, breakGlassRoles ?? [])) return;
+        for (const arn of stringArray(props[arnProp])) checkManagedArn(arn, arnProp, report);
+    });
+}
+
+const policyAttachment = validateResourceOfType(
+    resourceType<{ policyArn?: string; roles?: string[]; users?: string[]; groups?: string[] }>(T.PolicyAttachment),
+    (props, args, report) => {
+        const { breakGlassRoles } = args.getConfig<Config>();
+        const roles = stringArray(props.roles).filter((r) => !nameIn(r, breakGlassRoles ?? []));
+        const users = stringArray(props.users);
+        const groups = stringArray(props.groups);
+        if (roles.length + users.length + groups.length === 0) return;
+        for (const arn of stringArray(props.policyArn)) checkManagedArn(arn, "policyArn", report);
+    },
+);
+
+export const iamNoAdminGrants: ResourceValidationPolicy = {
+    name: NAME,
+    description:
+        "No identity policy or attachment grants admin-equivalent power (*, iam:*, NotAction/NotResource, IAM privilege escalation, PassRole with compute, admin-equivalent AWS-managed policies), except MFA-protected break-glass roles.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            breakGlassRoles: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "IAM role names (or Pulumi names) allowed to hold admin power; they must require MFA and cap sessions at 3600 s.",
+            },
+            breakGlassPolicies: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Customer-managed aws.iam.Policy names (or Pulumi names) that may be admin-equivalent because only break-glass roles use them.",
+            },
+        },
+    },
+    validateResource: validateResourceOfTypes(
+        role,
+        policy,
+        inline(T.RolePolicy, "role"),
+        inline(T.UserPolicy, "user"),
+        inline(T.GroupPolicy, "group"),
+        attachment(T.RolePolicyAttachment, "role", "policyArn"),
+        attachment(T.UserPolicyAttachment, "user", "policyArn"),
+        attachment(T.GroupPolicyAttachment, "group", "policyArn"),
+        attachment(T.RolePolicyAttachmentsExclusive, "roleName", "policyArns"),
+        attachment(T.UserPolicyAttachmentsExclusive, "userName", "policyArns"),
+        attachment(T.GroupPolicyAttachmentsExclusive, "groupName", "policyArns"),
+        policyAttachment,
+    ),
+};

@@ -1,0 +1,148 @@
+/**
+ * iam-no-wildcard-principal (mandatory): no Allow whose principal is effectively everyone, in role
+ * trust policies, S3 bucket, KMS key, SNS topic, SQS queue (and a few more) resource policies and
+ * Lambda permissions.
+ *
+ * "Everyone" covers `"*"`, `{"AWS": "*"}`, `{"AWS": [..., "*"]}`, a wildcard account
+ * (`arn:aws:iam::*:root`) and Allow + NotPrincipal. The exception is a condition that really
+ * restricts who can come in: an exact (non-wildcard, non-negated, non-IfExists) org id, account,
+ * principal ARN with an exact account, source VPC or VPC endpoint, or source ARN/account for
+ * service access. The model decides this by looking for an outsider request the document allows.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
+ */
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { DocumentKind, ExposureFinding, findPublicAccess, PolicyDocument, statementLabel, Witness } from "../iam";
+import { nameIn, readDocument, validateResourceOfTypes } from "./common";
+import { resourceType, T } from "./types";
+
+export const NAME = "iam-no-wildcard-principal";
+
+interface Config {
+    exemptResources: string[];
+}
+
+function describeWitness(w: Witness): string {
+    const p = w.principal;
+    const who =
+        p.type === "anonymous"
+            ? "an anonymous caller"
+            : p.type === "aws"
+              ? `${p.arn} (account ${p.account}, not named in the document)`
+              : p.type === "service"
+                ? `the service ${p.service}`
+                : "an outside principal";
+    const keys = Object.entries(w.context).filter(
+        ([k]) => !k.startsWith("aws:principal") && k !== "aws:username" && k !== "aws:userid",
+    );
+    return keys.length ? `${who} with ${keys.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}` : who;
+}
+
+export function exposureMessage(where: string, f: ExposureFinding): string {
+    const s = f.statement;
+    const who = s.notPrincipal ? "NotPrincipal with Allow (everyone not listed)" : "a principal that is effectively everyone";
+    const actions = s.action ? s.action.join(", ") : `every action except ${s.notAction!.join(", ")}`;
+    const why = f.hints.length ? ` (${f.hints.join("; ")})` : s.conditions.length ? " (none of its conditions restricts who can call)" : "";
+    return (
+        `${where} ${statementLabel(s)} allows ${who} to ${actions}${why}: ${describeWitness(f.witness)} would be allowed. ` +
+        `Fix: name the trusted accounts or principal ARNs instead of "*", or add a condition that pins ` +
+        `aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, or (for AWS services) aws:SourceArn/aws:SourceAccount ` +
+        `to exact values with StringEquals/ArnEquals (not negated, not IfExists, no wildcards).`
+    );
+}
+
+function check(doc: PolicyDocument | undefined, where: string, report: ReportViolation): void {
+    if (!doc) return;
+    for (const f of findPublicAccess(doc)) report(exposureMessage(where, f));
+}
+
+function docValidation(type: string, prop: string, kind: DocumentKind, required: boolean) {
+    return validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) => {
+        const { exemptResources } = args.getConfig<Config>();
+        if (nameIn(args.name, exemptResources ?? [])) return;
+        const value = props[prop];
+        if (value === undefined || value === null || value === "") {
+            if (required) report(`${prop} is missing, so the resource policy cannot be verified. Fix: set ${prop}.`);
+            return;
+        }
+        // Trust policies are reported as malformed by iam-trust-requires-mfa.
+        check(readDocument(value, kind, prop, kind === "trust" ? undefined : report), prop, report);
+    });
+}
+
+/**
+ * A Lambda permission is one resource-policy statement; build it as AWS does (AddPermission), so
+ * the same analysis applies. sourceArn becomes ArnLike aws:SourceArn, sourceAccount StringEquals
+ * aws:SourceAccount, principalOrgId StringEquals aws:PrincipalOrgID.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
+ */
+export function lambdaPermissionDocument(props: Record<string, unknown>): Record<string, unknown> {
+    const principal = String(props.principal ?? "");
+    let p: unknown;
+    if (principal === "*") p = "*";
+    else if (/^\d{12}$/.test(principal) || principal.startsWith("arn:")) p = { AWS: principal };
+    else if (principal.includes(".")) p = { Service: principal };
+    else p = { AWS: principal };
+    const condition: Record<string, Record<string, string>> = {};
+    if (typeof props.sourceArn === "string" && props.sourceArn) condition.ArnLike = { "aws:SourceArn": props.sourceArn };
+    const eq: Record<string, string> = {};
+    if (typeof props.sourceAccount === "string" && props.sourceAccount) eq["aws:SourceAccount"] = props.sourceAccount;
+    if (typeof props.principalOrgId === "string" && props.principalOrgId) eq["aws:PrincipalOrgID"] = props.principalOrgId;
+    if (typeof props.functionUrlAuthType === "string" && props.functionUrlAuthType) eq["lambda:FunctionUrlAuthType"] = props.functionUrlAuthType;
+    if (Object.keys(eq).length) condition.StringEquals = eq;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: typeof props.statementId === "string" ? props.statementId : undefined,
+                Effect: "Allow",
+                Principal: p,
+                Action: String(props.action ?? "lambda:InvokeFunction"),
+                Resource: "*",
+                ...(Object.keys(condition).length ? { Condition: condition } : {}),
+            },
+        ],
+    };
+}
+
+const lambdaPermission = validateResourceOfType(resourceType<Record<string, unknown>>(T.LambdaPermission), (props, args: ResourceValidationArgs, report) => {
+    const { exemptResources } = args.getConfig<Config>();
+    if (nameIn(args.name, exemptResources ?? [])) return;
+    const doc = readDocument(lambdaPermissionDocument(props), "resource", "permission", report);
+    check(doc, "The Lambda permission (as a resource-policy statement)", report);
+});
+
+export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
+    name: NAME,
+    description:
+        "No Allow whose principal is effectively everyone (\"*\", {AWS: \"*\"}, a wildcard account, NotPrincipal) in trust, bucket, key, topic, queue and Lambda policies, unless a condition pins who can call.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            exemptResources: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Pulumi names of resources that are deliberately public (e.g. a static website bucket policy).",
+            },
+        },
+    },
+    validateResource: validateResourceOfTypes(
+        docValidation(T.Role, "assumeRolePolicy", "trust", true),
+        docValidation(T.BucketPolicy, "policy", "resource", true),
+        docValidation(T.Bucket, "policy", "resource", false),
+        docValidation(T.BucketV2, "policy", "resource", false),
+        docValidation(T.Key, "policy", "resource", false),
+        docValidation(T.KeyPolicy, "policy", "resource", true),
+        docValidation(T.Topic, "policy", "resource", false),
+        docValidation(T.TopicPolicy, "policy", "resource", true),
+        docValidation(T.Queue, "policy", "resource", false),
+        docValidation(T.QueuePolicy, "policy", "resource", true),
+        docValidation(T.SecretPolicy, "policy", "resource", true),
+        docValidation(T.EcrRepositoryPolicy, "policy", "resource", true),
+        docValidation(T.LogResourcePolicy, "policyDocument", "resource", true),
+        docValidation(T.EfsFileSystemPolicy, "policy", "resource", true),
+        docValidation(T.OpenSearchDomainPolicy, "accessPolicies", "resource", true),
+        docValidation(T.BackupVaultPolicy, "policy", "resource", true),
+        lambdaPermission,
+    ),
+};
