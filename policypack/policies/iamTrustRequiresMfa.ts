@@ -35,7 +35,9 @@ function describeEntry(e: HumanEntry): string {
         case "everyone":
             return e.raw.startsWith("NotPrincipal") ? "everyone not listed in NotPrincipal" : `anyone (${e.raw === "*" ? "Principal \"*\"" : e.raw})`;
         case "account":
-            return `every IAM user of account ${e.raw.replace(/^arn:[^:]*:iam::(\d+):root$/, "$1")} (${e.raw})`;
+            return /^\d{12}$/.test(e.raw)
+                ? `every IAM user of account ${e.raw}`
+                : `every IAM user of account ${e.raw.replace(/^arn:[^:]*:iam::([^:]*):.*$/, "$1")} (${e.raw})`;
         case "sso-role":
             return `the IAM Identity Center role ${e.raw}`;
         default:
