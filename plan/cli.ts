@@ -4,6 +4,11 @@
 // create in which account. Exit codes: 0 ok, 1 policy violation or unsafe plan, 2 invalid input.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, StackFileError } from "../config";
+import * as fs from "fs";
+import { accessModel, AccessModel } from "../evidence/model";
+import { AccountAccess } from "../evidence/profiles";
+import { renderReport } from "../evidence/report";
+import { EvidenceEntry, evidenceMatrix, mismatches } from "../evidence/simulate";
 import { DefaultProviderError, needsSecurityOutputs, planStack, PlannedResource, PlanResult } from "./run";
 
 export class UsageError extends Error {}
@@ -12,9 +17,18 @@ export interface CliOptions {
     readonly stacks: string[];
     readonly configFile?: string;
     readonly json: boolean;
+    /** Write the Markdown evidence report to this file. */
+    readonly report?: string;
 }
 
-export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json]
+/** One planned stack with its evidence. */
+export interface StackPlan {
+    readonly result: PlanResult;
+    readonly model: AccessModel;
+    readonly evidence: EvidenceEntry[];
+}
+
+export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
 runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
@@ -22,15 +36,18 @@ Without --stack, plans the security stack and then the workload stack.
 
   --stack NAME         plan only this stack
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
-  --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props"}]}
+  --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props"}],
+                       "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}]}
                        (with both stacks: {"stacks": [ ... ]})
+  --report FILE.md     also write a Markdown report: access graph, evidence matrix, controls
 
-Exit codes: 0 ok; 1 a policy violation or an unsafe plan; 2 invalid config or usage.`;
+Exit codes: 0 ok; 1 a policy violation, an evidence mismatch or an unsafe plan; 2 invalid config or usage.`;
 
 export function parseArgs(argv: readonly string[]): CliOptions | "help" {
     let stack: string | undefined;
     let configFile: string | undefined;
     let json = false;
+    let report: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -44,17 +61,23 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
         else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
         else if (arg === "--config-file") configFile = value();
         else if (arg.startsWith("--config-file=")) configFile = arg.slice("--config-file=".length);
+        else if (arg === "--report") report = value();
+        else if (arg.startsWith("--report=")) report = arg.slice("--report=".length);
         else throw new UsageError(`unknown argument "${arg}"`);
     }
     if (stack !== undefined && !/^(security|workload(-[A-Za-z0-9_.-]+)?)$/.test(stack)) {
         throw new UsageError(`--stack must be security, workload or workload-<shard>, not "${stack}"`);
     }
     if (configFile !== undefined && stack === undefined) throw new UsageError("--config-file needs --stack, to say which stack the file configures");
-    return { stacks: stack ? [stack] : ["security", "workload"], configFile, json };
+    return { stacks: stack ? [stack] : ["security", "workload"], configFile, json, report };
 }
 
-/** Plans the requested stacks, planning the security stack first where a workload stack references it. */
-export async function runPlan(options: CliOptions): Promise<PlanResult[]> {
+/**
+ * Plans the requested stacks, planning the security stack first where a workload stack references
+ * it, and simulates the evidence matrix of each. The security stack's plan, when there is one,
+ * supplies the callers' side of cross-account access.
+ */
+export async function runPlan(options: Pick<CliOptions, "stacks" | "configFile">): Promise<StackPlan[]> {
     const results: PlanResult[] = [];
     const stackOutputs: Record<string, Record<string, unknown>> = {};
     let security: PlanResult | undefined;
@@ -70,7 +93,10 @@ export async function runPlan(options: CliOptions): Promise<PlanResult[]> {
         if (stack === "security") security = result;
         results.push(result);
     }
-    return results;
+    return results.map((result) => {
+        const model = accessModel({ stack: result, security: result.stack === "security" ? result : security });
+        return { result, model, evidence: evidenceMatrix(model) };
+    });
 }
 
 /** Cloud resources and providers; components and stack references are not deployed anywhere. */
@@ -78,12 +104,31 @@ export function deployed(resources: readonly PlannedResource[]): PlannedResource
     return resources.filter((r) => !r.component && r.type !== "pulumi:pulumi:StackReference");
 }
 
-export function toJson(results: readonly PlanResult[]): unknown {
-    const one = (r: PlanResult) => ({
+export function toJson(plans: readonly StackPlan[]): unknown {
+    const one = ({ result: r, evidence }: StackPlan) => ({
         stack: r.stack,
         resources: deployed(r.resources).map((res) => ({ type: res.type, name: res.name, urn: res.urn, accountId: res.accountId, props: readableProps(res) })),
+        evidence,
     });
-    return results.length === 1 ? one(results[0]) : { stacks: results.map(one) };
+    return plans.length === 1 ? one(plans[0]) : { stacks: plans.map(one) };
+}
+
+/** 1 when any scenario does not behave as designed, 0 otherwise. */
+export function planExitCode(plans: readonly StackPlan[]): number {
+    return plans.some((p) => mismatches(p.evidence).length > 0) ? 1 : 0;
+}
+
+/** One line per account and role: all scenarios as expected, or each one that is not. */
+export function evidenceLines(evidence: readonly EvidenceEntry[]): string[] {
+    const byRole = new Map<string, EvidenceEntry[]>();
+    for (const e of evidence) byRole.set(`${e.accountId} ${e.role}`, [...(byRole.get(`${e.accountId} ${e.role}`) ?? []), e]);
+    const lines = [`evidence: ${evidence.length - mismatches(evidence).length} of ${evidence.length} scenarios as expected`];
+    for (const [key, list] of byRole) {
+        const bad = mismatches(list);
+        if (bad.length === 0) lines.push(`  ok    ${key}: ${list.length} of ${list.length} scenarios as expected`);
+        else for (const e of bad) lines.push(`  FAIL  ${key}: ${e.scenario} expected ${e.expected}, simulated ${e.simulated}: ${e.reason}`);
+    }
+    return lines;
 }
 
 /** Provider inputs of list and map type reach the engine as JSON strings; show them as values. */
@@ -156,9 +201,28 @@ export async function main(argv: readonly string[], out: Sink = process.stdout, 
         return 2;
     }
     try {
-        const results = await runPlan(options);
-        out.write(options.json ? `${JSON.stringify(toJson(results), null, 2)}\n` : `${results.map(toTable).join("\n\n")}\n`);
-        return 0;
+        const plans = await runPlan(options);
+        out.write(options.json ? `${JSON.stringify(toJson(plans), null, 2)}\n` : `${plans.map((p) => [toTable(p.result), "", ...evidenceLines(p.evidence)].join("\n")).join("\n\n")}\n`);
+        if (options.report) {
+            fs.writeFileSync(
+                options.report,
+                renderReport({
+                    source: `npm start -- ${argv.join(" ")}`.trim(),
+                    policyPackRan: false,
+                    stacks: plans.map((p) => ({
+                        stack: p.result.stack,
+                        model: p.model,
+                        evidence: p.evidence,
+                        resourceCount: deployed(p.result.resources).length,
+                        accessProfiles: p.result.outputs.accessProfiles as Record<string, AccountAccess> | undefined,
+                    })),
+                }),
+            );
+            if (!options.json) out.write(`report written to ${options.report}\n`);
+        }
+        const failed = plans.flatMap((p) => mismatches(p.evidence));
+        if (failed.length > 0) err.write(`evidence: ${failed.length} scenario(s) do not behave as designed\n`);
+        return planExitCode(plans);
     } catch (e) {
         if (e instanceof ConfigError || e instanceof StackFileError || pulumi.RunError.isInstance(e)) {
             err.write(`${(e as Error).message}\n`);

@@ -14,6 +14,8 @@ export interface PlannedResource {
     readonly type: string;
     readonly name: string;
     readonly urn: string;
+    /** Physical id the mock assigned (a role's name, a key's id, ...). */
+    readonly id?: string;
     /** Account the resource deploys into, from its provider; null for components and stack references. */
     readonly accountId: string | null;
     readonly props: Record<string, unknown>;
@@ -157,6 +159,7 @@ function describe(mocks: PlanMocks, registered: Map<string, RegisteredOptions>):
             type: r.type,
             name: r.name,
             urn: urnOf(r.type, r.name),
+            id: r.id,
             accountId,
             props: r.inputs,
             provider: provider ? { type: provider.type, name: provider.name, urn: urnOf(provider.type, provider.name), props: provider.inputs } : undefined,

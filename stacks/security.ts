@@ -59,6 +59,8 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
 
     return {
         securityAccountId: cfg.securityAccountId,
+        managementAccountId: cfg.management.accountId,
+        logArchiveAccountId: cfg.logArchive.accountId,
         trustedPrincipals,
         humanPrincipalArns: access.humanArns,
         reporterPrincipalArns: access.reporterArns,

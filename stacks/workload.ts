@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { InputError, loadWorkloadConfig, TrustedPrincipals, trustedPrincipalsSchema, WorkloadConfig } from "../config";
+import { accountAccess, AccountAccess } from "../evidence/profiles";
+import { auditRoleArn, InputError, loadWorkloadConfig, TrustedPrincipals, trustedPrincipalsSchema, WorkloadConfig } from "../config";
 import { AuditRole } from "../components/auditRole";
 import { AccountProviders } from "./providers";
 
@@ -29,6 +30,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
     const programs = principals.apply((p) => p.reporters.map(({ arn, externalId }) => ({ arn, externalId })));
 
     const auditRoleArns: Record<string, pulumi.Output<string>> = {};
+    const accessProfiles: Record<string, AccountAccess> = {};
     for (const account of cfg.accounts) {
         const role = new AuditRole(
             account.name,
@@ -46,12 +48,20 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
             { provider: providers.for(account) },
         );
         auditRoleArns[account.name] = role.roleArn;
+        accessProfiles[account.name] = accountAccess(
+            { account: account.name, accountId: account.accountId, roleArn: auditRoleArn(cfg.partition, account.accountId, cfg.auditRole) },
+            { securityAccountId: cfg.securityAccountId, partition: cfg.partition, sessionSeconds: cfg.auditRole.sessionSeconds },
+        );
     }
 
     return {
         securityAccountId: cfg.securityAccountId,
+        // Secret: the reporters' ExternalIds. The evidence matrix poses its scenarios with these principals.
+        trustedPrincipals: pulumi.secret(principals),
         auditRoleArns,
         accounts: cfg.accounts.map((a) => ({ name: a.name, accountId: a.accountId })),
         sessionSeconds: cfg.auditRole.sessionSeconds,
+        /** `~/.aws/config` profiles and `aws sts assume-role` commands, per account. */
+        accessProfiles,
     };
 }

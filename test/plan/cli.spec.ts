@@ -103,8 +103,8 @@ describe("offline plan CLI", () => {
     });
 
     it("parses arguments", () => {
-        assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json"]), { stacks: ["workload-prod"], configFile: undefined, json: true });
-        assert.deepStrictEqual(parseArgs([]), { stacks: ["security", "workload"], configFile: undefined, json: false });
+        assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json", "--report", "r.md"]), { stacks: ["workload-prod"], configFile: undefined, json: true, report: "r.md" });
+        assert.deepStrictEqual(parseArgs([]), { stacks: ["security", "workload"], configFile: undefined, json: false, report: undefined });
         assert.throws(() => parseArgs(["--stack", "--json"]), UsageError);
     });
 });

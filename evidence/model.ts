@@ -1,0 +1,175 @@
+// The access model the evidence simulator evaluates: every role the program creates with its
+// trust policy and identity policies, every security-account principal with the policies of its
+// groups, and the service control policies. Built from the offline plan's resources, so what is
+// simulated is exactly what would be deployed.
+import { parsePolicyDocument, PolicyDocument } from "../policypack/iam";
+import auditManaged from "../policypack/iam/data/audit-managed-policies.json";
+import type { PlannedResource, PlanResult } from "../plan/run";
+
+/** A policy document with a name people recognise. */
+export interface NamedDocument {
+    readonly label: string;
+    readonly doc: PolicyDocument;
+}
+
+export interface RoleModel {
+    readonly accountId: string;
+    readonly name: string;
+    readonly arn: string;
+    /** Pulumi type of the component that created the role, e.g. `org-access:access:AuditRole`. */
+    readonly componentType?: string;
+    readonly maxSessionDuration: number;
+    readonly trust: PolicyDocument;
+    readonly identity: readonly NamedDocument[];
+    /** Managed policies the simulation has no document for; their grants are not simulated. */
+    readonly unknownManaged: readonly string[];
+}
+
+export interface PrincipalModel {
+    readonly arn: string;
+    readonly accountId: string;
+    readonly userName: string;
+    readonly groups: readonly string[];
+    readonly identity: readonly NamedDocument[];
+}
+
+export interface ScpModel extends NamedDocument {
+    /** Targets: account ids, OU ids or root ids. */
+    readonly targets: readonly string[];
+}
+
+export interface AccessModel {
+    readonly partition: string;
+    readonly securityAccountId?: string;
+    readonly managementAccountId?: string;
+    readonly roles: readonly RoleModel[];
+    /** Principals of the security stack, when it was planned. */
+    readonly principals: readonly PrincipalModel[];
+    readonly scps: readonly ScpModel[];
+    /** Designated humans and programs, as the workload stack trusts them. */
+    readonly trusted: { readonly humanArns: readonly string[]; readonly reporters: readonly { name: string; arn: string; externalId: string }[] };
+}
+
+const MANAGED = (auditManaged as { policies: Record<string, { arn: string; document: unknown }> }).policies;
+
+/** The documents of the AWS-managed read policies, by ARN without the partition. */
+function managedDocument(arn: string): NamedDocument | undefined {
+    const m = /^arn:[\w-]+:iam::aws:policy\/(.+)$/.exec(arn);
+    if (!m) return undefined;
+    const name = m[1].split("/").pop() as string;
+    const entry = MANAGED[name];
+    if (!entry || entry.arn.replace(/^arn:aws:/, "") !== arn.replace(/^arn:[\w-]+:/, "")) return undefined;
+    return { label: `AWS-managed ${name}`, doc: parsePolicyDocument(entry.document, "identity") };
+}
+
+export function componentTypeOf(r: PlannedResource): string | undefined {
+    const parent = r.options.parent;
+    if (!parent) return undefined;
+    return parent.split("::")[2]?.split("$").pop();
+}
+
+function str(v: unknown): string | undefined {
+    return typeof v === "string" ? v : undefined;
+}
+
+function partitionOfRegion(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    return "aws";
+}
+
+function rolesOf(resources: readonly PlannedResource[], partition: string): RoleModel[] {
+    const inAccount = (type: string, accountId: string, role: string) => resources.filter((r) => r.type === type && r.accountId === accountId && r.props.role === role);
+    return resources
+        .filter((r) => r.type === "aws:iam/role:Role" && r.accountId)
+        .map((r) => {
+            const accountId = r.accountId as string;
+            const name = str(r.props.name) ?? r.name;
+            const path = str(r.props.path) ?? "/";
+            const identity: NamedDocument[] = [];
+            const unknownManaged: string[] = [];
+            const managedArns = [
+                ...inAccount("aws:iam/rolePolicyAttachment:RolePolicyAttachment", accountId, name).map((a) => str(a.props.policyArn) ?? ""),
+                ...(Array.isArray(r.props.managedPolicyArns) ? (r.props.managedPolicyArns as string[]) : []),
+            ];
+            for (const arn of managedArns) {
+                const doc = managedDocument(arn);
+                if (doc) identity.push(doc);
+                else unknownManaged.push(arn);
+            }
+            for (const p of inAccount("aws:iam/rolePolicy:RolePolicy", accountId, name)) {
+                identity.push({ label: `inline policy ${str(p.props.name) ?? p.name}`, doc: parsePolicyDocument(p.props.policy, "identity") });
+            }
+            for (const p of Array.isArray(r.props.inlinePolicies) ? (r.props.inlinePolicies as { name?: string; policy?: unknown }[]) : []) {
+                if (p.policy !== undefined) identity.push({ label: `inline policy ${p.name ?? "?"}`, doc: parsePolicyDocument(p.policy, "identity") });
+            }
+            return {
+                accountId,
+                name,
+                arn: `arn:${partition}:iam::${accountId}:role${path}${name}`,
+                componentType: componentTypeOf(r),
+                maxSessionDuration: typeof r.props.maxSessionDuration === "number" ? r.props.maxSessionDuration : 3600,
+                trust: parsePolicyDocument(r.props.assumeRolePolicy, "trust"),
+                identity,
+                unknownManaged,
+            };
+        });
+}
+
+function principalsOf(resources: readonly PlannedResource[], partition: string): PrincipalModel[] {
+    const groupPolicies = new Map<string, NamedDocument[]>();
+    for (const p of resources.filter((r) => r.type === "aws:iam/groupPolicy:GroupPolicy")) {
+        const group = `${p.accountId}/${str(p.props.group)}`;
+        groupPolicies.set(group, [...(groupPolicies.get(group) ?? []), { label: `group ${str(p.props.group)} policy ${str(p.props.name) ?? p.name}`, doc: parsePolicyDocument(p.props.policy, "identity") }]);
+    }
+    return resources
+        .filter((r) => r.type === "aws:iam/user:User" && r.accountId)
+        .map((u) => {
+            const userName = str(u.props.name) ?? u.name;
+            const accountId = u.accountId as string;
+            const groups = resources
+                .filter((m) => m.type === "aws:iam/userGroupMembership:UserGroupMembership" && m.accountId === accountId && m.props.user === userName)
+                .flatMap((m) => (Array.isArray(m.props.groups) ? (m.props.groups as string[]) : []));
+            const own = resources
+                .filter((p) => p.type === "aws:iam/userPolicy:UserPolicy" && p.accountId === accountId && p.props.user === userName)
+                .map((p) => ({ label: `user ${userName} policy ${str(p.props.name) ?? p.name}`, doc: parsePolicyDocument(p.props.policy, "identity") }));
+            return {
+                arn: `arn:${partition}:iam::${accountId}:user${str(u.props.path) ?? "/"}${userName}`,
+                accountId,
+                userName,
+                groups,
+                identity: [...own, ...groups.flatMap((g) => groupPolicies.get(`${accountId}/${g}`) ?? [])],
+            };
+        });
+}
+
+function scpsOf(resources: readonly PlannedResource[]): ScpModel[] {
+    const policies = resources.filter((r) => r.type === "aws:organizations/policy:Policy" && (r.props.type === undefined || r.props.type === "SERVICE_CONTROL_POLICY"));
+    const attachments = resources.filter((r) => r.type === "aws:organizations/policyAttachment:PolicyAttachment");
+    return policies.map((p) => ({
+        label: `SCP ${str(p.props.name) ?? p.name}`,
+        doc: parsePolicyDocument(p.props.content, "identity"),
+        targets: attachments.filter((a) => a.props.policyId === p.id).map((a) => String(a.props.targetId)),
+    }));
+}
+
+/**
+ * Builds the model of one planned stack: its roles and SCPs, seen with the security stack's
+ * principals and outputs when that stack was planned too (for the security stack itself, pass it
+ * twice).
+ */
+export function accessModel(plans: { stack: PlanResult; security?: PlanResult }): AccessModel {
+    const partition = partitionOfRegion(plans.stack.region);
+    const outputs = { ...(plans.security?.outputs ?? {}), ...plans.stack.outputs };
+    const trusted = (outputs.trustedPrincipals ?? { humanArns: [], reporters: [] }) as AccessModel["trusted"];
+    const scpSource = [...(plans.security?.resources ?? []), ...(plans.security === plans.stack ? [] : plans.stack.resources)];
+    return {
+        partition,
+        securityAccountId: str(outputs.securityAccountId),
+        managementAccountId: str(outputs.managementAccountId),
+        roles: rolesOf(plans.stack.resources, partition),
+        principals: principalsOf(plans.security?.resources ?? [], partition),
+        scps: scpsOf(scpSource),
+        trusted,
+    };
+}

@@ -1,0 +1,203 @@
+// The evidence matrix: fixed scenarios, each with a fixed expectation, simulated against the real
+// generated documents with the project's one IAM evaluator (policypack/iam).
+//
+// Cross-account access needs both sides: the caller's identity policies and the role's trust
+// policy must allow, and no explicit Deny (identity, trust, service control policies) may match.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+// So a scenario expected to be allowed is simulated with both sides. A scenario expected to be
+// denied asks a stricter question: does the role's own trust policy stop the caller, even one whose
+// identity policies allow everything? A workload account cannot rely on the security account's
+// Deny-without-MFA, which an administrator there could remove; its trust policy must hold alone.
+import { awsPrincipalFromArn, evaluateRequest, RequestContext, RequestPrincipal, statementLabel, statementMatchesAction, statementMatchesPrincipal } from "../policypack/iam";
+import { AccessModel, NamedDocument, PrincipalModel, RoleModel } from "./model";
+
+export type Verdict = "allowed" | "denied";
+
+export interface EvidenceEntry {
+    readonly accountId: string;
+    readonly role: string;
+    readonly scenario: string;
+    readonly expected: Verdict;
+    readonly simulated: Verdict;
+    /** The deciding statement, or why nothing allowed. */
+    readonly reason: string;
+}
+
+/** Scenario ids and what each asks. The first five ids are fixed by the project's evidence contract. */
+export const SCENARIOS = {
+    "assume-without-mfa": "a designated human of the security account assumes the role without MFA",
+    "assume-with-mfa": "a designated human of the security account assumes the role with recent MFA",
+    "assume-from-outside-account": "a principal outside the organization's security account, with MFA, assumes the role",
+    "read-action": "the role's session calls ec2:DescribeInstances",
+    "iam-write": "the role's session calls iam:CreateUser",
+    "assume-with-stale-mfa": "a designated human assumes the role with MFA older than the role accepts",
+    "assume-undesignated-principal": "an undesignated user of the security account, with MFA, assumes the role",
+    "assume-programmatic-external-id": "a designated program assumes the role with its ExternalId",
+    "assume-programmatic-wrong-external-id": "a designated program assumes the role with a wrong ExternalId",
+    "assume-programmatic-no-external-id": "a designated program assumes the role without an ExternalId",
+    "data-read-s3": "the role's session calls s3:GetObject",
+    "data-read-secret": "the role's session calls secretsmanager:GetSecretValue",
+} as const;
+
+export type ScenarioId = keyof typeof SCENARIOS;
+
+/** What each kind of role must show. Roles of other kinds are only checked for who can assume them. */
+export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> = {
+    "org-access:access:AuditRole": {
+        "assume-without-mfa": "denied",
+        "assume-with-mfa": "allowed",
+        "assume-from-outside-account": "denied",
+        "read-action": "allowed",
+        "iam-write": "denied",
+        "assume-with-stale-mfa": "denied",
+        "assume-undesignated-principal": "denied",
+        "assume-programmatic-external-id": "allowed",
+        "assume-programmatic-wrong-external-id": "denied",
+        "assume-programmatic-no-external-id": "denied",
+        "data-read-s3": "denied",
+        "data-read-secret": "denied",
+    },
+};
+
+/** For roles no human may assume (service roles): nobody from the security account or outside gets in. */
+const DEFAULT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
+    "assume-without-mfa": "denied",
+    "assume-with-mfa": "denied",
+    "assume-from-outside-account": "denied",
+    "assume-undesignated-principal": "denied",
+};
+
+/** A principal outside every account the program knows; the documentation id AWS never assigns. */
+export const OUTSIDE_ACCOUNT = "210987654321";
+const MFA = { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300", "aws:SecureTransport": "true" };
+const NO_MFA = { "aws:SecureTransport": "true" };
+
+interface Outcome {
+    readonly verdict: Verdict;
+    readonly reason: string;
+}
+
+function explain(docs: readonly NamedDocument[], request: RequestContext): { decision: "Allow" | "ExplicitDeny" | "ImplicitDeny"; reason?: string } {
+    if (docs.length === 0) return { decision: "ImplicitDeny" };
+    const result = evaluateRequest(
+        docs.map((d) => d.doc),
+        request,
+    );
+    const ref = result.decidingStatement;
+    return { decision: result.decision, reason: ref ? `${docs[ref.document].label} ${ref.label}` : undefined };
+}
+
+function scpsFor(model: AccessModel, accountId: string): NamedDocument[] {
+    // SCPs never restrict the management account. Root and OU attachments are taken to cover every
+    // member account: the plan cannot see OU membership, and for Deny statements this is the cautious reading.
+    if (accountId === model.managementAccountId) return [];
+    return model.scps.filter((s) => s.targets.some((t) => t === accountId || t.startsWith("r-") || t.startsWith("ou-")));
+}
+
+/** Only explicit Denies in SCPs matter here: AWS attaches FullAWSAccess unless it is removed. */
+function scpDeny(model: AccessModel, accountId: string, request: RequestContext): string | undefined {
+    const result = explain(scpsFor(model, accountId), request);
+    return result.decision === "ExplicitDeny" ? result.reason : undefined;
+}
+
+/**
+ * sts:AssumeRole across accounts. With `bothSides`, the caller's identity policies count; without,
+ * the caller is taken to be allowed by its own account and only the trust policy (and SCPs) decide.
+ */
+function assume(model: AccessModel, role: RoleModel, callerArn: string, caller: PrincipalModel | undefined, context: Record<string, string>, bothSides: boolean): Outcome {
+    const principal = awsPrincipalFromArn(callerArn) as RequestPrincipal;
+    const request: RequestContext = { principal, action: "sts:AssumeRole", resource: role.arn, context };
+    const callerAccount = callerArn.split(":")[4];
+    const scp = scpDeny(model, callerAccount, request);
+    if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };
+    const identity = caller && bothSides ? explain(caller.identity, request) : undefined;
+    if (identity?.decision === "ExplicitDeny") return { verdict: "denied", reason: `explicit deny: ${identity.reason}` };
+    const trust = explain([{ label: "trust policy", doc: role.trust }], { principal, action: "sts:AssumeRole", context });
+    if (trust.decision === "ExplicitDeny") return { verdict: "denied", reason: `explicit deny: ${trust.reason}` };
+    if (trust.decision !== "Allow") return { verdict: "denied", reason: whyTrustDenies(role, principal) };
+    if (identity && identity.decision !== "Allow") return { verdict: "denied", reason: `no identity policy of ${caller?.userName} allows sts:AssumeRole on ${role.arn}` };
+    const side = identity ? ` and ${identity.reason}` : " (the caller's identity policies taken to allow)";
+    return { verdict: "allowed", reason: `allowed by ${trust.reason}${side}` };
+}
+
+/** Names the trust statements that name the caller but whose conditions fail, or says none names it. */
+function whyTrustDenies(role: RoleModel, principal: RequestPrincipal): string {
+    const near = role.trust.statements.filter((st) => st.effect === "Allow" && statementMatchesAction(st, "sts:AssumeRole") && statementMatchesPrincipal(st, principal));
+    if (near.length === 0) return "no trust policy statement names this caller (implicit deny)";
+    const conditions = near.map((st) => `${statementLabel(st)} names the caller but its conditions (${st.conditions.map((c) => `${c.operator} ${c.key}`).join(", ")}) are not met`);
+    return `trust policy ${conditions.join("; ")} (implicit deny)`;
+}
+
+/** An action by the role's own session. */
+function act(model: AccessModel, role: RoleModel, action: string, resource: string): Outcome {
+    const principal: RequestPrincipal = {
+        type: "aws",
+        kind: "assumed-role",
+        arn: `arn:${model.partition}:sts::${role.accountId}:assumed-role/${role.name}/evidence`,
+        account: role.accountId,
+        partition: model.partition,
+        name: "evidence",
+        roleArn: role.arn,
+    };
+    const request: RequestContext = { principal, action, resource, context: MFA };
+    const scp = scpDeny(model, role.accountId, request);
+    if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };
+    const r = explain(role.identity, request);
+    if (r.decision === "Allow") return { verdict: "allowed", reason: `allowed by ${r.reason}` };
+    if (r.decision === "ExplicitDeny") return { verdict: "denied", reason: `explicit deny: ${r.reason}` };
+    const unknown = role.unknownManaged.length ? ` (not simulated: ${role.unknownManaged.join(", ")})` : "";
+    return { verdict: "denied", reason: `no identity policy allows ${action}${unknown}` };
+}
+
+/** Runs one scenario for one role. Undefined when the scenario cannot be posed (no designated program, say). */
+function run(model: AccessModel, role: RoleModel, scenario: ScenarioId, expected: Verdict): Outcome | undefined {
+    const both = expected === "allowed";
+    const human = model.trusted.humanArns[0];
+    const reporter = model.trusted.reporters[0];
+    const caller = (arn: string) => model.principals.find((p) => p.arn === arn);
+    const security = model.securityAccountId ?? human?.split(":")[4] ?? reporter?.arn.split(":")[4];
+    switch (scenario) {
+        case "assume-without-mfa":
+            return human ? assume(model, role, human, caller(human), NO_MFA, both) : undefined;
+        case "assume-with-mfa":
+            return human ? assume(model, role, human, caller(human), MFA, both) : undefined;
+        case "assume-with-stale-mfa":
+            return human ? assume(model, role, human, caller(human), { ...MFA, "aws:MultiFactorAuthAge": String(Math.max(86400, role.maxSessionDuration * 24)) }, both) : undefined;
+        case "assume-from-outside-account":
+            return assume(model, role, `arn:${model.partition}:iam::${OUTSIDE_ACCOUNT}:user/outsider`, undefined, MFA, both);
+        case "assume-undesignated-principal":
+            return security ? assume(model, role, `arn:${model.partition}:iam::${security}:user/org-access/undesignated`, undefined, MFA, both) : undefined;
+        case "assume-programmatic-external-id":
+            return reporter ? assume(model, role, reporter.arn, caller(reporter.arn), { ...NO_MFA, "sts:ExternalId": reporter.externalId }, both) : undefined;
+        case "assume-programmatic-wrong-external-id":
+            return reporter ? assume(model, role, reporter.arn, caller(reporter.arn), { ...NO_MFA, "sts:ExternalId": `${reporter.externalId}-wrong` }, both) : undefined;
+        case "assume-programmatic-no-external-id":
+            return reporter ? assume(model, role, reporter.arn, caller(reporter.arn), NO_MFA, both) : undefined;
+        case "read-action":
+            return act(model, role, "ec2:DescribeInstances", "*");
+        case "iam-write":
+            return act(model, role, "iam:CreateUser", `arn:${model.partition}:iam::${role.accountId}:user/evidence`);
+        case "data-read-s3":
+            return act(model, role, "s3:GetObject", `arn:${model.partition}:s3:::evidence-bucket/evidence-object`);
+        case "data-read-secret":
+            return act(model, role, "secretsmanager:GetSecretValue", `arn:${model.partition}:secretsmanager:us-east-1:${role.accountId}:secret:evidence`);
+    }
+}
+
+/** The evidence matrix for every role of the model. */
+export function evidenceMatrix(model: AccessModel): EvidenceEntry[] {
+    const entries: EvidenceEntry[] = [];
+    for (const role of model.roles) {
+        const expectations = (role.componentType && EXPECTATIONS[role.componentType]) || DEFAULT_EXPECTATIONS;
+        for (const [scenario, expected] of Object.entries(expectations) as [ScenarioId, Verdict][]) {
+            const outcome = run(model, role, scenario, expected);
+            if (!outcome) continue;
+            entries.push({ accountId: role.accountId, role: role.name, scenario, expected, simulated: outcome.verdict, reason: outcome.reason });
+        }
+    }
+    return entries;
+}
+
+export function mismatches(entries: readonly EvidenceEntry[]): EvidenceEntry[] {
+    return entries.filter((e) => e.expected !== e.simulated);
+}

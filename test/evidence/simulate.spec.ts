@@ -1,0 +1,237 @@
+import * as assert from "assert";
+import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import auditManaged from "../../policypack/iam/data/audit-managed-policies.json";
+import { accessModel } from "../../evidence/model";
+import { EvidenceEntry, evidenceMatrix, mismatches, OUTSIDE_ACCOUNT } from "../../evidence/simulate";
+import { planExitCode, runPlan, StackPlan } from "../../plan/cli";
+import { PlannedResource, PlanResult } from "../../plan/run";
+
+const FIXED = { "assume-without-mfa": "denied", "assume-with-mfa": "allowed", "assume-from-outside-account": "denied", "read-action": "allowed", "iam-write": "denied" } as const;
+
+/** A copy of a plan with one resource's props changed: the "deliberately broken variant". */
+function tamper(plan: PlanResult, pick: (r: PlannedResource) => boolean, change: (props: Record<string, unknown>) => Record<string, unknown> | undefined): PlanResult {
+    let hit = 0;
+    const resources = plan.resources.flatMap((r) => {
+        if (!pick(r)) return [r];
+        hit++;
+        const props = change({ ...r.props });
+        return props ? [{ ...r, props }] : [];
+    });
+    assert.ok(hit > 0, "tamper matched no resource");
+    return { ...plan, resources };
+}
+
+const prodRole = (r: PlannedResource) => r.type === "aws:iam/role:Role" && r.name === "prod-role";
+const entry = (entries: EvidenceEntry[], role: string, scenario: string, accountId = "777788889999") => {
+    const found = entries.filter((e) => e.accountId === accountId && e.role === role && e.scenario === scenario);
+    assert.strictEqual(found.length, 1, `${accountId} ${role} ${scenario}`);
+    return found[0];
+};
+
+describe("evidence matrix", () => {
+    let plans: StackPlan[];
+    let security: PlanResult;
+    let workload: PlanResult;
+    before(async () => {
+        plans = await runPlan({ stacks: ["security", "workload"] });
+        security = plans[0].result;
+        workload = plans[1].result;
+    });
+    const matrixOf = (w: PlanResult, s: PlanResult | undefined = security) => evidenceMatrix(accessModel({ stack: w, security: s }));
+
+    it("covers every audit role of Pulumi.workload.yaml with the fixed scenarios and their expectations", () => {
+        const evidence = plans[1].evidence;
+        const roles = workload.resources.filter((r) => r.type === "aws:iam/role:Role");
+        assert.strictEqual(roles.length, 3);
+        for (const role of roles) {
+            for (const [scenario, expected] of Object.entries(FIXED)) {
+                const e = entry(evidence, "SecurityAuditRole", scenario, role.accountId as string);
+                assert.strictEqual(e.expected, expected);
+                assert.strictEqual(e.simulated, expected, `${role.accountId} ${scenario}: ${e.reason}`);
+            }
+        }
+        assert.deepStrictEqual(mismatches(evidence), []);
+        assert.strictEqual(planExitCode(plans), 0);
+    });
+
+    it("names the deciding statement", () => {
+        const evidence = plans[1].evidence;
+        assert.strictEqual(entry(evidence, "SecurityAuditRole", "iam-write").reason, 'explicit deny: inline policy org-access-explicit-deny Statement[0] (Sid "DenyIamWrites")');
+        assert.strictEqual(entry(evidence, "SecurityAuditRole", "data-read-secret").reason, 'explicit deny: inline policy org-access-explicit-deny Statement[1] (Sid "DenyDataReads")');
+        assert.match(entry(evidence, "SecurityAuditRole", "assume-with-mfa").reason, /^allowed by trust policy Statement\[0\] \(Sid "HumansWithMfa"\) and group org-access-auditors policy assume-audit-roles-with-mfa/);
+        assert.match(entry(evidence, "SecurityAuditRole", "assume-without-mfa").reason, /^trust policy Statement\[0\] \(Sid "HumansWithMfa"\) names the caller but its conditions \(Bool aws:MultiFactorAuthPresent, NumericLessThan aws:MultiFactorAuthAge\) are not met/);
+        assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-from-outside-account").reason, "no trust policy statement names this caller (implicit deny)");
+        assert.match(entry(evidence, "SecurityAuditRole", "read-action").reason, /^allowed by AWS-managed (SecurityAudit|ReadOnlyAccess) /);
+    });
+
+    it("covers the security stack's own roles: nobody but the service assumes the CloudTrail delivery role", () => {
+        const evidence = plans[0].evidence;
+        const delivery = evidence.filter((e) => e.role === "org-access-cloudtrail-org-access");
+        assert.deepStrictEqual(delivery.map((e) => [e.scenario, e.simulated]), [
+            ["assume-without-mfa", "denied"],
+            ["assume-with-mfa", "denied"],
+            ["assume-from-outside-account", "denied"],
+            ["assume-undesignated-principal", "denied"],
+        ]);
+    });
+
+    describe("deliberately broken variants fail", () => {
+        it("a trust policy without MFA turns assume-without-mfa into allowed, and the plan fails", () => {
+            const broken = tamper(workload, prodRole, (p) => {
+                const doc = JSON.parse(String(p.assumeRolePolicy));
+                delete doc.Statement[0].Condition;
+                return { ...p, assumeRolePolicy: JSON.stringify(doc) };
+            });
+            const evidence = matrixOf(broken);
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-without-mfa").simulated, "allowed");
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-with-stale-mfa").simulated, "allowed");
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-without-mfa", "555555555555").simulated, "denied", "other accounts unaffected");
+            assert.strictEqual(planExitCode([plans[0], { ...plans[1], evidence }]), 1);
+        });
+
+        it("BoolIfExists instead of Bool lets a request with no MFA key through", () => {
+            const broken = tamper(workload, prodRole, (p) => {
+                const doc = JSON.parse(String(p.assumeRolePolicy));
+                doc.Statement[0].Condition = { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } };
+                return { ...p, assumeRolePolicy: JSON.stringify(doc) };
+            });
+            assert.strictEqual(entry(matrixOf(broken), "SecurityAuditRole", "assume-without-mfa").simulated, "allowed");
+        });
+
+        it("a wildcard principal lets the outside account in", () => {
+            const broken = tamper(workload, prodRole, (p) => {
+                const doc = JSON.parse(String(p.assumeRolePolicy));
+                doc.Statement[0].Principal = { AWS: ["*"] };
+                return { ...p, assumeRolePolicy: JSON.stringify(doc) };
+            });
+            const evidence = matrixOf(broken);
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-from-outside-account").simulated, "allowed");
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-undesignated-principal").simulated, "allowed");
+        });
+
+        it("a trust statement without its ExternalId lets the program in without one", () => {
+            const broken = tamper(workload, prodRole, (p) => {
+                const doc = JSON.parse(String(p.assumeRolePolicy));
+                delete doc.Statement[1].Condition;
+                return { ...p, assumeRolePolicy: JSON.stringify(doc) };
+            });
+            const evidence = matrixOf(broken);
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-programmatic-no-external-id").simulated, "allowed");
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-programmatic-wrong-external-id").simulated, "allowed");
+        });
+
+        it("without the explicit Deny, ReadOnlyAccess reads data", () => {
+            const broken = tamper(workload, (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny", () => undefined);
+            const evidence = matrixOf(broken);
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "data-read-s3").simulated, "allowed");
+            assert.match(entry(evidence, "SecurityAuditRole", "data-read-s3").reason, /^allowed by AWS-managed ReadOnlyAccess /);
+            // Neither read policy grants these, so they stay denied, but only implicitly.
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "data-read-secret").reason, "no identity policy allows secretsmanager:GetSecretValue");
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "iam-write").reason, "no identity policy allows iam:CreateUser");
+        });
+
+        it("cross-account access needs the security side too: without the group grant, MFA alone is not enough", () => {
+            const noGrant = tamper(security, (r) => r.type === "aws:iam/groupPolicy:GroupPolicy" && r.name === "security-access-auditors-assume", () => undefined);
+            const e = entry(matrixOf(workload, noGrant), "SecurityAuditRole", "assume-with-mfa");
+            assert.strictEqual(e.simulated, "denied");
+            assert.match(e.reason, /^no identity policy of alice allows sts:AssumeRole on arn:aws:iam::777788889999:role\/SecurityAuditRole$/);
+        });
+
+        it("a service control policy's Deny decides", () => {
+            const scp: PlannedResource = {
+                type: "aws:organizations/policy:Policy",
+                name: "deny-ec2",
+                urn: "urn:pulumi:security::org-access::aws:organizations/policy:Policy::deny-ec2",
+                id: "p-12345678",
+                accountId: "123456789012",
+                props: { name: "deny-ec2", content: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "NoEc2", Effect: "Deny", Action: "ec2:*", Resource: "*" }] }) },
+                component: false,
+                options: { protect: false, retainOnDelete: false },
+                secretProps: [],
+            };
+            const attach: PlannedResource = { ...scp, type: "aws:organizations/policyAttachment:PolicyAttachment", name: "deny-ec2-prod", id: "a", props: { policyId: "p-12345678", targetId: "777788889999" } };
+            const withScp = { ...security, resources: [...security.resources, scp, attach] };
+            const evidence = matrixOf(workload, withScp);
+            const e = entry(evidence, "SecurityAuditRole", "read-action");
+            assert.strictEqual(e.simulated, "denied");
+            assert.strictEqual(e.reason, 'explicit deny: SCP deny-ec2 Statement[0] (Sid "NoEc2")');
+            assert.strictEqual(entry(evidence, "SecurityAuditRole", "read-action", "555555555555").simulated, "allowed", "only the attached account");
+        });
+    });
+
+    describe("cross-check against @cloud-copilot/iam-simulate", () => {
+        const managed = (auditManaged as { policies: Record<string, { arn: string; document: unknown }> }).policies;
+        const context: Record<string, Record<string, string>> = {
+            mfa: { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300", "aws:SecureTransport": "true" },
+            none: { "aws:SecureTransport": "true" },
+        };
+
+        /** Poses one evidence scenario to the oracle, from the raw plan documents rather than our model. */
+        async function oracle(w: PlanResult, e: EvidenceEntry): Promise<string> {
+            const roleOf = (p: PlanResult) => p.resources.find((r) => r.type === "aws:iam/role:Role" && r.accountId === e.accountId && r.props.name === e.role) as PlannedResource;
+            const role = roleOf(w);
+            const roleArn = `arn:aws:iam::${e.accountId}:role${role.props.path ?? "/"}${e.role}`;
+            const trust = JSON.parse(String(role.props.assumeRolePolicy));
+            // The designated principals come from the plan as generated, not from the variant.
+            const original = JSON.parse(String(roleOf(workload).props.assumeRolePolicy));
+            const humans: string[] = original.Statement[0].Principal.AWS;
+            const reporter = original.Statement[1];
+            const externalId: string = reporter.Condition.StringEquals["sts:ExternalId"];
+            const allowAssume = [{ name: "caller", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }];
+            const assume = (principal: string, ctx: Record<string, string>): Simulation => ({
+                request: { principal, action: "sts:AssumeRole", resource: { resource: roleArn, accountId: e.accountId }, contextVariables: ctx },
+                identityPolicies: allowAssume,
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                resourcePolicy: trust,
+            });
+            const identity = [
+                ...w.resources
+                    .filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.accountId === e.accountId)
+                    .map((r) => ({ name: String(r.props.policyArn), policy: managed[String(r.props.policyArn).split("/").pop() as string].document })),
+                ...w.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.accountId === e.accountId).map((r) => ({ name: r.name, policy: JSON.parse(String(r.props.policy)) })),
+            ];
+            const act = (action: string, resource: string): Simulation => ({
+                request: { principal: `arn:aws:sts::${e.accountId}:assumed-role/${e.role}/evidence`, action, resource: { resource, accountId: e.accountId }, contextVariables: {} },
+                identityPolicies: identity,
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+            });
+            const simulations: Record<string, Simulation> = {
+                "assume-without-mfa": assume(humans[0], context.none),
+                "assume-with-mfa": assume(humans[0], context.mfa),
+                "assume-with-stale-mfa": assume(humans[0], { ...context.mfa, "aws:MultiFactorAuthAge": "86400" }),
+                "assume-from-outside-account": assume(`arn:aws:iam::${OUTSIDE_ACCOUNT}:user/outsider`, context.mfa),
+                "assume-undesignated-principal": assume("arn:aws:iam::111122223333:user/org-access/undesignated", context.mfa),
+                "assume-programmatic-external-id": assume(reporter.Principal.AWS, { ...context.none, "sts:ExternalId": externalId }),
+                "assume-programmatic-wrong-external-id": assume(reporter.Principal.AWS, { ...context.none, "sts:ExternalId": `${externalId}-wrong` }),
+                "assume-programmatic-no-external-id": assume(reporter.Principal.AWS, context.none),
+                "read-action": act("ec2:DescribeInstances", "*"),
+                "iam-write": act("iam:CreateUser", `arn:aws:iam::${e.accountId}:user/evidence`),
+                "data-read-s3": act("s3:GetObject", "arn:aws:s3:::evidence-bucket/evidence-object"),
+                "data-read-secret": act("secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${e.accountId}:secret:evidence`),
+            };
+            const result = await runSimulation(simulations[e.scenario], {});
+            if (result.resultType === "error") throw new Error(`oracle rejected ${e.scenario}: ${JSON.stringify(result.errors)}`);
+            return result.overallResult === "Allowed" ? "allowed" : "denied";
+        }
+
+        const variants: [string, (w: PlanResult) => PlanResult][] = [
+            ["as planned", (w) => w],
+            ["without MFA in the trust", (w) => tamper(w, prodRole, (p) => { const d = JSON.parse(String(p.assumeRolePolicy)); d.Statement[0].Condition = { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } }; return { ...p, assumeRolePolicy: JSON.stringify(d) }; })],
+            ["with a wildcard principal", (w) => tamper(w, prodRole, (p) => { const d = JSON.parse(String(p.assumeRolePolicy)); d.Statement[1].Principal = "*"; return { ...p, assumeRolePolicy: JSON.stringify(d) }; })],
+            ["without the explicit Deny", (w) => tamper(w, (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny", () => undefined)],
+        ];
+        for (const [label, variant] of variants) {
+            it(`agrees on every trust-side and permission scenario of the prod role, ${label}`, async () => {
+                const w = variant(workload);
+                // The oracle gets a caller whose own account allows everything, so only scenarios
+                // that our simulator poses the same way (expected denied: the trust alone decides,
+                // and the role's own actions) are compared.
+                const evidence = matrixOf(w, undefined).filter((e) => e.accountId === "777788889999" && e.role === "SecurityAuditRole");
+                assert.strictEqual(evidence.length, 12);
+                for (const e of evidence) assert.strictEqual(e.simulated, await oracle(w, e), `${label}: ${e.scenario} (${e.reason})`);
+            });
+        }
+    });
+});
