@@ -5,7 +5,7 @@
  * else); `UnknownValueError` from Pulumi's preview proxy passes through untouched.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
  */
-import { ConditionClause, makeClause } from "./conditions";
+import { ConditionClause, makeClause, parseOperator } from "./conditions";
 import { PolicyInputError } from "./errors";
 import { PrincipalElement } from "./principals";
 
@@ -121,6 +121,7 @@ function parseCondition(v: unknown, path: string): ConditionClause[] {
         const block = v[op];
         const opPath = `${path}.${op}`;
         if (!isPlainObject(block)) throw new PolicyInputError(opPath, `must map condition keys to values, got ${typeName(block)}`);
+        parseOperator(op, opPath);
         for (const key of Object.keys(block)) {
             if (key.trim() === "") throw new PolicyInputError(opPath, "has an empty condition key");
             clauses.push(makeClause(op, key, conditionValues(block[key], `${opPath}["${key}"]`), opPath));
