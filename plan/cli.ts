@@ -9,6 +9,9 @@ import { accessModel, AccessModel } from "../evidence/model";
 import { AccountAccess } from "../evidence/profiles";
 import { renderReport } from "../evidence/report";
 import { EvidenceEntry, evidenceMatrix, mismatches } from "../evidence/simulate";
+import { CheckInputError, checkResources, loadPackConfig, PackConfigInput, PolicyConfigError, Violation } from "../policypack/check";
+import { PROJECT_ROOT } from "../config";
+import * as path from "path";
 import { DefaultProviderError, needsSecurityOutputs, planStack, PlannedResource, PlanResult } from "./run";
 
 export class UsageError extends Error {}
@@ -19,13 +22,20 @@ export interface CliOptions {
     readonly json: boolean;
     /** Write the Markdown evidence report to this file. */
     readonly report?: string;
+    /** Policy-pack config file (the `--policy-pack-config` format); default policypack/config.json. */
+    readonly policyConfig?: string;
 }
+
+/** The policy-pack config CI uses with `pulumi preview --policy-pack policypack --policy-pack-config`. */
+export const DEFAULT_POLICY_CONFIG = path.join(PROJECT_ROOT, "policypack", "config.json");
 
 /** One planned stack with its evidence. */
 export interface StackPlan {
     readonly result: PlanResult;
     readonly model: AccessModel;
     readonly evidence: EvidenceEntry[];
+    /** What the CrossGuard pack reports for the planned resources. */
+    readonly violations: Violation[];
 }
 
 export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md]
@@ -40,6 +50,7 @@ Without --stack, plans the security stack and then the workload stack.
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}]}
                        (with both stacks: {"stacks": [ ... ]})
   --report FILE.md     also write a Markdown report: access graph, evidence matrix, controls
+  --policy-config FILE policy-pack config, as for --policy-pack-config (default policypack/config.json)
 
 Exit codes: 0 ok; 1 a policy violation, an evidence mismatch or an unsafe plan; 2 invalid config or usage.`;
 
@@ -48,6 +59,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
     let configFile: string | undefined;
     let json = false;
     let report: string | undefined;
+    let policyConfig: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -63,13 +75,15 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
         else if (arg.startsWith("--config-file=")) configFile = arg.slice("--config-file=".length);
         else if (arg === "--report") report = value();
         else if (arg.startsWith("--report=")) report = arg.slice("--report=".length);
+        else if (arg === "--policy-config") policyConfig = value();
+        else if (arg.startsWith("--policy-config=")) policyConfig = arg.slice("--policy-config=".length);
         else throw new UsageError(`unknown argument "${arg}"`);
     }
     if (stack !== undefined && !/^(security|workload(-[A-Za-z0-9_.-]+)?)$/.test(stack)) {
         throw new UsageError(`--stack must be security, workload or workload-<shard>, not "${stack}"`);
     }
     if (configFile !== undefined && stack === undefined) throw new UsageError("--config-file needs --stack, to say which stack the file configures");
-    return { stacks: stack ? [stack] : ["security", "workload"], configFile, json, report };
+    return { stacks: stack ? [stack] : ["security", "workload"], configFile, json, report, policyConfig };
 }
 
 /**
@@ -77,7 +91,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
  * it, and simulates the evidence matrix of each. The security stack's plan, when there is one,
  * supplies the callers' side of cross-account access.
  */
-export async function runPlan(options: Pick<CliOptions, "stacks" | "configFile">): Promise<StackPlan[]> {
+export async function runPlan(options: Pick<CliOptions, "stacks" | "configFile" | "policyConfig">): Promise<StackPlan[]> {
+    // Read the pack's config first: a bad file is a usage error, found before any planning.
+    const packConfig: PackConfigInput = options.policyConfig ? loadPackConfig(options.policyConfig) : fs.existsSync(DEFAULT_POLICY_CONFIG) ? loadPackConfig(DEFAULT_POLICY_CONFIG) : {};
     const results: PlanResult[] = [];
     const stackOutputs: Record<string, Record<string, unknown>> = {};
     let security: PlanResult | undefined;
@@ -95,8 +111,13 @@ export async function runPlan(options: Pick<CliOptions, "stacks" | "configFile">
     }
     return results.map((result) => {
         const model = accessModel({ stack: result, security: result.stack === "security" ? result : security });
-        return { result, model, evidence: evidenceMatrix(model) };
+        return { result, model, evidence: evidenceMatrix(model), violations: checkResources(result.resources.map(forPack), packConfig) };
     });
+}
+
+/** A planned resource as the policy pack sees it: what the engine passes to a policy. */
+function forPack(r: PlannedResource) {
+    return { type: r.type, name: r.name, urn: r.urn, props: r.props, provider: r.provider, parent: r.options.parent };
 }
 
 /** Cloud resources and providers; components and stack references are not deployed anywhere. */
@@ -105,17 +126,27 @@ export function deployed(resources: readonly PlannedResource[]): PlannedResource
 }
 
 export function toJson(plans: readonly StackPlan[]): unknown {
-    const one = ({ result: r, evidence }: StackPlan) => ({
-        stack: r.stack,
-        resources: deployed(r.resources).map((res) => ({ type: res.type, name: res.name, urn: res.urn, accountId: res.accountId, props: readableProps(res) })),
-        evidence,
+    const one = (p: StackPlan) => ({
+        stack: p.result.stack,
+        resources: deployed(p.result.resources).map((res) => ({ type: res.type, name: res.name, urn: res.urn, accountId: res.accountId, props: readableProps(res) })),
+        evidence: p.evidence,
+        violations: p.violations,
     });
     return plans.length === 1 ? one(plans[0]) : { stacks: plans.map(one) };
 }
 
-/** 1 when any scenario does not behave as designed, 0 otherwise. */
+/** 1 when a mandatory policy is violated or a scenario does not behave as designed, 0 otherwise. */
 export function planExitCode(plans: readonly StackPlan[]): number {
-    return plans.some((p) => mismatches(p.evidence).length > 0) ? 1 : 0;
+    return plans.some((p) => mismatches(p.evidence).length > 0 || p.violations.some((v) => v.enforcementLevel === "mandatory")) ? 1 : 0;
+}
+
+/** The pack's verdicts, one line each. */
+export function violationLines(violations: readonly Violation[]): string[] {
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    return [
+        `policy pack: ${violations.length === 0 ? "no violations" : `${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`}`,
+        ...violations.map((v) => `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}`),
+    ];
 }
 
 /** One line per account and role: all scenarios as expected, or each one that is not. */
@@ -202,17 +233,18 @@ export async function main(argv: readonly string[], out: Sink = process.stdout, 
     }
     try {
         const plans = await runPlan(options);
-        out.write(options.json ? `${JSON.stringify(toJson(plans), null, 2)}\n` : `${plans.map((p) => [toTable(p.result), "", ...evidenceLines(p.evidence)].join("\n")).join("\n\n")}\n`);
+        out.write(options.json ? `${JSON.stringify(toJson(plans), null, 2)}\n` : `${plans.map((p) => [toTable(p.result), "", ...violationLines(p.violations), "", ...evidenceLines(p.evidence)].join("\n")).join("\n\n")}\n`);
         if (options.report) {
             fs.writeFileSync(
                 options.report,
                 renderReport({
                     source: `npm start -- ${argv.join(" ")}`.trim(),
-                    policyPackRan: false,
+                    policyPackRan: true,
                     stacks: plans.map((p) => ({
                         stack: p.result.stack,
                         model: p.model,
                         evidence: p.evidence,
+                        violations: p.violations,
                         resourceCount: deployed(p.result.resources).length,
                         accessProfiles: p.result.outputs.accessProfiles as Record<string, AccountAccess> | undefined,
                     })),
@@ -222,9 +254,11 @@ export async function main(argv: readonly string[], out: Sink = process.stdout, 
         }
         const failed = plans.flatMap((p) => mismatches(p.evidence));
         if (failed.length > 0) err.write(`evidence: ${failed.length} scenario(s) do not behave as designed\n`);
+        const mandatory = plans.flatMap((p) => p.violations).filter((v) => v.enforcementLevel === "mandatory");
+        if (mandatory.length > 0) err.write(`policy pack: ${mandatory.length} mandatory violation(s)\n`);
         return planExitCode(plans);
     } catch (e) {
-        if (e instanceof ConfigError || e instanceof StackFileError || pulumi.RunError.isInstance(e)) {
+        if (e instanceof ConfigError || e instanceof StackFileError || e instanceof PolicyConfigError || e instanceof CheckInputError || pulumi.RunError.isInstance(e)) {
             err.write(`${(e as Error).message}\n`);
             return 2;
         }

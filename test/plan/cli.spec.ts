@@ -102,9 +102,53 @@ describe("offline plan CLI", () => {
         assert.match(help.out, /^usage: npm start --/);
     });
 
+    it("runs the policy pack: the example stacks plan clean, and a mandatory violation exits 1", async () => {
+        const clean = await run("--json");
+        assert.strictEqual(clean.code, 0, clean.err);
+        for (const st of JSON.parse(clean.out).stacks) assert.deepStrictEqual(st.violations, [], st.stack);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-pack-"));
+        const strict = path.join(dir, "config.json");
+        fs.writeFileSync(strict, JSON.stringify({ "iam-role-session-cap": { maxSessionSeconds: 1800 } }));
+        const r = await run("--stack", "workload", "--json", "--policy-config", strict);
+        assert.strictEqual(r.code, 1);
+        const violations = JSON.parse(r.out).violations;
+        assert.deepStrictEqual(violations.map((v: any) => [v.policy, v.resource, v.enforcementLevel]), [
+            ["iam-role-session-cap", "prod-role", "mandatory"],
+            ["iam-role-session-cap", "staging-role", "mandatory"],
+            ["iam-role-session-cap", "dev-role", "mandatory"],
+        ]);
+        assert.match(r.err, /policy pack: 3 mandatory violation\(s\)/);
+    });
+
+    it("exits 2 on a policy-pack config that does not fit the pack", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "org-access-pack-")), "bad.json");
+        fs.writeFileSync(file, JSON.stringify({ "iam-no-such-policy": "mandatory" }));
+        const r = await run("--stack", "workload", "--policy-config", file);
+        assert.strictEqual(r.code, 2);
+        assert.match(r.err, /iam-no-such-policy/);
+    });
+
+    it("adds the evidence matrix to --json and writes the report", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "org-access-report-")), "report.md");
+        const r = await run("--stack", "workload", "--json", "--report", file);
+        assert.strictEqual(r.code, 0, r.err);
+        const evidence = JSON.parse(r.out).evidence;
+        assert.strictEqual(evidence.length, 36);
+        for (const e of evidence) assert.deepStrictEqual(Object.keys(e), ["accountId", "role", "scenario", "expected", "simulated", "reason"]);
+        const md = fs.readFileSync(file, "utf8");
+        assert.match(md, /```mermaid\nflowchart LR\n/);
+        assert.match(md, /-- "MFA, MFA age < 3600 s, session ≤ 3600 s" --> r_arn_aws_iam__777788889999_role_SecurityAuditRole/);
+        assert.match(md, /-- "ExternalId, session ≤ 3600 s" -->/);
+        assert.match(md, /\| 777788889999 \| SecurityAuditRole \| `assume-without-mfa` \| denied \| denied \| ✅ \|/);
+        assert.match(md, /\| SOC 2 CC6\.3 \|/);
+        assert.match(md, /\[profile org-access-prod\]\nrole_arn = arn:aws:iam::777788889999:role\/SecurityAuditRole\nsource_profile = org-access-security\nmfa_serial = arn:aws:iam::111122223333:mfa\/<your-user-name>\nduration_seconds = 3600/);
+        assert.match(md, /external_id = <external-id>/);
+        assert.doesNotMatch(md, /offline-secret-/, "no ExternalId placeholder value leaks into the report");
+    });
+
     it("parses arguments", () => {
-        assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json", "--report", "r.md"]), { stacks: ["workload-prod"], configFile: undefined, json: true, report: "r.md" });
-        assert.deepStrictEqual(parseArgs([]), { stacks: ["security", "workload"], configFile: undefined, json: false, report: undefined });
+        assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json", "--report", "r.md"]), { stacks: ["workload-prod"], configFile: undefined, json: true, report: "r.md", policyConfig: undefined });
+        assert.deepStrictEqual(parseArgs([]), { stacks: ["security", "workload"], configFile: undefined, json: false, report: undefined, policyConfig: undefined });
         assert.throws(() => parseArgs(["--stack", "--json"]), UsageError);
     });
 });
