@@ -334,10 +334,10 @@ function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[]
     if (e.kind === "account") return names.map((n) => awsPrincipalFromArn(`arn:${partition}:iam::${info.account}:user/${n}`)!);
     if (e.kind === "sso-role") {
         const a = parseArn(e.raw)!;
-        const roleName = a.resource.split("/").filter((x) => x !== "assumed-role" && x !== "role")[0] ?? "AWSReservedSSO_x";
-        return instantiateGlob(roleName, ["zq9"]).map((r) => ({
-            ...awsPrincipalFromArn(`arn:${partition}:sts::${a.account}:assumed-role/${r}/mfa-probe`)!,
-        }));
+        const segs = a.resource.split("/");
+        // role/<path>/<name> or assumed-role/<name>/<session>
+        const roleName = (segs[0] === "assumed-role" ? segs[1] : segs[segs.length - 1]) ?? "AWSReservedSSO_x";
+        return instantiateGlob(roleName, ["zq9"]).map((r) => awsPrincipalFromArn(`arn:${partition}:sts::${a.account}:assumed-role/${r}/mfa-probe`)!);
     }
     if (info.kind === "unique-id-user") {
         return [{ ...awsPrincipalFromArn("arn:aws:iam::000000000000:user/unknown")!, uniqueId: e.raw } as RequestPrincipal];
