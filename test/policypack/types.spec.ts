@@ -1,0 +1,53 @@
+import * as assert from "assert";
+import * as aws from "@pulumi/aws";
+import { T } from "../../policypack/policies/types";
+
+describe("policy pack type tokens", () => {
+    it("match @pulumi/aws's __pulumiType values", () => {
+        const classes: Record<keyof typeof T, { __pulumiType: string }> = {
+            Role: aws.iam.Role,
+            Policy: aws.iam.Policy,
+            RolePolicy: aws.iam.RolePolicy,
+            UserPolicy: aws.iam.UserPolicy,
+            GroupPolicy: aws.iam.GroupPolicy,
+            PolicyAttachment: aws.iam.PolicyAttachment,
+            RolePolicyAttachment: aws.iam.RolePolicyAttachment,
+            UserPolicyAttachment: aws.iam.UserPolicyAttachment,
+            GroupPolicyAttachment: aws.iam.GroupPolicyAttachment,
+            RolePolicyAttachmentsExclusive: aws.iam.RolePolicyAttachmentsExclusive,
+            UserPolicyAttachmentsExclusive: aws.iam.UserPolicyAttachmentsExclusive,
+            GroupPolicyAttachmentsExclusive: aws.iam.GroupPolicyAttachmentsExclusive,
+            UserPoliciesExclusive: aws.iam.UserPoliciesExclusive,
+            User: aws.iam.User,
+            AccessKey: aws.iam.AccessKey,
+            UserLoginProfile: aws.iam.UserLoginProfile,
+            Bucket: aws.s3.Bucket,
+            BucketV2: aws.s3.BucketV2,
+            BucketPolicy: aws.s3.BucketPolicy,
+            BucketPublicAccessBlock: aws.s3.BucketPublicAccessBlock,
+            AccountPublicAccessBlock: aws.s3.AccountPublicAccessBlock,
+            BucketVersioning: aws.s3.BucketVersioning,
+            BucketVersioningV2: aws.s3.BucketVersioningV2,
+            BucketObjectLockConfiguration: aws.s3.BucketObjectLockConfiguration,
+            BucketObjectLockConfigurationV2: aws.s3.BucketObjectLockConfigurationV2,
+            Key: aws.kms.Key,
+            KeyPolicy: aws.kms.KeyPolicy,
+            Topic: aws.sns.Topic,
+            TopicPolicy: aws.sns.TopicPolicy,
+            Queue: aws.sqs.Queue,
+            QueuePolicy: aws.sqs.QueuePolicy,
+            LambdaPermission: aws.lambda.Permission,
+            SecretPolicy: aws.secretsmanager.SecretPolicy,
+            EcrRepositoryPolicy: aws.ecr.RepositoryPolicy,
+            LogResourcePolicy: aws.cloudwatch.LogResourcePolicy,
+            EfsFileSystemPolicy: aws.efs.FileSystemPolicy,
+            OpenSearchDomainPolicy: aws.opensearch.DomainPolicy,
+            BackupVaultPolicy: aws.backup.VaultPolicy,
+            Trail: aws.cloudtrail.Trail,
+            AwsProvider: { __pulumiType: "pulumi:providers:aws" },
+        };
+        for (const [k, cls] of Object.entries(classes)) assert.strictEqual(T[k as keyof typeof T], cls.__pulumiType, k);
+        // The provider's token is "aws" in the SDK; the engine prefixes provider types with pulumi:providers:.
+        assert.strictEqual(`pulumi:providers:${aws.Provider.__pulumiType}`, T.AwsProvider);
+    });
+});
