@@ -22,8 +22,15 @@ export class StackFileError extends Error {
     }
 }
 
-/** Root of the project: the folder that holds Pulumi.yaml. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** Root of the project: the nearest folder above this module that holds Pulumi.yaml (from source or from dist/). */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+function findProjectRoot(start: string): string {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir) return path.resolve(start, "..");
+    }
+}
 
 export function stackFilePath(stack: string, root = PROJECT_ROOT): string {
     return path.join(root, `Pulumi.${stack}.yaml`);
