@@ -61,7 +61,8 @@ function replaceSecrets(v: unknown, found: { secret: boolean }): unknown {
 export function parseStackFile(text: string, source: string): StackFileConfig {
     let doc: unknown;
     try {
-        doc = YAML.parse(text);
+        // Errors throw; warnings (an unknown tag, say) are not worth a console line in the middle of a plan.
+        doc = YAML.parse(text, { logLevel: "error" });
     } catch (e) {
         throw new StackFileError(`${source} is not valid YAML: ${(e as Error).message}`);
     }
