@@ -140,11 +140,12 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
         roleArn: role.arn,
     };
     const request: RequestContext = { principal, action, resource, context: MFA };
+    // Every explicit Deny decides; the role's own is named first, then any SCP that also denies.
     const scp = scpDeny(model, role.accountId, request);
-    if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };
     const r = explain(role.identity, request);
+    if (r.decision === "ExplicitDeny") return { verdict: "denied", reason: `explicit deny: ${r.reason}${scp ? `; also ${scp}` : ""}` };
+    if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };
     if (r.decision === "Allow") return { verdict: "allowed", reason: `allowed by ${r.reason}` };
-    if (r.decision === "ExplicitDeny") return { verdict: "denied", reason: `explicit deny: ${r.reason}` };
     const unknown = role.unknownManaged.length ? ` (not simulated: ${role.unknownManaged.join(", ")})` : "";
     return { verdict: "denied", reason: `no identity policy allows ${action}${unknown}` };
 }
