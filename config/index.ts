@@ -3,7 +3,7 @@
 // ConfigError that lists every problem at once.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigProblem, formatProblems } from "./errors";
-import { AuditRoleSettings, DEFAULT_AUDIT_ROLE, RawSecurityConfig, TrustedPrincipals } from "./schema";
+import { AuditRoleSettings, CiSettings, DEFAULT_AUDIT_ROLE, GuardrailsSettings, RawSecurityConfig, TrustedPrincipals } from "./schema";
 import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
 import { namespaceValues, RawStackValues, validateSecurityConfig, validateWorkloadConfig } from "./validate";
 
@@ -42,7 +42,8 @@ export type TrustSource =
     | { readonly kind: "config"; readonly principals: pulumi.Output<TrustedPrincipals> };
 
 export interface WorkloadConfig extends CommonConfig {
-    readonly accounts: readonly AccountTarget[];
+    /** Each account, with the duty roles it enables (both off unless set). */
+    readonly accounts: readonly (AccountTarget & { readonly incidentResponseRole?: boolean; readonly breakGlassRole?: boolean })[];
     readonly auditRole: AuditRoleSettings;
     readonly trust: TrustSource;
 }
@@ -50,8 +51,18 @@ export interface WorkloadConfig extends CommonConfig {
 /** The accounts and role settings of one workload stack, as the security stack sees them. */
 export interface WorkloadStackTargets {
     readonly stack: string;
-    readonly accounts: readonly { readonly name: string; readonly accountId: string }[];
+    readonly accounts: readonly WorkloadAccountTarget[];
     readonly auditRole: AuditRoleSettings;
+}
+
+/** One workload account as the security stack sees it: where it is, how it is reached, which duty roles it has. */
+export interface WorkloadAccountTarget {
+    readonly name: string;
+    readonly accountId: string;
+    /** The role its provider assumes; SCPs exempt it, and the CI role may assume it. */
+    readonly deployRoleName: string;
+    readonly incidentResponseRole: boolean;
+    readonly breakGlassRole: boolean;
 }
 
 export interface SecurityConfig extends CommonConfig {
@@ -66,6 +77,12 @@ export interface SecurityConfig extends CommonConfig {
     readonly passwordPolicy: RawSecurityConfig["passwordPolicy"];
     readonly trail: RawSecurityConfig["trail"] & { readonly bucketName: string };
     readonly workloadTargets: readonly WorkloadStackTargets[];
+    /** SCP settings, with workloadTargets defaulted to every workload account; absent when no SCPs are configured. */
+    readonly guardrails?: GuardrailsSettings & { readonly workloadTargets: readonly string[] };
+    readonly alarmEmails: readonly string[];
+    readonly incidentResponders: readonly string[];
+    readonly breakGlassUsers: readonly string[];
+    readonly ci?: CiSettings;
 }
 
 export function partitionOf(region: string): string {
@@ -116,7 +133,17 @@ export function readWorkloadTargets(stacks: readonly string[], root?: string): {
             const { config } = readStackFile(file);
             const values = decodeValues(config);
             const cfg = validateWorkloadConfig({ values: namespaceValues(values), region: config["aws:region"] }, stack);
-            targets.push({ stack, accounts: cfg.workloadAccounts.map(({ name, accountId }) => ({ name, accountId })), auditRole: cfg.auditRole });
+            targets.push({
+                stack,
+                accounts: cfg.workloadAccounts.map((a) => ({
+                    name: a.name,
+                    accountId: a.accountId,
+                    deployRoleName: a.deployRoleName,
+                    incidentResponseRole: a.incidentResponseRole === true,
+                    breakGlassRole: a.breakGlassRole === true,
+                })),
+                auditRole: cfg.auditRole,
+            });
         } catch (e) {
             if (e instanceof StackFileError) {
                 problems.push({ path: `workloadStacks[${i}]`, message: e.message, fix: `create ${file} or remove "${stack}" from workloadStacks` });
@@ -138,6 +165,20 @@ export function loadSecurityConfig(stack = pulumi.getStack(), raw: RawStackValue
         for (const a of t.accounts) {
             if (names.has(a.name)) problems.push({ path: "workloadStacks", message: `account name "${a.name}" appears in more than one workload stack`, fix: "account names must be unique across the organization" });
             names.add(a.name);
+        }
+    }
+    // A duty role a workload stack asks for needs principals here, or nobody could assume it.
+    for (const [flag, enabled, key] of [
+        ["incidentResponseRole", cfg.incidentResponse !== undefined, "incidentResponse"],
+        ["breakGlassRole", cfg.breakGlass !== undefined, "breakGlass"],
+    ] as const) {
+        const asking = targets.flatMap((t) => t.accounts.filter((a) => a[flag]).map((a) => `${t.stack}/${a.name}`));
+        if (asking.length > 0 && !enabled) {
+            problems.push({
+                path: key,
+                message: `is not configured, but ${asking.join(", ")} set ${flag}: true`,
+                fix: key === "breakGlass" ? "pulumi config set --path 'breakGlass.users[0]' <user>" : "pulumi config set --path 'incidentResponse.responders[0]' <user>",
+            });
         }
     }
     if (problems.length > 0) throw new ConfigError(stack, problems);
@@ -164,6 +205,14 @@ export function loadSecurityConfig(stack = pulumi.getStack(), raw: RawStackValue
         passwordPolicy: cfg.passwordPolicy,
         trail: { ...cfg.trail, bucketName: cfg.trail.bucketName ?? `org-access-trail-${logArchive.accountId}-${region}` },
         workloadTargets: targets,
+        guardrails: cfg.guardrails && {
+            ...cfg.guardrails,
+            workloadTargets: cfg.guardrails.workloadTargets ?? targets.flatMap((t) => t.accounts.map((a) => a.accountId)),
+        },
+        alarmEmails: cfg.alarms.emails,
+        incidentResponders: cfg.incidentResponse?.responders ?? [],
+        breakGlassUsers: cfg.breakGlass?.users ?? [],
+        ci: cfg.ci,
     };
 }
 

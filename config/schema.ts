@@ -27,6 +27,25 @@ const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const STACK_REF = /^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/;
 const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}):(user|role)(\/[\x21-\x7e]*)?\/[\w+=,.@-]{1,64}$/;
+/** Organizations policy targets: the root, an OU or an account (the TargetId pattern of AttachPolicy). */
+const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
+const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** A deliberately plain address check: one @, no spaces, a dot in the domain. SNS confirms the rest. */
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
+/**
+ * GitHub's OIDC `sub` for a branch or an environment, written out exactly (no wildcard):
+ * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
+ */
+const GITHUB_SUBJECT = /^repo:[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+:(ref:refs\/heads\/[^\s*?]+|environment:[^\s*?:]+)$/;
+const KMS_KEY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Fixed names of the duty roles, so SCPs, alarms and the policy pack can name them up front. */
+export const INCIDENT_RESPONSE_ROLE = "IncidentResponseRole";
+export const BREAK_GLASS_ROLE = "BreakGlassRole";
+export const DEFAULT_CI_ROLE = "org-access-github-deploy";
+
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -59,6 +78,16 @@ const tags = () =>
         { error: "must be a map of tag names to string values" },
     );
 
+const userName = () =>
+    z.string({ error: "must be an IAM user name" }).regex(USER_NAME, { error: "must be an IAM user name: 1-64 characters of letters, digits and +=,.@_-" });
+
+const targetId = () =>
+    z
+        .string({ error: "must be a root, OU or account id" })
+        .refine((v) => ROOT_ID.test(v) || OU_ID.test(v) || ACCOUNT_ID.test(v), {
+            error: 'must be a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a quoted 12-digit account id',
+        });
+
 const strictList = <T extends z.ZodTypeAny>(item: T, what: string) =>
     z.array(item, { error: `must be a list of ${what}, not a single value` });
 
@@ -81,6 +110,10 @@ export const workloadAccountSchema = z.strictObject(
             .regex(ACCOUNT_NAME, { error: "must be lowercase and DNS-like: a-z, 0-9 and '-', 1-63 characters, no leading or trailing '-'" }),
         accountId: accountId(),
         ...deployTarget,
+        /** Creates the IncidentResponseRole in this account (MFA, one hour, limited writes). Default off. */
+        incidentResponseRole: z.boolean({ error: "must be true or false" }).optional(),
+        /** Creates the BreakGlassRole in this account (admin, MFA, one hour, always alarmed). Default off. */
+        breakGlassRole: z.boolean({ error: "must be true or false" }).optional(),
     },
     { error: "must be an object such as { name: prod, accountId: \"123456789012\" }" },
 );
@@ -129,6 +162,10 @@ export const trustedPrincipalsSchema = z.strictObject(
             }),
             "reporters",
         ).default([]),
+        /** IAM users of the security account who may assume the IncidentResponseRole (with MFA). */
+        incidentResponderArns: strictList(z.string().regex(PRINCIPAL_ARN, { error: "must be an exact IAM user or role ARN, with no wildcard" }), "principal ARNs").optional(),
+        /** IAM users of the security account's break-glass group: the only principals the BreakGlassRole trusts. */
+        breakGlassArns: strictList(z.string().regex(PRINCIPAL_ARN, { error: "must be an exact IAM user or role ARN, with no wildcard" }), "principal ARNs").optional(),
     },
     { error: "must be an object with humanArns and reporters" },
 );
@@ -200,6 +237,61 @@ export const securityConfigSchema = z.strictObject({
             path: ["expirationDays"],
         })
         .default({ name: "org-access", logGroupRetentionDays: 365, transitionDays: 90, storageClass: "GLACIER" }),
+    /**
+     * Service control policies, created in the management account. Off unless set: attaching SCPs
+     * changes what every account below the targets may do, so the targets are always explicit.
+     */
+    guardrails: z
+        .strictObject({
+            /** Where the organization-wide SCPs attach: the root (r-...), OUs (ou-...-...) or member account ids. */
+            targets: strictList(targetId(), "target ids").min(1, { error: "must name at least one root, OU or account id" }),
+            /** Where the no-long-lived-credentials SCP attaches. Default: every account of the workload stacks. */
+            workloadTargets: strictList(targetId(), "target ids").min(1, { error: "must name at least one root, OU or account id" }).optional(),
+            /** Regions the organization may use; when set, an SCP denies the others, except for global services. */
+            allowedRegions: strictList(z.string({ error: "must be a region name" }).regex(REGION_NAME, { error: "must be an AWS region name such as eu-west-1" }), "region names")
+                .min(1, { error: "must name at least one region" })
+                .optional(),
+        })
+        .optional(),
+    /** Where the CloudTrail alarms send notifications. The alarms themselves always exist. */
+    alarms: z
+        .strictObject({
+            /** Email addresses subscribed to the alarm topic; each address must confirm its subscription. */
+            emails: strictList(z.string({ error: "must be an email address" }).regex(EMAIL, { error: "must be an email address such as security@example.com" }), "email addresses").default([]),
+        })
+        .default({ emails: [] }),
+    /** The incident responders: IAM users (MFA, no keys) who may assume IncidentResponseRole where a workload account enables it. */
+    incidentResponse: z
+        .strictObject({
+            responders: strictList(userName(), "IAM user names").min(1, { error: "must name at least one responder" }),
+        })
+        .optional(),
+    /** The break-glass group: IAM users (MFA, no keys) who alone may assume BreakGlassRole where a workload account enables it. */
+    breakGlass: z
+        .strictObject({
+            users: strictList(userName(), "IAM user names").min(1, { error: "must name at least one break-glass user" }),
+        })
+        .optional(),
+    /** A CI identity without stored keys: GitHub's OIDC provider and a role only the named workflows can assume. Off unless set. */
+    ci: z
+        .strictObject({
+            /** Exact OIDC subjects: repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:environment:NAME. */
+            subjects: strictList(
+                z.string({ error: "must be a GitHub OIDC subject" }).regex(GITHUB_SUBJECT, {
+                    error: "must be an exact GitHub subject: repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:environment:NAME, with no wildcard",
+                }),
+                "subjects",
+            ).min(1, { error: "must name at least one subject" }),
+            /** Account of the OIDC provider and the role; `management` by default, because member accounts' OrganizationAccountAccessRole trusts it. */
+            account: z.enum(["management", "security"], { error: "must be management or security" }).default("management"),
+            /** Name of the CI role. */
+            roleName: roleName().default(DEFAULT_CI_ROLE),
+            /** S3 bucket that holds the Pulumi state (the `s3://` backend). */
+            stateBucket: z.string({ error: "must be an S3 bucket name" }).regex(BUCKET_NAME, { error: "must be a valid S3 bucket name (3-63 lowercase characters)" }),
+            /** KMS key of the state: the secrets provider's key and the bucket's encryption key, if any. */
+            stateKeyArn: z.string().regex(KMS_KEY_ARN, { error: "must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<uuid>" }).optional(),
+        })
+        .optional(),
 });
 
 export type WorkloadAccount = z.infer<typeof workloadAccountSchema>;
@@ -207,3 +299,5 @@ export type AuditRoleSettings = z.infer<typeof auditRoleSchema>;
 export type TrustedPrincipals = z.infer<typeof trustedPrincipalsSchema>;
 export type RawWorkloadConfig = z.infer<typeof workloadConfigSchema>;
 export type RawSecurityConfig = z.infer<typeof securityConfigSchema>;
+export type GuardrailsSettings = NonNullable<RawSecurityConfig["guardrails"]>;
+export type CiSettings = NonNullable<RawSecurityConfig["ci"]>;

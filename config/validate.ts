@@ -96,6 +96,27 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
                     problems.push({ path: at, message: `${arn} is not in the security account ${String(values.securityAccountId)}`, fix: "trust only principals of the security account" });
                 }
             }
+            // A duty role trusts only its own principals; with the config fallback they must be given here.
+            const flagged = (flag: string) => entries(values.workloadAccounts).filter(({ o }) => o[flag] === true);
+            for (const [flag, key, role] of [
+                ["incidentResponseRole", "incidentResponderArns", "IncidentResponseRole"],
+                ["breakGlassRole", "breakGlassArns", "BreakGlassRole"],
+            ] as const) {
+                const arns = trusted[key] ?? [];
+                const wanted = flagged(flag);
+                if (wanted.length > 0 && arns.length === 0) {
+                    problems.push({
+                        path: `trustedPrincipals.${key}`,
+                        message: `is empty, but workloadAccounts[${wanted[0].i}].${flag} asks for a ${role} that nobody could assume`,
+                        fix: `list the security account's ${key === "breakGlassArns" ? "break-glass users" : "incident responders"} here, or remove ${flag}`,
+                    });
+                }
+                arns.forEach((arn, i) => {
+                    if (arn.split(":")[4] !== values.securityAccountId) {
+                        problems.push({ path: `trustedPrincipals.${key}[${i}]`, message: `${arn} is not in the security account ${String(values.securityAccountId)}`, fix: "trust only principals of the security account" });
+                    }
+                });
+            }
             if (values.securityStack !== undefined) {
                 problems.push({ path: "securityStack", message: "is set together with trustedPrincipals; only one source of trusted principals may be used", fix: "remove one of them" });
             }
@@ -104,9 +125,69 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
     });
 }
 
+/** A raw object value, or undefined when the key holds something else (the schema reports that). */
+function object(v: unknown): Record<string, unknown> | undefined {
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The string entries of a raw list, with their index. */
+function strings(v: unknown): { i: number; key: string }[] {
+    return Array.isArray(v) ? v.flatMap((key, i) => (typeof key === "string" ? [{ i, key }] : [])) : [];
+}
+
+/**
+ * Rules across the guardrails, the duties and the CI keys. SCPs never apply to the management
+ * account, so naming it as a target is a mistake that would otherwise pass silently.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+ */
+function securityFeatureProblems(values: Record<string, unknown>, region: string | undefined): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const management = object(values.managementAccount)?.accountId;
+    const guardrails = object(values.guardrails);
+    for (const list of ["targets", "workloadTargets", "allowedRegions"]) {
+        const items = strings(guardrails?.[list]);
+        for (const [value, idx] of repeated(items)) {
+            problems.push({ path: `guardrails.${list}[${idx[1]}]`, message: `"${value}" is listed twice (also at guardrails.${list}[${idx[0]}])`, fix: "list it once" });
+        }
+        if (list === "allowedRegions") continue;
+        for (const { i, key } of items) {
+            if (key === management) {
+                problems.push({
+                    path: `guardrails.${list}[${i}]`,
+                    message: `${key} is the management account; SCPs never apply to it`,
+                    fix: "attach to the root, an OU or member accounts instead",
+                });
+            }
+        }
+    }
+    const regions = strings(guardrails?.allowedRegions);
+    if (guardrails && Array.isArray(guardrails.allowedRegions) && typeof region === "string" && !regions.some((r) => r.key === region)) {
+        problems.push({
+            path: "guardrails.allowedRegions",
+            message: `does not include aws:region ${region}, so the SCP would deny this program's own region`,
+            fix: `pulumi config set --path 'guardrails.allowedRegions[${regions.length}]' ${region}`,
+        });
+    }
+    // One IAM user, one role in life: a break-glass or responder identity is never also an auditor or a program.
+    const owners = new Map<string, string>();
+    const claim = (name: string, at: string) => {
+        const seen = owners.get(name);
+        if (seen) problems.push({ path: at, message: `"${name}" is already at ${seen}; one IAM user has one duty`, fix: "give this duty its own IAM user" });
+        else owners.set(name, at);
+    };
+    for (const { i, key } of strings(values.auditors)) owners.set(key, `auditors[${i}]`);
+    for (const { i, o } of entries(values.reporters)) if (typeof o.name === "string" && !owners.has(o.name)) owners.set(o.name, `reporters[${i}].name`);
+    for (const { i, key } of strings(object(values.incidentResponse)?.responders)) claim(key, `incidentResponse.responders[${i}]`);
+    for (const { i, key } of strings(object(values.breakGlass)?.users)) claim(key, `breakGlass.users[${i}]`);
+    for (const [value, idx] of repeated(strings(object(values.ci)?.subjects))) {
+        problems.push({ path: `ci.subjects[${idx[1]}]`, message: `"${value}" is listed twice (also at ci.subjects[${idx[0]}])`, fix: "list each subject once" });
+    }
+    return problems;
+}
+
 export function validateSecurityConfig(raw: RawStackValues, stack = "security"): RawSecurityConfig {
     return parse(securityConfigSchema, stack, raw, (values) => {
-        const problems: ConfigProblem[] = [];
+        const problems: ConfigProblem[] = securityFeatureProblems(values, raw.region);
         const auditors = Array.isArray(values.auditors) ? values.auditors.map((key, i) => ({ i, key })) : [];
         const reporters = entries(values.reporters);
         for (const [name, idx] of repeated(auditors)) {
