@@ -102,6 +102,16 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 return { id: str("name"), state: { ...inputs, arn: `arn:${p}:cloudtrail:${region}:${account}:trail/${str("name")}` } };
             case "aws:cloudwatch/logGroup:LogGroup":
                 return { id: str("name"), state: { ...inputs, arn: `arn:${p}:logs:${region}:${account}:log-group:${str("name")}` } };
+            case "aws:organizations/policy:Policy": {
+                const id = `p-${hash.slice(0, 8)}`;
+                return { id, state: { ...inputs, arn: `arn:${p}:organizations::${account}:policy/o-mock/service_control_policy/${id}` } };
+            }
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+                const host = str("url").replace(/^https:\/\//, "");
+                return { id: `arn:${p}:iam::${account}:oidc-provider/${host}`, state: { ...inputs, arn: `arn:${p}:iam::${account}:oidc-provider/${host}` } };
+            }
+            case "aws:cloudwatch/metricAlarm:MetricAlarm":
+                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:cloudwatch:${region}:${account}:alarm:${str("name")}` } };
             case "aws:sns/topic:Topic":
                 return { id: `arn:${p}:sns:${region}:${account}:${str("name")}`, state: { ...inputs, arn: `arn:${p}:sns:${region}:${account}:${str("name")}` } };
             default:

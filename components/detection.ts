@@ -1,0 +1,209 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** One metric filter on the trail's log group and the alarm on its metric. */
+export interface AlarmDefinition {
+    /** Short id; names the filter, the metric and the alarm (`org-access-<id>`). */
+    readonly id: string;
+    /** CloudWatch Logs filter pattern over CloudTrail's JSON events. */
+    readonly pattern: string;
+    /** What the alarm means, shown in the notification. */
+    readonly description: string;
+    /** The control it implements, e.g. `CIS 4.3` (CIS AWS Foundations Benchmark v1.4.0). */
+    readonly control: string;
+}
+
+const anyEvent = (names: readonly string[]) => names.map((n) => `($.eventName = ${n})`).join(" || ");
+
+/**
+ * The CIS AWS Foundations Benchmark v1.4.0 monitoring set (section 4.1-4.15), with the filter
+ * patterns AWS Security Hub checks for (CloudWatch.1-14):
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
+ */
+export const CIS_ALARMS: readonly AlarmDefinition[] = [
+    { id: "unauthorized-api-calls", control: "CIS 4.1", description: "API calls denied for lack of permission", pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }' },
+    {
+        id: "console-signin-without-mfa",
+        control: "CIS 4.2",
+        description: "Console sign-in by an IAM user without MFA",
+        pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+    },
+    { id: "root-usage", control: "CIS 4.3", description: "The root user was used", pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' },
+    {
+        id: "iam-policy-changes",
+        control: "CIS 4.4",
+        description: "An IAM policy was created, changed, attached or detached",
+        pattern: `{ ${anyEvent(["DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"])} }`,
+    },
+    { id: "cloudtrail-changes", control: "CIS 4.5", description: "A trail was created, changed, started or stopped", pattern: `{ ${anyEvent(["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"])} }` },
+    { id: "console-auth-failures", control: "CIS 4.6", description: "Failed console authentication", pattern: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }' },
+    { id: "cmk-disabled-or-deleted", control: "CIS 4.7", description: "A customer-managed KMS key was disabled or scheduled for deletion", pattern: "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }" },
+    {
+        id: "s3-bucket-policy-changes",
+        control: "CIS 4.8",
+        description: "An S3 bucket's policy, ACL, CORS, lifecycle or replication changed",
+        pattern: `{ ($.eventSource = s3.amazonaws.com) && (${anyEvent(["PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication", "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication"])}) }`,
+    },
+    { id: "config-changes", control: "CIS 4.9", description: "AWS Config recording or delivery changed", pattern: `{ ($.eventSource = config.amazonaws.com) && (${anyEvent(["StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder"])}) }` },
+    {
+        id: "security-group-changes",
+        control: "CIS 4.10",
+        description: "A security group changed",
+        pattern: `{ ${anyEvent(["AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup"])} }`,
+    },
+    {
+        id: "nacl-changes",
+        control: "CIS 4.11",
+        description: "A network ACL changed",
+        pattern: `{ ${anyEvent(["CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry", "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"])} }`,
+    },
+    {
+        id: "network-gateway-changes",
+        control: "CIS 4.12",
+        description: "A customer or internet gateway changed",
+        pattern: `{ ${anyEvent(["CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway", "DeleteInternetGateway", "DetachInternetGateway"])} }`,
+    },
+    {
+        id: "route-table-changes",
+        control: "CIS 4.13",
+        description: "A route table changed",
+        pattern: `{ ${anyEvent(["CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable", "DeleteRoute", "DisassociateRouteTable"])} }`,
+    },
+    {
+        id: "vpc-changes",
+        control: "CIS 4.14",
+        description: "A VPC or VPC peering changed",
+        pattern: `{ ${anyEvent(["CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection", "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection", "AttachClassicLinkVpc", "DetachClassicLinkVpc", "DisableVpcClassicLink", "EnableVpcClassicLink"])} }`,
+    },
+    {
+        id: "organizations-changes",
+        control: "CIS 4.15",
+        description: "The organization, its accounts, OUs or policies changed",
+        pattern: `{ ($.eventSource = organizations.amazonaws.com) && (${anyEvent(["AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy", "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy", "DisablePolicyType", "EnablePolicyType", "InviteAccountToOrganization", "LeaveOrganization", "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy", "UpdateOrganizationalUnit"])}) }`,
+    },
+];
+
+/** org-access's own alarms: access that failed, every use of break-glass, and changes to any role's trust. */
+export function accessAlarms(breakGlassRoleName: string): AlarmDefinition[] {
+    return [
+        { id: "failed-assume-role", control: "org-access", description: "An AssumeRole call was denied", pattern: '{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.errorCode = "AccessDenied") }' },
+        {
+            id: "break-glass-assume-role",
+            control: "org-access",
+            description: `Someone assumed, or tried to assume, ${breakGlassRoleName}`,
+            // Leading wildcard, as in CIS 4.1: matches the role in every account, successful or not.
+            pattern: `{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "*:role/${breakGlassRoleName}") }`,
+        },
+        { id: "trust-policy-changes", control: "org-access", description: "A role's trust policy changed", pattern: '{ ($.eventSource = "iam.amazonaws.com") && ($.eventName = "UpdateAssumeRolePolicy") }' },
+    ];
+}
+
+/** Namespace of every metric the filters publish. */
+export const METRIC_NAMESPACE = "org-access/CloudTrail";
+
+export interface DetectionArgs {
+    /** Name of the CloudWatch Logs group the organization trail delivers to. */
+    readonly logGroupName: pulumi.Input<string>;
+    /** Account of the log group, the topic and the alarms (the management account). */
+    readonly accountId: string;
+    readonly region: string;
+    /** AWS partition. Default `aws`. */
+    readonly partition?: string;
+    /** Name of the break-glass role, whose every AssumeRole is alarmed. */
+    readonly breakGlassRoleName: string;
+    /** Email addresses subscribed to the topic. */
+    readonly emails: readonly string[];
+    /** Tags for the key, the topic and the alarms. */
+    readonly tags?: Record<string, string>;
+}
+
+/** Only CloudWatch alarms of this account named `org-access-*` may use the key and publish to the topic. */
+function fromOurAlarms(partition: string, region: string, accountId: string) {
+    return { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:org-access-*` } };
+}
+
+export function alarmKeyPolicy(partition: string, region: string, accountId: string): aws.iam.PolicyDocument {
+    // CloudWatch needs the key to publish to an encrypted topic:
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+            { Sid: "CloudWatchAlarmsEncrypt", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*", Condition: fromOurAlarms(partition, region, accountId) },
+        ],
+    };
+}
+
+export function alarmTopicPolicy(topicArn: string, partition: string, region: string, accountId: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: fromOurAlarms(partition, region, accountId) },
+            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        ],
+    };
+}
+
+/**
+ * Metric filters and alarms on the organization trail's log group, for the CIS monitoring set
+ * and org-access's own access alarms, notifying a KMS-encrypted SNS topic.
+ */
+export class Detection extends pulumi.ComponentResource {
+    public readonly key: aws.kms.Key;
+    public readonly topic: aws.sns.Topic;
+    public readonly filters: aws.cloudwatch.LogMetricFilter[];
+    public readonly alarms: aws.cloudwatch.MetricAlarm[];
+    public readonly subscriptions: aws.sns.TopicSubscription[];
+    public readonly topicArn: pulumi.Output<string>;
+
+    constructor(name: string, args: DetectionArgs, opts: pulumi.ComponentResourceOptions) {
+        if (!opts.provider) throw new Error(`Detection ${name}: the provider of the log group's account is required`);
+        super("org-access:detection:Detection", name, {}, opts);
+        const partition = args.partition ?? "aws";
+        const parent = { parent: this };
+
+        // Losing this key would silently stop every alarm from reaching anyone, so a config
+        // mistake or a destroy must not delete it (the same options as the log resources).
+        this.key = new aws.kms.Key(
+            `${name}-key`,
+            { description: "org-access: encrypts the security alarm topic", enableKeyRotation: true, deletionWindowInDays: 30, policy: JSON.stringify(alarmKeyPolicy(partition, args.region, args.accountId)), tags: args.tags },
+            { ...parent, protect: true, retainOnDelete: true },
+        );
+        this.topic = new aws.sns.Topic(`${name}-topic`, { name: "org-access-security-alarms", kmsMasterKeyId: this.key.arn, tags: args.tags }, parent);
+        this.topicArn = this.topic.arn;
+        new aws.sns.TopicPolicy(`${name}-topic-policy`, { arn: this.topic.arn, policy: this.topic.arn.apply((arn) => JSON.stringify(alarmTopicPolicy(arn, partition, args.region, args.accountId))) }, parent);
+        this.subscriptions = args.emails.map((email, i) => new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, parent));
+
+        this.filters = [];
+        this.alarms = [];
+        for (const def of [...CIS_ALARMS, ...accessAlarms(args.breakGlassRoleName)]) {
+            const metricName = def.id;
+            const filter = new aws.cloudwatch.LogMetricFilter(
+                `${name}-${def.id}`,
+                { name: `org-access-${def.id}`, logGroupName: args.logGroupName, pattern: def.pattern, metricTransformation: { name: metricName, namespace: METRIC_NAMESPACE, value: "1" } },
+                parent,
+            );
+            const alarm = new aws.cloudwatch.MetricAlarm(
+                `${name}-${def.id}-alarm`,
+                {
+                    name: `org-access-${def.id}`,
+                    alarmDescription: `${def.control}: ${def.description}. See docs/runbook.md.`,
+                    namespace: METRIC_NAMESPACE,
+                    metricName,
+                    statistic: "Sum",
+                    period: 300,
+                    evaluationPeriods: 1,
+                    threshold: 1,
+                    comparisonOperator: "GreaterThanOrEqualToThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: [this.topic.arn],
+                    tags: args.tags,
+                },
+                { ...parent, dependsOn: [filter] },
+            );
+            this.filters.push(filter);
+            this.alarms.push(alarm);
+        }
+        this.registerOutputs({ key: this.key, topic: this.topic, filters: this.filters, alarms: this.alarms, subscriptions: this.subscriptions, topicArn: this.topicArn });
+    }
+}

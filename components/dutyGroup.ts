@@ -1,0 +1,81 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { denyWithoutMfaPolicy, mfaSelfServicePolicy } from "./securityAccess";
+
+/** `sts:AssumeRole` on exactly the duty roles, only with present and recent MFA. */
+export function assumeDutyRolesPolicy(sid: string, roleArns: readonly string[], mfaMaxAgeSeconds: number): aws.iam.PolicyDocument {
+    if (roleArns.length === 0) throw new Error(`assumeDutyRolesPolicy: at least one exact role ARN is required`);
+    for (const arn of roleArns) {
+        if (/[*?]/.test(arn)) throw new Error(`assumeDutyRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`);
+    }
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: sid,
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Resource: [...roleArns].sort(),
+                Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) } },
+            },
+        ],
+    };
+}
+
+export interface DutyGroupArgs {
+    /** The security account; scopes the MFA self-service statements. */
+    readonly accountId: string;
+    /** IAM group name, e.g. `org-access-break-glass`. */
+    readonly groupName: string;
+    /** Short name of the duty, for resource names and the users' `Kind` tag, e.g. `break-glass`. */
+    readonly duty: string;
+    /** IAM user names of the group's members: humans, with MFA and without access keys. */
+    readonly users: readonly string[];
+    /** Exact ARNs of the roles the group may assume; may be empty while no account enables the role. */
+    readonly roleArns: readonly string[];
+    /** Oldest MFA sign-in accepted to assume a role, in seconds. */
+    readonly mfaMaxAgeSeconds: number;
+    /** IAM path for the users and the group. */
+    readonly path: string;
+    /** AWS partition. Default `aws`. */
+    readonly partition?: string;
+    /** Tags for the users. */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * A group of people in the security account for one duty (incident response, break-glass): its
+ * own IAM users, MFA enforced exactly as for the auditors, and `sts:AssumeRole` on exactly the
+ * duty's roles. Users belong to one duty only (config validation), so no user is created twice.
+ */
+export class DutyGroup extends pulumi.ComponentResource {
+    public readonly group: aws.iam.Group;
+    public readonly users: aws.iam.User[];
+    /** ARNs of the users, which the duty roles' trust policies name. */
+    public readonly userArns: pulumi.Output<string[]>;
+
+    constructor(name: string, args: DutyGroupArgs, opts: pulumi.ComponentResourceOptions) {
+        if (!opts.provider) throw new Error(`DutyGroup ${name}: a provider for the security account is required`);
+        super("org-access:access:DutyGroup", name, {}, opts);
+        const partition = args.partition ?? "aws";
+        const parent = { parent: this };
+
+        this.group = new aws.iam.Group(`${name}-group`, { name: args.groupName, path: args.path }, parent);
+        const groupPolicy = (suffix: string, policyName: string, doc: aws.iam.PolicyDocument) =>
+            new aws.iam.GroupPolicy(`${name}-${suffix}`, { group: this.group.name, name: policyName, policy: JSON.stringify(doc) }, parent);
+        if (args.roleArns.length > 0) {
+            groupPolicy("assume", `assume-${args.duty}-roles-with-mfa`, assumeDutyRolesPolicy(`Assume${args.duty.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}RolesWithMfa`, args.roleArns, args.mfaMaxAgeSeconds));
+        }
+        groupPolicy("mfa-self-service", "mfa-self-service", mfaSelfServicePolicy(partition, args.accountId, args.path));
+        groupPolicy("deny-without-mfa", "deny-without-mfa", denyWithoutMfaPolicy());
+
+        // No access keys and no login profile here, as for the auditors: passwords are set out of band.
+        this.users = args.users.map((userName) => {
+            const user = new aws.iam.User(`${name}-${userName}`, { name: userName, path: args.path, forceDestroy: false, tags: { ...args.tags, Kind: args.duty } }, parent);
+            new aws.iam.UserGroupMembership(`${name}-${userName}-membership`, { user: user.name, groups: [this.group.name] }, parent);
+            return user;
+        });
+        this.userArns = pulumi.all(this.users.map((u) => u.arn));
+        this.registerOutputs({ group: this.group, users: this.users, userArns: this.userArns });
+    }
+}
