@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountAccess, AccountAccess } from "../evidence/profiles";
 import { auditRoleArn, InputError, loadWorkloadConfig, TrustedPrincipals, trustedPrincipalsSchema, WorkloadConfig } from "../config";
 import { AuditRole } from "../components/auditRole";
+import { BreakGlassRole, IncidentResponseRole } from "../components/dutyRoles";
 import { AccountProviders } from "./providers";
 
 /** Validates the principals the security stack exported; a malformed output must never become a trust policy. */
@@ -22,14 +23,24 @@ function trustedPrincipals(cfg: WorkloadConfig): pulumi.Output<TrustedPrincipals
     return security.requireOutput("trustedPrincipals").apply((v) => parseTrustedPrincipals(v, source));
 }
 
-/** The workload stack: an audit role in every account of `workloadAccounts`, each through its own provider. */
+/**
+ * The workload stack: an audit role in every account of `workloadAccounts`, and the duty roles
+ * an account enables, each through the account's own provider.
+ */
 export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
     const providers = new AccountProviders(cfg);
     const principals = trustedPrincipals(cfg);
     const humans = principals.apply((p) => p.humanArns);
     const programs = principals.apply((p) => p.reporters.map(({ arn, externalId }) => ({ arn, externalId })));
 
+    // Duty principals come from the same source as the audit principals; absent means nobody, and
+    // a duty role that nobody could assume is refused when its trust policy is built.
+    const responders = principals.apply((p) => p.incidentResponderArns ?? []);
+    const breakGlassUsers = principals.apply((p) => p.breakGlassArns ?? []);
+
     const auditRoleArns: Record<string, pulumi.Output<string>> = {};
+    const incidentResponseRoleArns: Record<string, pulumi.Output<string>> = {};
+    const breakGlassRoleArns: Record<string, pulumi.Output<string>> = {};
     const accessProfiles: Record<string, AccountAccess> = {};
     for (const account of cfg.accounts) {
         const role = new AuditRole(
@@ -48,6 +59,20 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
             { provider: providers.for(account) },
         );
         auditRoleArns[account.name] = role.roleArn;
+        const dutyArgs = (principalArns: pulumi.Output<string[]>) => ({
+            trustedAccountId: cfg.securityAccountId,
+            principalArns,
+            partition: cfg.partition,
+            tags: { ...cfg.tags, Account: account.name },
+        });
+        if (account.incidentResponseRole) {
+            const ir = new IncidentResponseRole(`${account.name}-incident-response`, dutyArgs(responders), { provider: providers.for(account) });
+            incidentResponseRoleArns[account.name] = ir.roleArn;
+        }
+        if (account.breakGlassRole) {
+            const bg = new BreakGlassRole(`${account.name}-break-glass`, dutyArgs(breakGlassUsers), { provider: providers.for(account) });
+            breakGlassRoleArns[account.name] = bg.roleArn;
+        }
         accessProfiles[account.name] = accountAccess(
             { account: account.name, accountId: account.accountId, roleArn: auditRoleArn(cfg.partition, account.accountId, cfg.auditRole) },
             { securityAccountId: cfg.securityAccountId, partition: cfg.partition, sessionSeconds: cfg.auditRole.sessionSeconds },
@@ -59,6 +84,8 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         // Secret: the reporters' ExternalIds. The evidence matrix poses its scenarios with these principals.
         trustedPrincipals: pulumi.secret(principals),
         auditRoleArns,
+        incidentResponseRoleArns,
+        breakGlassRoleArns,
         accounts: cfg.accounts.map((a) => ({ name: a.name, accountId: a.accountId })),
         sessionSeconds: cfg.auditRole.sessionSeconds,
         /** `~/.aws/config` profiles and `aws sts assume-role` commands, per account. */
