@@ -12,7 +12,7 @@ import { PolicyDocument, Statement } from "./document";
 import { statementMatchesAction } from "./evaluate";
 import { awsEntryIsEveryone, classifyAwsPrincipal, classifyFederatedPrincipal, FederatedInfo } from "./principals";
 import { Candidate, candidatesFor, exactValuesFor, findAllowWitness, Scenario, Witness } from "./search";
-import { hasWildcard, instantiateGlob } from "./wildcard";
+import { globMatch, hasWildcard, instantiateGlob } from "./wildcard";
 
 export const ASSUME_ROLE = "sts:AssumeRole";
 export const ASSUME_ROLE_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
@@ -261,8 +261,8 @@ export interface ExposureFinding {
  * key (org id, account, principal ARN with an exact account, source VPC or endpoint, source ARN or
  * account) to exact values and the key must be present.
  */
-export function findPublicAccess(doc: PolicyDocument, resource?: string): ExposureFinding[] {
-    return memo(doc, `public:${resource ?? ""}`, () => {
+export function findPublicAccess(doc: PolicyDocument, opts: PublicAccessOptions = {}): ExposureFinding[] {
+    return memo(doc, `public:${opts.resource ?? ""}:${(opts.actions ?? []).join(",")}:${(opts.services ?? []).join(",")}`, () => {
         const out: ExposureFinding[] = [];
         for (const s of doc.statements) {
             if (s.effect !== "Allow") continue;
@@ -271,18 +271,43 @@ export function findPublicAccess(doc: PolicyDocument, resource?: string): Exposu
                 s.principal?.star === true ||
                 (s.principal?.aws ?? []).some((a) => awsEntryIsEveryone(classifyAwsPrincipal(a)));
             if (!broad) continue;
-            const actions = s.action ?? ["*"];
+            // Probe with each action the statement grants: the real actions of the resource when
+            // known (trust policies), else instantiations of its patterns (NotAction: any other
+            // action of the resource's services).
+            const probes = opts.actions
+                ? opts.actions
+                : s.notAction
+                  ? (opts.services ?? ["zq9service"]).map((svc) => `${svc}:Zq9Action`)
+                  : (s.action ?? []).map((a) => instantiateGlob(a, ["Zq9"])[0]);
             let witness: Witness | undefined;
-            // Probe with each action the statement grants (NotAction: any action not excluded).
-            const probes = s.notAction ? ["zq9service:Zq9Action"] : actions.map((a) => instantiateGlob(a, ["Zq9"])[0]);
             for (const a of probes) {
-                witness = findAllowWitness(doc, outsiderScenario(doc, a, resource), s);
+                if (!statementMatchesAction(s, a)) continue;
+                witness = findAllowWitness(doc, outsiderScenario(doc, a, opts.resource), s);
                 if (witness) break;
             }
             if (witness) out.push({ statement: s, witness, hints: restrictionHints(s) });
         }
         return out;
     });
+}
+
+/** The actions a role trust policy governs. */
+export const TRUST_POLICY_ACTIONS: readonly string[] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+];
+
+export interface PublicAccessOptions {
+    /** The resource ARN, if known. */
+    readonly resource?: string;
+    /** Every action the document can govern (e.g. TRUST_POLICY_ACTIONS). */
+    readonly actions?: readonly string[];
+    /** Service prefixes of the resource (e.g. ["s3"]), to probe NotAction statements. */
+    readonly services?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,16 +347,29 @@ export function humanEntries(s: Statement, opts: TrustOptions = {}): HumanEntry[
     return out;
 }
 
+/** IAM users the document names in any Principal or NotPrincipal element. */
+function namedUsers(doc: PolicyDocument): RequestPrincipal[] {
+    return doc.statements
+        .flatMap((s) => [...(s.principal?.aws ?? []), ...(s.notPrincipal?.aws ?? [])])
+        .filter((a) => classifyAwsPrincipal(a).kind === "user" && !hasWildcard(a))
+        .map((a) => awsPrincipalFromArn(a))
+        .filter((p): p is RequestPrincipal => p !== undefined);
+}
+
 function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[] {
     const names = chosenNames(doc).map((n) => (n === "outsider" ? "mfa-probe" : n));
     if (e.kind === "everyone") {
-        return outsiderAccounts(doc).flatMap((o) =>
-            names.map((n) => awsPrincipalFromArn(`arn:aws:iam::${o}:user/${n}`)!),
-        );
+        // Everyone: users of accounts the document does not name, and users of those it names
+        // (conditions may admit only the latter), including the users it names explicitly.
+        const accounts = [...outsiderAccounts(doc), ...mentionedAccounts(doc)];
+        return [...accounts.flatMap((o) => names.map((n) => awsPrincipalFromArn(`arn:aws:iam::${o}:user/${n}`)!)), ...namedUsers(doc)];
     }
     const info = classifyAwsPrincipal(e.raw);
     const partition = info.partition ?? "aws";
-    if (e.kind === "account") return names.map((n) => awsPrincipalFromArn(`arn:${partition}:iam::${info.account}:user/${n}`)!);
+    if (e.kind === "account") {
+        const named = namedUsers(doc).filter((p) => p.type === "aws" && globMatch(info.account ?? "", p.account));
+        return [...names.map((n) => awsPrincipalFromArn(`arn:${partition}:iam::${info.account}:user/${n}`)!), ...named];
+    }
     if (e.kind === "sso-role") {
         const a = parseArn(e.raw)!;
         const segs = a.resource.split("/");

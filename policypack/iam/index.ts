@@ -44,8 +44,9 @@ export {
     isGithubIssuer,
     IDENTITY_BOUND_KEYS,
     ASSUME_ROLE,
+    TRUST_POLICY_ACTIONS,
 } from "./analysis";
-export type { ExposureFinding, MfaFinding, OidcFinding, TrustOptions, HumanEntry } from "./analysis";
+export type { ExposureFinding, MfaFinding, OidcFinding, TrustOptions, HumanEntry, PublicAccessOptions } from "./analysis";
 export {
     findAdminGrants,
     findSingleActionEscalations,

@@ -53,13 +53,49 @@ const PRINCIPAL_DERIVED_KEYS = [
 ];
 const OTHER = "zq9-other";
 
+/**
+ * Global keys that always hold one value, so they never get multivalued candidates.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+const SINGLE_VALUED = new Set([
+    "aws:multifactorauthpresent",
+    "aws:multifactorauthage",
+    "aws:securetransport",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:principaltype",
+    "aws:username",
+    "aws:userid",
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:requestedregion",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:tokenissuetime",
+    "aws:viaawsservice",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+    "sts:externalid",
+    "sts:rolesessionname",
+    "sts:sourceidentity",
+    "kms:calleraccount",
+    "kms:viaservice",
+]);
+
 /** Candidate values for one key, derived from the clauses that mention it. */
 export function candidatesFor(keyLower: string, clauses: readonly ConditionClause[]): Candidate[] {
     const singles = new Set<string>();
     let multi = false;
     for (const c of clauses) {
         if (c.keyLower !== keyLower) continue;
-        if (c.qualifier) multi = true;
+        // Only string and ARN keys can be multivalued, and the global ones below never are.
+        if (c.qualifier && (c.family === "String" || c.family === "Arn") && !SINGLE_VALUED.has(keyLower)) multi = true;
         for (const v of c.values) {
             // Request values are addresses, never CIDR blocks.
             if (c.family !== "Ip") singles.add(v);
@@ -132,6 +168,17 @@ function keysOfResourcePatterns(s: Statement): string[] {
     return keys;
 }
 
+/**
+ * Context keys AWS sets together: aws:MultiFactorAuthAge exists only when MFA was used, so then
+ * aws:MultiFactorAuthPresent is "true".
+ */
+function consistent(ctx: ReadonlyMap<string, ContextValue>): boolean {
+    return !ctx.has(MFA_AGE) || ctx.get(MFA_PRESENT) === "true";
+}
+
+const MFA_PRESENT = "aws:multifactorauthpresent";
+const MFA_AGE = "aws:multifactorauthage";
+
 interface Check {
     /** -1 for the Allow statement, else index into the denies. */
     readonly owner: number;
@@ -159,6 +206,8 @@ function searchStatement(
         for (const v of c.variableKeys) keySet.add(v);
     }
     for (const s of stmts) for (const k of keysOfResourcePatterns(s)) keySet.add(k);
+    // aws:MultiFactorAuthAge implies aws:MultiFactorAuthPresent = "true" (see consistent()).
+    if (keySet.has(MFA_AGE)) keySet.add(MFA_PRESENT);
     for (const k of fixedKeys) keySet.delete(k);
     const keys = [...keySet];
     const domains = new Map<string, readonly Candidate[]>();
@@ -166,6 +215,7 @@ function searchStatement(
         let d = scenario.domains?.get(k);
         if (!d) {
             d = candidatesFor(k, allClauses);
+            if (k === MFA_PRESENT) d = [...new Set([...d, "true", "false"])];
             if (scenario.exclude) d = d.filter((v) => v === undefined || !scenario.exclude!(k, v));
         }
         domains.set(k, d);
@@ -219,6 +269,7 @@ function searchStatement(
     };
 
     const leaf = (falsified: readonly boolean[]): boolean => {
+        if (!consistent(ctx)) return false;
         if (!statementMatchesResource(allow, scenario.resource, ctx, variables)) return false;
         for (let i = 0; i < denies.length; i++) {
             if (falsified[i]) continue;

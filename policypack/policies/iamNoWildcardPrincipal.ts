@@ -11,7 +11,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
  */
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { DocumentKind, ExposureFinding, findPublicAccess, PolicyDocument, statementLabel, Witness } from "../iam";
+import { DocumentKind, ExposureFinding, findPublicAccess, PolicyDocument, PublicAccessOptions, statementLabel, TRUST_POLICY_ACTIONS, Witness } from "../iam";
 import { nameIn, readDocument, validateResourceOfTypes } from "./common";
 import { resourceType, T } from "./types";
 
@@ -50,12 +50,13 @@ export function exposureMessage(where: string, f: ExposureFinding): string {
     );
 }
 
-function check(doc: PolicyDocument | undefined, where: string, report: ReportViolation): void {
+function check(doc: PolicyDocument | undefined, where: string, report: ReportViolation, opts: PublicAccessOptions): void {
     if (!doc) return;
-    for (const f of findPublicAccess(doc)) report(exposureMessage(where, f));
+    for (const f of findPublicAccess(doc, opts)) report(exposureMessage(where, f));
 }
 
-function docValidation(type: string, prop: string, kind: DocumentKind, required: boolean) {
+function docValidation(type: string, prop: string, kind: DocumentKind, required: boolean, service?: string) {
+    const opts: PublicAccessOptions = kind === "trust" ? { actions: TRUST_POLICY_ACTIONS } : { services: service ? [service] : undefined };
     return validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) => {
         const { exemptResources } = args.getConfig<Config>();
         if (nameIn(args.name, exemptResources ?? [])) return;
@@ -65,7 +66,7 @@ function docValidation(type: string, prop: string, kind: DocumentKind, required:
             return;
         }
         // Trust policies are reported as malformed by iam-trust-requires-mfa.
-        check(readDocument(value, kind, prop, kind === "trust" ? undefined : report), prop, report);
+        check(readDocument(value, kind, prop, kind === "trust" ? undefined : report), prop, report, opts);
     });
 }
 
@@ -108,7 +109,7 @@ const lambdaPermission = validateResourceOfType(resourceType<Record<string, unkn
     const { exemptResources } = args.getConfig<Config>();
     if (nameIn(args.name, exemptResources ?? [])) return;
     const doc = readDocument(lambdaPermissionDocument(props), "resource", "permission", report);
-    check(doc, "The Lambda permission (as a resource-policy statement)", report);
+    check(doc, "The Lambda permission (as a resource-policy statement)", report, { services: ["lambda"] });
 });
 
 export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
@@ -128,21 +129,21 @@ export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     },
     validateResource: validateResourceOfTypes(
         docValidation(T.Role, "assumeRolePolicy", "trust", true),
-        docValidation(T.BucketPolicy, "policy", "resource", true),
-        docValidation(T.Bucket, "policy", "resource", false),
-        docValidation(T.BucketV2, "policy", "resource", false),
-        docValidation(T.Key, "policy", "resource", false),
-        docValidation(T.KeyPolicy, "policy", "resource", true),
-        docValidation(T.Topic, "policy", "resource", false),
-        docValidation(T.TopicPolicy, "policy", "resource", true),
-        docValidation(T.Queue, "policy", "resource", false),
-        docValidation(T.QueuePolicy, "policy", "resource", true),
-        docValidation(T.SecretPolicy, "policy", "resource", true),
-        docValidation(T.EcrRepositoryPolicy, "policy", "resource", true),
-        docValidation(T.LogResourcePolicy, "policyDocument", "resource", true),
-        docValidation(T.EfsFileSystemPolicy, "policy", "resource", true),
-        docValidation(T.OpenSearchDomainPolicy, "accessPolicies", "resource", true),
-        docValidation(T.BackupVaultPolicy, "policy", "resource", true),
+        docValidation(T.BucketPolicy, "policy", "resource", true, "s3"),
+        docValidation(T.Bucket, "policy", "resource", false, "s3"),
+        docValidation(T.BucketV2, "policy", "resource", false, "s3"),
+        docValidation(T.Key, "policy", "resource", false, "kms"),
+        docValidation(T.KeyPolicy, "policy", "resource", true, "kms"),
+        docValidation(T.Topic, "policy", "resource", false, "sns"),
+        docValidation(T.TopicPolicy, "policy", "resource", true, "sns"),
+        docValidation(T.Queue, "policy", "resource", false, "sqs"),
+        docValidation(T.QueuePolicy, "policy", "resource", true, "sqs"),
+        docValidation(T.SecretPolicy, "policy", "resource", true, "secretsmanager"),
+        docValidation(T.EcrRepositoryPolicy, "policy", "resource", true, "ecr"),
+        docValidation(T.LogResourcePolicy, "policyDocument", "resource", true, "logs"),
+        docValidation(T.EfsFileSystemPolicy, "policy", "resource", true, "elasticfilesystem"),
+        docValidation(T.OpenSearchDomainPolicy, "accessPolicies", "resource", true, "es"),
+        docValidation(T.BackupVaultPolicy, "policy", "resource", true, "backup"),
         lambdaPermission,
     ),
 };
