@@ -188,17 +188,25 @@ export function checkResources(resources: PlannedResource[], config?: PackConfig
     const resourcePolicies = active.filter(isResourcePolicy);
     const stackPolicies = active.filter(isStackPolicy);
 
+    // Each validation with the types it declares, so a resource only meets the validations that
+    // handle its type (the engine's fast path for validateResourceOfType does the same).
+    const plan = resourcePolicies.map((p) => ({
+        policy: p,
+        validations: (Array.isArray(p.validateResource) ? p.validateResource : p.validateResource ? [p.validateResource] : []).map((v) => {
+            const types = declaredTypes(v);
+            return { fn: v, types: types ? new Set(types) : undefined };
+        }),
+    }));
     for (const r of prepared) {
-        for (const p of resourcePolicies) {
+        for (const { policy: p, validations } of plan) {
+            if (!validations.some((v) => !v.types || v.types.has(r.input.type))) continue;
             const cfg = effective.get(p.name)!;
             const level = reportedLevel(cfg.enforcementLevel);
-            const validations = Array.isArray(p.validateResource) ? p.validateResource : p.validateResource ? [p.validateResource] : [];
             const report: ReportViolation = (message: string) => {
                 violations.push({ policy: p.name, resource: r.input.name, urn: r.input.urn, message, enforcementLevel: level });
             };
-            for (const v of validations) {
-                const types = declaredTypes(v);
-                if (types && !types.includes(r.input.type)) continue;
+            for (const { fn: v, types } of validations) {
+                if (types && !types.has(r.input.type)) continue;
                 const args: ResourceValidationArgs = {
                     type: r.input.type,
                     props: r.props,

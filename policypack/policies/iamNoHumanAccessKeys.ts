@@ -4,9 +4,9 @@
  * stack gives it a console login profile or tags it as human (`humanTagKey` = `humanTagValue`).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles
  */
-import { StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { T } from "./types";
-import { namesOf, ofType, refersTo } from "./stackResources";
+import { indexBy, lookup, namesOf, ofType, refKey } from "./stackResources";
 
 export const NAME = "iam-no-human-access-keys";
 
@@ -29,13 +29,19 @@ export const iamNoHumanAccessKeys: StackValidationPolicy = {
         const { humanTagKey, humanTagValue } = args.getConfig<Config>();
         const keys = ofType(args.resources, T.AccessKey);
         if (keys.length === 0) return;
-        const profiles = ofType(args.resources, T.UserLoginProfile);
-        const users = ofType(args.resources, T.User);
+        const profiles = indexBy(ofType(args.resources, T.UserLoginProfile), "user", true);
+        const users = new Map<string, PolicyResource[]>();
+        for (const u of ofType(args.resources, T.User)) {
+            for (const n of namesOf(u, "name")) {
+                const k = refKey(n, true);
+                users.set(k, [...(users.get(k) ?? []), u]);
+            }
+        }
         for (const key of keys) {
             const userRef = key.props.user;
-            const user = users.find((u) => refersTo(userRef, namesOf(u, "name"), true));
+            const user = typeof userRef === "string" ? users.get(refKey(userRef, true))?.[0] : undefined;
             const names = user ? namesOf(user, "name") : typeof userRef === "string" ? [userRef] : [];
-            const profile = profiles.find((p) => refersTo(p.props.user, names, true));
+            const profile = lookup(profiles, "user", names, true)[0];
             const tags = (user?.props.tags ?? {}) as Record<string, unknown>;
             const tagged = humanTagKey !== undefined && tags[humanTagKey] === humanTagValue;
             if (!profile && !tagged) continue;

@@ -9,7 +9,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { evaluateRequest, parsePolicyDocument, PolicyDocument, PolicyInputError, RequestPrincipal, statementMatchesAction } from "../iam";
 import { T } from "./types";
-import { namesOf, ofType, refersTo } from "./stackResources";
+import { indexBy, lookup, namesOf, ofType } from "./stackResources";
 
 export const NAME = "s3-log-bucket-protected";
 
@@ -80,31 +80,30 @@ export const s3LogBucketProtected: StackValidationPolicy = {
         const cfg = args.getConfig<Config>();
         const buckets = ofType(args.resources, ...BUCKET_TYPES);
         if (buckets.length === 0) return;
-        const trails = ofType(args.resources, T.Trail);
-        const policies = ofType(args.resources, T.BucketPolicy);
-        const pabs = ofType(args.resources, T.BucketPublicAccessBlock);
+        const trails = indexBy(ofType(args.resources, T.Trail), "s3BucketName");
+        const policies = indexBy(ofType(args.resources, T.BucketPolicy), "bucket");
+        const pabs = indexBy(ofType(args.resources, T.BucketPublicAccessBlock), "bucket");
         const accountPab = ofType(args.resources, T.AccountPublicAccessBlock).some(allTrue);
-        const versionings = ofType(args.resources, T.BucketVersioning, T.BucketVersioningV2);
-        const locks = ofType(args.resources, T.BucketObjectLockConfiguration, T.BucketObjectLockConfigurationV2);
+        const versionings = indexBy(ofType(args.resources, T.BucketVersioning, T.BucketVersioningV2), "bucket");
+        const locks = indexBy(ofType(args.resources, T.BucketObjectLockConfiguration, T.BucketObjectLockConfigurationV2), "bucket");
 
         for (const b of buckets) {
             const names = namesOf(b, "bucket");
             const docs: PolicyDocument[] = [];
             const inline = parseQuietly(b.props.policy);
             if (inline) docs.push(inline);
-            for (const p of policies) {
-                if (!refersTo(p.props.bucket, names)) continue;
+            for (const p of lookup(policies, "bucket", names)) {
                 const d = parseQuietly(p.props.policy);
                 if (d) docs.push(d);
             }
             const isLog =
-                trails.some((t) => refersTo(t.props.s3BucketName, names)) ||
+                lookup(trails, "s3BucketName", names).length > 0 ||
                 (cfg.logBuckets ?? []).some((n) => names.includes(n)) ||
                 docs.some(writesLogs);
             if (!isLog) continue;
 
             const problems: string[] = [];
-            if (cfg.requirePublicAccessBlock !== false && !accountPab && !pabs.some((p) => refersTo(p.props.bucket, names) && allTrue(p))) {
+            if (cfg.requirePublicAccessBlock !== false && !accountPab && !lookup(pabs, "bucket", names).some(allTrue)) {
                 problems.push("no public access block with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true (add an aws.s3.BucketPublicAccessBlock)");
             }
             const bucketName = typeof b.props.bucket === "string" && b.props.bucket !== "" ? b.props.bucket : undefined;
@@ -116,13 +115,11 @@ export const s3LogBucketProtected: StackValidationPolicy = {
             const objectLock =
                 b.props.objectLockEnabled === true ||
                 (b.props.objectLockConfiguration as { objectLockEnabled?: string } | undefined)?.objectLockEnabled === "Enabled" ||
-                locks.some((l) => refersTo(l.props.bucket, names));
+                lookup(locks, "bucket", names).length > 0;
             const versioned =
                 (b.props.versioning as { enabled?: boolean } | undefined)?.enabled === true ||
-                versionings.some(
-                    (v) =>
-                        refersTo(v.props.bucket, names) &&
-                        (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
+                lookup(versionings, "bucket", names).some(
+                    (v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
                 );
             if (cfg.requireVersioning !== false && !versioned && !objectLock) {
                 problems.push('versioning is not enabled (add an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled")');

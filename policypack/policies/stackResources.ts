@@ -28,3 +28,37 @@ export function refersTo(ref: unknown, names: readonly string[], caseInsensitive
     const r = norm(ref);
     return names.some((n) => norm(n) === r || norm(n).endsWith(`:${r}`) || r.endsWith(`:${norm(n)}`) || r.endsWith(`/${norm(n)}`));
 }
+
+/** The last segment of a name, id or ARN (`arn:aws:s3:::logs` -> `logs`), lower-cased when asked. */
+export function refKey(ref: string, caseInsensitive = false): string {
+    const k = ref.split(/[:/]/).pop() ?? ref;
+    return caseInsensitive ? k.toLowerCase() : k;
+}
+
+/**
+ * Indexes resources by the key of a reference prop (e.g. a bucket policy's `bucket`), so stack
+ * policies match resources in linear time. Candidates still go through refersTo.
+ */
+export function indexBy(resources: readonly PolicyResource[], prop: string, caseInsensitive = false): Map<string, PolicyResource[]> {
+    const index = new Map<string, PolicyResource[]>();
+    for (const r of resources) {
+        const v = r.props[prop];
+        if (typeof v !== "string" || v === "") continue;
+        const k = refKey(v, caseInsensitive);
+        const list = index.get(k);
+        if (list) list.push(r);
+        else index.set(k, [r]);
+    }
+    return index;
+}
+
+/** Resources of an index whose reference prop refers to one of `names`. */
+export function lookup(index: Map<string, PolicyResource[]>, prop: string, names: readonly string[], caseInsensitive = false): PolicyResource[] {
+    const seen = new Set<PolicyResource>();
+    for (const n of names) {
+        for (const r of index.get(refKey(n, caseInsensitive)) ?? []) {
+            if (refersTo(r.props[prop], names, caseInsensitive)) seen.add(r);
+        }
+    }
+    return [...seen];
+}
