@@ -106,6 +106,7 @@ export interface DetectionArgs {
     readonly logGroupName: pulumi.Input<string>;
     /** Account of the log group, the topic and the alarms (the management account). */
     readonly accountId: string;
+    /** Region of the log group and the alarms. */
     readonly region: string;
     /** AWS partition. Default `aws`. */
     readonly partition?: string;
