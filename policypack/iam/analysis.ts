@@ -6,7 +6,7 @@
  * - whether OIDC federation pins audience and subject.
  */
 import { parseArn } from "./arn";
-import { ConditionClause } from "./conditions";
+import { ConditionClause, IpRange, parseIpRange } from "./conditions";
 import { awsPrincipalFromArn, ContextValue, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement } from "./document";
 import { statementMatchesAction } from "./evaluate";
@@ -74,6 +74,40 @@ function instantiateAccount(pattern: string): string | undefined {
 // Outsiders: principals of an account the document does not name, and anonymous callers.
 // ---------------------------------------------------------------------------------------------
 
+const SOURCE_IP = "aws:sourceip";
+
+/**
+ * The narrowest range AWS S3 still treats as a restriction of a public grant is fixed, not
+ * documented as a number; we treat IPv4 blocks of /8 or longer and IPv6 blocks of /32 or longer as
+ * restricting (a corporate egress range), and anything broader (0.0.0.0/0, ::/0, 0.0.0.0/1...) as
+ * admitting everyone.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+ */
+export function isNarrowIpRange(cidr: string): boolean {
+    const r = parseIpRange(cidr);
+    if (!r) return false;
+    const bits = r.v6 ? 128 : 32;
+    const hostBits = (r.end - r.start + 1n).toString(2).length - 1;
+    return bits - hostBits >= (r.v6 ? 32 : 8);
+}
+
+function narrowIpRanges(clauses: readonly ConditionClause[]): IpRange[] {
+    const out: IpRange[] = [];
+    for (const c of clauses) {
+        if (c.keyLower !== SOURCE_IP) continue;
+        for (const v of c.values) {
+            const r = parseIpRange(v);
+            if (r && isNarrowIpRange(v)) out.push(r);
+        }
+    }
+    return out;
+}
+
+function ipInRange(ip: string, r: IpRange): boolean {
+    const a = parseIpRange(ip);
+    return a !== undefined && a.v6 === r.v6 && a.start >= r.start && a.end <= r.end;
+}
+
 /** Keys a requester cannot choose freely: they say who is asking, or from where. */
 const ORG_KEYS = ["aws:principalorgid", "aws:sourceorgid", "aws:vpceorgid"];
 const ORG_PATH_KEYS = ["aws:principalorgpaths", "aws:sourceorgpaths", "aws:vpceorgpaths"];
@@ -84,6 +118,7 @@ const USERID_KEYS = ["aws:userid"];
 
 /** The keys whose exact values count as "restricting who can come in". */
 export const IDENTITY_BOUND_KEYS: readonly string[] = [
+    "aws:sourceip",
     "aws:principalorgid",
     "aws:principalorgpaths",
     "aws:principalaccount",
@@ -222,6 +257,14 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
         });
         domains.set(k, [undefined, `arn:aws:sqs:us-east-1:${outsiders[0]}:zq9`, ...ok]);
     }
+    // Source IP: an outsider calls from any address outside the (narrow) ranges the document names.
+    const trustedRanges = narrowIpRanges(clauses);
+    domains.set(
+        SOURCE_IP,
+        [undefined, "203.0.113.77", "2001:db8::77", ...generated(SOURCE_IP)].filter(
+            (v) => v === undefined || (parseIpRange(v) !== undefined && !trustedRanges.some((r) => ipInRange(v, r))),
+        ),
+    );
     for (const k of [...NETWORK_KEYS, ...USERID_KEYS]) {
         const exact = exactLower(k);
         domains.set(k, [undefined, "vpc-zq9outsider", "AIDAZQ9OUTSIDER", ...generated(k).filter((v) => !exact.has(v.toLowerCase()))]);
@@ -241,8 +284,8 @@ function restrictionHints(s: Statement): string[] {
         else if (c.values.some((v) => hasWildcard(v) || v.includes("${"))) hints.push(`${where} uses a wildcard value`);
     }
     for (const c of s.conditions) {
-        if (c.keyLower === "aws:sourceip" && c.values.some((v) => /\/0$/.test(v.trim()))) {
-            hints.push(`${c.operator} aws:SourceIp ${c.values.join(", ")} admits every address`);
+        if (c.keyLower === SOURCE_IP && !c.negated && c.values.some((v) => !isNarrowIpRange(v))) {
+            hints.push(`${c.operator} aws:SourceIp ${c.values.join(", ")} admits (nearly) every address`);
         }
     }
     return hints;

@@ -6,9 +6,12 @@
  * "Everyone" covers `"*"`, `{"AWS": "*"}`, `{"AWS": [..., "*"]}`, a wildcard account
  * (`arn:aws:iam::*:root`) and Allow + NotPrincipal. The exception is a condition that really
  * restricts who can come in: an exact (non-wildcard, non-negated, non-IfExists) org id, account,
- * principal ARN with an exact account, source VPC or VPC endpoint, or source ARN/account for
- * service access. The model decides this by looking for an outsider request the document allows.
+ * principal ARN with an exact account, source VPC or VPC endpoint, source ARN/account for
+ * service access, or a fixed set of source CIDRs (as AWS defines a non-public policy; /0 and
+ * other ranges broader than /8 admit everyone). The model decides this by looking for an outsider
+ * request the document allows.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
  */
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { DocumentKind, ExposureFinding, findPublicAccess, PolicyDocument, PublicAccessOptions, statementLabel, TRUST_POLICY_ACTIONS, Witness } from "../iam";
@@ -45,8 +48,8 @@ export function exposureMessage(where: string, f: ExposureFinding): string {
     return (
         `${where} ${statementLabel(s)} allows ${who} to ${actions}${why}: ${describeWitness(f.witness)} would be allowed. ` +
         `Fix: name the trusted accounts or principal ARNs instead of "*", or add a condition that pins ` +
-        `aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, or (for AWS services) aws:SourceArn/aws:SourceAccount ` +
-        `to exact values with StringEquals/ArnEquals (not negated, not IfExists, no wildcards).`
+        `aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, aws:SourceIp (your own CIDRs), or (for AWS services) ` +
+        `aws:SourceArn/aws:SourceAccount to exact values with StringEquals/ArnEquals/IpAddress (not negated, not IfExists, no wildcards).`
     );
 }
 

@@ -8,7 +8,7 @@
  *   without the exact ExternalId.
  * - Wildcard: the pack flags  <=>  the simulator allows some principal of an account the policy
  *   does not name to perform any trust-policy action (sts:AssumeRole, TagSession, ...), with any MFA state, ExternalId, org id
- *   (not the trusted one) or source IP.
+ *   (not the trusted one) or source address (outside the narrow ranges the policy names).
  *
  * Generated principals stay within forms AWS itself accepts (the pack deliberately also reads
  * `arn:aws:iam::*:root` as "everyone", which AWS rejects, so that form is tested elsewhere).
@@ -220,7 +220,8 @@ describe("differential: pack verdicts vs @cloud-copilot/iam-simulate", function 
             const sim = await anyAllowed(
                 trust,
                 [`arn:aws:iam::${OUTSIDER}:user/x`, `arn:aws:sts::${OUTSIDER}:assumed-role/x/s`],
-                contexts(trust, { [MFA]: [undefined, "true", "false"], [EXT]: [undefined, "ext-1", "wrong"], [ORG]: [undefined, "o-bad"], [IP]: ["10.1.2.3", "11.0.0.1", "203.0.113.5"] }),
+                // An outsider calls from outside the narrow ranges the policy names (10.0.0.0/8 here).
+                contexts(trust, { [MFA]: [undefined, "true", "false"], [EXT]: [undefined, "ext-1", "wrong"], [ORG]: [undefined, "o-bad"], [IP]: ["11.0.0.1", "203.0.113.5"] }),
                 // The pack flags any Allow to everyone, whatever it grants: probe every trust action.
                 ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:SetContext"],
             );

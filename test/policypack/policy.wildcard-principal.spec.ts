@@ -30,7 +30,10 @@ describe("iam-no-wildcard-principal", () => {
             ["a ForAllValues org condition", get("*", { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc123" } })],
             ["a wildcard org id", get("*", { StringLike: { "aws:PrincipalOrgID": "o-*" } })],
             ["a /0 source IP", get("*", { IpAddress: { "aws:SourceIp": "0.0.0.0/0" } })],
-            ["a specific source IP (not an identity restriction)", get("*", { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } })],
+            ["an IPv6 /0 source IP", get("*", { IpAddress: { "aws:SourceIp": "::/0" } })],
+            ["a source IP range broader than /8", get("*", { IpAddress: { "aws:SourceIp": ["10.0.0.0/8", "0.0.0.0/1"] } })],
+            ["a negated source IP", get("*", { NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" } })],
+            ["an IfExists source IP", get("*", { IpAddressIfExists: { "aws:SourceIp": "203.0.113.0/24" } })],
             ["a principal ARN with a wildcard account", get("*", { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/deployer" } })],
             ["a wildcard source account", get("*", { StringLike: { "aws:SourceAccount": "*" } })],
             ["a source ARN with a wildcard account", get("*", { ArnLike: { "aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/*" } })],
@@ -55,6 +58,7 @@ describe("iam-no-wildcard-principal", () => {
             ["an exact principal account", get("*", { StringEquals: { "aws:PrincipalAccount": [SECURITY_ACCOUNT, "444444444444"] } })],
             ["a principal ARN with an exact account", get("*", { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${SECURITY_ACCOUNT}:role/*` } })],
             ["an exact VPC endpoint", get("*", { StringEquals: { "aws:SourceVpce": "vpce-0a1b2c3d" } })],
+            ["a fixed set of CIDRs (not public, as AWS defines it)", get("*", { IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "2001:db8::/48"] } })],
             ["an exact VPC", get("*", { StringEquals: { "aws:SourceVpc": "vpc-0a1b2c3d" } })],
             ["an exact source ARN (service access)", get("*", { ArnEquals: { "aws:SourceArn": `arn:aws:cloudtrail:us-east-1:${SECURITY_ACCOUNT}:trail/org` } })],
             ["an exact source account (service access)", get("*", { StringEquals: { "aws:SourceAccount": SECURITY_ACCOUNT } })],
@@ -78,6 +82,10 @@ describe("iam-no-wildcard-principal", () => {
         it("but a Deny that only blocks one other org does not", async () => {
             const doc = policyDoc(get("*"), { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-bad" } } });
             assert.strictEqual((await bucketPolicy(doc)).length, 1);
+        });
+        it("the documented deny-outside-my-network guard", async () => {
+            const doc = policyDoc(get("*"), { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" } } });
+            assert.deepStrictEqual(await bucketPolicy(doc), []);
         });
         it("nor a Deny guard on other resources only", async () => {
             const doc = policyDoc(get("*"), { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `${BUCKET}/private/*`, Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-abc123" } } });
