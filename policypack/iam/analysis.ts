@@ -212,7 +212,8 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
     const trusted = mentionedAccounts(doc);
     const outsiders = outsiderAccounts(doc);
     const names = chosenNames(doc);
-    const principals: RequestPrincipal[] = [{ type: "anonymous" }];
+    // Anonymous callers, any AWS service (acting for anyone), and principals of outside accounts.
+    const principals: RequestPrincipal[] = [{ type: "anonymous" }, { type: "service", service: "zq9-any-service.amazonaws.com" }];
     for (const part of partitionsOf(doc)) for (const o of outsiders) principals.push(...principalsIn(o, part, names, true));
     const clauses = allClauses(doc);
     const domains = new Map<string, Candidate[]>();
@@ -312,7 +313,8 @@ export function findPublicAccess(doc: PolicyDocument, opts: PublicAccessOptions 
             const broad =
                 s.notPrincipal !== undefined ||
                 s.principal?.star === true ||
-                (s.principal?.aws ?? []).some((a) => awsEntryIsEveryone(classifyAwsPrincipal(a)));
+                (s.principal?.aws ?? []).some((a) => awsEntryIsEveryone(classifyAwsPrincipal(a))) ||
+                (s.principal?.service ?? []).some((svc) => hasWildcard(svc));
             if (!broad) continue;
             // Probe with each action the statement grants: the real actions of the resource when
             // known (trust policies), else instantiations of its patterns (NotAction: any other
@@ -577,8 +579,11 @@ export interface OidcFinding {
     readonly problems: readonly string[];
 }
 
+/** github.com's issuer, or a GitHub Enterprise Server one (`<host>/_services/token`). */
 export function isGithubIssuer(issuer: string | undefined): boolean {
-    return issuer !== undefined && issuer.toLowerCase().replace(/\/$/, "") === GITHUB_ISSUER;
+    if (issuer === undefined) return false;
+    const i = issuer.toLowerCase().replace(/\/$/, "");
+    return i === GITHUB_ISSUER || i.endsWith(".githubusercontent.com") || i.endsWith("/_services/token");
 }
 
 /**

@@ -111,6 +111,8 @@ export function classifyFederatedPrincipal(raw: string): FederatedInfo {
     const lower = raw.toLowerCase();
     if (lower === "cognito-identity.amazonaws.com") return { raw, kind: "cognito", issuer: lower };
     if (WEB_IDPS.has(lower)) return { raw, kind: "web-idp", issuer: lower };
+    // A bare issuer host (IAM wants the provider ARN, but the intent is unambiguous).
+    if (!a && /^[a-z0-9.-]+\.[a-z]{2,}(\/[^\s]*)?$/.test(lower)) return { raw, kind: "oidc", issuer: lower.replace(/^https:\/\//, "") };
     return { raw, kind: "unknown" };
 }
 

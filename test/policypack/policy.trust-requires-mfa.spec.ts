@@ -114,6 +114,17 @@ describe("iam-trust-requires-mfa", () => {
                 assertViolations({ violations: v }, 1, fragment, "Fix:");
             });
         }
+        it("recognises the provider given as a bare host, and GitHub Enterprise Server issuers", async () => {
+            const bare = { ...gh({ StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": "repo:my-org*" } }), Principal: { Federated: "token.actions.githubusercontent.com" } };
+            assertViolations({ violations: await trust(policyDoc(bare)) }, 1, "does not pin the repository owner");
+            const ghes = {
+                Effect: "Allow",
+                Principal: { Federated: `arn:aws:iam::${SECURITY_ACCOUNT}:oidc-provider/ghe.example.com/_services/token` },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: { StringEquals: { "ghe.example.com/_services/token:aud": "sts.amazonaws.com" }, StringLike: { "ghe.example.com/_services/token:sub": "repo:team*" } },
+            };
+            assertViolations({ violations: await trust(policyDoc(ghes)) }, 1, "does not pin the repository owner");
+        });
         it("checks other OIDC providers' aud and sub", async () => {
             const eks = `arn:aws:iam::${SECURITY_ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC`;
             const st = (c?: Json): Json => ({ Effect: "Allow", Principal: { Federated: eks }, Action: "sts:AssumeRoleWithWebIdentity", ...(c ? { Condition: c } : {}) });

@@ -40,6 +40,7 @@ describe("iam-no-wildcard-principal", () => {
             ["an ExternalId (not a secret)", get("*", { StringEquals: { "sts:ExternalId": "abc" } })],
             ["SecureTransport only", get("*", { Bool: { "aws:SecureTransport": "true" } })],
             ["NotAction with \"*\"", { Effect: "Allow", Principal: "*", NotAction: "s3:DeleteObject", Resource: `${BUCKET}/*` }],
+            ['a wildcard service principal', get({ Service: "*" })],
         ];
         for (const [what, st] of cases) {
             it(what, async () => {
