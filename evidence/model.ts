@@ -47,7 +47,14 @@ export interface AccessModel {
     readonly principals: readonly PrincipalModel[];
     readonly scps: readonly ScpModel[];
     /** Designated humans and programs, as the workload stack trusts them. */
-    readonly trusted: { readonly humanArns: readonly string[]; readonly reporters: readonly { name: string; arn: string; externalId: string }[] };
+    readonly trusted: {
+        readonly humanArns: readonly string[];
+        readonly reporters: readonly { name: string; arn: string; externalId: string }[];
+        readonly incidentResponderArns?: readonly string[];
+        readonly breakGlassArns?: readonly string[];
+    };
+    /** The stack's region: every request carries it as aws:RequestedRegion. */
+    readonly region: string;
 }
 
 const MANAGED = (auditManaged as { policies: Record<string, { arn: string; document: unknown }> }).policies;
@@ -165,6 +172,7 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
     const scpSource = [...(plans.security?.resources ?? []), ...(plans.security === plans.stack ? [] : plans.stack.resources)];
     return {
         partition,
+        region: plans.stack.region,
         securityAccountId: str(outputs.securityAccountId),
         managementAccountId: str(outputs.managementAccountId),
         roles: rolesOf(plans.stack.resources, partition),

@@ -37,6 +37,8 @@ export const SCENARIOS = {
     "assume-programmatic-no-external-id": "a designated program assumes the role without an ExternalId",
     "data-read-s3": "the role's session calls s3:GetObject",
     "data-read-secret": "the role's session calls secretsmanager:GetSecretValue",
+    "assume-by-other-duty": "an auditor, with MFA, assumes a role of another duty (segregation of duties)",
+    "admin-write": "the role's session calls iam:PutRolePolicy on an application role",
 } as const;
 
 export type ScenarioId = keyof typeof SCENARIOS;
@@ -57,7 +59,41 @@ export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> 
         "data-read-s3": "denied",
         "data-read-secret": "denied",
     },
+    "org-access:access:IncidentResponseRole": {
+        "assume-without-mfa": "denied",
+        "assume-with-mfa": "allowed",
+        "assume-with-stale-mfa": "denied",
+        "assume-from-outside-account": "denied",
+        "assume-undesignated-principal": "denied",
+        "assume-by-other-duty": "denied",
+        "iam-write": "denied",
+        "admin-write": "denied",
+        "data-read-secret": "denied",
+    },
+    "org-access:access:BreakGlassRole": {
+        "assume-without-mfa": "denied",
+        "assume-with-mfa": "allowed",
+        "assume-with-stale-mfa": "denied",
+        "assume-from-outside-account": "denied",
+        "assume-undesignated-principal": "denied",
+        "assume-by-other-duty": "denied",
+        // Break-glass is admin by design; the evidence shows it, and its alarm is what guards it.
+        // (Creating IAM users stays denied wherever the no-long-lived-credentials SCP applies.)
+        "admin-write": "allowed",
+    },
 };
+
+/** The designated humans of each kind of role: who the "designated human" scenarios speak for. */
+function designatedHumans(model: AccessModel, role: RoleModel): readonly string[] {
+    switch (role.componentType) {
+        case "org-access:access:IncidentResponseRole":
+            return model.trusted.incidentResponderArns ?? [];
+        case "org-access:access:BreakGlassRole":
+            return model.trusted.breakGlassArns ?? [];
+        default:
+            return model.trusted.humanArns;
+    }
+}
 
 /** For roles no human may assume (service roles): nobody from the security account or outside gets in. */
 const DEFAULT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
@@ -71,6 +107,8 @@ const DEFAULT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
 export const OUTSIDE_ACCOUNT = "210987654321";
 const MFA = { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300", "aws:SecureTransport": "true" };
 const NO_MFA = { "aws:SecureTransport": "true" };
+/** Every signed request carries the region it is sent to. */
+const inRegion = (model: AccessModel, context: Record<string, string>) => ({ ...context, "aws:RequestedRegion": model.region });
 
 interface Outcome {
     readonly verdict: Verdict;
@@ -106,6 +144,7 @@ function scpDeny(model: AccessModel, accountId: string, request: RequestContext)
  */
 function assume(model: AccessModel, role: RoleModel, callerArn: string, caller: PrincipalModel | undefined, context: Record<string, string>, bothSides: boolean): Outcome {
     const principal = awsPrincipalFromArn(callerArn) as RequestPrincipal;
+    context = inRegion(model, context);
     const request: RequestContext = { principal, action: "sts:AssumeRole", resource: role.arn, context };
     const callerAccount = callerArn.split(":")[4];
     const scp = scpDeny(model, callerAccount, request);
@@ -139,7 +178,7 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
         name: "evidence",
         roleArn: role.arn,
     };
-    const request: RequestContext = { principal, action, resource, context: MFA };
+    const request: RequestContext = { principal, action, resource, context: inRegion(model, MFA) };
     // Every explicit Deny decides; the role's own is named first, then any SCP that also denies.
     const scp = scpDeny(model, role.accountId, request);
     const r = explain(role.identity, request);
@@ -153,8 +192,10 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
 /** Runs one scenario for one role. Undefined when the scenario cannot be posed (no designated program, say). */
 function run(model: AccessModel, role: RoleModel, scenario: ScenarioId, expected: Verdict): Outcome | undefined {
     const both = expected === "allowed";
-    const human = model.trusted.humanArns[0];
-    const reporter = model.trusted.reporters[0];
+    const human = designatedHumans(model, role)[0];
+    // Programs are designated for the audit role only.
+    const reporter = role.componentType === "org-access:access:AuditRole" || role.componentType === undefined ? model.trusted.reporters[0] : undefined;
+    const auditor = model.trusted.humanArns[0];
     const caller = (arn: string) => model.principals.find((p) => p.arn === arn);
     const security = model.securityAccountId ?? human?.split(":")[4] ?? reporter?.arn.split(":")[4];
     switch (scenario) {
@@ -174,14 +215,18 @@ function run(model: AccessModel, role: RoleModel, scenario: ScenarioId, expected
             return reporter ? assume(model, role, reporter.arn, caller(reporter.arn), { ...NO_MFA, "sts:ExternalId": `${reporter.externalId}-wrong` }, both) : undefined;
         case "assume-programmatic-no-external-id":
             return reporter ? assume(model, role, reporter.arn, caller(reporter.arn), NO_MFA, both) : undefined;
+        case "assume-by-other-duty":
+            return auditor && auditor !== human ? assume(model, role, auditor, caller(auditor), MFA, both) : undefined;
         case "read-action":
             return act(model, role, "ec2:DescribeInstances", "*");
         case "iam-write":
             return act(model, role, "iam:CreateUser", `arn:${model.partition}:iam::${role.accountId}:user/evidence`);
+        case "admin-write":
+            return act(model, role, "iam:PutRolePolicy", `arn:${model.partition}:iam::${role.accountId}:role/application-role`);
         case "data-read-s3":
             return act(model, role, "s3:GetObject", `arn:${model.partition}:s3:::evidence-bucket/evidence-object`);
         case "data-read-secret":
-            return act(model, role, "secretsmanager:GetSecretValue", `arn:${model.partition}:secretsmanager:us-east-1:${role.accountId}:secret:evidence`);
+            return act(model, role, "secretsmanager:GetSecretValue", `arn:${model.partition}:secretsmanager:${model.region}:${role.accountId}:secret:evidence`);
     }
 }
 

@@ -22,12 +22,12 @@ export interface CliOptions {
     readonly json: boolean;
     /** Write the Markdown evidence report to this file. */
     readonly report?: string;
-    /** Policy-pack config file (the `--policy-pack-config` format); default policypack/config.json. */
+    /** Policy-pack config file (the `--policy-pack-config` format); default policypack/policy-config.json. */
     readonly policyConfig?: string;
 }
 
 /** The policy-pack config CI uses with `pulumi preview --policy-pack policypack --policy-pack-config`. */
-export const DEFAULT_POLICY_CONFIG = path.join(PROJECT_ROOT, "policypack", "config.json");
+export const DEFAULT_POLICY_CONFIG = path.join(PROJECT_ROOT, "policypack", "policy-config.json");
 
 /** One planned stack with its evidence. */
 export interface StackPlan {
@@ -50,7 +50,7 @@ Without --stack, plans the security stack and then the workload stack.
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}]}
                        (with both stacks: {"stacks": [ ... ]})
   --report FILE.md     also write a Markdown report: access graph, evidence matrix, controls
-  --policy-config FILE policy-pack config, as for --policy-pack-config (default policypack/config.json)
+  --policy-config FILE policy-pack config, as for --policy-pack-config (default policypack/policy-config.json)
 
 Exit codes: 0 ok; 1 a policy violation, an evidence mismatch or an unsafe plan; 2 invalid config or usage.`;
 
