@@ -188,7 +188,7 @@ export class Detection extends pulumi.ComponentResource {
                 `${name}-${def.id}-alarm`,
                 {
                     name: `org-access-${def.id}`,
-                    alarmDescription: `${def.control}: ${def.description}. See docs/runbook.md.`,
+                    alarmDescription: `${def.control}: ${def.description}. See the runbook in README.md.`,
                     namespace: METRIC_NAMESPACE,
                     metricName,
                     statistic: "Sum",

@@ -148,6 +148,6 @@ export function renderReport(input: ReportInput): string {
     for (const [k, v] of Object.entries(SCENARIOS) as [ScenarioId, string][]) out.push(`| \`${k}\` | ${v} |`);
     out.push("", "## Controls", "", "| control | requirement | implemented by |", "|---|---|---|");
     for (const c of CONTROLS) out.push(`| ${c.id} | ${c.control} | ${escape(c.implementedBy)} |`);
-    out.push("", "CIS items are numbered as in the CIS AWS Foundations Benchmark v1.5.0.", "");
+    out.push("", "CIS items are numbered as in the CIS AWS Foundations Benchmark v1.4.0.", "");
     return out.join("\n");
 }
