@@ -24,11 +24,21 @@ export const UNKNOWN_OBJECT: string = proxy.unknownObjectValue;
 export const UNKNOWN_NUMBER: string = proxy.unknownNumberValue;
 export const UNKNOWN_BOOLEAN: string = proxy.unknownBooleanValue;
 
-/** Anything with a `__pulumiType`: an @pulumi/aws resource class, or `{ __pulumiType: "..." }`. */
-export type TypeSource = { __pulumiType: string } | string;
+/**
+ * A resource type: an @pulumi/aws resource class (its `__pulumiType` is set at runtime but hidden
+ * from the typings), or a type token for types without a class (providers, components).
+ */
+export type TypeSource = { isInstance(obj: unknown): boolean } | string;
+
+/** The `__pulumiType` the engine would report for a resource class. */
+export function pulumiTypeOf(cls: object): string {
+    const t = (cls as { __pulumiType?: unknown }).__pulumiType;
+    assert.strictEqual(typeof t, "string", "not a Pulumi resource class");
+    return t as string;
+}
 
 export function typeOf(t: TypeSource): string {
-    return typeof t === "string" ? t : t.__pulumiType;
+    return typeof t === "string" ? t : pulumiTypeOf(t);
 }
 
 class NotApplicableMarker {
