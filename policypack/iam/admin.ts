@@ -24,26 +24,32 @@ export interface EscalationAction {
     readonly action: string;
     readonly target: IamTarget;
     readonly effect: string;
+    /**
+     * Managing one's own credentials (`user/${aws:username}`) is normal self-service; changing
+     * one's own policies or boundaries is escalation. For the latter, policy variables count as
+     * reaching the target.
+     */
+    readonly selfCounts: boolean;
 }
 
 export const IAM_ESCALATION_ACTIONS: readonly EscalationAction[] = [
-    { action: "iam:CreatePolicyVersion", target: "policy", effect: "rewrite any customer-managed policy" },
-    { action: "iam:SetDefaultPolicyVersion", target: "policy", effect: "switch a policy to another version" },
-    { action: "iam:AttachUserPolicy", target: "user", effect: "attach any policy to users" },
-    { action: "iam:AttachGroupPolicy", target: "group", effect: "attach any policy to groups" },
-    { action: "iam:AttachRolePolicy", target: "role", effect: "attach any policy to roles" },
-    { action: "iam:PutUserPolicy", target: "user", effect: "write inline policies on users" },
-    { action: "iam:PutGroupPolicy", target: "group", effect: "write inline policies on groups" },
-    { action: "iam:PutRolePolicy", target: "role", effect: "write inline policies on roles" },
-    { action: "iam:PutUserPermissionsBoundary", target: "user", effect: "replace users' permissions boundaries" },
-    { action: "iam:PutRolePermissionsBoundary", target: "role", effect: "replace roles' permissions boundaries" },
-    { action: "iam:DeleteUserPermissionsBoundary", target: "user", effect: "remove users' permissions boundaries" },
-    { action: "iam:DeleteRolePermissionsBoundary", target: "role", effect: "remove roles' permissions boundaries" },
-    { action: "iam:UpdateAssumeRolePolicy", target: "role", effect: "rewrite role trust policies" },
-    { action: "iam:CreateAccessKey", target: "user", effect: "create access keys for other users" },
-    { action: "iam:CreateLoginProfile", target: "user", effect: "set console passwords for other users" },
-    { action: "iam:UpdateLoginProfile", target: "user", effect: "reset other users' console passwords" },
-    { action: "iam:AddUserToGroup", target: "group", effect: "join any group" },
+    { action: "iam:CreatePolicyVersion", target: "policy", effect: "rewrite any customer-managed policy", selfCounts: true },
+    { action: "iam:SetDefaultPolicyVersion", target: "policy", effect: "switch a policy to another version", selfCounts: true },
+    { action: "iam:AttachUserPolicy", target: "user", effect: "attach any policy to users", selfCounts: true },
+    { action: "iam:AttachGroupPolicy", target: "group", effect: "attach any policy to groups", selfCounts: true },
+    { action: "iam:AttachRolePolicy", target: "role", effect: "attach any policy to roles", selfCounts: true },
+    { action: "iam:PutUserPolicy", target: "user", effect: "write inline policies on users", selfCounts: true },
+    { action: "iam:PutGroupPolicy", target: "group", effect: "write inline policies on groups", selfCounts: true },
+    { action: "iam:PutRolePolicy", target: "role", effect: "write inline policies on roles", selfCounts: true },
+    { action: "iam:PutUserPermissionsBoundary", target: "user", effect: "replace users' permissions boundaries", selfCounts: true },
+    { action: "iam:PutRolePermissionsBoundary", target: "role", effect: "replace roles' permissions boundaries", selfCounts: true },
+    { action: "iam:DeleteUserPermissionsBoundary", target: "user", effect: "remove users' permissions boundaries", selfCounts: true },
+    { action: "iam:DeleteRolePermissionsBoundary", target: "role", effect: "remove roles' permissions boundaries", selfCounts: true },
+    { action: "iam:UpdateAssumeRolePolicy", target: "role", effect: "rewrite role trust policies", selfCounts: true },
+    { action: "iam:CreateAccessKey", target: "user", effect: "create access keys for other users", selfCounts: false },
+    { action: "iam:CreateLoginProfile", target: "user", effect: "set console passwords for other users", selfCounts: false },
+    { action: "iam:UpdateLoginProfile", target: "user", effect: "reset other users' console passwords", selfCounts: false },
+    { action: "iam:AddUserToGroup", target: "group", effect: "join any group", selfCounts: true },
 ];
 
 /** Actions that run code or infrastructure under a role passed with iam:PassRole. */
@@ -85,7 +91,12 @@ const PROBE_ACCOUNT = "111111111111";
  * resources of that type. Region, account and partition are taken from the pattern when literal,
  * so `arn:aws:iam::123456789012:role/*` is broad while `.../role/app-*` is not.
  */
-function probeMatches(pattern: string, template: string): boolean {
+/** A context in which every policy variable resolves to `value`. */
+function anyVariable(value: string): ReadonlyMap<string, string> {
+    return { get: () => value, has: () => true } as unknown as ReadonlyMap<string, string>;
+}
+
+function probeMatches(pattern: string, template: string, variablesReach = false): boolean {
     if (pattern === "*") return true;
     const p = parseArn(pattern);
     const t = parseArn(template)!;
@@ -93,14 +104,15 @@ function probeMatches(pattern: string, template: string): boolean {
     const probe = p
         ? `arn:${lit(p.partition, t.partition)}:${t.service}:${t.region === "" ? "" : lit(p.region, t.region)}:${t.account === "" ? "" : lit(p.account, t.account)}:${t.resource}`
         : template;
-    return resourceMatches(pattern, probe, new Map(), true);
+    const name = t.resource.split("/").pop() ?? "";
+    return resourceMatches(pattern, probe, variablesReach ? anyVariable(name) : new Map(), true);
 }
 
 /** Does the statement reach arbitrary resources like `template` (Resource/NotResource aside from conditions)? */
-export function reachesArbitrary(s: Statement, template: string): boolean {
+export function reachesArbitrary(s: Statement, template: string, variablesReach = false): boolean {
     if (s.notResource) return !s.notResource.some((p) => probeMatches(p, template));
     if (!s.resource) return true;
-    return s.resource.some((p) => probeMatches(p, template));
+    return s.resource.some((p) => probeMatches(p, template, variablesReach));
 }
 
 export function iamProbeArn(target: IamTarget): string {
@@ -180,7 +192,7 @@ export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
             out.push({ statement: s, reason: "not-resource", detail: `allows ${what} on every resource except ${s.notResource.join(", ")} (NotResource)` });
             continue;
         }
-        const esc = IAM_ESCALATION_ACTIONS.filter((e) => allowsOn(s, e.action, iamProbeArn(e.target)));
+        const esc = IAM_ESCALATION_ACTIONS.filter((e) => statementMatchesAction(s, e.action) && reachesArbitrary(s, iamProbeArn(e.target), e.selfCounts));
         if (esc.length) {
             out.push({
                 statement: s,

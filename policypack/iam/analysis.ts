@@ -225,9 +225,20 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
         const exact = exactLower(k);
         domains.set(k, [undefined, "o-zq9outsider", ...generated(k).filter((v) => !exact.has(v.toLowerCase()))]);
     }
+    // Org paths start with the org id: an outsider's path never starts with an org the document names.
+    const trustedOrgs = new Set<string>();
+    for (const k of [...ORG_KEYS, ...ORG_PATH_KEYS]) {
+        for (const c of clauses) {
+            if (c.keyLower !== k) continue;
+            for (const v of c.values) {
+                const org = v.split("/")[0].toLowerCase();
+                if (org !== "" && !hasWildcard(org) && !org.includes("${")) trustedOrgs.add(org);
+            }
+        }
+    }
     for (const k of ORG_PATH_KEYS) {
         const exact = exactLower(k);
-        const vals = generated(k).filter((v) => !exact.has(v.toLowerCase()));
+        const vals = generated(k).filter((v) => !exact.has(v.toLowerCase()) && !trustedOrgs.has(v.split("/")[0].toLowerCase()));
         domains.set(k, [undefined, ["o-zq9outsider/r-zq9/"], ...vals.map((v) => [v])]);
     }
     for (const k of ACCOUNT_KEYS) {

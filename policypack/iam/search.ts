@@ -334,8 +334,9 @@ export function exactValuesFor(keyLower: string, clauses: readonly ConditionClau
     for (const c of clauses) {
         if (c.keyLower !== keyLower) continue;
         for (const v of c.values) {
-            if (v.includes("${")) continue;
-            if ((c.mode === "like" || c.family === "Arn") && hasWildcard(v)) continue;
+            // A "*" or "?" counts as a wildcard value even under StringEquals (where it is literal):
+            // it is never a real org id, account or external id, only a mistake to flag.
+            if (v.includes("${") || v === "" || hasWildcard(v)) continue;
             out.add(c.mode === "eqi" ? v.toLowerCase() : v);
             if (c.mode === "eqi") out.add(v);
         }

@@ -24,6 +24,7 @@ describe("iam-no-admin-grants", () => {
             ["iam:* on one role (rewrite its policies and trust, then use it)", [allow("iam:*", "arn:aws:iam::123456789012:role/app")], "every IAM action"],
             ["Action * on IAM users", [allow("*", "arn:aws:iam::123456789012:user/*")], "every action"],
             ["iam:CreatePolicyVersion on *", [allow("iam:CreatePolicyVersion")], "iam:CreatePolicyVersion"],
+            ["iam:PutUserPolicy on oneself (${aws:username})", [allow("iam:PutUserPolicy", "arn:aws:iam::*:user/${aws:username}")], "iam:PutUserPolicy"],
             ["iam:SetDefaultPolicyVersion on policy/*", [allow("iam:SetDefaultPolicyVersion", "arn:aws:iam::123456789012:policy/*")], "SetDefaultPolicyVersion"],
             ["iam:Attach* on *", [allow("iam:Attach*")], "iam:AttachRolePolicy"],
             ["iam:PutRolePolicy on role/*", [allow("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/*")], "iam:PutRolePolicy"],

@@ -35,6 +35,7 @@ describe("iam-trust-requires-mfa", () => {
             ["NotPrincipal", { Effect: "Allow", NotPrincipal: { AWS: CI_ROLE }, Action: "sts:AssumeRole" }, "everyone not listed"],
             ["a user mixed with roles", allowAssume({ AWS: [CI_ROLE, ALICE] }), ALICE],
             ["a wildcard ExternalId", allowAssume({ AWS: REPORTER }, { StringLike: { "sts:ExternalId": "*" } }), "IAM user"],
+            ['an ExternalId of "*" under StringEquals', allowAssume({ AWS: REPORTER }, { StringEquals: { "sts:ExternalId": "*" } }), "IAM user"],
             ["a negated ExternalId", allowAssume({ AWS: REPORTER }, { StringNotEquals: { "sts:ExternalId": "abc" } }), "IAM user"],
             ["an IfExists ExternalId", allowAssume({ AWS: REPORTER }, { StringEqualsIfExists: { "sts:ExternalId": "abc" } }), "IAM user"],
             ["a source-IP condition only", allowAssume({ AWS: ALICE }, { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } }), "IAM user"],

@@ -29,6 +29,8 @@ describe("iam-no-wildcard-principal", () => {
             ["an IfExists org condition", get("*", { StringEqualsIfExists: { "aws:PrincipalOrgID": "o-abc123" } })],
             ["a ForAllValues org condition", get("*", { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc123" } })],
             ["a wildcard org id", get("*", { StringLike: { "aws:PrincipalOrgID": "o-*" } })],
+            ['a "*" org id even under StringEquals', get("*", { StringEquals: { "aws:PrincipalOrgID": "*" } })],
+            ["an org path with a wildcard org", get("*", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-*/r-ab12/*" } })],
             ["a /0 source IP", get("*", { IpAddress: { "aws:SourceIp": "0.0.0.0/0" } })],
             ["an IPv6 /0 source IP", get("*", { IpAddress: { "aws:SourceIp": "::/0" } })],
             ["a source IP range broader than /8", get("*", { IpAddress: { "aws:SourceIp": ["10.0.0.0/8", "0.0.0.0/1"] } })],
@@ -56,6 +58,7 @@ describe("iam-no-wildcard-principal", () => {
         const cases: Array<[string, Json]> = [
             ["a named account", get({ AWS: SECURITY_ACCOUNT })],
             ["an exact org id", get("*", { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } })],
+            ["an org path under an exact org", get("*", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abc123/r-ab12/ou-ab12-*" } })],
             ["an exact principal account", get("*", { StringEquals: { "aws:PrincipalAccount": [SECURITY_ACCOUNT, "444444444444"] } })],
             ["a principal ARN with an exact account", get("*", { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${SECURITY_ACCOUNT}:role/*` } })],
             ["an exact VPC endpoint", get("*", { StringEquals: { "aws:SourceVpce": "vpce-0a1b2c3d" } })],
