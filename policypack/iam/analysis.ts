@@ -483,6 +483,7 @@ export interface MfaFinding {
 
 /** Describes the MFA state of a witness request. */
 export function describeMfaState(w: Witness): string {
+    if (w.undecided) return "no MFA (the conditions are too large to prove MFA is required)";
     const v: ContextValue | undefined = w.context[MFA_PRESENT];
     return v === undefined
         ? "aws:MultiFactorAuthPresent absent (long-term access keys)"

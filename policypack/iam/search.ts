@@ -38,7 +38,17 @@ export interface Witness {
     readonly principal: RequestPrincipal;
     /** The context keys (lower-cased) of the allowed request; absent keys are omitted. */
     readonly context: Readonly<Record<string, ContextValue>>;
+    /**
+     * The search gave up (conditions too large to enumerate within SEARCH_BUDGET steps); the
+     * statement is then treated as allowing the request, which is the safe answer.
+     */
+    readonly undecided?: boolean;
 }
+
+/** Most assignments tried per statement before giving up (conservatively). */
+export const SEARCH_BUDGET = 200_000;
+
+class BudgetExceeded {}
 
 const FILLERS = ["", "zq9"];
 
@@ -281,10 +291,12 @@ function searchStatement(
     const start = apply(immediate, denies.map(() => false), -1);
     if (!start) return undefined;
 
+    let steps = 0;
     const recurse = (depth: number, falsified: readonly boolean[]): boolean => {
         if (depth === keys.length) return leaf(falsified);
         const key = keys[depth];
         for (const v of domains.get(key)!) {
+            if (++steps > SEARCH_BUDGET) throw new BudgetExceeded();
             if (v === undefined) ctx.delete(key);
             else ctx.set(key, v);
             const next = apply(schedule[depth], falsified, depth);
@@ -294,7 +306,12 @@ function searchStatement(
         return false;
     };
 
-    if (!recurse(0, start)) return undefined;
+    try {
+        if (!recurse(0, start)) return undefined;
+    } catch (e) {
+        if (e instanceof BudgetExceeded) return { statement: allow, principal, context: {}, undecided: true };
+        throw e;
+    }
     return { statement: allow, principal, context: Object.fromEntries(ctx) };
 }
 

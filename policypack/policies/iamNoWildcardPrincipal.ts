@@ -25,6 +25,7 @@ interface Config {
 }
 
 function describeWitness(w: Witness): string {
+    if (w.undecided) return "a caller outside the named accounts (the conditions are too large to prove otherwise)";
     const p = w.principal;
     const who =
         p.type === "anonymous"

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { actionMatches, awsPrincipalFromArn, evaluateRequest, parsePolicyDocument, RequestPrincipal } from "../../policypack/iam";
+import { actionMatches, awsPrincipalFromArn, evaluateRequest, findPublicAccess, parsePolicyDocument, RequestPrincipal } from "../../policypack/iam";
 
 const user = (arn: string): RequestPrincipal => awsPrincipalFromArn(arn)!;
 const ALICE = user("arn:aws:iam::111111111111:user/alice");
@@ -82,5 +82,20 @@ describe("iam model: evaluation", () => {
         const st = { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ci" } } };
         assert.strictEqual(decide(st, SESSION), "Allow");
         assert.strictEqual(decide(st, ALICE), "ImplicitDeny");
+    });
+});
+
+describe("iam model: witness search limits", () => {
+    it("gives the safe answer (allowed) when conditions are too large to enumerate", () => {
+        // Ten free keys with many candidates each, and one clause that ties them all together, so
+        // every combination must be tried: the search stops at its budget and reports "undecided".
+        const keys = Array.from({ length: 10 }, (_, i) => `aws:PrincipalTag/k${i}`);
+        const cond: Record<string, Record<string, string | string[]>> = { StringNotEquals: {}, StringEquals: {} };
+        for (const k of keys) cond.StringNotEquals[k] = ["a", "b", "c", "d", "e"];
+        cond.StringEquals["aws:PrincipalTag/all"] = keys.map((k) => `\${${k}}`).join("-");
+        const doc = parsePolicyDocument({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: cond }] });
+        const findings = findPublicAccess(doc, { actions: ["sts:AssumeRole"] });
+        assert.strictEqual(findings.length, 1);
+        assert.strictEqual(findings[0].witness.undecided, true);
     });
 });
