@@ -41,7 +41,18 @@ export type TrustSource =
     | { readonly kind: "stackReference"; readonly stackName: string }
     | { readonly kind: "config"; readonly principals: pulumi.Output<TrustedPrincipals> };
 
+/** StackSet mode, resolved: the admin account's target and the regions. */
+export interface StackSetConfig {
+    readonly admin: AccountTarget;
+    readonly callAs: "SELF" | "DELEGATED_ADMIN";
+    readonly organizationalUnitIds: readonly string[];
+    readonly regions: readonly string[];
+    readonly name: string;
+}
+
 export interface WorkloadConfig extends CommonConfig {
+    /** `provider` (one provider per account) or `stackset` (set when `stackSet` is). */
+    readonly stackSet?: StackSetConfig;
     /** Each account, with the duty roles it enables (both off unless set). */
     readonly accounts: readonly (AccountTarget & { readonly incidentResponseRole?: boolean; readonly breakGlassRole?: boolean })[];
     readonly auditRole: AuditRoleSettings;
@@ -117,6 +128,16 @@ export function loadWorkloadConfig(stack = pulumi.getStack(), raw: RawStackValue
         accounts: cfg.workloadAccounts.map((a) => ({ ...a, deployExternalId: secret(a.deployExternalId) })),
         auditRole: cfg.auditRole,
         trust,
+        stackSet:
+            cfg.deploymentMode === "stackset" && cfg.stackSet
+                ? {
+                      admin: { name: "stackset-admin", accountId: cfg.stackSet.adminAccount.accountId, deployRoleName: cfg.stackSet.adminAccount.deployRoleName, deployExternalId: secret(cfg.stackSet.adminAccount.deployExternalId) },
+                      callAs: cfg.stackSet.callAs,
+                      organizationalUnitIds: cfg.stackSet.organizationalUnitIds,
+                      regions: cfg.stackSet.regions ?? [raw.region as string],
+                      name: cfg.stackSet.name,
+                  }
+                : undefined,
     };
 }
 

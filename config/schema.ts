@@ -177,8 +177,32 @@ const common = {
     tags: tags().default({}),
 };
 
+const OU_OR_ROOT = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+
+/** StackSet mode: CloudFormation deploys the audit role to every account of the named OUs. */
+export const stackSetSchema = z.strictObject(
+    {
+        /** The account that administers the StackSet: the management account, or a delegated administrator. */
+        adminAccount: accountRef(),
+        /** SELF in the management account; DELEGATED_ADMIN in a registered delegated administrator. */
+        callAs: z.enum(["SELF", "DELEGATED_ADMIN"], { error: "must be SELF or DELEGATED_ADMIN" }).default("SELF"),
+        /** OUs (ou-...) or the root (r-...) whose accounts, present and future, get the role. */
+        organizationalUnitIds: strictList(z.string().regex(OU_OR_ROOT, { error: "must be an OU id such as ou-ab12-cdefgh34 or a root id such as r-ab12" }), "OU ids").min(1, {
+            error: "must name at least one OU",
+        }),
+        /** Regions to deploy stack instances to; IAM is global, so one is enough. Default: aws:region. */
+        regions: strictList(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, { error: "must be an AWS region name" }), "regions").min(1).optional(),
+        /** StackSet name. */
+        name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: "must be a StackSet name: a letter, then letters, digits and '-'" }).default("org-access-audit-role"),
+    },
+    { error: "must be an object with adminAccount and organizationalUnitIds" },
+);
+
 export const workloadConfigSchema = z.strictObject({
     ...common,
+    /** `provider`: one provider per account (default). `stackset`: a service-managed StackSet. */
+    deploymentMode: z.enum(["provider", "stackset"], { error: "must be provider or stackset" }).default("provider"),
+    stackSet: stackSetSchema.optional(),
     workloadAccounts: strictList(workloadAccountSchema, "accounts").min(1, { error: "must list at least one workload account" }),
     auditRole: auditRoleSchema,
     /** Stack reference to the security stack (org/project/stack); default `<org>/org-access/security`. */
@@ -298,6 +322,7 @@ export type WorkloadAccount = z.infer<typeof workloadAccountSchema>;
 export type AuditRoleSettings = z.infer<typeof auditRoleSchema>;
 export type TrustedPrincipals = z.infer<typeof trustedPrincipalsSchema>;
 export type RawWorkloadConfig = z.infer<typeof workloadConfigSchema>;
+export type StackSetSettings = z.infer<typeof stackSetSchema>;
 export type RawSecurityConfig = z.infer<typeof securityConfigSchema>;
 export type GuardrailsSettings = NonNullable<RawSecurityConfig["guardrails"]>;
 export type CiSettings = NonNullable<RawSecurityConfig["ci"]>;

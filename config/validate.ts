@@ -83,6 +83,7 @@ export function workloadAccountProblems(values: Record<string, unknown>): Config
 export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"): RawWorkloadConfig {
     return parse(workloadConfigSchema, stack, raw, (values) => {
         const problems = workloadAccountProblems(values);
+        problems.push(...deploymentModeProblems(values));
         const parsedTrust = trustedPrincipalsSchema.safeParse(values.trustedPrincipals);
         const trusted = values.trustedPrincipals !== undefined && parsedTrust.success ? parsedTrust.data : undefined;
         if (trusted) {
@@ -228,6 +229,28 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
         }
         return problems;
     });
+}
+
+/** StackSet mode needs its settings; duty roles and per-account deploy settings need provider mode. */
+function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const mode = values.deploymentMode ?? "provider";
+    if (mode === "stackset" && values.stackSet === undefined) {
+        problems.push({ path: "stackSet", message: "is required when deploymentMode is stackset", fix: "pulumi config set --path 'stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 (and stackSet.adminAccount.accountId)" });
+    }
+    if (mode === "provider" && values.stackSet !== undefined) {
+        problems.push({ path: "stackSet", message: "is set but deploymentMode is provider, so it would be ignored", fix: "pulumi config set deploymentMode stackset, or remove stackSet" });
+    }
+    if (mode === "stackset") {
+        for (const { i, o } of entries(values.workloadAccounts)) {
+            for (const key of ["incidentResponseRole", "breakGlassRole", "deployExternalId"]) {
+                if (o[key] !== undefined && o[key] !== false) {
+                    problems.push({ path: `workloadAccounts[${i}].${key}`, message: "is not supported in stackset mode (the StackSet deploys the audit role only, through CloudFormation)", fix: "remove it, or use deploymentMode provider for this stack" });
+                }
+            }
+        }
+    }
+    return problems;
 }
 
 /** Splits a flat `{ "ns:key": value }` map into our namespace's values; other namespaces are ignored. */

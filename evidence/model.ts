@@ -75,6 +75,11 @@ export function componentTypeOf(r: PlannedResource): string | undefined {
     return parent.split("::")[2]?.split("$").pop();
 }
 
+/** Account ids from a stack's `accounts` output ([{name, accountId}]). */
+function accountIds(v: unknown): string[] {
+    return Array.isArray(v) ? v.flatMap((a) => (a && typeof (a as { accountId?: unknown }).accountId === "string" ? [(a as { accountId: string }).accountId] : [])) : [];
+}
+
 function str(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
 }
@@ -121,6 +126,45 @@ function rolesOf(resources: readonly PlannedResource[], partition: string): Role
                 unknownManaged,
             };
         });
+}
+
+/**
+ * Roles a CloudFormation StackSet deploys: every AWS::IAM::Role of its template, once for each
+ * account the stack names (its `accounts` output), since the StackSet reaches them all.
+ */
+function stackSetRolesOf(resources: readonly PlannedResource[], partition: string, accounts: readonly string[]): RoleModel[] {
+    const roles: RoleModel[] = [];
+    for (const set of resources.filter((r) => r.type === "aws:cloudformation/stackSet:StackSet")) {
+        const body = typeof set.props.templateBody === "string" ? (JSON.parse(set.props.templateBody) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> }) : {};
+        for (const [logicalId, res] of Object.entries(body.Resources ?? {})) {
+            if (res.Type !== "AWS::IAM::Role" || !res.Properties) continue;
+            const p = res.Properties;
+            const name = str(p.RoleName) ?? logicalId;
+            const identity: NamedDocument[] = [];
+            const unknownManaged: string[] = [];
+            for (const arn of Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as string[]) : []) {
+                const doc = managedDocument(arn);
+                if (doc) identity.push(doc);
+                else unknownManaged.push(arn);
+            }
+            for (const inline of Array.isArray(p.Policies) ? (p.Policies as { PolicyName?: string; PolicyDocument?: unknown }[]) : []) {
+                identity.push({ label: `inline policy ${inline.PolicyName ?? "?"}`, doc: parsePolicyDocument(inline.PolicyDocument, "identity") });
+            }
+            for (const accountId of accounts) {
+                roles.push({
+                    accountId,
+                    name,
+                    arn: `arn:${partition}:iam::${accountId}:role${str(p.Path) ?? "/"}${name}`,
+                    componentType: componentTypeOf(set),
+                    maxSessionDuration: typeof p.MaxSessionDuration === "number" ? p.MaxSessionDuration : 3600,
+                    trust: parsePolicyDocument(p.AssumeRolePolicyDocument, "trust"),
+                    identity,
+                    unknownManaged,
+                });
+            }
+        }
+    }
+    return roles;
 }
 
 function principalsOf(resources: readonly PlannedResource[], partition: string): PrincipalModel[] {
@@ -175,7 +219,7 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
         region: plans.stack.region,
         securityAccountId: str(outputs.securityAccountId),
         managementAccountId: str(outputs.managementAccountId),
-        roles: rolesOf(plans.stack.resources, partition),
+        roles: [...rolesOf(plans.stack.resources, partition), ...stackSetRolesOf(plans.stack.resources, partition, accountIds(outputs.accounts))],
         principals: principalsOf(plans.security?.resources ?? [], partition),
         scps: scpsOf(scpSource),
         trusted,

@@ -44,21 +44,25 @@ export const SCENARIOS = {
 export type ScenarioId = keyof typeof SCENARIOS;
 
 /** What each kind of role must show. Roles of other kinds are only checked for who can assume them. */
+const AUDIT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
+    "assume-without-mfa": "denied",
+    "assume-with-mfa": "allowed",
+    "assume-from-outside-account": "denied",
+    "read-action": "allowed",
+    "iam-write": "denied",
+    "assume-with-stale-mfa": "denied",
+    "assume-undesignated-principal": "denied",
+    "assume-programmatic-external-id": "allowed",
+    "assume-programmatic-wrong-external-id": "denied",
+    "assume-programmatic-no-external-id": "denied",
+    "data-read-s3": "denied",
+    "data-read-secret": "denied",
+};
+
 export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> = {
-    "org-access:access:AuditRole": {
-        "assume-without-mfa": "denied",
-        "assume-with-mfa": "allowed",
-        "assume-from-outside-account": "denied",
-        "read-action": "allowed",
-        "iam-write": "denied",
-        "assume-with-stale-mfa": "denied",
-        "assume-undesignated-principal": "denied",
-        "assume-programmatic-external-id": "allowed",
-        "assume-programmatic-wrong-external-id": "denied",
-        "assume-programmatic-no-external-id": "denied",
-        "data-read-s3": "denied",
-        "data-read-secret": "denied",
-    },
+    "org-access:access:AuditRole": AUDIT_EXPECTATIONS,
+    // The same role, deployed by CloudFormation in StackSet mode.
+    "org-access:access:AuditRoleStackSet": AUDIT_EXPECTATIONS,
     "org-access:access:IncidentResponseRole": {
         "assume-without-mfa": "denied",
         "assume-with-mfa": "allowed",
@@ -194,7 +198,7 @@ function run(model: AccessModel, role: RoleModel, scenario: ScenarioId, expected
     const both = expected === "allowed";
     const human = designatedHumans(model, role)[0];
     // Programs are designated for the audit role only.
-    const reporter = role.componentType === "org-access:access:AuditRole" || role.componentType === undefined ? model.trusted.reporters[0] : undefined;
+    const reporter = [undefined, "org-access:access:AuditRole", "org-access:access:AuditRoleStackSet"].includes(role.componentType) ? model.trusted.reporters[0] : undefined;
     const auditor = model.trusted.humanArns[0];
     const caller = (arn: string) => model.principals.find((p) => p.arn === arn);
     const security = model.securityAccountId ?? human?.split(":")[4] ?? reporter?.arn.split(":")[4];

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountAccess, AccountAccess } from "../evidence/profiles";
 import { auditRoleArn, InputError, loadWorkloadConfig, TrustedPrincipals, trustedPrincipalsSchema, WorkloadConfig } from "../config";
 import { AuditRole } from "../components/auditRole";
+import { AuditRoleStackSet } from "../components/auditRoleStackSet";
 import { BreakGlassRole, IncidentResponseRole } from "../components/dutyRoles";
 import { AccountProviders } from "./providers";
 
@@ -38,11 +39,43 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
     const responders = principals.apply((p) => p.incidentResponderArns ?? []);
     const breakGlassUsers = principals.apply((p) => p.breakGlassArns ?? []);
 
-    const auditRoleArns: Record<string, pulumi.Output<string>> = {};
+    const auditRoleArns: Record<string, pulumi.Input<string>> = {};
     const incidentResponseRoleArns: Record<string, pulumi.Output<string>> = {};
     const breakGlassRoleArns: Record<string, pulumi.Output<string>> = {};
     const accessProfiles: Record<string, AccountAccess> = {};
+    if (cfg.stackSet) {
+        // StackSet mode: CloudFormation fans the same audit role out to every account of the OUs.
+        new AuditRoleStackSet(
+            "audit-role",
+            {
+                trustedAccountId: cfg.securityAccountId,
+                humanPrincipalArns: humans,
+                programmaticPrincipals: programs,
+                roleName: cfg.auditRole.name,
+                path: cfg.auditRole.path,
+                mfaMaxAgeSeconds: cfg.auditRole.mfaMaxAgeSeconds,
+                managedPolicies: cfg.auditRole.managedPolicies,
+                partition: cfg.partition,
+                tags: cfg.tags,
+                stackSetName: cfg.stackSet.name,
+                organizationalUnitIds: cfg.stackSet.organizationalUnitIds,
+                regions: cfg.stackSet.regions,
+                callAs: cfg.stackSet.callAs,
+            },
+            { provider: providers.for(cfg.stackSet.admin) },
+        );
+    }
     for (const account of cfg.accounts) {
+        const expectedArn = auditRoleArn(cfg.partition, account.accountId, cfg.auditRole);
+        accessProfiles[account.name] = accountAccess(
+            { account: account.name, accountId: account.accountId, roleArn: expectedArn },
+            { securityAccountId: cfg.securityAccountId, partition: cfg.partition, sessionSeconds: cfg.auditRole.sessionSeconds },
+        );
+        if (cfg.stackSet) {
+            // The StackSet creates the role; its ARN is fixed by name and path.
+            auditRoleArns[account.name] = expectedArn;
+            continue;
+        }
         const role = new AuditRole(
             account.name,
             {
@@ -73,10 +106,6 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
             const bg = new BreakGlassRole(`${account.name}-break-glass`, dutyArgs(breakGlassUsers), { provider: providers.for(account) });
             breakGlassRoleArns[account.name] = bg.roleArn;
         }
-        accessProfiles[account.name] = accountAccess(
-            { account: account.name, accountId: account.accountId, roleArn: auditRoleArn(cfg.partition, account.accountId, cfg.auditRole) },
-            { securityAccountId: cfg.securityAccountId, partition: cfg.partition, sessionSeconds: cfg.auditRole.sessionSeconds },
-        );
     }
 
     return {
@@ -87,6 +116,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         incidentResponseRoleArns,
         breakGlassRoleArns,
         accounts: cfg.accounts.map((a) => ({ name: a.name, accountId: a.accountId })),
+        deploymentMode: cfg.stackSet ? "stackset" : "provider",
         sessionSeconds: cfg.auditRole.sessionSeconds,
         /** `~/.aws/config` profiles and `aws sts assume-role` commands, per account. */
         accessProfiles,

@@ -69,7 +69,7 @@ describe("config validation: workload stack", () => {
         assert.deepStrictEqual(lines, [
             `* org-access:workloadAccounts[0].accountId: is required (set it with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012)`,
             `* org-access:workloadAccounts[0].acountId: unknown key (did you mean 'accountId'? remove it with: pulumi config rm --path 'workloadAccounts[0].acountId'; allowed keys here: name, accountId, deployRoleName, deployExternalId, incidentResponseRole, breakGlassRole)`,
-            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, tags, workloadAccounts, auditRole, securityStack, trustedPrincipals)`,
+            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, tags, deploymentMode, stackSet, workloadAccounts, auditRole, securityStack, trustedPrincipals)`,
         ]);
     });
 

@@ -1,0 +1,111 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { InputError } from "../config/errors";
+import { AUDIT_MAX_SESSION_SECONDS, AuditManagedPolicy, auditDenyPolicy, auditTrustPolicy, managedPolicyArn, ProgrammaticPrincipal, trustProblems } from "./auditRole";
+
+export interface AuditRoleTemplateArgs {
+    readonly trustedAccountId: string;
+    readonly roleName: string;
+    readonly path: string;
+    readonly mfaMaxAgeSeconds: number;
+    readonly managedPolicies: readonly AuditManagedPolicy[];
+    readonly partition: string;
+    readonly tags: Record<string, string>;
+}
+
+/** Logical id of the role in the template. */
+export const TEMPLATE_ROLE_ID = "SecurityAuditRole";
+
+/**
+ * The audit role as a CloudFormation template, built from the very functions the AuditRole
+ * component uses (trust, explicit Deny, managed policies, session cap): one definition, two ways
+ * to deploy it.
+ */
+export function auditRoleTemplate(humans: readonly string[], programs: readonly ProgrammaticPrincipal[], args: AuditRoleTemplateArgs): object {
+    return {
+        AWSTemplateFormatVersion: "2010-09-09",
+        Description: `org-access: read-only audit role for designated principals of account ${args.trustedAccountId}`,
+        Resources: {
+            [TEMPLATE_ROLE_ID]: {
+                Type: "AWS::IAM::Role",
+                Properties: {
+                    RoleName: args.roleName,
+                    Path: args.path,
+                    Description: `Read-only audit access for designated principals of account ${args.trustedAccountId}`,
+                    AssumeRolePolicyDocument: auditTrustPolicy(humans, programs, args.mfaMaxAgeSeconds),
+                    MaxSessionDuration: AUDIT_MAX_SESSION_SECONDS,
+                    ManagedPolicyArns: args.managedPolicies.map((p) => managedPolicyArn(args.partition, p)),
+                    Policies: [{ PolicyName: "org-access-explicit-deny", PolicyDocument: auditDenyPolicy() }],
+                    Tags: Object.entries(args.tags).map(([Key, Value]) => ({ Key, Value })),
+                },
+            },
+        },
+        Outputs: { RoleArn: { Value: { "Fn::GetAtt": [TEMPLATE_ROLE_ID, "Arn"] } } },
+    };
+}
+
+export interface AuditRoleStackSetArgs extends AuditRoleTemplateArgs {
+    /** Exact ARNs of the humans who may assume the role; they must use MFA. */
+    readonly humanPrincipalArns: pulumi.Input<readonly string[]>;
+    /** Programs that may assume the role with their ExternalId. */
+    readonly programmaticPrincipals: pulumi.Input<readonly ProgrammaticPrincipal[]>;
+    /** StackSet name. */
+    readonly stackSetName: string;
+    /** OUs or root whose accounts, present and future, get the role. */
+    readonly organizationalUnitIds: readonly string[];
+    /** Regions for the stack instances (IAM is global; one is enough). */
+    readonly regions: readonly string[];
+    /** SELF (management account) or DELEGATED_ADMIN. */
+    readonly callAs: "SELF" | "DELEGATED_ADMIN";
+}
+
+/**
+ * The audit role for organizations that outgrow one stack: a service-managed StackSet that
+ * CloudFormation deploys to every account of the named OUs, including accounts that join later.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
+ */
+export class AuditRoleStackSet extends pulumi.ComponentResource {
+    public readonly stackSet: aws.cloudformation.StackSet;
+    public readonly instances: aws.cloudformation.StackSetInstance[];
+
+    constructor(name: string, args: AuditRoleStackSetArgs, opts: pulumi.ComponentResourceOptions) {
+        if (!opts.provider) throw new Error(`AuditRoleStackSet ${name}: a provider for the StackSet's administrator account is required`);
+        super("org-access:access:AuditRoleStackSet", name, {}, opts);
+        const template = pulumi.all([args.humanPrincipalArns, args.programmaticPrincipals]).apply(([humans, programs]) => {
+            const problems = trustProblems(args.trustedAccountId, humans, programs);
+            if (problems.length > 0) throw new InputError(`AuditRoleStackSet ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`);
+            return JSON.stringify(auditRoleTemplate(humans, programs, args));
+        });
+        this.stackSet = new aws.cloudformation.StackSet(
+            `${name}-stackset`,
+            {
+                name: args.stackSetName,
+                description: "org-access: the read-only SecurityAuditRole in every account of the target OUs",
+                permissionModel: "SERVICE_MANAGED",
+                // Accounts that join a target OU get the role; accounts that leave lose it.
+                autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+                callAs: args.callAs,
+                capabilities: ["CAPABILITY_NAMED_IAM"],
+                managedExecution: { active: true },
+                templateBody: template,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.instances = args.regions.map(
+            (region) =>
+                new aws.cloudformation.StackSetInstance(
+                    `${name}-${region}`,
+                    {
+                        stackSetName: this.stackSet.name,
+                        callAs: args.callAs,
+                        stackSetInstanceRegion: region,
+                        deploymentTargets: { organizationalUnitIds: [...args.organizationalUnitIds] },
+                        operationPreferences: { failureToleranceCount: 0, maxConcurrentPercentage: 25 },
+                    },
+                    { parent: this },
+                ),
+        );
+        this.registerOutputs({ stackSet: this.stackSet, instances: this.instances });
+    }
+}
