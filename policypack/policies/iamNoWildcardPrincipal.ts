@@ -59,16 +59,14 @@ function check(doc: PolicyDocument | undefined, where: string, report: ReportVio
     for (const f of findPublicAccess(doc, opts)) report(exposureMessage(where, f));
 }
 
-function docValidation(type: string, prop: string, kind: DocumentKind, required: boolean, service?: string) {
+function docValidation(type: string, prop: string, kind: DocumentKind, service?: string) {
     const opts: PublicAccessOptions = kind === "trust" ? { actions: TRUST_POLICY_ACTIONS } : { services: service ? [service] : undefined };
     return validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) => {
         const { exemptResources } = args.getConfig<Config>();
         if (nameIn(args.name, exemptResources ?? [])) return;
         const value = props[prop];
-        if (value === undefined || value === null || value === "") {
-            if (required) report(`${prop} is missing, so the resource policy cannot be verified. Fix: set ${prop}.`);
-            return;
-        }
+        // A missing document grants nothing here (and the provider rejects a missing required one).
+        if (value === undefined || value === null || value === "") return;
         // Trust policies are reported as malformed by iam-trust-requires-mfa.
         check(readDocument(value, kind, prop, kind === "trust" ? undefined : report), prop, report, opts);
     });
@@ -132,22 +130,22 @@ export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
         },
     },
     validateResource: validateResourceOfTypes(
-        docValidation(T.Role, "assumeRolePolicy", "trust", true),
-        docValidation(T.BucketPolicy, "policy", "resource", true, "s3"),
-        docValidation(T.Bucket, "policy", "resource", false, "s3"),
-        docValidation(T.BucketV2, "policy", "resource", false, "s3"),
-        docValidation(T.Key, "policy", "resource", false, "kms"),
-        docValidation(T.KeyPolicy, "policy", "resource", true, "kms"),
-        docValidation(T.Topic, "policy", "resource", false, "sns"),
-        docValidation(T.TopicPolicy, "policy", "resource", true, "sns"),
-        docValidation(T.Queue, "policy", "resource", false, "sqs"),
-        docValidation(T.QueuePolicy, "policy", "resource", true, "sqs"),
-        docValidation(T.SecretPolicy, "policy", "resource", true, "secretsmanager"),
-        docValidation(T.EcrRepositoryPolicy, "policy", "resource", true, "ecr"),
-        docValidation(T.LogResourcePolicy, "policyDocument", "resource", true, "logs"),
-        docValidation(T.EfsFileSystemPolicy, "policy", "resource", true, "elasticfilesystem"),
-        docValidation(T.OpenSearchDomainPolicy, "accessPolicies", "resource", true, "es"),
-        docValidation(T.BackupVaultPolicy, "policy", "resource", true, "backup"),
+        docValidation(T.Role, "assumeRolePolicy", "trust"),
+        docValidation(T.BucketPolicy, "policy", "resource", "s3"),
+        docValidation(T.Bucket, "policy", "resource", "s3"),
+        docValidation(T.BucketV2, "policy", "resource", "s3"),
+        docValidation(T.Key, "policy", "resource", "kms"),
+        docValidation(T.KeyPolicy, "policy", "resource", "kms"),
+        docValidation(T.Topic, "policy", "resource", "sns"),
+        docValidation(T.TopicPolicy, "policy", "resource", "sns"),
+        docValidation(T.Queue, "policy", "resource", "sqs"),
+        docValidation(T.QueuePolicy, "policy", "resource", "sqs"),
+        docValidation(T.SecretPolicy, "policy", "resource", "secretsmanager"),
+        docValidation(T.EcrRepositoryPolicy, "policy", "resource", "ecr"),
+        docValidation(T.LogResourcePolicy, "policyDocument", "resource", "logs"),
+        docValidation(T.EfsFileSystemPolicy, "policy", "resource", "elasticfilesystem"),
+        docValidation(T.OpenSearchDomainPolicy, "accessPolicies", "resource", "es"),
+        docValidation(T.BackupVaultPolicy, "policy", "resource", "backup"),
         lambdaPermission,
     ),
 };
