@@ -85,22 +85,40 @@ function synthUrn(type: string, name: string): string {
 }
 
 function validateInput(resources: unknown): PlannedResource[] {
-    if (!Array.isArray(resources)) throw new CheckInputError("resources must be an array of {type, name, props}");
+    if (!Array.isArray(resources))
+        throw new CheckInputError("resources must be an array of {type, name, props}");
     resources.forEach((r, i) => {
         const where = `resources[${i}]`;
-        if (typeof r !== "object" || r === null || Array.isArray(r)) throw new CheckInputError(`${where} must be an object with type, name and props`);
+        if (typeof r !== "object" || r === null || Array.isArray(r))
+            throw new CheckInputError(`${where} must be an object with type, name and props`);
         const o = r as Record<string, unknown>;
-        if (typeof o.type !== "string" || o.type === "") throw new CheckInputError(`${where}.type must be a non-empty string (a Pulumi type token such as "aws:iam/role:Role")`);
-        if (typeof o.name !== "string" || o.name === "") throw new CheckInputError(`${where}.name must be a non-empty string`);
-        if (o.props !== undefined && (typeof o.props !== "object" || o.props === null || Array.isArray(o.props))) {
+        if (typeof o.type !== "string" || o.type === "")
+            throw new CheckInputError(
+                `${where}.type must be a non-empty string (a Pulumi type token such as "aws:iam/role:Role")`,
+            );
+        if (typeof o.name !== "string" || o.name === "")
+            throw new CheckInputError(`${where}.name must be a non-empty string`);
+        if (
+            o.props !== undefined &&
+            (typeof o.props !== "object" || o.props === null || Array.isArray(o.props))
+        ) {
             throw new CheckInputError(`${where}.props must be an object`);
         }
-        if (o.urn !== undefined && typeof o.urn !== "string") throw new CheckInputError(`${where}.urn must be a string`);
-        if (o.parent !== undefined && typeof o.parent !== "string") throw new CheckInputError(`${where}.parent must be a URN string`);
+        if (o.urn !== undefined && typeof o.urn !== "string")
+            throw new CheckInputError(`${where}.urn must be a string`);
+        if (o.parent !== undefined && typeof o.parent !== "string")
+            throw new CheckInputError(`${where}.parent must be a URN string`);
         if (o.provider !== undefined) {
             const p = o.provider as Record<string, unknown>;
-            if (typeof p !== "object" || p === null || typeof p.type !== "string" || typeof p.name !== "string") {
-                throw new CheckInputError(`${where}.provider must be an object with type, name and props`);
+            if (
+                typeof p !== "object" ||
+                p === null ||
+                typeof p.type !== "string" ||
+                typeof p.name !== "string"
+            ) {
+                throw new CheckInputError(
+                    `${where}.provider must be an object with type, name and props`,
+                );
             }
         }
     });
@@ -146,14 +164,19 @@ function isStackPolicy(p: Policies[number]): p is StackValidationPolicy {
 
 /** The types a validation declares (`__pulumiType` from validateResourceOfType, or our list). */
 function declaredTypes(v: ResourceValidation): readonly string[] | undefined {
-    const f = v as ResourceValidation & { __pulumiType?: string; __orgAccessTypes?: readonly string[] };
+    const f = v as ResourceValidation & {
+        __pulumiType?: string;
+        __orgAccessTypes?: readonly string[];
+    };
     if (f.__orgAccessTypes) return f.__orgAccessTypes;
     return f.__pulumiType ? [f.__pulumiType] : undefined;
 }
 
 function ensureSync(result: unknown, policy: string): void {
     if (result && typeof (result as { then?: unknown }).then === "function") {
-        throw new Error(`policy ${policy} returned a Promise; checkResources runs policies synchronously`);
+        throw new Error(
+            `policy ${policy} returned a Promise; checkResources runs policies synchronously`,
+        );
     }
 }
 
@@ -177,7 +200,11 @@ export interface CheckOptions {
  * Runs every enabled policy of the pack over the planned resources and returns the violations.
  * Throws PolicyConfigError for bad configuration and CheckInputError for malformed resources.
  */
-export function checkResources(resources: PlannedResource[], config?: PackConfigInput, options: CheckOptions = {}): Violation[] {
+export function checkResources(
+    resources: PlannedResource[],
+    config?: PackConfigInput,
+    options: CheckOptions = {},
+): Violation[] {
     const policies = options.policies ?? packPolicies;
     const effective: Map<string, EffectiveConfig> = resolvePackConfig(policies, config);
     const stackTags = options.stackTags ?? EMPTY_TAGS;
@@ -192,7 +219,12 @@ export function checkResources(resources: PlannedResource[], config?: PackConfig
     // handle its type (the engine's fast path for validateResourceOfType does the same).
     const plan = resourcePolicies.map((p) => ({
         policy: p,
-        validations: (Array.isArray(p.validateResource) ? p.validateResource : p.validateResource ? [p.validateResource] : []).map((v) => {
+        validations: (Array.isArray(p.validateResource)
+            ? p.validateResource
+            : p.validateResource
+              ? [p.validateResource]
+              : []
+        ).map((v) => {
             const types = declaredTypes(v);
             return { fn: v, types: types ? new Set(types) : undefined };
         }),
@@ -203,7 +235,13 @@ export function checkResources(resources: PlannedResource[], config?: PackConfig
             const cfg = effective.get(p.name)!;
             const level = reportedLevel(cfg.enforcementLevel);
             const report: ReportViolation = (message: string) => {
-                violations.push({ policy: p.name, resource: r.input.name, urn: r.input.urn, message, enforcementLevel: level });
+                violations.push({
+                    policy: p.name,
+                    resource: r.input.name,
+                    urn: r.input.urn,
+                    message,
+                    enforcementLevel: level,
+                });
             };
             for (const { fn: v, types } of validations) {
                 if (types && !types.has(r.input.type)) continue;
@@ -215,7 +253,10 @@ export function checkResources(resources: PlannedResource[], config?: PackConfig
                     opts: r.opts,
                     stackTags,
                     isType: (cls) => isTypeOf(r.input.type, cls),
-                    asType: ((cls: unknown) => (isTypeOf(r.input.type, cls) ? r.props : undefined)) as ResourceValidationArgs["asType"],
+                    asType: ((cls: unknown) =>
+                        isTypeOf(r.input.type, cls)
+                            ? r.props
+                            : undefined) as ResourceValidationArgs["asType"],
                     getConfig: <T extends object>() => ({ ...cfg.properties }) as T,
                     notApplicable: throwNotApplicable,
                     ...(r.provider ? { provider: r.provider } : {}),
@@ -225,10 +266,19 @@ export function checkResources(resources: PlannedResource[], config?: PackConfig
                 } catch (e) {
                     if (e instanceof NotApplicable) continue;
                     if (e instanceof UnknownValueError) {
-                        violations.push({ policy: p.name, resource: r.input.name, urn: r.input.urn, message: unknownMessage(p.name, e), enforcementLevel: "advisory" });
+                        violations.push({
+                            policy: p.name,
+                            resource: r.input.name,
+                            urn: r.input.urn,
+                            message: unknownMessage(p.name, e),
+                            enforcementLevel: "advisory",
+                        });
                         continue;
                     }
-                    throw new Error(`policy ${p.name} failed on ${r.input.type} "${r.input.name}": ${(e as Error).message}`, { cause: e });
+                    throw new Error(
+                        `policy ${p.name} failed on ${r.input.type} "${r.input.name}": ${(e as Error).message}`,
+                        { cause: e },
+                    );
                 }
             }
         }
@@ -246,7 +296,8 @@ export function checkResources(resources: PlannedResource[], config?: PackConfig
                 dependencies: [],
                 propertyDependencies: {},
                 isType: (cls) => isTypeOf(r.input.type, cls),
-                asType: ((cls: unknown) => (isTypeOf(r.input.type, cls) ? r.props : undefined)) as PolicyResource["asType"],
+                asType: ((cls: unknown) =>
+                    isTypeOf(r.input.type, cls) ? r.props : undefined) as PolicyResource["asType"],
                 ...(r.provider ? { provider: r.provider } : {}),
             };
             byUrn.set(r.urn, res);
@@ -281,10 +332,17 @@ export function checkResources(resources: PlannedResource[], config?: PackConfig
             } catch (e) {
                 if (e instanceof NotApplicable) continue;
                 if (e instanceof UnknownValueError) {
-                    violations.push({ policy: p.name, resource: "(stack)", message: unknownMessage(p.name, e), enforcementLevel: "advisory" });
+                    violations.push({
+                        policy: p.name,
+                        resource: "(stack)",
+                        message: unknownMessage(p.name, e),
+                        enforcementLevel: "advisory",
+                    });
                     continue;
                 }
-                throw new Error(`stack policy ${p.name} failed: ${(e as Error).message}`, { cause: e });
+                throw new Error(`stack policy ${p.name} failed: ${(e as Error).message}`, {
+                    cause: e,
+                });
             }
         }
     }
@@ -300,7 +358,9 @@ export function loadPackConfig(file: string): PackConfigInput {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        throw new PolicyConfigError([`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+        throw new PolicyConfigError([
+            `${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        ]);
     }
     if (text.trim() === "") return {};
     let parsed: unknown;
@@ -310,7 +370,9 @@ export function loadPackConfig(file: string): PackConfigInput {
         throw new PolicyConfigError([`${file}: not valid JSON (${(e as Error).message})`]);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw new PolicyConfigError([`${file}: must contain a JSON object mapping policy names (or "all") to settings`]);
+        throw new PolicyConfigError([
+            `${file}: must contain a JSON object mapping policy names (or "all") to settings`,
+        ]);
     }
     resolvePackConfig(packPolicies, parsed as PackConfigInput);
     return parsed as PackConfigInput;

@@ -11,7 +11,10 @@ import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 export type { EnforcementLevel };
 
 /** The JSON accepted by `--policy-pack-config`: a level, or an object with settings, per policy (or "all"). */
-export type PackConfigInput = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfigInput = Record<
+    string,
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 const LEVELS: readonly string[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -44,7 +47,12 @@ function matchesType(v: unknown, t: string): boolean {
 }
 
 /** Validates a value against the JSON-schema subset policy config schemas use. */
-export function validateValue(schema: PolicyConfigJSONSchema | boolean | undefined, v: unknown, path: string, errors: string[]): void {
+export function validateValue(
+    schema: PolicyConfigJSONSchema | boolean | undefined,
+    v: unknown,
+    path: string,
+    errors: string[],
+): void {
     if (schema === undefined || schema === true) return;
     if (schema === false) {
         errors.push(`${path}: not allowed`);
@@ -53,30 +61,47 @@ export function validateValue(schema: PolicyConfigJSONSchema | boolean | undefin
     if (schema.type !== undefined) {
         const types = Array.isArray(schema.type) ? schema.type : [schema.type];
         if (!types.some((t) => matchesType(v, t))) {
-            errors.push(`${path}: must be ${types.join(" or ")}, got ${typeOf(v)} ${JSON.stringify(v)}`);
+            errors.push(
+                `${path}: must be ${types.join(" or ")}, got ${typeOf(v)} ${JSON.stringify(v)}`,
+            );
             return;
         }
     }
     if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(v))) {
-        errors.push(`${path}: must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
+        errors.push(
+            `${path}: must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`,
+        );
     }
     if (typeof v === "number") {
-        if (schema.minimum !== undefined && v < schema.minimum) errors.push(`${path}: must be >= ${schema.minimum}`);
-        if (schema.maximum !== undefined && v > schema.maximum) errors.push(`${path}: must be <= ${schema.maximum}`);
+        if (schema.minimum !== undefined && v < schema.minimum)
+            errors.push(`${path}: must be >= ${schema.minimum}`);
+        if (schema.maximum !== undefined && v > schema.maximum)
+            errors.push(`${path}: must be <= ${schema.maximum}`);
     }
     if (typeof v === "string") {
-        if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(v)) errors.push(`${path}: must match /${schema.pattern}/, got ${JSON.stringify(v)}`);
-        if (schema.minLength !== undefined && v.length < schema.minLength) errors.push(`${path}: must have at least ${schema.minLength} characters`);
+        if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(v))
+            errors.push(`${path}: must match /${schema.pattern}/, got ${JSON.stringify(v)}`);
+        if (schema.minLength !== undefined && v.length < schema.minLength)
+            errors.push(`${path}: must have at least ${schema.minLength} characters`);
     }
     if (Array.isArray(v)) {
-        if (schema.minItems !== undefined && v.length < schema.minItems) errors.push(`${path}: must have at least ${schema.minItems} items`);
+        if (schema.minItems !== undefined && v.length < schema.minItems)
+            errors.push(`${path}: must have at least ${schema.minItems} items`);
         if (schema.items !== undefined && !Array.isArray(schema.items)) {
-            v.forEach((item, i) => validateValue(schema.items as PolicyConfigJSONSchema, item, `${path}[${i}]`, errors));
+            v.forEach((item, i) =>
+                validateValue(
+                    schema.items as PolicyConfigJSONSchema,
+                    item,
+                    `${path}[${i}]`,
+                    errors,
+                ),
+            );
         }
     }
     if (typeOf(v) === "object" && schema.properties) {
         const obj = v as Record<string, unknown>;
-        for (const [k, s] of Object.entries(schema.properties)) if (obj[k] !== undefined) validateValue(s, obj[k], `${path}.${k}`, errors);
+        for (const [k, s] of Object.entries(schema.properties))
+            if (obj[k] !== undefined) validateValue(s, obj[k], `${path}.${k}`, errors);
     }
 }
 
@@ -102,29 +127,43 @@ export function resolvePackConfig(
     }
     const given = input ?? {};
     if (typeof given !== "object" || given === null || Array.isArray(given)) {
-        throw new PolicyConfigError([`the configuration must be a JSON object mapping policy names (or "all") to settings`]);
+        throw new PolicyConfigError([
+            `the configuration must be a JSON object mapping policy names (or "all") to settings`,
+        ]);
     }
     const levelOf = (name: string, v: unknown): EnforcementLevel | undefined => {
         if (v === undefined) return undefined;
         if (typeof v !== "string" || !LEVELS.includes(v)) {
-            errors.push(`${name}.enforcementLevel: must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(v)}`);
+            errors.push(
+                `${name}.enforcementLevel: must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(v)}`,
+            );
             return undefined;
         }
         return v as EnforcementLevel;
     };
     const all = given.all;
     if (all !== undefined) {
-        const lvl = typeof all === "string" ? levelOf("all", all) : typeof all === "object" && all !== null && !Array.isArray(all) ? levelOf("all", (all as Record<string, unknown>).enforcementLevel) : undefined;
+        const lvl =
+            typeof all === "string"
+                ? levelOf("all", all)
+                : typeof all === "object" && all !== null && !Array.isArray(all)
+                  ? levelOf("all", (all as Record<string, unknown>).enforcementLevel)
+                  : undefined;
         if (typeof all === "object" && all !== null && !Array.isArray(all)) {
-            for (const k of Object.keys(all)) if (k !== "enforcementLevel") errors.push(`all.${k}: "all" only takes an enforcementLevel`);
-        } else if (typeof all !== "string") errors.push(`all: must be an enforcement level or an object, got ${typeOf(all)}`);
+            for (const k of Object.keys(all))
+                if (k !== "enforcementLevel")
+                    errors.push(`all.${k}: "all" only takes an enforcementLevel`);
+        } else if (typeof all !== "string")
+            errors.push(`all: must be an enforcement level or an object, got ${typeOf(all)}`);
         if (lvl) for (const k of levels.keys()) levels.set(k, lvl);
     }
     for (const [name, value] of Object.entries(given)) {
         if (name === "all") continue;
         const policy = policies.find((p) => p.name === name);
         if (!policy) {
-            errors.push(`${name}: no such policy in this pack (known: ${policies.map((p) => p.name).join(", ")})`);
+            errors.push(
+                `${name}: no such policy in this pack (known: ${policies.map((p) => p.name).join(", ")})`,
+            );
             continue;
         }
         if (typeof value === "string") {
@@ -143,7 +182,9 @@ export function resolvePackConfig(
         for (const [k, v] of Object.entries(rest)) {
             if (!schema?.properties?.[k]) {
                 const known = Object.keys(schema?.properties ?? {});
-                errors.push(`${name}.${k}: unknown setting (${known.length ? `known: ${known.join(", ")}` : "this policy takes no settings"})`);
+                errors.push(
+                    `${name}.${k}: unknown setting (${known.length ? `known: ${known.join(", ")}` : "this policy takes no settings"})`,
+                );
                 continue;
             }
             props.get(name)![k] = v;
@@ -153,11 +194,14 @@ export function resolvePackConfig(
         const values = props.get(p.name)!;
         const schema = p.configSchema;
         if (!schema) continue;
-        for (const r of schema.required ?? []) if (values[r] === undefined) errors.push(`${p.name}.${r}: is required`);
-        for (const [k, s] of Object.entries(schema.properties)) if (values[k] !== undefined) validateValue(s, values[k], `${p.name}.${k}`, errors);
+        for (const r of schema.required ?? [])
+            if (values[r] === undefined) errors.push(`${p.name}.${r}: is required`);
+        for (const [k, s] of Object.entries(schema.properties))
+            if (values[k] !== undefined) validateValue(s, values[k], `${p.name}.${k}`, errors);
     }
     if (errors.length) throw new PolicyConfigError(errors);
     const out = new Map<string, EffectiveConfig>();
-    for (const p of policies) out.set(p.name, { enforcementLevel: levels.get(p.name)!, properties: props.get(p.name)! });
+    for (const p of policies)
+        out.set(p.name, { enforcementLevel: levels.get(p.name)!, properties: props.get(p.name)! });
     return out;
 }

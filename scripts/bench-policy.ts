@@ -22,23 +22,77 @@ const json = (o: unknown): string => JSON.stringify(o);
 function trust(): unknown {
     const a = account();
     const forms = [
-        { Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${a}:user/u${Math.floor(rand() * 1e6)}`] }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } } },
-        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${a}:user/reporter` }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": `ext-${a}` } } },
-        { Effect: "Allow", Principal: { Service: pick(["ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com"]) }, Action: "sts:AssumeRole" },
-        { Effect: "Allow", Principal: { AWS: a }, Action: "sts:AssumeRole", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } } },
-        { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": `o-${a}` } } },
-        { Effect: "Allow", Principal: { Federated: `arn:aws:iam::${a}:oidc-provider/token.actions.githubusercontent.com` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": `repo:org${a}/*` } } },
+        {
+            Effect: "Allow",
+            Principal: { AWS: [`arn:aws:iam::${a}:user/u${Math.floor(rand() * 1e6)}`] },
+            Action: "sts:AssumeRole",
+            Condition: {
+                Bool: { "aws:MultiFactorAuthPresent": "true" },
+                NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+            },
+        },
+        {
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${a}:user/reporter` },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": `ext-${a}` } },
+        },
+        {
+            Effect: "Allow",
+            Principal: {
+                Service: pick([
+                    "ec2.amazonaws.com",
+                    "lambda.amazonaws.com",
+                    "ecs-tasks.amazonaws.com",
+                ]),
+            },
+            Action: "sts:AssumeRole",
+        },
+        {
+            Effect: "Allow",
+            Principal: { AWS: a },
+            Action: "sts:AssumeRole",
+            Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } },
+        },
+        {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": `o-${a}` } },
+        },
+        {
+            Effect: "Allow",
+            Principal: {
+                Federated: `arn:aws:iam::${a}:oidc-provider/token.actions.githubusercontent.com`,
+            },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+                StringLike: { "token.actions.githubusercontent.com:sub": `repo:org${a}/*` },
+            },
+        },
     ];
-    return { Version: "2012-10-17", Statement: [pick(forms), ...(rand() < 0.3 ? [pick(forms)] : [])] };
+    return {
+        Version: "2012-10-17",
+        Statement: [pick(forms), ...(rand() < 0.3 ? [pick(forms)] : [])],
+    };
 }
 
 function identity(): unknown {
     const a = account();
     const forms = [
-        { Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [`arn:aws:s3:::b${a}`, `arn:aws:s3:::b${a}/*`] },
+        {
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:ListBucket"],
+            Resource: [`arn:aws:s3:::b${a}`, `arn:aws:s3:::b${a}/*`],
+        },
         { Effect: "Allow", Action: ["ec2:Describe*", "cloudwatch:Get*"], Resource: "*" },
         { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${a}:role/app-*` },
-        { Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${a}:role/org-access/SecurityAuditRole` },
+        {
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: `arn:aws:iam::${a}:role/org-access/SecurityAuditRole`,
+        },
         { Effect: "Deny", Action: ["iam:*", "s3:GetObject"], Resource: "*" },
         { Effect: "Allow", Action: "*", Resource: "*" },
     ];
@@ -49,11 +103,33 @@ function bucketPolicy(name: string): unknown {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
             pick([
-                { Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${name}/*`, Condition: { StringEquals: { "aws:SourceAccount": account() } } },
-                { Effect: "Allow", Principal: { AWS: account() }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${name}/*` },
-                { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${name}/*` },
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: `arn:aws:s3:::${name}/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": account() } },
+                },
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: account() },
+                    Action: "s3:GetObject",
+                    Resource: `arn:aws:s3:::${name}/*`,
+                },
+                {
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "s3:GetObject",
+                    Resource: `arn:aws:s3:::${name}/*`,
+                },
             ]),
         ],
     };
@@ -61,24 +137,115 @@ function bucketPolicy(name: string): unknown {
 
 function generate(n: number): PlannedResource[] {
     const out: PlannedResource[] = [];
-    const providers = Array.from({ length: 20 }, (_, i) => ({ type: "pulumi:providers:aws", name: `aws-${i}`, props: { region: "us-east-1", allowedAccountIds: [account()] } }));
+    const providers = Array.from({ length: 20 }, (_, i) => ({
+        type: "pulumi:providers:aws",
+        name: `aws-${i}`,
+        props: { region: "us-east-1", allowedAccountIds: [account()] },
+    }));
     out.push(...providers);
     for (let i = out.length; i < n; i++) {
         const provider = pick(providers);
         const x = rand();
         const name = `r${i}`;
         let r: PlannedResource;
-        if (x < 0.12) r = { type: "aws:iam/role:Role", name, props: { name, assumeRolePolicy: rand() < 0.5 ? json(trust()) : trust(), maxSessionDuration: pick([3600, 3600, 7200]), inlinePolicies: rand() < 0.3 ? [{ name: "i", policy: json(identity()) }] : [] } };
-        else if (x < 0.18) r = { type: pick(["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/groupPolicy:GroupPolicy"]), name, props: { role: "r", group: "g", policy: json(identity()) } };
-        else if (x < 0.24) r = { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name, props: { role: "r", policyArn: pick(["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/SecurityAudit", "arn:aws:iam::aws:policy/AdministratorAccess", `arn:aws:iam::${account()}:policy/custom`]) } };
-        else if (x < 0.28) r = { type: "aws:s3/bucketPolicy:BucketPolicy", name, props: { bucket: `b${i}`, policy: json(bucketPolicy(`b${i}`)) } };
+        if (x < 0.12)
+            r = {
+                type: "aws:iam/role:Role",
+                name,
+                props: {
+                    name,
+                    assumeRolePolicy: rand() < 0.5 ? json(trust()) : trust(),
+                    maxSessionDuration: pick([3600, 3600, 7200]),
+                    inlinePolicies: rand() < 0.3 ? [{ name: "i", policy: json(identity()) }] : [],
+                },
+            };
+        else if (x < 0.18)
+            r = {
+                type: pick([
+                    "aws:iam/policy:Policy",
+                    "aws:iam/rolePolicy:RolePolicy",
+                    "aws:iam/groupPolicy:GroupPolicy",
+                ]),
+                name,
+                props: { role: "r", group: "g", policy: json(identity()) },
+            };
+        else if (x < 0.24)
+            r = {
+                type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                name,
+                props: {
+                    role: "r",
+                    policyArn: pick([
+                        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                        "arn:aws:iam::aws:policy/SecurityAudit",
+                        "arn:aws:iam::aws:policy/AdministratorAccess",
+                        `arn:aws:iam::${account()}:policy/custom`,
+                    ]),
+                },
+            };
+        else if (x < 0.28)
+            r = {
+                type: "aws:s3/bucketPolicy:BucketPolicy",
+                name,
+                props: { bucket: `b${i}`, policy: json(bucketPolicy(`b${i}`)) },
+            };
         else if (x < 0.32) r = { type: "aws:s3/bucket:Bucket", name, props: { bucket: `b${i}` } };
-        else if (x < 0.34) r = { type: "aws:kms/key:Key", name, props: { policy: json({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account()}:root` }, Action: "kms:*", Resource: "*" }] }) } };
+        else if (x < 0.34)
+            r = {
+                type: "aws:kms/key:Key",
+                name,
+                props: {
+                    policy: json({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { AWS: `arn:aws:iam::${account()}:root` },
+                                Action: "kms:*",
+                                Resource: "*",
+                            },
+                        ],
+                    }),
+                },
+            };
         else if (x < 0.36) r = { type: "aws:iam/user:User", name, props: { name } };
-        else if (x < 0.37) r = { type: "aws:iam/accessKey:AccessKey", name, props: { user: `r${i - 1}` } };
-        else if (x < 0.38) r = { type: "aws:lambda/permission:Permission", name, props: { function: "f", action: "lambda:InvokeFunction", principal: pick(["s3.amazonaws.com", "*", account()]), sourceAccount: rand() < 0.5 ? account() : undefined } };
-        else if (x < 0.385) r = { type: "aws:cloudtrail/trail:Trail", name, props: { s3BucketName: `b${i - 1}`, isMultiRegionTrail: true, enableLogFileValidation: true, kmsKeyId: "k" } };
-        else r = { type: pick(["aws:ec2/instance:Instance", "aws:ec2/securityGroup:SecurityGroup", "aws:lambda/function:Function", "aws:cloudwatch/logGroup:LogGroup", "aws:sqs/queue:Queue", "aws:sns/topic:Topic"]), name, props: { name, tags: { team: "x" } } };
+        else if (x < 0.37)
+            r = { type: "aws:iam/accessKey:AccessKey", name, props: { user: `r${i - 1}` } };
+        else if (x < 0.38)
+            r = {
+                type: "aws:lambda/permission:Permission",
+                name,
+                props: {
+                    function: "f",
+                    action: "lambda:InvokeFunction",
+                    principal: pick(["s3.amazonaws.com", "*", account()]),
+                    sourceAccount: rand() < 0.5 ? account() : undefined,
+                },
+            };
+        else if (x < 0.385)
+            r = {
+                type: "aws:cloudtrail/trail:Trail",
+                name,
+                props: {
+                    s3BucketName: `b${i - 1}`,
+                    isMultiRegionTrail: true,
+                    enableLogFileValidation: true,
+                    kmsKeyId: "k",
+                },
+            };
+        else
+            r = {
+                type: pick([
+                    "aws:ec2/instance:Instance",
+                    "aws:ec2/securityGroup:SecurityGroup",
+                    "aws:lambda/function:Function",
+                    "aws:cloudwatch/logGroup:LogGroup",
+                    "aws:sqs/queue:Queue",
+                    "aws:sns/topic:Topic",
+                ]),
+                name,
+                props: { name, tags: { team: "x" } },
+            };
         out.push({ ...r, provider });
     }
     return out;
@@ -98,8 +265,14 @@ function main(): void {
     }
     const best = Math.min(...runs);
     const rate = Math.round(n / best);
-    console.log(`org-access-guard: ${n} resources (12 policies, resource and stack) in ${best.toFixed(3)} s (best of ${runs.length}): ${rate.toLocaleString("en-US")} resources/s, ${violations} violations`);
-    console.log(rate >= 20000 ? "target of 20,000 resources/s met" : "BELOW the target of 20,000 resources/s");
+    console.log(
+        `org-access-guard: ${n} resources (12 policies, resource and stack) in ${best.toFixed(3)} s (best of ${runs.length}): ${rate.toLocaleString("en-US")} resources/s, ${violations} violations`,
+    );
+    console.log(
+        rate >= 20000
+            ? "target of 20,000 resources/s met"
+            : "BELOW the target of 20,000 resources/s",
+    );
 }
 
 main();

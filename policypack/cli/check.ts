@@ -8,7 +8,15 @@
  * mandatory violations, 2 bad input or usage.
  */
 import * as fs from "fs";
-import { CheckInputError, checkResources, loadPackConfig, PackConfigInput, PlannedResource, PolicyConfigError, Violation } from "../check";
+import {
+    CheckInputError,
+    checkResources,
+    loadPackConfig,
+    PackConfigInput,
+    PlannedResource,
+    PolicyConfigError,
+    Violation,
+} from "../check";
 
 const USAGE = `usage: policy:check [--json] [--config FILE] INPUT
 
@@ -41,7 +49,10 @@ function parseArgs(argv: string[]): Options | "help" {
         } else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
         else positional.push(a);
     }
-    if (positional.length !== 1) throw new UsageError(positional.length ? "give exactly one INPUT file" : "missing INPUT file");
+    if (positional.length !== 1)
+        throw new UsageError(
+            positional.length ? "give exactly one INPUT file" : "missing INPUT file",
+        );
     return { json, config, input: positional[0] };
 }
 
@@ -79,15 +90,21 @@ function nameFromUrn(urn: string): string {
 function fromStackExport(resources: unknown[]): PlannedResource[] {
     const byUrn = new Map<string, Record<string, unknown>>();
     for (const r of resources) {
-        if (typeof r === "object" && r !== null && typeof (r as Record<string, unknown>).urn === "string") {
+        if (
+            typeof r === "object" &&
+            r !== null &&
+            typeof (r as Record<string, unknown>).urn === "string"
+        ) {
             byUrn.set((r as Record<string, unknown>).urn as string, r as Record<string, unknown>);
         }
     }
     const out: PlannedResource[] = [];
     resources.forEach((raw, i) => {
-        if (typeof raw !== "object" || raw === null) throw new CheckInputError(`deployment.resources[${i}] must be an object`);
+        if (typeof raw !== "object" || raw === null)
+            throw new CheckInputError(`deployment.resources[${i}] must be an object`);
         const r = raw as Record<string, unknown>;
-        if (typeof r.urn !== "string" || typeof r.type !== "string") throw new CheckInputError(`deployment.resources[${i}] needs urn and type strings`);
+        if (typeof r.urn !== "string" || typeof r.type !== "string")
+            throw new CheckInputError(`deployment.resources[${i}] needs urn and type strings`);
         if (r.type === "pulumi:pulumi:Stack") return;
         const props = (decodeSecrets(r.inputs ?? r.outputs ?? {}) ?? {}) as Record<string, unknown>;
         const res: PlannedResource = { type: r.type, name: nameFromUrn(r.urn), urn: r.urn, props };
@@ -100,7 +117,10 @@ function fromStackExport(resources: unknown[]): PlannedResource[] {
                 type: typeof p?.type === "string" ? p.type : type,
                 name: nameFromUrn(providerUrn),
                 urn: providerUrn,
-                props: (decodeSecrets(p?.inputs ?? p?.outputs ?? {}) ?? {}) as Record<string, unknown>,
+                props: (decodeSecrets(p?.inputs ?? p?.outputs ?? {}) ?? {}) as Record<
+                    string,
+                    unknown
+                >,
             };
         }
         out.push(res);
@@ -111,17 +131,24 @@ function fromStackExport(resources: unknown[]): PlannedResource[] {
 /** Accepts {"resources": [...]} or `pulumi stack export` output. */
 export function resourcesFromInput(doc: unknown): PlannedResource[] {
     if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-        throw new CheckInputError('INPUT must be a JSON object: {"resources": [...]} or the output of `pulumi stack export`');
+        throw new CheckInputError(
+            'INPUT must be a JSON object: {"resources": [...]} or the output of `pulumi stack export`',
+        );
     }
     const o = doc as Record<string, unknown>;
     if (Array.isArray(o.resources)) return o.resources as PlannedResource[];
-    const deployment = (o.deployment ?? (o.checkpoint as Record<string, unknown> | undefined)?.latest) as Record<string, unknown> | undefined;
+    const deployment = (o.deployment ??
+        (o.checkpoint as Record<string, unknown> | undefined)?.latest) as
+        Record<string, unknown> | undefined;
     if (deployment && typeof deployment === "object") {
         if (deployment.resources === undefined) return [];
-        if (!Array.isArray(deployment.resources)) throw new CheckInputError("deployment.resources must be an array");
+        if (!Array.isArray(deployment.resources))
+            throw new CheckInputError("deployment.resources must be an array");
         return fromStackExport(deployment.resources);
     }
-    throw new CheckInputError('INPUT has neither "resources" nor "deployment": expected {"resources": [...]} or the output of `pulumi stack export`');
+    throw new CheckInputError(
+        'INPUT has neither "resources" nor "deployment": expected {"resources": [...]} or the output of `pulumi stack export`',
+    );
 }
 
 function readInput(file: string): unknown {
@@ -129,7 +156,9 @@ function readInput(file: string): unknown {
     try {
         text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
     } catch (e) {
-        throw new CheckInputError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new CheckInputError(
+            `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
     }
     try {
         return JSON.parse(text);
@@ -141,10 +170,17 @@ function readInput(file: string): unknown {
 function printReadable(violations: Violation[], count: number): void {
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const lines: string[] = [];
-    if (violations.length === 0) lines.push(`org-access-guard: no violations in ${count} resource(s).`);
-    else lines.push(`org-access-guard: ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s) in ${count} resource(s).`, "");
+    if (violations.length === 0)
+        lines.push(`org-access-guard: no violations in ${count} resource(s).`);
+    else
+        lines.push(
+            `org-access-guard: ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s) in ${count} resource(s).`,
+            "",
+        );
     for (const v of violations) {
-        lines.push(`${v.enforcementLevel.padEnd(9)} ${v.policy}  ${v.resource}${v.urn ? `  (${v.urn})` : ""}`);
+        lines.push(
+            `${v.enforcementLevel.padEnd(9)} ${v.policy}  ${v.resource}${v.urn ? `  (${v.urn})` : ""}`,
+        );
         lines.push(`          ${v.message}`, "");
     }
     process.stdout.write(`${lines.join("\n")}\n`);
@@ -157,7 +193,9 @@ export function main(argv: string[]): number {
             process.stdout.write(`${USAGE}\n`);
             return 0;
         }
-        const config: PackConfigInput | undefined = opts.config ? loadPackConfig(opts.config) : undefined;
+        const config: PackConfigInput | undefined = opts.config
+            ? loadPackConfig(opts.config)
+            : undefined;
         const resources = resourcesFromInput(readInput(opts.input));
         const violations = checkResources(resources, config);
         if (opts.json) process.stdout.write(`${JSON.stringify({ violations }, null, 2)}\n`);
@@ -172,7 +210,9 @@ export function main(argv: string[]): number {
             process.stderr.write(`policy:check: ${e.message}\n`);
             return 2;
         }
-        process.stderr.write(`policy:check: internal error: ${(e as Error).message ?? String(e)}\n`);
+        process.stderr.write(
+            `policy:check: internal error: ${(e as Error).message ?? String(e)}\n`,
+        );
         return 2;
     }
 }

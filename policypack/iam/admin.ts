@@ -33,22 +33,102 @@ export interface EscalationAction {
 }
 
 export const IAM_ESCALATION_ACTIONS: readonly EscalationAction[] = [
-    { action: "iam:CreatePolicyVersion", target: "policy", effect: "rewrite any customer-managed policy", selfCounts: true },
-    { action: "iam:SetDefaultPolicyVersion", target: "policy", effect: "switch a policy to another version", selfCounts: true },
-    { action: "iam:AttachUserPolicy", target: "user", effect: "attach any policy to users", selfCounts: true },
-    { action: "iam:AttachGroupPolicy", target: "group", effect: "attach any policy to groups", selfCounts: true },
-    { action: "iam:AttachRolePolicy", target: "role", effect: "attach any policy to roles", selfCounts: true },
-    { action: "iam:PutUserPolicy", target: "user", effect: "write inline policies on users", selfCounts: true },
-    { action: "iam:PutGroupPolicy", target: "group", effect: "write inline policies on groups", selfCounts: true },
-    { action: "iam:PutRolePolicy", target: "role", effect: "write inline policies on roles", selfCounts: true },
-    { action: "iam:PutUserPermissionsBoundary", target: "user", effect: "replace users' permissions boundaries", selfCounts: true },
-    { action: "iam:PutRolePermissionsBoundary", target: "role", effect: "replace roles' permissions boundaries", selfCounts: true },
-    { action: "iam:DeleteUserPermissionsBoundary", target: "user", effect: "remove users' permissions boundaries", selfCounts: true },
-    { action: "iam:DeleteRolePermissionsBoundary", target: "role", effect: "remove roles' permissions boundaries", selfCounts: true },
-    { action: "iam:UpdateAssumeRolePolicy", target: "role", effect: "rewrite role trust policies", selfCounts: true },
-    { action: "iam:CreateAccessKey", target: "user", effect: "create access keys for other users", selfCounts: false },
-    { action: "iam:CreateLoginProfile", target: "user", effect: "set console passwords for other users", selfCounts: false },
-    { action: "iam:UpdateLoginProfile", target: "user", effect: "reset other users' console passwords", selfCounts: false },
+    {
+        action: "iam:CreatePolicyVersion",
+        target: "policy",
+        effect: "rewrite any customer-managed policy",
+        selfCounts: true,
+    },
+    {
+        action: "iam:SetDefaultPolicyVersion",
+        target: "policy",
+        effect: "switch a policy to another version",
+        selfCounts: true,
+    },
+    {
+        action: "iam:AttachUserPolicy",
+        target: "user",
+        effect: "attach any policy to users",
+        selfCounts: true,
+    },
+    {
+        action: "iam:AttachGroupPolicy",
+        target: "group",
+        effect: "attach any policy to groups",
+        selfCounts: true,
+    },
+    {
+        action: "iam:AttachRolePolicy",
+        target: "role",
+        effect: "attach any policy to roles",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutUserPolicy",
+        target: "user",
+        effect: "write inline policies on users",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutGroupPolicy",
+        target: "group",
+        effect: "write inline policies on groups",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutRolePolicy",
+        target: "role",
+        effect: "write inline policies on roles",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutUserPermissionsBoundary",
+        target: "user",
+        effect: "replace users' permissions boundaries",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutRolePermissionsBoundary",
+        target: "role",
+        effect: "replace roles' permissions boundaries",
+        selfCounts: true,
+    },
+    {
+        action: "iam:DeleteUserPermissionsBoundary",
+        target: "user",
+        effect: "remove users' permissions boundaries",
+        selfCounts: true,
+    },
+    {
+        action: "iam:DeleteRolePermissionsBoundary",
+        target: "role",
+        effect: "remove roles' permissions boundaries",
+        selfCounts: true,
+    },
+    {
+        action: "iam:UpdateAssumeRolePolicy",
+        target: "role",
+        effect: "rewrite role trust policies",
+        selfCounts: true,
+    },
+    {
+        action: "iam:CreateAccessKey",
+        target: "user",
+        effect: "create access keys for other users",
+        selfCounts: false,
+    },
+    {
+        action: "iam:CreateLoginProfile",
+        target: "user",
+        effect: "set console passwords for other users",
+        selfCounts: false,
+    },
+    {
+        action: "iam:UpdateLoginProfile",
+        target: "user",
+        effect: "reset other users' console passwords",
+        selfCounts: false,
+    },
     { action: "iam:AddUserToGroup", target: "group", effect: "join any group", selfCounts: true },
 ];
 
@@ -100,7 +180,8 @@ function probeMatches(pattern: string, template: string, variablesReach = false)
     if (pattern === "*") return true;
     const p = parseArn(pattern);
     const t = parseArn(template)!;
-    const lit = (s: string | undefined, dflt: string): string => (s !== undefined && !hasWildcard(s) && s !== "" ? s : dflt);
+    const lit = (s: string | undefined, dflt: string): string =>
+        s !== undefined && !hasWildcard(s) && s !== "" ? s : dflt;
     const probe = p
         ? `arn:${lit(p.partition, t.partition)}:${t.service}:${t.region === "" ? "" : lit(p.region, t.region)}:${t.account === "" ? "" : lit(p.account, t.account)}:${t.resource}`
         : template;
@@ -121,7 +202,10 @@ export function iamProbeArn(target: IamTarget): string {
 
 /** Reaches resources of several services at once: `*`, `arn:aws:*:*:*:*`, NotResource... */
 export function resourcesUnbounded(s: Statement): boolean {
-    return reachesArbitrary(s, iamProbeArn("role")) && reachesArbitrary(s, "arn:aws:s3:::zq9-any-bucket");
+    return (
+        reachesArbitrary(s, iamProbeArn("role")) &&
+        reachesArbitrary(s, "arn:aws:s3:::zq9-any-bucket")
+    );
 }
 
 /** Can the statement's resources include any IAM user, role, group or policy? */
@@ -130,7 +214,11 @@ export function reachesIam(s: Statement): boolean {
     return s.resource.some((p) => {
         if (p === "*") return true;
         const a = parseArn(p);
-        return a !== undefined && globMatch(a.service, "iam") && /^(\*|\?|user|role|group|policy)/.test(a.resource);
+        return (
+            a !== undefined &&
+            globMatch(a.service, "iam") &&
+            /^(\*|\?|user|role|group|policy)/.test(a.resource)
+        );
     });
 }
 
@@ -143,7 +231,13 @@ function coversWholeService(pattern: string): boolean {
     return actionMatches(pattern, `${hasWildcard(svc) ? "zq9svc" : svc}:Zq9AnyAction`);
 }
 
-export type AdminReason = "full-access" | "iam-full-access" | "not-action" | "not-resource" | "escalation" | "passrole-compute";
+export type AdminReason =
+    | "full-access"
+    | "iam-full-access"
+    | "not-action"
+    | "not-resource"
+    | "escalation"
+    | "passrole-compute";
 
 export interface AdminFinding {
     readonly statement: Statement;
@@ -158,7 +252,9 @@ function allowsOn(s: Statement, action: string, template: string): boolean {
 
 /** Statements granting iam:PassRole on arbitrary roles. */
 export function passRoleStatements(doc: PolicyDocument): Statement[] {
-    return doc.statements.filter((s) => s.effect === "Allow" && allowsOn(s, "iam:PassRole", iamProbeArn("role")));
+    return doc.statements.filter(
+        (s) => s.effect === "Allow" && allowsOn(s, "iam:PassRole", iamProbeArn("role")),
+    );
 }
 
 /** Admin-equivalent grants of an identity policy, one finding per statement (the strongest reason). */
@@ -167,7 +263,9 @@ export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
     if (cached) return cached;
     const out: AdminFinding[] = [];
     const allows = doc.statements.filter((s) => s.effect === "Allow");
-    const computeActions = PASSROLE_COMPUTE_ACTIONS.filter((a) => allows.some((s) => statementMatchesAction(s, a)));
+    const computeActions = PASSROLE_COMPUTE_ACTIONS.filter((a) =>
+        allows.some((s) => statementMatchesAction(s, a)),
+    );
     for (const s of allows) {
         const unbounded = resourcesUnbounded(s);
         const actions = s.action ?? [];
@@ -175,24 +273,48 @@ export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
         // `*` and `iam:*` include writing policies and trust policies of whatever IAM resource
         // they reach, so they are admin-equivalent on any IAM resource, not only on `*`.
         if (s.action && (unbounded || iam) && actions.some(coversEveryAction)) {
-            out.push({ statement: s, reason: "full-access", detail: `allows every action (${actions.filter(coversEveryAction).join(", ")}) on every resource` });
+            out.push({
+                statement: s,
+                reason: "full-access",
+                detail: `allows every action (${actions.filter(coversEveryAction).join(", ")}) on every resource`,
+            });
             continue;
         }
         if (s.notAction && unbounded) {
-            out.push({ statement: s, reason: "not-action", detail: `allows every action except ${s.notAction.join(", ")} (NotAction) on every resource` });
+            out.push({
+                statement: s,
+                reason: "not-action",
+                detail: `allows every action except ${s.notAction.join(", ")} (NotAction) on every resource`,
+            });
             continue;
         }
-        const iamAll = actions.filter((a) => actionMatches(a, "iam:Zq9AnyAction") && actionMatches(a, "iam:PutRolePolicy"));
+        const iamAll = actions.filter(
+            (a) => actionMatches(a, "iam:Zq9AnyAction") && actionMatches(a, "iam:PutRolePolicy"),
+        );
         if (iamAll.length && iam) {
-            out.push({ statement: s, reason: "iam-full-access", detail: `allows every IAM action (${iamAll.join(", ")}), which can grant any permission` });
+            out.push({
+                statement: s,
+                reason: "iam-full-access",
+                detail: `allows every IAM action (${iamAll.join(", ")}), which can grant any permission`,
+            });
             continue;
         }
         if (s.notResource && (s.notAction || actions.some((a) => coversWholeService(a)))) {
-            const what = s.notAction ? `every action except ${s.notAction.join(", ")}` : actions.filter(coversWholeService).join(", ");
-            out.push({ statement: s, reason: "not-resource", detail: `allows ${what} on every resource except ${s.notResource.join(", ")} (NotResource)` });
+            const what = s.notAction
+                ? `every action except ${s.notAction.join(", ")}`
+                : actions.filter(coversWholeService).join(", ");
+            out.push({
+                statement: s,
+                reason: "not-resource",
+                detail: `allows ${what} on every resource except ${s.notResource.join(", ")} (NotResource)`,
+            });
             continue;
         }
-        const esc = IAM_ESCALATION_ACTIONS.filter((e) => statementMatchesAction(s, e.action) && reachesArbitrary(s, iamProbeArn(e.target), e.selfCounts));
+        const esc = IAM_ESCALATION_ACTIONS.filter(
+            (e) =>
+                statementMatchesAction(s, e.action) &&
+                reachesArbitrary(s, iamProbeArn(e.target), e.selfCounts),
+        );
         if (esc.length) {
             out.push({
                 statement: s,
@@ -222,20 +344,76 @@ export interface SingleActionEscalation {
 }
 
 export const SINGLE_ACTION_ESCALATIONS: readonly SingleActionEscalation[] = [
-    { action: "lambda:UpdateFunctionCode", probe: "arn:aws:lambda:us-east-1:111111111111:function:zq9", effect: "run code as any function's role" },
-    { action: "lambda:UpdateFunctionConfiguration", probe: "arn:aws:lambda:us-east-1:111111111111:function:zq9", effect: "add layers or change the role of any function" },
-    { action: "glue:UpdateDevEndpoint", probe: "arn:aws:glue:us-east-1:111111111111:devEndpoint/zq9", effect: "log in to any Glue endpoint and use its role" },
-    { action: "ssm:SendCommand", probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9", effect: "run commands as any instance's role" },
-    { action: "ssm:StartSession", probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9", effect: "open a shell on any instance" },
-    { action: "ec2-instance-connect:SendSSHPublicKey", probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9", effect: "SSH into any instance" },
-    { action: "ec2:ModifyInstanceAttribute", probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9", effect: "replace user data of any instance" },
-    { action: "ecs:ExecuteCommand", probe: "arn:aws:ecs:us-east-1:111111111111:task/zq9/zq9", effect: "open a shell in any task" },
-    { action: "codebuild:StartBuild", probe: "arn:aws:codebuild:us-east-1:111111111111:project/zq9", effect: "run any build project with an overridden buildspec" },
-    { action: "codebuild:StartBuildBatch", probe: "arn:aws:codebuild:us-east-1:111111111111:project/zq9", effect: "run any build project with an overridden buildspec" },
-    { action: "cloudformation:UpdateStack", probe: "arn:aws:cloudformation:us-east-1:111111111111:stack/zq9/zq9", effect: "act through any stack's service role" },
-    { action: "cloudformation:CreateChangeSet", probe: "arn:aws:cloudformation:us-east-1:111111111111:stack/zq9/zq9", effect: "act through any stack's service role" },
-    { action: "sagemaker:CreatePresignedNotebookInstanceUrl", probe: "arn:aws:sagemaker:us-east-1:111111111111:notebook-instance/zq9", effect: "open any notebook and use its role" },
-    { action: "sts:AssumeRole", probe: "arn:aws:iam::111111111111:role/zq9", effect: "assume every role that trusts this account" },
+    {
+        action: "lambda:UpdateFunctionCode",
+        probe: "arn:aws:lambda:us-east-1:111111111111:function:zq9",
+        effect: "run code as any function's role",
+    },
+    {
+        action: "lambda:UpdateFunctionConfiguration",
+        probe: "arn:aws:lambda:us-east-1:111111111111:function:zq9",
+        effect: "add layers or change the role of any function",
+    },
+    {
+        action: "glue:UpdateDevEndpoint",
+        probe: "arn:aws:glue:us-east-1:111111111111:devEndpoint/zq9",
+        effect: "log in to any Glue endpoint and use its role",
+    },
+    {
+        action: "ssm:SendCommand",
+        probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9",
+        effect: "run commands as any instance's role",
+    },
+    {
+        action: "ssm:StartSession",
+        probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9",
+        effect: "open a shell on any instance",
+    },
+    {
+        action: "ec2-instance-connect:SendSSHPublicKey",
+        probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9",
+        effect: "SSH into any instance",
+    },
+    {
+        action: "ec2:ModifyInstanceAttribute",
+        probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9",
+        effect: "replace user data of any instance",
+    },
+    {
+        action: "ecs:ExecuteCommand",
+        probe: "arn:aws:ecs:us-east-1:111111111111:task/zq9/zq9",
+        effect: "open a shell in any task",
+    },
+    {
+        action: "codebuild:StartBuild",
+        probe: "arn:aws:codebuild:us-east-1:111111111111:project/zq9",
+        effect: "run any build project with an overridden buildspec",
+    },
+    {
+        action: "codebuild:StartBuildBatch",
+        probe: "arn:aws:codebuild:us-east-1:111111111111:project/zq9",
+        effect: "run any build project with an overridden buildspec",
+    },
+    {
+        action: "cloudformation:UpdateStack",
+        probe: "arn:aws:cloudformation:us-east-1:111111111111:stack/zq9/zq9",
+        effect: "act through any stack's service role",
+    },
+    {
+        action: "cloudformation:CreateChangeSet",
+        probe: "arn:aws:cloudformation:us-east-1:111111111111:stack/zq9/zq9",
+        effect: "act through any stack's service role",
+    },
+    {
+        action: "sagemaker:CreatePresignedNotebookInstanceUrl",
+        probe: "arn:aws:sagemaker:us-east-1:111111111111:notebook-instance/zq9",
+        effect: "open any notebook and use its role",
+    },
+    {
+        action: "sts:AssumeRole",
+        probe: "arn:aws:iam::111111111111:role/zq9",
+        effect: "assume every role that trusts this account",
+    },
 ];
 
 export interface EscalationFinding {
@@ -244,16 +422,26 @@ export interface EscalationFinding {
 }
 
 /** Allow statements granting single-action escalations on arbitrary resources (conditions ignored). */
-export function findSingleActionEscalations(doc: PolicyDocument, actions: readonly string[]): EscalationFinding[] {
-    const wanted = SINGLE_ACTION_ESCALATIONS.filter((e) => actions.some((a) => a.toLowerCase() === e.action.toLowerCase()));
+export function findSingleActionEscalations(
+    doc: PolicyDocument,
+    actions: readonly string[],
+): EscalationFinding[] {
+    const wanted = SINGLE_ACTION_ESCALATIONS.filter((e) =>
+        actions.some((a) => a.toLowerCase() === e.action.toLowerCase()),
+    );
     const extra = actions
-        .filter((a) => !SINGLE_ACTION_ESCALATIONS.some((e) => e.action.toLowerCase() === a.toLowerCase()))
+        .filter(
+            (a) =>
+                !SINGLE_ACTION_ESCALATIONS.some((e) => e.action.toLowerCase() === a.toLowerCase()),
+        )
         .map((a) => ({ action: a, probe: "*", effect: "configured as an escalation" }));
     const out: EscalationFinding[] = [];
     for (const s of doc.statements) {
         if (s.effect !== "Allow") continue;
-        const hits = [...wanted, ...extra].filter((e) =>
-            statementMatchesAction(s, e.action) && (e.probe === "*" ? resourcesUnbounded(s) : reachesArbitrary(s, e.probe)),
+        const hits = [...wanted, ...extra].filter(
+            (e) =>
+                statementMatchesAction(s, e.action) &&
+                (e.probe === "*" ? resourcesUnbounded(s) : reachesArbitrary(s, e.probe)),
         );
         if (hits.length) out.push({ statement: s, actions: hits });
     }

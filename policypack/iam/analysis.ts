@@ -10,8 +10,20 @@ import { ConditionClause, IpRange, parseIpRange } from "./conditions";
 import { awsPrincipalFromArn, ContextValue, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement } from "./document";
 import { statementMatchesAction } from "./evaluate";
-import { awsEntryIsEveryone, classifyAwsPrincipal, classifyFederatedPrincipal, FederatedInfo } from "./principals";
-import { Candidate, candidatesFor, exactValuesFor, findAllowWitness, Scenario, Witness } from "./search";
+import {
+    awsEntryIsEveryone,
+    classifyAwsPrincipal,
+    classifyFederatedPrincipal,
+    FederatedInfo,
+} from "./principals";
+import {
+    Candidate,
+    candidatesFor,
+    exactValuesFor,
+    findAllowWitness,
+    Scenario,
+    Witness,
+} from "./search";
 import { globMatch, hasWildcard, instantiateGlob } from "./wildcard";
 
 export const ASSUME_ROLE = "sts:AssumeRole";
@@ -111,7 +123,12 @@ function ipInRange(ip: string, r: IpRange): boolean {
 /** Keys a requester cannot choose freely: they say who is asking, or from where. */
 const ORG_KEYS = ["aws:principalorgid", "aws:sourceorgid", "aws:vpceorgid"];
 const ORG_PATH_KEYS = ["aws:principalorgpaths", "aws:sourceorgpaths", "aws:vpceorgpaths"];
-const ACCOUNT_KEYS = ["aws:sourceaccount", "aws:sourceowner", "kms:calleraccount", "aws:vpceaccount"];
+const ACCOUNT_KEYS = [
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "kms:calleraccount",
+    "aws:vpceaccount",
+];
 const ARN_KEYS = ["aws:sourcearn", "aws:sourcevpcarn"];
 const NETWORK_KEYS = ["aws:sourcevpc", "aws:sourcevpce"];
 const USERID_KEYS = ["aws:userid"];
@@ -155,7 +172,8 @@ function outsiderAccounts(doc: PolicyDocument): string[] {
         }
         for (const c of s.conditions) {
             for (const v of c.values) {
-                if (ACCOUNT_KEYS.includes(c.keyLower) || c.keyLower === "aws:principalaccount") consider(v);
+                if (ACCOUNT_KEYS.includes(c.keyLower) || c.keyLower === "aws:principalaccount")
+                    consider(v);
                 const a = parseArn(v);
                 if (a) consider(a.account);
             }
@@ -168,7 +186,8 @@ function outsiderAccounts(doc: PolicyDocument): string[] {
 function chosenNames(doc: PolicyDocument): string[] {
     const names = new Set<string>(["outsider"]);
     for (const c of allClauses(doc)) {
-        if (c.keyLower === "aws:username") for (const v of c.values) for (const i of instantiateGlob(v, ["zq9"])) names.add(i);
+        if (c.keyLower === "aws:username")
+            for (const v of c.values) for (const i of instantiateGlob(v, ["zq9"])) names.add(i);
         if (c.keyLower === "aws:principalarn") {
             for (const v of c.values) {
                 const a = parseArn(v);
@@ -181,17 +200,25 @@ function chosenNames(doc: PolicyDocument): string[] {
         for (const v of s.principal?.aws ?? []) {
             const info = classifyAwsPrincipal(v);
             const name = info.resourceName?.split("/").pop();
-            if (name && info.accountWildcard) for (const i of instantiateGlob(name, ["zq9"])) names.add(i);
+            if (name && info.accountWildcard)
+                for (const i of instantiateGlob(name, ["zq9"])) names.add(i);
         }
     }
     return [...names].filter((n) => n.length > 0 && !n.includes("${")).slice(0, 6);
 }
 
-function principalsIn(account: string, partition: string, names: readonly string[], withRoot: boolean): RequestPrincipal[] {
+function principalsIn(
+    account: string,
+    partition: string,
+    names: readonly string[],
+    withRoot: boolean,
+): RequestPrincipal[] {
     const out: RequestPrincipal[] = [];
     for (const n of names) {
         out.push(awsPrincipalFromArn(`arn:${partition}:iam::${account}:user/${n}`)!);
-        out.push(awsPrincipalFromArn(`arn:${partition}:sts::${account}:assumed-role/${n}/zq9-session`)!);
+        out.push(
+            awsPrincipalFromArn(`arn:${partition}:sts::${account}:assumed-role/${n}/zq9-session`)!,
+        );
     }
     if (withRoot) out.push(awsPrincipalFromArn(`arn:${partition}:iam::${account}:root`)!);
     return out;
@@ -213,17 +240,26 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
     const outsiders = outsiderAccounts(doc);
     const names = chosenNames(doc);
     // Anonymous callers, any AWS service (acting for anyone), and principals of outside accounts.
-    const principals: RequestPrincipal[] = [{ type: "anonymous" }, { type: "service", service: "zq9-any-service.amazonaws.com" }];
-    for (const part of partitionsOf(doc)) for (const o of outsiders) principals.push(...principalsIn(o, part, names, true));
+    const principals: RequestPrincipal[] = [
+        { type: "anonymous" },
+        { type: "service", service: "zq9-any-service.amazonaws.com" },
+    ];
+    for (const part of partitionsOf(doc))
+        for (const o of outsiders) principals.push(...principalsIn(o, part, names, true));
     const clauses = allClauses(doc);
     const domains = new Map<string, Candidate[]>();
-    const exactLower = (key: string): Set<string> => new Set([...exactValuesFor(key, clauses)].map((v) => v.toLowerCase()));
+    const exactLower = (key: string): Set<string> =>
+        new Set([...exactValuesFor(key, clauses)].map((v) => v.toLowerCase()));
     const generated = (key: string): string[] =>
         candidatesFor(key, clauses).filter((v): v is string => typeof v === "string");
 
     for (const k of ORG_KEYS) {
         const exact = exactLower(k);
-        domains.set(k, [undefined, "o-zq9outsider", ...generated(k).filter((v) => !exact.has(v.toLowerCase()))]);
+        domains.set(k, [
+            undefined,
+            "o-zq9outsider",
+            ...generated(k).filter((v) => !exact.has(v.toLowerCase())),
+        ]);
     }
     // Org paths start with the org id: an outsider's path never starts with an org the document names.
     const trustedOrgs = new Set<string>();
@@ -238,7 +274,9 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
     }
     for (const k of ORG_PATH_KEYS) {
         const exact = exactLower(k);
-        const vals = generated(k).filter((v) => !exact.has(v.toLowerCase()) && !trustedOrgs.has(v.split("/")[0].toLowerCase()));
+        const vals = generated(k).filter(
+            (v) => !exact.has(v.toLowerCase()) && !trustedOrgs.has(v.split("/")[0].toLowerCase()),
+        );
         domains.set(k, [undefined, ["o-zq9outsider/r-zq9/"], ...vals.map((v) => [v])]);
     }
     for (const k of ACCOUNT_KEYS) {
@@ -274,12 +312,19 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
     domains.set(
         SOURCE_IP,
         [undefined, "203.0.113.77", "2001:db8::77", ...generated(SOURCE_IP)].filter(
-            (v) => v === undefined || (parseIpRange(v) !== undefined && !trustedRanges.some((r) => ipInRange(v, r))),
+            (v) =>
+                v === undefined ||
+                (parseIpRange(v) !== undefined && !trustedRanges.some((r) => ipInRange(v, r))),
         ),
     );
     for (const k of [...NETWORK_KEYS, ...USERID_KEYS]) {
         const exact = exactLower(k);
-        domains.set(k, [undefined, "vpc-zq9outsider", "AIDAZQ9OUTSIDER", ...generated(k).filter((v) => !exact.has(v.toLowerCase()))]);
+        domains.set(k, [
+            undefined,
+            "vpc-zq9outsider",
+            "AIDAZQ9OUTSIDER",
+            ...generated(k).filter((v) => !exact.has(v.toLowerCase())),
+        ]);
     }
     return { principals, action, resource, domains };
 }
@@ -292,12 +337,16 @@ function restrictionHints(s: Statement): string[] {
         const where = `${c.operator} ${c.key}`;
         if (c.negated) hints.push(`${where} is negated, so every other value gets in`);
         else if (c.ifExists) hints.push(`${where} passes whenever the key is absent`);
-        else if (c.qualifier === "ForAllValues") hints.push(`${where} passes whenever the key is absent`);
-        else if (c.values.some((v) => hasWildcard(v) || v.includes("${"))) hints.push(`${where} uses a wildcard value`);
+        else if (c.qualifier === "ForAllValues")
+            hints.push(`${where} passes whenever the key is absent`);
+        else if (c.values.some((v) => hasWildcard(v) || v.includes("${")))
+            hints.push(`${where} uses a wildcard value`);
     }
     for (const c of s.conditions) {
         if (c.keyLower === SOURCE_IP && !c.negated && c.values.some((v) => !isNarrowIpRange(v))) {
-            hints.push(`${c.operator} aws:SourceIp ${c.values.join(", ")} admits (nearly) every address`);
+            hints.push(
+                `${c.operator} aws:SourceIp ${c.values.join(", ")} admits (nearly) every address`,
+            );
         }
     }
     return hints;
@@ -316,35 +365,44 @@ export interface ExposureFinding {
  * key (org id, account, principal ARN with an exact account, source VPC or endpoint, source ARN or
  * account) to exact values and the key must be present.
  */
-export function findPublicAccess(doc: PolicyDocument, opts: PublicAccessOptions = {}): ExposureFinding[] {
-    return memo(doc, `public:${opts.resource ?? ""}:${(opts.actions ?? []).join(",")}:${(opts.services ?? []).join(",")}`, () => {
-        const out: ExposureFinding[] = [];
-        for (const s of doc.statements) {
-            if (s.effect !== "Allow") continue;
-            const broad =
-                s.notPrincipal !== undefined ||
-                s.principal?.star === true ||
-                (s.principal?.aws ?? []).some((a) => awsEntryIsEveryone(classifyAwsPrincipal(a))) ||
-                (s.principal?.service ?? []).some((svc) => hasWildcard(svc));
-            if (!broad) continue;
-            // Probe with each action the statement grants: the real actions of the resource when
-            // known (trust policies), else instantiations of its patterns (NotAction: any other
-            // action of the resource's services).
-            const probes = opts.actions
-                ? opts.actions
-                : s.notAction
-                  ? (opts.services ?? ["zq9service"]).map((svc) => `${svc}:Zq9Action`)
-                  : (s.action ?? []).map((a) => instantiateGlob(a, ["Zq9"])[0]);
-            let witness: Witness | undefined;
-            for (const a of probes) {
-                if (!statementMatchesAction(s, a)) continue;
-                witness = findAllowWitness(doc, outsiderScenario(doc, a, opts.resource), s);
-                if (witness) break;
+export function findPublicAccess(
+    doc: PolicyDocument,
+    opts: PublicAccessOptions = {},
+): ExposureFinding[] {
+    return memo(
+        doc,
+        `public:${opts.resource ?? ""}:${(opts.actions ?? []).join(",")}:${(opts.services ?? []).join(",")}`,
+        () => {
+            const out: ExposureFinding[] = [];
+            for (const s of doc.statements) {
+                if (s.effect !== "Allow") continue;
+                const broad =
+                    s.notPrincipal !== undefined ||
+                    s.principal?.star === true ||
+                    (s.principal?.aws ?? []).some((a) =>
+                        awsEntryIsEveryone(classifyAwsPrincipal(a)),
+                    ) ||
+                    (s.principal?.service ?? []).some((svc) => hasWildcard(svc));
+                if (!broad) continue;
+                // Probe with each action the statement grants: the real actions of the resource when
+                // known (trust policies), else instantiations of its patterns (NotAction: any other
+                // action of the resource's services).
+                const probes = opts.actions
+                    ? opts.actions
+                    : s.notAction
+                      ? (opts.services ?? ["zq9service"]).map((svc) => `${svc}:Zq9Action`)
+                      : (s.action ?? []).map((a) => instantiateGlob(a, ["Zq9"])[0]);
+                let witness: Witness | undefined;
+                for (const a of probes) {
+                    if (!statementMatchesAction(s, a)) continue;
+                    witness = findAllowWitness(doc, outsiderScenario(doc, a, opts.resource), s);
+                    if (witness) break;
+                }
+                if (witness) out.push({ statement: s, witness, hints: restrictionHints(s) });
             }
-            if (witness) out.push({ statement: s, witness, hints: restrictionHints(s) });
-        }
-        return out;
-    });
+            return out;
+        },
+    );
 }
 
 /** The actions a role trust policy governs. */
@@ -395,8 +453,13 @@ export function humanEntries(s: Statement, opts: TrustOptions = {}): HumanEntry[
         const info = classifyAwsPrincipal(a);
         if (awsEntryIsEveryone(info)) out.push({ raw: a, kind: "everyone" });
         else if (info.kind === "account") out.push({ raw: a, kind: "account" });
-        else if (info.kind === "user" || info.kind === "unique-id-user") out.push({ raw: a, kind: "user" });
-        else if ((info.kind === "role" || info.kind === "assumed-role") && info.sso && opts.ssoRolesAreHuman) {
+        else if (info.kind === "user" || info.kind === "unique-id-user")
+            out.push({ raw: a, kind: "user" });
+        else if (
+            (info.kind === "role" || info.kind === "assumed-role") &&
+            info.sso &&
+            opts.ssoRolesAreHuman
+        ) {
             out.push({ raw: a, kind: "sso-role" });
         }
     }
@@ -418,30 +481,54 @@ function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[]
         // Everyone: users of accounts the document does not name, and users of those it names
         // (conditions may admit only the latter), including the users it names explicitly.
         const accounts = [...outsiderAccounts(doc), ...mentionedAccounts(doc)];
-        return [...accounts.flatMap((o) => names.map((n) => awsPrincipalFromArn(`arn:aws:iam::${o}:user/${n}`)!)), ...namedUsers(doc)];
+        return [
+            ...accounts.flatMap((o) =>
+                names.map((n) => awsPrincipalFromArn(`arn:aws:iam::${o}:user/${n}`)!),
+            ),
+            ...namedUsers(doc),
+        ];
     }
     const info = classifyAwsPrincipal(e.raw);
     const partition = info.partition ?? "aws";
     if (e.kind === "account") {
-        const named = namedUsers(doc).filter((p) => p.type === "aws" && globMatch(info.account ?? "", p.account));
-        return [...names.map((n) => awsPrincipalFromArn(`arn:${partition}:iam::${info.account}:user/${n}`)!), ...named];
+        const named = namedUsers(doc).filter(
+            (p) => p.type === "aws" && globMatch(info.account ?? "", p.account),
+        );
+        return [
+            ...names.map((n) =>
+                awsPrincipalFromArn(`arn:${partition}:iam::${info.account}:user/${n}`)!,
+            ),
+            ...named,
+        ];
     }
     if (e.kind === "sso-role") {
         const a = parseArn(e.raw)!;
         const segs = a.resource.split("/");
         // role/<path>/<name> or assumed-role/<name>/<session>
-        const roleName = (segs[0] === "assumed-role" ? segs[1] : segs[segs.length - 1]) ?? "AWSReservedSSO_x";
-        return instantiateGlob(roleName, ["zq9"]).map((r) => awsPrincipalFromArn(`arn:${partition}:sts::${a.account}:assumed-role/${r}/mfa-probe`)!);
+        const roleName =
+            (segs[0] === "assumed-role" ? segs[1] : segs[segs.length - 1]) ?? "AWSReservedSSO_x";
+        return instantiateGlob(roleName, ["zq9"]).map((r) =>
+            awsPrincipalFromArn(`arn:${partition}:sts::${a.account}:assumed-role/${r}/mfa-probe`)!,
+        );
     }
     if (info.kind === "unique-id-user") {
-        return [{ ...awsPrincipalFromArn("arn:aws:iam::000000000000:user/unknown")!, uniqueId: e.raw } as RequestPrincipal];
+        return [
+            {
+                ...awsPrincipalFromArn("arn:aws:iam::000000000000:user/unknown")!,
+                uniqueId: e.raw,
+            } as RequestPrincipal,
+        ];
     }
     return instantiateGlob(e.raw, ["zq9"])
         .map((arn) => awsPrincipalFromArn(arn))
         .filter((p): p is RequestPrincipal => p !== undefined);
 }
 
-function noMfaScenario(doc: PolicyDocument, principals: RequestPrincipal[], opts: TrustOptions): Scenario {
+function noMfaScenario(
+    doc: PolicyDocument,
+    principals: RequestPrincipal[],
+    opts: TrustOptions,
+): Scenario {
     const clauses = allClauses(doc);
     const domains = new Map<string, Candidate[]>([
         [MFA_PRESENT, [undefined, "false"]],
@@ -451,7 +538,9 @@ function noMfaScenario(doc: PolicyDocument, principals: RequestPrincipal[], opts
         const exact = exactValuesFor(EXTERNAL_ID, clauses);
         domains.set(
             EXTERNAL_ID,
-            candidatesFor(EXTERNAL_ID, clauses).filter((v) => v === undefined || (typeof v === "string" && !exact.has(v))),
+            candidatesFor(EXTERNAL_ID, clauses).filter(
+                (v) => v === undefined || (typeof v === "string" && !exact.has(v)),
+            ),
         );
     }
     return { principals, action: ASSUME_ROLE, domains };
@@ -463,11 +552,21 @@ function mfaHints(s: Statement): string[] {
     if (mfa.length === 0) hints.push("it has no MFA condition");
     for (const c of mfa) {
         const where = `${c.operator} ${c.key}`;
-        if (c.family === "Null") hints.push(`${where} only tests that the key exists, and sessions without MFA carry it as "false"`);
-        else if (c.qualifier === "ForAllValues") hints.push(`${where} is true when the key is absent`);
-        else if (c.ifExists) hints.push(`${where} passes when the key is absent, as it is for long-term access keys`);
+        if (c.family === "Null")
+            hints.push(
+                `${where} only tests that the key exists, and sessions without MFA carry it as "false"`,
+            );
+        else if (c.qualifier === "ForAllValues")
+            hints.push(`${where} is true when the key is absent`);
+        else if (c.ifExists)
+            hints.push(
+                `${where} passes when the key is absent, as it is for long-term access keys`,
+            );
         else if (c.negated) hints.push(`${where} is negated`);
-        else if (c.keyLower === MFA_PRESENT && c.values.some((v) => v.trim().toLowerCase() === "false")) {
+        else if (
+            c.keyLower === MFA_PRESENT &&
+            c.values.some((v) => v.trim().toLowerCase() === "false")
+        ) {
             hints.push(`${where} has the inverted value "false"`);
         }
     }
@@ -516,19 +615,27 @@ export function findAssumeWithoutMfa(doc: PolicyDocument, opts: TrustOptions = {
 
 /** Does the trust policy let a human assume the role at all (conditions aside)? */
 export function isHumanAssumable(doc: PolicyDocument, opts: TrustOptions = {}): boolean {
-    return doc.statements.some((s) => s.effect === "Allow" && statementMatchesAction(s, ASSUME_ROLE) && humanEntries(s, opts).length > 0);
+    return doc.statements.some(
+        (s) =>
+            s.effect === "Allow" &&
+            statementMatchesAction(s, ASSUME_ROLE) &&
+            humanEntries(s, opts).length > 0,
+    );
 }
 
 /**
  * For break-glass roles: Allow statements granting sts:AssumeRole (to any principal) that can be
  * used without MFA.
  */
-export function findAssumeWithoutMfaAnyPrincipal(doc: PolicyDocument): Array<{ statement: Statement; witness: Witness }> {
+export function findAssumeWithoutMfaAnyPrincipal(
+    doc: PolicyDocument,
+): Array<{ statement: Statement; witness: Witness }> {
     const out: Array<{ statement: Statement; witness: Witness }> = [];
     for (const s of doc.statements) {
         if (s.effect !== "Allow" || !statementMatchesAction(s, ASSUME_ROLE)) continue;
         const principals: RequestPrincipal[] = [];
-        for (const e of humanEntries(s, { ssoRolesAreHuman: true })) principals.push(...probePrincipals(doc, { raw: e.raw, kind: e.kind }));
+        for (const e of humanEntries(s, { ssoRolesAreHuman: true }))
+            principals.push(...probePrincipals(doc, { raw: e.raw, kind: e.kind }));
         for (const a of s.principal?.aws ?? []) {
             const info = classifyAwsPrincipal(a);
             if (info.kind !== "role" && info.kind !== "assumed-role") continue;
@@ -539,12 +646,17 @@ export function findAssumeWithoutMfaAnyPrincipal(doc: PolicyDocument): Array<{ s
                     principals.push(p);
                     continue;
                 }
-                const session = awsPrincipalFromArn(`arn:${p.partition}:sts::${p.account}:assumed-role/${p.name}/probe`);
-                if (session && session.type === "aws") principals.push({ ...session, roleArn: arn });
+                const session = awsPrincipalFromArn(
+                    `arn:${p.partition}:sts::${p.account}:assumed-role/${p.name}/probe`,
+                );
+                if (session && session.type === "aws")
+                    principals.push({ ...session, roleArn: arn });
             }
         }
-        for (const svc of s.principal?.service ?? []) principals.push({ type: "service", service: svc });
-        for (const f of s.principal?.federated ?? []) principals.push({ type: "federated", provider: f });
+        for (const svc of s.principal?.service ?? [])
+            principals.push({ type: "service", service: svc });
+        for (const f of s.principal?.federated ?? [])
+            principals.push({ type: "federated", provider: f });
         const w = findAllowWitness(doc, noMfaScenario(doc, principals, {}), s);
         if (w) out.push({ statement: s, witness: w });
     }
@@ -595,7 +707,11 @@ export interface OidcFinding {
 export function isGithubIssuer(issuer: string | undefined): boolean {
     if (issuer === undefined) return false;
     const i = issuer.toLowerCase().replace(/\/$/, "");
-    return i === GITHUB_ISSUER || i.endsWith(".githubusercontent.com") || i.endsWith("/_services/token");
+    return (
+        i === GITHUB_ISSUER ||
+        i.endsWith(".githubusercontent.com") ||
+        i.endsWith("/_services/token")
+    );
 }
 
 /**
@@ -608,7 +724,8 @@ export function findWeakOidcTrust(doc: PolicyDocument): OidcFinding[] {
     return memo(doc, "oidc", () => {
         const out: OidcFinding[] = [];
         for (const s of doc.statements) {
-            if (s.effect !== "Allow" || !statementMatchesAction(s, ASSUME_ROLE_WEB_IDENTITY)) continue;
+            if (s.effect !== "Allow" || !statementMatchesAction(s, ASSUME_ROLE_WEB_IDENTITY))
+                continue;
             for (const f of s.principal?.federated ?? []) {
                 const info = classifyFederatedPrincipal(f);
                 if (info.kind === "saml" || info.kind === "unknown" || !info.issuer) continue;
@@ -616,12 +733,27 @@ export function findWeakOidcTrust(doc: PolicyDocument): OidcFinding[] {
                 const aud = `${issuer}:aud`;
                 const sub = `${issuer}:sub`;
                 const problems: string[] = [];
-                const audOk = s.conditions.some((c) => isRequiringClause(c, aud) && c.values.length > 0 && c.values.every((v) => isExactValue(c, v)));
-                if (!audOk) problems.push(`${issuer}:aud is not pinned to an exact value with StringEquals`);
+                const audOk = s.conditions.some(
+                    (c) =>
+                        isRequiringClause(c, aud) &&
+                        c.values.length > 0 &&
+                        c.values.every((v) => isExactValue(c, v)),
+                );
+                if (!audOk)
+                    problems.push(
+                        `${issuer}:aud is not pinned to an exact value with StringEquals`,
+                    );
                 if (isGithubIssuer(issuer)) {
-                    const subOk = s.conditions.some((c) => isRequiringClause(c, sub) && c.values.length > 0 && c.values.every((v) => pinsGithubOwner(c, v)));
+                    const subOk = s.conditions.some(
+                        (c) =>
+                            isRequiringClause(c, sub) &&
+                            c.values.length > 0 &&
+                            c.values.every((v) => pinsGithubOwner(c, v)),
+                    );
                     if (!subOk) {
-                        const subs = s.conditions.filter((c) => c.keyLower === sub).flatMap((c) => c.values.map((v) => `${c.operator} "${v}"`));
+                        const subs = s.conditions
+                            .filter((c) => c.keyLower === sub)
+                            .flatMap((c) => c.values.map((v) => `${c.operator} "${v}"`));
                         problems.push(
                             subs.length
                                 ? `${issuer}:sub does not pin the repository owner (${subs.join(", ")}); use "repo:<owner>/<repo>:..."`
@@ -629,7 +761,12 @@ export function findWeakOidcTrust(doc: PolicyDocument): OidcFinding[] {
                         );
                     }
                 } else if (info.kind === "oidc") {
-                    const subOk = s.conditions.some((c) => isRequiringClause(c, sub) && c.values.length > 0 && c.values.every((v) => constrainsSubject(c, v)));
+                    const subOk = s.conditions.some(
+                        (c) =>
+                            isRequiringClause(c, sub) &&
+                            c.values.length > 0 &&
+                            c.values.every((v) => constrainsSubject(c, v)),
+                    );
                     if (!subOk) problems.push(`${issuer}:sub is not constrained to known subjects`);
                 }
                 if (problems.length) out.push({ statement: s, provider: info, problems });

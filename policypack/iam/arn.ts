@@ -14,7 +14,16 @@ export interface Arn {
     resource: string;
 }
 
-export const PARTITIONS = ["aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+export const PARTITIONS = [
+    "aws",
+    "aws-us-gov",
+    "aws-cn",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
 
 export function parseArn(s: string): Arn | undefined {
     if (!s.startsWith("arn:")) return undefined;

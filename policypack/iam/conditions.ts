@@ -15,7 +15,8 @@ import { ContextMap, ContextValue } from "./context";
 import { PolicyInputError } from "./errors";
 import { globSource, hasWildcard } from "./wildcard";
 
-export type OperatorFamily = "String" | "Numeric" | "Date" | "Bool" | "Binary" | "Ip" | "Arn" | "Null";
+export type OperatorFamily =
+    "String" | "Numeric" | "Date" | "Bool" | "Binary" | "Ip" | "Arn" | "Null";
 type Mode = "eq" | "eqi" | "like" | "lt" | "le" | "gt" | "ge" | "in";
 
 interface BaseOperator {
@@ -104,7 +105,10 @@ export function parseOperator(op: string, path: string): ParsedOperator {
     const base = BASE_BY_LOWER.get(name);
     if (!base) throw new PolicyInputError(path, `unknown condition operator "${op}"`);
     if (base.family === "Null" && (ifExists || qualifier)) {
-        throw new PolicyInputError(path, `"${op}" is not a valid operator: Null takes no IfExists suffix or set qualifier`);
+        throw new PolicyInputError(
+            path,
+            `"${op}" is not a valid operator: Null takes no IfExists suffix or set qualifier`,
+        );
     }
     return { base, ifExists, qualifier };
 }
@@ -124,7 +128,12 @@ export function variableKeysOf(values: readonly string[]): string[] {
     return [...keys];
 }
 
-export function makeClause(operator: string, key: string, values: readonly string[], path: string): ConditionClause {
+export function makeClause(
+    operator: string,
+    key: string,
+    values: readonly string[],
+    path: string,
+): ConditionClause {
     const parsed = parseOperator(operator, path);
     return {
         operator,
@@ -150,7 +159,12 @@ export function makeClause(operator: string, key: string, values: readonly strin
 type Piece = { lit: string } | { wild: "*" | "?" };
 
 /** Resolves variables; returns undefined if a variable has no value and no default. */
-function resolvePieces(value: string, like: boolean, ctx: ContextMap, variables: boolean): Piece[] | undefined {
+function resolvePieces(
+    value: string,
+    like: boolean,
+    ctx: ContextMap,
+    variables: boolean,
+): Piece[] | undefined {
     const pieces: Piece[] = [];
     const pushText = (text: string): void => {
         if (!like) {
@@ -187,7 +201,10 @@ function resolvePieces(value: string, like: boolean, ctx: ContextMap, variables:
         if (typeof v === "string") {
             pieces.push({ lit: v });
         } else if (comma >= 0) {
-            const def = inner.slice(comma + 1).trim().replace(/^'(.*)'$/, "$1");
+            const def = inner
+                .slice(comma + 1)
+                .trim()
+                .replace(/^'(.*)'$/, "$1");
             pieces.push({ lit: def });
         } else {
             // AWS: a variable that cannot be resolved (absent, or multivalued) invalidates the match.
@@ -217,7 +234,12 @@ function escapeLit(s: string): string {
 
 const LIKE_CACHE = new Map<string, RegExp>();
 
-function likeMatch(pattern: string, value: string, ctx: ContextMap, variables: boolean): boolean | undefined {
+function likeMatch(
+    pattern: string,
+    value: string,
+    ctx: ContextMap,
+    variables: boolean,
+): boolean | undefined {
     if (pattern === "*") return true;
     if (!pattern.includes("${") || !variables) {
         if (!hasWildcard(pattern)) return pattern === value;
@@ -302,7 +324,11 @@ function parseIpv6(s: string): bigint | undefined {
     if (!head || !tail) return undefined;
     const missing = 8 - head.length - tail.length;
     if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-    const groups = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+    const groups = [
+        ...head,
+        ...new Array<number>(halves.length === 2 ? missing : 0).fill(0),
+        ...tail,
+    ];
     let n = 0n;
     for (const g of groups) n = (n << 16n) | BigInt(g);
     return n;
@@ -345,13 +371,21 @@ export function formatIp(n: bigint, v6: boolean): string {
 // ---------------------------------------------------------------------------------------------
 
 /** Does one policy value match one request value (ignoring negation)? undefined = unresolvable. */
-function matchOne(c: ConditionClause, policyValue: string, requestValue: string, ctx: ContextMap, variables: boolean): boolean | undefined {
+function matchOne(
+    c: ConditionClause,
+    policyValue: string,
+    requestValue: string,
+    ctx: ContextMap,
+    variables: boolean,
+): boolean | undefined {
     switch (c.family) {
         case "String": {
             if (c.mode === "like") return likeMatch(policyValue, requestValue, ctx, variables);
             const pv = substitute(policyValue, ctx, variables);
             if (pv === undefined) return undefined;
-            return c.mode === "eqi" ? pv.toLowerCase() === requestValue.toLowerCase() : pv === requestValue;
+            return c.mode === "eqi"
+                ? pv.toLowerCase() === requestValue.toLowerCase()
+                : pv === requestValue;
         }
         case "Arn": {
             const pv = substitute(policyValue, ctx, variables);
@@ -397,7 +431,12 @@ function matchOne(c: ConditionClause, policyValue: string, requestValue: string,
 }
 
 /** Any policy value matches this request value? undefined if a variable could not be resolved. */
-function anyValueMatches(c: ConditionClause, requestValue: string, ctx: ContextMap, variables: boolean): boolean | undefined {
+function anyValueMatches(
+    c: ConditionClause,
+    requestValue: string,
+    ctx: ContextMap,
+    variables: boolean,
+): boolean | undefined {
     let unresolved = false;
     for (const pv of c.values) {
         const r = matchOne(c, pv, requestValue, ctx, variables);
@@ -461,7 +500,11 @@ export function evaluateClause(c: ConditionClause, ctx: ContextMap, variables = 
 }
 
 /** All clauses hold (they are ANDed). */
-export function evaluateConditions(clauses: readonly ConditionClause[], ctx: ContextMap, variables = true): boolean {
+export function evaluateConditions(
+    clauses: readonly ConditionClause[],
+    ctx: ContextMap,
+    variables = true,
+): boolean {
     for (const c of clauses) if (!evaluateClause(c, ctx, variables)) return false;
     return true;
 }

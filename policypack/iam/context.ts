@@ -51,7 +51,9 @@ export function normaliseContextValue(v: ContextValue | boolean | number): Conte
  * Keys AWS derives from the principal itself.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
-export function principalContextKeys(p: RequestPrincipal | undefined): Record<string, ContextValue> {
+export function principalContextKeys(
+    p: RequestPrincipal | undefined,
+): Record<string, ContextValue> {
     const out: Record<string, ContextValue> = {};
     if (!p) return out;
     if (p.type === "service") {
@@ -104,7 +106,10 @@ export function buildContextMap(request: RequestContext): Map<string, ContextVal
  * Builds the request principal for an ARN (or a bare 12-digit account id, meaning its root).
  * Returns undefined for strings that name no AWS principal.
  */
-export function awsPrincipalFromArn(arnOrAccount: string, uniqueId?: string): RequestPrincipal | undefined {
+export function awsPrincipalFromArn(
+    arnOrAccount: string,
+    uniqueId?: string,
+): RequestPrincipal | undefined {
     if (/^\d{12}$/.test(arnOrAccount)) {
         return {
             type: "aws",
@@ -117,7 +122,13 @@ export function awsPrincipalFromArn(arnOrAccount: string, uniqueId?: string): Re
     }
     const a = parseArn(arnOrAccount);
     if (!a) return undefined;
-    const base = { type: "aws" as const, arn: arnOrAccount, account: a.account, partition: a.partition, uniqueId };
+    const base = {
+        type: "aws" as const,
+        arn: arnOrAccount,
+        account: a.account,
+        partition: a.partition,
+        uniqueId,
+    };
     const segs = a.resource.split("/");
     const last = segs[segs.length - 1];
     if (a.service === "iam") {
@@ -135,7 +146,8 @@ export function awsPrincipalFromArn(arnOrAccount: string, uniqueId?: string): Re
                 roleArn: `arn:${a.partition}:iam::${a.account}:role/${segs[1]}`,
             };
         }
-        if (segs[0] === "federated-user" && segs.length >= 2) return { ...base, kind: "federated-user", name: last };
+        if (segs[0] === "federated-user" && segs.length >= 2)
+            return { ...base, kind: "federated-user", name: last };
     }
     return undefined;
 }

@@ -73,10 +73,14 @@ function typeName(v: unknown): string {
 function stringList(v: unknown, path: string, allowEmpty = false): string[] {
     if (typeof v === "string") return [v];
     if (Array.isArray(v)) {
-        if (v.length === 0 && !allowEmpty) throw new PolicyInputError(path, "must not be an empty list");
+        if (v.length === 0 && !allowEmpty)
+            throw new PolicyInputError(path, "must not be an empty list");
         return v.map((item, i) => {
             if (typeof item !== "string") {
-                throw new PolicyInputError(`${path}[${i}]`, `must be a string, got ${typeName(item)}`);
+                throw new PolicyInputError(
+                    `${path}[${i}]`,
+                    `must be a string, got ${typeName(item)}`,
+                );
             }
             return item;
         });
@@ -87,20 +91,33 @@ function stringList(v: unknown, path: string, allowEmpty = false): string[] {
 function parsePrincipal(v: unknown, path: string): PrincipalElement {
     if (v === "*") return { star: true, aws: [], service: [], federated: [], canonicalUser: [] };
     if (typeof v === "string") {
-        throw new PolicyInputError(path, `a string principal must be "*"; write {"AWS": "${v}"} to name an AWS principal`);
+        throw new PolicyInputError(
+            path,
+            `a string principal must be "*"; write {"AWS": "${v}"} to name an AWS principal`,
+        );
     }
-    if (!isPlainObject(v)) throw new PolicyInputError(path, `must be "*" or an object, got ${typeName(v)}`);
+    if (!isPlainObject(v))
+        throw new PolicyInputError(path, `must be "*" or an object, got ${typeName(v)}`);
     const el: Record<string, string[]> = { aws: [], service: [], federated: [], canonicalUser: [] };
     const keys = Object.keys(v);
     if (keys.length === 0) throw new PolicyInputError(path, "names no principal");
     for (const k of keys) {
         const field = PRINCIPAL_KEYS.get(k as "AWS");
         if (!field) {
-            throw new PolicyInputError(`${path}.${k}`, `unknown principal type (expected AWS, Service, Federated or CanonicalUser)`);
+            throw new PolicyInputError(
+                `${path}.${k}`,
+                `unknown principal type (expected AWS, Service, Federated or CanonicalUser)`,
+            );
         }
         el[field] = stringList(v[k], `${path}.${k}`);
     }
-    return { star: false, aws: el.aws, service: el.service, federated: el.federated, canonicalUser: el.canonicalUser };
+    return {
+        star: false,
+        aws: el.aws,
+        service: el.service,
+        federated: el.federated,
+        canonicalUser: el.canonicalUser,
+    };
 }
 
 function conditionValues(v: unknown, path: string): string[] {
@@ -108,44 +125,66 @@ function conditionValues(v: unknown, path: string): string[] {
         if (typeof x === "string") return x;
         if (typeof x === "boolean") return x ? "true" : "false";
         if (typeof x === "number" && Number.isFinite(x)) return String(x);
-        throw new PolicyInputError(p, `condition values must be strings, numbers or booleans, got ${typeName(x)}`);
+        throw new PolicyInputError(
+            p,
+            `condition values must be strings, numbers or booleans, got ${typeName(x)}`,
+        );
     };
     if (Array.isArray(v)) return v.map((x, i) => one(x, `${path}[${i}]`));
     return [one(v, path)];
 }
 
 function parseCondition(v: unknown, path: string): ConditionClause[] {
-    if (!isPlainObject(v)) throw new PolicyInputError(path, `must be an object, got ${typeName(v)}`);
+    if (!isPlainObject(v))
+        throw new PolicyInputError(path, `must be an object, got ${typeName(v)}`);
     const clauses: ConditionClause[] = [];
     for (const op of Object.keys(v)) {
         const block = v[op];
         const opPath = `${path}.${op}`;
-        if (!isPlainObject(block)) throw new PolicyInputError(opPath, `must map condition keys to values, got ${typeName(block)}`);
+        if (!isPlainObject(block))
+            throw new PolicyInputError(
+                opPath,
+                `must map condition keys to values, got ${typeName(block)}`,
+            );
         parseOperator(op, opPath);
         for (const key of Object.keys(block)) {
             if (key.trim() === "") throw new PolicyInputError(opPath, "has an empty condition key");
-            clauses.push(makeClause(op, key, conditionValues(block[key], `${opPath}["${key}"]`), opPath));
+            clauses.push(
+                makeClause(op, key, conditionValues(block[key], `${opPath}["${key}"]`), opPath),
+            );
         }
     }
     return clauses;
 }
 
 function parseStatement(v: unknown, index: number, path: string, kind: DocumentKind): Statement {
-    if (!isPlainObject(v)) throw new PolicyInputError(path, `a statement must be an object, got ${typeName(v)}`);
+    if (!isPlainObject(v))
+        throw new PolicyInputError(path, `a statement must be an object, got ${typeName(v)}`);
     for (const k of Object.keys(v)) {
-        if (!STATEMENT_KEYS.has(k)) throw new PolicyInputError(`${path}.${k}`, "unknown statement element (names are case-sensitive)");
+        if (!STATEMENT_KEYS.has(k))
+            throw new PolicyInputError(
+                `${path}.${k}`,
+                "unknown statement element (names are case-sensitive)",
+            );
     }
     const sid = v.Sid;
-    if (sid !== undefined && typeof sid !== "string") throw new PolicyInputError(`${path}.Sid`, "must be a string");
+    if (sid !== undefined && typeof sid !== "string")
+        throw new PolicyInputError(`${path}.Sid`, "must be a string");
     const where = sid ? `${path} (Sid "${sid}")` : path;
     const effect = v.Effect;
     if (effect !== "Allow" && effect !== "Deny") {
-        throw new PolicyInputError(`${where}.Effect`, `must be "Allow" or "Deny", got ${JSON.stringify(effect) ?? "nothing"}`);
+        throw new PolicyInputError(
+            `${where}.Effect`,
+            `must be "Allow" or "Deny", got ${JSON.stringify(effect) ?? "nothing"}`,
+        );
     }
     const has = (k: string): boolean => v[k] !== undefined;
-    if (has("Principal") && has("NotPrincipal")) throw new PolicyInputError(where, "has both Principal and NotPrincipal");
-    if (has("Action") === has("NotAction")) throw new PolicyInputError(where, "needs exactly one of Action or NotAction");
-    if (has("Resource") && has("NotResource")) throw new PolicyInputError(where, "has both Resource and NotResource");
+    if (has("Principal") && has("NotPrincipal"))
+        throw new PolicyInputError(where, "has both Principal and NotPrincipal");
+    if (has("Action") === has("NotAction"))
+        throw new PolicyInputError(where, "needs exactly one of Action or NotAction");
+    if (has("Resource") && has("NotResource"))
+        throw new PolicyInputError(where, "has both Resource and NotResource");
     if (kind === "identity" && (has("Principal") || has("NotPrincipal"))) {
         throw new PolicyInputError(where, "an identity policy cannot name a Principal");
     }
@@ -157,26 +196,42 @@ function parseStatement(v: unknown, index: number, path: string, kind: DocumentK
         sid,
         effect,
         principal: has("Principal") ? parsePrincipal(v.Principal, `${where}.Principal`) : undefined,
-        notPrincipal: has("NotPrincipal") ? parsePrincipal(v.NotPrincipal, `${where}.NotPrincipal`) : undefined,
+        notPrincipal: has("NotPrincipal")
+            ? parsePrincipal(v.NotPrincipal, `${where}.NotPrincipal`)
+            : undefined,
         action: has("Action") ? stringList(v.Action, `${where}.Action`) : undefined,
         notAction: has("NotAction") ? stringList(v.NotAction, `${where}.NotAction`) : undefined,
         resource: has("Resource") ? stringList(v.Resource, `${where}.Resource`) : undefined,
-        notResource: has("NotResource") ? stringList(v.NotResource, `${where}.NotResource`) : undefined,
+        notResource: has("NotResource")
+            ? stringList(v.NotResource, `${where}.NotResource`)
+            : undefined,
         conditions: has("Condition") ? parseCondition(v.Condition, `${where}.Condition`) : [],
     };
 }
 
 function normalise(raw: unknown, kind: DocumentKind): PolicyDocument {
-    if (!isPlainObject(raw)) throw new PolicyInputError("", `a policy document must be a JSON object, got ${typeName(raw)}`);
+    if (!isPlainObject(raw))
+        throw new PolicyInputError(
+            "",
+            `a policy document must be a JSON object, got ${typeName(raw)}`,
+        );
     for (const k of Object.keys(raw)) {
-        if (!TOP_KEYS.has(k)) throw new PolicyInputError(k, "unknown top-level element (expected Version, Id, Statement)");
+        if (!TOP_KEYS.has(k))
+            throw new PolicyInputError(
+                k,
+                "unknown top-level element (expected Version, Id, Statement)",
+            );
     }
     const version = raw.Version;
     if (version !== undefined && version !== "2012-10-17" && version !== "2008-10-17") {
-        throw new PolicyInputError("Version", `must be "2012-10-17" or "2008-10-17", got ${JSON.stringify(version)}`);
+        throw new PolicyInputError(
+            "Version",
+            `must be "2012-10-17" or "2008-10-17", got ${JSON.stringify(version)}`,
+        );
     }
     const id = raw.Id;
-    if (id !== undefined && typeof id !== "string") throw new PolicyInputError("Id", "must be a string");
+    if (id !== undefined && typeof id !== "string")
+        throw new PolicyInputError("Id", "must be a string");
     const st = raw.Statement;
     if (st === undefined) throw new PolicyInputError("Statement", "is missing");
     const list = Array.isArray(st) ? st : [st];
@@ -190,13 +245,19 @@ const cache = new Map<string, PolicyDocument>();
 /** Canonical text of a document input: the string itself, or the JSON of an object. */
 export function documentText(input: unknown): string {
     if (typeof input === "string") return input;
-    if (input === undefined || input === null) throw new PolicyInputError("", "no policy document given");
-    if (typeof input !== "object") throw new PolicyInputError("", `a policy document must be a JSON string or object, got ${typeName(input)}`);
+    if (input === undefined || input === null)
+        throw new PolicyInputError("", "no policy document given");
+    if (typeof input !== "object")
+        throw new PolicyInputError(
+            "",
+            `a policy document must be a JSON string or object, got ${typeName(input)}`,
+        );
     try {
         // Walks every field, so an unknown value anywhere raises UnknownValueError here.
         return JSON.stringify(input);
     } catch (e) {
-        if (e instanceof TypeError) throw new PolicyInputError("", `not serialisable as JSON (${e.message})`);
+        if (e instanceof TypeError)
+            throw new PolicyInputError("", `not serialisable as JSON (${e.message})`);
         throw e;
     }
 }

@@ -33,7 +33,11 @@ export function statementMatchesPrincipal(s: Statement, p: RequestPrincipal | un
     return !principalElementMatches(s.notPrincipal!, p);
 }
 
-function substituteResource(pattern: string, ctx: ContextMap, variables: boolean): string | undefined {
+function substituteResource(
+    pattern: string,
+    ctx: ContextMap,
+    variables: boolean,
+): string | undefined {
     if (!variables || !pattern.includes("${")) return pattern;
     let failed = false;
     const out = pattern.replace(/\$\{([^}]*)\}/g, (_m, inner: string) => {
@@ -42,29 +46,49 @@ function substituteResource(pattern: string, ctx: ContextMap, variables: boolean
         const comma = t.indexOf(",");
         const v = ctx.get((comma >= 0 ? t.slice(0, comma) : t).trim().toLowerCase());
         if (typeof v === "string") return v;
-        if (comma >= 0) return t.slice(comma + 1).trim().replace(/^'(.*)'$/, "$1");
+        if (comma >= 0)
+            return t
+                .slice(comma + 1)
+                .trim()
+                .replace(/^'(.*)'$/, "$1");
         failed = true;
         return "";
     });
     return failed ? undefined : out;
 }
 
-export function resourceMatches(pattern: string, resource: string, ctx: ContextMap = new Map(), variables = true): boolean {
+export function resourceMatches(
+    pattern: string,
+    resource: string,
+    ctx: ContextMap = new Map(),
+    variables = true,
+): boolean {
     const p = substituteResource(pattern, ctx, variables);
     if (p === undefined) return false;
     return arnLike(p, resource);
 }
 
 /** An absent resource (trust policies) matches any statement. */
-export function statementMatchesResource(s: Statement, resource: string | undefined, ctx: ContextMap = new Map(), variables = true): boolean {
+export function statementMatchesResource(
+    s: Statement,
+    resource: string | undefined,
+    ctx: ContextMap = new Map(),
+    variables = true,
+): boolean {
     if (resource === undefined) return true;
     if (s.resource) return s.resource.some((p) => resourceMatches(p, resource, ctx, variables));
-    if (s.notResource) return !s.notResource.some((p) => resourceMatches(p, resource, ctx, variables));
+    if (s.notResource)
+        return !s.notResource.some((p) => resourceMatches(p, resource, ctx, variables));
     return true;
 }
 
 /** Does the statement apply to the request (principal, action, resource and conditions)? */
-export function statementApplies(s: Statement, request: RequestContext, ctx: ContextMap, variables = true): boolean {
+export function statementApplies(
+    s: Statement,
+    request: RequestContext,
+    ctx: ContextMap,
+    variables = true,
+): boolean {
     return (
         statementMatchesAction(s, request.action) &&
         statementMatchesPrincipal(s, request.principal) &&
@@ -95,7 +119,10 @@ export interface EvaluationResult {
  * Evaluates one request against a set of documents that all apply to it (e.g. the identity
  * policies of a principal, or one resource policy).
  */
-export function evaluateRequest(documents: PolicyDocument | readonly PolicyDocument[], request: RequestContext): EvaluationResult {
+export function evaluateRequest(
+    documents: PolicyDocument | readonly PolicyDocument[],
+    request: RequestContext,
+): EvaluationResult {
     const docs = Array.isArray(documents) ? documents : [documents as PolicyDocument];
     const ctx = buildContextMap(request);
     const allows: StatementRef[] = [];
@@ -107,7 +134,19 @@ export function evaluateRequest(documents: PolicyDocument | readonly PolicyDocum
             (s.effect === "Deny" ? denies : allows).push(ref);
         }
     });
-    if (denies.length) return { decision: "ExplicitDeny", decidingStatement: denies[0], matchedAllows: allows, matchedDenies: denies };
-    if (allows.length) return { decision: "Allow", decidingStatement: allows[0], matchedAllows: allows, matchedDenies: denies };
+    if (denies.length)
+        return {
+            decision: "ExplicitDeny",
+            decidingStatement: denies[0],
+            matchedAllows: allows,
+            matchedDenies: denies,
+        };
+    if (allows.length)
+        return {
+            decision: "Allow",
+            decidingStatement: allows[0],
+            matchedAllows: allows,
+            matchedDenies: denies,
+        };
     return { decision: "ImplicitDeny", matchedAllows: allows, matchedDenies: denies };
 }

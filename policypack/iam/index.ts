@@ -15,7 +15,13 @@ export {
     principalElementMatches,
     describePrincipalElement,
 } from "./principals";
-export type { PrincipalElement, AwsPrincipalInfo, AwsPrincipalKind, FederatedInfo, FederatedKind } from "./principals";
+export type {
+    PrincipalElement,
+    AwsPrincipalInfo,
+    AwsPrincipalKind,
+    FederatedInfo,
+    FederatedKind,
+} from "./principals";
 export { parseOperator, evaluateClause, evaluateConditions, parseIpRange } from "./conditions";
 export type { ConditionClause, OperatorFamily, SetQualifier } from "./conditions";
 export { awsPrincipalFromArn, principalContextKeys, buildContextMap } from "./context";
@@ -46,7 +52,14 @@ export {
     ASSUME_ROLE,
     TRUST_POLICY_ACTIONS,
 } from "./analysis";
-export type { ExposureFinding, MfaFinding, OidcFinding, TrustOptions, HumanEntry, PublicAccessOptions } from "./analysis";
+export type {
+    ExposureFinding,
+    MfaFinding,
+    OidcFinding,
+    TrustOptions,
+    HumanEntry,
+    PublicAccessOptions,
+} from "./analysis";
 export {
     findAdminGrants,
     findSingleActionEscalations,
@@ -58,5 +71,9 @@ export {
     SINGLE_ACTION_ESCALATIONS,
 } from "./admin";
 export type { AdminFinding, AdminReason, EscalationFinding } from "./admin";
-export { adminEquivalentManagedPolicy, parseAwsManagedPolicyArn, adminEquivalentManagedPolicyKeys } from "./managed";
+export {
+    adminEquivalentManagedPolicy,
+    parseAwsManagedPolicyArn,
+    adminEquivalentManagedPolicyKeys,
+} from "./managed";
 export type { AdminManagedPolicy, ManagedPolicyRef } from "./managed";

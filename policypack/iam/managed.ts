@@ -14,13 +14,16 @@ export interface ManagedPolicyRef {
 
 /** Parses `arn:<partition>:iam::aws:policy/<path><name>` (AWS-managed policies only). */
 export function parseAwsManagedPolicyArn(arn: string): ManagedPolicyRef | undefined {
-    const m = /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::aws:policy\/(.+)$/.exec(arn.trim());
+    const m = /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::aws:policy\/(.+)$/.exec(
+        arn.trim(),
+    );
     if (!m) return undefined;
     const key = m[2];
     return { partition: m[1], key, name: key.split("/").pop() ?? key };
 }
 
-const ADMIN: Readonly<Record<string, string>> = (adminData as { policies: Record<string, string> }).policies;
+const ADMIN: Readonly<Record<string, string>> = (adminData as { policies: Record<string, string> })
+    .policies;
 
 export interface AdminManagedPolicy {
     readonly ref: ManagedPolicyRef;

@@ -58,7 +58,11 @@ export function classifyAwsPrincipal(raw: string): AwsPrincipalInfo {
     if (/^AROA[A-Z0-9]+$/.test(raw)) return { ...base, kind: "unique-id-role" };
     const a = parseArn(raw);
     if (!a) {
-        return { ...base, kind: hasWildcard(raw) ? "everyone" : "unknown", accountWildcard: hasWildcard(raw) };
+        return {
+            ...base,
+            kind: hasWildcard(raw) ? "everyone" : "unknown",
+            accountWildcard: hasWildcard(raw),
+        };
     }
     const accountWildcard = hasWildcard(a.account) || a.account === "";
     const common = { ...base, partition: a.partition, account: a.account, accountWildcard };
@@ -67,7 +71,8 @@ export function classifyAwsPrincipal(raw: string): AwsPrincipalInfo {
         const [type, ...rest] = a.resource.split("/");
         const resourceName = rest.join("/");
         if (type === "user") return { ...common, kind: "user", resourceName };
-        if (type === "role") return { ...common, kind: "role", resourceName, sso: SSO_ROLE_RE.test(a.resource) };
+        if (type === "role")
+            return { ...common, kind: "role", resourceName, sso: SSO_ROLE_RE.test(a.resource) };
         // `arn:aws:iam::123456789012:*` and the like: every principal of the account(s).
         if (hasWildcard(type)) return { ...common, kind: "account" };
     }
@@ -75,7 +80,12 @@ export function classifyAwsPrincipal(raw: string): AwsPrincipalInfo {
         const [type, ...rest] = a.resource.split("/");
         const resourceName = rest.join("/");
         if (type === "assumed-role") {
-            return { ...common, kind: "assumed-role", resourceName, sso: /^AWSReservedSSO_/.test(rest[0] ?? "") };
+            return {
+                ...common,
+                kind: "assumed-role",
+                resourceName,
+                sso: /^AWSReservedSSO_/.test(rest[0] ?? ""),
+            };
         }
         if (type === "federated-user") return { ...common, kind: "federated-user", resourceName };
     }
@@ -104,15 +114,22 @@ export function classifyFederatedPrincipal(raw: string): FederatedInfo {
     const a = parseArn(raw);
     if (a && a.service === "iam") {
         if (a.resource.startsWith("oidc-provider/")) {
-            return { raw, kind: "oidc", issuer: a.resource.slice("oidc-provider/".length), account: a.account };
+            return {
+                raw,
+                kind: "oidc",
+                issuer: a.resource.slice("oidc-provider/".length),
+                account: a.account,
+            };
         }
-        if (a.resource.startsWith("saml-provider/")) return { raw, kind: "saml", account: a.account };
+        if (a.resource.startsWith("saml-provider/"))
+            return { raw, kind: "saml", account: a.account };
     }
     const lower = raw.toLowerCase();
     if (lower === "cognito-identity.amazonaws.com") return { raw, kind: "cognito", issuer: lower };
     if (WEB_IDPS.has(lower)) return { raw, kind: "web-idp", issuer: lower };
     // A bare issuer host (IAM wants the provider ARN, but the intent is unambiguous).
-    if (!a && /^[a-z0-9.-]+\.[a-z]{2,}(\/[^\s]*)?$/.test(lower)) return { raw, kind: "oidc", issuer: lower.replace(/^https:\/\//, "") };
+    if (!a && /^[a-z0-9.-]+\.[a-z]{2,}(\/[^\s]*)?$/.test(lower))
+        return { raw, kind: "oidc", issuer: lower.replace(/^https:\/\//, "") };
     return { raw, kind: "unknown" };
 }
 
@@ -123,7 +140,8 @@ function awsEntryMatches(raw: string, p: RequestPrincipal): boolean {
     switch (info.kind) {
         case "account":
             if (/^\d{12}$/.test(raw)) return p.account === raw;
-            if (info.partition !== undefined && !globMatch(info.partition, p.partition)) return false;
+            if (info.partition !== undefined && !globMatch(info.partition, p.partition))
+                return false;
             return globMatch(info.account ?? "", p.account);
         case "user":
         case "federated-user":
@@ -131,7 +149,11 @@ function awsEntryMatches(raw: string, p: RequestPrincipal): boolean {
             return arnLike(raw, p.arn);
         case "role":
             if (arnLike(raw, p.arn)) return true;
-            return p.kind === "assumed-role" && p.roleArn !== undefined && roleArnMatches(raw, p.roleArn);
+            return (
+                p.kind === "assumed-role" &&
+                p.roleArn !== undefined &&
+                roleArnMatches(raw, p.roleArn)
+            );
         case "unique-id-user":
         case "unique-id-role":
             return p.uniqueId === raw;

@@ -13,10 +13,21 @@
  * operators on one free key; it covers every value class the condition operators distinguish
  * (absent, equal, not equal, inside/outside wildcard and CIDR, below/at/above numbers and dates).
  */
-import { evaluateClause, ConditionClause, formatIp, parseDate, parseIpRange, parseNumber } from "./conditions";
+import {
+    evaluateClause,
+    ConditionClause,
+    formatIp,
+    parseDate,
+    parseIpRange,
+    parseNumber,
+} from "./conditions";
 import { ContextValue, principalContextKeys, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement } from "./document";
-import { statementMatchesAction, statementMatchesPrincipal, statementMatchesResource } from "./evaluate";
+import {
+    statementMatchesAction,
+    statementMatchesPrincipal,
+    statementMatchesResource,
+} from "./evaluate";
 import { globMatch, hasWildcard, instantiateGlob } from "./wildcard";
 
 /** A candidate value; `undefined` means "key absent from the request". */
@@ -105,7 +116,12 @@ export function candidatesFor(keyLower: string, clauses: readonly ConditionClaus
     for (const c of clauses) {
         if (c.keyLower !== keyLower) continue;
         // Only string and ARN keys can be multivalued, and the global ones below never are.
-        if (c.qualifier && (c.family === "String" || c.family === "Arn") && !SINGLE_VALUED.has(keyLower)) multi = true;
+        if (
+            c.qualifier &&
+            (c.family === "String" || c.family === "Arn") &&
+            !SINGLE_VALUED.has(keyLower)
+        )
+            multi = true;
         for (const v of c.values) {
             // Request values are addresses, never CIDR blocks.
             if (c.family !== "Ip") singles.add(v);
@@ -126,7 +142,9 @@ export function candidatesFor(keyLower: string, clauses: readonly ConditionClaus
                 }
                 case "Date": {
                     const t = parseDate(v);
-                    if (t !== undefined) for (const d of [-1000, 0, 1000]) singles.add(new Date(t + d).toISOString());
+                    if (t !== undefined)
+                        for (const d of [-1000, 0, 1000])
+                            singles.add(new Date(t + d).toISOString());
                     break;
                 }
                 case "Ip": {
@@ -161,7 +179,8 @@ export function candidatesFor(keyLower: string, clauses: readonly ConditionClaus
             if (s !== OTHER) out.push([s, OTHER]);
         }
         const head = list.slice(0, 6);
-        for (let i = 0; i < head.length; i++) for (let j = i + 1; j < head.length; j++) out.push([head[i], head[j]]);
+        for (let i = 0; i < head.length; i++)
+            for (let j = i + 1; j < head.length; j++) out.push([head[i], head[j]]);
     }
     return out;
 }
@@ -239,7 +258,8 @@ function searchStatement(
     stmts.forEach((s, i) => {
         for (const clause of s.conditions) {
             let at = -1;
-            for (const k of [clause.keyLower, ...clause.variableKeys]) at = Math.max(at, position.get(k) ?? -1);
+            for (const k of [clause.keyLower, ...clause.variableKeys])
+                at = Math.max(at, position.get(k) ?? -1);
             const check = { owner: i - 1, clause };
             if (at < 0) immediate.push(check);
             else schedule[at].push(check);
@@ -248,7 +268,8 @@ function searchStatement(
     const lastDepthOfDeny = denies.map((d) => {
         let at = -1;
         for (const clause of d.conditions) {
-            for (const k of [clause.keyLower, ...clause.variableKeys]) at = Math.max(at, position.get(k) ?? -1);
+            for (const k of [clause.keyLower, ...clause.variableKeys])
+                at = Math.max(at, position.get(k) ?? -1);
         }
         return at;
     });
@@ -257,7 +278,11 @@ function searchStatement(
     const variables = doc.variables;
 
     // Evaluate checks; returns the updated "falsified" flags, or undefined if this branch is dead.
-    const apply = (checks: readonly Check[], falsified: readonly boolean[], depth: number): boolean[] | undefined => {
+    const apply = (
+        checks: readonly Check[],
+        falsified: readonly boolean[],
+        depth: number,
+    ): boolean[] | undefined => {
         let out: boolean[] | undefined;
         for (const ch of checks) {
             if (ch.owner >= 0 && (out ?? falsified)[ch.owner]) continue;
@@ -273,7 +298,8 @@ function searchStatement(
         // A Deny whose clauses are all decided and all hold applies: the branch is dead, unless
         // its resource pattern cannot match (checked at the leaf).
         for (let i = 0; i < denies.length; i++) {
-            if (!flags[i] && lastDepthOfDeny[i] === depth && scenario.resource === undefined) return undefined;
+            if (!flags[i] && lastDepthOfDeny[i] === depth && scenario.resource === undefined)
+                return undefined;
         }
         return flags;
     };
@@ -283,12 +309,17 @@ function searchStatement(
         if (!statementMatchesResource(allow, scenario.resource, ctx, variables)) return false;
         for (let i = 0; i < denies.length; i++) {
             if (falsified[i]) continue;
-            if (statementMatchesResource(denies[i], scenario.resource, ctx, variables)) return false;
+            if (statementMatchesResource(denies[i], scenario.resource, ctx, variables))
+                return false;
         }
         return true;
     };
 
-    const start = apply(immediate, denies.map(() => false), -1);
+    const start = apply(
+        immediate,
+        denies.map(() => false),
+        -1,
+    );
     if (!start) return undefined;
 
     let steps = 0;
@@ -309,7 +340,8 @@ function searchStatement(
     try {
         if (!recurse(0, start)) return undefined;
     } catch (e) {
-        if (e instanceof BudgetExceeded) return { statement: allow, principal, context: {}, undecided: true };
+        if (e instanceof BudgetExceeded)
+            return { statement: allow, principal, context: {}, undecided: true };
         throw e;
     }
     return { statement: allow, principal, context: Object.fromEntries(ctx) };
@@ -319,16 +351,31 @@ function searchStatement(
  * Finds a request of the scenario's kind that the document allows. With `only`, just that Allow
  * statement may grant (Deny statements of the whole document still apply).
  */
-export function findAllowWitness(doc: PolicyDocument, scenario: Scenario, only?: Statement): Witness | undefined {
+export function findAllowWitness(
+    doc: PolicyDocument,
+    scenario: Scenario,
+    only?: Statement,
+): Witness | undefined {
     for (const p of scenario.principals) {
         const denies = doc.statements.filter(
-            (s) => s.effect === "Deny" && statementMatchesAction(s, scenario.action) && statementMatchesPrincipal(s, p),
+            (s) =>
+                s.effect === "Deny" &&
+                statementMatchesAction(s, scenario.action) &&
+                statementMatchesPrincipal(s, p),
         );
         const allows = only ? [only] : doc.statements.filter((s) => s.effect === "Allow");
         for (const s of allows) {
-            if (s.effect !== "Allow" || !statementMatchesAction(s, scenario.action) || !statementMatchesPrincipal(s, p)) continue;
+            if (
+                s.effect !== "Allow" ||
+                !statementMatchesAction(s, scenario.action) ||
+                !statementMatchesPrincipal(s, p)
+            )
+                continue;
             // Without a concrete resource, only a Deny covering every resource the Allow grants counts.
-            const relevant = scenario.resource === undefined ? denies.filter((d) => denyCoversResources(d, s)) : denies;
+            const relevant =
+                scenario.resource === undefined
+                    ? denies.filter((d) => denyCoversResources(d, s))
+                    : denies;
             const w = searchStatement(doc, s, relevant, p, scenario);
             if (w) return w;
         }

@@ -51,7 +51,10 @@ export function globMatch(pattern: string, value: string, caseInsensitive = fals
  * Concrete strings a glob matches, used to probe conditions: every wildcard replaced by each of a
  * few fillers. `filler` values are chosen to be unlike anything a policy author would write.
  */
-export function instantiateGlob(pattern: string, fillers: readonly string[] = ["", "zq9"]): string[] {
+export function instantiateGlob(
+    pattern: string,
+    fillers: readonly string[] = ["", "zq9"],
+): string[] {
     if (!hasWildcard(pattern)) return [pattern];
     const out = new Set<string>();
     for (const f of fillers) {

@@ -37,7 +37,8 @@ export function accountOf(r: PolicyResource): string | undefined {
 
 export const auditRolePerWorkloadAccount: StackValidationPolicy = {
     name: NAME,
-    description: "Every configured workload account has its audit role, created by the AuditRole component in that account.",
+    description:
+        "Every configured workload account has its audit role, created by the AuditRole component in that account.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -47,11 +48,16 @@ export const auditRolePerWorkloadAccount: StackValidationPolicy = {
                 default: [],
                 description: "Workload account ids that must each have an audit role.",
             },
-            roleName: { type: "string", default: "SecurityAuditRole", description: "IAM name of the audit role." },
+            roleName: {
+                type: "string",
+                default: "SecurityAuditRole",
+                description: "IAM name of the audit role.",
+            },
             componentType: {
                 type: "string",
                 default: "org-access:access:AuditRole",
-                description: "Type of the component that must own each audit role (empty string: do not check).",
+                description:
+                    "Type of the component that must own each audit role (empty string: do not check).",
             },
         },
     },
@@ -60,7 +66,10 @@ export const auditRolePerWorkloadAccount: StackValidationPolicy = {
         const accounts = workloadAccountIds ?? [];
         if (accounts.length === 0) args.notApplicable("no workloadAccountIds configured");
         const roles = args.resources.filter(
-            (r) => r.type === T.Role && typeof r.props.name === "string" && r.props.name.toLowerCase() === (roleName ?? "SecurityAuditRole").toLowerCase(),
+            (r) =>
+                r.type === T.Role &&
+                typeof r.props.name === "string" &&
+                r.props.name.toLowerCase() === (roleName ?? "SecurityAuditRole").toLowerCase(),
         );
         for (const account of accounts) {
             const inAccount = roles.filter((r) => accountOf(r) === account);

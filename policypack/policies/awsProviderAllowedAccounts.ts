@@ -27,24 +27,41 @@ function problemsOf(p: ProviderLike, cfg: Config): string[] {
     const ids = stringArray(p.props.allowedAccountIds);
     const max = cfg.maxAllowedAccounts ?? 1;
     if (ids.length === 0) out.push("allowedAccountIds is not set");
-    else if (ids.length > max) out.push(`allowedAccountIds lists ${ids.length} accounts (at most ${max} allowed)`);
+    else if (ids.length > max)
+        out.push(`allowedAccountIds lists ${ids.length} accounts (at most ${max} allowed)`);
     const bad = ids.filter((id) => !/^\d{12}$/.test(id));
-    if (bad.length) out.push(`allowedAccountIds has values that are not 12-digit account ids: ${bad.join(", ")}`);
+    if (bad.length)
+        out.push(
+            `allowedAccountIds has values that are not 12-digit account ids: ${bad.join(", ")}`,
+        );
     if (cfg.requireAssumeRole === true) {
-        const roles = objectArray(p.props.assumeRoles).concat(objectArray(p.props.assumeRole ? [p.props.assumeRole] : []));
-        if (!roles.some((r) => typeof r.roleArn === "string" && r.roleArn !== "")) out.push("it does not assume a role (set assumeRoles)");
+        const roles = objectArray(p.props.assumeRoles).concat(
+            objectArray(p.props.assumeRole ? [p.props.assumeRole] : []),
+        );
+        if (!roles.some((r) => typeof r.roleArn === "string" && r.roleArn !== ""))
+            out.push("it does not assume a role (set assumeRoles)");
     }
     return out;
 }
 
 export const awsProviderAllowedAccounts: StackValidationPolicy = {
     name: NAME,
-    description: "Every AWS provider, including default providers, pins allowedAccountIds to one account.",
+    description:
+        "Every AWS provider, including default providers, pins allowedAccountIds to one account.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            maxAllowedAccounts: { type: "integer", minimum: 1, default: 1, description: "Most accounts one provider may list in allowedAccountIds." },
-            requireAssumeRole: { type: "boolean", default: false, description: "Also require every AWS provider to assume a role (assumeRoles)." },
+            maxAllowedAccounts: {
+                type: "integer",
+                minimum: 1,
+                default: 1,
+                description: "Most accounts one provider may list in allowedAccountIds.",
+            },
+            requireAssumeRole: {
+                type: "boolean",
+                default: false,
+                description: "Also require every AWS provider to assume a role (assumeRoles).",
+            },
         },
     },
     validateStack: (args, report) => {

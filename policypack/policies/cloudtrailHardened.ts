@@ -28,36 +28,57 @@ interface Config {
 
 export const cloudtrailHardened: ResourceValidationPolicy = {
     name: NAME,
-    description: "CloudTrail trails are multi-region, include global service events, validate log files, use KMS and keep logging on.",
+    description:
+        "CloudTrail trails are multi-region, include global service events, validate log files, use KMS and keep logging on.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             requireCloudWatchLogs: {
                 type: "boolean",
                 default: false,
-                description: "Also require delivery to CloudWatch Logs (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn).",
+                description:
+                    "Also require delivery to CloudWatch Logs (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn).",
             },
             requireOrganizationTrail: {
                 type: "boolean",
                 default: false,
-                description: "Also require isOrganizationTrail (set this for the management account stack).",
+                description:
+                    "Also require isOrganizationTrail (set this for the management account stack).",
             },
         },
     },
-    validateResource: validateResourceOfType(resourceType<TrailProps>(T.Trail), (trail, args, report) => {
-        const { requireCloudWatchLogs, requireOrganizationTrail } = args.getConfig<Config>();
-        const problems: string[] = [];
-        if (trail.isMultiRegionTrail !== true) problems.push("it is not multi-region (set isMultiRegionTrail: true)");
-        if (trail.includeGlobalServiceEvents === false) problems.push("it skips global service events such as IAM and STS (set includeGlobalServiceEvents: true)");
-        if (trail.enableLogFileValidation !== true) problems.push("log file validation is off (set enableLogFileValidation: true)");
-        if (!isSet(trail.kmsKeyId)) problems.push("logs are not encrypted with a KMS key (set kmsKeyId)");
-        if (trail.enableLogging === false) problems.push("logging is disabled (remove enableLogging: false)");
-        if (requireCloudWatchLogs === true && !(isSet(trail.cloudWatchLogsGroupArn) && isSet(trail.cloudWatchLogsRoleArn))) {
-            problems.push("it does not deliver to CloudWatch Logs (set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn)");
-        }
-        if (requireOrganizationTrail === true && trail.isOrganizationTrail !== true) {
-            problems.push("it is not an organization trail (set isOrganizationTrail: true)");
-        }
-        if (problems.length) report(`CloudTrail trail "${trail.name ?? args.name}" is not hardened: ${problems.join("; ")}.`);
-    }),
+    validateResource: validateResourceOfType(
+        resourceType<TrailProps>(T.Trail),
+        (trail, args, report) => {
+            const { requireCloudWatchLogs, requireOrganizationTrail } = args.getConfig<Config>();
+            const problems: string[] = [];
+            if (trail.isMultiRegionTrail !== true)
+                problems.push("it is not multi-region (set isMultiRegionTrail: true)");
+            if (trail.includeGlobalServiceEvents === false)
+                problems.push(
+                    "it skips global service events such as IAM and STS (set includeGlobalServiceEvents: true)",
+                );
+            if (trail.enableLogFileValidation !== true)
+                problems.push("log file validation is off (set enableLogFileValidation: true)");
+            if (!isSet(trail.kmsKeyId))
+                problems.push("logs are not encrypted with a KMS key (set kmsKeyId)");
+            if (trail.enableLogging === false)
+                problems.push("logging is disabled (remove enableLogging: false)");
+            if (
+                requireCloudWatchLogs === true &&
+                !(isSet(trail.cloudWatchLogsGroupArn) && isSet(trail.cloudWatchLogsRoleArn))
+            ) {
+                problems.push(
+                    "it does not deliver to CloudWatch Logs (set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn)",
+                );
+            }
+            if (requireOrganizationTrail === true && trail.isOrganizationTrail !== true) {
+                problems.push("it is not an organization trail (set isOrganizationTrail: true)");
+            }
+            if (problems.length)
+                report(
+                    `CloudTrail trail "${trail.name ?? args.name}" is not hardened: ${problems.join("; ")}.`,
+                );
+        },
+    ),
 };

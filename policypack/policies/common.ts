@@ -8,7 +8,10 @@ import { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pu
 import { DocumentKind, parsePolicyDocument, PolicyDocument, PolicyInputError } from "../iam";
 
 /** Validation function tagged with the resource types it handles (a fast filter for check.ts). */
-export type TypedValidation = ResourceValidation & { __pulumiType?: string; __orgAccessTypes?: readonly string[] };
+export type TypedValidation = ResourceValidation & {
+    __pulumiType?: string;
+    __orgAccessTypes?: readonly string[];
+};
 
 /**
  * Combines `validateResourceOfType` validations for several types into one function: a resource
@@ -18,7 +21,10 @@ export function validateResourceOfTypes(...validations: ResourceValidation[]): T
     const byType = new Map<string, ResourceValidation>();
     for (const v of validations) {
         const t = (v as TypedValidation).__pulumiType;
-        if (!t) throw new Error("validateResourceOfTypes expects validations built with validateResourceOfType");
+        if (!t)
+            throw new Error(
+                "validateResourceOfTypes expects validations built with validateResourceOfType",
+            );
         byType.set(t, v);
     }
     const types = [...byType.keys()];
@@ -45,7 +51,9 @@ export function readDocument(
         return parsePolicyDocument(value, kind);
     } catch (e) {
         if (!(e instanceof PolicyInputError)) throw e;
-        report?.(`${where} is not a valid policy document (${e.message}), so it cannot be verified. Fix the document so that IAM would accept it.`);
+        report?.(
+            `${where} is not a valid policy document (${e.message}), so it cannot be verified. Fix the document so that IAM would accept it.`,
+        );
         return undefined;
     }
 }
@@ -61,7 +69,8 @@ export function stringArray(v: unknown): string[] {
         const t = v.trim();
         if (t.startsWith("[")) {
             const parsed = safeJson(t);
-            if (Array.isArray(parsed)) return parsed.filter((x): x is string => typeof x === "string");
+            if (Array.isArray(parsed))
+                return parsed.filter((x): x is string => typeof x === "string");
         }
         return t === "" ? [] : [t];
     }
@@ -111,5 +120,7 @@ export function physicalName(props: { name?: unknown }, logicalName: string): st
 
 export function quoteList(items: readonly string[], max = 4): string {
     const shown = items.slice(0, max).map((i) => `"${i}"`);
-    return items.length > max ? `${shown.join(", ")} and ${items.length - max} more` : shown.join(", ");
+    return items.length > max
+        ? `${shown.join(", ")} and ${items.length - max} more`
+        : shown.join(", ");
 }

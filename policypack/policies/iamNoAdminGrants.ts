@@ -35,7 +35,9 @@ const FIX =
     "Fix: grant the specific actions on the specific resources the principal needs; if this is an emergency (break-glass) role, list it in breakGlassRoles.";
 
 function grantMessage(where: string, f: AdminFinding): string {
-    const cond = f.statement.conditions.length ? " Its conditions do not make an admin grant safe." : "";
+    const cond = f.statement.conditions.length
+        ? " Its conditions do not make an admin grant safe."
+        : "";
     return `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent.${cond} ${FIX}`;
 }
 
@@ -62,7 +64,9 @@ function checkManagedArn(arn: string, where: string, report: ReportViolation): v
         .split(",")
         .map((r) => REASONS[r] ?? r)
         .join("; ");
-    report(`${where} attaches ${arn}, the AWS-managed policy ${m.ref.key}, whose published document is admin-equivalent (${why}). ${FIX}`);
+    report(
+        `${where} attaches ${arn}, the AWS-managed policy ${m.ref.key}, whose published document is admin-equivalent (${why}). ${FIX}`,
+    );
 }
 
 interface RoleProps {
@@ -81,10 +85,17 @@ function checkBreakGlassRole(role: RoleProps, roleName: string, report: ReportVi
             `Break-glass role "${roleName}" has maxSessionDuration ${max} s; break-glass roles are exempt from ${NAME} only with sessions of at most ${BREAK_GLASS_MAX_SESSION} s. Fix: set maxSessionDuration to ${BREAK_GLASS_MAX_SESSION} or less.`,
         );
     }
-    if (role.assumeRolePolicy === undefined || role.assumeRolePolicy === null || role.assumeRolePolicy === "") return;
+    if (
+        role.assumeRolePolicy === undefined ||
+        role.assumeRolePolicy === null ||
+        role.assumeRolePolicy === ""
+    )
+        return;
     const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", undefined);
     if (!doc) {
-        report(`Break-glass role "${roleName}" has a trust policy that cannot be parsed, so MFA cannot be verified. Fix the assumeRolePolicy.`);
+        report(
+            `Break-glass role "${roleName}" has a trust policy that cannot be parsed, so MFA cannot be verified. Fix the assumeRolePolicy.`,
+        );
         return;
     }
     for (const f of findAssumeWithoutMfaAnyPrincipal(doc)) {
@@ -104,35 +115,61 @@ const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, arg
     (props.inlinePolicies ?? []).forEach((p, i) => {
         checkDocument(p.policy, `inlinePolicies[${i}]${p.name ? ` ("${p.name}")` : ""}`, report);
     });
-    for (const arn of stringArray(props.managedPolicyArns)) checkManagedArn(arn, "managedPolicyArns", report);
+    for (const arn of stringArray(props.managedPolicyArns))
+        checkManagedArn(arn, "managedPolicyArns", report);
 });
 
-const policy = validateResourceOfType(resourceType<{ name?: string; policy?: unknown }>(T.Policy), (props, args, report) => {
-    const { breakGlassPolicies } = args.getConfig<Config>();
-    if (nameIn(physicalName(props, args.name), breakGlassPolicies ?? []) || nameIn(args.name, breakGlassPolicies ?? [])) return;
-    checkDocument(props.policy, "policy", report);
-});
+const policy = validateResourceOfType(
+    resourceType<{ name?: string; policy?: unknown }>(T.Policy),
+    (props, args, report) => {
+        const { breakGlassPolicies } = args.getConfig<Config>();
+        if (
+            nameIn(physicalName(props, args.name), breakGlassPolicies ?? []) ||
+            nameIn(args.name, breakGlassPolicies ?? [])
+        )
+            return;
+        checkDocument(props.policy, "policy", report);
+    },
+);
 
 function inline(type: string, principalProp: "role" | "user" | "group") {
-    return validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) => {
-        const { breakGlassRoles } = args.getConfig<Config>();
-        const target = props[principalProp];
-        if (principalProp === "role" && typeof target === "string" && nameIn(target, breakGlassRoles ?? [])) return;
-        checkDocument(props.policy, "policy", report);
-    });
+    return validateResourceOfType(
+        resourceType<Record<string, unknown>>(type),
+        (props, args, report) => {
+            const { breakGlassRoles } = args.getConfig<Config>();
+            const target = props[principalProp];
+            if (
+                principalProp === "role" &&
+                typeof target === "string" &&
+                nameIn(target, breakGlassRoles ?? [])
+            )
+                return;
+            checkDocument(props.policy, "policy", report);
+        },
+    );
 }
 
 function attachment(type: string, principalProp: string, arnProp: "policyArn" | "policyArns") {
-    return validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) => {
-        const { breakGlassRoles } = args.getConfig<Config>();
-        const target = props[principalProp];
-        if (principalProp.startsWith("role") && typeof target === "string" && nameIn(target, breakGlassRoles ?? [])) return;
-        for (const arn of stringArray(props[arnProp])) checkManagedArn(arn, arnProp, report);
-    });
+    return validateResourceOfType(
+        resourceType<Record<string, unknown>>(type),
+        (props, args, report) => {
+            const { breakGlassRoles } = args.getConfig<Config>();
+            const target = props[principalProp];
+            if (
+                principalProp.startsWith("role") &&
+                typeof target === "string" &&
+                nameIn(target, breakGlassRoles ?? [])
+            )
+                return;
+            for (const arn of stringArray(props[arnProp])) checkManagedArn(arn, arnProp, report);
+        },
+    );
 }
 
 const policyAttachment = validateResourceOfType(
-    resourceType<{ policyArn?: string; roles?: string[]; users?: string[]; groups?: string[] }>(T.PolicyAttachment),
+    resourceType<{ policyArn?: string; roles?: string[]; users?: string[]; groups?: string[] }>(
+        T.PolicyAttachment,
+    ),
     (props, args, report) => {
         const { breakGlassRoles } = args.getConfig<Config>();
         const roles = stringArray(props.roles).filter((r) => !nameIn(r, breakGlassRoles ?? []));
@@ -154,13 +191,15 @@ export const iamNoAdminGrants: ResourceValidationPolicy = {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "IAM role names (or Pulumi names) allowed to hold admin power; they must require MFA and cap sessions at 3600 s.",
+                description:
+                    "IAM role names (or Pulumi names) allowed to hold admin power; they must require MFA and cap sessions at 3600 s.",
             },
             breakGlassPolicies: {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Customer-managed aws.iam.Policy names (or Pulumi names) that may be admin-equivalent because only break-glass roles use them.",
+                description:
+                    "Customer-managed aws.iam.Policy names (or Pulumi names) that may be admin-equivalent because only break-glass roles use them.",
             },
         },
     },

@@ -14,7 +14,8 @@ export const NAME = "iam-no-escalation-actions";
 
 export const iamNoEscalationActions: ResourceValidationPolicy = {
     name: NAME,
-    description: "No single-action privilege escalations (lambda:UpdateFunctionCode, ssm:SendCommand, sts:AssumeRole, ...) on every resource.",
+    description:
+        "No single-action privilege escalations (lambda:UpdateFunctionCode, ssm:SendCommand, sts:AssumeRole, ...) on every resource.",
     enforcementLevel: "advisory",
     configSchema: {
         properties: {
@@ -27,7 +28,9 @@ export const iamNoEscalationActions: ResourceValidationPolicy = {
         },
     },
     validateResource: onIdentityDocuments((doc, where, report, config) => {
-        const actions = Array.isArray(config.actions) ? (config.actions as string[]) : SINGLE_ACTION_ESCALATIONS.map((e) => e.action);
+        const actions = Array.isArray(config.actions)
+            ? (config.actions as string[])
+            : SINGLE_ACTION_ESCALATIONS.map((e) => e.action);
         for (const f of findSingleActionEscalations(doc, actions)) {
             report(
                 `${where} ${statementLabel(f.statement)} allows ${f.actions.map((a) => `${a.action} (${a.effect})`).join(", ")} on every resource of that kind. ` +

@@ -17,12 +17,21 @@ interface Config {
 
 export const iamNoHumanAccessKeys: StackValidationPolicy = {
     name: NAME,
-    description: "Human IAM users (with a console login profile, or tagged as human) have no access keys.",
+    description:
+        "Human IAM users (with a console login profile, or tagged as human) have no access keys.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            humanTagKey: { type: "string", default: "org-access:principal-type", description: "Tag key that marks a user as human or machine." },
-            humanTagValue: { type: "string", default: "human", description: "Tag value (of humanTagKey) that marks a human user." },
+            humanTagKey: {
+                type: "string",
+                default: "org-access:principal-type",
+                description: "Tag key that marks a user as human or machine.",
+            },
+            humanTagValue: {
+                type: "string",
+                default: "human",
+                description: "Tag value (of humanTagKey) that marks a human user.",
+            },
         },
     },
     validateStack: (args, report) => {
@@ -39,13 +48,20 @@ export const iamNoHumanAccessKeys: StackValidationPolicy = {
         }
         for (const key of keys) {
             const userRef = key.props.user;
-            const user = typeof userRef === "string" ? users.get(refKey(userRef, true))?.[0] : undefined;
-            const names = user ? namesOf(user, "name") : typeof userRef === "string" ? [userRef] : [];
+            const user =
+                typeof userRef === "string" ? users.get(refKey(userRef, true))?.[0] : undefined;
+            const names = user
+                ? namesOf(user, "name")
+                : typeof userRef === "string"
+                  ? [userRef]
+                  : [];
             const profile = lookup(profiles, "user", names, true)[0];
             const tags = (user?.props.tags ?? {}) as Record<string, unknown>;
             const tagged = humanTagKey !== undefined && tags[humanTagKey] === humanTagValue;
             if (!profile && !tagged) continue;
-            const why = profile ? `it has a console login profile ("${profile.name}")` : `it is tagged ${humanTagKey}=${humanTagValue}`;
+            const why = profile
+                ? `it has a console login profile ("${profile.name}")`
+                : `it is tagged ${humanTagKey}=${humanTagValue}`;
             report(
                 `IAM user "${String(userRef)}" is a human (${why}) and gets a long-lived access key ("${key.name}"). ` +
                     `Fix: remove the aws.iam.AccessKey; humans sign in with password and MFA and assume roles, and programmatic access belongs to a separate user without a login profile.`,

@@ -13,8 +13,22 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
  */
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { DocumentKind, ExposureFinding, findPublicAccess, PolicyDocument, PublicAccessOptions, statementLabel, TRUST_POLICY_ACTIONS, Witness } from "../iam";
+import {
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    validateResourceOfType,
+} from "@pulumi/policy";
+import {
+    DocumentKind,
+    ExposureFinding,
+    findPublicAccess,
+    PolicyDocument,
+    PublicAccessOptions,
+    statementLabel,
+    TRUST_POLICY_ACTIONS,
+    Witness,
+} from "../iam";
 import { nameIn, readDocument, validateResourceOfTypes } from "./common";
 import { resourceType, T } from "./types";
 
@@ -25,7 +39,8 @@ interface Config {
 }
 
 function describeWitness(w: Witness): string {
-    if (w.undecided) return "a caller outside the named accounts (the conditions are too large to prove otherwise)";
+    if (w.undecided)
+        return "a caller outside the named accounts (the conditions are too large to prove otherwise)";
     const p = w.principal;
     const who =
         p.type === "anonymous"
@@ -38,14 +53,24 @@ function describeWitness(w: Witness): string {
     const keys = Object.entries(w.context).filter(
         ([k]) => !k.startsWith("aws:principal") && k !== "aws:username" && k !== "aws:userid",
     );
-    return keys.length ? `${who} with ${keys.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}` : who;
+    return keys.length
+        ? `${who} with ${keys.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}`
+        : who;
 }
 
 export function exposureMessage(where: string, f: ExposureFinding): string {
     const s = f.statement;
-    const who = s.notPrincipal ? "NotPrincipal with Allow (everyone not listed)" : "a principal that is effectively everyone";
-    const actions = s.action ? s.action.join(", ") : `every action except ${s.notAction!.join(", ")}`;
-    const why = f.hints.length ? ` (${f.hints.join("; ")})` : s.conditions.length ? " (none of its conditions restricts who can call)" : "";
+    const who = s.notPrincipal
+        ? "NotPrincipal with Allow (everyone not listed)"
+        : "a principal that is effectively everyone";
+    const actions = s.action
+        ? s.action.join(", ")
+        : `every action except ${s.notAction!.join(", ")}`;
+    const why = f.hints.length
+        ? ` (${f.hints.join("; ")})`
+        : s.conditions.length
+          ? " (none of its conditions restricts who can call)"
+          : "";
     return (
         `${where} ${statementLabel(s)} allows ${who} to ${actions}${why}: ${describeWitness(f.witness)} would be allowed. ` +
         `Fix: name the trusted accounts or principal ARNs instead of "*", or add a condition that pins ` +
@@ -54,22 +79,38 @@ export function exposureMessage(where: string, f: ExposureFinding): string {
     );
 }
 
-function check(doc: PolicyDocument | undefined, where: string, report: ReportViolation, opts: PublicAccessOptions): void {
+function check(
+    doc: PolicyDocument | undefined,
+    where: string,
+    report: ReportViolation,
+    opts: PublicAccessOptions,
+): void {
     if (!doc) return;
     for (const f of findPublicAccess(doc, opts)) report(exposureMessage(where, f));
 }
 
 function docValidation(type: string, prop: string, kind: DocumentKind, service?: string) {
-    const opts: PublicAccessOptions = kind === "trust" ? { actions: TRUST_POLICY_ACTIONS } : { services: service ? [service] : undefined };
-    return validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) => {
-        const { exemptResources } = args.getConfig<Config>();
-        if (nameIn(args.name, exemptResources ?? [])) return;
-        const value = props[prop];
-        // A missing document grants nothing here (and the provider rejects a missing required one).
-        if (value === undefined || value === null || value === "") return;
-        // Trust policies are reported as malformed by iam-trust-requires-mfa.
-        check(readDocument(value, kind, prop, kind === "trust" ? undefined : report), prop, report, opts);
-    });
+    const opts: PublicAccessOptions =
+        kind === "trust"
+            ? { actions: TRUST_POLICY_ACTIONS }
+            : { services: service ? [service] : undefined };
+    return validateResourceOfType(
+        resourceType<Record<string, unknown>>(type),
+        (props, args, report) => {
+            const { exemptResources } = args.getConfig<Config>();
+            if (nameIn(args.name, exemptResources ?? [])) return;
+            const value = props[prop];
+            // A missing document grants nothing here (and the provider rejects a missing required one).
+            if (value === undefined || value === null || value === "") return;
+            // Trust policies are reported as malformed by iam-trust-requires-mfa.
+            check(
+                readDocument(value, kind, prop, kind === "trust" ? undefined : report),
+                prop,
+                report,
+                opts,
+            );
+        },
+    );
 }
 
 /**
@@ -86,11 +127,15 @@ export function lambdaPermissionDocument(props: Record<string, unknown>): Record
     else if (principal.includes(".")) p = { Service: principal };
     else p = { AWS: principal };
     const condition: Record<string, Record<string, string>> = {};
-    if (typeof props.sourceArn === "string" && props.sourceArn) condition.ArnLike = { "aws:SourceArn": props.sourceArn };
+    if (typeof props.sourceArn === "string" && props.sourceArn)
+        condition.ArnLike = { "aws:SourceArn": props.sourceArn };
     const eq: Record<string, string> = {};
-    if (typeof props.sourceAccount === "string" && props.sourceAccount) eq["aws:SourceAccount"] = props.sourceAccount;
-    if (typeof props.principalOrgId === "string" && props.principalOrgId) eq["aws:PrincipalOrgID"] = props.principalOrgId;
-    if (typeof props.functionUrlAuthType === "string" && props.functionUrlAuthType) eq["lambda:FunctionUrlAuthType"] = props.functionUrlAuthType;
+    if (typeof props.sourceAccount === "string" && props.sourceAccount)
+        eq["aws:SourceAccount"] = props.sourceAccount;
+    if (typeof props.principalOrgId === "string" && props.principalOrgId)
+        eq["aws:PrincipalOrgID"] = props.principalOrgId;
+    if (typeof props.functionUrlAuthType === "string" && props.functionUrlAuthType)
+        eq["lambda:FunctionUrlAuthType"] = props.functionUrlAuthType;
     if (Object.keys(eq).length) condition.StringEquals = eq;
     return {
         Version: "2012-10-17",
@@ -107,17 +152,22 @@ export function lambdaPermissionDocument(props: Record<string, unknown>): Record
     };
 }
 
-const lambdaPermission = validateResourceOfType(resourceType<Record<string, unknown>>(T.LambdaPermission), (props, args: ResourceValidationArgs, report) => {
-    const { exemptResources } = args.getConfig<Config>();
-    if (nameIn(args.name, exemptResources ?? [])) return;
-    const doc = readDocument(lambdaPermissionDocument(props), "resource", "permission", report);
-    check(doc, "The Lambda permission (as a resource-policy statement)", report, { services: ["lambda"] });
-});
+const lambdaPermission = validateResourceOfType(
+    resourceType<Record<string, unknown>>(T.LambdaPermission),
+    (props, args: ResourceValidationArgs, report) => {
+        const { exemptResources } = args.getConfig<Config>();
+        if (nameIn(args.name, exemptResources ?? [])) return;
+        const doc = readDocument(lambdaPermissionDocument(props), "resource", "permission", report);
+        check(doc, "The Lambda permission (as a resource-policy statement)", report, {
+            services: ["lambda"],
+        });
+    },
+);
 
 export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     name: NAME,
     description:
-        "No Allow whose principal is effectively everyone (\"*\", {AWS: \"*\"}, a wildcard account, NotPrincipal) in trust, bucket, key, topic, queue and Lambda policies, unless a condition pins who can call.",
+        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust, bucket, key, topic, queue and Lambda policies, unless a condition pins who can call.',
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -125,7 +175,8 @@ export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Pulumi names of resources that are deliberately public (e.g. a static website bucket policy).",
+                description:
+                    "Pulumi names of resources that are deliberately public (e.g. a static website bucket policy).",
             },
         },
     },

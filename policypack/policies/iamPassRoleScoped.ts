@@ -17,7 +17,9 @@ export const iamPassRoleScoped: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     validateResource: onIdentityDocuments((doc, where, report) => {
         for (const s of passRoleStatements(doc)) {
-            const on = s.notResource ? `every resource except ${s.notResource.join(", ")}` : (s.resource ?? ["*"]).join(", ");
+            const on = s.notResource
+                ? `every resource except ${s.notResource.join(", ")}`
+                : (s.resource ?? ["*"]).join(", ");
             const scoped = s.conditions.some((c) => c.keyLower === "iam:passedtoservice");
             report(
                 `${where} ${statementLabel(s)} allows iam:PassRole on ${on}, i.e. on any role. ` +

@@ -38,21 +38,31 @@ export const iamRoleSessionCap: ResourceValidationPolicy = {
             ssoRolesAreHuman: {
                 type: "boolean",
                 default: false,
-                description: "Count IAM Identity Center (AWSReservedSSO_*) role principals as humans.",
+                description:
+                    "Count IAM Identity Center (AWSReservedSSO_*) role principals as humans.",
             },
         },
     },
-    validateResource: validateResourceOfType(resourceType<RoleProps>(T.Role), (role, args, report) => {
-        const { maxSessionSeconds, ssoRolesAreHuman } = args.getConfig<Config>();
-        const cap = maxSessionSeconds ?? 3600;
-        const duration = role.maxSessionDuration ?? 3600;
-        if (duration <= cap) return;
-        if (role.assumeRolePolicy === undefined || role.assumeRolePolicy === null || role.assumeRolePolicy === "") return;
-        // Malformed trust policies are reported by iam-trust-requires-mfa.
-        const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", undefined);
-        if (!doc || !isHumanAssumable(doc, { ssoRolesAreHuman: ssoRolesAreHuman === true })) return;
-        report(
-            `Role "${physicalName(role, args.name)}" can be assumed by humans (account roots or IAM users in its trust policy) and has maxSessionDuration ${duration} s, above the cap of ${cap} s. Fix: set maxSessionDuration to ${cap} or less.`,
-        );
-    }),
+    validateResource: validateResourceOfType(
+        resourceType<RoleProps>(T.Role),
+        (role, args, report) => {
+            const { maxSessionSeconds, ssoRolesAreHuman } = args.getConfig<Config>();
+            const cap = maxSessionSeconds ?? 3600;
+            const duration = role.maxSessionDuration ?? 3600;
+            if (duration <= cap) return;
+            if (
+                role.assumeRolePolicy === undefined ||
+                role.assumeRolePolicy === null ||
+                role.assumeRolePolicy === ""
+            )
+                return;
+            // Malformed trust policies are reported by iam-trust-requires-mfa.
+            const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", undefined);
+            if (!doc || !isHumanAssumable(doc, { ssoRolesAreHuman: ssoRolesAreHuman === true }))
+                return;
+            report(
+                `Role "${physicalName(role, args.name)}" can be assumed by humans (account roots or IAM users in its trust policy) and has maxSessionDuration ${duration} s, above the cap of ${cap} s. Fix: set maxSessionDuration to ${cap} or less.`,
+            );
+        },
+    ),
 };

@@ -15,7 +15,14 @@
  * pin the audience and the subject's owner.
  */
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { describeMfaState, findAssumeWithoutMfa, findWeakOidcTrust, HumanEntry, MfaFinding, statementLabel } from "../iam";
+import {
+    describeMfaState,
+    findAssumeWithoutMfa,
+    findWeakOidcTrust,
+    HumanEntry,
+    MfaFinding,
+    statementLabel,
+} from "../iam";
 import { readDocument } from "./common";
 import { resourceType, T } from "./types";
 
@@ -33,7 +40,9 @@ interface RoleProps {
 function describeEntry(e: HumanEntry): string {
     switch (e.kind) {
         case "everyone":
-            return e.raw.startsWith("NotPrincipal") ? "everyone not listed in NotPrincipal" : `anyone (${e.raw === "*" ? "Principal \"*\"" : e.raw})`;
+            return e.raw.startsWith("NotPrincipal")
+                ? "everyone not listed in NotPrincipal"
+                : `anyone (${e.raw === "*" ? 'Principal "*"' : e.raw})`;
         case "account":
             return /^\d{12}$/.test(e.raw)
                 ? `every IAM user of account ${e.raw}`
@@ -47,13 +56,19 @@ function describeEntry(e: HumanEntry): string {
 
 export function mfaMessage(f: MfaFinding, externalIdSatisfies: boolean): string {
     const ext = f.witness.context["sts:externalid"];
-    const extNote = externalIdSatisfies ? (ext === undefined ? " and no sts:ExternalId" : ` and sts:ExternalId=${JSON.stringify(ext)}`) : "";
+    const extNote = externalIdSatisfies
+        ? ext === undefined
+            ? " and no sts:ExternalId"
+            : ` and sts:ExternalId=${JSON.stringify(ext)}`
+        : "";
     return (
         `assumeRolePolicy ${statementLabel(f.statement)} lets ${describeEntry(f.entry)} assume the role without MFA` +
         `${f.hints.length ? ` (${f.hints.join("; ")})` : ""}: a request with ${describeMfaState(f.witness)}${extNote} is allowed. ` +
         `Fix: add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}} to this statement (not BoolIfExists, Null or ForAllValues), ` +
         `optionally with "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}` +
-        (externalIdSatisfies ? `; for programmatic or third-party access require an exact "StringEquals": {"sts:ExternalId": "<id>"} instead.` : ".")
+        (externalIdSatisfies
+            ? `; for programmatic or third-party access require an exact "StringEquals": {"sts:ExternalId": "<id>"} instead.`
+            : ".")
     );
 }
 
@@ -67,29 +82,43 @@ export const iamTrustRequiresMfa: ResourceValidationPolicy = {
             ssoRolesAreHuman: {
                 type: "boolean",
                 default: false,
-                description: "Treat IAM Identity Center (AWSReservedSSO_*) role principals as humans that must present MFA.",
+                description:
+                    "Treat IAM Identity Center (AWSReservedSSO_*) role principals as humans that must present MFA.",
             },
             externalIdSatisfies: {
                 type: "boolean",
                 default: true,
-                description: "Accept an exact sts:ExternalId instead of MFA (programmatic and third-party access).",
+                description:
+                    "Accept an exact sts:ExternalId instead of MFA (programmatic and third-party access).",
             },
         },
     },
-    validateResource: validateResourceOfType(resourceType<RoleProps>(T.Role), (role, args, report) => {
-        const { ssoRolesAreHuman, externalIdSatisfies } = args.getConfig<Config>();
-        if (role.assumeRolePolicy === undefined || role.assumeRolePolicy === null || role.assumeRolePolicy === "") return;
-        const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", report);
-        if (!doc) return;
-        const opts = { ssoRolesAreHuman: ssoRolesAreHuman === true, externalIdSatisfies: externalIdSatisfies !== false };
-        for (const f of findAssumeWithoutMfa(doc, opts)) report(mfaMessage(f, opts.externalIdSatisfies));
-        for (const f of findWeakOidcTrust(doc)) {
-            const issuer = f.provider.issuer ?? f.provider.raw;
-            report(
-                `assumeRolePolicy ${statementLabel(f.statement)} trusts the web identity provider ${f.provider.raw}, but ${f.problems.join("; ")}. ` +
-                    `Fix: add "StringEquals": {"${issuer}:aud": "sts.amazonaws.com"} and ` +
-                    `"StringLike": {"${issuer}:sub": "repo:<owner>/<repo>:*"} (or the exact subject of your provider).`,
-            );
-        }
-    }),
+    validateResource: validateResourceOfType(
+        resourceType<RoleProps>(T.Role),
+        (role, args, report) => {
+            const { ssoRolesAreHuman, externalIdSatisfies } = args.getConfig<Config>();
+            if (
+                role.assumeRolePolicy === undefined ||
+                role.assumeRolePolicy === null ||
+                role.assumeRolePolicy === ""
+            )
+                return;
+            const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", report);
+            if (!doc) return;
+            const opts = {
+                ssoRolesAreHuman: ssoRolesAreHuman === true,
+                externalIdSatisfies: externalIdSatisfies !== false,
+            };
+            for (const f of findAssumeWithoutMfa(doc, opts))
+                report(mfaMessage(f, opts.externalIdSatisfies));
+            for (const f of findWeakOidcTrust(doc)) {
+                const issuer = f.provider.issuer ?? f.provider.raw;
+                report(
+                    `assumeRolePolicy ${statementLabel(f.statement)} trusts the web identity provider ${f.provider.raw}, but ${f.problems.join("; ")}. ` +
+                        `Fix: add "StringEquals": {"${issuer}:aud": "sts.amazonaws.com"} and ` +
+                        `"StringLike": {"${issuer}:sub": "repo:<owner>/<repo>:*"} (or the exact subject of your provider).`,
+                );
+            }
+        },
+    ),
 };

@@ -7,13 +7,25 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { evaluateRequest, parsePolicyDocument, PolicyDocument, PolicyInputError, RequestPrincipal, statementMatchesAction } from "../iam";
+import {
+    evaluateRequest,
+    parsePolicyDocument,
+    PolicyDocument,
+    PolicyInputError,
+    RequestPrincipal,
+    statementMatchesAction,
+} from "../iam";
 import { T } from "./types";
 import { indexBy, lookup, namesOf, ofType } from "./stackResources";
 
 export const NAME = "s3-log-bucket-protected";
 
-const LOG_SERVICES = ["cloudtrail.amazonaws.com", "delivery.logs.amazonaws.com", "logging.s3.amazonaws.com", "config.amazonaws.com"];
+const LOG_SERVICES = [
+    "cloudtrail.amazonaws.com",
+    "delivery.logs.amazonaws.com",
+    "logging.s3.amazonaws.com",
+    "config.amazonaws.com",
+];
 const BUCKET_TYPES = [T.Bucket, T.BucketV2];
 
 interface Config {
@@ -48,32 +60,71 @@ function writesLogs(doc: PolicyDocument): boolean {
 function deniesInsecureTransport(docs: PolicyDocument[], bucketName: string | undefined): boolean {
     const callers: RequestPrincipal[] = [
         { type: "anonymous" },
-        { type: "aws", kind: "user", arn: "arn:aws:iam::999999999999:user/zq9", account: "999999999999", partition: "aws", name: "zq9" },
+        {
+            type: "aws",
+            kind: "user",
+            arn: "arn:aws:iam::999999999999:user/zq9",
+            account: "999999999999",
+            partition: "aws",
+            name: "zq9",
+        },
     ];
     const resource = bucketName ? `arn:aws:s3:::${bucketName}/zq9-object` : undefined;
     return ["s3:GetObject", "s3:PutObject"].every((action) =>
         callers.every(
             (principal) =>
-                evaluateRequest(docs, { principal, action, resource, context: { "aws:SecureTransport": "false" } }).decision === "ExplicitDeny",
+                evaluateRequest(docs, {
+                    principal,
+                    action,
+                    resource,
+                    context: { "aws:SecureTransport": "false" },
+                }).decision === "ExplicitDeny",
         ),
     );
 }
 
 function allTrue(r: PolicyResource): boolean {
-    return ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => r.props[k] === true);
+    return [
+        "blockPublicAcls",
+        "blockPublicPolicy",
+        "ignorePublicAcls",
+        "restrictPublicBuckets",
+    ].every((k) => r.props[k] === true);
 }
 
 export const s3LogBucketProtected: StackValidationPolicy = {
     name: NAME,
-    description: "Audit-log buckets block public access, deny non-TLS requests and keep object versions.",
+    description:
+        "Audit-log buckets block public access, deny non-TLS requests and keep object versions.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            logBuckets: { type: "array", items: { type: "string" }, default: [], description: "Extra bucket names (or Pulumi names) to treat as log buckets." },
-            requirePublicAccessBlock: { type: "boolean", default: true, description: "Require a public access block with all four settings on." },
-            requireSecureTransport: { type: "boolean", default: true, description: "Require a bucket policy that denies aws:SecureTransport=false." },
-            requireVersioning: { type: "boolean", default: true, description: "Require versioning (or object lock)." },
-            requireObjectLock: { type: "boolean", default: false, description: "Require S3 Object Lock." },
+            logBuckets: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description: "Extra bucket names (or Pulumi names) to treat as log buckets.",
+            },
+            requirePublicAccessBlock: {
+                type: "boolean",
+                default: true,
+                description: "Require a public access block with all four settings on.",
+            },
+            requireSecureTransport: {
+                type: "boolean",
+                default: true,
+                description: "Require a bucket policy that denies aws:SecureTransport=false.",
+            },
+            requireVersioning: {
+                type: "boolean",
+                default: true,
+                description: "Require versioning (or object lock).",
+            },
+            requireObjectLock: {
+                type: "boolean",
+                default: false,
+                description: "Require S3 Object Lock.",
+            },
         },
     },
     validateStack: (args, report) => {
@@ -84,8 +135,18 @@ export const s3LogBucketProtected: StackValidationPolicy = {
         const policies = indexBy(ofType(args.resources, T.BucketPolicy), "bucket");
         const pabs = indexBy(ofType(args.resources, T.BucketPublicAccessBlock), "bucket");
         const accountPab = ofType(args.resources, T.AccountPublicAccessBlock).some(allTrue);
-        const versionings = indexBy(ofType(args.resources, T.BucketVersioning, T.BucketVersioningV2), "bucket");
-        const locks = indexBy(ofType(args.resources, T.BucketObjectLockConfiguration, T.BucketObjectLockConfigurationV2), "bucket");
+        const versionings = indexBy(
+            ofType(args.resources, T.BucketVersioning, T.BucketVersioningV2),
+            "bucket",
+        );
+        const locks = indexBy(
+            ofType(
+                args.resources,
+                T.BucketObjectLockConfiguration,
+                T.BucketObjectLockConfigurationV2,
+            ),
+            "bucket",
+        );
 
         for (const b of buckets) {
             const names = namesOf(b, "bucket");
@@ -103,29 +164,51 @@ export const s3LogBucketProtected: StackValidationPolicy = {
             if (!isLog) continue;
 
             const problems: string[] = [];
-            if (cfg.requirePublicAccessBlock !== false && !accountPab && !lookup(pabs, "bucket", names).some(allTrue)) {
-                problems.push("no public access block with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true (add an aws.s3.BucketPublicAccessBlock)");
+            if (
+                cfg.requirePublicAccessBlock !== false &&
+                !accountPab &&
+                !lookup(pabs, "bucket", names).some(allTrue)
+            ) {
+                problems.push(
+                    "no public access block with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true (add an aws.s3.BucketPublicAccessBlock)",
+                );
             }
-            const bucketName = typeof b.props.bucket === "string" && b.props.bucket !== "" ? b.props.bucket : undefined;
-            if (cfg.requireSecureTransport !== false && !deniesInsecureTransport(docs, bucketName)) {
+            const bucketName =
+                typeof b.props.bucket === "string" && b.props.bucket !== ""
+                    ? b.props.bucket
+                    : undefined;
+            if (
+                cfg.requireSecureTransport !== false &&
+                !deniesInsecureTransport(docs, bucketName)
+            ) {
                 problems.push(
                     'its bucket policy does not deny plain-HTTP access (add a statement {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [bucket ARN, bucket ARN + "/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}})',
                 );
             }
             const objectLock =
                 b.props.objectLockEnabled === true ||
-                (b.props.objectLockConfiguration as { objectLockEnabled?: string } | undefined)?.objectLockEnabled === "Enabled" ||
+                (b.props.objectLockConfiguration as { objectLockEnabled?: string } | undefined)
+                    ?.objectLockEnabled === "Enabled" ||
                 lookup(locks, "bucket", names).length > 0;
             const versioned =
                 (b.props.versioning as { enabled?: boolean } | undefined)?.enabled === true ||
                 lookup(versionings, "bucket", names).some(
-                    (v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
+                    (v) =>
+                        (v.props.versioningConfiguration as { status?: string } | undefined)
+                            ?.status === "Enabled",
                 );
             if (cfg.requireVersioning !== false && !versioned && !objectLock) {
-                problems.push('versioning is not enabled (add an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled")');
+                problems.push(
+                    'versioning is not enabled (add an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled")',
+                );
             }
-            if (cfg.requireObjectLock === true && !objectLock) problems.push("S3 Object Lock is not enabled (set objectLockEnabled: true)");
-            if (problems.length) report(`Log bucket "${b.props.bucket ?? b.name}" is not protected: ${problems.join("; ")}.`, b.urn);
+            if (cfg.requireObjectLock === true && !objectLock)
+                problems.push("S3 Object Lock is not enabled (set objectLockEnabled: true)");
+            if (problems.length)
+                report(
+                    `Log bucket "${b.props.bucket ?? b.name}" is not protected: ${problems.join("; ")}.`,
+                    b.urn,
+                );
         }
     },
 };

@@ -26,7 +26,13 @@ export function refersTo(ref: unknown, names: readonly string[], caseInsensitive
     if (typeof ref !== "string" || ref === "") return false;
     const norm = (s: string): string => (caseInsensitive ? s.toLowerCase() : s);
     const r = norm(ref);
-    return names.some((n) => norm(n) === r || norm(n).endsWith(`:${r}`) || r.endsWith(`:${norm(n)}`) || r.endsWith(`/${norm(n)}`));
+    return names.some(
+        (n) =>
+            norm(n) === r ||
+            norm(n).endsWith(`:${r}`) ||
+            r.endsWith(`:${norm(n)}`) ||
+            r.endsWith(`/${norm(n)}`),
+    );
 }
 
 /** The last segment of a name, id or ARN (`arn:aws:s3:::logs` -> `logs`), lower-cased when asked. */
@@ -39,7 +45,11 @@ export function refKey(ref: string, caseInsensitive = false): string {
  * Indexes resources by the key of a reference prop (e.g. a bucket policy's `bucket`), so stack
  * policies match resources in linear time. Candidates still go through refersTo.
  */
-export function indexBy(resources: readonly PolicyResource[], prop: string, caseInsensitive = false): Map<string, PolicyResource[]> {
+export function indexBy(
+    resources: readonly PolicyResource[],
+    prop: string,
+    caseInsensitive = false,
+): Map<string, PolicyResource[]> {
     const index = new Map<string, PolicyResource[]>();
     for (const r of resources) {
         const v = r.props[prop];
@@ -53,7 +63,12 @@ export function indexBy(resources: readonly PolicyResource[], prop: string, case
 }
 
 /** Resources of an index whose reference prop refers to one of `names`. */
-export function lookup(index: Map<string, PolicyResource[]>, prop: string, names: readonly string[], caseInsensitive = false): PolicyResource[] {
+export function lookup(
+    index: Map<string, PolicyResource[]>,
+    prop: string,
+    names: readonly string[],
+    caseInsensitive = false,
+): PolicyResource[] {
     const seen = new Set<PolicyResource>();
     for (const n of names) {
         for (const r of index.get(refKey(n, caseInsensitive)) ?? []) {

@@ -15,9 +15,12 @@ export const T = {
     RolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     UserPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     GroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-    RolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-    UserPolicyAttachmentsExclusive: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
-    GroupPolicyAttachmentsExclusive: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+    RolePolicyAttachmentsExclusive:
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    UserPolicyAttachmentsExclusive:
+        "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    GroupPolicyAttachmentsExclusive:
+        "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
     UserPoliciesExclusive: "aws:iam/userPoliciesExclusive:UserPoliciesExclusive",
     User: "aws:iam/user:User",
     AccessKey: "aws:iam/accessKey:AccessKey",
@@ -29,8 +32,10 @@ export const T = {
     AccountPublicAccessBlock: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
     BucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
     BucketVersioningV2: "aws:s3/bucketVersioningV2:BucketVersioningV2",
-    BucketObjectLockConfiguration: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
-    BucketObjectLockConfigurationV2: "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+    BucketObjectLockConfiguration:
+        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    BucketObjectLockConfigurationV2:
+        "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
     Key: "aws:kms/key:Key",
     KeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     Topic: "aws:sns/topic:Topic",
@@ -48,7 +53,9 @@ export const T = {
     AwsProvider: "pulumi:providers:aws",
 } as const;
 
-export type ResourceClass<TArgs> = { new (name: string, args: TArgs, ...rest: unknown[]): Resource };
+export type ResourceClass<TArgs> = {
+    new (name: string, args: TArgs, ...rest: unknown[]): Resource;
+};
 
 /** A stand-in for a resource class: carries `__pulumiType`, which is all the policy SDK reads. */
 export function resourceType<TArgs>(token: string): ResourceClass<TArgs> {

@@ -3,13 +3,27 @@ import * as child from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CheckInputError, checkResources, loadPackConfig, PlannedResource, PolicyConfigError } from "../../policypack/check";
+import {
+    CheckInputError,
+    checkResources,
+    loadPackConfig,
+    PlannedResource,
+    PolicyConfigError,
+} from "../../policypack/check";
 import { main, resourcesFromInput, UNKNOWN_STRING } from "../../policypack/cli/check";
 import { ownProgramResources, WORKLOAD } from "./fixtures";
 import { ALICE, allowAssume, policyDoc, UNKNOWN_STRING as ENGINE_UNKNOWN_STRING } from "./helpers";
 
-const publicRole: PlannedResource = { type: "aws:iam/role:Role", name: "public", props: { assumeRolePolicy: JSON.stringify(policyDoc(allowAssume("*"))) } };
-const passRole: PlannedResource = { type: "aws:iam/policy:Policy", name: "deployer", props: { policy: policyDoc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }) } };
+const publicRole: PlannedResource = {
+    type: "aws:iam/role:Role",
+    name: "public",
+    props: { assumeRolePolicy: JSON.stringify(policyDoc(allowAssume("*"))) },
+};
+const passRole: PlannedResource = {
+    type: "aws:iam/policy:Policy",
+    name: "deployer",
+    props: { policy: policyDoc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }) },
+};
 
 function tmp(name: string, content: unknown): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-check-"));
@@ -35,30 +49,78 @@ function capture(fn: () => number): { code: number; stdout: string; stderr: stri
 
 describe("checkResources", () => {
     it("plans the project's own resources clean (no violation at any level)", () => {
-        const v = checkResources(ownProgramResources(), { "audit-role-per-workload-account": { workloadAccountIds: [WORKLOAD] } });
+        const v = checkResources(ownProgramResources(), {
+            "audit-role-per-workload-account": { workloadAccountIds: [WORKLOAD] },
+        });
         assert.deepStrictEqual(v, []);
     });
 
     it("reports policy, resource, urn, message and level", () => {
-        const v = checkResources([{ ...publicRole, urn: "urn:pulumi:s::p::aws:iam/role:Role::public" }]);
-        assert.deepStrictEqual(v.map((x) => [x.policy, x.resource, x.urn, x.enforcementLevel]), [
-            ["iam-no-wildcard-principal", "public", "urn:pulumi:s::p::aws:iam/role:Role::public", "mandatory"],
-            ["iam-trust-requires-mfa", "public", "urn:pulumi:s::p::aws:iam/role:Role::public", "mandatory"],
+        const v = checkResources([
+            { ...publicRole, urn: "urn:pulumi:s::p::aws:iam/role:Role::public" },
         ]);
+        assert.deepStrictEqual(
+            v.map((x) => [x.policy, x.resource, x.urn, x.enforcementLevel]),
+            [
+                [
+                    "iam-no-wildcard-principal",
+                    "public",
+                    "urn:pulumi:s::p::aws:iam/role:Role::public",
+                    "mandatory",
+                ],
+                [
+                    "iam-trust-requires-mfa",
+                    "public",
+                    "urn:pulumi:s::p::aws:iam/role:Role::public",
+                    "mandatory",
+                ],
+            ],
+        );
     });
 
-    it("applies config: levels, \"all\", disabled policies and settings with defaults", () => {
-        assert.deepStrictEqual(checkResources([passRole]).map((v) => [v.policy, v.enforcementLevel]), [["iam-passrole-scoped", "advisory"]]);
-        assert.deepStrictEqual(checkResources([passRole], { "iam-passrole-scoped": "mandatory" }).map((v) => v.enforcementLevel), ["mandatory"]);
+    it('applies config: levels, "all", disabled policies and settings with defaults', () => {
+        assert.deepStrictEqual(
+            checkResources([passRole]).map((v) => [v.policy, v.enforcementLevel]),
+            [["iam-passrole-scoped", "advisory"]],
+        );
+        assert.deepStrictEqual(
+            checkResources([passRole], { "iam-passrole-scoped": "mandatory" }).map(
+                (v) => v.enforcementLevel,
+            ),
+            ["mandatory"],
+        );
         assert.deepStrictEqual(checkResources([passRole], { all: "disabled" }), []);
-        assert.deepStrictEqual(checkResources([publicRole], { all: "advisory", "iam-trust-requires-mfa": { enforcementLevel: "disabled" } }).map((v) => [v.policy, v.enforcementLevel]), [["iam-no-wildcard-principal", "advisory"]]);
-        assert.deepStrictEqual(checkResources([publicRole], { "iam-no-wildcard-principal": { exemptResources: ["public"] } }).map((v) => v.policy), ["iam-trust-requires-mfa"]);
-        assert.deepStrictEqual(checkResources([passRole], { "iam-passrole-scoped": "remediate" }).map((v) => v.enforcementLevel), ["mandatory"], "remediate reports as mandatory, as in the engine");
+        assert.deepStrictEqual(
+            checkResources([publicRole], {
+                all: "advisory",
+                "iam-trust-requires-mfa": { enforcementLevel: "disabled" },
+            }).map((v) => [v.policy, v.enforcementLevel]),
+            [["iam-no-wildcard-principal", "advisory"]],
+        );
+        assert.deepStrictEqual(
+            checkResources([publicRole], {
+                "iam-no-wildcard-principal": { exemptResources: ["public"] },
+            }).map((v) => v.policy),
+            ["iam-trust-requires-mfa"],
+        );
+        assert.deepStrictEqual(
+            checkResources([passRole], { "iam-passrole-scoped": "remediate" }).map(
+                (v) => v.enforcementLevel,
+            ),
+            ["mandatory"],
+            "remediate reports as mandatory, as in the engine",
+        );
     });
 
     it("rejects bad config with every problem listed", () => {
         assert.throws(
-            () => checkResources([], { "iam-no-admin-grants": { breakGlassRoles: "BreakGlass", breakGlassRole: [] }, "iam-role-session-cap": { maxSessionSeconds: 10 }, nope: "mandatory", all: "loud" } as never),
+            () =>
+                checkResources([], {
+                    "iam-no-admin-grants": { breakGlassRoles: "BreakGlass", breakGlassRole: [] },
+                    "iam-role-session-cap": { maxSessionSeconds: 10 },
+                    nope: "mandatory",
+                    all: "loud",
+                } as never),
             (e: unknown) => {
                 assert.ok(e instanceof PolicyConfigError);
                 assert.deepStrictEqual([...e.problems].sort(), [
@@ -75,34 +137,87 @@ describe("checkResources", () => {
 
     it("rejects malformed resource lists", () => {
         assert.throws(() => checkResources({} as never), CheckInputError);
-        assert.throws(() => checkResources([{ type: "aws:iam/role:Role", props: {} }] as never), /resources\[0\]\.name/);
-        assert.throws(() => checkResources([{ type: "", name: "x", props: {} }]), /resources\[0\]\.type/);
+        assert.throws(
+            () => checkResources([{ type: "aws:iam/role:Role", props: {} }] as never),
+            /resources\[0\]\.name/,
+        );
+        assert.throws(
+            () => checkResources([{ type: "", name: "x", props: {} }]),
+            /resources\[0\]\.type/,
+        );
     });
 
-    it("turns unknown values into an advisory \"can't run during preview\", never a pass or a crash", () => {
+    it('turns unknown values into an advisory "can\'t run during preview", never a pass or a crash', () => {
         assert.strictEqual(UNKNOWN_STRING, ENGINE_UNKNOWN_STRING);
-        const v = checkResources([{ type: "aws:iam/role:Role", name: "r", props: { assumeRolePolicy: ENGINE_UNKNOWN_STRING } }]);
-        assert.deepStrictEqual(v.map((x) => [x.policy, x.enforcementLevel]), [
-            ["iam-no-wildcard-principal", "advisory"],
-            ["iam-trust-requires-mfa", "advisory"],
+        const v = checkResources([
+            {
+                type: "aws:iam/role:Role",
+                name: "r",
+                props: { assumeRolePolicy: ENGINE_UNKNOWN_STRING },
+            },
         ]);
-        assert.ok(v.every((x) => x.message.includes("can't run policy") && x.message.includes("during preview")));
+        assert.deepStrictEqual(
+            v.map((x) => [x.policy, x.enforcementLevel]),
+            [
+                ["iam-no-wildcard-principal", "advisory"],
+                ["iam-trust-requires-mfa", "advisory"],
+            ],
+        );
+        assert.ok(
+            v.every(
+                (x) =>
+                    x.message.includes("can't run policy") && x.message.includes("during preview"),
+            ),
+        );
     });
 
     it("runs stack policies with providers and parents", () => {
         const v = checkResources(
             [
                 { type: "org-access:access:AuditRole", name: "a", urn: "urn:c", props: {} },
-                { type: "aws:iam/role:Role", name: "a-role", parent: "urn:c", props: { name: "SecurityAuditRole", assumeRolePolicy: policyDoc(allowAssume({ AWS: ALICE }, { Bool: { "aws:MultiFactorAuthPresent": "true" } })) }, provider: { type: "pulumi:providers:aws", name: "p", props: { allowedAccountIds: [WORKLOAD] } } },
+                {
+                    type: "aws:iam/role:Role",
+                    name: "a-role",
+                    parent: "urn:c",
+                    props: {
+                        name: "SecurityAuditRole",
+                        assumeRolePolicy: policyDoc(
+                            allowAssume(
+                                { AWS: ALICE },
+                                { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                            ),
+                        ),
+                    },
+                    provider: {
+                        type: "pulumi:providers:aws",
+                        name: "p",
+                        props: { allowedAccountIds: [WORKLOAD] },
+                    },
+                },
             ],
-            { "audit-role-per-workload-account": { workloadAccountIds: [WORKLOAD, "555555555555"] } },
+            {
+                "audit-role-per-workload-account": {
+                    workloadAccountIds: [WORKLOAD, "555555555555"],
+                },
+            },
         );
-        assert.deepStrictEqual(v.map((x) => [x.policy, x.resource]), [["audit-role-per-workload-account", "(stack)"]]);
+        assert.deepStrictEqual(
+            v.map((x) => [x.policy, x.resource]),
+            [["audit-role-per-workload-account", "(stack)"]],
+        );
         assert.ok(v[0].message.includes("555555555555"));
     });
 
     it("loads --policy-pack-config files and rejects bad ones", () => {
-        assert.deepStrictEqual(loadPackConfig(tmp("c.json", { all: "mandatory", "iam-no-admin-grants": { breakGlassRoles: ["bg"] } })), { all: "mandatory", "iam-no-admin-grants": { breakGlassRoles: ["bg"] } });
+        assert.deepStrictEqual(
+            loadPackConfig(
+                tmp("c.json", {
+                    all: "mandatory",
+                    "iam-no-admin-grants": { breakGlassRoles: ["bg"] },
+                }),
+            ),
+            { all: "mandatory", "iam-no-admin-grants": { breakGlassRoles: ["bg"] } },
+        );
         assert.deepStrictEqual(loadPackConfig(tmp("empty.json", "")), {});
         assert.throws(() => loadPackConfig(tmp("bad.json", "{")), PolicyConfigError);
         assert.throws(() => loadPackConfig(tmp("arr.json", "[]")), PolicyConfigError);
@@ -116,8 +231,18 @@ describe("policy:check CLI", () => {
         deployment: {
             manifest: {},
             resources: [
-                { urn: "urn:pulumi:prod::org-access::pulumi:pulumi:Stack::org-access-prod", custom: false, type: "pulumi:pulumi:Stack" },
-                { urn: "urn:pulumi:prod::org-access::pulumi:providers:aws::wl", custom: true, id: "abc", type: "pulumi:providers:aws", inputs: { allowedAccountIds: JSON.stringify([WORKLOAD]) } },
+                {
+                    urn: "urn:pulumi:prod::org-access::pulumi:pulumi:Stack::org-access-prod",
+                    custom: false,
+                    type: "pulumi:pulumi:Stack",
+                },
+                {
+                    urn: "urn:pulumi:prod::org-access::pulumi:providers:aws::wl",
+                    custom: true,
+                    id: "abc",
+                    type: "pulumi:providers:aws",
+                    inputs: { allowedAccountIds: JSON.stringify([WORKLOAD]) },
+                },
                 {
                     urn: "urn:pulumi:prod::org-access::aws:iam/role:Role::wide-open",
                     custom: true,
@@ -125,7 +250,14 @@ describe("policy:check CLI", () => {
                     type: "aws:iam/role:Role",
                     provider: "urn:pulumi:prod::org-access::pulumi:providers:aws::wl::abc",
                     parent: "urn:pulumi:prod::org-access::pulumi:pulumi:Stack::org-access-prod",
-                    inputs: { assumeRolePolicy: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(JSON.stringify(policyDoc(allowAssume({ AWS: "*" })))) } },
+                    inputs: {
+                        assumeRolePolicy: {
+                            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                            plaintext: JSON.stringify(
+                                JSON.stringify(policyDoc(allowAssume({ AWS: "*" }))),
+                            ),
+                        },
+                    },
                 },
             ],
         },
@@ -133,11 +265,35 @@ describe("policy:check CLI", () => {
 
     it("maps a stack export: names from URNs, providers, secrets, no Stack resource", () => {
         const r = resourcesFromInput(stackExport);
-        assert.deepStrictEqual(r.map((x) => [x.type, x.name]), [["pulumi:providers:aws", "wl"], ["aws:iam/role:Role", "wide-open"]]);
+        assert.deepStrictEqual(
+            r.map((x) => [x.type, x.name]),
+            [
+                ["pulumi:providers:aws", "wl"],
+                ["aws:iam/role:Role", "wide-open"],
+            ],
+        );
         assert.strictEqual(r[1].provider?.name, "wl");
-        assert.deepStrictEqual(r[1].provider?.props, { allowedAccountIds: JSON.stringify([WORKLOAD]) });
+        assert.deepStrictEqual(r[1].provider?.props, {
+            allowedAccountIds: JSON.stringify([WORKLOAD]),
+        });
         assert.strictEqual(typeof r[1].props.assumeRolePolicy, "string");
-        const encrypted = resourcesFromInput({ deployment: { resources: [{ urn: "urn:a::b::aws:iam/role:Role::x", type: "aws:iam/role:Role", inputs: { assumeRolePolicy: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "xyz" } } }] } });
+        const encrypted = resourcesFromInput({
+            deployment: {
+                resources: [
+                    {
+                        urn: "urn:a::b::aws:iam/role:Role::x",
+                        type: "aws:iam/role:Role",
+                        inputs: {
+                            assumeRolePolicy: {
+                                "4dabf18193072939515e22adb298388d":
+                                    "1b47061264138c4ac30d75fd1eb44270",
+                                ciphertext: "xyz",
+                            },
+                        },
+                    },
+                ],
+            },
+        });
         assert.strictEqual(encrypted[0].props.assumeRolePolicy, ENGINE_UNKNOWN_STRING);
     });
 
@@ -145,11 +301,28 @@ describe("policy:check CLI", () => {
         const r = capture(() => main(["--json", tmp("export.json", stackExport)]));
         assert.strictEqual(r.code, 1);
         const out = JSON.parse(r.stdout) as { violations: Array<Record<string, string>> };
-        assert.deepStrictEqual(out.violations.map((v) => [v.policy, v.resource, v.urn]), [
-            ["iam-no-wildcard-principal", "wide-open", "urn:pulumi:prod::org-access::aws:iam/role:Role::wide-open"],
-            ["iam-trust-requires-mfa", "wide-open", "urn:pulumi:prod::org-access::aws:iam/role:Role::wide-open"],
+        assert.deepStrictEqual(
+            out.violations.map((v) => [v.policy, v.resource, v.urn]),
+            [
+                [
+                    "iam-no-wildcard-principal",
+                    "wide-open",
+                    "urn:pulumi:prod::org-access::aws:iam/role:Role::wide-open",
+                ],
+                [
+                    "iam-trust-requires-mfa",
+                    "wide-open",
+                    "urn:pulumi:prod::org-access::aws:iam/role:Role::wide-open",
+                ],
+            ],
+        );
+        assert.deepStrictEqual(Object.keys(out.violations[0]).sort(), [
+            "enforcementLevel",
+            "message",
+            "policy",
+            "resource",
+            "urn",
         ]);
-        assert.deepStrictEqual(Object.keys(out.violations[0]).sort(), ["enforcementLevel", "message", "policy", "resource", "urn"]);
     });
 
     it("exits 0 with only advisory violations, readable by default", () => {
@@ -166,8 +339,18 @@ describe("policy:check CLI", () => {
             [["/nonexistent.json"], "cannot read /nonexistent.json"],
             [[tmp("bad.json", "{")], "is not valid JSON"],
             [[tmp("shape.json", { things: [] })], 'neither "resources" nor "deployment"'],
-            [[tmp("res.json", { resources: [{ type: "aws:iam/role:Role" }] })], "resources[0].name"],
-            [["--config", tmp("cfg.json", { nope: "advisory" }), tmp("ok.json", { resources: [] })], "no such policy"],
+            [
+                [tmp("res.json", { resources: [{ type: "aws:iam/role:Role" }] })],
+                "resources[0].name",
+            ],
+            [
+                [
+                    "--config",
+                    tmp("cfg.json", { nope: "advisory" }),
+                    tmp("ok.json", { resources: [] }),
+                ],
+                "no such policy",
+            ],
             [["--config"], "--config needs a FILE"],
         ];
         for (const [argv, fragment] of cases) {
@@ -180,8 +363,21 @@ describe("policy:check CLI", () => {
 
     it("runs as a process with the documented exit code", () => {
         const file = tmp("in.json", { resources: [publicRole] });
-        const r = child.spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(__dirname, "../../policypack/cli/check.ts"), "--json", file], { encoding: "utf8" });
+        const r = child.spawnSync(
+            process.execPath,
+            [
+                require.resolve("ts-node/dist/bin.js"),
+                "--transpile-only",
+                path.join(__dirname, "../../policypack/cli/check.ts"),
+                "--json",
+                file,
+            ],
+            { encoding: "utf8" },
+        );
         assert.strictEqual(r.status, 1, r.stderr);
-        assert.strictEqual((JSON.parse(r.stdout) as { violations: unknown[] }).violations.length, 2);
+        assert.strictEqual(
+            (JSON.parse(r.stdout) as { violations: unknown[] }).violations.length,
+            2,
+        );
     });
 });

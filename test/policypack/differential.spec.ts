@@ -112,15 +112,26 @@ function generate(r: () => number, externalIdOnlyOnAssume = false): Json {
     const statements: Json[] = [];
     for (let i = 0; i < n; i++) {
         const deny = r() < 0.2;
-        let clauses: Clause[] = deny ? pick(r, DENY_CLAUSES) : Array.from({ length: Math.floor(r() * 3) }, () => pick(r, CLAUSES));
-        const principal = deny ? { Principal: pick(r, DENY_PRINCIPALS) } : pick(r, ALLOW_PRINCIPALS);
+        let clauses: Clause[] = deny
+            ? pick(r, DENY_CLAUSES)
+            : Array.from({ length: Math.floor(r() * 3) }, () => pick(r, CLAUSES));
+        const principal = deny
+            ? { Principal: pick(r, DENY_PRINCIPALS) }
+            : pick(r, ALLOW_PRINCIPALS);
         const action = deny ? { Action: pick(r, ["sts:AssumeRole", "sts:*"]) } : pick(r, ACTIONS);
-        const onlyAssume = typeof action.Action === "string" && action.Action.toLowerCase() === "sts:assumerole";
+        const onlyAssume =
+            typeof action.Action === "string" && action.Action.toLowerCase() === "sts:assumerole";
         if (externalIdOnlyOnAssume && !onlyAssume) {
             clauses = clauses.filter(([, key]) => key !== EXT);
         }
         const cond = condition(clauses);
-        statements.push({ Sid: `S${i}`, Effect: deny ? "Deny" : "Allow", ...principal, ...action, ...(cond ? { Condition: cond } : {}) });
+        statements.push({
+            Sid: `S${i}`,
+            Effect: deny ? "Deny" : "Allow",
+            ...principal,
+            ...action,
+            ...(cond ? { Condition: cond } : {}),
+        });
     }
     return { Version: "2012-10-17", Statement: statements };
 }
@@ -136,17 +147,39 @@ function product<T>(lists: T[][]): T[][] {
 
 type Ctx = Record<string, string>;
 
-async function allowed(trust: Json, principal: string, ctx: Ctx, action: string): Promise<boolean | "error"> {
+async function allowed(
+    trust: Json,
+    principal: string,
+    ctx: Ctx,
+    action: string,
+): Promise<boolean | "error"> {
     const callerAccount = principal.split(":")[4];
-    const principalArn = principal.includes(":assumed-role/") ? `arn:aws:iam::${callerAccount}:role/${principal.split("/")[1]}` : principal;
+    const principalArn = principal.includes(":assumed-role/")
+        ? `arn:aws:iam::${callerAccount}:role/${principal.split("/")[1]}`
+        : principal;
     const simulation: Simulation = {
         request: {
             principal,
             action,
-            resource: { resource: `arn:aws:iam::${ROLE_ACCOUNT}:role/Target`, accountId: ROLE_ACCOUNT },
-            contextVariables: { ...ctx, [PARN]: principalArn, "aws:PrincipalAccount": callerAccount },
+            resource: {
+                resource: `arn:aws:iam::${ROLE_ACCOUNT}:role/Target`,
+                accountId: ROLE_ACCOUNT,
+            },
+            contextVariables: {
+                ...ctx,
+                [PARN]: principalArn,
+                "aws:PrincipalAccount": callerAccount,
+            },
         },
-        identityPolicies: [{ name: "caller", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:*", Resource: "*" }] } }],
+        identityPolicies: [
+            {
+                name: "caller",
+                policy: {
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "sts:*", Resource: "*" }],
+                },
+            },
+        ],
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         resourcePolicy: trust,
@@ -156,7 +189,12 @@ async function allowed(trust: Json, principal: string, ctx: Ctx, action: string)
     return result.overallResult === "Allowed";
 }
 
-async function anyAllowed(trust: Json, principals: string[], contexts: Ctx[], actions: string[]): Promise<boolean | "error"> {
+async function anyAllowed(
+    trust: Json,
+    principals: string[],
+    contexts: Ctx[],
+    actions: string[],
+): Promise<boolean | "error"> {
     for (const action of actions) {
         for (const p of principals) {
             for (const c of contexts) {
@@ -195,19 +233,41 @@ describe("differential: pack verdicts vs @cloud-copilot/iam-simulate", function 
             const trust = generate(r);
             const sim = await anyAllowed(
                 trust,
-                [ALICE, BOB, `arn:aws:iam::${TRUSTED}:user/mfa-probe`, `arn:aws:iam::${OUTSIDER}:user/mfa-probe`],
-                contexts(trust, { [MFA]: [undefined, "false"], [EXT]: [undefined, "wrong", "ext-2"], [ORG]: [undefined, "o-good", "o-bad"], [IP]: ["10.1.2.3", "11.0.0.1", "203.0.113.5"] }),
+                [
+                    ALICE,
+                    BOB,
+                    `arn:aws:iam::${TRUSTED}:user/mfa-probe`,
+                    `arn:aws:iam::${OUTSIDER}:user/mfa-probe`,
+                ],
+                contexts(trust, {
+                    [MFA]: [undefined, "false"],
+                    [EXT]: [undefined, "wrong", "ext-2"],
+                    [ORG]: [undefined, "o-good", "o-bad"],
+                    [IP]: ["10.1.2.3", "11.0.0.1", "203.0.113.5"],
+                }),
                 ["sts:AssumeRole"],
             );
             if (sim === "error") continue;
             compared++;
-            const pack = (await runResourcePolicy(iamTrustRequiresMfa, aws.iam.Role, { assumeRolePolicy: trust })).violations.length > 0;
+            const pack =
+                (
+                    await runResourcePolicy(iamTrustRequiresMfa, aws.iam.Role, {
+                        assumeRolePolicy: trust,
+                    })
+                ).violations.length > 0;
             if (pack) flagged++;
-            if (pack !== sim) mismatches.push(`pack=${pack} simulator=${sim}: ${JSON.stringify(trust)}`);
+            if (pack !== sim)
+                mismatches.push(`pack=${pack} simulator=${sim}: ${JSON.stringify(trust)}`);
         }
         assert.deepStrictEqual(mismatches, []);
-        assert.ok(compared > CASES * 0.9, `only ${compared} of ${CASES} policies were accepted by the simulator`);
-        assert.ok(flagged > compared * 0.2 && flagged < compared * 0.9, `degenerate sample: ${flagged} of ${compared} flagged`);
+        assert.ok(
+            compared > CASES * 0.9,
+            `only ${compared} of ${CASES} policies were accepted by the simulator`,
+        );
+        assert.ok(
+            flagged > compared * 0.2 && flagged < compared * 0.9,
+            `degenerate sample: ${flagged} of ${compared} flagged`,
+        );
     });
 
     it(`agrees on wildcard principals for ${CASES} generated trust policies`, async () => {
@@ -221,18 +281,42 @@ describe("differential: pack verdicts vs @cloud-copilot/iam-simulate", function 
                 trust,
                 [`arn:aws:iam::${OUTSIDER}:user/x`, `arn:aws:sts::${OUTSIDER}:assumed-role/x/s`],
                 // An outsider calls from outside the narrow ranges the policy names (10.0.0.0/8 here).
-                contexts(trust, { [MFA]: [undefined, "true", "false"], [EXT]: [undefined, "ext-1", "wrong"], [ORG]: [undefined, "o-bad"], [IP]: ["11.0.0.1", "203.0.113.5"] }),
+                contexts(trust, {
+                    [MFA]: [undefined, "true", "false"],
+                    [EXT]: [undefined, "ext-1", "wrong"],
+                    [ORG]: [undefined, "o-bad"],
+                    [IP]: ["11.0.0.1", "203.0.113.5"],
+                }),
                 // The pack flags any Allow to everyone, whatever it grants: probe every trust action.
-                ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:SetContext"],
+                [
+                    "sts:AssumeRole",
+                    "sts:TagSession",
+                    "sts:SetSourceIdentity",
+                    "sts:AssumeRoleWithSAML",
+                    "sts:AssumeRoleWithWebIdentity",
+                    "sts:SetContext",
+                ],
             );
             if (sim === "error") continue;
             compared++;
-            const pack = (await runResourcePolicy(iamNoWildcardPrincipal, aws.iam.Role, { assumeRolePolicy: trust })).violations.length > 0;
+            const pack =
+                (
+                    await runResourcePolicy(iamNoWildcardPrincipal, aws.iam.Role, {
+                        assumeRolePolicy: trust,
+                    })
+                ).violations.length > 0;
             if (pack) flagged++;
-            if (pack !== sim) mismatches.push(`pack=${pack} simulator=${sim}: ${JSON.stringify(trust)}`);
+            if (pack !== sim)
+                mismatches.push(`pack=${pack} simulator=${sim}: ${JSON.stringify(trust)}`);
         }
         assert.deepStrictEqual(mismatches, []);
-        assert.ok(compared > CASES * 0.9, `only ${compared} of ${CASES} policies were accepted by the simulator`);
-        assert.ok(flagged > compared * 0.1 && flagged < compared * 0.9, `degenerate sample: ${flagged} of ${compared} flagged`);
+        assert.ok(
+            compared > CASES * 0.9,
+            `only ${compared} of ${CASES} policies were accepted by the simulator`,
+        );
+        assert.ok(
+            flagged > compared * 0.1 && flagged < compared * 0.9,
+            `degenerate sample: ${flagged} of ${compared} flagged`,
+        );
     });
 });

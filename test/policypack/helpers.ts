@@ -47,8 +47,14 @@ class NotApplicableMarker {
 
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
-function configOf(policy: ResourceValidationPolicy | StackValidationPolicy, config?: Record<string, unknown>): Record<string, unknown> {
-    const resolved = resolvePackConfig([policy] as Policies, config ? { [policy.name]: config } : undefined);
+function configOf(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+    config?: Record<string, unknown>,
+): Record<string, unknown> {
+    const resolved = resolvePackConfig(
+        [policy] as Policies,
+        config ? { [policy.name]: config } : undefined,
+    );
     return { ...resolved.get(policy.name)!.properties };
 }
 
@@ -74,7 +80,9 @@ export async function runResourcePolicy(
     const name = opts.name ?? "test-resource";
     const violations: string[] = [];
     const config = configOf(policy, opts.config);
-    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
+    const validations = Array.isArray(policy.validateResource)
+        ? policy.validateResource
+        : [policy.validateResource!];
     let notApplicable: string | undefined;
     for (const validation of validations) {
         const proxied = unknownCheckingProxy(props);
@@ -83,15 +91,31 @@ export async function runResourcePolicy(
             props: proxied,
             urn: `urn:pulumi:test::org-access::${t}::${name}`,
             name,
-            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            opts: {
+                protect: false,
+                ignoreChanges: [],
+                aliases: [],
+                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+                additionalSecretOutputs: [],
+            },
             stackTags: NO_TAGS,
             isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === t,
-            asType: ((cls: unknown) => ((cls as { __pulumiType?: string }).__pulumiType === t ? proxied : undefined)) as ResourceValidationArgs["asType"],
+            asType: ((cls: unknown) =>
+                (cls as { __pulumiType?: string }).__pulumiType === t
+                    ? proxied
+                    : undefined) as ResourceValidationArgs["asType"],
             getConfig: <T extends object>() => ({ ...config }) as T,
             notApplicable: (reason?: string): never => {
                 throw new NotApplicableMarker(reason);
             },
-            ...(opts.provider ? { provider: { ...opts.provider, props: unknownCheckingProxy(opts.provider.props) } } : {}),
+            ...(opts.provider
+                ? {
+                      provider: {
+                          ...opts.provider,
+                          props: unknownCheckingProxy(opts.provider.props),
+                      },
+                  }
+                : {}),
         };
         try {
             await Promise.resolve(validation(args, (message: string) => violations.push(message)));
@@ -121,7 +145,11 @@ export interface StackRun {
 }
 
 /** Runs a stack policy, as the engine's analyzeStack RPC does. */
-export async function runStackPolicy(policy: StackValidationPolicy, specs: StackResourceSpec[], config?: Record<string, unknown>): Promise<StackRun> {
+export async function runStackPolicy(
+    policy: StackValidationPolicy,
+    specs: StackResourceSpec[],
+    config?: Record<string, unknown>,
+): Promise<StackRun> {
     const cfg = configOf(policy, config);
     const resources: PolicyResource[] = specs.map((s) => {
         const t = typeOf(s.type);
@@ -131,13 +159,31 @@ export async function runStackPolicy(policy: StackValidationPolicy, specs: Stack
             props,
             urn: `urn:pulumi:test::org-access::${t}::${s.name}`,
             name: s.name,
-            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            opts: {
+                protect: false,
+                ignoreChanges: [],
+                aliases: [],
+                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+                additionalSecretOutputs: [],
+            },
             dependencies: [],
             propertyDependencies: {},
             isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === t,
-            asType: ((cls: unknown) => ((cls as { __pulumiType?: string }).__pulumiType === t ? props : undefined)) as PolicyResource["asType"],
+            asType: ((cls: unknown) =>
+                (cls as { __pulumiType?: string }).__pulumiType === t
+                    ? props
+                    : undefined) as PolicyResource["asType"],
             ...(s.provider
-                ? { provider: { type: s.provider.type, name: s.provider.name, urn: s.provider.urn ?? `urn:pulumi:test::org-access::${s.provider.type}::${s.provider.name}`, props: unknownCheckingProxy(s.provider.props) } }
+                ? {
+                      provider: {
+                          type: s.provider.type,
+                          name: s.provider.name,
+                          urn:
+                              s.provider.urn ??
+                              `urn:pulumi:test::org-access::${s.provider.type}::${s.provider.name}`,
+                          props: unknownCheckingProxy(s.provider.props),
+                      },
+                  }
                 : {}),
         };
     });
@@ -160,7 +206,8 @@ export async function runStackPolicy(policy: StackValidationPolicy, specs: Stack
             ),
         );
     } catch (e) {
-        if (e instanceof NotApplicableMarker) return { violations, notApplicable: e.reason ?? "not applicable" };
+        if (e instanceof NotApplicableMarker)
+            return { violations, notApplicable: e.reason ?? "not applicable" };
         throw e;
     }
     return { violations };
@@ -183,16 +230,32 @@ export const REPORTER = `arn:aws:iam::${SECURITY_ACCOUNT}:user/reporter`;
 export const CI_ROLE = `arn:aws:iam::${SECURITY_ACCOUNT}:role/ci`;
 
 export function allowAssume(principal: unknown, condition?: Json, extra: Json = {}): Json {
-    return { Effect: "Allow", Principal: principal, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}), ...extra };
+    return {
+        Effect: "Allow",
+        Principal: principal,
+        Action: "sts:AssumeRole",
+        ...(condition ? { Condition: condition } : {}),
+        ...extra,
+    };
 }
 
 export const MFA: Json = { Bool: { "aws:MultiFactorAuthPresent": "true" } };
 
 /** Asserts that exactly `n` violations were reported and each mentions every given fragment. */
-export function assertViolations(run: { violations: Array<string | { message: string }> }, n: number, ...fragments: string[]): void {
+export function assertViolations(
+    run: { violations: Array<string | { message: string }> },
+    n: number,
+    ...fragments: string[]
+): void {
     const messages = run.violations.map((v) => (typeof v === "string" ? v : v.message));
-    assert.strictEqual(messages.length, n, `expected ${n} violation(s), got ${messages.length}:\n${messages.join("\n")}`);
-    for (const m of messages) for (const f of fragments) assert.ok(m.includes(f), `violation does not mention "${f}":\n${m}`);
+    assert.strictEqual(
+        messages.length,
+        n,
+        `expected ${n} violation(s), got ${messages.length}:\n${messages.join("\n")}`,
+    );
+    for (const m of messages)
+        for (const f of fragments)
+            assert.ok(m.includes(f), `violation does not mention "${f}":\n${m}`);
 }
 
 /** Deterministic PRNG (mulberry32) for generated cases. */

@@ -1,13 +1,36 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import { adminEquivalentManagedPolicy, adminEquivalentManagedPolicyKeys, findAdminGrants, parsePolicyDocument } from "../../policypack/iam";
+import {
+    adminEquivalentManagedPolicy,
+    adminEquivalentManagedPolicyKeys,
+    findAdminGrants,
+    parsePolicyDocument,
+} from "../../policypack/iam";
 import { iamNoAdminGrants } from "../../policypack/policies";
-import { ALICE, allowAssume, assertViolations, Json, MFA, policyDoc, runResourcePolicy, TypeSource } from "./helpers";
+import {
+    ALICE,
+    allowAssume,
+    assertViolations,
+    Json,
+    MFA,
+    policyDoc,
+    runResourcePolicy,
+    TypeSource,
+} from "./helpers";
 
-const allow = (action: unknown, resource: unknown = "*", extra: Json = {}): Json => ({ Effect: "Allow", Action: action, Resource: resource, ...extra });
+const allow = (action: unknown, resource: unknown = "*", extra: Json = {}): Json => ({
+    Effect: "Allow",
+    Action: action,
+    Resource: resource,
+    ...extra,
+});
 
 async function roleInline(doc: unknown, config?: Json, name = "app-role"): Promise<string[]> {
-    const props = { name, assumeRolePolicy: policyDoc(allowAssume({ Service: "ec2.amazonaws.com" })), inlinePolicies: [{ name: "inline", policy: doc }] };
+    const props = {
+        name,
+        assumeRolePolicy: policyDoc(allowAssume({ Service: "ec2.amazonaws.com" })),
+        inlinePolicies: [{ name: "inline", policy: doc }],
+    };
     return (await runResourcePolicy(iamNoAdminGrants, aws.iam.Role, props, { config })).violations;
 }
 
@@ -17,49 +40,188 @@ describe("iam-no-admin-grants", () => {
             ["Action *", [allow("*")], "every action"],
             ["Action *:*", [allow("*:*")], "every action"],
             ["iam:*", [allow("iam:*")], "every IAM action"],
-            ["iam:* with a condition (conditions do not make it safe)", [allow("iam:*", "*", { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } })], "conditions do not make"],
-            ["Allow + NotAction on *", [{ Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: "*" }], "NotAction"],
-            ["Allow * + NotResource", [{ Effect: "Allow", Action: "*", NotResource: "arn:aws:s3:::secret/*" }], "every action"],
-            ["Allow s3:* + NotResource", [{ Effect: "Allow", Action: "s3:*", NotResource: "arn:aws:s3:::secret/*" }], "NotResource"],
-            ["iam:* on one role (rewrite its policies and trust, then use it)", [allow("iam:*", "arn:aws:iam::123456789012:role/app")], "every IAM action"],
-            ["Action * on IAM users", [allow("*", "arn:aws:iam::123456789012:user/*")], "every action"],
-            ["iam:CreatePolicyVersion on *", [allow("iam:CreatePolicyVersion")], "iam:CreatePolicyVersion"],
-            ["iam:PutUserPolicy on oneself (${aws:username})", [allow("iam:PutUserPolicy", "arn:aws:iam::*:user/${aws:username}")], "iam:PutUserPolicy"],
-            ["iam:SetDefaultPolicyVersion on policy/*", [allow("iam:SetDefaultPolicyVersion", "arn:aws:iam::123456789012:policy/*")], "SetDefaultPolicyVersion"],
+            [
+                "iam:* with a condition (conditions do not make it safe)",
+                [
+                    allow("iam:*", "*", {
+                        Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                    }),
+                ],
+                "conditions do not make",
+            ],
+            [
+                "Allow + NotAction on *",
+                [{ Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: "*" }],
+                "NotAction",
+            ],
+            [
+                "Allow * + NotResource",
+                [{ Effect: "Allow", Action: "*", NotResource: "arn:aws:s3:::secret/*" }],
+                "every action",
+            ],
+            [
+                "Allow s3:* + NotResource",
+                [{ Effect: "Allow", Action: "s3:*", NotResource: "arn:aws:s3:::secret/*" }],
+                "NotResource",
+            ],
+            [
+                "iam:* on one role (rewrite its policies and trust, then use it)",
+                [allow("iam:*", "arn:aws:iam::123456789012:role/app")],
+                "every IAM action",
+            ],
+            [
+                "Action * on IAM users",
+                [allow("*", "arn:aws:iam::123456789012:user/*")],
+                "every action",
+            ],
+            [
+                "iam:CreatePolicyVersion on *",
+                [allow("iam:CreatePolicyVersion")],
+                "iam:CreatePolicyVersion",
+            ],
+            [
+                "iam:PutUserPolicy on oneself (${aws:username})",
+                [allow("iam:PutUserPolicy", "arn:aws:iam::*:user/${aws:username}")],
+                "iam:PutUserPolicy",
+            ],
+            [
+                "iam:SetDefaultPolicyVersion on policy/*",
+                [allow("iam:SetDefaultPolicyVersion", "arn:aws:iam::123456789012:policy/*")],
+                "SetDefaultPolicyVersion",
+            ],
             ["iam:Attach* on *", [allow("iam:Attach*")], "iam:AttachRolePolicy"],
-            ["iam:PutRolePolicy on role/*", [allow("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/*")], "iam:PutRolePolicy"],
+            [
+                "iam:PutRolePolicy on role/*",
+                [allow("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/*")],
+                "iam:PutRolePolicy",
+            ],
             ["iam:UpdateAssumeRolePolicy", [allow("iam:UpdateAssumeRolePolicy")], "trust policies"],
-            ["iam:CreateAccessKey for any user", [allow("iam:CreateAccessKey", "arn:aws:iam::*:user/*")], "access keys"],
-            ["iam:UpdateLoginProfile for any user", [allow("iam:UpdateLoginProfile")], "console passwords"],
+            [
+                "iam:CreateAccessKey for any user",
+                [allow("iam:CreateAccessKey", "arn:aws:iam::*:user/*")],
+                "access keys",
+            ],
+            [
+                "iam:UpdateLoginProfile for any user",
+                [allow("iam:UpdateLoginProfile")],
+                "console passwords",
+            ],
             ["iam:AddUserToGroup", [allow("iam:AddUserToGroup")], "join any group"],
-            ["iam:DeleteRolePermissionsBoundary", [allow("iam:DeleteRolePermissionsBoundary")], "boundaries"],
+            [
+                "iam:DeleteRolePermissionsBoundary",
+                [allow("iam:DeleteRolePermissionsBoundary")],
+                "boundaries",
+            ],
             ["lower-case actions", [allow("IAM:putrolepolicy")], "PutRolePolicy"],
-            ["iam:PassRole on * with ec2:RunInstances", [allow("iam:PassRole"), allow("ec2:RunInstances")], "iam:PassRole on any role"],
-            ["iam:PassRole with lambda:Create* in another statement, with a PassedToService condition", [allow("iam:PassRole", "*", { Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } }), allow("lambda:Create*")], "lambda:CreateFunction"],
+            [
+                "iam:PassRole on * with ec2:RunInstances",
+                [allow("iam:PassRole"), allow("ec2:RunInstances")],
+                "iam:PassRole on any role",
+            ],
+            [
+                "iam:PassRole with lambda:Create* in another statement, with a PassedToService condition",
+                [
+                    allow("iam:PassRole", "*", {
+                        Condition: {
+                            StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" },
+                        },
+                    }),
+                    allow("lambda:Create*"),
+                ],
+                "lambda:CreateFunction",
+            ],
         ];
         for (const [what, statements, fragment] of cases) {
             it(what, async () => {
                 const v = await roleInline(policyDoc(...statements));
                 assert.ok(v.length >= 1, "expected a violation");
-                assert.ok(v.some((m) => m.includes(fragment)), v.join("\n"));
-                assert.ok(v.every((m) => m.includes("inlinePolicies[0]") && m.includes("Fix:")), v.join("\n"));
+                assert.ok(
+                    v.some((m) => m.includes(fragment)),
+                    v.join("\n"),
+                );
+                assert.ok(
+                    v.every((m) => m.includes("inlinePolicies[0]") && m.includes("Fix:")),
+                    v.join("\n"),
+                );
             });
         }
     });
 
     describe("passes scoped grants", () => {
         const cases: Array<[string, Json[]]> = [
-            ["read-only wildcards", [allow(["ec2:Describe*", "iam:Get*", "iam:List*", "s3:ListAllMyBuckets"])]],
-            ["self-service MFA with ${aws:username}", [allow(["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ResyncMFADevice", "iam:CreateAccessKey", "iam:UpdateLoginProfile"], ["arn:aws:iam::*:mfa/${aws:username}", "arn:aws:iam::*:user/${aws:username}"])]],
-            ["PassRole on one named role with compute", [allow("iam:PassRole", "arn:aws:iam::123456789012:role/app-runtime"), allow("ec2:RunInstances")]],
-            ["PassRole on a role prefix", [allow("iam:PassRole", "arn:aws:iam::123456789012:role/app-*"), allow("lambda:CreateFunction")]],
-            ["sts:AssumeRole on exact audit role ARNs", [allow("sts:AssumeRole", ["arn:aws:iam::333333333333:role/org-access/SecurityAuditRole"], { Condition: MFA })]],
+            [
+                "read-only wildcards",
+                [allow(["ec2:Describe*", "iam:Get*", "iam:List*", "s3:ListAllMyBuckets"])],
+            ],
+            [
+                "self-service MFA with ${aws:username}",
+                [
+                    allow(
+                        [
+                            "iam:CreateVirtualMFADevice",
+                            "iam:EnableMFADevice",
+                            "iam:ResyncMFADevice",
+                            "iam:CreateAccessKey",
+                            "iam:UpdateLoginProfile",
+                        ],
+                        [
+                            "arn:aws:iam::*:mfa/${aws:username}",
+                            "arn:aws:iam::*:user/${aws:username}",
+                        ],
+                    ),
+                ],
+            ],
+            [
+                "PassRole on one named role with compute",
+                [
+                    allow("iam:PassRole", "arn:aws:iam::123456789012:role/app-runtime"),
+                    allow("ec2:RunInstances"),
+                ],
+            ],
+            [
+                "PassRole on a role prefix",
+                [
+                    allow("iam:PassRole", "arn:aws:iam::123456789012:role/app-*"),
+                    allow("lambda:CreateFunction"),
+                ],
+            ],
+            [
+                "sts:AssumeRole on exact audit role ARNs",
+                [
+                    allow(
+                        "sts:AssumeRole",
+                        ["arn:aws:iam::333333333333:role/org-access/SecurityAuditRole"],
+                        { Condition: MFA },
+                    ),
+                ],
+            ],
             ["an explicit Deny of everything", [{ Effect: "Deny", Action: "*", Resource: "*" }]],
-            ["the deny-without-MFA pattern", [{ Effect: "Deny", NotAction: ["iam:ChangePassword", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "sts:GetSessionToken"], Resource: "*", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } } }]],
+            [
+                "the deny-without-MFA pattern",
+                [
+                    {
+                        Effect: "Deny",
+                        NotAction: [
+                            "iam:ChangePassword",
+                            "iam:CreateVirtualMFADevice",
+                            "iam:EnableMFADevice",
+                            "sts:GetSessionToken",
+                        ],
+                        Resource: "*",
+                        Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+                    },
+                ],
+            ],
             ["s3:* on one bucket", [allow("s3:*", ["arn:aws:s3:::b", "arn:aws:s3:::b/*"])]],
             ["Action * on one bucket", [allow("*", "arn:aws:s3:::b/*")]],
-            ["NotAction on one bucket", [{ Effect: "Allow", NotAction: "s3:DeleteObject", Resource: "arn:aws:s3:::b/*" }]],
-            ["NotResource with specific actions", [{ Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::secret/*" }]],
+            [
+                "NotAction on one bucket",
+                [{ Effect: "Allow", NotAction: "s3:DeleteObject", Resource: "arn:aws:s3:::b/*" }],
+            ],
+            [
+                "NotResource with specific actions",
+                [{ Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::secret/*" }],
+            ],
         ];
         for (const [what, statements] of cases) {
             it(what, async () => {
@@ -75,15 +237,57 @@ describe("iam-no-admin-grants", () => {
             ["aws.iam.RolePolicy", aws.iam.RolePolicy, { role: "app", policy: admin }],
             ["aws.iam.UserPolicy", aws.iam.UserPolicy, { user: "bob", policy: admin }],
             ["aws.iam.GroupPolicy", aws.iam.GroupPolicy, { group: "ops", policy: admin }],
-            ["Role.managedPolicyArns", aws.iam.Role, { assumeRolePolicy: policyDoc(allowAssume({ Service: "ec2.amazonaws.com" })), managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/PowerUserAccess"] }],
-            ["RolePolicyAttachment", aws.iam.RolePolicyAttachment, { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
-            ["UserPolicyAttachment (GovCloud)", aws.iam.UserPolicyAttachment, { user: "bob", policyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" }],
-            ["GroupPolicyAttachment (China)", aws.iam.GroupPolicyAttachment, { group: "ops", policyArn: "arn:aws-cn:iam::aws:policy/IAMFullAccess" }],
-            ["PolicyAttachment", aws.iam.PolicyAttachment, { policyArn: "arn:aws:iam::aws:policy/AdministratorAccess", roles: ["app"] }],
-            ["RolePolicyAttachmentsExclusive", aws.iam.RolePolicyAttachmentsExclusive, { roleName: "app", policyArns: ["arn:aws:iam::aws:policy/IAMFullAccess"] }],
-            ["UserPolicyAttachmentsExclusive", aws.iam.UserPolicyAttachmentsExclusive, { userName: "bob", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }],
-            ["GroupPolicyAttachmentsExclusive", aws.iam.GroupPolicyAttachmentsExclusive, { groupName: "ops", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }],
-            ["a job-function managed policy path", aws.iam.RolePolicyAttachment, { role: "app", policyArn: "arn:aws:iam::aws:policy/job-function/DataScientist" }],
+            [
+                "Role.managedPolicyArns",
+                aws.iam.Role,
+                {
+                    assumeRolePolicy: policyDoc(allowAssume({ Service: "ec2.amazonaws.com" })),
+                    managedPolicyArns: [
+                        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                        "arn:aws:iam::aws:policy/PowerUserAccess",
+                    ],
+                },
+            ],
+            [
+                "RolePolicyAttachment",
+                aws.iam.RolePolicyAttachment,
+                { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+            ],
+            [
+                "UserPolicyAttachment (GovCloud)",
+                aws.iam.UserPolicyAttachment,
+                { user: "bob", policyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" },
+            ],
+            [
+                "GroupPolicyAttachment (China)",
+                aws.iam.GroupPolicyAttachment,
+                { group: "ops", policyArn: "arn:aws-cn:iam::aws:policy/IAMFullAccess" },
+            ],
+            [
+                "PolicyAttachment",
+                aws.iam.PolicyAttachment,
+                { policyArn: "arn:aws:iam::aws:policy/AdministratorAccess", roles: ["app"] },
+            ],
+            [
+                "RolePolicyAttachmentsExclusive",
+                aws.iam.RolePolicyAttachmentsExclusive,
+                { roleName: "app", policyArns: ["arn:aws:iam::aws:policy/IAMFullAccess"] },
+            ],
+            [
+                "UserPolicyAttachmentsExclusive",
+                aws.iam.UserPolicyAttachmentsExclusive,
+                { userName: "bob", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] },
+            ],
+            [
+                "GroupPolicyAttachmentsExclusive",
+                aws.iam.GroupPolicyAttachmentsExclusive,
+                { groupName: "ops", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] },
+            ],
+            [
+                "a job-function managed policy path",
+                aws.iam.RolePolicyAttachment,
+                { role: "app", policyArn: "arn:aws:iam::aws:policy/job-function/DataScientist" },
+            ],
         ];
         for (const [what, type, props] of sources) {
             it(what, async () => {
@@ -92,8 +296,19 @@ describe("iam-no-admin-grants", () => {
             });
         }
         it("does not flag audit policies or customer-managed ARNs", async () => {
-            for (const arn of ["arn:aws:iam::aws:policy/SecurityAudit", "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", "arn:aws:iam::123456789012:policy/AdministratorAccess"]) {
-                assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.RolePolicyAttachment, { role: "app", policyArn: arn }), 0);
+            for (const arn of [
+                "arn:aws:iam::aws:policy/SecurityAudit",
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+                "arn:aws:iam::123456789012:policy/AdministratorAccess",
+            ]) {
+                assertViolations(
+                    await runResourcePolicy(iamNoAdminGrants, aws.iam.RolePolicyAttachment, {
+                        role: "app",
+                        policyArn: arn,
+                    }),
+                    0,
+                );
             }
         });
     });
@@ -107,24 +322,105 @@ describe("iam-no-admin-grants", () => {
         });
         const config = { breakGlassRoles: ["BreakGlass"] };
         it("are exempt when every way in needs MFA and sessions are at most 3600 s", async () => {
-            assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.Role, breakGlass(policyDoc(allowAssume({ AWS: ALICE }, MFA))), { config }), 0);
-            assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.RolePolicyAttachment, { role: "BreakGlass", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { config }), 0);
-            assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.RolePolicy, { role: "arn:aws:iam::1:role/emergency/BreakGlass", policy: policyDoc(allow("*")) }, { config }), 0);
+            assertViolations(
+                await runResourcePolicy(
+                    iamNoAdminGrants,
+                    aws.iam.Role,
+                    breakGlass(policyDoc(allowAssume({ AWS: ALICE }, MFA))),
+                    { config },
+                ),
+                0,
+            );
+            assertViolations(
+                await runResourcePolicy(
+                    iamNoAdminGrants,
+                    aws.iam.RolePolicyAttachment,
+                    {
+                        role: "BreakGlass",
+                        policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+                    },
+                    { config },
+                ),
+                0,
+            );
+            assertViolations(
+                await runResourcePolicy(
+                    iamNoAdminGrants,
+                    aws.iam.RolePolicy,
+                    {
+                        role: "arn:aws:iam::1:role/emergency/BreakGlass",
+                        policy: policyDoc(allow("*")),
+                    },
+                    { config },
+                ),
+                0,
+            );
         });
         it("are flagged without MFA, even for role principals", async () => {
-            assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.Role, breakGlass(policyDoc(allowAssume({ AWS: ALICE }, { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } }))), { config }), 1, "without MFA", "Break-glass");
-            assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.Role, breakGlass(policyDoc(allowAssume({ AWS: "arn:aws:iam::222222222222:role/ops" }))), { config }), 1, "without MFA");
+            assertViolations(
+                await runResourcePolicy(
+                    iamNoAdminGrants,
+                    aws.iam.Role,
+                    breakGlass(
+                        policyDoc(
+                            allowAssume(
+                                { AWS: ALICE },
+                                { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } },
+                            ),
+                        ),
+                    ),
+                    { config },
+                ),
+                1,
+                "without MFA",
+                "Break-glass",
+            );
+            assertViolations(
+                await runResourcePolicy(
+                    iamNoAdminGrants,
+                    aws.iam.Role,
+                    breakGlass(
+                        policyDoc(allowAssume({ AWS: "arn:aws:iam::222222222222:role/ops" })),
+                    ),
+                    { config },
+                ),
+                1,
+                "without MFA",
+            );
         });
         it("are flagged with sessions over 3600 s", async () => {
-            assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.Role, breakGlass(policyDoc(allowAssume({ AWS: ALICE }, MFA)), 7200), { config }), 1, "7200");
+            assertViolations(
+                await runResourcePolicy(
+                    iamNoAdminGrants,
+                    aws.iam.Role,
+                    breakGlass(policyDoc(allowAssume({ AWS: ALICE }, MFA)), 7200),
+                    { config },
+                ),
+                1,
+                "7200",
+            );
         });
         it("do not exempt other roles", async () => {
-            assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.RolePolicyAttachment, { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { config }), 1);
+            assertViolations(
+                await runResourcePolicy(
+                    iamNoAdminGrants,
+                    aws.iam.RolePolicyAttachment,
+                    { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+                    { config },
+                ),
+                1,
+            );
         });
     });
 
     it("reports a malformed identity policy", async () => {
-        assertViolations(await runResourcePolicy(iamNoAdminGrants, aws.iam.Policy, { policy: '{"Statement": {"Effect": "Allow"}}' }), 1, "Action or NotAction");
+        assertViolations(
+            await runResourcePolicy(iamNoAdminGrants, aws.iam.Policy, {
+                policy: '{"Statement": {"Effect": "Allow"}}',
+            }),
+            1,
+            "Action or NotAction",
+        );
     });
 });
 
@@ -132,10 +428,17 @@ describe("iam model: admin-equivalent AWS-managed policies (generated data)", ()
     it("contains the well-known admin policies in every partition and not the audit ones", () => {
         for (const p of ["aws", "aws-us-gov", "aws-cn"]) {
             for (const name of ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"]) {
-                assert.ok(adminEquivalentManagedPolicy(`arn:${p}:iam::aws:policy/${name}`), `${p} ${name}`);
+                assert.ok(
+                    adminEquivalentManagedPolicy(`arn:${p}:iam::aws:policy/${name}`),
+                    `${p} ${name}`,
+                );
             }
             for (const name of ["SecurityAudit", "ReadOnlyAccess", "job-function/ViewOnlyAccess"]) {
-                assert.strictEqual(adminEquivalentManagedPolicy(`arn:${p}:iam::aws:policy/${name}`), undefined, name);
+                assert.strictEqual(
+                    adminEquivalentManagedPolicy(`arn:${p}:iam::aws:policy/${name}`),
+                    undefined,
+                    name,
+                );
             }
         }
         assert.ok(adminEquivalentManagedPolicyKeys().length > 10);
@@ -143,8 +446,15 @@ describe("iam model: admin-equivalent AWS-managed policies (generated data)", ()
 
     it("agrees with the rule on the committed audit documents", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const audit = require("../../policypack/iam/data/audit-managed-policies.json") as { policies: Record<string, { document: object }> };
-        assert.deepStrictEqual(Object.keys(audit.policies).sort(), ["AdministratorAccess", "ReadOnlyAccess", "SecurityAudit", "ViewOnlyAccess"]);
+        const audit = require("../../policypack/iam/data/audit-managed-policies.json") as {
+            policies: Record<string, { document: object }>;
+        };
+        assert.deepStrictEqual(Object.keys(audit.policies).sort(), [
+            "AdministratorAccess",
+            "ReadOnlyAccess",
+            "SecurityAudit",
+            "ViewOnlyAccess",
+        ]);
         for (const [name, p] of Object.entries(audit.policies)) {
             const admin = findAdminGrants(parsePolicyDocument(p.document, "identity")).length > 0;
             assert.strictEqual(admin, name === "AdministratorAccess", name);

@@ -49,7 +49,8 @@ describe("policy pack type tokens", () => {
         };
         for (const [k, cls] of Object.entries(classes)) {
             // The provider's token is "aws" in the SDK; the engine prefixes provider types with pulumi:providers:.
-            const expected = k === "AwsProvider" ? `pulumi:providers:${pulumiTypeOf(cls)}` : pulumiTypeOf(cls);
+            const expected =
+                k === "AwsProvider" ? `pulumi:providers:${pulumiTypeOf(cls)}` : pulumiTypeOf(cls);
             assert.strictEqual(T[k as keyof typeof T], expected, k);
         }
     });
