@@ -70,11 +70,13 @@ function typeName(v: unknown): string {
     return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
-function stringList(v: unknown, path: string, allowEmpty = false): string[] {
+/**
+ * A string or a list of strings. An empty list is kept (it names nothing, so `NotAction: []`
+ * means every action): reading it literally is the conservative choice.
+ */
+function stringList(v: unknown, path: string): string[] {
     if (typeof v === "string") return [v];
     if (Array.isArray(v)) {
-        if (v.length === 0 && !allowEmpty)
-            throw new PolicyInputError(path, "must not be an empty list");
         return v.map((item, i) => {
             if (typeof item !== "string") {
                 throw new PolicyInputError(
