@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { denyWithoutMfaPolicy, mfaSelfServicePolicy } from "./securityAccess";
+import { denyWithoutMfaPolicy, mfaSelfServicePolicy, PRINCIPAL_TYPE_TAG } from "./securityAccess";
 
 /** `sts:AssumeRole` on exactly the duty roles, only with present and recent MFA. */
 export function assumeDutyRolesPolicy(sid: string, roleArns: readonly string[], mfaMaxAgeSeconds: number): aws.iam.PolicyDocument {
@@ -71,7 +71,7 @@ export class DutyGroup extends pulumi.ComponentResource {
 
         // No access keys and no login profile here, as for the auditors: passwords are set out of band.
         this.users = args.users.map((userName) => {
-            const user = new aws.iam.User(`${name}-${userName}`, { name: userName, path: args.path, forceDestroy: false, tags: { ...args.tags, Kind: args.duty } }, parent);
+            const user = new aws.iam.User(`${name}-${userName}`, { name: userName, path: args.path, forceDestroy: false, tags: { ...args.tags, Kind: args.duty, [PRINCIPAL_TYPE_TAG]: "human" } }, parent);
             new aws.iam.UserGroupMembership(`${name}-${userName}-membership`, { user: user.name, groups: [this.group.name] }, parent);
             return user;
         });

@@ -22,6 +22,9 @@ export interface SecurityAccessArgs {
     readonly tags?: Record<string, string>;
 }
 
+/** Marks each user as a person or a program; the policy pack's iam-no-human-access-keys reads it. */
+export const PRINCIPAL_TYPE_TAG = "org-access:principal-type";
+
 /** What a user still may do before signing in with MFA: set up MFA and change a first password. */
 export const MFA_BOOTSTRAP_ACTIONS = [
     "iam:ChangePassword",
@@ -140,7 +143,7 @@ export class SecurityAccess extends pulumi.ComponentResource {
         groupPolicy("reporters-assume", this.reportersGroup, "assume-audit-roles", assumeAuditRolesPolicy(args.auditRoleArns));
 
         const user = (userName: string, group: aws.iam.Group, kind: string) => {
-            const u = new aws.iam.User(`${name}-${kind}-${userName}`, { name: userName, path, forceDestroy: false, tags: { ...args.tags, Kind: kind } }, parent);
+            const u = new aws.iam.User(`${name}-${kind}-${userName}`, { name: userName, path, forceDestroy: false, tags: { ...args.tags, Kind: kind, [PRINCIPAL_TYPE_TAG]: kind === "human" ? "human" : "machine" } }, parent);
             new aws.iam.UserGroupMembership(`${name}-${kind}-${userName}-membership`, { user: u.name, groups: [group.name] }, parent);
             return u;
         };

@@ -111,8 +111,30 @@ export async function runPlan(options: Pick<CliOptions, "stacks" | "configFile" 
     }
     return results.map((result) => {
         const model = accessModel({ stack: result, security: result.stack === "security" ? result : security });
-        return { result, model, evidence: evidenceMatrix(model), violations: checkResources(result.resources.map(forPack), packConfig) };
+        return { result, model, evidence: evidenceMatrix(model), violations: checkResources(result.resources.map(forPack), packConfigFor(result, packConfig)) };
     });
+}
+
+/**
+ * The pack's config for one planned stack: the given config, plus what only the stack knows. In
+ * provider mode, audit-role-per-workload-account learns the accounts that must each have an audit
+ * role (the stack's `accounts` output) and the role's name, unless the config sets them itself.
+ */
+export function packConfigFor(result: PlanResult, base: PackConfigInput): PackConfigInput {
+    const accounts = result.outputs.accounts;
+    if (result.outputs.deploymentMode !== "provider" || !Array.isArray(accounts)) return base;
+    const key = "audit-role-per-workload-account";
+    const given = base[key];
+    const settings = typeof given === "object" && given !== null ? given : typeof given === "string" ? { enforcementLevel: given } : {};
+    const arn = Object.values((result.outputs.auditRoleArns ?? {}) as Record<string, string>)[0];
+    return {
+        ...base,
+        [key]: {
+            workloadAccountIds: accounts.map((a: { accountId: string }) => a.accountId),
+            ...(typeof arn === "string" ? { roleName: arn.split("/").pop() } : {}),
+            ...settings,
+        },
+    };
 }
 
 /** A planned resource as the policy pack sees it: what the engine passes to a policy. */

@@ -116,7 +116,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         incidentResponseRoleArns,
         breakGlassRoleArns,
         accounts: cfg.accounts.map((a) => ({ name: a.name, accountId: a.accountId })),
-        deploymentMode: cfg.stackSet ? "stackset" : "provider",
+        deploymentMode: cfg.stackSet ? ("stackset" as const) : ("provider" as const),
         sessionSeconds: cfg.auditRole.sessionSeconds,
         /** `~/.aws/config` profiles and `aws sts assume-role` commands, per account. */
         accessProfiles,

@@ -125,7 +125,7 @@ describe("duty groups (security account)", () => {
 
     it("creates a group per duty with its own users, MFA enforced as for the auditors", () => {
         assert.deepStrictEqual(ofType(plan, "aws:iam/group:Group").map((g) => g.props.name), ["org-access-auditors", "org-access-reporters", "org-access-incident-responders", "org-access-break-glass"]);
-        assert.deepStrictEqual(one(plan, "aws:iam/user:User", "break-glass-dana").props.tags, { ManagedBy: "org-access", Stack: "security", Kind: "break-glass" });
+        assert.deepStrictEqual(one(plan, "aws:iam/user:User", "break-glass-dana").props.tags, { ManagedBy: "org-access", Stack: "security", Kind: "break-glass", "org-access:principal-type": "human" });
         assert.deepStrictEqual(one(plan, "aws:iam/userGroupMembership:UserGroupMembership", "break-glass-dana-membership").props.groups, ["org-access-break-glass"]);
         const deny = doc(one(plan, "aws:iam/groupPolicy:GroupPolicy", "break-glass-deny-without-mfa").props.policy).Statement[0];
         assert.deepStrictEqual(deny.Condition, { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } });

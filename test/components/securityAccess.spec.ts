@@ -79,6 +79,15 @@ describe("SecurityAccess", () => {
         }
     });
 
+    it("tags people as human and programs as machine, for the pack's iam-no-human-access-keys", () => {
+        const types = ofType(plan, "aws:iam/user:User").map((u) => [u.props.name, (u.props.tags as Record<string, string>)["org-access:principal-type"]]);
+        assert.deepStrictEqual(types.filter(([n]) => ["alice", "bob", "reporter"].includes(n as string)), [
+            ["alice", "human"],
+            ["bob", "human"],
+            ["reporter", "machine"],
+        ]);
+    });
+
     it("puts humans in the auditors group and programs in the reporters group", () => {
         const memberships = ofType(plan, "aws:iam/userGroupMembership:UserGroupMembership").map((m) => [m.props.user, m.props.groups]);
         assert.deepStrictEqual(memberships, [

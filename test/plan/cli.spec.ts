@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main, parseArgs, UsageError } from "../../plan/cli";
+import { DEFAULT_POLICY_CONFIG, main, packConfigFor, parseArgs, runPlan, UsageError } from "../../plan/cli";
+import { checkResources, loadPackConfig } from "../../policypack/check";
 import { readStackFile, stackFilePath } from "../../config";
 
 /** Runs the CLI in-process and captures what it prints. */
@@ -120,6 +121,21 @@ describe("offline plan CLI", () => {
         assert.ok(humanRoles.includes("prod-role") && humanRoles.length >= 3);
         assert.deepStrictEqual(violations.map((v: any) => [v.policy, v.resource, v.enforcementLevel]), humanRoles.map((n: string) => ["iam-role-session-cap", n, "mandatory"]));
         assert.match(r.err, new RegExp(`policy pack: ${humanRoles.length} mandatory violation\\(s\\)`));
+    });
+
+    it("tells the pack which accounts must each have an audit role, so a missing one is a violation", async () => {
+        const [plan] = await runPlan({ stacks: ["workload"] });
+        const config = packConfigFor(plan.result, loadPackConfig(DEFAULT_POLICY_CONFIG));
+        const ids = (plan.result.outputs.accounts as { accountId: string }[]).map((a) => a.accountId);
+        assert.deepStrictEqual(config["audit-role-per-workload-account"], { workloadAccountIds: ids, roleName: "SecurityAuditRole" });
+        assert.deepStrictEqual(config["iam-no-admin-grants"], { breakGlassRoles: ["BreakGlassRole"] }, "the rest of the config is kept");
+        const all = plan.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, provider: r.provider, parent: r.options.parent }));
+        assert.deepStrictEqual(checkResources(all, config).filter((v) => v.enforcementLevel === "mandatory"), []);
+        const missing = checkResources(all.filter((r) => r.name !== "staging-role"), config);
+        assert.deepStrictEqual(missing.map((v) => v.policy), ["audit-role-per-workload-account"]);
+        assert.match(missing[0].message, /555555555555/);
+        // An explicit setting in the given config wins.
+        assert.deepStrictEqual(packConfigFor(plan.result, { "audit-role-per-workload-account": { workloadAccountIds: [ids[0]] } })["audit-role-per-workload-account"], { workloadAccountIds: [ids[0]], roleName: "SecurityAuditRole" });
     });
 
     it("exits 2 on a policy-pack config that does not fit the pack", async () => {
