@@ -12,8 +12,13 @@ import { iamPassRoleScoped } from "./iamPassRoleScoped";
 import { iamRoleSessionCap } from "./iamRoleSessionCap";
 import { iamTrustRequiresMfa } from "./iamTrustRequiresMfa";
 import { s3LogBucketProtected } from "./s3LogBucketProtected";
+import { extendToTemplates } from "./templates";
 
-export const policies: Policies = [
+/**
+ * Every resource policy also checks the IAM resources inside CloudFormation templates (StackSet
+ * mode deploys the audit role that way); iam-no-admin-grants reports a template it cannot read.
+ */
+export const policies: Policies = extendToTemplates([
     iamNoWildcardPrincipal,
     iamTrustRequiresMfa,
     iamNoAdminGrants,
@@ -26,7 +31,7 @@ export const policies: Policies = [
     s3LogBucketProtected,
     awsProviderAllowedAccounts,
     auditRolePerWorkloadAccount,
-];
+], "iam-no-admin-grants");
 
 export {
     auditRolePerWorkloadAccount,

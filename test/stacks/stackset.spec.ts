@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { ConfigError, validateWorkloadConfig } from "../../config";
 import { accessModel } from "../../evidence/model";
 import { evidenceMatrix, mismatches } from "../../evidence/simulate";
+import { checkResources } from "../../policypack/check";
 import { PlanResult } from "../../plan/run";
 import { MANAGEMENT, one, ofType, planWorkload, PROD, STAGING, workloadValues } from "../helpers";
 
@@ -66,6 +67,16 @@ describe("workload stack in StackSet mode", () => {
         (set.props as Record<string, unknown>).templateBody = JSON.stringify(t);
         const e = evidenceMatrix(accessModel({ stack: broken })).find((x) => x.accountId === PROD && x.scenario === "assume-without-mfa")!;
         assert.strictEqual(e.simulated, "allowed", "a template without MFA is caught");
+    });
+
+    it("plans clean under the policy pack, which reads the roles inside the template", () => {
+        const forPack = (p: PlanResult) => p.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, provider: r.provider, parent: r.options.parent }));
+        assert.deepStrictEqual(checkResources(forPack(stackset)), []);
+        const broken = JSON.parse(JSON.stringify(stackset)) as PlanResult;
+        const t = template();
+        t.Resources.SecurityAuditRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition = { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } };
+        (broken.resources.find((r) => r.type === "aws:cloudformation/stackSet:StackSet")!.props as Record<string, unknown>).templateBody = JSON.stringify(t);
+        assert.deepStrictEqual(checkResources(forPack(broken)).map((v) => [v.policy, v.resource]), [["iam-trust-requires-mfa", "audit-role-stackset"]]);
     });
 
     it("refuses a wildcard principal before building the template", async () => {
