@@ -79,7 +79,8 @@ function id(prefix: string, s: string): string {
 /** The access graph: security-account principals to the roles they may assume, with conditions. */
 export function accessGraph(model: AccessModel): string {
     const lines = ["flowchart LR"];
-    const humans = model.trusted.humanArns;
+    // Auditors, incident responders and break-glass users are all people; reporters are programs.
+    const humans = [...new Set([...model.trusted.humanArns, ...(model.trusted.incidentResponderArns ?? []), ...(model.trusted.breakGlassArns ?? [])])];
     const programs = model.trusted.reporters;
     const security = model.securityAccountId ?? humans[0]?.split(":")[4] ?? programs[0]?.arn.split(":")[4] ?? "security";
     lines.push(`    subgraph ${id("acct", security)}["security account ${security}"]`);
@@ -126,7 +127,7 @@ export function renderReport(input: ReportInput): string {
     for (const s of input.stacks) {
         out.push(`## Stack \`${s.stack}\``, "");
         const graph = accessGraph(s.model);
-        if (graph.split("\n").length > 3) out.push("### Access graph", "", "```mermaid", graph, "```", "");
+        if (graph.includes("-->")) out.push("### Access graph", "", "```mermaid", graph, "```", "");
         out.push("### Evidence matrix", "", matrix(s.evidence), "");
         out.push("### Policy pack", "");
         if (!input.policyPackRan) out.push("The policy pack did not run for this report.", "");
