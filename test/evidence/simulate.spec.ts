@@ -235,3 +235,66 @@ describe("evidence matrix", () => {
         }
     });
 });
+
+describe("evidence: every scenario has a broken variant that flips it", () => {
+    let security: PlanResult;
+    let workload: PlanResult;
+    before(async () => {
+        const plans = await runPlan({ stacks: ["security", "workload"] });
+        security = plans[0].result;
+        workload = plans[1].result;
+    });
+
+    const trustOf = (name: string) => (r: PlannedResource) => r.type === "aws:iam/role:Role" && r.name === name;
+    const editTrust = (edit: (doc: any) => void) => (p: Record<string, unknown>) => {
+        const doc = JSON.parse(String(p.assumeRolePolicy));
+        edit(doc);
+        return { ...p, assumeRolePolicy: JSON.stringify(doc) };
+    };
+    const addInline = (w: PlanResult, role: string, statement: object): PlanResult => ({
+        ...w,
+        resources: [
+            ...w.resources,
+            {
+                ...w.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny")!,
+                name: "prod-extra",
+                props: { role, name: "extra", policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) },
+            },
+        ],
+    });
+    const noDeny = (w: PlanResult) => tamper(w, (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny", () => undefined);
+
+    const variants: [string, string, (w: PlanResult) => PlanResult, ((s: PlanResult) => PlanResult)?][] = [
+        ["SecurityAuditRole", "assume-without-mfa", (w) => tamper(w, prodRole, editTrust((d) => delete d.Statement[0].Condition))],
+        ["SecurityAuditRole", "assume-with-stale-mfa", (w) => tamper(w, prodRole, editTrust((d) => delete d.Statement[0].Condition.NumericLessThan))],
+        ["SecurityAuditRole", "assume-with-mfa", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[0].Condition.Bool["aws:MultiFactorAuthPresent"] = "false")))],
+        ["SecurityAuditRole", "assume-from-outside-account", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[0].Principal = { AWS: "*" })))],
+        ["SecurityAuditRole", "assume-undesignated-principal", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[0].Principal = { AWS: "arn:aws:iam::111122223333:root" })))],
+        ["SecurityAuditRole", "assume-programmatic-external-id", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[1].Condition.StringEquals["sts:ExternalId"] = "another-id")))],
+        ["SecurityAuditRole", "assume-programmatic-wrong-external-id", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[1].Condition = { StringLike: { "sts:ExternalId": "*" } })))],
+        ["SecurityAuditRole", "assume-programmatic-no-external-id", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[1].Condition = { StringEqualsIfExists: { "sts:ExternalId": "x" } })))],
+        ["SecurityAuditRole", "read-action", (w) => addInline(w, "SecurityAuditRole", { Effect: "Deny", Action: "ec2:Describe*", Resource: "*" })],
+        // Two layers deny IAM user creation: the role's own Deny and the no-long-lived-credentials SCP.
+        ["SecurityAuditRole", "iam-write", (w) => noDeny(addInline(w, "SecurityAuditRole", { Effect: "Allow", Action: "iam:*", Resource: "*" })), (s) => ({ ...s, resources: s.resources.filter((r) => !r.type.startsWith("aws:organizations/")) })],
+        ["SecurityAuditRole", "data-read-s3", noDeny],
+        ["SecurityAuditRole", "data-read-secret", (w) => noDeny(addInline(w, "SecurityAuditRole", { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }))],
+        ["BreakGlassRole", "assume-by-other-duty", (w) => tamper(w, trustOf("prod-break-glass-role"), editTrust((d) => d.Statement[0].Principal.AWS = ([] as string[]).concat(d.Statement[0].Principal.AWS, "arn:aws:iam::111122223333:user/org-access/alice")))],
+        ["BreakGlassRole", "admin-write", (w) => addInline(w, "BreakGlassRole", { Effect: "Deny", Action: "iam:Put*", Resource: "*" })],
+        ["IncidentResponseRole", "admin-write", (w) => addInline(w, "IncidentResponseRole", { Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*" })],
+    ];
+
+    it("covers every scenario id the matrix uses", () => {
+        const used = new Set(evidenceMatrix(accessModel({ stack: workload, security })).map((e) => e.scenario));
+        const covered = new Set(variants.map(([, s]) => s));
+        assert.deepStrictEqual([...used].filter((s) => !covered.has(s)), []);
+    });
+
+    for (const [role, scenario, variant, securityVariant] of variants) {
+        it(`${role} ${scenario}`, () => {
+            const before = entry(evidenceMatrix(accessModel({ stack: workload, security })), role, scenario);
+            assert.strictEqual(before.simulated, before.expected, before.reason);
+            const after = entry(evidenceMatrix(accessModel({ stack: variant(workload), security: (securityVariant ?? ((x) => x))(security) })), role, scenario);
+            assert.notStrictEqual(after.simulated, after.expected, `the broken variant must flip ${scenario}: ${after.reason}`);
+        });
+    }
+});
