@@ -4,11 +4,22 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "dist/", ".scratch/", "**/*.js", "**/*.mjs", "policypack/iam/data/"] },
+    {
+        ignores: [
+            "node_modules/",
+            "dist/",
+            ".scratch/",
+            "**/*.js",
+            "**/*.mjs",
+            "policypack/iam/data/",
+        ],
+    },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
-        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        languageOptions: {
+            parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+        },
         plugins: { "@pulumi": pulumi },
         rules: {
             "@pulumi/no-output-in-template-literal": "error",

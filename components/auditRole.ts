@@ -108,25 +108,37 @@ export const DATA_READ_ACTIONS = [
 /** CloudShell would give the role's session a shell with its credentials and a home directory. */
 export const CLOUDSHELL_ACTIONS = ["cloudshell:*"];
 
-const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}):(user|role)\/([\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+const PRINCIPAL_ARN =
+    /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}):(user|role)\/([\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 /** Checks the principals against the trusted account; returns every problem found. */
-export function trustProblems(trustedAccountId: string, humans: readonly string[], programs: readonly ProgrammaticPrincipal[]): string[] {
+export function trustProblems(
+    trustedAccountId: string,
+    humans: readonly string[],
+    programs: readonly ProgrammaticPrincipal[],
+): string[] {
     const problems: string[] = [];
     const check = (arn: string, what: string) => {
         const m = PRINCIPAL_ARN.exec(arn);
-        if (!m) problems.push(`${what} "${arn}" is not an exact IAM user or role ARN (wildcards are never trusted)`);
-        else if (m[2] !== trustedAccountId) problems.push(`${what} "${arn}" is not in the trusted account ${trustedAccountId}`);
+        if (!m)
+            problems.push(
+                `${what} "${arn}" is not an exact IAM user or role ARN (wildcards are never trusted)`,
+            );
+        else if (m[2] !== trustedAccountId)
+            problems.push(`${what} "${arn}" is not in the trusted account ${trustedAccountId}`);
     };
     humans.forEach((arn, i) => check(arn, `human principal [${i}]`));
     programs.forEach((p, i) => {
         check(p.arn, `programmatic principal [${i}]`);
         if (typeof p.externalId !== "string" || !EXTERNAL_ID.test(p.externalId)) {
-            problems.push(`programmatic principal [${i}] (${p.arn}) needs an ExternalId of 2-1224 characters from [\\w+=,.@:/-]`);
+            problems.push(
+                `programmatic principal [${i}] (${p.arn}) needs an ExternalId of 2-1224 characters from [\\w+=,.@:/-]`,
+            );
         }
     });
-    if (humans.length + programs.length === 0) problems.push("no designated principal: nobody could assume the role");
+    if (humans.length + programs.length === 0)
+        problems.push("no designated principal: nobody could assume the role");
     return problems;
 }
 
@@ -136,7 +148,11 @@ export function trustProblems(trustedAccountId: string, humans: readonly string[
  * that carries no MFA key at all, such as one signed with long-term access keys, would pass.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
  */
-export function auditTrustPolicy(humans: readonly string[], programs: readonly ProgrammaticPrincipal[], mfaMaxAgeSeconds: number): aws.iam.PolicyDocument {
+export function auditTrustPolicy(
+    humans: readonly string[],
+    programs: readonly ProgrammaticPrincipal[],
+    mfaMaxAgeSeconds: number,
+): aws.iam.PolicyDocument {
     const statements: aws.iam.PolicyStatement[] = [];
     if (humans.length > 0) {
         statements.push({
@@ -186,18 +202,25 @@ export class AuditRole extends pulumi.ComponentResource {
     public readonly attachments: aws.iam.RolePolicyAttachment[];
 
     constructor(name: string, args: AuditRoleArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`AuditRole ${name}: a provider for the target account is required`);
+        if (!opts.provider)
+            throw new Error(`AuditRole ${name}: a provider for the target account is required`);
         super("org-access:access:AuditRole", name, {}, opts);
         const partition = args.partition ?? "aws";
         const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;
         const managed = args.managedPolicies ?? ["SecurityAudit", "ReadOnlyAccess"];
-        if (managed.length === 0) throw new Error(`AuditRole ${name}: at least one managed read policy is required`);
+        if (managed.length === 0)
+            throw new Error(`AuditRole ${name}: at least one managed read policy is required`);
 
-        const trust = pulumi.all([args.humanPrincipalArns, args.programmaticPrincipals]).apply(([humans, programs]) => {
-            const problems = trustProblems(args.trustedAccountId, humans, programs);
-            if (problems.length > 0) throw new InputError(`AuditRole ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`);
-            return JSON.stringify(auditTrustPolicy(humans, programs, mfaMaxAge));
-        });
+        const trust = pulumi
+            .all([args.humanPrincipalArns, args.programmaticPrincipals])
+            .apply(([humans, programs]) => {
+                const problems = trustProblems(args.trustedAccountId, humans, programs);
+                if (problems.length > 0)
+                    throw new InputError(
+                        `AuditRole ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
+                    );
+                return JSON.stringify(auditTrustPolicy(humans, programs, mfaMaxAge));
+            });
 
         this.role = new aws.iam.Role(
             `${name}-role`,
@@ -224,10 +247,19 @@ export class AuditRole extends pulumi.ComponentResource {
         );
         this.denyPolicy = new aws.iam.RolePolicy(
             `${name}-deny`,
-            { name: "org-access-explicit-deny", role: this.role.name, policy: JSON.stringify(auditDenyPolicy()) },
+            {
+                name: "org-access-explicit-deny",
+                role: this.role.name,
+                policy: JSON.stringify(auditDenyPolicy()),
+            },
             { parent: this },
         );
 
-        this.registerOutputs({ role: this.role, roleArn: this.roleArn, denyPolicy: this.denyPolicy, attachments: this.attachments });
+        this.registerOutputs({
+            role: this.role,
+            roleArn: this.roleArn,
+            denyPolicy: this.denyPolicy,
+            attachments: this.attachments,
+        });
     }
 }

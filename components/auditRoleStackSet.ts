@@ -1,7 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../config/errors";
-import { AUDIT_MAX_SESSION_SECONDS, AuditManagedPolicy, auditDenyPolicy, auditTrustPolicy, managedPolicyArn, ProgrammaticPrincipal, trustProblems } from "./auditRole";
+import {
+    AUDIT_MAX_SESSION_SECONDS,
+    AuditManagedPolicy,
+    auditDenyPolicy,
+    auditTrustPolicy,
+    managedPolicyArn,
+    ProgrammaticPrincipal,
+    trustProblems,
+} from "./auditRole";
 
 export interface AuditRoleTemplateArgs {
     readonly trustedAccountId: string;
@@ -21,7 +29,11 @@ export const TEMPLATE_ROLE_ID = "SecurityAuditRole";
  * component uses (trust, explicit Deny, managed policies, session cap): one definition, two ways
  * to deploy it.
  */
-export function auditRoleTemplate(humans: readonly string[], programs: readonly ProgrammaticPrincipal[], args: AuditRoleTemplateArgs): object {
+export function auditRoleTemplate(
+    humans: readonly string[],
+    programs: readonly ProgrammaticPrincipal[],
+    args: AuditRoleTemplateArgs,
+): object {
     return {
         AWSTemplateFormatVersion: "2010-09-09",
         Description: `org-access: read-only audit role for designated principals of account ${args.trustedAccountId}`,
@@ -32,10 +44,21 @@ export function auditRoleTemplate(humans: readonly string[], programs: readonly 
                     RoleName: args.roleName,
                     Path: args.path,
                     Description: `Read-only audit access for designated principals of account ${args.trustedAccountId}`,
-                    AssumeRolePolicyDocument: auditTrustPolicy(humans, programs, args.mfaMaxAgeSeconds),
+                    AssumeRolePolicyDocument: auditTrustPolicy(
+                        humans,
+                        programs,
+                        args.mfaMaxAgeSeconds,
+                    ),
                     MaxSessionDuration: AUDIT_MAX_SESSION_SECONDS,
-                    ManagedPolicyArns: args.managedPolicies.map((p) => managedPolicyArn(args.partition, p)),
-                    Policies: [{ PolicyName: "org-access-explicit-deny", PolicyDocument: auditDenyPolicy() }],
+                    ManagedPolicyArns: args.managedPolicies.map((p) =>
+                        managedPolicyArn(args.partition, p),
+                    ),
+                    Policies: [
+                        {
+                            PolicyName: "org-access-explicit-deny",
+                            PolicyDocument: auditDenyPolicy(),
+                        },
+                    ],
                     Tags: Object.entries(args.tags).map(([Key, Value]) => ({ Key, Value })),
                 },
             },
@@ -69,18 +92,27 @@ export class AuditRoleStackSet extends pulumi.ComponentResource {
     public readonly instances: aws.cloudformation.StackSetInstance[];
 
     constructor(name: string, args: AuditRoleStackSetArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`AuditRoleStackSet ${name}: a provider for the StackSet's administrator account is required`);
+        if (!opts.provider)
+            throw new Error(
+                `AuditRoleStackSet ${name}: a provider for the StackSet's administrator account is required`,
+            );
         super("org-access:access:AuditRoleStackSet", name, {}, opts);
-        const template = pulumi.all([args.humanPrincipalArns, args.programmaticPrincipals]).apply(([humans, programs]) => {
-            const problems = trustProblems(args.trustedAccountId, humans, programs);
-            if (problems.length > 0) throw new InputError(`AuditRoleStackSet ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`);
-            return JSON.stringify(auditRoleTemplate(humans, programs, args));
-        });
+        const template = pulumi
+            .all([args.humanPrincipalArns, args.programmaticPrincipals])
+            .apply(([humans, programs]) => {
+                const problems = trustProblems(args.trustedAccountId, humans, programs);
+                if (problems.length > 0)
+                    throw new InputError(
+                        `AuditRoleStackSet ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
+                    );
+                return JSON.stringify(auditRoleTemplate(humans, programs, args));
+            });
         this.stackSet = new aws.cloudformation.StackSet(
             `${name}-stackset`,
             {
                 name: args.stackSetName,
-                description: "org-access: the read-only SecurityAuditRole in every account of the target OUs",
+                description:
+                    "org-access: the read-only SecurityAuditRole in every account of the target OUs",
                 permissionModel: "SERVICE_MANAGED",
                 // Accounts that join a target OU get the role; accounts that leave lose it.
                 autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
@@ -100,8 +132,13 @@ export class AuditRoleStackSet extends pulumi.ComponentResource {
                         stackSetName: this.stackSet.name,
                         callAs: args.callAs,
                         stackSetInstanceRegion: region,
-                        deploymentTargets: { organizationalUnitIds: [...args.organizationalUnitIds] },
-                        operationPreferences: { failureToleranceCount: 0, maxConcurrentPercentage: 25 },
+                        deploymentTargets: {
+                            organizationalUnitIds: [...args.organizationalUnitIds],
+                        },
+                        operationPreferences: {
+                            failureToleranceCount: 0,
+                            maxConcurrentPercentage: 25,
+                        },
                     },
                     { parent: this },
                 ),

@@ -10,7 +10,10 @@ export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html
  * https://github.blog/changelog/2023-06-27-github-actions-update-on-oidc-integration-with-aws/
  */
-export const GITHUB_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"];
+export const GITHUB_THUMBPRINTS = [
+    "6938fd4d98bab03faadb97b34396831e3780aea1",
+    "1c58a3a8518e8759bf075b76b750d4f2df264fcd",
+];
 
 /**
  * Only tokens for our audience and one of the exact subjects (a branch or an environment of one
@@ -18,9 +21,17 @@ export const GITHUB_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "
  * PR or repository of the owner deploy.
  * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
  */
-export function ciTrustPolicy(providerArn: string, subjects: readonly string[]): aws.iam.PolicyDocument {
-    if (subjects.length === 0) throw new Error("ciTrustPolicy: at least one exact subject is required");
-    for (const sub of subjects) if (/[*?]/.test(sub)) throw new Error(`ciTrustPolicy: subject "${sub}" has a wildcard; use exact subjects only`);
+export function ciTrustPolicy(
+    providerArn: string,
+    subjects: readonly string[],
+): aws.iam.PolicyDocument {
+    if (subjects.length === 0)
+        throw new Error("ciTrustPolicy: at least one exact subject is required");
+    for (const sub of subjects)
+        if (/[*?]/.test(sub))
+            throw new Error(
+                `ciTrustPolicy: subject "${sub}" has a wildcard; use exact subjects only`,
+            );
     return {
         Version: "2012-10-17",
         Statement: [
@@ -29,23 +40,54 @@ export function ciTrustPolicy(providerArn: string, subjects: readonly string[]):
                 Effect: "Allow",
                 Principal: { Federated: providerArn },
                 Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : [...subjects] } },
+                Condition: {
+                    StringEquals: {
+                        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+                        [`${GITHUB_OIDC_HOST}:sub`]:
+                            subjects.length === 1 ? subjects[0] : [...subjects],
+                    },
+                },
             },
         ],
     };
 }
 
 /** What deploying this program needs, and nothing else: the deploy roles, and the state backend. */
-export function ciPermissionsPolicy(args: { partition: string; deployRoleArns: readonly string[]; stateBucket: string; stateKeyArn?: string }): aws.iam.PolicyDocument {
+export function ciPermissionsPolicy(args: {
+    partition: string;
+    deployRoleArns: readonly string[];
+    stateBucket: string;
+    stateKeyArn?: string;
+}): aws.iam.PolicyDocument {
     const bucket = `arn:${args.partition}:s3:::${args.stateBucket}`;
     const statements: aws.iam.PolicyStatement[] = [
-        { Sid: "AssumeDeployRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...new Set(args.deployRoleArns)].sort() },
-        { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucket },
+        {
+            Sid: "AssumeDeployRoles",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: [...new Set(args.deployRoleArns)].sort(),
+        },
+        {
+            Sid: "ListStateBucket",
+            Effect: "Allow",
+            Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+            Resource: bucket,
+        },
         // The DIY backend keeps every stack, checkpoint and lock under `.pulumi/`.
-        { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: `${bucket}/.pulumi/*` },
+        {
+            Sid: "ReadWriteState",
+            Effect: "Allow",
+            Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            Resource: `${bucket}/.pulumi/*`,
+        },
     ];
     if (args.stateKeyArn) {
-        statements.push({ Sid: "UseStateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: args.stateKeyArn });
+        statements.push({
+            Sid: "UseStateKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            Resource: args.stateKeyArn,
+        });
     }
     return { Version: "2012-10-17", Statement: statements };
 }
@@ -79,22 +121,31 @@ export class CiIdentity extends pulumi.ComponentResource {
     public readonly policy: aws.iam.RolePolicy;
 
     constructor(name: string, args: CiIdentityArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`CiIdentity ${name}: a provider for the CI account is required`);
+        if (!opts.provider)
+            throw new Error(`CiIdentity ${name}: a provider for the CI account is required`);
         super("org-access:ci:CiIdentity", name, {}, opts);
         const partition = args.partition ?? "aws";
         const parent = { parent: this };
 
         this.oidcProvider = new aws.iam.OpenIdConnectProvider(
             `${name}-github`,
-            { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE], thumbprintLists: GITHUB_THUMBPRINTS, tags: args.tags },
+            {
+                url: `https://${GITHUB_OIDC_HOST}`,
+                clientIdLists: [GITHUB_OIDC_AUDIENCE],
+                thumbprintLists: GITHUB_THUMBPRINTS,
+                tags: args.tags,
+            },
             parent,
         );
         this.role = new aws.iam.Role(
             `${name}-role`,
             {
                 name: args.roleName,
-                description: "org-access CI: GitHub Actions of the configured repository assume this role through OIDC",
-                assumeRolePolicy: this.oidcProvider.arn.apply((arn) => JSON.stringify(ciTrustPolicy(arn, args.subjects))),
+                description:
+                    "org-access CI: GitHub Actions of the configured repository assume this role through OIDC",
+                assumeRolePolicy: this.oidcProvider.arn.apply((arn) =>
+                    JSON.stringify(ciTrustPolicy(arn, args.subjects)),
+                ),
                 maxSessionDuration: 3600,
                 forceDetachPolicies: true,
                 tags: args.tags,
@@ -104,9 +155,25 @@ export class CiIdentity extends pulumi.ComponentResource {
         this.roleArn = this.role.arn;
         this.policy = new aws.iam.RolePolicy(
             `${name}-deploy`,
-            { name: "assume-deploy-roles-and-use-state", role: this.role.name, policy: JSON.stringify(ciPermissionsPolicy({ partition, deployRoleArns: args.deployRoleArns, stateBucket: args.stateBucket, stateKeyArn: args.stateKeyArn })) },
+            {
+                name: "assume-deploy-roles-and-use-state",
+                role: this.role.name,
+                policy: JSON.stringify(
+                    ciPermissionsPolicy({
+                        partition,
+                        deployRoleArns: args.deployRoleArns,
+                        stateBucket: args.stateBucket,
+                        stateKeyArn: args.stateKeyArn,
+                    }),
+                ),
+            },
             parent,
         );
-        this.registerOutputs({ oidcProvider: this.oidcProvider, role: this.role, roleArn: this.roleArn, policy: this.policy });
+        this.registerOutputs({
+            oidcProvider: this.oidcProvider,
+            role: this.role,
+            roleArn: this.roleArn,
+            policy: this.policy,
+        });
     }
 }

@@ -13,7 +13,8 @@ export interface AlarmDefinition {
     readonly control: string;
 }
 
-const anyEvent = (names: readonly string[]) => names.map((n) => `($.eventName = ${n})`).join(" || ");
+const anyEvent = (names: readonly string[]) =>
+    names.map((n) => `($.eventName = ${n})`).join(" || ");
 
 /**
  * The CIS AWS Foundations Benchmark v1.4.0 monitoring set (section 4.1-4.15), with the filter
@@ -21,30 +22,63 @@ const anyEvent = (names: readonly string[]) => names.map((n) => `($.eventName = 
  * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
  */
 export const CIS_ALARMS: readonly AlarmDefinition[] = [
-    { id: "unauthorized-api-calls", control: "CIS 4.1", description: "API calls denied for lack of permission", pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }' },
+    {
+        id: "unauthorized-api-calls",
+        control: "CIS 4.1",
+        description: "API calls denied for lack of permission",
+        pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+    },
     {
         id: "console-signin-without-mfa",
         control: "CIS 4.2",
         description: "Console sign-in by an IAM user without MFA",
-        pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+        pattern:
+            '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
     },
-    { id: "root-usage", control: "CIS 4.3", description: "The root user was used", pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' },
+    {
+        id: "root-usage",
+        control: "CIS 4.3",
+        description: "The root user was used",
+        pattern:
+            '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+    },
     {
         id: "iam-policy-changes",
         control: "CIS 4.4",
         description: "An IAM policy was created, changed, attached or detached",
         pattern: `{ ${anyEvent(["DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"])} }`,
     },
-    { id: "cloudtrail-changes", control: "CIS 4.5", description: "A trail was created, changed, started or stopped", pattern: `{ ${anyEvent(["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"])} }` },
-    { id: "console-auth-failures", control: "CIS 4.6", description: "Failed console authentication", pattern: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }' },
-    { id: "cmk-disabled-or-deleted", control: "CIS 4.7", description: "A customer-managed KMS key was disabled or scheduled for deletion", pattern: "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }" },
+    {
+        id: "cloudtrail-changes",
+        control: "CIS 4.5",
+        description: "A trail was created, changed, started or stopped",
+        pattern: `{ ${anyEvent(["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"])} }`,
+    },
+    {
+        id: "console-auth-failures",
+        control: "CIS 4.6",
+        description: "Failed console authentication",
+        pattern: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+    },
+    {
+        id: "cmk-disabled-or-deleted",
+        control: "CIS 4.7",
+        description: "A customer-managed KMS key was disabled or scheduled for deletion",
+        pattern:
+            "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
+    },
     {
         id: "s3-bucket-policy-changes",
         control: "CIS 4.8",
         description: "An S3 bucket's policy, ACL, CORS, lifecycle or replication changed",
         pattern: `{ ($.eventSource = s3.amazonaws.com) && (${anyEvent(["PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication", "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication"])}) }`,
     },
-    { id: "config-changes", control: "CIS 4.9", description: "AWS Config recording or delivery changed", pattern: `{ ($.eventSource = config.amazonaws.com) && (${anyEvent(["StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder"])}) }` },
+    {
+        id: "config-changes",
+        control: "CIS 4.9",
+        description: "AWS Config recording or delivery changed",
+        pattern: `{ ($.eventSource = config.amazonaws.com) && (${anyEvent(["StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder"])}) }`,
+    },
     {
         id: "security-group-changes",
         control: "CIS 4.10",
@@ -86,7 +120,13 @@ export const CIS_ALARMS: readonly AlarmDefinition[] = [
 /** org-access's own alarms: access that failed, every use of break-glass, and changes to any role's trust. */
 export function accessAlarms(breakGlassRoleName: string): AlarmDefinition[] {
     return [
-        { id: "failed-assume-role", control: "org-access", description: "An AssumeRole call was denied", pattern: '{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.errorCode = "AccessDenied") }' },
+        {
+            id: "failed-assume-role",
+            control: "org-access",
+            description: "An AssumeRole call was denied",
+            pattern:
+                '{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.errorCode = "AccessDenied") }',
+        },
         {
             id: "break-glass-assume-role",
             control: "org-access",
@@ -94,7 +134,13 @@ export function accessAlarms(breakGlassRoleName: string): AlarmDefinition[] {
             // Leading wildcard, as in CIS 4.1: matches the role in every account, successful or not.
             pattern: `{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "*:role/${breakGlassRoleName}") }`,
         },
-        { id: "trust-policy-changes", control: "org-access", description: "A role's trust policy changed", pattern: '{ ($.eventSource = "iam.amazonaws.com") && ($.eventName = "UpdateAssumeRolePolicy") }' },
+        {
+            id: "trust-policy-changes",
+            control: "org-access",
+            description: "A role's trust policy changed",
+            pattern:
+                '{ ($.eventSource = "iam.amazonaws.com") && ($.eventName = "UpdateAssumeRolePolicy") }',
+        },
     ];
 }
 
@@ -120,27 +166,68 @@ export interface DetectionArgs {
 
 /** Only CloudWatch alarms of this account named `org-access-*` may use the key and publish to the topic. */
 function fromOurAlarms(partition: string, region: string, accountId: string) {
-    return { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:org-access-*` } };
+    return {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: {
+            "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:org-access-*`,
+        },
+    };
 }
 
-export function alarmKeyPolicy(partition: string, region: string, accountId: string): aws.iam.PolicyDocument {
+export function alarmKeyPolicy(
+    partition: string,
+    region: string,
+    accountId: string,
+): aws.iam.PolicyDocument {
     // CloudWatch needs the key to publish to an encrypted topic:
     // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
-            { Sid: "CloudWatchAlarmsEncrypt", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*", Condition: fromOurAlarms(partition, region, accountId) },
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "CloudWatchAlarmsEncrypt",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: fromOurAlarms(partition, region, accountId),
+            },
         ],
     };
 }
 
-export function alarmTopicPolicy(topicArn: string, partition: string, region: string, accountId: string): aws.iam.PolicyDocument {
+export function alarmTopicPolicy(
+    topicArn: string,
+    partition: string,
+    region: string,
+    accountId: string,
+): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: fromOurAlarms(partition, region, accountId) },
-            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topicArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            {
+                Sid: "CloudWatchAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: topicArn,
+                Condition: fromOurAlarms(partition, region, accountId),
+            },
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sns:Publish",
+                Resource: topicArn,
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
         ],
     };
 }
@@ -158,7 +245,10 @@ export class Detection extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
 
     constructor(name: string, args: DetectionArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`Detection ${name}: the provider of the log group's account is required`);
+        if (!opts.provider)
+            throw new Error(
+                `Detection ${name}: the provider of the log group's account is required`,
+            );
         super("org-access:detection:Detection", name, {}, opts);
         const partition = args.partition ?? "aws";
         const parent = { parent: this };
@@ -167,13 +257,39 @@ export class Detection extends pulumi.ComponentResource {
         // mistake or a destroy must not delete it (the same options as the log resources).
         this.key = new aws.kms.Key(
             `${name}-key`,
-            { description: "org-access: encrypts the security alarm topic", enableKeyRotation: true, deletionWindowInDays: 30, policy: JSON.stringify(alarmKeyPolicy(partition, args.region, args.accountId)), tags: args.tags },
+            {
+                description: "org-access: encrypts the security alarm topic",
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: JSON.stringify(alarmKeyPolicy(partition, args.region, args.accountId)),
+                tags: args.tags,
+            },
             { ...parent, protect: true, retainOnDelete: true },
         );
-        this.topic = new aws.sns.Topic(`${name}-topic`, { name: "org-access-security-alarms", kmsMasterKeyId: this.key.arn, tags: args.tags }, parent);
+        this.topic = new aws.sns.Topic(
+            `${name}-topic`,
+            { name: "org-access-security-alarms", kmsMasterKeyId: this.key.arn, tags: args.tags },
+            parent,
+        );
         this.topicArn = this.topic.arn;
-        new aws.sns.TopicPolicy(`${name}-topic-policy`, { arn: this.topic.arn, policy: this.topic.arn.apply((arn) => JSON.stringify(alarmTopicPolicy(arn, partition, args.region, args.accountId))) }, parent);
-        this.subscriptions = args.emails.map((email, i) => new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, parent));
+        new aws.sns.TopicPolicy(
+            `${name}-topic-policy`,
+            {
+                arn: this.topic.arn,
+                policy: this.topic.arn.apply((arn) =>
+                    JSON.stringify(alarmTopicPolicy(arn, partition, args.region, args.accountId)),
+                ),
+            },
+            parent,
+        );
+        this.subscriptions = args.emails.map(
+            (email, i) =>
+                new aws.sns.TopicSubscription(
+                    `${name}-email-${i}`,
+                    { topic: this.topic.arn, protocol: "email", endpoint: email },
+                    parent,
+                ),
+        );
 
         this.filters = [];
         this.alarms = [];
@@ -181,7 +297,16 @@ export class Detection extends pulumi.ComponentResource {
             const metricName = def.id;
             const filter = new aws.cloudwatch.LogMetricFilter(
                 `${name}-${def.id}`,
-                { name: `org-access-${def.id}`, logGroupName: args.logGroupName, pattern: def.pattern, metricTransformation: { name: metricName, namespace: METRIC_NAMESPACE, value: "1" } },
+                {
+                    name: `org-access-${def.id}`,
+                    logGroupName: args.logGroupName,
+                    pattern: def.pattern,
+                    metricTransformation: {
+                        name: metricName,
+                        namespace: METRIC_NAMESPACE,
+                        value: "1",
+                    },
+                },
                 parent,
             );
             const alarm = new aws.cloudwatch.MetricAlarm(
@@ -205,6 +330,13 @@ export class Detection extends pulumi.ComponentResource {
             this.filters.push(filter);
             this.alarms.push(alarm);
         }
-        this.registerOutputs({ key: this.key, topic: this.topic, filters: this.filters, alarms: this.alarms, subscriptions: this.subscriptions, topicArn: this.topicArn });
+        this.registerOutputs({
+            key: this.key,
+            topic: this.topic,
+            filters: this.filters,
+            alarms: this.alarms,
+            subscriptions: this.subscriptions,
+            topicArn: this.topicArn,
+        });
     }
 }

@@ -3,10 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { denyWithoutMfaPolicy, mfaSelfServicePolicy, PRINCIPAL_TYPE_TAG } from "./securityAccess";
 
 /** `sts:AssumeRole` on exactly the duty roles, only with present and recent MFA. */
-export function assumeDutyRolesPolicy(sid: string, roleArns: readonly string[], mfaMaxAgeSeconds: number): aws.iam.PolicyDocument {
-    if (roleArns.length === 0) throw new Error(`assumeDutyRolesPolicy: at least one exact role ARN is required`);
+export function assumeDutyRolesPolicy(
+    sid: string,
+    roleArns: readonly string[],
+    mfaMaxAgeSeconds: number,
+): aws.iam.PolicyDocument {
+    if (roleArns.length === 0)
+        throw new Error(`assumeDutyRolesPolicy: at least one exact role ARN is required`);
     for (const arn of roleArns) {
-        if (/[*?]/.test(arn)) throw new Error(`assumeDutyRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`);
+        if (/[*?]/.test(arn))
+            throw new Error(
+                `assumeDutyRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`,
+            );
     }
     return {
         Version: "2012-10-17",
@@ -16,7 +24,10 @@ export function assumeDutyRolesPolicy(sid: string, roleArns: readonly string[], 
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
                 Resource: [...roleArns].sort(),
-                Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) } },
+                Condition: {
+                    Bool: { "aws:MultiFactorAuthPresent": "true" },
+                    NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) },
+                },
             },
         ],
     };
@@ -55,24 +66,58 @@ export class DutyGroup extends pulumi.ComponentResource {
     public readonly userArns: pulumi.Output<string[]>;
 
     constructor(name: string, args: DutyGroupArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`DutyGroup ${name}: a provider for the security account is required`);
+        if (!opts.provider)
+            throw new Error(`DutyGroup ${name}: a provider for the security account is required`);
         super("org-access:access:DutyGroup", name, {}, opts);
         const partition = args.partition ?? "aws";
         const parent = { parent: this };
 
-        this.group = new aws.iam.Group(`${name}-group`, { name: args.groupName, path: args.path }, parent);
+        this.group = new aws.iam.Group(
+            `${name}-group`,
+            { name: args.groupName, path: args.path },
+            parent,
+        );
         const groupPolicy = (suffix: string, policyName: string, doc: aws.iam.PolicyDocument) =>
-            new aws.iam.GroupPolicy(`${name}-${suffix}`, { group: this.group.name, name: policyName, policy: JSON.stringify(doc) }, parent);
+            new aws.iam.GroupPolicy(
+                `${name}-${suffix}`,
+                { group: this.group.name, name: policyName, policy: JSON.stringify(doc) },
+                parent,
+            );
         if (args.roleArns.length > 0) {
-            groupPolicy("assume", `assume-${args.duty}-roles-with-mfa`, assumeDutyRolesPolicy(`Assume${args.duty.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}RolesWithMfa`, args.roleArns, args.mfaMaxAgeSeconds));
+            groupPolicy(
+                "assume",
+                `assume-${args.duty}-roles-with-mfa`,
+                assumeDutyRolesPolicy(
+                    `Assume${args.duty.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}RolesWithMfa`,
+                    args.roleArns,
+                    args.mfaMaxAgeSeconds,
+                ),
+            );
         }
-        groupPolicy("mfa-self-service", "mfa-self-service", mfaSelfServicePolicy(partition, args.accountId, args.path));
+        groupPolicy(
+            "mfa-self-service",
+            "mfa-self-service",
+            mfaSelfServicePolicy(partition, args.accountId, args.path),
+        );
         groupPolicy("deny-without-mfa", "deny-without-mfa", denyWithoutMfaPolicy());
 
         // No access keys and no login profile here, as for the auditors: passwords are set out of band.
         this.users = args.users.map((userName) => {
-            const user = new aws.iam.User(`${name}-${userName}`, { name: userName, path: args.path, forceDestroy: false, tags: { ...args.tags, Kind: args.duty, [PRINCIPAL_TYPE_TAG]: "human" } }, parent);
-            new aws.iam.UserGroupMembership(`${name}-${userName}-membership`, { user: user.name, groups: [this.group.name] }, parent);
+            const user = new aws.iam.User(
+                `${name}-${userName}`,
+                {
+                    name: userName,
+                    path: args.path,
+                    forceDestroy: false,
+                    tags: { ...args.tags, Kind: args.duty, [PRINCIPAL_TYPE_TAG]: "human" },
+                },
+                parent,
+            );
+            new aws.iam.UserGroupMembership(
+                `${name}-${userName}-membership`,
+                { user: user.name, groups: [this.group.name] },
+                parent,
+            );
             return user;
         });
         this.userArns = pulumi.all(this.users.map((u) => u.arn));

@@ -15,7 +15,10 @@ export const BREAK_GLASS_MFA_MAX_AGE = 900;
  * Only the named principals, with MFA present (`Bool`, so a request without the key fails) and
  * recent. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
  */
-export function dutyTrustPolicy(principalArns: readonly string[], mfaMaxAgeSeconds: number): aws.iam.PolicyDocument {
+export function dutyTrustPolicy(
+    principalArns: readonly string[],
+    mfaMaxAgeSeconds: number,
+): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -24,7 +27,10 @@ export function dutyTrustPolicy(principalArns: readonly string[], mfaMaxAgeSecon
                 Effect: "Allow",
                 Principal: { AWS: [...principalArns].sort() },
                 Action: "sts:AssumeRole",
-                Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) } },
+                Condition: {
+                    Bool: { "aws:MultiFactorAuthPresent": "true" },
+                    NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) },
+                },
             },
         ],
     };
@@ -44,7 +50,13 @@ export function incidentResponsePolicy(): aws.iam.PolicyDocument {
             {
                 Sid: "IsolateInstances",
                 Effect: "Allow",
-                Action: ["autoscaling:DetachInstances", "ec2:CreateSecurityGroup", "ec2:ModifyNetworkInterfaceAttribute", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"],
+                Action: [
+                    "autoscaling:DetachInstances",
+                    "ec2:CreateSecurityGroup",
+                    "ec2:ModifyNetworkInterfaceAttribute",
+                    "ec2:RevokeSecurityGroupEgress",
+                    "ec2:RevokeSecurityGroupIngress",
+                ],
                 Resource: "*",
             },
             {
@@ -52,16 +64,37 @@ export function incidentResponsePolicy(): aws.iam.PolicyDocument {
                 Effect: "Allow",
                 Action: ["iam:TagRole", "iam:TagUser"],
                 Resource: "*",
-                Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [QUARANTINE_TAG] }, StringEquals: { [`aws:RequestTag/${QUARANTINE_TAG}`]: "true" } },
+                Condition: {
+                    "ForAllValues:StringEquals": { "aws:TagKeys": [QUARANTINE_TAG] },
+                    StringEquals: { [`aws:RequestTag/${QUARANTINE_TAG}`]: "true" },
+                },
             },
-            { Sid: "DisableAccessKeys", Effect: "Allow", Action: ["iam:ListAccessKeys", "iam:UpdateAccessKey"], Resource: "*" },
-            { Sid: "SnapshotVolumes", Effect: "Allow", Action: ["ec2:CreateSnapshot", "ec2:CreateSnapshots"], Resource: "*" },
+            {
+                Sid: "DisableAccessKeys",
+                Effect: "Allow",
+                Action: ["iam:ListAccessKeys", "iam:UpdateAccessKey"],
+                Resource: "*",
+            },
+            {
+                Sid: "SnapshotVolumes",
+                Effect: "Allow",
+                Action: ["ec2:CreateSnapshot", "ec2:CreateSnapshots"],
+                Resource: "*",
+            },
             {
                 Sid: "TagWhatItCreates",
                 Effect: "Allow",
                 Action: "ec2:CreateTags",
                 Resource: "*",
-                Condition: { StringEquals: { "ec2:CreateAction": ["CreateSecurityGroup", "CreateSnapshot", "CreateSnapshots"] } },
+                Condition: {
+                    StringEquals: {
+                        "ec2:CreateAction": [
+                            "CreateSecurityGroup",
+                            "CreateSnapshot",
+                            "CreateSnapshots",
+                        ],
+                    },
+                },
             },
         ],
     };
@@ -79,18 +112,41 @@ export interface DutyRoleArgs {
 }
 
 /** The trust policy as JSON, refusing wildcards, foreign accounts and an empty list. */
-function trust(kind: string, name: string, args: DutyRoleArgs, mfaMaxAge: number): pulumi.Output<string> {
+function trust(
+    kind: string,
+    name: string,
+    args: DutyRoleArgs,
+    mfaMaxAge: number,
+): pulumi.Output<string> {
     return pulumi.output(args.principalArns).apply((arns) => {
         const problems = trustProblems(args.trustedAccountId, arns, []);
-        if (problems.length > 0) throw new InputError(`${kind} ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`);
+        if (problems.length > 0)
+            throw new InputError(
+                `${kind} ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
+            );
         return JSON.stringify(dutyTrustPolicy(arns, mfaMaxAge));
     });
 }
 
-function dutyRole(owner: pulumi.ComponentResource, name: string, roleName: string, description: string, assumeRolePolicy: pulumi.Output<string>, tags?: Record<string, string>): aws.iam.Role {
+function dutyRole(
+    owner: pulumi.ComponentResource,
+    name: string,
+    roleName: string,
+    description: string,
+    assumeRolePolicy: pulumi.Output<string>,
+    tags?: Record<string, string>,
+): aws.iam.Role {
     return new aws.iam.Role(
         `${name}-role`,
-        { name: roleName, path: "/", description, assumeRolePolicy, maxSessionDuration: DUTY_MAX_SESSION_SECONDS, forceDetachPolicies: true, tags },
+        {
+            name: roleName,
+            path: "/",
+            description,
+            assumeRolePolicy,
+            maxSessionDuration: DUTY_MAX_SESSION_SECONDS,
+            forceDetachPolicies: true,
+            tags,
+        },
         { parent: owner },
     );
 }
@@ -103,7 +159,10 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
     public readonly responsePolicy: aws.iam.RolePolicy;
 
     constructor(name: string, args: DutyRoleArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`IncidentResponseRole ${name}: a provider for the target account is required`);
+        if (!opts.provider)
+            throw new Error(
+                `IncidentResponseRole ${name}: a provider for the target account is required`,
+            );
         super("org-access:access:IncidentResponseRole", name, {}, opts);
         const partition = args.partition ?? "aws";
         this.role = dutyRole(
@@ -115,9 +174,26 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
             args.tags,
         );
         this.roleArn = this.role.arn;
-        this.readPolicy = new aws.iam.RolePolicyAttachment(`${name}-securityaudit`, { role: this.role.name, policyArn: `arn:${partition}:iam::aws:policy/SecurityAudit` }, { parent: this });
-        this.responsePolicy = new aws.iam.RolePolicy(`${name}-response`, { name: "org-access-incident-response", role: this.role.name, policy: JSON.stringify(incidentResponsePolicy()) }, { parent: this });
-        this.registerOutputs({ role: this.role, roleArn: this.roleArn, readPolicy: this.readPolicy, responsePolicy: this.responsePolicy });
+        this.readPolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-securityaudit`,
+            { role: this.role.name, policyArn: `arn:${partition}:iam::aws:policy/SecurityAudit` },
+            { parent: this },
+        );
+        this.responsePolicy = new aws.iam.RolePolicy(
+            `${name}-response`,
+            {
+                name: "org-access-incident-response",
+                role: this.role.name,
+                policy: JSON.stringify(incidentResponsePolicy()),
+            },
+            { parent: this },
+        );
+        this.registerOutputs({
+            role: this.role,
+            roleArn: this.roleArn,
+            readPolicy: this.readPolicy,
+            responsePolicy: this.responsePolicy,
+        });
     }
 }
 
@@ -132,7 +208,10 @@ export class BreakGlassRole extends pulumi.ComponentResource {
     public readonly adminPolicy: aws.iam.RolePolicyAttachment;
 
     constructor(name: string, args: DutyRoleArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`BreakGlassRole ${name}: a provider for the target account is required`);
+        if (!opts.provider)
+            throw new Error(
+                `BreakGlassRole ${name}: a provider for the target account is required`,
+            );
         super("org-access:access:BreakGlassRole", name, {}, opts);
         const partition = args.partition ?? "aws";
         this.role = dutyRole(
@@ -144,7 +223,18 @@ export class BreakGlassRole extends pulumi.ComponentResource {
             { ...args.tags, Duty: "break-glass" },
         );
         this.roleArn = this.role.arn;
-        this.adminPolicy = new aws.iam.RolePolicyAttachment(`${name}-admin`, { role: this.role.name, policyArn: `arn:${partition}:iam::aws:policy/AdministratorAccess` }, { parent: this });
-        this.registerOutputs({ role: this.role, roleArn: this.roleArn, adminPolicy: this.adminPolicy });
+        this.adminPolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-admin`,
+            {
+                role: this.role.name,
+                policyArn: `arn:${partition}:iam::aws:policy/AdministratorAccess`,
+            },
+            { parent: this },
+        );
+        this.registerOutputs({
+            role: this.role,
+            roleArn: this.roleArn,
+            adminPolicy: this.adminPolicy,
+        });
     }
 }

@@ -71,40 +71,125 @@ export const LOG_BUCKET_CONFIG_ACTIONS = [
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html
  */
 export const GLOBAL_SERVICE_ACTIONS = [
-    "a4b:*", "acm:*", "aws-marketplace-management:*", "aws-marketplace:*", "aws-portal:*", "budgets:*", "ce:*", "chime:*",
-    "cloudfront:*", "config:*", "cur:*", "directconnect:*", "ec2:DescribeRegions", "ec2:DescribeTransitGateways",
-    "ec2:DescribeVpnGateways", "fms:*", "globalaccelerator:*", "health:*", "iam:*", "importexport:*", "kms:*",
-    "mobileanalytics:*", "networkmanager:*", "organizations:*", "pricing:*", "route53:*", "route53domains:*",
-    "route53-recovery-cluster:*", "route53-recovery-control-config:*", "route53-recovery-readiness:*", "s3:GetAccountPublic*",
-    "s3:ListAllMyBuckets", "s3:ListMultiRegionAccessPoints", "s3:PutAccountPublic*", "shield:*", "sts:*", "support:*",
-    "trustedadvisor:*", "waf-regional:*", "waf:*", "wafv2:*", "wellarchitected:*",
+    "a4b:*",
+    "acm:*",
+    "aws-marketplace-management:*",
+    "aws-marketplace:*",
+    "aws-portal:*",
+    "budgets:*",
+    "ce:*",
+    "chime:*",
+    "cloudfront:*",
+    "config:*",
+    "cur:*",
+    "directconnect:*",
+    "ec2:DescribeRegions",
+    "ec2:DescribeTransitGateways",
+    "ec2:DescribeVpnGateways",
+    "fms:*",
+    "globalaccelerator:*",
+    "health:*",
+    "iam:*",
+    "importexport:*",
+    "kms:*",
+    "mobileanalytics:*",
+    "networkmanager:*",
+    "organizations:*",
+    "pricing:*",
+    "route53:*",
+    "route53domains:*",
+    "route53-recovery-cluster:*",
+    "route53-recovery-control-config:*",
+    "route53-recovery-readiness:*",
+    "s3:GetAccountPublic*",
+    "s3:ListAllMyBuckets",
+    "s3:ListMultiRegionAccessPoints",
+    "s3:PutAccountPublic*",
+    "shield:*",
+    "sts:*",
+    "support:*",
+    "trustedadvisor:*",
+    "waf-regional:*",
+    "waf:*",
+    "wafv2:*",
+    "wellarchitected:*",
 ];
 
-const roleArns = (partition: string, names: readonly string[]) => [...new Set(names)].sort().map((n) => `arn:${partition}:iam::*:role/${n}`);
+const roleArns = (partition: string, names: readonly string[]) =>
+    [...new Set(names)].sort().map((n) => `arn:${partition}:iam::*:role/${n}`);
 
 /** Deny root, deny leaving, protect the trail, its bucket and key, and protect org-access's roles. */
 export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.iam.PolicyDocument {
     const p = s.partition;
     const bucket = `arn:${p}:s3:::${s.trailBucketName}`;
-    const archiveDeployer = { ArnNotLike: { "aws:PrincipalArn": `arn:${p}:iam::${s.logArchiveAccountId}:role/${s.logArchiveDeployRoleName}` } };
+    const archiveDeployer = {
+        ArnNotLike: {
+            "aws:PrincipalArn": `arn:${p}:iam::${s.logArchiveAccountId}:role/${s.logArchiveDeployRoleName}`,
+        },
+    };
     return {
         Version: "2012-10-17",
         Statement: [
             // SCPs never apply to the management account, so this is "root of every member account".
-            { Sid: "DenyRootUser", Effect: "Deny", Action: "*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": `arn:${p}:iam::*:root` } } },
-            { Sid: "DenyLeavingOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" },
+            {
+                Sid: "DenyRootUser",
+                Effect: "Deny",
+                Action: "*",
+                Resource: "*",
+                Condition: { ArnLike: { "aws:PrincipalArn": `arn:${p}:iam::*:root` } },
+            },
+            {
+                Sid: "DenyLeavingOrganization",
+                Effect: "Deny",
+                Action: "organizations:LeaveOrganization",
+                Resource: "*",
+            },
             {
                 Sid: "ProtectTrail",
                 Effect: "Deny",
-                Action: ["cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors", "cloudtrail:PutInsightSelectors", "cloudtrail:StopLogging", "cloudtrail:UpdateTrail"],
+                Action: [
+                    "cloudtrail:DeleteTrail",
+                    "cloudtrail:PutEventSelectors",
+                    "cloudtrail:PutInsightSelectors",
+                    "cloudtrail:StopLogging",
+                    "cloudtrail:UpdateTrail",
+                ],
                 Resource: `arn:${p}:cloudtrail:*:*:trail/${s.trailName}`,
             },
-            { Sid: "DenyLogDeletion", Effect: "Deny", Action: ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: [bucket, `${bucket}/*`] },
-            { Sid: "ProtectLogBucket", Effect: "Deny", Action: LOG_BUCKET_CONFIG_ACTIONS, Resource: bucket, Condition: archiveDeployer },
-            { Sid: "DenyLogKeyDeletion", Effect: "Deny", Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"], Resource: keyArn },
-            { Sid: "ProtectLogKey", Effect: "Deny", Action: ["kms:DisableKeyRotation", "kms:PutKeyPolicy"], Resource: keyArn, Condition: archiveDeployer },
+            {
+                Sid: "DenyLogDeletion",
+                Effect: "Deny",
+                Action: ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+                Resource: [bucket, `${bucket}/*`],
+            },
+            {
+                Sid: "ProtectLogBucket",
+                Effect: "Deny",
+                Action: LOG_BUCKET_CONFIG_ACTIONS,
+                Resource: bucket,
+                Condition: archiveDeployer,
+            },
+            {
+                Sid: "DenyLogKeyDeletion",
+                Effect: "Deny",
+                Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"],
+                Resource: keyArn,
+            },
+            {
+                Sid: "ProtectLogKey",
+                Effect: "Deny",
+                Action: ["kms:DisableKeyRotation", "kms:PutKeyPolicy"],
+                Resource: keyArn,
+                Condition: archiveDeployer,
+            },
             // Incident response revokes a principal's sessions by tagging it (components/dutyRoles.ts).
-            { Sid: "DenyQuarantinedPrincipals", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringEquals: { [`aws:PrincipalTag/${QUARANTINE_TAG}`]: "true" } } },
+            {
+                Sid: "DenyQuarantinedPrincipals",
+                Effect: "Deny",
+                Action: "*",
+                Resource: "*",
+                Condition: { StringEquals: { [`aws:PrincipalTag/${QUARANTINE_TAG}`]: "true" } },
+            },
             {
                 Sid: "ProtectQuarantineTag",
                 Effect: "Deny",
@@ -112,14 +197,23 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
                 Resource: "*",
                 Condition: {
                     "ForAnyValue:StringEquals": { "aws:TagKeys": [QUARANTINE_TAG] },
-                    ArnNotLike: { "aws:PrincipalArn": roleArns(p, [...s.deployRoleNames, INCIDENT_RESPONSE_ROLE, BREAK_GLASS_ROLE]) },
+                    ArnNotLike: {
+                        "aws:PrincipalArn": roleArns(p, [
+                            ...s.deployRoleNames,
+                            INCIDENT_RESPONSE_ROLE,
+                            BREAK_GLASS_ROLE,
+                        ]),
+                    },
                 },
             },
             {
                 Sid: "ProtectOrgAccessRoles",
                 Effect: "Deny",
                 Action: ROLE_CHANGE_ACTIONS,
-                Resource: roleArns(p, [...s.protectedRoles.map((r) => r.replace(/^\//, "")), ...s.deployRoleNames]),
+                Resource: roleArns(p, [
+                    ...s.protectedRoles.map((r) => r.replace(/^\//, "")),
+                    ...s.deployRoleNames,
+                ]),
                 Condition: { ArnNotLike: { "aws:PrincipalArn": roleArns(p, s.deployRoleNames) } },
             },
         ],
@@ -136,7 +230,11 @@ export function noLongLivedCredentialsPolicy(s: GuardrailPolicyInputs): aws.iam.
                 Effect: "Deny",
                 Action: ["iam:CreateAccessKey", "iam:CreateUser"],
                 Resource: "*",
-                Condition: { ArnNotLike: { "aws:PrincipalArn": roleArns(s.partition, s.workloadDeployRoleNames) } },
+                Condition: {
+                    ArnNotLike: {
+                        "aws:PrincipalArn": roleArns(s.partition, s.workloadDeployRoleNames),
+                    },
+                },
             },
         ],
     };
@@ -146,7 +244,15 @@ export function noLongLivedCredentialsPolicy(s: GuardrailPolicyInputs): aws.iam.
 export function regionPolicy(regions: readonly string[]): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{ Sid: "DenyUnapprovedRegions", Effect: "Deny", NotAction: GLOBAL_SERVICE_ACTIONS, Resource: "*", Condition: { StringNotEquals: { "aws:RequestedRegion": [...regions] } } }],
+        Statement: [
+            {
+                Sid: "DenyUnapprovedRegions",
+                Effect: "Deny",
+                NotAction: GLOBAL_SERVICE_ACTIONS,
+                Resource: "*",
+                Condition: { StringNotEquals: { "aws:RequestedRegion": [...regions] } },
+            },
+        ],
     };
 }
 
@@ -163,11 +269,34 @@ export interface ScpDefinition {
 /** Every SCP this program creates, with the log key's ARN given (or a placeholder of the same length). */
 export function scpDefinitions(s: GuardrailPolicyInputs, keyArn: string): ScpDefinition[] {
     const defs: ScpDefinition[] = [
-        { key: "baseline", name: "org-access-baseline", description: "org-access: deny root and leaving; protect the trail, its logs and key, and org-access's roles", document: baselinePolicy(s, keyArn), attachTo: "targets", configPath: "guardrails" },
-        { key: "no-long-lived-credentials", name: "org-access-no-long-lived-credentials", description: "org-access: no IAM users or access keys in workload accounts, except through the deploy role", document: noLongLivedCredentialsPolicy(s), attachTo: "workloadTargets", configPath: "guardrails.workloadTargets" },
+        {
+            key: "baseline",
+            name: "org-access-baseline",
+            description:
+                "org-access: deny root and leaving; protect the trail, its logs and key, and org-access's roles",
+            document: baselinePolicy(s, keyArn),
+            attachTo: "targets",
+            configPath: "guardrails",
+        },
+        {
+            key: "no-long-lived-credentials",
+            name: "org-access-no-long-lived-credentials",
+            description:
+                "org-access: no IAM users or access keys in workload accounts, except through the deploy role",
+            document: noLongLivedCredentialsPolicy(s),
+            attachTo: "workloadTargets",
+            configPath: "guardrails.workloadTargets",
+        },
     ];
     if (s.allowedRegions) {
-        defs.push({ key: "regions", name: "org-access-regions", description: `org-access: only ${s.allowedRegions.join(", ")}, and global services`, document: regionPolicy(s.allowedRegions), attachTo: "targets", configPath: "guardrails.allowedRegions" });
+        defs.push({
+            key: "regions",
+            name: "org-access-regions",
+            description: `org-access: only ${s.allowedRegions.join(", ")}, and global services`,
+            document: regionPolicy(s.allowedRegions),
+            attachTo: "targets",
+            configPath: "guardrails.allowedRegions",
+        });
     }
     return defs;
 }
@@ -187,7 +316,16 @@ export function scpSizeProblems(defs: readonly ScpDefinition[]): ConfigProblem[]
     return defs.flatMap((d) => {
         const size = scpContent(d.document).length;
         if (size <= SCP_MAX_CHARACTERS) return [];
-        return [{ path: d.configPath, message: `the SCP "${d.name}" would be ${size} characters; AWS allows ${SCP_MAX_CHARACTERS}`, fix: d.key === "regions" ? "allow fewer regions" : "use fewer distinct role names or deploy role names" }];
+        return [
+            {
+                path: d.configPath,
+                message: `the SCP "${d.name}" would be ${size} characters; AWS allows ${SCP_MAX_CHARACTERS}`,
+                fix:
+                    d.key === "regions"
+                        ? "allow fewer regions"
+                        : "use fewer distinct role names or deploy role names",
+            },
+        ];
     });
 }
 
@@ -224,7 +362,8 @@ export class Guardrails extends pulumi.ComponentResource {
     public readonly summary: pulumi.Output<Record<string, ScpSummary>>;
 
     constructor(name: string, args: GuardrailsArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`Guardrails ${name}: the management account's provider is required`);
+        if (!opts.provider)
+            throw new Error(`Guardrails ${name}: the management account's provider is required`);
         super("org-access:guardrails:Guardrails", name, {}, opts);
         this.policies = {};
         this.attachments = [];
@@ -232,24 +371,48 @@ export class Guardrails extends pulumi.ComponentResource {
         // Names, keys and targets do not depend on the key ARN; each content is rebuilt with the real one.
         for (const placeholder of scpDefinitions(args.policies, "")) {
             const content = pulumi.output(args.logKeyArn).apply((keyArn) => {
-                const def = scpDefinitions(args.policies, keyArn).find((d) => d.key === placeholder.key) as ScpDefinition;
+                const def = scpDefinitions(args.policies, keyArn).find(
+                    (d) => d.key === placeholder.key,
+                ) as ScpDefinition;
                 const text = scpContent(def.document);
-                if (text.length > SCP_MAX_CHARACTERS) throw new InputError(`Guardrails ${name}: the SCP "${def.name}" is ${text.length} characters; AWS allows ${SCP_MAX_CHARACTERS}`);
+                if (text.length > SCP_MAX_CHARACTERS)
+                    throw new InputError(
+                        `Guardrails ${name}: the SCP "${def.name}" is ${text.length} characters; AWS allows ${SCP_MAX_CHARACTERS}`,
+                    );
                 return text;
             });
             const policy = new aws.organizations.Policy(
                 `${name}-${placeholder.key}`,
-                { name: placeholder.name, description: placeholder.description, type: "SERVICE_CONTROL_POLICY", content, tags: args.tags },
+                {
+                    name: placeholder.name,
+                    description: placeholder.description,
+                    type: "SERVICE_CONTROL_POLICY",
+                    content,
+                    tags: args.tags,
+                },
                 { parent: this },
             );
-            const targets = placeholder.attachTo === "targets" ? args.targets : args.workloadTargets;
+            const targets =
+                placeholder.attachTo === "targets" ? args.targets : args.workloadTargets;
             for (const targetId of targets) {
-                this.attachments.push(new aws.organizations.PolicyAttachment(`${name}-${placeholder.key}-${targetId}`, { policyId: policy.id, targetId }, { parent: this }));
+                this.attachments.push(
+                    new aws.organizations.PolicyAttachment(
+                        `${name}-${placeholder.key}-${targetId}`,
+                        { policyId: policy.id, targetId },
+                        { parent: this },
+                    ),
+                );
             }
             this.policies[placeholder.name] = policy;
-            summary[placeholder.name] = pulumi.all([policy.id, content]).apply(([id, text]) => ({ id, targets: [...targets], content: text }));
+            summary[placeholder.name] = pulumi
+                .all([policy.id, content])
+                .apply(([id, text]) => ({ id, targets: [...targets], content: text }));
         }
         this.summary = pulumi.all(summary);
-        this.registerOutputs({ policies: this.policies, attachments: this.attachments, summary: this.summary });
+        this.registerOutputs({
+            policies: this.policies,
+            attachments: this.attachments,
+            summary: this.summary,
+        });
     }
 }

@@ -33,12 +33,20 @@ export interface OrgTrailArgs {
 export const EVIDENCE_OPTIONS = { protect: true, retainOnDelete: true } as const;
 
 /** Where the trail's ARN points; computed, so the bucket and key policies can name it up front. */
-export function trailArn(partition: string, region: string, managementAccountId: string, trailName: string): string {
+export function trailArn(
+    partition: string,
+    region: string,
+    managementAccountId: string,
+    trailName: string,
+): string {
     return `arn:${partition}:cloudtrail:${region}:${managementAccountId}:trail/${trailName}`;
 }
 
 /** Bucket policy: TLS only, no deletion of logs, and CloudTrail may write only for this trail. */
-export function trailBucketPolicy(bucketArn: string, args: { trailArn: string; organizationId: string; managementAccountId: string }): aws.iam.PolicyDocument {
+export function trailBucketPolicy(
+    bucketArn: string,
+    args: { trailArn: string; organizationId: string; managementAccountId: string },
+): aws.iam.PolicyDocument {
     // CloudTrail's documented bucket policy for organization trails, scoped by aws:SourceArn:
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
     const source = { "aws:SourceArn": args.trailArn };
@@ -53,22 +61,45 @@ export function trailBucketPolicy(bucketArn: string, args: { trailArn: string; o
                 Resource: [bucketArn, `${bucketArn}/*`],
                 Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
-            { Sid: "DenyLogDeletion", Effect: "Deny", Principal: "*", Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${bucketArn}/*` },
-            { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: { StringEquals: source } },
+            {
+                Sid: "DenyLogDeletion",
+                Effect: "Deny",
+                Principal: "*",
+                Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+                Resource: `${bucketArn}/*`,
+            },
+            {
+                Sid: "CloudTrailAclCheck",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:GetBucketAcl",
+                Resource: bucketArn,
+                Condition: { StringEquals: source },
+            },
             {
                 Sid: "CloudTrailWrite",
                 Effect: "Allow",
                 Principal: { Service: "cloudtrail.amazonaws.com" },
                 Action: "s3:PutObject",
-                Resource: [`${bucketArn}/AWSLogs/${args.managementAccountId}/*`, `${bucketArn}/AWSLogs/${args.organizationId}/*`],
-                Condition: { StringEquals: { ...source, "s3:x-amz-acl": "bucket-owner-full-control" } },
+                Resource: [
+                    `${bucketArn}/AWSLogs/${args.managementAccountId}/*`,
+                    `${bucketArn}/AWSLogs/${args.organizationId}/*`,
+                ],
+                Condition: {
+                    StringEquals: { ...source, "s3:x-amz-acl": "bucket-owner-full-control" },
+                },
             },
         ],
     };
 }
 
 /** Key policy: the log-archive account administers the key; CloudTrail may use it only for this trail. */
-export function trailKeyPolicy(args: { partition: string; logArchiveAccountId: string; managementAccountId: string; trailArn: string }): aws.iam.PolicyDocument {
+export function trailKeyPolicy(args: {
+    partition: string;
+    logArchiveAccountId: string;
+    managementAccountId: string;
+    trailArn: string;
+}): aws.iam.PolicyDocument {
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
     return {
         Version: "2012-10-17",
@@ -88,7 +119,9 @@ export function trailKeyPolicy(args: { partition: string; logArchiveAccountId: s
                 Resource: "*",
                 Condition: {
                     StringEquals: { "aws:SourceArn": args.trailArn },
-                    StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${args.partition}:cloudtrail:*:${args.managementAccountId}:trail/*` },
+                    StringLike: {
+                        "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${args.partition}:cloudtrail:*:${args.managementAccountId}:trail/*`,
+                    },
                 },
             },
             {
@@ -128,25 +161,65 @@ export class OrgTrail extends pulumi.ComponentResource {
                 description: `org-access: encrypts the logs of organization trail ${args.trailName}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: JSON.stringify(trailKeyPolicy({ partition, logArchiveAccountId: args.logArchiveAccountId, managementAccountId: args.managementAccountId, trailArn: arn })),
+                policy: JSON.stringify(
+                    trailKeyPolicy({
+                        partition,
+                        logArchiveAccountId: args.logArchiveAccountId,
+                        managementAccountId: args.managementAccountId,
+                        trailArn: arn,
+                    }),
+                ),
                 tags: args.tags,
             },
             { ...inArchive, ...EVIDENCE_OPTIONS },
         );
-        new aws.kms.Alias(`${name}-key-alias`, { name: `alias/org-access/${args.trailName}`, targetKeyId: this.key.keyId }, inArchive);
+        new aws.kms.Alias(
+            `${name}-key-alias`,
+            { name: `alias/org-access/${args.trailName}`, targetKeyId: this.key.keyId },
+            inArchive,
+        );
 
-        this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: false, tags: args.tags }, { ...inArchive, ...EVIDENCE_OPTIONS });
+        this.bucket = new aws.s3.Bucket(
+            `${name}-bucket`,
+            { bucket: args.bucketName, forceDestroy: false, tags: args.tags },
+            { ...inArchive, ...EVIDENCE_OPTIONS },
+        );
         const bucket = this.bucket.bucket;
         new aws.s3.BucketPublicAccessBlock(
             `${name}-bucket-public-access-block`,
-            { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            {
+                bucket,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
             inArchive,
         );
-        new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, inArchive);
-        new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, inArchive);
+        new aws.s3.BucketOwnershipControls(
+            `${name}-bucket-ownership`,
+            { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            inArchive,
+        );
+        new aws.s3.BucketVersioning(
+            `${name}-bucket-versioning`,
+            { bucket, versioningConfiguration: { status: "Enabled" } },
+            inArchive,
+        );
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-bucket-encryption`,
-            { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }] },
+            {
+                bucket,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: {
+                            sseAlgorithm: "aws:kms",
+                            kmsMasterKeyId: this.key.arn,
+                        },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
             inArchive,
         );
         new aws.s3.BucketLifecycleConfiguration(
@@ -158,9 +231,18 @@ export class OrgTrail extends pulumi.ComponentResource {
                         id: "logs-to-cold-storage",
                         status: "Enabled",
                         filter: { prefix: "" },
-                        transitions: [{ days: args.transitionDays, storageClass: args.storageClass }],
-                        noncurrentVersionTransitions: [{ noncurrentDays: args.transitionDays, storageClass: args.storageClass }],
-                        ...(args.expirationDays === undefined ? {} : { expiration: { days: args.expirationDays } }),
+                        transitions: [
+                            { days: args.transitionDays, storageClass: args.storageClass },
+                        ],
+                        noncurrentVersionTransitions: [
+                            {
+                                noncurrentDays: args.transitionDays,
+                                storageClass: args.storageClass,
+                            },
+                        ],
+                        ...(args.expirationDays === undefined
+                            ? {}
+                            : { expiration: { days: args.expirationDays } }),
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                     },
                 ],
@@ -172,7 +254,13 @@ export class OrgTrail extends pulumi.ComponentResource {
             {
                 bucket,
                 policy: this.bucket.arn.apply((bucketArn) =>
-                    JSON.stringify(trailBucketPolicy(bucketArn, { trailArn: arn, organizationId: args.organizationId, managementAccountId: args.managementAccountId })),
+                    JSON.stringify(
+                        trailBucketPolicy(bucketArn, {
+                            trailArn: arn,
+                            organizationId: args.organizationId,
+                            managementAccountId: args.managementAccountId,
+                        }),
+                    ),
                 ),
             },
             inArchive,
@@ -180,14 +268,19 @@ export class OrgTrail extends pulumi.ComponentResource {
 
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { name: `/org-access/cloudtrail/${args.trailName}`, retentionInDays: args.logGroupRetentionDays, tags: args.tags },
+            {
+                name: `/org-access/cloudtrail/${args.trailName}`,
+                retentionInDays: args.logGroupRetentionDays,
+                tags: args.tags,
+            },
             { ...inManagement, ...EVIDENCE_OPTIONS },
         );
         const deliveryRole = new aws.iam.Role(
             `${name}-cloudwatch-role`,
             {
                 name: `org-access-cloudtrail-${args.trailName}`.slice(0, 64),
-                description: "Lets the organization trail deliver events to its CloudWatch Logs group",
+                description:
+                    "Lets the organization trail deliver events to its CloudWatch Logs group",
                 assumeRolePolicy: JSON.stringify({
                     Version: "2012-10-17",
                     Statement: [
@@ -212,7 +305,14 @@ export class OrgTrail extends pulumi.ComponentResource {
                 policy: this.logGroup.arn.apply((groupArn) =>
                     JSON.stringify({
                         Version: "2012-10-17",
-                        Statement: [{ Sid: "WriteTrailStreams", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${groupArn}:log-stream:*` }],
+                        Statement: [
+                            {
+                                Sid: "WriteTrailStreams",
+                                Effect: "Allow",
+                                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                Resource: `${groupArn}:log-stream:*`,
+                            },
+                        ],
                     } satisfies aws.iam.PolicyDocument),
                 ),
             },
@@ -238,6 +338,12 @@ export class OrgTrail extends pulumi.ComponentResource {
         );
         this.trailArn = this.trail.arn;
 
-        this.registerOutputs({ trail: this.trail, bucket: this.bucket, key: this.key, logGroup: this.logGroup, trailArn: this.trailArn });
+        this.registerOutputs({
+            trail: this.trail,
+            bucket: this.bucket,
+            key: this.key,
+            logGroup: this.logGroup,
+            trailArn: this.trailArn,
+        });
     }
 }

@@ -15,7 +15,11 @@ export interface SecurityAccessArgs {
     /** Oldest MFA sign-in a human may use to assume a role, in seconds. Default 3600. */
     readonly mfaMaxAgeSeconds?: number;
     /** Account password policy, at CIS strength by default. */
-    readonly passwordPolicy?: { readonly minimumLength: number; readonly reusePrevention: number; readonly maxAgeDays: number };
+    readonly passwordPolicy?: {
+        readonly minimumLength: number;
+        readonly reusePrevention: number;
+        readonly maxAgeDays: number;
+    };
     /** AWS partition. Default `aws`. */
     readonly partition?: string;
     /** Tags for users and other taggable resources. */
@@ -55,26 +59,55 @@ export function denyWithoutMfaPolicy(): aws.iam.PolicyDocument {
                 Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
             },
             // Humans never hold access keys; this stops a user from minting one for themselves.
-            { Sid: "DenyOwnAccessKeys", Effect: "Deny", Action: ["iam:CreateAccessKey", "iam:UpdateAccessKey"], Resource: "*" },
+            {
+                Sid: "DenyOwnAccessKeys",
+                Effect: "Deny",
+                Action: ["iam:CreateAccessKey", "iam:UpdateAccessKey"],
+                Resource: "*",
+            },
         ],
     };
 }
 
 /** Lets each user manage their own password and MFA device, and nothing else in IAM. */
-export function mfaSelfServicePolicy(partition: string, accountId: string, path: string): aws.iam.PolicyDocument {
+export function mfaSelfServicePolicy(
+    partition: string,
+    accountId: string,
+    path: string,
+): aws.iam.PolicyDocument {
     // `${aws:username}` is an IAM policy variable, resolved by IAM at request time.
     const self = `arn:${partition}:iam::${accountId}:user${path}` + "${aws:username}";
     const mfa = `arn:${partition}:iam::${accountId}:mfa/` + "${aws:username}";
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "ViewAccountInfo", Effect: "Allow", Action: ["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"], Resource: "*" },
-            { Sid: "ManageOwnPassword", Effect: "Allow", Action: ["iam:ChangePassword", "iam:GetUser"], Resource: self },
-            { Sid: "ManageOwnVirtualMfaDevice", Effect: "Allow", Action: ["iam:CreateVirtualMFADevice"], Resource: mfa },
+            {
+                Sid: "ViewAccountInfo",
+                Effect: "Allow",
+                Action: ["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"],
+                Resource: "*",
+            },
+            {
+                Sid: "ManageOwnPassword",
+                Effect: "Allow",
+                Action: ["iam:ChangePassword", "iam:GetUser"],
+                Resource: self,
+            },
+            {
+                Sid: "ManageOwnVirtualMfaDevice",
+                Effect: "Allow",
+                Action: ["iam:CreateVirtualMFADevice"],
+                Resource: mfa,
+            },
             {
                 Sid: "ManageOwnUserMfa",
                 Effect: "Allow",
-                Action: ["iam:DeactivateMFADevice", "iam:EnableMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"],
+                Action: [
+                    "iam:DeactivateMFADevice",
+                    "iam:EnableMFADevice",
+                    "iam:ListMFADevices",
+                    "iam:ResyncMFADevice",
+                ],
                 Resource: self,
             },
         ],
@@ -82,16 +115,24 @@ export function mfaSelfServicePolicy(partition: string, accountId: string, path:
 }
 
 /** `sts:AssumeRole` on exactly the audit roles; for humans only with present, recent MFA. */
-export function assumeAuditRolesPolicy(roleArns: readonly string[], mfaMaxAgeSeconds?: number): aws.iam.PolicyDocument {
-    if (roleArns.length === 0) throw new Error("assumeAuditRolesPolicy: at least one exact audit role ARN is required");
+export function assumeAuditRolesPolicy(
+    roleArns: readonly string[],
+    mfaMaxAgeSeconds?: number,
+): aws.iam.PolicyDocument {
+    if (roleArns.length === 0)
+        throw new Error("assumeAuditRolesPolicy: at least one exact audit role ARN is required");
     for (const arn of roleArns) {
-        if (/[*?]/.test(arn)) throw new Error(`assumeAuditRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`);
+        if (/[*?]/.test(arn))
+            throw new Error(
+                `assumeAuditRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`,
+            );
     }
     return {
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: mfaMaxAgeSeconds === undefined ? "AssumeAuditRoles" : "AssumeAuditRolesWithMfa",
+                Sid:
+                    mfaMaxAgeSeconds === undefined ? "AssumeAuditRoles" : "AssumeAuditRolesWithMfa",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
                 Resource: [...roleArns].sort(),
@@ -100,7 +141,9 @@ export function assumeAuditRolesPolicy(roleArns: readonly string[], mfaMaxAgeSec
                     : {
                           Condition: {
                               Bool: { "aws:MultiFactorAuthPresent": "true" },
-                              NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) },
+                              NumericLessThan: {
+                                  "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds),
+                              },
                           },
                       }),
             },
@@ -124,27 +167,88 @@ export class SecurityAccess extends pulumi.ComponentResource {
     public readonly reporterArns: pulumi.Output<string[]>;
 
     constructor(name: string, args: SecurityAccessArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider) throw new Error(`SecurityAccess ${name}: a provider for the security account is required`);
+        if (!opts.provider)
+            throw new Error(
+                `SecurityAccess ${name}: a provider for the security account is required`,
+            );
         super("org-access:access:SecurityAccess", name, {}, opts);
         const partition = args.partition ?? "aws";
         const path = args.path ?? "/org-access/";
         const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;
-        const pw = args.passwordPolicy ?? { minimumLength: 14, reusePrevention: 24, maxAgeDays: 90 };
+        const pw = args.passwordPolicy ?? {
+            minimumLength: 14,
+            reusePrevention: 24,
+            maxAgeDays: 90,
+        };
         const parent = { parent: this };
 
-        this.auditorsGroup = new aws.iam.Group(`${name}-auditors`, { name: "org-access-auditors", path }, parent);
-        this.reportersGroup = new aws.iam.Group(`${name}-reporters`, { name: "org-access-reporters", path }, parent);
+        this.auditorsGroup = new aws.iam.Group(
+            `${name}-auditors`,
+            { name: "org-access-auditors", path },
+            parent,
+        );
+        this.reportersGroup = new aws.iam.Group(
+            `${name}-reporters`,
+            { name: "org-access-reporters", path },
+            parent,
+        );
 
-        const groupPolicy = (suffix: string, group: aws.iam.Group, policyName: string, doc: aws.iam.PolicyDocument) =>
-            new aws.iam.GroupPolicy(`${name}-${suffix}`, { group: group.name, name: policyName, policy: JSON.stringify(doc) }, parent);
-        groupPolicy("auditors-assume", this.auditorsGroup, "assume-audit-roles-with-mfa", assumeAuditRolesPolicy(args.auditRoleArns, mfaMaxAge));
-        groupPolicy("auditors-mfa-self-service", this.auditorsGroup, "mfa-self-service", mfaSelfServicePolicy(partition, args.accountId, path));
-        groupPolicy("auditors-deny-without-mfa", this.auditorsGroup, "deny-without-mfa", denyWithoutMfaPolicy());
-        groupPolicy("reporters-assume", this.reportersGroup, "assume-audit-roles", assumeAuditRolesPolicy(args.auditRoleArns));
+        const groupPolicy = (
+            suffix: string,
+            group: aws.iam.Group,
+            policyName: string,
+            doc: aws.iam.PolicyDocument,
+        ) =>
+            new aws.iam.GroupPolicy(
+                `${name}-${suffix}`,
+                { group: group.name, name: policyName, policy: JSON.stringify(doc) },
+                parent,
+            );
+        groupPolicy(
+            "auditors-assume",
+            this.auditorsGroup,
+            "assume-audit-roles-with-mfa",
+            assumeAuditRolesPolicy(args.auditRoleArns, mfaMaxAge),
+        );
+        groupPolicy(
+            "auditors-mfa-self-service",
+            this.auditorsGroup,
+            "mfa-self-service",
+            mfaSelfServicePolicy(partition, args.accountId, path),
+        );
+        groupPolicy(
+            "auditors-deny-without-mfa",
+            this.auditorsGroup,
+            "deny-without-mfa",
+            denyWithoutMfaPolicy(),
+        );
+        groupPolicy(
+            "reporters-assume",
+            this.reportersGroup,
+            "assume-audit-roles",
+            assumeAuditRolesPolicy(args.auditRoleArns),
+        );
 
         const user = (userName: string, group: aws.iam.Group, kind: string) => {
-            const u = new aws.iam.User(`${name}-${kind}-${userName}`, { name: userName, path, forceDestroy: false, tags: { ...args.tags, Kind: kind, [PRINCIPAL_TYPE_TAG]: kind === "human" ? "human" : "machine" } }, parent);
-            new aws.iam.UserGroupMembership(`${name}-${kind}-${userName}-membership`, { user: u.name, groups: [group.name] }, parent);
+            const u = new aws.iam.User(
+                `${name}-${kind}-${userName}`,
+                {
+                    name: userName,
+                    path,
+                    forceDestroy: false,
+                    tags: {
+                        ...args.tags,
+                        Kind: kind,
+                        [PRINCIPAL_TYPE_TAG]: kind === "human" ? "human" : "machine",
+                    },
+                },
+                parent,
+            );
+            new aws.iam.UserGroupMembership(
+                `${name}-${kind}-${userName}-membership`,
+                { user: u.name, groups: [group.name] },
+                parent,
+            );
             return u;
         };
         // No aws.iam.AccessKey and no aws.iam.UserLoginProfile: humans sign in with a password an

@@ -28,7 +28,10 @@ export class ConfigError extends pulumi.RunError {
 
 export function formatProblems(stack: string, problems: readonly ConfigProblem[]): string {
     // A path that carries its own namespace (`aws:region`) is printed as it is.
-    const lines = problems.map((p) => `* ${p.path.includes(":") ? p.path : `${NAMESPACE}:${p.path}`}: ${p.message}${p.fix ? ` (${p.fix})` : ""}`);
+    const lines = problems.map(
+        (p) =>
+            `* ${p.path.includes(":") ? p.path : `${NAMESPACE}:${p.path}`}: ${p.message}${p.fix ? ` (${p.fix})` : ""}`,
+    );
     return `invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 
@@ -56,12 +59,15 @@ const CONTAINER_EXAMPLES: Record<string, string> = {
     tags: "'tags.Team' security",
     workloadStacks: "'workloadStacks[0]' workload",
     "auditRole.managedPolicies": "'auditRole.managedPolicies[0]' SecurityAudit",
-    "trustedPrincipals.humanArns": "'trustedPrincipals.humanArns[0]' arn:aws:iam::123456789012:user/alice",
+    "trustedPrincipals.humanArns":
+        "'trustedPrincipals.humanArns[0]' arn:aws:iam::123456789012:user/alice",
 };
 
 /** An example value for a key path, used to write the fix command. */
 function exampleFor(path: string): string {
-    const leaf = /\.humanArns\[\d+\]$/.test(path) ? "arn" : path.replace(/\[\d+\]$/, "").replace(/.*[.\]]/, "");
+    const leaf = /\.humanArns\[\d+\]$/.test(path)
+        ? "arn"
+        : path.replace(/\[\d+\]$/, "").replace(/.*[.\]]/, "");
     const examples: Record<string, string> = {
         accountId: "123456789012",
         securityAccountId: "123456789012",
@@ -88,7 +94,11 @@ function distance(a: string, b: string): number {
         row[0] = i;
         for (let j = 1; j <= b.length; j++) {
             const tmp = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+            row[j] = Math.min(
+                row[j] + 1,
+                row[j - 1] + 1,
+                prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+            );
             prev = tmp;
         }
     }
@@ -101,7 +111,9 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
     const unwrap = () => {
         // Optional, default and pipe wrappers keep the real schema in `innerType` (Zod 4 internals).
         for (;;) {
-            const def = (current as { _zod?: { def?: { type?: string; innerType?: unknown; in?: unknown } } })._zod?.def;
+            const def = (
+                current as { _zod?: { def?: { type?: string; innerType?: unknown; in?: unknown } } }
+            )._zod?.def;
             if (def?.innerType) current = def.innerType;
             else if (def?.type === "pipe" && def.in) current = def.in;
             else return;
@@ -123,12 +135,17 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
 
 function suggestion(key: string, known: string[]): string {
     const best = known.map((k) => ({ k, d: distance(key, k) })).sort((x, y) => x.d - y.d)[0];
-    if (best && best.d <= Math.max(2, Math.floor(key.length / 3))) return `did you mean '${best.k}'? `;
+    if (best && best.d <= Math.max(2, Math.floor(key.length / 3)))
+        return `did you mean '${best.k}'? `;
     return "";
 }
 
 /** Every Zod issue as a problem with its key path and fix. */
-export function problemsFromZod(schema: z.ZodType, error: z.ZodError, input: unknown): ConfigProblem[] {
+export function problemsFromZod(
+    schema: z.ZodType,
+    error: z.ZodError,
+    input: unknown,
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     for (const issue of error.issues) {
         const path = keyPath(issue.path);
@@ -149,13 +166,20 @@ export function problemsFromZod(schema: z.ZodType, error: z.ZodError, input: unk
         if (container !== undefined) {
             problems.push({
                 path,
-                message: value === undefined ? `is required (${issue.message})` : `${issue.message} (got ${describe(value)})`,
+                message:
+                    value === undefined
+                        ? `is required (${issue.message})`
+                        : `${issue.message} (got ${describe(value)})`,
                 fix: `set its entries with --path, e.g.: pulumi config set --path ${container}`,
             });
             continue;
         }
         if (value === undefined && issue.code === "invalid_type") {
-            problems.push({ path, message: "is required", fix: `set it with: ${setCommand(path, exampleFor(path), /ExternalId$/.test(path))}` });
+            problems.push({
+                path,
+                message: "is required",
+                fix: `set it with: ${setCommand(path, exampleFor(path), /ExternalId$/.test(path))}`,
+            });
             continue;
         }
         const shown = value === undefined ? "" : ` (got ${describe(value)})`;
@@ -163,7 +187,10 @@ export function problemsFromZod(schema: z.ZodType, error: z.ZodError, input: unk
         problems.push({
             path,
             message: `${issue.message}${secret ? "" : shown}`,
-            fix: Array.isArray(value) || (typeof value === "object" && value !== null) ? undefined : `fix with: ${setCommand(path, exampleFor(path), secret)}`,
+            fix:
+                Array.isArray(value) || (typeof value === "object" && value !== null)
+                    ? undefined
+                    : `fix with: ${setCommand(path, exampleFor(path), secret)}`,
         });
     }
     return problems;

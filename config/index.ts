@@ -3,14 +3,33 @@
 // ConfigError that lists every problem at once.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigProblem, formatProblems } from "./errors";
-import { AuditRoleSettings, CiSettings, DEFAULT_AUDIT_ROLE, GuardrailsSettings, RawSecurityConfig, TrustedPrincipals } from "./schema";
+import {
+    AuditRoleSettings,
+    CiSettings,
+    DEFAULT_AUDIT_ROLE,
+    GuardrailsSettings,
+    RawSecurityConfig,
+    TrustedPrincipals,
+} from "./schema";
 import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
-import { namespaceValues, RawStackValues, validateSecurityConfig, validateWorkloadConfig } from "./validate";
+import {
+    namespaceValues,
+    RawStackValues,
+    validateSecurityConfig,
+    validateWorkloadConfig,
+} from "./validate";
 
 export { ConfigError, InputError, formatProblems } from "./errors";
 export type { ConfigProblem } from "./errors";
 export * from "./schema";
-export { StackFileError, readStackFile, parseStackFile, stackFilePath, decodeValues, PROJECT_ROOT } from "./stackFile";
+export {
+    StackFileError,
+    readStackFile,
+    parseStackFile,
+    stackFilePath,
+    decodeValues,
+    PROJECT_ROOT,
+} from "./stackFile";
 export type { StackFileConfig } from "./stackFile";
 export { validateSecurityConfig, validateWorkloadConfig, namespaceValues } from "./validate";
 export type { RawStackValues } from "./validate";
@@ -54,7 +73,10 @@ export interface WorkloadConfig extends CommonConfig {
     /** `provider` (one provider per account) or `stackset` (set when `stackSet` is). */
     readonly stackSet?: StackSetConfig;
     /** Each account, with the duty roles it enables (both off unless set). */
-    readonly accounts: readonly (AccountTarget & { readonly incidentResponseRole?: boolean; readonly breakGlassRole?: boolean })[];
+    readonly accounts: readonly (AccountTarget & {
+        readonly incidentResponseRole?: boolean;
+        readonly breakGlassRole?: boolean;
+    })[];
     readonly auditRole: AuditRoleSettings;
     readonly trust: TrustSource;
 }
@@ -83,7 +105,10 @@ export interface SecurityConfig extends CommonConfig {
     /** Defaults to the security account. */
     readonly logArchive: AccountTarget;
     readonly auditors: readonly string[];
-    readonly reporters: readonly { readonly name: string; readonly externalId: pulumi.Output<string> }[];
+    readonly reporters: readonly {
+        readonly name: string;
+        readonly externalId: pulumi.Output<string>;
+    }[];
     readonly iamPath: string;
     readonly passwordPolicy: RawSecurityConfig["passwordPolicy"];
     readonly trail: RawSecurityConfig["trail"] & { readonly bucketName: string };
@@ -110,28 +135,55 @@ function programValues(): RawStackValues {
     return { values: namespaceValues(decodeValues(all)), region: all["aws:region"] };
 }
 
-function common(stack: string, region: string, securityAccountId: string, tags: Record<string, string>): CommonConfig {
-    return { stack, region, partition: partitionOf(region), securityAccountId, tags: { ...tags, ManagedBy: "org-access", Stack: stack } };
+function common(
+    stack: string,
+    region: string,
+    securityAccountId: string,
+    tags: Record<string, string>,
+): CommonConfig {
+    return {
+        stack,
+        region,
+        partition: partitionOf(region),
+        securityAccountId,
+        tags: { ...tags, ManagedBy: "org-access", Stack: stack },
+    };
 }
 
 function secret(v: string | undefined): pulumi.Output<string> | undefined {
     return v === undefined ? undefined : pulumi.secret(v);
 }
 
-export function loadWorkloadConfig(stack = pulumi.getStack(), raw: RawStackValues = programValues()): WorkloadConfig {
+export function loadWorkloadConfig(
+    stack = pulumi.getStack(),
+    raw: RawStackValues = programValues(),
+): WorkloadConfig {
     const cfg = validateWorkloadConfig(raw, stack);
     const trust: TrustSource = cfg.trustedPrincipals
         ? { kind: "config", principals: pulumi.secret(cfg.trustedPrincipals) }
-        : { kind: "stackReference", stackName: cfg.securityStack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/security` };
+        : {
+              kind: "stackReference",
+              stackName:
+                  cfg.securityStack ??
+                  `${pulumi.getOrganization()}/${pulumi.getProject()}/security`,
+          };
     return {
         ...common(stack, raw.region as string, cfg.securityAccountId, cfg.tags),
-        accounts: cfg.workloadAccounts.map((a) => ({ ...a, deployExternalId: secret(a.deployExternalId) })),
+        accounts: cfg.workloadAccounts.map((a) => ({
+            ...a,
+            deployExternalId: secret(a.deployExternalId),
+        })),
         auditRole: cfg.auditRole,
         trust,
         stackSet:
             cfg.deploymentMode === "stackset" && cfg.stackSet
                 ? {
-                      admin: { name: "stackset-admin", accountId: cfg.stackSet.adminAccount.accountId, deployRoleName: cfg.stackSet.adminAccount.deployRoleName, deployExternalId: secret(cfg.stackSet.adminAccount.deployExternalId) },
+                      admin: {
+                          name: "stackset-admin",
+                          accountId: cfg.stackSet.adminAccount.accountId,
+                          deployRoleName: cfg.stackSet.adminAccount.deployRoleName,
+                          deployExternalId: secret(cfg.stackSet.adminAccount.deployExternalId),
+                      },
                       callAs: cfg.stackSet.callAs,
                       organizationalUnitIds: cfg.stackSet.organizationalUnitIds,
                       regions: cfg.stackSet.regions ?? [raw.region as string],
@@ -145,7 +197,10 @@ export function loadWorkloadConfig(stack = pulumi.getStack(), raw: RawStackValue
  * Reads the workload stacks' files, so that one entry in `workloadAccounts` is all it takes to
  * add an account: the security stack grants its groups `sts:AssumeRole` on exactly those roles.
  */
-export function readWorkloadTargets(stacks: readonly string[], root?: string): { targets: WorkloadStackTargets[]; problems: ConfigProblem[] } {
+export function readWorkloadTargets(
+    stacks: readonly string[],
+    root?: string,
+): { targets: WorkloadStackTargets[]; problems: ConfigProblem[] } {
     const targets: WorkloadStackTargets[] = [];
     const problems: ConfigProblem[] = [];
     stacks.forEach((stack, i) => {
@@ -153,7 +208,10 @@ export function readWorkloadTargets(stacks: readonly string[], root?: string): {
         try {
             const { config } = readStackFile(file);
             const values = decodeValues(config);
-            const cfg = validateWorkloadConfig({ values: namespaceValues(values), region: config["aws:region"] }, stack);
+            const cfg = validateWorkloadConfig(
+                { values: namespaceValues(values), region: config["aws:region"] },
+                stack,
+            );
             targets.push({
                 stack,
                 accounts: cfg.workloadAccounts.map((a) => ({
@@ -167,24 +225,47 @@ export function readWorkloadTargets(stacks: readonly string[], root?: string): {
             });
         } catch (e) {
             if (e instanceof StackFileError) {
-                problems.push({ path: `workloadStacks[${i}]`, message: e.message, fix: `create ${file} or remove "${stack}" from workloadStacks` });
+                problems.push({
+                    path: `workloadStacks[${i}]`,
+                    message: e.message,
+                    fix: `create ${file} or remove "${stack}" from workloadStacks`,
+                });
             } else if (e instanceof ConfigError) {
-                problems.push({ path: `workloadStacks[${i}]`, message: `the stack file of "${stack}" is invalid:\n  ${e.problems.map((p) => formatProblems(stack, [p]).split("\n")[1]).join("\n  ")}` });
+                problems.push({
+                    path: `workloadStacks[${i}]`,
+                    message: `the stack file of "${stack}" is invalid:\n  ${e.problems.map((p) => formatProblems(stack, [p]).split("\n")[1]).join("\n  ")}`,
+                });
             } else throw e;
         }
     });
     return { targets, problems };
 }
 
-export function loadSecurityConfig(stack = pulumi.getStack(), raw: RawStackValues = programValues(), root?: string): SecurityConfig {
+export function loadSecurityConfig(
+    stack = pulumi.getStack(),
+    raw: RawStackValues = programValues(),
+    root?: string,
+): SecurityConfig {
     const cfg = validateSecurityConfig(raw, stack);
     const { targets, problems } = readWorkloadTargets(cfg.workloadStacks, root);
-    const clashes = targets.flatMap((t) => t.accounts.filter((a) => a.accountId === cfg.securityAccountId).map(() => t.stack));
-    for (const s of clashes) problems.push({ path: "securityAccountId", message: `stack "${s}" lists the security account as a workload account`, fix: `remove it from Pulumi.${s}.yaml` });
+    const clashes = targets.flatMap((t) =>
+        t.accounts.filter((a) => a.accountId === cfg.securityAccountId).map(() => t.stack),
+    );
+    for (const s of clashes)
+        problems.push({
+            path: "securityAccountId",
+            message: `stack "${s}" lists the security account as a workload account`,
+            fix: `remove it from Pulumi.${s}.yaml`,
+        });
     const names = new Set<string>();
     for (const t of targets) {
         for (const a of t.accounts) {
-            if (names.has(a.name)) problems.push({ path: "workloadStacks", message: `account name "${a.name}" appears in more than one workload stack`, fix: "account names must be unique across the organization" });
+            if (names.has(a.name))
+                problems.push({
+                    path: "workloadStacks",
+                    message: `account name "${a.name}" appears in more than one workload stack`,
+                    fix: "account names must be unique across the organization",
+                });
             names.add(a.name);
         }
     }
@@ -193,21 +274,41 @@ export function loadSecurityConfig(stack = pulumi.getStack(), raw: RawStackValue
         ["incidentResponseRole", cfg.incidentResponse !== undefined, "incidentResponse"],
         ["breakGlassRole", cfg.breakGlass !== undefined, "breakGlass"],
     ] as const) {
-        const asking = targets.flatMap((t) => t.accounts.filter((a) => a[flag]).map((a) => `${t.stack}/${a.name}`));
+        const asking = targets.flatMap((t) =>
+            t.accounts.filter((a) => a[flag]).map((a) => `${t.stack}/${a.name}`),
+        );
         if (asking.length > 0 && !enabled) {
             problems.push({
                 path: key,
                 message: `is not configured, but ${asking.join(", ")} set ${flag}: true`,
-                fix: key === "breakGlass" ? "pulumi config set --path 'breakGlass.users[0]' <user>" : "pulumi config set --path 'incidentResponse.responders[0]' <user>",
+                fix:
+                    key === "breakGlass"
+                        ? "pulumi config set --path 'breakGlass.users[0]' <user>"
+                        : "pulumi config set --path 'incidentResponse.responders[0]' <user>",
             });
         }
     }
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
     const region = raw.region as string;
-    const security: AccountTarget = { name: "security", accountId: cfg.securityAccountId, deployRoleName: cfg.securityDeployRoleName, deployExternalId: secret(cfg.securityDeployExternalId) };
-    const target = (name: string, a: { accountId: string; deployRoleName: string; deployExternalId?: string }): AccountTarget =>
-        a.accountId === security.accountId ? security : { name, accountId: a.accountId, deployRoleName: a.deployRoleName, deployExternalId: secret(a.deployExternalId) };
+    const security: AccountTarget = {
+        name: "security",
+        accountId: cfg.securityAccountId,
+        deployRoleName: cfg.securityDeployRoleName,
+        deployExternalId: secret(cfg.securityDeployExternalId),
+    };
+    const target = (
+        name: string,
+        a: { accountId: string; deployRoleName: string; deployExternalId?: string },
+    ): AccountTarget =>
+        a.accountId === security.accountId
+            ? security
+            : {
+                  name,
+                  accountId: a.accountId,
+                  deployRoleName: a.deployRoleName,
+                  deployExternalId: secret(a.deployExternalId),
+              };
     const management = target("management", cfg.managementAccount);
     const logArchive = cfg.logArchiveAccount
         ? cfg.logArchiveAccount.accountId === management.accountId
@@ -221,14 +322,23 @@ export function loadSecurityConfig(stack = pulumi.getStack(), raw: RawStackValue
         management,
         logArchive,
         auditors: cfg.auditors,
-        reporters: cfg.reporters.map((r) => ({ name: r.name, externalId: pulumi.secret(r.externalId) })),
+        reporters: cfg.reporters.map((r) => ({
+            name: r.name,
+            externalId: pulumi.secret(r.externalId),
+        })),
         iamPath: cfg.iamPath,
         passwordPolicy: cfg.passwordPolicy,
-        trail: { ...cfg.trail, bucketName: cfg.trail.bucketName ?? `org-access-trail-${logArchive.accountId}-${region}` },
+        trail: {
+            ...cfg.trail,
+            bucketName:
+                cfg.trail.bucketName ?? `org-access-trail-${logArchive.accountId}-${region}`,
+        },
         workloadTargets: targets,
         guardrails: cfg.guardrails && {
             ...cfg.guardrails,
-            workloadTargets: cfg.guardrails.workloadTargets ?? targets.flatMap((t) => t.accounts.map((a) => a.accountId)),
+            workloadTargets:
+                cfg.guardrails.workloadTargets ??
+                targets.flatMap((t) => t.accounts.map((a) => a.accountId)),
         },
         alarmEmails: cfg.alarms.emails,
         incidentResponders: cfg.incidentResponse?.responders ?? [],
@@ -238,7 +348,11 @@ export function loadSecurityConfig(stack = pulumi.getStack(), raw: RawStackValue
 }
 
 /** The audit role ARN in an account, as the security side grants it. */
-export function auditRoleArn(partition: string, accountId: string, role: Pick<AuditRoleSettings, "name" | "path">): string {
+export function auditRoleArn(
+    partition: string,
+    accountId: string,
+    role: Pick<AuditRoleSettings, "name" | "path">,
+): string {
     return `arn:${partition}:iam::${accountId}:role${role.path}${role.name}`;
 }
 

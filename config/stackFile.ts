@@ -42,7 +42,13 @@ export function secretPlaceholder(ciphertext: string): string {
 }
 
 function isSecure(v: unknown): v is { secure: string } {
-    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
+    return (
+        typeof v === "object" &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.keys(v).length === 1 &&
+        typeof (v as { secure?: unknown }).secure === "string"
+    );
 }
 
 function replaceSecrets(v: unknown, found: { secret: boolean }): unknown {
@@ -67,7 +73,8 @@ export function parseStackFile(text: string, source: string): StackFileConfig {
         throw new StackFileError(`${source} is not valid YAML: ${(e as Error).message}`);
     }
     if (doc === null || doc === undefined) return { config: {}, secretKeys: [] };
-    if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(`${source} must be a YAML map with a "config:" section`);
+    if (typeof doc !== "object" || Array.isArray(doc))
+        throw new StackFileError(`${source} must be a YAML map with a "config:" section`);
     const section = (doc as { config?: unknown }).config ?? {};
     if (typeof section !== "object" || section === null || Array.isArray(section)) {
         throw new StackFileError(`${source}: "config:" must be a map of "namespace:key" to values`);
@@ -78,7 +85,12 @@ export function parseStackFile(text: string, source: string): StackFileConfig {
         const found = { secret: false };
         const plain = replaceSecrets(value, found);
         // Scalars reach a program as strings; lists and maps as JSON (what `pulumi config --path` stores).
-        config[key] = typeof plain === "string" ? plain : typeof plain === "object" && plain !== null ? JSON.stringify(plain) : String(plain);
+        config[key] =
+            typeof plain === "string"
+                ? plain
+                : typeof plain === "object" && plain !== null
+                  ? JSON.stringify(plain)
+                  : String(plain);
         if (found.secret) secretKeys.push(key);
     }
     return { config, secretKeys };
@@ -89,7 +101,9 @@ export function readStackFile(file: string): StackFileConfig {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        throw new StackFileError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new StackFileError(
+            `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
     }
     return parseStackFile(text, path.basename(file));
 }

@@ -2,7 +2,15 @@
 // Throws one ConfigError that lists every problem; nothing here touches Pulumi or the disk.
 import { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
-import { DEFAULT_DEPLOY_ROLE, NAMESPACE, RawSecurityConfig, RawWorkloadConfig, securityConfigSchema, trustedPrincipalsSchema, workloadConfigSchema } from "./schema";
+import {
+    DEFAULT_DEPLOY_ROLE,
+    NAMESPACE,
+    RawSecurityConfig,
+    RawWorkloadConfig,
+    securityConfigSchema,
+    trustedPrincipalsSchema,
+    workloadConfigSchema,
+} from "./schema";
 
 /** Raw values of one stack: `org-access:` keys with the namespace removed, plus `aws:region`. */
 export interface RawStackValues {
@@ -15,20 +23,36 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 function regionProblems(region: string | undefined): ConfigProblem[] {
     // `aws:region` is outside our namespace, so its path is written out in full.
     if (region === undefined) {
-        return [{ path: "aws:region", message: "is required: every account provider deploys into it", fix: "pulumi config set aws:region us-east-1" }];
+        return [
+            {
+                path: "aws:region",
+                message: "is required: every account provider deploys into it",
+                fix: "pulumi config set aws:region us-east-1",
+            },
+        ];
     }
     if (!REGION.test(region)) {
-        return [{ path: "aws:region", message: `"${region}" is not an AWS region name`, fix: "pulumi config set aws:region us-east-1" }];
+        return [
+            {
+                path: "aws:region",
+                message: `"${region}" is not an AWS region name`,
+                fix: "pulumi config set aws:region us-east-1",
+            },
+        ];
     }
     return [];
 }
-
 
 /**
  * Schema problems, then the rules across keys. The cross-key rules read the raw values, so a
  * duplicate is reported even when another key is malformed: every problem comes out at once.
  */
-function parse<T>(schema: z.ZodType<T>, stack: string, raw: RawStackValues, extra: (values: Record<string, unknown>) => ConfigProblem[]): T {
+function parse<T>(
+    schema: z.ZodType<T>,
+    stack: string,
+    raw: RawStackValues,
+    extra: (values: Record<string, unknown>) => ConfigProblem[],
+): T {
     const result = schema.safeParse(raw.values);
     const problems = [...regionProblems(raw.region)];
     if (!result.success) problems.push(...problemsFromZod(schema, result.error, raw.values));
@@ -40,13 +64,18 @@ function parse<T>(schema: z.ZodType<T>, stack: string, raw: RawStackValues, extr
 /** The entries of a raw list that are objects, with their index; anything else is the schema's concern. */
 function entries(v: unknown): { i: number; o: Record<string, unknown> }[] {
     if (!Array.isArray(v)) return [];
-    return v.flatMap((o, i) => (o !== null && typeof o === "object" && !Array.isArray(o) ? [{ i, o: o as Record<string, unknown> }] : []));
+    return v.flatMap((o, i) =>
+        o !== null && typeof o === "object" && !Array.isArray(o)
+            ? [{ i, o: o as Record<string, unknown> }]
+            : [],
+    );
 }
 
 /** Indexes of equal string values among raw list entries, for each value seen more than once. */
 function repeated(items: { i: number; key: unknown }[]): [string, number[]][] {
     const seen = new Map<string, number[]>();
-    for (const { i, key } of items) if (typeof key === "string") seen.set(key, [...(seen.get(key) ?? []), i]);
+    for (const { i, key } of items)
+        if (typeof key === "string") seen.set(key, [...(seen.get(key) ?? []), i]);
     return [...seen].filter(([, idx]) => idx.length > 1);
 }
 
@@ -85,20 +114,41 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
         const problems = workloadAccountProblems(values);
         problems.push(...deploymentModeProblems(values));
         const parsedTrust = trustedPrincipalsSchema.safeParse(values.trustedPrincipals);
-        const trusted = values.trustedPrincipals !== undefined && parsedTrust.success ? parsedTrust.data : undefined;
+        const trusted =
+            values.trustedPrincipals !== undefined && parsedTrust.success
+                ? parsedTrust.data
+                : undefined;
         if (trusted) {
             if (trusted.humanArns.length + trusted.reporters.length === 0) {
-                problems.push({ path: "trustedPrincipals", message: "names no principal, so nobody could assume the audit roles", fix: "add humanArns or reporters, or remove trustedPrincipals to use the security stack's outputs" });
+                problems.push({
+                    path: "trustedPrincipals",
+                    message: "names no principal, so nobody could assume the audit roles",
+                    fix: "add humanArns or reporters, or remove trustedPrincipals to use the security stack's outputs",
+                });
             }
-            const arns = [...trusted.humanArns.map((arn, i) => ({ arn, at: `trustedPrincipals.humanArns[${i}]` })), ...trusted.reporters.map((r, i) => ({ arn: r.arn, at: `trustedPrincipals.reporters[${i}].arn` }))];
+            const arns = [
+                ...trusted.humanArns.map((arn, i) => ({
+                    arn,
+                    at: `trustedPrincipals.humanArns[${i}]`,
+                })),
+                ...trusted.reporters.map((r, i) => ({
+                    arn: r.arn,
+                    at: `trustedPrincipals.reporters[${i}].arn`,
+                })),
+            ];
             for (const { arn, at } of arns) {
                 const account = arn.split(":")[4];
                 if (account !== values.securityAccountId) {
-                    problems.push({ path: at, message: `${arn} is not in the security account ${String(values.securityAccountId)}`, fix: "trust only principals of the security account" });
+                    problems.push({
+                        path: at,
+                        message: `${arn} is not in the security account ${String(values.securityAccountId)}`,
+                        fix: "trust only principals of the security account",
+                    });
                 }
             }
             // A duty role trusts only its own principals; with the config fallback they must be given here.
-            const flagged = (flag: string) => entries(values.workloadAccounts).filter(({ o }) => o[flag] === true);
+            const flagged = (flag: string) =>
+                entries(values.workloadAccounts).filter(({ o }) => o[flag] === true);
             for (const [flag, key, role] of [
                 ["incidentResponseRole", "incidentResponderArns", "IncidentResponseRole"],
                 ["breakGlassRole", "breakGlassArns", "BreakGlassRole"],
@@ -114,12 +164,21 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
                 }
                 arns.forEach((arn, i) => {
                     if (arn.split(":")[4] !== values.securityAccountId) {
-                        problems.push({ path: `trustedPrincipals.${key}[${i}]`, message: `${arn} is not in the security account ${String(values.securityAccountId)}`, fix: "trust only principals of the security account" });
+                        problems.push({
+                            path: `trustedPrincipals.${key}[${i}]`,
+                            message: `${arn} is not in the security account ${String(values.securityAccountId)}`,
+                            fix: "trust only principals of the security account",
+                        });
                     }
                 });
             }
             if (values.securityStack !== undefined) {
-                problems.push({ path: "securityStack", message: "is set together with trustedPrincipals; only one source of trusted principals may be used", fix: "remove one of them" });
+                problems.push({
+                    path: "securityStack",
+                    message:
+                        "is set together with trustedPrincipals; only one source of trusted principals may be used",
+                    fix: "remove one of them",
+                });
             }
         }
         return problems;
@@ -128,12 +187,16 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
 
 /** A raw object value, or undefined when the key holds something else (the schema reports that). */
 function object(v: unknown): Record<string, unknown> | undefined {
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return v !== null && typeof v === "object" && !Array.isArray(v)
+        ? (v as Record<string, unknown>)
+        : undefined;
 }
 
 /** The string entries of a raw list, with their index. */
 function strings(v: unknown): { i: number; key: string }[] {
-    return Array.isArray(v) ? v.flatMap((key, i) => (typeof key === "string" ? [{ i, key }] : [])) : [];
+    return Array.isArray(v)
+        ? v.flatMap((key, i) => (typeof key === "string" ? [{ i, key }] : []))
+        : [];
 }
 
 /**
@@ -141,14 +204,21 @@ function strings(v: unknown): { i: number; key: string }[] {
  * account, so naming it as a target is a mistake that would otherwise pass silently.
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  */
-function securityFeatureProblems(values: Record<string, unknown>, region: string | undefined): ConfigProblem[] {
+function securityFeatureProblems(
+    values: Record<string, unknown>,
+    region: string | undefined,
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const management = object(values.managementAccount)?.accountId;
     const guardrails = object(values.guardrails);
     for (const list of ["targets", "workloadTargets", "allowedRegions"]) {
         const items = strings(guardrails?.[list]);
         for (const [value, idx] of repeated(items)) {
-            problems.push({ path: `guardrails.${list}[${idx[1]}]`, message: `"${value}" is listed twice (also at guardrails.${list}[${idx[0]}])`, fix: "list it once" });
+            problems.push({
+                path: `guardrails.${list}[${idx[1]}]`,
+                message: `"${value}" is listed twice (also at guardrails.${list}[${idx[0]}])`,
+                fix: "list it once",
+            });
         }
         if (list === "allowedRegions") continue;
         for (const { i, key } of items) {
@@ -162,7 +232,12 @@ function securityFeatureProblems(values: Record<string, unknown>, region: string
         }
     }
     const regions = strings(guardrails?.allowedRegions);
-    if (guardrails && Array.isArray(guardrails.allowedRegions) && typeof region === "string" && !regions.some((r) => r.key === region)) {
+    if (
+        guardrails &&
+        Array.isArray(guardrails.allowedRegions) &&
+        typeof region === "string" &&
+        !regions.some((r) => r.key === region)
+    ) {
         problems.push({
             path: "guardrails.allowedRegions",
             message: `does not include aws:region ${region}, so the SCP would deny this program's own region`,
@@ -173,15 +248,28 @@ function securityFeatureProblems(values: Record<string, unknown>, region: string
     const owners = new Map<string, string>();
     const claim = (name: string, at: string) => {
         const seen = owners.get(name);
-        if (seen) problems.push({ path: at, message: `"${name}" is already at ${seen}; one IAM user has one duty`, fix: "give this duty its own IAM user" });
+        if (seen)
+            problems.push({
+                path: at,
+                message: `"${name}" is already at ${seen}; one IAM user has one duty`,
+                fix: "give this duty its own IAM user",
+            });
         else owners.set(name, at);
     };
     for (const { i, key } of strings(values.auditors)) owners.set(key, `auditors[${i}]`);
-    for (const { i, o } of entries(values.reporters)) if (typeof o.name === "string" && !owners.has(o.name)) owners.set(o.name, `reporters[${i}].name`);
-    for (const { i, key } of strings(object(values.incidentResponse)?.responders)) claim(key, `incidentResponse.responders[${i}]`);
-    for (const { i, key } of strings(object(values.breakGlass)?.users)) claim(key, `breakGlass.users[${i}]`);
+    for (const { i, o } of entries(values.reporters))
+        if (typeof o.name === "string" && !owners.has(o.name))
+            owners.set(o.name, `reporters[${i}].name`);
+    for (const { i, key } of strings(object(values.incidentResponse)?.responders))
+        claim(key, `incidentResponse.responders[${i}]`);
+    for (const { i, key } of strings(object(values.breakGlass)?.users))
+        claim(key, `breakGlass.users[${i}]`);
     for (const [value, idx] of repeated(strings(object(values.ci)?.subjects))) {
-        problems.push({ path: `ci.subjects[${idx[1]}]`, message: `"${value}" is listed twice (also at ci.subjects[${idx[0]}])`, fix: "list each subject once" });
+        problems.push({
+            path: `ci.subjects[${idx[1]}]`,
+            message: `"${value}" is listed twice (also at ci.subjects[${idx[0]}])`,
+            fix: "list each subject once",
+        });
     }
     return problems;
 }
@@ -189,13 +277,23 @@ function securityFeatureProblems(values: Record<string, unknown>, region: string
 export function validateSecurityConfig(raw: RawStackValues, stack = "security"): RawSecurityConfig {
     return parse(securityConfigSchema, stack, raw, (values) => {
         const problems: ConfigProblem[] = securityFeatureProblems(values, raw.region);
-        const auditors = Array.isArray(values.auditors) ? values.auditors.map((key, i) => ({ i, key })) : [];
+        const auditors = Array.isArray(values.auditors)
+            ? values.auditors.map((key, i) => ({ i, key }))
+            : [];
         const reporters = entries(values.reporters);
         for (const [name, idx] of repeated(auditors)) {
-            problems.push({ path: `auditors[${idx[1]}]`, message: `duplicate auditor "${name}" (also at auditors[${idx[0]}])`, fix: "list each person once" });
+            problems.push({
+                path: `auditors[${idx[1]}]`,
+                message: `duplicate auditor "${name}" (also at auditors[${idx[0]}])`,
+                fix: "list each person once",
+            });
         }
         for (const [name, idx] of repeated(reporters.map(({ i, o }) => ({ i, key: o.name })))) {
-            problems.push({ path: `reporters[${idx[1]}].name`, message: `duplicate reporter "${name}" (also at reporters[${idx[0]}])`, fix: "give every reporter a unique name" });
+            problems.push({
+                path: `reporters[${idx[1]}].name`,
+                message: `duplicate reporter "${name}" (also at reporters[${idx[0]}])`,
+                fix: "give every reporter a unique name",
+            });
         }
         for (const [, idx] of repeated(reporters.map(({ i, o }) => ({ i, key: o.externalId })))) {
             problems.push({
@@ -206,11 +304,24 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
         }
         for (const { i, o } of reporters) {
             if (auditors.some((a) => a.key === o.name)) {
-                problems.push({ path: `reporters[${i}].name`, message: `"${String(o.name)}" is also an auditor; one IAM user cannot be both a human and a program`, fix: "use a separate user name for the program" });
+                problems.push({
+                    path: `reporters[${i}].name`,
+                    message: `"${String(o.name)}" is also an auditor; one IAM user cannot be both a human and a program`,
+                    fix: "use a separate user name for the program",
+                });
             }
         }
-        if (Array.isArray(values.auditors ?? []) && Array.isArray(values.reporters ?? []) && auditors.length + reporters.length === 0) {
-            problems.push({ path: "auditors", message: "no auditor and no reporter is configured, so nobody could use the audit roles", fix: "pulumi config set --path 'auditors[0]' alice" });
+        if (
+            Array.isArray(values.auditors ?? []) &&
+            Array.isArray(values.reporters ?? []) &&
+            auditors.length + reporters.length === 0
+        ) {
+            problems.push({
+                path: "auditors",
+                message:
+                    "no auditor and no reporter is configured, so nobody could use the audit roles",
+                fix: "pulumi config set --path 'auditors[0]' alice",
+            });
         }
         // One account, one deploy role: two different names for the same account is a typo.
         const roles = new Map<string, { role: string; at: string }>();
@@ -219,13 +330,22 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
             const name = typeof role === "string" ? role : DEFAULT_DEPLOY_ROLE;
             const seen = roles.get(account);
             if (seen && seen.role !== name) {
-                problems.push({ path: at, message: `account ${account} is already reached through ${seen.at} = ${seen.role}; one account has one deploy role`, fix: "use the same deploy role name in both places" });
+                problems.push({
+                    path: at,
+                    message: `account ${account} is already reached through ${seen.at} = ${seen.role}; one account has one deploy role`,
+                    fix: "use the same deploy role name in both places",
+                });
             } else roles.set(account, { role: name, at });
         };
         target(values.securityAccountId, values.securityDeployRoleName, "securityDeployRoleName");
         for (const key of ["managementAccount", "logArchiveAccount"]) {
             const v = values[key];
-            if (v !== null && typeof v === "object") target((v as Record<string, unknown>).accountId, (v as Record<string, unknown>).deployRoleName, `${key}.deployRoleName`);
+            if (v !== null && typeof v === "object")
+                target(
+                    (v as Record<string, unknown>).accountId,
+                    (v as Record<string, unknown>).deployRoleName,
+                    `${key}.deployRoleName`,
+                );
         }
         return problems;
     });
@@ -236,16 +356,29 @@ function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[
     const problems: ConfigProblem[] = [];
     const mode = values.deploymentMode ?? "provider";
     if (mode === "stackset" && values.stackSet === undefined) {
-        problems.push({ path: "stackSet", message: "is required when deploymentMode is stackset", fix: "pulumi config set --path 'stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 (and stackSet.adminAccount.accountId)" });
+        problems.push({
+            path: "stackSet",
+            message: "is required when deploymentMode is stackset",
+            fix: "pulumi config set --path 'stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 (and stackSet.adminAccount.accountId)",
+        });
     }
     if (mode === "provider" && values.stackSet !== undefined) {
-        problems.push({ path: "stackSet", message: "is set but deploymentMode is provider, so it would be ignored", fix: "pulumi config set deploymentMode stackset, or remove stackSet" });
+        problems.push({
+            path: "stackSet",
+            message: "is set but deploymentMode is provider, so it would be ignored",
+            fix: "pulumi config set deploymentMode stackset, or remove stackSet",
+        });
     }
     if (mode === "stackset") {
         for (const { i, o } of entries(values.workloadAccounts)) {
             for (const key of ["incidentResponseRole", "breakGlassRole", "deployExternalId"]) {
                 if (o[key] !== undefined && o[key] !== false) {
-                    problems.push({ path: `workloadAccounts[${i}].${key}`, message: "is not supported in stackset mode (the StackSet deploys the audit role only, through CloudFormation)", fix: "remove it, or use deploymentMode provider for this stack" });
+                    problems.push({
+                        path: `workloadAccounts[${i}].${key}`,
+                        message:
+                            "is not supported in stackset mode (the StackSet deploys the audit role only, through CloudFormation)",
+                        fix: "remove it, or use deploymentMode provider for this stack",
+                    });
                 }
             }
         }

@@ -57,7 +57,8 @@ export interface AccessModel {
     readonly region: string;
 }
 
-const MANAGED = (auditManaged as { policies: Record<string, { arn: string; document: unknown }> }).policies;
+const MANAGED = (auditManaged as { policies: Record<string, { arn: string; document: unknown }> })
+    .policies;
 
 /** The documents of the AWS-managed read policies, by ARN without the partition. */
 function managedDocument(arn: string): NamedDocument | undefined {
@@ -65,7 +66,8 @@ function managedDocument(arn: string): NamedDocument | undefined {
     if (!m) return undefined;
     const name = m[1].split("/").pop() as string;
     const entry = MANAGED[name];
-    if (!entry || entry.arn.replace(/^arn:aws:/, "") !== arn.replace(/^arn:[\w-]+:/, "")) return undefined;
+    if (!entry || entry.arn.replace(/^arn:aws:/, "") !== arn.replace(/^arn:[\w-]+:/, ""))
+        return undefined;
     return { label: `AWS-managed ${name}`, doc: parsePolicyDocument(entry.document, "identity") };
 }
 
@@ -77,7 +79,13 @@ export function componentTypeOf(r: PlannedResource): string | undefined {
 
 /** Account ids from a stack's `accounts` output ([{name, accountId}]). */
 function accountIds(v: unknown): string[] {
-    return Array.isArray(v) ? v.flatMap((a) => (a && typeof (a as { accountId?: unknown }).accountId === "string" ? [(a as { accountId: string }).accountId] : [])) : [];
+    return Array.isArray(v)
+        ? v.flatMap((a) =>
+              a && typeof (a as { accountId?: unknown }).accountId === "string"
+                  ? [(a as { accountId: string }).accountId]
+                  : [],
+          )
+        : [];
 }
 
 function str(v: unknown): string | undefined {
@@ -91,7 +99,10 @@ function partitionOfRegion(region: string): string {
 }
 
 function rolesOf(resources: readonly PlannedResource[], partition: string): RoleModel[] {
-    const inAccount = (type: string, accountId: string, role: string) => resources.filter((r) => r.type === type && r.accountId === accountId && r.props.role === role);
+    const inAccount = (type: string, accountId: string, role: string) =>
+        resources.filter(
+            (r) => r.type === type && r.accountId === accountId && r.props.role === role,
+        );
     return resources
         .filter((r) => r.type === "aws:iam/role:Role" && r.accountId)
         .map((r) => {
@@ -101,8 +112,14 @@ function rolesOf(resources: readonly PlannedResource[], partition: string): Role
             const identity: NamedDocument[] = [];
             const unknownManaged: string[] = [];
             const managedArns = [
-                ...inAccount("aws:iam/rolePolicyAttachment:RolePolicyAttachment", accountId, name).map((a) => str(a.props.policyArn) ?? ""),
-                ...(Array.isArray(r.props.managedPolicyArns) ? (r.props.managedPolicyArns as string[]) : []),
+                ...inAccount(
+                    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    accountId,
+                    name,
+                ).map((a) => str(a.props.policyArn) ?? ""),
+                ...(Array.isArray(r.props.managedPolicyArns)
+                    ? (r.props.managedPolicyArns as string[])
+                    : []),
             ];
             for (const arn of managedArns) {
                 const doc = managedDocument(arn);
@@ -110,17 +127,29 @@ function rolesOf(resources: readonly PlannedResource[], partition: string): Role
                 else unknownManaged.push(arn);
             }
             for (const p of inAccount("aws:iam/rolePolicy:RolePolicy", accountId, name)) {
-                identity.push({ label: `inline policy ${str(p.props.name) ?? p.name}`, doc: parsePolicyDocument(p.props.policy, "identity") });
+                identity.push({
+                    label: `inline policy ${str(p.props.name) ?? p.name}`,
+                    doc: parsePolicyDocument(p.props.policy, "identity"),
+                });
             }
-            for (const p of Array.isArray(r.props.inlinePolicies) ? (r.props.inlinePolicies as { name?: string; policy?: unknown }[]) : []) {
-                if (p.policy !== undefined) identity.push({ label: `inline policy ${p.name ?? "?"}`, doc: parsePolicyDocument(p.policy, "identity") });
+            for (const p of Array.isArray(r.props.inlinePolicies)
+                ? (r.props.inlinePolicies as { name?: string; policy?: unknown }[])
+                : []) {
+                if (p.policy !== undefined)
+                    identity.push({
+                        label: `inline policy ${p.name ?? "?"}`,
+                        doc: parsePolicyDocument(p.policy, "identity"),
+                    });
             }
             return {
                 accountId,
                 name,
                 arn: `arn:${partition}:iam::${accountId}:role${path}${name}`,
                 componentType: componentTypeOf(r),
-                maxSessionDuration: typeof r.props.maxSessionDuration === "number" ? r.props.maxSessionDuration : 3600,
+                maxSessionDuration:
+                    typeof r.props.maxSessionDuration === "number"
+                        ? r.props.maxSessionDuration
+                        : 3600,
                 trust: parsePolicyDocument(r.props.assumeRolePolicy, "trust"),
                 identity,
                 unknownManaged,
@@ -132,23 +161,42 @@ function rolesOf(resources: readonly PlannedResource[], partition: string): Role
  * Roles a CloudFormation StackSet deploys: every AWS::IAM::Role of its template, once for each
  * account the stack names (its `accounts` output), since the StackSet reaches them all.
  */
-function stackSetRolesOf(resources: readonly PlannedResource[], partition: string, accounts: readonly string[]): RoleModel[] {
+function stackSetRolesOf(
+    resources: readonly PlannedResource[],
+    partition: string,
+    accounts: readonly string[],
+): RoleModel[] {
     const roles: RoleModel[] = [];
     for (const set of resources.filter((r) => r.type === "aws:cloudformation/stackSet:StackSet")) {
-        const body = typeof set.props.templateBody === "string" ? (JSON.parse(set.props.templateBody) as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> }) : {};
+        const body =
+            typeof set.props.templateBody === "string"
+                ? (JSON.parse(set.props.templateBody) as {
+                      Resources?: Record<
+                          string,
+                          { Type?: string; Properties?: Record<string, unknown> }
+                      >;
+                  })
+                : {};
         for (const [logicalId, res] of Object.entries(body.Resources ?? {})) {
             if (res.Type !== "AWS::IAM::Role" || !res.Properties) continue;
             const p = res.Properties;
             const name = str(p.RoleName) ?? logicalId;
             const identity: NamedDocument[] = [];
             const unknownManaged: string[] = [];
-            for (const arn of Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as string[]) : []) {
+            for (const arn of Array.isArray(p.ManagedPolicyArns)
+                ? (p.ManagedPolicyArns as string[])
+                : []) {
                 const doc = managedDocument(arn);
                 if (doc) identity.push(doc);
                 else unknownManaged.push(arn);
             }
-            for (const inline of Array.isArray(p.Policies) ? (p.Policies as { PolicyName?: string; PolicyDocument?: unknown }[]) : []) {
-                identity.push({ label: `inline policy ${inline.PolicyName ?? "?"}`, doc: parsePolicyDocument(inline.PolicyDocument, "identity") });
+            for (const inline of Array.isArray(p.Policies)
+                ? (p.Policies as { PolicyName?: string; PolicyDocument?: unknown }[])
+                : []) {
+                identity.push({
+                    label: `inline policy ${inline.PolicyName ?? "?"}`,
+                    doc: parsePolicyDocument(inline.PolicyDocument, "identity"),
+                });
             }
             for (const accountId of accounts) {
                 roles.push({
@@ -156,7 +204,8 @@ function stackSetRolesOf(resources: readonly PlannedResource[], partition: strin
                     name,
                     arn: `arn:${partition}:iam::${accountId}:role${str(p.Path) ?? "/"}${name}`,
                     componentType: componentTypeOf(set),
-                    maxSessionDuration: typeof p.MaxSessionDuration === "number" ? p.MaxSessionDuration : 3600,
+                    maxSessionDuration:
+                        typeof p.MaxSessionDuration === "number" ? p.MaxSessionDuration : 3600,
                     trust: parsePolicyDocument(p.AssumeRolePolicyDocument, "trust"),
                     identity,
                     unknownManaged,
@@ -171,7 +220,13 @@ function principalsOf(resources: readonly PlannedResource[], partition: string):
     const groupPolicies = new Map<string, NamedDocument[]>();
     for (const p of resources.filter((r) => r.type === "aws:iam/groupPolicy:GroupPolicy")) {
         const group = `${p.accountId}/${str(p.props.group)}`;
-        groupPolicies.set(group, [...(groupPolicies.get(group) ?? []), { label: `group ${str(p.props.group)} policy ${str(p.props.name) ?? p.name}`, doc: parsePolicyDocument(p.props.policy, "identity") }]);
+        groupPolicies.set(group, [
+            ...(groupPolicies.get(group) ?? []),
+            {
+                label: `group ${str(p.props.group)} policy ${str(p.props.name) ?? p.name}`,
+                doc: parsePolicyDocument(p.props.policy, "identity"),
+            },
+        ]);
     }
     return resources
         .filter((r) => r.type === "aws:iam/user:User" && r.accountId)
@@ -179,28 +234,54 @@ function principalsOf(resources: readonly PlannedResource[], partition: string):
             const userName = str(u.props.name) ?? u.name;
             const accountId = u.accountId as string;
             const groups = resources
-                .filter((m) => m.type === "aws:iam/userGroupMembership:UserGroupMembership" && m.accountId === accountId && m.props.user === userName)
-                .flatMap((m) => (Array.isArray(m.props.groups) ? (m.props.groups as string[]) : []));
+                .filter(
+                    (m) =>
+                        m.type === "aws:iam/userGroupMembership:UserGroupMembership" &&
+                        m.accountId === accountId &&
+                        m.props.user === userName,
+                )
+                .flatMap((m) =>
+                    Array.isArray(m.props.groups) ? (m.props.groups as string[]) : [],
+                );
             const own = resources
-                .filter((p) => p.type === "aws:iam/userPolicy:UserPolicy" && p.accountId === accountId && p.props.user === userName)
-                .map((p) => ({ label: `user ${userName} policy ${str(p.props.name) ?? p.name}`, doc: parsePolicyDocument(p.props.policy, "identity") }));
+                .filter(
+                    (p) =>
+                        p.type === "aws:iam/userPolicy:UserPolicy" &&
+                        p.accountId === accountId &&
+                        p.props.user === userName,
+                )
+                .map((p) => ({
+                    label: `user ${userName} policy ${str(p.props.name) ?? p.name}`,
+                    doc: parsePolicyDocument(p.props.policy, "identity"),
+                }));
             return {
                 arn: `arn:${partition}:iam::${accountId}:user${str(u.props.path) ?? "/"}${userName}`,
                 accountId,
                 userName,
                 groups,
-                identity: [...own, ...groups.flatMap((g) => groupPolicies.get(`${accountId}/${g}`) ?? [])],
+                identity: [
+                    ...own,
+                    ...groups.flatMap((g) => groupPolicies.get(`${accountId}/${g}`) ?? []),
+                ],
             };
         });
 }
 
 function scpsOf(resources: readonly PlannedResource[]): ScpModel[] {
-    const policies = resources.filter((r) => r.type === "aws:organizations/policy:Policy" && (r.props.type === undefined || r.props.type === "SERVICE_CONTROL_POLICY"));
-    const attachments = resources.filter((r) => r.type === "aws:organizations/policyAttachment:PolicyAttachment");
+    const policies = resources.filter(
+        (r) =>
+            r.type === "aws:organizations/policy:Policy" &&
+            (r.props.type === undefined || r.props.type === "SERVICE_CONTROL_POLICY"),
+    );
+    const attachments = resources.filter(
+        (r) => r.type === "aws:organizations/policyAttachment:PolicyAttachment",
+    );
     return policies.map((p) => ({
         label: `SCP ${str(p.props.name) ?? p.name}`,
         doc: parsePolicyDocument(p.props.content, "identity"),
-        targets: attachments.filter((a) => a.props.policyId === p.id).map((a) => String(a.props.targetId)),
+        targets: attachments
+            .filter((a) => a.props.policyId === p.id)
+            .map((a) => String(a.props.targetId)),
     }));
 }
 
@@ -212,14 +293,23 @@ function scpsOf(resources: readonly PlannedResource[]): ScpModel[] {
 export function accessModel(plans: { stack: PlanResult; security?: PlanResult }): AccessModel {
     const partition = partitionOfRegion(plans.stack.region);
     const outputs = { ...(plans.security?.outputs ?? {}), ...plans.stack.outputs };
-    const trusted = (outputs.trustedPrincipals ?? { humanArns: [], reporters: [] }) as AccessModel["trusted"];
-    const scpSource = [...(plans.security?.resources ?? []), ...(plans.security === plans.stack ? [] : plans.stack.resources)];
+    const trusted = (outputs.trustedPrincipals ?? {
+        humanArns: [],
+        reporters: [],
+    }) as AccessModel["trusted"];
+    const scpSource = [
+        ...(plans.security?.resources ?? []),
+        ...(plans.security === plans.stack ? [] : plans.stack.resources),
+    ];
     return {
         partition,
         region: plans.stack.region,
         securityAccountId: str(outputs.securityAccountId),
         managementAccountId: str(outputs.managementAccountId),
-        roles: [...rolesOf(plans.stack.resources, partition), ...stackSetRolesOf(plans.stack.resources, partition, accountIds(outputs.accounts))],
+        roles: [
+            ...rolesOf(plans.stack.resources, partition),
+            ...stackSetRolesOf(plans.stack.resources, partition, accountIds(outputs.accounts)),
+        ],
         principals: principalsOf(plans.security?.resources ?? [], partition),
         scps: scpsOf(scpSource),
         trusted,

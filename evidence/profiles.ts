@@ -39,7 +39,8 @@ export function accountAccess(target: AccessTarget, settings: AccessSettings): A
     const source = settings.sourceProfile ?? "org-access-security";
     const mfaSerial = `arn:${settings.partition}:iam::${settings.securityAccountId}:mfa/${USER}`;
     const duration = String(settings.sessionSeconds);
-    const section = (name: string, lines: [string, string][]) => [`[profile ${name}]`, ...lines.map(([k, v]) => `${k} = ${v}`)].join("\n");
+    const section = (name: string, lines: [string, string][]) =>
+        [`[profile ${name}]`, ...lines.map(([k, v]) => `${k} = ${v}`)].join("\n");
     return {
         human: {
             profile: section(`org-access-${target.account}`, [
@@ -79,4 +80,5 @@ export function accountAccess(target: AccessTarget, settings: AccessSettings): A
 }
 
 /** The `<external-id>` placeholder: ExternalIds are secrets and never printed; this says where to find one. */
-export const EXTERNAL_ID_HINT = "replace <external-id> with your reporter's ExternalId: pulumi stack output --stack security --show-secrets trustedPrincipals";
+export const EXTERNAL_ID_HINT =
+    "replace <external-id> with your reporter's ExternalId: pulumi stack output --stack security --show-secrets trustedPrincipals";

@@ -33,23 +33,96 @@ export interface ReportInput {
 
 /** Controls the design serves, with the part of org-access that implements each. */
 export const CONTROLS: readonly { id: string; control: string; implementedBy: string }[] = [
-    { id: "SOC 2 CC6.1", control: "Logical access is restricted to authorised users", implementedBy: "audit-role trust names exact principals of the security account; no wildcard principal (policy iam-no-wildcard-principal)" },
-    { id: "SOC 2 CC6.2", control: "Users are registered and authorised before access", implementedBy: "identities exist only through the security stack's config; groups grant exact role ARNs" },
-    { id: "SOC 2 CC6.3", control: "Role-based, least-privilege access; segregation of duties", implementedBy: "read-only SecurityAuditRole with explicit Deny on IAM writes, data reads and CloudShell; humans and programs in separate groups" },
-    { id: "SOC 2 CC6.6", control: "Access from outside the boundary needs strong authentication", implementedBy: "MFA (present and recent) for humans, exact ExternalId for programs (policy iam-trust-requires-mfa)" },
-    { id: "SOC 2 CC7.2", control: "Monitoring of system components for anomalies", implementedBy: "organization CloudTrail trail into CloudWatch Logs" },
-    { id: "CIS AWS 1.8", control: "Password policy requires a minimum length of 14", implementedBy: "SecurityAccess account password policy" },
-    { id: "CIS AWS 1.9", control: "Password policy prevents reuse", implementedBy: "SecurityAccess account password policy (24)" },
-    { id: "CIS AWS 1.10", control: "MFA for every IAM user with a console password", implementedBy: "deny-everything-without-MFA group policy; MFA in every human trust statement" },
-    { id: "CIS AWS 1.11", control: "No access keys at initial user setup", implementedBy: "no aws.iam.AccessKey is ever created; humans are denied creating their own" },
-    { id: "CIS AWS 1.15", control: "IAM users receive permissions only through groups", implementedBy: "no user policies; auditors and reporters groups" },
-    { id: "CIS AWS 1.16", control: "No policies that allow full administrative privileges", implementedBy: "policy iam-no-admin-grants" },
-    { id: "CIS AWS 3.1", control: "CloudTrail enabled in all regions", implementedBy: "OrgTrail: organization, multi-region trail with global service events" },
-    { id: "CIS AWS 3.2", control: "CloudTrail log file validation enabled", implementedBy: "OrgTrail: enableLogFileValidation" },
-    { id: "CIS AWS 3.3", control: "CloudTrail bucket not publicly accessible", implementedBy: "full public access block, TLS-only, BucketOwnerEnforced" },
-    { id: "CIS AWS 3.4", control: "CloudTrail integrated with CloudWatch Logs", implementedBy: "OrgTrail log group and delivery role" },
-    { id: "CIS AWS 3.7", control: "CloudTrail logs encrypted at rest with KMS CMKs", implementedBy: "OrgTrail customer-managed key, scoped to the trail by aws:SourceArn" },
-    { id: "CIS AWS 3.8", control: "Rotation for customer-created CMKs enabled", implementedBy: "OrgTrail key with enableKeyRotation" },
+    {
+        id: "SOC 2 CC6.1",
+        control: "Logical access is restricted to authorised users",
+        implementedBy:
+            "audit-role trust names exact principals of the security account; no wildcard principal (policy iam-no-wildcard-principal)",
+    },
+    {
+        id: "SOC 2 CC6.2",
+        control: "Users are registered and authorised before access",
+        implementedBy:
+            "identities exist only through the security stack's config; groups grant exact role ARNs",
+    },
+    {
+        id: "SOC 2 CC6.3",
+        control: "Role-based, least-privilege access; segregation of duties",
+        implementedBy:
+            "read-only SecurityAuditRole with explicit Deny on IAM writes, data reads and CloudShell; humans and programs in separate groups",
+    },
+    {
+        id: "SOC 2 CC6.6",
+        control: "Access from outside the boundary needs strong authentication",
+        implementedBy:
+            "MFA (present and recent) for humans, exact ExternalId for programs (policy iam-trust-requires-mfa)",
+    },
+    {
+        id: "SOC 2 CC7.2",
+        control: "Monitoring of system components for anomalies",
+        implementedBy: "organization CloudTrail trail into CloudWatch Logs",
+    },
+    {
+        id: "CIS AWS 1.8",
+        control: "Password policy requires a minimum length of 14",
+        implementedBy: "SecurityAccess account password policy",
+    },
+    {
+        id: "CIS AWS 1.9",
+        control: "Password policy prevents reuse",
+        implementedBy: "SecurityAccess account password policy (24)",
+    },
+    {
+        id: "CIS AWS 1.10",
+        control: "MFA for every IAM user with a console password",
+        implementedBy:
+            "deny-everything-without-MFA group policy; MFA in every human trust statement",
+    },
+    {
+        id: "CIS AWS 1.11",
+        control: "No access keys at initial user setup",
+        implementedBy: "no aws.iam.AccessKey is ever created; humans are denied creating their own",
+    },
+    {
+        id: "CIS AWS 1.15",
+        control: "IAM users receive permissions only through groups",
+        implementedBy: "no user policies; auditors and reporters groups",
+    },
+    {
+        id: "CIS AWS 1.16",
+        control: "No policies that allow full administrative privileges",
+        implementedBy: "policy iam-no-admin-grants",
+    },
+    {
+        id: "CIS AWS 3.1",
+        control: "CloudTrail enabled in all regions",
+        implementedBy: "OrgTrail: organization, multi-region trail with global service events",
+    },
+    {
+        id: "CIS AWS 3.2",
+        control: "CloudTrail log file validation enabled",
+        implementedBy: "OrgTrail: enableLogFileValidation",
+    },
+    {
+        id: "CIS AWS 3.3",
+        control: "CloudTrail bucket not publicly accessible",
+        implementedBy: "full public access block, TLS-only, BucketOwnerEnforced",
+    },
+    {
+        id: "CIS AWS 3.4",
+        control: "CloudTrail integrated with CloudWatch Logs",
+        implementedBy: "OrgTrail log group and delivery role",
+    },
+    {
+        id: "CIS AWS 3.7",
+        control: "CloudTrail logs encrypted at rest with KMS CMKs",
+        implementedBy: "OrgTrail customer-managed key, scoped to the trail by aws:SourceArn",
+    },
+    {
+        id: "CIS AWS 3.8",
+        control: "Rotation for customer-created CMKs enabled",
+        implementedBy: "OrgTrail key with enableKeyRotation",
+    },
 ];
 
 const escape = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -63,7 +136,8 @@ function conditionLabels(role: RoleModel, principalArn: string): string[] {
         if (!names.includes(principalArn)) continue;
         for (const c of st.conditions) {
             if (c.keyLower === "aws:multifactorauthpresent") labels.add("MFA");
-            else if (c.keyLower === "aws:multifactorauthage") labels.add(`MFA age < ${c.values[0] ?? "?"} s`);
+            else if (c.keyLower === "aws:multifactorauthage")
+                labels.add(`MFA age < ${c.values[0] ?? "?"} s`);
             else if (c.keyLower === "sts:externalid") labels.add("ExternalId");
             else labels.add(c.key);
         }
@@ -80,14 +154,28 @@ function id(prefix: string, s: string): string {
 export function accessGraph(model: AccessModel): string {
     const lines = ["flowchart LR"];
     // Auditors, incident responders and break-glass users are all people; reporters are programs.
-    const humans = [...new Set([...model.trusted.humanArns, ...(model.trusted.incidentResponderArns ?? []), ...(model.trusted.breakGlassArns ?? [])])];
+    const humans = [
+        ...new Set([
+            ...model.trusted.humanArns,
+            ...(model.trusted.incidentResponderArns ?? []),
+            ...(model.trusted.breakGlassArns ?? []),
+        ]),
+    ];
     const programs = model.trusted.reporters;
-    const security = model.securityAccountId ?? humans[0]?.split(":")[4] ?? programs[0]?.arn.split(":")[4] ?? "security";
+    const security =
+        model.securityAccountId ??
+        humans[0]?.split(":")[4] ??
+        programs[0]?.arn.split(":")[4] ??
+        "security";
     lines.push(`    subgraph ${id("acct", security)}["security account ${security}"]`);
     for (const arn of humans) lines.push(`        ${id("p", arn)}["👤 ${arn.split("/").pop()}"]`);
     for (const r of programs) lines.push(`        ${id("p", r.arn)}["⚙️ ${r.name}"]`);
     lines.push("    end");
-    const roles = model.roles.filter((r) => r.trust.statements.some((st) => JSON.stringify(st.principal ?? {}).includes(`:iam::${security}:`)));
+    const roles = model.roles.filter((r) =>
+        r.trust.statements.some((st) =>
+            JSON.stringify(st.principal ?? {}).includes(`:iam::${security}:`),
+        ),
+    );
     const byAccount = new Map<string, RoleModel[]>();
     for (const r of roles) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
     for (const [account, list] of byAccount) {
@@ -97,32 +185,62 @@ export function accessGraph(model: AccessModel): string {
     }
     for (const r of roles) {
         for (const p of [...humans, ...programs.map((x) => x.arn)]) {
-            const named = r.trust.statements.some((st) => st.effect === "Allow" && JSON.stringify(st.principal ?? {}).includes(p));
-            if (named) lines.push(`    ${id("p", p)} -- "${conditionLabels(r, p).join(", ")}" --> ${id("r", r.arn)}`);
+            const named = r.trust.statements.some(
+                (st) => st.effect === "Allow" && JSON.stringify(st.principal ?? {}).includes(p),
+            );
+            if (named)
+                lines.push(
+                    `    ${id("p", p)} -- "${conditionLabels(r, p).join(", ")}" --> ${id("r", r.arn)}`,
+                );
         }
     }
     return lines.join("\n");
 }
 
 function matrix(entries: readonly EvidenceEntry[]): string {
-    const rows = ["| account | role | scenario | expected | simulated | | deciding statement |", "|---|---|---|---|---|---|---|"];
+    const rows = [
+        "| account | role | scenario | expected | simulated | | deciding statement |",
+        "|---|---|---|---|---|---|---|",
+    ];
     for (const e of entries) {
-        rows.push(`| ${e.accountId} | ${escape(e.role)} | \`${e.scenario}\` | ${e.expected} | ${e.simulated} | ${e.expected === e.simulated ? "✅" : "❌"} | ${escape(e.reason)} |`);
+        rows.push(
+            `| ${e.accountId} | ${escape(e.role)} | \`${e.scenario}\` | ${e.expected} | ${e.simulated} | ${e.expected === e.simulated ? "✅" : "❌"} | ${escape(e.reason)} |`,
+        );
     }
     return rows.join("\n");
 }
 
 export function renderReport(input: ReportInput): string {
-    const out: string[] = [`# ${input.title ?? "org-access access evidence"}`, "", `Generated by \`${input.source}\`. Every verdict below is computed from the documents the program would deploy.`, ""];
+    const out: string[] = [
+        `# ${input.title ?? "org-access access evidence"}`,
+        "",
+        `Generated by \`${input.source}\`. Every verdict below is computed from the documents the program would deploy.`,
+        "",
+    ];
     const all = input.stacks.flatMap((s) => s.evidence);
     const failed = all.filter((e) => e.expected !== e.simulated);
-    const mandatory = input.stacks.flatMap((s) => s.violations ?? []).filter((v) => v.enforcementLevel === "mandatory");
-    out.push("## Summary", "", `| stack | resources | scenarios as expected | mandatory violations |`, "|---|---|---|---|");
+    const mandatory = input.stacks
+        .flatMap((s) => s.violations ?? [])
+        .filter((v) => v.enforcementLevel === "mandatory");
+    out.push(
+        "## Summary",
+        "",
+        `| stack | resources | scenarios as expected | mandatory violations |`,
+        "|---|---|---|---|",
+    );
     for (const s of input.stacks) {
         const ok = s.evidence.filter((e) => e.expected === e.simulated).length;
-        out.push(`| ${s.stack} | ${s.resourceCount} | ${ok} / ${s.evidence.length} | ${input.policyPackRan ? (s.violations ?? []).filter((v) => v.enforcementLevel === "mandatory").length : "not run"} |`);
+        out.push(
+            `| ${s.stack} | ${s.resourceCount} | ${ok} / ${s.evidence.length} | ${input.policyPackRan ? (s.violations ?? []).filter((v) => v.enforcementLevel === "mandatory").length : "not run"} |`,
+        );
     }
-    out.push("", failed.length === 0 && mandatory.length === 0 ? "**Result: every scenario behaves as designed.**" : `**Result: ${failed.length} scenario(s) differ from the design; ${mandatory.length} mandatory violation(s).**`, "");
+    out.push(
+        "",
+        failed.length === 0 && mandatory.length === 0
+            ? "**Result: every scenario behaves as designed.**"
+            : `**Result: ${failed.length} scenario(s) differ from the design; ${mandatory.length} mandatory violation(s).**`,
+        "",
+    );
 
     for (const s of input.stacks) {
         out.push(`## Stack \`${s.stack}\``, "");
@@ -134,19 +252,44 @@ export function renderReport(input: ReportInput): string {
         else if ((s.violations ?? []).length === 0) out.push("No violations.", "");
         else {
             out.push("| policy | level | resource | message |", "|---|---|---|---|");
-            for (const v of s.violations ?? []) out.push(`| ${v.policy} | ${v.enforcementLevel} | ${escape(v.resource)} | ${escape(v.message)} |`);
+            for (const v of s.violations ?? [])
+                out.push(
+                    `| ${v.policy} | ${v.enforcementLevel} | ${escape(v.resource)} | ${escape(v.message)} |`,
+                );
             out.push("");
         }
         if (s.accessProfiles && Object.keys(s.accessProfiles).length > 0) {
-            out.push("### Access for people", "", `Humans sign in to the security account with MFA; programs present their ExternalId (${EXTERNAL_ID_HINT}).`, "");
+            out.push(
+                "### Access for people",
+                "",
+                `Humans sign in to the security account with MFA; programs present their ExternalId (${EXTERNAL_ID_HINT}).`,
+                "",
+            );
             for (const [account, access] of Object.entries(s.accessProfiles)) {
-                out.push(`<details><summary><code>${account}</code></summary>`, "", "```ini", access.human.profile, "", access.program.profile, "```", "", "```sh", access.human.command, access.program.command, "```", "", "</details>", "");
+                out.push(
+                    `<details><summary><code>${account}</code></summary>`,
+                    "",
+                    "```ini",
+                    access.human.profile,
+                    "",
+                    access.program.profile,
+                    "```",
+                    "",
+                    "```sh",
+                    access.human.command,
+                    access.program.command,
+                    "```",
+                    "",
+                    "</details>",
+                    "",
+                );
             }
         }
     }
 
     out.push("## Scenarios", "", "| scenario | what it asks |", "|---|---|");
-    for (const [k, v] of Object.entries(SCENARIOS) as [ScenarioId, string][]) out.push(`| \`${k}\` | ${v} |`);
+    for (const [k, v] of Object.entries(SCENARIOS) as [ScenarioId, string][])
+        out.push(`| \`${k}\` | ${v} |`);
     out.push("", "## Controls", "", "| control | requirement | implemented by |", "|---|---|---|");
     for (const c of CONTROLS) out.push(`| ${c.id} | ${c.control} | ${escape(c.implementedBy)} |`);
     out.push("", "CIS items are numbered as in the CIS AWS Foundations Benchmark v1.4.0.", "");

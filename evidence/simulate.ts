@@ -8,7 +8,15 @@
 // denied asks a stricter question: does the role's own trust policy stop the caller, even one whose
 // identity policies allow everything? A workload account cannot rely on the security account's
 // Deny-without-MFA, which an administrator there could remove; its trust policy must hold alone.
-import { awsPrincipalFromArn, evaluateRequest, RequestContext, RequestPrincipal, statementLabel, statementMatchesAction, statementMatchesPrincipal } from "../policypack/iam";
+import {
+    awsPrincipalFromArn,
+    evaluateRequest,
+    RequestContext,
+    RequestPrincipal,
+    statementLabel,
+    statementMatchesAction,
+    statementMatchesPrincipal,
+} from "../policypack/iam";
 import { AccessModel, NamedDocument, PrincipalModel, RoleModel } from "./model";
 
 export type Verdict = "allowed" | "denied";
@@ -26,18 +34,25 @@ export interface EvidenceEntry {
 /** Scenario ids and what each asks. The first five ids are fixed by the project's evidence contract. */
 export const SCENARIOS = {
     "assume-without-mfa": "a designated human of the security account assumes the role without MFA",
-    "assume-with-mfa": "a designated human of the security account assumes the role with recent MFA",
-    "assume-from-outside-account": "a principal outside the organization's security account, with MFA, assumes the role",
+    "assume-with-mfa":
+        "a designated human of the security account assumes the role with recent MFA",
+    "assume-from-outside-account":
+        "a principal outside the organization's security account, with MFA, assumes the role",
     "read-action": "the role's session calls ec2:DescribeInstances",
     "iam-write": "the role's session calls iam:CreateUser",
-    "assume-with-stale-mfa": "a designated human assumes the role with MFA older than the role accepts",
-    "assume-undesignated-principal": "an undesignated user of the security account, with MFA, assumes the role",
+    "assume-with-stale-mfa":
+        "a designated human assumes the role with MFA older than the role accepts",
+    "assume-undesignated-principal":
+        "an undesignated user of the security account, with MFA, assumes the role",
     "assume-programmatic-external-id": "a designated program assumes the role with its ExternalId",
-    "assume-programmatic-wrong-external-id": "a designated program assumes the role with a wrong ExternalId",
-    "assume-programmatic-no-external-id": "a designated program assumes the role without an ExternalId",
+    "assume-programmatic-wrong-external-id":
+        "a designated program assumes the role with a wrong ExternalId",
+    "assume-programmatic-no-external-id":
+        "a designated program assumes the role without an ExternalId",
     "data-read-s3": "the role's session calls s3:GetObject",
     "data-read-secret": "the role's session calls secretsmanager:GetSecretValue",
-    "assume-by-other-duty": "an auditor, with MFA, assumes a role of another duty (segregation of duties)",
+    "assume-by-other-duty":
+        "an auditor, with MFA, assumes a role of another duty (segregation of duties)",
     "admin-write": "the role's session calls iam:PutRolePolicy on an application role",
 } as const;
 
@@ -109,35 +124,54 @@ const DEFAULT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
 
 /** A principal outside every account the program knows; the documentation id AWS never assigns. */
 export const OUTSIDE_ACCOUNT = "210987654321";
-const MFA = { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300", "aws:SecureTransport": "true" };
+const MFA = {
+    "aws:MultiFactorAuthPresent": "true",
+    "aws:MultiFactorAuthAge": "300",
+    "aws:SecureTransport": "true",
+};
 const NO_MFA = { "aws:SecureTransport": "true" };
 /** Every signed request carries the region it is sent to. */
-const inRegion = (model: AccessModel, context: Record<string, string>) => ({ ...context, "aws:RequestedRegion": model.region });
+const inRegion = (model: AccessModel, context: Record<string, string>) => ({
+    ...context,
+    "aws:RequestedRegion": model.region,
+});
 
 interface Outcome {
     readonly verdict: Verdict;
     readonly reason: string;
 }
 
-function explain(docs: readonly NamedDocument[], request: RequestContext): { decision: "Allow" | "ExplicitDeny" | "ImplicitDeny"; reason?: string } {
+function explain(
+    docs: readonly NamedDocument[],
+    request: RequestContext,
+): { decision: "Allow" | "ExplicitDeny" | "ImplicitDeny"; reason?: string } {
     if (docs.length === 0) return { decision: "ImplicitDeny" };
     const result = evaluateRequest(
         docs.map((d) => d.doc),
         request,
     );
     const ref = result.decidingStatement;
-    return { decision: result.decision, reason: ref ? `${docs[ref.document].label} ${ref.label}` : undefined };
+    return {
+        decision: result.decision,
+        reason: ref ? `${docs[ref.document].label} ${ref.label}` : undefined,
+    };
 }
 
 function scpsFor(model: AccessModel, accountId: string): NamedDocument[] {
     // SCPs never restrict the management account. Root and OU attachments are taken to cover every
     // member account: the plan cannot see OU membership, and for Deny statements this is the cautious reading.
     if (accountId === model.managementAccountId) return [];
-    return model.scps.filter((s) => s.targets.some((t) => t === accountId || t.startsWith("r-") || t.startsWith("ou-")));
+    return model.scps.filter((s) =>
+        s.targets.some((t) => t === accountId || t.startsWith("r-") || t.startsWith("ou-")),
+    );
 }
 
 /** Only explicit Denies in SCPs matter here: AWS attaches FullAWSAccess unless it is removed. */
-function scpDeny(model: AccessModel, accountId: string, request: RequestContext): string | undefined {
+function scpDeny(
+    model: AccessModel,
+    accountId: string,
+    request: RequestContext,
+): string | undefined {
     const result = explain(scpsFor(model, accountId), request);
     return result.decision === "ExplicitDeny" ? result.reason : undefined;
 }
@@ -146,28 +180,61 @@ function scpDeny(model: AccessModel, accountId: string, request: RequestContext)
  * sts:AssumeRole across accounts. With `bothSides`, the caller's identity policies count; without,
  * the caller is taken to be allowed by its own account and only the trust policy (and SCPs) decide.
  */
-function assume(model: AccessModel, role: RoleModel, callerArn: string, caller: PrincipalModel | undefined, context: Record<string, string>, bothSides: boolean): Outcome {
+function assume(
+    model: AccessModel,
+    role: RoleModel,
+    callerArn: string,
+    caller: PrincipalModel | undefined,
+    context: Record<string, string>,
+    bothSides: boolean,
+): Outcome {
     const principal = awsPrincipalFromArn(callerArn) as RequestPrincipal;
     context = inRegion(model, context);
-    const request: RequestContext = { principal, action: "sts:AssumeRole", resource: role.arn, context };
+    const request: RequestContext = {
+        principal,
+        action: "sts:AssumeRole",
+        resource: role.arn,
+        context,
+    };
     const callerAccount = callerArn.split(":")[4];
     const scp = scpDeny(model, callerAccount, request);
     if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };
     const identity = caller && bothSides ? explain(caller.identity, request) : undefined;
-    if (identity?.decision === "ExplicitDeny") return { verdict: "denied", reason: `explicit deny: ${identity.reason}` };
-    const trust = explain([{ label: "trust policy", doc: role.trust }], { principal, action: "sts:AssumeRole", context });
-    if (trust.decision === "ExplicitDeny") return { verdict: "denied", reason: `explicit deny: ${trust.reason}` };
-    if (trust.decision !== "Allow") return { verdict: "denied", reason: whyTrustDenies(role, principal) };
-    if (identity && identity.decision !== "Allow") return { verdict: "denied", reason: `no identity policy of ${caller?.userName} allows sts:AssumeRole on ${role.arn}` };
-    const side = identity ? ` and ${identity.reason}` : " (the caller's identity policies taken to allow)";
+    if (identity?.decision === "ExplicitDeny")
+        return { verdict: "denied", reason: `explicit deny: ${identity.reason}` };
+    const trust = explain([{ label: "trust policy", doc: role.trust }], {
+        principal,
+        action: "sts:AssumeRole",
+        context,
+    });
+    if (trust.decision === "ExplicitDeny")
+        return { verdict: "denied", reason: `explicit deny: ${trust.reason}` };
+    if (trust.decision !== "Allow")
+        return { verdict: "denied", reason: whyTrustDenies(role, principal) };
+    if (identity && identity.decision !== "Allow")
+        return {
+            verdict: "denied",
+            reason: `no identity policy of ${caller?.userName} allows sts:AssumeRole on ${role.arn}`,
+        };
+    const side = identity
+        ? ` and ${identity.reason}`
+        : " (the caller's identity policies taken to allow)";
     return { verdict: "allowed", reason: `allowed by ${trust.reason}${side}` };
 }
 
 /** Names the trust statements that name the caller but whose conditions fail, or says none names it. */
 function whyTrustDenies(role: RoleModel, principal: RequestPrincipal): string {
-    const near = role.trust.statements.filter((st) => st.effect === "Allow" && statementMatchesAction(st, "sts:AssumeRole") && statementMatchesPrincipal(st, principal));
+    const near = role.trust.statements.filter(
+        (st) =>
+            st.effect === "Allow" &&
+            statementMatchesAction(st, "sts:AssumeRole") &&
+            statementMatchesPrincipal(st, principal),
+    );
     if (near.length === 0) return "no trust policy statement names this caller (implicit deny)";
-    const conditions = near.map((st) => `${statementLabel(st)} names the caller but its conditions (${st.conditions.map((c) => `${c.operator} ${c.key}`).join(", ")}) are not met`);
+    const conditions = near.map(
+        (st) =>
+            `${statementLabel(st)} names the caller but its conditions (${st.conditions.map((c) => `${c.operator} ${c.key}`).join(", ")}) are not met`,
+    );
     return `trust policy ${conditions.join("; ")} (implicit deny)`;
 }
 
@@ -186,19 +253,36 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
     // Every explicit Deny decides; the role's own is named first, then any SCP that also denies.
     const scp = scpDeny(model, role.accountId, request);
     const r = explain(role.identity, request);
-    if (r.decision === "ExplicitDeny") return { verdict: "denied", reason: `explicit deny: ${r.reason}${scp ? `; also ${scp}` : ""}` };
+    if (r.decision === "ExplicitDeny")
+        return {
+            verdict: "denied",
+            reason: `explicit deny: ${r.reason}${scp ? `; also ${scp}` : ""}`,
+        };
     if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };
     if (r.decision === "Allow") return { verdict: "allowed", reason: `allowed by ${r.reason}` };
-    const unknown = role.unknownManaged.length ? ` (not simulated: ${role.unknownManaged.join(", ")})` : "";
+    const unknown = role.unknownManaged.length
+        ? ` (not simulated: ${role.unknownManaged.join(", ")})`
+        : "";
     return { verdict: "denied", reason: `no identity policy allows ${action}${unknown}` };
 }
 
 /** Runs one scenario for one role. Undefined when the scenario cannot be posed (no designated program, say). */
-function run(model: AccessModel, role: RoleModel, scenario: ScenarioId, expected: Verdict): Outcome | undefined {
+function run(
+    model: AccessModel,
+    role: RoleModel,
+    scenario: ScenarioId,
+    expected: Verdict,
+): Outcome | undefined {
     const both = expected === "allowed";
     const human = designatedHumans(model, role)[0];
     // Programs are designated for the audit role only.
-    const reporter = [undefined, "org-access:access:AuditRole", "org-access:access:AuditRoleStackSet"].includes(role.componentType) ? model.trusted.reporters[0] : undefined;
+    const reporter = [
+        undefined,
+        "org-access:access:AuditRole",
+        "org-access:access:AuditRoleStackSet",
+    ].includes(role.componentType)
+        ? model.trusted.reporters[0]
+        : undefined;
     const auditor = model.trusted.humanArns[0];
     const caller = (arn: string) => model.principals.find((p) => p.arn === arn);
     const security = model.securityAccountId ?? human?.split(":")[4] ?? reporter?.arn.split(":")[4];
@@ -208,29 +292,101 @@ function run(model: AccessModel, role: RoleModel, scenario: ScenarioId, expected
         case "assume-with-mfa":
             return human ? assume(model, role, human, caller(human), MFA, both) : undefined;
         case "assume-with-stale-mfa":
-            return human ? assume(model, role, human, caller(human), { ...MFA, "aws:MultiFactorAuthAge": String(Math.max(86400, role.maxSessionDuration * 24)) }, both) : undefined;
+            return human
+                ? assume(
+                      model,
+                      role,
+                      human,
+                      caller(human),
+                      {
+                          ...MFA,
+                          "aws:MultiFactorAuthAge": String(
+                              Math.max(86400, role.maxSessionDuration * 24),
+                          ),
+                      },
+                      both,
+                  )
+                : undefined;
         case "assume-from-outside-account":
-            return assume(model, role, `arn:${model.partition}:iam::${OUTSIDE_ACCOUNT}:user/outsider`, undefined, MFA, both);
+            return assume(
+                model,
+                role,
+                `arn:${model.partition}:iam::${OUTSIDE_ACCOUNT}:user/outsider`,
+                undefined,
+                MFA,
+                both,
+            );
         case "assume-undesignated-principal":
-            return security ? assume(model, role, `arn:${model.partition}:iam::${security}:user/org-access/undesignated`, undefined, MFA, both) : undefined;
+            return security
+                ? assume(
+                      model,
+                      role,
+                      `arn:${model.partition}:iam::${security}:user/org-access/undesignated`,
+                      undefined,
+                      MFA,
+                      both,
+                  )
+                : undefined;
         case "assume-programmatic-external-id":
-            return reporter ? assume(model, role, reporter.arn, caller(reporter.arn), { ...NO_MFA, "sts:ExternalId": reporter.externalId }, both) : undefined;
+            return reporter
+                ? assume(
+                      model,
+                      role,
+                      reporter.arn,
+                      caller(reporter.arn),
+                      { ...NO_MFA, "sts:ExternalId": reporter.externalId },
+                      both,
+                  )
+                : undefined;
         case "assume-programmatic-wrong-external-id":
-            return reporter ? assume(model, role, reporter.arn, caller(reporter.arn), { ...NO_MFA, "sts:ExternalId": `${reporter.externalId}-wrong` }, both) : undefined;
+            return reporter
+                ? assume(
+                      model,
+                      role,
+                      reporter.arn,
+                      caller(reporter.arn),
+                      { ...NO_MFA, "sts:ExternalId": `${reporter.externalId}-wrong` },
+                      both,
+                  )
+                : undefined;
         case "assume-programmatic-no-external-id":
-            return reporter ? assume(model, role, reporter.arn, caller(reporter.arn), NO_MFA, both) : undefined;
+            return reporter
+                ? assume(model, role, reporter.arn, caller(reporter.arn), NO_MFA, both)
+                : undefined;
         case "assume-by-other-duty":
-            return auditor && auditor !== human ? assume(model, role, auditor, caller(auditor), MFA, both) : undefined;
+            return auditor && auditor !== human
+                ? assume(model, role, auditor, caller(auditor), MFA, both)
+                : undefined;
         case "read-action":
             return act(model, role, "ec2:DescribeInstances", "*");
         case "iam-write":
-            return act(model, role, "iam:CreateUser", `arn:${model.partition}:iam::${role.accountId}:user/evidence`);
+            return act(
+                model,
+                role,
+                "iam:CreateUser",
+                `arn:${model.partition}:iam::${role.accountId}:user/evidence`,
+            );
         case "admin-write":
-            return act(model, role, "iam:PutRolePolicy", `arn:${model.partition}:iam::${role.accountId}:role/application-role`);
+            return act(
+                model,
+                role,
+                "iam:PutRolePolicy",
+                `arn:${model.partition}:iam::${role.accountId}:role/application-role`,
+            );
         case "data-read-s3":
-            return act(model, role, "s3:GetObject", `arn:${model.partition}:s3:::evidence-bucket/evidence-object`);
+            return act(
+                model,
+                role,
+                "s3:GetObject",
+                `arn:${model.partition}:s3:::evidence-bucket/evidence-object`,
+            );
         case "data-read-secret":
-            return act(model, role, "secretsmanager:GetSecretValue", `arn:${model.partition}:secretsmanager:${model.region}:${role.accountId}:secret:evidence`);
+            return act(
+                model,
+                role,
+                "secretsmanager:GetSecretValue",
+                `arn:${model.partition}:secretsmanager:${model.region}:${role.accountId}:secret:evidence`,
+            );
     }
 }
 
@@ -238,11 +394,22 @@ function run(model: AccessModel, role: RoleModel, scenario: ScenarioId, expected
 export function evidenceMatrix(model: AccessModel): EvidenceEntry[] {
     const entries: EvidenceEntry[] = [];
     for (const role of model.roles) {
-        const expectations = (role.componentType && EXPECTATIONS[role.componentType]) || DEFAULT_EXPECTATIONS;
-        for (const [scenario, expected] of Object.entries(expectations) as [ScenarioId, Verdict][]) {
+        const expectations =
+            (role.componentType && EXPECTATIONS[role.componentType]) || DEFAULT_EXPECTATIONS;
+        for (const [scenario, expected] of Object.entries(expectations) as [
+            ScenarioId,
+            Verdict,
+        ][]) {
             const outcome = run(model, role, scenario, expected);
             if (!outcome) continue;
-            entries.push({ accountId: role.accountId, role: role.name, scenario, expected, simulated: outcome.verdict, reason: outcome.reason });
+            entries.push({
+                accountId: role.accountId,
+                role: role.name,
+                scenario,
+                expected,
+                simulated: outcome.verdict,
+                reason: outcome.reason,
+            });
         }
     }
     return entries;

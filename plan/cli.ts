@@ -9,10 +9,23 @@ import { accessModel, AccessModel } from "../evidence/model";
 import { AccountAccess } from "../evidence/profiles";
 import { renderReport } from "../evidence/report";
 import { EvidenceEntry, evidenceMatrix, mismatches } from "../evidence/simulate";
-import { CheckInputError, checkResources, loadPackConfig, PackConfigInput, PolicyConfigError, Violation } from "../policypack/check";
+import {
+    CheckInputError,
+    checkResources,
+    loadPackConfig,
+    PackConfigInput,
+    PolicyConfigError,
+    Violation,
+} from "../policypack/check";
 import { PROJECT_ROOT } from "../config";
 import * as path from "path";
-import { DefaultProviderError, needsSecurityOutputs, planStack, PlannedResource, PlanResult } from "./run";
+import {
+    DefaultProviderError,
+    needsSecurityOutputs,
+    planStack,
+    PlannedResource,
+    PlanResult,
+} from "./run";
 
 export class UsageError extends Error {}
 
@@ -76,14 +89,24 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
         else if (arg === "--report") report = value();
         else if (arg.startsWith("--report=")) report = arg.slice("--report=".length);
         else if (arg === "--policy-config") policyConfig = value();
-        else if (arg.startsWith("--policy-config=")) policyConfig = arg.slice("--policy-config=".length);
+        else if (arg.startsWith("--policy-config="))
+            policyConfig = arg.slice("--policy-config=".length);
         else throw new UsageError(`unknown argument "${arg}"`);
     }
     if (stack !== undefined && !/^(security|workload(-[A-Za-z0-9_.-]+)?)$/.test(stack)) {
-        throw new UsageError(`--stack must be security, workload or workload-<shard>, not "${stack}"`);
+        throw new UsageError(
+            `--stack must be security, workload or workload-<shard>, not "${stack}"`,
+        );
     }
-    if (configFile !== undefined && stack === undefined) throw new UsageError("--config-file needs --stack, to say which stack the file configures");
-    return { stacks: stack ? [stack] : ["security", "workload"], configFile, json, report, policyConfig };
+    if (configFile !== undefined && stack === undefined)
+        throw new UsageError("--config-file needs --stack, to say which stack the file configures");
+    return {
+        stacks: stack ? [stack] : ["security", "workload"],
+        configFile,
+        json,
+        report,
+        policyConfig,
+    };
 }
 
 /**
@@ -91,9 +114,15 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
  * it, and simulates the evidence matrix of each. The security stack's plan, when there is one,
  * supplies the callers' side of cross-account access.
  */
-export async function runPlan(options: Pick<CliOptions, "stacks" | "configFile" | "policyConfig">): Promise<StackPlan[]> {
+export async function runPlan(
+    options: Pick<CliOptions, "stacks" | "configFile" | "policyConfig">,
+): Promise<StackPlan[]> {
     // Read the pack's config first: a bad file is a usage error, found before any planning.
-    const packConfig: PackConfigInput = options.policyConfig ? loadPackConfig(options.policyConfig) : fs.existsSync(DEFAULT_POLICY_CONFIG) ? loadPackConfig(DEFAULT_POLICY_CONFIG) : {};
+    const packConfig: PackConfigInput = options.policyConfig
+        ? loadPackConfig(options.policyConfig)
+        : fs.existsSync(DEFAULT_POLICY_CONFIG)
+          ? loadPackConfig(DEFAULT_POLICY_CONFIG)
+          : {};
     const results: PlanResult[] = [];
     const stackOutputs: Record<string, Record<string, unknown>> = {};
     let security: PlanResult | undefined;
@@ -110,8 +139,19 @@ export async function runPlan(options: Pick<CliOptions, "stacks" | "configFile" 
         results.push(result);
     }
     return results.map((result) => {
-        const model = accessModel({ stack: result, security: result.stack === "security" ? result : security });
-        return { result, model, evidence: evidenceMatrix(model), violations: checkResources(result.resources.map(forPack), packConfigFor(result, packConfig)) };
+        const model = accessModel({
+            stack: result,
+            security: result.stack === "security" ? result : security,
+        });
+        return {
+            result,
+            model,
+            evidence: evidenceMatrix(model),
+            violations: checkResources(
+                result.resources.map(forPack),
+                packConfigFor(result, packConfig),
+            ),
+        };
     });
 }
 
@@ -125,7 +165,12 @@ export function packConfigFor(result: PlanResult, base: PackConfigInput): PackCo
     if (result.outputs.deploymentMode !== "provider" || !Array.isArray(accounts)) return base;
     const key = "audit-role-per-workload-account";
     const given = base[key];
-    const settings = typeof given === "object" && given !== null ? given : typeof given === "string" ? { enforcementLevel: given } : {};
+    const settings =
+        typeof given === "object" && given !== null
+            ? given
+            : typeof given === "string"
+              ? { enforcementLevel: given }
+              : {};
     const arn = Object.values((result.outputs.auditRoleArns ?? {}) as Record<string, string>)[0];
     return {
         ...base,
@@ -139,7 +184,14 @@ export function packConfigFor(result: PlanResult, base: PackConfigInput): PackCo
 
 /** A planned resource as the policy pack sees it: what the engine passes to a policy. */
 function forPack(r: PlannedResource) {
-    return { type: r.type, name: r.name, urn: r.urn, props: r.props, provider: r.provider, parent: r.options.parent };
+    return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.props,
+        provider: r.provider,
+        parent: r.options.parent,
+    };
 }
 
 /** Cloud resources and providers; components and stack references are not deployed anywhere. */
@@ -150,7 +202,13 @@ export function deployed(resources: readonly PlannedResource[]): PlannedResource
 export function toJson(plans: readonly StackPlan[]): unknown {
     const one = (p: StackPlan) => ({
         stack: p.result.stack,
-        resources: deployed(p.result.resources).map((res) => ({ type: res.type, name: res.name, urn: res.urn, accountId: res.accountId, props: readableProps(res) })),
+        resources: deployed(p.result.resources).map((res) => ({
+            type: res.type,
+            name: res.name,
+            urn: res.urn,
+            accountId: res.accountId,
+            props: readableProps(res),
+        })),
         evidence: p.evidence,
         violations: p.violations,
     });
@@ -159,7 +217,13 @@ export function toJson(plans: readonly StackPlan[]): unknown {
 
 /** 1 when a mandatory policy is violated or a scenario does not behave as designed, 0 otherwise. */
 export function planExitCode(plans: readonly StackPlan[]): number {
-    return plans.some((p) => mismatches(p.evidence).length > 0 || p.violations.some((v) => v.enforcementLevel === "mandatory")) ? 1 : 0;
+    return plans.some(
+        (p) =>
+            mismatches(p.evidence).length > 0 ||
+            p.violations.some((v) => v.enforcementLevel === "mandatory"),
+    )
+        ? 1
+        : 0;
 }
 
 /** The pack's verdicts, one line each. */
@@ -167,19 +231,33 @@ export function violationLines(violations: readonly Violation[]): string[] {
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     return [
         `policy pack: ${violations.length === 0 ? "no violations" : `${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`}`,
-        ...violations.map((v) => `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}`),
+        ...violations.map(
+            (v) =>
+                `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}`,
+        ),
     ];
 }
 
 /** One line per account and role: all scenarios as expected, or each one that is not. */
 export function evidenceLines(evidence: readonly EvidenceEntry[]): string[] {
     const byRole = new Map<string, EvidenceEntry[]>();
-    for (const e of evidence) byRole.set(`${e.accountId} ${e.role}`, [...(byRole.get(`${e.accountId} ${e.role}`) ?? []), e]);
-    const lines = [`evidence: ${evidence.length - mismatches(evidence).length} of ${evidence.length} scenarios as expected`];
+    for (const e of evidence)
+        byRole.set(`${e.accountId} ${e.role}`, [
+            ...(byRole.get(`${e.accountId} ${e.role}`) ?? []),
+            e,
+        ]);
+    const lines = [
+        `evidence: ${evidence.length - mismatches(evidence).length} of ${evidence.length} scenarios as expected`,
+    ];
     for (const [key, list] of byRole) {
         const bad = mismatches(list);
-        if (bad.length === 0) lines.push(`  ok    ${key}: ${list.length} of ${list.length} scenarios as expected`);
-        else for (const e of bad) lines.push(`  FAIL  ${key}: ${e.scenario} expected ${e.expected}, simulated ${e.simulated}: ${e.reason}`);
+        if (bad.length === 0)
+            lines.push(`  ok    ${key}: ${list.length} of ${list.length} scenarios as expected`);
+        else
+            for (const e of bad)
+                lines.push(
+                    `  FAIL  ${key}: ${e.scenario} expected ${e.expected}, simulated ${e.simulated}: ${e.reason}`,
+                );
     }
     return lines;
 }
@@ -207,13 +285,19 @@ function detail(r: PlannedResource): string {
     switch (r.type) {
         case "pulumi:providers:aws": {
             const roles = decodeJson(p.assumeRoles);
-            const role = Array.isArray(roles) ? (roles[0] as { roleArn?: string })?.roleArn : undefined;
+            const role = Array.isArray(roles)
+                ? (roles[0] as { roleArn?: string })?.roleArn
+                : undefined;
             return `assumes ${role ?? "?"}`;
         }
         case "aws:iam/role:Role":
             return `${p.name} (max session ${p.maxSessionDuration ?? 3600} s)`;
         default:
-            return typeof p.name === "string" ? p.name : typeof p.bucket === "string" ? p.bucket : "";
+            return typeof p.name === "string"
+                ? p.name
+                : typeof p.bucket === "string"
+                  ? p.bucket
+                  : "";
     }
 }
 
@@ -224,13 +308,25 @@ export function toTable(result: PlanResult): string {
         const key = r.accountId ?? "(none)";
         accounts.set(key, [...(accounts.get(key) ?? []), r]);
     }
-    const lines = [`stack ${result.stack} (region ${result.region}): ${resources.length} resources in ${accounts.size} account${accounts.size === 1 ? "" : "s"}`];
+    const lines = [
+        `stack ${result.stack} (region ${result.region}): ${resources.length} resources in ${accounts.size} account${accounts.size === 1 ? "" : "s"}`,
+    ];
     const typeWidth = Math.max(...resources.map((r) => r.type.length), 4);
     const nameWidth = Math.max(...resources.map((r) => r.name.length), 4);
     for (const [account, list] of accounts) {
-        const providerNames = [...new Set(list.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.name))];
-        lines.push("", `account ${account}${providerNames.length ? ` (${providerNames.join(", ")})` : ""}`);
-        for (const r of list) lines.push(`  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${detail(r)}`.trimEnd());
+        const providerNames = [
+            ...new Set(
+                list.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.name),
+            ),
+        ];
+        lines.push(
+            "",
+            `account ${account}${providerNames.length ? ` (${providerNames.join(", ")})` : ""}`,
+        );
+        for (const r of list)
+            lines.push(
+                `  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${detail(r)}`.trimEnd(),
+            );
     }
     return lines.join("\n");
 }
@@ -240,7 +336,11 @@ export interface Sink {
     write(text: string): unknown;
 }
 
-export async function main(argv: readonly string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
+export async function main(
+    argv: readonly string[],
+    out: Sink = process.stdout,
+    err: Sink = process.stderr,
+): Promise<number> {
     let options: CliOptions;
     try {
         const parsed = parseArgs(argv);
@@ -255,7 +355,11 @@ export async function main(argv: readonly string[], out: Sink = process.stdout, 
     }
     try {
         const plans = await runPlan(options);
-        out.write(options.json ? `${JSON.stringify(toJson(plans), null, 2)}\n` : `${plans.map((p) => [toTable(p.result), "", ...violationLines(p.violations), "", ...evidenceLines(p.evidence)].join("\n")).join("\n\n")}\n`);
+        out.write(
+            options.json
+                ? `${JSON.stringify(toJson(plans), null, 2)}\n`
+                : `${plans.map((p) => [toTable(p.result), "", ...violationLines(p.violations), "", ...evidenceLines(p.evidence)].join("\n")).join("\n\n")}\n`,
+        );
         if (options.report) {
             fs.writeFileSync(
                 options.report,
@@ -268,19 +372,30 @@ export async function main(argv: readonly string[], out: Sink = process.stdout, 
                         evidence: p.evidence,
                         violations: p.violations,
                         resourceCount: deployed(p.result.resources).length,
-                        accessProfiles: p.result.outputs.accessProfiles as Record<string, AccountAccess> | undefined,
+                        accessProfiles: p.result.outputs.accessProfiles as
+                            Record<string, AccountAccess> | undefined,
                     })),
                 }),
             );
             if (!options.json) out.write(`report written to ${options.report}\n`);
         }
         const failed = plans.flatMap((p) => mismatches(p.evidence));
-        if (failed.length > 0) err.write(`evidence: ${failed.length} scenario(s) do not behave as designed\n`);
-        const mandatory = plans.flatMap((p) => p.violations).filter((v) => v.enforcementLevel === "mandatory");
-        if (mandatory.length > 0) err.write(`policy pack: ${mandatory.length} mandatory violation(s)\n`);
+        if (failed.length > 0)
+            err.write(`evidence: ${failed.length} scenario(s) do not behave as designed\n`);
+        const mandatory = plans
+            .flatMap((p) => p.violations)
+            .filter((v) => v.enforcementLevel === "mandatory");
+        if (mandatory.length > 0)
+            err.write(`policy pack: ${mandatory.length} mandatory violation(s)\n`);
         return planExitCode(plans);
     } catch (e) {
-        if (e instanceof ConfigError || e instanceof StackFileError || e instanceof PolicyConfigError || e instanceof CheckInputError || pulumi.RunError.isInstance(e)) {
+        if (
+            e instanceof ConfigError ||
+            e instanceof StackFileError ||
+            e instanceof PolicyConfigError ||
+            e instanceof CheckInputError ||
+            pulumi.RunError.isInstance(e)
+        ) {
             err.write(`${(e as Error).message}\n`);
             return 2;
         }

@@ -29,7 +29,12 @@ export function unwrapSecrets(value: unknown, path = "", found: string[] = []): 
             found.push(path);
             return unwrapSecrets(obj.value, path, found);
         }
-        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v, path ? `${path}.${k}` : k, found)]));
+        return Object.fromEntries(
+            Object.entries(obj).map(([k, v]) => [
+                k,
+                unwrapSecrets(v, path ? `${path}.${k}` : k, found),
+            ]),
+        );
     }
     return value;
 }
@@ -52,28 +57,50 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         return providerRef ? this.accountByProvider.get(providerRef) : undefined;
     }
 
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    newResource(args: pulumi.runtime.MockResourceArgs): {
+        id: string | undefined;
+        state: Record<string, unknown>;
+    } {
         const secretInputs: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
         const account = this.accountOf(args.provider) ?? "000000000000";
         const { id, state } = this.answer(args.type, args.name, inputs, account);
-        this.resources.push({ type: args.type, name: args.name, inputs, secretInputs, providerRef: args.provider || undefined, custom: args.custom ?? true, id });
+        this.resources.push({
+            type: args.type,
+            name: args.name,
+            inputs,
+            secretInputs,
+            providerRef: args.provider || undefined,
+            custom: args.custom ?? true,
+            id,
+        });
         if (args.type === "pulumi:providers:aws") {
             const allowed = parseList(inputs.allowedAccountIds);
             // A provider reference is `<urn>::<id>`; the URN ends with `::<name>`.
-            this.accountByProvider.set(`${providerUrn(args.name)}::${id}`, allowed.length === 1 ? allowed[0] : "");
+            this.accountByProvider.set(
+                `${providerUrn(args.name)}::${id}`,
+                allowed.length === 1 ? allowed[0] : "",
+            );
         }
         return { id, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        throw new Error(`the offline plan does not answer provider function ${args.token}; org-access must not depend on it`);
+        throw new Error(
+            `the offline plan does not answer provider function ${args.token}; org-access must not depend on it`,
+        );
     }
 
-    private answer(type: string, name: string, inputs: Record<string, unknown>, account: string): { id: string | undefined; state: Record<string, unknown> } {
+    private answer(
+        type: string,
+        name: string,
+        inputs: Record<string, unknown>,
+        account: string,
+    ): { id: string | undefined; state: Record<string, unknown> } {
         const p = this.options.partition;
         const region = this.options.region;
-        const str = (k: string, d = name) => (typeof inputs[k] === "string" ? (inputs[k] as string) : d);
+        const str = (k: string, d = name) =>
+            typeof inputs[k] === "string" ? (inputs[k] as string) : d;
         const hash = createHash("sha256").update(`${account}/${type}/${name}`).digest("hex");
         switch (type) {
             case "pulumi:providers:aws":
@@ -81,39 +108,115 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             case "pulumi:pulumi:StackReference": {
                 const stack = str("name");
                 const outputs = this.options.stackOutputs?.[stack];
-                if (!outputs) throw new Error(`the offline plan has no outputs for stack reference "${stack}"`);
-                return { id: stack, state: { name: stack, outputs, secretOutputNames: Object.keys(outputs) } };
+                if (!outputs)
+                    throw new Error(
+                        `the offline plan has no outputs for stack reference "${stack}"`,
+                    );
+                return {
+                    id: stack,
+                    state: { name: stack, outputs, secretOutputNames: Object.keys(outputs) },
+                };
             }
             case "aws:iam/role:Role":
-                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:iam::${account}:role${str("path", "/")}${str("name")}`, uniqueId: `AROA${hash.slice(0, 17).toUpperCase()}` } };
+                return {
+                    id: str("name"),
+                    state: {
+                        ...inputs,
+                        arn: `arn:${p}:iam::${account}:role${str("path", "/")}${str("name")}`,
+                        uniqueId: `AROA${hash.slice(0, 17).toUpperCase()}`,
+                    },
+                };
             case "aws:iam/user:User":
-                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:iam::${account}:user${str("path", "/")}${str("name")}`, uniqueId: `AIDA${hash.slice(0, 17).toUpperCase()}` } };
+                return {
+                    id: str("name"),
+                    state: {
+                        ...inputs,
+                        arn: `arn:${p}:iam::${account}:user${str("path", "/")}${str("name")}`,
+                        uniqueId: `AIDA${hash.slice(0, 17).toUpperCase()}`,
+                    },
+                };
             case "aws:iam/group:Group":
-                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:iam::${account}:group${str("path", "/")}${str("name")}` } };
+                return {
+                    id: str("name"),
+                    state: {
+                        ...inputs,
+                        arn: `arn:${p}:iam::${account}:group${str("path", "/")}${str("name")}`,
+                    },
+                };
             case "aws:iam/policy:Policy":
-                return { id: `arn:${p}:iam::${account}:policy${str("path", "/")}${str("name")}`, state: { ...inputs, arn: `arn:${p}:iam::${account}:policy${str("path", "/")}${str("name")}` } };
+                return {
+                    id: `arn:${p}:iam::${account}:policy${str("path", "/")}${str("name")}`,
+                    state: {
+                        ...inputs,
+                        arn: `arn:${p}:iam::${account}:policy${str("path", "/")}${str("name")}`,
+                    },
+                };
             case "aws:s3/bucket:Bucket":
-                return { id: str("bucket"), state: { ...inputs, bucket: str("bucket"), arn: `arn:${p}:s3:::${str("bucket")}` } };
+                return {
+                    id: str("bucket"),
+                    state: {
+                        ...inputs,
+                        bucket: str("bucket"),
+                        arn: `arn:${p}:s3:::${str("bucket")}`,
+                    },
+                };
             case "aws:kms/key:Key": {
                 const keyId = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${hash.slice(20, 32)}`;
-                return { id: keyId, state: { ...inputs, keyId, arn: `arn:${p}:kms:${region}:${account}:key/${keyId}` } };
+                return {
+                    id: keyId,
+                    state: {
+                        ...inputs,
+                        keyId,
+                        arn: `arn:${p}:kms:${region}:${account}:key/${keyId}`,
+                    },
+                };
             }
             case "aws:cloudtrail/trail:Trail":
-                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:cloudtrail:${region}:${account}:trail/${str("name")}` } };
+                return {
+                    id: str("name"),
+                    state: {
+                        ...inputs,
+                        arn: `arn:${p}:cloudtrail:${region}:${account}:trail/${str("name")}`,
+                    },
+                };
             case "aws:cloudwatch/logGroup:LogGroup":
-                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:logs:${region}:${account}:log-group:${str("name")}` } };
+                return {
+                    id: str("name"),
+                    state: {
+                        ...inputs,
+                        arn: `arn:${p}:logs:${region}:${account}:log-group:${str("name")}`,
+                    },
+                };
             case "aws:organizations/policy:Policy": {
                 const id = `p-${hash.slice(0, 8)}`;
-                return { id, state: { ...inputs, arn: `arn:${p}:organizations::${account}:policy/o-mock/service_control_policy/${id}` } };
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        arn: `arn:${p}:organizations::${account}:policy/o-mock/service_control_policy/${id}`,
+                    },
+                };
             }
             case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
                 const host = str("url").replace(/^https:\/\//, "");
-                return { id: `arn:${p}:iam::${account}:oidc-provider/${host}`, state: { ...inputs, arn: `arn:${p}:iam::${account}:oidc-provider/${host}` } };
+                return {
+                    id: `arn:${p}:iam::${account}:oidc-provider/${host}`,
+                    state: { ...inputs, arn: `arn:${p}:iam::${account}:oidc-provider/${host}` },
+                };
             }
             case "aws:cloudwatch/metricAlarm:MetricAlarm":
-                return { id: str("name"), state: { ...inputs, arn: `arn:${p}:cloudwatch:${region}:${account}:alarm:${str("name")}` } };
+                return {
+                    id: str("name"),
+                    state: {
+                        ...inputs,
+                        arn: `arn:${p}:cloudwatch:${region}:${account}:alarm:${str("name")}`,
+                    },
+                };
             case "aws:sns/topic:Topic":
-                return { id: `arn:${p}:sns:${region}:${account}:${str("name")}`, state: { ...inputs, arn: `arn:${p}:sns:${region}:${account}:${str("name")}` } };
+                return {
+                    id: `arn:${p}:sns:${region}:${account}:${str("name")}`,
+                    state: { ...inputs, arn: `arn:${p}:sns:${region}:${account}:${str("name")}` },
+                };
             default:
                 return { id: `${name}-id`, state: inputs };
         }

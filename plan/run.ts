@@ -1,7 +1,14 @@
 // Runs the real program for one stack under Pulumi's mock runtime, with the stack's config read
 // from its Pulumi.<stack>.yaml, and returns every resource it would create and in which account.
 import * as pulumi from "@pulumi/pulumi";
-import { decodeValues, namespaceValues, partitionOf, readStackFile, StackFileConfig, stackFilePath } from "../config";
+import {
+    decodeValues,
+    namespaceValues,
+    partitionOf,
+    readStackFile,
+    StackFileConfig,
+    stackFilePath,
+} from "../config";
 import { buildStack, isWorkloadStack } from "../stacks";
 import { parseList, PlanMocks, RecordedResource } from "./mocks";
 
@@ -20,7 +27,12 @@ export interface PlannedResource {
     readonly accountId: string | null;
     readonly props: Record<string, unknown>;
     /** The provider the resource names, if any. */
-    readonly provider?: { readonly type: string; readonly name: string; readonly urn: string; readonly props: Record<string, unknown> };
+    readonly provider?: {
+        readonly type: string;
+        readonly name: string;
+        readonly urn: string;
+        readonly props: Record<string, unknown>;
+    };
     /** Whether this is a component (a logical grouping) rather than a cloud resource. */
     readonly component: boolean;
     /** Resource options as the engine would receive them. */
@@ -37,7 +49,13 @@ export interface RegisteredOptions {
     readonly parent?: string;
 }
 
-type RegisterRequest = { getType(): string; getName(): string; getProtect(): boolean; getRetainondelete(): boolean; getParent(): string };
+type RegisterRequest = {
+    getType(): string;
+    getName(): string;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getParent(): string;
+};
 
 /**
  * Records the options of every registration as the monitor receives them. The mock API does not
@@ -46,10 +64,16 @@ type RegisterRequest = { getType(): string; getName(): string; getProtect(): boo
  */
 function captureOptions(): Map<string, RegisteredOptions> {
     const seen = new Map<string, RegisteredOptions>();
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, cb: unknown): unknown;
+    };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
-        seen.set(`${req.getType()}::${req.getName()}`, { protect: req.getProtect(), retainOnDelete: req.getRetainondelete(), parent: req.getParent() || undefined });
+        seen.set(`${req.getType()}::${req.getName()}`, {
+            protect: req.getProtect(),
+            retainOnDelete: req.getRetainondelete(),
+            parent: req.getParent() || undefined,
+        });
         return original(req, cb);
     };
     return seen;
@@ -77,7 +101,9 @@ export interface PlanOptions {
 /** Thrown when the plan finds a resource that would deploy through the default provider. */
 export class DefaultProviderError extends Error {
     constructor(public readonly resources: readonly string[]) {
-        super(`these resources would use the default AWS provider instead of an account's own provider: ${resources.join(", ")}`);
+        super(
+            `these resources would use the default AWS provider instead of an account's own provider: ${resources.join(", ")}`,
+        );
         this.name = "DefaultProviderError";
     }
 }
@@ -93,9 +119,14 @@ function settle(value: unknown): Promise<unknown> {
 
 /** Plans one stack. Config errors throw ConfigError before any resource is registered. */
 export async function planStack(options: PlanOptions): Promise<PlanResult> {
-    const { config, secretKeys } = options.stackFile ?? readStackFile(options.configFile ?? stackFilePath(options.stack));
+    const { config, secretKeys } =
+        options.stackFile ?? readStackFile(options.configFile ?? stackFilePath(options.stack));
     const region = config["aws:region"] ?? "";
-    const mocks = new PlanMocks({ region, partition: partitionOf(region), stackOutputs: options.stackOutputs });
+    const mocks = new PlanMocks({
+        region,
+        partition: partitionOf(region),
+        stackOutputs: options.stackOutputs,
+    });
 
     // An apply that throws (a malformed stack output, say) would otherwise surface as an
     // unhandled rejection after the plan has printed; collect it and fail the plan instead.
@@ -111,7 +142,9 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
         await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false, ORGANIZATION);
         pulumi.runtime.setAllConfig(config, secretKeys);
         const registered = captureOptions();
-        const outputs = (await settle((options.build ?? (() => buildStack(options.stack)))())) as Record<string, unknown>;
+        const outputs = (await settle(
+            (options.build ?? (() => buildStack(options.stack)))(),
+        )) as Record<string, unknown>;
         await (pulumi.runtime as unknown as WaitableRuntime).waitForRPCs?.();
         // Let rejections queued by the last registrations reach the handler.
         await new Promise((r) => setImmediate(r));
@@ -125,7 +158,9 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
 
 /** The real URN of every registered resource, by `type::name` (children's URNs carry their parents' types). */
 function registeredUrns(): Map<string, string> {
-    const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources?(): Map<string, unknown> };
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        getRegisteredResources?(): Map<string, unknown>;
+    };
     const urns = new Map<string, string>();
     for (const urn of monitor.getRegisteredResources?.().keys() ?? []) {
         const parts = urn.split("::");
@@ -138,10 +173,12 @@ function registeredUrns(): Map<string, string> {
 function describe(mocks: PlanMocks, registered: Map<string, RegisteredOptions>): PlannedResource[] {
     const stack = pulumi.getStack();
     const urns = registeredUrns();
-    const urnOf = (type: string, name: string) => urns.get(`${type}::${name}`) ?? `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
+    const urnOf = (type: string, name: string) =>
+        urns.get(`${type}::${name}`) ?? `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
     const providers = new Map<string, RecordedResource>();
     for (const r of mocks.resources) {
-        if (r.type.startsWith("pulumi:providers:")) providers.set(`urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}::${r.id}`, r);
+        if (r.type.startsWith("pulumi:providers:"))
+            providers.set(`urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}::${r.id}`, r);
     }
     const usingDefault: string[] = [];
     const out = mocks.resources.map((r): PlannedResource => {
@@ -162,9 +199,19 @@ function describe(mocks: PlanMocks, registered: Map<string, RegisteredOptions>):
             id: r.id,
             accountId,
             props: r.inputs,
-            provider: provider ? { type: provider.type, name: provider.name, urn: urnOf(provider.type, provider.name), props: provider.inputs } : undefined,
+            provider: provider
+                ? {
+                      type: provider.type,
+                      name: provider.name,
+                      urn: urnOf(provider.type, provider.name),
+                      props: provider.inputs,
+                  }
+                : undefined,
             component,
-            options: registered.get(`${r.type}::${r.name}`) ?? { protect: false, retainOnDelete: false },
+            options: registered.get(`${r.type}::${r.name}`) ?? {
+                protect: false,
+                retainOnDelete: false,
+            },
             secretProps: r.secretInputs,
         };
     });
@@ -178,11 +225,17 @@ export function defaultSecurityStackName(): string {
 }
 
 /** Whether a workload stack file takes its trusted principals from the security stack. */
-export function needsSecurityOutputs(stack: string, configFile?: string): { needed: boolean; stackName: string } {
+export function needsSecurityOutputs(
+    stack: string,
+    configFile?: string,
+): { needed: boolean; stackName: string } {
     if (!isWorkloadStack(stack)) return { needed: false, stackName: "" };
     const { config } = readStackFile(configFile ?? stackFilePath(stack));
     const values = namespaceValues(decodeValues(config));
     if (values.trustedPrincipals !== undefined) return { needed: false, stackName: "" };
-    const name = typeof values.securityStack === "string" ? values.securityStack : defaultSecurityStackName();
+    const name =
+        typeof values.securityStack === "string"
+            ? values.securityStack
+            : defaultSecurityStackName();
     return { needed: true, stackName: name };
 }

@@ -7,7 +7,16 @@
 // 2 refused (bad arguments, duplicate, unknown account, invalid result); the file is then untouched.
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { ConfigError, decodeValues, namespaceValues, NAMESPACE, parseStackFile, PROJECT_ROOT, stackFilePath, validateWorkloadConfig } from "../config";
+import {
+    ConfigError,
+    decodeValues,
+    namespaceValues,
+    NAMESPACE,
+    parseStackFile,
+    PROJECT_ROOT,
+    stackFilePath,
+    validateWorkloadConfig,
+} from "../config";
 
 /** A refused command: the message says what is wrong and how to fix it. */
 export class AccountCommandError extends Error {
@@ -21,27 +30,40 @@ const KEY = `${NAMESPACE}:workloadAccounts`;
 const ACCOUNT_ID = /^\d{12}$/;
 const STACK = /^workload(-[A-Za-z0-9_.-]+)?$/;
 
-export type AccountCommand = { readonly action: "add"; readonly name: string; readonly accountId: string; readonly stack: string } | { readonly action: "remove"; readonly name: string; readonly stack: string };
+export type AccountCommand =
+    | {
+          readonly action: "add";
+          readonly name: string;
+          readonly accountId: string;
+          readonly stack: string;
+      }
+    | { readonly action: "remove"; readonly name: string; readonly stack: string };
 
 export const USAGE = `usage: npm run account:add -- --name NAME --id ACCOUNT_ID [--stack workload]
        npm run account:remove -- --name NAME [--stack workload]`;
 
 export function parseArgs(argv: readonly string[]): AccountCommand {
     const [action, ...rest] = argv;
-    if (action !== "add" && action !== "remove") throw new AccountCommandError(`the first argument must be add or remove\n${USAGE}`);
+    if (action !== "add" && action !== "remove")
+        throw new AccountCommandError(`the first argument must be add or remove\n${USAGE}`);
     const values: Record<string, string> = {};
     for (let i = 0; i < rest.length; i++) {
         const m = /^--(name|id|stack)(=(.*))?$/.exec(rest[i]);
         if (!m) throw new AccountCommandError(`unknown argument "${rest[i]}"\n${USAGE}`);
         const value = m[2] !== undefined ? m[3] : rest[++i];
-        if (value === undefined || value.startsWith("--")) throw new AccountCommandError(`--${m[1]} needs a value\n${USAGE}`);
+        if (value === undefined || value.startsWith("--"))
+            throw new AccountCommandError(`--${m[1]} needs a value\n${USAGE}`);
         values[m[1]] = value;
     }
     const stack = values.stack ?? "workload";
-    if (!STACK.test(stack)) throw new AccountCommandError(`--stack must be workload or workload-<shard>, not "${stack}"`);
+    if (!STACK.test(stack))
+        throw new AccountCommandError(
+            `--stack must be workload or workload-<shard>, not "${stack}"`,
+        );
     if (values.name === undefined) throw new AccountCommandError(`--name is required\n${USAGE}`);
     if (action === "remove") {
-        if (values.id !== undefined) throw new AccountCommandError("remove takes only --name (and --stack)");
+        if (values.id !== undefined)
+            throw new AccountCommandError("remove takes only --name (and --stack)");
         return { action, name: values.name, stack };
     }
     if (values.id === undefined) throw new AccountCommandError(`--id is required\n${USAGE}`);
@@ -52,7 +74,8 @@ export function parseArgs(argv: readonly string[]): AccountCommand {
 function accountsOf(doc: YAML.Document): { name?: unknown; accountId?: unknown }[] {
     const list = doc.getIn(["config", KEY]);
     if (list === undefined) return [];
-    if (!YAML.isSeq(list)) throw new AccountCommandError(`${KEY} is not a list; fix the stack file first`);
+    if (!YAML.isSeq(list))
+        throw new AccountCommandError(`${KEY} is not a list; fix the stack file first`);
     return list.toJSON() as { name?: unknown; accountId?: unknown }[];
 }
 
@@ -60,9 +83,15 @@ function accountsOf(doc: YAML.Document): { name?: unknown; accountId?: unknown }
 function validate(text: string, stack: string): void {
     const { config } = parseStackFile(text, `Pulumi.${stack}.yaml`);
     try {
-        validateWorkloadConfig({ values: namespaceValues(decodeValues(config)), region: config["aws:region"] }, stack);
+        validateWorkloadConfig(
+            { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
+            stack,
+        );
     } catch (e) {
-        if (e instanceof ConfigError) throw new AccountCommandError(`the result would be invalid, so Pulumi.${stack}.yaml is unchanged:\n${e.message}`);
+        if (e instanceof ConfigError)
+            throw new AccountCommandError(
+                `the result would be invalid, so Pulumi.${stack}.yaml is unchanged:\n${e.message}`,
+            );
         throw e;
     }
 }
@@ -71,15 +100,32 @@ function validate(text: string, stack: string): void {
  * Adds one account to the text of a stack file and returns the new text. The id is written as a
  * quoted string: an unquoted YAML number would lose leading zeros.
  */
-export function addAccount(text: string, name: string, accountId: string, stack = "workload"): string {
-    if (!ACCOUNT_ID.test(accountId)) throw new AccountCommandError(`"${accountId}" is not an AWS account id: it must be exactly 12 digits, e.g. 123456789012`);
+export function addAccount(
+    text: string,
+    name: string,
+    accountId: string,
+    stack = "workload",
+): string {
+    if (!ACCOUNT_ID.test(accountId))
+        throw new AccountCommandError(
+            `"${accountId}" is not an AWS account id: it must be exactly 12 digits, e.g. 123456789012`,
+        );
     const doc = YAML.parseDocument(text);
-    if (doc.errors.length > 0) throw new AccountCommandError(`Pulumi.${stack}.yaml is not valid YAML: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0)
+        throw new AccountCommandError(
+            `Pulumi.${stack}.yaml is not valid YAML: ${doc.errors[0].message}`,
+        );
     const accounts = accountsOf(doc);
     const byName = accounts.findIndex((a) => a.name === name);
-    if (byName >= 0) throw new AccountCommandError(`an account named "${name}" is already in Pulumi.${stack}.yaml (workloadAccounts[${byName}], ${String(accounts[byName].accountId)}); choose another name or remove it first`);
+    if (byName >= 0)
+        throw new AccountCommandError(
+            `an account named "${name}" is already in Pulumi.${stack}.yaml (workloadAccounts[${byName}], ${String(accounts[byName].accountId)}); choose another name or remove it first`,
+        );
     const byId = accounts.findIndex((a) => a.accountId === accountId);
-    if (byId >= 0) throw new AccountCommandError(`account ${accountId} is already in Pulumi.${stack}.yaml as "${String(accounts[byId].name)}" (workloadAccounts[${byId}]); each account is listed once`);
+    if (byId >= 0)
+        throw new AccountCommandError(
+            `account ${accountId} is already in Pulumi.${stack}.yaml as "${String(accounts[byId].name)}" (workloadAccounts[${byId}]); each account is listed once`,
+        );
 
     const entry = doc.createNode({ name, accountId });
     const id = entry.get("accountId", true);
@@ -95,10 +141,16 @@ export function addAccount(text: string, name: string, accountId: string, stack 
 /** Removes one account from the text of a stack file and returns the new text. */
 export function removeAccount(text: string, name: string, stack = "workload"): string {
     const doc = YAML.parseDocument(text);
-    if (doc.errors.length > 0) throw new AccountCommandError(`Pulumi.${stack}.yaml is not valid YAML: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0)
+        throw new AccountCommandError(
+            `Pulumi.${stack}.yaml is not valid YAML: ${doc.errors[0].message}`,
+        );
     const accounts = accountsOf(doc);
     const index = accounts.findIndex((a) => a.name === name);
-    if (index < 0) throw new AccountCommandError(`no account named "${name}" in Pulumi.${stack}.yaml; its accounts are: ${accounts.map((a) => String(a.name)).join(", ") || "none"}`);
+    if (index < 0)
+        throw new AccountCommandError(
+            `no account named "${name}" in Pulumi.${stack}.yaml; its accounts are: ${accounts.map((a) => String(a.name)).join(", ") || "none"}`,
+        );
     (doc.getIn(["config", KEY]) as YAML.YAMLSeq).delete(index);
     const out = doc.toString();
     validate(out, stack);
@@ -115,15 +167,28 @@ export function nextSteps(stack: string): string {
 }
 
 /** Runs a command against the stack file under `root`; returns the exit code. */
-export function main(argv: readonly string[], io: { root?: string; out: (s: string) => void; err: (s: string) => void }): number {
+export function main(
+    argv: readonly string[],
+    io: { root?: string; out: (s: string) => void; err: (s: string) => void },
+): number {
     try {
         const cmd = parseArgs(argv);
         const file = stackFilePath(cmd.stack, io.root ?? PROJECT_ROOT);
-        if (!fs.existsSync(file)) throw new AccountCommandError(`${file} does not exist; create the stack first (pulumi stack init ${cmd.stack})`);
+        if (!fs.existsSync(file))
+            throw new AccountCommandError(
+                `${file} does not exist; create the stack first (pulumi stack init ${cmd.stack})`,
+            );
         const text = fs.readFileSync(file, "utf8");
-        const out = cmd.action === "add" ? addAccount(text, cmd.name, cmd.accountId, cmd.stack) : removeAccount(text, cmd.name, cmd.stack);
+        const out =
+            cmd.action === "add"
+                ? addAccount(text, cmd.name, cmd.accountId, cmd.stack)
+                : removeAccount(text, cmd.name, cmd.stack);
         fs.writeFileSync(file, out);
-        io.out(cmd.action === "add" ? `added ${cmd.name} (${cmd.accountId}) to ${file}` : `removed ${cmd.name} from ${file}; its roles will be deleted, logs are never deleted (docs/guardrails.md)`);
+        io.out(
+            cmd.action === "add"
+                ? `added ${cmd.name} (${cmd.accountId}) to ${file}`
+                : `removed ${cmd.name} from ${file}; its roles will be deleted, logs are never deleted (docs/guardrails.md)`,
+        );
         io.out(nextSteps(cmd.stack));
         return 0;
     } catch (e) {
@@ -136,5 +201,8 @@ export function main(argv: readonly string[], io: { root?: string; out: (s: stri
 }
 
 if (require.main === module) {
-    process.exitCode = main(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s) });
+    process.exitCode = main(process.argv.slice(2), {
+        out: (s) => console.log(s),
+        err: (s) => console.error(s),
+    });
 }

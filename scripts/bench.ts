@@ -15,7 +15,10 @@ const SECURITY = "111122223333";
 
 /** A workload stack config with `n` accounts, as the engine would pass it. */
 export function workloadConfig(n: number) {
-    const accounts = Array.from({ length: n }, (_, i) => ({ name: `acct-${i}`, accountId: String(200000000000 + i) }));
+    const accounts = Array.from({ length: n }, (_, i) => ({
+        name: `acct-${i}`,
+        accountId: String(200000000000 + i),
+    }));
     return {
         config: {
             "aws:region": "us-east-1",
@@ -23,7 +26,13 @@ export function workloadConfig(n: number) {
             "org-access:workloadAccounts": JSON.stringify(accounts),
             "org-access:trustedPrincipals": JSON.stringify({
                 humanArns: [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
-                reporters: [{ name: "reporter", arn: `arn:aws:iam::${SECURITY}:user/org-access/reporter`, externalId: "bench-external-id" }],
+                reporters: [
+                    {
+                        name: "reporter",
+                        arn: `arn:aws:iam::${SECURITY}:user/org-access/reporter`,
+                        externalId: "bench-external-id",
+                    },
+                ],
             }),
         },
         secretKeys: [],
@@ -51,31 +60,60 @@ async function child(kind: string, n: number): Promise<ChildResult> {
                 ? () => {
                       for (let i = 0; i < n; i++) {
                           const id = String(200000000000 + i);
-                          const provider = new aws.Provider(`acct-${i}`, { region: "us-east-1", allowedAccountIds: [id] });
-                          for (let k = 0; k < perAccount; k++) new aws.iam.Role(`acct-${i}-r${k}`, { assumeRolePolicy: "{}" }, { provider });
+                          const provider = new aws.Provider(`acct-${i}`, {
+                              region: "us-east-1",
+                              allowedAccountIds: [id],
+                          });
+                          for (let k = 0; k < perAccount; k++)
+                              new aws.iam.Role(
+                                  `acct-${i}-r${k}`,
+                                  { assumeRolePolicy: "{}" },
+                                  { provider },
+                              );
                       }
                       return {};
                   }
                 : undefined,
     });
     const planMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (kind === "baseline") return { resources: result.resources.length, planMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+    if (kind === "baseline")
+        return {
+            resources: result.resources.length,
+            planMs,
+            maxRssMb: process.resourceUsage().maxRSS / 1024,
+        };
     const t1 = process.hrtime.bigint();
     evidenceMatrix(accessModel({ stack: result }));
     const evidenceMs = Number(process.hrtime.bigint() - t1) / 1e6;
     const t2 = process.hrtime.bigint();
     checkResources(result.resources.map(forPack));
     const packMs = Number(process.hrtime.bigint() - t2) / 1e6;
-    return { resources: result.resources.length, planMs, evidenceMs, packMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+    return {
+        resources: result.resources.length,
+        planMs,
+        evidenceMs,
+        packMs,
+        maxRssMb: process.resourceUsage().maxRSS / 1024,
+    };
 }
 
 function forPack(r: PlannedResource) {
-    return { type: r.type, name: r.name, urn: r.urn, props: r.props, provider: r.provider, parent: r.options.parent };
+    return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.props,
+        provider: r.provider,
+        parent: r.options.parent,
+    };
 }
 
 function spawn(kind: string, n: number): ChildResult & { wallMs: number } {
     const t0 = process.hrtime.bigint();
-    const out = execFileSync(process.execPath, [__filename, "--child", kind, String(n)], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const out = execFileSync(process.execPath, [__filename, "--child", kind, String(n)], {
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+    });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     return { ...(JSON.parse(out.trim().split("\n").pop() as string) as ChildResult), wallMs };
 }
@@ -91,18 +129,27 @@ async function packThroughput(): Promise<{ resources: number; perSecond: number 
         checkResources(resources);
         checked += resources.length;
     }
-    return { resources: resources.length, perSecond: checked / (Number(process.hrtime.bigint() - t0) / 1e9) };
+    return {
+        resources: resources.length,
+        perSecond: checked / (Number(process.hrtime.bigint() - t0) / 1e9),
+    };
 }
 
 async function main() {
     if (process.argv[2] === "--child") {
-        process.stdout.write(`${JSON.stringify(await child(process.argv[3], Number(process.argv[4])))}\n`);
+        process.stdout.write(
+            `${JSON.stringify(await child(process.argv[3], Number(process.argv[4])))}\n`,
+        );
         return;
     }
     const s = (ms: number) => (ms / 1000).toFixed(2);
-    console.log(`org-access offline-plan benchmark: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+    console.log(
+        `org-access offline-plan benchmark: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    );
     console.log("");
-    console.log("| accounts | resources | wall s | program s | evidence s | pack s | peak MB | baseline wall s | baseline program s | ratio (program) |");
+    console.log(
+        "| accounts | resources | wall s | program s | evidence s | pack s | peak MB | baseline wall s | baseline program s | ratio (program) |",
+    );
     console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     const rows: { n: number; wall: number }[] = [];
     for (const n of SIZES) {
@@ -115,9 +162,13 @@ async function main() {
     }
     const at = (n: number) => rows.find((r) => r.n === n)?.wall ?? NaN;
     console.log("");
-    console.log(`growth: 1,000 accounts take ${(at(1000) / at(100)).toFixed(1)}x the wall time of 100 (target: at most 11x)`);
+    console.log(
+        `growth: 1,000 accounts take ${(at(1000) / at(100)).toFixed(1)}x the wall time of 100 (target: at most 11x)`,
+    );
     const pack = await packThroughput();
-    console.log(`policy pack: ${Math.round(pack.perSecond).toLocaleString("en-US")} resources/s in-process over a ${pack.resources}-resource plan (target: at least 20,000/s)`);
+    console.log(
+        `policy pack: ${Math.round(pack.perSecond).toLocaleString("en-US")} resources/s in-process over a ${pack.resources}-resource plan (target: at least 20,000/s)`,
+    );
 }
 
 main().catch((e) => {

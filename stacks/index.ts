@@ -10,5 +10,7 @@ export function isWorkloadStack(stack: string): boolean {
 export function buildStack(stack: string) {
     if (stack === "security") return securityStack();
     if (isWorkloadStack(stack)) return workloadStack();
-    throw new Error(`unknown stack "${stack}": name it "security", "workload" or "workload-<shard>"`);
+    throw new Error(
+        `unknown stack "${stack}": name it "security", "workload" or "workload-<shard>"`,
+    );
 }

@@ -1,6 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { accountAccess, AccountAccess } from "../evidence/profiles";
-import { auditRoleArn, InputError, loadWorkloadConfig, TrustedPrincipals, trustedPrincipalsSchema, WorkloadConfig } from "../config";
+import {
+    auditRoleArn,
+    InputError,
+    loadWorkloadConfig,
+    TrustedPrincipals,
+    trustedPrincipalsSchema,
+    WorkloadConfig,
+} from "../config";
 import { AuditRole } from "../components/auditRole";
 import { AuditRoleStackSet } from "../components/auditRoleStackSet";
 import { BreakGlassRole, IncidentResponseRole } from "../components/dutyRoles";
@@ -10,7 +17,9 @@ import { AccountProviders } from "./providers";
 export function parseTrustedPrincipals(value: unknown, source: string): TrustedPrincipals {
     const result = trustedPrincipalsSchema.safeParse(value);
     if (!result.success) {
-        const details = result.error.issues.map((i) => `* ${[source, ...i.path].join(".")}: ${i.message}`).join("\n");
+        const details = result.error.issues
+            .map((i) => `* ${[source, ...i.path].join(".")}: ${i.message}`)
+            .join("\n");
         throw new InputError(`the trusted principals from ${source} are invalid:\n${details}`);
     }
     return result.data;
@@ -21,7 +30,9 @@ function trustedPrincipals(cfg: WorkloadConfig): pulumi.Output<TrustedPrincipals
     if (cfg.trust.kind === "config") return cfg.trust.principals;
     const security = new pulumi.StackReference("security", { name: cfg.trust.stackName });
     const source = `stack ${cfg.trust.stackName} output trustedPrincipals`;
-    return security.requireOutput("trustedPrincipals").apply((v) => parseTrustedPrincipals(v, source));
+    return security
+        .requireOutput("trustedPrincipals")
+        .apply((v) => parseTrustedPrincipals(v, source));
 }
 
 /**
@@ -32,7 +43,9 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
     const providers = new AccountProviders(cfg);
     const principals = trustedPrincipals(cfg);
     const humans = principals.apply((p) => p.humanArns);
-    const programs = principals.apply((p) => p.reporters.map(({ arn, externalId }) => ({ arn, externalId })));
+    const programs = principals.apply((p) =>
+        p.reporters.map(({ arn, externalId }) => ({ arn, externalId })),
+    );
 
     // Duty principals come from the same source as the audit principals; absent means nobody, and
     // a duty role that nobody could assume is refused when its trust policy is built.
@@ -69,7 +82,11 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         const expectedArn = auditRoleArn(cfg.partition, account.accountId, cfg.auditRole);
         accessProfiles[account.name] = accountAccess(
             { account: account.name, accountId: account.accountId, roleArn: expectedArn },
-            { securityAccountId: cfg.securityAccountId, partition: cfg.partition, sessionSeconds: cfg.auditRole.sessionSeconds },
+            {
+                securityAccountId: cfg.securityAccountId,
+                partition: cfg.partition,
+                sessionSeconds: cfg.auditRole.sessionSeconds,
+            },
         );
         if (cfg.stackSet) {
             // The StackSet creates the role; its ARN is fixed by name and path.
@@ -99,11 +116,19 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
             tags: { ...cfg.tags, Account: account.name },
         });
         if (account.incidentResponseRole) {
-            const ir = new IncidentResponseRole(`${account.name}-incident-response`, dutyArgs(responders), { provider: providers.for(account) });
+            const ir = new IncidentResponseRole(
+                `${account.name}-incident-response`,
+                dutyArgs(responders),
+                { provider: providers.for(account) },
+            );
             incidentResponseRoleArns[account.name] = ir.roleArn;
         }
         if (account.breakGlassRole) {
-            const bg = new BreakGlassRole(`${account.name}-break-glass`, dutyArgs(breakGlassUsers), { provider: providers.for(account) });
+            const bg = new BreakGlassRole(
+                `${account.name}-break-glass`,
+                dutyArgs(breakGlassUsers),
+                { provider: providers.for(account) },
+            );
             breakGlassRoleArns[account.name] = bg.roleArn;
         }
     }

@@ -7,7 +7,9 @@ class SpecWithSummary extends Mocha.reporters.Spec {
         super(runner, options);
         runner.once("end", () => {
             const s = this.stats;
-            process.stdout.write(`${s.passes} passed, ${s.failures} failed${s.pending ? `, ${s.pending} skipped` : ""}\n`);
+            process.stdout.write(
+                `${s.passes} passed, ${s.failures} failed${s.pending ? `, ${s.pending} skipped` : ""}\n`,
+            );
         });
     }
 }

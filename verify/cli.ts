@@ -5,11 +5,26 @@
 // permissions, invalid config or usage.
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import * as fs from "fs";
-import { auditRoleArn, ConfigError, decodeValues, namespaceValues, readStackFile, StackFileError, stackFilePath, validateWorkloadConfig } from "../config";
+import {
+    auditRoleArn,
+    ConfigError,
+    decodeValues,
+    namespaceValues,
+    readStackFile,
+    StackFileError,
+    stackFilePath,
+    validateWorkloadConfig,
+} from "../config";
 import { renderReport } from "../evidence/report";
 import { mismatches } from "../evidence/simulate";
 import { runPlan } from "../plan/cli";
-import { AwsCredentialIdentityProvider, verify, VerifyPrerequisiteError, VerifyResult, VerifyTarget } from "./run";
+import {
+    AwsCredentialIdentityProvider,
+    verify,
+    VerifyPrerequisiteError,
+    VerifyResult,
+    VerifyTarget,
+} from "./run";
 
 export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAME] [--region REGION] [--accounts a,b]
                          [--mfa-serial ARN --token-code CODE | --external-id ID] [--json] [--report FILE.md]
@@ -48,13 +63,20 @@ export interface VerifyCliOptions {
 }
 
 export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
-    const o: { -readonly [K in keyof VerifyCliOptions]: VerifyCliOptions[K] } = { stack: "workload", json: false };
+    const o: { -readonly [K in keyof VerifyCliOptions]: VerifyCliOptions[K] } = {
+        stack: "workload",
+        json: false,
+    };
     const flags: Record<string, (v: string) => void> = {
         "--stack": (v) => (o.stack = v),
         "--config-file": (v) => (o.configFile = v),
         "--profile": (v) => (o.profile = v),
         "--region": (v) => (o.region = v),
-        "--accounts": (v) => (o.accounts = v.split(",").map((s) => s.trim()).filter(Boolean)),
+        "--accounts": (v) =>
+            (o.accounts = v
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean)),
         "--mfa-serial": (v) => (o.mfaSerial = v),
         "--token-code": (v) => (o.tokenCode = v),
         "--external-id": (v) => (o.externalId = v),
@@ -67,42 +89,83 @@ export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
             o.json = true;
             continue;
         }
-        const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const [flag, inline] = arg.includes("=")
+            ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+            : [arg, undefined];
         const set = flags[flag];
         if (!set) throw new UsageError(`unknown argument "${arg}"`);
         const v = inline ?? argv[++i];
         if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
         set(v);
     }
-    if (!/^workload(-[A-Za-z0-9_.-]+)?$/.test(o.stack)) throw new UsageError(`--stack must be a workload stack (workload or workload-<shard>), not "${o.stack}"`);
-    if ((o.mfaSerial === undefined) !== (o.tokenCode === undefined)) throw new UsageError("--mfa-serial and --token-code go together");
-    if (o.tokenCode !== undefined && !/^\d{6}$/.test(o.tokenCode)) throw new UsageError("--token-code must be the 6 digits your MFA device shows");
-    if (o.externalId !== undefined && o.mfaSerial !== undefined) throw new UsageError("use --external-id (a program) or --mfa-serial (a human), not both");
+    if (!/^workload(-[A-Za-z0-9_.-]+)?$/.test(o.stack))
+        throw new UsageError(
+            `--stack must be a workload stack (workload or workload-<shard>), not "${o.stack}"`,
+        );
+    if ((o.mfaSerial === undefined) !== (o.tokenCode === undefined))
+        throw new UsageError("--mfa-serial and --token-code go together");
+    if (o.tokenCode !== undefined && !/^\d{6}$/.test(o.tokenCode))
+        throw new UsageError("--token-code must be the 6 digits your MFA device shows");
+    if (o.externalId !== undefined && o.mfaSerial !== undefined)
+        throw new UsageError("use --external-id (a program) or --mfa-serial (a human), not both");
     return o;
 }
 
 /** The audit roles of a workload stack, from its stack file and the same schema as the program. */
-export function targetsOf(options: Pick<VerifyCliOptions, "stack" | "configFile" | "accounts">): { region: string; sessionSeconds: number; targets: VerifyTarget[] } {
+export function targetsOf(options: Pick<VerifyCliOptions, "stack" | "configFile" | "accounts">): {
+    region: string;
+    sessionSeconds: number;
+    targets: VerifyTarget[];
+} {
     const { config } = readStackFile(options.configFile ?? stackFilePath(options.stack));
     const region = config["aws:region"];
-    const cfg = validateWorkloadConfig({ values: namespaceValues(decodeValues(config)), region }, options.stack);
-    const partition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-    const unknown = (options.accounts ?? []).filter((a) => !cfg.workloadAccounts.some((w) => w.name === a));
-    if (unknown.length > 0) throw new UsageError(`--accounts names accounts that are not in the stack: ${unknown.join(", ")}`);
-    const chosen = cfg.workloadAccounts.filter((a) => !options.accounts || options.accounts.includes(a.name));
+    const cfg = validateWorkloadConfig(
+        { values: namespaceValues(decodeValues(config)), region },
+        options.stack,
+    );
+    const partition = region.startsWith("cn-")
+        ? "aws-cn"
+        : region.startsWith("us-gov-")
+          ? "aws-us-gov"
+          : "aws";
+    const unknown = (options.accounts ?? []).filter(
+        (a) => !cfg.workloadAccounts.some((w) => w.name === a),
+    );
+    if (unknown.length > 0)
+        throw new UsageError(
+            `--accounts names accounts that are not in the stack: ${unknown.join(", ")}`,
+        );
+    const chosen = cfg.workloadAccounts.filter(
+        (a) => !options.accounts || options.accounts.includes(a.name),
+    );
     return {
         region,
         sessionSeconds: cfg.auditRole.sessionSeconds,
-        targets: chosen.map((a) => ({ account: a.name, accountId: a.accountId, roleName: cfg.auditRole.name, roleArn: auditRoleArn(partition, a.accountId, cfg.auditRole) })),
+        targets: chosen.map((a) => ({
+            account: a.name,
+            accountId: a.accountId,
+            roleName: cfg.auditRole.name,
+            roleArn: auditRoleArn(partition, a.accountId, cfg.auditRole),
+        })),
     };
 }
 
 export function toLines(result: VerifyResult): string[] {
     const bad = mismatches(result.evidence);
-    const lines = [`caller: ${result.caller.arn}`, `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`];
-    for (const e of result.evidence) lines.push(`  ${e.expected === e.simulated ? "ok  " : "FAIL"}  ${e.accountId} ${e.role} ${e.scenario}: ${e.simulated} (expected ${e.expected}): ${e.reason}`);
-    for (const s of result.skipped) lines.push(`  skip  ${s.accountId} ${s.role} ${s.scenario}: ${s.reason}`);
-    for (const t of result.cloudtrail) lines.push(`  trail ${t.accountId} ${t.role}: ${t.events} AssumeRole event(s) in the last hour${t.latest ? `, latest ${t.latest}` : " (CloudTrail can take up to 15 minutes to show new events)"}`);
+    const lines = [
+        `caller: ${result.caller.arn}`,
+        `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`,
+    ];
+    for (const e of result.evidence)
+        lines.push(
+            `  ${e.expected === e.simulated ? "ok  " : "FAIL"}  ${e.accountId} ${e.role} ${e.scenario}: ${e.simulated} (expected ${e.expected}): ${e.reason}`,
+        );
+    for (const s of result.skipped)
+        lines.push(`  skip  ${s.accountId} ${s.role} ${s.scenario}: ${s.reason}`);
+    for (const t of result.cloudtrail)
+        lines.push(
+            `  trail ${t.accountId} ${t.role}: ${t.events} AssumeRole event(s) in the last hour${t.latest ? `, latest ${t.latest}` : " (CloudTrail can take up to 15 minutes to show new events)"}`,
+        );
     return lines;
 }
 
@@ -114,7 +177,8 @@ export async function main(
     argv: readonly string[],
     out: Sink = process.stdout,
     err: Sink = process.stderr,
-    credentials: (profile?: string) => AwsCredentialIdentityProvider = (profile) => (profile ? fromIni({ profile }) : fromNodeProviderChain()),
+    credentials: (profile?: string) => AwsCredentialIdentityProvider = (profile) =>
+        profile ? fromIni({ profile }) : fromNodeProviderChain(),
 ): Promise<number> {
     let options: VerifyCliOptions;
     try {
@@ -134,16 +198,33 @@ export async function main(
             externalId: options.externalId,
             sessionSeconds,
         });
-        out.write(options.json ? `${JSON.stringify({ stack: options.stack, ...result }, null, 2)}\n` : `${toLines(result).join("\n")}\n`);
+        out.write(
+            options.json
+                ? `${JSON.stringify({ stack: options.stack, ...result }, null, 2)}\n`
+                : `${toLines(result).join("\n")}\n`,
+        );
         if (options.report) {
-            const [plan] = await runPlan({ stacks: [options.stack], configFile: options.configFile });
+            const [plan] = await runPlan({
+                stacks: [options.stack],
+                configFile: options.configFile,
+            });
             fs.writeFileSync(
                 options.report,
                 renderReport({
                     title: "org-access access evidence (verified against AWS)",
-                    source: `npm run verify -- ${argv.join(" ")}`.replace(/--token-code[= ]\d+/, "--token-code ******"),
+                    source: `npm run verify -- ${argv.join(" ")}`.replace(
+                        /--token-code[= ]\d+/,
+                        "--token-code ******",
+                    ),
                     policyPackRan: false,
-                    stacks: [{ stack: options.stack, model: plan.model, evidence: result.evidence, resourceCount: plan.result.resources.length }],
+                    stacks: [
+                        {
+                            stack: options.stack,
+                            model: plan.model,
+                            evidence: result.evidence,
+                            resourceCount: plan.result.resources.length,
+                        },
+                    ],
                 }),
             );
         }
@@ -153,7 +234,11 @@ export async function main(
             err.write(`error: ${e.message}\n\n${USAGE}\n`);
             return 2;
         }
-        if (e instanceof VerifyPrerequisiteError || e instanceof ConfigError || e instanceof StackFileError) {
+        if (
+            e instanceof VerifyPrerequisiteError ||
+            e instanceof ConfigError ||
+            e instanceof StackFileError
+        ) {
             err.write(`${e.message}\n`);
             return 2;
         }
@@ -162,7 +247,11 @@ export async function main(
             return 2;
         }
         const code = (e as { code?: string }).code;
-        if (e instanceof Error && (e.name === "TimeoutError" || ["ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN"].includes(code ?? ""))) {
+        if (
+            e instanceof Error &&
+            (e.name === "TimeoutError" ||
+                ["ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN"].includes(code ?? ""))
+        ) {
             err.write(`cannot reach AWS (${code ?? e.name}): check the network and --region\n`);
             return 2;
         }

@@ -9,7 +9,12 @@
 // - cloudtrail:LookupEvents in the workload account, for the AssumeRole events just made.
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import {
+    AssumeRoleCommand,
+    GetCallerIdentityCommand,
+    GetSessionTokenCommand,
+    STSClient,
+} from "@aws-sdk/client-sts";
 import type { EvidenceEntry, Verdict } from "../evidence/simulate";
 
 /** AWS credentials, as the SDK's credential providers return them. */
@@ -65,7 +70,12 @@ export interface VerifyResult {
     readonly caller: { readonly arn: string; readonly account: string };
     readonly evidence: EvidenceEntry[];
     /** Scenarios that could not be posed with the given credentials, and why. */
-    readonly skipped: { readonly accountId: string; readonly role: string; readonly scenario: string; readonly reason: string }[];
+    readonly skipped: {
+        readonly accountId: string;
+        readonly role: string;
+        readonly scenario: string;
+        readonly reason: string;
+    }[];
     readonly cloudtrail: TrailEvidence[];
 }
 
@@ -76,7 +86,11 @@ function isAccessDenied(e: unknown): boolean {
 }
 
 function isMissingCredentials(e: unknown): boolean {
-    return e instanceof Error && (e.name === "CredentialsProviderError" || /Could not load credentials|Unable to locate credentials/i.test(e.message));
+    return (
+        e instanceof Error &&
+        (e.name === "CredentialsProviderError" ||
+            /Could not load credentials|Unable to locate credentials/i.test(e.message))
+    );
 }
 
 function fixed(c: AwsCredentialIdentity): AwsCredentialIdentityProvider {
@@ -92,30 +106,74 @@ async function attempt(
     const sts = new STSClient({ region, credentials });
     try {
         const out = await sts.send(
-            new AssumeRoleCommand({ RoleArn: input.roleArn, RoleSessionName: input.sessionName, DurationSeconds: input.seconds, ExternalId: input.externalId }),
+            new AssumeRoleCommand({
+                RoleArn: input.roleArn,
+                RoleSessionName: input.sessionName,
+                DurationSeconds: input.seconds,
+                ExternalId: input.externalId,
+            }),
         );
         const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error("sts:AssumeRole returned no credentials");
+        if (!c?.AccessKeyId || !c.SecretAccessKey)
+            throw new Error("sts:AssumeRole returned no credentials");
         return {
             verdict: "allowed",
             reason: `sts:AssumeRole succeeded as ${out.AssumedRoleUser?.Arn ?? "?"}`,
-            session: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
+            session: {
+                accessKeyId: c.AccessKeyId,
+                secretAccessKey: c.SecretAccessKey,
+                sessionToken: c.SessionToken,
+                expiration: c.Expiration,
+            },
         };
     } catch (e) {
-        if (isAccessDenied(e)) return { verdict: "denied", reason: `sts:AssumeRole was refused: ${(e as Error).message}` };
+        if (isAccessDenied(e))
+            return {
+                verdict: "denied",
+                reason: `sts:AssumeRole was refused: ${(e as Error).message}`,
+            };
         throw e;
     }
 }
 
-const PERMISSION_SCENARIOS: readonly { scenario: string; action: string; resource: (t: VerifyTarget) => string; expected: Verdict }[] = [
-    { scenario: "read-action", action: "ec2:DescribeInstances", resource: () => "*", expected: "allowed" },
-    { scenario: "iam-write", action: "iam:CreateUser", resource: (t) => `arn:aws:iam::${t.accountId}:user/evidence`, expected: "denied" },
-    { scenario: "data-read-s3", action: "s3:GetObject", resource: () => "arn:aws:s3:::evidence-bucket/evidence-object", expected: "denied" },
-    { scenario: "data-read-secret", action: "secretsmanager:GetSecretValue", resource: (t) => `arn:aws:secretsmanager:*:${t.accountId}:secret:evidence`, expected: "denied" },
+const PERMISSION_SCENARIOS: readonly {
+    scenario: string;
+    action: string;
+    resource: (t: VerifyTarget) => string;
+    expected: Verdict;
+}[] = [
+    {
+        scenario: "read-action",
+        action: "ec2:DescribeInstances",
+        resource: () => "*",
+        expected: "allowed",
+    },
+    {
+        scenario: "iam-write",
+        action: "iam:CreateUser",
+        resource: (t) => `arn:aws:iam::${t.accountId}:user/evidence`,
+        expected: "denied",
+    },
+    {
+        scenario: "data-read-s3",
+        action: "s3:GetObject",
+        resource: () => "arn:aws:s3:::evidence-bucket/evidence-object",
+        expected: "denied",
+    },
+    {
+        scenario: "data-read-secret",
+        action: "secretsmanager:GetSecretValue",
+        resource: (t) => `arn:aws:secretsmanager:*:${t.accountId}:secret:evidence`,
+        expected: "denied",
+    },
 ];
 
 /** The role's permissions as IAM's own simulator sees them, from the role's session. */
-async function simulate(region: string, session: AwsCredentialIdentity, target: VerifyTarget): Promise<EvidenceEntry[]> {
+async function simulate(
+    region: string,
+    session: AwsCredentialIdentity,
+    target: VerifyTarget,
+): Promise<EvidenceEntry[]> {
     const iam = new IAMClient({ region, credentials: fixed(session) });
     const entries: EvidenceEntry[] = [];
     for (const mfa of ["true", "false"]) {
@@ -127,16 +185,27 @@ async function simulate(region: string, session: AwsCredentialIdentity, target: 
                         PolicySourceArn: target.roleArn,
                         ActionNames: [s.action],
                         ResourceArns: [s.resource(target)],
-                        ContextEntries: [{ ContextKeyName: "aws:MultiFactorAuthPresent", ContextKeyType: "boolean", ContextKeyValues: [mfa] }],
+                        ContextEntries: [
+                            {
+                                ContextKeyName: "aws:MultiFactorAuthPresent",
+                                ContextKeyType: "boolean",
+                                ContextKeyValues: [mfa],
+                            },
+                        ],
                     }),
                 );
             } catch (e) {
-                if (isAccessDenied(e)) throw new VerifyPrerequisiteError(`the session of ${target.roleArn} may not call iam:SimulatePrincipalPolicy (${(e as Error).message}); attach SecurityAudit to the role`);
+                if (isAccessDenied(e))
+                    throw new VerifyPrerequisiteError(
+                        `the session of ${target.roleArn} may not call iam:SimulatePrincipalPolicy (${(e as Error).message}); attach SecurityAudit to the role`,
+                    );
                 throw e;
             }
             const result = out.EvaluationResults?.[0];
             const decision = result?.EvalDecision ?? "implicitDeny";
-            const statements = (result?.MatchedStatements ?? []).map((m) => m.SourcePolicyId).filter(Boolean);
+            const statements = (result?.MatchedStatements ?? [])
+                .map((m) => m.SourcePolicyId)
+                .filter(Boolean);
             entries.push({
                 accountId: target.accountId,
                 role: target.roleName,
@@ -150,7 +219,12 @@ async function simulate(region: string, session: AwsCredentialIdentity, target: 
     return entries;
 }
 
-async function trail(region: string, session: AwsCredentialIdentity, target: VerifyTarget, now: Date): Promise<TrailEvidence> {
+async function trail(
+    region: string,
+    session: AwsCredentialIdentity,
+    target: VerifyTarget,
+    now: Date,
+): Promise<TrailEvidence> {
     const ct = new CloudTrailClient({ region, credentials: fixed(session) });
     try {
         const out = await ct.send(
@@ -161,11 +235,26 @@ async function trail(region: string, session: AwsCredentialIdentity, target: Ver
                 MaxResults: 50,
             }),
         );
-        const mine = (out.Events ?? []).filter((e) => (e.Resources ?? []).some((r) => r.ResourceName === target.roleArn) || (e.CloudTrailEvent ?? "").includes(target.roleArn));
-        const latest = mine.map((e) => e.EventTime).filter((t): t is Date => t instanceof Date).sort((a, b) => b.getTime() - a.getTime())[0];
-        return { accountId: target.accountId, role: target.roleName, events: mine.length, latest: latest?.toISOString() };
+        const mine = (out.Events ?? []).filter(
+            (e) =>
+                (e.Resources ?? []).some((r) => r.ResourceName === target.roleArn) ||
+                (e.CloudTrailEvent ?? "").includes(target.roleArn),
+        );
+        const latest = mine
+            .map((e) => e.EventTime)
+            .filter((t): t is Date => t instanceof Date)
+            .sort((a, b) => b.getTime() - a.getTime())[0];
+        return {
+            accountId: target.accountId,
+            role: target.roleName,
+            events: mine.length,
+            latest: latest?.toISOString(),
+        };
     } catch (e) {
-        if (isAccessDenied(e)) throw new VerifyPrerequisiteError(`the session of ${target.roleArn} may not call cloudtrail:LookupEvents (${(e as Error).message})`);
+        if (isAccessDenied(e))
+            throw new VerifyPrerequisiteError(
+                `the session of ${target.roleArn} may not call cloudtrail:LookupEvents (${(e as Error).message})`,
+            );
         throw e;
     }
 }
@@ -179,9 +268,17 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
         const id = await sts.send(new GetCallerIdentityCommand({}));
         caller = { arn: id.Arn ?? "?", account: id.Account ?? "?" };
     } catch (e) {
-        if (isMissingCredentials(e)) throw new VerifyPrerequisiteError("no AWS credentials were found: pass --profile NAME, or set AWS_PROFILE or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables");
-        if (e instanceof Error && /InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken/.test(e.name)) {
-            throw new VerifyPrerequisiteError(`the AWS credentials were rejected (${e.name}): refresh them, or pass another --profile`);
+        if (isMissingCredentials(e))
+            throw new VerifyPrerequisiteError(
+                "no AWS credentials were found: pass --profile NAME, or set AWS_PROFILE or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables",
+            );
+        if (
+            e instanceof Error &&
+            /InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken/.test(e.name)
+        ) {
+            throw new VerifyPrerequisiteError(
+                `the AWS credentials were rejected (${e.name}): refresh them, or pass another --profile`,
+            );
         }
         throw e;
     }
@@ -190,12 +287,26 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     let mfaSession: AwsCredentialIdentityProvider | undefined;
     if (options.mfaSerial && options.tokenCode) {
         try {
-            const out = await sts.send(new GetSessionTokenCommand({ SerialNumber: options.mfaSerial, TokenCode: options.tokenCode, DurationSeconds: 900 }));
+            const out = await sts.send(
+                new GetSessionTokenCommand({
+                    SerialNumber: options.mfaSerial,
+                    TokenCode: options.tokenCode,
+                    DurationSeconds: 900,
+                }),
+            );
             const c = out.Credentials;
-            if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error("sts:GetSessionToken returned no credentials");
-            mfaSession = fixed({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken });
+            if (!c?.AccessKeyId || !c.SecretAccessKey)
+                throw new Error("sts:GetSessionToken returned no credentials");
+            mfaSession = fixed({
+                accessKeyId: c.AccessKeyId,
+                secretAccessKey: c.SecretAccessKey,
+                sessionToken: c.SessionToken,
+            });
         } catch (e) {
-            if (isAccessDenied(e)) throw new VerifyPrerequisiteError(`sts:GetSessionToken with MFA device ${options.mfaSerial} was refused (${(e as Error).message}): check the device ARN and use a fresh code`);
+            if (isAccessDenied(e))
+                throw new VerifyPrerequisiteError(
+                    `sts:GetSessionToken with MFA device ${options.mfaSerial} was refused (${(e as Error).message}): check the device ARN and use a fresh code`,
+                );
             throw e;
         }
     }
@@ -203,37 +314,75 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const evidence: EvidenceEntry[] = [];
     const skipped: VerifyResult["skipped"] = [];
     const cloudtrail: TrailEvidence[] = [];
-    const sessionName = `org-access-verify-${caller.arn.split("/").pop() ?? "caller"}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
+    const sessionName = `org-access-verify-${caller.arn.split("/").pop() ?? "caller"}`
+        .replace(/[^\w+=,.@-]/g, "-")
+        .slice(0, 64);
     const now = (options.now ?? (() => new Date()))();
 
     for (const t of options.targets) {
         const base = { accountId: t.accountId, role: t.roleName };
-        const record = (scenario: string, expected: Verdict, r: { verdict: Verdict; reason: string }) => evidence.push({ ...base, scenario, expected, simulated: r.verdict, reason: r.reason });
+        const record = (
+            scenario: string,
+            expected: Verdict,
+            r: { verdict: Verdict; reason: string },
+        ) => evidence.push({ ...base, scenario, expected, simulated: r.verdict, reason: r.reason });
         const args = { roleArn: t.roleArn, sessionName, seconds: options.sessionSeconds };
         let session: AwsCredentialIdentity | undefined;
 
         if (options.externalId === undefined) {
             // The caller's own credentials carry no MFA context: this must be refused.
-            record("assume-without-mfa", "denied", await attempt(region, options.credentials, args));
+            record(
+                "assume-without-mfa",
+                "denied",
+                await attempt(region, options.credentials, args),
+            );
             if (mfaSession) {
                 const r = await attempt(region, mfaSession, args);
                 record("assume-with-mfa", "allowed", r);
                 session = r.session;
-            } else skipped.push({ ...base, scenario: "assume-with-mfa", reason: "pass --mfa-serial and --token-code to attempt it" });
+            } else
+                skipped.push({
+                    ...base,
+                    scenario: "assume-with-mfa",
+                    reason: "pass --mfa-serial and --token-code to attempt it",
+                });
         } else {
-            const right = await attempt(region, options.credentials, { ...args, externalId: options.externalId });
+            const right = await attempt(region, options.credentials, {
+                ...args,
+                externalId: options.externalId,
+            });
             record("assume-programmatic-external-id", "allowed", right);
             session = right.session;
-            record("assume-programmatic-wrong-external-id", "denied", await attempt(region, options.credentials, { ...args, externalId: `${options.externalId}-wrong` }));
-            record("assume-programmatic-no-external-id", "denied", await attempt(region, options.credentials, args));
+            record(
+                "assume-programmatic-wrong-external-id",
+                "denied",
+                await attempt(region, options.credentials, {
+                    ...args,
+                    externalId: `${options.externalId}-wrong`,
+                }),
+            );
+            record(
+                "assume-programmatic-no-external-id",
+                "denied",
+                await attempt(region, options.credentials, args),
+            );
         }
-        skipped.push({ ...base, scenario: "assume-from-outside-account", reason: "needs credentials from outside the organization; proved offline by the evidence matrix" });
+        skipped.push({
+            ...base,
+            scenario: "assume-from-outside-account",
+            reason: "needs credentials from outside the organization; proved offline by the evidence matrix",
+        });
 
         if (session) {
             evidence.push(...(await simulate(region, session, t)));
             cloudtrail.push(await trail(region, session, t, now));
         } else {
-            for (const s of PERMISSION_SCENARIOS) skipped.push({ ...base, scenario: s.scenario, reason: "no session of the role could be obtained" });
+            for (const s of PERMISSION_SCENARIOS)
+                skipped.push({
+                    ...base,
+                    scenario: s.scenario,
+                    reason: "no session of the role could be obtained",
+                });
         }
     }
     return { caller, evidence, skipped, cloudtrail };

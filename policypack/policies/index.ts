@@ -18,20 +18,23 @@ import { extendToTemplates } from "./templates";
  * Every resource policy also checks the IAM resources inside CloudFormation templates (StackSet
  * mode deploys the audit role that way); iam-no-admin-grants reports a template it cannot read.
  */
-export const policies: Policies = extendToTemplates([
-    iamNoWildcardPrincipal,
-    iamTrustRequiresMfa,
-    iamNoAdminGrants,
-    iamRoleSessionCap,
-    iamNoHumanAccessKeys,
-    iamNoUserPolicies,
-    iamPassRoleScoped,
-    iamNoEscalationActions,
-    cloudtrailHardened,
-    s3LogBucketProtected,
-    awsProviderAllowedAccounts,
-    auditRolePerWorkloadAccount,
-], "iam-no-admin-grants");
+export const policies: Policies = extendToTemplates(
+    [
+        iamNoWildcardPrincipal,
+        iamTrustRequiresMfa,
+        iamNoAdminGrants,
+        iamRoleSessionCap,
+        iamNoHumanAccessKeys,
+        iamNoUserPolicies,
+        iamPassRoleScoped,
+        iamNoEscalationActions,
+        cloudtrailHardened,
+        s3LogBucketProtected,
+        awsProviderAllowedAccounts,
+        auditRolePerWorkloadAccount,
+    ],
+    "iam-no-admin-grants",
+);
 
 export {
     auditRolePerWorkloadAccount,

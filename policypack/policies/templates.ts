@@ -5,12 +5,21 @@
  * @pulumi/aws resource and passed through every resource policy's own validations.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html
  */
-import { Policies, ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import {
+    Policies,
+    ReportViolation,
+    ResourceValidation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+} from "@pulumi/policy";
 import { T } from "./types";
 import { TypedValidation } from "./common";
 
 /** Resource types whose props carry a CloudFormation template body. */
-export const TEMPLATE_TYPES: readonly string[] = ["aws:cloudformation/stackSet:StackSet", "aws:cloudformation/stack:Stack"];
+export const TEMPLATE_TYPES: readonly string[] = [
+    "aws:cloudformation/stackSet:StackSet",
+    "aws:cloudformation/stack:Stack",
+];
 
 /** A template resource, seen as the @pulumi/aws resource it corresponds to. */
 export interface EmbeddedResource {
@@ -22,13 +31,22 @@ export interface EmbeddedResource {
 type CfnProps = Record<string, unknown>;
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
-const policiesOf = (p: CfnProps) => list(p.Policies) as { PolicyName?: unknown; PolicyDocument?: unknown }[];
+const policiesOf = (p: CfnProps) =>
+    list(p.Policies) as { PolicyName?: unknown; PolicyDocument?: unknown }[];
 const tagsOf = (p: CfnProps) =>
-    Object.fromEntries((list(p.Tags) as { Key?: unknown; Value?: unknown }[]).filter((t) => typeof t?.Key === "string").map((t) => [t.Key as string, t.Value]));
+    Object.fromEntries(
+        (list(p.Tags) as { Key?: unknown; Value?: unknown }[])
+            .filter((t) => typeof t?.Key === "string")
+            .map((t) => [t.Key as string, t.Value]),
+    );
 
 /** Maps one template resource to the @pulumi/aws resources with the same IAM meaning. */
 function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedResource[] {
-    const one = (t: string, props: Record<string, unknown>, suffix = ""): EmbeddedResource => ({ logicalId: `${logicalId}${suffix}`, type: t, props });
+    const one = (t: string, props: Record<string, unknown>, suffix = ""): EmbeddedResource => ({
+        logicalId: `${logicalId}${suffix}`,
+        type: t,
+        props,
+    });
     switch (type) {
         case "AWS::IAM::Role":
             return [
@@ -39,7 +57,10 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
                     maxSessionDuration: p.MaxSessionDuration,
                     managedPolicyArns: p.ManagedPolicyArns,
                     permissionsBoundary: p.PermissionsBoundary,
-                    inlinePolicies: policiesOf(p).map((x) => ({ name: x.PolicyName, policy: x.PolicyDocument })),
+                    inlinePolicies: policiesOf(p).map((x) => ({
+                        name: x.PolicyName,
+                        policy: x.PolicyDocument,
+                    })),
                     tags: tagsOf(p),
                 }),
             ];
@@ -50,23 +71,49 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
             return [
                 one(T.Policy, { name, policy: p.PolicyDocument }),
                 // A policy attached straight to users breaks "permissions only through groups".
-                ...users.map((user, i) => one(T.UserPolicy, { user, name, policy: p.PolicyDocument }, `.Users[${i}]`)),
+                ...users.map((user, i) =>
+                    one(T.UserPolicy, { user, name, policy: p.PolicyDocument }, `.Users[${i}]`),
+                ),
             ];
         }
         case "AWS::IAM::User": {
             const user = p.UserName ?? logicalId;
             return [
                 one(T.User, { name: user, path: p.Path, tags: tagsOf(p) }),
-                ...policiesOf(p).map((x, i) => one(T.UserPolicy, { user, name: x.PolicyName, policy: x.PolicyDocument }, `.Policies[${i}]`)),
-                ...list(p.ManagedPolicyArns).map((arn, i) => one(T.UserPolicyAttachment, { user, policyArn: arn }, `.ManagedPolicyArns[${i}]`)),
+                ...policiesOf(p).map((x, i) =>
+                    one(
+                        T.UserPolicy,
+                        { user, name: x.PolicyName, policy: x.PolicyDocument },
+                        `.Policies[${i}]`,
+                    ),
+                ),
+                ...list(p.ManagedPolicyArns).map((arn, i) =>
+                    one(
+                        T.UserPolicyAttachment,
+                        { user, policyArn: arn },
+                        `.ManagedPolicyArns[${i}]`,
+                    ),
+                ),
                 ...(p.LoginProfile ? [one(T.UserLoginProfile, { user }, ".LoginProfile")] : []),
             ];
         }
         case "AWS::IAM::Group": {
             const group = p.GroupName ?? logicalId;
             return [
-                ...policiesOf(p).map((x, i) => one(T.GroupPolicy, { group, name: x.PolicyName, policy: x.PolicyDocument }, `.Policies[${i}]`)),
-                ...list(p.ManagedPolicyArns).map((arn, i) => one(T.GroupPolicyAttachment, { group, policyArn: arn }, `.ManagedPolicyArns[${i}]`)),
+                ...policiesOf(p).map((x, i) =>
+                    one(
+                        T.GroupPolicy,
+                        { group, name: x.PolicyName, policy: x.PolicyDocument },
+                        `.Policies[${i}]`,
+                    ),
+                ),
+                ...list(p.ManagedPolicyArns).map((arn, i) =>
+                    one(
+                        T.GroupPolicyAttachment,
+                        { group, policyArn: arn },
+                        `.ManagedPolicyArns[${i}]`,
+                    ),
+                ),
             ];
         }
         case "AWS::IAM::AccessKey":
@@ -74,7 +121,13 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
         case "AWS::S3::BucketPolicy":
             return [one(T.BucketPolicy, { bucket: p.Bucket, policy: p.PolicyDocument })];
         case "AWS::KMS::Key":
-            return [one(T.Key, { policy: p.KeyPolicy, enableKeyRotation: p.EnableKeyRotation, description: p.Description })];
+            return [
+                one(T.Key, {
+                    policy: p.KeyPolicy,
+                    enableKeyRotation: p.EnableKeyRotation,
+                    description: p.Description,
+                }),
+            ];
         case "AWS::SNS::TopicPolicy":
             return [one(T.TopicPolicy, { arn: list(p.Topics)[0], policy: p.PolicyDocument })];
         case "AWS::SQS::QueuePolicy":
@@ -106,18 +159,27 @@ export function embeddedResources(templateBody: unknown): EmbeddedResource[] {
         try {
             body = JSON.parse(templateBody);
         } catch {
-            throw new TemplateReadError("templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately)");
+            throw new TemplateReadError(
+                "templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately)",
+            );
         }
     }
-    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new TemplateReadError("templateBody must be a CloudFormation template object");
+    if (body === null || typeof body !== "object" || Array.isArray(body))
+        throw new TemplateReadError("templateBody must be a CloudFormation template object");
     const resources = (body as { Resources?: unknown }).Resources;
     if (resources === undefined) return [];
-    if (resources === null || typeof resources !== "object" || Array.isArray(resources)) throw new TemplateReadError("the template's Resources must be a map of logical ids to resources");
+    if (resources === null || typeof resources !== "object" || Array.isArray(resources))
+        throw new TemplateReadError(
+            "the template's Resources must be a map of logical ids to resources",
+        );
     const out: EmbeddedResource[] = [];
     for (const [logicalId, r] of Object.entries(resources as Record<string, unknown>)) {
         const res = r as { Type?: unknown; Properties?: unknown };
         if (typeof res?.Type !== "string") continue;
-        const props = res.Properties && typeof res.Properties === "object" ? (res.Properties as CfnProps) : {};
+        const props =
+            res.Properties && typeof res.Properties === "object"
+                ? (res.Properties as CfnProps)
+                : {};
         out.push(...mapResource(logicalId, res.Type, props));
     }
     return out;
@@ -130,9 +192,20 @@ class SkipEmbedded {}
  * A policy's validations, extended to the resources inside templates. `reportUnreadable` makes
  * this policy the one that reports an unreadable template (once, not once per policy).
  */
-export function withTemplates(policy: ResourceValidationPolicy, reportUnreadable: boolean): ResourceValidationPolicy {
-    const validations = (Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : []) as TypedValidation[];
-    const declared = validations.flatMap((v) => v.__orgAccessTypes ?? (v.__pulumiType ? [v.__pulumiType] : []));
+export function withTemplates(
+    policy: ResourceValidationPolicy,
+    reportUnreadable: boolean,
+): ResourceValidationPolicy {
+    const validations = (
+        Array.isArray(policy.validateResource)
+            ? policy.validateResource
+            : policy.validateResource
+              ? [policy.validateResource]
+              : []
+    ) as TypedValidation[];
+    const declared = validations.flatMap(
+        (v) => v.__orgAccessTypes ?? (v.__pulumiType ? [v.__pulumiType] : []),
+    );
     const expand: TypedValidation = (args: ResourceValidationArgs, report: ReportViolation) => {
         if (!TEMPLATE_TYPES.includes(args.type)) return undefined;
         // Reading templateBody through the engine's proxy throws UnknownValueError at preview when
@@ -153,13 +226,18 @@ export function withTemplates(policy: ResourceValidationPolicy, reportUnreadable
                 type: r.type,
                 props: r.props,
                 name: `${args.name}/${r.logicalId}`,
-                isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === r.type,
-                asType: ((cls: unknown) => ((cls as { __pulumiType?: string }).__pulumiType === r.type ? r.props : undefined)) as ResourceValidationArgs["asType"],
+                isType: (cls) =>
+                    (cls as unknown as { __pulumiType?: string }).__pulumiType === r.type,
+                asType: ((cls: unknown) =>
+                    (cls as { __pulumiType?: string }).__pulumiType === r.type
+                        ? r.props
+                        : undefined) as ResourceValidationArgs["asType"],
                 notApplicable: () => {
                     throw new SkipEmbedded();
                 },
             };
-            const innerReport: ReportViolation = (message, urn) => report(`in the template of ${args.name}, resource ${r.logicalId}: ${message}`, urn);
+            const innerReport: ReportViolation = (message, urn) =>
+                report(`in the template of ${args.name}, resource ${r.logicalId}: ${message}`, urn);
             for (const v of validations) {
                 try {
                     v(inner, innerReport);
@@ -171,16 +249,27 @@ export function withTemplates(policy: ResourceValidationPolicy, reportUnreadable
         return undefined;
     };
     expand.__orgAccessTypes = TEMPLATE_TYPES;
-    const combined: TypedValidation = (args, report) => (TEMPLATE_TYPES.includes(args.type) ? expand(args, report) : runAll(validations, args, report));
+    const combined: TypedValidation = (args, report) =>
+        TEMPLATE_TYPES.includes(args.type)
+            ? expand(args, report)
+            : runAll(validations, args, report);
     combined.__orgAccessTypes = [...declared, ...TEMPLATE_TYPES];
     return { ...policy, validateResource: combined as ResourceValidation };
 }
 
-function runAll(validations: readonly ResourceValidation[], args: ResourceValidationArgs, report: ReportViolation): void {
+function runAll(
+    validations: readonly ResourceValidation[],
+    args: ResourceValidationArgs,
+    report: ReportViolation,
+): void {
     for (const v of validations) v(args, report);
 }
 
 /** Every resource policy of a pack, extended to templates; `reporter` names the policy that reports unreadable templates. */
 export function extendToTemplates(policies: Policies, reporter: string): Policies {
-    return policies.map((p) => ("validateResource" in p && p.validateResource ? withTemplates(p as ResourceValidationPolicy, p.name === reporter) : p));
+    return policies.map((p) =>
+        "validateResource" in p && p.validateResource
+            ? withTemplates(p as ResourceValidationPolicy, p.name === reporter)
+            : p,
+    );
 }

@@ -1,7 +1,26 @@
 import * as assert from "assert";
-import { ConfigError, InputError, validateSecurityConfig, validateWorkloadConfig } from "../../config";
+import {
+    ConfigError,
+    InputError,
+    validateSecurityConfig,
+    validateWorkloadConfig,
+} from "../../config";
 import { PlanResult } from "../../plan/run";
-import { doc, one, ofType, planSecurity, planWorkload, PROD, projectWith, rejection, SECURITY, securityValues, STAGING, statement, workloadValues } from "../helpers";
+import {
+    doc,
+    one,
+    ofType,
+    planSecurity,
+    planWorkload,
+    PROD,
+    projectWith,
+    rejection,
+    SECURITY,
+    securityValues,
+    STAGING,
+    statement,
+    workloadValues,
+} from "../helpers";
 
 const carol = `arn:aws:iam::${SECURITY}:user/org-access/carol`;
 const dana = `arn:aws:iam::${SECURITY}:user/org-access/dana`;
@@ -9,7 +28,10 @@ const ACCOUNTS = [
     { name: "prod", accountId: PROD, incidentResponseRole: true, breakGlassRole: true },
     { name: "staging", accountId: STAGING, incidentResponseRole: true },
 ];
-const principals = (extra: Record<string, unknown>) => ({ ...(workloadValues().trustedPrincipals as Record<string, unknown>), ...extra });
+const principals = (extra: Record<string, unknown>) => ({
+    ...(workloadValues().trustedPrincipals as Record<string, unknown>),
+    ...extra,
+});
 
 function problems(f: () => unknown): string[] {
     try {
@@ -24,11 +46,23 @@ function problems(f: () => unknown): string[] {
 describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
     let plan: PlanResult;
     before(async () => {
-        plan = await planWorkload(workloadValues({ workloadAccounts: ACCOUNTS, trustedPrincipals: principals({ incidentResponderArns: [carol], breakGlassArns: [dana] }) }));
+        plan = await planWorkload(
+            workloadValues({
+                workloadAccounts: ACCOUNTS,
+                trustedPrincipals: principals({
+                    incidentResponderArns: [carol],
+                    breakGlassArns: [dana],
+                }),
+            }),
+        );
     });
 
     it("creates each role only where the account enables it, through that account's provider", () => {
-        const roles = ofType(plan, "aws:iam/role:Role").map((r) => [r.name, r.props.name, r.accountId]);
+        const roles = ofType(plan, "aws:iam/role:Role").map((r) => [
+            r.name,
+            r.props.name,
+            r.accountId,
+        ]);
         assert.deepStrictEqual(roles, [
             ["prod-role", "SecurityAuditRole", PROD],
             ["prod-incident-response-role", "IncidentResponseRole", PROD],
@@ -37,28 +71,77 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             ["staging-incident-response-role", "IncidentResponseRole", STAGING],
         ]);
         assert.deepStrictEqual(Object.keys(plan.outputs.breakGlassRoleArns as object), ["prod"]);
-        assert.deepStrictEqual(plan.outputs.incidentResponseRoleArns, { prod: `arn:aws:iam::${PROD}:role/IncidentResponseRole`, staging: `arn:aws:iam::${STAGING}:role/IncidentResponseRole` });
+        assert.deepStrictEqual(plan.outputs.incidentResponseRoleArns, {
+            prod: `arn:aws:iam::${PROD}:role/IncidentResponseRole`,
+            staging: `arn:aws:iam::${STAGING}:role/IncidentResponseRole`,
+        });
     });
 
     it("trusts only the duty's own principals, with MFA present and recent, for one hour", () => {
-        const trust = (name: string) => doc(one(plan, "aws:iam/role:Role", name).props.assumeRolePolicy).Statement;
-        const mfa = (age: string) => ({ Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": age } });
-        assert.deepStrictEqual(trust("prod-incident-response-role"), [{ Sid: "DutyPrincipalsWithMfa", Effect: "Allow", Principal: { AWS: [carol] }, Action: "sts:AssumeRole", Condition: mfa("3600") }]);
-        assert.deepStrictEqual(trust("prod-break-glass-role"), [{ Sid: "DutyPrincipalsWithMfa", Effect: "Allow", Principal: { AWS: [dana] }, Action: "sts:AssumeRole", Condition: mfa("900") }]);
-        for (const name of ["prod-incident-response-role", "prod-break-glass-role", "staging-incident-response-role"]) {
-            assert.strictEqual(one(plan, "aws:iam/role:Role", name).props.maxSessionDuration, 3600, name);
+        const trust = (name: string) =>
+            doc(one(plan, "aws:iam/role:Role", name).props.assumeRolePolicy).Statement;
+        const mfa = (age: string) => ({
+            Bool: { "aws:MultiFactorAuthPresent": "true" },
+            NumericLessThan: { "aws:MultiFactorAuthAge": age },
+        });
+        assert.deepStrictEqual(trust("prod-incident-response-role"), [
+            {
+                Sid: "DutyPrincipalsWithMfa",
+                Effect: "Allow",
+                Principal: { AWS: [carol] },
+                Action: "sts:AssumeRole",
+                Condition: mfa("3600"),
+            },
+        ]);
+        assert.deepStrictEqual(trust("prod-break-glass-role"), [
+            {
+                Sid: "DutyPrincipalsWithMfa",
+                Effect: "Allow",
+                Principal: { AWS: [dana] },
+                Action: "sts:AssumeRole",
+                Condition: mfa("900"),
+            },
+        ]);
+        for (const name of [
+            "prod-incident-response-role",
+            "prod-break-glass-role",
+            "staging-incident-response-role",
+        ]) {
+            assert.strictEqual(
+                one(plan, "aws:iam/role:Role", name).props.maxSessionDuration,
+                3600,
+                name,
+            );
         }
     });
 
     it("gives break-glass AdministratorAccess and nothing else", () => {
-        const attached = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("prod-break-glass"));
-        assert.deepStrictEqual(attached.map((a) => [a.props.role, a.props.policyArn]), [["BreakGlassRole", "arn:aws:iam::aws:policy/AdministratorAccess"]]);
-        assert.deepStrictEqual(ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("prod-break-glass")), []);
+        const attached = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+            (a) => a.name.startsWith("prod-break-glass"),
+        );
+        assert.deepStrictEqual(
+            attached.map((a) => [a.props.role, a.props.policyArn]),
+            [["BreakGlassRole", "arn:aws:iam::aws:policy/AdministratorAccess"]],
+        );
+        assert.deepStrictEqual(
+            ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
+                p.name.startsWith("prod-break-glass"),
+            ),
+            [],
+        );
     });
 
     it("gives incident response SecurityAudit reads and only containment writes, never an IAM policy write", () => {
-        assert.strictEqual(one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod-incident-response-securityaudit").props.policyArn, "arn:aws:iam::aws:policy/SecurityAudit");
-        const policy = one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-incident-response-response").props.policy;
+        assert.strictEqual(
+            one(
+                plan,
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                "prod-incident-response-securityaudit",
+            ).props.policyArn,
+            "arn:aws:iam::aws:policy/SecurityAudit",
+        );
+        const policy = one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-incident-response-response")
+            .props.policy;
         const actions = doc(policy).Statement.flatMap((s) => [s.Action].flat());
         assert.deepStrictEqual(actions.sort(), [
             "autoscaling:DetachInstances",
@@ -78,28 +161,51 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             "ForAllValues:StringEquals": { "aws:TagKeys": ["org-access-quarantine"] },
             StringEquals: { "aws:RequestTag/org-access-quarantine": "true" },
         });
-        assert.deepStrictEqual(statement(policy, "TagWhatItCreates").Condition, { StringEquals: { "ec2:CreateAction": ["CreateSecurityGroup", "CreateSnapshot", "CreateSnapshots"] } });
+        assert.deepStrictEqual(statement(policy, "TagWhatItCreates").Condition, {
+            StringEquals: {
+                "ec2:CreateAction": ["CreateSecurityGroup", "CreateSnapshot", "CreateSnapshots"],
+            },
+        });
         for (const s of doc(policy).Statement) assert.strictEqual(s.Effect, "Allow");
     });
 
     it("creates no duty role unless an account enables it", async () => {
         const p = await planWorkload(workloadValues());
-        assert.deepStrictEqual(ofType(p, "aws:iam/role:Role").map((r) => r.props.name), ["SecurityAuditRole", "SecurityAuditRole"]);
+        assert.deepStrictEqual(
+            ofType(p, "aws:iam/role:Role").map((r) => r.props.name),
+            ["SecurityAuditRole", "SecurityAuditRole"],
+        );
     });
 
     it("refuses a break-glass role when the security stack exports no break-glass users", async () => {
-        const values = workloadValues({ workloadAccounts: [{ name: "prod", accountId: PROD, breakGlassRole: true }] });
+        const values = workloadValues({
+            workloadAccounts: [{ name: "prod", accountId: PROD, breakGlassRole: true }],
+        });
         delete values.trustedPrincipals;
-        const e = await rejection(planWorkload(values, { stackOutputs: { "organization/org-access/security": { trustedPrincipals: principals({}) } } }));
+        const e = await rejection(
+            planWorkload(values, {
+                stackOutputs: {
+                    "organization/org-access/security": { trustedPrincipals: principals({}) },
+                },
+            }),
+        );
         assert.ok(e instanceof InputError, String(e));
         // The SDK prefixes the property path it was serializing; the refusal itself is ours.
-        assert.match(e.message, /BreakGlassRole prod-break-glass: refusing to create a trust policy:\n\* no designated principal: nobody could assume the role$/);
+        assert.match(
+            e.message,
+            /BreakGlassRole prod-break-glass: refusing to create a trust policy:\n\* no designated principal: nobody could assume the role$/,
+        );
     });
 
     it("with the config fallback, requires the duty's principals and keeps them in the security account", () => {
         const lines = problems(() =>
             validateWorkloadConfig({
-                values: workloadValues({ workloadAccounts: ACCOUNTS, trustedPrincipals: principals({ incidentResponderArns: ["arn:aws:iam::123456789012:user/eve"] }) }),
+                values: workloadValues({
+                    workloadAccounts: ACCOUNTS,
+                    trustedPrincipals: principals({
+                        incidentResponderArns: ["arn:aws:iam::123456789012:user/eve"],
+                    }),
+                }),
                 region: "us-east-1",
             }),
         );
@@ -110,60 +216,134 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
     });
 
     it("rejects a duty flag that is not a boolean", () => {
-        assert.deepStrictEqual(problems(() => validateWorkloadConfig({ values: workloadValues({ workloadAccounts: [{ name: "prod", accountId: PROD, breakGlassRole: "yes" }] }), region: "us-east-1" })), [
-            `* org-access:workloadAccounts[0].breakGlassRole: must be true or false (got "yes") (fix with: pulumi config set --path 'workloadAccounts[0].breakGlassRole' <value>)`,
-        ]);
+        assert.deepStrictEqual(
+            problems(() =>
+                validateWorkloadConfig({
+                    values: workloadValues({
+                        workloadAccounts: [
+                            { name: "prod", accountId: PROD, breakGlassRole: "yes" },
+                        ],
+                    }),
+                    region: "us-east-1",
+                }),
+            ),
+            [
+                `* org-access:workloadAccounts[0].breakGlassRole: must be true or false (got "yes") (fix with: pulumi config set --path 'workloadAccounts[0].breakGlassRole' <value>)`,
+            ],
+        );
     });
 });
 
 describe("duty groups (security account)", () => {
     let plan: PlanResult;
     before(async () => {
-        const root = projectWith({ workload: { securityAccountId: SECURITY, workloadAccounts: ACCOUNTS } });
-        plan = await planSecurity(securityValues({ incidentResponse: { responders: ["carol"] }, breakGlass: { users: ["dana"] } }), root);
+        const root = projectWith({
+            workload: { securityAccountId: SECURITY, workloadAccounts: ACCOUNTS },
+        });
+        plan = await planSecurity(
+            securityValues({
+                incidentResponse: { responders: ["carol"] },
+                breakGlass: { users: ["dana"] },
+            }),
+            root,
+        );
     });
 
     it("creates a group per duty with its own users, MFA enforced as for the auditors", () => {
-        assert.deepStrictEqual(ofType(plan, "aws:iam/group:Group").map((g) => g.props.name), ["org-access-auditors", "org-access-reporters", "org-access-incident-responders", "org-access-break-glass"]);
-        assert.deepStrictEqual(one(plan, "aws:iam/user:User", "break-glass-dana").props.tags, { ManagedBy: "org-access", Stack: "security", Kind: "break-glass", "org-access:principal-type": "human" });
-        assert.deepStrictEqual(one(plan, "aws:iam/userGroupMembership:UserGroupMembership", "break-glass-dana-membership").props.groups, ["org-access-break-glass"]);
-        const deny = doc(one(plan, "aws:iam/groupPolicy:GroupPolicy", "break-glass-deny-without-mfa").props.policy).Statement[0];
-        assert.deepStrictEqual(deny.Condition, { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } });
+        assert.deepStrictEqual(
+            ofType(plan, "aws:iam/group:Group").map((g) => g.props.name),
+            [
+                "org-access-auditors",
+                "org-access-reporters",
+                "org-access-incident-responders",
+                "org-access-break-glass",
+            ],
+        );
+        assert.deepStrictEqual(one(plan, "aws:iam/user:User", "break-glass-dana").props.tags, {
+            ManagedBy: "org-access",
+            Stack: "security",
+            Kind: "break-glass",
+            "org-access:principal-type": "human",
+        });
+        assert.deepStrictEqual(
+            one(
+                plan,
+                "aws:iam/userGroupMembership:UserGroupMembership",
+                "break-glass-dana-membership",
+            ).props.groups,
+            ["org-access-break-glass"],
+        );
+        const deny = doc(
+            one(plan, "aws:iam/groupPolicy:GroupPolicy", "break-glass-deny-without-mfa").props
+                .policy,
+        ).Statement[0];
+        assert.deepStrictEqual(deny.Condition, {
+            BoolIfExists: { "aws:MultiFactorAuthPresent": "false" },
+        });
         assert.deepStrictEqual(ofType(plan, "aws:iam/accessKey:AccessKey"), []);
-        for (const u of ofType(plan, "aws:iam/user:User")) assert.strictEqual(u.accountId, SECURITY);
+        for (const u of ofType(plan, "aws:iam/user:User"))
+            assert.strictEqual(u.accountId, SECURITY);
     });
 
     it("grants each group sts:AssumeRole on exactly the accounts that enable its role, with MFA", () => {
-        const grant = (name: string) => doc(one(plan, "aws:iam/groupPolicy:GroupPolicy", name).props.policy).Statement;
+        const grant = (name: string) =>
+            doc(one(plan, "aws:iam/groupPolicy:GroupPolicy", name).props.policy).Statement;
         assert.deepStrictEqual(grant("break-glass-assume"), [
             {
                 Sid: "AssumeBreakGlassRolesWithMfa",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
                 Resource: [`arn:aws:iam::${PROD}:role/BreakGlassRole`],
-                Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "900" } },
+                Condition: {
+                    Bool: { "aws:MultiFactorAuthPresent": "true" },
+                    NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
+                },
             },
         ]);
-        assert.deepStrictEqual(grant("incident-response-assume")[0].Resource, [`arn:aws:iam::${STAGING}:role/IncidentResponseRole`, `arn:aws:iam::${PROD}:role/IncidentResponseRole`].sort());
+        assert.deepStrictEqual(
+            grant("incident-response-assume")[0].Resource,
+            [
+                `arn:aws:iam::${STAGING}:role/IncidentResponseRole`,
+                `arn:aws:iam::${PROD}:role/IncidentResponseRole`,
+            ].sort(),
+        );
     });
 
     it("exports the duty users with the trusted principals, for the workload stack", () => {
         const trusted = plan.outputs.trustedPrincipals as Record<string, unknown>;
         assert.deepStrictEqual(trusted.incidentResponderArns, [carol]);
         assert.deepStrictEqual(trusted.breakGlassArns, [dana]);
-        assert.strictEqual(plan.outputs.breakGlassGroupArn, `arn:aws:iam::${SECURITY}:group/org-access/org-access-break-glass`);
+        assert.strictEqual(
+            plan.outputs.breakGlassGroupArn,
+            `arn:aws:iam::${SECURITY}:group/org-access/org-access-break-glass`,
+        );
     });
 
     it("fails before deploying when a workload stack asks for a duty role the security stack does not configure", async () => {
-        const root = projectWith({ workload: { securityAccountId: SECURITY, workloadAccounts: ACCOUNTS } });
-        const e = await rejection(planSecurity(securityValues({ incidentResponse: { responders: ["carol"] } }), root));
+        const root = projectWith({
+            workload: { securityAccountId: SECURITY, workloadAccounts: ACCOUNTS },
+        });
+        const e = await rejection(
+            planSecurity(securityValues({ incidentResponse: { responders: ["carol"] } }), root),
+        );
         assert.ok(e instanceof ConfigError, String(e));
-        assert.deepStrictEqual(e.problems.map((p) => `${p.path}: ${p.message}`), ["breakGlass: is not configured, but workload/prod set breakGlassRole: true"]);
+        assert.deepStrictEqual(
+            e.problems.map((p) => `${p.path}: ${p.message}`),
+            ["breakGlass: is not configured, but workload/prod set breakGlassRole: true"],
+        );
     });
 
     it("gives each duty its own IAM user", () => {
         assert.deepStrictEqual(
-            problems(() => validateSecurityConfig({ values: securityValues({ incidentResponse: { responders: ["alice"] }, breakGlass: { users: ["dana", "dana"] } }), region: "us-east-1" })),
+            problems(() =>
+                validateSecurityConfig({
+                    values: securityValues({
+                        incidentResponse: { responders: ["alice"] },
+                        breakGlass: { users: ["dana", "dana"] },
+                    }),
+                    region: "us-east-1",
+                }),
+            ),
             [
                 `* org-access:incidentResponse.responders[0]: "alice" is already at auditors[0]; one IAM user has one duty (give this duty its own IAM user)`,
                 `* org-access:breakGlass.users[1]: "dana" is already at breakGlass.users[0]; one IAM user has one duty (give this duty its own IAM user)`,

@@ -2,14 +2,29 @@ import * as assert from "assert";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import auditManaged from "../../policypack/iam/data/audit-managed-policies.json";
 import { accessModel } from "../../evidence/model";
-import { EvidenceEntry, evidenceMatrix, mismatches, OUTSIDE_ACCOUNT } from "../../evidence/simulate";
+import {
+    EvidenceEntry,
+    evidenceMatrix,
+    mismatches,
+    OUTSIDE_ACCOUNT,
+} from "../../evidence/simulate";
 import { planExitCode, runPlan, StackPlan } from "../../plan/cli";
 import { PlannedResource, PlanResult } from "../../plan/run";
 
-const FIXED = { "assume-without-mfa": "denied", "assume-with-mfa": "allowed", "assume-from-outside-account": "denied", "read-action": "allowed", "iam-write": "denied" } as const;
+const FIXED = {
+    "assume-without-mfa": "denied",
+    "assume-with-mfa": "allowed",
+    "assume-from-outside-account": "denied",
+    "read-action": "allowed",
+    "iam-write": "denied",
+} as const;
 
 /** A copy of a plan with one resource's props changed: the "deliberately broken variant". */
-function tamper(plan: PlanResult, pick: (r: PlannedResource) => boolean, change: (props: Record<string, unknown>) => Record<string, unknown> | undefined): PlanResult {
+function tamper(
+    plan: PlanResult,
+    pick: (r: PlannedResource) => boolean,
+    change: (props: Record<string, unknown>) => Record<string, unknown> | undefined,
+): PlanResult {
     let hit = 0;
     const resources = plan.resources.flatMap((r) => {
         if (!pick(r)) return [r];
@@ -22,8 +37,15 @@ function tamper(plan: PlanResult, pick: (r: PlannedResource) => boolean, change:
 }
 
 const prodRole = (r: PlannedResource) => r.type === "aws:iam/role:Role" && r.name === "prod-role";
-const entry = (entries: EvidenceEntry[], role: string, scenario: string, accountId = "777788889999") => {
-    const found = entries.filter((e) => e.accountId === accountId && e.role === role && e.scenario === scenario);
+const entry = (
+    entries: EvidenceEntry[],
+    role: string,
+    scenario: string,
+    accountId = "777788889999",
+) => {
+    const found = entries.filter(
+        (e) => e.accountId === accountId && e.role === role && e.scenario === scenario,
+    );
     assert.strictEqual(found.length, 1, `${accountId} ${role} ${scenario}`);
     return found[0];
 };
@@ -37,17 +59,24 @@ describe("evidence matrix", () => {
         security = plans[0].result;
         workload = plans[1].result;
     });
-    const matrixOf = (w: PlanResult, s: PlanResult | undefined = security) => evidenceMatrix(accessModel({ stack: w, security: s }));
+    const matrixOf = (w: PlanResult, s: PlanResult | undefined = security) =>
+        evidenceMatrix(accessModel({ stack: w, security: s }));
 
     it("covers every audit role of Pulumi.workload.yaml with the fixed scenarios and their expectations", () => {
         const evidence = plans[1].evidence;
-        const roles = workload.resources.filter((r) => r.type === "aws:iam/role:Role" && r.props.name === "SecurityAuditRole");
+        const roles = workload.resources.filter(
+            (r) => r.type === "aws:iam/role:Role" && r.props.name === "SecurityAuditRole",
+        );
         assert.strictEqual(roles.length, 3);
         for (const role of roles) {
             for (const [scenario, expected] of Object.entries(FIXED)) {
                 const e = entry(evidence, "SecurityAuditRole", scenario, role.accountId as string);
                 assert.strictEqual(e.expected, expected);
-                assert.strictEqual(e.simulated, expected, `${role.accountId} ${scenario}: ${e.reason}`);
+                assert.strictEqual(
+                    e.simulated,
+                    expected,
+                    `${role.accountId} ${scenario}: ${e.reason}`,
+                );
             }
         }
         assert.deepStrictEqual(mismatches(evidence), []);
@@ -56,23 +85,44 @@ describe("evidence matrix", () => {
 
     it("names the deciding statement", () => {
         const evidence = plans[1].evidence;
-        assert.match(entry(evidence, "SecurityAuditRole", "iam-write").reason, /^explicit deny: inline policy org-access-explicit-deny Statement\[0\] \(Sid "DenyIamWrites"\)/);
-        assert.strictEqual(entry(evidence, "SecurityAuditRole", "data-read-secret").reason, 'explicit deny: inline policy org-access-explicit-deny Statement[1] (Sid "DenyDataReads")');
-        assert.match(entry(evidence, "SecurityAuditRole", "assume-with-mfa").reason, /^allowed by trust policy Statement\[0\] \(Sid "HumansWithMfa"\) and group org-access-auditors policy assume-audit-roles-with-mfa/);
-        assert.match(entry(evidence, "SecurityAuditRole", "assume-without-mfa").reason, /^trust policy Statement\[0\] \(Sid "HumansWithMfa"\) names the caller but its conditions \(Bool aws:MultiFactorAuthPresent, NumericLessThan aws:MultiFactorAuthAge\) are not met/);
-        assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-from-outside-account").reason, "no trust policy statement names this caller (implicit deny)");
-        assert.match(entry(evidence, "SecurityAuditRole", "read-action").reason, /^allowed by AWS-managed (SecurityAudit|ReadOnlyAccess) /);
+        assert.match(
+            entry(evidence, "SecurityAuditRole", "iam-write").reason,
+            /^explicit deny: inline policy org-access-explicit-deny Statement\[0\] \(Sid "DenyIamWrites"\)/,
+        );
+        assert.strictEqual(
+            entry(evidence, "SecurityAuditRole", "data-read-secret").reason,
+            'explicit deny: inline policy org-access-explicit-deny Statement[1] (Sid "DenyDataReads")',
+        );
+        assert.match(
+            entry(evidence, "SecurityAuditRole", "assume-with-mfa").reason,
+            /^allowed by trust policy Statement\[0\] \(Sid "HumansWithMfa"\) and group org-access-auditors policy assume-audit-roles-with-mfa/,
+        );
+        assert.match(
+            entry(evidence, "SecurityAuditRole", "assume-without-mfa").reason,
+            /^trust policy Statement\[0\] \(Sid "HumansWithMfa"\) names the caller but its conditions \(Bool aws:MultiFactorAuthPresent, NumericLessThan aws:MultiFactorAuthAge\) are not met/,
+        );
+        assert.strictEqual(
+            entry(evidence, "SecurityAuditRole", "assume-from-outside-account").reason,
+            "no trust policy statement names this caller (implicit deny)",
+        );
+        assert.match(
+            entry(evidence, "SecurityAuditRole", "read-action").reason,
+            /^allowed by AWS-managed (SecurityAudit|ReadOnlyAccess) /,
+        );
     });
 
     it("covers the security stack's own roles: nobody but the service assumes the CloudTrail delivery role", () => {
         const evidence = plans[0].evidence;
         const delivery = evidence.filter((e) => e.role === "org-access-cloudtrail-org-access");
-        assert.deepStrictEqual(delivery.map((e) => [e.scenario, e.simulated]), [
-            ["assume-without-mfa", "denied"],
-            ["assume-with-mfa", "denied"],
-            ["assume-from-outside-account", "denied"],
-            ["assume-undesignated-principal", "denied"],
-        ]);
+        assert.deepStrictEqual(
+            delivery.map((e) => [e.scenario, e.simulated]),
+            [
+                ["assume-without-mfa", "denied"],
+                ["assume-with-mfa", "denied"],
+                ["assume-from-outside-account", "denied"],
+                ["assume-undesignated-principal", "denied"],
+            ],
+        );
     });
 
     describe("deliberately broken variants fail", () => {
@@ -83,19 +133,35 @@ describe("evidence matrix", () => {
                 return { ...p, assumeRolePolicy: JSON.stringify(doc) };
             });
             const evidence = matrixOf(broken);
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-without-mfa").simulated, "allowed");
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-with-stale-mfa").simulated, "allowed");
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-without-mfa", "555555555555").simulated, "denied", "other accounts unaffected");
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "assume-without-mfa").simulated,
+                "allowed",
+            );
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "assume-with-stale-mfa").simulated,
+                "allowed",
+            );
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "assume-without-mfa", "555555555555")
+                    .simulated,
+                "denied",
+                "other accounts unaffected",
+            );
             assert.strictEqual(planExitCode([plans[0], { ...plans[1], evidence }]), 1);
         });
 
         it("BoolIfExists instead of Bool lets a request with no MFA key through", () => {
             const broken = tamper(workload, prodRole, (p) => {
                 const doc = JSON.parse(String(p.assumeRolePolicy));
-                doc.Statement[0].Condition = { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } };
+                doc.Statement[0].Condition = {
+                    BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
+                };
                 return { ...p, assumeRolePolicy: JSON.stringify(doc) };
             });
-            assert.strictEqual(entry(matrixOf(broken), "SecurityAuditRole", "assume-without-mfa").simulated, "allowed");
+            assert.strictEqual(
+                entry(matrixOf(broken), "SecurityAuditRole", "assume-without-mfa").simulated,
+                "allowed",
+            );
         });
 
         it("a wildcard principal lets the outside account in", () => {
@@ -105,8 +171,14 @@ describe("evidence matrix", () => {
                 return { ...p, assumeRolePolicy: JSON.stringify(doc) };
             });
             const evidence = matrixOf(broken);
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-from-outside-account").simulated, "allowed");
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-undesignated-principal").simulated, "allowed");
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "assume-from-outside-account").simulated,
+                "allowed",
+            );
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "assume-undesignated-principal").simulated,
+                "allowed",
+            );
         });
 
         it("a trust statement without its ExternalId lets the program in without one", () => {
@@ -116,25 +188,58 @@ describe("evidence matrix", () => {
                 return { ...p, assumeRolePolicy: JSON.stringify(doc) };
             });
             const evidence = matrixOf(broken);
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-programmatic-no-external-id").simulated, "allowed");
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "assume-programmatic-wrong-external-id").simulated, "allowed");
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "assume-programmatic-no-external-id")
+                    .simulated,
+                "allowed",
+            );
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "assume-programmatic-wrong-external-id")
+                    .simulated,
+                "allowed",
+            );
         });
 
         it("without the explicit Deny, ReadOnlyAccess reads data", () => {
-            const broken = tamper(workload, (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny", () => undefined);
+            const broken = tamper(
+                workload,
+                (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
+                () => undefined,
+            );
             const evidence = matrixOf(broken);
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "data-read-s3").simulated, "allowed");
-            assert.match(entry(evidence, "SecurityAuditRole", "data-read-s3").reason, /^allowed by AWS-managed ReadOnlyAccess /);
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "data-read-s3").simulated,
+                "allowed",
+            );
+            assert.match(
+                entry(evidence, "SecurityAuditRole", "data-read-s3").reason,
+                /^allowed by AWS-managed ReadOnlyAccess /,
+            );
             // Neither read policy grants these, so they stay denied, but only implicitly (or by an SCP).
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "data-read-secret").reason, "no identity policy allows secretsmanager:GetSecretValue");
-            assert.doesNotMatch(entry(evidence, "SecurityAuditRole", "iam-write").reason, /inline policy/);
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "data-read-secret").reason,
+                "no identity policy allows secretsmanager:GetSecretValue",
+            );
+            assert.doesNotMatch(
+                entry(evidence, "SecurityAuditRole", "iam-write").reason,
+                /inline policy/,
+            );
         });
 
         it("cross-account access needs the security side too: without the group grant, MFA alone is not enough", () => {
-            const noGrant = tamper(security, (r) => r.type === "aws:iam/groupPolicy:GroupPolicy" && r.name === "security-access-auditors-assume", () => undefined);
+            const noGrant = tamper(
+                security,
+                (r) =>
+                    r.type === "aws:iam/groupPolicy:GroupPolicy" &&
+                    r.name === "security-access-auditors-assume",
+                () => undefined,
+            );
             const e = entry(matrixOf(workload, noGrant), "SecurityAuditRole", "assume-with-mfa");
             assert.strictEqual(e.simulated, "denied");
-            assert.match(e.reason, /^no identity policy of alice allows sts:AssumeRole on arn:aws:iam::777788889999:role\/SecurityAuditRole$/);
+            assert.match(
+                e.reason,
+                /^no identity policy of alice allows sts:AssumeRole on arn:aws:iam::777788889999:role\/SecurityAuditRole$/,
+            );
         });
 
         it("a service control policy's Deny decides", () => {
@@ -144,31 +249,61 @@ describe("evidence matrix", () => {
                 urn: "urn:pulumi:security::org-access::aws:organizations/policy:Policy::deny-ec2",
                 id: "p-12345678",
                 accountId: "123456789012",
-                props: { name: "deny-ec2", content: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "NoEc2", Effect: "Deny", Action: "ec2:*", Resource: "*" }] }) },
+                props: {
+                    name: "deny-ec2",
+                    content: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            { Sid: "NoEc2", Effect: "Deny", Action: "ec2:*", Resource: "*" },
+                        ],
+                    }),
+                },
                 component: false,
                 options: { protect: false, retainOnDelete: false },
                 secretProps: [],
             };
-            const attach: PlannedResource = { ...scp, type: "aws:organizations/policyAttachment:PolicyAttachment", name: "deny-ec2-prod", id: "a", props: { policyId: "p-12345678", targetId: "777788889999" } };
+            const attach: PlannedResource = {
+                ...scp,
+                type: "aws:organizations/policyAttachment:PolicyAttachment",
+                name: "deny-ec2-prod",
+                id: "a",
+                props: { policyId: "p-12345678", targetId: "777788889999" },
+            };
             const withScp = { ...security, resources: [...security.resources, scp, attach] };
             const evidence = matrixOf(workload, withScp);
             const e = entry(evidence, "SecurityAuditRole", "read-action");
             assert.strictEqual(e.simulated, "denied");
             assert.strictEqual(e.reason, 'explicit deny: SCP deny-ec2 Statement[0] (Sid "NoEc2")');
-            assert.strictEqual(entry(evidence, "SecurityAuditRole", "read-action", "555555555555").simulated, "allowed", "only the attached account");
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "read-action", "555555555555").simulated,
+                "allowed",
+                "only the attached account",
+            );
         });
     });
 
     describe("cross-check against @cloud-copilot/iam-simulate", () => {
-        const managed = (auditManaged as { policies: Record<string, { arn: string; document: unknown }> }).policies;
+        const managed = (
+            auditManaged as { policies: Record<string, { arn: string; document: unknown }> }
+        ).policies;
         const context: Record<string, Record<string, string>> = {
-            mfa: { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300", "aws:SecureTransport": "true" },
+            mfa: {
+                "aws:MultiFactorAuthPresent": "true",
+                "aws:MultiFactorAuthAge": "300",
+                "aws:SecureTransport": "true",
+            },
             none: { "aws:SecureTransport": "true" },
         };
 
         /** Poses one evidence scenario to the oracle, from the raw plan documents rather than our model. */
         async function oracle(w: PlanResult, e: EvidenceEntry): Promise<string> {
-            const roleOf = (p: PlanResult) => p.resources.find((r) => r.type === "aws:iam/role:Role" && r.accountId === e.accountId && r.props.name === e.role) as PlannedResource;
+            const roleOf = (p: PlanResult) =>
+                p.resources.find(
+                    (r) =>
+                        r.type === "aws:iam/role:Role" &&
+                        r.accountId === e.accountId &&
+                        r.props.name === e.role,
+                ) as PlannedResource;
             const role = roleOf(w);
             const roleArn = `arn:aws:iam::${e.accountId}:role${role.props.path ?? "/"}${e.role}`;
             const trust = JSON.parse(String(role.props.assumeRolePolicy));
@@ -177,9 +312,22 @@ describe("evidence matrix", () => {
             const humans: string[] = original.Statement[0].Principal.AWS;
             const reporter = original.Statement[1];
             const externalId: string = reporter.Condition.StringEquals["sts:ExternalId"];
-            const allowAssume = [{ name: "caller", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }];
+            const allowAssume = [
+                {
+                    name: "caller",
+                    policy: {
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }],
+                    },
+                },
+            ];
             const assume = (principal: string, ctx: Record<string, string>): Simulation => ({
-                request: { principal, action: "sts:AssumeRole", resource: { resource: roleArn, accountId: e.accountId }, contextVariables: ctx },
+                request: {
+                    principal,
+                    action: "sts:AssumeRole",
+                    resource: { resource: roleArn, accountId: e.accountId },
+                    contextVariables: ctx,
+                },
                 identityPolicies: allowAssume,
                 serviceControlPolicies: [],
                 resourceControlPolicies: [],
@@ -187,12 +335,33 @@ describe("evidence matrix", () => {
             });
             const identity = [
                 ...w.resources
-                    .filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.accountId === e.accountId && r.props.role === e.role)
-                    .map((r) => ({ name: String(r.props.policyArn), policy: managed[String(r.props.policyArn).split("/").pop() as string].document })),
-                ...w.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.accountId === e.accountId && r.props.role === e.role).map((r) => ({ name: r.name, policy: JSON.parse(String(r.props.policy)) })),
+                    .filter(
+                        (r) =>
+                            r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+                            r.accountId === e.accountId &&
+                            r.props.role === e.role,
+                    )
+                    .map((r) => ({
+                        name: String(r.props.policyArn),
+                        policy: managed[String(r.props.policyArn).split("/").pop() as string]
+                            .document,
+                    })),
+                ...w.resources
+                    .filter(
+                        (r) =>
+                            r.type === "aws:iam/rolePolicy:RolePolicy" &&
+                            r.accountId === e.accountId &&
+                            r.props.role === e.role,
+                    )
+                    .map((r) => ({ name: r.name, policy: JSON.parse(String(r.props.policy)) })),
             ];
             const act = (action: string, resource: string): Simulation => ({
-                request: { principal: `arn:aws:sts::${e.accountId}:assumed-role/${e.role}/evidence`, action, resource: { resource, accountId: e.accountId }, contextVariables: {} },
+                request: {
+                    principal: `arn:aws:sts::${e.accountId}:assumed-role/${e.role}/evidence`,
+                    action,
+                    resource: { resource, accountId: e.accountId },
+                    contextVariables: {},
+                },
                 identityPolicies: identity,
                 serviceControlPolicies: [],
                 resourceControlPolicies: [],
@@ -200,27 +369,72 @@ describe("evidence matrix", () => {
             const simulations: Record<string, Simulation> = {
                 "assume-without-mfa": assume(humans[0], context.none),
                 "assume-with-mfa": assume(humans[0], context.mfa),
-                "assume-with-stale-mfa": assume(humans[0], { ...context.mfa, "aws:MultiFactorAuthAge": "86400" }),
-                "assume-from-outside-account": assume(`arn:aws:iam::${OUTSIDE_ACCOUNT}:user/outsider`, context.mfa),
-                "assume-undesignated-principal": assume("arn:aws:iam::111122223333:user/org-access/undesignated", context.mfa),
-                "assume-programmatic-external-id": assume(reporter.Principal.AWS, { ...context.none, "sts:ExternalId": externalId }),
-                "assume-programmatic-wrong-external-id": assume(reporter.Principal.AWS, { ...context.none, "sts:ExternalId": `${externalId}-wrong` }),
+                "assume-with-stale-mfa": assume(humans[0], {
+                    ...context.mfa,
+                    "aws:MultiFactorAuthAge": "86400",
+                }),
+                "assume-from-outside-account": assume(
+                    `arn:aws:iam::${OUTSIDE_ACCOUNT}:user/outsider`,
+                    context.mfa,
+                ),
+                "assume-undesignated-principal": assume(
+                    "arn:aws:iam::111122223333:user/org-access/undesignated",
+                    context.mfa,
+                ),
+                "assume-programmatic-external-id": assume(reporter.Principal.AWS, {
+                    ...context.none,
+                    "sts:ExternalId": externalId,
+                }),
+                "assume-programmatic-wrong-external-id": assume(reporter.Principal.AWS, {
+                    ...context.none,
+                    "sts:ExternalId": `${externalId}-wrong`,
+                }),
                 "assume-programmatic-no-external-id": assume(reporter.Principal.AWS, context.none),
                 "read-action": act("ec2:DescribeInstances", "*"),
                 "iam-write": act("iam:CreateUser", `arn:aws:iam::${e.accountId}:user/evidence`),
                 "data-read-s3": act("s3:GetObject", "arn:aws:s3:::evidence-bucket/evidence-object"),
-                "data-read-secret": act("secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${e.accountId}:secret:evidence`),
+                "data-read-secret": act(
+                    "secretsmanager:GetSecretValue",
+                    `arn:aws:secretsmanager:us-east-1:${e.accountId}:secret:evidence`,
+                ),
             };
             const result = await runSimulation(simulations[e.scenario], {});
-            if (result.resultType === "error") throw new Error(`oracle rejected ${e.scenario}: ${JSON.stringify(result.errors)}`);
+            if (result.resultType === "error")
+                throw new Error(`oracle rejected ${e.scenario}: ${JSON.stringify(result.errors)}`);
             return result.overallResult === "Allowed" ? "allowed" : "denied";
         }
 
         const variants: [string, (w: PlanResult) => PlanResult][] = [
             ["as planned", (w) => w],
-            ["without MFA in the trust", (w) => tamper(w, prodRole, (p) => { const d = JSON.parse(String(p.assumeRolePolicy)); d.Statement[0].Condition = { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } }; return { ...p, assumeRolePolicy: JSON.stringify(d) }; })],
-            ["with a wildcard principal", (w) => tamper(w, prodRole, (p) => { const d = JSON.parse(String(p.assumeRolePolicy)); d.Statement[1].Principal = "*"; return { ...p, assumeRolePolicy: JSON.stringify(d) }; })],
-            ["without the explicit Deny", (w) => tamper(w, (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny", () => undefined)],
+            [
+                "without MFA in the trust",
+                (w) =>
+                    tamper(w, prodRole, (p) => {
+                        const d = JSON.parse(String(p.assumeRolePolicy));
+                        d.Statement[0].Condition = {
+                            BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
+                        };
+                        return { ...p, assumeRolePolicy: JSON.stringify(d) };
+                    }),
+            ],
+            [
+                "with a wildcard principal",
+                (w) =>
+                    tamper(w, prodRole, (p) => {
+                        const d = JSON.parse(String(p.assumeRolePolicy));
+                        d.Statement[1].Principal = "*";
+                        return { ...p, assumeRolePolicy: JSON.stringify(d) };
+                    }),
+            ],
+            [
+                "without the explicit Deny",
+                (w) =>
+                    tamper(
+                        w,
+                        (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
+                        () => undefined,
+                    ),
+            ],
         ];
         for (const [label, variant] of variants) {
             it(`agrees on every trust-side and permission scenario of the prod role, ${label}`, async () => {
@@ -228,9 +442,16 @@ describe("evidence matrix", () => {
                 // The oracle gets a caller whose own account allows everything, so only scenarios
                 // that our simulator poses the same way (expected denied: the trust alone decides,
                 // and the role's own actions) are compared.
-                const evidence = matrixOf(w, undefined).filter((e) => e.accountId === "777788889999" && e.role === "SecurityAuditRole");
+                const evidence = matrixOf(w, undefined).filter(
+                    (e) => e.accountId === "777788889999" && e.role === "SecurityAuditRole",
+                );
                 assert.strictEqual(evidence.length, 12);
-                for (const e of evidence) assert.strictEqual(e.simulated, await oracle(w, e), `${label}: ${e.scenario} (${e.reason})`);
+                for (const e of evidence)
+                    assert.strictEqual(
+                        e.simulated,
+                        await oracle(w, e),
+                        `${label}: ${e.scenario} (${e.reason})`,
+                    );
             });
         }
     });
@@ -245,7 +466,8 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
         workload = plans[1].result;
     });
 
-    const trustOf = (name: string) => (r: PlannedResource) => r.type === "aws:iam/role:Role" && r.name === name;
+    const trustOf = (name: string) => (r: PlannedResource) =>
+        r.type === "aws:iam/role:Role" && r.name === name;
     const editTrust = (edit: (doc: any) => void) => (p: Record<string, unknown>) => {
         const doc = JSON.parse(String(p.assumeRolePolicy));
         edit(doc);
@@ -256,45 +478,241 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
         resources: [
             ...w.resources,
             {
-                ...w.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny")!,
+                ...w.resources.find(
+                    (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
+                )!,
                 name: "prod-extra",
-                props: { role, name: "extra", policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) },
+                props: {
+                    role,
+                    name: "extra",
+                    policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+                },
             },
         ],
     });
-    const noDeny = (w: PlanResult) => tamper(w, (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny", () => undefined);
+    const noDeny = (w: PlanResult) =>
+        tamper(
+            w,
+            (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
+            () => undefined,
+        );
 
-    const variants: [string, string, (w: PlanResult) => PlanResult, ((s: PlanResult) => PlanResult)?][] = [
-        ["SecurityAuditRole", "assume-without-mfa", (w) => tamper(w, prodRole, editTrust((d) => delete d.Statement[0].Condition))],
-        ["SecurityAuditRole", "assume-with-stale-mfa", (w) => tamper(w, prodRole, editTrust((d) => delete d.Statement[0].Condition.NumericLessThan))],
-        ["SecurityAuditRole", "assume-with-mfa", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[0].Condition.Bool["aws:MultiFactorAuthPresent"] = "false")))],
-        ["SecurityAuditRole", "assume-from-outside-account", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[0].Principal = { AWS: "*" })))],
-        ["SecurityAuditRole", "assume-undesignated-principal", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[0].Principal = { AWS: "arn:aws:iam::111122223333:root" })))],
-        ["SecurityAuditRole", "assume-programmatic-external-id", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[1].Condition.StringEquals["sts:ExternalId"] = "another-id")))],
-        ["SecurityAuditRole", "assume-programmatic-wrong-external-id", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[1].Condition = { StringLike: { "sts:ExternalId": "*" } })))],
-        ["SecurityAuditRole", "assume-programmatic-no-external-id", (w) => tamper(w, prodRole, editTrust((d) => (d.Statement[1].Condition = { StringEqualsIfExists: { "sts:ExternalId": "x" } })))],
-        ["SecurityAuditRole", "read-action", (w) => addInline(w, "SecurityAuditRole", { Effect: "Deny", Action: "ec2:Describe*", Resource: "*" })],
+    const variants: [
+        string,
+        string,
+        (w: PlanResult) => PlanResult,
+        ((s: PlanResult) => PlanResult)?,
+    ][] = [
+        [
+            "SecurityAuditRole",
+            "assume-without-mfa",
+            (w) =>
+                tamper(
+                    w,
+                    prodRole,
+                    editTrust((d) => delete d.Statement[0].Condition),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "assume-with-stale-mfa",
+            (w) =>
+                tamper(
+                    w,
+                    prodRole,
+                    editTrust((d) => delete d.Statement[0].Condition.NumericLessThan),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "assume-with-mfa",
+            (w) =>
+                tamper(
+                    w,
+                    prodRole,
+                    editTrust(
+                        (d) =>
+                            (d.Statement[0].Condition.Bool["aws:MultiFactorAuthPresent"] = "false"),
+                    ),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "assume-from-outside-account",
+            (w) =>
+                tamper(
+                    w,
+                    prodRole,
+                    editTrust((d) => (d.Statement[0].Principal = { AWS: "*" })),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "assume-undesignated-principal",
+            (w) =>
+                tamper(
+                    w,
+                    prodRole,
+                    editTrust(
+                        (d) =>
+                            (d.Statement[0].Principal = { AWS: "arn:aws:iam::111122223333:root" }),
+                    ),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "assume-programmatic-external-id",
+            (w) =>
+                tamper(
+                    w,
+                    prodRole,
+                    editTrust(
+                        (d) =>
+                            (d.Statement[1].Condition.StringEquals["sts:ExternalId"] =
+                                "another-id"),
+                    ),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "assume-programmatic-wrong-external-id",
+            (w) =>
+                tamper(
+                    w,
+                    prodRole,
+                    editTrust(
+                        (d) =>
+                            (d.Statement[1].Condition = { StringLike: { "sts:ExternalId": "*" } }),
+                    ),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "assume-programmatic-no-external-id",
+            (w) =>
+                tamper(
+                    w,
+                    prodRole,
+                    editTrust(
+                        (d) =>
+                            (d.Statement[1].Condition = {
+                                StringEqualsIfExists: { "sts:ExternalId": "x" },
+                            }),
+                    ),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "read-action",
+            (w) =>
+                addInline(w, "SecurityAuditRole", {
+                    Effect: "Deny",
+                    Action: "ec2:Describe*",
+                    Resource: "*",
+                }),
+        ],
         // Two layers deny IAM user creation: the role's own Deny and the no-long-lived-credentials SCP.
-        ["SecurityAuditRole", "iam-write", (w) => noDeny(addInline(w, "SecurityAuditRole", { Effect: "Allow", Action: "iam:*", Resource: "*" })), (s) => ({ ...s, resources: s.resources.filter((r) => !r.type.startsWith("aws:organizations/")) })],
+        [
+            "SecurityAuditRole",
+            "iam-write",
+            (w) =>
+                noDeny(
+                    addInline(w, "SecurityAuditRole", {
+                        Effect: "Allow",
+                        Action: "iam:*",
+                        Resource: "*",
+                    }),
+                ),
+            (s) => ({
+                ...s,
+                resources: s.resources.filter((r) => !r.type.startsWith("aws:organizations/")),
+            }),
+        ],
         ["SecurityAuditRole", "data-read-s3", noDeny],
-        ["SecurityAuditRole", "data-read-secret", (w) => noDeny(addInline(w, "SecurityAuditRole", { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }))],
-        ["BreakGlassRole", "assume-by-other-duty", (w) => tamper(w, trustOf("prod-break-glass-role"), editTrust((d) => d.Statement[0].Principal.AWS = ([] as string[]).concat(d.Statement[0].Principal.AWS, "arn:aws:iam::111122223333:user/org-access/alice")))],
-        ["BreakGlassRole", "admin-write", (w) => addInline(w, "BreakGlassRole", { Effect: "Deny", Action: "iam:Put*", Resource: "*" })],
-        ["IncidentResponseRole", "admin-write", (w) => addInline(w, "IncidentResponseRole", { Effect: "Allow", Action: "iam:PutRolePolicy", Resource: "*" })],
+        [
+            "SecurityAuditRole",
+            "data-read-secret",
+            (w) =>
+                noDeny(
+                    addInline(w, "SecurityAuditRole", {
+                        Effect: "Allow",
+                        Action: "secretsmanager:GetSecretValue",
+                        Resource: "*",
+                    }),
+                ),
+        ],
+        [
+            "BreakGlassRole",
+            "assume-by-other-duty",
+            (w) =>
+                tamper(
+                    w,
+                    trustOf("prod-break-glass-role"),
+                    editTrust(
+                        (d) =>
+                            (d.Statement[0].Principal.AWS = ([] as string[]).concat(
+                                d.Statement[0].Principal.AWS,
+                                "arn:aws:iam::111122223333:user/org-access/alice",
+                            )),
+                    ),
+                ),
+        ],
+        [
+            "BreakGlassRole",
+            "admin-write",
+            (w) =>
+                addInline(w, "BreakGlassRole", {
+                    Effect: "Deny",
+                    Action: "iam:Put*",
+                    Resource: "*",
+                }),
+        ],
+        [
+            "IncidentResponseRole",
+            "admin-write",
+            (w) =>
+                addInline(w, "IncidentResponseRole", {
+                    Effect: "Allow",
+                    Action: "iam:PutRolePolicy",
+                    Resource: "*",
+                }),
+        ],
     ];
 
     it("covers every scenario id the matrix uses", () => {
-        const used = new Set(evidenceMatrix(accessModel({ stack: workload, security })).map((e) => e.scenario));
+        const used = new Set(
+            evidenceMatrix(accessModel({ stack: workload, security })).map((e) => e.scenario),
+        );
         const covered = new Set(variants.map(([, s]) => s));
-        assert.deepStrictEqual([...used].filter((s) => !covered.has(s)), []);
+        assert.deepStrictEqual(
+            [...used].filter((s) => !covered.has(s)),
+            [],
+        );
     });
 
     for (const [role, scenario, variant, securityVariant] of variants) {
         it(`${role} ${scenario}`, () => {
-            const before = entry(evidenceMatrix(accessModel({ stack: workload, security })), role, scenario);
+            const before = entry(
+                evidenceMatrix(accessModel({ stack: workload, security })),
+                role,
+                scenario,
+            );
             assert.strictEqual(before.simulated, before.expected, before.reason);
-            const after = entry(evidenceMatrix(accessModel({ stack: variant(workload), security: (securityVariant ?? ((x) => x))(security) })), role, scenario);
-            assert.notStrictEqual(after.simulated, after.expected, `the broken variant must flip ${scenario}: ${after.reason}`);
+            const after = entry(
+                evidenceMatrix(
+                    accessModel({
+                        stack: variant(workload),
+                        security: (securityVariant ?? ((x) => x))(security),
+                    }),
+                ),
+                role,
+                scenario,
+            );
+            assert.notStrictEqual(
+                after.simulated,
+                after.expected,
+                `the broken variant must flip ${scenario}: ${after.reason}`,
+            );
         });
     }
 });

@@ -15,10 +15,14 @@ export const STAGING = "555555555555";
 export const DEV = "999988887777";
 
 /** Config of a stack as the engine passes it: `org-access:` keys, JSON for structured values. */
-export function stackFileOf(values: Record<string, unknown>, options: { region?: string | null; secretKeys?: string[] } = {}): StackFileConfig {
+export function stackFileOf(
+    values: Record<string, unknown>,
+    options: { region?: string | null; secretKeys?: string[] } = {},
+): StackFileConfig {
     const config: Record<string, string> = {};
     if (options.region !== null) config["aws:region"] = options.region ?? "us-east-1";
-    for (const [k, v] of Object.entries(values)) config[`org-access:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(values))
+        config[`org-access:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     return { config, secretKeys: (options.secretKeys ?? []).map((k) => `org-access:${k}`) };
 }
 
@@ -31,7 +35,13 @@ export function workloadValues(overrides: Record<string, unknown> = {}): Record<
         ],
         trustedPrincipals: {
             humanArns: [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
-            reporters: [{ name: "reporter", arn: `arn:aws:iam::${SECURITY}:user/org-access/reporter`, externalId: "ext-id-0123456789abcdef" }],
+            reporters: [
+                {
+                    name: "reporter",
+                    arn: `arn:aws:iam::${SECURITY}:user/org-access/reporter`,
+                    externalId: "ext-id-0123456789abcdef",
+                },
+            ],
         },
         ...overrides,
     };
@@ -54,7 +64,11 @@ export function projectWith(files: Record<string, Record<string, unknown>>): str
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-test-"));
     for (const [stack, values] of Object.entries(files)) {
         const { config } = stackFileOf(values);
-        const doc = { config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, /^[[{]/.test(v) ? JSON.parse(v) : v])) };
+        const doc = {
+            config: Object.fromEntries(
+                Object.entries(config).map(([k, v]) => [k, /^[[{]/.test(v) ? JSON.parse(v) : v]),
+            ),
+        };
         fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), YAML.stringify(doc));
     }
     return root;
@@ -62,17 +76,33 @@ export function projectWith(files: Record<string, Record<string, unknown>>): str
 
 export function planWorkload(
     values: Record<string, unknown>,
-    options: { stackOutputs?: Record<string, Record<string, unknown>>; secretKeys?: string[]; region?: string } = {},
+    options: {
+        stackOutputs?: Record<string, Record<string, unknown>>;
+        secretKeys?: string[];
+        region?: string;
+    } = {},
 ): Promise<PlanResult> {
-    return planStack({ stack: "workload", stackFile: stackFileOf(values, { secretKeys: options.secretKeys, region: options.region }), stackOutputs: options.stackOutputs });
+    return planStack({
+        stack: "workload",
+        stackFile: stackFileOf(values, { secretKeys: options.secretKeys, region: options.region }),
+        stackOutputs: options.stackOutputs,
+    });
 }
 
 /** Plans the security stack, reading workload stack files from `root`. */
-export async function planSecurity(values: Record<string, unknown>, root: string, secretKeys?: string[]): Promise<PlanResult> {
+export async function planSecurity(
+    values: Record<string, unknown>,
+    root: string,
+    secretKeys?: string[],
+): Promise<PlanResult> {
     // Imported here so the module graph loads once the mocks exist, as in pulumi's unit-test examples.
     const { loadSecurityConfig } = await import("../../config");
     const { securityStack } = await import("../../stacks/security");
-    return planStack({ stack: "security", stackFile: stackFileOf(values, { secretKeys }), build: () => securityStack(loadSecurityConfig("security", undefined, root)) });
+    return planStack({
+        stack: "security",
+        stackFile: stackFileOf(values, { secretKeys }),
+        build: () => securityStack(loadSecurityConfig("security", undefined, root)),
+    });
 }
 
 export function ofType(result: PlanResult, type: string): PlannedResource[] {
@@ -81,7 +111,10 @@ export function ofType(result: PlanResult, type: string): PlannedResource[] {
 
 export function one(result: PlanResult, type: string, name: string): PlannedResource {
     const found = result.resources.filter((r) => r.type === type && r.name === name);
-    if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${result.resources.map((r) => `${r.type}/${r.name}`).join(", ")}`);
+    if (found.length !== 1)
+        throw new Error(
+            `expected one ${type} named ${name}, found ${found.length}: ${result.resources.map((r) => `${r.type}/${r.name}`).join(", ")}`,
+        );
     return found[0];
 }
 

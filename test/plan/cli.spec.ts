@@ -2,7 +2,14 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_POLICY_CONFIG, main, packConfigFor, parseArgs, runPlan, UsageError } from "../../plan/cli";
+import {
+    DEFAULT_POLICY_CONFIG,
+    main,
+    packConfigFor,
+    parseArgs,
+    runPlan,
+    UsageError,
+} from "../../plan/cli";
 import { checkResources, loadPackConfig } from "../../policypack/check";
 import { readStackFile, stackFilePath } from "../../config";
 
@@ -11,12 +18,19 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
     let out = "";
     let err = "";
     const sink = (f: (s: string) => void) => ({ write: (s: string) => f(s) });
-    const code = await main(argv, sink((s) => (out += s)), sink((s) => (err += s)));
+    const code = await main(
+        argv,
+        sink((s) => (out += s)),
+        sink((s) => (err += s)),
+    );
     return { code, out, err };
 }
 
 function tempStackFile(text: string): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "org-access-cli-")), "Pulumi.workload.yaml");
+    const file = path.join(
+        fs.mkdtempSync(path.join(os.tmpdir(), "org-access-cli-")),
+        "Pulumi.workload.yaml",
+    );
     fs.writeFileSync(file, text);
     return file;
 }
@@ -27,19 +41,30 @@ describe("offline plan CLI", () => {
         assert.strictEqual(code, 0, err);
         const plan = JSON.parse(out);
         assert.strictEqual(plan.stack, "workload");
-        const accounts = JSON.parse(readStackFile(stackFilePath("workload")).config["org-access:workloadAccounts"]) as { name: string; accountId: string }[];
+        const accounts = JSON.parse(
+            readStackFile(stackFilePath("workload")).config["org-access:workloadAccounts"],
+        ) as { name: string; accountId: string }[];
         assert.ok(accounts.length >= 2);
         for (const a of accounts) {
-            const roles = plan.resources.filter((r: any) => r.type === "aws:iam/role:Role" && r.accountId === a.accountId && r.props.name === "SecurityAuditRole");
+            const roles = plan.resources.filter(
+                (r: any) =>
+                    r.type === "aws:iam/role:Role" &&
+                    r.accountId === a.accountId &&
+                    r.props.name === "SecurityAuditRole",
+            );
             assert.strictEqual(roles.length, 1, a.name);
             const trust = JSON.parse(roles[0].props.assumeRolePolicy);
             const human = trust.Statement.find((s: any) => s.Sid === "HumansWithMfa");
             assert.deepStrictEqual(human.Condition.Bool, { "aws:MultiFactorAuthPresent": "true" });
             assert.ok(human.Condition.NumericLessThan["aws:MultiFactorAuthAge"]);
         }
-        for (const r of plan.resources) assert.deepStrictEqual(Object.keys(r), ["type", "name", "urn", "accountId", "props"]);
+        for (const r of plan.resources)
+            assert.deepStrictEqual(Object.keys(r), ["type", "name", "urn", "accountId", "props"]);
         const provider = plan.resources.find((r: any) => r.type === "pulumi:providers:aws");
-        assert.ok(Array.isArray(provider.props.allowedAccountIds), "provider props are shown as values, not JSON strings");
+        assert.ok(
+            Array.isArray(provider.props.allowedAccountIds),
+            "provider props are shown as values, not JSON strings",
+        );
     });
 
     it("plans the security stack into the security, management and log-archive accounts", async () => {
@@ -47,17 +72,31 @@ describe("offline plan CLI", () => {
         assert.strictEqual(code, 0, err);
         const plan = JSON.parse(out);
         const config = readStackFile(stackFilePath("security")).config;
-        const accountsOf = (type: string) => [...new Set(plan.resources.filter((r: any) => r.type === type).map((r: any) => r.accountId))];
-        assert.deepStrictEqual(accountsOf("aws:iam/user:User"), [config["org-access:securityAccountId"]]);
-        assert.deepStrictEqual(accountsOf("aws:cloudtrail/trail:Trail"), [JSON.parse(config["org-access:managementAccount"]).accountId]);
-        assert.deepStrictEqual(accountsOf("aws:s3/bucket:Bucket"), [JSON.parse(config["org-access:logArchiveAccount"]).accountId]);
-        for (const r of plan.resources) if (r.type.startsWith("aws:")) assert.match(r.accountId, /^\d{12}$/, r.name);
+        const accountsOf = (type: string) => [
+            ...new Set(
+                plan.resources.filter((r: any) => r.type === type).map((r: any) => r.accountId),
+            ),
+        ];
+        assert.deepStrictEqual(accountsOf("aws:iam/user:User"), [
+            config["org-access:securityAccountId"],
+        ]);
+        assert.deepStrictEqual(accountsOf("aws:cloudtrail/trail:Trail"), [
+            JSON.parse(config["org-access:managementAccount"]).accountId,
+        ]);
+        assert.deepStrictEqual(accountsOf("aws:s3/bucket:Bucket"), [
+            JSON.parse(config["org-access:logArchiveAccount"]).accountId,
+        ]);
+        for (const r of plan.resources)
+            if (r.type.startsWith("aws:")) assert.match(r.accountId, /^\d{12}$/, r.name);
     });
 
     it("plans both stacks without --stack", async () => {
         const { code, out } = await run("--json");
         assert.strictEqual(code, 0);
-        assert.deepStrictEqual(JSON.parse(out).stacks.map((s: any) => s.stack), ["security", "workload"]);
+        assert.deepStrictEqual(
+            JSON.parse(out).stacks.map((s: any) => s.stack),
+            ["security", "workload"],
+        );
     });
 
     it("prints a table grouped by account", async () => {
@@ -65,34 +104,64 @@ describe("offline plan CLI", () => {
         assert.strictEqual(code, 0);
         assert.match(out, /^stack workload \(region us-east-1\): \d+ resources in 3 accounts/);
         assert.match(out, /\naccount 777788889999 \(prod\)\n/);
-        assert.match(out, /aws:iam\/role:Role\s+prod-role\s+SecurityAuditRole \(max session 3600 s\)/);
+        assert.match(
+            out,
+            /aws:iam\/role:Role\s+prod-role\s+SecurityAuditRole \(max session 3600 s\)/,
+        );
     });
 
     it("exits 2 on invalid config, naming every bad key, with no stack trace", async () => {
         const file = tempStackFile(
-            ["config:", "  aws:region: us-east-1", '  org-access:securityAccountId: "1234"', "  org-access:workloadAccounts: prod", "  org-access:workloadAcounts: []"].join("\n"),
+            [
+                "config:",
+                "  aws:region: us-east-1",
+                '  org-access:securityAccountId: "1234"',
+                "  org-access:workloadAccounts: prod",
+                "  org-access:workloadAcounts: []",
+            ].join("\n"),
         );
         const { code, out, err } = await run("--stack", "workload", "--config-file", file);
         assert.strictEqual(code, 2);
         assert.strictEqual(out, "");
         assert.match(err, /^invalid configuration for stack "workload" \(3 problems\):\n/);
         assert.match(err, /\* org-access:securityAccountId: must be exactly 12 digits/);
-        assert.match(err, /\* org-access:workloadAccounts: must be a list of accounts, not a single value/);
-        assert.match(err, /\* org-access:workloadAcounts: unknown key \(did you mean 'workloadAccounts'\?/);
+        assert.match(
+            err,
+            /\* org-access:workloadAccounts: must be a list of accounts, not a single value/,
+        );
+        assert.match(
+            err,
+            /\* org-access:workloadAcounts: unknown key \(did you mean 'workloadAccounts'\?/,
+        );
         assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
     });
 
     it("exits 2 when the stack file is missing or not YAML", async () => {
-        const missing = await run("--stack", "workload", "--config-file", "/nonexistent/Pulumi.workload.yaml");
+        const missing = await run(
+            "--stack",
+            "workload",
+            "--config-file",
+            "/nonexistent/Pulumi.workload.yaml",
+        );
         assert.strictEqual(missing.code, 2);
         assert.match(missing.err, /cannot read \/nonexistent\/Pulumi\.workload\.yaml: ENOENT/);
-        const broken = await run("--stack", "workload", "--config-file", tempStackFile("config: [unclosed"));
+        const broken = await run(
+            "--stack",
+            "workload",
+            "--config-file",
+            tempStackFile("config: [unclosed"),
+        );
         assert.strictEqual(broken.code, 2);
         assert.match(broken.err, /is not valid YAML/);
     });
 
     it("exits 2 on usage errors and 0 on --help", async () => {
-        for (const argv of [["--stack"], ["--stack", "prod"], ["--config-file", "x"], ["--bogus"]]) {
+        for (const argv of [
+            ["--stack"],
+            ["--stack", "prod"],
+            ["--config-file", "x"],
+            ["--bogus"],
+        ]) {
             const r = await run(...argv);
             assert.strictEqual(r.code, 2, argv.join(" "));
             assert.match(r.err, /^error: .*\n\nusage: npm start/);
@@ -105,41 +174,92 @@ describe("offline plan CLI", () => {
     it("runs the policy pack: the example stacks plan clean, and a mandatory violation exits 1", async () => {
         const clean = await run("--json");
         assert.strictEqual(clean.code, 0, clean.err);
-        for (const st of JSON.parse(clean.out).stacks) assert.deepStrictEqual(st.violations, [], st.stack);
+        for (const st of JSON.parse(clean.out).stacks)
+            assert.deepStrictEqual(st.violations, [], st.stack);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-pack-"));
         const strict = path.join(dir, "config.json");
         // The committed config (break-glass exemption) plus a stricter session cap.
-        const committed = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policypack", "policy-config.json"), "utf8"));
-        fs.writeFileSync(strict, JSON.stringify({ ...committed, "iam-role-session-cap": { maxSessionSeconds: 1800 } }));
+        const committed = JSON.parse(
+            fs.readFileSync(
+                path.join(__dirname, "..", "..", "policypack", "policy-config.json"),
+                "utf8",
+            ),
+        );
+        fs.writeFileSync(
+            strict,
+            JSON.stringify({ ...committed, "iam-role-session-cap": { maxSessionSeconds: 1800 } }),
+        );
         const r = await run("--stack", "workload", "--json", "--policy-config", strict);
         assert.strictEqual(r.code, 1);
         const violations = JSON.parse(r.out).violations;
         // Every role a human can assume has a one-hour cap, so every one of them breaks a 1800 s cap.
         const humanRoles = JSON.parse(r.out)
-            .resources.filter((x: any) => x.type === "aws:iam/role:Role" && /"AWS"/.test(x.props.assumeRolePolicy))
+            .resources.filter(
+                (x: any) =>
+                    x.type === "aws:iam/role:Role" && /"AWS"/.test(x.props.assumeRolePolicy),
+            )
             .map((x: any) => x.name);
         assert.ok(humanRoles.includes("prod-role") && humanRoles.length >= 3);
-        assert.deepStrictEqual(violations.map((v: any) => [v.policy, v.resource, v.enforcementLevel]), humanRoles.map((n: string) => ["iam-role-session-cap", n, "mandatory"]));
-        assert.match(r.err, new RegExp(`policy pack: ${humanRoles.length} mandatory violation\\(s\\)`));
+        assert.deepStrictEqual(
+            violations.map((v: any) => [v.policy, v.resource, v.enforcementLevel]),
+            humanRoles.map((n: string) => ["iam-role-session-cap", n, "mandatory"]),
+        );
+        assert.match(
+            r.err,
+            new RegExp(`policy pack: ${humanRoles.length} mandatory violation\\(s\\)`),
+        );
     });
 
     it("tells the pack which accounts must each have an audit role, so a missing one is a violation", async () => {
         const [plan] = await runPlan({ stacks: ["workload"] });
         const config = packConfigFor(plan.result, loadPackConfig(DEFAULT_POLICY_CONFIG));
-        const ids = (plan.result.outputs.accounts as { accountId: string }[]).map((a) => a.accountId);
-        assert.deepStrictEqual(config["audit-role-per-workload-account"], { workloadAccountIds: ids, roleName: "SecurityAuditRole" });
-        assert.deepStrictEqual(config["iam-no-admin-grants"], { breakGlassRoles: ["BreakGlassRole"] }, "the rest of the config is kept");
-        const all = plan.result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, provider: r.provider, parent: r.options.parent }));
-        assert.deepStrictEqual(checkResources(all, config).filter((v) => v.enforcementLevel === "mandatory"), []);
-        const missing = checkResources(all.filter((r) => r.name !== "staging-role"), config);
-        assert.deepStrictEqual(missing.map((v) => v.policy), ["audit-role-per-workload-account"]);
+        const ids = (plan.result.outputs.accounts as { accountId: string }[]).map(
+            (a) => a.accountId,
+        );
+        assert.deepStrictEqual(config["audit-role-per-workload-account"], {
+            workloadAccountIds: ids,
+            roleName: "SecurityAuditRole",
+        });
+        assert.deepStrictEqual(
+            config["iam-no-admin-grants"],
+            { breakGlassRoles: ["BreakGlassRole"] },
+            "the rest of the config is kept",
+        );
+        const all = plan.result.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            props: r.props,
+            provider: r.provider,
+            parent: r.options.parent,
+        }));
+        assert.deepStrictEqual(
+            checkResources(all, config).filter((v) => v.enforcementLevel === "mandatory"),
+            [],
+        );
+        const missing = checkResources(
+            all.filter((r) => r.name !== "staging-role"),
+            config,
+        );
+        assert.deepStrictEqual(
+            missing.map((v) => v.policy),
+            ["audit-role-per-workload-account"],
+        );
         assert.match(missing[0].message, /555555555555/);
         // An explicit setting in the given config wins.
-        assert.deepStrictEqual(packConfigFor(plan.result, { "audit-role-per-workload-account": { workloadAccountIds: [ids[0]] } })["audit-role-per-workload-account"], { workloadAccountIds: [ids[0]], roleName: "SecurityAuditRole" });
+        assert.deepStrictEqual(
+            packConfigFor(plan.result, {
+                "audit-role-per-workload-account": { workloadAccountIds: [ids[0]] },
+            })["audit-role-per-workload-account"],
+            { workloadAccountIds: [ids[0]], roleName: "SecurityAuditRole" },
+        );
     });
 
     it("exits 2 on a policy-pack config that does not fit the pack", async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "org-access-pack-")), "bad.json");
+        const file = path.join(
+            fs.mkdtempSync(path.join(os.tmpdir(), "org-access-pack-")),
+            "bad.json",
+        );
         fs.writeFileSync(file, JSON.stringify({ "iam-no-such-policy": "mandatory" }));
         const r = await run("--stack", "workload", "--policy-config", file);
         assert.strictEqual(r.code, 2);
@@ -147,26 +267,66 @@ describe("offline plan CLI", () => {
     });
 
     it("adds the evidence matrix to --json and writes the report", async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "org-access-report-")), "report.md");
+        const file = path.join(
+            fs.mkdtempSync(path.join(os.tmpdir(), "org-access-report-")),
+            "report.md",
+        );
         const r = await run("--stack", "workload", "--json", "--report", file);
         assert.strictEqual(r.code, 0, r.err);
         const evidence = JSON.parse(r.out).evidence;
-        assert.strictEqual(evidence.filter((e: any) => e.role === "SecurityAuditRole").length, 36, "12 scenarios for each of the 3 audit roles");
-        for (const e of evidence) assert.deepStrictEqual(Object.keys(e), ["accountId", "role", "scenario", "expected", "simulated", "reason"]);
+        assert.strictEqual(
+            evidence.filter((e: any) => e.role === "SecurityAuditRole").length,
+            36,
+            "12 scenarios for each of the 3 audit roles",
+        );
+        for (const e of evidence)
+            assert.deepStrictEqual(Object.keys(e), [
+                "accountId",
+                "role",
+                "scenario",
+                "expected",
+                "simulated",
+                "reason",
+            ]);
         const md = fs.readFileSync(file, "utf8");
         assert.match(md, /```mermaid\nflowchart LR\n/);
-        assert.match(md, /-- "MFA, MFA age < 3600 s, session ≤ 3600 s" --> r_arn_aws_iam__777788889999_role_SecurityAuditRole/);
+        assert.match(
+            md,
+            /-- "MFA, MFA age < 3600 s, session ≤ 3600 s" --> r_arn_aws_iam__777788889999_role_SecurityAuditRole/,
+        );
         assert.match(md, /-- "ExternalId, session ≤ 3600 s" -->/);
-        assert.match(md, /\| 777788889999 \| SecurityAuditRole \| `assume-without-mfa` \| denied \| denied \| ✅ \|/);
+        assert.match(
+            md,
+            /\| 777788889999 \| SecurityAuditRole \| `assume-without-mfa` \| denied \| denied \| ✅ \|/,
+        );
         assert.match(md, /\| SOC 2 CC6\.3 \|/);
-        assert.match(md, /\[profile org-access-prod\]\nrole_arn = arn:aws:iam::777788889999:role\/SecurityAuditRole\nsource_profile = org-access-security\nmfa_serial = arn:aws:iam::111122223333:mfa\/<your-user-name>\nduration_seconds = 3600/);
+        assert.match(
+            md,
+            /\[profile org-access-prod\]\nrole_arn = arn:aws:iam::777788889999:role\/SecurityAuditRole\nsource_profile = org-access-security\nmfa_serial = arn:aws:iam::111122223333:mfa\/<your-user-name>\nduration_seconds = 3600/,
+        );
         assert.match(md, /external_id = <external-id>/);
-        assert.doesNotMatch(md, /offline-secret-/, "no ExternalId placeholder value leaks into the report");
+        assert.doesNotMatch(
+            md,
+            /offline-secret-/,
+            "no ExternalId placeholder value leaks into the report",
+        );
     });
 
     it("parses arguments", () => {
-        assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json", "--report", "r.md"]), { stacks: ["workload-prod"], configFile: undefined, json: true, report: "r.md", policyConfig: undefined });
-        assert.deepStrictEqual(parseArgs([]), { stacks: ["security", "workload"], configFile: undefined, json: false, report: undefined, policyConfig: undefined });
+        assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json", "--report", "r.md"]), {
+            stacks: ["workload-prod"],
+            configFile: undefined,
+            json: true,
+            report: "r.md",
+            policyConfig: undefined,
+        });
+        assert.deepStrictEqual(parseArgs([]), {
+            stacks: ["security", "workload"],
+            configFile: undefined,
+            json: false,
+            report: undefined,
+            policyConfig: undefined,
+        });
         assert.throws(() => parseArgs(["--stack", "--json"]), UsageError);
     });
 });

@@ -13,14 +13,35 @@ function template(resources: Record<string, unknown>): string {
 }
 
 function role(trust: unknown, extra: Record<string, unknown> = {}) {
-    return { Type: "AWS::IAM::Role", Properties: { RoleName: "AuditRole", AssumeRolePolicyDocument: trust, MaxSessionDuration: 3600, ...extra } };
+    return {
+        Type: "AWS::IAM::Role",
+        Properties: {
+            RoleName: "AuditRole",
+            AssumeRolePolicyDocument: trust,
+            MaxSessionDuration: 3600,
+            ...extra,
+        },
+    };
 }
 
 const mfaTrust = {
     Version: "2012-10-17",
     Statement: [
-        { Effect: "Allow", Principal: { AWS: ALICE }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } } },
-        { Effect: "Allow", Principal: { AWS: REPORTER }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "an-external-id" } } },
+        {
+            Effect: "Allow",
+            Principal: { AWS: ALICE },
+            Action: "sts:AssumeRole",
+            Condition: {
+                Bool: { "aws:MultiFactorAuthPresent": "true" },
+                NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+            },
+        },
+        {
+            Effect: "Allow",
+            Principal: { AWS: REPORTER },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": "an-external-id" } },
+        },
     ],
 };
 
@@ -28,65 +49,156 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
     it("maps template resources to the matching @pulumi/aws resources", () => {
         const embedded = embeddedResources(
             template({
-                R: role(mfaTrust, { ManagedPolicyArns: ["arn:aws:iam::aws:policy/SecurityAudit"], Policies: [{ PolicyName: "deny", PolicyDocument: { Version: "2012-10-17", Statement: [] } }] }),
-                U: { Type: "AWS::IAM::User", Properties: { UserName: "bob", Policies: [{ PolicyName: "p", PolicyDocument: {} }] } },
+                R: role(mfaTrust, {
+                    ManagedPolicyArns: ["arn:aws:iam::aws:policy/SecurityAudit"],
+                    Policies: [
+                        {
+                            PolicyName: "deny",
+                            PolicyDocument: { Version: "2012-10-17", Statement: [] },
+                        },
+                    ],
+                }),
+                U: {
+                    Type: "AWS::IAM::User",
+                    Properties: {
+                        UserName: "bob",
+                        Policies: [{ PolicyName: "p", PolicyDocument: {} }],
+                    },
+                },
                 B: { Type: "AWS::S3::Bucket", Properties: {} },
             }),
         );
-        assert.deepStrictEqual(embedded.map((e) => [e.logicalId, e.type]), [
-            ["R", "aws:iam/role:Role"],
-            ["U", "aws:iam/user:User"],
-            ["U.Policies[0]", "aws:iam/userPolicy:UserPolicy"],
+        assert.deepStrictEqual(
+            embedded.map((e) => [e.logicalId, e.type]),
+            [
+                ["R", "aws:iam/role:Role"],
+                ["U", "aws:iam/user:User"],
+                ["U.Policies[0]", "aws:iam/userPolicy:UserPolicy"],
+            ],
+        );
+        assert.deepStrictEqual(embedded[0].props.managedPolicyArns, [
+            "arn:aws:iam::aws:policy/SecurityAudit",
         ]);
-        assert.deepStrictEqual(embedded[0].props.managedPolicyArns, ["arn:aws:iam::aws:policy/SecurityAudit"]);
-        assert.deepStrictEqual(embedded[0].props.inlinePolicies, [{ name: "deny", policy: { Version: "2012-10-17", Statement: [] } }]);
+        assert.deepStrictEqual(embedded[0].props.inlinePolicies, [
+            { name: "deny", policy: { Version: "2012-10-17", Statement: [] } },
+        ]);
     });
 
     it("flags a wildcard principal in a templated trust policy, naming the logical id", async () => {
-        const open = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sts:AssumeRole" }] };
-        const r = await runResourcePolicy(policy("iam-no-wildcard-principal"), STACKSET, { name: "audit", templateBody: template({ Audit: role(open) }) }, { name: "audit-stackset" });
+        const open = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sts:AssumeRole" }],
+        };
+        const r = await runResourcePolicy(
+            policy("iam-no-wildcard-principal"),
+            STACKSET,
+            { name: "audit", templateBody: template({ Audit: role(open) }) },
+            { name: "audit-stackset" },
+        );
         assert.strictEqual(r.violations.length, 1, r.violations.join("\n"));
         assert.match(r.violations[0], /^in the template of audit-stackset, resource Audit: /);
     });
 
     it("flags BoolIfExists MFA in a templated trust policy, and passes the real MFA and ExternalId trust", async () => {
-        const weak = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: ALICE }, Action: "sts:AssumeRole", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } } }] };
-        const bad = await runResourcePolicy(policy("iam-trust-requires-mfa"), STACKSET, { templateBody: template({ Audit: role(weak) }) });
+        const weak = {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: ALICE },
+                    Action: "sts:AssumeRole",
+                    Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } },
+                },
+            ],
+        };
+        const bad = await runResourcePolicy(policy("iam-trust-requires-mfa"), STACKSET, {
+            templateBody: template({ Audit: role(weak) }),
+        });
         assert.strictEqual(bad.violations.length, 1);
-        const good = await runResourcePolicy(policy("iam-trust-requires-mfa"), STACKSET, { templateBody: template({ Audit: role(mfaTrust) }) });
+        const good = await runResourcePolicy(policy("iam-trust-requires-mfa"), STACKSET, {
+            templateBody: template({ Audit: role(mfaTrust) }),
+        });
         assert.deepStrictEqual(good.violations, []);
     });
 
     it("flags an admin-equivalent managed policy and a long session on a templated role", async () => {
-        const admin = await runResourcePolicy(policy("iam-no-admin-grants"), STACKSET, { templateBody: template({ Audit: role(mfaTrust, { ManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }) }) });
+        const admin = await runResourcePolicy(policy("iam-no-admin-grants"), STACKSET, {
+            templateBody: template({
+                Audit: role(mfaTrust, {
+                    ManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+                }),
+            }),
+        });
         assert.strictEqual(admin.violations.length, 1);
         assert.match(admin.violations[0], /AdministratorAccess/);
-        const long = await runResourcePolicy(policy("iam-role-session-cap"), STACKSET, { templateBody: template({ Audit: role(mfaTrust, { MaxSessionDuration: 43200 }) }) });
+        const long = await runResourcePolicy(policy("iam-role-session-cap"), STACKSET, {
+            templateBody: template({ Audit: role(mfaTrust, { MaxSessionDuration: 43200 }) }),
+        });
         assert.strictEqual(long.violations.length, 1);
     });
 
     it("reports an unreadable template once, through iam-no-admin-grants", async () => {
         const yamlBody = "Resources:\n  R:\n    Type: AWS::IAM::Role\n";
-        const results = await Promise.all(policies.filter((p) => "validateResource" in p).map((p) => runResourcePolicy(p as ResourceValidationPolicy, STACKSET, { templateBody: yamlBody })));
+        const results = await Promise.all(
+            policies
+                .filter((p) => "validateResource" in p)
+                .map((p) =>
+                    runResourcePolicy(p as ResourceValidationPolicy, STACKSET, {
+                        templateBody: yamlBody,
+                    }),
+                ),
+        );
         const all = results.flatMap((r) => r.violations);
-        assert.deepStrictEqual(all, ["templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately)."]);
+        assert.deepStrictEqual(all, [
+            "templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately).",
+        ]);
     });
 
     it("lets UnknownValueError through when the template body is unknown at preview", async () => {
-        await assert.rejects(runResourcePolicy(policy("iam-no-wildcard-principal"), STACKSET, { templateBody: UNKNOWN_STRING }), UnknownValueError);
+        await assert.rejects(
+            runResourcePolicy(policy("iam-no-wildcard-principal"), STACKSET, {
+                templateBody: UNKNOWN_STRING,
+            }),
+            UnknownValueError,
+        );
     });
 
     it("still checks native resources exactly as before", async () => {
-        const open = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] };
-        const r = await runResourcePolicy(policy("iam-no-wildcard-principal"), "aws:iam/role:Role", { assumeRolePolicy: JSON.stringify(open) });
+        const open = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }],
+        };
+        const r = await runResourcePolicy(
+            policy("iam-no-wildcard-principal"),
+            "aws:iam/role:Role",
+            { assumeRolePolicy: JSON.stringify(open) },
+        );
         assert.strictEqual(r.violations.length, 1);
         assert.doesNotMatch(r.violations[0], /in the template/);
     });
 
     it("through checkResources, a StackSet with a bad role fails and the account of the principal is kept", () => {
-        const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${SECURITY_ACCOUNT}:root` }, Action: "sts:AssumeRole" }] };
-        const v = checkResources([{ type: STACKSET, name: "audit-role-stackset", props: { templateBody: template({ SecurityAuditRole: role(trust) }) } }]);
-        assert.deepStrictEqual(v.map((x) => [x.policy, x.resource]), [["iam-trust-requires-mfa", "audit-role-stackset"]]);
+        const trust = {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${SECURITY_ACCOUNT}:root` },
+                    Action: "sts:AssumeRole",
+                },
+            ],
+        };
+        const v = checkResources([
+            {
+                type: STACKSET,
+                name: "audit-role-stackset",
+                props: { templateBody: template({ SecurityAuditRole: role(trust) }) },
+            },
+        ]);
+        assert.deepStrictEqual(
+            v.map((x) => [x.policy, x.resource]),
+            [["iam-trust-requires-mfa", "audit-role-stackset"]],
+        );
         assert.match(v[0].message, /resource SecurityAuditRole/);
     });
 });

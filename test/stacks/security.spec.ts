@@ -1,6 +1,14 @@
 import * as assert from "assert";
 import { PlanResult } from "../../plan/run";
-import { DEV, planSecurity, PROD, projectWith, SECURITY, securityValues, STAGING } from "../helpers";
+import {
+    DEV,
+    planSecurity,
+    PROD,
+    projectWith,
+    SECURITY,
+    securityValues,
+    STAGING,
+} from "../helpers";
 
 const LOGS = ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"];
 
@@ -11,29 +19,53 @@ describe("security stack: removing a workload account", () => {
         { name: "dev", accountId: DEV },
     ];
     const plan = (list: object[], values: Record<string, unknown> = {}) =>
-        planSecurity(securityValues(values), projectWith({ workload: { securityAccountId: SECURITY, workloadAccounts: list } }));
+        planSecurity(
+            securityValues(values),
+            projectWith({ workload: { securityAccountId: SECURITY, workloadAccounts: list } }),
+        );
     const urns = (p: PlanResult) => new Set(p.resources.map((r) => r.urn));
 
     it("deletes nothing in the security stack: only the exact grants change, and every log resource stays protected", async () => {
         const before = await plan(accounts);
         const after = await plan(accounts.filter((a) => a.name !== "dev"));
-        assert.deepStrictEqual([...urns(before)].filter((u) => !urns(after).has(u)), []);
-        const grant = (p: PlanResult) => JSON.parse(String(p.resources.find((r) => r.name === "security-access-auditors-assume")!.props.policy)).Statement[0].Resource;
+        assert.deepStrictEqual(
+            [...urns(before)].filter((u) => !urns(after).has(u)),
+            [],
+        );
+        const grant = (p: PlanResult) =>
+            JSON.parse(
+                String(
+                    p.resources.find((r) => r.name === "security-access-auditors-assume")!.props
+                        .policy,
+                ),
+            ).Statement[0].Resource;
         assert.ok(grant(before).includes(`arn:aws:iam::${DEV}:role/SecurityAuditRole`));
         assert.ok(!grant(after).includes(`arn:aws:iam::${DEV}:role/SecurityAuditRole`));
         for (const type of LOGS) {
             const b = before.resources.filter((r) => r.type === type);
             const a = after.resources.filter((r) => r.type === type);
             assert.ok(b.length >= 1, type);
-            assert.deepStrictEqual(a.map((r) => [r.urn, r.props]), b.map((r) => [r.urn, r.props]), `${type} is untouched`);
-            for (const r of a) assert.deepStrictEqual([r.options.protect, r.options.retainOnDelete], [true, true], r.name);
+            assert.deepStrictEqual(
+                a.map((r) => [r.urn, r.props]),
+                b.map((r) => [r.urn, r.props]),
+                `${type} is untouched`,
+            );
+            for (const r of a)
+                assert.deepStrictEqual(
+                    [r.options.protect, r.options.retainOnDelete],
+                    [true, true],
+                    r.name,
+                );
         }
     });
 
     it("with guardrails, removes only the removed account's SCP attachment", async () => {
         const guardrails = { guardrails: { targets: ["r-examplerootid111"] } };
         const before = await plan(accounts, guardrails);
-        const after = await plan(accounts.filter((a) => a.name !== "dev"), guardrails);
+        const after = await plan(
+            accounts.filter((a) => a.name !== "dev"),
+            guardrails,
+        );
         const removed = [...urns(before)].filter((u) => !urns(after).has(u));
         assert.ok(removed.length >= 1);
         for (const u of removed) {

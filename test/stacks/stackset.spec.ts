@@ -6,7 +6,13 @@ import { checkResources } from "../../policypack/check";
 import { PlanResult } from "../../plan/run";
 import { MANAGEMENT, one, ofType, planWorkload, PROD, STAGING, workloadValues } from "../helpers";
 
-const STACKSET = { deploymentMode: "stackset", stackSet: { adminAccount: { accountId: MANAGEMENT, deployRoleName: "OrgAccessDeployRole" }, organizationalUnitIds: ["ou-ab12-cdefgh34", "ou-ab12-ijklmn56"] } };
+const STACKSET = {
+    deploymentMode: "stackset",
+    stackSet: {
+        adminAccount: { accountId: MANAGEMENT, deployRoleName: "OrgAccessDeployRole" },
+        organizationalUnitIds: ["ou-ab12-cdefgh34", "ou-ab12-ijklmn56"],
+    },
+};
 
 describe("workload stack in StackSet mode", () => {
     let stackset: PlanResult;
@@ -15,20 +21,42 @@ describe("workload stack in StackSet mode", () => {
         stackset = await planWorkload(workloadValues(STACKSET));
         provider = await planWorkload(workloadValues());
     });
-    const template = () => JSON.parse(String(one(stackset, "aws:cloudformation/stackSet:StackSet", "audit-role-stackset").props.templateBody));
+    const template = () =>
+        JSON.parse(
+            String(
+                one(stackset, "aws:cloudformation/stackSet:StackSet", "audit-role-stackset").props
+                    .templateBody,
+            ),
+        );
 
     it("creates a service-managed, auto-deploying StackSet in the administrator account, and no per-account provider", () => {
         const set = one(stackset, "aws:cloudformation/stackSet:StackSet", "audit-role-stackset");
         assert.strictEqual(set.accountId, MANAGEMENT);
         assert.strictEqual(set.props.permissionModel, "SERVICE_MANAGED");
-        assert.deepStrictEqual(set.props.autoDeployment, { enabled: true, retainStacksOnAccountRemoval: false });
+        assert.deepStrictEqual(set.props.autoDeployment, {
+            enabled: true,
+            retainStacksOnAccountRemoval: false,
+        });
         assert.deepStrictEqual(set.props.capabilities, ["CAPABILITY_NAMED_IAM"]);
         assert.strictEqual(set.props.callAs, "SELF");
-        assert.deepStrictEqual(set.secretProps, ["templateBody"], "the template carries ExternalIds");
-        assert.deepStrictEqual(ofType(stackset, "pulumi:providers:aws").map((p) => p.accountId), [MANAGEMENT]);
+        assert.deepStrictEqual(
+            set.secretProps,
+            ["templateBody"],
+            "the template carries ExternalIds",
+        );
+        assert.deepStrictEqual(
+            ofType(stackset, "pulumi:providers:aws").map((p) => p.accountId),
+            [MANAGEMENT],
+        );
         assert.deepStrictEqual(ofType(stackset, "aws:iam/role:Role"), []);
-        const instance = one(stackset, "aws:cloudformation/stackSetInstance:StackSetInstance", "audit-role-us-east-1");
-        assert.deepStrictEqual(instance.props.deploymentTargets, { organizationalUnitIds: ["ou-ab12-cdefgh34", "ou-ab12-ijklmn56"] });
+        const instance = one(
+            stackset,
+            "aws:cloudformation/stackSetInstance:StackSetInstance",
+            "audit-role-us-east-1",
+        );
+        assert.deepStrictEqual(instance.props.deploymentTargets, {
+            organizationalUnitIds: ["ou-ab12-cdefgh34", "ou-ab12-ijklmn56"],
+        });
         assert.strictEqual(instance.props.stackSetInstanceRegion, "us-east-1");
         assert.strictEqual(instance.accountId, MANAGEMENT);
     });
@@ -39,18 +67,35 @@ describe("workload stack in StackSet mode", () => {
         const role = t.Resources.SecurityAuditRole;
         assert.strictEqual(role.Type, "AWS::IAM::Role");
         const native = one(provider, "aws:iam/role:Role", "prod-role").props;
-        assert.deepStrictEqual(role.Properties.AssumeRolePolicyDocument, JSON.parse(String(native.assumeRolePolicy)));
+        assert.deepStrictEqual(
+            role.Properties.AssumeRolePolicyDocument,
+            JSON.parse(String(native.assumeRolePolicy)),
+        );
         assert.strictEqual(role.Properties.MaxSessionDuration, native.maxSessionDuration);
         assert.strictEqual(role.Properties.RoleName, native.name);
-        assert.deepStrictEqual(role.Properties.Policies, [{ PolicyName: "org-access-explicit-deny", PolicyDocument: JSON.parse(String(one(provider, "aws:iam/rolePolicy:RolePolicy", "prod-deny").props.policy)) }]);
+        assert.deepStrictEqual(role.Properties.Policies, [
+            {
+                PolicyName: "org-access-explicit-deny",
+                PolicyDocument: JSON.parse(
+                    String(
+                        one(provider, "aws:iam/rolePolicy:RolePolicy", "prod-deny").props.policy,
+                    ),
+                ),
+            },
+        ]);
         assert.deepStrictEqual(
             role.Properties.ManagedPolicyArns,
-            ofType(provider, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.accountId === PROD).map((a) => a.props.policyArn),
+            ofType(provider, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                .filter((a) => a.accountId === PROD)
+                .map((a) => a.props.policyArn),
         );
     });
 
     it("keeps the access profiles and exact role ARNs of the listed accounts", () => {
-        assert.deepStrictEqual(stackset.outputs.auditRoleArns, { prod: `arn:aws:iam::${PROD}:role/SecurityAuditRole`, staging: `arn:aws:iam::${STAGING}:role/SecurityAuditRole` });
+        assert.deepStrictEqual(stackset.outputs.auditRoleArns, {
+            prod: `arn:aws:iam::${PROD}:role/SecurityAuditRole`,
+            staging: `arn:aws:iam::${STAGING}:role/SecurityAuditRole`,
+        });
         assert.deepStrictEqual(stackset.outputs.accessProfiles, provider.outputs.accessProfiles);
         assert.strictEqual(stackset.outputs.deploymentMode, "stackset");
     });
@@ -61,29 +106,59 @@ describe("workload stack in StackSet mode", () => {
         assert.deepStrictEqual(mismatches(evidence), []);
         assert.deepStrictEqual([...new Set(evidence.map((e) => e.accountId))], [PROD, STAGING]);
         const broken = JSON.parse(JSON.stringify(stackset)) as PlanResult;
-        const set = broken.resources.find((r) => r.type === "aws:cloudformation/stackSet:StackSet")!;
+        const set = broken.resources.find(
+            (r) => r.type === "aws:cloudformation/stackSet:StackSet",
+        )!;
         const t = template();
-        delete t.Resources.SecurityAuditRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition;
+        delete t.Resources.SecurityAuditRole.Properties.AssumeRolePolicyDocument.Statement[0]
+            .Condition;
         (set.props as Record<string, unknown>).templateBody = JSON.stringify(t);
-        const e = evidenceMatrix(accessModel({ stack: broken })).find((x) => x.accountId === PROD && x.scenario === "assume-without-mfa")!;
+        const e = evidenceMatrix(accessModel({ stack: broken })).find(
+            (x) => x.accountId === PROD && x.scenario === "assume-without-mfa",
+        )!;
         assert.strictEqual(e.simulated, "allowed", "a template without MFA is caught");
     });
 
     it("plans clean under the policy pack, which reads the roles inside the template", () => {
-        const forPack = (p: PlanResult) => p.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, provider: r.provider, parent: r.options.parent }));
+        const forPack = (p: PlanResult) =>
+            p.resources.map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                props: r.props,
+                provider: r.provider,
+                parent: r.options.parent,
+            }));
         assert.deepStrictEqual(checkResources(forPack(stackset)), []);
         const broken = JSON.parse(JSON.stringify(stackset)) as PlanResult;
         const t = template();
-        t.Resources.SecurityAuditRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition = { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } };
-        (broken.resources.find((r) => r.type === "aws:cloudformation/stackSet:StackSet")!.props as Record<string, unknown>).templateBody = JSON.stringify(t);
-        assert.deepStrictEqual(checkResources(forPack(broken)).map((v) => [v.policy, v.resource]), [["iam-trust-requires-mfa", "audit-role-stackset"]]);
+        t.Resources.SecurityAuditRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition = {
+            BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
+        };
+        (
+            broken.resources.find((r) => r.type === "aws:cloudformation/stackSet:StackSet")!
+                .props as Record<string, unknown>
+        ).templateBody = JSON.stringify(t);
+        assert.deepStrictEqual(
+            checkResources(forPack(broken)).map((v) => [v.policy, v.resource]),
+            [["iam-trust-requires-mfa", "audit-role-stackset"]],
+        );
     });
 
     it("refuses a wildcard principal before building the template", async () => {
         const values = workloadValues({ ...STACKSET, trustedPrincipals: undefined });
         delete values.trustedPrincipals;
         await assert.rejects(
-            planWorkload(values, { stackOutputs: { "organization/org-access/security": { trustedPrincipals: { humanArns: [`arn:aws:iam::${PROD}:user/eve`], reporters: [] } } } }),
+            planWorkload(values, {
+                stackOutputs: {
+                    "organization/org-access/security": {
+                        trustedPrincipals: {
+                            humanArns: [`arn:aws:iam::${PROD}:user/eve`],
+                            reporters: [],
+                        },
+                    },
+                },
+            }),
             /AuditRoleStackSet audit-role: refusing to create a trust policy/,
         );
     });
@@ -104,11 +179,24 @@ describe("workload stack in StackSet mode", () => {
         assert.deepStrictEqual(problems({ stackSet: STACKSET.stackSet }), [
             "* org-access:stackSet: is set but deploymentMode is provider, so it would be ignored (pulumi config set deploymentMode stackset, or remove stackSet)",
         ]);
-        const lines = problems({ ...STACKSET, stackSet: { ...STACKSET.stackSet, organizationalUnitIds: ["ou-bad"] }, workloadAccounts: [{ name: "prod", accountId: PROD, breakGlassRole: true }] });
-        assert.match(lines[0], /stackSet\.organizationalUnitIds\[0\]: must be an OU id such as ou-ab12-cdefgh34/);
-        assert.match(lines[1], /workloadAccounts\[0\]\.breakGlassRole: is not supported in stackset mode/);
+        const lines = problems({
+            ...STACKSET,
+            stackSet: { ...STACKSET.stackSet, organizationalUnitIds: ["ou-bad"] },
+            workloadAccounts: [{ name: "prod", accountId: PROD, breakGlassRole: true }],
+        });
+        assert.match(
+            lines[0],
+            /stackSet\.organizationalUnitIds\[0\]: must be an OU id such as ou-ab12-cdefgh34/,
+        );
+        assert.match(
+            lines[1],
+            /workloadAccounts\[0\]\.breakGlassRole: is not supported in stackset mode/,
+        );
         assert.ok(lines.length >= 2, lines.join("\n"));
-        assert.deepStrictEqual(problems({ ...STACKSET, deploymentMode: "cloudformation" }).map((l) => l.split(":")[1]), ["deploymentMode"]);
+        assert.deepStrictEqual(
+            problems({ ...STACKSET, deploymentMode: "cloudformation" }).map((l) => l.split(":")[1]),
+            ["deploymentMode"],
+        );
         assert.deepStrictEqual(problems(STACKSET), []);
     });
 });

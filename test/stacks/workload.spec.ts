@@ -5,7 +5,18 @@ import { ConfigError } from "../../config";
 import { PlanMocks } from "../../plan/mocks";
 import { DefaultProviderError, planStack } from "../../plan/run";
 import { buildStack } from "../../stacks";
-import { DEV, one, ofType, planWorkload, PROD, rejection, SECURITY, stackFileOf, STAGING, workloadValues } from "../helpers";
+import {
+    DEV,
+    one,
+    ofType,
+    planWorkload,
+    PROD,
+    rejection,
+    SECURITY,
+    stackFileOf,
+    STAGING,
+    workloadValues,
+} from "../helpers";
 
 const ACCOUNTS = [
     { name: "prod", accountId: PROD },
@@ -16,15 +27,51 @@ describe("workload stack", () => {
     describe("one provider per account", () => {
         it("pins every provider to its one account and assumes that account's deploy role", async () => {
             const plan = await planWorkload(
-                workloadValues({ workloadAccounts: [ACCOUNTS[0], { name: "staging", accountId: STAGING, deployRoleName: "Deployer", deployExternalId: "deploy-ext-id" }] }),
+                workloadValues({
+                    workloadAccounts: [
+                        ACCOUNTS[0],
+                        {
+                            name: "staging",
+                            accountId: STAGING,
+                            deployRoleName: "Deployer",
+                            deployExternalId: "deploy-ext-id",
+                        },
+                    ],
+                }),
                 { secretKeys: ["workloadAccounts"] },
             );
             const providers = ofType(plan, "pulumi:providers:aws");
             assert.deepStrictEqual(
-                providers.map((p) => [p.name, JSON.parse(String(p.props.allowedAccountIds)), JSON.parse(String(p.props.assumeRoles)), p.props.region]),
+                providers.map((p) => [
+                    p.name,
+                    JSON.parse(String(p.props.allowedAccountIds)),
+                    JSON.parse(String(p.props.assumeRoles)),
+                    p.props.region,
+                ]),
                 [
-                    ["prod", [PROD], [{ roleArn: `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`, sessionName: "org-access-workload" }], "us-east-1"],
-                    ["staging", [STAGING], [{ roleArn: `arn:aws:iam::${STAGING}:role/Deployer`, sessionName: "org-access-workload", externalId: "deploy-ext-id" }], "us-east-1"],
+                    [
+                        "prod",
+                        [PROD],
+                        [
+                            {
+                                roleArn: `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`,
+                                sessionName: "org-access-workload",
+                            },
+                        ],
+                        "us-east-1",
+                    ],
+                    [
+                        "staging",
+                        [STAGING],
+                        [
+                            {
+                                roleArn: `arn:aws:iam::${STAGING}:role/Deployer`,
+                                sessionName: "org-access-workload",
+                                externalId: "deploy-ext-id",
+                            },
+                        ],
+                        "us-east-1",
+                    ],
                 ],
             );
         });
@@ -59,13 +106,22 @@ describe("workload stack", () => {
     });
 
     describe("adding and removing accounts", () => {
-        const urns = async (accounts: object[]) => new Set((await planWorkload(workloadValues({ workloadAccounts: accounts }))).resources.map((r) => r.urn));
+        const urns = async (accounts: object[]) =>
+            new Set(
+                (await planWorkload(workloadValues({ workloadAccounts: accounts }))).resources.map(
+                    (r) => r.urn,
+                ),
+            );
 
         it("adding one entry adds exactly that account's provider, component and resources", async () => {
             const before = await urns(ACCOUNTS);
             const after = await urns([...ACCOUNTS, { name: "dev", accountId: DEV }]);
             const added = [...after].filter((u) => !before.has(u)).sort();
-            assert.deepStrictEqual([...before].filter((u) => !after.has(u)), [], "nothing is removed");
+            assert.deepStrictEqual(
+                [...before].filter((u) => !after.has(u)),
+                [],
+                "nothing is removed",
+            );
             assert.deepStrictEqual(added, [
                 "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/role:Role::dev-role",
                 "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicy:RolePolicy::dev-deny",
@@ -82,53 +138,93 @@ describe("workload stack", () => {
             const removed = [...all].filter((u) => !without.has(u));
             assert.strictEqual(removed.length, 6);
             for (const u of removed) assert.match(u, /::dev(-[a-z]+)?$/);
-            assert.deepStrictEqual([...without].filter((u) => !all.has(u)), []);
+            assert.deepStrictEqual(
+                [...without].filter((u) => !all.has(u)),
+                [],
+            );
         });
     });
 
     describe("trusted principals", () => {
-        const fromStack = { humanArns: [`arn:aws:iam::${SECURITY}:user/org-access/carol`], reporters: [{ name: "scanner", arn: `arn:aws:iam::${SECURITY}:user/org-access/scanner`, externalId: "scanner-external-id" }] };
+        const fromStack = {
+            humanArns: [`arn:aws:iam::${SECURITY}:user/org-access/carol`],
+            reporters: [
+                {
+                    name: "scanner",
+                    arn: `arn:aws:iam::${SECURITY}:user/org-access/scanner`,
+                    externalId: "scanner-external-id",
+                },
+            ],
+        };
 
         it("reads them from the security stack through a StackReference by default", async () => {
             const values = workloadValues();
             delete values.trustedPrincipals;
-            const plan = await planWorkload(values, { stackOutputs: { "organization/org-access/security": { trustedPrincipals: fromStack } } });
+            const plan = await planWorkload(values, {
+                stackOutputs: {
+                    "organization/org-access/security": { trustedPrincipals: fromStack },
+                },
+            });
             const ref = one(plan, "pulumi:pulumi:StackReference", "security");
             assert.strictEqual(ref.props.name, "organization/org-access/security");
-            const trust = JSON.parse(String(one(plan, "aws:iam/role:Role", "prod-role").props.assumeRolePolicy));
+            const trust = JSON.parse(
+                String(one(plan, "aws:iam/role:Role", "prod-role").props.assumeRolePolicy),
+            );
             assert.deepStrictEqual(trust.Statement[0].Principal, { AWS: fromStack.humanArns });
-            assert.deepStrictEqual(trust.Statement[1].Condition, { StringEquals: { "sts:ExternalId": "scanner-external-id" } });
+            assert.deepStrictEqual(trust.Statement[1].Condition, {
+                StringEquals: { "sts:ExternalId": "scanner-external-id" },
+            });
         });
 
         it("uses the stack named by securityStack", async () => {
             const values = workloadValues({ securityStack: "acme/org-access/security-prod" });
             delete values.trustedPrincipals;
-            const plan = await planWorkload(values, { stackOutputs: { "acme/org-access/security-prod": { trustedPrincipals: fromStack } } });
-            assert.strictEqual(one(plan, "pulumi:pulumi:StackReference", "security").props.name, "acme/org-access/security-prod");
+            const plan = await planWorkload(values, {
+                stackOutputs: { "acme/org-access/security-prod": { trustedPrincipals: fromStack } },
+            });
+            assert.strictEqual(
+                one(plan, "pulumi:pulumi:StackReference", "security").props.name,
+                "acme/org-access/security-prod",
+            );
         });
 
         it("uses the trustedPrincipals config instead, with no StackReference at all", async () => {
             const plan = await planWorkload(workloadValues());
             assert.deepStrictEqual(ofType(plan, "pulumi:pulumi:StackReference"), []);
-            const trust = JSON.parse(String(one(plan, "aws:iam/role:Role", "staging-role").props.assumeRolePolicy));
-            assert.deepStrictEqual(trust.Statement[0].Principal, { AWS: [`arn:aws:iam::${SECURITY}:user/org-access/alice`] });
+            const trust = JSON.parse(
+                String(one(plan, "aws:iam/role:Role", "staging-role").props.assumeRolePolicy),
+            );
+            assert.deepStrictEqual(trust.Statement[0].Principal, {
+                AWS: [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
+            });
         });
 
         it("fails when the security stack has no trustedPrincipals output", async () => {
             const values = workloadValues();
             delete values.trustedPrincipals;
-            const e = await rejection(planWorkload(values, { stackOutputs: { "organization/org-access/security": { other: 1 } } }));
+            const e = await rejection(
+                planWorkload(values, {
+                    stackOutputs: { "organization/org-access/security": { other: 1 } },
+                }),
+            );
             assert.match(e.message, /trustedPrincipals/);
         });
     });
 
     it("rejects a config error before registering any resource", async () => {
-        const e = await rejection(planWorkload(workloadValues({ workloadAccounts: [{ name: "prod", accountId: "1" }] })));
-        assert.match(e.message, /org-access:workloadAccounts\[0\]\.accountId: must be exactly 12 digits/);
+        const e = await rejection(
+            planWorkload(workloadValues({ workloadAccounts: [{ name: "prod", accountId: "1" }] })),
+        );
+        assert.match(
+            e.message,
+            /org-access:workloadAccounts\[0\]\.accountId: must be exactly 12 digits/,
+        );
         // The same, watching the monitor: the valid second account must not be half-deployed.
         const mocks = new PlanMocks({ region: "us-east-1", partition: "aws" });
         await pulumi.runtime.setMocks(mocks, "org-access", "workload", false);
-        const { config, secretKeys } = stackFileOf(workloadValues({ workloadAccounts: [ACCOUNTS[0], { name: "bad", accountId: "x" }] }));
+        const { config, secretKeys } = stackFileOf(
+            workloadValues({ workloadAccounts: [ACCOUNTS[0], { name: "bad", accountId: "x" }] }),
+        );
         pulumi.runtime.setAllConfig(config, secretKeys);
         assert.throws(() => buildStack("workload"), ConfigError);
         await new Promise((r) => setTimeout(r, 50));
@@ -136,6 +232,9 @@ describe("workload stack", () => {
     });
 
     it("refuses an unknown stack name", () => {
-        assert.throws(() => buildStack("prod"), /unknown stack "prod": name it "security", "workload" or "workload-<shard>"/);
+        assert.throws(
+            () => buildStack("prod"),
+            /unknown stack "prod": name it "security", "workload" or "workload-<shard>"/,
+        );
     });
 });

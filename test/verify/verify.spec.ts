@@ -1,7 +1,12 @@
 import * as assert from "assert";
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import {
+    AssumeRoleCommand,
+    GetCallerIdentityCommand,
+    GetSessionTokenCommand,
+    STSClient,
+} from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { main, parseArgs, UsageError } from "../../verify/cli";
 import type { AwsCredentialIdentityProvider } from "../../verify/run";
@@ -9,23 +14,48 @@ import type { AwsCredentialIdentityProvider } from "../../verify/run";
 const sts = mockClient(STSClient);
 const iam = mockClient(IAMClient);
 const cloudtrail = mockClient(CloudTrailClient);
-const creds = { AccessKeyId: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "token", Expiration: new Date("2030-01-01T00:00:00Z") };
+const creds = {
+    AccessKeyId: "ASIAEXAMPLE",
+    SecretAccessKey: "secret",
+    SessionToken: "token",
+    Expiration: new Date("2030-01-01T00:00:00Z"),
+};
 const denied = (message: string) => Object.assign(new Error(message), { name: "AccessDenied" });
 const ROLE = (id: string) => `arn:aws:iam::${id}:role/SecurityAuditRole`;
 
-const staticCreds: (profile?: string) => AwsCredentialIdentityProvider = () => async () => ({ accessKeyId: "AKIAEXAMPLE", secretAccessKey: "secret" });
+const staticCreds: (profile?: string) => AwsCredentialIdentityProvider = () => async () => ({
+    accessKeyId: "AKIAEXAMPLE",
+    secretAccessKey: "secret",
+});
 
 async function run(argv: string[], credentials = staticCreds) {
     let out = "";
     let err = "";
-    const code = await main(argv, { write: (s: string) => (out += s) }, { write: (s: string) => (err += s) }, credentials);
+    const code = await main(
+        argv,
+        { write: (s: string) => (out += s) },
+        { write: (s: string) => (err += s) },
+        credentials,
+    );
     return { code, out, err };
 }
 
 /** IAM's simulator as a correctly deployed audit role answers it. */
 function simulatorAnswers(allowed: (action: string) => boolean) {
     iam.on(SimulatePrincipalPolicyCommand).callsFake((input) => ({
-        EvaluationResults: [{ EvalActionName: input.ActionNames[0], EvalDecision: allowed(input.ActionNames[0]) ? "allowed" : "explicitDeny", MatchedStatements: [{ SourcePolicyId: allowed(input.ActionNames[0]) ? "SecurityAudit" : "org-access-explicit-deny" }] }],
+        EvaluationResults: [
+            {
+                EvalActionName: input.ActionNames[0],
+                EvalDecision: allowed(input.ActionNames[0]) ? "allowed" : "explicitDeny",
+                MatchedStatements: [
+                    {
+                        SourcePolicyId: allowed(input.ActionNames[0])
+                            ? "SecurityAudit"
+                            : "org-access-explicit-deny",
+                    },
+                ],
+            },
+        ],
     }));
 }
 
@@ -34,9 +64,19 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         sts.reset();
         iam.reset();
         cloudtrail.reset();
-        sts.on(GetCallerIdentityCommand).resolves({ Arn: "arn:aws:iam::111122223333:user/org-access/alice", Account: "111122223333", UserId: "AIDAEXAMPLE" });
+        sts.on(GetCallerIdentityCommand).resolves({
+            Arn: "arn:aws:iam::111122223333:user/org-access/alice",
+            Account: "111122223333",
+            UserId: "AIDAEXAMPLE",
+        });
         cloudtrail.on(LookupEventsCommand).callsFake(() => ({
-            Events: [{ EventName: "AssumeRole", EventTime: new Date("2026-11-23T10:00:00Z"), Resources: [{ ResourceName: ROLE("777788889999") }] }],
+            Events: [
+                {
+                    EventName: "AssumeRole",
+                    EventTime: new Date("2026-11-23T10:00:00Z"),
+                    Resources: [{ ResourceName: ROLE("777788889999") }],
+                },
+            ],
         }));
     });
 
@@ -45,27 +85,71 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         // Per account: first the attempt with the caller's own credentials, then with the MFA session.
         sts.on(AssumeRoleCommand)
             .rejectsOnce(denied("User is not authorized to perform: sts:AssumeRole"))
-            .resolvesOnce({ Credentials: creds, AssumedRoleUser: { Arn: "arn:aws:sts::777788889999:assumed-role/SecurityAuditRole/s", AssumedRoleId: "AROA:s" } });
+            .resolvesOnce({
+                Credentials: creds,
+                AssumedRoleUser: {
+                    Arn: "arn:aws:sts::777788889999:assumed-role/SecurityAuditRole/s",
+                    AssumedRoleId: "AROA:s",
+                },
+            });
         simulatorAnswers((a) => a === "ec2:DescribeInstances");
-        const r = await run(["--accounts", "prod", "--mfa-serial", "arn:aws:iam::111122223333:mfa/alice", "--token-code", "123456", "--json"]);
+        const r = await run([
+            "--accounts",
+            "prod",
+            "--mfa-serial",
+            "arn:aws:iam::111122223333:mfa/alice",
+            "--token-code",
+            "123456",
+            "--json",
+        ]);
         assert.strictEqual(r.code, 0, r.err + r.out);
         const result = JSON.parse(r.out);
         assert.strictEqual(result.caller.arn, "arn:aws:iam::111122223333:user/org-access/alice");
-        const verdicts = Object.fromEntries(result.evidence.map((e: any) => [e.scenario, [e.expected, e.simulated]]));
+        const verdicts = Object.fromEntries(
+            result.evidence.map((e: any) => [e.scenario, [e.expected, e.simulated]]),
+        );
         assert.deepStrictEqual(verdicts["assume-without-mfa"], ["denied", "denied"]);
         assert.deepStrictEqual(verdicts["assume-with-mfa"], ["allowed", "allowed"]);
         assert.deepStrictEqual(verdicts["read-action"], ["allowed", "allowed"]);
         assert.deepStrictEqual(verdicts["iam-write"], ["denied", "denied"]);
         assert.deepStrictEqual(verdicts["data-read-s3-without-mfa-context"], ["denied", "denied"]);
-        for (const e of result.evidence) assert.deepStrictEqual(Object.keys(e), ["accountId", "role", "scenario", "expected", "simulated", "reason"]);
-        assert.deepStrictEqual(result.cloudtrail, [{ accountId: "777788889999", role: "SecurityAuditRole", events: 1, latest: "2026-11-23T10:00:00.000Z" }]);
+        for (const e of result.evidence)
+            assert.deepStrictEqual(Object.keys(e), [
+                "accountId",
+                "role",
+                "scenario",
+                "expected",
+                "simulated",
+                "reason",
+            ]);
+        assert.deepStrictEqual(result.cloudtrail, [
+            {
+                accountId: "777788889999",
+                role: "SecurityAuditRole",
+                events: 1,
+                latest: "2026-11-23T10:00:00.000Z",
+            },
+        ]);
         // One MFA code, one GetSessionToken; the role ARNs come from the stack file.
         assert.strictEqual(sts.commandCalls(GetSessionTokenCommand).length, 1);
-        assert.deepStrictEqual(sts.commandCalls(GetSessionTokenCommand)[0].args[0].input, { SerialNumber: "arn:aws:iam::111122223333:mfa/alice", TokenCode: "123456", DurationSeconds: 900 });
-        assert.deepStrictEqual(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn), [ROLE("777788889999"), ROLE("777788889999")]);
+        assert.deepStrictEqual(sts.commandCalls(GetSessionTokenCommand)[0].args[0].input, {
+            SerialNumber: "arn:aws:iam::111122223333:mfa/alice",
+            TokenCode: "123456",
+            DurationSeconds: 900,
+        });
+        assert.deepStrictEqual(
+            sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn),
+            [ROLE("777788889999"), ROLE("777788889999")],
+        );
         const sim = iam.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input);
         assert.strictEqual(sim.length, 8);
-        assert.deepStrictEqual(sim[0].ContextEntries, [{ ContextKeyName: "aws:MultiFactorAuthPresent", ContextKeyType: "boolean", ContextKeyValues: ["true"] }]);
+        assert.deepStrictEqual(sim[0].ContextEntries, [
+            {
+                ContextKeyName: "aws:MultiFactorAuthPresent",
+                ContextKeyType: "boolean",
+                ContextKeyValues: ["true"],
+            },
+        ]);
         assert.deepStrictEqual(sim[4].ContextEntries?.[0].ContextKeyValues, ["false"]);
         assert.ok(sim.every((s) => s.PolicySourceArn === ROLE("777788889999")));
     });
@@ -76,69 +160,144 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
             throw denied("denied");
         });
         simulatorAnswers(() => false);
-        await run(["--mfa-serial", "arn:aws:iam::111122223333:mfa/alice", "--token-code", "123456"]);
-        const names = [...sts.calls(), ...iam.calls(), ...cloudtrail.calls()].map((c) => (c.args[0] as object).constructor.name);
+        await run([
+            "--mfa-serial",
+            "arn:aws:iam::111122223333:mfa/alice",
+            "--token-code",
+            "123456",
+        ]);
+        const names = [...sts.calls(), ...iam.calls(), ...cloudtrail.calls()].map(
+            (c) => (c.args[0] as object).constructor.name,
+        );
         assert.ok(names.length > 0);
-        for (const n of names) assert.match(n, /^(GetCallerIdentity|GetSessionToken|AssumeRole|SimulatePrincipalPolicy|LookupEvents)Command$/);
+        for (const n of names)
+            assert.match(
+                n,
+                /^(GetCallerIdentity|GetSessionToken|AssumeRole|SimulatePrincipalPolicy|LookupEvents)Command$/,
+            );
     });
 
     it("fails (exit 1) when the role can be assumed without MFA", async () => {
-        sts.on(AssumeRoleCommand).resolves({ Credentials: creds, AssumedRoleUser: { Arn: "arn:aws:sts::777788889999:assumed-role/SecurityAuditRole/s", AssumedRoleId: "AROA:s" } });
+        sts.on(AssumeRoleCommand).resolves({
+            Credentials: creds,
+            AssumedRoleUser: {
+                Arn: "arn:aws:sts::777788889999:assumed-role/SecurityAuditRole/s",
+                AssumedRoleId: "AROA:s",
+            },
+        });
         simulatorAnswers((a) => a === "ec2:DescribeInstances");
         const r = await run(["--accounts", "prod"]);
         assert.strictEqual(r.code, 1);
-        assert.match(r.out, /FAIL {2}777788889999 SecurityAuditRole assume-without-mfa: allowed \(expected denied\)/);
-        assert.match(r.out, /skip {2}777788889999 SecurityAuditRole assume-with-mfa: pass --mfa-serial and --token-code to attempt it/);
+        assert.match(
+            r.out,
+            /FAIL {2}777788889999 SecurityAuditRole assume-without-mfa: allowed \(expected denied\)/,
+        );
+        assert.match(
+            r.out,
+            /skip {2}777788889999 SecurityAuditRole assume-with-mfa: pass --mfa-serial and --token-code to attempt it/,
+        );
     });
 
     it("proves programmatic access: the right ExternalId works, a wrong or missing one does not", async () => {
         sts.on(AssumeRoleCommand).callsFake((input) => {
-            if (input.ExternalId === "the-external-id") return { Credentials: creds, AssumedRoleUser: { Arn: "arn:aws:sts::777788889999:assumed-role/SecurityAuditRole/r", AssumedRoleId: "AROA:r" } };
+            if (input.ExternalId === "the-external-id")
+                return {
+                    Credentials: creds,
+                    AssumedRoleUser: {
+                        Arn: "arn:aws:sts::777788889999:assumed-role/SecurityAuditRole/r",
+                        AssumedRoleId: "AROA:r",
+                    },
+                };
             throw denied("not authorized");
         });
         simulatorAnswers((a) => a === "ec2:DescribeInstances");
         const r = await run(["--accounts", "prod", "--external-id", "the-external-id", "--json"]);
         assert.strictEqual(r.code, 0, r.err);
-        const verdicts = Object.fromEntries(JSON.parse(r.out).evidence.map((e: any) => [e.scenario, e.simulated]));
+        const verdicts = Object.fromEntries(
+            JSON.parse(r.out).evidence.map((e: any) => [e.scenario, e.simulated]),
+        );
         assert.strictEqual(verdicts["assume-programmatic-external-id"], "allowed");
         assert.strictEqual(verdicts["assume-programmatic-wrong-external-id"], "denied");
         assert.strictEqual(verdicts["assume-programmatic-no-external-id"], "denied");
-        assert.deepStrictEqual(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.ExternalId), ["the-external-id", "the-external-id-wrong", undefined]);
+        assert.deepStrictEqual(
+            sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.ExternalId),
+            ["the-external-id", "the-external-id-wrong", undefined],
+        );
     });
 
     it("exits 2 and says what is missing without credentials", async () => {
         const none = () => async () => {
-            throw Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+            throw Object.assign(new Error("Could not load credentials from any providers"), {
+                name: "CredentialsProviderError",
+            });
         };
         sts.on(GetCallerIdentityCommand).callsFake(() => {
-            throw Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+            throw Object.assign(new Error("Could not load credentials from any providers"), {
+                name: "CredentialsProviderError",
+            });
         });
         const r = await run([], none);
         assert.strictEqual(r.code, 2);
-        assert.match(r.err, /^no AWS credentials were found: pass --profile NAME, or set AWS_PROFILE/);
+        assert.match(
+            r.err,
+            /^no AWS credentials were found: pass --profile NAME, or set AWS_PROFILE/,
+        );
     });
 
     it("exits 2 when the role's session may not simulate its own policies", async () => {
         sts.on(GetSessionTokenCommand).resolves({ Credentials: creds });
-        sts.on(AssumeRoleCommand).rejectsOnce(denied("no")).resolvesOnce({ Credentials: creds, AssumedRoleUser: { Arn: "x", AssumedRoleId: "y" } });
-        iam.on(SimulatePrincipalPolicyCommand).rejects(denied("not authorized to perform: iam:SimulatePrincipalPolicy"));
-        const r = await run(["--accounts", "prod", "--mfa-serial", "arn:aws:iam::111122223333:mfa/alice", "--token-code", "123456"]);
+        sts.on(AssumeRoleCommand)
+            .rejectsOnce(denied("no"))
+            .resolvesOnce({
+                Credentials: creds,
+                AssumedRoleUser: { Arn: "x", AssumedRoleId: "y" },
+            });
+        iam.on(SimulatePrincipalPolicyCommand).rejects(
+            denied("not authorized to perform: iam:SimulatePrincipalPolicy"),
+        );
+        const r = await run([
+            "--accounts",
+            "prod",
+            "--mfa-serial",
+            "arn:aws:iam::111122223333:mfa/alice",
+            "--token-code",
+            "123456",
+        ]);
         assert.strictEqual(r.code, 2);
-        assert.match(r.err, /the session of arn:aws:iam::777788889999:role\/SecurityAuditRole may not call iam:SimulatePrincipalPolicy/);
+        assert.match(
+            r.err,
+            /the session of arn:aws:iam::777788889999:role\/SecurityAuditRole may not call iam:SimulatePrincipalPolicy/,
+        );
     });
 
     it("exits 2 when the MFA code is refused", async () => {
-        sts.on(GetSessionTokenCommand).rejects(denied("MultiFactorAuthentication failed with invalid MFA one time pass code."));
-        const r = await run(["--mfa-serial", "arn:aws:iam::111122223333:mfa/alice", "--token-code", "000000"]);
+        sts.on(GetSessionTokenCommand).rejects(
+            denied("MultiFactorAuthentication failed with invalid MFA one time pass code."),
+        );
+        const r = await run([
+            "--mfa-serial",
+            "arn:aws:iam::111122223333:mfa/alice",
+            "--token-code",
+            "000000",
+        ]);
         assert.strictEqual(r.code, 2);
-        assert.match(r.err, /sts:GetSessionToken with MFA device arn:aws:iam::111122223333:mfa\/alice was refused/);
+        assert.match(
+            r.err,
+            /sts:GetSessionToken with MFA device arn:aws:iam::111122223333:mfa\/alice was refused/,
+        );
     });
 
     it("validates its arguments", async () => {
-        assert.throws(() => parseArgs(["--token-code", "123456"]), /--mfa-serial and --token-code go together/);
+        assert.throws(
+            () => parseArgs(["--token-code", "123456"]),
+            /--mfa-serial and --token-code go together/,
+        );
         assert.throws(() => parseArgs(["--mfa-serial", "x", "--token-code", "12ab"]), /6 digits/);
         assert.throws(() => parseArgs(["--stack", "security"]), UsageError);
-        assert.throws(() => parseArgs(["--external-id", "x", "--mfa-serial", "m", "--token-code", "123456"]), /not both/);
+        assert.throws(
+            () => parseArgs(["--external-id", "x", "--mfa-serial", "m", "--token-code", "123456"]),
+            /not both/,
+        );
         const r = await run(["--accounts", "nope"]);
         assert.strictEqual(r.code, 2);
         assert.match(r.err, /--accounts names accounts that are not in the stack: nope/);
