@@ -2,6 +2,7 @@
 // trust policy and identity policies, every security-account principal with the policies of its
 // groups, and the service control policies. Built from the offline plan's resources, so what is
 // simulated is exactly what would be deployed.
+import { partitionOf } from "../config";
 import { parsePolicyDocument, PolicyDocument } from "../policypack/iam";
 import auditManaged from "../policypack/iam/data/audit-managed-policies.json";
 import type { PlannedResource, PlanResult } from "../plan/run";
@@ -71,6 +72,21 @@ function managedDocument(arn: string): NamedDocument | undefined {
     return { label: `AWS-managed ${name}`, doc: parsePolicyDocument(entry.document, "identity") };
 }
 
+/** The documents of the managed policies a role attaches, and those the simulation cannot know. */
+function managedDocuments(arns: readonly string[]): {
+    identity: NamedDocument[];
+    unknownManaged: string[];
+} {
+    const identity: NamedDocument[] = [];
+    const unknownManaged: string[] = [];
+    for (const arn of arns) {
+        const doc = managedDocument(arn);
+        if (doc) identity.push(doc);
+        else unknownManaged.push(arn);
+    }
+    return { identity, unknownManaged };
+}
+
 export function componentTypeOf(r: PlannedResource): string | undefined {
     const parent = r.options.parent;
     if (!parent) return undefined;
@@ -92,12 +108,6 @@ function str(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
 }
 
-function partitionOfRegion(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    return "aws";
-}
-
 function rolesOf(resources: readonly PlannedResource[], partition: string): RoleModel[] {
     const inAccount = (type: string, accountId: string, role: string) =>
         resources.filter(
@@ -109,9 +119,7 @@ function rolesOf(resources: readonly PlannedResource[], partition: string): Role
             const accountId = r.accountId as string;
             const name = str(r.props.name) ?? r.name;
             const path = str(r.props.path) ?? "/";
-            const identity: NamedDocument[] = [];
-            const unknownManaged: string[] = [];
-            const managedArns = [
+            const { identity, unknownManaged } = managedDocuments([
                 ...inAccount(
                     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                     accountId,
@@ -120,12 +128,7 @@ function rolesOf(resources: readonly PlannedResource[], partition: string): Role
                 ...(Array.isArray(r.props.managedPolicyArns)
                     ? (r.props.managedPolicyArns as string[])
                     : []),
-            ];
-            for (const arn of managedArns) {
-                const doc = managedDocument(arn);
-                if (doc) identity.push(doc);
-                else unknownManaged.push(arn);
-            }
+            ]);
             for (const p of inAccount("aws:iam/rolePolicy:RolePolicy", accountId, name)) {
                 identity.push({
                     label: `inline policy ${str(p.props.name) ?? p.name}`,
@@ -181,15 +184,9 @@ function stackSetRolesOf(
             if (res.Type !== "AWS::IAM::Role" || !res.Properties) continue;
             const p = res.Properties;
             const name = str(p.RoleName) ?? logicalId;
-            const identity: NamedDocument[] = [];
-            const unknownManaged: string[] = [];
-            for (const arn of Array.isArray(p.ManagedPolicyArns)
-                ? (p.ManagedPolicyArns as string[])
-                : []) {
-                const doc = managedDocument(arn);
-                if (doc) identity.push(doc);
-                else unknownManaged.push(arn);
-            }
+            const { identity, unknownManaged } = managedDocuments(
+                Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as string[]) : [],
+            );
             for (const inline of Array.isArray(p.Policies)
                 ? (p.Policies as { PolicyName?: string; PolicyDocument?: unknown }[])
                 : []) {
@@ -291,7 +288,7 @@ function scpsOf(resources: readonly PlannedResource[]): ScpModel[] {
  * twice).
  */
 export function accessModel(plans: { stack: PlanResult; security?: PlanResult }): AccessModel {
-    const partition = partitionOfRegion(plans.stack.region);
+    const partition = partitionOf(plans.stack.region);
     const outputs = { ...(plans.security?.outputs ?? {}), ...plans.stack.outputs };
     const trusted = (outputs.trustedPrincipals ?? {
         humanArns: [],

@@ -25,6 +25,7 @@ import {
     planStack,
     PlannedResource,
     PlanResult,
+    toPackResource,
 } from "./run";
 
 export class UsageError extends Error {}
@@ -148,7 +149,7 @@ export async function runPlan(
             model,
             evidence: evidenceMatrix(model),
             violations: checkResources(
-                result.resources.map(forPack),
+                result.resources.map(toPackResource),
                 packConfigFor(result, packConfig),
             ),
         };
@@ -179,18 +180,6 @@ export function packConfigFor(result: PlanResult, base: PackConfigInput): PackCo
             ...(typeof arn === "string" ? { roleName: arn.split("/").pop() } : {}),
             ...settings,
         },
-    };
-}
-
-/** A planned resource as the policy pack sees it: what the engine passes to a policy. */
-function forPack(r: PlannedResource) {
-    return {
-        type: r.type,
-        name: r.name,
-        urn: r.urn,
-        props: r.props,
-        provider: r.provider,
-        parent: r.options.parent,
     };
 }
 

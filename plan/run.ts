@@ -239,3 +239,15 @@ export function needsSecurityOutputs(
             : defaultSecurityStackName();
     return { needed: true, stackName: name };
 }
+
+/** A planned resource as the policy pack sees it: what the engine passes to a policy. */
+export function toPackResource(r: PlannedResource) {
+    return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.props,
+        provider: r.provider,
+        parent: r.options.parent,
+    };
+}

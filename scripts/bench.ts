@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import * as os from "os";
 import { accessModel } from "../evidence/model";
 import { evidenceMatrix } from "../evidence/simulate";
-import { planStack, PlannedResource } from "../plan/run";
+import { planStack, toPackResource } from "../plan/run";
 import { checkResources } from "../policypack/check";
 
 const SIZES = [10, 100, 300, 1000];
@@ -86,7 +86,7 @@ async function child(kind: string, n: number): Promise<ChildResult> {
     evidenceMatrix(accessModel({ stack: result }));
     const evidenceMs = Number(process.hrtime.bigint() - t1) / 1e6;
     const t2 = process.hrtime.bigint();
-    checkResources(result.resources.map(forPack));
+    checkResources(result.resources.map(toPackResource));
     const packMs = Number(process.hrtime.bigint() - t2) / 1e6;
     return {
         resources: result.resources.length,
@@ -94,17 +94,6 @@ async function child(kind: string, n: number): Promise<ChildResult> {
         evidenceMs,
         packMs,
         maxRssMb: process.resourceUsage().maxRSS / 1024,
-    };
-}
-
-function forPack(r: PlannedResource) {
-    return {
-        type: r.type,
-        name: r.name,
-        urn: r.urn,
-        props: r.props,
-        provider: r.provider,
-        parent: r.options.parent,
     };
 }
 
@@ -121,7 +110,7 @@ function spawn(kind: string, n: number): ChildResult & { wallMs: number } {
 /** Policy-pack throughput in-process, over the resources of one large plan, repeated for about two seconds. */
 async function packThroughput(): Promise<{ resources: number; perSecond: number }> {
     const plan = await planStack({ stack: "workload", stackFile: workloadConfig(300) });
-    const resources = plan.resources.map(forPack);
+    const resources = plan.resources.map(toPackResource);
     checkResources(resources); // warm-up
     let checked = 0;
     const t0 = process.hrtime.bigint();

@@ -56,19 +56,23 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
     const incidentResponseRoleArns: Record<string, pulumi.Output<string>> = {};
     const breakGlassRoleArns: Record<string, pulumi.Output<string>> = {};
     const accessProfiles: Record<string, AccountAccess> = {};
+    // One audit-role definition for both modes: the component per account, or the StackSet.
+    const auditRole = {
+        trustedAccountId: cfg.securityAccountId,
+        humanPrincipalArns: humans,
+        programmaticPrincipals: programs,
+        roleName: cfg.auditRole.name,
+        path: cfg.auditRole.path,
+        mfaMaxAgeSeconds: cfg.auditRole.mfaMaxAgeSeconds,
+        managedPolicies: cfg.auditRole.managedPolicies,
+        partition: cfg.partition,
+    };
     if (cfg.stackSet) {
         // StackSet mode: CloudFormation fans the same audit role out to every account of the OUs.
         new AuditRoleStackSet(
             "audit-role",
             {
-                trustedAccountId: cfg.securityAccountId,
-                humanPrincipalArns: humans,
-                programmaticPrincipals: programs,
-                roleName: cfg.auditRole.name,
-                path: cfg.auditRole.path,
-                mfaMaxAgeSeconds: cfg.auditRole.mfaMaxAgeSeconds,
-                managedPolicies: cfg.auditRole.managedPolicies,
-                partition: cfg.partition,
+                ...auditRole,
                 tags: cfg.tags,
                 stackSetName: cfg.stackSet.name,
                 organizationalUnitIds: cfg.stackSet.organizationalUnitIds,
@@ -95,17 +99,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         }
         const role = new AuditRole(
             account.name,
-            {
-                trustedAccountId: cfg.securityAccountId,
-                humanPrincipalArns: humans,
-                programmaticPrincipals: programs,
-                roleName: cfg.auditRole.name,
-                path: cfg.auditRole.path,
-                mfaMaxAgeSeconds: cfg.auditRole.mfaMaxAgeSeconds,
-                managedPolicies: cfg.auditRole.managedPolicies,
-                partition: cfg.partition,
-                tags: { ...cfg.tags, Account: account.name },
-            },
+            { ...auditRole, tags: { ...cfg.tags, Account: account.name } },
             { provider: providers.for(account) },
         );
         auditRoleArns[account.name] = role.roleArn;

@@ -10,6 +10,7 @@ import {
     ConfigError,
     decodeValues,
     namespaceValues,
+    partitionOf,
     readStackFile,
     StackFileError,
     stackFilePath,
@@ -123,11 +124,7 @@ export function targetsOf(options: Pick<VerifyCliOptions, "stack" | "configFile"
         { values: namespaceValues(decodeValues(config)), region },
         options.stack,
     );
-    const partition = region.startsWith("cn-")
-        ? "aws-cn"
-        : region.startsWith("us-gov-")
-          ? "aws-us-gov"
-          : "aws";
+    const partition = partitionOf(region);
     const unknown = (options.accounts ?? []).filter(
         (a) => !cfg.workloadAccounts.some((w) => w.name === a),
     );

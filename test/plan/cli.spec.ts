@@ -11,6 +11,7 @@ import {
     UsageError,
 } from "../../plan/cli";
 import { checkResources, loadPackConfig } from "../../policypack/check";
+import { toPackResource } from "../../plan/run";
 import { readStackFile, stackFilePath } from "../../config";
 
 /** Runs the CLI in-process and captures what it prints. */
@@ -225,14 +226,7 @@ describe("offline plan CLI", () => {
             { breakGlassRoles: ["BreakGlassRole"] },
             "the rest of the config is kept",
         );
-        const all = plan.result.resources.map((r) => ({
-            type: r.type,
-            name: r.name,
-            urn: r.urn,
-            props: r.props,
-            provider: r.provider,
-            parent: r.options.parent,
-        }));
+        const all = plan.result.resources.map(toPackResource);
         assert.deepStrictEqual(
             checkResources(all, config).filter((v) => v.enforcementLevel === "mandatory"),
             [],

@@ -3,7 +3,7 @@ import { ConfigError, validateWorkloadConfig } from "../../config";
 import { accessModel } from "../../evidence/model";
 import { evidenceMatrix, mismatches } from "../../evidence/simulate";
 import { checkResources } from "../../policypack/check";
-import { PlanResult } from "../../plan/run";
+import { PlanResult, toPackResource } from "../../plan/run";
 import { MANAGEMENT, one, ofType, planWorkload, PROD, STAGING, workloadValues } from "../helpers";
 
 const STACKSET = {
@@ -120,15 +120,7 @@ describe("workload stack in StackSet mode", () => {
     });
 
     it("plans clean under the policy pack, which reads the roles inside the template", () => {
-        const forPack = (p: PlanResult) =>
-            p.resources.map((r) => ({
-                type: r.type,
-                name: r.name,
-                urn: r.urn,
-                props: r.props,
-                provider: r.provider,
-                parent: r.options.parent,
-            }));
+        const forPack = (p: PlanResult) => p.resources.map(toPackResource);
         assert.deepStrictEqual(checkResources(forPack(stackset)), []);
         const broken = JSON.parse(JSON.stringify(stackset)) as PlanResult;
         const t = template();
