@@ -38,6 +38,8 @@ export interface CliOptions {
     readonly report?: string;
     /** Policy-pack config file (the `--policy-pack-config` format); default policypack/policy-config.json. */
     readonly policyConfig?: string;
+    /** Write the effective policy-pack config of the planned stack here, for `pulumi preview`. */
+    readonly writePolicyConfig?: string;
 }
 
 /** The policy-pack config CI uses with `pulumi preview --policy-pack policypack --policy-pack-config`. */
@@ -50,6 +52,8 @@ export interface StackPlan {
     readonly evidence: EvidenceEntry[];
     /** What the CrossGuard pack reports for the planned resources. */
     readonly violations: Violation[];
+    /** The pack config the violations were computed with. */
+    readonly packConfig: PackConfigInput;
 }
 
 export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md]
@@ -65,6 +69,9 @@ Without --stack, plans the security stack and then the workload stack.
                        (with both stacks: {"stacks": [ ... ]})
   --report FILE.md     also write a Markdown report: access graph, evidence matrix, controls
   --policy-config FILE policy-pack config, as for --policy-pack-config (default policypack/policy-config.json)
+  --write-policy-config FILE
+                       write that config plus what only the stack knows (the accounts that must each
+                       have an audit role), for pulumi preview --policy-pack-config (needs --stack)
 
 Exit codes: 0 ok; 1 a policy violation, an evidence mismatch or an unsafe plan; 2 invalid config or usage.`;
 
@@ -74,6 +81,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
     let json = false;
     let report: string | undefined;
     let policyConfig: string | undefined;
+    let writePolicyConfig: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -90,6 +98,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
         else if (arg === "--report") report = value();
         else if (arg.startsWith("--report=")) report = arg.slice("--report=".length);
         else if (arg === "--policy-config") policyConfig = value();
+        else if (arg === "--write-policy-config") writePolicyConfig = value();
         else if (arg.startsWith("--policy-config="))
             policyConfig = arg.slice("--policy-config=".length);
         else throw new UsageError(`unknown argument "${arg}"`);
@@ -99,6 +108,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
             `--stack must be security, workload or workload-<shard>, not "${stack}"`,
         );
     }
+    if (writePolicyConfig !== undefined && stack === undefined)
+        throw new UsageError("--write-policy-config needs --stack: each stack gets its own config");
     if (configFile !== undefined && stack === undefined)
         throw new UsageError("--config-file needs --stack, to say which stack the file configures");
     return {
@@ -107,6 +118,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
         json,
         report,
         policyConfig,
+        writePolicyConfig,
     };
 }
 
@@ -144,14 +156,13 @@ export async function runPlan(
             stack: result,
             security: result.stack === "security" ? result : security,
         });
+        const effective = packConfigFor(result, packConfig);
         return {
             result,
             model,
             evidence: evidenceMatrix(model),
-            violations: checkResources(
-                result.resources.map(toPackResource),
-                packConfigFor(result, packConfig),
-            ),
+            violations: checkResources(result.resources.map(toPackResource), effective),
+            packConfig: effective,
         };
     });
 }
@@ -349,6 +360,12 @@ export async function main(
                 ? `${JSON.stringify(toJson(plans), null, 2)}\n`
                 : `${plans.map((p) => [toTable(p.result), "", ...violationLines(p.violations), "", ...evidenceLines(p.evidence)].join("\n")).join("\n\n")}\n`,
         );
+        if (options.writePolicyConfig) {
+            fs.writeFileSync(
+                options.writePolicyConfig,
+                `${JSON.stringify(plans[0].packConfig, null, 2)}\n`,
+            );
+        }
         if (options.report) {
             fs.writeFileSync(
                 options.report,

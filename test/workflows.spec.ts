@@ -125,4 +125,29 @@ describe("GitHub workflows", () => {
             );
         }
     });
+    it("preview and up use a pack config the offline plan wrote for that very stack", () => {
+        for (const [name, job] of Object.entries(preview.jobs)) {
+            for (const step of pulumiSteps(job)) {
+                const config = String(step.with?.policyPackConfigs);
+                const stack = String(step.with?.["stack-name"]);
+                const writer = job.steps.findIndex(
+                    (s) =>
+                        /npm start -- --stack \$\{STACK\} --write-policy-config policy-config\.\$\{STACK\}\.json/.test(
+                            s.run ?? "",
+                        ) && String(s.env?.STACK) === stack,
+                );
+                assert.ok(writer >= 0, `${name}: no step writes the config for ${stack}`);
+                assert.ok(
+                    writer < job.steps.indexOf(step),
+                    `${name}: the config is written after it is used`,
+                );
+                assert.strictEqual(
+                    config,
+                    stack === "${{ matrix.stack }}"
+                        ? "policy-config.${{ matrix.stack }}.json"
+                        : `policy-config.${stack}.json`,
+                );
+            }
+        }
+    });
 });

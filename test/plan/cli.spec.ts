@@ -249,6 +249,25 @@ describe("offline plan CLI", () => {
         );
     });
 
+    it("writes the effective pack config for pulumi preview", async () => {
+        const file = path.join(
+            fs.mkdtempSync(path.join(os.tmpdir(), "org-access-pack-")),
+            "pack.json",
+        );
+        const r = await run("--stack", "workload", "--write-policy-config", file);
+        assert.strictEqual(r.code, 0, r.err);
+        const written = JSON.parse(fs.readFileSync(file, "utf8"));
+        assert.deepStrictEqual(written["audit-role-per-workload-account"].workloadAccountIds, [
+            "777788889999",
+            "555555555555",
+            "999988887777",
+        ]);
+        assert.deepStrictEqual(written["iam-no-admin-grants"], {
+            breakGlassRoles: ["BreakGlassRole"],
+        });
+        assert.strictEqual((await run("--write-policy-config", file)).code, 2);
+    });
+
     it("exits 2 on a policy-pack config that does not fit the pack", async () => {
         const file = path.join(
             fs.mkdtempSync(path.join(os.tmpdir(), "org-access-pack-")),
@@ -313,6 +332,7 @@ describe("offline plan CLI", () => {
             json: true,
             report: "r.md",
             policyConfig: undefined,
+            writePolicyConfig: undefined,
         });
         assert.deepStrictEqual(parseArgs([]), {
             stacks: ["security", "workload"],
@@ -320,6 +340,7 @@ describe("offline plan CLI", () => {
             json: false,
             report: undefined,
             policyConfig: undefined,
+            writePolicyConfig: undefined,
         });
         assert.throws(() => parseArgs(["--stack", "--json"]), UsageError);
     });
