@@ -18,7 +18,11 @@ import {
     describeMfaState,
     findAdminGrants,
     findAssumeWithoutMfaAnyPrincipal,
+    PASSROLE_COMPUTE_ACTIONS,
+    passRoleStatements,
+    PolicyDocument,
     statementLabel,
+    statementMatchesAction,
 } from "../iam";
 import { nameIn, physicalName, readDocument, stringArray, validateResourceOfTypes } from "./common";
 import { resourceType, T } from "./types";
@@ -105,6 +109,39 @@ function checkBreakGlassRole(role: RoleProps, roleName: string, report: ReportVi
     }
 }
 
+/**
+ * PassRole on any role in one inline policy and compute in another give the role the same power
+ * as both in one policy; each document alone passes, so the role's documents are read together.
+ */
+function checkPassRoleAcrossInlinePolicies(
+    inline: ReadonlyArray<{ name?: string; policy?: unknown }>,
+    report: ReportViolation,
+): void {
+    const where = (i: number) =>
+        `inlinePolicies[${i}]${inline[i].name ? ` ("${inline[i].name}")` : ""}`;
+    const docs: [number, PolicyDocument][] = [];
+    inline.forEach((p, i) => {
+        if (p.policy === undefined || p.policy === null || p.policy === "") return;
+        // Malformed documents are reported by checkDocument already.
+        const doc = readDocument(p.policy, "identity", where(i), undefined);
+        if (doc) docs.push([i, doc]);
+    });
+    const compute = (doc: PolicyDocument) =>
+        PASSROLE_COMPUTE_ACTIONS.filter((a) =>
+            doc.statements.some((st) => st.effect === "Allow" && statementMatchesAction(st, a)),
+        );
+    for (const [i, doc] of docs) {
+        const pass = passRoleStatements(doc);
+        // A document with both is reported on its own (passrole-compute).
+        if (pass.length === 0 || compute(doc).length > 0) continue;
+        const other = docs.find(([j, d]) => j !== i && compute(d).length > 0);
+        if (!other) continue;
+        report(
+            `${where(i)} ${statementLabel(pass[0])} allows iam:PassRole on any role while ${where(other[0])} allows ${compute(other[1]).slice(0, 4).join(", ")}: together, code can run as any role, including an admin one; this is admin-equivalent. ${FIX}`,
+        );
+    }
+}
+
 const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, args, report) => {
     const { breakGlassRoles } = args.getConfig<Config>();
     const roleName = physicalName(props, args.name);
@@ -115,6 +152,7 @@ const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, arg
     (props.inlinePolicies ?? []).forEach((p, i) => {
         checkDocument(p.policy, `inlinePolicies[${i}]${p.name ? ` ("${p.name}")` : ""}`, report);
     });
+    checkPassRoleAcrossInlinePolicies(props.inlinePolicies ?? [], report);
     for (const arn of stringArray(props.managedPolicyArns))
         checkManagedArn(arn, "managedPolicyArns", report);
 });

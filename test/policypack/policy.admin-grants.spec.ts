@@ -424,6 +424,51 @@ describe("iam-no-admin-grants", () => {
     });
 });
 
+describe("iam-no-admin-grants: PassRole and compute split across a role's inline policies", () => {
+    const run = async (docs: unknown[]) =>
+        (
+            await runResourcePolicy(iamNoAdminGrants, aws.iam.Role, {
+                name: "app-role",
+                assumeRolePolicy: policyDoc(allowAssume({ Service: "ec2.amazonaws.com" })),
+                inlinePolicies: docs.map((policy, i) => ({ name: `p${i}`, policy })),
+            })
+        ).violations;
+
+    it("flags PassRole on any role in one inline policy and compute in another", async () => {
+        const v = await run([
+            JSON.stringify(policyDoc(allow("iam:PassRole"))),
+            policyDoc(allow("lambda:CreateFunction")),
+        ]);
+        assert.strictEqual(v.length, 1, v.join("\n"));
+        assert.match(
+            v[0],
+            /^inlinePolicies\[0\] \("p0"\) Statement\[0\] allows iam:PassRole on any role while inlinePolicies\[1\] \("p1"\) allows lambda:CreateFunction/,
+        );
+    });
+
+    it("passes PassRole scoped to one role, or without compute anywhere", async () => {
+        assert.deepStrictEqual(
+            await run([
+                policyDoc(allow("iam:PassRole", "arn:aws:iam::111122223333:role/app")),
+                policyDoc(allow("lambda:CreateFunction")),
+            ]),
+            [],
+        );
+        assert.deepStrictEqual(
+            await run([policyDoc(allow("iam:PassRole")), policyDoc(allow("s3:GetObject"))]),
+            [],
+        );
+    });
+
+    it("reports a single document holding both once, not twice", async () => {
+        const v = await run([
+            policyDoc(allow("iam:PassRole"), allow("ec2:RunInstances")),
+            policyDoc(allow("ec2:RunInstances")),
+        ]);
+        assert.strictEqual(v.length, 1, v.join("\n"));
+    });
+});
+
 describe("iam model: admin-equivalent AWS-managed policies (generated data)", () => {
     it("contains the well-known admin policies in every partition and not the audit ones", () => {
         for (const p of ["aws", "aws-us-gov", "aws-cn"]) {
