@@ -46,6 +46,12 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Fixed names of the duty roles, so SCPs, alarms and the policy pack can name them up front. */
 export const INCIDENT_RESPONSE_ROLE = "IncidentResponseRole";
 export const BREAK_GLASS_ROLE = "BreakGlassRole";
+/**
+ * The one role that may change the trail bucket's protected configuration and the log key's policy
+ * (the baseline SCP exempts it alone). It trusts only the break-glass users, with a fresh MFA sign-in,
+ * so no CI identity can reach it. Fixed, so SCPs, alarms and the policy pack can name it up front.
+ */
+export const LOG_ARCHIVE_ADMIN_ROLE = "OrgAccessLogArchiveAdmin";
 export const DEFAULT_CI_ROLE = "org-access-github-deploy";
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
