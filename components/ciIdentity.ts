@@ -15,57 +15,150 @@ export const GITHUB_THUMBPRINTS = [
     "1c58a3a8518e8759bf075b76b750d4f2df264fcd",
 ];
 
+/** Which jobs of which repository may deploy. */
+export interface DeployPin {
+    /** OWNER/REPO. */
+    readonly repository: string;
+    /** The protected environment the deploy job names. */
+    readonly environment: string;
+    /** The only branch the deploy job runs on. */
+    readonly branch: string;
+    /** The deploying workflow file, e.g. `.github/workflows/deploy.yml`. */
+    readonly workflow: string;
+}
+
+const REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9_.-]{1,100}$/;
+
+function exact(what: string, value: string): string {
+    if (value === "" || /[*?\s]/.test(value))
+        throw new Error(`CiIdentity: ${what} "${value}" must be exact (no wildcard, no space)`);
+    return value;
+}
+
+function repository(value: string): string {
+    if (!REPOSITORY.test(value))
+        throw new Error(`CiIdentity: repository "${value}" must be OWNER/REPO, with no wildcard`);
+    return value;
+}
+
 /**
- * Only tokens for our audience and one of the exact subjects (a branch or an environment of one
- * repository). `StringEquals`, never `StringLike`: a wildcard in `sub` would let any branch, fork
- * PR or repository of the owner deploy.
- * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
+ * The `sub` of every job of a `pull_request` workflow that names no environment:
+ * `repo:OWNER/REPO:pull_request`. It is the same for every pull request of the repository (and
+ * only of this repository), so it is exactly what the preview identity trusts.
+ * https://docs.github.com/en/actions/reference/security/oidc ("Filtering for pull_request events")
  */
-export function ciTrustPolicy(
+export function pullRequestSubject(repo: string): string {
+    return `repo:${repository(repo)}:pull_request`;
+}
+
+/** The `sub` of a job that names an environment: `repo:OWNER/REPO:environment:NAME`. */
+export function environmentSubject(repo: string, environment: string): string {
+    return `repo:${repository(repo)}:environment:${exact("environment", environment)}`;
+}
+
+/**
+ * The `job_workflow_ref` claim of a job of `workflow` run from `branch`:
+ * `OWNER/REPO/.github/workflows/deploy.yml@refs/heads/main`. Any other workflow file, and the same
+ * file on any other branch, tag or pull request ref, has another value.
+ * https://docs.github.com/en/actions/reference/security/oidc (claim job_workflow_ref)
+ */
+export function jobWorkflowRef(pin: DeployPin): string {
+    return `${repository(pin.repository)}/${exact("workflow", pin.workflow)}@refs/heads/${exact("branch", pin.branch)}`;
+}
+
+function webIdentityStatement(
+    sid: string,
     providerArn: string,
-    subjects: readonly string[],
-): aws.iam.PolicyDocument {
-    if (subjects.length === 0)
-        throw new Error("ciTrustPolicy: at least one exact subject is required");
-    for (const sub of subjects)
-        if (/[*?]/.test(sub))
-            throw new Error(
-                `ciTrustPolicy: subject "${sub}" has a wildcard; use exact subjects only`,
-            );
+    claims: Record<string, string>,
+): aws.iam.PolicyStatement {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+            StringEquals: {
+                [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+                ...Object.fromEntries(
+                    Object.entries(claims).map(([k, v]) => [`${GITHUB_OIDC_HOST}:${k}`, v]),
+                ),
+            },
+        },
+    };
+}
+
+/**
+ * The preview identity trusts only pull-request jobs of this repository that name no environment.
+ * `StringEquals`, never `StringLike`: a wildcard in `sub` would admit other repositories, branches
+ * and environments. A job that names an environment gets `repo:...:environment:NAME` instead, so it
+ * cannot use this identity, and the deploy identity refuses it for its job_workflow_ref.
+ * https://docs.github.com/en/actions/how-tos/secure-your-work/security-harden-deployments/oidc-in-aws
+ */
+export function previewTrustPolicy(providerArn: string, repo: string): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "GitHubWorkflowsOfThisRepository",
-                Effect: "Allow",
-                Principal: { Federated: providerArn },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: {
-                    StringEquals: {
-                        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-                        [`${GITHUB_OIDC_HOST}:sub`]:
-                            subjects.length === 1 ? subjects[0] : [...subjects],
-                    },
-                },
-            },
+            webIdentityStatement("PullRequestsOfThisRepository", providerArn, {
+                sub: pullRequestSubject(repo),
+            }),
         ],
     };
 }
 
+/**
+ * The deploy identity trusts only the protected environment of this repository, and only the
+ * deploying workflow file on the deploy branch. Any job can name an environment, so `sub` alone
+ * (`repo:...:environment:production`) would admit any branch whose push reaches a job naming it
+ * whenever the environment's branch policy is missing or loosened. `job_workflow_ref` pins the
+ * workflow file and its ref. Since January 2026 STS evaluates GitHub's `job_workflow_ref` claim as
+ * the condition key `token.actions.githubusercontent.com:job_workflow_ref` in trust policies:
+ * https://aws.amazon.com/about-aws/whats-new/2026/01/aws-sts-supports-validation-identity-provider-claims/
+ * (and aws-actions/configure-aws-credentials, README "Claims and scoping permissions"). A request
+ * without the key never matches `StringEquals`, so where STS does not provide it the role fails
+ * closed; GitHub's documented alternative, a repository subject template with
+ * `include_claim_keys` [repo, context, job_workflow_ref], is described in docs/guardrails.md.
+ */
+export function deployTrustPolicy(providerArn: string, pin: DeployPin): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            webIdentityStatement(
+                "DeployWorkflowOnDeployBranchInProtectedEnvironment",
+                providerArn,
+                {
+                    sub: environmentSubject(pin.repository, pin.environment),
+                    job_workflow_ref: jobWorkflowRef(pin),
+                },
+            ),
+        ],
+    };
+}
+
+interface StateAccess {
+    readonly partition: string;
+    readonly stateBucket: string;
+    readonly stateKeyArn?: string;
+}
+
+function exactRoleArns(arns: readonly string[], what: string): string[] {
+    if (arns.length === 0) throw new Error(`CiIdentity: no ${what} to assume`);
+    for (const arn of arns)
+        if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn))
+            throw new Error(`CiIdentity: "${arn}" is not an exact role ARN (${what})`);
+    return [...new Set(arns)].sort();
+}
+
 /** What deploying this program needs, and nothing else: the deploy roles, and the state backend. */
-export function ciPermissionsPolicy(args: {
-    partition: string;
-    deployRoleArns: readonly string[];
-    stateBucket: string;
-    stateKeyArn?: string;
-}): aws.iam.PolicyDocument {
+export function deployPermissionsPolicy(
+    args: StateAccess & { readonly deployRoleArns: readonly string[] },
+): aws.iam.PolicyDocument {
     const bucket = `arn:${args.partition}:s3:::${args.stateBucket}`;
     const statements: aws.iam.PolicyStatement[] = [
         {
             Sid: "AssumeDeployRoles",
             Effect: "Allow",
             Action: "sts:AssumeRole",
-            Resource: [...new Set(args.deployRoleArns)].sort(),
+            Resource: exactRoleArns(args.deployRoleArns, "deploy roles"),
         },
         {
             Sid: "ListStateBucket",
@@ -73,7 +166,7 @@ export function ciPermissionsPolicy(args: {
             Action: ["s3:GetBucketLocation", "s3:ListBucket"],
             Resource: bucket,
         },
-        // The DIY backend keeps every stack, checkpoint and lock under `.pulumi/`.
+        // The DIY backend keeps every stack, checkpoint, history entry and lock under `.pulumi/`.
         {
             Sid: "ReadWriteState",
             Effect: "Allow",
@@ -92,40 +185,110 @@ export function ciPermissionsPolicy(args: {
     return { Version: "2012-10-17", Statement: statements };
 }
 
+/**
+ * What `pulumi preview` of a pull request needs: the read-only preview roles, and reading the state.
+ * The DIY backend writes nothing during a preview: `diyBackend.Preview` goes straight to `apply`
+ * with DryRun and takes no lock (unlike Update, Refresh, Destroy and Import, which call `Lock`),
+ * and `apply` saves no snapshot, history or backup when DryRun is set (pulumi/pulumi,
+ * pkg/backend/diy/backend.go and lock.go: locks are `.pulumi/locks/<org>/<project>/<stack>/<id>.json`).
+ * So the preview identity gets no S3 write at all, not even on lock objects; `pulumi refresh`,
+ * which locks, stays with the deploy identity. kms:Decrypt only: the awskms:// secrets provider
+ * decrypts the stack's data key, and a preview encrypts nothing.
+ */
+export function previewPermissionsPolicy(
+    args: StateAccess & { readonly previewRoleArns: readonly string[] },
+): aws.iam.PolicyDocument {
+    const bucket = `arn:${args.partition}:s3:::${args.stateBucket}`;
+    const statements: aws.iam.PolicyStatement[] = [
+        {
+            Sid: "AssumePreviewRoles",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: exactRoleArns(args.previewRoleArns, "preview roles"),
+        },
+        {
+            Sid: "ListStateBucket",
+            Effect: "Allow",
+            Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+            Resource: bucket,
+        },
+        {
+            Sid: "ReadState",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: `${bucket}/.pulumi/*`,
+        },
+    ];
+    if (args.stateKeyArn) {
+        statements.push({
+            Sid: "DecryptState",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: args.stateKeyArn,
+        });
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
 export interface CiIdentityArgs {
-    /** Exact GitHub OIDC subjects allowed to assume the role. */
-    readonly subjects: readonly string[];
-    /** Name of the CI role. */
-    readonly roleName: string;
-    /** Exact ARNs of every per-account deploy role the program's providers assume. */
+    /** Which repository, environment, branch and workflow file may deploy. */
+    readonly deploy: DeployPin;
+    /** Name of the deploy identity (the role the deploy job assumes). */
+    readonly deployIdentityName: string;
+    /** Name of the preview identity (the role pull requests assume). */
+    readonly previewIdentityName: string;
+    /** Exact ARNs of every per-account deploy role the program's providers assume when deploying. */
     readonly deployRoleArns: readonly string[];
+    /** Exact ARNs of every per-account read-only preview role. */
+    readonly previewRoleArns: readonly string[];
     /** S3 bucket of the Pulumi state. */
     readonly stateBucket: string;
     /** KMS key of the state and the secrets provider, if any. */
     readonly stateKeyArn?: string;
     /** AWS partition. Default `aws`. */
     readonly partition?: string;
-    /** Tags for the provider and the role. */
+    /** Tags for the provider and the roles. */
     readonly tags?: Record<string, string>;
 }
 
 /**
- * A CI identity without stored keys: GitHub's OIDC provider and a role that only this
- * repository's named branch or environment can assume, for one hour, and that can do nothing but
- * assume the deploy roles and use the state backend.
+ * GitHub Actions without stored keys: GitHub's OIDC provider and two roles, for one hour each.
+ * Pull requests get the preview identity, which can only read the state and assume the read-only
+ * preview roles; the deploy workflow on the deploy branch, in the protected environment, gets the
+ * deploy identity, which can assume the deploy roles and write the state.
  */
 export class CiIdentity extends pulumi.ComponentResource {
     public readonly oidcProvider: aws.iam.OpenIdConnectProvider;
-    public readonly role: aws.iam.Role;
-    public readonly roleArn: pulumi.Output<string>;
-    public readonly policy: aws.iam.RolePolicy;
+    public readonly deployRole: aws.iam.Role;
+    public readonly deployRoleArn: pulumi.Output<string>;
+    public readonly deployPolicy: aws.iam.RolePolicy;
+    public readonly previewRole: aws.iam.Role;
+    public readonly previewRoleArn: pulumi.Output<string>;
+    public readonly previewPolicy: aws.iam.RolePolicy;
 
     constructor(name: string, args: CiIdentityArgs, opts: pulumi.ComponentResourceOptions) {
         if (!opts.provider)
             throw new Error(`CiIdentity ${name}: a provider for the CI account is required`);
+        if (args.deployIdentityName === args.previewIdentityName)
+            throw new Error(`CiIdentity ${name}: the deploy and preview identities must differ`);
         super("org-access:ci:CiIdentity", name, {}, opts);
         const partition = args.partition ?? "aws";
-        const parent = { parent: this };
+        const state = {
+            partition,
+            stateBucket: args.stateBucket,
+            stateKeyArn: args.stateKeyArn,
+        };
+        // Built up front, so a bad pin or ARN fails before anything is registered.
+        const deployPermissions = deployPermissionsPolicy({
+            ...state,
+            deployRoleArns: args.deployRoleArns,
+        });
+        const previewPermissions = previewPermissionsPolicy({
+            ...state,
+            previewRoleArns: args.previewRoleArns,
+        });
+        jobWorkflowRef(args.deploy);
+        environmentSubject(args.deploy.repository, args.deploy.environment);
 
         this.oidcProvider = new aws.iam.OpenIdConnectProvider(
             `${name}-github`,
@@ -135,45 +298,65 @@ export class CiIdentity extends pulumi.ComponentResource {
                 thumbprintLists: GITHUB_THUMBPRINTS,
                 tags: args.tags,
             },
-            parent,
+            { parent: this },
         );
-        this.role = new aws.iam.Role(
-            `${name}-role`,
+        // The deploy identity keeps the single CI role's name and state, so it updates in place.
+        this.deployRole = new aws.iam.Role(
+            `${name}-deploy-role`,
             {
-                name: args.roleName,
-                description:
-                    "org-access CI: GitHub Actions of the configured repository assume this role through OIDC",
+                name: args.deployIdentityName,
+                description: `org-access CI deploy: ${args.deploy.workflow} of ${args.deploy.repository} on ${args.deploy.branch}, environment ${args.deploy.environment}`,
                 assumeRolePolicy: this.oidcProvider.arn.apply((arn) =>
-                    JSON.stringify(ciTrustPolicy(arn, args.subjects)),
+                    JSON.stringify(deployTrustPolicy(arn, args.deploy)),
                 ),
                 maxSessionDuration: 3600,
                 forceDetachPolicies: true,
                 tags: args.tags,
             },
-            parent,
+            { parent: this, aliases: [{ name: `${name}-role` }] },
         );
-        this.roleArn = this.role.arn;
-        this.policy = new aws.iam.RolePolicy(
-            `${name}-deploy`,
+        this.deployRoleArn = this.deployRole.arn;
+        this.deployPolicy = new aws.iam.RolePolicy(
+            `${name}-deploy-policy`,
             {
                 name: "assume-deploy-roles-and-use-state",
-                role: this.role.name,
-                policy: JSON.stringify(
-                    ciPermissionsPolicy({
-                        partition,
-                        deployRoleArns: args.deployRoleArns,
-                        stateBucket: args.stateBucket,
-                        stateKeyArn: args.stateKeyArn,
-                    }),
-                ),
+                role: this.deployRole.name,
+                policy: JSON.stringify(deployPermissions),
             },
-            parent,
+            { parent: this, aliases: [{ name: `${name}-deploy` }] },
+        );
+        this.previewRole = new aws.iam.Role(
+            `${name}-preview-role`,
+            {
+                name: args.previewIdentityName,
+                description: `org-access CI preview: pull requests of ${args.deploy.repository}; read-only preview roles and state`,
+                assumeRolePolicy: this.oidcProvider.arn.apply((arn) =>
+                    JSON.stringify(previewTrustPolicy(arn, args.deploy.repository)),
+                ),
+                maxSessionDuration: 3600,
+                forceDetachPolicies: true,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.previewRoleArn = this.previewRole.arn;
+        this.previewPolicy = new aws.iam.RolePolicy(
+            `${name}-preview-policy`,
+            {
+                name: "assume-preview-roles-and-read-state",
+                role: this.previewRole.name,
+                policy: JSON.stringify(previewPermissions),
+            },
+            { parent: this },
         );
         this.registerOutputs({
             oidcProvider: this.oidcProvider,
-            role: this.role,
-            roleArn: this.roleArn,
-            policy: this.policy,
+            deployRole: this.deployRole,
+            deployRoleArn: this.deployRoleArn,
+            deployPolicy: this.deployPolicy,
+            previewRole: this.previewRole,
+            previewRoleArn: this.previewRoleArn,
+            previewPolicy: this.previewPolicy,
         });
     }
 }

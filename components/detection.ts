@@ -26,7 +26,17 @@ export const CIS_ALARMS: readonly AlarmDefinition[] = [
         id: "unauthorized-api-calls",
         control: "CIS 4.1",
         description: "API calls denied for lack of permission",
-        pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+        // The CIS AWS Foundations Benchmark from v1.4.0 on (4.1, remediation) excludes AccessDenied
+        // from the log delivery service and on HeadBucket: routine probes that keep the v1.2.0
+        // filter, `{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}` (the
+        // one Security Hub's CloudWatch.2, mapped to CIS v1.2.0 3.1, describes), in alarm on an
+        // organization trail. CIS writes `A || B && C && D`; here the grouping is written out
+        // rather than left to operator precedence: the exclusions apply to AccessDenied, and an
+        // UnauthorizedOperation always counts.
+        // https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-2
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html
+        pattern:
+            '{ ($.errorCode = "*UnauthorizedOperation") || (($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket")) }',
     },
     {
         id: "console-signin-without-mfa",
@@ -117,8 +127,16 @@ export const CIS_ALARMS: readonly AlarmDefinition[] = [
     },
 ];
 
-/** org-access's own alarms: access that failed, every use of break-glass, and changes to any role's trust. */
-export function accessAlarms(breakGlassRoleName: string): AlarmDefinition[] {
+/**
+ * org-access's own alarms: access that failed, every use of a break-glass role (the admin role of
+ * the workload accounts and the log-archive admin role), and changes to any role's trust.
+ */
+export function accessAlarms(
+    breakGlassRoleName: string,
+    logArchiveAdminRoleName: string,
+): AlarmDefinition[] {
+    // Leading wildcard, as in CIS 4.1: matches the role in every account, successful or not.
+    const roleArnIs = (role: string) => `($.requestParameters.roleArn = "*:role/${role}")`;
     return [
         {
             id: "failed-assume-role",
@@ -130,9 +148,8 @@ export function accessAlarms(breakGlassRoleName: string): AlarmDefinition[] {
         {
             id: "break-glass-assume-role",
             control: "org-access",
-            description: `Someone assumed, or tried to assume, ${breakGlassRoleName}`,
-            // Leading wildcard, as in CIS 4.1: matches the role in every account, successful or not.
-            pattern: `{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "*:role/${breakGlassRoleName}") }`,
+            description: `Someone assumed, or tried to assume, ${breakGlassRoleName} or ${logArchiveAdminRoleName}`,
+            pattern: `{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && (${roleArnIs(breakGlassRoleName)} || ${roleArnIs(logArchiveAdminRoleName)}) }`,
         },
         {
             id: "trust-policy-changes",
@@ -158,6 +175,8 @@ export interface DetectionArgs {
     readonly partition?: string;
     /** Name of the break-glass role, whose every AssumeRole is alarmed. */
     readonly breakGlassRoleName: string;
+    /** Name of the log-archive admin role, whose every AssumeRole is alarmed as well. */
+    readonly logArchiveAdminRoleName: string;
     /** Email addresses subscribed to the topic. */
     readonly emails: readonly string[];
     /** Tags for the key, the topic and the alarms. */
@@ -293,7 +312,10 @@ export class Detection extends pulumi.ComponentResource {
 
         this.filters = [];
         this.alarms = [];
-        for (const def of [...CIS_ALARMS, ...accessAlarms(args.breakGlassRoleName)]) {
+        for (const def of [
+            ...CIS_ALARMS,
+            ...accessAlarms(args.breakGlassRoleName, args.logArchiveAdminRoleName),
+        ]) {
             const metricName = def.id;
             const filter = new aws.cloudwatch.LogMetricFilter(
                 `${name}-${def.id}`,

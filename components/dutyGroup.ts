@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { denyWithoutMfaPolicy, mfaSelfServicePolicy, PRINCIPAL_TYPE_TAG } from "./securityAccess";
+import {
+    denyWithoutMfaPolicy,
+    mfaSelfServicePolicy,
+    PRINCIPAL_TYPE_TAG,
+    signInLocalDevelopmentPolicyArn,
+} from "./securityAccess";
 
 /** `sts:AssumeRole` on exactly the duty roles, only with present and recent MFA. */
 export function assumeDutyRolesPolicy(
@@ -100,6 +105,12 @@ export class DutyGroup extends pulumi.ComponentResource {
             mfaSelfServicePolicy(partition, args.accountId, args.path),
         );
         groupPolicy("deny-without-mfa", "deny-without-mfa", denyWithoutMfaPolicy());
+        // People without access keys reach the CLI only through `aws login` (as the auditors).
+        new aws.iam.GroupPolicyAttachment(
+            `${name}-aws-login`,
+            { group: this.group.name, policyArn: signInLocalDevelopmentPolicyArn(partition) },
+            parent,
+        );
 
         // No access keys and no login profile here, as for the auditors: passwords are set out of band.
         this.users = args.users.map((userName) => {

@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../config/errors";
-import { BREAK_GLASS_ROLE, INCIDENT_RESPONSE_ROLE } from "../config/schema";
+import {
+    BREAK_GLASS_ROLE,
+    DEFAULT_DEPLOY_ROLE,
+    DEFAULT_PREVIEW_ROLE,
+    INCIDENT_RESPONSE_ROLE,
+    LOG_ARCHIVE_ADMIN_ROLE,
+} from "../config/schema";
 import { trustProblems } from "./auditRole";
 
 /** Both duty roles: sessions of one hour at most (also IAM's floor for MaxSessionDuration). */
@@ -37,42 +43,130 @@ export function dutyTrustPolicy(
 }
 
 /**
- * The tag that quarantines a role or user: the baseline SCP (components/guardrails.ts) denies every
- * request of a principal that carries it with the value "true", existing sessions included, and
- * only the duty roles and the deploy roles may set or remove it.
+ * The tag that quarantines a role or user: the SCP "org-access-roles" (components/guardrails.ts)
+ * denies every request of a principal that carries it with the value "true", existing sessions
+ * included, and only the duty roles and the deploy roles may set or remove it. IAM tag keys are
+ * case-insensitive (a request may spell this key in any case), so every condition on the key
+ * ignores case.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (Tags: "Tag key-value pairs are not case sensitive")
  */
 export const QUARANTINE_TAG = "org-access-quarantine";
 
-export function incidentResponsePolicy(): aws.iam.PolicyDocument {
+/**
+ * The tag of the project's isolation security groups: the incident-response role may create a
+ * security group only with it (`aws:RequestTag`), and may attach to a network interface, or revoke
+ * the rules of, only a group that carries it (`aws:ResourceTag`). A new group has no inbound rule;
+ * revoking its default outbound rule leaves an instance no new network path.
+ */
+export const ISOLATION_TAG = "org-access-isolation";
+
+/** Roles that CloudFormation StackSets (service-managed permissions) runs stack instances as. */
+export const STACKSETS_EXEC_ROLES = "stacksets-exec-*";
+/** Service-linked roles all live under this path; SCPs never apply to them. */
+export const SERVICE_LINKED_ROLES = "aws-service-role/*";
+
+/**
+ * Roles that nobody may quarantine: the deploy and preview roles, the log-archive admin role, the
+ * StackSet execution roles and the service-linked roles. Quarantining one would stop deployments or
+ * AWS services, not an attacker. Returned as `<path><name>` patterns relative to `role/`.
+ */
+export function infrastructureRoleNames(
+    deployRoleNames: readonly string[],
+    previewRoleNames: readonly string[] = [DEFAULT_PREVIEW_ROLE],
+): string[] {
+    return [
+        ...new Set([
+            STACKSETS_EXEC_ROLES,
+            SERVICE_LINKED_ROLES,
+            LOG_ARCHIVE_ADMIN_ROLE,
+            ...deployRoleNames,
+            ...previewRoleNames,
+        ]),
+    ].sort();
+}
+
+/** Role ARNs of every account for the given names or patterns, sorted and without duplicates. */
+export function anyAccountRoleArns(partition: string, names: readonly string[]): string[] {
+    return [...new Set(names)].sort().map((n) => `arn:${partition}:iam::*:role/${n}`);
+}
+
+/**
+ * Containment only, as resources allow it
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html):
+ * - `ec2:CreateSecurityGroup` authorizes the new `security-group` (with `aws:RequestTag`) and the
+ *   `vpc`: the group must carry the isolation tag; any VPC will do.
+ * - `ec2:ModifyNetworkInterfaceAttribute` authorizes the `network-interface` and every
+ *   `security-group` it names (`aws:ResourceTag`), plus the instance and subnet: any interface,
+ *   but only isolation groups.
+ * - `ec2:RevokeSecurityGroup*` authorize the `security-group`: isolation groups only.
+ * - `iam:UpdateAccessKey` has no condition key on the new status
+ *   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html),
+ *   so it could re-activate a key as easily as deactivate it: it is break-glass only. Responders
+ *   stop a user's keys by quarantining the user instead, which the SCP enforces for every request.
+ * - Tagging a role with the quarantine tag never reaches an infrastructure role.
+ */
+export function incidentResponsePolicy(
+    partition = "aws",
+    infrastructureRoles: readonly string[] = infrastructureRoleNames([DEFAULT_DEPLOY_ROLE]),
+): aws.iam.PolicyDocument {
+    const ec2 = (type: string) => `arn:${partition}:ec2:*:*:${type}/*`;
+    const isolation = { StringEquals: { [`aws:ResourceTag/${ISOLATION_TAG}`]: "true" } };
     return {
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: "IsolateInstances",
+                Sid: "DetachFromAutoScaling",
                 Effect: "Allow",
-                Action: [
-                    "autoscaling:DetachInstances",
-                    "ec2:CreateSecurityGroup",
-                    "ec2:ModifyNetworkInterfaceAttribute",
-                    "ec2:RevokeSecurityGroupEgress",
-                    "ec2:RevokeSecurityGroupIngress",
-                ],
+                Action: "autoscaling:DetachInstances",
                 Resource: "*",
+            },
+            {
+                Sid: "CreateIsolationGroups",
+                Effect: "Allow",
+                Action: "ec2:CreateSecurityGroup",
+                Resource: ec2("security-group"),
+                Condition: { StringEquals: { [`aws:RequestTag/${ISOLATION_TAG}`]: "true" } },
+            },
+            {
+                Sid: "CreateIsolationGroupsInAnyVpc",
+                Effect: "Allow",
+                Action: "ec2:CreateSecurityGroup",
+                Resource: ec2("vpc"),
+            },
+            {
+                Sid: "EmptyIsolationGroups",
+                Effect: "Allow",
+                Action: ["ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"],
+                Resource: ec2("security-group"),
+                Condition: isolation,
+            },
+            {
+                Sid: "IsolateNetworkInterfaces",
+                Effect: "Allow",
+                Action: "ec2:ModifyNetworkInterfaceAttribute",
+                Resource: [ec2("instance"), ec2("network-interface"), ec2("subnet")],
+            },
+            {
+                Sid: "AttachIsolationGroupsOnly",
+                Effect: "Allow",
+                Action: "ec2:ModifyNetworkInterfaceAttribute",
+                Resource: ec2("security-group"),
+                Condition: isolation,
             },
             {
                 Sid: "QuarantinePrincipals",
                 Effect: "Allow",
                 Action: ["iam:TagRole", "iam:TagUser"],
-                Resource: "*",
+                NotResource: anyAccountRoleArns(partition, infrastructureRoles),
                 Condition: {
                     "ForAllValues:StringEquals": { "aws:TagKeys": [QUARANTINE_TAG] },
                     StringEquals: { [`aws:RequestTag/${QUARANTINE_TAG}`]: "true" },
                 },
             },
             {
-                Sid: "DisableAccessKeys",
+                Sid: "ReviewAccessKeys",
                 Effect: "Allow",
-                Action: ["iam:ListAccessKeys", "iam:UpdateAccessKey"],
+                Action: ["iam:GetAccessKeyLastUsed", "iam:ListAccessKeys"],
                 Resource: "*",
             },
             {
@@ -109,6 +203,13 @@ export interface DutyRoleArgs {
     readonly partition?: string;
     /** Tags for the role. */
     readonly tags?: Record<string, string>;
+}
+
+export interface IncidentResponseRoleArgs extends DutyRoleArgs {
+    /** The account's deploy role(s): never quarantinable. Default `OrganizationAccountAccessRole`. */
+    readonly deployRoleNames?: readonly string[];
+    /** The account's read-only preview role(s): never quarantinable. Default `OrgAccessPreviewRole`. */
+    readonly previewRoleNames?: readonly string[];
 }
 
 /** The trust policy as JSON, refusing wildcards, foreign accounts and an empty list. */
@@ -151,14 +252,18 @@ function dutyRole(
     );
 }
 
-/** Limited write access for incident response: isolate, revoke, disable, snapshot. MFA, one hour. */
+/** Limited write access for incident response: isolate, quarantine, snapshot. MFA, one hour. */
 export class IncidentResponseRole extends pulumi.ComponentResource {
     public readonly role: aws.iam.Role;
     public readonly roleArn: pulumi.Output<string>;
     public readonly readPolicy: aws.iam.RolePolicyAttachment;
     public readonly responsePolicy: aws.iam.RolePolicy;
 
-    constructor(name: string, args: DutyRoleArgs, opts: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: IncidentResponseRoleArgs,
+        opts: pulumi.ComponentResourceOptions,
+    ) {
         if (!opts.provider)
             throw new Error(
                 `IncidentResponseRole ${name}: a provider for the target account is required`,
@@ -169,7 +274,7 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
             this,
             name,
             INCIDENT_RESPONSE_ROLE,
-            `Incident response for the responders of account ${args.trustedAccountId}: isolate, revoke, disable, snapshot`,
+            `Incident response for the responders of account ${args.trustedAccountId}: isolate, quarantine, snapshot`,
             trust("IncidentResponseRole", name, args, INCIDENT_RESPONSE_MFA_MAX_AGE),
             args.tags,
         );
@@ -184,7 +289,15 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
             {
                 name: "org-access-incident-response",
                 role: this.role.name,
-                policy: JSON.stringify(incidentResponsePolicy()),
+                policy: JSON.stringify(
+                    incidentResponsePolicy(
+                        partition,
+                        infrastructureRoleNames(
+                            args.deployRoleNames ?? [DEFAULT_DEPLOY_ROLE],
+                            args.previewRoleNames,
+                        ),
+                    ),
+                ),
             },
             { parent: this },
         );

@@ -1,8 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, InputError } from "../config/errors";
-import { BREAK_GLASS_ROLE, INCIDENT_RESPONSE_ROLE } from "../config/schema";
-import { QUARANTINE_TAG } from "./dutyRoles";
+import { BREAK_GLASS_ROLE, DEFAULT_PREVIEW_ROLE, INCIDENT_RESPONSE_ROLE } from "../config/schema";
+import {
+    anyAccountRoleArns,
+    infrastructureRoleNames,
+    ISOLATION_TAG,
+    QUARANTINE_TAG,
+    SERVICE_LINKED_ROLES,
+    STACKSETS_EXEC_ROLES,
+} from "./dutyRoles";
 
 /**
  * AWS counts every character of an SCP, white space included, against 5,120.
@@ -21,12 +28,18 @@ export interface GuardrailPolicyInputs {
     readonly trailBucketName: string;
     /** Account of the log bucket and its key. */
     readonly logArchiveAccountId: string;
-    /** Deploy role of the log-archive account: the only principal that may reconfigure the bucket and the key. */
-    readonly logArchiveDeployRoleName: string;
+    /**
+     * The log-archive account's admin role (`OrgAccessLogArchiveAdmin`): the only principal that may
+     * reconfigure the bucket and the key, and the only one that may change the role itself. No CI
+     * identity can reach it, unlike the account's deploy role.
+     */
+    readonly logArchiveAdminRoleName: string;
     /** Deploy roles of every member account this program reaches: exempt from the guardrails, and protected. */
     readonly deployRoleNames: readonly string[];
     /** Deploy roles of the workload accounts: the only principals that may create IAM users or access keys there. */
     readonly workloadDeployRoleNames: readonly string[];
+    /** Read-only preview roles in every account: never quarantinable, and protected. Default `OrgAccessPreviewRole`. */
+    readonly previewRoleNames?: readonly string[];
     /** org-access's own roles, as `<path><name>` (e.g. `/SecurityAuditRole`): only a deploy role may change them. */
     readonly protectedRoles: readonly string[];
     /** Regions the organization may use; no region SCP when undefined. */
@@ -50,7 +63,11 @@ export const ROLE_CHANGE_ACTIONS = [
     "iam:UpdateRoleDescription",
 ];
 
-/** Changes to the trail's bucket that the log-archive deploy role makes and nobody else may. */
+/**
+ * Changes to the trail's bucket that only the log-archive admin role may make: its policy, ACL and
+ * ownership, public-access block, versioning, encryption, Object Lock, lifecycle, replication and
+ * access logging. A lifecycle expiration rule or a bucket policy alone could erase or expose every log.
+ */
 export const LOG_BUCKET_CONFIG_ACTIONS = [
     "s3:DeleteBucketPolicy",
     "s3:PutBucketAcl",
@@ -65,78 +82,145 @@ export const LOG_BUCKET_CONFIG_ACTIONS = [
     "s3:PutReplicationConfiguration",
 ];
 
+/** Changes to the log key that only the log-archive admin role may make: its policy, rotation and grants. */
+export const LOG_KEY_CONFIG_ACTIONS = [
+    "kms:CreateGrant",
+    "kms:DisableKeyRotation",
+    "kms:PutKeyPolicy",
+];
+
 /**
- * Services with a single global endpoint (mostly us-east-1), exempted from the region deny as in
- * AWS's example SCP; without them, IAM, Organizations or STS would break outside us-east-1.
+ * Services and operations with a global endpoint, exempted from the region deny: AWS's current
+ * list, as in the Organizations example "Deny access to AWS based on the requested AWS Region" and
+ * Control Tower's Region deny control (GRREGIONDENY), which carries the same list.
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html
+ * https://docs.aws.amazon.com/controltower/latest/controlreference/primary-region-deny-policy.html
  */
 export const GLOBAL_SERVICE_ACTIONS = [
     "a4b:*",
+    "access-analyzer:*",
+    "account:*",
     "acm:*",
+    "activate:*",
+    "artifact:*",
     "aws-marketplace-management:*",
     "aws-marketplace:*",
     "aws-portal:*",
+    "billing:*",
+    "billingconductor:*",
     "budgets:*",
     "ce:*",
+    "chatbot:*",
     "chime:*",
     "cloudfront:*",
+    "cloudtrail:LookupEvents",
+    "compute-optimizer:*",
     "config:*",
+    "consoleapp:*",
+    "consolidatedbilling:*",
     "cur:*",
+    "datapipeline:GetAccountLimits",
+    "devicefarm:*",
     "directconnect:*",
     "ec2:DescribeRegions",
     "ec2:DescribeTransitGateways",
     "ec2:DescribeVpnGateways",
+    "ecr-public:*",
     "fms:*",
+    "freetier:*",
     "globalaccelerator:*",
     "health:*",
     "iam:*",
     "importexport:*",
+    "invoicing:*",
+    "iq:*",
     "kms:*",
+    "license-manager:ListReceivedLicenses",
+    "lightsail:Get*",
     "mobileanalytics:*",
     "networkmanager:*",
+    "notifications-contacts:*",
+    "notifications:*",
     "organizations:*",
+    "payments:*",
     "pricing:*",
-    "route53:*",
-    "route53domains:*",
+    "quicksight:DescribeAccountSubscription",
+    "resource-explorer-2:*",
     "route53-recovery-cluster:*",
     "route53-recovery-control-config:*",
     "route53-recovery-readiness:*",
-    "s3:GetAccountPublic*",
+    "route53:*",
+    "route53domains:*",
+    "s3:CreateMultiRegionAccessPoint",
+    "s3:DeleteMultiRegionAccessPoint",
+    "s3:DescribeMultiRegionAccessPointOperation",
+    "s3:GetAccountPublicAccessBlock",
+    "s3:GetBucketLocation",
+    "s3:GetBucketPolicyStatus",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetMultiRegionAccessPoint",
+    "s3:GetMultiRegionAccessPointPolicy",
+    "s3:GetMultiRegionAccessPointPolicyStatus",
+    "s3:GetStorageLensConfiguration",
+    "s3:GetStorageLensDashboard",
     "s3:ListAllMyBuckets",
     "s3:ListMultiRegionAccessPoints",
-    "s3:PutAccountPublic*",
+    "s3:ListStorageLensConfigurations",
+    "s3:PutAccountPublicAccessBlock",
+    "s3:PutMultiRegionAccessPointPolicy",
+    "savingsplans:*",
     "shield:*",
+    "sso:*",
     "sts:*",
     "support:*",
+    "supportapp:*",
+    "supportplans:*",
+    "sustainability:*",
+    "tag:GetResources",
+    "tax:*",
     "trustedadvisor:*",
+    "vendor-insights:ListEntitledSecurityProfiles",
     "waf-regional:*",
     "waf:*",
     "wafv2:*",
-    "wellarchitected:*",
 ];
 
-const roleArns = (partition: string, names: readonly string[]) =>
-    [...new Set(names)].sort().map((n) => `arn:${partition}:iam::*:role/${n}`);
+const roleArns = anyAccountRoleArns;
 
-/** Deny root, deny leaving, protect the trail, its bucket and key, and protect org-access's roles. */
+/** The log-archive admin role's exact ARN. */
+export function logArchiveAdminArn(s: GuardrailPolicyInputs): string {
+    return `arn:${s.partition}:iam::${s.logArchiveAccountId}:role/${s.logArchiveAdminRoleName}`;
+}
+
+/**
+ * Deny root and leaving; protect the trail, its logs, the bucket's configuration and the key; keep
+ * the incident responders' isolation security groups closed; and protect the log-archive admin
+ * role. SCPs never apply to the management account, where the trail lives: there it is protected
+ * otherwise (docs/guardrails.md, "What protects the trail").
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+ */
 export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.iam.PolicyDocument {
     const p = s.partition;
     const bucket = `arn:${p}:s3:::${s.trailBucketName}`;
-    const archiveDeployer = {
-        ArnNotLike: {
-            "aws:PrincipalArn": `arn:${p}:iam::${s.logArchiveAccountId}:role/${s.logArchiveDeployRoleName}`,
-        },
-    };
+    const admin = logArchiveAdminArn(s);
+    const exceptAdmin = { ArnNotLike: { "aws:PrincipalArn": admin } };
     return {
         Version: "2012-10-17",
         Statement: [
-            // SCPs never apply to the management account, so this is "root of every member account".
+            // The root user of every member account. Centralized root access sessions (sts:AssumeRoot,
+            // launched from the management account for a scoped privileged task) carry aws:AssumedRoot
+            // and stay allowed, as in AWS's example.
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-assumedroot
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html
             {
                 Sid: "DenyRootUser",
                 Effect: "Deny",
                 Action: "*",
                 Resource: "*",
-                Condition: { ArnLike: { "aws:PrincipalArn": `arn:${p}:iam::*:root` } },
+                Condition: {
+                    ArnLike: { "aws:PrincipalArn": `arn:${p}:iam::*:root` },
+                    Null: { "aws:AssumedRoot": "true" },
+                },
             },
             {
                 Sid: "DenyLeavingOrganization",
@@ -167,7 +251,7 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
                 Effect: "Deny",
                 Action: LOG_BUCKET_CONFIG_ACTIONS,
                 Resource: bucket,
-                Condition: archiveDeployer,
+                Condition: exceptAdmin,
             },
             {
                 Sid: "DenyLogKeyDeletion",
@@ -178,17 +262,97 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
             {
                 Sid: "ProtectLogKey",
                 Effect: "Deny",
-                Action: ["kms:DisableKeyRotation", "kms:PutKeyPolicy"],
+                Action: LOG_KEY_CONFIG_ACTIONS,
                 Resource: keyArn,
-                Condition: archiveDeployer,
+                Condition: exceptAdmin,
             },
-            // Incident response revokes a principal's sessions by tagging it (components/dutyRoles.ts).
+            // Isolation security groups (components/dutyRoles.ts) stay empty and stay the incident
+            // responders' own: only break-glass may add a rule to one, and only the duty roles may
+            // put the tag on, or take it off, a security group (in any letter case).
+            {
+                Sid: "KeepIsolationGroupsClosed",
+                Effect: "Deny",
+                Action: [
+                    "ec2:AuthorizeSecurityGroupEgress",
+                    "ec2:AuthorizeSecurityGroupIngress",
+                    "ec2:ModifySecurityGroupRules",
+                ],
+                Resource: "*",
+                Condition: {
+                    StringEqualsIgnoreCase: { [`aws:ResourceTag/${ISOLATION_TAG}`]: "true" },
+                    ArnNotLike: { "aws:PrincipalArn": roleArns(p, [BREAK_GLASS_ROLE]) },
+                },
+            },
+            {
+                Sid: "ProtectIsolationTag",
+                Effect: "Deny",
+                Action: ["ec2:CreateSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"],
+                Resource: `arn:${p}:ec2:*:*:security-group/*`,
+                Condition: {
+                    "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": [ISOLATION_TAG] },
+                    ArnNotLike: {
+                        "aws:PrincipalArn": roleArns(p, [BREAK_GLASS_ROLE, INCIDENT_RESPONSE_ROLE]),
+                    },
+                },
+            },
+            // Only the admin role changes itself: not the deploy roles, which CI can reach.
+            {
+                Sid: "ProtectLogArchiveAdmin",
+                Effect: "Deny",
+                Action: ROLE_CHANGE_ACTIONS,
+                Resource: admin,
+                Condition: exceptAdmin,
+            },
+        ],
+    };
+}
+
+/**
+ * Quarantine and the protection of the roles the organization runs on.
+ * - A quarantined principal (tag `org-access-quarantine=true`, components/dutyRoles.ts) is denied
+ *   everything, except infrastructure roles, which must never be stopped by mistake.
+ * - Nobody may pass the quarantine key as a session tag: a session tag overrides a role's tag with
+ *   the same key, in any letter case, so a re-assumed session could otherwise lift its own
+ *   quarantine.
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+ *   https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ * - Only the duty and deploy roles may set or remove the tag; nobody may put it on an
+ *   infrastructure role.
+ * - Only the deploy roles and the StackSet execution roles (which create the audit role in
+ *   StackSet mode) may change org-access's roles or create a role with their names.
+ */
+export function rolesPolicy(s: GuardrailPolicyInputs): aws.iam.PolicyDocument {
+    const p = s.partition;
+    const infrastructure = roleArns(p, infrastructureRoleNames(s.deployRoleNames, previewRoles(s)));
+    const quarantineKey = {
+        "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": [QUARANTINE_TAG] },
+    };
+    return {
+        Version: "2012-10-17",
+        Statement: [
             {
                 Sid: "DenyQuarantinedPrincipals",
                 Effect: "Deny",
                 Action: "*",
                 Resource: "*",
-                Condition: { StringEquals: { [`aws:PrincipalTag/${QUARANTINE_TAG}`]: "true" } },
+                Condition: {
+                    StringEqualsIgnoreCase: { [`aws:PrincipalTag/${QUARANTINE_TAG}`]: "true" },
+                    ArnNotLike: { "aws:PrincipalArn": infrastructure },
+                },
+            },
+            {
+                Sid: "DenyQuarantineSessionTag",
+                Effect: "Deny",
+                Action: "sts:TagSession",
+                Resource: "*",
+                Condition: quarantineKey,
+            },
+            {
+                Sid: "DenyQuarantineSessionTagValue",
+                Effect: "Deny",
+                Action: "sts:TagSession",
+                Resource: "*",
+                Condition: { Null: { [`aws:RequestTag/${QUARANTINE_TAG}`]: "false" } },
             },
             {
                 Sid: "ProtectQuarantineTag",
@@ -196,7 +360,7 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
                 Action: ["iam:TagRole", "iam:TagUser", "iam:UntagRole", "iam:UntagUser"],
                 Resource: "*",
                 Condition: {
-                    "ForAnyValue:StringEquals": { "aws:TagKeys": [QUARANTINE_TAG] },
+                    ...quarantineKey,
                     ArnNotLike: {
                         "aws:PrincipalArn": roleArns(p, [
                             ...s.deployRoleNames,
@@ -207,17 +371,44 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
                 },
             },
             {
+                Sid: "NeverQuarantineInfrastructure",
+                Effect: "Deny",
+                Action: "iam:TagRole",
+                Resource: infrastructure,
+                Condition: quarantineKey,
+            },
+            {
                 Sid: "ProtectOrgAccessRoles",
                 Effect: "Deny",
                 Action: ROLE_CHANGE_ACTIONS,
                 Resource: roleArns(p, [
                     ...s.protectedRoles.map((r) => r.replace(/^\//, "")),
                     ...s.deployRoleNames,
+                    ...previewRoles(s),
+                    s.logArchiveAdminRoleName,
+                    STACKSETS_EXEC_ROLES,
+                    // Only services create roles here (iam:CreateServiceLinkedRole, not in this list).
+                    SERVICE_LINKED_ROLES,
                 ]),
-                Condition: { ArnNotLike: { "aws:PrincipalArn": roleArns(p, s.deployRoleNames) } },
+                // The log-archive admin role, which alone may change itself (baseline SCP), is
+                // exempted by its exact ARN; its name elsewhere is protected like the others.
+                Condition: {
+                    ArnNotLike: {
+                        "aws:PrincipalArn": [
+                            ...roleArns(p, [...s.deployRoleNames, STACKSETS_EXEC_ROLES]),
+                            logArchiveAdminArn(s),
+                        ],
+                    },
+                },
             },
         ],
     };
+}
+
+function previewRoles(s: GuardrailPolicyInputs): readonly string[] {
+    return s.previewRoleNames && s.previewRoleNames.length > 0
+        ? s.previewRoleNames
+        : [DEFAULT_PREVIEW_ROLE];
 }
 
 /** No IAM users or access keys in workload accounts, except through the deploy role. */
@@ -240,8 +431,16 @@ export function noLongLivedCredentialsPolicy(s: GuardrailPolicyInputs): aws.iam.
     };
 }
 
-/** Denies every region not allowed, except the documented global services. */
-export function regionPolicy(regions: readonly string[]): aws.iam.PolicyDocument {
+/**
+ * Denies every region not allowed, except the global services, as AWS's example does, and
+ * exempts the break-glass and deploy roles by `aws:PrincipalArn` as the example exempts its
+ * administrator roles.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html
+ */
+export function regionPolicy(
+    s: GuardrailPolicyInputs,
+    regions: readonly string[],
+): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -250,7 +449,15 @@ export function regionPolicy(regions: readonly string[]): aws.iam.PolicyDocument
                 Effect: "Deny",
                 NotAction: GLOBAL_SERVICE_ACTIONS,
                 Resource: "*",
-                Condition: { StringNotEquals: { "aws:RequestedRegion": [...regions] } },
+                Condition: {
+                    StringNotEquals: { "aws:RequestedRegion": [...regions] },
+                    ArnNotLike: {
+                        "aws:PrincipalArn": roleArns(s.partition, [
+                            BREAK_GLASS_ROLE,
+                            ...s.deployRoleNames,
+                        ]),
+                    },
+                },
             },
         ],
     };
@@ -258,7 +465,7 @@ export function regionPolicy(regions: readonly string[]): aws.iam.PolicyDocument
 
 /** One SCP: its name, document, where it attaches and which config key decides its size. */
 export interface ScpDefinition {
-    readonly key: "baseline" | "no-long-lived-credentials" | "regions";
+    readonly key: "baseline" | "roles" | "no-long-lived-credentials" | "regions";
     readonly name: string;
     readonly description: string;
     readonly document: aws.iam.PolicyDocument;
@@ -266,15 +473,30 @@ export interface ScpDefinition {
     readonly configPath: string;
 }
 
-/** Every SCP this program creates, with the log key's ARN given (or a placeholder of the same length). */
+/**
+ * Every SCP this program creates, with the log key's ARN given (or a placeholder of the same
+ * length). Baseline and roles are two SCPs because the roles SCP grows with every distinct deploy
+ * and preview role name while the baseline must always fit. A target carries at most four of
+ * ours (baseline, roles, regions, no-long-lived-credentials) plus FullAWSAccess: AWS's limit is five.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ */
 export function scpDefinitions(s: GuardrailPolicyInputs, keyArn: string): ScpDefinition[] {
     const defs: ScpDefinition[] = [
         {
             key: "baseline",
             name: "org-access-baseline",
             description:
-                "org-access: deny root and leaving; protect the trail, its logs and key, and org-access's roles",
+                "org-access: deny root and leaving; protect the trail, its logs, bucket and key, isolation groups and the log-archive admin role",
             document: baselinePolicy(s, keyArn),
+            attachTo: "targets",
+            configPath: "guardrails",
+        },
+        {
+            key: "roles",
+            name: "org-access-roles",
+            description:
+                "org-access: enforce quarantine; protect the quarantine tag, infrastructure roles and org-access's roles",
+            document: rolesPolicy(s),
             attachTo: "targets",
             configPath: "guardrails",
         },
@@ -293,7 +515,7 @@ export function scpDefinitions(s: GuardrailPolicyInputs, keyArn: string): ScpDef
             key: "regions",
             name: "org-access-regions",
             description: `org-access: only ${s.allowedRegions.join(", ")}, and global services`,
-            document: regionPolicy(s.allowedRegions),
+            document: regionPolicy(s, s.allowedRegions),
             attachTo: "targets",
             configPath: "guardrails.allowedRegions",
         });
@@ -320,10 +542,12 @@ export function scpSizeProblems(defs: readonly ScpDefinition[]): ConfigProblem[]
             {
                 path: d.configPath,
                 message: `the SCP "${d.name}" would be ${size} characters; AWS allows ${SCP_MAX_CHARACTERS}`,
-                fix:
-                    d.key === "regions"
-                        ? "allow fewer regions"
-                        : "use fewer distinct role names or deploy role names",
+                fix: {
+                    baseline: "use a shorter trail or bucket name",
+                    roles: "use fewer distinct deploy, preview or audit role names",
+                    regions: "allow fewer regions or use fewer distinct deploy role names",
+                    "no-long-lived-credentials": "use fewer distinct workload deploy role names",
+                }[d.key],
             },
         ];
     });
@@ -348,12 +572,18 @@ export interface GuardrailsArgs {
     readonly workloadTargets: readonly string[];
     /** Tags for the policies. */
     readonly tags?: Record<string, string>;
+    /**
+     * Resources every attachment waits for. On a first deploy, the log-archive bucket, key and admin
+     * role must exist before the baseline SCP attaches, or the deploy role would be denied creating
+     * their configuration.
+     */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
  * The organization's service control policies, created in the management account and attached to
- * the configured root, OUs or accounts. Statements are grouped into at most three SCPs because a
- * target may carry only five, FullAWSAccess included.
+ * the configured root, OUs or accounts. Statements are grouped into at most four SCPs per target
+ * because a target may carry only five, FullAWSAccess included.
  */
 export class Guardrails extends pulumi.ComponentResource {
     public readonly policies: Record<string, aws.organizations.Policy>;
@@ -399,7 +629,7 @@ export class Guardrails extends pulumi.ComponentResource {
                     new aws.organizations.PolicyAttachment(
                         `${name}-${placeholder.key}-${targetId}`,
                         { policyId: policy.id, targetId },
-                        { parent: this },
+                        { parent: this, dependsOn: args.dependsOn },
                     ),
                 );
             }

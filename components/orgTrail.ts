@@ -1,5 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import {
+    logGroupArn,
+    logGroupKeyPolicy,
+    trailArn,
+    trailBucketPolicy,
+    trailKeyPolicy,
+} from "./orgTrailPolicies";
 
 export interface OrgTrailArgs {
     /** Provider of the management account, where an organization trail must live. */
@@ -20,8 +27,15 @@ export interface OrgTrailArgs {
     /** Days until log objects move to cold storage. */
     readonly transitionDays: number;
     readonly storageClass: "GLACIER" | "DEEP_ARCHIVE" | "GLACIER_IR";
-    /** Days until log objects expire; never, if unset. */
+    /** Days until log objects expire; never, if unset. Never before the Object Lock retention ends. */
     readonly expirationDays?: number;
+    /** Default Object Lock retention of every log object, in days, in COMPLIANCE mode. */
+    readonly objectLockRetentionDays: number;
+    /**
+     * ARN of the log-archive admin role (components/logArchiveAdmin.ts). When set, the bucket policy
+     * and the key policy deny every other principal the changes that could weaken the evidence.
+     */
+    readonly adminRoleArn?: string;
     readonly tags?: Record<string, string>;
 }
 
@@ -32,128 +46,44 @@ export interface OrgTrailArgs {
  */
 export const EVIDENCE_OPTIONS = { protect: true, retainOnDelete: true } as const;
 
-/** Where the trail's ARN points; computed, so the bucket and key policies can name it up front. */
-export function trailArn(
-    partition: string,
-    region: string,
-    managementAccountId: string,
-    trailName: string,
-): string {
-    return `arn:${partition}:cloudtrail:${region}:${managementAccountId}:trail/${trailName}`;
-}
-
-/** Bucket policy: TLS only, no deletion of logs, and CloudTrail may write only for this trail. */
-export function trailBucketPolicy(
-    bucketArn: string,
-    args: { trailArn: string; organizationId: string; managementAccountId: string },
-): aws.iam.PolicyDocument {
-    // CloudTrail's documented bucket policy for organization trails, scoped by aws:SourceArn:
-    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
-    const source = { "aws:SourceArn": args.trailArn };
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [bucketArn, `${bucketArn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-            {
-                Sid: "DenyLogDeletion",
-                Effect: "Deny",
-                Principal: "*",
-                Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-                Resource: `${bucketArn}/*`,
-            },
-            {
-                Sid: "CloudTrailAclCheck",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "s3:GetBucketAcl",
-                Resource: bucketArn,
-                Condition: { StringEquals: source },
-            },
-            {
-                Sid: "CloudTrailWrite",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: [
-                    `${bucketArn}/AWSLogs/${args.managementAccountId}/*`,
-                    `${bucketArn}/AWSLogs/${args.organizationId}/*`,
-                ],
-                Condition: {
-                    StringEquals: { ...source, "s3:x-amz-acl": "bucket-owner-full-control" },
-                },
-            },
-        ],
-    };
-}
-
-/** Key policy: the log-archive account administers the key; CloudTrail may use it only for this trail. */
-export function trailKeyPolicy(args: {
-    partition: string;
-    logArchiveAccountId: string;
-    managementAccountId: string;
-    trailArn: string;
-}): aws.iam.PolicyDocument {
-    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "LogArchiveAccountAdministers",
-                Effect: "Allow",
-                Principal: { AWS: `arn:${args.partition}:iam::${args.logArchiveAccountId}:root` },
-                Action: "kms:*",
-                Resource: "*",
-            },
-            {
-                Sid: "CloudTrailEncrypts",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "kms:GenerateDataKey*",
-                Resource: "*",
-                Condition: {
-                    StringEquals: { "aws:SourceArn": args.trailArn },
-                    StringLike: {
-                        "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${args.partition}:cloudtrail:*:${args.managementAccountId}:trail/*`,
-                    },
-                },
-            },
-            {
-                Sid: "CloudTrailDescribesKey",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "kms:DescribeKey",
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceArn": args.trailArn } },
-            },
-        ],
-    };
-}
-
 /**
  * An organization CloudTrail trail in the management account that records every account and
- * region, with log-file validation, into a KMS-encrypted, versioned, private bucket in the
- * log-archive account, and into a CloudWatch Logs group for alarms.
+ * region, with log-file validation, into a KMS-encrypted, versioned, Object-Locked private bucket in
+ * the log-archive account, and into a KMS-encrypted CloudWatch Logs group for alarms.
+ *
+ * Every resource here is evidence or keeps evidence flowing, so each one is protected and retained
+ * on delete: removing this component from the program, `pulumi destroy` (with or without
+ * `--exclude-protected`) or a replacement can delete none of them, nor suspend versioning, drop the
+ * Deny-log-deletion policy, add an expiring lifecycle, or stop the delivery to CloudWatch Logs
+ * (which would silence the alarms without touching the trail).
  */
 export class OrgTrail extends pulumi.ComponentResource {
     public readonly trail: aws.cloudtrail.Trail;
     public readonly bucket: aws.s3.Bucket;
+    public readonly bucketPolicy: aws.s3.BucketPolicy;
+    public readonly objectLock: aws.s3.BucketObjectLockConfiguration;
     public readonly key: aws.kms.Key;
+    public readonly logGroupKey: aws.kms.Key;
     public readonly logGroup: aws.cloudwatch.LogGroup;
+    public readonly deliveryRole: aws.iam.Role;
+    public readonly deliveryPolicy: aws.iam.RolePolicy;
     public readonly trailArn: pulumi.Output<string>;
+    /**
+     * The trail bucket's configuration and the key: what the guardrail SCP lets only the admin role
+     * change, so the SCP must be attached after them on a first deploy.
+     */
+    public readonly protectedConfiguration: pulumi.Resource[];
 
     constructor(name: string, args: OrgTrailArgs, opts?: pulumi.ComponentResourceOptions) {
         super("org-access:logging:OrgTrail", name, {}, opts);
         const partition = args.partition ?? "aws";
         const arn = trailArn(partition, args.region, args.managementAccountId, args.trailName);
-        const inArchive = { parent: this, provider: args.logArchiveProvider };
-        const inManagement = { parent: this, provider: args.managementProvider };
+        const inArchive = { parent: this, provider: args.logArchiveProvider, ...EVIDENCE_OPTIONS };
+        const inManagement = {
+            parent: this,
+            provider: args.managementProvider,
+            ...EVIDENCE_OPTIONS,
+        };
 
         this.key = new aws.kms.Key(
             `${name}-key`,
@@ -167,11 +97,16 @@ export class OrgTrail extends pulumi.ComponentResource {
                         logArchiveAccountId: args.logArchiveAccountId,
                         managementAccountId: args.managementAccountId,
                         trailArn: arn,
+                        adminRoleArn: args.adminRoleArn,
                     }),
                 ),
+                // The policy denies the deploy role that creates the key any later PutKeyPolicy, which
+                // KMS's lockout check refuses unless told this is intended; the admin role keeps it.
+                // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#KMS-CreateKey-request-BypassPolicyLockoutSafetyCheck
+                bypassPolicyLockoutSafetyCheck: args.adminRoleArn !== undefined,
                 tags: args.tags,
             },
-            { ...inArchive, ...EVIDENCE_OPTIONS },
+            inArchive,
         );
         new aws.kms.Alias(
             `${name}-key-alias`,
@@ -179,77 +114,105 @@ export class OrgTrail extends pulumi.ComponentResource {
             inArchive,
         );
 
+        // Object Lock is chosen when the bucket is created (CreateBucket's
+        // x-amz-bucket-object-lock-enabled); it turns versioning on and can never be turned off.
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
+        // The provider treats `objectLockEnabled` as create-only (a change means a replacement,
+        // which protect refuses) but reads it back on refresh: an existing bucket gets Object Lock
+        // out of band first (README, "The log evidence").
         this.bucket = new aws.s3.Bucket(
             `${name}-bucket`,
-            { bucket: args.bucketName, forceDestroy: false, tags: args.tags },
-            { ...inArchive, ...EVIDENCE_OPTIONS },
+            {
+                bucket: args.bucketName,
+                forceDestroy: false,
+                objectLockEnabled: true,
+                tags: args.tags,
+            },
+            inArchive,
         );
         const bucket = this.bucket.bucket;
-        new aws.s3.BucketPublicAccessBlock(
-            `${name}-bucket-public-access-block`,
-            {
-                bucket,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            inArchive,
-        );
-        new aws.s3.BucketOwnershipControls(
-            `${name}-bucket-ownership`,
-            { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            inArchive,
-        );
-        new aws.s3.BucketVersioning(
-            `${name}-bucket-versioning`,
-            { bucket, versioningConfiguration: { status: "Enabled" } },
-            inArchive,
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-bucket-encryption`,
-            {
-                bucket,
-                rules: [
-                    {
-                        applyServerSideEncryptionByDefault: {
-                            sseAlgorithm: "aws:kms",
-                            kmsMasterKeyId: this.key.arn,
-                        },
-                        bucketKeyEnabled: true,
-                    },
-                ],
-            },
-            inArchive,
-        );
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-bucket-lifecycle`,
-            {
-                bucket,
-                rules: [
-                    {
-                        id: "logs-to-cold-storage",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        transitions: [
-                            { days: args.transitionDays, storageClass: args.storageClass },
-                        ],
-                        noncurrentVersionTransitions: [
-                            {
-                                noncurrentDays: args.transitionDays,
-                                storageClass: args.storageClass,
+        const config: pulumi.Resource[] = [
+            new aws.s3.BucketPublicAccessBlock(
+                `${name}-bucket-public-access-block`,
+                {
+                    bucket,
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
+                inArchive,
+            ),
+            new aws.s3.BucketOwnershipControls(
+                `${name}-bucket-ownership`,
+                { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+                inArchive,
+            ),
+            new aws.s3.BucketVersioning(
+                `${name}-bucket-versioning`,
+                { bucket, versioningConfiguration: { status: "Enabled" } },
+                inArchive,
+            ),
+            new aws.s3.BucketServerSideEncryptionConfiguration(
+                `${name}-bucket-encryption`,
+                {
+                    bucket,
+                    rules: [
+                        {
+                            applyServerSideEncryptionByDefault: {
+                                sseAlgorithm: "aws:kms",
+                                kmsMasterKeyId: this.key.arn,
                             },
-                        ],
-                        ...(args.expirationDays === undefined
-                            ? {}
-                            : { expiration: { days: args.expirationDays } }),
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    },
-                ],
+                            bucketKeyEnabled: true,
+                        },
+                    ],
+                },
+                inArchive,
+            ),
+            new aws.s3.BucketLifecycleConfiguration(
+                `${name}-bucket-lifecycle`,
+                {
+                    bucket,
+                    rules: [
+                        {
+                            id: "logs-to-cold-storage",
+                            status: "Enabled",
+                            filter: { prefix: "" },
+                            transitions: [
+                                { days: args.transitionDays, storageClass: args.storageClass },
+                            ],
+                            noncurrentVersionTransitions: [
+                                {
+                                    noncurrentDays: args.transitionDays,
+                                    storageClass: args.storageClass,
+                                },
+                            ],
+                            ...(args.expirationDays === undefined
+                                ? {}
+                                : { expiration: { days: args.expirationDays } }),
+                            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                        },
+                    ],
+                },
+                inArchive,
+            ),
+        ];
+        // COMPLIANCE: no user, root included, can delete a locked version or shorten its retention.
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes
+        this.objectLock = new aws.s3.BucketObjectLockConfiguration(
+            `${name}-bucket-object-lock`,
+            {
+                bucket,
+                objectLockEnabled: "Enabled",
+                rule: {
+                    defaultRetention: { mode: "COMPLIANCE", days: args.objectLockRetentionDays },
+                },
             },
             inArchive,
         );
-        const bucketPolicy = new aws.s3.BucketPolicy(
+        config.push(this.objectLock);
+        // Last: once in place, it denies the deploy role every other change to the bucket.
+        this.bucketPolicy = new aws.s3.BucketPolicy(
             `${name}-bucket-policy`,
             {
                 bucket,
@@ -259,23 +222,57 @@ export class OrgTrail extends pulumi.ComponentResource {
                             trailArn: arn,
                             organizationId: args.organizationId,
                             managementAccountId: args.managementAccountId,
+                            adminRoleArn: args.adminRoleArn,
                         }),
                     ),
                 ),
             },
-            inArchive,
+            { ...inArchive, dependsOn: config },
         );
 
+        const logGroupName = `/org-access/cloudtrail/${args.trailName}`;
+        this.logGroupKey = new aws.kms.Key(
+            `${name}-logs-key`,
+            {
+                description: `org-access: encrypts the CloudWatch Logs copy of organization trail ${args.trailName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: JSON.stringify(
+                    logGroupKeyPolicy({
+                        partition,
+                        region: args.region,
+                        managementAccountId: args.managementAccountId,
+                        logGroupArn: logGroupArn(
+                            partition,
+                            args.region,
+                            args.managementAccountId,
+                            logGroupName,
+                        ),
+                    }),
+                ),
+                tags: args.tags,
+            },
+            inManagement,
+        );
+        new aws.kms.Alias(
+            `${name}-logs-key-alias`,
+            {
+                name: `alias/org-access/${args.trailName}-logs`,
+                targetKeyId: this.logGroupKey.keyId,
+            },
+            inManagement,
+        );
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             {
-                name: `/org-access/cloudtrail/${args.trailName}`,
+                name: logGroupName,
                 retentionInDays: args.logGroupRetentionDays,
+                kmsKeyId: this.logGroupKey.arn,
                 tags: args.tags,
             },
-            { ...inManagement, ...EVIDENCE_OPTIONS },
+            inManagement,
         );
-        const deliveryRole = new aws.iam.Role(
+        this.deliveryRole = new aws.iam.Role(
             `${name}-cloudwatch-role`,
             {
                 name: `org-access-cloudtrail-${args.trailName}`.slice(0, 64),
@@ -297,10 +294,10 @@ export class OrgTrail extends pulumi.ComponentResource {
             },
             inManagement,
         );
-        new aws.iam.RolePolicy(
+        this.deliveryPolicy = new aws.iam.RolePolicy(
             `${name}-cloudwatch-delivery`,
             {
-                role: deliveryRole.name,
+                role: this.deliveryRole.name,
                 name: "deliver-to-log-group",
                 policy: this.logGroup.arn.apply((groupArn) =>
                     JSON.stringify({
@@ -319,6 +316,10 @@ export class OrgTrail extends pulumi.ComponentResource {
             inManagement,
         );
 
+        // CreateTrail checks that CloudTrail can write to the bucket and, with a log group, that it can
+        // assume the delivery role and write the group: both policies must exist first. Waiting for the
+        // Object Lock configuration too means no log lands in the bucket without a retention.
+        // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
         this.trail = new aws.cloudtrail.Trail(
             `${name}-trail`,
             {
@@ -331,19 +332,29 @@ export class OrgTrail extends pulumi.ComponentResource {
                 enableLogFileValidation: true,
                 enableLogging: true,
                 cloudWatchLogsGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`,
-                cloudWatchLogsRoleArn: deliveryRole.arn,
+                cloudWatchLogsRoleArn: this.deliveryRole.arn,
                 tags: args.tags,
             },
-            { ...inManagement, dependsOn: [bucketPolicy] },
+            {
+                ...inManagement,
+                dependsOn: [this.bucketPolicy, this.objectLock, this.deliveryPolicy],
+            },
         );
         this.trailArn = this.trail.arn;
+        this.protectedConfiguration = [...config, this.bucketPolicy, this.key];
 
         this.registerOutputs({
             trail: this.trail,
             bucket: this.bucket,
+            bucketPolicy: this.bucketPolicy,
+            objectLock: this.objectLock,
             key: this.key,
+            logGroupKey: this.logGroupKey,
             logGroup: this.logGroup,
+            deliveryRole: this.deliveryRole,
+            deliveryPolicy: this.deliveryPolicy,
             trailArn: this.trailArn,
+            protectedConfiguration: this.protectedConfiguration,
         });
     }
 }

@@ -1,21 +1,47 @@
 import * as aws from "@pulumi/aws";
 import { AccountTarget, CommonConfig } from "../config";
 
+/** The role a provider assumes in the account on this run: its deploy role, or its read-only preview role. */
+export function providerRoleArn(target: AccountTarget, cfg: CommonConfig): string {
+    if (cfg.providerRole === "preview") {
+        if (!target.previewRoleName)
+            throw new Error(
+                `account ${target.name} (${target.accountId}) has no preview role, so providerRole preview cannot reach it`,
+            );
+        return `arn:${cfg.partition}:iam::${target.accountId}:role/${target.previewRoleName}`;
+    }
+    return `arn:${cfg.partition}:iam::${target.accountId}:role/${target.deployRoleName}`;
+}
+
 /**
- * The provider for one account: it assumes the account's deploy role and refuses to act on any
- * other account. A resource created without an explicit provider would silently fall back to the
- * default provider (pulumi/pulumi#16171), so every resource of this program names one of these.
+ * The provider for one account: it assumes the account's deploy role (or, with providerRole
+ * `preview`, its read-only preview role) and refuses to act on any other account. A resource
+ * created without an explicit provider would silently fall back to the default provider
+ * (pulumi/pulumi#16171), so every resource of this program names one of these.
+ *
+ * Switching roles between runs changes only this provider's `assumeRoles` input. The engine shows
+ * that as an in-place update of the provider (`~ pulumi:providers:aws ... [diff: ~assumeRoles]`),
+ * never a replacement of the resources it manages (pulumi/pulumi-aws#1093, #3869), and a preview
+ * persists nothing, so the next deploy starts from the deploy role it recorded. `pulumi refresh`
+ * uses the provider inputs recorded in the state unless run with `--run-program`
+ * (pulumi/pulumi#13860, pulumi/esc#199), and it takes the stack's lock, which only the deploy
+ * identity may write: refreshes stay with the deploy roles.
  */
 export function accountProvider(target: AccountTarget, cfg: CommonConfig): aws.Provider {
+    const preview = cfg.providerRole === "preview";
     return new aws.Provider(target.name, {
         region: cfg.region as aws.Region,
         allowedAccountIds: [target.accountId],
         assumeRoles: [
             {
-                roleArn: `arn:${cfg.partition}:iam::${target.accountId}:role/${target.deployRoleName}`,
-                // Shows up in CloudTrail as the session name of every change this program makes.
-                sessionName: `org-access-${cfg.stack}`.slice(0, 64),
-                externalId: target.deployExternalId,
+                roleArn: providerRoleArn(target, cfg),
+                // Shows up in CloudTrail as the session name of every call this program makes.
+                sessionName: (preview
+                    ? `org-access-preview-${cfg.stack}`
+                    : `org-access-${cfg.stack}`
+                ).slice(0, 64),
+                // The preview role trusts the preview identity alone, without an ExternalId.
+                ...(preview ? {} : { externalId: target.deployExternalId }),
             },
         ],
     });

@@ -43,6 +43,26 @@ export const MFA_BOOTSTRAP_ACTIONS = [
 ];
 
 /**
+ * What `aws login` needs: AWS's SignInLocalDevelopmentAccess managed policy grants exactly these
+ * two actions, on `arn:aws:signin:*:*:oauth2/public-client/*`. Every group of people (the auditors
+ * here, the duty groups in dutyGroup.ts) gets the managed policy; the Deny-without-MFA exempts
+ * both, because AWS does not document that the token exchange carries the console sign-in's MFA
+ * context. The session they yield is still denied everything else without MFA, so it can only
+ * assume a role by sending an MFA code with sts:AssumeRole (the roles' trust requires it).
+ * https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sign-in.html
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/SignInLocalDevelopmentAccess.html
+ */
+export const SIGNIN_LOCAL_DEVELOPMENT_ACTIONS = [
+    "signin:AuthorizeOAuth2Access",
+    "signin:CreateOAuth2Token",
+];
+
+/** The AWS managed policy `aws login` needs, in a partition. */
+export function signInLocalDevelopmentPolicyArn(partition: string): string {
+    return `arn:${partition}:iam::aws:policy/SignInLocalDevelopmentAccess`;
+}
+
+/**
  * AWS's "deny everything without MFA" pattern. In a Deny, `BoolIfExists ... false` is the right
  * operator: it also denies requests that carry no MFA key at all (long-term keys).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
@@ -54,7 +74,7 @@ export function denyWithoutMfaPolicy(): aws.iam.PolicyDocument {
             {
                 Sid: "DenyAllExceptMfaSetupWithoutMfa",
                 Effect: "Deny",
-                NotAction: MFA_BOOTSTRAP_ACTIONS,
+                NotAction: [...MFA_BOOTSTRAP_ACTIONS, ...SIGNIN_LOCAL_DEVELOPMENT_ACTIONS],
                 Resource: "*",
                 Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
             },
@@ -77,7 +97,10 @@ export function mfaSelfServicePolicy(
 ): aws.iam.PolicyDocument {
     // `${aws:username}` is an IAM policy variable, resolved by IAM at request time.
     const self = `arn:${partition}:iam::${accountId}:user${path}` + "${aws:username}";
-    const mfa = `arn:${partition}:iam::${accountId}:mfa/` + "${aws:username}";
+    // A device of any name, as in AWS's current example: creating one grants nothing by itself,
+    // because only ManageOwnUserMfa (the user's own ARN) attaches a device, to the signed-in user.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
+    const anyDevice = `arn:${partition}:iam::${accountId}:mfa/*`;
     return {
         Version: "2012-10-17",
         Statement: [
@@ -97,7 +120,7 @@ export function mfaSelfServicePolicy(
                 Sid: "ManageOwnVirtualMfaDevice",
                 Effect: "Allow",
                 Action: ["iam:CreateVirtualMFADevice"],
-                Resource: mfa,
+                Resource: anyDevice,
             },
             {
                 Sid: "ManageOwnUserMfa",
@@ -105,6 +128,7 @@ export function mfaSelfServicePolicy(
                 Action: [
                     "iam:DeactivateMFADevice",
                     "iam:EnableMFADevice",
+                    "iam:GetMFADevice",
                     "iam:ListMFADevices",
                     "iam:ResyncMFADevice",
                 ],
@@ -221,6 +245,15 @@ export class SecurityAccess extends pulumi.ComponentResource {
             this.auditorsGroup,
             "deny-without-mfa",
             denyWithoutMfaPolicy(),
+        );
+        // Console credentials on the command line (`aws login`), for people without access keys.
+        new aws.iam.GroupPolicyAttachment(
+            `${name}-auditors-aws-login`,
+            {
+                group: this.auditorsGroup.name,
+                policyArn: signInLocalDevelopmentPolicyArn(partition),
+            },
+            parent,
         );
         groupPolicy(
             "reporters-assume",

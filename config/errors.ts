@@ -1,7 +1,7 @@
 // Turns schema failures into one report that names every bad key and says how to fix it.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NAMESPACE } from "./schema";
+import { NAMESPACE, RETIRED } from "./schema";
 
 /** One problem with one config key. */
 export interface ConfigProblem {
@@ -82,6 +82,8 @@ function exampleFor(path: string): string {
         arn: "arn:aws:iam::<security account id>:user/<name>",
         expirationDays: "3650",
         transitionDays: "90",
+        sourceIps: "203.0.113.0/24",
+        sourceVpces: "vpce-0123456789abcdef0",
     };
     return examples[leaf] ?? "<value>";
 }
@@ -129,8 +131,9 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
         if (current === undefined) return [];
         unwrap();
     }
-    const shape = (current as { shape?: Record<string, unknown> }).shape;
-    return shape ? Object.keys(shape) : [];
+    const shape = (current as { shape?: Record<string, { description?: string }> }).shape;
+    // A retired key is in the schema only to explain what replaced it; it is not offered.
+    return shape ? Object.keys(shape).filter((k) => shape[k]?.description !== RETIRED) : [];
 }
 
 function suggestion(key: string, known: string[]): string {
@@ -162,7 +165,11 @@ export function problemsFromZod(
             continue;
         }
         const value = valueAt(input, issue.path);
-        const container = CONTAINER_EXAMPLES[path];
+        // A reporter's network lists sit below a list index, so they have no fixed path above.
+        const network = /\.(sourceIps|sourceVpces)$/.test(path)
+            ? `'${path}[0]' ${exampleFor(path)}`
+            : undefined;
+        const container = CONTAINER_EXAMPLES[path] ?? network;
         if (container !== undefined) {
             problems.push({
                 path,

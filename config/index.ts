@@ -8,9 +8,13 @@ import {
     CiSettings,
     DEFAULT_AUDIT_ROLE,
     GuardrailsSettings,
+    PROVIDER_ROLE_ENV,
+    ProviderRole,
     RawSecurityConfig,
     TrustedPrincipals,
 } from "./schema";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { placeholderProblems } from "./placeholders";
 import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
 import {
     namespaceValues,
@@ -33,6 +37,31 @@ export {
 export type { StackFileConfig } from "./stackFile";
 export { validateSecurityConfig, validateWorkloadConfig, namespaceValues } from "./validate";
 export type { RawStackValues } from "./validate";
+export {
+    isPlaceholder,
+    placeholderProblems,
+    PLACEHOLDER_PREFIX,
+    stackFileWarnings,
+} from "./placeholders";
+
+/**
+ * Whether `REPLACE-ME` example values may pass: only under Pulumi's mock runtime (the offline plan
+ * and unit tests), where nothing deploys and the plan reports them as warnings. Under the real
+ * engine, `pulumi preview` and `pulumi up` refuse them.
+ */
+export function placeholdersAllowed(): boolean {
+    try {
+        return pulumi.runtime.getMonitor() instanceof MockMonitor;
+    } catch {
+        return false;
+    }
+}
+
+/** Options of `loadSecurityConfig` and `loadWorkloadConfig`. */
+export interface LoadOptions {
+    /** Accept `REPLACE-ME` example values. Default: only under the mock runtime (`placeholdersAllowed`). */
+    readonly allowPlaceholders?: boolean;
+}
 
 /** An account the program deploys into, and how its provider reaches it. */
 export interface AccountTarget {
@@ -43,6 +72,8 @@ export interface AccountTarget {
     readonly deployRoleName: string;
     /** ExternalId the deploy role requires, as a secret. */
     readonly deployExternalId?: pulumi.Output<string>;
+    /** The account's read-only preview role, where the program creates one (components/previewRole.ts). */
+    readonly previewRoleName?: string;
 }
 
 export interface CommonConfig {
@@ -53,6 +84,8 @@ export interface CommonConfig {
     readonly securityAccountId: string;
     /** Tags for every taggable resource, including ManagedBy and Stack. */
     readonly tags: Record<string, string>;
+    /** Which role the account providers assume on this run (components/provider.ts). */
+    readonly providerRole: ProviderRole;
 }
 
 /** Where the workload stack learns which principals to trust. */
@@ -86,6 +119,9 @@ export interface WorkloadStackTargets {
     readonly stack: string;
     readonly accounts: readonly WorkloadAccountTarget[];
     readonly auditRole: AuditRoleSettings;
+    readonly deploymentMode: "provider" | "stackset";
+    /** The stack's preview role name, when it creates preview roles (`previewRole`, provider mode only). */
+    readonly previewRoleName?: string;
 }
 
 /** One workload account as the security stack sees it: where it is, how it is reached, which duty roles it has. */
@@ -108,6 +144,10 @@ export interface SecurityConfig extends CommonConfig {
     readonly reporters: readonly {
         readonly name: string;
         readonly externalId: pulumi.Output<string>;
+        /** Public CIDR blocks the reporter's AssumeRole may come from (aws:SourceIp). */
+        readonly sourceIps?: readonly string[];
+        /** STS VPC endpoints the reporter's AssumeRole may come through (aws:SourceVpce). */
+        readonly sourceVpces?: readonly string[];
     }[];
     readonly iamPath: string;
     readonly passwordPolicy: RawSecurityConfig["passwordPolicy"];
@@ -129,10 +169,27 @@ export function partitionOf(region: string): string {
     return "aws";
 }
 
-/** The config the running program was given, as raw values. */
+/**
+ * `ORG_ACCESS_PROVIDER_ROLE` overrides `org-access:providerRole` for one run, so the same stack
+ * file previews with the preview roles in a pull request and deploys with the deploy roles on
+ * main. An empty variable counts as unset; a bad value is reported like a bad config value.
+ */
+export function withProviderRoleOverride(
+    raw: RawStackValues,
+    env: Readonly<Record<string, string | undefined>> = process.env,
+): RawStackValues {
+    const override = env[PROVIDER_ROLE_ENV];
+    if (override === undefined || override === "") return raw;
+    return { ...raw, values: { ...raw.values, providerRole: override } };
+}
+
+/** The config the running program was given, as raw values, with the environment's override. */
 function programValues(): RawStackValues {
     const all = pulumi.runtime.allConfig();
-    return { values: namespaceValues(decodeValues(all)), region: all["aws:region"] };
+    return withProviderRoleOverride({
+        values: namespaceValues(decodeValues(all)),
+        region: all["aws:region"],
+    });
 }
 
 function common(
@@ -140,6 +197,7 @@ function common(
     region: string,
     securityAccountId: string,
     tags: Record<string, string>,
+    providerRole: ProviderRole,
 ): CommonConfig {
     return {
         stack,
@@ -147,6 +205,7 @@ function common(
         partition: partitionOf(region),
         securityAccountId,
         tags: { ...tags, ManagedBy: "org-access", Stack: stack },
+        providerRole,
     };
 }
 
@@ -157,8 +216,13 @@ function secret(v: string | undefined): pulumi.Output<string> | undefined {
 export function loadWorkloadConfig(
     stack = pulumi.getStack(),
     raw: RawStackValues = programValues(),
+    options: LoadOptions = {},
 ): WorkloadConfig {
     const cfg = validateWorkloadConfig(raw, stack);
+    if (!(options.allowPlaceholders ?? placeholdersAllowed())) {
+        const placeholders = placeholderProblems(raw.values);
+        if (placeholders.length > 0) throw new ConfigError(stack, placeholders);
+    }
     const trust: TrustSource = cfg.trustedPrincipals
         ? { kind: "config", principals: pulumi.secret(cfg.trustedPrincipals) }
         : {
@@ -168,10 +232,11 @@ export function loadWorkloadConfig(
                   `${pulumi.getOrganization()}/${pulumi.getProject()}/security`,
           };
     return {
-        ...common(stack, raw.region as string, cfg.securityAccountId, cfg.tags),
+        ...common(stack, raw.region as string, cfg.securityAccountId, cfg.tags, cfg.providerRole),
         accounts: cfg.workloadAccounts.map((a) => ({
             ...a,
             deployExternalId: secret(a.deployExternalId),
+            previewRoleName: cfg.previewRole?.name,
         })),
         auditRole: cfg.auditRole,
         trust,
@@ -222,6 +287,8 @@ export function readWorkloadTargets(
                     breakGlassRole: a.breakGlassRole === true,
                 })),
                 auditRole: cfg.auditRole,
+                deploymentMode: cfg.deploymentMode,
+                previewRoleName: cfg.previewRole?.name,
             });
         } catch (e) {
             if (e instanceof StackFileError) {
@@ -245,6 +312,7 @@ export function loadSecurityConfig(
     stack = pulumi.getStack(),
     raw: RawStackValues = programValues(),
     root?: string,
+    options: LoadOptions = {},
 ): SecurityConfig {
     const cfg = validateSecurityConfig(raw, stack);
     const { targets, problems } = readWorkloadTargets(cfg.workloadStacks, root);
@@ -288,6 +356,22 @@ export function loadSecurityConfig(
             });
         }
     }
+    // Pull-request previews reach every account through its preview role: a provider-mode workload
+    // stack without one could not be previewed, and nothing would say why.
+    if (cfg.ci) {
+        targets.forEach((t, i) => {
+            if (t.deploymentMode === "provider" && t.previewRoleName === undefined)
+                problems.push({
+                    path: `workloadStacks[${i}]`,
+                    message: `ci is configured, but stack "${t.stack}" has no previewRole, so pull requests could not preview its accounts`,
+                    fix: `pulumi config set --stack ${t.stack} --path 'previewRole.name' ${cfg.ci!.previewRoleName}`,
+                });
+        });
+    }
+    // An example value never deploys: a REPLACE-ME ExternalId would be a trust condition anyone
+    // who reads the stack file can meet.
+    if (!(options.allowPlaceholders ?? placeholdersAllowed()))
+        problems.push(...placeholderProblems(raw.values));
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
     const region = raw.region as string;
@@ -296,6 +380,7 @@ export function loadSecurityConfig(
         accountId: cfg.securityAccountId,
         deployRoleName: cfg.securityDeployRoleName,
         deployExternalId: secret(cfg.securityDeployExternalId),
+        previewRoleName: cfg.ci?.previewRoleName,
     };
     const target = (
         name: string,
@@ -308,6 +393,7 @@ export function loadSecurityConfig(
                   accountId: a.accountId,
                   deployRoleName: a.deployRoleName,
                   deployExternalId: secret(a.deployExternalId),
+                  previewRoleName: cfg.ci?.previewRoleName,
               };
     const management = target("management", cfg.managementAccount);
     const logArchive = cfg.logArchiveAccount
@@ -316,7 +402,7 @@ export function loadSecurityConfig(
             : target("log-archive", cfg.logArchiveAccount)
         : security;
     return {
-        ...common(stack, region, cfg.securityAccountId, cfg.tags),
+        ...common(stack, region, cfg.securityAccountId, cfg.tags, cfg.providerRole),
         organizationId: cfg.organizationId,
         security,
         management,
@@ -325,6 +411,8 @@ export function loadSecurityConfig(
         reporters: cfg.reporters.map((r) => ({
             name: r.name,
             externalId: pulumi.secret(r.externalId),
+            ...(r.sourceIps ? { sourceIps: r.sourceIps } : {}),
+            ...(r.sourceVpces ? { sourceVpces: r.sourceVpces } : {}),
         })),
         iamPath: cfg.iamPath,
         passwordPolicy: cfg.passwordPolicy,

@@ -5,6 +5,7 @@
 // `validateWorkloadConfig`. Objects are strict, so a misspelt key is an error, never a silent
 // default. Every message says what is wrong; `errors.ts` adds the key path and the fix.
 import { z } from "zod";
+import { sourceIpProblem, sourceVpceProblem } from "./network";
 
 /** Namespace of every key this program reads (`org-access:<key>` in the stack files). */
 export const NAMESPACE = "org-access";
@@ -28,6 +29,8 @@ const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const STACK_REF = /^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/;
 const PRINCIPAL_ARN =
     /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}):(user|role)(\/[\x21-\x7e]*)?\/[\w+=,.@-]{1,64}$/;
+const ROLE_ARN =
+    /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role(\/[\x21-\x7e]*)?\/[\w+=,.@-]{1,64}$/;
 /** Organizations policy targets: the root, an OU or an account (the TargetId pattern of AttachPolicy). */
 const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
 const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
@@ -35,11 +38,15 @@ export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** A deliberately plain address check: one @, no spaces, a dot in the domain. SNS confirms the rest. */
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
 /**
- * GitHub's OIDC `sub` for a branch or an environment, written out exactly (no wildcard):
- * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
+ * The parts of GitHub's OIDC claims the CI identities pin (config `ci`), each written out exactly:
+ * an owner and repository name, an environment name, a branch (a git ref name without wildcards)
+ * and a workflow file of the repository.
+ * https://docs.github.com/en/actions/reference/security/oidc
  */
-const GITHUB_SUBJECT =
-    /^repo:[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+:(ref:refs\/heads\/[^\s*?]+|environment:[^\s*?:]+)$/;
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9_.-]{1,100}$/;
+const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
+const GIT_BRANCH = /^(?!\/)(?!.*\/$)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za-z0-9._/-]{1,244}$/;
+const GITHUB_WORKFLOW = /^\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml$/;
 const KMS_KEY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -52,7 +59,15 @@ export const BREAK_GLASS_ROLE = "BreakGlassRole";
  * so no CI identity can reach it. Fixed, so SCPs, alarms and the policy pack can name it up front.
  */
 export const LOG_ARCHIVE_ADMIN_ROLE = "OrgAccessLogArchiveAdmin";
-export const DEFAULT_CI_ROLE = "org-access-github-deploy";
+/** The CI identities (config `ci`): the role GitHub's pull requests assume, and the one the deploy job assumes. */
+export const DEFAULT_CI_DEPLOY_IDENTITY = "org-access-github-deploy";
+export const DEFAULT_CI_PREVIEW_IDENTITY = "org-access-github-preview";
+/** The read-only role in every account that pull-request previews assume (components/previewRole.ts). */
+export const DEFAULT_PREVIEW_ROLE = "OrgAccessPreviewRole";
+/** Which role every account provider assumes: the deploy role, or the read-only preview role. */
+export const PROVIDER_ROLES = ["deploy", "preview"] as const;
+/** The environment variable that overrides `org-access:providerRole` for one run (config/index.ts). */
+export const PROVIDER_ROLE_ENV = "ORG_ACCESS_PROVIDER_ROLE";
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -115,6 +130,47 @@ const targetId = () =>
 
 const strictList = <T extends z.ZodTypeAny>(item: T, what: string) =>
     z.array(item, { error: `must be a list of ${what}, not a single value` });
+
+/** A list of network values, each checked by `problem`, none twice. */
+const networkList = (problem: (v: string) => string | undefined, one: string, example: string) =>
+    strictList(
+        z.string({ error: `must be ${example}` }).superRefine((v, ctx) => {
+            const p = problem(v);
+            if (p) ctx.addIssue({ code: "custom", message: p });
+        }),
+        `${one}s`,
+    )
+        .min(1, { error: `must list at least one ${one}, or be left out` })
+        .superRefine((list, ctx) =>
+            list.forEach((v, i) => {
+                const first = list.indexOf(v);
+                if (first < i)
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [i],
+                        message: `repeats [${first}]; list each ${one} once`,
+                    });
+            }),
+        );
+
+/**
+ * Where a reporter's AssumeRole may come from. Either narrows the reporter's trust statement; with
+ * both, a request must come from one of the CIDR blocks or through one of the endpoints.
+ */
+const reporterNetwork = {
+    /** Public CIDR blocks (aws:SourceIp) of the reporter's egress. */
+    sourceIps: networkList(
+        sourceIpProblem,
+        "CIDR block",
+        "a CIDR block such as 203.0.113.0/24",
+    ).optional(),
+    /** VPC endpoints of STS (aws:SourceVpce) the reporter calls through. */
+    sourceVpces: networkList(
+        sourceVpceProblem,
+        "VPC endpoint id",
+        "a VPC endpoint id such as vpce-0123456789abcdef0",
+    ).optional(),
+};
 
 /** The deploy role a provider assumes to reach an account. */
 const deployTarget = {
@@ -183,7 +239,10 @@ export const auditRoleSchema = z
                 "managed policy names",
             )
                 .min(1, { error: "must name at least one read policy" })
-                .default(["SecurityAudit", "ReadOnlyAccess"]),
+                // ViewOnlyAccess lists and describes without reading contents; ReadOnlyAccess,
+                // which reads data in many services, is an opt-in (README: "Read-only means
+                // read-only").
+                .default(["SecurityAudit", "ViewOnlyAccess"]),
         },
         { error: "must be an object" },
     )
@@ -192,7 +251,7 @@ export const auditRoleSchema = z
         path: "/",
         sessionSeconds: 3600,
         mfaMaxAgeSeconds: 3600,
-        managedPolicies: ["SecurityAudit", "ReadOnlyAccess"],
+        managedPolicies: ["SecurityAudit", "ViewOnlyAccess"],
     });
 
 /** Security-account principals the audit roles trust; the shape of the security stack's output. */
@@ -213,6 +272,7 @@ export const trustedPrincipalsSchema = z.strictObject(
                     error: "must be an exact IAM user or role ARN, with no wildcard",
                 }),
                 externalId: externalId(),
+                ...reporterNetwork,
             }),
             "reporters",
         ).default([]),
@@ -230,13 +290,44 @@ export const trustedPrincipalsSchema = z.strictObject(
             }),
             "principal ARNs",
         ).optional(),
+        /** The CI preview identity (a role of the CI account): the only principal the preview roles trust. */
+        previewIdentityArn: z
+            .string()
+            .regex(ROLE_ARN, {
+                error: "must be the exact IAM role ARN of the CI preview identity, with no wildcard",
+            })
+            .optional(),
     },
     { error: "must be an object with humanArns and reporters" },
 );
 
+/**
+ * A key this program no longer reads. It stays in the schema only to say what replaced it: a
+ * retired key silently ignored would leave a stack file that looks configured and is not.
+ */
+const retired = (replacement: string) =>
+    z
+        .unknown()
+        .refine(() => false, { error: `is no longer supported: ${replacement}` })
+        .optional()
+        .describe(RETIRED);
+
+/** The description that marks a retired key (config/errors.ts leaves it out of "allowed keys"). */
+export const RETIRED = "retired";
+
 const common = {
     /** The account that holds people and service identities. */
     securityAccountId: accountId(),
+    /**
+     * The role every account provider assumes on this run: `deploy` (the account's deploy role) or
+     * `preview` (the read-only preview role, for pull-request previews). The environment variable
+     * ORG_ACCESS_PROVIDER_ROLE overrides it (config/index.ts).
+     */
+    providerRole: z
+        .enum(PROVIDER_ROLES, {
+            error: `must be deploy or preview (set by org-access:providerRole or the ${PROVIDER_ROLE_ENV} environment variable)`,
+        })
+        .default("deploy"),
     /** Tags added to every taggable resource. */
     tags: tags().default({}),
 };
@@ -299,6 +390,17 @@ export const workloadConfigSchema = z.strictObject({
         .optional(),
     /** Fallback when no StackReference is possible: the principals to trust, given directly. */
     trustedPrincipals: trustedPrincipalsSchema.optional(),
+    /**
+     * A read-only preview role in every account (provider mode), trusted only by the security
+     * stack's CI preview identity (trustedPrincipals.previewIdentityArn). Off unless set; the
+     * security stack requires it of every provider-mode workload stack when `ci` is configured.
+     */
+    previewRole: z
+        .strictObject(
+            { name: roleName().default(DEFAULT_PREVIEW_ROLE) },
+            { error: "must be an object such as { name: OrgAccessPreviewRole }" },
+        )
+        .optional(),
 });
 
 export const securityConfigSchema = z.strictObject({
@@ -324,6 +426,7 @@ export const securityConfigSchema = z.strictObject({
                 error: "must be an IAM user name: 1-64 characters of letters, digits and +=,.@_-",
             }),
             externalId: externalId(),
+            ...reporterNetwork,
         }),
         "reporters",
     ).default([]),
@@ -387,6 +490,16 @@ export const securityConfigSchema = z.strictObject({
                 })
                 .default("GLACIER"),
             expirationDays: z.number().int().min(1).optional(),
+            /**
+             * Default S3 Object Lock retention of every log object, in COMPLIANCE mode: nobody, root
+             * included, can delete a log version or shorten its retention before it ends.
+             * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+             */
+            objectLockRetentionDays: z
+                .number()
+                .int({ error: "must be a whole number of days" })
+                .min(1, { error: "must be at least 1 day" })
+                .default(365),
         })
         .refine((t) => t.expirationDays === undefined || t.expirationDays > t.transitionDays, {
             error: "must be greater than trail.transitionDays (logs must reach cold storage before they expire)",
@@ -397,6 +510,7 @@ export const securityConfigSchema = z.strictObject({
             logGroupRetentionDays: 365,
             transitionDays: 90,
             storageClass: "GLACIER",
+            objectLockRetentionDays: 365,
         }),
     /**
      * Service control policies, created in the management account. Off unless set: attaching SCPs
@@ -451,33 +565,66 @@ export const securityConfigSchema = z.strictObject({
             }),
         })
         .optional(),
-    /** A CI identity without stored keys: GitHub's OIDC provider and a role only the named workflows can assume. Off unless set. */
+    /**
+     * GitHub Actions without stored keys: GitHub's OIDC provider and two identities. Pull requests
+     * of `repository` assume the preview identity, which may assume only the read-only preview
+     * roles; the deploy job (`deployWorkflow` on `deployBranch`, in `deployEnvironment`) assumes
+     * the deploy identity, which may assume the deploy roles. Off unless set.
+     */
     ci: z
         .strictObject({
-            /** Exact OIDC subjects: repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:environment:NAME. */
-            subjects: strictList(
-                z.string({ error: "must be a GitHub OIDC subject" }).regex(GITHUB_SUBJECT, {
-                    error: "must be an exact GitHub subject: repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:environment:NAME, with no wildcard",
-                }),
-                "subjects",
-            ).min(1, { error: "must name at least one subject" }),
-            /** Account of the OIDC provider and the role; `management` by default, because member accounts' OrganizationAccountAccessRole trusts it. */
+            /** The repository whose workflows may assume the identities: OWNER/REPO. */
+            repository: z.string({ error: "must be OWNER/REPO" }).regex(GITHUB_REPOSITORY, {
+                error: "must be a GitHub repository written OWNER/REPO (letters, digits, '-', '_' and '.'), with no wildcard",
+            }),
+            /** The protected environment of the deploy job. */
+            deployEnvironment: z
+                .string({ error: "must be a GitHub environment name" })
+                .regex(GITHUB_ENVIRONMENT, {
+                    error: "must be a GitHub environment name of letters, digits, '-', '_' and '.', with no wildcard",
+                })
+                .default("production"),
+            /** The only branch the deploy job runs on. */
+            deployBranch: z
+                .string({ error: "must be a branch name" })
+                .regex(GIT_BRANCH, {
+                    error: "must be a branch name such as main (letters, digits, '.', '_', '-' and '/'), with no wildcard",
+                })
+                .default("main"),
+            /** The workflow file of the deploy job, pinned through the token's job_workflow_ref. */
+            deployWorkflow: z
+                .string({ error: "must be a workflow path" })
+                .regex(GITHUB_WORKFLOW, {
+                    error: "must be a workflow file of the repository such as .github/workflows/deploy.yml",
+                })
+                .default(".github/workflows/deploy.yml"),
+            /** Account of the OIDC provider and both identities; `management` by default, because member accounts' OrganizationAccountAccessRole trusts it. */
             account: z
                 .enum(["management", "security"], { error: "must be management or security" })
                 .default("management"),
-            /** Name of the CI role. */
-            roleName: roleName().default(DEFAULT_CI_ROLE),
+            /** Name of the deploy identity (the role the deploy job assumes). */
+            deployIdentityName: roleName().default(DEFAULT_CI_DEPLOY_IDENTITY),
+            /** Name of the preview identity (the role pull requests assume). */
+            previewIdentityName: roleName().default(DEFAULT_CI_PREVIEW_IDENTITY),
+            /** Name of the read-only preview role in the security, management and log-archive accounts. */
+            previewRoleName: roleName().default(DEFAULT_PREVIEW_ROLE),
             /** S3 bucket that holds the Pulumi state (the `s3://` backend). */
             stateBucket: z.string({ error: "must be an S3 bucket name" }).regex(BUCKET_NAME, {
                 error: "must be a valid S3 bucket name (3-63 lowercase characters)",
             }),
-            /** KMS key of the state: the secrets provider's key and the bucket's encryption key, if any. */
+            /** KMS key of the state: the secrets provider's key (awskms://) and the bucket's encryption key, if any. */
             stateKeyArn: z
                 .string()
                 .regex(KMS_KEY_ARN, {
                     error: "must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<uuid>",
                 })
                 .optional(),
+            subjects: retired(
+                "the CI identities are now built from ci.repository, ci.deployEnvironment (default production), ci.deployBranch (default main) and ci.deployWorkflow (default .github/workflows/deploy.yml); pull requests get their own read-only preview identity. Remove ci.subjects and set ci.repository",
+            ),
+            roleName: retired(
+                "the single CI role was split; name the identities with ci.deployIdentityName and ci.previewIdentityName",
+            ),
         })
         .optional(),
 });
@@ -490,3 +637,4 @@ export type StackSetSettings = z.infer<typeof stackSetSchema>;
 export type RawSecurityConfig = z.infer<typeof securityConfigSchema>;
 export type GuardrailsSettings = NonNullable<RawSecurityConfig["guardrails"]>;
 export type CiSettings = NonNullable<RawSecurityConfig["ci"]>;
+export type ProviderRole = (typeof PROVIDER_ROLES)[number];

@@ -3,6 +3,13 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
 import {
+    BREAK_GLASS_ROLE,
+    DEFAULT_AUDIT_ROLE,
+    DEFAULT_PREVIEW_ROLE,
+    INCIDENT_RESPONSE_ROLE,
+    LOG_ARCHIVE_ADMIN_ROLE,
+    DEFAULT_CI_DEPLOY_IDENTITY,
+    DEFAULT_CI_PREVIEW_IDENTITY,
     DEFAULT_DEPLOY_ROLE,
     NAMESPACE,
     RawSecurityConfig,
@@ -113,6 +120,7 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
     return parse(workloadConfigSchema, stack, raw, (values) => {
         const problems = workloadAccountProblems(values);
         problems.push(...deploymentModeProblems(values));
+        problems.push(...previewRoleProblems(values));
         const parsedTrust = trustedPrincipalsSchema.safeParse(values.trustedPrincipals);
         const trusted =
             values.trustedPrincipals !== undefined && parsedTrust.success
@@ -264,11 +272,158 @@ function securityFeatureProblems(
         claim(key, `incidentResponse.responders[${i}]`);
     for (const { i, key } of strings(object(values.breakGlass)?.users))
         claim(key, `breakGlass.users[${i}]`);
-    for (const [value, idx] of repeated(strings(object(values.ci)?.subjects))) {
+    problems.push(...ciProblems(values));
+    return problems;
+}
+
+/**
+ * The CI identities must be distinct roles, and `providerRole: preview` needs the preview roles,
+ * which exist only where `ci` is configured.
+ */
+function ciProblems(values: Record<string, unknown>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const ci = object(values.ci);
+    if (ci) {
+        const deploy = ci.deployIdentityName ?? DEFAULT_CI_DEPLOY_IDENTITY;
+        const preview = ci.previewIdentityName ?? DEFAULT_CI_PREVIEW_IDENTITY;
+        if (deploy === preview)
+            problems.push({
+                path: "ci.previewIdentityName",
+                message: `is the same role as ci.deployIdentityName ("${String(deploy)}"); pull requests would get the deploy identity`,
+                fix: "give the two identities different names",
+            });
+        // A preview role named like a role that writes would point pull requests at that role.
+        const previewRole = ci.previewRoleName ?? DEFAULT_PREVIEW_ROLE;
+        const taken: [unknown, string][] = [
+            [values.securityDeployRoleName ?? DEFAULT_DEPLOY_ROLE, "securityDeployRoleName"],
+            [
+                object(values.managementAccount)?.deployRoleName ?? DEFAULT_DEPLOY_ROLE,
+                "managementAccount.deployRoleName",
+            ],
+            [
+                object(values.logArchiveAccount)?.deployRoleName ?? DEFAULT_DEPLOY_ROLE,
+                "logArchiveAccount.deployRoleName",
+            ],
+            [deploy, "ci.deployIdentityName"],
+            [preview, "ci.previewIdentityName"],
+            [INCIDENT_RESPONSE_ROLE, "the incident-response role"],
+            [BREAK_GLASS_ROLE, "the break-glass role"],
+            [LOG_ARCHIVE_ADMIN_ROLE, "the log-archive admin role"],
+        ];
+        const clash = taken.find(([name]) => name === previewRole);
+        if (clash)
+            problems.push({
+                path: "ci.previewRoleName",
+                message: `"${String(previewRole)}" is already ${clash[1]}; pull requests would be sent to a role that writes`,
+                fix: `use a name of its own, e.g. ${DEFAULT_PREVIEW_ROLE}`,
+            });
+    }
+    if (values.providerRole === "preview" && !ci)
         problems.push({
-            path: `ci.subjects[${idx[1]}]`,
-            message: `"${value}" is listed twice (also at ci.subjects[${idx[0]}])`,
-            fix: "list each subject once",
+            path: "providerRole",
+            message:
+                "is preview, but org-access:ci is not configured, so no preview role exists in any account",
+            fix: "configure ci (README, CI), or use providerRole deploy",
+        });
+    return problems;
+}
+
+/** Preview roles need provider mode and the CI preview identity; `providerRole: preview` needs them. */
+function previewRoleProblems(values: Record<string, unknown>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const stackset = (values.deploymentMode ?? "provider") === "stackset";
+    const previewRole = values.previewRole !== undefined;
+    if (previewRole && stackset)
+        problems.push({
+            path: "previewRole",
+            message:
+                "is not supported in stackset mode (the StackSet deploys the audit role only; preview roles need provider mode)",
+            fix: "remove previewRole, or use deploymentMode provider for this stack",
+        });
+    if (values.providerRole === "preview") {
+        if (stackset)
+            problems.push({
+                path: "providerRole",
+                message:
+                    "is preview, but this stack is in stackset mode, where no preview role exists",
+                fix: "preview this stack with providerRole deploy from a trusted machine",
+            });
+        else if (!previewRole)
+            problems.push({
+                path: "providerRole",
+                message: "is preview, but previewRole is not set, so no preview role exists",
+                fix: "pulumi config set --path 'previewRole.name' OrgAccessPreviewRole, and pulumi up once with providerRole deploy",
+            });
+    }
+    const name = object(values.previewRole)?.name ?? DEFAULT_PREVIEW_ROLE;
+    const taken: [unknown, string][] = [
+        [object(values.auditRole)?.name ?? DEFAULT_AUDIT_ROLE, "auditRole.name"],
+        [INCIDENT_RESPONSE_ROLE, "the incident-response role"],
+        [BREAK_GLASS_ROLE, "the break-glass role"],
+        ...entries(values.workloadAccounts).map(({ i, o }): [unknown, string] => [
+            o.deployRoleName ?? DEFAULT_DEPLOY_ROLE,
+            `workloadAccounts[${i}].deployRoleName`,
+        ]),
+    ];
+    const clash = previewRole ? taken.find(([n]) => n === name) : undefined;
+    if (clash)
+        problems.push({
+            path: "previewRole.name",
+            message: `"${String(name)}" is already ${clash[1]}; pull requests would be sent to a role that writes`,
+            fix: `use a name of its own, e.g. ${DEFAULT_PREVIEW_ROLE}`,
+        });
+    const trusted = object(values.trustedPrincipals);
+    if (trusted && previewRole && trusted.previewIdentityArn === undefined && !stackset)
+        problems.push({
+            path: "trustedPrincipals.previewIdentityArn",
+            message:
+                "is required with previewRole: it is the only principal the preview roles trust",
+            fix: "set it to the security stack's output ciPreviewIdentityArn",
+        });
+    if (trusted && !previewRole && trusted.previewIdentityArn !== undefined)
+        problems.push({
+            path: "trustedPrincipals.previewIdentityArn",
+            message: "is set, but previewRole is not, so no role would trust it",
+            fix: "pulumi config set --path 'previewRole.name' OrgAccessPreviewRole, or remove it",
+        });
+    return problems;
+}
+
+/** The default of `trail.objectLockRetentionDays` (config/schema.ts), for rules that read raw values. */
+const DEFAULT_OBJECT_LOCK_RETENTION_DAYS = 365;
+
+/**
+ * Rules of the log evidence. With versioning, a lifecycle expiration only puts a delete marker on
+ * top of the log: the log version stays, and a version under COMPLIANCE retention cannot be
+ * deleted by anyone, lifecycle included, before its retention ends. An expiration before then
+ * would hide logs that are still kept and billed, so it is refused.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-lifecycle
+ * The guardrail SCP lets only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and
+ * only the break-glass users may assume that role: with SCPs and no break-glass user, nobody could.
+ */
+export function logEvidenceProblems(values: Record<string, unknown>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const trail = object(values.trail);
+    const retention =
+        trail?.objectLockRetentionDays === undefined
+            ? DEFAULT_OBJECT_LOCK_RETENTION_DAYS
+            : trail.objectLockRetentionDays;
+    const expiration = trail?.expirationDays;
+    if (typeof expiration === "number" && typeof retention === "number" && expiration < retention) {
+        problems.push({
+            path: "trail.expirationDays",
+            message: `${expiration} is shorter than trail.objectLockRetentionDays (${retention}): Object Lock keeps every log version for ${retention} days, so expiring earlier would only hide logs behind delete markers`,
+            fix: `pulumi config set --path 'trail.expirationDays' ${retention}, or remove it to keep logs forever`,
+        });
+    }
+    const breakGlass = object(values.breakGlass);
+    if (object(values.guardrails) && breakGlass === undefined) {
+        problems.push({
+            path: "breakGlass.users",
+            message:
+                "is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could",
+            fix: "pulumi config set --path 'breakGlass.users[0]' <break-glass IAM user>, or remove guardrails",
         });
     }
     return problems;
@@ -277,6 +432,7 @@ function securityFeatureProblems(
 export function validateSecurityConfig(raw: RawStackValues, stack = "security"): RawSecurityConfig {
     return parse(securityConfigSchema, stack, raw, (values) => {
         const problems: ConfigProblem[] = securityFeatureProblems(values, raw.region);
+        problems.push(...logEvidenceProblems(values));
         const auditors = Array.isArray(values.auditors)
             ? values.auditors.map((key, i) => ({ i, key }))
             : [];

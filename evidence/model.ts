@@ -50,7 +50,14 @@ export interface AccessModel {
     /** Designated humans and programs, as the workload stack trusts them. */
     readonly trusted: {
         readonly humanArns: readonly string[];
-        readonly reporters: readonly { name: string; arn: string; externalId: string }[];
+        readonly reporters: readonly {
+            name: string;
+            arn: string;
+            externalId: string;
+            /** Where the program may call from, when its trust is pinned to networks. */
+            sourceIps?: readonly string[];
+            sourceVpces?: readonly string[];
+        }[];
         readonly incidentResponderArns?: readonly string[];
         readonly breakGlassArns?: readonly string[];
     };

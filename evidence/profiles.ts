@@ -1,5 +1,19 @@
-// Ready-to-use access for people: an AWS CLI profile and the matching `aws sts assume-role`
-// command for each workload account, for humans (MFA) and for programs (ExternalId).
+// Ready-to-use access for people, per workload account: a console switch-role link, an AWS CLI
+// profile for `aws login` users and the matching `aws sts assume-role` command, and the same for
+// programs (ExternalId).
+//
+// Humans here are IAM users without access keys, so they can get AWS credentials only from a
+// console sign-in: in the browser (switch role), or on the command line with `aws login` (AWS CLI
+// 2.32.0 or later), which turns the console sign-in into temporary credentials.
+// https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sign-in.html
+// https://docs.aws.amazon.com/signin/latest/userguide/command-line-sign-in.html
+//
+// AWS does not document that a session from `aws login` carries the console sign-in's MFA
+// context (aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge), which the audit roles' trust
+// requires. So the role profiles do not rely on it: they send the MFA device and a fresh code with
+// sts:AssumeRole itself (`mfa_serial`), which puts MFA in that request's context whatever the
+// source credentials are.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
 // https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html
 
 export interface AccessTarget {
@@ -14,7 +28,7 @@ export interface AccessSettings {
     readonly partition: string;
     /** Session length to request, 900-3600 seconds. */
     readonly sessionSeconds: number;
-    /** Name of the profile holding the caller's security-account credentials. */
+    /** Name of the `aws login` profile that holds the caller's console-derived credentials. */
     readonly sourceProfile?: string;
 }
 
@@ -26,22 +40,61 @@ export interface AccessProfile {
 }
 
 export interface AccountAccess {
+    /** Console switch-role link; absent where the console cannot switch to the role (see `switchRoleUrl`). */
+    readonly console?: string;
     readonly human: AccessProfile;
     readonly program: AccessProfile;
 }
 
-// The self-service MFA policy lets each user create exactly one virtual device named after them,
-// so the device ARN is `mfa/<user name>`.
+/** The profile `aws login --profile ...` creates; the role profiles take their credentials from it. */
+export const LOGIN_PROFILE = "org-access-login";
+
 const USER = "<your-user-name>";
+const DEVICE = "<your-mfa-device-name>";
 const EXTERNAL_ID = "<external-id>";
 
+/** The console sign-in host of each partition that has a public console. */
+const SIGNIN_HOST: Record<string, string> = {
+    aws: "signin.aws.amazon.com",
+    "aws-us-gov": "signin.amazonaws-us-gov.com",
+    "aws-cn": "signin.amazonaws.cn",
+};
+
+/**
+ * The console's switch-role link for a role: it opens the Switch Role page with the account and
+ * role filled in, for a user already signed in to the security account with MFA.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html
+ * Undefined where the console cannot switch to it: a partition without a public console, or a role
+ * whose path and name together exceed the 64 characters Switch Role accepts
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage.html).
+ */
+export function switchRoleUrl(
+    roleArn: string,
+    displayName: string,
+    partition = roleArn.split(":")[1],
+): string | undefined {
+    const host = SIGNIN_HOST[partition];
+    const m = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(roleArn);
+    if (!host || !m) return undefined;
+    const [, account, pathAndName] = m;
+    if (pathAndName.length > 64) return undefined;
+    const query = new URLSearchParams({
+        roleName: pathAndName,
+        account,
+        displayName: displayName.slice(0, 64),
+    });
+    return `https://${host}/switchrole?${query.toString()}`;
+}
+
 export function accountAccess(target: AccessTarget, settings: AccessSettings): AccountAccess {
-    const source = settings.sourceProfile ?? "org-access-security";
-    const mfaSerial = `arn:${settings.partition}:iam::${settings.securityAccountId}:mfa/${USER}`;
+    const source = settings.sourceProfile ?? LOGIN_PROFILE;
+    const mfaSerial = `arn:${settings.partition}:iam::${settings.securityAccountId}:mfa/${DEVICE}`;
     const duration = String(settings.sessionSeconds);
     const section = (name: string, lines: [string, string][]) =>
         [`[profile ${name}]`, ...lines.map(([k, v]) => `${k} = ${v}`)].join("\n");
+    const link = switchRoleUrl(target.roleArn, `org-access ${target.account}`, settings.partition);
     return {
+        ...(link ? { console: link } : {}),
         human: {
             profile: section(`org-access-${target.account}`, [
                 ["role_arn", target.roleArn],
@@ -79,6 +132,11 @@ export function accountAccess(target: AccessTarget, settings: AccessSettings): A
     };
 }
 
+/** How a person gets the credentials the role profiles start from, once per working day. */
+export const LOGIN_HINT =
+    `sign in once with \`aws login --profile ${LOGIN_PROFILE}\` (AWS CLI 2.32.0 or later; your console password and MFA, in the browser), ` +
+    `then use a profile below; each role profile asks for a fresh MFA code (\`aws iam list-mfa-devices --profile ${LOGIN_PROFILE}\` shows your device's ARN)`;
+
 /** The `<external-id>` placeholder: ExternalIds are secrets and never printed; this says where to find one. */
 export const EXTERNAL_ID_HINT =
-    "replace <external-id> with your reporter's ExternalId: pulumi stack output --stack security --show-secrets trustedPrincipals";
+    "replace `<external-id>` with your reporter's ExternalId: `pulumi stack output --stack security --show-secrets trustedPrincipals`";

@@ -2,7 +2,7 @@
 // pack's verdicts, ready-to-use access per account, and the controls each part serves.
 // It renders on GitHub (Markdown tables and fenced `mermaid` blocks).
 import { AccessModel, RoleModel } from "./model";
-import { AccountAccess, EXTERNAL_ID_HINT } from "./profiles";
+import { AccountAccess, EXTERNAL_ID_HINT, LOGIN_HINT } from "./profiles";
 import { EvidenceEntry, SCENARIOS, ScenarioId } from "./simulate";
 
 /** A policy-pack verdict, as the pack reports it. */
@@ -262,7 +262,18 @@ export function renderReport(input: ReportInput): string {
             out.push(
                 "### Access for people",
                 "",
-                `Humans sign in to the security account with MFA; programs present their ExternalId (${EXTERNAL_ID_HINT}).`,
+                "Humans are IAM users without access keys: every credential starts from a console sign-in with MFA, and the audit roles accept it only while that MFA is recent.",
+                "",
+                "- **Console**: sign in to the security account with MFA, then open the account's switch-role link below (the role accepts the sign-in's MFA only while it is younger than `auditRole.mfaMaxAgeSeconds`; after that, sign in again).",
+                `- **CLI**: ${LOGIN_HINT}. AWS does not document that an \`aws login\` session carries the console sign-in's MFA context, so the profiles do not rely on it: \`mfa_serial\` sends the MFA device and a fresh code with each \`sts:AssumeRole\`.`,
+                `- **Programs** present their ExternalId (${EXTERNAL_ID_HINT}).`,
+                "",
+                "| account | console |",
+                "|---|---|",
+                ...Object.entries(s.accessProfiles).map(
+                    ([account, access]) =>
+                        `| \`${account}\` | ${access.console ? `[switch role](${access.console})` : "no switch-role link (role path and name over 64 characters, or a partition without a public console)"} |`,
+                ),
                 "",
             );
             for (const [account, access] of Object.entries(s.accessProfiles)) {

@@ -11,12 +11,14 @@
 import {
     awsPrincipalFromArn,
     evaluateRequest,
+    parseIpRange,
     RequestContext,
     RequestPrincipal,
     statementLabel,
     statementMatchesAction,
     statementMatchesPrincipal,
 } from "../policypack/iam";
+import { formatIp } from "../policypack/iam/conditions";
 import { AccessModel, NamedDocument, PrincipalModel, RoleModel } from "./model";
 
 export type Verdict = "allowed" | "denied";
@@ -49,8 +51,13 @@ export const SCENARIOS = {
         "a designated program assumes the role with a wrong ExternalId",
     "assume-programmatic-no-external-id":
         "a designated program assumes the role without an ExternalId",
+    "assume-programmatic-outside-network":
+        "a designated program, with its ExternalId, assumes the role from a public address outside its sourceIps and through none of its sourceVpces",
     "data-read-s3": "the role's session calls s3:GetObject",
     "data-read-secret": "the role's session calls secretsmanager:GetSecretValue",
+    "data-read-logs": "the role's session calls logs:GetLogEvents",
+    "data-read-db-log":
+        "the role's session calls rds:DownloadDBLogFilePortion, which SecurityAudit itself grants",
     "assume-by-other-duty":
         "an auditor, with MFA, assumes a role of another duty (segregation of duties)",
     "admin-write": "the role's session calls iam:PutRolePolicy on an application role",
@@ -70,8 +77,11 @@ const AUDIT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
     "assume-programmatic-external-id": "allowed",
     "assume-programmatic-wrong-external-id": "denied",
     "assume-programmatic-no-external-id": "denied",
+    "assume-programmatic-outside-network": "denied",
     "data-read-s3": "denied",
     "data-read-secret": "denied",
+    "data-read-logs": "denied",
+    "data-read-db-log": "denied",
 };
 
 export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> = {
@@ -100,6 +110,18 @@ export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> 
         // (Creating IAM users stays denied wherever the no-long-lived-credentials SCP applies.)
         "admin-write": "allowed",
     },
+    // The log-archive admin role: the break-glass users only, for the log bucket and key alone.
+    "org-access:logging:LogArchiveAdminRole": {
+        "assume-without-mfa": "denied",
+        "assume-with-mfa": "allowed",
+        "assume-with-stale-mfa": "denied",
+        "assume-from-outside-account": "denied",
+        "assume-undesignated-principal": "denied",
+        "assume-by-other-duty": "denied",
+        "iam-write": "denied",
+        "admin-write": "denied",
+        "data-read-s3": "denied",
+    },
 };
 
 /** The designated humans of each kind of role: who the "designated human" scenarios speak for. */
@@ -108,6 +130,7 @@ function designatedHumans(model: AccessModel, role: RoleModel): readonly string[
         case "org-access:access:IncidentResponseRole":
             return model.trusted.incidentResponderArns ?? [];
         case "org-access:access:BreakGlassRole":
+        case "org-access:logging:LogArchiveAdminRole":
             return model.trusted.breakGlassArns ?? [];
         default:
             return model.trusted.humanArns;
@@ -266,6 +289,33 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
     return { verdict: "denied", reason: `no identity policy allows ${action}${unknown}` };
 }
 
+type Reporter = AccessModel["trusted"]["reporters"][number];
+
+/**
+ * The network keys of a request from inside a program's allowed networks: the first address of its
+ * first CIDR block, or else its first VPC endpoint (a call through an endpoint carries no
+ * aws:SourceIp). Nothing for a program without network conditions.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
+ */
+function insideNetwork(reporter: Reporter): Record<string, string> {
+    const range = reporter.sourceIps?.length ? parseIpRange(reporter.sourceIps[0]) : undefined;
+    if (range) return { "aws:SourceIp": formatIp(range.start, range.v6) };
+    if (reporter.sourceVpces?.length) return { "aws:SourceVpce": reporter.sourceVpces[0] };
+    return {};
+}
+
+/** A public documentation address (RFC 5737, RFC 3849) outside every given block. */
+function outsideAddress(blocks: readonly string[]): string {
+    const ranges = blocks.flatMap((b) => parseIpRange(b) ?? []);
+    const candidates = ["198.51.100.77", "192.0.2.77", "203.0.113.77", "2001:db8:ffff::77"];
+    const outside = candidates.find((ip) => {
+        const a = parseIpRange(ip)!;
+        return !ranges.some((r) => r.v6 === a.v6 && a.start >= r.start && a.end <= r.end);
+    });
+    // A program allowed from all four gets the first, and the scenario then shows it allowed.
+    return outside ?? candidates[0];
+}
+
 /** Runs one scenario for one role. Undefined when the scenario cannot be posed (no designated program, say). */
 function run(
     model: AccessModel,
@@ -286,6 +336,8 @@ function run(
     const auditor = model.trusted.humanArns[0];
     const caller = (arn: string) => model.principals.find((p) => p.arn === arn);
     const security = model.securityAccountId ?? human?.split(":")[4] ?? reporter?.arn.split(":")[4];
+    // A program pinned to networks calls from inside them, so the ExternalId scenarios test the ExternalId.
+    const network = reporter ? insideNetwork(reporter) : {};
     switch (scenario) {
         case "assume-without-mfa":
             return human ? assume(model, role, human, caller(human), NO_MFA, both) : undefined;
@@ -334,7 +386,22 @@ function run(
                       role,
                       reporter.arn,
                       caller(reporter.arn),
-                      { ...NO_MFA, "sts:ExternalId": reporter.externalId },
+                      { ...NO_MFA, ...network, "sts:ExternalId": reporter.externalId },
+                      both,
+                  )
+                : undefined;
+        case "assume-programmatic-outside-network":
+            return reporter && (reporter.sourceIps || reporter.sourceVpces)
+                ? assume(
+                      model,
+                      role,
+                      reporter.arn,
+                      caller(reporter.arn),
+                      {
+                          ...NO_MFA,
+                          "aws:SourceIp": outsideAddress(reporter.sourceIps ?? []),
+                          "sts:ExternalId": reporter.externalId,
+                      },
                       both,
                   )
                 : undefined;
@@ -345,13 +412,24 @@ function run(
                       role,
                       reporter.arn,
                       caller(reporter.arn),
-                      { ...NO_MFA, "sts:ExternalId": `${reporter.externalId}-wrong` },
+                      {
+                          ...NO_MFA,
+                          ...network,
+                          "sts:ExternalId": `${reporter.externalId}-wrong`,
+                      },
                       both,
                   )
                 : undefined;
         case "assume-programmatic-no-external-id":
             return reporter
-                ? assume(model, role, reporter.arn, caller(reporter.arn), NO_MFA, both)
+                ? assume(
+                      model,
+                      role,
+                      reporter.arn,
+                      caller(reporter.arn),
+                      { ...NO_MFA, ...network },
+                      both,
+                  )
                 : undefined;
         case "assume-by-other-duty":
             return auditor && auditor !== human
@@ -386,6 +464,20 @@ function run(
                 role,
                 "secretsmanager:GetSecretValue",
                 `arn:${model.partition}:secretsmanager:${model.region}:${role.accountId}:secret:evidence`,
+            );
+        case "data-read-logs":
+            return act(
+                model,
+                role,
+                "logs:GetLogEvents",
+                `arn:${model.partition}:logs:${model.region}:${role.accountId}:log-group:evidence:log-stream:evidence`,
+            );
+        case "data-read-db-log":
+            return act(
+                model,
+                role,
+                "rds:DownloadDBLogFilePortion",
+                `arn:${model.partition}:rds:${model.region}:${role.accountId}:db:evidence`,
             );
     }
 }

@@ -3,7 +3,15 @@
 // The offline plan: runs the real program under Pulumi's mock runtime and shows what it would
 // create in which account. Exit codes: 0 ok, 1 policy violation or unsafe plan, 2 invalid input.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, StackFileError } from "../config";
+import {
+    ConfigError,
+    ConfigProblem,
+    formatProblems,
+    readStackFile,
+    StackFileError,
+    stackFilePath,
+    stackFileWarnings,
+} from "../config";
 import * as fs from "fs";
 import { accessModel, AccessModel } from "../evidence/model";
 import { AccountAccess } from "../evidence/profiles";
@@ -40,6 +48,8 @@ export interface CliOptions {
     readonly policyConfig?: string;
     /** Write the effective policy-pack config of the planned stack here, for `pulumi preview`. */
     readonly writePolicyConfig?: string;
+    /** Treat stack-file warnings (REPLACE-ME placeholders, plain-text secrets) as errors (exit 2). */
+    readonly strict?: boolean;
 }
 
 /** The policy-pack config CI uses with `pulumi preview --policy-pack policypack --policy-pack-config`. */
@@ -54,9 +64,11 @@ export interface StackPlan {
     readonly violations: Violation[];
     /** The pack config the violations were computed with. */
     readonly packConfig: PackConfigInput;
+    /** What must change in the stack file before a deploy: placeholders, plain-text secrets. */
+    readonly warnings: ConfigProblem[];
 }
 
-export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md]
+export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
 runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
@@ -64,16 +76,21 @@ Without --stack, plans the security stack and then the workload stack.
 
   --stack NAME         plan only this stack
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
-  --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props"}],
-                       "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}]}
+  --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
+                       "options": {"protect", "retainOnDelete", "dependsOn"}}],
+                       "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}],
+                       "violations": [...], "warnings": [{"path", "message", "fix"}]}
                        (with both stacks: {"stacks": [ ... ]})
   --report FILE.md     also write a Markdown report: access graph, evidence matrix, controls
   --policy-config FILE policy-pack config, as for --policy-pack-config (default policypack/policy-config.json)
   --write-policy-config FILE
                        write that config plus what only the stack knows (the accounts that must each
                        have an audit role), for pulumi preview --policy-pack-config (needs --stack)
+  --strict             fail (exit 2) on stack-file warnings: REPLACE-ME example values, which
+                       pulumi up refuses, and ExternalIds written in plain text instead of secure:
 
-Exit codes: 0 ok; 1 a policy violation, an evidence mismatch or an unsafe plan; 2 invalid config or usage.`;
+Exit codes: 0 ok; 1 a policy violation, an evidence mismatch or an unsafe plan; 2 invalid config
+or usage, or (with --strict) a stack-file warning.`;
 
 export function parseArgs(argv: readonly string[]): CliOptions | "help" {
     let stack: string | undefined;
@@ -82,6 +99,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
     let report: string | undefined;
     let policyConfig: string | undefined;
     let writePolicyConfig: string | undefined;
+    let strict = false;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -91,6 +109,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
         };
         if (arg === "--help" || arg === "-h") return "help";
         else if (arg === "--json") json = true;
+        else if (arg === "--strict") strict = true;
         else if (arg === "--stack") stack = value();
         else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
         else if (arg === "--config-file") configFile = value();
@@ -119,7 +138,26 @@ export function parseArgs(argv: readonly string[]): CliOptions | "help" {
         report,
         policyConfig,
         writePolicyConfig,
+        ...(strict ? { strict } : {}),
     };
+}
+
+/** Stack-file warnings of one stack, read from the file as it is written (see config/placeholders.ts). */
+export function stackWarnings(stack: string, configFile?: string): ConfigProblem[] {
+    return stackFileWarnings(readStackFile(configFile ?? stackFilePath(stack)).config);
+}
+
+/** The warnings of each planned stack, one block per stack, in the config-error format. */
+export function warningLines(plans: readonly StackPlan[]): string[] {
+    return plans
+        .filter((p) => p.warnings.length > 0)
+        .map((p) =>
+            formatProblems(p.result.stack, p.warnings).replace(
+                /^invalid configuration for stack "([^"]+)" \((\d+) problems?\)/,
+                (_, stack: string, n: string) =>
+                    `stack "${stack}": ${n} value(s) to replace before pulumi up (npm start -- --strict fails on them)`,
+            ),
+        );
 }
 
 /**
@@ -163,6 +201,10 @@ export async function runPlan(
             evidence: evidenceMatrix(model),
             violations: checkResources(result.resources.map(toPackResource), effective),
             packConfig: effective,
+            warnings: stackWarnings(
+                result.stack,
+                options.stacks.length === 1 ? options.configFile : undefined,
+            ),
         };
     });
 }
@@ -208,9 +250,15 @@ export function toJson(plans: readonly StackPlan[]): unknown {
             urn: res.urn,
             accountId: res.accountId,
             props: readableProps(res),
+            options: {
+                protect: res.options.protect,
+                retainOnDelete: res.options.retainOnDelete,
+                dependsOn: res.options.dependsOn,
+            },
         })),
         evidence: p.evidence,
         violations: p.violations,
+        warnings: p.warnings,
     });
     return plans.length === 1 ? one(plans[0]) : { stacks: plans.map(one) };
 }
@@ -355,6 +403,12 @@ export async function main(
     }
     try {
         const plans = await runPlan(options);
+        const warnings = warningLines(plans);
+        if (options.strict && warnings.length > 0) {
+            err.write(`${warnings.map((w) => w.replace(/^stack/, "error: stack")).join("\n")}\n`);
+            return 2;
+        }
+        for (const w of warnings) err.write(`warning: ${w}\n`);
         out.write(
             options.json
                 ? `${JSON.stringify(toJson(plans), null, 2)}\n`

@@ -45,6 +45,12 @@ export interface PlannedResource {
 export interface RegisteredOptions {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /**
+     * Names of the resources named in the `dependsOn` option (a component stands for its children),
+     * sorted. A resource that is also an input is a dependency through that input already, and is
+     * not listed.
+     */
+    readonly dependsOn: readonly string[];
     /** URN of the parent, if any. */
     readonly parent?: string;
 }
@@ -55,12 +61,27 @@ type RegisterRequest = {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getParent(): string;
+    /** Every direct dependency: `dependsOn` and the resources behind every input. */
+    getDependenciesList(): string[];
+    /** The dependencies of each input. */
+    getPropertydependenciesMap(): {
+        forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+    };
 };
+
+/** The name of a resource from its URN (`urn:pulumi:stack::project::type::name`). */
+function nameOf(urn: string): string {
+    return urn.split("::").slice(3).join("::");
+}
 
 /**
  * Records the options of every registration as the monitor receives them. The mock API does not
- * pass options to `newResource`, but `protect` and `retainOnDelete` are exactly what must be
- * proved for the log resources, so they are read from the request the engine would get.
+ * pass options to `newResource`, and the mock monitor never runs resource transforms
+ * (`registerResourceTransform` reaches `Mocks.registerTransform` only), while a legacy stack
+ * transformation needs a root stack resource that a plan does not create. So `protect`,
+ * `retainOnDelete` and `dependsOn`, exactly what must be proved for the log resources, are read
+ * from the request the engine would get: its dependencies minus those of its inputs are the
+ * `dependsOn` ones.
  */
 function captureOptions(): Map<string, RegisteredOptions> {
     const seen = new Map<string, RegisteredOptions>();
@@ -69,9 +90,21 @@ function captureOptions(): Map<string, RegisteredOptions> {
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
+        const throughInputs = new Set<string>();
+        req.getPropertydependenciesMap().forEach((deps) => {
+            for (const urn of deps.getUrnsList()) throughInputs.add(urn);
+        });
         seen.set(`${req.getType()}::${req.getName()}`, {
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
+            dependsOn: [
+                ...new Set(
+                    req
+                        .getDependenciesList()
+                        .filter((urn) => !throughInputs.has(urn))
+                        .map(nameOf),
+                ),
+            ].sort(),
             parent: req.getParent() || undefined,
         });
         return original(req, cb);
@@ -211,6 +244,7 @@ function describe(mocks: PlanMocks, registered: Map<string, RegisteredOptions>):
             options: registered.get(`${r.type}::${r.name}`) ?? {
                 protect: false,
                 retainOnDelete: false,
+                dependsOn: [],
             },
             secretProps: r.secretInputs,
         };

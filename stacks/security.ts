@@ -1,14 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+    AccountTarget,
     auditRoleArn,
     BREAK_GLASS_ROLE,
     ConfigError,
     INCIDENT_RESPONSE_ROLE,
+    LOG_ARCHIVE_ADMIN_ROLE,
     loadSecurityConfig,
     SecurityConfig,
     TrustedPrincipals,
 } from "../config";
 import { CiIdentity } from "../components/ciIdentity";
+import { PreviewRole } from "../components/previewRole";
 import { Detection } from "../components/detection";
 import { DutyGroup } from "../components/dutyGroup";
 import { BREAK_GLASS_MFA_MAX_AGE, INCIDENT_RESPONSE_MFA_MAX_AGE } from "../components/dutyRoles";
@@ -19,6 +22,7 @@ import {
     scpDefinitions,
     scpSizeProblems,
 } from "../components/guardrails";
+import { LogArchiveAdminRole } from "../components/logArchiveAdmin";
 import { OrgTrail } from "../components/orgTrail";
 import { SecurityAccess } from "../components/securityAccess";
 import { AccountProviders } from "./providers";
@@ -37,17 +41,28 @@ export function guardrailInputs(cfg: SecurityConfig): GuardrailPolicyInputs {
         trailName: cfg.trail.name,
         trailBucketName: cfg.trail.bucketName,
         logArchiveAccountId: cfg.logArchive.accountId,
-        logArchiveDeployRoleName: cfg.logArchive.deployRoleName,
+        logArchiveAdminRoleName: LOG_ARCHIVE_ADMIN_ROLE,
         deployRoleNames: [
             ...new Set([...members.map((a) => a.deployRoleName), ...workloadDeployRoles]),
         ].sort(),
         workloadDeployRoleNames: [...new Set(workloadDeployRoles)].sort(),
+        previewRoleNames: [
+            ...new Set(
+                [
+                    cfg.ci?.previewRoleName,
+                    ...cfg.workloadTargets.map((t) => t.previewRoleName),
+                ].filter((n): n is string => n !== undefined),
+            ),
+        ].sort(),
         protectedRoles: [
             ...new Set([
                 ...cfg.workloadTargets.map((t) => `${t.auditRole.path}${t.auditRole.name}`),
                 `/${INCIDENT_RESPONSE_ROLE}`,
                 `/${BREAK_GLASS_ROLE}`,
-                ...(cfg.ci ? [`/${cfg.ci.roleName}`] : []),
+                // Both CI identities (the preview roles are protected through previewRoleNames).
+                ...(cfg.ci
+                    ? [`/${cfg.ci.deployIdentityName}`, `/${cfg.ci.previewIdentityName}`]
+                    : []),
             ]),
         ].sort(),
         allowedRegions: cfg.guardrails?.allowedRegions,
@@ -65,6 +80,26 @@ function dutyRoleArns(
             .filter((a) => a[flag])
             .map((a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${roleName}`),
     );
+}
+
+/**
+ * Exact ARNs of every preview role a pull request's preview may assume: this stack's accounts, and
+ * every account of the provider-mode workload stacks with a preview role (config/index.ts refuses
+ * a provider-mode workload stack without one when ci is configured).
+ */
+function previewRoleArns(cfg: SecurityConfig, ownAccounts: readonly AccountTarget[]): string[] {
+    return [
+        ...ownAccounts.map(
+            (a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${a.previewRoleName}`,
+        ),
+        ...cfg.workloadTargets.flatMap((t) =>
+            t.deploymentMode === "provider" && t.previewRoleName
+                ? t.accounts.map(
+                      (a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${t.previewRoleName}`,
+                  )
+                : [],
+        ),
+    ];
 }
 
 /**
@@ -111,6 +146,11 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         { provider: securityProvider },
     );
 
+    // The log-archive admin role exists when someone can assume it: the break-glass users.
+    const adminRoleArn =
+        cfg.breakGlassUsers.length > 0
+            ? `arn:${cfg.partition}:iam::${cfg.logArchive.accountId}:role/${LOG_ARCHIVE_ADMIN_ROLE}`
+            : undefined;
     const trail = new OrgTrail("org-trail", {
         managementProvider,
         logArchiveProvider: providers.for(cfg.logArchive),
@@ -125,6 +165,8 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         transitionDays: cfg.trail.transitionDays,
         storageClass: cfg.trail.storageClass,
         expirationDays: cfg.trail.expirationDays,
+        objectLockRetentionDays: cfg.trail.objectLockRetentionDays,
+        adminRoleArn,
         tags: cfg.tags,
     });
 
@@ -165,9 +207,23 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         "break-glass",
         "org-access-break-glass",
         cfg.breakGlassUsers,
-        breakGlassRoleArns,
+        [...breakGlassRoleArns, ...(adminRoleArn ? [adminRoleArn] : [])],
         BREAK_GLASS_MFA_MAX_AGE,
     );
+    const logArchiveAdmin = breakGlass
+        ? new LogArchiveAdminRole(
+              "log-archive-admin",
+              {
+                  trustedAccountId: cfg.securityAccountId,
+                  breakGlassUserArns: breakGlass.userArns,
+                  bucketName: cfg.trail.bucketName,
+                  keyArn: trail.key.arn,
+                  partition: cfg.partition,
+                  tags: cfg.tags,
+              },
+              { provider: providers.for(cfg.logArchive) },
+          )
+        : undefined;
 
     const detection = new Detection(
         "detection",
@@ -177,6 +233,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
             region: cfg.region,
             partition: cfg.partition,
             breakGlassRoleName: BREAK_GLASS_ROLE,
+            logArchiveAdminRoleName: LOG_ARCHIVE_ADMIN_ROLE,
             emails: cfg.alarmEmails,
             tags: cfg.tags,
         },
@@ -192,24 +249,41 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
                   targets: cfg.guardrails.targets,
                   workloadTargets: cfg.guardrails.workloadTargets,
                   tags: cfg.tags,
+                  // The SCP lets only the admin role change the bucket, the key and the admin role
+                  // itself: on a first deploy, it attaches after the deploy role has created them.
+                  dependsOn: [
+                      ...trail.protectedConfiguration,
+                      ...(logArchiveAdmin ? [logArchiveAdmin.role, logArchiveAdmin.policy] : []),
+                  ],
               },
               { provider: managementProvider },
           )
         : undefined;
 
+    // The accounts this stack reaches itself (security, management, log-archive), once each.
+    const ownAccounts = [
+        ...new Map(
+            [cfg.security, cfg.management, cfg.logArchive].map((a) => [a.accountId, a]),
+        ).values(),
+    ];
     const ci = cfg.ci
         ? new CiIdentity(
               "ci",
               {
-                  subjects: cfg.ci.subjects,
-                  roleName: cfg.ci.roleName,
+                  deploy: {
+                      repository: cfg.ci.repository,
+                      environment: cfg.ci.deployEnvironment,
+                      branch: cfg.ci.deployBranch,
+                      workflow: cfg.ci.deployWorkflow,
+                  },
+                  deployIdentityName: cfg.ci.deployIdentityName,
+                  previewIdentityName: cfg.ci.previewIdentityName,
                   // The same ARNs the providers assume (components/provider.ts): every account this program reaches.
                   deployRoleArns: [
-                      cfg.security,
-                      cfg.management,
-                      cfg.logArchive,
+                      ...ownAccounts,
                       ...cfg.workloadTargets.flatMap((t) => t.accounts),
                   ].map((a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${a.deployRoleName}`),
+                  previewRoleArns: previewRoleArns(cfg, ownAccounts),
                   stateBucket: cfg.ci.stateBucket,
                   stateKeyArn: cfg.ci.stateKeyArn,
                   partition: cfg.partition,
@@ -218,6 +292,22 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
               { provider: cfg.ci.account === "security" ? securityProvider : managementProvider },
           )
         : undefined;
+    // A read-only preview role in every account this stack reaches, trusted by the preview identity alone.
+    const previewRoles = ci
+        ? ownAccounts.map(
+              (a) =>
+                  new PreviewRole(
+                      `${a.name}-preview`,
+                      {
+                          previewIdentityArn: ci.previewRoleArn,
+                          roleName: a.previewRoleName,
+                          partition: cfg.partition,
+                          tags: cfg.tags,
+                      },
+                      { provider: providers.for(a) },
+                  ),
+          )
+        : [];
 
     // What the workload stack trusts. Secret, because it carries the reporters' ExternalIds.
     const none = pulumi.output<string[] | undefined>(undefined);
@@ -229,6 +319,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
                 pulumi.all(cfg.reporters.map((r) => r.externalId)),
                 responders?.userArns ?? none,
                 breakGlass?.userArns ?? none,
+                ci?.previewRoleArn ?? pulumi.output<string | undefined>(undefined),
             ])
             .apply(
                 ([
@@ -237,15 +328,21 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
                     externalIds,
                     incidentResponderArns,
                     breakGlassArns,
+                    previewIdentityArn,
                 ]) => ({
                     humanArns,
                     reporters: cfg.reporters.map((r, i) => ({
                         name: r.name,
                         arn: reporterArns[i],
                         externalId: externalIds[i],
+                        // Network conditions travel with the reporter into every audit role's trust.
+                        ...(r.sourceIps ? { sourceIps: [...r.sourceIps] } : {}),
+                        ...(r.sourceVpces ? { sourceVpces: [...r.sourceVpces] } : {}),
                     })),
                     ...(incidentResponderArns ? { incidentResponderArns } : {}),
                     ...(breakGlassArns ? { breakGlassArns } : {}),
+                    // The workload stacks' preview roles trust this identity alone.
+                    ...(previewIdentityArn ? { previewIdentityArn } : {}),
                 }),
             ),
     );
@@ -270,8 +367,13 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         grantedIncidentResponseRoleArns: incidentRoleArns,
         breakGlassGroupArn: breakGlass?.group.arn,
         grantedBreakGlassRoleArns: breakGlassRoleArns,
+        logArchiveAdminRoleArn: logArchiveAdmin?.roleArn,
         serviceControlPolicies: guardrails?.summary,
-        ciRoleArn: ci?.roleArn,
+        ciDeployIdentityArn: ci?.deployRoleArn,
+        ciPreviewIdentityArn: ci?.previewRoleArn,
         githubOidcProviderArn: ci?.oidcProvider.arn,
+        previewRoleArns: Object.fromEntries(
+            previewRoles.map((r, i) => [ownAccounts[i].name, r.roleArn]),
+        ),
     };
 }

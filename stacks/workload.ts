@@ -11,6 +11,7 @@ import {
 import { AuditRole } from "../components/auditRole";
 import { AuditRoleStackSet } from "../components/auditRoleStackSet";
 import { BreakGlassRole, IncidentResponseRole } from "../components/dutyRoles";
+import { PreviewRole } from "../components/previewRole";
 import { AccountProviders } from "./providers";
 
 /** Validates the principals the security stack exported; a malformed output must never become a trust policy. */
@@ -44,7 +45,12 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
     const principals = trustedPrincipals(cfg);
     const humans = principals.apply((p) => p.humanArns);
     const programs = principals.apply((p) =>
-        p.reporters.map(({ arn, externalId }) => ({ arn, externalId })),
+        p.reporters.map(({ arn, externalId, sourceIps, sourceVpces }) => ({
+            arn,
+            externalId,
+            ...(sourceIps ? { sourceIps } : {}),
+            ...(sourceVpces ? { sourceVpces } : {}),
+        })),
     );
 
     // Duty principals come from the same source as the audit principals; absent means nobody, and
@@ -55,6 +61,15 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
     const auditRoleArns: Record<string, pulumi.Input<string>> = {};
     const incidentResponseRoleArns: Record<string, pulumi.Output<string>> = {};
     const breakGlassRoleArns: Record<string, pulumi.Output<string>> = {};
+    const previewRoleArns: Record<string, pulumi.Output<string>> = {};
+    // The preview roles trust the security stack's CI preview identity alone; no identity, no role.
+    const previewIdentityArn = principals.apply((p) => {
+        if (cfg.accounts.some((a) => a.previewRoleName) && !p.previewIdentityArn)
+            throw new InputError(
+                "previewRole is set, but the trusted principals carry no previewIdentityArn: configure org-access:ci in the security stack (or trustedPrincipals.previewIdentityArn), or remove previewRole",
+            );
+        return p.previewIdentityArn ?? "";
+    });
     const accessProfiles: Record<string, AccountAccess> = {};
     // One audit-role definition for both modes: the component per account, or the StackSet.
     const auditRole = {
@@ -103,6 +118,19 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
             { provider: providers.for(account) },
         );
         auditRoleArns[account.name] = role.roleArn;
+        if (account.previewRoleName) {
+            const preview = new PreviewRole(
+                `${account.name}-preview`,
+                {
+                    previewIdentityArn,
+                    roleName: account.previewRoleName,
+                    partition: cfg.partition,
+                    tags: { ...cfg.tags, Account: account.name },
+                },
+                { provider: providers.for(account) },
+            );
+            previewRoleArns[account.name] = preview.roleArn;
+        }
         const dutyArgs = (principalArns: pulumi.Output<string[]>) => ({
             trustedAccountId: cfg.securityAccountId,
             principalArns,
@@ -112,7 +140,14 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         if (account.incidentResponseRole) {
             const ir = new IncidentResponseRole(
                 `${account.name}-incident-response`,
-                dutyArgs(responders),
+                {
+                    ...dutyArgs(responders),
+                    // Never quarantinable by the responders: this account's deploy and preview roles.
+                    deployRoleNames: [account.deployRoleName],
+                    previewRoleNames: account.previewRoleName
+                        ? [account.previewRoleName]
+                        : undefined,
+                },
                 { provider: providers.for(account) },
             );
             incidentResponseRoleArns[account.name] = ir.roleArn;
@@ -134,6 +169,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         auditRoleArns,
         incidentResponseRoleArns,
         breakGlassRoleArns,
+        previewRoleArns,
         accounts: cfg.accounts.map((a) => ({ name: a.name, accountId: a.accountId })),
         deploymentMode: cfg.stackSet ? ("stackset" as const) : ("provider" as const),
         sessionSeconds: cfg.auditRole.sessionSeconds,

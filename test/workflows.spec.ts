@@ -2,8 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { validateSecurityConfig } from "../config";
+import { securityValues } from "./helpers";
 
 type Step = {
+    name?: string;
     uses?: string;
     run?: string;
     with?: Record<string, unknown>;
@@ -12,8 +15,9 @@ type Step = {
 type Job = {
     if?: string;
     needs?: string | string[];
-    environment?: string;
+    environment?: string | { name: string };
     permissions?: Record<string, string>;
+    env?: Record<string, unknown>;
     strategy?: { matrix?: { stack?: string[] } };
     steps: Step[];
 };
@@ -27,22 +31,90 @@ const dir = path.join(__dirname, "..", ".github", "workflows");
 const read = (name: string): Workflow => YAML.parse(fs.readFileSync(path.join(dir, name), "utf8"));
 const text = (name: string) => fs.readFileSync(path.join(dir, name), "utf8");
 const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+const awsSteps = (job: Job) =>
+    job.steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** What the CI identities expect of the workflows, from the config defaults (config/schema.ts). */
+const ci = validateSecurityConfig({
+    values: securityValues({
+        ci: { repository: "example-org/org-access", stateBucket: "example-state" },
+    }),
+    region: "us-east-1",
+}).ci!;
+const DEPLOY_FILE = path.basename(ci.deployWorkflow);
+
+const PREVIEW_VAR = "${{ vars.ORG_ACCESS_PREVIEW_ROLE_ARN }}";
+const DEPLOY_VAR = "${{ vars.ORG_ACCESS_DEPLOY_ROLE_ARN }}";
+
+/**
+ * A pull-request workflow may preview only, with the preview identity and the preview roles, and
+ * no job may name an environment (that would change the token's subject, and is how a pull request
+ * once reached the deploy role).
+ */
+function previewProblems(wf: Workflow): string[] {
+    const problems: string[] = [];
+    const triggers = Object.keys(wf.on);
+    if (triggers.join() !== "pull_request") problems.push(`runs on ${triggers.join(", ")}`);
+    if (JSON.stringify(wf).includes("ORG_ACCESS_DEPLOY_ROLE_ARN"))
+        problems.push("mentions the deploy identity");
+    for (const [name, job] of Object.entries(wf.jobs)) {
+        if (job.environment !== undefined) problems.push(`${name}: names an environment`);
+        if (job.env?.ORG_ACCESS_PROVIDER_ROLE !== "preview")
+            problems.push(`${name}: ORG_ACCESS_PROVIDER_ROLE is not preview`);
+        const aws = awsSteps(job);
+        if (aws.length !== 1 || aws[0].with?.["role-to-assume"] !== PREVIEW_VAR)
+            problems.push(`${name}: does not assume exactly the preview identity`);
+        for (const s of pulumiSteps(job))
+            if (s.with?.command !== "preview")
+                problems.push(`${name}: runs pulumi ${String(s.with?.command)}`);
+        for (const s of job.steps)
+            if (/\bpulumi\s+(up|refresh|destroy|import|cancel|state)\b/.test(s.run ?? ""))
+                problems.push(`${name}: runs "${s.run}"`);
+    }
+    return problems;
+}
+
+/** The deploy workflow: push to main only, every job in the protected environment, pinned to main. */
+function deployProblems(wf: Workflow): string[] {
+    const problems: string[] = [];
+    const triggers = Object.keys(wf.on);
+    if (triggers.join() !== "push") problems.push(`runs on ${triggers.join(", ")}`);
+    const branches = (wf.on.push as { branches?: string[] } | null)?.branches;
+    if (JSON.stringify(branches) !== JSON.stringify([ci.deployBranch]))
+        problems.push(`push branches are ${JSON.stringify(branches)}`);
+    if (JSON.stringify(wf).includes("ORG_ACCESS_PREVIEW_ROLE_ARN"))
+        problems.push("mentions the preview identity");
+    for (const [name, job] of Object.entries(wf.jobs)) {
+        const env = typeof job.environment === "object" ? job.environment.name : job.environment;
+        if (env !== ci.deployEnvironment) problems.push(`${name}: environment is ${String(env)}`);
+        if (!(job.if ?? "").includes(`github.ref == 'refs/heads/${ci.deployBranch}'`))
+            problems.push(`${name}: not pinned to ${ci.deployBranch}`);
+        if (job.env?.ORG_ACCESS_PROVIDER_ROLE !== "deploy")
+            problems.push(`${name}: ORG_ACCESS_PROVIDER_ROLE is not deploy`);
+        const aws = awsSteps(job);
+        if (aws.length !== 1 || aws[0].with?.["role-to-assume"] !== DEPLOY_VAR)
+            problems.push(`${name}: does not assume exactly the deploy identity`);
+    }
+    return problems;
+}
 
 describe("GitHub workflows", () => {
-    const ci = read("ci.yml");
+    const ciWf = read("ci.yml");
     const preview = read("preview.yml");
+    const deploy = read(DEPLOY_FILE);
+    const all = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 
     it("ci.yml runs the tests on pull requests, with read-only permissions", () => {
-        assert.ok("pull_request" in ci.on);
-        assert.deepStrictEqual(ci.permissions, { contents: "read" });
-        const runs = Object.values(ci.jobs).flatMap((j) => j.steps.map((s) => s.run));
+        assert.ok("pull_request" in ciWf.on);
+        assert.deepStrictEqual(ciWf.permissions, { contents: "read" });
+        const runs = Object.values(ciWf.jobs).flatMap((j) => j.steps.map((s) => s.run));
         for (const cmd of ["npm ci", "npm run typecheck", "npm test"])
             assert.ok(runs.includes(cmd), cmd);
     });
 
     it("preview.yml previews every stack on pull requests with the policy pack, and comments", () => {
         const job = preview.jobs.preview;
-        assert.strictEqual(job.if, "github.event_name == 'pull_request'");
         assert.deepStrictEqual(job.strategy?.matrix?.stack, ["security", "workload"]);
         const [step] = pulumiSteps(job);
         assert.deepStrictEqual(
@@ -61,51 +133,137 @@ describe("GitHub workflows", () => {
         );
     });
 
-    it("on main, runs pulumi up for security first, then workload, each with the policy pack", () => {
-        const sec = preview.jobs["up-security"];
-        const wl = preview.jobs["up-workload"];
-        assert.strictEqual(
-            sec.if,
-            "github.event_name == 'push' && github.ref == 'refs/heads/main'",
-        );
-        assert.strictEqual(wl.needs, "up-security");
-        assert.deepStrictEqual(
-            pulumiSteps(sec).map((s) => [
-                s.with?.command,
-                s.with?.["stack-name"],
-                s.with?.policyPacks,
-            ]),
-            [["up", "security", "policypack"]],
-        );
-        assert.deepStrictEqual(
-            pulumiSteps(wl).map((s) => [
-                s.with?.command,
-                s.with?.["stack-name"],
-                s.with?.policyPacks,
-            ]),
-            [["up", "workload", "policypack"]],
-        );
+    it("preview.yml uses only the preview identity and the preview roles, names no environment and never deploys", () => {
+        assert.deepStrictEqual(previewProblems(preview), []);
     });
 
-    it("gets AWS credentials only through OIDC: id-token: write and configure-aws-credentials with the CI role", () => {
-        assert.strictEqual(preview.permissions?.["id-token"], "write");
-        for (const [name, job] of Object.entries(preview.jobs)) {
-            const aws = job.steps.filter((s) =>
-                s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
-            );
-            assert.strictEqual(aws.length, 1, name);
-            assert.strictEqual(
-                aws[0].with?.["role-to-assume"],
-                "${{ vars.ORG_ACCESS_CI_ROLE_ARN }}",
-                name,
-            );
-            // The configure step must come before the Pulumi step that needs the credentials.
-            assert.ok(job.steps.indexOf(aws[0]) < job.steps.indexOf(pulumiSteps(job)[0]), name);
+    it("the deploy workflow is the file the deploy identity pins, runs on push to main only, in the protected environment", () => {
+        assert.ok(all.includes(DEPLOY_FILE), `${ci.deployWorkflow} is missing`);
+        assert.deepStrictEqual(deployProblems(deploy), []);
+        // Only that file may deploy: no other workflow assumes the deploy identity or runs pulumi up.
+        for (const f of all.filter((f) => f !== DEPLOY_FILE)) {
+            assert.doesNotMatch(text(f), /ORG_ACCESS_DEPLOY_ROLE_ARN/, f);
+            for (const job of Object.values(read(f).jobs))
+                for (const s of pulumiSteps(job)) assert.strictEqual(s.with?.command, "preview", f);
         }
     });
 
+    it("deploys security first, then workload, each with the policy pack", () => {
+        const sec = deploy.jobs["up-security"];
+        const wl = deploy.jobs["up-workload"];
+        assert.strictEqual(wl.needs, "up-security");
+        assert.deepStrictEqual(
+            [sec, wl].map((j) =>
+                pulumiSteps(j).map((s) => [
+                    s.with?.command,
+                    s.with?.["stack-name"],
+                    s.with?.policyPacks,
+                ]),
+            ),
+            [[["up", "security", "policypack"]], [["up", "workload", "policypack"]]],
+        );
+    });
+
+    it("the checks catch wrong workflows", () => {
+        const pr = (edit: (w: Workflow) => void) => {
+            const w = clone(preview);
+            edit(w);
+            return previewProblems(w);
+        };
+        assert.deepStrictEqual(
+            pr((w) => (w.jobs.preview.environment = "production")),
+            ["preview: names an environment"],
+        );
+        assert.deepStrictEqual(
+            pr((w) => (awsSteps(w.jobs.preview)[0].with!["role-to-assume"] = DEPLOY_VAR)),
+            [
+                "mentions the deploy identity",
+                "preview: does not assume exactly the preview identity",
+            ],
+        );
+        assert.deepStrictEqual(
+            pr((w) => (w.jobs.preview.env = {})),
+            ["preview: ORG_ACCESS_PROVIDER_ROLE is not preview"],
+        );
+        assert.deepStrictEqual(
+            pr((w) => (pulumiSteps(w.jobs.preview)[0].with!.command = "up")),
+            ["preview: runs pulumi up"],
+        );
+        assert.deepStrictEqual(
+            pr((w) => w.jobs.preview.steps.push({ run: "pulumi refresh --yes --stack security" })),
+            [`preview: runs "pulumi refresh --yes --stack security"`],
+        );
+        assert.deepStrictEqual(
+            pr((w) => (w.on = { pull_request: null, push: { branches: ["main"] } })),
+            ["runs on pull_request, push"],
+        );
+        const dep = (edit: (w: Workflow) => void) => {
+            const w = clone(deploy);
+            edit(w);
+            return deployProblems(w);
+        };
+        assert.deepStrictEqual(
+            dep((w) => delete w.jobs["up-workload"].if),
+            ["up-workload: not pinned to main"],
+        );
+        assert.deepStrictEqual(
+            dep((w) => delete w.jobs["up-security"].environment),
+            ["up-security: environment is undefined"],
+        );
+        assert.deepStrictEqual(
+            dep((w) => (w.on = { pull_request: null, push: { branches: ["main"] } })),
+            ["runs on pull_request, push"],
+        );
+        assert.deepStrictEqual(
+            dep((w) => (w.on = { push: { branches: ["main", "release/*"] } })),
+            ['push branches are ["main","release/*"]'],
+        );
+        assert.deepStrictEqual(
+            dep((w) => (awsSteps(w.jobs["up-security"])[0].with!["role-to-assume"] = PREVIEW_VAR)),
+            [
+                "mentions the preview identity",
+                "up-security: does not assume exactly the deploy identity",
+            ],
+        );
+    });
+
+    it("no workflow runs pull-request code with the base repository's rights (pull_request_target, workflow_run)", () => {
+        for (const f of all) {
+            const on = Object.keys(read(f).on);
+            assert.ok(!on.includes("pull_request_target") && !on.includes("workflow_run"), f);
+        }
+    });
+
+    it("gets AWS credentials only through OIDC, before the Pulumi step that needs them", () => {
+        for (const [file, wf] of [
+            ["preview.yml", preview],
+            [DEPLOY_FILE, deploy],
+        ] as const) {
+            assert.strictEqual(wf.permissions?.["id-token"], "write", file);
+            assert.strictEqual(wf.permissions?.contents, "read", file);
+            for (const [name, job] of Object.entries(wf.jobs)) {
+                const aws = awsSteps(job);
+                assert.strictEqual(aws.length, 1, name);
+                assert.ok(job.steps.indexOf(aws[0]) < job.steps.indexOf(pulumiSteps(job)[0]), name);
+            }
+        }
+        assert.strictEqual(ciWf.permissions?.["id-token"], undefined);
+    });
+
+    it("uses the stack's awskms:// secrets provider: checked before Pulumi runs, and no passphrase anywhere", () => {
+        for (const wf of [preview, deploy])
+            for (const [name, job] of Object.entries(wf.jobs)) {
+                const check = job.steps.findIndex((s) =>
+                    /\^secretsprovider: awskms:\/\//.test(s.run ?? ""),
+                );
+                assert.ok(check >= 0, `${name}: no secrets provider check`);
+                assert.ok(check < job.steps.indexOf(pulumiSteps(job)[0]), name);
+            }
+        for (const f of all) assert.doesNotMatch(text(f), /PULUMI_CONFIG_PASSPHRASE/, f);
+    });
+
     it("stores no static keys anywhere", () => {
-        for (const name of ["ci.yml", "preview.yml"]) {
+        for (const name of all) {
             const t = text(name);
             for (const banned of [
                 /aws-access-key-id/i,
@@ -125,29 +283,31 @@ describe("GitHub workflows", () => {
             );
         }
     });
+
     it("preview and up use a pack config the offline plan wrote for that very stack", () => {
-        for (const [name, job] of Object.entries(preview.jobs)) {
-            for (const step of pulumiSteps(job)) {
-                const config = String(step.with?.policyPackConfigs);
-                const stack = String(step.with?.["stack-name"]);
-                const writer = job.steps.findIndex(
-                    (s) =>
-                        /npm start -- --stack \$\{STACK\} --write-policy-config policy-config\.\$\{STACK\}\.json/.test(
-                            s.run ?? "",
-                        ) && String(s.env?.STACK) === stack,
-                );
-                assert.ok(writer >= 0, `${name}: no step writes the config for ${stack}`);
-                assert.ok(
-                    writer < job.steps.indexOf(step),
-                    `${name}: the config is written after it is used`,
-                );
-                assert.strictEqual(
-                    config,
-                    stack === "${{ matrix.stack }}"
-                        ? "policy-config.${{ matrix.stack }}.json"
-                        : `policy-config.${stack}.json`,
-                );
+        for (const wf of [preview, deploy])
+            for (const [name, job] of Object.entries(wf.jobs)) {
+                for (const step of pulumiSteps(job)) {
+                    const config = String(step.with?.policyPackConfigs);
+                    const stack = String(step.with?.["stack-name"]);
+                    const writer = job.steps.findIndex(
+                        (s) =>
+                            /npm start -- --stack \$\{STACK\} --write-policy-config policy-config\.\$\{STACK\}\.json/.test(
+                                s.run ?? "",
+                            ) && String(s.env?.STACK) === stack,
+                    );
+                    assert.ok(writer >= 0, `${name}: no step writes the config for ${stack}`);
+                    assert.ok(
+                        writer < job.steps.indexOf(step),
+                        `${name}: the config is written after it is used`,
+                    );
+                    assert.strictEqual(
+                        config,
+                        stack === "${{ matrix.stack }}"
+                            ? "policy-config.${{ matrix.stack }}.json"
+                            : `policy-config.${stack}.json`,
+                    );
+                }
             }
-        }
     });
 });

@@ -2,9 +2,10 @@
 //
 // Proves, against real AWS and after `pulumi up`, what the offline evidence matrix simulates.
 // Exit codes: 0 every scenario as expected; 1 a scenario is not; 2 missing credentials or
-// permissions, invalid config or usage.
+// permissions, a missing deploy prerequisite (SCPs not enabled), invalid config or usage.
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import * as fs from "fs";
+import * as readline from "readline";
 import {
     auditRoleArn,
     ConfigError,
@@ -14,6 +15,7 @@ import {
     readStackFile,
     StackFileError,
     stackFilePath,
+    validateSecurityConfig,
     validateWorkloadConfig,
 } from "../config";
 import { renderReport } from "../evidence/report";
@@ -27,26 +29,38 @@ import {
     VerifyTarget,
 } from "./run";
 
-export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAME] [--region REGION] [--accounts a,b]
+export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAME] [--aws-login] [--region REGION] [--accounts a,b]
                          [--mfa-serial ARN --token-code CODE | --external-id ID] [--json] [--report FILE.md]
+                         [--security-config-file PATH] [--org-profile NAME]
 
 Runs the evidence scenarios against real AWS with your own credentials, after pulumi up:
-real sts:AssumeRole attempts (without MFA, with an MFA session, or with right/wrong/no ExternalId),
-the role's permissions through iam:SimulatePrincipalPolicy, and the AssumeRole events in
-CloudTrail. It only reads and assumes roles; it never writes to AWS.
+first, when the security stack attaches SCPs, that the SERVICE_CONTROL_POLICY type is enabled
+on the organization's root (organizations:ListRoots); then real sts:AssumeRole attempts (without
+MFA, with MFA, or with right/wrong/no ExternalId), the role's permissions through
+iam:SimulatePrincipalPolicy, and the AssumeRole events in CloudTrail. It only reads and assumes
+roles; it never writes to AWS.
 
   --stack NAME         workload stack whose accounts to verify (default workload)
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml
   --profile NAME       AWS profile to use (default: the SDK's default credential chain)
+  --aws-login          the profile's credentials come from \`aws login\` (no access keys): MFA is sent
+                       with each sts:AssumeRole, and each account after the first asks for a fresh
+                       code on the terminal (STS accepts each code once)
   --region REGION      STS, IAM and CloudTrail region (default: the stack's aws:region)
   --accounts a,b       only these workload accounts (by name)
   --mfa-serial ARN     your MFA device, with --token-code: proves MFA access (humans)
   --token-code CODE    a current code from that device
   --external-id ID     prove programmatic access with this ExternalId (reporters)
-  --json               print {"stack", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
+  --security-config-file PATH
+                       the security stack file whose guardrails decide the SCP check
+                       (default Pulumi.security.yaml; no file or no guardrails: no check)
+  --org-profile NAME   profile for organizations:ListRoots: the management account or a delegated
+                       administrator (default: --profile)
+  --json               print {"stack", "organization", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
   --report FILE.md     write the same report as the offline plan, with these verdicts
 
-Exit codes: 0 every scenario as expected; 1 one is not; 2 missing credentials or permissions, bad config or usage.`;
+Exit codes: 0 every scenario as expected; 1 one is not; 2 missing credentials or permissions,
+SCPs not enabled on the root, bad config or usage.`;
 
 export class UsageError extends Error {}
 
@@ -61,6 +75,9 @@ export interface VerifyCliOptions {
     readonly externalId?: string;
     readonly json: boolean;
     readonly report?: string;
+    readonly awsLogin?: boolean;
+    readonly securityConfigFile?: string;
+    readonly orgProfile?: string;
 }
 
 export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
@@ -82,12 +99,18 @@ export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
         "--token-code": (v) => (o.tokenCode = v),
         "--external-id": (v) => (o.externalId = v),
         "--report": (v) => (o.report = v),
+        "--security-config-file": (v) => (o.securityConfigFile = v),
+        "--org-profile": (v) => (o.orgProfile = v),
     };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--help" || arg === "-h") return "help";
         if (arg === "--json") {
             o.json = true;
+            continue;
+        }
+        if (arg === "--aws-login") {
+            o.awsLogin = true;
             continue;
         }
         const [flag, inline] = arg.includes("=")
@@ -109,7 +132,39 @@ export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
         throw new UsageError("--token-code must be the 6 digits your MFA device shows");
     if (o.externalId !== undefined && o.mfaSerial !== undefined)
         throw new UsageError("use --external-id (a program) or --mfa-serial (a human), not both");
+    if (o.awsLogin && o.externalId !== undefined)
+        throw new UsageError(
+            "--aws-login is for people; programs use --external-id with their own keys",
+        );
     return o;
+}
+
+/**
+ * Whether the security stack attaches SCPs: read from its stack file with the program's own
+ * schema. No file (a workload-only checkout) means no check, unless the file was named.
+ */
+export function securityHasGuardrails(
+    options: Pick<VerifyCliOptions, "securityConfigFile">,
+): boolean {
+    const file = options.securityConfigFile ?? stackFilePath("security");
+    if (options.securityConfigFile === undefined && !fs.existsSync(file)) return false;
+    const { config } = readStackFile(file);
+    const cfg = validateSecurityConfig(
+        { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
+        "security",
+    );
+    return cfg.guardrails !== undefined;
+}
+
+/** Asks for one line on the terminal (stderr, so --json output stays clean). */
+function askLine(question: string): Promise<string> {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+    return new Promise((resolve) =>
+        rl.question(question, (answer) => {
+            rl.close();
+            resolve(answer.trim());
+        }),
+    );
 }
 
 /** The audit roles of a workload stack, from its stack file and the same schema as the program. */
@@ -150,6 +205,11 @@ export function targetsOf(options: Pick<VerifyCliOptions, "stack" | "configFile"
 export function toLines(result: VerifyResult): string[] {
     const bad = mismatches(result.evidence);
     const lines = [
+        ...(result.organization
+            ? [
+                  `organization: service control policies enabled on ${result.organization.roots.map((r) => r.id).join(", ")}`,
+              ]
+            : []),
         `caller: ${result.caller.arn}`,
         `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`,
     ];
@@ -176,6 +236,7 @@ export async function main(
     err: Sink = process.stderr,
     credentials: (profile?: string) => AwsCredentialIdentityProvider = (profile) =>
         profile ? fromIni({ profile }) : fromNodeProviderChain(),
+    ask: (question: string) => Promise<string> = askLine,
 ): Promise<number> {
     let options: VerifyCliOptions;
     try {
@@ -186,6 +247,7 @@ export async function main(
         }
         options = parsed;
         const { region, sessionSeconds, targets } = targetsOf(options);
+        const guardrails = securityHasGuardrails(options);
         const result = await verify({
             region: options.region ?? region,
             targets,
@@ -194,6 +256,28 @@ export async function main(
             tokenCode: options.tokenCode,
             externalId: options.externalId,
             sessionSeconds,
+            ...(guardrails
+                ? {
+                      organization: {
+                          credentials: options.orgProfile
+                              ? credentials(options.orgProfile)
+                              : undefined,
+                      },
+                  }
+                : {}),
+            ...(options.awsLogin
+                ? {
+                      credentialKind: "aws-login" as const,
+                      nextTokenCode: async (account: string) => {
+                          const code = await ask(
+                              `MFA code for ${account} (a new one; STS accepts each code once): `,
+                          );
+                          if (!/^\d{6}$/.test(code))
+                              throw new UsageError("an MFA code is the 6 digits your device shows");
+                          return code;
+                      },
+                  }
+                : {}),
         });
         out.write(
             options.json

@@ -2,12 +2,16 @@
 // against real AWS with the caller's own credentials. It only reads and assumes roles; it never
 // creates, changes or deletes anything.
 //
+// - First, when the security stack attaches SCPs (guardrails), organizations:ListRoots: the
+//   SERVICE_CONTROL_POLICY type must be ENABLED on the root, or every SCP attachment fails with
+//   PolicyTypeNotEnabledException.
 // - Real sts:AssumeRole attempts: without MFA (must fail), with an MFA session (must work), and for
 //   programs with the right, a wrong and no ExternalId.
 // - The role's permissions through iam:SimulatePrincipalPolicy, called from the role's own session
 //   (the audit role may simulate itself), with the MFA context keys present and absent.
 // - cloudtrail:LookupEvents in the workload account, for the AssumeRole events just made.
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
+import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import {
     AssumeRoleCommand,
@@ -46,6 +50,21 @@ export interface VerifyOptions {
     readonly externalId?: string;
     /** Session length to request, in seconds. */
     readonly sessionSeconds: number;
+    /**
+     * Check, before anything else, that SCPs can be attached (the security stack has guardrails).
+     * `credentials` must be allowed organizations:ListRoots: the management account's, or a
+     * delegated administrator's. Default: the caller's credentials.
+     */
+    readonly organization?: { readonly credentials?: AwsCredentialIdentityProvider };
+    /**
+     * How the caller's credentials were obtained. `access-key` (default): long-term keys, so one
+     * sts:GetSessionToken with MFA serves every account. `aws-login`: temporary credentials from
+     * `aws login`, which cannot call sts:GetSessionToken; each sts:AssumeRole then carries the MFA
+     * device and its own code (`tokenCode` for the first, `nextTokenCode` for the others).
+     */
+    readonly credentialKind?: "access-key" | "aws-login";
+    /** With `aws-login`: a fresh MFA code for the next account (STS accepts each code once). */
+    readonly nextTokenCode?: (account: string) => Promise<string>;
     /** Clock, for CloudTrail's time window (tests pass a fixed one). */
     readonly now?: () => Date;
 }
@@ -66,7 +85,14 @@ export interface TrailEvidence {
     readonly latest?: string;
 }
 
+/** The SCP policy type on each root of the organization, as organizations:ListRoots reports it. */
+export interface OrganizationEvidence {
+    readonly roots: { readonly id: string; readonly serviceControlPolicies: string }[];
+}
+
 export interface VerifyResult {
+    /** Present when the SCP prerequisite was checked (the security stack has guardrails). */
+    readonly organization?: OrganizationEvidence;
     readonly caller: { readonly arn: string; readonly account: string };
     readonly evidence: EvidenceEntry[];
     /** Scenarios that could not be posed with the given credentials, and why. */
@@ -80,6 +106,56 @@ export interface VerifyResult {
 }
 
 const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
+
+const ENABLE_SCP = (root: string) =>
+    `aws organizations enable-policy-type --root-id ${root} --policy-type SERVICE_CONTROL_POLICY`;
+
+/**
+ * Read-only: is the SCP policy type ENABLED on every root? Attaching an SCP to a root, OU or
+ * account fails with PolicyTypeNotEnabledException otherwise, and enabling it is a one-time step
+ * of the management account that the program deliberately does not take.
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListRoots.html
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html
+ */
+export async function checkServiceControlPolicies(
+    region: string,
+    credentials: AwsCredentialIdentityProvider,
+): Promise<OrganizationEvidence> {
+    const org = new OrganizationsClient({ region, credentials });
+    const roots: OrganizationEvidence["roots"] = [];
+    let token: string | undefined;
+    do {
+        let out;
+        try {
+            out = await org.send(new ListRootsCommand({ NextToken: token }));
+        } catch (e) {
+            if (isMissingCredentials(e)) throw e;
+            const name = (e as Error).name;
+            if (isAccessDenied(e))
+                throw new VerifyPrerequisiteError(
+                    `cannot check that service control policies can be attached: organizations:ListRoots was refused (${(e as Error).message}). Only the management account or a delegated administrator may call it: pass --org-profile with such credentials`,
+                );
+            if (name === "AWSOrganizationsNotInUseException")
+                throw new VerifyPrerequisiteError(
+                    "the credentials for the SCP check belong to an account that is not in an organization: pass --org-profile with the management account's credentials",
+                );
+            throw e;
+        }
+        for (const r of out.Roots ?? []) {
+            const scp = (r.PolicyTypes ?? []).find((t) => t.Type === "SERVICE_CONTROL_POLICY");
+            roots.push({ id: r.Id ?? "?", serviceControlPolicies: scp?.Status ?? "NOT_ENABLED" });
+        }
+        token = out.NextToken;
+    } while (token);
+    if (roots.length === 0)
+        throw new VerifyPrerequisiteError("organizations:ListRoots returned no root");
+    const off = roots.filter((r) => r.serviceControlPolicies !== "ENABLED");
+    if (off.length > 0)
+        throw new VerifyPrerequisiteError(
+            `the SERVICE_CONTROL_POLICY policy type is not enabled on ${off.map((r) => `root ${r.id} (${r.serviceControlPolicies})`).join(", ")}, so attaching the guardrails' SCPs would fail with PolicyTypeNotEnabledException. Enable it once, from the management account: ${off.map((r) => ENABLE_SCP(r.id)).join("; ")}${off.some((r) => r.serviceControlPolicies === "PENDING_ENABLE") ? " (PENDING_ENABLE: wait a minute and run verify again)" : ""}`,
+        );
+    return { roots };
+}
 
 function isAccessDenied(e: unknown): boolean {
     return e instanceof Error && ACCESS_DENIED.has(e.name);
@@ -101,7 +177,15 @@ function fixed(c: AwsCredentialIdentity): AwsCredentialIdentityProvider {
 async function attempt(
     region: string,
     credentials: AwsCredentialIdentityProvider,
-    input: { roleArn: string; sessionName: string; seconds: number; externalId?: string },
+    input: {
+        roleArn: string;
+        sessionName: string;
+        seconds: number;
+        externalId?: string;
+        /** MFA device and code sent with the request itself: the trust then sees MFA present. */
+        serialNumber?: string;
+        tokenCode?: string;
+    },
 ): Promise<{ verdict: Verdict; reason: string; session?: AwsCredentialIdentity }> {
     const sts = new STSClient({ region, credentials });
     try {
@@ -111,6 +195,9 @@ async function attempt(
                 RoleSessionName: input.sessionName,
                 DurationSeconds: input.seconds,
                 ExternalId: input.externalId,
+                ...(input.serialNumber
+                    ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode }
+                    : {}),
             }),
         );
         const c = out.Credentials;
@@ -262,6 +349,23 @@ async function trail(
 /** Runs every online scenario the given credentials allow, for every target. */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const { region } = options;
+    const login = options.credentialKind === "aws-login";
+    // Before anything else: a deploy prerequisite that no role assumption can reveal.
+    let organization: OrganizationEvidence | undefined;
+    if (options.organization) {
+        try {
+            organization = await checkServiceControlPolicies(
+                region,
+                options.organization.credentials ?? options.credentials,
+            );
+        } catch (e) {
+            if (isMissingCredentials(e))
+                throw new VerifyPrerequisiteError(
+                    "no AWS credentials were found for the SCP check: pass --profile NAME (or --org-profile NAME), or set AWS_PROFILE",
+                );
+            throw e;
+        }
+    }
     const sts = new STSClient({ region, credentials: options.credentials });
     let caller: { arn: string; account: string };
     try {
@@ -284,8 +388,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     }
 
     // For humans: one MFA session for every account, since STS accepts each code only once.
+    // sts:GetSessionToken needs an IAM user's long-term keys, so `aws login` credentials cannot
+    // use it: each AssumeRole then carries the device and a code of its own.
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
     let mfaSession: AwsCredentialIdentityProvider | undefined;
-    if (options.mfaSerial && options.tokenCode) {
+    if (options.mfaSerial && options.tokenCode && !login) {
         try {
             const out = await sts.send(
                 new GetSessionTokenCommand({
@@ -329,7 +436,40 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
         const args = { roleArn: t.roleArn, sessionName, seconds: options.sessionSeconds };
         let session: AwsCredentialIdentity | undefined;
 
-        if (options.externalId === undefined) {
+        if (options.externalId === undefined && login) {
+            // AWS does not document whether an `aws login` session carries the console sign-in's
+            // MFA context, so a refusal or a success here would prove nothing about the trust.
+            skipped.push({
+                ...base,
+                scenario: "assume-without-mfa",
+                reason: "your credentials come from aws login, and AWS does not document whether those sessions carry the console sign-in's MFA context; proved offline by the evidence matrix",
+            });
+            if (options.mfaSerial && options.tokenCode) {
+                const code =
+                    t === options.targets[0]
+                        ? options.tokenCode
+                        : await (options.nextTokenCode ?? noMoreCodes)(t.account);
+                const r = await attempt(region, options.credentials, {
+                    ...args,
+                    serialNumber: options.mfaSerial,
+                    tokenCode: code,
+                });
+                if (r.verdict === "denied" && /MultiFactorAuthentication failed/i.test(r.reason))
+                    throw new VerifyPrerequisiteError(
+                        `the MFA code for account ${t.account} was refused (${r.reason}): check --mfa-serial and use a fresh code`,
+                    );
+                record("assume-with-mfa", "allowed", {
+                    ...r,
+                    reason: `${r.reason} (MFA device and code sent with sts:AssumeRole)`,
+                });
+                session = r.session;
+            } else
+                skipped.push({
+                    ...base,
+                    scenario: "assume-with-mfa",
+                    reason: "pass --mfa-serial and --token-code to attempt it",
+                });
+        } else if (options.externalId === undefined) {
             // The caller's own credentials carry no MFA context: this must be refused.
             record(
                 "assume-without-mfa",
@@ -385,5 +525,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
                 });
         }
     }
-    return { caller, evidence, skipped, cloudtrail };
+    return { ...(organization ? { organization } : {}), caller, evidence, skipped, cloudtrail };
+}
+
+async function noMoreCodes(account: string): Promise<string> {
+    throw new VerifyPrerequisiteError(
+        `a fresh MFA code is needed for account ${account}: STS accepts each code only once`,
+    );
 }

@@ -19,6 +19,19 @@ import {
     statement,
     workloadValues,
 } from "../helpers";
+// Network conditions for programs (issue 9, 8.4).
+import * as aws from "@pulumi/aws";
+import { auditTrustPolicy } from "../../components/auditRole";
+import { parseTrustedPrincipals } from "../../stacks/workload";
+import {
+    awsPrincipalFromArn,
+    evaluateRequest,
+    parsePolicyDocument,
+    RequestPrincipal,
+} from "../../policypack/iam";
+import { iamNoWildcardPrincipal, iamTrustRequiresMfa } from "../../policypack/policies";
+import { runResourcePolicy } from "../policypack/helpers";
+import { planSecurity, projectWith, securityValues } from "../helpers";
 
 /** IAM's action globbing, case-insensitive, for checking that Deny patterns cover real actions. */
 function covers(patterns: readonly string[], action: string): boolean {
@@ -101,13 +114,14 @@ describe("AuditRole", () => {
                 .map((a) => a.props.policyArn);
         assert.deepStrictEqual(attachments(plan), [
             "arn:aws:iam::aws:policy/SecurityAudit",
-            "arn:aws:iam::aws:policy/ReadOnlyAccess",
-        ]);
-        const view = await planWorkload(
-            workloadValues({ auditRole: { managedPolicies: ["ViewOnlyAccess"] } }),
-        );
-        assert.deepStrictEqual(attachments(view), [
             "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+        ]);
+        const readOnly = await planWorkload(
+            workloadValues({ auditRole: { managedPolicies: ["SecurityAudit", "ReadOnlyAccess"] } }),
+        );
+        assert.deepStrictEqual(attachments(readOnly), [
+            "arn:aws:iam::aws:policy/SecurityAudit",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
         ]);
         const gov = await planWorkload(
             workloadValues({
@@ -117,7 +131,7 @@ describe("AuditRole", () => {
         );
         assert.deepStrictEqual(attachments(gov), [
             "arn:aws-us-gov:iam::aws:policy/SecurityAudit",
-            "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess",
+            "arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess",
         ]);
         assert.strictEqual(
             gov.outputs.auditRoleArns && (gov.outputs.auditRoleArns as Record<string, string>).prod,
@@ -125,7 +139,7 @@ describe("AuditRole", () => {
         );
     });
 
-    it("denies every IAM write, the data reads ReadOnlyAccess allows, and CloudShell", () => {
+    it("denies every IAM write, data reads in every service, and CloudShell", () => {
         const deny = doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-deny").props.policy);
         assert.deepStrictEqual(
             deny.Statement.map((s) => [s.Sid, s.Effect, s.Resource, s.Condition]),
@@ -167,6 +181,20 @@ describe("AuditRole", () => {
             "dynamodb:GetItem",
             "dynamodb:Query",
             "dynamodb:Scan",
+            "dax:GetItem",
+            "es:ESHttpGet",
+            "cassandra:Select",
+            "codecommit:GitPull",
+            "logs:GetLogEvents",
+            "logs:StartQuery",
+            "lambda:GetLayerVersion",
+            "states:GetExecutionHistory",
+            "athena:GetQueryResults",
+            "s3express:CreateSession",
+            "glacier:GetJobOutput",
+            "ec2:GetConsoleOutput",
+            "rds:DownloadDBLogFilePortion",
+            "kinesisvideo:GetMedia",
             "cloudshell:CreateEnvironment",
             "CloudShell:StartEnvironment",
         ];
@@ -182,6 +210,9 @@ describe("AuditRole", () => {
             "s3:ListBucket",
             "kms:DescribeKey",
             "cloudtrail:LookupEvents",
+            "logs:DescribeLogGroups",
+            "iam:GetRolePolicy",
+            "lambda:GetFunctionConfiguration",
         ];
         for (const action of mustAllow)
             assert.ok(!covers(denied, action), `${action} must stay readable`);
@@ -295,5 +326,324 @@ describe("AuditRole", () => {
                 /AuditRole prod: refusing to create a trust policy:\n\* human principal \[0\] "arn:aws:iam::777788889999:user\/eve" is not in the trusted account 111122223333/,
             );
         });
+    });
+});
+
+describe("AuditRole trust: network conditions for programs", () => {
+    const REPORTER = `arn:aws:iam::${SECURITY}:user/org-access/reporter`;
+    const EXT = "ext-id-0123456789abcdef";
+    const IPS = ["203.0.113.0/24", "2001:db8:1234::/48"];
+    const VPCES = ["vpce-0123456789abcdef0", "vpce-0a1b2c3d"];
+    const withNetwork = (network: Record<string, unknown>) =>
+        workloadValues({
+            trustedPrincipals: {
+                humanArns: [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
+                reporters: [{ name: "reporter", arn: REPORTER, externalId: EXT, ...network }],
+            },
+        });
+    const trustOf = (p: PlanResult, name = "prod-role") =>
+        doc(one(p, "aws:iam/role:Role", name).props.assumeRolePolicy);
+    let both: PlanResult;
+    before(async () => {
+        both = await planWorkload(withNetwork({ sourceIps: IPS, sourceVpces: VPCES }));
+    });
+
+    it("gives a program with both kinds one statement per kind, each requiring the ExternalId", () => {
+        for (const role of ["prod-role", "staging-role"]) {
+            const trust = trustOf(both, role);
+            assert.deepStrictEqual(trust.Statement.slice(1), [
+                {
+                    Sid: "ProgramWithExternalId0FromSourceIp",
+                    Effect: "Allow",
+                    Principal: { AWS: REPORTER },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        StringEquals: { "sts:ExternalId": EXT },
+                        IpAddress: { "aws:SourceIp": IPS },
+                    },
+                },
+                {
+                    Sid: "ProgramWithExternalId0ThroughVpce",
+                    Effect: "Allow",
+                    Principal: { AWS: REPORTER },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        StringEquals: { "sts:ExternalId": EXT, "aws:SourceVpce": VPCES },
+                    },
+                },
+            ]);
+        }
+    });
+
+    it("gives a program with one kind only that statement, and one without any the plain ExternalId statement", async () => {
+        const ips = await planWorkload(withNetwork({ sourceIps: ["198.51.100.0/28"] }));
+        assert.deepStrictEqual(
+            trustOf(ips).Statement.map((s) => [s.Sid, s.Condition]),
+            [
+                ["HumansWithMfa", trustOf(ips).Statement[0].Condition],
+                [
+                    "ProgramWithExternalId0FromSourceIp",
+                    {
+                        StringEquals: { "sts:ExternalId": EXT },
+                        IpAddress: { "aws:SourceIp": ["198.51.100.0/28"] },
+                    },
+                ],
+            ],
+        );
+        const vpce = await planWorkload(withNetwork({ sourceVpces: ["vpce-0a1b2c3d"] }));
+        assert.deepStrictEqual(
+            trustOf(vpce).Statement.map((s) => s.Sid),
+            ["HumansWithMfa", "ProgramWithExternalId0ThroughVpce"],
+        );
+        const none = await planWorkload(withNetwork({}));
+        assert.deepStrictEqual(trustOf(none).Statement[1], {
+            Sid: "ProgramWithExternalId0",
+            Effect: "Allow",
+            Principal: { AWS: REPORTER },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": EXT } },
+        });
+    });
+
+    describe("evaluated as STS would", () => {
+        const trust = () => parsePolicyDocument(trustOf(both), "trust");
+        const reporter = awsPrincipalFromArn(REPORTER) as RequestPrincipal;
+        const decide = (context: Record<string, string>, principal = reporter) =>
+            evaluateRequest(trust(), { principal, action: "sts:AssumeRole", context }).decision;
+        const cases: [string, Record<string, string>, "Allow" | "ImplicitDeny"][] = [
+            ["from an allowed IPv4 block", { "aws:SourceIp": "203.0.113.200" }, "Allow"],
+            ["from an allowed IPv6 block", { "aws:SourceIp": "2001:db8:1234:5::9" }, "Allow"],
+            // Through an endpoint there is aws:SourceVpce and no aws:SourceIp: one combined statement would refuse it.
+            ["through an allowed VPC endpoint", { "aws:SourceVpce": "vpce-0a1b2c3d" }, "Allow"],
+            ["from a public address outside", { "aws:SourceIp": "198.51.100.7" }, "ImplicitDeny"],
+            ["through another VPC endpoint", { "aws:SourceVpce": "vpce-0fffffff" }, "ImplicitDeny"],
+            ["with no network key at all", {}, "ImplicitDeny"],
+        ];
+        for (const [what, network, expected] of cases) {
+            it(`${what}, with the ExternalId: ${expected}`, () =>
+                assert.strictEqual(decide({ ...network, "sts:ExternalId": EXT }), expected));
+        }
+        it("never without the right ExternalId, from any allowed network", () => {
+            const networks: Record<string, string>[] = [
+                { "aws:SourceIp": "203.0.113.200" },
+                { "aws:SourceVpce": "vpce-0a1b2c3d" },
+            ];
+            for (const network of networks) {
+                assert.strictEqual(decide(network), "ImplicitDeny");
+                assert.strictEqual(
+                    decide({ ...network, "sts:ExternalId": `${EXT}-wrong` }),
+                    "ImplicitDeny",
+                );
+            }
+        });
+        it("never for another principal of the security account, from an allowed network", () => {
+            const other = awsPrincipalFromArn(
+                `arn:aws:iam::${SECURITY}:user/org-access/other`,
+            ) as RequestPrincipal;
+            assert.strictEqual(
+                decide({ "aws:SourceIp": "203.0.113.200", "sts:ExternalId": EXT }, other),
+                "ImplicitDeny",
+            );
+        });
+    });
+
+    it("flows from the security stack's config through its trustedPrincipals output", async () => {
+        const root = projectWith({
+            workload: {
+                securityAccountId: SECURITY,
+                workloadAccounts: [{ name: "prod", accountId: PROD }],
+            },
+        });
+        const security = await planSecurity(
+            securityValues({
+                reporters: [
+                    { name: "reporter", externalId: EXT, sourceIps: IPS, sourceVpces: VPCES },
+                    { name: "scanner", externalId: `${EXT}-2` },
+                ],
+            }),
+            root,
+        );
+        const out = security.outputs.trustedPrincipals as { reporters: Record<string, unknown>[] };
+        assert.deepStrictEqual(out.reporters, [
+            {
+                name: "reporter",
+                arn: REPORTER,
+                externalId: EXT,
+                sourceIps: IPS,
+                sourceVpces: VPCES,
+            },
+            {
+                name: "scanner",
+                arn: `arn:aws:iam::${SECURITY}:user/org-access/scanner`,
+                externalId: `${EXT}-2`,
+            },
+        ]);
+        // The workload stack reads that output and pins each role's trust to it.
+        const values = workloadValues();
+        delete values.trustedPrincipals;
+        const workload = await planWorkload(values, {
+            stackOutputs: { "organization/org-access/security": security.outputs },
+        });
+        assert.deepStrictEqual(
+            trustOf(workload).Statement.map((s) => s.Sid),
+            [
+                "HumansWithMfa",
+                "ProgramWithExternalId0FromSourceIp",
+                "ProgramWithExternalId0ThroughVpce",
+                "ProgramWithExternalId1",
+            ],
+        );
+    });
+
+    it("refuses a malformed network condition from the security stack's output", async () => {
+        assert.throws(
+            () =>
+                parseTrustedPrincipals(
+                    {
+                        humanArns: [],
+                        reporters: [
+                            {
+                                name: "reporter",
+                                arn: REPORTER,
+                                externalId: EXT,
+                                sourceIps: ["0.0.0.0/0"],
+                                sourceVpces: ["vpce-*"],
+                            },
+                        ],
+                    },
+                    "stack s output trustedPrincipals",
+                ),
+            (e: Error) =>
+                /stack s output trustedPrincipals\.reporters\.0\.sourceIps\.0: is broader than \/8/.test(
+                    e.message,
+                ) && /reporters\.0\.sourceVpces\.0: must be a VPC endpoint id/.test(e.message),
+        );
+    });
+
+    it("refuses empty or malformed network lists given to the component directly, listing every problem", () => {
+        assert.deepStrictEqual(
+            trustProblems(
+                SECURITY,
+                [],
+                [
+                    {
+                        arn: REPORTER,
+                        externalId: EXT,
+                        sourceIps: [],
+                        sourceVpces: ["vpce-0a1b2c3d"],
+                    },
+                    {
+                        arn: REPORTER,
+                        externalId: EXT,
+                        sourceIps: ["10.0.0.0/8", "203.0.113.1/24"],
+                        sourceVpces: ["vpc-0a1b2c3d"],
+                    },
+                ],
+            ),
+            [
+                `programmatic principal [0] (${REPORTER}) has an empty sourceIps`,
+                `programmatic principal [1] sourceIps[0] "10.0.0.0/8" lies in 10.0.0.0/8, which is never a public source address: aws:SourceIp holds the caller's public address, and a call through a VPC endpoint carries no aws:SourceIp at all (pin those with sourceVpces)`,
+                `programmatic principal [1] sourceIps[1] "203.0.113.1/24" has address bits set beyond its /24 prefix; write the block as 203.0.113.0/24`,
+                `programmatic principal [1] sourceVpces[0] "vpc-0a1b2c3d" must be a VPC endpoint id such as vpce-0123456789abcdef0 (vpce- and 8 or 17 lowercase hex digits)`,
+            ],
+        );
+    });
+
+    describe("the policy pack", () => {
+        const run = async (trust: unknown) =>
+            Promise.all(
+                [iamNoWildcardPrincipal, iamTrustRequiresMfa].map(
+                    async (policy) =>
+                        (
+                            await runResourcePolicy(policy, aws.iam.Role, {
+                                assumeRolePolicy: JSON.stringify(trust),
+                            })
+                        ).violations,
+                ),
+            );
+
+        it("accepts the planned trust policy with network conditions under both trust rules", async () => {
+            assert.deepStrictEqual(await run(trustOf(both)), [[], []]);
+        });
+
+        it("still flags a wildcard principal that a network condition does not narrow (as the pack documents)", async () => {
+            const star = (condition: Record<string, unknown>) => ({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: "*" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "sts:ExternalId": EXT }, ...condition },
+                    },
+                ],
+            });
+            for (const broad of ["0.0.0.0/0", "::/0", "0.0.0.0/1"]) {
+                const [wildcard] = await run(star({ IpAddress: { "aws:SourceIp": [broad] } }));
+                assert.strictEqual(wildcard.length, 1, broad);
+                assert.match(wildcard[0], /effectively everyone/);
+            }
+            const [noNetwork] = await run(star({}));
+            assert.strictEqual(noNetwork.length, 1, "an ExternalId alone names nobody");
+            // A fixed set of narrow CIDR blocks or exact endpoints is not public in the pack's
+            // documented semantics (AWS's definition for resource policies); the component itself
+            // never trusts a wildcard, whatever the conditions.
+            assert.deepStrictEqual(trustProblems(SECURITY, ["*"], []), [
+                'human principal [0] "*" is not an exact IAM user or role ARN (wildcards are never trusted)',
+            ]);
+            assert.deepStrictEqual(
+                trustProblems(SECURITY, [], [{ arn: "*", externalId: EXT, sourceIps: IPS }]),
+                [
+                    'programmatic principal [0] "*" is not an exact IAM user or role ARN (wildcards are never trusted)',
+                ],
+            );
+        });
+    });
+
+    it("refuses a trust policy longer than IAM allows even with a raised quota, and keeps one that fits", async () => {
+        const hosts = (n: number) =>
+            Array.from(
+                { length: n },
+                (_, i) => `198.51.${100 + Math.floor(i / 250)}.${i % 250}/32`,
+            );
+        const fits = await planWorkload(withNetwork({ sourceIps: hosts(150) }));
+        const size = String(
+            one(fits, "aws:iam/role:Role", "prod-role").props.assumeRolePolicy,
+        ).length;
+        assert.ok(size > 2048 && size <= 4096, `${size} characters`);
+        const e = await rejection(planWorkload(withNetwork({ sourceIps: hosts(230) })));
+        assert.match(
+            e.message,
+            /AuditRole prod: refusing to create a trust policy:\n\* the trust policy would have \d{4} characters, more than the 4096 IAM allows even with a raised quota/,
+        );
+    });
+
+    it("builds the StackSet template's trust from the same function", async () => {
+        const stackset = await planWorkload({
+            ...withNetwork({ sourceIps: IPS, sourceVpces: VPCES }),
+            deploymentMode: "stackset",
+            stackSet: {
+                adminAccount: { accountId: "123456789012" },
+                organizationalUnitIds: ["ou-ab12-cdefgh34"],
+            },
+        });
+        const template = JSON.parse(
+            String(
+                one(stackset, "aws:cloudformation/stackSet:StackSet", "audit-role-stackset").props
+                    .templateBody,
+            ),
+        );
+        const roles = Object.values(template.Resources as Record<string, any>).filter(
+            (r) => r.Type === "AWS::IAM::Role",
+        );
+        assert.strictEqual(roles.length, 1);
+        assert.deepStrictEqual(
+            roles[0].Properties.AssumeRolePolicyDocument,
+            auditTrustPolicy(
+                [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
+                [{ arn: REPORTER, externalId: EXT, sourceIps: IPS, sourceVpces: VPCES }],
+                3600,
+            ),
+        );
     });
 });

@@ -1,6 +1,14 @@
 import * as assert from "assert";
 import { ConfigError, validateSecurityConfig } from "../../config";
+import {
+    deployTrustPolicy,
+    environmentSubject,
+    jobWorkflowRef,
+    previewPermissionsPolicy,
+    pullRequestSubject,
+} from "../../components/ciIdentity";
 import { PlanResult } from "../../plan/run";
+import { evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
 import {
     doc,
     LOG_ARCHIVE,
@@ -15,29 +23,44 @@ import {
     STAGING,
 } from "../helpers";
 
-const SUBJECTS = [
-    "repo:example-org/org-access:environment:preview",
-    "repo:example-org/org-access:ref:refs/heads/main",
-];
+const REPO = "example-org/org-access";
 const KEY = `arn:aws:kms:us-east-1:${MANAGEMENT}:key/11111111-2222-3333-4444-555555555555`;
+const PROVIDER = `arn:aws:iam::${MANAGEMENT}:oidc-provider/token.actions.githubusercontent.com`;
+const DEPLOY_REF = `${REPO}/.github/workflows/deploy.yml@refs/heads/main`;
 const workload = {
     securityAccountId: SECURITY,
     workloadAccounts: [
         { name: "prod", accountId: PROD },
         { name: "staging", accountId: STAGING, deployRoleName: "WorkloadDeployer" },
     ],
+    previewRole: { name: "OrgAccessPreviewRole" },
 };
+const ci = (extra: Record<string, unknown> = {}) => ({
+    ci: { repository: REPO, stateBucket: "example-state", stateKeyArn: KEY, ...extra },
+});
 
-describe("CiIdentity (GitHub OIDC)", () => {
+/** Would STS let a GitHub token with these claims assume the role? Claims left out are absent. */
+function admits(trust: unknown, claims: Record<string, string>): boolean {
+    const context: Record<string, string> = {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+    };
+    for (const [k, v] of Object.entries(claims))
+        context[`token.actions.githubusercontent.com:${k}`] = v;
+    return (
+        evaluateRequest(parsePolicyDocument(trust, "trust"), {
+            principal: { type: "federated", provider: PROVIDER },
+            action: "sts:AssumeRoleWithWebIdentity",
+            context,
+        }).decision === "Allow"
+    );
+}
+
+describe("CiIdentity (GitHub OIDC): a preview identity for pull requests, a deploy identity for main", () => {
     let plan: PlanResult;
     before(async () => {
-        plan = await planSecurity(
-            securityValues({
-                ci: { subjects: SUBJECTS, stateBucket: "example-state", stateKeyArn: KEY },
-            }),
-            projectWith({ workload }),
-        );
+        plan = await planSecurity(securityValues(ci()), projectWith({ workload }));
     });
+    const trustOf = (name: string) => one(plan, "aws:iam/role:Role", name).props.assumeRolePolicy;
 
     it("creates GitHub's OIDC provider in the management account by default, for the STS audience only", () => {
         const p = one(plan, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "ci-github");
@@ -50,35 +73,124 @@ describe("CiIdentity (GitHub OIDC)", () => {
         ]);
     });
 
-    it("pins the audience and the exact subjects with StringEquals, for one hour", () => {
-        const role = one(plan, "aws:iam/role:Role", "ci-role");
+    it("the deploy identity trusts only the production environment, pinned to deploy.yml on main, for one hour", () => {
+        const role = one(plan, "aws:iam/role:Role", "ci-deploy-role");
         assert.strictEqual(role.props.name, "org-access-github-deploy");
         assert.strictEqual(role.props.maxSessionDuration, 3600);
         assert.deepStrictEqual(doc(role.props.assumeRolePolicy).Statement, [
             {
-                Sid: "GitHubWorkflowsOfThisRepository",
+                Sid: "DeployWorkflowOnDeployBranchInProtectedEnvironment",
                 Effect: "Allow",
-                Principal: {
-                    Federated: `arn:aws:iam::${MANAGEMENT}:oidc-provider/token.actions.githubusercontent.com`,
-                },
+                Principal: { Federated: PROVIDER },
                 Action: "sts:AssumeRoleWithWebIdentity",
                 Condition: {
                     StringEquals: {
                         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-                        "token.actions.githubusercontent.com:sub": SUBJECTS,
+                        "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:production`,
+                        "token.actions.githubusercontent.com:job_workflow_ref": DEPLOY_REF,
                     },
                 },
             },
         ]);
         assert.strictEqual(
-            plan.outputs.ciRoleArn,
+            plan.outputs.ciDeployIdentityArn,
             `arn:aws:iam::${MANAGEMENT}:role/org-access-github-deploy`,
         );
     });
 
-    it("may only assume the exact deploy role of every account the program reaches, and use the state", () => {
+    it("the preview identity trusts only pull requests of this repository that name no environment", () => {
+        const role = one(plan, "aws:iam/role:Role", "ci-preview-role");
+        assert.strictEqual(role.props.name, "org-access-github-preview");
+        assert.strictEqual(role.props.maxSessionDuration, 3600);
+        assert.deepStrictEqual(doc(role.props.assumeRolePolicy).Statement, [
+            {
+                Sid: "PullRequestsOfThisRepository",
+                Effect: "Allow",
+                Principal: { Federated: PROVIDER },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                        "token.actions.githubusercontent.com:sub": `repo:${REPO}:pull_request`,
+                    },
+                },
+            },
+        ]);
+        assert.strictEqual(
+            plan.outputs.ciPreviewIdentityArn,
+            `arn:aws:iam::${MANAGEMENT}:role/org-access-github-preview`,
+        );
+    });
+
+    it("evaluated as STS would: only the deploy job on main gets the deploy identity; pull requests get only the preview identity", () => {
+        const deploy = trustOf("ci-deploy-role");
+        const preview = trustOf("ci-preview-role");
+        const pr = {
+            sub: `repo:${REPO}:pull_request`,
+            job_workflow_ref: `${REPO}/.github/workflows/preview.yml@refs/pull/7/merge`,
+        };
+        const legit = { sub: `repo:${REPO}:environment:production`, job_workflow_ref: DEPLOY_REF };
+        assert.ok(admits(deploy, legit), "the deploy job");
+        assert.ok(admits(preview, pr), "a pull request");
+        const refused: [string, unknown, Record<string, string>][] = [
+            ["a pull request, for the deploy identity", deploy, pr],
+            ["the deploy job, for the preview identity", preview, legit],
+            // A pull request whose job names the environment (its branch policy is the only other guard).
+            [
+                "a PR job naming production",
+                deploy,
+                {
+                    sub: legit.sub,
+                    job_workflow_ref: `${REPO}/.github/workflows/deploy.yml@refs/pull/7/merge`,
+                },
+            ],
+            [
+                "deploy.yml pushed to another branch",
+                deploy,
+                {
+                    sub: legit.sub,
+                    job_workflow_ref: `${REPO}/.github/workflows/deploy.yml@refs/heads/feature`,
+                },
+            ],
+            [
+                "another workflow on main naming production",
+                deploy,
+                {
+                    sub: legit.sub,
+                    job_workflow_ref: `${REPO}/.github/workflows/evil.yml@refs/heads/main`,
+                },
+            ],
+            [
+                "the old preview environment",
+                deploy,
+                { sub: `repo:${REPO}:environment:preview`, job_workflow_ref: DEPLOY_REF },
+            ],
+            [
+                "a token without job_workflow_ref (STS without the key fails closed)",
+                deploy,
+                { sub: legit.sub },
+            ],
+            ["a lookalike repository", preview, { sub: `repo:${REPO}-fork:pull_request` }],
+            ["another owner", preview, { sub: "repo:evil-org/org-access:pull_request" }],
+            [
+                "another case (StringEquals is case-sensitive)",
+                preview,
+                { sub: `repo:Example-Org/org-access:pull_request` },
+            ],
+            [
+                "a PR job naming an environment",
+                preview,
+                { sub: `repo:${REPO}:environment:preview` },
+            ],
+            ["a branch push", preview, { sub: `repo:${REPO}:ref:refs/heads/feature` }],
+        ];
+        for (const [what, trust, claims] of refused) assert.ok(!admits(trust, claims), what);
+    });
+
+    it("the deploy identity may assume exactly every deploy role and use the state", () => {
         assert.deepStrictEqual(
-            doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy").props.policy).Statement,
+            doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-policy").props.policy)
+                .Statement,
             [
                 {
                     Sid: "AssumeDeployRoles",
@@ -114,58 +226,236 @@ describe("CiIdentity (GitHub OIDC)", () => {
         );
     });
 
-    it("can live in the security account instead, and does not exist unless configured", async () => {
+    it("the preview identity may assume only the preview roles, read the state and decrypt with its key: no write at all", () => {
+        assert.deepStrictEqual(
+            doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "ci-preview-policy").props.policy)
+                .Statement,
+            [
+                {
+                    Sid: "AssumePreviewRoles",
+                    Effect: "Allow",
+                    Action: "sts:AssumeRole",
+                    Resource: [
+                        `arn:aws:iam::${SECURITY}:role/OrgAccessPreviewRole`,
+                        `arn:aws:iam::${MANAGEMENT}:role/OrgAccessPreviewRole`,
+                        `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessPreviewRole`,
+                        `arn:aws:iam::${STAGING}:role/OrgAccessPreviewRole`,
+                        `arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`,
+                    ].sort(),
+                },
+                {
+                    Sid: "ListStateBucket",
+                    Effect: "Allow",
+                    Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+                    Resource: "arn:aws:s3:::example-state",
+                },
+                {
+                    Sid: "ReadState",
+                    Effect: "Allow",
+                    Action: "s3:GetObject",
+                    Resource: "arn:aws:s3:::example-state/.pulumi/*",
+                },
+                {
+                    Sid: "DecryptState",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: KEY,
+                },
+            ],
+        );
+    });
+
+    it("follows a custom environment, branch, workflow and names; can live in the security account; does not exist unless configured", async () => {
         const sec = await planSecurity(
-            securityValues({
-                ci: { subjects: [SUBJECTS[0]], account: "security", stateBucket: "example-state" },
-            }),
+            securityValues(
+                ci({
+                    account: "security",
+                    stateKeyArn: undefined,
+                    deployEnvironment: "prod-aws",
+                    deployBranch: "release/v2",
+                    deployWorkflow: ".github/workflows/release.yaml",
+                    deployIdentityName: "gh-deploy",
+                    previewIdentityName: "gh-preview",
+                    previewRoleName: "ReadOnlyPreview",
+                }),
+            ),
             projectWith({ workload }),
         );
-        assert.strictEqual(one(sec, "aws:iam/role:Role", "ci-role").accountId, SECURITY);
+        const deploy = one(sec, "aws:iam/role:Role", "ci-deploy-role");
+        assert.strictEqual(deploy.accountId, SECURITY);
+        assert.strictEqual(deploy.props.name, "gh-deploy");
+        assert.deepStrictEqual(
+            doc(deploy.props.assumeRolePolicy).Statement[0].Condition.StringEquals,
+            {
+                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:prod-aws`,
+                "token.actions.githubusercontent.com:job_workflow_ref": `${REPO}/.github/workflows/release.yaml@refs/heads/release/v2`,
+            },
+        );
         assert.strictEqual(
-            doc(one(sec, "aws:iam/role:Role", "ci-role").props.assumeRolePolicy).Statement[0]
-                .Condition.StringEquals["token.actions.githubusercontent.com:sub"],
-            SUBJECTS[0],
+            one(sec, "aws:iam/role:Role", "ci-preview-role").props.name,
+            "gh-preview",
+        );
+        const grants = doc(
+            one(sec, "aws:iam/rolePolicy:RolePolicy", "ci-preview-policy").props.policy,
         );
         assert.deepStrictEqual(
-            doc(one(sec, "aws:iam/rolePolicy:RolePolicy", "ci-deploy").props.policy).Statement.map(
-                (s) => s.Sid,
-            ),
-            ["AssumeDeployRoles", "ListStateBucket", "ReadWriteState"],
+            grants.Statement.map((s) => s.Sid),
+            ["AssumePreviewRoles", "ListStateBucket", "ReadState"],
+        );
+        // This stack's own accounts use ci.previewRoleName; each workload stack its own previewRole.name.
+        assert.ok(
+            grants.Statement[0].Resource.includes(`arn:aws:iam::${SECURITY}:role/ReadOnlyPreview`),
+        );
+        assert.ok(
+            grants.Statement[0].Resource.includes(`arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`),
         );
         const none = await planSecurity(securityValues(), projectWith({ workload }));
         assert.deepStrictEqual(
             ofType(none, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"),
             [],
         );
+        assert.deepStrictEqual(ofType(none, "org-access:ci:PreviewRole"), []);
+    });
+});
+
+describe("CiIdentity's subjects and grants refuse anything inexact", () => {
+    const pin = {
+        repository: REPO,
+        environment: "production",
+        branch: "main",
+        workflow: ".github/workflows/deploy.yml",
+    };
+
+    it("writes GitHub's claims exactly", () => {
+        assert.strictEqual(pullRequestSubject(REPO), `repo:${REPO}:pull_request`);
+        assert.strictEqual(
+            environmentSubject(REPO, "production"),
+            `repo:${REPO}:environment:production`,
+        );
+        assert.strictEqual(jobWorkflowRef(pin), DEPLOY_REF);
     });
 
-    it("rejects wildcard, pull-request and malformed subjects, duplicates and a missing state bucket", () => {
-        try {
-            validateSecurityConfig({
-                values: securityValues({
-                    ci: {
-                        subjects: [
-                            "repo:example-org/*:ref:refs/heads/main",
-                            "repo:example-org/org-access:pull_request",
-                            SUBJECTS[1],
-                            SUBJECTS[1],
-                        ],
-                    },
+    it("throws on wildcards, spaces and malformed repositories", () => {
+        for (const repo of [
+            "example-org/*",
+            "*/org-access",
+            "example-org",
+            "a/b/c",
+            "org:x/repo",
+            " example-org/org-access",
+        ])
+            assert.throws(() => pullRequestSubject(repo), /OWNER\/REPO/, repo);
+        for (const bad of [
+            { ...pin, branch: "*" },
+            { ...pin, branch: "release/*" },
+            { ...pin, workflow: ".github/workflows/*.yml" },
+            { ...pin, environment: "prod?" },
+            { ...pin, environment: "prod uction" },
+        ])
+            assert.throws(
+                () => deployTrustPolicy(PROVIDER, bad),
+                /must be exact/,
+                JSON.stringify(bad),
+            );
+    });
+
+    it("grants only exact role ARNs", () => {
+        for (const arn of [
+            "*",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:iam::*:role/OrgAccessPreviewRole",
+            "arn:aws:iam::123456789012:user/x",
+        ])
+            assert.throws(
+                () =>
+                    previewPermissionsPolicy({
+                        partition: "aws",
+                        stateBucket: "example-state",
+                        previewRoleArns: [arn],
+                    }),
+                /not an exact role ARN/,
+                arn,
+            );
+        assert.throws(
+            () =>
+                previewPermissionsPolicy({
+                    partition: "aws",
+                    stateBucket: "s3",
+                    previewRoleArns: [],
                 }),
-                region: "us-east-1",
-            });
-            assert.fail("expected a ConfigError");
+            /no preview roles to assume/,
+        );
+    });
+});
+
+describe("ci config", () => {
+    const problems = (values: Record<string, unknown>): string[] => {
+        try {
+            validateSecurityConfig({ values: securityValues(values), region: "us-east-1" });
         } catch (e) {
             assert.ok(e instanceof ConfigError, String(e));
-            const wrong =
-                "must be an exact GitHub subject: repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:environment:NAME, with no wildcard";
-            assert.deepStrictEqual(e.message.split("\n").slice(1), [
-                `* org-access:ci.subjects[0]: ${wrong} (got "repo:example-org/*:ref:refs/heads/main") (fix with: pulumi config set --path 'ci.subjects[0]' <value>)`,
-                `* org-access:ci.subjects[1]: ${wrong} (got "repo:example-org/org-access:pull_req...) (fix with: pulumi config set --path 'ci.subjects[1]' <value>)`,
-                `* org-access:ci.stateBucket: is required (set it with: pulumi config set --path 'ci.stateBucket' <value>)`,
-                `* org-access:ci.subjects[3]: "${SUBJECTS[1]}" is listed twice (also at ci.subjects[2]) (list each subject once)`,
-            ]);
+            return e.message.split("\n").slice(1);
         }
+        return [];
+    };
+
+    it("names what replaced the retired ci.subjects and ci.roleName keys", () => {
+        const got = problems({
+            ci: {
+                subjects: [`repo:${REPO}:environment:production`],
+                roleName: "old-ci-role",
+                stateBucket: "example-state",
+            },
+        });
+        assert.deepStrictEqual(got, [
+            "* org-access:ci.repository: is required (set it with: pulumi config set --path 'ci.repository' <value>)",
+            "* org-access:ci.subjects: is no longer supported: the CI identities are now built from ci.repository, ci.deployEnvironment (default production), ci.deployBranch (default main) and ci.deployWorkflow (default .github/workflows/deploy.yml); pull requests get their own read-only preview identity. Remove ci.subjects and set ci.repository (got a list)",
+            "* org-access:ci.roleName: is no longer supported: the single CI role was split; name the identities with ci.deployIdentityName and ci.previewIdentityName (got \"old-ci-role\") (fix with: pulumi config set --path 'ci.roleName' <value>)",
+        ]);
+    });
+
+    it("does not offer the retired keys when a key is misspelt", () => {
+        const [line] = problems({
+            ci: { repository: REPO, stateBucket: "example-state", subject: "x" },
+        });
+        assert.match(line, /^\* org-access:ci\.subject: unknown key/);
+        assert.doesNotMatch(line, /allowed keys here: .*\bsubjects\b/);
+        assert.doesNotMatch(line, /allowed keys here: .*\broleName\b/);
+        assert.match(
+            line,
+            /allowed keys here: repository, deployEnvironment, deployBranch, deployWorkflow/,
+        );
+    });
+
+    it("rejects wildcards and malformed pins, one identity for both jobs, and a missing state bucket", () => {
+        assert.deepStrictEqual(
+            problems({
+                ci: {
+                    repository: "example-org/*",
+                    deployEnvironment: "prod*",
+                    deployBranch: "release/*",
+                    deployWorkflow: "deploy.yml",
+                    deployIdentityName: "gh-ci",
+                    previewIdentityName: "gh-ci",
+                },
+            }),
+            [
+                `* org-access:ci.repository: must be a GitHub repository written OWNER/REPO (letters, digits, '-', '_' and '.'), with no wildcard (got "example-org/*") (fix with: pulumi config set --path 'ci.repository' <value>)`,
+                `* org-access:ci.deployEnvironment: must be a GitHub environment name of letters, digits, '-', '_' and '.', with no wildcard (got "prod*") (fix with: pulumi config set --path 'ci.deployEnvironment' <value>)`,
+                `* org-access:ci.deployBranch: must be a branch name such as main (letters, digits, '.', '_', '-' and '/'), with no wildcard (got "release/*") (fix with: pulumi config set --path 'ci.deployBranch' <value>)`,
+                `* org-access:ci.deployWorkflow: must be a workflow file of the repository such as .github/workflows/deploy.yml (got "deploy.yml") (fix with: pulumi config set --path 'ci.deployWorkflow' <value>)`,
+                `* org-access:ci.stateBucket: is required (set it with: pulumi config set --path 'ci.stateBucket' <value>)`,
+                `* org-access:ci.previewIdentityName: is the same role as ci.deployIdentityName ("gh-ci"); pull requests would get the deploy identity (give the two identities different names)`,
+            ],
+        );
+        for (const branch of ["/main", "main/", "a..b", "a//b", "x.lock", "ma in"])
+            assert.strictEqual(
+                problems({
+                    ci: { repository: REPO, stateBucket: "example-state", deployBranch: branch },
+                }).length,
+                1,
+                branch,
+            );
     });
 });

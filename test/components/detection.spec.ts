@@ -1,8 +1,9 @@
 import * as assert from "assert";
-import { ConfigError, validateSecurityConfig } from "../../config";
-import { CIS_ALARMS } from "../../components/detection";
+import { ConfigError, LOG_ARCHIVE_ADMIN_ROLE, validateSecurityConfig } from "../../config";
+import { accessAlarms, CIS_ALARMS } from "../../components/detection";
 import { PlanResult } from "../../plan/run";
 import {
+    LOG_ARCHIVE,
     MANAGEMENT,
     one,
     ofType,
@@ -67,7 +68,7 @@ describe("Detection", () => {
         );
         assert.strictEqual(
             pattern("unauthorized-api-calls"),
-            '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+            '{ ($.errorCode = "*UnauthorizedOperation") || (($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket")) }',
         );
         assert.strictEqual(
             pattern("cloudtrail-changes"),
@@ -91,7 +92,7 @@ describe("Detection", () => {
         );
         assert.strictEqual(
             pattern("break-glass-assume-role"),
-            '{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "*:role/BreakGlassRole") }',
+            '{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && (($.requestParameters.roleArn = "*:role/BreakGlassRole") || ($.requestParameters.roleArn = "*:role/OrgAccessLogArchiveAdmin")) }',
         );
         assert.strictEqual(
             pattern("trust-policy-changes"),
@@ -226,5 +227,248 @@ describe("Detection", () => {
                 `* org-access:alarms.emails[2]: must be an email address such as security@example.com (got "a@b") (fix with: pulumi config set --path 'alarms.emails[2]' <value>)`,
             ]);
         }
+    });
+});
+
+/**
+ * A small reading of CloudWatch Logs JSON filter patterns, enough for the patterns above: `=` and
+ * `!=` on a `$.a.b` selector with a quoted or bare value, `*` as a wildcard, `NOT EXISTS`, `&&`,
+ * `||` and parentheses. It refuses what it cannot read with certainty: a pattern that mixes `&&`
+ * and `||` at one level (that would rest on operator precedence) and `!=` on a field the event
+ * lacks.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html
+ */
+type Matcher = (event: Record<string, unknown>) => boolean;
+
+function compileFilterPattern(pattern: string): Matcher {
+    const m = /^\{(.*)\}$/s.exec(pattern.trim());
+    if (!m) throw new Error(`not a JSON filter pattern: ${pattern}`);
+    const tokens =
+        m[1].match(/"(?:[^"\\]|\\.)*"|&&|\|\||!=|=|\(|\)|NOT EXISTS|\$[\w.[\]]+|[^\s()"=!&|]+/g) ??
+        [];
+    let at = 0;
+    const peek = () => tokens[at];
+    const next = () => tokens[at++];
+    const field = (event: Record<string, unknown>, selector: string): unknown =>
+        selector
+            .slice(2)
+            .split(".")
+            .reduce<unknown>(
+                (v, k) =>
+                    v !== null && typeof v === "object"
+                        ? (v as Record<string, unknown>)[k]
+                        : undefined,
+                event,
+            );
+    const glob = (value: string) =>
+        new RegExp(
+            `^${value
+                .split("*")
+                .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+                .join(".*")}$`,
+        );
+    const comparison = (): Matcher => {
+        const selector = next();
+        if (!selector?.startsWith("$.")) throw new Error(`expected a selector at "${selector}"`);
+        const op = next();
+        if (op === "NOT EXISTS") return (e) => field(e, selector) === undefined;
+        if (op !== "=" && op !== "!=") throw new Error(`unsupported operator "${op}"`);
+        const raw = next();
+        if (raw === undefined) throw new Error("missing value");
+        const re = glob(raw.startsWith('"') ? (JSON.parse(raw) as string) : raw);
+        return (e) => {
+            const v = field(e, selector);
+            if (v === undefined) {
+                if (op === "!=") throw new Error(`${selector} is absent: "!=" is not modelled`);
+                return false;
+            }
+            return re.test(String(v)) === (op === "=");
+        };
+    };
+    const term = (): Matcher => {
+        if (peek() !== "(") return comparison();
+        next();
+        const inner = expression();
+        if (next() !== ")") throw new Error("unbalanced parentheses");
+        return inner;
+    };
+    const expression = (): Matcher => {
+        const parts = [term()];
+        let joiner: string | undefined;
+        while (peek() === "&&" || peek() === "||") {
+            const op = next();
+            if (joiner && op !== joiner)
+                throw new Error(`mixes && and || without parentheses: ${pattern}`);
+            joiner = op;
+            parts.push(term());
+        }
+        return joiner === "||" ? (e) => parts.some((p) => p(e)) : (e) => parts.every((p) => p(e));
+    };
+    const result = expression();
+    if (at !== tokens.length) throw new Error(`unread input at "${peek()}" in ${pattern}`);
+    return result;
+}
+
+/** A CloudTrail record with the fields the filters read. */
+function cloudTrailEvent(fields: Record<string, unknown>): Record<string, unknown> {
+    return {
+        eventVersion: "1.09",
+        eventSource: "ec2.amazonaws.com",
+        eventName: "DescribeInstances",
+        sourceIPAddress: "203.0.113.10",
+        userIdentity: { type: "AssumedRole", accountId: PROD },
+        eventType: "AwsApiCall",
+        recipientAccountId: PROD,
+        ...fields,
+    };
+}
+
+describe("Detection filter patterns, evaluated on sample CloudTrail events", () => {
+    let plan: PlanResult;
+    const matcher = (id: string) =>
+        compileFilterPattern(String(one(plan, FILTER, `detection-${id}`).props.pattern));
+    before(async () => {
+        const root = projectWith({
+            workload: {
+                securityAccountId: SECURITY,
+                workloadAccounts: [{ name: "prod", accountId: PROD }],
+            },
+        });
+        plan = await planSecurity(securityValues(), root);
+    });
+
+    it("reads every planned pattern without relying on && / || precedence", () => {
+        const filters = ofType(plan, FILTER);
+        assert.strictEqual(filters.length, 18);
+        for (const f of filters)
+            assert.doesNotThrow(() => compileFilterPattern(String(f.props.pattern)), f.name);
+        // The reader itself refuses the ungrouped form CIS prints.
+        assert.throws(
+            () =>
+                compileFilterPattern(
+                    '{ ($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }',
+                ),
+            /mixes && and \|\| without parentheses/,
+        );
+    });
+
+    it("CIS 4.1 counts denied API calls, but not HeadBucket probes or the log delivery service", () => {
+        const unauthorized = matcher("unauthorized-api-calls");
+        const counted: [string, Record<string, unknown>][] = [
+            [
+                "an AccessDenied on GetObject",
+                {
+                    eventSource: "s3.amazonaws.com",
+                    eventName: "GetObject",
+                    errorCode: "AccessDenied",
+                },
+            ],
+            [
+                "an AccessDeniedException",
+                {
+                    eventSource: "kms.amazonaws.com",
+                    eventName: "Decrypt",
+                    errorCode: "AccessDeniedException",
+                },
+            ],
+            ["an EC2 Client.UnauthorizedOperation", { errorCode: "Client.UnauthorizedOperation" }],
+            [
+                "an UnauthorizedOperation",
+                { eventName: "RunInstances", errorCode: "UnauthorizedOperation" },
+            ],
+            [
+                "a denied AssumeRole",
+                {
+                    eventSource: "sts.amazonaws.com",
+                    eventName: "AssumeRole",
+                    errorCode: "AccessDenied",
+                },
+            ],
+            [
+                "an AccessDenied on a bucket, from elsewhere than log delivery",
+                {
+                    eventSource: "s3.amazonaws.com",
+                    eventName: "GetBucketAcl",
+                    errorCode: "AccessDenied",
+                },
+            ],
+        ];
+        const ignored: [string, Record<string, unknown>][] = [
+            [
+                "an AccessDenied HeadBucket",
+                {
+                    eventSource: "s3.amazonaws.com",
+                    eventName: "HeadBucket",
+                    errorCode: "AccessDenied",
+                },
+            ],
+            [
+                "an AccessDenied from delivery.logs.amazonaws.com",
+                {
+                    eventSource: "s3.amazonaws.com",
+                    eventName: "GetBucketAcl",
+                    sourceIPAddress: "delivery.logs.amazonaws.com",
+                    errorCode: "AccessDenied",
+                },
+            ],
+            ["a successful call", { eventName: "DescribeInstances" }],
+            ["another error", { eventName: "GetBucketPolicy", errorCode: "NoSuchBucketPolicy" }],
+        ];
+        for (const [what, fields] of counted)
+            assert.strictEqual(unauthorized(cloudTrailEvent(fields)), true, `${what} must count`);
+        for (const [what, fields] of ignored)
+            assert.strictEqual(
+                unauthorized(cloudTrailEvent(fields)),
+                false,
+                `${what} must not count`,
+            );
+    });
+
+    it("alarms on every AssumeRole of BreakGlassRole and of the log-archive admin role, in any account", () => {
+        const breakGlass = matcher("break-glass-assume-role");
+        const assumeRole = (roleArn: string, errorCode?: string) =>
+            cloudTrailEvent({
+                eventSource: "sts.amazonaws.com",
+                eventName: "AssumeRole",
+                requestParameters: { roleArn, roleSessionName: "someone" },
+                ...(errorCode ? { errorCode } : {}),
+            });
+        for (const arn of [
+            `arn:aws:iam::${PROD}:role/BreakGlassRole`,
+            `arn:aws:iam::${LOG_ARCHIVE}:role/${LOG_ARCHIVE_ADMIN_ROLE}`,
+            `arn:aws-us-gov:iam::${LOG_ARCHIVE}:role/${LOG_ARCHIVE_ADMIN_ROLE}`,
+        ]) {
+            assert.strictEqual(breakGlass(assumeRole(arn)), true, `${arn}, successful`);
+            assert.strictEqual(breakGlass(assumeRole(arn, "AccessDenied")), true, `${arn}, denied`);
+        }
+        for (const arn of [
+            `arn:aws:iam::${PROD}:role/SecurityAuditRole`,
+            `arn:aws:iam::${LOG_ARCHIVE}:role/Not${LOG_ARCHIVE_ADMIN_ROLE}`,
+            `arn:aws:iam::${LOG_ARCHIVE}:role/${LOG_ARCHIVE_ADMIN_ROLE}Copy`,
+        ])
+            assert.strictEqual(breakGlass(assumeRole(arn)), false, arn);
+        // Only sts:AssumeRole: a GetRole on the role is not a use of it.
+        assert.strictEqual(
+            breakGlass(
+                cloudTrailEvent({
+                    eventSource: "iam.amazonaws.com",
+                    eventName: "GetRole",
+                    requestParameters: {
+                        roleArn: `arn:aws:iam::${LOG_ARCHIVE}:role/${LOG_ARCHIVE_ADMIN_ROLE}`,
+                    },
+                }),
+            ),
+            false,
+        );
+        assert.match(
+            String(
+                one(plan, ALARM, "detection-break-glass-assume-role-alarm").props.alarmDescription,
+            ),
+            new RegExp(`BreakGlassRole or ${LOG_ARCHIVE_ADMIN_ROLE}`),
+        );
+        assert.deepStrictEqual(
+            accessAlarms("BreakGlassRole", LOG_ARCHIVE_ADMIN_ROLE).map((a) => a.id),
+            ["failed-assume-role", "break-glass-assume-role", "trust-policy-changes"],
+        );
     });
 });

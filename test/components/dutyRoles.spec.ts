@@ -6,8 +6,11 @@ import {
     validateWorkloadConfig,
 } from "../../config";
 import { PlanResult } from "../../plan/run";
+import { evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
 import {
     doc,
+    LOG_ARCHIVE,
+    MANAGEMENT,
     one,
     ofType,
     planSecurity,
@@ -26,7 +29,12 @@ const carol = `arn:aws:iam::${SECURITY}:user/org-access/carol`;
 const dana = `arn:aws:iam::${SECURITY}:user/org-access/dana`;
 const ACCOUNTS = [
     { name: "prod", accountId: PROD, incidentResponseRole: true, breakGlassRole: true },
-    { name: "staging", accountId: STAGING, incidentResponseRole: true },
+    {
+        name: "staging",
+        accountId: STAGING,
+        incidentResponseRole: true,
+        deployRoleName: "StagingDeployer",
+    },
 ];
 const principals = (extra: Record<string, unknown>) => ({
     ...(workloadValues().trustedPrincipals as Record<string, unknown>),
@@ -143,7 +151,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
         const policy = one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-incident-response-response")
             .props.policy;
         const actions = doc(policy).Statement.flatMap((s) => [s.Action].flat());
-        assert.deepStrictEqual(actions.sort(), [
+        assert.deepStrictEqual([...new Set(actions)].sort(), [
             "autoscaling:DetachInstances",
             "ec2:CreateSecurityGroup",
             "ec2:CreateSnapshot",
@@ -152,10 +160,10 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             "ec2:ModifyNetworkInterfaceAttribute",
             "ec2:RevokeSecurityGroupEgress",
             "ec2:RevokeSecurityGroupIngress",
+            "iam:GetAccessKeyLastUsed",
             "iam:ListAccessKeys",
             "iam:TagRole",
             "iam:TagUser",
-            "iam:UpdateAccessKey",
         ]);
         assert.deepStrictEqual(statement(policy, "QuarantinePrincipals").Condition, {
             "ForAllValues:StringEquals": { "aws:TagKeys": ["org-access-quarantine"] },
@@ -167,6 +175,168 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             },
         });
         for (const s of doc(policy).Statement) assert.strictEqual(s.Effect, "Allow");
+    });
+
+    describe("incident response policy, evaluated", () => {
+        const decide = (
+            action: string,
+            resource: string,
+            context: Record<string, string | string[]> = {},
+            account = "prod",
+        ) =>
+            evaluateRequest(
+                parsePolicyDocument(
+                    String(
+                        one(
+                            plan,
+                            "aws:iam/rolePolicy:RolePolicy",
+                            `${account}-incident-response-response`,
+                        ).props.policy,
+                    ),
+                ),
+                { action, resource, context },
+            ).decision;
+        const ec2 = (type: string, id: string) => `arn:aws:ec2:us-east-1:${PROD}:${type}/${id}`;
+        const isolation = { "aws:ResourceTag/org-access-isolation": "true" };
+
+        it("attaches only isolation security groups, to any network interface", () => {
+            const modify = "ec2:ModifyNetworkInterfaceAttribute";
+            assert.strictEqual(decide(modify, ec2("network-interface", "eni-0abc")), "Allow");
+            assert.strictEqual(decide(modify, ec2("instance", "i-0abc")), "Allow");
+            assert.strictEqual(decide(modify, ec2("security-group", "sg-iso"), isolation), "Allow");
+            // An untagged group, or one tagged otherwise (say, one that opens SSH to the world): denied.
+            assert.strictEqual(decide(modify, ec2("security-group", "sg-open")), "ImplicitDeny");
+            for (const value of ["false", "yes", ""])
+                assert.strictEqual(
+                    decide(modify, ec2("security-group", "sg-open"), {
+                        "aws:ResourceTag/org-access-isolation": value,
+                    }),
+                    "ImplicitDeny",
+                    value,
+                );
+            assert.strictEqual(
+                decide(modify, ec2("security-group", "sg-open"), {
+                    "aws:ResourceTag/Name": "true",
+                }),
+                "ImplicitDeny",
+            );
+        });
+
+        it("creates security groups only with the isolation tag, and empties only those", () => {
+            const create = "ec2:CreateSecurityGroup";
+            assert.strictEqual(
+                decide(create, ec2("security-group", "*"), {
+                    "aws:RequestTag/org-access-isolation": "true",
+                    "aws:TagKeys": ["org-access-isolation"],
+                }),
+                "Allow",
+            );
+            assert.strictEqual(decide(create, ec2("security-group", "*")), "ImplicitDeny");
+            assert.strictEqual(decide(create, ec2("vpc", "vpc-0abc")), "Allow");
+            for (const revoke of [
+                "ec2:RevokeSecurityGroupEgress",
+                "ec2:RevokeSecurityGroupIngress",
+            ]) {
+                assert.strictEqual(
+                    decide(revoke, ec2("security-group", "sg-iso"), isolation),
+                    "Allow",
+                );
+                assert.strictEqual(decide(revoke, ec2("security-group", "sg-app")), "ImplicitDeny");
+            }
+            // Never opens a group, and never tags an existing one into an isolation group.
+            assert.strictEqual(
+                decide(
+                    "ec2:AuthorizeSecurityGroupIngress",
+                    ec2("security-group", "sg-iso"),
+                    isolation,
+                ),
+                "ImplicitDeny",
+            );
+            assert.strictEqual(
+                decide("ec2:CreateTags", ec2("security-group", "sg-app"), {
+                    "aws:RequestTag/org-access-isolation": "true",
+                }),
+                "ImplicitDeny",
+            );
+        });
+
+        it("cannot change access keys at all: re-activating a key is no containment (break-glass only)", () => {
+            const user = `arn:aws:iam::${PROD}:user/compromised`;
+            assert.strictEqual(
+                decide("iam:UpdateAccessKey", user, { "iam:Status": "Inactive" }),
+                "ImplicitDeny",
+            );
+            assert.strictEqual(decide("iam:UpdateAccessKey", user), "ImplicitDeny");
+            assert.strictEqual(decide("iam:DeleteAccessKey", user), "ImplicitDeny");
+            assert.strictEqual(decide("iam:ListAccessKeys", user), "Allow");
+        });
+
+        it("quarantines users and roles, but never an infrastructure role", () => {
+            const quarantine = {
+                "aws:TagKeys": ["org-access-quarantine"],
+                "aws:RequestTag/org-access-quarantine": "true",
+            };
+            const r = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+            assert.strictEqual(decide("iam:TagRole", r(PROD, "AppRole"), quarantine), "Allow");
+            assert.strictEqual(decide("iam:TagRole", r(PROD, "team/AppRole"), quarantine), "Allow");
+            assert.strictEqual(
+                decide("iam:TagUser", `arn:aws:iam::${PROD}:user/compromised`, quarantine),
+                "Allow",
+            );
+            for (const name of [
+                "stacksets-exec-0123456789abcdef0123456789abcdef",
+                "aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
+                "OrganizationAccountAccessRole",
+                "OrgAccessPreviewRole",
+                "OrgAccessLogArchiveAdmin",
+            ])
+                assert.strictEqual(
+                    decide("iam:TagRole", r(PROD, name), quarantine),
+                    "ImplicitDeny",
+                    name,
+                );
+            // Staging's own deploy role is protected in staging's policy.
+            assert.strictEqual(
+                decide("iam:TagRole", r(STAGING, "StagingDeployer"), quarantine, "staging"),
+                "ImplicitDeny",
+            );
+            assert.strictEqual(
+                decide("iam:TagRole", r(STAGING, "StagingDeployer"), quarantine, "prod"),
+                "Allow",
+            );
+        });
+    });
+
+    it("never lets incident response quarantine the stack's own preview role, whatever its name", async () => {
+        const p = await planWorkload(
+            workloadValues({
+                workloadAccounts: [{ name: "prod", accountId: PROD, incidentResponseRole: true }],
+                previewRole: { name: "TeamPreviewRole" },
+                trustedPrincipals: principals({
+                    incidentResponderArns: [carol],
+                    previewIdentityArn: `arn:aws:iam::${MANAGEMENT}:role/org-access-github-preview`,
+                }),
+            }),
+        );
+        const policy = parsePolicyDocument(
+            String(
+                one(p, "aws:iam/rolePolicy:RolePolicy", "prod-incident-response-response").props
+                    .policy,
+            ),
+        );
+        const quarantine = {
+            "aws:TagKeys": ["org-access-quarantine"],
+            "aws:RequestTag/org-access-quarantine": "true",
+        };
+        const tag = (name: string) =>
+            evaluateRequest(policy, {
+                action: "iam:TagRole",
+                resource: `arn:aws:iam::${PROD}:role/${name}`,
+                context: quarantine,
+            }).decision;
+        assert.strictEqual(tag("TeamPreviewRole"), "ImplicitDeny");
+        assert.strictEqual(tag("OrganizationAccountAccessRole"), "ImplicitDeny");
+        assert.strictEqual(tag("AppRole"), "Allow");
     });
 
     it("creates no duty role unless an account enables it", async () => {
@@ -293,7 +463,11 @@ describe("duty groups (security account)", () => {
                 Sid: "AssumeBreakGlassRolesWithMfa",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
-                Resource: [`arn:aws:iam::${PROD}:role/BreakGlassRole`],
+                // The break-glass users alone also administer the log archive (OrgAccessLogArchiveAdmin).
+                Resource: [
+                    `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessLogArchiveAdmin`,
+                    `arn:aws:iam::${PROD}:role/BreakGlassRole`,
+                ],
                 Condition: {
                     Bool: { "aws:MultiFactorAuthPresent": "true" },
                     NumericLessThan: { "aws:MultiFactorAuthAge": "900" },

@@ -1,7 +1,20 @@
 import * as assert from "assert";
 import { ConfigError, validateSecurityConfig } from "../../config";
-import { GLOBAL_SERVICE_ACTIONS, SCP_MAX_CHARACTERS } from "../../components/guardrails";
+import {
+    GLOBAL_SERVICE_ACTIONS,
+    GuardrailPolicyInputs,
+    placeholderKeyArn,
+    ROLE_CHANGE_ACTIONS,
+    SCP_MAX_CHARACTERS,
+    scpDefinitions,
+} from "../../components/guardrails";
 import { PlanResult } from "../../plan/run";
+import {
+    awsPrincipalFromArn,
+    evaluateRequest,
+    parsePolicyDocument,
+    PolicyDocument,
+} from "../../policypack/iam";
 import {
     DEV,
     doc,
@@ -16,6 +29,7 @@ import {
     SECURITY,
     securityValues,
     statement,
+    stackFileOf,
     STAGING,
 } from "../helpers";
 
@@ -28,6 +42,11 @@ const workload = {
 };
 const SCP = "aws:organizations/policy:Policy";
 const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
+/** Guardrails need someone who can assume the log-archive admin role: the break-glass users. */
+const BREAK_GLASS = { breakGlass: { users: ["dana"] } };
+const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+const session = (account: string, name: string) =>
+    `arn:aws:sts::${account}:assumed-role/${name}/session`;
 
 /** The problem lines of the ConfigError a call throws. */
 function problems(f: () => unknown): string[] {
@@ -40,9 +59,36 @@ function problems(f: () => unknown): string[] {
     assert.fail("expected the config to be rejected");
 }
 
+/** Every planned SCP, parsed for the project's evaluator. */
+function scps(plan: PlanResult): PolicyDocument[] {
+    return ofType(plan, SCP).map((p) => parsePolicyDocument(String(p.props.content)));
+}
+
+/**
+ * Whether the SCPs deny a request of `principal` (an ARN, or an account id for its root user).
+ * SCPs only ever deny here: FullAWSAccess allows the rest.
+ */
+function denied(
+    plan: PlanResult,
+    principal: string,
+    action: string,
+    resource = "*",
+    context: Record<string, string | string[]> = {},
+): boolean {
+    const p = awsPrincipalFromArn(principal);
+    assert.ok(p, principal);
+    // An allowed region unless the test says otherwise, so the region SCP stays out of the way.
+    const ctx = { "aws:RequestedRegion": "us-east-1", ...context };
+    return (
+        evaluateRequest(scps(plan), { principal: p, action, resource, context: ctx }).decision ===
+        "ExplicitDeny"
+    );
+}
+
 describe("Guardrails (service control policies)", () => {
     let plan: PlanResult;
     const bucket = `arn:aws:s3:::org-access-trail-${LOG_ARCHIVE}-us-east-1`;
+    const admin = role(LOG_ARCHIVE, "OrgAccessLogArchiveAdmin");
     before(async () => {
         plan = await planSecurity(
             securityValues({
@@ -50,17 +96,19 @@ describe("Guardrails (service control policies)", () => {
                     targets: ["r-ab12", "ou-ab12-cdefgh34"],
                     allowedRegions: ["us-east-1", "eu-west-1"],
                 },
+                ...BREAK_GLASS,
             }),
             projectWith({ workload }),
         );
     });
 
-    it("creates three SCPs in the management account and attaches them where config says", () => {
+    it("creates four SCPs in the management account and attaches at most four of them to any target", () => {
         const scps = ofType(plan, SCP);
         assert.deepStrictEqual(
             scps.map((p) => [p.props.name, p.props.type, p.accountId]),
             [
                 ["org-access-baseline", "SERVICE_CONTROL_POLICY", MANAGEMENT],
+                ["org-access-roles", "SERVICE_CONTROL_POLICY", MANAGEMENT],
                 ["org-access-no-long-lived-credentials", "SERVICE_CONTROL_POLICY", MANAGEMENT],
                 ["org-access-regions", "SERVICE_CONTROL_POLICY", MANAGEMENT],
             ],
@@ -76,20 +124,31 @@ describe("Guardrails (service control policies)", () => {
             `guardrails-no-long-lived-credentials-${PROD} -> ${PROD}`,
             "guardrails-regions-ou-ab12-cdefgh34 -> ou-ab12-cdefgh34",
             "guardrails-regions-r-ab12 -> r-ab12",
+            "guardrails-roles-ou-ab12-cdefgh34 -> ou-ab12-cdefgh34",
+            "guardrails-roles-r-ab12 -> r-ab12",
         ]);
         for (const a of ofType(plan, ATTACHMENT)) assert.strictEqual(a.accountId, MANAGEMENT);
         for (const p of ofType(plan, SCP))
             assert.ok(String(p.props.content).length <= SCP_MAX_CHARACTERS);
+        // A target that is both a target and a workload target carries all four, plus FullAWSAccess: 5.
+        const defs = scpDefinitions(
+            { ...guardrailPolicyInputs(), allowedRegions: ["us-east-1"] },
+            placeholderKeyArn("aws", "us-east-1", LOG_ARCHIVE),
+        );
+        assert.strictEqual(defs.length, 4);
     });
 
-    it("denies the root user and leaving the organization", () => {
+    it("denies the root user and leaving the organization, but not centralized root access sessions", () => {
         const content = one(plan, SCP, "guardrails-baseline").props.content;
         assert.deepStrictEqual(statement(content, "DenyRootUser"), {
             Sid: "DenyRootUser",
             Effect: "Deny",
             Action: "*",
             Resource: "*",
-            Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } },
+            Condition: {
+                ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" },
+                Null: { "aws:AssumedRoot": "true" },
+            },
         });
         assert.deepStrictEqual(statement(content, "DenyLeavingOrganization"), {
             Sid: "DenyLeavingOrganization",
@@ -97,9 +156,25 @@ describe("Guardrails (service control policies)", () => {
             Action: "organizations:LeaveOrganization",
             Resource: "*",
         });
+        // The member account's root user, signed in: denied.
+        assert.ok(denied(plan, PROD, "s3:DeleteBucketPolicy", "arn:aws:s3:::app-bucket"));
+        // An AssumeRoot session (aws:PrincipalArn is the root, aws:AssumedRoot is set): allowed.
+        assert.ok(
+            !denied(plan, PROD, "s3:DeleteBucketPolicy", "arn:aws:s3:::app-bucket", {
+                "aws:AssumedRoot": "true",
+            }),
+        );
+        assert.ok(
+            !denied(
+                plan,
+                role(PROD, "AppRole"),
+                "s3:DeleteBucketPolicy",
+                "arn:aws:s3:::app-bucket",
+            ),
+        );
     });
 
-    it("protects the trail for everyone, and the bucket and key except from the log-archive deploy role", () => {
+    it("protects the trail for everyone, and the bucket and key except from the log-archive admin role", () => {
         const content = one(plan, SCP, "guardrails-baseline").props.content;
         const trail = statement(content, "ProtectTrail");
         assert.deepStrictEqual(trail.Action, [
@@ -116,13 +191,9 @@ describe("Guardrails (service control policies)", () => {
             `${bucket}/*`,
         ]);
         assert.strictEqual(statement(content, "DenyLogDeletion").Condition, undefined);
-        const deployer = {
-            ArnNotLike: {
-                "aws:PrincipalArn": `arn:aws:iam::${LOG_ARCHIVE}:role/OrganizationAccountAccessRole`,
-            },
-        };
-        assert.deepStrictEqual(statement(content, "ProtectLogBucket").Condition, deployer);
-        assert.ok(statement(content, "ProtectLogBucket").Action.includes("s3:PutBucketPolicy"));
+        const onlyAdmin = { ArnNotLike: { "aws:PrincipalArn": admin } };
+        assert.deepStrictEqual(statement(content, "ProtectLogBucket").Condition, onlyAdmin);
+        assert.deepStrictEqual(statement(content, "ProtectLogKey").Condition, onlyAdmin);
         // The exact key ARN of the trail's key, in the log-archive account.
         const keyArn = statement(content, "DenyLogKeyDeletion").Resource as string;
         assert.match(
@@ -133,26 +204,153 @@ describe("Guardrails (service control policies)", () => {
             "kms:DisableKey",
             "kms:ScheduleKeyDeletion",
         ]);
-        assert.deepStrictEqual(statement(content, "ProtectLogKey").Condition, deployer);
+
+        // Evaluated: the log-archive account's deploy role (CI can reach it) may change none of it.
+        const deployer = session(LOG_ARCHIVE, "OrganizationAccountAccessRole");
+        const bucketChanges = [
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:PutBucketObjectLockConfiguration",
+            "s3:PutBucketVersioning",
+            "s3:PutEncryptionConfiguration",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:PutBucketOwnershipControls",
+            "s3:PutReplicationConfiguration",
+        ];
+        for (const action of bucketChanges) {
+            assert.ok(denied(plan, deployer, action, bucket), `deploy role: ${action}`);
+            assert.ok(
+                !denied(plan, session(LOG_ARCHIVE, "OrgAccessLogArchiveAdmin"), action, bucket),
+                `admin: ${action}`,
+            );
+            // A role of the same name in another account is not the admin role.
+            assert.ok(
+                denied(plan, session(PROD, "OrgAccessLogArchiveAdmin"), action, bucket),
+                `impostor: ${action}`,
+            );
+        }
+        for (const action of ["kms:PutKeyPolicy", "kms:DisableKeyRotation", "kms:CreateGrant"]) {
+            assert.ok(denied(plan, deployer, action, keyArn), `deploy role: ${action}`);
+            assert.ok(
+                !denied(plan, session(LOG_ARCHIVE, "OrgAccessLogArchiveAdmin"), action, keyArn),
+                `admin: ${action}`,
+            );
+        }
+        // Deleting logs or the key stays denied for everyone, the admin role included.
+        assert.ok(
+            denied(
+                plan,
+                session(LOG_ARCHIVE, "OrgAccessLogArchiveAdmin"),
+                "s3:DeleteObject",
+                `${bucket}/AWSLogs/x.json.gz`,
+            ),
+        );
+        assert.ok(
+            denied(
+                plan,
+                session(LOG_ARCHIVE, "OrgAccessLogArchiveAdmin"),
+                "kms:ScheduleKeyDeletion",
+                keyArn,
+            ),
+        );
     });
 
-    it("lets only the deploy roles change org-access's roles, deploy roles included", () => {
+    it("lets nobody but the log-archive admin role change the admin role, the deploy roles included", () => {
         const s = statement(
             one(plan, SCP, "guardrails-baseline").props.content,
+            "ProtectLogArchiveAdmin",
+        );
+        assert.deepStrictEqual(s.Action, ROLE_CHANGE_ACTIONS);
+        assert.strictEqual(s.Resource, admin);
+        for (const action of [
+            "iam:UpdateAssumeRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:DeleteRole",
+        ]) {
+            for (const who of [
+                session(LOG_ARCHIVE, "OrganizationAccountAccessRole"),
+                session(LOG_ARCHIVE, "BreakGlassRole"),
+                session(LOG_ARCHIVE, "stacksets-exec-0123456789abcdef"),
+            ])
+                assert.ok(denied(plan, who, action, admin), `${who}: ${action}`);
+            assert.ok(
+                !denied(plan, session(LOG_ARCHIVE, "OrgAccessLogArchiveAdmin"), action, admin),
+                action,
+            );
+        }
+    });
+
+    it("keeps isolation security groups closed, and the isolation tag the responders' own", () => {
+        const sg = `arn:aws:ec2:us-east-1:${PROD}:security-group/sg-0abc`;
+        const isolation = { "aws:ResourceTag/org-access-isolation": "true" };
+        for (const action of [
+            "ec2:AuthorizeSecurityGroupIngress",
+            "ec2:AuthorizeSecurityGroupEgress",
+            "ec2:ModifySecurityGroupRules",
+        ]) {
+            for (const who of ["AppAdmin", "IncidentResponseRole", "OrganizationAccountAccessRole"])
+                assert.ok(
+                    denied(plan, session(PROD, who), action, sg, isolation),
+                    `${who} ${action}`,
+                );
+            assert.ok(
+                denied(plan, session(PROD, "AppAdmin"), action, sg, {
+                    "aws:ResourceTag/org-access-isolation": "TRUE",
+                }),
+            );
+            assert.ok(
+                !denied(plan, session(PROD, "BreakGlassRole"), action, sg, isolation),
+                action,
+            );
+            // Ordinary groups are not this SCP's business.
+            assert.ok(!denied(plan, session(PROD, "AppAdmin"), action, sg), action);
+        }
+        // Nobody but the duty roles turns a group into an isolation group, or back, in any case.
+        for (const key of ["org-access-isolation", "Org-Access-Isolation"]) {
+            const tagging = { "aws:TagKeys": ["Name", key], [`aws:RequestTag/${key}`]: "true" };
+            for (const action of ["ec2:CreateTags", "ec2:DeleteTags", "ec2:CreateSecurityGroup"]) {
+                assert.ok(
+                    denied(plan, session(PROD, "AppAdmin"), action, sg, tagging),
+                    `${key} ${action}`,
+                );
+                assert.ok(
+                    !denied(plan, session(PROD, "IncidentResponseRole"), action, sg, tagging),
+                    action,
+                );
+            }
+        }
+        assert.ok(
+            !denied(plan, session(PROD, "AppAdmin"), "ec2:CreateTags", sg, {
+                "aws:TagKeys": ["Name"],
+            }),
+        );
+    });
+
+    it("lets only the deploy roles and StackSet execution roles change org-access's roles, deploy and preview roles included", () => {
+        const s = statement(
+            one(plan, SCP, "guardrails-roles").props.content,
             "ProtectOrgAccessRoles",
         );
         assert.deepStrictEqual(s.Resource, [
             "arn:aws:iam::*:role/BreakGlassRole",
             "arn:aws:iam::*:role/IncidentResponseRole",
+            "arn:aws:iam::*:role/OrgAccessLogArchiveAdmin",
+            "arn:aws:iam::*:role/OrgAccessPreviewRole",
             "arn:aws:iam::*:role/OrganizationAccountAccessRole",
             "arn:aws:iam::*:role/SecurityAuditRole",
             "arn:aws:iam::*:role/WorkloadDeployer",
+            "arn:aws:iam::*:role/aws-service-role/*",
+            "arn:aws:iam::*:role/stacksets-exec-*",
         ]);
         assert.deepStrictEqual(s.Condition, {
             ArnNotLike: {
                 "aws:PrincipalArn": [
                     "arn:aws:iam::*:role/OrganizationAccountAccessRole",
                     "arn:aws:iam::*:role/WorkloadDeployer",
+                    "arn:aws:iam::*:role/stacksets-exec-*",
+                    admin,
                 ],
             },
         });
@@ -165,24 +363,147 @@ describe("Guardrails (service control policies)", () => {
             assert.ok(s.Action.includes(a), a);
         // The management account's deploy role is never exempted: SCPs do not apply there anyway.
         assert.ok(!JSON.stringify(s).includes("OrgAccessDeployRole"));
+        // Nobody else may create a role that the SCPs would exempt by its name.
+        const admin2 = session(PROD, "AppAdmin");
+        for (const name of [
+            "stacksets-exec-evil",
+            "OrgAccessPreviewRole",
+            "OrganizationAccountAccessRole",
+        ])
+            assert.ok(denied(plan, admin2, "iam:CreateRole", role(PROD, name)), name);
+        assert.ok(!denied(plan, admin2, "iam:CreateRole", role(PROD, "AppRole")));
     });
 
-    it("denies quarantined principals, and only duty and deploy roles may set the quarantine tag", () => {
-        const content = one(plan, SCP, "guardrails-baseline").props.content;
-        assert.deepStrictEqual(statement(content, "DenyQuarantinedPrincipals").Condition, {
-            StringEquals: { "aws:PrincipalTag/org-access-quarantine": "true" },
+    it("enforces quarantine, and lets no session tag lift it, whatever the letter case", () => {
+        const content = one(plan, SCP, "guardrails-roles").props.content;
+        const tagged = (value: string) => ({ "aws:PrincipalTag/org-access-quarantine": value });
+        const app = session(PROD, "AppRole");
+        assert.ok(denied(plan, app, "s3:GetObject", "arn:aws:s3:::b/k", tagged("true")));
+        assert.ok(denied(plan, app, "s3:GetObject", "arn:aws:s3:::b/k", tagged("True")));
+        assert.ok(!denied(plan, app, "s3:GetObject", "arn:aws:s3:::b/k", tagged("false")));
+        assert.ok(!denied(plan, app, "s3:GetObject", "arn:aws:s3:::b/k"));
+
+        // Re-assuming a quarantined role with the tag as a session tag (which overrides the role's tag)
+        // is denied for everyone, deploy and duty roles included, in any spelling of the key.
+        for (const who of [
+            app,
+            session(PROD, "OrganizationAccountAccessRole"),
+            session(PROD, "BreakGlassRole"),
+            session(PROD, "IncidentResponseRole"),
+        ]) {
+            for (const key of [
+                "org-access-quarantine",
+                "Org-Access-Quarantine",
+                "ORG-ACCESS-QUARANTINE",
+            ]) {
+                const context = {
+                    "aws:TagKeys": ["Team", key],
+                    [`aws:RequestTag/${key}`]: "false",
+                };
+                assert.ok(
+                    denied(plan, who, "sts:TagSession", role(PROD, "AppRole"), context),
+                    `${who} ${key}`,
+                );
+                // Either statement alone denies it: the tag keys, and the request tag of that name.
+                assert.ok(
+                    denied(plan, who, "sts:TagSession", role(PROD, "AppRole"), {
+                        "aws:TagKeys": [key],
+                    }),
+                    key,
+                );
+                assert.ok(
+                    denied(plan, who, "sts:TagSession", role(PROD, "AppRole"), {
+                        [`aws:RequestTag/${key}`]: "false",
+                    }),
+                    key,
+                );
+            }
+        }
+        // Other session tags stay allowed.
+        assert.ok(
+            !denied(plan, app, "sts:TagSession", role(PROD, "AppRole"), {
+                "aws:TagKeys": ["Team"],
+                "aws:RequestTag/Team": "x",
+            }),
+        );
+        assert.deepStrictEqual(statement(content, "DenyQuarantineSessionTag").Condition, {
+            "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": ["org-access-quarantine"] },
         });
-        assert.deepStrictEqual(statement(content, "ProtectQuarantineTag").Condition, {
-            "ForAnyValue:StringEquals": { "aws:TagKeys": ["org-access-quarantine"] },
-            ArnNotLike: {
-                "aws:PrincipalArn": [
-                    "arn:aws:iam::*:role/BreakGlassRole",
-                    "arn:aws:iam::*:role/IncidentResponseRole",
-                    "arn:aws:iam::*:role/OrganizationAccountAccessRole",
-                    "arn:aws:iam::*:role/WorkloadDeployer",
-                ],
-            },
-        });
+
+        // Only the duty and deploy roles may set or remove the tag; IAM tag keys ignore case, so a
+        // differently spelled key would overwrite it: it is denied too.
+        for (const key of ["org-access-quarantine", "Org-Access-Quarantine"]) {
+            const context = { "aws:TagKeys": [key], [`aws:RequestTag/${key}`]: "false" };
+            assert.ok(denied(plan, app, "iam:TagRole", role(PROD, "Victim"), context), key);
+            assert.ok(
+                denied(plan, app, "iam:UntagRole", role(PROD, "Victim"), { "aws:TagKeys": [key] }),
+                key,
+            );
+            assert.ok(
+                !denied(
+                    plan,
+                    session(PROD, "IncidentResponseRole"),
+                    "iam:TagRole",
+                    role(PROD, "Victim"),
+                    context,
+                ),
+                key,
+            );
+        }
+        assert.ok(
+            !denied(plan, app, "iam:TagRole", role(PROD, "Victim"), { "aws:TagKeys": ["Team"] }),
+        );
+    });
+
+    it("never quarantines an infrastructure role, and lets nobody put the quarantine tag on one", () => {
+        const infrastructure = [
+            role(PROD, "stacksets-exec-0123456789abcdef0123456789abcdef"),
+            role(PROD, "aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"),
+            role(PROD, "OrganizationAccountAccessRole"),
+            role(STAGING, "WorkloadDeployer"),
+            role(PROD, "OrgAccessPreviewRole"),
+            role(LOG_ARCHIVE, "OrgAccessLogArchiveAdmin"),
+        ];
+        const context = {
+            "aws:TagKeys": ["org-access-quarantine"],
+            "aws:RequestTag/org-access-quarantine": "true",
+        };
+        for (const r of infrastructure) {
+            const name = r.split(":role/")[1];
+            const account = r.split(":")[4];
+            // The role, even tagged, is not stopped (aws:PrincipalArn is the role's ARN, path included).
+            assert.ok(
+                !denied(plan, r, "s3:ListAllMyBuckets", "*", {
+                    "aws:PrincipalTag/org-access-quarantine": "true",
+                }),
+                name,
+            );
+            // Nobody tags it: not the incident responders, not break-glass, not a deploy role.
+            for (const who of [
+                "IncidentResponseRole",
+                "BreakGlassRole",
+                "OrganizationAccountAccessRole",
+            ])
+                assert.ok(
+                    denied(plan, session(account, who), "iam:TagRole", r, context),
+                    `${who} -> ${name}`,
+                );
+        }
+        // The exemption is by role, not by account: an ordinary role there is quarantined.
+        assert.ok(
+            denied(plan, session(PROD, "AppRole"), "s3:ListAllMyBuckets", "*", {
+                "aws:PrincipalTag/org-access-quarantine": "true",
+            }),
+        );
+        assert.ok(
+            !denied(
+                plan,
+                session(PROD, "IncidentResponseRole"),
+                "iam:TagRole",
+                role(PROD, "AppRole"),
+                context,
+            ),
+        );
     });
 
     it("denies IAM users and access keys except to the workload deploy roles", () => {
@@ -207,43 +528,72 @@ describe("Guardrails (service control policies)", () => {
         );
     });
 
-    it("denies other regions except the documented global services", () => {
+    it("denies other regions except AWS's current global services, and exempts the break-glass and deploy roles", () => {
         const s = statement(
             one(plan, SCP, "guardrails-regions").props.content,
             "DenyUnapprovedRegions",
         );
         assert.deepStrictEqual(s.Condition, {
             StringNotEquals: { "aws:RequestedRegion": ["us-east-1", "eu-west-1"] },
+            ArnNotLike: {
+                "aws:PrincipalArn": [
+                    "arn:aws:iam::*:role/BreakGlassRole",
+                    "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+                    "arn:aws:iam::*:role/WorkloadDeployer",
+                ],
+            },
         });
         assert.deepStrictEqual(s.NotAction, GLOBAL_SERVICE_ACTIONS);
+        // Entries of AWS's current list that the old one lacked.
         for (const a of [
+            "access-analyzer:*",
+            "account:*",
+            "billing:*",
+            "cloudtrail:LookupEvents",
+            "sso:*",
             "iam:*",
             "organizations:*",
             "sts:*",
-            "cloudfront:*",
-            "route53:*",
             "support:*",
         ])
             assert.ok(s.NotAction.includes(a), a);
         assert.strictEqual(s.Action, undefined);
+        const far = { "aws:RequestedRegion": "ap-south-1" };
+        assert.ok(denied(plan, session(PROD, "AppRole"), "ec2:RunInstances", "*", far));
+        assert.ok(
+            !denied(plan, session(PROD, "AppRole"), "ec2:RunInstances", "*", {
+                "aws:RequestedRegion": "eu-west-1",
+            }),
+        );
+        assert.ok(
+            !denied(plan, session(PROD, "AppRole"), "account:GetAlternateContact", "*", {
+                "aws:RequestedRegion": "us-east-1",
+            }),
+        );
+        for (const who of ["BreakGlassRole", "OrganizationAccountAccessRole"])
+            assert.ok(!denied(plan, session(PROD, who), "ec2:RunInstances", "*", far), who);
+        assert.ok(
+            !denied(plan, session(STAGING, "WorkloadDeployer"), "ec2:RunInstances", "*", far),
+        );
     });
 
     it("attaches the credentials SCP to workloadTargets when given, and creates no region SCP without allowedRegions", async () => {
         const p = await planSecurity(
             securityValues({
                 guardrails: { targets: ["r-ab12"], workloadTargets: ["ou-ab12-workload1"] },
+                ...BREAK_GLASS,
             }),
             projectWith({ workload }),
         );
         assert.deepStrictEqual(
             ofType(p, SCP).map((x) => x.props.name),
-            ["org-access-baseline", "org-access-no-long-lived-credentials"],
+            ["org-access-baseline", "org-access-roles", "org-access-no-long-lived-credentials"],
         );
         assert.deepStrictEqual(
             ofType(p, ATTACHMENT)
                 .map((a) => a.props.targetId)
                 .sort(),
-            ["ou-ab12-workload1", "r-ab12"],
+            ["ou-ab12-workload1", "r-ab12", "r-ab12"],
         );
     });
 
@@ -260,6 +610,7 @@ describe("Guardrails (service control policies)", () => {
         >;
         assert.deepStrictEqual(Object.keys(out), [
             "org-access-baseline",
+            "org-access-roles",
             "org-access-no-long-lived-credentials",
             "org-access-regions",
         ]);
@@ -278,14 +629,226 @@ describe("Guardrails (service control policies)", () => {
                 regions.push(`x${a}-region-${n}`);
         const e = await rejection(
             planSecurity(
-                securityValues({ guardrails: { targets: ["r-ab12"], allowedRegions: regions } }),
+                securityValues({
+                    guardrails: { targets: ["r-ab12"], allowedRegions: regions },
+                    ...BREAK_GLASS,
+                }),
                 projectWith({ workload }),
             ),
         );
         assert.ok(e instanceof ConfigError, String(e));
         assert.match(
             e.message,
-            /^invalid configuration for stack "security" \(1 problem\):\n\* org-access:guardrails\.allowedRegions: the SCP "org-access-regions" would be \d{4} characters; AWS allows 5120 \(allow fewer regions\)$/,
+            /^invalid configuration for stack "security" \(1 problem\):\n\* org-access:guardrails\.allowedRegions: the SCP "org-access-regions" would be \d{4} characters; AWS allows 5120 \(allow fewer regions or use fewer distinct deploy role names\)$/,
+        );
+    });
+
+    it("keeps every SCP within 5,120 characters with ten distinct workload deploy roles, and names the roles SCP beyond", async () => {
+        const accounts = (n: number) =>
+            Array.from({ length: n }, (_, i) => ({
+                name: `team${i}`,
+                accountId: String(200000000000 + i),
+                deployRoleName: `WorkloadDeployer-team-${String(i).padStart(2, "0")}`,
+            }));
+        const values = securityValues({
+            guardrails: { targets: ["r-ab12"], allowedRegions: ["us-east-1", "eu-west-1"] },
+            ...BREAK_GLASS,
+        });
+        const ten = await planSecurity(
+            values,
+            projectWith({
+                workload: { securityAccountId: SECURITY, workloadAccounts: accounts(10) },
+            }),
+        );
+        const sizes = ofType(ten, SCP).map((p) => String(p.props.content).length);
+        assert.strictEqual(sizes.length, 4);
+        for (const size of sizes) assert.ok(size <= SCP_MAX_CHARACTERS, String(sizes));
+        // Every distinct deploy role is exempted where it must be.
+        const content = String(one(ten, SCP, "guardrails-roles").props.content);
+        for (const a of accounts(10))
+            assert.ok(content.includes(`role/${a.deployRoleName}"`), a.deployRoleName);
+
+        const e = await rejection(
+            planSecurity(
+                values,
+                projectWith({
+                    workload: { securityAccountId: SECURITY, workloadAccounts: accounts(20) },
+                }),
+            ),
+        );
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.match(
+            e.message,
+            /\n\* org-access:guardrails: the SCP "org-access-roles" would be \d{4} characters; AWS allows 5120 \(use fewer distinct deploy, preview or audit role names\)/,
+        );
+    });
+
+    it("makes every attachment wait for the resources given in dependsOn", async () => {
+        const { planStack } = await import("../../plan/run");
+        const aws = await import("@pulumi/aws");
+        const { Guardrails } = await import("../../components/guardrails");
+        const result = await planStack({
+            stack: "security",
+            stackFile: stackFileOf(securityValues()),
+            build: () => {
+                const provider = new aws.Provider("management", {
+                    region: "us-east-1",
+                    allowedAccountIds: [MANAGEMENT],
+                });
+                const first = new aws.s3.Bucket("log-bucket", { bucket: "logs" }, { provider });
+                new Guardrails(
+                    "guardrails",
+                    {
+                        policies: guardrailPolicyInputs(),
+                        logKeyArn: placeholderKeyArn("aws", "us-east-1", LOG_ARCHIVE),
+                        targets: ["r-ab12"],
+                        workloadTargets: [PROD],
+                        dependsOn: [first],
+                    },
+                    { provider },
+                );
+                return {};
+            },
+        });
+        const attachments = ofType(result, ATTACHMENT);
+        assert.strictEqual(attachments.length, 3);
+        for (const a of attachments)
+            assert.deepStrictEqual(a.options.dependsOn, ["log-bucket"], a.name);
+    });
+});
+
+describe("Guardrails: preview role names", () => {
+    const content = (previewRoleNames?: string[]) =>
+        JSON.stringify(
+            scpDefinitions(
+                { ...guardrailPolicyInputs(), previewRoleNames },
+                placeholderKeyArn("aws", "us-east-1", LOG_ARCHIVE),
+            ).find((d) => d.key === "roles")!.document,
+        );
+
+    it("protects and never quarantines the configured preview roles, OrgAccessPreviewRole when none is named", () => {
+        const named = parsePolicyDocument(content(["TeamPreviewRole", "OtherPreview"]));
+        const fallback = parsePolicyDocument(content([]));
+        const quarantined = (d: PolicyDocument, name: string) =>
+            evaluateRequest(d, {
+                principal: awsPrincipalFromArn(role(PROD, name)),
+                action: "s3:ListAllMyBuckets",
+                resource: "*",
+                context: { "aws:PrincipalTag/org-access-quarantine": "true" },
+            }).decision === "ExplicitDeny";
+        const creatable = (d: PolicyDocument, name: string) =>
+            evaluateRequest(d, {
+                principal: awsPrincipalFromArn(session(PROD, "AppAdmin")),
+                action: "iam:CreateRole",
+                resource: role(PROD, name),
+            }).decision !== "ExplicitDeny";
+        for (const name of ["TeamPreviewRole", "OtherPreview"]) {
+            assert.ok(!quarantined(named, name), name);
+            assert.ok(!creatable(named, name), name);
+        }
+        assert.ok(quarantined(named, "OrgAccessPreviewRole"));
+        assert.ok(!quarantined(fallback, "OrgAccessPreviewRole"));
+        assert.ok(!creatable(fallback, "OrgAccessPreviewRole"));
+        assert.ok(creatable(fallback, "TeamPreviewRole"));
+    });
+});
+
+describe("Guardrails: preview role names from config", () => {
+    it("takes ci.previewRoleName and each workload stack's previewRole.name", async () => {
+        const plan = await planSecurity(
+            securityValues({
+                guardrails: { targets: ["r-ab12"] },
+                ...BREAK_GLASS,
+                ci: {
+                    repository: "example-org/org-access",
+                    stateBucket: "example-state",
+                    previewRoleName: "CiPreviewRole",
+                },
+            }),
+            projectWith({
+                workload: {
+                    ...workload,
+                    previewRole: { name: "TeamPreviewRole" },
+                    trustedPrincipals: {
+                        humanArns: [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
+                        reporters: [],
+                        previewIdentityArn: `arn:aws:iam::${MANAGEMENT}:role/org-access-github-preview`,
+                    },
+                },
+            }),
+        );
+        const s = statement(
+            one(plan, SCP, "guardrails-roles").props.content,
+            "ProtectOrgAccessRoles",
+        );
+        assert.ok(s.Resource.includes("arn:aws:iam::*:role/CiPreviewRole"));
+        assert.ok(s.Resource.includes("arn:aws:iam::*:role/TeamPreviewRole"));
+        assert.ok(!s.Resource.includes("arn:aws:iam::*:role/OrgAccessPreviewRole"));
+        assert.ok(
+            !denied(plan, role(PROD, "TeamPreviewRole"), "s3:ListAllMyBuckets", "*", {
+                "aws:PrincipalTag/org-access-quarantine": "true",
+            }),
+        );
+    });
+});
+
+describe("Guardrails with a workload stack in StackSet mode", () => {
+    let plan: PlanResult;
+    before(async () => {
+        plan = await planSecurity(
+            securityValues({ guardrails: { targets: ["r-ab12"] }, ...BREAK_GLASS }),
+            projectWith({
+                workload: {
+                    securityAccountId: SECURITY,
+                    deploymentMode: "stackset",
+                    stackSet: {
+                        adminAccount: {
+                            accountId: MANAGEMENT,
+                            deployRoleName: "OrgAccessDeployRole",
+                        },
+                        organizationalUnitIds: ["ou-ab12-cdefgh34"],
+                    },
+                    workloadAccounts: [{ name: "prod", accountId: PROD }],
+                },
+            }),
+        );
+    });
+
+    it("lets the StackSet execution roles create and update the audit role, and nobody else", () => {
+        const exec = session(PROD, "stacksets-exec-0123456789abcdef0123456789abcdef");
+        const audit = role(PROD, "SecurityAuditRole");
+        for (const action of [
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:TagRole",
+            "iam:DeleteRole",
+        ]) {
+            assert.ok(!denied(plan, exec, action, audit, { "aws:TagKeys": ["ManagedBy"] }), action);
+            assert.ok(
+                denied(plan, session(PROD, "AppAdmin"), action, audit, {
+                    "aws:TagKeys": ["ManagedBy"],
+                }),
+                action,
+            );
+        }
+        // The exemption does not extend to the log-archive admin role, the trail or the logs.
+        assert.ok(
+            denied(
+                plan,
+                exec,
+                "iam:UpdateAssumeRolePolicy",
+                role(LOG_ARCHIVE, "OrgAccessLogArchiveAdmin"),
+            ),
+        );
+        assert.ok(
+            denied(
+                plan,
+                exec,
+                "cloudtrail:StopLogging",
+                `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/org-access`,
+            ),
         );
     });
 });
@@ -294,12 +857,16 @@ describe("config validation: guardrails", () => {
     const security =
         (guardrails: unknown, region = "us-east-1") =>
         () =>
-            validateSecurityConfig({ values: securityValues({ guardrails }), region });
+            validateSecurityConfig({
+                values: securityValues({ guardrails, ...BREAK_GLASS }),
+                region,
+            });
 
     it("accepts root, OU and account targets and leaves the region SCP off by default", () => {
         const cfg = validateSecurityConfig({
             values: securityValues({
                 guardrails: { targets: ["r-ab12", "ou-ab12-cdefgh34", DEV] },
+                ...BREAK_GLASS,
             }),
             region: "us-east-1",
         });
@@ -341,3 +908,17 @@ describe("config validation: guardrails", () => {
         ]);
     });
 });
+
+/** Inputs of a small organization, for the component-level tests. */
+function guardrailPolicyInputs(): GuardrailPolicyInputs {
+    return {
+        partition: "aws",
+        trailName: "org-access",
+        trailBucketName: `org-access-trail-${LOG_ARCHIVE}-us-east-1`,
+        logArchiveAccountId: LOG_ARCHIVE,
+        logArchiveAdminRoleName: "OrgAccessLogArchiveAdmin",
+        deployRoleNames: ["OrganizationAccountAccessRole"],
+        workloadDeployRoleNames: ["OrganizationAccountAccessRole"],
+        protectedRoles: ["/BreakGlassRole", "/IncidentResponseRole", "/SecurityAuditRole"],
+    };
+}

@@ -1,6 +1,12 @@
 import * as assert from "assert";
-import { assumeAuditRolesPolicy, MFA_BOOTSTRAP_ACTIONS } from "../../components/securityAccess";
+import {
+    assumeAuditRolesPolicy,
+    denyWithoutMfaPolicy,
+    MFA_BOOTSTRAP_ACTIONS,
+    mfaSelfServicePolicy,
+} from "../../components/securityAccess";
 import { PlanResult } from "../../plan/run";
+import { awsPrincipalFromArn, evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
 import {
     DEV,
     doc,
@@ -86,6 +92,51 @@ describe("SecurityAccess", () => {
         assert.throws(() => assumeAuditRolesPolicy([]), /at least one exact audit role ARN/);
     });
 
+    it("lets auditors use aws login (SignInLocalDevelopmentAccess), whose session still cannot act or assume a role without MFA", () => {
+        const attachments = ofType(
+            plan,
+            "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        ).filter((a) => String(a.props.policyArn).endsWith(":policy/SignInLocalDevelopmentAccess"));
+        assert.deepStrictEqual(
+            attachments.map((a) => [a.name, a.props.policyArn, a.accountId]),
+            [
+                [
+                    "security-access-auditors-aws-login",
+                    "arn:aws:iam::aws:policy/SignInLocalDevelopmentAccess",
+                    SECURITY,
+                ],
+            ],
+        );
+        const deny = parsePolicyDocument(
+            one(
+                plan,
+                "aws:iam/groupPolicy:GroupPolicy",
+                "security-access-auditors-deny-without-mfa",
+            ).props.policy,
+            "identity",
+        );
+        const user = awsPrincipalFromArn(`arn:aws:iam::${SECURITY}:user/org-access/alice`);
+        // A session without any MFA key, as an aws login session may be: sign-in token exchange
+        // passes the Deny, AssumeRole and everything else does not.
+        const decide = (action: string, resource: string) =>
+            evaluateRequest(deny, { principal: user, action, resource, context: {} }).decision;
+        for (const action of ["signin:CreateOAuth2Token", "signin:AuthorizeOAuth2Access"])
+            assert.strictEqual(
+                decide(
+                    action,
+                    "arn:aws:signin:us-east-1:111122223333:oauth2/public-client/localhost",
+                ),
+                "ImplicitDeny",
+                `${action} is not denied without MFA`,
+            );
+        for (const action of ["sts:AssumeRole", "signin:PutConsoleAuthorizationConfiguration"])
+            assert.strictEqual(
+                decide(action, `arn:aws:iam::${PROD}:role/SecurityAuditRole`),
+                "ExplicitDeny",
+                `${action} needs MFA`,
+            );
+    });
+
     it("denies auditors everything but MFA setup until they sign in with MFA", () => {
         const d = doc(
             one(
@@ -97,7 +148,12 @@ describe("SecurityAccess", () => {
         assert.deepStrictEqual(d.Statement[0], {
             Sid: "DenyAllExceptMfaSetupWithoutMfa",
             Effect: "Deny",
-            NotAction: MFA_BOOTSTRAP_ACTIONS,
+            // aws login's token exchange is exempt: AWS does not document MFA context for it.
+            NotAction: [
+                ...MFA_BOOTSTRAP_ACTIONS,
+                "signin:AuthorizeOAuth2Access",
+                "signin:CreateOAuth2Token",
+            ],
             Resource: "*",
             // In a Deny, IfExists is what makes a request without any MFA key (long-term keys) denied too.
             Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
@@ -132,7 +188,8 @@ describe("SecurityAccess", () => {
             [
                 ["ViewAccountInfo", "*"],
                 ["ManageOwnPassword", self],
-                ["ManageOwnVirtualMfaDevice", `arn:aws:iam::${SECURITY}:mfa/\${aws:username}`],
+                // A device of any name, in this account only (AWS's current example).
+                ["ManageOwnVirtualMfaDevice", `arn:aws:iam::${SECURITY}:mfa/*`],
                 ["ManageOwnUserMfa", self],
             ],
         );
@@ -234,5 +291,83 @@ describe("SecurityAccess", () => {
             `arn:aws:iam::${STAGING}:role/SecurityAuditRole`,
             `arn:aws:iam::${DEV}:role/audit/DevAudit`,
         ]);
+    });
+});
+
+describe("SecurityAccess MFA self-service, evaluated", () => {
+    // The two group policies an auditor holds besides role assumption, parsed and evaluated with the
+    // project's IAM evaluator, as IAM would for a request by that user.
+    const path = "/org-access/";
+    const policies = [
+        parsePolicyDocument(mfaSelfServicePolicy("aws", SECURITY, path), "identity"),
+        parsePolicyDocument(denyWithoutMfaPolicy(), "identity"),
+    ];
+    const userArn = (name: string) => `arn:aws:iam::${SECURITY}:user${path}${name}`;
+    const alice = awsPrincipalFromArn(userArn("alice"))!;
+    const decide = (action: string, resource: string, mfa: boolean) =>
+        evaluateRequest(policies, {
+            principal: alice,
+            action,
+            resource,
+            context: mfa
+                ? { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60" }
+                : {},
+        }).decision;
+
+    it("lets a user create a virtual MFA device of any name in the account, before and after MFA", () => {
+        for (const name of ["alice", "alice-phone", "YubiKey5", "bob"])
+            for (const mfa of [false, true])
+                assert.strictEqual(
+                    decide(
+                        "iam:CreateVirtualMFADevice",
+                        `arn:aws:iam::${SECURITY}:mfa/${name}`,
+                        mfa,
+                    ),
+                    "Allow",
+                    `${name}, mfa=${mfa}`,
+                );
+        assert.strictEqual(
+            decide("iam:CreateVirtualMFADevice", `arn:aws:iam::${PROD}:mfa/alice-phone`, true),
+            "ImplicitDeny",
+            "never in another account",
+        );
+    });
+
+    it("lets a user enable, resync and read devices on their own user only", () => {
+        for (const action of ["iam:EnableMFADevice", "iam:ResyncMFADevice", "iam:ListMFADevices"])
+            assert.strictEqual(decide(action, userArn("alice"), false), "Allow", action);
+        assert.strictEqual(decide("iam:GetMFADevice", userArn("alice"), true), "Allow");
+        for (const action of [
+            "iam:EnableMFADevice",
+            "iam:ResyncMFADevice",
+            "iam:DeactivateMFADevice",
+            "iam:GetMFADevice",
+            "iam:ListMFADevices",
+        ]) {
+            // Whatever the device is called, it attaches to, or is removed from, a user ARN: bob's is not alice's.
+            assert.notStrictEqual(
+                decide(action, userArn("bob"), true),
+                "Allow",
+                `${action} on bob`,
+            );
+            assert.notStrictEqual(
+                decide(action, `arn:aws:iam::${SECURITY}:user/alice`, true),
+                "Allow",
+                `${action} on a user alice outside the path`,
+            );
+        }
+        assert.notStrictEqual(
+            decide("iam:DeleteVirtualMFADevice", `arn:aws:iam::${SECURITY}:mfa/bob`, true),
+            "Allow",
+            "nobody deletes another's device",
+        );
+    });
+
+    it("removes a device only with MFA", () => {
+        assert.strictEqual(
+            decide("iam:DeactivateMFADevice", userArn("alice"), false),
+            "ExplicitDeny",
+        );
+        assert.strictEqual(decide("iam:DeactivateMFADevice", userArn("alice"), true), "Allow");
     });
 });

@@ -43,7 +43,7 @@ describe("config validation: workload stack", () => {
             path: "/",
             sessionSeconds: 3600,
             mfaMaxAgeSeconds: 3600,
-            managedPolicies: ["SecurityAudit", "ReadOnlyAccess"],
+            managedPolicies: ["SecurityAudit", "ViewOnlyAccess"],
         });
         assert.deepStrictEqual(cfg.tags, {});
     });
@@ -111,7 +111,7 @@ describe("config validation: workload stack", () => {
         assert.deepStrictEqual(lines, [
             `* org-access:workloadAccounts[0].accountId: is required (set it with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012)`,
             `* org-access:workloadAccounts[0].acountId: unknown key (did you mean 'accountId'? remove it with: pulumi config rm --path 'workloadAccounts[0].acountId'; allowed keys here: name, accountId, deployRoleName, deployExternalId, incidentResponseRole, breakGlassRole)`,
-            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, tags, deploymentMode, stackSet, workloadAccounts, auditRole, securityStack, trustedPrincipals)`,
+            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, providerRole, tags, deploymentMode, stackSet, workloadAccounts, auditRole, securityStack, trustedPrincipals, previewRole)`,
         ]);
     });
 
@@ -290,6 +290,7 @@ describe("config validation: security stack", () => {
             logGroupRetentionDays: 365,
             transitionDays: 90,
             storageClass: "GLACIER",
+            objectLockRetentionDays: 365,
         });
         assert.deepStrictEqual(cfg.passwordPolicy, {
             minimumLength: 14,
@@ -330,7 +331,12 @@ describe("config validation: security stack", () => {
             security({
                 ...base,
                 passwordPolicy: { minimumLength: 8 },
-                trail: { transitionDays: 90, expirationDays: 30, logGroupRetentionDays: 42 },
+                trail: {
+                    transitionDays: 90,
+                    expirationDays: 30,
+                    logGroupRetentionDays: 42,
+                    objectLockRetentionDays: 1,
+                },
             }),
         );
         assert.strictEqual(lines.length, 3, lines.join("\n"));
@@ -340,6 +346,76 @@ describe("config validation: security stack", () => {
         );
         assert.match(lines[1], /trail\.logGroupRetentionDays: must be one of CloudWatch's periods/);
         assert.match(lines[2], /trail\.expirationDays: must be greater than trail\.transitionDays/);
+    });
+
+    it("refuses an expiration before the Object Lock retention ends, naming both keys and the fix", () => {
+        const expiring = (trail: Record<string, unknown>) =>
+            problems(security({ ...base, trail: { transitionDays: 90, ...trail } }));
+        // The default retention (365 days) applies when only the expiration is set.
+        assert.deepStrictEqual(expiring({ expirationDays: 364 }), [
+            "* org-access:trail.expirationDays: 364 is shorter than trail.objectLockRetentionDays (365): Object Lock keeps every log version for 365 days, so expiring earlier would only hide logs behind delete markers (pulumi config set --path 'trail.expirationDays' 365, or remove it to keep logs forever)",
+        ]);
+        assert.deepStrictEqual(expiring({ expirationDays: 2554, objectLockRetentionDays: 2555 }), [
+            "* org-access:trail.expirationDays: 2554 is shorter than trail.objectLockRetentionDays (2555): Object Lock keeps every log version for 2555 days, so expiring earlier would only hide logs behind delete markers (pulumi config set --path 'trail.expirationDays' 2555, or remove it to keep logs forever)",
+        ]);
+        // On the day the retention ends, or later, the expiration is accepted.
+        for (const trail of [
+            { expirationDays: 365 },
+            { expirationDays: 2555, objectLockRetentionDays: 2555 },
+            { expirationDays: 120, objectLockRetentionDays: 30 },
+        ]) {
+            const cfg = validateSecurityConfig({
+                values: { ...base, trail: { transitionDays: 90, ...trail } },
+                region: "us-east-1",
+            });
+            assert.strictEqual(cfg.trail.expirationDays, trail.expirationDays);
+        }
+        assert.strictEqual(
+            validateSecurityConfig({
+                values: { ...base, trail: { objectLockRetentionDays: 2555 } },
+                region: "us-east-1",
+            }).trail.objectLockRetentionDays,
+            2555,
+        );
+    });
+
+    it("rejects an Object Lock retention that is not a positive whole number of days", () => {
+        for (const [days, message] of [
+            [0, "must be at least 1 day (got 0)"],
+            [1.5, "must be a whole number of days (got 1.5)"],
+            ["365", "expected number, received string"],
+        ] as const) {
+            const lines = problems(security({ ...base, trail: { objectLockRetentionDays: days } }));
+            assert.strictEqual(lines.length, 1, lines.join("\n"));
+            assert.ok(
+                lines[0].startsWith(`* org-access:trail.objectLockRetentionDays: `),
+                lines[0],
+            );
+            assert.ok(lines[0].toLowerCase().includes(message.toLowerCase()), lines[0]);
+        }
+    });
+
+    it("requires break-glass users when guardrails are set: only they may assume the log-archive admin role", () => {
+        assert.deepStrictEqual(
+            problems(security({ ...base, guardrails: { targets: ["r-ab12"] } })),
+            [
+                "* org-access:breakGlass.users: is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could (pulumi config set --path 'breakGlass.users[0]' <break-glass IAM user>, or remove guardrails)",
+            ],
+        );
+        const cfg = validateSecurityConfig({
+            values: {
+                ...base,
+                guardrails: { targets: ["r-ab12"] },
+                breakGlass: { users: ["dana-breakglass"] },
+            },
+            region: "us-east-1",
+        });
+        assert.deepStrictEqual(cfg.breakGlass, { users: ["dana-breakglass"] });
+        // Without guardrails, no break-glass user is needed.
+        assert.strictEqual(
+            validateSecurityConfig({ values: base, region: "us-east-1" }).breakGlass,
+            undefined,
+        );
     });
 
     it("rejects two deploy role names for one account", () => {
@@ -362,6 +438,271 @@ describe("config validation: security stack", () => {
         assert.deepStrictEqual(
             lines.map((l) => l.split(":")[1]),
             ["organizationId", "trailName"],
+        );
+    });
+});
+
+describe("config validation: reporters' network conditions", () => {
+    const base = {
+        securityAccountId: SECURITY,
+        organizationId: "o-abcdefghij",
+        managementAccount: { accountId: MANAGEMENT },
+    };
+    const reporter = (network: Record<string, unknown>) => ({
+        ...base,
+        reporters: [{ name: "reporter", externalId: "ext-id-0123456789abcdef", ...network }],
+    });
+
+    it("accepts public IPv4 and IPv6 blocks and VPC endpoint ids, and keeps them as given", () => {
+        const cfg = validateSecurityConfig({
+            values: reporter({
+                sourceIps: ["203.0.113.0/24", "198.51.100.7/32", "2001:db8:1234::/48", "8.0.0.0/8"],
+                sourceVpces: ["vpce-0123456789abcdef0", "vpce-0a1b2c3d"],
+            }),
+            region: "us-east-1",
+        });
+        assert.deepStrictEqual(cfg.reporters[0].sourceIps, [
+            "203.0.113.0/24",
+            "198.51.100.7/32",
+            "2001:db8:1234::/48",
+            "8.0.0.0/8",
+        ]);
+        assert.deepStrictEqual(cfg.reporters[0].sourceVpces, [
+            "vpce-0123456789abcdef0",
+            "vpce-0a1b2c3d",
+        ]);
+        const plain = validateSecurityConfig({ values: reporter({}), region: "us-east-1" });
+        assert.strictEqual(plain.reporters[0].sourceIps, undefined);
+        assert.strictEqual(plain.reporters[0].sourceVpces, undefined);
+    });
+
+    it("rejects every malformed, too broad, private or repeated value at once, naming each", () => {
+        const fix = (path: string, example: string) =>
+            `(fix with: pulumi config set --path '${path}' ${example})`;
+        const ip = (i: number) => `reporters[0].sourceIps[${i}]`;
+        const vpce = (i: number) => `reporters[0].sourceVpces[${i}]`;
+        assert.deepStrictEqual(
+            problems(
+                security(
+                    reporter({
+                        sourceIps: [
+                            "203.0.113.7",
+                            "203.0.113.0/33",
+                            "203.0.113.256/32",
+                            "203.0.113.5/24",
+                            "2001:db8::1/48",
+                            "0.0.0.0/0",
+                            "4.0.0.0/6",
+                            "2001::/16",
+                            "10.20.0.0/16",
+                            "192.168.1.0/24",
+                            "fd00:1::/48",
+                            "203.0.113.0/24",
+                            "203.0.113.0/24",
+                        ],
+                        sourceVpces: ["vpce-0A1B2C3D", "vpc-0a1b2c3d", "vpce-0a1b2c3", "vpce-*"],
+                    }),
+                ),
+            ),
+            [
+                ...[0, 1, 2].map(
+                    (i) =>
+                        `* org-access:${ip(i)}: must be a CIDR block such as 203.0.113.0/24 or 2001:db8:1234::/48 (one address is 203.0.113.7/32) (got ${JSON.stringify(["203.0.113.7", "203.0.113.0/33", "203.0.113.256/32"][i])}) ${fix(ip(i), "203.0.113.0/24")}`,
+                ),
+                `* org-access:${ip(3)}: has address bits set beyond its /24 prefix; write the block as 203.0.113.0/24 (got "203.0.113.5/24") ${fix(ip(3), "203.0.113.0/24")}`,
+                `* org-access:${ip(4)}: has address bits set beyond its /48 prefix; write the block as 2001:db8::/48 (got "2001:db8::1/48") ${fix(ip(4), "203.0.113.0/24")}`,
+                `* org-access:${ip(5)}: is broader than /8: it admits far more than your own egress addresses (the policy pack counts it as everyone); list your public egress ranges (got "0.0.0.0/0") ${fix(ip(5), "203.0.113.0/24")}`,
+                `* org-access:${ip(6)}: is broader than /8: it admits far more than your own egress addresses (the policy pack counts it as everyone); list your public egress ranges (got "4.0.0.0/6") ${fix(ip(6), "203.0.113.0/24")}`,
+                `* org-access:${ip(7)}: is broader than /32: it admits far more than your own egress addresses (the policy pack counts it as everyone); list your public egress ranges (got "2001::/16") ${fix(ip(7), "203.0.113.0/24")}`,
+                `* org-access:${ip(8)}: lies in 10.0.0.0/8, which is never a public source address: aws:SourceIp holds the caller's public address, and a call through a VPC endpoint carries no aws:SourceIp at all (pin those with sourceVpces) (got "10.20.0.0/16") ${fix(ip(8), "203.0.113.0/24")}`,
+                `* org-access:${ip(9)}: lies in 192.168.0.0/16, which is never a public source address: aws:SourceIp holds the caller's public address, and a call through a VPC endpoint carries no aws:SourceIp at all (pin those with sourceVpces) (got "192.168.1.0/24") ${fix(ip(9), "203.0.113.0/24")}`,
+                `* org-access:${ip(10)}: lies in fc00::/7, which is never a public source address: aws:SourceIp holds the caller's public address, and a call through a VPC endpoint carries no aws:SourceIp at all (pin those with sourceVpces) (got "fd00:1::/48") ${fix(ip(10), "203.0.113.0/24")}`,
+                // Repeats are a check of the whole list, reported after its entries'.
+                `* org-access:${ip(12)}: repeats [11]; list each CIDR block once (got "203.0.113.0/24") ${fix(ip(12), "203.0.113.0/24")}`,
+                ...[0, 1, 2, 3].map(
+                    (i) =>
+                        `* org-access:${vpce(i)}: must be a VPC endpoint id such as vpce-0123456789abcdef0 (vpce- and 8 or 17 lowercase hex digits) (got ${JSON.stringify(["vpce-0A1B2C3D", "vpc-0a1b2c3d", "vpce-0a1b2c3", "vpce-*"][i])}) ${fix(vpce(i), "vpce-0123456789abcdef0")}`,
+                ),
+            ],
+        );
+    });
+
+    it("rejects an empty list and a single value instead of a list, with the command that sets an entry", () => {
+        assert.deepStrictEqual(
+            problems(security(reporter({ sourceIps: [], sourceVpces: "vpce-0a1b2c3d" }))),
+            [
+                `* org-access:reporters[0].sourceIps: must list at least one CIDR block, or be left out (got a list) (set its entries with --path, e.g.: pulumi config set --path 'reporters[0].sourceIps[0]' 203.0.113.0/24)`,
+                `* org-access:reporters[0].sourceVpces: must be a list of VPC endpoint ids, not a single value (got "vpce-0a1b2c3d") (set its entries with --path, e.g.: pulumi config set --path 'reporters[0].sourceVpces[0]' vpce-0123456789abcdef0)`,
+            ],
+        );
+    });
+
+    it("checks the same keys in the workload stack's trustedPrincipals fallback", () => {
+        assert.deepStrictEqual(
+            problems(
+                workload({
+                    securityAccountId: SECURITY,
+                    workloadAccounts: accounts,
+                    trustedPrincipals: {
+                        reporters: [
+                            {
+                                name: "reporter",
+                                arn: `arn:aws:iam::${SECURITY}:user/reporter`,
+                                externalId: "ext-id-0123456789abcdef",
+                                sourceIps: ["172.16.0.0/12"],
+                                sourceVpces: ["vpce-0a1b2c3d"],
+                            },
+                        ],
+                    },
+                }),
+            ),
+            [
+                `* org-access:trustedPrincipals.reporters[0].sourceIps[0]: lies in 172.16.0.0/12, which is never a public source address: aws:SourceIp holds the caller's public address, and a call through a VPC endpoint carries no aws:SourceIp at all (pin those with sourceVpces) (got "172.16.0.0/12") (fix with: pulumi config set --path 'trustedPrincipals.reporters[0].sourceIps[0]' 203.0.113.0/24)`,
+            ],
+        );
+    });
+});
+
+describe("config validation: preview roles and providerRole", () => {
+    const identity = `arn:aws:iam::${MANAGEMENT}:role/org-access-github-preview`;
+    const trusted = {
+        humanArns: [`arn:aws:iam::${SECURITY}:user/alice`],
+        previewIdentityArn: identity,
+    };
+    const base = { securityAccountId: SECURITY, workloadAccounts: accounts };
+
+    it("accepts previewRole with the preview identity, and providerRole preview with it", () => {
+        const cfg = validateWorkloadConfig({
+            values: {
+                ...base,
+                previewRole: {},
+                trustedPrincipals: trusted,
+                providerRole: "preview",
+            },
+            region: "us-east-1",
+        });
+        assert.deepStrictEqual(cfg.previewRole, { name: "OrgAccessPreviewRole" });
+        assert.strictEqual(cfg.providerRole, "preview");
+        assert.strictEqual(cfg.trustedPrincipals?.previewIdentityArn, identity);
+        assert.strictEqual(
+            validateWorkloadConfig({ values: base, region: "us-east-1" }).providerRole,
+            "deploy",
+        );
+    });
+
+    it("refuses preview roles in stackset mode, a preview with no preview role, and an identity nothing trusts", () => {
+        assert.deepStrictEqual(
+            problems(
+                workload({
+                    ...base,
+                    deploymentMode: "stackset",
+                    stackSet: {
+                        adminAccount: { accountId: MANAGEMENT },
+                        organizationalUnitIds: ["ou-ab12-cdefgh34"],
+                    },
+                    previewRole: {},
+                    providerRole: "preview",
+                }),
+            ),
+            [
+                "* org-access:previewRole: is not supported in stackset mode (the StackSet deploys the audit role only; preview roles need provider mode) (remove previewRole, or use deploymentMode provider for this stack)",
+                "* org-access:providerRole: is preview, but this stack is in stackset mode, where no preview role exists (preview this stack with providerRole deploy from a trusted machine)",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems(workload({ ...base, providerRole: "preview", trustedPrincipals: trusted })),
+            [
+                "* org-access:providerRole: is preview, but previewRole is not set, so no preview role exists (pulumi config set --path 'previewRole.name' OrgAccessPreviewRole, and pulumi up once with providerRole deploy)",
+                "* org-access:trustedPrincipals.previewIdentityArn: is set, but previewRole is not, so no role would trust it (pulumi config set --path 'previewRole.name' OrgAccessPreviewRole, or remove it)",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems(
+                workload({
+                    ...base,
+                    previewRole: {},
+                    trustedPrincipals: { humanArns: trusted.humanArns },
+                }),
+            ),
+            [
+                "* org-access:trustedPrincipals.previewIdentityArn: is required with previewRole: it is the only principal the preview roles trust (set it to the security stack's output ciPreviewIdentityArn)",
+            ],
+        );
+    });
+
+    it("refuses a preview identity that is not one exact role ARN", () => {
+        for (const arn of [
+            `arn:aws:iam::${MANAGEMENT}:role/*`,
+            `arn:aws:iam::${MANAGEMENT}:user/org-access-github-preview`,
+            "*",
+        ])
+            assert.strictEqual(
+                problems(
+                    workload({
+                        ...base,
+                        previewRole: {},
+                        trustedPrincipals: { ...trusted, previewIdentityArn: arn },
+                    }),
+                ).filter((p) => p.startsWith("* org-access:trustedPrincipals.previewIdentityArn:"))
+                    .length,
+                1,
+                arn,
+            );
+    });
+
+    it("refuses a preview role named like a role that writes, in either stack", () => {
+        assert.deepStrictEqual(
+            problems(
+                workload({
+                    ...base,
+                    workloadAccounts: [
+                        { name: "prod", accountId: PROD, deployRoleName: "Deployer" },
+                    ],
+                    previewRole: { name: "Deployer" },
+                    trustedPrincipals: trusted,
+                }),
+            ),
+            [
+                `* org-access:previewRole.name: "Deployer" is already workloadAccounts[0].deployRoleName; pull requests would be sent to a role that writes (use a name of its own, e.g. OrgAccessPreviewRole)`,
+            ],
+        );
+        assert.deepStrictEqual(
+            problems(
+                security({
+                    securityAccountId: SECURITY,
+                    organizationId: "o-abcdefghij",
+                    managementAccount: {
+                        accountId: MANAGEMENT,
+                        deployRoleName: "OrgAccessDeployRole",
+                    },
+                    auditors: ["alice"],
+                    ci: {
+                        repository: "example-org/org-access",
+                        stateBucket: "example-state",
+                        previewRoleName: "OrgAccessDeployRole",
+                    },
+                }),
+            ),
+            [
+                `* org-access:ci.previewRoleName: "OrgAccessDeployRole" is already managementAccount.deployRoleName; pull requests would be sent to a role that writes (use a name of its own, e.g. OrgAccessPreviewRole)`,
+            ],
+        );
+    });
+
+    it("refuses providerRole preview in the security stack without ci", () => {
+        assert.deepStrictEqual(
+            problems(
+                security({
+                    securityAccountId: SECURITY,
+                    organizationId: "o-abcdefghij",
+                    managementAccount: { accountId: MANAGEMENT },
+                    auditors: ["alice"],
+                    providerRole: "preview",
+                }),
+            ),
+            [
+                "* org-access:providerRole: is preview, but org-access:ci is not configured, so no preview role exists in any account (configure ci (README, CI), or use providerRole deploy)",
+            ],
         );
     });
 });

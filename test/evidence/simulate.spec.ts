@@ -10,6 +10,7 @@ import {
 } from "../../evidence/simulate";
 import { planExitCode, runPlan, StackPlan } from "../../plan/cli";
 import { PlannedResource, PlanResult } from "../../plan/run";
+import { planSecurity, planWorkload, projectWith, securityValues } from "../helpers";
 
 const FIXED = {
     "assume-without-mfa": "denied",
@@ -107,7 +108,7 @@ describe("evidence matrix", () => {
         );
         assert.match(
             entry(evidence, "SecurityAuditRole", "read-action").reason,
-            /^allowed by AWS-managed (SecurityAudit|ReadOnlyAccess) /,
+            /^allowed by AWS-managed (SecurityAudit|ViewOnlyAccess) /,
         );
     });
 
@@ -200,7 +201,7 @@ describe("evidence matrix", () => {
             );
         });
 
-        it("without the explicit Deny, ReadOnlyAccess reads data", () => {
+        it("without the explicit Deny, SecurityAudit itself reads data", () => {
             const broken = tamper(
                 workload,
                 (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
@@ -208,14 +209,23 @@ describe("evidence matrix", () => {
             );
             const evidence = matrixOf(broken);
             assert.strictEqual(
-                entry(evidence, "SecurityAuditRole", "data-read-s3").simulated,
+                entry(evidence, "SecurityAuditRole", "data-read-db-log").simulated,
                 "allowed",
             );
             assert.match(
-                entry(evidence, "SecurityAuditRole", "data-read-s3").reason,
-                /^allowed by AWS-managed ReadOnlyAccess /,
+                entry(evidence, "SecurityAuditRole", "data-read-db-log").reason,
+                /^allowed by AWS-managed SecurityAudit /,
             );
-            // Neither read policy grants these, so they stay denied, but only implicitly (or by an SCP).
+            // Neither default read policy grants these (ReadOnlyAccess, an opt-in, would grant the
+            // first two), so they stay denied, but only implicitly (or by an SCP).
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "data-read-s3").reason,
+                "no identity policy allows s3:GetObject",
+            );
+            assert.strictEqual(
+                entry(evidence, "SecurityAuditRole", "data-read-logs").reason,
+                "no identity policy allows logs:GetLogEvents",
+            );
             assert.strictEqual(
                 entry(evidence, "SecurityAuditRole", "data-read-secret").reason,
                 "no identity policy allows secretsmanager:GetSecretValue",
@@ -259,7 +269,7 @@ describe("evidence matrix", () => {
                     }),
                 },
                 component: false,
-                options: { protect: false, retainOnDelete: false },
+                options: { protect: false, retainOnDelete: false, dependsOn: [] },
                 secretProps: [],
             };
             const attach: PlannedResource = {
@@ -397,6 +407,14 @@ describe("evidence matrix", () => {
                     "secretsmanager:GetSecretValue",
                     `arn:aws:secretsmanager:us-east-1:${e.accountId}:secret:evidence`,
                 ),
+                "data-read-logs": act(
+                    "logs:GetLogEvents",
+                    `arn:aws:logs:us-east-1:${e.accountId}:log-group:evidence:log-stream:evidence`,
+                ),
+                "data-read-db-log": act(
+                    "rds:DownloadDBLogFilePortion",
+                    `arn:aws:rds:us-east-1:${e.accountId}:db:evidence`,
+                ),
             };
             const result = await runSimulation(simulations[e.scenario], {});
             if (result.resultType === "error")
@@ -445,7 +463,7 @@ describe("evidence matrix", () => {
                 const evidence = matrixOf(w, undefined).filter(
                     (e) => e.accountId === "777788889999" && e.role === "SecurityAuditRole",
                 );
-                assert.strictEqual(evidence.length, 12);
+                assert.strictEqual(evidence.length, 14);
                 for (const e of evidence)
                     assert.strictEqual(
                         e.simulated,
@@ -628,7 +646,32 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
                 resources: s.resources.filter((r) => !r.type.startsWith("aws:organizations/")),
             }),
         ],
-        ["SecurityAuditRole", "data-read-s3", noDeny],
+        [
+            "SecurityAuditRole",
+            "data-read-s3",
+            (w) =>
+                noDeny(
+                    addInline(w, "SecurityAuditRole", {
+                        Effect: "Allow",
+                        Action: "s3:GetObject",
+                        Resource: "*",
+                    }),
+                ),
+        ],
+        [
+            "SecurityAuditRole",
+            "data-read-logs",
+            (w) =>
+                noDeny(
+                    addInline(w, "SecurityAuditRole", {
+                        Effect: "Allow",
+                        Action: "logs:Get*",
+                        Resource: "*",
+                    }),
+                ),
+        ],
+        // SecurityAudit itself grants database log downloads: only the Deny stands in the way.
+        ["SecurityAuditRole", "data-read-db-log", noDeny],
         [
             "SecurityAuditRole",
             "data-read-secret",
@@ -715,4 +758,94 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
             );
         });
     }
+});
+
+describe("evidence matrix: programs pinned to networks", () => {
+    const SECURITY_ID = "111122223333";
+    const PROD_ID = "777788889999";
+    const workloadStack = {
+        securityAccountId: SECURITY_ID,
+        workloadAccounts: [{ name: "prod", accountId: PROD_ID }],
+    };
+    const plan = async (network: Record<string, unknown>) => {
+        const security = await planSecurity(
+            securityValues({
+                reporters: [
+                    { name: "reporter", externalId: "ext-id-0123456789abcdef", ...network },
+                ],
+            }),
+            projectWith({ workload: workloadStack }),
+        );
+        const workload = await planWorkload(
+            { securityAccountId: SECURITY_ID, workloadAccounts: workloadStack.workloadAccounts },
+            { stackOutputs: { "organization/org-access/security": security.outputs } },
+        );
+        return { security, workload };
+    };
+    const programmatic = (entries: EvidenceEntry[]) =>
+        entries
+            .filter((e) => e.role === "SecurityAuditRole" && e.scenario.includes("programmatic"))
+            .map((e) => [e.scenario, e.expected, e.simulated]);
+
+    it("calls from inside the allowed networks, and shows a call from outside refused", async () => {
+        const { security, workload } = await plan({
+            sourceIps: ["203.0.113.0/24"],
+            sourceVpces: ["vpce-0a1b2c3d"],
+        });
+        const entries = evidenceMatrix(accessModel({ stack: workload, security }));
+        assert.deepStrictEqual(programmatic(entries), [
+            ["assume-programmatic-external-id", "allowed", "allowed"],
+            ["assume-programmatic-wrong-external-id", "denied", "denied"],
+            ["assume-programmatic-no-external-id", "denied", "denied"],
+            ["assume-programmatic-outside-network", "denied", "denied"],
+        ]);
+        assert.match(
+            entry(entries, "SecurityAuditRole", "assume-programmatic-external-id").reason,
+            /^allowed by trust policy Statement\[1\] \(Sid "ProgramWithExternalId0FromSourceIp"\) and group org-access-reporters policy assume-audit-roles/,
+        );
+        assert.match(
+            entry(entries, "SecurityAuditRole", "assume-programmatic-outside-network").reason,
+            /names the caller but its conditions \(StringEquals sts:ExternalId, IpAddress aws:SourceIp\) are not met.*ProgramWithExternalId0ThroughVpce/,
+        );
+        assert.deepStrictEqual(mismatches(entries), []);
+
+        // A trust policy that lost its network condition lets the outside call in, and the matrix says so.
+        const broken = tamper(workload, prodRole, (p) => {
+            const doc = JSON.parse(String(p.assumeRolePolicy));
+            delete doc.Statement[1].Condition.IpAddress;
+            return { ...p, assumeRolePolicy: JSON.stringify(doc) };
+        });
+        const brokenEntries = evidenceMatrix(accessModel({ stack: broken, security }));
+        assert.deepStrictEqual(
+            mismatches(brokenEntries).map((e) => [e.scenario, e.simulated]),
+            [["assume-programmatic-outside-network", "allowed"]],
+        );
+    });
+
+    it("calls through the endpoint when the program has endpoints only", async () => {
+        const { security, workload } = await plan({ sourceVpces: ["vpce-0a1b2c3d"] });
+        const entries = evidenceMatrix(accessModel({ stack: workload, security }));
+        assert.match(
+            entry(entries, "SecurityAuditRole", "assume-programmatic-external-id").reason,
+            /^allowed by trust policy Statement\[1\] \(Sid "ProgramWithExternalId0ThroughVpce"\)/,
+        );
+        assert.strictEqual(
+            entry(entries, "SecurityAuditRole", "assume-programmatic-outside-network").simulated,
+            "denied",
+        );
+        assert.deepStrictEqual(mismatches(entries), []);
+    });
+
+    it("poses no network scenario for a program without network conditions", async () => {
+        const { security, workload } = await plan({});
+        const entries = evidenceMatrix(accessModel({ stack: workload, security }));
+        assert.deepStrictEqual(
+            programmatic(entries).map(([s]) => s),
+            [
+                "assume-programmatic-external-id",
+                "assume-programmatic-wrong-external-id",
+                "assume-programmatic-no-external-id",
+            ],
+        );
+    });
 });

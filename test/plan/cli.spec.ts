@@ -60,7 +60,14 @@ describe("offline plan CLI", () => {
             assert.ok(human.Condition.NumericLessThan["aws:MultiFactorAuthAge"]);
         }
         for (const r of plan.resources)
-            assert.deepStrictEqual(Object.keys(r), ["type", "name", "urn", "accountId", "props"]);
+            assert.deepStrictEqual(Object.keys(r), [
+                "type",
+                "name",
+                "urn",
+                "accountId",
+                "props",
+                "options",
+            ]);
         const provider = plan.resources.find((r: any) => r.type === "pulumi:providers:aws");
         assert.ok(
             Array.isArray(provider.props.allowedAccountIds),
@@ -89,6 +96,46 @@ describe("offline plan CLI", () => {
         ]);
         for (const r of plan.resources)
             if (r.type.startsWith("aws:")) assert.match(r.accountId, /^\d{12}$/, r.name);
+    });
+
+    it("shows each resource's protect, retainOnDelete and dependsOn options in --json", async () => {
+        const { code, out, err } = await run("--stack", "security", "--json");
+        assert.strictEqual(code, 0, err);
+        const plan = JSON.parse(out);
+        const named = (type: string, name: string) => {
+            const found = plan.resources.filter((r: any) => r.type === type && r.name === name);
+            assert.strictEqual(found.length, 1, `${type} ${name}`);
+            return found[0];
+        };
+        assert.deepStrictEqual(named("aws:cloudtrail/trail:Trail", "org-trail-trail").options, {
+            protect: true,
+            retainOnDelete: true,
+            dependsOn: [
+                "org-trail-bucket-object-lock",
+                "org-trail-bucket-policy",
+                "org-trail-cloudwatch-delivery",
+            ],
+        });
+        assert.deepStrictEqual(named("aws:s3/bucket:Bucket", "org-trail-bucket").options, {
+            protect: true,
+            retainOnDelete: true,
+            dependsOn: [],
+        });
+        // A resource registered without these options shows them off.
+        assert.deepStrictEqual(named("aws:iam/group:Group", "security-access-auditors").options, {
+            protect: false,
+            retainOnDelete: false,
+            dependsOn: [],
+        });
+        for (const r of plan.resources) {
+            assert.deepStrictEqual(Object.keys(r.options), [
+                "protect",
+                "retainOnDelete",
+                "dependsOn",
+            ]);
+            assert.strictEqual(typeof r.options.protect, "boolean", r.name);
+            assert.ok(Array.isArray(r.options.dependsOn), r.name);
+        }
     });
 
     it("plans both stacks without --stack", async () => {
@@ -197,7 +244,10 @@ describe("offline plan CLI", () => {
         const humanRoles = JSON.parse(r.out)
             .resources.filter(
                 (x: any) =>
-                    x.type === "aws:iam/role:Role" && /"AWS"/.test(x.props.assumeRolePolicy),
+                    x.type === "aws:iam/role:Role" &&
+                    /"AWS"/.test(x.props.assumeRolePolicy) &&
+                    // The preview roles trust only the CI preview identity, a role, never a human.
+                    /MultiFactorAuthPresent/.test(x.props.assumeRolePolicy),
             )
             .map((x: any) => x.name);
         assert.ok(humanRoles.includes("prod-role") && humanRoles.length >= 3);
@@ -287,11 +337,23 @@ describe("offline plan CLI", () => {
         const r = await run("--stack", "workload", "--json", "--report", file);
         assert.strictEqual(r.code, 0, r.err);
         const evidence = JSON.parse(r.out).evidence;
-        assert.strictEqual(
-            evidence.filter((e: any) => e.role === "SecurityAuditRole").length,
-            36,
-            "12 scenarios for each of the 3 audit roles",
-        );
+        // Independent of how many accounts the user's stack file lists: every audit role gets the
+        // same 14 scenarios, the two data-read ones (issue "Safe for real", section 3) included.
+        const audit = evidence.filter((e: any) => e.role === "SecurityAuditRole");
+        const accounts = [...new Set(audit.map((e: any) => e.accountId))];
+        assert.ok(accounts.length > 0, "at least one audit role");
+        for (const account of accounts) {
+            const scenarios = audit
+                .filter((e: any) => e.accountId === account)
+                .map((e: any) => e.scenario);
+            assert.strictEqual(
+                scenarios.length,
+                14,
+                `14 scenarios for the audit role in ${account}`,
+            );
+            for (const id of ["data-read-logs", "data-read-db-log"])
+                assert.ok(scenarios.includes(id), `${id} for ${account}`);
+        }
         for (const e of evidence)
             assert.deepStrictEqual(Object.keys(e), [
                 "accountId",
@@ -315,14 +377,74 @@ describe("offline plan CLI", () => {
         assert.match(md, /\| SOC 2 CC6\.3 \|/);
         assert.match(
             md,
-            /\[profile org-access-prod\]\nrole_arn = arn:aws:iam::777788889999:role\/SecurityAuditRole\nsource_profile = org-access-security\nmfa_serial = arn:aws:iam::111122223333:mfa\/<your-user-name>\nduration_seconds = 3600/,
+            /\[profile org-access-prod\]\nrole_arn = arn:aws:iam::777788889999:role\/SecurityAuditRole\nsource_profile = org-access-login\nmfa_serial = arn:aws:iam::111122223333:mfa\/<your-mfa-device-name>\nduration_seconds = 3600/,
         );
+        assert.ok(
+            md.includes(
+                "| `prod` | [switch role](https://signin.aws.amazon.com/switchrole?roleName=SecurityAuditRole&account=777788889999&displayName=org-access+prod) |",
+            ),
+            "a console switch-role link per account",
+        );
+        assert.match(md, /aws login --profile org-access-login/);
         assert.match(md, /external_id = <external-id>/);
         assert.doesNotMatch(
             md,
-            /offline-secret-/,
+            /offline-secret-|REPLACE-ME/i,
             "no ExternalId placeholder value leaks into the report",
         );
+    });
+
+    it("warns about REPLACE-ME placeholders and plain-text ExternalIds; --strict makes them an error (exit 2)", async () => {
+        const file = tempStackFile(
+            [
+                "config:",
+                "  aws:region: us-east-1",
+                '  org-access:securityAccountId: "111122223333"',
+                "  org-access:organizationId: o-abcdefghij",
+                "  org-access:managementAccount:",
+                '    accountId: "123456789012"',
+                "  org-access:auditors: [alice]",
+                "  org-access:incidentResponse: { responders: [carol] }",
+                "  org-access:breakGlass: { users: [dana-breakglass] }",
+                "  org-access:reporters:",
+                "    - name: reporter-a",
+                "      externalId: REPLACE-ME-with-pulumi-config-set-secret",
+                "    - name: reporter-b",
+                "      externalId: plain-text-external-id-0123",
+            ].join("\n"),
+        );
+        const lenient = await run("--stack", "security", "--config-file", file, "--json");
+        assert.strictEqual(lenient.code, 0, lenient.err);
+        assert.deepStrictEqual(
+            JSON.parse(lenient.out).warnings.map((w: any) => w.path),
+            ["reporters[0].externalId", "reporters[1].externalId"],
+        );
+        assert.ok(
+            lenient.err.includes(
+                `* org-access:reporters[0].externalId: is the example placeholder "REPLACE-ME-with-pulumi-config-set-secret"`,
+            ),
+            lenient.err,
+        );
+        assert.match(lenient.err, /^warning: stack "security": 2 value\(s\) to replace/m);
+        const strict = await run("--stack", "security", "--config-file", file, "--strict");
+        assert.strictEqual(strict.code, 2);
+        assert.match(strict.err, /^error: stack "security": 2 value\(s\) to replace/m);
+        assert.ok(
+            strict.err.includes(
+                `(pulumi config set --secret --path 'reporters[1].externalId' "$(openssl rand -hex 32)")`,
+            ),
+            strict.err,
+        );
+        assert.strictEqual(strict.out, "", "nothing is printed as a plan when --strict fails");
+        assert.deepStrictEqual(parseArgs(["--strict"]), {
+            stacks: ["security", "workload"],
+            configFile: undefined,
+            json: false,
+            report: undefined,
+            policyConfig: undefined,
+            writePolicyConfig: undefined,
+            strict: true,
+        });
     });
 
     it("parses arguments", () => {

@@ -60,7 +60,10 @@ describe("security stack: removing a workload account", () => {
     });
 
     it("with guardrails, removes only the removed account's SCP attachment", async () => {
-        const guardrails = { guardrails: { targets: ["r-examplerootid111"] } };
+        const guardrails = {
+            guardrails: { targets: ["r-examplerootid111"] },
+            breakGlass: { users: ["dana-breakglass"] },
+        };
         const before = await plan(accounts, guardrails);
         const after = await plan(
             accounts.filter((a) => a.name !== "dev"),

@@ -1,4 +1,10 @@
 import * as assert from "assert";
+import {
+    auditDenyPolicy,
+    policyCharacters,
+    ROLE_INLINE_POLICY_QUOTA,
+} from "../../components/auditRole";
+import { auditRoleTemplateBody, TEMPLATE_BODY_MAX_BYTES } from "../../components/auditRoleStackSet";
 import { ConfigError, validateWorkloadConfig } from "../../config";
 import { accessModel } from "../../evidence/model";
 import { evidenceMatrix, mismatches } from "../../evidence/simulate";
@@ -91,6 +97,43 @@ describe("workload stack in StackSet mode", () => {
         );
     });
 
+    it("carries the whole data-read Deny and the default read policies, within CloudFormation's and IAM's limits", () => {
+        const set = one(stackset, "aws:cloudformation/stackSet:StackSet", "audit-role-stackset");
+        const role = template().Resources.SecurityAuditRole.Properties;
+        assert.deepStrictEqual(role.Policies, [
+            { PolicyName: "org-access-explicit-deny", PolicyDocument: auditDenyPolicy() },
+        ]);
+        assert.deepStrictEqual(role.ManagedPolicyArns, [
+            "arn:aws:iam::aws:policy/SecurityAudit",
+            "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+        ]);
+        const inline = role.Policies.reduce(
+            (n: number, p: { PolicyDocument: unknown }) => n + policyCharacters(p.PolicyDocument),
+            0,
+        );
+        assert.ok(inline <= ROLE_INLINE_POLICY_QUOTA, `${inline} characters of inline policy`);
+        const bytes = Buffer.byteLength(String(set.props.templateBody), "utf8");
+        assert.ok(bytes <= TEMPLATE_BODY_MAX_BYTES, `${bytes} bytes of TemplateBody`);
+        // A template CloudFormation would refuse is refused at plan time instead.
+        const many = Array.from(
+            { length: 1000 },
+            (_, i) => `arn:aws:iam::111122223333:user/org-access/auditor-${i}`,
+        );
+        assert.throws(
+            () =>
+                auditRoleTemplateBody(many, [], {
+                    trustedAccountId: "111122223333",
+                    roleName: "SecurityAuditRole",
+                    path: "/",
+                    mfaMaxAgeSeconds: 3600,
+                    managedPolicies: ["SecurityAudit", "ViewOnlyAccess"],
+                    partition: "aws",
+                    tags: {},
+                }),
+            /CloudFormation template is \d+ bytes; CloudFormation accepts a TemplateBody of at most 51200/,
+        );
+    });
+
     it("keeps the access profiles and exact role ARNs of the listed accounts", () => {
         assert.deepStrictEqual(stackset.outputs.auditRoleArns, {
             prod: `arn:aws:iam::${PROD}:role/SecurityAuditRole`,
@@ -102,7 +145,7 @@ describe("workload stack in StackSet mode", () => {
 
     it("is covered by the evidence matrix, for every listed account", () => {
         const evidence = evidenceMatrix(accessModel({ stack: stackset }));
-        assert.strictEqual(evidence.length, 24);
+        assert.strictEqual(evidence.length, 28);
         assert.deepStrictEqual(mismatches(evidence), []);
         assert.deepStrictEqual([...new Set(evidence.map((e) => e.accountId))], [PROD, STAGING]);
         const broken = JSON.parse(JSON.stringify(stackset)) as PlanResult;

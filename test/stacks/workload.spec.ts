@@ -125,8 +125,8 @@ describe("workload stack", () => {
             assert.deepStrictEqual(added, [
                 "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/role:Role::dev-role",
                 "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicy:RolePolicy::dev-deny",
-                "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicyAttachment:RolePolicyAttachment::dev-readonlyaccess",
                 "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicyAttachment:RolePolicyAttachment::dev-securityaudit",
+                "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicyAttachment:RolePolicyAttachment::dev-viewonlyaccess",
                 "urn:pulumi:workload::org-access::org-access:access:AuditRole::dev",
                 "urn:pulumi:workload::org-access::pulumi:providers:aws::dev",
             ]);

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import {
     AssumeRoleCommand,
     GetCallerIdentityCommand,
@@ -8,12 +9,16 @@ import {
     STSClient,
 } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { main, parseArgs, UsageError } from "../../verify/cli";
 import type { AwsCredentialIdentityProvider } from "../../verify/run";
 
 const sts = mockClient(STSClient);
 const iam = mockClient(IAMClient);
 const cloudtrail = mockClient(CloudTrailClient);
+const organizations = mockClient(OrganizationsClient);
 const creds = {
     AccessKeyId: "ASIAEXAMPLE",
     SecretAccessKey: "secret",
@@ -28,7 +33,13 @@ const staticCreds: (profile?: string) => AwsCredentialIdentityProvider = () => a
     secretAccessKey: "secret",
 });
 
-async function run(argv: string[], credentials = staticCreds) {
+async function run(
+    argv: string[],
+    credentials = staticCreds,
+    ask: (q: string) => Promise<string> = async () => {
+        throw new Error("no terminal in tests");
+    },
+) {
     let out = "";
     let err = "";
     const code = await main(
@@ -36,9 +47,50 @@ async function run(argv: string[], credentials = staticCreds) {
         { write: (s: string) => (out += s) },
         { write: (s: string) => (err += s) },
         credentials,
+        ask,
     );
     return { code, out, err };
 }
+
+/** A security stack file, with or without guardrails, in its own folder. */
+function securityFile(guardrails: boolean): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-verify-"));
+    const file = path.join(dir, "Pulumi.security.yaml");
+    fs.writeFileSync(
+        file,
+        [
+            "config:",
+            "  aws:region: us-east-1",
+            '  org-access:securityAccountId: "111122223333"',
+            "  org-access:organizationId: o-abcdefghij",
+            "  org-access:managementAccount:",
+            '    accountId: "123456789012"',
+            "  org-access:auditors: [alice]",
+            ...(guardrails
+                ? [
+                      "  org-access:guardrails:",
+                      "    targets: [r-abcd1234]",
+                      "  org-access:breakGlass:",
+                      "    users: [dana-breakglass]",
+                  ]
+                : []),
+        ].join("\n"),
+    );
+    return file;
+}
+
+const scpRoot = (status?: string) => ({
+    Roots: [
+        {
+            Id: "r-abcd1234",
+            Arn: "arn:aws:organizations::123456789012:root/o-abcdefghij/r-abcd1234",
+            Name: "Root",
+            PolicyTypes: status
+                ? [{ Type: "SERVICE_CONTROL_POLICY" as const, Status: status as "ENABLED" }]
+                : [],
+        },
+    ],
+});
 
 /** IAM's simulator as a correctly deployed audit role answers it. */
 function simulatorAnswers(allowed: (action: string) => boolean) {
@@ -64,6 +116,8 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         sts.reset();
         iam.reset();
         cloudtrail.reset();
+        organizations.reset();
+        organizations.on(ListRootsCommand).resolves(scpRoot("ENABLED"));
         sts.on(GetCallerIdentityCommand).resolves({
             Arn: "arn:aws:iam::111122223333:user/org-access/alice",
             Account: "111122223333",
@@ -166,14 +220,17 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
             "--token-code",
             "123456",
         ]);
-        const names = [...sts.calls(), ...iam.calls(), ...cloudtrail.calls()].map(
-            (c) => (c.args[0] as object).constructor.name,
-        );
+        const names = [
+            ...organizations.calls(),
+            ...sts.calls(),
+            ...iam.calls(),
+            ...cloudtrail.calls(),
+        ].map((c) => (c.args[0] as object).constructor.name);
         assert.ok(names.length > 0);
         for (const n of names)
             assert.match(
                 n,
-                /^(GetCallerIdentity|GetSessionToken|AssumeRole|SimulatePrincipalPolicy|LookupEvents)Command$/,
+                /^(ListRoots|GetCallerIdentity|GetSessionToken|AssumeRole|SimulatePrincipalPolicy|LookupEvents)Command$/,
             );
     });
 
@@ -287,6 +344,206 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         );
     });
 
+    describe("the SCP prerequisite (organizations:ListRoots), before anything else", () => {
+        for (const status of [undefined, "PENDING_ENABLE", "PENDING_DISABLE"])
+            it(`exits 2 with the enable-policy-type command when SCPs are ${status ?? "not enabled"} on the root, before any STS call`, async () => {
+                organizations.on(ListRootsCommand).resolves(scpRoot(status));
+                const r = await run(["--security-config-file", securityFile(true)]);
+                assert.strictEqual(r.code, 2, r.out);
+                assert.ok(
+                    r.err.includes(
+                        `the SERVICE_CONTROL_POLICY policy type is not enabled on root r-abcd1234 (${status ?? "NOT_ENABLED"})`,
+                    ),
+                    r.err,
+                );
+                assert.ok(
+                    r.err.includes(
+                        "aws organizations enable-policy-type --root-id r-abcd1234 --policy-type SERVICE_CONTROL_POLICY",
+                    ),
+                    r.err,
+                );
+                assert.match(r.err, /PolicyTypeNotEnabledException/);
+                assert.strictEqual(sts.calls().length, 0, "nothing else runs before the check");
+            });
+
+        it("checks first and reports the root when SCPs are enabled; pages through every root", async () => {
+            const order: string[] = [];
+            organizations.on(ListRootsCommand).callsFake((input) => {
+                order.push(`ListRoots:${input.NextToken ?? ""}`);
+                return input.NextToken ? scpRoot("ENABLED") : { Roots: [], NextToken: "page-2" };
+            });
+            sts.on(GetCallerIdentityCommand).callsFake(() => {
+                order.push("GetCallerIdentity");
+                return {
+                    Arn: "arn:aws:iam::111122223333:user/org-access/alice",
+                    Account: "111122223333",
+                };
+            });
+            sts.on(AssumeRoleCommand).rejects(denied("no"));
+            const r = await run([
+                "--accounts",
+                "prod",
+                "--security-config-file",
+                securityFile(true),
+                "--json",
+            ]);
+            assert.strictEqual(r.code, 0, r.err);
+            assert.deepStrictEqual(order.slice(0, 3), [
+                "ListRoots:",
+                "ListRoots:page-2",
+                "GetCallerIdentity",
+            ]);
+            assert.deepStrictEqual(JSON.parse(r.out).organization, {
+                roots: [{ id: "r-abcd1234", serviceControlPolicies: "ENABLED" }],
+            });
+            const text = await run([
+                "--accounts",
+                "prod",
+                "--security-config-file",
+                securityFile(true),
+            ]);
+            assert.match(
+                text.out,
+                /^organization: service control policies enabled on r-abcd1234$/m,
+            );
+        });
+
+        it("does not check without guardrails in the security stack", async () => {
+            sts.on(AssumeRoleCommand).rejects(denied("no"));
+            const r = await run([
+                "--accounts",
+                "prod",
+                "--security-config-file",
+                securityFile(false),
+                "--json",
+            ]);
+            assert.strictEqual(r.code, 0, r.err);
+            assert.strictEqual(organizations.calls().length, 0);
+            assert.strictEqual(JSON.parse(r.out).organization, undefined);
+        });
+
+        it("exits 2 and names --org-profile when the caller may not list roots; --org-profile is used for the check only", async () => {
+            organizations.on(ListRootsCommand).rejects(
+                Object.assign(new Error("You don't have permissions to access this resource."), {
+                    name: "AccessDeniedException",
+                }),
+            );
+            const r = await run(["--security-config-file", securityFile(true)]);
+            assert.strictEqual(r.code, 2);
+            assert.match(r.err, /organizations:ListRoots was refused .*pass --org-profile/);
+            assert.strictEqual(sts.calls().length, 0);
+
+            organizations.on(ListRootsCommand).resolves(scpRoot("ENABLED"));
+            sts.on(AssumeRoleCommand).rejects(denied("no"));
+            const asked: (string | undefined)[] = [];
+            const creds = (profile?: string) => {
+                asked.push(profile);
+                return staticCreds(profile);
+            };
+            const ok = await run(
+                [
+                    "--accounts",
+                    "prod",
+                    "--profile",
+                    "me",
+                    "--org-profile",
+                    "mgmt",
+                    "--security-config-file",
+                    securityFile(true),
+                ],
+                creds,
+            );
+            assert.strictEqual(ok.code, 0, ok.err);
+            assert.deepStrictEqual(asked, ["me", "mgmt"]);
+        });
+    });
+
+    it("works with aws login credentials: no GetSessionToken, MFA sent with each AssumeRole, a fresh code per account", async () => {
+        sts.on(AssumeRoleCommand).callsFake((input) => {
+            if (!input.SerialNumber || !/^\d{6}$/.test(input.TokenCode ?? ""))
+                throw denied("MFA required");
+            const account = input.RoleArn.split(":")[4];
+            return {
+                Credentials: creds,
+                AssumedRoleUser: {
+                    Arn: `arn:aws:sts::${account}:assumed-role/SecurityAuditRole/alice`,
+                    AssumedRoleId: "AROA:alice",
+                },
+            };
+        });
+        simulatorAnswers((a) => a === "ec2:DescribeInstances");
+        const questions: string[] = [];
+        const r = await run(
+            [
+                "--accounts",
+                "prod,staging",
+                "--profile",
+                "org-access-login",
+                "--aws-login",
+                "--mfa-serial",
+                "arn:aws:iam::111122223333:mfa/alice-phone",
+                "--token-code",
+                "111111",
+                "--json",
+            ],
+            staticCreds,
+            async (q) => {
+                questions.push(q);
+                return "222222";
+            },
+        );
+        assert.strictEqual(r.code, 0, r.err);
+        assert.strictEqual(sts.commandCalls(GetSessionTokenCommand).length, 0);
+        assert.deepStrictEqual(
+            sts
+                .commandCalls(AssumeRoleCommand)
+                .map((c) => [
+                    c.args[0].input.RoleArn,
+                    c.args[0].input.SerialNumber,
+                    c.args[0].input.TokenCode,
+                ]),
+            [
+                [ROLE("777788889999"), "arn:aws:iam::111122223333:mfa/alice-phone", "111111"],
+                [ROLE("555555555555"), "arn:aws:iam::111122223333:mfa/alice-phone", "222222"],
+            ],
+        );
+        assert.deepStrictEqual(questions, [
+            "MFA code for staging (a new one; STS accepts each code once): ",
+        ]);
+        const result = JSON.parse(r.out);
+        const withMfa = result.evidence.filter((e: any) => e.scenario === "assume-with-mfa");
+        assert.deepStrictEqual(
+            withMfa.map((e: any) => [e.accountId, e.simulated]),
+            [
+                ["777788889999", "allowed"],
+                ["555555555555", "allowed"],
+            ],
+        );
+        assert.ok(!result.evidence.some((e: any) => e.scenario === "assume-without-mfa"));
+        assert.ok(
+            result.skipped.some(
+                (s: any) => s.scenario === "assume-without-mfa" && /aws login/.test(s.reason),
+            ),
+        );
+    });
+
+    it("with aws login, a refused MFA code exits 2 and asks for a fresh one", async () => {
+        sts.on(AssumeRoleCommand).rejects(
+            denied("MultiFactorAuthentication failed with invalid MFA one time pass code."),
+        );
+        const r = await run([
+            "--accounts",
+            "prod",
+            "--aws-login",
+            "--mfa-serial",
+            "arn:aws:iam::111122223333:mfa/alice-phone",
+            "--token-code",
+            "123456",
+        ]);
+        assert.strictEqual(r.code, 2);
+        assert.match(r.err, /the MFA code for account prod was refused .*use a fresh code/);
+    });
+
     it("validates its arguments", async () => {
         assert.throws(
             () => parseArgs(["--token-code", "123456"]),
@@ -297,6 +554,10 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         assert.throws(
             () => parseArgs(["--external-id", "x", "--mfa-serial", "m", "--token-code", "123456"]),
             /not both/,
+        );
+        assert.throws(
+            () => parseArgs(["--aws-login", "--external-id", "x"]),
+            /--aws-login is for people/,
         );
         const r = await run(["--accounts", "nope"]);
         assert.strictEqual(r.code, 2);

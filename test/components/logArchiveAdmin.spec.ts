@@ -1,0 +1,305 @@
+import * as assert from "assert";
+import * as aws from "@pulumi/aws";
+import { InputError } from "../../config/errors";
+import { accessModel } from "../../evidence/model";
+import { evidenceMatrix } from "../../evidence/simulate";
+import {
+    LOG_BUCKET_ADMIN_ACTIONS,
+    LOG_KEY_ADMIN_ACTIONS,
+    LogArchiveAdminRole,
+} from "../../components/logArchiveAdmin";
+import { planStack, PlanResult } from "../../plan/run";
+import { awsPrincipalFromArn, evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
+import {
+    doc,
+    LOG_ARCHIVE,
+    MANAGEMENT,
+    one,
+    ofType,
+    planSecurity,
+    PROD,
+    projectWith,
+    rejection,
+    SECURITY,
+    securityValues,
+    stackFileOf,
+} from "../helpers";
+
+const ROLE = "aws:iam/role:Role";
+const bucket = `org-access-trail-${LOG_ARCHIVE}-us-east-1`;
+const adminArn = `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessLogArchiveAdmin`;
+const users = ["dana-breakglass", "erin-breakglass"];
+const userArns = users.map((u) => `arn:aws:iam::${SECURITY}:user/org-access/${u}`);
+
+describe("LogArchiveAdminRole", () => {
+    let plan: PlanResult;
+    const root = () =>
+        projectWith({
+            workload: {
+                securityAccountId: SECURITY,
+                workloadAccounts: [{ name: "prod", accountId: PROD }],
+            },
+        });
+    before(async () => {
+        plan = await planSecurity(
+            securityValues({
+                breakGlass: { users },
+                guardrails: { targets: ["r-ab12"] },
+            }),
+            root(),
+        );
+    });
+
+    it("is created in the log-archive account, protected, with one-hour sessions", () => {
+        const role = one(plan, ROLE, "log-archive-admin-role");
+        assert.strictEqual(role.accountId, LOG_ARCHIVE);
+        assert.strictEqual(role.props.name, "OrgAccessLogArchiveAdmin");
+        assert.strictEqual(role.props.path, "/");
+        assert.strictEqual(role.props.maxSessionDuration, 3600);
+        assert.strictEqual(role.id, "OrgAccessLogArchiveAdmin");
+        assert.strictEqual(role.options.protect, true);
+        assert.strictEqual(
+            one(plan, "aws:iam/rolePolicy:RolePolicy", "log-archive-admin-policy").options.protect,
+            true,
+        );
+        assert.ok(
+            role.urn.includes("::org-access:logging:LogArchiveAdminRole$aws:iam/role:Role::"),
+            role.urn,
+        );
+        assert.strictEqual(plan.outputs.logArchiveAdminRoleArn, adminArn);
+    });
+
+    it("trusts exactly the break-glass users, with MFA present and at most 15 minutes old", () => {
+        const trust = doc(one(plan, ROLE, "log-archive-admin-role").props.assumeRolePolicy);
+        assert.deepStrictEqual(trust.Statement, [
+            {
+                Sid: "DutyPrincipalsWithMfa",
+                Effect: "Allow",
+                Principal: { AWS: [...userArns].sort() },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    Bool: { "aws:MultiFactorAuthPresent": "true" },
+                    NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
+                },
+            },
+        ]);
+        // Simulated: a break-glass user with a fresh MFA sign-in may; without MFA, with an old
+        // sign-in, or anyone else (an auditor, the CI role, a deploy role) may not.
+        const policy = parsePolicyDocument(trust, "trust");
+        const decide = (arn: string, context: Record<string, string>) =>
+            evaluateRequest(policy, {
+                principal: awsPrincipalFromArn(arn),
+                action: "sts:AssumeRole",
+                context,
+            }).decision;
+        const fresh = { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60" };
+        assert.strictEqual(decide(userArns[0], fresh), "Allow");
+        assert.strictEqual(
+            decide(userArns[0], { ...fresh, "aws:MultiFactorAuthAge": "900" }),
+            "ImplicitDeny",
+        );
+        assert.strictEqual(decide(userArns[1], {}), "ImplicitDeny");
+        for (const other of [
+            `arn:aws:iam::${SECURITY}:user/org-access/alice`,
+            `arn:aws:iam::${MANAGEMENT}:role/org-access-github-deploy`,
+            `arn:aws:iam::${LOG_ARCHIVE}:role/OrganizationAccountAccessRole`,
+            `arn:aws:iam::${MANAGEMENT}:root`,
+        ])
+            assert.strictEqual(decide(other, fresh), "ImplicitDeny", other);
+    });
+
+    it("may administer the trail bucket's configuration and the log key's policy, nothing else", () => {
+        const policy = doc(
+            one(plan, "aws:iam/rolePolicy:RolePolicy", "log-archive-admin-policy").props.policy,
+        );
+        const key = one(plan, "aws:kms/key:Key", "org-trail-key");
+        const keyArn = `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/${key.id}`;
+        assert.deepStrictEqual(policy.Statement, [
+            {
+                Sid: "AdministerTrailBucketConfiguration",
+                Effect: "Allow",
+                Action: LOG_BUCKET_ADMIN_ACTIONS,
+                Resource: `arn:aws:s3:::${bucket}`,
+            },
+            {
+                Sid: "AdministerLogKeyPolicyAndRotation",
+                Effect: "Allow",
+                Action: LOG_KEY_ADMIN_ACTIONS,
+                Resource: keyArn,
+            },
+        ]);
+        const parsed = parsePolicyDocument(policy, "identity");
+        const decide = (action: string, resource: string) =>
+            evaluateRequest(parsed, {
+                principal: awsPrincipalFromArn(
+                    `arn:aws:sts::${LOG_ARCHIVE}:assumed-role/OrgAccessLogArchiveAdmin/dana`,
+                ),
+                action,
+                resource,
+            }).decision;
+        for (const action of [
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketPolicy",
+            "s3:PutBucketObjectLockConfiguration",
+            "s3:PutBucketVersioning",
+            "s3:PutEncryptionConfiguration",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:PutBucketOwnershipControls",
+        ])
+            assert.strictEqual(decide(action, `arn:aws:s3:::${bucket}`), "Allow", action);
+        for (const action of ["kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:GetKeyPolicy"])
+            assert.strictEqual(decide(action, keyArn), "Allow", action);
+        // Not objects, not another bucket or key, not key deletion, not IAM.
+        for (const [action, resource] of [
+            ["s3:DeleteObjectVersion", `arn:aws:s3:::${bucket}/AWSLogs/x`],
+            ["s3:GetObject", `arn:aws:s3:::${bucket}/AWSLogs/x`],
+            ["s3:PutObjectRetention", `arn:aws:s3:::${bucket}/AWSLogs/x`],
+            ["s3:BypassGovernanceRetention", `arn:aws:s3:::${bucket}/AWSLogs/x`],
+            ["s3:DeleteBucket", `arn:aws:s3:::${bucket}`],
+            ["s3:PutBucketPolicy", `arn:aws:s3:::${bucket}-other`],
+            ["kms:PutKeyPolicy", `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/other`],
+            ["kms:ScheduleKeyDeletion", keyArn],
+            ["kms:DisableKeyRotation", keyArn],
+            ["kms:Decrypt", keyArn],
+            ["iam:UpdateAssumeRolePolicy", adminArn],
+        ])
+            assert.strictEqual(decide(action, resource), "ImplicitDeny", `${action} ${resource}`);
+    });
+
+    it("is one of the roles the break-glass group may assume, with the same fresh MFA", () => {
+        const assume = doc(
+            one(plan, "aws:iam/groupPolicy:GroupPolicy", "break-glass-assume").props.policy,
+        ).Statement[0];
+        assert.ok(assume.Resource.includes(adminArn), JSON.stringify(assume.Resource));
+        assert.deepStrictEqual(assume.Condition, {
+            Bool: { "aws:MultiFactorAuthPresent": "true" },
+            NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
+        });
+        // No other group may assume it.
+        for (const p of ofType(plan, "aws:iam/groupPolicy:GroupPolicy").filter(
+            (x) => x.name !== "break-glass-assume",
+        ))
+            assert.ok(!String(p.props.policy).includes("OrgAccessLogArchiveAdmin"), p.name);
+    });
+
+    it("is created, with the bucket and key settings, before any SCP that reserves them to it attaches", () => {
+        // On a first deploy the log-archive deploy role creates all of these; once an SCP that
+        // exempts only the admin role is attached, it no longer could.
+        const reserving = ofType(plan, "aws:organizations/policy:Policy").filter(
+            (p) =>
+                String(p.props.content).includes(bucket) ||
+                String(p.props.content).includes("OrgAccessLogArchiveAdmin"),
+        );
+        assert.ok(reserving.length >= 1);
+        const attachments = ofType(
+            plan,
+            "aws:organizations/policyAttachment:PolicyAttachment",
+        ).filter((a) => reserving.some((p) => p.id === a.props.policyId));
+        assert.ok(attachments.length >= 1);
+        for (const a of attachments)
+            assert.deepStrictEqual(a.options.dependsOn, [
+                "log-archive-admin-policy",
+                "log-archive-admin-role",
+                "org-trail-bucket-encryption",
+                "org-trail-bucket-lifecycle",
+                "org-trail-bucket-object-lock",
+                "org-trail-bucket-ownership",
+                "org-trail-bucket-policy",
+                "org-trail-bucket-public-access-block",
+                "org-trail-bucket-versioning",
+                "org-trail-key",
+            ]);
+    });
+
+    it("shows in the evidence matrix: break-glass users with fresh MFA only, no IAM write, no data read", () => {
+        const entries = evidenceMatrix(accessModel({ stack: plan, security: plan })).filter(
+            (e) => e.role === "OrgAccessLogArchiveAdmin",
+        );
+        assert.deepStrictEqual(
+            entries.map((e) => [e.accountId, e.scenario, e.expected, e.simulated]),
+            [
+                [LOG_ARCHIVE, "assume-without-mfa", "denied", "denied"],
+                [LOG_ARCHIVE, "assume-with-mfa", "allowed", "allowed"],
+                [LOG_ARCHIVE, "assume-with-stale-mfa", "denied", "denied"],
+                [LOG_ARCHIVE, "assume-from-outside-account", "denied", "denied"],
+                [LOG_ARCHIVE, "assume-undesignated-principal", "denied", "denied"],
+                [LOG_ARCHIVE, "assume-by-other-duty", "denied", "denied"],
+                [LOG_ARCHIVE, "iam-write", "denied", "denied"],
+                [LOG_ARCHIVE, "admin-write", "denied", "denied"],
+                [LOG_ARCHIVE, "data-read-s3", "denied", "denied"],
+            ],
+        );
+        // Allowed on both sides: the trust policy and the break-glass group's own grant.
+        const allowed = entries.find((e) => e.scenario === "assume-with-mfa")!;
+        assert.match(allowed.reason, /DutyPrincipalsWithMfa/);
+        assert.match(allowed.reason, /AssumeBreakGlassRolesWithMfa/);
+    });
+
+    it("is not created without break-glass users, and nothing refers to it then", async () => {
+        const p = await planSecurity(securityValues(), root());
+        assert.deepStrictEqual(
+            ofType(p, ROLE).filter((r) => r.props.name === "OrgAccessLogArchiveAdmin"),
+            [],
+        );
+        assert.strictEqual(p.outputs.logArchiveAdminRoleArn, undefined);
+        // No grant, trust, bucket or key policy names it (an alarm on its use may).
+        for (const r of p.resources.filter((x) => /^aws:(iam|s3|kms)\//.test(x.type)))
+            assert.ok(!JSON.stringify(r.props).includes("OrgAccessLogArchiveAdmin"), r.name);
+    });
+
+    it("refuses a trust policy with a wildcard, a foreign account or nobody", async () => {
+        for (const [arns, problem] of [
+            [[`arn:aws:iam::${SECURITY}:user/*`], "is not an exact IAM user or role ARN"],
+            [[`arn:aws:iam::${PROD}:user/mallory`], `is not in the trusted account ${SECURITY}`],
+            [[], "no designated principal"],
+        ] as const) {
+            const e = await rejection(
+                planStack({
+                    stack: "security",
+                    stackFile: stackFileOf({}),
+                    build: () => {
+                        const provider = new aws.Provider("log-archive", {
+                            region: "us-east-1",
+                            allowedAccountIds: [LOG_ARCHIVE],
+                        });
+                        return {
+                            arn: new LogArchiveAdminRole(
+                                "admin",
+                                {
+                                    trustedAccountId: SECURITY,
+                                    breakGlassUserArns: arns,
+                                    bucketName: bucket,
+                                    keyArn: `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/k`,
+                                },
+                                { provider },
+                            ).roleArn,
+                        };
+                    },
+                }),
+            );
+            assert.ok(e instanceof InputError, String(e));
+            assert.ok(
+                e.message.includes("LogArchiveAdminRole admin: refusing to create a trust policy"),
+                e.message,
+            );
+            assert.ok(e.message.includes(problem), e.message);
+        }
+    });
+
+    it("needs a provider for the log-archive account", () => {
+        assert.throws(
+            () =>
+                new LogArchiveAdminRole(
+                    "admin",
+                    {
+                        trustedAccountId: SECURITY,
+                        breakGlassUserArns: userArns,
+                        bucketName: bucket,
+                        keyArn: "k",
+                    },
+                    {},
+                ),
+            /LogArchiveAdminRole admin: a provider for the log-archive account is required/,
+        );
+    });
+});

