@@ -51,8 +51,13 @@ export interface DutyGroupArgs {
     readonly roleArns: readonly string[];
     /** Oldest MFA sign-in accepted to assume a role, in seconds. */
     readonly mfaMaxAgeSeconds: number;
-    /** IAM path for the users and the group. */
+    /** IAM path for the group, and for the users unless `userPath` is set. */
     readonly path: string;
+    /**
+     * IAM path of the users, if it differs from the group's: the break-glass users live under a
+     * path of their own, so a trust policy can name all of them without listing them.
+     */
+    readonly userPath?: string;
     /** AWS partition. Default `aws`. */
     readonly partition?: string;
     /** Tags for the users. */
@@ -75,6 +80,7 @@ export class DutyGroup extends pulumi.ComponentResource {
             throw new Error(`DutyGroup ${name}: a provider for the security account is required`);
         super("org-access:access:DutyGroup", name, {}, opts);
         const partition = args.partition ?? "aws";
+        const userPath = args.userPath ?? args.path;
         const parent = { parent: this };
 
         this.group = new aws.iam.Group(
@@ -102,7 +108,7 @@ export class DutyGroup extends pulumi.ComponentResource {
         groupPolicy(
             "mfa-self-service",
             "mfa-self-service",
-            mfaSelfServicePolicy(partition, args.accountId, args.path),
+            mfaSelfServicePolicy(partition, args.accountId, userPath),
         );
         groupPolicy("deny-without-mfa", "deny-without-mfa", denyWithoutMfaPolicy());
         // People without access keys reach the CLI only through `aws login` (as the auditors).
@@ -118,7 +124,7 @@ export class DutyGroup extends pulumi.ComponentResource {
                 `${name}-${userName}`,
                 {
                     name: userName,
-                    path: args.path,
+                    path: userPath,
                     forceDestroy: false,
                     tags: { ...args.tags, Kind: args.duty, [PRINCIPAL_TYPE_TAG]: "human" },
                 },

@@ -2,8 +2,64 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../config/errors";
 import { LOG_ARCHIVE_ADMIN_ROLE } from "../config/schema";
-import { trustProblems } from "./auditRole";
-import { BREAK_GLASS_MFA_MAX_AGE, DUTY_MAX_SESSION_SECONDS, dutyTrustPolicy } from "./dutyRoles";
+import { BREAK_GLASS_MFA_MAX_AGE, DUTY_MAX_SESSION_SECONDS } from "./dutyRoles";
+
+/**
+ * The break-glass users' own IAM path, under the security stack's `iamPath`: only the break-glass
+ * group's users are created there (components/dutyGroup.ts), so a trust policy can name all of them,
+ * present and future, without listing them.
+ */
+export function breakGlassUserPath(iamPath: string): string {
+    return `${iamPath}break-glass/`;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+/** An IAM path below the root, without the characters ArnLike would read as wildcards. */
+const DEDICATED_PATH = /^\/([\x21-\x29\x2b-\x3e\x40-\x7e]+\/)+$/;
+
+/**
+ * Who may assume the admin role: any user under the break-glass path of the security account, with
+ * an MFA sign-in of the last 15 minutes. The trust names the path, not the users, because once the
+ * guardrail SCP is attached nobody but the role itself may change the role
+ * (components/guardrails.ts, ProtectLogArchiveAdmin): a trust policy listing the users would have
+ * to change, and be refused, whenever `breakGlass.users` changes. The account principal delegates
+ * to the security account's IAM, so the users' own grant (the break-glass group's policy) is needed
+ * as well; `aws:PrincipalArn` is the caller's user ARN, path included.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+export function logArchiveAdminTrustPolicy(args: {
+    partition: string;
+    securityAccountId: string;
+    breakGlassUserPath: string;
+}): aws.iam.PolicyDocument {
+    const problems: string[] = [];
+    if (!ACCOUNT_ID.test(args.securityAccountId))
+        problems.push(`security account "${args.securityAccountId}" is not a 12-digit account id`);
+    if (!DEDICATED_PATH.test(args.breakGlassUserPath) || args.breakGlassUserPath.length > 512)
+        problems.push(
+            `break-glass user path "${args.breakGlassUserPath}" must be an IAM path below "/" (such as /org-access/break-glass/), with no * or ?`,
+        );
+    if (problems.length > 0) throw new InputError(problems.join("; "));
+    const account = `arn:${args.partition}:iam::${args.securityAccountId}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "BreakGlassUsersWithFreshMfa",
+                Effect: "Allow",
+                Principal: { AWS: `${account}:root` },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    ArnLike: { "aws:PrincipalArn": `${account}:user${args.breakGlassUserPath}*` },
+                    Bool: { "aws:MultiFactorAuthPresent": "true" },
+                    NumericLessThan: {
+                        "aws:MultiFactorAuthAge": String(BREAK_GLASS_MFA_MAX_AGE),
+                    },
+                },
+            },
+        ],
+    };
+}
 
 /**
  * Reads and changes of the trail bucket's configuration, one IAM action per setting the program
@@ -70,8 +126,8 @@ export function logArchiveAdminPolicy(args: {
 export interface LogArchiveAdminRoleArgs {
     /** The security account, whose break-glass users alone may assume the role. */
     readonly trustedAccountId: string;
-    /** Exact IAM user ARNs of the break-glass group, each needing a fresh MFA sign-in. */
-    readonly breakGlassUserArns: pulumi.Input<readonly string[]>;
+    /** IAM path of the break-glass users in the security account (`breakGlassUserPath(iamPath)`). */
+    readonly breakGlassUserPath: string;
     /** The organization trail's bucket, in the account of the provider. */
     readonly bucketName: string;
     /** The organization trail's KMS key, in the account of the provider. */
@@ -105,21 +161,25 @@ export class LogArchiveAdminRole extends pulumi.ComponentResource {
             );
         super("org-access:logging:LogArchiveAdminRole", name, {}, opts);
         const partition = args.partition ?? "aws";
-        const assumeRolePolicy = pulumi.output(args.breakGlassUserArns).apply((arns) => {
-            const problems = trustProblems(args.trustedAccountId, arns, []);
-            if (problems.length > 0)
-                throw new InputError(
-                    `LogArchiveAdminRole ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
-                );
-            return JSON.stringify(dutyTrustPolicy(arns, BREAK_GLASS_MFA_MAX_AGE));
-        });
+        let trust: aws.iam.PolicyDocument;
+        try {
+            trust = logArchiveAdminTrustPolicy({
+                partition,
+                securityAccountId: args.trustedAccountId,
+                breakGlassUserPath: args.breakGlassUserPath,
+            });
+        } catch (e) {
+            throw new InputError(
+                `LogArchiveAdminRole ${name}: refusing to create a trust policy: ${(e as Error).message}`,
+            );
+        }
         this.role = new aws.iam.Role(
             `${name}-role`,
             {
                 name: LOG_ARCHIVE_ADMIN_ROLE,
                 path: "/",
                 description: `Administers the organization trail's bucket configuration and key policy; break-glass users of account ${args.trustedAccountId} only`,
-                assumeRolePolicy,
+                assumeRolePolicy: JSON.stringify(trust),
                 maxSessionDuration: DUTY_MAX_SESSION_SECONDS,
                 forceDetachPolicies: true,
                 tags: { ...args.tags, Duty: "break-glass" },

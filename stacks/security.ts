@@ -22,7 +22,7 @@ import {
     scpDefinitions,
     scpSizeProblems,
 } from "../components/guardrails";
-import { LogArchiveAdminRole } from "../components/logArchiveAdmin";
+import { breakGlassUserPath, LogArchiveAdminRole } from "../components/logArchiveAdmin";
 import { OrgTrail } from "../components/orgTrail";
 import { SecurityAccess } from "../components/securityAccess";
 import { AccountProviders } from "./providers";
@@ -176,6 +176,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         users: readonly string[],
         roleArns: string[],
         mfaMaxAgeSeconds: number,
+        userPath: string = cfg.iamPath,
     ) =>
         users.length === 0
             ? undefined
@@ -189,6 +190,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
                       roleArns,
                       mfaMaxAgeSeconds,
                       path: cfg.iamPath,
+                      userPath,
                       partition: cfg.partition,
                       tags: cfg.tags,
                   },
@@ -209,13 +211,15 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         cfg.breakGlassUsers,
         [...breakGlassRoleArns, ...(adminRoleArn ? [adminRoleArn] : [])],
         BREAK_GLASS_MFA_MAX_AGE,
+        // A path of their own: OrgAccessLogArchiveAdmin trusts the path, not a list of users.
+        breakGlassUserPath(cfg.iamPath),
     );
     const logArchiveAdmin = breakGlass
         ? new LogArchiveAdminRole(
               "log-archive-admin",
               {
                   trustedAccountId: cfg.securityAccountId,
-                  breakGlassUserArns: breakGlass.userArns,
+                  breakGlassUserPath: breakGlassUserPath(cfg.iamPath),
                   bucketName: cfg.trail.bucketName,
                   keyArn: trail.key.arn,
                   partition: cfg.partition,

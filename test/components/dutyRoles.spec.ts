@@ -486,7 +486,19 @@ describe("duty groups (security account)", () => {
     it("exports the duty users with the trusted principals, for the workload stack", () => {
         const trusted = plan.outputs.trustedPrincipals as Record<string, unknown>;
         assert.deepStrictEqual(trusted.incidentResponderArns, [carol]);
-        assert.deepStrictEqual(trusted.breakGlassArns, [dana]);
+        // Break-glass users live under a path of their own, which OrgAccessLogArchiveAdmin trusts;
+        // the other duty's users stay under iamPath.
+        assert.deepStrictEqual(trusted.breakGlassArns, [
+            `arn:aws:iam::${SECURITY}:user/org-access/break-glass/dana`,
+        ]);
+        assert.strictEqual(
+            one(plan, "aws:iam/user:User", "break-glass-dana").props.path,
+            "/org-access/break-glass/",
+        );
+        assert.strictEqual(
+            one(plan, "aws:iam/user:User", "incident-response-carol").props.path,
+            "/org-access/",
+        );
         assert.strictEqual(
             plan.outputs.breakGlassGroupArn,
             `arn:aws:iam::${SECURITY}:group/org-access/org-access-break-glass`,

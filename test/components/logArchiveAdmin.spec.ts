@@ -29,7 +29,7 @@ const ROLE = "aws:iam/role:Role";
 const bucket = `org-access-trail-${LOG_ARCHIVE}-us-east-1`;
 const adminArn = `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessLogArchiveAdmin`;
 const users = ["dana-breakglass", "erin-breakglass"];
-const userArns = users.map((u) => `arn:aws:iam::${SECURITY}:user/org-access/${u}`);
+const userArns = users.map((u) => `arn:aws:iam::${SECURITY}:user/org-access/break-glass/${u}`);
 
 describe("LogArchiveAdminRole", () => {
     let plan: PlanResult;
@@ -69,22 +69,31 @@ describe("LogArchiveAdminRole", () => {
         assert.strictEqual(plan.outputs.logArchiveAdminRoleArn, adminArn);
     });
 
-    it("trusts exactly the break-glass users, with MFA present and at most 15 minutes old", () => {
+    it("trusts exactly the break-glass users' path, with MFA present and at most 15 minutes old", () => {
         const trust = doc(one(plan, ROLE, "log-archive-admin-role").props.assumeRolePolicy);
         assert.deepStrictEqual(trust.Statement, [
             {
-                Sid: "DutyPrincipalsWithMfa",
+                Sid: "BreakGlassUsersWithFreshMfa",
                 Effect: "Allow",
-                Principal: { AWS: [...userArns].sort() },
+                Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
                 Action: "sts:AssumeRole",
                 Condition: {
+                    ArnLike: {
+                        "aws:PrincipalArn": `arn:aws:iam::${SECURITY}:user/org-access/break-glass/*`,
+                    },
                     Bool: { "aws:MultiFactorAuthPresent": "true" },
                     NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
                 },
             },
         ]);
+        // The planned users are exactly the ones under that path.
+        assert.deepStrictEqual(
+            (plan.outputs.trustedPrincipals as { breakGlassArns: string[] }).breakGlassArns,
+            userArns,
+        );
         // Simulated: a break-glass user with a fresh MFA sign-in may; without MFA, with an old
-        // sign-in, or anyone else (an auditor, the CI role, a deploy role) may not.
+        // sign-in, or anyone else (an auditor, a responder, a same-named user elsewhere, a role of
+        // the security account, the CI role, a deploy role) may not.
         const policy = parsePolicyDocument(trust, "trust");
         const decide = (arn: string, context: Record<string, string>) =>
             evaluateRequest(policy, {
@@ -94,18 +103,47 @@ describe("LogArchiveAdminRole", () => {
             }).decision;
         const fresh = { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60" };
         assert.strictEqual(decide(userArns[0], fresh), "Allow");
+        assert.strictEqual(decide(userArns[1], fresh), "Allow");
         assert.strictEqual(
             decide(userArns[0], { ...fresh, "aws:MultiFactorAuthAge": "900" }),
             "ImplicitDeny",
         );
         assert.strictEqual(decide(userArns[1], {}), "ImplicitDeny");
+        assert.strictEqual(
+            decide(userArns[1], { "aws:MultiFactorAuthPresent": "false" }),
+            "ImplicitDeny",
+        );
         for (const other of [
             `arn:aws:iam::${SECURITY}:user/org-access/alice`,
+            `arn:aws:iam::${SECURITY}:user/org-access/dana-breakglass`,
+            `arn:aws:iam::${SECURITY}:user/break-glass/dana-breakglass`,
+            `arn:aws:iam::${SECURITY}:user/org-access/break-glassy/mallory`,
+            `arn:aws:iam::${SECURITY}:role/org-access/break-glass/impostor`,
+            `arn:aws:iam::${PROD}:user/org-access/break-glass/dana-breakglass`,
             `arn:aws:iam::${MANAGEMENT}:role/org-access-github-deploy`,
             `arn:aws:iam::${LOG_ARCHIVE}:role/OrganizationAccountAccessRole`,
             `arn:aws:iam::${MANAGEMENT}:root`,
         ])
             assert.strictEqual(decide(other, fresh), "ImplicitDeny", other);
+    });
+
+    it("keeps its trust policy when the break-glass users change, so no SCP-refused update is planned", async () => {
+        // Once the guardrail SCP is attached, nobody but the role itself may change it: a trust
+        // that listed the users would make every change of breakGlass.users fail in pulumi up.
+        const other = await planSecurity(
+            securityValues({
+                breakGlass: { users: ["frank-breakglass"] },
+                guardrails: { targets: ["r-ab12"] },
+            }),
+            root(),
+        );
+        const trustOf = (p: PlanResult) =>
+            one(p, ROLE, "log-archive-admin-role").props.assumeRolePolicy;
+        assert.strictEqual(trustOf(other), trustOf(plan));
+        assert.notDeepStrictEqual(
+            (other.outputs.trustedPrincipals as { breakGlassArns: string[] }).breakGlassArns,
+            (plan.outputs.trustedPrincipals as { breakGlassArns: string[] }).breakGlassArns,
+        );
     });
 
     it("may administer the trail bucket's configuration and the log key's policy, nothing else", () => {
@@ -231,7 +269,7 @@ describe("LogArchiveAdminRole", () => {
         );
         // Allowed on both sides: the trust policy and the break-glass group's own grant.
         const allowed = entries.find((e) => e.scenario === "assume-with-mfa")!;
-        assert.match(allowed.reason, /DutyPrincipalsWithMfa/);
+        assert.match(allowed.reason, /BreakGlassUsersWithFreshMfa/);
         assert.match(allowed.reason, /AssumeBreakGlassRolesWithMfa/);
     });
 
@@ -247,11 +285,22 @@ describe("LogArchiveAdminRole", () => {
             assert.ok(!JSON.stringify(r.props).includes("OrgAccessLogArchiveAdmin"), r.name);
     });
 
-    it("refuses a trust policy with a wildcard, a foreign account or nobody", async () => {
-        for (const [arns, problem] of [
-            [[`arn:aws:iam::${SECURITY}:user/*`], "is not an exact IAM user or role ARN"],
-            [[`arn:aws:iam::${PROD}:user/mallory`], `is not in the trusted account ${SECURITY}`],
-            [[], "no designated principal"],
+    it("refuses a trust policy for the root path, a path with wildcards or a malformed account", async () => {
+        for (const [account, path, problem] of [
+            [SECURITY, "/", 'break-glass user path "/" must be an IAM path below "/"'],
+            [SECURITY, "/org-access/*/", 'break-glass user path "/org-access/*/"'],
+            [SECURITY, "/org?access/", 'break-glass user path "/org?access/"'],
+            [
+                SECURITY,
+                "org-access/break-glass/",
+                'break-glass user path "org-access/break-glass/"',
+            ],
+            [
+                SECURITY,
+                "/org-access/break-glass",
+                'break-glass user path "/org-access/break-glass"',
+            ],
+            ["12345", "/org-access/break-glass/", 'security account "12345"'],
         ] as const) {
             const e = await rejection(
                 planStack({
@@ -266,8 +315,8 @@ describe("LogArchiveAdminRole", () => {
                             arn: new LogArchiveAdminRole(
                                 "admin",
                                 {
-                                    trustedAccountId: SECURITY,
-                                    breakGlassUserArns: arns,
+                                    trustedAccountId: account,
+                                    breakGlassUserPath: path,
                                     bucketName: bucket,
                                     keyArn: `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/k`,
                                 },
@@ -293,7 +342,7 @@ describe("LogArchiveAdminRole", () => {
                     "admin",
                     {
                         trustedAccountId: SECURITY,
-                        breakGlassUserArns: userArns,
+                        breakGlassUserPath: "/org-access/break-glass/",
                         bucketName: bucket,
                         keyArn: "k",
                     },
