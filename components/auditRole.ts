@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../config/errors";
 import { sourceIpProblem, sourceVpceProblem } from "../config/network";
+import { IAM_WRITE_ACTIONS as IAM_WRITES } from "../policypack/iam/privileges";
 import dataReadTable from "./data/data-read-actions.json";
+import { AUDIT_ROLE_TYPE } from "../policypack/componentTypes";
 
 /** A program that may assume the role when it presents its ExternalId, from where it is allowed to. */
 export interface ProgrammaticPrincipal {
@@ -71,28 +73,11 @@ export interface AuditRoleArgs {
  */
 export const AUDIT_MAX_SESSION_SECONDS = 3600;
 
-/** Every IAM write: the audit role can read IAM but never change it, nor pass a role. */
-export const IAM_WRITE_ACTIONS = [
-    "iam:Add*",
-    "iam:Attach*",
-    "iam:Change*",
-    "iam:Create*",
-    "iam:Deactivate*",
-    "iam:Delete*",
-    "iam:Detach*",
-    "iam:Disable*",
-    "iam:Enable*",
-    "iam:PassRole",
-    "iam:Put*",
-    "iam:Remove*",
-    "iam:Reset*",
-    "iam:Resync*",
-    "iam:Set*",
-    "iam:Tag*",
-    "iam:Untag*",
-    "iam:Update*",
-    "iam:Upload*",
-];
+/**
+ * Every IAM write: the audit role can read IAM but never change it, nor pass a role. The one
+ * list lives in policypack/iam/privileges.ts; this is the copy the policy documents take.
+ */
+export const IAM_WRITE_ACTIONS: string[] = [...IAM_WRITES];
 
 /**
  * Reads of data rather than configuration, in every service: objects, items, records, messages,
@@ -293,7 +278,7 @@ export class AuditRole extends pulumi.ComponentResource {
     constructor(name: string, args: AuditRoleArgs, opts: pulumi.ComponentResourceOptions) {
         if (!opts.provider)
             throw new Error(`AuditRole ${name}: a provider for the target account is required`);
-        super("org-access:access:AuditRole", name, {}, opts);
+        super(AUDIT_ROLE_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;
         const managed = args.managedPolicies ?? DEFAULT_AUDIT_MANAGED_POLICIES;

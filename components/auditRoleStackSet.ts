@@ -10,6 +10,7 @@ import {
     ProgrammaticPrincipal,
     trustProblems,
 } from "./auditRole";
+import { AUDIT_ROLE_STACK_SET_TYPE } from "../policypack/componentTypes";
 
 export interface AuditRoleTemplateArgs {
     readonly trustedAccountId: string;
@@ -121,7 +122,7 @@ export class AuditRoleStackSet extends pulumi.ComponentResource {
             throw new Error(
                 `AuditRoleStackSet ${name}: a provider for the StackSet's administrator account is required`,
             );
-        super("org-access:access:AuditRoleStackSet", name, {}, opts);
+        super(AUDIT_ROLE_STACK_SET_TYPE, name, {}, opts);
         const template = pulumi
             .all([args.humanPrincipalArns, args.programmaticPrincipals])
             .apply(([humans, programs]) => {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CI_IDENTITY_TYPE } from "../policypack/componentTypes";
 
 /** GitHub's OIDC issuer and the audience configure-aws-credentials requests. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -271,7 +272,7 @@ export class CiIdentity extends pulumi.ComponentResource {
             throw new Error(`CiIdentity ${name}: a provider for the CI account is required`);
         if (args.deployIdentityName === args.previewIdentityName)
             throw new Error(`CiIdentity ${name}: the deploy and preview identities must differ`);
-        super("org-access:ci:CiIdentity", name, {}, opts);
+        super(CI_IDENTITY_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const state = {
             partition,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DETECTION_TYPE } from "../policypack/componentTypes";
 
 /** One metric filter on the trail's log group and the alarm on its metric. */
 export interface AlarmDefinition {
@@ -268,7 +269,7 @@ export class Detection extends pulumi.ComponentResource {
             throw new Error(
                 `Detection ${name}: the provider of the log group's account is required`,
             );
-        super("org-access:detection:Detection", name, {}, opts);
+        super(DETECTION_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const parent = { parent: this };
 

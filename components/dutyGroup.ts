@@ -6,6 +6,7 @@ import {
     PRINCIPAL_TYPE_TAG,
     signInLocalDevelopmentPolicyArn,
 } from "./securityAccess";
+import { DUTY_GROUP_TYPE } from "../policypack/componentTypes";
 
 /** `sts:AssumeRole` on exactly the duty roles, only with present and recent MFA. */
 export function assumeDutyRolesPolicy(
@@ -78,7 +79,7 @@ export class DutyGroup extends pulumi.ComponentResource {
     constructor(name: string, args: DutyGroupArgs, opts: pulumi.ComponentResourceOptions) {
         if (!opts.provider)
             throw new Error(`DutyGroup ${name}: a provider for the security account is required`);
-        super("org-access:access:DutyGroup", name, {}, opts);
+        super(DUTY_GROUP_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const userPath = args.userPath ?? args.path;
         const parent = { parent: this };

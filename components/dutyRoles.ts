@@ -9,6 +9,7 @@ import {
     LOG_ARCHIVE_ADMIN_ROLE,
 } from "../config/schema";
 import { trustProblems } from "./auditRole";
+import { BREAK_GLASS_ROLE_TYPE, INCIDENT_RESPONSE_ROLE_TYPE } from "../policypack/componentTypes";
 
 /** Both duty roles: sessions of one hour at most (also IAM's floor for MaxSessionDuration). */
 export const DUTY_MAX_SESSION_SECONDS = 3600;
@@ -268,7 +269,7 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
             throw new Error(
                 `IncidentResponseRole ${name}: a provider for the target account is required`,
             );
-        super("org-access:access:IncidentResponseRole", name, {}, opts);
+        super(INCIDENT_RESPONSE_ROLE_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         this.role = dutyRole(
             this,
@@ -325,7 +326,7 @@ export class BreakGlassRole extends pulumi.ComponentResource {
             throw new Error(
                 `BreakGlassRole ${name}: a provider for the target account is required`,
             );
-        super("org-access:access:BreakGlassRole", name, {}, opts);
+        super(BREAK_GLASS_ROLE_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         this.role = dutyRole(
             this,

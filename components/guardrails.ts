@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, InputError } from "../config/errors";
 import { BREAK_GLASS_ROLE, DEFAULT_PREVIEW_ROLE, INCIDENT_RESPONSE_ROLE } from "../config/schema";
+import { ROLE_CHANGE_ACTIONS as ROLE_CHANGES } from "../policypack/iam/privileges";
 import {
     anyAccountRoleArns,
     infrastructureRoleNames,
@@ -10,6 +11,7 @@ import {
     SERVICE_LINKED_ROLES,
     STACKSETS_EXEC_ROLES,
 } from "./dutyRoles";
+import { GUARDRAILS_TYPE } from "../policypack/componentTypes";
 
 /**
  * AWS counts every character of an SCP, white space included, against 5,120.
@@ -46,22 +48,11 @@ export interface GuardrailPolicyInputs {
     readonly allowedRegions?: readonly string[];
 }
 
-/** Actions that change a role, its trust or its policies. */
-export const ROLE_CHANGE_ACTIONS = [
-    "iam:AttachRolePolicy",
-    "iam:CreateRole",
-    "iam:DeleteRole",
-    "iam:DeleteRolePermissionsBoundary",
-    "iam:DeleteRolePolicy",
-    "iam:DetachRolePolicy",
-    "iam:PutRolePermissionsBoundary",
-    "iam:PutRolePolicy",
-    "iam:TagRole",
-    "iam:UntagRole",
-    "iam:UpdateAssumeRolePolicy",
-    "iam:UpdateRole",
-    "iam:UpdateRoleDescription",
-];
+/**
+ * Actions that change a role, its trust or its policies. The one list lives in
+ * policypack/iam/privileges.ts; this is the copy the SCP documents take.
+ */
+export const ROLE_CHANGE_ACTIONS: string[] = [...ROLE_CHANGES];
 
 /**
  * Changes to the trail's bucket that only the log-archive admin role may make: its policy, ACL and
@@ -594,7 +585,7 @@ export class Guardrails extends pulumi.ComponentResource {
     constructor(name: string, args: GuardrailsArgs, opts: pulumi.ComponentResourceOptions) {
         if (!opts.provider)
             throw new Error(`Guardrails ${name}: the management account's provider is required`);
-        super("org-access:guardrails:Guardrails", name, {}, opts);
+        super(GUARDRAILS_TYPE, name, {}, opts);
         this.policies = {};
         this.attachments = [];
         const summary: Record<string, pulumi.Output<ScpSummary>> = {};

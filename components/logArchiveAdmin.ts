@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../config/errors";
 import { LOG_ARCHIVE_ADMIN_ROLE } from "../config/schema";
 import { BREAK_GLASS_MFA_MAX_AGE, DUTY_MAX_SESSION_SECONDS } from "./dutyRoles";
+import { LOG_ARCHIVE_ADMIN_ROLE_TYPE } from "../policypack/componentTypes";
 
 /**
  * The break-glass users' own IAM path, under the security stack's `iamPath`: only the break-glass
@@ -159,7 +160,7 @@ export class LogArchiveAdminRole extends pulumi.ComponentResource {
             throw new Error(
                 `LogArchiveAdminRole ${name}: a provider for the log-archive account is required`,
             );
-        super("org-access:logging:LogArchiveAdminRole", name, {}, opts);
+        super(LOG_ARCHIVE_ADMIN_ROLE_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         let trust: aws.iam.PolicyDocument;
         try {

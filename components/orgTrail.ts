@@ -7,6 +7,7 @@ import {
     trailBucketPolicy,
     trailKeyPolicy,
 } from "./orgTrailPolicies";
+import { ORG_TRAIL_TYPE } from "../policypack/componentTypes";
 
 export interface OrgTrailArgs {
     /** Provider of the management account, where an organization trail must live. */
@@ -75,7 +76,7 @@ export class OrgTrail extends pulumi.ComponentResource {
     public readonly protectedConfiguration: pulumi.Resource[];
 
     constructor(name: string, args: OrgTrailArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("org-access:logging:OrgTrail", name, {}, opts);
+        super(ORG_TRAIL_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const arn = trailArn(partition, args.region, args.managementAccountId, args.trailName);
         const inArchive = { parent: this, provider: args.logArchiveProvider, ...EVIDENCE_OPTIONS };

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PREVIEW_ROLE } from "../config/schema";
 import { InputError } from "../config/errors";
 import { auditDenyPolicy, managedPolicyArn } from "./auditRole";
+import { PREVIEW_ROLE_TYPE } from "../policypack/componentTypes";
 
 /**
  * Configuration reads, without data: SecurityAudit reads the security configuration of every
@@ -180,7 +181,7 @@ export class PreviewRole extends pulumi.ComponentResource {
     constructor(name: string, args: PreviewRoleArgs, opts: pulumi.ComponentResourceOptions) {
         if (!opts.provider)
             throw new Error(`PreviewRole ${name}: a provider for the target account is required`);
-        super("org-access:ci:PreviewRole", name, {}, opts);
+        super(PREVIEW_ROLE_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         this.role = new aws.iam.Role(
             `${name}-role`,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { SECURITY_ACCESS_TYPE } from "../policypack/componentTypes";
 
 export interface SecurityAccessArgs {
     /** The security account itself; scopes the self-service MFA statements. */
@@ -195,7 +196,7 @@ export class SecurityAccess extends pulumi.ComponentResource {
             throw new Error(
                 `SecurityAccess ${name}: a provider for the security account is required`,
             );
-        super("org-access:access:SecurityAccess", name, {}, opts);
+        super(SECURITY_ACCESS_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const path = args.path ?? "/org-access/";
         const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;

@@ -7,7 +7,7 @@
 // program that calls STS through an interface endpoint must be pinned by its endpoint id.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
-import { isNarrowIpRange } from "../policypack/iam/analysis";
+import { isNarrowIpRange } from "../policypack/iam/outsiders";
 import { formatIp, parseIpRange } from "../policypack/iam/conditions";
 
 /** A VPC endpoint id: `vpce-` and 8 or 17 lowercase hex digits. */

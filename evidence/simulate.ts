@@ -9,17 +9,28 @@
 // identity policies allow everything? A workload account cannot rely on the security account's
 // Deny-without-MFA, which an administrator there could remove; its trust policy must hold alone.
 import {
+    Authorization,
+    authorize,
     awsPrincipalFromArn,
-    evaluateRequest,
+    FULL_AWS_ACCESS,
+    NamedPolicy,
     parseIpRange,
+    PolicyType,
     RequestContext,
     RequestPrincipal,
     statementLabel,
     statementMatchesAction,
     statementMatchesPrincipal,
 } from "../policypack/iam";
+import {
+    AUDIT_ROLE_STACK_SET_TYPE,
+    AUDIT_ROLE_TYPE,
+    BREAK_GLASS_ROLE_TYPE,
+    INCIDENT_RESPONSE_ROLE_TYPE,
+    LOG_ARCHIVE_ADMIN_ROLE_TYPE,
+} from "../policypack/componentTypes";
 import { formatIp } from "../policypack/iam/conditions";
-import { AccessModel, NamedDocument, PrincipalModel, RoleModel } from "./model";
+import { AccessModel, PrincipalModel, RoleModel } from "./model";
 
 export type Verdict = "allowed" | "denied";
 
@@ -85,10 +96,10 @@ const AUDIT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
 };
 
 export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> = {
-    "org-access:access:AuditRole": AUDIT_EXPECTATIONS,
+    [AUDIT_ROLE_TYPE]: AUDIT_EXPECTATIONS,
     // The same role, deployed by CloudFormation in StackSet mode.
-    "org-access:access:AuditRoleStackSet": AUDIT_EXPECTATIONS,
-    "org-access:access:IncidentResponseRole": {
+    [AUDIT_ROLE_STACK_SET_TYPE]: AUDIT_EXPECTATIONS,
+    [INCIDENT_RESPONSE_ROLE_TYPE]: {
         "assume-without-mfa": "denied",
         "assume-with-mfa": "allowed",
         "assume-with-stale-mfa": "denied",
@@ -99,7 +110,7 @@ export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> 
         "admin-write": "denied",
         "data-read-secret": "denied",
     },
-    "org-access:access:BreakGlassRole": {
+    [BREAK_GLASS_ROLE_TYPE]: {
         "assume-without-mfa": "denied",
         "assume-with-mfa": "allowed",
         "assume-with-stale-mfa": "denied",
@@ -111,7 +122,7 @@ export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> 
         "admin-write": "allowed",
     },
     // The log-archive admin role: the break-glass users only, for the log bucket and key alone.
-    "org-access:logging:LogArchiveAdminRole": {
+    [LOG_ARCHIVE_ADMIN_ROLE_TYPE]: {
         "assume-without-mfa": "denied",
         "assume-with-mfa": "allowed",
         "assume-with-stale-mfa": "denied",
@@ -127,10 +138,10 @@ export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> 
 /** The designated humans of each kind of role: who the "designated human" scenarios speak for. */
 function designatedHumans(model: AccessModel, role: RoleModel): readonly string[] {
     switch (role.componentType) {
-        case "org-access:access:IncidentResponseRole":
+        case INCIDENT_RESPONSE_ROLE_TYPE:
             return model.trusted.incidentResponderArns ?? [];
-        case "org-access:access:BreakGlassRole":
-        case "org-access:logging:LogArchiveAdminRole":
+        case BREAK_GLASS_ROLE_TYPE:
+        case LOG_ARCHIVE_ADMIN_ROLE_TYPE:
             return model.trusted.breakGlassArns ?? [];
         default:
             return model.trusted.humanArns;
@@ -164,39 +175,23 @@ interface Outcome {
     readonly reason: string;
 }
 
-function explain(
-    docs: readonly NamedDocument[],
-    request: RequestContext,
-): { decision: "Allow" | "ExplicitDeny" | "ImplicitDeny"; reason?: string } {
-    if (docs.length === 0) return { decision: "ImplicitDeny" };
-    const result = evaluateRequest(
-        docs.map((d) => d.doc),
-        request,
-    );
-    const ref = result.decidingStatement;
-    return {
-        decision: result.decision,
-        reason: ref ? `${docs[ref.document].label} ${ref.label}` : undefined,
-    };
-}
-
-function scpsFor(model: AccessModel, accountId: string): NamedDocument[] {
-    // SCPs never restrict the management account. Root and OU attachments are taken to cover every
-    // member account: the plan cannot see OU membership, and for Deny statements this is the cautious reading.
-    if (accountId === model.managementAccountId) return [];
-    return model.scps.filter((s) =>
+/**
+ * The SCPs on an account's path, with the FullAWSAccess AWS attaches by default; none for the
+ * management account, which SCPs never restrict. Root and OU attachments are taken to cover every
+ * member account: the plan cannot see OU membership, and for Deny statements this is the cautious
+ * reading.
+ */
+function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | undefined {
+    if (accountId === model.managementAccountId) return undefined;
+    const attached = model.scps.filter((s) =>
         s.targets.some((t) => t === accountId || t.startsWith("r-") || t.startsWith("ou-")),
     );
+    return [...attached, FULL_AWS_ACCESS];
 }
 
-/** Only explicit Denies in SCPs matter here: AWS attaches FullAWSAccess unless it is removed. */
-function scpDeny(
-    model: AccessModel,
-    accountId: string,
-    request: RequestContext,
-): string | undefined {
-    const result = explain(scpsFor(model, accountId), request);
-    return result.decision === "ExplicitDeny" ? result.reason : undefined;
+/** The deciding Deny of one policy type, if that type denied. */
+function denyOf(result: Authorization, type: PolicyType): string | undefined {
+    return result.denies.find((d) => d.type === type)?.label;
 }
 
 /**
@@ -212,37 +207,37 @@ function assume(
     bothSides: boolean,
 ): Outcome {
     const principal = awsPrincipalFromArn(callerArn) as RequestPrincipal;
-    context = inRegion(model, context);
     const request: RequestContext = {
         principal,
         action: "sts:AssumeRole",
         resource: role.arn,
-        context,
+        context: inRegion(model, context),
     };
     const callerAccount = callerArn.split(":")[4];
-    const scp = scpDeny(model, callerAccount, request);
-    if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };
-    const identity = caller && bothSides ? explain(caller.identity, request) : undefined;
-    if (identity?.decision === "ExplicitDeny")
-        return { verdict: "denied", reason: `explicit deny: ${identity.reason}` };
-    const trust = explain([{ label: "trust policy", doc: role.trust }], {
-        principal,
-        action: "sts:AssumeRole",
-        context,
+    const result = authorize(request, {
+        scps: scpsFor(model, callerAccount),
+        identity: caller && bothSides ? caller.identity : undefined,
+        trust: { label: "trust policy", doc: role.trust },
     });
-    if (trust.decision === "ExplicitDeny")
-        return { verdict: "denied", reason: `explicit deny: ${trust.reason}` };
-    if (trust.decision !== "Allow")
+    if (result.decision === "ExplicitDeny") {
+        const deny = denyOf(result, "scp") ?? denyOf(result, "identity") ?? denyOf(result, "trust");
+        return { verdict: "denied", reason: `explicit deny: ${deny}` };
+    }
+    if (result.missing === "trust")
         return { verdict: "denied", reason: whyTrustDenies(role, principal) };
-    if (identity && identity.decision !== "Allow")
+    if (result.missing === "identity")
         return {
             verdict: "denied",
             reason: `no identity policy of ${caller?.userName} allows sts:AssumeRole on ${role.arn}`,
         };
-    const side = identity
-        ? ` and ${identity.reason}`
-        : " (the caller's identity policies taken to allow)";
-    return { verdict: "allowed", reason: `allowed by ${trust.reason}${side}` };
+    if (result.decision !== "Allow")
+        return { verdict: "denied", reason: `no ${result.missing} allows sts:AssumeRole` };
+    const allowedBy = (type: PolicyType) => result.allows.find((a) => a.type === type)?.label;
+    const side =
+        caller && bothSides
+            ? ` and ${allowedBy("identity")}`
+            : " (the caller's identity policies taken to allow)";
+    return { verdict: "allowed", reason: `allowed by ${allowedBy("trust")}${side}` };
 }
 
 /** Names the trust statements that name the caller but whose conditions fail, or says none names it. */
@@ -273,16 +268,23 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
         roleArn: role.arn,
     };
     const request: RequestContext = { principal, action, resource, context: inRegion(model, MFA) };
+    const result = authorize(request, {
+        scps: scpsFor(model, role.accountId),
+        identity: role.identity,
+    });
     // Every explicit Deny decides; the role's own is named first, then any SCP that also denies.
-    const scp = scpDeny(model, role.accountId, request);
-    const r = explain(role.identity, request);
-    if (r.decision === "ExplicitDeny")
-        return {
-            verdict: "denied",
-            reason: `explicit deny: ${r.reason}${scp ? `; also ${scp}` : ""}`,
-        };
+    const own = denyOf(result, "identity");
+    const scp = denyOf(result, "scp");
+    if (own)
+        return { verdict: "denied", reason: `explicit deny: ${own}${scp ? `; also ${scp}` : ""}` };
     if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };
-    if (r.decision === "Allow") return { verdict: "allowed", reason: `allowed by ${r.reason}` };
+    if (result.decision === "Allow")
+        return {
+            verdict: "allowed",
+            reason: `allowed by ${result.allows.find((a) => a.type === "identity")?.label}`,
+        };
+    if (result.missing !== "identity")
+        return { verdict: "denied", reason: `no ${result.missing} allows ${action}` };
     const unknown = role.unknownManaged.length
         ? ` (not simulated: ${role.unknownManaged.join(", ")})`
         : "";
@@ -326,11 +328,9 @@ function run(
     const both = expected === "allowed";
     const human = designatedHumans(model, role)[0];
     // Programs are designated for the audit role only.
-    const reporter = [
-        undefined,
-        "org-access:access:AuditRole",
-        "org-access:access:AuditRoleStackSet",
-    ].includes(role.componentType)
+    const reporter = [undefined, AUDIT_ROLE_TYPE, AUDIT_ROLE_STACK_SET_TYPE].includes(
+        role.componentType,
+    )
         ? model.trusted.reporters[0]
         : undefined;
     const auditor = model.trusted.humanArns[0];

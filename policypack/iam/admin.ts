@@ -11,171 +11,32 @@
  *   (policy versions, attach/put policies, permissions boundaries, trust-policy updates, access
  *   keys and login profiles of other users, group membership);
  * - iam:PassRole on any role together with an action that runs code under a passed role.
- * Privilege-escalation paths: https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
+ * The action lists and reasons are data, in privileges.ts.
  */
 import { parseArn } from "./arn";
-import { PolicyDocument, Statement } from "./document";
+import { DocumentCache, PolicyDocument, Statement } from "./document";
 import { actionMatches, resourceMatches, statementMatchesAction } from "./evaluate";
+import {
+    AdminReason,
+    IAM_ESCALATION_ACTIONS,
+    IamTarget,
+    PASSROLE_COMPUTE_ACTIONS,
+    PROBE_ACCOUNT,
+    SINGLE_ACTION_ESCALATIONS,
+    SingleActionEscalation,
+} from "./privileges";
 import { globMatch, hasWildcard } from "./wildcard";
 
-export type IamTarget = "policy" | "user" | "group" | "role";
-
-export interface EscalationAction {
-    readonly action: string;
-    readonly target: IamTarget;
-    readonly effect: string;
-    /**
-     * Managing one's own credentials (`user/${aws:username}`) is normal self-service; changing
-     * one's own policies or boundaries is escalation. For the latter, policy variables count as
-     * reaching the target.
-     */
-    readonly selfCounts: boolean;
+/** A context in which every policy variable resolves to `value`. */
+function anyVariable(value: string): ReadonlyMap<string, string> {
+    return { get: () => value, has: () => true } as unknown as ReadonlyMap<string, string>;
 }
-
-export const IAM_ESCALATION_ACTIONS: readonly EscalationAction[] = [
-    {
-        action: "iam:CreatePolicyVersion",
-        target: "policy",
-        effect: "rewrite any customer-managed policy",
-        selfCounts: true,
-    },
-    {
-        action: "iam:SetDefaultPolicyVersion",
-        target: "policy",
-        effect: "switch a policy to another version",
-        selfCounts: true,
-    },
-    {
-        action: "iam:AttachUserPolicy",
-        target: "user",
-        effect: "attach any policy to users",
-        selfCounts: true,
-    },
-    {
-        action: "iam:AttachGroupPolicy",
-        target: "group",
-        effect: "attach any policy to groups",
-        selfCounts: true,
-    },
-    {
-        action: "iam:AttachRolePolicy",
-        target: "role",
-        effect: "attach any policy to roles",
-        selfCounts: true,
-    },
-    {
-        action: "iam:PutUserPolicy",
-        target: "user",
-        effect: "write inline policies on users",
-        selfCounts: true,
-    },
-    {
-        action: "iam:PutGroupPolicy",
-        target: "group",
-        effect: "write inline policies on groups",
-        selfCounts: true,
-    },
-    {
-        action: "iam:PutRolePolicy",
-        target: "role",
-        effect: "write inline policies on roles",
-        selfCounts: true,
-    },
-    {
-        action: "iam:PutUserPermissionsBoundary",
-        target: "user",
-        effect: "replace users' permissions boundaries",
-        selfCounts: true,
-    },
-    {
-        action: "iam:PutRolePermissionsBoundary",
-        target: "role",
-        effect: "replace roles' permissions boundaries",
-        selfCounts: true,
-    },
-    {
-        action: "iam:DeleteUserPermissionsBoundary",
-        target: "user",
-        effect: "remove users' permissions boundaries",
-        selfCounts: true,
-    },
-    {
-        action: "iam:DeleteRolePermissionsBoundary",
-        target: "role",
-        effect: "remove roles' permissions boundaries",
-        selfCounts: true,
-    },
-    {
-        action: "iam:UpdateAssumeRolePolicy",
-        target: "role",
-        effect: "rewrite role trust policies",
-        selfCounts: true,
-    },
-    {
-        action: "iam:CreateAccessKey",
-        target: "user",
-        effect: "create access keys for other users",
-        selfCounts: false,
-    },
-    {
-        action: "iam:CreateLoginProfile",
-        target: "user",
-        effect: "set console passwords for other users",
-        selfCounts: false,
-    },
-    {
-        action: "iam:UpdateLoginProfile",
-        target: "user",
-        effect: "reset other users' console passwords",
-        selfCounts: false,
-    },
-    { action: "iam:AddUserToGroup", target: "group", effect: "join any group", selfCounts: true },
-];
-
-/** Actions that run code or infrastructure under a role passed with iam:PassRole. */
-export const PASSROLE_COMPUTE_ACTIONS: readonly string[] = [
-    "ec2:RunInstances",
-    "ec2:RequestSpotInstances",
-    "autoscaling:CreateLaunchConfiguration",
-    "lambda:CreateFunction",
-    "lambda:UpdateFunctionConfiguration",
-    "ecs:RegisterTaskDefinition",
-    "ecs:RunTask",
-    "ecs:StartTask",
-    "ecs:CreateService",
-    "glue:CreateDevEndpoint",
-    "glue:UpdateDevEndpoint",
-    "glue:CreateJob",
-    "glue:UpdateJob",
-    "cloudformation:CreateStack",
-    "cloudformation:UpdateStack",
-    "cloudformation:CreateChangeSet",
-    "datapipeline:CreatePipeline",
-    "sagemaker:CreateNotebookInstance",
-    "sagemaker:CreateTrainingJob",
-    "sagemaker:CreateProcessingJob",
-    "codebuild:CreateProject",
-    "codebuild:UpdateProject",
-    "states:CreateStateMachine",
-    "elasticbeanstalk:CreateEnvironment",
-    "elasticmapreduce:RunJobFlow",
-    "batch:RegisterJobDefinition",
-    "apprunner:CreateService",
-    "eks:CreateNodegroup",
-];
-
-const PROBE_ACCOUNT = "111111111111";
 
 /**
  * A resource nobody named: if a statement's Resource matches it, the statement reaches arbitrary
  * resources of that type. Region, account and partition are taken from the pattern when literal,
  * so `arn:aws:iam::123456789012:role/*` is broad while `.../role/app-*` is not.
  */
-/** A context in which every policy variable resolves to `value`. */
-function anyVariable(value: string): ReadonlyMap<string, string> {
-    return { get: () => value, has: () => true } as unknown as ReadonlyMap<string, string>;
-}
-
 function probeMatches(pattern: string, template: string, variablesReach = false): boolean {
     if (pattern === "*") return true;
     const p = parseArn(pattern);
@@ -231,14 +92,6 @@ function coversWholeService(pattern: string): boolean {
     return actionMatches(pattern, `${hasWildcard(svc) ? "zq9svc" : svc}:Zq9AnyAction`);
 }
 
-export type AdminReason =
-    | "full-access"
-    | "iam-full-access"
-    | "not-action"
-    | "not-resource"
-    | "escalation"
-    | "passrole-compute";
-
 export interface AdminFinding {
     readonly statement: Statement;
     readonly reason: AdminReason;
@@ -257,10 +110,14 @@ export function passRoleStatements(doc: PolicyDocument): Statement[] {
     );
 }
 
+const adminGrantsCache = new DocumentCache<AdminFinding[]>();
+
 /** Admin-equivalent grants of an identity policy, one finding per statement (the strongest reason). */
 export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
-    const cached = doc.memo.get("admin") as AdminFinding[] | undefined;
-    if (cached) return cached;
+    return adminGrantsCache.get(doc, () => adminGrants(doc));
+}
+
+function adminGrants(doc: PolicyDocument): AdminFinding[] {
     const out: AdminFinding[] = [];
     const allows = doc.statements.filter((s) => s.effect === "Allow");
     const computeActions = PASSROLE_COMPUTE_ACTIONS.filter((a) =>
@@ -331,90 +188,8 @@ export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
             });
         }
     }
-    doc.memo.set("admin", out);
     return out;
 }
-
-/** Single actions that let a caller run code as, or take over, someone else's role. */
-export interface SingleActionEscalation {
-    readonly action: string;
-    /** A resource ARN nobody named; reaching it means reaching arbitrary resources of the type. */
-    readonly probe: string;
-    readonly effect: string;
-}
-
-export const SINGLE_ACTION_ESCALATIONS: readonly SingleActionEscalation[] = [
-    {
-        action: "lambda:UpdateFunctionCode",
-        probe: "arn:aws:lambda:us-east-1:111111111111:function:zq9",
-        effect: "run code as any function's role",
-    },
-    {
-        action: "lambda:UpdateFunctionConfiguration",
-        probe: "arn:aws:lambda:us-east-1:111111111111:function:zq9",
-        effect: "add layers or change the role of any function",
-    },
-    {
-        action: "glue:UpdateDevEndpoint",
-        probe: "arn:aws:glue:us-east-1:111111111111:devEndpoint/zq9",
-        effect: "log in to any Glue endpoint and use its role",
-    },
-    {
-        action: "ssm:SendCommand",
-        probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9",
-        effect: "run commands as any instance's role",
-    },
-    {
-        action: "ssm:StartSession",
-        probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9",
-        effect: "open a shell on any instance",
-    },
-    {
-        action: "ec2-instance-connect:SendSSHPublicKey",
-        probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9",
-        effect: "SSH into any instance",
-    },
-    {
-        action: "ec2:ModifyInstanceAttribute",
-        probe: "arn:aws:ec2:us-east-1:111111111111:instance/i-zq9",
-        effect: "replace user data of any instance",
-    },
-    {
-        action: "ecs:ExecuteCommand",
-        probe: "arn:aws:ecs:us-east-1:111111111111:task/zq9/zq9",
-        effect: "open a shell in any task",
-    },
-    {
-        action: "codebuild:StartBuild",
-        probe: "arn:aws:codebuild:us-east-1:111111111111:project/zq9",
-        effect: "run any build project with an overridden buildspec",
-    },
-    {
-        action: "codebuild:StartBuildBatch",
-        probe: "arn:aws:codebuild:us-east-1:111111111111:project/zq9",
-        effect: "run any build project with an overridden buildspec",
-    },
-    {
-        action: "cloudformation:UpdateStack",
-        probe: "arn:aws:cloudformation:us-east-1:111111111111:stack/zq9/zq9",
-        effect: "act through any stack's service role",
-    },
-    {
-        action: "cloudformation:CreateChangeSet",
-        probe: "arn:aws:cloudformation:us-east-1:111111111111:stack/zq9/zq9",
-        effect: "act through any stack's service role",
-    },
-    {
-        action: "sagemaker:CreatePresignedNotebookInstanceUrl",
-        probe: "arn:aws:sagemaker:us-east-1:111111111111:notebook-instance/zq9",
-        effect: "open any notebook and use its role",
-    },
-    {
-        action: "sts:AssumeRole",
-        probe: "arn:aws:iam::111111111111:role/zq9",
-        effect: "assume every role that trusts this account",
-    },
-];
 
 export interface EscalationFinding {
     readonly statement: Statement;

@@ -31,8 +31,32 @@ export interface PolicyDocument {
     readonly statements: readonly Statement[];
     /** Policy variables are only substituted in Version 2012-10-17 documents. */
     readonly variables: boolean;
-    /** Per-document cache for analyses (documents are immutable and shared via the parse cache). */
-    readonly memo: Map<string, unknown>;
+}
+
+/**
+ * One analysis' answers, per parsed document and, where the analysis takes options, per variant
+ * of them. Documents are immutable once parsed and shared through the parse cache, so an answer
+ * stays valid for as long as its document lives; the WeakMap lets both go together.
+ */
+export class DocumentCache<V> {
+    private readonly byDocument = new WeakMap<PolicyDocument, Map<string, V>>();
+
+    get(doc: PolicyDocument, compute: () => V, variant = ""): V {
+        let answers = this.byDocument.get(doc);
+        if (!answers) {
+            answers = new Map();
+            this.byDocument.set(doc, answers);
+        }
+        if (answers.has(variant)) return answers.get(variant) as V;
+        const value = compute();
+        answers.set(variant, value);
+        return value;
+    }
+}
+
+/** Every condition clause of the document, in statement order. */
+export function allConditions(doc: PolicyDocument): ConditionClause[] {
+    return doc.statements.flatMap((s) => s.conditions);
 }
 
 /**
@@ -238,7 +262,7 @@ function normalise(raw: unknown, kind: DocumentKind): PolicyDocument {
     if (st === undefined) throw new PolicyInputError("Statement", "is missing");
     const list = Array.isArray(st) ? st : [st];
     const statements = list.map((s, i) => parseStatement(s, i, `Statement[${i}]`, kind));
-    return { version, id, statements, variables: version === "2012-10-17", memo: new Map() };
+    return { version, id, statements, variables: version === "2012-10-17" };
 }
 
 const MAX_CACHE = 2000;

@@ -3,7 +3,7 @@
  * analyses the policy pack, the offline plan and the evidence report are built on.
  */
 export { PolicyInputError, isPolicyInputError } from "./errors";
-export { parsePolicyDocument, documentText, statementLabel } from "./document";
+export { parsePolicyDocument, documentText, statementLabel, allConditions } from "./document";
 export type { PolicyDocument, Statement, Effect, DocumentKind } from "./document";
 export { parseArn, arnLike, isAccountId } from "./arn";
 export type { Arn } from "./arn";
@@ -37,40 +37,58 @@ export {
 } from "./evaluate";
 export type { Decision, EvaluationResult, StatementRef } from "./evaluate";
 export { findAllowWitness, candidatesFor } from "./search";
+export { authorize, FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS } from "./authorize";
+export type {
+    Authorization,
+    AuthorizationRequest,
+    DecidingStatement,
+    NamedPolicy,
+    PolicySets,
+    PolicyType,
+} from "./authorize";
 export type { Scenario, Witness, Candidate } from "./search";
+export { ASSUME_ROLE, ASSUME_ROLE_WEB_IDENTITY, TRUST_POLICY_ACTIONS } from "./sts";
 export {
     findPublicAccess,
+    isNarrowIpRange,
+    mentionedAccounts,
+    IDENTITY_BOUND_KEYS,
+} from "./outsiders";
+export type { ExposureFinding, PublicAccessOptions } from "./outsiders";
+export {
     findAssumeWithoutMfa,
     findAssumeWithoutMfaAnyPrincipal,
-    findWeakOidcTrust,
     isHumanAssumable,
     humanEntries,
     describeMfaState,
-    mentionedAccounts,
-    isGithubIssuer,
-    IDENTITY_BOUND_KEYS,
-    ASSUME_ROLE,
-    TRUST_POLICY_ACTIONS,
-} from "./analysis";
-export type {
-    ExposureFinding,
-    MfaFinding,
-    OidcFinding,
-    TrustOptions,
-    HumanEntry,
-    PublicAccessOptions,
-} from "./analysis";
+} from "./mfa";
+export type { MfaFinding, TrustOptions, HumanEntry, HumanEntryKind } from "./mfa";
+export { findWeakOidcTrust, isGithubIssuer } from "./oidc";
+export type { OidcFinding } from "./oidc";
 export {
     findAdminGrants,
     findSingleActionEscalations,
     passRoleStatements,
     resourcesUnbounded,
     reachesArbitrary,
-    IAM_ESCALATION_ACTIONS,
-    PASSROLE_COMPUTE_ACTIONS,
-    SINGLE_ACTION_ESCALATIONS,
 } from "./admin";
-export type { AdminFinding, AdminReason, EscalationFinding } from "./admin";
+export type { AdminFinding, EscalationFinding } from "./admin";
+export {
+    ADMIN_REASONS,
+    adminReasonSummary,
+    isAdminReason,
+    IAM_ESCALATION_ACTIONS,
+    IAM_WRITE_ACTIONS,
+    PASSROLE_COMPUTE_ACTIONS,
+    ROLE_CHANGE_ACTIONS,
+    SINGLE_ACTION_ESCALATIONS,
+} from "./privileges";
+export type {
+    AdminReason,
+    EscalationAction,
+    IamTarget,
+    SingleActionEscalation,
+} from "./privileges";
 export {
     adminEquivalentManagedPolicy,
     parseAwsManagedPolicyArn,

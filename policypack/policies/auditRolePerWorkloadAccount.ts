@@ -8,6 +8,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseArn } from "../iam";
 import { objectArray, stringArray } from "./common";
 import { T } from "./types";
+import { AUDIT_ROLE_TYPE } from "../componentTypes";
 
 export const NAME = "audit-role-per-workload-account";
 
@@ -55,7 +56,7 @@ export const auditRolePerWorkloadAccount: StackValidationPolicy = {
             },
             componentType: {
                 type: "string",
-                default: "org-access:access:AuditRole",
+                default: AUDIT_ROLE_TYPE,
                 description:
                     "Type of the component that must own each audit role (empty string: do not check).",
             },

@@ -15,6 +15,7 @@ import { ReportViolation, ResourceValidationPolicy, validateResourceOfType } fro
 import {
     adminEquivalentManagedPolicy,
     AdminFinding,
+    adminReasonSummary,
     describeMfaState,
     findAdminGrants,
     findAssumeWithoutMfaAnyPrincipal,
@@ -52,22 +53,10 @@ function checkDocument(value: unknown, where: string, report: ReportViolation): 
     for (const f of findAdminGrants(doc)) report(grantMessage(where, f));
 }
 
-const REASONS: Record<string, string> = {
-    "full-access": "every action on every resource",
-    "iam-full-access": "every IAM action",
-    "not-action": "Allow with NotAction on every resource",
-    "not-resource": "Allow with NotResource",
-    escalation: "IAM privilege-escalation actions on any principal or policy",
-    "passrole-compute": "iam:PassRole on any role together with compute actions",
-};
-
 function checkManagedArn(arn: string, where: string, report: ReportViolation): void {
     const m = adminEquivalentManagedPolicy(arn);
     if (!m) return;
-    const why = m.reason
-        .split(",")
-        .map((r) => REASONS[r] ?? r)
-        .join("; ");
+    const why = m.reason.split(",").map(adminReasonSummary).join("; ");
     report(
         `${where} attaches ${arn}, the AWS-managed policy ${m.ref.key}, whose published document is admin-equivalent (${why}). ${FIX}`,
     );

@@ -1,0 +1,305 @@
+/**
+ * The IAM privilege data of org-access, in one typed module: what the evaluator counts as
+ * admin-equivalent or as an escalation (admin.ts), and the action lists the components deny
+ * (components/auditRole.ts, components/guardrails.ts). Data only: no imports, so the components
+ * and the policy pack can both depend on it.
+ * Privilege-escalation paths: https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
+ */
+
+/** The account of every probe resource: one nobody names. */
+export const PROBE_ACCOUNT = "111111111111";
+
+export type IamTarget = "policy" | "user" | "group" | "role";
+
+export interface EscalationAction {
+    readonly action: string;
+    readonly target: IamTarget;
+    readonly effect: string;
+    /**
+     * Managing one's own credentials (`user/${aws:username}`) is normal self-service; changing
+     * one's own policies or boundaries is escalation. For the latter, policy variables count as
+     * reaching the target.
+     */
+    readonly selfCounts: boolean;
+}
+
+export const IAM_ESCALATION_ACTIONS: readonly EscalationAction[] = [
+    {
+        action: "iam:CreatePolicyVersion",
+        target: "policy",
+        effect: "rewrite any customer-managed policy",
+        selfCounts: true,
+    },
+    {
+        action: "iam:SetDefaultPolicyVersion",
+        target: "policy",
+        effect: "switch a policy to another version",
+        selfCounts: true,
+    },
+    {
+        action: "iam:AttachUserPolicy",
+        target: "user",
+        effect: "attach any policy to users",
+        selfCounts: true,
+    },
+    {
+        action: "iam:AttachGroupPolicy",
+        target: "group",
+        effect: "attach any policy to groups",
+        selfCounts: true,
+    },
+    {
+        action: "iam:AttachRolePolicy",
+        target: "role",
+        effect: "attach any policy to roles",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutUserPolicy",
+        target: "user",
+        effect: "write inline policies on users",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutGroupPolicy",
+        target: "group",
+        effect: "write inline policies on groups",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutRolePolicy",
+        target: "role",
+        effect: "write inline policies on roles",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutUserPermissionsBoundary",
+        target: "user",
+        effect: "replace users' permissions boundaries",
+        selfCounts: true,
+    },
+    {
+        action: "iam:PutRolePermissionsBoundary",
+        target: "role",
+        effect: "replace roles' permissions boundaries",
+        selfCounts: true,
+    },
+    {
+        action: "iam:DeleteUserPermissionsBoundary",
+        target: "user",
+        effect: "remove users' permissions boundaries",
+        selfCounts: true,
+    },
+    {
+        action: "iam:DeleteRolePermissionsBoundary",
+        target: "role",
+        effect: "remove roles' permissions boundaries",
+        selfCounts: true,
+    },
+    {
+        action: "iam:UpdateAssumeRolePolicy",
+        target: "role",
+        effect: "rewrite role trust policies",
+        selfCounts: true,
+    },
+    {
+        action: "iam:CreateAccessKey",
+        target: "user",
+        effect: "create access keys for other users",
+        selfCounts: false,
+    },
+    {
+        action: "iam:CreateLoginProfile",
+        target: "user",
+        effect: "set console passwords for other users",
+        selfCounts: false,
+    },
+    {
+        action: "iam:UpdateLoginProfile",
+        target: "user",
+        effect: "reset other users' console passwords",
+        selfCounts: false,
+    },
+    { action: "iam:AddUserToGroup", target: "group", effect: "join any group", selfCounts: true },
+];
+
+/** Actions that run code or infrastructure under a role passed with iam:PassRole. */
+export const PASSROLE_COMPUTE_ACTIONS: readonly string[] = [
+    "ec2:RunInstances",
+    "ec2:RequestSpotInstances",
+    "autoscaling:CreateLaunchConfiguration",
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionConfiguration",
+    "ecs:RegisterTaskDefinition",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:CreateService",
+    "glue:CreateDevEndpoint",
+    "glue:UpdateDevEndpoint",
+    "glue:CreateJob",
+    "glue:UpdateJob",
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "cloudformation:CreateChangeSet",
+    "datapipeline:CreatePipeline",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "codebuild:CreateProject",
+    "codebuild:UpdateProject",
+    "states:CreateStateMachine",
+    "elasticbeanstalk:CreateEnvironment",
+    "elasticmapreduce:RunJobFlow",
+    "batch:RegisterJobDefinition",
+    "apprunner:CreateService",
+    "eks:CreateNodegroup",
+];
+
+/** Why a statement is admin-equivalent (see ADMIN_REASONS). */
+export type AdminReason =
+    | "full-access"
+    | "iam-full-access"
+    | "not-action"
+    | "not-resource"
+    | "escalation"
+    | "passrole-compute";
+
+/** Single actions that let a caller run code as, or take over, someone else's role. */
+export interface SingleActionEscalation {
+    readonly action: string;
+    /** A resource ARN nobody named; reaching it means reaching arbitrary resources of the type. */
+    readonly probe: string;
+    readonly effect: string;
+}
+
+export const SINGLE_ACTION_ESCALATIONS: readonly SingleActionEscalation[] = [
+    {
+        action: "lambda:UpdateFunctionCode",
+        probe: `arn:aws:lambda:us-east-1:${PROBE_ACCOUNT}:function:zq9`,
+        effect: "run code as any function's role",
+    },
+    {
+        action: "lambda:UpdateFunctionConfiguration",
+        probe: `arn:aws:lambda:us-east-1:${PROBE_ACCOUNT}:function:zq9`,
+        effect: "add layers or change the role of any function",
+    },
+    {
+        action: "glue:UpdateDevEndpoint",
+        probe: `arn:aws:glue:us-east-1:${PROBE_ACCOUNT}:devEndpoint/zq9`,
+        effect: "log in to any Glue endpoint and use its role",
+    },
+    {
+        action: "ssm:SendCommand",
+        probe: `arn:aws:ec2:us-east-1:${PROBE_ACCOUNT}:instance/i-zq9`,
+        effect: "run commands as any instance's role",
+    },
+    {
+        action: "ssm:StartSession",
+        probe: `arn:aws:ec2:us-east-1:${PROBE_ACCOUNT}:instance/i-zq9`,
+        effect: "open a shell on any instance",
+    },
+    {
+        action: "ec2-instance-connect:SendSSHPublicKey",
+        probe: `arn:aws:ec2:us-east-1:${PROBE_ACCOUNT}:instance/i-zq9`,
+        effect: "SSH into any instance",
+    },
+    {
+        action: "ec2:ModifyInstanceAttribute",
+        probe: `arn:aws:ec2:us-east-1:${PROBE_ACCOUNT}:instance/i-zq9`,
+        effect: "replace user data of any instance",
+    },
+    {
+        action: "ecs:ExecuteCommand",
+        probe: `arn:aws:ecs:us-east-1:${PROBE_ACCOUNT}:task/zq9/zq9`,
+        effect: "open a shell in any task",
+    },
+    {
+        action: "codebuild:StartBuild",
+        probe: `arn:aws:codebuild:us-east-1:${PROBE_ACCOUNT}:project/zq9`,
+        effect: "run any build project with an overridden buildspec",
+    },
+    {
+        action: "codebuild:StartBuildBatch",
+        probe: `arn:aws:codebuild:us-east-1:${PROBE_ACCOUNT}:project/zq9`,
+        effect: "run any build project with an overridden buildspec",
+    },
+    {
+        action: "cloudformation:UpdateStack",
+        probe: `arn:aws:cloudformation:us-east-1:${PROBE_ACCOUNT}:stack/zq9/zq9`,
+        effect: "act through any stack's service role",
+    },
+    {
+        action: "cloudformation:CreateChangeSet",
+        probe: `arn:aws:cloudformation:us-east-1:${PROBE_ACCOUNT}:stack/zq9/zq9`,
+        effect: "act through any stack's service role",
+    },
+    {
+        action: "sagemaker:CreatePresignedNotebookInstanceUrl",
+        probe: `arn:aws:sagemaker:us-east-1:${PROBE_ACCOUNT}:notebook-instance/zq9`,
+        effect: "open any notebook and use its role",
+    },
+    {
+        action: "sts:AssumeRole",
+        probe: `arn:aws:iam::${PROBE_ACCOUNT}:role/zq9`,
+        effect: "assume every role that trusts this account",
+    },
+];
+
+/** Each reason in a few words, for messages (e.g. an AWS-managed policy's recorded reasons). */
+export const ADMIN_REASONS: Readonly<Record<AdminReason, string>> = {
+    "full-access": "every action on every resource",
+    "iam-full-access": "every IAM action",
+    "not-action": "Allow with NotAction on every resource",
+    "not-resource": "Allow with NotResource",
+    escalation: "IAM privilege-escalation actions on any principal or policy",
+    "passrole-compute": "iam:PassRole on any role together with compute actions",
+};
+
+export function isAdminReason(reason: string): reason is AdminReason {
+    return Object.prototype.hasOwnProperty.call(ADMIN_REASONS, reason);
+}
+
+/** A recorded reason in a few words; a reason this version does not know is shown as recorded. */
+export function adminReasonSummary(reason: string): string {
+    return isAdminReason(reason) ? ADMIN_REASONS[reason] : reason;
+}
+
+/** Every IAM write: the audit role can read IAM but never change it, nor pass a role. */
+export const IAM_WRITE_ACTIONS: readonly string[] = [
+    "iam:Add*",
+    "iam:Attach*",
+    "iam:Change*",
+    "iam:Create*",
+    "iam:Deactivate*",
+    "iam:Delete*",
+    "iam:Detach*",
+    "iam:Disable*",
+    "iam:Enable*",
+    "iam:PassRole",
+    "iam:Put*",
+    "iam:Remove*",
+    "iam:Reset*",
+    "iam:Resync*",
+    "iam:Set*",
+    "iam:Tag*",
+    "iam:Untag*",
+    "iam:Update*",
+    "iam:Upload*",
+];
+
+/** Actions that change a role, its trust or its policies. */
+export const ROLE_CHANGE_ACTIONS: readonly string[] = [
+    "iam:AttachRolePolicy",
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+];
