@@ -5,9 +5,15 @@ import { accessModel } from "../../evidence/model";
 import {
     EvidenceEntry,
     evidenceMatrix,
+    EXPECTATIONS,
     mismatches,
     OUTSIDE_ACCOUNT,
 } from "../../evidence/simulate";
+import {
+    AUDIT_ROLE_STACK_SET_TYPE,
+    AUDIT_ROLE_TYPE,
+    COMPONENT_TYPES,
+} from "../../policypack/componentTypes";
 import { planExitCode, runPlan, StackPlan } from "../../plan/cli";
 import { PlannedResource, PlanResult } from "../../plan/run";
 import { planSecurity, planWorkload, projectWith, securityValues } from "../helpers";
@@ -124,6 +130,17 @@ describe("evidence matrix", () => {
                 ["assume-undesignated-principal", "denied"],
             ],
         );
+    });
+
+    it("keys its expectations by the components' own type tokens, under which the plans create the roles", () => {
+        for (const token of Object.keys(EXPECTATIONS))
+            assert.ok(COMPONENT_TYPES.includes(token), `${token} is no component's type token`);
+        // A role's component type comes from its parent's URN: what the component passed to super().
+        const planned = new Set(plans.flatMap((p) => p.model.roles.map((r) => r.componentType)));
+        // The stack-set variant of the audit role exists in StackSet mode only.
+        const expected = Object.keys(EXPECTATIONS).filter((t) => t !== AUDIT_ROLE_STACK_SET_TYPE);
+        for (const token of expected) assert.ok(planned.has(token), `no planned role of ${token}`);
+        assert.ok(expected.includes(AUDIT_ROLE_TYPE));
     });
 
     describe("deliberately broken variants fail", () => {

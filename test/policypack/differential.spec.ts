@@ -16,6 +16,7 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import { parseArn } from "../../policypack/iam";
 import { iamNoWildcardPrincipal, iamTrustRequiresMfa } from "../../policypack/policies";
 import { Json, pick, rng, runResourcePolicy } from "./helpers";
 
@@ -153,7 +154,7 @@ async function allowed(
     ctx: Ctx,
     action: string,
 ): Promise<boolean | "error"> {
-    const callerAccount = principal.split(":")[4];
+    const callerAccount = parseArn(principal)!.account;
     const principalArn = principal.includes(":assumed-role/")
         ? `arn:aws:iam::${callerAccount}:role/${principal.split("/")[1]}`
         : principal;

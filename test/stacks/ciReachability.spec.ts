@@ -8,6 +8,8 @@ import { PlannedResource, PlanResult } from "../../plan/run";
 import {
     awsPrincipalFromArn,
     evaluateRequest,
+    hasWildcard,
+    parseArn,
     parsePolicyDocument,
     PolicyDocument,
     RequestPrincipal,
@@ -198,7 +200,9 @@ async function pullRequestPaths(
         const targets = new Map(candidates);
         for (const n of [...named, outside]) targets.set(n.toLowerCase(), n);
         for (const [target, arn] of targets) {
-            if (!/^arn:aws[a-z-]*:iam::[^:]*:role\//.test(arn) || /[*?]/.test(arn)) continue;
+            const parsed = parseArn(arn);
+            if (parsed?.service !== "iam" || !parsed.resource.startsWith("role/")) continue;
+            if (hasWildcard(arn)) continue;
             if (
                 evaluateRequest(docs, { action: "sts:AssumeRole", resource: arn }).decision !==
                 "Allow"

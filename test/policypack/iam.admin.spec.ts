@@ -1,0 +1,302 @@
+import * as assert from "assert";
+import adminData from "../../policypack/iam/data/admin-managed-policies.json";
+import {
+    actionMatches,
+    ADMIN_REASONS,
+    adminReasonSummary,
+    findAdminGrants,
+    findSingleActionEscalations,
+    IAM_ESCALATION_ACTIONS,
+    IAM_WRITE_ACTIONS,
+    isAdminReason,
+    parseArn,
+    parsePolicyDocument,
+    PASSROLE_COMPUTE_ACTIONS,
+    passRoleStatements,
+    reachesArbitrary,
+    resourcesUnbounded,
+    ROLE_CHANGE_ACTIONS,
+    SINGLE_ACTION_ESCALATIONS,
+    Statement,
+} from "../../policypack/iam";
+import { iamProbeArn, reachesIam } from "../../policypack/iam/admin";
+import { PROBE_ACCOUNT } from "../../policypack/iam/privileges";
+
+const doc = (...statements: unknown[]) =>
+    parsePolicyDocument({ Version: "2012-10-17", Statement: statements }, "identity");
+const one = (statement: Record<string, unknown>): Statement =>
+    doc({ Effect: "Allow", ...statement }).statements[0];
+const reasons = (...statements: unknown[]) =>
+    findAdminGrants(doc(...statements)).map((f) => f.reason);
+
+describe("iam model: admin equivalence (admin.ts)", () => {
+    describe("findAdminGrants", () => {
+        const cases: Array<[string, Record<string, unknown>, string[]]> = [
+            ["* on *", { Action: "*", Resource: "*" }, ["full-access"]],
+            ["*:* on *", { Action: "*:*", Resource: "*" }, ["full-access"]],
+            [
+                "* on every IAM role",
+                { Action: "*", Resource: "arn:aws:iam::123456789012:role/*" },
+                ["full-access"],
+            ],
+            ["iam:* on *", { Action: "iam:*", Resource: "*" }, ["iam-full-access"]],
+            ["NotAction on *", { NotAction: "s3:*", Resource: "*" }, ["not-action"]],
+            [
+                "ec2:* with NotResource",
+                { Action: "ec2:*", NotResource: "arn:aws:ec2:*:*:instance/i-keep" },
+                ["not-resource"],
+            ],
+            [
+                "iam:AttachRolePolicy on every role",
+                { Action: "iam:AttachRolePolicy", Resource: "arn:aws:iam::*:role/*" },
+                ["escalation"],
+            ],
+            [
+                "iam:PutRolePolicy on one's own role by policy variable",
+                { Action: "iam:PutRolePolicy", Resource: "arn:aws:iam::*:role/${aws:username}" },
+                ["escalation"],
+            ],
+            ["read-only on *", { Action: ["ec2:Describe*", "s3:Get*"], Resource: "*" }, []],
+            [
+                "iam:PutRolePolicy on one named role",
+                { Action: "iam:PutRolePolicy", Resource: "arn:aws:iam::123456789012:role/app" },
+                [],
+            ],
+            [
+                "iam:CreateAccessKey on one's own user (self-service)",
+                { Action: "iam:CreateAccessKey", Resource: "arn:aws:iam::*:user/${aws:username}" },
+                [],
+            ],
+            ["* on one bucket", { Action: "*", Resource: "arn:aws:s3:::one-bucket/*" }, []],
+        ];
+        for (const [what, statement, expected] of cases) {
+            it(`${what}: ${expected.join(", ") || "not admin"}`, () => {
+                assert.deepStrictEqual(reasons({ Effect: "Allow", ...statement }), expected);
+            });
+        }
+
+        it("conditions never make a grant safe, and Deny statements are not what is handed out", () => {
+            assert.deepStrictEqual(
+                reasons(
+                    {
+                        Effect: "Allow",
+                        Action: "*",
+                        Resource: "*",
+                        Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                    },
+                    { Effect: "Deny", Action: "iam:*", Resource: "*" },
+                ),
+                ["full-access"],
+            );
+        });
+
+        it("PassRole on any role counts only with a compute action in the same document", () => {
+            const passRole = { Effect: "Allow", Action: "iam:PassRole", Resource: "*" };
+            assert.deepStrictEqual(reasons(passRole), []);
+            assert.deepStrictEqual(
+                reasons(passRole, {
+                    Effect: "Allow",
+                    Action: "lambda:CreateFunction",
+                    Resource: "*",
+                }),
+                ["passrole-compute"],
+            );
+            assert.deepStrictEqual(
+                reasons(
+                    {
+                        Effect: "Allow",
+                        Action: "iam:PassRole",
+                        Resource: "arn:aws:iam::123456789012:role/app-runtime",
+                    },
+                    { Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" },
+                ),
+                [],
+            );
+        });
+
+        it("reports one finding per statement, with the strongest reason and a sentence", () => {
+            const findings = findAdminGrants(
+                doc(
+                    { Effect: "Allow", Action: ["*", "iam:*"], Resource: "*" },
+                    { Effect: "Allow", Action: "iam:UpdateAssumeRolePolicy", Resource: "*" },
+                ),
+            );
+            assert.deepStrictEqual(
+                findings.map((f) => [f.statement.index, f.reason]),
+                [
+                    [0, "full-access"],
+                    [1, "escalation"],
+                ],
+            );
+            assert.strictEqual(
+                findings[1].detail,
+                "allows iam:UpdateAssumeRolePolicy on arbitrary role resources (rewrite role trust policies)",
+            );
+        });
+
+        it("answers the same parsed document from its cache", () => {
+            const d = doc({ Effect: "Allow", Action: "*", Resource: "*" });
+            assert.strictEqual(findAdminGrants(d), findAdminGrants(d));
+        });
+    });
+
+    describe("resource reach", () => {
+        it("reachesArbitrary: wildcards and literal parts of the pattern decide", () => {
+            const role = iamProbeArn("role");
+            assert.ok(reachesArbitrary(one({ Action: "iam:*", Resource: "*" }), role));
+            assert.ok(
+                reachesArbitrary(
+                    one({ Action: "iam:*", Resource: "arn:aws:iam::123456789012:role/*" }),
+                    role,
+                ),
+            );
+            assert.ok(
+                !reachesArbitrary(
+                    one({ Action: "iam:*", Resource: "arn:aws:iam::123456789012:role/app-*" }),
+                    role,
+                ),
+            );
+            assert.ok(
+                reachesArbitrary(
+                    one({ Action: "iam:*", NotResource: "arn:aws:iam::*:role/keep" }),
+                    role,
+                ),
+            );
+            assert.ok(
+                !reachesArbitrary(
+                    one({ Action: "iam:*", NotResource: "arn:aws:iam::*:role/*" }),
+                    role,
+                ),
+            );
+            // Policy variables reach the target only when asked to count them.
+            const self = one({ Action: "iam:*", Resource: "arn:aws:iam::*:user/${aws:username}" });
+            assert.ok(!reachesArbitrary(self, iamProbeArn("user")));
+            assert.ok(reachesArbitrary(self, iamProbeArn("user"), true));
+        });
+
+        it("resourcesUnbounded: several services at once", () => {
+            assert.ok(resourcesUnbounded(one({ Action: "*", Resource: "*" })));
+            assert.ok(resourcesUnbounded(one({ Action: "*", Resource: "arn:aws:*:*:*:*" })));
+            assert.ok(!resourcesUnbounded(one({ Action: "*", Resource: "arn:aws:iam::*:*" })));
+            assert.ok(!resourcesUnbounded(one({ Action: "*", Resource: "arn:aws:s3:::*" })));
+        });
+
+        it("reachesIam: any IAM user, role, group or policy", () => {
+            assert.ok(reachesIam(one({ Action: "*", Resource: "*" })));
+            assert.ok(reachesIam(one({ Action: "*", Resource: "arn:aws:iam::1:role/x" })));
+            assert.ok(reachesIam(one({ Action: "*", NotResource: "arn:aws:s3:::b" })));
+            assert.ok(!reachesIam(one({ Action: "*", Resource: "arn:aws:s3:::b/*" })));
+            assert.ok(
+                !reachesIam(one({ Action: "*", Resource: "arn:aws:iam::1:oidc-provider/x" })),
+            );
+        });
+
+        it("iamProbeArn names a resource nobody names, in the probe account", () => {
+            assert.strictEqual(
+                iamProbeArn("group"),
+                `arn:aws:iam::${PROBE_ACCOUNT}:group/zq9-any-group`,
+            );
+        });
+    });
+
+    it("passRoleStatements: Allow statements passing arbitrary roles only", () => {
+        const d = doc(
+            { Sid: "Any", Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+            { Sid: "Star", Effect: "Allow", Action: "iam:*", Resource: "*" },
+            {
+                Sid: "One",
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: "arn:aws:iam::123456789012:role/app",
+            },
+            { Sid: "Deny", Effect: "Deny", Action: "iam:PassRole", Resource: "*" },
+        );
+        assert.deepStrictEqual(
+            passRoleStatements(d).map((s) => s.sid),
+            ["Any", "Star"],
+        );
+    });
+
+    it("findSingleActionEscalations: the asked actions on arbitrary resources, configured ones on *", () => {
+        const d = doc(
+            { Sid: "Ssm", Effect: "Allow", Action: "ssm:SendCommand", Resource: "*" },
+            {
+                Sid: "OneInstance",
+                Effect: "Allow",
+                Action: "ssm:StartSession",
+                Resource: "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc",
+            },
+            { Sid: "Custom", Effect: "Allow", Action: "custom:DoIt", Resource: "*" },
+        );
+        const found = findSingleActionEscalations(d, [
+            "SSM:SendCommand",
+            "ssm:StartSession",
+            "custom:DoIt",
+        ]);
+        assert.deepStrictEqual(
+            found.map((f) => [f.statement.sid, f.actions.map((a) => a.action)]),
+            [
+                ["Ssm", ["ssm:SendCommand"]],
+                ["Custom", ["custom:DoIt"]],
+            ],
+        );
+        assert.strictEqual(found[1].actions[0].effect, "configured as an escalation");
+        // Actions not asked for are not reported.
+        assert.deepStrictEqual(findSingleActionEscalations(d, ["ssm:StartSession"]), []);
+    });
+});
+
+describe("iam model: privilege data (privileges.ts)", () => {
+    const covered = (patterns: readonly string[], action: string) =>
+        patterns.some((p) => actionMatches(p, action));
+
+    it("the audit role's IAM-write Deny covers every escalation action and PassRole", () => {
+        for (const e of IAM_ESCALATION_ACTIONS)
+            assert.ok(covered(IAM_WRITE_ACTIONS, e.action), e.action);
+        assert.ok(covered(IAM_WRITE_ACTIONS, "iam:PassRole"));
+        assert.ok(!covered(IAM_WRITE_ACTIONS, "iam:GetRole"));
+        assert.ok(!covered(IAM_WRITE_ACTIONS, "iam:ListRoles"));
+    });
+
+    it("the role-change list covers every escalation action aimed at roles, and only role actions", () => {
+        for (const e of IAM_ESCALATION_ACTIONS.filter((e) => e.target === "role"))
+            assert.ok(ROLE_CHANGE_ACTIONS.includes(e.action), e.action);
+        for (const a of ROLE_CHANGE_ACTIONS) assert.match(a, /^iam:[A-Za-z]+Role/);
+    });
+
+    it("lists hold no duplicates", () => {
+        for (const [name, list] of Object.entries({
+            IAM_WRITE_ACTIONS,
+            ROLE_CHANGE_ACTIONS,
+            PASSROLE_COMPUTE_ACTIONS,
+            escalations: IAM_ESCALATION_ACTIONS.map((e) => e.action),
+            single: SINGLE_ACTION_ESCALATIONS.map((e) => e.action),
+        }))
+            assert.strictEqual(new Set(list.map((a) => a.toLowerCase())).size, list.length, name);
+    });
+
+    it("single-action probes are resources of the probe account", () => {
+        for (const e of SINGLE_ACTION_ESCALATIONS)
+            assert.strictEqual(parseArn(e.probe)?.account, PROBE_ACCOUNT, e.action);
+    });
+
+    it("every reason the generated data records is an AdminReason, and every AdminReason has its summary", () => {
+        const recorded = Object.values(
+            (adminData as { policies: Record<string, string> }).policies,
+        ).flatMap((r) => r.split(","));
+        for (const r of new Set(recorded)) assert.ok(isAdminReason(r), r);
+        assert.deepStrictEqual(Object.keys(ADMIN_REASONS).sort(), [
+            "escalation",
+            "full-access",
+            "iam-full-access",
+            "not-action",
+            "not-resource",
+            "passrole-compute",
+        ]);
+        assert.strictEqual(
+            adminReasonSummary("not-action"),
+            "Allow with NotAction on every resource",
+        );
+        assert.strictEqual(adminReasonSummary("from-a-newer-generator"), "from-a-newer-generator");
+    });
+});
