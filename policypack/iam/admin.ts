@@ -20,6 +20,7 @@ import {
     AdminReason,
     IAM_ESCALATION_ACTIONS,
     IamTarget,
+    PASS_ROLE,
     PASSROLE_COMPUTE_ACTIONS,
     PROBE_ACCOUNT,
     SINGLE_ACTION_ESCALATIONS,
@@ -84,7 +85,7 @@ export function reachesIam(s: Statement): boolean {
 }
 
 function coversEveryAction(pattern: string): boolean {
-    return actionMatches(pattern, "zq9svc:Zq9Action") && actionMatches(pattern, "iam:PassRole");
+    return actionMatches(pattern, "zq9svc:Zq9Action") && actionMatches(pattern, PASS_ROLE);
 }
 
 function coversWholeService(pattern: string): boolean {
@@ -106,7 +107,7 @@ function allowsOn(s: Statement, action: string, template: string): boolean {
 /** Statements granting iam:PassRole on arbitrary roles. */
 export function passRoleStatements(doc: PolicyDocument): Statement[] {
     return doc.statements.filter(
-        (s) => s.effect === "Allow" && allowsOn(s, "iam:PassRole", iamProbeArn("role")),
+        (s) => s.effect === "Allow" && allowsOn(s, PASS_ROLE, iamProbeArn("role")),
     );
 }
 
@@ -180,7 +181,7 @@ function adminGrants(doc: PolicyDocument): AdminFinding[] {
             });
             continue;
         }
-        if (computeActions.length && allowsOn(s, "iam:PassRole", iamProbeArn("role"))) {
+        if (computeActions.length && allowsOn(s, PASS_ROLE, iamProbeArn("role"))) {
             out.push({
                 statement: s,
                 reason: "passrole-compute",

@@ -15,7 +15,8 @@
  *    identity side in the same account only when the trust names the caller's own ARN, and this
  *    model does not take that waiver, so it never shows access that might not be there.
  * 4. A resource policy's Allow grants on its own to a caller of the resource's account; across
- *    accounts (or when the resource's account is unknown) the identity side must allow too.
+ *    accounts (or when the resource's account is unknown) the identity side must allow too. A
+ *    resource of another known account with no resource policy (and no trust) is denied.
  * 5. The identity side is the caller's identity policies, capped by its permissions boundary: both
  *    must allow. Identity policies left undefined are taken to allow (only the other types decide).
  */
@@ -119,6 +120,20 @@ function accountOf(request: AuthorizationRequest): string | undefined {
     return account === "" ? undefined : account;
 }
 
+function sameAccount(request: AuthorizationRequest): boolean {
+    const account = accountOf(request);
+    return (
+        request.principal?.type === "aws" &&
+        account !== undefined &&
+        request.principal.account === account
+    );
+}
+
+/** The resource is known to live in another account than the caller's. */
+function crossAccount(request: AuthorizationRequest): boolean {
+    return accountOf(request) !== undefined && !sameAccount(request);
+}
+
 /** Decides one request against the policies that apply to it. */
 export function authorize(request: AuthorizationRequest, sets: PolicySets): Authorization {
     const denies: DecidingStatement[] = [];
@@ -165,16 +180,11 @@ export function authorize(request: AuthorizationRequest, sets: PolicySets): Auth
     if (!need("trust")) return implicit("trust");
     if (allowOf.has("resource")) {
         const grant = allowOf.get("resource");
-        const principal = request.principal;
-        const sameAccount =
-            principal?.type === "aws" &&
-            accountOf(request) !== undefined &&
-            principal.account === accountOf(request);
-        if (sameAccount) {
+        if (sameAccount(request)) {
             // In the resource's own account either side's Allow is enough.
             if (grant) return { decision: "Allow", denies, allows: [...allows, grant] };
         } else if (!need("resource")) return implicit("resource");
-    }
+    } else if (!allowOf.has("trust") && crossAccount(request)) return implicit("resource");
     if (!need("boundary")) return implicit("boundary");
     if (!need("identity")) return implicit("identity");
     return { decision: "Allow", denies, allows };

@@ -9,6 +9,9 @@
 /** The account of every probe resource: one nobody names. */
 export const PROBE_ACCOUNT = "111111111111";
 
+/** Hands a role to a service, which then runs as it. */
+export const PASS_ROLE = "iam:PassRole";
+
 export type IamTarget = "policy" | "user" | "group" | "role";
 
 export interface EscalationAction {
@@ -275,7 +278,7 @@ export const IAM_WRITE_ACTIONS: readonly string[] = [
     "iam:Detach*",
     "iam:Disable*",
     "iam:Enable*",
-    "iam:PassRole",
+    PASS_ROLE,
     "iam:Put*",
     "iam:Remove*",
     "iam:Reset*",

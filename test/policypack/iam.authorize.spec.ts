@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import {
     authorize,
     awsPrincipalFromArn,
@@ -21,13 +22,13 @@ function policy(label: string, statements: unknown[], kind: "identity" | "resour
 }
 
 const allow = (Action: string, Resource = "*", Sid?: string) => ({
-    Sid,
+    ...(Sid ? { Sid } : {}),
     Effect: "Allow",
     Action,
     Resource,
 });
 const deny = (Action: string, Resource = "*", Sid?: string) => ({
-    Sid,
+    ...(Sid ? { Sid } : {}),
     Effect: "Deny",
     Action,
     Resource,
@@ -277,5 +278,265 @@ describe("iam model: authorize (combining policy types)", () => {
             );
             assert.deepStrictEqual(r.allows, []);
         });
+    });
+});
+
+describe("iam model: authorize agrees with @cloud-copilot/iam-simulate", () => {
+    type Json = Record<string, unknown>;
+    const doc = (...Statement: Json[]) => ({ Version: "2012-10-17", Statement });
+    const CALLER = "111111111111";
+    const callerArn = `arn:aws:iam::${CALLER}:user/alice`;
+    const identities: Record<string, Json | undefined> = {
+        "identity allows": doc(allow("s3:GetObject")),
+        "identity allows other actions": doc(allow("ec2:*")),
+        "identity allows and denies": doc(allow("s3:*"), deny("s3:GetObject")),
+    };
+    const scps: Record<string, Json[]> = {
+        "FullAWSAccess only": [],
+        "an SCP denies": [doc(deny("s3:GetObject"))],
+    };
+    const scpsAllowingNothing = doc(allow("ec2:*"));
+    const boundaries: Record<string, Json | undefined> = {
+        "no boundary": undefined,
+        "boundary allows": doc(allow("s3:*")),
+        "boundary allows other actions": doc(allow("ec2:*")),
+    };
+    const grant = (Effect: string) => ({
+        Effect,
+        Principal: { AWS: callerArn },
+        Action: "s3:GetObject",
+        Resource: "arn:aws:s3:::shared-bucket/*",
+    });
+    const resources: Record<string, Json | undefined> = {
+        "no bucket policy": undefined,
+        "bucket policy allows alice": doc(grant("Allow")),
+        "bucket policy denies alice": doc(grant("Deny")),
+    };
+
+    async function oracle(
+        account: string,
+        identity: Json | undefined,
+        scp: Json[],
+        boundary: Json | undefined,
+        resource: Json | undefined,
+        scpLevel = [{ name: "FullAWSAccess", policy: doc(allow("*")) }],
+    ): Promise<string> {
+        const result = await runSimulation(
+            {
+                request: {
+                    principal: callerArn,
+                    action: "s3:GetObject",
+                    resource: { resource: BUCKET, accountId: account },
+                    contextVariables: {},
+                },
+                identityPolicies: identity ? [{ name: "alice-inline", policy: identity }] : [],
+                serviceControlPolicies: [
+                    {
+                        orgIdentifier: "r-root",
+                        policies: [
+                            ...scpLevel,
+                            ...scp.map((policy, i) => ({ name: `scp-${i}`, policy })),
+                        ],
+                    },
+                ],
+                resourceControlPolicies: [],
+                resourcePolicy: resource,
+                permissionBoundaryPolicies: boundary
+                    ? [{ name: "boundary", policy: boundary }]
+                    : undefined,
+            },
+            {},
+        );
+        if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+        return result.overallResult === "Allowed" ? "Allow" : "Deny";
+    }
+
+    function ours(
+        account: string,
+        identity: Json | undefined,
+        scp: Json[],
+        boundary: Json | undefined,
+        resource: Json | undefined,
+        scpLevel: NamedPolicy[] = [FULL_AWS_ACCESS],
+    ): string {
+        const named = (label: string, d: Json, kind: "identity" | "resource") => ({
+            label,
+            doc: parsePolicyDocument(d, kind),
+        });
+        const r = authorize(
+            {
+                principal: ALICE,
+                action: "s3:GetObject",
+                resource: BUCKET,
+                resourceAccount: account,
+            },
+            {
+                identity: identity ? [named("alice-inline", identity, "identity")] : [],
+                scps: [...scpLevel, ...scp.map((d, i) => named(`scp-${i}`, d, "identity"))],
+                boundary: boundary && named("boundary", boundary, "identity"),
+                resource: resource && named("bucket policy", resource, "resource"),
+            },
+        );
+        return r.decision === "Allow" ? "Allow" : "Deny";
+    }
+
+    for (const account of [CALLER, "222222222222"]) {
+        const where = account === CALLER ? "same account" : "cross account";
+        it(`${where}: every combination of identity, SCP, boundary and bucket policy`, async () => {
+            const disagreements: string[] = [];
+            let allowed = 0;
+            for (const [i, identity] of Object.entries(identities))
+                for (const [s, scp] of Object.entries(scps))
+                    for (const [b, boundary] of Object.entries(boundaries))
+                        for (const [r, resource] of Object.entries(resources)) {
+                            const want = await oracle(account, identity, scp, boundary, resource);
+                            const got = ours(account, identity, scp, boundary, resource);
+                            if (got === "Allow") allowed++;
+                            if (want !== got)
+                                disagreements.push(
+                                    `${i}; ${s}; ${b}; ${r}: iam-simulate ${want}, ours ${got}`,
+                                );
+                        }
+            assert.deepStrictEqual(disagreements, []);
+            assert.ok(allowed > 0, "some combination is allowed");
+        });
+    }
+
+    it("sts:AssumeRole: every combination of trust, identity and SCP, across accounts and within one", async () => {
+        const trusts: Record<string, string> = {
+            "trust names the caller's account": `arn:aws:iam::${CALLER}:root`,
+            "trust names another account": "arn:aws:iam::333333333333:root",
+        };
+        const callerSides: Record<string, Json> = {
+            "identity allows assuming": doc(allow("sts:AssumeRole")),
+            "identity allows other actions": doc(allow("ec2:*")),
+        };
+        const disagreements: string[] = [];
+        for (const roleAccount of [CALLER, "222222222222"]) {
+            const roleArn = `arn:aws:iam::${roleAccount}:role/Target`;
+            for (const [t, principal] of Object.entries(trusts))
+                for (const [i, identity] of Object.entries(callerSides))
+                    for (const [s, scp] of Object.entries(scps)) {
+                        const trust = {
+                            Version: "2012-10-17",
+                            Statement: [
+                                {
+                                    Effect: "Allow",
+                                    Principal: { AWS: principal },
+                                    Action: "sts:AssumeRole",
+                                },
+                            ],
+                        };
+                        const scpDocs = scp.map((d) =>
+                            JSON.parse(
+                                JSON.stringify(d).replace(/s3:GetObject/g, "sts:AssumeRole"),
+                            ),
+                        );
+                        const result = await runSimulation(
+                            {
+                                request: {
+                                    principal: callerArn,
+                                    action: "sts:AssumeRole",
+                                    resource: { resource: roleArn, accountId: roleAccount },
+                                    contextVariables: {},
+                                },
+                                identityPolicies: [{ name: "alice-inline", policy: identity }],
+                                serviceControlPolicies: [
+                                    {
+                                        orgIdentifier: "r-root",
+                                        policies: [
+                                            { name: "FullAWSAccess", policy: doc(allow("*")) },
+                                            ...scpDocs.map((policy, n) => ({
+                                                name: `scp-${n}`,
+                                                policy,
+                                            })),
+                                        ],
+                                    },
+                                ],
+                                resourceControlPolicies: [],
+                                resourcePolicy: trust,
+                            },
+                            {},
+                        );
+                        if (result.resultType === "error")
+                            throw new Error(JSON.stringify(result.errors));
+                        const want = result.overallResult === "Allowed" ? "Allow" : "Deny";
+                        const r = authorize(
+                            { principal: ALICE, action: "sts:AssumeRole", resource: roleArn },
+                            {
+                                identity: [
+                                    {
+                                        label: "alice-inline",
+                                        doc: parsePolicyDocument(identity, "identity"),
+                                    },
+                                ],
+                                scps: [
+                                    ...scpDocs.map((d, n) => ({
+                                        label: `scp-${n}`,
+                                        doc: parsePolicyDocument(d, "identity"),
+                                    })),
+                                    FULL_AWS_ACCESS,
+                                ],
+                                trust: {
+                                    label: "trust policy",
+                                    doc: parsePolicyDocument(trust, "trust"),
+                                },
+                            },
+                        );
+                        const got = r.decision === "Allow" ? "Allow" : "Deny";
+                        if (want !== got)
+                            disagreements.push(
+                                `role in ${roleAccount}; ${t}; ${i}; ${s}: iam-simulate ${want}, ours ${got}`,
+                            );
+                    }
+        }
+        assert.deepStrictEqual(disagreements, []);
+    });
+
+    it("the one deliberate difference: a same-account trust naming the caller's ARN does not waive the identity side", async () => {
+        const roleArn = `arn:aws:iam::${CALLER}:role/Target`;
+        const trust = {
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Principal: { AWS: callerArn }, Action: "sts:AssumeRole" },
+            ],
+        };
+        const result = await runSimulation(
+            {
+                request: {
+                    principal: callerArn,
+                    action: "sts:AssumeRole",
+                    resource: { resource: roleArn, accountId: CALLER },
+                    contextVariables: {},
+                },
+                identityPolicies: [],
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                resourcePolicy: trust,
+            },
+            {},
+        );
+        assert.ok(result.resultType !== "error" && result.overallResult === "Allowed");
+        const r = authorize(
+            { principal: ALICE, action: "sts:AssumeRole", resource: roleArn },
+            {
+                identity: [],
+                trust: { label: "trust policy", doc: parsePolicyDocument(trust, "trust") },
+            },
+        );
+        assert.strictEqual(r.decision, "ImplicitDeny");
+        assert.strictEqual(r.missing, "identity");
+    });
+
+    it("SCPs that allow nothing deny, in both engines", async () => {
+        const identity = doc(allow("s3:GetObject"));
+        const level = [{ name: "only-ec2", policy: scpsAllowingNothing }];
+        assert.strictEqual(await oracle(CALLER, identity, [], undefined, undefined, level), "Deny");
+        assert.strictEqual(
+            ours(CALLER, identity, [], undefined, undefined, [
+                policy("SCP only-ec2", [allow("ec2:*")], "identity"),
+            ]),
+            "Deny",
+        );
     });
 });
