@@ -1,5 +1,7 @@
 // The evidence matrix: fixed scenarios, each with a fixed expectation, simulated against the real
-// generated documents with the project's one IAM evaluator (policypack/iam).
+// generated documents with the project's one IAM evaluator (policypack/iam). This module poses the
+// requests, picks the policies that apply (SCPs by account, the role's trust, the caller's identity
+// policies) and words the outcome; authorize() in policypack/iam/authorize.ts combines them.
 //
 // Cross-account access needs both sides: the caller's identity policies and the role's trust
 // policy must allow, and no explicit Deny (identity, trust, service control policies) may match.
