@@ -9,7 +9,7 @@ import {
     loadPackConfig,
     PlannedResource,
     PolicyConfigError,
-} from "../../policypack/check";
+} from "../../policypack/runner";
 import { main, resourcesFromInput, UNKNOWN_STRING } from "../../policypack/cli/check";
 import { ownProgramResources, WORKLOAD } from "./fixtures";
 import { ALICE, allowAssume, policyDoc, UNKNOWN_STRING as ENGINE_UNKNOWN_STRING } from "./helpers";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, UnknownValueError } from "@pulumi/policy";
-import { checkResources, PlannedResource } from "../../policypack/check";
+import { checkResources, PlannedResource } from "../../policypack/runner";
 import { iamPolicyDocumentValid, policies } from "../../policypack/policies";
 import {
     allowAssume,

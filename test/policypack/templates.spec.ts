@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ResourceValidationPolicy, UnknownValueError } from "@pulumi/policy";
-import { checkResources } from "../../policypack/check";
+import { checkResources } from "../../policypack/runner";
 import { policies } from "../../policypack/policies";
 import { embeddedResources } from "../../policypack/policies/templates";
 import { ALICE, REPORTER, runResourcePolicy, SECURITY_ACCOUNT, UNKNOWN_STRING } from "./helpers";
