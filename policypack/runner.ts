@@ -25,8 +25,9 @@ import {
 } from "@pulumi/policy";
 import { EffectiveConfig, PackConfigInput, PolicyConfigError, resolvePackConfig } from "./config";
 import { policies as packPolicies } from "./policies";
+import { isTypeOf } from "./policies/types";
 
-export { PolicyConfigError };
+export { isTypeOf, PolicyConfigError };
 export type { PackConfigInput, EnforcementLevel };
 
 export const PACK_NAME = "org-access-guard";
@@ -61,19 +62,6 @@ export class CheckInputError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Resources, as the engine hands them to policies
 // ---------------------------------------------------------------------------------------------
-
-interface ClassLike {
-    __pulumiType?: unknown;
-    isInstance?: (o: unknown) => boolean;
-}
-
-/** Same test as the engine's isTypeOf: `__pulumiType`, else the class's `isInstance`. */
-export function isTypeOf(type: string, resourceClass: unknown): boolean {
-    const t = (resourceClass as ClassLike | undefined)?.__pulumiType;
-    if (typeof t === "string" && t.length > 0) return type === t;
-    const isInstance = (resourceClass as ClassLike | undefined)?.isInstance;
-    return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
-}
 
 /** The URN of a resource that has none, in a stack named `stack`. */
 export function synthUrn(type: string, name: string, stack = "offline"): string {
