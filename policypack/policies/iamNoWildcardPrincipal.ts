@@ -31,7 +31,6 @@ import {
 } from "../iam";
 import { nameIn, readDocument, validateResourceOfTypes } from "./common";
 import { lambdaPermissionDocument, RESOURCE_DOCUMENTS, TRUST_DOCUMENT_PROP } from "./documents";
-
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-no-wildcard-principal";
