@@ -24,7 +24,7 @@ import {
     PackConfigInput,
     PolicyConfigError,
     Violation,
-} from "../policypack/check";
+} from "../policypack/runner";
 import { PROJECT_ROOT } from "../config";
 import * as path from "path";
 import {

@@ -8,7 +8,7 @@
  * Documents differ from resource to resource (random account ids and names), so the parse cache
  * only helps as much as it would in a real stack.
  */
-import { checkResources, PlannedResource } from "../policypack/check";
+import { checkResources, PlannedResource } from "../policypack/runner";
 
 let seed = 12345;
 function rand(): number {

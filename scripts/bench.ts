@@ -8,7 +8,7 @@ import * as os from "os";
 import { accessModel } from "../evidence/model";
 import { evidenceMatrix } from "../evidence/simulate";
 import { planStack, toPackResource } from "../plan/run";
-import { checkResources } from "../policypack/check";
+import { checkResources } from "../policypack/runner";
 
 const SIZES = [10, 100, 300, 1000];
 const SECURITY = "111122223333";

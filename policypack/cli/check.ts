@@ -16,7 +16,7 @@ import {
     PlannedResource,
     PolicyConfigError,
     Violation,
-} from "../check";
+} from "../runner";
 
 const USAGE = `usage: policy:check [--json] [--config FILE] INPUT
 

@@ -7,7 +7,7 @@
 import { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { DocumentKind, parsePolicyDocument, PolicyDocument, PolicyInputError } from "../iam";
 
-/** Validation function tagged with the resource types it handles (a fast filter for check.ts). */
+/** Validation function tagged with the resource types it handles (a fast filter for the runner). */
 export type TypedValidation = ResourceValidation & {
     __pulumiType?: string;
     __orgAccessTypes?: readonly string[];
@@ -38,23 +38,32 @@ export function validateResourceOfTypes(...validations: ResourceValidation[]): T
 }
 
 /**
- * Parses a document prop. A malformed document is reported once (when `reportInvalid`) with the
- * model's exact problem; other policies reading the same prop stay silent about it.
+ * Parses a document prop, or returns undefined when it is absent or IAM would reject it. This is
+ * how every policy reads a document: a malformed one is skipped silently here and reported once,
+ * by iam-policy-document-valid. Only the model's PolicyInputError is caught.
  */
-export function readDocument(
-    value: unknown,
-    kind: DocumentKind,
-    where: string,
-    report: ReportViolation | undefined,
-): PolicyDocument | undefined {
+export function readDocument(value: unknown, kind: DocumentKind): PolicyDocument | undefined {
+    if (value === undefined || value === null || value === "") return undefined;
     try {
         return parsePolicyDocument(value, kind);
     } catch (e) {
         if (!(e instanceof PolicyInputError)) throw e;
-        report?.(
-            `${where} is not a valid policy document (${e.message}), so it cannot be verified. Fix the document so that IAM would accept it.`,
-        );
         return undefined;
+    }
+}
+
+/**
+ * The problem IAM would find in a document prop, or undefined when it parses (or is absent).
+ * Used by iam-policy-document-valid only.
+ */
+export function documentProblem(value: unknown, kind: DocumentKind): string | undefined {
+    if (value === undefined || value === null || value === "") return undefined;
+    try {
+        parsePolicyDocument(value, kind);
+        return undefined;
+    } catch (e) {
+        if (!(e instanceof PolicyInputError)) throw e;
+        return e.message;
     }
 }
 

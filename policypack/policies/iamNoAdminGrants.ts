@@ -26,6 +26,7 @@ import {
     statementMatchesAction,
 } from "../iam";
 import { nameIn, physicalName, readDocument, stringArray, validateResourceOfTypes } from "./common";
+import { inlinePolicyLabel, roleInlineDocuments } from "./documents";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-no-admin-grants";
@@ -46,9 +47,9 @@ function grantMessage(where: string, f: AdminFinding): string {
     return `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent.${cond} ${FIX}`;
 }
 
+/** A malformed document is skipped here; iam-policy-document-valid reports it. */
 function checkDocument(value: unknown, where: string, report: ReportViolation): void {
-    if (value === undefined || value === null || value === "") return;
-    const doc = readDocument(value, "identity", where, report);
+    const doc = readDocument(value, "identity");
     if (!doc) return;
     for (const f of findAdminGrants(doc)) report(grantMessage(where, f));
 }
@@ -84,7 +85,9 @@ function checkBreakGlassRole(role: RoleProps, roleName: string, report: ReportVi
         role.assumeRolePolicy === ""
     )
         return;
-    const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", undefined);
+    // The exemption needs MFA to be verified: an unreadable trust policy withdraws it (this is not a
+    // report of the malformed document, which iam-policy-document-valid makes).
+    const doc = readDocument(role.assumeRolePolicy, "trust");
     if (!doc) {
         report(
             `Break-glass role "${roleName}" has a trust policy that cannot be parsed, so MFA cannot be verified. Fix the assumeRolePolicy.`,
@@ -106,13 +109,10 @@ function checkPassRoleAcrossInlinePolicies(
     inline: ReadonlyArray<{ name?: string; policy?: unknown }>,
     report: ReportViolation,
 ): void {
-    const where = (i: number) =>
-        `inlinePolicies[${i}]${inline[i].name ? ` ("${inline[i].name}")` : ""}`;
+    const where = (i: number) => inlinePolicyLabel(i, inline[i].name);
     const docs: [number, PolicyDocument][] = [];
     inline.forEach((p, i) => {
-        if (p.policy === undefined || p.policy === null || p.policy === "") return;
-        // Malformed documents are reported by checkDocument already.
-        const doc = readDocument(p.policy, "identity", where(i), undefined);
+        const doc = readDocument(p.policy, "identity");
         if (doc) docs.push([i, doc]);
     });
     const compute = (doc: PolicyDocument) =>
@@ -138,9 +138,7 @@ const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, arg
         checkBreakGlassRole(props, roleName, report);
         return;
     }
-    (props.inlinePolicies ?? []).forEach((p, i) => {
-        checkDocument(p.policy, `inlinePolicies[${i}]${p.name ? ` ("${p.name}")` : ""}`, report);
-    });
+    for (const d of roleInlineDocuments(props)) checkDocument(d.value, d.where, report);
     checkPassRoleAcrossInlinePolicies(props.inlinePolicies ?? [], report);
     for (const arn of stringArray(props.managedPolicyArns))
         checkManagedArn(arn, "managedPolicyArns", report);

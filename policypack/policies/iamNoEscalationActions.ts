@@ -8,7 +8,7 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { findSingleActionEscalations, SINGLE_ACTION_ESCALATIONS, statementLabel } from "../iam";
-import { onIdentityDocuments } from "./identityDocuments";
+import { onIdentityDocuments } from "./documents";
 
 export const NAME = "iam-no-escalation-actions";
 

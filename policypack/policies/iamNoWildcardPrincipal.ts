@@ -30,6 +30,7 @@ import {
     Witness,
 } from "../iam";
 import { nameIn, readDocument, validateResourceOfTypes } from "./common";
+import { lambdaPermissionDocument, RESOURCE_DOCUMENTS, TRUST_DOCUMENT_PROP } from "./documents";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-no-wildcard-principal";
@@ -99,57 +100,11 @@ function docValidation(type: string, prop: string, kind: DocumentKind, service?:
         (props, args, report) => {
             const { exemptResources } = args.getConfig<Config>();
             if (nameIn(args.name, exemptResources ?? [])) return;
-            const value = props[prop];
-            // A missing document grants nothing here (and the provider rejects a missing required one).
-            if (value === undefined || value === null || value === "") return;
-            // Trust policies are reported as malformed by iam-trust-requires-mfa.
-            check(
-                readDocument(value, kind, prop, kind === "trust" ? undefined : report),
-                prop,
-                report,
-                opts,
-            );
+            // A missing document grants nothing here (and the provider rejects a missing required
+            // one); a malformed one is reported by iam-policy-document-valid.
+            check(readDocument(props[prop], kind), prop, report, opts);
         },
     );
-}
-
-/**
- * A Lambda permission is one resource-policy statement; build it as AWS does (AddPermission), so
- * the same analysis applies. sourceArn becomes ArnLike aws:SourceArn, sourceAccount StringEquals
- * aws:SourceAccount, principalOrgId StringEquals aws:PrincipalOrgID.
- * https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
- */
-export function lambdaPermissionDocument(props: Record<string, unknown>): Record<string, unknown> {
-    const principal = String(props.principal ?? "");
-    let p: unknown;
-    if (principal === "*") p = "*";
-    else if (/^\d{12}$/.test(principal) || principal.startsWith("arn:")) p = { AWS: principal };
-    else if (principal.includes(".")) p = { Service: principal };
-    else p = { AWS: principal };
-    const condition: Record<string, Record<string, string>> = {};
-    if (typeof props.sourceArn === "string" && props.sourceArn)
-        condition.ArnLike = { "aws:SourceArn": props.sourceArn };
-    const eq: Record<string, string> = {};
-    if (typeof props.sourceAccount === "string" && props.sourceAccount)
-        eq["aws:SourceAccount"] = props.sourceAccount;
-    if (typeof props.principalOrgId === "string" && props.principalOrgId)
-        eq["aws:PrincipalOrgID"] = props.principalOrgId;
-    if (typeof props.functionUrlAuthType === "string" && props.functionUrlAuthType)
-        eq["lambda:FunctionUrlAuthType"] = props.functionUrlAuthType;
-    if (Object.keys(eq).length) condition.StringEquals = eq;
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: typeof props.statementId === "string" ? props.statementId : undefined,
-                Effect: "Allow",
-                Principal: p,
-                Action: String(props.action ?? "lambda:InvokeFunction"),
-                Resource: "*",
-                ...(Object.keys(condition).length ? { Condition: condition } : {}),
-            },
-        ],
-    };
 }
 
 const lambdaPermission = validateResourceOfType(
@@ -157,7 +112,7 @@ const lambdaPermission = validateResourceOfType(
     (props, args: ResourceValidationArgs, report) => {
         const { exemptResources } = args.getConfig<Config>();
         if (nameIn(args.name, exemptResources ?? [])) return;
-        const doc = readDocument(lambdaPermissionDocument(props), "resource", "permission", report);
+        const doc = readDocument(lambdaPermissionDocument(props), "resource");
         check(doc, "The Lambda permission (as a resource-policy statement)", report, {
             services: ["lambda"],
         });
@@ -181,22 +136,8 @@ export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
         },
     },
     validateResource: validateResourceOfTypes(
-        docValidation(T.Role, "assumeRolePolicy", "trust"),
-        docValidation(T.BucketPolicy, "policy", "resource", "s3"),
-        docValidation(T.Bucket, "policy", "resource", "s3"),
-        docValidation(T.BucketV2, "policy", "resource", "s3"),
-        docValidation(T.Key, "policy", "resource", "kms"),
-        docValidation(T.KeyPolicy, "policy", "resource", "kms"),
-        docValidation(T.Topic, "policy", "resource", "sns"),
-        docValidation(T.TopicPolicy, "policy", "resource", "sns"),
-        docValidation(T.Queue, "policy", "resource", "sqs"),
-        docValidation(T.QueuePolicy, "policy", "resource", "sqs"),
-        docValidation(T.SecretPolicy, "policy", "resource", "secretsmanager"),
-        docValidation(T.EcrRepositoryPolicy, "policy", "resource", "ecr"),
-        docValidation(T.LogResourcePolicy, "policyDocument", "resource", "logs"),
-        docValidation(T.EfsFileSystemPolicy, "policy", "resource", "elasticfilesystem"),
-        docValidation(T.OpenSearchDomainPolicy, "accessPolicies", "resource", "es"),
-        docValidation(T.BackupVaultPolicy, "policy", "resource", "backup"),
+        docValidation(T.Role, TRUST_DOCUMENT_PROP, "trust"),
+        ...RESOURCE_DOCUMENTS.map((d) => docValidation(d.type, d.prop, "resource", d.service)),
         lambdaPermission,
     ),
 };

@@ -7,7 +7,7 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { passRoleStatements, statementLabel } from "../iam";
-import { onIdentityDocuments } from "./identityDocuments";
+import { onIdentityDocuments } from "./documents";
 
 export const NAME = "iam-passrole-scoped";
 

@@ -50,14 +50,8 @@ export const iamRoleSessionCap: ResourceValidationPolicy = {
             const cap = maxSessionSeconds ?? 3600;
             const duration = role.maxSessionDuration ?? 3600;
             if (duration <= cap) return;
-            if (
-                role.assumeRolePolicy === undefined ||
-                role.assumeRolePolicy === null ||
-                role.assumeRolePolicy === ""
-            )
-                return;
-            // Malformed trust policies are reported by iam-trust-requires-mfa.
-            const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", undefined);
+            // A malformed trust policy is reported by iam-policy-document-valid.
+            const doc = readDocument(role.assumeRolePolicy, "trust");
             if (!doc || !isHumanAssumable(doc, { ssoRolesAreHuman: ssoRolesAreHuman === true }))
                 return;
             report(

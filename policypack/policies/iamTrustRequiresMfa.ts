@@ -97,13 +97,8 @@ export const iamTrustRequiresMfa: ResourceValidationPolicy = {
         resourceType<RoleProps>(T.Role),
         (role, args, report) => {
             const { ssoRolesAreHuman, externalIdSatisfies } = args.getConfig<Config>();
-            if (
-                role.assumeRolePolicy === undefined ||
-                role.assumeRolePolicy === null ||
-                role.assumeRolePolicy === ""
-            )
-                return;
-            const doc = readDocument(role.assumeRolePolicy, "trust", "assumeRolePolicy", report);
+            // A malformed trust policy is reported by iam-policy-document-valid.
+            const doc = readDocument(role.assumeRolePolicy, "trust");
             if (!doc) return;
             const opts = {
                 ssoRolesAreHuman: ssoRolesAreHuman === true,

@@ -8,6 +8,7 @@ import { iamNoEscalationActions } from "./iamNoEscalationActions";
 import { iamNoHumanAccessKeys } from "./iamNoHumanAccessKeys";
 import { iamNoUserPolicies } from "./iamNoUserPolicies";
 import { iamNoWildcardPrincipal } from "./iamNoWildcardPrincipal";
+import { iamPolicyDocumentValid, NAME as DOCUMENT_VALID } from "./iamPolicyDocumentValid";
 import { iamPassRoleScoped } from "./iamPassRoleScoped";
 import { iamRoleSessionCap } from "./iamRoleSessionCap";
 import { iamTrustRequiresMfa } from "./iamTrustRequiresMfa";
@@ -16,10 +17,12 @@ import { extendToTemplates } from "./templates";
 
 /**
  * Every resource policy also checks the IAM resources inside CloudFormation templates (StackSet
- * mode deploys the audit role that way); iam-no-admin-grants reports a template it cannot read.
+ * mode deploys the audit role that way). iam-policy-document-valid reports every malformed IAM
+ * document and every template it cannot read; the other policies skip them.
  */
 export const policies: Policies = extendToTemplates(
     [
+        iamPolicyDocumentValid,
         iamNoWildcardPrincipal,
         iamTrustRequiresMfa,
         iamNoAdminGrants,
@@ -33,7 +36,7 @@ export const policies: Policies = extendToTemplates(
         awsProviderAllowedAccounts,
         auditRolePerWorkloadAccount,
     ],
-    "iam-no-admin-grants",
+    DOCUMENT_VALID,
 );
 
 export {
@@ -46,6 +49,7 @@ export {
     iamNoUserPolicies,
     iamNoWildcardPrincipal,
     iamPassRoleScoped,
+    iamPolicyDocumentValid,
     iamRoleSessionCap,
     iamTrustRequiresMfa,
     s3LogBucketProtected,

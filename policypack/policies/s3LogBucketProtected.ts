@@ -7,14 +7,8 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import {
-    evaluateRequest,
-    parsePolicyDocument,
-    PolicyDocument,
-    PolicyInputError,
-    RequestPrincipal,
-    statementMatchesAction,
-} from "../iam";
+import { evaluateRequest, PolicyDocument, RequestPrincipal, statementMatchesAction } from "../iam";
+import { readDocument } from "./common";
 import { T } from "./types";
 import { indexBy, lookup, namesOf, ofType } from "./stackResources";
 
@@ -34,17 +28,6 @@ interface Config {
     requireSecureTransport: boolean;
     requireVersioning: boolean;
     requireObjectLock: boolean;
-}
-
-function parseQuietly(v: unknown): PolicyDocument | undefined {
-    if (v === undefined || v === null || v === "") return undefined;
-    try {
-        return parsePolicyDocument(v, "resource");
-    } catch (e) {
-        // Malformed bucket policies are reported by iam-no-wildcard-principal.
-        if (e instanceof PolicyInputError) return undefined;
-        throw e;
-    }
 }
 
 function writesLogs(doc: PolicyDocument): boolean {
@@ -151,10 +134,10 @@ export const s3LogBucketProtected: StackValidationPolicy = {
         for (const b of buckets) {
             const names = namesOf(b, "bucket");
             const docs: PolicyDocument[] = [];
-            const inline = parseQuietly(b.props.policy);
+            const inline = readDocument(b.props.policy, "resource");
             if (inline) docs.push(inline);
             for (const p of lookup(policies, "bucket", names)) {
-                const d = parseQuietly(p.props.policy);
+                const d = readDocument(p.props.policy, "resource");
                 if (d) docs.push(d);
             }
             const isLog =

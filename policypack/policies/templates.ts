@@ -12,7 +12,7 @@ import {
     ResourceValidationArgs,
     ResourceValidationPolicy,
 } from "@pulumi/policy";
-import { T } from "./types";
+import { isTypeOf, T } from "./types";
 import { TypedValidation } from "./common";
 
 /** Resource types whose props carry a CloudFormation template body. */
@@ -226,10 +226,9 @@ export function withTemplates(
                 type: r.type,
                 props: r.props,
                 name: `${args.name}/${r.logicalId}`,
-                isType: (cls) =>
-                    (cls as unknown as { __pulumiType?: string }).__pulumiType === r.type,
+                isType: (cls) => isTypeOf(r.type, cls),
                 asType: ((cls: unknown) =>
-                    (cls as { __pulumiType?: string }).__pulumiType === r.type
+                    isTypeOf(r.type, cls)
                         ? r.props
                         : undefined) as ResourceValidationArgs["asType"],
                 notApplicable: () => {

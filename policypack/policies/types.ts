@@ -67,3 +67,19 @@ export function resourceType<TArgs>(token: string): ResourceClass<TArgs> {
     }
     return Handle as unknown as ResourceClass<TArgs>;
 }
+
+interface ClassLike {
+    __pulumiType?: unknown;
+    isInstance?: (o: unknown) => boolean;
+}
+
+/**
+ * Whether a resource of `type` is an instance of `resourceClass`: the engine's isTypeOf
+ * (`__pulumiType`, else the class's `isInstance`). The runner and the template expansion use it.
+ */
+export function isTypeOf(type: string, resourceClass: unknown): boolean {
+    const t = (resourceClass as ClassLike | undefined)?.__pulumiType;
+    if (typeof t === "string" && t.length > 0) return type === t;
+    const isInstance = (resourceClass as ClassLike | undefined)?.isInstance;
+    return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { DEFAULT_POLICY_CONFIG } from "../../plan/cli";
 import { PlannedResource, PlanResult, planStack } from "../../plan/run";
-import { checkResources, loadPackConfig } from "../../policypack/check";
+import { checkResources, loadPackConfig } from "../../policypack/runner";
 import { awsPrincipalFromArn, evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
 import {
     doc,

@@ -10,7 +10,7 @@ import {
     runPlan,
     UsageError,
 } from "../../plan/cli";
-import { checkResources, loadPackConfig } from "../../policypack/check";
+import { checkResources, loadPackConfig } from "../../policypack/runner";
 import { toPackResource } from "../../plan/run";
 import { readStackFile, stackFilePath } from "../../config";
 

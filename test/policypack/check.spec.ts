@@ -9,7 +9,7 @@ import {
     loadPackConfig,
     PlannedResource,
     PolicyConfigError,
-} from "../../policypack/check";
+} from "../../policypack/runner";
 import { main, resourcesFromInput, UNKNOWN_STRING } from "../../policypack/cli/check";
 import { ownProgramResources, WORKLOAD } from "./fixtures";
 import { ALICE, allowAssume, policyDoc, UNKNOWN_STRING as ENGINE_UNKNOWN_STRING } from "./helpers";
@@ -128,7 +128,7 @@ describe("checkResources", () => {
                     "iam-no-admin-grants.breakGlassRole: unknown setting (known: breakGlassRoles, breakGlassPolicies)",
                     'iam-no-admin-grants.breakGlassRoles: must be array, got string "BreakGlass"',
                     "iam-role-session-cap.maxSessionSeconds: must be >= 900",
-                    "nope: no such policy in this pack (known: iam-no-wildcard-principal, iam-trust-requires-mfa, iam-no-admin-grants, iam-role-session-cap, iam-no-human-access-keys, iam-no-user-policies, iam-passrole-scoped, iam-no-escalation-actions, cloudtrail-hardened, s3-log-bucket-protected, aws-provider-allowed-accounts, audit-role-per-workload-account)",
+                    "nope: no such policy in this pack (known: iam-policy-document-valid, iam-no-wildcard-principal, iam-trust-requires-mfa, iam-no-admin-grants, iam-role-session-cap, iam-no-human-access-keys, iam-no-user-policies, iam-passrole-scoped, iam-no-escalation-actions, cloudtrail-hardened, s3-log-bucket-protected, aws-provider-allowed-accounts, audit-role-per-workload-account)",
                 ]);
                 return true;
             },
@@ -159,6 +159,7 @@ describe("checkResources", () => {
         assert.deepStrictEqual(
             v.map((x) => [x.policy, x.enforcementLevel]),
             [
+                ["iam-policy-document-valid", "advisory"],
                 ["iam-no-wildcard-principal", "advisory"],
                 ["iam-trust-requires-mfa", "advisory"],
             ],

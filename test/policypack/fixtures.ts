@@ -2,7 +2,7 @@
  * The resources org-access itself plans (as the brief of the program describes them), used to
  * prove the project's own stacks plan clean under the pack.
  */
-import { PlannedResource } from "../../policypack/check";
+import { PlannedResource } from "../../policypack/runner";
 
 export const MANAGEMENT = "111111111111";
 export const SECURITY = "222222222222";

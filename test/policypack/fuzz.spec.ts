@@ -17,7 +17,7 @@ import {
     SINGLE_ACTION_ESCALATIONS,
     TRUST_POLICY_ACTIONS,
 } from "../../policypack/iam";
-import { checkResources } from "../../policypack/check";
+import { checkResources } from "../../policypack/runner";
 import { pick, rng } from "./helpers";
 
 const KEYS = [

@@ -1,19 +1,15 @@
 /**
- * Test helpers that call policies the way the Pulumi engine does (see @pulumi/policy server.js):
- * args built from the resource class's `__pulumiType`, props behind `unknownCheckingProxy`,
- * `notApplicable`, `stackTags`, and config reconciled from the policy's schema defaults.
+ * Test helpers that call policies through the pack's runner (policypack/runner.ts), the one the
+ * offline plan and `policy:check` use: args built as the engine builds them (isType on the
+ * resource class's `__pulumiType`, props behind `unknownCheckingProxy`, `notApplicable`,
+ * `stackTags`), and config reconciled from the policy's schema defaults. Unlike `checkResources`,
+ * these let an UnknownValueError reach the test, as it reaches the engine.
  * PolicyPack itself is never constructed (its constructor starts a gRPC server).
  */
 import * as assert from "assert";
-import {
-    Policies,
-    PolicyResource,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationPolicy,
-    unknownCheckingProxy,
-} from "@pulumi/policy";
+import { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { resolvePackConfig } from "../../policypack/config";
+import * as runner from "../../policypack/runner";
 
 // The engine's unknown sentinels (internal in @pulumi/policy's typings, present at runtime).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -41,21 +37,19 @@ export function typeOf(t: TypeSource): string {
     return typeof t === "string" ? t : pulumiTypeOf(t);
 }
 
-class NotApplicableMarker {
-    constructor(public readonly reason?: string) {}
-}
-
+/** The stack name in the URNs of test resources. */
+const STACK = "test";
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
-function configOf(
+function contextOf(
     policy: ResourceValidationPolicy | StackValidationPolicy,
     config?: Record<string, unknown>,
-): Record<string, unknown> {
+): runner.PolicyContext {
     const resolved = resolvePackConfig(
         [policy] as Policies,
         config ? { [policy.name]: config } : undefined,
     );
-    return { ...resolved.get(policy.name)!.properties };
+    return { config: resolved.get(policy.name)!.properties, stackTags: NO_TAGS };
 }
 
 export interface ResourceRun {
@@ -69,65 +63,30 @@ export interface RunOptions {
     provider?: { type: string; name: string; urn: string; props: Record<string, unknown> };
 }
 
-/** Runs a resource policy on one resource, as the engine's analyze RPC does. Awaits every validation. */
+/** Runs a resource policy on one resource, as the engine's analyze RPC does. */
 export async function runResourcePolicy(
     policy: ResourceValidationPolicy,
     type: TypeSource,
     props: Record<string, unknown>,
     opts: RunOptions = {},
 ): Promise<ResourceRun> {
-    const t = typeOf(type);
-    const name = opts.name ?? "test-resource";
+    const resource = runner.engineResource(
+        {
+            type: typeOf(type),
+            name: opts.name ?? "test-resource",
+            props,
+            ...(opts.provider ? { provider: opts.provider } : {}),
+        },
+        STACK,
+    );
     const violations: string[] = [];
-    const config = configOf(policy, opts.config);
-    const validations = Array.isArray(policy.validateResource)
-        ? policy.validateResource
-        : [policy.validateResource!];
-    let notApplicable: string | undefined;
-    for (const validation of validations) {
-        const proxied = unknownCheckingProxy(props);
-        const args: ResourceValidationArgs = {
-            type: t,
-            props: proxied,
-            urn: `urn:pulumi:test::org-access::${t}::${name}`,
-            name,
-            opts: {
-                protect: false,
-                ignoreChanges: [],
-                aliases: [],
-                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                additionalSecretOutputs: [],
-            },
-            stackTags: NO_TAGS,
-            isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === t,
-            asType: ((cls: unknown) =>
-                (cls as { __pulumiType?: string }).__pulumiType === t
-                    ? proxied
-                    : undefined) as ResourceValidationArgs["asType"],
-            getConfig: <T extends object>() => ({ ...config }) as T,
-            notApplicable: (reason?: string): never => {
-                throw new NotApplicableMarker(reason);
-            },
-            ...(opts.provider
-                ? {
-                      provider: {
-                          ...opts.provider,
-                          props: unknownCheckingProxy(opts.provider.props),
-                      },
-                  }
-                : {}),
-        };
-        try {
-            await Promise.resolve(validation(args, (message: string) => violations.push(message)));
-        } catch (e) {
-            if (e instanceof NotApplicableMarker) {
-                notApplicable = e.reason ?? "not applicable";
-                continue;
-            }
-            throw e;
-        }
-    }
-    return { violations, notApplicable };
+    const outcome = runner.runResourcePolicy(
+        policy,
+        resource,
+        contextOf(policy, opts.config),
+        (message: string) => violations.push(message),
+    );
+    return { violations, ...outcome };
 }
 
 export interface StackResourceSpec {
@@ -150,67 +109,28 @@ export async function runStackPolicy(
     specs: StackResourceSpec[],
     config?: Record<string, unknown>,
 ): Promise<StackRun> {
-    const cfg = configOf(policy, config);
-    const resources: PolicyResource[] = specs.map((s) => {
-        const t = typeOf(s.type);
-        const props = unknownCheckingProxy(s.props);
-        return {
-            type: t,
-            props,
-            urn: `urn:pulumi:test::org-access::${t}::${s.name}`,
-            name: s.name,
-            opts: {
-                protect: false,
-                ignoreChanges: [],
-                aliases: [],
-                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                additionalSecretOutputs: [],
+    const urnOf = (s: StackResourceSpec) => runner.synthUrn(typeOf(s.type), s.name, STACK);
+    const resources = specs.map((s) => {
+        const parent = s.parent ? specs.find((x) => x.name === s.parent) : undefined;
+        return runner.engineResource(
+            {
+                type: typeOf(s.type),
+                name: s.name,
+                props: s.props,
+                ...(s.provider ? { provider: s.provider } : {}),
+                ...(parent ? { parent: urnOf(parent) } : {}),
             },
-            dependencies: [],
-            propertyDependencies: {},
-            isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === t,
-            asType: ((cls: unknown) =>
-                (cls as { __pulumiType?: string }).__pulumiType === t
-                    ? props
-                    : undefined) as PolicyResource["asType"],
-            ...(s.provider
-                ? {
-                      provider: {
-                          type: s.provider.type,
-                          name: s.provider.name,
-                          urn:
-                              s.provider.urn ??
-                              `urn:pulumi:test::org-access::${s.provider.type}::${s.provider.name}`,
-                          props: unknownCheckingProxy(s.provider.props),
-                      },
-                  }
-                : {}),
-        };
-    });
-    specs.forEach((s, i) => {
-        if (s.parent) resources[i].parent = resources[specs.findIndex((x) => x.name === s.parent)];
+            STACK,
+        );
     });
     const violations: StackRun["violations"] = [];
-    try {
-        await Promise.resolve(
-            policy.validateStack(
-                {
-                    resources,
-                    getConfig: <T extends object>() => ({ ...cfg }) as T,
-                    stackTags: NO_TAGS,
-                    notApplicable: (reason?: string): never => {
-                        throw new NotApplicableMarker(reason);
-                    },
-                },
-                (message: string, urn?: string) => violations.push({ message, urn }),
-            ),
-        );
-    } catch (e) {
-        if (e instanceof NotApplicableMarker)
-            return { violations, notApplicable: e.reason ?? "not applicable" };
-        throw e;
-    }
-    return { violations };
+    const outcome = runner.runStackPolicy(
+        policy,
+        runner.policyResources(resources),
+        contextOf(policy, config),
+        (message: string, urn?: string) => violations.push({ message, urn }),
+    );
+    return { violations, ...outcome };
 }
 
 // ---------------------------------------------------------------------------------------------

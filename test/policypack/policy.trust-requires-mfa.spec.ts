@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import { iamTrustRequiresMfa } from "../../policypack/policies";
+import { iamPolicyDocumentValid, iamTrustRequiresMfa } from "../../policypack/policies";
 import {
     ALICE,
     allowAssume,
@@ -478,17 +478,19 @@ describe("iam-trust-requires-mfa", () => {
         });
     });
 
-    it("reports a malformed trust policy once, with the problem", async () => {
-        assertViolations(
-            {
-                violations: await trust({
-                    Statement: {
-                        Effect: "Allow",
-                        Principal: "arn:aws:iam::1:root",
-                        Action: "sts:AssumeRole",
-                    },
-                }),
+    it("skips a malformed trust policy, which iam-policy-document-valid reports once, with the problem", async () => {
+        const malformed = {
+            Statement: {
+                Effect: "Allow",
+                Principal: "arn:aws:iam::1:root",
+                Action: "sts:AssumeRole",
             },
+        };
+        assertViolations({ violations: await trust(malformed) }, 0);
+        assertViolations(
+            await runResourcePolicy(iamPolicyDocumentValid, aws.iam.Role, {
+                assumeRolePolicy: malformed,
+            }),
             1,
             'a string principal must be "*"',
         );

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import { iamNoWildcardPrincipal } from "../../policypack/policies";
+import { iamNoWildcardPrincipal, iamPolicyDocumentValid } from "../../policypack/policies";
 import {
     allowAssume,
     assertViolations,
@@ -258,9 +258,13 @@ describe("iam-no-wildcard-principal", () => {
         assert.ok(v[1].includes("Statement[2]"));
     });
 
-    it("reports a malformed bucket policy instead of crashing", async () => {
-        const v = await bucketPolicy("{");
-        assertViolations({ violations: v }, 1, "not a valid policy document", "not valid JSON");
+    it("skips a malformed bucket policy instead of crashing; iam-policy-document-valid reports it", async () => {
+        assertViolations({ violations: await bucketPolicy("{") }, 0);
+        const v = await runResourcePolicy(iamPolicyDocumentValid, aws.s3.BucketPolicy, {
+            bucket: "audit-logs",
+            policy: "{",
+        });
+        assertViolations(v, 1, "not a valid policy document", "not valid JSON");
     });
 
     it("checks role trust policies", async () => {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ResourceValidationPolicy, UnknownValueError } from "@pulumi/policy";
-import { checkResources } from "../../policypack/check";
+import { checkResources } from "../../policypack/runner";
 import { policies } from "../../policypack/policies";
 import { embeddedResources } from "../../policypack/policies/templates";
 import { ALICE, REPORTER, runResourcePolicy, SECURITY_ACCOUNT, UNKNOWN_STRING } from "./helpers";
@@ -137,21 +137,24 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         assert.strictEqual(long.violations.length, 1);
     });
 
-    it("reports an unreadable template once, through iam-no-admin-grants", async () => {
+    it("reports an unreadable template once, through iam-policy-document-valid", async () => {
         const yamlBody = "Resources:\n  R:\n    Type: AWS::IAM::Role\n";
+        const resourcePolicies = policies.filter((p) => "validateResource" in p);
         const results = await Promise.all(
-            policies
-                .filter((p) => "validateResource" in p)
-                .map((p) =>
-                    runResourcePolicy(p as ResourceValidationPolicy, STACKSET, {
-                        templateBody: yamlBody,
-                    }),
-                ),
+            resourcePolicies.map((p) =>
+                runResourcePolicy(p as ResourceValidationPolicy, STACKSET, {
+                    templateBody: yamlBody,
+                }),
+            ),
         );
         const all = results.flatMap((r) => r.violations);
         assert.deepStrictEqual(all, [
             "templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately).",
         ]);
+        assert.deepStrictEqual(
+            resourcePolicies.filter((_, i) => results[i].violations.length > 0).map((p) => p.name),
+            ["iam-policy-document-valid"],
+        );
     });
 
     it("lets UnknownValueError through when the template body is unknown at preview", async () => {

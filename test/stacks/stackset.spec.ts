@@ -8,7 +8,7 @@ import { auditRoleTemplateBody, TEMPLATE_BODY_MAX_BYTES } from "../../components
 import { ConfigError, validateWorkloadConfig } from "../../config";
 import { accessModel } from "../../evidence/model";
 import { evidenceMatrix, mismatches } from "../../evidence/simulate";
-import { checkResources } from "../../policypack/check";
+import { checkResources } from "../../policypack/runner";
 import { PlanResult, toPackResource } from "../../plan/run";
 import { MANAGEMENT, one, ofType, planWorkload, PROD, STAGING, workloadValues } from "../helpers";
 

@@ -1,0 +1,174 @@
+/**
+ * Where IAM policy documents live in resource props: one table for each kind of document. The
+ * policies that read documents take their locations from here, and so does
+ * iam-policy-document-valid, the one policy that reports a document IAM would reject.
+ */
+import { ReportViolation, validateResourceOfType } from "@pulumi/policy";
+import { DocumentKind, PolicyDocument } from "../iam";
+import { readDocument, validateResourceOfTypes } from "./common";
+import { resourceType, T } from "./types";
+
+/** A document read out of a resource's props, and where it is (for messages). */
+export interface LocatedDocument {
+    readonly kind: DocumentKind;
+    readonly where: string;
+    readonly value: unknown;
+}
+
+/** Resource types whose `prop` is an identity-policy document. */
+export const IDENTITY_DOCUMENTS: ReadonlyArray<{ readonly type: string; readonly prop: string }> = [
+    { type: T.Policy, prop: "policy" },
+    { type: T.RolePolicy, prop: "policy" },
+    { type: T.UserPolicy, prop: "policy" },
+    { type: T.GroupPolicy, prop: "policy" },
+];
+
+/** Resource types whose `prop` is a resource-policy document, with the service it belongs to. */
+export const RESOURCE_DOCUMENTS: ReadonlyArray<{
+    readonly type: string;
+    readonly prop: string;
+    readonly service: string;
+}> = [
+    { type: T.BucketPolicy, prop: "policy", service: "s3" },
+    { type: T.Bucket, prop: "policy", service: "s3" },
+    { type: T.BucketV2, prop: "policy", service: "s3" },
+    { type: T.Key, prop: "policy", service: "kms" },
+    { type: T.KeyPolicy, prop: "policy", service: "kms" },
+    { type: T.Topic, prop: "policy", service: "sns" },
+    { type: T.TopicPolicy, prop: "policy", service: "sns" },
+    { type: T.Queue, prop: "policy", service: "sqs" },
+    { type: T.QueuePolicy, prop: "policy", service: "sqs" },
+    { type: T.SecretPolicy, prop: "policy", service: "secretsmanager" },
+    { type: T.EcrRepositoryPolicy, prop: "policy", service: "ecr" },
+    { type: T.LogResourcePolicy, prop: "policyDocument", service: "logs" },
+    { type: T.EfsFileSystemPolicy, prop: "policy", service: "elasticfilesystem" },
+    { type: T.OpenSearchDomainPolicy, prop: "accessPolicies", service: "es" },
+    { type: T.BackupVaultPolicy, prop: "policy", service: "backup" },
+];
+
+/** The prop of an aws.iam.Role that holds its trust policy. */
+export const TRUST_DOCUMENT_PROP = "assumeRolePolicy";
+
+/** Where a Role inline policy is, for messages: `inlinePolicies[0] ("name")`. */
+export function inlinePolicyLabel(index: number, name: unknown): string {
+    return `inlinePolicies[${index}]${name ? ` ("${String(name)}")` : ""}`;
+}
+
+/** A Role's inline identity policies, as located documents. */
+export function roleInlineDocuments(props: {
+    inlinePolicies?: ReadonlyArray<{ name?: unknown; policy?: unknown }>;
+}): LocatedDocument[] {
+    return (props.inlinePolicies ?? []).map((p, i) => ({
+        kind: "identity" as const,
+        where: inlinePolicyLabel(i, p.name),
+        value: p.policy,
+    }));
+}
+
+/**
+ * A Lambda permission is one resource-policy statement; build it as AWS does (AddPermission), so
+ * the same analysis applies. sourceArn becomes ArnLike aws:SourceArn, sourceAccount StringEquals
+ * aws:SourceAccount, principalOrgId StringEquals aws:PrincipalOrgID.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
+ */
+export function lambdaPermissionDocument(props: Record<string, unknown>): Record<string, unknown> {
+    const principal = String(props.principal ?? "");
+    let p: unknown;
+    if (principal === "*") p = "*";
+    else if (/^\d{12}$/.test(principal) || principal.startsWith("arn:")) p = { AWS: principal };
+    else if (principal.includes(".")) p = { Service: principal };
+    else p = { AWS: principal };
+    const condition: Record<string, Record<string, string>> = {};
+    if (typeof props.sourceArn === "string" && props.sourceArn)
+        condition.ArnLike = { "aws:SourceArn": props.sourceArn };
+    const eq: Record<string, string> = {};
+    if (typeof props.sourceAccount === "string" && props.sourceAccount)
+        eq["aws:SourceAccount"] = props.sourceAccount;
+    if (typeof props.principalOrgId === "string" && props.principalOrgId)
+        eq["aws:PrincipalOrgID"] = props.principalOrgId;
+    if (typeof props.functionUrlAuthType === "string" && props.functionUrlAuthType)
+        eq["lambda:FunctionUrlAuthType"] = props.functionUrlAuthType;
+    if (Object.keys(eq).length) condition.StringEquals = eq;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: typeof props.statementId === "string" ? props.statementId : undefined,
+                Effect: "Allow",
+                Principal: p,
+                Action: String(props.action ?? "lambda:InvokeFunction"),
+                Resource: "*",
+                ...(Object.keys(condition).length ? { Condition: condition } : {}),
+            },
+        ],
+    };
+}
+
+/** Where a Lambda permission's document is, for messages. */
+export const LAMBDA_PERMISSION_WHERE = "permission";
+
+/** Every IAM document of a resource of the given type, of every kind. */
+export function documentsOf(type: string, props: Record<string, unknown>): LocatedDocument[] {
+    const out: LocatedDocument[] = [];
+    if (type === T.Role) {
+        out.push({ kind: "trust", where: TRUST_DOCUMENT_PROP, value: props[TRUST_DOCUMENT_PROP] });
+        out.push(...roleInlineDocuments(props));
+    }
+    for (const d of IDENTITY_DOCUMENTS)
+        if (d.type === type) out.push({ kind: "identity", where: d.prop, value: props[d.prop] });
+    for (const d of RESOURCE_DOCUMENTS)
+        if (d.type === type) out.push({ kind: "resource", where: d.prop, value: props[d.prop] });
+    if (type === T.LambdaPermission)
+        out.push({
+            kind: "resource",
+            where: LAMBDA_PERMISSION_WHERE,
+            value: lambdaPermissionDocument(props),
+        });
+    return out;
+}
+
+/** Every resource type that carries an IAM document. */
+export const DOCUMENT_TYPES: readonly string[] = [
+    T.Role,
+    ...IDENTITY_DOCUMENTS.map((d) => d.type),
+    ...RESOURCE_DOCUMENTS.map((d) => d.type),
+    T.LambdaPermission,
+];
+
+export type DocumentCheck = (
+    doc: PolicyDocument,
+    where: string,
+    report: ReportViolation,
+    config: Record<string, unknown>,
+) => void;
+
+/**
+ * Runs `check` on every identity document of Policy, RolePolicy, UserPolicy, GroupPolicy and Role
+ * inline policies. A document that cannot be parsed is skipped (iam-policy-document-valid reports it).
+ */
+export function onIdentityDocuments(check: DocumentCheck) {
+    const run = (
+        docs: readonly LocatedDocument[],
+        report: ReportViolation,
+        config: Record<string, unknown>,
+    ): void => {
+        for (const d of docs) {
+            const doc = readDocument(d.value, d.kind);
+            if (doc) check(doc, d.where, report, config);
+        }
+    };
+    const simple = (type: string, prop: string) =>
+        validateResourceOfType(resourceType<Record<string, unknown>>(type), (props, args, report) =>
+            run(
+                [{ kind: "identity", where: prop, value: props[prop] }],
+                report,
+                args.getConfig<Record<string, unknown>>(),
+            ),
+        );
+    const role = validateResourceOfType(
+        resourceType<{ inlinePolicies?: Array<{ name?: string; policy?: unknown }> }>(T.Role),
+        (props, args, report) =>
+            run(roleInlineDocuments(props), report, args.getConfig<Record<string, unknown>>()),
+    );
+    return validateResourceOfTypes(...IDENTITY_DOCUMENTS.map((d) => simple(d.type, d.prop)), role);
+}
