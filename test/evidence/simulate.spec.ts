@@ -8,7 +8,7 @@ import {
     mismatches,
     OUTSIDE_ACCOUNT,
 } from "../../evidence/simulate";
-import { planExitCode, runPlan, StackPlan } from "../../plan/cli";
+import { planExitCode, runPlan, StackPlan } from "../../plan/offline";
 import { PlannedResource, PlanResult } from "../../plan/run";
 import { planSecurity, planWorkload, projectWith, securityValues } from "../helpers";
 
