@@ -30,7 +30,8 @@ import {
 import { renderReport } from "../evidence/report";
 import { mismatches } from "../evidence/simulate";
 import { runPlan } from "../plan/offline";
-import { AwsCredentialIdentityProvider, verify, VerifyResult, VerifyTarget } from "./run";
+import { toLines } from "./render";
+import { AwsCredentialIdentityProvider, verify, VerifyTarget } from "./run";
 
 export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAME] [--aws-login] [--region REGION] [--accounts a,b]
                          [--mfa-serial ARN --token-code CODE | --external-id ID] [--json] [--report FILE.md]
@@ -199,30 +200,6 @@ export function targetsOf(options: Pick<VerifyCliOptions, "stack" | "configFile"
             roleArn: auditRoleArn(partition, a.accountId, cfg.auditRole),
         })),
     };
-}
-
-export function toLines(result: VerifyResult): string[] {
-    const bad = mismatches(result.evidence);
-    const lines = [
-        ...(result.organization
-            ? [
-                  `organization: service control policies enabled on ${result.organization.roots.map((r) => r.id).join(", ")}`,
-              ]
-            : []),
-        `caller: ${result.caller.arn}`,
-        `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`,
-    ];
-    for (const e of result.evidence)
-        lines.push(
-            `  ${e.expected === e.simulated ? "ok  " : "FAIL"}  ${e.accountId} ${e.role} ${e.scenario}: ${e.simulated} (expected ${e.expected}): ${e.reason}`,
-        );
-    for (const s of result.skipped)
-        lines.push(`  skip  ${s.accountId} ${s.role} ${s.scenario}: ${s.reason}`);
-    for (const t of result.cloudtrail)
-        lines.push(
-            `  trail ${t.accountId} ${t.role}: ${t.events} AssumeRole event(s) in the last hour${t.latest ? `, latest ${t.latest}` : " (CloudTrail can take up to 15 minutes to show new events)"}`,
-        );
-    return lines;
 }
 
 export function main(
