@@ -1,12 +1,14 @@
 // The one map from what a command threw to its exit code and message. Every command of org-access
 // exits with:
 //   0  ok: no mandatory violation, every scenario as expected, the file written;
-//   1  findings: a mandatory policy violation, an evidence scenario that does not behave as
-//      designed, an unsafe plan (a resource on the default provider); and any unexpected error
-//      (a bug), printed with its stack: like a crash of Node itself, it means "do not proceed";
+//   1  do not proceed: a finding (a mandatory policy violation, an evidence scenario that does not
+//      behave as designed, an unsafe plan: a resource on the default provider), or the command
+//      could not finish (an AWS error it cannot interpret; an unexpected error, a bug, printed as
+//      "internal error:" with its stack, like a crash of Node itself, which also exits 1);
 //   2  fix the input: a usage error, an invalid stack file or policy-pack config, an unreadable or
 //      malformed input, a refused edit, missing credentials, permissions or a deploy prerequisite.
-// Only exit 2 says "the command did not judge anything, your invocation or environment is wrong".
+// Exit 2 says "fix the invocation or the environment and run again"; any other non-zero exit says
+// "do not deploy". (policy:check exited 2 on an internal error before this map; it now exits 1.)
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, StackFileError } from "../config";
 import { DefaultProviderError } from "../plan/errors";
@@ -18,13 +20,18 @@ import { UsageError } from "./errors";
 
 export const EXIT = { ok: 0, findings: 1, internal: 1, usage: 2, input: 2 } as const;
 
+type ErrorClass = abstract new (...args: never[]) => Error;
+
 export interface ExitRule {
-    /** Whether the rule covers this error: an error class, or a test for errors of other libraries. */
-    readonly match: (new (...args: never[]) => Error) | ((e: Error) => boolean);
+    /** The errors the rule covers: instances of a class, or those a test picks (other libraries' errors). */
+    readonly match: ErrorClass | ((e: Error) => boolean);
     readonly code: number;
     /** The message to print (default: the error's message). */
     readonly render?: (e: Error) => string;
 }
+
+const isClass = (m: ExitRule["match"]): m is ErrorClass =>
+    m.prototype instanceof Error || m === Error;
 
 /** Network failures reaching AWS: Node's error codes and the SDK's timeout. */
 const NETWORK_CODES = ["ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN"];
@@ -62,12 +69,17 @@ export const EXIT_RULES: readonly ExitRule[] = [
         code: EXIT.findings,
         render: (e) => `unsafe plan: ${e.message}`,
     },
+    // An AWS error verify/run.ts does not turn into a prerequisite (throttling, an outage): the
+    // command could not finish. Said without a stack trace: the fault is not in this code.
+    {
+        match: (e) => "$metadata" in e,
+        code: EXIT.internal,
+        render: (e) => `error: AWS answered ${e.name}: ${e.message}`,
+    },
 ];
 
 function matches(rule: ExitRule, e: Error): boolean {
-    return rule.match.prototype instanceof Error || rule.match === Error
-        ? e instanceof (rule.match as new () => Error)
-        : (rule.match as (e: Error) => boolean)(e);
+    return isClass(rule.match) ? e instanceof rule.match : rule.match(e);
 }
 
 /** The exit code of what a command threw, and the message to print for it. */

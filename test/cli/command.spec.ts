@@ -174,6 +174,14 @@ describe("the command module (cli/command.ts)", () => {
                 1,
                 /^unsafe plan: these resources would use the default AWS provider/,
             ],
+            [
+                Object.assign(new Error("Rate exceeded"), {
+                    name: "ThrottlingException",
+                    $metadata: { httpStatusCode: 400 },
+                }),
+                1,
+                "error: AWS answered ThrottlingException: Rate exceeded",
+            ],
             [new Error("a bug"), 1, /^internal error: Error: a bug\n/],
             ["a string", 1, /^internal error: Error: a string/],
         ];
