@@ -67,6 +67,8 @@ export function defineCommand<O extends ParseArgsOptionsConfig, T>(
                     allowPositionals: spec.positionals ?? false,
                 }) as typeof parsed;
             } catch (e) {
+                // Only the command line's errors are usage errors; a bad option table is a bug.
+                if (!String((e as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_")) throw e;
                 throw new UsageError(argumentProblem(e, spec.valueNames ?? {}));
             }
             return spec.build(parsed.values, parsed.positionals);
