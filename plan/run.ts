@@ -131,15 +131,8 @@ export interface PlanOptions {
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
-/** Thrown when the plan finds a resource that would deploy through the default provider. */
-export class DefaultProviderError extends Error {
-    constructor(public readonly resources: readonly string[]) {
-        super(
-            `these resources would use the default AWS provider instead of an account's own provider: ${resources.join(", ")}`,
-        );
-        this.name = "DefaultProviderError";
-    }
-}
+import { DefaultProviderError } from "./errors";
+export { DefaultProviderError };
 
 type WaitableRuntime = { waitForRPCs?: () => Promise<void> };
 

@@ -3,10 +3,20 @@
 //
 // Onboarding from config: adds or removes one entry of `org-access:workloadAccounts` in
 // Pulumi.<stack>.yaml with the `yaml` Document API, so comments and key order survive, validates
-// the result with the program's own schema, and prints the next command. Exit codes: 0 ok,
-// 2 refused (bad arguments, duplicate, unknown account, invalid result); the file is then untouched.
+// the result with the program's own schema, and prints the next command. Exit codes
+// (cli/exitCodes.ts): 0 ok, 2 refused (bad arguments, duplicate, unknown account, invalid result);
+// the file is then untouched.
 import * as fs from "fs";
 import * as YAML from "yaml";
+import {
+    defineCommand,
+    Io,
+    runCommand,
+    start,
+    STDIO,
+    stackOption,
+    UsageError,
+} from "../cli/command";
 import {
     ConfigError,
     decodeValues,
@@ -18,17 +28,11 @@ import {
     validateWorkloadConfig,
 } from "../config";
 
-/** A refused command: the message says what is wrong and how to fix it. */
-export class AccountCommandError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "AccountCommandError";
-    }
-}
+/** A refused command: the message says what is wrong and how to fix it (exit 2). */
+export class AccountCommandError extends UsageError {}
 
 const KEY = `${NAMESPACE}:workloadAccounts`;
 const ACCOUNT_ID = /^\d{12}$/;
-const STACK = /^workload(-[A-Za-z0-9_.-]+)?$/;
 
 export type AccountCommand =
     | {
@@ -42,32 +46,35 @@ export type AccountCommand =
 export const USAGE = `usage: npm run account:add -- --name NAME --id ACCOUNT_ID [--stack workload]
        npm run account:remove -- --name NAME [--stack workload]`;
 
-export function parseArgs(argv: readonly string[]): AccountCommand {
-    const [action, ...rest] = argv;
-    if (action !== "add" && action !== "remove")
-        throw new AccountCommandError(`the first argument must be add or remove\n${USAGE}`);
-    const values: Record<string, string> = {};
-    for (let i = 0; i < rest.length; i++) {
-        const m = /^--(name|id|stack)(=(.*))?$/.exec(rest[i]);
-        if (!m) throw new AccountCommandError(`unknown argument "${rest[i]}"\n${USAGE}`);
-        const value = m[2] !== undefined ? m[3] : rest[++i];
-        if (value === undefined || value.startsWith("--"))
-            throw new AccountCommandError(`--${m[1]} needs a value\n${USAGE}`);
-        values[m[1]] = value;
-    }
-    const stack = values.stack ?? "workload";
-    if (!STACK.test(stack))
-        throw new AccountCommandError(
-            `--stack must be workload or workload-<shard>, not "${stack}"`,
-        );
-    if (values.name === undefined) throw new AccountCommandError(`--name is required\n${USAGE}`);
-    if (action === "remove") {
-        if (values.id !== undefined)
-            throw new AccountCommandError("remove takes only --name (and --stack)");
-        return { action, name: values.name, stack };
-    }
-    if (values.id === undefined) throw new AccountCommandError(`--id is required\n${USAGE}`);
-    return { action, name: values.name, accountId: values.id, stack };
+export const command = defineCommand({
+    usage: USAGE,
+    options: {
+        name: { type: "string" },
+        id: { type: "string" },
+        stack: { type: "string", default: "workload" },
+    },
+    positionals: true,
+    build(values, positionals): AccountCommand {
+        const [action, ...extra] = positionals;
+        if (action !== "add" && action !== "remove")
+            throw new AccountCommandError("the first argument must be add or remove");
+        if (extra.length > 0) throw new AccountCommandError(`unexpected argument "${extra[0]}"`);
+        const stack = stackOption(values.stack, ["workload"], AccountCommandError).name;
+        const { name, id } = values;
+        if (name === undefined) throw new AccountCommandError("--name is required");
+        if (action === "remove") {
+            if (id !== undefined)
+                throw new AccountCommandError("remove takes only --name (and --stack)");
+            return { action, name, stack };
+        }
+        if (id === undefined) throw new AccountCommandError("--id is required");
+        return { action, name, accountId: id, stack };
+    },
+});
+
+/** The command line as a command; "help" for --help. Throws a UsageError. */
+export function parseArgs(argv: readonly string[]): AccountCommand | "help" {
+    return command.parse(argv);
 }
 
 /** The raw entries of the account list, as plain values. */
@@ -166,13 +173,9 @@ export function nextSteps(stack: string): string {
     ].join("\n");
 }
 
-/** Runs a command against the stack file under `root`; returns the exit code. */
-export function main(
-    argv: readonly string[],
-    io: { root?: string; out: (s: string) => void; err: (s: string) => void },
-): number {
-    try {
-        const cmd = parseArgs(argv);
+/** Runs a command against the stack file under `root` (default: the project); returns the exit code. */
+export function main(argv: readonly string[], io: Io & { root?: string } = STDIO): number {
+    return runCommand(command, argv, io, (cmd) => {
         const file = stackFilePath(cmd.stack, io.root ?? PROJECT_ROOT);
         if (!fs.existsSync(file))
             throw new AccountCommandError(
@@ -184,25 +187,14 @@ export function main(
                 ? addAccount(text, cmd.name, cmd.accountId, cmd.stack)
                 : removeAccount(text, cmd.name, cmd.stack);
         fs.writeFileSync(file, out);
-        io.out(
+        io.out.write(
             cmd.action === "add"
-                ? `added ${cmd.name} (${cmd.accountId}) to ${file}`
-                : `removed ${cmd.name} from ${file}; its roles will be deleted, logs are never deleted (docs/guardrails.md)`,
+                ? `added ${cmd.name} (${cmd.accountId}) to ${file}\n`
+                : `removed ${cmd.name} from ${file}; its roles will be deleted, logs are never deleted (docs/guardrails.md)\n`,
         );
-        io.out(nextSteps(cmd.stack));
+        io.out.write(`${nextSteps(cmd.stack)}\n`);
         return 0;
-    } catch (e) {
-        if (e instanceof AccountCommandError) {
-            io.err(`error: ${e.message}`);
-            return 2;
-        }
-        throw e;
-    }
-}
-
-if (require.main === module) {
-    process.exitCode = main(process.argv.slice(2), {
-        out: (s) => console.log(s),
-        err: (s) => console.error(s),
     });
 }
+
+if (require.main === module) start(main);

@@ -3,6 +3,7 @@
 // resources under the same mock runtime), plus the policy pack's throughput. Each size runs in a
 // fresh process so its peak memory is its own. Prints figures; asserts nothing.
 import * as aws from "@pulumi/aws";
+import { defineCommand, Io, runCommand, start, STDIO, UsageError } from "../cli/command";
 import { execFileSync } from "child_process";
 import * as os from "os";
 import { accessModel } from "../evidence/model";
@@ -11,6 +12,35 @@ import { planStack, toPackResource } from "../plan/run";
 import { checkResources } from "../policypack/runner";
 
 const SIZES = [10, 100, 300, 1000];
+const KINDS = ["plan", "baseline"] as const;
+
+export const USAGE = `usage: npm run bench
+
+Plans the workload stack with generated configs of ${SIZES.join(", ")} accounts, each in a fresh
+process, next to a bare baseline of as many plain providers and roles, and measures the policy
+pack's throughput. Prints a Markdown table; asserts nothing. Takes no options (--child KIND
+--accounts N is how it runs one measurement in a child process).`;
+
+type BenchOptions =
+    | { readonly child: undefined }
+    | { readonly child: (typeof KINDS)[number]; readonly accounts: number };
+
+export const command = defineCommand({
+    usage: USAGE,
+    options: { child: { type: "string" }, accounts: { type: "string" } },
+    build(v): BenchOptions {
+        if (v.child === undefined) {
+            if (v.accounts !== undefined) throw new UsageError("--accounts goes with --child");
+            return { child: undefined };
+        }
+        const kind = KINDS.find((k) => k === v.child);
+        const accounts = Number(v.accounts);
+        if (!kind) throw new UsageError(`--child must be ${KINDS.join(" or ")}`);
+        if (!Number.isSafeInteger(accounts) || accounts < 1)
+            throw new UsageError("--child needs --accounts N, a whole number");
+        return { child: kind, accounts };
+    },
+});
 const SECURITY = "111122223333";
 
 /** A workload stack config with `n` accounts, as the engine would pass it. */
@@ -99,7 +129,8 @@ async function child(kind: string, n: number): Promise<ChildResult> {
 
 function spawn(kind: string, n: number): ChildResult & { wallMs: number } {
     const t0 = process.hrtime.bigint();
-    const out = execFileSync(process.execPath, [__filename, "--child", kind, String(n)], {
+    const args = [__filename, "--child", kind, "--accounts", String(n)];
+    const out = execFileSync(process.execPath, args, {
         encoding: "utf8",
         maxBuffer: 1 << 26,
     });
@@ -124,43 +155,44 @@ async function packThroughput(): Promise<{ resources: number; perSecond: number 
     };
 }
 
-async function main() {
-    if (process.argv[2] === "--child") {
-        process.stdout.write(
-            `${JSON.stringify(await child(process.argv[3], Number(process.argv[4])))}\n`,
-        );
-        return;
-    }
+/** The whole benchmark, one line at a time. */
+async function bench(print: (line: string) => void): Promise<void> {
     const s = (ms: number) => (ms / 1000).toFixed(2);
-    console.log(
+    print(
         `org-access offline-plan benchmark: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
     );
-    console.log("");
-    console.log(
+    print("");
+    print(
         "| accounts | resources | wall s | program s | evidence s | pack s | peak MB | baseline wall s | baseline program s | ratio (program) |",
     );
-    console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     const rows: { n: number; wall: number }[] = [];
     for (const n of SIZES) {
         const plan = spawn("plan", n);
         const base = spawn("baseline", n);
         rows.push({ n, wall: plan.wallMs });
-        console.log(
+        print(
             `| ${n} | ${plan.resources} | ${s(plan.wallMs)} | ${s(plan.planMs)} | ${s(plan.evidenceMs ?? 0)} | ${s(plan.packMs ?? 0)} | ${plan.maxRssMb.toFixed(0)} | ${s(base.wallMs)} | ${s(base.planMs)} | ${(plan.planMs / base.planMs).toFixed(2)} |`,
         );
     }
     const at = (n: number) => rows.find((r) => r.n === n)?.wall ?? NaN;
-    console.log("");
-    console.log(
+    print("");
+    print(
         `growth: 1,000 accounts take ${(at(1000) / at(100)).toFixed(1)}x the wall time of 100 (target: at most 11x)`,
     );
     const pack = await packThroughput();
-    console.log(
+    print(
         `policy pack: ${Math.round(pack.perSecond).toLocaleString("en-US")} resources/s in-process over a ${pack.resources}-resource plan (target: at least 20,000/s)`,
     );
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-});
+export function main(argv: readonly string[], io: Io = STDIO): Promise<number> {
+    return runCommand(command, argv, io, async (options) => {
+        if (options.child !== undefined)
+            io.out.write(`${JSON.stringify(await child(options.child, options.accounts))}\n`);
+        else await bench((line) => io.out.write(`${line}\n`));
+        return 0;
+    });
+}
+
+if (require.main === module) start(main);

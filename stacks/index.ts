@@ -1,16 +1,11 @@
+import { parseStackName } from "./names";
 import { securityStack } from "./security";
 import { workloadStack } from "./workload";
 
-/** Whether a stack name selects the workload program: `workload`, or a shard such as `workload-prod`. */
-export function isWorkloadStack(stack: string): boolean {
-    return stack === "workload" || stack.startsWith("workload-");
-}
+export { isWorkloadStack, parseStackName, StackNameError } from "./names";
+export type { StackKind, StackName } from "./names";
 
 /** Builds the program of the named stack and returns its outputs. */
 export function buildStack(stack: string) {
-    if (stack === "security") return securityStack();
-    if (isWorkloadStack(stack)) return workloadStack();
-    throw new Error(
-        `unknown stack "${stack}": name it "security", "workload" or "workload-<shard>"`,
-    );
+    return parseStackName(stack).kind === "security" ? securityStack() : workloadStack();
 }

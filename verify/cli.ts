@@ -1,33 +1,37 @@
 // `npm run verify -- --stack workload [--profile P] [--mfa-serial ARN --token-code CODE | --external-id ID]`
 //
 // Proves, against real AWS and after `pulumi up`, what the offline evidence matrix simulates.
-// Exit codes: 0 every scenario as expected; 1 a scenario is not; 2 missing credentials or
-// permissions, a missing deploy prerequisite (SCPs not enabled), invalid config or usage.
+// This file is the command: arguments, targets from the stack file, rendering; verify/run.ts talks
+// to AWS. Exit codes (cli/exitCodes.ts): 0 every scenario as expected; 1 a scenario is not; 2
+// missing credentials or permissions, a missing deploy prerequisite (SCPs not enabled), invalid
+// config or usage.
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import * as fs from "fs";
 import * as readline from "readline";
 import {
     auditRoleArn,
-    ConfigError,
     decodeValues,
     namespaceValues,
     partitionOf,
     readStackFile,
-    StackFileError,
     stackFilePath,
     validateSecurityConfig,
     validateWorkloadConfig,
 } from "../config";
+import {
+    defineCommand,
+    runCommand,
+    Sink,
+    start,
+    STDIO,
+    stackOption,
+    UsageError,
+} from "../cli/command";
 import { renderReport } from "../evidence/report";
 import { mismatches } from "../evidence/simulate";
-import { runPlan } from "../plan/cli";
-import {
-    AwsCredentialIdentityProvider,
-    verify,
-    VerifyPrerequisiteError,
-    VerifyResult,
-    VerifyTarget,
-} from "./run";
+import { runPlan } from "../plan/offline";
+import { toLines } from "./render";
+import { AwsCredentialIdentityProvider, verify, VerifyTarget } from "./run";
 
 export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAME] [--aws-login] [--region REGION] [--accounts a,b]
                          [--mfa-serial ARN --token-code CODE | --external-id ID] [--json] [--report FILE.md]
@@ -62,8 +66,6 @@ roles; it never writes to AWS.
 Exit codes: 0 every scenario as expected; 1 one is not; 2 missing credentials or permissions,
 SCPs not enabled on the root, bad config or usage.`;
 
-export class UsageError extends Error {}
-
 export interface VerifyCliOptions {
     readonly stack: string;
     readonly configFile?: string;
@@ -80,63 +82,61 @@ export interface VerifyCliOptions {
     readonly orgProfile?: string;
 }
 
-export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
-    const o: { -readonly [K in keyof VerifyCliOptions]: VerifyCliOptions[K] } = {
-        stack: "workload",
-        json: false,
-    };
-    const flags: Record<string, (v: string) => void> = {
-        "--stack": (v) => (o.stack = v),
-        "--config-file": (v) => (o.configFile = v),
-        "--profile": (v) => (o.profile = v),
-        "--region": (v) => (o.region = v),
-        "--accounts": (v) =>
-            (o.accounts = v
-                .split(",")
+export const command = defineCommand({
+    usage: USAGE,
+    options: {
+        stack: { type: "string", default: "workload" },
+        "config-file": { type: "string" },
+        profile: { type: "string" },
+        "aws-login": { type: "boolean" },
+        region: { type: "string" },
+        accounts: { type: "string" },
+        "mfa-serial": { type: "string" },
+        "token-code": { type: "string" },
+        "external-id": { type: "string" },
+        json: { type: "boolean" },
+        report: { type: "string" },
+        "security-config-file": { type: "string" },
+        "org-profile": { type: "string" },
+    },
+    build(v): VerifyCliOptions {
+        const stack = stackOption(v.stack, ["workload"]).name;
+        if ((v["mfa-serial"] === undefined) !== (v["token-code"] === undefined))
+            throw new UsageError("--mfa-serial and --token-code go together");
+        if (v["token-code"] !== undefined && !/^\d{6}$/.test(v["token-code"]))
+            throw new UsageError("--token-code must be the 6 digits your MFA device shows");
+        if (v["external-id"] !== undefined && v["mfa-serial"] !== undefined)
+            throw new UsageError(
+                "use --external-id (a program) or --mfa-serial (a human), not both",
+            );
+        if (v["aws-login"] && v["external-id"] !== undefined)
+            throw new UsageError(
+                "--aws-login is for people; programs use --external-id with their own keys",
+            );
+        return {
+            stack,
+            json: v.json ?? false,
+            configFile: v["config-file"],
+            profile: v.profile,
+            region: v.region,
+            accounts: v.accounts
+                ?.split(",")
                 .map((s) => s.trim())
-                .filter(Boolean)),
-        "--mfa-serial": (v) => (o.mfaSerial = v),
-        "--token-code": (v) => (o.tokenCode = v),
-        "--external-id": (v) => (o.externalId = v),
-        "--report": (v) => (o.report = v),
-        "--security-config-file": (v) => (o.securityConfigFile = v),
-        "--org-profile": (v) => (o.orgProfile = v),
-    };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--help" || arg === "-h") return "help";
-        if (arg === "--json") {
-            o.json = true;
-            continue;
-        }
-        if (arg === "--aws-login") {
-            o.awsLogin = true;
-            continue;
-        }
-        const [flag, inline] = arg.includes("=")
-            ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-            : [arg, undefined];
-        const set = flags[flag];
-        if (!set) throw new UsageError(`unknown argument "${arg}"`);
-        const v = inline ?? argv[++i];
-        if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-        set(v);
-    }
-    if (!/^workload(-[A-Za-z0-9_.-]+)?$/.test(o.stack))
-        throw new UsageError(
-            `--stack must be a workload stack (workload or workload-<shard>), not "${o.stack}"`,
-        );
-    if ((o.mfaSerial === undefined) !== (o.tokenCode === undefined))
-        throw new UsageError("--mfa-serial and --token-code go together");
-    if (o.tokenCode !== undefined && !/^\d{6}$/.test(o.tokenCode))
-        throw new UsageError("--token-code must be the 6 digits your MFA device shows");
-    if (o.externalId !== undefined && o.mfaSerial !== undefined)
-        throw new UsageError("use --external-id (a program) or --mfa-serial (a human), not both");
-    if (o.awsLogin && o.externalId !== undefined)
-        throw new UsageError(
-            "--aws-login is for people; programs use --external-id with their own keys",
-        );
-    return o;
+                .filter(Boolean),
+            mfaSerial: v["mfa-serial"],
+            tokenCode: v["token-code"],
+            externalId: v["external-id"],
+            report: v.report,
+            awsLogin: v["aws-login"],
+            securityConfigFile: v["security-config-file"],
+            orgProfile: v["org-profile"],
+        };
+    },
+});
+
+/** The command line as options; "help" for --help. Throws UsageError. */
+export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
+    return command.parse(argv);
 }
 
 /**
@@ -202,50 +202,15 @@ export function targetsOf(options: Pick<VerifyCliOptions, "stack" | "configFile"
     };
 }
 
-export function toLines(result: VerifyResult): string[] {
-    const bad = mismatches(result.evidence);
-    const lines = [
-        ...(result.organization
-            ? [
-                  `organization: service control policies enabled on ${result.organization.roots.map((r) => r.id).join(", ")}`,
-              ]
-            : []),
-        `caller: ${result.caller.arn}`,
-        `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`,
-    ];
-    for (const e of result.evidence)
-        lines.push(
-            `  ${e.expected === e.simulated ? "ok  " : "FAIL"}  ${e.accountId} ${e.role} ${e.scenario}: ${e.simulated} (expected ${e.expected}): ${e.reason}`,
-        );
-    for (const s of result.skipped)
-        lines.push(`  skip  ${s.accountId} ${s.role} ${s.scenario}: ${s.reason}`);
-    for (const t of result.cloudtrail)
-        lines.push(
-            `  trail ${t.accountId} ${t.role}: ${t.events} AssumeRole event(s) in the last hour${t.latest ? `, latest ${t.latest}` : " (CloudTrail can take up to 15 minutes to show new events)"}`,
-        );
-    return lines;
-}
-
-export interface Sink {
-    write(text: string): unknown;
-}
-
-export async function main(
+export function main(
     argv: readonly string[],
-    out: Sink = process.stdout,
-    err: Sink = process.stderr,
+    out: Sink = STDIO.out,
+    err: Sink = STDIO.err,
     credentials: (profile?: string) => AwsCredentialIdentityProvider = (profile) =>
         profile ? fromIni({ profile }) : fromNodeProviderChain(),
     ask: (question: string) => Promise<string> = askLine,
 ): Promise<number> {
-    let options: VerifyCliOptions;
-    try {
-        const parsed = parseArgs(argv);
-        if (parsed === "help") {
-            out.write(`${USAGE}\n`);
-            return 0;
-        }
-        options = parsed;
+    return runCommand(command, argv, { out, err }, async (options) => {
         const { region, sessionSeconds, targets } = targetsOf(options);
         const guardrails = securityHasGuardrails(options);
         const result = await verify({
@@ -310,39 +275,7 @@ export async function main(
             );
         }
         return mismatches(result.evidence).length > 0 ? 1 : 0;
-    } catch (e) {
-        if (e instanceof UsageError) {
-            err.write(`error: ${e.message}\n\n${USAGE}\n`);
-            return 2;
-        }
-        if (
-            e instanceof VerifyPrerequisiteError ||
-            e instanceof ConfigError ||
-            e instanceof StackFileError
-        ) {
-            err.write(`${e.message}\n`);
-            return 2;
-        }
-        if (e instanceof Error && e.name === "CredentialsProviderError") {
-            err.write(`no usable AWS credentials: ${e.message}\n`);
-            return 2;
-        }
-        const code = (e as { code?: string }).code;
-        if (
-            e instanceof Error &&
-            (e.name === "TimeoutError" ||
-                ["ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN"].includes(code ?? ""))
-        ) {
-            err.write(`cannot reach AWS (${code ?? e.name}): check the network and --region\n`);
-            return 2;
-        }
-        err.write(`error: ${(e as Error).message ?? String(e)}\n`);
-        return 1;
-    }
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
     });
 }
+
+if (require.main === module) start(main);

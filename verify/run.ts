@@ -69,13 +69,8 @@ export interface VerifyOptions {
     readonly now?: () => Date;
 }
 
-/** Something the caller lacks: no credentials, or a permission a step needs. Exit code 2. */
-export class VerifyPrerequisiteError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "VerifyPrerequisiteError";
-    }
-}
+import { VerifyPrerequisiteError } from "./errors";
+export { VerifyPrerequisiteError };
 
 export interface TrailEvidence {
     readonly accountId: string;

@@ -4,21 +4,21 @@
  *   policy:check [--json] [--config FILE] INPUT
  *
  * INPUT is a JSON file (or "-" for stdin) holding either {"resources": [{type, name, props}]} or
- * the output of `pulumi stack export`. Exit status: 0 no mandatory violation, 1 one or more
- * mandatory violations, 2 bad input or usage.
+ * the output of `pulumi stack export`. Exit status (cli/exitCodes.ts): 0 no mandatory violation,
+ * 1 one or more mandatory violations, 2 bad input or usage.
  */
 import * as fs from "fs";
+import { defineCommand, Io, runCommand, start, STDIO, UsageError } from "../../cli/command";
+import { readableReport } from "./render";
 import {
     CheckInputError,
     checkResources,
     loadPackConfig,
     PackConfigInput,
     PlannedResource,
-    PolicyConfigError,
-    Violation,
 } from "../runner";
 
-const USAGE = `usage: policy:check [--json] [--config FILE] INPUT
+export const USAGE = `usage: policy:check [--json] [--config FILE] INPUT
 
   INPUT          JSON file ("-" for stdin): {"resources": [{"type", "name", "props"}]}
                  or the output of \`pulumi stack export\`
@@ -27,34 +27,26 @@ const USAGE = `usage: policy:check [--json] [--config FILE] INPUT
 
 exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input or usage`;
 
-class UsageError extends Error {}
-
 interface Options {
-    json: boolean;
-    config?: string;
-    input: string;
+    readonly json: boolean;
+    readonly config?: string;
+    readonly input: string;
 }
 
-function parseArgs(argv: string[]): Options | "help" {
-    let json = false;
-    let config: string | undefined;
-    const positional: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--help" || a === "-h") return "help";
-        if (a === "--json") json = true;
-        else if (a === "--config" || a.startsWith("--config=")) {
-            config = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
-            if (!config) throw new UsageError("--config needs a FILE");
-        } else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
-        else positional.push(a);
-    }
-    if (positional.length !== 1)
-        throw new UsageError(
-            positional.length ? "give exactly one INPUT file" : "missing INPUT file",
-        );
-    return { json, config, input: positional[0] };
-}
+export const command = defineCommand({
+    usage: USAGE,
+    options: { json: { type: "boolean" }, config: { type: "string" } },
+    positionals: true,
+    valueNames: { config: "a FILE" },
+    build(values, positionals): Options {
+        if (values.config === "") throw new UsageError("--config needs a FILE");
+        if (positionals.length !== 1)
+            throw new UsageError(
+                positionals.length ? "give exactly one INPUT file" : "missing INPUT file",
+            );
+        return { json: values.json ?? false, config: values.config, input: positionals[0] };
+    },
+});
 
 /** The engine's sentinel for an unknown string (@pulumi/policy proxy.js, marked internal there). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -167,54 +159,20 @@ function readInput(file: string): unknown {
     }
 }
 
-function printReadable(violations: Violation[], count: number): void {
-    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    const lines: string[] = [];
-    if (violations.length === 0)
-        lines.push(`org-access-guard: no violations in ${count} resource(s).`);
-    else
-        lines.push(
-            `org-access-guard: ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s) in ${count} resource(s).`,
-            "",
-        );
-    for (const v of violations) {
-        lines.push(
-            `${v.enforcementLevel.padEnd(9)} ${v.policy}  ${v.resource}${v.urn ? `  (${v.urn})` : ""}`,
-        );
-        lines.push(`          ${v.message}`, "");
-    }
-    process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-export function main(argv: string[]): number {
-    try {
-        const opts = parseArgs(argv);
-        if (opts === "help") {
-            process.stdout.write(`${USAGE}\n`);
-            return 0;
-        }
+export function main(argv: readonly string[], io: Io = STDIO): number {
+    return runCommand(command, argv, io, (opts) => {
         const config: PackConfigInput | undefined = opts.config
             ? loadPackConfig(opts.config)
             : undefined;
         const resources = resourcesFromInput(readInput(opts.input));
         const violations = checkResources(resources, config);
-        if (opts.json) process.stdout.write(`${JSON.stringify({ violations }, null, 2)}\n`);
-        else printReadable(violations, resources.length);
-        return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
-    } catch (e) {
-        if (e instanceof UsageError) {
-            process.stderr.write(`policy:check: ${e.message}\n\n${USAGE}\n`);
-            return 2;
-        }
-        if (e instanceof PolicyConfigError || e instanceof CheckInputError) {
-            process.stderr.write(`policy:check: ${e.message}\n`);
-            return 2;
-        }
-        process.stderr.write(
-            `policy:check: internal error: ${(e as Error).message ?? String(e)}\n`,
+        io.out.write(
+            opts.json
+                ? `${JSON.stringify({ violations }, null, 2)}\n`
+                : `${readableReport(violations, resources.length)}\n`,
         );
-        return 2;
-    }
+        return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+    });
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) start(main);

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { DEFAULT_POLICY_CONFIG } from "../../plan/cli";
+import { DEFAULT_POLICY_CONFIG } from "../../plan/offline";
 import { PlannedResource, PlanResult, planStack } from "../../plan/run";
 import { checkResources, loadPackConfig } from "../../policypack/runner";
 import { awsPrincipalFromArn, evaluateRequest, parsePolicyDocument } from "../../policypack/iam";

@@ -14,7 +14,7 @@ import {
     AUDIT_ROLE_TYPE,
     COMPONENT_TYPES,
 } from "../../policypack/componentTypes";
-import { planExitCode, runPlan, StackPlan } from "../../plan/cli";
+import { planExitCode, runPlan, StackPlan } from "../../plan/offline";
 import { PlannedResource, PlanResult } from "../../plan/run";
 import { planSecurity, planWorkload, projectWith, securityValues } from "../helpers";
 

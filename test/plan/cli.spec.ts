@@ -2,14 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-    DEFAULT_POLICY_CONFIG,
-    main,
-    packConfigFor,
-    parseArgs,
-    runPlan,
-    UsageError,
-} from "../../plan/cli";
+import { UsageError } from "../../cli/command";
+import { main, parseArgs } from "../../plan/cli";
+import { DEFAULT_POLICY_CONFIG, packConfigFor, runPlan } from "../../plan/offline";
 import { checkResources, loadPackConfig } from "../../policypack/runner";
 import { toPackResource } from "../../plan/run";
 import { readStackFile, stackFilePath } from "../../config";

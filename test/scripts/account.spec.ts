@@ -130,7 +130,11 @@ describe("account:add / account:remove", () => {
         fs.writeFileSync(file, FILE);
         const out: string[] = [];
         const err: string[] = [];
-        const io = { root, out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
+        const io = {
+            root,
+            out: { write: (s: string) => out.push(s) },
+            err: { write: (s: string) => err.push(s) },
+        };
         assert.strictEqual(main(["add", "--name", "dev", "--id", "999988887777"], io), 0);
         assert.match(fs.readFileSync(file, "utf8"), /- name: dev\n {6}accountId: "999988887777"\n/);
         assert.match(

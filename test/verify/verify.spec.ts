@@ -12,7 +12,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main, parseArgs, UsageError } from "../../verify/cli";
+import { UsageError } from "../../cli/command";
+import { main, parseArgs } from "../../verify/cli";
 import type { AwsCredentialIdentityProvider } from "../../verify/run";
 
 const sts = mockClient(STSClient);

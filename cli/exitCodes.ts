@@ -1,0 +1,100 @@
+// The one map from what a command threw to its exit code and message. Every command of org-access
+// exits with:
+//   0  ok: no mandatory violation, every scenario as expected, the file written;
+//   1  do not proceed: a finding (a mandatory policy violation, an evidence scenario that does not
+//      behave as designed, an unsafe plan: a resource on the default provider), or the command
+//      could not finish (an AWS error it cannot interpret; an unexpected error, a bug, printed as
+//      "internal error:" with its stack, like a crash of Node itself, which also exits 1);
+//   2  fix the input: a usage error, an invalid stack file or policy-pack config, an unreadable or
+//      malformed input, a refused edit, missing credentials, permissions or a deploy prerequisite.
+// Exit 2 says "fix the invocation or the environment and run again"; any other non-zero exit says
+// "do not deploy". (policy:check exited 2 on an internal error before this map; it now exits 1.)
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, StackFileError } from "../config";
+import { DefaultProviderError } from "../plan/errors";
+import { CheckInputError } from "../policypack/runner";
+import { PolicyConfigError } from "../policypack/config";
+import { StackNameError } from "../stacks/names";
+import { VerifyPrerequisiteError } from "../verify/errors";
+import { UsageError } from "./errors";
+
+export const EXIT = { ok: 0, findings: 1, internal: 1, usage: 2, input: 2 } as const;
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+export interface ExitRule {
+    /** The errors the rule covers: instances of a class, or those a test picks (other libraries' errors). */
+    readonly match: ErrorClass | ((e: Error) => boolean);
+    readonly code: number;
+    /** The message to print (default: the error's message). */
+    readonly render?: (e: Error) => string;
+}
+
+const isClass = (m: ExitRule["match"]): m is ErrorClass =>
+    m.prototype instanceof Error || m === Error;
+
+/** Network failures reaching AWS: Node's error codes and the SDK's timeout. */
+const NETWORK_CODES = ["ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN"];
+const networkCode = (e: Error): string | undefined => {
+    const code = (e as { code?: string }).code;
+    if (code !== undefined && NETWORK_CODES.includes(code)) return code;
+    return e.name === "TimeoutError" ? e.name : undefined;
+};
+
+/** First match wins. */
+export const EXIT_RULES: readonly ExitRule[] = [
+    { match: UsageError, code: EXIT.usage, render: (e) => `error: ${e.message}` },
+    { match: StackNameError, code: EXIT.usage, render: (e) => `error: ${e.message}` },
+    { match: CheckInputError, code: EXIT.input, render: (e) => `error: ${e.message}` },
+    // These messages say themselves what is wrong ("invalid configuration for stack ...").
+    { match: ConfigError, code: EXIT.input },
+    { match: StackFileError, code: EXIT.input },
+    { match: PolicyConfigError, code: EXIT.input },
+    { match: VerifyPrerequisiteError, code: EXIT.input },
+    // The program's own refusals during a mock run (pulumi.RunError: printed without a stack).
+    { match: (e) => pulumi.RunError.isInstance(e), code: EXIT.input },
+    // The AWS SDK's credential chain found nothing usable.
+    {
+        match: (e) => e.name === "CredentialsProviderError",
+        code: EXIT.input,
+        render: (e) => `no usable AWS credentials: ${e.message}`,
+    },
+    {
+        match: (e) => networkCode(e) !== undefined,
+        code: EXIT.input,
+        render: (e) => `cannot reach AWS (${networkCode(e)}): check the network and --region`,
+    },
+    {
+        match: DefaultProviderError,
+        code: EXIT.findings,
+        render: (e) => `unsafe plan: ${e.message}`,
+    },
+    // An AWS error verify/run.ts does not turn into a prerequisite (throttling, an outage): the
+    // command could not finish. Said without a stack trace: the fault is not in this code.
+    {
+        match: (e) => "$metadata" in e,
+        code: EXIT.internal,
+        render: (e) => `error: AWS answered ${e.name}: ${e.message}`,
+    },
+];
+
+function matches(rule: ExitRule, e: Error): boolean {
+    return isClass(rule.match) ? e instanceof rule.match : rule.match(e);
+}
+
+/** The exit code of what a command threw, and the message to print for it. */
+export function exitCodeOf(thrown: unknown): { code: number; message: string; usage: boolean } {
+    const e = thrown instanceof Error ? thrown : new Error(String(thrown));
+    const rule = EXIT_RULES.find((r) => matches(r, e));
+    if (!rule)
+        return {
+            code: EXIT.internal,
+            message: `internal error: ${e.stack ?? e.message}`,
+            usage: false,
+        };
+    return {
+        code: rule.code,
+        message: rule.render ? rule.render(e) : e.message,
+        usage: e instanceof UsageError,
+    };
+}

@@ -1,0 +1,167 @@
+// How the offline plan is shown: the table of resources by account, the pack's verdicts, the
+// evidence lines, the warnings and the --json document. Pure functions of planned stacks.
+import { formatProblems } from "../config";
+import { EvidenceEntry, mismatches } from "../evidence/simulate";
+import { Violation } from "../policypack/runner";
+import { StackPlan } from "./offline";
+import { PlannedResource, PlanResult } from "./run";
+
+/** Cloud resources and providers; components and stack references are not deployed anywhere. */
+export function deployed(resources: readonly PlannedResource[]): PlannedResource[] {
+    return resources.filter((r) => !r.component && r.type !== "pulumi:pulumi:StackReference");
+}
+
+export function toJson(plans: readonly StackPlan[]): unknown {
+    const one = (p: StackPlan) => ({
+        stack: p.result.stack,
+        resources: deployed(p.result.resources).map((res) => ({
+            type: res.type,
+            name: res.name,
+            urn: res.urn,
+            accountId: res.accountId,
+            props: readableProps(res),
+            options: {
+                protect: res.options.protect,
+                retainOnDelete: res.options.retainOnDelete,
+                dependsOn: res.options.dependsOn,
+            },
+        })),
+        evidence: p.evidence,
+        violations: p.violations,
+        warnings: p.warnings,
+    });
+    return plans.length === 1 ? one(plans[0]) : { stacks: plans.map(one) };
+}
+
+/** The warnings of each planned stack, one block per stack, in the config-error format. */
+export function warningLines(plans: readonly StackPlan[]): string[] {
+    return plans
+        .filter((p) => p.warnings.length > 0)
+        .map((p) =>
+            formatProblems(p.result.stack, p.warnings).replace(
+                /^invalid configuration for stack "([^"]+)" \((\d+) problems?\)/,
+                (_, stack: string, n: string) =>
+                    `stack "${stack}": ${n} value(s) to replace before pulumi up (npm start -- --strict fails on them)`,
+            ),
+        );
+}
+
+/** The pack's verdicts, one line each. */
+export function violationLines(violations: readonly Violation[]): string[] {
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    return [
+        `policy pack: ${violations.length === 0 ? "no violations" : `${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`}`,
+        ...violations.map(
+            (v) =>
+                `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}`,
+        ),
+    ];
+}
+
+/** One line per account and role: all scenarios as expected, or each one that is not. */
+export function evidenceLines(evidence: readonly EvidenceEntry[]): string[] {
+    const byRole = new Map<string, EvidenceEntry[]>();
+    for (const e of evidence)
+        byRole.set(`${e.accountId} ${e.role}`, [
+            ...(byRole.get(`${e.accountId} ${e.role}`) ?? []),
+            e,
+        ]);
+    const lines = [
+        `evidence: ${evidence.length - mismatches(evidence).length} of ${evidence.length} scenarios as expected`,
+    ];
+    for (const [key, list] of byRole) {
+        const bad = mismatches(list);
+        if (bad.length === 0)
+            lines.push(`  ok    ${key}: ${list.length} of ${list.length} scenarios as expected`);
+        else
+            for (const e of bad)
+                lines.push(
+                    `  FAIL  ${key}: ${e.scenario} expected ${e.expected}, simulated ${e.simulated}: ${e.reason}`,
+                );
+    }
+    return lines;
+}
+
+/** Provider inputs of list and map type reach the engine as JSON strings; show them as values. */
+function decodeJson(v: unknown): unknown {
+    if (typeof v === "string" && /^[[{]/.test(v)) {
+        try {
+            return JSON.parse(v);
+        } catch {
+            return v;
+        }
+    }
+    return v;
+}
+
+function readableProps(r: PlannedResource): Record<string, unknown> {
+    if (!r.type.startsWith("pulumi:providers:")) return r.props;
+    return Object.fromEntries(Object.entries(r.props).map(([k, v]) => [k, decodeJson(v)]));
+}
+
+/** A short note on what matters about a resource, for the table. */
+function detail(r: PlannedResource): string {
+    const p = r.props;
+    switch (r.type) {
+        case "pulumi:providers:aws": {
+            const roles = decodeJson(p.assumeRoles);
+            const role = Array.isArray(roles)
+                ? (roles[0] as { roleArn?: string })?.roleArn
+                : undefined;
+            return `assumes ${role ?? "?"}`;
+        }
+        case "aws:iam/role:Role":
+            return `${p.name} (max session ${p.maxSessionDuration ?? 3600} s)`;
+        default:
+            return typeof p.name === "string"
+                ? p.name
+                : typeof p.bucket === "string"
+                  ? p.bucket
+                  : "";
+    }
+}
+
+export function toTable(result: PlanResult): string {
+    const resources = deployed(result.resources);
+    const accounts = new Map<string, PlannedResource[]>();
+    for (const r of resources) {
+        const key = r.accountId ?? "(none)";
+        accounts.set(key, [...(accounts.get(key) ?? []), r]);
+    }
+    const lines = [
+        `stack ${result.stack} (region ${result.region}): ${resources.length} resources in ${accounts.size} account${accounts.size === 1 ? "" : "s"}`,
+    ];
+    const typeWidth = Math.max(...resources.map((r) => r.type.length), 4);
+    const nameWidth = Math.max(...resources.map((r) => r.name.length), 4);
+    for (const [account, list] of accounts) {
+        const providerNames = [
+            ...new Set(
+                list.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.name),
+            ),
+        ];
+        lines.push(
+            "",
+            `account ${account}${providerNames.length ? ` (${providerNames.join(", ")})` : ""}`,
+        );
+        for (const r of list)
+            lines.push(
+                `  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${detail(r)}`.trimEnd(),
+            );
+    }
+    return lines.join("\n");
+}
+
+/** The readable plan: per stack, its table, the pack's verdicts and the evidence lines. */
+export function toText(plans: readonly StackPlan[]): string {
+    return plans
+        .map((p) =>
+            [
+                toTable(p.result),
+                "",
+                ...violationLines(p.violations),
+                "",
+                ...evidenceLines(p.evidence),
+            ].join("\n"),
+        )
+        .join("\n\n");
+}

@@ -1,0 +1,117 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as bench from "../../scripts/bench";
+import * as benchPolicy from "../../scripts/bench-policy";
+import * as updateDataReads from "../../scripts/update-data-reads";
+import * as updateManagedPolicies from "../../scripts/update-managed-policies";
+
+function capture() {
+    const c = { out: "", err: "" };
+    return {
+        c,
+        io: {
+            out: { write: (s: string) => (c.out += s) },
+            err: { write: (s: string) => (c.err += s) },
+        },
+    };
+}
+
+/**
+ * The contents and modification times of every file in a folder, to show a command wrote nothing
+ * (a generator rewriting a file with the same contents still changes its mtime).
+ */
+function snapshot(dir: string): Record<string, [string, number]> {
+    return Object.fromEntries(
+        fs.readdirSync(dir).map((f) => {
+            const file = path.join(dir, f);
+            return [f, [fs.readFileSync(file, "utf8"), fs.statSync(file).mtimeMs]];
+        }),
+    );
+}
+
+describe("the scripts' commands (scripts/*.ts)", () => {
+    it("update:managed-policies -- --help prints its usage and generates nothing", () => {
+        const before = snapshot(updateManagedPolicies.DATA_DIR);
+        const { c, io } = capture();
+        assert.strictEqual(updateManagedPolicies.main(["--help"], io), 0);
+        assert.match(c.out, /^usage: npm run update:managed-policies\n/);
+        assert.deepStrictEqual(snapshot(updateManagedPolicies.DATA_DIR), before);
+    });
+
+    it("update:managed-policies and update:data-reads take no arguments (exit 2, nothing written)", async () => {
+        const data = snapshot(updateManagedPolicies.DATA_DIR);
+        const table = snapshot(path.dirname(updateDataReads.TABLE));
+        const a = capture();
+        assert.strictEqual(updateManagedPolicies.main(["--force"], a.io), 2);
+        assert.match(
+            a.c.err,
+            /^error: unknown option --force\n\nusage: npm run update:managed-policies/,
+        );
+        const b = capture();
+        assert.strictEqual(await updateDataReads.main(["extra"], b.io), 2);
+        assert.match(
+            b.c.err,
+            /^error: unexpected argument "extra"\n\nusage: npm run update:data-reads/,
+        );
+        assert.deepStrictEqual(snapshot(updateManagedPolicies.DATA_DIR), data);
+        assert.deepStrictEqual(snapshot(path.dirname(updateDataReads.TABLE)), table);
+    });
+
+    it("update:data-reads -- --help prints its usage and rewrites nothing", async () => {
+        const before = snapshot(path.dirname(updateDataReads.TABLE));
+        const { c, io } = capture();
+        assert.strictEqual(await updateDataReads.main(["--help"], io), 0);
+        assert.match(c.out, /^usage: npm run update:data-reads\n/);
+        assert.deepStrictEqual(snapshot(path.dirname(updateDataReads.TABLE)), before);
+    });
+
+    it("the generated files live in the sources, also when run from dist/", () => {
+        const root = path.join(__dirname, "..", "..");
+        assert.strictEqual(
+            updateManagedPolicies.DATA_DIR,
+            path.join(root, "policypack", "iam", "data"),
+        );
+        assert.strictEqual(
+            updateDataReads.TABLE,
+            path.join(root, "components", "data", "data-read-actions.json"),
+        );
+    });
+
+    it("bench:policy -- --help prints its usage, not a benchmark of NaN resources", () => {
+        const { c, io } = capture();
+        assert.strictEqual(benchPolicy.main(["--help"], io), 0);
+        assert.match(c.out, /^usage: npm run bench:policy -- \[COUNT\]\n/);
+        assert.doesNotMatch(c.out, /NaN|resources\/s,/);
+    });
+
+    it("bench:policy refuses a COUNT that is not a whole number (exit 2) and runs a small one", () => {
+        for (const argv of [["abc"], ["0"], ["1.5"], ["10", "20"], ["--fast"]]) {
+            const { c, io } = capture();
+            assert.strictEqual(benchPolicy.main(argv, io), 2, argv.join(" "));
+            assert.match(c.err, /^error: .*\n\nusage: npm run bench:policy/, argv.join(" "));
+            assert.strictEqual(c.out, "");
+        }
+        assert.deepStrictEqual(benchPolicy.command.parse([]), { count: 20000 });
+        assert.deepStrictEqual(benchPolicy.command.parse(["300"]), { count: 300 });
+    });
+
+    it("bench -- --help prints its usage; --child is checked before anything runs", async () => {
+        const help = capture();
+        assert.strictEqual(await bench.main(["--help"], help.io), 0);
+        assert.match(help.c.out, /^usage: npm run bench\n/);
+        assert.deepStrictEqual(bench.command.parse(["--child", "plan", "--accounts", "10"]), {
+            child: "plan",
+            accounts: 10,
+        });
+        for (const argv of [
+            ["--child", "nope", "--accounts", "10"],
+            ["--child", "plan"],
+            ["--accounts", "3"],
+        ]) {
+            const { c, io } = capture();
+            assert.strictEqual(await bench.main(argv, io), 2, argv.join(" "));
+            assert.match(c.err, /^error: /);
+        }
+    });
+});

@@ -1,0 +1,28 @@
+// How verify's result is shown: one line per scenario, skipped scenario and CloudTrail lookup.
+import { mismatches } from "../evidence/simulate";
+import { VerifyResult } from "./run";
+
+/** The readable result: the SCP check, the caller, then every scenario as ok, FAIL or skip. */
+export function toLines(result: VerifyResult): string[] {
+    const bad = mismatches(result.evidence);
+    const lines = [
+        ...(result.organization
+            ? [
+                  `organization: service control policies enabled on ${result.organization.roots.map((r) => r.id).join(", ")}`,
+              ]
+            : []),
+        `caller: ${result.caller.arn}`,
+        `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`,
+    ];
+    for (const e of result.evidence)
+        lines.push(
+            `  ${e.expected === e.simulated ? "ok  " : "FAIL"}  ${e.accountId} ${e.role} ${e.scenario}: ${e.simulated} (expected ${e.expected}): ${e.reason}`,
+        );
+    for (const s of result.skipped)
+        lines.push(`  skip  ${s.accountId} ${s.role} ${s.scenario}: ${s.reason}`);
+    for (const t of result.cloudtrail)
+        lines.push(
+            `  trail ${t.accountId} ${t.role}: ${t.events} AssumeRole event(s) in the last hour${t.latest ? `, latest ${t.latest}` : " (CloudTrail can take up to 15 minutes to show new events)"}`,
+        );
+    return lines;
+}
