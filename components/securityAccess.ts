@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ARN_WILDCARD } from "../config/patterns";
 
 export interface SecurityAccessArgs {
     /** The security account itself; scopes the self-service MFA statements. */
@@ -146,7 +147,7 @@ export function assumeAuditRolesPolicy(
     if (roleArns.length === 0)
         throw new Error("assumeAuditRolesPolicy: at least one exact audit role ARN is required");
     for (const arn of roleArns) {
-        if (/[*?]/.test(arn))
+        if (ARN_WILDCARD.test(arn))
             throw new Error(
                 `assumeAuditRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`,
             );
