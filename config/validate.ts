@@ -11,6 +11,7 @@ import {
     LOG_ARCHIVE_ADMIN_ROLE,
     DEFAULT_CI_DEPLOY_IDENTITY,
     DEFAULT_CI_PREVIEW_IDENTITY,
+    DEFAULT_OBJECT_LOCK_RETENTION_DAYS,
     DEFAULT_DEPLOY_ROLE,
     NAMESPACE,
     RawSecurityConfig,
@@ -386,9 +387,6 @@ function previewRoleProblems(values: Record<string, unknown>): ConfigProblem[] {
         });
     return problems;
 }
-
-/** The default of `trail.objectLockRetentionDays` (config/schema.ts), for rules that read raw values. */
-const DEFAULT_OBJECT_LOCK_RETENTION_DAYS = 365;
 
 /**
  * Rules of the log evidence. With versioning, a lifecycle expiration only puts a delete marker on

@@ -34,6 +34,12 @@ export const LOG_RETENTION_DAYS = [
     3288, 3653,
 ] as const;
 
+/**
+ * The default of `trail.objectLockRetentionDays`: the schema's default, and the one the rules
+ * that read raw values assume when the key is left out (config/validate.ts).
+ */
+export const DEFAULT_OBJECT_LOCK_RETENTION_DAYS = 365;
+
 /** AWS-managed read policies the audit role may attach. */
 export const AUDIT_MANAGED_POLICIES = [
     "SecurityAudit",

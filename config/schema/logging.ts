@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { BUCKET_NAME } from "../patterns";
 import { strictList } from "./common";
-import { LOG_RETENTION_DAYS } from "./constants";
+import { DEFAULT_OBJECT_LOCK_RETENTION_DAYS, LOG_RETENTION_DAYS } from "./constants";
 
 /** A deliberately plain address check: one @, no spaces, a dot in the domain. SNS confirms the rest. */
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
@@ -45,7 +45,7 @@ export const trailSchema = z
             .number()
             .int({ error: "must be a whole number of days" })
             .min(1, { error: "must be at least 1 day" })
-            .default(365),
+            .default(DEFAULT_OBJECT_LOCK_RETENTION_DAYS),
     })
     .refine((t) => t.expirationDays === undefined || t.expirationDays > t.transitionDays, {
         error: "must be greater than trail.transitionDays (logs must reach cold storage before they expire)",
@@ -56,7 +56,7 @@ export const trailSchema = z
         logGroupRetentionDays: 365,
         transitionDays: 90,
         storageClass: "GLACIER",
-        objectLockRetentionDays: 365,
+        objectLockRetentionDays: DEFAULT_OBJECT_LOCK_RETENTION_DAYS,
     });
 
 /** Where the CloudTrail alarms send notifications. The alarms themselves always exist. */
