@@ -3,6 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../config/errors";
 import { sourceIpProblem, sourceVpceProblem } from "../config/network";
 import { IAM_WRITE_ACTIONS as IAM_WRITES } from "../policypack/iam/privileges";
+import {
+    EXTERNAL_ID_MAX_LENGTH,
+    EXTERNAL_ID_MIN_LENGTH,
+    isExternalId,
+    principalProblem,
+} from "../config/patterns";
 import dataReadTable from "./data/data-read-actions.json";
 import { AUDIT_ROLE_TYPE } from "../policypack/componentTypes";
 
@@ -98,10 +104,6 @@ export const DATA_READ_ACTIONS: readonly string[] = dataReadTable.deny;
 /** CloudShell would give the role's session a shell with its credentials and a home directory. */
 export const CLOUDSHELL_ACTIONS = ["cloudshell:*"];
 
-const PRINCIPAL_ARN =
-    /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}):(user|role)\/([\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-
 /** Checks the principals against the trusted account; returns every problem found. */
 export function trustProblems(
     trustedAccountId: string,
@@ -110,20 +112,20 @@ export function trustProblems(
 ): string[] {
     const problems: string[] = [];
     const check = (arn: string, what: string) => {
-        const m = PRINCIPAL_ARN.exec(arn);
-        if (!m)
+        const problem = principalProblem(arn, trustedAccountId);
+        if (problem === "not-exact")
             problems.push(
                 `${what} "${arn}" is not an exact IAM user or role ARN (wildcards are never trusted)`,
             );
-        else if (m[2] !== trustedAccountId)
+        else if (problem === "other-account")
             problems.push(`${what} "${arn}" is not in the trusted account ${trustedAccountId}`);
     };
     humans.forEach((arn, i) => check(arn, `human principal [${i}]`));
     programs.forEach((p, i) => {
         check(p.arn, `programmatic principal [${i}]`);
-        if (typeof p.externalId !== "string" || !EXTERNAL_ID.test(p.externalId)) {
+        if (!isExternalId(p.externalId)) {
             problems.push(
-                `programmatic principal [${i}] (${p.arn}) needs an ExternalId of 2-1224 characters from [\\w+=,.@:/-]`,
+                `programmatic principal [${i}] (${p.arn}) needs an ExternalId of ${EXTERNAL_ID_MIN_LENGTH}-${EXTERNAL_ID_MAX_LENGTH} characters from [\\w+=,.@:/-]`,
             );
         }
         // An empty list would read as "no restriction" or lock the program out; neither is meant.

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CI_IDENTITY_TYPE } from "../policypack/componentTypes";
+import { GITHUB_REPOSITORY, isExactRoleArn } from "../config/patterns";
 
 /** GitHub's OIDC issuer and the audience configure-aws-credentials requests. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -28,8 +29,6 @@ export interface DeployPin {
     readonly workflow: string;
 }
 
-const REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9_.-]{1,100}$/;
-
 function exact(what: string, value: string): string {
     if (value === "" || /[*?\s]/.test(value))
         throw new Error(`CiIdentity: ${what} "${value}" must be exact (no wildcard, no space)`);
@@ -37,7 +36,7 @@ function exact(what: string, value: string): string {
 }
 
 function repository(value: string): string {
-    if (!REPOSITORY.test(value))
+    if (!GITHUB_REPOSITORY.test(value))
         throw new Error(`CiIdentity: repository "${value}" must be OWNER/REPO, with no wildcard`);
     return value;
 }
@@ -144,7 +143,7 @@ interface StateAccess {
 function exactRoleArns(arns: readonly string[], what: string): string[] {
     if (arns.length === 0) throw new Error(`CiIdentity: no ${what} to assume`);
     for (const arn of arns)
-        if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn))
+        if (!isExactRoleArn(arn))
             throw new Error(`CiIdentity: "${arn}" is not an exact role ARN (${what})`);
     return [...new Set(arns)].sort();
 }

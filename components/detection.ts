@@ -252,6 +252,96 @@ export function alarmTopicPolicy(
     };
 }
 
+/** The encrypted alarm topic, its policy, and the email subscriptions. */
+function alarmTopic(
+    name: string,
+    args: DetectionArgs,
+    partition: string,
+    parent: pulumi.CustomResourceOptions,
+): { key: aws.kms.Key; topic: aws.sns.Topic; subscriptions: aws.sns.TopicSubscription[] } {
+    // Losing this key would silently stop every alarm from reaching anyone, so a config
+    // mistake or a destroy must not delete it (the same options as the log resources).
+    const key = new aws.kms.Key(
+        `${name}-key`,
+        {
+            description: "org-access: encrypts the security alarm topic",
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: JSON.stringify(alarmKeyPolicy(partition, args.region, args.accountId)),
+            tags: args.tags,
+        },
+        { ...parent, protect: true, retainOnDelete: true },
+    );
+    const topic = new aws.sns.Topic(
+        `${name}-topic`,
+        { name: "org-access-security-alarms", kmsMasterKeyId: key.arn, tags: args.tags },
+        parent,
+    );
+    new aws.sns.TopicPolicy(
+        `${name}-topic-policy`,
+        {
+            arn: topic.arn,
+            policy: topic.arn.apply((arn) =>
+                JSON.stringify(alarmTopicPolicy(arn, partition, args.region, args.accountId)),
+            ),
+        },
+        parent,
+    );
+    const subscriptions = args.emails.map(
+        (email, i) =>
+            new aws.sns.TopicSubscription(
+                `${name}-email-${i}`,
+                { topic: topic.arn, protocol: "email", endpoint: email },
+                parent,
+            ),
+    );
+    return { key, topic, subscriptions };
+}
+
+/** One alarm: a metric filter on the trail's log group, and the alarm on its metric. */
+function metricAlarm(
+    name: string,
+    def: AlarmDefinition,
+    args: DetectionArgs,
+    topic: aws.sns.Topic,
+    parent: pulumi.CustomResourceOptions,
+): { filter: aws.cloudwatch.LogMetricFilter; alarm: aws.cloudwatch.MetricAlarm } {
+    const metricName = def.id;
+    const filter = new aws.cloudwatch.LogMetricFilter(
+        `${name}-${def.id}`,
+        {
+            name: `org-access-${def.id}`,
+            logGroupName: args.logGroupName,
+            pattern: def.pattern,
+            metricTransformation: {
+                name: metricName,
+                namespace: METRIC_NAMESPACE,
+                value: "1",
+            },
+        },
+        parent,
+    );
+    const alarm = new aws.cloudwatch.MetricAlarm(
+        `${name}-${def.id}-alarm`,
+        {
+            name: `org-access-${def.id}`,
+            alarmDescription: `${def.control}: ${def.description}. See the runbook in README.md.`,
+            namespace: METRIC_NAMESPACE,
+            metricName,
+            statistic: "Sum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [topic.arn],
+            tags: args.tags,
+        },
+        { ...parent, dependsOn: [filter] },
+    );
+    return { filter, alarm };
+}
+
 /**
  * Metric filters and alarms on the organization trail's log group, for the CIS monitoring set
  * and org-access's own access alarms, notifying a KMS-encrypted SNS topic.
@@ -273,43 +363,11 @@ export class Detection extends pulumi.ComponentResource {
         const partition = args.partition ?? "aws";
         const parent = { parent: this };
 
-        // Losing this key would silently stop every alarm from reaching anyone, so a config
-        // mistake or a destroy must not delete it (the same options as the log resources).
-        this.key = new aws.kms.Key(
-            `${name}-key`,
-            {
-                description: "org-access: encrypts the security alarm topic",
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: JSON.stringify(alarmKeyPolicy(partition, args.region, args.accountId)),
-                tags: args.tags,
-            },
-            { ...parent, protect: true, retainOnDelete: true },
-        );
-        this.topic = new aws.sns.Topic(
-            `${name}-topic`,
-            { name: "org-access-security-alarms", kmsMasterKeyId: this.key.arn, tags: args.tags },
-            parent,
-        );
+        const notification = alarmTopic(name, args, partition, parent);
+        this.key = notification.key;
+        this.topic = notification.topic;
         this.topicArn = this.topic.arn;
-        new aws.sns.TopicPolicy(
-            `${name}-topic-policy`,
-            {
-                arn: this.topic.arn,
-                policy: this.topic.arn.apply((arn) =>
-                    JSON.stringify(alarmTopicPolicy(arn, partition, args.region, args.accountId)),
-                ),
-            },
-            parent,
-        );
-        this.subscriptions = args.emails.map(
-            (email, i) =>
-                new aws.sns.TopicSubscription(
-                    `${name}-email-${i}`,
-                    { topic: this.topic.arn, protocol: "email", endpoint: email },
-                    parent,
-                ),
-        );
+        this.subscriptions = notification.subscriptions;
 
         this.filters = [];
         this.alarms = [];
@@ -317,39 +375,7 @@ export class Detection extends pulumi.ComponentResource {
             ...CIS_ALARMS,
             ...accessAlarms(args.breakGlassRoleName, args.logArchiveAdminRoleName),
         ]) {
-            const metricName = def.id;
-            const filter = new aws.cloudwatch.LogMetricFilter(
-                `${name}-${def.id}`,
-                {
-                    name: `org-access-${def.id}`,
-                    logGroupName: args.logGroupName,
-                    pattern: def.pattern,
-                    metricTransformation: {
-                        name: metricName,
-                        namespace: METRIC_NAMESPACE,
-                        value: "1",
-                    },
-                },
-                parent,
-            );
-            const alarm = new aws.cloudwatch.MetricAlarm(
-                `${name}-${def.id}-alarm`,
-                {
-                    name: `org-access-${def.id}`,
-                    alarmDescription: `${def.control}: ${def.description}. See the runbook in README.md.`,
-                    namespace: METRIC_NAMESPACE,
-                    metricName,
-                    statistic: "Sum",
-                    period: 300,
-                    evaluationPeriods: 1,
-                    threshold: 1,
-                    comparisonOperator: "GreaterThanOrEqualToThreshold",
-                    treatMissingData: "notBreaching",
-                    alarmActions: [this.topic.arn],
-                    tags: args.tags,
-                },
-                { ...parent, dependsOn: [filter] },
-            );
+            const { filter, alarm } = metricAlarm(name, def, args, this.topic, parent);
             this.filters.push(filter);
             this.alarms.push(alarm);
         }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ARN_WILDCARD } from "../config/patterns";
 import {
     denyWithoutMfaPolicy,
     mfaSelfServicePolicy,
@@ -17,7 +18,7 @@ export function assumeDutyRolesPolicy(
     if (roleArns.length === 0)
         throw new Error(`assumeDutyRolesPolicy: at least one exact role ARN is required`);
     for (const arn of roleArns) {
-        if (/[*?]/.test(arn))
+        if (ARN_WILDCARD.test(arn))
             throw new Error(
                 `assumeDutyRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`,
             );

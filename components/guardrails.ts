@@ -14,11 +14,18 @@ import {
 import { GUARDRAILS_TYPE } from "../policypack/componentTypes";
 
 /**
- * AWS counts every character of an SCP, white space included, against 5,120.
+ * The Organizations authorization policy types this program writes, each with the size AWS allows
+ * its documents. AWS counts every character, white space included: 5,120 for an SCP and for an RCP.
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html
  */
-export const SCP_MAX_CHARACTERS = 5120;
+export const ORGANIZATION_POLICY_TYPES = {
+    SERVICE_CONTROL_POLICY: { abbreviation: "SCP", maxCharacters: 5120 },
+    RESOURCE_CONTROL_POLICY: { abbreviation: "RCP", maxCharacters: 5120 },
+} as const;
+export type OrganizationPolicyType = keyof typeof ORGANIZATION_POLICY_TYPES;
+
+export const SCP_MAX_CHARACTERS = ORGANIZATION_POLICY_TYPES.SERVICE_CONTROL_POLICY.maxCharacters;
 
 /** What the SCPs protect and whom they exempt; everything is known from config before deployment. */
 export interface GuardrailPolicyInputs {
@@ -454,15 +461,28 @@ export function regionPolicy(
     };
 }
 
-/** One SCP: its name, document, where it attaches and which config key decides its size. */
-export interface ScpDefinition {
-    readonly key: "baseline" | "roles" | "no-long-lived-credentials" | "regions";
+/**
+ * One Organizations policy: its type, name, document, where it attaches, and which config key
+ * decides its size and how to shrink it. The Guardrails component creates, attaches and
+ * size-checks every definition the same way, whatever its type.
+ */
+export interface OrganizationPolicyDefinition<K extends string = string> {
+    readonly type: OrganizationPolicyType;
+    /** Short, stable key: part of the resource names. */
+    readonly key: K;
     readonly name: string;
     readonly description: string;
     readonly document: aws.iam.PolicyDocument;
     readonly attachTo: "targets" | "workloadTargets";
     readonly configPath: string;
+    /** How to make the document smaller when it outgrows its type's size. */
+    readonly sizeFix: string;
 }
+
+/** One SCP. */
+export type ScpDefinition = OrganizationPolicyDefinition<
+    "baseline" | "roles" | "no-long-lived-credentials" | "regions"
+> & { readonly type: "SERVICE_CONTROL_POLICY" };
 
 /**
  * Every SCP this program creates, with the log key's ARN given (or a placeholder of the same
@@ -474,6 +494,7 @@ export interface ScpDefinition {
 export function scpDefinitions(s: GuardrailPolicyInputs, keyArn: string): ScpDefinition[] {
     const defs: ScpDefinition[] = [
         {
+            type: "SERVICE_CONTROL_POLICY",
             key: "baseline",
             name: "org-access-baseline",
             description:
@@ -481,8 +502,10 @@ export function scpDefinitions(s: GuardrailPolicyInputs, keyArn: string): ScpDef
             document: baselinePolicy(s, keyArn),
             attachTo: "targets",
             configPath: "guardrails",
+            sizeFix: "use a shorter trail or bucket name",
         },
         {
+            type: "SERVICE_CONTROL_POLICY",
             key: "roles",
             name: "org-access-roles",
             description:
@@ -490,8 +513,10 @@ export function scpDefinitions(s: GuardrailPolicyInputs, keyArn: string): ScpDef
             document: rolesPolicy(s),
             attachTo: "targets",
             configPath: "guardrails",
+            sizeFix: "use fewer distinct deploy, preview or audit role names",
         },
         {
+            type: "SERVICE_CONTROL_POLICY",
             key: "no-long-lived-credentials",
             name: "org-access-no-long-lived-credentials",
             description:
@@ -499,16 +524,19 @@ export function scpDefinitions(s: GuardrailPolicyInputs, keyArn: string): ScpDef
             document: noLongLivedCredentialsPolicy(s),
             attachTo: "workloadTargets",
             configPath: "guardrails.workloadTargets",
+            sizeFix: "use fewer distinct workload deploy role names",
         },
     ];
     if (s.allowedRegions) {
         defs.push({
+            type: "SERVICE_CONTROL_POLICY",
             key: "regions",
             name: "org-access-regions",
             description: `org-access: only ${s.allowedRegions.join(", ")}, and global services`,
             document: regionPolicy(s, s.allowedRegions),
             attachTo: "targets",
             configPath: "guardrails.allowedRegions",
+            sizeFix: "allow fewer regions or use fewer distinct deploy role names",
         });
     }
     return defs;
@@ -524,23 +552,22 @@ export function placeholderKeyArn(partition: string, region: string, accountId: 
     return `arn:${partition}:kms:${region}:${accountId}:key/00000000-0000-0000-0000-000000000000`;
 }
 
-/** A problem for every SCP over AWS's size limit, naming the policy and the key that makes it large. */
-export function scpSizeProblems(defs: readonly ScpDefinition[]): ConfigProblem[] {
+/** Why a policy's content is too large for its type, or undefined. */
+export function policySizeProblem(
+    def: OrganizationPolicyDefinition,
+    content: string = scpContent(def.document),
+): string | undefined {
+    const { abbreviation, maxCharacters } = ORGANIZATION_POLICY_TYPES[def.type];
+    return content.length > maxCharacters
+        ? `the ${abbreviation} "${def.name}" would be ${content.length} characters; AWS allows ${maxCharacters}`
+        : undefined;
+}
+
+/** A problem for every policy over its type's size, naming the policy and the key that makes it large. */
+export function policySizeProblems(defs: readonly OrganizationPolicyDefinition[]): ConfigProblem[] {
     return defs.flatMap((d) => {
-        const size = scpContent(d.document).length;
-        if (size <= SCP_MAX_CHARACTERS) return [];
-        return [
-            {
-                path: d.configPath,
-                message: `the SCP "${d.name}" would be ${size} characters; AWS allows ${SCP_MAX_CHARACTERS}`,
-                fix: {
-                    baseline: "use a shorter trail or bucket name",
-                    roles: "use fewer distinct deploy, preview or audit role names",
-                    regions: "allow fewer regions or use fewer distinct deploy role names",
-                    "no-long-lived-credentials": "use fewer distinct workload deploy role names",
-                }[d.key],
-            },
-        ];
+        const message = policySizeProblem(d);
+        return message ? [{ path: d.configPath, message, fix: d.sizeFix }] : [];
     });
 }
 
@@ -596,9 +623,9 @@ export class Guardrails extends pulumi.ComponentResource {
                     (d) => d.key === placeholder.key,
                 ) as ScpDefinition;
                 const text = scpContent(def.document);
-                if (text.length > SCP_MAX_CHARACTERS)
+                if (policySizeProblem(def, text))
                     throw new InputError(
-                        `Guardrails ${name}: the SCP "${def.name}" is ${text.length} characters; AWS allows ${SCP_MAX_CHARACTERS}`,
+                        `Guardrails ${name}: the ${ORGANIZATION_POLICY_TYPES[def.type].abbreviation} "${def.name}" is ${text.length} characters; AWS allows ${ORGANIZATION_POLICY_TYPES[def.type].maxCharacters}`,
                     );
                 return text;
             });
@@ -607,7 +634,7 @@ export class Guardrails extends pulumi.ComponentResource {
                 {
                     name: placeholder.name,
                     description: placeholder.description,
-                    type: "SERVICE_CONTROL_POLICY",
+                    type: placeholder.type,
                     content,
                     tags: args.tags,
                 },

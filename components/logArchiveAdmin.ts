@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../config/errors";
+import { ACCOUNT_ID } from "../config/patterns";
 import { LOG_ARCHIVE_ADMIN_ROLE } from "../config/schema";
 import { BREAK_GLASS_MFA_MAX_AGE, DUTY_MAX_SESSION_SECONDS } from "./dutyRoles";
 import { LOG_ARCHIVE_ADMIN_ROLE_TYPE } from "../policypack/componentTypes";
@@ -14,7 +15,6 @@ export function breakGlassUserPath(iamPath: string): string {
     return `${iamPath}break-glass/`;
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
 /** An IAM path below the root, without the characters ArnLike would read as wildcards. */
 const DEDICATED_PATH = /^\/([\x21-\x29\x2b-\x3e\x40-\x7e]+\/)+$/;
 

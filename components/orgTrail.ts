@@ -9,6 +9,10 @@ import {
 } from "./orgTrailPolicies";
 import { ORG_TRAIL_TYPE } from "../policypack/componentTypes";
 
+/**
+ * OrgTrail spans two accounts, so it takes one named provider per account here and no
+ * `opts.provider` (docs/components.md, "How a component takes its provider").
+ */
 export interface OrgTrailArgs {
     /** Provider of the management account, where an organization trail must live. */
     readonly managementProvider: aws.Provider;
@@ -47,6 +51,287 @@ export interface OrgTrailArgs {
  */
 export const EVIDENCE_OPTIONS = { protect: true, retainOnDelete: true } as const;
 
+/** Options of a child of OrgTrail: its parent, its account's provider, and the evidence options. */
+type EvidenceOptions = pulumi.CustomResourceOptions;
+
+/** What the parts of the trail derive from the args: the partition and the trail's fixed ARN. */
+interface TrailIdentity {
+    readonly partition: string;
+    readonly trailArn: string;
+}
+
+/** The log key (log-archive account), and its alias. */
+function logKey(
+    name: string,
+    args: OrgTrailArgs,
+    trail: TrailIdentity,
+    opts: EvidenceOptions,
+): aws.kms.Key {
+    const key = new aws.kms.Key(
+        `${name}-key`,
+        {
+            description: `org-access: encrypts the logs of organization trail ${args.trailName}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: JSON.stringify(
+                trailKeyPolicy({
+                    partition: trail.partition,
+                    logArchiveAccountId: args.logArchiveAccountId,
+                    managementAccountId: args.managementAccountId,
+                    trailArn: trail.trailArn,
+                    adminRoleArn: args.adminRoleArn,
+                }),
+            ),
+            // The policy denies the deploy role that creates the key any later PutKeyPolicy, which
+            // KMS's lockout check refuses unless told this is intended; the admin role keeps it.
+            // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#KMS-CreateKey-request-BypassPolicyLockoutSafetyCheck
+            bypassPolicyLockoutSafetyCheck: args.adminRoleArn !== undefined,
+            tags: args.tags,
+        },
+        opts,
+    );
+    new aws.kms.Alias(
+        `${name}-key-alias`,
+        { name: `alias/org-access/${args.trailName}`, targetKeyId: key.keyId },
+        opts,
+    );
+    return key;
+}
+
+/** The trail bucket and everything that configures it, in the log-archive account. */
+interface LogBucket {
+    readonly bucket: aws.s3.Bucket;
+    /** The bucket's configuration, Object Lock included, without its policy. */
+    readonly configuration: pulumi.Resource[];
+    readonly objectLock: aws.s3.BucketObjectLockConfiguration;
+    readonly bucketPolicy: aws.s3.BucketPolicy;
+}
+
+function logBucket(
+    name: string,
+    args: OrgTrailArgs,
+    trail: { readonly trailArn: string; readonly key: aws.kms.Key },
+    opts: EvidenceOptions,
+): LogBucket {
+    // Object Lock is chosen when the bucket is created (CreateBucket's
+    // x-amz-bucket-object-lock-enabled); it turns versioning on and can never be turned off.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
+    // The provider treats `objectLockEnabled` as create-only (a change means a replacement,
+    // which protect refuses) but reads it back on refresh: an existing bucket gets Object Lock
+    // out of band first (README, "The log evidence").
+    const resource = new aws.s3.Bucket(
+        `${name}-bucket`,
+        {
+            bucket: args.bucketName,
+            forceDestroy: false,
+            objectLockEnabled: true,
+            tags: args.tags,
+        },
+        opts,
+    );
+    const bucket = resource.bucket;
+    const configuration: pulumi.Resource[] = [
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-bucket-public-access-block`,
+            {
+                bucket,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            opts,
+        ),
+        new aws.s3.BucketOwnershipControls(
+            `${name}-bucket-ownership`,
+            { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            opts,
+        ),
+        new aws.s3.BucketVersioning(
+            `${name}-bucket-versioning`,
+            { bucket, versioningConfiguration: { status: "Enabled" } },
+            opts,
+        ),
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-bucket-encryption`,
+            {
+                bucket,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: {
+                            sseAlgorithm: "aws:kms",
+                            kmsMasterKeyId: trail.key.arn,
+                        },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
+            opts,
+        ),
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-bucket-lifecycle`,
+            {
+                bucket,
+                rules: [
+                    {
+                        id: "logs-to-cold-storage",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        transitions: [
+                            { days: args.transitionDays, storageClass: args.storageClass },
+                        ],
+                        noncurrentVersionTransitions: [
+                            {
+                                noncurrentDays: args.transitionDays,
+                                storageClass: args.storageClass,
+                            },
+                        ],
+                        ...(args.expirationDays === undefined
+                            ? {}
+                            : { expiration: { days: args.expirationDays } }),
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            opts,
+        ),
+    ];
+    // COMPLIANCE: no user, root included, can delete a locked version or shorten its retention.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes
+    const objectLock = new aws.s3.BucketObjectLockConfiguration(
+        `${name}-bucket-object-lock`,
+        {
+            bucket,
+            objectLockEnabled: "Enabled",
+            rule: {
+                defaultRetention: { mode: "COMPLIANCE", days: args.objectLockRetentionDays },
+            },
+        },
+        opts,
+    );
+    configuration.push(objectLock);
+    // Last: once in place, it denies the deploy role every other change to the bucket.
+    const bucketPolicy = new aws.s3.BucketPolicy(
+        `${name}-bucket-policy`,
+        {
+            bucket,
+            policy: resource.arn.apply((bucketArn) =>
+                JSON.stringify(
+                    trailBucketPolicy(bucketArn, {
+                        trailArn: trail.trailArn,
+                        organizationId: args.organizationId,
+                        managementAccountId: args.managementAccountId,
+                        adminRoleArn: args.adminRoleArn,
+                    }),
+                ),
+            ),
+        },
+        { ...opts, dependsOn: configuration },
+    );
+    return { bucket: resource, configuration, objectLock, bucketPolicy };
+}
+
+/** The CloudWatch Logs copy of the trail, in the management account, and what delivers to it. */
+interface LogDelivery {
+    readonly logGroupKey: aws.kms.Key;
+    readonly logGroup: aws.cloudwatch.LogGroup;
+    readonly deliveryRole: aws.iam.Role;
+    readonly deliveryPolicy: aws.iam.RolePolicy;
+}
+
+function logDelivery(
+    name: string,
+    args: OrgTrailArgs,
+    trail: TrailIdentity,
+    opts: EvidenceOptions,
+): LogDelivery {
+    const logGroupName = `/org-access/cloudtrail/${args.trailName}`;
+    const logGroupKey = new aws.kms.Key(
+        `${name}-logs-key`,
+        {
+            description: `org-access: encrypts the CloudWatch Logs copy of organization trail ${args.trailName}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: JSON.stringify(
+                logGroupKeyPolicy({
+                    partition: trail.partition,
+                    region: args.region,
+                    managementAccountId: args.managementAccountId,
+                    logGroupArn: logGroupArn(
+                        trail.partition,
+                        args.region,
+                        args.managementAccountId,
+                        logGroupName,
+                    ),
+                }),
+            ),
+            tags: args.tags,
+        },
+        opts,
+    );
+    new aws.kms.Alias(
+        `${name}-logs-key-alias`,
+        {
+            name: `alias/org-access/${args.trailName}-logs`,
+            targetKeyId: logGroupKey.keyId,
+        },
+        opts,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        {
+            name: logGroupName,
+            retentionInDays: args.logGroupRetentionDays,
+            kmsKeyId: logGroupKey.arn,
+            tags: args.tags,
+        },
+        opts,
+    );
+    const deliveryRole = new aws.iam.Role(
+        `${name}-cloudwatch-role`,
+        {
+            name: `org-access-cloudtrail-${args.trailName}`.slice(0, 64),
+            description: "Lets the organization trail deliver events to its CloudWatch Logs group",
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "CloudTrailForThisTrailOnly",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "aws:SourceArn": trail.trailArn } },
+                    },
+                ],
+            } satisfies aws.iam.PolicyDocument),
+            tags: args.tags,
+        },
+        opts,
+    );
+    const deliveryPolicy = new aws.iam.RolePolicy(
+        `${name}-cloudwatch-delivery`,
+        {
+            role: deliveryRole.name,
+            name: "deliver-to-log-group",
+            policy: logGroup.arn.apply((groupArn) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "WriteTrailStreams",
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: `${groupArn}:log-stream:*`,
+                        },
+                    ],
+                } satisfies aws.iam.PolicyDocument),
+            ),
+        },
+        opts,
+    );
+    return { logGroupKey, logGroup, deliveryRole, deliveryPolicy };
+}
+
 /**
  * An organization CloudTrail trail in the management account that records every account and
  * region, with log-file validation, into a KMS-encrypted, versioned, Object-Locked private bucket in
@@ -78,6 +363,12 @@ export class OrgTrail extends pulumi.ComponentResource {
     constructor(name: string, args: OrgTrailArgs, opts?: pulumi.ComponentResourceOptions) {
         super(ORG_TRAIL_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
+        // One component, two accounts: each child names the provider of the account it lives in
+        // (README, "Development": how components take their providers).
+        if (opts?.provider)
+            throw new Error(
+                `OrgTrail ${name}: spans two accounts; give managementProvider and logArchiveProvider in args, not opts.provider`,
+            );
         const arn = trailArn(partition, args.region, args.managementAccountId, args.trailName);
         const inArchive = { parent: this, provider: args.logArchiveProvider, ...EVIDENCE_OPTIONS };
         const inManagement = {
@@ -86,236 +377,16 @@ export class OrgTrail extends pulumi.ComponentResource {
             ...EVIDENCE_OPTIONS,
         };
 
-        this.key = new aws.kms.Key(
-            `${name}-key`,
-            {
-                description: `org-access: encrypts the logs of organization trail ${args.trailName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: JSON.stringify(
-                    trailKeyPolicy({
-                        partition,
-                        logArchiveAccountId: args.logArchiveAccountId,
-                        managementAccountId: args.managementAccountId,
-                        trailArn: arn,
-                        adminRoleArn: args.adminRoleArn,
-                    }),
-                ),
-                // The policy denies the deploy role that creates the key any later PutKeyPolicy, which
-                // KMS's lockout check refuses unless told this is intended; the admin role keeps it.
-                // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#KMS-CreateKey-request-BypassPolicyLockoutSafetyCheck
-                bypassPolicyLockoutSafetyCheck: args.adminRoleArn !== undefined,
-                tags: args.tags,
-            },
-            inArchive,
-        );
-        new aws.kms.Alias(
-            `${name}-key-alias`,
-            { name: `alias/org-access/${args.trailName}`, targetKeyId: this.key.keyId },
-            inArchive,
-        );
-
-        // Object Lock is chosen when the bucket is created (CreateBucket's
-        // x-amz-bucket-object-lock-enabled); it turns versioning on and can never be turned off.
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
-        // The provider treats `objectLockEnabled` as create-only (a change means a replacement,
-        // which protect refuses) but reads it back on refresh: an existing bucket gets Object Lock
-        // out of band first (README, "The log evidence").
-        this.bucket = new aws.s3.Bucket(
-            `${name}-bucket`,
-            {
-                bucket: args.bucketName,
-                forceDestroy: false,
-                objectLockEnabled: true,
-                tags: args.tags,
-            },
-            inArchive,
-        );
-        const bucket = this.bucket.bucket;
-        const config: pulumi.Resource[] = [
-            new aws.s3.BucketPublicAccessBlock(
-                `${name}-bucket-public-access-block`,
-                {
-                    bucket,
-                    blockPublicAcls: true,
-                    blockPublicPolicy: true,
-                    ignorePublicAcls: true,
-                    restrictPublicBuckets: true,
-                },
-                inArchive,
-            ),
-            new aws.s3.BucketOwnershipControls(
-                `${name}-bucket-ownership`,
-                { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-                inArchive,
-            ),
-            new aws.s3.BucketVersioning(
-                `${name}-bucket-versioning`,
-                { bucket, versioningConfiguration: { status: "Enabled" } },
-                inArchive,
-            ),
-            new aws.s3.BucketServerSideEncryptionConfiguration(
-                `${name}-bucket-encryption`,
-                {
-                    bucket,
-                    rules: [
-                        {
-                            applyServerSideEncryptionByDefault: {
-                                sseAlgorithm: "aws:kms",
-                                kmsMasterKeyId: this.key.arn,
-                            },
-                            bucketKeyEnabled: true,
-                        },
-                    ],
-                },
-                inArchive,
-            ),
-            new aws.s3.BucketLifecycleConfiguration(
-                `${name}-bucket-lifecycle`,
-                {
-                    bucket,
-                    rules: [
-                        {
-                            id: "logs-to-cold-storage",
-                            status: "Enabled",
-                            filter: { prefix: "" },
-                            transitions: [
-                                { days: args.transitionDays, storageClass: args.storageClass },
-                            ],
-                            noncurrentVersionTransitions: [
-                                {
-                                    noncurrentDays: args.transitionDays,
-                                    storageClass: args.storageClass,
-                                },
-                            ],
-                            ...(args.expirationDays === undefined
-                                ? {}
-                                : { expiration: { days: args.expirationDays } }),
-                            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                        },
-                    ],
-                },
-                inArchive,
-            ),
-        ];
-        // COMPLIANCE: no user, root included, can delete a locked version or shorten its retention.
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes
-        this.objectLock = new aws.s3.BucketObjectLockConfiguration(
-            `${name}-bucket-object-lock`,
-            {
-                bucket,
-                objectLockEnabled: "Enabled",
-                rule: {
-                    defaultRetention: { mode: "COMPLIANCE", days: args.objectLockRetentionDays },
-                },
-            },
-            inArchive,
-        );
-        config.push(this.objectLock);
-        // Last: once in place, it denies the deploy role every other change to the bucket.
-        this.bucketPolicy = new aws.s3.BucketPolicy(
-            `${name}-bucket-policy`,
-            {
-                bucket,
-                policy: this.bucket.arn.apply((bucketArn) =>
-                    JSON.stringify(
-                        trailBucketPolicy(bucketArn, {
-                            trailArn: arn,
-                            organizationId: args.organizationId,
-                            managementAccountId: args.managementAccountId,
-                            adminRoleArn: args.adminRoleArn,
-                        }),
-                    ),
-                ),
-            },
-            { ...inArchive, dependsOn: config },
-        );
-
-        const logGroupName = `/org-access/cloudtrail/${args.trailName}`;
-        this.logGroupKey = new aws.kms.Key(
-            `${name}-logs-key`,
-            {
-                description: `org-access: encrypts the CloudWatch Logs copy of organization trail ${args.trailName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: JSON.stringify(
-                    logGroupKeyPolicy({
-                        partition,
-                        region: args.region,
-                        managementAccountId: args.managementAccountId,
-                        logGroupArn: logGroupArn(
-                            partition,
-                            args.region,
-                            args.managementAccountId,
-                            logGroupName,
-                        ),
-                    }),
-                ),
-                tags: args.tags,
-            },
-            inManagement,
-        );
-        new aws.kms.Alias(
-            `${name}-logs-key-alias`,
-            {
-                name: `alias/org-access/${args.trailName}-logs`,
-                targetKeyId: this.logGroupKey.keyId,
-            },
-            inManagement,
-        );
-        this.logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-logs`,
-            {
-                name: logGroupName,
-                retentionInDays: args.logGroupRetentionDays,
-                kmsKeyId: this.logGroupKey.arn,
-                tags: args.tags,
-            },
-            inManagement,
-        );
-        this.deliveryRole = new aws.iam.Role(
-            `${name}-cloudwatch-role`,
-            {
-                name: `org-access-cloudtrail-${args.trailName}`.slice(0, 64),
-                description:
-                    "Lets the organization trail deliver events to its CloudWatch Logs group",
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "CloudTrailForThisTrailOnly",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudtrail.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            Condition: { StringEquals: { "aws:SourceArn": arn } },
-                        },
-                    ],
-                } satisfies aws.iam.PolicyDocument),
-                tags: args.tags,
-            },
-            inManagement,
-        );
-        this.deliveryPolicy = new aws.iam.RolePolicy(
-            `${name}-cloudwatch-delivery`,
-            {
-                role: this.deliveryRole.name,
-                name: "deliver-to-log-group",
-                policy: this.logGroup.arn.apply((groupArn) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "WriteTrailStreams",
-                                Effect: "Allow",
-                                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                Resource: `${groupArn}:log-stream:*`,
-                            },
-                        ],
-                    } satisfies aws.iam.PolicyDocument),
-                ),
-            },
-            inManagement,
-        );
+        this.key = logKey(name, args, { partition, trailArn: arn }, inArchive);
+        const store = logBucket(name, args, { trailArn: arn, key: this.key }, inArchive);
+        this.bucket = store.bucket;
+        this.objectLock = store.objectLock;
+        this.bucketPolicy = store.bucketPolicy;
+        const delivery = logDelivery(name, args, { partition, trailArn: arn }, inManagement);
+        this.logGroupKey = delivery.logGroupKey;
+        this.logGroup = delivery.logGroup;
+        this.deliveryRole = delivery.deliveryRole;
+        this.deliveryPolicy = delivery.deliveryPolicy;
 
         // CreateTrail checks that CloudTrail can write to the bucket and, with a log group, that it can
         // assume the delivery role and write the group: both policies must exist first. Waiting for the
@@ -325,7 +396,7 @@ export class OrgTrail extends pulumi.ComponentResource {
             `${name}-trail`,
             {
                 name: args.trailName,
-                s3BucketName: bucket,
+                s3BucketName: this.bucket.bucket,
                 kmsKeyId: this.key.arn,
                 isOrganizationTrail: true,
                 isMultiRegionTrail: true,
@@ -342,7 +413,7 @@ export class OrgTrail extends pulumi.ComponentResource {
             },
         );
         this.trailArn = this.trail.arn;
-        this.protectedConfiguration = [...config, this.bucketPolicy, this.key];
+        this.protectedConfiguration = [...store.configuration, this.bucketPolicy, this.key];
 
         this.registerOutputs({
             trail: this.trail,

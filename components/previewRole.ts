@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { isExactRoleArn } from "../config/patterns";
 import { DEFAULT_PREVIEW_ROLE } from "../config/schema";
 import { InputError } from "../config/errors";
 import { auditDenyPolicy, managedPolicyArn } from "./auditRole";
@@ -112,12 +113,9 @@ export const PREVIEW_DENIED_MANAGED_WRITES = [
 /** One hour, IAM's floor for MaxSessionDuration; a preview never needs more. */
 export const PREVIEW_MAX_SESSION_SECONDS = 3600;
 
-const ROLE_ARN =
-    /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/([\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
-
 /** Only the CI preview identity, by its exact ARN, may assume a preview role. */
 export function previewRoleTrustPolicy(previewIdentityArn: string): aws.iam.PolicyDocument {
-    if (!ROLE_ARN.test(previewIdentityArn) || /[*?]/.test(previewIdentityArn))
+    if (!isExactRoleArn(previewIdentityArn))
         throw new InputError(
             `PreviewRole: the preview identity "${previewIdentityArn}" is not an exact IAM role ARN`,
         );

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SECURITY_ACCESS_TYPE } from "../policypack/componentTypes";
+import { ARN_WILDCARD } from "../config/patterns";
 
 export interface SecurityAccessArgs {
     /** The security account itself; scopes the self-service MFA statements. */
@@ -147,7 +148,7 @@ export function assumeAuditRolesPolicy(
     if (roleArns.length === 0)
         throw new Error("assumeAuditRolesPolicy: at least one exact audit role ARN is required");
     for (const arn of roleArns) {
-        if (/[*?]/.test(arn))
+        if (ARN_WILDCARD.test(arn))
             throw new Error(
                 `assumeAuditRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`,
             );
@@ -176,6 +177,131 @@ export function assumeAuditRolesPolicy(
     };
 }
 
+/** The auditors' and the reporters' groups, and the only permissions either has. */
+function accessGroups(
+    name: string,
+    args: SecurityAccessArgs,
+    at: { readonly partition: string; readonly path: string },
+    parent: pulumi.CustomResourceOptions,
+): { auditors: aws.iam.Group; reporters: aws.iam.Group } {
+    const { partition, path } = at;
+    const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;
+    const auditors = new aws.iam.Group(
+        `${name}-auditors`,
+        { name: "org-access-auditors", path },
+        parent,
+    );
+    const reporters = new aws.iam.Group(
+        `${name}-reporters`,
+        { name: "org-access-reporters", path },
+        parent,
+    );
+
+    const groupPolicy = (
+        suffix: string,
+        group: aws.iam.Group,
+        policyName: string,
+        doc: aws.iam.PolicyDocument,
+    ) =>
+        new aws.iam.GroupPolicy(
+            `${name}-${suffix}`,
+            { group: group.name, name: policyName, policy: JSON.stringify(doc) },
+            parent,
+        );
+    groupPolicy(
+        "auditors-assume",
+        auditors,
+        "assume-audit-roles-with-mfa",
+        assumeAuditRolesPolicy(args.auditRoleArns, mfaMaxAge),
+    );
+    groupPolicy(
+        "auditors-mfa-self-service",
+        auditors,
+        "mfa-self-service",
+        mfaSelfServicePolicy(partition, args.accountId, path),
+    );
+    groupPolicy("auditors-deny-without-mfa", auditors, "deny-without-mfa", denyWithoutMfaPolicy());
+    // Console credentials on the command line (`aws login`), for people without access keys.
+    new aws.iam.GroupPolicyAttachment(
+        `${name}-auditors-aws-login`,
+        {
+            group: auditors.name,
+            policyArn: signInLocalDevelopmentPolicyArn(partition),
+        },
+        parent,
+    );
+    groupPolicy(
+        "reporters-assume",
+        reporters,
+        "assume-audit-roles",
+        assumeAuditRolesPolicy(args.auditRoleArns),
+    );
+    return { auditors, reporters };
+}
+
+/** One IAM user of the security account, a member of its group, tagged human or machine. */
+function member(
+    name: string,
+    args: SecurityAccessArgs,
+    user: {
+        readonly userName: string;
+        readonly group: aws.iam.Group;
+        readonly kind: "human" | "reporter";
+        readonly path: string;
+    },
+    parent: pulumi.CustomResourceOptions,
+): aws.iam.User {
+    const { userName, group, kind, path } = user;
+    const u = new aws.iam.User(
+        `${name}-${kind}-${userName}`,
+        {
+            name: userName,
+            path,
+            forceDestroy: false,
+            tags: {
+                ...args.tags,
+                Kind: kind,
+                [PRINCIPAL_TYPE_TAG]: kind === "human" ? "human" : "machine",
+            },
+        },
+        parent,
+    );
+    new aws.iam.UserGroupMembership(
+        `${name}-${kind}-${userName}-membership`,
+        { user: u.name, groups: [group.name] },
+        parent,
+    );
+    return u;
+}
+
+/** CIS AWS Foundations 1.8-1.9: length 14 or more, no reuse of the last 24. */
+function accountPasswordPolicy(
+    name: string,
+    args: SecurityAccessArgs,
+    parent: pulumi.CustomResourceOptions,
+): aws.iam.AccountPasswordPolicy {
+    const pw = args.passwordPolicy ?? {
+        minimumLength: 14,
+        reusePrevention: 24,
+        maxAgeDays: 90,
+    };
+    return new aws.iam.AccountPasswordPolicy(
+        `${name}-password-policy`,
+        {
+            minimumPasswordLength: pw.minimumLength,
+            passwordReusePrevention: pw.reusePrevention,
+            maxPasswordAge: pw.maxAgeDays,
+            requireLowercaseCharacters: true,
+            requireUppercaseCharacters: true,
+            requireNumbers: true,
+            requireSymbols: true,
+            allowUsersToChangePassword: true,
+            hardExpiry: false,
+        },
+        parent,
+    );
+}
+
 /**
  * The people and service identities of the security account. Permissions come only from two
  * groups; humans have no access keys and must use MFA; programs have no console password.
@@ -199,113 +325,29 @@ export class SecurityAccess extends pulumi.ComponentResource {
         super(SECURITY_ACCESS_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const path = args.path ?? "/org-access/";
-        const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;
-        const pw = args.passwordPolicy ?? {
-            minimumLength: 14,
-            reusePrevention: 24,
-            maxAgeDays: 90,
-        };
         const parent = { parent: this };
-
-        this.auditorsGroup = new aws.iam.Group(
-            `${name}-auditors`,
-            { name: "org-access-auditors", path },
-            parent,
-        );
-        this.reportersGroup = new aws.iam.Group(
-            `${name}-reporters`,
-            { name: "org-access-reporters", path },
-            parent,
-        );
-
-        const groupPolicy = (
-            suffix: string,
-            group: aws.iam.Group,
-            policyName: string,
-            doc: aws.iam.PolicyDocument,
-        ) =>
-            new aws.iam.GroupPolicy(
-                `${name}-${suffix}`,
-                { group: group.name, name: policyName, policy: JSON.stringify(doc) },
-                parent,
-            );
-        groupPolicy(
-            "auditors-assume",
-            this.auditorsGroup,
-            "assume-audit-roles-with-mfa",
-            assumeAuditRolesPolicy(args.auditRoleArns, mfaMaxAge),
-        );
-        groupPolicy(
-            "auditors-mfa-self-service",
-            this.auditorsGroup,
-            "mfa-self-service",
-            mfaSelfServicePolicy(partition, args.accountId, path),
-        );
-        groupPolicy(
-            "auditors-deny-without-mfa",
-            this.auditorsGroup,
-            "deny-without-mfa",
-            denyWithoutMfaPolicy(),
-        );
-        // Console credentials on the command line (`aws login`), for people without access keys.
-        new aws.iam.GroupPolicyAttachment(
-            `${name}-auditors-aws-login`,
-            {
-                group: this.auditorsGroup.name,
-                policyArn: signInLocalDevelopmentPolicyArn(partition),
-            },
-            parent,
-        );
-        groupPolicy(
-            "reporters-assume",
-            this.reportersGroup,
-            "assume-audit-roles",
-            assumeAuditRolesPolicy(args.auditRoleArns),
-        );
-
-        const user = (userName: string, group: aws.iam.Group, kind: string) => {
-            const u = new aws.iam.User(
-                `${name}-${kind}-${userName}`,
-                {
-                    name: userName,
-                    path,
-                    forceDestroy: false,
-                    tags: {
-                        ...args.tags,
-                        Kind: kind,
-                        [PRINCIPAL_TYPE_TAG]: kind === "human" ? "human" : "machine",
-                    },
-                },
-                parent,
-            );
-            new aws.iam.UserGroupMembership(
-                `${name}-${kind}-${userName}-membership`,
-                { user: u.name, groups: [group.name] },
-                parent,
-            );
-            return u;
-        };
+        const groups = accessGroups(name, args, { partition, path }, parent);
+        this.auditorsGroup = groups.auditors;
+        this.reportersGroup = groups.reporters;
         // No aws.iam.AccessKey and no aws.iam.UserLoginProfile: humans sign in with a password an
         // administrator sets out of band and must enrol MFA; programs get keys outside Pulumi state.
-        this.humanUsers = args.auditors.map((u) => user(u, this.auditorsGroup, "human"));
-        this.reporterUsers = args.reporters.map((u) => user(u, this.reportersGroup, "reporter"));
-
-        // CIS AWS Foundations 1.8-1.9: length 14 or more, no reuse of the last 24.
-        this.passwordPolicy = new aws.iam.AccountPasswordPolicy(
-            `${name}-password-policy`,
-            {
-                minimumPasswordLength: pw.minimumLength,
-                passwordReusePrevention: pw.reusePrevention,
-                maxPasswordAge: pw.maxAgeDays,
-                requireLowercaseCharacters: true,
-                requireUppercaseCharacters: true,
-                requireNumbers: true,
-                requireSymbols: true,
-                allowUsersToChangePassword: true,
-                hardExpiry: false,
-            },
-            parent,
+        this.humanUsers = args.auditors.map((u) =>
+            member(
+                name,
+                args,
+                { userName: u, group: this.auditorsGroup, kind: "human", path },
+                parent,
+            ),
         );
+        this.reporterUsers = args.reporters.map((u) =>
+            member(
+                name,
+                args,
+                { userName: u, group: this.reportersGroup, kind: "reporter", path },
+                parent,
+            ),
+        );
+        this.passwordPolicy = accountPasswordPolicy(name, args, parent);
 
         this.humanArns = pulumi.all(this.humanUsers.map((u) => u.arn));
         this.reporterArns = pulumi.all(this.reporterUsers.map((u) => u.arn));

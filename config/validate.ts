@@ -2,6 +2,7 @@
 // Throws one ConfigError that lists every problem; nothing here touches Pulumi or the disk.
 import { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
+import { principalProblem, REGION_NAME } from "./patterns";
 import {
     BREAK_GLASS_ROLE,
     DEFAULT_AUDIT_ROLE,
@@ -10,6 +11,7 @@ import {
     LOG_ARCHIVE_ADMIN_ROLE,
     DEFAULT_CI_DEPLOY_IDENTITY,
     DEFAULT_CI_PREVIEW_IDENTITY,
+    DEFAULT_OBJECT_LOCK_RETENTION_DAYS,
     DEFAULT_DEPLOY_ROLE,
     NAMESPACE,
     RawSecurityConfig,
@@ -25,8 +27,6 @@ export interface RawStackValues {
     readonly region?: string;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
 function regionProblems(region: string | undefined): ConfigProblem[] {
     // `aws:region` is outside our namespace, so its path is written out in full.
     if (region === undefined) {
@@ -38,7 +38,7 @@ function regionProblems(region: string | undefined): ConfigProblem[] {
             },
         ];
     }
-    if (!REGION.test(region)) {
+    if (!REGION_NAME.test(region)) {
         return [
             {
                 path: "aws:region",
@@ -145,8 +145,7 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
                 })),
             ];
             for (const { arn, at } of arns) {
-                const account = arn.split(":")[4];
-                if (account !== values.securityAccountId) {
+                if (principalProblem(arn, values.securityAccountId)) {
                     problems.push({
                         path: at,
                         message: `${arn} is not in the security account ${String(values.securityAccountId)}`,
@@ -171,7 +170,7 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
                     });
                 }
                 arns.forEach((arn, i) => {
-                    if (arn.split(":")[4] !== values.securityAccountId) {
+                    if (principalProblem(arn, values.securityAccountId)) {
                         problems.push({
                             path: `trustedPrincipals.${key}[${i}]`,
                             message: `${arn} is not in the security account ${String(values.securityAccountId)}`,
@@ -388,9 +387,6 @@ function previewRoleProblems(values: Record<string, unknown>): ConfigProblem[] {
         });
     return problems;
 }
-
-/** The default of `trail.objectLockRetentionDays` (config/schema.ts), for rules that read raw values. */
-const DEFAULT_OBJECT_LOCK_RETENTION_DAYS = 365;
 
 /**
  * Rules of the log evidence. With versioning, a lifecycle expiration only puts a delete marker on

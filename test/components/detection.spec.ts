@@ -10,10 +10,12 @@ import {
     planSecurity,
     PROD,
     projectWith,
+    rejection,
     SECURITY,
     securityValues,
     statement,
 } from "../helpers";
+import { childrenOf, planComponents } from "../helpers/components";
 
 const FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -469,6 +471,88 @@ describe("Detection filter patterns, evaluated on sample CloudTrail events", () 
         assert.deepStrictEqual(
             accessAlarms("BreakGlassRole", LOG_ARCHIVE_ADMIN_ROLE).map((a) => a.id),
             ["failed-assume-role", "break-glass-assume-role", "trust-policy-changes"],
+        );
+    });
+});
+
+describe("Detection, constructed directly with the log group's account provider", () => {
+    const TYPE = "org-access:detection:Detection";
+    let plan: PlanResult;
+    const defs = [...CIS_ALARMS, ...accessAlarms("BreakGlassRole", LOG_ARCHIVE_ADMIN_ROLE)];
+    before(async () => {
+        const { Detection } = await import("../../components/detection");
+        plan = await planComponents((_, p) => {
+            new Detection(
+                "alarms",
+                {
+                    logGroupName: "/example/trail",
+                    accountId: MANAGEMENT,
+                    region: "us-east-1",
+                    breakGlassRoleName: "BreakGlassRole",
+                    logArchiveAdminRoleName: LOG_ARCHIVE_ADMIN_ROLE,
+                    emails: ["a@example.com", "b@example.com"],
+                },
+                { provider: p.management },
+            );
+        });
+    });
+
+    it("creates the topic, its key and policy, one subscription per email, and a filter and alarm per definition, in that account", () => {
+        const children = childrenOf(plan, TYPE, "alarms");
+        assert.deepStrictEqual(
+            children.map((r) => r.name).sort(),
+            [
+                "alarms-key",
+                "alarms-topic",
+                "alarms-topic-policy",
+                "alarms-email-0",
+                "alarms-email-1",
+                ...defs.flatMap((d) => [`alarms-${d.id}`, `alarms-${d.id}-alarm`]),
+            ].sort(),
+        );
+        for (const r of children) assert.strictEqual(r.accountId, MANAGEMENT, r.name);
+        assert.deepStrictEqual(
+            ofType(plan, "aws:sns/topicSubscription:TopicSubscription").map(
+                (s) => s.props.endpoint,
+            ),
+            ["a@example.com", "b@example.com"],
+        );
+    });
+
+    it("keeps the topic's key through a destroy, and filters the given log group for each pattern", () => {
+        const key = one(plan, "aws:kms/key:Key", "alarms-key");
+        assert.ok(key.options.protect && key.options.retainOnDelete);
+        for (const d of defs) {
+            const filter = one(plan, FILTER, `alarms-${d.id}`);
+            assert.strictEqual(filter.props.logGroupName, "/example/trail");
+            assert.strictEqual(filter.props.pattern, d.pattern);
+            const alarm = one(plan, ALARM, `alarms-${d.id}-alarm`);
+            assert.strictEqual(alarm.props.metricName, d.id);
+            assert.strictEqual(alarm.props.threshold, 1);
+        }
+    });
+
+    it("requires the provider of the log group's account", async () => {
+        const { Detection } = await import("../../components/detection");
+        const e = await rejection(
+            planComponents(() => {
+                new Detection(
+                    "alarms",
+                    {
+                        logGroupName: "/example/trail",
+                        accountId: MANAGEMENT,
+                        region: "us-east-1",
+                        breakGlassRoleName: "BreakGlassRole",
+                        logArchiveAdminRoleName: LOG_ARCHIVE_ADMIN_ROLE,
+                        emails: [],
+                    },
+                    {},
+                );
+            }),
+        );
+        assert.match(
+            e.message,
+            /Detection alarms: the provider of the log group's account is required/,
         );
     });
 });

@@ -3,7 +3,11 @@ import { ConfigError, validateSecurityConfig } from "../../config";
 import {
     GLOBAL_SERVICE_ACTIONS,
     GuardrailPolicyInputs,
+    ORGANIZATION_POLICY_TYPES,
+    OrganizationPolicyDefinition,
     placeholderKeyArn,
+    policySizeProblem,
+    policySizeProblems,
     ROLE_CHANGE_ACTIONS,
     SCP_MAX_CHARACTERS,
     scpDefinitions,
@@ -32,6 +36,7 @@ import {
     stackFileOf,
     STAGING,
 } from "../helpers";
+import { childrenOf, planComponents } from "../helpers/components";
 
 const workload = {
     securityAccountId: SECURITY,
@@ -910,6 +915,111 @@ describe("config validation: guardrails", () => {
 });
 
 /** Inputs of a small organization, for the component-level tests. */
+describe("Guardrails, constructed directly with the management account's provider", () => {
+    const TYPE = "org-access:guardrails:Guardrails";
+    const keyArn = placeholderKeyArn("aws", "us-east-1", LOG_ARCHIVE);
+    let plan: PlanResult;
+    before(async () => {
+        const { Guardrails } = await import("../../components/guardrails");
+        plan = await planComponents((_, p) => {
+            new Guardrails(
+                "scps",
+                {
+                    policies: { ...guardrailPolicyInputs(), allowedRegions: ["us-east-1"] },
+                    logKeyArn: keyArn,
+                    targets: ["r-ab12"],
+                    workloadTargets: [PROD, STAGING],
+                },
+                { provider: p.management },
+            );
+        });
+    });
+
+    it("creates one policy per definition, of the type the definition names, with its exact content", () => {
+        const defs = scpDefinitions(
+            { ...guardrailPolicyInputs(), allowedRegions: ["us-east-1"] },
+            keyArn,
+        );
+        const policies = childrenOf(plan, TYPE, "scps").filter((r) => r.type === SCP);
+        assert.deepStrictEqual(
+            policies.map((r) => r.name),
+            defs.map((d) => `scps-${d.key}`),
+        );
+        for (const d of defs) {
+            const policy = one(plan, SCP, `scps-${d.key}`);
+            assert.strictEqual(policy.props.type, d.type);
+            assert.strictEqual(policy.props.type, "SERVICE_CONTROL_POLICY");
+            assert.strictEqual(policy.props.name, d.name);
+            assert.strictEqual(policy.props.content, JSON.stringify(d.document));
+        }
+    });
+
+    it("attaches each policy to its own targets, everything in the management account", () => {
+        assert.deepStrictEqual(
+            childrenOf(plan, TYPE, "scps")
+                .filter((r) => r.type === ATTACHMENT)
+                .map((r) => `${r.name} -> ${String(r.props.targetId)}`)
+                .sort(),
+            [
+                "scps-baseline-r-ab12 -> r-ab12",
+                `scps-no-long-lived-credentials-${STAGING} -> ${STAGING}`,
+                `scps-no-long-lived-credentials-${PROD} -> ${PROD}`,
+                "scps-regions-r-ab12 -> r-ab12",
+                "scps-roles-r-ab12 -> r-ab12",
+            ],
+        );
+        for (const r of childrenOf(plan, TYPE, "scps")) assert.strictEqual(r.accountId, MANAGEMENT);
+    });
+
+    it("requires the management account's provider", async () => {
+        const { Guardrails } = await import("../../components/guardrails");
+        const e = await rejection(
+            planComponents(() => {
+                new Guardrails(
+                    "scps",
+                    {
+                        policies: guardrailPolicyInputs(),
+                        logKeyArn: keyArn,
+                        targets: ["r-ab12"],
+                        workloadTargets: [PROD],
+                    },
+                    {},
+                );
+            }),
+        );
+        assert.match(e.message, /Guardrails scps: the management account's provider is required/);
+    });
+
+    it("checks every definition against its own type's size, and names the type in the problem", () => {
+        const [baseline] = scpDefinitions(guardrailPolicyInputs(), keyArn);
+        const big: OrganizationPolicyDefinition = {
+            ...baseline,
+            document: {
+                Version: "2012-10-17",
+                Statement: [{ Sid: "X".repeat(5200), Effect: "Deny", Action: "*", Resource: "*" }],
+            },
+        };
+        assert.deepStrictEqual(policySizeProblems([baseline]), []);
+        const size = JSON.stringify(big.document).length;
+        assert.deepStrictEqual(policySizeProblems([big]), [
+            {
+                path: "guardrails",
+                message: `the SCP "org-access-baseline" would be ${size} characters; AWS allows 5120`,
+                fix: "use a shorter trail or bucket name",
+            },
+        ]);
+        const rcp: OrganizationPolicyDefinition = {
+            ...big,
+            type: "RESOURCE_CONTROL_POLICY",
+            name: "org-access-rcp",
+        };
+        assert.strictEqual(
+            policySizeProblem(rcp),
+            `the RCP "org-access-rcp" would be ${size} characters; AWS allows ${ORGANIZATION_POLICY_TYPES.RESOURCE_CONTROL_POLICY.maxCharacters}`,
+        );
+    });
+});
+
 function guardrailPolicyInputs(): GuardrailPolicyInputs {
     return {
         partition: "aws",

@@ -12,11 +12,13 @@ import {
     planSecurity,
     PROD,
     projectWith,
+    rejection,
     SECURITY,
     securityValues,
     stackFileOf,
     statement,
 } from "../helpers";
+import { childrenOf, planComponents, TestProviders } from "../helpers/components";
 
 /** Every resource of the organization trail, sorted by name: all of them are evidence. */
 const EVIDENCE_NAMES = [
@@ -612,5 +614,107 @@ describe("OrgTrail", () => {
                 EVIDENCE_NAMES,
             );
         });
+    });
+});
+
+describe("OrgTrail, constructed directly with one provider per account", () => {
+    type OrgTrailType = import("../../components/orgTrail").OrgTrail;
+    const TYPE = "org-access:logging:OrgTrail";
+    let plan: PlanResult;
+    let trail: OrgTrailType;
+    /** The args the component needs, with the providers it is given. */
+    const args = (p: TestProviders) => ({
+        managementProvider: p.management,
+        logArchiveProvider: p.logArchive,
+        organizationId: "o-abcdefghij",
+        managementAccountId: MANAGEMENT,
+        logArchiveAccountId: LOG_ARCHIVE,
+        region: "us-east-1",
+        trailName: "audit",
+        bucketName: "audit-logs-example",
+        logGroupRetentionDays: 365,
+        transitionDays: 90,
+        storageClass: "GLACIER" as const,
+        objectLockRetentionDays: 365,
+    });
+    before(async () => {
+        const { OrgTrail } = await import("../../components/orgTrail");
+        plan = await planComponents((_, p) => {
+            trail = new OrgTrail("audit", args(p));
+        });
+    });
+
+    it("parents every resource to the component, the same resources as in the security stack", () => {
+        assert.deepStrictEqual(
+            childrenOf(plan, TYPE, "audit")
+                .map((r) => r.name)
+                .sort(),
+            EVIDENCE_NAMES.map((n) => n.replace(/^org-trail-/, "audit-")),
+        );
+    });
+
+    it("puts the key and the bucket in the log-archive account, the trail and its log delivery in the management account", () => {
+        const accounts = Object.fromEntries(
+            childrenOf(plan, TYPE, "audit").map((r) => [r.name, r.accountId]),
+        );
+        for (const [name, account] of Object.entries(accounts)) {
+            const inArchive = /^audit-(key|key-alias|bucket.*)$/.test(name);
+            assert.strictEqual(account, inArchive ? LOG_ARCHIVE : MANAGEMENT, name);
+        }
+        assert.strictEqual(accounts["audit-trail"], MANAGEMENT);
+        assert.strictEqual(accounts["audit-bucket"], LOG_ARCHIVE);
+    });
+
+    it("protects and retains every resource, and orders the bucket policy and the trail after what they need", () => {
+        for (const r of childrenOf(plan, TYPE, "audit"))
+            assert.ok(r.options.protect && r.options.retainOnDelete, r.name);
+        assert.deepStrictEqual(
+            one(plan, "aws:s3/bucketPolicy:BucketPolicy", "audit-bucket-policy").options.dependsOn,
+            [
+                "audit-bucket-encryption",
+                "audit-bucket-lifecycle",
+                "audit-bucket-object-lock",
+                "audit-bucket-ownership",
+                "audit-bucket-public-access-block",
+                "audit-bucket-versioning",
+            ],
+        );
+        assert.deepStrictEqual(
+            one(plan, "aws:cloudtrail/trail:Trail", "audit-trail").options.dependsOn,
+            ["audit-bucket-object-lock", "audit-bucket-policy", "audit-cloudwatch-delivery"],
+        );
+    });
+
+    it("without an admin role, keeps KMS's lockout check and sets no expiration", () => {
+        const key = one(plan, "aws:kms/key:Key", "audit-key");
+        assert.strictEqual(key.props.bypassPolicyLockoutSafetyCheck, false);
+        const lifecycle = one(
+            plan,
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "audit-bucket-lifecycle",
+        );
+        const [rule] = lifecycle.props.rules as Record<string, unknown>[];
+        assert.strictEqual(rule.expiration, undefined);
+        assert.deepStrictEqual(rule.transitions, [{ days: 90, storageClass: "GLACIER" }]);
+    });
+
+    it("exposes the bucket's configuration, its policy and the key as what the SCP must wait for", () => {
+        assert.strictEqual(trail.protectedConfiguration.length, 8);
+        for (const r of [trail.objectLock, trail.bucketPolicy, trail.key])
+            assert.ok(trail.protectedConfiguration.includes(r));
+        assert.ok(!trail.protectedConfiguration.includes(trail.bucket));
+    });
+
+    it("refuses opts.provider: it spans two accounts and takes a named provider for each", async () => {
+        const { OrgTrail } = await import("../../components/orgTrail");
+        const e = await rejection(
+            planComponents((_, p) => {
+                new OrgTrail("audit", args(p), { provider: p.management });
+            }),
+        );
+        assert.match(
+            e.message,
+            /OrgTrail audit: spans two accounts; give managementProvider and logArchiveProvider in args, not opts.provider/,
+        );
     });
 });

@@ -26,6 +26,7 @@ import {
     STAGING,
     workloadValues,
 } from "../helpers";
+import { childrenOf, planComponents } from "../helpers/components";
 import { allowedWrites, managedPolicyDocument } from "../helpers/writes";
 
 const IDENTITY = `arn:aws:iam::${MANAGEMENT}:role/org-access-github-preview`;
@@ -262,6 +263,74 @@ describe("PreviewRole: read-only configuration access for pull-request previews"
         assert.match(
             e.message,
             /previewRole is set, but the trusted principals carry no previewIdentityArn/,
+        );
+    });
+});
+
+describe("PreviewRole, constructed directly with one account's provider", () => {
+    const TYPE = "org-access:ci:PreviewRole";
+    let plan: PlanResult;
+    before(async () => {
+        const { PreviewRole } = await import("../../components/previewRole");
+        plan = await planComponents((_, p) => {
+            new PreviewRole(
+                "prod-preview",
+                { previewIdentityArn: IDENTITY, tags: { Team: "platform" } },
+                { provider: p.prod },
+            );
+        });
+    });
+
+    it("creates the role, its two managed read policies, its reads and its Deny, all in that account", () => {
+        const children = childrenOf(plan, TYPE, "prod-preview");
+        assert.deepStrictEqual(children.map((r) => `${r.type} ${r.name}`).sort(), [
+            "aws:iam/role:Role prod-preview-role",
+            "aws:iam/rolePolicy:RolePolicy prod-preview-deny",
+            "aws:iam/rolePolicy:RolePolicy prod-preview-reads",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment prod-preview-securityaudit",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment prod-preview-viewonlyaccess",
+        ]);
+        for (const r of children) assert.strictEqual(r.accountId, PROD, r.name);
+    });
+
+    it("is named OrgAccessPreviewRole by default, lasts one hour, and trusts the preview identity alone", () => {
+        const role = one(plan, "aws:iam/role:Role", "prod-preview-role");
+        assert.strictEqual(role.props.name, "OrgAccessPreviewRole");
+        assert.strictEqual(role.props.maxSessionDuration, 3600);
+        assert.deepStrictEqual(role.props.tags, { Team: "platform" });
+        assert.deepStrictEqual(doc(role.props.assumeRolePolicy), previewRoleTrustPolicy(IDENTITY));
+        assert.deepStrictEqual(
+            doc(role.props.assumeRolePolicy).Statement.map((s) => s.Principal),
+            [{ AWS: IDENTITY }],
+        );
+        assert.deepStrictEqual(
+            JSON.parse(
+                String(
+                    one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-preview-reads").props.policy,
+                ),
+            ),
+            previewReadsPolicy(),
+        );
+        assert.deepStrictEqual(
+            JSON.parse(
+                String(
+                    one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-preview-deny").props.policy,
+                ),
+            ),
+            auditDenyPolicy(),
+        );
+    });
+
+    it("requires a provider for its account", async () => {
+        const { PreviewRole } = await import("../../components/previewRole");
+        const e = await rejection(
+            planComponents(() => {
+                new PreviewRole("prod-preview", { previewIdentityArn: IDENTITY }, {});
+            }),
+        );
+        assert.match(
+            e.message,
+            /PreviewRole prod-preview: a provider for the target account is required/,
         );
     });
 });

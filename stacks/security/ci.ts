@@ -1,0 +1,92 @@
+// The security stack's CI: GitHub's OIDC provider and the deploy and preview identities, and a
+// read-only preview role in every account this stack reaches.
+import { AccountTarget, SecurityConfig } from "../../config";
+import { CiIdentity } from "../../components/ciIdentity";
+import { PreviewRole } from "../../components/previewRole";
+import { AccountProviders } from "../providers";
+
+/** The accounts this stack reaches itself (security, management, log-archive), once each. */
+export function ownAccounts(cfg: SecurityConfig): AccountTarget[] {
+    return [
+        ...new Map(
+            [cfg.security, cfg.management, cfg.logArchive].map((a) => [a.accountId, a]),
+        ).values(),
+    ];
+}
+
+/**
+ * Exact ARNs of every preview role a pull request's preview may assume: this stack's accounts, and
+ * every account of the provider-mode workload stacks with a preview role (config/index.ts refuses
+ * a provider-mode workload stack without one when ci is configured).
+ */
+export function previewRoleArns(cfg: SecurityConfig, accounts: readonly AccountTarget[]): string[] {
+    return [
+        ...accounts.map(
+            (a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${a.previewRoleName}`,
+        ),
+        ...cfg.workloadTargets.flatMap((t) =>
+            t.deploymentMode === "provider" && t.previewRoleName
+                ? t.accounts.map(
+                      (a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${t.previewRoleName}`,
+                  )
+                : [],
+        ),
+    ];
+}
+
+/** The CI identities, when `ci` is configured, in the account it names. */
+export function ciIdentity(
+    cfg: SecurityConfig,
+    accounts: readonly AccountTarget[],
+    providers: AccountProviders,
+): CiIdentity | undefined {
+    if (!cfg.ci) return undefined;
+    return new CiIdentity(
+        "ci",
+        {
+            deploy: {
+                repository: cfg.ci.repository,
+                environment: cfg.ci.deployEnvironment,
+                branch: cfg.ci.deployBranch,
+                workflow: cfg.ci.deployWorkflow,
+            },
+            deployIdentityName: cfg.ci.deployIdentityName,
+            previewIdentityName: cfg.ci.previewIdentityName,
+            // The same ARNs the providers assume (components/provider.ts): every account this program reaches.
+            deployRoleArns: [...accounts, ...cfg.workloadTargets.flatMap((t) => t.accounts)].map(
+                (a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${a.deployRoleName}`,
+            ),
+            previewRoleArns: previewRoleArns(cfg, accounts),
+            stateBucket: cfg.ci.stateBucket,
+            stateKeyArn: cfg.ci.stateKeyArn,
+            partition: cfg.partition,
+            tags: cfg.tags,
+        },
+        {
+            provider: providers.for(cfg.ci.account === "security" ? cfg.security : cfg.management),
+        },
+    );
+}
+
+/** A read-only preview role in every account this stack reaches, trusted by the preview identity alone. */
+export function previewRoles(
+    cfg: SecurityConfig,
+    ci: CiIdentity | undefined,
+    accounts: readonly AccountTarget[],
+    providers: AccountProviders,
+): PreviewRole[] {
+    if (!ci) return [];
+    return accounts.map(
+        (a) =>
+            new PreviewRole(
+                `${a.name}-preview`,
+                {
+                    previewIdentityArn: ci.previewRoleArn,
+                    roleName: a.previewRoleName,
+                    partition: cfg.partition,
+                    tags: cfg.tags,
+                },
+                { provider: providers.for(a) },
+            ),
+    );
+}
