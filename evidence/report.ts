@@ -1,6 +1,7 @@
 // The report for people: the access graph as a Mermaid diagram, the evidence matrix, the policy
 // pack's verdicts, ready-to-use access per account, and the controls each part serves.
 // It renders on GitHub (Markdown tables and fenced `mermaid` blocks).
+import { awsPrincipalFromArn, evaluateRequest, Statement } from "../policypack/iam";
 import { AccessModel, RoleModel } from "./model";
 import { AccountAccess, EXTERNAL_ID_HINT, LOGIN_HINT } from "./profiles";
 import { EvidenceEntry, SCENARIOS, ScenarioId } from "./simulate";
@@ -127,13 +128,34 @@ export const CONTROLS: readonly { id: string; control: string; implementedBy: st
 
 const escape = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** Short labels for a trust statement's conditions: MFA, MFA age, ExternalId, SourceArn. */
-function conditionLabels(role: RoleModel, principalArn: string): string[] {
+/**
+ * The trust statements that admit `principalArn`, decided by the one IAM evaluator: a human with a
+ * fresh MFA sign-in (the trust may name the user, or the account with an `aws:PrincipalArn`
+ * condition, as OrgAccessLogArchiveAdmin's does), a program by the statements that name it (its
+ * ExternalId and network conditions are shown as labels, not supplied).
+ */
+function admitting(role: RoleModel, principalArn: string, human: boolean): readonly Statement[] {
+    if (!human)
+        return role.trust.statements.filter(
+            (st) =>
+                st.effect === "Allow" && JSON.stringify(st.principal ?? {}).includes(principalArn),
+        );
+    const principal = awsPrincipalFromArn(principalArn);
+    if (!principal) return [];
+    const result = evaluateRequest(role.trust, {
+        principal,
+        action: "sts:AssumeRole",
+        context: { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "0" },
+    });
+    if (result.decision !== "Allow") return [];
+    const admitted = new Set(result.matchedAllows.map((ref) => ref.statement));
+    return role.trust.statements.filter((st) => admitted.has(st.index));
+}
+
+/** Short labels for the admitting statements' conditions: MFA, MFA age, ExternalId, and the rest by key. */
+function conditionLabels(role: RoleModel, statements: readonly Statement[]): string[] {
     const labels = new Set<string>();
-    for (const st of role.trust.statements) {
-        if (st.effect !== "Allow") continue;
-        const names = JSON.stringify(st.principal ?? {});
-        if (!names.includes(principalArn)) continue;
+    for (const st of statements) {
         for (const c of st.conditions) {
             if (c.keyLower === "aws:multifactorauthpresent") labels.add("MFA");
             else if (c.keyLower === "aws:multifactorauthage")
@@ -183,14 +205,16 @@ export function accessGraph(model: AccessModel): string {
         for (const r of list) lines.push(`        ${id("r", r.arn)}["${r.name}"]`);
         lines.push("    end");
     }
+    const callers = [
+        ...humans.map((arn) => ({ arn, human: true })),
+        ...programs.map((x) => ({ arn: x.arn, human: false })),
+    ];
     for (const r of roles) {
-        for (const p of [...humans, ...programs.map((x) => x.arn)]) {
-            const named = r.trust.statements.some(
-                (st) => st.effect === "Allow" && JSON.stringify(st.principal ?? {}).includes(p),
-            );
-            if (named)
+        for (const p of callers) {
+            const statements = admitting(r, p.arn, p.human);
+            if (statements.length > 0)
                 lines.push(
-                    `    ${id("p", p)} -- "${conditionLabels(r, p).join(", ")}" --> ${id("r", r.arn)}`,
+                    `    ${id("p", p.arn)} -- "${conditionLabels(r, statements).join(", ")}" --> ${id("r", r.arn)}`,
                 );
         }
     }

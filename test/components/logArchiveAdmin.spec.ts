@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { InputError } from "../../config/errors";
 import { accessModel } from "../../evidence/model";
+import { accessGraph } from "../../evidence/report";
 import { evidenceMatrix } from "../../evidence/simulate";
 import {
     LOG_BUCKET_ADMIN_ACTIONS,
@@ -271,6 +272,25 @@ describe("LogArchiveAdminRole", () => {
         const allowed = entries.find((e) => e.scenario === "assume-with-mfa")!;
         assert.match(allowed.reason, /BreakGlassUsersWithFreshMfa/);
         assert.match(allowed.reason, /AssumeBreakGlassRolesWithMfa/);
+    });
+
+    it("shows in the access graph with an edge from each break-glass user and from nobody else", () => {
+        // The trust names the break-glass path, not the users: the graph asks the evaluator who
+        // gets in, rather than looking for the user's ARN in the Principal element.
+        const graph = accessGraph(accessModel({ stack: plan, security: plan }));
+        const edges = graph.split("\n").filter((l) => l.includes("-->"));
+        const intoAdmin = edges.filter((l) =>
+            l.endsWith(`r_arn_aws_iam__${LOG_ARCHIVE}_role_OrgAccessLogArchiveAdmin`),
+        );
+        const from = (user: string) =>
+            `p_arn_aws_iam__${SECURITY}_user_org_access_break_glass_${user.replace(/-/g, "_")} `;
+        assert.strictEqual(intoAdmin.length, users.length, graph);
+        for (const user of users)
+            assert.ok(
+                intoAdmin.some((l) => l.trimStart().startsWith(from(user))),
+                `${user}: ${graph}`,
+            );
+        for (const l of intoAdmin) assert.match(l, /MFA, MFA age < 900 s/);
     });
 
     it("is not created without break-glass users, and nothing refers to it then", async () => {
