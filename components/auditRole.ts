@@ -267,6 +267,95 @@ export function policyCharacters(policy: unknown): number {
 }
 
 /**
+ * The trust policy, once the principals are known: refused with every problem listed when a
+ * principal is inexact, of another account or malformed, or when no account could hold it; a
+ * warning on `component` when it needs IAM's raised quota.
+ */
+function checkedTrustPolicy(
+    name: string,
+    args: AuditRoleArgs,
+    mfaMaxAge: number,
+    component: pulumi.Resource,
+): pulumi.Output<string> {
+    return pulumi
+        .all([args.humanPrincipalArns, args.programmaticPrincipals])
+        .apply(([humans, programs]) => {
+            const problems = trustProblems(args.trustedAccountId, humans, programs);
+            const doc = JSON.stringify(auditTrustPolicy(humans, programs, mfaMaxAge));
+            const size = trustPolicySizeProblem(doc);
+            if (size) problems.push(size);
+            if (problems.length > 0)
+                throw new InputError(
+                    `AuditRole ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
+                );
+            if (doc.length > TRUST_POLICY_DEFAULT_CHARS)
+                pulumi.log.warn(
+                    `the trust policy has ${doc.length} characters, more than IAM's default quota of ${TRUST_POLICY_DEFAULT_CHARS}: ` +
+                        "CreateRole fails unless the account's role trust policy length quota was raised (Service Quotas, IAM)",
+                    component,
+                );
+            return doc;
+        });
+}
+
+/** The role itself: one hour at most, trusting only what `checkedTrustPolicy` lets through. */
+function auditRoleResource(
+    name: string,
+    args: AuditRoleArgs,
+    trust: pulumi.Output<string>,
+    parent: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+    return new aws.iam.Role(
+        `${name}-role`,
+        {
+            name: args.roleName ?? "SecurityAuditRole",
+            path: args.path ?? "/",
+            description: `Read-only audit access for designated principals of account ${args.trustedAccountId}`,
+            assumeRolePolicy: trust,
+            maxSessionDuration: AUDIT_MAX_SESSION_SECONDS,
+            forceDetachPolicies: true,
+            tags: args.tags,
+        },
+        parent,
+    );
+}
+
+/** One attachment per AWS-managed read policy, in the given order. */
+function readPolicyAttachments(
+    name: string,
+    role: aws.iam.Role,
+    managed: readonly AuditManagedPolicy[],
+    partition: string,
+    parent: pulumi.CustomResourceOptions,
+): aws.iam.RolePolicyAttachment[] {
+    return managed.map(
+        (policy) =>
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${policy.toLowerCase()}`,
+                { role: role.name, policyArn: managedPolicyArn(partition, policy) },
+                parent,
+            ),
+    );
+}
+
+/** The role's one inline policy: the explicit Deny of `auditDenyPolicy`. */
+function explicitDeny(
+    name: string,
+    role: aws.iam.Role,
+    parent: pulumi.CustomResourceOptions,
+): aws.iam.RolePolicy {
+    return new aws.iam.RolePolicy(
+        `${name}-deny`,
+        {
+            name: "org-access-explicit-deny",
+            role: role.name,
+            policy: JSON.stringify(auditDenyPolicy()),
+        },
+        parent,
+    );
+}
+
+/**
  * A read-only audit role in a workload account. Only the security account's designated principals
  * can assume it, for one hour at most, and an explicit Deny keeps it away from IAM writes, data
  * and CloudShell.
@@ -286,59 +375,13 @@ export class AuditRole extends pulumi.ComponentResource {
         const managed = args.managedPolicies ?? DEFAULT_AUDIT_MANAGED_POLICIES;
         if (managed.length === 0)
             throw new Error(`AuditRole ${name}: at least one managed read policy is required`);
+        const parent = { parent: this };
 
-        const trust = pulumi
-            .all([args.humanPrincipalArns, args.programmaticPrincipals])
-            .apply(([humans, programs]) => {
-                const problems = trustProblems(args.trustedAccountId, humans, programs);
-                const doc = JSON.stringify(auditTrustPolicy(humans, programs, mfaMaxAge));
-                const size = trustPolicySizeProblem(doc);
-                if (size) problems.push(size);
-                if (problems.length > 0)
-                    throw new InputError(
-                        `AuditRole ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
-                    );
-                if (doc.length > TRUST_POLICY_DEFAULT_CHARS)
-                    pulumi.log.warn(
-                        `the trust policy has ${doc.length} characters, more than IAM's default quota of ${TRUST_POLICY_DEFAULT_CHARS}: ` +
-                            "CreateRole fails unless the account's role trust policy length quota was raised (Service Quotas, IAM)",
-                        this,
-                    );
-                return doc;
-            });
-
-        this.role = new aws.iam.Role(
-            `${name}-role`,
-            {
-                name: args.roleName ?? "SecurityAuditRole",
-                path: args.path ?? "/",
-                description: `Read-only audit access for designated principals of account ${args.trustedAccountId}`,
-                assumeRolePolicy: trust,
-                maxSessionDuration: AUDIT_MAX_SESSION_SECONDS,
-                forceDetachPolicies: true,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
+        const trust = checkedTrustPolicy(name, args, mfaMaxAge, this);
+        this.role = auditRoleResource(name, args, trust, parent);
         this.roleArn = this.role.arn;
-
-        this.attachments = managed.map(
-            (policy) =>
-                new aws.iam.RolePolicyAttachment(
-                    `${name}-${policy.toLowerCase()}`,
-                    { role: this.role.name, policyArn: managedPolicyArn(partition, policy) },
-                    { parent: this },
-                ),
-        );
-        this.denyPolicy = new aws.iam.RolePolicy(
-            `${name}-deny`,
-            {
-                name: "org-access-explicit-deny",
-                role: this.role.name,
-                policy: JSON.stringify(auditDenyPolicy()),
-            },
-            { parent: this },
-        );
+        this.attachments = readPolicyAttachments(name, this.role, managed, partition, parent);
+        this.denyPolicy = explicitDeny(name, this.role, parent);
 
         this.registerOutputs({
             role: this.role,

@@ -251,6 +251,85 @@ export interface CiIdentityArgs {
     readonly tags?: Record<string, string>;
 }
 
+/** The two identities' permissions; throws on an inexact role ARN or deploy pin. */
+function checkedPermissions(args: CiIdentityArgs): {
+    deploy: aws.iam.PolicyDocument;
+    preview: aws.iam.PolicyDocument;
+} {
+    const state = {
+        partition: args.partition ?? "aws",
+        stateBucket: args.stateBucket,
+        stateKeyArn: args.stateKeyArn,
+    };
+    const deploy = deployPermissionsPolicy({ ...state, deployRoleArns: args.deployRoleArns });
+    const preview = previewPermissionsPolicy({ ...state, previewRoleArns: args.previewRoleArns });
+    jobWorkflowRef(args.deploy);
+    environmentSubject(args.deploy.repository, args.deploy.environment);
+    return { deploy, preview };
+}
+
+/** GitHub's OIDC provider, for the STS audience only. */
+function githubOidcProvider(
+    name: string,
+    args: CiIdentityArgs,
+    parent: pulumi.CustomResourceOptions,
+): aws.iam.OpenIdConnectProvider {
+    return new aws.iam.OpenIdConnectProvider(
+        `${name}-github`,
+        {
+            url: `https://${GITHUB_OIDC_HOST}`,
+            clientIdLists: [GITHUB_OIDC_AUDIENCE],
+            thumbprintLists: GITHUB_THUMBPRINTS,
+            tags: args.tags,
+        },
+        parent,
+    );
+}
+
+/** One CI identity: a role of one hour trusting `trust`, and its one inline policy. */
+function ciIdentityRole(
+    component: pulumi.Resource,
+    identity: {
+        readonly name: string;
+        readonly roleName: string;
+        readonly description: string;
+        readonly trust: pulumi.Output<string>;
+        readonly policyName: string;
+        readonly permissions: aws.iam.PolicyDocument;
+        readonly tags?: Record<string, string>;
+        /** Earlier names of the role and its policy, whose state they keep. */
+        readonly roleAliases?: pulumi.Alias[];
+        readonly policyAliases?: pulumi.Alias[];
+    },
+): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+    const role = new aws.iam.Role(
+        `${identity.name}-role`,
+        {
+            name: identity.roleName,
+            description: identity.description,
+            assumeRolePolicy: identity.trust,
+            maxSessionDuration: 3600,
+            forceDetachPolicies: true,
+            tags: identity.tags,
+        },
+        identity.roleAliases
+            ? { parent: component, aliases: identity.roleAliases }
+            : { parent: component },
+    );
+    const policy = new aws.iam.RolePolicy(
+        `${identity.name}-policy`,
+        {
+            name: identity.policyName,
+            role: role.name,
+            policy: JSON.stringify(identity.permissions),
+        },
+        identity.policyAliases
+            ? { parent: component, aliases: identity.policyAliases }
+            : { parent: component },
+    );
+    return { role, policy };
+}
+
 /**
  * GitHub Actions without stored keys: GitHub's OIDC provider and two roles, for one hour each.
  * Pull requests get the preview identity, which can only read the state and assume the read-only
@@ -272,83 +351,42 @@ export class CiIdentity extends pulumi.ComponentResource {
         if (args.deployIdentityName === args.previewIdentityName)
             throw new Error(`CiIdentity ${name}: the deploy and preview identities must differ`);
         super(CI_IDENTITY_TYPE, name, {}, opts);
-        const partition = args.partition ?? "aws";
-        const state = {
-            partition,
-            stateBucket: args.stateBucket,
-            stateKeyArn: args.stateKeyArn,
-        };
-        // Built up front, so a bad pin or ARN fails before anything is registered.
-        const deployPermissions = deployPermissionsPolicy({
-            ...state,
-            deployRoleArns: args.deployRoleArns,
-        });
-        const previewPermissions = previewPermissionsPolicy({
-            ...state,
-            previewRoleArns: args.previewRoleArns,
-        });
-        jobWorkflowRef(args.deploy);
-        environmentSubject(args.deploy.repository, args.deploy.environment);
+        // Built before any child, so a bad pin or ARN fails before a child is registered.
+        const permissions = checkedPermissions(args);
+        const pin = args.deploy;
 
-        this.oidcProvider = new aws.iam.OpenIdConnectProvider(
-            `${name}-github`,
-            {
-                url: `https://${GITHUB_OIDC_HOST}`,
-                clientIdLists: [GITHUB_OIDC_AUDIENCE],
-                thumbprintLists: GITHUB_THUMBPRINTS,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
+        this.oidcProvider = githubOidcProvider(name, args, { parent: this });
         // The deploy identity keeps the single CI role's name and state, so it updates in place.
-        this.deployRole = new aws.iam.Role(
-            `${name}-deploy-role`,
-            {
-                name: args.deployIdentityName,
-                description: `org-access CI deploy: ${args.deploy.workflow} of ${args.deploy.repository} on ${args.deploy.branch}, environment ${args.deploy.environment}`,
-                assumeRolePolicy: this.oidcProvider.arn.apply((arn) =>
-                    JSON.stringify(deployTrustPolicy(arn, args.deploy)),
-                ),
-                maxSessionDuration: 3600,
-                forceDetachPolicies: true,
-                tags: args.tags,
-            },
-            { parent: this, aliases: [{ name: `${name}-role` }] },
-        );
+        const deploy = ciIdentityRole(this, {
+            name: `${name}-deploy`,
+            roleName: args.deployIdentityName,
+            description: `org-access CI deploy: ${pin.workflow} of ${pin.repository} on ${pin.branch}, environment ${pin.environment}`,
+            trust: this.oidcProvider.arn.apply((arn) =>
+                JSON.stringify(deployTrustPolicy(arn, pin)),
+            ),
+            policyName: "assume-deploy-roles-and-use-state",
+            permissions: permissions.deploy,
+            tags: args.tags,
+            roleAliases: [{ name: `${name}-role` }],
+            policyAliases: [{ name: `${name}-deploy` }],
+        });
+        this.deployRole = deploy.role;
         this.deployRoleArn = this.deployRole.arn;
-        this.deployPolicy = new aws.iam.RolePolicy(
-            `${name}-deploy-policy`,
-            {
-                name: "assume-deploy-roles-and-use-state",
-                role: this.deployRole.name,
-                policy: JSON.stringify(deployPermissions),
-            },
-            { parent: this, aliases: [{ name: `${name}-deploy` }] },
-        );
-        this.previewRole = new aws.iam.Role(
-            `${name}-preview-role`,
-            {
-                name: args.previewIdentityName,
-                description: `org-access CI preview: pull requests of ${args.deploy.repository}; read-only preview roles and state`,
-                assumeRolePolicy: this.oidcProvider.arn.apply((arn) =>
-                    JSON.stringify(previewTrustPolicy(arn, args.deploy.repository)),
-                ),
-                maxSessionDuration: 3600,
-                forceDetachPolicies: true,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
+        this.deployPolicy = deploy.policy;
+        const preview = ciIdentityRole(this, {
+            name: `${name}-preview`,
+            roleName: args.previewIdentityName,
+            description: `org-access CI preview: pull requests of ${pin.repository}; read-only preview roles and state`,
+            trust: this.oidcProvider.arn.apply((arn) =>
+                JSON.stringify(previewTrustPolicy(arn, pin.repository)),
+            ),
+            policyName: "assume-preview-roles-and-read-state",
+            permissions: permissions.preview,
+            tags: args.tags,
+        });
+        this.previewRole = preview.role;
         this.previewRoleArn = this.previewRole.arn;
-        this.previewPolicy = new aws.iam.RolePolicy(
-            `${name}-preview-policy`,
-            {
-                name: "assume-preview-roles-and-read-state",
-                role: this.previewRole.name,
-                policy: JSON.stringify(previewPermissions),
-            },
-            { parent: this },
-        );
+        this.previewPolicy = preview.policy;
         this.registerOutputs({
             oidcProvider: this.oidcProvider,
             deployRole: this.deployRole,

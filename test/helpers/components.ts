@@ -43,3 +43,8 @@ export function childrenOf(plan: PlanResult, type: string, name: string): Planne
     if (!parent) throw new Error(`no component ${type} named ${name}`);
     return plan.resources.filter((r) => !r.component && r.options.parent === parent.urn);
 }
+
+/** The value of an output of a component once its plan has settled. */
+export function promiseOf<T>(output: { apply<U>(f: (t: T) => U): unknown }): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
