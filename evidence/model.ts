@@ -8,7 +8,6 @@ import { parsePolicyDocument, PolicyDocument } from "../policypack/iam";
 import auditManaged from "../policypack/iam/data/audit-managed-policies.json";
 import {
     groupDocuments,
-    MODEL_TYPES,
     ModelResource,
     physicalName,
     roleDocuments,
@@ -16,6 +15,7 @@ import {
     userDocuments,
 } from "../policypack/model/resources";
 import { ofType } from "../policypack/model/references";
+import { T } from "../policypack/policies/types";
 import { PlanResult, toModelResource } from "../plan/run";
 
 /** A policy document with a name people recognise. */
@@ -117,7 +117,7 @@ function accountIds(v: unknown): string[] {
 }
 
 function rolesOf(resources: readonly ModelResource[], partition: string): RoleModel[] {
-    return ofType(resources, MODEL_TYPES.Role)
+    return ofType(resources, T.Role)
         .filter((r) => r.accountId)
         .map((r) => {
             const accountId = r.accountId as string;
@@ -157,7 +157,7 @@ function stackSetRolesOf(
     accounts: readonly string[],
 ): RoleModel[] {
     const roles: RoleModel[] = [];
-    for (const set of resources.filter((r) => r.type === "aws:cloudformation/stackSet:StackSet")) {
+    for (const set of resources.filter((r) => r.type === T.StackSet)) {
         const body =
             typeof set.props.templateBody === "string"
                 ? (JSON.parse(set.props.templateBody) as {
@@ -202,7 +202,7 @@ function stackSetRolesOf(
 
 function principalsOf(resources: readonly ModelResource[], partition: string): PrincipalModel[] {
     const groups = groupDocuments(resources);
-    return ofType(resources, MODEL_TYPES.User)
+    return ofType(resources, T.User)
         .filter((u) => u.accountId)
         .map((u) => {
             const userName = physicalName(u);
@@ -230,12 +230,10 @@ function principalsOf(resources: readonly ModelResource[], partition: string): P
 function scpsOf(resources: readonly ModelResource[]): ScpModel[] {
     const policies = resources.filter(
         (r) =>
-            r.type === "aws:organizations/policy:Policy" &&
+            r.type === T.OrganizationsPolicy &&
             (r.props.type === undefined || r.props.type === "SERVICE_CONTROL_POLICY"),
     );
-    const attachments = resources.filter(
-        (r) => r.type === "aws:organizations/policyAttachment:PolicyAttachment",
-    );
+    const attachments = resources.filter((r) => r.type === T.OrganizationsPolicyAttachment);
     return policies.map((p) => ({
         label: `SCP ${physicalName(p)}`,
         doc: parsePolicyDocument(p.props.content, "identity"),

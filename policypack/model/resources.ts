@@ -7,6 +7,7 @@
  * Dependency-free (no @pulumi/aws, no @pulumi/policy at runtime): it compiles inside the pack.
  */
 import { parseArn } from "../iam/arn";
+import { T } from "../policies/types";
 import { ofType } from "./references";
 
 /** A parent component, as a child names it. */
@@ -39,18 +40,6 @@ export interface ModelResource {
      */
     readonly props: Readonly<Record<string, unknown>>;
 }
-
-/** Type tokens the accessors read. */
-export const MODEL_TYPES = {
-    Role: "aws:iam/role:Role",
-    RolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    RolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    User: "aws:iam/user:User",
-    UserPolicy: "aws:iam/userPolicy:UserPolicy",
-    UserGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
-    GroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
-    AwsProvider: "pulumi:providers:aws",
-} as const;
 
 const ACCOUNT_ID = /^\d{12}$/;
 
@@ -127,7 +116,7 @@ export function landingAccount(
     props: Readonly<Record<string, unknown>>,
     providerProps: Readonly<Record<string, unknown>> | undefined,
 ): string | undefined {
-    if (type === MODEL_TYPES.AwsProvider) return pinnedAccount(props);
+    if (type === T.AwsProvider) return pinnedAccount(props);
     if (type.startsWith("aws:") && providerProps) return pinnedAccount(providerProps);
     return undefined;
 }
@@ -181,7 +170,7 @@ export function roleDocuments(
     const name = physicalName(role);
     const inline: InlineDocument[] = naming(
         resources,
-        MODEL_TYPES.RolePolicy,
+        T.RolePolicy,
         role.accountId,
         "role",
         name,
@@ -194,13 +183,9 @@ export function roleDocuments(
     return {
         trust: role.props.assumeRolePolicy,
         attachedArns: [
-            ...naming(
-                resources,
-                MODEL_TYPES.RolePolicyAttachment,
-                role.accountId,
-                "role",
-                name,
-            ).map((a) => str(a.props.policyArn) ?? ""),
+            ...naming(resources, T.RolePolicyAttachment, role.accountId, "role", name).map(
+                (a) => str(a.props.policyArn) ?? "",
+            ),
             ...(Array.isArray(role.props.managedPolicyArns)
                 ? (role.props.managedPolicyArns as string[])
                 : []),
@@ -224,7 +209,7 @@ export function groupDocuments(
     resources: readonly ModelResource[],
 ): Map<string, (InlineDocument & { readonly group: string })[]> {
     const byGroup = new Map<string, (InlineDocument & { readonly group: string })[]>();
-    for (const p of ofType(resources, MODEL_TYPES.GroupPolicy)) {
+    for (const p of ofType(resources, T.GroupPolicy)) {
         const group = str(p.props.group);
         const key = `${p.accountId}/${group}`;
         byGroup.set(key, [
@@ -245,16 +230,17 @@ export function userDocuments(
     const userName = physicalName(user);
     const memberOf = naming(
         resources,
-        MODEL_TYPES.UserGroupMembership,
+        T.UserGroupMembership,
         user.accountId,
         "user",
         userName,
     ).flatMap((m) => (Array.isArray(m.props.groups) ? (m.props.groups as string[]) : []));
     return {
         groups: memberOf,
-        inline: naming(resources, MODEL_TYPES.UserPolicy, user.accountId, "user", userName).map(
-            (p) => ({ name: physicalName(p), document: p.props.policy }),
-        ),
+        inline: naming(resources, T.UserPolicy, user.accountId, "user", userName).map((p) => ({
+            name: physicalName(p),
+            document: p.props.policy,
+        })),
         groupInline: memberOf.flatMap((g) => groups.get(`${user.accountId}/${g}`) ?? []),
     };
 }

@@ -4,12 +4,12 @@ import { fromPolicyResources } from "../../policypack/model/policyResources";
 import {
     childrenOf,
     landingAccount,
-    MODEL_TYPES,
     ModelResource,
     pinnedAccount,
     roleDocuments,
     userDocuments,
 } from "../../policypack/model/resources";
+import { T } from "../../policypack/policies/types";
 import { checkResources, engineResource, policyResources } from "../../policypack/runner";
 import { runPlan } from "../../plan/offline";
 import { PlanResult, toModelResource, toPackResource } from "../../plan/run";
@@ -85,7 +85,7 @@ describe("the neutral resource shape (policypack/model)", () => {
             const provider = { allowedAccountIds: [A] };
             assert.strictEqual(landingAccount("aws:iam/role:Role", {}, provider), A);
             assert.strictEqual(landingAccount("aws:iam/role:Role", {}, undefined), undefined);
-            assert.strictEqual(landingAccount(MODEL_TYPES.AwsProvider, provider, undefined), A);
+            assert.strictEqual(landingAccount(T.AwsProvider, provider, undefined), A);
             assert.strictEqual(
                 landingAccount("org-access:access:AuditRole", {}, provider),
                 undefined,
@@ -101,13 +101,13 @@ describe("the neutral resource shape (policypack/model)", () => {
         it("finds the children of a component", () => {
             const component = res("org-access:access:AuditRole", "audit", {}, undefined);
             const parent = { type: component.type, name: component.name, urn: component.urn };
-            const child = { ...res(MODEL_TYPES.Role, "role", {}), parent };
-            const other = res(MODEL_TYPES.Role, "other", {});
+            const child = { ...res(T.Role, "role", {}), parent };
+            const other = res(T.Role, "other", {});
             assert.deepStrictEqual(childrenOf([component, child, other], component), [child]);
         });
 
         it("gives a role's trust, attachments and inline policies, only from its own account, in order", () => {
-            const role = res(MODEL_TYPES.Role, "r", {
+            const role = res(T.Role, "r", {
                 name: "Audit",
                 assumeRolePolicy: "trust",
                 managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
@@ -119,20 +119,15 @@ describe("the neutral resource shape (policypack/model)", () => {
             });
             const resources = [
                 role,
-                res(MODEL_TYPES.RolePolicy, "rp", { role: "Audit", name: "deny", policy: "p1" }),
-                res(MODEL_TYPES.RolePolicy, "unnamed", { role: "Audit", policy: "p0" }),
-                res(MODEL_TYPES.RolePolicy, "elsewhere", { role: "Audit", policy: "x" }, B),
-                res(MODEL_TYPES.RolePolicy, "other-role", { role: "Other", policy: "x" }),
-                res(MODEL_TYPES.RolePolicyAttachment, "att", {
+                res(T.RolePolicy, "rp", { role: "Audit", name: "deny", policy: "p1" }),
+                res(T.RolePolicy, "unnamed", { role: "Audit", policy: "p0" }),
+                res(T.RolePolicy, "elsewhere", { role: "Audit", policy: "x" }, B),
+                res(T.RolePolicy, "other-role", { role: "Other", policy: "x" }),
+                res(T.RolePolicyAttachment, "att", {
                     role: "Audit",
                     policyArn: "arn:aws:iam::aws:policy/SecurityAudit",
                 }),
-                res(
-                    MODEL_TYPES.RolePolicyAttachment,
-                    "att-b",
-                    { role: "Audit", policyArn: "x" },
-                    B,
-                ),
+                res(T.RolePolicyAttachment, "att-b", { role: "Audit", policyArn: "x" }, B),
             ];
             assert.deepStrictEqual(roleDocuments(resources, role), {
                 trust: "trust",
@@ -150,17 +145,17 @@ describe("the neutral resource shape (policypack/model)", () => {
         });
 
         it("gives a user's groups, own policies and its groups' policies, only from its own account", () => {
-            const user = res(MODEL_TYPES.User, "alice-user", { name: "alice" });
+            const user = res(T.User, "alice-user", { name: "alice" });
             const resources = [
                 user,
-                res(MODEL_TYPES.UserGroupMembership, "m1", { user: "alice", groups: ["auditors"] }),
-                res(MODEL_TYPES.UserGroupMembership, "m2", { user: "alice", groups: ["oncall"] }),
-                res(MODEL_TYPES.UserGroupMembership, "mb", { user: "alice", groups: ["x"] }, B),
-                res(MODEL_TYPES.UserPolicy, "own", { user: "alice", name: "mfa", policy: "u1" }),
-                res(MODEL_TYPES.UserPolicy, "bob", { user: "bob", policy: "x" }),
-                res(MODEL_TYPES.GroupPolicy, "g2", { group: "oncall", name: "ir", policy: "g2" }),
-                res(MODEL_TYPES.GroupPolicy, "g1", { group: "auditors", policy: "g1" }),
-                res(MODEL_TYPES.GroupPolicy, "gb", { group: "auditors", policy: "x" }, B),
+                res(T.UserGroupMembership, "m1", { user: "alice", groups: ["auditors"] }),
+                res(T.UserGroupMembership, "m2", { user: "alice", groups: ["oncall"] }),
+                res(T.UserGroupMembership, "mb", { user: "alice", groups: ["x"] }, B),
+                res(T.UserPolicy, "own", { user: "alice", name: "mfa", policy: "u1" }),
+                res(T.UserPolicy, "bob", { user: "bob", policy: "x" }),
+                res(T.GroupPolicy, "g2", { group: "oncall", name: "ir", policy: "g2" }),
+                res(T.GroupPolicy, "g1", { group: "auditors", policy: "g1" }),
+                res(T.GroupPolicy, "gb", { group: "auditors", policy: "x" }, B),
             ];
             assert.deepStrictEqual(userDocuments(resources, user), {
                 groups: ["auditors", "oncall"],
@@ -176,7 +171,7 @@ describe("the neutral resource shape (policypack/model)", () => {
     describe("the stack policy adapter", () => {
         it("links parents in the stack, and reads a provider's account only when asked", () => {
             const provider = {
-                type: MODEL_TYPES.AwsProvider,
+                type: T.AwsProvider,
                 name: "prod",
                 urn: "urn:pulumi:t::p::pulumi:providers:aws::prod",
                 props: { allowedAccountIds: UNKNOWN_ARRAY },
@@ -188,7 +183,7 @@ describe("the neutral resource shape (policypack/model)", () => {
                 ),
                 engineResource(
                     {
-                        type: MODEL_TYPES.Role,
+                        type: T.Role,
                         name: "role",
                         props: { name: "Audit" },
                         provider,
@@ -197,7 +192,7 @@ describe("the neutral resource shape (policypack/model)", () => {
                     "t",
                 ),
                 engineResource(
-                    { type: MODEL_TYPES.Role, name: "orphan", props: {}, parent: "urn:missing" },
+                    { type: T.Role, name: "orphan", props: {}, parent: "urn:missing" },
                     "t",
                 ),
             ]);
@@ -242,14 +237,14 @@ describe("the neutral resource shape (policypack/model)", () => {
                 let roles = 0;
                 let users = 0;
                 planned.forEach((r, i) => {
-                    if (r.type === MODEL_TYPES.Role) {
+                    if (r.type === T.Role) {
                         roles++;
                         assert.deepStrictEqual(
                             json(roleDocuments(seen, seen[i])),
                             json(roleDocuments(planned, r)),
                         );
                     }
-                    if (r.type === MODEL_TYPES.User) {
+                    if (r.type === T.User) {
                         users++;
                         assert.deepStrictEqual(
                             json(userDocuments(seen, seen[i])),
