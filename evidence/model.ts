@@ -1,11 +1,22 @@
 // The access model the evidence simulator evaluates: every role the program creates with its
 // trust policy and identity policies, every security-account principal with the policies of its
-// groups, and the service control policies. Built from the offline plan's resources, so what is
-// simulated is exactly what would be deployed.
+// groups, and the service control policies. Built from the offline plan's resources, read in the
+// neutral shape a stack policy shares (policypack/model/resources.ts), so what is simulated is
+// exactly what would be deployed and the facts about principals are derived once.
 import { partitionOf } from "../config";
 import { parsePolicyDocument, PolicyDocument } from "../policypack/iam";
 import auditManaged from "../policypack/iam/data/audit-managed-policies.json";
-import type { PlannedResource, PlanResult } from "../plan/run";
+import {
+    groupDocuments,
+    ModelResource,
+    physicalName,
+    roleDocuments,
+    str,
+    userDocuments,
+} from "../policypack/model/resources";
+import { ofType } from "../policypack/model/references";
+import { T } from "../policypack/policies/types";
+import { PlanResult, toModelResource } from "../plan/run";
 
 /** A policy document with a name people recognise. */
 export interface NamedDocument {
@@ -94,12 +105,6 @@ function managedDocuments(arns: readonly string[]): {
     return { identity, unknownManaged };
 }
 
-export function componentTypeOf(r: PlannedResource): string | undefined {
-    const parent = r.options.parent;
-    if (!parent) return undefined;
-    return parent.split("::")[2]?.split("$").pop();
-}
-
 /** Account ids from a stack's `accounts` output ([{name, accountId}]). */
 function accountIds(v: unknown): string[] {
     return Array.isArray(v)
@@ -111,56 +116,31 @@ function accountIds(v: unknown): string[] {
         : [];
 }
 
-function str(v: unknown): string | undefined {
-    return typeof v === "string" ? v : undefined;
-}
-
-function rolesOf(resources: readonly PlannedResource[], partition: string): RoleModel[] {
-    const inAccount = (type: string, accountId: string, role: string) =>
-        resources.filter(
-            (r) => r.type === type && r.accountId === accountId && r.props.role === role,
-        );
-    return resources
-        .filter((r) => r.type === "aws:iam/role:Role" && r.accountId)
+function rolesOf(resources: readonly ModelResource[], partition: string): RoleModel[] {
+    return ofType(resources, T.Role)
+        .filter((r) => r.accountId)
         .map((r) => {
             const accountId = r.accountId as string;
-            const name = str(r.props.name) ?? r.name;
+            const name = physicalName(r);
             const path = str(r.props.path) ?? "/";
-            const { identity, unknownManaged } = managedDocuments([
-                ...inAccount(
-                    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-                    accountId,
-                    name,
-                ).map((a) => str(a.props.policyArn) ?? ""),
-                ...(Array.isArray(r.props.managedPolicyArns)
-                    ? (r.props.managedPolicyArns as string[])
-                    : []),
-            ]);
-            for (const p of inAccount("aws:iam/rolePolicy:RolePolicy", accountId, name)) {
+            const docs = roleDocuments(resources, r);
+            const { identity, unknownManaged } = managedDocuments(docs.attachedArns);
+            for (const p of docs.inline) {
                 identity.push({
-                    label: `inline policy ${str(p.props.name) ?? p.name}`,
-                    doc: parsePolicyDocument(p.props.policy, "identity"),
+                    label: `inline policy ${p.name}`,
+                    doc: parsePolicyDocument(p.document, "identity"),
                 });
-            }
-            for (const p of Array.isArray(r.props.inlinePolicies)
-                ? (r.props.inlinePolicies as { name?: string; policy?: unknown }[])
-                : []) {
-                if (p.policy !== undefined)
-                    identity.push({
-                        label: `inline policy ${p.name ?? "?"}`,
-                        doc: parsePolicyDocument(p.policy, "identity"),
-                    });
             }
             return {
                 accountId,
                 name,
                 arn: `arn:${partition}:iam::${accountId}:role${path}${name}`,
-                componentType: componentTypeOf(r),
+                componentType: r.parent?.type,
                 maxSessionDuration:
                     typeof r.props.maxSessionDuration === "number"
                         ? r.props.maxSessionDuration
                         : 3600,
-                trust: parsePolicyDocument(r.props.assumeRolePolicy, "trust"),
+                trust: parsePolicyDocument(docs.trust, "trust"),
                 identity,
                 unknownManaged,
             };
@@ -172,12 +152,12 @@ function rolesOf(resources: readonly PlannedResource[], partition: string): Role
  * account the stack names (its `accounts` output), since the StackSet reaches them all.
  */
 function stackSetRolesOf(
-    resources: readonly PlannedResource[],
+    resources: readonly ModelResource[],
     partition: string,
     accounts: readonly string[],
 ): RoleModel[] {
     const roles: RoleModel[] = [];
-    for (const set of resources.filter((r) => r.type === "aws:cloudformation/stackSet:StackSet")) {
+    for (const set of resources.filter((r) => r.type === T.StackSet)) {
         const body =
             typeof set.props.templateBody === "string"
                 ? (JSON.parse(set.props.templateBody) as {
@@ -207,7 +187,7 @@ function stackSetRolesOf(
                     accountId,
                     name,
                     arn: `arn:${partition}:iam::${accountId}:role${str(p.Path) ?? "/"}${name}`,
-                    componentType: componentTypeOf(set),
+                    componentType: set.parent?.type,
                     maxSessionDuration:
                         typeof p.MaxSessionDuration === "number" ? p.MaxSessionDuration : 3600,
                     trust: parsePolicyDocument(p.AssumeRolePolicyDocument, "trust"),
@@ -220,68 +200,42 @@ function stackSetRolesOf(
     return roles;
 }
 
-function principalsOf(resources: readonly PlannedResource[], partition: string): PrincipalModel[] {
-    const groupPolicies = new Map<string, NamedDocument[]>();
-    for (const p of resources.filter((r) => r.type === "aws:iam/groupPolicy:GroupPolicy")) {
-        const group = `${p.accountId}/${str(p.props.group)}`;
-        groupPolicies.set(group, [
-            ...(groupPolicies.get(group) ?? []),
-            {
-                label: `group ${str(p.props.group)} policy ${str(p.props.name) ?? p.name}`,
-                doc: parsePolicyDocument(p.props.policy, "identity"),
-            },
-        ]);
-    }
-    return resources
-        .filter((r) => r.type === "aws:iam/user:User" && r.accountId)
+function principalsOf(resources: readonly ModelResource[], partition: string): PrincipalModel[] {
+    const groups = groupDocuments(resources);
+    return ofType(resources, T.User)
+        .filter((u) => u.accountId)
         .map((u) => {
-            const userName = str(u.props.name) ?? u.name;
+            const userName = physicalName(u);
             const accountId = u.accountId as string;
-            const groups = resources
-                .filter(
-                    (m) =>
-                        m.type === "aws:iam/userGroupMembership:UserGroupMembership" &&
-                        m.accountId === accountId &&
-                        m.props.user === userName,
-                )
-                .flatMap((m) =>
-                    Array.isArray(m.props.groups) ? (m.props.groups as string[]) : [],
-                );
-            const own = resources
-                .filter(
-                    (p) =>
-                        p.type === "aws:iam/userPolicy:UserPolicy" &&
-                        p.accountId === accountId &&
-                        p.props.user === userName,
-                )
-                .map((p) => ({
-                    label: `user ${userName} policy ${str(p.props.name) ?? p.name}`,
-                    doc: parsePolicyDocument(p.props.policy, "identity"),
-                }));
+            const docs = userDocuments(resources, u, groups);
             return {
                 arn: `arn:${partition}:iam::${accountId}:user${str(u.props.path) ?? "/"}${userName}`,
                 accountId,
                 userName,
-                groups,
+                groups: [...docs.groups],
                 identity: [
-                    ...own,
-                    ...groups.flatMap((g) => groupPolicies.get(`${accountId}/${g}`) ?? []),
+                    ...docs.inline.map((p) => ({
+                        label: `user ${userName} policy ${p.name}`,
+                        doc: parsePolicyDocument(p.document, "identity"),
+                    })),
+                    ...docs.groupInline.map((p) => ({
+                        label: `group ${p.group} policy ${p.name}`,
+                        doc: parsePolicyDocument(p.document, "identity"),
+                    })),
                 ],
             };
         });
 }
 
-function scpsOf(resources: readonly PlannedResource[]): ScpModel[] {
+function scpsOf(resources: readonly ModelResource[]): ScpModel[] {
     const policies = resources.filter(
         (r) =>
-            r.type === "aws:organizations/policy:Policy" &&
+            r.type === T.OrganizationsPolicy &&
             (r.props.type === undefined || r.props.type === "SERVICE_CONTROL_POLICY"),
     );
-    const attachments = resources.filter(
-        (r) => r.type === "aws:organizations/policyAttachment:PolicyAttachment",
-    );
+    const attachments = resources.filter((r) => r.type === T.OrganizationsPolicyAttachment);
     return policies.map((p) => ({
-        label: `SCP ${str(p.props.name) ?? p.name}`,
+        label: `SCP ${physicalName(p)}`,
         doc: parsePolicyDocument(p.props.content, "identity"),
         targets: attachments
             .filter((a) => a.props.policyId === p.id)
@@ -301,20 +255,20 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
         humanArns: [],
         reporters: [],
     }) as AccessModel["trusted"];
-    const scpSource = [
-        ...(plans.security?.resources ?? []),
-        ...(plans.security === plans.stack ? [] : plans.stack.resources),
-    ];
+    const stack = plans.stack.resources.map(toModelResource);
+    const security =
+        plans.security === plans.stack ? stack : plans.security?.resources.map(toModelResource);
+    const scpSource = [...(security ?? []), ...(security === stack ? [] : stack)];
     return {
         partition,
         region: plans.stack.region,
         securityAccountId: str(outputs.securityAccountId),
         managementAccountId: str(outputs.managementAccountId),
         roles: [
-            ...rolesOf(plans.stack.resources, partition),
-            ...stackSetRolesOf(plans.stack.resources, partition, accountIds(outputs.accounts)),
+            ...rolesOf(stack, partition),
+            ...stackSetRolesOf(stack, partition, accountIds(outputs.accounts)),
         ],
-        principals: principalsOf(plans.security?.resources ?? [], partition),
+        principals: principalsOf(security ?? [], partition),
         scps: scpsOf(scpSource),
         trusted,
     };

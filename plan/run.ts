@@ -9,6 +9,7 @@ import {
     StackFileConfig,
     stackFilePath,
 } from "../config";
+import { landingAccount, ModelResource } from "../policypack/model/resources";
 import { buildStack, isWorkloadStack } from "../stacks";
 import { parseList, PlanMocks, RecordedResource } from "./mocks";
 
@@ -276,5 +277,31 @@ export function toPackResource(r: PlannedResource) {
         props: r.props,
         provider: r.provider,
         parent: r.options.parent,
+    };
+}
+
+/** The type and name of a resource from its URN (`urn:pulumi:stack::project::parent$type::name`). */
+function parentOf(urn: string | undefined): ModelResource["parent"] {
+    if (!urn) return undefined;
+    const parts = urn.split("::");
+    const type = parts[2]?.split("$").pop();
+    return type ? { type, name: nameOf(urn), urn } : undefined;
+}
+
+/**
+ * A planned resource in the neutral shape the evidence and the stack policies share
+ * (policypack/model/resources.ts). The plan records every registration, so a parent URN always
+ * names a resource of the plan, as the engine's linked parent does.
+ */
+export function toModelResource(r: PlannedResource): ModelResource {
+    const parent = parentOf(r.options.parent);
+    return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        ...(r.id !== undefined ? { id: r.id } : {}),
+        ...(parent ? { parent } : {}),
+        props: r.props,
+        accountId: landingAccount(r.type, r.props, r.provider?.props),
     };
 }

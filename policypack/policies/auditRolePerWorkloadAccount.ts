@@ -4,11 +4,12 @@
  * Configure `workloadAccountIds` (the offline plan passes them); with none configured the policy
  * is not applicable.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { parseArn } from "../iam";
-import { objectArray, stringArray } from "./common";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { T } from "./types";
 import { AUDIT_ROLE_TYPE } from "../componentTypes";
+import { fromPolicyResources } from "../model/policyResources";
+import { ofType } from "../model/references";
+import { arnAccount, ModelResource } from "../model/resources";
 
 export const NAME = "audit-role-per-workload-account";
 
@@ -18,22 +19,9 @@ interface Config {
     componentType: string;
 }
 
-/** The account a resource deploys to: its provider's single allowed account, its ARN, or the assumed role's account. */
-export function accountOf(r: PolicyResource): string | undefined {
-    const arn = r.props.arn;
-    if (typeof arn === "string") {
-        const a = parseArn(arn);
-        if (a && /^\d{12}$/.test(a.account)) return a.account;
-    }
-    const props = r.provider?.props;
-    if (!props) return undefined;
-    const ids = stringArray(props.allowedAccountIds);
-    if (ids.length === 1) return ids[0];
-    for (const role of objectArray(props.assumeRoles)) {
-        const a = typeof role.roleArn === "string" ? parseArn(role.roleArn) : undefined;
-        if (a && /^\d{12}$/.test(a.account)) return a.account;
-    }
-    return undefined;
+/** The account a resource deploys to: the account of its ARN, else the one it lands in from its provider. */
+export function accountOf(r: ModelResource): string | undefined {
+    return arnAccount(r.props.arn) ?? r.accountId;
 }
 
 export const auditRolePerWorkloadAccount: StackValidationPolicy = {
@@ -66,9 +54,8 @@ export const auditRolePerWorkloadAccount: StackValidationPolicy = {
         const { workloadAccountIds, roleName, componentType } = args.getConfig<Config>();
         const accounts = workloadAccountIds ?? [];
         if (accounts.length === 0) args.notApplicable("no workloadAccountIds configured");
-        const roles = args.resources.filter(
+        const roles = ofType(fromPolicyResources(args.resources), T.Role).filter(
             (r) =>
-                r.type === T.Role &&
                 typeof r.props.name === "string" &&
                 r.props.name.toLowerCase() === (roleName ?? "SecurityAuditRole").toLowerCase(),
         );

@@ -71,42 +71,7 @@ export function isSet(v: unknown): boolean {
     return v !== undefined && v !== null && v !== "";
 }
 
-/** Strings in a prop that is a list, or (provider inputs) a JSON-encoded list. */
-export function stringArray(v: unknown): string[] {
-    if (v === undefined || v === null) return [];
-    if (typeof v === "string") {
-        const t = v.trim();
-        if (t.startsWith("[")) {
-            const parsed = safeJson(t);
-            if (Array.isArray(parsed))
-                return parsed.filter((x): x is string => typeof x === "string");
-        }
-        return t === "" ? [] : [t];
-    }
-    if (Array.isArray(v)) {
-        const out: string[] = [];
-        for (const x of v) if (typeof x === "string") out.push(x);
-        return out;
-    }
-    return [];
-}
-
-/** A list of objects, or (provider inputs) a JSON-encoded list of objects. */
-export function objectArray(v: unknown): Record<string, unknown>[] {
-    if (typeof v === "string") v = safeJson(v.trim());
-    if (!Array.isArray(v)) return [];
-    return v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null);
-}
-
-function safeJson(s: string): unknown {
-    if (!s.startsWith("[") && !s.startsWith("{")) return undefined;
-    try {
-        return JSON.parse(s);
-    } catch (e) {
-        if (e instanceof SyntaxError) return undefined;
-        throw e;
-    }
-}
+export { objectArray, stringArray } from "../model/resources";
 
 /** Last path segment of an IAM ARN, or the string itself: `arn:aws:iam::1:role/a/b` -> `b`. */
 export function iamName(ref: string): string {

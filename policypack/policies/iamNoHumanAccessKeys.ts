@@ -4,9 +4,11 @@
  * stack gives it a console login profile or tags it as human (`humanTagKey` = `humanTagValue`).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { T } from "./types";
-import { indexBy, lookup, namesOf, ofType, refKey } from "./stackResources";
+import { fromPolicyResources } from "../model/policyResources";
+import { indexBy, lookup, namesOf, ofType, refKey } from "../model/references";
+import { ModelResource } from "../model/resources";
 
 export const NAME = "iam-no-human-access-keys";
 
@@ -36,11 +38,12 @@ export const iamNoHumanAccessKeys: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { humanTagKey, humanTagValue } = args.getConfig<Config>();
-        const keys = ofType(args.resources, T.AccessKey);
+        const resources = fromPolicyResources(args.resources);
+        const keys = ofType(resources, T.AccessKey);
         if (keys.length === 0) return;
-        const profiles = indexBy(ofType(args.resources, T.UserLoginProfile), "user", true);
-        const users = new Map<string, PolicyResource[]>();
-        for (const u of ofType(args.resources, T.User)) {
+        const profiles = indexBy(ofType(resources, T.UserLoginProfile), "user", true);
+        const users = new Map<string, ModelResource[]>();
+        for (const u of ofType(resources, T.User)) {
             for (const n of namesOf(u, "name")) {
                 const k = refKey(n, true);
                 users.set(k, [...(users.get(k) ?? []), u]);

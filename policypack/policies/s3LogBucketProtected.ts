@@ -10,7 +10,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { evaluateRequest, PolicyDocument, RequestPrincipal, statementMatchesAction } from "../iam";
 import { readDocument } from "./common";
 import { T } from "./types";
-import { indexBy, lookup, namesOf, ofType } from "./stackResources";
+import { indexBy, lookup, namesOf, ofType } from "../model/references";
 
 export const NAME = "s3-log-bucket-protected";
 

@@ -1,15 +1,22 @@
 /**
- * Helpers for stack policies: finding resources by type and matching the names resources use to
- * refer to each other (a bucket by name or id, a user by name).
+ * Finding resources by type and matching the names resources use to refer to each other (a bucket
+ * by name or id, a user by name). Generic over the resource shape, so they serve the neutral
+ * ModelResource (./resources) and the engine's PolicyResource alike.
  */
-import { PolicyResource } from "@pulumi/policy";
 
-export function ofType(resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {
+/** What the lookups read of a resource. */
+export interface Referable {
+    readonly type: string;
+    readonly name: string;
+    readonly props: Readonly<Record<string, unknown>>;
+}
+
+export function ofType<R extends Referable>(resources: readonly R[], ...types: string[]): R[] {
     return resources.filter((r) => types.includes(r.type));
 }
 
 /** The names other resources may use for this one: the explicit physical name prop(s) and the Pulumi name. */
-export function namesOf(r: PolicyResource, ...props: string[]): string[] {
+export function namesOf(r: Referable, ...props: string[]): string[] {
     const out = [r.name];
     for (const p of props) {
         const v = r.props[p];
@@ -45,12 +52,12 @@ export function refKey(ref: string, caseInsensitive = false): string {
  * Indexes resources by the key of a reference prop (e.g. a bucket policy's `bucket`), so stack
  * policies match resources in linear time. Candidates still go through refersTo.
  */
-export function indexBy(
-    resources: readonly PolicyResource[],
+export function indexBy<R extends Referable>(
+    resources: readonly R[],
     prop: string,
     caseInsensitive = false,
-): Map<string, PolicyResource[]> {
-    const index = new Map<string, PolicyResource[]>();
+): Map<string, R[]> {
+    const index = new Map<string, R[]>();
     for (const r of resources) {
         const v = r.props[prop];
         if (typeof v !== "string" || v === "") continue;
@@ -63,13 +70,13 @@ export function indexBy(
 }
 
 /** Resources of an index whose reference prop refers to one of `names`. */
-export function lookup(
-    index: Map<string, PolicyResource[]>,
+export function lookup<R extends Referable>(
+    index: Map<string, R[]>,
     prop: string,
     names: readonly string[],
     caseInsensitive = false,
-): PolicyResource[] {
-    const seen = new Set<PolicyResource>();
+): R[] {
+    const seen = new Set<R>();
     for (const n of names) {
         for (const r of index.get(refKey(n, caseInsensitive)) ?? []) {
             if (refersTo(r.props[prop], names, caseInsensitive)) seen.add(r);
