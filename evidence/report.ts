@@ -3,6 +3,7 @@
 // It renders on GitHub (Markdown tables and fenced `mermaid` blocks).
 import { awsPrincipalFromArn, evaluateRequest, Statement } from "../policypack/iam";
 import { AccessModel, RoleModel } from "./model";
+import { ProofResult } from "./proofs";
 import { AccountAccess, EXTERNAL_ID_HINT, LOGIN_HINT } from "./profiles";
 import { EvidenceEntry, SCENARIOS, ScenarioId } from "./simulate";
 
@@ -18,6 +19,8 @@ export interface ReportStack {
     readonly stack: string;
     readonly model: AccessModel;
     readonly evidence: readonly EvidenceEntry[];
+    /** The stack's proofs, when they ran. */
+    readonly proofs?: readonly ProofResult[];
     readonly violations?: readonly ReportViolation[];
     readonly resourceCount: number;
     readonly accessProfiles?: Record<string, AccountAccess>;
@@ -234,6 +237,40 @@ function matrix(entries: readonly EvidenceEntry[]): string {
     return rows.join("\n");
 }
 
+/** The proofs of one stack: a table, then each proof's assumptions and counterexamples. */
+function proofSection(proofs: readonly ProofResult[]): string[] {
+    const out = [
+        "Each proof examines everything of its kind in the plan, not chosen scenarios (docs/proofs.md).",
+        "",
+        "| proof | holds when | checked | result |",
+        "|---|---|---|---|",
+        ...proofs.map(
+            (p) =>
+                `| \`${p.id}\` | ${escape(p.statement)} | ${p.checked} ${escape(p.unit)} | ${p.holds ? "✅ holds" : p.checked === 0 ? "❌ examined nothing" : `❌ ${p.counterexamples.length} counterexample(s)`} |`,
+        ),
+        "",
+    ];
+    for (const p of proofs) {
+        if (p.assumptions.length === 0 && p.counterexamples.length === 0) continue;
+        out.push(`<details><summary><code>${p.id}</code></summary>`, "");
+        if (p.assumptions.length)
+            out.push("Taken as given:", "", ...p.assumptions.map((a) => `- ${a}`), "");
+        if (p.counterexamples.length) {
+            out.push(
+                "| principal | path | action | resource | deciding statements | why |",
+                "|---|---|---|---|---|---|",
+            );
+            for (const c of p.counterexamples)
+                out.push(
+                    `| ${escape(c.principal)} | ${escape(c.path.join(" → ") || "directly")} | \`${c.action}\` | ${escape(c.resource)} | ${escape(c.statements.join("; "))} | ${escape(c.reason)} |`,
+                );
+            out.push("");
+        }
+        out.push("</details>", "");
+    }
+    return out;
+}
+
 export function renderReport(input: ReportInput): string {
     const out: string[] = [
         `# ${input.title ?? "org-access access evidence"}`,
@@ -249,20 +286,21 @@ export function renderReport(input: ReportInput): string {
     out.push(
         "## Summary",
         "",
-        `| stack | resources | scenarios as expected | mandatory violations |`,
-        "|---|---|---|---|",
+        `| stack | resources | scenarios as expected | proofs that hold | mandatory violations |`,
+        "|---|---|---|---|---|",
     );
     for (const s of input.stacks) {
         const ok = s.evidence.filter((e) => e.expected === e.simulated).length;
         out.push(
-            `| ${s.stack} | ${s.resourceCount} | ${ok} / ${s.evidence.length} | ${input.policyPackRan ? (s.violations ?? []).filter((v) => v.enforcementLevel === "mandatory").length : "not run"} |`,
+            `| ${s.stack} | ${s.resourceCount} | ${ok} / ${s.evidence.length} | ${s.proofs ? `${s.proofs.filter((p) => p.holds).length} / ${s.proofs.length}` : "not run"} | ${input.policyPackRan ? (s.violations ?? []).filter((v) => v.enforcementLevel === "mandatory").length : "not run"} |`,
         );
     }
+    const unproved = input.stacks.flatMap((s) => (s.proofs ?? []).filter((p) => !p.holds));
     out.push(
         "",
-        failed.length === 0 && mandatory.length === 0
-            ? "**Result: every scenario behaves as designed.**"
-            : `**Result: ${failed.length} scenario(s) differ from the design; ${mandatory.length} mandatory violation(s).**`,
+        failed.length === 0 && mandatory.length === 0 && unproved.length === 0
+            ? `**Result: every scenario behaves as designed${input.stacks.some((s) => s.proofs) ? " and every proof holds" : ""}.**`
+            : `**Result: ${failed.length} scenario(s) differ from the design; ${unproved.length} proof(s) do not hold; ${mandatory.length} mandatory violation(s).**`,
         "",
     );
 
@@ -271,6 +309,7 @@ export function renderReport(input: ReportInput): string {
         const graph = accessGraph(s.model);
         if (graph.includes("-->")) out.push("### Access graph", "", "```mermaid", graph, "```", "");
         out.push("### Evidence matrix", "", matrix(s.evidence), "");
+        if (s.proofs) out.push("### Proofs", "", ...proofSection(s.proofs), "");
         out.push("### Policy pack", "");
         if (!input.policyPackRan) out.push("The policy pack did not run for this report.", "");
         else if ((s.violations ?? []).length === 0) out.push("No violations.", "");

@@ -15,6 +15,7 @@ import {
 } from "../cli/command";
 import { AccountAccess } from "../evidence/profiles";
 import { renderReport } from "../evidence/report";
+import { failedProofs } from "../evidence/proofs";
 import { mismatches } from "../evidence/simulate";
 import { PlanOptions, planExitCode, runPlan } from "./offline";
 import { deployed, toJson, toText, warningLines } from "./render";
@@ -40,9 +41,12 @@ Without --stack, plans the security stack and then the workload stack.
   --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
                        "options": {"protect", "retainOnDelete", "dependsOn"}}],
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}],
+                       "proofs": [{"id", "statement", "holds", "checked", "unit", "assumptions",
+                                   "counterexamples": [{"principal", "path", "action", "resource",
+                                                        "statements", "reason"}]}],
                        "violations": [...], "warnings": [{"path", "message", "fix"}]}
                        (with both stacks: {"stacks": [ ... ]})
-  --report FILE.md     also write a Markdown report: access graph, evidence matrix, controls
+  --report FILE.md     also write a Markdown report: access graph, evidence matrix, proofs, controls
   --policy-config FILE policy-pack config, as for --policy-pack-config (default policypack/policy-config.json)
   --write-policy-config FILE
                        write that config plus what only the stack knows (the accounts that must each
@@ -50,7 +54,8 @@ Without --stack, plans the security stack and then the workload stack.
   --strict             fail (exit 2) on stack-file warnings: REPLACE-ME example values, which
                        pulumi up refuses, and ExternalIds written in plain text instead of secure:
 
-Exit codes: 0 ok; 1 a policy violation, an evidence mismatch or an unsafe plan; 2 invalid config
+Exit codes: 0 ok; 1 a policy violation, an evidence mismatch, a proof that does not hold or an
+unsafe plan; 2 invalid config
 or usage, or (with --strict) a stack-file warning.`;
 
 export const command = defineCommand({
@@ -124,6 +129,7 @@ async function plan(
                     stack: p.result.stack,
                     model: p.model,
                     evidence: p.evidence,
+                    proofs: p.proofs,
                     violations: p.violations,
                     resourceCount: deployed(p.result.resources).length,
                     accessProfiles: p.result.outputs.accessProfiles as
@@ -136,6 +142,11 @@ async function plan(
     const failed = plans.flatMap((p) => mismatches(p.evidence));
     if (failed.length > 0)
         err.write(`evidence: ${failed.length} scenario(s) do not behave as designed\n`);
+    const unproved = plans.flatMap((p) => failedProofs(p.proofs));
+    if (unproved.length > 0)
+        err.write(
+            `proofs: ${unproved.length} do not hold (${[...new Set(unproved.map((p) => p.id))].join(", ")})\n`,
+        );
     const mandatory = plans
         .flatMap((p) => p.violations)
         .filter((v) => v.enforcementLevel === "mandatory");

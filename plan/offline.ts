@@ -11,9 +11,16 @@ import {
     stackFileWarnings,
 } from "../config";
 import { accessModel, AccessModel } from "../evidence/model";
+import { failedProofs, ProofResult, runProofs, stackKind } from "../evidence/proofs";
 import { EvidenceEntry, evidenceMatrix, mismatches } from "../evidence/simulate";
 import { checkResources, loadPackConfig, PackConfigInput, Violation } from "../policypack/runner";
-import { needsSecurityOutputs, planStack, PlanResult, toPackResource } from "./run";
+import {
+    needsSecurityOutputs,
+    planStack,
+    PlanResult,
+    toModelResource,
+    toPackResource,
+} from "./run";
 
 /** What to plan. */
 export interface PlanOptions {
@@ -33,6 +40,8 @@ export interface StackPlan {
     readonly result: PlanResult;
     readonly model: AccessModel;
     readonly evidence: EvidenceEntry[];
+    /** The properties proved over everything the stack plans (evidence/proofs). */
+    readonly proofs: ProofResult[];
     /** What the CrossGuard pack reports for the planned resources. */
     readonly violations: Violation[];
     /** The pack config the violations were computed with. */
@@ -74,15 +83,25 @@ export async function runPlan(options: PlanOptions): Promise<StackPlan[]> {
         results.push(result);
     }
     return results.map((result) => {
-        const model = accessModel({
-            stack: result,
-            security: result.stack === "security" ? result : security,
-        });
+        const securityPlan = result.stack === "security" ? result : security;
+        const model = accessModel({ stack: result, security: securityPlan });
         const effective = packConfigFor(result, packConfig);
+        const resources = result.resources.map(toModelResource);
         return {
             result,
             model,
             evidence: evidenceMatrix(model),
+            proofs: runProofs({
+                stack: result.stack,
+                kind: stackKind(result.stack),
+                model,
+                resources,
+                security:
+                    securityPlan === result
+                        ? resources
+                        : securityPlan?.resources.map(toModelResource),
+                outputs: { ...(securityPlan?.outputs ?? {}), ...result.outputs },
+            }),
             violations: checkResources(result.resources.map(toPackResource), effective),
             packConfig: effective,
             warnings: stackWarnings(
@@ -120,11 +139,15 @@ export function packConfigFor(result: PlanResult, base: PackConfigInput): PackCo
     };
 }
 
-/** 1 when a mandatory policy is violated or a scenario does not behave as designed, 0 otherwise. */
+/**
+ * 1 when a mandatory policy is violated, a scenario does not behave as designed or a proof does
+ * not hold; 0 otherwise.
+ */
 export function planExitCode(plans: readonly StackPlan[]): number {
     return plans.some(
         (p) =>
             mismatches(p.evidence).length > 0 ||
+            failedProofs(p.proofs).length > 0 ||
             p.violations.some((v) => v.enforcementLevel === "mandatory"),
     )
         ? 1

@@ -1,6 +1,7 @@
 // How the offline plan is shown: the table of resources by account, the pack's verdicts, the
 // evidence lines, the warnings and the --json document. Pure functions of planned stacks.
 import { formatProblems } from "../config";
+import { Counterexample, ProofResult } from "../evidence/proofs";
 import { EvidenceEntry, mismatches } from "../evidence/simulate";
 import { Violation } from "../policypack/runner";
 import { StackPlan } from "./offline";
@@ -27,6 +28,7 @@ export function toJson(plans: readonly StackPlan[]): unknown {
             },
         })),
         evidence: p.evidence,
+        proofs: p.proofs,
         violations: p.violations,
         warnings: p.warnings,
     });
@@ -78,6 +80,31 @@ export function evidenceLines(evidence: readonly EvidenceEntry[]): string[] {
                 lines.push(
                     `  FAIL  ${key}: ${e.scenario} expected ${e.expected}, simulated ${e.simulated}: ${e.reason}`,
                 );
+    }
+    return lines;
+}
+
+/** A counterexample on one line: who, through what, may do what to what, and why. */
+export function counterexampleLine(c: Counterexample): string {
+    const via = c.path.length ? ` via ${c.path.join(" -> ")}` : "";
+    const deciding = c.statements.length ? ` [${c.statements.join("; ")}]` : "";
+    return `${c.principal}${via}: ${c.action} on ${c.resource}: ${c.reason}${deciding}`;
+}
+
+/** One line per proof; under a proof that does not hold, each counterexample (the first 20). */
+export function proofLines(proofs: readonly ProofResult[]): string[] {
+    const held = proofs.filter((p) => p.holds).length;
+    const lines = [`proofs: ${held} of ${proofs.length} hold`];
+    for (const p of proofs) {
+        lines.push(
+            `  ${p.holds ? "ok  " : "FAIL"}  ${p.id}: ${p.checked} ${p.unit} checked${p.holds ? "" : p.checked === 0 ? ", nothing examined" : `, ${p.counterexamples.length} counterexample(s)`}`,
+        );
+        for (const c of p.counterexamples.slice(0, 20))
+            lines.push(`          ${counterexampleLine(c)}`);
+        if (p.counterexamples.length > 20)
+            lines.push(
+                `          ... and ${p.counterexamples.length - 20} more (--json lists all)`,
+            );
     }
     return lines;
 }
@@ -161,6 +188,8 @@ export function toText(plans: readonly StackPlan[]): string {
                 ...violationLines(p.violations),
                 "",
                 ...evidenceLines(p.evidence),
+                "",
+                ...proofLines(p.proofs),
             ].join("\n"),
         )
         .join("\n\n");
