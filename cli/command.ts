@@ -132,8 +132,28 @@ function fail(e: unknown, io: Io, usage?: string): number {
     return code;
 }
 
+/**
+ * A closed output pipe (`npm start | head -1`) ends the output, not the command: Node ignores
+ * SIGPIPE and reports EPIPE as an 'error' event, which unhandled crashes the process with a stack
+ * trace. The rest of the output is dropped and the exit code stays the command's, so a pipeline
+ * under `set -o pipefail` still fails on findings. Any other stream error crashes as before.
+ */
+export function endQuietlyOnClosedPipe(stream: NodeJS.EventEmitter): void {
+    let closed = false;
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+        // Writes after the EPIPE fail on the destroyed stream; they are the same closed pipe.
+        if (e.code === "EPIPE" || (closed && e.code === "ERR_STREAM_DESTROYED")) {
+            closed = true;
+            return;
+        }
+        throw e;
+    });
+}
+
 /** Starts a command as the process's entry point; its exit code becomes the process's. */
 export function start(main: (argv: string[]) => number | Promise<number>): void {
+    endQuietlyOnClosedPipe(process.stdout);
+    endQuietlyOnClosedPipe(process.stderr);
     void Promise.resolve(main(process.argv.slice(2))).then((code) => {
         process.exitCode = code;
     });

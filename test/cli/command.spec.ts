@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as child from "child_process";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
     defineCommand,
@@ -211,5 +213,27 @@ describe("the command module (cli/command.ts)", () => {
             () => stackOption("prod", undefined, AccountCommandError),
             AccountCommandError,
         );
+    });
+
+    it("start: a closed output pipe ends the command quietly, with its own exit code", async () => {
+        // A command that writes far more than a pipe holds, then exits 3 (a code of its own); the
+        // reader goes away after the first chunk, as `| head -1` does.
+        const program = `require(${JSON.stringify(path.join(__dirname, "../../cli/command.ts"))}).start(() => {
+            for (let i = 0; i < 20000; i++) process.stdout.write("line " + i + " of the output\\n");
+            process.stderr.write("still running\\n");
+            return 3;
+        });`;
+        const proc = child.spawn(process.execPath, [
+            "-r",
+            require.resolve("ts-node/register/transpile-only"),
+            "-e",
+            program,
+        ]);
+        let stderr = "";
+        proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        proc.stdout.once("data", () => proc.stdout.destroy());
+        const code = await new Promise<number | null>((resolve) => proc.on("close", resolve));
+        assert.strictEqual(stderr, "still running\n", "no EPIPE stack trace");
+        assert.strictEqual(code, 3);
     });
 });
