@@ -39,7 +39,7 @@ Without --stack, plans the security stack and then the workload stack.
   --stack NAME         plan only this stack
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
   --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
-                       "options": {"protect", "retainOnDelete", "dependsOn"}}],
+                       "parent", "provider", "options": {"protect", "retainOnDelete", "dependsOn"}}],
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}],
                        "proofs": [{"id", "statement", "holds", "checked", "unit", "assumptions",
                                    "counterexamples": [{"principal", "path", "action", "resource",

@@ -21,6 +21,9 @@ export function toJson(plans: readonly StackPlan[]): unknown {
             urn: res.urn,
             accountId: res.accountId,
             props: readableProps(res),
+            // By URN, so that policy:check can run the stack policies over this JSON as the plan does.
+            ...(res.options.parent ? { parent: res.options.parent } : {}),
+            ...(res.provider ? { provider: res.provider.urn } : {}),
             options: {
                 protect: res.options.protect,
                 retainOnDelete: res.options.retainOnDelete,

@@ -3,26 +3,28 @@
  *
  *   policy:check [--json] [--config FILE] INPUT
  *
- * INPUT is a JSON file (or "-" for stdin) holding either {"resources": [{type, name, props}]} or
- * the output of `pulumi stack export`. Exit status (cli/exitCodes.ts): 0 no mandatory violation,
- * 1 one or more mandatory violations, 2 bad input or usage.
+ * INPUT is a JSON file (or "-" for stdin) in one of the formats of ./input.ts. An input it cannot
+ * read completely is refused, never counted as clean. Exit status (cli/exitCodes.ts): 0 no
+ * mandatory violation, 1 one or more mandatory violations, 2 bad input or usage.
  */
 import * as fs from "fs";
 import { defineCommand, Io, runCommand, start, STDIO, UsageError } from "../../cli/command";
-import { readableReport } from "./render";
-import {
-    CheckInputError,
-    checkResources,
-    loadPackConfig,
-    PackConfigInput,
-    PlannedResource,
-} from "../runner";
+import { CheckInputError, checkResources, loadPackConfig, PackConfigInput } from "../runner";
+import { CheckInput, readInput } from "./input";
+import { CheckedViolation, readableReport } from "./render";
+
+export { UNKNOWN_STRING } from "./input";
 
 export const USAGE = `usage: policy:check [--json] [--config FILE] INPUT
 
-  INPUT          JSON file ("-" for stdin): {"resources": [{"type", "name", "props"}]}
-                 or the output of \`pulumi stack export\`
-  --json         print {"violations": [{"policy", "resource", "urn", "message", "enforcementLevel"}]}
+  INPUT          JSON file ("-" for stdin), one of:
+                   {"resources": [{"type", "name", "props"}]}  (type: an engine token, "aws:iam/role:Role")
+                   the output of \`npm start -- --json\` (one stack, or both: {"stacks": [...]})
+                   the output of \`pulumi stack export\` (inputs and outputs are both checked)
+                   the output of \`pulumi preview --json --show-sames\`
+                 an input with keys, types or parts it does not read is refused (exit 2)
+  --json         print {"violations": [{"policy", "resource", "urn", "message", "enforcementLevel",
+                 "source" (stack export: "inputs" or "outputs"), "stack" (several stacks)}]}
   --config FILE  policy pack configuration, as for \`pulumi preview --policy-pack-config\`
 
 exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input or usage`;
@@ -48,105 +50,23 @@ export const command = defineCommand({
     },
 });
 
-/** The engine's sentinel for an unknown string (@pulumi/policy proxy.js, marked internal there). */
-export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Decodes secrets of a stack export: plaintext when exported with --show-secrets, else unknown. */
-function decodeSecrets(v: unknown): unknown {
-    if (Array.isArray(v)) return v.map(decodeSecrets);
-    if (typeof v !== "object" || v === null) return v;
-    const o = v as Record<string, unknown>;
-    if (o[SECRET_SIG] === SECRET_VALUE) {
-        if (typeof o.plaintext === "string") {
-            try {
-                return decodeSecrets(JSON.parse(o.plaintext));
-            } catch (e) {
-                if (e instanceof SyntaxError) return o.plaintext;
-                throw e;
-            }
-        }
-        return UNKNOWN_STRING;
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(o)) out[k] = decodeSecrets(x);
-    return out;
+/**
+ * Standard input, read as a stream. `fs.readFileSync(0)` fails with EAGAIN whenever the pipe is
+ * non-blocking and empty for a moment: Node marks a pipe non-blocking when it opens it as
+ * `process.stdin`, so a Node process sharing the pipe (npm running the script, a wrapper) makes a
+ * slow producer fail the check (https://github.com/nodejs/node/issues/35997).
+ */
+async function readStream(stream: AsyncIterable<Buffer | string>): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream)
+        chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    return Buffer.concat(chunks).toString("utf8");
 }
 
-function nameFromUrn(urn: string): string {
-    return urn.split("::").pop() ?? urn;
-}
-
-function fromStackExport(resources: unknown[]): PlannedResource[] {
-    const byUrn = new Map<string, Record<string, unknown>>();
-    for (const r of resources) {
-        if (
-            typeof r === "object" &&
-            r !== null &&
-            typeof (r as Record<string, unknown>).urn === "string"
-        ) {
-            byUrn.set((r as Record<string, unknown>).urn as string, r as Record<string, unknown>);
-        }
-    }
-    const out: PlannedResource[] = [];
-    resources.forEach((raw, i) => {
-        if (typeof raw !== "object" || raw === null)
-            throw new CheckInputError(`deployment.resources[${i}] must be an object`);
-        const r = raw as Record<string, unknown>;
-        if (typeof r.urn !== "string" || typeof r.type !== "string")
-            throw new CheckInputError(`deployment.resources[${i}] needs urn and type strings`);
-        if (r.type === "pulumi:pulumi:Stack") return;
-        const props = (decodeSecrets(r.inputs ?? r.outputs ?? {}) ?? {}) as Record<string, unknown>;
-        const res: PlannedResource = { type: r.type, name: nameFromUrn(r.urn), urn: r.urn, props };
-        if (typeof r.parent === "string" && r.parent !== "") res.parent = r.parent;
-        if (typeof r.provider === "string" && r.provider !== "") {
-            const providerUrn = r.provider.slice(0, r.provider.lastIndexOf("::"));
-            const p = byUrn.get(providerUrn);
-            const type = providerUrn.split("::")[2] ?? "";
-            res.provider = {
-                type: typeof p?.type === "string" ? p.type : type,
-                name: nameFromUrn(providerUrn),
-                urn: providerUrn,
-                props: (decodeSecrets(p?.inputs ?? p?.outputs ?? {}) ?? {}) as Record<
-                    string,
-                    unknown
-                >,
-            };
-        }
-        out.push(res);
-    });
-    return out;
-}
-
-/** Accepts {"resources": [...]} or `pulumi stack export` output. */
-export function resourcesFromInput(doc: unknown): PlannedResource[] {
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-        throw new CheckInputError(
-            'INPUT must be a JSON object: {"resources": [...]} or the output of `pulumi stack export`',
-        );
-    }
-    const o = doc as Record<string, unknown>;
-    if (Array.isArray(o.resources)) return o.resources as PlannedResource[];
-    const deployment = (o.deployment ??
-        (o.checkpoint as Record<string, unknown> | undefined)?.latest) as
-        Record<string, unknown> | undefined;
-    if (deployment && typeof deployment === "object") {
-        if (deployment.resources === undefined) return [];
-        if (!Array.isArray(deployment.resources))
-            throw new CheckInputError("deployment.resources must be an array");
-        return fromStackExport(deployment.resources);
-    }
-    throw new CheckInputError(
-        'INPUT has neither "resources" nor "deployment": expected {"resources": [...]} or the output of `pulumi stack export`',
-    );
-}
-
-function readInput(file: string): unknown {
+async function readDocument(file: string, stdin: AsyncIterable<Buffer | string>): Promise<unknown> {
     let text: string;
     try {
-        text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
+        text = file === "-" ? await readStream(stdin) : fs.readFileSync(file, "utf8");
     } catch (e) {
         throw new CheckInputError(
             `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
@@ -159,20 +79,59 @@ function readInput(file: string): unknown {
     }
 }
 
-export function main(argv: readonly string[], io: Io = STDIO): number {
-    return runCommand(command, argv, io, (opts) => {
+const key = (v: CheckedViolation) =>
+    JSON.stringify([v.stack, v.policy, v.resource, v.urn, v.message, v.enforcementLevel]);
+
+/**
+ * Runs the pack over every stack of the input, and over a stack export's outputs as well as its
+ * inputs: a violation found in both is reported once, from the inputs.
+ */
+export function checkInput(input: CheckInput, config?: PackConfigInput): CheckedViolation[] {
+    const out: CheckedViolation[] = [];
+    const seen = new Set<string>();
+    const several = input.targets.length > 1;
+    for (const target of input.targets) {
+        const views = target.outputs
+            ? ([
+                  ["inputs", target.resources],
+                  ["outputs", target.outputs],
+              ] as const)
+            : ([[undefined, target.resources]] as const);
+        for (const [source, resources] of views) {
+            for (const v of checkResources(resources, config)) {
+                const checked: CheckedViolation = {
+                    ...v,
+                    ...(source ? { source } : {}),
+                    ...(several && target.stack !== undefined ? { stack: target.stack } : {}),
+                };
+                if (seen.has(key(checked))) continue;
+                seen.add(key(checked));
+                out.push(checked);
+            }
+        }
+    }
+    return out;
+}
+
+export function main(
+    argv: readonly string[],
+    io: Io = STDIO,
+    stdin: AsyncIterable<Buffer | string> = process.stdin,
+): Promise<number> {
+    return runCommand(command, argv, io, async (opts) => {
         const config: PackConfigInput | undefined = opts.config
             ? loadPackConfig(opts.config)
             : undefined;
-        const resources = resourcesFromInput(readInput(opts.input));
-        const violations = checkResources(resources, config);
+        const input = readInput(await readDocument(opts.input, stdin));
+        const violations = checkInput(input, config);
+        const count = input.targets.reduce((n, t) => n + t.count, 0);
         io.out.write(
             opts.json
                 ? `${JSON.stringify({ violations }, null, 2)}\n`
-                : `${readableReport(violations, resources.length)}\n`,
+                : `${readableReport(violations, count)}\n`,
         );
         return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
     });
 }
 
-if (require.main === module) start(main);
+if (require.main === module) start((argv) => main(argv));

@@ -7,8 +7,16 @@ export interface ReportedViolation {
     readonly enforcementLevel: string;
 }
 
+/** A verdict with where policy:check found it. */
+export interface CheckedViolation extends ReportedViolation {
+    /** Of a stack export: found in the resource's inputs (what was asked) or only in its outputs (what is deployed). */
+    readonly source?: "inputs" | "outputs";
+    /** The stack, when the input held several. */
+    readonly stack?: string;
+}
+
 /** policy:check's readable output: a summary line, then each violation with its message. */
-export function readableReport(violations: readonly ReportedViolation[], count: number): string {
+export function readableReport(violations: readonly CheckedViolation[], count: number): string {
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const lines: string[] = [];
     if (violations.length === 0)
@@ -19,8 +27,10 @@ export function readableReport(violations: readonly ReportedViolation[], count: 
             "",
         );
     for (const v of violations) {
+        const resource = `${v.stack ? `${v.stack}/` : ""}${v.resource}`;
+        const from = v.source === "outputs" ? " (from outputs)" : "";
         lines.push(
-            `${v.enforcementLevel.padEnd(9)} ${v.policy}  ${v.resource}${v.urn ? `  (${v.urn})` : ""}`,
+            `${v.enforcementLevel.padEnd(9)} ${v.policy}  ${resource}${v.urn ? `  (${v.urn})` : ""}${from}`,
         );
         lines.push(`          ${v.message}`, "");
     }

@@ -10,7 +10,8 @@ import {
     PlannedResource,
     PolicyConfigError,
 } from "../../policypack/runner";
-import { main, resourcesFromInput, UNKNOWN_STRING } from "../../policypack/cli/check";
+import { main, UNKNOWN_STRING } from "../../policypack/cli/check";
+import { readInput } from "../../policypack/cli/input";
 import { ownProgramResources, WORKLOAD } from "./fixtures";
 import { ALICE, allowAssume, policyDoc, UNKNOWN_STRING as ENGINE_UNKNOWN_STRING } from "./helpers";
 
@@ -32,20 +33,24 @@ function tmp(name: string, content: unknown): string {
     return file;
 }
 
-function capture(fn: () => number): { code: number; stdout: string; stderr: string } {
-    const out: string[] = [];
-    const err: string[] = [];
-    const ow = process.stdout.write.bind(process.stdout);
-    const ew = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((s: string) => out.push(s) > 0) as typeof process.stdout.write;
-    process.stderr.write = ((s: string) => err.push(s) > 0) as typeof process.stderr.write;
-    try {
-        return { code: fn(), stdout: out.join(""), stderr: err.join("") };
-    } finally {
-        process.stdout.write = ow;
-        process.stderr.write = ew;
-    }
+/** Runs the command in process with its output captured (the command takes its streams). */
+async function capture(
+    argv: string[],
+    stdin?: AsyncIterable<string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const io = {
+        out: { write: (s: string) => (stdout += s) },
+        err: { write: (s: string) => (stderr += s) },
+    };
+    // `await` also takes the number a synchronous command returns.
+    const code = await (stdin ? main(argv, io, stdin) : main(argv, io));
+    return { code, stdout, stderr };
 }
+
+const CHECK = path.join(__dirname, "../../policypack/cli/check.ts");
+const TS_NODE = ["-r", require.resolve("ts-node/register/transpile-only")];
 
 describe("checkResources", () => {
     it("plans the project's own resources clean (no violation at any level)", () => {
@@ -265,7 +270,7 @@ describe("policy:check CLI", () => {
     };
 
     it("maps a stack export: names from URNs, providers, secrets, no Stack resource", () => {
-        const r = resourcesFromInput(stackExport);
+        const r = readInput(stackExport).targets[0].resources;
         assert.deepStrictEqual(
             r.map((x) => [x.type, x.name]),
             [
@@ -278,11 +283,12 @@ describe("policy:check CLI", () => {
             allowedAccountIds: JSON.stringify([WORKLOAD]),
         });
         assert.strictEqual(typeof r[1].props.assumeRolePolicy, "string");
-        const encrypted = resourcesFromInput({
+        const encrypted = readInput({
+            version: 3,
             deployment: {
                 resources: [
                     {
-                        urn: "urn:a::b::aws:iam/role:Role::x",
+                        urn: "urn:pulumi:a::b::aws:iam/role:Role::x",
                         type: "aws:iam/role:Role",
                         inputs: {
                             assumeRolePolicy: {
@@ -295,25 +301,30 @@ describe("policy:check CLI", () => {
                 ],
             },
         });
-        assert.strictEqual(encrypted[0].props.assumeRolePolicy, ENGINE_UNKNOWN_STRING);
+        assert.strictEqual(
+            encrypted.targets[0].resources[0].props.assumeRolePolicy,
+            ENGINE_UNKNOWN_STRING,
+        );
     });
 
-    it("--json prints the violations and exits 1 on a mandatory one", () => {
-        const r = capture(() => main(["--json", tmp("export.json", stackExport)]));
+    it("--json prints the violations and exits 1 on a mandatory one", async () => {
+        const r = await capture(["--json", tmp("export.json", stackExport)]);
         assert.strictEqual(r.code, 1);
         const out = JSON.parse(r.stdout) as { violations: Array<Record<string, string>> };
         assert.deepStrictEqual(
-            out.violations.map((v) => [v.policy, v.resource, v.urn]),
+            out.violations.map((v) => [v.policy, v.resource, v.urn, v.source]),
             [
                 [
                     "iam-no-wildcard-principal",
                     "wide-open",
                     "urn:pulumi:prod::org-access::aws:iam/role:Role::wide-open",
+                    "inputs",
                 ],
                 [
                     "iam-trust-requires-mfa",
                     "wide-open",
                     "urn:pulumi:prod::org-access::aws:iam/role:Role::wide-open",
+                    "inputs",
                 ],
             ],
         );
@@ -322,27 +333,95 @@ describe("policy:check CLI", () => {
             "message",
             "policy",
             "resource",
+            "source",
             "urn",
         ]);
     });
 
-    it("exits 0 with only advisory violations, readable by default", () => {
-        const r = capture(() => main([tmp("in.json", { resources: [passRole] })]));
+    it("checks a stack export's outputs too, says which one a violation came from, reports each once", async () => {
+        const mfaTrust = JSON.stringify(
+            policyDoc(
+                allowAssume({ AWS: ALICE }, { Bool: { "aws:MultiFactorAuthPresent": "true" } }),
+            ),
+        );
+        const wide = JSON.stringify(policyDoc(allowAssume({ AWS: "*" })));
+        const role = (name: string, asked: string, deployed: string) => ({
+            urn: `urn:pulumi:prod::org-access::aws:iam/role:Role::${name}`,
+            custom: true,
+            type: "aws:iam/role:Role",
+            inputs: { assumeRolePolicy: asked },
+            // What `pulumi refresh` read back: a trust edited in the console since the last update.
+            outputs: { assumeRolePolicy: deployed, arn: `arn:aws:iam::${WORKLOAD}:role/${name}` },
+        });
+        const file = tmp("drift.json", {
+            version: 3,
+            deployment: {
+                manifest: {},
+                resources: [role("open", wide, wide), role("drifted", mfaTrust, wide)],
+            },
+        });
+        const json = await capture(["--json", file]);
+        assert.strictEqual(json.code, 1);
+        const violations = (
+            JSON.parse(json.stdout) as { violations: Array<Record<string, string>> }
+        ).violations;
+        assert.deepStrictEqual(
+            violations.map((v) => [v.policy, v.resource, v.source]),
+            [
+                ["iam-no-wildcard-principal", "open", "inputs"],
+                ["iam-trust-requires-mfa", "open", "inputs"],
+                ["iam-no-wildcard-principal", "drifted", "outputs"],
+                ["iam-trust-requires-mfa", "drifted", "outputs"],
+            ],
+        );
+        const text = await capture([file]);
+        const lines = text.stdout.split("\n").filter((l) => l.startsWith("mandatory"));
+        assert.deepStrictEqual(
+            lines.map((l) => [/ (open|drifted) /.exec(l)?.[1], l.endsWith("(from outputs)")]),
+            [
+                ["open", false],
+                ["open", false],
+                ["drifted", true],
+                ["drifted", true],
+            ],
+        );
+    });
+
+    it("exits 0 with only advisory violations, readable by default", async () => {
+        const r = await capture([tmp("in.json", { resources: [passRole] })]);
         assert.strictEqual(r.code, 0);
         assert.ok(r.stdout.includes("0 mandatory and 1 advisory"), r.stdout);
         assert.ok(r.stdout.includes("iam-passrole-scoped  deployer"), r.stdout);
     });
 
-    it("exits 2 with a clear message and no stack trace on bad input or usage", () => {
+    it("exits 2 with a clear message and no stack trace on bad input or usage", async () => {
+        const open = { assumeRolePolicy: JSON.stringify(policyDoc(allowAssume("*"))) };
         const cases: Array<[string[], string]> = [
             [[], "missing INPUT"],
             [["--bogus", "x"], "unknown option --bogus"],
             [["/nonexistent.json"], "cannot read /nonexistent.json"],
             [[tmp("bad.json", "{")], "is not valid JSON"],
-            [[tmp("shape.json", { things: [] })], 'neither "resources" nor "deployment"'],
+            [[tmp("shape.json", { things: [] })], 'has neither "resources"'],
             [
                 [tmp("res.json", { resources: [{ type: "aws:iam/role:Role" }] })],
-                "resources[0].name",
+                'resources[0]: needs "name"',
+            ],
+            // Shapes the old check counted as "no violations": no policy matched what it did not read.
+            [
+                [
+                    tmp("sdk.json", {
+                        resources: [{ type: "aws.iam.Role", name: "r", props: open }],
+                    }),
+                ],
+                'resources[0] ("r"): type "aws.iam.Role" is not an engine type token, so no policy would match it (did you mean "aws:iam/role:Role"?)',
+            ],
+            [
+                [
+                    tmp("in.json", {
+                        resources: [{ type: "aws:iam/role:Role", name: "r", inputs: open }],
+                    }),
+                ],
+                'resources[0] ("r"): has "inputs", which this format does not read (rename it to "props")',
             ],
             [
                 [
@@ -355,30 +434,88 @@ describe("policy:check CLI", () => {
             [["--config"], "--config needs a FILE"],
         ];
         for (const [argv, fragment] of cases) {
-            const r = capture(() => main(argv));
+            const r = await capture(argv);
             assert.strictEqual(r.code, 2, `${argv.join(" ")}: ${r.stdout}${r.stderr}`);
+            assert.strictEqual(r.stdout, "", argv.join(" "));
             assert.ok(r.stderr.includes(fragment), `${argv.join(" ")}: ${r.stderr}`);
             assert.ok(!/\n\s+at /.test(r.stderr), `stack trace printed: ${r.stderr}`);
         }
     });
 
+    it('reads "-" from standard input as a stream', async () => {
+        const text = JSON.stringify({ resources: [publicRole] });
+        async function* chunks() {
+            for (let i = 0; i < text.length; i += 7) yield text.slice(i, i + 7);
+        }
+        const r = await capture(["--json", "-"], chunks());
+        assert.strictEqual(r.code, 1, r.stderr);
+        assert.strictEqual(
+            (JSON.parse(r.stdout) as { violations: unknown[] }).violations.length,
+            2,
+        );
+    });
+
     it("runs as a process with the documented exit code", () => {
         const file = tmp("in.json", { resources: [publicRole] });
-        const r = child.spawnSync(
-            process.execPath,
-            [
-                require.resolve("ts-node/dist/bin.js"),
-                "--transpile-only",
-                path.join(__dirname, "../../policypack/cli/check.ts"),
-                "--json",
-                file,
-            ],
-            { encoding: "utf8" },
-        );
+        const r = child.spawnSync(process.execPath, [...TS_NODE, CHECK, "--json", file], {
+            encoding: "utf8",
+        });
         assert.strictEqual(r.status, 1, r.stderr);
         assert.strictEqual(
             (JSON.parse(r.stdout) as { violations: unknown[] }).violations.length,
             2,
         );
+    });
+
+    it("reads a slow pipe that another process made non-blocking, to the end", async () => {
+        // A Node process that opens a pipe as process.stdin makes it non-blocking for everyone who
+        // shares it (npm running the script does); killed, it cannot set it back. The check then
+        // reads the same pipe, which the test fills slowly: fs.readFileSync(0) met an empty
+        // non-blocking pipe there and failed with EAGAIN.
+        const node = process.execPath;
+        const script = [
+            `{ "${node}" -e 'process.stdin; process.kill(process.pid, "SIGKILL")'; } 2>/dev/null`,
+            `exec "${node}" ${TS_NODE.map((a) => `"${a}"`).join(" ")} "${CHECK}" --json -`,
+        ].join("; ");
+        const proc = child.spawn("/bin/sh", ["-c", script], { stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<number | null>((resolve) => proc.on("close", resolve));
+        // Leading whitespace larger than a pipe's buffer (64 KiB): the first write completes only
+        // once the check is reading; then a pause with the pipe empty; then the rest, in chunks.
+        const text = `${" ".repeat(256 * 1024)}${JSON.stringify({ resources: [publicRole] })}`;
+        const half = 192 * 1024;
+        await new Promise((resolve) => proc.stdin.write(text.slice(0, half), resolve));
+        const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        await sleep(300);
+        for (let i = half; i < text.length; i += 16 * 1024) {
+            proc.stdin.write(text.slice(i, i + 16 * 1024));
+            await sleep(30);
+        }
+        proc.stdin.end();
+        assert.strictEqual(await exited, 1, stderr);
+        assert.strictEqual((JSON.parse(stdout) as { violations: unknown[] }).violations.length, 2);
+    });
+
+    it("ends quietly, with its verdict, when its output pipe closes early (| head -1)", async () => {
+        const roles = Array.from({ length: 1500 }, (_, i) => ({
+            ...publicRole,
+            name: `open-${i}`,
+        }));
+        const file = tmp("many.json", { resources: roles });
+        const proc = child.spawn(process.execPath, [...TS_NODE, CHECK, file]);
+        let stderr = "";
+        proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        let first = "";
+        proc.stdout.once("data", (d: Buffer) => {
+            first = d.toString();
+            proc.stdout.destroy();
+        });
+        const code = await new Promise<number | null>((resolve) => proc.on("close", resolve));
+        assert.match(first, /^org-access-guard: 3000 mandatory and 0 advisory violation/);
+        assert.strictEqual(stderr, "");
+        assert.strictEqual(code, 1, "the exit code is still the verdict");
     });
 });
