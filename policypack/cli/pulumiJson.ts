@@ -71,6 +71,13 @@ interface State {
     readonly provider?: string;
 }
 
+/**
+ * Reads one state. Its other fields (id, protect, dependencies, aliases, created, ...) are not
+ * refused: they describe the resource's lifecycle, not its configuration, and apitype only ever
+ * adds optional fields ("DO make anything new be optional", apitype/core.go). A resource marked
+ * `delete` (the old copy of a create-before-delete replacement) and a read (`external`) one still
+ * exist in the account, so they are checked like the others.
+ */
 function state(raw: unknown, where: string, problems: Problems): State | undefined {
     if (!isObject(raw)) {
         problems.add(where, "must be a resource state object {urn, type, inputs, outputs, ...}");

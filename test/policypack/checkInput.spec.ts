@@ -7,8 +7,7 @@ import { suggestToken, tokenProblem } from "../../policypack/cli/tokens";
 import { T } from "../../policypack/policies/types";
 import { checkInput } from "../../policypack/cli/check";
 import { toJson } from "../../plan/render";
-import { StackPlan } from "../../plan/offline";
-import { packConfigFor } from "../../plan/offline";
+import { packConfigFor, StackPlan } from "../../plan/offline";
 import { toPackResource } from "../../plan/run";
 import { planWorkload, PROD, workloadValues } from "../helpers";
 import { allowAssume, policyDoc } from "./helpers";
@@ -229,6 +228,19 @@ describe("policy:check input (policypack/cli/input.ts)", () => {
                 ["drifted", wideOpen],
                 ["fresh", "f"], // no outputs yet: its inputs stand
             ],
+        );
+    });
+
+    it("reads a state file's latest deployment like an export", () => {
+        const resource = { urn: roleUrn("a"), custom: true, type: T.Role, inputs: { name: "a" } };
+        const input = readInput({
+            version: 3,
+            checkpoint: { stack: "prod", latest: { manifest: {}, resources: [resource] } },
+        });
+        assert.strictEqual(input.format, "stack export");
+        assert.deepStrictEqual(
+            input.targets[0].resources.map((r) => [r.type, r.name, r.props]),
+            [[T.Role, "a", { name: "a" }]],
         );
     });
 
