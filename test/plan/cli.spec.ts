@@ -54,15 +54,21 @@ describe("offline plan CLI", () => {
             assert.deepStrictEqual(human.Condition.Bool, { "aws:MultiFactorAuthPresent": "true" });
             assert.ok(human.Condition.NumericLessThan["aws:MultiFactorAuthAge"]);
         }
-        for (const r of plan.resources)
+        const urns = new Set(plan.resources.map((r: any) => r.urn));
+        for (const r of plan.resources) {
             assert.deepStrictEqual(Object.keys(r), [
                 "type",
                 "name",
                 "urn",
                 "accountId",
                 "props",
+                ...(r.parent ? ["parent"] : []),
+                ...(r.provider ? ["provider"] : []),
                 "options",
             ]);
+            // By URN, for policy:check to run the stack policies as the plan does.
+            if (r.type !== "pulumi:providers:aws") assert.ok(urns.has(r.provider), r.urn);
+        }
         const provider = plan.resources.find((r: any) => r.type === "pulumi:providers:aws");
         assert.ok(
             Array.isArray(provider.props.allowedAccountIds),
