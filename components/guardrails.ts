@@ -616,9 +616,15 @@ export class Guardrails extends pulumi.ComponentResource {
         this.policies = {};
         this.attachments = [];
         const summary: Record<string, pulumi.Output<ScpSummary>> = {};
-        // Names, keys and targets do not depend on the key ARN; each content is rebuilt with the real one.
+        // Names, keys and targets do not depend on the key ARN; a content that names the key is
+        // rebuilt with the real one. The others are plain strings, known in a first preview,
+        // when the key's ARN is not (a key's id is random).
+        const probe = scpDefinitions(args.policies, placeholderKeyArn("aws", "r", "000000000000"));
         for (const placeholder of scpDefinitions(args.policies, "")) {
-            const content = pulumi.output(args.logKeyArn).apply((keyArn) => {
+            const namesKey =
+                scpContent(placeholder.document) !==
+                scpContent(probe.find((d) => d.key === placeholder.key)!.document);
+            const content = pulumi.output(namesKey ? args.logKeyArn : "").apply((keyArn) => {
                 const def = scpDefinitions(args.policies, keyArn).find(
                     (d) => d.key === placeholder.key,
                 ) as ScpDefinition;
