@@ -1,9 +1,9 @@
 /**
  * Helpers shared by the policies: dispatching on several resource types, reading policy documents
  * out of resource props, and naming things in messages. No policy catches errors broadly: the only
- * errors caught are the model's PolicyInputError, and Pulumi's UnknownValueError in
- * `isSetOrUnknown` alone, for a check that needs only to know a value is given; everywhere else
- * an UnknownValueError (preview) reaches the engine.
+ * errors caught are the model's PolicyInputError, and Pulumi's UnknownValueError in `known` alone,
+ * for a policy that decides on what is known and rethrows the error when the unknown part could
+ * change its verdict; everywhere else an UnknownValueError (preview) reaches the engine.
  */
 import {
     ReportViolation,
@@ -86,10 +86,20 @@ export function isSet(v: unknown): boolean {
  * UnknownValueError is caught, and only for this one read.
  */
 export function isSetOrUnknown(props: object, key: string): boolean {
+    const read = known(() => (props as Record<string, unknown>)[key]);
+    return "unknown" in read || isSet(read.value);
+}
+
+/**
+ * Reads a value through the engine's proxy, returning the UnknownValueError instead of throwing it,
+ * so a policy can decide on what is known (report the violations it can see) and rethrow the error
+ * only when the unknown part could change its verdict. Only UnknownValueError is caught.
+ */
+export function known<T>(read: () => T): { value: T } | { unknown: UnknownValueError } {
     try {
-        return isSet((props as Record<string, unknown>)[key]);
+        return { value: read() };
     } catch (e) {
-        if (e instanceof UnknownValueError) return true;
+        if (e instanceof UnknownValueError) return { unknown: e };
         throw e;
     }
 }
