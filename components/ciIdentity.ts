@@ -342,6 +342,7 @@ function ciIdentityRole(
  */
 export class CiIdentity extends pulumi.ComponentResource {
     public readonly oidcProvider: aws.iam.OpenIdConnectProvider;
+    public readonly oidcProviderArn: pulumi.Output<string>;
     public readonly deployRole: aws.iam.Role;
     public readonly deployRoleArn: pulumi.Output<string>;
     public readonly deployPolicy: aws.iam.RolePolicy;
@@ -365,6 +366,7 @@ export class CiIdentity extends pulumi.ComponentResource {
         // GitHub's host), so a first preview knows them; `after` still creates each role after
         // the provider, as reading its `arn` output did.
         const providerArn = oidcProviderArn(partition, args.accountId, GITHUB_OIDC_HOST);
+        this.oidcProviderArn = after(this.oidcProvider, providerArn);
         // The deploy identity keeps the single CI role's name and state, so it updates in place.
         const deploy = ciIdentityRole(this, {
             name: `${name}-deploy`,
@@ -406,6 +408,7 @@ export class CiIdentity extends pulumi.ComponentResource {
         this.previewPolicy = preview.policy;
         this.registerOutputs({
             oidcProvider: this.oidcProvider,
+            oidcProviderArn: this.oidcProviderArn,
             deployRole: this.deployRole,
             deployRoleArn: this.deployRoleArn,
             deployPolicy: this.deployPolicy,
