@@ -400,7 +400,8 @@ export class CiIdentity extends pulumi.ComponentResource {
         this.previewRole = preview.role;
         // Known in a first preview, so the preview roles' trust policies that name it are known
         // too; `after` creates those roles after this one, which IAM requires of a role named as
-        // a principal (it must exist when the trust policy is saved).
+        // a principal (it must exist when the trust policy is saved: IAM stores its unique id).
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
         this.previewRoleArn = after(
             this.previewRole,
             iamRoleArn(partition, args.accountId, args.previewIdentityName),
