@@ -410,6 +410,11 @@ export class OrgTrail extends pulumi.ComponentResource {
             {
                 name: args.trailName,
                 s3BucketName: this.bucket.bucket,
+                // The key's ARN, unknown in a first preview, where cloudtrail-hardened checks only
+                // that a key is named. CreateTrail would take the alias ARN, known up front
+                // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html,
+                // KmsKeyId), but the trail reports the key's ARN back, and the alias can be moved:
+                // the trail records the key itself.
                 kmsKeyId: this.key.arn,
                 isOrganizationTrail: true,
                 isMultiRegionTrail: true,
