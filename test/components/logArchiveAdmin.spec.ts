@@ -222,6 +222,78 @@ describe("LogArchiveAdminRole", () => {
             );
     });
 
+    it("finds the log key by its alias as AWS does (cross-checked with @cloud-copilot/iam-simulate)", async () => {
+        const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+        const policy = JSON.parse(
+            String(
+                one(plan, "aws:iam/rolePolicy:RolePolicy", "log-archive-admin-policy").props.policy,
+            ),
+        );
+        const alias = String(one(plan, "aws:kms/alias:Alias", "org-trail-key-alias").props.name);
+        const parsed = parsePolicyDocument(policy, "identity");
+        // The key policy delegates to IAM (its account statement), so the role's policy decides.
+        const keyPolicy = {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${LOG_ARCHIVE}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+            ],
+        };
+        const principal = `arn:aws:sts::${LOG_ARCHIVE}:assumed-role/OrgAccessLogArchiveAdmin/dana`;
+        const key = `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/k1`;
+        const cases: Array<[string, string[] | undefined, boolean]> = [
+            ["kms:PutKeyPolicy", [alias], true],
+            ["kms:EnableKeyRotation", ["alias/other", alias], true],
+            ["kms:PutKeyPolicy", ["alias/other"], false],
+            ["kms:PutKeyPolicy", [`${alias}-logs`], false],
+            ["kms:PutKeyPolicy", [], false],
+            ["kms:PutKeyPolicy", undefined, false],
+            ["kms:ScheduleKeyDeletion", [alias], false],
+        ];
+        for (const [action, aliases, expected] of cases) {
+            const context: Record<string, string[]> = aliases
+                ? { "kms:ResourceAliases": aliases }
+                : {};
+            const ours = evaluateRequest(parsed, {
+                principal: awsPrincipalFromArn(principal),
+                action,
+                resource: key,
+                context,
+            }).decision;
+            const oracle = await runSimulation(
+                {
+                    request: {
+                        principal,
+                        action,
+                        resource: { resource: key, accountId: LOG_ARCHIVE },
+                        contextVariables: {
+                            ...context,
+                            "aws:PrincipalArn": adminArn,
+                            "aws:PrincipalAccount": LOG_ARCHIVE,
+                        },
+                    },
+                    identityPolicies: [{ name: "administer-log-archive", policy }],
+                    serviceControlPolicies: [],
+                    resourceControlPolicies: [],
+                    resourcePolicy: keyPolicy,
+                },
+                {},
+            );
+            const what = `${action} with aliases ${JSON.stringify(aliases)}`;
+            assert.strictEqual(oracle.resultType === "error", false, what);
+            assert.strictEqual(ours === "Allow", expected, `ours: ${what}`);
+            assert.strictEqual(
+                (oracle as { overallResult?: string }).overallResult === "Allowed",
+                expected,
+                `iam-simulate: ${what}`,
+            );
+        }
+    });
+
     it("is granted only changes that everyone else is denied: its grants and the reserved actions are one set", () => {
         // A change the admin role may make but nobody is denied would not need the admin role; the
         // reserved lists (SCP and bucket/key policies) must cover every change it is granted.
