@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsManagedPolicyArn } from "./arns";
 import { InputError } from "../config/errors";
 import { sourceIpProblem, sourceVpceProblem } from "../config/network";
 import { IAM_WRITE_ACTIONS as IAM_WRITES } from "../policypack/iam/privileges";
@@ -45,7 +46,7 @@ export const DEFAULT_AUDIT_MANAGED_POLICIES: readonly AuditManagedPolicy[] = [
 ];
 
 export function managedPolicyArn(partition: string, policy: AuditManagedPolicy): string {
-    return `arn:${partition}:iam::aws:policy${MANAGED_POLICY_PATHS[policy]}${policy}`;
+    return awsManagedPolicyArn(partition, `${MANAGED_POLICY_PATHS[policy]}${policy}`);
 }
 
 export interface AuditRoleArgs {

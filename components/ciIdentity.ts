@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CI_IDENTITY_TYPE } from "../policypack/componentTypes";
 import { GITHUB_REPOSITORY, isExactRoleArn } from "../config/patterns";
+import { after, iamRoleArn, oidcProviderArn, s3BucketArn, s3ObjectArn } from "./arns";
 
 /** GitHub's OIDC issuer and the audience configure-aws-credentials requests. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -152,7 +153,8 @@ function exactRoleArns(arns: readonly string[], what: string): string[] {
 export function deployPermissionsPolicy(
     args: StateAccess & { readonly deployRoleArns: readonly string[] },
 ): aws.iam.PolicyDocument {
-    const bucket = `arn:${args.partition}:s3:::${args.stateBucket}`;
+    const bucket = s3BucketArn(args.partition, args.stateBucket);
+    const state = s3ObjectArn(args.partition, args.stateBucket, ".pulumi/*");
     const statements: aws.iam.PolicyStatement[] = [
         {
             Sid: "AssumeDeployRoles",
@@ -171,7 +173,7 @@ export function deployPermissionsPolicy(
             Sid: "ReadWriteState",
             Effect: "Allow",
             Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-            Resource: `${bucket}/.pulumi/*`,
+            Resource: state,
         },
     ];
     if (args.stateKeyArn) {
@@ -198,7 +200,7 @@ export function deployPermissionsPolicy(
 export function previewPermissionsPolicy(
     args: StateAccess & { readonly previewRoleArns: readonly string[] },
 ): aws.iam.PolicyDocument {
-    const bucket = `arn:${args.partition}:s3:::${args.stateBucket}`;
+    const bucket = s3BucketArn(args.partition, args.stateBucket);
     const statements: aws.iam.PolicyStatement[] = [
         {
             Sid: "AssumePreviewRoles",
@@ -216,7 +218,7 @@ export function previewPermissionsPolicy(
             Sid: "ReadState",
             Effect: "Allow",
             Action: "s3:GetObject",
-            Resource: `${bucket}/.pulumi/*`,
+            Resource: s3ObjectArn(args.partition, args.stateBucket, ".pulumi/*"),
         },
     ];
     if (args.stateKeyArn) {
@@ -231,6 +233,8 @@ export function previewPermissionsPolicy(
 }
 
 export interface CiIdentityArgs {
+    /** Account of the CI identities: the account of the provider this component is given. */
+    readonly accountId: string;
     /** Which repository, environment, branch and workflow file may deploy. */
     readonly deploy: DeployPin;
     /** Name of the deploy identity (the role the deploy job assumes). */
@@ -293,7 +297,7 @@ function ciIdentityRole(
         readonly name: string;
         readonly roleName: string;
         readonly description: string;
-        readonly trust: pulumi.Output<string>;
+        readonly trust: pulumi.Input<string>;
         readonly policyName: string;
         readonly permissions: aws.iam.PolicyDocument;
         readonly tags?: Record<string, string>;
@@ -338,6 +342,7 @@ function ciIdentityRole(
  */
 export class CiIdentity extends pulumi.ComponentResource {
     public readonly oidcProvider: aws.iam.OpenIdConnectProvider;
+    public readonly oidcProviderArn: pulumi.Output<string>;
     public readonly deployRole: aws.iam.Role;
     public readonly deployRoleArn: pulumi.Output<string>;
     public readonly deployPolicy: aws.iam.RolePolicy;
@@ -354,16 +359,20 @@ export class CiIdentity extends pulumi.ComponentResource {
         // Built before any child, so a bad pin or ARN fails before a child is registered.
         const permissions = checkedPermissions(args);
         const pin = args.deploy;
+        const partition = args.partition ?? "aws";
 
         this.oidcProvider = githubOidcProvider(name, args, { parent: this });
+        // The trust policies name the provider by the ARN IAM gives it (from the account and
+        // GitHub's host), so a first preview knows them; `after` still creates each role after
+        // the provider, as reading its `arn` output did.
+        const providerArn = oidcProviderArn(partition, args.accountId, GITHUB_OIDC_HOST);
+        this.oidcProviderArn = after(this.oidcProvider, providerArn);
         // The deploy identity keeps the single CI role's name and state, so it updates in place.
         const deploy = ciIdentityRole(this, {
             name: `${name}-deploy`,
             roleName: args.deployIdentityName,
             description: `org-access CI deploy: ${pin.workflow} of ${pin.repository} on ${pin.branch}, environment ${pin.environment}`,
-            trust: this.oidcProvider.arn.apply((arn) =>
-                JSON.stringify(deployTrustPolicy(arn, pin)),
-            ),
+            trust: after(this.oidcProvider, JSON.stringify(deployTrustPolicy(providerArn, pin))),
             policyName: "assume-deploy-roles-and-use-state",
             permissions: permissions.deploy,
             tags: args.tags,
@@ -371,24 +380,36 @@ export class CiIdentity extends pulumi.ComponentResource {
             policyAliases: [{ name: `${name}-deploy` }],
         });
         this.deployRole = deploy.role;
-        this.deployRoleArn = this.deployRole.arn;
+        this.deployRoleArn = after(
+            this.deployRole,
+            iamRoleArn(partition, args.accountId, args.deployIdentityName),
+        );
         this.deployPolicy = deploy.policy;
         const preview = ciIdentityRole(this, {
             name: `${name}-preview`,
             roleName: args.previewIdentityName,
             description: `org-access CI preview: pull requests of ${pin.repository}; read-only preview roles and state`,
-            trust: this.oidcProvider.arn.apply((arn) =>
-                JSON.stringify(previewTrustPolicy(arn, pin.repository)),
+            trust: after(
+                this.oidcProvider,
+                JSON.stringify(previewTrustPolicy(providerArn, pin.repository)),
             ),
             policyName: "assume-preview-roles-and-read-state",
             permissions: permissions.preview,
             tags: args.tags,
         });
         this.previewRole = preview.role;
-        this.previewRoleArn = this.previewRole.arn;
+        // Known in a first preview, so the preview roles' trust policies that name it are known
+        // too; `after` creates those roles after this one, which IAM requires of a role named as
+        // a principal (it must exist when the trust policy is saved: IAM stores its unique id).
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+        this.previewRoleArn = after(
+            this.previewRole,
+            iamRoleArn(partition, args.accountId, args.previewIdentityName),
+        );
         this.previewPolicy = preview.policy;
         this.registerOutputs({
             oidcProvider: this.oidcProvider,
+            oidcProviderArn: this.oidcProviderArn,
             deployRole: this.deployRole,
             deployRoleArn: this.deployRoleArn,
             deployPolicy: this.deployPolicy,

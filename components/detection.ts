@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DETECTION_TYPE } from "../policypack/componentTypes";
+import { accountRootArn, after, cloudWatchAlarmArn, snsTopicArn } from "./arns";
+
+/** The alarm topic's name; with the account and region, its ARN is known before it exists. */
+export const ALARM_TOPIC_NAME = "org-access-security-alarms";
 
 /** One metric filter on the trail's log group and the alarm on its metric. */
 export interface AlarmDefinition {
@@ -189,7 +193,7 @@ function fromOurAlarms(partition: string, region: string, accountId: string) {
     return {
         StringEquals: { "aws:SourceAccount": accountId },
         ArnLike: {
-            "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:org-access-*`,
+            "aws:SourceArn": cloudWatchAlarmArn(partition, region, accountId, "org-access-*"),
         },
     };
 }
@@ -207,7 +211,7 @@ export function alarmKeyPolicy(
             {
                 Sid: "AccountAdministers",
                 Effect: "Allow",
-                Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+                Principal: { AWS: accountRootArn(partition, accountId) },
                 Action: "kms:*",
                 Resource: "*",
             },
@@ -258,7 +262,12 @@ function alarmTopic(
     args: DetectionArgs,
     partition: string,
     parent: pulumi.CustomResourceOptions,
-): { key: aws.kms.Key; topic: aws.sns.Topic; subscriptions: aws.sns.TopicSubscription[] } {
+): {
+    key: aws.kms.Key;
+    topic: aws.sns.Topic;
+    topicArn: pulumi.Output<string>;
+    subscriptions: aws.sns.TopicSubscription[];
+} {
     // Losing this key would silently stop every alarm from reaching anyone, so a config
     // mistake or a destroy must not delete it (the same options as the log resources).
     const key = new aws.kms.Key(
@@ -274,15 +283,20 @@ function alarmTopic(
     );
     const topic = new aws.sns.Topic(
         `${name}-topic`,
-        { name: "org-access-security-alarms", kmsMasterKeyId: key.arn, tags: args.tags },
+        { name: ALARM_TOPIC_NAME, kmsMasterKeyId: key.arn, tags: args.tags },
         parent,
     );
+    // The topic's ARN from its name, so the policy is known in a first preview; `after` keeps the
+    // policy after the topic, as reading `topic.arn` did.
+    const topicArn = snsTopicArn(partition, args.region, args.accountId, ALARM_TOPIC_NAME);
+    const knownArn = after(topic, topicArn);
     new aws.sns.TopicPolicy(
         `${name}-topic-policy`,
         {
-            arn: topic.arn,
-            policy: topic.arn.apply((arn) =>
-                JSON.stringify(alarmTopicPolicy(arn, partition, args.region, args.accountId)),
+            arn: knownArn,
+            policy: after(
+                topic,
+                JSON.stringify(alarmTopicPolicy(topicArn, partition, args.region, args.accountId)),
             ),
         },
         parent,
@@ -291,11 +305,11 @@ function alarmTopic(
         (email, i) =>
             new aws.sns.TopicSubscription(
                 `${name}-email-${i}`,
-                { topic: topic.arn, protocol: "email", endpoint: email },
+                { topic: knownArn, protocol: "email", endpoint: email },
                 parent,
             ),
     );
-    return { key, topic, subscriptions };
+    return { key, topic, topicArn: knownArn, subscriptions };
 }
 
 /** One alarm: a metric filter on the trail's log group, and the alarm on its metric. */
@@ -303,7 +317,7 @@ function metricAlarm(
     name: string,
     def: AlarmDefinition,
     args: DetectionArgs,
-    topic: aws.sns.Topic,
+    topicArn: pulumi.Output<string>,
     parent: pulumi.CustomResourceOptions,
 ): { filter: aws.cloudwatch.LogMetricFilter; alarm: aws.cloudwatch.MetricAlarm } {
     const metricName = def.id;
@@ -334,7 +348,7 @@ function metricAlarm(
             threshold: 1,
             comparisonOperator: "GreaterThanOrEqualToThreshold",
             treatMissingData: "notBreaching",
-            alarmActions: [topic.arn],
+            alarmActions: [topicArn],
             tags: args.tags,
         },
         { ...parent, dependsOn: [filter] },
@@ -366,7 +380,7 @@ export class Detection extends pulumi.ComponentResource {
         const notification = alarmTopic(name, args, partition, parent);
         this.key = notification.key;
         this.topic = notification.topic;
-        this.topicArn = this.topic.arn;
+        this.topicArn = notification.topicArn;
         this.subscriptions = notification.subscriptions;
 
         this.filters = [];
@@ -375,7 +389,7 @@ export class Detection extends pulumi.ComponentResource {
             ...CIS_ALARMS,
             ...accessAlarms(args.breakGlassRoleName, args.logArchiveAdminRoleName),
         ]) {
-            const { filter, alarm } = metricAlarm(name, def, args, this.topic, parent);
+            const { filter, alarm } = metricAlarm(name, def, args, this.topicArn, parent);
             this.filters.push(filter);
             this.alarms.push(alarm);
         }

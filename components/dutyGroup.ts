@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { after, iamUserArn } from "./arns";
 import { ARN_WILDCARD } from "../config/patterns";
 import {
     denyWithoutMfaPolicy,
@@ -139,7 +140,12 @@ export class DutyGroup extends pulumi.ComponentResource {
             );
             return user;
         });
-        this.userArns = pulumi.all(this.users.map((u) => u.arn));
+        // From the names and path (components/arns.ts): known in a first preview, and each after its user.
+        this.userArns = pulumi.all(
+            this.users.map((u, i) =>
+                after(u, iamUserArn(partition, args.accountId, args.users[i], userPath)),
+            ),
+        );
         this.registerOutputs({ group: this.group, users: this.users, userArns: this.userArns });
     }
 }

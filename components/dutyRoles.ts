@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { arn, awsManagedPolicyArn, iamRoleArn } from "./arns";
 import { InputError } from "../config/errors";
 import {
     BREAK_GLASS_ROLE,
@@ -88,7 +89,7 @@ export function infrastructureRoleNames(
 
 /** Role ARNs of every account for the given names or patterns, sorted and without duplicates. */
 export function anyAccountRoleArns(partition: string, names: readonly string[]): string[] {
-    return [...new Set(names)].sort().map((n) => `arn:${partition}:iam::*:role/${n}`);
+    return [...new Set(names)].sort().map((n) => iamRoleArn(partition, "*", n));
 }
 
 /**
@@ -110,7 +111,7 @@ export function incidentResponsePolicy(
     partition = "aws",
     infrastructureRoles: readonly string[] = infrastructureRoleNames([DEFAULT_DEPLOY_ROLE]),
 ): aws.iam.PolicyDocument {
-    const ec2 = (type: string) => `arn:${partition}:ec2:*:*:${type}/*`;
+    const ec2 = (type: string) => arn(partition, "ec2", "*", "*", `${type}/*`);
     const isolation = { StringEquals: { [`aws:ResourceTag/${ISOLATION_TAG}`]: "true" } };
     return {
         Version: "2012-10-17",
@@ -282,7 +283,7 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
         this.roleArn = this.role.arn;
         this.readPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-securityaudit`,
-            { role: this.role.name, policyArn: `arn:${partition}:iam::aws:policy/SecurityAudit` },
+            { role: this.role.name, policyArn: awsManagedPolicyArn(partition, "/SecurityAudit") },
             { parent: this },
         );
         this.responsePolicy = new aws.iam.RolePolicy(
@@ -341,7 +342,7 @@ export class BreakGlassRole extends pulumi.ComponentResource {
             `${name}-admin`,
             {
                 role: this.role.name,
-                policyArn: `arn:${partition}:iam::aws:policy/AdministratorAccess`,
+                policyArn: awsManagedPolicyArn(partition, "/AdministratorAccess"),
             },
             { parent: this },
         );

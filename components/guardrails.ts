@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountRootArn, arn, cloudTrailArn, iamRoleArn, kmsKeyArn, s3BucketArn } from "./arns";
 import { ConfigProblem, InputError } from "../config/errors";
 import { BREAK_GLASS_ROLE, DEFAULT_PREVIEW_ROLE, INCIDENT_RESPONSE_ROLE } from "../config/schema";
 import { ROLE_CHANGE_ACTIONS as ROLE_CHANGES } from "../policypack/iam/privileges";
@@ -187,7 +188,7 @@ const roleArns = anyAccountRoleArns;
 
 /** The log-archive admin role's exact ARN. */
 export function logArchiveAdminArn(s: GuardrailPolicyInputs): string {
-    return `arn:${s.partition}:iam::${s.logArchiveAccountId}:role/${s.logArchiveAdminRoleName}`;
+    return iamRoleArn(s.partition, s.logArchiveAccountId, s.logArchiveAdminRoleName);
 }
 
 /**
@@ -199,7 +200,7 @@ export function logArchiveAdminArn(s: GuardrailPolicyInputs): string {
  */
 export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.iam.PolicyDocument {
     const p = s.partition;
-    const bucket = `arn:${p}:s3:::${s.trailBucketName}`;
+    const bucket = s3BucketArn(p, s.trailBucketName);
     const admin = logArchiveAdminArn(s);
     const exceptAdmin = { ArnNotLike: { "aws:PrincipalArn": admin } };
     return {
@@ -216,7 +217,7 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
                 Action: "*",
                 Resource: "*",
                 Condition: {
-                    ArnLike: { "aws:PrincipalArn": `arn:${p}:iam::*:root` },
+                    ArnLike: { "aws:PrincipalArn": accountRootArn(p, "*") },
                     Null: { "aws:AssumedRoot": "true" },
                 },
             },
@@ -236,7 +237,7 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
                     "cloudtrail:StopLogging",
                     "cloudtrail:UpdateTrail",
                 ],
-                Resource: `arn:${p}:cloudtrail:*:*:trail/${s.trailName}`,
+                Resource: cloudTrailArn(p, "*", "*", s.trailName),
             },
             {
                 Sid: "DenyLogDeletion",
@@ -285,7 +286,7 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
                 Sid: "ProtectIsolationTag",
                 Effect: "Deny",
                 Action: ["ec2:CreateSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"],
-                Resource: `arn:${p}:ec2:*:*:security-group/*`,
+                Resource: arn(p, "ec2", "*", "*", "security-group/*"),
                 Condition: {
                     "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": [ISOLATION_TAG] },
                     ArnNotLike: {
@@ -549,7 +550,7 @@ export function scpContent(document: aws.iam.PolicyDocument): string {
 
 /** A key ARN of exactly the length the real one will have, so sizes can be checked before deployment. */
 export function placeholderKeyArn(partition: string, region: string, accountId: string): string {
-    return `arn:${partition}:kms:${region}:${accountId}:key/00000000-0000-0000-0000-000000000000`;
+    return kmsKeyArn(partition, region, accountId, "00000000-0000-0000-0000-000000000000");
 }
 
 /** Why a policy's content is too large for its type, or undefined. */
@@ -616,9 +617,15 @@ export class Guardrails extends pulumi.ComponentResource {
         this.policies = {};
         this.attachments = [];
         const summary: Record<string, pulumi.Output<ScpSummary>> = {};
-        // Names, keys and targets do not depend on the key ARN; each content is rebuilt with the real one.
+        // Names, keys and targets do not depend on the key ARN; a content that names the key is
+        // rebuilt with the real one. The others are plain strings, known in a first preview,
+        // when the key's ARN is not (a key's id is random).
+        const probe = scpDefinitions(args.policies, placeholderKeyArn("aws", "r", "000000000000"));
         for (const placeholder of scpDefinitions(args.policies, "")) {
-            const content = pulumi.output(args.logKeyArn).apply((keyArn) => {
+            const namesKey =
+                scpContent(placeholder.document) !==
+                scpContent(probe.find((d) => d.key === placeholder.key)!.document);
+            const content = pulumi.output(namesKey ? args.logKeyArn : "").apply((keyArn) => {
                 const def = scpDefinitions(args.policies, keyArn).find(
                     (d) => d.key === placeholder.key,
                 ) as ScpDefinition;

@@ -5,6 +5,7 @@ import { ACCOUNT_ID } from "../config/patterns";
 import { LOG_ARCHIVE_ADMIN_ROLE } from "../config/schema";
 import { BREAK_GLASS_MFA_MAX_AGE, DUTY_MAX_SESSION_SECONDS } from "./dutyRoles";
 import { LOG_ARCHIVE_ADMIN_ROLE_TYPE } from "../policypack/componentTypes";
+import { accountRootArn, after, iamRoleArn, iamUserArn, kmsKeyArn, s3BucketArn } from "./arns";
 
 /**
  * The break-glass users' own IAM path, under the security stack's `iamPath`: only the break-glass
@@ -41,17 +42,23 @@ export function logArchiveAdminTrustPolicy(args: {
             `break-glass user path "${args.breakGlassUserPath}" must be an IAM path below "/" (such as /org-access/break-glass/), with no * or ?`,
         );
     if (problems.length > 0) throw new InputError(problems.join("; "));
-    const account = `arn:${args.partition}:iam::${args.securityAccountId}`;
     return {
         Version: "2012-10-17",
         Statement: [
             {
                 Sid: "BreakGlassUsersWithFreshMfa",
                 Effect: "Allow",
-                Principal: { AWS: `${account}:root` },
+                Principal: { AWS: accountRootArn(args.partition, args.securityAccountId) },
                 Action: "sts:AssumeRole",
                 Condition: {
-                    ArnLike: { "aws:PrincipalArn": `${account}:user${args.breakGlassUserPath}*` },
+                    ArnLike: {
+                        "aws:PrincipalArn": iamUserArn(
+                            args.partition,
+                            args.securityAccountId,
+                            "*",
+                            args.breakGlassUserPath,
+                        ),
+                    },
                     Bool: { "aws:MultiFactorAuthPresent": "true" },
                     NumericLessThan: {
                         "aws:MultiFactorAuthAge": String(BREAK_GLASS_MFA_MAX_AGE),
@@ -99,11 +106,35 @@ export const LOG_KEY_ADMIN_ACTIONS = [
     "kms:PutKeyPolicy",
 ];
 
-/** Exactly the trail bucket's configuration and the log key's policy and rotation, nothing else. */
+/** Where the log key lives and the alias that names it (components/orgTrail.ts, `logKeyAliasName`). */
+export interface LogKeyRef {
+    readonly region: string;
+    /** The log-archive account, which holds the key. */
+    readonly accountId: string;
+    /** `alias/...`: the alias of the log key. */
+    readonly aliasName: string;
+}
+
+/**
+ * Exactly the trail bucket's configuration and the log key's policy and rotation, nothing else.
+ *
+ * The key is named by its alias, not its ARN: a key's id is random, so its ARN is unknown until the
+ * key exists, and a policy that named it would be unknown in the first `pulumi preview`, where the
+ * policy pack could not check it. An IAM policy cannot name a key by an alias ARN in `Resource`
+ * (that names the alias itself), so the statement covers the account's keys and keeps only the one
+ * the alias points to, with `kms:ResourceAliases`; `ForAnyValue` needs the alias to be among the
+ * key's aliases, and a key without aliases never matches.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
+ * The key policy denies everyone but this role UpdateAlias and DeleteAlias on the log key
+ * (components/orgTrailPolicies.ts), so nobody else can move the alias off the key, which would
+ * take this grant away from it (an alias operation needs permission on the key as well:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html).
+ */
 export function logArchiveAdminPolicy(args: {
     partition: string;
     bucketName: string;
-    keyArn: string;
+    key: LogKeyRef;
 }): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
@@ -112,13 +143,16 @@ export function logArchiveAdminPolicy(args: {
                 Sid: "AdministerTrailBucketConfiguration",
                 Effect: "Allow",
                 Action: [...LOG_BUCKET_ADMIN_ACTIONS],
-                Resource: `arn:${args.partition}:s3:::${args.bucketName}`,
+                Resource: s3BucketArn(args.partition, args.bucketName),
             },
             {
                 Sid: "AdministerLogKeyPolicyAndRotation",
                 Effect: "Allow",
                 Action: [...LOG_KEY_ADMIN_ACTIONS],
-                Resource: args.keyArn,
+                Resource: kmsKeyArn(args.partition, args.key.region, args.key.accountId, "*"),
+                Condition: {
+                    "ForAnyValue:StringEquals": { "kms:ResourceAliases": args.key.aliasName },
+                },
             },
         ],
     };
@@ -131,8 +165,8 @@ export interface LogArchiveAdminRoleArgs {
     readonly breakGlassUserPath: string;
     /** The organization trail's bucket, in the account of the provider. */
     readonly bucketName: string;
-    /** The organization trail's KMS key, in the account of the provider. */
-    readonly keyArn: pulumi.Input<string>;
+    /** The organization trail's KMS key, in the account of the provider, by its alias. */
+    readonly key: LogKeyRef;
     /** AWS partition. Default `aws`. */
     readonly partition?: string;
     /** Tags for the role. */
@@ -188,20 +222,21 @@ export class LogArchiveAdminRole extends pulumi.ComponentResource {
             // Deleting it would leave the bucket and key policies naming a role nobody holds.
             { parent: this, protect: true },
         );
-        this.roleArn = this.role.arn;
+        this.roleArn = after(
+            this.role,
+            iamRoleArn(partition, args.key.accountId, LOG_ARCHIVE_ADMIN_ROLE),
+        );
         this.policy = new aws.iam.RolePolicy(
             `${name}-policy`,
             {
                 name: "administer-log-archive",
                 role: this.role.name,
-                policy: pulumi.output(args.keyArn).apply((keyArn) =>
-                    JSON.stringify(
-                        logArchiveAdminPolicy({
-                            partition,
-                            bucketName: args.bucketName,
-                            keyArn,
-                        }),
-                    ),
+                policy: JSON.stringify(
+                    logArchiveAdminPolicy({
+                        partition,
+                        bucketName: args.bucketName,
+                        key: args.key,
+                    }),
                 ),
             },
             { parent: this, protect: true },

@@ -1,12 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    logGroupArn,
-    logGroupKeyPolicy,
-    trailArn,
-    trailBucketPolicy,
-    trailKeyPolicy,
-} from "./orgTrailPolicies";
+import { after, cloudTrailArn, iamRoleArn, logGroupArn, s3BucketArn } from "./arns";
+import { logGroupKeyPolicy, trailBucketPolicy, trailKeyPolicy } from "./orgTrailPolicies";
 import { ORG_TRAIL_TYPE } from "../policypack/componentTypes";
 
 /**
@@ -60,6 +55,11 @@ interface TrailIdentity {
     readonly trailArn: string;
 }
 
+/** The alias of the trail's log key: known before the key, whose id is random, exists. */
+export function logKeyAliasName(trailName: string): string {
+    return `alias/org-access/${trailName}`;
+}
+
 /** The log key (log-archive account), and its alias. */
 function logKey(
     name: string,
@@ -92,7 +92,7 @@ function logKey(
     );
     new aws.kms.Alias(
         `${name}-key-alias`,
-        { name: `alias/org-access/${args.trailName}`, targetKeyId: key.keyId },
+        { name: logKeyAliasName(args.trailName), targetKeyId: key.keyId },
         opts,
     );
     return key;
@@ -110,7 +110,7 @@ interface LogBucket {
 function logBucket(
     name: string,
     args: OrgTrailArgs,
-    trail: { readonly trailArn: string; readonly key: aws.kms.Key },
+    trail: TrailIdentity & { readonly key: aws.kms.Key },
     opts: EvidenceOptions,
 ): LogBucket {
     // Object Lock is chosen when the bucket is created (CreateBucket's
@@ -210,25 +210,35 @@ function logBucket(
         opts,
     );
     configuration.push(objectLock);
-    // Last: once in place, it denies the deploy role every other change to the bucket.
+    // Last: once in place, it denies the deploy role every other change to the bucket. The
+    // bucket's ARN comes from its name, so the policy is known in a first preview; `bucket` still
+    // orders it after the bucket.
     const bucketPolicy = new aws.s3.BucketPolicy(
         `${name}-bucket-policy`,
         {
             bucket,
-            policy: resource.arn.apply((bucketArn) =>
-                JSON.stringify(
-                    trailBucketPolicy(bucketArn, {
-                        trailArn: trail.trailArn,
-                        organizationId: args.organizationId,
-                        managementAccountId: args.managementAccountId,
-                        adminRoleArn: args.adminRoleArn,
-                    }),
-                ),
+            policy: JSON.stringify(
+                trailBucketPolicy(s3BucketArn(trail.partition, args.bucketName), {
+                    trailArn: trail.trailArn,
+                    organizationId: args.organizationId,
+                    managementAccountId: args.managementAccountId,
+                    adminRoleArn: args.adminRoleArn,
+                }),
             ),
         },
         { ...opts, dependsOn: configuration },
     );
     return { bucket: resource, configuration, objectLock, bucketPolicy };
+}
+
+/** The name of the trail's CloudWatch Logs group. */
+export function trailLogGroupName(trailName: string): string {
+    return `/org-access/cloudtrail/${trailName}`;
+}
+
+/** The name of the role that delivers the trail's events to its log group (IAM's limit is 64). */
+export function deliveryRoleName(trailName: string): string {
+    return `org-access-cloudtrail-${trailName}`.slice(0, 64);
 }
 
 /** The CloudWatch Logs copy of the trail, in the management account, and what delivers to it. */
@@ -245,7 +255,13 @@ function logDelivery(
     trail: TrailIdentity,
     opts: EvidenceOptions,
 ): LogDelivery {
-    const logGroupName = `/org-access/cloudtrail/${args.trailName}`;
+    const logGroupName = trailLogGroupName(args.trailName);
+    const groupArn = logGroupArn(
+        trail.partition,
+        args.region,
+        args.managementAccountId,
+        logGroupName,
+    );
     const logGroupKey = new aws.kms.Key(
         `${name}-logs-key`,
         {
@@ -257,12 +273,7 @@ function logDelivery(
                     partition: trail.partition,
                     region: args.region,
                     managementAccountId: args.managementAccountId,
-                    logGroupArn: logGroupArn(
-                        trail.partition,
-                        args.region,
-                        args.managementAccountId,
-                        logGroupName,
-                    ),
+                    logGroupArn: groupArn,
                 }),
             ),
             tags: args.tags,
@@ -290,7 +301,7 @@ function logDelivery(
     const deliveryRole = new aws.iam.Role(
         `${name}-cloudwatch-role`,
         {
-            name: `org-access-cloudtrail-${args.trailName}`.slice(0, 64),
+            name: deliveryRoleName(args.trailName),
             description: "Lets the organization trail deliver events to its CloudWatch Logs group",
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
@@ -313,7 +324,9 @@ function logDelivery(
         {
             role: deliveryRole.name,
             name: "deliver-to-log-group",
-            policy: logGroup.arn.apply((groupArn) =>
+            // The group's ARN from its name: known in a first preview, and still after the group.
+            policy: after(
+                logGroup,
                 JSON.stringify({
                     Version: "2012-10-17",
                     Statement: [
@@ -369,7 +382,7 @@ export class OrgTrail extends pulumi.ComponentResource {
             throw new Error(
                 `OrgTrail ${name}: spans two accounts; give managementProvider and logArchiveProvider in args, not opts.provider`,
             );
-        const arn = trailArn(partition, args.region, args.managementAccountId, args.trailName);
+        const arn = cloudTrailArn(partition, args.region, args.managementAccountId, args.trailName);
         const inArchive = { parent: this, provider: args.logArchiveProvider, ...EVIDENCE_OPTIONS };
         const inManagement = {
             parent: this,
@@ -378,7 +391,7 @@ export class OrgTrail extends pulumi.ComponentResource {
         };
 
         this.key = logKey(name, args, { partition, trailArn: arn }, inArchive);
-        const store = logBucket(name, args, { trailArn: arn, key: this.key }, inArchive);
+        const store = logBucket(name, args, { partition, trailArn: arn, key: this.key }, inArchive);
         this.bucket = store.bucket;
         this.objectLock = store.objectLock;
         this.bucketPolicy = store.bucketPolicy;
@@ -397,14 +410,30 @@ export class OrgTrail extends pulumi.ComponentResource {
             {
                 name: args.trailName,
                 s3BucketName: this.bucket.bucket,
+                // The key's ARN, unknown in a first preview, where cloudtrail-hardened checks only
+                // that a key is named. CreateTrail would take the alias ARN, known up front
+                // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html,
+                // KmsKeyId), but the trail reports the key's ARN back, and the alias can be moved:
+                // the trail records the key itself.
                 kmsKeyId: this.key.arn,
                 isOrganizationTrail: true,
                 isMultiRegionTrail: true,
                 includeGlobalServiceEvents: true,
                 enableLogFileValidation: true,
                 enableLogging: true,
-                cloudWatchLogsGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`,
-                cloudWatchLogsRoleArn: this.deliveryRole.arn,
+                // Both ARNs from config, so a first preview knows them; each still waits for its resource.
+                cloudWatchLogsGroupArn: after(
+                    this.logGroup,
+                    `${logGroupArn(partition, args.region, args.managementAccountId, trailLogGroupName(args.trailName))}:*`,
+                ),
+                cloudWatchLogsRoleArn: after(
+                    this.deliveryRole,
+                    iamRoleArn(
+                        partition,
+                        args.managementAccountId,
+                        deliveryRoleName(args.trailName),
+                    ),
+                ),
                 tags: args.tags,
             },
             {
@@ -412,7 +441,7 @@ export class OrgTrail extends pulumi.ComponentResource {
                 dependsOn: [this.bucketPolicy, this.objectLock, this.deliveryPolicy],
             },
         );
-        this.trailArn = this.trail.arn;
+        this.trailArn = after(this.trail, arn);
         this.protectedConfiguration = [...store.configuration, this.bucketPolicy, this.key];
 
         this.registerOutputs({

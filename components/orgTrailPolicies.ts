@@ -1,17 +1,8 @@
 // The policy documents of the organization trail's evidence: the bucket policy and the two key
 // policies, as pure functions of config, so tests and the policy pack read exactly what deploys.
 import * as aws from "@pulumi/aws";
+import { accountRootArn, cloudTrailArn } from "./arns";
 import { LOG_BUCKET_CONFIG_ACTIONS } from "./guardrails";
-
-/** Where the trail's ARN points; computed, so the bucket and key policies can name it up front. */
-export function trailArn(
-    partition: string,
-    region: string,
-    managementAccountId: string,
-    trailName: string,
-): string {
-    return `arn:${partition}:cloudtrail:${region}:${managementAccountId}:trail/${trailName}`;
-}
 
 /** Deny every principal but the log-archive admin role; a service principal has no PrincipalArn, so is denied too. */
 function exceptAdmin(adminRoleArn: string) {
@@ -115,7 +106,7 @@ function accountAdministers(
     return {
         Sid: sid,
         Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Principal: { AWS: accountRootArn(partition, accountId) },
         Action: "kms:*",
         Resource: "*",
     };
@@ -153,7 +144,15 @@ export function trailKeyPolicy(args: {
                           Sid: "OnlyLogArchiveAdminChangesPolicy",
                           Effect: "Deny",
                           Principal: "*",
-                          Action: ["kms:DisableKeyRotation", "kms:PutKeyPolicy"],
+                          // The alias actions too: the admin role's own policy finds the key by
+                          // its alias (components/logArchiveAdmin.ts), so moving or deleting the
+                          // alias would take the key away from it. Creating it needs CreateAlias.
+                          Action: [
+                              "kms:DeleteAlias",
+                              "kms:DisableKeyRotation",
+                              "kms:PutKeyPolicy",
+                              "kms:UpdateAlias",
+                          ],
                           Resource: "*",
                           Condition: exceptAdmin(args.adminRoleArn),
                       } satisfies aws.iam.PolicyStatement,
@@ -168,7 +167,12 @@ export function trailKeyPolicy(args: {
                 Condition: {
                     StringEquals: { "aws:SourceArn": args.trailArn },
                     StringLike: {
-                        "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${args.partition}:cloudtrail:*:${args.managementAccountId}:trail/*`,
+                        "kms:EncryptionContext:aws:cloudtrail:arn": cloudTrailArn(
+                            args.partition,
+                            "*",
+                            args.managementAccountId,
+                            "*",
+                        ),
                     },
                 },
             },
@@ -182,16 +186,6 @@ export function trailKeyPolicy(args: {
             },
         ],
     };
-}
-
-/** The log group's ARN, known before it exists (the key policy names it). */
-export function logGroupArn(
-    partition: string,
-    region: string,
-    accountId: string,
-    logGroupName: string,
-): string {
-    return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { AccountTarget, CommonConfig } from "../config";
+import { iamRoleArn } from "./arns";
 
 /** The role a provider assumes in the account on this run: its deploy role, or its read-only preview role. */
 export function providerRoleArn(target: AccountTarget, cfg: CommonConfig): string {
@@ -8,9 +9,9 @@ export function providerRoleArn(target: AccountTarget, cfg: CommonConfig): strin
             throw new Error(
                 `account ${target.name} (${target.accountId}) has no preview role, so providerRole preview cannot reach it`,
             );
-        return `arn:${cfg.partition}:iam::${target.accountId}:role/${target.previewRoleName}`;
+        return iamRoleArn(cfg.partition, target.accountId, target.previewRoleName);
     }
-    return `arn:${cfg.partition}:iam::${target.accountId}:role/${target.deployRoleName}`;
+    return iamRoleArn(cfg.partition, target.accountId, target.deployRoleName);
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { after, arn, awsManagedPolicyArn, iamUserArn } from "./arns";
 import { SECURITY_ACCESS_TYPE } from "../policypack/componentTypes";
 import { ARN_WILDCARD } from "../config/patterns";
 
@@ -61,7 +62,7 @@ export const SIGNIN_LOCAL_DEVELOPMENT_ACTIONS = [
 
 /** The AWS managed policy `aws login` needs, in a partition. */
 export function signInLocalDevelopmentPolicyArn(partition: string): string {
-    return `arn:${partition}:iam::aws:policy/SignInLocalDevelopmentAccess`;
+    return awsManagedPolicyArn(partition, "/SignInLocalDevelopmentAccess");
 }
 
 /**
@@ -98,11 +99,11 @@ export function mfaSelfServicePolicy(
     path: string,
 ): aws.iam.PolicyDocument {
     // `${aws:username}` is an IAM policy variable, resolved by IAM at request time.
-    const self = `arn:${partition}:iam::${accountId}:user${path}` + "${aws:username}";
+    const self = iamUserArn(partition, accountId, "${aws:username}", path);
     // A device of any name, as in AWS's current example: creating one grants nothing by itself,
     // because only ManageOwnUserMfa (the user's own ARN) attaches a device, to the signed-in user.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage-mfa-only.html
-    const anyDevice = `arn:${partition}:iam::${accountId}:mfa/*`;
+    const anyDevice = arn(partition, "iam", "", accountId, "mfa/*");
     return {
         Version: "2012-10-17",
         Statement: [
@@ -349,8 +350,13 @@ export class SecurityAccess extends pulumi.ComponentResource {
         );
         this.passwordPolicy = accountPasswordPolicy(name, args, parent);
 
-        this.humanArns = pulumi.all(this.humanUsers.map((u) => u.arn));
-        this.reporterArns = pulumi.all(this.reporterUsers.map((u) => u.arn));
+        // From the names and path (components/arns.ts): known in a first preview, and each after its user.
+        const arnOf = (u: aws.iam.User, userName: string) =>
+            after(u, iamUserArn(partition, args.accountId, userName, path));
+        this.humanArns = pulumi.all(this.humanUsers.map((u, i) => arnOf(u, args.auditors[i])));
+        this.reporterArns = pulumi.all(
+            this.reporterUsers.map((u, i) => arnOf(u, args.reporters[i])),
+        );
         this.registerOutputs({
             auditorsGroup: this.auditorsGroup,
             reportersGroup: this.reportersGroup,

@@ -2,6 +2,7 @@
 // `loadWorkloadConfig`; both validate everything before any resource is registered and throw a
 // ConfigError that lists every problem at once.
 import * as pulumi from "@pulumi/pulumi";
+import { iamRoleArn } from "../components/arns";
 import { ConfigError, ConfigProblem, formatProblems } from "./errors";
 import {
     AuditRoleSettings,
@@ -441,7 +442,7 @@ export function auditRoleArn(
     accountId: string,
     role: Pick<AuditRoleSettings, "name" | "path">,
 ): string {
-    return `arn:${partition}:iam::${accountId}:role${role.path}${role.name}`;
+    return iamRoleArn(partition, accountId, role.name, role.path);
 }
 
 export { DEFAULT_AUDIT_ROLE };

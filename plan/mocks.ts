@@ -20,8 +20,19 @@ export interface RecordedResource {
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
-/** Removes the SDK's secret wrappers, remembering where they were. */
+/**
+ * How the engine sends a value it cannot know yet to a policy pack: the SDK's `unknownValue`
+ * (@pulumi/pulumi runtime/rpc.js), which @pulumi/policy reads as its `unknownStringValue` and turns
+ * into an UnknownValueError when a policy reads it (proxy.js).
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * Removes the SDK's secret wrappers, remembering where they were. During a preview, a value that is
+ * not known yet (the SDK's `unknown`) becomes the engine's sentinel, {@link UNKNOWN}.
+ */
 export function unwrapSecrets(value: unknown, path = "", found: string[] = []): unknown {
+    if (pulumi.isUnknown(value)) return UNKNOWN;
     if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, found));
     if (value !== null && typeof value === "object") {
         const obj = value as Record<string, unknown>;
@@ -44,6 +55,14 @@ export interface PlanMocksOptions {
     readonly partition: string;
     /** Outputs of other stacks, by stack name, for StackReferences. */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
+    /**
+     * Answer as a provider answers the first `pulumi preview` of an empty stack: nothing exists yet,
+     * so a resource's state is its inputs, and its id and every computed output (ARNs, key ids,
+     * unique ids) are unknown. A provider's own id is unknown too (the engine's provider registry
+     * gives `UnknownID` in a preview: pulumi/pulumi pkg/resource/deploy/providers/registry.go,
+     * `Create`). A StackReference still reads the outputs of a stack that exists.
+     */
+    readonly preview?: boolean;
 }
 
 export class PlanMocks implements pulumi.runtime.Mocks {
@@ -64,7 +83,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         const secretInputs: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
         const account = this.accountOf(args.provider) ?? "000000000000";
-        const { id, state } = this.answer(args.type, args.name, inputs, account);
+        const { id, state } =
+            this.options.preview && args.type !== "pulumi:pulumi:StackReference"
+                ? // Left out of the state, an output resolves as unknown in a preview (rpc.js,
+                  // resolveProperties); an empty id as an unknown id (resource.js).
+                  { id: undefined, state: inputs }
+                : this.answer(args.type, args.name, inputs, account);
         this.resources.push({
             type: args.type,
             name: args.name,
@@ -78,7 +102,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             const allowed = parseList(inputs.allowedAccountIds);
             // A provider reference is `<urn>::<id>`; the URN ends with `::<name>`.
             this.accountByProvider.set(
-                `${providerUrn(args.name)}::${id}`,
+                providerRef(args.type, args.name, id),
                 allowed.length === 1 ? allowed[0] : "",
             );
         }
@@ -237,6 +261,10 @@ export function parseList(v: unknown): string[] {
     return [];
 }
 
-function providerUrn(name: string): string {
-    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:providers:aws::${name}`;
+/**
+ * How a resource names its provider: `<urn>::<id>`, with the unknown sentinel for an id that is
+ * not known (@pulumi/pulumi resource.js, `ProviderResource.register`).
+ */
+export function providerRef(type: string, name: string, id: string | undefined): string {
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}::${id ?? UNKNOWN}`;
 }

@@ -11,7 +11,7 @@ import {
 } from "../config";
 import { landingAccount, ModelResource } from "../policypack/model/resources";
 import { buildStack, isWorkloadStack } from "../stacks";
-import { parseList, PlanMocks, RecordedResource } from "./mocks";
+import { parseList, PlanMocks, providerRef, RecordedResource } from "./mocks";
 
 export const PROJECT = "org-access";
 /** The organization name the DIY backends report; StackReference names default to it. */
@@ -130,6 +130,11 @@ export interface PlanOptions {
     readonly build?: () => unknown;
     /** Outputs of other stacks, for StackReferences, keyed by fully qualified stack name. */
     readonly stackOutputs?: Record<string, Record<string, unknown>>;
+    /**
+     * Plan as the first `pulumi preview` of an empty stack sees it (plan/mocks.ts): every computed
+     * output unknown, and props that depend on one hold the engine's unknown sentinel.
+     */
+    readonly preview?: boolean;
 }
 
 import { DefaultProviderError } from "./errors";
@@ -153,6 +158,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
         region,
         partition: partitionOf(region),
         stackOutputs: options.stackOutputs,
+        preview: options.preview,
     });
 
     // An apply that throws (a malformed stack output, say) would otherwise surface as an
@@ -166,12 +172,18 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     const stackLimit = Error.stackTraceLimit;
     if (!process.env.ORG_ACCESS_PLAN_STACKS) Error.stackTraceLimit = 0;
     try {
-        await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false, ORGANIZATION);
+        await pulumi.runtime.setMocks(
+            mocks,
+            PROJECT,
+            options.stack,
+            options.preview ?? false,
+            ORGANIZATION,
+        );
         pulumi.runtime.setAllConfig(config, secretKeys);
         const registered = captureOptions();
-        const outputs = (await settle(
-            (options.build ?? (() => buildStack(options.stack)))(),
-        )) as Record<string, unknown>;
+        // In a preview, outputs that depend on unknowns settle as undefined.
+        const outputs = ((await settle((options.build ?? (() => buildStack(options.stack)))())) ??
+            {}) as Record<string, unknown>;
         await (pulumi.runtime as unknown as WaitableRuntime).waitForRPCs?.();
         // Let rejections queued by the last registrations reach the handler.
         await new Promise((r) => setImmediate(r));
@@ -205,7 +217,7 @@ function describe(mocks: PlanMocks, registered: Map<string, RegisteredOptions>):
     const providers = new Map<string, RecordedResource>();
     for (const r of mocks.resources) {
         if (r.type.startsWith("pulumi:providers:"))
-            providers.set(`urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}::${r.id}`, r);
+            providers.set(providerRef(r.type, r.name, r.id), r);
     }
     const usingDefault: string[] = [];
     const out = mocks.resources.map((r): PlannedResource => {

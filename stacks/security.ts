@@ -66,7 +66,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         serviceControlPolicies: scps?.summary,
         ciDeployIdentityArn: ci?.deployRoleArn,
         ciPreviewIdentityArn: ci?.previewRoleArn,
-        githubOidcProviderArn: ci?.oidcProvider.arn,
+        githubOidcProviderArn: ci?.oidcProviderArn,
         previewRoleArns: Object.fromEntries(previews.map((r, i) => [accounts[i].name, r.roleArn])),
     };
 }

@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
  */
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { isSet } from "./common";
+import { isSetOrUnknown } from "./common";
 import { resourceType, T } from "./types";
 
 export const NAME = "cloudtrail-hardened";
@@ -60,13 +60,17 @@ export const cloudtrailHardened: ResourceValidationPolicy = {
                 );
             if (trail.enableLogFileValidation !== true)
                 problems.push("log file validation is off (set enableLogFileValidation: true)");
-            if (!isSet(trail.kmsKeyId))
+            // A new key's ARN is unknown in a first preview; that a key is named is what counts.
+            if (!isSetOrUnknown(trail, "kmsKeyId"))
                 problems.push("logs are not encrypted with a KMS key (set kmsKeyId)");
             if (trail.enableLogging === false)
                 problems.push("logging is disabled (remove enableLogging: false)");
             if (
                 requireCloudWatchLogs === true &&
-                !(isSet(trail.cloudWatchLogsGroupArn) && isSet(trail.cloudWatchLogsRoleArn))
+                !(
+                    isSetOrUnknown(trail, "cloudWatchLogsGroupArn") &&
+                    isSetOrUnknown(trail, "cloudWatchLogsRoleArn")
+                )
             ) {
                 problems.push(
                     "it does not deliver to CloudWatch Logs (set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn)",

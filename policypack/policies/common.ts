@@ -1,10 +1,16 @@
 /**
  * Helpers shared by the policies: dispatching on several resource types, reading policy documents
  * out of resource props, and naming things in messages. No policy catches errors broadly: the only
- * error caught anywhere is the model's PolicyInputError, so Pulumi's UnknownValueError (preview)
- * always reaches the engine.
+ * errors caught are the model's PolicyInputError, and Pulumi's UnknownValueError in `known` alone,
+ * for a policy that decides on what is known and rethrows the error when the unknown part could
+ * change its verdict; everywhere else an UnknownValueError (preview) reaches the engine.
  */
-import { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import {
+    ReportViolation,
+    ResourceValidation,
+    ResourceValidationArgs,
+    UnknownValueError,
+} from "@pulumi/policy";
 import { DocumentKind, parsePolicyDocument, PolicyDocument, PolicyInputError } from "../iam";
 
 /** Validation function tagged with the resource types it handles (a fast filter for the runner). */
@@ -69,6 +75,33 @@ export function documentProblem(value: unknown, kind: DocumentKind): string | un
 
 export function isSet(v: unknown): boolean {
     return v !== undefined && v !== null && v !== "";
+}
+
+/**
+ * Whether `props[key]` is set, for a check that needs nothing more: a value the engine cannot know
+ * yet in a preview (the output of a resource not created yet, such as a new key's ARN) counts as
+ * set, because the program gave one. Reading it through the engine's proxy would throw
+ * UnknownValueError and turn the whole mandatory policy into an advisory "can't run during
+ * preview"; during `pulumi up` the value is known and the policy checks it as written. Only
+ * UnknownValueError is caught, and only for this one read.
+ */
+export function isSetOrUnknown(props: object, key: string): boolean {
+    const read = known(() => (props as Record<string, unknown>)[key]);
+    return "unknown" in read || isSet(read.value);
+}
+
+/**
+ * Reads a value through the engine's proxy, returning the UnknownValueError instead of throwing it,
+ * so a policy can decide on what is known (report the violations it can see) and rethrow the error
+ * only when the unknown part could change its verdict. Only UnknownValueError is caught.
+ */
+export function known<T>(read: () => T): { value: T } | { unknown: UnknownValueError } {
+    try {
+        return { value: read() };
+    } catch (e) {
+        if (e instanceof UnknownValueError) return { unknown: e };
+        throw e;
+    }
 }
 
 export { objectArray, stringArray } from "../model/resources";

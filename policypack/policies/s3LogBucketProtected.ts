@@ -6,9 +6,9 @@
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { evaluateRequest, PolicyDocument, RequestPrincipal, statementMatchesAction } from "../iam";
-import { readDocument } from "./common";
+import { known, readDocument } from "./common";
 import { T } from "./types";
 import { indexBy, lookup, namesOf, ofType } from "../model/references";
 
@@ -131,20 +131,30 @@ export const s3LogBucketProtected: StackValidationPolicy = {
             "bucket",
         );
 
+        // A bucket policy that is not known yet (a first preview) does not stop the check: every
+        // violation the known props show is reported, and the policy gives up (the engine's
+        // "can't run during preview") only where the unknown document could change the verdict.
+        let pending: UnknownValueError | undefined;
         for (const b of buckets) {
             const names = namesOf(b, "bucket");
             const docs: PolicyDocument[] = [];
-            const inline = readDocument(b.props.policy, "resource");
-            if (inline) docs.push(inline);
-            for (const p of lookup(policies, "bucket", names)) {
-                const d = readDocument(p.props.policy, "resource");
-                if (d) docs.push(d);
-            }
+            let unknownDoc: UnknownValueError | undefined;
+            const read = (get: () => unknown) => {
+                const doc = known(() => readDocument(get(), "resource"));
+                if ("unknown" in doc) unknownDoc = doc.unknown;
+                else if (doc.value) docs.push(doc.value);
+            };
+            read(() => b.props.policy);
+            for (const p of lookup(policies, "bucket", names)) read(() => p.props.policy);
             const isLog =
                 lookup(trails, "s3BucketName", names).length > 0 ||
                 (cfg.logBuckets ?? []).some((n) => names.includes(n)) ||
                 docs.some(writesLogs);
-            if (!isLog) continue;
+            if (!isLog) {
+                // Whether the unknown policy lets a log service write is unknown too.
+                pending = pending ?? unknownDoc;
+                continue;
+            }
 
             const problems: string[] = [];
             if (
@@ -160,7 +170,10 @@ export const s3LogBucketProtected: StackValidationPolicy = {
                 typeof b.props.bucket === "string" && b.props.bucket !== ""
                     ? b.props.bucket
                     : undefined;
-            if (
+            if (cfg.requireSecureTransport !== false && unknownDoc) {
+                // The unknown document may be the one that denies plain HTTP.
+                pending = pending ?? unknownDoc;
+            } else if (
                 cfg.requireSecureTransport !== false &&
                 !deniesInsecureTransport(docs, bucketName)
             ) {
@@ -193,5 +206,6 @@ export const s3LogBucketProtected: StackValidationPolicy = {
                     b.urn,
                 );
         }
+        if (pending) throw pending;
     },
 };

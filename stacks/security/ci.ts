@@ -1,6 +1,7 @@
 // The security stack's CI: GitHub's OIDC provider and the deploy and preview identities, and a
 // read-only preview role in every account this stack reaches.
 import { AccountTarget, SecurityConfig } from "../../config";
+import { iamRoleArn } from "../../components/arns";
 import { CiIdentity } from "../../components/ciIdentity";
 import { PreviewRole } from "../../components/previewRole";
 import { AccountProviders } from "../providers";
@@ -21,16 +22,16 @@ export function ownAccounts(cfg: SecurityConfig): AccountTarget[] {
  */
 export function previewRoleArns(cfg: SecurityConfig, accounts: readonly AccountTarget[]): string[] {
     return [
-        ...accounts.map(
-            (a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${a.previewRoleName}`,
+        // With ci configured, every account of this stack has one (config/index.ts).
+        ...accounts.flatMap((a) =>
+            a.previewRoleName ? [iamRoleArn(cfg.partition, a.accountId, a.previewRoleName)] : [],
         ),
-        ...cfg.workloadTargets.flatMap((t) =>
-            t.deploymentMode === "provider" && t.previewRoleName
-                ? t.accounts.map(
-                      (a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${t.previewRoleName}`,
-                  )
-                : [],
-        ),
+        ...cfg.workloadTargets.flatMap((t) => {
+            const roleName = t.previewRoleName;
+            return t.deploymentMode === "provider" && roleName
+                ? t.accounts.map((a) => iamRoleArn(cfg.partition, a.accountId, roleName))
+                : [];
+        }),
     ];
 }
 
@@ -41,9 +42,11 @@ export function ciIdentity(
     providers: AccountProviders,
 ): CiIdentity | undefined {
     if (!cfg.ci) return undefined;
+    const account = cfg.ci.account === "security" ? cfg.security : cfg.management;
     return new CiIdentity(
         "ci",
         {
+            accountId: account.accountId,
             deploy: {
                 repository: cfg.ci.repository,
                 environment: cfg.ci.deployEnvironment,
@@ -54,7 +57,7 @@ export function ciIdentity(
             previewIdentityName: cfg.ci.previewIdentityName,
             // The same ARNs the providers assume (components/provider.ts): every account this program reaches.
             deployRoleArns: [...accounts, ...cfg.workloadTargets.flatMap((t) => t.accounts)].map(
-                (a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${a.deployRoleName}`,
+                (a) => iamRoleArn(cfg.partition, a.accountId, a.deployRoleName),
             ),
             previewRoleArns: previewRoleArns(cfg, accounts),
             stateBucket: cfg.ci.stateBucket,
@@ -62,9 +65,7 @@ export function ciIdentity(
             partition: cfg.partition,
             tags: cfg.tags,
         },
-        {
-            provider: providers.for(cfg.ci.account === "security" ? cfg.security : cfg.management),
-        },
+        { provider: providers.for(account) },
     );
 }
 

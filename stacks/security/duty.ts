@@ -1,6 +1,7 @@
 // The security stack's duties: the incident-response and break-glass groups of the security
 // account, and the exact duty role ARNs each group may assume.
 import * as aws from "@pulumi/aws";
+import { iamRoleArn } from "../../components/arns";
 import { BREAK_GLASS_ROLE, INCIDENT_RESPONSE_ROLE, SecurityConfig } from "../../config";
 import { DutyGroup } from "../../components/dutyGroup";
 import { BREAK_GLASS_MFA_MAX_AGE, INCIDENT_RESPONSE_MFA_MAX_AGE } from "../../components/dutyRoles";
@@ -15,7 +16,7 @@ export function dutyRoleArns(
     return cfg.workloadTargets.flatMap((t) =>
         t.accounts
             .filter((a) => a[flag])
-            .map((a) => `arn:${cfg.partition}:iam::${a.accountId}:role/${roleName}`),
+            .map((a) => iamRoleArn(cfg.partition, a.accountId, roleName)),
     );
 }
 

@@ -4,12 +4,13 @@ import * as aws from "@pulumi/aws";
 import { BREAK_GLASS_ROLE, LOG_ARCHIVE_ADMIN_ROLE, SecurityConfig } from "../../config";
 import { Detection } from "../../components/detection";
 import { breakGlassUserPath, LogArchiveAdminRole } from "../../components/logArchiveAdmin";
-import { OrgTrail } from "../../components/orgTrail";
+import { iamRoleArn } from "../../components/arns";
+import { logKeyAliasName, OrgTrail } from "../../components/orgTrail";
 
 /** The log-archive admin role exists when someone can assume it: the break-glass users. */
 export function logArchiveAdminRoleArn(cfg: SecurityConfig): string | undefined {
     return cfg.breakGlassUsers.length > 0
-        ? `arn:${cfg.partition}:iam::${cfg.logArchive.accountId}:role/${LOG_ARCHIVE_ADMIN_ROLE}`
+        ? iamRoleArn(cfg.partition, cfg.logArchive.accountId, LOG_ARCHIVE_ADMIN_ROLE)
         : undefined;
 }
 
@@ -51,7 +52,11 @@ export function logArchiveAdmin(
             trustedAccountId: cfg.securityAccountId,
             breakGlassUserPath: breakGlassUserPath(cfg.iamPath),
             bucketName: cfg.trail.bucketName,
-            keyArn: trail.key.arn,
+            key: {
+                region: cfg.region,
+                accountId: cfg.logArchive.accountId,
+                aliasName: logKeyAliasName(cfg.trail.name),
+            },
             partition: cfg.partition,
             tags: cfg.tags,
         },

@@ -21,6 +21,7 @@ const PREVIEW_ROLES = [
     `arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`,
 ];
 const ARGS: CiIdentityArgs = {
+    accountId: MANAGEMENT,
     deploy: {
         repository: REPO,
         environment: "production",
@@ -57,6 +58,7 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
                 "ci-sec",
                 {
                     ...ARGS,
+                    accountId: SECURITY,
                     deploy: { ...ARGS.deploy, environment: "prod", branch: "release" },
                     stateKeyArn: undefined,
                     tags: undefined,

@@ -154,6 +154,8 @@ describe("LogArchiveAdminRole", () => {
         );
         const key = one(plan, "aws:kms/key:Key", "org-trail-key");
         const keyArn = `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/${key.id}`;
+        const alias = one(plan, "aws:kms/alias:Alias", "org-trail-key-alias").props.name;
+        assert.strictEqual(alias, "alias/org-access/org-access");
         assert.deepStrictEqual(policy.Statement, [
             {
                 Sid: "AdministerTrailBucketConfiguration",
@@ -165,17 +167,23 @@ describe("LogArchiveAdminRole", () => {
                 Sid: "AdministerLogKeyPolicyAndRotation",
                 Effect: "Allow",
                 Action: LOG_KEY_ADMIN_ACTIONS,
-                Resource: keyArn,
+                // The key by its alias: its ARN is unknown until it exists (first preview).
+                Resource: `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/*`,
+                Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias } },
             },
         ]);
         const parsed = parsePolicyDocument(policy, "identity");
-        const decide = (action: string, resource: string) =>
+        // KMS puts the aliases of the key a request names in kms:ResourceAliases.
+        const aliasesOf = (resource: string) =>
+            resource === keyArn ? [String(alias)] : resource.includes(":key/") ? [] : undefined;
+        const decide = (action: string, resource: string, aliases = aliasesOf(resource)) =>
             evaluateRequest(parsed, {
                 principal: awsPrincipalFromArn(
                     `arn:aws:sts::${LOG_ARCHIVE}:assumed-role/OrgAccessLogArchiveAdmin/dana`,
                 ),
                 action,
                 resource,
+                ...(aliases ? { context: { "kms:ResourceAliases": aliases } } : {}),
             }).decision;
         for (const action of [
             "s3:PutLifecycleConfiguration",
@@ -198,12 +206,92 @@ describe("LogArchiveAdminRole", () => {
             ["s3:DeleteBucket", `arn:aws:s3:::${bucket}`],
             ["s3:PutBucketPolicy", `arn:aws:s3:::${bucket}-other`],
             ["kms:PutKeyPolicy", `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/other`],
+            ["kms:PutKeyPolicy", `arn:aws:kms:us-east-1:${PROD}:key/${key.id}`],
             ["kms:ScheduleKeyDeletion", keyArn],
             ["kms:DisableKeyRotation", keyArn],
             ["kms:Decrypt", keyArn],
             ["iam:UpdateAssumeRolePolicy", adminArn],
         ])
             assert.strictEqual(decide(action, resource), "ImplicitDeny", `${action} ${resource}`);
+        // Another key of the account, even with other aliases or an alias that only starts alike.
+        for (const aliases of [["alias/other"], [`${alias}-logs`], []])
+            assert.strictEqual(
+                decide("kms:PutKeyPolicy", `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/k2`, aliases),
+                "ImplicitDeny",
+                aliases.join(),
+            );
+    });
+
+    it("finds the log key by its alias as AWS does (cross-checked with @cloud-copilot/iam-simulate)", async () => {
+        const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+        const policy = JSON.parse(
+            String(
+                one(plan, "aws:iam/rolePolicy:RolePolicy", "log-archive-admin-policy").props.policy,
+            ),
+        );
+        const alias = String(one(plan, "aws:kms/alias:Alias", "org-trail-key-alias").props.name);
+        const parsed = parsePolicyDocument(policy, "identity");
+        // The key policy delegates to IAM (its account statement), so the role's policy decides.
+        const keyPolicy = {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${LOG_ARCHIVE}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+            ],
+        };
+        const principal = `arn:aws:sts::${LOG_ARCHIVE}:assumed-role/OrgAccessLogArchiveAdmin/dana`;
+        const key = `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/k1`;
+        const cases: Array<[string, string[] | undefined, boolean]> = [
+            ["kms:PutKeyPolicy", [alias], true],
+            ["kms:EnableKeyRotation", ["alias/other", alias], true],
+            ["kms:PutKeyPolicy", ["alias/other"], false],
+            ["kms:PutKeyPolicy", [`${alias}-logs`], false],
+            ["kms:PutKeyPolicy", [], false],
+            ["kms:PutKeyPolicy", undefined, false],
+            ["kms:ScheduleKeyDeletion", [alias], false],
+        ];
+        for (const [action, aliases, expected] of cases) {
+            const context: Record<string, string[]> = aliases
+                ? { "kms:ResourceAliases": aliases }
+                : {};
+            const ours = evaluateRequest(parsed, {
+                principal: awsPrincipalFromArn(principal),
+                action,
+                resource: key,
+                context,
+            }).decision;
+            const oracle = await runSimulation(
+                {
+                    request: {
+                        principal,
+                        action,
+                        resource: { resource: key, accountId: LOG_ARCHIVE },
+                        contextVariables: {
+                            ...context,
+                            "aws:PrincipalArn": adminArn,
+                            "aws:PrincipalAccount": LOG_ARCHIVE,
+                        },
+                    },
+                    identityPolicies: [{ name: "administer-log-archive", policy }],
+                    serviceControlPolicies: [],
+                    resourceControlPolicies: [],
+                    resourcePolicy: keyPolicy,
+                },
+                {},
+            );
+            const what = `${action} with aliases ${JSON.stringify(aliases)}`;
+            assert.strictEqual(oracle.resultType === "error", false, what);
+            assert.strictEqual(ours === "Allow", expected, `ours: ${what}`);
+            assert.strictEqual(
+                (oracle as { overallResult?: string }).overallResult === "Allowed",
+                expected,
+                `iam-simulate: ${what}`,
+            );
+        }
     });
 
     it("is granted only changes that everyone else is denied: its grants and the reserved actions are one set", () => {
@@ -352,7 +440,11 @@ describe("LogArchiveAdminRole", () => {
                                     trustedAccountId: account,
                                     breakGlassUserPath: path,
                                     bucketName: bucket,
-                                    keyArn: `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/k`,
+                                    key: {
+                                        region: "us-east-1",
+                                        accountId: LOG_ARCHIVE,
+                                        aliasName: "alias/org-access/org-access",
+                                    },
                                 },
                                 { provider },
                             ).roleArn,
@@ -378,7 +470,11 @@ describe("LogArchiveAdminRole", () => {
                         trustedAccountId: SECURITY,
                         breakGlassUserPath: "/org-access/break-glass/",
                         bucketName: bucket,
-                        keyArn: "k",
+                        key: {
+                            region: "us-east-1",
+                            accountId: LOG_ARCHIVE,
+                            aliasName: "alias/org-access/org-access",
+                        },
                     },
                     {},
                 ),

@@ -536,7 +536,12 @@ describe("OrgTrail", () => {
                     Sid: "OnlyLogArchiveAdminChangesPolicy",
                     Effect: "Deny",
                     Principal: "*",
-                    Action: ["kms:DisableKeyRotation", "kms:PutKeyPolicy"],
+                    Action: [
+                        "kms:DeleteAlias",
+                        "kms:DisableKeyRotation",
+                        "kms:PutKeyPolicy",
+                        "kms:UpdateAlias",
+                    ],
                     Resource: "*",
                     Condition: { ArnNotEquals: { "aws:PrincipalArn": adminArn } },
                 },
@@ -555,8 +560,13 @@ describe("OrgTrail", () => {
                     "kms:DisableKeyRotation",
                     "kms:ScheduleKeyDeletion",
                     "kms:DisableKey",
+                    // Moving or deleting the alias would take the key from the admin role's grant.
+                    "kms:UpdateAlias",
+                    "kms:DeleteAlias",
                 ])
                     assert.strictEqual(decide(role, action), "ExplicitDeny", `${role} ${action}`);
+                // Creating an alias stays open: the deploy role creates the log key's alias.
+                assert.strictEqual(decide(role, "kms:CreateAlias"), "Allow", role);
                 assert.strictEqual(decide(role, "kms:TagResource"), "Allow", role);
             }
             assert.strictEqual(decide("OrgAccessLogArchiveAdmin", "kms:PutKeyPolicy"), "Allow");

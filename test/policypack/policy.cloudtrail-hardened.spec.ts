@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { cloudtrailHardened } from "../../policypack/policies";
-import { assertViolations, Json, runResourcePolicy } from "./helpers";
+import { UnknownValueError } from "@pulumi/policy";
+import * as assert from "assert";
+import { assertViolations, Json, runResourcePolicy, UNKNOWN_STRING } from "./helpers";
 
 describe("cloudtrail-hardened", () => {
     const good = {
@@ -55,6 +57,51 @@ describe("cloudtrail-hardened", () => {
             1,
             "CloudWatch",
             "organization",
+        );
+    });
+
+    // A first preview: the key (and the log group and role) are created by the same update, so
+    // their ARNs are unknown; that the trail names them is what the policy needs.
+    it("decides on a kmsKeyId that is set but not known yet, and still checks the rest", async () => {
+        const config = { requireCloudWatchLogs: true, requireOrganizationTrail: true };
+        const preview = {
+            ...good,
+            kmsKeyId: UNKNOWN_STRING,
+            cloudWatchLogsGroupArn: UNKNOWN_STRING,
+            cloudWatchLogsRoleArn: UNKNOWN_STRING,
+        };
+        assertViolations(
+            await runResourcePolicy(cloudtrailHardened, aws.cloudtrail.Trail, preview, { config }),
+            0,
+        );
+        assertViolations(
+            await runResourcePolicy(
+                cloudtrailHardened,
+                aws.cloudtrail.Trail,
+                { ...preview, enableLogFileValidation: false },
+                { config },
+            ),
+            1,
+            "enableLogFileValidation",
+        );
+        // A key that is not named at all is still a violation.
+        assertViolations(
+            await runResourcePolicy(cloudtrailHardened, aws.cloudtrail.Trail, {
+                ...preview,
+                kmsKeyId: undefined,
+            }),
+            1,
+            "kmsKeyId",
+        );
+    });
+
+    it("still gives up on a setting whose value it must read", async () => {
+        await assert.rejects(
+            runResourcePolicy(cloudtrailHardened, aws.cloudtrail.Trail, {
+                ...good,
+                enableLogFileValidation: UNKNOWN_STRING,
+            }),
+            UnknownValueError,
         );
     });
 });

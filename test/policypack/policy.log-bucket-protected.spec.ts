@@ -1,7 +1,15 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { s3LogBucketProtected } from "../../policypack/policies";
-import { assertViolations, policyDoc, runStackPolicy, StackResourceSpec } from "./helpers";
+import { checkResources } from "../../policypack/runner";
+import {
+    assertViolations,
+    policyDoc,
+    runStackPolicy,
+    StackResourceSpec,
+    typeOf,
+    UNKNOWN_STRING,
+} from "./helpers";
 
 describe("s3-log-bucket-protected", () => {
     const tls = {
@@ -111,5 +119,50 @@ describe("s3-log-bucket-protected", () => {
             await runStackPolicy(s3LogBucketProtected, specs, { requireObjectLock: true }),
             0,
         );
+    });
+
+    describe("with a bucket policy not known yet (a first preview)", () => {
+        /** The specs as the engine sends them, through the runner, which records the engine's notes. */
+        const check = (specs: StackResourceSpec[]) =>
+            checkResources(
+                specs.map((r) => ({ type: typeOf(r.type), name: r.name, props: r.props })),
+                undefined,
+                { policies: [s3LogBucketProtected] },
+            ).map((v) => `${v.enforcementLevel}: ${v.message}`);
+        const trail: StackResourceSpec = {
+            type: aws.cloudtrail.Trail,
+            name: "trail",
+            props: { s3BucketName: "org-logs" },
+        };
+        const unknownPolicy = (specs: StackResourceSpec[]) =>
+            specs.map((r) =>
+                r.name === "logs-policy"
+                    ? { ...r, props: { ...r.props, policy: UNKNOWN_STRING } }
+                    : r,
+            );
+        const cannotRun =
+            "advisory: can't run policy 's3-log-bucket-protected' from policy pack 'org-access-guard' during preview: string value at .policy can't be known during preview";
+
+        it("still reports what the known props show, and gives up only on the TLS check", () => {
+            const specs = unknownPolicy([...full(), trail]).filter((r) => r.name !== "logs-pab");
+            const found = check(specs);
+            assert.strictEqual(found.length, 2, found.join("\n"));
+            assert.ok(
+                found[0].startsWith(
+                    'mandatory: Log bucket "org-logs" is not protected: no public access block',
+                ),
+                found[0],
+            );
+            assert.ok(!found[0].includes("plain-HTTP"), found[0]);
+            assert.strictEqual(found[1], cannotRun);
+        });
+
+        it("with every known protection in place, only the engine's note remains", () => {
+            assert.deepStrictEqual(check(unknownPolicy([...full(), trail])), [cannotRun]);
+        });
+
+        it("a bucket that only its unknown policy could make a log bucket is undecided, not passed", () => {
+            assert.deepStrictEqual(check(unknownPolicy(full())), [cannotRun]);
+        });
     });
 });
