@@ -1,7 +1,7 @@
 // The policy documents of the organization trail's evidence: the bucket policy and the two key
 // policies, as pure functions of config, so tests and the policy pack read exactly what deploys.
 import * as aws from "@pulumi/aws";
-import { LOG_BUCKET_CONFIG_ACTIONS } from "./guardrails";
+import { LOG_BUCKET_CONFIG_ACTIONS, LOG_KEY_DELETION_ACTIONS } from "./guardrails";
 
 /** Where the trail's ARN points; computed, so the bucket and key policies can name it up front. */
 export function trailArn(
@@ -102,7 +102,7 @@ const DENY_KEY_DELETION: aws.iam.PolicyStatement = {
     Sid: "DenyKeyDeletion",
     Effect: "Deny",
     Principal: "*",
-    Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"],
+    Action: [...LOG_KEY_DELETION_ACTIONS],
     Resource: "*",
 };
 
