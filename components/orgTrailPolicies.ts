@@ -1,7 +1,12 @@
 // The policy documents of the organization trail's evidence: the bucket policy and the two key
 // policies, as pure functions of config, so tests and the policy pack read exactly what deploys.
 import * as aws from "@pulumi/aws";
-import { LOG_BUCKET_CONFIG_ACTIONS, LOG_KEY_DELETION_ACTIONS } from "./guardrails";
+import {
+    LOG_BUCKET_CONFIG_ACTIONS,
+    LOG_DELETION_ACTIONS,
+    LOG_KEY_CONFIG_ACTIONS,
+    LOG_KEY_DELETION_ACTIONS,
+} from "./guardrails";
 
 /** Where the trail's ARN points; computed, so the bucket and key policies can name it up front. */
 export function trailArn(
@@ -50,12 +55,14 @@ export function trailBucketPolicy(
                 Resource: [bucketArn, `${bucketArn}/*`],
                 Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
+            // The bucket too, as the guardrail SCP denies it: where no SCP applies, nothing else
+            // would stop an administrator of the account (evidence/proofs/logs-immutable.ts).
             {
                 Sid: "DenyLogDeletion",
                 Effect: "Deny",
                 Principal: "*",
-                Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-                Resource: `${bucketArn}/*`,
+                Action: [...LOG_DELETION_ACTIONS],
+                Resource: [bucketArn, `${bucketArn}/*`],
             },
             ...(args.adminRoleArn
                 ? [
@@ -153,7 +160,8 @@ export function trailKeyPolicy(args: {
                           Sid: "OnlyLogArchiveAdminChangesPolicy",
                           Effect: "Deny",
                           Principal: "*",
-                          Action: ["kms:DisableKeyRotation", "kms:PutKeyPolicy"],
+                          // The changes the guardrail SCP reserves to the admin role, grants included.
+                          Action: [...LOG_KEY_CONFIG_ACTIONS],
                           Resource: "*",
                           Condition: exceptAdmin(args.adminRoleArn),
                       } satisfies aws.iam.PolicyStatement,

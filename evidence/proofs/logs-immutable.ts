@@ -50,6 +50,23 @@ export const LOG_GROUP_ACTIONS = [
     "logs:PutRetentionPolicy",
 ];
 
+/**
+ * What the root user of the bucket's account may always do, whatever the bucket policy says: only
+ * an SCP (or a VPC endpoint policy) stops it.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html
+ */
+const ROOT_BUCKET_POLICY_ACTIONS = [
+    "s3:DeleteBucketPolicy",
+    "s3:GetBucketPolicy",
+    "s3:PutBucketPolicy",
+];
+
+/**
+ * A bucket can be deleted only once empty, and versions under COMPLIANCE retention cannot be.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html
+ */
+const EMPTY_BUCKET_ACTIONS = ["s3:DeleteBucket"];
+
 const KEY_ACTIONS = [...new Set([...LOG_KEY_DELETION_ACTIONS, ...LOG_KEY_CONFIG_ACTIONS])];
 const BUCKET_ACTIONS = [...new Set([...LOG_BUCKET_CONFIG_ACTIONS, "s3:DeleteBucket"])];
 
@@ -63,6 +80,10 @@ interface Target {
     readonly policy?: NamedPolicy;
     /** Decided by S3 Object Lock: nobody can, whatever the policies say. */
     readonly locked?: boolean;
+    /** The bucket holds locked log versions, so it can never be emptied. */
+    readonly holdsLocked?: boolean;
+    /** An S3 bucket: its account's root user may always manage its policy. */
+    readonly bucket?: boolean;
 }
 
 /** A principal that asks. */
@@ -140,12 +161,15 @@ function targetsOf(
                 label: `bucket policy ${bp.name}`,
                 doc: parsePolicyDocument(bp.props.policy, "resource"),
             };
+            const locked = complianceLocked(resources, bucket, bucketName);
             out.push({
                 what: `bucket ${bucketName}`,
                 arn,
                 account: bucket.accountId,
                 actions: BUCKET_ACTIONS,
                 policy,
+                holdsLocked: locked,
+                bucket: true,
             });
             out.push({
                 what: `log objects of ${bucketName}`,
@@ -153,7 +177,7 @@ function targetsOf(
                 account: bucket.accountId,
                 actions: LOG_OBJECT_ACTIONS,
                 policy,
-                locked: compliancelocked(resources, bucket, bucketName),
+                locked,
             });
         }
         keyTarget(`trail key`, str(trail.props.kmsKeyId));
@@ -183,7 +207,7 @@ function targetsOf(
  * be shortened.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes
  */
-function compliancelocked(
+function complianceLocked(
     resources: readonly ModelResource[],
     bucket: ModelResource,
     bucketName: string,
@@ -354,6 +378,13 @@ export const logsImmutable: Proof = {
                 for (const action of target.actions) {
                     checked++;
                     if (target.locked) continue;
+                    if (target.holdsLocked && EMPTY_BUCKET_ACTIONS.includes(action)) continue;
+                    const rootOfBucket =
+                        target.bucket &&
+                        caller.principal.type === "aws" &&
+                        caller.principal.kind === "root" &&
+                        caller.account === target.account &&
+                        ROOT_BUCKET_POLICY_ACTIONS.includes(action);
                     for (const context of contexts(input.model.region)) {
                         const result = authorize(
                             {
@@ -366,7 +397,7 @@ export const logsImmutable: Proof = {
                             {
                                 identity: caller.identity,
                                 scps,
-                                resource: target.policy,
+                                resource: rootOfBucket ? undefined : target.policy,
                             },
                         );
                         if (result.decision !== "Allow") continue;
@@ -376,7 +407,9 @@ export const logsImmutable: Proof = {
                             action,
                             resource: `${target.arn} (${target.what})`,
                             statements: result.allows.map((a) => a.label),
-                            reason: `${caller.arn}${caller.external ? " (not created by the plan, taken to be an administrator)" : ""} may ${action} on the ${target.what}${context["aws:MultiFactorAuthPresent"] ? " (with MFA)" : ""}; deny it to every principal but the log-archive admin role in the ${target.policy ? `${target.policy.label} and the ` : ""}guardrail SCP (components/orgTrailPolicies.ts, components/guardrails.ts)${target.what.startsWith("log objects") ? ", and keep S3 Object Lock in COMPLIANCE mode with a default retention on the bucket" : ""}, or remove the grant`,
+                            reason: rootOfBucket
+                                ? `${caller.arn}, the root user of the bucket's account, may always ${action} whatever the bucket policy says; only an SCP stops it: attach the guardrails (config guardrails.targets) to the log-archive account`
+                                : `${caller.arn}${caller.external ? " (not created by the plan, taken to be an administrator)" : ""} may ${action} on the ${target.what}${context["aws:MultiFactorAuthPresent"] ? " (with MFA)" : ""}; deny it to every principal but the log-archive admin role in the ${target.policy ? `${target.policy.label} and the ` : ""}guardrail SCP (components/orgTrailPolicies.ts, components/guardrails.ts)${target.what.startsWith("log objects") ? ", and keep S3 Object Lock in COMPLIANCE mode with a default retention on the bucket" : ""}, or remove the grant`,
                         });
                         break;
                     }

@@ -266,10 +266,13 @@ describe("OrgTrail", () => {
             Resource: [arn, `${arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         });
+        // The bucket itself as well: where no SCP applies, nothing else stops its account's admins.
         assert.deepStrictEqual(statement(policy, "DenyLogDeletion").Action, [
+            "s3:DeleteBucket",
             "s3:DeleteObject",
             "s3:DeleteObjectVersion",
         ]);
+        assert.deepStrictEqual(statement(policy, "DenyLogDeletion").Resource, [arn, `${arn}/*`]);
         const write = statement(policy, "CloudTrailWrite");
         assert.deepStrictEqual(write.Resource, [
             `${arn}/AWSLogs/${MANAGEMENT}/*`,
@@ -536,7 +539,8 @@ describe("OrgTrail", () => {
                     Sid: "OnlyLogArchiveAdminChangesPolicy",
                     Effect: "Deny",
                     Principal: "*",
-                    Action: ["kms:DisableKeyRotation", "kms:PutKeyPolicy"],
+                    // The same list the guardrail SCP reserves to the admin role, grants included.
+                    Action: ["kms:CreateGrant", "kms:DisableKeyRotation", "kms:PutKeyPolicy"],
                     Resource: "*",
                     Condition: { ArnNotEquals: { "aws:PrincipalArn": adminArn } },
                 },
@@ -552,6 +556,7 @@ describe("OrgTrail", () => {
             for (const role of ["OrganizationAccountAccessRole", "OrgAccessLogArchiveAdminX"]) {
                 for (const action of [
                     "kms:PutKeyPolicy",
+                    "kms:CreateGrant",
                     "kms:DisableKeyRotation",
                     "kms:ScheduleKeyDeletion",
                     "kms:DisableKey",

@@ -12,7 +12,15 @@ import {
 import { Counterexample, ProofInput, runProofs } from "../../../evidence/proofs";
 import { LOG_OBJECT_ACTIONS, logsImmutable } from "../../../evidence/proofs/logs-immutable";
 import { PlanResult } from "../../../plan/run";
-import { LOG_ARCHIVE, MANAGEMENT, PROD } from "../../helpers";
+import {
+    LOG_ARCHIVE,
+    MANAGEMENT,
+    planSecurity,
+    PROD,
+    projectWith,
+    securityValues,
+    workloadValues,
+} from "../../helpers";
 import { inputOf, Plans, plans, withPolicy, without } from "./plannedStacks";
 
 function prove(input: ProofInput) {
@@ -326,6 +334,24 @@ describe("proof logs-immutable", () => {
             }),
             true,
         );
+    });
+
+    it("finds the log-archive account's root user managing the bucket policy where no SCP applies", async () => {
+        // Without guardrails: the bucket policy denies everyone else, but S3 always lets the
+        // root user of the bucket's account get, put and delete its policy.
+        const security = await planSecurity(
+            securityValues({ breakGlass: { users: ["dana-breakglass"] } }),
+            projectWith({ workload: workloadValues() }),
+        );
+        const found = prove(
+            inputOf("security", { security, workload: p.workload }),
+        ).counterexamples;
+        const root = `arn:aws:iam::${LOG_ARCHIVE}:root`;
+        assert.deepStrictEqual(summary(found), [
+            [root, "s3:DeleteBucketPolicy", bucketArn, ["SCP FullAWSAccess Statement[0]"]],
+            [root, "s3:PutBucketPolicy", bucketArn, ["SCP FullAWSAccess Statement[0]"]],
+        ]);
+        assert.match(found[0].reason, /only an SCP stops it: attach the guardrails/);
     });
 
     it("agrees with iam-simulate on every protected bucket and key action of the log-archive account's administrators", async () => {
