@@ -16,6 +16,7 @@ import {
     TRAIL_PROTECT_ACTIONS,
 } from "../../components/guardrails";
 import {
+    allConditions,
     authorize,
     awsPrincipalFromArn,
     hasWildcard,
@@ -25,6 +26,7 @@ import {
     RequestPrincipal,
     statementMatchesAction,
 } from "../../policypack/iam";
+import { DocumentCache } from "../../policypack/iam/document";
 import { LOG_ARCHIVE_ADMIN_ROLE_TYPE } from "../../policypack/componentTypes";
 import { ModelResource, objectArray, str } from "../../policypack/model/resources";
 import { T } from "../../policypack/policies/types";
@@ -338,13 +340,23 @@ function callersOf(input: ProofInput): Caller[] {
     return callers;
 }
 
-/** The contexts a caller can choose: with or without MFA, over TLS, in the stack's region. */
-function contexts(region: string): Record<string, string>[] {
+const mfaCache = new DocumentCache<boolean>();
+
+/** Does the policy decide anything on MFA? */
+function mentionsMfa(p: NamedPolicy): boolean {
+    return mfaCache.get(p.doc, () =>
+        allConditions(p.doc).some((c) => c.keyLower.startsWith("aws:multifactorauth")),
+    );
+}
+
+/**
+ * The contexts a caller can choose: with or without MFA, over TLS, in the stack's region. Without
+ * MFA only where a policy of the request speaks of MFA: elsewhere the answer is the same.
+ */
+function contexts(region: string, policies: readonly NamedPolicy[]): Record<string, string>[] {
     const base = { "aws:SecureTransport": "true", "aws:RequestedRegion": region };
-    return [
-        { ...base, "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60" },
-        base,
-    ];
+    const mfa = { ...base, "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60" };
+    return policies.some(mentionsMfa) ? [mfa, base] : [mfa];
 }
 
 export const logsImmutable: Proof = {
@@ -385,21 +397,31 @@ export const logsImmutable: Proof = {
                         caller.principal.kind === "root" &&
                         caller.account === target.account &&
                         ROOT_BUCKET_POLICY_ACTIONS.includes(action);
-                    for (const context of contexts(input.model.region)) {
-                        const result = authorize(
-                            {
-                                principal: caller.principal,
-                                action,
-                                resource: target.arn,
-                                resourceAccount: target.account,
-                                context,
-                            },
-                            {
-                                identity: caller.identity,
-                                scps,
-                                resource: rootOfBucket ? undefined : target.policy,
-                            },
-                        );
+                    const resource = rootOfBucket ? undefined : target.policy;
+                    const asked = [
+                        ...(caller.identity ?? []),
+                        ...(scps ?? []),
+                        ...(resource ? [resource] : []),
+                    ];
+                    const posed = contexts(input.model.region, asked);
+                    for (const context of posed) {
+                        const request = {
+                            principal: caller.principal,
+                            action,
+                            resource: target.arn,
+                            resourceAccount: target.account,
+                            context,
+                        };
+                        // First without the caller's identity policies, which only ever narrow
+                        // an Allow (authorize takes absent ones to allow): most requests stop at
+                        // the SCPs or at the other account's resource, without evaluating the
+                        // large AWS-managed policies.
+                        if (authorize(request, { scps, resource }).decision !== "Allow") continue;
+                        const result = authorize(request, {
+                            identity: caller.identity,
+                            scps,
+                            resource,
+                        });
                         if (result.decision !== "Allow") continue;
                         counterexamples.push({
                             principal: caller.arn,
@@ -409,7 +431,7 @@ export const logsImmutable: Proof = {
                             statements: result.allows.map((a) => a.label),
                             reason: rootOfBucket
                                 ? `${caller.arn}, the root user of the bucket's account, may always ${action} whatever the bucket policy says; only an SCP stops it: attach the guardrails (config guardrails.targets) to the log-archive account`
-                                : `${caller.arn}${caller.external ? " (not created by the plan, taken to be an administrator)" : ""} may ${action} on the ${target.what}${context["aws:MultiFactorAuthPresent"] ? " (with MFA)" : ""}; deny it to every principal but the log-archive admin role in the ${target.policy ? `${target.policy.label} and the ` : ""}guardrail SCP (components/orgTrailPolicies.ts, components/guardrails.ts)${target.what.startsWith("log objects") ? ", and keep S3 Object Lock in COMPLIANCE mode with a default retention on the bucket" : ""}, or remove the grant`,
+                                : `${caller.arn}${caller.external ? " (not created by the plan, taken to be an administrator)" : ""} may ${action} on the ${target.what}${posed.length > 1 && context === posed[0] ? " (with MFA)" : ""}; deny it to every principal but the log-archive admin role in the ${target.policy ? `${target.policy.label} and the ` : ""}guardrail SCP (components/orgTrailPolicies.ts, components/guardrails.ts)${target.what.startsWith("log objects") ? ", and keep S3 Object Lock in COMPLIANCE mode with a default retention on the bucket" : ""}, or remove the grant`,
                         });
                         break;
                     }
