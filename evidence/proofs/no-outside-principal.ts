@@ -5,7 +5,9 @@
 // - a principal of an AWS account outside the organization, whatever name it gives itself;
 // - a principal of one of the organization's accounts that nobody designated;
 // - an AWS service acting for an outsider (its aws:SourceArn, aws:SourceAccount, aws:SourceOrgID
-//   and the resource ARNs it sets in a KMS encryption context are the outsider's, or absent);
+//   and the resource ARNs it sets in a KMS encryption context are the outsider's, or absent):
+//   https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html,
+//   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html;
 // - a federated principal other than the planned GitHub OIDC provider;
 // - a GitHub Actions token of another repository.
 // Designated: the security stack's trusted principals (humans, reporters with their ExternalId,
