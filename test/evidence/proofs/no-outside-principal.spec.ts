@@ -9,7 +9,7 @@ import { noOutsidePrincipal } from "../../../evidence/proofs/no-outside-principa
 import { plannedPolicies } from "../../../evidence/proofs/resourcePolicies";
 import { OUTSIDE_ACCOUNT } from "../../../evidence/simulate";
 import { PlanResult } from "../../../plan/run";
-import { LOG_ARCHIVE, MANAGEMENT, SECURITY } from "../../helpers";
+import { LOG_ARCHIVE, MANAGEMENT, PROD, SECURITY } from "../../helpers";
 import { indexOf, inputOf, mutate, Plans, plans, withPolicy } from "./plannedStacks";
 
 function prove(input: ProofInput) {
@@ -430,6 +430,47 @@ describe("proof no-outside-principal", () => {
         }).counterexamples;
         assert.ok(found.some((c) => c.principal === "anyone (anonymous)"));
         assert.ok(found.some((c) => c.principal === "(not checked)"));
+    });
+
+    it("reads a Lambda permission as the statement it stands for: a service fenced by its source account passes, an unfenced one does not", () => {
+        const input = inputOf("workload", p);
+        const permission = (name: string, props: Record<string, unknown>) => ({
+            type: "aws:lambda/permission:Permission",
+            name,
+            urn: `urn:pulumi:workload::org-access::aws:lambda/permission:Permission::${name}`,
+            accountId: PROD,
+            props: { action: "lambda:InvokeFunction", function: "handler", ...props },
+        });
+        const fenced = permission("fenced", {
+            principal: "s3.amazonaws.com",
+            sourceAccount: PROD,
+        });
+        const open = permission("open", { principal: "s3.amazonaws.com" });
+        const holds = prove({ ...input, resources: [...input.resources, fenced] });
+        assert.deepStrictEqual(holds.counterexamples, []);
+        // Fenced, but to an account outside the organization: that account's buckets get in.
+        const foreign = permission("foreign", {
+            principal: "s3.amazonaws.com",
+            sourceAccount: OUTSIDE_ACCOUNT,
+        });
+        assert.deepStrictEqual(
+            prove({ ...input, resources: [...input.resources, foreign] }).counterexamples.map(
+                (c) => [c.principal, c.reason.match(/witness: [^)]*/)?.[0]],
+            ),
+            [["service s3.amazonaws.com", `witness: aws:sourceaccount=${OUTSIDE_ACCOUNT}`]],
+        );
+        const found = prove({ ...input, resources: [...input.resources, open] }).counterexamples;
+        assert.deepStrictEqual(
+            found.map((c) => [c.principal, c.action, c.resource, c.statements]),
+            [
+                [
+                    "service s3.amazonaws.com",
+                    "lambda:InvokeFunction",
+                    `arn:aws:lambda:us-east-1:${PROD}:function:handler (open)`,
+                    ['Lambda permission open Statement[0] (Sid "open")'],
+                ],
+            ],
+        );
     });
 
     it("agrees with iam-simulate that no outsider gets through the planned resource policies", async () => {
