@@ -81,12 +81,42 @@ export const LOG_BUCKET_CONFIG_ACTIONS = [
     "s3:PutReplicationConfiguration",
 ];
 
+/**
+ * What stops or changes the organization trail: nobody may, in any member account (SCPs do not
+ * reach the management account, where the trail lives; docs/guardrails.md, "What protects the trail").
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_id-based-policy-examples.html
+ */
+export const TRAIL_PROTECT_ACTIONS = [
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:PutEventSelectors",
+    "cloudtrail:PutInsightSelectors",
+    "cloudtrail:StopLogging",
+    "cloudtrail:UpdateTrail",
+];
+
+/** Deleting the trail's bucket or its log objects: denied to everyone. */
+export const LOG_DELETION_ACTIONS = [
+    "s3:DeleteBucket",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+];
+
+/** Disabling a log key or scheduling its deletion: denied to everyone, the admin role included. */
+export const LOG_KEY_DELETION_ACTIONS = ["kms:DisableKey", "kms:ScheduleKeyDeletion"];
+
 /** Changes to the log key that only the log-archive admin role may make: its policy, rotation and grants. */
 export const LOG_KEY_CONFIG_ACTIONS = [
     "kms:CreateGrant",
     "kms:DisableKeyRotation",
     "kms:PutKeyPolicy",
 ];
+
+/**
+ * Moving or deleting the log key's alias: the key policy reserves these to the log-archive admin,
+ * whose own policy finds the key by that alias (kms:ResourceAliases, components/logArchiveAdmin.ts).
+ * https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html
+ */
+export const LOG_KEY_ALIAS_ACTIONS = ["kms:DeleteAlias", "kms:UpdateAlias"];
 
 /**
  * Services and operations with a global endpoint, exempted from the region deny: AWS's current
@@ -230,19 +260,13 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
             {
                 Sid: "ProtectTrail",
                 Effect: "Deny",
-                Action: [
-                    "cloudtrail:DeleteTrail",
-                    "cloudtrail:PutEventSelectors",
-                    "cloudtrail:PutInsightSelectors",
-                    "cloudtrail:StopLogging",
-                    "cloudtrail:UpdateTrail",
-                ],
+                Action: TRAIL_PROTECT_ACTIONS,
                 Resource: cloudTrailArn(p, "*", "*", s.trailName),
             },
             {
                 Sid: "DenyLogDeletion",
                 Effect: "Deny",
-                Action: ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+                Action: LOG_DELETION_ACTIONS,
                 Resource: [bucket, `${bucket}/*`],
             },
             {
@@ -255,7 +279,7 @@ export function baselinePolicy(s: GuardrailPolicyInputs, keyArn: string): aws.ia
             {
                 Sid: "DenyLogKeyDeletion",
                 Effect: "Deny",
-                Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"],
+                Action: LOG_KEY_DELETION_ACTIONS,
                 Resource: keyArn,
             },
             {

@@ -2,7 +2,13 @@
 // policies, as pure functions of config, so tests and the policy pack read exactly what deploys.
 import * as aws from "@pulumi/aws";
 import { accountRootArn, cloudTrailArn } from "./arns";
-import { LOG_BUCKET_CONFIG_ACTIONS } from "./guardrails";
+import {
+    LOG_BUCKET_CONFIG_ACTIONS,
+    LOG_DELETION_ACTIONS,
+    LOG_KEY_ALIAS_ACTIONS,
+    LOG_KEY_CONFIG_ACTIONS,
+    LOG_KEY_DELETION_ACTIONS,
+} from "./guardrails";
 
 /** Deny every principal but the log-archive admin role; a service principal has no PrincipalArn, so is denied too. */
 function exceptAdmin(adminRoleArn: string) {
@@ -41,12 +47,14 @@ export function trailBucketPolicy(
                 Resource: [bucketArn, `${bucketArn}/*`],
                 Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
+            // The bucket too, as the guardrail SCP denies it: where no SCP applies, nothing else
+            // would stop an administrator of the account (evidence/proofs/logs-immutable.ts).
             {
                 Sid: "DenyLogDeletion",
                 Effect: "Deny",
                 Principal: "*",
-                Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-                Resource: `${bucketArn}/*`,
+                Action: [...LOG_DELETION_ACTIONS],
+                Resource: [bucketArn, `${bucketArn}/*`],
             },
             ...(args.adminRoleArn
                 ? [
@@ -93,7 +101,7 @@ const DENY_KEY_DELETION: aws.iam.PolicyStatement = {
     Sid: "DenyKeyDeletion",
     Effect: "Deny",
     Principal: "*",
-    Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"],
+    Action: [...LOG_KEY_DELETION_ACTIONS],
     Resource: "*",
 };
 
@@ -144,15 +152,11 @@ export function trailKeyPolicy(args: {
                           Sid: "OnlyLogArchiveAdminChangesPolicy",
                           Effect: "Deny",
                           Principal: "*",
-                          // The alias actions too: the admin role's own policy finds the key by
-                          // its alias (components/logArchiveAdmin.ts), so moving or deleting the
-                          // alias would take the key away from it. Creating it needs CreateAlias.
-                          Action: [
-                              "kms:DeleteAlias",
-                              "kms:DisableKeyRotation",
-                              "kms:PutKeyPolicy",
-                              "kms:UpdateAlias",
-                          ],
+                          // The changes the guardrail SCP reserves to the admin role, grants
+                          // included, and the alias actions: the admin role's own policy finds
+                          // the key by its alias (components/logArchiveAdmin.ts), so moving or
+                          // deleting the alias would take the key away from it.
+                          Action: [...LOG_KEY_CONFIG_ACTIONS, ...LOG_KEY_ALIAS_ACTIONS],
                           Resource: "*",
                           Condition: exceptAdmin(args.adminRoleArn),
                       } satisfies aws.iam.PolicyStatement,

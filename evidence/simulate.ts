@@ -178,7 +178,7 @@ interface Outcome {
  * member account: the plan cannot see OU membership, and for Deny statements this is the cautious
  * reading.
  */
-function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | undefined {
+export function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | undefined {
     if (accountId === model.managementAccountId) return undefined;
     const attached = model.scps.filter((s) =>
         s.targets.some((t) => t === accountId || t.startsWith("r-") || t.startsWith("ou-")),

@@ -46,6 +46,8 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         securityAccountId: cfg.securityAccountId,
         managementAccountId: cfg.management.accountId,
         logArchiveAccountId: cfg.logArchive.accountId,
+        // The organization and the CI repository: who is inside, for the proofs (evidence/proofs).
+        organizationId: cfg.organizationId,
         trustedPrincipals: trustedPrincipals(cfg, access, duty, ci?.previewRoleArn),
         humanPrincipalArns: access.humanArns,
         reporterPrincipalArns: access.reporterArns,
@@ -67,6 +69,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         ciDeployIdentityArn: ci?.deployRoleArn,
         ciPreviewIdentityArn: ci?.previewRoleArn,
         githubOidcProviderArn: ci?.oidcProviderArn,
+        ciRepository: cfg.ci?.repository,
         previewRoleArns: Object.fromEntries(previews.map((r, i) => [accounts[i].name, r.roleArn])),
     };
 }

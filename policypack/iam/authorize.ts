@@ -14,9 +14,13 @@
  *    element). The caller's identity policies must allow too, in any account: AWS waives the
  *    identity side in the same account only when the trust names the caller's own ARN, and this
  *    model does not take that waiver, so it never shows access that might not be there.
- * 4. A resource policy's Allow grants on its own to a caller of the resource's account; across
- *    accounts (or when the resource's account is unknown) the identity side must allow too. A
- *    resource of another known account with no resource policy (and no trust) is denied.
+ * 4. A resource policy's Allow grants on its own to a caller of the resource's account when it
+ *    names the caller (or everyone); one that names only the account (`<account>:root`, the bare
+ *    id) hands the decision to the account's IAM, so the identity side must allow too, as a KMS
+ *    key policy's "enable IAM policies" statement does. Across accounts (or when the resource's
+ *    account is unknown) the identity side must allow too. A resource of another known account
+ *    with no resource policy (and no trust) is denied.
+ *    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
  * 5. The identity side is the caller's identity policies, capped by its permissions boundary: both
  *    must allow. Identity policies left undefined are taken to allow (only the other types decide).
  */
@@ -24,6 +28,7 @@ import { parseArn } from "./arn";
 import { RequestContext } from "./context";
 import { parsePolicyDocument, PolicyDocument } from "./document";
 import { Decision, evaluateRequest, StatementRef } from "./evaluate";
+import { classifyAwsPrincipal, principalElementMatches } from "./principals";
 
 /** A policy document and how messages name it (e.g. `trust policy`, `SCP DenyRegions`). */
 export interface NamedPolicy {
@@ -113,6 +118,31 @@ function policiesOf(sets: PolicySets, type: PolicyType): readonly NamedPolicy[] 
     }
 }
 
+/**
+ * Does one of the matched Allow statements name the caller itself, not only its account? The
+ * account's root user is the account, so any match names it.
+ */
+function namesCaller(
+    policy: NamedPolicy,
+    matched: readonly StatementRef[],
+    request: AuthorizationRequest,
+): boolean {
+    const p = request.principal;
+    if (!p) return false;
+    if (p.type === "aws" && p.kind === "root") return matched.length > 0;
+    return matched.some((ref) => {
+        const s = policy.doc.statements.find((x) => x.index === ref.statement);
+        if (!s) return false;
+        if (s.notPrincipal) return true;
+        if (!s.principal) return false;
+        const direct = {
+            ...s.principal,
+            aws: s.principal.aws.filter((raw) => classifyAwsPrincipal(raw).kind !== "account"),
+        };
+        return principalElementMatches(direct, p);
+    });
+}
+
 function accountOf(request: AuthorizationRequest): string | undefined {
     if (request.resourceAccount !== undefined) return request.resourceAccount;
     const account =
@@ -138,6 +168,7 @@ function crossAccount(request: AuthorizationRequest): boolean {
 export function authorize(request: AuthorizationRequest, sets: PolicySets): Authorization {
     const denies: DecidingStatement[] = [];
     const allowOf = new Map<PolicyType, DecidingStatement | undefined>();
+    let resourceAllows: readonly StatementRef[] = [];
     for (const type of ORDER) {
         const policies = policiesOf(sets, type);
         if (policies === undefined) continue;
@@ -157,6 +188,7 @@ export function authorize(request: AuthorizationRequest, sets: PolicySets): Auth
             statement: ref,
             label: `${policies[ref.document].label} ${ref.label}`,
         };
+        if (type === "resource") resourceAllows = result?.matchedAllows ?? [];
         if (result?.decision === "ExplicitDeny") denies.push(deciding!);
         allowOf.set(type, result?.decision === "Allow" ? deciding : undefined);
     }
@@ -181,8 +213,11 @@ export function authorize(request: AuthorizationRequest, sets: PolicySets): Auth
     if (allowOf.has("resource")) {
         const grant = allowOf.get("resource");
         if (sameAccount(request)) {
-            // In the resource's own account either side's Allow is enough.
-            if (grant) return { decision: "Allow", denies, allows: [...allows, grant] };
+            // In the resource's own account either side's Allow is enough, when the resource
+            // policy names the caller; a grant to the account alone leaves it to the identity side.
+            if (grant && namesCaller(sets.resource!, resourceAllows, request))
+                return { decision: "Allow", denies, allows: [...allows, grant] };
+            if (grant) allows.push(grant);
         } else if (!need("resource")) return implicit("resource");
     } else if (!allowOf.has("trust") && crossAccount(request)) return implicit("resource");
     if (!need("boundary")) return implicit("boundary");

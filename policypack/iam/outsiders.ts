@@ -131,13 +131,18 @@ export const IDENTITY_BOUND_KEYS: readonly string[] = [
     "aws:sourcevpcarn",
 ];
 
-/** Accounts the document does not name (at most four), from which outsiders are probed. */
-export function outsiderAccounts(doc: PolicyDocument): string[] {
-    const trusted = mentionedAccounts(doc);
+/**
+ * Accounts outside, from which outsiders are probed (at most four): by default accounts the
+ * document does not name; with `inside` (the organization's accounts), also every account the
+ * document names that is not inside, since naming an account does not make it designated.
+ */
+export function outsiderAccounts(doc: PolicyDocument, inside?: ReadonlySet<string>): string[] {
+    const trusted = inside ?? mentionedAccounts(doc);
     const out = new Set<string>();
     let base = 999999999999;
-    while (trusted.has(String(base))) base--;
+    while (trusted.has(String(base)) || mentionedAccounts(doc).has(String(base))) base--;
     out.add(String(base));
+    if (inside) for (const a of mentionedAccounts(doc)) if (!inside.has(a)) out.add(a);
     const consider = (pattern: string | undefined): void => {
         if (!pattern || !hasWildcard(pattern)) return;
         const a = instantiateAccount(pattern);
@@ -212,9 +217,36 @@ function partitionsOf(doc: PolicyDocument): string[] {
     return [...out];
 }
 
-function outsiderScenario(doc: PolicyDocument, action: string, resource?: string): Scenario {
-    const trusted = mentionedAccounts(doc);
-    const outsiders = outsiderAccounts(doc);
+/**
+ * Who counts as inside, for an analysis that knows the organization (evidence/proofs): without a
+ * scope, the accounts and organizations the document names are inside.
+ */
+export interface OutsiderScope {
+    /** The organization's accounts: every other account is outside, named or not. */
+    readonly insideAccounts: ReadonlySet<string>;
+    /** The organization's id(s): every other org id, named or not, is outside. */
+    readonly insideOrgs: ReadonlySet<string>;
+    /**
+     * More keys whose values are ARNs that the calling service sets for the resource it acts for
+     * (e.g. `kms:encryptioncontext:aws:logs:arn`), lower-cased: an outsider's request carries an
+     * ARN of an outside account there, as it does in aws:SourceArn.
+     */
+    readonly arnKeys?: readonly string[];
+}
+
+/**
+ * The requests an outsider can make for `action`: anonymous callers, any AWS service (acting for
+ * anyone), principals of outside accounts, and for every key that says who asks or for whom (org
+ * ids, source accounts and ARNs, addresses...) only values an outsider can present.
+ */
+export function outsiderScenario(
+    doc: PolicyDocument,
+    action: string,
+    resource?: string,
+    scope?: OutsiderScope,
+): Scenario {
+    const trusted = scope?.insideAccounts ?? mentionedAccounts(doc);
+    const outsiders = outsiderAccounts(doc, scope?.insideAccounts);
     const names = chosenNames(doc);
     // Anonymous callers, any AWS service (acting for anyone), and principals of outside accounts.
     const principals: RequestPrincipal[] = [
@@ -230,8 +262,9 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
     const generated = (key: string): string[] =>
         candidatesFor(key, clauses).filter((v): v is string => typeof v === "string");
 
+    const insideOrgs = scope && new Set([...scope.insideOrgs].map((o) => o.toLowerCase()));
     for (const k of ORG_KEYS) {
-        const exact = exactLower(k);
+        const exact = insideOrgs ?? exactLower(k);
         domains.set(k, [
             undefined,
             "o-zq9outsider",
@@ -239,8 +272,8 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
         ]);
     }
     // Org paths start with the org id: an outsider's path never starts with an org the document names.
-    const trustedOrgs = new Set<string>();
-    for (const k of [...ORG_KEYS, ...ORG_PATH_KEYS]) {
+    const trustedOrgs = new Set<string>(insideOrgs ?? []);
+    for (const k of insideOrgs ? [] : [...ORG_KEYS, ...ORG_PATH_KEYS]) {
         for (const c of clauses) {
             if (c.keyLower !== k) continue;
             for (const v of c.values) {
@@ -250,18 +283,18 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
         }
     }
     for (const k of ORG_PATH_KEYS) {
-        const exact = exactLower(k);
+        const exact = scope ? new Set<string>() : exactLower(k);
         const vals = generated(k).filter(
             (v) => !exact.has(v.toLowerCase()) && !trustedOrgs.has(v.split("/")[0].toLowerCase()),
         );
         domains.set(k, [undefined, ["o-zq9outsider/r-zq9/"], ...vals.map((v) => [v])]);
     }
     for (const k of ACCOUNT_KEYS) {
-        const exact = exactLower(k);
+        const exact = scope ? new Set<string>() : exactLower(k);
         const vals = generated(k).filter((v) => !exact.has(v.toLowerCase()) && !trusted.has(v));
         domains.set(k, [undefined, ...outsiders, ...vals]);
     }
-    for (const k of ARN_KEYS) {
+    for (const k of [...ARN_KEYS, ...(scope?.arnKeys ?? [])]) {
         const exact = exactLower(k);
         const vals = new Set<string>();
         for (const c of clauses) {
@@ -278,8 +311,10 @@ function outsiderScenario(doc: PolicyDocument, action: string, resource?: string
             }
         }
         const ok = [...vals].filter((v) => {
-            if (exact.has(v.toLowerCase())) return false;
             const acct = parseArn(v)?.account;
+            // In a scope, an ARN of an outside account is the outsider's own, named or not; an
+            // ARN without an account (an S3 bucket) is still only the document's to name.
+            if ((!scope || !acct) && exact.has(v.toLowerCase())) return false;
             return !(acct && trusted.has(acct));
         });
         domains.set(k, [undefined, `arn:aws:sqs:us-east-1:${outsiders[0]}:zq9`, ...ok]);

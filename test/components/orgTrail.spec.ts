@@ -266,10 +266,13 @@ describe("OrgTrail", () => {
             Resource: [arn, `${arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         });
+        // The bucket itself as well: where no SCP applies, nothing else stops its account's admins.
         assert.deepStrictEqual(statement(policy, "DenyLogDeletion").Action, [
+            "s3:DeleteBucket",
             "s3:DeleteObject",
             "s3:DeleteObjectVersion",
         ]);
+        assert.deepStrictEqual(statement(policy, "DenyLogDeletion").Resource, [arn, `${arn}/*`]);
         const write = statement(policy, "CloudTrailWrite");
         assert.deepStrictEqual(write.Resource, [
             `${arn}/AWSLogs/${MANAGEMENT}/*`,
@@ -536,10 +539,12 @@ describe("OrgTrail", () => {
                     Sid: "OnlyLogArchiveAdminChangesPolicy",
                     Effect: "Deny",
                     Principal: "*",
+                    // The list the guardrail SCP reserves to the admin role, grants included, and the alias actions.
                     Action: [
-                        "kms:DeleteAlias",
+                        "kms:CreateGrant",
                         "kms:DisableKeyRotation",
                         "kms:PutKeyPolicy",
+                        "kms:DeleteAlias",
                         "kms:UpdateAlias",
                     ],
                     Resource: "*",
@@ -557,6 +562,7 @@ describe("OrgTrail", () => {
             for (const role of ["OrganizationAccountAccessRole", "OrgAccessLogArchiveAdminX"]) {
                 for (const action of [
                     "kms:PutKeyPolicy",
+                    "kms:CreateGrant",
                     "kms:DisableKeyRotation",
                     "kms:ScheduleKeyDeletion",
                     "kms:DisableKey",

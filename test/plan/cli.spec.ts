@@ -407,6 +407,9 @@ describe("offline plan CLI", () => {
                 "  org-access:auditors: [alice]",
                 "  org-access:incidentResponse: { responders: [carol] }",
                 "  org-access:breakGlass: { users: [dana-breakglass] }",
+                // Without guardrails the proof logs-immutable fails (the log account's root user
+                // may always replace the bucket policy), and the plan exits 1.
+                "  org-access:guardrails: { targets: [r-abcd] }",
                 "  org-access:reporters:",
                 "    - name: reporter-a",
                 "      externalId: REPLACE-ME-with-pulumi-config-set-secret",

@@ -310,6 +310,11 @@ describe("iam model: authorize agrees with @cloud-copilot/iam-simulate", () => {
     const resources: Record<string, Json | undefined> = {
         "no bucket policy": undefined,
         "bucket policy allows alice": doc(grant("Allow")),
+        // A grant to the account leaves the decision to the account's IAM, in the same account too.
+        "bucket policy allows alice's account": doc({
+            ...grant("Allow"),
+            Principal: { AWS: `arn:aws:iam::${CALLER}:root` },
+        }),
         "bucket policy denies alice": doc(grant("Deny")),
     };
 

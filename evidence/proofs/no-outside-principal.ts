@@ -1,0 +1,407 @@
+// no-outside-principal: for every trust and resource policy the plan contains, nobody outside the
+// designated principals gets in. Found by search (policypack/iam/search.ts) over who asks and over
+// every condition value an outsider can present, not by sampling a few callers:
+// - anyone (anonymous, or Principal "*");
+// - a principal of an AWS account outside the organization, whatever name it gives itself;
+// - a principal of one of the organization's accounts that nobody designated;
+// - an AWS service acting for an outsider (its aws:SourceArn, aws:SourceAccount, aws:SourceOrgID
+//   and the resource ARNs it sets in a KMS encryption context are the outsider's, or absent):
+//   https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html,
+//   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html;
+// - a federated principal other than the planned GitHub OIDC provider;
+// - a GitHub Actions token of another repository.
+// Designated: the security stack's trusted principals (humans, reporters with their ExternalId,
+// responders, break-glass, the CI identities), and for a resource policy the principals of the
+// resource's own account, which the policy hands to that account's IAM (a key policy's
+// `<account>:root`). Who is inside is the organization: the accounts and the org id the plan knows.
+import { OUTSIDE_ACCOUNT } from "../simulate";
+import {
+    awsPrincipalFromArn,
+    findAllowWitness,
+    findWeakOidcTrust,
+    PolicyDocument,
+    RequestPrincipal,
+    Statement,
+    statementLabel,
+    statementMatchesAction,
+    TRUST_POLICY_ACTIONS,
+    Witness,
+} from "../../policypack/iam";
+import { classifyAwsPrincipal } from "../../policypack/iam/principals";
+import { Candidate } from "../../policypack/iam/search";
+import { chosenNames, outsiderAccounts, outsiderScenario } from "../../policypack/iam/outsiders";
+import { DocumentCache } from "../../policypack/iam/document";
+import { instantiateGlob } from "../../policypack/iam/wildcard";
+import { isGithubIssuer } from "../../policypack/iam/oidc";
+import { str } from "../../policypack/model/resources";
+import { plannedPolicies, PlannedPolicy } from "./resourcePolicies";
+import { Counterexample, Proof, ProofInput } from "./types";
+
+/** The kinds of outsider, in the order they are probed and reported. */
+type Outsider = "anyone" | "outside-account" | "undesignated" | "service" | "federated" | "github";
+
+interface Finding {
+    readonly outsider: Outsider;
+    readonly statement: Statement;
+    readonly action: string;
+    readonly witness: Witness;
+}
+
+/** What the plan says about who is inside and who is designated. */
+interface Scope {
+    readonly insideAccounts: ReadonlySet<string>;
+    readonly insideOrgs: ReadonlySet<string>;
+    /** Exact ARNs of designated principals, lower-cased. */
+    readonly designated: ReadonlySet<string>;
+    readonly githubProvider?: string;
+    readonly githubRepository?: string;
+    readonly partition: string;
+}
+
+const UNDESIGNATED = "zq9-undesignated";
+const OTHER_REPOSITORY = "zq9-other/zq9";
+
+function scopeOf(input: ProofInput): Scope {
+    const { model, outputs } = input;
+    const inside = new Set<string>();
+    const add = (a: unknown) => {
+        if (typeof a === "string" && /^\d{12}$/.test(a)) inside.add(a);
+    };
+    add(model.securityAccountId);
+    add(model.managementAccountId);
+    add(outputs.logArchiveAccountId);
+    if (Array.isArray(outputs.accounts))
+        for (const a of outputs.accounts) add((a as { accountId?: unknown }).accountId);
+    for (const r of [...input.resources, ...(input.security ?? [])]) add(r.accountId);
+    for (const r of model.roles) add(r.accountId);
+    const t = model.trusted as typeof model.trusted & { previewIdentityArn?: string };
+    const designated = new Set(
+        [
+            ...t.humanArns,
+            ...t.reporters.map((r) => r.arn),
+            ...(t.incidentResponderArns ?? []),
+            ...(t.breakGlassArns ?? []),
+            t.previewIdentityArn,
+            str(outputs.ciDeployIdentityArn),
+            str(outputs.ciPreviewIdentityArn),
+        ]
+            .filter((a): a is string => typeof a === "string")
+            .map((a) => a.toLowerCase()),
+    );
+    const org = str(outputs.organizationId);
+    return {
+        insideAccounts: inside,
+        insideOrgs: new Set(org ? [org] : []),
+        designated,
+        githubProvider: str(outputs.githubOidcProviderArn),
+        githubRepository: str(outputs.ciRepository),
+        partition: model.partition,
+    };
+}
+
+function session(partition: string, account: string, name: string): RequestPrincipal {
+    return awsPrincipalFromArn(
+        `arn:${partition}:sts::${account}:assumed-role/${name}/zq9-session`,
+    )!;
+}
+
+function principalsOf(
+    partition: string,
+    account: string,
+    names: readonly string[],
+): RequestPrincipal[] {
+    return [
+        awsPrincipalFromArn(`arn:${partition}:iam::${account}:root`)!,
+        ...names.flatMap((n) => [
+            awsPrincipalFromArn(`arn:${partition}:iam::${account}:user/${n}`)!,
+            session(partition, account, n),
+        ]),
+    ];
+}
+
+/** The actions to probe a statement with: those it grants, of the document's kind. */
+function probeActions(s: Statement, p: PlannedPolicy): string[] {
+    if (p.kind === "trust") return TRUST_POLICY_ACTIONS.filter((a) => statementMatchesAction(s, a));
+    if (s.notAction) return p.services.map((svc) => `${svc}:Zq9Action`);
+    return [...new Set((s.action ?? []).map((a) => instantiateGlob(a, ["Zq9"])[0]))];
+}
+
+/** Keys a service sets to the ARN of the resource it acts for (KMS encryption contexts). */
+function serviceArnKeys(doc: PolicyDocument): string[] {
+    const keys = new Set<string>();
+    for (const s of doc.statements)
+        for (const c of s.conditions)
+            if (/^kms:encryptioncontext:.*:arn$/.test(c.keyLower)) keys.add(c.keyLower);
+    return [...keys];
+}
+
+/** A GitHub token's subject names its repository: `repo:OWNER/REPO:...`. */
+function repositoryOf(sub: string): string | undefined {
+    return /^repo:([^:]+\/[^:]+):/i.exec(sub)?.[1]?.toLowerCase();
+}
+
+/** The principals of each kind of outsider a statement could let in. */
+function outsiders(
+    doc: PolicyDocument,
+    s: Statement,
+    p: PlannedPolicy,
+    scope: Scope,
+): { outsider: Outsider; principals: RequestPrincipal[]; domains?: Map<string, Candidate[]> }[] {
+    const part = scope.partition;
+    const names = [...new Set(["zq9-outsider", ...chosenNames(doc)])];
+    const outside = [
+        ...new Set([OUTSIDE_ACCOUNT, ...outsiderAccounts(doc, scope.insideAccounts)]),
+    ].filter((a) => !scope.insideAccounts.has(a));
+    // A resource policy hands its own account's principals to that account's IAM.
+    const own = p.kind === "resource" ? p.accountId : undefined;
+    const named = [...(s.principal?.aws ?? [])].filter((raw) => {
+        const info = classifyAwsPrincipal(raw);
+        return (
+            (info.kind === "user" || info.kind === "role" || info.kind === "assumed-role") &&
+            info.account !== undefined &&
+            scope.insideAccounts.has(info.account) &&
+            info.account !== own &&
+            !scope.designated.has(raw.toLowerCase())
+        );
+    });
+    const undesignated = [
+        ...[...scope.insideAccounts]
+            .filter((a) => a !== own)
+            .flatMap((a) => principalsOf(part, a, [UNDESIGNATED])),
+        ...named.flatMap((raw) => {
+            const arn = instantiateGlob(raw, ["zq9"])[0];
+            const principal = awsPrincipalFromArn(arn);
+            if (!principal || principal.type !== "aws") return [];
+            return principal.kind === "role"
+                ? [session(part, principal.account, principal.name)]
+                : [principal];
+        }),
+    ];
+    const services = [
+        ...new Set((s.principal?.service ?? []).map((svc) => instantiateGlob(svc, ["zq9"])[0])),
+    ];
+    const provider = scope.githubProvider?.toLowerCase();
+    const federated = (s.principal?.federated ?? []).filter((f) => f.toLowerCase() !== provider);
+    const out: ReturnType<typeof outsiders> = [
+        {
+            outsider: "anyone",
+            principals: [{ type: "anonymous" }],
+            // An anonymous caller belongs to no organization.
+            domains: new Map<string, Candidate[]>([
+                ["aws:principalorgid", [undefined]],
+                ["aws:principalorgpaths", [undefined]],
+            ]),
+        },
+        {
+            outsider: "outside-account",
+            principals: outside.flatMap((a) => principalsOf(part, a, names)),
+        },
+        { outsider: "undesignated", principals: undesignated },
+        {
+            outsider: "service",
+            principals: services.map((service) => ({ type: "service", service })),
+        },
+        {
+            outsider: "federated",
+            principals: federated.map((f) => ({ type: "federated", provider: f })),
+        },
+    ];
+    if (provider && (s.principal?.federated ?? []).some((f) => f.toLowerCase() === provider)) {
+        const issuer = provider.replace(/^arn:[^:]+:iam::\d*:oidc-provider\//, "");
+        const sub = `${issuer}:sub`;
+        const values = new Set<string>([`repo:${OTHER_REPOSITORY}:pull_request`]);
+        for (const c of s.conditions)
+            if (c.keyLower === sub)
+                for (const v of c.values)
+                    for (const i of instantiateGlob(v, ["zq9"])) values.add(i);
+        const repo = scope.githubRepository?.toLowerCase();
+        out.push({
+            outsider: "github",
+            principals: [{ type: "federated", provider: scope.githubProvider! }],
+            domains: new Map([
+                [
+                    sub,
+                    [
+                        undefined,
+                        ...[...values].filter(
+                            (v) => repo === undefined || repositoryOf(v) !== repo,
+                        ),
+                    ],
+                ],
+            ]),
+        });
+    }
+    return out.filter((o) => o.principals.length > 0);
+}
+
+const findingsCache = new DocumentCache<Finding[]>();
+
+/** Every statement of the document that lets some outsider in, once per kind of outsider. */
+function findOutsiders(p: PlannedPolicy, scope: Scope): Finding[] {
+    const doc = p.doc!;
+    const own = p.kind === "resource" ? (p.accountId ?? "") : "";
+    return findingsCache.get(
+        doc,
+        () => {
+            const found: Finding[] = [];
+            const arnKeys = serviceArnKeys(doc);
+            for (const s of doc.statements) {
+                if (s.effect !== "Allow") continue;
+                for (const o of outsiders(doc, s, p, scope)) {
+                    for (const action of probeActions(s, p)) {
+                        const base = outsiderScenario(doc, action, undefined, {
+                            insideAccounts: scope.insideAccounts,
+                            insideOrgs: scope.insideOrgs,
+                            arnKeys,
+                        });
+                        const domains = new Map(base.domains);
+                        for (const [k, v] of o.domains ?? []) domains.set(k, v);
+                        const witness = findAllowWitness(
+                            doc,
+                            { ...base, principals: o.principals, domains },
+                            s,
+                        );
+                        if (witness) {
+                            found.push({ outsider: o.outsider, statement: s, action, witness });
+                            break;
+                        }
+                    }
+                    // The first kind found is the widest (anyone before an outside account...).
+                    if (found.length && found[found.length - 1].statement === s) break;
+                }
+            }
+            return found;
+        },
+        `${p.kind}:${own}:${[...scope.insideAccounts].join(",")}:${[...scope.insideOrgs].join(",")}:${[...scope.designated].join(",")}:${scope.githubProvider ?? ""}:${scope.githubRepository ?? ""}`,
+    );
+}
+
+function describe(
+    p: RequestPrincipal,
+    context: Readonly<Record<string, unknown>>,
+    outsider: Outsider,
+): string {
+    switch (p.type) {
+        case "anonymous":
+            return "anyone (anonymous)";
+        case "aws":
+            return p.arn;
+        case "service":
+            return `service ${p.service}`;
+        case "federated": {
+            const sub = Object.entries(context).find(([k]) => k.endsWith(":sub"));
+            return sub && outsider === "github"
+                ? `token of ${p.provider} with sub=${String(sub[1])}`
+                : `federated ${p.provider}`;
+        }
+        case "canonical-user":
+            return `canonical user ${p.id}`;
+    }
+}
+
+const FIX: Record<Outsider, string> = {
+    anyone: 'name the designated principals instead of "*" (or pin aws:PrincipalOrgID to the organization)',
+    "outside-account":
+        "name only the organization's accounts and pin the condition keys to the organization's own values",
+    undesignated:
+        "restrict the statement to the designated principals (aws:PrincipalArn), not every principal of the account",
+    service:
+        "fence the service principal with aws:SourceArn or aws:SourceAccount (or aws:SourceOrgID) naming the organization's own resources",
+    federated:
+        "trust only the planned GitHub OIDC provider, with its audience and the repository's subject pinned",
+    github: "pin token.actions.githubusercontent.com:sub to the designated repository (repo:OWNER/REPO:...)",
+};
+
+/** Keys the principal itself decides: not part of what the outsider chose. */
+const DERIVED = new Set([
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+    "aws:username",
+    "aws:userid",
+]);
+
+function formatContext(w: Witness): string {
+    const entries = Object.entries(w.context).filter(([k]) => !DERIVED.has(k));
+    if (w.undecided) return "the conditions are too large to search, so taken to allow";
+    return entries.length
+        ? entries.map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(", ")}]` : v}`).join(", ")
+        : "no condition keys needed";
+}
+
+function resourceOf(p: PlannedPolicy): string {
+    return p.arn ? `${p.arn} (${p.carrier.name})` : p.carrier.urn;
+}
+
+function counterexamples(p: PlannedPolicy, scope: Scope): Counterexample[] {
+    if (!p.doc)
+        return [
+            {
+                principal: "(not checked)",
+                path: [],
+                action: "*",
+                resource: resourceOf(p),
+                statements: [],
+                reason: `${p.label}: not checked: ${p.unreadable}; give the policy as a JSON document the plan knows, or teach evidence/proofs/resourcePolicies.ts this resource type`,
+            },
+        ];
+    const out: Counterexample[] = findOutsiders(p, scope).map((f) => ({
+        principal: describe(f.witness.principal, f.witness.context, f.outsider),
+        path: [],
+        action: f.action,
+        resource: resourceOf(p),
+        statements: [`${p.label} ${statementLabel(f.statement)}`],
+        reason: `${p.label} lets ${describe(f.witness.principal, f.witness.context, f.outsider)} in (${f.outsider}; witness: ${formatContext(f.witness)}); ${FIX[f.outsider]}`,
+    }));
+    if (p.kind === "trust") {
+        for (const f of findWeakOidcTrust(p.doc)) {
+            if (!isGithubIssuer(f.provider.issuer) && f.provider.raw !== scope.githubProvider)
+                continue;
+            out.push({
+                principal: f.provider.raw,
+                path: [],
+                action: "sts:AssumeRoleWithWebIdentity",
+                resource: resourceOf(p),
+                statements: [`${p.label} ${statementLabel(f.statement)}`],
+                reason: `${p.label}: ${f.problems.join("; ")}`,
+            });
+        }
+    }
+    return out;
+}
+
+export const noOutsidePrincipal: Proof = {
+    id: "no-outside-principal",
+    statement:
+        "every trust and resource policy in the plan lets in only the designated principals, and AWS services only for the organization's own resources",
+    unit: "trust and resource policies",
+    // Both kinds: each stack's own policies are examined (a workload plan's roles trust the security
+    // account; the security plan holds the bucket, key, topic and CI policies). A workload plan does
+    // not re-examine the security stack's policies: the security plan does.
+    appliesTo: ["security", "workload"],
+    prove(input) {
+        const scope = scopeOf(input);
+        const accounts = Array.isArray(input.outputs.accounts)
+            ? input.outputs.accounts
+                  .map((a) => (a as { accountId?: unknown }).accountId)
+                  .filter((a): a is string => typeof a === "string")
+            : [];
+        const policies = plannedPolicies(input.resources, {
+            partition: input.model.partition,
+            region: input.model.region,
+            stackSetAccounts: accounts,
+        });
+        return {
+            checked: policies.length,
+            counterexamples: policies.flatMap((p) => counterexamples(p, scope)),
+            assumptions: [
+                `the organization is accounts ${[...scope.insideAccounts].sort().join(", ") || "(none known)"}${scope.insideOrgs.size ? ` and ${[...scope.insideOrgs].join(", ")}` : ""}; any other account or org id is outside`,
+                "a resource policy's grants to its own account are that account's IAM's to decide (key policies' <account>:root)",
+                "principals designated by an IAM path (the break-glass users' path) are only those the program creates there",
+                "AWS services set aws:SourceArn, aws:SourceAccount and the ARNs of KMS encryption contexts truthfully for the resource they act for",
+            ],
+        };
+    },
+};

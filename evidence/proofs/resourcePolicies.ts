@@ -1,0 +1,425 @@
+// The trust and resource policies of a plan: every planned resource that carries a policy naming
+// principals (a role's trust, a bucket, key, topic, queue, secret, repository, log or file-system
+// policy, a Lambda permission, the roles of a StackSet's template), with the ARN of what it
+// governs. Read from the planned resources and their properties, not from a list of the program's
+// components, so a policy someone adds is examined too; one the proofs cannot read is reported as
+// such, never skipped.
+import { isPolicyInputError, parsePolicyDocument, PolicyDocument } from "../../policypack/iam";
+import { ModelResource, str } from "../../policypack/model/resources";
+import { T } from "../../policypack/policies/types";
+
+export interface PlannedPolicy {
+    /** `trust`: a role's trust policy (the role is what it governs); `resource`: any other. */
+    readonly kind: "trust" | "resource";
+    /** The planned resource that carries the document. */
+    readonly carrier: ModelResource;
+    /** How messages name the document, e.g. `bucket policy org-trail-bucket-policy`. */
+    readonly label: string;
+    /** The account the governed resource lives in, when known. */
+    readonly accountId?: string;
+    /** The governed resource's ARN, when the plan tells it. */
+    readonly arn?: string;
+    /** Service prefixes of the governed resource, to probe NotAction statements. */
+    readonly services: readonly string[];
+    readonly doc?: PolicyDocument;
+    /** Why the document could not be read; then `doc` is undefined. */
+    readonly unreadable?: string;
+}
+
+/** Props that carry a resource or trust policy on some AWS resource type. */
+const POLICY_PROPS = [
+    "policy",
+    "assumeRolePolicy",
+    "accessPolicies",
+    "accessPolicy",
+    "policyDocument",
+    "resourcePolicy",
+];
+
+/** Identity policies and policy containers that name no principal. */
+const IDENTITY_TYPES = new Set<string>([
+    T.Policy,
+    T.RolePolicy,
+    T.UserPolicy,
+    T.GroupPolicy,
+    T.OrganizationsPolicy,
+]);
+
+/** What a type's policy governs: its label, its services and, when the plan tells it, its ARN. */
+interface Reader {
+    readonly label: string;
+    readonly prop: string;
+    readonly services: readonly string[];
+    readonly arn?: (r: ModelResource, ctx: Context) => string | undefined;
+}
+
+interface Context {
+    readonly partition: string;
+    readonly region: string;
+}
+
+const regional = (service: string, resource: (r: ModelResource) => string | undefined) => {
+    return (r: ModelResource, c: Context): string | undefined => {
+        const tail = resource(r);
+        return tail && r.accountId
+            ? `arn:${c.partition}:${service}:${c.region}:${r.accountId}:${tail}`
+            : undefined;
+    };
+};
+
+const bucketArn = (name: string | undefined, c: Context) =>
+    name ? `arn:${c.partition}:s3:::${name}` : undefined;
+
+const READERS: Record<string, Reader> = {
+    [T.Role]: {
+        label: "trust policy of role",
+        prop: "assumeRolePolicy",
+        services: ["sts"],
+        arn: (r, c) =>
+            r.accountId
+                ? `arn:${c.partition}:iam::${r.accountId}:role${str(r.props.path) ?? "/"}${str(r.props.name) ?? r.name}`
+                : undefined,
+    },
+    [T.BucketPolicy]: {
+        label: "bucket policy",
+        prop: "policy",
+        services: ["s3"],
+        arn: (r, c) => bucketArn(str(r.props.bucket), c),
+    },
+    [T.Bucket]: {
+        label: "bucket policy of bucket",
+        prop: "policy",
+        services: ["s3"],
+        arn: (r, c) => bucketArn(str(r.props.bucket) ?? r.id, c),
+    },
+    [T.BucketV2]: {
+        label: "bucket policy of bucket",
+        prop: "policy",
+        services: ["s3"],
+        arn: (r, c) => bucketArn(str(r.props.bucket) ?? r.id, c),
+    },
+    [T.Key]: {
+        label: "key policy of key",
+        prop: "policy",
+        services: ["kms"],
+        arn: regional("kms", (r) => r.id && `key/${r.id}`),
+    },
+    [T.KeyPolicy]: {
+        label: "key policy",
+        prop: "policy",
+        services: ["kms"],
+        arn: regional("kms", (r) => str(r.props.keyId) && `key/${str(r.props.keyId)}`),
+    },
+    [T.Topic]: {
+        label: "topic policy of topic",
+        prop: "policy",
+        services: ["sns"],
+        arn: regional("sns", (r) => str(r.props.name) ?? r.id),
+    },
+    [T.TopicPolicy]: {
+        label: "topic policy",
+        prop: "policy",
+        services: ["sns"],
+        arn: (r) => str(r.props.arn),
+    },
+    [T.Queue]: {
+        label: "queue policy of queue",
+        prop: "policy",
+        services: ["sqs"],
+        arn: regional("sqs", (r) => str(r.props.name)),
+    },
+    [T.QueuePolicy]: {
+        label: "queue policy",
+        prop: "policy",
+        services: ["sqs"],
+        arn: regional("sqs", (r) => str(r.props.queueUrl)?.split("/").pop()),
+    },
+    [T.SecretPolicy]: {
+        label: "secret policy",
+        prop: "policy",
+        services: ["secretsmanager"],
+        arn: (r) => str(r.props.secretArn),
+    },
+    [T.EcrRepositoryPolicy]: {
+        label: "repository policy",
+        prop: "policy",
+        services: ["ecr"],
+        arn: regional(
+            "ecr",
+            (r) => str(r.props.repository) && `repository/${str(r.props.repository)}`,
+        ),
+    },
+    [T.LogResourcePolicy]: {
+        label: "CloudWatch Logs resource policy",
+        prop: "policyDocument",
+        services: ["logs"],
+    },
+    [T.EfsFileSystemPolicy]: {
+        label: "file system policy",
+        prop: "policy",
+        services: ["elasticfilesystem"],
+        arn: regional(
+            "elasticfilesystem",
+            (r) => str(r.props.fileSystemId) && `file-system/${str(r.props.fileSystemId)}`,
+        ),
+    },
+    [T.OpenSearchDomainPolicy]: {
+        label: "domain access policy",
+        prop: "accessPolicies",
+        services: ["es"],
+        arn: regional("es", (r) => str(r.props.domainName) && `domain/${str(r.props.domainName)}`),
+    },
+    [T.BackupVaultPolicy]: {
+        label: "backup vault policy",
+        prop: "policy",
+        services: ["backup"],
+        arn: regional(
+            "backup",
+            (r) => str(r.props.backupVaultName) && `backup-vault:${str(r.props.backupVaultName)}`,
+        ),
+    },
+};
+
+function read(input: unknown, kind: "trust" | "resource" | "any"): PolicyDocument | string {
+    if (input === undefined || input === null) return "the policy is not known in the plan";
+    try {
+        return parsePolicyDocument(input, kind);
+    } catch (e) {
+        if (isPolicyInputError(e)) return `the policy cannot be read (${e.message})`;
+        throw e;
+    }
+}
+
+function entry(
+    carrier: ModelResource,
+    kind: "trust" | "resource",
+    label: string,
+    services: readonly string[],
+    input: unknown,
+    arn: string | undefined,
+    accountId = carrier.accountId,
+): PlannedPolicy {
+    const doc = read(input, kind);
+    return typeof doc === "string"
+        ? { kind, carrier, label, services, arn, accountId, unreadable: doc }
+        : { kind, carrier, label, services, arn, accountId, doc };
+}
+
+/**
+ * A Lambda permission is one resource-policy statement written as properties.
+ * https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
+ */
+function lambdaPermission(r: ModelResource, c: Context): PlannedPolicy {
+    const principal = str(r.props.principal);
+    const fn = str(r.props.function);
+    const arn = fn?.startsWith("arn:")
+        ? fn
+        : fn && r.accountId
+          ? `arn:${c.partition}:lambda:${c.region}:${r.accountId}:function:${fn}`
+          : undefined;
+    const condition: Record<string, Record<string, string>> = {};
+    if (str(r.props.sourceArn)) condition.ArnLike = { "aws:SourceArn": str(r.props.sourceArn)! };
+    if (str(r.props.sourceAccount))
+        condition.StringEquals = { "aws:SourceAccount": str(r.props.sourceAccount)! };
+    if (str(r.props.principalOrgId))
+        condition.StringEquals = {
+            ...(condition.StringEquals ?? {}),
+            "aws:PrincipalOrgID": str(r.props.principalOrgId)!,
+        };
+    const who =
+        principal === undefined
+            ? undefined
+            : principal === "*" || /^\d{12}$/.test(principal) || principal.startsWith("arn:")
+              ? { AWS: principal }
+              : { Service: principal };
+    const statement = who && {
+        Sid: r.name,
+        Effect: "Allow",
+        Principal: who,
+        Action: str(r.props.action) ?? "lambda:InvokeFunction",
+        Resource: arn ?? "*",
+        ...(Object.keys(condition).length ? { Condition: condition } : {}),
+    };
+    return entry(
+        r,
+        "resource",
+        `Lambda permission ${r.name}`,
+        ["lambda"],
+        statement && { Version: "2012-10-17", Statement: [statement] },
+        arn,
+    );
+}
+
+interface TemplateResource {
+    Type?: string;
+    Properties?: Record<string, unknown>;
+}
+
+/** CloudFormation types whose property is a resource policy, and the property. */
+const TEMPLATE_POLICIES: Record<string, { prop: string; services: string[] }> = {
+    "AWS::S3::BucketPolicy": { prop: "PolicyDocument", services: ["s3"] },
+    "AWS::KMS::Key": { prop: "KeyPolicy", services: ["kms"] },
+    "AWS::SNS::TopicPolicy": { prop: "PolicyDocument", services: ["sns"] },
+    "AWS::SQS::QueuePolicy": { prop: "PolicyDocument", services: ["sqs"] },
+};
+const TEMPLATE_IDENTITY = new Set([
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
+    "AWS::IAM::RolePolicy",
+]);
+
+/**
+ * The policies of a StackSet's template, in every account it deploys to: a role's trust, and the
+ * resource policies the template declares. A template resource with a policy-like property this
+ * reader does not know is reported unreadable.
+ */
+function stackSetPolicies(
+    r: ModelResource,
+    c: Context,
+    accounts: readonly string[],
+): PlannedPolicy[] {
+    let body: { Resources?: Record<string, TemplateResource> };
+    try {
+        body = JSON.parse(String(r.props.templateBody ?? "")) as typeof body;
+    } catch (e) {
+        if (!(e instanceof SyntaxError)) throw e;
+        return [
+            {
+                kind: "resource",
+                carrier: r,
+                label: `StackSet ${r.name} template`,
+                services: [],
+                unreadable: "the template is not JSON, so its policies cannot be read",
+            },
+        ];
+    }
+    const out: PlannedPolicy[] = [];
+    for (const [logicalId, res] of Object.entries(body.Resources ?? {})) {
+        const p = res.Properties ?? {};
+        const where = `StackSet ${r.name} ${res.Type ?? "?"} ${logicalId}`;
+        if (res.Type === "AWS::IAM::Role") {
+            const name = str(p.RoleName) ?? logicalId;
+            // One document for every account: checked once, named for the first.
+            out.push(
+                entry(
+                    r,
+                    "trust",
+                    `trust policy of ${where}`,
+                    ["sts"],
+                    p.AssumeRolePolicyDocument,
+                    accounts.length
+                        ? `arn:${c.partition}:iam::${accounts[0]}:role${str(p.Path) ?? "/"}${name}`
+                        : undefined,
+                    accounts[0],
+                ),
+            );
+            continue;
+        }
+        const known = res.Type && TEMPLATE_POLICIES[res.Type];
+        if (known) {
+            out.push(
+                entry(
+                    r,
+                    "resource",
+                    `policy of ${where}`,
+                    known.services,
+                    p[known.prop],
+                    undefined,
+                    accounts[0],
+                ),
+            );
+            continue;
+        }
+        if (res.Type && TEMPLATE_IDENTITY.has(res.Type)) continue;
+        const policyProps = Object.keys(p).filter((k) => /Polic(y|ies)(Document)?$/.test(k));
+        if (policyProps.length)
+            out.push({
+                kind: "resource",
+                carrier: r,
+                label: `${where} (${policyProps.join(", ")})`,
+                services: [],
+                unreadable: `this proof does not know how ${res.Type} applies ${policyProps.join(", ")}`,
+            });
+    }
+    return out;
+}
+
+/** Does the document name a principal anywhere? Identity policies do not. */
+function namesPrincipals(doc: PolicyDocument): boolean {
+    return doc.statements.some((s) => s.principal || s.notPrincipal);
+}
+
+/**
+ * Every trust and resource policy of the planned resources. `accounts` are the accounts a
+ * StackSet of the plan deploys to.
+ */
+export function plannedPolicies(
+    resources: readonly ModelResource[],
+    c: Context & { readonly stackSetAccounts?: readonly string[] },
+): PlannedPolicy[] {
+    const out: PlannedPolicy[] = [];
+    for (const r of resources) {
+        if (!r.type.startsWith("aws:") || IDENTITY_TYPES.has(r.type)) continue;
+        if (r.type === T.LambdaPermission) {
+            out.push(lambdaPermission(r, c));
+            continue;
+        }
+        if (r.type === T.StackSet) {
+            out.push(...stackSetPolicies(r, c, c.stackSetAccounts ?? []));
+            continue;
+        }
+        const reader = READERS[r.type];
+        if (reader) {
+            const value = r.props[reader.prop];
+            // A bucket or topic without an inline policy carries none.
+            if (value === undefined && reader.prop === "policy" && r.type !== T.BucketPolicy) {
+                if ([T.Bucket, T.BucketV2, T.Topic, T.Queue, T.Key].includes(r.type as never))
+                    continue;
+            }
+            const kind = r.type === T.Role ? "trust" : "resource";
+            out.push(
+                entry(
+                    r,
+                    kind,
+                    `${reader.label} ${r.name}`,
+                    reader.services,
+                    value,
+                    reader.arn?.(r, c),
+                ),
+            );
+            continue;
+        }
+        // A type this reader does not know: a policy-like property that names principals is a
+        // resource policy whose resource ARN the plan does not tell; one that cannot be read is
+        // reported.
+        for (const prop of POLICY_PROPS) {
+            const value = r.props[prop];
+            if (value === undefined || value === null || value === "") continue;
+            const doc = read(value, "any");
+            if (typeof doc === "string") {
+                out.push({
+                    kind: "resource",
+                    carrier: r,
+                    label: `${prop} of ${r.type} ${r.name}`,
+                    services: [],
+                    accountId: r.accountId,
+                    unreadable: doc,
+                });
+            } else if (namesPrincipals(doc)) {
+                out.push(
+                    entry(
+                        r,
+                        "resource",
+                        `${prop} of ${r.type} ${r.name}`,
+                        [r.type.split(/[:/]/)[1]],
+                        value,
+                        undefined,
+                    ),
+                );
+            }
+        }
+    }
+    return out;
+}
