@@ -612,6 +612,36 @@ export interface Answers {
     call(args: { token: string; inputs: Record<string, unknown>; provider?: string }): unknown;
 }
 
+/**
+ * Answers StackReference reads as the engine's builtin provider does (pkg/resource/deploy/
+ * builtins.go readStackReference): `{name, outputs, secretOutputNames}`, where only the outputs
+ * that hold a secret are named secret, and secret values stay secret. `stacks` holds each
+ * referenced stack's outputs as its own run registered them. Other reads go to `base`.
+ */
+export function stackReferences(base: Answers, stacks: Record<string, Decoded>): Answers {
+    return {
+        call: (args) => base.call(args),
+        newResource: (args) => {
+            if (args.type !== "pulumi:pulumi:StackReference" || Object.keys(stacks).length === 0)
+                return base.newResource(args);
+            const name = String(args.inputs.name);
+            const stack = stacks[name];
+            if (!stack) throw new Error(`unknown stack ${name}`);
+            const secretOutputNames = [
+                ...new Set(stack.secrets.map((p) => p.split(/[.[]/)[0])),
+            ].sort();
+            return {
+                id: name,
+                state: {
+                    name,
+                    outputs: markSecrets(stack.value, stack.secrets),
+                    secretOutputNames,
+                },
+            };
+        },
+    };
+}
+
 export interface ProgramOptions {
     /** The project folder: --root-directory and --pwd. */
     readonly root: string;
@@ -871,4 +901,37 @@ export function projectCopy(
     for (const [name, text] of Object.entries(stackFiles))
         fs.writeFileSync(path.join(dir, name), text);
     return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * What the registrations of a run look like to a policy pack: the engine analyzes the goal
+ * states it was sent, unknowns as the unknown sentinel and secrets kept (analyzer_plugin.go
+ * MarshalProperties{KeepUnknowns, KeepSecrets}), each with its provider's inputs.
+ */
+export function analyzedFromRun(run: ProgramRun): AnalyzedResource[] {
+    const byUrn = new Map(run.registrations.map((r) => [r.urn, r]));
+    return run.registrations.map((r) => {
+        const provider = r.provider
+            ? byUrn.get(r.provider.split("::").slice(0, -1).join("::"))
+            : undefined;
+        return {
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            props: r.inputs.value,
+            secretProps: r.inputs.secrets,
+            ...(r.parent ? { parent: r.parent } : {}),
+            protect: r.protect,
+            ...(provider
+                ? {
+                      provider: {
+                          urn: provider.urn,
+                          type: provider.type,
+                          name: provider.name,
+                          props: provider.inputs.value,
+                      },
+                  }
+                : {}),
+        };
+    });
 }

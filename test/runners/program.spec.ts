@@ -11,7 +11,17 @@ import { partitionOf } from "../../config";
 import { PlanMocks } from "../../plan/mocks";
 import { ORGANIZATION, PlannedResource, PlanResult, planStack, PROJECT } from "../../plan/run";
 import { projectWith, securityValues, stackFileOf, workloadValues } from "../helpers";
+import { checkResources, loadPackConfig, PACK_NAME, POLICIES } from "../../policypack/runner";
 import {
+    analyze,
+    analyzedFromRun,
+    analyzeStack,
+    configure,
+    Decoded,
+    stackReferences,
+    getAnalyzerInfo,
+    reconcilePackConfig,
+    startPack,
     engineUrn,
     FEATURES,
     killAll,
@@ -23,6 +33,11 @@ import {
 } from "./engine";
 
 const ROOT = path.resolve(__dirname, "../..");
+const PACK_DIR = path.join(ROOT, "policypack");
+const PACK_CONFIG = path.join(PACK_DIR, "policy-config.json");
+const PACK_VERSION = JSON.parse(
+    fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8"),
+).version;
 const REGION = "us-east-1";
 const SECURITY_STACK = `${ORGANIZATION}/${PROJECT}/security`;
 
@@ -101,7 +116,12 @@ async function planWorkloadStack(security: PlanResult): Promise<Planned> {
 }
 
 /** Runs the program of a planned stack under the real runner, in a copy of the project. */
-async function run(p: Planned, dryRun: boolean, features = FEATURES): Promise<ProgramRun> {
+async function run(
+    p: Planned,
+    dryRun: boolean,
+    features = FEATURES,
+    stacks: Record<string, Decoded> = {},
+): Promise<ProgramRun> {
     // The mocks answer from `pulumi.getStack()` of this process (plan/mocks.ts providerUrn):
     // run right after planning the same stack.
     assert.strictEqual(pulumi.getStack(), p.plan.stack, "plan the stack right before running it");
@@ -117,11 +137,14 @@ async function run(p: Planned, dryRun: boolean, features = FEATURES): Promise<Pr
             secretKeys,
             dryRun,
             features,
-            answers: new PlanMocks({
-                region: REGION,
-                partition: partitionOf(REGION),
-                stackOutputs: p.stackOutputs,
-            }),
+            answers: stackReferences(
+                new PlanMocks({
+                    region: REGION,
+                    partition: partitionOf(REGION),
+                    stackOutputs: p.stackOutputs,
+                }),
+                stacks,
+            ),
         });
     } finally {
         copy.remove();
@@ -278,9 +301,21 @@ function settled<T>(p: Promise<T>): () => Promise<T> {
     };
 }
 
+interface Stage {
+    readonly planned: Planned;
+    readonly update: () => Promise<ProgramRun>;
+    readonly preview: () => Promise<ProgramRun>;
+}
+
+/** Plans the security stack and starts its update and preview side by side (each is a process). */
+async function securityStage(): Promise<Stage> {
+    const planned = await planSecurityStack();
+    return { planned, update: settled(run(planned, false)), preview: settled(run(planned, true)) };
+}
+
 describe("the program under Pulumi's program runner (cmd/run over gRPC)", function () {
-    // The security stack's plan feeds the workload stack's StackReference.
-    let security: Planned | undefined;
+    // The security stack's update feeds the workload stack's StackReference.
+    let security: Promise<Stage> | undefined;
     after(() => killAll());
 
     describe("the security stack", () => {
@@ -288,10 +323,7 @@ describe("the program under Pulumi's program runner (cmd/run over gRPC)", functi
         let update: () => Promise<ProgramRun>;
         let preview: () => Promise<ProgramRun>;
         before(async () => {
-            planned = security = await planSecurityStack();
-            // Each run is its own process: run them side by side.
-            update = settled(run(planned, false));
-            preview = settled(run(planned, true));
+            ({ planned, update, preview } = await (security ??= securityStage()));
         });
 
         it("registers, in an update, exactly the offline plan's resources, options, secrets and inputs", async () => {
@@ -328,6 +360,54 @@ describe("the program under Pulumi's program runner (cmd/run over gRPC)", functi
             assertSameAsPlan(planned, got, true);
             assert.ok(unknownInPreview(got).length > 0, "a first preview has unknown inputs");
         });
+
+        it("gets, for a first preview, the same verdicts from the pack runner as from the project's runner", async () => {
+            // The whole path of `pulumi preview --policy-pack policypack`: what the program
+            // registered, unknowns and all, analyzed by the pack under run-policy-pack.
+            const resources = analyzedFromRun(await preview());
+            const pack = await startPack(PACK_DIR, {
+                organization: ORGANIZATION,
+                project: PROJECT,
+                stack: "security",
+                dryRun: true,
+            });
+            try {
+                const file = JSON.parse(fs.readFileSync(PACK_CONFIG, "utf8"));
+                const { config, errors } = reconcilePackConfig(
+                    (await getAnalyzerInfo(pack)).policies,
+                    file,
+                );
+                assert.deepStrictEqual(errors, []);
+                await configure(pack, config);
+                const names = new Map(resources.map((r) => [r.urn, r.name]));
+                const got: string[] = [];
+                for (const r of resources)
+                    for (const d of await analyze(pack, r))
+                        got.push(`${d.policy} | ${names.get(d.urn)} | ${d.level} | ${d.message}`);
+                for (const d of await analyzeStack(pack, resources))
+                    got.push(
+                        `${d.policy} | ${names.get(d.urn) ?? "(stack)"} | ${d.level} | ${d.message}`,
+                    );
+                const description = new Map(POLICIES.map((p) => [p.name, p.description]));
+                const expected = checkResources(
+                    resources.map((r) => ({ ...r, parent: r.parent })),
+                    loadPackConfig(PACK_CONFIG),
+                ).map((v) =>
+                    // The pack names itself with its version in a "can't run" note and prefixes
+                    // every other message with the policy's description (server.js).
+                    v.message.startsWith("can't run policy")
+                        ? `${v.policy} | ${v.resource} | ${v.enforcementLevel} | ${v.message.replace(
+                              `'${PACK_NAME}'`,
+                              `'${PACK_NAME}@v${PACK_VERSION}'`,
+                          )}`
+                        : `${v.policy} | ${v.resource} | ${v.enforcementLevel} | ${description.get(v.policy)}\n${v.message}`,
+                );
+                assert.deepStrictEqual(got.sort(), expected.sort());
+                pack.assertQuietStdout();
+            } finally {
+                await pack.close();
+            }
+        });
     });
 
     describe("the workload stack, reading the security stack through a StackReference", () => {
@@ -336,15 +416,23 @@ describe("the program under Pulumi's program runner (cmd/run over gRPC)", functi
         let preview: () => Promise<ProgramRun>;
         let withoutSecrets: () => Promise<ProgramRun>;
         before(async () => {
-            security ??= await planSecurityStack();
-            planned = await planWorkloadStack(security.plan);
-            update = settled(run(planned, false));
-            preview = settled(run(planned, true));
+            const stage = await (security ??= securityStage());
+            planned = await planWorkloadStack(stage.planned.plan);
+            // The StackReference reads what the security stack's update registered as its
+            // outputs, secrets marked as the engine marks them.
+            const securityUpdate = await stage.update();
+            assert.strictEqual(securityUpdate.exitCode, 0, securityUpdate.stderr);
+            const outputs = securityUpdate.outputs.get(rootUrn("security"));
+            assert.ok(outputs, "the security stack registered its outputs");
+            const stacks = { [SECURITY_STACK]: outputs };
+            update = settled(run(planned, false, FEATURES, stacks));
+            preview = settled(run(planned, true, FEATURES, stacks));
             withoutSecrets = settled(
                 run(
                     planned,
                     false,
                     FEATURES.filter((f) => f !== 0),
+                    stacks,
                 ),
             );
         });
