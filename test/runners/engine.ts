@@ -26,8 +26,8 @@ import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as pluginpb from "@pulumi/pulumi/proto/plugin_pb";
 import * as resourcepb from "@pulumi/pulumi/proto/resource_pb";
 import * as resourcerpc from "@pulumi/pulumi/proto/resource_grpc_pb";
-import * as structpb from "google-protobuf/google/protobuf/struct_pb";
-import * as emptypb from "google-protobuf/google/protobuf/empty_pb";
+import type * as structpbTypes from "google-protobuf/google/protobuf/struct_pb";
+import type * as emptypbTypes from "google-protobuf/google/protobuf/empty_pb";
 import { validateValue } from "../../policypack/config";
 
 /** Where @pulumi/pulumi lives; its dependencies (grpc-js, the stubs) are resolved from there. */
@@ -39,6 +39,18 @@ const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 export const grpc: typeof grpcTypes = require(
     require.resolve("@grpc/grpc-js", { paths: [PULUMI_DIR] }),
 );
+
+// The same for google-protobuf: the Struct and Empty messages must be the stubs' own.
+const fromPulumi = (id: string) => require.resolve(id, { paths: [PULUMI_DIR] });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const structpb: typeof structpbTypes = require(
+    fromPulumi("google-protobuf/google/protobuf/struct_pb"),
+);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const emptypb: typeof emptypbTypes = require(
+    fromPulumi("google-protobuf/google/protobuf/empty_pb"),
+);
+type Struct = structpbTypes.Struct;
 
 export const RUN_POLICY_PACK = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
 export const RUN_PROGRAM = require.resolve("@pulumi/pulumi/cmd/run");
@@ -545,7 +557,7 @@ export interface Decoded {
 }
 
 /** Reads the SDK's wire form: secrets, output values (with `secret`), unknowns, resource references. */
-export function decode(struct: structpb.Struct | undefined): Decoded {
+export function decode(struct: Struct | undefined): Decoded {
     const secrets: string[] = [];
     const unknowns: string[] = [];
     const walk = (v: unknown, at: string): unknown => {
@@ -698,7 +710,7 @@ export interface ProgramRun {
 }
 
 /** Serializes answers: plain JSON, `undefined` dropped (Struct cannot hold it). */
-function toStruct(v: Record<string, unknown>): structpb.Struct {
+function toStruct(v: Record<string, unknown>): Struct {
     return structpb.Struct.fromJavaScript(JSON.parse(JSON.stringify(v)));
 }
 
