@@ -11,7 +11,7 @@
 //   pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go   (how the engine starts a pack)
 //   pulumi/pulumi pkg/resource/analyzer/config.go                     (--policy-pack-config reconcile)
 //   pulumi/pulumi sdk/nodejs/cmd/pulumi-language-nodejs/main.go       (how the host starts a program)
-//   pulumi/pulumi pkg/resource/deploy/source_eval.go                  (URNs, StackReference reads)
+//   pulumi/pulumi pkg/resource/deploy/{source_eval,builtins}.go       (URNs, StackReference reads)
 //   node_modules/@pulumi/policy/server.js                             (what the pack serves)
 //   node_modules/@pulumi/pulumi/cmd/run/{index,run}.js, runtime/settings.js (what the program asks)
 import { ChildProcess, spawn } from "child_process";
@@ -67,10 +67,13 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 // ---------------------------------------------------------------------------------------------
 
 const live = new Set<Child>();
+const servers = new Set<grpcTypes.Server>();
 
-/** Kills every child still running (mocha's root `afterEach` calls it). */
+/** Kills every child still running and stops every server (the specs' `after` hooks call it). */
 export function killAll(): void {
     for (const c of live) c.kill();
+    for (const s of servers) s.forceShutdown();
+    servers.clear();
 }
 
 export class Child {
@@ -137,7 +140,13 @@ function unary<Res>(client: any, method: string, req: unknown): Promise<Res> {
     );
 }
 
+function stop(server: grpcTypes.Server): void {
+    servers.delete(server);
+    server.forceShutdown();
+}
+
 function listen(server: grpcTypes.Server): Promise<string> {
+    servers.add(server);
     return new Promise((resolve, reject) =>
         server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) =>
             err ? reject(err) : resolve(`127.0.0.1:${port}`),
@@ -258,14 +267,14 @@ export async function startPack(dir: string, options: PackOptions): Promise<Pack
                 client.close();
                 child.kill();
                 await child.exited;
-                server.forceShutdown();
+                stop(server);
             },
         };
         await handshake(pack, dir, engineAddress, options);
         return pack;
     } catch (e) {
         child.kill();
-        server.forceShutdown();
+        stop(server);
         throw e;
     }
 }
@@ -890,7 +899,7 @@ export async function runProgram(o: ProgramOptions): Promise<ProgramRun> {
         };
     } finally {
         child.kill();
-        server.forceShutdown();
+        stop(server);
     }
 }
 

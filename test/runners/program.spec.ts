@@ -213,6 +213,16 @@ function assertSameAsPlan(p: Planned, got: ProgramRun, dryRun: boolean): void {
         [...urns.values()].sort(),
         "the runner registers exactly the planned resources",
     );
+    // The plan reports URNs too (plan JSON, policy diagnostics): they must be the real ones. The
+    // mock runtime builds a grandchild's URN from its parent's own type only, so a component
+    // nested in a component would break this; plan/run.ts would then need the engine's rule.
+    assert.deepStrictEqual(
+        plan.resources
+            .filter((r) => urns.get(r.urn) !== r.urn)
+            .map((r) => [r.urn, urns.get(r.urn)]),
+        [],
+        "the offline plan's URNs are the engine's",
+    );
     const byUrn = new Map<string, Registration>(regs.map((r) => [r.urn, r]));
     for (const r of plan.resources) {
         const reg = byUrn.get(urns.get(r.urn)!)!;
