@@ -11,6 +11,7 @@ import { partitionOf } from "../../config";
 import { PlanMocks } from "../../plan/mocks";
 import { ORGANIZATION, PlannedResource, PlanResult, planStack, PROJECT } from "../../plan/run";
 import { projectWith, securityValues, stackFileOf, workloadValues } from "../helpers";
+import { degradedPolicies, packLevels, PolicyDiagnostic } from "../helpers/preview";
 import { checkResources, loadPackConfig, PACK_NAME, POLICIES } from "../../policypack/runner";
 import {
     analyze,
@@ -371,7 +372,7 @@ describe("the program under Pulumi's program runner (cmd/run over gRPC)", functi
             assert.ok(unknownInPreview(got).length > 0, "a first preview has unknown inputs");
         });
 
-        it("gets, for a first preview, the same verdicts from the pack runner as from the project's runner", async () => {
+        it("gets, for a first preview, the same verdicts from the pack runner as from the project's runner, and no blocking policy degrades to \"can't run\"", async () => {
             // The whole path of `pulumi preview --policy-pack policypack`: what the program
             // registered, unknowns and all, analyzed by the pack under run-policy-pack.
             const resources = analyzedFromRun(await preview());
@@ -391,13 +392,24 @@ describe("the program under Pulumi's program runner (cmd/run over gRPC)", functi
                 await configure(pack, config);
                 const names = new Map(resources.map((r) => [r.urn, r.name]));
                 const got: string[] = [];
+                const diagnostics: PolicyDiagnostic[] = [];
                 for (const r of resources)
-                    for (const d of await analyze(pack, r))
+                    for (const d of await analyze(pack, r)) {
                         got.push(`${d.policy} | ${names.get(d.urn)} | ${d.level} | ${d.message}`);
-                for (const d of await analyzeStack(pack, resources))
+                        diagnostics.push({ ...d, resource: names.get(d.urn) });
+                    }
+                for (const d of await analyzeStack(pack, resources)) {
                     got.push(
                         `${d.policy} | ${names.get(d.urn) ?? "(stack)"} | ${d.level} | ${d.message}`,
                     );
+                    diagnostics.push({ ...d, resource: names.get(d.urn) ?? "(stack)" });
+                }
+                // Issue 10: a first preview decides every blocking policy (the pull-request
+                // comment must not look clean while `pulumi up` would stop halfway).
+                assert.deepStrictEqual(
+                    degradedPolicies(diagnostics, packLevels(loadPackConfig(PACK_CONFIG))),
+                    [],
+                );
                 const description = new Map(POLICIES.map((p) => [p.name, p.description]));
                 const expected = checkResources(
                     resources.map((r) => ({ ...r, parent: r.parent })),
