@@ -8,6 +8,7 @@ import {
     CiSettings,
     DEFAULT_AUDIT_ROLE,
     GuardrailsSettings,
+    IamQuotas,
     PROVIDER_ROLE_ENV,
     ProviderRole,
     RawSecurityConfig,
@@ -86,6 +87,8 @@ export interface CommonConfig {
     readonly tags: Record<string, string>;
     /** Which role the account providers assume on this run (components/provider.ts). */
     readonly providerRole: ProviderRole;
+    /** IAM's quotas in the stack's accounts, as raised (the within-iam-quotas proof reads them). */
+    readonly iamQuotas: IamQuotas;
 }
 
 /** Where the workload stack learns which principals to trust. */
@@ -198,6 +201,7 @@ function common(
     securityAccountId: string,
     tags: Record<string, string>,
     providerRole: ProviderRole,
+    iamQuotas: IamQuotas,
 ): CommonConfig {
     return {
         stack,
@@ -206,6 +210,7 @@ function common(
         securityAccountId,
         tags: { ...tags, ManagedBy: "org-access", Stack: stack },
         providerRole,
+        iamQuotas,
     };
 }
 
@@ -232,7 +237,14 @@ export function loadWorkloadConfig(
                   `${pulumi.getOrganization()}/${pulumi.getProject()}/security`,
           };
     return {
-        ...common(stack, raw.region as string, cfg.securityAccountId, cfg.tags, cfg.providerRole),
+        ...common(
+            stack,
+            raw.region as string,
+            cfg.securityAccountId,
+            cfg.tags,
+            cfg.providerRole,
+            cfg.iamQuotas,
+        ),
         accounts: cfg.workloadAccounts.map((a) => ({
             ...a,
             deployExternalId: secret(a.deployExternalId),
@@ -402,7 +414,7 @@ export function loadSecurityConfig(
             : target("log-archive", cfg.logArchiveAccount)
         : security;
     return {
-        ...common(stack, region, cfg.securityAccountId, cfg.tags, cfg.providerRole),
+        ...common(stack, region, cfg.securityAccountId, cfg.tags, cfg.providerRole, cfg.iamQuotas),
         organizationId: cfg.organizationId,
         security,
         management,

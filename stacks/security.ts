@@ -68,5 +68,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         ciPreviewIdentityArn: ci?.previewRoleArn,
         githubOidcProviderArn: ci?.oidcProvider.arn,
         previewRoleArns: Object.fromEntries(previews.map((r, i) => [accounts[i].name, r.roleArn])),
+        /** The IAM quotas the within-iam-quotas proof holds this stack's documents to. */
+        iamQuotas: cfg.iamQuotas,
     };
 }

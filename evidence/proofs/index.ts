@@ -3,12 +3,13 @@
 import { parseStackName } from "../../stacks/names";
 import { auditNoDataRead } from "./audit-no-data-read";
 import { auditNoWrite } from "./audit-no-write";
+import { withinIamQuotas } from "./within-iam-quotas";
 import { Proof, ProofInput, ProofResult } from "./types";
 
 export type { Counterexample, Proof, ProofId, ProofInput, ProofResult } from "./types";
 
 /** Every proof, in the order the plan and the report show them. */
-export const PROOFS: readonly Proof[] = [auditNoWrite, auditNoDataRead];
+export const PROOFS: readonly Proof[] = [auditNoWrite, auditNoDataRead, withinIamQuotas];
 
 /** Runs every proof that applies to the stack's kind. */
 export function runProofs(input: ProofInput, proofs: readonly Proof[] = PROOFS): ProofResult[] {
