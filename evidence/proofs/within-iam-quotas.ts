@@ -375,8 +375,17 @@ export const withinIamQuotas: Proof = {
     prove(input) {
         const q = quotasOf(input.outputs);
         const partition = input.model.partition;
+        // Everything a role, user or group counts lives in its own account: measuring account by
+        // account keeps a thousand-account plan linear.
+        const byAccount = new Map<string | undefined, ModelResource[]>();
+        for (const r of input.resources) {
+            const list = byAccount.get(r.accountId) ?? [];
+            list.push(r);
+            byAccount.set(r.accountId, list);
+        }
+        const accounts = [...byAccount.values()];
         const measures = [
-            ...roleMeasures(input.resources, partition, q),
+            ...accounts.flatMap((rs) => roleMeasures(rs, partition, q)),
             ...stackSetMeasures(input.resources, q),
             ...ofType(input.resources, T.Policy).map((p) =>
                 managedMeasure(
@@ -390,7 +399,7 @@ export const withinIamQuotas: Proof = {
                     p.props.policy,
                 ),
             ),
-            ...userAndGroupMeasures(input.resources, partition, q),
+            ...accounts.flatMap((rs) => userAndGroupMeasures(rs, partition, q)),
             ...organizationMeasures(input.resources),
         ];
         const counterexamples: Counterexample[] = measures
