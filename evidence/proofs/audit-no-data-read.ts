@@ -5,13 +5,8 @@
 //
 // Workload stacks only, for the reason audit-no-write gives: the audit roles live there.
 import dataReads from "../../components/data/data-read-actions.json";
-import {
-    contextText,
-    SWEEP_ASSUMPTIONS,
-    sweepAuditRoles,
-    unknownManagedCounterexample,
-} from "./sweep";
-import type { Counterexample, Proof } from "./types";
+import { contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
+import type { Proof } from "./types";
 
 /** The reviewed data reads, `service:Action` to the reason's key (`item`, `log`, `cred`...). */
 export const DATA_READS: Readonly<Record<string, string>> = dataReads.actions;
@@ -24,22 +19,12 @@ export const auditNoDataRead: Proof = {
     prove(input) {
         const actions = Object.keys(DATA_READS);
         const reasons = dataReads.reasons as Readonly<Record<string, string>>;
-        const counterexamples: Counterexample[] = [];
-        let checked = 0;
-        for (const { role, findings } of sweepAuditRoles(input.model, actions)) {
-            checked += actions.length;
-            for (const arn of role.unknownManaged)
-                counterexamples.push(unknownManagedCounterexample(role, arn));
-            for (const f of findings)
-                counterexamples.push({
-                    principal: role.arn,
-                    path: [],
-                    action: f.action,
-                    resource: f.resource,
-                    statements: f.statements,
-                    reason: `the audit role may ${f.action}, which reads ${reasons[DATA_READS[f.action]] ?? "data"}${contextText(f)}${f.undecided ? " (as far as the search could tell)" : ""}: keep it in the role's inline Deny (components/data/data-read-actions.json, npm run update:data-reads) and remove the grant from ${f.statements.find((s) => !s.startsWith("SCP ")) ?? "the role's policies"}`,
-                });
-        }
+        const { checked, counterexamples } = sweepOutcome(
+            input.model,
+            actions,
+            (f) =>
+                `the audit role may ${f.action}, which reads ${reasons[DATA_READS[f.action]] ?? "data"}${contextText(f)}${f.undecided ? " (as far as the search could tell)" : ""}: keep it in the role's inline Deny (components/data/data-read-actions.json, npm run update:data-reads) and remove the grant from ${grantOf(f)}`,
+        );
         return {
             checked,
             counterexamples,

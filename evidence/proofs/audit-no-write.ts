@@ -8,13 +8,8 @@
 // security stack plans no audit role, so there the proof would examine nothing.
 import configurationReads from "../../components/data/configuration-reads.json";
 import writeTable from "../data/write-actions.json";
-import {
-    contextText,
-    SWEEP_ASSUMPTIONS,
-    sweepAuditRoles,
-    unknownManagedCounterexample,
-} from "./sweep";
-import type { Counterexample, Proof } from "./types";
+import { contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
+import type { Proof } from "./types";
 
 /** Every write-level action of the table, as `service:Action`, with its access level. */
 export const WRITE_ACTIONS: ReadonlyMap<string, string> = new Map(
@@ -42,22 +37,12 @@ export const auditNoWrite: Proof = {
     appliesTo: ["workload"],
     prove(input) {
         const actions = [...WRITE_ACTIONS.keys()].filter((a) => !(a in REVIEWED_WRITE_LEVEL_READS));
-        const counterexamples: Counterexample[] = [];
-        let checked = 0;
-        for (const { role, findings } of sweepAuditRoles(input.model, actions)) {
-            checked += WRITE_ACTIONS.size;
-            for (const arn of role.unknownManaged)
-                counterexamples.push(unknownManagedCounterexample(role, arn));
-            for (const f of findings)
-                counterexamples.push({
-                    principal: role.arn,
-                    path: [],
-                    action: f.action,
-                    resource: f.resource,
-                    statements: f.statements,
-                    reason: `the audit role may ${f.action} (access level ${WRITE_ACTIONS.get(f.action)})${contextText(f)}${f.undecided ? " as far as the search could tell" : ""}: remove the grant from ${f.statements.find((s) => !s.startsWith("SCP ")) ?? "the role's policies"} or deny it in the role's inline Deny (components/auditRole.ts auditDenyPolicy)`,
-                });
-        }
+        const { checked, counterexamples } = sweepOutcome(
+            input.model,
+            actions,
+            (f) =>
+                `the audit role may ${f.action} (access level ${WRITE_ACTIONS.get(f.action)})${contextText(f)}${f.undecided ? " as far as the search could tell" : ""}: remove the grant from ${grantOf(f)} or deny it in the role's inline Deny (components/auditRole.ts auditDenyPolicy)`,
+        );
         return {
             checked,
             counterexamples,

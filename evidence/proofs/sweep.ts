@@ -261,6 +261,62 @@ export function unknownManagedCounterexample(role: RoleModel, arn: string): Coun
     };
 }
 
+/**
+ * Counterexamples listed per role before the rest are summed up in one: a role with
+ * AdministratorAccess attached would otherwise print twelve thousand lines per account, and the
+ * first ones already say what to fix.
+ */
+export const MAX_COUNTEREXAMPLES_PER_ROLE = 25;
+
+/**
+ * The outcome of a sweep of every audit role over the actions: `checked` counts role-action pairs;
+ * every action a role may take is a counterexample (up to MAX_COUNTEREXAMPLES_PER_ROLE per role,
+ * then one that counts the rest), and so is every managed policy the sweep cannot see.
+ */
+export function sweepOutcome(
+    model: AccessModel,
+    actions: readonly string[],
+    reasonOf: (f: SweepFinding) => string,
+): { checked: number; counterexamples: Counterexample[] } {
+    const counterexamples: Counterexample[] = [];
+    let checked = 0;
+    for (const { role, findings } of sweepAuditRoles(model, actions)) {
+        checked += actions.length;
+        for (const arn of role.unknownManaged)
+            counterexamples.push(unknownManagedCounterexample(role, arn));
+        for (const f of findings.slice(0, MAX_COUNTEREXAMPLES_PER_ROLE))
+            counterexamples.push({
+                principal: role.arn,
+                path: [],
+                action: f.action,
+                resource: f.resource,
+                statements: f.statements,
+                reason: reasonOf(f),
+            });
+        const rest = findings.slice(MAX_COUNTEREXAMPLES_PER_ROLE);
+        if (rest.length)
+            counterexamples.push({
+                principal: role.arn,
+                path: [],
+                action: "*",
+                resource: "*",
+                statements: [...new Set(rest.flatMap((f) => f.statements))],
+                reason: `and ${rest.length} more actions of the table (${rest
+                    .slice(0, 5)
+                    .map((f) => f.action)
+                    .join(
+                        ", ",
+                    )}...), allowed by these statements: remove the grants above and plan again`,
+            });
+    }
+    return { checked, counterexamples };
+}
+
+/** The statement a finding's fix should remove: its first one that is not an SCP's. */
+export function grantOf(f: SweepFinding): string {
+    return f.statements.find((s) => !s.startsWith("SCP ")) ?? "the role's policies";
+}
+
 /** A trust base every sweep shares. */
 export const SWEEP_ASSUMPTIONS: readonly string[] = [
     "the AWS-managed policies' documents are those of policypack/iam/data/audit-managed-policies.json (npm run update:managed-policies)",

@@ -9,8 +9,12 @@ import {
     REVIEWED_WRITE_LEVEL_READS,
     WRITE_ACTIONS,
 } from "../../../evidence/proofs/audit-no-write";
-import { auditRoles, sweepAuditRoles } from "../../../evidence/proofs/sweep";
-import { PROD, STAGING } from "../../helpers";
+import {
+    auditRoles,
+    MAX_COUNTEREXAMPLES_PER_ROLE,
+    sweepAuditRoles,
+} from "../../../evidence/proofs/sweep";
+import { MANAGEMENT, PROD, STAGING } from "../../helpers";
 import {
     AUDIT_ROLE,
     crossCheck,
@@ -34,7 +38,8 @@ describe("proof audit-no-write", () => {
         const result = prove(plans);
         assert.deepStrictEqual(result.counterexamples, []);
         assert.strictEqual(result.holds, true);
-        assert.strictEqual(result.checked, 2 * WRITE_ACTIONS.size);
+        const reviewed = Object.keys(REVIEWED_WRITE_LEVEL_READS).length;
+        assert.strictEqual(result.checked, 2 * (WRITE_ACTIONS.size - reviewed));
         assert.ok(WRITE_ACTIONS.size > 12000, `${WRITE_ACTIONS.size} actions`);
         for (const action of Object.keys(REVIEWED_WRITE_LEVEL_READS))
             assert.ok(result.assumptions.some((a) => a.startsWith(`${action} is taken as a read`)));
@@ -148,20 +153,44 @@ describe("proof audit-no-write", () => {
         for (const c of found.slice(0, 4))
             assert.ok(await oracleAllows(readOnly, model, role, c.action, "*"), c.action);
 
-        const admin = prove(
-            withProdAttachment(plans, "arn:aws:iam::aws:policy/AdministratorAccess"),
-        );
-        const reviewed = Object.keys(REVIEWED_WRITE_LEVEL_READS).length;
-        // Everything but the Deny's IAM writes (and the reviewed reads) is a counterexample.
-        const actions = new Set(admin.counterexamples.map((c) => c.action));
+        const adminPlans = withProdAttachment(plans, "arn:aws:iam::aws:policy/AdministratorAccess");
+        const admin = prove(adminPlans);
+        // Everything but the Deny's IAM writes (and the reviewed reads) is allowed: the sweep
+        // finds them all, the proof lists the first 25 and sums up the rest in one.
+        const adminModel = accessModel({
+            stack: adminPlans.workload,
+            security: adminPlans.security,
+        });
+        const all = sweepAuditRoles(adminModel, [...WRITE_ACTIONS.keys()]).find(
+            (s) => s.role.accountId === PROD,
+        )!.findings;
+        const actions = new Set(all.map((f) => f.action));
         assert.ok(actions.has("ec2:RunInstances") && actions.has("s3:DeleteBucket"));
         assert.ok(!actions.has("iam:CreateUser") && !actions.has("iam:PassRole"));
-        assert.ok(actions.size > WRITE_ACTIONS.size - reviewed - 600, `${actions.size}`);
-        const run = admin.counterexamples.find((c) => c.action === "ec2:RunInstances")!;
-        assert.deepStrictEqual(run.statements, [
+        assert.ok(actions.size > WRITE_ACTIONS.size - 600, `${actions.size}`);
+        assert.ok(admin.counterexamples.every((c) => c.principal === AUDIT_ROLE));
+        assert.strictEqual(admin.counterexamples.length, MAX_COUNTEREXAMPLES_PER_ROLE + 1);
+        const first = admin.counterexamples[0];
+        assert.deepStrictEqual(first.statements, [
             "SCP FullAWSAccess Statement[0]",
             "AWS-managed AdministratorAccess Statement[0]",
         ]);
+        const rest = admin.counterexamples[MAX_COUNTEREXAMPLES_PER_ROLE];
+        assert.deepStrictEqual(
+            [rest.action, rest.resource, rest.statements],
+            [
+                "*",
+                "*",
+                ["SCP FullAWSAccess Statement[0]", "AWS-managed AdministratorAccess Statement[0]"],
+            ],
+        );
+        const reviewed = Object.keys(REVIEWED_WRITE_LEVEL_READS).length;
+        assert.match(
+            rest.reason,
+            new RegExp(
+                `^and ${actions.size - reviewed - MAX_COUNTEREXAMPLES_PER_ROLE} more actions of the table \\(`,
+            ),
+        );
 
         const custom = `arn:aws:iam::${PROD}:policy/custom-writes`;
         const unknown = prove(withProdAttachment(plans, custom));
@@ -207,6 +236,27 @@ describe("proof audit-no-write", () => {
             withDeny("arn:aws:s3:::logs/*").counterexamples.map((c) => c.action),
             ["s3:PutObject"],
         );
+    });
+
+    it("sweeps the roles of the audit-role StackSet in every account it lists", async () => {
+        const stackset = await planFixture({
+            deploymentMode: "stackset",
+            stackSet: {
+                adminAccount: { accountId: MANAGEMENT, deployRoleName: "OrgAccessDeployRole" },
+                organizationalUnitIds: ["ou-ab12-cdefgh34"],
+            },
+        });
+        const model = accessModel({ stack: stackset.workload, security: stackset.security });
+        assert.deepStrictEqual(
+            auditRoles(model).map((r) => [r.arn, r.componentType]),
+            [PROD, STAGING].map((a) => [
+                `arn:aws:iam::${a}:role/SecurityAuditRole`,
+                "org-access:access:AuditRoleStackSet",
+            ]),
+        );
+        const result = prove(stackset);
+        assert.deepStrictEqual(result.counterexamples, []);
+        assert.strictEqual(result.holds, true);
     });
 
     it("fails when it examines nothing: a workload plan without audit roles", () => {
