@@ -204,6 +204,9 @@ function sweepOne(
             },
             { scps, identity: role.identity },
         );
+        // When the one confirming request is refused (an SCP that allows only a list of actions,
+        // or a probe resource that a narrower Deny happens to cover), the finding stands on the
+        // search's word and names the Allow it found: the safe answer for a proof of "nothing".
         found.push({
             action,
             resource,
