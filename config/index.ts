@@ -9,6 +9,7 @@ import {
     CiSettings,
     DEFAULT_AUDIT_ROLE,
     GuardrailsSettings,
+    IamQuotas,
     PROVIDER_ROLE_ENV,
     ProviderRole,
     RawSecurityConfig,
@@ -87,6 +88,8 @@ export interface CommonConfig {
     readonly tags: Record<string, string>;
     /** Which role the account providers assume on this run (components/provider.ts). */
     readonly providerRole: ProviderRole;
+    /** IAM's quotas in the stack's accounts, as raised (the within-iam-quotas proof reads them). */
+    readonly iamQuotas: IamQuotas;
 }
 
 /** Where the workload stack learns which principals to trust. */
@@ -199,6 +202,7 @@ function common(
     securityAccountId: string,
     tags: Record<string, string>,
     providerRole: ProviderRole,
+    iamQuotas: IamQuotas,
 ): CommonConfig {
     return {
         stack,
@@ -207,6 +211,7 @@ function common(
         securityAccountId,
         tags: { ...tags, ManagedBy: "org-access", Stack: stack },
         providerRole,
+        iamQuotas,
     };
 }
 
@@ -233,7 +238,14 @@ export function loadWorkloadConfig(
                   `${pulumi.getOrganization()}/${pulumi.getProject()}/security`,
           };
     return {
-        ...common(stack, raw.region as string, cfg.securityAccountId, cfg.tags, cfg.providerRole),
+        ...common(
+            stack,
+            raw.region as string,
+            cfg.securityAccountId,
+            cfg.tags,
+            cfg.providerRole,
+            cfg.iamQuotas,
+        ),
         accounts: cfg.workloadAccounts.map((a) => ({
             ...a,
             deployExternalId: secret(a.deployExternalId),
@@ -403,7 +415,7 @@ export function loadSecurityConfig(
             : target("log-archive", cfg.logArchiveAccount)
         : security;
     return {
-        ...common(stack, region, cfg.securityAccountId, cfg.tags, cfg.providerRole),
+        ...common(stack, region, cfg.securityAccountId, cfg.tags, cfg.providerRole, cfg.iamQuotas),
         organizationId: cfg.organizationId,
         security,
         management,

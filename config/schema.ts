@@ -27,4 +27,6 @@ export type {
     WorkloadAccount,
 } from "./schema/workload";
 export { securityConfigSchema } from "./schema/security";
+export { IAM_QUOTA_LIMITS, iamQuotasSchema } from "./schema/iamQuotas";
+export type { IamQuotas } from "./schema/iamQuotas";
 export type { CiSettings, GuardrailsSettings, RawSecurityConfig } from "./schema/security";

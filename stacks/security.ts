@@ -71,5 +71,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         githubOidcProviderArn: ci?.oidcProviderArn,
         ciRepository: cfg.ci?.repository,
         previewRoleArns: Object.fromEntries(previews.map((r, i) => [accounts[i].name, r.roleArn])),
+        /** The IAM quotas the within-iam-quotas proof holds this stack's documents to. */
+        iamQuotas: cfg.iamQuotas,
     };
 }

@@ -175,5 +175,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         sessionSeconds: cfg.auditRole.sessionSeconds,
         /** `~/.aws/config` profiles and `aws sts assume-role` commands, per account. */
         accessProfiles,
+        /** The IAM quotas the within-iam-quotas proof holds this stack's documents to. */
+        iamQuotas: cfg.iamQuotas,
     };
 }

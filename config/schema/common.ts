@@ -13,6 +13,7 @@ import {
     ROOT_ID,
     USER_NAME,
 } from "../patterns";
+import { iamQuotasSchema } from "./iamQuotas";
 import { DEFAULT_DEPLOY_ROLE, PROVIDER_ROLE_ENV, PROVIDER_ROLES, RETIRED } from "./constants";
 
 export const accountId = () =>
@@ -152,4 +153,6 @@ export const common = {
         .default("deploy"),
     /** Tags added to every taggable resource. */
     tags: tags().default({}),
+    /** The IAM quotas of the stack's accounts, where raised (config/schema/iamQuotas.ts). */
+    iamQuotas: iamQuotasSchema,
 };

@@ -1,14 +1,23 @@
 // The proofs of a plan: one file per property, each over everything of its kind that the plan
 // contains. See types.ts for the contract and docs/proofs.md for what each one means.
 import { parseStackName } from "../../stacks/names";
+import { auditNoDataRead } from "./audit-no-data-read";
+import { auditNoWrite } from "./audit-no-write";
 import { logsImmutable } from "./logs-immutable";
 import { noOutsidePrincipal } from "./no-outside-principal";
+import { withinIamQuotas } from "./within-iam-quotas";
 import { Proof, ProofInput, ProofResult } from "./types";
 
 export type { Counterexample, Proof, ProofId, ProofInput, ProofResult } from "./types";
 
 /** Every proof, in the order the plan and the report show them. */
-export const PROOFS: readonly Proof[] = [noOutsidePrincipal, logsImmutable];
+export const PROOFS: readonly Proof[] = [
+    auditNoWrite,
+    auditNoDataRead,
+    noOutsidePrincipal,
+    logsImmutable,
+    withinIamQuotas,
+];
 
 /** Runs every proof that applies to the stack's kind. */
 export function runProofs(input: ProofInput, proofs: readonly Proof[] = PROOFS): ProofResult[] {

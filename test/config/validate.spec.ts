@@ -111,7 +111,7 @@ describe("config validation: workload stack", () => {
         assert.deepStrictEqual(lines, [
             `* org-access:workloadAccounts[0].accountId: is required (set it with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012)`,
             `* org-access:workloadAccounts[0].acountId: unknown key (did you mean 'accountId'? remove it with: pulumi config rm --path 'workloadAccounts[0].acountId'; allowed keys here: name, accountId, deployRoleName, deployExternalId, incidentResponseRole, breakGlassRole)`,
-            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, providerRole, tags, deploymentMode, stackSet, workloadAccounts, auditRole, securityStack, trustedPrincipals, previewRole)`,
+            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, providerRole, tags, iamQuotas, deploymentMode, stackSet, workloadAccounts, auditRole, securityStack, trustedPrincipals, previewRole)`,
         ]);
     });
 
@@ -703,6 +703,68 @@ describe("config validation: preview roles and providerRole", () => {
             [
                 "* org-access:providerRole: is preview, but org-access:ci is not configured, so no preview role exists in any account (configure ci (README, CI), or use providerRole deploy)",
             ],
+        );
+    });
+});
+
+describe("config validation: iamQuotas (both stacks)", () => {
+    const base = { securityAccountId: SECURITY, workloadAccounts: accounts };
+
+    it("defaults to IAM's quotas and accepts raised ones up to IAM's maximum", () => {
+        assert.deepStrictEqual(
+            validateWorkloadConfig({ values: base, region: "us-east-1" }).iamQuotas,
+            {
+                roleTrustPolicyLength: 2048,
+                managedPoliciesPerRole: 10,
+                managedPoliciesPerUser: 10,
+            },
+        );
+        const raised = {
+            roleTrustPolicyLength: 4096,
+            managedPoliciesPerRole: 20,
+            managedPoliciesPerUser: 15,
+        };
+        assert.deepStrictEqual(
+            validateWorkloadConfig({ values: { ...base, iamQuotas: raised }, region: "us-east-1" })
+                .iamQuotas,
+            raised,
+        );
+    });
+
+    it("reports every out-of-range, fractional or unknown value at once, with the fix", () => {
+        const lines = problems(
+            workload({
+                ...base,
+                iamQuotas: {
+                    roleTrustPolicyLength: 5000,
+                    managedPoliciesPerRole: 9,
+                    managedPoliciesPerUser: 10.5,
+                    managedPoliciesPerGroup: 20,
+                },
+            }),
+        );
+        assert.deepStrictEqual(lines, [
+            "* org-access:iamQuotas.roleTrustPolicyLength: must be at most 4096 (the most IAM raises this quota to) (got 5000) (fix with: pulumi config set --path 'iamQuotas.roleTrustPolicyLength' <value>)",
+            "* org-access:iamQuotas.managedPoliciesPerRole: must be at least 10 (IAM's default quota) (got 9) (fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerRole' <value>)",
+            "* org-access:iamQuotas.managedPoliciesPerUser: must be a whole number of policies (got 10.5) (fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerUser' <value>)",
+            "* org-access:iamQuotas.managedPoliciesPerGroup: unknown key (did you mean 'managedPoliciesPerRole'? remove it with: pulumi config rm --path 'iamQuotas.managedPoliciesPerGroup'; allowed keys here: roleTrustPolicyLength, managedPoliciesPerRole, managedPoliciesPerUser)",
+        ]);
+    });
+
+    it("is read by the security stack too", () => {
+        const lines = problems(
+            security({
+                securityAccountId: SECURITY,
+                organizationId: "o-abcdefghij",
+                managementAccount: { accountId: MANAGEMENT },
+                iamQuotas: { roleTrustPolicyLength: 1000 },
+            }),
+        );
+        assert.ok(
+            lines.includes(
+                "* org-access:iamQuotas.roleTrustPolicyLength: must be at least 2048 (IAM's default quota) (got 1000) (fix with: pulumi config set --path 'iamQuotas.roleTrustPolicyLength' <value>)",
+            ),
+            lines.join("\n"),
         );
     });
 });

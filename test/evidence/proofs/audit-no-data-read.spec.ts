@@ -1,0 +1,124 @@
+// audit-no-data-read: holds on the fixture plans, fails with the right counterexample when the
+// Deny loses an entry or a policy the proof cannot see is attached, fails when it examines
+// nothing, and decides every data read as @cloud-copilot/iam-simulate does.
+import * as assert from "assert";
+import { accessModel } from "../../../evidence/model";
+import { runProofs } from "../../../evidence/proofs";
+import { auditNoDataRead, DATA_READS } from "../../../evidence/proofs/audit-no-data-read";
+import { actionMatches } from "../../../policypack/iam";
+import { PROD } from "../../helpers";
+import {
+    AUDIT_ROLE,
+    crossCheck,
+    inputOf,
+    planFixture,
+    Plans,
+    tamper,
+    withProdAttachment,
+} from "./auditFixture";
+
+const prove = (plans: Plans) => runProofs(inputOf(plans), [auditNoDataRead])[0];
+
+/** The prod role's Deny without the patterns that match `action` (or without its data reads). */
+function denyWithout(plans: Plans, action?: string): Plans {
+    return {
+        ...plans,
+        workload: tamper(
+            plans.workload,
+            (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.accountId === PROD,
+            (p) => {
+                const d = JSON.parse(String(p.policy));
+                const reads = d.Statement.find((s: { Sid?: string }) => s.Sid === "DenyDataReads");
+                reads.Action = action
+                    ? reads.Action.filter((a: string) => !actionMatches(a, action))
+                    : ["s3:GetBucketPolicy"];
+                return { ...p, policy: JSON.stringify(d) };
+            },
+        ),
+    };
+}
+
+describe("proof audit-no-data-read", () => {
+    let plans: Plans;
+    before(async () => {
+        plans = await planFixture();
+    });
+
+    it("holds on the fixture plans, over every reviewed data read of every audit role", () => {
+        const result = prove(plans);
+        assert.deepStrictEqual(result.counterexamples, []);
+        assert.strictEqual(result.holds, true);
+        assert.strictEqual(result.checked, 2 * Object.keys(DATA_READS).length);
+        assert.ok(Object.keys(DATA_READS).length > 300);
+    });
+
+    it("fails when the Deny loses rds:DownloadDBLogFilePortion, which SecurityAudit grants", () => {
+        const result = prove(denyWithout(plans, "rds:DownloadDBLogFilePortion"));
+        assert.strictEqual(result.holds, false);
+        assert.deepStrictEqual(result.counterexamples, [
+            {
+                principal: AUDIT_ROLE,
+                path: [],
+                action: "rds:DownloadDBLogFilePortion",
+                resource: "*",
+                statements: [
+                    "SCP FullAWSAccess Statement[0]",
+                    'AWS-managed SecurityAudit Statement[0] (Sid "BaseSecurityAuditStatement")',
+                ],
+                reason: 'the audit role may rds:DownloadDBLogFilePortion, which reads log events or log query results (in a request with aws:requestedregion=us-east-1): keep it in the role\'s inline Deny (components/data/data-read-actions.json, npm run update:data-reads) and remove the grant from AWS-managed SecurityAudit Statement[0] (Sid "BaseSecurityAuditStatement")',
+            },
+        ]);
+    });
+
+    it("fails on s3:GetObject when ReadOnlyAccess is attached and the Deny misses it", async () => {
+        const readOnly = await planFixture({
+            auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
+        });
+        assert.deepStrictEqual(prove(readOnly).counterexamples, []);
+        const found = prove(denyWithout(readOnly, "s3:GetObject")).counterexamples;
+        assert.deepStrictEqual(
+            found.map((c) => [c.principal, c.action, c.resource, c.statements]),
+            [
+                [
+                    AUDIT_ROLE,
+                    "s3:GetObject",
+                    "*",
+                    [
+                        "SCP FullAWSAccess Statement[0]",
+                        'AWS-managed ReadOnlyAccess Statement[1] (Sid "ReadOnlyActionsGroup2")',
+                    ],
+                ],
+            ],
+        );
+    });
+
+    it("fails on a managed policy it has no document for", () => {
+        const custom = `arn:aws:iam::${PROD}:policy/custom-reads`;
+        const result = prove(withProdAttachment(plans, custom));
+        assert.deepStrictEqual(
+            result.counterexamples.map((c) => [c.principal, c.action, c.resource, c.statements]),
+            [[AUDIT_ROLE, "*", "*", [custom]]],
+        );
+        assert.match(result.counterexamples[0].reason, /has no document; the proof cannot see/);
+    });
+
+    it("fails when it examines nothing: a workload plan without audit roles", () => {
+        const model = accessModel({ stack: plans.workload, security: plans.security });
+        const result = runProofs(inputOf(plans, { ...model, roles: [] }), [auditNoDataRead])[0];
+        assert.strictEqual(result.checked, 0);
+        assert.strictEqual(result.holds, false);
+    });
+
+    it("decides every data read as iam-simulate does, with the Deny and without it", async () => {
+        const actions = Object.keys(DATA_READS);
+        const readOnly = await planFixture({
+            auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
+        });
+        const guarded = await crossCheck(denyWithout(readOnly, "s3:GetObject"), actions);
+        assert.deepStrictEqual(guarded.disagreements, []);
+        assert.deepStrictEqual([...guarded.allowed.keys()], ["s3:GetObject"]);
+        const unguarded = await crossCheck(denyWithout(readOnly), actions);
+        assert.deepStrictEqual(unguarded.disagreements, []);
+        assert.ok(unguarded.allowed.size > 100, `${unguarded.allowed.size} data reads allowed`);
+    });
+});

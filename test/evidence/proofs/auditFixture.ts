@@ -1,0 +1,214 @@
+// Shared by the audit proofs' specs: the fixture plans (security stack with SCPs on the root, and
+// the workload stack that trusts it), broken variants of them, and @cloud-copilot/iam-simulate as
+// the oracle for the sweep's decisions.
+import * as assert from "assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { accessModel, AccessModel, RoleModel } from "../../../evidence/model";
+import { ProofInput, stackKind } from "../../../evidence/proofs";
+import { bindingScps, sweepAuditRoles } from "../../../evidence/proofs/sweep";
+import { toModelResource } from "../../../plan/run";
+import { PlannedResource, PlanResult } from "../../../plan/run";
+import {
+    planSecurity,
+    planWorkload,
+    PROD,
+    projectWith,
+    securityValues,
+    workloadValues,
+} from "../../helpers";
+import auditManaged from "../../../policypack/iam/data/audit-managed-policies.json";
+
+export const ROOT = "r-abcd";
+export const AUDIT_ROLE = `arn:aws:iam::${PROD}:role/SecurityAuditRole`;
+
+export interface Plans {
+    readonly security: PlanResult;
+    readonly workload: PlanResult;
+}
+
+/** The security stack (SCPs on the root, one allowed region) and the workload stack trusting it. */
+export async function planFixture(workloadOverrides: Record<string, unknown> = {}): Promise<Plans> {
+    const workload = workloadValues(workloadOverrides);
+    const security = await planSecurity(
+        securityValues({
+            guardrails: { targets: [ROOT], allowedRegions: ["us-east-1"] },
+            breakGlass: { users: ["dana-breakglass"] },
+        }),
+        projectWith({ workload }),
+    );
+    return {
+        security,
+        workload: await planWorkload(workload, {
+            stackOutputs: { "organization/org-access/security": security.outputs },
+        }),
+    };
+}
+
+/** The proof input of the workload stack, as plan/offline.ts builds it. */
+export function inputOf(plans: Plans, model?: AccessModel): ProofInput {
+    const resources = plans.workload.resources.map(toModelResource);
+    return {
+        stack: plans.workload.stack,
+        kind: stackKind(plans.workload.stack),
+        model: model ?? accessModel({ stack: plans.workload, security: plans.security }),
+        resources,
+        security: plans.security.resources.map(toModelResource),
+        outputs: { ...plans.security.outputs, ...plans.workload.outputs },
+    };
+}
+
+/** A copy of a plan with the resources `pick` selects changed (or removed, for undefined). */
+export function tamper(
+    plan: PlanResult,
+    pick: (r: PlannedResource) => boolean,
+    change: (props: Record<string, unknown>) => Record<string, unknown> | undefined,
+): PlanResult {
+    let hit = 0;
+    const resources = plan.resources.flatMap((r) => {
+        if (!pick(r)) return [r];
+        hit++;
+        const props = change({ ...r.props });
+        return props ? [{ ...r, props }] : [];
+    });
+    assert.ok(hit > 0, "tamper matched no resource");
+    return { ...plan, resources };
+}
+
+/** The prod audit role's inline Deny, with extra statements appended. */
+export function withProdInlineStatements(plans: Plans, statements: unknown[]): Plans {
+    return {
+        ...plans,
+        workload: tamper(
+            plans.workload,
+            (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.accountId === PROD,
+            (p) => {
+                const d = JSON.parse(String(p.policy));
+                d.Statement.push(...statements);
+                return { ...p, policy: JSON.stringify(d) };
+            },
+        ),
+    };
+}
+
+/** The prod audit role's first managed-policy attachment, pointed at another ARN. */
+export function withProdAttachment(plans: Plans, policyArn: string): Plans {
+    let done = false;
+    return {
+        ...plans,
+        workload: tamper(
+            plans.workload,
+            (r) => {
+                const hit =
+                    !done &&
+                    r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+                    r.accountId === PROD;
+                if (hit) done = true;
+                return hit;
+            },
+            (p) => ({ ...p, policyArn }),
+        ),
+    };
+}
+
+const MANAGED = (auditManaged as { policies: Record<string, { arn: string; document: unknown }> })
+    .policies;
+
+/** The role's raw documents, for the oracle: managed by name, inline as planned. */
+function rawIdentity(plans: Plans, role: RoleModel): { name: string; policy: unknown }[] {
+    const w = plans.workload.resources.filter((r) => r.accountId === role.accountId);
+    return [
+        ...w
+            .filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .map((r) => String(r.props.policyArn))
+            .filter((arn) => MANAGED[arn.split("/").pop() as string])
+            .map((arn) => ({
+                name: arn,
+                policy: MANAGED[arn.split("/").pop() as string].document,
+            })),
+        ...w
+            .filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")
+            .map((r) => ({ name: r.name, policy: JSON.parse(String(r.props.policy)) })),
+    ];
+}
+
+/**
+ * iam-simulate's answer for the role's session: may it do `action` on `resource` (`*`: some
+ * resource) in the stack's region, with the SCPs that bind the account in one level (every SCP of
+ * the plan allows through FullAWSAccess, so one level decides as the levels would).
+ */
+export async function oracleAllows(
+    plans: Plans,
+    model: AccessModel,
+    role: RoleModel,
+    action: string,
+    resource: string,
+    context: Record<string, string> = { "aws:RequestedRegion": "us-east-1" },
+): Promise<boolean> {
+    const scps = bindingScps(model, role.accountId) ?? [];
+    const rawScps = plans.security.resources
+        .filter((r) => r.type === "aws:organizations/policy:Policy")
+        .filter((r) => scps.some((s) => s.label === `SCP ${String(r.props.name)}`))
+        .map((r) => ({ name: String(r.props.name), policy: JSON.parse(String(r.props.content)) }));
+    const result = await runSimulation(
+        {
+            request: {
+                principal: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/proof`,
+                action,
+                resource: { resource, accountId: role.accountId },
+                contextVariables: context,
+            },
+            identityPolicies: rawIdentity(plans, role),
+            serviceControlPolicies: [
+                {
+                    orgIdentifier: ROOT,
+                    policies: [
+                        {
+                            name: "FullAWSAccess",
+                            policy: {
+                                Version: "2012-10-17",
+                                Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+                            },
+                        },
+                        ...rawScps,
+                    ],
+                },
+            ],
+            resourceControlPolicies: [],
+        },
+        {},
+    );
+    if (result.resultType === "error")
+        throw new Error(`oracle rejected ${action}: ${JSON.stringify(result.errors)}`);
+    return result.overallResult === "Allowed";
+}
+
+/**
+ * The prod audit role's sweep over the actions, each decision compared with iam-simulate's (on
+ * the sweep's resource for an allowed action, on `*` for a denied one).
+ */
+export async function crossCheck(
+    plans: Plans,
+    actions: readonly string[],
+): Promise<{ allowed: Map<string, string>; disagreements: string[] }> {
+    const model = accessModel({ stack: plans.workload, security: plans.security });
+    const role = model.roles.find((r) => r.arn === AUDIT_ROLE) as RoleModel;
+    const [swept] = sweepAuditRoles({ ...model, roles: [role] }, actions);
+    const allowed = new Map(swept.findings.map((f) => [f.action, f.resource]));
+    const contexts = new Map(swept.findings.map((f) => [f.action, f.context]));
+    const disagreements: string[] = [];
+    for (const action of actions) {
+        // An allowed action is asked in the context the sweep found it allowed in.
+        const context = { "aws:RequestedRegion": "us-east-1", ...contexts.get(action) };
+        const oracle = await oracleAllows(
+            plans,
+            model,
+            role,
+            action,
+            allowed.get(action) ?? "*",
+            context as Record<string, string>,
+        );
+        if (oracle !== allowed.has(action))
+            disagreements.push(`${action}: sweep ${allowed.has(action)}, oracle ${oracle}`);
+    }
+    return { allowed, disagreements };
+}
