@@ -11,6 +11,7 @@ import {
     principalProblem,
 } from "../config/patterns";
 import dataReadTable from "./data/data-read-actions.json";
+import writeLevelGrantTable from "./data/write-level-grants.json";
 import { AUDIT_ROLE_TYPE } from "../policypack/componentTypes";
 
 /** A program that may assume the role when it presents its ExternalId, from where it is allowed to. */
@@ -236,6 +237,16 @@ function programStatements(p: ProgrammaticPrincipal, i: number): aws.iam.PolicyS
 }
 
 /**
+ * Write-level actions (by the Service Authorization Reference) that an allowed AWS-managed read
+ * policy grants and no reviewer has accepted as reads: components/data/write-level-grants.json.
+ * Denied, so that the audit role is allowed no write-level action whatever policies it attaches
+ * (the audit-no-write proof, evidence/proofs/audit-no-write.ts).
+ */
+export const WRITE_LEVEL_GRANTS: readonly string[] = Object.keys(
+    (writeLevelGrantTable as { actions: Record<string, string> }).actions,
+).sort();
+
+/**
  * The explicit Deny that no attached read policy can override. It is one inline policy, the
  * role's only one: IAM caps the inline policies of a role at 10,240 characters in total, not
  * counting whitespace, and test/components/dataReads.spec.ts keeps it within that quota (a
@@ -254,6 +265,12 @@ export function auditDenyPolicy(): aws.iam.PolicyDocument {
                 Resource: "*",
             },
             { Sid: "DenyCloudShell", Effect: "Deny", Action: CLOUDSHELL_ACTIONS, Resource: "*" },
+            {
+                Sid: "DenyWriteLevelGrants",
+                Effect: "Deny",
+                Action: [...WRITE_LEVEL_GRANTS],
+                Resource: "*",
+            },
         ],
     };
 }

@@ -185,6 +185,7 @@ describe("AuditRole, constructed directly with a workload account's provider", (
                 ["DenyIamWrites", "Deny", "*", undefined],
                 ["DenyDataReads", "Deny", "*", undefined],
                 ["DenyCloudShell", "Deny", "*", undefined],
+                ["DenyWriteLevelGrants", "Deny", "*", undefined],
             ],
         );
         assert.deepStrictEqual(statements[0].Action, [...PRIVILEGED_IAM_WRITES]);
@@ -193,6 +194,7 @@ describe("AuditRole, constructed directly with a workload account's provider", (
         assert.deepStrictEqual(statements[1].Action, [...mod.DATA_READ_ACTIONS]);
         assert.ok(statements[1].Action.length > 100);
         assert.deepStrictEqual(statements[2].Action, ["cloudshell:*"]);
+        assert.deepStrictEqual(statements[3].Action, [...mod.WRITE_LEVEL_GRANTS]);
     });
 
     describe("refuses", () => {

@@ -5,6 +5,7 @@ import {
     DATA_READ_ACTIONS,
     IAM_WRITE_ACTIONS,
     trustProblems,
+    WRITE_LEVEL_GRANTS,
 } from "../../components/auditRole";
 import { PlanResult } from "../../plan/run";
 import {
@@ -140,6 +141,7 @@ describe("AuditRole", () => {
                 ["DenyIamWrites", "Deny", "*", undefined],
                 ["DenyDataReads", "Deny", "*", undefined],
                 ["DenyCloudShell", "Deny", "*", undefined],
+                ["DenyWriteLevelGrants", "Deny", "*", undefined],
             ],
         );
         const denied = deny.Statement.flatMap((s) => s.Action as string[]);
@@ -211,7 +213,12 @@ describe("AuditRole", () => {
             assert.ok(!covers(denied, action), `${action} must stay readable`);
         assert.deepStrictEqual(
             denied.sort(),
-            [...IAM_WRITE_ACTIONS, ...DATA_READ_ACTIONS, ...CLOUDSHELL_ACTIONS].sort(),
+            [
+                ...IAM_WRITE_ACTIONS,
+                ...DATA_READ_ACTIONS,
+                ...CLOUDSHELL_ACTIONS,
+                ...WRITE_LEVEL_GRANTS,
+            ].sort(),
         );
     });
 

@@ -10,6 +10,7 @@ import {
     managedPolicyArn,
     policyCharacters,
     ROLE_INLINE_POLICY_QUOTA,
+    WRITE_LEVEL_GRANTS,
 } from "../../components/auditRole";
 import configTable from "../../components/data/configuration-reads.json";
 import dataTable from "../../components/data/data-read-actions.json";
@@ -260,10 +261,18 @@ describe("the audit role's data-read Deny", function () {
                 [...matched(emitted, all, "DenyDataReads")].sort(),
                 Object.keys(DATA).sort(),
             );
-            // The whole document: beyond IAM writes and CloudShell, it denies nothing but data.
+            // The whole document: beyond IAM writes, CloudShell and the write-level grants of
+            // the read policies (write-level-grants.json), it denies nothing but data.
             const beyond = [...matched(emitted, all)].filter(
-                (a) => !(a in DATA) && !a.startsWith("iam:") && !a.startsWith("cloudshell:"),
+                (a) =>
+                    !(a in DATA) &&
+                    !a.startsWith("iam:") &&
+                    !a.startsWith("cloudshell:") &&
+                    !WRITE_LEVEL_GRANTS.includes(a),
             );
+            assert.deepStrictEqual([...matched(emitted, all, "DenyWriteLevelGrants")].sort(), [
+                ...WRITE_LEVEL_GRANTS,
+            ]);
             assert.deepStrictEqual(beyond, []);
             const everything = matched(emitted, all);
             assert.deepStrictEqual(
@@ -385,6 +394,26 @@ describe("the audit role's data-read Deny", function () {
             const unguarded = allowedBy(docs, dataActions());
             assert.ok(unguarded.length > 100, `${unguarded.length} data reads without the Deny`);
             assert.deepStrictEqual(allowedBy([...docs, emitted], dataActions()), []);
+        });
+
+        it("with ReadOnlyAccess opted in, allows no write-level action but the reviewed reads: write-level-grants.json is exactly the gap", () => {
+            const docs = [
+                managedDocument("SecurityAudit"),
+                managedDocument("ViewOnlyAccess"),
+                managedDocument("ReadOnlyAccess"),
+            ];
+            const unreviewed = (documents: PolicyDocument[]) =>
+                allowedBy(documents, notRead()).filter((a) => !(a in WRITE_LEVEL_READS));
+            assert.deepStrictEqual(unreviewed([...docs, emitted]), []);
+            // Without its DenyWriteLevelGrants statement, the Deny lets through exactly the listed actions.
+            const without = JSON.parse(JSON.stringify(auditDenyPolicy()));
+            without.Statement = without.Statement.filter(
+                (st: { Sid?: string }) => st.Sid !== "DenyWriteLevelGrants",
+            );
+            assert.deepStrictEqual(
+                unreviewed([...docs, parsePolicyDocument(without, "identity")]).sort(),
+                [...WRITE_LEVEL_GRANTS],
+            );
         });
 
         it("catches a Deny without one of its entries", () => {

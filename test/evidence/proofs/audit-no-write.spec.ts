@@ -22,6 +22,7 @@ import {
     oracleAllows,
     planFixture,
     Plans,
+    tamper,
     withProdAttachment,
     withProdInlineStatements,
 } from "./auditFixture";
@@ -76,9 +77,9 @@ describe("proof audit-no-write", () => {
                 resource: "*",
                 statements: [
                     "SCP FullAWSAccess Statement[0]",
-                    'inline policy org-access-explicit-deny Statement[3] (Sid "Oops")',
+                    'inline policy org-access-explicit-deny Statement[4] (Sid "Oops")',
                 ],
-                reason: 'the audit role may s3:PutObject (access level Write) (in a request with aws:requestedregion=us-east-1): remove the grant from inline policy org-access-explicit-deny Statement[3] (Sid "Oops") or deny it in the role\'s inline Deny (components/auditRole.ts auditDenyPolicy)',
+                reason: 'the audit role may s3:PutObject (access level Write) (in a request with aws:requestedregion=us-east-1): remove the grant from inline policy org-access-explicit-deny Statement[4] (Sid "Oops") or deny it in the role\'s inline Deny (components/auditRole.ts auditDenyPolicy)',
             },
         ]);
     });
@@ -100,7 +101,7 @@ describe("proof audit-no-write", () => {
                 [
                     AUDIT_ROLE,
                     `arn:aws:sqs:us-east-1:${PROD}:queue-probe`,
-                    "inline policy org-access-explicit-deny Statement[3]",
+                    "inline policy org-access-explicit-deny Statement[4]",
                 ],
             ],
         );
@@ -111,13 +112,29 @@ describe("proof audit-no-write", () => {
         assert.ok(puts.every((a) => a.startsWith("ssm:Put")));
     });
 
-    it("fails on ReadOnlyAccess's unreviewed write-level reads, AdministratorAccess, or a policy it cannot see", async () => {
+    it("holds with ReadOnlyAccess thanks to the DenyWriteLevelGrants statement, and fails without it; fails on AdministratorAccess or a policy it cannot see", async () => {
         // ReadOnlyAccess (an opt-in) grants four actions the Service Authorization Reference files
-        // under Write or Permissions management that no reviewer has accepted as reads: the proof
-        // names them until someone reviews them into configuration-reads.json or denies them.
-        const readOnly = await planFixture({
+        // under Write or Permissions management that no reviewer has accepted as reads; the audit
+        // role denies them (components/data/write-level-grants.json).
+        const withGrants = await planFixture({
             auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
         });
+        assert.deepStrictEqual(prove(withGrants).counterexamples, []);
+        assert.ok(prove(withGrants).holds);
+        const readOnly: Plans = {
+            ...withGrants,
+            workload: tamper(
+                withGrants.workload,
+                (r) => r.type === "aws:iam/rolePolicy:RolePolicy",
+                (p) => {
+                    const d = JSON.parse(String(p.policy));
+                    d.Statement = d.Statement.filter(
+                        (st: { Sid?: string }) => st.Sid !== "DenyWriteLevelGrants",
+                    );
+                    return { ...p, policy: JSON.stringify(d) };
+                },
+            ),
+        };
         const found = prove(readOnly).counterexamples;
         assert.deepStrictEqual(
             found.map((c) => [c.principal.split(":")[4], c.action, c.resource, c.statements[1]]),
