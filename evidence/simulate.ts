@@ -178,7 +178,7 @@ interface Outcome {
  * member account: the plan cannot see OU membership, and for Deny statements this is the cautious
  * reading.
  */
-function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | undefined {
+export function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | undefined {
     if (accountId === model.managementAccountId) return undefined;
     const attached = model.scps.filter((s) =>
         s.targets.some((t) => t === accountId || t.startsWith("r-") || t.startsWith("ou-")),
@@ -296,7 +296,7 @@ type Reporter = AccessModel["trusted"]["reporters"][number];
  * aws:SourceIp). Nothing for a program without network conditions.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
  */
-function insideNetwork(reporter: Reporter): Record<string, string> {
+export function insideNetwork(reporter: Reporter): Record<string, string> {
     const range = reporter.sourceIps?.length ? parseIpRange(reporter.sourceIps[0]) : undefined;
     if (range) return { "aws:SourceIp": formatIp(range.start, range.v6) };
     if (reporter.sourceVpces?.length) return { "aws:SourceVpce": reporter.sourceVpces[0] };

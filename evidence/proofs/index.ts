@@ -1,12 +1,19 @@
 // The proofs of a plan: one file per property, each over everything of its kind that the plan
 // contains. See types.ts for the contract and docs/proofs.md for what each one means.
 import { parseStackName } from "../../stacks/names";
+import { ciPreviewCannotDeploy } from "./ci-preview-cannot-deploy";
+import { humansNeedMfa } from "./humans-need-mfa";
+import { onlyBreakGlassReachesAdmin } from "./only-break-glass-reaches-admin";
 import { Proof, ProofInput, ProofResult } from "./types";
 
 export type { Counterexample, Proof, ProofId, ProofInput, ProofResult } from "./types";
 
 /** Every proof, in the order the plan and the report show them. */
-export const PROOFS: readonly Proof[] = [];
+export const PROOFS: readonly Proof[] = [
+    humansNeedMfa,
+    onlyBreakGlassReachesAdmin,
+    ciPreviewCannotDeploy,
+];
 
 /** Runs every proof that applies to the stack's kind. */
 export function runProofs(input: ProofInput, proofs: readonly Proof[] = PROOFS): ProofResult[] {
