@@ -10,17 +10,27 @@ import { adminEquivalentManagedPolicy } from "../../policypack/iam/managed";
 export function adminReason(
     identity: readonly NamedPolicy[],
     managed: readonly string[],
-): string | undefined {
+): { admin?: string; adminStatements?: string[] } {
     for (const p of identity) {
         const [finding] = findAdminGrants(p.doc);
-        if (finding) return `${p.label} ${statementLabel(finding.statement)}: ${finding.detail}`;
+        if (finding) {
+            const label = `${p.label} ${statementLabel(finding.statement)}`;
+            return { admin: `${label}: ${finding.detail}`, adminStatements: [label] };
+        }
     }
     for (const arn of managed) {
         const admin = adminEquivalentManagedPolicy(arn);
-        if (admin) return `${arn} is admin-equivalent (${admin.reason})`;
+        if (admin)
+            return {
+                admin: `${arn} is admin-equivalent (${admin.reason})`,
+                adminStatements: [`managed policy ${arn}`],
+            };
     }
     const unknown = managed.find((arn) => !adminEquivalentManagedPolicy(arn));
     return unknown
-        ? `${unknown} has no document in the model, so it is taken to be admin-equivalent`
-        : undefined;
+        ? {
+              admin: `${unknown} has no document in the model, so it is taken to be admin-equivalent`,
+              adminStatements: [`managed policy ${unknown}`],
+          }
+        : {};
 }

@@ -68,6 +68,8 @@ export interface GraphNode {
     readonly breakGlass: boolean;
     /** Why the node holds admin-equivalent power, when it does. */
     readonly admin?: string;
+    /** The statements that make it admin-equivalent, when the plan has them. */
+    readonly adminStatements?: readonly string[];
     /** Extra request context its calls carry (a program's ExternalId and network). */
     readonly context?: Readonly<Record<string, string>>;
     readonly token?: GithubToken;
@@ -195,7 +197,7 @@ function roleNode(r: RoleModel): GraphNode {
         componentType: r.componentType,
         human: false,
         breakGlass: false,
-        admin: adminReason(r.identity, r.unknownManaged),
+        ...adminReason(r.identity, r.unknownManaged),
     };
 }
 
@@ -300,7 +302,7 @@ export function buildGraph(input: ProofInput): AccessGraph {
             identity: u.identity,
             human: !program || people.has(u.arn),
             breakGlass: breakGlass.has(u.arn),
-            admin: adminReason(u.identity, managed),
+            ...adminReason(u.identity, managed),
             // A program calls with its ExternalId, from inside its networks.
             context: reporter
                 ? { "sts:ExternalId": reporter.externalId, ...insideNetwork(reporter) }

@@ -19,8 +19,10 @@
 // Applies to both stacks: the security stack holds the people, CI identities and log-archive admin;
 // a workload plan adds its duty roles, seen with the security stack's principals.
 import {
+    AccessGraph,
     buildGraph,
     describePath,
+    Edge,
     GraphNode,
     isDutyAdmin,
     MfaState,
@@ -33,13 +35,36 @@ import { Counterexample, Proof, ProofInput, ProofOutcome } from "./types";
 
 const HUMAN_STATES: readonly MfaState[] = ["fresh", "stale", "false", "absent"];
 
-/** Why a step holds admin-equivalent power, if it does. */
-function adminAt(step: Step): string | undefined {
-    if (step.via?.grantsAdmin)
-        return `${step.via.action} lets the caller grant ${step.node.id} any permission`;
-    if (step.node.admin) return step.node.admin;
-    if (isDutyAdmin(step.node)) return `${step.node.id} is a break-glass duty role`;
-    return undefined;
+/** A way to admin power: the path, why it ends in admin, and the statements that make it so. */
+interface AdminPath {
+    readonly edges: readonly Edge[];
+    readonly why: string;
+    readonly statements: readonly string[];
+}
+
+/**
+ * Every way to admin power from the steps of a search: a node reached that is admin-equivalent (or
+ * a break-glass duty role), and every edge out of a reached node that lets the caller rewrite a
+ * principal's policies (its own included, which the search itself never follows: it goes nowhere).
+ */
+function adminPaths(graph: AccessGraph, steps: readonly Step[]): AdminPath[] {
+    const out: AdminPath[] = [];
+    for (const step of steps) {
+        if (step.via && (step.node.admin || isDutyAdmin(step.node)))
+            out.push({
+                edges: pathOf(step),
+                why: step.node.admin ?? `${step.node.id} is a break-glass duty role`,
+                statements: step.node.adminStatements ?? [],
+            });
+        for (const e of graph.edgesFrom(step.node, step.state, "policies"))
+            if (e.grantsAdmin)
+                out.push({
+                    edges: [...pathOf(step), e],
+                    why: `${e.action} lets ${e.from.id} grant ${e.to.id} any permission`,
+                    statements: [],
+                });
+    }
+    return out;
 }
 
 function startName(start: GraphNode, state: MfaState): string {
@@ -62,38 +87,33 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
         ...graph.tokens.map((t) => ({ node: t, state: "absent" as const })),
     ];
     const counterexamples: Counterexample[] = [];
-    for (const { node: start, state } of starts) {
-        const declared = (start.breakGlass && state === "fresh") || start.token?.deploy === true;
-        if (declared) continue;
-        const admins = reach(graph, start, state)
-            .map((step) => ({ step, why: adminAt(step) }))
-            .filter((a): a is { step: Step; why: string } => a.why !== undefined);
-        if (start.admin && !start.token)
+    // A principal that holds admin power itself, whatever its MFA state: reported once.
+    for (const user of graph.users)
+        if (user.admin && !user.breakGlass)
             counterexamples.push({
-                principal: startName(start, state),
+                principal: user.id,
                 path: [],
                 action: "*",
                 resource: "*",
-                statements: [],
-                reason: `${start.id} is admin-equivalent itself: ${start.admin}; only break-glass roles may hold admin power`,
+                statements: user.adminStatements ?? [],
+                reason: `${user.id} is admin-equivalent itself: ${user.admin}; only break-glass roles may hold admin power`,
             });
-        const [first, ...others] = admins.filter((a) => a.step.via);
+    for (const { node: start, state } of starts) {
+        const declared = (start.breakGlass && state === "fresh") || start.token?.deploy === true;
+        if (declared || start.admin) continue;
+        const [first, ...others] = adminPaths(graph, reach(graph, start, state));
         if (!first) continue;
-        const edges = pathOf(first.step);
-        const last = edges[edges.length - 1];
+        const last = first.edges[first.edges.length - 1];
         const more = others.length
-            ? ` (and ${others.length} more admin-equivalent node${others.length > 1 ? "s" : ""}: ${others
-                  .slice(0, 3)
-                  .map((o) => o.step.node.id)
-                  .join(", ")}${others.length > 3 ? ", ..." : ""})`
+            ? ` (and ${others.length} more way${others.length > 1 ? "s" : ""}, to ${[...new Set(others.map((o) => o.edges[o.edges.length - 1].to.id))].slice(0, 3).join(", ")}${others.length > 3 ? ", ..." : ""})`
             : "";
         counterexamples.push({
             principal: startName(start, state),
-            path: edges.map((e) => e.to.id),
+            path: first.edges.map((e) => e.to.id),
             action: last.action,
             resource: last.resource,
-            statements: edges.flatMap((e) => e.statements),
-            reason: `${describePath(start, edges)}: reaches admin-equivalent power (${first.why})${more}; only break-glass users with fresh MFA and the declared deploy job may. Remove the grant or tighten the trust policy at the first hop that should not be there`,
+            statements: [...first.edges.flatMap((e) => e.statements), ...first.statements],
+            reason: `${describePath(start, first.edges)}: reaches admin-equivalent power (${first.why})${more}; only break-glass users with fresh MFA and the declared deploy job may. Remove the grant or tighten the trust policy at the first hop that should not be there`,
         });
     }
     const nodes = graph.roles.length + graph.users.length;

@@ -237,7 +237,7 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
             id,
             kind: "group-member",
             identity,
-            admin: adminReason(identity, []),
+            ...adminReason(identity, []),
         };
         graph.nodes.set(id, member);
         edge(member, "join-group", "iam:AddUserToGroup", group.arn, "can add itself to", r);
