@@ -6,8 +6,7 @@
 // NotAction, or naming an action the table does not know, counts as a write.
 import {
     actionMatches,
-    authorize,
-    Authorization,
+    evaluateRequest,
     NamedPolicy,
     PolicyDocument,
     Statement,
@@ -115,8 +114,11 @@ function cacheId(doc: PolicyDocument): number {
 
 function compute(docs: readonly NamedPolicy[], ignore: readonly string[]): WriteGrant[] {
     const found = new Map<string, WriteGrant>();
-    const decide = (action: string, resource: string): Authorization =>
-        authorize({ action, resource }, { identity: docs });
+    // The identity side alone (the evaluator itself: authorize() would also ask for a resource
+    // policy on a resource of an account it cannot tell is the principal's own).
+    const documents = docs.map((d) => d.doc);
+    const decide = (action: string, resource: string) =>
+        evaluateRequest(documents, { action, resource });
     for (const { doc } of docs) {
         for (const s of doc.statements) {
             if (s.effect !== "Allow") continue;
@@ -126,11 +128,12 @@ function compute(docs: readonly NamedPolicy[], ignore: readonly string[]): Write
                 for (const action of writeActionsOf(pattern)) {
                     if (found.has(action) || ignore.some((i) => actionMatches(i, action))) continue;
                     const result = decide(action, resource);
-                    if (result.decision === "Allow")
+                    const deciding = result.decidingStatement;
+                    if (result.decision === "Allow" && deciding)
                         found.set(action, {
                             action,
                             resource,
-                            statements: result.allows.map((a) => a.label),
+                            statements: [`${docs[deciding.document].label} ${deciding.label}`],
                         });
                 }
             }
