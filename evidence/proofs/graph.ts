@@ -245,8 +245,19 @@ function indexTrust(roles: readonly GraphNode[]): AccessGraph["trustIndex"] {
     return index;
 }
 
-/** Builds the graph of one plan: the stack's resources seen with the security stack's. */
+const graphs = new WeakMap<ProofInput, AccessGraph>();
+
+/**
+ * The graph of one plan: the stack's resources seen with the security stack's. Built once per
+ * input: the proofs of one plan share it, and the edges each has computed.
+ */
 export function buildGraph(input: ProofInput): AccessGraph {
+    let graph = graphs.get(input);
+    if (!graph) graphs.set(input, (graph = newGraph(input)));
+    return graph;
+}
+
+function newGraph(input: ProofInput): AccessGraph {
     const { model } = input;
     const partition = model.partition;
     // This stack's roles (as the model has them), then the security stack's, once each by ARN.

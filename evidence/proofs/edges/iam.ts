@@ -20,6 +20,7 @@ import {
     PASS_ROLE,
     PASSROLE_COMPUTE_ACTIONS,
     PERMISSION_SET_ACTIONS,
+    PolicyDocument,
     PROBE_ACCOUNT,
     SINGLE_ACTION_ESCALATIONS,
     Statement,
@@ -51,19 +52,24 @@ const CREDENTIAL_REASONS: Readonly<Record<string, string>> = {
     "iam:UpdateLoginProfile": "can reset the console password of",
 };
 
-/** Does any Allow statement of the node name the action at all? (Cheap filter before deciding.) */
-const mentions = new WeakMap<GraphNode, Map<string, boolean>>();
+/**
+ * Does any Allow statement of the node name the action at all? A cheap filter before deciding,
+ * answered once per document: the same documents serve a hundred accounts' roles.
+ */
+const mentions = new WeakMap<PolicyDocument, Map<string, boolean>>();
 function mayAllow(node: GraphNode, action: string): boolean {
-    let m = mentions.get(node);
-    if (!m) mentions.set(node, (m = new Map()));
-    let v = m.get(action);
-    if (v === undefined) {
-        v = node.identity.some((p) =>
-            p.doc.statements.some((s) => s.effect === "Allow" && statementMatchesAction(s, action)),
-        );
-        m.set(action, v);
-    }
-    return v;
+    return node.identity.some(({ doc }) => {
+        let m = mentions.get(doc);
+        if (!m) mentions.set(doc, (m = new Map()));
+        let v = m.get(action);
+        if (v === undefined) {
+            v = doc.statements.some(
+                (s) => s.effect === "Allow" && statementMatchesAction(s, action),
+            );
+            m.set(action, v);
+        }
+        return v;
+    });
 }
 
 /** A resource the first Allow statement naming the action reaches (wildcards filled in). */
