@@ -112,7 +112,9 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
             path: first.edges.map((e) => e.to.id),
             action: last.action,
             resource: last.resource,
-            statements: [...first.edges.flatMap((e) => e.statements), ...first.statements],
+            statements: [
+                ...new Set([...first.edges.flatMap((e) => e.statements), ...first.statements]),
+            ],
             reason: `${describePath(start, first.edges)}: reaches admin-equivalent power (${first.why})${more}; only break-glass users with fresh MFA and the declared deploy job may. Remove the grant or tighten the trust policy at the first hop that should not be there`,
         });
     }

@@ -168,7 +168,11 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
                     pass,
                     {
                         next: "absent",
-                        statements: [...pass.allows, ...compute.result.allows].map((a) => a.label),
+                        statements: [
+                            ...new Set(
+                                [...pass.allows, ...compute.result.allows].map((a) => a.label),
+                            ),
+                        ],
                     },
                 );
         }

@@ -15,6 +15,7 @@ import {
     proofInput,
     REPO,
     withPolicy,
+    withRole,
 } from "./fixture";
 
 const prove = (input: ReturnType<typeof proofInput>) =>
@@ -243,5 +244,87 @@ describe("proof only-break-glass-reaches-admin", () => {
         const result = prove(empty);
         assert.strictEqual(result.checked, 0);
         assert.strictEqual(result.holds, false);
+    });
+});
+
+describe("proof only-break-glass-reaches-admin: escalation edges", () => {
+    let plans: Plans;
+    before(async () => {
+        plans = await fixturePlans();
+    });
+    const REPORTER = `arn:aws:iam::${SECURITY}:user/org-access/reporter`;
+    const APP = `arn:aws:iam::${SECURITY}:role/AppRole`;
+    const reportersMay = (statement: object, security = plans.security) =>
+        withPolicy(security, "security-access-reporters-assume", (d) =>
+            d.Statement.push(statement),
+        );
+
+    it("fails when a program may pass an admin service role to Lambda (iam:PassRole + lambda:CreateFunction)", () => {
+        const withApp = withRole(
+            plans.security,
+            SECURITY,
+            "AppRole",
+            {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "lambda.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                    },
+                ],
+            },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+        );
+        const broken = reportersMay(
+            {
+                Sid: "DeployFunctions",
+                Effect: "Allow",
+                Action: ["iam:PassRole", "lambda:CreateFunction"],
+                Resource: [APP, `arn:aws:lambda:us-east-1:${SECURITY}:function:*`],
+            },
+            withApp,
+        );
+        const result = prove(proofInput(broken, broken));
+        const c = result.counterexamples.find((x) => x.principal.startsWith(REPORTER));
+        assert.ok(c, JSON.stringify(result.counterexamples, null, 1));
+        assert.deepStrictEqual(
+            [c.principal, c.path, c.action, c.resource],
+            [`${REPORTER} (program, without MFA)`, [APP], "iam:PassRole", APP],
+        );
+        assert.match(
+            c.reason,
+            /reporter -> can pass to lambda:CreateFunction and run as -> AppRole@111122223333/,
+        );
+        assert.ok(
+            c.statements.includes(
+                'group org-access-reporters policy assume-audit-roles Statement[1] (Sid "DeployFunctions")',
+            ),
+        );
+    });
+
+    it("follows access keys and group membership, and loses MFA on the way (so neither reaches admin here)", () => {
+        const dangerous = reportersMay({
+            Sid: "TakeOverBreakGlass",
+            Effect: "Allow",
+            Action: ["iam:CreateAccessKey", "iam:AddUserToGroup"],
+            Resource: [DANA, `arn:aws:iam::${SECURITY}:group/org-access/org-access-break-glass`],
+        });
+        const input = proofInput(plans.workload, dangerous);
+        const graph = buildGraph(input);
+        const reporter = graph.nodes.get(REPORTER)!;
+        const kinds = graph
+            .edgesFrom(reporter, "absent")
+            .map((e) => `${e.kind} ${e.action} -> ${e.to.id} (${e.next})`)
+            .sort();
+        assert.deepStrictEqual(
+            kinds.filter((k) => !k.startsWith("assume")),
+            [
+                `credentials iam:CreateAccessKey -> ${DANA} (absent)`,
+                `join-group iam:AddUserToGroup -> ${REPORTER} in group arn:aws:iam::${SECURITY}:group/org-access/org-access-break-glass (absent)`,
+            ],
+        );
+        // Dana's keys carry no MFA and the break-glass trust demands it; the proof holds.
+        assert.deepStrictEqual(prove(input).counterexamples, []);
     });
 });
