@@ -27,6 +27,9 @@ import {
     workloadValues,
 } from "../helpers";
 import { allowedWrites, managedPolicyDocument } from "../helpers/writes";
+import { proofInput } from "../evidence/proofs/fixture";
+import { runProofs } from "../../evidence/proofs";
+import { ciPreviewCannotDeploy } from "../../evidence/proofs/ci-preview-cannot-deploy";
 import {
     DeployPin,
     GithubToken,
@@ -233,8 +236,17 @@ async function pullRequestPaths(
     return { violations: [...new Set(violations)], reached: [...seen] };
 }
 
+/** The proof this walk is the specification of, over the same plans (security first). */
+function proofHolds(plans: readonly PlanResult[]): boolean {
+    const [security, workload] = plans;
+    return runProofs(proofInput(workload, security), [ciPreviewCannotDeploy])[0].holds;
+}
+
+/** This walk's violations; the proof ci-preview-cannot-deploy must fail exactly when there are some. */
 async function pullRequestViolations(plans: readonly PlanResult[]): Promise<string[]> {
-    return (await pullRequestPaths(plans)).violations;
+    const { violations } = await pullRequestPaths(plans);
+    assert.strictEqual(proofHolds(plans), violations.length === 0, violations.join("\n"));
+    return violations;
 }
 
 /** A deep copy of the plan with one resource's props changed. */
@@ -312,6 +324,7 @@ describe("CI: no role a pull request can reach may assume a role that can write,
     it("holds for the planned stacks: a pull request reaches the preview identity and the preview roles, none of which writes", async () => {
         const { violations, reached } = await pullRequestPaths([security, workload]);
         assert.deepStrictEqual(violations, []);
+        assert.strictEqual(proofHolds([security, workload]), true);
         // And the check does walk the graph: exactly the preview identity and every preview role are reached.
         assert.deepStrictEqual(
             reached.sort(),
