@@ -104,6 +104,8 @@ export interface Edge {
     readonly mfa: MfaState;
     /** The MFA state of what the caller holds after the hop. */
     readonly next: MfaState;
+    /** The request was allowed with MFA and would not be without it (the MFA state it needs). */
+    readonly needsMfa?: boolean;
     /** The edge hands the caller power to make the target admin (policy rewrites). */
     readonly grantsAdmin?: boolean;
 }
@@ -458,6 +460,18 @@ function newGraph(input: ProofInput): AccessGraph {
                                 ...assumeEdges(graph, node, state, mode),
                                 ...escalationEdges(graph, node, state),
                             ];
+                // With MFA, mark the edges the same request without an MFA key would not get.
+                if (state === "fresh" || state === "stale") {
+                    const without = new Set(
+                        graph
+                            .edgesFrom(node, "absent", mode)
+                            .map((e) => `${e.kind}|${e.action}|${e.to.id}`),
+                    );
+                    edges = edges.map((e) => ({
+                        ...e,
+                        needsMfa: !without.has(`${e.kind}|${e.action}|${e.to.id}`),
+                    }));
+                }
                 cache.set(key, edges);
             }
             return edges;
@@ -539,11 +553,14 @@ export function nodeName(n: GraphNode): string {
     return n.kind === "user" ? name : `${name}@${a.account || "*"}`;
 }
 
-/** The path as PMapper words it: `alice -> (MFA) can assume -> SecurityAuditRole@777788889999`. */
+/**
+ * The path as PMapper words it: `alice -> (MFA) can assume -> SecurityAuditRole@777788889999`,
+ * "(MFA)" marking the hops that need it.
+ */
 export function describePath(start: GraphNode, edges: readonly Edge[]): string {
     let out = nodeName(start);
     for (const e of edges) {
-        const mfa = e.mfa === "fresh" || e.mfa === "stale" ? "(MFA) " : "";
+        const mfa = e.needsMfa ? "(MFA) " : "";
         out += ` -> ${mfa}${e.reason} -> ${nodeName(e.to)}`;
     }
     return out;

@@ -165,7 +165,7 @@ describe("proof only-break-glass-reaches-admin", () => {
         );
         assert.match(
             carol[0].reason,
-            /carol -> \(MFA\) can assume -> IncidentResponseRole@777788889999 -> \(MFA\) can update the trust document of -> BreakGlassRole@777788889999/,
+            /carol -> \(MFA\) can assume -> IncidentResponseRole@777788889999 -> can update the trust document of -> BreakGlassRole@777788889999/,
         );
     });
 
