@@ -244,6 +244,22 @@ function scpsOf(resources: readonly ModelResource[]): ScpModel[] {
 }
 
 /**
+ * Every role a stack's resources plan: its `aws.iam.Role`s and, for each StackSet, the roles of its
+ * template once per account in `accounts`. The access graph (evidence/proofs/graph.ts) builds the
+ * security stack's roles with it too, beside the workload stack's own.
+ */
+export function plannedRoles(
+    resources: readonly ModelResource[],
+    partition: string,
+    accounts: readonly string[],
+): RoleModel[] {
+    return [...rolesOf(resources, partition), ...stackSetRolesOf(resources, partition, accounts)];
+}
+
+/** Account ids of a stack's `accounts` output ([{name, accountId}]). */
+export { accountIds };
+
+/**
  * Builds the model of one planned stack: its roles and SCPs, seen with the security stack's
  * principals and outputs when that stack was planned too (for the security stack itself, pass it
  * twice).

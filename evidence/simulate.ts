@@ -296,7 +296,7 @@ type Reporter = AccessModel["trusted"]["reporters"][number];
  * aws:SourceIp). Nothing for a program without network conditions.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
  */
-function insideNetwork(reporter: Reporter): Record<string, string> {
+export function insideNetwork(reporter: Reporter): Record<string, string> {
     const range = reporter.sourceIps?.length ? parseIpRange(reporter.sourceIps[0]) : undefined;
     if (range) return { "aws:SourceIp": formatIp(range.start, range.v6) };
     if (reporter.sourceVpces?.length) return { "aws:SourceVpce": reporter.sourceVpces[0] };

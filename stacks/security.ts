@@ -5,7 +5,7 @@
 // in the order the resources are registered and returns the stack's outputs.
 import { loadSecurityConfig, SecurityConfig } from "../config";
 import { AccountProviders } from "./providers";
-import { ciIdentity, ownAccounts, previewRoles } from "./security/ci";
+import { ciIdentity, ownAccounts, previewRoleArns, previewRoles } from "./security/ci";
 import { dutyGroups } from "./security/duty";
 import { checkScpSizes, guardrailInputs, guardrails } from "./security/guardrails";
 import { grantedAuditRoleArns, securityAccess, trustedPrincipals } from "./security/identities";
@@ -68,9 +68,20 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         serviceControlPolicies: scps?.summary,
         ciDeployIdentityArn: ci?.deployRoleArn,
         ciPreviewIdentityArn: ci?.previewRoleArn,
+        // The one GitHub job the deploy identity trusts, as configured: the proof
+        // only-break-glass-reaches-admin checks that the plan fences the deploy path exactly so,
+        // and no-outside-principal tells the repository's tokens from another's.
+        ciDeployPin: cfg.ci && {
+            repository: cfg.ci.repository,
+            environment: cfg.ci.deployEnvironment,
+            branch: cfg.ci.deployBranch,
+            workflow: cfg.ci.deployWorkflow,
+        },
         githubOidcProviderArn: ci?.oidcProviderArn,
-        ciRepository: cfg.ci?.repository,
         previewRoleArns: Object.fromEntries(previews.map((r, i) => [accounts[i].name, r.roleArn])),
+        // The workload stacks' preview roles the preview identity may assume (the proofs' graph
+        // knows them as roles of this program planned by another stack).
+        workloadPreviewRoleArns: cfg.ci ? previewRoleArns(cfg, []) : [],
         /** The IAM quotas the within-iam-quotas proof holds this stack's documents to. */
         iamQuotas: cfg.iamQuotas,
     };

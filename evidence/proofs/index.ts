@@ -3,8 +3,11 @@
 import { parseStackName } from "../../stacks/names";
 import { auditNoDataRead } from "./audit-no-data-read";
 import { auditNoWrite } from "./audit-no-write";
+import { ciPreviewCannotDeploy } from "./ci-preview-cannot-deploy";
+import { humansNeedMfa } from "./humans-need-mfa";
 import { logsImmutable } from "./logs-immutable";
 import { noOutsidePrincipal } from "./no-outside-principal";
+import { onlyBreakGlassReachesAdmin } from "./only-break-glass-reaches-admin";
 import { withinIamQuotas } from "./within-iam-quotas";
 import { Proof, ProofInput, ProofResult } from "./types";
 
@@ -14,7 +17,10 @@ export type { Counterexample, Proof, ProofId, ProofInput, ProofResult } from "./
 export const PROOFS: readonly Proof[] = [
     auditNoWrite,
     auditNoDataRead,
+    humansNeedMfa,
     noOutsidePrincipal,
+    onlyBreakGlassReachesAdmin,
+    ciPreviewCannotDeploy,
     logsImmutable,
     withinIamQuotas,
 ];

@@ -94,7 +94,9 @@ function scopeOf(input: ProofInput): Scope {
         insideOrgs: new Set(org ? [org] : []),
         designated,
         githubProvider: str(outputs.githubOidcProviderArn),
-        githubRepository: str(outputs.ciRepository),
+        githubRepository: str(
+            (outputs.ciDeployPin as { repository?: unknown } | undefined)?.repository,
+        ),
         partition: model.partition,
     };
 }

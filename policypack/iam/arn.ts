@@ -45,6 +45,9 @@ export function formatArn(a: Arn): string {
 /** ArnLike semantics (ArnEquals behaves the same way in IAM: both accept wildcards per part). */
 export function arnLike(pattern: string, value: string): boolean {
     if (pattern === "*") return true;
+    // Without a wildcard every part must be equal, and parts are joined by the same colons: the
+    // strings are equal. (The access graph asks this of policies naming hundreds of exact ARNs.)
+    if (!hasWildcard(pattern)) return pattern === value;
     const p = parseArn(pattern);
     if (!p) return globMatch(pattern, value, false);
     const v = parseArn(value);

@@ -82,6 +82,9 @@ export {
     PASSROLE_COMPUTE_ACTIONS,
     ROLE_CHANGE_ACTIONS,
     SINGLE_ACTION_ESCALATIONS,
+    PERMISSION_SET_ACTIONS,
+    PASS_ROLE,
+    PROBE_ACCOUNT,
 } from "./privileges";
 export type {
     AdminReason,

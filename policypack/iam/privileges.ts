@@ -306,3 +306,20 @@ export const ROLE_CHANGE_ACTIONS: readonly string[] = [
     "iam:UpdateRole",
     "iam:UpdateRoleDescription",
 ];
+
+/**
+ * IAM Identity Center actions that hand out power through permission sets: whoever may write a
+ * permission set's policies, or assign and provision one, decides what its roles in every account
+ * may do.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiamidentitycentersuccessortoawssinglesign-on.html
+ */
+export const PERMISSION_SET_ACTIONS: readonly string[] = [
+    "sso:AttachCustomerManagedPolicyReferenceToPermissionSet",
+    "sso:AttachManagedPolicyToPermissionSet",
+    "sso:CreateAccountAssignment",
+    "sso:CreatePermissionSet",
+    "sso:ProvisionPermissionSet",
+    "sso:PutInlinePolicyToPermissionSet",
+    "sso:PutPermissionsBoundaryToPermissionSet",
+    "sso:UpdatePermissionSet",
+];

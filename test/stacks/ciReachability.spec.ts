@@ -27,6 +27,17 @@ import {
     workloadValues,
 } from "../helpers";
 import { allowedWrites, managedPolicyDocument } from "../helpers/writes";
+import { proofInput } from "../evidence/proofs/fixture";
+import { runProofs } from "../../evidence/proofs";
+import { ciPreviewCannotDeploy } from "../../evidence/proofs/ci-preview-cannot-deploy";
+import {
+    DeployPin,
+    GithubToken,
+    githubTokens,
+    mentionedClaims,
+    tokenContext,
+    UNREVIEWED_ORIGINS,
+} from "../../evidence/proofs/tokens";
 
 const REPO = "example-org/org-access";
 const KEY = `arn:aws:kms:us-east-1:${MANAGEMENT}:key/11111111-2222-3333-4444-555555555555`;
@@ -41,27 +52,24 @@ interface RoleNode {
     readonly attachments: readonly string[];
 }
 
-/** Every claim set GitHub would put in a token for a job that a pull request, or a push to any branch but main, defines. */
-function attackerTokens(): Record<string, string>[] {
-    const refs = ["refs/pull/7/merge", "refs/heads/feature"];
-    const workflows = ["preview.yml", "deploy.yml", "ci.yml", "evil.yml"];
-    const subs = [
-        `repo:${REPO}:pull_request`,
-        ...["production", "preview", "staging"].map((e) => `repo:${REPO}:environment:${e}`),
-        ...refs.map((r) => `repo:${REPO}:ref:${r}`),
-    ];
-    const tokens: Record<string, string>[] = [];
-    for (const sub of subs) {
-        tokens.push({ sub });
-        for (const ref of refs)
-            for (const w of workflows)
-                tokens.push({
-                    sub,
-                    job_workflow_ref: `${REPO}/.github/workflows/${w}@${ref}`,
-                    ref,
-                });
-    }
-    return tokens;
+/**
+ * Every claim set GitHub would put in a token for a job of unreviewed code (a pull request, a push
+ * to any branch but the deploy branch or to a tag, another repository): the token space the proofs
+ * share (evidence/proofs/tokens.ts), built from the deploy pin and what the plans' trust policies name.
+ */
+function attackerTokens(plans: readonly PlanResult[]): GithubToken[] {
+    const pin = plans.map((p) => p.outputs.ciDeployPin).find((v) => v) as DeployPin | undefined;
+    const trusts = plans.flatMap((p) =>
+        p.resources
+            .filter(
+                (r) =>
+                    r.type === "aws:iam/role:Role" && !r.secretProps.includes("assumeRolePolicy"),
+            )
+            .flatMap((r) => parse(r.props.assumeRolePolicy) ?? []),
+    );
+    return githubTokens(pin, mentionedClaims(trusts)).filter((t) =>
+        UNREVIEWED_ORIGINS.includes(t.origin),
+    );
 }
 
 const roleArnOf = (r: PlannedResource) =>
@@ -156,20 +164,18 @@ async function pullRequestPaths(
     const entries: { node: RoleNode; path: string }[] = [];
     for (const node of nodes.values()) {
         if (!node.trust) continue;
-        const token = attackerTokens().find((claims) =>
+        const token = attackerTokens(plans).find((t) =>
             providers.some(
                 (provider) =>
                     evaluateRequest(node.trust!, {
                         principal: { type: "federated", provider },
                         action: "sts:AssumeRoleWithWebIdentity",
-                        context: Object.fromEntries([
-                            [`${OIDC}:aud`, "sts.amazonaws.com"],
-                            ...Object.entries(claims).map(([k, v]) => [`${OIDC}:${k}`, v]),
-                        ]),
+                        context: tokenContext(t),
                     }).decision === "Allow",
             ),
         );
-        if (token) entries.push({ node, path: `pull request (${token.sub}) -> ${node.arn}` });
+        if (token)
+            entries.push({ node, path: `pull request (${token.claims.sub}) -> ${node.arn}` });
     }
     const violations: string[] = [];
     const seen = new Set(entries.map((e) => e.node.arn.toLowerCase()));
@@ -230,8 +236,17 @@ async function pullRequestPaths(
     return { violations: [...new Set(violations)], reached: [...seen] };
 }
 
+/** The proof this walk is the specification of, over the same plans (security first). */
+function proofHolds(plans: readonly PlanResult[]): boolean {
+    const [security, workload] = plans;
+    return runProofs(proofInput(workload, security), [ciPreviewCannotDeploy])[0].holds;
+}
+
+/** This walk's violations; the proof ci-preview-cannot-deploy must fail exactly when there are some. */
 async function pullRequestViolations(plans: readonly PlanResult[]): Promise<string[]> {
-    return (await pullRequestPaths(plans)).violations;
+    const { violations } = await pullRequestPaths(plans);
+    assert.strictEqual(proofHolds(plans), violations.length === 0, violations.join("\n"));
+    return violations;
 }
 
 /** A deep copy of the plan with one resource's props changed. */
@@ -309,6 +324,7 @@ describe("CI: no role a pull request can reach may assume a role that can write,
     it("holds for the planned stacks: a pull request reaches the preview identity and the preview roles, none of which writes", async () => {
         const { violations, reached } = await pullRequestPaths([security, workload]);
         assert.deepStrictEqual(violations, []);
+        assert.strictEqual(proofHolds([security, workload]), true);
         // And the check does walk the graph: exactly the preview identity and every preview role are reached.
         assert.deepStrictEqual(
             reached.sort(),

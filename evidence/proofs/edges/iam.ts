@@ -1,0 +1,300 @@
+// Escalation edges: what a principal can do to other principals of its own account (IAM has no
+// resource policies, so IAM writes reach only the caller's account), from the privilege data of
+// policypack/iam/privileges.ts. Each edge is one request decided by authorize() with the caller's
+// identity policies and the SCPs of its account.
+// - rewriting a role's, user's or group's policies or boundary, or a customer-managed policy: the
+//   caller can make that principal anything, so the edge hands out admin-equivalent power;
+// - updating a role's trust policy: the caller can let itself in;
+// - creating access keys or a login profile for another user: the caller becomes that user, with
+//   long-term credentials (no MFA);
+// - joining a group: the caller gains the group's policies;
+// - iam:PassRole to a service role together with an action that runs code as the passed role;
+// - the single actions that run code as an existing resource's role (lambda:UpdateFunctionCode,
+//   ssm:SendCommand...): that role is outside the plan, so taken to be admin-equivalent;
+// - IAM Identity Center permission-set provisioning.
+// Escalation paths: https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
+import {
+    authorize,
+    Authorization,
+    IAM_ESCALATION_ACTIONS,
+    PASS_ROLE,
+    PASSROLE_COMPUTE_ACTIONS,
+    PERMISSION_SET_ACTIONS,
+    PolicyDocument,
+    PROBE_ACCOUNT,
+    SINGLE_ACTION_ESCALATIONS,
+    Statement,
+    statementMatchesAction,
+} from "../../../policypack/iam";
+import { adminReason } from "../admin";
+import type { AccessGraph, Edge, EdgeKind, GraphNode } from "../graph";
+import { MfaState, requestContext } from "./context";
+
+const actionsFor = (target: string, selfCounts?: boolean) =>
+    IAM_ESCALATION_ACTIONS.filter(
+        (e) =>
+            e.target === target &&
+            e.action !== "iam:UpdateAssumeRolePolicy" &&
+            e.action !== "iam:AddUserToGroup" &&
+            (selfCounts === undefined || e.selfCounts === selfCounts),
+    );
+/** Rewrites of a principal's policies or boundary. */
+const ROLE_EDITS = actionsFor("role");
+const USER_EDITS = actionsFor("user", true);
+const GROUP_EDITS = actionsFor("group");
+const POLICY_EDITS = actionsFor("policy");
+/** Credentials for another user: access keys, console password. */
+const CREDENTIALS = actionsFor("user", false);
+
+const CREDENTIAL_REASONS: Readonly<Record<string, string>> = {
+    "iam:CreateAccessKey": "can create access keys for",
+    "iam:CreateLoginProfile": "can set the console password of",
+    "iam:UpdateLoginProfile": "can reset the console password of",
+};
+
+/**
+ * Does any Allow statement of the node name the action at all? A cheap filter before deciding,
+ * answered once per document: the same documents serve a hundred accounts' roles.
+ */
+const mentions = new WeakMap<PolicyDocument, Map<string, boolean>>();
+function mayAllow(node: GraphNode, action: string): boolean {
+    return node.identity.some(({ doc }) => {
+        let m = mentions.get(doc);
+        if (!m) mentions.set(doc, (m = new Map()));
+        let v = m.get(action);
+        if (v === undefined) {
+            v = doc.statements.some(
+                (s) => s.effect === "Allow" && statementMatchesAction(s, action),
+            );
+            m.set(action, v);
+        }
+        return v;
+    });
+}
+
+/** A resource the first Allow statement naming the action reaches (wildcards filled in). */
+function someResource(node: GraphNode, action: string): string | undefined {
+    let found: Statement | undefined;
+    for (const p of node.identity)
+        for (const s of p.doc.statements)
+            if (!found && s.effect === "Allow" && statementMatchesAction(s, action)) found = s;
+    if (!found) return undefined;
+    const r = found.resource?.[0];
+    return r === undefined || r === "*" ? "*" : r.replace(/[*?]/g, "zq9");
+}
+
+export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaState): Edge[] {
+    const p = node.principal;
+    if (p?.type !== "aws" || node.accountId === undefined) return [];
+    const account = node.accountId;
+    const context = requestContext(node, state, graph.region);
+    const scps = graph.scps(account);
+    const decide = (action: string, resource: string): Authorization | undefined => {
+        if (!mayAllow(node, action)) return undefined;
+        const result = authorize(
+            { principal: p, action, resource, context },
+            { scps, identity: node.identity },
+        );
+        return result.decision === "Allow" ? result : undefined;
+    };
+    const edges: Edge[] = [];
+    const edge = (
+        to: GraphNode,
+        kind: EdgeKind,
+        action: string,
+        resource: string,
+        reason: string,
+        result: Authorization,
+        extra: { next?: MfaState; grantsAdmin?: boolean; statements?: string[] } = {},
+    ) =>
+        edges.push({
+            from: node,
+            to,
+            kind,
+            action,
+            resource,
+            reason,
+            statements: extra.statements ?? result.allows.map((a) => a.label),
+            mfa: state,
+            next: extra.next ?? state,
+            grantsAdmin: extra.grantsAdmin,
+        });
+
+    for (const role of graph.rolesByAccount.get(account) ?? []) {
+        const self = role === node;
+        for (const e of ROLE_EDITS) {
+            const r = decide(e.action, role.id);
+            if (r) {
+                edge(
+                    role,
+                    "edit-policies",
+                    e.action,
+                    role.id,
+                    self ? "can rewrite its own policies" : "can rewrite the policies of",
+                    r,
+                    { grantsAdmin: true },
+                );
+                break;
+            }
+        }
+        if (!self) {
+            const r = decide("iam:UpdateAssumeRolePolicy", role.id);
+            if (r)
+                edge(
+                    role,
+                    "update-trust",
+                    "iam:UpdateAssumeRolePolicy",
+                    role.id,
+                    "can update the trust document of",
+                    r,
+                );
+        }
+        // iam:PassRole to a role a service may assume, with an action that runs code as it.
+        if (!self && graph.trustIndex.service.includes(role)) {
+            const pass = decide(PASS_ROLE, role.id);
+            const compute = pass
+                ? PASSROLE_COMPUTE_ACTIONS.map((a) => {
+                      const resource = someResource(node, a);
+                      return resource && { action: a, result: decide(a, resource) };
+                  }).find((c) => c && c.result)
+                : undefined;
+            if (pass && compute && compute.result)
+                edge(
+                    role,
+                    "pass-role",
+                    PASS_ROLE,
+                    role.id,
+                    `can pass to ${compute.action} and run as`,
+                    pass,
+                    {
+                        next: "absent",
+                        statements: [
+                            ...new Set(
+                                [...pass.allows, ...compute.result.allows].map((a) => a.label),
+                            ),
+                        ],
+                    },
+                );
+        }
+    }
+
+    for (const user of graph.usersByAccount.get(account) ?? []) {
+        const self = user === node;
+        for (const e of USER_EDITS) {
+            const r = decide(e.action, user.id);
+            if (r) {
+                edge(
+                    user,
+                    "edit-policies",
+                    e.action,
+                    user.id,
+                    self ? "can rewrite its own policies" : "can rewrite the policies of",
+                    r,
+                    { grantsAdmin: true },
+                );
+                break;
+            }
+        }
+        if (self) continue;
+        for (const e of CREDENTIALS) {
+            const r = decide(e.action, user.id);
+            if (r) {
+                // Long-term credentials carry no MFA.
+                edge(
+                    user,
+                    "credentials",
+                    e.action,
+                    user.id,
+                    CREDENTIAL_REASONS[e.action] ?? `can call ${e.action} on`,
+                    r,
+                    { next: "absent" },
+                );
+                break;
+            }
+        }
+    }
+
+    for (const group of graph.groups.values()) {
+        if (group.accountId !== account) continue;
+        for (const e of GROUP_EDITS) {
+            const r = decide(e.action, group.arn);
+            if (r) {
+                const target = graph.beyond(
+                    `members of ${group.arn}`,
+                    account,
+                    `the members of group ${group.name}, whose policies the caller can rewrite`,
+                );
+                edge(
+                    target,
+                    "edit-policies",
+                    e.action,
+                    group.arn,
+                    "can rewrite the policies of",
+                    r,
+                    { grantsAdmin: true },
+                );
+                break;
+            }
+        }
+        // Only a user can be a member; it joins with its own identity plus the group's policies.
+        if (node.kind !== "user" || group.members.includes(node.id)) continue;
+        const r = decide("iam:AddUserToGroup", group.arn);
+        if (!r) continue;
+        const id = `${node.id} in group ${group.arn}`;
+        const identity = [...node.identity, ...group.identity];
+        const member: GraphNode = graph.nodes.get(id) ?? {
+            ...node,
+            id,
+            kind: "group-member",
+            identity,
+            ...adminReason(identity, []),
+        };
+        graph.nodes.set(id, member);
+        edge(member, "join-group", "iam:AddUserToGroup", group.arn, "can add itself to", r);
+    }
+
+    for (const e of POLICY_EDITS) {
+        const probe = `arn:${graph.partition}:iam::${account}:policy/zq9-any-policy`;
+        const r = decide(e.action, probe);
+        if (r) {
+            const target = graph.beyond(
+                `customer-managed policies of ${account}`,
+                account,
+                `every principal of account ${account} that attaches a customer-managed policy the caller can rewrite`,
+            );
+            edge(target, "edit-policies", e.action, probe, "can rewrite", r, { grantsAdmin: true });
+            break;
+        }
+    }
+
+    for (const e of SINGLE_ACTION_ESCALATIONS) {
+        if (e.action === "sts:AssumeRole") continue; // assume edges, in sts.ts
+        const probe = e.probe
+            .replace(PROBE_ACCOUNT, account)
+            .replace(":us-east-1:", `:${graph.region}:`);
+        const r = decide(e.action, probe);
+        if (!r) continue;
+        const target = graph.beyond(
+            `roles behind ${e.action} in ${account}`,
+            account,
+            `whatever role the resources ${e.action} reaches run as (${e.effect}): outside the plan, so taken to be admin-equivalent`,
+        );
+        edge(target, "run-as", e.action, probe, `can ${e.effect} with ${e.action}, reaching`, r, {
+            next: "absent",
+        });
+    }
+
+    for (const action of PERMISSION_SET_ACTIONS) {
+        const probe = `arn:${graph.partition}:sso:::permissionSet/ssoins-zq9/ps-zq9`;
+        const r = decide(action, probe);
+        if (!r) continue;
+        const target = graph.beyond(
+            `IAM Identity Center permission sets (${account})`,
+            account,
+            "the roles of IAM Identity Center permission sets the caller can write or provision: admin-equivalent",
+        );
+        edge(target, "provision", action, probe, "can provision", r, { next: "absent" });
+        break;
+    }
+    return edges;
+}

@@ -1,0 +1,145 @@
+// only-break-glass-reaches-admin: in the escalation graph over every principal of the plan,
+// admin-equivalent power is reachable only through break-glass with fresh MFA. The search starts
+// from every IAM user of the security account in every MFA state (fresh, stale, "false", none) and
+// from every GitHub token that matters, follows assume, web-identity, policy-rewrite, trust-update,
+// credential, group, PassRole-with-compute, run-as and permission-set edges, and stops at any
+// admin-equivalent node: one whose policies findAdminGrants calls admin, that attaches an
+// admin-equivalent AWS-managed policy, that lies outside the plan, the break-glass and log-archive
+// admin roles, or a principal whose policies the caller can rewrite.
+//
+// Two paths are declared, and only they may reach admin:
+// - a break-glass user with an MFA sign-in of the last minutes;
+// - the deploy pipeline: the single GitHub claim set the security stack's `ciDeployPin` output
+//   names (sub repo:O/R:environment:<deployEnvironment> and job_workflow_ref
+//   O/R/<deployWorkflow>@refs/heads/<deployBranch>). It deploys everything, so it reaches the deploy
+//   roles, which are admin. Any other claim set (a pull request, another branch or tag, another
+//   workflow or environment on the deploy branch, another repository) that reaches admin is a
+//   counterexample: the fence must be exactly the pin.
+//
+// Applies to both stacks: the security stack holds the people, CI identities and log-archive admin;
+// a workload plan adds its duty roles, seen with the security stack's principals.
+import {
+    AccessGraph,
+    buildGraph,
+    describePath,
+    Edge,
+    GraphNode,
+    isDutyAdmin,
+    MfaState,
+    pathOf,
+    reach,
+    Step,
+} from "./graph";
+import { describeToken } from "./tokens";
+import { Counterexample, Proof, ProofInput, ProofOutcome } from "./types";
+
+const HUMAN_STATES: readonly MfaState[] = ["fresh", "stale", "false", "absent"];
+
+/** A way to admin power: the path, why it ends in admin, and the statements that make it so. */
+interface AdminPath {
+    readonly edges: readonly Edge[];
+    readonly why: string;
+    readonly statements: readonly string[];
+}
+
+/**
+ * Every way to admin power from the steps of a search: a node reached that is admin-equivalent (or
+ * a break-glass duty role), and every edge out of a reached node that lets the caller rewrite a
+ * principal's policies (its own included, which the search itself never follows: it goes nowhere).
+ */
+function adminPaths(graph: AccessGraph, steps: readonly Step[]): AdminPath[] {
+    const out: AdminPath[] = [];
+    for (const step of steps) {
+        if (step.via && (step.node.admin || isDutyAdmin(step.node)))
+            out.push({
+                edges: pathOf(step),
+                why: step.node.admin ?? `${step.node.id} is a break-glass duty role`,
+                statements: step.node.adminStatements ?? [],
+            });
+        for (const e of graph.edgesFrom(step.node, step.state, "policies"))
+            if (e.grantsAdmin)
+                out.push({
+                    edges: [...pathOf(step), e],
+                    why: `${e.action} lets ${e.from.id} grant ${e.to.id} any permission`,
+                    statements: [],
+                });
+    }
+    return out;
+}
+
+function startName(start: GraphNode, state: MfaState): string {
+    if (start.token) return describeToken(start.token);
+    const words: Record<MfaState, string> = {
+        fresh: "with fresh MFA",
+        stale: "with MFA older than a day",
+        false: 'with aws:MultiFactorAuthPresent "false"',
+        absent: "without MFA",
+    };
+    return `${start.id} (${start.human ? "person" : "program"}, ${words[state]})`;
+}
+
+export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome {
+    const graph = buildGraph(input);
+    const starts: { node: GraphNode; state: MfaState }[] = [
+        ...graph.users.flatMap((u) =>
+            (u.human ? HUMAN_STATES : (["absent"] as const)).map((state) => ({ node: u, state })),
+        ),
+        ...graph.tokens.map((t) => ({ node: t, state: "absent" as const })),
+    ];
+    const counterexamples: Counterexample[] = [];
+    // A principal that holds admin power itself, whatever its MFA state: reported once.
+    for (const user of graph.users)
+        if (user.admin && !user.breakGlass)
+            counterexamples.push({
+                principal: user.id,
+                path: [],
+                action: "*",
+                resource: "*",
+                statements: user.adminStatements ?? [],
+                reason: `${user.id} is admin-equivalent itself: ${user.admin}; only break-glass roles may hold admin power`,
+            });
+    for (const { node: start, state } of starts) {
+        const declared = (start.breakGlass && state === "fresh") || start.token?.deploy === true;
+        if (declared || start.admin) continue;
+        const [first, ...others] = adminPaths(graph, reach(graph, start, state));
+        if (!first) continue;
+        const last = first.edges[first.edges.length - 1];
+        const more = others.length
+            ? ` (and ${others.length} more way${others.length > 1 ? "s" : ""}, to ${[...new Set(others.map((o) => o.edges[o.edges.length - 1].to.id))].slice(0, 3).join(", ")}${others.length > 3 ? ", ..." : ""})`
+            : "";
+        counterexamples.push({
+            principal: startName(start, state),
+            path: first.edges.map((e) => e.to.id),
+            action: last.action,
+            resource: last.resource,
+            statements: [
+                ...new Set([...first.edges.flatMap((e) => e.statements), ...first.statements]),
+            ],
+            reason: `${describePath(start, first.edges)}: reaches admin-equivalent power (${first.why})${more}; only break-glass users with fresh MFA and the declared deploy job may. Remove the grant or tighten the trust policy at the first hop that should not be there`,
+        });
+    }
+    const nodes = graph.roles.length + graph.users.length;
+    return {
+        checked: starts.length * nodes,
+        counterexamples,
+        assumptions: [
+            "Declared: break-glass users with an MFA sign-in of the last minutes reach the break-glass and log-archive admin roles.",
+            graph.pin
+                ? `Declared and fenced: the deploy job (sub repo:${graph.pin.repository}:environment:${graph.pin.environment}, job_workflow_ref ${graph.pin.repository}/${graph.pin.workflow}@refs/heads/${graph.pin.branch}) reaches the deploy roles, which are admin; no other GitHub claim set may reach admin.`
+                : "No deploy pipeline is declared (no ci in the security stack): no GitHub token may reach admin.",
+            "Roles another stack of this program creates (the security stack's granted role ARNs and workloadPreviewRoleArns) that this plan does not contain are proved in that stack's plan: paths stop at them here.",
+            "Roles outside the plan (the deploy roles, OrganizationAccountAccessRole, roles behind existing compute) have unknown policies: taken to be admin-equivalent and to assume nothing further.",
+            "A path that begins with fresh MFA keeps it through every role it assumes (AWS does not document otherwise), which gives the attacker the most.",
+            "Permissions boundaries and session policies are not modelled: they only take permissions away.",
+        ],
+    };
+}
+
+export const onlyBreakGlassReachesAdmin: Proof = {
+    id: "only-break-glass-reaches-admin",
+    statement:
+        "in the escalation graph over every principal in the plan, admin-equivalent power is reachable only through break-glass with MFA (and the declared deploy job)",
+    unit: "(start, principal) questions",
+    appliesTo: ["security", "workload"],
+    prove: proveOnlyBreakGlassReachesAdmin,
+};

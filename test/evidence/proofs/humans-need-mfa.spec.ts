@@ -1,0 +1,157 @@
+import * as assert from "assert";
+import { runProofs } from "../../../evidence/proofs";
+import { buildGraph, describePath, pathOf, reach } from "../../../evidence/proofs/graph";
+import { humansNeedMfa } from "../../../evidence/proofs/humans-need-mfa";
+import { PROD, SECURITY } from "../../helpers";
+import { ALICE, fixturePlans, inputs, Plans, proofInput, withPolicy, withRole } from "./fixture";
+
+const MFA_TRUE = {
+    Bool: { "aws:MultiFactorAuthPresent": "true" },
+    NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+};
+
+describe("proof humans-need-mfa", () => {
+    let plans: Plans;
+    before(async () => {
+        plans = await fixturePlans();
+    });
+
+    it("holds on both planned stacks, deciding every (person, no-MFA state, role) question", () => {
+        for (const input of Object.values(inputs(plans))) {
+            const [result] = runProofs(input, [humansNeedMfa]);
+            assert.deepStrictEqual(result.counterexamples, []);
+            assert.strictEqual(result.holds, true);
+            // alice, bob, carol and dana are people; the reporter is a program.
+            const people = input.model.principals.filter((p) => !/reporter/.test(p.arn)).length;
+            assert.strictEqual(people, 4);
+            const roles = buildGraph(input).roles.length;
+            assert.ok(roles >= input.model.roles.length);
+            assert.strictEqual(result.checked, people * 2 * roles);
+        }
+    });
+
+    it("fails when an audit role's trust accepts BoolIfExists MFA: a person reaches it with long-term keys", () => {
+        const broken = withPolicy(
+            plans.workload,
+            "prod-role",
+            (d) => {
+                d.Statement[0].Condition = {
+                    BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
+                };
+            },
+            "assumeRolePolicy",
+        );
+        const [result] = runProofs(proofInput(broken, plans.security), [humansNeedMfa]);
+        assert.strictEqual(result.holds, false);
+        const role = `arn:aws:iam::${PROD}:role/SecurityAuditRole`;
+        const alice = result.counterexamples.find((c) => c.principal === ALICE);
+        assert.ok(alice, JSON.stringify(result.counterexamples));
+        assert.deepStrictEqual(alice.path, [role]);
+        assert.strictEqual(alice.action, "sts:AssumeRole");
+        assert.strictEqual(alice.resource, role);
+        assert.ok(
+            alice.statements.includes(`trust policy of ${role} Statement[0] (Sid "HumansWithMfa")`),
+            alice.statements.join(),
+        );
+        assert.match(alice.reason, /without an MFA key \(long-term access keys\)/);
+        // Both people the statement names, and nobody else, and only this role.
+        assert.deepStrictEqual(
+            [...new Set(result.counterexamples.map((c) => `${c.principal} ${c.resource}`))].sort(),
+            [ALICE, `arn:aws:iam::${SECURITY}:user/org-access/bob`].map((p) => `${p} ${role}`),
+        );
+    });
+
+    describe("role chaining", () => {
+        const roleA = `arn:aws:iam::${SECURITY}:role/ChainA`;
+        const roleB = `arn:aws:iam::${SECURITY}:role/ChainB`;
+        const chain = (trustB: unknown) =>
+            withRole(
+                withRole(
+                    plans.security,
+                    SECURITY,
+                    "ChainA",
+                    {
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { AWS: ALICE },
+                                Action: "sts:AssumeRole",
+                                Condition: MFA_TRUE,
+                            },
+                        ],
+                    },
+                    {
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: roleB }],
+                    },
+                ),
+                SECURITY,
+                "ChainB",
+                trustB,
+            );
+
+        it("holds for person -> (MFA) roleA -> roleB when roleB trusts roleA only: the path starts with MFA", () => {
+            const security = chain({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Principal: { AWS: roleA }, Action: "sts:AssumeRole" },
+                ],
+            });
+            const input = proofInput(security, security);
+            const [result] = runProofs(input, [humansNeedMfa]);
+            assert.deepStrictEqual(result.counterexamples, []);
+            // The chain is in the graph, and only with MFA.
+            const graph = buildGraph(input);
+            const alice = graph.nodes.get(ALICE)!;
+            const withMfa = reach(graph, alice, "fresh").find((s) => s.node.id === roleB);
+            assert.ok(withMfa);
+            assert.strictEqual(
+                describePath(alice, pathOf(withMfa)),
+                "alice -> (MFA) can assume -> ChainA@111122223333 -> can assume -> ChainB@111122223333",
+            );
+            assert.ok(
+                !reach(graph, alice, "absent", "trust-alone").some((s) => s.node.id === roleB),
+            );
+        });
+
+        it("fails when roleB, reached by roleA's session, trusts the whole security account without MFA", () => {
+            const security = chain({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
+                        Action: "sts:AssumeRole",
+                    },
+                ],
+            });
+            const [result] = runProofs(proofInput(security, security), [humansNeedMfa]);
+            assert.strictEqual(result.holds, false);
+            const found = result.counterexamples.filter((c) => c.principal === ALICE);
+            assert.deepStrictEqual(
+                found.map((c) => ({ path: c.path, action: c.action, resource: c.resource })),
+                [{ path: [roleB], action: "sts:AssumeRole", resource: roleB }],
+            );
+            assert.ok(found[0].statements.includes(`trust policy of ${roleB} Statement[0]`));
+            // Every person of the security account gets in the same way; the program is not a person.
+            assert.deepStrictEqual(
+                result.counterexamples.map((c) => c.principal).sort(),
+                [
+                    ALICE,
+                    ...["bob", "break-glass/dana-breakglass", "carol"].map(
+                        (u) => `arn:aws:iam::${SECURITY}:user/org-access/${u}`,
+                    ),
+                ].sort(),
+            );
+        });
+    });
+
+    it("fails when it examined nothing (no person in the plan)", () => {
+        const input = proofInput(plans.workload, plans.security);
+        const empty = { ...input, model: { ...input.model, principals: [] } };
+        const [result] = runProofs(empty, [humansNeedMfa]);
+        assert.strictEqual(result.checked, 0);
+        assert.strictEqual(result.holds, false);
+    });
+});

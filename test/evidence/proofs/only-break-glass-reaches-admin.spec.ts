@@ -1,0 +1,330 @@
+import * as assert from "assert";
+import { runProofs } from "../../../evidence/proofs";
+import { buildGraph, reach } from "../../../evidence/proofs/graph";
+import { onlyBreakGlassReachesAdmin } from "../../../evidence/proofs/only-break-glass-reaches-admin";
+import { MANAGEMENT, PROD, SECURITY } from "../../helpers";
+import {
+    ALICE,
+    CAROL,
+    DANA,
+    DEPLOY_IDENTITY,
+    fixturePlans,
+    inputs,
+    OIDC,
+    Plans,
+    proofInput,
+    REPO,
+    withPolicy,
+    withRole,
+} from "./fixture";
+
+const prove = (input: ReturnType<typeof proofInput>) =>
+    runProofs(input, [onlyBreakGlassReachesAdmin])[0];
+
+describe("proof only-break-glass-reaches-admin", () => {
+    let plans: Plans;
+    before(async () => {
+        plans = await fixturePlans();
+    });
+
+    it("holds on both planned stacks, and the two declared paths do reach admin", () => {
+        for (const input of Object.values(inputs(plans))) {
+            const result = prove(input);
+            assert.deepStrictEqual(result.counterexamples, []);
+            assert.strictEqual(result.holds, true);
+            const graph = buildGraph(input);
+            // 4 people in 4 MFA states, the program without MFA, and each token node.
+            const starts = 4 * 4 + 1 + graph.tokens.length;
+            assert.strictEqual(result.checked, starts * (graph.roles.length + graph.users.length));
+            // The deploy job reaches the deploy roles (outside the plan: admin)...
+            const deploy = graph.tokens.find((t) => t.token?.deploy);
+            assert.ok(deploy, "the deploy token reaches the deploy identity");
+            assert.ok(
+                reach(graph, deploy, "absent").some(
+                    (s) =>
+                        s.node.id === `arn:aws:iam::${MANAGEMENT}:role/OrgAccessDeployRole` &&
+                        s.node.admin,
+                ),
+            );
+            // ...and dana, with fresh MFA only, the break-glass and log-archive admin roles.
+            const dana = graph.nodes.get(DANA)!;
+            const reached = (state: "fresh" | "stale") =>
+                reach(graph, dana, state)
+                    .filter((s) => s.via)
+                    .map((s) => s.node.id)
+                    .sort();
+            assert.ok(
+                reached("fresh").includes(
+                    `arn:aws:iam::444455556666:role/OrgAccessLogArchiveAdmin`,
+                ),
+            );
+            assert.deepStrictEqual(reached("stale"), []);
+            assert.match(
+                result.assumptions.join("\n"),
+                /Declared and fenced: the deploy job \(sub repo:example-org\/org-access:environment:production, job_workflow_ref example-org\/org-access\/\.github\/workflows\/deploy\.yml@refs\/heads\/main\)/,
+            );
+        }
+        const workload = buildGraph(inputs(plans).workload);
+        const fresh = reach(workload, workload.nodes.get(DANA)!, "fresh").map((s) => s.node.id);
+        assert.ok(fresh.includes(`arn:aws:iam::${PROD}:role/BreakGlassRole`));
+    });
+
+    it("fails when the auditors may rewrite their own policies (iam:PutUserPolicy on user/${aws:username})", () => {
+        const broken = withPolicy(
+            plans.security,
+            "security-access-auditors-mfa-self-service",
+            (d) =>
+                d.Statement.push({
+                    Sid: "SelfEscalation",
+                    Effect: "Allow",
+                    Action: "iam:PutUserPolicy",
+                    Resource: `arn:aws:iam::${SECURITY}:user/org-access/\${aws:username}`,
+                }),
+        );
+        const result = prove(proofInput(plans.workload, broken));
+        assert.strictEqual(result.holds, false);
+        const alice = result.counterexamples.find(
+            (c) => c.principal === `${ALICE} (person, with fresh MFA)`,
+        );
+        assert.ok(alice, JSON.stringify(result.counterexamples, null, 1));
+        assert.deepStrictEqual(
+            [alice.path, alice.action, alice.resource],
+            [[ALICE], "iam:PutUserPolicy", ALICE],
+        );
+        assert.ok(
+            alice.statements.includes(
+                'group org-access-auditors policy mfa-self-service Statement[4] (Sid "SelfEscalation")',
+            ),
+            alice.statements.join("\n"),
+        );
+        assert.match(alice.reason, /^alice -> \(MFA\) can rewrite its own policies -> alice: /);
+        // Without MFA the group's Deny-without-MFA stops it; with any MFA it does not.
+        assert.deepStrictEqual(
+            result.counterexamples.map((c) => c.principal).sort(),
+            ["alice", "bob"].flatMap((u) =>
+                ["with MFA older than a day", "with fresh MFA"].map(
+                    (m) => `arn:aws:iam::${SECURITY}:user/org-access/${u} (person, ${m})`,
+                ),
+            ),
+        );
+    });
+
+    it("fails when the auditors get iam:PassRole on * with lambda:CreateFunction", () => {
+        const broken = withPolicy(plans.security, "security-access-auditors-assume", (d) =>
+            d.Statement.push({
+                Sid: "PassAnyRole",
+                Effect: "Allow",
+                Action: ["iam:PassRole", "lambda:CreateFunction"],
+                Resource: "*",
+            }),
+        );
+        const result = prove(proofInput(plans.workload, broken));
+        const alice = result.counterexamples.find((c) => c.principal === ALICE);
+        assert.ok(alice);
+        assert.deepStrictEqual(alice.statements, [
+            'group org-access-auditors policy assume-audit-roles-with-mfa Statement[1] (Sid "PassAnyRole")',
+        ]);
+        assert.match(alice.reason, /passrole-compute|iam:PassRole on any role/);
+    });
+
+    it("fails when the responders' role can update the break-glass role's trust (and no SCP protects it)", () => {
+        const bg = `arn:aws:iam::${PROD}:role/BreakGlassRole`;
+        const ir = `arn:aws:iam::${PROD}:role/IncidentResponseRole`;
+        const broken = withPolicy(plans.workload, "prod-incident-response-response", (d) =>
+            d.Statement.push({
+                Sid: "RewriteBreakGlassTrust",
+                Effect: "Allow",
+                Action: "iam:UpdateAssumeRolePolicy",
+                Resource: bg,
+            }),
+        );
+        // The SCP org-access-roles (ProtectOrgAccessRoles) denies it: the proof holds.
+        assert.deepStrictEqual(prove(proofInput(broken, plans.security)).counterexamples, []);
+        const unguarded = withPolicy(
+            plans.security,
+            "guardrails-roles",
+            (d) => {
+                d.Statement = d.Statement.filter(
+                    (s: { Sid: string }) => s.Sid !== "ProtectOrgAccessRoles",
+                );
+            },
+            "content",
+        );
+        const result = prove(proofInput(broken, unguarded));
+        assert.strictEqual(result.holds, false);
+        const carol = result.counterexamples.filter((c) => c.principal.startsWith(CAROL));
+        assert.deepStrictEqual(
+            carol.map((c) => [c.principal, c.path, c.action, c.resource]),
+            [[`${CAROL} (person, with fresh MFA)`, [ir, bg], "iam:UpdateAssumeRolePolicy", bg]],
+        );
+        assert.ok(
+            carol[0].statements.includes(
+                'inline policy org-access-incident-response Statement[10] (Sid "RewriteBreakGlassTrust")',
+            ),
+            carol[0].statements.join("\n"),
+        );
+        assert.match(
+            carol[0].reason,
+            /carol -> \(MFA\) can assume -> IncidentResponseRole@777788889999 -> can update the trust document of -> BreakGlassRole@777788889999/,
+        );
+    });
+
+    it("fails when a token of a pull request, or of another workflow on the deploy branch, reaches the deploy roles", () => {
+        // The deploy identity trusts the repository's environment alone: any job naming it gets in.
+        const broken = withPolicy(
+            plans.security,
+            "ci-deploy-role",
+            (d) => {
+                delete d.Statement[0].Condition.StringEquals[`${OIDC}:job_workflow_ref`];
+            },
+            "assumeRolePolicy",
+        );
+        const result = prove(proofInput(plans.workload, broken));
+        assert.strictEqual(result.holds, false);
+        const origins = result.counterexamples.map(
+            (c) => /^GitHub token \(([a-z-]+)\)/.exec(c.principal)?.[1],
+        );
+        for (const origin of ["pull-request", "other-branch", "tag", "deploy-branch"])
+            assert.ok(origins.includes(origin), `${origin} in ${origins.join(", ")}`);
+        const pr = result.counterexamples.find((c) =>
+            c.principal.startsWith("GitHub token (pull-request)"),
+        )!;
+        assert.strictEqual(
+            pr.principal,
+            `GitHub token (pull-request) sub=repo:${REPO}:environment:production (no job_workflow_ref)`,
+        );
+        assert.deepStrictEqual(pr.path.slice(0, 1), [DEPLOY_IDENTITY]);
+        assert.strictEqual(pr.action, "sts:AssumeRole");
+        assert.ok(
+            pr.statements.some((s) =>
+                s.startsWith(`trust policy of ${DEPLOY_IDENTITY} Statement[0]`),
+            ),
+        );
+        // The deploy branch's other workflows are outside the fence too.
+        const other = result.counterexamples.find((c) =>
+            c.principal.startsWith("GitHub token (deploy-branch)"),
+        )!;
+        assert.ok(!other.principal.includes("deploy.yml@refs/heads/main"), other.principal);
+    });
+
+    it("fails when both the break-glass role and the break-glass group accept stale MFA", () => {
+        const broken = withPolicy(
+            plans.workload,
+            "prod-break-glass-role",
+            (d) => {
+                delete d.Statement[0].Condition.NumericLessThan;
+            },
+            "assumeRolePolicy",
+        );
+        // The group's own policy still requires fresh MFA: the proof holds.
+        assert.deepStrictEqual(prove(proofInput(broken, plans.security)).counterexamples, []);
+        const group = withPolicy(plans.security, "break-glass-assume", (d) => {
+            delete d.Statement[0].Condition.NumericLessThan;
+        });
+        const result = prove(proofInput(broken, group));
+        assert.deepStrictEqual(
+            result.counterexamples.map((c) => [c.principal, c.path]),
+            [
+                [
+                    `${DANA} (person, with MFA older than a day)`,
+                    [`arn:aws:iam::${PROD}:role/BreakGlassRole`],
+                ],
+            ],
+        );
+    });
+
+    it("fails when it examined nothing (no principal, no token)", () => {
+        const input = proofInput(plans.workload, plans.security);
+        const empty = {
+            ...input,
+            model: { ...input.model, principals: [], roles: [] },
+            security: [],
+            outputs: {},
+        };
+        const result = prove(empty);
+        assert.strictEqual(result.checked, 0);
+        assert.strictEqual(result.holds, false);
+    });
+});
+
+describe("proof only-break-glass-reaches-admin: escalation edges", () => {
+    let plans: Plans;
+    before(async () => {
+        plans = await fixturePlans();
+    });
+    const REPORTER = `arn:aws:iam::${SECURITY}:user/org-access/reporter`;
+    const APP = `arn:aws:iam::${SECURITY}:role/AppRole`;
+    const reportersMay = (statement: object, security = plans.security) =>
+        withPolicy(security, "security-access-reporters-assume", (d) =>
+            d.Statement.push(statement),
+        );
+
+    it("fails when a program may pass an admin service role to Lambda (iam:PassRole + lambda:CreateFunction)", () => {
+        const withApp = withRole(
+            plans.security,
+            SECURITY,
+            "AppRole",
+            {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "lambda.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                    },
+                ],
+            },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+        );
+        const broken = reportersMay(
+            {
+                Sid: "DeployFunctions",
+                Effect: "Allow",
+                Action: ["iam:PassRole", "lambda:CreateFunction"],
+                Resource: [APP, `arn:aws:lambda:us-east-1:${SECURITY}:function:*`],
+            },
+            withApp,
+        );
+        const result = prove(proofInput(broken, broken));
+        const c = result.counterexamples.find((x) => x.principal.startsWith(REPORTER));
+        assert.ok(c, JSON.stringify(result.counterexamples, null, 1));
+        assert.deepStrictEqual(
+            [c.principal, c.path, c.action, c.resource],
+            [`${REPORTER} (program, without MFA)`, [APP], "iam:PassRole", APP],
+        );
+        assert.match(
+            c.reason,
+            /reporter -> can pass to lambda:CreateFunction and run as -> AppRole@111122223333/,
+        );
+        assert.ok(
+            c.statements.includes(
+                'group org-access-reporters policy assume-audit-roles Statement[1] (Sid "DeployFunctions")',
+            ),
+        );
+    });
+
+    it("follows access keys and group membership, and loses MFA on the way (so neither reaches admin here)", () => {
+        const dangerous = reportersMay({
+            Sid: "TakeOverBreakGlass",
+            Effect: "Allow",
+            Action: ["iam:CreateAccessKey", "iam:AddUserToGroup"],
+            Resource: [DANA, `arn:aws:iam::${SECURITY}:group/org-access/org-access-break-glass`],
+        });
+        const input = proofInput(plans.workload, dangerous);
+        const graph = buildGraph(input);
+        const reporter = graph.nodes.get(REPORTER)!;
+        const kinds = graph
+            .edgesFrom(reporter, "absent")
+            .map((e) => `${e.kind} ${e.action} -> ${e.to.id} (${e.next})`)
+            .sort();
+        assert.deepStrictEqual(
+            kinds.filter((k) => !k.startsWith("assume")),
+            [
+                `credentials iam:CreateAccessKey -> ${DANA} (absent)`,
+                `join-group iam:AddUserToGroup -> ${REPORTER} in group arn:aws:iam::${SECURITY}:group/org-access/org-access-break-glass (absent)`,
+            ],
+        );
+        // Dana's keys carry no MFA and the break-glass trust demands it; the proof holds.
+        assert.deepStrictEqual(prove(input).counterexamples, []);
+    });
+});
