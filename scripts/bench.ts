@@ -5,11 +5,23 @@
 import * as aws from "@pulumi/aws";
 import { defineCommand, Io, runCommand, start, STDIO, UsageError } from "../cli/command";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { loadSecurityConfig } from "../config";
 import { accessModel } from "../evidence/model";
+import { runProofs } from "../evidence/proofs";
 import { evidenceMatrix } from "../evidence/simulate";
-import { planStack, toPackResource } from "../plan/run";
+import {
+    defaultSecurityStackName,
+    PlanResult,
+    planStack,
+    toModelResource,
+    toPackResource,
+} from "../plan/run";
 import { checkResources } from "../policypack/runner";
+import { securityStack } from "../stacks/security";
 
 const SIZES = [10, 100, 300, 1000];
 const KINDS = ["plan", "baseline"] as const;
@@ -69,11 +81,110 @@ export function workloadConfig(n: number) {
     };
 }
 
+/**
+ * The security stack that trusts the generated workload stack: the example stack's duties (auditors,
+ * a reporter, responders, break-glass, CI, guardrails), with `workloadStacks` read from `root`.
+ */
+export function securityConfig() {
+    const values: Record<string, unknown> = {
+        "aws:region": "us-east-1",
+        "org-access:securityAccountId": SECURITY,
+        "org-access:organizationId": "o-benchorgid1",
+        "org-access:managementAccount": { accountId: "100000000001", deployRoleName: "Deploy" },
+        "org-access:logArchiveAccount": { accountId: "100000000002" },
+        "org-access:auditors": ["alice", "bob"],
+        "org-access:reporters": [{ name: "reporter", externalId: "bench-external-id" }],
+        "org-access:incidentResponse": { responders: ["carol"] },
+        "org-access:breakGlass": { users: ["dana-breakglass"] },
+        "org-access:guardrails": { targets: ["r-bench"] },
+        "org-access:ci": {
+            repository: "example-org/org-access",
+            deployEnvironment: "production",
+            deployBranch: "main",
+            deployWorkflow: ".github/workflows/deploy.yml",
+            stateBucket: "bench-org-access-state",
+        },
+        "org-access:workloadStacks": ["workload"],
+    };
+    return {
+        config: Object.fromEntries(
+            Object.entries(values).map(([k, v]) => [
+                k,
+                typeof v === "string" ? v : JSON.stringify(v),
+            ]),
+        ),
+        secretKeys: [],
+    };
+}
+
+/**
+ * The example's pair of stacks at `n` accounts, for the proofs: a workload stack with preview roles
+ * that trusts the security stack's outputs, and the security stack that reads its stack file (from
+ * a temporary folder) to grant access to it. Planned apart from the timed plan above, whose config
+ * matches the baseline's resource count.
+ */
+async function planPair(n: number): Promise<{ security: PlanResult; workload: PlanResult }> {
+    const { config } = workloadConfig(n);
+    const workload: Record<string, unknown> = {
+        ...Object.fromEntries(
+            Object.entries(config)
+                .filter(([k]) => k !== "org-access:trustedPrincipals")
+                .map(([k, v]) => [k, /^[[{]/.test(v) ? JSON.parse(v) : v]),
+        ),
+        "org-access:previewRole": { name: "OrgAccessPreviewRole" },
+    };
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-bench-"));
+    try {
+        fs.writeFileSync(
+            path.join(root, "Pulumi.workload.yaml"),
+            YAML.stringify({ config: workload }),
+        );
+        const security = await planStack({
+            stack: "security",
+            stackFile: securityConfig(),
+            build: () => securityStack(loadSecurityConfig("security", undefined, root)),
+        });
+        const planned = await planStack({
+            stack: "workload",
+            stackFile: {
+                config: Object.fromEntries(
+                    Object.entries(workload).map(([k, v]) => [
+                        k,
+                        typeof v === "string" ? v : JSON.stringify(v),
+                    ]),
+                ),
+                secretKeys: [],
+            },
+            stackOutputs: { [defaultSecurityStackName()]: security.outputs },
+        });
+        return { security, workload: planned };
+    } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+    }
+}
+
+/** The proofs of one planned stack, seen with the security stack, as plan/offline.ts runs them. */
+function proofsOf(stack: PlanResult, security: PlanResult) {
+    const resources = stack.resources.map(toModelResource);
+    return runProofs({
+        stack: stack.stack,
+        kind: stack.stack === "security" ? "security" : "workload",
+        model: accessModel({ stack, security }),
+        resources,
+        security: stack === security ? resources : security.resources.map(toModelResource),
+        outputs: { ...security.outputs, ...stack.outputs },
+    });
+}
+
 interface ChildResult {
     readonly resources: number;
     readonly planMs: number;
     readonly evidenceMs?: number;
     readonly packMs?: number;
+    /** Both stacks' proofs, over the example's pair of stacks at the same size (planPair). */
+    readonly proofsMs?: number;
+    /** Proofs that hold, of all run: a benchmark that proves nothing measures nothing. */
+    readonly proofsHeld?: string;
     readonly maxRssMb: number;
 }
 
@@ -118,11 +229,20 @@ async function child(kind: string, n: number): Promise<ChildResult> {
     const t2 = process.hrtime.bigint();
     checkResources(result.resources.map(toPackResource));
     const packMs = Number(process.hrtime.bigint() - t2) / 1e6;
+    const pair = await planPair(n);
+    const t3 = process.hrtime.bigint();
+    const proofs = [
+        ...proofsOf(pair.security, pair.security),
+        ...proofsOf(pair.workload, pair.security),
+    ];
+    const proofsMs = Number(process.hrtime.bigint() - t3) / 1e6;
     return {
         resources: result.resources.length,
         planMs,
         evidenceMs,
         packMs,
+        proofsMs,
+        proofsHeld: `${proofs.filter((p) => p.holds).length}/${proofs.length}${proofs.some((p) => !p.holds) ? `, not: ${proofs.filter((p) => !p.holds).map((p) => `${p.id} ${p.counterexamples[0]?.reason ?? "examined nothing"}`).join("; ")}` : ""}`,
         maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
 }
@@ -163,16 +283,16 @@ async function bench(print: (line: string) => void): Promise<void> {
     );
     print("");
     print(
-        "| accounts | resources | wall s | program s | evidence s | pack s | peak MB | baseline wall s | baseline program s | ratio (program) |",
+        "| accounts | resources | wall s | program s | evidence s | pack s | proofs s (held) | peak MB | baseline wall s | baseline program s | ratio (program) |",
     );
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     const rows: { n: number; wall: number }[] = [];
     for (const n of SIZES) {
         const plan = spawn("plan", n);
         const base = spawn("baseline", n);
         rows.push({ n, wall: plan.wallMs });
         print(
-            `| ${n} | ${plan.resources} | ${s(plan.wallMs)} | ${s(plan.planMs)} | ${s(plan.evidenceMs ?? 0)} | ${s(plan.packMs ?? 0)} | ${plan.maxRssMb.toFixed(0)} | ${s(base.wallMs)} | ${s(base.planMs)} | ${(plan.planMs / base.planMs).toFixed(2)} |`,
+            `| ${n} | ${plan.resources} | ${s(plan.wallMs)} | ${s(plan.planMs)} | ${s(plan.evidenceMs ?? 0)} | ${s(plan.packMs ?? 0)} | ${s(plan.proofsMs ?? 0)} (${plan.proofsHeld}) | ${plan.maxRssMb.toFixed(0)} | ${s(base.wallMs)} | ${s(base.planMs)} | ${(plan.planMs / base.planMs).toFixed(2)} |`,
         );
     }
     const at = (n: number) => rows.find((r) => r.n === n)?.wall ?? NaN;

@@ -451,6 +451,77 @@ describe("offline plan CLI", () => {
         });
     });
 
+    it("carries the proofs in --json, the text and the report; a proof that does not hold exits 1 and prints its counterexample", async () => {
+        const stackFile = (guardrails: boolean) =>
+            tempStackFile(
+                [
+                    "config:",
+                    "  aws:region: us-east-1",
+                    '  org-access:securityAccountId: "111122223333"',
+                    "  org-access:organizationId: o-abcdefghij",
+                    "  org-access:managementAccount:",
+                    '    accountId: "123456789012"',
+                    "  org-access:logArchiveAccount:",
+                    '    accountId: "444455556666"',
+                    "  org-access:auditors: [alice]",
+                    // Every duty, whatever the workload stack file asks of the security stack.
+                    "  org-access:incidentResponse: { responders: [carol] }",
+                    "  org-access:breakGlass: { users: [dana-breakglass] }",
+                    ...(guardrails ? ["  org-access:guardrails: { targets: [r-abcd] }"] : []),
+                ].join("\n"),
+            );
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-proofs-"));
+        const held = await run(
+            "--stack",
+            "security",
+            "--config-file",
+            stackFile(true),
+            "--json",
+            "--report",
+            path.join(dir, "held.md"),
+        );
+        assert.strictEqual(held.code, 0, held.err);
+        const proofs = JSON.parse(held.out).proofs;
+        assert.ok(proofs.length > 0);
+        for (const p of proofs) {
+            assert.deepStrictEqual(Object.keys(p).sort(), [
+                "assumptions",
+                "checked",
+                "counterexamples",
+                "holds",
+                "id",
+                "statement",
+                "unit",
+            ]);
+            assert.ok(p.holds && p.checked > 0, `${p.id} holds over something`);
+        }
+        assert.ok(proofs.some((p: any) => p.id === "logs-immutable"));
+        assert.match(
+            fs.readFileSync(path.join(dir, "held.md"), "utf8"),
+            /\| `logs-immutable` \|.*✅ holds \|/,
+        );
+
+        // Without SCPs, the log-archive account's root user may replace the bucket policy.
+        const failed = await run("--stack", "security", "--config-file", stackFile(false));
+        assert.strictEqual(failed.code, 1);
+        assert.match(failed.err, /^proofs: 1 do not hold \(logs-immutable\)$/m);
+        assert.match(
+            failed.out,
+            /^ {2}FAIL {2}logs-immutable: \d+ principal-action pairs checked, \d+ counterexample\(s\)$/m,
+        );
+        assert.match(
+            failed.out,
+            /^ {10}arn:aws:iam::444455556666:root: s3:PutBucketPolicy on arn:aws:s3:::/m,
+        );
+        const json = await run("--stack", "security", "--config-file", stackFile(false), "--json");
+        const logs = JSON.parse(json.out).proofs.find((p: any) => p.id === "logs-immutable");
+        assert.strictEqual(logs.holds, false);
+        const c = logs.counterexamples.find((x: any) => x.action === "s3:PutBucketPolicy");
+        assert.ok(c, JSON.stringify(logs.counterexamples.map((x: any) => x.action)));
+        assert.strictEqual(c.principal, "arn:aws:iam::444455556666:root");
+        assert.ok(c.reason.length > 0);
+    });
+
     it("parses arguments", () => {
         assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json", "--report", "r.md"]), {
             stacks: ["workload-prod"],
