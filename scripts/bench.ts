@@ -242,7 +242,14 @@ async function child(kind: string, n: number): Promise<ChildResult> {
         evidenceMs,
         packMs,
         proofsMs,
-        proofsHeld: `${proofs.filter((p) => p.holds).length}/${proofs.length}${proofs.some((p) => !p.holds) ? `, not: ${proofs.filter((p) => !p.holds).map((p) => `${p.id} ${p.counterexamples[0]?.reason ?? "examined nothing"}`).join("; ")}` : ""}`,
+        proofsHeld: `${proofs.filter((p) => p.holds).length}/${proofs.length}${
+            proofs.some((p) => !p.holds)
+                ? `, not: ${proofs
+                      .filter((p) => !p.holds)
+                      .map((p) => `${p.id} ${p.counterexamples[0]?.reason ?? "examined nothing"}`)
+                      .join("; ")}`
+                : ""
+        }`,
         maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
 }
