@@ -10,32 +10,23 @@ import { PROD } from "../../helpers";
 import {
     AUDIT_ROLE,
     crossCheck,
-    inputOf,
     planFixture,
-    Plans,
-    tamper,
     withProdAttachment,
+    withProdInline,
 } from "./auditFixture";
+import { inputOf, Plans } from "./fixture";
 
-const prove = (plans: Plans) => runProofs(inputOf(plans), [auditNoDataRead])[0];
+const prove = (plans: Plans) => runProofs(inputOf("workload", plans), [auditNoDataRead])[0];
 
 /** The prod role's Deny without the patterns that match `action` (or without its data reads). */
 function denyWithout(plans: Plans, action?: string): Plans {
-    return {
-        ...plans,
-        workload: tamper(
-            plans.workload,
-            (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.accountId === PROD,
-            (p) => {
-                const d = JSON.parse(String(p.policy));
-                const reads = d.Statement.find((s: { Sid?: string }) => s.Sid === "DenyDataReads");
-                reads.Action = action
-                    ? reads.Action.filter((a: string) => !actionMatches(a, action))
-                    : ["s3:GetBucketPolicy"];
-                return { ...p, policy: JSON.stringify(d) };
-            },
-        ),
-    };
+    return withProdInline(plans, (d) => {
+        const reads = d.Statement.find((s) => s.Sid === "DenyDataReads");
+        if (!reads) throw new Error("no statement DenyDataReads");
+        reads.Action = action
+            ? reads.Action.filter((a: string) => !actionMatches(a, action))
+            : ["s3:GetBucketPolicy"];
+    });
 }
 
 describe("proof audit-no-data-read", () => {
@@ -104,7 +95,9 @@ describe("proof audit-no-data-read", () => {
 
     it("fails when it examines nothing: a workload plan without audit roles", () => {
         const model = accessModel({ stack: plans.workload, security: plans.security });
-        const result = runProofs(inputOf(plans, { ...model, roles: [] }), [auditNoDataRead])[0];
+        const result = runProofs(inputOf("workload", plans, { ...model, roles: [] }), [
+            auditNoDataRead,
+        ])[0];
         assert.strictEqual(result.checked, 0);
         assert.strictEqual(result.holds, false);
     });
