@@ -11,6 +11,7 @@ import {
     AUDIT_ROLE,
     crossCheck,
     planFixture,
+    WITH_READ_ONLY_ACCESS,
     withProdAttachment,
     withProdInline,
 } from "./auditFixture";
@@ -62,9 +63,7 @@ describe("proof audit-no-data-read", () => {
     });
 
     it("fails on s3:GetObject when ReadOnlyAccess is attached and the Deny misses it", async () => {
-        const readOnly = await planFixture({
-            auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
-        });
+        const readOnly = await planFixture(WITH_READ_ONLY_ACCESS);
         assert.deepStrictEqual(prove(readOnly).counterexamples, []);
         const found = prove(denyWithout(readOnly, "s3:GetObject")).counterexamples;
         assert.deepStrictEqual(
@@ -104,9 +103,7 @@ describe("proof audit-no-data-read", () => {
 
     it("decides every data read as iam-simulate does, with the Deny and without it", async () => {
         const actions = Object.keys(DATA_READS);
-        const readOnly = await planFixture({
-            auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
-        });
+        const readOnly = await planFixture(WITH_READ_ONLY_ACCESS);
         const guarded = await crossCheck(denyWithout(readOnly, "s3:GetObject"), actions);
         assert.deepStrictEqual(guarded.disagreements, []);
         assert.deepStrictEqual([...guarded.allowed.keys()], ["s3:GetObject"]);

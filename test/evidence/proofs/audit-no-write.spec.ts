@@ -21,6 +21,7 @@ import {
     crossCheck,
     oracleAllows,
     planFixture,
+    WITH_READ_ONLY_ACCESS,
     withProdAttachment,
     withProdInlineStatements,
 } from "./auditFixture";
@@ -115,9 +116,7 @@ describe("proof audit-no-write", () => {
         // ReadOnlyAccess (an opt-in) grants four actions the Service Authorization Reference files
         // under Write or Permissions management that no reviewer has accepted as reads; the audit
         // role denies them (components/data/write-level-grants.json).
-        const withGrants = await planFixture({
-            auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
-        });
+        const withGrants = await planFixture(WITH_READ_ONLY_ACCESS);
         assert.deepStrictEqual(prove(withGrants).counterexamples, []);
         assert.ok(prove(withGrants).holds);
         const readOnly: Plans = {

@@ -19,8 +19,29 @@ import { Plans } from "./fixture";
 export const ROOT = "r-abcd";
 export const AUDIT_ROLE = `arn:aws:iam::${PROD}:role/SecurityAuditRole`;
 
-/** The security stack (SCPs on the root, one allowed region) and the workload stack trusting it. */
-export async function planFixture(workloadOverrides: Record<string, unknown> = {}): Promise<Plans> {
+/** The workload overrides that opt the audit role into ReadOnlyAccess as well. */
+export const WITH_READ_ONLY_ACCESS = {
+    auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
+};
+
+const planned = new Map<string, Promise<Plans>>();
+
+/**
+ * The security stack (SCPs on the root, one allowed region) and the workload stack trusting it,
+ * planned once per run for each set of workload overrides; tests break copies
+ * (test/helpers/variants.ts), never these plans.
+ */
+export function planFixture(workloadOverrides: Record<string, unknown> = {}): Promise<Plans> {
+    const key = JSON.stringify(workloadOverrides);
+    let plans = planned.get(key);
+    if (!plans) {
+        plans = plan(workloadOverrides);
+        planned.set(key, plans);
+    }
+    return plans;
+}
+
+async function plan(workloadOverrides: Record<string, unknown>): Promise<Plans> {
     const workload = workloadValues(workloadOverrides);
     const security = await planSecurity(
         securityValues({
