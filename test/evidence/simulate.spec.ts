@@ -17,6 +17,7 @@ import {
 import { planExitCode, runPlan, StackPlan } from "../../plan/offline";
 import { PlannedResource, PlanResult } from "../../plan/run";
 import { planSecurity, planWorkload, projectWith, securityValues } from "../helpers";
+import { tamper } from "../helpers/variants";
 
 const FIXED = {
     "assume-without-mfa": "denied",
@@ -25,23 +26,6 @@ const FIXED = {
     "read-action": "allowed",
     "iam-write": "denied",
 } as const;
-
-/** A copy of a plan with one resource's props changed: the "deliberately broken variant". */
-function tamper(
-    plan: PlanResult,
-    pick: (r: PlannedResource) => boolean,
-    change: (props: Record<string, unknown>) => Record<string, unknown> | undefined,
-): PlanResult {
-    let hit = 0;
-    const resources = plan.resources.flatMap((r) => {
-        if (!pick(r)) return [r];
-        hit++;
-        const props = change({ ...r.props });
-        return props ? [{ ...r, props }] : [];
-    });
-    assert.ok(hit > 0, "tamper matched no resource");
-    return { ...plan, resources };
-}
 
 const prodRole = (r: PlannedResource) => r.type === "aws:iam/role:Role" && r.name === "prod-role";
 const entry = (

@@ -132,6 +132,22 @@ export class Child {
     }
 }
 
+/**
+ * Settles a promise now, so that work started together (runners, runs) cannot leave an unhandled
+ * rejection while a test awaits another: the returned function gives its value or throws its error.
+ */
+export function settled<T>(p: Promise<T>): () => Promise<T> {
+    const done = p.then(
+        (v) => ({ ok: true as const, v }),
+        (e: unknown) => ({ ok: false as const, e }),
+    );
+    return async () => {
+        const r = await done;
+        if (!r.ok) throw r.e;
+        return r.v;
+    };
+}
+
 function unary<Res>(client: any, method: string, req: unknown): Promise<Res> {
     return new Promise((resolve, reject) =>
         client[method](req, (err: grpcTypes.ServiceError | null, res: Res) =>
@@ -420,6 +436,20 @@ export function reconcilePackConfig(
     return { config, errors };
 }
 
+/**
+ * `--policy-pack-config <file>` as the CLI applies it: the file reconciled with what the pack
+ * reports (GetAnalyzerInfo), then sent with Configure. Returns the CLI's error lines; when there
+ * are any, the CLI refuses to run and nothing is sent.
+ */
+export async function configureFromFile(pack: Pack, file: string): Promise<string[]> {
+    const { config, errors } = reconcilePackConfig(
+        (await getAnalyzerInfo(pack)).policies,
+        JSON.parse(fs.readFileSync(file, "utf8")),
+    );
+    if (errors.length === 0) await configure(pack, config);
+    return errors;
+}
+
 /** Configure, as analyzer.Configure sends it: one PolicyConfig message per policy. */
 export async function configure(pack: Pack, config: Map<string, PolicyConfig>): Promise<void> {
     const req = new analyzerpb.ConfigureAnalyzerRequest();
@@ -536,6 +566,17 @@ export async function analyzeStack(
         }),
     );
     return diagnostics(await unary(pack.client, "analyzeStack", req));
+}
+
+/** Every Analyze, then AnalyzeStack, as the engine calls them during an update or a preview. */
+export async function analyzeAll(
+    pack: Pack,
+    resources: readonly AnalyzedResource[],
+): Promise<Diagnostic[]> {
+    const ds: Diagnostic[] = [];
+    for (const r of resources) ds.push(...(await analyze(pack, r)));
+    ds.push(...(await analyzeStack(pack, resources)));
+    return ds;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -736,6 +777,29 @@ export async function runProgram(o: ProgramOptions): Promise<ProgramRun> {
     const registrations: Registration[] = [];
     const outputs = new Map<string, Decoded>();
     const probed: string[] = [];
+    // A unary handler whose failure (the mocks refusing a resource or a call) goes back to the
+    // program as a gRPC error, as a provider's does, instead of crashing this process.
+    const handled =
+        <Req, Res>(handle: (req: Req) => Res) =>
+        (call: { request: Req }, cb: (err: unknown, res?: Res) => void) => {
+            let res: Res;
+            try {
+                res = handle(call.request);
+            } catch (e) {
+                return cb({ code: grpc.status.UNKNOWN, details: (e as Error).message });
+            }
+            cb(null, res);
+        };
+    // What the provider answers for a custom resource: the plan's mocks, on the registered inputs.
+    const answerFor = (reg: Registration, id?: string) =>
+        o.answers.newResource({
+            type: reg.type,
+            name: reg.name,
+            inputs: reg.inputs.value,
+            provider: reg.provider || undefined,
+            custom: true,
+            ...(id === undefined ? {} : { id }),
+        });
     const monitor = {
         getDeploymentInfo: (_call: any, cb: any) => {
             const res = new resourcepb.DeploymentInfo();
@@ -753,75 +817,47 @@ export async function runProgram(o: ProgramOptions): Promise<ProgramRun> {
             res.setHassupport(features.includes(LEGACY[id] ?? -1));
             cb(null, res);
         },
-        registerResource: (call: any, cb: any) => {
-            const req = call.request as resourcepb.RegisterResourceRequest;
-            try {
-                const reg = record("register", req);
-                registrations.push(reg);
-                const res = new resourcepb.RegisterResourceResponse();
-                res.setUrn(reg.urn);
-                if (reg.custom && !o.dryRun) {
-                    const answer = o.answers.newResource({
-                        type: reg.type,
-                        name: reg.name,
-                        inputs: reg.inputs.value,
-                        provider: reg.provider || undefined,
-                        custom: true,
-                    });
-                    res.setId(answer.id ?? "");
-                    res.setObject(toStruct(answer.state));
-                } else if (reg.custom) {
-                    // A preview of a create: the provider echoes the inputs; the id and every
-                    // computed output stay unknown (the SDK makes an absent output unknown).
-                    res.setObject(req.getObject() ?? new structpb.Struct());
-                } else res.setObject(new structpb.Struct());
-                cb(null, res);
-            } catch (e) {
-                cb({ code: grpc.status.UNKNOWN, details: (e as Error).message });
-            }
-        },
-        readResource: (call: any, cb: any) => {
-            const req = call.request as resourcepb.ReadResourceRequest;
-            try {
-                const reg = record("read", req);
-                registrations.push(reg);
-                // Reads run in previews too (a StackReference's outputs are known then).
-                const answer = o.answers.newResource({
-                    type: reg.type,
-                    name: reg.name,
-                    inputs: reg.inputs.value,
-                    provider: reg.provider || undefined,
-                    custom: true,
-                    id: req.getId(),
-                });
-                const res = new resourcepb.ReadResourceResponse();
-                res.setUrn(reg.urn);
-                res.setProperties(toStruct(answer.state));
-                cb(null, res);
-            } catch (e) {
-                cb({ code: grpc.status.UNKNOWN, details: (e as Error).message });
-            }
-        },
+        registerResource: handled((req: resourcepb.RegisterResourceRequest) => {
+            const reg = record("register", req);
+            registrations.push(reg);
+            const res = new resourcepb.RegisterResourceResponse();
+            res.setUrn(reg.urn);
+            if (reg.custom && !o.dryRun) {
+                const answer = answerFor(reg);
+                res.setId(answer.id ?? "");
+                res.setObject(toStruct(answer.state));
+            } else if (reg.custom) {
+                // A preview of a create: the provider echoes the inputs; the id and every
+                // computed output stay unknown (the SDK makes an absent output unknown).
+                res.setObject(req.getObject() ?? new structpb.Struct());
+            } else res.setObject(new structpb.Struct());
+            return res;
+        }),
+        readResource: handled((req: resourcepb.ReadResourceRequest) => {
+            const reg = record("read", req);
+            registrations.push(reg);
+            // Reads run in previews too (a StackReference's outputs are known then).
+            const answer = answerFor(reg, req.getId());
+            const res = new resourcepb.ReadResourceResponse();
+            res.setUrn(reg.urn);
+            res.setProperties(toStruct(answer.state));
+            return res;
+        }),
         registerResourceOutputs: (call: any, cb: any) => {
             const req = call.request as resourcepb.RegisterResourceOutputsRequest;
             outputs.set(req.getUrn(), decode(req.getOutputs()));
             cb(null, new emptypb.Empty());
         },
-        invoke: (call: any, cb: any) => {
-            const req = call.request as resourcepb.ResourceInvokeRequest;
-            try {
-                const result = o.answers.call({
-                    token: req.getTok(),
-                    inputs: decode(req.getArgs()).value,
-                    provider: req.getProvider() || undefined,
-                });
-                const res = new resourcepb.ResourceInvokeResponse();
-                res.setReturn(toStruct(result as Record<string, unknown>));
-                cb(null, res);
-            } catch (e) {
-                cb({ code: grpc.status.UNKNOWN, details: (e as Error).message });
-            }
-        },
+        invoke: handled((req: resourcepb.ResourceInvokeRequest) => {
+            const result = o.answers.call({
+                token: req.getTok(),
+                inputs: decode(req.getArgs()).value,
+                provider: req.getProvider() || undefined,
+            });
+            const res = new resourcepb.ResourceInvokeResponse();
+            res.setReturn(toStruct(result as Record<string, unknown>));
+            return res;
+        }),
         signalAndWaitForShutdown: (_call: any, cb: any) => cb(null, new emptypb.Empty()),
     };
     const record = (

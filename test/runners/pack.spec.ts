@@ -16,26 +16,24 @@ import {
     POLICIES,
     PolicyConfigError,
     synthUrn,
-    Violation,
 } from "../../policypack/runner";
 import { planSecurity, projectWith, SECURITY, securityValues, workloadValues } from "../helpers";
 import {
     AnalyzedResource,
     analyze,
-    analyzeStack,
+    analyzeAll,
     configure,
-    Diagnostic,
+    configureFromFile,
     getAnalyzerInfo,
     getPluginVersion,
     killAll,
     Pack,
     reconcilePackConfig,
+    settled,
     startPack,
 } from "./engine";
+import { fromPack, fromRunner, PACK_CONFIG, PACK_DIR, ROOT } from "./verdicts";
 
-const ROOT = path.resolve(__dirname, "../..");
-const PACK_DIR = path.join(ROOT, "policypack");
-const CONFIG_FILE = path.join(PACK_DIR, "policy-config.json");
 const STACK = { organization: "organization", project: "org-access", stack: "security" };
 
 /** A planned resource as the engine hands it to the pack. */
@@ -50,34 +48,6 @@ function analyzed(r: PlanResource): AnalyzedResource {
         protect: r.options.protect,
         ...(r.provider ? { provider: r.provider } : {}),
     };
-}
-
-/** One line per finding: policy, resource, level and message, as both runners word them. */
-function fromPack(ds: readonly Diagnostic[], resources: readonly AnalyzedResource[]): string[] {
-    const names = new Map(resources.map((r) => [r.urn, r.name]));
-    return ds
-        .map((d) => `${d.policy} | ${names.get(d.urn) ?? "(stack)"} | ${d.level} | ${d.message}`)
-        .sort();
-}
-
-function fromRunner(vs: readonly Violation[]): string[] {
-    // The pack server prefixes each message with the policy's description (server.js
-    // makeReportViolationFun); the project's runner keeps the two apart.
-    const description = new Map(POLICIES.map((p) => [p.name, p.description]));
-    return vs
-        .map(
-            (v) =>
-                `${v.policy} | ${v.resource} | ${v.enforcementLevel} | ${description.get(v.policy)}\n${v.message}`,
-        )
-        .sort();
-}
-
-/** Every Analyze, then AnalyzeStack, as the engine calls them during an update. */
-async function analyzeAll(pack: Pack, resources: readonly AnalyzedResource[]) {
-    const ds: Diagnostic[] = [];
-    for (const r of resources) ds.push(...(await analyze(pack, r)));
-    ds.push(...(await analyzeStack(pack, resources)));
-    return ds;
 }
 
 /** A throwaway pack in a temporary folder, resolving @pulumi/policy through the project's node_modules. */
@@ -107,19 +77,6 @@ new PolicyPack("tiny", {
     }],
 });
 `;
-
-/** Settles a promise now, so that work started together cannot leave an unhandled rejection. */
-function settled<T>(p: Promise<T>): () => Promise<T> {
-    const done = p.then(
-        (v) => ({ ok: true as const, v }),
-        (e: unknown) => ({ ok: false as const, e }),
-    );
-    return async () => {
-        const r = await done;
-        if (!r.ok) throw r.e;
-        return r.v;
-    };
-}
 
 /** tsc over a tsconfig; rejects with tsc's output when it finds errors. */
 function tsc(project: string): Promise<void> {
@@ -198,15 +155,9 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
     });
 
     it("reports, configured from policy-config.json, exactly what the project's runner reports", async () => {
-        const file = JSON.parse(fs.readFileSync(CONFIG_FILE, "utf8"));
-        const { config, errors } = reconcilePackConfig(
-            (await getAnalyzerInfo(pack)).policies,
-            file,
-        );
-        assert.deepStrictEqual(errors, []);
-        await configure(pack, config);
+        assert.deepStrictEqual(await configureFromFile(pack, PACK_CONFIG), []);
         const ds = await analyzeAll(pack, resources);
-        const expected = checkResources(planned.map(toPackResource), loadPackConfig(CONFIG_FILE));
+        const expected = checkResources(planned.map(toPackResource), loadPackConfig(PACK_CONFIG));
         assert.deepStrictEqual(fromPack(ds, resources), fromRunner(expected));
         pack.assertQuietStdout();
     });
@@ -228,9 +179,7 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
             },
             provider,
         };
-        const file = JSON.parse(fs.readFileSync(CONFIG_FILE, "utf8"));
-        const { config } = reconcilePackConfig((await getAnalyzerInfo(pack)).policies, file);
-        await configure(pack, config);
+        assert.deepStrictEqual(await configureFromFile(pack, PACK_CONFIG), []);
         const all = [...resources, open];
         const got = fromPack(await analyzeAll(pack, all), all);
         const expected = checkResources(
@@ -238,7 +187,7 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
                 ...planned.map(toPackResource),
                 { type: open.type, name: open.name, urn: open.urn, props: open.props, provider },
             ],
-            loadPackConfig(CONFIG_FILE),
+            loadPackConfig(PACK_CONFIG),
         );
         assert.deepStrictEqual(got, fromRunner(expected));
         const wildcard = got.filter((l) => l.startsWith("iam-no-wildcard-principal | open-role |"));

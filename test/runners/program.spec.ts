@@ -12,16 +12,13 @@ import { PlanMocks } from "../../plan/mocks";
 import { ORGANIZATION, PlannedResource, PlanResult, planStack, PROJECT } from "../../plan/run";
 import { projectWith, securityValues, stackFileOf, workloadValues } from "../helpers";
 import { degradedPolicies, packLevels, PolicyDiagnostic } from "../helpers/preview";
-import { checkResources, loadPackConfig, PACK_NAME, POLICIES } from "../../policypack/runner";
+import { checkResources, loadPackConfig } from "../../policypack/runner";
 import {
-    analyze,
+    analyzeAll,
     analyzedFromRun,
-    analyzeStack,
-    configure,
+    configureFromFile,
     Decoded,
     stackReferences,
-    getAnalyzerInfo,
-    reconcilePackConfig,
     startPack,
     engineUrn,
     FEATURES,
@@ -30,15 +27,11 @@ import {
     projectCopy,
     Registration,
     runProgram,
+    settled,
     UNKNOWN,
 } from "./engine";
+import { fromPack, fromRunner, PACK_CONFIG, PACK_DIR, ROOT } from "./verdicts";
 
-const ROOT = path.resolve(__dirname, "../..");
-const PACK_DIR = path.join(ROOT, "policypack");
-const PACK_CONFIG = path.join(PACK_DIR, "policy-config.json");
-const PACK_VERSION = JSON.parse(
-    fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8"),
-).version;
 const REGION = "us-east-1";
 const SECURITY_STACK = `${ORGANIZATION}/${PROJECT}/security`;
 
@@ -299,19 +292,6 @@ function unknownInPreview(got: ProgramRun): string[] {
         .map((r) => `${r.name}: ${r.inputs.unknowns.join(", ")}`);
 }
 
-/** Settles a run now, so that runs started together cannot leave an unhandled rejection. */
-function settled<T>(p: Promise<T>): () => Promise<T> {
-    const done = p.then(
-        (v) => ({ ok: true as const, v }),
-        (e: unknown) => ({ ok: false as const, e }),
-    );
-    return async () => {
-        const r = await done;
-        if (!r.ok) throw r.e;
-        return r.v;
-    };
-}
-
 interface Stage {
     readonly planned: Planned;
     readonly update: () => Promise<ProgramRun>;
@@ -383,48 +363,24 @@ describe("the program under Pulumi's program runner (cmd/run over gRPC)", functi
                 dryRun: true,
             });
             try {
-                const file = JSON.parse(fs.readFileSync(PACK_CONFIG, "utf8"));
-                const { config, errors } = reconcilePackConfig(
-                    (await getAnalyzerInfo(pack)).policies,
-                    file,
-                );
-                assert.deepStrictEqual(errors, []);
-                await configure(pack, config);
+                assert.deepStrictEqual(await configureFromFile(pack, PACK_CONFIG), []);
+                const ds = await analyzeAll(pack, resources);
                 const names = new Map(resources.map((r) => [r.urn, r.name]));
-                const got: string[] = [];
-                const diagnostics: PolicyDiagnostic[] = [];
-                for (const r of resources)
-                    for (const d of await analyze(pack, r)) {
-                        got.push(`${d.policy} | ${names.get(d.urn)} | ${d.level} | ${d.message}`);
-                        diagnostics.push({ ...d, resource: names.get(d.urn) });
-                    }
-                for (const d of await analyzeStack(pack, resources)) {
-                    got.push(
-                        `${d.policy} | ${names.get(d.urn) ?? "(stack)"} | ${d.level} | ${d.message}`,
-                    );
-                    diagnostics.push({ ...d, resource: names.get(d.urn) ?? "(stack)" });
-                }
+                const diagnostics: PolicyDiagnostic[] = ds.map((d) => ({
+                    ...d,
+                    resource: names.get(d.urn) ?? "(stack)",
+                }));
                 // Issue 10: a first preview decides every blocking policy (the pull-request
                 // comment must not look clean while `pulumi up` would stop halfway).
                 assert.deepStrictEqual(
                     degradedPolicies(diagnostics, packLevels(loadPackConfig(PACK_CONFIG))),
                     [],
                 );
-                const description = new Map(POLICIES.map((p) => [p.name, p.description]));
                 const expected = checkResources(
                     resources.map((r) => ({ ...r, parent: r.parent })),
                     loadPackConfig(PACK_CONFIG),
-                ).map((v) =>
-                    // The pack names itself with its version in a "can't run" note and prefixes
-                    // every other message with the policy's description (server.js).
-                    v.message.startsWith("can't run policy")
-                        ? `${v.policy} | ${v.resource} | ${v.enforcementLevel} | ${v.message.replace(
-                              `'${PACK_NAME}'`,
-                              `'${PACK_NAME}@v${PACK_VERSION}'`,
-                          )}`
-                        : `${v.policy} | ${v.resource} | ${v.enforcementLevel} | ${description.get(v.policy)}\n${v.message}`,
                 );
-                assert.deepStrictEqual(got.sort(), expected.sort());
+                assert.deepStrictEqual(fromPack(ds, resources), fromRunner(expected));
                 pack.assertQuietStdout();
             } finally {
                 await pack.close();

@@ -14,20 +14,10 @@ import {
     PolicyDocument,
     RequestPrincipal,
 } from "../../policypack/iam";
-import {
-    LOG_ARCHIVE,
-    MANAGEMENT,
-    planSecurity,
-    planWorkload,
-    PROD,
-    projectWith,
-    SECURITY,
-    securityValues,
-    STAGING,
-    workloadValues,
-} from "../helpers";
+import { LOG_ARCHIVE, MANAGEMENT, PROD, SECURITY, STAGING } from "../helpers";
+import { mutate, withPolicy } from "../helpers/variants";
 import { allowedWrites, managedPolicyDocument } from "../helpers/writes";
-import { proofInput } from "../evidence/proofs/fixture";
+import { fixturePlans, OIDC, proofInput, REPO } from "../evidence/proofs/fixture";
 import { runProofs } from "../../evidence/proofs";
 import { ciPreviewCannotDeploy } from "../../evidence/proofs/ci-preview-cannot-deploy";
 import {
@@ -38,10 +28,6 @@ import {
     tokenContext,
     UNREVIEWED_ORIGINS,
 } from "../../evidence/proofs/tokens";
-
-const REPO = "example-org/org-access";
-const KEY = `arn:aws:kms:us-east-1:${MANAGEMENT}:key/11111111-2222-3333-4444-555555555555`;
-const OIDC = "token.actions.githubusercontent.com";
 
 interface RoleNode {
     readonly arn: string;
@@ -249,76 +235,11 @@ async function pullRequestViolations(plans: readonly PlanResult[]): Promise<stri
     return violations;
 }
 
-/** A deep copy of the plan with one resource's props changed. */
-function mutate(
-    plan: PlanResult,
-    name: string,
-    change: (props: Record<string, unknown>) => void,
-): PlanResult {
-    const copy = JSON.parse(JSON.stringify(plan)) as PlanResult;
-    const r = copy.resources.find((x) => x.name === name);
-    if (!r) throw new Error(`no resource ${name}`);
-    change(r.props);
-    return copy;
-}
-
-function withPolicy(plan: PlanResult, name: string, edit: (doc: any) => void): PlanResult {
-    return mutate(plan, name, (props) => {
-        const key = "policy" in props ? "policy" : "assumeRolePolicy";
-        const doc = JSON.parse(String(props[key]));
-        edit(doc);
-        props[key] = JSON.stringify(doc);
-    });
-}
-
 describe("CI: no role a pull request can reach may assume a role that can write, in any account", () => {
     let security: PlanResult;
     let workload: PlanResult;
     before(async () => {
-        security = await planSecurity(
-            securityValues({
-                ci: { repository: REPO, stateBucket: "example-state", stateKeyArn: KEY },
-                guardrails: { targets: ["r-abcd"] },
-                incidentResponse: { responders: ["carol"] },
-                breakGlass: { users: ["dana-breakglass"] },
-            }),
-            projectWith({
-                workload: {
-                    securityAccountId: SECURITY,
-                    workloadAccounts: [
-                        {
-                            name: "prod",
-                            accountId: PROD,
-                            incidentResponseRole: true,
-                            breakGlassRole: true,
-                        },
-                        { name: "staging", accountId: STAGING },
-                    ],
-                    previewRole: { name: "OrgAccessPreviewRole" },
-                },
-            }),
-        );
-        const trusted = workloadValues().trustedPrincipals as Record<string, unknown>;
-        workload = await planWorkload(
-            workloadValues({
-                workloadAccounts: [
-                    {
-                        name: "prod",
-                        accountId: PROD,
-                        incidentResponseRole: true,
-                        breakGlassRole: true,
-                    },
-                    { name: "staging", accountId: STAGING },
-                ],
-                previewRole: { name: "OrgAccessPreviewRole" },
-                trustedPrincipals: {
-                    ...trusted,
-                    incidentResponderArns: [`arn:aws:iam::${SECURITY}:user/org-access/carol`],
-                    breakGlassArns: [`arn:aws:iam::${SECURITY}:user/org-access/dana-breakglass`],
-                    previewIdentityArn: String(security.outputs.ciPreviewIdentityArn),
-                },
-            }),
-        );
+        ({ security, workload } = await fixturePlans());
     });
 
     it("holds for the planned stacks: a pull request reaches the preview identity and the preview roles, none of which writes", async () => {

@@ -10,32 +10,24 @@ import { PROD } from "../../helpers";
 import {
     AUDIT_ROLE,
     crossCheck,
-    inputOf,
     planFixture,
-    Plans,
-    tamper,
+    WITH_READ_ONLY_ACCESS,
     withProdAttachment,
+    withProdInline,
 } from "./auditFixture";
+import { inputOf, Plans } from "./fixture";
 
-const prove = (plans: Plans) => runProofs(inputOf(plans), [auditNoDataRead])[0];
+const prove = (plans: Plans) => runProofs(inputOf("workload", plans), [auditNoDataRead])[0];
 
 /** The prod role's Deny without the patterns that match `action` (or without its data reads). */
 function denyWithout(plans: Plans, action?: string): Plans {
-    return {
-        ...plans,
-        workload: tamper(
-            plans.workload,
-            (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.accountId === PROD,
-            (p) => {
-                const d = JSON.parse(String(p.policy));
-                const reads = d.Statement.find((s: { Sid?: string }) => s.Sid === "DenyDataReads");
-                reads.Action = action
-                    ? reads.Action.filter((a: string) => !actionMatches(a, action))
-                    : ["s3:GetBucketPolicy"];
-                return { ...p, policy: JSON.stringify(d) };
-            },
-        ),
-    };
+    return withProdInline(plans, (d) => {
+        const reads = d.Statement.find((s) => s.Sid === "DenyDataReads");
+        if (!reads) throw new Error("no statement DenyDataReads");
+        reads.Action = action
+            ? reads.Action.filter((a: string) => !actionMatches(a, action))
+            : ["s3:GetBucketPolicy"];
+    });
 }
 
 describe("proof audit-no-data-read", () => {
@@ -71,9 +63,7 @@ describe("proof audit-no-data-read", () => {
     });
 
     it("fails on s3:GetObject when ReadOnlyAccess is attached and the Deny misses it", async () => {
-        const readOnly = await planFixture({
-            auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
-        });
+        const readOnly = await planFixture(WITH_READ_ONLY_ACCESS);
         assert.deepStrictEqual(prove(readOnly).counterexamples, []);
         const found = prove(denyWithout(readOnly, "s3:GetObject")).counterexamples;
         assert.deepStrictEqual(
@@ -104,16 +94,16 @@ describe("proof audit-no-data-read", () => {
 
     it("fails when it examines nothing: a workload plan without audit roles", () => {
         const model = accessModel({ stack: plans.workload, security: plans.security });
-        const result = runProofs(inputOf(plans, { ...model, roles: [] }), [auditNoDataRead])[0];
+        const result = runProofs(inputOf("workload", plans, { ...model, roles: [] }), [
+            auditNoDataRead,
+        ])[0];
         assert.strictEqual(result.checked, 0);
         assert.strictEqual(result.holds, false);
     });
 
     it("decides every data read as iam-simulate does, with the Deny and without it", async () => {
         const actions = Object.keys(DATA_READS);
-        const readOnly = await planFixture({
-            auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
-        });
+        const readOnly = await planFixture(WITH_READ_ONLY_ACCESS);
         const guarded = await crossCheck(denyWithout(readOnly, "s3:GetObject"), actions);
         assert.deepStrictEqual(guarded.disagreements, []);
         assert.deepStrictEqual([...guarded.allowed.keys()], ["s3:GetObject"]);

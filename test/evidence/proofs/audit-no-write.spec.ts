@@ -15,19 +15,19 @@ import {
     sweepAuditRoles,
 } from "../../../evidence/proofs/sweep";
 import { MANAGEMENT, PROD, STAGING } from "../../helpers";
+import { tamper } from "../../helpers/variants";
 import {
     AUDIT_ROLE,
     crossCheck,
-    inputOf,
     oracleAllows,
     planFixture,
-    Plans,
-    tamper,
+    WITH_READ_ONLY_ACCESS,
     withProdAttachment,
     withProdInlineStatements,
 } from "./auditFixture";
+import { inputOf, Plans } from "./fixture";
 
-const prove = (plans: Plans) => runProofs(inputOf(plans), [auditNoWrite])[0];
+const prove = (plans: Plans) => runProofs(inputOf("workload", plans), [auditNoWrite])[0];
 
 describe("proof audit-no-write", () => {
     let plans: Plans;
@@ -116,9 +116,7 @@ describe("proof audit-no-write", () => {
         // ReadOnlyAccess (an opt-in) grants four actions the Service Authorization Reference files
         // under Write or Permissions management that no reviewer has accepted as reads; the audit
         // role denies them (components/data/write-level-grants.json).
-        const withGrants = await planFixture({
-            auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
-        });
+        const withGrants = await planFixture(WITH_READ_ONLY_ACCESS);
         assert.deepStrictEqual(prove(withGrants).counterexamples, []);
         assert.ok(prove(withGrants).holds);
         const readOnly: Plans = {
@@ -245,9 +243,10 @@ describe("proof audit-no-write", () => {
         ]);
         const brokenModel = accessModel({ stack: broken.workload, security: broken.security });
         const withDeny = (resource: string) =>
-            runProofs(inputOf(broken, { ...deny(resource), roles: brokenModel.roles }), [
-                auditNoWrite,
-            ])[0];
+            runProofs(
+                inputOf("workload", broken, { ...deny(resource), roles: brokenModel.roles }),
+                [auditNoWrite],
+            )[0];
         assert.deepStrictEqual(withDeny("*").counterexamples, []);
         assert.deepStrictEqual(
             withDeny("arn:aws:s3:::logs/*").counterexamples.map((c) => c.action),
@@ -278,7 +277,9 @@ describe("proof audit-no-write", () => {
 
     it("fails when it examines nothing: a workload plan without audit roles", () => {
         const model = accessModel({ stack: plans.workload, security: plans.security });
-        const result = runProofs(inputOf(plans, { ...model, roles: [] }), [auditNoWrite])[0];
+        const result = runProofs(inputOf("workload", plans, { ...model, roles: [] }), [
+            auditNoWrite,
+        ])[0];
         assert.strictEqual(result.checked, 0);
         assert.strictEqual(result.holds, false);
     });

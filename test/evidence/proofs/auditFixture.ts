@@ -1,13 +1,9 @@
 // Shared by the audit proofs' specs: the fixture plans (security stack with SCPs on the root, and
 // the workload stack that trusts it), broken variants of them, and @cloud-copilot/iam-simulate as
 // the oracle for the sweep's decisions.
-import * as assert from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { accessModel, AccessModel, RoleModel } from "../../../evidence/model";
-import { ProofInput, stackKind } from "../../../evidence/proofs";
 import { bindingScps, sweepAuditRoles } from "../../../evidence/proofs/sweep";
-import { toModelResource } from "../../../plan/run";
-import { PlannedResource, PlanResult } from "../../../plan/run";
 import {
     planSecurity,
     planWorkload,
@@ -16,18 +12,36 @@ import {
     securityValues,
     workloadValues,
 } from "../../helpers";
+import { EditableDocument, tamper } from "../../helpers/variants";
 import auditManaged from "../../../policypack/iam/data/audit-managed-policies.json";
+import { Plans } from "./fixture";
 
 export const ROOT = "r-abcd";
 export const AUDIT_ROLE = `arn:aws:iam::${PROD}:role/SecurityAuditRole`;
 
-export interface Plans {
-    readonly security: PlanResult;
-    readonly workload: PlanResult;
+/** The workload overrides that opt the audit role into ReadOnlyAccess as well. */
+export const WITH_READ_ONLY_ACCESS = {
+    auditRole: { managedPolicies: ["SecurityAudit", "ViewOnlyAccess", "ReadOnlyAccess"] },
+};
+
+const planned = new Map<string, Promise<Plans>>();
+
+/**
+ * The security stack (SCPs on the root, one allowed region) and the workload stack trusting it,
+ * planned once per run for each set of workload overrides; tests break copies
+ * (test/helpers/variants.ts), never these plans.
+ */
+export function planFixture(workloadOverrides: Record<string, unknown> = {}): Promise<Plans> {
+    const key = JSON.stringify(workloadOverrides);
+    let plans = planned.get(key);
+    if (!plans) {
+        plans = plan(workloadOverrides);
+        planned.set(key, plans);
+    }
+    return plans;
 }
 
-/** The security stack (SCPs on the root, one allowed region) and the workload stack trusting it. */
-export async function planFixture(workloadOverrides: Record<string, unknown> = {}): Promise<Plans> {
+async function plan(workloadOverrides: Record<string, unknown>): Promise<Plans> {
     const workload = workloadValues(workloadOverrides);
     const security = await planSecurity(
         securityValues({
@@ -44,50 +58,28 @@ export async function planFixture(workloadOverrides: Record<string, unknown> = {
     };
 }
 
-/** The proof input of the workload stack, as plan/offline.ts builds it. */
-export function inputOf(plans: Plans, model?: AccessModel): ProofInput {
-    const resources = plans.workload.resources.map(toModelResource);
-    return {
-        stack: plans.workload.stack,
-        kind: stackKind(plans.workload.stack),
-        model: model ?? accessModel({ stack: plans.workload, security: plans.security }),
-        resources,
-        security: plans.security.resources.map(toModelResource),
-        outputs: { ...plans.security.outputs, ...plans.workload.outputs },
-    };
-}
-
-/** A copy of a plan with the resources `pick` selects changed (or removed, for undefined). */
-export function tamper(
-    plan: PlanResult,
-    pick: (r: PlannedResource) => boolean,
-    change: (props: Record<string, unknown>) => Record<string, unknown> | undefined,
-): PlanResult {
-    let hit = 0;
-    const resources = plan.resources.flatMap((r) => {
-        if (!pick(r)) return [r];
-        hit++;
-        const props = change({ ...r.props });
-        return props ? [{ ...r, props }] : [];
-    });
-    assert.ok(hit > 0, "tamper matched no resource");
-    return { ...plan, resources };
-}
-
-/** The prod audit role's inline Deny, with extra statements appended. */
-export function withProdInlineStatements(plans: Plans, statements: unknown[]): Plans {
+/** The prod audit role's inline Deny, edited. */
+export function withProdInline(plans: Plans, edit: (doc: EditableDocument) => void): Plans {
     return {
         ...plans,
         workload: tamper(
             plans.workload,
             (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.accountId === PROD,
             (p) => {
-                const d = JSON.parse(String(p.policy));
-                d.Statement.push(...statements);
+                const d = JSON.parse(String(p.policy)) as EditableDocument;
+                edit(d);
                 return { ...p, policy: JSON.stringify(d) };
             },
         ),
     };
+}
+
+/** The prod audit role's inline Deny, with extra statements appended. */
+export function withProdInlineStatements(
+    plans: Plans,
+    statements: Record<string, unknown>[],
+): Plans {
+    return withProdInline(plans, (d) => d.Statement.push(...statements));
 }
 
 /** The prod audit role's first managed-policy attachment, pointed at another ARN. */

@@ -5,18 +5,17 @@ import { buildGraph } from "../../../evidence/proofs/graph";
 import { UNREVIEWED_ORIGINS } from "../../../evidence/proofs/tokens";
 import { writeGrants } from "../../../evidence/proofs/writes";
 import { PROD, STAGING } from "../../helpers";
+import { mutate, withPolicy } from "../../helpers/variants";
 import { allowedWrites } from "../../helpers/writes";
 import {
     DEPLOY_IDENTITY,
     fixturePlans,
     inputs,
-    mutate,
     OIDC,
     Plans,
     PREVIEW_IDENTITY,
     proofInput,
     REPO,
-    withPolicy,
 } from "./fixture";
 
 const prove = (input: ReturnType<typeof proofInput>) =>

@@ -1,9 +1,10 @@
-// The plans the graph proofs are tested on: a security stack with CI, incident responders and
-// break-glass users, and a workload stack with a duty account, both built from test/helpers. Plans
-// are made once; each test mutates a deep copy.
-import { accessModel } from "../../../evidence/model";
-import { ProofInput } from "../../../evidence/proofs";
-import { PlannedResource, PlanResult, toModelResource } from "../../../plan/run";
+// The plans the proofs over the access graph are tested on (and ciReachability.spec.ts walks): a
+// security stack with CI, guardrails, incident responders and break-glass users, and a workload
+// stack of two accounts that trusts them, both built from test/helpers. Plans are made once per
+// test run; a test breaks a copy (test/helpers/variants.ts), never the plans themselves.
+import { accessModel, AccessModel } from "../../../evidence/model";
+import { ProofInput, stackKind } from "../../../evidence/proofs";
+import { PlanResult, toModelResource } from "../../../plan/run";
 import {
     MANAGEMENT,
     planSecurity,
@@ -77,97 +78,28 @@ export function fixturePlans(): Promise<Plans> {
 }
 
 /** What runPlan hands the proofs for `stack`, seen with `security` (plan/offline.ts). */
-export function proofInput(stack: PlanResult, security: PlanResult): ProofInput {
+export function proofInput(
+    stack: PlanResult,
+    security: PlanResult,
+    model?: AccessModel,
+): ProofInput {
     const resources = stack.resources.map(toModelResource);
     return {
         stack: stack.stack,
-        kind: stack.stack === "security" ? "security" : "workload",
-        model: accessModel({ stack, security }),
+        kind: stackKind(stack.stack),
+        model: model ?? accessModel({ stack, security }),
         resources,
         security: stack === security ? resources : security.resources.map(toModelResource),
         outputs: { ...security.outputs, ...stack.outputs },
     };
 }
 
+/** The proof input of one stack of a pair of plans (`model`: another access model to hand it). */
+export function inputOf(kind: keyof Plans, p: Plans, model?: AccessModel): ProofInput {
+    return proofInput(p[kind], p.security, model);
+}
+
 /** Both inputs of a pair of plans. */
 export function inputs(p: Plans): { security: ProofInput; workload: ProofInput } {
-    return {
-        security: proofInput(p.security, p.security),
-        workload: proofInput(p.workload, p.security),
-    };
-}
-
-/** A deep copy of the plan with one resource's props changed. */
-export function mutate(
-    plan: PlanResult,
-    name: string,
-    change: (props: Record<string, unknown>) => void,
-): PlanResult {
-    const copy = JSON.parse(JSON.stringify(plan)) as PlanResult;
-    const r = copy.resources.find((x) => x.name === name);
-    if (!r) throw new Error(`no resource ${name}`);
-    change(r.props);
-    return copy;
-}
-
-/** A deep copy with one resource's policy document (`policy` or `assumeRolePolicy`) edited. */
-export function withPolicy(
-    plan: PlanResult,
-    name: string,
-    edit: (doc: any) => void,
-    key?: "policy" | "assumeRolePolicy" | "content",
-): PlanResult {
-    return mutate(plan, name, (props) => {
-        const k =
-            key ??
-            ("policy" in props ? "policy" : "content" in props ? "content" : "assumeRolePolicy");
-        const doc = JSON.parse(String(props[k]));
-        edit(doc);
-        props[k] = JSON.stringify(doc);
-    });
-}
-
-/** A deep copy with a role (and its inline policy) added to `accountId`. */
-export function withRole(
-    plan: PlanResult,
-    accountId: string,
-    name: string,
-    trust: unknown,
-    policy?: unknown,
-): PlanResult {
-    const copy = JSON.parse(JSON.stringify(plan)) as PlanResult;
-    const base = copy.resources.find(
-        (r) => r.type === "aws:iam/role:Role" && r.accountId === accountId,
-    );
-    if (!base) throw new Error(`no role in ${accountId} to copy the provider from`);
-    const resource = (
-        type: string,
-        rname: string,
-        props: Record<string, unknown>,
-    ): PlannedResource => ({
-        ...base,
-        type,
-        name: rname,
-        urn: `${base.urn.split("::").slice(0, 2).join("::")}::${type}::${rname}`,
-        id: rname,
-        props,
-        secretProps: [],
-        options: { ...base.options, parent: undefined },
-    });
-    copy.resources.push(
-        resource("aws:iam/role:Role", `${name}-role`, {
-            name,
-            path: "/",
-            assumeRolePolicy: JSON.stringify(trust),
-        }),
-    );
-    if (policy)
-        copy.resources.push(
-            resource("aws:iam/rolePolicy:RolePolicy", `${name}-policy`, {
-                name: `${name}-policy`,
-                role: name,
-                policy: JSON.stringify(policy),
-            }),
-        );
-    return copy;
+    return { security: inputOf("security", p), workload: inputOf("workload", p) };
 }

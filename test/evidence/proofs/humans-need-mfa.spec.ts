@@ -3,7 +3,8 @@ import { runProofs } from "../../../evidence/proofs";
 import { buildGraph, describePath, pathOf, reach } from "../../../evidence/proofs/graph";
 import { humansNeedMfa } from "../../../evidence/proofs/humans-need-mfa";
 import { PROD, SECURITY } from "../../helpers";
-import { ALICE, fixturePlans, inputs, Plans, proofInput, withPolicy, withRole } from "./fixture";
+import { withPolicy, withRole } from "../../helpers/variants";
+import { ALICE, fixturePlans, inputs, Plans, proofInput } from "./fixture";
 
 const MFA_TRUE = {
     Bool: { "aws:MultiFactorAuthPresent": "true" },

@@ -21,7 +21,8 @@ import {
     securityValues,
     workloadValues,
 } from "../../helpers";
-import { inputOf, Plans, plans, withPolicy, without } from "./plannedStacks";
+import { withPolicy, without } from "../../helpers/variants";
+import { fixturePlans, inputOf, Plans } from "./fixture";
 
 function prove(input: ProofInput) {
     const [result] = runProofs(input, [logsImmutable]);
@@ -117,7 +118,7 @@ describe("proof logs-immutable", () => {
     let keyArn: string;
     let scps: unknown[];
     before(async () => {
-        p = await plans();
+        p = await fixturePlans();
         bucketArn = `arn:aws:s3:::${String(p.security.outputs.trailBucketName)}`;
         keyArn = String(p.security.outputs.trailKeyArn);
         scps = ["guardrails-baseline", "guardrails-roles"].map((n) => policyOf(p.security, n));

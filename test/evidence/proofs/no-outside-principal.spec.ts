@@ -10,7 +10,8 @@ import { plannedPolicies } from "../../../evidence/proofs/resourcePolicies";
 import { OUTSIDE_ACCOUNT } from "../../../evidence/simulate";
 import { PlanResult } from "../../../plan/run";
 import { LOG_ARCHIVE, MANAGEMENT, PROD, SECURITY } from "../../helpers";
-import { indexOf, inputOf, mutate, Plans, plans, withPolicy } from "./plannedStacks";
+import { indexOf, mutate, withPolicy } from "../../helpers/variants";
+import { fixturePlans, inputOf, Plans } from "./fixture";
 
 function prove(input: ProofInput) {
     const [result] = runProofs(input, [noOutsidePrincipal]);
@@ -75,7 +76,7 @@ describe("proof no-outside-principal", () => {
     let bucket: string;
     let keyArn: string;
     before(async () => {
-        p = await plans();
+        p = await fixturePlans();
         bucket = String(p.security.outputs.trailBucketName);
         keyArn = String(p.security.outputs.trailKeyArn);
     });

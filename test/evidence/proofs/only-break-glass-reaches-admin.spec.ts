@@ -3,6 +3,7 @@ import { runProofs } from "../../../evidence/proofs";
 import { buildGraph, reach } from "../../../evidence/proofs/graph";
 import { onlyBreakGlassReachesAdmin } from "../../../evidence/proofs/only-break-glass-reaches-admin";
 import { MANAGEMENT, PROD, SECURITY } from "../../helpers";
+import { withPolicy, withRole } from "../../helpers/variants";
 import {
     ALICE,
     CAROL,
@@ -14,8 +15,6 @@ import {
     Plans,
     proofInput,
     REPO,
-    withPolicy,
-    withRole,
 } from "./fixture";
 
 const prove = (input: ReturnType<typeof proofInput>) =>
@@ -144,9 +143,7 @@ describe("proof only-break-glass-reaches-admin", () => {
             plans.security,
             "guardrails-roles",
             (d) => {
-                d.Statement = d.Statement.filter(
-                    (s: { Sid: string }) => s.Sid !== "ProtectOrgAccessRoles",
-                );
+                d.Statement = d.Statement.filter((s) => s.Sid !== "ProtectOrgAccessRoles");
             },
             "content",
         );

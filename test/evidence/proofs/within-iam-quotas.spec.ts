@@ -12,14 +12,12 @@ import {
 import { policyCharacters } from "../../../components/auditRole";
 import { PlannedResource, PlanResult } from "../../../plan/run";
 import { MANAGEMENT, planWorkload, PROD, SECURITY, workloadValues } from "../../helpers";
-import { AUDIT_ROLE, inputOf, planFixture, Plans, tamper, ROOT } from "./auditFixture";
+import { tamper } from "../../helpers/variants";
+import { AUDIT_ROLE, planFixture, ROOT } from "./auditFixture";
+import { inputOf, Plans } from "./fixture";
 
-const securityInput = (plans: Plans) => {
-    const input = inputOf({ security: plans.security, workload: plans.security });
-    return { ...input, kind: "security" as const, stack: "security" };
-};
-const proveWorkload = (plans: Plans) => runProofs(inputOf(plans), [withinIamQuotas])[0];
-const proveSecurity = (plans: Plans) => runProofs(securityInput(plans), [withinIamQuotas])[0];
+const proveWorkload = (plans: Plans) => runProofs(inputOf("workload", plans), [withinIamQuotas])[0];
+const proveSecurity = (plans: Plans) => runProofs(inputOf("security", plans), [withinIamQuotas])[0];
 
 /** A copy of the first resource `pick` selects, with new props and a new name. */
 function added(
@@ -353,7 +351,7 @@ describe("proof within-iam-quotas", () => {
             }),
         );
         const input = (w: PlanResult) => ({
-            ...inputOf({ security: plans.security, workload: w }),
+            ...inputOf("workload", { ...plans, workload: w }),
             model: accessModel({ stack: w }),
         });
         const ok = runProofs(input(stackset), [withinIamQuotas])[0];
@@ -384,7 +382,7 @@ describe("proof within-iam-quotas", () => {
     });
 
     it("fails when it examines nothing", () => {
-        const input = { ...inputOf(plans), resources: [] };
+        const input = { ...inputOf("workload", plans), resources: [] };
         const result = runProofs(input, [withinIamQuotas])[0];
         assert.strictEqual(result.checked, 0);
         assert.strictEqual(result.holds, false);
