@@ -6,7 +6,7 @@
  *   match in every partition (arn:aws, arn:aws-us-gov, arn:aws-cn).
  * - audit-managed-policies.json: the latest documents of SecurityAudit, ReadOnlyAccess,
  *   ViewOnlyAccess and AdministratorAccess (what break-glass roles attach), for the evidence simulator.
- * - principal-managed-policies.json: for every other AWS-managed policy that grants (or denies) one
+ * - principal-managed-policies.json: for every AWS-managed policy that grants (or denies) one
  *   of the actions the whole-principal analysis decides (iam:PassRole, the actions that run code
  *   under a passed role, IAM escalation actions: `principalActions`), its statements reduced to
  *   those actions, with Resource and Condition as published. A reduced document decides those
@@ -122,7 +122,6 @@ function update(): string[] {
     for (const name of names) {
         const p = managed.getPolicyByName(name);
         const key = p.arn.replace(/^arn:aws:iam::aws:policy\//, "");
-        if (key in admin) continue;
         const statements = reduceDocument(p.versions[p.latestVersionId].document, relevant);
         if (statements.some((st) => st.Effect === "Allow")) reduced[key] = statements;
     }
@@ -153,7 +152,7 @@ function update(): string[] {
     );
     return [
         `${names.length} AWS-managed policies read from ${source}`,
-        `${Object.keys(reducedSorted).length} others grant actions the whole-principal analysis decides`,
+        `${Object.keys(reducedSorted).length} grant actions the whole-principal analysis decides`,
         `${Object.keys(sorted).length} admin-equivalent; ${unparsable.length} not parsable by the model`,
         ...unparsable.map((u) => `  unparsable: ${u}`),
     ];

@@ -61,12 +61,13 @@ const EMPTY: unknown[] = [];
 /**
  * What an AWS-managed policy grants of the actions the whole-principal analysis decides, as a
  * policy document (its published statements reduced to those actions; no statement when it grants
- * none); undefined for an ARN that names no AWS-managed policy or an admin-equivalent one (which
- * the admin table reports).
+ * none); undefined for an ARN that names no AWS-managed policy. Admin-equivalent ones are kept
+ * too: as a permissions boundary, PowerUserAccess (admin-equivalent through NotAction) still caps
+ * iam:PassRole away.
  */
 export function principalManagedDocument(arn: string): PolicyDocument | undefined {
     const ref = parseAwsManagedPolicyArn(arn);
-    if (!ref || ADMIN[ref.key] !== undefined) return undefined;
+    if (!ref) return undefined;
     let doc = reducedCache.get(ref.key);
     if (!doc) {
         doc = parsePolicyDocument(
