@@ -17,10 +17,9 @@ import {
     groupDocuments,
     ModelResource,
     physicalName,
-    roleDocuments,
+    objectArray,
     str,
     stringArray,
-    userDocuments,
 } from "./resources";
 
 export interface StackPrincipal {
@@ -103,7 +102,7 @@ function attach(
 
 /** Attachments of `kind` principal `name` in `accountId`: (policy ARN, what attaches it). */
 function attachments(
-    resources: readonly ModelResource[],
+    index: ByPrincipal,
     kind: PrincipalKind,
     name: string,
     accountId: string | undefined,
@@ -114,21 +113,21 @@ function attachments(
         group: T.GroupPolicyAttachment,
     }[kind];
     const exclusive = {
-        role: [T.RolePolicyAttachmentsExclusive, "roleName"],
-        user: [T.UserPolicyAttachmentsExclusive, "userName"],
-        group: [T.GroupPolicyAttachmentsExclusive, "groupName"],
+        role: T.RolePolicyAttachmentsExclusive,
+        user: T.UserPolicyAttachmentsExclusive,
+        group: T.GroupPolicyAttachmentsExclusive,
     }[kind];
     const out: [string, string][] = [];
-    for (const r of resources) {
-        if (r.accountId !== accountId) continue;
-        if (r.type === single && r.props[kind] === name)
+    for (const r of index.get(single, accountId, name))
+        if (r.props[kind] === name)
             out.push([str(r.props.policyArn) ?? "", `${r.type.split(":").pop()} ${r.name}`]);
-        else if (r.type === exclusive[0] && r.props[exclusive[1]] === name)
+    for (const r of index.get(exclusive, accountId, name))
+        if (r.props[`${kind}Name`] === name)
             for (const arn of stringArray(r.props.policyArns))
-                out.push([arn, `${exclusive[0].split(":").pop()} ${r.name}`]);
-        else if (r.type === T.PolicyAttachment && stringArray(r.props[`${kind}s`]).includes(name))
+                out.push([arn, `${exclusive.split(":").pop()} ${r.name}`]);
+    for (const r of index.get(T.PolicyAttachment, accountId, name))
+        if (stringArray(r.props[`${kind}s`]).includes(name))
             out.push([str(r.props.policyArn) ?? "", `PolicyAttachment ${r.name}`]);
-    }
     return out;
 }
 
@@ -147,9 +146,37 @@ function boundaryOf(r: ModelResource, policies: CustomerPolicies): PrincipalPoli
     return { arn, policy: aws && { label, doc: aws } };
 }
 
+/** Resources by `<type>|<account>|<value of prop>`, for the props principals are named by. */
+class ByPrincipal {
+    private readonly index = new Map<string, ModelResource[]>();
+    constructor(resources: readonly ModelResource[]) {
+        const add = (r: ModelResource, value: unknown) => {
+            if (typeof value !== "string") return;
+            const key = `${r.type}|${r.accountId}|${value}`;
+            const list = this.index.get(key);
+            if (list) list.push(r);
+            else this.index.set(key, [r]);
+        };
+        for (const r of resources) {
+            if (!r.type.startsWith("aws:iam/")) continue;
+            for (const prop of ["role", "user", "group", "roleName", "userName", "groupName"])
+                add(r, r.props[prop]);
+            if (r.type === T.PolicyAttachment)
+                for (const prop of ["roles", "users", "groups"])
+                    for (const v of stringArray(r.props[prop])) add(r, v);
+            if (r.type === T.GroupMembership)
+                for (const v of stringArray(r.props.users)) add(r, `users:${v}`);
+        }
+    }
+    get(type: string, account: string | undefined, value: string): ModelResource[] {
+        return this.index.get(`${type}|${account}|${value}`) ?? [];
+    }
+}
+
 /** Every role, user and group of the stack with what it holds. */
 export function stackPrincipals(resources: readonly ModelResource[]): StackPrincipal[] {
     const policies = new CustomerPolicies(resources);
+    const index = new ByPrincipal(resources);
     const groupInline = groupDocuments(resources);
     const out: StackPrincipal[] = [];
     const groups = new Map<string, ModelResource>();
@@ -167,7 +194,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
             const doc = parse(d.document);
             if (doc) held.identity.push({ label: `group ${name} policy ${d.name}`, doc });
         }
-        for (const [arn, by] of attachments(resources, "group", name, account))
+        for (const [arn, by] of attachments(index, "group", name, account))
             attach(held, arn, `${by}, to group ${name}`, policies, account);
         return held;
     };
@@ -175,13 +202,21 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
     for (const r of resources) {
         if (r.type === T.Role) {
             const name = physicalName(r);
-            const docs = roleDocuments(resources, r);
             const held: Held = { identity: [], managed: [] };
-            for (const d of docs.inline) {
+            const inline = [
+                ...index
+                    .get(T.RolePolicy, r.accountId, name)
+                    .map((p) => ({ name: physicalName(p), document: p.props.policy })),
+                ...objectArray(r.props.inlinePolicies).map((p) => ({
+                    name: str(p.name) ?? "?",
+                    document: p.policy,
+                })),
+            ];
+            for (const d of inline) {
                 const doc = parse(d.document);
                 if (doc) held.identity.push({ label: `inline policy ${d.name}`, doc });
             }
-            for (const [arn, by] of attachments(resources, "role", name, r.accountId))
+            for (const [arn, by] of attachments(index, "role", name, r.accountId))
                 attach(held, arn, by, policies, r.accountId);
             for (const arn of stringArray(r.props.managedPolicyArns))
                 attach(held, arn, "managedPolicyArns", policies, r.accountId);
@@ -198,24 +233,20 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
             });
         } else if (r.type === T.User) {
             const name = physicalName(r);
-            const docs = userDocuments(resources, r, groupInline);
             const held: Held = { identity: [], managed: [] };
-            for (const d of docs.inline) {
-                const doc = parse(d.document);
-                if (doc) held.identity.push({ label: `inline policy ${d.name}`, doc });
+            for (const p of index.get(T.UserPolicy, r.accountId, name)) {
+                const doc = parse(p.props.policy);
+                if (doc) held.identity.push({ label: `inline policy ${physicalName(p)}`, doc });
             }
-            for (const [arn, by] of attachments(resources, "user", name, r.accountId))
+            for (const [arn, by] of attachments(index, "user", name, r.accountId))
                 attach(held, arn, by, policies, r.accountId);
             const memberOf = [
                 ...new Set([
-                    ...docs.groups,
-                    ...resources
-                        .filter(
-                            (m) =>
-                                m.type === T.GroupMembership &&
-                                m.accountId === r.accountId &&
-                                stringArray(m.props.users).includes(name),
-                        )
+                    ...index
+                        .get(T.UserGroupMembership, r.accountId, name)
+                        .flatMap((m) => stringArray(m.props.groups)),
+                    ...index
+                        .get(T.GroupMembership, r.accountId, `users:${name}`)
                         .map((m) => str(m.props.group) ?? ""),
                 ]),
             ].filter((g) => g !== "");
