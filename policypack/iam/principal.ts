@@ -265,6 +265,8 @@ export function findPrincipalAdmin(
     p: PrincipalPolicies,
     neighbours: PrincipalNeighbours = { roles: [], users: [], adminGroups: [] },
 ): PrincipalFinding[] {
+    // Every finding needs an IAM action; most principals hold none, and are answered here.
+    if (!IAM_ACTIONS().some((a) => p.identity.some((pol) => mayAllow(pol.doc, a)))) return [];
     const h = new Holder(p);
     const out: PrincipalFinding[] = [];
     const push = (reason: PrincipalAdminReason, detail: string, grants: readonly Grant[]) =>
@@ -373,6 +375,10 @@ export function findPrincipalAdmin(
         }
     return out;
 }
+
+let iamActions: string[] | undefined;
+const IAM_ACTIONS = (): string[] =>
+    (iamActions ??= principalActions().filter((a) => a.startsWith("iam:")));
 
 /** The actions the whole-principal analysis decides: what the AWS-managed policy table keeps. */
 export function principalActions(): string[] {
