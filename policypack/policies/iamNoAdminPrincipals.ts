@@ -30,18 +30,31 @@ interface Config {
 const FIX =
     "Fix: grant the specific actions on the specific resources the principal needs, scope iam:PassRole and IAM writes to named roles, users and policies that are not its own, or cap it with a permissions boundary; if this is an emergency (break-glass) role, list it in breakGlassRoles.";
 
+/** The group-policy attachments of a stack, by account and group name (read once, not per group). */
+function groupAttachments(resources: readonly ModelResource[]): Map<string, ModelResource[]> {
+    const out = new Map<string, ModelResource[]>();
+    const add = (account: string | undefined, group: unknown, r: ModelResource) => {
+        const key = `${account}\u0000${String(group)}`;
+        out.set(key, [...(out.get(key) ?? []), r]);
+    };
+    for (const r of resources) {
+        if (r.type === T.GroupPolicyAttachment) add(r.accountId, r.props.group, r);
+        else if (r.type === T.PolicyAttachment)
+            for (const g of stringArray(r.props.groups)) add(r.accountId, g, r);
+    }
+    return out;
+}
+
 /** Why a group is admin-equivalent for its members, if it is. */
-function groupAdmin(g: StackPrincipal, resources: readonly ModelResource[]): string | undefined {
+function groupAdmin(
+    g: StackPrincipal,
+    attachments: ReadonlyMap<string, readonly ModelResource[]>,
+): string | undefined {
     for (const p of g.policies.identity) {
         const [f] = findAdminGrants(p.doc);
         if (f) return `${p.label} ${statementLabel(f.statement)} ${f.detail}`;
     }
-    const attached = resources.filter(
-        (r) =>
-            r.accountId === g.resource.accountId &&
-            ((r.type === T.GroupPolicyAttachment && r.props.group === g.name) ||
-                (r.type === T.PolicyAttachment && stringArray(r.props.groups).includes(g.name))),
-    );
+    const attached = attachments.get(`${g.resource.accountId}\u0000${g.name}`) ?? [];
     for (const a of attached) {
         const arn = str(a.props.policyArn) ?? "";
         if (adminEquivalentManagedPolicy(arn)) return `it attaches ${arn}`;
@@ -70,13 +83,20 @@ export const iamNoAdminPrincipals: StackValidationPolicy = {
         const { breakGlassRoles } = args.getConfig<Config>();
         const resources = fromPolicyResources(args.resources);
         const principals = stackPrincipals(resources);
+        // Indexed once: a stack of thousands of principals must not scan them all per principal.
+        const arnsByAccount = new Map<string, string[]>();
+        for (const p of principals) {
+            const key = `${p.policies.kind}\u0000${p.resource.accountId}`;
+            const list = arnsByAccount.get(key);
+            if (list) list.push(p.policies.arn);
+            else arnsByAccount.set(key, [p.policies.arn]);
+        }
         const byAccount = (kind: string, account: string | undefined) =>
-            principals
-                .filter((p) => p.policies.kind === kind && p.resource.accountId === account)
-                .map((p) => p.policies.arn);
+            arnsByAccount.get(`${kind}\u0000${account}`) ?? [];
+        const attachments = groupAttachments(resources);
         const adminGroups = new Map<string | undefined, { arn: string; why: string }[]>();
         for (const g of principals.filter((p) => p.policies.kind === "group")) {
-            const why = groupAdmin(g, resources);
+            const why = groupAdmin(g, attachments);
             if (!why) continue;
             const list = adminGroups.get(g.resource.accountId) ?? [];
             list.push({ arn: principalArn(g.resource, "group"), why });
