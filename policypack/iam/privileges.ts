@@ -158,6 +158,15 @@ export const PASSROLE_COMPUTE_ACTIONS: readonly string[] = [
     "eks:CreateNodegroup",
 ];
 
+/**
+ * The actions that run code under a passed role, through one accessor: the whole-principal
+ * analysis and the managed-policy generator read the list here, so its source can change (derived
+ * from the service reference instead of written by hand) without touching them.
+ */
+export function passRoleComputeActions(): readonly string[] {
+    return PASSROLE_COMPUTE_ACTIONS;
+}
+
 /** Why a statement is admin-equivalent (see ADMIN_REASONS). */
 export type AdminReason =
     | "full-access"

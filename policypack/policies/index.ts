@@ -4,6 +4,7 @@ import { auditRolePerWorkloadAccount } from "./auditRolePerWorkloadAccount";
 import { awsProviderAllowedAccounts } from "./awsProviderAllowedAccounts";
 import { cloudtrailHardened } from "./cloudtrailHardened";
 import { iamNoAdminGrants } from "./iamNoAdminGrants";
+import { iamNoAdminPrincipals } from "./iamNoAdminPrincipals";
 import { iamNoEscalationActions } from "./iamNoEscalationActions";
 import { iamNoHumanAccessKeys } from "./iamNoHumanAccessKeys";
 import { iamNoUserPolicies } from "./iamNoUserPolicies";
@@ -26,6 +27,7 @@ export const policies: Policies = extendToTemplates(
         iamNoWildcardPrincipal,
         iamTrustRequiresMfa,
         iamNoAdminGrants,
+        iamNoAdminPrincipals,
         iamRoleSessionCap,
         iamNoHumanAccessKeys,
         iamNoUserPolicies,
@@ -44,6 +46,7 @@ export {
     awsProviderAllowedAccounts,
     cloudtrailHardened,
     iamNoAdminGrants,
+    iamNoAdminPrincipals,
     iamNoEscalationActions,
     iamNoHumanAccessKeys,
     iamNoUserPolicies,

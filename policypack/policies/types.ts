@@ -26,6 +26,8 @@ export const T = {
     AccessKey: "aws:iam/accessKey:AccessKey",
     UserLoginProfile: "aws:iam/userLoginProfile:UserLoginProfile",
     UserGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
+    Group: "aws:iam/group:Group",
+    GroupMembership: "aws:iam/groupMembership:GroupMembership",
     StackSet: "aws:cloudformation/stackSet:StackSet",
     OrganizationsPolicy: "aws:organizations/policy:Policy",
     OrganizationsPolicyAttachment: "aws:organizations/policyAttachment:PolicyAttachment",

@@ -56,6 +56,38 @@ describe("iam model: admin equivalence (admin.ts)", () => {
                 { Action: "iam:PutRolePolicy", Resource: "arn:aws:iam::*:role/${aws:username}" },
                 ["escalation"],
             ],
+            [
+                "iam:PutUserPolicy on one's own user at an IAM path, by policy variable",
+                {
+                    Action: "iam:PutUserPolicy",
+                    Resource: "arn:aws:iam::*:user/org-access/${aws:username}",
+                },
+                ["escalation"],
+            ],
+            [
+                "iam:Put* on one's own user at a nested path, by policy variable",
+                {
+                    Action: ["iam:Put*"],
+                    Resource: ["arn:aws:iam::123456789012:user/a/b/${aws:username}"],
+                },
+                ["escalation"],
+            ],
+            [
+                "iam:CreateAccessKey on one's own user at an IAM path (self-service)",
+                {
+                    Action: "iam:CreateAccessKey",
+                    Resource: "arn:aws:iam::*:user/org-access/${aws:username}",
+                },
+                [],
+            ],
+            [
+                "iam:PutUserPolicy on one named user at a path",
+                {
+                    Action: "iam:PutUserPolicy",
+                    Resource: "arn:aws:iam::123456789012:user/org-access/bob",
+                },
+                [],
+            ],
             ["read-only on *", { Action: ["ec2:Describe*", "s3:Get*"], Resource: "*" }, []],
             [
                 "iam:PutRolePolicy on one named role",

@@ -23,6 +23,8 @@ describe("policy pack type tokens", () => {
             AccessKey: aws.iam.AccessKey,
             UserLoginProfile: aws.iam.UserLoginProfile,
             UserGroupMembership: aws.iam.UserGroupMembership,
+            Group: aws.iam.Group,
+            GroupMembership: aws.iam.GroupMembership,
             StackSet: aws.cloudformation.StackSet,
             OrganizationsPolicy: aws.organizations.Policy,
             OrganizationsPolicyAttachment: aws.organizations.PolicyAttachment,

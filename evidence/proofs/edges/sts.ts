@@ -12,26 +12,19 @@ import {
     NamedPolicy,
     parseArn,
     parsePolicyDocument,
-    resourceMatches,
     statementMatchesAction,
 } from "../../../policypack/iam";
-import { PROBE_ACCOUNT } from "../../../policypack/iam/privileges";
+import { wildcardProbe } from "../../../policypack/iam/principal";
 import type { AccessGraph, AssumeMode, Edge, GraphNode } from "../graph";
 import { tokenContext } from "../tokens";
 import { MfaState, requestContext } from "./context";
 
 /**
  * An ARN a role outside the plan could have and the pattern matches (undefined when the pattern
- * reaches no role): a wildcard account becomes one nobody uses, a wildcard name a name nobody uses.
+ * reaches no role): the one implementation, shared with the policy pack's whole-principal analysis.
  */
 export function outsideRoleProbe(pattern: string, partition: string): string | undefined {
-    const a = parseArn(pattern);
-    const probe = a
-        ? `arn:${hasWildcard(a.partition) ? partition : a.partition}:iam::${hasWildcard(a.account) || a.account === "" ? PROBE_ACCOUNT : a.account}:${a.resource.replace(/\*/g, "zq9").replace(/\?/g, "z")}`
-        : `arn:${partition}:iam::${PROBE_ACCOUNT}:role/zq9-outside-the-plan`;
-    const p = parseArn(probe);
-    if (p?.service !== "iam" || !p.resource.startsWith("role/")) return undefined;
-    return resourceMatches(pattern, probe, new Map(), false) ? probe : undefined;
+    return wildcardProbe(pattern, "role", partition);
 }
 
 /**

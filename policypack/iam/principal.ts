@@ -1,0 +1,394 @@
+/**
+ * Whole-principal admin analysis: what a role, user or group can do with every policy it holds
+ * taken together, where `findAdminGrants` (admin.ts) judges one document at a time.
+ *
+ * - iam:PassRole on any role in one policy and an action that runs code under a passed role in
+ *   another (a second inline policy, an attached customer-managed or AWS-managed policy, a
+ *   group's policy) are admin-equivalent together, as they are in one document.
+ * - Self-targeted escalation: rewriting the principal's own policies (its ARN named exactly, by a
+ *   prefix such as `role/app-*` that matches its own name, or through a policy variable), the
+ *   policies of a group it is in, or a customer-managed policy it holds (CreatePolicyVersion).
+ * - Prefix-targeted takeover: writing the policies of another role (or user) that exists in the
+ *   plan or that the principal may create, together with a way in: the role's trust policy
+ *   (iam:UpdateAssumeRolePolicy, or iam:CreateRole with a trust of its own choosing), the user's
+ *   credentials (iam:CreateAccessKey, iam:CreateLoginProfile). In its own account a role whose
+ *   trust names the caller's ARN needs no identity Allow to be assumed, so sts:AssumeRole is not
+ *   required. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+ * - Joining a group that holds admin-equivalent power (iam:AddUserToGroup).
+ *
+ * A permissions boundary caps each of these: a grant counts only when the boundary allows the same
+ * request too. https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+ *
+ * Each request is decided by the one evaluator's witness search (search.ts): a grant counts when
+ * some request context lets it through, since conditions decide when admin power is usable, not
+ * whether it exists. An unconditional Deny in any held policy removes the grant.
+ * Findings a single document already shows (findAdminGrants) are left to the per-document check.
+ */
+import { findAdminGrants } from "./admin";
+import { parseArn } from "./arn";
+import type { NamedPolicy } from "./authorize";
+import { RequestPrincipal } from "./context";
+import { PolicyDocument, Statement, statementLabel } from "./document";
+import { resourceMatches, statementMatchesAction, statementMatchesResource } from "./evaluate";
+import {
+    IAM_ESCALATION_ACTIONS,
+    IamTarget,
+    PASS_ROLE,
+    passRoleComputeActions,
+    PROBE_ACCOUNT,
+} from "./privileges";
+import { findAllowWitness } from "./search";
+import { hasWildcard } from "./wildcard";
+
+export type PrincipalKind = "role" | "user" | "group";
+
+/** Every policy a principal holds, as its stack writes them. */
+export interface PrincipalPolicies {
+    readonly kind: PrincipalKind;
+    /** Its ARN, with its IAM path. */
+    readonly arn: string;
+    /** Every identity policy it holds: inline, attached (customer- and AWS-managed), its groups'. */
+    readonly identity: readonly NamedPolicy[];
+    /**
+     * Its permissions boundary: `arn` set when it has one; `policy` when the document is known
+     * (customer-managed from the plan, AWS-managed from the data tables). A boundary whose document
+     * is unknown caps nothing here: nothing unread is assumed to make a principal safe.
+     */
+    readonly boundary?: { readonly arn: string; readonly policy?: NamedPolicy };
+    /** Customer-managed policies it holds (directly or through its groups), by ARN. */
+    readonly managed: readonly { readonly arn: string; readonly label: string }[];
+    /** ARNs of the groups it is a member of (users). */
+    readonly groups: readonly string[];
+}
+
+/** What the principal's account holds besides it: targets of takeovers. */
+export interface PrincipalNeighbours {
+    /** ARNs of the roles and users of its account that the plan creates. */
+    readonly roles: readonly string[];
+    readonly users: readonly string[];
+    /** Groups of its account that hold admin-equivalent power, with why. */
+    readonly adminGroups: readonly { readonly arn: string; readonly why: string }[];
+}
+
+export type PrincipalAdminReason =
+    "passrole-compute" | "self-escalation" | "takeover" | "join-admin-group";
+
+export interface PrincipalFinding {
+    readonly reason: PrincipalAdminReason;
+    /** One sentence naming the combination, each part with the policy and statement granting it. */
+    readonly detail: string;
+    /** `<policy label> <statement label>` of every grant involved. */
+    readonly statements: readonly string[];
+}
+
+/** One Allow the principal holds for a request. */
+interface Grant {
+    readonly policy: NamedPolicy;
+    readonly statement: Statement;
+    readonly label: string;
+}
+
+/**
+ * An ARN of type `kind` that the pattern matches and nobody named (undefined when it matches
+ * none): a wildcard account becomes `account`, wildcards in the name become `zq9`. Shared by the
+ * access graph (edges/sts.ts), which asks which roles outside the plan a pattern reaches.
+ */
+export function wildcardProbe(
+    pattern: string,
+    kind: "role" | "user",
+    partition: string,
+    account: string = PROBE_ACCOUNT,
+): string | undefined {
+    const a = parseArn(pattern);
+    const probe = a
+        ? `arn:${hasWildcard(a.partition) ? partition : a.partition}:iam::${hasWildcard(a.account) || a.account === "" ? account : a.account}:${a.resource
+              .replace(/\*/g, "zq9")
+              .replace(/\?/g, "z")}`
+        : `arn:${partition}:iam::${account}:${kind}/zq9-outside-the-plan`;
+    const p = parseArn(probe);
+    if (p?.service !== "iam" || !p.resource.startsWith(`${kind}/`)) return undefined;
+    return resourceMatches(pattern, probe, new Map(), false) ? probe : undefined;
+}
+
+/** The principal its requests come from: a role's session, a user, a group's member. */
+function requestPrincipal(p: PrincipalPolicies): RequestPrincipal {
+    const a = parseArn(p.arn);
+    const account = a?.account || PROBE_ACCOUNT;
+    const partition = a?.partition || "aws";
+    const name = (a?.resource ?? "").split("/").pop() || "zq9";
+    if (p.kind === "role")
+        return {
+            type: "aws",
+            kind: "assumed-role",
+            arn: `arn:${partition}:sts::${account}:assumed-role/${name}/zq9-session`,
+            account,
+            partition,
+            name: "zq9-session",
+            roleArn: p.arn,
+        };
+    if (p.kind === "user")
+        return { type: "aws", kind: "user", arn: p.arn, account, partition, name };
+    const member = `arn:${partition}:iam::${account}:user/zq9-member`;
+    return { type: "aws", kind: "user", arn: member, account, partition, name: "zq9-member" };
+}
+
+/** Does any Allow statement of the document name the action? Answered once per (document, action). */
+const mentions = new WeakMap<PolicyDocument, Map<string, boolean>>();
+function mayAllow(doc: PolicyDocument, action: string): boolean {
+    let m = mentions.get(doc);
+    if (!m) mentions.set(doc, (m = new Map()));
+    let v = m.get(action);
+    if (v === undefined) {
+        v = doc.statements.some((s) => s.effect === "Allow" && statementMatchesAction(s, action));
+        m.set(action, v);
+    }
+    return v;
+}
+
+/** An unconditional Deny of another held policy that covers the request. */
+function deniedElsewhere(
+    identity: readonly NamedPolicy[],
+    except: NamedPolicy,
+    action: string,
+    resource: string | undefined,
+): boolean {
+    return identity.some(
+        (p) =>
+            p !== except &&
+            p.doc.statements.some(
+                (s) =>
+                    s.effect === "Deny" &&
+                    s.conditions.length === 0 &&
+                    statementMatchesAction(s, action) &&
+                    (resource === undefined
+                        ? (!s.resource && !s.notResource) || (s.resource ?? []).includes("*")
+                        : statementMatchesResource(s, resource, new Map(), false)),
+            ),
+    );
+}
+
+class Holder {
+    readonly principal: RequestPrincipal;
+    readonly account: string;
+    readonly partition: string;
+    private readonly cache = new Map<string, Grant | null>();
+    constructor(readonly p: PrincipalPolicies) {
+        this.principal = requestPrincipal(p);
+        this.account = (this.principal as { account: string }).account;
+        this.partition = (this.principal as { partition: string }).partition;
+    }
+
+    /** The first held Allow for the request that the boundary lets through too. */
+    allows(action: string, resource?: string): Grant | undefined {
+        const key = `${action}|${resource ?? ""}`;
+        const hit = this.cache.get(key);
+        if (hit !== undefined) return hit ?? undefined;
+        const found = this.decide(action, resource);
+        this.cache.set(key, found ?? null);
+        return found;
+    }
+
+    private decide(action: string, resource?: string): Grant | undefined {
+        const scenario = { principals: [this.principal], action, resource };
+        const b = this.p.boundary?.policy;
+        if (b && !findAllowWitness(b.doc, scenario)) return undefined;
+        for (const policy of this.p.identity) {
+            if (!mayAllow(policy.doc, action)) continue;
+            const w = findAllowWitness(policy.doc, scenario);
+            if (!w) continue;
+            if (deniedElsewhere(this.p.identity, policy, action, resource)) return undefined;
+            return {
+                policy,
+                statement: w.statement,
+                label: `${policy.label} ${statementLabel(w.statement)}`,
+            };
+        }
+        return undefined;
+    }
+
+    /** The resource patterns of held Allow statements naming the action. */
+    patterns(action: string): string[] {
+        const out: string[] = [];
+        for (const policy of this.p.identity)
+            for (const s of policy.doc.statements)
+                if (s.effect === "Allow" && statementMatchesAction(s, action))
+                    out.push(...(s.resource ?? ["*"]));
+        return out;
+    }
+}
+
+/** Is the grant admin-equivalent on its own (so the per-document check already reports it)? */
+function shownAlone(g: Grant): boolean {
+    return findAdminGrants(g.policy.doc).some((f) => f.statement === g.statement);
+}
+
+/** Is the document admin-equivalent on its own? */
+function docShownAlone(g: Grant): boolean {
+    return findAdminGrants(g.policy.doc).length > 0;
+}
+
+const escalations = (target: IamTarget, without: readonly string[] = []) =>
+    IAM_ESCALATION_ACTIONS.filter(
+        (e) => e.target === target && e.selfCounts && !without.includes(e.action),
+    ).map((e) => e.action);
+/** Rewrites of one's own policies: trust and group membership are not rewrites. */
+const SELF_EDITS: Readonly<Record<IamTarget, readonly string[]>> = {
+    role: escalations("role", ["iam:UpdateAssumeRolePolicy"]),
+    user: escalations("user"),
+    group: escalations("group", ["iam:AddUserToGroup"]),
+    policy: escalations("policy"),
+};
+const BOUNDARY_EDIT = /PermissionsBoundary$/;
+const ROLE_WRITES = ["iam:PutRolePolicy", "iam:AttachRolePolicy"];
+const USER_WRITES = ["iam:PutUserPolicy", "iam:AttachUserPolicy"];
+const USER_CREDENTIALS = [
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+];
+
+function first(h: Holder, actions: readonly string[], resource: string) {
+    for (const action of actions) {
+        const g = h.allows(action, resource);
+        if (g) return { action, grant: g };
+    }
+    return undefined;
+}
+
+const part = (action: string, on: string, g: Grant) => `${action} on ${on} (${g.label})`;
+
+/**
+ * The admin-equivalent power a principal holds only through the combination of its policies or
+ * by targeting itself; empty when it holds none beyond what single documents show.
+ */
+export function findPrincipalAdmin(
+    p: PrincipalPolicies,
+    neighbours: PrincipalNeighbours = { roles: [], users: [], adminGroups: [] },
+): PrincipalFinding[] {
+    // Every finding needs an IAM action; most principals hold none, and are answered here.
+    if (!IAM_ACTIONS().some((a) => p.identity.some((pol) => mayAllow(pol.doc, a)))) return [];
+    const h = new Holder(p);
+    const out: PrincipalFinding[] = [];
+    const push = (reason: PrincipalAdminReason, detail: string, grants: readonly Grant[]) =>
+        out.push({ reason, detail, statements: [...new Set(grants.map((g) => g.label))] });
+
+    // PassRole on any role + compute anywhere in what it holds.
+    const anyRole = `arn:${h.partition}:iam::${h.account}:role/zq9-any-role`;
+    const pass = h.allows(PASS_ROLE, anyRole);
+    if (pass) {
+        const compute = passRoleComputeActions()
+            .map((action) => ({ action, grant: h.allows(action) }))
+            .filter((c): c is { action: string; grant: Grant } => c.grant !== undefined);
+        const other = compute.find((c) => c.grant.policy !== pass.policy);
+        // Within one document, or with a document admin-equivalent alone, the per-document check reports it.
+        if (other && !docShownAlone(pass) && !docShownAlone(other.grant))
+            push(
+                "passrole-compute",
+                `${part(PASS_ROLE, "any role", pass)} + ${other.action} (${other.grant.label}): together, code can run as any role, including an admin one`,
+                [pass, other.grant],
+            );
+    }
+
+    // Rewriting its own policies, its groups' policies, or a managed policy it holds.
+    const selfTargets: { target: IamTarget; arn: string; what: string }[] = [];
+    if (p.kind !== "group")
+        selfTargets.push({ target: p.kind, arn: p.arn, what: `its own ${p.kind} (${p.arn})` });
+    for (const g of p.kind === "group" ? [p.arn] : p.groups)
+        selfTargets.push({ target: "group", arn: g, what: `its own group ${g}` });
+    for (const m of p.managed)
+        selfTargets.push({
+            target: "policy",
+            arn: m.arn,
+            what: `${m.arn}, which it holds (${m.label})`,
+        });
+    for (const t of selfTargets) {
+        const actions = SELF_EDITS[t.target].filter(
+            (a) => p.boundary !== undefined || !BOUNDARY_EDIT.test(a),
+        );
+        const hit = first(h, actions, t.arn);
+        if (hit && !shownAlone(hit.grant))
+            push(
+                "self-escalation",
+                `${part(hit.action, t.what, hit.grant)}: it can grant itself any permission`,
+                [hit.grant],
+            );
+    }
+
+    // Taking over another role: write its policies + a way in (its trust, or creating it).
+    if (p.kind === "role" || p.kind === "user") {
+        const planned = neighbours.roles.filter((r) => r !== p.arn);
+        const probes = ROLE_WRITES.flatMap((a) => h.patterns(a))
+            .map((pat) => wildcardProbe(pat, "role", h.partition, h.account))
+            .filter((x): x is string => x !== undefined && !planned.includes(x) && x !== p.arn);
+        for (const target of [...new Set([...planned, ...probes])]) {
+            const write = first(h, ROLE_WRITES, target);
+            if (!write || shownAlone(write.grant)) continue;
+            const inPlan = planned.includes(target);
+            const entry = inPlan
+                ? first(h, ["iam:UpdateAssumeRolePolicy"], target)
+                : first(h, ["iam:CreateRole"], target);
+            if (!entry) continue;
+            push(
+                "takeover",
+                `${part(write.action, target, write.grant)} + ${part(entry.action, target, entry.grant)}: it can ${inPlan ? "let itself into the role (which the plan creates)" : "create the role with a trust policy that lets itself in"} and give it any permission`,
+                [write.grant, entry.grant],
+            );
+            break;
+        }
+
+        // Taking over another user: write its policies + its credentials (+ creating it).
+        const plannedUsers = neighbours.users.filter((u) => u !== p.arn);
+        const userProbes = USER_WRITES.flatMap((a) => h.patterns(a))
+            .map((pat) => wildcardProbe(pat, "user", h.partition, h.account))
+            .filter(
+                (x): x is string => x !== undefined && !plannedUsers.includes(x) && x !== p.arn,
+            );
+        for (const target of [...new Set([...plannedUsers, ...userProbes])]) {
+            const write = first(h, USER_WRITES, target);
+            if (!write || shownAlone(write.grant)) continue;
+            const creds = first(h, USER_CREDENTIALS, target);
+            if (!creds) continue;
+            const inPlan = plannedUsers.includes(target);
+            const create = inPlan ? undefined : first(h, ["iam:CreateUser"], target);
+            if (!inPlan && !create) continue;
+            push(
+                "takeover",
+                `${create ? `${part(create.action, target, create.grant)} + ` : ""}${part(write.action, target, write.grant)} + ${part(creds.action, target, creds.grant)}: it can give ${inPlan ? "that user" : "a user it creates"} any permission and sign in as it`,
+                [...(create ? [create.grant] : []), write.grant, creds.grant],
+            );
+            break;
+        }
+    }
+
+    // Joining a group that holds admin-equivalent power.
+    if (p.kind === "user")
+        for (const g of neighbours.adminGroups) {
+            if (p.groups.includes(g.arn)) continue;
+            const join = h.allows("iam:AddUserToGroup", g.arn);
+            if (!join || shownAlone(join)) continue;
+            push(
+                "join-admin-group",
+                `${part("iam:AddUserToGroup", g.arn, join)}, a group that is admin-equivalent (${g.why}): it can add itself`,
+                [join],
+            );
+            break;
+        }
+    return out;
+}
+
+let iamActions: string[] | undefined;
+const IAM_ACTIONS = (): string[] =>
+    (iamActions ??= principalActions().filter((a) => a.startsWith("iam:")));
+
+/** The actions the whole-principal analysis decides: what the AWS-managed policy table keeps. */
+export function principalActions(): string[] {
+    return [
+        ...new Set([
+            PASS_ROLE,
+            ...passRoleComputeActions(),
+            ...IAM_ESCALATION_ACTIONS.map((e) => e.action),
+            "iam:CreateRole",
+            "iam:CreateUser",
+        ]),
+    ];
+}

@@ -1,0 +1,127 @@
+/**
+ * iam-no-admin-principals (mandatory): no role, user or group holds admin-equivalent power through
+ * the combination of the policies it holds, or by rewriting its own. iam-no-admin-grants judges
+ * each document and attachment alone; this policy judges each principal's effective permissions:
+ * every inline policy, every attachment (customer-managed policies from the stack, AWS-managed ones
+ * from the generated table), its groups' policies, capped by its permissions boundary. The rule is
+ * the model's (policypack/iam/principal.ts, on top of admin.ts): iam:PassRole on any role with a
+ * compute action held elsewhere, rewriting its own policies (by ARN, prefix or policy variable) or
+ * a customer-managed policy it holds, taking over a role or user it may write and enter or create,
+ * joining an admin-equivalent group.
+ *
+ * The exemption is iam-no-admin-grants's: roles listed in `breakGlassRoles` (which that policy
+ * holds to MFA and short sessions).
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { adminEquivalentManagedPolicy, findAdminGrants, statementLabel } from "../iam";
+import { findPrincipalAdmin, PrincipalNeighbours } from "../iam/principal";
+import { fromPolicyResources } from "../model/policyResources";
+import { principalArn, StackPrincipal, stackPrincipals } from "../model/principals";
+import { ModelResource, str, stringArray } from "../model/resources";
+import { nameIn } from "./common";
+import { T } from "./types";
+
+export const NAME = "iam-no-admin-principals";
+
+interface Config {
+    breakGlassRoles: string[];
+}
+
+const FIX =
+    "Fix: grant the specific actions on the specific resources the principal needs, scope iam:PassRole and IAM writes to named roles, users and policies that are not its own, or cap it with a permissions boundary; if this is an emergency (break-glass) role, list it in breakGlassRoles.";
+
+/** The group-policy attachments of a stack, by account and group name (read once, not per group). */
+function groupAttachments(resources: readonly ModelResource[]): Map<string, ModelResource[]> {
+    const out = new Map<string, ModelResource[]>();
+    const add = (account: string | undefined, group: unknown, r: ModelResource) => {
+        const key = `${account}\u0000${String(group)}`;
+        out.set(key, [...(out.get(key) ?? []), r]);
+    };
+    for (const r of resources) {
+        if (r.type === T.GroupPolicyAttachment) add(r.accountId, r.props.group, r);
+        else if (r.type === T.PolicyAttachment)
+            for (const g of stringArray(r.props.groups)) add(r.accountId, g, r);
+    }
+    return out;
+}
+
+/** Why a group is admin-equivalent for its members, if it is. */
+function groupAdmin(
+    g: StackPrincipal,
+    attachments: ReadonlyMap<string, readonly ModelResource[]>,
+): string | undefined {
+    for (const p of g.policies.identity) {
+        const [f] = findAdminGrants(p.doc);
+        if (f) return `${p.label} ${statementLabel(f.statement)} ${f.detail}`;
+    }
+    const attached = attachments.get(`${g.resource.accountId}\u0000${g.name}`) ?? [];
+    for (const a of attached) {
+        const arn = str(a.props.policyArn) ?? "";
+        if (adminEquivalentManagedPolicy(arn)) return `it attaches ${arn}`;
+    }
+    const [f] = findPrincipalAdmin(g.policies);
+    return f?.detail;
+}
+
+export const iamNoAdminPrincipals: StackValidationPolicy = {
+    name: NAME,
+    description:
+        "No role, user or group is admin-equivalent through the combination of its policies (inline, attached, its groups', capped by its boundary) or by rewriting its own (PassRole + compute across policies, self- and prefix-targeted IAM writes), except break-glass roles.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            breakGlassRoles: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description:
+                    "IAM role names (or Pulumi names) allowed to hold admin power, as in iam-no-admin-grants (which holds them to MFA and short sessions).",
+            },
+        },
+    },
+    validateStack: (args, report) => {
+        const { breakGlassRoles } = args.getConfig<Config>();
+        const resources = fromPolicyResources(args.resources);
+        const principals = stackPrincipals(resources);
+        // Indexed once: a stack of thousands of principals must not scan them all per principal.
+        const arnsByAccount = new Map<string, string[]>();
+        for (const p of principals) {
+            const key = `${p.policies.kind}\u0000${p.resource.accountId}`;
+            const list = arnsByAccount.get(key);
+            if (list) list.push(p.policies.arn);
+            else arnsByAccount.set(key, [p.policies.arn]);
+        }
+        const byAccount = (kind: string, account: string | undefined) =>
+            arnsByAccount.get(`${kind}\u0000${account}`) ?? [];
+        const attachments = groupAttachments(resources);
+        const adminGroups = new Map<string | undefined, { arn: string; why: string }[]>();
+        for (const g of principals.filter((p) => p.policies.kind === "group")) {
+            const why = groupAdmin(g, attachments);
+            if (!why) continue;
+            const list = adminGroups.get(g.resource.accountId) ?? [];
+            list.push({ arn: principalArn(g.resource, "group"), why });
+            adminGroups.set(g.resource.accountId, list);
+        }
+        for (const p of principals) {
+            const kind = p.policies.kind;
+            if (
+                kind === "role" &&
+                (nameIn(p.name, breakGlassRoles ?? []) ||
+                    nameIn(p.resource.name, breakGlassRoles ?? []))
+            )
+                continue;
+            const account = p.resource.accountId;
+            const neighbours: PrincipalNeighbours = {
+                roles: byAccount("role", account),
+                users: byAccount("user", account),
+                adminGroups: adminGroups.get(account) ?? [],
+            };
+            for (const f of findPrincipalAdmin(p.policies, neighbours)) {
+                report(
+                    `${kind[0].toUpperCase()}${kind.slice(1)} "${p.name}" is admin-equivalent through what it holds: ${f.detail}.${p.policies.boundary ? ` Its permissions boundary ${p.policies.boundary.arn} does not cap this.` : ""} ${FIX}`,
+                    p.resource.urn,
+                );
+            }
+        }
+    },
+};
