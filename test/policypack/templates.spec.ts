@@ -204,4 +204,155 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         );
         assert.match(v[0].message, /resource SecurityAuditRole/);
     });
+
+    describe("CloudFormation intrinsic functions (issue 11)", () => {
+        const allPolicies = policies.filter(
+            (p) => "validateResource" in p,
+        ) as ResourceValidationPolicy[];
+        async function violations(body: unknown, parameters?: Record<string, string>) {
+            const results = await Promise.all(
+                allPolicies.map((p) =>
+                    runResourcePolicy(p, STACKSET, { templateBody: body, parameters }),
+                ),
+            );
+            return results.flatMap((r, i) =>
+                r.violations.map((v) => `${allPolicies[i].name}: ${v}`),
+            );
+        }
+        const mfaCondition = {
+            Bool: { "aws:MultiFactorAuthPresent": "true" },
+            NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+        };
+        const cfn = (parameters: unknown, resources: unknown, conditions?: unknown) => ({
+            AWSTemplateFormatVersion: "2010-09-09",
+            Parameters: parameters,
+            ...(conditions ? { Conditions: conditions } : {}),
+            Resources: resources,
+        });
+        const trustOf = (principal: unknown) => ({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: principal },
+                    Action: "sts:AssumeRole",
+                    Condition: mfaCondition,
+                },
+            ],
+        });
+        const withPolicy = (action: unknown, resource: unknown) => ({
+            Policies: [
+                {
+                    PolicyName: "p",
+                    PolicyDocument: {
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: action, Resource: resource }],
+                    },
+                },
+            ],
+        });
+        const safe = cfn(
+            {
+                TrustedAccount: { Type: "String", Default: SECURITY_ACCOUNT },
+                ExternalPrincipal: { Type: "String" },
+                Env: { Type: "String", AllowedValues: ["dev", "prod"] },
+            },
+            {
+                Bucket: { Type: "AWS::S3::Bucket", Properties: {} },
+                Audit: role(
+                    trustOf([
+                        { "Fn::Sub": "arn:${AWS::Partition}:iam::${TrustedAccount}:root" },
+                        { Ref: "ExternalPrincipal" },
+                    ]),
+                    {
+                        RoleName: { "Fn::Join": ["-", ["audit", { Ref: "Env" }]] },
+                        PermissionsBoundary: { Ref: "AWS::NoValue" },
+                        ...withPolicy(
+                            [
+                                "s3:GetObject",
+                                { "Fn::If": ["IsProd", { Ref: "AWS::NoValue" }, "s3:ListBucket"] },
+                            ],
+                            [
+                                { "Fn::GetAtt": ["Bucket", "Arn"] },
+                                { "Fn::Sub": "${Bucket.Arn}/*" },
+                                { "Fn::ImportValue": "shared-bucket-arn" },
+                                {
+                                    "Fn::Select": [
+                                        0,
+                                        [{ "Fn::Sub": "arn:aws:s3:::logs-${AWS::AccountId}" }],
+                                    ],
+                                },
+                            ],
+                        ),
+                    },
+                ),
+            },
+            { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } },
+        );
+        for (const asString of [true, false]) {
+            const enc = asString ? "JSON string" : "object";
+            const body = (t: unknown) => (asString ? JSON.stringify(t) : t);
+            it(`a template using Fn::Sub, Ref, Fn::Join, Fn::GetAtt, Fn::ImportValue, Fn::If, Fn::Select and AWS::NoValue passes every policy (${enc})`, async () => {
+                assert.deepStrictEqual(await violations(body(safe)), []);
+            });
+            it(`a parameter whose default is "*" in a Principal is flagged (${enc})`, async () => {
+                const open = cfn(
+                    { Who: { Type: "String", Default: "*" } },
+                    { Audit: role(trustOf({ Ref: "Who" })) },
+                );
+                const v = await violations(body(open));
+                assert.ok(
+                    v.some((m) => m.startsWith("iam-no-wildcard-principal: in the template")),
+                    v.join("\n"),
+                );
+            });
+            it(`the StackSet's own parameter value is used (${enc})`, async () => {
+                const t = cfn(
+                    { Who: { Type: "String", Default: `arn:aws:iam::${SECURITY_ACCOUNT}:root` } },
+                    { Audit: role(trustOf({ Ref: "Who" })) },
+                );
+                assert.deepStrictEqual(await violations(body(t)), []);
+                const v = await violations(body(t), { Who: "*" });
+                assert.ok(
+                    v.some((m) => m.startsWith("iam-no-wildcard-principal")),
+                    v.join("\n"),
+                );
+            });
+            it(`both branches of an unknown condition are checked (${enc})`, async () => {
+                const t = cfn(
+                    { Mode: { Type: "String" } },
+                    {
+                        Audit: role(trustOf(`arn:aws:iam::${SECURITY_ACCOUNT}:root`), {
+                            ...withPolicy({ "Fn::If": ["Wide", "*", "s3:GetObject"] }, "*"),
+                        }),
+                    },
+                    { Wide: { "Fn::Equals": [{ Ref: "Mode" }, "wide"] } },
+                );
+                const v = await violations(body(t));
+                assert.ok(
+                    v.some(
+                        (m) =>
+                            m.startsWith("iam-no-admin-grants: in the template") &&
+                            /every action/.test(m),
+                    ),
+                    v.join("\n"),
+                );
+            });
+            it(`every AllowedValue of a parameter without a value is checked (${enc})`, async () => {
+                const t = cfn(
+                    { Act: { Type: "String", AllowedValues: ["s3:GetObject", "iam:*"] } },
+                    {
+                        Audit: role(trustOf(`arn:aws:iam::${SECURITY_ACCOUNT}:root`), {
+                            ...withPolicy({ Ref: "Act" }, "*"),
+                        }),
+                    },
+                );
+                const v = await violations(body(t));
+                assert.ok(
+                    v.some((m) => m.startsWith("iam-no-admin-grants") && /IAM action/.test(m)),
+                    v.join("\n"),
+                );
+            });
+        }
+    });
 });
