@@ -12,6 +12,8 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
  */
 
+import { isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
+
 /** The stack instance's own account: unknown (a StackSet deploys to many), but its own. */
 export const OWN_ACCOUNT = "000000000000";
 const OWN_REGION = "us-east-1";
@@ -290,4 +292,67 @@ export function resolveTemplate(
         }
     }
     return variants;
+}
+
+/**
+ * CloudFormation's YAML short forms (`!Ref X`, `!Sub "..."`, `!GetAtt R.Arn`...) and the
+ * full-form function each stands for.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
+ */
+const SHORT_FORMS: Readonly<Record<string, string>> = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    "!Base64": "Fn::Base64",
+    "!Cidr": "Fn::Cidr",
+    "!FindInMap": "Fn::FindInMap",
+    "!GetAtt": "Fn::GetAtt",
+    "!GetAZs": "Fn::GetAZs",
+    "!ImportValue": "Fn::ImportValue",
+    "!Join": "Fn::Join",
+    "!Select": "Fn::Select",
+    "!Split": "Fn::Split",
+    "!Sub": "Fn::Sub",
+    "!Transform": "Fn::Transform",
+    "!And": "Fn::And",
+    "!Equals": "Fn::Equals",
+    "!If": "Fn::If",
+    "!Not": "Fn::Not",
+    "!Or": "Fn::Or",
+};
+
+/** Thrown for YAML that does not parse; the message says where. */
+export class YamlTemplateError extends Error {}
+
+/**
+ * Reads a YAML template body, short forms included, into the same shape as a JSON template. The
+ * yaml library keeps an unknown tag on its node (with a warning), so the short forms are mapped
+ * while walking the parsed nodes.
+ */
+export function parseYamlTemplate(text: string): unknown {
+    const doc = parseDocument(text, { uniqueKeys: false });
+    if (doc.errors.length) throw new YamlTemplateError(doc.errors[0].message.split("\n")[0]);
+    const walk = (node: unknown): unknown => {
+        if (isAlias(node)) return walk(node.resolve(doc));
+        let v: unknown;
+        if (isMap(node)) {
+            const out: Record<string, unknown> = {};
+            for (const pair of node.items) {
+                const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+                out[key] = walk(pair.value);
+            }
+            v = out;
+        } else if (isSeq(node)) v = node.items.map(walk);
+        else if (isScalar(node)) v = node.value;
+        else v = null;
+        const tag = (node as { tag?: string } | null)?.tag;
+        const fn = tag ? SHORT_FORMS[tag] : undefined;
+        if (!fn) return v;
+        // `!GetAtt Resource.Attribute` is the short form of ["Resource", "Attribute"].
+        if (fn === "Fn::GetAtt" && typeof v === "string") {
+            const dot = v.indexOf(".");
+            v = dot < 0 ? [v] : [v.slice(0, dot), v.slice(dot + 1)];
+        }
+        return { [fn]: v };
+    };
+    return walk(doc.contents);
 }

@@ -14,7 +14,7 @@ import {
 } from "@pulumi/policy";
 import { isTypeOf, T } from "./types";
 import { TypedValidation } from "./common";
-import { resolveTemplate } from "./cfn";
+import { parseYamlTemplate, resolveTemplate, YamlTemplateError } from "./cfn";
 
 /** Resource types whose props carry a CloudFormation template body. */
 export const TEMPLATE_TYPES: readonly string[] = [
@@ -167,9 +167,15 @@ export function embeddedResources(
         try {
             body = JSON.parse(templateBody);
         } catch {
-            throw new TemplateReadError(
-                "templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately)",
-            );
+            // Not JSON: a YAML template (CloudFormation accepts both), short forms included.
+            try {
+                body = parseYamlTemplate(templateBody);
+            } catch (e) {
+                if (!(e instanceof YamlTemplateError)) throw e;
+                throw new TemplateReadError(
+                    `templateBody is neither a JSON nor a YAML template (${e.message})`,
+                );
+            }
         }
     }
     if (body === null || typeof body !== "object" || Array.isArray(body))

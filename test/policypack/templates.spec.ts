@@ -137,8 +137,10 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         assert.strictEqual(long.violations.length, 1);
     });
 
+    // Issue 11: YAML bodies are read now (CloudFormation accepts them), so the unreadable body
+    // here is one that is neither JSON nor YAML.
     it("reports an unreadable template once, through iam-policy-document-valid", async () => {
-        const yamlBody = "Resources:\n  R:\n    Type: AWS::IAM::Role\n";
+        const yamlBody = "Resources: [unclosed\n";
         const resourcePolicies = policies.filter((p) => "validateResource" in p);
         const results = await Promise.all(
             resourcePolicies.map((p) =>
@@ -148,9 +150,8 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
             ),
         );
         const all = results.flatMap((r) => r.violations);
-        assert.deepStrictEqual(all, [
-            "templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately).",
-        ]);
+        assert.strictEqual(all.length, 1, all.join("\n"));
+        assert.match(all[0], /^templateBody is neither a JSON nor a YAML template \(.+\)\.$/);
         assert.deepStrictEqual(
             resourcePolicies.filter((_, i) => results[i].violations.length > 0).map((p) => p.name),
             ["iam-policy-document-valid"],
@@ -354,5 +355,86 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
                 );
             });
         }
+    });
+
+    describe("YAML template bodies with short-form intrinsic functions (issue 11)", () => {
+        const yamlRole = (
+            principal: string,
+            action: string,
+            resource = "[!GetAtt Bucket.Arn, !Sub '${Bucket.Arn}/*']",
+        ) =>
+            [
+                "AWSTemplateFormatVersion: '2010-09-09'",
+                "Parameters:",
+                "  TrustedAccount:",
+                "    Type: String",
+                `    Default: '${SECURITY_ACCOUNT}'`,
+                "Resources:",
+                "  Bucket:",
+                "    Type: AWS::S3::Bucket",
+                "  Audit:",
+                "    Type: AWS::IAM::Role",
+                "    Properties:",
+                "      RoleName: !Join ['-', [audit, !Ref 'AWS::Region']]",
+                "      MaxSessionDuration: 3600",
+                "      AssumeRolePolicyDocument:",
+                "        Version: '2012-10-17'",
+                "        Statement:",
+                "          - Effect: Allow",
+                `            Principal: { AWS: ${principal} }`,
+                "            Action: sts:AssumeRole",
+                "            Condition:",
+                "              Bool: { aws:MultiFactorAuthPresent: 'true' }",
+                "              NumericLessThan: { aws:MultiFactorAuthAge: '3600' }",
+                "      Policies:",
+                "        - PolicyName: read",
+                "          PolicyDocument:",
+                "            Version: '2012-10-17'",
+                "            Statement:",
+                "              - Effect: Allow",
+                `                Action: ${action}`,
+                `                Resource: ${resource}`,
+            ].join("\n");
+        const run = async (body: string) =>
+            (
+                await Promise.all(
+                    (
+                        policies.filter(
+                            (p) => "validateResource" in p,
+                        ) as ResourceValidationPolicy[]
+                    ).map(async (p) =>
+                        (
+                            await runResourcePolicy(p, STACKSET, { templateBody: body })
+                        ).violations.map((v) => `${p.name}: ${v}`),
+                    ),
+                )
+            ).flat();
+        it("a YAML template with !Sub, !Ref, !Join and !GetAtt passes every policy", async () => {
+            const body = yamlRole(
+                "!Sub 'arn:${AWS::Partition}:iam::${TrustedAccount}:root'",
+                "s3:GetObject",
+            );
+            assert.deepStrictEqual(await run(body), []);
+        });
+        it("the same YAML template with Action * is flagged as admin", async () => {
+            const v = await run(
+                yamlRole("!Sub 'arn:aws:iam::${TrustedAccount}:root'", "'*'", "'*'"),
+            );
+            assert.ok(
+                v.some(
+                    (m) =>
+                        m.startsWith("iam-no-admin-grants: in the template of") &&
+                        /resource Audit/.test(m),
+                ),
+                v.join("\n"),
+            );
+        });
+        it("the same YAML template trusting everyone is flagged", async () => {
+            const v = await run(yamlRole("'*'", "s3:GetObject"));
+            assert.ok(
+                v.some((m) => m.startsWith("iam-no-wildcard-principal: in the template")),
+                v.join("\n"),
+            );
+        });
     });
 });
