@@ -103,6 +103,13 @@ const RESOURCE_ACCOUNT_KEY = "aws:resourceaccount";
 const RESOURCE_ORG = "o-zq9resourceorg";
 const RESOURCE_ACCOUNT = "000000000000";
 
+/** Is this witness value a stand-in for the resource's own org, path or account (not a fact)? */
+export function isResourceStandIn(value: unknown): boolean {
+    const one = (v: unknown) =>
+        typeof v === "string" && (v.startsWith(RESOURCE_ORG) || v === RESOURCE_ACCOUNT);
+    return Array.isArray(value) ? value.some(one) : one(value);
+}
+
 /** Keys a requester cannot choose freely: they say who is asking, or from where. */
 const ORG_KEYS = ["aws:principalorgid", "aws:sourceorgid", "aws:vpceorgid"];
 const ORG_PATH_KEYS = ["aws:principalorgpaths", "aws:sourceorgpaths", "aws:vpceorgpaths"];

@@ -160,31 +160,31 @@ describe("iam model: condition key sources (keys.ts)", () => {
                     identityCenterWith({
                         StringLike: { "kms:ViaService": "sso.*.amazonaws.com" },
                     }),
-                    /statement 3|AllowOrg|Statement\[3\]/,
+                    /^policy Statement\[3\] allows a principal that is effectively everyone to kms:Decrypt .*none of its conditions restricts who can call/,
                 ],
                 [
                     "the org fence on a value the caller chooses (a request tag)",
                     identityCenterWith({
                         StringEquals: { "aws:PrincipalOrgID": "${aws:RequestTag/org}" },
                     }),
-                    /./,
+                    /^policy Statement\[3\] .*kms:Decrypt \(StringEquals aws:PrincipalOrgID uses a wildcard value\): an anonymous caller with aws:requesttag\/org=/,
                 ],
                 [
                     "the org fence negated",
                     identityCenterWith({
                         StringNotEquals: { "aws:PrincipalOrgID": "${aws:ResourceOrgID}" },
                     }),
-                    /./,
+                    /^policy Statement\[3\] .*\(StringNotEquals aws:PrincipalOrgID is negated, so every other value gets in\): an anonymous caller would be allowed\./,
                 ],
                 [
                     "a resource-only fence (the resource is in the org, the caller anywhere)",
                     statementWith({ StringEquals: { "aws:ResourceOrgID": "o-abcd1234" } }),
-                    /./,
+                    /^policy Statement\[0\] .*: an anonymous caller, on a resource with aws:resourceorgid="o-abcd1234", would be allowed\./,
                 ],
                 [
                     "aws:userid with a wildcard unique id",
                     statementWith({ StringLike: { "aws:userid": "AROA*:*" } }),
-                    /./,
+                    /^policy Statement\[0\] .*\(StringLike aws:userid uses a wildcard value\): an anonymous caller would be allowed\./,
                 ],
             ];
             for (const [what, doc, fragment] of cases) {
