@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import { iamNoWildcardPrincipal } from "../../policypack/policies";
+import { iamNoWildcardPrincipal, iamTrustRequiresMfa } from "../../policypack/policies";
 import { findPublicAccess, parsePolicyDocument } from "../../policypack/iam";
 import { keySource } from "../../policypack/iam/keys";
-import { runResourcePolicy } from "./helpers";
+import { runResourcePolicy, SECURITY_ACCOUNT } from "./helpers";
 
 type Json = Record<string, unknown>;
 
@@ -207,5 +207,39 @@ describe("iam model: condition key sources (keys.ts)", () => {
         );
         assert.strictEqual(f.length, 1);
         assert.strictEqual(f[0].witness.context["aws:resourceorgid"], "o-abcd1234");
+    });
+
+    describe("aws:userid in trust policies: a pinned role unique id is that role's sessions only", () => {
+        const trust = (userid: string) => ({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${SECURITY_ACCOUNT}:root` },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringLike: { "aws:userid": userid } },
+                },
+            ],
+        });
+        for (const asString of [false, true]) {
+            const enc = asString ? "JSON string" : "object";
+            const run = async (userid: string) =>
+                (
+                    await runResourcePolicy(iamTrustRequiresMfa, aws.iam.Role, {
+                        assumeRolePolicy: asString ? JSON.stringify(trust(userid)) : trust(userid),
+                    })
+                ).violations;
+            it(`passes AROA...:* (a machine role's sessions; no user can present it) (${enc})`, async () => {
+                assert.deepStrictEqual(await run("AROAEXAMPLEID1234567:*"), []);
+            });
+            it(`flags AIDA* (any user of the account, without MFA) (${enc})`, async () => {
+                const v = await run("AIDA*");
+                assert.strictEqual(v.length, 1, v.join("\n"));
+                assert.match(
+                    v[0],
+                    /lets every IAM user of account \d{12} .* assume the role without MFA/,
+                );
+            });
+        }
     });
 });
