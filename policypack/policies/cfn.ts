@@ -273,6 +273,11 @@ export function resolveTemplate(
         const choice = queue.shift()!;
         const r = new Resolver(t, given, choice);
         const resolved = settleDocuments(r.value(template.Resources ?? {})) as Record<string, Json>;
+        // A resource whose Condition is false is not created.
+        for (const [id, res] of Object.entries(resolved)) {
+            const c = isObj(res) ? res.Condition : undefined;
+            if (typeof c === "string" && r.condition(c) === false) delete resolved[id];
+        }
         const key = JSON.stringify(resolved);
         if (!seen.has(key)) {
             seen.add(key);

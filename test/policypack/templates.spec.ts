@@ -339,6 +339,34 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
                     v.join("\n"),
                 );
             });
+            it(`a resource whose Condition is false is not checked, and is when unknown (${enc})`, async () => {
+                const t = (mode: unknown) =>
+                    cfn(
+                        {
+                            Mode: {
+                                Type: "String",
+                                ...(mode === undefined ? {} : { Default: mode }),
+                            },
+                        },
+                        {
+                            Wide: {
+                                ...role(trustOf(`arn:aws:iam::${SECURITY_ACCOUNT}:root`), {
+                                    ...withPolicy("*", "*"),
+                                }),
+                                Condition: "IsWide",
+                            },
+                        },
+                        { IsWide: { "Fn::Equals": [{ Ref: "Mode" }, "wide"] } },
+                    );
+                assert.deepStrictEqual(await violations(body(t("narrow"))), []);
+                for (const mode of ["wide", undefined]) {
+                    const v = await violations(body(t(mode)));
+                    assert.ok(
+                        v.some((m) => m.startsWith("iam-no-admin-grants: in the template")),
+                        v.join("\n"),
+                    );
+                }
+            });
             it(`every AllowedValue of a parameter without a value is checked (${enc})`, async () => {
                 const t = cfn(
                     { Act: { Type: "String", AllowedValues: ["s3:GetObject", "iam:*"] } },
