@@ -1,7 +1,9 @@
 /**
- * Admin equivalence of identity policies. Conditions are ignored on purpose: a condition never
- * makes an admin grant safe (it only decides when the admin power is usable). Deny statements are
- * ignored too: the question is what the Allow statements hand out.
+ * Admin equivalence of identity policies. Conditions the caller controls never make an admin grant
+ * safe (they only decide when the admin power is usable); conditions that bound what an escalation
+ * action can reach (iam:PolicyARN, iam:PermissionsBoundary, iam:PassedToService, resource tags)
+ * do, when no request they admit escalates (bounds.ts, decided with the witness search). Deny
+ * statements are ignored: the question is what the Allow statements hand out.
  *
  * Admin-equivalent:
  * - every action on every resource (`*`, `*:*`);
@@ -14,6 +16,7 @@
  * The action lists and reasons are data, in privileges.ts.
  */
 import { parseArn } from "./arn";
+import { grantEscalates } from "./bounds";
 import { DocumentCache, PolicyDocument, Statement } from "./document";
 import { actionMatches, resourceMatches, statementMatchesAction } from "./evaluate";
 import {
@@ -190,7 +193,8 @@ function adminGrants(doc: PolicyDocument): AdminFinding[] {
         const esc = IAM_ESCALATION_ACTIONS.filter(
             (e) =>
                 statementMatchesAction(s, e.action) &&
-                reachesArbitrary(s, iamProbeArn(e.target), e.selfCounts),
+                reachesArbitrary(s, iamProbeArn(e.target), e.selfCounts) &&
+                grantEscalates(s, e.action, { doc, target: e.target }),
         );
         if (esc.length) {
             out.push({
@@ -200,7 +204,11 @@ function adminGrants(doc: PolicyDocument): AdminFinding[] {
             });
             continue;
         }
-        if (computeActions.length && allowsOn(s, PASS_ROLE, iamProbeArn("role"))) {
+        if (
+            computeActions.length &&
+            allowsOn(s, PASS_ROLE, iamProbeArn("role")) &&
+            grantEscalates(s, PASS_ROLE, { doc, target: "role", computeActions })
+        ) {
             out.push({
                 statement: s,
                 reason: "passrole-compute",

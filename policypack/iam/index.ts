@@ -48,9 +48,12 @@ export type {
 } from "./authorize";
 export type { Scenario, Witness, Candidate } from "./search";
 export { ASSUME_ROLE, ASSUME_ROLE_WEB_IDENTITY, TRUST_POLICY_ACTIONS } from "./sts";
+export { keySource, isResourceKey, CONDITION_KEY_SOURCES } from "./keys";
+export type { KeySource } from "./keys";
 export {
     findPublicAccess,
     isNarrowIpRange,
+    isResourceStandIn,
     mentionedAccounts,
     IDENTITY_BOUND_KEYS,
 } from "./outsiders";

@@ -96,6 +96,20 @@ function ipInRange(ip: string, r: IpRange): boolean {
     return a !== undefined && a.v6 === r.v6 && a.start >= r.start && a.end <= r.end;
 }
 
+const RESOURCE_ORG_KEY = "aws:resourceorgid";
+const RESOURCE_ORG_PATHS_KEY = "aws:resourceorgpaths";
+const RESOURCE_ACCOUNT_KEY = "aws:resourceaccount";
+/** Stand-ins for the resource's own organization and account when nothing names them. */
+const RESOURCE_ORG = "o-zq9resourceorg";
+const RESOURCE_ACCOUNT = "000000000000";
+
+/** Is this witness value a stand-in for the resource's own org, path or account (not a fact)? */
+export function isResourceStandIn(value: unknown): boolean {
+    const one = (v: unknown) =>
+        typeof v === "string" && (v.startsWith(RESOURCE_ORG) || v === RESOURCE_ACCOUNT);
+    return Array.isArray(value) ? value.some(one) : one(value);
+}
+
 /** Keys a requester cannot choose freely: they say who is asking, or from where. */
 const ORG_KEYS = ["aws:principalorgid", "aws:sourceorgid", "aws:vpceorgid"];
 const ORG_PATH_KEYS = ["aws:principalorgpaths", "aws:sourceorgpaths", "aws:vpceorgpaths"];
@@ -263,8 +277,27 @@ export function outsiderScenario(
         candidatesFor(key, clauses).filter((v): v is string => typeof v === "string");
 
     const insideOrgs = scope && new Set([...scope.insideOrgs].map((o) => o.toLowerCase()));
+    // Keys AWS sets from the resource (keys.ts) are the resource's, not the caller's: the
+    // resource is the document owner's, in the owner's organization and account. Its org is one
+    // of the inside orgs, else one the document names for it, else an org no outsider is in.
+    const resourceOrgs = [
+        ...(insideOrgs ?? [RESOURCE_ORG]),
+        ...(insideOrgs ? [] : exactLower(RESOURCE_ORG_KEY)),
+    ];
+    domains.set(RESOURCE_ORG_KEY, resourceOrgs);
+    domains.set(
+        RESOURCE_ORG_PATHS_KEY,
+        [`${resourceOrgs[0]}/r-zq9/`, ...generated(RESOURCE_ORG_PATHS_KEY)].map((v) => [v]),
+    );
+    const resourceAccount = (resource && parseArn(resource)?.account) || RESOURCE_ACCOUNT;
+    domains.set(RESOURCE_ACCOUNT_KEY, [
+        resourceAccount,
+        ...[...exactValuesFor(RESOURCE_ACCOUNT_KEY, clauses)].filter((a) => trusted.has(a)),
+    ]);
+    const resourceOrgSet = new Set(resourceOrgs.map((o) => o.toLowerCase()));
     for (const k of ORG_KEYS) {
-        const exact = insideOrgs ?? exactLower(k);
+        // An outsider is in none of the orgs the resource may be in.
+        const exact = new Set([...(insideOrgs ?? exactLower(k)), ...resourceOrgSet]);
         domains.set(k, [
             undefined,
             "o-zq9outsider",

@@ -28,6 +28,7 @@ import {
     statementMatchesPrincipal,
     statementMatchesResource,
 } from "./evaluate";
+import { pinnedUniqueId } from "./keys";
 import { globMatch, hasWildcard, instantiateGlob } from "./wildcard";
 
 /** A candidate value; `undefined` means "key absent from the request". */
@@ -73,6 +74,28 @@ const PRINCIPAL_DERIVED_KEYS = [
     "aws:principalservicename",
 ];
 const OTHER = "zq9-other";
+const USERID = "aws:userid";
+
+/**
+ * The unique ids the clauses on aws:userid pin (`AROA...:*`, `AIDA...`). AWS sets aws:userid from
+ * the principal, so a principal whose id the scenario does not give is none of these.
+ */
+function pinnedUniqueIds(clauses: readonly ConditionClause[]): Set<string> {
+    const out = new Set<string>();
+    for (const c of clauses) {
+        if (c.keyLower !== USERID) continue;
+        for (const v of c.values) {
+            const id = pinnedUniqueId(v);
+            if (id) out.add(id);
+        }
+    }
+    return out;
+}
+
+function carriesPinnedId(v: Candidate, ids: ReadonlySet<string>): boolean {
+    const one = (x: string): boolean => ids.has(pinnedUniqueId(x) ?? "");
+    return v !== undefined && (typeof v === "string" ? one(v) : v.some(one));
+}
 
 /**
  * Global keys that always hold one value, so they never get multivalued candidates.
@@ -246,6 +269,10 @@ function searchStatement(
             d = candidatesFor(k, allClauses);
             if (k === MFA_PRESENT) d = [...new Set([...d, "true", "false"])];
             if (scenario.exclude) d = d.filter((v) => v === undefined || !scenario.exclude!(k, v));
+        }
+        if (k === USERID) {
+            const ids = pinnedUniqueIds(allClauses);
+            if (ids.size) d = d.filter((v) => !carriesPinnedId(v, ids));
         }
         domains.set(k, d);
     }

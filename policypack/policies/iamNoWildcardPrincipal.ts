@@ -23,6 +23,8 @@ import {
     DocumentKind,
     ExposureFinding,
     findPublicAccess,
+    isResourceKey,
+    isResourceStandIn,
     PolicyDocument,
     PublicAccessOptions,
     statementLabel,
@@ -52,11 +54,20 @@ function describeWitness(w: Witness): string {
                 ? `the service ${p.service}`
                 : "an outside principal";
     const keys = Object.entries(w.context).filter(
-        ([k]) => !k.startsWith("aws:principal") && k !== "aws:username" && k !== "aws:userid",
+        ([k]) =>
+            !k.startsWith("aws:principal") &&
+            k !== "aws:username" &&
+            k !== "aws:userid" &&
+            !isResourceKey(k),
     );
-    return keys.length
-        ? `${who} with ${keys.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}`
-        : who;
+    // Keys AWS sets from the resource are not the caller's: they say which resource, when known.
+    const resource = Object.entries(w.context).filter(
+        ([k, v]) => isResourceKey(k) && !isResourceStandIn(v),
+    );
+    const list = (kv: [string, unknown][]) =>
+        kv.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
+    const caller = keys.length ? `${who} with ${list(keys)}` : who;
+    return resource.length ? `${caller}, on a resource with ${list(resource)},` : caller;
 }
 
 export function exposureMessage(where: string, f: ExposureFinding): string {

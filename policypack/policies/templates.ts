@@ -14,6 +14,7 @@ import {
 } from "@pulumi/policy";
 import { isTypeOf, T } from "./types";
 import { TypedValidation } from "./common";
+import { parseYamlTemplate, resolveTemplate, YamlTemplateError } from "./cfn";
 
 /** Resource types whose props carry a CloudFormation template body. */
 export const TEMPLATE_TYPES: readonly string[] = [
@@ -152,16 +153,29 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
 /** Thrown when a template body cannot be read; the message says why. */
 export class TemplateReadError extends Error {}
 
-/** The IAM-relevant resources of a template body (JSON text or object). */
-export function embeddedResources(templateBody: unknown): EmbeddedResource[] {
+/**
+ * The IAM-relevant resources of a template body (JSON text or object), with intrinsic functions
+ * resolved (cfn.ts) from `parameters`, the values the StackSet passes. When unknown conditions or
+ * parameters give several variants, each distinct resource of each variant is returned.
+ */
+export function embeddedResources(
+    templateBody: unknown,
+    parameters: Readonly<Record<string, string>> = {},
+): EmbeddedResource[] {
     let body: unknown = templateBody;
     if (typeof templateBody === "string") {
         try {
             body = JSON.parse(templateBody);
         } catch {
-            throw new TemplateReadError(
-                "templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately)",
-            );
+            // Not JSON: a YAML template (CloudFormation accepts both), short forms included.
+            try {
+                body = parseYamlTemplate(templateBody);
+            } catch (e) {
+                if (!(e instanceof YamlTemplateError)) throw e;
+                throw new TemplateReadError(
+                    `templateBody is neither a JSON nor a YAML template (${e.message})`,
+                );
+            }
         }
     }
     if (body === null || typeof body !== "object" || Array.isArray(body))
@@ -173,16 +187,36 @@ export function embeddedResources(templateBody: unknown): EmbeddedResource[] {
             "the template's Resources must be a map of logical ids to resources",
         );
     const out: EmbeddedResource[] = [];
-    for (const [logicalId, r] of Object.entries(resources as Record<string, unknown>)) {
-        const res = r as { Type?: unknown; Properties?: unknown };
-        if (typeof res?.Type !== "string") continue;
-        const props =
-            res.Properties && typeof res.Properties === "object"
-                ? (res.Properties as CfnProps)
-                : {};
-        out.push(...mapResource(logicalId, res.Type, props));
+    const seen = new Set<string>();
+    const variants = resolveTemplate(body as Record<string, unknown>, parameters);
+    for (const resolved of variants) {
+        for (const [logicalId, r] of Object.entries(resolved)) {
+            const res = r as { Type?: unknown; Properties?: unknown };
+            if (typeof res?.Type !== "string") continue;
+            const props =
+                res.Properties && typeof res.Properties === "object"
+                    ? (res.Properties as CfnProps)
+                    : {};
+            for (const e of mapResource(logicalId, res.Type, props)) {
+                const key = JSON.stringify([e.logicalId, e.type, e.props]);
+                if (seen.has(key)) continue;
+                seen.add(key);
+                out.push(e);
+            }
+        }
     }
     return out;
+}
+
+/** The parameter values a StackSet or stack passes to its template (known strings only). */
+function stackSetParameters(props: unknown): Record<string, string> {
+    const p = (props as { parameters?: unknown }).parameters;
+    if (!p || typeof p !== "object") return {};
+    return Object.fromEntries(
+        Object.entries(p as Record<string, unknown>).filter(
+            (e): e is [string, string] => typeof e[1] === "string",
+        ),
+    );
 }
 
 /** Raised by an embedded resource's `notApplicable`: that validation does not apply to it. */
@@ -214,7 +248,7 @@ export function withTemplates(
         if (body === undefined) return undefined;
         let embedded: EmbeddedResource[];
         try {
-            embedded = embeddedResources(body);
+            embedded = embeddedResources(body, stackSetParameters(args.props));
         } catch (e) {
             if (!(e instanceof TemplateReadError)) throw e;
             if (reportUnreadable) report(`${e.message}.`);

@@ -321,3 +321,104 @@ describe("differential: pack verdicts vs @cloud-copilot/iam-simulate", function 
         );
     });
 });
+
+/**
+ * Keys AWS sets from the resource (keys.ts): for key policies fenced on the resource's org and
+ * account and on a role's unique id, the pack flags  <=>  the simulator allows some outsider
+ * (a principal of another account and org, whose unique id is its own) to use the key, with the
+ * key's own org and account in aws:ResourceOrgID and aws:ResourceAccount.
+ */
+describe("differential: resource-derived condition keys vs @cloud-copilot/iam-simulate", () => {
+    const KEY_ACCOUNT = "111122223333";
+    const KEY_ORG = "o-keyorg1234";
+    const KEY = `arn:aws:kms:us-east-1:${KEY_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const conditions: Json[] = [
+        { StringEquals: { "aws:PrincipalOrgID": "${aws:ResourceOrgID}" } },
+        { StringNotEquals: { "aws:PrincipalOrgID": "${aws:ResourceOrgID}" } },
+        { StringEquals: { "aws:PrincipalAccount": "${aws:ResourceAccount}" } },
+        { StringEquals: { "aws:ResourceOrgID": KEY_ORG } },
+        { StringEquals: { "aws:ResourceAccount": KEY_ACCOUNT } },
+        { StringEquals: { "aws:PrincipalOrgID": KEY_ORG, "aws:ResourceOrgID": KEY_ORG } },
+        { StringNotEqualsIfExists: { "aws:ResourceOrgID": "${aws:PrincipalOrgID}" } },
+        { StringLike: { "aws:userid": "AROAEXAMPLEID1234567:*" } },
+        { StringLike: { "aws:userid": "AROA*:*" } },
+        {
+            StringEquals: { "aws:PrincipalOrgID": "${aws:ResourceOrgID}" },
+            StringLike: { "kms:ViaService": "sso.*.amazonaws.com" },
+        },
+    ];
+    const outsiders = [
+        "arn:aws:iam::999999999999:user/outsider",
+        "arn:aws:sts::999999999999:assumed-role/outsider/s",
+    ];
+    const contexts: Array<Record<string, string>> = [
+        {},
+        { "aws:PrincipalOrgID": "o-outsider1234" },
+        { "aws:PrincipalOrgID": "o-outsider1234", "kms:ViaService": "sso.us-east-1.amazonaws.com" },
+    ];
+
+    async function simulatorAllowsOutsider(policy: Json): Promise<boolean> {
+        for (const principal of outsiders) {
+            for (const ctx of contexts) {
+                const result = await runSimulation(
+                    {
+                        request: {
+                            principal,
+                            action: "kms:Decrypt",
+                            resource: { resource: KEY, accountId: KEY_ACCOUNT },
+                            contextVariables: {
+                                ...ctx,
+                                "aws:PrincipalAccount": "999999999999",
+                                "aws:userid": principal.includes("assumed-role")
+                                    ? "AROAOUTSIDER00000001:s"
+                                    : "AIDAOUTSIDER00000001",
+                                "aws:ResourceOrgID": KEY_ORG,
+                                "aws:ResourceAccount": KEY_ACCOUNT,
+                            },
+                        },
+                        identityPolicies: [
+                            {
+                                name: "caller",
+                                policy: {
+                                    Version: "2012-10-17",
+                                    Statement: [
+                                        { Effect: "Allow", Action: "kms:*", Resource: "*" },
+                                    ],
+                                },
+                            },
+                        ],
+                        serviceControlPolicies: [],
+                        resourceControlPolicies: [],
+                        resourcePolicy: policy,
+                    },
+                    {},
+                );
+                assert.notStrictEqual(result.resultType, "error", JSON.stringify(result));
+                if (result.resultType !== "error" && result.overallResult === "Allowed")
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    for (const condition of conditions) {
+        it(`agrees on ${JSON.stringify(condition)}`, async () => {
+            const policy = {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: "kms:Decrypt",
+                        Resource: "*",
+                        Condition: condition,
+                    },
+                ],
+            };
+            const flagged =
+                (await runResourcePolicy(iamNoWildcardPrincipal, aws.kms.Key, { policy }))
+                    .violations.length > 0;
+            assert.strictEqual(flagged, await simulatorAllowsOutsider(policy));
+        });
+    }
+});

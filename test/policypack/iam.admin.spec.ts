@@ -107,7 +107,9 @@ describe("iam model: admin equivalence (admin.ts)", () => {
             });
         }
 
-        it("conditions never make a grant safe, and Deny statements are not what is handed out", () => {
+        // Issue 11: only conditions the caller controls never make a grant safe (here MFA); the
+        // bounding conditions below do (bounds.ts), so this test no longer says "conditions".
+        it("caller-controlled conditions never make a grant safe, and Deny statements are not what is handed out", () => {
             assert.deepStrictEqual(
                 reasons(
                     {
@@ -120,6 +122,174 @@ describe("iam model: admin equivalence (admin.ts)", () => {
                 ),
                 ["full-access"],
             );
+        });
+
+        describe("conditions that bound an escalation (issue 11)", () => {
+            const VIEW_ONLY = "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess";
+            const BOUNDARY = "arn:aws:iam::123456789012:policy/dev-boundary";
+            const attach = (cond: unknown) => ({
+                Effect: "Allow",
+                Action: "iam:AttachRolePolicy",
+                Resource: "*",
+                Condition: cond,
+            });
+            const put = (cond: unknown, action: unknown = "iam:PutRolePolicy") => ({
+                Effect: "Allow",
+                Action: action,
+                Resource: "*",
+                Condition: cond,
+            });
+            const pass = (service: string) => ({
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: "*",
+                Condition: { StringEquals: { "iam:PassedToService": service } },
+            });
+            const lambda = { Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" };
+            const cases: Array<[string, unknown[], string[]]> = [
+                [
+                    "AttachRolePolicy pinned to ViewOnlyAccess",
+                    [attach({ ArnEquals: { "iam:PolicyARN": VIEW_ONLY } })],
+                    [],
+                ],
+                [
+                    "AttachRolePolicy pinned to non-admin AWS-managed policies (list, ArnLike)",
+                    [
+                        attach({
+                            ArnLike: {
+                                "iam:PolicyARN": [
+                                    VIEW_ONLY,
+                                    "arn:aws:iam::aws:policy/SecurityAudit",
+                                ],
+                            },
+                        }),
+                    ],
+                    [],
+                ],
+                [
+                    "AttachRolePolicy pinned to AdministratorAccess",
+                    [
+                        attach({
+                            ArnEquals: {
+                                "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
+                            },
+                        }),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy denying only AdministratorAccess",
+                    [
+                        attach({
+                            ArnNotEquals: {
+                                "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
+                            },
+                        }),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy of any customer-managed policy",
+                    [attach({ ArnLike: { "iam:PolicyARN": "arn:aws:iam::*:policy/*" } })],
+                    ["escalation"],
+                ],
+                [
+                    "PassRole to EC2 with only a Lambda compute action",
+                    [pass("ec2.amazonaws.com"), lambda],
+                    [],
+                ],
+                [
+                    "PassRole to Lambda with a Lambda compute action",
+                    [pass("lambda.amazonaws.com"), lambda],
+                    ["passrole-compute"],
+                ],
+                [
+                    "PutRolePolicy on roles with a pinned boundary",
+                    [put({ ArnEquals: { "iam:PermissionsBoundary": BOUNDARY } })],
+                    [],
+                ],
+                [
+                    "PutRolePolicy with a pinned boundary the caller can remove",
+                    [
+                        put({ ArnEquals: { "iam:PermissionsBoundary": BOUNDARY } }),
+                        {
+                            Effect: "Allow",
+                            Action: "iam:DeleteRolePermissionsBoundary",
+                            Resource: "*",
+                        },
+                    ],
+                    ["escalation", "escalation"],
+                ],
+                [
+                    "PutRolePolicy with a pinned boundary the caller can rewrite",
+                    [
+                        put({ ArnEquals: { "iam:PermissionsBoundary": BOUNDARY } }),
+                        { Effect: "Allow", Action: "iam:CreatePolicyVersion", Resource: BOUNDARY },
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "PutRolePolicy with AdministratorAccess as the boundary",
+                    [
+                        put({
+                            ArnEquals: {
+                                "iam:PermissionsBoundary":
+                                    "arn:aws:iam::aws:policy/AdministratorAccess",
+                            },
+                        }),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "PutRolePolicy on roles tagged team=dev (iam:ResourceTag)",
+                    [put({ StringEquals: { "iam:ResourceTag/team": "dev" } })],
+                    [],
+                ],
+                [
+                    "PutRolePolicy on roles tagged team=dev (aws:ResourceTag)",
+                    [put({ StringEquals: { "aws:ResourceTag/team": "dev" } })],
+                    [],
+                ],
+                [
+                    "PutRolePolicy on tagged roles, when the caller can tag roles",
+                    [
+                        put({ StringEquals: { "aws:ResourceTag/team": "dev" } }, [
+                            "iam:PutRolePolicy",
+                            "iam:TagRole",
+                        ]),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "PutRolePolicy on roles not tagged protected",
+                    [put({ StringNotEquals: { "aws:ResourceTag/protected": "true" } })],
+                    ["escalation"],
+                ],
+                [
+                    "PutRolePolicy with a request tag (the caller's choice)",
+                    [put({ StringEquals: { "aws:RequestTag/team": "dev" } })],
+                    ["escalation"],
+                ],
+                [
+                    "PutRolePolicy from an address range (the caller's choice)",
+                    [put({ IpAddress: { "aws:SourceIp": "10.0.0.0/8" } })],
+                    ["escalation"],
+                ],
+            ];
+            for (const [what, statements, expected] of cases) {
+                it(`${what}: ${expected.join(", ") || "not admin"}`, () => {
+                    assert.deepStrictEqual(reasons(...statements), expected);
+                    // The same document as JSON text, with the action lower-cased.
+                    const text = JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: statements,
+                    }).replace(/"iam:(PutRolePolicy|AttachRolePolicy)"/g, (m) => m.toLowerCase());
+                    assert.deepStrictEqual(
+                        findAdminGrants(parsePolicyDocument(text, "identity")).map((f) => f.reason),
+                        expected,
+                    );
+                });
+            }
         });
 
         it("PassRole on any role counts only with a compute action in the same document", () => {

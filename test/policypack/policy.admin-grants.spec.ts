@@ -119,6 +119,28 @@ describe("iam-no-admin-grants", () => {
                 "iam:PassRole on any role",
             ],
             [
+                "iam:AttachRolePolicy pinned by iam:PolicyARN to AdministratorAccess",
+                [
+                    allow("iam:AttachRolePolicy", "*", {
+                        Condition: {
+                            ArnEquals: {
+                                "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
+                            },
+                        },
+                    }),
+                ],
+                "iam:AttachRolePolicy",
+            ],
+            [
+                "iam:PutRolePolicy with a request-tag condition (the caller's choice)",
+                [
+                    allow("iam:PutRolePolicy", "*", {
+                        Condition: { StringEquals: { "aws:RequestTag/team": "dev" } },
+                    }),
+                ],
+                "iam:PutRolePolicy",
+            ],
+            [
                 "iam:PassRole with lambda:Create* in another statement, with a PassedToService condition",
                 [
                     allow("iam:PassRole", "*", {
@@ -210,6 +232,50 @@ describe("iam-no-admin-grants", () => {
                         Resource: "*",
                         Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
                     },
+                ],
+            ],
+            // Issue 11: conditions that bound an escalation (bounds.ts).
+            [
+                "iam:AttachRolePolicy pinned by iam:PolicyARN to ViewOnlyAccess",
+                [
+                    allow("iam:AttachRolePolicy", "*", {
+                        Condition: {
+                            ArnEquals: {
+                                "iam:PolicyARN":
+                                    "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+                            },
+                        },
+                    }),
+                ],
+            ],
+            [
+                "iam:PassRole to EC2 only, with only a Lambda compute action",
+                [
+                    allow("iam:PassRole", "*", {
+                        Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+                    }),
+                    allow("lambda:CreateFunction"),
+                ],
+            ],
+            [
+                "iam:PutRolePolicy and AttachRolePolicy on roles with a pinned boundary",
+                [
+                    allow(["iam:PutRolePolicy", "iam:AttachRolePolicy"], "*", {
+                        Condition: {
+                            ArnEquals: {
+                                "iam:PermissionsBoundary":
+                                    "arn:aws:iam::123456789012:policy/dev-boundary",
+                            },
+                        },
+                    }),
+                ],
+            ],
+            [
+                "iam:PutRolePolicy on roles tagged team=dev",
+                [
+                    allow("iam:PutRolePolicy", "*", {
+                        Condition: { StringEquals: { "iam:ResourceTag/team": "dev" } },
+                    }),
                 ],
             ],
             ["s3:* on one bucket", [allow("s3:*", ["arn:aws:s3:::b", "arn:aws:s3:::b/*"])]],

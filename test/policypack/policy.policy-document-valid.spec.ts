@@ -73,10 +73,11 @@ const MALFORMED: Array<{ resource: PlannedResource; where: string; problem: stri
         resource: {
             type: "aws:cloudformation/stackSet:StackSet",
             name: "template",
-            props: { templateBody: "Resources:\n  R:\n    Type: AWS::IAM::Role\n" },
+            // Issue 11: YAML bodies are read now, so the malformed body is neither JSON nor YAML.
+            props: { templateBody: "Resources: [unclosed\n" },
         },
         where: "templateBody",
-        problem: "not a JSON template",
+        problem: "neither a JSON nor a YAML template",
     },
     {
         resource: {
@@ -125,7 +126,9 @@ describe(NAME, () => {
         const others = v.filter((x) => x.policy !== NAME);
         assert.deepStrictEqual(
             others.filter((x) =>
-                /not a valid policy document|cannot be parsed|JSON template/.test(x.message),
+                /not a valid policy document|cannot be parsed|JSON nor a YAML template/.test(
+                    x.message,
+                ),
             ),
             [],
         );

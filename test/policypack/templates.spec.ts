@@ -137,8 +137,10 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         assert.strictEqual(long.violations.length, 1);
     });
 
+    // Issue 11: YAML bodies are read now (CloudFormation accepts them), so the unreadable body
+    // here is one that is neither JSON nor YAML.
     it("reports an unreadable template once, through iam-policy-document-valid", async () => {
-        const yamlBody = "Resources:\n  R:\n    Type: AWS::IAM::Role\n";
+        const yamlBody = "Resources: [unclosed\n";
         const resourcePolicies = policies.filter((p) => "validateResource" in p);
         const results = await Promise.all(
             resourcePolicies.map((p) =>
@@ -148,9 +150,8 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
             ),
         );
         const all = results.flatMap((r) => r.violations);
-        assert.deepStrictEqual(all, [
-            "templateBody is not a JSON template (YAML templates are not read; use a JSON templateBody, or templateUrl with a template checked separately).",
-        ]);
+        assert.strictEqual(all.length, 1, all.join("\n"));
+        assert.match(all[0], /^templateBody is neither a JSON nor a YAML template \(.+\)\.$/);
         assert.deepStrictEqual(
             resourcePolicies.filter((_, i) => results[i].violations.length > 0).map((p) => p.name),
             ["iam-policy-document-valid"],
@@ -203,5 +204,265 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
             [["iam-trust-requires-mfa", "audit-role-stackset"]],
         );
         assert.match(v[0].message, /resource SecurityAuditRole/);
+    });
+
+    describe("CloudFormation intrinsic functions (issue 11)", () => {
+        const allPolicies = policies.filter(
+            (p) => "validateResource" in p,
+        ) as ResourceValidationPolicy[];
+        async function violations(body: unknown, parameters?: Record<string, string>) {
+            const results = await Promise.all(
+                allPolicies.map((p) =>
+                    runResourcePolicy(p, STACKSET, { templateBody: body, parameters }),
+                ),
+            );
+            return results.flatMap((r, i) =>
+                r.violations.map((v) => `${allPolicies[i].name}: ${v}`),
+            );
+        }
+        const mfaCondition = {
+            Bool: { "aws:MultiFactorAuthPresent": "true" },
+            NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+        };
+        const cfn = (parameters: unknown, resources: unknown, conditions?: unknown) => ({
+            AWSTemplateFormatVersion: "2010-09-09",
+            Parameters: parameters,
+            ...(conditions ? { Conditions: conditions } : {}),
+            Resources: resources,
+        });
+        const trustOf = (principal: unknown) => ({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: principal },
+                    Action: "sts:AssumeRole",
+                    Condition: mfaCondition,
+                },
+            ],
+        });
+        const withPolicy = (action: unknown, resource: unknown) => ({
+            Policies: [
+                {
+                    PolicyName: "p",
+                    PolicyDocument: {
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: action, Resource: resource }],
+                    },
+                },
+            ],
+        });
+        const safe = cfn(
+            {
+                TrustedAccount: { Type: "String", Default: SECURITY_ACCOUNT },
+                ExternalPrincipal: { Type: "String" },
+                Env: { Type: "String", AllowedValues: ["dev", "prod"] },
+            },
+            {
+                Bucket: { Type: "AWS::S3::Bucket", Properties: {} },
+                Audit: role(
+                    trustOf([
+                        { "Fn::Sub": "arn:${AWS::Partition}:iam::${TrustedAccount}:root" },
+                        { Ref: "ExternalPrincipal" },
+                    ]),
+                    {
+                        RoleName: { "Fn::Join": ["-", ["audit", { Ref: "Env" }]] },
+                        PermissionsBoundary: { Ref: "AWS::NoValue" },
+                        ...withPolicy(
+                            [
+                                "s3:GetObject",
+                                { "Fn::If": ["IsProd", { Ref: "AWS::NoValue" }, "s3:ListBucket"] },
+                            ],
+                            [
+                                { "Fn::GetAtt": ["Bucket", "Arn"] },
+                                { "Fn::Sub": "${Bucket.Arn}/*" },
+                                { "Fn::ImportValue": "shared-bucket-arn" },
+                                {
+                                    "Fn::Select": [
+                                        0,
+                                        [{ "Fn::Sub": "arn:aws:s3:::logs-${AWS::AccountId}" }],
+                                    ],
+                                },
+                            ],
+                        ),
+                    },
+                ),
+            },
+            { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } },
+        );
+        for (const asString of [true, false]) {
+            const enc = asString ? "JSON string" : "object";
+            const body = (t: unknown) => (asString ? JSON.stringify(t) : t);
+            it(`a template using Fn::Sub, Ref, Fn::Join, Fn::GetAtt, Fn::ImportValue, Fn::If, Fn::Select and AWS::NoValue passes every policy (${enc})`, async () => {
+                assert.deepStrictEqual(await violations(body(safe)), []);
+            });
+            it(`a parameter whose default is "*" in a Principal is flagged (${enc})`, async () => {
+                const open = cfn(
+                    { Who: { Type: "String", Default: "*" } },
+                    { Audit: role(trustOf({ Ref: "Who" })) },
+                );
+                const v = await violations(body(open));
+                assert.ok(
+                    v.some((m) => m.startsWith("iam-no-wildcard-principal: in the template")),
+                    v.join("\n"),
+                );
+            });
+            it(`the StackSet's own parameter value is used (${enc})`, async () => {
+                const t = cfn(
+                    { Who: { Type: "String", Default: `arn:aws:iam::${SECURITY_ACCOUNT}:root` } },
+                    { Audit: role(trustOf({ Ref: "Who" })) },
+                );
+                assert.deepStrictEqual(await violations(body(t)), []);
+                const v = await violations(body(t), { Who: "*" });
+                assert.ok(
+                    v.some((m) => m.startsWith("iam-no-wildcard-principal")),
+                    v.join("\n"),
+                );
+            });
+            it(`both branches of an unknown condition are checked (${enc})`, async () => {
+                const t = cfn(
+                    { Mode: { Type: "String" } },
+                    {
+                        Audit: role(trustOf(`arn:aws:iam::${SECURITY_ACCOUNT}:root`), {
+                            ...withPolicy({ "Fn::If": ["Wide", "*", "s3:GetObject"] }, "*"),
+                        }),
+                    },
+                    { Wide: { "Fn::Equals": [{ Ref: "Mode" }, "wide"] } },
+                );
+                const v = await violations(body(t));
+                assert.ok(
+                    v.some(
+                        (m) =>
+                            m.startsWith("iam-no-admin-grants: in the template") &&
+                            /every action/.test(m),
+                    ),
+                    v.join("\n"),
+                );
+            });
+            it(`a resource whose Condition is false is not checked, and is when unknown (${enc})`, async () => {
+                const t = (mode: unknown) =>
+                    cfn(
+                        {
+                            Mode: {
+                                Type: "String",
+                                ...(mode === undefined ? {} : { Default: mode }),
+                            },
+                        },
+                        {
+                            Wide: {
+                                ...role(trustOf(`arn:aws:iam::${SECURITY_ACCOUNT}:root`), {
+                                    ...withPolicy("*", "*"),
+                                }),
+                                Condition: "IsWide",
+                            },
+                        },
+                        { IsWide: { "Fn::Equals": [{ Ref: "Mode" }, "wide"] } },
+                    );
+                assert.deepStrictEqual(await violations(body(t("narrow"))), []);
+                for (const mode of ["wide", undefined]) {
+                    const v = await violations(body(t(mode)));
+                    assert.ok(
+                        v.some((m) => m.startsWith("iam-no-admin-grants: in the template")),
+                        v.join("\n"),
+                    );
+                }
+            });
+            it(`every AllowedValue of a parameter without a value is checked (${enc})`, async () => {
+                const t = cfn(
+                    { Act: { Type: "String", AllowedValues: ["s3:GetObject", "iam:*"] } },
+                    {
+                        Audit: role(trustOf(`arn:aws:iam::${SECURITY_ACCOUNT}:root`), {
+                            ...withPolicy({ Ref: "Act" }, "*"),
+                        }),
+                    },
+                );
+                const v = await violations(body(t));
+                assert.ok(
+                    v.some((m) => m.startsWith("iam-no-admin-grants") && /IAM action/.test(m)),
+                    v.join("\n"),
+                );
+            });
+        }
+    });
+
+    describe("YAML template bodies with short-form intrinsic functions (issue 11)", () => {
+        const yamlRole = (
+            principal: string,
+            action: string,
+            resource = "[!GetAtt Bucket.Arn, !Sub '${Bucket.Arn}/*']",
+        ) =>
+            [
+                "AWSTemplateFormatVersion: '2010-09-09'",
+                "Parameters:",
+                "  TrustedAccount:",
+                "    Type: String",
+                `    Default: '${SECURITY_ACCOUNT}'`,
+                "Resources:",
+                "  Bucket:",
+                "    Type: AWS::S3::Bucket",
+                "  Audit:",
+                "    Type: AWS::IAM::Role",
+                "    Properties:",
+                "      RoleName: !Join ['-', [audit, !Ref 'AWS::Region']]",
+                "      MaxSessionDuration: 3600",
+                "      AssumeRolePolicyDocument:",
+                "        Version: '2012-10-17'",
+                "        Statement:",
+                "          - Effect: Allow",
+                `            Principal: { AWS: ${principal} }`,
+                "            Action: sts:AssumeRole",
+                "            Condition:",
+                "              Bool: { aws:MultiFactorAuthPresent: 'true' }",
+                "              NumericLessThan: { aws:MultiFactorAuthAge: '3600' }",
+                "      Policies:",
+                "        - PolicyName: read",
+                "          PolicyDocument:",
+                "            Version: '2012-10-17'",
+                "            Statement:",
+                "              - Effect: Allow",
+                `                Action: ${action}`,
+                `                Resource: ${resource}`,
+            ].join("\n");
+        const run = async (body: string) =>
+            (
+                await Promise.all(
+                    (
+                        policies.filter(
+                            (p) => "validateResource" in p,
+                        ) as ResourceValidationPolicy[]
+                    ).map(async (p) =>
+                        (
+                            await runResourcePolicy(p, STACKSET, { templateBody: body })
+                        ).violations.map((v) => `${p.name}: ${v}`),
+                    ),
+                )
+            ).flat();
+        it("a YAML template with !Sub, !Ref, !Join and !GetAtt passes every policy", async () => {
+            const body = yamlRole(
+                "!Sub 'arn:${AWS::Partition}:iam::${TrustedAccount}:root'",
+                "s3:GetObject",
+            );
+            assert.deepStrictEqual(await run(body), []);
+        });
+        it("the same YAML template with Action * is flagged as admin", async () => {
+            const v = await run(
+                yamlRole("!Sub 'arn:aws:iam::${TrustedAccount}:root'", "'*'", "'*'"),
+            );
+            assert.ok(
+                v.some(
+                    (m) =>
+                        m.startsWith("iam-no-admin-grants: in the template of") &&
+                        /resource Audit/.test(m),
+                ),
+                v.join("\n"),
+            );
+        });
+        it("the same YAML template trusting everyone is flagged", async () => {
+            const v = await run(yamlRole("'*'", "s3:GetObject"));
+            assert.ok(
+                v.some((m) => m.startsWith("iam-no-wildcard-principal: in the template")),
+                v.join("\n"),
+            );
+        });
     });
 });
