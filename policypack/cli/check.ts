@@ -7,6 +7,8 @@
  * read completely is refused, never counted as clean. Exit status (cli/exitCodes.ts): 0 no
  * mandatory violation, 1 one or more mandatory violations, 2 bad input or usage.
  */
+// First: keeps @pulumi/policy's engine server (and with it @pulumi/pulumi) from loading.
+import "./noServer";
 import * as fs from "fs";
 import { defineCommand, Io, runCommand, start, STDIO, UsageError } from "../../cli/command";
 import { CheckInputError, checkResources, loadPackConfig, PackConfigInput } from "../runner";
