@@ -106,8 +106,10 @@ export function checkInput(input: CheckInput, config?: PackConfigInput): Checked
                     ...(source ? { source } : {}),
                     ...(several && target.stack !== undefined ? { stack: target.stack } : {}),
                 };
-                if (seen.has(key(checked))) continue;
-                seen.add(key(checked));
+                // One key per violation: it is long (it holds the message), and hashed on each use.
+                const k = key(checked);
+                if (seen.has(k)) continue;
+                seen.add(k);
                 out.push(checked);
             }
         }

@@ -4,10 +4,10 @@
  * caller with sts:ExternalId" or of MFA on a web-identity token.
  *
  * The rules:
- * - sts:AssumeRole is a signed call: it needs AWS credentials, so no anonymous caller makes it,
- *   and a web identity or SAML assertion cannot make it either (they come through
- *   AssumeRoleWithWebIdentity / AssumeRoleWithSAML, which only they make: those two calls take a
- *   token or an assertion instead of credentials).
+ * - sts:AssumeRole is a signed call: it needs AWS credentials, so no anonymous caller makes it.
+ *   A web identity or SAML assertion makes only AssumeRoleWithWebIdentity / AssumeRoleWithSAML
+ *   (which take a token or an assertion instead of credentials, and which only they make) and
+ *   the session tagging that goes with them; everything else is signed by the session they open.
  *   https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
  *   https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
  *   https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html
@@ -55,10 +55,26 @@ function isProviderKey(keyLower: string): boolean {
     return prefix === "saml" || prefix.includes(".");
 }
 
-/** Can this kind of principal make a request for the action at all? */
+/**
+ * What a web identity or SAML assertion authorizes besides the federation call itself: tagging
+ * the session, setting its source identity and context, which the same call requests.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+ */
+const FEDERATION_COMPANIONS = new Set([
+    "sts:tagsession",
+    "sts:setsourceidentity",
+    "sts:setcontext",
+]);
+
+/**
+ * Can this kind of principal make a request for the action at all? A web identity or a SAML
+ * assertion makes only the federation calls (with their companions): every other request is
+ * signed with the credentials they return, as a role session (an AWS principal).
+ */
 export function principalCanCall(p: RequestPrincipal, action: string): boolean {
     const a = action.toLowerCase();
-    if (FEDERATION_CALLS.has(a)) return p.type === "federated";
+    if (p.type === "federated") return FEDERATION_CALLS.has(a) || FEDERATION_COMPANIONS.has(a);
+    if (FEDERATION_CALLS.has(a)) return false;
     if (SIGNED_STS_CALLS.has(a)) return p.type === "aws" || p.type === "service";
     return true;
 }

@@ -50,8 +50,11 @@ describe("iam model: requests by kind of principal", () => {
             assert.ok(principalCanCall(WEB, action));
             for (const p of [ANONYMOUS, USER, SERVICE]) assert.ok(!principalCanCall(p, action));
         }
-        for (const p of [ANONYMOUS, USER, SERVICE, WEB])
-            assert.ok(principalCanCall(p, "s3:GetObject"));
+        for (const p of [ANONYMOUS, USER, SERVICE]) assert.ok(principalCanCall(p, "s3:GetObject"));
+        // A web identity only federates (and tags its session); S3 sees the role session.
+        assert.ok(!principalCanCall(WEB, "s3:GetObject"));
+        assert.ok(principalCanCall(WEB, "sts:TagSession"));
+        assert.ok(principalCanCall(USER, "sts:TagSession"));
     });
 
     it("keeps MFA, sts:ExternalId, token claims and session keys off principals that never send them", () => {
