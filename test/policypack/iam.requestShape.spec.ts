@@ -8,6 +8,8 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { iamNoWildcardPrincipal } from "../../policypack/policies";
 import { findAllowWitness, parsePolicyDocument, RequestPrincipal } from "../../policypack/iam";
+import { federationFix } from "../../policypack/iam/oidc";
+import { classifyFederatedPrincipal } from "../../policypack/iam/principals";
 import { keyAbsentFor, principalCanCall } from "../../policypack/iam/requestShape";
 import { Json, policyDoc, runResourcePolicy } from "./helpers";
 
@@ -232,5 +234,39 @@ describe("iam-no-wildcard-principal: the caller a message describes can make the
         });
         assert.strictEqual(v.length, 1, v.join("\n"));
         assert.doesNotMatch(v[0], /anonymous|the service/);
+    });
+});
+
+describe("iam model: the condition that pins each federated provider (federationFix)", () => {
+    it("names each provider's own keys, SAML's audience included", () => {
+        const fix = (raw: string) => federationFix(classifyFederatedPrincipal(raw));
+        assert.strictEqual(
+            fix("arn:aws:iam::111122223333:saml-provider/Okta"),
+            'add "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}',
+        );
+        assert.match(
+            fix("cognito-identity.amazonaws.com"),
+            /"cognito-identity\.amazonaws\.com:aud": "<identity pool id/,
+        );
+        assert.match(
+            fix("accounts.google.com"),
+            /"accounts\.google\.com:aud": "<your Google OAuth client id/,
+        );
+        assert.match(
+            fix("graph.facebook.com"),
+            /"graph\.facebook\.com:app_id": "<your Facebook app id>"/,
+        );
+        assert.match(
+            fix("www.amazon.com"),
+            /"www\.amazon\.com:app_id": "<your Login with Amazon app id>"/,
+        );
+        assert.match(
+            fix("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"),
+            /"token\.actions\.githubusercontent\.com:aud": "sts\.amazonaws\.com"/,
+        );
+        assert.match(
+            fix("arn:aws:iam::111122223333:oidc-provider/login.example.org/tenant"),
+            /"login\.example\.org\/tenant:aud": "<the client id registered with the IAM OIDC provider>"/,
+        );
     });
 });
