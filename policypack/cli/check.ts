@@ -7,6 +7,8 @@
  * read completely is refused, never counted as clean. Exit status (cli/exitCodes.ts): 0 no
  * mandatory violation, 1 one or more mandatory violations, 2 bad input or usage.
  */
+// First: keeps @pulumi/policy's engine server (and with it @pulumi/pulumi) from loading.
+import "./noServer";
 import * as fs from "fs";
 import { defineCommand, Io, runCommand, start, STDIO, UsageError } from "../../cli/command";
 import { CheckInputError, checkResources, loadPackConfig, PackConfigInput } from "../runner";
@@ -104,8 +106,10 @@ export function checkInput(input: CheckInput, config?: PackConfigInput): Checked
                     ...(source ? { source } : {}),
                     ...(several && target.stack !== undefined ? { stack: target.stack } : {}),
                 };
-                if (seen.has(key(checked))) continue;
-                seen.add(key(checked));
+                // One key per violation: it is long (it holds the message), and hashed on each use.
+                const k = key(checked);
+                if (seen.has(k)) continue;
+                seen.add(k);
                 out.push(checked);
             }
         }

@@ -67,6 +67,18 @@ function isEngineToken(type: string): boolean {
  * it is one.
  */
 export function tokenProblem(type: string): string | undefined {
+    // A stack has a few dozen types among thousands of resources: each is judged once.
+    if (judged.has(type)) return judged.get(type);
+    if (judged.size >= MAX_JUDGED) judged.clear();
+    const problem = judge(type);
+    judged.set(type, problem);
+    return problem;
+}
+
+const MAX_JUDGED = 1024;
+const judged = new Map<string, string | undefined>();
+
+function judge(type: string): string | undefined {
     if (isEngineToken(type)) return undefined;
     const suggestion = suggestToken(type);
     return suggestion

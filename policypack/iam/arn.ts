@@ -27,14 +27,20 @@ export const PARTITIONS = [
 
 export function parseArn(s: string): Arn | undefined {
     if (!s.startsWith("arn:")) return undefined;
-    const parts = s.split(":");
-    if (parts.length < 6) return undefined;
+    // Four colons after "arn:" end partition, service, region and account; the rest, colons and
+    // all, is the resource. Scanned with indexOf: every principal, resource and ARN condition
+    // value of every document comes through here.
+    const a = s.indexOf(":", 4);
+    const b = a < 0 ? -1 : s.indexOf(":", a + 1);
+    const c = b < 0 ? -1 : s.indexOf(":", b + 1);
+    const d = c < 0 ? -1 : s.indexOf(":", c + 1);
+    if (d < 0) return undefined;
     return {
-        partition: parts[1],
-        service: parts[2],
-        region: parts[3],
-        account: parts[4],
-        resource: parts.slice(5).join(":"),
+        partition: s.slice(4, a),
+        service: s.slice(a + 1, b),
+        region: s.slice(b + 1, c),
+        account: s.slice(c + 1, d),
+        resource: s.slice(d + 1),
     };
 }
 

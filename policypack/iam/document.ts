@@ -266,7 +266,28 @@ function normalise(raw: unknown, kind: DocumentKind): PolicyDocument {
 }
 
 const MAX_CACHE = 2000;
-const cache = new Map<string, PolicyDocument>();
+/**
+ * Parsed documents by kind, then by text. Two levels, not one `${kind}\u0000${text}` key: every
+ * policy of the pack parses the same document prop once per resource (up to six lookups per
+ * document), and a concatenated key is a new string that V8 copies and hashes again on each
+ * lookup, while the text itself is the same string every time and keeps its hash.
+ */
+const cache = new Map<DocumentKind, Map<string, PolicyDocument>>();
+let cached = 0;
+
+/**
+ * The special-proxy protocol of @pulumi/policy's `unknownCheckingProxy` (proxy.ts, exported as
+ * `getSpecialProxyTarget`): the props the engine (and runner.ts) hands to a policy are proxies
+ * whose every property read is checked for unknown values and wraps its value in a new proxy.
+ */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+/**
+ * The text of a proxied document object, by the object behind the proxy (each read of a prop
+ * makes a new proxy; the object behind it stays the same). Serialising through the proxy walks
+ * every field through its `get` trap, the dearest step of reading an object document; the text is
+ * kept only once that walk succeeded, so an unknown value raises UnknownValueError on every read.
+ */
+const proxiedText = new WeakMap<object, string>();
 
 /** Canonical text of a document input: the string itself, or the JSON of an object. */
 export function documentText(input: unknown): string {
@@ -278,14 +299,21 @@ export function documentText(input: unknown): string {
             "",
             `a policy document must be a JSON string or object, got ${typeName(input)}`,
         );
+    const target = (input as Record<string, unknown>)[PROXY_TARGET];
+    const known =
+        typeof target === "object" && target !== null ? proxiedText.get(target) : undefined;
+    if (known !== undefined) return known;
+    let text: string;
     try {
         // Walks every field, so an unknown value anywhere raises UnknownValueError here.
-        return JSON.stringify(input);
+        text = JSON.stringify(input);
     } catch (e) {
         if (e instanceof TypeError)
             throw new PolicyInputError("", `not serialisable as JSON (${e.message})`);
         throw e;
     }
+    if (typeof target === "object" && target !== null) proxiedText.set(target, text);
+    return text;
 }
 
 /**
@@ -294,8 +322,9 @@ export function documentText(input: unknown): string {
  */
 export function parsePolicyDocument(input: unknown, kind: DocumentKind = "any"): PolicyDocument {
     const text = documentText(input);
-    const cacheKey = `${kind}\u0000${text}`;
-    const hit = cache.get(cacheKey);
+    let byText = cache.get(kind);
+    if (!byText) cache.set(kind, (byText = new Map()));
+    const hit = byText.get(text);
     if (hit) return hit;
     if (text.trim() === "") throw new PolicyInputError("", "the policy document is empty");
     let raw: unknown;
@@ -305,8 +334,17 @@ export function parsePolicyDocument(input: unknown, kind: DocumentKind = "any"):
         throw new PolicyInputError("", `not valid JSON (${(e as Error).message})`);
     }
     const doc = normalise(raw, kind);
-    if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
-    cache.set(cacheKey, doc);
+    // When full, start afresh: the pack reads each resource's documents together, so only the
+    // documents of the resource at hand are worth keeping, and a full sweep is cheaper than
+    // tracking age per entry.
+    if (cached >= MAX_CACHE) {
+        for (const m of cache.values()) {
+            cached -= m.size;
+            m.clear();
+        }
+    }
+    byText.set(text, doc);
+    cached++;
     return doc;
 }
 

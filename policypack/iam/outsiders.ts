@@ -262,10 +262,15 @@ export function outsiderScenario(
     const trusted = scope?.insideAccounts ?? mentionedAccounts(doc);
     const outsiders = outsiderAccounts(doc, scope?.insideAccounts);
     const names = chosenNames(doc);
-    // Anonymous callers, any AWS service (acting for anyone), and principals of outside accounts.
+    // Anonymous callers, any AWS service (acting for anyone), a web identity anyone can obtain
+    // (a Google account's ID token: AWS trusts accounts.google.com without an IAM identity
+    // provider, https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html),
+    // and principals of outside accounts. The search tries each only on the calls it can make
+    // (requestShape.ts): the web identity is the outsider of sts:AssumeRoleWithWebIdentity.
     const principals: RequestPrincipal[] = [
         { type: "anonymous" },
         { type: "service", service: "zq9-any-service.amazonaws.com" },
+        { type: "federated", provider: "accounts.google.com" },
     ];
     for (const part of partitionsOf(doc))
         for (const o of outsiders) principals.push(...principalsIn(o, part, names, true));

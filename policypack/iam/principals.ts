@@ -50,7 +50,25 @@ export interface AwsPrincipalInfo {
 
 const SSO_ROLE_RE = /(^|\/)AWSReservedSSO_[^/]*$/;
 
+const MAX_CLASSIFIED = 4096;
+const classified = new Map<string, AwsPrincipalInfo>();
+
+/**
+ * What an AWS principal entry names. Memoised: every evaluation of a statement against a request
+ * classifies its entries again (principalElementMatches), and the searches evaluate each statement
+ * against many requests; the answer depends on the string alone.
+ */
 export function classifyAwsPrincipal(raw: string): AwsPrincipalInfo {
+    let info = classified.get(raw);
+    if (info === undefined) {
+        if (classified.size >= MAX_CLASSIFIED) classified.clear();
+        info = Object.freeze(classify(raw));
+        classified.set(raw, info);
+    }
+    return info;
+}
+
+function classify(raw: string): AwsPrincipalInfo {
     const base = { raw, accountWildcard: false, sso: false };
     if (raw === "*") return { ...base, kind: "everyone", accountWildcard: true };
     if (/^\d{12}$/.test(raw)) return { ...base, kind: "account", account: raw, partition: "aws" };

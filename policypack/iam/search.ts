@@ -23,6 +23,7 @@ import {
 } from "./conditions";
 import { ContextValue, principalContextKeys, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement } from "./document";
+import { keyAbsentFor, principalCanCall } from "./requestShape";
 import {
     statementMatchesAction,
     statementMatchesPrincipal,
@@ -261,6 +262,9 @@ function searchStatement(
     // aws:MultiFactorAuthAge implies aws:MultiFactorAuthPresent = "true" (see consistent()).
     if (keySet.has(MFA_AGE)) keySet.add(MFA_PRESENT);
     for (const k of fixedKeys) keySet.delete(k);
+    // Keys this kind of principal never sends stay absent (requestShape.ts): no MFA on an
+    // anonymous call, no sts:ExternalId with a web identity, no token claims on a service's call.
+    for (const k of keySet) if (keyAbsentFor(principal, k)) keySet.delete(k);
     const keys = [...keySet];
     const domains = new Map<string, readonly Candidate[]>();
     for (const k of keys) {
@@ -384,6 +388,9 @@ export function findAllowWitness(
     only?: Statement,
 ): Witness | undefined {
     for (const p of scenario.principals) {
+        // Only requests AWS can receive: no anonymous sts:AssumeRole, no AWS principal's
+        // AssumeRoleWithWebIdentity (requestShape.ts).
+        if (!principalCanCall(p, scenario.action)) continue;
         const denies = doc.statements.filter(
             (s) =>
                 s.effect === "Deny" &&

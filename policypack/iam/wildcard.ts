@@ -42,7 +42,9 @@ export function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp 
 export function globMatch(pattern: string, value: string, caseInsensitive = false): boolean {
     if (pattern === "*") return true;
     if (!hasWildcard(pattern)) {
-        return caseInsensitive ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+        // Equal strings first: no lower-casing (two new strings) for the common exact match.
+        if (pattern === value) return true;
+        return caseInsensitive && pattern.toLowerCase() === value.toLowerCase();
     }
     return globToRegExp(pattern, caseInsensitive).test(value);
 }

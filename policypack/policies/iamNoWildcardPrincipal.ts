@@ -52,7 +52,9 @@ function describeWitness(w: Witness): string {
               ? `${p.arn} (account ${p.account}, not named in the document)`
               : p.type === "service"
                 ? `the service ${p.service}`
-                : "an outside principal";
+                : p.type === "federated"
+                  ? `a web identity token from ${p.provider} (anyone can obtain one)`
+                  : "an outside principal";
     const keys = Object.entries(w.context).filter(
         ([k]) =>
             !k.startsWith("aws:principal") &&

@@ -106,14 +106,11 @@ export const iamTrustRequiresMfa: ResourceValidationPolicy = {
             };
             for (const f of findAssumeWithoutMfa(doc, opts))
                 report(mfaMessage(f, opts.externalIdSatisfies));
-            for (const f of findWeakOidcTrust(doc)) {
-                const issuer = f.provider.issuer ?? f.provider.raw;
+            for (const f of findWeakOidcTrust(doc))
                 report(
                     `assumeRolePolicy ${statementLabel(f.statement)} trusts the web identity provider ${f.provider.raw}, but ${f.problems.join("; ")}. ` +
-                        `Fix: add "StringEquals": {"${issuer}:aud": "sts.amazonaws.com"} and ` +
-                        `"StringLike": {"${issuer}:sub": "repo:<owner>/<repo>:*"} (or the exact subject of your provider).`,
+                        `Fix: ${f.fix} to this statement.`,
                 );
-            }
         },
     ),
 };

@@ -478,6 +478,146 @@ describe("iam-trust-requires-mfa", () => {
         });
     });
 
+    describe("fix texts name each identity provider's own keys", () => {
+        const web = (federated: unknown, condition?: Json, asString = false): Json =>
+            policyDoc({
+                Effect: "Allow",
+                Principal: { Federated: federated },
+                Action: asString
+                    ? "sts:AssumeRoleWithWebIdentity"
+                    : ["sts:AssumeRoleWithWebIdentity"],
+                ...(condition ? { Condition: condition } : {}),
+            });
+        /** The one violation of `doc`, as JSON-string and object encodings agree on it. */
+        async function only(doc: Json): Promise<string> {
+            const asObject = await trust(doc);
+            const asString = await trust(JSON.stringify(doc));
+            assert.deepStrictEqual(asString, asObject);
+            assert.strictEqual(asObject.length, 1, asObject.join("\n"));
+            return asObject[0];
+        }
+        const oidc = (issuer: string) => `arn:aws:iam::${SECURITY_ACCOUNT}:oidc-provider/${issuer}`;
+
+        it("Cognito: the identity pool id under cognito-identity.amazonaws.com:aud, and amr authenticated", async () => {
+            for (const federated of [
+                "cognito-identity.amazonaws.com",
+                ["cognito-identity.amazonaws.com"],
+            ]) {
+                const m = await only(web(federated));
+                assert.match(m, /cognito-identity\.amazonaws\.com:aud is not pinned/);
+                assert.match(
+                    m,
+                    /Fix: add "StringEquals": \{"cognito-identity\.amazonaws\.com:aud": "<identity pool id/,
+                );
+                assert.match(
+                    m,
+                    /"ForAnyValue:StringLike": \{"cognito-identity\.amazonaws\.com:amr": "authenticated"\}/,
+                );
+                assert.doesNotMatch(m, /sts\.amazonaws\.com|repo:/);
+            }
+            assert.deepStrictEqual(
+                await trust(
+                    web("cognito-identity.amazonaws.com", {
+                        StringEquals: {
+                            "cognito-identity.amazonaws.com:aud": "us-east-1:1234-abcd",
+                        },
+                        "ForAnyValue:StringLike": {
+                            "cognito-identity.amazonaws.com:amr": "authenticated",
+                        },
+                    }),
+                ),
+                [],
+            );
+        });
+
+        it("Google: the OAuth client id under accounts.google.com:aud; oaud alone pins nothing", async () => {
+            const plain = await only(web("accounts.google.com"));
+            assert.match(
+                plain,
+                /Fix: add "StringEquals": \{"accounts\.google\.com:aud": "<your Google OAuth client id[^"]*", "accounts\.google\.com:sub": "<the Google user or service account id>"\}/,
+            );
+            assert.doesNotMatch(plain, /sts\.amazonaws\.com|repo:/);
+            const oaud = await only(
+                web("accounts.google.com", {
+                    StringEquals: { "accounts.google.com:oaud": "sts.amazonaws.com" },
+                }),
+            );
+            assert.match(oaud, /accounts\.google\.com:oaud is the audience the caller asked for/);
+            assert.deepStrictEqual(
+                await trust(
+                    web(
+                        "accounts.google.com",
+                        {
+                            StringEquals: {
+                                "accounts.google.com:aud": "1234567890.apps.googleusercontent.com",
+                            },
+                        },
+                        true,
+                    ),
+                ),
+                [],
+            );
+        });
+
+        it("Facebook and Login with Amazon: the app id under their app_id keys (they have no aud)", async () => {
+            for (const [idp, key] of [
+                ["graph.facebook.com", "graph.facebook.com:app_id"],
+                ["www.amazon.com", "www.amazon.com:app_id"],
+            ]) {
+                const m = await only(web(idp));
+                assert.ok(m.includes(`${key} is not pinned`), m);
+                assert.ok(m.includes(`Fix: add "StringEquals": {"${key}": "<your `), m);
+                assert.doesNotMatch(m, /:aud|sts\.amazonaws\.com/);
+                // Pinned under the provider's own key: no violation (was one, under a key IAM never sets).
+                assert.deepStrictEqual(
+                    await trust(web(idp, { StringEquals: { [key]: "358770994578462" } })),
+                    [],
+                );
+                assert.deepStrictEqual(
+                    await trust(
+                        JSON.stringify(
+                            web([idp], { StringEquals: { [key]: ["358770994578462"] } }),
+                        ),
+                    ),
+                    [],
+                );
+            }
+        });
+
+        it("GitHub: sts.amazonaws.com and sub pinned to repo:<owner>/<repo>", async () => {
+            for (const federated of [GH, [GH]]) {
+                const m = await only(web(federated));
+                assert.match(
+                    m,
+                    /Fix: add "StringEquals": \{"token\.actions\.githubusercontent\.com:aud": "sts\.amazonaws\.com", "token\.actions\.githubusercontent\.com:sub": "repo:<owner>\/<repo>:ref:refs\/heads\/<branch>"\}/,
+                );
+            }
+        });
+
+        it("EKS: sts.amazonaws.com and sub pinned to the service account", async () => {
+            const issuer = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF";
+            const m = await only(
+                web(oidc(issuer), { StringEquals: { [`${issuer}:aud`]: "sts.amazonaws.com" } }),
+            );
+            assert.ok(m.includes(`${issuer}:sub is not constrained`), m);
+            assert.ok(
+                m.includes(
+                    `"${issuer}:sub": "system:serviceaccount:<namespace>:<service-account>"`,
+                ),
+                m,
+            );
+        });
+
+        it("any other OIDC provider: its registered client id under <issuer>:aud, not sts.amazonaws.com", async () => {
+            const m = await only(web(oidc("auth.example.com")));
+            assert.match(
+                m,
+                /Fix: add "StringEquals": \{"auth\.example\.com:aud": "<the client id registered with the IAM OIDC provider>", "auth\.example\.com:sub": "<the subject your provider issues to this workload>"\}/,
+            );
+            assert.doesNotMatch(m, /sts\.amazonaws\.com|repo:/);
+        });
+    });
+
     it("skips a malformed trust policy, which iam-policy-document-valid reports once, with the problem", async () => {
         const malformed = {
             Statement: {

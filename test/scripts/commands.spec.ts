@@ -81,7 +81,7 @@ describe("the scripts' commands (scripts/*.ts)", () => {
     it("bench:policy -- --help prints its usage, not a benchmark of NaN resources", () => {
         const { c, io } = capture();
         assert.strictEqual(benchPolicy.main(["--help"], io), 0);
-        assert.match(c.out, /^usage: npm run bench:policy -- \[COUNT\]\n/);
+        assert.match(c.out, /^usage: npm run bench:policy -- \[--end-to-end\] \[COUNT\]\n/);
         assert.doesNotMatch(c.out, /NaN|resources\/s,/);
     });
 
@@ -92,8 +92,33 @@ describe("the scripts' commands (scripts/*.ts)", () => {
             assert.match(c.err, /^error: .*\n\nusage: npm run bench:policy/, argv.join(" "));
             assert.strictEqual(c.out, "");
         }
-        assert.deepStrictEqual(benchPolicy.command.parse([]), { count: 20000 });
-        assert.deepStrictEqual(benchPolicy.command.parse(["300"]), { count: 300 });
+        assert.deepStrictEqual(benchPolicy.command.parse([]), { count: 20000, endToEnd: false });
+        assert.deepStrictEqual(benchPolicy.command.parse(["300"]), {
+            count: 300,
+            endToEnd: false,
+        });
+        assert.deepStrictEqual(benchPolicy.command.parse(["--end-to-end", "300"]), {
+            count: 300,
+            endToEnd: true,
+        });
+    });
+
+    it("bench:policy generates resources whose policy documents are all distinct", () => {
+        const resources = benchPolicy.generate(3000);
+        const texts = benchPolicy.documentTexts(resources);
+        assert.ok(texts.length > 500, `${texts.length} documents`);
+        assert.strictEqual(new Set(texts).size, texts.length);
+        // Every kind of document the pack reads is in the mix.
+        for (const type of [
+            "aws:iam/role:Role",
+            "aws:iam/policy:Policy",
+            "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:kms/key:Key",
+        ])
+            assert.ok(
+                resources.some((r) => r.type === type),
+                type,
+            );
     });
 
     it("bench -- --help prints its usage; --child is checked before anything runs", async () => {

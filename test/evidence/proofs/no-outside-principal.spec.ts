@@ -296,8 +296,10 @@ describe("proof no-outside-principal", () => {
         assert.deepStrictEqual(
             found.map((c) => [c.principal, c.action, c.resource, c.statements]),
             [
+                // sts:AssumeRole is a signed call: the outsider is a principal of another
+                // account, never an anonymous caller (policypack/iam/requestShape.ts).
                 [
-                    "anyone (anonymous)",
+                    "arn:aws:iam::210987654321:root",
                     "sts:AssumeRole",
                     role,
                     [
@@ -429,7 +431,18 @@ describe("proof no-outside-principal", () => {
             ...input,
             resources: [...input.resources, stackSet],
         }).counterexamples;
-        assert.ok(found.some((c) => c.principal === "anyone (anonymous)"));
+        // Principal {AWS: "*"} on sts:AssumeRole: a principal of an outside account gets in (an
+        // anonymous caller cannot call AssumeRole at all).
+        assert.ok(
+            found.some(
+                (c) =>
+                    c.action === "sts:AssumeRole" &&
+                    c.resource.startsWith("arn:aws:iam::777788889999:role/Audit") &&
+                    /^arn:aws:iam::\d{12}:/.test(c.principal),
+            ),
+            JSON.stringify(found.map((c) => [c.principal, c.action, c.resource])),
+        );
+        assert.ok(!found.some((c) => c.principal === "anyone (anonymous)"));
         assert.ok(found.some((c) => c.principal === "(not checked)"));
     });
 
