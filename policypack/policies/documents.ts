@@ -7,6 +7,7 @@ import { ReportViolation, validateResourceOfType } from "@pulumi/policy";
 import { DocumentKind, PolicyDocument } from "../iam";
 import { readDocument, validateResourceOfTypes } from "./common";
 import { resourceType, T } from "./types";
+import { IAM_KINDS, POLICY_TYPES, policyPropsOf, typesWith } from "../model/policyTypes";
 
 /** A document read out of a resource's props, and where it is (for messages). */
 export interface LocatedDocument {
@@ -23,28 +24,20 @@ export const IDENTITY_DOCUMENTS: ReadonlyArray<{ readonly type: string; readonly
     { type: T.GroupPolicy, prop: "policy" },
 ];
 
-/** Resource types whose `prop` is a resource-policy document, with the service it belongs to. */
+/**
+ * Resource types whose `prop` is a resource-policy document, with the service it belongs to: every
+ * `resource` property of the generated table (model/policyTypes.ts), so a type the provider adds
+ * is read as soon as the table classifies it.
+ */
 export const RESOURCE_DOCUMENTS: ReadonlyArray<{
     readonly type: string;
     readonly prop: string;
     readonly service: string;
-}> = [
-    { type: T.BucketPolicy, prop: "policy", service: "s3" },
-    { type: T.Bucket, prop: "policy", service: "s3" },
-    { type: T.BucketV2, prop: "policy", service: "s3" },
-    { type: T.Key, prop: "policy", service: "kms" },
-    { type: T.KeyPolicy, prop: "policy", service: "kms" },
-    { type: T.Topic, prop: "policy", service: "sns" },
-    { type: T.TopicPolicy, prop: "policy", service: "sns" },
-    { type: T.Queue, prop: "policy", service: "sqs" },
-    { type: T.QueuePolicy, prop: "policy", service: "sqs" },
-    { type: T.SecretPolicy, prop: "policy", service: "secretsmanager" },
-    { type: T.EcrRepositoryPolicy, prop: "policy", service: "ecr" },
-    { type: T.LogResourcePolicy, prop: "policyDocument", service: "logs" },
-    { type: T.EfsFileSystemPolicy, prop: "policy", service: "elasticfilesystem" },
-    { type: T.OpenSearchDomainPolicy, prop: "accessPolicies", service: "es" },
-    { type: T.BackupVaultPolicy, prop: "policy", service: "backup" },
-];
+}> = Object.entries(POLICY_TYPES.types).flatMap(([type, e]) =>
+    Object.entries(e.props)
+        .filter(([, kind]) => kind === "resource")
+        .map(([prop]) => ({ type, prop, service: e.service })),
+);
 
 /** The prop of an aws.iam.Role that holds its trust policy. */
 export const TRUST_DOCUMENT_PROP = "assumeRolePolicy";
@@ -107,17 +100,17 @@ export function lambdaPermissionDocument(props: Record<string, unknown>): Record
 /** Where a Lambda permission's document is, for messages. */
 export const LAMBDA_PERMISSION_WHERE = "permission";
 
-/** Every IAM document of a resource of the given type, of every kind. */
+/**
+ * Every IAM document of a resource of the given type, of every kind: the table's resource, trust,
+ * identity and cap properties (a cap is read as either kind: endpoint policies name principals,
+ * session policies do not), and a Lambda permission's statement.
+ */
 export function documentsOf(type: string, props: Record<string, unknown>): LocatedDocument[] {
-    const out: LocatedDocument[] = [];
-    if (type === T.Role) {
-        out.push({ kind: "trust", where: TRUST_DOCUMENT_PROP, value: props[TRUST_DOCUMENT_PROP] });
-        out.push(...roleInlineDocuments(props));
-    }
-    for (const d of IDENTITY_DOCUMENTS)
-        if (d.type === type) out.push({ kind: "identity", where: d.prop, value: props[d.prop] });
-    for (const d of RESOURCE_DOCUMENTS)
-        if (d.type === type) out.push({ kind: "resource", where: d.prop, value: props[d.prop] });
+    const out: LocatedDocument[] = policyPropsOf(type, props, IAM_KINDS).map((p) => ({
+        kind: p.kind === "cap" ? ("any" as const) : (p.kind as DocumentKind),
+        where: p.where,
+        value: p.value,
+    }));
     if (type === T.LambdaPermission)
         out.push({
             kind: "resource",
@@ -128,12 +121,7 @@ export function documentsOf(type: string, props: Record<string, unknown>): Locat
 }
 
 /** Every resource type that carries an IAM document. */
-export const DOCUMENT_TYPES: readonly string[] = [
-    T.Role,
-    ...IDENTITY_DOCUMENTS.map((d) => d.type),
-    ...RESOURCE_DOCUMENTS.map((d) => d.type),
-    T.LambdaPermission,
-];
+export const DOCUMENT_TYPES: readonly string[] = [...typesWith(IAM_KINDS), T.LambdaPermission];
 
 export type DocumentCheck = (
     doc: PolicyDocument,

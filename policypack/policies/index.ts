@@ -12,6 +12,7 @@ import { iamPolicyDocumentValid, NAME as DOCUMENT_VALID } from "./iamPolicyDocum
 import { iamPassRoleScoped } from "./iamPassRoleScoped";
 import { iamRoleSessionCap } from "./iamRoleSessionCap";
 import { iamTrustRequiresMfa } from "./iamTrustRequiresMfa";
+import { policyDocumentNotChecked } from "./policyDocumentNotChecked";
 import { s3LogBucketProtected } from "./s3LogBucketProtected";
 import { extendToTemplates } from "./templates";
 
@@ -31,6 +32,7 @@ export const policies: Policies = extendToTemplates(
         iamNoUserPolicies,
         iamPassRoleScoped,
         iamNoEscalationActions,
+        policyDocumentNotChecked,
         cloudtrailHardened,
         s3LogBucketProtected,
         awsProviderAllowedAccounts,
@@ -52,5 +54,6 @@ export {
     iamPolicyDocumentValid,
     iamRoleSessionCap,
     iamTrustRequiresMfa,
+    policyDocumentNotChecked,
     s3LogBucketProtected,
 };
