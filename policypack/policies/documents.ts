@@ -16,13 +16,17 @@ export interface LocatedDocument {
     readonly value: unknown;
 }
 
-/** Resource types whose `prop` is an identity-policy document. */
-export const IDENTITY_DOCUMENTS: ReadonlyArray<{ readonly type: string; readonly prop: string }> = [
-    { type: T.Policy, prop: "policy" },
-    { type: T.RolePolicy, prop: "policy" },
-    { type: T.UserPolicy, prop: "policy" },
-    { type: T.GroupPolicy, prop: "policy" },
-];
+/**
+ * Resource types whose `prop` is an identity-policy document: the top-level `identity` properties
+ * of the generated table (aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy, an IAM Identity
+ * Center permission set's inline policy). A Role's inline policies are read by roleInlineDocuments.
+ */
+export const IDENTITY_DOCUMENTS: ReadonlyArray<{ readonly type: string; readonly prop: string }> =
+    Object.entries(POLICY_TYPES.types).flatMap(([type, e]) =>
+        Object.entries(e.props)
+            .filter(([prop, kind]) => kind === "identity" && !/[.[]/.test(prop))
+            .map(([prop]) => ({ type, prop })),
+    );
 
 /**
  * Resource types whose `prop` is a resource-policy document, with the service it belongs to: every

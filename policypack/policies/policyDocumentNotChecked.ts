@@ -5,9 +5,16 @@
  * other than IAM's: IoT Core policies, OpenSearch Serverless access and network policies, Verified
  * Access's Cedar policies) or `unknown` (a type or property the provider added that
  * scripts/update-policy-types.ts has not classified yet). Review them by hand, or classify the
- * property in the generator so the pack reads it.
+ * property in the generator so the pack reads it. It also names the customer-managed policies and
+ * permissions boundaries of IAM Identity Center permission sets that no aws.iam.Policy of the stack
+ * defines (./permissionSets.ts), whose admin power iam-no-admin-grants cannot judge.
  */
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import {
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+    validateResourceOfType,
+} from "@pulumi/policy";
+import { unreadablePermissionSetPolicies } from "./permissionSets";
 import { isSet, isSetOrUnknown, known, validateResourceOfTypes } from "./common";
 import {
     NOT_CHECKED_KINDS,
@@ -59,7 +66,9 @@ function notChecked(table: PolicyTypeTable, type: string) {
 }
 
 /** The policy for a table of policy-carrying types (the generated one in the pack). */
-export function policyDocumentNotCheckedFor(table: PolicyTypeTable): ResourceValidationPolicy {
+export function policyDocumentNotCheckedFor(
+    table: PolicyTypeTable,
+): ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> {
     return {
         name: NAME,
         description:
@@ -68,6 +77,11 @@ export function policyDocumentNotCheckedFor(table: PolicyTypeTable): ResourceVal
         validateResource: validateResourceOfTypes(
             ...typesWith(NOT_CHECKED_KINDS, table).map((t) => notChecked(table, t)),
         ),
+        // A permission set's customer-managed policy or boundary that the stack does not define.
+        validateStack: (args, report) => {
+            for (const u of unreadablePermissionSetPolicies(args.resources))
+                report(u.message, u.urn);
+        },
     };
 }
 

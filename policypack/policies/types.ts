@@ -54,6 +54,17 @@ export const T = {
     OpenSearchDomainPolicy: "aws:opensearch/domainPolicy:DomainPolicy",
     BackupVaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
     Trail: "aws:cloudtrail/trail:Trail",
+    PermissionSet: "aws:ssoadmin/permissionSet:PermissionSet",
+    PermissionSetInlinePolicy: "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+    ManagedPolicyAttachment: "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+    ManagedPolicyAttachmentsExclusive:
+        "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive",
+    CustomerManagedPolicyAttachment:
+        "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+    CustomerManagedPolicyAttachmentsExclusive:
+        "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",
+    PermissionsBoundaryAttachment:
+        "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
     AwsProvider: "pulumi:providers:aws",
 } as const;
 

@@ -49,6 +49,14 @@ describe("policy pack type tokens", () => {
             OpenSearchDomainPolicy: aws.opensearch.DomainPolicy,
             BackupVaultPolicy: aws.backup.VaultPolicy,
             Trail: aws.cloudtrail.Trail,
+            PermissionSet: aws.ssoadmin.PermissionSet,
+            PermissionSetInlinePolicy: aws.ssoadmin.PermissionSetInlinePolicy,
+            ManagedPolicyAttachment: aws.ssoadmin.ManagedPolicyAttachment,
+            ManagedPolicyAttachmentsExclusive: aws.ssoadmin.ManagedPolicyAttachmentsExclusive,
+            CustomerManagedPolicyAttachment: aws.ssoadmin.CustomerManagedPolicyAttachment,
+            CustomerManagedPolicyAttachmentsExclusive:
+                aws.ssoadmin.CustomerManagedPolicyAttachmentsExclusive,
+            PermissionsBoundaryAttachment: aws.ssoadmin.PermissionsBoundaryAttachment,
             AwsProvider: aws.Provider,
         };
         for (const [k, cls] of Object.entries(classes)) {
