@@ -9,6 +9,7 @@
 import { isPolicyInputError, parsePolicyDocument, PolicyDocument } from "../../policypack/iam";
 import { ModelResource, str } from "../../policypack/model/resources";
 import { T } from "../../policypack/policies/types";
+import { eventPermissionDocument } from "../../policypack/policies/documents";
 import { NOT_CHECKED_KINDS, PolicyKind, policyPropsOf } from "../../policypack/model/policyTypes";
 
 export interface PlannedPolicy {
@@ -314,6 +315,23 @@ export function plannedPolicies(
     for (const r of resources) {
         if (r.type === T.LambdaPermission) {
             out.push(lambdaPermission(r, c));
+            continue;
+        }
+        if (r.type === T.EventPermission) {
+            // One statement of the bus's resource policy, built as the pack builds it.
+            out.push(
+                entry(
+                    r,
+                    "resource",
+                    `EventBridge permission ${r.name}`,
+                    ["events"],
+                    eventPermissionDocument(r.props),
+                    regional(
+                        "events",
+                        (x) => `event-bus/${str(x.props.eventBusName) ?? "default"}`,
+                    )(r, c),
+                ),
+            );
             continue;
         }
         if (r.type === T.StackSet) {

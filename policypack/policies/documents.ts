@@ -105,9 +105,71 @@ export function lambdaPermissionDocument(props: Record<string, unknown>): Record
 export const LAMBDA_PERMISSION_WHERE = "permission";
 
 /**
+ * An EventBridge event bus permission (aws.cloudwatch.EventPermission) is one statement of the
+ * bus's resource policy, written as properties; build it as PutPermission does: `principal` an
+ * account id or "*", `action` (default events:PutEvents), `condition` {key, type, value}
+ * (aws:PrincipalOrgID with StringEquals).
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html
+ */
+export function eventPermissionDocument(props: Record<string, unknown>): Record<string, unknown> {
+    const principal = String(props.principal ?? "");
+    const c = (props.condition ?? undefined) as
+        { key?: unknown; type?: unknown; value?: unknown } | undefined;
+    const condition =
+        c && typeof c.key === "string" && typeof c.type === "string"
+            ? { Condition: { [c.type]: { [c.key]: c.value } } }
+            : {};
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: typeof props.statementId === "string" ? props.statementId : undefined,
+                Effect: "Allow",
+                Principal:
+                    principal === "*"
+                        ? "*"
+                        : {
+                              AWS: /^\d{12}$/.test(principal)
+                                  ? `arn:aws:iam::${principal}:root`
+                                  : principal,
+                          },
+                Action: String(props.action ?? "events:PutEvents"),
+                Resource: "*",
+                ...condition,
+            },
+        ],
+    };
+}
+
+/**
+ * Resources that are one statement of a resource policy written as properties, with the builder
+ * of that statement and the service it belongs to. The pack's document policies and the
+ * no-outside-principal proof read them from here.
+ */
+export const PERMISSION_DOCUMENTS: ReadonlyArray<{
+    readonly type: string;
+    readonly where: string;
+    readonly service: string;
+    readonly build: (props: Record<string, unknown>) => Record<string, unknown>;
+}> = [
+    {
+        type: T.LambdaPermission,
+        where: LAMBDA_PERMISSION_WHERE,
+        service: "lambda",
+        build: lambdaPermissionDocument,
+    },
+    {
+        type: T.EventPermission,
+        where: "permission",
+        service: "events",
+        build: eventPermissionDocument,
+    },
+];
+
+/**
  * Every IAM document of a resource of the given type, of every kind: the table's resource, trust,
  * identity and cap properties (a cap is read as either kind: endpoint policies name principals,
- * session policies do not), and a Lambda permission's statement.
+ * session policies do not), and the statement of a Lambda or EventBridge permission.
  */
 export function documentsOf(type: string, props: Record<string, unknown>): LocatedDocument[] {
     const out: LocatedDocument[] = policyPropsOf(type, props, IAM_KINDS).map((p) => ({
@@ -115,12 +177,8 @@ export function documentsOf(type: string, props: Record<string, unknown>): Locat
         where: p.where,
         value: p.value,
     }));
-    if (type === T.LambdaPermission)
-        out.push({
-            kind: "resource",
-            where: LAMBDA_PERMISSION_WHERE,
-            value: lambdaPermissionDocument(props),
-        });
+    for (const d of PERMISSION_DOCUMENTS)
+        if (d.type === type) out.push({ kind: "resource", where: d.where, value: d.build(props) });
     return out;
 }
 

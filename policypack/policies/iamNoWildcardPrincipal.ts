@@ -1,6 +1,6 @@
 /**
  * iam-no-wildcard-principal (mandatory): no Allow whose principal is effectively everyone, in role
- * trust policies, Lambda permissions and every resource policy of the generated table of
+ * trust policies, Lambda and EventBridge permissions and every resource policy of the generated table of
  * policy-carrying types (model/policyTypes.ts: S3 buckets and access points, KMS keys, SNS topics,
  * SQS queues, DynamoDB resource policies, EventBridge buses and every other `resource` property).
  *
@@ -31,7 +31,7 @@ import {
     Witness,
 } from "../iam";
 import { nameIn, readDocument, validateResourceOfTypes } from "./common";
-import { lambdaPermissionDocument } from "./documents";
+import { PERMISSION_DOCUMENTS } from "./documents";
 import { PolicyKind, policyPropsOf, typesWith } from "../model/policyTypes";
 import { resourceType, T } from "./types";
 
@@ -115,17 +115,25 @@ function docValidation(type: string) {
     );
 }
 
-const lambdaPermission = validateResourceOfType(
-    resourceType<Record<string, unknown>>(T.LambdaPermission),
-    (props, args: ResourceValidationArgs, report) => {
-        const { exemptResources } = args.getConfig<Config>();
-        if (nameIn(args.name, exemptResources ?? [])) return;
-        const doc = readDocument(lambdaPermissionDocument(props), "resource");
-        check(doc, "The Lambda permission (as a resource-policy statement)", report, {
-            services: ["lambda"],
-        });
-    },
-);
+/** A Lambda or EventBridge permission, read as the resource-policy statement it stands for. */
+function permission(d: (typeof PERMISSION_DOCUMENTS)[number]) {
+    return validateResourceOfType(
+        resourceType<Record<string, unknown>>(d.type),
+        (props, args: ResourceValidationArgs, report) => {
+            const { exemptResources } = args.getConfig<Config>();
+            if (nameIn(args.name, exemptResources ?? [])) return;
+            const doc = readDocument(d.build(props), "resource");
+            check(
+                doc,
+                d.type === T.LambdaPermission
+                    ? "The Lambda permission (as a resource-policy statement)"
+                    : "The EventBridge bus permission (as a resource-policy statement)",
+                report,
+                { services: [d.service] },
+            );
+        },
+    );
+}
 
 export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     name: NAME,
@@ -145,6 +153,6 @@ export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     },
     validateResource: validateResourceOfTypes(
         ...typesWith(TRUST_AND_RESOURCE).map(docValidation),
-        lambdaPermission,
+        ...PERMISSION_DOCUMENTS.map(permission),
     ),
 };

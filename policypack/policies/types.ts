@@ -47,6 +47,7 @@ export const T = {
     Queue: "aws:sqs/queue:Queue",
     QueuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
     LambdaPermission: "aws:lambda/permission:Permission",
+    EventPermission: "aws:cloudwatch/eventPermission:EventPermission",
     SecretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
     EcrRepositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
     LogResourcePolicy: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",

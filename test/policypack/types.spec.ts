@@ -42,6 +42,7 @@ describe("policy pack type tokens", () => {
             Queue: aws.sqs.Queue,
             QueuePolicy: aws.sqs.QueuePolicy,
             LambdaPermission: aws.lambda.Permission,
+            EventPermission: aws.cloudwatch.EventPermission,
             SecretPolicy: aws.secretsmanager.SecretPolicy,
             EcrRepositoryPolicy: aws.ecr.RepositoryPolicy,
             LogResourcePolicy: aws.cloudwatch.LogResourcePolicy,

@@ -371,7 +371,7 @@ describe("proof no-outside-principal", () => {
         assert.match(found[0].reason, /not checked: the policy cannot be read/);
     });
 
-    it("reads every resource policy type of the pack's table: a DynamoDB policy open to *, an IoT policy it cannot read, a policy resource with no policy", () => {
+    it("reads every resource policy type of the pack's table: a DynamoDB policy and an EventBridge permission open to *, an IoT policy it cannot read, a policy resource with no policy", () => {
         const input = inputOf("workload", p);
         const resource = (type: string, name: string, props: Record<string, unknown>) => ({
             type,
@@ -409,6 +409,10 @@ describe("proof no-outside-principal", () => {
             },
         });
         const iot = resource("aws:iot/policy:Policy", "devices", { policy: "{}" });
+        const bus = resource("aws:cloudwatch/eventPermission:EventPermission", "anyone", {
+            principal: "*",
+            statementId: "anyone",
+        });
         const empty = resource("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "bus", {});
         const quiet = resource("aws:sqs/queue:Queue", "jobs", { redrivePolicy: "{}" });
         assert.deepStrictEqual(
@@ -417,7 +421,7 @@ describe("proof no-outside-principal", () => {
         );
         const found = prove({
             ...input,
-            resources: [...input.resources, open, iot, empty],
+            resources: [...input.resources, open, bus, iot, empty],
         }).counterexamples;
         assert.deepStrictEqual(
             found.map((c) => [c.principal, c.action, c.statements]),
@@ -429,15 +433,24 @@ describe("proof no-outside-principal", () => {
                         "policy of aws:dynamodb/resourcePolicy:ResourcePolicy orders-policy Statement[0]",
                     ],
                 ],
+                [
+                    "anyone (anonymous)",
+                    "events:PutEvents",
+                    ['EventBridge permission anyone Statement[0] (Sid "anyone")'],
+                ],
                 ["(not checked)", "*", []],
                 ["(not checked)", "*", []],
             ],
         );
+        assert.strictEqual(
+            found[1].resource,
+            `arn:aws:events:us-east-1:${PROD}:event-bus/default (anyone)`,
+        );
         assert.match(
-            found[1].reason,
+            found[2].reason,
             /devices: not checked: policy is an access policy in a language other than IAM's/,
         );
-        assert.match(found[2].reason, /bus: not checked: the policy is not known in the plan/);
+        assert.match(found[3].reason, /bus: not checked: the policy is not known in the plan/);
     });
 
     it("reads the roles of a StackSet template and unknown policy-carrying types", () => {
