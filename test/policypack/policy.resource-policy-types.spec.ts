@@ -148,6 +148,56 @@ describe("resource policies of every type in the generated table", () => {
         });
     }
 
+    describe("an EventBridge bus permission (aws.cloudwatch.EventPermission), one statement written as properties", () => {
+        const permission = (props: Json) => ({
+            statementId: "Share",
+            eventBusName: "orders",
+            ...props,
+        });
+        it('flags principal "*" without a condition', async () => {
+            const run = await runResourcePolicy(
+                iamNoWildcardPrincipal,
+                aws.cloudwatch.EventPermission,
+                permission({ principal: "*" }),
+            );
+            assertViolations(
+                run,
+                1,
+                'The EventBridge bus permission (as a resource-policy statement) Statement[0] (Sid "Share")',
+                "to events:PutEvents",
+            );
+        });
+        for (const [what, props] of [
+            [
+                "principal * fenced by aws:PrincipalOrgID",
+                {
+                    principal: "*",
+                    condition: {
+                        key: "aws:PrincipalOrgID",
+                        type: "StringEquals",
+                        value: "o-abc123example",
+                    },
+                },
+            ],
+            ["one named account", { principal: "444455556666" }],
+        ] as Array<[string, Json]>)
+            it(`passes ${what}`, async () => {
+                const run = await runResourcePolicy(
+                    iamNoWildcardPrincipal,
+                    aws.cloudwatch.EventPermission,
+                    permission(props),
+                );
+                assert.deepStrictEqual(run.violations, []);
+                assert.strictEqual(run.notApplicable, undefined);
+                const valid = await runResourcePolicy(
+                    iamPolicyDocumentValid,
+                    aws.cloudwatch.EventPermission,
+                    permission(props),
+                );
+                assert.deepStrictEqual(valid.violations, []);
+            });
+    });
+
     it('does not read a VPC endpoint policy as a grant: its default is Principal "*" and it only narrows access', async () => {
         const endpoint = policyDoc(statement("s3:GetObject", "*"));
         const run = await runResourcePolicy(iamNoWildcardPrincipal, aws.ec2.VpcEndpoint, {
