@@ -346,7 +346,7 @@ function counterexamples(p: PlannedPolicy, scope: Scope): Counterexample[] {
                 action: "*",
                 resource: resourceOf(p),
                 statements: [],
-                reason: `${p.label}: not checked: ${p.unreadable}; give the policy as a JSON document the plan knows, or teach evidence/proofs/resourcePolicies.ts this resource type`,
+                reason: `${p.label}: not checked: ${p.unreadable}; give the policy as a JSON document the plan knows, or teach the reader this resource type (scripts/update-policy-types.ts classifies policy properties; evidence/proofs/resourcePolicies.ts reads them)`,
             },
         ];
     const out: Counterexample[] = findOutsiders(p, scope).map((f) => ({

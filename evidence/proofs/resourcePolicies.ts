@@ -3,10 +3,14 @@
 // policy, a Lambda permission, the roles of a StackSet's template), with the ARN of what it
 // governs. Read from the planned resources and their properties, not from a list of the program's
 // components, so a policy someone adds is examined too; one the proofs cannot read is reported as
-// such, never skipped.
+// such, never skipped. Which types carry which policy is the pack's generated table
+// (policypack/model/policyTypes.ts), the same one iam-no-wildcard-principal reads; this module adds
+// only what the proofs need beyond it: the ARN each policy governs, and a label.
 import { isPolicyInputError, parsePolicyDocument, PolicyDocument } from "../../policypack/iam";
 import { ModelResource, str } from "../../policypack/model/resources";
 import { T } from "../../policypack/policies/types";
+import { eventPermissionDocument } from "../../policypack/policies/documents";
+import { NOT_CHECKED_KINDS, PolicyKind, policyPropsOf } from "../../policypack/model/policyTypes";
 
 export interface PlannedPolicy {
     /** `trust`: a role's trust policy (the role is what it governs); `resource`: any other. */
@@ -26,30 +30,9 @@ export interface PlannedPolicy {
     readonly unreadable?: string;
 }
 
-/** Props that carry a resource or trust policy on some AWS resource type. */
-const POLICY_PROPS = [
-    "policy",
-    "assumeRolePolicy",
-    "accessPolicies",
-    "accessPolicy",
-    "policyDocument",
-    "resourcePolicy",
-];
-
-/** Identity policies and policy containers that name no principal. */
-const IDENTITY_TYPES = new Set<string>([
-    T.Policy,
-    T.RolePolicy,
-    T.UserPolicy,
-    T.GroupPolicy,
-    T.OrganizationsPolicy,
-]);
-
-/** What a type's policy governs: its label, its services and, when the plan tells it, its ARN. */
+/** How the proofs name a type's policy and, when the plan tells it, the ARN it governs. */
 interface Reader {
     readonly label: string;
-    readonly prop: string;
-    readonly services: readonly string[];
     readonly arn?: (r: ModelResource, ctx: Context) => string | undefined;
 }
 
@@ -73,8 +56,6 @@ const bucketArn = (name: string | undefined, c: Context) =>
 const READERS: Record<string, Reader> = {
     [T.Role]: {
         label: "trust policy of role",
-        prop: "assumeRolePolicy",
-        services: ["sts"],
         arn: (r, c) =>
             r.accountId
                 ? `arn:${c.partition}:iam::${r.accountId}:role${str(r.props.path) ?? "/"}${str(r.props.name) ?? r.name}`
@@ -82,68 +63,46 @@ const READERS: Record<string, Reader> = {
     },
     [T.BucketPolicy]: {
         label: "bucket policy",
-        prop: "policy",
-        services: ["s3"],
         arn: (r, c) => bucketArn(str(r.props.bucket), c),
     },
     [T.Bucket]: {
         label: "bucket policy of bucket",
-        prop: "policy",
-        services: ["s3"],
         arn: (r, c) => bucketArn(str(r.props.bucket) ?? r.id, c),
     },
     [T.BucketV2]: {
         label: "bucket policy of bucket",
-        prop: "policy",
-        services: ["s3"],
         arn: (r, c) => bucketArn(str(r.props.bucket) ?? r.id, c),
     },
     [T.Key]: {
         label: "key policy of key",
-        prop: "policy",
-        services: ["kms"],
         arn: regional("kms", (r) => r.id && `key/${r.id}`),
     },
     [T.KeyPolicy]: {
         label: "key policy",
-        prop: "policy",
-        services: ["kms"],
         arn: regional("kms", (r) => str(r.props.keyId) && `key/${str(r.props.keyId)}`),
     },
     [T.Topic]: {
         label: "topic policy of topic",
-        prop: "policy",
-        services: ["sns"],
         arn: regional("sns", (r) => str(r.props.name) ?? r.id),
     },
     [T.TopicPolicy]: {
         label: "topic policy",
-        prop: "policy",
-        services: ["sns"],
         arn: (r) => str(r.props.arn),
     },
     [T.Queue]: {
         label: "queue policy of queue",
-        prop: "policy",
-        services: ["sqs"],
         arn: regional("sqs", (r) => str(r.props.name)),
     },
     [T.QueuePolicy]: {
         label: "queue policy",
-        prop: "policy",
-        services: ["sqs"],
         arn: regional("sqs", (r) => str(r.props.queueUrl)?.split("/").pop()),
     },
     [T.SecretPolicy]: {
         label: "secret policy",
-        prop: "policy",
-        services: ["secretsmanager"],
         arn: (r) => str(r.props.secretArn),
     },
     [T.EcrRepositoryPolicy]: {
         label: "repository policy",
-        prop: "policy",
-        services: ["ecr"],
         arn: regional(
             "ecr",
             (r) => str(r.props.repository) && `repository/${str(r.props.repository)}`,
@@ -151,13 +110,9 @@ const READERS: Record<string, Reader> = {
     },
     [T.LogResourcePolicy]: {
         label: "CloudWatch Logs resource policy",
-        prop: "policyDocument",
-        services: ["logs"],
     },
     [T.EfsFileSystemPolicy]: {
         label: "file system policy",
-        prop: "policy",
-        services: ["elasticfilesystem"],
         arn: regional(
             "elasticfilesystem",
             (r) => str(r.props.fileSystemId) && `file-system/${str(r.props.fileSystemId)}`,
@@ -165,14 +120,10 @@ const READERS: Record<string, Reader> = {
     },
     [T.OpenSearchDomainPolicy]: {
         label: "domain access policy",
-        prop: "accessPolicies",
-        services: ["es"],
         arn: regional("es", (r) => str(r.props.domainName) && `domain/${str(r.props.domainName)}`),
     },
     [T.BackupVaultPolicy]: {
         label: "backup vault policy",
-        prop: "policy",
-        services: ["backup"],
         arn: regional(
             "backup",
             (r) => str(r.props.backupVaultName) && `backup-vault:${str(r.props.backupVaultName)}`,
@@ -346,10 +297,11 @@ function stackSetPolicies(
     return out;
 }
 
-/** Does the document name a principal anywhere? Identity policies do not. */
-function namesPrincipals(doc: PolicyDocument): boolean {
-    return doc.statements.some((s) => s.principal || s.notPrincipal);
-}
+/** The table's kinds this reader examines: trust and resource policies, and those it cannot read. */
+const READ_KINDS: ReadonlySet<PolicyKind> = new Set(["trust", "resource", ...NOT_CHECKED_KINDS]);
+
+/** Types that exist to hold a policy (`aws:s3/bucketPolicy:BucketPolicy`, `...:ResourcePolicy`). */
+const HOLDS_A_POLICY = /(Policy|Permissions)$/;
 
 /**
  * Every trust and resource policy of the planned resources. `accounts` are the accounts a
@@ -361,64 +313,65 @@ export function plannedPolicies(
 ): PlannedPolicy[] {
     const out: PlannedPolicy[] = [];
     for (const r of resources) {
-        if (!r.type.startsWith("aws:") || IDENTITY_TYPES.has(r.type)) continue;
         if (r.type === T.LambdaPermission) {
             out.push(lambdaPermission(r, c));
+            continue;
+        }
+        if (r.type === T.EventPermission) {
+            // One statement of the bus's resource policy, built as the pack builds it.
+            out.push(
+                entry(
+                    r,
+                    "resource",
+                    `EventBridge permission ${r.name}`,
+                    ["events"],
+                    eventPermissionDocument(r.props),
+                    regional(
+                        "events",
+                        (x) => `event-bus/${str(x.props.eventBusName) ?? "default"}`,
+                    )(r, c),
+                ),
+            );
             continue;
         }
         if (r.type === T.StackSet) {
             out.push(...stackSetPolicies(r, c, c.stackSetAccounts ?? []));
             continue;
         }
-        const reader = READERS[r.type];
-        if (reader) {
-            const value = r.props[reader.prop];
-            // A bucket or topic without an inline policy carries none.
-            if (value === undefined && reader.prop === "policy" && r.type !== T.BucketPolicy) {
-                if ([T.Bucket, T.BucketV2, T.Topic, T.Queue, T.Key].includes(r.type as never))
-                    continue;
+        for (const p of policyPropsOf(r.type, r.props, READ_KINDS)) {
+            const label = `${READERS[r.type]?.label ?? `${p.where} of ${r.type}`} ${r.name}`;
+            if (NOT_CHECKED_KINDS.has(p.kind)) {
+                if (p.value === undefined || p.value === null || p.value === "") continue;
+                out.push({
+                    kind: "resource",
+                    carrier: r,
+                    label,
+                    services: [p.service],
+                    accountId: r.accountId,
+                    unreadable: `${p.where} is ${p.kind === "unknown" ? "a policy the table of policy-carrying types has not classified" : "an access policy in a language other than IAM's"}`,
+                });
+                continue;
             }
-            const kind = r.type === T.Role ? "trust" : "resource";
+            // An optional policy left out means none (a bucket, topic or key without an inline
+            // policy); a resource that exists to hold a policy and has none the plan knows is
+            // reported, never skipped.
+            if (
+                (p.value === undefined || p.value === null || p.value === "") &&
+                p.kind !== "trust" &&
+                !HOLDS_A_POLICY.test(r.type)
+            )
+                continue;
+            const kind = p.kind === "trust" ? "trust" : "resource";
             out.push(
                 entry(
                     r,
                     kind,
-                    `${reader.label} ${r.name}`,
-                    reader.services,
-                    value,
-                    reader.arn?.(r, c),
+                    label,
+                    kind === "trust" ? ["sts"] : [p.service],
+                    p.value,
+                    READERS[r.type]?.arn?.(r, c),
                 ),
             );
-            continue;
-        }
-        // A type this reader does not know: a policy-like property that names principals is a
-        // resource policy whose resource ARN the plan does not tell; one that cannot be read is
-        // reported.
-        for (const prop of POLICY_PROPS) {
-            const value = r.props[prop];
-            if (value === undefined || value === null || value === "") continue;
-            const doc = read(value, "any");
-            if (typeof doc === "string") {
-                out.push({
-                    kind: "resource",
-                    carrier: r,
-                    label: `${prop} of ${r.type} ${r.name}`,
-                    services: [],
-                    accountId: r.accountId,
-                    unreadable: doc,
-                });
-            } else if (namesPrincipals(doc)) {
-                out.push(
-                    entry(
-                        r,
-                        "resource",
-                        `${prop} of ${r.type} ${r.name}`,
-                        [r.type.split(/[:/]/)[1]],
-                        value,
-                        undefined,
-                    ),
-                );
-            }
         }
     }
     return out;

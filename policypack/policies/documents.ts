@@ -7,6 +7,7 @@ import { ReportViolation, validateResourceOfType } from "@pulumi/policy";
 import { DocumentKind, PolicyDocument } from "../iam";
 import { readDocument, validateResourceOfTypes } from "./common";
 import { resourceType, T } from "./types";
+import { IAM_KINDS, POLICY_TYPES, policyPropsOf, typesWith } from "../model/policyTypes";
 
 /** A document read out of a resource's props, and where it is (for messages). */
 export interface LocatedDocument {
@@ -15,36 +16,32 @@ export interface LocatedDocument {
     readonly value: unknown;
 }
 
-/** Resource types whose `prop` is an identity-policy document. */
-export const IDENTITY_DOCUMENTS: ReadonlyArray<{ readonly type: string; readonly prop: string }> = [
-    { type: T.Policy, prop: "policy" },
-    { type: T.RolePolicy, prop: "policy" },
-    { type: T.UserPolicy, prop: "policy" },
-    { type: T.GroupPolicy, prop: "policy" },
-];
+/**
+ * Resource types whose `prop` is an identity-policy document: the top-level `identity` properties
+ * of the generated table (aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy, an IAM Identity
+ * Center permission set's inline policy). A Role's inline policies are read by roleInlineDocuments.
+ */
+export const IDENTITY_DOCUMENTS: ReadonlyArray<{ readonly type: string; readonly prop: string }> =
+    Object.entries(POLICY_TYPES.types).flatMap(([type, e]) =>
+        Object.entries(e.props)
+            .filter(([prop, kind]) => kind === "identity" && !/[.[]/.test(prop))
+            .map(([prop]) => ({ type, prop })),
+    );
 
-/** Resource types whose `prop` is a resource-policy document, with the service it belongs to. */
+/**
+ * Resource types whose `prop` is a resource-policy document, with the service it belongs to: every
+ * `resource` property of the generated table (model/policyTypes.ts), so a type the provider adds
+ * is read as soon as the table classifies it.
+ */
 export const RESOURCE_DOCUMENTS: ReadonlyArray<{
     readonly type: string;
     readonly prop: string;
     readonly service: string;
-}> = [
-    { type: T.BucketPolicy, prop: "policy", service: "s3" },
-    { type: T.Bucket, prop: "policy", service: "s3" },
-    { type: T.BucketV2, prop: "policy", service: "s3" },
-    { type: T.Key, prop: "policy", service: "kms" },
-    { type: T.KeyPolicy, prop: "policy", service: "kms" },
-    { type: T.Topic, prop: "policy", service: "sns" },
-    { type: T.TopicPolicy, prop: "policy", service: "sns" },
-    { type: T.Queue, prop: "policy", service: "sqs" },
-    { type: T.QueuePolicy, prop: "policy", service: "sqs" },
-    { type: T.SecretPolicy, prop: "policy", service: "secretsmanager" },
-    { type: T.EcrRepositoryPolicy, prop: "policy", service: "ecr" },
-    { type: T.LogResourcePolicy, prop: "policyDocument", service: "logs" },
-    { type: T.EfsFileSystemPolicy, prop: "policy", service: "elasticfilesystem" },
-    { type: T.OpenSearchDomainPolicy, prop: "accessPolicies", service: "es" },
-    { type: T.BackupVaultPolicy, prop: "policy", service: "backup" },
-];
+}> = Object.entries(POLICY_TYPES.types).flatMap(([type, e]) =>
+    Object.entries(e.props)
+        .filter(([, kind]) => kind === "resource")
+        .map(([prop]) => ({ type, prop, service: e.service })),
+);
 
 /** The prop of an aws.iam.Role that holds its trust policy. */
 export const TRUST_DOCUMENT_PROP = "assumeRolePolicy";
@@ -107,33 +104,86 @@ export function lambdaPermissionDocument(props: Record<string, unknown>): Record
 /** Where a Lambda permission's document is, for messages. */
 export const LAMBDA_PERMISSION_WHERE = "permission";
 
-/** Every IAM document of a resource of the given type, of every kind. */
+/**
+ * An EventBridge event bus permission (aws.cloudwatch.EventPermission) is one statement of the
+ * bus's resource policy, written as properties; build it as PutPermission does: `principal` an
+ * account id or "*", `action` (default events:PutEvents), `condition` {key, type, value}
+ * (aws:PrincipalOrgID with StringEquals).
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html
+ */
+export function eventPermissionDocument(props: Record<string, unknown>): Record<string, unknown> {
+    const principal = String(props.principal ?? "");
+    const c = (props.condition ?? undefined) as
+        { key?: unknown; type?: unknown; value?: unknown } | undefined;
+    const condition =
+        c && typeof c.key === "string" && typeof c.type === "string"
+            ? { Condition: { [c.type]: { [c.key]: c.value } } }
+            : {};
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: typeof props.statementId === "string" ? props.statementId : undefined,
+                Effect: "Allow",
+                Principal:
+                    principal === "*"
+                        ? "*"
+                        : {
+                              AWS: /^\d{12}$/.test(principal)
+                                  ? `arn:aws:iam::${principal}:root`
+                                  : principal,
+                          },
+                Action: String(props.action ?? "events:PutEvents"),
+                Resource: "*",
+                ...condition,
+            },
+        ],
+    };
+}
+
+/**
+ * Resources that are one statement of a resource policy written as properties, with the builder
+ * of that statement and the service it belongs to. The pack's document policies and the
+ * no-outside-principal proof read them from here.
+ */
+export const PERMISSION_DOCUMENTS: ReadonlyArray<{
+    readonly type: string;
+    readonly where: string;
+    readonly service: string;
+    readonly build: (props: Record<string, unknown>) => Record<string, unknown>;
+}> = [
+    {
+        type: T.LambdaPermission,
+        where: LAMBDA_PERMISSION_WHERE,
+        service: "lambda",
+        build: lambdaPermissionDocument,
+    },
+    {
+        type: T.EventPermission,
+        where: "permission",
+        service: "events",
+        build: eventPermissionDocument,
+    },
+];
+
+/**
+ * Every IAM document of a resource of the given type, of every kind: the table's resource, trust,
+ * identity and cap properties (a cap is read as either kind: endpoint policies name principals,
+ * session policies do not), and the statement of a Lambda or EventBridge permission.
+ */
 export function documentsOf(type: string, props: Record<string, unknown>): LocatedDocument[] {
-    const out: LocatedDocument[] = [];
-    if (type === T.Role) {
-        out.push({ kind: "trust", where: TRUST_DOCUMENT_PROP, value: props[TRUST_DOCUMENT_PROP] });
-        out.push(...roleInlineDocuments(props));
-    }
-    for (const d of IDENTITY_DOCUMENTS)
-        if (d.type === type) out.push({ kind: "identity", where: d.prop, value: props[d.prop] });
-    for (const d of RESOURCE_DOCUMENTS)
-        if (d.type === type) out.push({ kind: "resource", where: d.prop, value: props[d.prop] });
-    if (type === T.LambdaPermission)
-        out.push({
-            kind: "resource",
-            where: LAMBDA_PERMISSION_WHERE,
-            value: lambdaPermissionDocument(props),
-        });
+    const out: LocatedDocument[] = policyPropsOf(type, props, IAM_KINDS).map((p) => ({
+        kind: p.kind === "cap" ? ("any" as const) : (p.kind as DocumentKind),
+        where: p.where,
+        value: p.value,
+    }));
+    for (const d of PERMISSION_DOCUMENTS)
+        if (d.type === type) out.push({ kind: "resource", where: d.where, value: d.build(props) });
     return out;
 }
 
 /** Every resource type that carries an IAM document. */
-export const DOCUMENT_TYPES: readonly string[] = [
-    T.Role,
-    ...IDENTITY_DOCUMENTS.map((d) => d.type),
-    ...RESOURCE_DOCUMENTS.map((d) => d.type),
-    T.LambdaPermission,
-];
+export const DOCUMENT_TYPES: readonly string[] = [...typesWith(IAM_KINDS), T.LambdaPermission];
 
 export type DocumentCheck = (
     doc: PolicyDocument,

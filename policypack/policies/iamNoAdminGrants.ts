@@ -7,11 +7,22 @@
  * managed policies whose real documents meet the same rule (any partition). Conditions never make
  * admin safe.
  *
+ * IAM Identity Center permission sets are checked per stack (./permissionSets.ts): their inline
+ * policy, AWS-managed and customer-managed attachments, with a non-admin permissions boundary as a
+ * cap.
+ *
  * The only exemption: roles listed in `breakGlassRoles` (and customer-managed policies listed in
- * `breakGlassPolicies`, meant for those roles). A break-glass role must still require MFA for every
- * way to assume it and cap sessions at 3600 s.
+ * `breakGlassPolicies`, meant for those roles), and permission sets listed by name in
+ * `breakGlassPermissionSets`. A break-glass role must still require MFA for every way to assume it
+ * and cap sessions at 3600 s; a break-glass permission set must cap sessions at PT1H (its MFA is
+ * the Identity Center instance's setting, outside the plan).
  */
-import { ReportViolation, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import {
+    ReportViolation,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+    validateResourceOfType,
+} from "@pulumi/policy";
 import {
     adminEquivalentManagedPolicy,
     AdminFinding,
@@ -27,6 +38,7 @@ import {
 } from "../iam";
 import { nameIn, physicalName, readDocument, stringArray, validateResourceOfTypes } from "./common";
 import { inlinePolicyLabel, roleInlineDocuments } from "./documents";
+import { checkPermissionSets } from "./permissionSets";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-no-admin-grants";
@@ -35,7 +47,11 @@ export const BREAK_GLASS_MAX_SESSION = 3600;
 interface Config {
     breakGlassRoles: string[];
     breakGlassPolicies: string[];
+    breakGlassPermissionSets: string[];
 }
+
+const PERMISSION_SET_FIX =
+    "Fix: give the permission set a job-function policy (ViewOnlyAccess, a scoped customer-managed policy) or a permissions boundary that is not admin-equivalent; if it is the emergency (break-glass) permission set, list its name in breakGlassPermissionSets.";
 
 const FIX =
     "Fix: grant the specific actions on the specific resources the principal needs; if this is an emergency (break-glass) role, list it in breakGlassRoles.";
@@ -205,7 +221,12 @@ const policyAttachment = validateResourceOfType(
     },
 );
 
-export const iamNoAdminGrants: ResourceValidationPolicy = {
+/**
+ * Resource checks for IAM principals' policies, and a stack check for IAM Identity Center
+ * permission sets, whose policies name the set by ARN (./permissionSets.ts).
+ */
+export const iamNoAdminGrants: ResourceValidationPolicy &
+    Pick<StackValidationPolicy, "validateStack"> = {
     name: NAME,
     description:
         "No identity policy or attachment grants admin-equivalent power (*, iam:*, NotAction/NotResource, IAM privilege escalation, PassRole with compute, admin-equivalent AWS-managed policies), except MFA-protected break-glass roles.",
@@ -226,7 +247,26 @@ export const iamNoAdminGrants: ResourceValidationPolicy = {
                 description:
                     "Customer-managed aws.iam.Policy names (or Pulumi names) that may be admin-equivalent because only break-glass roles use them.",
             },
+            breakGlassPermissionSets: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description:
+                    "IAM Identity Center permission set names (or Pulumi names) allowed to hold admin power; their sessionDuration must be at most PT1H, and MFA must be required by the Identity Center instance.",
+            },
         },
+    },
+    validateStack: (args, report) => {
+        const { breakGlassPermissionSets } = args.getConfig<Config>();
+        checkPermissionSets(
+            args.resources,
+            {
+                breakGlassPermissionSets,
+                maxSessionSeconds: BREAK_GLASS_MAX_SESSION,
+                fix: PERMISSION_SET_FIX,
+            },
+            report,
+        );
     },
     validateResource: validateResourceOfTypes(
         role,

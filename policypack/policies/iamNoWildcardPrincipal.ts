@@ -1,7 +1,8 @@
 /**
  * iam-no-wildcard-principal (mandatory): no Allow whose principal is effectively everyone, in role
- * trust policies, S3 bucket, KMS key, SNS topic, SQS queue (and a few more) resource policies and
- * Lambda permissions.
+ * trust policies, Lambda and EventBridge permissions and every resource policy of the generated table of
+ * policy-carrying types (model/policyTypes.ts: S3 buckets and access points, KMS keys, SNS topics,
+ * SQS queues, DynamoDB resource policies, EventBridge buses and every other `resource` property).
  *
  * "Everyone" covers `"*"`, `{"AWS": "*"}`, `{"AWS": [..., "*"]}`, a wildcard account
  * (`arn:aws:iam::*:root`) and Allow + NotPrincipal. The exception is a condition that really
@@ -32,7 +33,8 @@ import {
     Witness,
 } from "../iam";
 import { nameIn, readDocument, validateResourceOfTypes } from "./common";
-import { lambdaPermissionDocument, RESOURCE_DOCUMENTS, TRUST_DOCUMENT_PROP } from "./documents";
+import { PERMISSION_DOCUMENTS } from "./documents";
+import { PolicyKind, policyPropsOf, typesWith } from "../model/policyTypes";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-no-wildcard-principal";
@@ -103,39 +105,53 @@ function check(
     for (const f of findPublicAccess(doc, opts)) report(exposureMessage(where, f));
 }
 
-function docValidation(type: string, prop: string, kind: DocumentKind, service?: string) {
-    const opts: PublicAccessOptions =
-        kind === "trust"
-            ? { actions: TRUST_POLICY_ACTIONS }
-            : { services: service ? [service] : undefined };
+const TRUST_AND_RESOURCE: ReadonlySet<PolicyKind> = new Set(["trust", "resource"]);
+
+/** Every trust and resource policy of a type in the generated table (model/policyTypes.ts). */
+function docValidation(type: string) {
     return validateResourceOfType(
         resourceType<Record<string, unknown>>(type),
         (props, args, report) => {
             const { exemptResources } = args.getConfig<Config>();
             if (nameIn(args.name, exemptResources ?? [])) return;
-            // A missing document grants nothing here (and the provider rejects a missing required
-            // one); a malformed one is reported by iam-policy-document-valid.
-            check(readDocument(props[prop], kind), prop, report, opts);
+            for (const p of policyPropsOf(type, props, TRUST_AND_RESOURCE)) {
+                const kind = p.kind as DocumentKind;
+                const opts: PublicAccessOptions =
+                    kind === "trust"
+                        ? { actions: TRUST_POLICY_ACTIONS }
+                        : { services: [p.service] };
+                // A missing document grants nothing here (and the provider rejects a missing
+                // required one); a malformed one is reported by iam-policy-document-valid.
+                check(readDocument(p.value, kind), p.where, report, opts);
+            }
         },
     );
 }
 
-const lambdaPermission = validateResourceOfType(
-    resourceType<Record<string, unknown>>(T.LambdaPermission),
-    (props, args: ResourceValidationArgs, report) => {
-        const { exemptResources } = args.getConfig<Config>();
-        if (nameIn(args.name, exemptResources ?? [])) return;
-        const doc = readDocument(lambdaPermissionDocument(props), "resource");
-        check(doc, "The Lambda permission (as a resource-policy statement)", report, {
-            services: ["lambda"],
-        });
-    },
-);
+/** A Lambda or EventBridge permission, read as the resource-policy statement it stands for. */
+function permission(d: (typeof PERMISSION_DOCUMENTS)[number]) {
+    return validateResourceOfType(
+        resourceType<Record<string, unknown>>(d.type),
+        (props, args: ResourceValidationArgs, report) => {
+            const { exemptResources } = args.getConfig<Config>();
+            if (nameIn(args.name, exemptResources ?? [])) return;
+            const doc = readDocument(d.build(props), "resource");
+            check(
+                doc,
+                d.type === T.LambdaPermission
+                    ? "The Lambda permission (as a resource-policy statement)"
+                    : "The EventBridge bus permission (as a resource-policy statement)",
+                report,
+                { services: [d.service] },
+            );
+        },
+    );
+}
 
 export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     name: NAME,
     description:
-        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust, bucket, key, topic, queue and Lambda policies, unless a condition pins who can call.',
+        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust policies, Lambda permissions and every resource policy of the generated policy-type table (buckets, access points, keys, topics, queues, tables, event buses...), unless a condition pins who can call.',
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -149,8 +165,7 @@ export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
         },
     },
     validateResource: validateResourceOfTypes(
-        docValidation(T.Role, TRUST_DOCUMENT_PROP, "trust"),
-        ...RESOURCE_DOCUMENTS.map((d) => docValidation(d.type, d.prop, "resource", d.service)),
-        lambdaPermission,
+        ...typesWith(TRUST_AND_RESOURCE).map(docValidation),
+        ...PERMISSION_DOCUMENTS.map(permission),
     ),
 };

@@ -13,6 +13,7 @@ import { iamPolicyDocumentValid, NAME as DOCUMENT_VALID } from "./iamPolicyDocum
 import { iamPassRoleScoped } from "./iamPassRoleScoped";
 import { iamRoleSessionCap } from "./iamRoleSessionCap";
 import { iamTrustRequiresMfa } from "./iamTrustRequiresMfa";
+import { policyDocumentNotChecked } from "./policyDocumentNotChecked";
 import { s3LogBucketProtected } from "./s3LogBucketProtected";
 import { extendToTemplates } from "./templates";
 
@@ -33,6 +34,7 @@ export const policies: Policies = extendToTemplates(
         iamNoUserPolicies,
         iamPassRoleScoped,
         iamNoEscalationActions,
+        policyDocumentNotChecked,
         cloudtrailHardened,
         s3LogBucketProtected,
         awsProviderAllowedAccounts,
@@ -55,5 +57,6 @@ export {
     iamPolicyDocumentValid,
     iamRoleSessionCap,
     iamTrustRequiresMfa,
+    policyDocumentNotChecked,
     s3LogBucketProtected,
 };

@@ -49,6 +49,7 @@ export const T = {
     Queue: "aws:sqs/queue:Queue",
     QueuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
     LambdaPermission: "aws:lambda/permission:Permission",
+    EventPermission: "aws:cloudwatch/eventPermission:EventPermission",
     SecretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
     EcrRepositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
     LogResourcePolicy: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
@@ -56,6 +57,17 @@ export const T = {
     OpenSearchDomainPolicy: "aws:opensearch/domainPolicy:DomainPolicy",
     BackupVaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
     Trail: "aws:cloudtrail/trail:Trail",
+    PermissionSet: "aws:ssoadmin/permissionSet:PermissionSet",
+    PermissionSetInlinePolicy: "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+    ManagedPolicyAttachment: "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+    ManagedPolicyAttachmentsExclusive:
+        "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive",
+    CustomerManagedPolicyAttachment:
+        "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+    CustomerManagedPolicyAttachmentsExclusive:
+        "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",
+    PermissionsBoundaryAttachment:
+        "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
     AwsProvider: "pulumi:providers:aws",
 } as const;
 

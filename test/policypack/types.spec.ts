@@ -44,6 +44,7 @@ describe("policy pack type tokens", () => {
             Queue: aws.sqs.Queue,
             QueuePolicy: aws.sqs.QueuePolicy,
             LambdaPermission: aws.lambda.Permission,
+            EventPermission: aws.cloudwatch.EventPermission,
             SecretPolicy: aws.secretsmanager.SecretPolicy,
             EcrRepositoryPolicy: aws.ecr.RepositoryPolicy,
             LogResourcePolicy: aws.cloudwatch.LogResourcePolicy,
@@ -51,6 +52,14 @@ describe("policy pack type tokens", () => {
             OpenSearchDomainPolicy: aws.opensearch.DomainPolicy,
             BackupVaultPolicy: aws.backup.VaultPolicy,
             Trail: aws.cloudtrail.Trail,
+            PermissionSet: aws.ssoadmin.PermissionSet,
+            PermissionSetInlinePolicy: aws.ssoadmin.PermissionSetInlinePolicy,
+            ManagedPolicyAttachment: aws.ssoadmin.ManagedPolicyAttachment,
+            ManagedPolicyAttachmentsExclusive: aws.ssoadmin.ManagedPolicyAttachmentsExclusive,
+            CustomerManagedPolicyAttachment: aws.ssoadmin.CustomerManagedPolicyAttachment,
+            CustomerManagedPolicyAttachmentsExclusive:
+                aws.ssoadmin.CustomerManagedPolicyAttachmentsExclusive,
+            PermissionsBoundaryAttachment: aws.ssoadmin.PermissionsBoundaryAttachment,
             AwsProvider: aws.Provider,
         };
         for (const [k, cls] of Object.entries(classes)) {

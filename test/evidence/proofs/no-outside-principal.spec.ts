@@ -374,6 +374,88 @@ describe("proof no-outside-principal", () => {
         assert.match(found[0].reason, /not checked: the policy cannot be read/);
     });
 
+    it("reads every resource policy type of the pack's table: a DynamoDB policy and an EventBridge permission open to *, an IoT policy it cannot read, a policy resource with no policy", () => {
+        const input = inputOf("workload", p);
+        const resource = (type: string, name: string, props: Record<string, unknown>) => ({
+            type,
+            name,
+            urn: `urn:pulumi:workload::org-access::${type}::${name}`,
+            accountId: PROD,
+            props,
+        });
+        const table = `arn:aws:dynamodb:us-east-1:${PROD}:table/orders`;
+        const open = resource("aws:dynamodb/resourcePolicy:ResourcePolicy", "orders-policy", {
+            resourceArn: table,
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: "dynamodb:GetItem",
+                        Resource: table,
+                    },
+                ],
+            }),
+        });
+        const fenced = resource("aws:dynamodb/resourcePolicy:ResourcePolicy", "fenced", {
+            resourceArn: table,
+            policy: {
+                Version: "2012-10-17",
+                Statement: {
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "dynamodb:GetItem",
+                    Resource: table,
+                    Condition: { StringEquals: { "aws:PrincipalAccount": PROD } },
+                },
+            },
+        });
+        const iot = resource("aws:iot/policy:Policy", "devices", { policy: "{}" });
+        const bus = resource("aws:cloudwatch/eventPermission:EventPermission", "anyone", {
+            principal: "*",
+            statementId: "anyone",
+        });
+        const empty = resource("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "bus", {});
+        const quiet = resource("aws:sqs/queue:Queue", "jobs", { redrivePolicy: "{}" });
+        assert.deepStrictEqual(
+            prove({ ...input, resources: [...input.resources, fenced, quiet] }).counterexamples,
+            [],
+        );
+        const found = prove({
+            ...input,
+            resources: [...input.resources, open, bus, iot, empty],
+        }).counterexamples;
+        assert.deepStrictEqual(
+            found.map((c) => [c.principal, c.action, c.statements]),
+            [
+                [
+                    "anyone (anonymous)",
+                    "dynamodb:GetItem",
+                    [
+                        "policy of aws:dynamodb/resourcePolicy:ResourcePolicy orders-policy Statement[0]",
+                    ],
+                ],
+                [
+                    "anyone (anonymous)",
+                    "events:PutEvents",
+                    ['EventBridge permission anyone Statement[0] (Sid "anyone")'],
+                ],
+                ["(not checked)", "*", []],
+                ["(not checked)", "*", []],
+            ],
+        );
+        assert.strictEqual(
+            found[1].resource,
+            `arn:aws:events:us-east-1:${PROD}:event-bus/default (anyone)`,
+        );
+        assert.match(
+            found[2].reason,
+            /devices: not checked: policy is an access policy in a language other than IAM's/,
+        );
+        assert.match(found[3].reason, /bus: not checked: the policy is not known in the plan/);
+    });
+
     it("reads the roles of a StackSet template and unknown policy-carrying types", () => {
         const input = inputOf("workload", p);
         const stackSet = {
