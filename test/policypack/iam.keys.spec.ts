@@ -167,7 +167,7 @@ describe("iam model: condition key sources (keys.ts)", () => {
                     identityCenterWith({
                         StringEquals: { "aws:PrincipalOrgID": "${aws:RequestTag/org}" },
                     }),
-                    /^policy Statement\[3\] .*kms:Decrypt \(StringEquals aws:PrincipalOrgID uses a wildcard value\): an anonymous caller with aws:requesttag\/org=/,
+                    /^policy Statement\[3\] .*kms:Decrypt \(StringEquals aws:PrincipalOrgID uses a wildcard value\): arn:aws:iam::999999999999:user\/outsider \(account 999999999999, not named in the document\) with aws:requesttag\/org=/,
                 ],
                 [
                     "the org fence negated",
