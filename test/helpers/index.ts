@@ -14,6 +14,23 @@ export const PROD = "777788889999";
 export const STAGING = "555555555555";
 export const DEV = "999988887777";
 
+/**
+ * The text of a small security stack file (security 111122223333, management 123456789012, one
+ * auditor), with `extra` lines appended under `config:`, for tests that run the CLIs on a file.
+ */
+export function securityStackText(extra: readonly string[] = []): string {
+    return [
+        "config:",
+        "  aws:region: us-east-1",
+        '  org-access:securityAccountId: "111122223333"',
+        "  org-access:organizationId: o-abcdefghij",
+        "  org-access:managementAccount:",
+        '    accountId: "123456789012"',
+        "  org-access:auditors: [alice]",
+        ...extra,
+    ].join("\n");
+}
+
 /** Config of a stack as the engine passes it: `org-access:` keys, JSON for structured values. */
 export function stackFileOf(
     values: Record<string, unknown>,

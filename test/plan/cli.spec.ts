@@ -8,6 +8,7 @@ import { DEFAULT_POLICY_CONFIG, packConfigFor, runPlan } from "../../plan/offlin
 import { checkResources, loadPackConfig } from "../../policypack/runner";
 import { toPackResource } from "../../plan/run";
 import { readStackFile, stackFilePath } from "../../config";
+import { securityStackText } from "../helpers";
 
 /** Runs the CLI in-process and captures what it prints. */
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -397,14 +398,7 @@ describe("offline plan CLI", () => {
 
     it("warns about REPLACE-ME placeholders and plain-text ExternalIds; --strict makes them an error (exit 2)", async () => {
         const file = tempStackFile(
-            [
-                "config:",
-                "  aws:region: us-east-1",
-                '  org-access:securityAccountId: "111122223333"',
-                "  org-access:organizationId: o-abcdefghij",
-                "  org-access:managementAccount:",
-                '    accountId: "123456789012"',
-                "  org-access:auditors: [alice]",
+            securityStackText([
                 "  org-access:incidentResponse: { responders: [carol] }",
                 "  org-access:breakGlass: { users: [dana-breakglass] }",
                 // Without guardrails the proof logs-immutable fails (the log account's root user
@@ -415,7 +409,7 @@ describe("offline plan CLI", () => {
                 "      externalId: REPLACE-ME-with-pulumi-config-set-secret",
                 "    - name: reporter-b",
                 "      externalId: plain-text-external-id-0123",
-            ].join("\n"),
+            ]),
         );
         const lenient = await run("--stack", "security", "--config-file", file, "--json");
         assert.strictEqual(lenient.code, 0, lenient.err);
@@ -454,21 +448,14 @@ describe("offline plan CLI", () => {
     it("carries the proofs in --json, the text and the report; a proof that does not hold exits 1 and prints its counterexample", async () => {
         const stackFile = (guardrails: boolean) =>
             tempStackFile(
-                [
-                    "config:",
-                    "  aws:region: us-east-1",
-                    '  org-access:securityAccountId: "111122223333"',
-                    "  org-access:organizationId: o-abcdefghij",
-                    "  org-access:managementAccount:",
-                    '    accountId: "123456789012"',
+                securityStackText([
                     "  org-access:logArchiveAccount:",
                     '    accountId: "444455556666"',
-                    "  org-access:auditors: [alice]",
                     // Every duty, whatever the workload stack file asks of the security stack.
                     "  org-access:incidentResponse: { responders: [carol] }",
                     "  org-access:breakGlass: { users: [dana-breakglass] }",
                     ...(guardrails ? ["  org-access:guardrails: { targets: [r-abcd] }"] : []),
-                ].join("\n"),
+                ]),
             );
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-proofs-"));
         const held = await run(

@@ -15,6 +15,7 @@ import * as path from "path";
 import { UsageError } from "../../cli/command";
 import { main, parseArgs } from "../../verify/cli";
 import type { AwsCredentialIdentityProvider } from "../../verify/run";
+import { securityStackText } from "../helpers";
 
 const sts = mockClient(STSClient);
 const iam = mockClient(IAMClient);
@@ -59,23 +60,16 @@ function securityFile(guardrails: boolean): string {
     const file = path.join(dir, "Pulumi.security.yaml");
     fs.writeFileSync(
         file,
-        [
-            "config:",
-            "  aws:region: us-east-1",
-            '  org-access:securityAccountId: "111122223333"',
-            "  org-access:organizationId: o-abcdefghij",
-            "  org-access:managementAccount:",
-            '    accountId: "123456789012"',
-            "  org-access:auditors: [alice]",
-            ...(guardrails
+        securityStackText(
+            guardrails
                 ? [
                       "  org-access:guardrails:",
                       "    targets: [r-abcd1234]",
                       "  org-access:breakGlass:",
                       "    users: [dana-breakglass]",
                   ]
-                : []),
-        ].join("\n"),
+                : [],
+        ),
     );
     return file;
 }
