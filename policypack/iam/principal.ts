@@ -34,6 +34,7 @@ import {
     IAM_ESCALATION_ACTIONS,
     IamTarget,
     PASS_ROLE,
+    passedToServices,
     passRoleComputeActions,
     PROBE_ACCOUNT,
 } from "./privileges";
@@ -70,8 +71,66 @@ export interface PrincipalNeighbours {
     readonly adminGroups: readonly { readonly arn: string; readonly why: string }[];
 }
 
+/**
+ * The plan's admin-equivalent roles of one account and the compute running as them, indexed once
+ * for findComputeAdmin: roles by ARN, compute by action, so that each principal costs a lookup per
+ * action it names, not a scan of every role and resource (a stack of thousands of principals).
+ */
+export class ComputeNeighbours {
+    private readonly roleByArn = new Map<string, AdminRole>();
+    private readonly computeByAction = new Map<string, AdminCompute[]>();
+    constructor(
+        readonly adminRoles: readonly AdminRole[],
+        adminCompute: readonly AdminCompute[],
+    ) {
+        for (const r of adminRoles) this.roleByArn.set(r.arn, r);
+        for (const c of adminCompute)
+            for (const a of c.actions) {
+                const list = this.computeByAction.get(a);
+                if (list) list.push(c);
+                else this.computeByAction.set(a, [c]);
+            }
+    }
+    get empty(): boolean {
+        return this.adminRoles.length === 0;
+    }
+    /** The admin roles a PassRole resource pattern may name. */
+    rolesFor(pattern: string): AdminRole[] {
+        if (!hasWildcard(pattern)) {
+            const r = this.roleByArn.get(pattern);
+            return r ? [r] : [];
+        }
+        return this.adminRoles.filter((r) => resourceMatches(pattern, r.arn, new Map(), false));
+    }
+    /** Every action that runs code on some admin compute, with the compute. */
+    compute(): IterableIterator<[string, AdminCompute[]]> {
+        return this.computeByAction.entries();
+    }
+}
+
 export type PrincipalAdminReason =
-    "passrole-compute" | "self-escalation" | "takeover" | "join-admin-group";
+    "passrole-compute" | "self-escalation" | "takeover" | "join-admin-group" | "compute-as-admin";
+
+/** A role of the plan that is admin-equivalent, with the service principals its trust lets in. */
+export interface AdminRole {
+    readonly arn: string;
+    readonly why: string;
+    readonly services: readonly string[];
+}
+
+/** A compute resource of the plan that runs code as an admin-equivalent role (model/computeRoles.ts). */
+export interface AdminCompute {
+    /** `<Pulumi type> <name>`, for messages. */
+    readonly what: string;
+    /** Its ARN in a region (the plan does not say which). */
+    arn(region: string, partition: string): string;
+    /** The actions that run code of the caller's choosing on it. */
+    readonly actions: readonly string[];
+    /** Whether those actions also need iam:PassRole on its role. */
+    readonly passRole: boolean;
+    readonly roleArn: string;
+    readonly why: string;
+}
 
 export interface PrincipalFinding {
     readonly reason: PrincipalAdminReason;
@@ -374,6 +433,84 @@ export function findPrincipalAdmin(
             break;
         }
     return out;
+}
+
+/** The regions a principal's resource patterns for the action name, and one for unnamed ones. */
+function regionsFor(h: Holder, action: string): string[] {
+    const out = new Set<string>(["us-east-1"]);
+    for (const pat of h.patterns(action)) {
+        const region = parseArn(pat)?.region;
+        if (region && !hasWildcard(region)) out.add(region);
+    }
+    return [...out];
+}
+
+/**
+ * The admin-equivalent power a principal holds through compute of the plan that runs as an
+ * admin-equivalent role: "code I can change runs as an admin role". Two edges:
+ * - iam:PassRole on a planned admin-equivalent role (named, not only `*`) whose trust lets a
+ *   service in, with an action that starts code under a role passed to that service
+ *   (passRoleComputeActions);
+ * - an action that runs new code on an existing function, instance, project, stack, notebook,
+ *   endpoint, job or task definition, service or schedule whose role is admin-equivalent (with
+ *   iam:PassRole on that role where the action needs it).
+ * Empty when the plan holds no such role, or the principal is one.
+ */
+export function findComputeAdmin(p: PrincipalPolicies, n: ComputeNeighbours): PrincipalFinding[] {
+    if (n.empty) return [];
+    const mentions = (action: string) => p.identity.some((pol) => mayAllow(pol.doc, action));
+    // PassRole first: most principals hold none, and then the consumers are not looked at.
+    const consumers = mentions(PASS_ROLE) ? passRoleComputeActions().filter(mentions) : [];
+    let h: Holder | undefined;
+    if (consumers.length > 0) {
+        h = new Holder(p);
+        const seen = new Set<AdminRole>();
+        for (const pattern of h.patterns(PASS_ROLE))
+            for (const r of n.rolesFor(pattern)) {
+                if (seen.has(r) || r.arn === p.arn || r.services.length === 0) continue;
+                seen.add(r);
+                const pass = h.allows(PASS_ROLE, r.arn);
+                // PassRole on any role with compute in the same document is the per-document finding.
+                if (!pass || shownAlone(pass)) continue;
+                const holder = h;
+                const compute = consumers
+                    .filter((a) =>
+                        passedToServices(a.split(":")[0]).some((s) => r.services.includes(s)),
+                    )
+                    .map((action) => ({ action, grant: holder.allows(action) }))
+                    .find((c) => c.grant !== undefined);
+                if (!compute?.grant) continue;
+                return [
+                    {
+                        reason: "compute-as-admin",
+                        detail: `${part(PASS_ROLE, r.arn, pass)} + ${compute.action} (${compute.grant.label}): it can run code as ${r.arn}, which is admin-equivalent (${r.why})`,
+                        statements: [...new Set([pass.label, compute.grant.label])],
+                    },
+                ];
+            }
+    }
+    for (const [action, computes] of n.compute()) {
+        if (!mentions(action)) continue;
+        h ??= new Holder(p);
+        const regions = regionsFor(h, action);
+        for (const c of computes) {
+            if (c.roleArn === p.arn) continue;
+            let grant: Grant | undefined;
+            for (const region of regions)
+                if ((grant = h.allows(action, c.arn(region, h.partition)))) break;
+            if (!grant) continue;
+            const pass = c.passRole ? h.allows(PASS_ROLE, c.roleArn) : undefined;
+            if (c.passRole && !pass) continue;
+            return [
+                {
+                    reason: "compute-as-admin",
+                    detail: `${part(action, c.what, grant)}${pass ? ` + ${part(PASS_ROLE, c.roleArn, pass)}` : ""}: code it chooses runs as ${c.roleArn}, which is admin-equivalent (${c.why})`,
+                    statements: [...new Set([grant.label, ...(pass ? [pass.label] : [])])],
+                },
+            ];
+        }
+    }
+    return [];
 }
 
 let iamActions: string[] | undefined;
