@@ -237,18 +237,30 @@ class Holder {
         this.partition = (this.principal as { partition: string }).partition;
     }
 
-    /** The first held Allow for the request that the boundary lets through too. */
-    allows(action: string, resource?: string): Grant | undefined {
-        const key = `${action}|${resource ?? ""}`;
+    /**
+     * The first held Allow for the request that the boundary lets through too. `passedTo` limits
+     * iam:PassedToService to the services that would run the role (PassRole to a given consumer).
+     */
+    allows(action: string, resource?: string, passedTo?: readonly string[]): Grant | undefined {
+        const key = `${action}|${resource ?? ""}|${passedTo?.join(",") ?? ""}`;
         const hit = this.cache.get(key);
         if (hit !== undefined) return hit ?? undefined;
-        const found = this.decide(action, resource);
+        const found = this.decide(action, resource, passedTo);
         this.cache.set(key, found ?? null);
         return found;
     }
 
-    private decide(action: string, resource?: string): Grant | undefined {
-        const scenario = { principals: [this.principal], action, resource };
+    private decide(
+        action: string,
+        resource?: string,
+        passedTo?: readonly string[],
+    ): Grant | undefined {
+        const scenario = {
+            principals: [this.principal],
+            action,
+            resource,
+            ...(passedTo ? { domains: new Map([["iam:passedtoservice", passedTo]]) } : {}),
+        };
         const b = this.p.boundary?.policy;
         if (b && !findAllowWitness(b.doc, scenario)) return undefined;
         for (const policy of this.p.identity) {
@@ -469,14 +481,24 @@ export function findComputeAdmin(p: PrincipalPolicies, n: ComputeNeighbours): Pr
             for (const r of n.rolesFor(pattern)) {
                 if (seen.has(r) || r.arn === p.arn || r.services.length === 0) continue;
                 seen.add(r);
-                const pass = h.allows(PASS_ROLE, r.arn);
+                // The services that would run the role: its trust lets them in, and the principal
+                // may start code in them; iam:PassedToService may name only those.
+                const usable = consumers.filter((a) =>
+                    passedToServices(a.split(":")[0]).some((s) => r.services.includes(s)),
+                );
+                const passedTo = [
+                    ...new Set(
+                        usable.flatMap((a) =>
+                            passedToServices(a.split(":")[0]).filter((s) => r.services.includes(s)),
+                        ),
+                    ),
+                ];
+                if (passedTo.length === 0) continue;
+                const pass = h.allows(PASS_ROLE, r.arn, passedTo);
                 // PassRole on any role with compute in the same document is the per-document finding.
                 if (!pass || shownAlone(pass)) continue;
                 const holder = h;
-                const compute = consumers
-                    .filter((a) =>
-                        passedToServices(a.split(":")[0]).some((s) => r.services.includes(s)),
-                    )
+                const compute = usable
                     .map((action) => ({ action, grant: holder.allows(action) }))
                     .find((c) => c.grant !== undefined);
                 if (!compute?.grant) continue;
@@ -499,7 +521,9 @@ export function findComputeAdmin(p: PrincipalPolicies, n: ComputeNeighbours): Pr
             for (const region of regions)
                 if ((grant = h.allows(action, c.arn(region, h.partition)))) break;
             if (!grant) continue;
-            const pass = c.passRole ? h.allows(PASS_ROLE, c.roleArn) : undefined;
+            const pass = c.passRole
+                ? h.allows(PASS_ROLE, c.roleArn, passedToServices(action.split(":")[0]))
+                : undefined;
             if (c.passRole && !pass) continue;
             return [
                 {

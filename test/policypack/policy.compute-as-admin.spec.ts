@@ -298,6 +298,48 @@ describe("iam-no-admin-principals: code I can change runs as an admin role", () 
             }
         });
 
+    it("honours iam:PassedToService: passing the admin role only to a service that does not run it is safe", async () => {
+        const withPassedTo = (service: string, actions: string[], compute: StackResourceSpec[]) =>
+            run([
+                serviceRole("fn-role", "lambda.amazonaws.com", true),
+                ...compute,
+                ...dev(
+                    JSON.stringify(
+                        policyDoc(
+                            {
+                                ...allow("iam:PassRole", roleArn("fn-role")),
+                                Condition: { StringEquals: { "iam:PassedToService": service } },
+                            },
+                            allow(actions),
+                        ),
+                    ),
+                ),
+            ]);
+        const lambda = await withPassedTo("lambda.amazonaws.com", ["lambda:CreateFunction"], []);
+        assert.strictEqual(lambda.violations.length, 1);
+        assert.match(lambda.violations[0].message, /lambda:CreateFunction/);
+        const firehose = await withPassedTo(
+            "firehose.amazonaws.com",
+            ["lambda:CreateFunction"],
+            [],
+        );
+        assert.deepStrictEqual(
+            firehose.violations.map((v) => v.message),
+            [],
+        );
+        const td = [
+            res(aws.ecs.TaskDefinition, "td", { family: "td", taskRoleArn: roleArn("fn-role") }),
+        ];
+        const ecs = await withPassedTo("ecs-tasks.amazonaws.com", ["ecs:RunTask"], td);
+        assert.strictEqual(ecs.violations.length, 1);
+        assert.match(ecs.violations[0].message, /ecs:RunTask on TaskDefinition td/);
+        const ecsElsewhere = await withPassedTo("firehose.amazonaws.com", ["ecs:RunTask"], td);
+        assert.deepStrictEqual(
+            ecsElsewhere.violations.map((v) => v.message),
+            [],
+        );
+    });
+
     it("passes a named admin role whose trust lets in no service the principal can start code in", async () => {
         const r = await run([
             serviceRole("fn-role", "ec2.amazonaws.com", true),
