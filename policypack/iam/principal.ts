@@ -79,17 +79,25 @@ export interface PrincipalNeighbours {
 export class ComputeNeighbours {
     private readonly roleByArn = new Map<string, AdminRole>();
     private readonly computeByAction = new Map<string, AdminCompute[]>();
+    /** `<action>|<ARN resource part>` (its region and account aside): exact patterns find it. */
+    private readonly computeByResource = new Map<string, AdminCompute[]>();
     constructor(
         readonly adminRoles: readonly AdminRole[],
         adminCompute: readonly AdminCompute[],
     ) {
         for (const r of adminRoles) this.roleByArn.set(r.arn, r);
-        for (const c of adminCompute)
+        const add = (m: Map<string, AdminCompute[]>, key: string, c: AdminCompute) => {
+            const list = m.get(key);
+            if (list) list.push(c);
+            else m.set(key, [c]);
+        };
+        for (const c of adminCompute) {
+            const resource = parseArn(c.arn("zq9", "aws"))?.resource ?? "";
             for (const a of c.actions) {
-                const list = this.computeByAction.get(a);
-                if (list) list.push(c);
-                else this.computeByAction.set(a, [c]);
+                add(this.computeByAction, a, c);
+                add(this.computeByResource, `${a}|${resource}`, c);
             }
+        }
     }
     get empty(): boolean {
         return this.adminRoles.length === 0;
@@ -102,9 +110,23 @@ export class ComputeNeighbours {
         }
         return this.adminRoles.filter((r) => resourceMatches(pattern, r.arn, new Map(), false));
     }
-    /** Every action that runs code on some admin compute, with the compute. */
-    compute(): IterableIterator<[string, AdminCompute[]]> {
-        return this.computeByAction.entries();
+    /** Every action that runs code on some admin compute. */
+    actions(): IterableIterator<string> {
+        return this.computeByAction.keys();
+    }
+    /**
+     * The admin compute a principal's resource patterns for the action may reach: looked up by
+     * resource for exact patterns (a function named by ARN), all of them only for wildcards.
+     */
+    computeFor(action: string, patterns: readonly string[]): AdminCompute[] {
+        const out = new Set<AdminCompute>();
+        for (const pattern of patterns) {
+            const resource = parseArn(pattern)?.resource;
+            if (resource === undefined || hasWildcard(resource))
+                return this.computeByAction.get(action) ?? [];
+            for (const c of this.computeByResource.get(`${action}|${resource}`) ?? []) out.add(c);
+        }
+        return [...out];
     }
 }
 
@@ -386,15 +408,27 @@ export function findPrincipalAdmin(
     }
 
     // Taking over another role: write its policies + a way in (its trust, or creating it).
+    // Only the planned roles and users its write patterns may name are tried: a principal that
+    // writes no role policies costs nothing here, and one scoped to `role/app-*` a string match
+    // per planned role, not a decision (a stack of thousands of roles stays linear).
+    const reachable = (actions: readonly string[], arns: readonly string[]): string[] => {
+        if (!actions.some((a) => p.identity.some((pol) => mayAllow(pol.doc, a)))) return [];
+        const patterns = actions.flatMap((a) => h.patterns(a));
+        if (patterns.some((pat) => pat.includes("${"))) return arns.filter((x) => x !== p.arn);
+        return arns.filter(
+            (x) => x !== p.arn && patterns.some((pat) => resourceMatches(pat, x, new Map(), false)),
+        );
+    };
     if (p.kind === "role" || p.kind === "user") {
-        const planned = neighbours.roles.filter((r) => r !== p.arn);
+        const planned = reachable(ROLE_WRITES, neighbours.roles);
+        const plannedSet = new Set(planned);
         const probes = ROLE_WRITES.flatMap((a) => h.patterns(a))
             .map((pat) => wildcardProbe(pat, "role", h.partition, h.account))
-            .filter((x): x is string => x !== undefined && !planned.includes(x) && x !== p.arn);
+            .filter((x): x is string => x !== undefined && !plannedSet.has(x) && x !== p.arn);
         for (const target of [...new Set([...planned, ...probes])]) {
             const write = first(h, ROLE_WRITES, target);
             if (!write || shownAlone(write.grant)) continue;
-            const inPlan = planned.includes(target);
+            const inPlan = plannedSet.has(target);
             const entry = inPlan
                 ? first(h, ["iam:UpdateAssumeRolePolicy"], target)
                 : first(h, ["iam:CreateRole"], target);
@@ -408,18 +442,17 @@ export function findPrincipalAdmin(
         }
 
         // Taking over another user: write its policies + its credentials (+ creating it).
-        const plannedUsers = neighbours.users.filter((u) => u !== p.arn);
+        const plannedUsers = reachable(USER_WRITES, neighbours.users);
+        const plannedUserSet = new Set(plannedUsers);
         const userProbes = USER_WRITES.flatMap((a) => h.patterns(a))
             .map((pat) => wildcardProbe(pat, "user", h.partition, h.account))
-            .filter(
-                (x): x is string => x !== undefined && !plannedUsers.includes(x) && x !== p.arn,
-            );
+            .filter((x): x is string => x !== undefined && !plannedUserSet.has(x) && x !== p.arn);
         for (const target of [...new Set([...plannedUsers, ...userProbes])]) {
             const write = first(h, USER_WRITES, target);
             if (!write || shownAlone(write.grant)) continue;
             const creds = first(h, USER_CREDENTIALS, target);
             if (!creds) continue;
-            const inPlan = plannedUsers.includes(target);
+            const inPlan = plannedUserSet.has(target);
             const create = inPlan ? undefined : first(h, ["iam:CreateUser"], target);
             if (!inPlan && !create) continue;
             push(
@@ -511,11 +544,11 @@ export function findComputeAdmin(p: PrincipalPolicies, n: ComputeNeighbours): Pr
                 ];
             }
     }
-    for (const [action, computes] of n.compute()) {
+    for (const action of n.actions()) {
         if (!mentions(action)) continue;
         h ??= new Holder(p);
         const regions = regionsFor(h, action);
-        for (const c of computes) {
+        for (const c of n.computeFor(action, h.patterns(action))) {
             if (c.roleArn === p.arn) continue;
             let grant: Grant | undefined;
             for (const region of regions)

@@ -141,8 +141,17 @@ export const iamNoAdminPrincipals: StackValidationPolicy = {
             (nameIn(p.name, breakGlassRoles ?? []) ||
                 nameIn(p.resource.name, breakGlassRoles ?? []));
         const findings = new Map<StackPrincipal, PrincipalFinding[]>();
+        // A principal holding a document admin-equivalent alone is iam-no-admin-grants's finding
+        // (on that document): it is admin already, and trying every planned role and user as a
+        // takeover target for it would cost a decision per pair (a stack of many admin roles).
+        const alone = (p: StackPrincipal) =>
+            p.policies.identity.some((d) => findAdminGrants(d.doc).length > 0);
         // Break-glass roles are not reported, but whether they are admin matters below.
         for (const p of principals) {
+            if (alone(p)) {
+                findings.set(p, []);
+                continue;
+            }
             const account = p.resource.accountId;
             const neighbours: PrincipalNeighbours = {
                 roles: byAccount("role", account),
@@ -211,9 +220,7 @@ export const iamNoAdminPrincipals: StackValidationPolicy = {
             const kind = p.policies.kind;
             const account = p.resource.accountId;
             let found = findings.get(p) ?? [];
-            // A principal admin-equivalent through one document is iam-no-admin-grants's finding.
-            const alone = p.policies.identity.some((d) => findAdminGrants(d.doc).length > 0);
-            if (found.length === 0 && !alone)
+            if (found.length === 0 && !alone(p))
                 found = findComputeAdmin(p.policies, neighboursOf(account));
             for (const f of found) {
                 report(
