@@ -100,7 +100,7 @@ function roleAdmin(r: StackPrincipal, findings: readonly PrincipalFinding[]): st
 export const iamNoAdminPrincipals: StackValidationPolicy = {
     name: NAME,
     description:
-        "No role, user or group is admin-equivalent through the combination of its policies (inline, attached, its groups', capped by its boundary) or by rewriting its own (PassRole + compute across policies, self- and prefix-targeted IAM writes), except break-glass roles.",
+        "No role, user or group is admin-equivalent through the combination of its policies (inline, attached, its groups', capped by its boundary) by rewriting its own (PassRole + compute across policies, self- and prefix-targeted IAM writes), or by running code as an admin role of the plan (PassRole to it, or changing the code of a function, instance, project, stack... that runs as it), except break-glass roles.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
