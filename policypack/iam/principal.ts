@@ -34,6 +34,7 @@ import {
     IAM_ESCALATION_ACTIONS,
     IamTarget,
     PASS_ROLE,
+    passedToServices,
     passRoleComputeActions,
     PROBE_ACCOUNT,
 } from "./privileges";
@@ -70,8 +71,88 @@ export interface PrincipalNeighbours {
     readonly adminGroups: readonly { readonly arn: string; readonly why: string }[];
 }
 
+/**
+ * The plan's admin-equivalent roles of one account and the compute running as them, indexed once
+ * for findComputeAdmin: roles by ARN, compute by action, so that each principal costs a lookup per
+ * action it names, not a scan of every role and resource (a stack of thousands of principals).
+ */
+export class ComputeNeighbours {
+    private readonly roleByArn = new Map<string, AdminRole>();
+    private readonly computeByAction = new Map<string, AdminCompute[]>();
+    /** `<action>|<ARN resource part>` (its region and account aside): exact patterns find it. */
+    private readonly computeByResource = new Map<string, AdminCompute[]>();
+    constructor(
+        readonly adminRoles: readonly AdminRole[],
+        adminCompute: readonly AdminCompute[],
+    ) {
+        for (const r of adminRoles) this.roleByArn.set(r.arn, r);
+        const add = (m: Map<string, AdminCompute[]>, key: string, c: AdminCompute) => {
+            const list = m.get(key);
+            if (list) list.push(c);
+            else m.set(key, [c]);
+        };
+        for (const c of adminCompute) {
+            const resource = parseArn(c.arn("zq9", "aws"))?.resource ?? "";
+            for (const a of c.actions) {
+                add(this.computeByAction, a, c);
+                add(this.computeByResource, `${a}|${resource}`, c);
+            }
+        }
+    }
+    get empty(): boolean {
+        return this.adminRoles.length === 0;
+    }
+    /** The admin roles a PassRole resource pattern may name. */
+    rolesFor(pattern: string): AdminRole[] {
+        if (!hasWildcard(pattern)) {
+            const r = this.roleByArn.get(pattern);
+            return r ? [r] : [];
+        }
+        return this.adminRoles.filter((r) => resourceMatches(pattern, r.arn, new Map(), false));
+    }
+    /** Every action that runs code on some admin compute. */
+    actions(): IterableIterator<string> {
+        return this.computeByAction.keys();
+    }
+    /**
+     * The admin compute a principal's resource patterns for the action may reach: looked up by
+     * resource for exact patterns (a function named by ARN), all of them only for wildcards.
+     */
+    computeFor(action: string, patterns: readonly string[]): AdminCompute[] {
+        const out = new Set<AdminCompute>();
+        for (const pattern of patterns) {
+            const resource = parseArn(pattern)?.resource;
+            if (resource === undefined || hasWildcard(resource))
+                return this.computeByAction.get(action) ?? [];
+            for (const c of this.computeByResource.get(`${action}|${resource}`) ?? []) out.add(c);
+        }
+        return [...out];
+    }
+}
+
 export type PrincipalAdminReason =
-    "passrole-compute" | "self-escalation" | "takeover" | "join-admin-group";
+    "passrole-compute" | "self-escalation" | "takeover" | "join-admin-group" | "compute-as-admin";
+
+/** A role of the plan that is admin-equivalent, with the service principals its trust lets in. */
+export interface AdminRole {
+    readonly arn: string;
+    readonly why: string;
+    readonly services: readonly string[];
+}
+
+/** A compute resource of the plan that runs code as an admin-equivalent role (model/computeRoles.ts). */
+export interface AdminCompute {
+    /** `<Pulumi type> <name>`, for messages. */
+    readonly what: string;
+    /** Its ARN in a region (the plan does not say which). */
+    arn(region: string, partition: string): string;
+    /** The actions that run code of the caller's choosing on it. */
+    readonly actions: readonly string[];
+    /** Whether those actions also need iam:PassRole on its role. */
+    readonly passRole: boolean;
+    readonly roleArn: string;
+    readonly why: string;
+}
 
 export interface PrincipalFinding {
     readonly reason: PrincipalAdminReason;
@@ -178,18 +259,30 @@ class Holder {
         this.partition = (this.principal as { partition: string }).partition;
     }
 
-    /** The first held Allow for the request that the boundary lets through too. */
-    allows(action: string, resource?: string): Grant | undefined {
-        const key = `${action}|${resource ?? ""}`;
+    /**
+     * The first held Allow for the request that the boundary lets through too. `passedTo` limits
+     * iam:PassedToService to the services that would run the role (PassRole to a given consumer).
+     */
+    allows(action: string, resource?: string, passedTo?: readonly string[]): Grant | undefined {
+        const key = `${action}|${resource ?? ""}|${passedTo?.join(",") ?? ""}`;
         const hit = this.cache.get(key);
         if (hit !== undefined) return hit ?? undefined;
-        const found = this.decide(action, resource);
+        const found = this.decide(action, resource, passedTo);
         this.cache.set(key, found ?? null);
         return found;
     }
 
-    private decide(action: string, resource?: string): Grant | undefined {
-        const scenario = { principals: [this.principal], action, resource };
+    private decide(
+        action: string,
+        resource?: string,
+        passedTo?: readonly string[],
+    ): Grant | undefined {
+        const scenario = {
+            principals: [this.principal],
+            action,
+            resource,
+            ...(passedTo ? { domains: new Map([["iam:passedtoservice", passedTo]]) } : {}),
+        };
         const b = this.p.boundary?.policy;
         if (b && !findAllowWitness(b.doc, scenario)) return undefined;
         for (const policy of this.p.identity) {
@@ -315,15 +408,27 @@ export function findPrincipalAdmin(
     }
 
     // Taking over another role: write its policies + a way in (its trust, or creating it).
+    // Only the planned roles and users its write patterns may name are tried: a principal that
+    // writes no role policies costs nothing here, and one scoped to `role/app-*` a string match
+    // per planned role, not a decision (a stack of thousands of roles stays linear).
+    const reachable = (actions: readonly string[], arns: readonly string[]): string[] => {
+        if (!actions.some((a) => p.identity.some((pol) => mayAllow(pol.doc, a)))) return [];
+        const patterns = actions.flatMap((a) => h.patterns(a));
+        if (patterns.some((pat) => pat.includes("${"))) return arns.filter((x) => x !== p.arn);
+        return arns.filter(
+            (x) => x !== p.arn && patterns.some((pat) => resourceMatches(pat, x, new Map(), false)),
+        );
+    };
     if (p.kind === "role" || p.kind === "user") {
-        const planned = neighbours.roles.filter((r) => r !== p.arn);
+        const planned = reachable(ROLE_WRITES, neighbours.roles);
+        const plannedSet = new Set(planned);
         const probes = ROLE_WRITES.flatMap((a) => h.patterns(a))
             .map((pat) => wildcardProbe(pat, "role", h.partition, h.account))
-            .filter((x): x is string => x !== undefined && !planned.includes(x) && x !== p.arn);
+            .filter((x): x is string => x !== undefined && !plannedSet.has(x) && x !== p.arn);
         for (const target of [...new Set([...planned, ...probes])]) {
             const write = first(h, ROLE_WRITES, target);
             if (!write || shownAlone(write.grant)) continue;
-            const inPlan = planned.includes(target);
+            const inPlan = plannedSet.has(target);
             const entry = inPlan
                 ? first(h, ["iam:UpdateAssumeRolePolicy"], target)
                 : first(h, ["iam:CreateRole"], target);
@@ -337,18 +442,17 @@ export function findPrincipalAdmin(
         }
 
         // Taking over another user: write its policies + its credentials (+ creating it).
-        const plannedUsers = neighbours.users.filter((u) => u !== p.arn);
+        const plannedUsers = reachable(USER_WRITES, neighbours.users);
+        const plannedUserSet = new Set(plannedUsers);
         const userProbes = USER_WRITES.flatMap((a) => h.patterns(a))
             .map((pat) => wildcardProbe(pat, "user", h.partition, h.account))
-            .filter(
-                (x): x is string => x !== undefined && !plannedUsers.includes(x) && x !== p.arn,
-            );
+            .filter((x): x is string => x !== undefined && !plannedUserSet.has(x) && x !== p.arn);
         for (const target of [...new Set([...plannedUsers, ...userProbes])]) {
             const write = first(h, USER_WRITES, target);
             if (!write || shownAlone(write.grant)) continue;
             const creds = first(h, USER_CREDENTIALS, target);
             if (!creds) continue;
-            const inPlan = plannedUsers.includes(target);
+            const inPlan = plannedUserSet.has(target);
             const create = inPlan ? undefined : first(h, ["iam:CreateUser"], target);
             if (!inPlan && !create) continue;
             push(
@@ -374,6 +478,96 @@ export function findPrincipalAdmin(
             break;
         }
     return out;
+}
+
+/** The regions a principal's resource patterns for the action name, and one for unnamed ones. */
+function regionsFor(h: Holder, action: string): string[] {
+    const out = new Set<string>(["us-east-1"]);
+    for (const pat of h.patterns(action)) {
+        const region = parseArn(pat)?.region;
+        if (region && !hasWildcard(region)) out.add(region);
+    }
+    return [...out];
+}
+
+/**
+ * The admin-equivalent power a principal holds through compute of the plan that runs as an
+ * admin-equivalent role: "code I can change runs as an admin role". Two edges:
+ * - iam:PassRole on a planned admin-equivalent role (named, not only `*`) whose trust lets a
+ *   service in, with an action that starts code under a role passed to that service
+ *   (passRoleComputeActions);
+ * - an action that runs new code on an existing function, instance, project, stack, notebook,
+ *   endpoint, job or task definition, service or schedule whose role is admin-equivalent (with
+ *   iam:PassRole on that role where the action needs it).
+ * Empty when the plan holds no such role, or the principal is one.
+ */
+export function findComputeAdmin(p: PrincipalPolicies, n: ComputeNeighbours): PrincipalFinding[] {
+    if (n.empty) return [];
+    const mentions = (action: string) => p.identity.some((pol) => mayAllow(pol.doc, action));
+    // PassRole first: most principals hold none, and then the consumers are not looked at.
+    const consumers = mentions(PASS_ROLE) ? passRoleComputeActions().filter(mentions) : [];
+    let h: Holder | undefined;
+    if (consumers.length > 0) {
+        h = new Holder(p);
+        const seen = new Set<AdminRole>();
+        for (const pattern of h.patterns(PASS_ROLE))
+            for (const r of n.rolesFor(pattern)) {
+                if (seen.has(r) || r.arn === p.arn || r.services.length === 0) continue;
+                seen.add(r);
+                // The services that would run the role: its trust lets them in, and the principal
+                // may start code in them; iam:PassedToService may name only those.
+                const usable = consumers.filter((a) =>
+                    passedToServices(a.split(":")[0]).some((s) => r.services.includes(s)),
+                );
+                const passedTo = [
+                    ...new Set(
+                        usable.flatMap((a) =>
+                            passedToServices(a.split(":")[0]).filter((s) => r.services.includes(s)),
+                        ),
+                    ),
+                ];
+                if (passedTo.length === 0) continue;
+                const pass = h.allows(PASS_ROLE, r.arn, passedTo);
+                // PassRole on any role with compute in the same document is the per-document finding.
+                if (!pass || shownAlone(pass)) continue;
+                const holder = h;
+                const compute = usable
+                    .map((action) => ({ action, grant: holder.allows(action) }))
+                    .find((c) => c.grant !== undefined);
+                if (!compute?.grant) continue;
+                return [
+                    {
+                        reason: "compute-as-admin",
+                        detail: `${part(PASS_ROLE, r.arn, pass)} + ${compute.action} (${compute.grant.label}): it can run code as ${r.arn}, which is admin-equivalent (${r.why})`,
+                        statements: [...new Set([pass.label, compute.grant.label])],
+                    },
+                ];
+            }
+    }
+    for (const action of n.actions()) {
+        if (!mentions(action)) continue;
+        h ??= new Holder(p);
+        const regions = regionsFor(h, action);
+        for (const c of n.computeFor(action, h.patterns(action))) {
+            if (c.roleArn === p.arn) continue;
+            let grant: Grant | undefined;
+            for (const region of regions)
+                if ((grant = h.allows(action, c.arn(region, h.partition)))) break;
+            if (!grant) continue;
+            const pass = c.passRole
+                ? h.allows(PASS_ROLE, c.roleArn, passedToServices(action.split(":")[0]))
+                : undefined;
+            if (c.passRole && !pass) continue;
+            return [
+                {
+                    reason: "compute-as-admin",
+                    detail: `${part(action, c.what, grant)}${pass ? ` + ${part(PASS_ROLE, c.roleArn, pass)}` : ""}: code it chooses runs as ${c.roleArn}, which is admin-equivalent (${c.why})`,
+                    statements: [...new Set([grant.label, ...(pass ? [pass.label] : [])])],
+                },
+            ];
+        }
+    }
+    return [];
 }
 
 let iamActions: string[] | undefined;

@@ -1,10 +1,13 @@
 /**
  * The IAM privilege data of org-access, in one typed module: what the evaluator counts as
  * admin-equivalent or as an escalation (admin.ts), and the action lists the components deny
- * (components/auditRole.ts, components/guardrails.ts). Data only: no imports, so the components
- * and the policy pack can both depend on it.
+ * (components/auditRole.ts, components/guardrails.ts). Data only (its one import is the reviewed
+ * passed-role consumers, data/passrole-consumers.json), so the components and the policy pack can
+ * both depend on it.
  * Privilege-escalation paths: https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
  */
+
+import passRoleConsumers from "./data/passrole-consumers.json";
 
 /** The account of every probe resource: one nobody names. */
 export const PROBE_ACCOUNT = "111111111111";
@@ -126,45 +129,50 @@ export const IAM_ESCALATION_ACTIONS: readonly EscalationAction[] = [
     { action: "iam:AddUserToGroup", target: "group", effect: "join any group", selfCounts: true },
 ];
 
-/** Actions that run code or infrastructure under a role passed with iam:PassRole. */
-export const PASSROLE_COMPUTE_ACTIONS: readonly string[] = [
-    "ec2:RunInstances",
-    "ec2:RequestSpotInstances",
-    "autoscaling:CreateLaunchConfiguration",
-    "lambda:CreateFunction",
-    "lambda:UpdateFunctionConfiguration",
-    "ecs:RegisterTaskDefinition",
-    "ecs:RunTask",
-    "ecs:StartTask",
-    "ecs:CreateService",
-    "glue:CreateDevEndpoint",
-    "glue:UpdateDevEndpoint",
-    "glue:CreateJob",
-    "glue:UpdateJob",
-    "cloudformation:CreateStack",
-    "cloudformation:UpdateStack",
-    "cloudformation:CreateChangeSet",
-    "datapipeline:CreatePipeline",
-    "sagemaker:CreateNotebookInstance",
-    "sagemaker:CreateTrainingJob",
-    "sagemaker:CreateProcessingJob",
-    "codebuild:CreateProject",
-    "codebuild:UpdateProject",
-    "states:CreateStateMachine",
-    "elasticbeanstalk:CreateEnvironment",
-    "elasticmapreduce:RunJobFlow",
-    "batch:RegisterJobDefinition",
-    "apprunner:CreateService",
-    "eks:CreateNodegroup",
-];
+/** The reviewed consumers of a passed role (policypack/iam/data/passrole-consumers.json). */
+export interface PassRoleConsumerReview {
+    readonly description: string;
+    /** The reasons whose actions run code, or give a foothold, under the passed role. */
+    readonly runsCode: readonly string[];
+    /** Each reason in a sentence. */
+    readonly reasons: Readonly<Record<string, string>>;
+    /** Every reviewed action with its reason. */
+    readonly actions: Readonly<Record<string, string>>;
+    /** Why passedToService holds what it holds. */
+    readonly passedToServiceNote: string;
+    /** Per service prefix, the iam:PassedToService values besides `<prefix>.amazonaws.com`. */
+    readonly passedToService: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The review, for the test that holds it to the candidates iam-data derives. */
+export const PASSROLE_CONSUMERS: PassRoleConsumerReview = passRoleConsumers;
+
+let computeActions: readonly string[] | undefined;
 
 /**
- * The actions that run code under a passed role, through one accessor: the whole-principal
- * analysis and the managed-policy generator read the list here, so its source can change (derived
- * from the service reference instead of written by hand) without touching them.
+ * The actions that run code, or give a foothold, under a role passed with iam:PassRole: the
+ * reviewed consumers whose reason runs code. Candidates are derived from the Service
+ * Authorization Reference (scripts/update-passrole-consumers.ts: dependent actions and
+ * passed-role condition keys) and reviewed with reasons in the data file, so that an action
+ * that only references a role (a rollback, a managed rotation) does not count. Every user (the
+ * per-document admin check, the whole-principal analysis, the managed-policy generator, the
+ * evidence proofs' graph) reads the list here.
+ * Escalation methods: https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
  */
 export function passRoleComputeActions(): readonly string[] {
-    return PASSROLE_COMPUTE_ACTIONS;
+    computeActions ??= Object.entries(PASSROLE_CONSUMERS.actions)
+        .filter(([, reason]) => PASSROLE_CONSUMERS.runsCode.includes(reason))
+        .map(([action]) => action);
+    return computeActions;
+}
+
+/**
+ * The iam:PassedToService values under which a consumer of this service prefix runs a passed role:
+ * `<prefix>.amazonaws.com` and the reviewed others (passedToService in the data file).
+ */
+export function passedToServices(prefix: string): readonly string[] {
+    const p = prefix.toLowerCase();
+    return [`${p}.amazonaws.com`, ...(PASSROLE_CONSUMERS.passedToService[p] ?? [])];
 }
 
 /** Why a statement is admin-equivalent (see ADMIN_REASONS). */
@@ -249,6 +257,20 @@ export const SINGLE_ACTION_ESCALATIONS: readonly SingleActionEscalation[] = [
         action: "sagemaker:CreatePresignedNotebookInstanceUrl",
         probe: `arn:aws:sagemaker:us-east-1:${PROBE_ACCOUNT}:notebook-instance/zq9`,
         effect: "open any notebook and use its role",
+    },
+    {
+        // SubmitJob takes containerOverrides.command: the job definition's job role runs it.
+        // https://docs.aws.amazon.com/batch/latest/APIReference/API_ContainerOverrides.html
+        action: "batch:SubmitJob",
+        probe: `arn:aws:batch:us-east-1:${PROBE_ACCOUNT}:job-definition/zq9`,
+        effect: "run any command as any job definition's job role",
+    },
+    {
+        // UpdateService takes a new image or source: it runs as the service's instance role.
+        // https://docs.aws.amazon.com/apprunner/latest/api/API_UpdateService.html
+        action: "apprunner:UpdateService",
+        probe: `arn:aws:apprunner:us-east-1:${PROBE_ACCOUNT}:service/zq9/zq9`,
+        effect: "deploy new code to any App Runner service and use its instance role",
     },
     {
         action: "sts:AssumeRole",

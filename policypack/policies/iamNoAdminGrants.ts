@@ -30,7 +30,7 @@ import {
     describeMfaState,
     findAdminGrants,
     findAssumeWithoutMfaAnyPrincipal,
-    PASSROLE_COMPUTE_ACTIONS,
+    passRoleComputeActions,
     passRoleStatements,
     PolicyDocument,
     statementLabel,
@@ -132,7 +132,7 @@ function checkPassRoleAcrossInlinePolicies(
         if (doc) docs.push([i, doc]);
     });
     const compute = (doc: PolicyDocument) =>
-        PASSROLE_COMPUTE_ACTIONS.filter((a) =>
+        passRoleComputeActions().filter((a) =>
             doc.statements.some((st) => st.effect === "Allow" && statementMatchesAction(st, a)),
         );
     for (const [i, doc] of docs) {

@@ -7,14 +7,26 @@
  * the model's (policypack/iam/principal.ts, on top of admin.ts): iam:PassRole on any role with a
  * compute action held elsewhere, rewriting its own policies (by ARN, prefix or policy variable) or
  * a customer-managed policy it holds, taking over a role or user it may write and enter or create,
- * joining an admin-equivalent group.
+ * joining an admin-equivalent group, and running code as an admin-equivalent role of the plan
+ * (iam:PassRole on it with a consumer its trust lets in, or changing the code of a function,
+ * instance, build project, stack, notebook... that runs as it: model/computeRoles.ts).
  *
  * The exemption is iam-no-admin-grants's: roles listed in `breakGlassRoles` (which that policy
  * holds to MFA and short sessions).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { adminEquivalentManagedPolicy, findAdminGrants, statementLabel } from "../iam";
-import { findPrincipalAdmin, PrincipalNeighbours } from "../iam/principal";
+import {
+    AdminCompute,
+    AdminRole,
+    ComputeNeighbours,
+    findComputeAdmin,
+    findPrincipalAdmin,
+    PrincipalFinding,
+    PrincipalNeighbours,
+} from "../iam/principal";
+import { parsePolicyDocument } from "../iam";
+import { stackCompute } from "../model/computeRoles";
 import { fromPolicyResources } from "../model/policyResources";
 import { principalArn, StackPrincipal, stackPrincipals } from "../model/principals";
 import { ModelResource, str, stringArray } from "../model/resources";
@@ -63,10 +75,32 @@ function groupAdmin(
     return f?.detail;
 }
 
+/** The service principals a role's trust policy lets in (none when it does not parse). */
+function trustedServices(role: ModelResource): string[] {
+    const raw = role.props.assumeRolePolicy;
+    if (raw === undefined || raw === null || raw === "") return [];
+    try {
+        return parsePolicyDocument(raw, "trust").statements.flatMap((s) =>
+            s.effect === "Allow" ? (s.principal?.service ?? []) : [],
+        );
+    } catch {
+        return [];
+    }
+}
+
+/** Why a role is admin-equivalent on its own, if it is: a held document, or what it holds together. */
+function roleAdmin(r: StackPrincipal, findings: readonly PrincipalFinding[]): string | undefined {
+    for (const p of r.policies.identity) {
+        const [f] = findAdminGrants(p.doc);
+        if (f) return `${p.label} ${statementLabel(f.statement)} ${f.detail}`;
+    }
+    return findings[0]?.detail;
+}
+
 export const iamNoAdminPrincipals: StackValidationPolicy = {
     name: NAME,
     description:
-        "No role, user or group is admin-equivalent through the combination of its policies (inline, attached, its groups', capped by its boundary) or by rewriting its own (PassRole + compute across policies, self- and prefix-targeted IAM writes), except break-glass roles.",
+        "No role, user or group is admin-equivalent through the combination of its policies (inline, attached, its groups', capped by its boundary) by rewriting its own (PassRole + compute across policies, self- and prefix-targeted IAM writes), or by running code as an admin role of the plan (PassRole to it, or changing the code of a function, instance, project, stack... that runs as it), except break-glass roles.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -102,21 +136,93 @@ export const iamNoAdminPrincipals: StackValidationPolicy = {
             list.push({ arn: principalArn(g.resource, "group"), why });
             adminGroups.set(g.resource.accountId, list);
         }
+        const exempt = (p: StackPrincipal) =>
+            p.policies.kind === "role" &&
+            (nameIn(p.name, breakGlassRoles ?? []) ||
+                nameIn(p.resource.name, breakGlassRoles ?? []));
+        const findings = new Map<StackPrincipal, PrincipalFinding[]>();
+        // A principal holding a document admin-equivalent alone is iam-no-admin-grants's finding
+        // (on that document): it is admin already, and trying every planned role and user as a
+        // takeover target for it would cost a decision per pair (a stack of many admin roles).
+        const alone = (p: StackPrincipal) =>
+            p.policies.identity.some((d) => findAdminGrants(d.doc).length > 0);
+        // Break-glass roles are not reported, but whether they are admin matters below.
         for (const p of principals) {
-            const kind = p.policies.kind;
-            if (
-                kind === "role" &&
-                (nameIn(p.name, breakGlassRoles ?? []) ||
-                    nameIn(p.resource.name, breakGlassRoles ?? []))
-            )
+            if (alone(p)) {
+                findings.set(p, []);
                 continue;
+            }
             const account = p.resource.accountId;
             const neighbours: PrincipalNeighbours = {
                 roles: byAccount("role", account),
                 users: byAccount("user", account),
                 adminGroups: adminGroups.get(account) ?? [],
             };
-            for (const f of findPrincipalAdmin(p.policies, neighbours)) {
+            findings.set(p, findPrincipalAdmin(p.policies, neighbours));
+        }
+
+        // Admin-equivalent roles of the plan, and the compute that runs as them (indexed by
+        // account, role ARN and role name once: never a scan of every principal per resource).
+        const adminRoles = new Map<string | undefined, AdminRole[]>();
+        const adminRoleByRef = new Map<string, AdminRole>();
+        for (const p of principals) {
+            if (p.policies.kind !== "role") continue;
+            const why = roleAdmin(p, findings.get(p) ?? []);
+            if (!why) continue;
+            const role: AdminRole = {
+                arn: p.policies.arn,
+                why,
+                services: trustedServices(p.resource),
+            };
+            const list = adminRoles.get(p.resource.accountId) ?? [];
+            list.push(role);
+            adminRoles.set(p.resource.accountId, list);
+            adminRoleByRef.set(p.policies.arn, role);
+            adminRoleByRef.set(`${p.resource.accountId}/${p.name}`, role);
+        }
+        const adminCompute = new Map<string | undefined, AdminCompute[]>();
+        if (adminRoleByRef.size > 0)
+            for (const c of stackCompute(resources)) {
+                const ref = c.role();
+                if (!ref) continue;
+                const account = c.resource.accountId;
+                const role =
+                    adminRoleByRef.get(ref) ??
+                    adminRoleByRef.get(`${account}/${ref.split("/").pop()}`);
+                if (!role) continue;
+                const list = adminCompute.get(account) ?? [];
+                list.push({
+                    what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
+                    arn: c.arn,
+                    actions: c.type.actions,
+                    passRole: c.type.passRole,
+                    roleArn: role.arn,
+                    why: role.why,
+                });
+                adminCompute.set(account, list);
+            }
+
+        const computeNeighbours = new Map<string | undefined, ComputeNeighbours>();
+        const neighboursOf = (account: string | undefined) => {
+            let n = computeNeighbours.get(account);
+            if (!n)
+                computeNeighbours.set(
+                    account,
+                    (n = new ComputeNeighbours(
+                        adminRoles.get(account) ?? [],
+                        adminCompute.get(account) ?? [],
+                    )),
+                );
+            return n;
+        };
+        for (const p of principals) {
+            if (exempt(p)) continue;
+            const kind = p.policies.kind;
+            const account = p.resource.accountId;
+            let found = findings.get(p) ?? [];
+            if (found.length === 0 && !alone(p))
+                found = findComputeAdmin(p.policies, neighboursOf(account));
+            for (const f of found) {
                 report(
                     `${kind[0].toUpperCase()}${kind.slice(1)} "${p.name}" is admin-equivalent through what it holds: ${f.detail}.${p.policies.boundary ? ` Its permissions boundary ${p.policies.boundary.arn} does not cap this.` : ""} ${FIX}`,
                     p.resource.urn,

@@ -11,7 +11,7 @@ import {
     isAdminReason,
     parseArn,
     parsePolicyDocument,
-    PASSROLE_COMPUTE_ACTIONS,
+    passRoleComputeActions,
     passRoleStatements,
     reachesArbitrary,
     resourcesUnbounded,
@@ -470,7 +470,7 @@ describe("iam model: privilege data (privileges.ts)", () => {
         for (const [name, list] of Object.entries({
             IAM_WRITE_ACTIONS,
             ROLE_CHANGE_ACTIONS,
-            PASSROLE_COMPUTE_ACTIONS,
+            compute: passRoleComputeActions(),
             escalations: IAM_ESCALATION_ACTIONS.map((e) => e.action),
             single: SINGLE_ACTION_ESCALATIONS.map((e) => e.action),
         }))

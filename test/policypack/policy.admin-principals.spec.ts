@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
+import { passRoleComputeActions } from "../../policypack/iam";
 import { iamNoAdminPrincipals } from "../../policypack/policies";
 import { Json, policyDoc, runStackPolicy, StackResourceSpec, WORKLOAD_ACCOUNT } from "./helpers";
 
@@ -175,7 +176,14 @@ describe("iam-no-admin-principals", () => {
                         res(aws.iam.PolicyAttachment, "b", { roles: ["app"], policyArn: arn }),
                     );
                 const r = await run(specs);
-                assertFlags(r, "app", "AWS-managed AmazonEC2FullAccess", "ec2:RunInstances");
+                assertFlags(r, "app", "AWS-managed AmazonEC2FullAccess");
+                // The message names one consumer of a passed role that AmazonEC2FullAccess grants
+                // (ec2:RunInstances, autoscaling:CreateLaunchConfiguration, ...).
+                const named = /\+ ([\w-]+:\w+) \(AWS-managed AmazonEC2FullAccess/.exec(
+                    r.violations[0].message,
+                )?.[1];
+                assert.ok(named && passRoleComputeActions().includes(named), named);
+                assert.match(named, /^(ec2|autoscaling):/);
             }
         });
         it("flags a user through its group's policy (UserGroupMembership and GroupMembership)", async () => {

@@ -18,7 +18,7 @@ import {
     Authorization,
     IAM_ESCALATION_ACTIONS,
     PASS_ROLE,
-    PASSROLE_COMPUTE_ACTIONS,
+    passRoleComputeActions,
     PERMISSION_SET_ACTIONS,
     PolicyDocument,
     PROBE_ACCOUNT,
@@ -153,7 +153,7 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
         if (!self && graph.trustIndex.service.includes(role)) {
             const pass = decide(PASS_ROLE, role.id);
             const compute = pass
-                ? PASSROLE_COMPUTE_ACTIONS.map((a) => {
+                ? passRoleComputeActions().map((a) => {
                       const resource = someResource(node, a);
                       return resource && { action: a, result: decide(a, resource) };
                   }).find((c) => c && c.result)
