@@ -153,10 +153,12 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
         if (!self && graph.trustIndex.service.includes(role)) {
             const pass = decide(PASS_ROLE, role.id);
             const compute = pass
-                ? passRoleComputeActions().map((a) => {
-                      const resource = someResource(node, a);
-                      return resource && { action: a, result: decide(a, resource) };
-                  }).find((c) => c && c.result)
+                ? passRoleComputeActions()
+                      .map((a) => {
+                          const resource = someResource(node, a);
+                          return resource && { action: a, result: decide(a, resource) };
+                      })
+                      .find((c) => c && c.result)
                 : undefined;
             if (pass && compute && compute.result)
                 edge(
