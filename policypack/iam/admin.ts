@@ -194,7 +194,7 @@ function adminGrants(doc: PolicyDocument): AdminFinding[] {
             (e) =>
                 statementMatchesAction(s, e.action) &&
                 reachesArbitrary(s, iamProbeArn(e.target), e.selfCounts) &&
-                grantEscalates(s, e.action, { doc, target: e.target }),
+                grantEscalates(s, e.action, { doc, target: e.target, selfCounts: e.selfCounts }),
         );
         if (esc.length) {
             out.push({

@@ -240,14 +240,137 @@ describe("iam model: admin equivalence (admin.ts)", () => {
                     ],
                     ["escalation"],
                 ],
+                // A literal resource tag does not bound a self-targeting escalation: the caller's
+                // own role may carry team=dev (these two expected [] before; that was a miss).
                 [
-                    "PutRolePolicy on roles tagged team=dev (iam:ResourceTag)",
+                    "PutRolePolicy on roles tagged team=dev (iam:ResourceTag): the caller's own role may be one",
                     [put({ StringEquals: { "iam:ResourceTag/team": "dev" } })],
+                    ["escalation"],
+                ],
+                [
+                    "PutRolePolicy on roles tagged team=dev (aws:ResourceTag): the caller's own role may be one",
+                    [put({ StringEquals: { "aws:ResourceTag/team": "dev" } })],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy on roles of the caller's own team (ABAC self-match)",
+                    [
+                        attach({
+                            StringEquals: { "iam:ResourceTag/team": "${aws:PrincipalTag/team}" },
+                        }),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "CreateAccessKey for users of the caller's own team (aws:ResourceTag variable)",
+                    [
+                        put(
+                            {
+                                StringEquals: {
+                                    "aws:ResourceTag/team": "${aws:PrincipalTag/team}",
+                                },
+                            },
+                            "iam:CreateAccessKey",
+                        ),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "CreateAccessKey for users tagged team=dev (not self-targeting, literal tag)",
+                    [
+                        put(
+                            { StringEquals: { "aws:ResourceTag/team": "dev" } },
+                            "iam:CreateAccessKey",
+                        ),
+                    ],
                     [],
                 ],
                 [
-                    "PutRolePolicy on roles tagged team=dev (aws:ResourceTag)",
-                    [put({ StringEquals: { "aws:ResourceTag/team": "dev" } })],
+                    "PassRole on roles tagged team=dev with a Lambda compute action (literal tag)",
+                    [
+                        put({ StringEquals: { "iam:ResourceTag/team": "dev" } }, "iam:PassRole"),
+                        lambda,
+                    ],
+                    [],
+                ],
+                [
+                    "AttachRolePolicy pinned to a real account (aws:ResourceAccount)",
+                    [attach({ StringEquals: { "aws:ResourceAccount": "123456789012" } })],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy pinned to an account pattern (aws:ResourceAccount)",
+                    [attach({ StringLike: { "aws:ResourceAccount": "1234567890*" } })],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy pinned to the caller's account (aws:PrincipalAccount)",
+                    [attach({ StringEquals: { "aws:PrincipalAccount": ["123456789012"] } })],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy pinned to an organization (aws:PrincipalOrgID)",
+                    [attach({ StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } })],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy pinned to an organization (aws:ResourceOrgID)",
+                    [attach({ StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } })],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy of any customer-managed policy of one account",
+                    [
+                        attach({
+                            ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/*" },
+                        }),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy of customer-managed policies under one path",
+                    [
+                        attach({
+                            ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/team/*" },
+                        }),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy of ViewOnlyAccess in one account",
+                    [
+                        attach({
+                            ArnEquals: { "iam:PolicyARN": VIEW_ONLY },
+                            StringEquals: { "aws:ResourceAccount": "123456789012" },
+                        }),
+                    ],
+                    [],
+                ],
+                [
+                    "PassRole in one account with a Lambda compute action",
+                    [
+                        put(
+                            { StringEquals: { "aws:ResourceAccount": "123456789012" } },
+                            "iam:PassRole",
+                        ),
+                        lambda,
+                    ],
+                    ["passrole-compute"],
+                ],
+                [
+                    "PassRole to EC2 in one account with only a Lambda compute action",
+                    [
+                        {
+                            ...pass("ec2.amazonaws.com"),
+                            Condition: {
+                                StringEquals: {
+                                    "iam:PassedToService": "ec2.amazonaws.com",
+                                    "aws:ResourceAccount": "123456789012",
+                                },
+                            },
+                        },
+                        lambda,
+                    ],
                     [],
                 ],
                 [

@@ -153,7 +153,74 @@ describe("iam-no-admin-grants", () => {
                 "lambda:CreateFunction",
             ],
         ];
+        // Account/org pins and ABAC self-matches do not bound an escalation (issue 11 review).
+        const pinned = (key: string, value: string, action = "iam:AttachRolePolicy"): Json[] => [
+            allow(action, "*", { Condition: { StringEquals: { [key]: value } } }),
+        ];
+        cases.push(
+            [
+                "iam:AttachRolePolicy pinned by aws:ResourceAccount",
+                pinned("aws:ResourceAccount", "123456789012"),
+                "iam:AttachRolePolicy",
+            ],
+            [
+                "iam:AttachRolePolicy pinned by aws:PrincipalAccount",
+                pinned("aws:PrincipalAccount", "123456789012"),
+                "iam:AttachRolePolicy",
+            ],
+            [
+                "iam:AttachRolePolicy pinned by aws:PrincipalOrgID",
+                pinned("aws:PrincipalOrgID", "o-a1b2c3d4e5"),
+                "iam:AttachRolePolicy",
+            ],
+            [
+                "iam:AttachRolePolicy pinned by aws:ResourceOrgID",
+                pinned("aws:ResourceOrgID", "o-a1b2c3d4e5"),
+                "iam:AttachRolePolicy",
+            ],
+            [
+                "iam:AttachRolePolicy of the customer-managed policies of one account",
+                [
+                    allow("iam:AttachRolePolicy", "*", {
+                        Condition: {
+                            ArnLike: { "iam:PolicyARN": "arn:aws:iam::123456789012:policy/*" },
+                        },
+                    }),
+                ],
+                "iam:AttachRolePolicy",
+            ],
+            [
+                "iam:PassRole in one account with lambda:CreateFunction",
+                [
+                    ...pinned("aws:ResourceAccount", "123456789012", "iam:PassRole"),
+                    allow("lambda:CreateFunction"),
+                ],
+                "lambda:CreateFunction",
+            ],
+            [
+                "iam:PutRolePolicy on roles tagged team=dev (the caller's own role may be one)",
+                pinned("iam:ResourceTag/team", "dev", "iam:PutRolePolicy"),
+                "iam:PutRolePolicy",
+            ],
+            [
+                "iam:AttachRolePolicy on roles of the caller's team (${aws:PrincipalTag/team})",
+                pinned("iam:ResourceTag/team", "${aws:PrincipalTag/team}"),
+                "iam:AttachRolePolicy",
+            ],
+            [
+                "iam:PutRolePolicy on roles of the caller's team (aws:ResourceTag, ${aws:PrincipalTag/team})",
+                pinned("aws:ResourceTag/team", "${aws:PrincipalTag/team}", "iam:PutRolePolicy"),
+                "iam:PutRolePolicy",
+            ],
+        );
         for (const [what, statements, fragment] of cases) {
+            it(`${what} (JSON string)`, async () => {
+                const v = await roleInline(JSON.stringify(policyDoc(...statements)));
+                assert.ok(
+                    v.some((m) => m.includes(fragment)),
+                    v.join("\n"),
+                );
+            });
             it(what, async () => {
                 const v = await roleInline(policyDoc(...statements));
                 assert.ok(v.length >= 1, "expected a violation");
@@ -270,11 +337,28 @@ describe("iam-no-admin-grants", () => {
                     }),
                 ],
             ],
+            // Was "iam:PutRolePolicy on roles tagged team=dev": the caller's own role may carry
+            // that tag (a self-targeting escalation; now flagged below). A literal tag still
+            // bounds creating other users' access keys.
             [
-                "iam:PutRolePolicy on roles tagged team=dev",
+                "iam:CreateAccessKey on users tagged team=dev",
                 [
-                    allow("iam:PutRolePolicy", "*", {
+                    allow("iam:CreateAccessKey", "*", {
                         Condition: { StringEquals: { "iam:ResourceTag/team": "dev" } },
+                    }),
+                ],
+            ],
+            [
+                "iam:AttachRolePolicy of ViewOnlyAccess, in one account",
+                [
+                    allow("iam:AttachRolePolicy", "*", {
+                        Condition: {
+                            ArnEquals: {
+                                "iam:PolicyARN":
+                                    "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+                            },
+                            StringEquals: { "aws:ResourceAccount": "123456789012" },
+                        },
                     }),
                 ],
             ],

@@ -104,6 +104,27 @@ describe("iam-no-admin-grants on IAM Identity Center permission sets", () => {
                 assert.deepStrictEqual(urnOf(run), ["ops-inline"]);
             });
 
+        // An account pin names where the caller escalates; it bounds nothing (issue 11 review).
+        const pinnedAttach = {
+            Effect: "Allow",
+            Action: "iam:AttachRolePolicy",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:ResourceAccount": "123456789012" } },
+        };
+        for (const [what, doc] of [
+            ["a JSON string", JSON.stringify(policyDoc(pinnedAttach))],
+            ["an object", policyDoc(pinnedAttach)],
+        ] as Array<[string, unknown]>)
+            it(`that attaches any policy in one account is flagged, as ${what}`, async () => {
+                const run = await admin([permissionSet("Ops"), inline("ops", doc)]);
+                assertViolations(
+                    run,
+                    1,
+                    'permission set "Ops": inline policy (ops-inline) Statement[0]',
+                    "iam:AttachRolePolicy",
+                );
+            });
+
         it("that combines iam:PassRole on any role with compute is flagged (escalation)", async () => {
             const doc = policyDoc({
                 Effect: "Allow",
