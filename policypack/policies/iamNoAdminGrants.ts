@@ -12,7 +12,7 @@
  * cap.
  *
  * The only exemption: roles listed in `breakGlassRoles` (and customer-managed policies listed in
- * `breakGlassPolicies`, meant for those roles), and permission sets listed by name in
+ * `breakGlassPolicies`, meant for those roles: attached to anything else they are flagged), and permission sets listed by name in
  * `breakGlassPermissionSets`. A break-glass role must still require MFA for every way to assume it
  * and cap sessions at 3600 s; a break-glass permission set must cap sessions at PT1H (its MFA is
  * the Identity Center instance's setting, outside the plan).
@@ -77,6 +77,37 @@ function checkManagedArn(arn: string, where: string, report: ReportViolation): v
     report(
         `${where} attaches ${arn}, the AWS-managed policy ${m.ref.key}, whose published document is admin-equivalent (${why}). ${FIX}`,
     );
+}
+
+/**
+ * The break-glass policies are exempt from the document check because they are meant for the
+ * break-glass roles only: attached to anything else (an ordinary role, any user or group) they are
+ * an admin grant nobody else flags, so the attachment is reported here, where the exemption lives.
+ */
+function checkBreakGlassPolicyArn(
+    arn: string,
+    where: string,
+    principal: string,
+    breakGlassPolicies: readonly string[],
+    report: ReportViolation,
+): boolean {
+    if (/^arn:[^:]*:iam::aws:/.test(arn) || !nameIn(arn, breakGlassPolicies)) return false;
+    report(
+        `${where} attaches ${arn}, a break-glass policy (breakGlassPolicies: exempt from the document check because it is meant for break-glass roles only), to ${principal}, which is not a break-glass role. Fix: attach it only to a role listed in breakGlassRoles; give ${principal} a scoped policy.`,
+    );
+    return true;
+}
+
+/** Checks one attached policy ARN: a break-glass policy off its roles, or an admin AWS-managed one. */
+function checkAttachedArn(
+    arn: string,
+    where: string,
+    principal: string,
+    breakGlassPolicies: readonly string[],
+    report: ReportViolation,
+): void {
+    if (checkBreakGlassPolicyArn(arn, where, principal, breakGlassPolicies, report)) return;
+    checkManagedArn(arn, where, report);
 }
 
 interface RoleProps {
@@ -148,7 +179,7 @@ function checkPassRoleAcrossInlinePolicies(
 }
 
 const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, args, report) => {
-    const { breakGlassRoles } = args.getConfig<Config>();
+    const { breakGlassRoles, breakGlassPolicies } = args.getConfig<Config>();
     const roleName = physicalName(props, args.name);
     if (nameIn(roleName, breakGlassRoles ?? []) || nameIn(args.name, breakGlassRoles ?? [])) {
         checkBreakGlassRole(props, roleName, report);
@@ -157,7 +188,13 @@ const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, arg
     for (const d of roleInlineDocuments(props)) checkDocument(d.value, d.where, report);
     checkPassRoleAcrossInlinePolicies(props.inlinePolicies ?? [], report);
     for (const arn of stringArray(props.managedPolicyArns))
-        checkManagedArn(arn, "managedPolicyArns", report);
+        checkAttachedArn(
+            arn,
+            "managedPolicyArns",
+            `role "${roleName}"`,
+            breakGlassPolicies ?? [],
+            report,
+        );
 });
 
 const policy = validateResourceOfType(
@@ -194,7 +231,7 @@ function attachment(type: string, principalProp: string, arnProp: "policyArn" | 
     return validateResourceOfType(
         resourceType<Record<string, unknown>>(type),
         (props, args, report) => {
-            const { breakGlassRoles } = args.getConfig<Config>();
+            const { breakGlassRoles, breakGlassPolicies } = args.getConfig<Config>();
             const target = props[principalProp];
             if (
                 principalProp.startsWith("role") &&
@@ -202,7 +239,10 @@ function attachment(type: string, principalProp: string, arnProp: "policyArn" | 
                 nameIn(target, breakGlassRoles ?? [])
             )
                 return;
-            for (const arn of stringArray(props[arnProp])) checkManagedArn(arn, arnProp, report);
+            const kind = principalProp.replace(/Name$/, "");
+            const principal = typeof target === "string" ? `${kind} "${target}"` : `this ${kind}`;
+            for (const arn of stringArray(props[arnProp]))
+                checkAttachedArn(arn, arnProp, principal, breakGlassPolicies ?? [], report);
         },
     );
 }
@@ -212,12 +252,18 @@ const policyAttachment = validateResourceOfType(
         T.PolicyAttachment,
     ),
     (props, args, report) => {
-        const { breakGlassRoles } = args.getConfig<Config>();
+        const { breakGlassRoles, breakGlassPolicies } = args.getConfig<Config>();
         const roles = stringArray(props.roles).filter((r) => !nameIn(r, breakGlassRoles ?? []));
         const users = stringArray(props.users);
         const groups = stringArray(props.groups);
         if (roles.length + users.length + groups.length === 0) return;
-        for (const arn of stringArray(props.policyArn)) checkManagedArn(arn, "policyArn", report);
+        const principals = [
+            ...roles.map((r) => `role "${r}"`),
+            ...users.map((u) => `user "${u}"`),
+            ...groups.map((g) => `group "${g}"`),
+        ].join(", ");
+        for (const arn of stringArray(props.policyArn))
+            checkAttachedArn(arn, "policyArn", principals, breakGlassPolicies ?? [], report);
     },
 );
 

@@ -463,6 +463,81 @@ describe("iam-no-admin-grants", () => {
         });
     });
 
+    // Issue 11 review: a breakGlassPolicies policy is exempt from the document check, so attached
+    // to an ordinary principal it was an admin grant nothing flagged.
+    describe("break-glass policies", () => {
+        const config = { breakGlassRoles: ["BreakGlass"], breakGlassPolicies: ["bg"] };
+        const BG = "arn:aws:iam::123456789012:policy/bg";
+        const run = (type: TypeSource, props: Json) =>
+            runResourcePolicy(iamNoAdminGrants, type, props, { config, name: "attach" });
+        it("the policy itself is exempt (as a JSON string and an object)", async () => {
+            for (const policy of [JSON.stringify(policyDoc(allow("*:*"))), policyDoc(allow("*:*"))])
+                assertViolations(await run(aws.iam.Policy, { name: "bg", policy }), 0);
+        });
+        it("attached to the break-glass role: no violation", async () => {
+            assertViolations(
+                await run(aws.iam.RolePolicyAttachment, { role: "BreakGlass", policyArn: BG }),
+                0,
+            );
+            assertViolations(
+                await run(aws.iam.PolicyAttachment, { roles: ["BreakGlass"], policyArn: BG }),
+                0,
+            );
+        });
+        it("attached to an ordinary role: violation", async () => {
+            assertViolations(
+                await run(aws.iam.RolePolicyAttachment, { role: "app", policyArn: BG }),
+                1,
+                "policyArn attaches arn:aws:iam::123456789012:policy/bg, a break-glass policy",
+                'role "app", which is not a break-glass role',
+                "Fix:",
+            );
+        });
+        it("attached to a user, a group, an ordinary role's managedPolicyArns or an exclusive list: violation", async () => {
+            assertViolations(
+                await run(aws.iam.UserPolicyAttachment, { user: "bob", policyArn: BG }),
+                1,
+                'user "bob"',
+            );
+            assertViolations(
+                await run(aws.iam.PolicyAttachment, {
+                    roles: ["BreakGlass"],
+                    groups: ["ops"],
+                    policyArn: "arn:aws:iam::123456789012:policy/emergency/BG",
+                }),
+                1,
+                'group "ops"',
+            );
+            assertViolations(
+                await run(aws.iam.Role, {
+                    name: "app",
+                    assumeRolePolicy: policyDoc(allowAssume({ Service: "ec2.amazonaws.com" })),
+                    managedPolicyArns: [BG],
+                }),
+                1,
+                "managedPolicyArns attaches",
+                'role "app"',
+            );
+            assertViolations(
+                await run(aws.iam.RolePolicyAttachmentsExclusive, {
+                    roleName: "app",
+                    policyArns: [BG],
+                }),
+                1,
+                'role "app"',
+            );
+        });
+        it("a policy not listed, attached to an ordinary role, is left to its document check", async () => {
+            assertViolations(
+                await run(aws.iam.RolePolicyAttachment, {
+                    role: "app",
+                    policyArn: "arn:aws:iam::123456789012:policy/app-read",
+                }),
+                0,
+            );
+        });
+    });
+
     describe("break-glass roles", () => {
         const breakGlass = (trust: Json, maxSessionDuration?: number): Json => ({
             name: "BreakGlass",
