@@ -11,7 +11,8 @@
  *   under a passed role, IAM escalation actions: `principalActions`), its statements reduced to
  *   those actions, with Resource and Condition as published. A reduced document decides those
  *   actions exactly as the full one does, so PassRole in a RolePolicy plus AmazonEC2FullAccess
- *   attached is judged with the policy's own words; a policy absent from both files grants none.
+ *   attached is judged with the policy's own words. Every AWS-managed policy is listed (an empty
+ *   list: it grants none of them), so an ARN absent from the table names no known policy.
  *
  * Run: npm run update:managed-policies
  * (devDependency only: the 77 MB dataset never ships with the pack, and is loaded only here.)
@@ -123,7 +124,10 @@ function update(): string[] {
         const p = managed.getPolicyByName(name);
         const key = p.arn.replace(/^arn:aws:iam::aws:policy\//, "");
         const statements = reduceDocument(p.versions[p.latestVersionId].document, relevant);
-        if (statements.some((st) => st.Effect === "Allow")) reduced[key] = statements;
+        // Every AWS-managed policy is listed, with no statement when it grants none of the
+        // actions: an ARN missing from the table names no known policy (a typo such as
+        // AdministratorAcess), which as a permissions boundary caps nothing.
+        reduced[key] = statements.some((st) => st.Effect === "Allow") ? statements : [];
     }
     const source = datasetVersion();
     fs.writeFileSync(
@@ -152,7 +156,7 @@ function update(): string[] {
     );
     return [
         `${names.length} AWS-managed policies read from ${source}`,
-        `${Object.keys(reducedSorted).length} grant actions the whole-principal analysis decides`,
+        `${Object.values(reducedSorted).filter((st) => st.length > 0).length} grant actions the whole-principal analysis decides`,
         `${Object.keys(sorted).length} admin-equivalent; ${unparsable.length} not parsable by the model`,
         ...unparsable.map((u) => `  unparsable: ${u}`),
     ];

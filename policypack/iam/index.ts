@@ -101,5 +101,6 @@ export {
     adminEquivalentManagedPolicy,
     parseAwsManagedPolicyArn,
     adminEquivalentManagedPolicyKeys,
+    knownAwsManagedPolicy,
 } from "./managed";
 export type { AdminManagedPolicy, ManagedPolicyRef } from "./managed";

@@ -20,6 +20,7 @@
  */
 import { PolicyResource, ReportViolation } from "@pulumi/policy";
 import {
+    knownAwsManagedPolicy,
     adminEquivalentManagedPolicy,
     AdminFinding,
     adminReasonSummary,
@@ -197,7 +198,9 @@ function adminIn(p: HeldPolicy): { findings?: AdminFinding[]; managed?: string }
  */
 function boundaryCaps(b: HeldPolicy | undefined): boolean {
     if (!b) return false;
-    if (b.kind === "aws-managed") return !!b.arn && !adminEquivalentManagedPolicy(b.arn);
+    // An ARN naming no known AWS-managed policy (a typo) caps nothing.
+    if (b.kind === "aws-managed")
+        return !!b.arn && knownAwsManagedPolicy(b.arn) && !adminEquivalentManagedPolicy(b.arn);
     const doc = readDocument(b.ref?.policy?.props.policy, "identity");
     return !!doc && findAdminGrants(doc).length === 0;
 }

@@ -21,6 +21,7 @@ import {
 } from "../../policypack/iam";
 import { iamProbeArn, reachesIam } from "../../policypack/iam/admin";
 import { PROBE_ACCOUNT } from "../../policypack/iam/privileges";
+import { knownAwsManagedPolicy, principalManagedDocument } from "../../policypack/iam/managed";
 
 const doc = (...statements: unknown[]) =>
     parsePolicyDocument({ Version: "2012-10-17", Statement: statements }, "identity");
@@ -623,5 +624,29 @@ describe("iam model: privilege data (privileges.ts)", () => {
             "Allow with NotAction on every resource",
         );
         assert.strictEqual(adminReasonSummary("from-a-newer-generator"), "from-a-newer-generator");
+    });
+});
+
+// Issue 11 review: an unknown AWS-managed ARN was read as an empty document (as a boundary, a cap
+// on everything); it names no known policy, so it has no document and caps nothing.
+describe("iam model: unknown AWS-managed policies (managed.ts)", () => {
+    it("a typo names no known policy and has no document", () => {
+        const typo = "arn:aws:iam::aws:policy/AdministratorAcess";
+        assert.strictEqual(knownAwsManagedPolicy(typo), false);
+        assert.strictEqual(principalManagedDocument(typo), undefined);
+    });
+    it("a known policy granting none of the decided actions has an empty document", () => {
+        for (const arn of [
+            "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            "arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess",
+        ]) {
+            assert.strictEqual(knownAwsManagedPolicy(arn), true);
+            assert.deepStrictEqual(principalManagedDocument(arn)?.statements, []);
+        }
+        assert.strictEqual(
+            knownAwsManagedPolicy("arn:aws:iam::aws:policy/AdministratorAccess"),
+            true,
+        );
+        assert.strictEqual(knownAwsManagedPolicy("arn:aws:iam::123456789012:policy/x"), false);
     });
 });

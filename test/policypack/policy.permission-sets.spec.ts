@@ -266,6 +266,27 @@ describe("iam-no-admin-grants on IAM Identity Center permission sets", () => {
             assert.deepStrictEqual(run.violations, []);
         });
 
+        // Issue 11 review: an ARN naming no AWS-managed policy was read as an empty boundary,
+        // which denies everything, so a typo capped AdministratorAccess away.
+        it("an unknown AWS-managed boundary (a typo) caps nothing", async () => {
+            const run = await admin([
+                permissionSet("Open"),
+                managed("open", "AdministratorAccess"),
+                boundary("open", { managedPolicyArn: MANAGED("AdministratorAcess") }),
+            ]);
+            assertViolations(run, 1, "AdministratorAccess");
+            assert.deepStrictEqual(urnOf(run), ["open-administratoraccess"]);
+        });
+
+        it("a known AWS-managed boundary that grants none of the decided actions caps AdministratorAccess", async () => {
+            const run = await admin([
+                permissionSet("Capped"),
+                managed("capped", "AdministratorAccess"),
+                boundary("capped", { managedPolicyArn: MANAGED("AmazonS3ReadOnlyAccess") }),
+            ]);
+            assert.deepStrictEqual(run.violations, []);
+        });
+
         it("an admin-equivalent boundary caps nothing", async () => {
             const run = await admin([
                 permissionSet("Open"),
