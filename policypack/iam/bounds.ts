@@ -13,9 +13,10 @@
  * - iam:PolicyARN takes only the policies that escalate: every admin-equivalent AWS-managed policy
  *   (policypack/iam/data) and any customer-managed policy nobody named, in every account above and
  *   under every path pattern the condition names;
- * - iam:PermissionsBoundary takes the boundaries that do not bound: none, an admin-equivalent one,
- *   or a named one the caller can rewrite (and any, when the caller can remove or replace
- *   boundaries);
+ * - iam:PermissionsBoundary takes the boundaries that do not bound: none, an admin-equivalent
+ *   AWS-managed one, or any customer-managed one the condition names (its document is not known
+ *   here, and the caller may be able to rewrite it); any, when the caller can remove or replace
+ *   boundaries;
  * - iam:PassedToService takes the services that run code with the role the same document lets
  *   the caller start (its compute actions; privileges.ts passedToServices, reviewed in
  *   data/passrole-consumers.json).
@@ -26,7 +27,7 @@ import { awsPrincipalFromArn, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement } from "./document";
 import { statementMatchesAction, statementMatchesResource } from "./evaluate";
 import { isResourceTagKey } from "./keys";
-import { adminEquivalentManagedPolicyKeys } from "./managed";
+import { adminEquivalentManagedPolicyKeys, parseAwsManagedPolicyArn } from "./managed";
 import { IamTarget, passedToServices, PROBE_ACCOUNT } from "./privileges";
 import { Candidate, exactValuesFor, findAllowWitness } from "./search";
 import { hasWildcard, instantiateGlob } from "./wildcard";
@@ -155,13 +156,13 @@ export function grantEscalates(s: Statement, action: string, ctx: BoundContext):
         domains.set(POLICY_ARN, [...adminManagedArns(), ...customer]);
     }
     if (keys.has(BOUNDARY) && !boundaryMutable(doc, target)) {
-        // Named boundaries the caller can rewrite do not bound either.
-        const rewritable = [...exactValuesFor(BOUNDARY, s.conditions)].filter(
-            (arn) =>
-                allows(doc, "iam:CreatePolicyVersion", arn) ||
-                allows(doc, "iam:SetDefaultPolicyVersion", arn),
+        // A customer-managed boundary grants whatever its owner wrote (or the caller rewrote): a
+        // document alone cannot show it caps anything, so pinning one does not bound; only a
+        // non-admin AWS-managed boundary does.
+        const customer = namedValues(BOUNDARY, s.conditions).filter(
+            (arn) => !parseAwsManagedPolicyArn(arn),
         );
-        domains.set(BOUNDARY, [undefined, ...adminManagedArns(), ...rewritable]);
+        domains.set(BOUNDARY, [undefined, ...adminManagedArns(), ...customer]);
     }
     if (keys.has(PASSED_TO_SERVICE))
         domains.set(PASSED_TO_SERVICE, computeServicePrincipals(ctx.computeActions ?? []));

@@ -204,9 +204,27 @@ describe("iam model: admin equivalence (admin.ts)", () => {
                     [pass("lambda.amazonaws.com"), lambda],
                     ["passrole-compute"],
                 ],
+                // A customer-managed boundary grants whatever its owner wrote; the document alone
+                // cannot show it caps anything (this expected [] before; that was a miss).
                 [
-                    "PutRolePolicy on roles with a pinned boundary",
+                    "PutRolePolicy on roles with a pinned customer-managed boundary",
                     [put({ ArnEquals: { "iam:PermissionsBoundary": BOUNDARY } })],
+                    ["escalation"],
+                ],
+                [
+                    "AttachRolePolicy on roles with a customer-managed boundary pattern",
+                    [
+                        attach({
+                            ArnLike: {
+                                "iam:PermissionsBoundary": "arn:aws:iam::*:policy/boundaries/*",
+                            },
+                        }),
+                    ],
+                    ["escalation"],
+                ],
+                [
+                    "PutRolePolicy on roles with a pinned non-admin AWS-managed boundary",
+                    [put({ ArnEquals: { "iam:PermissionsBoundary": VIEW_ONLY } })],
                     [],
                 ],
                 [

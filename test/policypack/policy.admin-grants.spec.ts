@@ -159,6 +159,20 @@ describe("iam-no-admin-grants", () => {
         ];
         cases.push(
             [
+                "iam:PutRolePolicy on roles with a pinned customer-managed boundary",
+                [
+                    allow("iam:PutRolePolicy", "*", {
+                        Condition: {
+                            ArnEquals: {
+                                "iam:PermissionsBoundary":
+                                    "arn:aws:iam::123456789012:policy/dev-boundary",
+                            },
+                        },
+                    }),
+                ],
+                "iam:PutRolePolicy",
+            ],
+            [
                 "iam:AttachRolePolicy pinned by aws:ResourceAccount",
                 pinned("aws:ResourceAccount", "123456789012"),
                 "iam:AttachRolePolicy",
@@ -324,14 +338,16 @@ describe("iam-no-admin-grants", () => {
                     allow("lambda:CreateFunction"),
                 ],
             ],
+            // Was pinned to the customer-managed arn:aws:iam::123456789012:policy/dev-boundary: its
+            // document is not known to this check, so that pin no longer bounds (flagged below).
             [
-                "iam:PutRolePolicy and AttachRolePolicy on roles with a pinned boundary",
+                "iam:PutRolePolicy and AttachRolePolicy on roles with a pinned non-admin AWS-managed boundary",
                 [
                     allow(["iam:PutRolePolicy", "iam:AttachRolePolicy"], "*", {
                         Condition: {
                             ArnEquals: {
                                 "iam:PermissionsBoundary":
-                                    "arn:aws:iam::123456789012:policy/dev-boundary",
+                                    "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
                             },
                         },
                     }),
