@@ -5,9 +5,11 @@
  * shares (the partition, the URL suffix) or a stand-in for the stack instance's own account and
  * region; Conditions are evaluated when their inputs are known, else both branches are checked.
  * What stays unknown (resource attributes, imports, parameters without a default) becomes an
- * unresolved marker, and policy documents are then judged on what is known, as the pack judges
- * unknown values elsewhere: an unknown principal entry stands for a principal of the stack's own
- * account (never everyone), an unknown action for no action (it cannot make a grant admin).
+ * unresolved marker, and policy documents are then judged on what is known: an unknown principal
+ * entry stands for a principal of the stack's own account, an unknown action for no action. A
+ * StackSet instance may supply `*` for either, so such statements are also reported as not checked
+ * (policy-document-not-checked), as are templates with more than MAX_VARIANTS variants (the rest
+ * are not resolved).
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
  */
@@ -261,7 +263,76 @@ export function resolveTemplate(
     template: Obj,
     given: Readonly<Record<string, string>> = {},
 ): Record<string, Json>[] {
+    return resolveTemplateVariants(template, given).variants;
+}
+
+/** The variants of a template, and what in them the pack cannot check. */
+export interface ResolvedTemplate {
+    readonly variants: Record<string, Json>[];
+    /**
+     * More than MAX_VARIANTS ways the unknowns can fall: the variants past the cap are not checked.
+     */
+    readonly truncated: boolean;
+    /**
+     * Statements (resource logical id, where) whose Action/NotAction or Principal AWS entry the
+     * template does not resolve: a StackSet instance may supply `*`, so they are not checked.
+     */
+    readonly unresolved: readonly string[];
+}
+
+/**
+ * An unresolved principal that is not a resource of the template itself (`!GetAtt Role.Arn`,
+ * `!Ref User`: created by the stack instance, so of its own account).
+ */
+function foreign(v: Json, own: ReadonlySet<string>): boolean {
+    if (typeof v !== "string" || !isUnresolved(v)) return false;
+    const m = new RegExp(`${UNRESOLVED}([A-Za-z0-9]+)(?:\\.[A-Za-z0-9.]*)?$`).exec(v);
+    return !(m && own.has(m[1]));
+}
+
+/** Where a resource's policy documents have an unresolved Action or Principal AWS entry. */
+function unresolvedStatements(
+    id: string,
+    v: Json,
+    path: string,
+    own: ReadonlySet<string>,
+    out: Set<string>,
+): void {
+    if (Array.isArray(v)) {
+        v.forEach((x, i) => unresolvedStatements(id, x, `${path}[${i}]`, own, out));
+        return;
+    }
+    if (!isObj(v)) return;
+    if ("Statement" in v) {
+        const statements = Array.isArray(v.Statement) ? v.Statement : [v.Statement];
+        statements.forEach((st, i) => {
+            if (!isObj(st)) return;
+            const what: string[] = [];
+            for (const el of ["Action", "NotAction"])
+                if ([st[el]].flat().some(isUnresolved)) what.push(el);
+            for (const el of ["Principal", "NotPrincipal"]) {
+                const pr = st[el];
+                if (isObj(pr) && "AWS" in pr && [pr.AWS].flat().some((a) => foreign(a, own)))
+                    what.push(`${el} AWS`);
+            }
+            if (what.length)
+                out.add(`resource ${id} ${path}Statement[${i}] (${what.join(", ")} not resolved)`);
+        });
+    }
+    for (const [k, x] of Object.entries(v))
+        if (k !== "Statement") unresolvedStatements(id, x, `${path}${k}.`, own, out);
+}
+
+/** As resolveTemplate, and says what the variants leave unchecked. */
+export function resolveTemplateVariants(
+    template: Obj,
+    given: Readonly<Record<string, string>> = {},
+): ResolvedTemplate {
     const t = template as Template;
+    const unresolvedAt = new Set<string>();
+    const own = new Set(
+        Object.keys(t.Resources ?? {}).map((id) => id.replace(/[^A-Za-z0-9]/g, "")),
+    );
     const variants: Record<string, Json>[] = [];
     const seen = new Set<string>();
     const queue: Choice[] = [{ conditions: new Map(), params: new Map() }];
@@ -272,7 +343,11 @@ export function resolveTemplate(
     ) {
         const choice = queue.shift()!;
         const r = new Resolver(t, given, choice);
-        const resolved = settleDocuments(r.value(template.Resources ?? {})) as Record<string, Json>;
+        const raw = r.value(template.Resources ?? {});
+        if (isObj(raw))
+            for (const [id, res] of Object.entries(raw))
+                unresolvedStatements(id, res, "", own, unresolvedAt);
+        const resolved = settleDocuments(raw) as Record<string, Json>;
         // A resource whose Condition is false is not created.
         for (const [id, res] of Object.entries(resolved)) {
             const c = isObj(res) ? res.Condition : undefined;
@@ -296,7 +371,8 @@ export function resolveTemplate(
                 queue.push({ ...choice, params: new Map([...choice.params, [param, v]]) });
         }
     }
-    return variants;
+    // Choices still queued when the cap stopped the loop were never resolved.
+    return { variants, truncated: queue.length > 0, unresolved: [...unresolvedAt] };
 }
 
 /**

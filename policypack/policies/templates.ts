@@ -14,7 +14,7 @@ import {
 } from "@pulumi/policy";
 import { isTypeOf, T } from "./types";
 import { TypedValidation } from "./common";
-import { parseYamlTemplate, resolveTemplate, YamlTemplateError } from "./cfn";
+import { parseYamlTemplate, resolveTemplateVariants, YamlTemplateError } from "./cfn";
 
 /** Resource types whose props carry a CloudFormation template body. */
 export const TEMPLATE_TYPES: readonly string[] = [
@@ -162,6 +162,21 @@ export function embeddedResources(
     templateBody: unknown,
     parameters: Readonly<Record<string, string>> = {},
 ): EmbeddedResource[] {
+    return readTemplate(templateBody, parameters).resources;
+}
+
+/** A template's IAM-relevant resources, and what of it the pack does not check. */
+export interface ReadTemplate {
+    readonly resources: EmbeddedResource[];
+    /** Sentences for policy-document-not-checked. */
+    readonly notChecked: string[];
+}
+
+/** As embeddedResources, with what is not checked (too many variants, unresolved statements). */
+export function readTemplate(
+    templateBody: unknown,
+    parameters: Readonly<Record<string, string>> = {},
+): ReadTemplate {
     let body: unknown = templateBody;
     if (typeof templateBody === "string") {
         try {
@@ -181,14 +196,25 @@ export function embeddedResources(
     if (body === null || typeof body !== "object" || Array.isArray(body))
         throw new TemplateReadError("templateBody must be a CloudFormation template object");
     const resources = (body as { Resources?: unknown }).Resources;
-    if (resources === undefined) return [];
+    if (resources === undefined) return { resources: [], notChecked: [] };
     if (resources === null || typeof resources !== "object" || Array.isArray(resources))
         throw new TemplateReadError(
             "the template's Resources must be a map of logical ids to resources",
         );
     const out: EmbeddedResource[] = [];
     const seen = new Set<string>();
-    const variants = resolveTemplate(body as Record<string, unknown>, parameters);
+    const { variants, truncated, unresolved } = resolveTemplateVariants(
+        body as Record<string, unknown>,
+        parameters,
+    );
+    const notChecked = unresolved.map(
+        (u) =>
+            `${u} is not checked: the template leaves it to the stack instance, which may supply "*". Review it by hand, or give the value in the template or the StackSet's parameters.`,
+    );
+    if (truncated)
+        notChecked.push(
+            `has more combinations of unknown conditions and parameter values than the pack resolves (${variants.length}); the IAM resources of the others are not checked. Review them by hand, or pass the parameter values in the StackSet's parameters.`,
+        );
     for (const resolved of variants) {
         for (const [logicalId, r] of Object.entries(resolved)) {
             const res = r as { Type?: unknown; Properties?: unknown };
@@ -205,7 +231,7 @@ export function embeddedResources(
             }
         }
     }
-    return out;
+    return { resources: out, notChecked };
 }
 
 /** The parameter values a StackSet or stack passes to its template (known strings only). */
@@ -229,6 +255,7 @@ class SkipEmbedded {}
 export function withTemplates(
     policy: ResourceValidationPolicy,
     reportUnreadable: boolean,
+    reportNotChecked = false,
 ): ResourceValidationPolicy {
     const validations = (
         Array.isArray(policy.validateResource)
@@ -248,7 +275,10 @@ export function withTemplates(
         if (body === undefined) return undefined;
         let embedded: EmbeddedResource[];
         try {
-            embedded = embeddedResources(body, stackSetParameters(args.props));
+            const read = readTemplate(body, stackSetParameters(args.props));
+            embedded = read.resources;
+            if (reportNotChecked)
+                for (const n of read.notChecked) report(`in the template of ${args.name}: ${n}`);
         } catch (e) {
             if (!(e instanceof TemplateReadError)) throw e;
             if (reportUnreadable) report(`${e.message}.`);
@@ -298,11 +328,22 @@ function runAll(
     for (const v of validations) v(args, report);
 }
 
-/** Every resource policy of a pack, extended to templates; `reporter` names the policy that reports unreadable templates. */
-export function extendToTemplates(policies: Policies, reporter: string): Policies {
+/**
+ * Every resource policy of a pack, extended to templates; `reporter` names the policy that reports
+ * unreadable templates, `notCheckedReporter` the one that names what of a template is not checked.
+ */
+export function extendToTemplates(
+    policies: Policies,
+    reporter: string,
+    notCheckedReporter?: string,
+): Policies {
     return policies.map((p) =>
         "validateResource" in p && p.validateResource
-            ? withTemplates(p as ResourceValidationPolicy, p.name === reporter)
+            ? withTemplates(
+                  p as ResourceValidationPolicy,
+                  p.name === reporter,
+                  p.name === notCheckedReporter,
+              )
             : p,
     );
 }

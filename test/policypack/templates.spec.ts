@@ -293,8 +293,20 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         for (const asString of [true, false]) {
             const enc = asString ? "JSON string" : "object";
             const body = (t: unknown) => (asString ? JSON.stringify(t) : t);
-            it(`a template using Fn::Sub, Ref, Fn::Join, Fn::GetAtt, Fn::ImportValue, Fn::If, Fn::Select and AWS::NoValue passes every policy (${enc})`, async () => {
-                assert.deepStrictEqual(await violations(body(safe)), []);
+            // ExternalPrincipal has no value: a StackSet instance may supply "*", so the advisory
+            // policy-document-not-checked names that statement (issue 11 review; this expected no
+            // violation at all before, reading the unknown principal as the stack's own account).
+            it(`a template using Fn::Sub, Ref, Fn::Join, Fn::GetAtt, Fn::ImportValue, Fn::If, Fn::Select and AWS::NoValue passes every policy but names the principal it leaves open (${enc})`, async () => {
+                const v = await violations(body(safe));
+                assert.strictEqual(v.length, 1, v.join("\n"));
+                assert.match(
+                    v[0],
+                    /^policy-document-not-checked: .*resource Audit Properties\.AssumeRolePolicyDocument\.Statement\[0\] \(Principal AWS not resolved\) is not checked/,
+                );
+                assert.deepStrictEqual(
+                    await violations(body(safe), { ExternalPrincipal: REPORTER }),
+                    [],
+                );
             });
             it(`a parameter whose default is "*" in a Principal is flagged (${enc})`, async () => {
                 const open = cfn(
@@ -464,5 +476,103 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
                 v.join("\n"),
             );
         });
+    });
+});
+
+// Issue 11 review: unresolved Actions and principals were read as safe, and variants past the cap
+// were dropped in silence; policy-document-not-checked now names them.
+describe("template statements the pack cannot check (policy-document-not-checked)", () => {
+    const notChecked = async (body: unknown, parameters?: Record<string, string>) =>
+        (
+            await runResourcePolicy(
+                policy("policy-document-not-checked"),
+                STACKSET,
+                { name: "s", templateBody: body, ...(parameters ? { parameters } : {}) },
+                { name: "ss" },
+            )
+        ).violations;
+    const withParam = (resources: Record<string, unknown>, param: Record<string, unknown>) => ({
+        AWSTemplateFormatVersion: "2010-09-09",
+        Parameters: param,
+        Resources: resources,
+    });
+    const policyWith = (statement: Record<string, unknown>) => ({
+        Type: "AWS::IAM::ManagedPolicy",
+        Properties: {
+            PolicyDocument: { Version: "2012-10-17", Statement: [statement] },
+        },
+    });
+    const paramAction = withParam(
+        { P: policyWith({ Effect: "Allow", Action: { Ref: "Act" }, Resource: "*" }) },
+        { Act: { Type: "String" } },
+    );
+    const paramPrincipal = withParam(
+        {
+            R: role({
+                Version: "2012-10-17",
+                Statement: {
+                    Effect: "Allow",
+                    Principal: { AWS: { "Fn::Sub": "arn:aws:iam::${Acct}:root" } },
+                    Action: "sts:AssumeRole",
+                },
+            }),
+        },
+        { Acct: { Type: "String" } },
+    );
+    for (const [what, encode] of [
+        ["a JSON string", (t: unknown) => JSON.stringify(t)],
+        ["an object", (t: unknown) => t],
+    ] as Array<[string, (t: unknown) => unknown]>) {
+        it(`names an Action left to a parameter without a value, as ${what}`, async () => {
+            const v = await notChecked(encode(paramAction));
+            assert.strictEqual(v.length, 1, v.join("\n"));
+            assert.match(v[0], /^in the template of ss: resource P /);
+            assert.match(v[0], /Statement\[0\] \(Action not resolved\) is not checked/);
+        });
+        it(`names a Principal AWS left to a parameter without a value, as ${what}`, async () => {
+            const v = await notChecked(encode(paramPrincipal));
+            assert.strictEqual(v.length, 1, v.join("\n"));
+            assert.match(v[0], /resource R .*Statement\[0\] \(Principal AWS not resolved\)/);
+        });
+    }
+    it("says nothing when the StackSet passes the values, or the principal is the template's own role", async () => {
+        assert.deepStrictEqual(await notChecked(paramAction, { Act: "s3:GetObject" }), []);
+        assert.deepStrictEqual(await notChecked(paramPrincipal, { Acct: "123456789012" }), []);
+        const own = template({
+            Worker: role(mfaTrust, { RoleName: "Worker" }),
+            R: role({
+                Version: "2012-10-17",
+                Statement: {
+                    Effect: "Allow",
+                    Principal: { AWS: { "Fn::GetAtt": ["Worker", "Arn"] } },
+                    Action: "sts:AssumeRole",
+                },
+            }),
+        });
+        assert.deepStrictEqual(await notChecked(own), []);
+    });
+    it("names a template with more variants than the pack resolves, and not one with fewer", async () => {
+        const conditions: Record<string, unknown> = {};
+        const parameters: Record<string, unknown> = {};
+        const resources: Record<string, unknown> = {};
+        for (let i = 0; i < 6; i++) {
+            parameters[`P${i}`] = { Type: "String" };
+            conditions[`C${i}`] = { "Fn::Equals": [{ Ref: `P${i}` }, "yes"] };
+            resources[`Pol${i}`] = policyWith({
+                Effect: "Allow",
+                Action: { "Fn::If": [`C${i}`, "iam:*", "s3:GetObject"] },
+                Resource: "*",
+            });
+        }
+        const body = (n: number) =>
+            JSON.stringify({
+                Parameters: Object.fromEntries(Object.entries(parameters).slice(0, n)),
+                Conditions: Object.fromEntries(Object.entries(conditions).slice(0, n)),
+                Resources: Object.fromEntries(Object.entries(resources).slice(0, n)),
+            });
+        const many = await notChecked(body(6));
+        assert.strictEqual(many.length, 1, many.join("\n"));
+        assert.match(many[0], /more combinations of unknown conditions .* than the pack resolves/);
+        assert.deepStrictEqual(await notChecked(body(2)), []);
     });
 });
