@@ -28,7 +28,7 @@ import {
 } from "../../../policypack/iam";
 import { adminReason } from "../admin";
 import type { AccessGraph, Edge, EdgeKind, GraphNode } from "../graph";
-import { MfaState, requestContext } from "./context";
+import { decideWithChoice, MfaState, requestContext } from "./context";
 
 const actionsFor = (target: string, selfCounts?: boolean) =>
     IAM_ESCALATION_ACTIONS.filter(
@@ -89,13 +89,23 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
     const account = node.accountId;
     const context = requestContext(node, state, graph.region);
     const scps = graph.scps(account);
+    // The caller's identity statements with the Deny statements of its SCPs, searched as one
+    // document over the keys the caller chooses (as the audit sweep does, sweep.ts).
+    const searched: PolicyDocument = {
+        statements: [
+            ...node.identity.flatMap((d) => d.doc.statements),
+            ...(scps ?? []).flatMap((d) => d.doc.statements.filter((st) => st.effect === "Deny")),
+        ],
+        variables: [...node.identity, ...(scps ?? [])].some((d) => d.doc.variables),
+    };
     const decide = (action: string, resource: string): Authorization | undefined => {
         if (!mayAllow(node, action)) return undefined;
-        const result = authorize(
-            { principal: p, action, resource, context },
-            { scps, identity: node.identity },
-        );
-        return result.decision === "Allow" ? result : undefined;
+        return decideWithChoice(p, action, resource, state, context, searched, (ctx) =>
+            authorize(
+                { principal: p, action, resource, context: ctx },
+                { scps, identity: node.identity },
+            ),
+        )?.result;
     };
     const edges: Edge[] = [];
     const edge = (

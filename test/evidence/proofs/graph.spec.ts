@@ -116,17 +116,23 @@ describe("access graph: sts:AssumeRole edges agree with @cloud-copilot/iam-simul
                 const edges = graph.edgesFrom(caller, state).filter((e) => e.kind === "assume");
                 for (const role of graph.roles) {
                     if (role === caller) continue;
-                    const mine = edges.some((e) => e.to === role);
+                    const edge = edges.find((e) => e.to === role);
+                    const mine = edge !== undefined;
                     const simulation: Simulation = {
                         request: {
                             principal: p.arn,
                             action: "sts:AssumeRole",
                             resource: { resource: role.id, accountId: role.accountId! },
+                            // An edge is sent with the context that decided it (the values the
+                            // caller chose, found by the witness search); a refusal with the
+                            // edge state's own context.
                             contextVariables: {
-                                ...MFA_CONTEXT[state],
-                                ...(caller.context ?? {}),
-                                "aws:RequestedRegion": graph.region,
-                                "aws:SecureTransport": "true",
+                                ...(edge?.context ?? {
+                                    ...MFA_CONTEXT[state],
+                                    ...(caller.context ?? {}),
+                                    "aws:RequestedRegion": graph.region,
+                                    "aws:SecureTransport": "true",
+                                }),
                                 "aws:PrincipalArn": p.roleArn ?? p.arn,
                                 "aws:PrincipalAccount": p.account,
                                 ...(caller.kind === "user" ? { "aws:username": p.name } : {}),
