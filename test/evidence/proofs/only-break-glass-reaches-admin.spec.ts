@@ -288,6 +288,46 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
         );
     });
 
+    it("fails when the program's Lambda write is denied on its first resource only: any resource it reaches runs code", () => {
+        const fn = (name: string) => `arn:aws:lambda:us-east-1:${SECURITY}:function:${name}`;
+        const withApp = withRole(
+            plans.security,
+            SECURITY,
+            "AppRole",
+            {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "lambda.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                    },
+                ],
+            },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+        );
+        const broken = reportersMay(
+            { Effect: "Deny", Action: "lambda:CreateFunction", Resource: fn("locked-*") },
+            reportersMay(
+                {
+                    Sid: "DeployFunctions",
+                    Effect: "Allow",
+                    Action: ["iam:PassRole", "lambda:CreateFunction"],
+                    Resource: [fn("locked-*"), fn("open-*"), APP],
+                },
+                withApp,
+            ),
+        );
+        const result = prove(proofInput(broken, broken));
+        const c = result.counterexamples.find((x) => x.principal.startsWith(REPORTER));
+        assert.ok(c, JSON.stringify(result.counterexamples, null, 1));
+        assert.deepStrictEqual(
+            [c.principal, c.path, c.action, c.resource],
+            [`${REPORTER} (program, without MFA)`, [APP], "iam:PassRole", APP],
+        );
+        assert.match(c.reason, /can pass to lambda:CreateFunction and run as -> AppRole/);
+    });
+
     it("follows access keys and group membership, and loses MFA on the way (so neither reaches admin here)", () => {
         const dangerous = reportersMay({
             Sid: "TakeOverBreakGlass",
