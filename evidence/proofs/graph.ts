@@ -309,6 +309,8 @@ function newGraph(input: ProofInput): AccessGraph {
             ...u.groups.flatMap((g) =>
                 attachedAdmin(T.GroupPolicyAttachment, "group", g, u.accountId),
             ),
+            // An attached policy the model has no document for is taken to be admin.
+            ...u.unknownManaged,
         ];
         return {
             id: u.arn,

@@ -322,7 +322,7 @@ function callersOf(input: ProofInput): Caller[] {
                 arn: u.arn,
                 account: u.accountId,
                 principal: awsPrincipalFromArn(u.arn)!,
-                identity: u.identity,
+                identity: [...u.identity, ...(u.unknownManaged.length ? [ADMIN] : [])],
                 external: false,
             });
     for (const arn of externalRoles(input, own, [...own], planned))
