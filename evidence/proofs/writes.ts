@@ -8,14 +8,17 @@
 import {
     actionMatches,
     evaluateRequest,
+    mentionedAccounts,
     NamedPolicy,
     PolicyDocument,
+    ContextValue,
     RequestPrincipal,
     Statement,
     statementLabel,
+    statementMatchesAction,
 } from "../../policypack/iam";
 import { actionServices } from "../../policypack/iam/actionLevels";
-import { searchGrant } from "./sweep";
+import { probeResources, searchGrant } from "./sweep";
 
 /**
  * An action the table does not know (retired, too new, or a service iam-data lacks) is judged by
@@ -69,7 +72,26 @@ export function writeGrants(
     principal: RequestPrincipal,
     ignore: readonly string[] = [],
 ): WriteGrant[] {
-    const who = principal.type === "aws" ? (principal.roleArn ?? principal.arn) : principal.type;
+    // The principal decides only through the keys AWS derives from it (and policy variables):
+    // documents that name none share one answer, whoever holds them (a preview role per account).
+    const personal = docs.some(
+        (d) =>
+            d.doc.variables ||
+            d.doc.statements.some((s) =>
+                s.conditions.some((c) => /^aws:(principal|userid|username)/.test(c.keyLower)),
+            ),
+    );
+    // A principal-derived key names the principal, but its account only matters when a document
+    // names that account (as the audit sweep shares decisions, sweep.ts).
+    const arn = principal.type === "aws" ? (principal.roleArn ?? principal.arn) : principal.type;
+    const own =
+        principal.type === "aws" &&
+        docs.some((d) => mentionedAccounts(d.doc).has(principal.account));
+    const who = !personal
+        ? ""
+        : principal.type === "aws" && !own
+          ? arn.replace(`:${principal.account}:`, "::")
+          : arn;
     const key = `${who}|${ignore.join(",")}|${docs.map((d) => `${cacheId(d.doc)}:${d.label}`).join("|")}`;
     let grants = cache.get(key);
     if (!grants) cache.set(key, (grants = compute(docs, principal, ignore)));
@@ -101,14 +123,31 @@ function compute(
         statements: documents.flatMap((d) => d.statements),
         variables: documents.some((d) => d.variables),
     };
+    const confirm = (action: string, resource: string, context: Record<string, ContextValue>) => {
+        const result = evaluateRequest(documents, { principal, action, resource, context });
+        const deciding = result.decidingStatement;
+        return result.decision === "Allow" && deciding
+            ? `${docs[deciding.document].label} ${deciding.label}`
+            : undefined;
+    };
     const grantOf = (action: string): WriteGrant | undefined => {
-        const grant = searchGrant(merged, principal, action, (resource, context) => {
-            const result = evaluateRequest(documents, { principal, action, resource, context });
-            const deciding = result.decidingStatement;
-            return result.decision === "Allow" && deciding
-                ? `${docs[deciding.document].label} ${deciding.label}`
-                : undefined;
-        });
+        // Without a condition on a statement naming the action, the context decides nothing: each
+        // resource every Allow names is decided as it is, and the search (thousands of actions for
+        // an Allow of "*") is spared.
+        const naming = merged.statements.filter((s) => statementMatchesAction(s, action));
+        if (naming.every((s) => s.conditions.length === 0)) {
+            for (const s of naming) {
+                if (s.effect !== "Allow") continue;
+                for (const resource of probeResources(s)) {
+                    const confirmed = confirm(action, resource, {});
+                    if (confirmed) return { action, resource, statements: [confirmed] };
+                }
+            }
+            return undefined;
+        }
+        const grant = searchGrant(merged, principal, action, (resource, context) =>
+            confirm(action, resource, context),
+        );
         if (!grant) return undefined;
         return {
             action,
