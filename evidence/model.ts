@@ -15,6 +15,7 @@ import {
     userDocuments,
 } from "../policypack/model/resources";
 import { ofType } from "../policypack/model/references";
+import { stackPrincipals } from "../policypack/model/principals";
 import { T } from "../policypack/policies/types";
 import { PlanResult, toModelResource } from "../plan/run";
 
@@ -43,6 +44,8 @@ export interface PrincipalModel {
     readonly userName: string;
     readonly groups: readonly string[];
     readonly identity: readonly NamedDocument[];
+    /** Attached managed policies whose document is not known (taken to be admin-equivalent). */
+    readonly unknownManaged: readonly string[];
 }
 
 export interface ScpModel extends NamedDocument {
@@ -202,27 +205,40 @@ function stackSetRolesOf(
 
 function principalsOf(resources: readonly ModelResource[], partition: string): PrincipalModel[] {
     const groups = groupDocuments(resources);
+    // Every attachment kind (PolicyAttachment, User/GroupPolicyAttachment, the *Exclusive ones,
+    // customer- and AWS-managed), resolved by the policy pack's one reading of principals.
+    const resolved = new Map(
+        stackPrincipals(resources)
+            .filter((p) => p.policies.kind === "user")
+            .map((p) => [p.resource, p.policies]),
+    );
     return ofType(resources, T.User)
         .filter((u) => u.accountId)
         .map((u) => {
             const userName = physicalName(u);
             const accountId = u.accountId as string;
             const docs = userDocuments(resources, u, groups);
+            const held = resolved.get(u);
+            const inline = [
+                ...docs.inline.map((p) => ({
+                    label: `user ${userName} policy ${p.name}`,
+                    doc: parsePolicyDocument(p.document, "identity"),
+                })),
+                ...docs.groupInline.map((p) => ({
+                    label: `group ${p.group} policy ${p.name}`,
+                    doc: parsePolicyDocument(p.document, "identity"),
+                })),
+            ];
+            // The attached documents: what the pack resolves beyond the inline ones (parsed
+            // documents are shared per text, so an inline one is recognised by identity).
+            const seen = new Set(inline.map((p) => p.doc));
             return {
                 arn: `arn:${partition}:iam::${accountId}:user${str(u.props.path) ?? "/"}${userName}`,
                 accountId,
                 userName,
                 groups: [...docs.groups],
-                identity: [
-                    ...docs.inline.map((p) => ({
-                        label: `user ${userName} policy ${p.name}`,
-                        doc: parsePolicyDocument(p.document, "identity"),
-                    })),
-                    ...docs.groupInline.map((p) => ({
-                        label: `group ${p.group} policy ${p.name}`,
-                        doc: parsePolicyDocument(p.document, "identity"),
-                    })),
-                ],
+                identity: [...inline, ...(held?.identity ?? []).filter((p) => !seen.has(p.doc))],
+                unknownManaged: [...new Set(held?.unknown ?? [])],
             };
         });
 }

@@ -9,7 +9,7 @@
 //
 // Applies to both stacks: the security stack plans the CI identities and its preview roles; a
 // workload plan sees them through input.security, beside its own preview roles.
-import { ASSUME_ROLE } from "../../policypack/iam";
+import { ASSUME_ROLE, PROBE_ACCOUNT, RequestPrincipal } from "../../policypack/iam";
 import { buildGraph, describePath, GraphNode, pathOf, reach } from "./graph";
 import { describeToken, UNREVIEWED_ORIGINS } from "./tokens";
 import { Counterexample, Proof, ProofInput, ProofOutcome } from "./types";
@@ -33,7 +33,20 @@ function firstWrite(
             statements: [],
             why: `it is admin-equivalent: ${node.admin}`,
         };
-    const [w, ...rest] = writeGrants(node.identity, [
+    // A role session or a user calls as itself; a group's policies are decided for a member
+    // of its account (no policy of the plan names a group member's ARN).
+    const principal: RequestPrincipal =
+        node.principal?.type === "aws"
+            ? node.principal
+            : {
+                  type: "aws",
+                  kind: "user",
+                  arn: `arn:aws:iam::${node.accountId ?? PROBE_ACCOUNT}:user/proof-member`,
+                  account: node.accountId ?? PROBE_ACCOUNT,
+                  partition: "aws",
+                  name: "proof-member",
+              };
+    const [w, ...rest] = writeGrants(node.identity, principal, [
         ASSUME_ROLE,
         ...(entry ? ENTRY_ALLOWED_WRITES : []),
     ]);

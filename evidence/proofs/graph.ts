@@ -42,6 +42,7 @@ import { DeployPin, describeToken, GithubToken, githubTokens, mentionedClaims } 
 import type { ProofInput } from "./types";
 
 import type { MfaState } from "./edges/context";
+import type { ContextValue } from "../../policypack/iam/context";
 
 export { MFA_CONTEXT } from "./edges/context";
 export type { MfaState } from "./edges/context";
@@ -102,6 +103,8 @@ export interface Edge {
     readonly statements: readonly string[];
     /** The MFA state of the request that decided it. */
     readonly mfa: MfaState;
+    /** The context of the request that decided it (with the values the caller chose). */
+    readonly context?: Readonly<Record<string, ContextValue>>;
     /** The MFA state of what the caller holds after the hop. */
     readonly next: MfaState;
     /** The request was allowed with MFA and would not be without it (the MFA state it needs). */
@@ -306,6 +309,8 @@ function newGraph(input: ProofInput): AccessGraph {
             ...u.groups.flatMap((g) =>
                 attachedAdmin(T.GroupPolicyAttachment, "group", g, u.accountId),
             ),
+            // An attached policy the model has no document for is taken to be admin.
+            ...u.unknownManaged,
         ];
         return {
             id: u.arn,

@@ -89,6 +89,8 @@ interface Target {
     readonly holdsLocked?: boolean;
     /** An S3 bucket: its account's root user may always manage its policy. */
     readonly bucket?: boolean;
+    /** Why the target could not be examined (a counterexample: nothing unread is safe). */
+    readonly unchecked?: string;
 }
 
 /** A principal that asks. */
@@ -141,6 +143,15 @@ function targetsOf(
     const keyTarget = (what: string, arn: string | undefined): void => {
         const { account, policy } = keyPolicy(arn);
         if (arn && account) out.push({ what, arn, account, actions: KEY_ACTIONS, policy });
+        // A key id, an alias or an unknown value: the proof cannot tell which key's policy holds.
+        else if (arn)
+            out.push({
+                what,
+                arn,
+                account: "",
+                actions: KEY_ACTIONS,
+                unchecked: `its kmsKeyId ${arn} is no key ARN, so the key and its policy are unknown`,
+            });
     };
     for (const trail of resources.filter((r) => r.type === T.Trail && r.accountId)) {
         const account = trail.accountId as string;
@@ -322,7 +333,7 @@ function callersOf(input: ProofInput): Caller[] {
                 arn: u.arn,
                 account: u.accountId,
                 principal: awsPrincipalFromArn(u.arn)!,
-                identity: u.identity,
+                identity: [...u.identity, ...(u.unknownManaged.length ? [ADMIN] : [])],
                 external: false,
             });
     for (const arn of externalRoles(input, own, [...own], planned))
@@ -380,6 +391,17 @@ export const logsImmutable: Proof = {
         const counterexamples: Counterexample[] = [];
         let checked = 0;
         for (const target of targets) {
+            if (target.unchecked) {
+                counterexamples.push({
+                    principal: "(not checked)",
+                    path: [],
+                    action: "*",
+                    resource: target.arn,
+                    statements: [],
+                    reason: `${target.what}: not checked: ${target.unchecked}; give the key's ARN (the key's arn output), so its policy is examined`,
+                });
+                continue;
+            }
             for (const caller of callers) {
                 // The trust base: what the plan does not create in the management account is not
                 // bound by SCPs and holds the trail, the log group and its key by IAM alone.

@@ -22,6 +22,7 @@ import {
     Statement,
     statementLabel,
     statementMatchesAction,
+    Witness,
 } from "../../policypack/iam";
 import { DocumentCache } from "../../policypack/iam/document";
 import type { AccessModel, NamedDocument, RoleModel } from "../model";
@@ -149,9 +150,54 @@ export function sessionOf(model: AccessModel, role: RoleModel): RequestPrincipal
  * in. `*` as a request's resource matches only a `*` pattern (policypack/iam/arn.ts arnLike), so a
  * Deny on named ARNs does not hide an Allow on every resource.
  */
-function probeResource(s: Statement): string {
-    if (!s.resource || s.resource.includes("*")) return "*";
-    return s.resource[0].replace(/\*/g, "probe").replace(/\?/g, "p");
+export function probeResource(s: Statement): string {
+    return probeResources(s)[0];
+}
+
+/**
+ * Every concrete resource a statement's Resource element names, one per pattern (wildcards filled
+ * in): a Deny may cover the first pattern and not the others, so a write on any of them counts.
+ */
+export function probeResources(s: Statement): string[] {
+    if (!s.resource || s.resource.includes("*")) return ["*"];
+    return s.resource.map((r) => r.replace(/\*/g, "probe").replace(/\?/g, "p"));
+}
+
+/** A request the search found allowed, and the confirming decision when one probe got it. */
+export interface Grant<T> {
+    readonly resource: string;
+    readonly context: Record<string, ContextValue>;
+    readonly witness: Witness;
+    readonly confirmed?: T;
+}
+
+/**
+ * Is `action` allowed on some resource, in some request context the principal chooses? The search
+ * (findAllowWitness) finds the Allow statement and the context values; `confirm` (the evaluator)
+ * decides the request on each resource that statement names, and answers undefined when refused.
+ * When every probe is refused (an SCP that allows only a list of actions, or a narrower Deny the
+ * probes happen to hit) the grant stands on the search's word, unconfirmed: the safe answer for a
+ * proof of "nothing".
+ */
+export function searchGrant<T>(
+    doc: PolicyDocument,
+    principal: RequestPrincipal,
+    action: string,
+    confirm: (resource: string, context: Record<string, ContextValue>) => T | undefined,
+): Grant<T> | undefined {
+    const witness = findAllowWitness(doc, { principals: [principal], action });
+    if (!witness) return undefined;
+    // AWS derives the principal's own keys; the witness's value of those is not the caller's.
+    const own = principalContextKeys(principal);
+    const context = Object.fromEntries(
+        Object.entries(witness.context).filter(([k]) => !(k in own)),
+    );
+    const resources = probeResources(witness.statement);
+    for (const resource of resources) {
+        const confirmed = confirm(resource, context);
+        if (confirmed !== undefined) return { resource, context, witness, confirmed };
+    }
+    return { resource: resources[0], context, witness };
 }
 
 /**
@@ -187,35 +233,29 @@ function sweepOne(
     const found: SweepFinding[] = [];
     for (const action of actions) {
         if (!someAllowNames(identityDocs, action)) continue;
-        const witness = findAllowWitness(merged, { principals: [principal], action });
-        if (!witness) continue;
-        const resource = probeResource(witness.statement);
-        const own = principalContextKeys(principal);
-        const context = Object.fromEntries(
-            Object.entries(witness.context).filter(([k]) => !(k in own)),
-        );
-        const confirmed = authorize(
-            {
-                principal,
-                action,
-                resource,
-                resourceAccount: role.accountId,
-                context,
-            },
-            { scps, identity: role.identity },
-        );
-        // When the one confirming request is refused (an SCP that allows only a list of actions,
-        // or a probe resource that a narrower Deny happens to cover), the finding stands on the
-        // search's word and names the Allow it found: the safe answer for a proof of "nothing".
+        const grant = searchGrant(merged, principal, action, (resource, context) => {
+            const confirmed = authorize(
+                {
+                    principal,
+                    action,
+                    resource,
+                    resourceAccount: role.accountId,
+                    context,
+                },
+                { scps, identity: role.identity },
+            );
+            return confirmed.decision === "Allow" ? confirmed : undefined;
+        });
+        if (!grant) continue;
+        // An unconfirmed grant names the Allow the search found (searchGrant).
         found.push({
             action,
-            resource,
-            statements:
-                confirmed.decision === "Allow"
-                    ? confirmed.allows.map((a) => a.label)
-                    : [labels.get(witness.statement) as string],
-            context,
-            undecided: witness.undecided,
+            resource: grant.resource,
+            statements: grant.confirmed
+                ? grant.confirmed.allows.map((a) => a.label)
+                : [labels.get(grant.witness.statement) as string],
+            context: grant.context,
+            undecided: grant.witness.undecided,
         });
     }
     return found;

@@ -60,6 +60,12 @@ export interface PrincipalPolicies {
     readonly managed: readonly { readonly arn: string; readonly label: string }[];
     /** ARNs of the groups it is a member of (users). */
     readonly groups: readonly string[];
+    /**
+     * Attached managed policies (directly or through its groups) whose document is not known: a
+     * customer-managed policy whose document does not parse, an AWS-managed policy the data
+     * tables lack. Nothing unread is assumed safe.
+     */
+    readonly unknown?: readonly string[];
 }
 
 /** What the principal's account holds besides it: targets of takeovers. */

@@ -75,6 +75,7 @@ class CustomerPolicies {
 interface Held {
     identity: NamedPolicy[];
     managed: { arn: string; label: string }[];
+    unknown: string[];
 }
 
 /** Adds what an attached policy ARN grants, labelled by what attaches it. */
@@ -91,13 +92,14 @@ function attach(
         held.managed.push({ arn: principalArn(customer, "policy"), label });
         const doc = parse(customer.props.policy);
         if (doc) held.identity.push({ label, doc });
+        else held.unknown.push(principalArn(customer, "policy"));
         return;
     }
     const aws = principalManagedDocument(arn);
     if (aws) {
         const name = arn.split("/").pop();
         held.identity.push({ label: `AWS-managed ${name} (attached by ${by})`, doc: aws });
-    }
+    } else held.unknown.push(arn);
 }
 
 /** Attachments of `kind` principal `name` in `accountId`: (policy ARN, what attaches it). */
@@ -189,7 +191,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
             : `arn:aws:iam::${account ?? PROBE_ACCOUNT}:group/${name}`;
     };
     const groupHeld = (account: string | undefined, name: string): Held => {
-        const held: Held = { identity: [], managed: [] };
+        const held: Held = { identity: [], managed: [], unknown: [] };
         for (const d of groupInline.get(`${account}/${name}`) ?? []) {
             const doc = parse(d.document);
             if (doc) held.identity.push({ label: `group ${name} policy ${d.name}`, doc });
@@ -202,7 +204,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
     for (const r of resources) {
         if (r.type === T.Role) {
             const name = physicalName(r);
-            const held: Held = { identity: [], managed: [] };
+            const held: Held = { identity: [], managed: [], unknown: [] };
             const inline = [
                 ...index
                     .get(T.RolePolicy, r.accountId, name)
@@ -233,7 +235,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
             });
         } else if (r.type === T.User) {
             const name = physicalName(r);
-            const held: Held = { identity: [], managed: [] };
+            const held: Held = { identity: [], managed: [], unknown: [] };
             for (const p of index.get(T.UserPolicy, r.accountId, name)) {
                 const doc = parse(p.props.policy);
                 if (doc) held.identity.push({ label: `inline policy ${physicalName(p)}`, doc });
@@ -254,6 +256,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
                 const gh = groupHeld(r.accountId, g);
                 held.identity.push(...gh.identity);
                 held.managed.push(...gh.managed);
+                held.unknown.push(...gh.unknown);
             }
             out.push({
                 resource: r,

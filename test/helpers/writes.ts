@@ -69,13 +69,19 @@ async function isWriteLevel(action: string): Promise<boolean> {
 /**
  * Every write-level action (Write, Tagging or Permissions management) the documents allow on some resource they name,
  * after their explicit Denies. An Allow with NotAction, or with an action the data does not
- * know, counts as a write: nothing is assumed safe that was not checked.
+ * know, counts as a write: nothing is assumed safe that was not checked. An Allow's conditions are
+ * taken as met (the caller chooses its request; the proof searches them, this oracle does not),
+ * and every resource an Allow names is tried (a Deny may cover only some).
  */
 export async function allowedWrites(
     docs: readonly PolicyDocument[],
     ignore: readonly string[] = [],
 ): Promise<string[]> {
     const found = new Set<string>();
+    const unconditioned: PolicyDocument[] = docs.map((d) => ({
+        ...d,
+        statements: d.statements.map((s) => (s.effect === "Allow" ? { ...s, conditions: [] } : s)),
+    }));
     for (const d of docs) {
         for (const s of d.statements) {
             if (s.effect !== "Allow") continue;
@@ -97,10 +103,14 @@ export async function allowedWrites(
                 for (const action of actions) {
                     if (ignore.some((i) => actionMatches(i, action))) continue;
                     if (!(await isWriteLevel(action))) continue;
-                    const resource =
-                        resources[0] === "*" ? "*" : resources[0].replace(/[*?]/g, "x");
-                    if (evaluateRequest(docs, { action, resource }).decision === "Allow")
-                        found.add(action);
+                    const allowed = resources.some(
+                        (r) =>
+                            evaluateRequest(unconditioned, {
+                                action,
+                                resource: r === "*" ? "*" : r.replace(/[*?]/g, "x"),
+                            }).decision === "Allow",
+                    );
+                    if (allowed) found.add(action);
                 }
             }
         }

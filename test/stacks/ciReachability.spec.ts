@@ -58,6 +58,49 @@ function attackerTokens(plans: readonly PlanResult[]): GithubToken[] {
     );
 }
 
+/**
+ * The same space written out by hand, independent of the proof's token generator: a pull request's
+ * merge ref and a feature branch, with no environment or each of the fixture's, and no workflow
+ * file, those the configuration names, and one nobody names.
+ * Claims: https://docs.github.com/en/actions/reference/security/oidc
+ */
+function literalTokens(): GithubToken[] {
+    const starts = [
+        {
+            origin: "pull-request",
+            ref: "refs/pull/7/merge",
+            event: "pull_request",
+            refSub: "pull_request",
+        },
+        {
+            origin: "other-branch",
+            ref: "refs/heads/feature",
+            event: "push",
+            refSub: "ref:refs/heads/feature",
+        },
+    ] as const;
+    const out: GithubToken[] = [];
+    for (const s of starts)
+        for (const env of [undefined, "production", "preview", "staging"])
+            for (const wf of [undefined, "preview.yml", "deploy.yml", "ci.yml", "evil.yml"])
+                out.push({
+                    origin: s.origin,
+                    deploy: false,
+                    claims: {
+                        aud: "sts.amazonaws.com",
+                        sub: `repo:${REPO}:${env === undefined ? s.refSub : `environment:${env}`}`,
+                        ref: s.ref,
+                        repository: REPO,
+                        event_name: s.event,
+                        ...(env === undefined ? {} : { environment: env }),
+                        ...(wf === undefined
+                            ? {}
+                            : { job_workflow_ref: `${REPO}/.github/workflows/${wf}@${s.ref}` }),
+                    },
+                });
+    return out;
+}
+
 const roleArnOf = (r: PlannedResource) =>
     `arn:aws:iam::${r.accountId}:role${String(r.props.path ?? "/")}${String(r.props.name)}`;
 
@@ -150,7 +193,8 @@ async function pullRequestPaths(
     const entries: { node: RoleNode; path: string }[] = [];
     for (const node of nodes.values()) {
         if (!node.trust) continue;
-        const token = attackerTokens(plans).find((t) =>
+        // The proof's derived token space and the literal one: either reaching a role is an entry.
+        const token = [...attackerTokens(plans), ...literalTokens()].find((t) =>
             providers.some(
                 (provider) =>
                     evaluateRequest(node.trust!, {

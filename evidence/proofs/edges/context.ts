@@ -1,6 +1,14 @@
 // The request context every edge of the access graph is decided with: the MFA state the path
 // carries, the stack's region, TLS, and what the caller adds of its own (a program's ExternalId).
 import type { GraphNode } from "../graph";
+import {
+    Authorization,
+    findAllowWitness,
+    PolicyDocument,
+    principalContextKeys,
+} from "../../../policypack/iam";
+import type { ContextValue, RequestPrincipal } from "../../../policypack/iam/context";
+import type { Candidate } from "../../../policypack/iam/search";
 
 /** The MFA context of a request: fresh or stale MFA, MFA explicitly false, or no MFA key at all. */
 export type MfaState = "fresh" | "stale" | "false" | "absent";
@@ -30,4 +38,58 @@ export function requestContext(
         "aws:SecureTransport": "true",
         ...(node.context ?? {}),
     };
+}
+
+/**
+ * The values the caller cannot choose in `state`: the MFA keys (a session without MFA cannot send
+ * aws:MultiFactorAuthPresent "true"). Every other key of a request (sts:ExternalId, aws:SourceIp,
+ * aws:RequestedRegion, aws:SecureTransport, tags...) is the caller's to choose, so the witness
+ * search (policypack/iam/search.ts) tries them all.
+ */
+export function mfaDomains(state: MfaState): ReadonlyMap<string, readonly Candidate[]> {
+    const fixed = MFA_CONTEXT[state];
+    return new Map(
+        [MFA_PRESENT, MFA_AGE].map((k) => [
+            k.toLowerCase(),
+            [Object.entries(fixed).find(([f]) => f.toLowerCase() === k.toLowerCase())?.[1]],
+        ]),
+    );
+}
+
+const MFA_PRESENT = "aws:MultiFactorAuthPresent";
+const MFA_AGE = "aws:MultiFactorAuthAge";
+
+/**
+ * Decides a request first on the edge's own context and, when that is refused, on the context of
+ * a witness the search finds in `searched` (the caller choosing every key the MFA state does not
+ * fix); `decide` (authorize()) confirms the witness and names the deciding statements. Returns
+ * the allowed decision with the context that got it, or undefined.
+ */
+export function decideWithChoice(
+    principal: RequestPrincipal,
+    action: string,
+    resource: string | undefined,
+    state: MfaState,
+    base: Record<string, ContextValue>,
+    searched: PolicyDocument | undefined,
+    decide: (context: Record<string, ContextValue>) => Authorization,
+): { result: Authorization; context: Record<string, ContextValue> } | undefined {
+    const first = decide(base);
+    if (first.decision === "Allow") return { result: first, context: base };
+    if (!searched) return undefined;
+    const witness = findAllowWitness(searched, {
+        principals: [principal],
+        action,
+        resource,
+        domains: mfaDomains(state),
+    });
+    if (!witness) return undefined;
+    // AWS derives the principal's own keys; the witness's value of those is not the caller's.
+    const own = principalContextKeys(principal);
+    const context: Record<string, ContextValue> = Object.fromEntries(
+        Object.entries(base).filter(([k]) => !(k.toLowerCase() in witness.context)),
+    );
+    for (const [k, v] of Object.entries(witness.context)) if (!(k in own)) context[k] = v;
+    const confirmed = decide(context);
+    return confirmed.decision === "Allow" ? { result: confirmed, context } : undefined;
 }

@@ -23,12 +23,12 @@ import {
     PolicyDocument,
     PROBE_ACCOUNT,
     SINGLE_ACTION_ESCALATIONS,
-    Statement,
     statementMatchesAction,
 } from "../../../policypack/iam";
 import { adminReason } from "../admin";
+import { probeResources } from "../sweep";
 import type { AccessGraph, Edge, EdgeKind, GraphNode } from "../graph";
-import { MfaState, requestContext } from "./context";
+import { decideWithChoice, MfaState, requestContext } from "./context";
 
 const actionsFor = (target: string, selfCounts?: boolean) =>
     IAM_ESCALATION_ACTIONS.filter(
@@ -72,15 +72,17 @@ function mayAllow(node: GraphNode, action: string): boolean {
     });
 }
 
-/** A resource the first Allow statement naming the action reaches (wildcards filled in). */
-function someResource(node: GraphNode, action: string): string | undefined {
-    let found: Statement | undefined;
+/**
+ * The resources the Allow statements naming the action reach, each pattern probed (sweep.ts
+ * probeResources): a Deny may cover the first and leave another.
+ */
+function resourcesOf(node: GraphNode, action: string): string[] {
+    const out = new Set<string>();
     for (const p of node.identity)
         for (const s of p.doc.statements)
-            if (!found && s.effect === "Allow" && statementMatchesAction(s, action)) found = s;
-    if (!found) return undefined;
-    const r = found.resource?.[0];
-    return r === undefined || r === "*" ? "*" : r.replace(/[*?]/g, "zq9");
+            if (s.effect === "Allow" && statementMatchesAction(s, action))
+                for (const r of probeResources(s)) out.add(r);
+    return [...out];
 }
 
 export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaState): Edge[] {
@@ -89,13 +91,23 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
     const account = node.accountId;
     const context = requestContext(node, state, graph.region);
     const scps = graph.scps(account);
+    // The caller's identity statements with the Deny statements of its SCPs, searched as one
+    // document over the keys the caller chooses (as the audit sweep does, sweep.ts).
+    const searched: PolicyDocument = {
+        statements: [
+            ...node.identity.flatMap((d) => d.doc.statements),
+            ...(scps ?? []).flatMap((d) => d.doc.statements.filter((st) => st.effect === "Deny")),
+        ],
+        variables: [...node.identity, ...(scps ?? [])].some((d) => d.doc.variables),
+    };
     const decide = (action: string, resource: string): Authorization | undefined => {
         if (!mayAllow(node, action)) return undefined;
-        const result = authorize(
-            { principal: p, action, resource, context },
-            { scps, identity: node.identity },
-        );
-        return result.decision === "Allow" ? result : undefined;
+        return decideWithChoice(p, action, resource, state, context, searched, (ctx) =>
+            authorize(
+                { principal: p, action, resource, context: ctx },
+                { scps, identity: node.identity },
+            ),
+        )?.result;
     };
     const edges: Edge[] = [];
     const edge = (
@@ -155,8 +167,11 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
             const compute = pass
                 ? passRoleComputeActions()
                       .map((a) => {
-                          const resource = someResource(node, a);
-                          return resource && { action: a, result: decide(a, resource) };
+                          for (const resource of resourcesOf(node, a)) {
+                              const result = decide(a, resource);
+                              if (result) return { action: a, result };
+                          }
+                          return undefined;
                       })
                       .find((c) => c && c.result)
                 : undefined;

@@ -17,7 +17,7 @@ import {
 import { wildcardProbe } from "../../../policypack/iam/principal";
 import type { AccessGraph, AssumeMode, Edge, GraphNode } from "../graph";
 import { tokenContext } from "../tokens";
-import { MfaState, requestContext } from "./context";
+import { decideWithChoice, MfaState, requestContext } from "./context";
 
 /**
  * An ARN a role outside the plan could have and the pattern matches (undefined when the pattern
@@ -116,11 +116,23 @@ export function assumeEdges(
                 : target.accountId === p.account && trustNames(target.trust, callerArns)
                   ? [...node.identity, sameAccountWaiver(resource)]
                   : node.identity;
-        const result = authorize(
-            { principal: p, action: ASSUME_ROLE, resource, context },
-            { scps: graph.scps(p.account), identity, trust: target.trust },
+        // The trust is searched over the keys the caller chooses (an ExternalId, its network):
+        // a condition on them keeps no person out. authorize() confirms the witness.
+        const decided = decideWithChoice(
+            p,
+            ASSUME_ROLE,
+            resource,
+            state,
+            context,
+            target.trust?.doc,
+            (ctx) =>
+                authorize(
+                    { principal: p, action: ASSUME_ROLE, resource, context: ctx },
+                    { scps: graph.scps(p.account), identity, trust: target.trust },
+                ),
         );
-        if (result.decision !== "Allow") continue;
+        if (!decided) continue;
+        const { result } = decided;
         edges.push({
             from: node,
             to: target,
@@ -131,6 +143,7 @@ export function assumeEdges(
             statements: result.allows.map((a) => a.label),
             mfa: state,
             next: state,
+            context: decided.context,
         });
     }
     return edges;

@@ -57,7 +57,9 @@ describe("proof ci-preview-cannot-deploy", () => {
             );
             // Every action (AdministratorAccess): the helper stops at "*", the table lists them all.
             if (theirs.includes("*")) continue;
-            const mine = writeGrants(role.identity, ["sts:AssumeRole"]).map((w) => w.action);
+            const mine = writeGrants(role.identity, role.principal!, ["sts:AssumeRole"]).map(
+                (w) => w.action,
+            );
             assert.deepStrictEqual(mine.sort(), theirs.sort(), role.id);
             compared++;
         }
@@ -84,6 +86,54 @@ describe("proof ci-preview-cannot-deploy", () => {
         );
         assert.match(c.reason, /a role outside the plan/);
     });
+
+    // A write under a condition the caller satisfies, or on any resource a Deny leaves, is a write.
+    for (const [what, statements, resource] of [
+        [
+            "a condition on the region it calls",
+            [
+                {
+                    Sid: "Regional",
+                    Effect: "Allow",
+                    Action: "s3:PutObject",
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } },
+                },
+            ],
+            "*",
+        ],
+        [
+            "two buckets, one of them denied",
+            [
+                {
+                    Sid: "Regional",
+                    Effect: "Allow",
+                    Action: "s3:PutObject",
+                    Resource: ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"],
+                },
+                { Effect: "Deny", Action: "s3:PutObject", Resource: "arn:aws:s3:::a/*" },
+            ],
+            "arn:aws:s3:::b/probe",
+        ],
+    ] as const) {
+        it(`fails when the preview identity may write under ${what}`, () => {
+            const broken = withPolicy(plans.security, "ci-preview-policy", (d) =>
+                d.Statement.push(...statements),
+            );
+            const result = prove(proofInput(plans.workload, broken));
+            assert.strictEqual(result.holds, false);
+            const c = result.counterexamples.find((x) => x.path.length === 1);
+            assert.ok(c, JSON.stringify(result.counterexamples));
+            assert.deepStrictEqual(
+                [c.principal, c.path, c.action, c.resource],
+                [PR_TOKEN, [PREVIEW_IDENTITY], "s3:PutObject", resource],
+            );
+            assert.ok(
+                c.statements.some((st) => /Statement\[\d+\] \(Sid "Regional"\)/.test(st)),
+                c.statements.join("\n"),
+            );
+        });
+    }
 
     it("fails when the deploy identity trusts any job of the repository (sub repo:O/R:*)", () => {
         const broken = withPolicy(
@@ -167,7 +217,7 @@ describe("proof ci-preview-cannot-deploy", () => {
                 [
                     [PREVIEW_IDENTITY, `arn:aws:iam::${STAGING}:role/OrgAccessPreviewRole`],
                     "s3:PutBucketPolicy",
-                    "arn:aws:s3:::x",
+                    "arn:aws:s3:::probe",
                 ],
             ],
         );

@@ -8,7 +8,9 @@ import { buildGraph, GraphNode, MfaState } from "../../../evidence/proofs/graph"
 import { MFA_CONTEXT } from "../../../evidence/proofs/edges/context";
 import { PlanResult } from "../../../plan/run";
 import auditManaged from "../../../policypack/iam/data/audit-managed-policies.json";
-import { fixturePlans, inputs, Plans } from "./fixture";
+import { SECURITY } from "../../helpers";
+import { withRole } from "../../helpers/variants";
+import { ALICE, fixturePlans, inputs, Plans } from "./fixture";
 
 const MANAGED = (auditManaged as { policies: Record<string, { document: unknown }> }).policies;
 const FULL_AWS_ACCESS = {
@@ -88,6 +90,75 @@ function rawDocuments(plans: readonly PlanResult[]) {
     };
 }
 
+/** Every AssumeRole question of the plans, decided by the graph and by the simulator. */
+async function crossCheck(plans: Plans) {
+    const input = inputs(plans).workload;
+    const graph = buildGraph(input);
+    const raw = rawDocuments([plans.security, plans.workload]);
+    const management = String(input.model.managementAccountId);
+    const callers = [
+        ...graph.users,
+        ...graph.roles.filter((r) => r.identity.length > 0 && !r.admin),
+    ];
+    const tally = { allowed: 0, denied: 0 };
+    const witnessed: { context?: Readonly<Record<string, unknown>> }[] = [];
+    const disagreements: string[] = [];
+    for (const caller of callers) {
+        const p = caller.principal as Extract<GraphNode["principal"], { type: "aws" }>;
+        const identity = raw.identity(caller);
+        const scps = raw.scps(p.account, management);
+        const states: MfaState[] =
+            caller.kind === "user" ? ["fresh", "stale", "false", "absent"] : ["absent"];
+        for (const state of states) {
+            const edges = graph.edgesFrom(caller, state).filter((e) => e.kind === "assume");
+            for (const role of graph.roles) {
+                if (role === caller) continue;
+                const edge = edges.find((e) => e.to === role);
+                const mine = edge !== undefined;
+                if (edge?.context && Object.keys(edge.context).some((k) => k === k.toLowerCase()))
+                    witnessed.push(edge);
+                const simulation: Simulation = {
+                    request: {
+                        principal: p.arn,
+                        action: "sts:AssumeRole",
+                        resource: { resource: role.id, accountId: role.accountId! },
+                        // An edge is sent with the context that decided it (the values the
+                        // caller chose, found by the witness search); a refusal with the
+                        // edge state's own context.
+                        contextVariables: {
+                            ...(edge?.context ?? {
+                                ...MFA_CONTEXT[state],
+                                ...(caller.context ?? {}),
+                                "aws:RequestedRegion": graph.region,
+                                "aws:SecureTransport": "true",
+                            }),
+                            "aws:PrincipalArn": p.roleArn ?? p.arn,
+                            "aws:PrincipalAccount": p.account,
+                            ...(caller.kind === "user" ? { "aws:username": p.name } : {}),
+                        },
+                    },
+                    identityPolicies: identity,
+                    serviceControlPolicies: scps
+                        ? [{ orgIdentifier: "r-abcd", policies: [FULL_AWS_ACCESS, ...scps] }]
+                        : [],
+                    resourceControlPolicies: [],
+                    resourcePolicy: raw.trust(role.id),
+                };
+                const result = await runSimulation(simulation, {});
+                assert.notStrictEqual(result.resultType, "error", JSON.stringify(result));
+                const theirs = result.resultType !== "error" && result.overallResult === "Allowed";
+                if (theirs) tally.allowed++;
+                else tally.denied++;
+                if (mine !== theirs)
+                    disagreements.push(
+                        `${caller.id} (${state}) -> ${role.id}: graph ${mine}, simulator ${theirs}`,
+                    );
+            }
+        }
+    }
+    return { disagreements, tally, witnessed };
+}
+
 describe("access graph: sts:AssumeRole edges agree with @cloud-copilot/iam-simulate", () => {
     let plans: Plans;
     before(async () => {
@@ -96,64 +167,32 @@ describe("access graph: sts:AssumeRole edges agree with @cloud-copilot/iam-simul
 
     it("for every user and role session of the plans, every planned role and every MFA state", async function () {
         this.timeout(300000);
-        const input = inputs(plans).workload;
-        const graph = buildGraph(input);
-        const raw = rawDocuments([plans.security, plans.workload]);
-        const management = String(input.model.managementAccountId);
-        const callers = [
-            ...graph.users,
-            ...graph.roles.filter((r) => r.identity.length > 0 && !r.admin),
-        ];
-        const tally = { allowed: 0, denied: 0 };
-        const disagreements: string[] = [];
-        for (const caller of callers) {
-            const p = caller.principal as Extract<GraphNode["principal"], { type: "aws" }>;
-            const identity = raw.identity(caller);
-            const scps = raw.scps(p.account, management);
-            const states: MfaState[] =
-                caller.kind === "user" ? ["fresh", "stale", "false", "absent"] : ["absent"];
-            for (const state of states) {
-                const edges = graph.edgesFrom(caller, state).filter((e) => e.kind === "assume");
-                for (const role of graph.roles) {
-                    if (role === caller) continue;
-                    const mine = edges.some((e) => e.to === role);
-                    const simulation: Simulation = {
-                        request: {
-                            principal: p.arn,
-                            action: "sts:AssumeRole",
-                            resource: { resource: role.id, accountId: role.accountId! },
-                            contextVariables: {
-                                ...MFA_CONTEXT[state],
-                                ...(caller.context ?? {}),
-                                "aws:RequestedRegion": graph.region,
-                                "aws:SecureTransport": "true",
-                                "aws:PrincipalArn": p.roleArn ?? p.arn,
-                                "aws:PrincipalAccount": p.account,
-                                ...(caller.kind === "user" ? { "aws:username": p.name } : {}),
-                            },
-                        },
-                        identityPolicies: identity,
-                        serviceControlPolicies: scps
-                            ? [{ orgIdentifier: "r-abcd", policies: [FULL_AWS_ACCESS, ...scps] }]
-                            : [],
-                        resourceControlPolicies: [],
-                        resourcePolicy: raw.trust(role.id),
-                    };
-                    const result = await runSimulation(simulation, {});
-                    assert.notStrictEqual(result.resultType, "error", JSON.stringify(result));
-                    const theirs =
-                        result.resultType !== "error" && result.overallResult === "Allowed";
-                    if (theirs) tally.allowed++;
-                    else tally.denied++;
-                    if (mine !== theirs)
-                        disagreements.push(
-                            `${caller.id} (${state}) -> ${role.id}: graph ${mine}, simulator ${theirs}`,
-                        );
-                }
-            }
-        }
+        const { disagreements, tally } = await crossCheck(plans);
         assert.deepStrictEqual(disagreements, []);
         // The sample exercises both answers: people into their roles with MFA, the rest refused.
         assert.ok(tally.allowed >= 10 && tally.denied >= 100, JSON.stringify(tally));
+    });
+
+    it("sends the witness context of an edge the search found: a no-MFA trust on an ExternalId", async function () {
+        this.timeout(300000);
+        const security = withRole(plans.security, SECURITY, "Chosen", {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    // Naming alice: in her own account the trust alone lets her in.
+                    Principal: { AWS: ALICE },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "sts:ExternalId": "abc" } },
+                },
+            ],
+        });
+        const { disagreements, witnessed } = await crossCheck({ ...plans, security });
+        assert.deepStrictEqual(disagreements, []);
+        // The edges into Chosen are decided on the caller's chosen ExternalId.
+        assert.ok(
+            witnessed.some((e) => e.context?.["sts:externalid"] === "abc"),
+            JSON.stringify(witnessed.map((e) => e.context)),
+        );
     });
 });

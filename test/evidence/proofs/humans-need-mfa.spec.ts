@@ -148,6 +148,38 @@ describe("proof humans-need-mfa", () => {
         });
     });
 
+    // A condition on a key the caller sends keeps no person out: the proof searches those keys.
+    for (const [what, condition] of [
+        ["an ExternalId", { StringEquals: { "sts:ExternalId": "abc" } }],
+        ["a source network", { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } }],
+    ] as const) {
+        it(`fails when a role trusts the security account without MFA but with ${what}: the caller chooses it`, () => {
+            const role = `arn:aws:iam::${SECURITY}:role/Chosen`;
+            const security = withRole(plans.security, SECURITY, "Chosen", {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
+                        Action: "sts:AssumeRole",
+                        Condition: condition,
+                    },
+                ],
+            });
+            const [result] = runProofs(proofInput(security, security), [humansNeedMfa]);
+            assert.strictEqual(result.holds, false);
+            const alice = result.counterexamples.filter((c) => c.principal === ALICE);
+            assert.deepStrictEqual(
+                alice.map((c) => ({ path: c.path, action: c.action, resource: c.resource })),
+                [{ path: [role], action: "sts:AssumeRole", resource: role }],
+            );
+            assert.ok(
+                alice[0].statements.includes(`trust policy of ${role} Statement[0]`),
+                alice[0].statements.join(),
+            );
+        });
+    }
+
     it("fails when it examined nothing (no person in the plan)", () => {
         const input = proofInput(plans.workload, plans.security);
         const empty = { ...input, model: { ...input.model, principals: [] } };

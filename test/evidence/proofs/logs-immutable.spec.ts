@@ -21,7 +21,7 @@ import {
     securityValues,
     workloadValues,
 } from "../../helpers";
-import { withPolicy, without } from "../../helpers/variants";
+import { tamper, withPolicy, without } from "../../helpers/variants";
 import { fixturePlans, inputOf, Plans } from "./fixture";
 
 function prove(input: ProofInput) {
@@ -138,6 +138,23 @@ describe("proof logs-immutable", () => {
             prove(inputOf("security", p)).assumptions.some((a) =>
                 a.includes(`principals of the management account ${MANAGEMENT}`),
             ),
+        );
+    });
+
+    it("fails, not checked, when the trail's kmsKeyId is no key ARN (an alias): the key's policy is unknown", () => {
+        const security = tamper(
+            p.security,
+            (r) => r.type === "aws:cloudtrail/trail:Trail",
+            (props) => ({ ...props, kmsKeyId: "alias/org-trail" }),
+        );
+        const result = prove(inputOf("security", { ...p, security }));
+        assert.strictEqual(result.holds, false);
+        const c = result.counterexamples.find((x) => x.resource === "alias/org-trail");
+        assert.ok(c, JSON.stringify(result.counterexamples));
+        assert.strictEqual(c.principal, "(not checked)");
+        assert.match(
+            c.reason,
+            /^trail key: not checked: its kmsKeyId alias\/org-trail is no key ARN/,
         );
     });
 

@@ -96,6 +96,54 @@ describe("proof only-break-glass-reaches-admin", () => {
         }
     });
 
+    // A managed policy attached to a person, by any attachment kind, is read (or, with no
+    // document, taken to be admin).
+    for (const [kind, attachment] of [
+        ["UserPolicyAttachment", { user: "alice" }],
+        ["PolicyAttachment", { users: ["alice"] }],
+    ] as const) {
+        it(`fails when a customer-managed Action * policy is attached to alice by ${kind}`, () => {
+            const broken = JSON.parse(JSON.stringify(plans.security)) as typeof plans.security;
+            const base = broken.resources.find(
+                (r) => r.type === "aws:iam/user:User" && r.accountId === SECURITY,
+            )!;
+            const policyArn = `arn:aws:iam::${SECURITY}:policy/everything`;
+            const add = (type: string, name: string, props: Record<string, unknown>) =>
+                broken.resources.push({
+                    ...base,
+                    type,
+                    name,
+                    urn: `${base.urn.split("::").slice(0, 2).join("::")}::${type}::${name}`,
+                    id: name,
+                    props,
+                    secretProps: [],
+                    options: { ...base.options, parent: undefined },
+                });
+            add("aws:iam/policy:Policy", "everything", {
+                name: "everything",
+                path: "/",
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }],
+                }),
+            });
+            const type =
+                kind === "PolicyAttachment"
+                    ? "aws:iam/policyAttachment:PolicyAttachment"
+                    : "aws:iam/userPolicyAttachment:UserPolicyAttachment";
+            add(type, "everything-alice", { ...attachment, policyArn });
+            const result = prove(proofInput(broken, broken));
+            assert.strictEqual(result.holds, false);
+            const alice = result.counterexamples.filter((c) => c.principal.startsWith(ALICE));
+            assert.ok(alice.length > 0, JSON.stringify(result.counterexamples, null, 1));
+            assert.deepStrictEqual(alice[0].path, []);
+            assert.ok(
+                alice[0].statements.some((st) => /policy everything .*Sid "All"/.test(st)),
+                alice[0].statements.join("\n"),
+            );
+        });
+    }
+
     it("fails when the auditors get iam:PassRole on * with lambda:CreateFunction", () => {
         const broken = withPolicy(plans.security, "security-access-auditors-assume", (d) =>
             d.Statement.push({
@@ -286,6 +334,46 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
                 'group org-access-reporters policy assume-audit-roles Statement[1] (Sid "DeployFunctions")',
             ),
         );
+    });
+
+    it("fails when the program's Lambda write is denied on its first resource only: any resource it reaches runs code", () => {
+        const fn = (name: string) => `arn:aws:lambda:us-east-1:${SECURITY}:function:${name}`;
+        const withApp = withRole(
+            plans.security,
+            SECURITY,
+            "AppRole",
+            {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "lambda.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                    },
+                ],
+            },
+            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+        );
+        const broken = reportersMay(
+            { Effect: "Deny", Action: "lambda:CreateFunction", Resource: fn("locked-*") },
+            reportersMay(
+                {
+                    Sid: "DeployFunctions",
+                    Effect: "Allow",
+                    Action: ["iam:PassRole", "lambda:CreateFunction"],
+                    Resource: [fn("locked-*"), fn("open-*"), APP],
+                },
+                withApp,
+            ),
+        );
+        const result = prove(proofInput(broken, broken));
+        const c = result.counterexamples.find((x) => x.principal.startsWith(REPORTER));
+        assert.ok(c, JSON.stringify(result.counterexamples, null, 1));
+        assert.deepStrictEqual(
+            [c.principal, c.path, c.action, c.resource],
+            [`${REPORTER} (program, without MFA)`, [APP], "iam:PassRole", APP],
+        );
+        assert.match(c.reason, /can pass to lambda:CreateFunction and run as -> AppRole/);
     });
 
     it("follows access keys and group membership, and loses MFA on the way (so neither reaches admin here)", () => {
