@@ -3,8 +3,11 @@
  * source: properties of the principal, of a role session, of the network, of the resource and of
  * the request. Only the caller's own request properties (tags it sends, the time, the referer...)
  * are the caller's to choose; the principal's and the resource's are set by AWS from who asks and
- * what is asked for. The witness search (search.ts) and the analyses built on it (outsiders.ts,
- * mfa.ts, admin.ts) read this table so that they let a caller choose only what a caller controls.
+ * what is asked for. Read today by bounds.ts (resource tags), search.ts (pinned unique ids) and
+ * iam-no-wildcard-principal's messages. outsiders.ts (ORG_/ACCOUNT_/ARN_KEYS, IDENTITY_BOUND_KEYS)
+ * and search.ts (PRINCIPAL_DERIVED_KEYS, SINGLE_VALUED) still keep lists of their own, and they
+ * disagree with this table on aws:SourceAccount/SourceArn/SourceOrgID: deriving them from here is
+ * open work (see the session notes).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
  */
 
