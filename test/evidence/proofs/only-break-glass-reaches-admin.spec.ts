@@ -292,8 +292,9 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
             d.Statement.push(statement),
         );
 
-    it("fails when a program may pass an admin service role to Lambda (iam:PassRole + lambda:CreateFunction)", () => {
-        const withApp = withRole(
+    /** The security stack with AppRole: trusted by Lambda, allowed everything. */
+    const withAdminLambdaRole = () =>
+        withRole(
             plans.security,
             SECURITY,
             "AppRole",
@@ -309,6 +310,9 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
             },
             { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
         );
+
+    it("fails when a program may pass an admin service role to Lambda (iam:PassRole + lambda:CreateFunction)", () => {
+        const withApp = withAdminLambdaRole();
         const broken = reportersMay(
             {
                 Sid: "DeployFunctions",
@@ -338,22 +342,7 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
 
     it("fails when the program's Lambda write is denied on its first resource only: any resource it reaches runs code", () => {
         const fn = (name: string) => `arn:aws:lambda:us-east-1:${SECURITY}:function:${name}`;
-        const withApp = withRole(
-            plans.security,
-            SECURITY,
-            "AppRole",
-            {
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Principal: { Service: "lambda.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                    },
-                ],
-            },
-            { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
-        );
+        const withApp = withAdminLambdaRole();
         const broken = reportersMay(
             { Effect: "Deny", Action: "lambda:CreateFunction", Resource: fn("locked-*") },
             reportersMay(
