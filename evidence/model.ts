@@ -5,6 +5,7 @@
 // exactly what would be deployed and the facts about principals are derived once.
 import { partitionOf } from "../config";
 import { parsePolicyDocument, PolicyDocument } from "../policypack/iam";
+import { iamRoleArn, iamUserArn } from "../policypack/iam/arn";
 import auditManaged from "../policypack/iam/data/audit-managed-policies.json";
 import {
     groupDocuments,
@@ -137,7 +138,7 @@ function rolesOf(resources: readonly ModelResource[], partition: string): RoleMo
             return {
                 accountId,
                 name,
-                arn: `arn:${partition}:iam::${accountId}:role${path}${name}`,
+                arn: iamRoleArn(partition, accountId, name, path),
                 componentType: r.parent?.type,
                 maxSessionDuration:
                     typeof r.props.maxSessionDuration === "number"
@@ -189,7 +190,7 @@ function stackSetRolesOf(
                 roles.push({
                     accountId,
                     name,
-                    arn: `arn:${partition}:iam::${accountId}:role${str(p.Path) ?? "/"}${name}`,
+                    arn: iamRoleArn(partition, accountId, name, str(p.Path) ?? "/"),
                     componentType: set.parent?.type,
                     maxSessionDuration:
                         typeof p.MaxSessionDuration === "number" ? p.MaxSessionDuration : 3600,
@@ -233,7 +234,7 @@ function principalsOf(resources: readonly ModelResource[], partition: string): P
             // documents are shared per text, so an inline one is recognised by identity).
             const seen = new Set(inline.map((p) => p.doc));
             return {
-                arn: `arn:${partition}:iam::${accountId}:user${str(u.props.path) ?? "/"}${userName}`,
+                arn: iamUserArn(partition, accountId, userName, str(u.props.path) ?? "/"),
                 accountId,
                 userName,
                 groups: [...docs.groups],

@@ -15,6 +15,7 @@
 // source credentials are.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
 // https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html
+import { mfaDeviceArn } from "../policypack/iam/arn";
 
 export interface AccessTarget {
     /** Workload account name, e.g. `prod`. */
@@ -88,7 +89,7 @@ export function switchRoleUrl(
 
 export function accountAccess(target: AccessTarget, settings: AccessSettings): AccountAccess {
     const source = settings.sourceProfile ?? LOGIN_PROFILE;
-    const mfaSerial = `arn:${settings.partition}:iam::${settings.securityAccountId}:mfa/${DEVICE}`;
+    const mfaSerial = mfaDeviceArn(settings.partition, settings.securityAccountId, DEVICE);
     const duration = String(settings.sessionSeconds);
     const section = (name: string, lines: [string, string][]) =>
         [`[profile ${name}]`, ...lines.map(([k, v]) => `${k} = ${v}`)].join("\n");

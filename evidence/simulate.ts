@@ -32,6 +32,14 @@ import {
     LOG_ARCHIVE_ADMIN_ROLE_TYPE,
 } from "../policypack/componentTypes";
 import { formatIp } from "../policypack/iam/conditions";
+import {
+    arn,
+    assumedRoleArn,
+    iamRoleArn,
+    iamUserArn,
+    logGroupArn,
+    s3ObjectArn,
+} from "../policypack/iam/arn";
 import { AccessModel, PrincipalModel, RoleModel } from "./model";
 
 export type Verdict = "allowed" | "denied";
@@ -258,7 +266,7 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
     const principal: RequestPrincipal = {
         type: "aws",
         kind: "assumed-role",
-        arn: `arn:${model.partition}:sts::${role.accountId}:assumed-role/${role.name}/evidence`,
+        arn: assumedRoleArn(model.partition, role.accountId, role.name, "evidence"),
         account: role.accountId,
         partition: model.partition,
         name: "evidence",
@@ -360,7 +368,7 @@ function run(
             return assume(
                 model,
                 role,
-                `arn:${model.partition}:iam::${OUTSIDE_ACCOUNT}:user/outsider`,
+                iamUserArn(model.partition, OUTSIDE_ACCOUNT, "outsider"),
                 undefined,
                 MFA,
                 both,
@@ -370,7 +378,7 @@ function run(
                 ? assume(
                       model,
                       role,
-                      `arn:${model.partition}:iam::${security}:user/org-access/undesignated`,
+                      iamUserArn(model.partition, security, "undesignated", "/org-access/"),
                       undefined,
                       MFA,
                       both,
@@ -439,42 +447,48 @@ function run(
                 model,
                 role,
                 "iam:CreateUser",
-                `arn:${model.partition}:iam::${role.accountId}:user/evidence`,
+                iamUserArn(model.partition, role.accountId, "evidence"),
             );
         case "admin-write":
             return act(
                 model,
                 role,
                 "iam:PutRolePolicy",
-                `arn:${model.partition}:iam::${role.accountId}:role/application-role`,
+                iamRoleArn(model.partition, role.accountId, "application-role"),
             );
         case "data-read-s3":
             return act(
                 model,
                 role,
                 "s3:GetObject",
-                `arn:${model.partition}:s3:::evidence-bucket/evidence-object`,
+                s3ObjectArn(model.partition, "evidence-bucket", "evidence-object"),
             );
         case "data-read-secret":
             return act(
                 model,
                 role,
                 "secretsmanager:GetSecretValue",
-                `arn:${model.partition}:secretsmanager:${model.region}:${role.accountId}:secret:evidence`,
+                arn(
+                    model.partition,
+                    "secretsmanager",
+                    model.region,
+                    role.accountId,
+                    "secret:evidence",
+                ),
             );
         case "data-read-logs":
             return act(
                 model,
                 role,
                 "logs:GetLogEvents",
-                `arn:${model.partition}:logs:${model.region}:${role.accountId}:log-group:evidence:log-stream:evidence`,
+                `${logGroupArn(model.partition, model.region, role.accountId, "evidence")}:log-stream:evidence`,
             );
         case "data-read-db-log":
             return act(
                 model,
                 role,
                 "rds:DownloadDBLogFilePortion",
-                `arn:${model.partition}:rds:${model.region}:${role.accountId}:db:evidence`,
+                arn(model.partition, "rds", model.region, role.accountId, "db:evidence"),
             );
     }
 }

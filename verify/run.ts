@@ -70,6 +70,7 @@ export interface VerifyOptions {
 }
 
 import { VerifyPrerequisiteError } from "./errors";
+import { arn, iamUserArn, parseArn, PROBE_PARTITION, s3ObjectArn } from "../policypack/iam/arn";
 export { VerifyPrerequisiteError };
 
 export interface TrailEvidence {
@@ -218,6 +219,15 @@ async function attempt(
     }
 }
 
+/**
+ * The target's partition, from the role ARN the target is reached by: a GovCloud or China account's
+ * resources are `arn:aws-us-gov:`/`arn:aws-cn:` ARNs, and a commercial ARN simulated against its
+ * role's policies would match none of their statements.
+ */
+function partitionOfTarget(t: VerifyTarget): string {
+    return parseArn(t.roleArn)?.partition || PROBE_PARTITION;
+}
+
 const PERMISSION_SCENARIOS: readonly {
     scenario: string;
     action: string;
@@ -233,19 +243,20 @@ const PERMISSION_SCENARIOS: readonly {
     {
         scenario: "iam-write",
         action: "iam:CreateUser",
-        resource: (t) => `arn:aws:iam::${t.accountId}:user/evidence`,
+        resource: (t) => iamUserArn(partitionOfTarget(t), t.accountId, "evidence"),
         expected: "denied",
     },
     {
         scenario: "data-read-s3",
         action: "s3:GetObject",
-        resource: () => "arn:aws:s3:::evidence-bucket/evidence-object",
+        resource: (t) => s3ObjectArn(partitionOfTarget(t), "evidence-bucket", "evidence-object"),
         expected: "denied",
     },
     {
         scenario: "data-read-secret",
         action: "secretsmanager:GetSecretValue",
-        resource: (t) => `arn:aws:secretsmanager:*:${t.accountId}:secret:evidence`,
+        resource: (t) =>
+            arn(partitionOfTarget(t), "secretsmanager", "*", t.accountId, "secret:evidence"),
         expected: "denied",
     },
 ];

@@ -10,6 +10,7 @@
 // Applies to both stacks: the security stack plans the CI identities and its preview roles; a
 // workload plan sees them through input.security, beside its own preview roles.
 import { ASSUME_ROLE, PROBE_ACCOUNT, RequestPrincipal } from "../../policypack/iam";
+import { iamUserArn } from "../../policypack/iam/arn";
 import { buildGraph, describePath, GraphNode, pathOf, reach } from "./graph";
 import { describeToken, UNREVIEWED_ORIGINS } from "./tokens";
 import { Counterexample, Proof, ProofInput, ProofOutcome } from "./types";
@@ -25,6 +26,7 @@ export const ENTRY_ALLOWED_WRITES = ["kms:Decrypt"];
 function firstWrite(
     node: GraphNode,
     entry: boolean,
+    partition: string,
 ): { action: string; resource: string; statements: readonly string[]; why: string } | undefined {
     if (node.admin)
         return {
@@ -41,9 +43,9 @@ function firstWrite(
             : {
                   type: "aws",
                   kind: "user",
-                  arn: `arn:aws:iam::${node.accountId ?? PROBE_ACCOUNT}:user/proof-member`,
+                  arn: iamUserArn(partition, node.accountId ?? PROBE_ACCOUNT, "proof-member"),
                   account: node.accountId ?? PROBE_ACCOUNT,
-                  partition: "aws",
+                  partition,
                   name: "proof-member",
               };
     const [w, ...rest] = writeGrants(node.identity, principal, [
@@ -70,7 +72,7 @@ export function proveCiPreviewCannotDeploy(input: ProofInput): ProofOutcome {
     for (const token of untrusted) {
         for (const step of reach(graph, token, "absent")) {
             if (!step.via || reported.has(step.node.id)) continue;
-            const write = firstWrite(step.node, step.via.kind === "web-identity");
+            const write = firstWrite(step.node, step.via.kind === "web-identity", graph.partition);
             if (!write) continue;
             reported.add(step.node.id);
             const edges = pathOf(step);

@@ -27,6 +27,7 @@ import {
     RequestPrincipal,
 } from "../../policypack/iam";
 import { adminEquivalentManagedPolicy } from "../../policypack/iam/managed";
+import { assumedRoleArn, iamGroupArn, iamUserArn } from "../../policypack/iam/arn";
 import {
     BREAK_GLASS_ROLE_TYPE,
     LOG_ARCHIVE_ADMIN_ROLE_TYPE,
@@ -193,7 +194,7 @@ function roleNode(r: RoleModel): GraphNode {
         principal: {
             ...principal,
             kind: "assumed-role",
-            arn: `arn:${principal.partition}:sts::${r.accountId}:assumed-role/${r.name}/graph`,
+            arn: assumedRoleArn(principal.partition, r.accountId, r.name, "graph"),
             name: "graph",
             roleArn: r.arn,
         },
@@ -282,8 +283,12 @@ function newGraph(input: ProofInput): AccessGraph {
         const u = security.find(
             (r) =>
                 r.type === T.User &&
-                `arn:${partition}:iam::${r.accountId}:user${str(r.props.path) ?? "/"}${physicalName(r)}` ===
-                    arn,
+                iamUserArn(
+                    partition,
+                    r.accountId ?? "",
+                    physicalName(r),
+                    str(r.props.path) ?? "/",
+                ) === arn,
         );
         return (u?.props.tags as Record<string, unknown> | undefined) ?? {};
     };
@@ -334,7 +339,7 @@ function newGraph(input: ProofInput): AccessGraph {
         const name = physicalName(g);
         const accountId = g.accountId as string;
         groups.set(`${accountId}/${name}`, {
-            arn: `arn:${partition}:iam::${accountId}:group${str(g.props.path) ?? "/"}${name}`,
+            arn: iamGroupArn(partition, accountId, name, str(g.props.path) ?? "/"),
             accountId,
             name,
             identity: security

@@ -28,6 +28,14 @@ import {
     statementMatchesAction,
 } from "../../policypack/iam";
 import { DocumentCache } from "../../policypack/iam/document";
+import {
+    accountRootArn,
+    assumedRoleArn,
+    cloudTrailArn,
+    iamArn,
+    iamRoleArn,
+    s3BucketArn,
+} from "../../policypack/iam/arn";
 import { LOG_ARCHIVE_ADMIN_ROLE_TYPE } from "../../policypack/componentTypes";
 import { ModelResource, objectArray, str } from "../../policypack/model/resources";
 import { T } from "../../policypack/policies/types";
@@ -158,7 +166,7 @@ function targetsOf(
         const name = str(trail.props.name) ?? trail.name;
         out.push({
             what: `trail ${name}`,
-            arn: `arn:${partition}:cloudtrail:${region}:${account}:trail/${name}`,
+            arn: cloudTrailArn(partition, region, account, name),
             account,
             actions: TRAIL_PROTECT_ACTIONS,
         });
@@ -169,7 +177,7 @@ function targetsOf(
                 (str(r.props.bucket) ?? r.id) === bucketName,
         );
         if (bucketName && bucket?.accountId) {
-            const arn = `arn:${partition}:s3:::${bucketName}`;
+            const arn = s3BucketArn(partition, bucketName);
             const bp = resources.find(
                 (r) => r.type === T.BucketPolicy && r.props.bucket === bucketName,
             );
@@ -254,7 +262,7 @@ function sessionOf(roleArn: string): RequestPrincipal {
     const name = a.resource.split("/").pop() as string;
     return {
         ...(awsPrincipalFromArn(
-            `arn:${a.partition}:sts::${a.account}:assumed-role/${name}/zq9-session`,
+            assumedRoleArn(a.partition, a.account, name, "zq9-session"),
         ) as RequestPrincipal & { type: "aws" }),
         roleArn,
     };
@@ -294,14 +302,14 @@ function externalRoles(
                 if (!a || a.service !== "iam") continue;
                 const targets = hasWildcard(a.account) ? accounts : [a.account];
                 for (const account of targets) {
-                    const arn = `arn:${p}:iam::${account}:${a.resource}`;
+                    const arn = iamArn(p, account, a.resource);
                     if (!hasWildcard(a.resource)) add(arn);
                 }
             }
         }
     for (const account of own)
         if (account !== input.model.managementAccountId)
-            add(`arn:${p}:iam::${account}:role/OrganizationAccountAccessRole`);
+            add(iamRoleArn(p, account, "OrganizationAccountAccessRole"));
     return [...out];
 }
 
@@ -346,7 +354,7 @@ function callersOf(input: ProofInput): Caller[] {
         });
     for (const account of own)
         callers.push({
-            arn: `arn:${model.partition}:iam::${account}:root`,
+            arn: accountRootArn(model.partition, account),
             account,
             principal: awsPrincipalFromArn(account)!,
             external: true,

@@ -33,6 +33,7 @@ import { chosenNames, outsiderAccounts, outsiderScenario } from "../../policypac
 import { DocumentCache } from "../../policypack/iam/document";
 import { instantiateGlob } from "../../policypack/iam/wildcard";
 import { isGithubIssuer } from "../../policypack/iam/oidc";
+import { accountRootArn, assumedRoleArn, iamUserArn } from "../../policypack/iam/arn";
 import { str } from "../../policypack/model/resources";
 import { plannedPolicies, PlannedPolicy } from "./resourcePolicies";
 import { Counterexample, Proof, ProofInput } from "./types";
@@ -102,9 +103,7 @@ function scopeOf(input: ProofInput): Scope {
 }
 
 function session(partition: string, account: string, name: string): RequestPrincipal {
-    return awsPrincipalFromArn(
-        `arn:${partition}:sts::${account}:assumed-role/${name}/zq9-session`,
-    )!;
+    return awsPrincipalFromArn(assumedRoleArn(partition, account, name, "zq9-session"))!;
 }
 
 function principalsOf(
@@ -113,9 +112,9 @@ function principalsOf(
     names: readonly string[],
 ): RequestPrincipal[] {
     return [
-        awsPrincipalFromArn(`arn:${partition}:iam::${account}:root`)!,
+        awsPrincipalFromArn(accountRootArn(partition, account))!,
         ...names.flatMap((n) => [
-            awsPrincipalFromArn(`arn:${partition}:iam::${account}:user/${n}`)!,
+            awsPrincipalFromArn(iamUserArn(partition, account, n))!,
             session(partition, account, n),
         ]),
     ];

@@ -7,6 +7,7 @@
 // (policypack/model/policyTypes.ts), the same one iam-no-wildcard-principal reads; this module adds
 // only what the proofs need beyond it: the ARN each policy governs, and a label.
 import { isPolicyInputError, parsePolicyDocument, PolicyDocument } from "../../policypack/iam";
+import { arn, iamRoleArn, lambdaFunctionArn, s3BucketArn } from "../../policypack/iam/arn";
 import { ModelResource, str } from "../../policypack/model/resources";
 import { T } from "../../policypack/policies/types";
 import { eventPermissionDocument } from "../../policypack/policies/documents";
@@ -45,20 +46,25 @@ const regional = (service: string, resource: (r: ModelResource) => string | unde
     return (r: ModelResource, c: Context): string | undefined => {
         const tail = resource(r);
         return tail && r.accountId
-            ? `arn:${c.partition}:${service}:${c.region}:${r.accountId}:${tail}`
+            ? arn(c.partition, service, c.region, r.accountId, tail)
             : undefined;
     };
 };
 
 const bucketArn = (name: string | undefined, c: Context) =>
-    name ? `arn:${c.partition}:s3:::${name}` : undefined;
+    name ? s3BucketArn(c.partition, name) : undefined;
 
 const READERS: Record<string, Reader> = {
     [T.Role]: {
         label: "trust policy of role",
         arn: (r, c) =>
             r.accountId
-                ? `arn:${c.partition}:iam::${r.accountId}:role${str(r.props.path) ?? "/"}${str(r.props.name) ?? r.name}`
+                ? iamRoleArn(
+                      c.partition,
+                      r.accountId,
+                      str(r.props.name) ?? r.name,
+                      str(r.props.path) ?? "/",
+                  )
                 : undefined,
     },
     [T.BucketPolicy]: {
@@ -166,7 +172,7 @@ function lambdaPermission(r: ModelResource, c: Context): PlannedPolicy {
     const arn = fn?.startsWith("arn:")
         ? fn
         : fn && r.accountId
-          ? `arn:${c.partition}:lambda:${c.region}:${r.accountId}:function:${fn}`
+          ? lambdaFunctionArn(c.partition, c.region, r.accountId, fn)
           : undefined;
     const condition: Record<string, Record<string, string>> = {};
     if (str(r.props.sourceArn)) condition.ArnLike = { "aws:SourceArn": str(r.props.sourceArn)! };
@@ -261,7 +267,7 @@ function stackSetPolicies(
                     ["sts"],
                     p.AssumeRolePolicyDocument,
                     accounts.length
-                        ? `arn:${c.partition}:iam::${accounts[0]}:role${str(p.Path) ?? "/"}${name}`
+                        ? iamRoleArn(c.partition, accounts[0], name, str(p.Path) ?? "/")
                         : undefined,
                     accounts[0],
                 ),

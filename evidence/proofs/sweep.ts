@@ -25,6 +25,7 @@ import {
     Witness,
 } from "../../policypack/iam";
 import { DocumentCache } from "../../policypack/iam/document";
+import { assumedRoleArn } from "../../policypack/iam/arn";
 import type { AccessModel, NamedDocument, RoleModel } from "../model";
 import type { Counterexample } from "./types";
 
@@ -136,7 +137,7 @@ export function sessionOf(model: AccessModel, role: RoleModel): RequestPrincipal
     return {
         type: "aws",
         kind: "assumed-role",
-        arn: `arn:${model.partition}:sts::${role.accountId}:assumed-role/${role.name}/proof`,
+        arn: assumedRoleArn(model.partition, role.accountId, role.name, "proof"),
         account: role.accountId,
         partition: model.partition,
         name: "proof",

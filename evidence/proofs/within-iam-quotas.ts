@@ -31,6 +31,7 @@ import {
 } from "../../policypack/model/resources";
 import { ofType } from "../../policypack/model/references";
 import { T } from "../../policypack/policies/types";
+import { arn } from "../../policypack/iam/arn";
 import type { Counterexample, Proof } from "./types";
 
 /** IAM's fixed quotas, in characters without whitespace or in attachments. */
@@ -76,7 +77,7 @@ const iamArn = (
     kind: string,
     path: string,
     name: string,
-) => `arn:${partition}:iam::${account ?? ""}:${kind}${path}${name}`;
+) => arn(partition, "iam", "", account ?? "", `${kind}${path}${name}`);
 
 /** Managed-policy ARNs that `aws.iam.PolicyAttachment` resources attach to an entity. */
 function policyAttachments(

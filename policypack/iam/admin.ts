@@ -15,7 +15,7 @@
  * - iam:PassRole on any role together with an action that runs code under a passed role.
  * The action lists and reasons are data, in privileges.ts.
  */
-import { parseArn } from "./arn";
+import { arn, iamArn, parseArn, PROBE_PARTITION } from "./arn";
 import { grantEscalates } from "./bounds";
 import { DocumentCache, PolicyDocument, Statement } from "./document";
 import { actionMatches, resourceMatches, statementMatchesAction } from "./evaluate";
@@ -48,7 +48,13 @@ function probeMatches(pattern: string, template: string, variablesReach = false)
     const lit = (s: string | undefined, dflt: string): string =>
         s !== undefined && !hasWildcard(s) && s !== "" ? s : dflt;
     const probe = p
-        ? `arn:${lit(p.partition, t.partition)}:${t.service}:${t.region === "" ? "" : lit(p.region, t.region)}:${t.account === "" ? "" : lit(p.account, t.account)}:${t.resource}`
+        ? arn(
+              lit(p.partition, t.partition),
+              t.service,
+              t.region === "" ? "" : lit(p.region, t.region),
+              t.account === "" ? "" : lit(p.account, t.account),
+              t.resource,
+          )
         : template;
     const name = t.resource.split("/").pop() ?? "";
     if (!variablesReach) return resourceMatches(pattern, probe, new Map(), true);
@@ -81,7 +87,7 @@ export function reachesArbitrary(s: Statement, template: string, variablesReach 
 }
 
 export function iamProbeArn(target: IamTarget): string {
-    return `arn:aws:iam::${PROBE_ACCOUNT}:${target}/zq9-any-${target}`;
+    return iamArn(PROBE_PARTITION, PROBE_ACCOUNT, `${target}/zq9-any-${target}`);
 }
 
 /** Reaches resources of several services at once: `*`, `arn:aws:*:*:*:*`, NotResource... */

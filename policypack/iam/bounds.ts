@@ -22,6 +22,7 @@
  *   data/passrole-consumers.json).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html
  */
+import { assumedRoleArn, iamPolicyArn, PROBE_PARTITION } from "./arn";
 import { ConditionClause } from "./conditions";
 import { awsPrincipalFromArn, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement } from "./document";
@@ -39,12 +40,14 @@ const PASSED_TO_SERVICE = "iam:passedtoservice";
 
 /** The caller: a role session in `account`. */
 function callerIn(account: string): RequestPrincipal {
-    return awsPrincipalFromArn(`arn:aws:sts::${account}:assumed-role/zq9-caller/zq9-session`)!;
+    return awsPrincipalFromArn(
+        assumedRoleArn(PROBE_PARTITION, account, "zq9-caller", "zq9-session"),
+    )!;
 }
 
 /** A customer-managed policy nobody named, in `account`: its content is whatever its owner wrote. */
 function anyCustomerPolicy(account: string): string {
-    return `arn:aws:iam::${account}:policy/zq9-any-policy`;
+    return iamPolicyArn(PROBE_PARTITION, account, "zq9-any-policy");
 }
 
 /** Keys pinning the account or organization of the caller or the target. */

@@ -4,7 +4,7 @@
  * stored lower-cased.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
  */
-import { parseArn } from "./arn";
+import { accountRootArn, iamRoleArn, parseArn, PROBE_PARTITION } from "./arn";
 
 /** A context key's value: one string, or a set of strings for multivalued keys. */
 export type ContextValue = string | readonly string[];
@@ -114,9 +114,9 @@ export function awsPrincipalFromArn(
         return {
             type: "aws",
             kind: "root",
-            arn: `arn:aws:iam::${arnOrAccount}:root`,
+            arn: accountRootArn(PROBE_PARTITION, arnOrAccount),
             account: arnOrAccount,
-            partition: "aws",
+            partition: PROBE_PARTITION,
             name: "root",
         };
     }
@@ -143,7 +143,7 @@ export function awsPrincipalFromArn(
                 ...base,
                 kind: "assumed-role",
                 name: segs[2],
-                roleArn: `arn:${a.partition}:iam::${a.account}:role/${segs[1]}`,
+                roleArn: iamRoleArn(a.partition, a.account, segs[1]),
             };
         }
         if (segs[0] === "federated-user" && segs.length >= 2)

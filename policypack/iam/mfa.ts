@@ -2,7 +2,7 @@
  * Trust policies and MFA: who may assume a role without MFA, answered with the witness search
  * (search.ts) so it agrees with the evaluator by construction.
  */
-import { parseArn } from "./arn";
+import { assumedRoleArn, iamUserArn, parseArn, PROBE_PARTITION } from "./arn";
 import { awsPrincipalFromArn, ContextValue, RequestPrincipal } from "./context";
 import { allConditions, DocumentCache, PolicyDocument, Statement } from "./document";
 import { statementMatchesAction } from "./evaluate";
@@ -76,21 +76,19 @@ function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[]
         const accounts = [...outsiderAccounts(doc), ...mentionedAccounts(doc)];
         return [
             ...accounts.flatMap((o) =>
-                names.map((n) => awsPrincipalFromArn(`arn:aws:iam::${o}:user/${n}`)!),
+                names.map((n) => awsPrincipalFromArn(iamUserArn(PROBE_PARTITION, o, n))!),
             ),
             ...namedUsers(doc),
         ];
     }
     const info = classifyAwsPrincipal(e.raw);
-    const partition = info.partition ?? "aws";
+    const partition = info.partition ?? PROBE_PARTITION;
     if (e.kind === "account") {
         const named = namedUsers(doc).filter(
             (p) => p.type === "aws" && globMatch(info.account ?? "", p.account),
         );
         return [
-            ...names.map((n) =>
-                awsPrincipalFromArn(`arn:${partition}:iam::${info.account}:user/${n}`)!,
-            ),
+            ...names.map((n) => awsPrincipalFromArn(iamUserArn(partition, info.account ?? "", n))!),
             ...named,
         ];
     }
@@ -101,7 +99,7 @@ function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[]
         const roleName =
             (segs[0] === "assumed-role" ? segs[1] : segs[segs.length - 1]) ?? "AWSReservedSSO_x";
         return instantiateGlob(roleName, ["zq9"]).map((r) =>
-            awsPrincipalFromArn(`arn:${partition}:sts::${a.account}:assumed-role/${r}/mfa-probe`)!,
+            awsPrincipalFromArn(assumedRoleArn(partition, a.account, r, "mfa-probe"))!,
         );
     }
     if (info.kind === "unique-id-user") {
@@ -244,7 +242,7 @@ export function findAssumeWithoutMfaAnyPrincipal(
                     continue;
                 }
                 const session = awsPrincipalFromArn(
-                    `arn:${p.partition}:sts::${p.account}:assumed-role/${p.name}/probe`,
+                    assumedRoleArn(p.partition, p.account, p.name, "probe"),
                 );
                 if (session && session.type === "aws")
                     principals.push({ ...session, roleArn: arn });

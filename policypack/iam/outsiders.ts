@@ -4,7 +4,15 @@
  * (search.ts) so it agrees with the evaluator by construction. The probes it builds (outside
  * accounts, names a requester can choose) serve the MFA analysis too (mfa.ts).
  */
-import { parseArn } from "./arn";
+import {
+    accountRootArn,
+    arn,
+    assumedRoleArn,
+    formatArn,
+    iamUserArn,
+    parseArn,
+    PROBE_PARTITION,
+} from "./arn";
 import { ConditionClause, IpRange, parseIpRange } from "./conditions";
 import { awsPrincipalFromArn, RequestPrincipal } from "./context";
 import { allConditions, DocumentCache, PolicyDocument, Statement } from "./document";
@@ -211,12 +219,10 @@ function principalsIn(
 ): RequestPrincipal[] {
     const out: RequestPrincipal[] = [];
     for (const n of names) {
-        out.push(awsPrincipalFromArn(`arn:${partition}:iam::${account}:user/${n}`)!);
-        out.push(
-            awsPrincipalFromArn(`arn:${partition}:sts::${account}:assumed-role/${n}/zq9-session`)!,
-        );
+        out.push(awsPrincipalFromArn(iamUserArn(partition, account, n))!);
+        out.push(awsPrincipalFromArn(assumedRoleArn(partition, account, n, "zq9-session"))!);
     }
-    if (withRoot) out.push(awsPrincipalFromArn(`arn:${partition}:iam::${account}:root`)!);
+    if (withRoot) out.push(awsPrincipalFromArn(accountRootArn(partition, account))!);
     return out;
 }
 
@@ -342,7 +348,7 @@ export function outsiderScenario(
                 for (const inst of instantiateGlob(v, ["zq9"])) vals.add(inst);
                 if (a && a.account !== "") {
                     for (const o of outsiders) {
-                        const swapped = `arn:${a.partition}:${a.service}:${a.region}:${o}:${a.resource}`;
+                        const swapped = formatArn({ ...a, account: o });
                         for (const inst of instantiateGlob(swapped, ["zq9"])) vals.add(inst);
                     }
                 }
@@ -355,7 +361,11 @@ export function outsiderScenario(
             if ((!scope || !acct) && exact.has(v.toLowerCase())) return false;
             return !(acct && trusted.has(acct));
         });
-        domains.set(k, [undefined, `arn:aws:sqs:us-east-1:${outsiders[0]}:zq9`, ...ok]);
+        domains.set(k, [
+            undefined,
+            arn(PROBE_PARTITION, "sqs", "us-east-1", outsiders[0], "zq9"),
+            ...ok,
+        ]);
     }
     // Source IP: an outsider calls from any address outside the (narrow) ranges the document names.
     const trustedRanges = narrowIpRanges(clauses);

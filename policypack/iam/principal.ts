@@ -25,7 +25,7 @@
  * Findings a single document already shows (findAdminGrants) are left to the per-document check.
  */
 import { findAdminGrants } from "./admin";
-import { parseArn } from "./arn";
+import { assumedRoleArn, iamArn, iamRoleArn, iamUserArn, parseArn, PROBE_PARTITION } from "./arn";
 import type { NamedPolicy } from "./authorize";
 import { RequestPrincipal } from "./context";
 import { PolicyDocument, Statement, statementLabel } from "./document";
@@ -188,10 +188,12 @@ export function wildcardProbe(
 ): string | undefined {
     const a = parseArn(pattern);
     const probe = a
-        ? `arn:${hasWildcard(a.partition) ? partition : a.partition}:iam::${hasWildcard(a.account) || a.account === "" ? account : a.account}:${a.resource
-              .replace(/\*/g, "zq9")
-              .replace(/\?/g, "z")}`
-        : `arn:${partition}:iam::${account}:${kind}/zq9-outside-the-plan`;
+        ? iamArn(
+              hasWildcard(a.partition) ? partition : a.partition,
+              hasWildcard(a.account) || a.account === "" ? account : a.account,
+              a.resource.replace(/\*/g, "zq9").replace(/\?/g, "z"),
+          )
+        : iamArn(partition, account, `${kind}/zq9-outside-the-plan`);
     const p = parseArn(probe);
     if (p?.service !== "iam" || !p.resource.startsWith(`${kind}/`)) return undefined;
     return resourceMatches(pattern, probe, new Map(), false) ? probe : undefined;
@@ -201,13 +203,13 @@ export function wildcardProbe(
 function requestPrincipal(p: PrincipalPolicies): RequestPrincipal {
     const a = parseArn(p.arn);
     const account = a?.account || PROBE_ACCOUNT;
-    const partition = a?.partition || "aws";
+    const partition = a?.partition || PROBE_PARTITION;
     const name = (a?.resource ?? "").split("/").pop() || "zq9";
     if (p.kind === "role")
         return {
             type: "aws",
             kind: "assumed-role",
-            arn: `arn:${partition}:sts::${account}:assumed-role/${name}/zq9-session`,
+            arn: assumedRoleArn(partition, account, name, "zq9-session"),
             account,
             partition,
             name: "zq9-session",
@@ -215,7 +217,7 @@ function requestPrincipal(p: PrincipalPolicies): RequestPrincipal {
         };
     if (p.kind === "user")
         return { type: "aws", kind: "user", arn: p.arn, account, partition, name };
-    const member = `arn:${partition}:iam::${account}:user/zq9-member`;
+    const member = iamUserArn(partition, account, "zq9-member");
     return { type: "aws", kind: "user", arn: member, account, partition, name: "zq9-member" };
 }
 
@@ -372,7 +374,7 @@ export function findPrincipalAdmin(
         out.push({ reason, detail, statements: [...new Set(grants.map((g) => g.label))] });
 
     // PassRole on any role + compute anywhere in what it holds.
-    const anyRole = `arn:${h.partition}:iam::${h.account}:role/zq9-any-role`;
+    const anyRole = iamRoleArn(h.partition, h.account, "zq9-any-role");
     const pass = h.allows(PASS_ROLE, anyRole);
     if (pass) {
         const compute = passRoleComputeActions()

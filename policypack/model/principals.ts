@@ -9,6 +9,7 @@
  */
 import { NamedPolicy, parseArn, parsePolicyDocument, PolicyDocument } from "../iam";
 import { principalManagedDocument } from "../iam/managed";
+import { iamArn, iamGroupArn, PROBE_PARTITION } from "../iam/arn";
 import { isPolicyInputError } from "../iam/errors";
 import { PrincipalKind, PrincipalPolicies } from "../iam/principal";
 import { PROBE_ACCOUNT } from "../iam/privileges";
@@ -47,7 +48,11 @@ function pathOf(r: ModelResource): string {
 export function principalArn(r: ModelResource, kind: PrincipalKind | "policy"): string {
     const known = str(r.props.arn);
     if (known && parseArn(known)) return known;
-    return `arn:aws:iam::${r.accountId ?? PROBE_ACCOUNT}:${kind}${pathOf(r)}${physicalName(r)}`;
+    return iamArn(
+        PROBE_PARTITION,
+        r.accountId ?? PROBE_ACCOUNT,
+        `${kind}${pathOf(r)}${physicalName(r)}`,
+    );
 }
 
 /** The stack's customer-managed policies, by ARN and by `<account>/<path><name>`. */
@@ -188,7 +193,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
         const g = groups.get(`${account}/${name}`);
         return g
             ? principalArn(g, "group")
-            : `arn:aws:iam::${account ?? PROBE_ACCOUNT}:group/${name}`;
+            : iamGroupArn(PROBE_PARTITION, account ?? PROBE_ACCOUNT, name);
     };
     const groupHeld = (account: string | undefined, name: string): Held => {
         const held: Held = { identity: [], managed: [], unknown: [] };

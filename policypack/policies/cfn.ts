@@ -15,6 +15,7 @@
  */
 
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { arn, iamRoleArn, PROBE_PARTITION } from "../iam/arn";
 
 /** The stack instance's own account: unknown (a StackSet deploys to many), but its own. */
 export const OWN_ACCOUNT = "000000000000";
@@ -26,11 +27,17 @@ const MAX_VARIANTS = 16;
 
 const PSEUDO: Readonly<Record<string, string>> = {
     "AWS::AccountId": OWN_ACCOUNT,
-    "AWS::Partition": "aws",
+    "AWS::Partition": PROBE_PARTITION,
     "AWS::Region": OWN_REGION,
     "AWS::URLSuffix": "amazonaws.com",
     "AWS::StackName": `${UNRESOLVED}StackName`,
-    "AWS::StackId": `arn:aws:cloudformation:${OWN_REGION}:${OWN_ACCOUNT}:stack/${UNRESOLVED}StackName/id`,
+    "AWS::StackId": arn(
+        PROBE_PARTITION,
+        "cloudformation",
+        OWN_REGION,
+        OWN_ACCOUNT,
+        `stack/${UNRESOLVED}StackName/id`,
+    ),
     "AWS::NotificationARNs": `${UNRESOLVED}NotificationARNs`,
 };
 
@@ -239,7 +246,9 @@ function settleDocuments(v: Json): Json {
             const p = st[el];
             if (isObj(p) && "AWS" in p) {
                 const fix = (a: Json) =>
-                    isUnresolved(a) ? `arn:aws:iam::${OWN_ACCOUNT}:role/${UNRESOLVED}principal` : a;
+                    isUnresolved(a)
+                        ? iamRoleArn(PROBE_PARTITION, OWN_ACCOUNT, `${UNRESOLVED}principal`)
+                        : a;
                 st[el] = { ...p, AWS: Array.isArray(p.AWS) ? p.AWS.map(fix) : fix(p.AWS) };
             }
         }

@@ -5,6 +5,7 @@
  */
 import { ReportViolation, validateResourceOfType } from "@pulumi/policy";
 import { DocumentKind, PolicyDocument } from "../iam";
+import { accountRootArn, PROBE_PARTITION } from "../iam/arn";
 import { readDocument, validateResourceOfTypes } from "./common";
 import { resourceType, T } from "./types";
 import { IAM_KINDS, POLICY_TYPES, policyPropsOf, typesWith } from "../model/policyTypes";
@@ -130,7 +131,7 @@ export function eventPermissionDocument(props: Record<string, unknown>): Record<
                         ? "*"
                         : {
                               AWS: /^\d{12}$/.test(principal)
-                                  ? `arn:aws:iam::${principal}:root`
+                                  ? accountRootArn(PROBE_PARTITION, principal)
                                   : principal,
                           },
                 Action: String(props.action ?? "events:PutEvents"),

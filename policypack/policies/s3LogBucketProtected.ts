@@ -8,6 +8,7 @@
  */
 import { PolicyResource, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { evaluateRequest, PolicyDocument, RequestPrincipal, statementMatchesAction } from "../iam";
+import { PROBE_PARTITION, s3ObjectArn } from "../iam/arn";
 import { known, readDocument } from "./common";
 import { T } from "./types";
 import { indexBy, lookup, namesOf, ofType } from "../model/references";
@@ -52,7 +53,9 @@ function deniesInsecureTransport(docs: PolicyDocument[], bucketName: string | un
             name: "zq9",
         },
     ];
-    const resource = bucketName ? `arn:aws:s3:::${bucketName}/zq9-object` : undefined;
+    const resource = bucketName
+        ? s3ObjectArn(PROBE_PARTITION, bucketName, "zq9-object")
+        : undefined;
     return ["s3:GetObject", "s3:PutObject"].every((action) =>
         callers.every(
             (principal) =>

@@ -14,7 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { UsageError } from "../../cli/command";
 import { main, parseArgs } from "../../verify/cli";
-import type { AwsCredentialIdentityProvider } from "../../verify/run";
+import { verify, type AwsCredentialIdentityProvider } from "../../verify/run";
 import { securityStackText } from "../helpers";
 
 const sts = mockClient(STSClient);
@@ -537,6 +537,43 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         ]);
         assert.strictEqual(r.code, 2);
         assert.match(r.err, /the MFA code for account prod was refused .*use a fresh code/);
+    });
+
+    it("simulates the permission scenarios on resources of the target's partition (GovCloud), not arn:aws:", async () => {
+        const govRole = "arn:aws-us-gov:iam::777788889999:role/SecurityAuditRole";
+        sts.on(AssumeRoleCommand).resolves({
+            Credentials: creds,
+            AssumedRoleUser: {
+                Arn: "arn:aws-us-gov:sts::777788889999:assumed-role/SecurityAuditRole/s",
+                AssumedRoleId: "AROA:s",
+            },
+        });
+        simulatorAnswers((a) => a === "ec2:DescribeInstances");
+        await verify({
+            region: "us-gov-west-1",
+            targets: [
+                {
+                    account: "prod",
+                    accountId: "777788889999",
+                    roleArn: govRole,
+                    roleName: "SecurityAuditRole",
+                },
+            ],
+            credentials: staticCreds(),
+            // A program's path: the session the scenarios are simulated with, without MFA codes.
+            externalId: "reporter-external-id",
+            sessionSeconds: 900,
+            now: () => new Date("2026-11-23T12:00:00Z"),
+        });
+        const sim = iam.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input);
+        assert.ok(sim.length > 0, "no simulation");
+        assert.ok(sim.every((s) => s.PolicySourceArn === govRole));
+        assert.deepStrictEqual([...new Set(sim.flatMap((s) => s.ResourceArns ?? []))].sort(), [
+            "*",
+            "arn:aws-us-gov:iam::777788889999:user/evidence",
+            "arn:aws-us-gov:s3:::evidence-bucket/evidence-object",
+            "arn:aws-us-gov:secretsmanager:*:777788889999:secret:evidence",
+        ]);
     });
 
     it("validates its arguments", async () => {

@@ -21,10 +21,10 @@ import {
     passRoleComputeActions,
     PERMISSION_SET_ACTIONS,
     PolicyDocument,
-    PROBE_ACCOUNT,
     SINGLE_ACTION_ESCALATIONS,
     statementMatchesAction,
 } from "../../../policypack/iam";
+import { arn, iamPolicyArn, parseArn } from "../../../policypack/iam/arn";
 import { adminReason } from "../admin";
 import { probeResources } from "../sweep";
 import type { AccessGraph, Edge, EdgeKind, GraphNode } from "../graph";
@@ -271,7 +271,7 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
     }
 
     for (const e of POLICY_EDITS) {
-        const probe = `arn:${graph.partition}:iam::${account}:policy/zq9-any-policy`;
+        const probe = iamPolicyArn(graph.partition, account, "zq9-any-policy");
         const r = decide(e.action, probe);
         if (r) {
             const target = graph.beyond(
@@ -286,9 +286,14 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
 
     for (const e of SINGLE_ACTION_ESCALATIONS) {
         if (e.action === "sts:AssumeRole") continue; // assume edges, in sts.ts
-        const probe = e.probe
-            .replace(PROBE_ACCOUNT, account)
-            .replace(":us-east-1:", `:${graph.region}:`);
+        // The table's probe is written for the commercial partition and a stand-in account and
+        // region: moved into this graph's partition, account and region (a GovCloud or China
+        // policy names `arn:aws-us-gov:...`/`arn:aws-cn:...` resources, which an `arn:aws:`
+        // probe never matches).
+        const t = parseArn(e.probe);
+        const probe = t
+            ? arn(graph.partition, t.service, t.region && graph.region, account, t.resource)
+            : e.probe;
         const r = decide(e.action, probe);
         if (!r) continue;
         const target = graph.beyond(
@@ -302,7 +307,7 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
     }
 
     for (const action of PERMISSION_SET_ACTIONS) {
-        const probe = `arn:${graph.partition}:sso:::permissionSet/ssoins-zq9/ps-zq9`;
+        const probe = arn(graph.partition, "sso", "", "", "permissionSet/ssoins-zq9/ps-zq9");
         const r = decide(action, probe);
         if (!r) continue;
         const target = graph.beyond(
