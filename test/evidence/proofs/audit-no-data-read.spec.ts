@@ -6,7 +6,10 @@ import { accessModel } from "../../../evidence/model";
 import { runProofs } from "../../../evidence/proofs";
 import { auditNoDataRead, DATA_READS } from "../../../evidence/proofs/audit-no-data-read";
 import { actionMatches } from "../../../policypack/iam";
-import { PROD } from "../../helpers";
+import dataReadTable from "../../../components/data/data-read-actions.json";
+import { PROD, STAGING } from "../../helpers";
+import { PlannedResource } from "../../../plan/run";
+import { without, withPolicy } from "../../helpers/variants";
 import {
     AUDIT_ROLE,
     crossCheck,
@@ -18,6 +21,23 @@ import {
 import { inputOf, Plans } from "./fixture";
 
 const prove = (plans: Plans) => runProofs(inputOf("workload", plans), [auditNoDataRead])[0];
+
+/**
+ * The fixture's audit roles, counted by hand: workloadValues() plans two workload accounts (prod
+ * and staging), each with one SecurityAuditRole; the management account gets none.
+ */
+const AUDIT_ROLES = 2;
+const STAGING_AUDIT_ROLE = `arn:aws:iam::${STAGING}:role/SecurityAuditRole`;
+
+/** The reviewed data reads, read from the table itself rather than from the proof's module. */
+const TABLE_READS = Object.keys(dataReadTable.actions).length;
+
+/** The staging audit role and its policies, as the workload stack names them. */
+const stagingAuditRole = (r: PlannedResource) =>
+    r.accountId === STAGING &&
+    ["staging-role", "staging-deny", "staging-securityaudit", "staging-viewonlyaccess"].includes(
+        r.name,
+    );
 
 /** The prod role's Deny without the patterns that match `action` (or without its data reads). */
 function denyWithout(plans: Plans, action?: string): Plans {
@@ -40,8 +60,34 @@ describe("proof audit-no-data-read", () => {
         const result = prove(plans);
         assert.deepStrictEqual(result.counterexamples, []);
         assert.strictEqual(result.holds, true);
-        assert.strictEqual(result.checked, 2 * Object.keys(DATA_READS).length);
-        assert.ok(Object.keys(DATA_READS).length > 300);
+        // 2 audit roles (prod, staging) x every data read of components/data/data-read-actions.json.
+        assert.strictEqual(result.checked, AUDIT_ROLES * TABLE_READS);
+        assert.ok(TABLE_READS > 300, `${TABLE_READS} data reads`);
+    });
+
+    it("counts a role's share only for a role it sweeps: without staging's audit role, checked drops by exactly the table", () => {
+        const full = prove(plans);
+        const fewer = prove({ ...plans, workload: without(plans.workload, stagingAuditRole) });
+        assert.deepStrictEqual(fewer.counterexamples, []);
+        assert.strictEqual(fewer.holds, true);
+        assert.strictEqual(full.checked - fewer.checked, TABLE_READS);
+        assert.strictEqual(fewer.checked, (AUDIT_ROLES - 1) * TABLE_READS);
+    });
+
+    it("sweeps the second audit role too: staging's Deny losing rds:DownloadDBLogFilePortion is a counterexample naming it", () => {
+        const broken = withPolicy(plans.workload, "staging-deny", (d) => {
+            const reads = d.Statement.find((s) => s.Sid === "DenyDataReads");
+            if (!reads) throw new Error("no statement DenyDataReads");
+            reads.Action = reads.Action.filter(
+                (a: string) => !actionMatches(a, "rds:DownloadDBLogFilePortion"),
+            );
+        });
+        const result = prove({ ...plans, workload: broken });
+        assert.strictEqual(result.holds, false);
+        assert.deepStrictEqual(
+            result.counterexamples.map((c) => [c.principal, c.action, c.resource]),
+            [[STAGING_AUDIT_ROLE, "rds:DownloadDBLogFilePortion", "*"]],
+        );
     });
 
     it("fails when the Deny loses rds:DownloadDBLogFilePortion, which SecurityAudit grants", () => {

@@ -6,6 +6,7 @@ import { accessModel, AccessModel } from "../../../evidence/model";
 import { ProofInput, stackKind } from "../../../evidence/proofs";
 import { PlanResult, toModelResource } from "../../../plan/run";
 import {
+    LOG_ARCHIVE,
     MANAGEMENT,
     planSecurity,
     planWorkload,
@@ -25,6 +26,71 @@ export const DANA = `arn:aws:iam::${SECURITY}:user/org-access/break-glass/dana-b
 export const PREVIEW_IDENTITY = `arn:aws:iam::${MANAGEMENT}:role/org-access-github-preview`;
 export const DEPLOY_IDENTITY = `arn:aws:iam::${MANAGEMENT}:role/org-access-github-deploy`;
 export const OIDC = "token.actions.githubusercontent.com";
+
+// What the fixture plans, listed by hand from its config below (not from the graph the proofs
+// build), so that a spec's expected `checked` shares no code with the proof it checks.
+
+/**
+ * The security stack's roles: the org trail's CloudWatch role and the two GitHub identities
+ * (management), the log-archive admin role, and a preview role in each of management, log-archive
+ * and security (`previewRole`).
+ */
+export const SECURITY_ROLES = [
+    `arn:aws:iam::${MANAGEMENT}:role/org-access-cloudtrail-org-access`,
+    `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessLogArchiveAdmin`,
+    PREVIEW_IDENTITY,
+    DEPLOY_IDENTITY,
+    `arn:aws:iam::${SECURITY}:role/OrgAccessPreviewRole`,
+    `arn:aws:iam::${MANAGEMENT}:role/OrgAccessPreviewRole`,
+    `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessPreviewRole`,
+];
+
+/**
+ * The workload stack's roles: in prod and staging an audit role and a preview role, and in prod
+ * the incident-response and break-glass roles (ACCOUNTS below).
+ */
+export const WORKLOAD_ROLES = [
+    `arn:aws:iam::${PROD}:role/SecurityAuditRole`,
+    `arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`,
+    `arn:aws:iam::${PROD}:role/IncidentResponseRole`,
+    `arn:aws:iam::${PROD}:role/BreakGlassRole`,
+    `arn:aws:iam::${STAGING}:role/SecurityAuditRole`,
+    `arn:aws:iam::${STAGING}:role/OrgAccessPreviewRole`,
+];
+
+/** The security stack's users: four people (alice, bob, carol, dana) and the reporter, a program. */
+export const USERS = [
+    ALICE,
+    `arn:aws:iam::${SECURITY}:user/org-access/bob`,
+    CAROL,
+    DANA,
+    `arn:aws:iam::${SECURITY}:user/org-access/reporter`,
+];
+export const PEOPLE = 4;
+
+/** The roles each stack's proofs must see: a workload stack is seen with the security stack's. */
+export const ROLES_SEEN = {
+    security: SECURITY_ROLES,
+    workload: [...WORKLOAD_ROLES, ...SECURITY_ROLES],
+} as const;
+
+/**
+ * The GitHub tokens of unreviewed code the CI proofs pose, counted by hand. Repositories: the
+ * fixture's (REPO) and any other. Starts: a pull request, a branch other than the deploy branch
+ * `main` (one: no trust policy names another), a tag, and the deploy branch. Per start, 3
+ * environment choices (none, `production` the deploy trust names, any other) x 3 workflow choices
+ * (none, `deploy.yml`, any other) = 9 tokens. Unreviewed: REPO's pull request, other branch and
+ * tag (3 x 9 = 27), and every start of the other repository (4 x 9 = 36): 63.
+ */
+export const UNREVIEWED_TOKENS = 63;
+
+/** The staging audit role and its policies, as the workload stack names them. */
+export const STAGING_AUDIT_ROLE_RESOURCES = [
+    "staging-role",
+    "staging-deny",
+    "staging-securityaudit",
+    "staging-viewonlyaccess",
+];
 
 const ACCOUNTS = [
     { name: "prod", accountId: PROD, incidentResponseRole: true, breakGlassRole: true },

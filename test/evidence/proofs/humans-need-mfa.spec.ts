@@ -2,9 +2,19 @@ import * as assert from "assert";
 import { runProofs } from "../../../evidence/proofs";
 import { buildGraph, describePath, pathOf, reach } from "../../../evidence/proofs/graph";
 import { humansNeedMfa } from "../../../evidence/proofs/humans-need-mfa";
-import { PROD, SECURITY } from "../../helpers";
-import { withPolicy, withRole } from "../../helpers/variants";
-import { ALICE, fixturePlans, inputs, Plans, proofInput } from "./fixture";
+import { PROD, SECURITY, STAGING } from "../../helpers";
+import { without, withPolicy, withRole } from "../../helpers/variants";
+import {
+    ALICE,
+    fixturePlans,
+    inputs,
+    PEOPLE,
+    Plans,
+    proofInput,
+    ROLES_SEEN,
+    STAGING_AUDIT_ROLE_RESOURCES,
+    USERS,
+} from "./fixture";
 
 const MFA_TRUE = {
     Bool: { "aws:MultiFactorAuthPresent": "true" },
@@ -18,17 +28,55 @@ describe("proof humans-need-mfa", () => {
     });
 
     it("holds on both planned stacks, deciding every (person, no-MFA state, role) question", () => {
-        for (const input of Object.values(inputs(plans))) {
+        for (const [kind, input] of Object.entries(inputs(plans))) {
             const [result] = runProofs(input, [humansNeedMfa]);
             assert.deepStrictEqual(result.counterexamples, []);
             assert.strictEqual(result.holds, true);
             // alice, bob, carol and dana are people; the reporter is a program.
             const people = input.model.principals.filter((p) => !/reporter/.test(p.arn)).length;
-            assert.strictEqual(people, 4);
-            const roles = buildGraph(input).roles.length;
-            assert.ok(roles >= input.model.roles.length);
-            assert.strictEqual(result.checked, people * 2 * roles);
+            assert.strictEqual(people, PEOPLE);
+            const graph = buildGraph(input);
+            assert.deepStrictEqual(graph.users.map((u) => u.id).sort(), [...USERS].sort());
+            assert.deepStrictEqual(
+                graph.users.filter((u) => u.human).length,
+                PEOPLE,
+                "the reporter is no person",
+            );
+            // Counted by hand from the fixture (fixture.ts): 4 people x 2 no-MFA states (no key,
+            // "false") x the roles the stack plans or is seen with (7 for security, 6 + 7 for
+            // workload), each listed.
+            const roles = ROLES_SEEN[kind as keyof typeof ROLES_SEEN];
+            assert.deepStrictEqual(graph.roles.map((r) => r.id).sort(), [...roles].sort(), kind);
+            assert.strictEqual(result.checked, PEOPLE * 2 * roles.length, kind);
         }
+    });
+
+    it("counts a role's share only for a role in the plan: without staging's audit role, checked drops by exactly 4 people x 2 states", () => {
+        const prove = (workload: typeof plans.workload) =>
+            runProofs(proofInput(workload, plans.security), [humansNeedMfa])[0];
+        const full = prove(plans.workload);
+        const fewer = prove(
+            without(plans.workload, (r) => STAGING_AUDIT_ROLE_RESOURCES.includes(r.name)),
+        );
+        assert.deepStrictEqual(fewer.counterexamples, []);
+        assert.strictEqual(full.checked - fewer.checked, PEOPLE * 2);
+    });
+
+    it("asks of every role, the staging audit role too: its trust without MFA is a counterexample naming it", () => {
+        const broken = withPolicy(
+            plans.workload,
+            "staging-role",
+            (d) => {
+                d.Statement[0].Condition = {
+                    BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
+                };
+            },
+            "assumeRolePolicy",
+        );
+        const [result] = runProofs(proofInput(broken, plans.security), [humansNeedMfa]);
+        assert.strictEqual(result.holds, false);
+        const reached = [...new Set(result.counterexamples.map((c) => c.path[c.path.length - 1]))];
+        assert.deepStrictEqual(reached, [`arn:aws:iam::${STAGING}:role/SecurityAuditRole`]);
     });
 
     it("fails when an audit role's trust accepts BoolIfExists MFA: a person reaches it with long-term keys", () => {

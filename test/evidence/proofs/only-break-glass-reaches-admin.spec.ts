@@ -1,9 +1,10 @@
 import * as assert from "assert";
+import { accessModel } from "../../../evidence/model";
 import { runProofs } from "../../../evidence/proofs";
 import { buildGraph, reach } from "../../../evidence/proofs/graph";
 import { onlyBreakGlassReachesAdmin } from "../../../evidence/proofs/only-break-glass-reaches-admin";
 import { MANAGEMENT, PROD, SECURITY } from "../../helpers";
-import { withPolicy, withRole } from "../../helpers/variants";
+import { without, withPolicy, withRole } from "../../helpers/variants";
 import {
     ALICE,
     CAROL,
@@ -13,8 +14,12 @@ import {
     inputs,
     OIDC,
     Plans,
+    PEOPLE,
     proofInput,
     REPO,
+    ROLES_SEEN,
+    STAGING_AUDIT_ROLE_RESOURCES,
+    USERS,
 } from "./fixture";
 
 const prove = (input: ReturnType<typeof proofInput>) =>
@@ -27,14 +32,21 @@ describe("proof only-break-glass-reaches-admin", () => {
     });
 
     it("holds on both planned stacks, and the two declared paths do reach admin", () => {
-        for (const input of Object.values(inputs(plans))) {
+        for (const [kind, input] of Object.entries(inputs(plans))) {
             const result = prove(input);
             assert.deepStrictEqual(result.counterexamples, []);
             assert.strictEqual(result.holds, true);
             const graph = buildGraph(input);
-            // 4 people in 4 MFA states, the program without MFA, and each token node.
-            const starts = 4 * 4 + 1 + graph.tokens.length;
-            assert.strictEqual(result.checked, starts * (graph.roles.length + graph.users.length));
+            // Counted by hand from the fixture (fixture.ts), each node listed: 4 people in 4 MFA
+            // states, the reporter without MFA, and the 2 token nodes the trust policies tell
+            // apart (a pull request's, the deploy job's) = 19 starts, each asked of every role the
+            // stack plans or is seen with (7 for security, 6 + 7 for workload) and of the 5 users.
+            const roles = ROLES_SEEN[kind as keyof typeof ROLES_SEEN];
+            assert.deepStrictEqual(graph.roles.map((r) => r.id).sort(), [...roles].sort(), kind);
+            assert.deepStrictEqual(graph.users.map((u) => u.id).sort(), [...USERS].sort(), kind);
+            assert.strictEqual(graph.tokens.length, 2, kind);
+            const starts = PEOPLE * 4 + 1 + 2;
+            assert.strictEqual(result.checked, starts * (roles.length + USERS.length), kind);
             // The deploy job reaches the deploy roles (outside the plan: admin)...
             const deploy = graph.tokens.find((t) => t.token?.deploy);
             assert.ok(deploy, "the deploy token reaches the deploy identity");
@@ -66,6 +78,18 @@ describe("proof only-break-glass-reaches-admin", () => {
         const workload = buildGraph(inputs(plans).workload);
         const fresh = reach(workload, workload.nodes.get(DANA)!, "fresh").map((s) => s.node.id);
         assert.ok(fresh.includes(`arn:aws:iam::${PROD}:role/BreakGlassRole`));
+    });
+
+    it("counts a node's share only for a node in the plan: without staging's audit role, checked drops by exactly its 19 starts", () => {
+        const full = prove(proofInput(plans.workload, plans.security));
+        const fewer = prove(
+            proofInput(
+                without(plans.workload, (r) => STAGING_AUDIT_ROLE_RESOURCES.includes(r.name)),
+                plans.security,
+            ),
+        );
+        assert.deepStrictEqual(fewer.counterexamples, []);
+        assert.strictEqual(full.checked - fewer.checked, PEOPLE * 4 + 1 + 2);
     });
 
     it("fails when the auditors may rewrite their own policies (iam:PutUserPolicy on user/${aws:username})", () => {
@@ -363,6 +387,31 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
             [`${REPORTER} (program, without MFA)`, [APP], "iam:PassRole", APP],
         );
         assert.match(c.reason, /can pass to lambda:CreateFunction and run as -> AppRole/);
+    });
+
+    it("asks the single-action escalations on resources of the graph's partition: a GovCloud grant is an edge in a GovCloud plan, and only there", () => {
+        const grantIn = (partition: string) =>
+            reportersMay({
+                Sid: "UpdateFunctions",
+                Effect: "Allow",
+                Action: "lambda:UpdateFunctionCode",
+                Resource: `arn:${partition}:lambda:*:${SECURITY}:function:*`,
+            });
+        const runAs = (security: typeof plans.security, partition: string) => {
+            const model = accessModel({ stack: plans.workload, security });
+            const graph = buildGraph(proofInput(plans.workload, security, { ...model, partition }));
+            return graph
+                .edgesFrom(graph.nodes.get(REPORTER)!, "absent")
+                .filter((e) => e.kind === "run-as")
+                .map((e) => `${e.action} ${e.resource}`);
+        };
+        const gov = `lambda:UpdateFunctionCode arn:aws-us-gov:lambda:us-east-1:${SECURITY}:function:zq9`;
+        const commercial = `lambda:UpdateFunctionCode arn:aws:lambda:us-east-1:${SECURITY}:function:zq9`;
+        assert.deepStrictEqual(runAs(grantIn("aws-us-gov"), "aws-us-gov"), [gov]);
+        assert.deepStrictEqual(runAs(grantIn("aws"), "aws"), [commercial]);
+        // A grant of another partition's functions reaches none of this one's.
+        assert.deepStrictEqual(runAs(grantIn("aws"), "aws-us-gov"), []);
+        assert.deepStrictEqual(runAs(grantIn("aws-us-gov"), "aws"), []);
     });
 
     it("follows access keys and group membership, and loses MFA on the way (so neither reaches admin here)", () => {

@@ -11,10 +11,10 @@ import {
 } from "../../../evidence/proofs/within-iam-quotas";
 import { policyCharacters } from "../../../components/auditRole";
 import { PlannedResource, PlanResult } from "../../../plan/run";
-import { MANAGEMENT, planWorkload, PROD, SECURITY, workloadValues } from "../../helpers";
-import { tamper } from "../../helpers/variants";
+import { MANAGEMENT, planWorkload, PROD, SECURITY, STAGING, workloadValues } from "../../helpers";
+import { tamper, without } from "../../helpers/variants";
 import { AUDIT_ROLE, planFixture, ROOT } from "./auditFixture";
-import { inputOf, Plans } from "./fixture";
+import { inputOf, Plans, STAGING_AUDIT_ROLE_RESOURCES } from "./fixture";
 
 const proveWorkload = (plans: Plans) => runProofs(inputOf("workload", plans), [withinIamQuotas])[0];
 const proveSecurity = (plans: Plans) => runProofs(inputOf("security", plans), [withinIamQuotas])[0];
@@ -67,7 +67,21 @@ describe("proof within-iam-quotas", () => {
         assert.deepStrictEqual(workload.counterexamples, []);
         assert.strictEqual(workload.holds, true);
         const roles = plans.workload.resources.filter((r) => r.type === "aws:iam/role:Role");
-        assert.strictEqual(workload.checked, 3 * roles.length);
+        // Counted by hand: the workload stack plans 2 roles (the prod and staging audit roles), each
+        // measured against 3 quotas (trust policy length, inline and managed policies per role);
+        // it plans no user, group, customer-managed policy or SCP.
+        assert.deepStrictEqual(
+            roles.map((r) => r.accountId),
+            [PROD, STAGING],
+        );
+        assert.strictEqual(workload.checked, 2 * 3);
+        // A role's share is its 3 quotas: without staging's audit role, exactly 3 fewer.
+        const fewer = proveWorkload({
+            ...plans,
+            workload: without(plans.workload, (r) => STAGING_AUDIT_ROLE_RESOURCES.includes(r.name)),
+        });
+        assert.deepStrictEqual(fewer.counterexamples, []);
+        assert.strictEqual(workload.checked - fewer.checked, 3);
 
         const security = proveSecurity(plans);
         assert.deepStrictEqual(security.counterexamples, []);
