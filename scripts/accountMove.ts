@@ -52,6 +52,8 @@ const ACCOUNTS = `${NAMESPACE}:workloadAccounts`;
 const STACKS = `${NAMESPACE}:workloadStacks`;
 /** The security stack's `workloadStacks` when the key is absent (config/schema/security.ts). */
 const DEFAULT_WORKLOAD_STACKS = ["workload"];
+/** `[alice]` stays `[alice]`: the yaml library pads flow collections (`[ alice ]`) by default. */
+const YAML_OUT = { flowCollectionPadding: false } as const;
 
 export interface MoveOptions {
     /** The account to move, by its name or by its id. */
@@ -288,13 +290,17 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
     const edited = {
         name,
         accountId,
-        source: { file: fromFile, before: fromText, after: fromDoc.toString() },
+        source: { file: fromFile, before: fromText, after: fromDoc.toString(YAML_OUT) },
         target: {
             file: toFile,
             ...(toText !== undefined ? { before: toText } : {}),
-            after: target.toString(),
+            after: target.toString(YAML_OUT),
         },
-        security: { file: securityFile, before: securityText, after: securityDoc.toString() },
+        security: {
+            file: securityFile,
+            before: securityText,
+            after: securityDoc.toString(YAML_OUT),
+        },
         notes,
     };
     // Each result, checked by the program's own schema before anything is written.
