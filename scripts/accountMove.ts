@@ -90,6 +90,12 @@ export interface MovePlan {
     /** What the security stack's next `pulumi up` changes (never a deletion or a replacement). */
     readonly security: Changes;
     readonly notes: readonly string[];
+    /**
+     * The source's stack references (the security stack's, for the trusted principals): the moved
+     * roles' inputs come from one, which stays in the source, so `pulumi state move` reports those
+     * dependencies as broken; the destination declares its own reference of the same name.
+     */
+    readonly references: readonly string[];
 }
 
 type Entry = { name?: unknown; accountId?: unknown };
@@ -505,6 +511,9 @@ export async function planMove(options: MoveOptions, root: string): Promise<Move
             org: options.org ?? ORGANIZATION,
             edits,
             moved: mine.resources,
+            references: source.resources
+                .filter((r) => r.type === "pulumi:pulumi:StackReference")
+                .map((r) => r.urn),
             providers: mine.providers,
             created: account.created,
             updates: [...account.updated, ...rest.updated],
@@ -613,6 +622,10 @@ export function renderMove(plan: MovePlan, written: boolean): string {
         `2. Back up both states: pulumi stack export --stack ${qualified(plan.org, from)} --file ${from}.before-move.json (and the same for ${to}).`,
         `3. Move the state (Pulumi CLI 3.127.0 or later; both stacks in the same backend). It lists what it moves and asks before it writes: answer no if it warns that a URN is not found in the source stack, or lists more than these ${plan.moved.length} resources.`,
         `   ${stateMoveCommand(plan)}`,
+        ...plan.references.map(
+            (u) =>
+                `   It reports that moved resources depend on ${u}, which stays in ${from}: expected, ${to} declares its own, and its next pulumi up records that one.`,
+        ),
         `4. ${written ? "Commit the three files written above" : "Write the three files (the same command with --write) and commit them"}: ${plan.edits.map((e) => path.basename(e.file)).join(", ")}.`,
         `5. Preview: pulumi preview --stack ${to} --policy-pack policypack must create, delete and replace nothing of ${name}${plan.updates.length > 0 ? "; it updates in place:" : "."}`,
         ...plan.updates.map((u) => `     ${u.urn}: ${u.inputs.join(", ")}`),

@@ -227,6 +227,14 @@ describe("account:move", () => {
             out,
             new RegExp(`Its provider ${provider.urn.replace(/[$]/g, "\\$")} is not named`),
         );
+        // The trusted principals come through the security stack's reference, which stays behind.
+        const reference = planned.find((r) => r.type === "pulumi:pulumi:StackReference");
+        assert.ok(reference);
+        assert.ok(
+            out.includes(
+                `It reports that moved resources depend on ${reference.urn}, which stays in workload`,
+            ),
+        );
         // Nothing of another account.
         const others = planned.filter((r) => r.accountId !== null && r.accountId !== STAGING);
         assert.ok(others.length > 0);
