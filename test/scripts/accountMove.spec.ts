@@ -402,6 +402,37 @@ describe("account:move", () => {
         );
     });
 
+    it("refuses a duty role the destination's mode cannot create", async () => {
+        const duty = FROM.replace(
+            "      deployRoleName: StagingDeployRole # its own deploy role\n",
+            "      deployRoleName: StagingDeployRole # its own deploy role\n      breakGlassRole: true\n",
+        );
+        const stackset = TO.replace(
+            "  org-access:tags:",
+            '  org-access:deploymentMode: stackset\n  org-access:stackSet:\n    adminAccount:\n      accountId: "123456789012"\n    organizationalUnitIds: [ou-ab12-cdefgh34]\n  org-access:tags:',
+        );
+        const err = await refused(
+            { workload: duty, "workload-eu": stackset, security: SECURITY },
+            move("--name", "staging"),
+        );
+        assert.match(
+            err,
+            /\* Pulumi\.workload-eu\.yaml would be invalid:\n(?: {2}\*.*\n)* {2}\* org-access:workloadAccounts\[1\]\.breakGlassRole: is not supported in stackset mode/,
+        );
+    });
+
+    it("refuses a destination without the preview role the source creates", async () => {
+        const preview = `${FROM}  org-access:previewRole:\n    name: OrgAccessPreviewRole\n`;
+        const err = await refused(
+            { workload: preview, "workload-eu": TO, security: SECURITY },
+            move("--name", "staging"),
+        );
+        assert.match(
+            err,
+            /\* Pulumi\.workload\.yaml creates a preview role in staging, but Pulumi\.workload-eu\.yaml does not, so the destination's next pulumi up would delete it/,
+        );
+    });
+
     it("refuses an entry holding a secret the destination cannot decrypt", async () => {
         const secret = FROM.replace(
             "      deployRoleName: StagingDeployRole # its own deploy role\n",
