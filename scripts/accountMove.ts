@@ -14,12 +14,14 @@
 // - every child of a named resource moves with it; parents do not (unless `--include-parents`), and
 //   a moved resource whose parent stays is re-parented onto the destination's root stack;
 // - providers are never moved: naming one is an error ("cannot move providers", pulumi/pulumi#16722,
-//   Pulumi CLI 3.126.0); the providers of the moved resources are copied into the destination and
-//   the source keeps its copy;
+//   July 2024); the providers of the moved resources are copied into the destination and the
+//   source keeps its copy (a copy whose URN the destination already holds with other inputs is an
+//   error, pulumi/pulumi#16983);
 // - a moved resource's URN keeps its type, parent types and name and takes the destination's stack
 //   name, and the move fails if the destination already holds that URN.
-// The announcement post dates the command to Pulumi CLI v3.127.0 (July 2024, the release its
-// fixes for provider copies and dependency reports shipped in); older CLIs lack it or those fixes.
+// The command was unhidden by pulumi/pulumi#16630 (July 2024); the announcement waited for CLI
+// v3.127.0 (pulumi/pulumi#16788), which fixed how it reports broken dependencies and what stays in
+// the source, so the printed steps ask for 3.127.0 or later.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
