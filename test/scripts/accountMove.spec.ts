@@ -12,6 +12,7 @@ import {
     validateSecurityConfig,
     validateWorkloadConfig,
 } from "../../config";
+import { urnInStack } from "../../plan/accountResources";
 import { parseList } from "../../plan/mocks";
 import { planStack, PlannedResource } from "../../plan/run";
 import { main } from "../../scripts/account";
@@ -240,7 +241,10 @@ describe("account:move", () => {
         assert.ok(others.length > 0);
         for (const r of others) assert.ok(!printed.urns.includes(r.urn), r.urn);
         // The destination changes the moved resources in place only: the Stack tag and the provider's session.
-        assert.match(out, /pulumi:providers:aws::staging: assumeRoles$/m);
+        assert.ok(
+            out.includes(`\n     ${urnInStack(provider.urn, "workload-eu")}: assumeRoles\n`),
+            "the copied provider's session name changes",
+        );
         assert.match(out, /aws:iam\/role:Role::[^:]+: tags\.Stack$/m);
         assert.match(
             out,
