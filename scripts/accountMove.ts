@@ -622,7 +622,7 @@ export function renderMove(plan: MovePlan, written: boolean): string {
         "In this order (nothing touches AWS before step 6):",
         `1. Hold every deploy of ${from}, ${to} and security until step 6: once the state has moved, a pulumi up of either stack with the old stack files would create or delete ${name}'s roles. Then pulumi preview --stack ${qualified(plan.org, from)} must show no change: the state must hold the URNs this plan names (after an upgrade of org-access that renamed resources, run pulumi up first).`,
         `2. Back up both states: pulumi stack export --stack ${qualified(plan.org, from)} --file ${from}.before-move.json (and the same for ${to}).`,
-        `3. Move the state (Pulumi CLI 3.127.0 or later; both stacks in the same backend). It lists what it moves and asks before it writes: answer no if it warns that a URN is not found in the source stack, or lists more than these ${plan.moved.length} resources.`,
+        `3. Move the state (Pulumi CLI 3.127.0 or later; both stacks in the same backend, reachable from where you run it, and logged in). It lists what it moves and asks before it writes: answer no if it warns that a URN is not found in the source stack, or lists more than these ${plan.moved.length} resources.`,
         `   ${stateMoveCommand(plan)}`,
         ...plan.references.map(
             (u) =>
