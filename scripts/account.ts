@@ -1,22 +1,16 @@
 // `npm run account:add -- --name NAME --id ACCOUNT_ID [--stack workload]`
 // `npm run account:remove -- --name NAME [--stack workload]`
+// `npm run account:move -- --name NAME (or --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]`
 //
 // Onboarding from config: adds or removes one entry of `org-access:workloadAccounts` in
 // Pulumi.<stack>.yaml with the `yaml` Document API, so comments and key order survive, validates
-// the result with the program's own schema, and prints the next command. Exit codes
-// (cli/exitCodes.ts): 0 ok, 2 refused (bad arguments, duplicate, unknown account, invalid result);
-// the file is then untouched.
+// the result with the program's own schema, and prints the next command. `move` carries an entry
+// to another workload stack and prints the `pulumi state move` command that carries its resources
+// (scripts/accountMove.ts). Exit codes (cli/exitCodes.ts): 0 ok, 2 refused (bad arguments,
+// duplicate, unknown account, invalid result); the files are then untouched.
 import * as fs from "fs";
 import * as YAML from "yaml";
-import {
-    defineCommand,
-    Io,
-    runCommand,
-    start,
-    STDIO,
-    stackOption,
-    UsageError,
-} from "../cli/command";
+import { defineCommand, Io, runCommand, start, STDIO, stackOption } from "../cli/command";
 import {
     ConfigError,
     decodeValues,
@@ -27,9 +21,11 @@ import {
     stackFilePath,
     validateWorkloadConfig,
 } from "../config";
+import { parseStackName, StackNameError } from "../stacks/names";
+import { AccountCommandError } from "./accountErrors";
+import { MoveOptions, planMove, renderMove, writeEdits } from "./accountMove";
 
-/** A refused command: the message says what is wrong and how to fix it (exit 2). */
-export class AccountCommandError extends UsageError {}
+export { AccountCommandError } from "./accountErrors";
 
 const KEY = `${NAMESPACE}:workloadAccounts`;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -41,25 +37,46 @@ export type AccountCommand =
           readonly accountId: string;
           readonly stack: string;
       }
-    | { readonly action: "remove"; readonly name: string; readonly stack: string };
+    | { readonly action: "remove"; readonly name: string; readonly stack: string }
+    | ({ readonly action: "move"; readonly write: boolean } & MoveOptions);
 
 export const USAGE = `usage: npm run account:add -- --name NAME --id ACCOUNT_ID [--stack workload]
-       npm run account:remove -- --name NAME [--stack workload]`;
+       npm run account:remove -- --name NAME [--stack workload]
+       npm run account:move -- (--name NAME | --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]
+
+account:move moves one account's entry from Pulumi.<from>.yaml to Pulumi.<to>.yaml (creating it
+from the source's settings when it does not exist), lists <to> in the security stack's
+workloadStacks, and prints the diff of the three files, the pulumi state move command that carries
+the account's resources (computed from the plans) and the order to run things in. It writes the
+files only with --write, all three or none. --org names the organization of the fully qualified
+stack names (default: organization, what a self-managed backend reports).`;
 
 export const command = defineCommand({
     usage: USAGE,
     options: {
         name: { type: "string" },
         id: { type: "string" },
-        stack: { type: "string", default: "workload" },
+        stack: { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+        write: { type: "boolean", default: false },
+        org: { type: "string" },
     },
     positionals: true,
     build(values, positionals): AccountCommand {
         const [action, ...extra] = positionals;
-        if (action !== "add" && action !== "remove")
-            throw new AccountCommandError("the first argument must be add or remove");
+        if (action !== "add" && action !== "remove" && action !== "move")
+            throw new AccountCommandError("the first argument must be add, remove or move");
         if (extra.length > 0) throw new AccountCommandError(`unexpected argument "${extra[0]}"`);
-        const stack = stackOption(values.stack, ["workload"], AccountCommandError).name;
+        if (action === "move") return moveCommand(values);
+        for (const key of ["from", "to", "write", "org"] as const)
+            if (values[key] !== undefined && values[key] !== false)
+                throw new AccountCommandError(`--${key} is an option of move only`);
+        const stack = stackOption(
+            values.stack ?? "workload",
+            ["workload"],
+            AccountCommandError,
+        ).name;
         const { name, id } = values;
         if (name === undefined) throw new AccountCommandError("--name is required");
         if (action === "remove") {
@@ -71,6 +88,51 @@ export const command = defineCommand({
         return { action, name, accountId: id, stack };
     },
 });
+
+/** The options of `move`, every problem with them at once. */
+function moveCommand(values: {
+    name?: string;
+    id?: string;
+    stack?: string;
+    from?: string;
+    to?: string;
+    write?: boolean;
+    org?: string;
+}): AccountCommand {
+    const problems: string[] = [];
+    const { name, id, from, to } = values;
+    if (values.stack !== undefined) problems.push("move takes --from and --to, not --stack");
+    if ((name === undefined) === (id === undefined))
+        problems.push("give the account to move with --name or with --id (one of them)");
+    if (id !== undefined && !/^\d{12}$/.test(id))
+        problems.push(`--id "${id}" is not an AWS account id: it must be exactly 12 digits`);
+    for (const [option, value] of [
+        ["--from", from],
+        ["--to", to],
+    ] as const) {
+        if (value === undefined) problems.push(`${option} is required`);
+        else
+            try {
+                parseStackName(value, ["workload"]);
+            } catch (e) {
+                if (!(e instanceof StackNameError)) throw e;
+                problems.push(e.optionMessage(option));
+            }
+    }
+    if (from !== undefined && from === to)
+        problems.push(`--from and --to are the same stack ("${from}"): nothing to move`);
+    if (values.org !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.org))
+        problems.push(`--org "${values.org}" is not an organization name (letters, digits, _ . -)`);
+    if (problems.length > 0) throw new AccountCommandError(problems.join("\n"));
+    return {
+        action: "move",
+        account: name !== undefined ? { name } : { accountId: id as string },
+        from: from as string,
+        to: to as string,
+        write: values.write === true,
+        ...(values.org !== undefined ? { org: values.org } : {}),
+    };
+}
 
 /** The command line as a command; "help" for --help. Throws a UsageError. */
 export function parseArgs(argv: readonly string[]): AccountCommand | "help" {
@@ -173,10 +235,30 @@ export function nextSteps(stack: string): string {
     ].join("\n");
 }
 
-/** Runs a command against the stack file under `root` (default: the project); returns the exit code. */
-export function main(argv: readonly string[], io: Io & { root?: string } = STDIO): number {
-    return runCommand(command, argv, io, (cmd) => {
-        const file = stackFilePath(cmd.stack, io.root ?? PROJECT_ROOT);
+/** Plans a move, prints it, and writes the files with --write. */
+async function move(
+    cmd: Extract<AccountCommand, { action: "move" }>,
+    io: Io,
+    root: string,
+): Promise<number> {
+    const plan = await planMove(cmd, root);
+    if (cmd.write) writeEdits(plan.edits);
+    io.out.write(`${renderMove(plan, cmd.write)}\n`);
+    return 0;
+}
+
+/**
+ * Runs a command against the stack files under `root` (default: the project); returns the exit
+ * code, synchronously for add and remove, as a promise for move (it plans both stacks).
+ */
+export function main(
+    argv: readonly string[],
+    io: Io & { root?: string } = STDIO,
+): number | Promise<number> {
+    const root = io.root ?? PROJECT_ROOT;
+    return runCommand(command, argv, io, (cmd): number | Promise<number> => {
+        if (cmd.action === "move") return move(cmd, io, root);
+        const file = stackFilePath(cmd.stack, root);
         if (!fs.existsSync(file))
             throw new AccountCommandError(
                 `${file} does not exist; create the stack first (pulumi stack init ${cmd.stack})`,

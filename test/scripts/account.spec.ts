@@ -120,7 +120,7 @@ describe("account:add / account:remove", () => {
         );
         assert.match(
             refusal(() => parseArgs(["delete"])),
-            /^the first argument must be add or remove/,
+            /^the first argument must be add, remove or move/,
         );
     });
 
