@@ -7,6 +7,15 @@
  * managed policies whose real documents meet the same rule (any partition). Conditions never make
  * admin safe.
  *
+ * A grant pinned by iam:PermissionsBoundary to a customer-managed boundary (AWS's delegation
+ * pattern) is admin-equivalent only if that boundary does not cap it, which one document cannot
+ * show: the resource check reports what holds whatever the boundary says (no boundary, an
+ * admin-equivalent AWS-managed one, a wildcard, a boundary the document lets the caller rewrite
+ * or remove), and the stack check judges the rest against the plan's aws.iam.Policy documents
+ * (iam/boundaries.ts): a boundary that is not in the plan, has an unknown document, is
+ * admin-equivalent or can be rewritten does not cap, and the grant is reported on its resource.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
+ *
  * IAM Identity Center permission sets are checked per stack (./permissionSets.ts): their inline
  * policy, AWS-managed and customer-managed attachments, with a non-admin permissions boundary as a
  * cap.
@@ -26,6 +35,7 @@ import {
 import {
     adminEquivalentManagedPolicy,
     AdminFinding,
+    ASSUME_PLANNED,
     adminReasonSummary,
     describeMfaState,
     findAdminGrants,
@@ -33,12 +43,24 @@ import {
     passRoleComputeActions,
     passRoleStatements,
     PolicyDocument,
+    PROBE_ACCOUNT,
     statementLabel,
     statementMatchesAction,
+    uncappedBoundaries,
 } from "../iam";
-import { nameIn, physicalName, readDocument, stringArray, validateResourceOfTypes } from "./common";
+import { fromPolicyResources } from "../model/policyResources";
+import { ModelResource, objectArray, physicalName as modelName } from "../model/resources";
+import {
+    known,
+    nameIn,
+    physicalName,
+    readDocument,
+    stringArray,
+    validateResourceOfTypes,
+} from "./common";
 import { inlinePolicyLabel, roleInlineDocuments } from "./documents";
 import { checkPermissionSets } from "./permissionSets";
+import { plannedPolicies } from "./plannedPolicies";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-no-admin-grants";
@@ -63,11 +85,108 @@ function grantMessage(where: string, f: AdminFinding): string {
     return `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent.${cond} ${FIX}`;
 }
 
-/** A malformed document is skipped here; iam-policy-document-valid reports it. */
+/**
+ * A malformed document is skipped here; iam-policy-document-valid reports it. A grant that only
+ * the plan's customer-managed boundaries can clear is left to the stack check (checkPinnedBoundaries).
+ */
 function checkDocument(value: unknown, where: string, report: ReportViolation): void {
     const doc = readDocument(value, "identity");
     if (!doc) return;
-    for (const f of findAdminGrants(doc)) report(grantMessage(where, f));
+    for (const f of findAdminGrants(doc, ASSUME_PLANNED)) report(grantMessage(where, f));
+}
+
+const BOUNDARY_KEY = "iam:permissionsboundary";
+
+const BOUNDARY_FIX =
+    "Fix: pin iam:PermissionsBoundary to an aws.iam.Policy of this stack whose document is known and not admin-equivalent, and do not let the caller (or what the boundary bounds) rewrite or delete it (iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:DeletePolicy) or remove boundaries (iam:DeleteRolePermissionsBoundary, iam:DeleteUserPermissionsBoundary); or grant the specific actions on the specific resources the principal needs.";
+
+/** Reads a value the engine may not know yet (preview): undefined then, never thrown. */
+function read<V>(get: () => V): V | undefined {
+    const r = known(get);
+    return "unknown" in r ? undefined : r.value;
+}
+
+/** The identity documents of the stack this policy's resource checks read, with the same exemptions. */
+function stackDocuments(
+    resources: readonly ModelResource[],
+    config: Config,
+): { resource: ModelResource; where: string; value: unknown }[] {
+    const out: { resource: ModelResource; where: string; value: unknown }[] = [];
+    const exemptRole = (name: unknown) =>
+        typeof name === "string" && nameIn(name, config.breakGlassRoles ?? []);
+    for (const r of resources) {
+        switch (r.type) {
+            case T.Role: {
+                if (exemptRole(read(() => modelName(r))) || exemptRole(r.name)) break;
+                const inline = read(() => objectArray(r.props.inlinePolicies)) ?? [];
+                inline.forEach((p, i) =>
+                    out.push({
+                        resource: r,
+                        where: inlinePolicyLabel(
+                            i,
+                            read(() => p.name),
+                        ),
+                        value: read(() => p.policy),
+                    }),
+                );
+                break;
+            }
+            case T.Policy: {
+                const name = read(() => modelName(r));
+                const glass = config.breakGlassPolicies ?? [];
+                if ((name !== undefined && nameIn(name, glass)) || nameIn(r.name, glass)) break;
+                out.push({ resource: r, where: "policy", value: read(() => r.props.policy) });
+                break;
+            }
+            case T.RolePolicy:
+                if (exemptRole(read(() => r.props.role))) break;
+                out.push({ resource: r, where: "policy", value: read(() => r.props.policy) });
+                break;
+            case T.UserPolicy:
+            case T.GroupPolicy:
+                out.push({ resource: r, where: "policy", value: read(() => r.props.policy) });
+                break;
+        }
+    }
+    return out;
+}
+
+/**
+ * The stack half of the document check: grants pinned by iam:PermissionsBoundary to customer-
+ * managed boundaries, which the resource check leaves here, judged against the plan's
+ * aws.iam.Policy documents for the account the document lands in.
+ */
+function checkPinnedBoundaries(
+    resources: readonly ModelResource[],
+    config: Config,
+    report: ReportViolation,
+): void {
+    let plan: ReturnType<typeof plannedPolicies> | undefined;
+    for (const d of stackDocuments(resources, config)) {
+        const doc = read(() => readDocument(d.value, "identity"));
+        if (!doc) continue;
+        if (!doc.statements.some((s) => s.conditions.some((c) => c.keyLower === BOUNDARY_KEY)))
+            continue;
+        const shown = new Set(findAdminGrants(doc, ASSUME_PLANNED).map((f) => f.statement));
+        const account = read(() => d.resource.accountId);
+        plan ??= plannedPolicies(resources);
+        const judge = plan.judgeFor(account);
+        for (const f of findAdminGrants(doc, judge)) {
+            if (shown.has(f.statement)) continue;
+            const why = uncappedBoundaries(
+                f.statement.conditions,
+                [account ?? PROBE_ACCOUNT],
+                judge,
+                [doc],
+            )
+                .map((u) => `${u.value}: ${u.why}`)
+                .join("; ");
+            report(
+                `${d.where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent. Its iam:PermissionsBoundary condition does not cap it (${why || "the boundary it names does not cap"}). ${BOUNDARY_FIX}`,
+                d.resource.urn,
+            );
+        }
+    }
 }
 
 function checkManagedArn(arn: string, where: string, report: ReportViolation): void {
@@ -303,7 +422,9 @@ export const iamNoAdminGrants: ResourceValidationPolicy &
         },
     },
     validateStack: (args, report) => {
-        const { breakGlassPermissionSets } = args.getConfig<Config>();
+        const config = args.getConfig<Config>();
+        checkPinnedBoundaries(fromPolicyResources(args.resources), config, report);
+        const { breakGlassPermissionSets } = config;
         checkPermissionSets(
             args.resources,
             {
