@@ -144,7 +144,21 @@ export function findAdminGrants(
     doc: PolicyDocument,
     boundaries: BoundaryJudge = NO_PLAN,
 ): AdminFinding[] {
-    return adminGrantsCache.get(doc, () => adminGrants(doc, boundaries), boundaries.id);
+    // Only a document that pins iam:PermissionsBoundary depends on the judge: every other one is
+    // answered once, whichever check asks first (the resource check, the stack checks, the proofs).
+    const variant = pinsBoundary(doc) ? boundaries.id : "";
+    return adminGrantsCache.get(doc, () => adminGrants(doc, boundaries), variant);
+}
+
+const pinsBoundaryCache = new DocumentCache<boolean>();
+
+/** Does a statement of the document have a condition on iam:PermissionsBoundary? */
+export function pinsBoundary(doc: PolicyDocument): boolean {
+    return pinsBoundaryCache.get(doc, () =>
+        doc.statements.some((s) =>
+            s.conditions.some((c) => c.keyLower === "iam:permissionsboundary"),
+        ),
+    );
 }
 
 function adminGrants(doc: PolicyDocument, boundaries: BoundaryJudge): AdminFinding[] {

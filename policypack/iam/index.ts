@@ -72,6 +72,7 @@ export {
     findAdminGrants,
     findSingleActionEscalations,
     passRoleStatements,
+    pinsBoundary,
     resourcesUnbounded,
     reachesArbitrary,
 } from "./admin";

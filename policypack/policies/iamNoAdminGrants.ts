@@ -27,6 +27,7 @@
  * the Identity Center instance's setting, outside the plan).
  */
 import {
+    PolicyResource,
     ReportViolation,
     ResourceValidationPolicy,
     StackValidationPolicy,
@@ -42,14 +43,15 @@ import {
     findAssumeWithoutMfaAnyPrincipal,
     passRoleComputeActions,
     passRoleStatements,
+    pinsBoundary,
     PolicyDocument,
     PROBE_ACCOUNT,
     statementLabel,
     statementMatchesAction,
     uncappedBoundaries,
 } from "../iam";
-import { fromPolicyResources } from "../model/policyResources";
-import { ModelResource, objectArray, physicalName as modelName } from "../model/resources";
+import { fromPolicyResource, fromPolicyResources } from "../model/policyResources";
+import { objectArray } from "../model/resources";
 import {
     known,
     nameIn,
@@ -95,8 +97,6 @@ function checkDocument(value: unknown, where: string, report: ReportViolation): 
     for (const f of findAdminGrants(doc, ASSUME_PLANNED)) report(grantMessage(where, f));
 }
 
-const BOUNDARY_KEY = "iam:permissionsboundary";
-
 const BOUNDARY_FIX =
     "Fix: pin iam:PermissionsBoundary to an aws.iam.Policy of this stack whose document is known and not admin-equivalent, and do not let the caller (or what the boundary bounds) rewrite or delete it (iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:DeletePolicy) or remove boundaries (iam:DeleteRolePermissionsBoundary, iam:DeleteUserPermissionsBoundary); or grant the specific actions on the specific resources the principal needs.";
 
@@ -106,46 +106,73 @@ function read<V>(get: () => V): V | undefined {
     return "unknown" in r ? undefined : r.value;
 }
 
-/** The identity documents of the stack this policy's resource checks read, with the same exemptions. */
-function stackDocuments(
-    resources: readonly ModelResource[],
-    config: Config,
-): { resource: ModelResource; where: string; value: unknown }[] {
-    const out: { resource: ModelResource; where: string; value: unknown }[] = [];
+/**
+ * The parsed document of a prop value when it pins iam:PermissionsBoundary, else undefined. Most
+ * documents pin none, so a JSON string is screened by its text first (a `\u` escape could spell
+ * the key, so such a text is parsed).
+ */
+function pinningDocument(value: unknown): PolicyDocument | undefined {
+    if (value === undefined || value === null || value === "") return undefined;
+    if (typeof value === "string" && !/permissionsboundary|\\u/i.test(value)) return undefined;
+    const doc = read(() => readDocument(value, "identity"));
+    return doc && pinsBoundary(doc) ? doc : undefined;
+}
+
+interface PinningDocument {
+    readonly resource: PolicyResource;
+    readonly where: string;
+    readonly doc: PolicyDocument;
+}
+
+/**
+ * The identity documents of the stack that pin iam:PermissionsBoundary, where this policy's
+ * resource checks read them and with the same exemptions (looked at only for such documents).
+ */
+function pinningDocuments(resources: readonly PolicyResource[], config: Config): PinningDocument[] {
+    const out: PinningDocument[] = [];
     const exemptRole = (name: unknown) =>
         typeof name === "string" && nameIn(name, config.breakGlassRoles ?? []);
     for (const r of resources) {
         switch (r.type) {
             case T.Role: {
-                if (exemptRole(read(() => modelName(r))) || exemptRole(r.name)) break;
                 const inline = read(() => objectArray(r.props.inlinePolicies)) ?? [];
-                inline.forEach((p, i) =>
+                inline.forEach((p, i) => {
+                    const doc = pinningDocument(read(() => p.policy));
+                    if (
+                        !doc ||
+                        exemptRole(read(() => physicalName(r.props, r.name))) ||
+                        exemptRole(r.name)
+                    )
+                        return;
                     out.push({
                         resource: r,
                         where: inlinePolicyLabel(
                             i,
                             read(() => p.name),
                         ),
-                        value: read(() => p.policy),
-                    }),
-                );
+                        doc,
+                    });
+                });
                 break;
             }
             case T.Policy: {
-                const name = read(() => modelName(r));
+                const doc = pinningDocument(read(() => r.props.policy));
+                if (!doc) break;
+                const name = read(() => physicalName(r.props, r.name));
                 const glass = config.breakGlassPolicies ?? [];
                 if ((name !== undefined && nameIn(name, glass)) || nameIn(r.name, glass)) break;
-                out.push({ resource: r, where: "policy", value: read(() => r.props.policy) });
+                out.push({ resource: r, where: "policy", doc });
                 break;
             }
             case T.RolePolicy:
-                if (exemptRole(read(() => r.props.role))) break;
-                out.push({ resource: r, where: "policy", value: read(() => r.props.policy) });
-                break;
             case T.UserPolicy:
-            case T.GroupPolicy:
-                out.push({ resource: r, where: "policy", value: read(() => r.props.policy) });
+            case T.GroupPolicy: {
+                const doc = pinningDocument(read(() => r.props.policy));
+                if (!doc || (r.type === T.RolePolicy && exemptRole(read(() => r.props.role))))
+                    break;
+                out.push({ resource: r, where: "policy", doc });
                 break;
+            }
         }
     }
     return out;
@@ -157,19 +184,16 @@ function stackDocuments(
  * aws.iam.Policy documents for the account the document lands in.
  */
 function checkPinnedBoundaries(
-    resources: readonly ModelResource[],
+    resources: readonly PolicyResource[],
     config: Config,
     report: ReportViolation,
 ): void {
     let plan: ReturnType<typeof plannedPolicies> | undefined;
-    for (const d of stackDocuments(resources, config)) {
-        const doc = read(() => readDocument(d.value, "identity"));
-        if (!doc) continue;
-        if (!doc.statements.some((s) => s.conditions.some((c) => c.keyLower === BOUNDARY_KEY)))
-            continue;
+    for (const { resource, where, doc } of pinningDocuments(resources, config)) {
         const shown = new Set(findAdminGrants(doc, ASSUME_PLANNED).map((f) => f.statement));
-        const account = read(() => d.resource.accountId);
-        plan ??= plannedPolicies(resources);
+        // Converted to the neutral shape only here: most stacks have no such document.
+        const account = read(() => fromPolicyResource(resource).accountId);
+        plan ??= plannedPolicies(fromPolicyResources(resources.filter((r) => r.type === T.Policy)));
         const judge = plan.judgeFor(account);
         for (const f of findAdminGrants(doc, judge)) {
             if (shown.has(f.statement)) continue;
@@ -182,8 +206,8 @@ function checkPinnedBoundaries(
                 .map((u) => `${u.value}: ${u.why}`)
                 .join("; ");
             report(
-                `${d.where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent. Its iam:PermissionsBoundary condition does not cap it (${why || "the boundary it names does not cap"}). ${BOUNDARY_FIX}`,
-                d.resource.urn,
+                `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent. Its iam:PermissionsBoundary condition does not cap it (${why || "the boundary it names does not cap"}). ${BOUNDARY_FIX}`,
+                resource.urn,
             );
         }
     }
@@ -423,7 +447,7 @@ export const iamNoAdminGrants: ResourceValidationPolicy &
     },
     validateStack: (args, report) => {
         const config = args.getConfig<Config>();
-        checkPinnedBoundaries(fromPolicyResources(args.resources), config, report);
+        checkPinnedBoundaries(args.resources, config, report);
         const { breakGlassPermissionSets } = config;
         checkPermissionSets(
             args.resources,

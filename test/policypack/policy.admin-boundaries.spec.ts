@@ -469,6 +469,19 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
             );
         });
 
+        it("a JSON string that spells the key with a \\u escape is still judged", () => {
+            const text = JSON.stringify(policyDoc(pinned(pin))).replace(
+                "PermissionsBoundary",
+                "Permissions\\u0042oundary",
+            );
+            assert.ok(!text.includes("PermissionsBoundary"));
+            assertFlagged(
+                stack("role", "inline", text, [policy("OtherBoundary", JSON.stringify(CAP))]),
+                "delegation",
+                "no aws.iam.Policy of the plan has this ARN",
+            );
+        });
+
         it("one planned boundary of a list does not cap", () => {
             assertFlagged(
                 stack(
