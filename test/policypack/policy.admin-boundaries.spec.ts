@@ -283,6 +283,79 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
             assertClean(stack("role", "inline", JSON.stringify(doc)));
         });
 
+        it("AWS's documented example: XCompanyBoundaries, and the delegation's boundary statements", () => {
+            // From the IAM User Guide's delegation example (Zhang), held here by a role.
+            const X = "arn:aws:iam::123456789012:policy/XCompanyBoundaries";
+            const xcompany = policyDoc(
+                {
+                    Sid: "ServiceBoundaries",
+                    Effect: "Allow",
+                    Action: ["s3:*", "cloudwatch:*", "ec2:*", "dynamodb:*"],
+                    Resource: "*",
+                },
+                {
+                    Sid: "AllowIAMConsoleForCredentials",
+                    Effect: "Allow",
+                    Action: ["iam:ListUsers", "iam:GetAccountPasswordPolicy"],
+                    Resource: "*",
+                },
+                {
+                    Sid: "AllowManageOwnPasswordAndAccessKeys",
+                    Effect: "Allow",
+                    Action: [
+                        "iam:*AccessKey*",
+                        "iam:ChangePassword",
+                        "iam:GetUser",
+                        "iam:*ServiceSpecificCredential*",
+                        "iam:*SigningCertificate*",
+                    ],
+                    Resource: ["arn:aws:iam::*:user/${aws:username}"],
+                },
+                {
+                    Sid: "DenyS3Logs",
+                    Effect: "Deny",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+                },
+            );
+            const delegation = policyDoc(
+                pinned({ StringEquals: { "iam:PermissionsBoundary": X } }, [
+                    "iam:CreateUser",
+                    "iam:DeleteUserPolicy",
+                    "iam:AttachUserPolicy",
+                    "iam:DetachUserPolicy",
+                    "iam:PutUserPermissionsBoundary",
+                    "iam:PutUserPolicy",
+                ]),
+                {
+                    Sid: "NoBoundaryPolicyEdit",
+                    Effect: "Deny",
+                    Action: [
+                        "iam:CreatePolicyVersion",
+                        "iam:DeletePolicy",
+                        "iam:DeletePolicyVersion",
+                        "iam:SetDefaultPolicyVersion",
+                    ],
+                    Resource: [X],
+                },
+                {
+                    Sid: "NoBoundaryUserDelete",
+                    Effect: "Deny",
+                    Action: "iam:DeleteUserPermissionsBoundary",
+                    Resource: "*",
+                },
+            );
+            const provider = {
+                type: "pulumi:providers:aws",
+                name: "example",
+                props: { allowedAccountIds: ["123456789012"] },
+            };
+            const stackOf = stack("role", "inline", JSON.stringify(delegation), [
+                policy("XCompanyBoundaries", JSON.stringify(xcompany)),
+            ]).map((r) => ({ ...r, provider }));
+            assert.deepStrictEqual(adminViolations(stackOf), []);
+        });
+
         it("a boundary that lets what it bounds delegate only with itself still caps", () => {
             const selfPinned = policyDoc(
                 { Effect: "Allow", Action: "s3:*", Resource: "*" },
@@ -580,6 +653,27 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
                 ["escalation"],
             );
         });
+    });
+
+    it("one document alone: a boundary ARN through ${aws:PrincipalAccount} names a policy it cannot read (was read as bounding)", () => {
+        for (const op of ["StringEquals", "ArnLike"]) {
+            const parsed = parsePolicyDocument(
+                policyDoc(
+                    pinned({
+                        [op]: {
+                            "iam:PermissionsBoundary":
+                                "arn:aws:iam::${aws:PrincipalAccount}:policy/DevBoundary",
+                        },
+                    }),
+                ),
+                "identity",
+            );
+            assert.deepStrictEqual(
+                findAdminGrants(parsed, NO_PLAN).map((f) => f.reason),
+                ["escalation"],
+                op,
+            );
+        }
     });
 
     describe("cross-check with @cloud-copilot/iam-simulate", () => {
