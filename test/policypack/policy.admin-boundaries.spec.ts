@@ -555,6 +555,24 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
             );
         });
 
+        it("an AWS-managed boundary the data tables do not know (a typo) does not cap", async () => {
+            const run = await runResourcePolicy(iamNoAdminGrants, "aws:iam/rolePolicy:RolePolicy", {
+                role: "delegate",
+                policy: JSON.stringify(
+                    policyDoc(
+                        pinned({
+                            ArnEquals: {
+                                "iam:PermissionsBoundary":
+                                    "arn:aws:iam::aws:policy/job-function/ViewOnlyAcess",
+                            },
+                        }),
+                    ),
+                ),
+            });
+            assert.strictEqual(run.violations.length, 1, run.violations.join("\n"));
+            assert.ok(run.violations[0].includes("iam:PutRolePolicy"), run.violations[0]);
+        });
+
         it("one planned boundary of a list does not cap", () => {
             assertFlagged(
                 stack(
