@@ -356,6 +356,19 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
             assert.deepStrictEqual(adminViolations(stackOf), []);
         });
 
+        it("without a pinned provider: the boundary and the grant land in the same default account", () => {
+            const unpinned = (resources: PlannedResource[]) =>
+                resources.map(({ provider: _provider, ...r }) => r);
+            const doc = JSON.stringify(
+                policyDoc(pinned({ StringEquals: { "iam:PermissionsBoundary": DEV_BOUNDARY } })),
+            );
+            assert.deepStrictEqual(adminViolations(unpinned(stack("role", "inline", doc))), []);
+            const other = unpinned(
+                stack("role", "inline", doc, [policy("OtherBoundary", JSON.stringify(CAP))]),
+            );
+            assert.strictEqual(adminViolations(other).length, 1);
+        });
+
         it("a boundary that lets what it bounds delegate only with itself still caps", () => {
             const selfPinned = policyDoc(
                 { Effect: "Allow", Action: "s3:*", Resource: "*" },
