@@ -16,7 +16,7 @@
  * The action lists and reasons are data, in privileges.ts.
  */
 import { arn, iamArn, parseArn, PROBE_PARTITION } from "./arn";
-import { grantEscalates } from "./bounds";
+import { BoundaryJudge, grantEscalates, NO_PLAN } from "./bounds";
 import { DocumentCache, PolicyDocument, Statement } from "./document";
 import { actionMatches, resourceMatches, statementMatchesAction } from "./evaluate";
 import {
@@ -141,12 +141,33 @@ export function passRoleStatements(doc: PolicyDocument): Statement[] {
 
 const adminGrantsCache = new DocumentCache<AdminFinding[]>();
 
-/** Admin-equivalent grants of an identity policy, one finding per statement (the strongest reason). */
-export function findAdminGrants(doc: PolicyDocument): AdminFinding[] {
-    return adminGrantsCache.get(doc, () => adminGrants(doc));
+/**
+ * Admin-equivalent grants of an identity policy, one finding per statement (the strongest reason).
+ * `boundaries` judges the customer-managed permissions boundaries its conditions pin (bounds.ts):
+ * by default none is known to cap, as a check of one document must assume.
+ */
+export function findAdminGrants(
+    doc: PolicyDocument,
+    boundaries: BoundaryJudge = NO_PLAN,
+): AdminFinding[] {
+    // Only a document that pins iam:PermissionsBoundary depends on the judge: every other one is
+    // answered once, whichever check asks first (the resource check, the stack checks, the proofs).
+    const variant = pinsBoundary(doc) ? boundaries.id : "";
+    return adminGrantsCache.get(doc, () => adminGrants(doc, boundaries), variant);
 }
 
-function adminGrants(doc: PolicyDocument): AdminFinding[] {
+const pinsBoundaryCache = new DocumentCache<boolean>();
+
+/** Does a statement of the document have a condition on iam:PermissionsBoundary? */
+export function pinsBoundary(doc: PolicyDocument): boolean {
+    return pinsBoundaryCache.get(doc, () =>
+        doc.statements.some((s) =>
+            s.conditions.some((c) => c.keyLower === "iam:permissionsboundary"),
+        ),
+    );
+}
+
+function adminGrants(doc: PolicyDocument, boundaries: BoundaryJudge): AdminFinding[] {
     const out: AdminFinding[] = [];
     const allows = doc.statements.filter((s) => s.effect === "Allow");
     const computeActions = passRoleComputeActions().filter((a) =>
@@ -200,7 +221,12 @@ function adminGrants(doc: PolicyDocument): AdminFinding[] {
             (e) =>
                 statementMatchesAction(s, e.action) &&
                 reachesArbitrary(s, iamProbeArn(e.target), e.selfCounts) &&
-                grantEscalates(s, e.action, { doc, target: e.target, selfCounts: e.selfCounts }),
+                grantEscalates(s, e.action, {
+                    doc,
+                    target: e.target,
+                    selfCounts: e.selfCounts,
+                    boundaries,
+                }),
         );
         if (esc.length) {
             out.push({
@@ -213,7 +239,7 @@ function adminGrants(doc: PolicyDocument): AdminFinding[] {
         if (
             computeActions.length &&
             allowsOn(s, PASS_ROLE, iamProbeArn("role")) &&
-            grantEscalates(s, PASS_ROLE, { doc, target: "role", computeActions })
+            grantEscalates(s, PASS_ROLE, { doc, target: "role", computeActions, boundaries })
         ) {
             out.push({
                 statement: s,

@@ -14,9 +14,14 @@
  *   (policypack/iam/data) and any customer-managed policy nobody named, in every account above and
  *   under every path pattern the condition names;
  * - iam:PermissionsBoundary takes the boundaries that do not bound: none, an admin-equivalent
- *   AWS-managed one, or any customer-managed one the condition names (its document is not known
- *   here, and the caller may be able to rewrite it); any, when the caller can remove or replace
- *   boundaries;
+ *   AWS-managed one, an AWS-managed one the data tables do not know, any policy a wildcard or a
+ *   caller-chosen variable in the condition may name (a policy nobody planned can match it), and
+ *   each customer-managed one the condition names that the BoundaryJudge cannot show to cap (see
+ *   BoundaryJudge: with NO_PLAN, a check of one document, none is shown; iam/boundaries.ts judges
+ *   them against the plan's aws.iam.Policy documents); any, when the caller can remove or replace
+ *   boundaries. This is AWS's delegation pattern: creating roles and users, and writing their
+ *   policies, only with a given boundary, which the caller cannot edit or remove.
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
  * - iam:PassedToService takes the services that run code with the role the same document lets
  *   the caller start (its compute actions; privileges.ts passedToServices, reviewed in
  *   data/passrole-consumers.json).
@@ -25,12 +30,16 @@
 import { assumedRoleArn, iamPolicyArn, PROBE_PARTITION } from "./arn";
 import { ConditionClause } from "./conditions";
 import { awsPrincipalFromArn, RequestPrincipal } from "./context";
-import { PolicyDocument, Statement } from "./document";
+import { PolicyDocument, Statement, statementLabel } from "./document";
 import { statementMatchesAction, statementMatchesResource } from "./evaluate";
 import { isResourceTagKey } from "./keys";
-import { adminEquivalentManagedPolicyKeys, parseAwsManagedPolicyArn } from "./managed";
+import {
+    adminEquivalentManagedPolicyKeys,
+    knownAwsManagedPolicy,
+    parseAwsManagedPolicyArn,
+} from "./managed";
 import { IamTarget, passedToServices, PROBE_ACCOUNT } from "./privileges";
-import { Candidate, exactValuesFor, findAllowWitness } from "./search";
+import { Candidate, exactValuesFor, findAllowWitness, OTHER_VALUE } from "./search";
 import { hasWildcard, instantiateGlob } from "./wildcard";
 
 const PROBE_ORG = "o-zq9probeorg";
@@ -101,9 +110,176 @@ function allows(doc: PolicyDocument, action: string, resource?: string): boolean
     );
 }
 
+/**
+ * Whether a customer-managed policy named as a permissions boundary caps the roles and users it
+ * bounds. A boundary caps only when its document is known and not admin-equivalent, and neither
+ * the caller nor the principals it bounds can rewrite, replace or delete it.
+ */
+export interface BoundaryJudge {
+    /** Distinguishes cached answers that depend on the judge (admin.ts findAdminGrants). */
+    readonly id: string;
+    /**
+     * Why the customer-managed policy `arn` (no wildcard; account PROBE_ACCOUNT stands for the
+     * caller's own) does not cap what it bounds, for a caller holding `callers`; undefined when
+     * it caps.
+     */
+    uncapped(arn: string, callers: readonly PolicyDocument[]): string | undefined;
+}
+
+/**
+ * Actions that change what a customer-managed policy says: a new default version, an older one
+ * made default, or the policy deleted and created again under the same ARN with another document.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html
+ */
+export const POLICY_REWRITES = [
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicy",
+] as const;
+
+/**
+ * The first rewrite of policy `arn` some document allows (a Deny of the same document, or an
+ * unconditional Deny of another, takes it away), as `<action> (<statement>)`; undefined if none.
+ */
+export function rewriteOf(arn: string, docs: readonly PolicyDocument[]): string | undefined {
+    const account = ACCOUNT_IN_ARN.exec(arn)?.[1] ?? PROBE_ACCOUNT;
+    for (const action of POLICY_REWRITES)
+        for (const doc of docs) {
+            const w = findAllowWitness(doc, {
+                principals: [callerIn(account)],
+                action,
+                resource: arn,
+            });
+            if (!w) continue;
+            const denied = docs.some(
+                (d) =>
+                    d !== doc &&
+                    d.statements.some(
+                        (st) =>
+                            st.effect === "Deny" &&
+                            st.conditions.length === 0 &&
+                            statementMatchesAction(st, action) &&
+                            statementMatchesResource(st, arn, new Map(), false),
+                    ),
+            );
+            if (!denied) return `${action} (${statementLabel(w.statement)})`;
+        }
+    return undefined;
+}
+
+/**
+ * A check of one document (iam-no-admin-grants per resource, the evidence proofs): no customer-
+ * managed boundary is known to cap.
+ */
+export const NO_PLAN: BoundaryJudge = {
+    id: "",
+    uncapped: () => "its document is not known to a check of one document",
+};
+
+/**
+ * Every customer-managed boundary the condition names exactly caps, unless the caller's own
+ * documents let it rewrite it: what holds whatever the plan's documents say. The resource check of
+ * iam-no-admin-grants reports these findings, and leaves the others (which only the plan's
+ * boundary documents can clear) to its stack check.
+ */
+export const ASSUME_PLANNED: BoundaryJudge = {
+    id: "assume-planned",
+    uncapped: (arn, callers) => {
+        const w = rewriteOf(arn, callers);
+        return w && `the caller may rewrite it: ${w}`;
+    },
+};
+
+/** A value the boundary key may take, and whether it names one policy exactly (`definite`). */
+export interface BoundaryValue {
+    readonly value: string;
+    readonly definite: boolean;
+}
+
+const PRINCIPAL_ACCOUNT_VARIABLE = /\$\{\s*aws:principalaccount\s*\}/gi;
+
+/**
+ * The policies the clauses on iam:PermissionsBoundary name, as request values: the caller's
+ * account put in for `${aws:PrincipalAccount}` (one value per account the caller may be in), any
+ * other variable as a value the caller chooses (not definite), wildcards instantiated (not
+ * definite: a policy nobody planned can match them).
+ */
+export function boundaryValues(
+    clauses: readonly ConditionClause[],
+    accounts: readonly string[],
+): BoundaryValue[] {
+    const out = new Map<string, boolean>();
+    const add = (value: string, definite: boolean) => {
+        if (value !== "") out.set(value, (out.get(value) ?? true) && definite);
+    };
+    for (const c of clauses) {
+        if (c.keyLower !== BOUNDARY) continue;
+        for (const raw of c.values) {
+            const values = raw.includes("${")
+                ? accounts.map((a) => raw.replace(PRINCIPAL_ACCOUNT_VARIABLE, a))
+                : [raw];
+            for (const v of values) {
+                const chosen = v.includes("${");
+                const resolved = v.replace(/\$\{[^}]*\}/g, OTHER_VALUE);
+                if (!hasWildcard(resolved)) add(resolved, !chosen);
+                else for (const x of instantiateGlob(resolved)) add(x, false);
+            }
+        }
+    }
+    return [...out].map(([value, definite]) => ({ value, definite }));
+}
+
+/**
+ * The values of iam:PermissionsBoundary under which an escalation escapes: no boundary, an
+ * admin-equivalent or unknown AWS-managed one, and each value the clauses name that does not cap
+ * (with why), per `judge`. `callers` are the documents the caller holds (for rewrites).
+ */
+export function uncappedBoundaries(
+    clauses: readonly ConditionClause[],
+    accounts: readonly string[],
+    judge: BoundaryJudge,
+    callers: readonly PolicyDocument[],
+): { value: string; why: string }[] {
+    const out: { value: string; why: string }[] = [];
+    for (const v of boundaryValues(clauses, accounts)) {
+        if (parseAwsManagedPolicyArn(v.value)) {
+            // Admin-equivalent AWS-managed boundaries are in the domain anyway (adminManagedArns).
+            if (!knownAwsManagedPolicy(v.value))
+                out.push({ value: v.value, why: "no AWS-managed policy of that name is known" });
+            continue;
+        }
+        if (!v.definite) {
+            out.push({
+                value: v.value,
+                why: "a wildcard or variable lets it name a policy nobody planned",
+            });
+            continue;
+        }
+        const why = judge.uncapped(v.value, callers);
+        if (why) out.push({ value: v.value, why });
+    }
+    return out;
+}
+
+/** The domain of iam:PermissionsBoundary for a witness search: every value that does not cap. */
+export function boundaryDomain(
+    clauses: readonly ConditionClause[],
+    accounts: readonly string[],
+    judge: BoundaryJudge,
+    callers: readonly PolicyDocument[],
+): Candidate[] {
+    return [
+        undefined,
+        ...adminManagedArns(),
+        ...uncappedBoundaries(clauses, accounts, judge, callers).map((u) => u.value),
+    ];
+}
+
 export interface BoundContext {
     readonly doc: PolicyDocument;
     readonly target: IamTarget;
+    /** Judges customer-managed boundaries the conditions name (default NO_PLAN). */
+    readonly boundaries?: BoundaryJudge;
     /** For iam:PassRole: the compute actions the document allows. */
     readonly computeActions?: readonly string[];
     /** The escalation works on the caller's own role/user/group (privileges.ts selfCounts). */
@@ -159,13 +335,12 @@ export function grantEscalates(s: Statement, action: string, ctx: BoundContext):
         domains.set(POLICY_ARN, [...adminManagedArns(), ...customer]);
     }
     if (keys.has(BOUNDARY) && !boundaryMutable(doc, target)) {
-        // A customer-managed boundary grants whatever its owner wrote (or the caller rewrote): a
-        // document alone cannot show it caps anything, so pinning one does not bound; only a
-        // non-admin AWS-managed boundary does.
-        const customer = namedValues(BOUNDARY, s.conditions).filter(
-            (arn) => !parseAwsManagedPolicyArn(arn),
+        // A customer-managed boundary grants whatever its owner wrote (or the caller rewrote): it
+        // bounds only when the judge shows it caps (the plan's document, not rewritable).
+        domains.set(
+            BOUNDARY,
+            boundaryDomain(s.conditions, [...accounts], ctx.boundaries ?? NO_PLAN, [doc]),
         );
-        domains.set(BOUNDARY, [undefined, ...adminManagedArns(), ...customer]);
     }
     if (keys.has(PASSED_TO_SERVICE))
         domains.set(PASSED_TO_SERVICE, computeServicePrincipals(ctx.computeActions ?? []));
@@ -175,7 +350,7 @@ export function grantEscalates(s: Statement, action: string, ctx: BoundContext):
 }
 
 /** Can the caller remove or replace the boundaries of arbitrary targets of this type? */
-function boundaryMutable(doc: PolicyDocument, target: IamTarget): boolean {
+export function boundaryMutable(doc: PolicyDocument, target: IamTarget): boolean {
     if (target !== "role" && target !== "user") return false;
     const kind = target === "role" ? "Role" : "User";
     return doc.statements.some(

@@ -72,10 +72,15 @@ export {
     findAdminGrants,
     findSingleActionEscalations,
     passRoleStatements,
+    pinsBoundary,
     resourcesUnbounded,
     reachesArbitrary,
 } from "./admin";
 export type { AdminFinding, EscalationFinding } from "./admin";
+export { ASSUME_PLANNED, NO_PLAN, uncappedBoundaries } from "./bounds";
+export type { BoundaryJudge } from "./bounds";
+export { PlannedBoundaries, PlannedPolicies } from "./boundaries";
+export type { PlannedPolicy } from "./boundaries";
 export {
     ADMIN_REASONS,
     adminReasonSummary,

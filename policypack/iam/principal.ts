@@ -18,6 +18,9 @@
  *
  * A permissions boundary caps each of these: a grant counts only when the boundary allows the same
  * request too. https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+ * A grant pinned by iam:PermissionsBoundary to boundaries that cap (bounds.ts, judged against the
+ * plan by `boundaries`: known, not admin-equivalent, not rewritable by anything the principal
+ * holds) hands out nothing beyond them, so it does not count.
  *
  * Each request is decided by the one evaluator's witness search (search.ts): a grant counts when
  * some request context lets it through, since conditions decide when admin power is usable, not
@@ -27,6 +30,7 @@
 import { findAdminGrants } from "./admin";
 import { assumedRoleArn, iamArn, iamRoleArn, iamUserArn, parseArn, PROBE_PARTITION } from "./arn";
 import type { NamedPolicy } from "./authorize";
+import { boundaryDomain, BoundaryJudge, boundaryMutable, NO_PLAN } from "./bounds";
 import { RequestPrincipal } from "./context";
 import { PolicyDocument, Statement, statementLabel } from "./document";
 import { resourceMatches, statementMatchesAction, statementMatchesResource } from "./evaluate";
@@ -38,7 +42,7 @@ import {
     passRoleComputeActions,
     PROBE_ACCOUNT,
 } from "./privileges";
-import { findAllowWitness } from "./search";
+import { Candidate, findAllowWitness } from "./search";
 import { hasWildcard } from "./wildcard";
 
 export type PrincipalKind = "role" | "user" | "group";
@@ -60,6 +64,11 @@ export interface PrincipalPolicies {
     readonly managed: readonly { readonly arn: string; readonly label: string }[];
     /** ARNs of the groups it is a member of (users). */
     readonly groups: readonly string[];
+    /**
+     * Judges the customer-managed permissions boundaries its policies' conditions pin (bounds.ts);
+     * default NO_PLAN: none is known to cap.
+     */
+    readonly boundaries?: BoundaryJudge;
     /**
      * Attached managed policies (directly or through its groups) whose document is not known: a
      * customer-managed policy whose document does not parse, an AWS-managed policy the data
@@ -173,6 +182,7 @@ interface Grant {
     readonly policy: NamedPolicy;
     readonly statement: Statement;
     readonly label: string;
+    readonly boundaries: BoundaryJudge;
 }
 
 /**
@@ -261,10 +271,44 @@ class Holder {
     readonly account: string;
     readonly partition: string;
     private readonly cache = new Map<string, Grant | null>();
+    private readonly boundaryDomains = new Map<PolicyDocument, readonly Candidate[] | null>();
+    private boundariesMutable?: boolean;
     constructor(readonly p: PrincipalPolicies) {
         this.principal = requestPrincipal(p);
         this.account = (this.principal as { account: string }).account;
         this.partition = (this.principal as { partition: string }).partition;
+    }
+
+    get boundaries(): BoundaryJudge {
+        return this.p.boundaries ?? NO_PLAN;
+    }
+
+    /**
+     * The values of iam:PermissionsBoundary under which a held document's pinned grants escape
+     * (bounds.ts boundaryDomain); undefined when it pins none, or when what the principal holds
+     * can remove or replace boundaries (then any value is the caller's).
+     */
+    private boundaryDomainOf(doc: PolicyDocument): readonly Candidate[] | undefined {
+        let d = this.boundaryDomains.get(doc);
+        if (d === undefined) {
+            const clauses = doc.statements.flatMap((st) =>
+                st.conditions.filter((c) => c.keyLower === "iam:permissionsboundary"),
+            );
+            this.boundariesMutable ??= this.p.identity.some(
+                (pol) => boundaryMutable(pol.doc, "role") || boundaryMutable(pol.doc, "user"),
+            );
+            d =
+                clauses.length === 0 || this.boundariesMutable
+                    ? null
+                    : boundaryDomain(
+                          clauses,
+                          [this.account],
+                          this.boundaries,
+                          this.p.identity.map((pol) => pol.doc),
+                      );
+            this.boundaryDomains.set(doc, d);
+        }
+        return d ?? undefined;
     }
 
     /**
@@ -295,13 +339,26 @@ class Holder {
         if (b && !findAllowWitness(b.doc, scenario)) return undefined;
         for (const policy of this.p.identity) {
             if (!mayAllow(policy.doc, action)) continue;
-            const w = findAllowWitness(policy.doc, scenario);
+            const bounded = this.boundaryDomainOf(policy.doc);
+            const w = findAllowWitness(
+                policy.doc,
+                bounded
+                    ? {
+                          ...scenario,
+                          domains: new Map<string, readonly Candidate[]>([
+                              ...(scenario.domains ?? []),
+                              ["iam:permissionsboundary", bounded],
+                          ]),
+                      }
+                    : scenario,
+            );
             if (!w) continue;
             if (deniedElsewhere(this.p.identity, policy, action, resource)) return undefined;
             return {
                 policy,
                 statement: w.statement,
                 label: `${policy.label} ${statementLabel(w.statement)}`,
+                boundaries: this.boundaries,
             };
         }
         return undefined;
@@ -320,12 +377,12 @@ class Holder {
 
 /** Is the grant admin-equivalent on its own (so the per-document check already reports it)? */
 function shownAlone(g: Grant): boolean {
-    return findAdminGrants(g.policy.doc).some((f) => f.statement === g.statement);
+    return findAdminGrants(g.policy.doc, g.boundaries).some((f) => f.statement === g.statement);
 }
 
 /** Is the document admin-equivalent on its own? */
 function docShownAlone(g: Grant): boolean {
-    return findAdminGrants(g.policy.doc).length > 0;
+    return findAdminGrants(g.policy.doc, g.boundaries).length > 0;
 }
 
 const escalations = (target: IamTarget, without: readonly string[] = []) =>

@@ -75,6 +75,8 @@ const PRINCIPAL_DERIVED_KEYS = [
     "aws:principalservicename",
 ];
 const OTHER = "zq9-other";
+/** The value the search gives a key no clause names a value for (bounds.ts resolves variables to it). */
+export const OTHER_VALUE = OTHER;
 const USERID = "aws:userid";
 
 /**

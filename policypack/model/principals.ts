@@ -7,7 +7,13 @@
  * generated table), a user's groups' policies (UserGroupMembership and GroupMembership), and its
  * permissions boundary (`permissionsBoundary`).
  */
-import { NamedPolicy, parseArn, parsePolicyDocument, PolicyDocument } from "../iam";
+import {
+    NamedPolicy,
+    parseArn,
+    parsePolicyDocument,
+    PlannedPolicies,
+    PolicyDocument,
+} from "../iam";
 import { principalManagedDocument } from "../iam/managed";
 import { iamArn, iamGroupArn, PROBE_PARTITION } from "../iam/arn";
 import { isPolicyInputError } from "../iam/errors";
@@ -180,8 +186,15 @@ class ByPrincipal {
     }
 }
 
-/** Every role, user and group of the stack with what it holds. */
-export function stackPrincipals(resources: readonly ModelResource[]): StackPrincipal[] {
+/**
+ * Every role, user and group of the stack with what it holds. `plan` judges the customer-managed
+ * permissions boundaries their policies' conditions pin (iam/boundaries.ts); without it, none is
+ * known to cap.
+ */
+export function stackPrincipals(
+    resources: readonly ModelResource[],
+    plan?: PlannedPolicies,
+): StackPrincipal[] {
     const policies = new CustomerPolicies(resources);
     const index = new ByPrincipal(resources);
     const groupInline = groupDocuments(resources);
@@ -233,6 +246,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
                 policies: {
                     kind: "role",
                     arn: principalArn(r, "role"),
+                    ...(plan ? { boundaries: plan.judgeFor(r.accountId) } : {}),
                     ...held,
                     boundary: boundaryOf(r, policies),
                     groups: [],
@@ -269,6 +283,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
                 policies: {
                     kind: "user",
                     arn: principalArn(r, "user"),
+                    ...(plan ? { boundaries: plan.judgeFor(r.accountId) } : {}),
                     ...held,
                     boundary: boundaryOf(r, policies),
                     groups: memberOf.map((g) => groupArn(r.accountId, g)),
@@ -282,6 +297,7 @@ export function stackPrincipals(resources: readonly ModelResource[]): StackPrinc
                 policies: {
                     kind: "group",
                     arn: principalArn(r, "group"),
+                    ...(plan ? { boundaries: plan.judgeFor(r.accountId) } : {}),
                     ...groupHeld(r.accountId, name),
                     groups: [],
                 },

@@ -7,6 +7,15 @@
  * managed policies whose real documents meet the same rule (any partition). Conditions never make
  * admin safe.
  *
+ * A grant pinned by iam:PermissionsBoundary to a customer-managed boundary (AWS's delegation
+ * pattern) is admin-equivalent only if that boundary does not cap it, which one document cannot
+ * show: the resource check reports what holds whatever the boundary says (no boundary, an
+ * admin-equivalent AWS-managed one, a wildcard, a boundary the document lets the caller rewrite
+ * or remove), and the stack check judges the rest against the plan's aws.iam.Policy documents
+ * (iam/boundaries.ts): a boundary that is not in the plan, has an unknown document, is
+ * admin-equivalent or can be rewritten does not cap, and the grant is reported on its resource.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
+ *
  * IAM Identity Center permission sets are checked per stack (./permissionSets.ts): their inline
  * policy, AWS-managed and customer-managed attachments, with a non-admin permissions boundary as a
  * cap.
@@ -18,6 +27,7 @@
  * the Identity Center instance's setting, outside the plan).
  */
 import {
+    PolicyResource,
     ReportViolation,
     ResourceValidationPolicy,
     StackValidationPolicy,
@@ -26,19 +36,33 @@ import {
 import {
     adminEquivalentManagedPolicy,
     AdminFinding,
+    ASSUME_PLANNED,
     adminReasonSummary,
     describeMfaState,
     findAdminGrants,
     findAssumeWithoutMfaAnyPrincipal,
     passRoleComputeActions,
     passRoleStatements,
+    pinsBoundary,
     PolicyDocument,
+    PROBE_ACCOUNT,
     statementLabel,
     statementMatchesAction,
+    uncappedBoundaries,
 } from "../iam";
-import { nameIn, physicalName, readDocument, stringArray, validateResourceOfTypes } from "./common";
+import { fromPolicyResource, fromPolicyResources } from "../model/policyResources";
+import { objectArray } from "../model/resources";
+import {
+    known,
+    nameIn,
+    physicalName,
+    readDocument,
+    stringArray,
+    validateResourceOfTypes,
+} from "./common";
 import { inlinePolicyLabel, roleInlineDocuments } from "./documents";
 import { checkPermissionSets } from "./permissionSets";
+import { plannedPolicies } from "./plannedPolicies";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-no-admin-grants";
@@ -63,11 +87,130 @@ function grantMessage(where: string, f: AdminFinding): string {
     return `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent.${cond} ${FIX}`;
 }
 
-/** A malformed document is skipped here; iam-policy-document-valid reports it. */
+/**
+ * A malformed document is skipped here; iam-policy-document-valid reports it. A grant that only
+ * the plan's customer-managed boundaries can clear is left to the stack check (checkPinnedBoundaries).
+ */
 function checkDocument(value: unknown, where: string, report: ReportViolation): void {
     const doc = readDocument(value, "identity");
     if (!doc) return;
-    for (const f of findAdminGrants(doc)) report(grantMessage(where, f));
+    for (const f of findAdminGrants(doc, ASSUME_PLANNED)) report(grantMessage(where, f));
+}
+
+const BOUNDARY_FIX =
+    "Fix: pin iam:PermissionsBoundary to an aws.iam.Policy of this stack whose document is known and not admin-equivalent, and do not let the caller (or what the boundary bounds) rewrite or delete it (iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:DeletePolicy) or remove boundaries (iam:DeleteRolePermissionsBoundary, iam:DeleteUserPermissionsBoundary); or grant the specific actions on the specific resources the principal needs.";
+
+/** Reads a value the engine may not know yet (preview): undefined then, never thrown. */
+function read<V>(get: () => V): V | undefined {
+    const r = known(get);
+    return "unknown" in r ? undefined : r.value;
+}
+
+/**
+ * The parsed document of a prop value when it pins iam:PermissionsBoundary, else undefined. Most
+ * documents pin none, so a JSON string is screened by its text first (a `\u` escape could spell
+ * the key, so such a text is parsed).
+ */
+function pinningDocument(value: unknown): PolicyDocument | undefined {
+    if (value === undefined || value === null || value === "") return undefined;
+    if (typeof value === "string" && !/permissionsboundary|\\u/i.test(value)) return undefined;
+    const doc = read(() => readDocument(value, "identity"));
+    return doc && pinsBoundary(doc) ? doc : undefined;
+}
+
+interface PinningDocument {
+    readonly resource: PolicyResource;
+    readonly where: string;
+    readonly doc: PolicyDocument;
+}
+
+/**
+ * The identity documents of the stack that pin iam:PermissionsBoundary, where this policy's
+ * resource checks read them and with the same exemptions (looked at only for such documents).
+ */
+function pinningDocuments(resources: readonly PolicyResource[], config: Config): PinningDocument[] {
+    const out: PinningDocument[] = [];
+    const exemptRole = (name: unknown) =>
+        typeof name === "string" && nameIn(name, config.breakGlassRoles ?? []);
+    for (const r of resources) {
+        switch (r.type) {
+            case T.Role: {
+                const inline = read(() => objectArray(r.props.inlinePolicies)) ?? [];
+                inline.forEach((p, i) => {
+                    const doc = pinningDocument(read(() => p.policy));
+                    if (
+                        !doc ||
+                        exemptRole(read(() => physicalName(r.props, r.name))) ||
+                        exemptRole(r.name)
+                    )
+                        return;
+                    out.push({
+                        resource: r,
+                        where: inlinePolicyLabel(
+                            i,
+                            read(() => p.name),
+                        ),
+                        doc,
+                    });
+                });
+                break;
+            }
+            case T.Policy: {
+                const doc = pinningDocument(read(() => r.props.policy));
+                if (!doc) break;
+                const name = read(() => physicalName(r.props, r.name));
+                const glass = config.breakGlassPolicies ?? [];
+                if ((name !== undefined && nameIn(name, glass)) || nameIn(r.name, glass)) break;
+                out.push({ resource: r, where: "policy", doc });
+                break;
+            }
+            case T.RolePolicy:
+            case T.UserPolicy:
+            case T.GroupPolicy: {
+                const doc = pinningDocument(read(() => r.props.policy));
+                if (!doc || (r.type === T.RolePolicy && exemptRole(read(() => r.props.role))))
+                    break;
+                out.push({ resource: r, where: "policy", doc });
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+/**
+ * The stack half of the document check: grants pinned by iam:PermissionsBoundary to customer-
+ * managed boundaries, which the resource check leaves here, judged against the plan's
+ * aws.iam.Policy documents for the account the document lands in.
+ */
+function checkPinnedBoundaries(
+    resources: readonly PolicyResource[],
+    config: Config,
+    report: ReportViolation,
+): void {
+    let plan: ReturnType<typeof plannedPolicies> | undefined;
+    for (const { resource, where, doc } of pinningDocuments(resources, config)) {
+        const shown = new Set(findAdminGrants(doc, ASSUME_PLANNED).map((f) => f.statement));
+        // Converted to the neutral shape only here: most stacks have no such document.
+        const account = read(() => fromPolicyResource(resource).accountId);
+        plan ??= plannedPolicies(fromPolicyResources(resources.filter((r) => r.type === T.Policy)));
+        const judge = plan.judgeFor(account);
+        for (const f of findAdminGrants(doc, judge)) {
+            if (shown.has(f.statement)) continue;
+            const why = uncappedBoundaries(
+                f.statement.conditions,
+                [account ?? PROBE_ACCOUNT],
+                judge,
+                [doc],
+            )
+                .map((u) => `${u.value}: ${u.why}`)
+                .join("; ");
+            report(
+                `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent. Its iam:PermissionsBoundary condition does not cap it (${why || "the boundary it names does not cap"}). ${BOUNDARY_FIX}`,
+                resource.urn,
+            );
+        }
+    }
 }
 
 function checkManagedArn(arn: string, where: string, report: ReportViolation): void {
@@ -303,7 +446,9 @@ export const iamNoAdminGrants: ResourceValidationPolicy &
         },
     },
     validateStack: (args, report) => {
-        const { breakGlassPermissionSets } = args.getConfig<Config>();
+        const config = args.getConfig<Config>();
+        checkPinnedBoundaries(args.resources, config, report);
+        const { breakGlassPermissionSets } = config;
         checkPermissionSets(
             args.resources,
             {

@@ -31,6 +31,7 @@ import { fromPolicyResources } from "../model/policyResources";
 import { principalArn, StackPrincipal, stackPrincipals } from "../model/principals";
 import { ModelResource, str, stringArray } from "../model/resources";
 import { nameIn } from "./common";
+import { plannedPolicies } from "./plannedPolicies";
 import { T } from "./types";
 
 export const NAME = "iam-no-admin-principals";
@@ -63,7 +64,7 @@ function groupAdmin(
     attachments: ReadonlyMap<string, readonly ModelResource[]>,
 ): string | undefined {
     for (const p of g.policies.identity) {
-        const [f] = findAdminGrants(p.doc);
+        const [f] = findAdminGrants(p.doc, g.policies.boundaries);
         if (f) return `${p.label} ${statementLabel(f.statement)} ${f.detail}`;
     }
     const attached = attachments.get(`${g.resource.accountId}\u0000${g.name}`) ?? [];
@@ -91,7 +92,7 @@ function trustedServices(role: ModelResource): string[] {
 /** Why a role is admin-equivalent on its own, if it is: a held document, or what it holds together. */
 function roleAdmin(r: StackPrincipal, findings: readonly PrincipalFinding[]): string | undefined {
     for (const p of r.policies.identity) {
-        const [f] = findAdminGrants(p.doc);
+        const [f] = findAdminGrants(p.doc, r.policies.boundaries);
         if (f) return `${p.label} ${statementLabel(f.statement)} ${f.detail}`;
     }
     return findings[0]?.detail;
@@ -116,7 +117,9 @@ export const iamNoAdminPrincipals: StackValidationPolicy = {
     validateStack: (args, report) => {
         const { breakGlassRoles } = args.getConfig<Config>();
         const resources = fromPolicyResources(args.resources);
-        const principals = stackPrincipals(resources);
+        // Customer-managed boundaries that grants pin are judged against the plan's policies, as
+        // iam-no-admin-grants's stack check does (iam/boundaries.ts).
+        const principals = stackPrincipals(resources, plannedPolicies(resources));
         // Indexed once: a stack of thousands of principals must not scan them all per principal.
         const arnsByAccount = new Map<string, string[]>();
         for (const p of principals) {
@@ -145,7 +148,9 @@ export const iamNoAdminPrincipals: StackValidationPolicy = {
         // (on that document): it is admin already, and trying every planned role and user as a
         // takeover target for it would cost a decision per pair (a stack of many admin roles).
         const alone = (p: StackPrincipal) =>
-            p.policies.identity.some((d) => findAdminGrants(d.doc).length > 0);
+            p.policies.identity.some(
+                (d) => findAdminGrants(d.doc, p.policies.boundaries).length > 0,
+            );
         // Break-glass roles are not reported, but whether they are admin matters below.
         for (const p of principals) {
             if (alone(p)) {

@@ -1,0 +1,42 @@
+/**
+ * The stack's customer-managed policies (aws.iam.Policy), read for judging the permissions
+ * boundaries that conditions pin (iam/boundaries.ts). A value the engine does not know yet (during
+ * preview) is read as "not known", never thrown: an unknown boundary document caps nothing, and
+ * the rest of a stack check must still run.
+ */
+import { PlannedPolicies, PlannedPolicy } from "../iam";
+import { principalArn } from "../model/principals";
+import { ModelResource } from "../model/resources";
+import { known, readDocument } from "./common";
+import { T } from "./types";
+
+export function plannedPolicies(resources: readonly ModelResource[]): PlannedPolicies {
+    const out: PlannedPolicy[] = [];
+    for (const r of resources) {
+        if (r.type !== T.Policy) continue;
+        // A policy whose name, path or account is not known yet cannot be the one an ARN names.
+        const where = known(() => ({ arn: principalArn(r, "policy"), account: r.accountId }));
+        if ("unknown" in where) continue;
+        const read = known(() => {
+            const value = r.props.policy;
+            return {
+                set: value !== undefined && value !== null && value !== "",
+                doc: readDocument(value, "identity"),
+            };
+        });
+        if ("unknown" in read)
+            out.push({
+                ...where.value,
+                unknown: "it is unknown until the resources it depends on exist",
+            });
+        else if (!read.value.doc)
+            out.push({
+                ...where.value,
+                unknown: read.value.set
+                    ? "IAM would reject it (iam-policy-document-valid)"
+                    : "it is empty",
+            });
+        else out.push({ ...where.value, doc: read.value.doc });
+    }
+    return new PlannedPolicies(out);
+}
