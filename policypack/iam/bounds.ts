@@ -26,7 +26,7 @@ import { ConditionClause } from "./conditions";
 import { awsPrincipalFromArn, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement } from "./document";
 import { statementMatchesAction, statementMatchesResource } from "./evaluate";
-import { isResourceTagKey } from "./keys";
+import { CALLER_OR_TARGET_ACCOUNT_KEYS, CALLER_OR_TARGET_ORG_KEYS, isResourceTagKey } from "./keys";
 import { adminEquivalentManagedPolicyKeys, parseAwsManagedPolicyArn } from "./managed";
 import { IamTarget, passedToServices, PROBE_ACCOUNT } from "./privileges";
 import { Candidate, exactValuesFor, findAllowWitness } from "./search";
@@ -47,9 +47,9 @@ function anyCustomerPolicy(account: string): string {
     return `arn:aws:iam::${account}:policy/zq9-any-policy`;
 }
 
-/** Keys pinning the account or organization of the caller or the target. */
-const ACCOUNT_KEYS = ["aws:resourceaccount", "aws:principalaccount"];
-const ORG_KEYS = ["aws:resourceorgid", "aws:principalorgid"];
+/** Keys pinning the account or organization of the caller or the target (keys.ts). */
+const ACCOUNT_KEYS = CALLER_OR_TARGET_ACCOUNT_KEYS;
+const ORG_KEYS = CALLER_OR_TARGET_ORG_KEYS;
 const ACCOUNT_IN_ARN = /^arn:[^:]*:iam::(\d{12}):/;
 
 /**
