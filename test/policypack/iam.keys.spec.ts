@@ -460,6 +460,30 @@ describe("iam model: the consumers read the confused-deputy keys from the table"
         });
     }
 
+    for (const asString of [false, true]) {
+        it(`MFA: a trust usable only with aws:SourceAccount lets no IAM user in; IfExists does (${asString ? "JSON string" : "object"})`, async () => {
+            const trust = (op: string) => {
+                const d = {
+                    Version: "2012-10-17",
+                    Statement: {
+                        Effect: "Allow",
+                        Principal: { AWS: "arn:aws:iam::123456789012:root" },
+                        Action: "sts:AssumeRole",
+                        Condition: { [op]: { "aws:SourceAccount": "123456789012" } },
+                    },
+                };
+                return runResourcePolicy(iamTrustRequiresMfa, aws.iam.Role, {
+                    assumeRolePolicy: asString ? JSON.stringify(d) : d,
+                });
+            };
+            // A person's sts:AssumeRole carries no aws:SourceAccount: StringEquals never matches.
+            assert.deepStrictEqual((await trust("StringEquals")).violations, []);
+            const v = (await trust("StringEqualsIfExists")).violations;
+            assert.strictEqual(v.length, 1);
+            assert.match(v[0], /every IAM user of account 123456789012.*without MFA/);
+        });
+    }
+
     it("admin: an escalation grant usable only with aws:SourceAccount is not admin; IfExists is", () => {
         const grant = (op: string) =>
             findAdminGrants(
