@@ -188,12 +188,9 @@ function outsiders(
     const out: ReturnType<typeof outsiders> = [
         {
             outsider: "anyone",
+            // An anonymous caller belongs to no organization: the search gives it none of the
+            // keys only authenticated principals carry (keys.ts presentFor, requestShape.ts).
             principals: [{ type: "anonymous" }],
-            // An anonymous caller belongs to no organization.
-            domains: new Map<string, Candidate[]>([
-                ["aws:principalorgid", [undefined]],
-                ["aws:principalorgpaths", [undefined]],
-            ]),
         },
         {
             outsider: "outside-account",

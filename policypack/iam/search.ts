@@ -30,6 +30,7 @@ import {
     statementMatchesResource,
 } from "./evaluate";
 import { isSingleValued, pinnedUniqueId, PRINCIPAL_DERIVED_KEYS } from "./keys";
+import { MFA_AGE, MFA_PRESENT } from "./sts";
 import { globMatch, hasWildcard, instantiateGlob } from "./wildcard";
 
 /** A candidate value; `undefined` means "key absent from the request". */
@@ -186,8 +187,6 @@ function consistent(ctx: ReadonlyMap<string, ContextValue>): boolean {
     return !ctx.has(MFA_AGE) || ctx.get(MFA_PRESENT) === "true";
 }
 
-const MFA_PRESENT = "aws:multifactorauthpresent";
-const MFA_AGE = "aws:multifactorauthage";
 
 interface Check {
     /** -1 for the Allow statement, else index into the denies. */

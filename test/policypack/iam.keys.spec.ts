@@ -13,7 +13,6 @@ import {
 } from "../../policypack/iam";
 import {
     CALLER_OR_TARGET_ACCOUNT_KEYS,
-    CONDITION_KEY_SOURCES,
     IDENTITY_BOUND_KEYS,
     isSingleValued,
     keyEntry,
@@ -272,11 +271,21 @@ describe("iam model: condition key sources (keys.ts)", () => {
 function keyListsIn(source: string): string[] {
     const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "");
     const out: string[] = [];
-    for (const m of code.matchAll(/\[([^[\]]*)\]/g)) {
-        const keys = [...m[1].matchAll(/["'`]([a-z0-9-]+:[A-Za-z0-9/]+)["'`]/g)]
-            .map((k) => k[1].toLowerCase())
-            .filter((k) => keyEntry(k) !== undefined || CONDITION_KEY_SOURCES[k] !== undefined);
-        if (keys.length >= 2) out.push(keys.join(", "));
+    // Bracket groups, innermost first; a group holds the keys of the groups it encloses too
+    // (a Map built from [key, value] pairs is one list).
+    const open: string[][] = [];
+    for (const m of code.matchAll(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|[[\]]/g)) {
+        const t = m[0];
+        if (t === "[") open.push([]);
+        else if (t === "]") {
+            const keys = open.pop() ?? [];
+            if (keys.length >= 2) out.push(keys.join(", "));
+            open[open.length - 1]?.push(...keys);
+        } else {
+            const k = t.slice(1, -1).toLowerCase();
+            if (open.length && /^[a-z0-9-]+:[a-z0-9/]+$/.test(k) && keyEntry(k))
+                open[open.length - 1].push(k);
+        }
     }
     return out;
 }
@@ -314,6 +323,12 @@ describe("iam model: keys.ts is the one table of condition keys", () => {
             keyListsIn('const S = new Set([\n  "aws:SourceArn",\n  "kms:CallerAccount",\n]);')
                 .length,
             1,
+        );
+        assert.deepStrictEqual(
+            keyListsIn(
+                'new Map([\n  ["aws:principalorgid", [undefined]],\n  ["aws:principalorgpaths", [undefined]],\n]);',
+            ),
+            ["aws:principalorgid, aws:principalorgpaths"],
         );
         // Actions and type tokens are not keys; one key alone is not a list.
         assert.deepStrictEqual(keyListsIn('["iam:PassRole", "iam:AttachRolePolicy"]'), []);
