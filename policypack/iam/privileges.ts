@@ -200,6 +200,8 @@ export interface RunAsRoleAction {
     readonly effect: string;
     /** How, with the source of the method. */
     readonly why: string;
+    /** Other actions on the same resource the method takes (CreateChangeSet: ExecuteChangeSet). */
+    readonly with?: readonly string[];
 }
 
 /** A resource type whose role runs code that these actions choose (data/run-as-role.json). */

@@ -17,13 +17,19 @@ import { ModelResource, str } from "./resources";
 export interface ComputeType extends Omit<RunAsRoleType, "actions"> {
     /** The actions that run new code on the resource (the keys of the data's `actions`). */
     readonly actions: readonly string[];
+    /** Per action, the other actions on the resource its method takes (the data's `with`). */
+    readonly needs: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The reviewed compute types, by Pulumi type token (iam/data/run-as-role.json). */
 export const COMPUTE_TYPES: Readonly<Record<string, ComputeType>> = Object.fromEntries(
     Object.entries(RUN_AS_ROLE_TYPES).map(([token, t]) => [
         token,
-        { ...t, actions: Object.keys(t.actions) },
+        {
+            ...t,
+            actions: Object.keys(t.actions),
+            needs: Object.fromEntries(Object.entries(t.actions).map(([a, e]) => [a, e.with ?? []])),
+        },
     ]),
 );
 

@@ -276,16 +276,21 @@ const METHODS: Method[] = [
         names: ["codebuild:StartBuildBatch", "Project build"],
     },
     {
-        what: "CloudFormation: CreateChangeSet on a stack with an admin role",
+        what: "CloudFormation: CreateChangeSet + ExecuteChangeSet on a stack with an admin role",
         compute: (role) => [
             res(aws.cloudformation.Stack, "stk", { name: "stk", iamRoleArn: roleArn(role) }),
         ],
         service: "cloudformation.amazonaws.com",
-        grant: [allow("cloudformation:CreateChangeSet")],
-        scoped: [
-            allow("cloudformation:CreateChangeSet", `arn:aws:cloudformation:*:${A}:stack/other/*`),
+        grant: [
+            allow("cloudformation:CreateChangeSet"),
+            allow("cloudformation:ExecuteChangeSet", `arn:aws:cloudformation:*:${A}:stack/stk/*`),
         ],
-        names: ["cloudformation:CreateChangeSet", "Stack stk"],
+        // A change set nobody may execute changes nothing (PMapper checks both).
+        scoped: [
+            allow("cloudformation:CreateChangeSet"),
+            allow("cloudformation:ExecuteChangeSet", `arn:aws:cloudformation:*:${A}:stack/other/*`),
+        ],
+        names: ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet", "Stack stk"],
     },
     {
         what: "ECS: StartTask on a task definition with an admin task role, with PassRole on it",
