@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { iamNoWildcardPrincipal, iamTrustRequiresMfa } from "../../policypack/policies";
 import * as fs from "fs";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as path from "path";
 import {
     awsPrincipalFromArn,
@@ -407,6 +408,46 @@ describe("iam model: the consumers read the confused-deputy keys from the table"
         const w = findAllowWitness(doc, { principals: [service], action: "sqs:SendMessage" });
         assert.ok(w);
         assert.match(String(w.context["aws:sourcearn"]), /^arn:aws:sns:us-east-1:/);
+    });
+
+    it("search: the witness for aws:SourceArn is a request @cloud-copilot/iam-simulate allows, and the IAM caller's is not", async () => {
+        const doc = sqsPolicy(arnLike);
+        const w = findAllowWitness(doc, { principals: [service], action: "sqs:SendMessage" })!;
+        const simulate = async (principal: string, context: Record<string, string>) => {
+            const r = await runSimulation(
+                {
+                    request: {
+                        principal,
+                        action: "sqs:SendMessage",
+                        resource: {
+                            resource: "arn:aws:sqs:us-east-1:111122223333:q",
+                            accountId: "111122223333",
+                        },
+                        contextVariables: context,
+                    },
+                    identityPolicies: [],
+                    serviceControlPolicies: [],
+                    resourceControlPolicies: [],
+                    resourcePolicy: sqsJson(arnLike),
+                },
+                {},
+            );
+            assert.notStrictEqual(r.resultType, "error", JSON.stringify(r));
+            return r.resultType !== "error" ? r.overallResult : "error";
+        };
+        assert.strictEqual(
+            await simulate("sns.amazonaws.com", {
+                "aws:SourceArn": String(w.context["aws:sourcearn"]),
+            }),
+            "Allowed",
+        );
+        // An IAM caller's request has no aws:SourceArn, and without it the statement never applies.
+        assert.notStrictEqual(
+            await simulate("arn:aws:iam::999999999999:user/outsider", {
+                "aws:PrincipalAccount": "999999999999",
+            }),
+            "Allowed",
+        );
     });
 
     it("requestShape: the confused-deputy keys are absent for every other principal", () => {
