@@ -31,6 +31,7 @@ import { classifyAwsPrincipal } from "../../policypack/iam/principals";
 import { Candidate } from "../../policypack/iam/search";
 import { chosenNames, outsiderAccounts, outsiderScenario } from "../../policypack/iam/outsiders";
 import { DocumentCache } from "../../policypack/iam/document";
+import { PRINCIPAL_DERIVED_KEYS, requesterPinKeys } from "../../policypack/iam/keys";
 import { instantiateGlob } from "../../policypack/iam/wildcard";
 import { isGithubIssuer } from "../../policypack/iam/oidc";
 import { accountRootArn, assumedRoleArn, iamUserArn } from "../../policypack/iam/arn";
@@ -186,12 +187,9 @@ function outsiders(
     const out: ReturnType<typeof outsiders> = [
         {
             outsider: "anyone",
+            // An anonymous caller belongs to no organization: the search gives it none of the
+            // keys only authenticated principals carry (keys.ts presentFor, requestShape.ts).
             principals: [{ type: "anonymous" }],
-            // An anonymous caller belongs to no organization.
-            domains: new Map<string, Candidate[]>([
-                ["aws:principalorgid", [undefined]],
-                ["aws:principalorgpaths", [undefined]],
-            ]),
         },
         {
             outsider: "outside-account",
@@ -313,16 +311,11 @@ const FIX: Record<Outsider, string> = {
     github: "pin token.actions.githubusercontent.com:sub to the designated repository (repo:OWNER/REPO:...)",
 };
 
-/** Keys the principal itself decides: not part of what the outsider chose. */
-const DERIVED = new Set([
-    "aws:principalarn",
-    "aws:principalaccount",
-    "aws:principaltype",
-    "aws:principalisawsservice",
-    "aws:principalservicename",
-    "aws:username",
-    "aws:userid",
-]);
+/**
+ * Keys the principal itself decides (its ARN, account, type, names, unique id): not part of what
+ * the outsider chose. From the key table (policypack/iam/keys.ts).
+ */
+const DERIVED = new Set([...PRINCIPAL_DERIVED_KEYS, ...requesterPinKeys("userid")]);
 
 function formatContext(w: Witness): string {
     const entries = Object.entries(w.context).filter(([k]) => !DERIVED.has(k));

@@ -32,7 +32,7 @@ import { ConditionClause } from "./conditions";
 import { awsPrincipalFromArn, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement, statementLabel } from "./document";
 import { statementMatchesAction, statementMatchesResource } from "./evaluate";
-import { isResourceTagKey } from "./keys";
+import { CALLER_OR_TARGET_ACCOUNT_KEYS, CALLER_OR_TARGET_ORG_KEYS, isResourceTagKey } from "./keys";
 import {
     adminEquivalentManagedPolicyKeys,
     knownAwsManagedPolicy,
@@ -59,9 +59,9 @@ function anyCustomerPolicy(account: string): string {
     return iamPolicyArn(PROBE_PARTITION, account, "zq9-any-policy");
 }
 
-/** Keys pinning the account or organization of the caller or the target. */
-const ACCOUNT_KEYS = ["aws:resourceaccount", "aws:principalaccount"];
-const ORG_KEYS = ["aws:resourceorgid", "aws:principalorgid"];
+/** Keys pinning the account or organization of the caller or the target (keys.ts). */
+const ACCOUNT_KEYS = CALLER_OR_TARGET_ACCOUNT_KEYS;
+const ORG_KEYS = CALLER_OR_TARGET_ORG_KEYS;
 const ACCOUNT_IN_ARN = /^arn:[^:]*:iam::(\d{12}):/;
 
 /**

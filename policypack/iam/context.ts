@@ -58,6 +58,9 @@ export function principalContextKeys(
     if (!p) return out;
     if (p.type === "service") {
         out["aws:principalservicename"] = p.service;
+        // The list of the service's names; a probe service principal has one.
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalservicenameslist
+        out["aws:principalservicenameslist"] = [p.service];
         out["aws:principalisawsservice"] = "true";
         return out;
     }

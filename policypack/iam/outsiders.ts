@@ -26,6 +26,7 @@ import {
     Scenario,
     Witness,
 } from "./search";
+import { IDENTITY_BOUND_KEYS, keyEntry, requesterPinKeys, resourcePinKeys } from "./keys";
 import { hasWildcard, instantiateGlob } from "./wildcard";
 
 const accountsCache = new DocumentCache<Set<string>>();
@@ -104,9 +105,6 @@ function ipInRange(ip: string, r: IpRange): boolean {
     return a !== undefined && a.v6 === r.v6 && a.start >= r.start && a.end <= r.end;
 }
 
-const RESOURCE_ORG_KEY = "aws:resourceorgid";
-const RESOURCE_ORG_PATHS_KEY = "aws:resourceorgpaths";
-const RESOURCE_ACCOUNT_KEY = "aws:resourceaccount";
 /** Stand-ins for the resource's own organization and account when nothing names them. */
 const RESOURCE_ORG = "o-zq9resourceorg";
 const RESOURCE_ACCOUNT = "000000000000";
@@ -118,40 +116,26 @@ export function isResourceStandIn(value: unknown): boolean {
     return Array.isArray(value) ? value.some(one) : one(value);
 }
 
-/** Keys a requester cannot choose freely: they say who is asking, or from where. */
-const ORG_KEYS = ["aws:principalorgid", "aws:sourceorgid", "aws:vpceorgid"];
-const ORG_PATH_KEYS = ["aws:principalorgpaths", "aws:sourceorgpaths", "aws:vpceorgpaths"];
-const ACCOUNT_KEYS = [
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "kms:calleraccount",
-    "aws:vpceaccount",
-];
-const ARN_KEYS = ["aws:sourcearn", "aws:sourcevpcarn"];
-const NETWORK_KEYS = ["aws:sourcevpc", "aws:sourcevpce"];
-const USERID_KEYS = ["aws:userid"];
+/**
+ * Keys a requester cannot choose freely: they say who is asking, from where, or for whom (the
+ * calling service's resource). Derived from the key table (keys.ts), like every key set here.
+ */
+const ORG_KEYS = requesterPinKeys("org");
+const ORG_PATH_KEYS = requesterPinKeys("org-path");
+const ACCOUNT_KEYS = requesterPinKeys("account");
+const ARN_KEYS = requesterPinKeys("arn");
+const NETWORK_KEYS = requesterPinKeys("network");
+const USERID_KEYS = requesterPinKeys("userid");
+const [RESOURCE_ORG_KEY] = resourcePinKeys("org");
+const [RESOURCE_ORG_PATHS_KEY] = resourcePinKeys("org-path");
+const [RESOURCE_ACCOUNT_KEY] = resourcePinKeys("account");
+/** Every account key of the request's side, the principal's own account included. */
+const PRINCIPAL_ACCOUNT_KEYS = new Set(
+    IDENTITY_BOUND_KEYS.filter((k) => keyEntry(k)?.pins === "account"),
+);
 
-/** The keys whose exact values count as "restricting who can come in". */
-export const IDENTITY_BOUND_KEYS: readonly string[] = [
-    "aws:sourceip",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "kms:calleraccount",
-    "aws:userid",
-    "aws:vpceaccount",
-    "aws:vpceorgid",
-    "aws:vpceorgpaths",
-    "aws:sourcevpcarn",
-];
+/** The keys whose exact values count as "restricting who can come in" (keys.ts). */
+export { IDENTITY_BOUND_KEYS };
 
 /**
  * Accounts outside, from which outsiders are probed (at most four): by default accounts the
@@ -176,8 +160,7 @@ export function outsiderAccounts(doc: PolicyDocument, inside?: ReadonlySet<strin
         }
         for (const c of s.conditions) {
             for (const v of c.values) {
-                if (ACCOUNT_KEYS.includes(c.keyLower) || c.keyLower === "aws:principalaccount")
-                    consider(v);
+                if (PRINCIPAL_ACCOUNT_KEYS.has(c.keyLower)) consider(v);
                 const a = parseArn(v);
                 if (a) consider(a.account);
             }

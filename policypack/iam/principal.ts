@@ -163,6 +163,8 @@ export interface AdminCompute {
     arn(region: string, partition: string): string;
     /** The actions that run code of the caller's choosing on it. */
     readonly actions: readonly string[];
+    /** Per action, other actions on the same resource its method takes (data/run-as-role.json). */
+    readonly needs?: Readonly<Record<string, readonly string[]>>;
     /** Whether those actions also need iam:PassRole on its role. */
     readonly passRole: boolean;
     readonly roleArn: string;
@@ -615,9 +617,19 @@ export function findComputeAdmin(p: PrincipalPolicies, n: ComputeNeighbours): Pr
         const regions = regionsFor(h, action);
         for (const c of n.computeFor(action, h.patterns(action))) {
             if (c.roleArn === p.arn) continue;
+            // The action and the others its method takes, on the resource in one region.
+            const companions = c.needs?.[action] ?? [];
             let grant: Grant | undefined;
-            for (const region of regions)
-                if ((grant = h.allows(action, c.arn(region, h.partition)))) break;
+            let also: Grant[] = [];
+            for (const region of regions) {
+                const arn = c.arn(region, h.partition);
+                grant = h.allows(action, arn);
+                if (!grant) continue;
+                const holder = h;
+                also = companions.flatMap((x) => holder.allows(x, arn) ?? []);
+                if (also.length === companions.length) break;
+                grant = undefined;
+            }
             if (!grant) continue;
             const pass = c.passRole
                 ? h.allows(PASS_ROLE, c.roleArn, passedToServices(action.split(":")[0]))
@@ -626,8 +638,14 @@ export function findComputeAdmin(p: PrincipalPolicies, n: ComputeNeighbours): Pr
             return [
                 {
                     reason: "compute-as-admin",
-                    detail: `${part(action, c.what, grant)}${pass ? ` + ${part(PASS_ROLE, c.roleArn, pass)}` : ""}: code it chooses runs as ${c.roleArn}, which is admin-equivalent (${c.why})`,
-                    statements: [...new Set([grant.label, ...(pass ? [pass.label] : [])])],
+                    detail: `${part(action, c.what, grant)}${companions.map((x, i) => ` + ${part(x, c.what, also[i])}`).join("")}${pass ? ` + ${part(PASS_ROLE, c.roleArn, pass)}` : ""}: code it chooses runs as ${c.roleArn}, which is admin-equivalent (${c.why})`,
+                    statements: [
+                        ...new Set([
+                            grant.label,
+                            ...also.map((g) => g.label),
+                            ...(pass ? [pass.label] : []),
+                        ]),
+                    ],
                 },
             ];
         }

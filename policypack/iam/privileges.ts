@@ -1,13 +1,15 @@
 /**
  * The IAM privilege data of org-access, in one typed module: what the evaluator counts as
  * admin-equivalent or as an escalation (admin.ts), and the action lists the components deny
- * (components/auditRole.ts, components/guardrails.ts). Data only (its one import is the reviewed
- * passed-role consumers, data/passrole-consumers.json), so the components and the policy pack can
+ * (components/auditRole.ts, components/guardrails.ts). Data only (its imports are the reviewed
+ * passed-role consumers, data/passrole-consumers.json, and the actions that run code as an
+ * existing resource's role, data/run-as-role.json), so the components and the policy pack can
  * both depend on it.
  * Privilege-escalation paths: https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
  */
 
 import passRoleConsumers from "./data/passrole-consumers.json";
+import runAsRole from "./data/run-as-role.json";
 
 /** The account of every probe resource: one nobody names. */
 export const PROBE_ACCOUNT = "111111111111";
@@ -192,86 +194,72 @@ export interface SingleActionEscalation {
     readonly effect: string;
 }
 
+/** One action that runs code of the caller's choosing on a resource, as the resource's role. */
+export interface RunAsRoleAction {
+    /** For messages: what the action lets a caller do on any resource of the type. */
+    readonly effect: string;
+    /** How, with the source of the method. */
+    readonly why: string;
+    /** Other actions on the same resource the method takes (CreateChangeSet: ExecuteChangeSet). */
+    readonly with?: readonly string[];
+}
+
+/** A resource type whose role runs code that these actions choose (data/run-as-role.json). */
+export interface RunAsRoleType {
+    readonly role: string;
+    readonly via?: string;
+    readonly viaRole?: string;
+    readonly viaName?: string;
+    readonly requires?: string;
+    readonly name: string;
+    readonly arn: string;
+    /** The actions also need iam:PassRole on the resource's role. */
+    readonly passRole: boolean;
+    readonly why: string;
+    readonly actions: Readonly<Record<string, RunAsRoleAction>>;
+}
+
+/**
+ * The one list of actions that run code as an existing resource's role, by @pulumi/aws type:
+ * SINGLE_ACTION_ESCALATIONS below and the whole-principal analysis (model/computeRoles.ts) both
+ * derive from it.
+ */
+export const RUN_AS_ROLE_TYPES: Readonly<Record<string, RunAsRoleType>> = runAsRole.types;
+
+/** The type's ARN template filled in; `{name}` takes the last segment of an ARN. */
+export function runAsRoleArn(
+    type: Pick<RunAsRoleType, "arn">,
+    at: { partition: string; region: string; account: string; name: string; id: string },
+): string {
+    return type.arn
+        .replace("{partition}", at.partition)
+        .replace("{region}", at.region)
+        .replace("{account}", at.account)
+        .replace("{name}", at.name.startsWith("arn:") ? (at.name.split("/").pop() ?? "") : at.name)
+        .replace("{id}", at.id);
+}
+
+/**
+ * Single actions that run code as, or take over, someone else's role: every run-as-role action
+ * that needs no iam:PassRole, probed on a resource of its type nobody named, and sts:AssumeRole
+ * (every role that trusts the caller's account).
+ */
 export const SINGLE_ACTION_ESCALATIONS: readonly SingleActionEscalation[] = [
-    {
-        action: "lambda:UpdateFunctionCode",
-        probe: `arn:aws:lambda:us-east-1:${PROBE_ACCOUNT}:function:zq9`,
-        effect: "run code as any function's role",
-    },
-    {
-        action: "lambda:UpdateFunctionConfiguration",
-        probe: `arn:aws:lambda:us-east-1:${PROBE_ACCOUNT}:function:zq9`,
-        effect: "add layers or change the role of any function",
-    },
-    {
-        action: "glue:UpdateDevEndpoint",
-        probe: `arn:aws:glue:us-east-1:${PROBE_ACCOUNT}:devEndpoint/zq9`,
-        effect: "log in to any Glue endpoint and use its role",
-    },
-    {
-        action: "ssm:SendCommand",
-        probe: `arn:aws:ec2:us-east-1:${PROBE_ACCOUNT}:instance/i-zq9`,
-        effect: "run commands as any instance's role",
-    },
-    {
-        action: "ssm:StartSession",
-        probe: `arn:aws:ec2:us-east-1:${PROBE_ACCOUNT}:instance/i-zq9`,
-        effect: "open a shell on any instance",
-    },
-    {
-        action: "ec2-instance-connect:SendSSHPublicKey",
-        probe: `arn:aws:ec2:us-east-1:${PROBE_ACCOUNT}:instance/i-zq9`,
-        effect: "SSH into any instance",
-    },
-    {
-        action: "ec2:ModifyInstanceAttribute",
-        probe: `arn:aws:ec2:us-east-1:${PROBE_ACCOUNT}:instance/i-zq9`,
-        effect: "replace user data of any instance",
-    },
-    {
-        action: "ecs:ExecuteCommand",
-        probe: `arn:aws:ecs:us-east-1:${PROBE_ACCOUNT}:task/zq9/zq9`,
-        effect: "open a shell in any task",
-    },
-    {
-        action: "codebuild:StartBuild",
-        probe: `arn:aws:codebuild:us-east-1:${PROBE_ACCOUNT}:project/zq9`,
-        effect: "run any build project with an overridden buildspec",
-    },
-    {
-        action: "codebuild:StartBuildBatch",
-        probe: `arn:aws:codebuild:us-east-1:${PROBE_ACCOUNT}:project/zq9`,
-        effect: "run any build project with an overridden buildspec",
-    },
-    {
-        action: "cloudformation:UpdateStack",
-        probe: `arn:aws:cloudformation:us-east-1:${PROBE_ACCOUNT}:stack/zq9/zq9`,
-        effect: "act through any stack's service role",
-    },
-    {
-        action: "cloudformation:CreateChangeSet",
-        probe: `arn:aws:cloudformation:us-east-1:${PROBE_ACCOUNT}:stack/zq9/zq9`,
-        effect: "act through any stack's service role",
-    },
-    {
-        action: "sagemaker:CreatePresignedNotebookInstanceUrl",
-        probe: `arn:aws:sagemaker:us-east-1:${PROBE_ACCOUNT}:notebook-instance/zq9`,
-        effect: "open any notebook and use its role",
-    },
-    {
-        // SubmitJob takes containerOverrides.command: the job definition's job role runs it.
-        // https://docs.aws.amazon.com/batch/latest/APIReference/API_ContainerOverrides.html
-        action: "batch:SubmitJob",
-        probe: `arn:aws:batch:us-east-1:${PROBE_ACCOUNT}:job-definition/zq9`,
-        effect: "run any command as any job definition's job role",
-    },
-    {
-        // UpdateService takes a new image or source: it runs as the service's instance role.
-        // https://docs.aws.amazon.com/apprunner/latest/api/API_UpdateService.html
-        action: "apprunner:UpdateService",
-        probe: `arn:aws:apprunner:us-east-1:${PROBE_ACCOUNT}:service/zq9/zq9`,
-        effect: "deploy new code to any App Runner service and use its instance role",
-    },
+    ...Object.values(RUN_AS_ROLE_TYPES)
+        .filter((t) => !t.passRole)
+        .flatMap((t) =>
+            Object.entries(t.actions).map(([action, a]) => ({
+                action,
+                probe: runAsRoleArn(t, {
+                    partition: "aws",
+                    region: "us-east-1",
+                    account: PROBE_ACCOUNT,
+                    name: "zq9",
+                    id: "i-zq9",
+                }),
+                effect: a.effect,
+            })),
+        ),
     {
         action: "sts:AssumeRole",
         probe: `arn:aws:iam::${PROBE_ACCOUNT}:role/zq9`,

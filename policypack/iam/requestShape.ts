@@ -25,23 +25,19 @@
  *   aws:TokenIssueTime) need an authenticated principal: absent for anonymous callers,
  *   and the organization and tag keys for service principals (a service belongs to no account).
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+ * - The confused-deputy keys (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID,
+ *   aws:SourceOrgPaths, aws:SourceOwner) come only with a service principal's request, and the
+ *   forward-access keys (aws:CalledVia...) only with an AWS principal's.
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
+ * Which kind of principal carries which key is data: keys.ts `presentFor`.
  */
 import { RequestPrincipal } from "./context";
+import { keyPresentFor } from "./keys";
 
 /** Calls only a web identity or SAML assertion makes, instead of AWS credentials. */
 const FEDERATION_CALLS = new Set(["sts:assumerolewithwebidentity", "sts:assumerolewithsaml"]);
 /** Signed calls: they need AWS credentials (an AWS principal, or a service acting with its own). */
 const SIGNED_STS_CALLS = new Set(["sts:assumerole"]);
-
-const MFA_KEYS = new Set(["aws:multifactorauthpresent", "aws:multifactorauthage"]);
-const EXTERNAL_ID = "sts:externalid";
-const SESSION_KEYS = new Set([
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:sourceidentity",
-    "aws:tokenissuetime",
-]);
-const ACCOUNTLESS_SERVICE_KEYS = new Set(["aws:principalorgid", "aws:principalorgpaths"]);
 
 /**
  * A key an identity provider's token or assertion supplies: `saml:*`, or a key whose prefix is an
@@ -79,27 +75,13 @@ export function principalCanCall(p: RequestPrincipal, action: string): boolean {
     return true;
 }
 
-/** Is the key necessarily absent from every request this principal makes? */
+/**
+ * Is the key necessarily absent from every request this principal makes? Which kinds of principal
+ * carry a key is the key table's `presentFor` (keys.ts); identity-provider keys come only with a
+ * web identity or SAML assertion.
+ */
 export function keyAbsentFor(p: RequestPrincipal, keyLower: string): boolean {
-    switch (p.type) {
-        case "anonymous":
-            return (
-                MFA_KEYS.has(keyLower) ||
-                keyLower === EXTERNAL_ID ||
-                SESSION_KEYS.has(keyLower) ||
-                keyLower.startsWith("aws:principaltag/") ||
-                isProviderKey(keyLower)
-            );
-        case "service":
-            return (
-                MFA_KEYS.has(keyLower) ||
-                ACCOUNTLESS_SERVICE_KEYS.has(keyLower) ||
-                keyLower.startsWith("aws:principaltag/") ||
-                isProviderKey(keyLower)
-            );
-        case "federated":
-            return MFA_KEYS.has(keyLower) || keyLower === EXTERNAL_ID;
-        default:
-            return false;
-    }
+    if (p.type === "canonical-user") return false;
+    if (isProviderKey(keyLower) && p.type !== "federated" && p.type !== "aws") return true;
+    return !keyPresentFor(p.type, keyLower);
 }

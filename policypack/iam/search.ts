@@ -29,7 +29,8 @@ import {
     statementMatchesPrincipal,
     statementMatchesResource,
 } from "./evaluate";
-import { pinnedUniqueId } from "./keys";
+import { isSingleValued, pinnedUniqueId, PRINCIPAL_DERIVED_KEYS } from "./keys";
+import { MFA_AGE, MFA_PRESENT } from "./sts";
 import { globMatch, hasWildcard, instantiateGlob } from "./wildcard";
 
 /** A candidate value; `undefined` means "key absent from the request". */
@@ -65,15 +66,6 @@ class BudgetExceeded {}
 
 const FILLERS = ["", "zq9"];
 
-/** Context keys AWS derives from the principal (see principalContextKeys). */
-const PRINCIPAL_DERIVED_KEYS = [
-    "aws:principalarn",
-    "aws:principalaccount",
-    "aws:principaltype",
-    "aws:username",
-    "aws:principalisawsservice",
-    "aws:principalservicename",
-];
 const OTHER = "zq9-other";
 /** The value the search gives a key no clause names a value for (bounds.ts resolves variables to it). */
 export const OTHER_VALUE = OTHER;
@@ -100,52 +92,18 @@ function carriesPinnedId(v: Candidate, ids: ReadonlySet<string>): boolean {
     return v !== undefined && (typeof v === "string" ? one(v) : v.some(one));
 }
 
-/**
- * Global keys that always hold one value, so they never get multivalued candidates.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
- */
-const SINGLE_VALUED = new Set([
-    "aws:multifactorauthpresent",
-    "aws:multifactorauthage",
-    "aws:securetransport",
-    "aws:principalarn",
-    "aws:principalaccount",
-    "aws:principalorgid",
-    "aws:principaltype",
-    "aws:username",
-    "aws:userid",
-    "aws:sourceip",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:sourceorgid",
-    "aws:requestedregion",
-    "aws:currenttime",
-    "aws:epochtime",
-    "aws:tokenissuetime",
-    "aws:viaawsservice",
-    "aws:principalisawsservice",
-    "aws:principalservicename",
-    "sts:externalid",
-    "sts:rolesessionname",
-    "sts:sourceidentity",
-    "kms:calleraccount",
-    "kms:viaservice",
-]);
-
 /** Candidate values for one key, derived from the clauses that mention it. */
 export function candidatesFor(keyLower: string, clauses: readonly ConditionClause[]): Candidate[] {
     const singles = new Set<string>();
     let multi = false;
     for (const c of clauses) {
         if (c.keyLower !== keyLower) continue;
-        // Only string and ARN keys can be multivalued, and the global ones below never are.
+        // Only string and ARN keys can be multivalued, and the keys the table (keys.ts) says
+        // hold one value never are.
         if (
             c.qualifier &&
             (c.family === "String" || c.family === "Arn") &&
-            !SINGLE_VALUED.has(keyLower)
+            !isSingleValued(keyLower)
         )
             multi = true;
         for (const v of c.values) {
@@ -231,8 +189,6 @@ function consistent(ctx: ReadonlyMap<string, ContextValue>): boolean {
     return !ctx.has(MFA_AGE) || ctx.get(MFA_PRESENT) === "true";
 }
 
-const MFA_PRESENT = "aws:multifactorauthpresent";
-const MFA_AGE = "aws:multifactorauthage";
 
 interface Check {
     /** -1 for the Allow statement, else index into the denies. */

@@ -2,7 +2,8 @@
  * The compute resources of a stack that run code as an IAM role (functions, instances through
  * their instance profile, build projects, stacks, notebooks, dev endpoints, job and task
  * definitions, App Runner services, schedules), with the actions that run new code on them. Which
- * types, where their role is and which actions count is data: ./data/compute-roles.json. The
+ * types, where their role is and which actions count is data: policypack/iam/data/run-as-role.json,
+ * the one list the per-document single-action escalations (iam/privileges.ts) read too. The
  * whole-principal analysis (policypack/iam/principal.ts) turns "a principal may run code on a
  * resource whose role is admin-equivalent" into an admin edge.
  *
@@ -10,22 +11,27 @@
  * role created in the same stack), and reading it then makes the engine report that the policy
  * cannot run during preview, which it should only do for a stack where someone may run code there.
  */
-import table from "./data/compute-roles.json";
+import { RUN_AS_ROLE_TYPES, runAsRoleArn, RunAsRoleType } from "../iam/privileges";
 import { ModelResource, str } from "./resources";
 
-export interface ComputeType {
-    readonly role: string;
-    readonly via?: string;
-    readonly viaRole?: string;
-    readonly name: string;
-    readonly arn: string;
+export interface ComputeType extends Omit<RunAsRoleType, "actions"> {
+    /** The actions that run new code on the resource (the keys of the data's `actions`). */
     readonly actions: readonly string[];
-    readonly passRole: boolean;
-    readonly why: string;
+    /** Per action, the other actions on the resource its method takes (the data's `with`). */
+    readonly needs: Readonly<Record<string, readonly string[]>>;
 }
 
-/** The reviewed compute types, by Pulumi type token. */
-export const COMPUTE_TYPES: Readonly<Record<string, ComputeType>> = table.types;
+/** The reviewed compute types, by Pulumi type token (iam/data/run-as-role.json). */
+export const COMPUTE_TYPES: Readonly<Record<string, ComputeType>> = Object.fromEntries(
+    Object.entries(RUN_AS_ROLE_TYPES).map(([token, t]) => [
+        token,
+        {
+            ...t,
+            actions: Object.keys(t.actions),
+            needs: Object.fromEntries(Object.entries(t.actions).map(([a, e]) => [a, e.with ?? []])),
+        },
+    ]),
+);
 
 export interface StackCompute {
     readonly resource: ModelResource;
@@ -54,18 +60,29 @@ function readPath(props: Readonly<Record<string, unknown>>, path: string): unkno
     return v;
 }
 
+/** A revision suffix (`family:3`) names the family's resource. */
+const REVISION = /:\d+$/;
+
 /** Every compute resource of the stack whose type the table lists. */
 export function stackCompute(resources: readonly ModelResource[]): StackCompute[] {
     const types = new Set(Object.keys(COMPUTE_TYPES));
     if (!resources.some((r) => types.has(r.type))) return [];
-    // Instance profiles by physical name and Pulumi name, per account: read once.
-    const profiles = new Map<string, ModelResource>();
-    for (const r of resources)
-        if (r.type === "aws:iam/instanceProfile:InstanceProfile") {
-            profiles.set(`${r.accountId}/${str(r.props.name) ?? r.name}`, r);
-            const arn = str(r.props.arn);
-            if (arn) profiles.set(arn, r);
-        }
+    // Resources the role is reached through (instance profiles, task definitions), by physical
+    // name, ARN and Pulumi name, per account: read once.
+    const viaTypes = new Map<string, ComputeType>();
+    for (const t of Object.values(COMPUTE_TYPES)) if (t.via) viaTypes.set(t.via, t);
+    const vias = new Map<string, ModelResource>();
+    for (const r of resources) {
+        const t = viaTypes.get(r.type);
+        if (!t) continue;
+        vias.set(
+            `${r.type}|${r.accountId}/${str(readPath(r.props, t.viaName ?? "name")) ?? r.name}`,
+            r,
+        );
+        vias.set(`${r.type}|${r.accountId}/${r.name}`, r);
+        const arn = str(r.props.arn);
+        if (arn) vias.set(`${r.type}|${arn.replace(REVISION, "")}`, r);
+    }
     const out: StackCompute[] = [];
     for (const r of resources) {
         const type = COMPUTE_TYPES[r.type];
@@ -74,18 +91,22 @@ export function stackCompute(resources: readonly ModelResource[]): StackCompute[
             resource: r,
             type,
             arn: (region, partition) =>
-                type.arn
-                    .replace("{partition}", partition)
-                    .replace("{region}", region)
-                    .replace("{account}", r.accountId ?? "111111111111")
-                    .replace("{name}", str(readPath(r.props, type.name)) ?? r.name)
-                    .replace("{id}", r.id ?? "i-zq9"),
+                runAsRoleArn(type, {
+                    partition,
+                    region,
+                    account: r.accountId ?? "111111111111",
+                    name: str(readPath(r.props, type.name)) ?? r.name,
+                    id: r.id ?? "i-zq9",
+                }),
             role: () => {
+                if (type.requires && !readPath(r.props, type.requires)) return undefined;
                 const ref = str(readPath(r.props, type.role));
                 if (!ref || !type.via) return ref;
-                const profile =
-                    profiles.get(ref) ?? profiles.get(`${r.accountId}/${ref.split("/").pop()}`);
-                return profile && str(readPath(profile.props, type.viaRole ?? "role"));
+                const bare = ref.replace(REVISION, "");
+                const via =
+                    vias.get(`${type.via}|${bare}`) ??
+                    vias.get(`${type.via}|${r.accountId}/${bare.split("/").pop()}`);
+                return via && str(readPath(via.props, type.viaRole ?? "role"));
             },
         });
     }

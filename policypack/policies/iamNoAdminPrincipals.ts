@@ -200,6 +200,7 @@ export const iamNoAdminPrincipals: StackValidationPolicy = {
                     what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
                     arn: c.arn,
                     actions: c.type.actions,
+                    needs: c.type.needs,
                     passRole: c.type.passRole,
                     roleArn: role.arn,
                     why: role.why,

@@ -26,6 +26,7 @@ import {
     findPublicAccess,
     isResourceKey,
     isResourceStandIn,
+    keySource,
     PolicyDocument,
     PublicAccessOptions,
     statementLabel,
@@ -57,12 +58,9 @@ function describeWitness(w: Witness): string {
                 : p.type === "federated"
                   ? `a web identity token from ${p.provider} (anyone can obtain one)`
                   : "an outside principal";
+    // Keys of the principal are said by `who`; keys of the resource below (keys.ts sources).
     const keys = Object.entries(w.context).filter(
-        ([k]) =>
-            !k.startsWith("aws:principal") &&
-            k !== "aws:username" &&
-            k !== "aws:userid" &&
-            !isResourceKey(k),
+        ([k]) => keySource(k) !== "principal" && !isResourceKey(k),
     );
     // Keys AWS sets from the resource are not the caller's: they say which resource, when known.
     const resource = Object.entries(w.context).filter(

@@ -619,6 +619,58 @@ describe("iam model: privilege data (privileges.ts)", () => {
             assert.strictEqual(new Set(list.map((a) => a.toLowerCase())).size, list.length, name);
     });
 
+    it("the single-action escalations are the published methods: each flagged on *, none on a resource it misses", () => {
+        // Hand-listed (Rhino Security Labs, PMapper): the run-as-role actions that need no
+        // iam:PassRole (policypack/iam/data/run-as-role.json), with a resource each misses, and
+        // sts:AssumeRole. Dropping one from the data fails here.
+        const published: Record<string, string> = {
+            "lambda:UpdateFunctionCode": "arn:aws:lambda:us-east-1:123456789012:function:mine",
+            "lambda:UpdateFunctionConfiguration":
+                "arn:aws:lambda:us-east-1:123456789012:function:mine",
+            "ssm:SendCommand": "arn:aws:ssm:us-east-1:123456789012:document/mine",
+            "ssm:StartSession": "arn:aws:ec2:us-east-1:123456789012:instance/i-mine",
+            "ec2-instance-connect:SendSSHPublicKey":
+                "arn:aws:ec2:us-east-1:123456789012:instance/i-mine",
+            "ec2:ModifyInstanceAttribute": "arn:aws:ec2:us-east-1:123456789012:instance/i-mine",
+            "codebuild:StartBuild": "arn:aws:codebuild:us-east-1:123456789012:project/mine",
+            "codebuild:StartBuildBatch": "arn:aws:codebuild:us-east-1:123456789012:project/mine",
+            "cloudformation:UpdateStack":
+                "arn:aws:cloudformation:us-east-1:123456789012:stack/mine/*",
+            "cloudformation:CreateChangeSet":
+                "arn:aws:cloudformation:us-east-1:123456789012:stack/mine/*",
+            "sagemaker:CreatePresignedNotebookInstanceUrl":
+                "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/mine",
+            "glue:UpdateDevEndpoint": "arn:aws:glue:us-east-1:123456789012:devEndpoint/mine",
+            "batch:SubmitJob": "arn:aws:batch:us-east-1:123456789012:job-definition/mine",
+            "apprunner:UpdateService": "arn:aws:apprunner:us-east-1:123456789012:service/mine/*",
+            "ecs:ExecuteCommand": "arn:aws:ecs:us-east-1:123456789012:task/mine/*",
+            "sts:AssumeRole": "arn:aws:iam::123456789012:role/mine",
+        };
+        assert.deepStrictEqual(
+            SINGLE_ACTION_ESCALATIONS.map((e) => e.action).sort(),
+            Object.keys(published).sort(),
+        );
+        const defaults = SINGLE_ACTION_ESCALATIONS.map((e) => e.action);
+        for (const [action, missed] of Object.entries(published)) {
+            for (const Action of [action, [action], action.toLowerCase()]) {
+                const onStar = findSingleActionEscalations(
+                    doc({ Effect: "Allow", Action, Resource: "*" }),
+                    defaults,
+                );
+                assert.deepStrictEqual(
+                    onStar.flatMap((f) => f.actions.map((e) => e.action)),
+                    [action],
+                    `${action} on *`,
+                );
+                const pinned = findSingleActionEscalations(
+                    doc({ Effect: "Allow", Action, Resource: [missed] }),
+                    defaults,
+                );
+                assert.deepStrictEqual(pinned, [], `${action} on ${missed}`);
+            }
+        }
+    });
+
     it("single-action probes are resources of the probe account", () => {
         for (const e of SINGLE_ACTION_ESCALATIONS)
             assert.strictEqual(parseArn(e.probe)?.account, PROBE_ACCOUNT, e.action);

