@@ -145,6 +145,30 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
                     functionUrlAuthType: p.FunctionUrlAuthType,
                 }),
             ];
+        // Grants written as properties (policies/grants.ts), as the @pulumi/aws resources that
+        // hold the same properties.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversionpermission.html
+        case "AWS::Lambda::LayerVersionPermission":
+            return [
+                one(T.LayerVersionPermission, {
+                    action: p.Action,
+                    layerName: p.LayerVersionArn,
+                    principal: p.Principal,
+                    organizationId: p.OrganizationId,
+                }),
+            ];
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpointservicepermissions.html
+        case "AWS::EC2::VPCEndpointServicePermissions":
+            return list(p.AllowedPrincipals).map((principal, i) =>
+                one(
+                    T.VpcEndpointServiceAllowedPrinciple,
+                    { vpcEndpointServiceId: p.ServiceId, principalArn: principal },
+                    `.AllowedPrincipals[${i}]`,
+                ),
+            );
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html
+        case "AWS::RAM::ResourceShare":
+            return [one(T.ResourceShareAssociationsExclusive, { principals: list(p.Principals) })];
         default:
             return [];
     }

@@ -50,6 +50,11 @@ export const T = {
     QueuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
     LambdaPermission: "aws:lambda/permission:Permission",
     EventPermission: "aws:cloudwatch/eventPermission:EventPermission",
+    LayerVersionPermission: "aws:lambda/layerVersionPermission:LayerVersionPermission",
+    VpcEndpointServiceAllowedPrinciple:
+        "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
+    ResourceShareAssociationsExclusive:
+        "aws:ram/resourceShareAssociationsExclusive:ResourceShareAssociationsExclusive",
     SecretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
     EcrRepositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
     LogResourcePolicy: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",

@@ -1,0 +1,518 @@
+// Grants written as resource properties, not as a policy document (a Lambda layer's principal, an
+// AMI launch permission's group "all", an endpoint service's allowedPrincipals, a RAM association,
+// a Lambda permission for a service principal without a source): each is read as the
+// resource-policy statement it stands for and decided by the one evaluator; the table of grant
+// types is generated and held to the readers, so a grant type added later is reported.
+import * as assert from "assert";
+import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import {
+    iamNoWildcardPrincipal,
+    policies,
+    policyDocumentNotChecked,
+} from "../../policypack/policies";
+import { PERMISSION_DOCUMENTS } from "../../policypack/policies/documents";
+import { GRANT_READERS, granteeOf } from "../../policypack/policies/grants";
+import { POLICY_TYPES, PolicyTypeTable } from "../../policypack/model/policyTypes";
+import { policyDocumentNotCheckedFor } from "../../policypack/policies/policyDocumentNotChecked";
+import { findConfusedDeputy, findPublicAccess, parsePolicyDocument } from "../../policypack/iam";
+import { assertViolations, runResourcePolicy, SECURITY_ACCOUNT, TypeSource } from "./helpers";
+
+const NAME = "iam-no-wildcard-principal";
+const OUTSIDE = "999988887777";
+const ORG_ARN = `arn:aws:organizations::${SECURITY_ACCOUNT}:organization/o-abc123example`;
+const OU_ARN = `arn:aws:organizations::${SECURITY_ACCOUNT}:ou/o-abc123example/ou-ab12-34cd56ef`;
+
+interface Case {
+    readonly what: string;
+    readonly type: TypeSource;
+    readonly props: Record<string, unknown>;
+    /** Fragments every message must hold (resource label, property and value). */
+    readonly says?: string[];
+}
+
+const run = (c: Case) =>
+    runResourcePolicy(iamNoWildcardPrincipal, c.type, c.props, { name: "grant-under-test" });
+
+describe("grants written as resource properties (iam-no-wildcard-principal)", () => {
+    describe("flags a grant to everyone", () => {
+        const cases: Case[] = [
+            {
+                what: 'a Lambda layer shared with principal "*" and no organizationId',
+                type: aws.lambda.LayerVersionPermission,
+                props: {
+                    layerName: "shared-layer",
+                    versionNumber: 1,
+                    principal: "*",
+                    action: "lambda:GetLayerVersion",
+                    statementId: "everyone",
+                },
+                says: ["Lambda layer permission", 'principal="*"', "organizationId", "everyone"],
+            },
+            {
+                what: 'an AMI launch permission for group "all" (a public AMI)',
+                type: aws.ec2.AmiLaunchPermission,
+                props: { imageId: "ami-0123456789abcdef0", group: "all" },
+                says: [
+                    "AMI launch permission",
+                    'group="all"',
+                    "ec2:RunInstances",
+                    'remove group "all"',
+                ],
+            },
+            {
+                what: 'an endpoint service whose allowedPrincipals holds "*"',
+                type: aws.ec2.VpcEndpointService,
+                props: {
+                    acceptanceRequired: false,
+                    allowedPrincipals: [`arn:aws:iam::${SECURITY_ACCOUNT}:root`, "*"],
+                },
+                says: ["VPC endpoint service", "allowedPrincipals=", "ec2:CreateVpcEndpoint"],
+            },
+            {
+                what: 'an endpoint service allowed principal "*"',
+                type: aws.ec2.VpcEndpointServiceAllowedPrinciple,
+                props: { vpcEndpointServiceId: "vpce-svc-0123", principalArn: "*" },
+                says: ["VPC endpoint service allowed principal", 'principalArn="*"'],
+            },
+            {
+                what: 'a signing profile permission for principal "*"',
+                type: aws.signer.SigningProfilePermission,
+                props: { profileName: "prod", action: "signer:StartSigningJob", principal: "*" },
+                says: ["signing profile permission", "signer:StartSigningJob"],
+            },
+        ];
+        for (const c of cases)
+            it(c.what, async () => {
+                const r = await run(c);
+                assertViolations(
+                    r,
+                    1,
+                    "grant-under-test",
+                    "as a resource-policy statement",
+                    "Fix",
+                    ...(c.says ?? []),
+                );
+            });
+    });
+
+    describe("flags a Lambda permission for a service principal that does not say for whom (the confused deputy)", () => {
+        const cases: Array<[string, Record<string, unknown>]> = [
+            ["S3 with no source", { principal: "s3.amazonaws.com" }],
+            ["SNS with no source", { principal: "sns.amazonaws.com" }],
+            [
+                "EventBridge with a wildcard source ARN of any account",
+                {
+                    principal: "events.amazonaws.com",
+                    sourceArn: "arn:aws:events:us-east-1:*:rule/*",
+                },
+            ],
+        ];
+        for (const [what, props] of cases)
+            it(what, async () => {
+                const r = await run({
+                    what,
+                    type: aws.lambda.Permission,
+                    props: { function: "fn", action: "lambda:InvokeFunction", ...props },
+                });
+                assertViolations(
+                    r,
+                    1,
+                    "Lambda permission grant-under-test",
+                    `the service ${String(props.principal)}`,
+                    "confused deputy",
+                    "sourceArn",
+                );
+            });
+    });
+
+    describe("passes grants that name who gets in", () => {
+        const cases: Case[] = [
+            {
+                what: 'a layer shared with "*" in one organization',
+                type: aws.lambda.LayerVersionPermission,
+                props: {
+                    layerName: "l",
+                    versionNumber: 1,
+                    principal: "*",
+                    organizationId: "o-abc123example",
+                    action: "lambda:GetLayerVersion",
+                    statementId: "org",
+                },
+            },
+            {
+                what: "a layer shared with one account",
+                type: aws.lambda.LayerVersionPermission,
+                props: {
+                    layerName: "l",
+                    versionNumber: 1,
+                    principal: OUTSIDE,
+                    action: "lambda:GetLayerVersion",
+                    statementId: "acct",
+                },
+            },
+            ...[
+                { accountId: SECURITY_ACCOUNT },
+                { organizationArn: ORG_ARN },
+                { organizationalUnitArn: OU_ARN },
+            ].map((p) => ({
+                what: `an AMI launch permission with ${Object.keys(p)[0]}`,
+                type: aws.ec2.AmiLaunchPermission,
+                props: { imageId: "ami-0123456789abcdef0", ...p },
+            })),
+            {
+                what: "a snapshot shared with an account",
+                type: aws.ec2.SnapshotCreateVolumePermission,
+                props: { snapshotId: "snap-0123", accountId: SECURITY_ACCOUNT },
+            },
+            {
+                what: "an endpoint service allowing named accounts",
+                type: aws.ec2.VpcEndpointService,
+                props: {
+                    acceptanceRequired: true,
+                    allowedPrincipals: [`arn:aws:iam::${SECURITY_ACCOUNT}:root`],
+                },
+            },
+            {
+                what: "a Private CA permission for ACM without sourceAccount (ACM acts for the CA's own account only)",
+                type: aws.acmpca.Permission,
+                props: {
+                    certificateAuthorityArn:
+                        "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/x",
+                    principal: "acm.amazonaws.com",
+                    actions: ["IssueCertificate", "GetCertificate", "ListPermissions"],
+                },
+            },
+            {
+                what: "a RAM association with the organization",
+                type: aws.ram.PrincipalAssociation,
+                props: {
+                    principal: ORG_ARN,
+                    resourceShareArn: "arn:aws:ram:us-east-1:222222222222:resource-share/x",
+                },
+            },
+            {
+                what: "a portfolio share with an OU",
+                type: aws.servicecatalog.PortfolioShare,
+                props: { portfolioId: "port-1", principalId: OU_ARN, type: "ORGANIZATIONAL_UNIT" },
+            },
+            {
+                what: "a KMS grant to a role",
+                type: aws.kms.Grant,
+                props: {
+                    keyId: "k",
+                    granteePrincipal: `arn:aws:iam::${SECURITY_ACCOUNT}:role/app`,
+                    operations: ["Encrypt", "Decrypt"],
+                },
+            },
+            ...[
+                { sourceAccount: SECURITY_ACCOUNT },
+                { sourceArn: `arn:aws:sns:us-east-1:${SECURITY_ACCOUNT}:alerts` },
+                { sourceArn: "arn:aws:s3:::uploads", sourceAccount: SECURITY_ACCOUNT },
+            ].map((p) => ({
+                what: `a Lambda permission for a service with ${Object.keys(p).join(" and ")}`,
+                type: aws.lambda.Permission,
+                props: {
+                    function: "fn",
+                    action: "lambda:InvokeFunction",
+                    principal: "sns.amazonaws.com",
+                    ...p,
+                },
+            })),
+        ];
+        for (const c of cases) it(c.what, async () => assertViolations(await run(c), 0));
+    });
+
+    it("honours exemptResources for a grant", async () => {
+        const r = await runResourcePolicy(
+            iamNoWildcardPrincipal,
+            aws.ec2.AmiLaunchPermission,
+            { imageId: "ami-1", group: "all" },
+            { name: "public-ami", config: { exemptResources: ["public-ami"] } },
+        );
+        assertViolations(r, 0);
+    });
+});
+
+describe("the statement a grant stands for, decided by the one evaluator", () => {
+    const doc = (type: string, props: Record<string, unknown>) =>
+        parsePolicyDocument(
+            PERMISSION_DOCUMENTS.find((d) => d.type === type)!.build(props),
+            "resource",
+        );
+
+    it("reads organization and OU ARNs as org (and path) conditions, services as service principals", () => {
+        assert.deepStrictEqual(granteeOf("all"), { Principal: "*" });
+        assert.deepStrictEqual(granteeOf(OUTSIDE), { Principal: { AWS: OUTSIDE } });
+        assert.deepStrictEqual(granteeOf(ORG_ARN), {
+            Principal: "*",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123example" } },
+        });
+        assert.deepStrictEqual(granteeOf(OU_ARN), {
+            Principal: "*",
+            Condition: {
+                StringEquals: { "aws:PrincipalOrgID": "o-abc123example" },
+                "ForAnyValue:StringLike": {
+                    "aws:PrincipalOrgPaths": "o-abc123example/*/ou-ab12-34cd56ef/*",
+                },
+            },
+        });
+        assert.deepStrictEqual(granteeOf("acm.amazonaws.com"), {
+            Principal: { Service: "acm.amazonaws.com" },
+        });
+    });
+
+    it("a public AMI is found by findPublicAccess, an org-shared one is not", () => {
+        const t = "aws:ec2/amiLaunchPermission:AmiLaunchPermission";
+        assert.strictEqual(findPublicAccess(doc(t, { imageId: "ami-1", group: "all" })).length, 1);
+        assert.strictEqual(
+            findPublicAccess(doc(t, { imageId: "ami-1", organizationArn: ORG_ARN })).length,
+            0,
+        );
+    });
+
+    it("findConfusedDeputy: the named service, acting for an outsider's resource", () => {
+        const t = "aws:lambda/permission:Permission";
+        const [f] = findConfusedDeputy(doc(t, { function: "fn", principal: "s3.amazonaws.com" }));
+        assert.strictEqual(f.service, "s3.amazonaws.com");
+        assert.deepStrictEqual(f.witness.principal, {
+            type: "service",
+            service: "s3.amazonaws.com",
+        });
+        assert.deepStrictEqual(
+            findConfusedDeputy(
+                doc(t, {
+                    function: "fn",
+                    principal: "s3.amazonaws.com",
+                    sourceAccount: SECURITY_ACCOUNT,
+                }),
+            ),
+            [],
+        );
+        // An account principal is not a deputy.
+        assert.deepStrictEqual(
+            findConfusedDeputy(doc(t, { function: "fn", principal: OUTSIDE })),
+            [],
+        );
+    });
+
+    it("a KMS grant's encryption-context constraint becomes a condition", () => {
+        const d = PERMISSION_DOCUMENTS.find((x) => x.type === "aws:kms/grant:Grant")!.build({
+            keyId: "k",
+            granteePrincipal: "*",
+            operations: ["Decrypt"],
+            constraints: [{ encryptionContextEquals: { app: "billing" } }],
+        }) as { Statement: Array<{ Action: unknown; Condition: unknown }> };
+        assert.deepStrictEqual(d.Statement[0].Action, ["kms:Decrypt"]);
+        assert.deepStrictEqual(d.Statement[0].Condition, {
+            StringEquals: { "kms:EncryptionContext:app": "billing" },
+        });
+    });
+});
+
+describe("the table's grant types and the readers", () => {
+    it("every `grant` type of the generated table has exactly one reader, and every reader a `grant` type", () => {
+        const granting = Object.entries(POLICY_TYPES.types)
+            .filter(([, e]) => Object.values(e.props).includes("grant"))
+            .map(([t]) => t)
+            .sort();
+        const read = PERMISSION_DOCUMENTS.map((d) => d.type).sort();
+        assert.deepStrictEqual(read, granting);
+        assert.strictEqual(new Set(read).size, read.length);
+        // The types the issue names are read.
+        for (const t of [
+            "aws:lambda/layerVersionPermission:LayerVersionPermission",
+            "aws:lambda/permission:Permission",
+            "aws:acmpca/permission:Permission",
+            "aws:signer/signingProfilePermission:SigningProfilePermission",
+            "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
+            "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission",
+            "aws:ram/principalAssociation:PrincipalAssociation",
+        ])
+            assert.ok(
+                PERMISSION_DOCUMENTS.some((g) => g.type === t),
+                t,
+            );
+        assert.ok(GRANT_READERS.length >= 10);
+    });
+
+    it("a grant type the table has not classified is reported not checked (advisory), never silent", async () => {
+        const token = "aws:lambda/layerVersionPermission:LayerVersionPermission";
+        const table: PolicyTypeTable = {
+            ...POLICY_TYPES,
+            types: { [token]: { service: "lambda", props: { principal: "unknown" } } },
+        };
+        const policy = policyDocumentNotCheckedFor(table);
+        const r = await runResourcePolicy(policy, aws.lambda.LayerVersionPermission, {
+            layerName: "l",
+            versionNumber: 1,
+            principal: "*",
+            action: "lambda:GetLayerVersion",
+            statementId: "s",
+        });
+        assertViolations(r, 1, token, "principal", "not checked", "update-policy-types");
+        assert.strictEqual(policy.enforcementLevel, "advisory");
+    });
+
+    it("a grant in another permission model is reported not checked", async () => {
+        const r = await runResourcePolicy(policyDocumentNotChecked, aws.lakeformation.Permissions, {
+            principal: `arn:aws:iam::${OUTSIDE}:root`,
+            permissions: ["SELECT"],
+        });
+        assertViolations(
+            r,
+            1,
+            "aws:lakeformation/permissions:Permissions principal",
+            "not checked",
+        );
+    });
+
+    it("the table names the policy this spec runs", () =>
+        assert.strictEqual(iamNoWildcardPrincipal.name, NAME));
+});
+
+describe("grants written as properties inside StackSet templates", () => {
+    const extended = () => policies.find((p) => p.name === NAME) as ResourceValidationPolicy;
+    const stackSet = (templateBody: unknown) =>
+        runResourcePolicy(extended(), aws.cloudformation.StackSet, {
+            name: "grants",
+            templateBody,
+            permissionModel: "SERVICE_MANAGED",
+        });
+    const json = (resources: Record<string, unknown>) =>
+        JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources });
+
+    describe("flags", () => {
+        const cases: Array<[string, unknown, string[]]> = [
+            [
+                "a Lambda permission for S3 with no source (JSON string)",
+                json({
+                    Invoke: {
+                        Type: "AWS::Lambda::Permission",
+                        Properties: {
+                            FunctionName: "fn",
+                            Action: "lambda:InvokeFunction",
+                            Principal: "s3.amazonaws.com",
+                        },
+                    },
+                }),
+                ["resource Invoke", "confused deputy", "s3.amazonaws.com"],
+            ],
+            [
+                "a Lambda permission for SNS with no source (YAML, FunctionName from !GetAtt)",
+                [
+                    "Resources:",
+                    "  Fn:",
+                    "    Type: AWS::Lambda::Function",
+                    "  Invoke:",
+                    "    Type: AWS::Lambda::Permission",
+                    "    Properties:",
+                    "      FunctionName: !GetAtt Fn.Arn",
+                    "      Action: lambda:InvokeFunction",
+                    "      Principal: sns.amazonaws.com",
+                ].join("\n"),
+                ["resource Invoke", "confused deputy", "sns.amazonaws.com"],
+            ],
+            [
+                'a layer shared with "*" and no OrganizationId (template object)',
+                {
+                    Resources: {
+                        Share: {
+                            Type: "AWS::Lambda::LayerVersionPermission",
+                            Properties: {
+                                Action: "lambda:GetLayerVersion",
+                                LayerVersionArn: "arn:aws:lambda:us-east-1:222222222222:layer:l:1",
+                                Principal: "*",
+                            },
+                        },
+                    },
+                },
+                ["resource Share", "Lambda layer permission", 'principal="*"'],
+            ],
+            [
+                'endpoint service permissions with "*" (YAML, one principal a !Sub)',
+                [
+                    "Resources:",
+                    "  Perms:",
+                    "    Type: AWS::EC2::VPCEndpointServicePermissions",
+                    "    Properties:",
+                    "      ServiceId: vpce-svc-0123",
+                    "      AllowedPrincipals:",
+                    "        - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
+                    "        - '*'",
+                ].join("\n"),
+                ["resource Perms.AllowedPrincipals[1]", 'principalArn="*"'],
+            ],
+        ];
+        for (const [what, body, says] of cases)
+            it(what, async () =>
+                assertViolations(await stackSet(body), 1, "in the template of", ...says),
+            );
+    });
+
+    describe("passes", () => {
+        const cases: Array<[string, unknown]> = [
+            [
+                "a Lambda permission for S3 with SourceArn !GetAtt and SourceAccount !Ref AWS::AccountId (YAML)",
+                [
+                    "Resources:",
+                    "  Uploads:",
+                    "    Type: AWS::S3::Bucket",
+                    "  Invoke:",
+                    "    Type: AWS::Lambda::Permission",
+                    "    Properties:",
+                    "      FunctionName: fn",
+                    "      Action: lambda:InvokeFunction",
+                    "      Principal: s3.amazonaws.com",
+                    "      SourceArn: !GetAtt Uploads.Arn",
+                    "      SourceAccount: !Ref AWS::AccountId",
+                ].join("\n"),
+            ],
+            [
+                "a Lambda permission for SNS with a Fn::Sub topic ARN of the stack's account (JSON)",
+                json({
+                    Invoke: {
+                        Type: "AWS::Lambda::Permission",
+                        Properties: {
+                            FunctionName: "fn",
+                            Action: "lambda:InvokeFunction",
+                            Principal: "sns.amazonaws.com",
+                            SourceArn: {
+                                "Fn::Sub":
+                                    "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:alerts",
+                            },
+                        },
+                    },
+                }),
+            ],
+            [
+                "a layer shared with the organization (JSON)",
+                json({
+                    Share: {
+                        Type: "AWS::Lambda::LayerVersionPermission",
+                        Properties: {
+                            Action: "lambda:GetLayerVersion",
+                            LayerVersionArn: "arn:aws:lambda:us-east-1:222222222222:layer:l:1",
+                            Principal: "*",
+                            OrganizationId: "o-abc123example",
+                        },
+                    },
+                }),
+            ],
+            [
+                "a RAM share with the organization (YAML)",
+                [
+                    "Resources:",
+                    "  Share:",
+                    "    Type: AWS::RAM::ResourceShare",
+                    "    Properties:",
+                    "      Name: subnets",
+                    "      AllowExternalPrincipals: false",
+                    `      Principals: [${ORG_ARN}]`,
+                ].join("\n"),
+            ],
+        ];
+        for (const [what, body] of cases)
+            it(what, async () => assertViolations(await stackSet(body), 0));
+    });
+});
