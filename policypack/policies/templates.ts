@@ -196,11 +196,11 @@ export interface ReadTemplate {
     readonly notChecked: string[];
 }
 
-/** As embeddedResources, with what is not checked (too many variants, unresolved statements). */
-export function readTemplate(
-    templateBody: unknown,
-    parameters: Readonly<Record<string, string>> = {},
-): ReadTemplate {
+/**
+ * A template body as an object: JSON text, YAML text (short forms included) or an object.
+ * Throws TemplateReadError, saying why, when it is none of them.
+ */
+export function parseTemplateBody(templateBody: unknown): Record<string, unknown> {
     let body: unknown = templateBody;
     if (typeof templateBody === "string") {
         try {
@@ -219,6 +219,15 @@ export function readTemplate(
     }
     if (body === null || typeof body !== "object" || Array.isArray(body))
         throw new TemplateReadError("templateBody must be a CloudFormation template object");
+    return body as Record<string, unknown>;
+}
+
+/** As embeddedResources, with what is not checked (too many variants, unresolved statements). */
+export function readTemplate(
+    templateBody: unknown,
+    parameters: Readonly<Record<string, string>> = {},
+): ReadTemplate {
+    const body = parseTemplateBody(templateBody);
     const resources = (body as { Resources?: unknown }).Resources;
     if (resources === undefined) return { resources: [], notChecked: [] };
     if (resources === null || typeof resources !== "object" || Array.isArray(resources))
@@ -259,7 +268,7 @@ export function readTemplate(
 }
 
 /** The parameter values a StackSet or stack passes to its template (known strings only). */
-function stackSetParameters(props: unknown): Record<string, string> {
+export function stackSetParameters(props: unknown): Record<string, string> {
     const p = (props as { parameters?: unknown }).parameters;
     if (!p || typeof p !== "object") return {};
     return Object.fromEntries(

@@ -49,6 +49,7 @@ export const T = {
     Queue: "aws:sqs/queue:Queue",
     QueuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
     LambdaPermission: "aws:lambda/permission:Permission",
+    LambdaFunction: "aws:lambda/function:Function",
     EventPermission: "aws:cloudwatch/eventPermission:EventPermission",
     LayerVersionPermission: "aws:lambda/layerVersionPermission:LayerVersionPermission",
     VpcEndpointServiceAllowedPrinciple:

@@ -44,6 +44,7 @@ describe("policy pack type tokens", () => {
             Queue: aws.sqs.Queue,
             QueuePolicy: aws.sqs.QueuePolicy,
             LambdaPermission: aws.lambda.Permission,
+            LambdaFunction: aws.lambda.Function,
             EventPermission: aws.cloudwatch.EventPermission,
             LayerVersionPermission: aws.lambda.LayerVersionPermission,
             VpcEndpointServiceAllowedPrinciple: aws.ec2.VpcEndpointServiceAllowedPrinciple,
