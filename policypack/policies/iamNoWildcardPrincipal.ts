@@ -1,8 +1,12 @@
 /**
  * iam-no-wildcard-principal (mandatory): no Allow whose principal is effectively everyone, in role
- * trust policies, Lambda and EventBridge permissions and every resource policy of the generated table of
- * policy-carrying types (model/policyTypes.ts: S3 buckets and access points, KMS keys, SNS topics,
- * SQS queues, DynamoDB resource policies, EventBridge buses and every other `resource` property).
+ * trust policies, every resource policy of the generated table of policy-carrying types
+ * (model/policyTypes.ts: S3 buckets and access points, KMS keys, SNS topics, SQS queues, DynamoDB
+ * resource policies, EventBridge buses and every other `resource` property), and every grant
+ * written as properties (the table's `grant` kind, read as statements by grants.ts: Lambda,
+ * EventBridge and layer permissions, AMI and snapshot permissions, endpoint services, KMS grants,
+ * RAM and Service Catalog shares...). A Lambda permission for a service principal that does not
+ * say for whom the service acts (sourceArn/sourceAccount) is the confused deputy (iam/deputy.ts).
  *
  * "Everyone" covers `"*"`, `{"AWS": "*"}`, `{"AWS": [..., "*"]}`, a wildcard account
  * (`arn:aws:iam::*:root`) and Allow + NotPrincipal. The exception is a condition that really
@@ -177,7 +181,7 @@ function permission(d: PermissionDocument) {
 export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     name: NAME,
     description:
-        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust policies, Lambda permissions and every resource policy of the generated policy-type table (buckets, access points, keys, topics, queues, tables, event buses...), unless a condition pins who can call.',
+        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust policies, every resource policy of the generated policy-type table (buckets, access points, keys, topics, queues, tables, event buses...) and every grant written as properties (Lambda and layer permissions, AMI launch permissions, endpoint services, RAM shares...), unless a condition pins who can call; nor a Lambda permission for a service that does not say for whom it acts.',
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
