@@ -163,7 +163,10 @@ export const PERMISSION_DOCUMENTS: ReadonlyArray<PermissionDocument> = [
         label: "Lambda permission",
         build: lambdaPermissionDocument,
         fix: "for an AWS service set sourceArn (and sourceAccount for S3) to the resource that invokes the function; for other callers name their account ids, or principalOrgId",
-        confusedDeputy: true,
+        // An Alexa skill's permission names its skill by eventSourceToken instead of a source:
+        // https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
+        confusedDeputy: (p) =>
+            !(typeof p.eventSourceToken === "string" && p.eventSourceToken !== ""),
     },
     {
         type: T.EventPermission,

@@ -99,10 +99,10 @@ export interface GrantReader {
     /** What to change when it is too open. */
     readonly fix: string;
     /**
-     * A service principal without a source is a confused deputy here (the service can be made to
-     * act for another account's resources), as AWS documents for this grant.
+     * Whether a service principal without a source is a confused deputy here (the service can be
+     * made to act for another account's resources), as AWS documents for this grant.
      */
-    readonly confusedDeputy?: boolean;
+    readonly confusedDeputy?: (props: Props) => boolean;
 }
 
 /**

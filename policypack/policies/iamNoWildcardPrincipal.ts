@@ -169,7 +169,7 @@ function permission(d: PermissionDocument) {
             const where = `The ${d.label} ${args.name} (${granted ? `${granted}, ` : ""}as a resource-policy statement)`;
             for (const f of findPublicAccess(doc, { services: [d.service] }))
                 report(exposureMessage(where, f, d.fix));
-            if (!d.confusedDeputy) return;
+            if (!d.confusedDeputy?.(props)) return;
             for (const f of findConfusedDeputy(doc, { services: [d.service] }))
                 report(
                     `${where} ${statementLabel(f.statement)} allows the service ${f.service} without saying for whom it acts: ${describeWitness(f.witness)} would be allowed, so a resource in any other account can use it (the confused deputy, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Fix: ${d.fix}.`,

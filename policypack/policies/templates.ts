@@ -143,6 +143,7 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
                     sourceAccount: p.SourceAccount,
                     principalOrgId: p.PrincipalOrgID,
                     functionUrlAuthType: p.FunctionUrlAuthType,
+                    eventSourceToken: p.EventSourceToken,
                 }),
             ];
         // Grants written as properties (policies/grants.ts), as the @pulumi/aws resources that

@@ -205,6 +205,16 @@ describe("grants written as resource properties (iam-no-wildcard-principal)", ()
                     operations: ["Encrypt", "Decrypt"],
                 },
             },
+            {
+                what: "an Alexa skill's Lambda permission, named by its eventSourceToken",
+                type: aws.lambda.Permission,
+                props: {
+                    function: "fn",
+                    action: "lambda:InvokeFunction",
+                    principal: "alexa-appkit.amazon.com",
+                    eventSourceToken: "amzn1.ask.skill.0000-1111",
+                },
+            },
             ...[
                 { sourceAccount: SECURITY_ACCOUNT },
                 { sourceArn: `arn:aws:sns:us-east-1:${SECURITY_ACCOUNT}:alerts` },
