@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import {
     iamNoWildcardPrincipal,
     policies,
@@ -525,4 +526,79 @@ describe("grants written as properties inside StackSet templates", () => {
         for (const [what, body] of cases)
             it(what, async () => assertViolations(await stackSet(body), 0));
     });
+});
+
+describe("the confused deputy agrees with iam-simulate", () => {
+    const FN = `arn:aws:lambda:us-east-1:${SECURITY_ACCOUNT}:function:fn`;
+    const build = (props: Record<string, unknown>) =>
+        PERMISSION_DOCUMENTS.find((d) => d.type === "aws:lambda/permission:Permission")!.build({
+            function: "fn",
+            action: "lambda:InvokeFunction",
+            ...props,
+        });
+    async function allows(
+        doc: Record<string, unknown>,
+        service: string,
+        context: Record<string, string>,
+    ): Promise<boolean> {
+        const r = await runSimulation(
+            {
+                request: {
+                    principal: service,
+                    action: "lambda:InvokeFunction",
+                    resource: { resource: FN, accountId: SECURITY_ACCOUNT },
+                    contextVariables: context,
+                },
+                identityPolicies: [],
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                // As AWS stores it: the builder's absent Sid is no key at all.
+                resourcePolicy: JSON.parse(JSON.stringify(doc)) as Record<string, unknown>,
+            },
+            {},
+        );
+        assert.strictEqual(r.resultType, "single", JSON.stringify(r));
+        return (r as { overallResult?: string }).overallResult === "Allowed";
+    }
+    const configs: Array<Record<string, unknown>> = [
+        { principal: "s3.amazonaws.com" },
+        { principal: "sns.amazonaws.com", sourceArn: "arn:aws:sns:us-east-1:*:alerts" },
+        { principal: "events.amazonaws.com", sourceAccount: SECURITY_ACCOUNT },
+        {
+            principal: "sns.amazonaws.com",
+            sourceArn: `arn:aws:sns:us-east-1:${SECURITY_ACCOUNT}:alerts`,
+        },
+        {
+            principal: "logs.amazonaws.com",
+            principalOrgId: "o-abc123example",
+            sourceAccount: SECURITY_ACCOUNT,
+        },
+    ];
+    for (const props of configs)
+        it(JSON.stringify(props), async () => {
+            const doc = build(props);
+            const found = findConfusedDeputy(parsePolicyDocument(doc, "resource"));
+            const service = String(props.principal);
+            if (found.length) {
+                // The witness request is one iam-simulate allows too.
+                const ctx = Object.fromEntries(
+                    Object.entries(found[0].witness.context).map(([k, v]) => [k, String(v)]),
+                );
+                assert.ok(await allows(doc, service, ctx), JSON.stringify(ctx));
+            } else {
+                // No outsider's resource gets the service in: absent source, another account's.
+                const contexts: Array<Record<string, string>> = [
+                    {},
+                    { "aws:SourceAccount": OUTSIDE },
+                    {
+                        "aws:SourceAccount": OUTSIDE,
+                        "aws:SourceArn": `arn:aws:sns:us-east-1:${OUTSIDE}:alerts`,
+                    },
+                ];
+                for (const ctx of contexts)
+                    assert.strictEqual(await allows(doc, service, ctx), false, JSON.stringify(ctx));
+            }
+            // The verdicts the pack gives: the first two are deputies, the rest are fenced.
+            assert.strictEqual(found.length > 0, configs.indexOf(props) < 2);
+        });
 });
