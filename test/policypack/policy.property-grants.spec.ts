@@ -4,6 +4,9 @@
 // resource-policy statement it stands for and decided by the one evaluator; the table of grant
 // types is generated and held to the readers, so a grant type added later is reported.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
@@ -17,6 +20,7 @@ import { GRANT_READERS, granteeOf } from "../../policypack/policies/grants";
 import { POLICY_TYPES, PolicyTypeTable } from "../../policypack/model/policyTypes";
 import { policyDocumentNotCheckedFor } from "../../policypack/policies/policyDocumentNotChecked";
 import { findConfusedDeputy, findPublicAccess, parsePolicyDocument } from "../../policypack/iam";
+import * as update from "../../scripts/update-policy-types";
 import { assertViolations, runResourcePolicy, SECURITY_ACCOUNT, TypeSource } from "./helpers";
 
 const NAME = "iam-no-wildcard-principal";
@@ -601,4 +605,66 @@ describe("the confused deputy agrees with iam-simulate", () => {
             // The verdicts the pack gives: the first two are deputies, the rest are fenced.
             assert.strictEqual(found.length > 0, configs.indexOf(props) < 2);
         });
+});
+
+describe("the grant rule of update:policy-types on a provider it has never seen", () => {
+    let root: string;
+    before(() => {
+        root = fs.mkdtempSync(path.join(os.tmpdir(), "grant-types-"));
+        fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ version: "99.0.0" }));
+        fs.mkdirSync(path.join(root, "types"));
+        fs.writeFileSync(path.join(root, "types", "input.d.ts"), "");
+        const cls = (file: string, token: string, args: string[]) => {
+            const name = token.split(":").pop()!;
+            fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+            fs.writeFileSync(
+                path.join(root, `${file}.js`),
+                `class ${name} {\n    static __pulumiType = '${token}';\n}\n`,
+            );
+            fs.writeFileSync(
+                path.join(root, `${file}.d.ts`),
+                `export declare class ${name} {}\nexport interface ${name}Args {\n${args.join("\n")}\n}\n`,
+            );
+        };
+        cls("widgets/widgetPermission", "aws:widgets/widgetPermission:WidgetPermission", [
+            "    principal: pulumi.Input<string>;",
+            "    sourceAccount?: pulumi.Input<string | undefined>;",
+            "    widgetArn: pulumi.Input<string>;",
+        ]);
+        cls("widgets/widgetShare", "aws:widgets/widgetShare:WidgetShare", [
+            "    accountIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;",
+        ]);
+        cls("widgets/gadgetUrl", "aws:widgets/gadgetUrl:GadgetUrl", [
+            "    authorizationType: pulumi.Input<string>;",
+        ]);
+        // A grantee-like name on a class that does not grant is no grant.
+        cls("widgets/gadget", "aws:widgets/gadget:Gadget", [
+            "    accountId?: pulumi.Input<string | undefined>;",
+        ]);
+    });
+    after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    it("finds grantee properties of granting classes as unknown, and the pack reports them not checked", async () => {
+        const t = update.derivePolicyTypes(root);
+        assert.deepStrictEqual(t.types, {
+            "aws:widgets/gadgetUrl:GadgetUrl": {
+                service: "widgets",
+                props: { authorizationType: "unknown" },
+            },
+            "aws:widgets/widgetPermission:WidgetPermission": {
+                service: "widgets",
+                props: { principal: "unknown", sourceAccount: "unknown" },
+            },
+            "aws:widgets/widgetShare:WidgetShare": {
+                service: "widgets",
+                props: { accountIds: "unknown" },
+            },
+        });
+        const r = await runResourcePolicy(
+            policyDocumentNotCheckedFor(t),
+            "aws:widgets/widgetShare:WidgetShare",
+            { accountIds: [OUTSIDE] },
+        );
+        assertViolations(r, 1, "aws:widgets/widgetShare:WidgetShare accountIds is not checked");
+    });
 });
