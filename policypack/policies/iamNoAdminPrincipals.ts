@@ -10,6 +10,8 @@
  * joining an admin-equivalent group, and running code as an admin-equivalent role of the plan
  * (iam:PassRole on it with a consumer its trust lets in, or changing the code of a function,
  * instance, build project, stack, notebook... that runs as it: model/computeRoles.ts).
+ * The principals a StackSet's or stack's template creates are judged the same way, one stack
+ * instance's account at a time and each template variant apart (./templatePrincipals.ts).
  *
  * The exemption is iam-no-admin-grants's: roles listed in `breakGlassRoles` (which that policy
  * holds to MFA and short sessions).
