@@ -170,6 +170,48 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
         // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html
         case "AWS::RAM::ResourceShare":
             return [one(T.ResourceShareAssociationsExclusive, { principals: list(p.Principals) })];
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-signer-profilepermission.html
+        case "AWS::Signer::ProfilePermission":
+            return [
+                one(T.SigningProfilePermission, {
+                    action: p.Action,
+                    principal: p.Principal,
+                    profileName: p.ProfileName,
+                    statementId: p.StatementId,
+                }),
+            ];
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioshare.html
+        case "AWS::ServiceCatalog::PortfolioShare":
+            return [
+                one(T.PortfolioShare, {
+                    portfolioId: p.PortfolioId,
+                    principalId: p.AccountId,
+                    type: "ACCOUNT",
+                }),
+            ];
+        // A whole statement (Statement) or one written as properties (Principal, Action,
+        // Condition {Key, Type, Value}), as PutPermission takes them:
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html
+        case "AWS::Events::EventBusPolicy": {
+            if (p.Statement !== undefined)
+                return [
+                    one(T.EventBusPolicy, {
+                        eventBusName: p.EventBusName,
+                        policy: { Version: "2012-10-17", Statement: p.Statement },
+                    }),
+                ];
+            const c = (p.Condition ?? undefined) as
+                { Key?: unknown; Type?: unknown; Value?: unknown } | undefined;
+            return [
+                one(T.EventPermission, {
+                    eventBusName: p.EventBusName,
+                    statementId: p.StatementId,
+                    principal: p.Principal,
+                    action: p.Action,
+                    ...(c ? { condition: { key: c.Key, type: c.Type, value: c.Value } } : {}),
+                }),
+            ];
+        }
         default:
             return [];
     }

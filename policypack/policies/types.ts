@@ -51,7 +51,10 @@ export const T = {
     LambdaPermission: "aws:lambda/permission:Permission",
     LambdaFunction: "aws:lambda/function:Function",
     EventPermission: "aws:cloudwatch/eventPermission:EventPermission",
+    EventBusPolicy: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
     LayerVersionPermission: "aws:lambda/layerVersionPermission:LayerVersionPermission",
+    SigningProfilePermission: "aws:signer/signingProfilePermission:SigningProfilePermission",
+    PortfolioShare: "aws:servicecatalog/portfolioShare:PortfolioShare",
     VpcEndpointServiceAllowedPrinciple:
         "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
     ResourceShareAssociationsExclusive:

@@ -458,6 +458,53 @@ describe("grants written as properties inside StackSet templates", () => {
                 ].join("\n"),
                 ["resource Perms.AllowedPrincipals[1]", 'principalArn="*"'],
             ],
+            [
+                'an event bus policy written as properties, Principal "*" and no Condition (YAML)',
+                [
+                    "Resources:",
+                    "  Open:",
+                    "    Type: AWS::Events::EventBusPolicy",
+                    "    Properties:",
+                    "      StatementId: open",
+                    "      Action: events:PutEvents",
+                    "      Principal: '*'",
+                ].join("\n"),
+                ["resource Open", "EventBridge bus permission", "events:PutEvents"],
+            ],
+            [
+                'an event bus policy given as a Statement for "*" (JSON, Resource !GetAtt)',
+                json({
+                    Bus: { Type: "AWS::Events::EventBus", Properties: { Name: "orders" } },
+                    Open: {
+                        Type: "AWS::Events::EventBusPolicy",
+                        Properties: {
+                            StatementId: "open",
+                            EventBusName: { Ref: "Bus" },
+                            Statement: {
+                                Effect: "Allow",
+                                Principal: "*",
+                                Action: "events:PutEvents",
+                                Resource: { "Fn::GetAtt": ["Bus", "Arn"] },
+                            },
+                        },
+                    },
+                }),
+                ["resource Open", "events:PutEvents"],
+            ],
+            [
+                'a signing profile permission for "*" (YAML)',
+                [
+                    "Resources:",
+                    "  Sign:",
+                    "    Type: AWS::Signer::ProfilePermission",
+                    "    Properties:",
+                    "      ProfileName: prod",
+                    "      Action: signer:StartSigningJob",
+                    "      Principal: '*'",
+                    "      StatementId: all",
+                ].join("\n"),
+                ["resource Sign", "signing profile permission"],
+            ],
         ];
         for (const [what, body, says] of cases)
             it(what, async () =>
@@ -525,6 +572,31 @@ describe("grants written as properties inside StackSet templates", () => {
                     "      AllowExternalPrincipals: false",
                     `      Principals: [${ORG_ARN}]`,
                 ].join("\n"),
+            ],
+            [
+                'an event bus policy for "*" with a PrincipalOrgID Condition (YAML)',
+                [
+                    "Resources:",
+                    "  Org:",
+                    "    Type: AWS::Events::EventBusPolicy",
+                    "    Properties:",
+                    "      StatementId: org",
+                    "      Action: events:PutEvents",
+                    "      Principal: '*'",
+                    "      Condition:",
+                    "        Type: StringEquals",
+                    "        Key: aws:PrincipalOrgID",
+                    "        Value: o-abc123example",
+                ].join("\n"),
+            ],
+            [
+                "a portfolio share with one account (JSON)",
+                json({
+                    Share: {
+                        Type: "AWS::ServiceCatalog::PortfolioShare",
+                        Properties: { PortfolioId: "port-1", AccountId: OUTSIDE },
+                    },
+                }),
             ],
         ];
         for (const [what, body] of cases)
