@@ -17,6 +17,16 @@
  *      document, not an array of names, a number, a flag or a structured setting).
  * Every such property gets a kind from CLASSIFIED below; one not listed there is `unknown`.
  *
+ * Grants written as properties, not as a document (a Lambda layer's `principal`, an AMI launch
+ * permission's `group: "all"`, a RAM principal association): a property named as a grantee
+ * (GRANT_PROPS: `principal`, `principals`, `accountId`, `sourceAccount`, `principalOrgId`,
+ * `organizationArn`...) of a class whose name says it grants (GRANT_CLASS: `...Permission`,
+ * `...Share`, `...Association`, `...Grant`), an `allowedPrincipals`/`granteePrincipal` of any class,
+ * and the `authorizationType` of a `...Url` class. They are classified as `grant` (read by the
+ * statement builder of policypack/policies/documents.ts PERMISSION_DOCUMENTS, which a test holds
+ * to this table), `none` or `unchecked` like documents, so a grant type a provider upgrade adds
+ * reaches the pack as `unknown` and is reported "not checked".
+ *
  * Run: npm run update:policy-types   (after upgrading @pulumi/aws)
  */
 import * as fs from "fs";
@@ -265,6 +275,131 @@ const CLASSIFIED: Record<string, Record<string, PolicyKind>> = {
 };
 
 /**
+ * Grants written as properties, reviewed one by one. `grant`: translated into the resource-policy
+ * statement it stands for (policypack/policies/documents.ts PERMISSION_DOCUMENTS) and judged by
+ * the one evaluator; `none`: names the owner or a principal of the resource's own account, grants
+ * nothing to anyone else; `unchecked`: a grant in a permission model other than IAM's, reported
+ * "not checked" whenever it is set.
+ */
+const CLASSIFIED_GRANTS: Record<string, Record<string, PolicyKind>> = {
+    // https://docs.aws.amazon.com/privateca/latest/APIReference/API_CreatePermission.html
+    "aws:acmpca/permission:Permission": { principal: "grant", sourceAccount: "grant" },
+    // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html
+    "aws:cloudwatch/eventPermission:EventPermission": { principal: "grant" },
+    // DataZone grants to DataZone users, groups and projects, not to IAM principals.
+    "aws:datazone/policyGrant:PolicyGrant": { principal: "unchecked" },
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyImageAttribute.html
+    "aws:ec2/amiLaunchPermission:AmiLaunchPermission": {
+        accountId: "grant",
+        group: "grant",
+        organizationArn: "grant",
+        organizationalUnitArn: "grant",
+    },
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterfacePermission.html
+    "aws:ec2/networkInterfacePermission:NetworkInterfacePermission": { awsAccountId: "grant" },
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySnapshotAttribute.html
+    "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission": {
+        accountId: "grant",
+    },
+    // https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions
+    "aws:ec2/vpcEndpointService:VpcEndpointService": { allowedPrincipals: "grant" },
+    "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple": {
+        principalArn: "grant",
+    },
+    // Kubernetes permissions for an IAM principal that has an access entry on the cluster; who can
+    // become that principal is its trust policy, which the pack reads.
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { principalArn: "none" },
+    // IAM Identity Center users of the workspace.
+    "aws:grafana/roleAssociation:RoleAssociation": { userIds: "none" },
+    // The member account Inspector is enabled for by the delegated administrator.
+    "aws:inspector2/memberAssociation:MemberAssociation": { accountId: "none" },
+    // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html
+    "aws:kms/grant:Grant": { granteePrincipal: "grant" },
+    // Lake Formation's own permission model (data-location and table grants, IAM_ALLOWED_PRINCIPALS).
+    "aws:lakeformation/permissions:Permissions": { principal: "unchecked" },
+    // A URL with authorization NONE is public only with a lambda:InvokeFunctionUrl statement for
+    // "*" in the function's resource policy, which is read (aws.lambda.Permission):
+    // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+    "aws:lambda/functionUrl:FunctionUrl": { authorizationType: "none" },
+    // https://docs.aws.amazon.com/lambda/latest/api/API_AddLayerVersionPermission.html
+    "aws:lambda/layerVersionPermission:LayerVersionPermission": {
+        organizationId: "grant",
+        principal: "grant",
+    },
+    // https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
+    "aws:lambda/permission:Permission": {
+        principal: "grant",
+        principalOrgId: "grant",
+        sourceAccount: "grant",
+        sourceArn: "grant",
+    },
+    // License Manager distributes license entitlements, not access to the account's resources.
+    "aws:licensemanager/licenseGrant:LicenseGrant": { principal: "unchecked" },
+    // The account that owns the QuickSight subscription.
+    "aws:quicksight/customPermissions:CustomPermissions": { awsAccountId: "none" },
+    "aws:quicksight/roleCustomPermission:RoleCustomPermission": { awsAccountId: "none" },
+    "aws:quicksight/userCustomPermission:UserCustomPermission": { awsAccountId: "none" },
+    // https://docs.aws.amazon.com/ram/latest/APIReference/API_AssociateResourceShare.html
+    "aws:ram/principalAssociation:PrincipalAssociation": { principal: "grant" },
+    "aws:ram/resourceShareAssociationsExclusive:ResourceShareAssociationsExclusive": {
+        principals: "grant",
+    },
+    // Lets the share's associations name accounts outside the organization; what is shared with
+    // whom is the associations, which are read. https://docs.aws.amazon.com/ram/latest/userguide/working-with-sharing-create.html
+    "aws:ram/resourceShare:ResourceShare": { allowExternalPrincipals: "none" },
+    // S3 Access Grants: the owner account; the grantee is an identity of the instance's own
+    // account or its directory.
+    "aws:s3control/accessGrant:AccessGrant": { accountId: "none", grantee: "unchecked" },
+    "aws:s3control/accessGrantsInstance:AccessGrantsInstance": { accountId: "none" },
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": {
+        accountId: "none",
+    },
+    "aws:s3control/accessGrantsLocation:AccessGrantsLocation": { accountId: "none" },
+    // https://docs.aws.amazon.com/servicecatalog/latest/dg/API_CreatePortfolioShare.html
+    "aws:servicecatalog/portfolioShare:PortfolioShare": { principalId: "grant" },
+    // An IAM principal (or name pattern) of the portfolio's own account.
+    "aws:servicecatalog/principalPortfolioAssociation:PrincipalPortfolioAssociation": {
+        principalArn: "none",
+    },
+    // https://docs.aws.amazon.com/signer/latest/api/API_AddProfilePermission.html
+    "aws:signer/signingProfilePermission:SigningProfilePermission": { principal: "grant" },
+};
+
+/** Class names of resources that grant with properties (see the rule above). */
+const GRANT_CLASS = /Permission|Share|Association|Grant|Principle$/;
+/** Properties that name a grantee (or narrow one) on a GRANT_CLASS class. */
+const GRANT_PROPS = new Set([
+    "principal",
+    "principals",
+    "principalArn",
+    "principalId",
+    "principalOrgId",
+    "sourceAccount",
+    "sourceArn",
+    "accountId",
+    "accountIds",
+    "awsAccountId",
+    "organizationId",
+    "organizationArn",
+    "organizationalUnitArn",
+    "group",
+    "allowExternalPrincipals",
+    "grantee",
+    "granteePrincipal",
+    "userIds",
+]);
+/** Grantee properties read on any class. */
+const ANY_CLASS_GRANT_PROPS = new Set(["allowedPrincipals", "granteePrincipal"]);
+
+function isGrantProp(cls: string, name: string): boolean {
+    return (
+        ANY_CLASS_GRANT_PROPS.has(name) ||
+        (GRANT_CLASS.test(cls) && GRANT_PROPS.has(name)) ||
+        (/Url$/.test(cls) && name === "authorizationType")
+    );
+}
+
+/**
  * IAM service prefixes of types whose module name is not the prefix (the pack probes NotAction
  * statements with an action of the resource's service).
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
@@ -276,7 +411,9 @@ const SERVICES: Record<string, string> = {
     bedrock: "bedrock-agentcore",
     cloudwatch: "logs",
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "events",
+    "aws:cloudwatch/eventPermission:EventPermission": "events",
     ecrpublic: "ecr-public",
+    licensemanager: "license-manager",
     fsx: "s3",
     efs: "elasticfilesystem",
     elasticsearch: "es",
@@ -373,7 +510,8 @@ export function derivePolicyTypes(awsRoot: string): PolicyTypeTable {
         if (!args) continue;
         const props: Record<string, PolicyKind> = {};
         for (const m of members(args[1])) {
-            if (isPolicyProp(cls, m.name, m.type)) props[m.name] = "unknown";
+            if (isPolicyProp(cls, m.name, m.type) || isGrantProp(cls, m.name))
+                props[m.name] = "unknown";
             // One level into the objects the args hold: `inputs.<ns>.<Name>` or an array of them.
             const nested = /inputs\.(\w+\.\w+)>?(\[\])?/.exec(m.type);
             const body = nested && inputs.get(nested[1]);
@@ -383,7 +521,8 @@ export function derivePolicyTypes(awsRoot: string): PolicyTypeTable {
                     props[`${m.name}${nested[2] ? "[]" : ""}.${n.name}`] = "unknown";
         }
         if (Object.keys(props).length === 0) continue;
-        for (const p of Object.keys(props)) props[p] = CLASSIFIED[token]?.[p] ?? "unknown";
+        for (const p of Object.keys(props))
+            props[p] = CLASSIFIED[token]?.[p] ?? CLASSIFIED_GRANTS[token]?.[p] ?? "unknown";
         types[token] = { service: serviceOf(token), props: sortKeys(props) };
     }
     return {
@@ -419,10 +558,11 @@ export function main(argv: readonly string[], io: Io = STDIO): number {
                 .map(([p]) => `${t} ${p}`),
         );
         // Classifications the provider no longer has a property for (renamed or removed types).
-        const stale = Object.entries(CLASSIFIED).flatMap(([t, props]) =>
-            Object.keys(props)
-                .filter((p) => table.types[t]?.props[p] === undefined)
-                .map((p) => `${t} ${p}`),
+        const stale = [...Object.entries(CLASSIFIED), ...Object.entries(CLASSIFIED_GRANTS)].flatMap(
+            ([t, props]) =>
+                Object.keys(props)
+                    .filter((p) => table.types[t]?.props[p] === undefined)
+                    .map((p) => `${t} ${p}`),
         );
         io.out.write(
             `${entries.length} policy-carrying types read from ${table.source}; ${unknown.length} properties not classified yet (the pack reports them "not checked"; classify them in scripts/update-policy-types.ts)\n` +

@@ -2,7 +2,8 @@
 // principals (a role's trust, a bucket, key, topic, queue, secret, repository, log or file-system
 // policy, a Lambda permission, the roles of a StackSet's template), with the ARN of what it
 // governs. Read from the planned resources and their properties, not from a list of the program's
-// components, so a policy someone adds is examined too; one the proofs cannot read is reported as
+// components, so a policy someone adds is examined too (and so is a grant written as properties:
+// a layer, AMI or snapshot permission, a RAM association...); one the proofs cannot read is reported as
 // such, never skipped. Which types carry which policy is the pack's generated table
 // (policypack/model/policyTypes.ts), the same one iam-no-wildcard-principal reads; this module adds
 // only what the proofs need beyond it: the ARN each policy governs, and a label.
@@ -10,7 +11,11 @@ import { isPolicyInputError, parsePolicyDocument, PolicyDocument } from "../../p
 import { arn, iamRoleArn, lambdaFunctionArn, s3BucketArn } from "../../policypack/iam/arn";
 import { ModelResource, str } from "../../policypack/model/resources";
 import { T } from "../../policypack/policies/types";
-import { eventPermissionDocument } from "../../policypack/policies/documents";
+import {
+    eventPermissionDocument,
+    PERMISSION_DOCUMENTS,
+    PermissionDocument,
+} from "../../policypack/policies/documents";
 import { NOT_CHECKED_KINDS, PolicyKind, policyPropsOf } from "../../policypack/model/policyTypes";
 
 export interface PlannedPolicy {
@@ -303,6 +308,13 @@ function stackSetPolicies(
     return out;
 }
 
+/** The grant readers beyond the Lambda and EventBridge permissions read above, by type. */
+const GRANTS: ReadonlyMap<string, PermissionDocument> = new Map(
+    PERMISSION_DOCUMENTS.filter(
+        (d) => d.type !== T.LambdaPermission && d.type !== T.EventPermission,
+    ).map((d) => [d.type, d]),
+);
+
 /** The table's kinds this reader examines: trust and resource policies, and those it cannot read. */
 const READ_KINDS: ReadonlySet<PolicyKind> = new Set(["trust", "resource", ...NOT_CHECKED_KINDS]);
 
@@ -342,6 +354,22 @@ export function plannedPolicies(
         }
         if (r.type === T.StackSet) {
             out.push(...stackSetPolicies(r, c, c.stackSetAccounts ?? []));
+            continue;
+        }
+        // Every other grant written as properties (a layer, AMI or snapshot permission, a RAM
+        // association...: policypack/policies/grants.ts), as the statement it stands for.
+        const grant = GRANTS.get(r.type);
+        if (grant) {
+            out.push(
+                entry(
+                    r,
+                    "resource",
+                    `${grant.label} ${r.name}`,
+                    [grant.service],
+                    grant.build(r.props),
+                    undefined,
+                ),
+            );
             continue;
         }
         for (const p of policyPropsOf(r.type, r.props, READ_KINDS)) {

@@ -67,6 +67,8 @@ export {
 } from "./mfa";
 export type { MfaFinding, TrustOptions, HumanEntry, HumanEntryKind } from "./mfa";
 export { findWeakOidcTrust, isGithubIssuer } from "./oidc";
+export { findConfusedDeputy } from "./deputy";
+export type { DeputyFinding } from "./deputy";
 export type { OidcFinding } from "./oidc";
 export {
     findAdminGrants,

@@ -1,5 +1,6 @@
 /**
- * Which @pulumi/aws resource types carry a policy document, in which properties, and of what kind:
+ * Which @pulumi/aws resource types carry a policy document or grant access with properties, in
+ * which properties, and of what kind:
  * the one source for the pack's document policies and for the evidence proofs' reader of trust
  * and resource policies. The table (./data/policy-types.json) is generated from the provider's own
  * type definitions by scripts/update-policy-types.ts, which documents the rule; a type a provider
@@ -11,11 +12,22 @@ import table from "./data/policy-types.json";
  * `resource`: an IAM resource-based policy; `trust`: a role's trust policy; `identity`: an IAM
  * identity policy; `cap`: an IAM document that only narrows access granted elsewhere (endpoint and
  * session policies); `organization`: an AWS Organizations policy (SCP, RCP...), read by the
- * evidence; `unchecked`: an access policy in a language other than IAM's; `none`: a setting that
- * grants nothing; `unknown`: not classified yet.
+ * evidence; `grant`: a property that grants access to the resource without a document (a Lambda
+ * layer's `principal`, an AMI launch permission's `group`), read as the resource-policy statement
+ * it stands for (policies/documents.ts PERMISSION_DOCUMENTS); `unchecked`: an access policy or
+ * grant in a language other than IAM's; `none`: a setting that grants nothing; `unknown`: not
+ * classified yet.
  */
 export type PolicyKind =
-    "resource" | "trust" | "identity" | "cap" | "organization" | "unchecked" | "none" | "unknown";
+    | "resource"
+    | "trust"
+    | "identity"
+    | "cap"
+    | "organization"
+    | "grant"
+    | "unchecked"
+    | "none"
+    | "unknown";
 
 export interface PolicyTypeEntry {
     /** The IAM service prefix of the type's resource (probes NotAction statements). */

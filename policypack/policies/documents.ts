@@ -9,6 +9,7 @@ import { accountRootArn, PROBE_PARTITION } from "../iam/arn";
 import { readDocument, validateResourceOfTypes } from "./common";
 import { resourceType, T } from "./types";
 import { IAM_KINDS, POLICY_TYPES, policyPropsOf, typesWith } from "../model/policyTypes";
+import { GRANT_READERS, GrantReader } from "./grants";
 
 /** A document read out of a resource's props, and where it is (for messages). */
 export interface LocatedDocument {
@@ -142,29 +143,41 @@ export function eventPermissionDocument(props: Record<string, unknown>): Record<
     };
 }
 
-/**
- * Resources that are one statement of a resource policy written as properties, with the builder
- * of that statement and the service it belongs to. The pack's document policies and the
- * no-outside-principal proof read them from here.
- */
-export const PERMISSION_DOCUMENTS: ReadonlyArray<{
-    readonly type: string;
+/** A resource that grants with properties, read as the resource-policy statement(s) it stands for. */
+export interface PermissionDocument extends GrantReader {
+    /** Where its document is, for messages of the document policies. */
     readonly where: string;
-    readonly service: string;
-    readonly build: (props: Record<string, unknown>) => Record<string, unknown>;
-}> = [
+}
+
+/**
+ * Resources that are one statement of a resource policy written as properties (Lambda and
+ * EventBridge permissions, and every other `grant` type of the generated table: grants.ts), with
+ * the builder of that statement and the service it belongs to. The pack's document policies and
+ * the no-outside-principal proof read them from here; test/policypack/policy.property-grants.spec.ts
+ * holds this list to the table's `grant` types.
+ */
+export const PERMISSION_DOCUMENTS: ReadonlyArray<PermissionDocument> = [
     {
         type: T.LambdaPermission,
         where: LAMBDA_PERMISSION_WHERE,
         service: "lambda",
+        label: "Lambda permission",
         build: lambdaPermissionDocument,
+        fix: "for an AWS service set sourceArn (and sourceAccount for S3) to the resource that invokes the function; for other callers name their account ids, or principalOrgId",
+        // An Alexa skill's permission names its skill by eventSourceToken instead of a source:
+        // https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
+        confusedDeputy: (p) =>
+            !(typeof p.eventSourceToken === "string" && p.eventSourceToken !== ""),
     },
     {
         type: T.EventPermission,
         where: "permission",
         service: "events",
+        label: "EventBridge bus permission",
         build: eventPermissionDocument,
+        fix: "set principal to the account ids that send events, or a condition on aws:PrincipalOrgID",
     },
+    ...GRANT_READERS.map((g) => ({ ...g, where: "permission" })),
 ];
 
 /**

@@ -10,6 +10,8 @@
  * joining an admin-equivalent group, and running code as an admin-equivalent role of the plan
  * (iam:PassRole on it with a consumer its trust lets in, or changing the code of a function,
  * instance, build project, stack, notebook... that runs as it: model/computeRoles.ts).
+ * The principals a StackSet's or stack's template creates are judged the same way, one stack
+ * instance's account at a time and each template variant apart (./templatePrincipals.ts).
  *
  * The exemption is iam-no-admin-grants's: roles listed in `breakGlassRoles` (which that policy
  * holds to MFA and short sessions).
@@ -30,8 +32,10 @@ import { stackCompute } from "../model/computeRoles";
 import { fromPolicyResources } from "../model/policyResources";
 import { principalArn, StackPrincipal, stackPrincipals } from "../model/principals";
 import { ModelResource, str, stringArray } from "../model/resources";
-import { nameIn } from "./common";
+import { known, nameIn } from "./common";
 import { plannedPolicies } from "./plannedPolicies";
+import { templatePrincipalVariants } from "./templatePrincipals";
+import { TEMPLATE_TYPES } from "./templates";
 import { T } from "./types";
 
 export const NAME = "iam-no-admin-principals";
@@ -98,6 +102,136 @@ function roleAdmin(r: StackPrincipal, findings: readonly PrincipalFinding[]): st
     return findings[0]?.detail;
 }
 
+/** One admin-equivalent principal, and the sentence that says why. */
+export interface AdminPrincipal {
+    readonly principal: StackPrincipal;
+    readonly message: string;
+}
+
+/**
+ * The admin-equivalent principals of a set of resources (a stack's, or one variant of a
+ * template's), break-glass roles left out.
+ */
+export function adminPrincipals(
+    resources: readonly ModelResource[],
+    breakGlassRoles: readonly string[],
+): AdminPrincipal[] {
+    const out: AdminPrincipal[] = [];
+    // Customer-managed boundaries that grants pin are judged against the plan's policies, as
+    // iam-no-admin-grants's stack check does (iam/boundaries.ts).
+    const principals = stackPrincipals(resources, plannedPolicies(resources));
+    // Indexed once: a stack of thousands of principals must not scan them all per principal.
+    const arnsByAccount = new Map<string, string[]>();
+    for (const p of principals) {
+        const key = `${p.policies.kind}\u0000${p.resource.accountId}`;
+        const list = arnsByAccount.get(key);
+        if (list) list.push(p.policies.arn);
+        else arnsByAccount.set(key, [p.policies.arn]);
+    }
+    const byAccount = (kind: string, account: string | undefined) =>
+        arnsByAccount.get(`${kind}\u0000${account}`) ?? [];
+    const attachments = groupAttachments(resources);
+    const adminGroups = new Map<string | undefined, { arn: string; why: string }[]>();
+    for (const g of principals.filter((p) => p.policies.kind === "group")) {
+        const why = groupAdmin(g, attachments);
+        if (!why) continue;
+        const list = adminGroups.get(g.resource.accountId) ?? [];
+        list.push({ arn: principalArn(g.resource, "group"), why });
+        adminGroups.set(g.resource.accountId, list);
+    }
+    const exempt = (p: StackPrincipal) =>
+        p.policies.kind === "role" &&
+        (nameIn(p.name, breakGlassRoles ?? []) || nameIn(p.resource.name, breakGlassRoles ?? []));
+    const findings = new Map<StackPrincipal, PrincipalFinding[]>();
+    // A principal holding a document admin-equivalent alone is iam-no-admin-grants's finding
+    // (on that document): it is admin already, and trying every planned role and user as a
+    // takeover target for it would cost a decision per pair (a stack of many admin roles).
+    const alone = (p: StackPrincipal) =>
+        p.policies.identity.some((d) => findAdminGrants(d.doc, p.policies.boundaries).length > 0);
+    // Break-glass roles are not reported, but whether they are admin matters below.
+    for (const p of principals) {
+        if (alone(p)) {
+            findings.set(p, []);
+            continue;
+        }
+        const account = p.resource.accountId;
+        const neighbours: PrincipalNeighbours = {
+            roles: byAccount("role", account),
+            users: byAccount("user", account),
+            adminGroups: adminGroups.get(account) ?? [],
+        };
+        findings.set(p, findPrincipalAdmin(p.policies, neighbours));
+    }
+
+    // Admin-equivalent roles of the plan, and the compute that runs as them (indexed by
+    // account, role ARN and role name once: never a scan of every principal per resource).
+    const adminRoles = new Map<string | undefined, AdminRole[]>();
+    const adminRoleByRef = new Map<string, AdminRole>();
+    for (const p of principals) {
+        if (p.policies.kind !== "role") continue;
+        const why = roleAdmin(p, findings.get(p) ?? []);
+        if (!why) continue;
+        const role: AdminRole = {
+            arn: p.policies.arn,
+            why,
+            services: trustedServices(p.resource),
+        };
+        const list = adminRoles.get(p.resource.accountId) ?? [];
+        list.push(role);
+        adminRoles.set(p.resource.accountId, list);
+        adminRoleByRef.set(p.policies.arn, role);
+        adminRoleByRef.set(`${p.resource.accountId}/${p.name}`, role);
+    }
+    const adminCompute = new Map<string | undefined, AdminCompute[]>();
+    if (adminRoleByRef.size > 0)
+        for (const c of stackCompute(resources)) {
+            const ref = c.role();
+            if (!ref) continue;
+            const account = c.resource.accountId;
+            const role =
+                adminRoleByRef.get(ref) ?? adminRoleByRef.get(`${account}/${ref.split("/").pop()}`);
+            if (!role) continue;
+            const list = adminCompute.get(account) ?? [];
+            list.push({
+                what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
+                arn: c.arn,
+                actions: c.type.actions,
+                passRole: c.type.passRole,
+                roleArn: role.arn,
+                why: role.why,
+            });
+            adminCompute.set(account, list);
+        }
+
+    const computeNeighbours = new Map<string | undefined, ComputeNeighbours>();
+    const neighboursOf = (account: string | undefined) => {
+        let n = computeNeighbours.get(account);
+        if (!n)
+            computeNeighbours.set(
+                account,
+                (n = new ComputeNeighbours(
+                    adminRoles.get(account) ?? [],
+                    adminCompute.get(account) ?? [],
+                )),
+            );
+        return n;
+    };
+    for (const p of principals) {
+        if (exempt(p)) continue;
+        const kind = p.policies.kind;
+        const account = p.resource.accountId;
+        let found = findings.get(p) ?? [];
+        if (found.length === 0 && !alone(p))
+            found = findComputeAdmin(p.policies, neighboursOf(account));
+        for (const f of found)
+            out.push({
+                principal: p,
+                message: `${kind[0].toUpperCase()}${kind.slice(1)} "${p.name}" is admin-equivalent through what it holds: ${f.detail}.${p.policies.boundary ? ` Its permissions boundary ${p.policies.boundary.arn} does not cap this.` : ""} ${FIX}`,
+            });
+    }
+    return out;
+}
+
 export const iamNoAdminPrincipals: StackValidationPolicy = {
     name: NAME,
     description:
@@ -117,123 +251,24 @@ export const iamNoAdminPrincipals: StackValidationPolicy = {
     validateStack: (args, report) => {
         const { breakGlassRoles } = args.getConfig<Config>();
         const resources = fromPolicyResources(args.resources);
-        // Customer-managed boundaries that grants pin are judged against the plan's policies, as
-        // iam-no-admin-grants's stack check does (iam/boundaries.ts).
-        const principals = stackPrincipals(resources, plannedPolicies(resources));
-        // Indexed once: a stack of thousands of principals must not scan them all per principal.
-        const arnsByAccount = new Map<string, string[]>();
-        for (const p of principals) {
-            const key = `${p.policies.kind}\u0000${p.resource.accountId}`;
-            const list = arnsByAccount.get(key);
-            if (list) list.push(p.policies.arn);
-            else arnsByAccount.set(key, [p.policies.arn]);
-        }
-        const byAccount = (kind: string, account: string | undefined) =>
-            arnsByAccount.get(`${kind}\u0000${account}`) ?? [];
-        const attachments = groupAttachments(resources);
-        const adminGroups = new Map<string | undefined, { arn: string; why: string }[]>();
-        for (const g of principals.filter((p) => p.policies.kind === "group")) {
-            const why = groupAdmin(g, attachments);
-            if (!why) continue;
-            const list = adminGroups.get(g.resource.accountId) ?? [];
-            list.push({ arn: principalArn(g.resource, "group"), why });
-            adminGroups.set(g.resource.accountId, list);
-        }
-        const exempt = (p: StackPrincipal) =>
-            p.policies.kind === "role" &&
-            (nameIn(p.name, breakGlassRoles ?? []) ||
-                nameIn(p.resource.name, breakGlassRoles ?? []));
-        const findings = new Map<StackPrincipal, PrincipalFinding[]>();
-        // A principal holding a document admin-equivalent alone is iam-no-admin-grants's finding
-        // (on that document): it is admin already, and trying every planned role and user as a
-        // takeover target for it would cost a decision per pair (a stack of many admin roles).
-        const alone = (p: StackPrincipal) =>
-            p.policies.identity.some(
-                (d) => findAdminGrants(d.doc, p.policies.boundaries).length > 0,
-            );
-        // Break-glass roles are not reported, but whether they are admin matters below.
-        for (const p of principals) {
-            if (alone(p)) {
-                findings.set(p, []);
-                continue;
-            }
-            const account = p.resource.accountId;
-            const neighbours: PrincipalNeighbours = {
-                roles: byAccount("role", account),
-                users: byAccount("user", account),
-                adminGroups: adminGroups.get(account) ?? [],
-            };
-            findings.set(p, findPrincipalAdmin(p.policies, neighbours));
-        }
-
-        // Admin-equivalent roles of the plan, and the compute that runs as them (indexed by
-        // account, role ARN and role name once: never a scan of every principal per resource).
-        const adminRoles = new Map<string | undefined, AdminRole[]>();
-        const adminRoleByRef = new Map<string, AdminRole>();
-        for (const p of principals) {
-            if (p.policies.kind !== "role") continue;
-            const why = roleAdmin(p, findings.get(p) ?? []);
-            if (!why) continue;
-            const role: AdminRole = {
-                arn: p.policies.arn,
-                why,
-                services: trustedServices(p.resource),
-            };
-            const list = adminRoles.get(p.resource.accountId) ?? [];
-            list.push(role);
-            adminRoles.set(p.resource.accountId, list);
-            adminRoleByRef.set(p.policies.arn, role);
-            adminRoleByRef.set(`${p.resource.accountId}/${p.name}`, role);
-        }
-        const adminCompute = new Map<string | undefined, AdminCompute[]>();
-        if (adminRoleByRef.size > 0)
-            for (const c of stackCompute(resources)) {
-                const ref = c.role();
-                if (!ref) continue;
-                const account = c.resource.accountId;
-                const role =
-                    adminRoleByRef.get(ref) ??
-                    adminRoleByRef.get(`${account}/${ref.split("/").pop()}`);
-                if (!role) continue;
-                const list = adminCompute.get(account) ?? [];
-                list.push({
-                    what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
-                    arn: c.arn,
-                    actions: c.type.actions,
-                    needs: c.type.needs,
-                    passRole: c.type.passRole,
-                    roleArn: role.arn,
-                    why: role.why,
-                });
-                adminCompute.set(account, list);
-            }
-
-        const computeNeighbours = new Map<string | undefined, ComputeNeighbours>();
-        const neighboursOf = (account: string | undefined) => {
-            let n = computeNeighbours.get(account);
-            if (!n)
-                computeNeighbours.set(
-                    account,
-                    (n = new ComputeNeighbours(
-                        adminRoles.get(account) ?? [],
-                        adminCompute.get(account) ?? [],
-                    )),
-                );
-            return n;
-        };
-        for (const p of principals) {
-            if (exempt(p)) continue;
-            const kind = p.policies.kind;
-            const account = p.resource.accountId;
-            let found = findings.get(p) ?? [];
-            if (found.length === 0 && !alone(p))
-                found = findComputeAdmin(p.policies, neighboursOf(account));
-            for (const f of found) {
-                report(
-                    `${kind[0].toUpperCase()}${kind.slice(1)} "${p.name}" is admin-equivalent through what it holds: ${f.detail}.${p.policies.boundary ? ` Its permissions boundary ${p.policies.boundary.arn} does not cap this.` : ""} ${FIX}`,
-                    p.resource.urn,
-                );
-            }
+        for (const f of adminPrincipals(resources, breakGlassRoles ?? []))
+            report(f.message, f.principal.resource.urn);
+        // The principals a StackSet (or stack) template creates, in each account it deploys to:
+        // judged as a stack of their own, since every stack instance holds the same ones. One
+        // message per finding across the template's variants.
+        for (const carrier of resources) {
+            if (!TEMPLATE_TYPES.includes(carrier.type)) continue;
+            // A template the engine does not know yet (preview) is judged once it is known.
+            const read = known(() => templatePrincipalVariants(carrier));
+            if ("unknown" in read) continue;
+            const seen = new Set<string>();
+            for (const variant of read.value)
+                for (const f of adminPrincipals(variant, breakGlassRoles ?? [])) {
+                    const message = `In the template of ${carrier.name}, resource ${f.principal.resource.name.slice(carrier.name.length + 1)}: ${f.message}`;
+                    if (seen.has(message)) continue;
+                    seen.add(message);
+                    report(message, carrier.urn);
+                }
         }
     },
 };

@@ -1,8 +1,12 @@
 /**
  * iam-no-wildcard-principal (mandatory): no Allow whose principal is effectively everyone, in role
- * trust policies, Lambda and EventBridge permissions and every resource policy of the generated table of
- * policy-carrying types (model/policyTypes.ts: S3 buckets and access points, KMS keys, SNS topics,
- * SQS queues, DynamoDB resource policies, EventBridge buses and every other `resource` property).
+ * trust policies, every resource policy of the generated table of policy-carrying types
+ * (model/policyTypes.ts: S3 buckets and access points, KMS keys, SNS topics, SQS queues, DynamoDB
+ * resource policies, EventBridge buses and every other `resource` property), and every grant
+ * written as properties (the table's `grant` kind, read as statements by grants.ts: Lambda,
+ * EventBridge and layer permissions, AMI and snapshot permissions, endpoint services, KMS grants,
+ * RAM and Service Catalog shares...). A Lambda permission for a service principal that does not
+ * say for whom the service acts (sourceArn/sourceAccount) is the confused deputy (iam/deputy.ts).
  *
  * "Everyone" covers `"*"`, `{"AWS": "*"}`, `{"AWS": [..., "*"]}`, a wildcard account
  * (`arn:aws:iam::*:root`) and Allow + NotPrincipal. The exception is a condition that really
@@ -23,6 +27,7 @@ import {
 import {
     DocumentKind,
     ExposureFinding,
+    findConfusedDeputy,
     findPublicAccess,
     isResourceKey,
     isResourceStandIn,
@@ -34,9 +39,9 @@ import {
     Witness,
 } from "../iam";
 import { nameIn, readDocument, validateResourceOfTypes } from "./common";
-import { PERMISSION_DOCUMENTS } from "./documents";
-import { PolicyKind, policyPropsOf, typesWith } from "../model/policyTypes";
-import { resourceType, T } from "./types";
+import { PermissionDocument, PERMISSION_DOCUMENTS } from "./documents";
+import { POLICY_TYPES, PolicyKind, policyPropsOf, typesWith } from "../model/policyTypes";
+import { resourceType } from "./types";
 
 export const NAME = "iam-no-wildcard-principal";
 
@@ -72,7 +77,8 @@ function describeWitness(w: Witness): string {
     return resource.length ? `${caller}, on a resource with ${list(resource)},` : caller;
 }
 
-export function exposureMessage(where: string, f: ExposureFinding): string {
+/** `fix` replaces the document fix, for grants written as properties (which have no Condition). */
+export function exposureMessage(where: string, f: ExposureFinding, fix?: string): string {
     const s = f.statement;
     const who = s.notPrincipal
         ? "NotPrincipal with Allow (everyone not listed)"
@@ -87,9 +93,11 @@ export function exposureMessage(where: string, f: ExposureFinding): string {
           : "";
     return (
         `${where} ${statementLabel(s)} allows ${who} to ${actions}${why}: ${describeWitness(f.witness)} would be allowed. ` +
-        `Fix: name the trusted accounts or principal ARNs instead of "*", or add a condition that pins ` +
-        `aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, aws:SourceIp (your own CIDRs), or (for AWS services) ` +
-        `aws:SourceArn/aws:SourceAccount to exact values with StringEquals/ArnEquals/IpAddress (not negated, not IfExists, no wildcards).`
+        (fix
+            ? `Fix: ${fix}.`
+            : `Fix: name the trusted accounts or principal ARNs instead of "*", or add a condition that pins ` +
+              `aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, aws:SourceIp (your own CIDRs), or (for AWS services) ` +
+              `aws:SourceArn/aws:SourceAccount to exact values with StringEquals/ArnEquals/IpAddress (not negated, not IfExists, no wildcards).`)
     );
 }
 
@@ -126,22 +134,44 @@ function docValidation(type: string) {
     );
 }
 
-/** A Lambda or EventBridge permission, read as the resource-policy statement it stands for. */
-function permission(d: (typeof PERMISSION_DOCUMENTS)[number]) {
+/** `prop="value"` for each grant property of `type` that is set, for messages. */
+function grantProps(type: string, props: Record<string, unknown>): string {
+    const e = POLICY_TYPES.types[type];
+    return Object.entries(e?.props ?? {})
+        .filter(([, k]) => k === "grant")
+        .flatMap(([prop]) => {
+            const v = props[prop];
+            return v === undefined || v === null || v === ""
+                ? []
+                : [`${prop}=${JSON.stringify(v)}`];
+        })
+        .join(", ");
+}
+
+/**
+ * A resource that grants with properties (a Lambda or EventBridge permission, a layer permission,
+ * an AMI launch permission, a RAM association...: documents.ts PERMISSION_DOCUMENTS), read as the
+ * resource-policy statement it stands for. Where AWS documents the confused deputy for it (a
+ * Lambda permission for a service principal), a service principal that any account's resources
+ * can use is everyone too.
+ */
+function permission(d: PermissionDocument) {
     return validateResourceOfType(
         resourceType<Record<string, unknown>>(d.type),
         (props, args: ResourceValidationArgs, report) => {
             const { exemptResources } = args.getConfig<Config>();
             if (nameIn(args.name, exemptResources ?? [])) return;
             const doc = readDocument(d.build(props), "resource");
-            check(
-                doc,
-                d.type === T.LambdaPermission
-                    ? "The Lambda permission (as a resource-policy statement)"
-                    : "The EventBridge bus permission (as a resource-policy statement)",
-                report,
-                { services: [d.service] },
-            );
+            if (!doc) return;
+            const granted = grantProps(d.type, props);
+            const where = `The ${d.label} ${args.name} (${granted ? `${granted}, ` : ""}as a resource-policy statement)`;
+            for (const f of findPublicAccess(doc, { services: [d.service] }))
+                report(exposureMessage(where, f, d.fix));
+            if (!d.confusedDeputy?.(props)) return;
+            for (const f of findConfusedDeputy(doc, { services: [d.service] }))
+                report(
+                    `${where} ${statementLabel(f.statement)} allows the service ${f.service} without saying for whom it acts: ${describeWitness(f.witness)} would be allowed, so a resource in any other account can use it (the confused deputy, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Fix: ${d.fix}.`,
+                );
         },
     );
 }
@@ -149,7 +179,7 @@ function permission(d: (typeof PERMISSION_DOCUMENTS)[number]) {
 export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     name: NAME,
     description:
-        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust policies, Lambda permissions and every resource policy of the generated policy-type table (buckets, access points, keys, topics, queues, tables, event buses...), unless a condition pins who can call.',
+        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust policies, every resource policy of the generated policy-type table (buckets, access points, keys, topics, queues, tables, event buses...) and every grant written as properties (Lambda and layer permissions, AMI launch permissions, endpoint services, RAM shares...), unless a condition pins who can call; nor a Lambda permission for a service that does not say for whom it acts.',
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {

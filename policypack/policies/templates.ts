@@ -143,8 +143,75 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
                     sourceAccount: p.SourceAccount,
                     principalOrgId: p.PrincipalOrgID,
                     functionUrlAuthType: p.FunctionUrlAuthType,
+                    eventSourceToken: p.EventSourceToken,
                 }),
             ];
+        // Grants written as properties (policies/grants.ts), as the @pulumi/aws resources that
+        // hold the same properties.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversionpermission.html
+        case "AWS::Lambda::LayerVersionPermission":
+            return [
+                one(T.LayerVersionPermission, {
+                    action: p.Action,
+                    layerName: p.LayerVersionArn,
+                    principal: p.Principal,
+                    organizationId: p.OrganizationId,
+                }),
+            ];
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpointservicepermissions.html
+        case "AWS::EC2::VPCEndpointServicePermissions":
+            return list(p.AllowedPrincipals).map((principal, i) =>
+                one(
+                    T.VpcEndpointServiceAllowedPrinciple,
+                    { vpcEndpointServiceId: p.ServiceId, principalArn: principal },
+                    `.AllowedPrincipals[${i}]`,
+                ),
+            );
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html
+        case "AWS::RAM::ResourceShare":
+            return [one(T.ResourceShareAssociationsExclusive, { principals: list(p.Principals) })];
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-signer-profilepermission.html
+        case "AWS::Signer::ProfilePermission":
+            return [
+                one(T.SigningProfilePermission, {
+                    action: p.Action,
+                    principal: p.Principal,
+                    profileName: p.ProfileName,
+                    statementId: p.StatementId,
+                }),
+            ];
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioshare.html
+        case "AWS::ServiceCatalog::PortfolioShare":
+            return [
+                one(T.PortfolioShare, {
+                    portfolioId: p.PortfolioId,
+                    principalId: p.AccountId,
+                    type: "ACCOUNT",
+                }),
+            ];
+        // A whole statement (Statement) or one written as properties (Principal, Action,
+        // Condition {Key, Type, Value}), as PutPermission takes them:
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html
+        case "AWS::Events::EventBusPolicy": {
+            if (p.Statement !== undefined)
+                return [
+                    one(T.EventBusPolicy, {
+                        eventBusName: p.EventBusName,
+                        policy: { Version: "2012-10-17", Statement: p.Statement },
+                    }),
+                ];
+            const c = (p.Condition ?? undefined) as
+                { Key?: unknown; Type?: unknown; Value?: unknown } | undefined;
+            return [
+                one(T.EventPermission, {
+                    eventBusName: p.EventBusName,
+                    statementId: p.StatementId,
+                    principal: p.Principal,
+                    action: p.Action,
+                    ...(c ? { condition: { key: c.Key, type: c.Type, value: c.Value } } : {}),
+                }),
+            ];
+        }
         default:
             return [];
     }
@@ -172,11 +239,11 @@ export interface ReadTemplate {
     readonly notChecked: string[];
 }
 
-/** As embeddedResources, with what is not checked (too many variants, unresolved statements). */
-export function readTemplate(
-    templateBody: unknown,
-    parameters: Readonly<Record<string, string>> = {},
-): ReadTemplate {
+/**
+ * A template body as an object: JSON text, YAML text (short forms included) or an object.
+ * Throws TemplateReadError, saying why, when it is none of them.
+ */
+export function parseTemplateBody(templateBody: unknown): Record<string, unknown> {
     let body: unknown = templateBody;
     if (typeof templateBody === "string") {
         try {
@@ -195,6 +262,15 @@ export function readTemplate(
     }
     if (body === null || typeof body !== "object" || Array.isArray(body))
         throw new TemplateReadError("templateBody must be a CloudFormation template object");
+    return body as Record<string, unknown>;
+}
+
+/** As embeddedResources, with what is not checked (too many variants, unresolved statements). */
+export function readTemplate(
+    templateBody: unknown,
+    parameters: Readonly<Record<string, string>> = {},
+): ReadTemplate {
+    const body = parseTemplateBody(templateBody);
     const resources = (body as { Resources?: unknown }).Resources;
     if (resources === undefined) return { resources: [], notChecked: [] };
     if (resources === null || typeof resources !== "object" || Array.isArray(resources))
@@ -235,7 +311,7 @@ export function readTemplate(
 }
 
 /** The parameter values a StackSet or stack passes to its template (known strings only). */
-function stackSetParameters(props: unknown): Record<string, string> {
+export function stackSetParameters(props: unknown): Record<string, string> {
     const p = (props as { parameters?: unknown }).parameters;
     if (!p || typeof p !== "object") return {};
     return Object.fromEntries(

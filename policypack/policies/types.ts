@@ -49,7 +49,16 @@ export const T = {
     Queue: "aws:sqs/queue:Queue",
     QueuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
     LambdaPermission: "aws:lambda/permission:Permission",
+    LambdaFunction: "aws:lambda/function:Function",
     EventPermission: "aws:cloudwatch/eventPermission:EventPermission",
+    EventBusPolicy: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+    LayerVersionPermission: "aws:lambda/layerVersionPermission:LayerVersionPermission",
+    SigningProfilePermission: "aws:signer/signingProfilePermission:SigningProfilePermission",
+    PortfolioShare: "aws:servicecatalog/portfolioShare:PortfolioShare",
+    VpcEndpointServiceAllowedPrinciple:
+        "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
+    ResourceShareAssociationsExclusive:
+        "aws:ram/resourceShareAssociationsExclusive:ResourceShareAssociationsExclusive",
     SecretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
     EcrRepositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
     LogResourcePolicy: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",

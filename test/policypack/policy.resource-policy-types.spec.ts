@@ -163,8 +163,10 @@ describe("resource policies of every type in the generated table", () => {
             assertViolations(
                 run,
                 1,
-                'The EventBridge bus permission (as a resource-policy statement) Statement[0] (Sid "Share")',
+                // The message names the resource and the property that grants (property grants).
+                'The EventBridge bus permission test-resource (principal="*", as a resource-policy statement) Statement[0] (Sid "Share")',
                 "to events:PutEvents",
+                "Fix: set principal to the account ids",
             );
         });
         for (const [what, props] of [

@@ -180,6 +180,42 @@ describe("workload stack in StackSet mode", () => {
         );
     });
 
+    it("iam-no-admin-principals reads the audit role inside the template: clean as planned, flagged when its deny gives way to PassRole beside AmazonEC2FullAccess", () => {
+        const forPack = (p: PlanResult) => p.resources.map(toPackResource);
+        const admin = (p: PlanResult) =>
+            checkResources(forPack(p)).filter((v) => v.policy === "iam-no-admin-principals");
+        assert.deepStrictEqual(admin(stackset), []);
+        const broken = JSON.parse(JSON.stringify(stackset)) as PlanResult;
+        const t = template();
+        const role = t.Resources.SecurityAuditRole.Properties;
+        role.ManagedPolicyArns.push("arn:aws:iam::aws:policy/AmazonEC2FullAccess");
+        // In place of its explicit deny of writes, which would otherwise deny both.
+        role.Policies = [
+            {
+                PolicyName: "pass",
+                PolicyDocument: {
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }],
+                },
+            },
+        ];
+        (
+            broken.resources.find((r) => r.type === "aws:cloudformation/stackSet:StackSet")!
+                .props as Record<string, unknown>
+        ).templateBody = JSON.stringify(t);
+        const found = admin(broken);
+        assert.deepStrictEqual(
+            found.map((v) => v.resource),
+            ["audit-role-stackset"],
+        );
+        assert.ok(
+            found[0].message.includes('Role "SecurityAuditRole" is admin-equivalent') &&
+                found[0].message.includes("AmazonEC2FullAccess") &&
+                found[0].message.includes("iam:PassRole"),
+            found[0].message,
+        );
+    });
+
     it("refuses a wildcard principal before building the template", async () => {
         const values = workloadValues({ ...STACKSET, trustedPrincipals: undefined });
         delete values.trustedPrincipals;

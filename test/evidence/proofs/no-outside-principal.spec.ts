@@ -569,6 +569,79 @@ describe("proof no-outside-principal", () => {
         );
     });
 
+    it("reads grants written as properties: a layer, AMI, snapshot or RAM grant to an outside account, or public, fails; one to the organization holds", () => {
+        // (A grant to one whole account of the organization is the proof's "undesignated" finding,
+        // as a bucket policy naming <account>:root is; only organization-wide grants hold here.)
+        const input = inputOf("workload", p);
+        const grant = (type: string, name: string, props: Record<string, unknown>) => ({
+            type,
+            name,
+            urn: `urn:pulumi:workload::org-access::${type}::${name}`,
+            accountId: PROD,
+            props,
+        });
+        const LAYER = "aws:lambda/layerVersionPermission:LayerVersionPermission";
+        const AMI = "aws:ec2/amiLaunchPermission:AmiLaunchPermission";
+        const SNAPSHOT = "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission";
+        const RAM = "aws:ram/principalAssociation:PrincipalAssociation";
+        const org = input.outputs.organizationId as string;
+        const orgArn = `arn:aws:organizations::${MANAGEMENT}:organization/${org}`;
+        const inside = [
+            grant(LAYER, "layer-org", {
+                layerName: "shared",
+                principal: "*",
+                organizationId: org,
+                action: "lambda:GetLayerVersion",
+            }),
+            grant(AMI, "ami-org", { imageId: "ami-1", organizationArn: orgArn }),
+            grant(RAM, "ram-org", {
+                principal: orgArn,
+                resourceShareArn: "arn:aws:ram:us-east-1:1:resource-share/s",
+            }),
+        ];
+        assert.deepStrictEqual(
+            prove({ ...input, resources: [...input.resources, ...inside] }).counterexamples,
+            [],
+        );
+        const outside = [
+            grant(LAYER, "layer-public", {
+                layerName: "shared",
+                principal: "*",
+                action: "lambda:GetLayerVersion",
+            }),
+            grant(AMI, "ami-public", { imageId: "ami-1", group: "all" }),
+            grant(SNAPSHOT, "snap-out", { snapshotId: "snap-1", accountId: OUTSIDE_ACCOUNT }),
+            grant(RAM, "ram-out", {
+                principal: OUTSIDE_ACCOUNT,
+                resourceShareArn: "arn:aws:ram:us-east-1:1:resource-share/s",
+            }),
+        ];
+        const found = prove({
+            ...input,
+            resources: [...input.resources, ...outside],
+        }).counterexamples;
+        const by = (name: string) =>
+            found.filter((c) => c.statements.some((s) => s.includes(` ${name} `)));
+        assert.ok(
+            by("layer-public").some((c) => c.principal === "anyone (anonymous)"),
+            JSON.stringify(found),
+        );
+        assert.ok(
+            by("ami-public").some((c) => c.principal === "anyone (anonymous)"),
+            JSON.stringify(found),
+        );
+        for (const name of ["snap-out", "ram-out"])
+            assert.ok(
+                by(name).some((c) => c.principal.includes(OUTSIDE_ACCOUNT)),
+                `${name}: ${JSON.stringify(found)}`,
+            );
+        assert.ok(
+            by("snap-out").some(
+                (c) => c.action === "ec2:CreateVolume" || c.action === "ec2:CopySnapshot",
+            ),
+        );
+    });
+
     it("agrees with iam-simulate that no outsider gets through the planned resource policies", async () => {
         const security = inputOf("security", p);
         const policies = plannedPolicies(security.resources, {
