@@ -1,0 +1,472 @@
+// `--against FILE`: what the engine would create, delete or replace, going from the resources in
+// FILE (a previous plan's --json, or a `pulumi stack export`) to the resources planned now. It
+// matches URNs as the engine's step generator does, aliases included, and holds one rule: no IAM
+// role is deleted and created again, whether by a rename, a replacement or a move between stacks.
+import * as fs from "fs";
+import { UsageError } from "../cli/command";
+import { parseList, UNKNOWN } from "./mocks";
+import { PlannedResource } from "./run";
+
+/** One resource of FILE. */
+export interface PriorResource {
+    readonly urn: string;
+    readonly type: string;
+    /** False for a component: it groups resources, nothing is deployed for it. */
+    readonly custom: boolean;
+    /** URN of its provider. */
+    readonly provider?: string;
+    readonly accountId: string | null;
+    /** The inputs it was deployed with (a plan's `props`, an export's `inputs`). */
+    readonly props: Record<string, unknown>;
+}
+
+/** The resources of one stack in FILE. */
+export interface PriorStack {
+    readonly stack: string;
+    readonly resources: readonly PriorResource[];
+}
+
+/** A resource the engine would create or delete. */
+export interface DiffEntry {
+    readonly urn: string;
+    readonly type: string;
+    readonly accountId: string | null;
+    /** A role's path and name in AWS (`/SecurityAuditRole`): what CreateRole would collide on. */
+    readonly physicalName?: string;
+}
+
+/** A resource the engine would replace: delete and create again, as a new cloud resource. */
+export interface Replacement extends DiffEntry {
+    /** The URN it has in FILE (its own, or the one an alias reaches). */
+    readonly from: string;
+    /** What forces the replacement: properties, or `provider` when its provider changes. */
+    readonly properties: readonly string[];
+}
+
+/** A resource found in FILE under an older URN, through an alias: nothing happens to it in AWS. */
+export interface AliasedEntry {
+    readonly from: string;
+    readonly to: string;
+}
+
+/** A role deletion the plan refuses, with what to do instead. */
+export interface DiffError {
+    readonly urn: string;
+    readonly message: string;
+    readonly fix: string;
+}
+
+export interface StackDiff {
+    readonly stack: string;
+    readonly creates: readonly DiffEntry[];
+    readonly deletes: readonly DiffEntry[];
+    readonly replaces: readonly Replacement[];
+    readonly aliased: readonly AliasedEntry[];
+    /** Role deletions that are not removals: recreations, replacements, moves (exit 1). */
+    readonly errors: readonly DiffError[];
+    /** Roles deleted because their account left the stack's config: expected, reported. */
+    readonly removals: readonly DiffEntry[];
+}
+
+/**
+ * The inputs whose change makes the provider replace the resource, as reviewed from the AWS
+ * provider's schema (`ForceNew` in hashicorp/terraform-provider-aws internal/service/iam/role.go,
+ * policy.go, role_policy.go, role_policy_attachment.go, which pulumi-aws bridges). A change of an
+ * explicit provider's `region` replaces every resource of that provider (pulumi/pulumi-aws#4000).
+ * A type missing here is compared by URN and provider only.
+ */
+export const REPLACE_ON_CHANGES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+    // property: its default, for a FILE that left it out
+    "aws:iam/role:Role": { name: undefined, namePrefix: undefined, path: "/" },
+    "aws:iam/policy:Policy": {
+        name: undefined,
+        namePrefix: undefined,
+        path: "/",
+        description: undefined,
+    },
+    "aws:iam/rolePolicy:RolePolicy": { name: undefined, namePrefix: undefined, role: undefined },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { role: undefined, policyArn: undefined },
+    "pulumi:providers:aws": { region: undefined },
+};
+
+const ROLE = "aws:iam/role:Role";
+const ROOT_STACK = "pulumi:pulumi:Stack";
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, split. */
+function urnParts(urn: string): { stack: string; project: string; type: string; name: string } {
+    const parts = urn.split("::");
+    return {
+        stack: parts[0].split(":")[2] ?? "",
+        project: parts[1] ?? "",
+        type: parts[2] ?? "",
+        name: parts.slice(3).join("::"),
+    };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The URN of a provider reference (`<urn>::<id>`). */
+function providerUrn(ref: unknown): string | undefined {
+    if (typeof ref !== "string" || ref === "") return undefined;
+    const parts = ref.split("::");
+    // A reference has one more `::` part than a URN (urn:pulumi:stack, project, type, name, id).
+    return parts.length > 4 ? parts.slice(0, 4).join("::") : ref;
+}
+
+function oneAccount(v: unknown): string | null {
+    const ids = parseList(v);
+    return ids.length === 1 ? ids[0] : null;
+}
+
+/**
+ * Reads FILE: a plan's `--json` (one stack, or `{"stacks": [...]}`) or a `pulumi stack export`
+ * (`{"version", "deployment": {"resources": [{"urn", "type", "custom", "inputs", "parent",
+ * "provider"}]}}`: https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_export/). Every
+ * problem is reported at once; nothing is planned against a file that is not one of these.
+ */
+export function readAgainst(file: string, project: string): PriorStack[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(`--against ${file}: cannot read it (${(e as Error).message})`);
+    }
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch (e) {
+        throw new UsageError(
+            `--against ${file}: not JSON (${(e as Error).message}); give a plan's --json output or a pulumi stack export`,
+        );
+    }
+    return parseAgainst(value, file, project);
+}
+
+export function parseAgainst(value: unknown, file: string, project: string): PriorStack[] {
+    const problems: string[] = [];
+    let stacks: PriorStack[] = [];
+    if (isObject(value) && isObject(value.deployment)) {
+        stacks = fromExport(value.deployment, problems);
+    } else if (isObject(value) && Array.isArray(value.stacks)) {
+        stacks = value.stacks.map((s, i) => fromPlan(s, `stacks[${i}]`, problems));
+    } else if (isObject(value) && typeof value.stack === "string") {
+        stacks = [fromPlan(value, "", problems)];
+    } else {
+        problems.push(
+            'is neither a plan (npm start -- --json: {"stack", "resources"} or {"stacks": [...]}) nor a pulumi stack export ({"deployment": {"resources": [...]}})',
+        );
+    }
+    for (const s of stacks)
+        for (const r of s.resources) {
+            const p = urnParts(r.urn).project;
+            if (p !== project) {
+                problems.push(`${r.urn}: is a resource of project "${p}", not "${project}"`);
+                break;
+            }
+        }
+    if (problems.length > 0)
+        throw new UsageError(
+            `--against ${file} cannot be read (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `* ${p}`).join("\n")}`,
+        );
+    return stacks;
+}
+
+/** A plan's stack: its deployed resources, and the components their `parent` URNs name. */
+function fromPlan(value: unknown, at: string, problems: string[]): PriorStack {
+    const where = (k: string) => (at ? `${at}.${k}` : k);
+    if (!isObject(value) || typeof value.stack !== "string" || !Array.isArray(value.resources)) {
+        problems.push(`${at || "the plan"}: needs "stack" and "resources"`);
+        return { stack: "", resources: [] };
+    }
+    const resources: PriorResource[] = [];
+    value.resources.forEach((r, i) => {
+        if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string") {
+            problems.push(`${where(`resources[${i}]`)}: needs "urn" and "type" strings`);
+            return;
+        }
+        resources.push({
+            urn: r.urn,
+            type: r.type,
+            custom: true,
+            provider: providerUrn(r.provider),
+            accountId: typeof r.accountId === "string" ? r.accountId : null,
+            props: isObject(r.props) ? r.props : {},
+        });
+    });
+    // The plan's JSON lists deployed resources only; a component is known by the URN its children
+    // name as their parent, which is all that matching a child's inherited alias needs.
+    const known = new Set(resources.map((r) => r.urn));
+    for (const r of value.resources) {
+        const parent = isObject(r) && typeof r.parent === "string" ? r.parent : undefined;
+        if (!parent || known.has(parent)) continue;
+        known.add(parent);
+        resources.push({
+            urn: parent,
+            type: urnParts(parent).type.split("$").pop() as string,
+            custom: false,
+            accountId: null,
+            props: {},
+        });
+    }
+    return { stack: value.stack, resources };
+}
+
+/** The stacks of an export (one, in practice), by the stack name in the URNs. */
+function fromExport(deployment: Record<string, unknown>, problems: string[]): PriorStack[] {
+    if (!Array.isArray(deployment.resources)) {
+        problems.push("deployment.resources: must be the list of the stack's resources");
+        return [];
+    }
+    const raw = deployment.resources.filter((r, i) => {
+        const ok = isObject(r) && typeof r.urn === "string" && typeof r.type === "string";
+        if (!ok) problems.push(`deployment.resources[${i}]: needs "urn" and "type" strings`);
+        return ok && r.type !== ROOT_STACK;
+    }) as Record<string, unknown>[];
+    const accountOfProvider = new Map<string, string | null>();
+    for (const r of raw)
+        if (String(r.type).startsWith("pulumi:providers:"))
+            accountOfProvider.set(
+                String(r.urn),
+                oneAccount(isObject(r.inputs) ? r.inputs.allowedAccountIds : undefined),
+            );
+    const byStack = new Map<string, PriorResource[]>();
+    for (const r of raw) {
+        const urn = String(r.urn);
+        const provider = providerUrn(r.provider);
+        const inputs = isObject(r.inputs) ? r.inputs : {};
+        const resource: PriorResource = {
+            urn,
+            type: String(r.type),
+            custom: r.custom === true,
+            provider,
+            accountId: String(r.type).startsWith("pulumi:providers:")
+                ? (accountOfProvider.get(urn) ?? null)
+                : provider
+                  ? (accountOfProvider.get(provider) ?? null)
+                  : null,
+            props: inputs,
+        };
+        const stack = urnParts(urn).stack;
+        byStack.set(stack, [...(byStack.get(stack) ?? []), resource]);
+    }
+    return [...byStack].map(([stack, resources]) => ({ stack, resources }));
+}
+
+/**
+ * The alias a child inherits from its parent's alias, as the engine builds it (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go, `inheritedChildAlias`): a child whose name starts with its
+ * parent's name gets the parent's old name in its place, under the parent's old URN.
+ */
+export function inheritedChildAlias(
+    childType: string,
+    childName: string,
+    parentName: string,
+    parentAlias: string,
+): string {
+    const alias = urnParts(parentAlias);
+    const name = childName.startsWith(parentName)
+        ? alias.name + childName.slice(parentName.length)
+        : childName;
+    return `urn:pulumi:${alias.stack}::${alias.project}::${alias.type}$${childType}::${name}`;
+}
+
+/**
+ * Every URN the engine may find a resource under: its own aliases and, for each alias of its
+ * parent, the inherited one (the SDK's `allAliases`, @pulumi/pulumi resource.js). This is what the
+ * plan's JSON lists as a resource's `aliases`.
+ */
+export function allAliases(resources: readonly PlannedResource[]): Map<string, string[]> {
+    const all = new Map<string, string[]>();
+    for (const r of resources) {
+        const own = r.options.aliases;
+        const parent = r.options.parent;
+        const inherited = parent
+            ? (all.get(parent) ?? []).flatMap((pa) => [
+                  inheritedChildAlias(r.type, r.name, urnParts(parent).name, pa),
+                  ...own.map((a) =>
+                      inheritedChildAlias(r.type, urnParts(a).name, urnParts(parent).name, pa),
+                  ),
+              ])
+            : [];
+        all.set(r.urn, [...new Set([...own, ...inherited])]);
+    }
+    return all;
+}
+
+function physicalName(type: string, props: Record<string, unknown>): string | undefined {
+    if (type !== ROLE || typeof props.name !== "string") return undefined;
+    return `${typeof props.path === "string" ? props.path : "/"}${props.name}`;
+}
+
+function differs(before: unknown, after: unknown, fallback: unknown): boolean {
+    const a = before === undefined ? fallback : before;
+    const b = after === undefined ? fallback : after;
+    // A value the plan cannot know (a preview's unknown) is no evidence of a change.
+    if (a === UNKNOWN || b === UNKNOWN) return false;
+    return JSON.stringify(a) !== JSON.stringify(b);
+}
+
+/**
+ * The changes from one stack's resources in FILE to its planned resources, matched as the engine
+ * matches them (step_generator.go, `generateSteps`): by URN first, then by each alias, a child also
+ * by the alias its parent was found under; whatever of FILE nothing claims is deleted. Errors are
+ * left to {@link roleErrors}, which looks across stacks.
+ */
+export function diffStack(
+    prior: PriorStack,
+    planned: readonly PlannedResource[],
+): Omit<StackDiff, "errors" | "removals"> {
+    const olds = new Map(prior.resources.map((r) => [r.urn, r]));
+    const claimed = new Set<string>();
+    /** New URN -> the URN of FILE it was found under. */
+    const found = new Map<string, string>();
+    const replacedProviders = new Set<string>();
+    const creates: DiffEntry[] = [];
+    const replaces: Replacement[] = [];
+    const aliased: AliasedEntry[] = [];
+    for (const r of planned) {
+        const own = r.options.aliases;
+        const candidates = [r.urn, ...own];
+        const parent = r.options.parent;
+        const parentFrom = parent ? found.get(parent) : undefined;
+        if (parent && parentFrom && parentFrom !== parent) {
+            const parentName = urnParts(parent).name;
+            candidates.push(inheritedChildAlias(r.type, r.name, parentName, parentFrom));
+            for (const a of own)
+                candidates.push(
+                    inheritedChildAlias(r.type, urnParts(a).name, parentName, parentFrom),
+                );
+        }
+        const from = candidates.find((u) => olds.has(u) && !claimed.has(u));
+        const entry: DiffEntry = {
+            urn: r.urn,
+            type: r.type,
+            accountId: r.accountId,
+            ...(physicalName(r.type, r.props)
+                ? { physicalName: physicalName(r.type, r.props) }
+                : {}),
+        };
+        if (from === undefined) {
+            if (!r.component) creates.push(entry);
+            continue;
+        }
+        claimed.add(from);
+        found.set(r.urn, from);
+        if (r.component) continue;
+        if (from !== r.urn) aliased.push({ from, to: r.urn });
+        const old = olds.get(from) as PriorResource;
+        const forced = Object.entries(REPLACE_ON_CHANGES[r.type] ?? {})
+            .filter(([k, fallback]) => differs(old.props[k], r.props[k], fallback))
+            .map(([k]) => k);
+        if (r.provider) {
+            // The engine replaces a resource whose provider reference changes, unless the new
+            // provider is found under the old one's URN by an alias (pulumi/pulumi#6453).
+            const sameProvider =
+                old.provider === undefined ||
+                old.provider === r.provider.urn ||
+                old.provider === found.get(r.provider.urn);
+            if (!sameProvider || replacedProviders.has(r.provider.urn)) forced.push("provider");
+        }
+        if (forced.length > 0) {
+            replaces.push({ ...entry, from, properties: forced });
+            if (r.type.startsWith("pulumi:providers:")) replacedProviders.add(r.urn);
+        }
+    }
+    const deletes = prior.resources
+        .filter((r) => r.custom && !claimed.has(r.urn))
+        .map((r): DiffEntry => ({
+            urn: r.urn,
+            type: r.type,
+            accountId: r.accountId,
+            ...(physicalName(r.type, r.props)
+                ? { physicalName: physicalName(r.type, r.props) }
+                : {}),
+        }));
+    return { stack: prior.stack, creates, deletes, replaces, aliased };
+}
+
+function sameRole(a: DiffEntry, b: DiffEntry): boolean {
+    // An account unknown on either side (an export whose provider is not in it) matches any.
+    return (
+        a.physicalName === b.physicalName &&
+        (a.accountId === null || b.accountId === null || a.accountId === b.accountId)
+    );
+}
+
+/**
+ * Completes the diffs of the stacks planned together with their role errors. A role is never
+ * deleted and created again: a replacement, a deletion with a create of the same role in the same
+ * account in the same stack (a rename no alias covers) or in another planned stack (a move), are
+ * errors. A role deleted with nothing to take its place is a removal: its account left the
+ * config, which is what removing an account means; it is reported, not refused.
+ */
+export function withRoleErrors(
+    diffs: readonly Omit<StackDiff, "errors" | "removals">[],
+): StackDiff[] {
+    const creates = diffs.flatMap((d) =>
+        d.creates.filter((c) => c.type === ROLE).map((c) => ({ stack: d.stack, entry: c })),
+    );
+    return diffs.map((d) => {
+        const errors: DiffError[] = d.replaces
+            .filter((r) => r.type === ROLE)
+            .map((r) => ({
+                urn: r.urn,
+                message: `stack ${d.stack}: role ${r.physicalName ?? r.urn} in account ${r.accountId ?? "?"} would be replaced (${r.properties.join(", ")} changed): AWS would delete it and create it again, cutting its sessions and giving it a new unique id`,
+                fix: r.properties.includes("provider")
+                    ? "keep the role on the provider it was deployed with: name the provider from the account id and alias it from its old name (stacks/resourceNames.ts)"
+                    : "keep the role's name and path as deployed (IAM cannot rename a role); to change them, create the new role beside the old one and remove the old one in a later change",
+            }));
+        const removals: DiffEntry[] = [];
+        for (const del of d.deletes.filter((x) => x.type === ROLE)) {
+            const twin = creates.find((c) => sameRole(c.entry, del));
+            if (!twin) {
+                removals.push(del);
+                continue;
+            }
+            const where = `role ${del.physicalName ?? "?"} in account ${del.accountId ?? twin.entry.accountId ?? "?"}`;
+            errors.push(
+                twin.stack === d.stack
+                    ? {
+                          urn: del.urn,
+                          message: `stack ${d.stack}: ${where} would be deleted (${del.urn}) and created again (${twin.entry.urn}): its URN changed and no alias reaches the old one, so CreateRole fails with EntityAlreadyExists, or the role loses its sessions and unique id`,
+                          fix: `name the resource from the account id (accountResourceName in stacks/resourceNames.ts), or give it aliases: [{ name: "${urnParts(del.urn).name}" }]`,
+                      }
+                    : {
+                          urn: del.urn,
+                          message: `${where} would be deleted from stack ${d.stack} (${del.urn}) and created in stack ${twin.stack} (${twin.entry.urn}): moving an account by editing stack files deletes and recreates its roles`,
+                          fix: `move the account with npm run account:move, which carries its resources to stack ${twin.stack} with pulumi state move, without touching AWS; then plan again against the moved stacks`,
+                      },
+            );
+        }
+        return { ...d, errors, removals };
+    });
+}
+
+/** Throws UsageError unless FILE holds every stack to plan; run before planning anything. */
+export function checkStacks(prior: readonly PriorStack[], stacks: readonly string[], file: string) {
+    const missing = stacks.filter((stack) => !prior.some((s) => s.stack === stack));
+    if (missing.length > 0)
+        throw new UsageError(
+            `--against ${file} holds stack${prior.length === 1 ? "" : "s"} ${prior.map((s) => `"${s.stack}"`).join(", ") || "(none)"}, not ${missing.map((m) => `"${m}"`).join(", ")}: plan the stacks the file holds (--stack), or give a file of the stack planned`,
+        );
+}
+
+/** Diffs every planned stack against its stack in FILE. Throws UsageError when FILE lacks one. */
+export function diffAgainst(
+    prior: readonly PriorStack[],
+    planned: readonly { stack: string; resources: readonly PlannedResource[] }[],
+    file: string,
+): StackDiff[] {
+    checkStacks(
+        prior,
+        planned.map((p) => p.stack),
+        file,
+    );
+    return withRoleErrors(
+        planned.map((p) =>
+            diffStack(prior.find((s) => s.stack === p.stack) as PriorStack, p.resources),
+        ),
+    );
+}
