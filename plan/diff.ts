@@ -91,6 +91,11 @@ export const REPLACE_ON_CHANGES: Readonly<Record<string, Readonly<Record<string,
 
 const ROLE = "aws:iam/role:Role";
 const ROOT_STACK = "pulumi:pulumi:Stack";
+/**
+ * Resources the engine reads on every run and never creates or deletes in a cloud: a
+ * StackReference reads another stack's outputs (a plan's JSON leaves it out, as it deploys nothing).
+ */
+const READ_ONLY = new Set(["pulumi:pulumi:StackReference"]);
 
 /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, split. */
 function urnParts(urn: string): { stack: string; project: string; type: string; name: string } {
@@ -348,6 +353,7 @@ export function diffStack(
                 ? { physicalName: physicalName(r.type, r.props) }
                 : {}),
         };
+        if (READ_ONLY.has(r.type)) continue;
         if (from === undefined) {
             if (!r.component) creates.push(entry);
             continue;
@@ -375,7 +381,7 @@ export function diffStack(
         }
     }
     const deletes = prior.resources
-        .filter((r) => r.custom && !claimed.has(r.urn))
+        .filter((r) => r.custom && !claimed.has(r.urn) && !READ_ONLY.has(r.type))
         .map((r): DiffEntry => ({
             urn: r.urn,
             type: r.type,

@@ -516,6 +516,101 @@ describe("offline plan CLI", () => {
         assert.ok(c.reason.length > 0);
     });
 
+    describe("--against FILE", () => {
+        const temp = (name: string, value: unknown) => {
+            const file = path.join(
+                fs.mkdtempSync(path.join(os.tmpdir(), "org-access-against-")),
+                name,
+            );
+            fs.writeFileSync(file, JSON.stringify(value));
+            return file;
+        };
+        let previous: any;
+        before(async () => {
+            const { code, out, err } = await run("--stack", "workload", "--json");
+            assert.strictEqual(code, 0, err);
+            previous = JSON.parse(out);
+        });
+
+        it("a plan against its own --json changes nothing, and the JSON carries each resource's aliases", async () => {
+            const file = temp("plan.json", previous);
+            const { code, out, err } = await run(
+                "--stack",
+                "workload",
+                "--against",
+                file,
+                "--json",
+            );
+            assert.strictEqual(code, 0, err);
+            const plan = JSON.parse(out);
+            assert.deepStrictEqual(plan.diff, {
+                creates: [],
+                deletes: [],
+                replaces: [],
+                aliased: [],
+                removals: [],
+                errors: [],
+            });
+            // The first account's audit role is found under its name-derived URN of the previous
+            // version too: its own name and, through its component, the component's legacy name.
+            const [first] = JSON.parse(
+                readStackFile(stackFilePath("workload")).config["org-access:workloadAccounts"],
+            ) as { name: string; accountId: string }[];
+            const role = plan.resources.find((r: any) => r.name === `acct-${first.accountId}-role`);
+            assert.deepStrictEqual(role.options.aliases, [
+                `urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/role:Role::${first.name}-role`,
+            ]);
+            const provider = plan.resources.find((r: any) => r.name === `acct-${first.accountId}`);
+            assert.deepStrictEqual(provider.options.aliases, [
+                `urn:pulumi:workload::org-access::pulumi:providers:aws::${first.name}`,
+            ]);
+        });
+
+        it("a role that would be replaced exits 1, in the text and on stderr, with the fix", async () => {
+            const tampered = JSON.parse(JSON.stringify(previous));
+            const role = tampered.resources.find(
+                (r: any) => r.type === "aws:iam/role:Role" && r.props.name === "SecurityAuditRole",
+            );
+            role.props.name = "OldAuditRole";
+            const file = temp("tampered.json", tampered);
+            const { code, out, err } = await run("--stack", "workload", "--against", file);
+            assert.strictEqual(code, 1, err);
+            assert.match(
+                out,
+                new RegExp(
+                    `changes against ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: 0 to create, 0 to delete, 1 to replace`,
+                ),
+            );
+            assert.ok(
+                out.includes(`  +- replace ${role.urn} (account ${role.accountId}) [name]`),
+                out,
+            );
+            assert.match(
+                err,
+                /error: stack workload: role \/SecurityAuditRole in account \d{12} would be replaced \(name changed\)/,
+            );
+            assert.match(err, /\n {2}fix: keep the role's name and path as deployed/);
+        });
+
+        it("exits 2, planning nothing, on a file it cannot read or that holds another stack", async () => {
+            const missing = await run("--stack", "workload", "--against", "/nonexistent/plan.json");
+            assert.strictEqual(missing.code, 2);
+            assert.match(
+                missing.err,
+                /^error: --against \/nonexistent\/plan\.json: cannot read it/,
+            );
+            const other = await run(
+                "--stack",
+                "security",
+                "--against",
+                temp("plan.json", previous),
+            );
+            assert.strictEqual(other.code, 2);
+            assert.match(other.err, /holds stack "workload", not "security"/);
+            assert.strictEqual(other.out, "");
+        });
+    });
+
     it("parses arguments", () => {
         assert.deepStrictEqual(parseArgs(["--stack=workload-prod", "--json", "--report", "r.md"]), {
             stacks: ["workload-prod"],
