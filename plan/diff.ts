@@ -227,7 +227,9 @@ function fromExport(deployment: Record<string, unknown>, problems: string[]): Pr
     const raw = deployment.resources.filter((r, i) => {
         const ok = isObject(r) && typeof r.urn === "string" && typeof r.type === "string";
         if (!ok) problems.push(`deployment.resources[${i}]: needs "urn" and "type" strings`);
-        return ok && r.type !== ROOT_STACK;
+        // The root stack resource is no cloud resource; one marked `delete` is the old half of a
+        // replacement the last update left for the next to delete, not part of the stack's state.
+        return ok && r.type !== ROOT_STACK && r.delete !== true;
     }) as Record<string, unknown>[];
     const accountOfProvider = new Map<string, string | null>();
     for (const r of raw)
@@ -317,7 +319,7 @@ function differs(before: unknown, after: unknown, fallback: unknown): boolean {
  * The changes from one stack's resources in FILE to its planned resources, matched as the engine
  * matches them (step_generator.go, `generateSteps`): by URN first, then by each alias, a child also
  * by the alias its parent was found under; whatever of FILE nothing claims is deleted. Errors are
- * left to {@link roleErrors}, which looks across stacks.
+ * left to {@link withRoleErrors}, which looks across stacks.
  */
 export function diffStack(
     prior: PriorStack,

@@ -228,6 +228,26 @@ describe("plan --against: what a change creates, deletes or replaces", () => {
         assert.match(diff.errors[0].fix, /alias it from its old name/);
     });
 
+    it("a provider whose region changed is replaced, and with it every resource it manages", async () => {
+        const state = fixture("legacy-workload.export.json");
+        const provider = state.deployment.resources.find(
+            (r: any) => r.type === "pulumi:providers:aws",
+        );
+        provider.inputs.region = "eu-west-1";
+        const diff = onlyDiff(state, await planProdOnly());
+        assert.deepStrictEqual(
+            diff.replaces.map((r) => [r.from.split("::").pop(), r.properties]),
+            [
+                ["prod", ["region"]],
+                ["prod-role", ["provider"]],
+                ["prod-securityaudit", ["provider"]],
+                ["prod-viewonlyaccess", ["provider"]],
+                ["prod-deny", ["provider"]],
+            ],
+        );
+        assert.strictEqual(diff.errors.length, 1, "the role's replacement is refused");
+    });
+
     it("moving an account between shards by editing the stack files is an error: the role would be recreated", async () => {
         const shard = (stack: string, accounts: Account[]) =>
             planStack({
