@@ -33,8 +33,9 @@ export function providerRoleArn(target: AccountTarget, cfg: CommonConfig): strin
  * provider is named from its id, stacks/resourceNames.ts) and the aliases of its older names. An
  * alias on a provider is safe: the engine registers it with its provider registry and does not
  * count a resource's provider reference as changed when the new provider is the alias of the old
- * one (pulumi/pulumi#3979, fixed by #7166 and #6453), as long as no provider holds the new name in
- * the state yet (pulumi/pulumi#18395), which a name never used before guarantees.
+ * one (pulumi/pulumi#3979, which renamed an explicit provider with `aliases: [{ name }]` exactly as
+ * here; fixed by #7166 and #6453). pulumi/pulumi#18395 concerned aliasing an explicit provider to
+ * the default provider, a case this program never has: no resource of it uses a default provider.
  */
 export function accountProvider(
     target: AccountTarget,
