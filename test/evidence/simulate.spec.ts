@@ -27,7 +27,8 @@ const FIXED = {
     "iam-write": "denied",
 } as const;
 
-const prodRole = (r: PlannedResource) => r.type === "aws:iam/role:Role" && r.name === "acct-777788889999-role";
+const prodRole = (r: PlannedResource) =>
+    r.type === "aws:iam/role:Role" && r.name === "acct-777788889999-role";
 const entry = (
     entries: EvidenceEntry[],
     role: string,
@@ -205,7 +206,9 @@ describe("evidence matrix", () => {
         it("without the explicit Deny, SecurityAudit itself reads data", () => {
             const broken = tamper(
                 workload,
-                (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "acct-777788889999-deny",
+                (r) =>
+                    r.type === "aws:iam/rolePolicy:RolePolicy" &&
+                    r.name === "acct-777788889999-deny",
                 () => undefined,
             );
             const evidence = matrixOf(broken);
@@ -450,7 +453,9 @@ describe("evidence matrix", () => {
                 (w) =>
                     tamper(
                         w,
-                        (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "acct-777788889999-deny",
+                        (r) =>
+                            r.type === "aws:iam/rolePolicy:RolePolicy" &&
+                            r.name === "acct-777788889999-deny",
                         () => undefined,
                     ),
             ],
@@ -498,7 +503,9 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
             ...w.resources,
             {
                 ...w.resources.find(
-                    (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "acct-777788889999-deny",
+                    (r) =>
+                        r.type === "aws:iam/rolePolicy:RolePolicy" &&
+                        r.name === "acct-777788889999-deny",
                 )!,
                 name: "acct-777788889999-extra",
                 props: {
@@ -512,7 +519,8 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
     const noDeny = (w: PlanResult) =>
         tamper(
             w,
-            (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "acct-777788889999-deny",
+            (r) =>
+                r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "acct-777788889999-deny",
             () => undefined,
         );
 

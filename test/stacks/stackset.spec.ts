@@ -89,7 +89,11 @@ describe("workload stack in StackSet mode", () => {
                 PolicyName: "org-access-explicit-deny",
                 PolicyDocument: JSON.parse(
                     String(
-                        one(provider, "aws:iam/rolePolicy:RolePolicy", `${accountResourceName(PROD)}-deny`).props.policy,
+                        one(
+                            provider,
+                            "aws:iam/rolePolicy:RolePolicy",
+                            `${accountResourceName(PROD)}-deny`,
+                        ).props.policy,
                     ),
                 ),
             },
