@@ -56,6 +56,24 @@ export interface DiffError {
     readonly fix: string;
 }
 
+/** A resource found through an alias under the URN of a resource of another account. */
+export interface CrossAccountMatch {
+    readonly urn: string;
+    readonly from: string;
+    readonly fromAccount: string;
+    readonly toAccount: string;
+}
+
+/** One stack's changes, before {@link withRoleErrors} decides which are errors. */
+export interface StackChanges {
+    readonly stack: string;
+    readonly creates: readonly DiffEntry[];
+    readonly deletes: readonly DiffEntry[];
+    readonly replaces: readonly Replacement[];
+    readonly aliased: readonly AliasedEntry[];
+    readonly crossAccount: readonly CrossAccountMatch[];
+}
+
 export interface StackDiff {
     readonly stack: string;
     readonly creates: readonly DiffEntry[];
@@ -321,10 +339,7 @@ function differs(before: unknown, after: unknown, fallback: unknown): boolean {
  * by the alias its parent was found under; whatever of FILE nothing claims is deleted. Errors are
  * left to {@link withRoleErrors}, which looks across stacks.
  */
-export function diffStack(
-    prior: PriorStack,
-    planned: readonly PlannedResource[],
-): Omit<StackDiff, "errors" | "removals"> {
+export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]): StackChanges {
     const olds = new Map(prior.resources.map((r) => [r.urn, r]));
     const claimed = new Set<string>();
     /** New URN -> the URN of FILE it was found under. */
@@ -333,6 +348,7 @@ export function diffStack(
     const creates: DiffEntry[] = [];
     const replaces: Replacement[] = [];
     const aliased: AliasedEntry[] = [];
+    const crossAccount: CrossAccountMatch[] = [];
     for (const r of planned) {
         const own = r.options.aliases;
         const candidates = [r.urn, ...own];
@@ -363,8 +379,20 @@ export function diffStack(
         claimed.add(from);
         found.set(r.urn, from);
         if (r.component) continue;
-        if (from !== r.urn) aliased.push({ from, to: r.urn });
         const old = olds.get(from) as PriorResource;
+        if (from !== r.urn) {
+            aliased.push({ from, to: r.urn });
+            // An alias names an old URN by name alone: keyed on today's account name, it reaches
+            // another account's resource when names were swapped in the same change as the
+            // upgrade. The engine would then update that resource through this account's provider.
+            if (old.accountId && r.accountId && old.accountId !== r.accountId)
+                crossAccount.push({
+                    urn: r.urn,
+                    from,
+                    fromAccount: old.accountId,
+                    toAccount: r.accountId,
+                });
+        }
         const forced = Object.entries(REPLACE_ON_CHANGES[r.type] ?? {})
             .filter(([k, fallback]) => differs(old.props[k], r.props[k], fallback))
             .map(([k]) => k);
@@ -392,7 +420,7 @@ export function diffStack(
                 ? { physicalName: physicalName(r.type, r.props) }
                 : {}),
         }));
-    return { stack: prior.stack, creates, deletes, replaces, aliased };
+    return { stack: prior.stack, creates, deletes, replaces, aliased, crossAccount };
 }
 
 function sameRole(a: DiffEntry, b: DiffEntry): boolean {
@@ -410,9 +438,7 @@ function sameRole(a: DiffEntry, b: DiffEntry): boolean {
  * errors. A role deleted with nothing to take its place is a removal: its account left the
  * config, which is what removing an account means; it is reported, not refused.
  */
-export function withRoleErrors(
-    diffs: readonly Omit<StackDiff, "errors" | "removals">[],
-): StackDiff[] {
+export function withRoleErrors(diffs: readonly StackChanges[]): StackDiff[] {
     const creates = diffs.flatMap((d) =>
         d.creates.filter((c) => c.type === ROLE).map((c) => ({ stack: d.stack, entry: c })),
     );
@@ -426,6 +452,12 @@ export function withRoleErrors(
                     ? "keep the role on the provider it was deployed with: name the provider from the account id and alias it from its old name (stacks/resourceNames.ts)"
                     : "keep the role's name and path as deployed (IAM cannot rename a role); to change them, create the new role beside the old one and remove the old one in a later change",
             }));
+        for (const c of d.crossAccount)
+            errors.push({
+                urn: c.urn,
+                message: `stack ${d.stack}: ${c.urn} (account ${c.toAccount}) would take over ${c.from}, a resource of account ${c.fromAccount}, through an alias: account names changed in the same change as the upgrade to id-derived names`,
+                fix: "upgrade with the account names as they are deployed (the aliases are keyed on the names in config), then rename the accounts in a later change",
+            });
         const removals: DiffEntry[] = [];
         for (const del of d.deletes.filter((x) => x.type === ROLE)) {
             const twin = creates.find((c) => sameRole(c.entry, del));
@@ -448,7 +480,8 @@ export function withRoleErrors(
                       },
             );
         }
-        return { ...d, errors, removals };
+        const { stack, creates: made, deletes, replaces, aliased } = d;
+        return { stack, creates: made, deletes, replaces, aliased, errors, removals };
     });
 }
 

@@ -189,6 +189,34 @@ describe("plan --against: what a change creates, deletes or replaces", () => {
         );
     });
 
+    it("an upgrade made together with a swap of two accounts' names is an error: an alias would cross accounts", async () => {
+        // The aliases are keyed on the names in config: swapped, each reaches the other account's
+        // resources, which the engine would then update through the wrong account's provider.
+        const swapped = await plan([
+            { ...PROD_ACCOUNT, name: "staging" },
+            { ...STAGING_ACCOUNT, name: "prod" },
+        ]);
+        const diff = onlyDiff(fixture("legacy-workload.plan.json"), swapped);
+        const provider = diff.errors.find((e) =>
+            e.urn.endsWith(`pulumi:providers:aws::acct-${PROD}`),
+        );
+        assert.ok(provider, diff.errors.map((e) => e.urn).join("\n"));
+        assert.match(
+            provider.message,
+            new RegExp(
+                `would take over urn:pulumi:workload::org-access::pulumi:providers:aws::staging, a resource of account ${STAGING}, through an alias`,
+            ),
+        );
+        assert.match(provider.fix, /^upgrade with the account names as they are deployed/);
+        // Every resource staging had in the old state is claimed by prod's, and the other way round.
+        const crossed = diff.errors.filter((e) => /would take over/.test(e.message));
+        assert.strictEqual(
+            crossed.length,
+            diff.aliased.length,
+            "every alias match crossed accounts",
+        );
+    });
+
     it("reads a pulumi stack export: the legacy state of one account upgrades with nothing to create or delete", async () => {
         const after = await planProdOnly();
         const diff = onlyDiff(fixture("legacy-workload.export.json"), after);
