@@ -63,9 +63,9 @@ Without --stack, plans the security stack and then the workload stack.
                        delete or replace, and those found under an older name through an alias;
                        --json adds "diff": {"creates", "deletes", "replaces", "aliased", "removals",
                        "errors"} to each stack. A role that would be deleted and created again (a
-                       rename no alias covers, a replacement, a move between the planned stacks) is
-                       an error (exit 1) with its fix; a role whose account left the config is a
-                       removal, reported
+                       rename no alias covers, a replacement, a move between the planned stacks),
+                       or a resource an alias would take from another account, is an error (exit 1)
+                       with its fix; a role whose account left the config is a removal, reported
 
 Exit codes: 0 ok; 1 a policy violation, an evidence mismatch, a proof that does not hold, an
 unsafe plan or (--against) a role deleted and created again; 2 invalid config
