@@ -6,8 +6,9 @@
 // `Account` tag, the outputs and the report. Physical names (the roles' names in AWS) never
 // derive from either: they come from config (`auditRole.name`, the duty roles' fixed names).
 //
-// account:move (scripts/) uses the same functions to name what `pulumi state move` carries.
-import * as pulumi from "@pulumi/pulumi";
+// account:move (scripts/) uses the same functions to name what `pulumi state move` carries; the
+// module loads nothing at run time (a type-only import), so a CLI can take it without the SDK.
+import type { Alias } from "@pulumi/pulumi";
 
 /** The prefix of every id-derived name: `acct-777788889999`. */
 export const ACCOUNT_NAME_PREFIX = "acct-";
@@ -49,6 +50,6 @@ export function legacyAccountResourceName(name: string, suffix?: string): string
  * Once a stack has been updated under the new names, the engine finds every resource by its URN
  * before it looks at an alias, so the alias is inert (it is also harmless when it names nothing).
  */
-export function legacyAliases(name: string, suffix?: string): pulumi.Alias[] {
+export function legacyAliases(name: string, suffix?: string): Alias[] {
     return [{ name: legacyAccountResourceName(name, suffix) }];
 }
