@@ -1,6 +1,7 @@
 // Plans as `--against` reads them: the plan's own --json rendering of a planned stack, and the
 // diff of plans made now against it.
-import { diffAgainst, parseAgainst, StackDiff } from "../../plan/diff";
+import { parseAgainst } from "../../plan/against";
+import { diffAgainst, StackDiff } from "../../plan/diff";
 import { StackPlan } from "../../plan/offline";
 import { toJson } from "../../plan/render";
 import { PlanResult, PROJECT } from "../../plan/run";
