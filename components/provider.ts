@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { AccountTarget, CommonConfig } from "../config";
 import { iamRoleArn } from "./arns";
 
@@ -27,23 +28,39 @@ export function providerRoleArn(target: AccountTarget, cfg: CommonConfig): strin
  * uses the provider inputs recorded in the state unless run with `--run-program`
  * (pulumi/pulumi#13860, pulumi/esc#199), and it takes the stack's lock, which only the deploy
  * identity may write: refreshes stay with the deploy roles.
+ *
+ * `naming` is the provider's URN name (the target's fixed label by default; a workload account's
+ * provider is named from its id, stacks/resourceNames.ts) and the aliases of its older names. An
+ * alias on a provider is safe: the engine registers it with its provider registry and does not
+ * count a resource's provider reference as changed when the new provider is the alias of the old
+ * one (pulumi/pulumi#3979, which renamed an explicit provider with `aliases: [{ name }]` exactly as
+ * here; fixed by #7166 and #6453). pulumi/pulumi#18395 concerned aliasing an explicit provider to
+ * the default provider, a case this program never has: no resource of it uses a default provider.
  */
-export function accountProvider(target: AccountTarget, cfg: CommonConfig): aws.Provider {
+export function accountProvider(
+    target: AccountTarget,
+    cfg: CommonConfig,
+    naming: { name: string; aliases?: pulumi.Alias[] } = { name: target.name },
+): aws.Provider {
     const preview = cfg.providerRole === "preview";
-    return new aws.Provider(target.name, {
-        region: cfg.region as aws.Region,
-        allowedAccountIds: [target.accountId],
-        assumeRoles: [
-            {
-                roleArn: providerRoleArn(target, cfg),
-                // Shows up in CloudTrail as the session name of every call this program makes.
-                sessionName: (preview
-                    ? `org-access-preview-${cfg.stack}`
-                    : `org-access-${cfg.stack}`
-                ).slice(0, 64),
-                // The preview role trusts the preview identity alone, without an ExternalId.
-                ...(preview ? {} : { externalId: target.deployExternalId }),
-            },
-        ],
-    });
+    return new aws.Provider(
+        naming.name,
+        {
+            region: cfg.region as aws.Region,
+            allowedAccountIds: [target.accountId],
+            assumeRoles: [
+                {
+                    roleArn: providerRoleArn(target, cfg),
+                    // Shows up in CloudTrail as the session name of every call this program makes.
+                    sessionName: (preview
+                        ? `org-access-preview-${cfg.stack}`
+                        : `org-access-${cfg.stack}`
+                    ).slice(0, 64),
+                    // The preview role trusts the preview identity alone, without an ExternalId.
+                    ...(preview ? {} : { externalId: target.deployExternalId }),
+                },
+            ],
+        },
+        naming.aliases ? { aliases: naming.aliases } : {},
+    );
 }

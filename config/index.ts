@@ -67,7 +67,11 @@ export interface LoadOptions {
 
 /** An account the program deploys into, and how its provider reaches it. */
 export interface AccountTarget {
-    /** Short name; names the provider and the account's resources. */
+    /**
+     * Short name: a label for tags, outputs and the report. The security stack's fixed labels
+     * (`security`, `management`, `log-archive`) name its providers; a workload account's resources
+     * are named from its id instead (stacks/resourceNames.ts), so renaming an entry moves nothing.
+     */
     readonly name: string;
     readonly accountId: string;
     /** Role the provider assumes in the account. */

@@ -17,7 +17,10 @@ import { AccountAccess } from "../evidence/profiles";
 import { renderReport } from "../evidence/report";
 import { failedProofs } from "../evidence/proofs";
 import { mismatches } from "../evidence/simulate";
+import { checkStacks, readAgainst } from "./against";
+import { diffAgainst } from "./diff";
 import { PlanOptions, planExitCode, runPlan } from "./offline";
+import { PROJECT } from "./run";
 import { deployed, toJson, toText, warningLines } from "./render";
 
 export interface CliOptions extends PlanOptions {
@@ -28,9 +31,11 @@ export interface CliOptions extends PlanOptions {
     readonly writePolicyConfig?: string;
     /** Treat stack-file warnings (REPLACE-ME placeholders, plain-text secrets) as errors (exit 2). */
     readonly strict?: boolean;
+    /** A previous plan's --json or a `pulumi stack export`: list what would be created, deleted, replaced. */
+    readonly against?: string;
 }
 
-export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict]
+export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
 runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
@@ -39,7 +44,8 @@ Without --stack, plans the security stack and then the workload stack.
   --stack NAME         plan only this stack
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
   --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
-                       "parent", "provider", "options": {"protect", "retainOnDelete", "dependsOn"}}],
+                       "parent", "provider", "options": {"protect", "retainOnDelete", "dependsOn",
+                       "aliases"}}],
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}],
                        "proofs": [{"id", "statement", "holds", "checked", "unit", "assumptions",
                                    "counterexamples": [{"principal", "path", "action", "resource",
@@ -53,9 +59,17 @@ Without --stack, plans the security stack and then the workload stack.
                        have an audit role), for pulumi preview --policy-pack-config (needs --stack)
   --strict             fail (exit 2) on stack-file warnings: REPLACE-ME example values, which
                        pulumi up refuses, and ExternalIds written in plain text instead of secure:
+  --against FILE       compare with FILE, a previous plan's --json (one stack or {"stacks": [...]}) or
+                       a pulumi stack export, as the engine would: list every resource to create,
+                       delete or replace, and those found under an older name through an alias;
+                       --json adds "diff": {"creates", "deletes", "replaces", "aliased", "removals",
+                       "errors"} to each stack. A role that would be deleted and created again (a
+                       rename no alias covers, a replacement, a move between the planned stacks),
+                       or a resource an alias would take from another account, is an error (exit 1)
+                       with its fix; a role whose account left the config is a removal, reported
 
-Exit codes: 0 ok; 1 a policy violation, an evidence mismatch, a proof that does not hold or an
-unsafe plan; 2 invalid config
+Exit codes: 0 ok; 1 a policy violation, an evidence mismatch, a proof that does not hold, an
+unsafe plan or (--against) a role deleted and created again; 2 invalid config
 or usage, or (with --strict) a stack-file warning.`;
 
 export const command = defineCommand({
@@ -68,6 +82,7 @@ export const command = defineCommand({
         "policy-config": { type: "string" },
         "write-policy-config": { type: "string" },
         strict: { type: "boolean" },
+        against: { type: "string" },
     },
     build(values): CliOptions {
         const stack = values.stack === undefined ? undefined : stackOption(values.stack).name;
@@ -87,6 +102,7 @@ export const command = defineCommand({
             policyConfig: values["policy-config"],
             writePolicyConfig: values["write-policy-config"],
             ...(values.strict ? { strict: true } : {}),
+            ...(values.against !== undefined ? { against: values.against } : {}),
         };
     },
 });
@@ -105,14 +121,29 @@ async function plan(
     argv: readonly string[],
     { out, err }: Io,
 ): Promise<number> {
+    // A file that cannot be compared with is refused before anything is planned.
+    const prior = options.against ? readAgainst(options.against, PROJECT) : undefined;
+    if (prior && options.against) checkStacks(prior, options.stacks, options.against);
     const plans = await runPlan(options);
+    const diffs =
+        prior && options.against
+            ? diffAgainst(
+                  prior,
+                  plans.map((p) => p.result),
+                  options.against,
+              )
+            : undefined;
     const warnings = warningLines(plans);
     if (options.strict && warnings.length > 0) {
         err.write(`${warnings.map((w) => w.replace(/^stack/, "error: stack")).join("\n")}\n`);
         return 2;
     }
     for (const w of warnings) err.write(`warning: ${w}\n`);
-    out.write(options.json ? `${JSON.stringify(toJson(plans), null, 2)}\n` : `${toText(plans)}\n`);
+    out.write(
+        options.json
+            ? `${JSON.stringify(toJson(plans, diffs), null, 2)}\n`
+            : `${toText(plans, diffs && options.against ? { file: options.against, diffs } : undefined)}\n`,
+    );
     if (options.writePolicyConfig) {
         fs.writeFileSync(
             options.writePolicyConfig,
@@ -152,7 +183,9 @@ async function plan(
         .filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0)
         err.write(`policy pack: ${mandatory.length} mandatory violation(s)\n`);
-    return planExitCode(plans);
+    const roleErrors = (diffs ?? []).flatMap((d) => d.errors);
+    for (const e of roleErrors) err.write(`error: ${e.message}\n  fix: ${e.fix}\n`);
+    return roleErrors.length > 0 ? 1 : planExitCode(plans);
 }
 
 if (require.main === module) start(main);

@@ -4,6 +4,7 @@ import { formatProblems } from "../config";
 import { Counterexample, ProofResult } from "../evidence/proofs";
 import { EvidenceEntry, mismatches } from "../evidence/simulate";
 import { Violation } from "../policypack/runner";
+import { allAliases, StackDiff } from "./diff";
 import { StackPlan } from "./offline";
 import { PlannedResource, PlanResult } from "./run";
 
@@ -12,29 +13,48 @@ export function deployed(resources: readonly PlannedResource[]): PlannedResource
     return resources.filter((r) => !r.component && r.type !== "pulumi:pulumi:StackReference");
 }
 
-export function toJson(plans: readonly StackPlan[]): unknown {
-    const one = (p: StackPlan) => ({
-        stack: p.result.stack,
-        resources: deployed(p.result.resources).map((res) => ({
-            type: res.type,
-            name: res.name,
-            urn: res.urn,
-            accountId: res.accountId,
-            props: readableProps(res),
-            // By URN, so that policy:check can run the stack policies over this JSON as the plan does.
-            ...(res.options.parent ? { parent: res.options.parent } : {}),
-            ...(res.provider ? { provider: res.provider.urn } : {}),
-            options: {
-                protect: res.options.protect,
-                retainOnDelete: res.options.retainOnDelete,
-                dependsOn: res.options.dependsOn,
-            },
-        })),
-        evidence: p.evidence,
-        proofs: p.proofs,
-        violations: p.violations,
-        warnings: p.warnings,
-    });
+/** The plan's JSON; with `diffs` (--against), each stack's `diff` too. */
+export function toJson(plans: readonly StackPlan[], diffs?: readonly StackDiff[]): unknown {
+    const one = (p: StackPlan) => {
+        // Each resource's aliases, its parent's included: every URN the engine may find it under.
+        const aliases = allAliases(p.result.resources);
+        const diff = diffs?.find((d) => d.stack === p.result.stack);
+        return {
+            stack: p.result.stack,
+            resources: deployed(p.result.resources).map((res) => ({
+                type: res.type,
+                name: res.name,
+                urn: res.urn,
+                accountId: res.accountId,
+                props: readableProps(res),
+                // By URN, so that policy:check can run the stack policies over this JSON as the plan does.
+                ...(res.options.parent ? { parent: res.options.parent } : {}),
+                ...(res.provider ? { provider: res.provider.urn } : {}),
+                options: {
+                    protect: res.options.protect,
+                    retainOnDelete: res.options.retainOnDelete,
+                    dependsOn: res.options.dependsOn,
+                    aliases: aliases.get(res.urn) ?? [],
+                },
+            })),
+            evidence: p.evidence,
+            proofs: p.proofs,
+            violations: p.violations,
+            warnings: p.warnings,
+            ...(diff
+                ? {
+                      diff: {
+                          creates: diff.creates,
+                          deletes: diff.deletes,
+                          replaces: diff.replaces,
+                          aliased: diff.aliased,
+                          removals: diff.removals,
+                          errors: diff.errors,
+                      },
+                  }
+                : {}),
+        };
+    };
     return plans.length === 1 ? one(plans[0]) : { stacks: plans.map(one) };
 }
 
@@ -164,15 +184,20 @@ export function toTable(result: PlanResult): string {
     const typeWidth = Math.max(...resources.map((r) => r.type.length), 4);
     const nameWidth = Math.max(...resources.map((r) => r.name.length), 4);
     for (const [account, list] of accounts) {
-        const providerNames = [
+        // The account's name in config, from its resources' Account tag: a workload account's
+        // URN names carry only its id (stacks/resourceNames.ts). Else the providers' names.
+        const tagged = list.flatMap((r) => {
+            const tags = r.props.tags as Record<string, unknown> | undefined;
+            return typeof tags?.Account === "string" ? [tags.Account] : [];
+        });
+        const names = [
             ...new Set(
-                list.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.name),
+                tagged.length > 0
+                    ? tagged
+                    : list.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.name),
             ),
         ];
-        lines.push(
-            "",
-            `account ${account}${providerNames.length ? ` (${providerNames.join(", ")})` : ""}`,
-        );
+        lines.push("", `account ${account}${names.length ? ` (${names.join(", ")})` : ""}`);
         for (const r of list)
             lines.push(
                 `  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${detail(r)}`.trimEnd(),
@@ -181,11 +206,32 @@ export function toTable(result: PlanResult): string {
     return lines.join("\n");
 }
 
-/** The readable plan: per stack, its table, the pack's verdicts and the evidence lines. */
-export function toText(plans: readonly StackPlan[]): string {
+/** What `--against FILE` found for one stack: counts, then each create, delete and replacement. */
+export function diffLines(diff: StackDiff, file: string): string[] {
+    const at = (e: { accountId: string | null }) =>
+        e.accountId ? ` (account ${e.accountId})` : "";
+    return [
+        `changes against ${file}: ${diff.creates.length} to create, ${diff.deletes.length} to delete, ${diff.replaces.length} to replace, ${diff.aliased.length} found under an older name (alias)`,
+        ...diff.creates.map((c) => `  + create   ${c.urn}${at(c)}`),
+        ...diff.deletes.map((d) => `  - delete   ${d.urn}${at(d)}`),
+        ...diff.replaces.map((r) => `  +- replace ${r.urn}${at(r)} [${r.properties.join(", ")}]`),
+        ...diff.removals.map(
+            (r) =>
+                `  note: role ${r.physicalName ?? r.urn}${at(r)} is deleted because its account left this stack's config; if the account moved to another stack, move it with npm run account:move instead`,
+        ),
+        ...diff.errors.map((e) => `  error: ${e.message} (${e.fix})`),
+    ];
+}
+
+/** The readable plan: per stack, its table, the pack's verdicts, the evidence lines and the diff. */
+export function toText(
+    plans: readonly StackPlan[],
+    against?: { file: string; diffs: readonly StackDiff[] },
+): string {
     return plans
-        .map((p) =>
-            [
+        .map((p) => {
+            const diff = against?.diffs.find((d) => d.stack === p.result.stack);
+            return [
                 toTable(p.result),
                 "",
                 ...violationLines(p.violations),
@@ -193,7 +239,8 @@ export function toText(plans: readonly StackPlan[]): string {
                 ...evidenceLines(p.evidence),
                 "",
                 ...proofLines(p.proofs),
-            ].join("\n"),
-        )
+                ...(diff && against ? ["", ...diffLines(diff, against.file)] : []),
+            ].join("\n");
+        })
         .join("\n\n");
 }

@@ -54,7 +54,28 @@ export interface RegisteredOptions {
     readonly dependsOn: readonly string[];
     /** URN of the parent, if any. */
     readonly parent?: string;
+    /**
+     * The resource's own `aliases` option, each as the URN the engine computes from it (an alias
+     * by name keeps the resource's type, parent, stack and project). A child of an aliased
+     * component inherits its parent's alias without listing one (plan/diff.ts).
+     */
+    readonly aliases: readonly string[];
 }
+
+type AliasProto = {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec():
+        | {
+              getName(): string;
+              getType(): string;
+              getStack(): string;
+              getProject(): string;
+              getParenturn(): string;
+              getNoparent(): boolean;
+          }
+        | undefined;
+};
 
 type RegisterRequest = {
     getType(): string;
@@ -62,6 +83,8 @@ type RegisterRequest = {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getParent(): string;
+    /** The `aliases` option; the mock monitor supports alias specs (runtime/mocks.js). */
+    getAliasesList(): AliasProto[];
     /** Every direct dependency: `dependsOn` and the resources behind every input. */
     getDependenciesList(): string[];
     /** The dependencies of each input. */
@@ -76,13 +99,51 @@ function nameOf(urn: string): string {
 }
 
 /**
+ * A URN as the engine builds it (https://www.pulumi.com/docs/iac/concepts/resources/names/#urns):
+ * the type is qualified by the parent's qualified type (`parent$type`), except under the root
+ * stack resource, whose type the engine leaves out.
+ */
+export function makeUrn(
+    stack: string,
+    project: string,
+    type: string,
+    name: string,
+    parentUrn?: string,
+): string {
+    const parentType = parentUrn?.split("::")[2];
+    const qualified =
+        parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/**
+ * The URN an alias names, as the engine collapses it (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go, `collapseAliasToUrn`): every field left out is the
+ * resource's own, and the parent is the resource's unless the alias says it had none.
+ */
+function aliasUrn(alias: AliasProto, req: RegisterRequest): string {
+    const spec = alias.getSpec();
+    if (alias.hasUrn() || !spec) return alias.getUrn();
+    const parent = spec.getNoparent() ? undefined : spec.getParenturn() || req.getParent();
+    return makeUrn(
+        spec.getStack() || pulumi.getStack(),
+        spec.getProject() || pulumi.getProject(),
+        spec.getType() || req.getType(),
+        spec.getName() || req.getName(),
+        parent || undefined,
+    );
+}
+
+/**
  * Records the options of every registration as the monitor receives them. The mock API does not
  * pass options to `newResource`, and the mock monitor never runs resource transforms
  * (`registerResourceTransform` reaches `Mocks.registerTransform` only), while a legacy stack
  * transformation needs a root stack resource that a plan does not create. So `protect`,
  * `retainOnDelete` and `dependsOn`, exactly what must be proved for the log resources, are read
  * from the request the engine would get: its dependencies minus those of its inputs are the
- * `dependsOn` ones.
+ * `dependsOn` ones. `aliases` too: the mock monitor announces alias specs (`supportsAliasSpecs`,
+ * @pulumi/pulumi runtime/mocks.js), so the SDK sends each alias as given (runtime/resource.js,
+ * `mapAliasesForRequest`) and leaves the parent's aliases to the engine, as a real one does.
  */
 function captureOptions(): Map<string, RegisteredOptions> {
     const seen = new Map<string, RegisteredOptions>();
@@ -107,6 +168,7 @@ function captureOptions(): Map<string, RegisteredOptions> {
                 ),
             ].sort(),
             parent: req.getParent() || undefined,
+            aliases: req.getAliasesList().map((a) => aliasUrn(a, req)),
         });
         return original(req, cb);
     };
@@ -251,6 +313,7 @@ function describe(mocks: PlanMocks, registered: Map<string, RegisteredOptions>):
                 protect: false,
                 retainOnDelete: false,
                 dependsOn: [],
+                aliases: [],
             },
             secretProps: r.secretInputs,
         };

@@ -13,6 +13,7 @@ import { AuditRoleStackSet } from "../components/auditRoleStackSet";
 import { BreakGlassRole, IncidentResponseRole } from "../components/dutyRoles";
 import { PreviewRole } from "../components/previewRole";
 import { AccountProviders } from "./providers";
+import { accountResourceName, legacyAliases } from "./resourceNames";
 
 /** Validates the principals the security stack exported; a malformed output must never become a trust policy. */
 export function parseTrustedPrincipals(value: unknown, source: string): TrustedPrincipals {
@@ -112,22 +113,30 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
             auditRoleArns[account.name] = expectedArn;
             continue;
         }
+        // URN names from the account id, aliased from the account's name (stacks/resourceNames.ts):
+        // renaming the entry or re-ordering the list changes no URN, and upgrading from the
+        // name-derived URNs is a no-op. The children follow their component's alias.
+        const provider = providers.forAccount(account);
+        const opts = (suffix?: string) => ({
+            provider,
+            aliases: legacyAliases(account.name, suffix),
+        });
         const role = new AuditRole(
-            account.name,
+            accountResourceName(account.accountId),
             { ...auditRole, tags: { ...cfg.tags, Account: account.name } },
-            { provider: providers.for(account) },
+            opts(),
         );
         auditRoleArns[account.name] = role.roleArn;
         if (account.previewRoleName) {
             const preview = new PreviewRole(
-                `${account.name}-preview`,
+                accountResourceName(account.accountId, "preview"),
                 {
                     previewIdentityArn,
                     roleName: account.previewRoleName,
                     partition: cfg.partition,
                     tags: { ...cfg.tags, Account: account.name },
                 },
-                { provider: providers.for(account) },
+                opts("preview"),
             );
             previewRoleArns[account.name] = preview.roleArn;
         }
@@ -139,7 +148,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         });
         if (account.incidentResponseRole) {
             const ir = new IncidentResponseRole(
-                `${account.name}-incident-response`,
+                accountResourceName(account.accountId, "incident-response"),
                 {
                     ...dutyArgs(responders),
                     // Never quarantinable by the responders: this account's deploy and preview roles.
@@ -148,15 +157,15 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
                         ? [account.previewRoleName]
                         : undefined,
                 },
-                { provider: providers.for(account) },
+                opts("incident-response"),
             );
             incidentResponseRoleArns[account.name] = ir.roleArn;
         }
         if (account.breakGlassRole) {
             const bg = new BreakGlassRole(
-                `${account.name}-break-glass`,
+                accountResourceName(account.accountId, "break-glass"),
                 dutyArgs(breakGlassUsers),
-                { provider: providers.for(account) },
+                opts("break-glass"),
             );
             breakGlassRoleArns[account.name] = bg.roleArn;
         }

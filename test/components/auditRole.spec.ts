@@ -51,15 +51,15 @@ describe("AuditRole", () => {
         assert.deepStrictEqual(
             roles.map((r) => [r.name, r.props.name, r.accountId]),
             [
-                ["prod-role", "SecurityAuditRole", PROD],
-                ["staging-role", "SecurityAuditRole", STAGING],
+                [`acct-${PROD}-role`, "SecurityAuditRole", PROD],
+                [`acct-${STAGING}-role`, "SecurityAuditRole", STAGING],
             ],
         );
     });
 
     it("trusts humans only with MFA that is present (Bool, not BoolIfExists) and recent", () => {
         const s = statement(
-            one(plan, "aws:iam/role:Role", "prod-role").props.assumeRolePolicy,
+            one(plan, "aws:iam/role:Role", `acct-${PROD}-role`).props.assumeRolePolicy,
             "HumansWithMfa",
         );
         assert.deepStrictEqual(s, {
@@ -75,7 +75,9 @@ describe("AuditRole", () => {
     });
 
     it("trusts each program only with its exact ExternalId, and trusts nobody else", () => {
-        const trust = doc(one(plan, "aws:iam/role:Role", "prod-role").props.assumeRolePolicy);
+        const trust = doc(
+            one(plan, "aws:iam/role:Role", `acct-${PROD}-role`).props.assumeRolePolicy,
+        );
         assert.strictEqual(trust.Statement.length, 2);
         assert.deepStrictEqual(trust.Statement[1], {
             Sid: "ProgramWithExternalId0",
@@ -134,7 +136,9 @@ describe("AuditRole", () => {
     });
 
     it("denies every IAM write, data reads in every service, and CloudShell", () => {
-        const deny = doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-deny").props.policy);
+        const deny = doc(
+            one(plan, "aws:iam/rolePolicy:RolePolicy", `acct-${PROD}-deny`).props.policy,
+        );
         assert.deepStrictEqual(
             deny.Statement.map((s) => [s.Sid, s.Effect, s.Resource, s.Condition]),
             [
@@ -223,7 +227,7 @@ describe("AuditRole", () => {
     });
 
     it("tags the role with the stack's tags and the account name", () => {
-        const tags = one(plan, "aws:iam/role:Role", "staging-role").props.tags as Record<
+        const tags = one(plan, "aws:iam/role:Role", `acct-${STAGING}-role`).props.tags as Record<
             string,
             string
         >;
@@ -323,7 +327,7 @@ describe("AuditRole", () => {
             );
             assert.match(
                 e.message,
-                /AuditRole prod: refusing to create a trust policy:\n\* human principal \[0\] "arn:aws:iam::777788889999:user\/eve" is not in the trusted account 111122223333/,
+                /AuditRole acct-777788889999: refusing to create a trust policy:\n\* human principal \[0\] "arn:aws:iam::777788889999:user\/eve" is not in the trusted account 111122223333/,
             );
         });
     });
@@ -341,7 +345,7 @@ describe("AuditRole trust: network conditions for programs", () => {
                 reporters: [{ name: "reporter", arn: REPORTER, externalId: EXT, ...network }],
             },
         });
-    const trustOf = (p: PlanResult, name = "prod-role") =>
+    const trustOf = (p: PlanResult, name = `acct-${PROD}-role`) =>
         doc(one(p, "aws:iam/role:Role", name).props.assumeRolePolicy);
     let both: PlanResult;
     before(async () => {
@@ -349,7 +353,7 @@ describe("AuditRole trust: network conditions for programs", () => {
     });
 
     it("gives a program with both kinds one statement per kind, each requiring the ExternalId", () => {
-        for (const role of ["prod-role", "staging-role"]) {
+        for (const role of [`acct-${PROD}-role`, `acct-${STAGING}-role`]) {
             const trust = trustOf(both, role);
             assert.deepStrictEqual(trust.Statement.slice(1), [
                 {
@@ -608,13 +612,13 @@ describe("AuditRole trust: network conditions for programs", () => {
             );
         const fits = await planWorkload(withNetwork({ sourceIps: hosts(150) }));
         const size = String(
-            one(fits, "aws:iam/role:Role", "prod-role").props.assumeRolePolicy,
+            one(fits, "aws:iam/role:Role", `acct-${PROD}-role`).props.assumeRolePolicy,
         ).length;
         assert.ok(size > 2048 && size <= 4096, `${size} characters`);
         const e = await rejection(planWorkload(withNetwork({ sourceIps: hosts(230) })));
         assert.match(
             e.message,
-            /AuditRole prod: refusing to create a trust policy:\n\* the trust policy would have \d{4} characters, more than the 4096 IAM allows even with a raised quota/,
+            /AuditRole acct-777788889999: refusing to create a trust policy:\n\* the trust policy would have \d{4} characters, more than the 4096 IAM allows even with a raised quota/,
         );
     });
 

@@ -128,7 +128,7 @@ describe("the audit role's data-read Deny", function () {
         }));
         plan = await planWorkload(workloadValues());
         emitted = parsePolicyDocument(
-            one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-deny").props.policy,
+            one(plan, "aws:iam/rolePolicy:RolePolicy", `acct-${PROD}-deny`).props.policy,
             "identity",
         );
     });
@@ -304,7 +304,7 @@ describe("the audit role's data-read Deny", function () {
             );
             assert.deepStrictEqual(
                 inline.map((p) => p.name),
-                ["prod-deny"],
+                [`acct-${PROD}-deny`],
                 "the Deny is the role's only inline policy",
             );
             const total = inline.reduce((n, p) => n + policyCharacters(p.props.policy), 0);

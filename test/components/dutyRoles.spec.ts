@@ -72,11 +72,11 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             r.accountId,
         ]);
         assert.deepStrictEqual(roles, [
-            ["prod-role", "SecurityAuditRole", PROD],
-            ["prod-incident-response-role", "IncidentResponseRole", PROD],
-            ["prod-break-glass-role", "BreakGlassRole", PROD],
-            ["staging-role", "SecurityAuditRole", STAGING],
-            ["staging-incident-response-role", "IncidentResponseRole", STAGING],
+            [`acct-${PROD}-role`, "SecurityAuditRole", PROD],
+            [`acct-${PROD}-incident-response-role`, "IncidentResponseRole", PROD],
+            [`acct-${PROD}-break-glass-role`, "BreakGlassRole", PROD],
+            [`acct-${STAGING}-role`, "SecurityAuditRole", STAGING],
+            [`acct-${STAGING}-incident-response-role`, "IncidentResponseRole", STAGING],
         ]);
         assert.deepStrictEqual(Object.keys(plan.outputs.breakGlassRoleArns as object), ["prod"]);
         assert.deepStrictEqual(plan.outputs.incidentResponseRoleArns, {
@@ -92,7 +92,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             Bool: { "aws:MultiFactorAuthPresent": "true" },
             NumericLessThan: { "aws:MultiFactorAuthAge": age },
         });
-        assert.deepStrictEqual(trust("prod-incident-response-role"), [
+        assert.deepStrictEqual(trust(`acct-${PROD}-incident-response-role`), [
             {
                 Sid: "DutyPrincipalsWithMfa",
                 Effect: "Allow",
@@ -101,7 +101,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
                 Condition: mfa("3600"),
             },
         ]);
-        assert.deepStrictEqual(trust("prod-break-glass-role"), [
+        assert.deepStrictEqual(trust(`acct-${PROD}-break-glass-role`), [
             {
                 Sid: "DutyPrincipalsWithMfa",
                 Effect: "Allow",
@@ -111,9 +111,9 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             },
         ]);
         for (const name of [
-            "prod-incident-response-role",
-            "prod-break-glass-role",
-            "staging-incident-response-role",
+            `acct-${PROD}-incident-response-role`,
+            `acct-${PROD}-break-glass-role`,
+            `acct-${STAGING}-incident-response-role`,
         ]) {
             assert.strictEqual(
                 one(plan, "aws:iam/role:Role", name).props.maxSessionDuration,
@@ -125,7 +125,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
 
     it("gives break-glass AdministratorAccess and nothing else", () => {
         const attached = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
-            (a) => a.name.startsWith("prod-break-glass"),
+            (a) => a.name.startsWith(`acct-${PROD}-break-glass`),
         );
         assert.deepStrictEqual(
             attached.map((a) => [a.props.role, a.props.policyArn]),
@@ -133,7 +133,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
         );
         assert.deepStrictEqual(
             ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
-                p.name.startsWith("prod-break-glass"),
+                p.name.startsWith(`acct-${PROD}-break-glass`),
             ),
             [],
         );
@@ -144,12 +144,15 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             one(
                 plan,
                 "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-                "prod-incident-response-securityaudit",
+                `acct-${PROD}-incident-response-securityaudit`,
             ).props.policyArn,
             "arn:aws:iam::aws:policy/SecurityAudit",
         );
-        const policy = one(plan, "aws:iam/rolePolicy:RolePolicy", "prod-incident-response-response")
-            .props.policy;
+        const policy = one(
+            plan,
+            "aws:iam/rolePolicy:RolePolicy",
+            `acct-${PROD}-incident-response-response`,
+        ).props.policy;
         const actions = doc(policy).Statement.flatMap((s) => [s.Action].flat());
         assert.deepStrictEqual([...new Set(actions)].sort(), [
             "autoscaling:DetachInstances",
@@ -182,7 +185,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
             action: string,
             resource: string,
             context: Record<string, string | string[]> = {},
-            account = "prod",
+            accountId = PROD,
         ) =>
             evaluateRequest(
                 parsePolicyDocument(
@@ -190,7 +193,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
                         one(
                             plan,
                             "aws:iam/rolePolicy:RolePolicy",
-                            `${account}-incident-response-response`,
+                            `acct-${accountId}-incident-response-response`,
                         ).props.policy,
                     ),
                 ),
@@ -297,11 +300,11 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
                 );
             // Staging's own deploy role is protected in staging's policy.
             assert.strictEqual(
-                decide("iam:TagRole", r(STAGING, "StagingDeployer"), quarantine, "staging"),
+                decide("iam:TagRole", r(STAGING, "StagingDeployer"), quarantine, STAGING),
                 "ImplicitDeny",
             );
             assert.strictEqual(
-                decide("iam:TagRole", r(STAGING, "StagingDeployer"), quarantine, "prod"),
+                decide("iam:TagRole", r(STAGING, "StagingDeployer"), quarantine, PROD),
                 "Allow",
             );
         });
@@ -320,8 +323,8 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
         );
         const policy = parsePolicyDocument(
             String(
-                one(p, "aws:iam/rolePolicy:RolePolicy", "prod-incident-response-response").props
-                    .policy,
+                one(p, "aws:iam/rolePolicy:RolePolicy", `acct-${PROD}-incident-response-response`)
+                    .props.policy,
             ),
         );
         const quarantine = {
@@ -363,7 +366,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
         // The SDK prefixes the property path it was serializing; the refusal itself is ours.
         assert.match(
             e.message,
-            /BreakGlassRole prod-break-glass: refusing to create a trust policy:\n\* no designated principal: nobody could assume the role$/,
+            /BreakGlassRole acct-777788889999-break-glass: refusing to create a trust policy:\n\* no designated principal: nobody could assume the role$/,
         );
     });
 

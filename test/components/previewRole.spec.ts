@@ -85,9 +85,10 @@ describe("PreviewRole: read-only configuration access for pull-request previews"
     });
 
     it("exists in every workload account, through that account's provider, trusted only by the exact preview identity", () => {
+        // Named from the account id (stacks/resourceNames.ts): acct-<id>-preview.
         for (const [name, account] of [
-            ["prod", PROD],
-            ["staging", STAGING],
+            [`acct-${PROD}`, PROD],
+            [`acct-${STAGING}`, STAGING],
         ]) {
             const component = one(workload, "org-access:ci:PreviewRole", `${name}-preview`);
             assert.ok(component.component);
@@ -156,7 +157,7 @@ describe("PreviewRole: read-only configuration access for pull-request previews"
 
     it("allows nothing at a write access level, per the full action list and the managed policy documents", async () => {
         for (const [plan, name] of [
-            [workload, "prod-preview"],
+            [workload, `acct-${PROD}-preview`],
             [security, "management-preview"],
         ] as const)
             assert.deepStrictEqual(
@@ -165,7 +166,7 @@ describe("PreviewRole: read-only configuration access for pull-request previews"
                 name,
             );
         // The check sees writes: the managed policies alone allow exactly the ones the role denies.
-        const managed = documents(previewRole(workload, "prod-preview")).slice(0, 2);
+        const managed = documents(previewRole(workload, `acct-${PROD}-preview`)).slice(0, 2);
         assert.deepStrictEqual(
             await allowedWrites(managed),
             [...PREVIEW_DENIED_MANAGED_WRITES].sort(),
@@ -173,7 +174,7 @@ describe("PreviewRole: read-only configuration access for pull-request previews"
     });
 
     it("can read what refreshing each resource type of this program reads, and the Deny blocks none of it", () => {
-        const docs = documents(previewRole(workload, "prod-preview"));
+        const docs = documents(previewRole(workload, `acct-${PROD}-preview`));
         const types = new Set(
             [...workload.resources, ...security.resources]
                 .filter((r) => !r.component && r.type.startsWith("aws:"))
@@ -198,7 +199,7 @@ describe("PreviewRole: read-only configuration access for pull-request previews"
     it("keeps its inline policies within IAM's 10,240-character quota per role", () => {
         // Role inline policies share one quota, whitespace not counted:
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
-        const r = previewRole(workload, "prod-preview");
+        const r = previewRole(workload, `acct-${PROD}-preview`);
         const size = [r.reads, r.deny]
             .map((p) => String(p.props.policy).replace(/\s/g, "").length)
             .reduce((a, b) => a + b, 0);
@@ -206,7 +207,7 @@ describe("PreviewRole: read-only configuration access for pull-request previews"
     });
 
     it("adds inline only the reads the managed policies miss", () => {
-        const managed = documents(previewRole(workload, "prod-preview")).slice(0, 2);
+        const managed = documents(previewRole(workload, `acct-${PROD}-preview`)).slice(0, 2);
         for (const action of PREVIEW_EXTRA_READ_ACTIONS)
             assert.notStrictEqual(
                 evaluateRequest(managed, { action, resource: "*" }).decision,

@@ -27,7 +27,8 @@ const FIXED = {
     "iam-write": "denied",
 } as const;
 
-const prodRole = (r: PlannedResource) => r.type === "aws:iam/role:Role" && r.name === "prod-role";
+const prodRole = (r: PlannedResource) =>
+    r.type === "aws:iam/role:Role" && r.name === "acct-777788889999-role";
 const entry = (
     entries: EvidenceEntry[],
     role: string,
@@ -205,7 +206,9 @@ describe("evidence matrix", () => {
         it("without the explicit Deny, SecurityAudit itself reads data", () => {
             const broken = tamper(
                 workload,
-                (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
+                (r) =>
+                    r.type === "aws:iam/rolePolicy:RolePolicy" &&
+                    r.name === "acct-777788889999-deny",
                 () => undefined,
             );
             const evidence = matrixOf(broken);
@@ -270,7 +273,7 @@ describe("evidence matrix", () => {
                     }),
                 },
                 component: false,
-                options: { protect: false, retainOnDelete: false, dependsOn: [] },
+                options: { protect: false, retainOnDelete: false, dependsOn: [], aliases: [] },
                 secretProps: [],
             };
             const attach: PlannedResource = {
@@ -450,7 +453,9 @@ describe("evidence matrix", () => {
                 (w) =>
                     tamper(
                         w,
-                        (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
+                        (r) =>
+                            r.type === "aws:iam/rolePolicy:RolePolicy" &&
+                            r.name === "acct-777788889999-deny",
                         () => undefined,
                     ),
             ],
@@ -498,9 +503,11 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
             ...w.resources,
             {
                 ...w.resources.find(
-                    (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
+                    (r) =>
+                        r.type === "aws:iam/rolePolicy:RolePolicy" &&
+                        r.name === "acct-777788889999-deny",
                 )!,
-                name: "prod-extra",
+                name: "acct-777788889999-extra",
                 props: {
                     role,
                     name: "extra",
@@ -512,7 +519,8 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
     const noDeny = (w: PlanResult) =>
         tamper(
             w,
-            (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "prod-deny",
+            (r) =>
+                r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "acct-777788889999-deny",
             () => undefined,
         );
 
@@ -691,7 +699,7 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
             (w) =>
                 tamper(
                     w,
-                    trustOf("prod-break-glass-role"),
+                    trustOf("acct-777788889999-break-glass-role"),
                     editTrust(
                         (d) =>
                             (d.Statement[0].Principal.AWS = ([] as string[]).concat(

@@ -117,23 +117,30 @@ describe("offline plan CLI", () => {
                 "org-trail-bucket-policy",
                 "org-trail-cloudwatch-delivery",
             ],
+            aliases: [],
         });
         assert.deepStrictEqual(named("aws:s3/bucket:Bucket", "org-trail-bucket").options, {
             protect: true,
             retainOnDelete: true,
             dependsOn: [],
+            // @pulumi/aws itself aliases s3.Bucket to its earlier type, BucketV2 (s3/bucket.js).
+            aliases: [
+                "urn:pulumi:security::org-access::org-access:logging:OrgTrail$aws:s3/bucketV2:BucketV2::org-trail-bucket",
+            ],
         });
         // A resource registered without these options shows them off.
         assert.deepStrictEqual(named("aws:iam/group:Group", "security-access-auditors").options, {
             protect: false,
             retainOnDelete: false,
             dependsOn: [],
+            aliases: [],
         });
         for (const r of plan.resources) {
             assert.deepStrictEqual(Object.keys(r.options), [
                 "protect",
                 "retainOnDelete",
                 "dependsOn",
+                "aliases",
             ]);
             assert.strictEqual(typeof r.options.protect, "boolean", r.name);
             assert.ok(Array.isArray(r.options.dependsOn), r.name);
@@ -156,7 +163,7 @@ describe("offline plan CLI", () => {
         assert.match(out, /\naccount 777788889999 \(prod\)\n/);
         assert.match(
             out,
-            /aws:iam\/role:Role\s+prod-role\s+SecurityAuditRole \(max session 3600 s\)/,
+            /aws:iam\/role:Role\s+acct-777788889999-role\s+SecurityAuditRole \(max session 3600 s\)/,
         );
     });
 
@@ -252,7 +259,7 @@ describe("offline plan CLI", () => {
                     /MultiFactorAuthPresent/.test(x.props.assumeRolePolicy),
             )
             .map((x: any) => x.name);
-        assert.ok(humanRoles.includes("prod-role") && humanRoles.length >= 3);
+        assert.ok(humanRoles.includes("acct-777788889999-role") && humanRoles.length >= 3);
         assert.deepStrictEqual(
             violations.map((v: any) => [v.policy, v.resource, v.enforcementLevel]),
             humanRoles.map((n: string) => ["iam-role-session-cap", n, "mandatory"]),
@@ -284,7 +291,7 @@ describe("offline plan CLI", () => {
             [],
         );
         const missing = checkResources(
-            all.filter((r) => r.name !== "staging-role"),
+            all.filter((r) => r.name !== "acct-555555555555-role"),
             config,
         );
         assert.deepStrictEqual(
@@ -507,6 +514,101 @@ describe("offline plan CLI", () => {
         assert.ok(c, JSON.stringify(logs.counterexamples.map((x: any) => x.action)));
         assert.strictEqual(c.principal, "arn:aws:iam::444455556666:root");
         assert.ok(c.reason.length > 0);
+    });
+
+    describe("--against FILE", () => {
+        const temp = (name: string, value: unknown) => {
+            const file = path.join(
+                fs.mkdtempSync(path.join(os.tmpdir(), "org-access-against-")),
+                name,
+            );
+            fs.writeFileSync(file, JSON.stringify(value));
+            return file;
+        };
+        let previous: any;
+        before(async () => {
+            const { code, out, err } = await run("--stack", "workload", "--json");
+            assert.strictEqual(code, 0, err);
+            previous = JSON.parse(out);
+        });
+
+        it("a plan against its own --json changes nothing, and the JSON carries each resource's aliases", async () => {
+            const file = temp("plan.json", previous);
+            const { code, out, err } = await run(
+                "--stack",
+                "workload",
+                "--against",
+                file,
+                "--json",
+            );
+            assert.strictEqual(code, 0, err);
+            const plan = JSON.parse(out);
+            assert.deepStrictEqual(plan.diff, {
+                creates: [],
+                deletes: [],
+                replaces: [],
+                aliased: [],
+                removals: [],
+                errors: [],
+            });
+            // The first account's audit role is found under its name-derived URN of the previous
+            // version too: its own name and, through its component, the component's legacy name.
+            const [first] = JSON.parse(
+                readStackFile(stackFilePath("workload")).config["org-access:workloadAccounts"],
+            ) as { name: string; accountId: string }[];
+            const role = plan.resources.find((r: any) => r.name === `acct-${first.accountId}-role`);
+            assert.deepStrictEqual(role.options.aliases, [
+                `urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/role:Role::${first.name}-role`,
+            ]);
+            const provider = plan.resources.find((r: any) => r.name === `acct-${first.accountId}`);
+            assert.deepStrictEqual(provider.options.aliases, [
+                `urn:pulumi:workload::org-access::pulumi:providers:aws::${first.name}`,
+            ]);
+        });
+
+        it("a role that would be replaced exits 1, in the text and on stderr, with the fix", async () => {
+            const tampered = JSON.parse(JSON.stringify(previous));
+            const role = tampered.resources.find(
+                (r: any) => r.type === "aws:iam/role:Role" && r.props.name === "SecurityAuditRole",
+            );
+            role.props.name = "OldAuditRole";
+            const file = temp("tampered.json", tampered);
+            const { code, out, err } = await run("--stack", "workload", "--against", file);
+            assert.strictEqual(code, 1, err);
+            assert.match(
+                out,
+                new RegExp(
+                    `changes against ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: 0 to create, 0 to delete, 1 to replace`,
+                ),
+            );
+            assert.ok(
+                out.includes(`  +- replace ${role.urn} (account ${role.accountId}) [name]`),
+                out,
+            );
+            assert.match(
+                err,
+                /error: stack workload: role \/SecurityAuditRole in account \d{12} would be replaced \(name changed\)/,
+            );
+            assert.match(err, /\n {2}fix: keep the role's name and path as deployed/);
+        });
+
+        it("exits 2, planning nothing, on a file it cannot read or that holds another stack", async () => {
+            const missing = await run("--stack", "workload", "--against", "/nonexistent/plan.json");
+            assert.strictEqual(missing.code, 2);
+            assert.match(
+                missing.err,
+                /^error: --against \/nonexistent\/plan\.json: cannot read it/,
+            );
+            const other = await run(
+                "--stack",
+                "security",
+                "--against",
+                temp("plan.json", previous),
+            );
+            assert.strictEqual(other.code, 2);
+            assert.match(other.err, /holds stack "workload", not "security"/);
+            assert.strictEqual(other.out, "");
+        });
     });
 
     it("parses arguments", () => {

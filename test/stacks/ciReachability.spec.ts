@@ -327,7 +327,7 @@ describe("CI: no role a pull request can reach may assume a role that can write,
     });
 
     it("catches a preview role that can write, by a managed policy or an inline Allow", async () => {
-        const managed = mutate(workload, "prod-preview-viewonlyaccess", (p) => {
+        const managed = mutate(workload, "acct-777788889999-preview-viewonlyaccess", (p) => {
             p.policyArn = "arn:aws:iam::aws:policy/PowerUserAccess";
         });
         const [first] = await pullRequestViolations([security, managed]);
@@ -337,7 +337,7 @@ describe("CI: no role a pull request can reach may assume a role that can write,
                 `-> may assume arn:aws:iam::${PROD}:role/OrgAccessPreviewRole: can write \\(`,
             ),
         );
-        const inline = withPolicy(workload, "staging-preview-reads", (d) =>
+        const inline = withPolicy(workload, "acct-555555555555-preview-reads", (d) =>
             d.Statement.push({
                 Effect: "Allow",
                 Action: "s3:PutBucketPolicy",

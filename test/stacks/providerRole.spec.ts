@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ConfigError, validateSecurityConfig, withProviderRoleOverride } from "../../config";
 import { PlanResult } from "../../plan/run";
+import { accountResourceName } from "../../stacks/resourceNames";
 import {
     LOG_ARCHIVE,
     MANAGEMENT,
@@ -39,6 +40,7 @@ const workload = (overrides: Record<string, unknown> = {}) =>
 
 /** Each provider's account and the role it assumes, with its session name and ExternalId. */
 function providers(plan: PlanResult) {
+    // Sorted by name: acct-<id> (stacks/resourceNames.ts), so by account id.
     const all = ofType(plan, "pulumi:providers:aws").sort((a, b) => a.name.localeCompare(b.name));
     return all.map((p) => {
         // Provider inputs reach the engine JSON-encoded.
@@ -78,17 +80,17 @@ describe("providerRole: the same program previews with the preview roles and dep
         const plan = await withEnv(undefined, () => planWorkload(workload()));
         assert.deepStrictEqual(providers(plan), [
             {
-                name: "prod",
+                name: accountResourceName(STAGING),
+                allowed: [STAGING],
+                roleArn: `arn:aws:iam::${STAGING}:role/OrganizationAccountAccessRole`,
+                sessionName: "org-access-workload",
+            },
+            {
+                name: accountResourceName(PROD),
                 allowed: [PROD],
                 roleArn: `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`,
                 sessionName: "org-access-workload",
                 externalId: "deploy-ext-0123456789",
-            },
-            {
-                name: "staging",
-                allowed: [STAGING],
-                roleArn: `arn:aws:iam::${STAGING}:role/OrganizationAccountAccessRole`,
-                sessionName: "org-access-workload",
             },
         ]);
     });
@@ -100,15 +102,15 @@ describe("providerRole: the same program previews with the preview roles and dep
         );
         assert.deepStrictEqual(providers(preview), [
             {
-                name: "prod",
-                allowed: [PROD],
-                roleArn: `arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`,
+                name: accountResourceName(STAGING),
+                allowed: [STAGING],
+                roleArn: `arn:aws:iam::${STAGING}:role/OrgAccessPreviewRole`,
                 sessionName: "org-access-preview-workload",
             },
             {
-                name: "staging",
-                allowed: [STAGING],
-                roleArn: `arn:aws:iam::${STAGING}:role/OrgAccessPreviewRole`,
+                name: accountResourceName(PROD),
+                allowed: [PROD],
+                roleArn: `arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`,
                 sessionName: "org-access-preview-workload",
             },
         ]);

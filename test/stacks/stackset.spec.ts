@@ -10,6 +10,7 @@ import { accessModel } from "../../evidence/model";
 import { evidenceMatrix, mismatches } from "../../evidence/simulate";
 import { checkResources } from "../../policypack/runner";
 import { PlanResult, toPackResource } from "../../plan/run";
+import { accountResourceName } from "../../stacks/resourceNames";
 import { MANAGEMENT, one, ofType, planWorkload, PROD, STAGING, workloadValues } from "../helpers";
 
 const STACKSET = {
@@ -72,7 +73,11 @@ describe("workload stack in StackSet mode", () => {
         assert.deepStrictEqual(Object.keys(t.Resources), ["SecurityAuditRole"]);
         const role = t.Resources.SecurityAuditRole;
         assert.strictEqual(role.Type, "AWS::IAM::Role");
-        const native = one(provider, "aws:iam/role:Role", "prod-role").props;
+        const native = one(
+            provider,
+            "aws:iam/role:Role",
+            `${accountResourceName(PROD)}-role`,
+        ).props;
         assert.deepStrictEqual(
             role.Properties.AssumeRolePolicyDocument,
             JSON.parse(String(native.assumeRolePolicy)),
@@ -84,7 +89,11 @@ describe("workload stack in StackSet mode", () => {
                 PolicyName: "org-access-explicit-deny",
                 PolicyDocument: JSON.parse(
                     String(
-                        one(provider, "aws:iam/rolePolicy:RolePolicy", "prod-deny").props.policy,
+                        one(
+                            provider,
+                            "aws:iam/rolePolicy:RolePolicy",
+                            `${accountResourceName(PROD)}-deny`,
+                        ).props.policy,
                     ),
                 ),
             },

@@ -5,6 +5,7 @@ import { ConfigError } from "../../config";
 import { PlanMocks } from "../../plan/mocks";
 import { DefaultProviderError, planStack } from "../../plan/run";
 import { buildStack } from "../../stacks";
+import { accountResourceName } from "../../stacks/resourceNames";
 import {
     DEV,
     one,
@@ -50,7 +51,7 @@ describe("workload stack", () => {
                 ]),
                 [
                     [
-                        "prod",
+                        accountResourceName(PROD),
                         [PROD],
                         [
                             {
@@ -61,7 +62,7 @@ describe("workload stack", () => {
                         "us-east-1",
                     ],
                     [
-                        "staging",
+                        accountResourceName(STAGING),
                         [STAGING],
                         [
                             {
@@ -82,9 +83,11 @@ describe("workload stack", () => {
             assert.ok(cloud.length >= 8);
             for (const r of cloud) {
                 assert.ok(r.provider, `${r.type} ${r.name} names no provider`);
-                const expected = r.name.startsWith("prod-") ? PROD : STAGING;
+                const expected = r.name.startsWith(`${accountResourceName(PROD)}-`)
+                    ? PROD
+                    : STAGING;
                 assert.strictEqual(r.accountId, expected, `${r.name} goes to ${r.accountId}`);
-                assert.strictEqual(r.provider?.name, r.name.split("-")[0]);
+                assert.strictEqual(r.provider?.name, accountResourceName(expected));
             }
         });
 
@@ -122,13 +125,14 @@ describe("workload stack", () => {
                 [],
                 "nothing is removed",
             );
+            // Named from the account id (acct-999988887777), not from the entry's name.
             assert.deepStrictEqual(added, [
-                "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/role:Role::dev-role",
-                "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicy:RolePolicy::dev-deny",
-                "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicyAttachment:RolePolicyAttachment::dev-securityaudit",
-                "urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicyAttachment:RolePolicyAttachment::dev-viewonlyaccess",
-                "urn:pulumi:workload::org-access::org-access:access:AuditRole::dev",
-                "urn:pulumi:workload::org-access::pulumi:providers:aws::dev",
+                `urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/role:Role::acct-${DEV}-role`,
+                `urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicy:RolePolicy::acct-${DEV}-deny`,
+                `urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicyAttachment:RolePolicyAttachment::acct-${DEV}-securityaudit`,
+                `urn:pulumi:workload::org-access::org-access:access:AuditRole$aws:iam/rolePolicyAttachment:RolePolicyAttachment::acct-${DEV}-viewonlyaccess`,
+                `urn:pulumi:workload::org-access::org-access:access:AuditRole::acct-${DEV}`,
+                `urn:pulumi:workload::org-access::pulumi:providers:aws::acct-${DEV}`,
             ]);
         });
 
@@ -137,7 +141,7 @@ describe("workload stack", () => {
             const without = await urns(ACCOUNTS);
             const removed = [...all].filter((u) => !without.has(u));
             assert.strictEqual(removed.length, 6);
-            for (const u of removed) assert.match(u, /::dev(-[a-z]+)?$/);
+            for (const u of removed) assert.match(u, new RegExp(`::acct-${DEV}(-[a-z]+)?$`));
             assert.deepStrictEqual(
                 [...without].filter((u) => !all.has(u)),
                 [],
@@ -168,7 +172,10 @@ describe("workload stack", () => {
             const ref = one(plan, "pulumi:pulumi:StackReference", "security");
             assert.strictEqual(ref.props.name, "organization/org-access/security");
             const trust = JSON.parse(
-                String(one(plan, "aws:iam/role:Role", "prod-role").props.assumeRolePolicy),
+                String(
+                    one(plan, "aws:iam/role:Role", `${accountResourceName(PROD)}-role`).props
+                        .assumeRolePolicy,
+                ),
             );
             assert.deepStrictEqual(trust.Statement[0].Principal, { AWS: fromStack.humanArns });
             assert.deepStrictEqual(trust.Statement[1].Condition, {
@@ -192,7 +199,10 @@ describe("workload stack", () => {
             const plan = await planWorkload(workloadValues());
             assert.deepStrictEqual(ofType(plan, "pulumi:pulumi:StackReference"), []);
             const trust = JSON.parse(
-                String(one(plan, "aws:iam/role:Role", "staging-role").props.assumeRolePolicy),
+                String(
+                    one(plan, "aws:iam/role:Role", `${accountResourceName(STAGING)}-role`).props
+                        .assumeRolePolicy,
+                ),
             );
             assert.deepStrictEqual(trust.Statement[0].Principal, {
                 AWS: [`arn:aws:iam::${SECURITY}:user/org-access/alice`],

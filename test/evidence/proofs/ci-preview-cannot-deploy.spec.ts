@@ -213,7 +213,7 @@ describe("proof ci-preview-cannot-deploy", () => {
     });
 
     it("fails when a preview role can write, by a managed policy or an inline Allow", () => {
-        const managed = mutate(plans.workload, "prod-preview-viewonlyaccess", (p) => {
+        const managed = mutate(plans.workload, "acct-777788889999-preview-viewonlyaccess", (p) => {
             p.policyArn = "arn:aws:iam::aws:policy/PowerUserAccess";
         });
         const previewProd = `arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`;
@@ -223,7 +223,7 @@ describe("proof ci-preview-cannot-deploy", () => {
             [[PR_TOKEN, [PREVIEW_IDENTITY, previewProd], "*"]],
         );
         assert.match(m.counterexamples[0].reason, /PowerUserAccess/);
-        const inline = withPolicy(plans.workload, "staging-preview-reads", (d) =>
+        const inline = withPolicy(plans.workload, "acct-555555555555-preview-reads", (d) =>
             d.Statement.push({
                 Effect: "Allow",
                 Action: "s3:PutBucketPolicy",

@@ -82,7 +82,7 @@ describe("proof humans-need-mfa", () => {
     it("fails when an audit role's trust accepts BoolIfExists MFA: a person reaches it with long-term keys", () => {
         const broken = withPolicy(
             plans.workload,
-            "prod-role",
+            "acct-777788889999-role",
             (d) => {
                 d.Statement[0].Condition = {
                     BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },

@@ -291,7 +291,7 @@ describe("proof logs-immutable", () => {
 
     it("finds an audit role given kms:ScheduleKeyDeletion once the key policy lets its account in and the SCP no longer denies it", async () => {
         const auditRole = `arn:aws:iam::${PROD}:role/SecurityAuditRole`;
-        const workload = withPolicy(p.workload, "prod-deny", (d) => {
+        const workload = withPolicy(p.workload, "acct-777788889999-deny", (d) => {
             d.Statement.push({
                 Sid: "Oops",
                 Effect: "Allow",
@@ -323,7 +323,7 @@ describe("proof logs-immutable", () => {
             "SCP FullAWSAccess Statement[0]",
             `key policy org-trail-key Statement[${keyPolicy.Statement.length - 1}] (Sid "WorkloadAccountsUseKey")`,
         ];
-        const oops = policyOf(workload, "prod-deny").Statement.length - 1;
+        const oops = policyOf(workload, "acct-777788889999-deny").Statement.length - 1;
         // The audit role through its new grant, and every administrator of the account with it.
         assert.deepStrictEqual(summary(found), [
             [
@@ -354,7 +354,7 @@ describe("proof logs-immutable", () => {
                 action: "kms:ScheduleKeyDeletion",
                 resource: keyArn,
                 account: LOG_ARCHIVE,
-                identity: [policyOf(workload, "prod-deny")],
+                identity: [policyOf(workload, "acct-777788889999-deny")],
                 scps: ["guardrails-baseline", "guardrails-roles"].map((n) => policyOf(broken, n)),
                 resourcePolicy: keyPolicy,
             }),

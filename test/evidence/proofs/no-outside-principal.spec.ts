@@ -343,7 +343,7 @@ describe("proof no-outside-principal", () => {
     });
 
     it("finds a trust that lets every principal of the security account in", () => {
-        const broken = withPolicy(p.workload, "prod-role", (d) => {
+        const broken = withPolicy(p.workload, "acct-777788889999-role", (d) => {
             d.Statement[0].Principal = { AWS: `arn:aws:iam::${SECURITY}:root` };
             delete d.Statement[0].Condition;
         });
@@ -354,8 +354,10 @@ describe("proof no-outside-principal", () => {
                 [
                     `arn:aws:iam::${SECURITY}:root`,
                     "sts:AssumeRole",
-                    `arn:aws:iam::777788889999:role/SecurityAuditRole (prod-role)`,
-                    ['trust policy of role prod-role Statement[0] (Sid "HumansWithMfa")'],
+                    `arn:aws:iam::777788889999:role/SecurityAuditRole (acct-777788889999-role)`,
+                    [
+                        'trust policy of role acct-777788889999-role Statement[0] (Sid "HumansWithMfa")',
+                    ],
                 ],
             ],
         );

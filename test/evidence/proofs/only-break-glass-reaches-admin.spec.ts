@@ -189,13 +189,16 @@ describe("proof only-break-glass-reaches-admin", () => {
     it("fails when the responders' role can update the break-glass role's trust (and no SCP protects it)", () => {
         const bg = `arn:aws:iam::${PROD}:role/BreakGlassRole`;
         const ir = `arn:aws:iam::${PROD}:role/IncidentResponseRole`;
-        const broken = withPolicy(plans.workload, "prod-incident-response-response", (d) =>
-            d.Statement.push({
-                Sid: "RewriteBreakGlassTrust",
-                Effect: "Allow",
-                Action: "iam:UpdateAssumeRolePolicy",
-                Resource: bg,
-            }),
+        const broken = withPolicy(
+            plans.workload,
+            "acct-777788889999-incident-response-response",
+            (d) =>
+                d.Statement.push({
+                    Sid: "RewriteBreakGlassTrust",
+                    Effect: "Allow",
+                    Action: "iam:UpdateAssumeRolePolicy",
+                    Resource: bg,
+                }),
         );
         // The SCP org-access-roles (ProtectOrgAccessRoles) denies it: the proof holds.
         assert.deepStrictEqual(prove(proofInput(broken, plans.security)).counterexamples, []);
@@ -267,7 +270,7 @@ describe("proof only-break-glass-reaches-admin", () => {
     it("fails when both the break-glass role and the break-glass group accept stale MFA", () => {
         const broken = withPolicy(
             plans.workload,
-            "prod-break-glass-role",
+            "acct-777788889999-break-glass-role",
             (d) => {
                 delete d.Statement[0].Condition.NumericLessThan;
             },

@@ -1,0 +1,204 @@
+// `--against FILE`: reads FILE, a previous plan's --json or a `pulumi stack export`, into the
+// resources of each stack it holds, for plan/diff.ts to compare the plan with.
+import * as fs from "fs";
+import { UsageError } from "../cli/command";
+import { parseList } from "./mocks";
+
+/** One resource of FILE. */
+export interface PriorResource {
+    readonly urn: string;
+    readonly type: string;
+    /** False for a component: it groups resources, nothing is deployed for it. */
+    readonly custom: boolean;
+    /** URN of its provider. */
+    readonly provider?: string;
+    readonly accountId: string | null;
+    /** The inputs it was deployed with (a plan's `props`, an export's `inputs`). */
+    readonly props: Record<string, unknown>;
+}
+
+/** The resources of one stack in FILE. */
+export interface PriorStack {
+    readonly stack: string;
+    readonly resources: readonly PriorResource[];
+}
+
+const ROOT_STACK = "pulumi:pulumi:Stack";
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, split. */
+export function urnParts(urn: string): {
+    stack: string;
+    project: string;
+    type: string;
+    name: string;
+} {
+    const parts = urn.split("::");
+    return {
+        stack: parts[0].split(":")[2] ?? "",
+        project: parts[1] ?? "",
+        type: parts[2] ?? "",
+        name: parts.slice(3).join("::"),
+    };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The URN of a provider reference (`<urn>::<id>`). */
+function providerUrn(ref: unknown): string | undefined {
+    if (typeof ref !== "string" || ref === "") return undefined;
+    const parts = ref.split("::");
+    // A reference has one more `::` part than a URN (urn:pulumi:stack, project, type, name, id).
+    return parts.length > 4 ? parts.slice(0, 4).join("::") : ref;
+}
+
+function oneAccount(v: unknown): string | null {
+    const ids = parseList(v);
+    return ids.length === 1 ? ids[0] : null;
+}
+
+/**
+ * Reads FILE: a plan's `--json` (one stack, or `{"stacks": [...]}`) or a `pulumi stack export`
+ * (`{"version", "deployment": {"resources": [{"urn", "type", "custom", "inputs", "parent",
+ * "provider"}]}}`: https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_export/). Every
+ * problem is reported at once; nothing is planned against a file that is not one of these.
+ */
+export function readAgainst(file: string, project: string): PriorStack[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(`--against ${file}: cannot read it (${(e as Error).message})`);
+    }
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch (e) {
+        throw new UsageError(
+            `--against ${file}: not JSON (${(e as Error).message}); give a plan's --json output or a pulumi stack export`,
+        );
+    }
+    return parseAgainst(value, file, project);
+}
+
+export function parseAgainst(value: unknown, file: string, project: string): PriorStack[] {
+    const problems: string[] = [];
+    let stacks: PriorStack[] = [];
+    if (isObject(value) && isObject(value.deployment)) {
+        stacks = fromExport(value.deployment, problems);
+    } else if (isObject(value) && Array.isArray(value.stacks)) {
+        stacks = value.stacks.map((s, i) => fromPlan(s, `stacks[${i}]`, problems));
+    } else if (isObject(value) && typeof value.stack === "string") {
+        stacks = [fromPlan(value, "", problems)];
+    } else {
+        problems.push(
+            'is neither a plan (npm start -- --json: {"stack", "resources"} or {"stacks": [...]}) nor a pulumi stack export ({"deployment": {"resources": [...]}})',
+        );
+    }
+    for (const s of stacks)
+        for (const r of s.resources) {
+            const p = urnParts(r.urn).project;
+            if (p !== project) {
+                problems.push(`${r.urn}: is a resource of project "${p}", not "${project}"`);
+                break;
+            }
+        }
+    if (problems.length > 0)
+        throw new UsageError(
+            `--against ${file} cannot be read (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `* ${p}`).join("\n")}`,
+        );
+    return stacks;
+}
+
+/** A plan's stack: its deployed resources, and the components their `parent` URNs name. */
+function fromPlan(value: unknown, at: string, problems: string[]): PriorStack {
+    const where = (k: string) => (at ? `${at}.${k}` : k);
+    if (!isObject(value) || typeof value.stack !== "string" || !Array.isArray(value.resources)) {
+        problems.push(`${at || "the plan"}: needs "stack" and "resources"`);
+        return { stack: "", resources: [] };
+    }
+    const resources: PriorResource[] = [];
+    value.resources.forEach((r, i) => {
+        if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string") {
+            problems.push(`${where(`resources[${i}]`)}: needs "urn" and "type" strings`);
+            return;
+        }
+        resources.push({
+            urn: r.urn,
+            type: r.type,
+            custom: true,
+            provider: providerUrn(r.provider),
+            accountId: typeof r.accountId === "string" ? r.accountId : null,
+            props: isObject(r.props) ? r.props : {},
+        });
+    });
+    // The plan's JSON lists deployed resources only; a component is known by the URN its children
+    // name as their parent, which is all that matching a child's inherited alias needs.
+    const known = new Set(resources.map((r) => r.urn));
+    for (const r of value.resources) {
+        const parent = isObject(r) && typeof r.parent === "string" ? r.parent : undefined;
+        if (!parent || known.has(parent)) continue;
+        known.add(parent);
+        resources.push({
+            urn: parent,
+            type: urnParts(parent).type.split("$").pop() as string,
+            custom: false,
+            accountId: null,
+            props: {},
+        });
+    }
+    return { stack: value.stack, resources };
+}
+
+/** The stacks of an export (one, in practice), by the stack name in the URNs. */
+function fromExport(deployment: Record<string, unknown>, problems: string[]): PriorStack[] {
+    if (!Array.isArray(deployment.resources)) {
+        problems.push("deployment.resources: must be the list of the stack's resources");
+        return [];
+    }
+    const raw = deployment.resources.filter((r, i) => {
+        const ok = isObject(r) && typeof r.urn === "string" && typeof r.type === "string";
+        if (!ok) problems.push(`deployment.resources[${i}]: needs "urn" and "type" strings`);
+        // The root stack resource is no cloud resource; one marked `delete` is the old half of a
+        // replacement the last update left for the next to delete, not part of the stack's state.
+        return ok && r.type !== ROOT_STACK && r.delete !== true;
+    }) as Record<string, unknown>[];
+    const accountOfProvider = new Map<string, string | null>();
+    for (const r of raw)
+        if (String(r.type).startsWith("pulumi:providers:"))
+            accountOfProvider.set(
+                String(r.urn),
+                oneAccount(isObject(r.inputs) ? r.inputs.allowedAccountIds : undefined),
+            );
+    const byStack = new Map<string, PriorResource[]>();
+    for (const r of raw) {
+        const urn = String(r.urn);
+        const provider = providerUrn(r.provider);
+        const inputs = isObject(r.inputs) ? r.inputs : {};
+        const resource: PriorResource = {
+            urn,
+            type: String(r.type),
+            custom: r.custom === true,
+            provider,
+            accountId: String(r.type).startsWith("pulumi:providers:")
+                ? (accountOfProvider.get(urn) ?? null)
+                : provider
+                  ? (accountOfProvider.get(provider) ?? null)
+                  : null,
+            props: inputs,
+        };
+        const stack = urnParts(urn).stack;
+        byStack.set(stack, [...(byStack.get(stack) ?? []), resource]);
+    }
+    return [...byStack].map(([stack, resources]) => ({ stack, resources }));
+}
+
+/** Throws UsageError unless FILE holds every stack to plan; run before planning anything. */
+export function checkStacks(prior: readonly PriorStack[], stacks: readonly string[], file: string) {
+    const missing = stacks.filter((stack) => !prior.some((s) => s.stack === stack));
+    if (missing.length > 0)
+        throw new UsageError(
+            `--against ${file} holds stack${prior.length === 1 ? "" : "s"} ${prior.map((s) => `"${s.stack}"`).join(", ") || "(none)"}, not ${missing.map((m) => `"${m}"`).join(", ")}: plan the stacks the file holds (--stack), or give a file of the stack planned`,
+        );
+}

@@ -1,0 +1,319 @@
+// `--against FILE`: what the engine would create, delete or replace, going from the resources in
+// FILE (read by plan/against.ts) to the resources planned now. It matches URNs as the engine's step
+// generator does, aliases included, and holds one rule: no IAM role is deleted and created again,
+// whether by a rename, a replacement or a move between stacks.
+import { checkStacks, PriorResource, PriorStack, urnParts } from "./against";
+import { UNKNOWN } from "./mocks";
+import { PlannedResource } from "./run";
+
+/** A resource the engine would create or delete. */
+export interface DiffEntry {
+    readonly urn: string;
+    readonly type: string;
+    readonly accountId: string | null;
+    /** A role's path and name in AWS (`/SecurityAuditRole`): what CreateRole would collide on. */
+    readonly physicalName?: string;
+}
+
+/** A resource the engine would replace: delete and create again, as a new cloud resource. */
+export interface Replacement extends DiffEntry {
+    /** The URN it has in FILE (its own, or the one an alias reaches). */
+    readonly from: string;
+    /** What forces the replacement: properties, or `provider` when its provider changes. */
+    readonly properties: readonly string[];
+}
+
+/** A resource found in FILE under an older URN, through an alias: nothing happens to it in AWS. */
+export interface AliasedEntry {
+    readonly from: string;
+    readonly to: string;
+}
+
+/** A role deletion the plan refuses, with what to do instead. */
+export interface DiffError {
+    readonly urn: string;
+    readonly message: string;
+    readonly fix: string;
+}
+
+/** A resource found through an alias under the URN of a resource of another account. */
+export interface CrossAccountMatch {
+    readonly urn: string;
+    readonly from: string;
+    readonly fromAccount: string;
+    readonly toAccount: string;
+}
+
+/** One stack's changes, before {@link withRoleErrors} decides which are errors. */
+export interface StackChanges {
+    readonly stack: string;
+    readonly creates: readonly DiffEntry[];
+    readonly deletes: readonly DiffEntry[];
+    readonly replaces: readonly Replacement[];
+    readonly aliased: readonly AliasedEntry[];
+    readonly crossAccount: readonly CrossAccountMatch[];
+}
+
+export interface StackDiff {
+    readonly stack: string;
+    readonly creates: readonly DiffEntry[];
+    readonly deletes: readonly DiffEntry[];
+    readonly replaces: readonly Replacement[];
+    readonly aliased: readonly AliasedEntry[];
+    /** Role deletions that are not removals: recreations, replacements, moves (exit 1). */
+    readonly errors: readonly DiffError[];
+    /** Roles deleted because their account left the stack's config: expected, reported. */
+    readonly removals: readonly DiffEntry[];
+}
+
+/**
+ * The inputs whose change makes the provider replace the resource, as reviewed from the AWS
+ * provider's schema (`ForceNew` in hashicorp/terraform-provider-aws internal/service/iam/role.go,
+ * policy.go, role_policy.go, role_policy_attachment.go, which pulumi-aws bridges). A change of an
+ * explicit provider's `region` replaces every resource of that provider (pulumi/pulumi-aws#4000).
+ * A type missing here is compared by URN and provider only.
+ */
+export const REPLACE_ON_CHANGES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+    // property: its default, for a FILE that left it out
+    "aws:iam/role:Role": { name: undefined, namePrefix: undefined, path: "/" },
+    "aws:iam/policy:Policy": {
+        name: undefined,
+        namePrefix: undefined,
+        path: "/",
+        description: undefined,
+    },
+    "aws:iam/rolePolicy:RolePolicy": { name: undefined, namePrefix: undefined, role: undefined },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { role: undefined, policyArn: undefined },
+    "pulumi:providers:aws": { region: undefined },
+};
+
+const ROLE = "aws:iam/role:Role";
+/**
+ * Resources the engine reads on every run and never creates or deletes in a cloud: a
+ * StackReference reads another stack's outputs (a plan's JSON leaves it out, as it deploys nothing).
+ */
+const READ_ONLY = new Set(["pulumi:pulumi:StackReference"]);
+
+/**
+ * The alias a child inherits from its parent's alias, as the engine builds it (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go, `inheritedChildAlias`): a child whose name starts with its
+ * parent's name gets the parent's old name in its place, under the parent's old URN.
+ */
+export function inheritedChildAlias(
+    childType: string,
+    childName: string,
+    parentName: string,
+    parentAlias: string,
+): string {
+    const alias = urnParts(parentAlias);
+    const name = childName.startsWith(parentName)
+        ? alias.name + childName.slice(parentName.length)
+        : childName;
+    return `urn:pulumi:${alias.stack}::${alias.project}::${alias.type}$${childType}::${name}`;
+}
+
+/**
+ * Every URN the engine may find a resource under: its own aliases and, for each alias of its
+ * parent, the inherited one (the SDK's `allAliases`, @pulumi/pulumi resource.js). This is what the
+ * plan's JSON lists as a resource's `aliases`.
+ */
+export function allAliases(resources: readonly PlannedResource[]): Map<string, string[]> {
+    const all = new Map<string, string[]>();
+    for (const r of resources) {
+        const own = r.options.aliases;
+        const parent = r.options.parent;
+        const inherited = parent
+            ? (all.get(parent) ?? []).flatMap((pa) => [
+                  inheritedChildAlias(r.type, r.name, urnParts(parent).name, pa),
+                  ...own.map((a) =>
+                      inheritedChildAlias(r.type, urnParts(a).name, urnParts(parent).name, pa),
+                  ),
+              ])
+            : [];
+        all.set(r.urn, [...new Set([...own, ...inherited])]);
+    }
+    return all;
+}
+
+function physicalName(type: string, props: Record<string, unknown>): string | undefined {
+    if (type !== ROLE || typeof props.name !== "string") return undefined;
+    return `${typeof props.path === "string" ? props.path : "/"}${props.name}`;
+}
+
+function differs(before: unknown, after: unknown, fallback: unknown): boolean {
+    const a = before === undefined ? fallback : before;
+    const b = after === undefined ? fallback : after;
+    // A value the plan cannot know (a preview's unknown) is no evidence of a change.
+    if (a === UNKNOWN || b === UNKNOWN) return false;
+    return JSON.stringify(a) !== JSON.stringify(b);
+}
+
+/**
+ * The changes from one stack's resources in FILE to its planned resources, matched as the engine
+ * matches them (step_generator.go, `generateSteps`): by URN first, then by each alias, a child also
+ * by the alias its parent was found under; whatever of FILE nothing claims is deleted. Errors are
+ * left to {@link withRoleErrors}, which looks across stacks.
+ */
+export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]): StackChanges {
+    const olds = new Map(prior.resources.map((r) => [r.urn, r]));
+    const claimed = new Set<string>();
+    /** New URN -> the URN of FILE it was found under. */
+    const found = new Map<string, string>();
+    const replacedProviders = new Set<string>();
+    const creates: DiffEntry[] = [];
+    const replaces: Replacement[] = [];
+    const aliased: AliasedEntry[] = [];
+    const crossAccount: CrossAccountMatch[] = [];
+    for (const r of planned) {
+        const own = r.options.aliases;
+        const candidates = [r.urn, ...own];
+        const parent = r.options.parent;
+        const parentFrom = parent ? found.get(parent) : undefined;
+        if (parent && parentFrom && parentFrom !== parent) {
+            const parentName = urnParts(parent).name;
+            candidates.push(inheritedChildAlias(r.type, r.name, parentName, parentFrom));
+            for (const a of own)
+                candidates.push(
+                    inheritedChildAlias(r.type, urnParts(a).name, parentName, parentFrom),
+                );
+        }
+        const from = candidates.find((u) => olds.has(u) && !claimed.has(u));
+        const entry: DiffEntry = {
+            urn: r.urn,
+            type: r.type,
+            accountId: r.accountId,
+            ...(physicalName(r.type, r.props)
+                ? { physicalName: physicalName(r.type, r.props) }
+                : {}),
+        };
+        if (READ_ONLY.has(r.type)) continue;
+        if (from === undefined) {
+            if (!r.component) creates.push(entry);
+            continue;
+        }
+        claimed.add(from);
+        found.set(r.urn, from);
+        if (r.component) continue;
+        const old = olds.get(from) as PriorResource;
+        if (from !== r.urn) {
+            aliased.push({ from, to: r.urn });
+            // An alias names an old URN by name alone: keyed on today's account name, it reaches
+            // another account's resource when names were swapped in the same change as the
+            // upgrade. The engine would then update that resource through this account's provider.
+            if (old.accountId && r.accountId && old.accountId !== r.accountId)
+                crossAccount.push({
+                    urn: r.urn,
+                    from,
+                    fromAccount: old.accountId,
+                    toAccount: r.accountId,
+                });
+        }
+        const forced = Object.entries(REPLACE_ON_CHANGES[r.type] ?? {})
+            .filter(([k, fallback]) => differs(old.props[k], r.props[k], fallback))
+            .map(([k]) => k);
+        if (r.provider) {
+            // The engine replaces a resource whose provider reference changes, unless the new
+            // provider is found under the old one's URN by an alias (pulumi/pulumi#6453).
+            const sameProvider =
+                old.provider === undefined ||
+                old.provider === r.provider.urn ||
+                old.provider === found.get(r.provider.urn);
+            if (!sameProvider || replacedProviders.has(r.provider.urn)) forced.push("provider");
+        }
+        if (forced.length > 0) {
+            replaces.push({ ...entry, from, properties: forced });
+            if (r.type.startsWith("pulumi:providers:")) replacedProviders.add(r.urn);
+        }
+    }
+    const deletes = prior.resources
+        .filter((r) => r.custom && !claimed.has(r.urn) && !READ_ONLY.has(r.type))
+        .map((r): DiffEntry => ({
+            urn: r.urn,
+            type: r.type,
+            accountId: r.accountId,
+            ...(physicalName(r.type, r.props)
+                ? { physicalName: physicalName(r.type, r.props) }
+                : {}),
+        }));
+    return { stack: prior.stack, creates, deletes, replaces, aliased, crossAccount };
+}
+
+function sameRole(a: DiffEntry, b: DiffEntry): boolean {
+    // An account unknown on either side (an export whose provider is not in it) matches any.
+    return (
+        a.physicalName === b.physicalName &&
+        (a.accountId === null || b.accountId === null || a.accountId === b.accountId)
+    );
+}
+
+/**
+ * Completes the diffs of the stacks planned together with their role errors. A role is never
+ * deleted and created again: a replacement, a deletion with a create of the same role in the same
+ * account in the same stack (a rename no alias covers) or in another planned stack (a move), are
+ * errors. A role deleted with nothing to take its place is a removal: its account left the
+ * config, which is what removing an account means; it is reported, not refused.
+ */
+export function withRoleErrors(diffs: readonly StackChanges[]): StackDiff[] {
+    const creates = diffs.flatMap((d) =>
+        d.creates.filter((c) => c.type === ROLE).map((c) => ({ stack: d.stack, entry: c })),
+    );
+    return diffs.map((d) => {
+        const errors: DiffError[] = d.replaces
+            .filter((r) => r.type === ROLE)
+            .map((r) => ({
+                urn: r.urn,
+                message: `stack ${d.stack}: role ${r.physicalName ?? r.urn} in account ${r.accountId ?? "?"} would be replaced (${r.properties.join(", ")} changed): AWS would delete it and create it again, cutting its sessions and giving it a new unique id`,
+                fix: r.properties.includes("provider")
+                    ? "keep the role on the provider it was deployed with: name the provider from the account id and alias it from its old name (stacks/resourceNames.ts)"
+                    : "keep the role's name and path as deployed (IAM cannot rename a role); to change them, create the new role beside the old one and remove the old one in a later change",
+            }));
+        for (const c of d.crossAccount)
+            errors.push({
+                urn: c.urn,
+                message: `stack ${d.stack}: ${c.urn} (account ${c.toAccount}) would take over ${c.from}, a resource of account ${c.fromAccount}, through an alias: account names changed in the same change as the upgrade to id-derived names`,
+                fix: "upgrade with the account names as they are deployed (the aliases are keyed on the names in config), then rename the accounts in a later change",
+            });
+        const removals: DiffEntry[] = [];
+        for (const del of d.deletes.filter((x) => x.type === ROLE)) {
+            const twin = creates.find((c) => sameRole(c.entry, del));
+            if (!twin) {
+                removals.push(del);
+                continue;
+            }
+            const where = `role ${del.physicalName ?? "?"} in account ${del.accountId ?? twin.entry.accountId ?? "?"}`;
+            errors.push(
+                twin.stack === d.stack
+                    ? {
+                          urn: del.urn,
+                          message: `stack ${d.stack}: ${where} would be deleted (${del.urn}) and created again (${twin.entry.urn}): its URN changed and no alias reaches the old one, so CreateRole fails with EntityAlreadyExists, or the role loses its sessions and unique id`,
+                          fix: `name the resource from the account id (accountResourceName in stacks/resourceNames.ts), or give it aliases: [{ name: "${urnParts(del.urn).name}" }]`,
+                      }
+                    : {
+                          urn: del.urn,
+                          message: `${where} would be deleted from stack ${d.stack} (${del.urn}) and created in stack ${twin.stack} (${twin.entry.urn}): moving an account by editing stack files deletes and recreates its roles`,
+                          fix: `move the account with npm run account:move, which carries its resources to stack ${twin.stack} with pulumi state move, without touching AWS; then plan again against the moved stacks`,
+                      },
+            );
+        }
+        const { stack, creates: made, deletes, replaces, aliased } = d;
+        return { stack, creates: made, deletes, replaces, aliased, errors, removals };
+    });
+}
+
+/** Diffs every planned stack against its stack in FILE. Throws UsageError when FILE lacks one. */
+export function diffAgainst(
+    prior: readonly PriorStack[],
+    planned: readonly { stack: string; resources: readonly PlannedResource[] }[],
+    file: string,
+): StackDiff[] {
+    checkStacks(
+        prior,
+        planned.map((p) => p.stack),
+        file,
+    );
+    return withRoleErrors(
+        planned.map((p) =>
+            diffStack(prior.find((s) => s.stack === p.stack) as PriorStack, p.resources),
+        ),
+    );
+}
