@@ -17,7 +17,7 @@
  * not cap: nothing unread is assumed to make a grant safe.
  */
 import { findAdminGrants } from "./admin";
-import { parseArn } from "./arn";
+import { iamArn, parseArn } from "./arn";
 import { BoundaryJudge, rewriteOf } from "./bounds";
 import { PolicyDocument, statementLabel } from "./document";
 import { PROBE_ACCOUNT } from "./privileges";
@@ -57,7 +57,7 @@ export class PlannedPolicies {
         const a = parseArn(arn);
         if (!a || a.service !== "iam" || !a.resource.startsWith("policy/")) return undefined;
         const own = a.account === PROBE_ACCOUNT && account !== undefined ? account : a.account;
-        const direct = this.byArn.get(`arn:${a.partition}:iam::${own}:${a.resource}`);
+        const direct = this.byArn.get(iamArn(a.partition, own, a.resource));
         if (direct) return direct;
         return account === undefined ? this.unpinned.get(a.resource) : undefined;
     }

@@ -27,7 +27,7 @@
  *   data/passrole-consumers.json).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html
  */
-import { assumedRoleArn, iamPolicyArn, PROBE_PARTITION } from "./arn";
+import { assumedRoleArn, awsManagedPolicyArn, iamPolicyArn, PROBE_PARTITION } from "./arn";
 import { ConditionClause } from "./conditions";
 import { awsPrincipalFromArn, RequestPrincipal } from "./context";
 import { PolicyDocument, Statement, statementLabel } from "./document";
@@ -82,7 +82,9 @@ function namedValues(keyLower: string, clauses: readonly ConditionClause[]): str
 
 /** Every admin-equivalent AWS-managed policy ARN (the generated table). */
 function adminManagedArns(): string[] {
-    return adminEquivalentManagedPolicyKeys().map((k) => `arn:aws:iam::aws:policy/${k}`);
+    return adminEquivalentManagedPolicyKeys().map((k) =>
+        awsManagedPolicyArn(PROBE_PARTITION, `/${k}`),
+    );
 }
 
 /** Service principals that run code under a role passed to them for these compute actions. */

@@ -196,6 +196,7 @@ export function adminPrincipals(
                 what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
                 arn: c.arn,
                 actions: c.type.actions,
+                needs: c.type.needs,
                 passRole: c.type.passRole,
                 roleArn: role.arn,
                 why: role.why,

@@ -12,6 +12,7 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html
  */
+import { iamArn, PROBE_PARTITION } from "../iam/arn";
 import { ModelResource } from "../model/resources";
 import { OWN_ACCOUNT, resolveTemplateVariants, UNRESOLVED } from "./cfn";
 import { parseTemplateBody, stackSetParameters, TemplateReadError } from "./templates";
@@ -45,7 +46,7 @@ function refsOf(resources: Record<string, unknown>): Map<string, Refs> {
         const p = res.Properties ?? {};
         const named = (prop: string) => (typeof p[prop] === "string" ? (p[prop] as string) : id);
         const arn = (kind: string, name: string) =>
-            `arn:aws:iam::${OWN_ACCOUNT}:${kind}${pathOf(p)}${name}`;
+            iamArn(PROBE_PARTITION, OWN_ACCOUNT, `${kind}${pathOf(p)}${name}`);
         switch (res.Type) {
             case "AWS::IAM::Role":
                 out.set(id, { ref: named("RoleName"), arn: arn("role", named("RoleName")) });

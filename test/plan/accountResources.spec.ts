@@ -19,7 +19,13 @@ function res(
         accountId,
         props: {},
         component: options.component ?? false,
-        options: { protect: false, retainOnDelete: false, dependsOn: [], parent: options.parent },
+        options: {
+            protect: false,
+            retainOnDelete: false,
+            dependsOn: [],
+            aliases: [],
+            parent: options.parent,
+        },
         secretProps: [],
     };
 }

@@ -35,9 +35,12 @@ const TABLE_READS = Object.keys(dataReadTable.actions).length;
 /** The staging audit role and its policies, as the workload stack names them. */
 const stagingAuditRole = (r: PlannedResource) =>
     r.accountId === STAGING &&
-    ["staging-role", "staging-deny", "staging-securityaudit", "staging-viewonlyaccess"].includes(
-        r.name,
-    );
+    [
+        `acct-${STAGING}-role`,
+        `acct-${STAGING}-deny`,
+        `acct-${STAGING}-securityaudit`,
+        `acct-${STAGING}-viewonlyaccess`,
+    ].includes(r.name);
 
 /** The prod role's Deny without the patterns that match `action` (or without its data reads). */
 function denyWithout(plans: Plans, action?: string): Plans {
@@ -75,7 +78,7 @@ describe("proof audit-no-data-read", () => {
     });
 
     it("sweeps the second audit role too: staging's Deny losing rds:DownloadDBLogFilePortion is a counterexample naming it", () => {
-        const broken = withPolicy(plans.workload, "staging-deny", (d) => {
+        const broken = withPolicy(plans.workload, `acct-${STAGING}-deny`, (d) => {
             const reads = d.Statement.find((s) => s.Sid === "DenyDataReads");
             if (!reads) throw new Error("no statement DenyDataReads");
             reads.Action = reads.Action.filter(

@@ -41,9 +41,12 @@ const AUDIT_ROLES = 2;
 /** The staging audit role and its policies, as the workload stack names them. */
 const stagingAuditRole = (r: PlannedResource) =>
     r.accountId === STAGING &&
-    ["staging-role", "staging-deny", "staging-securityaudit", "staging-viewonlyaccess"].includes(
-        r.name,
-    );
+    [
+        `acct-${STAGING}-role`,
+        `acct-${STAGING}-deny`,
+        `acct-${STAGING}-securityaudit`,
+        `acct-${STAGING}-viewonlyaccess`,
+    ].includes(r.name);
 
 /**
  * The write-level actions the proof must ask each role, counted from the sources rather than

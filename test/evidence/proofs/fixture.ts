@@ -86,10 +86,10 @@ export const UNREVIEWED_TOKENS = 63;
 
 /** The staging audit role and its policies, as the workload stack names them. */
 export const STAGING_AUDIT_ROLE_RESOURCES = [
-    "staging-role",
-    "staging-deny",
-    "staging-securityaudit",
-    "staging-viewonlyaccess",
+    `acct-${STAGING}-role`,
+    `acct-${STAGING}-deny`,
+    `acct-${STAGING}-securityaudit`,
+    `acct-${STAGING}-viewonlyaccess`,
 ];
 
 const ACCOUNTS = [

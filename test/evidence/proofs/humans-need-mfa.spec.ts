@@ -65,7 +65,7 @@ describe("proof humans-need-mfa", () => {
     it("asks of every role, the staging audit role too: its trust without MFA is a counterexample naming it", () => {
         const broken = withPolicy(
             plans.workload,
-            "staging-role",
+            `acct-${STAGING}-role`,
             (d) => {
                 d.Statement[0].Condition = {
                     BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
