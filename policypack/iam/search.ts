@@ -189,7 +189,6 @@ function consistent(ctx: ReadonlyMap<string, ContextValue>): boolean {
     return !ctx.has(MFA_AGE) || ctx.get(MFA_PRESENT) === "true";
 }
 
-
 interface Check {
     /** -1 for the Allow statement, else index into the denies. */
     readonly owner: number;
