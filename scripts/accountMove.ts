@@ -39,6 +39,7 @@ import {
     validateWorkloadConfig,
 } from "../config";
 import { accountResources, urnInStack } from "../plan/accountResources";
+import { REPLACE_ON_CHANGES } from "../plan/diff";
 import {
     needsSecurityOutputs,
     ORGANIZATION,
@@ -351,15 +352,11 @@ function refusal(problems: readonly string[]): AccountCommandError {
 }
 
 /**
- * The inputs a change of which replaces the resource (the AWS provider's ForceNew arguments,
- * https://www.pulumi.com/registry/packages/aws/api-docs/iam/role/ and its siblings): a move whose
- * destination changes one would delete and recreate it, which is what the move exists to avoid.
+ * The inputs a change of which replaces the resource: the reviewed list `--against` uses
+ * (plan/diff.ts REPLACE_ON_CHANGES). A move whose destination changes one would delete and
+ * recreate the resource, which is what the move exists to avoid.
  */
-const REPLACED_BY: Record<string, readonly string[]> = {
-    "aws:iam/role:Role": ["name", "namePrefix", "path"],
-    "aws:iam/rolePolicy:RolePolicy": ["name", "namePrefix", "role"],
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
-};
+const replacedBy = (type: string): readonly string[] => Object.keys(REPLACE_ON_CHANGES[type] ?? {});
 
 /** The inputs that differ between two planned resources: `tags.Stack` for a tag, else the input's name. */
 function changedInputs(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
@@ -408,7 +405,7 @@ export interface Changes {
     readonly deleted: readonly string[];
     /** Updated in place, with the inputs that change. */
     readonly updated: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
-    /** Replaced (deleted and created again): an input in REPLACED_BY changes. */
+    /** Replaced (deleted and created again): an input of REPLACE_ON_CHANGES changes. */
     readonly replaced: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
 }
 
@@ -432,7 +429,7 @@ export function changes(
             continue;
         }
         const inputs = changedInputs(r.props, there.props);
-        const forcing = inputs.filter((k) => REPLACED_BY[r.type]?.includes(k));
+        const forcing = inputs.filter((k) => replacedBy(r.type).includes(k));
         if (forcing.length > 0) replaced.push({ urn, inputs: forcing });
         else if (inputs.length > 0) updated.push({ urn, inputs });
     }
