@@ -44,6 +44,7 @@ import {
     passRoleComputeActions,
     passRoleStatements,
     pinsBoundary,
+    PlannedPolicies,
     PolicyDocument,
     PROBE_ACCOUNT,
     statementLabel,
@@ -51,7 +52,7 @@ import {
     uncappedBoundaries,
 } from "../iam";
 import { fromPolicyResource, fromPolicyResources } from "../model/policyResources";
-import { objectArray } from "../model/resources";
+import { ModelResource, objectArray } from "../model/resources";
 import {
     known,
     nameIn,
@@ -62,6 +63,7 @@ import {
 } from "./common";
 import { inlinePolicyLabel, roleInlineDocuments } from "./documents";
 import { checkPermissionSets } from "./permissionSets";
+import { planCompute } from "./iamNoAdminPrincipals";
 import { plannedPolicies } from "./plannedPolicies";
 import { resourceType, T } from "./types";
 
@@ -183,17 +185,24 @@ function pinningDocuments(resources: readonly PolicyResource[], config: Config):
  * managed boundaries, which the resource check leaves here, judged against the plan's
  * aws.iam.Policy documents for the account the document lands in.
  */
+function withCompute(model: readonly ModelResource[]): PlannedPolicies {
+    const plan = plannedPolicies(model);
+    return plan.withCompute(planCompute(model, plan));
+}
+
 function checkPinnedBoundaries(
     resources: readonly PolicyResource[],
     config: Config,
     report: ReportViolation,
 ): void {
-    let plan: ReturnType<typeof plannedPolicies> | undefined;
+    let plan: PlannedPolicies | undefined;
     for (const { resource, where, doc } of pinningDocuments(resources, config)) {
         const shown = new Set(findAdminGrants(doc, ASSUME_PLANNED).map((f) => f.statement));
         // Converted to the neutral shape only here: most stacks have no such document.
         const account = read(() => fromPolicyResource(resource).accountId);
-        plan ??= plannedPolicies(fromPolicyResources(resources.filter((r) => r.type === T.Policy)));
+        // With the plan's admin roles and compute: a boundary that lets what it bounds change the
+        // code of a function running as one caps nothing.
+        plan ??= withCompute(fromPolicyResources(resources));
         const judge = plan.judgeFor(account);
         for (const f of findAdminGrants(doc, judge)) {
             if (shown.has(f.statement)) continue;
