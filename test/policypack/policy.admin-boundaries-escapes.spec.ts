@@ -432,3 +432,148 @@ describe("iam-no-admin-grants: a boundary that grants a way out does not cap (is
             });
     });
 });
+
+describe("iam-no-admin-grants: delegation pins inside StackSet and stack templates (issue 11 review)", () => {
+    const trust = {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "lambda.amazonaws.com" },
+                Action: "sts:AssumeRole",
+            },
+        ],
+    };
+    const byName = { "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:policy/DevBoundary" };
+    /** A template: the boundary (named or not, or none) and a role delegating with `pin`. */
+    function template(boundary: "named" | "unnamed" | "none", pin: unknown, doc: Json = CAP) {
+        const resources: Record<string, unknown> = {
+            Delegate: {
+                Type: "AWS::IAM::Role",
+                Properties: {
+                    RoleName: "delegate",
+                    AssumeRolePolicyDocument: trust,
+                    Policies: [
+                        {
+                            PolicyName: "delegation",
+                            PolicyDocument: {
+                                Version: "2012-10-17",
+                                Statement: [
+                                    {
+                                        Effect: "Allow",
+                                        Action: ROLE_DELEGATION,
+                                        Resource: "*",
+                                        Condition: {
+                                            StringEquals: { "iam:PermissionsBoundary": pin },
+                                        },
+                                    },
+                                ],
+                            },
+                        },
+                    ],
+                },
+            },
+        };
+        if (boundary !== "none")
+            resources.DevBoundary = {
+                Type: "AWS::IAM::ManagedPolicy",
+                Properties: {
+                    ...(boundary === "named" ? { ManagedPolicyName: "DevBoundary" } : {}),
+                    PolicyDocument: policyDoc(doc),
+                },
+            };
+        return { AWSTemplateFormatVersion: "2010-09-09", Resources: resources };
+    }
+    const CARRIERS: ReadonlyArray<[string, string, (body: string) => Json]> = [
+        [
+            "StackSet",
+            "aws:cloudformation/stackSet:StackSet",
+            (body) => ({
+                name: "member-roles",
+                templateBody: body,
+                permissionModel: "SERVICE_MANAGED",
+            }),
+        ],
+        [
+            "Stack",
+            "aws:cloudformation/stack:Stack",
+            (body) => ({ name: "member-roles", templateBody: body }),
+        ],
+    ];
+    const run = (type: string, props: Json) =>
+        checkResources([resource(type, "member-roles", props)]).filter(
+            (v) => v.enforcementLevel === "mandatory",
+        );
+    for (const [carrier, type, props] of CARRIERS) {
+        const flagged = (body: unknown, ...facts: string[]) => {
+            const v = run(type, props(JSON.stringify(body))).filter(
+                (x) => x.policy === "iam-no-admin-grants",
+            );
+            assert.strictEqual(v.length, 1, v.map((x) => x.message).join("\n"));
+            assert.strictEqual(v[0].resource, "member-roles");
+            for (const f of [
+                "In the template of member-roles, resource Delegate",
+                "iam:PutRolePolicy",
+                ...facts,
+            ])
+                assert.ok(v[0].message.includes(f), `"${f}" missing:\n${v[0].message}`);
+        };
+        it(`${carrier}: flags a literal pin to a boundary the template does not create`, () => {
+            flagged(
+                template("none", byName),
+                "policy/DevBoundary",
+                "no aws.iam.Policy of the plan",
+            );
+        });
+        it(`${carrier}: flags a literal pin to a ManagedPolicy without ManagedPolicyName (its name is generated)`, () => {
+            flagged(template("unnamed", byName), "no aws.iam.Policy of the plan");
+        });
+        it(`${carrier}: flags a pin to a template boundary that lets what it bounds drop it`, () => {
+            const escaping: Json = {
+                Effect: "Allow",
+                Action: ["s3:*", "iam:DeleteRolePermissionsBoundary"],
+                Resource: "arn:aws:iam::*:role/app-*",
+            };
+            flagged(
+                template("named", byName, escaping),
+                "may remove or replace its own boundary",
+                "iam:DeleteRolePermissionsBoundary",
+            );
+        });
+        it(`${carrier}: passes a literal pin to the named template boundary (JSON and YAML)`, () => {
+            const body = template("named", byName);
+            assert.deepStrictEqual(run(type, props(JSON.stringify(body))), []);
+            const yaml = [
+                "Resources:",
+                "  DevBoundary:",
+                "    Type: AWS::IAM::ManagedPolicy",
+                "    Properties:",
+                "      ManagedPolicyName: DevBoundary",
+                `      PolicyDocument: ${JSON.stringify(policyDoc(CAP))}`,
+                "  Delegate:",
+                "    Type: AWS::IAM::Role",
+                "    Properties:",
+                "      RoleName: delegate",
+                `      AssumeRolePolicyDocument: ${JSON.stringify(trust)}`,
+                "      Policies:",
+                "        - PolicyName: delegation",
+                "          PolicyDocument:",
+                "            Version: '2012-10-17'",
+                "            Statement:",
+                "              - Effect: Allow",
+                `                Action: ${JSON.stringify(ROLE_DELEGATION)}`,
+                "                Resource: '*'",
+                "                Condition:",
+                "                  StringEquals:",
+                "                    iam:PermissionsBoundary: !Sub 'arn:aws:iam::${AWS::AccountId}:policy/DevBoundary'",
+            ].join("\n");
+            assert.deepStrictEqual(run(type, props(yaml)), []);
+        });
+        it(`${carrier}: passes a !Ref pin to an unnamed template boundary`, () => {
+            assert.deepStrictEqual(
+                run(type, props(JSON.stringify(template("unnamed", { Ref: "DevBoundary" })))),
+                [],
+            );
+        });
+    }
+});
