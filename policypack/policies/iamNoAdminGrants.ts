@@ -11,9 +11,18 @@
  * pattern) is admin-equivalent only if that boundary does not cap it, which one document cannot
  * show: the resource check reports what holds whatever the boundary says (no boundary, an
  * admin-equivalent AWS-managed one, a wildcard, a boundary the document lets the caller rewrite
- * or remove), and the stack check judges the rest against the plan's aws.iam.Policy documents
- * (iam/boundaries.ts): a boundary that is not in the plan, has an unknown document, is
- * admin-equivalent or can be rewritten does not cap, and the grant is reported on its resource.
+ * or remove, a replacement grant whose iam:PermissionsBoundary condition admits a boundary that
+ * does not cap), and the stack check judges the rest against the plan's aws.iam.Policy documents
+ * and compute (iam/boundaries.ts). A boundary caps only when it is in the plan (or a known, not
+ * admin-equivalent AWS-managed policy) with a known document that is not admin-equivalent, that
+ * neither the caller nor what it bounds can rewrite, that grants its holders no way to drop or
+ * replace it (iam:Delete/Put{Role,User}PermissionsBoundary on any resource, unless a Put is
+ * pinned to boundaries that cap), and that lets a principal holding only it neither become admin
+ * through what it holds nor run code as an admin role of the plan (lambda:UpdateFunctionCode,
+ * ssm:SendCommand... on the plan's admin compute). Otherwise the grant is reported on its
+ * resource. Pins inside a StackSet's or stack's template are judged the same way against each
+ * variant of the template and reported on the StackSet or stack; a template managed policy
+ * without ManagedPolicyName is named only by a Ref (CloudFormation generates its name).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
  *
  * IAM Identity Center permission sets are checked per stack (./permissionSets.ts): their inline
@@ -102,7 +111,7 @@ function checkDocument(value: unknown, where: string, report: ReportViolation): 
 }
 
 const BOUNDARY_FIX =
-    "Fix: pin iam:PermissionsBoundary to an aws.iam.Policy of this stack whose document is known and not admin-equivalent, and do not let the caller (or what the boundary bounds) rewrite or delete it (iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:DeletePolicy) or remove boundaries (iam:DeleteRolePermissionsBoundary, iam:DeleteUserPermissionsBoundary); or grant the specific actions on the specific resources the principal needs.";
+    "Fix: pin iam:PermissionsBoundary to an aws.iam.Policy of this stack whose document is known and not admin-equivalent, and do not let the caller (or what the boundary bounds) rewrite or delete it (iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:DeletePolicy) or remove boundaries (iam:DeleteRolePermissionsBoundary, iam:DeleteUserPermissionsBoundary); give the boundary itself no way to remove or replace boundaries and no way to run code on the stack's admin compute; or grant the specific actions on the specific resources the principal needs.";
 
 /** Reads a value the engine may not know yet (preview): undefined then, never thrown. */
 function read<V>(get: () => V): V | undefined {
