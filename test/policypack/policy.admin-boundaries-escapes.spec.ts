@@ -577,3 +577,60 @@ describe("iam-no-admin-grants: delegation pins inside StackSet and stack templat
         });
     }
 });
+
+describe("iam-no-admin-principals: AWS-managed policies that run code on the plan's admin compute", () => {
+    // The generated table now keeps the run-as-role actions (principal.ts principalActions), so a
+    // role holding AmazonSSMFullAccess runs commands as an instance's admin role.
+    const HOLDERS: ReadonlyArray<[string, (arn: string) => PlannedResource[]]> = [
+        [
+            "managedPolicyArns",
+            (arn) => [
+                resource("aws:iam/role:Role", "ops", {
+                    name: "ops",
+                    assumeRolePolicy: lambdaTrust,
+                    managedPolicyArns: [arn],
+                }),
+            ],
+        ],
+        [
+            "RolePolicyAttachment",
+            (arn) => [
+                resource("aws:iam/role:Role", "ops", {
+                    name: "ops",
+                    assumeRolePolicy: lambdaTrust,
+                }),
+                resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ops-ssm", {
+                    role: "ops",
+                    policyArn: arn,
+                }),
+            ],
+        ],
+    ];
+    const onOps = (rs: PlannedResource[]) =>
+        checkResources(rs).filter(
+            (v) =>
+                v.enforcementLevel === "mandatory" &&
+                (v.resource === "ops" || v.resource === "ops-ssm"),
+        );
+    for (const [how, holder] of HOLDERS) {
+        it(`flags AmazonSSMFullAccess (${how}) with an instance running as an admin role`, () => {
+            const v = onOps([...instanceAs(true), ...holder(SSM_FULL)]);
+            assert.strictEqual(v.length, 1, v.map((x) => x.message).join("\n"));
+            assert.strictEqual(v[0].policy, "iam-no-admin-principals");
+            assert.strictEqual(v[0].resource, "ops");
+            for (const f of [
+                "ssm:SendCommand",
+                "AmazonSSMFullAccess",
+                "Instance vm",
+                "role/fnrole",
+            ])
+                assert.ok(v[0].message.includes(f), `"${f}" missing:\n${v[0].message}`);
+        });
+        it(`passes AmazonSSMFullAccess (${how}) when the instance's role is not admin`, () => {
+            assert.deepStrictEqual(onOps([...instanceAs(false), ...holder(SSM_FULL)]), []);
+        });
+        it(`passes AmazonSSMReadOnlyAccess (${how}) with an admin instance`, () => {
+            assert.deepStrictEqual(onOps([...instanceAs(true), ...holder(SSM_READ)]), []);
+        });
+    }
+});
