@@ -37,6 +37,7 @@ import {
     ComputeNeighbours,
     findComputeAdmin,
     findPrincipalAdmin,
+    PrincipalNeighbours,
     PrincipalPolicies,
 } from "./principal";
 import { PROBE_ACCOUNT } from "./privileges";
@@ -54,10 +55,13 @@ export interface PlannedPolicy {
 }
 
 /**
- * The plan's admin-equivalent roles and the compute running as them, per account (undefined:
- * not pinned by the plan); undefined when the caller does not know them.
+ * What a principal of one account (undefined: not pinned by the plan) may reach in the plan: its
+ * admin-equivalent roles with the compute running as them, and the roles, users and admin groups
+ * it may take over; undefined when the caller does not know them.
  */
-export type PlanCompute = (account: string | undefined) => ComputeNeighbours | undefined;
+export type PlanCompute = (
+    account: string | undefined,
+) => { compute: ComputeNeighbours; principals: PrincipalNeighbours } | undefined;
 
 function add<K, V>(m: Map<K, V[]>, k: K, v: V): void {
     const list = m.get(k);
@@ -199,11 +203,14 @@ export class PlannedBoundaries implements BoundaryJudge {
             groups: [],
             boundaries: judge,
         };
-        // Rewriting its own policies stays within the boundary (its removal is asked above).
-        const [f] = findPrincipalAdmin(holder).filter((x) => x.reason !== "self-escalation");
-        if (f) return `what it bounds is admin-equivalent through it: ${f.detail}`;
         const n = this.plan.compute?.(this.account);
-        const [c] = n ? findComputeAdmin(holder, n) : [];
+        // Rewriting its own policies stays within the boundary (its removal is asked above);
+        // taking over a planned role or user, or joining an admin group, does not.
+        const [f] = findPrincipalAdmin(holder, n?.principals).filter(
+            (x) => x.reason !== "self-escalation",
+        );
+        if (f) return `what it bounds is admin-equivalent through it: ${f.detail}`;
+        const [c] = n ? findComputeAdmin(holder, n.compute) : [];
         if (c) return `what it bounds may run code as an admin role of the plan: ${c.detail}`;
         return undefined;
     }

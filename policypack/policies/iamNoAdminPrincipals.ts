@@ -113,6 +113,7 @@ interface Analysis {
     readonly findings: ReadonlyMap<StackPrincipal, PrincipalFinding[]>;
     readonly alone: (p: StackPrincipal) => boolean;
     readonly neighboursOf: (account: string | undefined) => ComputeNeighbours;
+    readonly principalNeighboursOf: (account: string | undefined) => PrincipalNeighbours;
 }
 
 /**
@@ -149,18 +150,20 @@ function analyse(resources: readonly ModelResource[], plan: PlannedPolicies): An
     const alone = (p: StackPrincipal) =>
         p.policies.identity.some((d) => findAdminGrants(d.doc, p.policies.boundaries).length > 0);
     // Break-glass roles are not reported, but whether they are admin matters below.
+    const principalNeighboursOf = (account: string | undefined): PrincipalNeighbours => ({
+        roles: byAccount("role", account),
+        users: byAccount("user", account),
+        adminGroups: adminGroups.get(account) ?? [],
+    });
     for (const p of principals) {
         if (alone(p)) {
             findings.set(p, []);
             continue;
         }
-        const account = p.resource.accountId;
-        const neighbours: PrincipalNeighbours = {
-            roles: byAccount("role", account),
-            users: byAccount("user", account),
-            adminGroups: adminGroups.get(account) ?? [],
-        };
-        findings.set(p, findPrincipalAdmin(p.policies, neighbours));
+        findings.set(
+            p,
+            findPrincipalAdmin(p.policies, principalNeighboursOf(p.resource.accountId)),
+        );
     }
 
     // Admin-equivalent roles of the plan, and the compute that runs as them (indexed by
@@ -217,7 +220,7 @@ function analyse(resources: readonly ModelResource[], plan: PlannedPolicies): An
             );
         return n;
     };
-    return { principals, findings, alone, neighboursOf };
+    return { principals, findings, alone, neighboursOf, principalNeighboursOf };
 }
 
 /**
@@ -230,7 +233,11 @@ export function planCompute(
     resources: readonly ModelResource[],
     plan: PlannedPolicies,
 ): PlanCompute {
-    return analyse(resources, plan).neighboursOf;
+    const a = analyse(resources, plan);
+    return (account) => ({
+        compute: a.neighboursOf(account),
+        principals: a.principalNeighboursOf(account),
+    });
 }
 
 /**

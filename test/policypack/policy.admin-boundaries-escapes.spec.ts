@@ -318,6 +318,33 @@ describe("iam-no-admin-grants: a boundary that grants a way out does not cap (is
         }
     });
 
+    describe("the boundary lets what it bounds take over a planned role", () => {
+        /** A planned role without a boundary, not admin itself: a takeover target. */
+        const ops = resource("aws:iam/role:Role", "ops", {
+            name: "ops",
+            assumeRolePolicy: lambdaTrust,
+        });
+        const takeover: Json = {
+            Effect: "Allow",
+            Action: ["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"],
+            Resource: `arn:aws:iam::${A}:role/ops`,
+        };
+        for (const [encoding, encode] of ENCODINGS) {
+            it(`flags: PutRolePolicy + UpdateAssumeRolePolicy on the planned role ops, ${encoding}`, () => {
+                assertFlagged(
+                    stack(encode([pinned(DEV_BOUNDARY)]), encode([CAP, takeover]), [ops]),
+                    DEV_BOUNDARY,
+                    "what it bounds is admin-equivalent through it",
+                    "role/ops",
+                );
+            });
+            it(`passes: only reading the planned role, ${encoding}`, () => {
+                const read = { ...takeover, Action: ["iam:GetRole", "iam:GetRolePolicy"] };
+                assertClean(stack(encode([pinned(DEV_BOUNDARY)]), encode([CAP, read]), [ops]));
+            });
+        }
+    });
+
     describe("a replacement grant with a loose condition on iam:PermissionsBoundary", () => {
         const LOOSE: ReadonlyArray<[string, Json]> = [
             [
