@@ -126,6 +126,13 @@ export interface BoundaryJudge {
      * it caps.
      */
     uncapped(arn: string, callers: readonly PolicyDocument[]): string | undefined;
+    /**
+     * Why the known, not admin-equivalent AWS-managed policy `arn` does not cap what it bounds
+     * (what it lets its holders do with the plan's compute, say); undefined when it caps. A judge
+     * without it (a check of one document, which sees no compute) leaves that to the stack check
+     * that judges against the plan.
+     */
+    uncappedManaged?(arn: string): string | undefined;
 }
 
 /**
@@ -248,6 +255,10 @@ export function uncappedBoundaries(
             // Admin-equivalent AWS-managed boundaries are in the domain anyway (adminManagedArns).
             if (!knownAwsManagedPolicy(v.value))
                 out.push({ value: v.value, why: "no AWS-managed policy of that name is known" });
+            else {
+                const why = judge.uncappedManaged?.(v.value);
+                if (why) out.push({ value: v.value, why });
+            }
             continue;
         }
         if (!v.definite) {
@@ -336,13 +347,11 @@ export function grantEscalates(s: Statement, action: string, ctx: BoundContext):
         }
         domains.set(POLICY_ARN, [...adminManagedArns(), ...customer]);
     }
-    if (keys.has(BOUNDARY) && !boundaryMutable(doc, target)) {
+    const judge = ctx.boundaries ?? NO_PLAN;
+    if (keys.has(BOUNDARY) && !boundaryMutable(doc, target, judge, [...accounts])) {
         // A customer-managed boundary grants whatever its owner wrote (or the caller rewrote): it
         // bounds only when the judge shows it caps (the plan's document, not rewritable).
-        domains.set(
-            BOUNDARY,
-            boundaryDomain(s.conditions, [...accounts], ctx.boundaries ?? NO_PLAN, [doc]),
-        );
+        domains.set(BOUNDARY, boundaryDomain(s.conditions, [...accounts], judge, [doc]));
     }
     if (keys.has(PASSED_TO_SERVICE))
         domains.set(PASSED_TO_SERVICE, computeServicePrincipals(ctx.computeActions ?? []));
@@ -351,15 +360,46 @@ export function grantEscalates(s: Statement, action: string, ctx: BoundContext):
     return findAllowWitness(solo, { principals, action, domains }, s) !== undefined;
 }
 
-/** Can the caller remove or replace the boundaries of arbitrary targets of this type? */
-export function boundaryMutable(doc: PolicyDocument, target: IamTarget): boolean {
-    if (target !== "role" && target !== "user") return false;
+/**
+ * The first way a document lets its holder remove or replace the permissions boundary of some
+ * role (or user), as `<action> (<statement>)`; undefined if none. On any resource: a boundary that
+ * lets what it bounds do this on `role/app-*` lets the roles it bounds drop it. iam:Delete*
+ * removes it outright; iam:Put* replaces it with any value the grant's iam:PermissionsBoundary
+ * conditions admit that does not cap (boundaryDomain, per `judge`): a replacement pinned to
+ * boundaries that cap is no way out, a pin with a wildcard or to a policy that does not cap is.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
+ */
+export function boundaryMutation(
+    doc: PolicyDocument,
+    target: IamTarget,
+    judge: BoundaryJudge = NO_PLAN,
+    accounts: readonly string[] = [PROBE_ACCOUNT],
+): string | undefined {
+    if (target !== "role" && target !== "user") return undefined;
     const kind = target === "role" ? "Role" : "User";
-    return doc.statements.some(
-        (s) =>
-            s.effect === "Allow" &&
-            (statementMatchesAction(s, `iam:Delete${kind}PermissionsBoundary`) ||
-                (statementMatchesAction(s, `iam:Put${kind}PermissionsBoundary`) &&
-                    !s.conditions.some((c) => c.keyLower === BOUNDARY))),
-    );
+    const principals = accounts.map(callerIn);
+    for (const action of [
+        `iam:Delete${kind}PermissionsBoundary`,
+        `iam:Put${kind}PermissionsBoundary`,
+    ])
+        for (const s of doc.statements) {
+            if (s.effect !== "Allow" || !statementMatchesAction(s, action)) continue;
+            const domains = new Map<string, Candidate[]>();
+            if (s.conditions.some((c) => c.keyLower === BOUNDARY))
+                domains.set(BOUNDARY, boundaryDomain(s.conditions, accounts, judge, [doc]));
+            // The whole document: its Denies take the grant away.
+            if (findAllowWitness(doc, { principals, action, domains }, s))
+                return `${action} (${statementLabel(s)})`;
+        }
+    return undefined;
+}
+
+/** Can the caller remove or replace the boundaries of arbitrary targets of this type? */
+export function boundaryMutable(
+    doc: PolicyDocument,
+    target: IamTarget,
+    judge: BoundaryJudge = NO_PLAN,
+    accounts: readonly string[] = [PROBE_ACCOUNT],
+): boolean {
+    return boundaryMutation(doc, target, judge, accounts) !== undefined;
 }

@@ -79,10 +79,10 @@ export {
     reachesArbitrary,
 } from "./admin";
 export type { AdminFinding, EscalationFinding } from "./admin";
-export { ASSUME_PLANNED, NO_PLAN, uncappedBoundaries } from "./bounds";
+export { ASSUME_PLANNED, boundaryMutation, NO_PLAN, uncappedBoundaries } from "./bounds";
 export type { BoundaryJudge } from "./bounds";
 export { PlannedBoundaries, PlannedPolicies } from "./boundaries";
-export type { PlannedPolicy } from "./boundaries";
+export type { PlanCompute, PlannedPolicy } from "./boundaries";
 export {
     ADMIN_REASONS,
     adminReasonSummary,

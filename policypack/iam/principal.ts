@@ -41,6 +41,7 @@ import {
     passedToServices,
     passRoleComputeActions,
     PROBE_ACCOUNT,
+    RUN_AS_ROLE_TYPES,
 } from "./privileges";
 import { Candidate, findAllowWitness } from "./search";
 import { hasWildcard } from "./wildcard";
@@ -297,7 +298,9 @@ class Holder {
                 st.conditions.filter((c) => c.keyLower === "iam:permissionsboundary"),
             );
             this.boundariesMutable ??= this.p.identity.some(
-                (pol) => boundaryMutable(pol.doc, "role") || boundaryMutable(pol.doc, "user"),
+                (pol) =>
+                    boundaryMutable(pol.doc, "role", this.boundaries, [this.account]) ||
+                    boundaryMutable(pol.doc, "user", this.boundaries, [this.account]),
             );
             d =
                 clauses.length === 0 || this.boundariesMutable
@@ -666,6 +669,11 @@ export function principalActions(): string[] {
             ...IAM_ESCALATION_ACTIONS.map((e) => e.action),
             "iam:CreateRole",
             "iam:CreateUser",
+            // Code run on an existing resource as its role (findComputeAdmin): an AWS-managed
+            // boundary allowing ssm:SendCommand caps nothing when an instance runs as an admin role.
+            ...Object.values(RUN_AS_ROLE_TYPES).flatMap((t) =>
+                Object.entries(t.actions).flatMap(([a, x]) => [a, ...(x.with ?? [])]),
+            ),
         ]),
     ];
 }

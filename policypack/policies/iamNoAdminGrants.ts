@@ -11,9 +11,18 @@
  * pattern) is admin-equivalent only if that boundary does not cap it, which one document cannot
  * show: the resource check reports what holds whatever the boundary says (no boundary, an
  * admin-equivalent AWS-managed one, a wildcard, a boundary the document lets the caller rewrite
- * or remove), and the stack check judges the rest against the plan's aws.iam.Policy documents
- * (iam/boundaries.ts): a boundary that is not in the plan, has an unknown document, is
- * admin-equivalent or can be rewritten does not cap, and the grant is reported on its resource.
+ * or remove, a replacement grant whose iam:PermissionsBoundary condition admits a boundary that
+ * does not cap), and the stack check judges the rest against the plan's aws.iam.Policy documents
+ * and compute (iam/boundaries.ts). A boundary caps only when it is in the plan (or a known, not
+ * admin-equivalent AWS-managed policy) with a known document that is not admin-equivalent, that
+ * neither the caller nor what it bounds can rewrite, that grants its holders no way to drop or
+ * replace it (iam:Delete/Put{Role,User}PermissionsBoundary on any resource, unless a Put is
+ * pinned to boundaries that cap), and that lets a principal holding only it neither become admin
+ * through what it holds nor run code as an admin role of the plan (lambda:UpdateFunctionCode,
+ * ssm:SendCommand... on the plan's admin compute). Otherwise the grant is reported on its
+ * resource. Pins inside a StackSet's or stack's template are judged the same way against each
+ * variant of the template and reported on the StackSet or stack; a template managed policy
+ * without ManagedPolicyName is named only by a Ref (CloudFormation generates its name).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
  *
  * IAM Identity Center permission sets are checked per stack (./permissionSets.ts): their inline
@@ -44,6 +53,7 @@ import {
     passRoleComputeActions,
     passRoleStatements,
     pinsBoundary,
+    PlannedPolicies,
     PolicyDocument,
     PROBE_ACCOUNT,
     statementLabel,
@@ -51,7 +61,7 @@ import {
     uncappedBoundaries,
 } from "../iam";
 import { fromPolicyResource, fromPolicyResources } from "../model/policyResources";
-import { objectArray } from "../model/resources";
+import { ModelResource, objectArray } from "../model/resources";
 import {
     known,
     nameIn,
@@ -62,7 +72,10 @@ import {
 } from "./common";
 import { inlinePolicyLabel, roleInlineDocuments } from "./documents";
 import { checkPermissionSets } from "./permissionSets";
+import { planCompute } from "./iamNoAdminPrincipals";
 import { plannedPolicies } from "./plannedPolicies";
+import { templatePrincipalVariants } from "./templatePrincipals";
+import { TEMPLATE_TYPES } from "./templates";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-no-admin-grants";
@@ -98,7 +111,7 @@ function checkDocument(value: unknown, where: string, report: ReportViolation): 
 }
 
 const BOUNDARY_FIX =
-    "Fix: pin iam:PermissionsBoundary to an aws.iam.Policy of this stack whose document is known and not admin-equivalent, and do not let the caller (or what the boundary bounds) rewrite or delete it (iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:DeletePolicy) or remove boundaries (iam:DeleteRolePermissionsBoundary, iam:DeleteUserPermissionsBoundary); or grant the specific actions on the specific resources the principal needs.";
+    "Fix: pin iam:PermissionsBoundary to an aws.iam.Policy of this stack whose document is known and not admin-equivalent, and do not let the caller (or what the boundary bounds) rewrite or delete it (iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:DeletePolicy) or remove boundaries (iam:DeleteRolePermissionsBoundary, iam:DeleteUserPermissionsBoundary); give the boundary itself no way to remove or replace boundaries and no way to run code on the stack's admin compute; or grant the specific actions on the specific resources the principal needs.";
 
 /** Reads a value the engine may not know yet (preview): undefined then, never thrown. */
 function read<V>(get: () => V): V | undefined {
@@ -118,8 +131,15 @@ function pinningDocument(value: unknown): PolicyDocument | undefined {
     return doc && pinsBoundary(doc) ? doc : undefined;
 }
 
-interface PinningDocument {
-    readonly resource: PolicyResource;
+/** What pinningDocuments reads of a resource: a stack's, or one of a template's variants. */
+interface Readable {
+    readonly type: string;
+    readonly name: string;
+    readonly props: Record<string, unknown>;
+}
+
+interface PinningDocument<R extends Readable> {
+    readonly resource: R;
     readonly where: string;
     readonly doc: PolicyDocument;
 }
@@ -128,8 +148,11 @@ interface PinningDocument {
  * The identity documents of the stack that pin iam:PermissionsBoundary, where this policy's
  * resource checks read them and with the same exemptions (looked at only for such documents).
  */
-function pinningDocuments(resources: readonly PolicyResource[], config: Config): PinningDocument[] {
-    const out: PinningDocument[] = [];
+function pinningDocuments<R extends Readable>(
+    resources: readonly R[],
+    config: Config,
+): PinningDocument<R>[] {
+    const out: PinningDocument<R>[] = [];
     const exemptRole = (name: unknown) =>
         typeof name === "string" && nameIn(name, config.breakGlassRoles ?? []);
     for (const r of resources) {
@@ -179,21 +202,18 @@ function pinningDocuments(resources: readonly PolicyResource[], config: Config):
 }
 
 /**
- * The stack half of the document check: grants pinned by iam:PermissionsBoundary to customer-
- * managed boundaries, which the resource check leaves here, judged against the plan's
- * aws.iam.Policy documents for the account the document lands in.
+ * Why each pinned grant of `pins` is admin-equivalent against the plan `plan` (the resource check
+ * reports what holds whatever the plan says, ASSUME_PLANNED; these are the others), as messages.
  */
-function checkPinnedBoundaries(
-    resources: readonly PolicyResource[],
-    config: Config,
-    report: ReportViolation,
-): void {
-    let plan: ReturnType<typeof plannedPolicies> | undefined;
-    for (const { resource, where, doc } of pinningDocuments(resources, config)) {
+function pinnedFindings<R extends Readable>(
+    pins: readonly PinningDocument<R>[],
+    plan: PlannedPolicies,
+    accountOf: (r: R) => string | undefined,
+): { resource: R; message: string }[] {
+    const out: { resource: R; message: string }[] = [];
+    for (const { resource, where, doc } of pins) {
         const shown = new Set(findAdminGrants(doc, ASSUME_PLANNED).map((f) => f.statement));
-        // Converted to the neutral shape only here: most stacks have no such document.
-        const account = read(() => fromPolicyResource(resource).accountId);
-        plan ??= plannedPolicies(fromPolicyResources(resources.filter((r) => r.type === T.Policy)));
+        const account = accountOf(resource);
         const judge = plan.judgeFor(account);
         for (const f of findAdminGrants(doc, judge)) {
             if (shown.has(f.statement)) continue;
@@ -205,10 +225,68 @@ function checkPinnedBoundaries(
             )
                 .map((u) => `${u.value}: ${u.why}`)
                 .join("; ");
-            report(
-                `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent. Its iam:PermissionsBoundary condition does not cap it (${why || "the boundary it names does not cap"}). ${BOUNDARY_FIX}`,
-                resource.urn,
-            );
+            out.push({
+                resource,
+                message: `${where} ${statementLabel(f.statement)} ${f.detail}: this is admin-equivalent. Its iam:PermissionsBoundary condition does not cap it (${why || "the boundary it names does not cap"}). ${BOUNDARY_FIX}`,
+            });
+        }
+    }
+    return out;
+}
+
+/** The plan's customer-managed policies, judged with its admin roles and compute. */
+function withCompute(model: readonly ModelResource[]): PlannedPolicies {
+    const plan = plannedPolicies(model);
+    // A boundary that lets what it bounds change the code of a function running as an admin
+    // role of the plan caps nothing.
+    return plan.withCompute(planCompute(model, plan));
+}
+
+/**
+ * The stack half of the document check: grants pinned by iam:PermissionsBoundary to customer-
+ * managed boundaries, which the resource check leaves here, judged against the plan's
+ * aws.iam.Policy documents for the account the document lands in.
+ */
+function checkPinnedBoundaries(
+    resources: readonly PolicyResource[],
+    config: Config,
+    report: ReportViolation,
+): void {
+    const pins = pinningDocuments(resources, config);
+    // Converted to the neutral shape only here: most stacks have no such document.
+    if (pins.length === 0) return;
+    const plan = withCompute(fromPolicyResources(resources));
+    const accountOf = (r: PolicyResource) => read(() => fromPolicyResource(r).accountId);
+    for (const f of pinnedFindings(pins, plan, accountOf)) report(f.message, f.resource.urn);
+}
+
+/**
+ * The same for the principals a StackSet (or stack) template creates: each variant of the
+ * template is a stack of its own (every stack instance holds the same resources), judged against
+ * the policies and compute of that variant and reported on the carrier, once per message. The
+ * template's resource check (ASSUME_PLANNED) leaves these pins here, as for a Pulumi stack.
+ */
+function checkTemplatePinnedBoundaries(
+    resources: readonly PolicyResource[],
+    config: Config,
+    report: ReportViolation,
+): void {
+    for (const r of resources) {
+        if (!TEMPLATE_TYPES.includes(r.type)) continue;
+        const carrier = fromPolicyResource(r);
+        // A template the engine does not know yet (preview) is judged once it is known.
+        const variants = read(() => templatePrincipalVariants(carrier)) ?? [];
+        const seen = new Set<string>();
+        for (const variant of variants) {
+            const pins = pinningDocuments(variant, config);
+            if (pins.length === 0) continue;
+            const plan = withCompute(variant);
+            for (const f of pinnedFindings(pins, plan, (m) => m.accountId)) {
+                const message = `In the template of ${carrier.name}, resource ${f.resource.name.slice(carrier.name.length + 1)}: ${f.message}`;
+                if (seen.has(message)) continue;
+                seen.add(message);
+                report(message, r.urn);
+            }
         }
     }
 }
@@ -448,6 +526,7 @@ export const iamNoAdminGrants: ResourceValidationPolicy &
     validateStack: (args, report) => {
         const config = args.getConfig<Config>();
         checkPinnedBoundaries(args.resources, config, report);
+        checkTemplatePinnedBoundaries(args.resources, config, report);
         const { breakGlassPermissionSets } = config;
         checkPermissionSets(
             args.resources,

@@ -27,7 +27,7 @@ import {
     PrincipalFinding,
     PrincipalNeighbours,
 } from "../iam/principal";
-import { parsePolicyDocument } from "../iam";
+import { parsePolicyDocument, PlanCompute, PlannedPolicies } from "../iam";
 import { stackCompute } from "../model/computeRoles";
 import { fromPolicyResources } from "../model/policyResources";
 import { principalArn, StackPrincipal, stackPrincipals } from "../model/principals";
@@ -108,18 +108,22 @@ export interface AdminPrincipal {
     readonly message: string;
 }
 
+interface Analysis {
+    readonly principals: readonly StackPrincipal[];
+    readonly findings: ReadonlyMap<StackPrincipal, PrincipalFinding[]>;
+    readonly alone: (p: StackPrincipal) => boolean;
+    readonly neighboursOf: (account: string | undefined) => ComputeNeighbours;
+    readonly principalNeighboursOf: (account: string | undefined) => PrincipalNeighbours;
+}
+
 /**
- * The admin-equivalent principals of a set of resources (a stack's, or one variant of a
- * template's), break-glass roles left out.
+ * The principals of a set of resources, what each holds through the combination of its
+ * policies, and per account the plan's admin-equivalent roles with the compute running as them.
  */
-export function adminPrincipals(
-    resources: readonly ModelResource[],
-    breakGlassRoles: readonly string[],
-): AdminPrincipal[] {
-    const out: AdminPrincipal[] = [];
+function analyse(resources: readonly ModelResource[], plan: PlannedPolicies): Analysis {
     // Customer-managed boundaries that grants pin are judged against the plan's policies, as
     // iam-no-admin-grants's stack check does (iam/boundaries.ts).
-    const principals = stackPrincipals(resources, plannedPolicies(resources));
+    const principals = stackPrincipals(resources, plan);
     // Indexed once: a stack of thousands of principals must not scan them all per principal.
     const arnsByAccount = new Map<string, string[]>();
     for (const p of principals) {
@@ -139,9 +143,6 @@ export function adminPrincipals(
         list.push({ arn: principalArn(g.resource, "group"), why });
         adminGroups.set(g.resource.accountId, list);
     }
-    const exempt = (p: StackPrincipal) =>
-        p.policies.kind === "role" &&
-        (nameIn(p.name, breakGlassRoles ?? []) || nameIn(p.resource.name, breakGlassRoles ?? []));
     const findings = new Map<StackPrincipal, PrincipalFinding[]>();
     // A principal holding a document admin-equivalent alone is iam-no-admin-grants's finding
     // (on that document): it is admin already, and trying every planned role and user as a
@@ -149,18 +150,20 @@ export function adminPrincipals(
     const alone = (p: StackPrincipal) =>
         p.policies.identity.some((d) => findAdminGrants(d.doc, p.policies.boundaries).length > 0);
     // Break-glass roles are not reported, but whether they are admin matters below.
+    const principalNeighboursOf = (account: string | undefined): PrincipalNeighbours => ({
+        roles: byAccount("role", account),
+        users: byAccount("user", account),
+        adminGroups: adminGroups.get(account) ?? [],
+    });
     for (const p of principals) {
         if (alone(p)) {
             findings.set(p, []);
             continue;
         }
-        const account = p.resource.accountId;
-        const neighbours: PrincipalNeighbours = {
-            roles: byAccount("role", account),
-            users: byAccount("user", account),
-            adminGroups: adminGroups.get(account) ?? [],
-        };
-        findings.set(p, findPrincipalAdmin(p.policies, neighbours));
+        findings.set(
+            p,
+            findPrincipalAdmin(p.policies, principalNeighboursOf(p.resource.accountId)),
+        );
     }
 
     // Admin-equivalent roles of the plan, and the compute that runs as them (indexed by
@@ -217,6 +220,42 @@ export function adminPrincipals(
             );
         return n;
     };
+    return { principals, findings, alone, neighboursOf, principalNeighboursOf };
+}
+
+/**
+ * The plan's admin-equivalent roles and the compute running as them, per account: what
+ * iam-no-admin-grants's stack check judges customer-managed and AWS-managed boundaries against
+ * (a boundary that lets what it bounds change the code of a function running as an admin role
+ * caps nothing). Break-glass roles count: they are admin.
+ */
+export function planCompute(
+    resources: readonly ModelResource[],
+    plan: PlannedPolicies,
+): PlanCompute {
+    const a = analyse(resources, plan);
+    return (account) => ({
+        compute: a.neighboursOf(account),
+        principals: a.principalNeighboursOf(account),
+    });
+}
+
+/**
+ * The admin-equivalent principals of a set of resources (a stack's, or one variant of a
+ * template's), break-glass roles left out.
+ */
+export function adminPrincipals(
+    resources: readonly ModelResource[],
+    breakGlassRoles: readonly string[],
+): AdminPrincipal[] {
+    const out: AdminPrincipal[] = [];
+    const { principals, findings, alone, neighboursOf } = analyse(
+        resources,
+        plannedPolicies(resources),
+    );
+    const exempt = (p: StackPrincipal) =>
+        p.policies.kind === "role" &&
+        (nameIn(p.name, breakGlassRoles ?? []) || nameIn(p.resource.name, breakGlassRoles ?? []));
     for (const p of principals) {
         if (exempt(p)) continue;
         const kind = p.policies.kind;

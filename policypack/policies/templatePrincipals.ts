@@ -37,7 +37,8 @@ function pathOf(p: Props): string {
 
 /**
  * Ref/GetAtt values of the template's IAM resources. CloudFormation generates a physical name
- * when none is given; the logical id stands for it (unique within the template).
+ * when none is given; the logical id stands for it (unique within the template), except for a
+ * managed policy, whose ARN a pin may name literally: its generated name matches no literal.
  */
 function refsOf(resources: Record<string, unknown>): Map<string, Refs> {
     const out = new Map<string, Refs>();
@@ -58,7 +59,14 @@ function refsOf(resources: Record<string, unknown>): Map<string, Refs> {
                 out.set(id, { ref: named("GroupName"), arn: arn("group", named("GroupName")) });
                 break;
             case "AWS::IAM::ManagedPolicy": {
-                const a = arn("policy", named("ManagedPolicyName"));
+                // Without ManagedPolicyName, CloudFormation names it `<stack>-<id>-<random>`: a
+                // literal ARN such as policy/<id> names some other policy, only a !Ref matches it.
+                // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html
+                const name =
+                    typeof p.ManagedPolicyName === "string"
+                        ? p.ManagedPolicyName
+                        : `zq9-stack-${id}-generated`;
+                const a = arn("policy", name);
                 out.set(id, { ref: a, arn: a });
                 break;
             }

@@ -417,11 +417,14 @@ describe(`${NAME}: principals inside StackSet templates`, () => {
         const attach = variant.find(
             (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         );
+        // P has no ManagedPolicyName: CloudFormation generates `<stack>-P-<random>`, so its Ref
+        // (the attachment's ARN) is that generated name, never the literal policy/P.
         assert.deepStrictEqual(attach?.props, {
             role: "R",
-            policyArn: "arn:aws:iam::000000000000:policy/P",
+            policyArn: "arn:aws:iam::000000000000:policy/zq9-stack-P-generated",
         });
         const policy = variant.find((r) => r.type === "aws:iam/policy:Policy");
+        assert.strictEqual(policy?.props.name, "zq9-stack-P-generated");
         assert.deepStrictEqual(
             (policy?.props.policy as { Statement: Json[] }).Statement[0].Resource,
             "arn:aws:iam::000000000000:role/svc/R",
