@@ -17,7 +17,8 @@ import { AccountAccess } from "../evidence/profiles";
 import { renderReport } from "../evidence/report";
 import { failedProofs } from "../evidence/proofs";
 import { mismatches } from "../evidence/simulate";
-import { checkStacks, readAgainst } from "./against";
+import { accountsOfOtherStacks, checkStacks, readAgainst } from "./against";
+import { PROJECT_ROOT } from "../config/stackFile";
 import { diffAgainst } from "./diff";
 import { PlanOptions, planExitCode, runPlan } from "./offline";
 import { PROJECT } from "./run";
@@ -131,6 +132,7 @@ async function plan(
                   prior,
                   plans.map((p) => p.result),
                   options.against,
+                  accountsOfOtherStacks(PROJECT_ROOT, options.stacks),
               )
             : undefined;
     const warnings = warningLines(plans);
