@@ -389,7 +389,7 @@ export function withRoleErrors(
                 fix:
                     r.properties.includes("name") || r.properties.includes("stackSetName")
                         ? "keep stackSet.name as deployed: CloudFormation cannot rename a StackSet (README, Names that never move)"
-                        : "keep stackSet.organizationalUnitIds, regions and callAs as deployed; an account leaves or joins through its OU (automatic deployment), not through this list (README, Names that never move)",
+                        : "keep stackSet.organizationalUnitIds and regions as deployed; an account leaves or joins through its OU (automatic deployment), not through this list (README, Names that never move)",
             });
         for (const del of d.deletes.filter((x) => ROLE_CARRIERS.has(x.type)))
             errors.push({
