@@ -6,6 +6,7 @@ import { UsageError } from "../cli/command";
 import { namespaceValues } from "../config/validate";
 import { decodeValues, parseStackFile } from "../config/stackFile";
 import { parseList } from "./mocks";
+import { ownType, providerRefUrn, urnParts } from "./urn";
 
 /** One resource of FILE. */
 export interface PriorResource {
@@ -40,32 +41,10 @@ export function priorOf(prior: readonly PriorStack[], stack: string): PriorStack
 
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
-/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, split. */
-export function urnParts(urn: string): {
-    stack: string;
-    project: string;
-    type: string;
-    name: string;
-} {
-    const parts = urn.split("::");
-    return {
-        stack: parts[0].split(":")[2] ?? "",
-        project: parts[1] ?? "",
-        type: parts[2] ?? "",
-        name: parts.slice(3).join("::"),
-    };
-}
+export { urnParts };
 
 function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** The URN of a provider reference (`<urn>::<id>`). */
-function providerUrn(ref: unknown): string | undefined {
-    if (typeof ref !== "string" || ref === "") return undefined;
-    const parts = ref.split("::");
-    // A reference has one more `::` part than a URN (urn:pulumi:stack, project, type, name, id).
-    return parts.length > 4 ? parts.slice(0, 4).join("::") : ref;
 }
 
 function oneAccount(v: unknown): string | null {
@@ -143,7 +122,7 @@ function fromPlan(value: unknown, at: string, problems: string[]): PriorStack {
             urn: r.urn,
             type: r.type,
             custom: true,
-            provider: providerUrn(r.provider),
+            provider: providerRefUrn(r.provider),
             accountId: typeof r.accountId === "string" ? r.accountId : null,
             props: isObject(r.props) ? r.props : {},
         });
@@ -157,7 +136,7 @@ function fromPlan(value: unknown, at: string, problems: string[]): PriorStack {
         known.add(parent);
         resources.push({
             urn: parent,
-            type: urnParts(parent).type.split("$").pop() as string,
+            type: ownType(parent),
             custom: false,
             accountId: null,
             props: {},
@@ -203,7 +182,7 @@ function fromExport(deployment: Record<string, unknown>, problems: string[]): Pr
             byStack.set(urnParts(r.urn).stack, []);
     for (const r of raw) {
         const urn = String(r.urn);
-        const provider = providerUrn(r.provider);
+        const provider = providerRefUrn(r.provider);
         const inputs = isObject(r.inputs) ? r.inputs : {};
         const resource: PriorResource = {
             urn,

@@ -2,7 +2,8 @@
 // FILE (read by plan/against.ts) to the resources planned now. It matches URNs as the engine's step
 // generator does, aliases included, and holds one rule: no IAM role is deleted and created again,
 // whether by a rename, a replacement or a move between stacks.
-import { checkStacks, PriorResource, PriorStack, priorOf, urnParts } from "./against";
+import { checkStacks, PriorResource, PriorStack, priorOf } from "./against";
+import { urnParts } from "./urn";
 import { UNKNOWN } from "./mocks";
 import { PlannedResource } from "./run";
 
@@ -56,6 +57,8 @@ export interface StackChanges {
     readonly duplicates: readonly DuplicateMatch[];
     /** The URNs each created resource's aliases named, none of which FILE holds. */
     readonly createAliases: ReadonlyMap<string, readonly string[]>;
+    /** Resources found and updated in place, with the inputs that change (`tags.Stack`). */
+    readonly updates: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
 }
 
 /** An old URN that a second new resource reaches after a first one claimed it. */
@@ -201,6 +204,24 @@ function isSecret(v: unknown): boolean {
     );
 }
 
+/**
+ * The inputs that differ between two resources' props; a tag map's keys one by one (`tags.Stack`),
+ * to say which tag an in-place update changes.
+ */
+function changedInputs(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => {
+        if (!differs(a[k], b[k], undefined)) return [];
+        const x = a[k];
+        const y = b[k];
+        if (k.startsWith("tags") && typeof x === "object" && typeof y === "object" && x && y)
+            return changedInputs(x as Record<string, unknown>, y as Record<string, unknown>).map(
+                (t) => `${k}.${t}`,
+            );
+        return [k];
+    });
+}
+
 function differs(before: unknown, after: unknown, fallback: unknown): boolean {
     const a = before === undefined ? fallback : before;
     const b = after === undefined ? fallback : after;
@@ -227,6 +248,7 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
     const aliased: AliasedEntry[] = [];
     const crossAccount: CrossAccountMatch[] = [];
     const duplicates: DuplicateMatch[] = [];
+    const updates: { urn: string; inputs: string[] }[] = [];
     const createAliases = new Map<string, string[]>();
     /** Old URN -> the new URN that claimed it. */
     const claimedBy = new Map<string, string>();
@@ -299,6 +321,9 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
         if (forced.length > 0) {
             replaces.push({ ...entry, from, properties: forced });
             if (r.type.startsWith("pulumi:providers:")) replacedProviders.add(r.urn);
+        } else {
+            const inputs = changedInputs(old.props, r.props);
+            if (inputs.length > 0) updates.push({ urn: r.urn, inputs });
         }
     }
     const deletes = prior.resources
@@ -326,6 +351,7 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
         crossAccount,
         duplicates,
         createAliases,
+        updates,
     };
 }
 

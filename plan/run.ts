@@ -12,6 +12,7 @@ import {
 import { landingAccount, ModelResource } from "../policypack/model/resources";
 import { buildStack, isWorkloadStack } from "../stacks";
 import { parseList, PlanMocks, providerRef, RecordedResource } from "./mocks";
+import { urnParts } from "./urn";
 
 export const PROJECT = "org-access";
 /** The organization name the DIY backends report; StackReference names default to it. */
@@ -93,10 +94,7 @@ type RegisterRequest = {
     };
 };
 
-/** The name of a resource from its URN (`urn:pulumi:stack::project::type::name`). */
-function nameOf(urn: string): string {
-    return urn.split("::").slice(3).join("::");
-}
+const nameOf = (urn: string) => urnParts(urn).name;
 
 /**
  * A URN as the engine builds it (https://www.pulumi.com/docs/iac/concepts/resources/names/#urns):

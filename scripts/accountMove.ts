@@ -38,8 +38,9 @@ import {
     validateSecurityConfig,
     validateWorkloadConfig,
 } from "../config";
-import { accountResources, urnInStack } from "../plan/accountResources";
-import { REPLACE_ON_CHANGES } from "../plan/diff";
+import { accountResources } from "../plan/accountResources";
+import { ownType, urnInStack } from "../plan/urn";
+import { diffStack } from "../plan/diff";
 import {
     needsSecurityOutputs,
     ORGANIZATION,
@@ -383,28 +384,6 @@ function refusal(problems: readonly string[]): AccountCommandError {
     );
 }
 
-/**
- * The inputs a change of which replaces the resource: the reviewed list `--against` uses
- * (plan/diff.ts REPLACE_ON_CHANGES). A move whose destination changes one would delete and
- * recreate the resource, which is what the move exists to avoid.
- */
-const replacedBy = (type: string): readonly string[] => Object.keys(REPLACE_ON_CHANGES[type] ?? {});
-
-/** The inputs that differ between two planned resources: `tags.Stack` for a tag, else the input's name. */
-function changedInputs(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => {
-        if (JSON.stringify(a[k]) === JSON.stringify(b[k])) return [];
-        const x = a[k];
-        const y = b[k];
-        if (k.startsWith("tags") && typeof x === "object" && typeof y === "object" && x && y)
-            return changedInputs(x as Record<string, unknown>, y as Record<string, unknown>).map(
-                (t) => `${k}.${t}`,
-            );
-        return [k];
-    });
-}
-
 /** Writes the staged copies of the project's stack files, with the edits, into a temporary folder. */
 function stage(root: string, edits: readonly FileEdit[]): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-move-"));
@@ -441,38 +420,43 @@ export interface Changes {
     readonly deleted: readonly string[];
     /** Updated in place, with the inputs that change. */
     readonly updated: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
-    /** Replaced (deleted and created again): an input of REPLACE_ON_CHANGES changes. */
+    /** Replaced (deleted and created again): an input of plan/diff.ts REPLACE_ON_CHANGES changes, or the provider. */
     readonly replaced: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
 }
 
-/** The changes from `before` to `after`, matching resources by URN (`before`'s through `urnOf`). */
+/**
+ * The changes from `before` to `after`, as `--against` computes them (plan/diff.ts `diffStack`:
+ * URNs and aliases, unknowns, defaults, the replacement a provider's passes on to its resources);
+ * `before`'s URNs read through `urnOf` (a moved resource's URN in the destination).
+ */
 export function changes(
     before: readonly PlannedResource[],
     after: readonly PlannedResource[],
     urnOf: (urn: string) => string = (u) => u,
 ): Changes {
-    const now = new Map(after.map((r) => [r.urn, r]));
-    const was = new Set<string>();
-    const deleted: string[] = [];
-    const updated: { urn: string; inputs: string[] }[] = [];
-    const replaced: { urn: string; inputs: string[] }[] = [];
-    for (const r of before) {
-        const urn = urnOf(r.urn);
-        was.add(urn);
-        const there = now.get(urn);
-        if (!there) {
-            deleted.push(urn);
-            continue;
-        }
-        const inputs = changedInputs(r.props, there.props);
-        const forcing = inputs.filter((k) => replacedBy(r.type).includes(k));
-        if (forcing.length > 0) replaced.push({ urn, inputs: forcing });
-        else if (inputs.length > 0) updated.push({ urn, inputs });
-    }
-    return { created: [...now.keys()].filter((u) => !was.has(u)), deleted, updated, replaced };
+    const d = diffStack(
+        {
+            stack: "",
+            resources: before.map((r) => ({
+                urn: urnOf(r.urn),
+                type: r.type,
+                custom: !r.component,
+                ...(r.provider ? { provider: urnOf(r.provider.urn) } : {}),
+                accountId: r.accountId,
+                props: r.props,
+            })),
+        },
+        after,
+    );
+    return {
+        created: d.creates.map((c) => c.urn),
+        deleted: d.deletes.map((x) => x.urn),
+        updated: d.updates,
+        replaced: d.replaces.map((r) => ({ urn: r.urn, inputs: r.properties })),
+    };
 }
 
-const kindOf = (urn: string) => urn.split("::")[2].split("$").pop() as string;
+const kindOf = ownType;
 
 /**
  * Everything `account:move` does, without writing anything: the edits, checked; the account's

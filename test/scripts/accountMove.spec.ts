@@ -451,6 +451,23 @@ describe("account:move", () => {
         );
     });
 
+    it("refuses a destination in another region: its provider is replaced, and with it every resource of the account", async () => {
+        const elsewhere = TO.replace("aws:region: us-east-1", "aws:region: eu-west-1");
+        const err = await refused(
+            { workload: FROM, "workload-eu": elsewhere, security: SECURITY },
+            move("--name", "staging"),
+        );
+        assert.match(
+            err,
+            /\* workload-eu would replace urn:pulumi:workload-eu::org-access::pulumi:providers:aws::acct-555555555555 \(its region differ\)/,
+        );
+        // The replacement the provider passes on: the audit role goes with it.
+        assert.match(
+            err,
+            /\* workload-eu would replace urn:pulumi:workload-eu::org-access::org-access:access:AuditRole\$aws:iam\/role:Role::acct-555555555555-role \(its provider differ\)/,
+        );
+    });
+
     it("refuses a duty role the destination's mode cannot create", async () => {
         const duty = FROM.replace(
             "      deployRoleName: StagingDeployRole # its own deploy role\n",
