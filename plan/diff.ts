@@ -4,6 +4,7 @@
 // whether by a rename, a replacement or a move between stacks.
 import { checkStacks, PriorResource, PriorStack, priorOf } from "./against";
 import { urnParts } from "./urn";
+import { isWorkloadStack } from "../stacks/names";
 import { UNKNOWN } from "./mocks";
 import { PlannedResource } from "./run";
 
@@ -439,7 +440,9 @@ export function withRoleErrors(
         for (const del of d.deletes.filter((x) => x.type === ROLE)) {
             const twin = creates.find((c) => sameRole(c.entry, del));
             const movedTo = del.accountId ? elsewhere.get(del.accountId) : undefined;
-            if (!twin && movedTo !== undefined && movedTo !== d.stack) {
+            // Only a workload stack's accounts move between workload stacks: a role the security
+            // stack deletes in an account a workload file lists is that stack's own change.
+            if (!twin && movedTo !== undefined && movedTo !== d.stack && isWorkloadStack(d.stack)) {
                 // The account left this stack's config but another workload stack file lists it:
                 // a move made by editing the files, whose other half (the create) is in a stack
                 // this plan does not plan.
