@@ -161,6 +161,14 @@ export class AuditRoleStackSet extends pulumi.ComponentResource {
                         deploymentTargets: {
                             organizationalUnitIds: [...args.organizationalUnitIds],
                         },
+                        // Deleting the instance keeps each account's role stack (DeleteStackInstances
+                        // with RetainStacks), detached from the StackSet, rather than deleting the
+                        // audit role in every account of the OUs; the provider's default is false
+                        // (terraform-provider-aws stack_set_instance.go, `retain_stack`). It must be
+                        // in the state before a delete to count, so it is set from the start.
+                        // Removing an OU on purpose therefore leaves its roles: README, "Names that
+                        // never move".
+                        retainStack: true,
                         operationPreferences: {
                             failureToleranceCount: 0,
                             maxConcurrentPercentage: 25,

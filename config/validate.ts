@@ -1,5 +1,6 @@
 // Pure validation of a stack's raw config values: schema first, then the rules that span keys.
 // Throws one ConfigError that lists every problem; nothing here touches Pulumi or the disk.
+import { ACCOUNT_NAME_PREFIX } from "../stacks/resourceNames";
 import { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
 import { principalProblem, REGION_NAME } from "./patterns";
@@ -105,6 +106,15 @@ export function workloadAccountProblems(values: Record<string, unknown>): Config
         });
     }
     for (const { i, o } of accounts) {
+        // Names starting `acct-` are the id-derived URN names (stacks/resourceNames.ts): an account
+        // named `acct-<another id>` would give its legacy alias another account's resources.
+        if (typeof o.name === "string" && o.name.startsWith(ACCOUNT_NAME_PREFIX)) {
+            problems.push({
+                path: `workloadAccounts[${i}].name`,
+                message: `"${o.name}" starts with "${ACCOUNT_NAME_PREFIX}", the prefix of the names derived from account ids, so its resources could be mistaken for another account's`,
+                fix: `name the account without the "${ACCOUNT_NAME_PREFIX}" prefix (its id is already in its resource names)`,
+            });
+        }
         if (typeof o.accountId === "string" && o.accountId === values.securityAccountId) {
             problems.push({
                 path: `workloadAccounts[${i}].accountId`,

@@ -68,13 +68,4 @@ export function accountResources(
     };
 }
 
-/**
- * A URN as it reads once `pulumi state move` has carried the resource to `stack` of the same
- * project: a URN starts `urn:pulumi:<stack>::<project>::`, and the move rewrites the stack part
- * and keeps the rest (https://www.pulumi.com/docs/iac/concepts/resources/names/#urns).
- */
-export function urnInStack(urn: string, stack: string): string {
-    const m = /^urn:pulumi:[^:]+::/.exec(urn);
-    if (!m) throw new Error(`not a Pulumi URN: ${urn}`);
-    return `urn:pulumi:${stack}::${urn.slice(m[0].length)}`;
-}
+export { urnInStack } from "./urn";

@@ -1,8 +1,12 @@
 // `--against FILE`: reads FILE, a previous plan's --json or a `pulumi stack export`, into the
 // resources of each stack it holds, for plan/diff.ts to compare the plan with.
 import * as fs from "fs";
+import * as path from "path";
 import { UsageError } from "../cli/command";
+import { namespaceValues } from "../config/validate";
+import { decodeValues, parseStackFile } from "../config/stackFile";
 import { parseList } from "./mocks";
+import { ownType, providerRefUrn, urnParts } from "./urn";
 
 /** One resource of FILE. */
 export interface PriorResource {
@@ -21,36 +25,26 @@ export interface PriorResource {
 export interface PriorStack {
     readonly stack: string;
     readonly resources: readonly PriorResource[];
+    /**
+     * An export with no resources (a stack created and never updated): no URN names its stack, so
+     * it stands for whichever stack is planned, with nothing deployed.
+     */
+    readonly anyStack?: boolean;
+}
+
+/** FILE's stack of that name; an export with no resources stands for any one stack. */
+export function priorOf(prior: readonly PriorStack[], stack: string): PriorStack | undefined {
+    const named = prior.find((s) => s.stack === stack);
+    if (named) return named;
+    return prior.length === 1 && prior[0].anyStack ? { stack, resources: [] } : undefined;
 }
 
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
-/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, split. */
-export function urnParts(urn: string): {
-    stack: string;
-    project: string;
-    type: string;
-    name: string;
-} {
-    const parts = urn.split("::");
-    return {
-        stack: parts[0].split(":")[2] ?? "",
-        project: parts[1] ?? "",
-        type: parts[2] ?? "",
-        name: parts.slice(3).join("::"),
-    };
-}
+export { urnParts };
 
 function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** The URN of a provider reference (`<urn>::<id>`). */
-function providerUrn(ref: unknown): string | undefined {
-    if (typeof ref !== "string" || ref === "") return undefined;
-    const parts = ref.split("::");
-    // A reference has one more `::` part than a URN (urn:pulumi:stack, project, type, name, id).
-    return parts.length > 4 ? parts.slice(0, 4).join("::") : ref;
 }
 
 function oneAccount(v: unknown): string | null {
@@ -128,7 +122,7 @@ function fromPlan(value: unknown, at: string, problems: string[]): PriorStack {
             urn: r.urn,
             type: r.type,
             custom: true,
-            provider: providerUrn(r.provider),
+            provider: providerRefUrn(r.provider),
             accountId: typeof r.accountId === "string" ? r.accountId : null,
             props: isObject(r.props) ? r.props : {},
         });
@@ -142,7 +136,7 @@ function fromPlan(value: unknown, at: string, problems: string[]): PriorStack {
         known.add(parent);
         resources.push({
             urn: parent,
-            type: urnParts(parent).type.split("$").pop() as string,
+            type: ownType(parent),
             custom: false,
             accountId: null,
             props: {},
@@ -151,8 +145,18 @@ function fromPlan(value: unknown, at: string, problems: string[]): PriorStack {
     return { stack: value.stack, resources };
 }
 
-/** The stacks of an export (one, in practice), by the stack name in the URNs. */
+/**
+ * The stacks of an export (one, in practice), by the stack name in the URNs. A stack that was
+ * created and never updated exports no `resources` at all (`omitempty` on DeploymentV3.Resources,
+ * pulumi/pulumi sdk/go/common/apitype/core.go), or an empty list once everything is destroyed:
+ * everything planned is then a create.
+ */
 function fromExport(deployment: Record<string, unknown>, problems: string[]): PriorStack[] {
+    if (
+        deployment.resources === undefined ||
+        (Array.isArray(deployment.resources) && deployment.resources.length === 0)
+    )
+        return [{ stack: "", resources: [], anyStack: true }];
     if (!Array.isArray(deployment.resources)) {
         problems.push("deployment.resources: must be the list of the stack's resources");
         return [];
@@ -172,9 +176,13 @@ function fromExport(deployment: Record<string, unknown>, problems: string[]): Pr
                 oneAccount(isObject(r.inputs) ? r.inputs.allowedAccountIds : undefined),
             );
     const byStack = new Map<string, PriorResource[]>();
+    // The root stack resource names the stack even when it is all the export holds.
+    for (const r of deployment.resources)
+        if (isObject(r) && r.type === ROOT_STACK && typeof r.urn === "string")
+            byStack.set(urnParts(r.urn).stack, []);
     for (const r of raw) {
         const urn = String(r.urn);
-        const provider = providerUrn(r.provider);
+        const provider = providerRefUrn(r.provider);
         const inputs = isObject(r.inputs) ? r.inputs : {};
         const resource: PriorResource = {
             urn,
@@ -196,9 +204,42 @@ function fromExport(deployment: Record<string, unknown>, problems: string[]): Pr
 
 /** Throws UsageError unless FILE holds every stack to plan; run before planning anything. */
 export function checkStacks(prior: readonly PriorStack[], stacks: readonly string[], file: string) {
-    const missing = stacks.filter((stack) => !prior.some((s) => s.stack === stack));
+    if (prior.length === 1 && prior[0].anyStack && stacks.length > 1)
+        throw new UsageError(
+            `--against ${file} is an export without resources, which names no stack: plan the one stack it was exported from (--stack)`,
+        );
+    const missing = stacks.filter((stack) => !priorOf(prior, stack));
     if (missing.length > 0)
         throw new UsageError(
             `--against ${file} holds stack${prior.length === 1 ? "" : "s"} ${prior.map((s) => `"${s.stack}"`).join(", ") || "(none)"}, not ${missing.map((m) => `"${m}"`).join(", ")}: plan the stacks the file holds (--stack), or give a file of the stack planned`,
         );
+}
+
+/**
+ * The workload accounts that stack files of the project other than `planned` list, by account id:
+ * the other half of a move made by editing the files, which a plan of one stack cannot see. Every
+ * `Pulumi.workload*.yaml` of `root` counts (the security stack's `workloadStacks` names files of
+ * the same folder); a file that does not parse is skipped here, as its own plan reports it.
+ */
+export function accountsOfOtherStacks(
+    root: string,
+    planned: readonly string[],
+): Map<string, string> {
+    const byId = new Map<string, string>();
+    for (const f of fs.readdirSync(root).sort()) {
+        const stack = /^Pulumi\.(workload(?:-[A-Za-z0-9_.-]+)?)\.yaml$/.exec(f)?.[1];
+        if (!stack || planned.includes(stack)) continue;
+        let accounts: unknown;
+        try {
+            const { config } = parseStackFile(fs.readFileSync(path.join(root, f), "utf8"), f);
+            accounts = namespaceValues(decodeValues(config)).workloadAccounts;
+        } catch {
+            continue;
+        }
+        if (!Array.isArray(accounts)) continue;
+        for (const a of accounts)
+            if (isObject(a) && typeof a.accountId === "string" && !byId.has(a.accountId))
+                byId.set(a.accountId, stack);
+    }
+    return byId;
 }

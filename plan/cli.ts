@@ -17,7 +17,8 @@ import { AccountAccess } from "../evidence/profiles";
 import { renderReport } from "../evidence/report";
 import { failedProofs } from "../evidence/proofs";
 import { mismatches } from "../evidence/simulate";
-import { checkStacks, readAgainst } from "./against";
+import { accountsOfOtherStacks, checkStacks, readAgainst } from "./against";
+import { PROJECT_ROOT } from "../config/stackFile";
 import { diffAgainst } from "./diff";
 import { PlanOptions, planExitCode, runPlan } from "./offline";
 import { PROJECT } from "./run";
@@ -64,9 +65,12 @@ Without --stack, plans the security stack and then the workload stack.
                        delete or replace, and those found under an older name through an alias;
                        --json adds "diff": {"creates", "deletes", "replaces", "aliased", "removals",
                        "errors"} to each stack. A role that would be deleted and created again (a
-                       rename no alias covers, a replacement, a move between the planned stacks),
-                       or a resource an alias would take from another account, is an error (exit 1)
-                       with its fix; a role whose account left the config is a removal, reported
+                       rename no alias covers, a replacement, a move between the planned stacks or
+                       to a stack whose Pulumi.workload*.yaml lists the account), a resource an
+                       alias would take from another account or that two resources reach, and a
+                       replaced or deleted StackSet or stack instance, is an error (exit 1) with
+                       its fix; a role whose account left every stack file is a removal, reported.
+                       An export without resources (a stack never deployed) is an empty stack
 
 Exit codes: 0 ok; 1 a policy violation, an evidence mismatch, a proof that does not hold, an
 unsafe plan or (--against) a role deleted and created again; 2 invalid config
@@ -131,6 +135,7 @@ async function plan(
                   prior,
                   plans.map((p) => p.result),
                   options.against,
+                  accountsOfOtherStacks(PROJECT_ROOT, options.stacks),
               )
             : undefined;
     const warnings = warningLines(plans);

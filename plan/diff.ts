@@ -2,7 +2,9 @@
 // FILE (read by plan/against.ts) to the resources planned now. It matches URNs as the engine's step
 // generator does, aliases included, and holds one rule: no IAM role is deleted and created again,
 // whether by a rename, a replacement or a move between stacks.
-import { checkStacks, PriorResource, PriorStack, urnParts } from "./against";
+import { checkStacks, PriorResource, PriorStack, priorOf } from "./against";
+import { urnParts } from "./urn";
+import { isWorkloadStack } from "../stacks/names";
 import { UNKNOWN } from "./mocks";
 import { PlannedResource } from "./run";
 
@@ -52,6 +54,19 @@ export interface StackChanges {
     readonly replaces: readonly Replacement[];
     readonly aliased: readonly AliasedEntry[];
     readonly crossAccount: readonly CrossAccountMatch[];
+    /** Old URNs that two new resources reach (by URN or alias): the engine refuses the update. */
+    readonly duplicates: readonly DuplicateMatch[];
+    /** The URNs each created resource's aliases named, none of which FILE holds. */
+    readonly createAliases: ReadonlyMap<string, readonly string[]>;
+    /** Resources found and updated in place, with the inputs that change (`tags.Stack`). */
+    readonly updates: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
+}
+
+/** An old URN that a second new resource reaches after a first one claimed it. */
+export interface DuplicateMatch {
+    readonly urn: string;
+    readonly from: string;
+    readonly claimedBy: string;
 }
 
 export interface StackDiff {
@@ -73,6 +88,16 @@ export interface StackDiff {
  * explicit provider's `region` replaces every resource of that provider (pulumi/pulumi-aws#4000).
  * A type missing here is compared by URN and provider only.
  */
+const STACK_SET = "aws:cloudformation/stackSet:StackSet";
+const STACK_SET_INSTANCE = "aws:cloudformation/stackSetInstance:StackSetInstance";
+/**
+ * The StackSet mode's resources, each of which carries the audit role of every account of its
+ * OUs: deleting an instance deletes the role stack in each of those accounts (DeleteStackInstances
+ * with RetainStacks false, the provider's default for `retain_stack`), and a StackSet goes with its
+ * instances.
+ */
+const ROLE_CARRIERS = new Set([STACK_SET, STACK_SET_INSTANCE]);
+
 export const REPLACE_ON_CHANGES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
     // property: its default, for a FILE that left it out
     "aws:iam/role:Role": { name: undefined, namePrefix: undefined, path: "/" },
@@ -85,6 +110,18 @@ export const REPLACE_ON_CHANGES: Readonly<Record<string, Readonly<Record<string,
     "aws:iam/rolePolicy:RolePolicy": { name: undefined, namePrefix: undefined, role: undefined },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { role: undefined, policyArn: undefined },
     "pulumi:providers:aws": { region: undefined },
+    // StackSet mode (components/auditRoleStackSet.ts): a StackSet's `name`, and an instance's
+    // `stack_set_name`, `deployment_targets`, `region` and `account_id` are ForceNew
+    // (hashicorp/terraform-provider-aws internal/service/cloudformation/stack_set.go,
+    // stack_set_instance.go; pulumi-aws calls `region` `stackSetInstanceRegion` since v7).
+    [STACK_SET]: { name: undefined },
+    [STACK_SET_INSTANCE]: {
+        stackSetName: undefined,
+        deploymentTargets: undefined,
+        stackSetInstanceRegion: undefined,
+        region: undefined,
+        accountId: undefined,
+    },
 };
 
 const ROLE = "aws:iam/role:Role";
@@ -92,7 +129,20 @@ const ROLE = "aws:iam/role:Role";
  * Resources the engine reads on every run and never creates or deletes in a cloud: a
  * StackReference reads another stack's outputs (a plan's JSON leaves it out, as it deploys nothing).
  */
-const READ_ONLY = new Set(["pulumi:pulumi:StackReference"]);
+const READ_ONLY = new Set(["pulumi:pulumi:StackReference", "pulumi:providers:pulumi"]);
+
+/**
+ * A default provider (`pulumi:providers:aws::default_7_48_0`, `pulumi:providers:pulumi::default`)
+ * is one the engine registers by itself for a resource without an explicit provider
+ * (https://www.pulumi.com/docs/iac/concepts/resources/providers/#default-providers); the mock runtime
+ * never registers one, so a plan lists none, and its deletion deletes nothing in a cloud.
+ */
+export function isDefaultProvider(urn: string, type: string): boolean {
+    const name = urnParts(urn).name;
+    return (
+        type.startsWith("pulumi:providers:") && (name === "default" || name.startsWith("default_"))
+    );
+}
 
 /**
  * The alias a child inherits from its parent's alias, as the engine builds it (pulumi/pulumi
@@ -140,11 +190,45 @@ function physicalName(type: string, props: Record<string, unknown>): string | un
     return `${typeof props.path === "string" ? props.path : "/"}${props.name}`;
 }
 
+/**
+ * A secret in a `pulumi stack export`: an object with the secret signature key and the value as
+ * `ciphertext` (pulumi/pulumi sdk/go/common/resource/sig/sig.go, `Secret`), which only the stack's
+ * secrets provider decrypts.
+ */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+function isSecret(v: unknown): boolean {
+    return (
+        typeof v === "object" &&
+        v !== null &&
+        (v as Record<string, unknown>)[SECRET_SIG] === SECRET_SIG_VALUE
+    );
+}
+
+/**
+ * The inputs that differ between two resources' props; a tag map's keys one by one (`tags.Stack`),
+ * to say which tag an in-place update changes.
+ */
+function changedInputs(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => {
+        if (!differs(a[k], b[k], undefined)) return [];
+        const x = a[k];
+        const y = b[k];
+        if (k.startsWith("tags") && typeof x === "object" && typeof y === "object" && x && y)
+            return changedInputs(x as Record<string, unknown>, y as Record<string, unknown>).map(
+                (t) => `${k}.${t}`,
+            );
+        return [k];
+    });
+}
+
 function differs(before: unknown, after: unknown, fallback: unknown): boolean {
     const a = before === undefined ? fallback : before;
     const b = after === undefined ? fallback : after;
-    // A value the plan cannot know (a preview's unknown) is no evidence of a change.
-    if (a === UNKNOWN || b === UNKNOWN) return false;
+    // A value the plan cannot know (a preview's unknown, an export's ciphertext) is no evidence
+    // of a change.
+    if (a === UNKNOWN || b === UNKNOWN || isSecret(a) || isSecret(b)) return false;
     return JSON.stringify(a) !== JSON.stringify(b);
 }
 
@@ -164,6 +248,12 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
     const replaces: Replacement[] = [];
     const aliased: AliasedEntry[] = [];
     const crossAccount: CrossAccountMatch[] = [];
+    const duplicates: DuplicateMatch[] = [];
+    const updates: { urn: string; inputs: string[] }[] = [];
+    const createAliases = new Map<string, string[]>();
+    /** Old URN -> the new URN that claimed it. */
+    const claimedBy = new Map<string, string>();
+    const every = allAliases(planned);
     for (const r of planned) {
         const own = r.options.aliases;
         const candidates = [r.urn, ...own];
@@ -178,6 +268,12 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
                 );
         }
         const from = candidates.find((u) => olds.has(u) && !claimed.has(u));
+        // The engine refuses two resources that reach one old URN, by URN or alias ("Duplicate
+        // resource alias", pulumi/pulumi pkg/diag/errors.go, 2008): the first would otherwise
+        // take what the second names, possibly another account's resource.
+        for (const u of new Set(candidates))
+            if (olds.has(u) && claimed.has(u) && claimedBy.get(u) !== r.urn)
+                duplicates.push({ urn: r.urn, from: u, claimedBy: claimedBy.get(u) as string });
         const entry: DiffEntry = {
             urn: r.urn,
             type: r.type,
@@ -189,9 +285,12 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
         if (READ_ONLY.has(r.type)) continue;
         if (from === undefined) {
             if (!r.component) creates.push(entry);
+            const named = every.get(r.urn) ?? [];
+            if (named.length > 0) createAliases.set(r.urn, named);
             continue;
         }
         claimed.add(from);
+        claimedBy.set(from, r.urn);
         found.set(r.urn, from);
         if (r.component) continue;
         const old = olds.get(from) as PriorResource;
@@ -223,10 +322,19 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
         if (forced.length > 0) {
             replaces.push({ ...entry, from, properties: forced });
             if (r.type.startsWith("pulumi:providers:")) replacedProviders.add(r.urn);
+        } else {
+            const inputs = changedInputs(old.props, r.props);
+            if (inputs.length > 0) updates.push({ urn: r.urn, inputs });
         }
     }
     const deletes = prior.resources
-        .filter((r) => r.custom && !claimed.has(r.urn) && !READ_ONLY.has(r.type))
+        .filter(
+            (r) =>
+                r.custom &&
+                !claimed.has(r.urn) &&
+                !READ_ONLY.has(r.type) &&
+                !isDefaultProvider(r.urn, r.type),
+        )
         .map((r): DiffEntry => ({
             urn: r.urn,
             type: r.type,
@@ -235,7 +343,17 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
                 ? { physicalName: physicalName(r.type, r.props) }
                 : {}),
         }));
-    return { stack: prior.stack, creates, deletes, replaces, aliased, crossAccount };
+    return {
+        stack: prior.stack,
+        creates,
+        deletes,
+        replaces,
+        aliased,
+        crossAccount,
+        duplicates,
+        createAliases,
+        updates,
+    };
 }
 
 function sameRole(a: DiffEntry, b: DiffEntry): boolean {
@@ -246,6 +364,27 @@ function sameRole(a: DiffEntry, b: DiffEntry): boolean {
     );
 }
 
+function carrier(type: string): string {
+    return type === STACK_SET ? "StackSet" : "StackSet instance";
+}
+
+/**
+ * The fix for a role whose URN changed with no alias reaching the old one. When the new resource
+ * already has an id-derived name and aliases, both fixes are in place: the alias is keyed on the
+ * account's name in config today, so the account was renamed in the same change as the upgrade.
+ */
+function upgradeAndRename(
+    diffs: readonly StackChanges[],
+    stack: string,
+    urn: string,
+    old: string,
+): string {
+    const aliases = diffs.find((d) => d.stack === stack)?.createAliases.get(urn) ?? [];
+    if (aliases.length === 0)
+        return `name the resource from the account id (accountResourceName in stacks/resourceNames.ts), or give it aliases: [{ name: "${urnParts(old).name}" }]`;
+    return `the resource has its id-derived name and aliases (${aliases.map((a) => urnParts(a).name).join(", ")}), but they are keyed on the account's name in config, which changed in the same change: deploy the upgrade with the account named as deployed first (the name ${urnParts(old).name} comes from), then rename it in a later change`;
+}
+
 /**
  * Completes the diffs of the stacks planned together with their role errors. A role is never
  * deleted and created again: a replacement, a deletion with a create of the same role in the same
@@ -253,7 +392,10 @@ function sameRole(a: DiffEntry, b: DiffEntry): boolean {
  * errors. A role deleted with nothing to take its place is a removal: its account left the
  * config, which is what removing an account means; it is reported, not refused.
  */
-export function withRoleErrors(diffs: readonly StackChanges[]): StackDiff[] {
+export function withRoleErrors(
+    diffs: readonly StackChanges[],
+    elsewhere: ReadonlyMap<string, string> = new Map(),
+): StackDiff[] {
     const creates = diffs.flatMap((d) =>
         d.creates.filter((c) => c.type === ROLE).map((c) => ({ stack: d.stack, entry: c })),
     );
@@ -267,6 +409,27 @@ export function withRoleErrors(diffs: readonly StackChanges[]): StackDiff[] {
                     ? "keep the role on the provider it was deployed with: name the provider from the account id and alias it from its old name (stacks/resourceNames.ts)"
                     : "keep the role's name and path as deployed (IAM cannot rename a role); to change them, create the new role beside the old one and remove the old one in a later change",
             }));
+        for (const r of d.replaces.filter((x) => ROLE_CARRIERS.has(x.type)))
+            errors.push({
+                urn: r.urn,
+                message: `stack ${d.stack}: ${carrier(r.type)} ${r.urn} would be replaced (${r.properties.join(", ")} changed), which the AWS provider cannot update in place: deleting it deletes the audit role stack in every account of its OUs, and the new one creates them again (sessions cut, new role ids) or fails on the role names the retained stacks still hold`,
+                fix:
+                    r.properties.includes("name") || r.properties.includes("stackSetName")
+                        ? "keep stackSet.name as deployed: CloudFormation cannot rename a StackSet (README, Names that never move)"
+                        : "keep stackSet.organizationalUnitIds and regions as deployed; an account leaves or joins through its OU (automatic deployment), not through this list (README, Names that never move)",
+            });
+        for (const del of d.deletes.filter((x) => ROLE_CARRIERS.has(x.type)))
+            errors.push({
+                urn: del.urn,
+                message: `stack ${d.stack}: ${carrier(del.type)} ${del.urn} would be deleted, and with it the audit role stack in every account of its OUs`,
+                fix: "keep deploymentMode: stackset and the stackSet settings as deployed; to retire the StackSet on purpose, remove its roles in CloudFormation first (README, Names that never move)",
+            });
+        for (const dup of d.duplicates)
+            errors.push({
+                urn: dup.urn,
+                message: `stack ${d.stack}: ${dup.urn} and ${dup.claimedBy} both reach ${dup.from} (by URN or alias): pulumi up stops with "Duplicate resource alias", and until it does this plan cannot tell which resource is which`,
+                fix: `two resources must not reach one deployed URN: an account named acct-<id> (which config refuses) gives its legacy alias another account's id-derived name; rename that account, or drop the alias that names ${dup.from}`,
+            });
         for (const c of d.crossAccount)
             errors.push({
                 urn: c.urn,
@@ -276,6 +439,20 @@ export function withRoleErrors(diffs: readonly StackChanges[]): StackDiff[] {
         const removals: DiffEntry[] = [];
         for (const del of d.deletes.filter((x) => x.type === ROLE)) {
             const twin = creates.find((c) => sameRole(c.entry, del));
+            const movedTo = del.accountId ? elsewhere.get(del.accountId) : undefined;
+            // Only a workload stack's accounts move between workload stacks: a role the security
+            // stack deletes in an account a workload file lists is that stack's own change.
+            if (!twin && movedTo !== undefined && movedTo !== d.stack && isWorkloadStack(d.stack)) {
+                // The account left this stack's config but another workload stack file lists it:
+                // a move made by editing the files, whose other half (the create) is in a stack
+                // this plan does not plan.
+                errors.push({
+                    urn: del.urn,
+                    message: `stack ${d.stack}: role ${del.physicalName ?? del.urn} in account ${del.accountId} would be deleted (${del.urn}), and Pulumi.${movedTo}.yaml lists the account: moving an account by editing stack files deletes its roles here and creates them again in ${movedTo}`,
+                    fix: `put the account back in Pulumi.${d.stack}.yaml and out of Pulumi.${movedTo}.yaml, then move it with npm run account:move -- --id ${del.accountId} --from ${d.stack} --to ${movedTo}, and run the pulumi state move it prints before any pulumi up`,
+                });
+                continue;
+            }
             if (!twin) {
                 removals.push(del);
                 continue;
@@ -286,7 +463,7 @@ export function withRoleErrors(diffs: readonly StackChanges[]): StackDiff[] {
                     ? {
                           urn: del.urn,
                           message: `stack ${d.stack}: ${where} would be deleted (${del.urn}) and created again (${twin.entry.urn}): its URN changed and no alias reaches the old one, so CreateRole fails with EntityAlreadyExists, or the role loses its sessions and unique id`,
-                          fix: `name the resource from the account id (accountResourceName in stacks/resourceNames.ts), or give it aliases: [{ name: "${urnParts(del.urn).name}" }]`,
+                          fix: upgradeAndRename(diffs, twin.stack, twin.entry.urn, del.urn),
                       }
                     : {
                           urn: del.urn,
@@ -305,6 +482,7 @@ export function diffAgainst(
     prior: readonly PriorStack[],
     planned: readonly { stack: string; resources: readonly PlannedResource[] }[],
     file: string,
+    elsewhere: ReadonlyMap<string, string> = new Map(),
 ): StackDiff[] {
     checkStacks(
         prior,
@@ -312,8 +490,7 @@ export function diffAgainst(
         file,
     );
     return withRoleErrors(
-        planned.map((p) =>
-            diffStack(prior.find((s) => s.stack === p.stack) as PriorStack, p.resources),
-        ),
+        planned.map((p) => diffStack(priorOf(prior, p.stack) as PriorStack, p.resources)),
+        elsewhere,
     );
 }

@@ -12,6 +12,7 @@ import {
 import { landingAccount, ModelResource } from "../policypack/model/resources";
 import { buildStack, isWorkloadStack } from "../stacks";
 import { parseList, PlanMocks, providerRef, RecordedResource } from "./mocks";
+import { ownType, urnParts } from "./urn";
 
 export const PROJECT = "org-access";
 /** The organization name the DIY backends report; StackReference names default to it. */
@@ -93,10 +94,7 @@ type RegisterRequest = {
     };
 };
 
-/** The name of a resource from its URN (`urn:pulumi:stack::project::type::name`). */
-function nameOf(urn: string): string {
-    return urn.split("::").slice(3).join("::");
-}
+const nameOf = (urn: string) => urnParts(urn).name;
 
 /**
  * A URN as the engine builds it (https://www.pulumi.com/docs/iac/concepts/resources/names/#urns):
@@ -110,7 +108,7 @@ export function makeUrn(
     name: string,
     parentUrn?: string,
 ): string {
-    const parentType = parentUrn?.split("::")[2];
+    const parentType = parentUrn ? urnParts(parentUrn).type : undefined;
     const qualified =
         parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
@@ -264,9 +262,7 @@ function registeredUrns(): Map<string, string> {
     };
     const urns = new Map<string, string>();
     for (const urn of monitor.getRegisteredResources?.().keys() ?? []) {
-        const parts = urn.split("::");
-        const type = parts[2].split("$").pop() as string;
-        urns.set(`${type}::${parts.slice(3).join("::")}`, urn);
+        urns.set(`${ownType(urn)}::${urnParts(urn).name}`, urn);
     }
     return urns;
 }
@@ -358,8 +354,7 @@ export function toPackResource(r: PlannedResource) {
 /** The type and name of a resource from its URN (`urn:pulumi:stack::project::parent$type::name`). */
 function parentOf(urn: string | undefined): ModelResource["parent"] {
     if (!urn) return undefined;
-    const parts = urn.split("::");
-    const type = parts[2]?.split("$").pop();
+    const type = ownType(urn);
     return type ? { type, name: nameOf(urn), urn } : undefined;
 }
 

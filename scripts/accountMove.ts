@@ -38,8 +38,9 @@ import {
     validateSecurityConfig,
     validateWorkloadConfig,
 } from "../config";
-import { accountResources, urnInStack } from "../plan/accountResources";
-import { REPLACE_ON_CHANGES } from "../plan/diff";
+import { accountResources } from "../plan/accountResources";
+import { ownType, urnInStack } from "../plan/urn";
+import { diffStack } from "../plan/diff";
 import {
     needsSecurityOutputs,
     ORGANIZATION,
@@ -67,11 +68,14 @@ export interface MoveOptions {
     readonly org?: string;
 }
 
-/** One file the move writes: its text before (absent for a file it creates) and after. */
+/**
+ * One file the move writes: its text before (absent for a file it creates) and after (null for a
+ * file it deletes: the source stack's, when the move takes its last account).
+ */
 export interface FileEdit {
     readonly file: string;
     readonly before?: string;
-    readonly after: string;
+    readonly after: string | null;
 }
 
 /** What a move does: the file edits, the state to move, and what the destination changes in place. */
@@ -81,6 +85,8 @@ export interface MovePlan {
     readonly from: string;
     readonly to: string;
     readonly org: string;
+    /** The move takes the source's last account: its file goes, and the stack is removed after. */
+    readonly emptied: boolean;
     readonly edits: readonly FileEdit[];
     /** The account's resources in the source stack, providers excluded, in plan order. */
     readonly moved: readonly PlannedResource[];
@@ -160,6 +166,7 @@ interface Edited {
     readonly target: FileEdit;
     readonly security: FileEdit;
     readonly notes: string[];
+    readonly emptied: boolean;
 }
 
 /**
@@ -240,6 +247,14 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
     const fromList = fromDoc.getIn(["config", ACCOUNTS]) as YAML.YAMLSeq;
     const entry = fromList.items[index];
     fromList.delete(index);
+    // The last account leaves: the shard is retired rather than left invalid (a workload stack
+    // lists at least one account). `workload` itself stays: it is the security stack's default
+    // workloadStacks and CI's matrix names it.
+    const emptied = fromList.items.length === 0;
+    if (emptied && from === "workload")
+        problems.push(
+            `${name} is the last account of workload, which cannot be retired (the security stack's default workloadStacks and CI's matrix name it): move another account into workload first`,
+        );
     let target: YAML.Document;
     if (toDoc) {
         target = toDoc;
@@ -280,6 +295,19 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
         notes.push(
             `the security stack's workloadStacks does not list "${from}", so its groups were not granted ${name}'s roles; listing "${to}" grants them`,
         );
+    if (emptied) {
+        notes.push(
+            `${name} is the last account of ${from}: Pulumi.${from}.yaml is deleted and ${from} leaves the security stack's workloadStacks; after the state move, ${from} holds no cloud resource, only its root stack resource, its providers' copies and its StackReference, and is removed with pulumi stack rm (step 6)`,
+        );
+        if (YAML.isSeq(listed)) {
+            const at = listed.items.findIndex((x) => (YAML.isScalar(x) ? x.value : x) === from);
+            if (at >= 0) listed.delete(at);
+        } else if (listed === undefined)
+            securityDoc.setIn(
+                ["config", STACKS],
+                securityDoc.createNode(stacks.filter((x) => x !== from)),
+            );
+    }
     if (!stacks.includes(to)) {
         if (YAML.isSeq(listed)) listed.add(to);
         else if (listed === undefined) {
@@ -299,7 +327,11 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
     const edited = {
         name,
         accountId,
-        source: { file: fromFile, before: fromText, after: fromDoc.toString(YAML_OUT) },
+        source: {
+            file: fromFile,
+            before: fromText,
+            after: emptied ? null : fromDoc.toString(YAML_OUT),
+        },
         target: {
             file: toFile,
             ...(toText !== undefined ? { before: toText } : {}),
@@ -311,9 +343,10 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
             after: securityDoc.toString(YAML_OUT),
         },
         notes,
+        emptied,
     };
     // Each result, checked by the program's own schema before anything is written.
-    problems.push(...workloadProblems(edited.source.after, from));
+    if (edited.source.after !== null) problems.push(...workloadProblems(edited.source.after, from));
     problems.push(...workloadProblems(edited.target.after, to));
     const { config } = parseStackFile(edited.security.after, "Pulumi.security.yaml");
     try {
@@ -328,7 +361,7 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
     // A preview role the destination does not create would be deleted by its next `pulumi up`.
     const hasPreview = (text: string) =>
         namespaceValues(decodeValues(parseStackFile(text, "").config)).previewRole !== undefined;
-    if (hasPreview(fromText) && !hasPreview(edited.target.after))
+    if (hasPreview(fromText) && !hasPreview(edited.target.after as string))
         problems.push(
             `Pulumi.${from}.yaml creates a preview role in ${name}, but Pulumi.${to}.yaml does not, so the destination's next pulumi up would delete it (pulumi config set --stack ${to} --path 'previewRole.name' <the same name>)`,
         );
@@ -351,34 +384,16 @@ function refusal(problems: readonly string[]): AccountCommandError {
     );
 }
 
-/**
- * The inputs a change of which replaces the resource: the reviewed list `--against` uses
- * (plan/diff.ts REPLACE_ON_CHANGES). A move whose destination changes one would delete and
- * recreate the resource, which is what the move exists to avoid.
- */
-const replacedBy = (type: string): readonly string[] => Object.keys(REPLACE_ON_CHANGES[type] ?? {});
-
-/** The inputs that differ between two planned resources: `tags.Stack` for a tag, else the input's name. */
-function changedInputs(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => {
-        if (JSON.stringify(a[k]) === JSON.stringify(b[k])) return [];
-        const x = a[k];
-        const y = b[k];
-        if (k.startsWith("tags") && typeof x === "object" && typeof y === "object" && x && y)
-            return changedInputs(x as Record<string, unknown>, y as Record<string, unknown>).map(
-                (t) => `${k}.${t}`,
-            );
-        return [k];
-    });
-}
-
 /** Writes the staged copies of the project's stack files, with the edits, into a temporary folder. */
 function stage(root: string, edits: readonly FileEdit[]): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-move-"));
     for (const f of fs.readdirSync(root))
         if (/^Pulumi\..+\.yaml$/.test(f)) fs.copyFileSync(path.join(root, f), path.join(dir, f));
-    for (const e of edits) fs.writeFileSync(path.join(dir, path.basename(e.file)), e.after);
+    for (const e of edits) {
+        const staged = path.join(dir, path.basename(e.file));
+        if (e.after === null) fs.rmSync(staged, { force: true });
+        else fs.writeFileSync(staged, e.after);
+    }
     return dir;
 }
 
@@ -405,38 +420,43 @@ export interface Changes {
     readonly deleted: readonly string[];
     /** Updated in place, with the inputs that change. */
     readonly updated: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
-    /** Replaced (deleted and created again): an input of REPLACE_ON_CHANGES changes. */
+    /** Replaced (deleted and created again): an input of plan/diff.ts REPLACE_ON_CHANGES changes, or the provider. */
     readonly replaced: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
 }
 
-/** The changes from `before` to `after`, matching resources by URN (`before`'s through `urnOf`). */
+/**
+ * The changes from `before` to `after`, as `--against` computes them (plan/diff.ts `diffStack`:
+ * URNs and aliases, unknowns, defaults, the replacement a provider's passes on to its resources);
+ * `before`'s URNs read through `urnOf` (a moved resource's URN in the destination).
+ */
 export function changes(
     before: readonly PlannedResource[],
     after: readonly PlannedResource[],
     urnOf: (urn: string) => string = (u) => u,
 ): Changes {
-    const now = new Map(after.map((r) => [r.urn, r]));
-    const was = new Set<string>();
-    const deleted: string[] = [];
-    const updated: { urn: string; inputs: string[] }[] = [];
-    const replaced: { urn: string; inputs: string[] }[] = [];
-    for (const r of before) {
-        const urn = urnOf(r.urn);
-        was.add(urn);
-        const there = now.get(urn);
-        if (!there) {
-            deleted.push(urn);
-            continue;
-        }
-        const inputs = changedInputs(r.props, there.props);
-        const forcing = inputs.filter((k) => replacedBy(r.type).includes(k));
-        if (forcing.length > 0) replaced.push({ urn, inputs: forcing });
-        else if (inputs.length > 0) updated.push({ urn, inputs });
-    }
-    return { created: [...now.keys()].filter((u) => !was.has(u)), deleted, updated, replaced };
+    const d = diffStack(
+        {
+            stack: "",
+            resources: before.map((r) => ({
+                urn: urnOf(r.urn),
+                type: r.type,
+                custom: !r.component,
+                ...(r.provider ? { provider: urnOf(r.provider.urn) } : {}),
+                accountId: r.accountId,
+                props: r.props,
+            })),
+        },
+        after,
+    );
+    return {
+        created: d.creates.map((c) => c.urn),
+        deleted: d.deletes.map((x) => x.urn),
+        updated: d.updates,
+        replaced: d.replaces.map((r) => ({ urn: r.urn, inputs: r.properties })),
+    };
 }
 
-const kindOf = (urn: string) => urn.split("::")[2].split("$").pop() as string;
+const kindOf = ownType;
 
 /**
  * Everything `account:move` does, without writing anything: the edits, checked; the account's
@@ -464,7 +484,11 @@ export async function planMove(options: MoveOptions, root: string): Promise<Move
         }
         const securityBefore = await planSecurity(root);
         const source = await planWorkloadStack(from, root, securityBefore);
-        const sourceAfter = await planWorkloadStack(from, staged, securityAfter);
+        // A retired source has no file, hence no plan: nothing of it may be left but what holds
+        // no cloud resource (checked below).
+        const sourceAfter = edited.emptied
+            ? { resources: [] as PlannedResource[] }
+            : await planWorkloadStack(from, staged, securityAfter);
         const dest = await planWorkloadStack(to, staged, securityAfter);
 
         const mine = accountResources(source.resources, accountId);
@@ -493,7 +517,11 @@ export async function planMove(options: MoveOptions, root: string): Promise<Move
         // The source loses the account and nothing else; the security stack deletes nothing.
         const moved = new Set([...mine.providers, ...mine.resources].map((r) => r.urn));
         const rest = changes(
-            source.resources.filter((r) => !moved.has(r.urn)),
+            source.resources.filter(
+                (r) =>
+                    !moved.has(r.urn) &&
+                    !(edited.emptied && r.type === "pulumi:pulumi:StackReference"),
+            ),
             sourceAfter.resources,
         );
         for (const urn of [...rest.created, ...rest.deleted, ...rest.replaced.map((r) => r.urn)])
@@ -508,6 +536,7 @@ export async function planMove(options: MoveOptions, root: string): Promise<Move
             from,
             to,
             org: options.org ?? ORGANIZATION,
+            emptied: edited.emptied,
             edits,
             moved: mine.resources,
             references: source.resources
@@ -551,12 +580,12 @@ export function stateMoveCommand(plan: MovePlan): string {
 export function lineDiff(
     file: string,
     before: string | undefined,
-    after: string,
+    after: string | null,
     context = 2,
 ): string {
     const lines = (t: string) => t.replace(/\n$/, "").split("\n");
     const a = before === undefined ? [] : lines(before);
-    const b = lines(after);
+    const b = after === null ? [] : lines(after);
     const lcs: number[][] = Array.from({ length: a.length + 1 }, () =>
         new Array<number>(b.length + 1).fill(0),
     );
@@ -589,7 +618,10 @@ export function lineDiff(
     const near = ops.map((_, k) =>
         ops.slice(Math.max(0, k - context), k + context + 1).some((o) => o.op !== " "),
     );
-    const out = [`--- ${before === undefined ? "/dev/null" : file}`, `+++ ${file}`];
+    const out = [
+        `--- ${before === undefined ? "/dev/null" : file}`,
+        `+++ ${after === null ? "/dev/null" : file}`,
+    ];
     ops.forEach((o, k) => {
         if (near[k] && (k === 0 || !near[k - 1])) out.push(`@@ line ${at[k]} @@`);
         if (near[k]) out.push(`${o.op}${o.line}`);
@@ -613,7 +645,7 @@ export function renderMove(plan: MovePlan, written: boolean): string {
         `The state to move: ${plan.moved.length} resources of ${accountId} in ${from}'s plan.`,
         ...plan.providers.map(
             (p) =>
-                `Its provider ${p.urn} is not named: pulumi state move copies the providers of the resources it moves (naming one is an error); ${from} keeps its copy, which ${from}'s next pulumi up deletes from the state alone.`,
+                `Its provider ${p.urn} is not named: pulumi state move copies the providers of the resources it moves (naming one is an error); ${from} keeps its copy, which ${plan.emptied ? "goes with the stack in step 6" : `${from}'s next pulumi up deletes from the state alone`}.`,
         ),
         "",
         "In this order (nothing touches AWS before step 6):",
@@ -625,7 +657,7 @@ export function renderMove(plan: MovePlan, written: boolean): string {
             (u) =>
                 `   It reports that moved resources depend on ${u}, which stays in ${from}: expected, ${to} declares its own, and its next pulumi up records that one.`,
         ),
-        `4. ${written ? "Commit the three files written above" : "Write the three files (the same command with --write) and commit them"}: ${plan.edits.map((e) => path.basename(e.file)).join(", ")}.`,
+        `4. ${written ? "Commit the files written above" : "Write the files (the same command with --write) and commit them"}: ${plan.edits.map((e) => `${path.basename(e.file)}${e.after === null ? " (deleted)" : ""}`).join(", ")}.`,
         `5. Preview: pulumi preview --stack ${to} --policy-pack policypack must create, delete and replace nothing of ${name}${plan.updates.length > 0 ? "; it updates in place:" : "."}`,
         ...plan.updates.map((u) => `     ${u.urn}: ${u.inputs.join(", ")}`),
         ...(plan.created.length > 0
@@ -634,10 +666,18 @@ export function renderMove(plan: MovePlan, written: boolean): string {
                   ...plan.created.map((u) => `     ${u}`),
               ]
             : []),
-        `   pulumi preview --stack ${from} deletes only the copied provider (from the state alone) and creates nothing.`,
+        plan.emptied
+            ? `   pulumi stack export --stack ${qualified(plan.org, from)} lists no resource but the root pulumi:pulumi:Stack, providers (pulumi:providers:*) and the StackReference: none is a cloud resource.`
+            : `   pulumi preview --stack ${from} deletes only the copied provider (from the state alone) and creates nothing.`,
         `   pulumi preview --stack security deletes and replaces nothing${securityChanges.length > 0 ? "; it changes:" : ", and changes nothing."}`,
         ...securityChanges.map((c) => `     ${c}`),
-        `6. pulumi up --stack ${to}, then --stack ${from}, then --stack security (workloadStacks lists ${to}); then release the hold.`,
+        plan.emptied
+            ? // `pulumi stack rm` refuses a stack that still has resources unless --force, which
+              // leaves them behind (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_rm/):
+              // here they are the root resource, provider copies and a StackReference, none in AWS.
+              // Nothing is destroyed: a pulumi destroy would run the providers' deletes.
+              `6. pulumi up --stack ${to}, then --stack security (workloadStacks lists ${to}, no longer ${from}); then retire ${from} without touching AWS: pulumi stack rm --force --preserve-config --stack ${qualified(plan.org, from)} (--force because its state still holds those non-cloud resources; its file is already deleted); then release the hold.`
+            : `6. pulumi up --stack ${to}, then --stack ${from}, then --stack security (workloadStacks lists ${to}); then release the hold.`,
     ];
     return out.join("\n");
 }
@@ -645,16 +685,20 @@ export function renderMove(plan: MovePlan, written: boolean): string {
 /**
  * Writes the edits together: every new text goes to a temporary file beside its target first, and
  * only then are the temporary files renamed over the targets (a rename within one folder is
- * atomic). If a rename fails, the files already replaced get their old text back and a created
- * file is removed, so a failure leaves the three files as they were.
+ * atomic) and a retired source's file removed. If a step fails, the files already replaced or
+ * removed get their old text back and a created file is removed, so a failure leaves the files as
+ * they were.
  */
 export function writeEdits(edits: readonly FileEdit[]): void {
     const temps = edits.map((e) => `${e.file}.account-move-${process.pid}.tmp`);
     const done: FileEdit[] = [];
     try {
-        edits.forEach((e, i) => fs.writeFileSync(temps[i], e.after, { flag: "wx" }));
         edits.forEach((e, i) => {
-            fs.renameSync(temps[i], e.file);
+            if (e.after !== null) fs.writeFileSync(temps[i], e.after, { flag: "wx" });
+        });
+        edits.forEach((e, i) => {
+            if (e.after === null) fs.rmSync(e.file);
+            else fs.renameSync(temps[i], e.file);
             done.push(e);
         });
     } catch (err) {

@@ -592,6 +592,24 @@ describe("offline plan CLI", () => {
             assert.match(err, /\n {2}fix: keep the role's name and path as deployed/);
         });
 
+        it("a never-deployed stack's export (no resources) plans every resource as a create, exit 0: CI's first deploy of a new stack", async () => {
+            const state = JSON.parse(
+                fs.readFileSync(
+                    path.join(__dirname, "fixtures", "never-deployed.export.json"),
+                    "utf8",
+                ),
+            );
+            const file = temp("state.workload.json", state);
+            const { code, out, err } = await run("--stack", "workload", "--against", file);
+            assert.strictEqual(code, 0, err);
+            assert.ok(
+                out.includes(
+                    `changes against ${file}: ${previous.resources.length} to create, 0 to delete, 0 to replace`,
+                ),
+                out.slice(-2000),
+            );
+        });
+
         it("exits 2, planning nothing, on a file it cannot read or that holds another stack", async () => {
             const missing = await run("--stack", "workload", "--against", "/nonexistent/plan.json");
             assert.strictEqual(missing.code, 2);

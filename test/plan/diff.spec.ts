@@ -1,8 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { StackDiff } from "../../plan/diff";
-import { planStack, PlanResult } from "../../plan/run";
+import * as YAML from "yaml";
+import { validateWorkloadConfig } from "../../config";
+import { accountsOfOtherStacks, parseAgainst } from "../../plan/against";
+import { diffAgainst, StackDiff } from "../../plan/diff";
+import { planStack, PlanResult, PROJECT } from "../../plan/run";
 import { accountResourceName } from "../../stacks/resourceNames";
 import {
     DEV,
@@ -344,5 +348,224 @@ describe("plan --against: what a change creates, deletes or replaces", () => {
             );
         const diff = onlyDiff(planJson(await security("staging")), await security("stage"));
         assert.deepStrictEqual(counts(diff), { creates: 0, deletes: 0, replaces: 0, errors: 0 });
+    });
+});
+
+describe("plan --against: what review found", () => {
+    const stacksetPlan = (stackSet: Record<string, unknown>) =>
+        planWorkload(
+            workloadValues({
+                deploymentMode: "stackset",
+                stackSet: {
+                    adminAccount: { accountId: MANAGEMENT, deployRoleName: "OrgAccessDeployRole" },
+                    organizationalUnitIds: ["ou-ab12-cdefgh34"],
+                    ...stackSet,
+                },
+                workloadAccounts: [{ name: "prod", accountId: PROD }],
+            }),
+        );
+    const INSTANCE = "aws:cloudformation/stackSetInstance:StackSetInstance";
+    const STACK_SET = "aws:cloudformation/stackSet:StackSet";
+
+    it("StackSet mode: a new StackSet name replaces the StackSet and its instance, which is an error", async () => {
+        const was = await stacksetPlan({});
+        const diff = onlyDiff(planJson(was), await stacksetPlan({ name: "audit-role-v2" }));
+        assert.deepStrictEqual(
+            diff.replaces.map((r) => [r.type, r.properties]),
+            [
+                [STACK_SET, ["name"]],
+                [INSTANCE, ["stackSetName"]],
+            ],
+        );
+        assert.strictEqual(diff.errors.length, 2);
+        assert.match(diff.errors[0].message, /StackSet .* would be replaced \(name changed\)/);
+        assert.match(diff.errors[0].fix, /^keep stackSet\.name as deployed/);
+    });
+
+    it("StackSet mode: a changed OU list replaces the instance, which is an error", async () => {
+        const was = await stacksetPlan({});
+        const diff = onlyDiff(
+            planJson(was),
+            await stacksetPlan({ organizationalUnitIds: ["ou-ab12-cdefgh34", "ou-ab12-ijklmn56"] }),
+        );
+        assert.deepStrictEqual(
+            diff.replaces.map((r) => [r.type, r.properties]),
+            [[INSTANCE, ["deploymentTargets"]]],
+        );
+        assert.strictEqual(diff.errors.length, 1);
+        assert.match(diff.errors[0].message, /audit role stack in every account of its OUs/);
+        assert.match(diff.errors[0].fix, /^keep stackSet\.organizationalUnitIds/);
+    });
+
+    it("StackSet mode: leaving it deletes the StackSet and its instance, which is an error", async () => {
+        const was = await stacksetPlan({});
+        const diff = onlyDiff(planJson(was), await planProdOnly());
+        const carriers = diff.errors.filter((e) => /StackSet/.test(e.message));
+        assert.deepStrictEqual(carriers.map((e) => e.urn.split("::").pop()).sort(), [
+            "audit-role-stackset",
+            "audit-role-us-east-1",
+        ]);
+        assert.match(carriers[0].message, /would be deleted/);
+    });
+
+    it("a move made by editing the files is an error when the other stack file lists the account, though only one stack is planned", async () => {
+        const shard = (accounts: Account[]) =>
+            planStack({
+                stack: "workload-a",
+                stackFile: stackFileOf(
+                    workloadValues({ workloadAccounts: accounts, trustedPrincipals: NO_PREVIEW }),
+                ),
+            });
+        const before = planJson(await shard([STAGING_ACCOUNT, DEV_ACCOUNT]));
+        const after = await shard([DEV_ACCOUNT]);
+        const [moved] = diffAgainst(
+            parseAgainst(before, "a.json", PROJECT),
+            [after],
+            "a.json",
+            new Map([[STAGING, "workload-b"]]),
+        );
+        assert.deepStrictEqual(moved.removals, []);
+        assert.strictEqual(moved.errors.length, 1);
+        assert.match(
+            moved.errors[0].message,
+            /role \/SecurityAuditRole in account 555555555555 would be deleted .* Pulumi\.workload-b\.yaml lists the account/,
+        );
+        assert.match(
+            moved.errors[0].fix,
+            /npm run account:move -- --id 555555555555 --from workload-a --to workload-b/,
+        );
+        // An account no other stack lists is a removal, as before.
+        const [removed] = diffAgainst(
+            parseAgainst(before, "a.json", PROJECT),
+            [after],
+            "a.json",
+            new Map([[PROD, "workload-b"]]),
+        );
+        assert.deepStrictEqual(removed.errors, []);
+        assert.strictEqual(removed.removals.length, 1);
+    });
+
+    it("reads the accounts of the project's other workload stack files", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "against-"));
+        try {
+            const write = (stack: string, accounts: Account[]) =>
+                fs.writeFileSync(
+                    path.join(root, `Pulumi.${stack}.yaml`),
+                    YAML.stringify({ config: { "org-access:workloadAccounts": accounts } }),
+                );
+            write("workload", [PROD_ACCOUNT]);
+            write("workload-eu", [STAGING_ACCOUNT, DEV_ACCOUNT]);
+            fs.writeFileSync(path.join(root, "Pulumi.security.yaml"), "config: {}\n");
+            fs.writeFileSync(path.join(root, "Pulumi.workload-bad.yaml"), "config: [\n");
+            assert.deepStrictEqual(
+                [...accountsOfOtherStacks(root, ["workload"])],
+                [
+                    [STAGING, "workload-eu"],
+                    [DEV, "workload-eu"],
+                ],
+            );
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("an export of a stack never deployed (no resources, or an empty list) plans every resource as a create", async () => {
+        const after = await planProdOnly();
+        const deployed = after.resources.filter((r) => !r.component).length;
+        const missing = fixture("never-deployed.export.json");
+        assert.strictEqual(missing.deployment.resources, undefined);
+        const empty = { ...missing, deployment: { ...missing.deployment, resources: [] } };
+        for (const state of [missing, empty]) {
+            const diff = onlyDiff(state, after);
+            assert.deepStrictEqual(counts(diff), {
+                creates: deployed,
+                deletes: 0,
+                replaces: 0,
+                errors: 0,
+            });
+        }
+        // It names no stack, so it stands for one planned stack only.
+        assert.throws(
+            () => diffOf(missing, after, after),
+            /an export without resources, which names no stack/,
+        );
+    });
+
+    it("a real export's StackReference and its default provider, and a secret input, are no changes", async () => {
+        const state = fixture("legacy-workload.export.json");
+        const types = state.deployment.resources.map((r: any) => r.type);
+        assert.ok(types.includes("pulumi:providers:pulumi"));
+        assert.ok(types.includes("pulumi:pulumi:StackReference"));
+        // A default provider of aws, for a resource registered without an explicit provider.
+        state.deployment.resources.push({
+            urn: "urn:pulumi:workload::org-access::pulumi:providers:aws::default_7_48_0",
+            custom: true,
+            id: "3c1f5e2a-0b9d-4c7e-8f6a-5d4c3b2a1f0e",
+            type: "pulumi:providers:aws",
+            inputs: { region: "us-east-1", version: "7.48.0" },
+        });
+        const role = state.deployment.resources.find((r: any) => r.type === ROLE);
+        assert.strictEqual(role.inputs.assumeRolePolicy.ciphertext.startsWith("v1:"), true);
+        // A replace-on-change input held as ciphertext: no evidence either way.
+        role.inputs.path = { ...role.inputs.assumeRolePolicy };
+        const diff = onlyDiff(state, await planProdOnly());
+        assert.deepStrictEqual(counts(diff), { creates: 0, deletes: 0, replaces: 0, errors: 0 });
+    });
+
+    it("two resources reaching the same deployed URN are an error, as the engine's duplicate-alias check", async () => {
+        const base = await plan([PROD_ACCOUNT, STAGING_ACCOUNT]);
+        const prodProvider = `urn:pulumi:workload::org-access::pulumi:providers:aws::acct-${PROD}`;
+        // What an account named acct-777788889999 would have: a legacy alias onto prod's provider.
+        const after: PlanResult = {
+            ...base,
+            resources: base.resources.map((r) =>
+                r.urn === `urn:pulumi:workload::org-access::pulumi:providers:aws::acct-${STAGING}`
+                    ? { ...r, options: { ...r.options, aliases: [prodProvider] } }
+                    : r,
+            ),
+        };
+        const diff = onlyDiff(planJson(base), after);
+        assert.strictEqual(diff.errors.length, 1);
+        assert.match(
+            diff.errors[0].message,
+            new RegExp(`acct-${STAGING} and .*acct-${PROD} both reach .*acct-${PROD}`),
+        );
+        assert.match(diff.errors[0].message, /Duplicate resource alias/);
+    });
+
+    it("config refuses an account named like an id-derived name, with the key and the fix", () => {
+        assert.throws(
+            () =>
+                validateWorkloadConfig(
+                    {
+                        values: workloadValues({
+                            workloadAccounts: [
+                                { name: "prod", accountId: PROD },
+                                { name: `acct-${PROD}`, accountId: DEV },
+                                { name: "acct-x", accountId: STAGING },
+                            ],
+                        }),
+                        region: "us-east-1",
+                    },
+                    "workload",
+                ),
+            (e: Error) =>
+                /workloadAccounts\[1\]\.name: "acct-777788889999" starts with "acct-"/.test(
+                    e.message,
+                ) &&
+                /workloadAccounts\[2\]\.name: "acct-x" starts with "acct-"/.test(e.message) &&
+                /name the account without the "acct-" prefix/.test(e.message),
+        );
+    });
+
+    it("an upgrade and a rename in the same change: the fix is to upgrade first, then rename", async () => {
+        const after = await plan([PROD_ACCOUNT, { ...STAGING_ACCOUNT, name: "stage" }]);
+        const diff = onlyDiff(fixture("legacy-workload.plan.json"), after);
+        const audit = diff.errors.find((e) => e.urn.endsWith("::staging-role"));
+        assert.ok(audit, diff.errors.map((e) => e.urn).join("\n"));
+        assert.doesNotMatch(audit.fix, /give it aliases/);
+        assert.match(audit.fix, /aliases \(stage-role\)/);
+        assert.match(audit.fix, /deploy the upgrade with the account named as deployed first/);
+        assert.match(audit.fix, /rename it in a later change$/);
     });
 });

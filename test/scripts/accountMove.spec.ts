@@ -375,7 +375,55 @@ describe("account:move", () => {
         );
     });
 
-    it("refuses a result the schema rejects: the last account of a stack", async () => {
+    it("moving the last account of a shard retires it: its file goes, workloadStacks drops it, and the steps remove the stack without destroying anything", async () => {
+        const SOLO = "333344445555";
+        const files = {
+            workload: FROM,
+            "workload-eu": TO,
+            "workload-us": TO.replace("eu1", "solo").replace(EU1, SOLO),
+            security: securityStackText([
+                "  org-access:workloadStacks: [workload, workload-eu, workload-us]",
+            ]),
+        };
+        const root = project(files);
+        const args = ["--name", "solo", "--from", "workload-us", "--to", "workload-eu"];
+        const dry = await run(root, args);
+        assert.strictEqual(dry.code, 0, dry.err);
+        assert.ok(
+            fs.existsSync(path.join(root, "Pulumi.workload-us.yaml")),
+            "a dry run writes nothing",
+        );
+        const { code, out, err } = await run(root, [...args, "--write"]);
+        assert.strictEqual(code, 0, err);
+        assert.ok(!fs.existsSync(path.join(root, "Pulumi.workload-us.yaml")));
+        const security = fs.readFileSync(path.join(root, "Pulumi.security.yaml"), "utf8");
+        assert.deepStrictEqual(YAML.parse(security).config["org-access:workloadStacks"], [
+            "workload",
+            "workload-eu",
+        ]);
+        const { config } = parseStackFile(security, "Pulumi.security.yaml");
+        validateSecurityConfig({
+            values: namespaceValues(decodeValues(config)),
+            region: "us-east-1",
+        });
+        assert.deepStrictEqual(
+            workloadValid(
+                fs.readFileSync(path.join(root, "Pulumi.workload-eu.yaml"), "utf8"),
+                "workload-eu",
+            ).workloadAccounts.map((a) => a.accountId),
+            [EU1, SOLO],
+        );
+        assert.match(out, /^\+\+\+ \/dev\/null$/m);
+        assert.match(
+            out,
+            /pulumi stack rm --force --preserve-config --stack organization\/org-access\/workload-us/,
+        );
+        assert.doesNotMatch(out, /pulumi destroy/);
+        assert.doesNotMatch(out, /pulumi up --stack workload-eu, then --stack workload-us/);
+        assert.strictEqual(printedMove(out).urns.length > 0, true);
+    });
+
+    it("refuses to retire the workload stack itself, which the security stack's default and CI name", async () => {
         const lonely = TO.replace("eu1", "solo");
         const err = await refused(
             {
@@ -385,10 +433,7 @@ describe("account:move", () => {
             },
             move("--name", "solo"),
         );
-        assert.match(
-            err,
-            /\* Pulumi\.workload\.yaml would be invalid:\n {2}\* org-access:workloadAccounts: must list at least one workload account/,
-        );
+        assert.match(err, /solo is the last account of workload, which cannot be retired/);
     });
 
     it("refuses a destination whose settings would replace the moved audit role", async () => {
@@ -403,6 +448,23 @@ describe("account:move", () => {
         assert.match(
             err,
             /\* workload-eu would replace urn:pulumi:workload-eu::org-access::org-access:access:AuditRole\$aws:iam\/role:Role::[^ ]+ \(its name differ\)/,
+        );
+    });
+
+    it("refuses a destination in another region: its provider is replaced, and with it every resource of the account", async () => {
+        const elsewhere = TO.replace("aws:region: us-east-1", "aws:region: eu-west-1");
+        const err = await refused(
+            { workload: FROM, "workload-eu": elsewhere, security: SECURITY },
+            move("--name", "staging"),
+        );
+        assert.match(
+            err,
+            /\* workload-eu would replace urn:pulumi:workload-eu::org-access::pulumi:providers:aws::acct-555555555555 \(its region differ\)/,
+        );
+        // The replacement the provider passes on: the audit role goes with it.
+        assert.match(
+            err,
+            /\* workload-eu would replace urn:pulumi:workload-eu::org-access::org-access:access:AuditRole\$aws:iam\/role:Role::acct-555555555555-role \(its provider differ\)/,
         );
     });
 

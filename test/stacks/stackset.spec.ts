@@ -66,6 +66,8 @@ describe("workload stack in StackSet mode", () => {
         });
         assert.strictEqual(instance.props.stackSetInstanceRegion, "us-east-1");
         assert.strictEqual(instance.accountId, MANAGEMENT);
+        // Deleting the instance keeps each account's role stack instead of deleting the roles.
+        assert.strictEqual(instance.props.retainStack, true);
     });
 
     it("generates the template from the same definition as the AuditRole component", () => {
