@@ -61,15 +61,35 @@ export function principalArn(r: ModelResource, kind: PrincipalKind | "policy"): 
     );
 }
 
-/** The stack's customer-managed policies, by ARN and by `<account>/<path><name>`. */
+/**
+ * A planned customer-managed policy's ARN, or undefined while it cannot be known: the resolved
+ * `arn` output, else the ARN its literal `name` gives. A policy created with `namePrefix` or no
+ * `name` gets a generated name (Pulumi auto-naming appends a random suffix to the resource name;
+ * the provider turns `namePrefix` into a unique name), so its Pulumi name is NOT its IAM name and
+ * a literal ARN such as `policy/DevBoundary` must not be read as naming it: doing so let a
+ * permissions-boundary pin "cap" with a document the real `policy/DevBoundary` need not have (and
+ * a delegate could create that policy itself).
+ * https://www.pulumi.com/docs/iac/concepts/resources/names/
+ * https://www.pulumi.com/registry/packages/aws/api-docs/iam/policy/#nameprefix_nodejs
+ */
+export function policyArn(r: ModelResource): string | undefined {
+    const known = str(r.props.arn);
+    if (known && parseArn(known)) return known;
+    const name = str(r.props.name);
+    if (!name) return undefined;
+    return iamArn(PROBE_PARTITION, r.accountId ?? PROBE_ACCOUNT, `policy${pathOf(r)}${name}`);
+}
+
+/** The stack's customer-managed policies, by ARN and by `<account>/<path><name>` (literal names only). */
 class CustomerPolicies {
     private readonly byKey = new Map<string, ModelResource>();
     constructor(resources: readonly ModelResource[]) {
         for (const p of resources) {
             if (p.type !== T.Policy) continue;
-            const arn = principalArn(p, "policy");
-            this.byKey.set(arn, p);
-            this.byKey.set(`${p.accountId ?? ""}/${pathOf(p).slice(1)}${physicalName(p)}`, p);
+            const arn = policyArn(p);
+            if (arn) this.byKey.set(arn, p);
+            const name = str(p.props.name);
+            if (name) this.byKey.set(`${p.accountId ?? ""}/${pathOf(p).slice(1)}${name}`, p);
         }
     }
     find(arn: string, accountId: string | undefined): ModelResource | undefined {
@@ -100,10 +120,12 @@ function attach(
     const customer = policies.find(arn, accountId);
     if (customer) {
         const label = `policy ${physicalName(customer)} (attached by ${by})`;
-        held.managed.push({ arn: principalArn(customer, "policy"), label });
+        // Found by its resolved ARN or its literal name, so policyArn is defined.
+        const resolved = policyArn(customer) ?? arn;
+        held.managed.push({ arn: resolved, label });
         const doc = parse(customer.props.policy);
         if (doc) held.identity.push({ label, doc });
-        else held.unknown.push(principalArn(customer, "policy"));
+        else held.unknown.push(resolved);
         return;
     }
     const aws = principalManagedDocument(arn);

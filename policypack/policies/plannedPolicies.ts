@@ -5,7 +5,7 @@
  * the rest of a stack check must still run.
  */
 import { PlannedPolicies, PlannedPolicy } from "../iam";
-import { principalArn } from "../model/principals";
+import { policyArn } from "../model/principals";
 import { ModelResource } from "../model/resources";
 import { known, readDocument } from "./common";
 import { T } from "./types";
@@ -14,9 +14,11 @@ export function plannedPolicies(resources: readonly ModelResource[]): PlannedPol
     const out: PlannedPolicy[] = [];
     for (const r of resources) {
         if (r.type !== T.Policy) continue;
-        // A policy whose name, path or account is not known yet cannot be the one an ARN names.
-        const where = known(() => ({ arn: principalArn(r, "policy"), account: r.accountId }));
-        if ("unknown" in where) continue;
+        // A policy whose name, path or account is not known yet cannot be the one an ARN names;
+        // nor can one without a literal `name` (namePrefix or auto-naming: its IAM name is generated,
+        // see policyArn) until its `arn` output resolves.
+        const where = known(() => ({ arn: policyArn(r), account: r.accountId }));
+        if ("unknown" in where || where.value.arn === undefined) continue;
         const read = known(() => {
             const value = r.props.policy;
             return {
@@ -24,19 +26,20 @@ export function plannedPolicies(resources: readonly ModelResource[]): PlannedPol
                 doc: readDocument(value, "identity"),
             };
         });
+        const at = { arn: where.value.arn, account: where.value.account };
         if ("unknown" in read)
             out.push({
-                ...where.value,
+                ...at,
                 unknown: "it is unknown until the resources it depends on exist",
             });
         else if (!read.value.doc)
             out.push({
-                ...where.value,
+                ...at,
                 unknown: read.value.set
                     ? "IAM would reject it (iam-policy-document-valid)"
                     : "it is empty",
             });
-        else out.push({ ...where.value, doc: read.value.doc });
+        else out.push({ ...at, doc: read.value.doc });
     }
     return new PlannedPolicies(out);
 }

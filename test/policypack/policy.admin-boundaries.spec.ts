@@ -385,6 +385,28 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
         });
     });
 
+    describe("a boundary without a literal name caps once its ARN output is known", () => {
+        for (const [encoding, encode] of ENCODINGS)
+            it(`namePrefix with the resolved arn, ${encoding}`, () => {
+                assertClean(
+                    stack(
+                        "role",
+                        "inline",
+                        encode([
+                            pinned({ StringEquals: { "iam:PermissionsBoundary": DEV_BOUNDARY } }),
+                        ]),
+                        [
+                            resource("aws:iam/policy:Policy", "DevBoundary", {
+                                namePrefix: "Dev",
+                                arn: DEV_BOUNDARY,
+                                policy: JSON.stringify(CAP),
+                            }),
+                        ],
+                    ),
+                );
+            });
+    });
+
     describe("flags a pin that does not cap", () => {
         const pin = { StringEquals: { "iam:PermissionsBoundary": DEV_BOUNDARY } };
         for (const [encoding, encode] of ENCODINGS) {
@@ -415,6 +437,25 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
                     "no aws.iam.Policy of the plan has this ARN",
                 );
             });
+
+            // Auto-naming and namePrefix generate the IAM name: policy/DevBoundary is not this policy.
+            for (const [how, props] of [
+                ["with namePrefix", { namePrefix: "DevBoundary" }],
+                ["with no name (auto-named)", {}],
+            ] as const)
+                it(`the boundary is planned ${how}, ${encoding}`, () => {
+                    assertFlagged(
+                        stack("role", "inline", encode([pinned(pin)]), [
+                            resource("aws:iam/policy:Policy", "DevBoundary", {
+                                ...props,
+                                policy: JSON.stringify(CAP),
+                            }),
+                        ]),
+                        "delegation",
+                        DEV_BOUNDARY,
+                        "no aws.iam.Policy of the plan has this ARN",
+                    );
+                });
 
             it(`the caller may CreatePolicyVersion on the boundary, ${encoding}`, () => {
                 assertFlagged(
