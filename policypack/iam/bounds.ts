@@ -152,28 +152,76 @@ export const POLICY_REWRITES = [
  */
 export function rewriteOf(arn: string, docs: readonly PolicyDocument[]): string | undefined {
     const account = ACCOUNT_IN_ARN.exec(arn)?.[1] ?? PROBE_ACCOUNT;
+    const spellings = caseSpellings(arn, docs);
     for (const action of POLICY_REWRITES)
-        for (const doc of docs) {
-            const w = findAllowWitness(doc, {
-                principals: [callerIn(account)],
-                action,
-                resource: arn,
-            });
-            if (!w) continue;
-            const denied = docs.some(
-                (d) =>
-                    d !== doc &&
+        for (const doc of docs)
+            for (const resource of spellings) {
+                const w = findAllowWitness(doc, {
+                    principals: [callerIn(account)],
+                    action,
+                    resource,
+                });
+                if (!w) continue;
+                // Every spelling names the one policy: an unconditional Deny whose Resource names
+                // any of them guards it (AWS's delegation example denies CreatePolicyVersion on
+                // the boundary's ARN as written), one through NotResource only the spellings it
+                // does not list.
+                const denied = docs.some((d) =>
                     d.statements.some(
                         (st) =>
                             st.effect === "Deny" &&
                             st.conditions.length === 0 &&
                             statementMatchesAction(st, action) &&
-                            statementMatchesResource(st, arn, new Map(), false),
+                            (st.resource
+                                ? spellings.some((x) =>
+                                      statementMatchesResource(st, x, new Map(), false),
+                                  )
+                                : statementMatchesResource(st, resource, new Map(), false)),
                     ),
-            );
-            if (!denied) return `${action} (${statementLabel(w.statement)})`;
-        }
+                );
+                if (!denied) return `${action} (${statementLabel(w.statement)})`;
+            }
     return undefined;
+}
+
+/**
+ * The spellings of policy `arn` a caller may send: IAM names are unique case-insensitively ("Names
+ * are not distinguished by case"), so `policy/devboundary` names the policy `DevBoundary` and a
+ * grant on that spelling rewrites it, while ARN patterns in policies match case-sensitively. Besides
+ * `arn` itself: every Resource pattern of `docs` that matches it up to case, spelled as that
+ * pattern spells it (its wildcards filled from `arn`), and `arn` with its name in lower and upper
+ * case (what a NotResource written in the policy's own case leaves out). Deciding "can rewrite"
+ * this way errs only towards "can".
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names
+ */
+function caseSpellings(arn: string, docs: readonly PolicyDocument[]): string[] {
+    const at = arn.indexOf(":policy/");
+    if (at < 0) return [arn];
+    const head = arn.slice(0, at + ":policy/".length);
+    const name = arn.slice(head.length);
+    const out = new Set([arn, head + name.toLowerCase(), head + name.toUpperCase()]);
+    for (const doc of docs)
+        for (const st of doc.statements)
+            for (const pattern of st.resource ?? []) {
+                if (pattern.includes("${") || pattern === arn) continue;
+                const spelled = spellAs(pattern, arn);
+                if (spelled) out.add(spelled);
+            }
+    return [...out];
+}
+
+/** `value` spelled with the letter case of glob `pattern` if it matches up to case, else undefined. */
+function spellAs(pattern: string, value: string): string | undefined {
+    const parts = pattern.split(/([*?])/);
+    const source = parts
+        .map((p) =>
+            p === "*" ? "(.*?)" : p === "?" ? "(.)" : p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+        )
+        .join("");
+    const m = new RegExp(`^${source}$`, "is").exec(value);
+    if (!m) return undefined;
+    let group = 1;
+    return parts.map((p) => (p === "*" || p === "?" ? m[group++] : p)).join("");
 }
 
 /**

@@ -283,6 +283,37 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
             assertClean(stack("role", "inline", JSON.stringify(doc)));
         });
 
+        for (const denied of [DEV_BOUNDARY, `arn:aws:iam::${A}:policy/devboundary`])
+            it(`CreatePolicyVersion on * with a Deny on the boundary spelled ${denied}`, () => {
+                const doc = policyDoc(
+                    pinned({ StringEquals: { "iam:PermissionsBoundary": DEV_BOUNDARY } }),
+                    {
+                        Sid: "OtherIAMTasks",
+                        Effect: "Allow",
+                        Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"],
+                        Resource: "*",
+                    },
+                    {
+                        Sid: "NoBoundaryPolicyEdit",
+                        Effect: "Deny",
+                        Action: [
+                            "iam:CreatePolicyVersion",
+                            "iam:SetDefaultPolicyVersion",
+                            "iam:DeletePolicy",
+                        ],
+                        Resource: denied,
+                    },
+                );
+                // iam-no-admin-grants also judges CreatePolicyVersion on * alone (any other policy).
+                const v = adminViolations(stack("role", "inline", JSON.stringify(doc))).filter(
+                    (x) => x.message.includes("iam:PermissionsBoundary"),
+                );
+                assert.deepStrictEqual(
+                    v.map((x) => x.message),
+                    [],
+                );
+            });
+
         it("AWS's documented example: XCompanyBoundaries, and the delegation's boundary statements", () => {
             // From the IAM User Guide's delegation example (Zhang), held here by a role.
             const X = "arn:aws:iam::123456789012:policy/XCompanyBoundaries";
@@ -475,6 +506,45 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
                     "iam:PutRolePolicy",
                 );
             });
+
+            // IAM names are unique case-insensitively: another spelling names the same policy.
+            for (const spelled of [
+                `arn:aws:iam::${A}:policy/devboundary`,
+                `arn:aws:iam::${A}:policy/DEVBOUNDARY`,
+                `arn:aws:iam::${A}:policy/devB*`,
+            ])
+                for (const [holder, carrier] of [
+                    ["the caller", "caller"],
+                    ["the boundary (what it bounds)", "boundary"],
+                ] as const)
+                    it(`${holder} may CreatePolicyVersion on ${spelled}, ${encoding}`, () => {
+                        const rewrite = {
+                            Effect: "Allow",
+                            Action: "iam:CreatePolicyVersion",
+                            Resource: spelled,
+                        };
+                        const boundaryDoc =
+                            carrier === "boundary"
+                                ? policyDoc(...(CAP.Statement as Json[]), rewrite)
+                                : CAP;
+                        assertFlagged(
+                            stack(
+                                "role",
+                                "inline",
+                                encode(
+                                    carrier === "caller" ? [pinned(pin), rewrite] : [pinned(pin)],
+                                ),
+                                [policy("DevBoundary", JSON.stringify(boundaryDoc))],
+                            ),
+                            "delegation",
+                            "iam:PutRolePolicy",
+                            // The boundary's own grant is named; the caller's (judged before the
+                            // plan's documents) makes the pin no safeguard at all.
+                            ...(carrier === "boundary"
+                                ? [DEV_BOUNDARY, "iam:CreatePolicyVersion"]
+                                : ["do not make an admin grant safe"]),
+                        );
+                    });
 
             it(`the caller may DeleteRolePermissionsBoundary unpinned, ${encoding}`, () => {
                 const v = adminViolations(
