@@ -85,6 +85,14 @@ export interface PrincipalNeighbours {
     readonly users: readonly string[];
     /** Groups of its account that hold admin-equivalent power, with why. */
     readonly adminGroups: readonly { readonly arn: string; readonly why: string }[];
+    /**
+     * Per planned role ARN, the customer-managed policies it holds: rewriting one of them
+     * (iam:CreatePolicyVersion) gives the role any permission, as iam:PutRolePolicy does.
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html
+     */
+    readonly managedOf?: ReadonlyMap<string, readonly string[]>;
+    /** Per planned role ARN, the plan's compute that runs as it (a way in besides its trust). */
+    readonly runAs?: ReadonlyMap<string, readonly RoleCompute[]>;
 }
 
 /**
@@ -157,7 +165,12 @@ export interface AdminRole {
 }
 
 /** A compute resource of the plan that runs code as an admin-equivalent role (model/computeRoles.ts). */
-export interface AdminCompute {
+export interface AdminCompute extends RoleCompute {
+    readonly why: string;
+}
+
+/** Compute of the plan and the role it runs as. */
+export interface RoleCompute {
     /** `<Pulumi type> <name>`, for messages. */
     readonly what: string;
     /** Its ARN in a region (the plan does not say which). */
@@ -169,7 +182,6 @@ export interface AdminCompute {
     /** Whether those actions also need iam:PassRole on its role. */
     readonly passRole: boolean;
     readonly roleArn: string;
-    readonly why: string;
 }
 
 export interface PrincipalFinding {
@@ -403,6 +415,8 @@ const SELF_EDITS: Readonly<Record<IamTarget, readonly string[]>> = {
 };
 const BOUNDARY_EDIT = /PermissionsBoundary$/;
 const ROLE_WRITES = ["iam:PutRolePolicy", "iam:AttachRolePolicy"];
+/** Writes of a customer-managed policy's document (a new default version, an older one made default). */
+const POLICY_WRITES = escalations("policy");
 const USER_WRITES = ["iam:PutUserPolicy", "iam:AttachUserPolicy"];
 const USER_CREDENTIALS = [
     "iam:CreateAccessKey",
@@ -490,23 +504,64 @@ export function findPrincipalAdmin(
         );
     };
     if (p.kind === "role" || p.kind === "user") {
-        const planned = reachable(ROLE_WRITES, neighbours.roles);
+        // Planned roles whose policies it may write: inline/attach on the role, or a new version
+        // of a customer-managed policy the role holds.
+        const managedOf = neighbours.managedOf ?? new Map<string, readonly string[]>();
+        const rewritable = new Set(
+            reachable(POLICY_WRITES, [...new Set([...managedOf.values()].flat())]),
+        );
+        const viaPolicy =
+            rewritable.size === 0
+                ? []
+                : neighbours.roles.filter(
+                      (r) => r !== p.arn && (managedOf.get(r) ?? []).some((m) => rewritable.has(m)),
+                  );
+        const planned = [...new Set([...reachable(ROLE_WRITES, neighbours.roles), ...viaPolicy])];
         const plannedSet = new Set(planned);
         const probes = ROLE_WRITES.flatMap((a) => h.patterns(a))
             .map((pat) => wildcardProbe(pat, "role", h.partition, h.account))
             .filter((x): x is string => x !== undefined && !plannedSet.has(x) && x !== p.arn);
+        const writeOf = (target: string) => {
+            const direct = first(h, ROLE_WRITES, target);
+            if (direct && !shownAlone(direct.grant))
+                return { text: part(direct.action, target, direct.grant), grant: direct.grant };
+            for (const m of managedOf.get(target) ?? []) {
+                if (!rewritable.has(m)) continue;
+                const hit = first(h, POLICY_WRITES, m);
+                if (hit && !shownAlone(hit.grant))
+                    return {
+                        text: part(hit.action, `${m}, which ${target} holds`, hit.grant),
+                        grant: hit.grant,
+                    };
+            }
+            return undefined;
+        };
         for (const target of [...new Set([...planned, ...probes])]) {
-            const write = first(h, ROLE_WRITES, target);
-            if (!write || shownAlone(write.grant)) continue;
+            const write = writeOf(target);
+            if (!write) continue;
             const inPlan = plannedSet.has(target);
             const entry = inPlan
                 ? first(h, ["iam:UpdateAssumeRolePolicy"], target)
                 : first(h, ["iam:CreateRole"], target);
-            if (!entry) continue;
+            if (entry) {
+                push(
+                    "takeover",
+                    `${write.text} + ${part(entry.action, target, entry.grant)}: it can ${inPlan ? "let itself into the role (which the plan creates)" : "create the role with a trust policy that lets itself in"} and give it any permission`,
+                    [write.grant, entry.grant],
+                );
+                break;
+            }
+            // Or it runs code of its choosing on compute of the plan that runs as the role.
+            const run = inPlan
+                ? (neighbours.runAs?.get(target) ?? [])
+                      .map((c) => runsCodeAs(h, c))
+                      .find((x) => x !== undefined)
+                : undefined;
+            if (!run) continue;
             push(
                 "takeover",
-                `${part(write.action, target, write.grant)} + ${part(entry.action, target, entry.grant)}: it can ${inPlan ? "let itself into the role (which the plan creates)" : "create the role with a trust policy that lets itself in"} and give it any permission`,
-                [write.grant, entry.grant],
+                `${write.text} + ${run.text}: code it chooses runs as ${target}, to which it can give any permission`,
+                [write.grant, ...run.grants],
             );
             break;
         }
@@ -617,43 +672,55 @@ export function findComputeAdmin(p: PrincipalPolicies, n: ComputeNeighbours): Pr
     for (const action of n.actions()) {
         if (!mentions(action)) continue;
         h ??= new Holder(p);
-        const regions = regionsFor(h, action);
         for (const c of n.computeFor(action, h.patterns(action))) {
             if (c.roleArn === p.arn) continue;
-            // The action and the others its method takes, on the resource in one region.
-            const companions = c.needs?.[action] ?? [];
-            let grant: Grant | undefined;
-            let also: Grant[] = [];
-            for (const region of regions) {
-                const arn = c.arn(region, h.partition);
-                grant = h.allows(action, arn);
-                if (!grant) continue;
-                const holder = h;
-                also = companions.flatMap((x) => holder.allows(x, arn) ?? []);
-                if (also.length === companions.length) break;
-                grant = undefined;
-            }
-            if (!grant) continue;
-            const pass = c.passRole
-                ? h.allows(PASS_ROLE, c.roleArn, passedToServices(action.split(":")[0]))
-                : undefined;
-            if (c.passRole && !pass) continue;
+            const run = runsCodeAs(h, c, [action]);
+            if (!run) continue;
             return [
                 {
                     reason: "compute-as-admin",
-                    detail: `${part(action, c.what, grant)}${companions.map((x, i) => ` + ${part(x, c.what, also[i])}`).join("")}${pass ? ` + ${part(PASS_ROLE, c.roleArn, pass)}` : ""}: code it chooses runs as ${c.roleArn}, which is admin-equivalent (${c.why})`,
-                    statements: [
-                        ...new Set([
-                            grant.label,
-                            ...also.map((g) => g.label),
-                            ...(pass ? [pass.label] : []),
-                        ]),
-                    ],
+                    detail: `${run.text}: code it chooses runs as ${c.roleArn}, which is admin-equivalent (${c.why})`,
+                    statements: [...new Set(run.grants.map((g) => g.label))],
                 },
             ];
         }
     }
     return [];
+}
+
+/**
+ * The first of `actions` (by default every action that runs code on `c`) the holder may take on
+ * compute `c`, with the others its method takes on the same resource in one region and
+ * iam:PassRole on its role where the action needs it; undefined if none.
+ */
+function runsCodeAs(
+    h: Holder,
+    c: RoleCompute,
+    actions: readonly string[] = c.actions,
+): { text: string; grants: Grant[] } | undefined {
+    for (const action of actions) {
+        const companions = c.needs?.[action] ?? [];
+        let grant: Grant | undefined;
+        let also: Grant[] = [];
+        for (const region of regionsFor(h, action)) {
+            const arn = c.arn(region, h.partition);
+            grant = h.allows(action, arn);
+            if (!grant) continue;
+            also = companions.flatMap((x) => h.allows(x, arn) ?? []);
+            if (also.length === companions.length) break;
+            grant = undefined;
+        }
+        if (!grant) continue;
+        const pass = c.passRole
+            ? h.allows(PASS_ROLE, c.roleArn, passedToServices(action.split(":")[0]))
+            : undefined;
+        if (c.passRole && !pass) continue;
+        return {
+            text: `${part(action, c.what, grant)}${companions.map((x, i) => ` + ${part(x, c.what, also[i])}`).join("")}${pass ? ` + ${part(PASS_ROLE, c.roleArn, pass)}` : ""}`,
+            grants: [grant, ...also, ...(pass ? [pass] : [])],
+        };
+    }
+    return undefined;
 }
 
 let iamActions: string[] | undefined;

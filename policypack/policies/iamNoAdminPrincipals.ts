@@ -26,6 +26,7 @@ import {
     findPrincipalAdmin,
     PrincipalFinding,
     PrincipalNeighbours,
+    RoleCompute,
 } from "../iam/principal";
 import { parsePolicyDocument, PlanCompute, PlannedPolicies } from "../iam";
 import { stackCompute } from "../model/computeRoles";
@@ -149,11 +150,47 @@ function analyse(resources: readonly ModelResource[], plan: PlannedPolicies): An
     // takeover target for it would cost a decision per pair (a stack of many admin roles).
     const alone = (p: StackPrincipal) =>
         p.policies.identity.some((d) => findAdminGrants(d.doc, p.policies.boundaries).length > 0);
+    // Per planned role: the customer-managed policies it holds, and the compute running as it
+    // (a principal that may write a role's policies and run code as it takes it over).
+    const managedOf = new Map<string, readonly string[]>();
+    const roleByRef = new Map<string, string>();
+    for (const p of principals) {
+        if (p.policies.kind !== "role") continue;
+        if (p.policies.managed.length > 0)
+            managedOf.set(
+                p.policies.arn,
+                p.policies.managed.map((m) => m.arn),
+            );
+        roleByRef.set(p.policies.arn, p.policies.arn);
+        roleByRef.set(`${p.resource.accountId}/${p.name}`, p.policies.arn);
+    }
+    const runAs = new Map<string, RoleCompute[]>();
+    if (roleByRef.size > 0)
+        for (const c of stackCompute(resources)) {
+            const ref = c.role();
+            if (!ref) continue;
+            const account = c.resource.accountId;
+            const roleArn =
+                roleByRef.get(ref) ?? roleByRef.get(`${account}/${ref.split("/").pop()}`);
+            if (!roleArn) continue;
+            const list = runAs.get(roleArn) ?? [];
+            list.push({
+                what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
+                arn: c.arn,
+                actions: c.type.actions,
+                needs: c.type.needs,
+                passRole: c.type.passRole,
+                roleArn,
+            });
+            runAs.set(roleArn, list);
+        }
     // Break-glass roles are not reported, but whether they are admin matters below.
     const principalNeighboursOf = (account: string | undefined): PrincipalNeighbours => ({
         roles: byAccount("role", account),
         users: byAccount("user", account),
         adminGroups: adminGroups.get(account) ?? [],
+        managedOf,
+        runAs,
     });
     for (const p of principals) {
         if (alone(p)) {

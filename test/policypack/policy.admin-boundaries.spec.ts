@@ -416,6 +416,128 @@ describe("iam-no-admin-grants / iam-no-admin-principals: customer-managed permis
         });
     });
 
+    describe("a boundary that lets what it bounds write a planned role's policies and get in", () => {
+        const pin = { StringEquals: { "iam:PermissionsBoundary": DEV_BOUNDARY } };
+        const DELEGATE = `arn:aws:iam::${A}:role/delegate`;
+        const HELD = `arn:aws:iam::${A}:policy/Held`;
+        const fn = resource("aws:lambda/function:Function", "fn", {
+            name: "fn",
+            role: DELEGATE,
+            runtime: "nodejs20.x",
+        });
+        // The delegate also holds the customer-managed policy Held (attached).
+        const held = (): PlannedResource[] => [
+            policy(
+                "Held",
+                JSON.stringify(
+                    policyDoc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }),
+                ),
+            ),
+            resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "held", {
+                role: "delegate",
+                policyArn: HELD,
+            }),
+        ];
+        const CASES: ReadonlyArray<[string, Json[], PlannedResource[], string[]]> = [
+            [
+                "PutRolePolicy on the delegate + UpdateFunctionCode on a function running as it",
+                [
+                    { Effect: "Allow", Action: "iam:PutRolePolicy", Resource: DELEGATE },
+                    { Effect: "Allow", Action: "lambda:UpdateFunctionCode", Resource: "*" },
+                ],
+                [fn],
+                ["iam:PutRolePolicy", "lambda:UpdateFunctionCode", "Function fn"],
+            ],
+            [
+                "CreatePolicyVersion on a policy the delegate holds + UpdateAssumeRolePolicy on it",
+                [
+                    { Effect: "Allow", Action: "iam:CreatePolicyVersion", Resource: HELD },
+                    {
+                        Effect: "Allow",
+                        Action: ["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+                        Resource: DELEGATE,
+                    },
+                ],
+                held(),
+                ["iam:CreatePolicyVersion", HELD, "iam:UpdateAssumeRolePolicy"],
+            ],
+            [
+                "SetDefaultPolicyVersion on policy/H* + UpdateFunctionCode on the function",
+                [
+                    {
+                        Effect: "Allow",
+                        Action: "iam:SetDefaultPolicyVersion",
+                        Resource: `arn:aws:iam::${A}:policy/H*`,
+                    },
+                    {
+                        Effect: "Allow",
+                        Action: "lambda:UpdateFunctionCode",
+                        Resource: `arn:aws:lambda:*:${A}:function:fn`,
+                    },
+                ],
+                [...held(), fn],
+                ["iam:SetDefaultPolicyVersion", "Function fn"],
+            ],
+        ];
+        for (const [what, extra, plan, facts] of CASES)
+            for (const [encoding, encode] of ENCODINGS)
+                it(`${what}, ${encoding}`, () => {
+                    assertFlagged(
+                        stack("role", "inline", encode([pinned(pin)]), [
+                            policy(
+                                "DevBoundary",
+                                JSON.stringify(policyDoc(...(CAP.Statement as Json[]), ...extra)),
+                            ),
+                            ...plan,
+                        ]),
+                        "delegation",
+                        DEV_BOUNDARY,
+                        "what it bounds is admin-equivalent through it",
+                        ...facts,
+                    );
+                });
+        it("passes when the version writes name another policy and the function runs as another role", () => {
+            assertClean([
+                ...stack("role", "inline", JSON.stringify(policyDoc(pinned(pin))), [
+                    policy(
+                        "DevBoundary",
+                        JSON.stringify(
+                            policyDoc(
+                                ...(CAP.Statement as Json[]),
+                                {
+                                    Effect: "Allow",
+                                    Action: "iam:CreatePolicyVersion",
+                                    Resource: `arn:aws:iam::${A}:policy/Other`,
+                                },
+                                {
+                                    Effect: "Allow",
+                                    Action: "lambda:UpdateFunctionCode",
+                                    Resource: "*",
+                                },
+                            ),
+                        ),
+                    ),
+                    ...held(),
+                    policy(
+                        "Other",
+                        JSON.stringify(
+                            policyDoc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }),
+                        ),
+                    ),
+                ]),
+                resource("aws:iam/role:Role", "worker", {
+                    name: "worker",
+                    assumeRolePolicy: TRUST,
+                }),
+                resource("aws:lambda/function:Function", "fn", {
+                    name: "fn",
+                    role: `arn:aws:iam::${A}:role/worker`,
+                    runtime: "nodejs20.x",
+                }),
+            ]);
+        });
+    });
+
     describe("a boundary without a literal name caps once its ARN output is known", () => {
         for (const [encoding, encode] of ENCODINGS)
             it(`namePrefix with the resolved arn, ${encoding}`, () => {

@@ -708,4 +708,138 @@ describe("iam-no-admin-principals against @cloud-copilot/iam-simulate", () => {
         const { findAdminGrants, parsePolicyDocument } = await import("../../policypack/iam");
         assert.strictEqual(findAdminGrants(parsePolicyDocument(pathDoc, "identity")).length, 1);
     });
+    // A role's policies are written (inline, attached, or a new version of a customer-managed
+    // policy it holds) and then used: by letting oneself in, or by running code as the role.
+    describe("takeover of a planned role through its policies and a way in (issue 11 review)", () => {
+        const WORKER = `arn:aws:iam::${A}:role/worker`;
+        const W = `arn:aws:iam::${A}:policy/W`;
+        const customer = (name: string) =>
+            res(aws.iam.Policy, name, {
+                name,
+                policy: JSON.stringify(policyDoc(allow("s3:GetObject"))),
+            });
+        const worker = (extra: Json = {}) => role("worker", extra);
+        const DOCS: ReadonlyArray<[string, (s: Json[]) => unknown]> = [
+            ["JSON string", (st) => JSON.stringify(policyDoc(...st))],
+            ["object", (st) => policyDoc(...st)],
+        ];
+        const WAYS_IN: ReadonlyArray<[string, Json, StackResourceSpec[], string]> = [
+            [
+                "lambda:UpdateFunctionCode on a function running as it",
+                allow("lambda:UpdateFunctionCode", `arn:aws:lambda:*:${A}:function:fn`),
+                [
+                    res(aws.lambda.Function, "fn", {
+                        name: "fn",
+                        role: WORKER,
+                        runtime: "nodejs20.x",
+                    }),
+                ],
+                "Function fn",
+            ],
+            [
+                "ssm:SendCommand on an instance with its profile",
+                allow("ssm:SendCommand"),
+                [
+                    res(aws.iam.InstanceProfile, "prof", { name: "prof", role: "worker" }),
+                    res(aws.ec2.Instance, "vm", {
+                        iamInstanceProfile: "prof",
+                        instanceType: "t3.micro",
+                    }),
+                ],
+                "Instance vm",
+            ],
+        ];
+        const WRITES: ReadonlyArray<[string, Json, Json, string]> = [
+            [
+                "iam:PutRolePolicy on it",
+                allow("iam:PutRolePolicy", WORKER),
+                {},
+                "iam:PutRolePolicy",
+            ],
+            [
+                "iam:AttachRolePolicy on role/work*",
+                allow("IAM:attachRolePolicy", `arn:aws:iam::${A}:role/work*`),
+                {},
+                "iam:AttachRolePolicy",
+            ],
+            [
+                "iam:CreatePolicyVersion on a policy it holds",
+                allow("iam:CreatePolicyVersion", W),
+                { managedPolicyArns: [W] },
+                "iam:CreatePolicyVersion",
+            ],
+        ];
+        for (const [writeHow, write, workerProps, writeName] of WRITES) {
+            for (const [wayHow, way, compute, computeName] of WAYS_IN)
+                for (const [encoding, enc] of DOCS)
+                    it(`flags ${writeHow} + ${wayHow}, ${encoding}`, async () => {
+                        const r = await run([
+                            role("dev"),
+                            rolePolicy("w", "dev", enc([write, way])),
+                            worker(workerProps),
+                            customer("W"),
+                            ...compute,
+                        ]);
+                        assertFlags(r, "dev", writeName, computeName, `runs as ${WORKER}`);
+                    });
+            for (const [encoding, enc] of DOCS)
+                it(`flags ${writeHow} + iam:UpdateAssumeRolePolicy on it, ${encoding}`, async () => {
+                    const r = await run([
+                        role("dev"),
+                        rolePolicy(
+                            "w",
+                            "dev",
+                            enc([
+                                write,
+                                allow(["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"], WORKER),
+                            ]),
+                        ),
+                        worker(workerProps),
+                        customer("W"),
+                    ]);
+                    assertFlags(r, "dev", writeName, "iam:UpdateAssumeRolePolicy", WORKER);
+                });
+        }
+        for (const [wayHow, way, compute] of WAYS_IN) {
+            it(`passes ${wayHow} when it may write no policy of that role`, async () => {
+                // Writes of another role, and a version of a policy the role does not hold.
+                assertPasses(
+                    await run([
+                        role("dev"),
+                        rolePolicy(
+                            "w",
+                            "dev",
+                            policyDoc(
+                                allow("iam:PutRolePolicy", `arn:aws:iam::${A}:role/other`),
+                                allow("iam:CreatePolicyVersion", `arn:aws:iam::${A}:policy/Other`),
+                                way,
+                            ),
+                        ),
+                        worker({ managedPolicyArns: [W] }),
+                        role("other"),
+                        customer("W"),
+                        customer("Other"),
+                        ...compute,
+                    ]),
+                );
+            });
+        }
+        it("passes CreatePolicyVersion on a policy no reachable role holds, with a way into the role", async () => {
+            assertPasses(
+                await run([
+                    role("dev"),
+                    rolePolicy(
+                        "w",
+                        "dev",
+                        policyDoc(
+                            allow("iam:CreatePolicyVersion", W),
+                            allow("iam:UpdateAssumeRolePolicy", WORKER),
+                        ),
+                    ),
+                    worker(),
+                    customer("W"),
+                ]),
+            );
+        });
+    });
 });
