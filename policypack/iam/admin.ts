@@ -167,16 +167,39 @@ export function pinsBoundary(doc: PolicyDocument): boolean {
     );
 }
 
+/**
+ * The document's unconditional Denies on every resource (`Deny NotAction [s3:*, logs:*]`,
+ * `Resource *`): an explicit Deny overrides any Allow, so the actions they cover are not granted
+ * by the document's Allows, whatever those say.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+function blanketDenies(doc: PolicyDocument): Statement[] {
+    return doc.statements.filter(
+        (d) =>
+            d.effect === "Deny" &&
+            d.conditions.length === 0 &&
+            !d.principal &&
+            !d.notPrincipal &&
+            resourcesUnbounded(d) &&
+            !d.notResource,
+    );
+}
+
 function adminGrants(doc: PolicyDocument, boundaries: BoundaryJudge): AdminFinding[] {
     const out: AdminFinding[] = [];
+    const denies = blanketDenies(doc);
+    const denied = (action: string) => denies.some((d) => statementMatchesAction(d, action));
+    // A blanket Deny NotAction leaves only some actions: "every action" is no longer a finding by
+    // itself, the escalating actions that survive it are (judged one by one below).
+    const restricted = denies.some((d) => d.notAction !== undefined);
     const allows = doc.statements.filter((s) => s.effect === "Allow");
-    const computeActions = passRoleComputeActions().filter((a) =>
-        allows.some((s) => statementMatchesAction(s, a)),
+    const computeActions = passRoleComputeActions().filter(
+        (a) => !denied(a) && allows.some((s) => statementMatchesAction(s, a)),
     );
     for (const s of allows) {
-        const unbounded = resourcesUnbounded(s);
+        const unbounded = resourcesUnbounded(s) && !restricted;
         const actions = s.action ?? [];
-        const iam = reachesIam(s);
+        const iam = reachesIam(s) && !restricted;
         // `*` and `iam:*` include writing policies and trust policies of whatever IAM resource
         // they reach, so they are admin-equivalent on any IAM resource, not only on `*`.
         if (s.action && (unbounded || iam) && actions.some(coversEveryAction)) {
@@ -206,7 +229,11 @@ function adminGrants(doc: PolicyDocument, boundaries: BoundaryJudge): AdminFindi
             });
             continue;
         }
-        if (s.notResource && (s.notAction || actions.some((a) => coversWholeService(a)))) {
+        if (
+            !restricted &&
+            s.notResource &&
+            (s.notAction || actions.some((a) => coversWholeService(a)))
+        ) {
             const what = s.notAction
                 ? `every action except ${s.notAction.join(", ")}`
                 : actions.filter(coversWholeService).join(", ");
@@ -220,6 +247,7 @@ function adminGrants(doc: PolicyDocument, boundaries: BoundaryJudge): AdminFindi
         const esc = IAM_ESCALATION_ACTIONS.filter(
             (e) =>
                 statementMatchesAction(s, e.action) &&
+                !denied(e.action) &&
                 reachesArbitrary(s, iamProbeArn(e.target), e.selfCounts) &&
                 grantEscalates(s, e.action, {
                     doc,
@@ -238,6 +266,7 @@ function adminGrants(doc: PolicyDocument, boundaries: BoundaryJudge): AdminFindi
         }
         if (
             computeActions.length &&
+            !denied(PASS_ROLE) &&
             allowsOn(s, PASS_ROLE, iamProbeArn("role")) &&
             grantEscalates(s, PASS_ROLE, { doc, target: "role", computeActions, boundaries })
         ) {

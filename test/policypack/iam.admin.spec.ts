@@ -699,6 +699,80 @@ describe("iam model: privilege data (privileges.ts)", () => {
 
 // Issue 11 review: an unknown AWS-managed ARN was read as an empty document (as a boundary, a cap
 // on everything); it names no known policy, so it has no document and caps nothing.
+describe("iam model: a blanket Deny of the same document (admin.ts, issue 11 review)", () => {
+    const parseAs = (statements: unknown[], encoding: string) =>
+        parsePolicyDocument(
+            encoding === "JSON string"
+                ? JSON.stringify({ Version: "2012-10-17", Statement: statements })
+                : { Version: "2012-10-17", Statement: statements },
+            "identity",
+        );
+    for (const encoding of ["JSON string", "object"])
+        for (const [allowAll, denyList] of [
+            ["*", ["s3:*", "logs:*"]],
+            [["*"], ["S3:*", "logs:Put*"]],
+            ["*:*", "s3:*"],
+        ] as const) {
+            it(`Allow ${JSON.stringify(allowAll)} + Deny NotAction ${JSON.stringify(denyList)} on * is not admin, ${encoding}`, () => {
+                const d = parseAs(
+                    [
+                        { Effect: "Allow", Action: allowAll, Resource: "*" },
+                        { Effect: "Deny", NotAction: denyList, Resource: "*" },
+                    ],
+                    encoding,
+                );
+                assert.deepStrictEqual(findAdminGrants(d), []);
+            });
+        }
+    const flagged: Array<[string, unknown[], string]> = [
+        [
+            "the Deny leaves iam:* (escalations survive)",
+            [
+                { Effect: "Allow", Action: "*", Resource: "*" },
+                { Effect: "Deny", NotAction: ["s3:*", "iam:*"], Resource: "*" },
+            ],
+            "escalation",
+        ],
+        [
+            "the Deny leaves iam:PassRole and lambda:*",
+            [
+                { Effect: "Allow", Action: "*", Resource: "*" },
+                { Effect: "Deny", NotAction: ["iam:PassRole", "lambda:*"], Resource: "*" },
+            ],
+            "passrole-compute",
+        ],
+        [
+            "the Deny has a condition (it may not apply)",
+            [
+                { Effect: "Allow", Action: "*", Resource: "*" },
+                {
+                    Effect: "Deny",
+                    NotAction: ["s3:*"],
+                    Resource: "*",
+                    Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } },
+                },
+            ],
+            "full-access",
+        ],
+        [
+            "the Deny covers only some resources",
+            [
+                { Effect: "Allow", Action: "*", Resource: "*" },
+                { Effect: "Deny", NotAction: ["s3:*"], Resource: "arn:aws:s3:::b/*" },
+            ],
+            "full-access",
+        ],
+    ];
+    for (const encoding of ["JSON string", "object"])
+        for (const [what, statements, reason] of flagged)
+            it(`still admin when ${what}, ${encoding}`, () => {
+                assert.deepStrictEqual(
+                    findAdminGrants(parseAs(statements, encoding)).map((f) => f.reason),
+                    [reason],
+                );
+            });
+});
+
 describe("iam model: unknown AWS-managed policies (managed.ts)", () => {
     it("a typo names no known policy and has no document", () => {
         const typo = "arn:aws:iam::aws:policy/AdministratorAcess";
