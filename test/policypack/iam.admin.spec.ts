@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import adminData from "../../policypack/iam/data/admin-managed-policies.json";
 import {
     actionMatches,
@@ -724,6 +725,44 @@ describe("iam model: a blanket Deny of the same document (admin.ts, issue 11 rev
                 assert.deepStrictEqual(findAdminGrants(d), []);
             });
         }
+    it("agrees with @cloud-copilot/iam-simulate: the Deny takes IAM and compute away, S3 stays", async () => {
+        const statements = [
+            { Effect: "Allow", Action: "*", Resource: "*" },
+            { Effect: "Deny", NotAction: ["s3:*", "logs:*"], Resource: "*" },
+        ];
+        const allowed = async (action: string, resource: string) => {
+            const result = await runSimulation(
+                {
+                    request: {
+                        principal: "arn:aws:iam::111122223333:role/dev",
+                        action,
+                        resource: { resource, accountId: "111122223333" },
+                        contextVariables: {},
+                    },
+                    identityPolicies: [
+                        { name: "p", policy: { Version: "2012-10-17", Statement: statements } },
+                    ],
+                    serviceControlPolicies: [],
+                    resourceControlPolicies: [],
+                },
+                {},
+            );
+            if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+            return result.overallResult === "Allowed";
+        };
+        const role = "arn:aws:iam::111122223333:role/any";
+        assert.strictEqual(await allowed("iam:PutRolePolicy", role), false);
+        assert.strictEqual(await allowed("iam:PassRole", role), false);
+        assert.strictEqual(
+            await allowed(
+                "lambda:UpdateFunctionCode",
+                "arn:aws:lambda:us-east-1:111122223333:function:f",
+            ),
+            false,
+        );
+        assert.strictEqual(await allowed("s3:GetObject", "arn:aws:s3:::b/k"), true);
+        assert.deepStrictEqual(findAdminGrants(parseAs(statements, "object")), []);
+    });
     const flagged: Array<[string, unknown[], string]> = [
         [
             "the Deny leaves iam:* (escalations survive)",
