@@ -164,26 +164,37 @@ function analyse(resources: readonly ModelResource[], plan: PlannedPolicies): An
         roleByRef.set(p.policies.arn, p.policies.arn);
         roleByRef.set(`${p.resource.accountId}/${p.name}`, p.policies.arn);
     }
-    const runAs = new Map<string, RoleCompute[]>();
+    // The plan's compute, each with the role it runs as (by ARN, or by name in its account);
+    // `runAs` indexes it by role, and the admin compute below is its admin-role part.
+    const byRef = <T>(refs: ReadonlyMap<string, T>, ref: string, account: string | undefined) =>
+        refs.get(ref) ?? refs.get(`${account}/${ref.split("/").pop()}`);
+    const computeAs: { account: string | undefined; ref: string; compute: RoleCompute }[] = [];
     if (roleByRef.size > 0)
         for (const c of stackCompute(resources)) {
             const ref = c.role();
             if (!ref) continue;
             const account = c.resource.accountId;
-            const roleArn =
-                roleByRef.get(ref) ?? roleByRef.get(`${account}/${ref.split("/").pop()}`);
+            const roleArn = byRef(roleByRef, ref, account);
             if (!roleArn) continue;
-            const list = runAs.get(roleArn) ?? [];
-            list.push({
-                what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
-                arn: c.arn,
-                actions: c.type.actions,
-                needs: c.type.needs,
-                passRole: c.type.passRole,
-                roleArn,
+            computeAs.push({
+                account,
+                ref,
+                compute: {
+                    what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
+                    arn: c.arn,
+                    actions: c.type.actions,
+                    needs: c.type.needs,
+                    passRole: c.type.passRole,
+                    roleArn,
+                },
             });
-            runAs.set(roleArn, list);
         }
+    const runAs = new Map<string, RoleCompute[]>();
+    for (const { compute } of computeAs) {
+        const list = runAs.get(compute.roleArn) ?? [];
+        list.push(compute);
+        runAs.set(compute.roleArn, list);
+    }
     // Break-glass roles are not reported, but whether they are admin matters below.
     const principalNeighboursOf = (account: string | undefined): PrincipalNeighbours => ({
         roles: byAccount("role", account),
@@ -223,26 +234,13 @@ function analyse(resources: readonly ModelResource[], plan: PlannedPolicies): An
         adminRoleByRef.set(`${p.resource.accountId}/${p.name}`, role);
     }
     const adminCompute = new Map<string | undefined, AdminCompute[]>();
-    if (adminRoleByRef.size > 0)
-        for (const c of stackCompute(resources)) {
-            const ref = c.role();
-            if (!ref) continue;
-            const account = c.resource.accountId;
-            const role =
-                adminRoleByRef.get(ref) ?? adminRoleByRef.get(`${account}/${ref.split("/").pop()}`);
-            if (!role) continue;
-            const list = adminCompute.get(account) ?? [];
-            list.push({
-                what: `${c.resource.type.split(":").pop()} ${c.resource.name}`,
-                arn: c.arn,
-                actions: c.type.actions,
-                needs: c.type.needs,
-                passRole: c.type.passRole,
-                roleArn: role.arn,
-                why: role.why,
-            });
-            adminCompute.set(account, list);
-        }
+    for (const { account, ref, compute } of computeAs) {
+        const role = byRef(adminRoleByRef, ref, account);
+        if (!role) continue;
+        const list = adminCompute.get(account) ?? [];
+        list.push({ ...compute, roleArn: role.arn, why: role.why });
+        adminCompute.set(account, list);
+    }
 
     const computeNeighbours = new Map<string | undefined, ComputeNeighbours>();
     const neighboursOf = (account: string | undefined) => {
