@@ -21,6 +21,18 @@ import { readProjectStacks } from "../stacks/stackFiles";
  */
 export const MATRIX_JOB_LIMIT = 256;
 
+/**
+ * The longest stack name CI can run. Each job names its AWS session after its stack
+ * (`role-session-name: org-access-preview-<stack>` in preview.yml, `org-access-up-<stack>` in
+ * deploy.yml), and STS takes a role session name of at most 64 characters (RoleSessionName,
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html): a longer
+ * shard name would fail that job at configure-aws-credentials, after the others had deployed.
+ * test/workflows.spec.ts checks every session name of the workflows against it.
+ */
+export const ROLE_SESSION_NAME_LIMIT = 64;
+export const LONGEST_SESSION_PREFIX = "org-access-preview-";
+export const MAX_CI_STACK_NAME = ROLE_SESSION_NAME_LIMIT - LONGEST_SESSION_PREFIX.length;
+
 export const USAGE = `usage: npm run --silent stacks -- [--kind security|workload] [--matrix]
 
 Lists the project's stacks from its stack files: security (Pulumi.security.yaml), then each
@@ -30,11 +42,12 @@ workloadStacks lists exactly the workload stacks that have a file. Writes nothin
 
   --kind KIND   only the security stack, or only the workload stacks
   --matrix      print a GitHub Actions matrix instead, on one line: {"stack":["security",...]};
-                refused beyond ${MATRIX_JOB_LIMIT} stacks in all, GitHub's limit for one matrix
+                refused beyond ${MATRIX_JOB_LIMIT} stacks in all, GitHub's limit for one matrix, and
+                for a stack name longer than ${MAX_CI_STACK_NAME} characters (the jobs' AWS session names)
 
 Exit codes: 0 ok; 2 a stack file named outside the rule, a workload stack file that
 workloadStacks does not list, a listed stack without a file, an unreadable Pulumi.security.yaml,
-more stacks than one matrix holds, or usage.`;
+more stacks than one matrix holds or a stack name too long for CI (--matrix), or usage.`;
 
 export interface StacksOptions {
     readonly kind?: StackKind;
@@ -62,6 +75,16 @@ export function listStacks(options: StacksOptions, root: string = PROJECT_ROOT):
     if (options.matrix && all.length > MATRIX_JOB_LIMIT)
         throw new UsageError(
             `${all.length} stacks (security and ${workload.length} workload stacks), but GitHub Actions runs at most ${MATRIX_JOB_LIMIT} jobs from one matrix in a workflow run, and preview.yml previews every stack in one matrix: merge shards into fewer, larger ones (larger runners, a higher org-access:maxAccountsPerStack), or deploy the audit role with StackSet mode (README, "Scaling: sharding and StackSet mode")`,
+        );
+    const long = options.matrix ? all.filter((s) => s.length > MAX_CI_STACK_NAME) : [];
+    if (long.length > 0)
+        throw new UsageError(
+            long
+                .map(
+                    (s) =>
+                        `stack "${s}" has ${s.length} characters; CI names each job's AWS session ${LONGEST_SESSION_PREFIX}<stack>, and STS takes at most ${ROLE_SESSION_NAME_LIMIT} characters: name the shard with at most ${MAX_CI_STACK_NAME - "workload-".length} characters (npm run account:move into a shorter one)`,
+                )
+                .join("\n"),
         );
     if (options.kind === "security") return [security];
     if (options.kind === "workload") return [...workload];

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { validateSecurityConfig } from "../config";
-import { main as stacksMain } from "../scripts/stacks";
+import { main as stacksMain, MAX_CI_STACK_NAME, ROLE_SESSION_NAME_LIMIT } from "../scripts/stacks";
 import { securityValues } from "./helpers";
 
 type Step = {
@@ -280,6 +280,27 @@ describe("GitHub workflows", () => {
             assert.strictEqual(ok.status, 0, ok.stderr);
             assert.strictEqual(ok.output, `${output}={"stack":["workload-x"]}\n`, job);
         }
+    });
+
+    it(`every AWS session name fits STS's ${ROLE_SESSION_NAME_LIMIT} characters with the longest stack name npm run stacks lets through`, () => {
+        const longest = `workload-${"a".repeat(MAX_CI_STACK_NAME - "workload-".length)}`;
+        const names = [preview, deploy].flatMap((wf) =>
+            Object.values(wf.jobs).flatMap((j) =>
+                awsSteps(j).map((s) => String(s.with?.["role-session-name"])),
+            ),
+        );
+        assert.strictEqual(names.length, 3);
+        for (const name of names) {
+            const session = name.replace("${{ matrix.stack }}", longest);
+            assert.match(session, /^[\w+=,.@-]{2,}$/, name);
+            assert.ok(session.length <= ROLE_SESSION_NAME_LIMIT, `${name}: ${session.length}`);
+        }
+        // The bound is tight: the preview job's name reaches exactly the limit.
+        assert.ok(
+            names.some(
+                (n) => n.replace("${{ matrix.stack }}", longest).length === ROLE_SESSION_NAME_LIMIT,
+            ),
+        );
     });
 
     it("matrix jobs: fail-fast off (never cancel a running pulumi up; every preview's verdict), max-parallel bounded", () => {

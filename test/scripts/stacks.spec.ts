@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main, MATRIX_JOB_LIMIT } from "../../scripts/stacks";
+import { main, MATRIX_JOB_LIMIT, MAX_CI_STACK_NAME } from "../../scripts/stacks";
 import { readProjectStacks, StackFilesError } from "../../stacks/stackFiles";
 
 function capture() {
@@ -222,6 +222,32 @@ describe("npm run stacks (scripts/stacks.ts, stacks/stackFiles.ts)", () => {
         );
         // Listing them is no matrix: it still works.
         assert.strictEqual(run(over).code, 0);
+    });
+
+    it(`refuses, for CI, a stack name longer than ${MAX_CI_STACK_NAME} characters: its jobs' AWS session names would exceed STS's 64`, () => {
+        const longest = `workload-${"a".repeat(MAX_CI_STACK_NAME - "workload-".length)}`;
+        const tooLong = `${longest}b`;
+        const dir = project({
+            security: security(`[workload, ${longest}, ${tooLong}]`),
+            workload: WORKLOAD,
+            [longest]: WORKLOAD,
+            [tooLong]: WORKLOAD,
+        });
+        const r = run(dir, "--matrix", "--kind", "workload");
+        assert.strictEqual(r.code, 2);
+        assert.strictEqual(
+            r.err,
+            `error: stack "${tooLong}" has 46 characters; CI names each job's AWS session org-access-preview-<stack>, and STS takes at most 64 characters: name the shard with at most 36 characters (npm run account:move into a shorter one)\n`,
+        );
+        assert.strictEqual(run(dir).code, 0);
+        fs.rmSync(path.join(dir, `Pulumi.${tooLong}.yaml`));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.security.yaml"),
+            security(`[workload, ${longest}]`),
+        );
+        assert.deepStrictEqual(JSON.parse(run(dir, "--matrix").out), {
+            stack: ["security", "workload", longest],
+        });
     });
 
     it("takes only its own options", () => {
