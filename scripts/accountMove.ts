@@ -249,11 +249,11 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
     fromList.delete(index);
     // The last account leaves: the shard is retired rather than left invalid (a workload stack
     // lists at least one account). `workload` itself stays: it is the security stack's default
-    // workloadStacks and CI's matrix names it.
+    // workloadStacks.
     const emptied = fromList.items.length === 0;
     if (emptied && from === "workload")
         problems.push(
-            `${name} is the last account of workload, which cannot be retired (the security stack's default workloadStacks and CI's matrix name it): move another account into workload first`,
+            `${name} is the last account of workload, which cannot be retired (the security stack's default workloadStacks names it): move another account into workload first`,
         );
     let target: YAML.Document;
     if (toDoc) {

@@ -1,11 +1,15 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { validateSecurityConfig } from "../config";
+import { main as stacksMain, MAX_CI_STACK_NAME, ROLE_SESSION_NAME_LIMIT } from "../scripts/stacks";
 import { securityValues } from "./helpers";
 
 type Step = {
+    id?: string;
     name?: string;
     uses?: string;
     run?: string;
@@ -18,7 +22,8 @@ type Job = {
     environment?: string | { name: string };
     permissions?: Record<string, string>;
     env?: Record<string, unknown>;
-    strategy?: { matrix?: { stack?: string[] } };
+    outputs?: Record<string, string>;
+    strategy?: { "fail-fast"?: boolean; "max-parallel"?: number; matrix?: unknown };
     steps: Step[];
 };
 type Workflow = {
@@ -34,6 +39,27 @@ const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pu
 const awsSteps = (job: Job) =>
     job.steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/**
+ * Whether a job can get an OIDC token: jobs inherit the workflow's `id-token: write` unless they
+ * set their own `permissions`. Every such job must keep to the identity rules below; a job that
+ * cannot (the job listing the stacks) must hold no credentials at all.
+ */
+const canGetToken = (wf: Workflow, job: Job) =>
+    (job.permissions ?? wf.permissions)?.["id-token"] === "write";
+const tokenJobs = (wf: Workflow) =>
+    Object.entries(wf.jobs).filter(([, job]) => canGetToken(wf, job));
+
+/** A job without an OIDC token: no environment, no AWS or Pulumi step, no secret, no identity. */
+function credentialFreeProblems(name: string, job: Job): string[] {
+    const problems: string[] = [];
+    if (job.environment !== undefined) problems.push(`${name}: names an environment`);
+    if (awsSteps(job).length > 0 || pulumiSteps(job).length > 0)
+        problems.push(`${name}: has AWS or Pulumi steps without an OIDC token`);
+    if (/secrets\.|ORG_ACCESS_\w+_ROLE_ARN/.test(JSON.stringify(job)))
+        problems.push(`${name}: uses a secret or an identity`);
+    return problems;
+}
 
 /** What the CI identities expect of the workflows, from the config defaults (config/schema.ts). */
 const ci = validateSecurityConfig({
@@ -59,6 +85,10 @@ function previewProblems(wf: Workflow): string[] {
     if (JSON.stringify(wf).includes("ORG_ACCESS_DEPLOY_ROLE_ARN"))
         problems.push("mentions the deploy identity");
     for (const [name, job] of Object.entries(wf.jobs)) {
+        if (!canGetToken(wf, job)) {
+            problems.push(...credentialFreeProblems(name, job));
+            continue;
+        }
         if (job.environment !== undefined) problems.push(`${name}: names an environment`);
         if (job.env?.ORG_ACCESS_PROVIDER_ROLE !== "preview")
             problems.push(`${name}: ORG_ACCESS_PROVIDER_ROLE is not preview`);
@@ -75,7 +105,10 @@ function previewProblems(wf: Workflow): string[] {
     return problems;
 }
 
-/** The deploy workflow: push to main only, every job in the protected environment, pinned to main. */
+/**
+ * The deploy workflow: push to main only, every job pinned to main, and every job that can get an
+ * OIDC token in the protected environment.
+ */
 function deployProblems(wf: Workflow): string[] {
     const problems: string[] = [];
     const triggers = Object.keys(wf.on);
@@ -86,10 +119,14 @@ function deployProblems(wf: Workflow): string[] {
     if (JSON.stringify(wf).includes("ORG_ACCESS_PREVIEW_ROLE_ARN"))
         problems.push("mentions the preview identity");
     for (const [name, job] of Object.entries(wf.jobs)) {
-        const env = typeof job.environment === "object" ? job.environment.name : job.environment;
-        if (env !== ci.deployEnvironment) problems.push(`${name}: environment is ${String(env)}`);
         if (!(job.if ?? "").includes(`github.ref == 'refs/heads/${ci.deployBranch}'`))
             problems.push(`${name}: not pinned to ${ci.deployBranch}`);
+        if (!canGetToken(wf, job)) {
+            problems.push(...credentialFreeProblems(name, job));
+            continue;
+        }
+        const env = typeof job.environment === "object" ? job.environment.name : job.environment;
+        if (env !== ci.deployEnvironment) problems.push(`${name}: environment is ${String(env)}`);
         if (job.env?.ORG_ACCESS_PROVIDER_ROLE !== "deploy")
             problems.push(`${name}: ORG_ACCESS_PROVIDER_ROLE is not deploy`);
         const aws = awsSteps(job);
@@ -97,6 +134,61 @@ function deployProblems(wf: Workflow): string[] {
             problems.push(`${name}: does not assume exactly the deploy identity`);
     }
     return problems;
+}
+
+/**
+ * Where a matrix job's matrix comes from: `fromJSON` of an output of a job it needs, which a step
+ * of that job writes with `npm run --silent stacks -- <args>`. Fails on a literal matrix.
+ */
+function matrixSource(wf: Workflow, jobName: string) {
+    const job = wf.jobs[jobName];
+    const m = /^\$\{\{ fromJSON\(needs\.([\w-]+)\.outputs\.([\w-]+)\) \}\}$/.exec(
+        String(job.strategy?.matrix),
+    );
+    assert.ok(m, `${jobName}: the matrix is ${JSON.stringify(job.strategy?.matrix)}`);
+    const [, source, output] = m;
+    assert.ok([job.needs ?? []].flat().includes(source), `${jobName} does not need ${source}`);
+    const ref = /^\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(
+        wf.jobs[source].outputs?.[output] ?? "",
+    );
+    assert.ok(ref && ref[2] === output, `${source}.outputs.${output}`);
+    const step = wf.jobs[source].steps.find((s) => s.id === ref[1]);
+    assert.ok(step?.run, `${source}: no step ${ref[1]}`);
+    const call = /npm run --silent stacks -- ([^)"]*)\)/.exec(step.run);
+    assert.ok(call, `${source}: step ${ref[1]} does not run npm run --silent stacks`);
+    return { step, output, args: call[1].trim().split(/\s+/) };
+}
+
+/**
+ * Runs a step's script as GitHub runs a `run:` without `shell:` on Linux, `bash -e {0}`
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstepsshell),
+ * with an `npm` that does `npmScript` instead; returns the exit status and what it wrote to
+ * $GITHUB_OUTPUT.
+ */
+function runMatrixStep(step: Step, npmScript: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-step-"));
+    try {
+        fs.mkdirSync(path.join(dir, "bin"));
+        fs.writeFileSync(path.join(dir, "bin", "npm"), `#!/bin/sh\n${npmScript}\n`, {
+            mode: 0o755,
+        });
+        fs.writeFileSync(path.join(dir, "step.sh"), step.run!);
+        fs.writeFileSync(path.join(dir, "output"), "");
+        const r = spawnSync("bash", ["-e", path.join(dir, "step.sh")], {
+            env: {
+                PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+                GITHUB_OUTPUT: path.join(dir, "output"),
+            },
+            encoding: "utf8",
+        });
+        return {
+            status: r.status,
+            stderr: r.stderr,
+            output: fs.readFileSync(path.join(dir, "output"), "utf8"),
+        };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 describe("GitHub workflows", () => {
@@ -115,7 +207,7 @@ describe("GitHub workflows", () => {
 
     it("preview.yml previews every stack on pull requests with the policy pack, and comments", () => {
         const job = preview.jobs.preview;
-        assert.deepStrictEqual(job.strategy?.matrix?.stack, ["security", "workload"]);
+        assert.deepStrictEqual(matrixSource(preview, "preview").args, ["--matrix"]);
         const [step] = pulumiSteps(job);
         assert.deepStrictEqual(
             {
@@ -133,6 +225,92 @@ describe("GitHub workflows", () => {
         );
     });
 
+    it("the matrices come from npm run stacks, not a literal list: previews every stack, deploys every workload stack", () => {
+        // The fixture project: what the files say, not what this repository's stack files hold.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-matrix-"));
+        try {
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.security.yaml"),
+                "config:\n  org-access:workloadStacks: [workload, workload-eu, workload-us]\n",
+            );
+            for (const s of ["workload", "workload-eu", "workload-us"])
+                fs.writeFileSync(path.join(dir, `Pulumi.${s}.yaml`), "config: {}\n");
+            const matrixOf = (wf: Workflow, job: string) => {
+                const { args } = matrixSource(wf, job);
+                let out = "";
+                const code = stacksMain(
+                    args,
+                    { out: { write: (t: string) => (out += t) }, err: { write: () => 0 } },
+                    dir,
+                );
+                assert.strictEqual(code, 0, job);
+                return JSON.parse(out) as unknown;
+            };
+            assert.deepStrictEqual(matrixOf(preview, "preview"), {
+                stack: ["security", "workload", "workload-eu", "workload-us"],
+            });
+            // The security stack has its own job, first; it must not be deployed again, at once.
+            assert.deepStrictEqual(matrixOf(deploy, "up-workload"), {
+                stack: ["workload", "workload-eu", "workload-us"],
+            });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+        // `npm run stacks` runs the command those arguments were checked against.
+        const pkg = JSON.parse(
+            fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"),
+        ) as { scripts: Record<string, string> };
+        assert.strictEqual(
+            pkg.scripts.stacks,
+            "node scripts/build.js && node dist/scripts/stacks.js",
+        );
+        assert.ok(fs.existsSync(path.join(__dirname, "..", "scripts", "stacks.ts")));
+    });
+
+    it("the matrix step stops the run when npm run stacks refuses (exit 2), instead of an empty matrix", () => {
+        for (const [wf, job] of [
+            [preview, "preview"],
+            [deploy, "up-workload"],
+        ] as const) {
+            const { step, output } = matrixSource(wf, job);
+            const refused = runMatrixStep(step, "echo 'error: the stack files ...' >&2; exit 2");
+            assert.notStrictEqual(refused.status, 0, job);
+            assert.strictEqual(refused.output, "", `${job}: wrote ${refused.output}`);
+            const ok = runMatrixStep(step, `echo '{"stack":["workload-x"]}'`);
+            assert.strictEqual(ok.status, 0, ok.stderr);
+            assert.strictEqual(ok.output, `${output}={"stack":["workload-x"]}\n`, job);
+        }
+    });
+
+    it(`every AWS session name fits STS's ${ROLE_SESSION_NAME_LIMIT} characters with the longest stack name npm run stacks lets through`, () => {
+        const longest = `workload-${"a".repeat(MAX_CI_STACK_NAME - "workload-".length)}`;
+        const names = [preview, deploy].flatMap((wf) =>
+            Object.values(wf.jobs).flatMap((j) =>
+                awsSteps(j).map((s) => String(s.with?.["role-session-name"])),
+            ),
+        );
+        assert.strictEqual(names.length, 3);
+        for (const name of names) {
+            const session = name.replace("${{ matrix.stack }}", longest);
+            assert.match(session, /^[\w+=,.@-]{2,}$/, name);
+            assert.ok(session.length <= ROLE_SESSION_NAME_LIMIT, `${name}: ${session.length}`);
+        }
+        // The bound is tight: the preview job's name reaches exactly the limit.
+        assert.ok(
+            names.some(
+                (n) => n.replace("${{ matrix.stack }}", longest).length === ROLE_SESSION_NAME_LIMIT,
+            ),
+        );
+    });
+
+    it("matrix jobs: fail-fast off (never cancel a running pulumi up; every preview's verdict), max-parallel bounded", () => {
+        for (const job of [preview.jobs.preview, deploy.jobs["up-workload"]]) {
+            assert.strictEqual(job.strategy?.["fail-fast"], false);
+            const max = job.strategy?.["max-parallel"];
+            assert.ok(typeof max === "number" && max >= 1 && max <= 20, String(max));
+        }
+    });
+
     it("preview.yml uses only the preview identity and the preview roles, names no environment and never deploys", () => {
         assert.deepStrictEqual(previewProblems(preview), []);
     });
@@ -148,10 +326,11 @@ describe("GitHub workflows", () => {
         }
     });
 
-    it("deploys security first, then workload, each with the policy pack", () => {
+    it("deploys security first, then every workload stack, each with the policy pack", () => {
         const sec = deploy.jobs["up-security"];
         const wl = deploy.jobs["up-workload"];
-        assert.strictEqual(wl.needs, "up-security");
+        assert.strictEqual(sec.needs, "stacks");
+        assert.deepStrictEqual(wl.needs, ["stacks", "up-security"]);
         assert.deepStrictEqual(
             [sec, wl].map((j) =>
                 pulumiSteps(j).map((s) => [
@@ -160,8 +339,10 @@ describe("GitHub workflows", () => {
                     s.with?.policyPacks,
                 ]),
             ),
-            [[["up", "security", "policypack"]], [["up", "workload", "policypack"]]],
+            [[["up", "security", "policypack"]], [["up", "${{ matrix.stack }}", "policypack"]]],
         );
+        // Every step of a shard's job speaks of that shard, never of a fixed stack.
+        assert.doesNotMatch(JSON.stringify(wl), /STACK":"workload"|stack-name":"workload"/);
     });
 
     it("the checks catch wrong workflows", () => {
@@ -225,6 +406,37 @@ describe("GitHub workflows", () => {
                 "up-security: does not assume exactly the deploy identity",
             ],
         );
+        // The job that lists the stacks: no token, so no AWS step; given a token, every rule applies.
+        assert.deepStrictEqual(
+            pr((w) => w.jobs.stacks.steps.push(clone(awsSteps(w.jobs.preview)[0]))),
+            [
+                "stacks: has AWS or Pulumi steps without an OIDC token",
+                "stacks: uses a secret or an identity",
+            ],
+        );
+        assert.deepStrictEqual(
+            pr((w) => delete w.jobs.stacks.permissions),
+            [
+                "stacks: ORG_ACCESS_PROVIDER_ROLE is not preview",
+                "stacks: does not assume exactly the preview identity",
+            ],
+        );
+        assert.deepStrictEqual(
+            dep((w) => (w.jobs.stacks.environment = "production")),
+            ["stacks: names an environment"],
+        );
+        assert.deepStrictEqual(
+            dep((w) => (w.jobs.stacks.permissions = { contents: "read", "id-token": "write" })),
+            [
+                "stacks: environment is undefined",
+                "stacks: ORG_ACCESS_PROVIDER_ROLE is not deploy",
+                "stacks: does not assume exactly the deploy identity",
+            ],
+        );
+        assert.deepStrictEqual(
+            dep((w) => delete w.jobs.stacks.if),
+            ["stacks: not pinned to main"],
+        );
     });
 
     it("no workflow runs pull-request code with the base repository's rights (pull_request_target, workflow_run)", () => {
@@ -241,7 +453,14 @@ describe("GitHub workflows", () => {
         ] as const) {
             assert.strictEqual(wf.permissions?.["id-token"], "write", file);
             assert.strictEqual(wf.permissions?.contents, "read", file);
-            for (const [name, job] of Object.entries(wf.jobs)) {
+            // Only the Pulumi jobs can get a token; the job that lists the stacks cannot.
+            assert.deepStrictEqual(
+                tokenJobs(wf).map(([name]) => name),
+                file === "preview.yml" ? ["preview"] : ["up-security", "up-workload"],
+                file,
+            );
+            assert.deepStrictEqual(wf.jobs.stacks.permissions, { contents: "read" }, file);
+            for (const [name, job] of tokenJobs(wf)) {
                 const aws = awsSteps(job);
                 assert.strictEqual(aws.length, 1, name);
                 assert.ok(job.steps.indexOf(aws[0]) < job.steps.indexOf(pulumiSteps(job)[0]), name);
@@ -252,7 +471,7 @@ describe("GitHub workflows", () => {
 
     it("uses the stack's awskms:// secrets provider: checked before Pulumi runs, and no passphrase anywhere", () => {
         for (const wf of [preview, deploy])
-            for (const [name, job] of Object.entries(wf.jobs)) {
+            for (const [name, job] of tokenJobs(wf)) {
                 const check = job.steps.findIndex((s) =>
                     /\^secretsprovider: awskms:\/\//.test(s.run ?? ""),
                 );

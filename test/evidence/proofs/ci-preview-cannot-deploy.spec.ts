@@ -191,6 +191,46 @@ describe("proof ci-preview-cannot-deploy", () => {
         );
     });
 
+    // Whoever may push a tag runs code nobody reviewed: a tag is no deploy branch. Were "tag" left
+    // out of UNREVIEWED_ORIGINS, this trust would pass the proof.
+    it("fails when the deploy identity trusts a tag push (sub repo:O/R:ref:refs/tags/*): the tag token is unreviewed", () => {
+        const broken = withPolicy(
+            plans.security,
+            "ci-deploy-role",
+            (d) => {
+                const eq = d.Statement[0].Condition.StringEquals;
+                delete eq[`${OIDC}:sub`];
+                delete eq[`${OIDC}:job_workflow_ref`];
+                d.Statement[0].Condition.StringLike = {
+                    [`${OIDC}:sub`]: `repo:${REPO}:ref:refs/tags/*`,
+                };
+            },
+            "assumeRolePolicy",
+        );
+        const input = proofInput(plans.workload, broken);
+        // Only a tag push gets the deploy identity now: no pull request, no branch, no other repository.
+        const graph = buildGraph(input);
+        const reaching = graph.tokens
+            .filter((t) => graph.edgesFrom(t, "absent").some((e) => e.to.id === DEPLOY_IDENTITY))
+            .map((t) => t.token!.origin);
+        assert.deepStrictEqual([...new Set(reaching)], ["tag"]);
+        const result = prove(input);
+        assert.strictEqual(result.holds, false);
+        const principals = new Set(result.counterexamples.map((c) => c.principal));
+        assert.deepStrictEqual(
+            [...principals].filter((p) => !p.startsWith("GitHub token (tag) ")),
+            [],
+        );
+        assert.ok(
+            principals.has(
+                `GitHub token (tag) sub=repo:${REPO}:ref:refs/tags/zq9 (no job_workflow_ref)`,
+            ),
+            [...principals].join("\n"),
+        );
+        const first = result.counterexamples.find((c) => c.path.length === 1)!;
+        assert.deepStrictEqual([first.path, first.action], [[DEPLOY_IDENTITY], "kms:Encrypt"]);
+    });
+
     it("still holds when only the preview identity's trust is widened to repo:O/R:* (more jobs get it, none of it writes)", () => {
         const widened = withPolicy(
             plans.security,
