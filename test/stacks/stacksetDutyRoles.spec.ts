@@ -424,6 +424,15 @@ describe("StackSet mode: the duty roles", () => {
         );
     });
 
+    it("holds every proof of the plan, seen with the security stack", () => {
+        const results = runProofs(proofInput(duty, security));
+        assert.deepStrictEqual(
+            results.filter((r) => !r.holds).map((r) => [r.id, r.counterexamples]),
+            [],
+        );
+        assert.ok(results.length > 0);
+    });
+
     it("holds only-break-glass-reaches-admin and humans-need-mfa, and fails each on a template built to break it", () => {
         const prove = (plan: PlanResult) => {
             const [admin, mfa] = runProofs(proofInput(plan, security), [
