@@ -523,15 +523,29 @@ describe("StackSet mode: the duty roles", () => {
             ),
             [["iam-no-admin-grants", SET]],
         );
+        // ...as it is on the break-glass role's resource under another name.
+        assert.deepStrictEqual(
+            check(
+                withTemplate(duty, (t) => {
+                    t.Resources.BreakGlassRole.Properties.RoleName = "EmergencyAdmin";
+                }),
+            ).filter(([p]) => p === "iam-no-admin-grants"),
+            [["iam-no-admin-grants", SET]],
+        );
         // ...and the break-glass role must keep its short session and MFA trust.
-        const long = check(
+        const long = checkResources(
             withTemplate(duty, (t) => {
                 t.Resources.BreakGlassRole.Properties.MaxSessionDuration = 43200;
-            }),
+            }).resources.map(toPackResource),
+            PACK_CONFIG,
+        ).filter((v) => v.policy === "iam-no-admin-grants");
+        assert.deepStrictEqual(
+            long.map((v) => v.resource),
+            [SET],
         );
-        assert.ok(
-            long.some(([policy, resource]) => resource === SET && policy !== undefined),
-            JSON.stringify(long),
+        assert.match(
+            long[0].message,
+            /resource BreakGlassRole: Break-glass role "BreakGlassRole" has maxSessionDuration 43200 s/,
         );
         assert.deepStrictEqual(
             check(
