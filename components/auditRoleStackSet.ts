@@ -10,7 +10,13 @@ import {
     ProgrammaticPrincipal,
     trustProblems,
 } from "./auditRole";
-import { AUDIT_ROLE_STACK_SET_TYPE } from "../policypack/componentTypes";
+import { DutyKind, dutyRoleDefinition, dutyTrust } from "./dutyRoles";
+import { BREAK_GLASS_ROLE, INCIDENT_RESPONSE_ROLE } from "../config/schema";
+import {
+    AUDIT_ROLE_STACK_SET_TYPE,
+    BREAK_GLASS_ROLE_TYPE,
+    INCIDENT_RESPONSE_ROLE_TYPE,
+} from "../policypack/componentTypes";
 
 export interface AuditRoleTemplateArgs {
     readonly trustedAccountId: string;
@@ -20,31 +26,124 @@ export interface AuditRoleTemplateArgs {
     readonly managedPolicies: readonly AuditManagedPolicy[];
     readonly partition: string;
     readonly tags: Record<string, string>;
+    /**
+     * Roles the IncidentResponseRole must never quarantine in any account of the OUs: the deploy
+     * roles of the listed accounts. Default `OrganizationAccountAccessRole`.
+     */
+    readonly deployRoleNames?: readonly string[];
 }
+
+/**
+ * Who may assume each duty role the template holds, by duty; a duty that is absent has no role
+ * in the template (and a StackSet update deletes it from every stack that had it).
+ */
+export type TemplateDutyPrincipals = Partial<Record<DutyKind, readonly string[]>>;
 
 /** Logical id of the role in the template. */
 export const TEMPLATE_ROLE_ID = "SecurityAuditRole";
 
 /**
+ * Logical ids of the duty roles in the template. CloudFormation identifies a stack's resources by
+ * logical id: a renamed id is a new resource (created) and an old one gone (deleted), so these,
+ * like TEMPLATE_ROLE_ID, never change. The ids equal the role names, which are fixed too.
+ */
+export const TEMPLATE_DUTY_ROLE_IDS: Readonly<Record<DutyKind, string>> = {
+    IncidentResponseRole: "IncidentResponseRole",
+    BreakGlassRole: "BreakGlassRole",
+};
+
+/**
+ * The duty roles of the template, recognised as the roles of their provider-mode components: a
+ * template role counts as a BreakGlassRole (admin by design, for the break-glass users alone) or
+ * an IncidentResponseRole only when it is the resource this component writes: this logical id,
+ * with this RoleName, in the template of an AuditRoleStackSet (evidence/model.ts). Every other
+ * role of the template is judged as the StackSet's own, the audit role.
+ */
+export const TEMPLATE_DUTY_ROLES: readonly {
+    readonly logicalId: string;
+    readonly roleName: string;
+    readonly componentType: string;
+}[] = [
+    {
+        logicalId: TEMPLATE_DUTY_ROLE_IDS.IncidentResponseRole,
+        roleName: INCIDENT_RESPONSE_ROLE,
+        componentType: INCIDENT_RESPONSE_ROLE_TYPE,
+    },
+    {
+        logicalId: TEMPLATE_DUTY_ROLE_IDS.BreakGlassRole,
+        roleName: BREAK_GLASS_ROLE,
+        componentType: BREAK_GLASS_ROLE_TYPE,
+    },
+];
+
+/**
  * CreateStackSet and UpdateStackSet accept a TemplateBody of at most 51,200 bytes (a larger
  * template must be uploaded to S3 and passed as TemplateURL).
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html
  */
 export const TEMPLATE_BODY_MAX_BYTES = 51200;
+
+/** One duty role as a template resource, from the definition the provider-mode component uses. */
+function dutyTemplateRole(
+    kind: DutyKind,
+    principals: readonly string[],
+    args: AuditRoleTemplateArgs,
+): object {
+    const def = dutyRoleDefinition(kind, {
+        trustedAccountId: args.trustedAccountId,
+        partition: args.partition,
+        tags: args.tags,
+        deployRoleNames: args.deployRoleNames,
+    });
+    return {
+        Type: "AWS::IAM::Role",
+        Properties: {
+            RoleName: def.roleName,
+            Path: def.path,
+            Description: def.description,
+            AssumeRolePolicyDocument: dutyTrust(
+                `${kind} (StackSet template)`,
+                args.trustedAccountId,
+                principals,
+                def,
+            ),
+            MaxSessionDuration: def.maxSessionDuration,
+            ManagedPolicyArns: def.managedPolicies.map((m) => m.arn),
+            ...(def.inlinePolicies.length > 0
+                ? {
+                      Policies: def.inlinePolicies.map((p) => ({
+                          PolicyName: p.name,
+                          PolicyDocument: p.document,
+                      })),
+                  }
+                : {}),
+            Tags: Object.entries(def.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+        },
+    };
+}
 
 /**
  * The audit role as a CloudFormation template, built from the very functions the AuditRole
  * component uses (trust, explicit Deny, managed policies, session cap): one definition, two ways
- * to deploy it.
+ * to deploy it. With `duties`, the duty roles too, each from the definition of its provider-mode
+ * component (components/dutyRoles.ts). Without duties the template is exactly the audit role's,
+ * as before duties existed: adding or removing a duty changes the template, never the audit
+ * role's resource.
  */
 export function auditRoleTemplate(
     humans: readonly string[],
     programs: readonly ProgrammaticPrincipal[],
     args: AuditRoleTemplateArgs,
+    duties: TemplateDutyPrincipals = {},
 ): object {
+    const kinds = (Object.keys(TEMPLATE_DUTY_ROLE_IDS) as DutyKind[]).filter(
+        (k) => duties[k] !== undefined,
+    );
+    const id = (k: DutyKind) => TEMPLATE_DUTY_ROLE_IDS[k];
     return {
         AWSTemplateFormatVersion: "2010-09-09",
-        Description: `org-access: read-only audit role for designated principals of account ${args.trustedAccountId}`,
+        Description: `org-access: read-only audit role${kinds.length > 0 ? ` and ${kinds.join(", ")}` : ""} for designated principals of account ${args.trustedAccountId}`,
         Resources: {
             [TEMPLATE_ROLE_ID]: {
                 Type: "AWS::IAM::Role",
@@ -70,8 +169,16 @@ export function auditRoleTemplate(
                     Tags: Object.entries(args.tags).map(([Key, Value]) => ({ Key, Value })),
                 },
             },
+            ...Object.fromEntries(
+                kinds.map((k) => [id(k), dutyTemplateRole(k, duties[k] ?? [], args)]),
+            ),
         },
-        Outputs: { RoleArn: { Value: { "Fn::GetAtt": [TEMPLATE_ROLE_ID, "Arn"] } } },
+        Outputs: {
+            RoleArn: { Value: { "Fn::GetAtt": [TEMPLATE_ROLE_ID, "Arn"] } },
+            ...Object.fromEntries(
+                kinds.map((k) => [`${id(k)}Arn`, { Value: { "Fn::GetAtt": [id(k), "Arn"] } }]),
+            ),
+        },
     };
 }
 
@@ -83,12 +190,13 @@ export function auditRoleTemplateBody(
     humans: readonly string[],
     programs: readonly ProgrammaticPrincipal[],
     args: AuditRoleTemplateArgs,
+    duties: TemplateDutyPrincipals = {},
 ): string {
-    const body = JSON.stringify(auditRoleTemplate(humans, programs, args));
+    const body = JSON.stringify(auditRoleTemplate(humans, programs, args, duties));
     const bytes = Buffer.byteLength(body, "utf8");
     if (bytes > TEMPLATE_BODY_MAX_BYTES)
         throw new InputError(
-            `the audit role's CloudFormation template is ${bytes} bytes; CloudFormation accepts a TemplateBody of at most ${TEMPLATE_BODY_MAX_BYTES} (designate fewer principals per stack)`,
+            `the audit role's CloudFormation template${Object.keys(duties).length > 0 ? " (with its duty roles)" : ""} is ${bytes} bytes; CloudFormation accepts a TemplateBody of at most ${TEMPLATE_BODY_MAX_BYTES} (designate fewer principals per stack)`,
         );
     return body;
 }
@@ -106,12 +214,24 @@ export interface AuditRoleStackSetArgs extends AuditRoleTemplateArgs {
     readonly regions: readonly string[];
     /** SELF (management account) or DELEGATED_ADMIN. */
     readonly callAs: "SELF" | "DELEGATED_ADMIN";
+    /**
+     * The incident responders, when the template holds the IncidentResponseRole (every account
+     * of the OUs gets it); absent, it holds none.
+     */
+    readonly incidentResponderArns?: pulumi.Input<readonly string[]>;
+    /** The break-glass users, when the template holds the BreakGlassRole; absent, it holds none. */
+    readonly breakGlassArns?: pulumi.Input<readonly string[]>;
 }
 
 /**
  * The audit role for organizations that outgrow one stack: a service-managed StackSet that
- * CloudFormation deploys to every account of the named OUs, including accounts that join later.
+ * CloudFormation deploys to every account of the named OUs, including accounts that join later,
+ * with the duty roles the StackSet enables. One StackSet, not one per duty: a duty switched off
+ * leaves the template and CloudFormation deletes its role in every stack (a resource removed from
+ * a template is deleted unless its DeletionPolicy retains it), whereas a duty StackSet's retained
+ * instances (retainStack, below) would leave an admin role behind in every account.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
  */
 export class AuditRoleStackSet extends pulumi.ComponentResource {
     public readonly stackSet: aws.cloudformation.StackSet;
@@ -123,22 +243,39 @@ export class AuditRoleStackSet extends pulumi.ComponentResource {
                 `AuditRoleStackSet ${name}: a provider for the StackSet's administrator account is required`,
             );
         super(AUDIT_ROLE_STACK_SET_TYPE, name, {}, opts);
+        const duties: DutyKind[] = [
+            ...(args.incidentResponderArns !== undefined ? ["IncidentResponseRole" as const] : []),
+            ...(args.breakGlassArns !== undefined ? ["BreakGlassRole" as const] : []),
+        ];
         const template = pulumi
-            .all([args.humanPrincipalArns, args.programmaticPrincipals])
-            .apply(([humans, programs]) => {
+            .all([
+                args.humanPrincipalArns,
+                args.programmaticPrincipals,
+                args.incidentResponderArns ?? [],
+                args.breakGlassArns ?? [],
+            ])
+            .apply(([humans, programs, responders, breakGlass]) => {
                 const problems = trustProblems(args.trustedAccountId, humans, programs);
                 if (problems.length > 0)
                     throw new InputError(
                         `AuditRoleStackSet ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
                     );
-                return auditRoleTemplateBody(humans, programs, args);
+                const principals: Record<DutyKind, readonly string[]> = {
+                    IncidentResponseRole: responders,
+                    BreakGlassRole: breakGlass,
+                };
+                return auditRoleTemplateBody(
+                    humans,
+                    programs,
+                    args,
+                    Object.fromEntries(duties.map((k) => [k, principals[k]])),
+                );
             });
         this.stackSet = new aws.cloudformation.StackSet(
             `${name}-stackset`,
             {
                 name: args.stackSetName,
-                description:
-                    "org-access: the read-only SecurityAuditRole in every account of the target OUs",
+                description: `org-access: the read-only SecurityAuditRole${duties.length > 0 ? ` and the ${duties.join(", ")}` : ""} in every account of the target OUs`,
                 permissionModel: "SERVICE_MANAGED",
                 // Accounts that join a target OU get the role; accounts that leave lose it.
                 autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },

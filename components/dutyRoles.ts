@@ -214,44 +214,144 @@ export interface IncidentResponseRoleArgs extends DutyRoleArgs {
     readonly previewRoleNames?: readonly string[];
 }
 
-/** The trust policy as JSON, refusing wildcards, foreign accounts and an empty list. */
-function trust(
-    kind: string,
-    name: string,
-    args: DutyRoleArgs,
-    mfaMaxAge: number,
-): pulumi.Output<string> {
-    return pulumi.output(args.principalArns).apply((arns) => {
-        const problems = trustProblems(args.trustedAccountId, arns, []);
-        if (problems.length > 0)
-            throw new InputError(
-                `${kind} ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
-            );
-        return JSON.stringify(dutyTrustPolicy(arns, mfaMaxAge));
-    });
+/** The two duty roles a workload account may have. */
+export type DutyKind = "IncidentResponseRole" | "BreakGlassRole";
+
+/** What a duty role's definition depends on, apart from who may assume it. */
+export type DutyRoleSettings = Omit<IncidentResponseRoleArgs, "principalArns">;
+
+/**
+ * A duty role, whichever way it is deployed: as Pulumi resources in one account (provider mode:
+ * the IncidentResponseRole and BreakGlassRole components) or as a resource of the StackSet's
+ * template in every account of its OUs (StackSet mode: components/auditRoleStackSet.ts). One
+ * definition, so the two modes cannot drift apart; only the trust needs the principals
+ * (dutyTrust).
+ */
+export interface DutyRoleDefinition {
+    readonly roleName: string;
+    readonly path: string;
+    readonly description: string;
+    readonly maxSessionDuration: number;
+    /** Oldest MFA sign-in the trust accepts, in seconds. */
+    readonly mfaMaxAgeSeconds: number;
+    /** Attached AWS-managed policies; `id` names the provider-mode attachment (`<name>-<id>`). */
+    readonly managedPolicies: readonly { readonly id: string; readonly arn: string }[];
+    /** Inline policies; `id` names the provider-mode RolePolicy (`<name>-<id>`). */
+    readonly inlinePolicies: readonly {
+        readonly id: string;
+        readonly name: string;
+        readonly document: aws.iam.PolicyDocument;
+    }[];
+    readonly tags?: Record<string, string>;
 }
 
-function dutyRole(
+/** The definition of one duty role (everything but its trust). */
+export function dutyRoleDefinition(kind: DutyKind, args: DutyRoleSettings): DutyRoleDefinition {
+    const partition = args.partition ?? "aws";
+    if (kind === "IncidentResponseRole")
+        return {
+            roleName: INCIDENT_RESPONSE_ROLE,
+            path: "/",
+            description: `Incident response for the responders of account ${args.trustedAccountId}: isolate, quarantine, snapshot`,
+            maxSessionDuration: DUTY_MAX_SESSION_SECONDS,
+            mfaMaxAgeSeconds: INCIDENT_RESPONSE_MFA_MAX_AGE,
+            managedPolicies: [
+                { id: "securityaudit", arn: awsManagedPolicyArn(partition, "/SecurityAudit") },
+            ],
+            inlinePolicies: [
+                {
+                    id: "response",
+                    name: "org-access-incident-response",
+                    document: incidentResponsePolicy(
+                        partition,
+                        infrastructureRoleNames(
+                            args.deployRoleNames ?? [DEFAULT_DEPLOY_ROLE],
+                            args.previewRoleNames,
+                        ),
+                    ),
+                },
+            ],
+            tags: args.tags,
+        };
+    return {
+        roleName: BREAK_GLASS_ROLE,
+        path: "/",
+        description: `Break-glass administrator access for the break-glass group of account ${args.trustedAccountId}; always alarmed`,
+        maxSessionDuration: DUTY_MAX_SESSION_SECONDS,
+        mfaMaxAgeSeconds: BREAK_GLASS_MFA_MAX_AGE,
+        managedPolicies: [
+            { id: "admin", arn: awsManagedPolicyArn(partition, "/AdministratorAccess") },
+        ],
+        inlinePolicies: [],
+        tags: { ...args.tags, Duty: "break-glass" },
+    };
+}
+
+/**
+ * A duty role's trust policy, refusing wildcards, foreign accounts and an empty list; `owner`
+ * names what asked for it in the error (`IncidentResponseRole acct-...`).
+ */
+export function dutyTrust(
+    owner: string,
+    trustedAccountId: string,
+    principalArns: readonly string[],
+    definition: Pick<DutyRoleDefinition, "mfaMaxAgeSeconds">,
+): aws.iam.PolicyDocument {
+    const problems = trustProblems(trustedAccountId, principalArns, []);
+    if (problems.length > 0)
+        throw new InputError(
+            `${owner}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
+        );
+    return dutyTrustPolicy(principalArns, definition.mfaMaxAgeSeconds);
+}
+
+/** The role, its attachments and inline policies of one definition, as children of `owner`. */
+function dutyRoleResources(
     owner: pulumi.ComponentResource,
+    kind: DutyKind,
     name: string,
-    roleName: string,
-    description: string,
-    assumeRolePolicy: pulumi.Output<string>,
-    tags?: Record<string, string>,
-): aws.iam.Role {
-    return new aws.iam.Role(
+    args: DutyRoleArgs,
+    def: DutyRoleDefinition,
+): {
+    role: aws.iam.Role;
+    attachments: aws.iam.RolePolicyAttachment[];
+    policies: aws.iam.RolePolicy[];
+} {
+    const assumeRolePolicy = pulumi
+        .output(args.principalArns)
+        .apply((arns) =>
+            JSON.stringify(dutyTrust(`${kind} ${name}`, args.trustedAccountId, arns, def)),
+        );
+    const role = new aws.iam.Role(
         `${name}-role`,
         {
-            name: roleName,
-            path: "/",
-            description,
+            name: def.roleName,
+            path: def.path,
+            description: def.description,
             assumeRolePolicy,
-            maxSessionDuration: DUTY_MAX_SESSION_SECONDS,
+            maxSessionDuration: def.maxSessionDuration,
             forceDetachPolicies: true,
-            tags,
+            tags: def.tags,
         },
         { parent: owner },
     );
+    const attachments = def.managedPolicies.map(
+        (m) =>
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${m.id}`,
+                { role: role.name, policyArn: m.arn },
+                { parent: owner },
+            ),
+    );
+    const policies = def.inlinePolicies.map(
+        (p) =>
+            new aws.iam.RolePolicy(
+                `${name}-${p.id}`,
+                { name: p.name, role: role.name, policy: JSON.stringify(p.document) },
+                { parent: owner },
+            ),
+    );
+    return { role, attachments, policies };
 }
 
 /** Limited write access for incident response: isolate, quarantine, snapshot. MFA, one hour. */
@@ -271,38 +371,18 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
                 `IncidentResponseRole ${name}: a provider for the target account is required`,
             );
         super(INCIDENT_RESPONSE_ROLE_TYPE, name, {}, opts);
-        const partition = args.partition ?? "aws";
-        this.role = dutyRole(
+        const kind = "IncidentResponseRole";
+        const { role, attachments, policies } = dutyRoleResources(
             this,
+            kind,
             name,
-            INCIDENT_RESPONSE_ROLE,
-            `Incident response for the responders of account ${args.trustedAccountId}: isolate, quarantine, snapshot`,
-            trust("IncidentResponseRole", name, args, INCIDENT_RESPONSE_MFA_MAX_AGE),
-            args.tags,
+            args,
+            dutyRoleDefinition(kind, args),
         );
+        this.role = role;
         this.roleArn = this.role.arn;
-        this.readPolicy = new aws.iam.RolePolicyAttachment(
-            `${name}-securityaudit`,
-            { role: this.role.name, policyArn: awsManagedPolicyArn(partition, "/SecurityAudit") },
-            { parent: this },
-        );
-        this.responsePolicy = new aws.iam.RolePolicy(
-            `${name}-response`,
-            {
-                name: "org-access-incident-response",
-                role: this.role.name,
-                policy: JSON.stringify(
-                    incidentResponsePolicy(
-                        partition,
-                        infrastructureRoleNames(
-                            args.deployRoleNames ?? [DEFAULT_DEPLOY_ROLE],
-                            args.previewRoleNames,
-                        ),
-                    ),
-                ),
-            },
-            { parent: this },
-        );
+        [this.readPolicy] = attachments;
+        [this.responsePolicy] = policies;
         this.registerOutputs({
             role: this.role,
             roleArn: this.roleArn,
@@ -328,24 +408,17 @@ export class BreakGlassRole extends pulumi.ComponentResource {
                 `BreakGlassRole ${name}: a provider for the target account is required`,
             );
         super(BREAK_GLASS_ROLE_TYPE, name, {}, opts);
-        const partition = args.partition ?? "aws";
-        this.role = dutyRole(
+        const kind = "BreakGlassRole";
+        const { role, attachments } = dutyRoleResources(
             this,
+            kind,
             name,
-            BREAK_GLASS_ROLE,
-            `Break-glass administrator access for the break-glass group of account ${args.trustedAccountId}; always alarmed`,
-            trust("BreakGlassRole", name, args, BREAK_GLASS_MFA_MAX_AGE),
-            { ...args.tags, Duty: "break-glass" },
+            args,
+            dutyRoleDefinition(kind, args),
         );
+        this.role = role;
         this.roleArn = this.role.arn;
-        this.adminPolicy = new aws.iam.RolePolicyAttachment(
-            `${name}-admin`,
-            {
-                role: this.role.name,
-                policyArn: awsManagedPolicyArn(partition, "/AdministratorAccess"),
-            },
-            { parent: this },
-        );
+        [this.adminPolicy] = attachments;
         this.registerOutputs({
             role: this.role,
             roleArn: this.roleArn,

@@ -108,6 +108,10 @@ export interface StackSetConfig {
     readonly organizationalUnitIds: readonly string[];
     readonly regions: readonly string[];
     readonly name: string;
+    /** The template holds the IncidentResponseRole: every account of the OUs gets it. */
+    readonly incidentResponseRole: boolean;
+    /** The template holds the BreakGlassRole: every account of the OUs gets it. */
+    readonly breakGlassRole: boolean;
 }
 
 export interface WorkloadConfig extends CommonConfig {
@@ -270,6 +274,8 @@ export function loadWorkloadConfig(
                       organizationalUnitIds: cfg.stackSet.organizationalUnitIds,
                       regions: cfg.stackSet.regions ?? [raw.region as string],
                       name: cfg.stackSet.name,
+                      incidentResponseRole: cfg.stackSet.incidentResponseRole === true,
+                      breakGlassRole: cfg.stackSet.breakGlassRole === true,
                   }
                 : undefined,
     };
@@ -294,14 +300,18 @@ export function readWorkloadTargets(
                 { values: namespaceValues(values), region: config["aws:region"] },
                 stack,
             );
+            // In StackSet mode a duty role is StackSet-wide: every listed account has it (and so
+            // does every other account of the OUs, which the grants reach by role name).
+            const stackSet = cfg.deploymentMode === "stackset" ? cfg.stackSet : undefined;
             targets.push({
                 stack,
                 accounts: cfg.workloadAccounts.map((a) => ({
                     name: a.name,
                     accountId: a.accountId,
                     deployRoleName: a.deployRoleName,
-                    incidentResponseRole: a.incidentResponseRole === true,
-                    breakGlassRole: a.breakGlassRole === true,
+                    incidentResponseRole:
+                        a.incidentResponseRole === true || stackSet?.incidentResponseRole === true,
+                    breakGlassRole: a.breakGlassRole === true || stackSet?.breakGlassRole === true,
                 })),
                 auditRole: cfg.auditRole,
                 deploymentMode: cfg.deploymentMode,
@@ -359,8 +369,13 @@ export function loadSecurityConfig(
         ["incidentResponseRole", cfg.incidentResponse !== undefined, "incidentResponse"],
         ["breakGlassRole", cfg.breakGlass !== undefined, "breakGlass"],
     ] as const) {
+        // A StackSet-mode stack enables a duty StackSet-wide: named once, by its key.
         const asking = targets.flatMap((t) =>
-            t.accounts.filter((a) => a[flag]).map((a) => `${t.stack}/${a.name}`),
+            t.deploymentMode === "stackset"
+                ? t.accounts.some((a) => a[flag])
+                    ? [`${t.stack} (stackSet.${flag})`]
+                    : []
+                : t.accounts.filter((a) => a[flag]).map((a) => `${t.stack}/${a.name}`),
         );
         if (asking.length > 0 && !enabled) {
             problems.push({

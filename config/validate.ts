@@ -172,10 +172,14 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
             ] as const) {
                 const arns = trusted[key] ?? [];
                 const wanted = flagged(flag);
-                if (wanted.length > 0 && arns.length === 0) {
+                // StackSet mode enables a duty StackSet-wide (stackSet.<flag>).
+                const stackSetWants =
+                    values.deploymentMode === "stackset" &&
+                    object(values.stackSet)?.[flag] === true;
+                if ((wanted.length > 0 || stackSetWants) && arns.length === 0) {
                     problems.push({
                         path: `trustedPrincipals.${key}`,
-                        message: `is empty, but workloadAccounts[${wanted[0].i}].${flag} asks for a ${role} that nobody could assume`,
+                        message: `is empty, but ${wanted.length > 0 ? `workloadAccounts[${wanted[0].i}]` : "stackSet"}.${flag} asks for a ${role} that nobody could assume`,
                         fix: `list the security account's ${key === "breakGlassArns" ? "break-glass users" : "incident responders"} here, or remove ${flag}`,
                     });
                 }
@@ -346,7 +350,7 @@ function previewRoleProblems(values: Record<string, unknown>): ConfigProblem[] {
         problems.push({
             path: "previewRole",
             message:
-                "is not supported in stackset mode (the StackSet deploys the audit role only; preview roles need provider mode)",
+                "is not supported in stackset mode (the StackSet deploys the audit and duty roles only; preview roles need provider mode)",
             fix: "remove previewRole, or use deploymentMode provider for this stack",
         });
     if (values.providerRole === "preview") {
@@ -533,16 +537,24 @@ function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[
     }
     if (mode === "stackset") {
         for (const { i, o } of entries(values.workloadAccounts)) {
-            for (const key of ["incidentResponseRole", "breakGlassRole", "deployExternalId"]) {
+            // One template serves every account of the OUs: a duty role is StackSet-wide.
+            for (const key of ["incidentResponseRole", "breakGlassRole"]) {
                 if (o[key] !== undefined && o[key] !== false) {
                     problems.push({
                         path: `workloadAccounts[${i}].${key}`,
                         message:
-                            "is not supported in stackset mode (the StackSet deploys the audit role only, through CloudFormation)",
-                        fix: "remove it, or use deploymentMode provider for this stack",
+                            "is not supported in stackset mode: the StackSet deploys one template, so a duty role is on for every account of its OUs or for none",
+                        fix: `remove it and set stackSet.${key}: true (pulumi config set --path 'stackSet.${key}' true), or use deploymentMode provider for this stack`,
                     });
                 }
             }
+            if (o.deployExternalId !== undefined)
+                problems.push({
+                    path: `workloadAccounts[${i}].deployExternalId`,
+                    message:
+                        "is not supported in stackset mode (CloudFormation deploys the roles; no provider assumes this account's deploy role)",
+                    fix: "remove it, or use deploymentMode provider for this stack",
+                });
         }
     }
     return problems;

@@ -19,6 +19,8 @@ import { ofType } from "../policypack/model/references";
 import { stackPrincipals } from "../policypack/model/principals";
 import { T } from "../policypack/policies/types";
 import { PlanResult, toModelResource } from "../plan/run";
+import { AUDIT_ROLE_STACK_SET_TYPE } from "../policypack/componentTypes";
+import { TEMPLATE_DUTY_ROLES } from "../components/auditRoleStackSet";
 
 /** A policy document with a name people recognise. */
 export interface NamedDocument {
@@ -152,6 +154,23 @@ function rolesOf(resources: readonly ModelResource[], partition: string): RoleMo
 }
 
 /**
+ * The component a template role stands for: a duty role of the AuditRoleStackSet's template (its
+ * logical id with its RoleName, components/auditRoleStackSet.ts) is judged as the provider-mode
+ * duty role it is built like, break-glass included; any other role as the StackSet's own.
+ */
+function templateRoleType(
+    carrierType: string | undefined,
+    logicalId: string,
+    roleName: string,
+): string | undefined {
+    if (carrierType !== AUDIT_ROLE_STACK_SET_TYPE) return carrierType;
+    const duty = TEMPLATE_DUTY_ROLES.find(
+        (d) => d.logicalId === logicalId && d.roleName === roleName,
+    );
+    return duty?.componentType ?? carrierType;
+}
+
+/**
  * Roles a CloudFormation StackSet deploys: every AWS::IAM::Role of its template, once for each
  * account the stack names (its `accounts` output), since the StackSet reaches them all.
  */
@@ -191,7 +210,7 @@ function stackSetRolesOf(
                     accountId,
                     name,
                     arn: iamRoleArn(partition, accountId, name, str(p.Path) ?? "/"),
-                    componentType: set.parent?.type,
+                    componentType: templateRoleType(set.parent?.type, logicalId, name),
                     maxSessionDuration:
                         typeof p.MaxSessionDuration === "number" ? p.MaxSessionDuration : 3600,
                     trust: parsePolicyDocument(p.AssumeRolePolicyDocument, "trust"),

@@ -2,12 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountAccess, AccountAccess } from "../evidence/profiles";
 import {
     auditRoleArn,
+    BREAK_GLASS_ROLE,
+    INCIDENT_RESPONSE_ROLE,
     InputError,
     loadWorkloadConfig,
     TrustedPrincipals,
     trustedPrincipalsSchema,
     WorkloadConfig,
 } from "../config";
+import { iamRoleArn } from "../components/arns";
 import { AuditRole } from "../components/auditRole";
 import { AuditRoleStackSet } from "../components/auditRoleStackSet";
 import { BreakGlassRole, IncidentResponseRole } from "../components/dutyRoles";
@@ -39,7 +42,8 @@ function trustedPrincipals(cfg: WorkloadConfig): pulumi.Output<TrustedPrincipals
 
 /**
  * The workload stack: an audit role in every account of `workloadAccounts`, and the duty roles
- * an account enables, each through the account's own provider.
+ * an account enables, each through the account's own provider; in StackSet mode, one StackSet
+ * that deploys them to every account of its OUs.
  */
 export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
     const providers = new AccountProviders(cfg);
@@ -84,7 +88,8 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         partition: cfg.partition,
     };
     if (cfg.stackSet) {
-        // StackSet mode: CloudFormation fans the same audit role out to every account of the OUs.
+        // StackSet mode: CloudFormation fans the same audit role, and the duty roles the StackSet
+        // enables, out to every account of the OUs.
         new AuditRoleStackSet(
             "audit-role",
             {
@@ -94,6 +99,10 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
                 organizationalUnitIds: cfg.stackSet.organizationalUnitIds,
                 regions: cfg.stackSet.regions,
                 callAs: cfg.stackSet.callAs,
+                // Never quarantinable by the responders: the deploy roles of the listed accounts.
+                deployRoleNames: [...new Set(cfg.accounts.map((a) => a.deployRoleName))].sort(),
+                ...(cfg.stackSet.incidentResponseRole ? { incidentResponderArns: responders } : {}),
+                ...(cfg.stackSet.breakGlassRole ? { breakGlassArns: breakGlassUsers } : {}),
             },
             { provider: providers.for(cfg.stackSet.admin) },
         );
@@ -109,8 +118,16 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
             },
         );
         if (cfg.stackSet) {
-            // The StackSet creates the role; its ARN is fixed by name and path.
+            // The StackSet creates the roles; their ARNs are fixed by name and path.
             auditRoleArns[account.name] = expectedArn;
+            if (cfg.stackSet.incidentResponseRole)
+                incidentResponseRoleArns[account.name] = pulumi.output(
+                    iamRoleArn(cfg.partition, account.accountId, INCIDENT_RESPONSE_ROLE),
+                );
+            if (cfg.stackSet.breakGlassRole)
+                breakGlassRoleArns[account.name] = pulumi.output(
+                    iamRoleArn(cfg.partition, account.accountId, BREAK_GLASS_ROLE),
+                );
             continue;
         }
         // URN names from the account id, aliased from the account's name (stacks/resourceNames.ts):

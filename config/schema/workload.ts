@@ -170,6 +170,14 @@ export const stackSetSchema = z.strictObject(
                 error: "must be a StackSet name: a letter, then letters, digits and '-'",
             })
             .default("org-access-audit-role"),
+        /**
+         * The StackSet's template also holds the IncidentResponseRole, so every account of its
+         * OUs, present and future, has one (needs incidentResponse.responders in the security
+         * stack). StackSet-wide: one template serves every account. Default off.
+         */
+        incidentResponseRole: z.boolean({ error: "must be true or false" }).optional(),
+        /** The same for the BreakGlassRole (admin, MFA, one hour, always alarmed; needs breakGlass.users). Default off. */
+        breakGlassRole: z.boolean({ error: "must be true or false" }).optional(),
     },
     { error: "must be an object with adminAccount and organizationalUnitIds" },
 );

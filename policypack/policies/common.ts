@@ -120,6 +120,18 @@ export function nameIn(ref: string | undefined, names: readonly string[]): boole
     return names.some((x) => iamName(x).toLowerCase() === n);
 }
 
+/**
+ * A resource's Pulumi name among configured Pulumi names, compared whole (case-insensitively, as
+ * nameIn). Never by its last `/` segment: a resource inside a CloudFormation template is named
+ * `<carrier>/<logical id>` (templates.ts), and a template author chooses the logical id, so a
+ * logical id that happens to equal an exempt name must not inherit the exemption.
+ */
+export function pulumiNameIn(name: string | undefined, names: readonly string[]): boolean {
+    if (!name) return false;
+    const n = name.toLowerCase();
+    return names.some((x) => x.toLowerCase() === n);
+}
+
 /** A resource's IAM name: the explicit `name` prop, else its Pulumi name. */
 export function physicalName(props: { name?: unknown }, logicalName: string): string {
     return typeof props.name === "string" && props.name !== "" ? props.name : logicalName;

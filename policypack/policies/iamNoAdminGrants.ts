@@ -65,6 +65,7 @@ import { ModelResource, objectArray } from "../model/resources";
 import {
     known,
     nameIn,
+    pulumiNameIn,
     physicalName,
     readDocument,
     stringArray,
@@ -402,7 +403,7 @@ function checkPassRoleAcrossInlinePolicies(
 const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, args, report) => {
     const { breakGlassRoles, breakGlassPolicies } = args.getConfig<Config>();
     const roleName = physicalName(props, args.name);
-    if (nameIn(roleName, breakGlassRoles ?? []) || nameIn(args.name, breakGlassRoles ?? [])) {
+    if (nameIn(roleName, breakGlassRoles ?? []) || pulumiNameIn(args.name, breakGlassRoles ?? [])) {
         checkBreakGlassRole(props, roleName, report);
         return;
     }
@@ -424,7 +425,7 @@ const policy = validateResourceOfType(
         const { breakGlassPolicies } = args.getConfig<Config>();
         if (
             nameIn(physicalName(props, args.name), breakGlassPolicies ?? []) ||
-            nameIn(args.name, breakGlassPolicies ?? [])
+            pulumiNameIn(args.name, breakGlassPolicies ?? [])
         )
             return;
         checkDocument(props.policy, "policy", report);

@@ -33,7 +33,7 @@ import { stackCompute } from "../model/computeRoles";
 import { fromPolicyResources } from "../model/policyResources";
 import { principalArn, StackPrincipal, stackPrincipals } from "../model/principals";
 import { ModelResource, str, stringArray } from "../model/resources";
-import { known, nameIn } from "./common";
+import { known, nameIn, pulumiNameIn } from "./common";
 import { plannedPolicies } from "./plannedPolicies";
 import { templatePrincipalVariants } from "./templatePrincipals";
 import { TEMPLATE_TYPES } from "./templates";
@@ -290,7 +290,8 @@ export function adminPrincipals(
     );
     const exempt = (p: StackPrincipal) =>
         p.policies.kind === "role" &&
-        (nameIn(p.name, breakGlassRoles ?? []) || nameIn(p.resource.name, breakGlassRoles ?? []));
+        (nameIn(p.name, breakGlassRoles ?? []) ||
+            pulumiNameIn(p.resource.name, breakGlassRoles ?? []));
     for (const p of principals) {
         if (exempt(p)) continue;
         const kind = p.policies.kind;

@@ -38,7 +38,7 @@ import {
     TRUST_POLICY_ACTIONS,
     Witness,
 } from "../iam";
-import { nameIn, readDocument, validateResourceOfTypes } from "./common";
+import { pulumiNameIn, readDocument, validateResourceOfTypes } from "./common";
 import { PermissionDocument, PERMISSION_DOCUMENTS } from "./documents";
 import { POLICY_TYPES, PolicyKind, policyPropsOf, typesWith } from "../model/policyTypes";
 import { resourceType } from "./types";
@@ -119,7 +119,7 @@ function docValidation(type: string) {
         resourceType<Record<string, unknown>>(type),
         (props, args, report) => {
             const { exemptResources } = args.getConfig<Config>();
-            if (nameIn(args.name, exemptResources ?? [])) return;
+            if (pulumiNameIn(args.name, exemptResources ?? [])) return;
             for (const p of policyPropsOf(type, props, TRUST_AND_RESOURCE)) {
                 const kind = p.kind as DocumentKind;
                 const opts: PublicAccessOptions =
@@ -160,7 +160,7 @@ function permission(d: PermissionDocument) {
         resourceType<Record<string, unknown>>(d.type),
         (props, args: ResourceValidationArgs, report) => {
             const { exemptResources } = args.getConfig<Config>();
-            if (nameIn(args.name, exemptResources ?? [])) return;
+            if (pulumiNameIn(args.name, exemptResources ?? [])) return;
             const doc = readDocument(d.build(props), "resource");
             if (!doc) return;
             const granted = grantProps(d.type, props);

@@ -605,7 +605,7 @@ describe("config validation: preview roles and providerRole", () => {
                 }),
             ),
             [
-                "* org-access:previewRole: is not supported in stackset mode (the StackSet deploys the audit role only; preview roles need provider mode) (remove previewRole, or use deploymentMode provider for this stack)",
+                "* org-access:previewRole: is not supported in stackset mode (the StackSet deploys the audit and duty roles only; preview roles need provider mode) (remove previewRole, or use deploymentMode provider for this stack)",
                 "* org-access:providerRole: is preview, but this stack is in stackset mode, where no preview role exists (preview this stack with providerRole deploy from a trusted machine)",
             ],
         );

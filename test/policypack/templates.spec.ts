@@ -206,6 +206,44 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         assert.match(v[0].message, /resource SecurityAuditRole/);
     });
 
+    it("never exempts a template resource because its logical id equals an exempt Pulumi name", () => {
+        // Every way in needs MFA, so a break-glass exemption would hold if it applied.
+        const humansOnly = { ...mfaTrust, Statement: mfaTrust.Statement.slice(0, 1) };
+        const admin = (roleName: string) =>
+            role(humansOnly, {
+                RoleName: roleName,
+                ManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            });
+        const publicTrust = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
+        };
+        const config = {
+            "iam-no-admin-grants": { breakGlassRoles: ["BreakGlassRole"] },
+            "iam-no-admin-principals": { breakGlassRoles: ["BreakGlassRole"] },
+            "iam-no-wildcard-principal": { exemptResources: ["website"] },
+        };
+        const check = (resources: Record<string, unknown>) =>
+            checkResources(
+                [{ type: STACKSET, name: "set", props: { templateBody: template(resources) } }],
+                config,
+            ).map((x) => `${x.policy} ${/resource (\w+):/.exec(x.message)?.[1]}`);
+        assert.deepStrictEqual(
+            check({
+                BreakGlassRole: admin("AppRole"),
+                website: role(publicTrust, { RoleName: "Website" }),
+            }).sort(),
+            [
+                "iam-no-admin-grants BreakGlassRole",
+                "iam-no-wildcard-principal website",
+                // The public trust is also a trust without MFA.
+                "iam-trust-requires-mfa website",
+            ],
+        );
+        // A role whose IAM name is a break-glass role's is exempt, as natively.
+        assert.deepStrictEqual(check({ Admin: admin("BreakGlassRole") }), []);
+    });
+
     describe("CloudFormation intrinsic functions (issue 11)", () => {
         const allPolicies = policies.filter(
             (p) => "validateResource" in p,
