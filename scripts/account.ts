@@ -1,5 +1,5 @@
 // `npm run account:add -- --name NAME --id ACCOUNT_ID [--stack STACK]`
-// `npm run account:remove -- --name NAME [--stack workload]`
+// `npm run account:remove -- --name NAME [--stack STACK]`
 // `npm run account:move -- --name NAME (or --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]`
 // `npm run account:import -- FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]`
 //
@@ -30,7 +30,7 @@ import { parseStackName, StackNameError } from "../stacks/names";
 import { AccountCommandError } from "./accountErrors";
 import { importAccounts, OuListing, renderImport } from "./accountImport";
 import { lineDiff, MoveOptions, planMove, renderMove, writeEdits } from "./accountMove";
-import { placeAccounts } from "./accountPlacement";
+import { listedAccounts, placeAccounts, readProject, refusal } from "./accountPlacement";
 
 export { AccountCommandError } from "./accountErrors";
 
@@ -45,7 +45,12 @@ export type AccountCommand =
           /** Absent: the first workload stack with room (or a new shard). */
           readonly stack?: string;
       }
-    | { readonly action: "remove"; readonly name: string; readonly stack: string }
+    | {
+          readonly action: "remove";
+          readonly name: string;
+          /** Absent: the workload stack file that lists the name. */
+          readonly stack?: string;
+      }
     | ({ readonly action: "move"; readonly write: boolean } & MoveOptions)
     | {
           readonly action: "import";
@@ -57,7 +62,7 @@ export type AccountCommand =
       };
 
 export const USAGE = `usage: npm run account:add -- --name NAME --id ACCOUNT_ID [--stack STACK]
-       npm run account:remove -- --name NAME [--stack workload]
+       npm run account:remove -- --name NAME [--stack STACK]
        npm run account:move -- (--name NAME | --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]
        npm run account:import -- FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]
 
@@ -65,7 +70,8 @@ account:add without --stack puts the account in the first workload stack file wi
 org-access:maxAccountsPerStack (Pulumi.workload.yaml, then Pulumi.workload-<shard>.yaml in natural
 order), or, when all are full, in a new Pulumi.workload-<n>.yaml (n one more than the highest
 numbered shard) with Pulumi.workload.yaml's settings, and lists that stack in the security stack's
-workloadStacks. With --stack it uses that stack, and refuses when it is full.
+workloadStacks. With --stack it uses that stack, and refuses when it is full. account:remove
+without --stack removes the account from the workload stack file that lists it.
 
 account:import reads FILE, the JSON of aws organizations list-accounts (one output, or its pages one
 after another), and adds every ACTIVE account that is not the security, management or log-archive
@@ -117,11 +123,8 @@ export const command = defineCommand({
         if (action === "remove") {
             if (id !== undefined)
                 throw new AccountCommandError("remove takes only --name (and --stack)");
-            const stack = stackOption(
-                values.stack ?? "workload",
-                ["workload"],
-                AccountCommandError,
-            ).name;
+            if (values.stack === undefined) return { action, name };
+            const stack = stackOption(values.stack, ["workload"], AccountCommandError).name;
             return { action, name, stack };
         }
         if (id === undefined) throw new AccountCommandError("--id is required");
@@ -364,6 +367,17 @@ function importListing(
     return 0;
 }
 
+/**
+ * The workload stack whose file lists an account name: accounts spread over shards, and names are
+ * unique across them. Pulumi.workload.yaml when no file lists it (removeAccount then says so).
+ */
+function stackListing(name: string, root: string): string {
+    const problems: string[] = [];
+    const found = listedAccounts(readProject(root, problems)).get(`name:${name}`);
+    if (problems.length > 0) throw refusal("account:remove", problems);
+    return found?.stack ?? "workload";
+}
+
 /** Adds one account: to --stack, or where placement puts it; writes every file it changes. */
 function add(cmd: Extract<AccountCommand, { action: "add" }>, io: Io, root: string): number {
     if (cmd.stack !== undefined) {
@@ -414,17 +428,18 @@ export function main(
         if (cmd.action === "move") return move(cmd, io, root);
         if (cmd.action === "import") return importListing(cmd, io, root);
         if (cmd.action === "add") return add(cmd, io, root);
-        const file = stackFilePath(cmd.stack, root);
+        const stack = cmd.stack ?? stackListing(cmd.name, root);
+        const file = stackFilePath(stack, root);
         if (!fs.existsSync(file))
             throw new AccountCommandError(
-                `${file} does not exist; create the stack first (pulumi stack init ${cmd.stack})`,
+                `${file} does not exist; create the stack first (pulumi stack init ${stack})`,
             );
-        const out = removeAccount(fs.readFileSync(file, "utf8"), cmd.name, cmd.stack);
+        const out = removeAccount(fs.readFileSync(file, "utf8"), cmd.name, stack);
         fs.writeFileSync(file, out);
         io.out.write(
             `removed ${cmd.name} from ${file}; its roles will be deleted, logs are never deleted (docs/guardrails.md)\n`,
         );
-        io.out.write(`${nextSteps(cmd.stack)}\n`);
+        io.out.write(`${nextSteps(stack)}\n`);
         return 0;
     });
 }

@@ -248,7 +248,7 @@ describe("account placement (account:add without --stack, account:import)", () =
         );
     });
 
-    it("account:add: --stack wins while it has room, is refused when full (nothing written, exit 2), and without --stack places the account", () => {
+    it("account:add: --stack wins while it has room, is refused when full (nothing written, exit 2), and without --stack places the account; account:remove finds it", () => {
         const root = project({
             workload: BASE,
             "workload-eu": BASE.replace(
@@ -294,6 +294,21 @@ describe("account placement (account:add without --stack, account:import)", () =
             /^note: Pulumi\.workload-2\.yaml is a new shard .*\(pulumi stack init workload-2\)$/m,
         );
         assert.deepStrictEqual(accountsOf(read(root, "workload-2")), ["a6=200000000006"]);
+
+        // account:remove without --stack finds the shard that lists the account.
+        const out: string[] = [];
+        const code = main(["remove", "--name", "a1"], {
+            root,
+            out: { write: (t: string) => out.push(t) },
+            err: { write: (t: string) => out.push(t) },
+        });
+        assert.strictEqual(code, 0, out.join(""));
+        assert.match(out.join(""), /^removed a1 from .*Pulumi\.workload-eu\.yaml; /);
+        assert.deepStrictEqual(accountsOf(read(root, "workload-eu")), [
+            `eu1=${DEV}`,
+            "a2=200000000002",
+            "a3=200000000003",
+        ]);
     });
 
     it("refuses a name or id already in any stack file, or given twice, every problem at once, and writes nothing", () => {
