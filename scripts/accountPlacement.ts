@@ -419,7 +419,11 @@ function newShard(project: Project, stack: string, problems: string[]): Workload
     const list = doc.getIn(["config", ACCOUNTS]);
     if (YAML.isSeq(list)) list.items = [];
     // The base file's header describes the base stack; the shard gets its own.
-    (doc.contents as YAML.YAMLMap).commentBefore = null;
+    // YAML attaches it to the document, its top map or the first key, whichever it precedes.
+    const top = doc.contents as YAML.YAMLMap;
+    top.commentBefore = null;
+    const firstKey = top.items[0]?.key;
+    if (YAML.isNode(firstKey)) firstKey.commentBefore = null;
     doc.commentBefore = ` ${stack}: a shard of the workload stack, created with Pulumi.${BASE}.yaml's settings (README, "Adding or removing a workload account").`;
     return {
         stack,

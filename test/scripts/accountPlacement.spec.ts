@@ -250,7 +250,7 @@ describe("account placement (account:add without --stack, account:import)", () =
 
     it("account:add: --stack wins while it has room, is refused when full (nothing written, exit 2), and without --stack places the account; account:remove finds it", () => {
         const root = project({
-            workload: BASE,
+            workload: BASE.replace("encryptionsalt: v1:base-stack-salt\n", ""),
             "workload-eu": BASE.replace(
                 /    - name: prod[\s\S]*?(  org-access:max)/,
                 `    - name: eu1\n      accountId: "${DEV}"\n$1`,
@@ -294,6 +294,9 @@ describe("account placement (account:add without --stack, account:import)", () =
             /^note: Pulumi\.workload-2\.yaml is a new shard .*\(pulumi stack init workload-2\)$/m,
         );
         assert.deepStrictEqual(accountsOf(read(root, "workload-2")), ["a6=200000000006"]);
+        // The base's header comment (here right above `config:`) describes the base, not the shard.
+        assert.match(read(root, "workload-2"), /^# workload-2: a shard of the workload stack/);
+        assert.doesNotMatch(read(root, "workload-2"), /# The workload stack\./);
 
         // account:remove without --stack finds the shard that lists the account.
         const out: string[] = [];
