@@ -7,6 +7,10 @@
 // Pulumi.security.yaml) and the accounts already in a workload stack file. Dry run by default: it
 // prints what goes where and the diff of every file; `--write` writes them, all or none.
 //
+// As a library (the benchmark onboards an organization into a temporary project this way):
+// `importAccounts(listingText, {}, root)` returns the plan without writing, and
+// `writeEdits(plan.edits)` (scripts/accountMove.ts) writes its files.
+//
 // Facts this relies on:
 // - The AWS CLI follows NextToken itself and prints one `{"Accounts": [...]}` for the whole
 //   organization unless told otherwise (`--no-paginate`, `--max-items`), when each page carries a
@@ -85,10 +89,9 @@ export interface ImportPlan extends Placement {
  * The JSON values of a text, one after another (pages of a paginated listing saved to one file),
  * or the problems: where a value does not parse.
  */
-export function jsonValues(
-    text: string,
-    source: string,
-): { values: unknown[]; problems: string[] } {
+export function jsonValues(raw: string, source: string): { values: unknown[]; problems: string[] } {
+    // A byte-order mark (some Windows shells write one on redirection) is not JSON.
+    const text = raw.replace(/^\uFEFF/, "");
     const values: unknown[] = [];
     let i = 0;
     const lineAt = (k: number) => text.slice(0, k).split("\n").length;

@@ -195,7 +195,7 @@ describe("account:import", () => {
     it("reads pages saved one after another, and refuses an incomplete, malformed or inconsistent listing, every problem at once, writing nothing", () => {
         const pages = `${listing(org(2), { NextToken: "abc" })}\n${listing(org(2, 3))}\n`;
         assert.deepStrictEqual(
-            parseListing(pages, "accounts.json").accounts.map((a) => a.Id),
+            parseListing(`\uFEFF${pages}`, "accounts.json").accounts.map((a) => a.Id),
             ["200000000001", "200000000002", "200000000003", "200000000004"],
         );
         assert.deepStrictEqual(
