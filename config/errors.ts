@@ -84,6 +84,7 @@ function exampleFor(path: string): string {
         transitionDays: "90",
         sourceIps: "203.0.113.0/24",
         sourceVpces: "vpce-0123456789abcdef0",
+        maxAccountsPerStack: "10",
     };
     return examples[leaf] ?? "<value>";
 }

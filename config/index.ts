@@ -37,7 +37,12 @@ export {
     PROJECT_ROOT,
 } from "./stackFile";
 export type { StackFileConfig } from "./stackFile";
-export { validateSecurityConfig, validateWorkloadConfig, namespaceValues } from "./validate";
+export {
+    accountBudget,
+    validateSecurityConfig,
+    validateWorkloadConfig,
+    namespaceValues,
+} from "./validate";
 export type { RawStackValues } from "./validate";
 export {
     isPlaceholder,

@@ -13,7 +13,9 @@
 export * from "./schema/constants";
 export { REGION_NAME } from "./patterns";
 export {
+    DEFAULT_MAX_ACCOUNTS_PER_STACK,
     auditRoleSchema,
+    maxAccountsPerStackSchema,
     stackSetSchema,
     trustedPrincipalsSchema,
     workloadAccountSchema,

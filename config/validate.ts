@@ -7,7 +7,9 @@ import { principalProblem, REGION_NAME } from "./patterns";
 import {
     BREAK_GLASS_ROLE,
     DEFAULT_AUDIT_ROLE,
+    DEFAULT_MAX_ACCOUNTS_PER_STACK,
     DEFAULT_PREVIEW_ROLE,
+    maxAccountsPerStackSchema,
     INCIDENT_RESPONSE_ROLE,
     LOG_ARCHIVE_ADMIN_ROLE,
     DEFAULT_CI_DEPLOY_IDENTITY,
@@ -131,6 +133,7 @@ export function validateWorkloadConfig(raw: RawStackValues, stack = "workload"):
         const problems = workloadAccountProblems(values);
         problems.push(...deploymentModeProblems(values));
         problems.push(...previewRoleProblems(values));
+        problems.push(...budgetProblems(values, stack));
         const parsedTrust = trustedPrincipalsSchema.safeParse(values.trustedPrincipals);
         const trusted =
             values.trustedPrincipals !== undefined && parsedTrust.success
@@ -518,6 +521,38 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
 }
 
 /** StackSet mode needs its settings; duty roles and per-account deploy settings need provider mode. */
+/**
+ * The accounts a provider-mode workload stack may list: `maxAccountsPerStack`, default
+ * DEFAULT_MAX_ACCOUNTS_PER_STACK, or undefined when the key itself is malformed (the schema
+ * reports that).
+ */
+export function accountBudget(values: Record<string, unknown>): number | undefined {
+    if (values.maxAccountsPerStack === undefined) return DEFAULT_MAX_ACCOUNTS_PER_STACK;
+    const parsed = maxAccountsPerStackSchema.safeParse(values.maxAccountsPerStack);
+    return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * A provider-mode stack with more accounts than its budget: under the real engine each account's
+ * provider is a plugin process of 170-430 MB (config/schema/workload.ts), so the stack would run
+ * its CI runner out of memory half-way through a `pulumi up`. StackSet mode runs one provider (the
+ * StackSet administrator's) whatever the number of accounts, so it has no such budget.
+ */
+function budgetProblems(values: Record<string, unknown>, stack: string): ConfigProblem[] {
+    if ((values.deploymentMode ?? "provider") !== "provider") return [];
+    const max = accountBudget(values);
+    const n = Array.isArray(values.workloadAccounts) ? values.workloadAccounts.length : 0;
+    if (max === undefined || n <= max) return [];
+    const extra = n - max;
+    return [
+        {
+            path: "workloadAccounts",
+            message: `lists ${n} accounts, more than maxAccountsPerStack allows (${max}${values.maxAccountsPerStack === undefined ? ", the default" : ""}): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds`,
+            fix: `move ${extra} account${extra === 1 ? "" : "s"} to a shard, one at a time: npm run account:move -- --name <name> --from ${stack} --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack ${stack} org-access:maxAccountsPerStack ${n}`,
+        },
+    ];
+}
+
 function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const mode = values.deploymentMode ?? "provider";

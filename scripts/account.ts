@@ -1,14 +1,19 @@
-// `npm run account:add -- --name NAME --id ACCOUNT_ID [--stack workload]`
-// `npm run account:remove -- --name NAME [--stack workload]`
+// `npm run account:add -- --name NAME --id ACCOUNT_ID [--stack STACK]`
+// `npm run account:remove -- --name NAME [--stack STACK]`
 // `npm run account:move -- --name NAME (or --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]`
+// `npm run account:import -- FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]`
 //
 // Onboarding from config: adds or removes one entry of `org-access:workloadAccounts` in
 // Pulumi.<stack>.yaml with the `yaml` Document API, so comments and key order survive, validates
-// the result with the program's own schema, and prints the next command. `move` carries an entry
+// the result with the program's own schema, and prints the next command. Without --stack, `add`
+// places the account in the first workload stack with room under its maxAccountsPerStack, or in a
+// new shard (scripts/accountPlacement.ts); `import` does the same for every new account of an
+// organization listing (scripts/accountImport.ts). `move` carries an entry
 // to another workload stack and prints the `pulumi state move` command that carries its resources
 // (scripts/accountMove.ts). Exit codes (cli/exitCodes.ts): 0 ok, 2 refused (bad arguments,
 // duplicate, unknown account, invalid result); the files are then untouched.
 import * as fs from "fs";
+import * as path from "path";
 import * as YAML from "yaml";
 import { defineCommand, Io, runCommand, start, STDIO, stackOption } from "../cli/command";
 import {
@@ -23,7 +28,9 @@ import {
 } from "../config";
 import { parseStackName, StackNameError } from "../stacks/names";
 import { AccountCommandError } from "./accountErrors";
-import { MoveOptions, planMove, renderMove, writeEdits } from "./accountMove";
+import { importAccounts, OuListing, renderImport } from "./accountImport";
+import { lineDiff, MoveOptions, planMove, renderMove, writeEdits } from "./accountMove";
+import { listedAccounts, placeAccounts, readProject, refusal } from "./accountPlacement";
 
 export { AccountCommandError } from "./accountErrors";
 
@@ -35,14 +42,46 @@ export type AccountCommand =
           readonly action: "add";
           readonly name: string;
           readonly accountId: string;
-          readonly stack: string;
+          /** Absent: the first workload stack with room (or a new shard). */
+          readonly stack?: string;
       }
-    | { readonly action: "remove"; readonly name: string; readonly stack: string }
-    | ({ readonly action: "move"; readonly write: boolean } & MoveOptions);
+    | {
+          readonly action: "remove";
+          readonly name: string;
+          /** Absent: the workload stack file that lists the name. */
+          readonly stack?: string;
+      }
+    | ({ readonly action: "move"; readonly write: boolean } & MoveOptions)
+    | {
+          readonly action: "import";
+          readonly file: string;
+          /** `--ou OU_ID=FILE`: the OU's id and the file of its list-accounts-for-parent output. */
+          readonly ous: readonly { readonly ouId: string; readonly file: string }[];
+          readonly namePatterns: readonly string[];
+          readonly write: boolean;
+      };
 
-export const USAGE = `usage: npm run account:add -- --name NAME --id ACCOUNT_ID [--stack workload]
-       npm run account:remove -- --name NAME [--stack workload]
+export const USAGE = `usage: npm run account:add -- --name NAME --id ACCOUNT_ID [--stack STACK]
+       npm run account:remove -- --name NAME [--stack STACK]
        npm run account:move -- (--name NAME | --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]
+       npm run account:import -- FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]
+
+account:add without --stack puts the account in the first workload stack file with room under its
+org-access:maxAccountsPerStack (Pulumi.workload.yaml, then Pulumi.workload-<shard>.yaml in natural
+order), or, when all are full, in a new Pulumi.workload-<n>.yaml (n one more than the highest
+numbered shard) with Pulumi.workload.yaml's settings, and lists that stack in the security stack's
+workloadStacks. With --stack it uses that stack, and refuses when it is full. account:remove
+without --stack removes the account from the workload stack file that lists it.
+
+account:import reads FILE, the JSON of aws organizations list-accounts (one output, or its pages one
+after another), and adds every ACTIVE account that is not the security, management or log-archive
+account and not already in a workload stack file, placed like account:add, each named from its AWS
+name (lowercase, other characters as '-', 63 at most; a clash gets the id's last four digits).
+--ou OU_ID=FILE keeps only the accounts listed in FILE, the output of
+aws organizations list-accounts-for-parent --parent-id OU_ID (the OU's direct members; repeat --ou
+for several OUs or child OUs). --name-pattern GLOB keeps only the accounts whose AWS name matches
+(* and ?, case-insensitive; repeat it for several). It prints what goes where, what is skipped and
+why, and the diff of every file; it writes them only with --write, all or none.
 
 account:move moves one account's entry from Pulumi.<from>.yaml to Pulumi.<to>.yaml (creating it
 from the source's settings when it does not exist), lists <to> in the security stack's
@@ -61,33 +100,83 @@ export const command = defineCommand({
         to: { type: "string" },
         write: { type: "boolean", default: false },
         org: { type: "string" },
+        ou: { type: "string", multiple: true },
+        "name-pattern": { type: "string", multiple: true },
     },
+    valueNames: { ou: "OU_ID=FILE", "name-pattern": "a GLOB" },
     positionals: true,
     build(values, positionals): AccountCommand {
         const [action, ...extra] = positionals;
-        if (action !== "add" && action !== "remove" && action !== "move")
-            throw new AccountCommandError("the first argument must be add, remove or move");
+        if (action !== "add" && action !== "remove" && action !== "move" && action !== "import")
+            throw new AccountCommandError("the first argument must be add, remove, move or import");
+        if (action === "import") return importCommand(values, extra);
         if (extra.length > 0) throw new AccountCommandError(`unexpected argument "${extra[0]}"`);
+        for (const key of ["ou", "name-pattern"] as const)
+            if (values[key] !== undefined)
+                throw new AccountCommandError(`--${key} is an option of import only`);
         if (action === "move") return moveCommand(values);
         for (const key of ["from", "to", "write", "org"] as const)
             if (values[key] !== undefined && values[key] !== false)
                 throw new AccountCommandError(`--${key} is an option of move only`);
-        const stack = stackOption(
-            values.stack ?? "workload",
-            ["workload"],
-            AccountCommandError,
-        ).name;
         const { name, id } = values;
         if (name === undefined) throw new AccountCommandError("--name is required");
         if (action === "remove") {
             if (id !== undefined)
                 throw new AccountCommandError("remove takes only --name (and --stack)");
+            if (values.stack === undefined) return { action, name };
+            const stack = stackOption(values.stack, ["workload"], AccountCommandError).name;
             return { action, name, stack };
         }
         if (id === undefined) throw new AccountCommandError("--id is required");
+        if (values.stack === undefined) return { action, name, accountId: id };
+        const stack = stackOption(values.stack, ["workload"], AccountCommandError).name;
         return { action, name, accountId: id, stack };
     },
 });
+
+/** The arguments of `import`, every problem with them at once. */
+function importCommand(
+    values: {
+        name?: string;
+        id?: string;
+        stack?: string;
+        from?: string;
+        to?: string;
+        write?: boolean;
+        org?: string;
+        ou?: string[];
+        "name-pattern"?: string[];
+    },
+    files: readonly string[],
+): AccountCommand {
+    const problems: string[] = [];
+    for (const key of ["name", "id", "stack", "from", "to", "org"] as const)
+        if (values[key] !== undefined)
+            problems.push(
+                `import takes no --${key}${key === "stack" ? ": it places every account in the first stack with room" : ""}`,
+            );
+    if (files.length !== 1)
+        problems.push(
+            files.length === 0
+                ? "import needs FILE, the output of aws organizations list-accounts (aws organizations list-accounts > accounts.json)"
+                : `import takes one FILE, not ${files.length} (pages of one listing go one after another in one file)`,
+        );
+    const ous = (values.ou ?? []).flatMap((v) => {
+        const m = /^([^=]+)=(.+)$/.exec(v);
+        if (!m) {
+            problems.push(
+                `--ou "${v}" must be OU_ID=FILE, e.g. --ou ou-ab12-cdefgh34=prod-ou.json (the output of aws organizations list-accounts-for-parent --parent-id ou-ab12-cdefgh34)`,
+            );
+            return [];
+        }
+        return [{ ouId: m[1], file: m[2] }];
+    });
+    const namePatterns = values["name-pattern"] ?? [];
+    for (const p of namePatterns)
+        if (p === "") problems.push("--name-pattern must not be empty (use * for every name)");
+    if (problems.length > 0) throw new AccountCommandError(problems.join("\n"));
+    return { action: "import", file: files[0], ous, namePatterns, write: values.write === true };
+}
 
 /** The options of `move`, every problem with them at once. */
 function moveCommand(values: {
@@ -235,6 +324,85 @@ export function nextSteps(stack: string): string {
     ].join("\n");
 }
 
+/** Reads a file the command was given; a missing or unreadable one is the caller's to fix. */
+function readInput(file: string, what: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new AccountCommandError(
+            `cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+}
+
+/** Imports a listing: prints what goes where, and writes the files with --write. */
+function importListing(
+    cmd: Extract<AccountCommand, { action: "import" }>,
+    io: Io,
+    root: string,
+): number {
+    const problems: string[] = [];
+    const read = (file: string, what: string) => {
+        try {
+            return readInput(file, what);
+        } catch (e) {
+            if (!(e instanceof AccountCommandError)) throw e;
+            problems.push(e.message);
+            return undefined;
+        }
+    };
+    const listing = read(cmd.file, "the listing");
+    const ous: OuListing[] = cmd.ous.flatMap(({ ouId, file }) => {
+        const text = read(file, `the listing of ${ouId}`);
+        return text === undefined ? [] : [{ ouId, text, source: file }];
+    });
+    if (problems.length > 0) throw new AccountCommandError(problems.join("\n"));
+    const plan = importAccounts(
+        listing as string,
+        { ous, namePatterns: cmd.namePatterns, source: cmd.file },
+        root,
+    );
+    if (cmd.write) writeEdits(plan.edits);
+    io.out.write(`${renderImport(plan, cmd.write)}\n`);
+    return 0;
+}
+
+/**
+ * The workload stack whose file lists an account name: accounts spread over shards, and names are
+ * unique across them. Pulumi.workload.yaml when no file lists it (removeAccount then says so).
+ */
+function stackListing(name: string, root: string): string {
+    const problems: string[] = [];
+    const found = listedAccounts(readProject(root, problems)).get(`name:${name}`);
+    if (problems.length > 0) throw refusal("account:remove", problems);
+    return found?.stack ?? "workload";
+}
+
+/** Adds one account: to --stack, or where placement puts it; writes every file it changes. */
+function add(cmd: Extract<AccountCommand, { action: "add" }>, io: Io, root: string): number {
+    if (cmd.stack !== undefined) {
+        const file = stackFilePath(cmd.stack, root);
+        if (!fs.existsSync(file))
+            throw new AccountCommandError(
+                `${file} does not exist; create the stack first (pulumi stack init ${cmd.stack})`,
+            );
+    }
+    const placement = placeAccounts(root, [{ name: cmd.name, accountId: cmd.accountId }], {
+        ...(cmd.stack !== undefined ? { stack: cmd.stack } : {}),
+        command: "account:add",
+    });
+    writeEdits(placement.edits);
+    const [placed] = placement.placed;
+    io.out.write(`added ${cmd.name} (${cmd.accountId}) to ${placed.file}\n`);
+    if (placement.created.length > 0 || placement.listed.length > 0)
+        for (const e of placement.edits)
+            if (e.file !== placed.file || e.before === undefined)
+                io.out.write(`${lineDiff(path.basename(e.file), e.before, e.after)}\n`);
+    for (const n of placement.notes) io.out.write(`note: ${n}\n`);
+    io.out.write(`${nextSteps(placed.stack)}\n`);
+    return 0;
+}
+
 /** Plans a move, prints it, and writes the files with --write. */
 async function move(
     cmd: Extract<AccountCommand, { action: "move" }>,
@@ -249,7 +417,7 @@ async function move(
 
 /**
  * Runs a command against the stack files under `root` (default: the project); returns the exit
- * code, synchronously for add and remove, as a promise for move (it plans both stacks).
+ * code, synchronously for add, remove and import, as a promise for move (it plans both stacks).
  */
 export function main(
     argv: readonly string[],
@@ -258,23 +426,20 @@ export function main(
     const root = io.root ?? PROJECT_ROOT;
     return runCommand(command, argv, io, (cmd): number | Promise<number> => {
         if (cmd.action === "move") return move(cmd, io, root);
-        const file = stackFilePath(cmd.stack, root);
+        if (cmd.action === "import") return importListing(cmd, io, root);
+        if (cmd.action === "add") return add(cmd, io, root);
+        const stack = cmd.stack ?? stackListing(cmd.name, root);
+        const file = stackFilePath(stack, root);
         if (!fs.existsSync(file))
             throw new AccountCommandError(
-                `${file} does not exist; create the stack first (pulumi stack init ${cmd.stack})`,
+                `${file} does not exist; create the stack first (pulumi stack init ${stack})`,
             );
-        const text = fs.readFileSync(file, "utf8");
-        const out =
-            cmd.action === "add"
-                ? addAccount(text, cmd.name, cmd.accountId, cmd.stack)
-                : removeAccount(text, cmd.name, cmd.stack);
+        const out = removeAccount(fs.readFileSync(file, "utf8"), cmd.name, stack);
         fs.writeFileSync(file, out);
         io.out.write(
-            cmd.action === "add"
-                ? `added ${cmd.name} (${cmd.accountId}) to ${file}\n`
-                : `removed ${cmd.name} from ${file}; its roles will be deleted, logs are never deleted (docs/guardrails.md)\n`,
+            `removed ${cmd.name} from ${file}; its roles will be deleted, logs are never deleted (docs/guardrails.md)\n`,
         );
-        io.out.write(`${nextSteps(cmd.stack)}\n`);
+        io.out.write(`${nextSteps(stack)}\n`);
         return 0;
     });
 }

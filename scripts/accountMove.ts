@@ -139,7 +139,7 @@ function workloadStackFiles(root: string): string[] {
 }
 
 /** A stack file's text validated with the program's schema; each problem as one line. */
-function workloadProblems(text: string, stack: string): string[] {
+export function workloadProblems(text: string, stack: string): string[] {
     const { config } = parseStackFile(text, `Pulumi.${stack}.yaml`);
     try {
         validateWorkloadConfig(
@@ -154,7 +154,7 @@ function workloadProblems(text: string, stack: string): string[] {
     }
 }
 
-function problemLines(e: ConfigError): string {
+export function problemLines(e: ConfigError): string {
     return formatProblems(e.stackName, e.problems).split("\n").slice(1).join("\n  ");
 }
 
@@ -370,7 +370,7 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
 }
 
 /** The paths of the `secure:` values in a raw config value (`{ secure: <ciphertext> }`). */
-function securePaths(v: unknown, at: string): string[] {
+export function securePaths(v: unknown, at: string): string[] {
     if (Array.isArray(v)) return v.flatMap((x, i) => securePaths(x, `${at}[${i}]`));
     if (typeof v !== "object" || v === null) return [];
     const o = v as Record<string, unknown>;

@@ -182,6 +182,31 @@ export const stackSetSchema = z.strictObject(
     { error: "must be an object with adminAccount and organizationalUnitIds" },
 );
 
+/**
+ * The default of `maxAccountsPerStack`: how many accounts one provider-mode workload stack takes.
+ * Under the real engine every explicit `aws.Provider` is its own plugin process of about 170-430 MB
+ * (pulumi/pulumi-aws#5860 and #5226; pulumi/pulumi#19534, one process for several configurations,
+ * is still open), and the standard GitHub-hosted Linux runner of a private repository has 7 GB
+ * of memory (public repositories get 16 GB;
+ * https://docs.github.com/en/actions/reference/runners/github-hosted-runners): ten accounts at
+ * the top of that range, 4.3 GB, leave room for the engine, Node.js and the policy pack.
+ * docs/BENCHMARKS.md holds the memory model.
+ */
+export const DEFAULT_MAX_ACCOUNTS_PER_STACK = 10;
+
+/**
+ * `org-access:maxAccountsPerStack`: a positive whole number. The engine hands a scalar key to the
+ * program as a string (`pulumi config set org-access:maxAccountsPerStack 20` stores "20"), so a
+ * string of digits is read as its number.
+ */
+export const maxAccountsPerStackSchema = z.preprocess(
+    (v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v.trim()) : v),
+    z
+        .number({ error: "must be a whole number of accounts, such as 10" })
+        .int({ error: "must be a whole number of accounts, such as 10" })
+        .min(1, { error: "must be at least 1" }),
+);
+
 export const workloadConfigSchema = z.strictObject({
     ...common,
     /** `provider`: one provider per account (default). `stackset`: a service-managed StackSet. */
@@ -192,6 +217,12 @@ export const workloadConfigSchema = z.strictObject({
     workloadAccounts: strictList(workloadAccountSchema, "accounts").min(1, {
         error: "must list at least one workload account",
     }),
+    /**
+     * The most accounts this stack may list in provider mode (one plugin process per account's
+     * provider under the real engine); default DEFAULT_MAX_ACCOUNTS_PER_STACK. account:add and
+     * account:import fill stacks up to it and open shards beyond it.
+     */
+    maxAccountsPerStack: maxAccountsPerStackSchema.optional(),
     auditRole: auditRoleSchema,
     /** Stack reference to the security stack (org/project/stack); default `<org>/org-access/security`. */
     securityStack: z

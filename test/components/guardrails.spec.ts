@@ -678,7 +678,12 @@ describe("Guardrails (service control policies)", () => {
             planSecurity(
                 values,
                 projectWith({
-                    workload: { securityAccountId: SECURITY, workloadAccounts: accounts(20) },
+                    // 20 accounts in one stack: above the default budget of 10 (config/schema/workload.ts).
+                    workload: {
+                        securityAccountId: SECURITY,
+                        workloadAccounts: accounts(20),
+                        maxAccountsPerStack: 20,
+                    },
                 }),
             ),
         );

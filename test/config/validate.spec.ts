@@ -1,5 +1,10 @@
 import * as assert from "assert";
-import { ConfigError, validateSecurityConfig, validateWorkloadConfig } from "../../config";
+import {
+    ConfigError,
+    DEFAULT_MAX_ACCOUNTS_PER_STACK,
+    validateSecurityConfig,
+    validateWorkloadConfig,
+} from "../../config";
 import { MANAGEMENT, PROD, SECURITY, STAGING } from "../helpers";
 
 /** The problem lines of a ConfigError, or a failure if the call did not throw one. */
@@ -111,7 +116,7 @@ describe("config validation: workload stack", () => {
         assert.deepStrictEqual(lines, [
             `* org-access:workloadAccounts[0].accountId: is required (set it with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012)`,
             `* org-access:workloadAccounts[0].acountId: unknown key (did you mean 'accountId'? remove it with: pulumi config rm --path 'workloadAccounts[0].acountId'; allowed keys here: name, accountId, deployRoleName, deployExternalId, incidentResponseRole, breakGlassRole)`,
-            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, providerRole, tags, iamQuotas, deploymentMode, stackSet, workloadAccounts, auditRole, securityStack, trustedPrincipals, previewRole)`,
+            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, providerRole, tags, iamQuotas, deploymentMode, stackSet, workloadAccounts, maxAccountsPerStack, auditRole, securityStack, trustedPrincipals, previewRole)`,
         ]);
     });
 
@@ -271,6 +276,101 @@ describe("config validation: workload stack", () => {
             "* org-access:trustedPrincipals: names no principal, so nobody could assume the audit roles (add humanArns or reporters, or remove trustedPrincipals to use the security stack's outputs)",
             "* org-access:securityStack: is set together with trustedPrincipals; only one source of trusted principals may be used (remove one of them)",
         ]);
+    });
+});
+
+describe("config validation: maxAccountsPerStack (workload stacks)", () => {
+    const many = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+            name: `team${i}`,
+            accountId: String(200000000000 + i),
+        }));
+
+    it("accepts up to DEFAULT_MAX_ACCOUNTS_PER_STACK accounts and refuses one more, naming the key and both fixes", () => {
+        assert.strictEqual(DEFAULT_MAX_ACCOUNTS_PER_STACK, 10);
+        const ten = validateWorkloadConfig({
+            values: { securityAccountId: SECURITY, workloadAccounts: many(10) },
+            region: "us-east-1",
+        });
+        assert.strictEqual(ten.workloadAccounts.length, 10);
+        assert.strictEqual(ten.maxAccountsPerStack, undefined);
+        assert.deepStrictEqual(
+            problems(() =>
+                validateWorkloadConfig(
+                    {
+                        values: { securityAccountId: SECURITY, workloadAccounts: many(12) },
+                        region: "us-east-1",
+                    },
+                    "workload-3",
+                ),
+            ),
+            [
+                "* org-access:workloadAccounts: lists 12 accounts, more than maxAccountsPerStack allows (10, the default): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 2 accounts to a shard, one at a time: npm run account:move -- --name <name> --from workload-3 --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack workload-3 org-access:maxAccountsPerStack 12)",
+            ],
+        );
+    });
+
+    it("reads the key as the engine passes it (a string of digits) and as a YAML number", () => {
+        for (const max of ["12", 12]) {
+            const cfg = validateWorkloadConfig({
+                values: {
+                    securityAccountId: SECURITY,
+                    workloadAccounts: many(12),
+                    maxAccountsPerStack: max,
+                },
+                region: "us-east-1",
+            });
+            assert.strictEqual(cfg.maxAccountsPerStack, 12);
+        }
+        assert.deepStrictEqual(
+            problems(
+                workload({
+                    securityAccountId: SECURITY,
+                    workloadAccounts: many(3),
+                    maxAccountsPerStack: "2",
+                }),
+            ),
+            [
+                "* org-access:workloadAccounts: lists 3 accounts, more than maxAccountsPerStack allows (2): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 1 account to a shard, one at a time: npm run account:move -- --name <name> --from workload --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 3)",
+            ],
+        );
+    });
+
+    it("rejects a budget that is not a positive whole number, every one at once", () => {
+        for (const [max, message] of [
+            ["0", 'must be at least 1 (got "0")'],
+            [-3, "must be at least 1 (got -3)"],
+            [2.5, "must be a whole number of accounts, such as 10 (got 2.5)"],
+            ["ten", 'must be a whole number of accounts, such as 10 (got "ten")'],
+        ] as const)
+            assert.deepStrictEqual(
+                problems(
+                    workload({
+                        securityAccountId: SECURITY,
+                        workloadAccounts: accounts,
+                        maxAccountsPerStack: max,
+                    }),
+                ),
+                [
+                    `* org-access:maxAccountsPerStack: ${message} (fix with: pulumi config set --path 'maxAccountsPerStack' 10)`,
+                ],
+            );
+    });
+
+    it("does not apply in stackset mode, which runs one provider whatever the number of accounts", () => {
+        const cfg = validateWorkloadConfig({
+            values: {
+                securityAccountId: SECURITY,
+                workloadAccounts: many(40),
+                deploymentMode: "stackset",
+                stackSet: {
+                    adminAccount: { accountId: MANAGEMENT },
+                    organizationalUnitIds: ["ou-ab12-cdefgh34"],
+                },
+            },
+            region: "us-east-1",
+        });
+        assert.strictEqual(cfg.workloadAccounts.length, 40);
     });
 });
 

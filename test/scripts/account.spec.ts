@@ -99,12 +99,16 @@ describe("account:add / account:remove", () => {
     });
 
     it("parses its arguments strictly", () => {
+        // Without --stack, placement chooses the stack (scripts/accountPlacement.ts).
         assert.deepStrictEqual(parseArgs(["add", "--name", "dev", "--id=999988887777"]), {
             action: "add",
             name: "dev",
             accountId: "999988887777",
-            stack: "workload",
         });
+        assert.deepStrictEqual(
+            parseArgs(["add", "--name", "dev", "--id=999988887777", "--stack", "workload"]),
+            { action: "add", name: "dev", accountId: "999988887777", stack: "workload" },
+        );
         assert.deepStrictEqual(parseArgs(["remove", "--name", "dev", "--stack", "workload-eu"]), {
             action: "remove",
             name: "dev",
@@ -120,7 +124,7 @@ describe("account:add / account:remove", () => {
         );
         assert.match(
             refusal(() => parseArgs(["delete"])),
-            /^the first argument must be add, remove or move/,
+            /^the first argument must be add, remove, move or import/,
         );
     });
 
@@ -144,7 +148,11 @@ describe("account:add / account:remove", () => {
         const before = fs.readFileSync(file, "utf8");
         assert.strictEqual(main(["add", "--name", "dev", "--id", "999988887777"], io), 2);
         assert.strictEqual(fs.readFileSync(file, "utf8"), before);
-        assert.match(err[0], /^error: an account named "dev" is already in Pulumi\.workload\.yaml/);
+        // Both problems at once: the name and the id are taken.
+        assert.strictEqual(
+            err[0],
+            'error: account:add refused, nothing written (2 problems):\n* an account named "dev" is already in Pulumi.workload.yaml (workloadAccounts[2], 999988887777); choose another name or remove it first\n* account 999988887777 is already in Pulumi.workload.yaml as "dev" (workloadAccounts[2]); each account is listed once\n',
+        );
         assert.strictEqual(main(["remove", "--name", "dev"], io), 0);
         assert.strictEqual(fs.readFileSync(file, "utf8"), FILE);
         assert.match(
