@@ -9,7 +9,8 @@ import {
     INCIDENT_RESPONSE_ROLE,
     LOG_ARCHIVE_ADMIN_ROLE,
 } from "../config/schema";
-import { trustProblems } from "./auditRole";
+import { peopleTrust, trustProblems } from "./auditRole";
+import { Duty, PeopleTrust, peopleTrustStatement } from "./orgGrants";
 import { BREAK_GLASS_ROLE_TYPE, INCIDENT_RESPONSE_ROLE_TYPE } from "../policypack/componentTypes";
 
 /** Both duty roles: sessions of one hour at most (also IAM's floor for MaxSessionDuration). */
@@ -20,27 +21,15 @@ export const INCIDENT_RESPONSE_MFA_MAX_AGE = 3600;
 export const BREAK_GLASS_MFA_MAX_AGE = 900;
 
 /**
- * Only the named principals, with MFA present (`Bool`, so a request without the key fails) and
- * recent. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
+ * The people of the security account who hold the duty (`people`: their IAM path and the
+ * org-access:duty tag, see components/orgGrants.ts), with MFA present (`Bool`, so a request
+ * without the key fails) and recent. Its size does not grow with people.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
  */
-export function dutyTrustPolicy(
-    principalArns: readonly string[],
-    mfaMaxAgeSeconds: number,
-): aws.iam.PolicyDocument {
+export function dutyTrustPolicy(people: PeopleTrust): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DutyPrincipalsWithMfa",
-                Effect: "Allow",
-                Principal: { AWS: [...principalArns].sort() },
-                Action: "sts:AssumeRole",
-                Condition: {
-                    Bool: { "aws:MultiFactorAuthPresent": "true" },
-                    NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) },
-                },
-            },
-        ],
+        Statement: [peopleTrustStatement("DutyPrincipalsWithMfa", people)],
     };
 }
 
@@ -199,7 +188,10 @@ export function incidentResponsePolicy(
 export interface DutyRoleArgs {
     /** Account whose principals may assume the role (the security account). */
     readonly trustedAccountId: string;
-    /** Exact IAM user ARNs of the security account allowed to assume the role, with MFA. */
+    /**
+     * Exact IAM user ARNs of the security account who hold the duty, under one IAM path: the
+     * trust names their path and duty tag, not each of them, and is refused when there are none.
+     */
     readonly principalArns: pulumi.Input<readonly string[]>;
     /** AWS partition. Default `aws`. */
     readonly partition?: string;
@@ -219,6 +211,7 @@ function trust(
     kind: string,
     name: string,
     args: DutyRoleArgs,
+    duty: Exclude<Duty, "audit">,
     mfaMaxAge: number,
 ): pulumi.Output<string> {
     return pulumi.output(args.principalArns).apply((arns) => {
@@ -227,7 +220,18 @@ function trust(
             throw new InputError(
                 `${kind} ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
             );
-        return JSON.stringify(dutyTrustPolicy(arns, mfaMaxAge));
+        const people = peopleTrust(
+            `${kind} ${name}`,
+            {
+                partition: args.partition ?? "aws",
+                securityAccountId: args.trustedAccountId,
+                duty,
+                mfaMaxAgeSeconds: mfaMaxAge,
+            },
+            arns,
+        );
+        // trustProblems refused an empty list, so there is a path.
+        return JSON.stringify(dutyTrustPolicy(people as PeopleTrust));
     });
 }
 
@@ -277,7 +281,13 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
             name,
             INCIDENT_RESPONSE_ROLE,
             `Incident response for the responders of account ${args.trustedAccountId}: isolate, quarantine, snapshot`,
-            trust("IncidentResponseRole", name, args, INCIDENT_RESPONSE_MFA_MAX_AGE),
+            trust(
+                "IncidentResponseRole",
+                name,
+                args,
+                "incident-response",
+                INCIDENT_RESPONSE_MFA_MAX_AGE,
+            ),
             args.tags,
         );
         this.roleArn = this.role.arn;
@@ -334,7 +344,7 @@ export class BreakGlassRole extends pulumi.ComponentResource {
             name,
             BREAK_GLASS_ROLE,
             `Break-glass administrator access for the break-glass group of account ${args.trustedAccountId}; always alarmed`,
-            trust("BreakGlassRole", name, args, BREAK_GLASS_MFA_MAX_AGE),
+            trust("BreakGlassRole", name, args, "break-glass", BREAK_GLASS_MFA_MAX_AGE),
             { ...args.tags, Duty: "break-glass" },
         );
         this.roleArn = this.role.arn;

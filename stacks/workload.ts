@@ -82,6 +82,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         mfaMaxAgeSeconds: cfg.auditRole.mfaMaxAgeSeconds,
         managedPolicies: cfg.auditRole.managedPolicies,
         partition: cfg.partition,
+        trustPolicyLengthQuota: cfg.iamQuotas.roleTrustPolicyLength,
     };
     if (cfg.stackSet) {
         // StackSet mode: CloudFormation fans the same audit role out to every account of the OUs.
