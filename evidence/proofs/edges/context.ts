@@ -87,7 +87,7 @@ export function fixedKeys(
  */
 export function mfaDomains(
     state: MfaState,
-    fixed: Readonly<Record<string, string | undefined>> = {},
+    fixed: Readonly<Record<string, ContextValue | undefined>> = {},
 ): ReadonlyMap<string, readonly Candidate[]> {
     const mfa = MFA_CONTEXT[state];
     return new Map([
@@ -117,7 +117,7 @@ export function decideWithChoice(
     searched: PolicyDocument | undefined,
     decide: (context: Record<string, ContextValue>) => Authorization,
     /** Keys besides MFA the caller cannot choose (lower-cased): their one value, or absent. */
-    fixed: Readonly<Record<string, string | undefined>> = {},
+    fixed: Readonly<Record<string, ContextValue | undefined>> = {},
 ): { result: Authorization; context: Record<string, ContextValue> } | undefined {
     const first = decide(base);
     if (first.decision === "Allow") return { result: first, context: base };

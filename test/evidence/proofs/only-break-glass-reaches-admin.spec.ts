@@ -4,7 +4,7 @@ import { runProofs } from "../../../evidence/proofs";
 import { buildGraph, reach } from "../../../evidence/proofs/graph";
 import { onlyBreakGlassReachesAdmin } from "../../../evidence/proofs/only-break-glass-reaches-admin";
 import { MANAGEMENT, PROD, SECURITY } from "../../helpers";
-import { without, withPolicy, withRole } from "../../helpers/variants";
+import { tamper, without, withPolicy, withRole } from "../../helpers/variants";
 import {
     ALICE,
     CAROL,
@@ -458,5 +458,94 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
         );
         // Dana's keys carry no MFA and the break-glass trust demands it; the proof holds.
         assert.deepStrictEqual(prove(input).counterexamples, []);
+    });
+
+    it("fails when a program may tag itself with a duty (iam:TagUser): the roles' trust designates people by tag", () => {
+        const retag = reportersMay({
+            Sid: "TagMyself",
+            Effect: "Allow",
+            Action: "iam:TagUser",
+            Resource: REPORTER,
+        });
+        const input = proofInput(plans.workload, retag);
+        const graph = buildGraph(input);
+        const edges = graph
+            .edgesFrom(graph.nodes.get(REPORTER)!, "absent")
+            .filter((e) => e.action === "iam:TagUser");
+        assert.deepStrictEqual(
+            edges.map((e) => [e.to.id, e.reason, e.grantsAdmin]),
+            [[REPORTER, "can retag itself with any duty", true]],
+        );
+        const found = prove(input).counterexamples.filter((c) => c.principal.startsWith(REPORTER));
+        assert.ok(
+            found.some((c) => c.action === "iam:TagUser" && c.resource === REPORTER),
+            JSON.stringify(found),
+        );
+    });
+
+    it("holds when the tagging is limited to the quarantine key (aws:TagKeys): no designating tag can be set", () => {
+        const quarantineOnly = reportersMay({
+            Sid: "QuarantineOnly",
+            Effect: "Allow",
+            Action: "iam:TagUser",
+            Resource: REPORTER,
+            Condition: {
+                "ForAllValues:StringEquals": { "aws:TagKeys": ["org-access-quarantine"] },
+            },
+        });
+        const input = proofInput(plans.workload, quarantineOnly);
+        const graph = buildGraph(input);
+        assert.deepStrictEqual(
+            graph
+                .edgesFrom(graph.nodes.get(REPORTER)!, "absent")
+                .filter((e) => e.action === "iam:TagUser"),
+            [],
+        );
+        assert.deepStrictEqual(prove(input).counterexamples, []);
+    });
+
+    it("fails when a program may create and tag users at the people's path (iam:CreateUser + iam:TagUser)", () => {
+        const create = reportersMay({
+            Sid: "CreatePeople",
+            Effect: "Allow",
+            Action: ["iam:CreateUser", "iam:TagUser"],
+            Resource: `arn:aws:iam::${SECURITY}:user/org-access/new-*`,
+        });
+        const found = prove(proofInput(plans.workload, create)).counterexamples.filter((c) =>
+            c.principal.startsWith(REPORTER),
+        );
+        assert.ok(
+            found.some(
+                (c) => c.action === "iam:CreateUser" && c.reason.includes("can create and tag"),
+            ),
+            JSON.stringify(found),
+        );
+    });
+
+    it("fails when the roles SCP no longer targets the root: the org-wide grant reaches a same-named role any member account could create", () => {
+        // As planned the SCP at the root reserves the names: the proof holds.
+        assert.deepStrictEqual(
+            prove(proofInput(plans.workload, plans.security)).counterexamples,
+            [],
+        );
+        const onlySecurity = tamper(
+            plans.security,
+            (r) =>
+                r.type === "aws:organizations/policyAttachment:PolicyAttachment" &&
+                r.name.startsWith("guardrails-roles-r-"),
+            (props) => ({ ...props, targetId: SECURITY }),
+        );
+        const found = prove(proofInput(plans.workload, onlySecurity)).counterexamples;
+        const alice = found.find((c) =>
+            c.principal.startsWith(`arn:aws:iam::${SECURITY}:user/org-access/alice`),
+        );
+        assert.ok(alice, JSON.stringify(found.map((c) => c.reason)));
+        assert.deepStrictEqual(alice.path, [
+            "arn:aws:iam::*:role/SecurityAuditRole in o-abcdefghij",
+        ]);
+        assert.match(
+            alice.reason,
+            /whose SCPs do not reserve the name \(ProtectOrgAccessRoles at the root\)/,
+        );
     });
 });
