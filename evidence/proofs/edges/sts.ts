@@ -89,6 +89,9 @@ function candidates(graph: AccessGraph, node: GraphNode): Set<GraphNode> {
     return out;
 }
 
+/** An organization id that is not the program's: a role of another organization carries one. */
+const FOREIGN_ORGANIZATION = "o-zq9zq9zq9zq9";
+
 const byPattern = new WeakMap<AccessGraph, Map<string, GraphNode[]>>();
 /**
  * The roles a wildcard Resource of an sts:AssumeRole grant can reach beyond the trust index:
@@ -181,22 +184,30 @@ export function assumeEdges(
         // The trust is searched over the keys the caller chooses (an ExternalId, its network):
         // a condition on them keeps no person out. authorize() confirms the witness. The caller's
         // own tags and the role's organization are not its choice.
+        // A role outside the organization (null) is in an account of no organization (no
+        // aws:ResourceOrgID) or of another one (the attacker's: some other id): either.
         const orgId = target.resourceOrgId;
-        const context = typeof orgId === "string" ? { ...base, "aws:ResourceOrgID": orgId } : base;
-        const decided = decideWithChoice(
-            p,
-            ASSUME_ROLE,
-            resource,
-            state,
-            context,
-            target.trust?.doc,
-            (ctx) =>
-                authorize(
-                    { principal: p, action: ASSUME_ROLE, resource, context: ctx },
-                    { scps: graph.scps(p.account), identity, trust: target.trust },
-                ),
-            fixedKeys(node, target.trust?.doc, orgId),
-        );
+        const orgs: (string | null | undefined)[] =
+            orgId === null ? [null, FOREIGN_ORGANIZATION] : [orgId];
+        let decided: ReturnType<typeof decideWithChoice>;
+        for (const org of orgs) {
+            const context = typeof org === "string" ? { ...base, "aws:ResourceOrgID": org } : base;
+            decided = decideWithChoice(
+                p,
+                ASSUME_ROLE,
+                resource,
+                state,
+                context,
+                target.trust?.doc,
+                (ctx) =>
+                    authorize(
+                        { principal: p, action: ASSUME_ROLE, resource, context: ctx },
+                        { scps: graph.scps(p.account), identity, trust: target.trust },
+                    ),
+                fixedKeys(node, target.trust?.doc, org),
+            );
+            if (decided) break;
+        }
         if (!decided) continue;
         const { result } = decided;
         edges.push({

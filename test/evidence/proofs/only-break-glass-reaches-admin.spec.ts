@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { PlanResult } from "../../../plan/run";
 import { accessModel } from "../../../evidence/model";
 import { runProofs } from "../../../evidence/proofs";
 import { buildGraph, reach } from "../../../evidence/proofs/graph";
@@ -547,5 +548,73 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
             alice.reason,
             /whose SCPs do not reserve the name \(ProtectOrgAccessRoles at the root\)/,
         );
+    });
+
+    describe("an org bound that is no bound: the grant reaches a role outside the organization", () => {
+        const ALICE_ = `arn:aws:iam::${SECURITY}:user/org-access/alice`;
+        const bound = (condition: Record<string, unknown>, asString = false) =>
+            withPolicy(plans.security, "security-access-auditors-assume", (d) => {
+                const s = d.Statement[0];
+                delete s.Condition.StringEquals;
+                Object.assign(s.Condition, condition);
+                // Statement as a single object, Resource as a string: the same grant.
+                if (asString) {
+                    s.Resource = s.Resource[0];
+                    (d as Record<string, unknown>).Statement = s;
+                }
+            });
+        const outside = (security: PlanResult) =>
+            prove(proofInput(plans.workload, security)).counterexamples.find(
+                (c) =>
+                    c.principal.startsWith(ALICE_) &&
+                    c.path[0] === "arn:aws:iam::*:role/SecurityAuditRole" &&
+                    /outside organization o-abcdefghij/.test(c.reason),
+            );
+        const cases: [string, Record<string, unknown>, boolean][] = [
+            ["no bound at all", {}, false],
+            [
+                "StringEqualsIfExists (absent outside every organization)",
+                { StringEqualsIfExists: { "aws:ResourceOrgID": "o-abcdefghij" } },
+                false,
+            ],
+            [
+                "ForAllValues:StringEquals (true when absent)",
+                { "ForAllValues:StringEquals": { "aws:ResourceOrgID": ["o-abcdefghij"] } },
+                true,
+            ],
+            [
+                "StringLike with a wildcard organization",
+                { StringLike: { "aws:ResourceOrgID": "o-*" } },
+                true,
+            ],
+            [
+                "StringNotEquals another organization",
+                { StringNotEquals: { "aws:ResourceOrgID": "o-zzzzzzzzzz" } },
+                false,
+            ],
+        ];
+        for (const [what, condition, asString] of cases)
+            it(what, () => {
+                const c = outside(bound(condition, asString));
+                assert.ok(c, what);
+                assert.strictEqual(c.action, "sts:AssumeRole");
+            });
+
+        it("StringEquals on the organization (as built), also as a single statement object: bounded", () => {
+            assert.strictEqual(outside(plans.security), undefined);
+            assert.strictEqual(
+                outside(bound({ StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } }, true)),
+                undefined,
+            );
+            assert.deepStrictEqual(
+                prove(
+                    proofInput(
+                        plans.workload,
+                        bound({ StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } }, true),
+                    ),
+                ).counterexamples,
+                [],
+            );
+        });
     });
 });
