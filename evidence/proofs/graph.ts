@@ -600,7 +600,10 @@ function providerRoles(resources: readonly { type: string; props: Record<string,
 const RESERVATION_PROBE_ACCOUNT = "210987654320";
 
 /** See AccessGraph.reservedInOrganization; shared with logs-immutable.ts. */
-export function reservedInOrganization(model: AccessGraph["input"]["model"], roleArn: string): boolean {
+export function reservedInOrganization(
+    model: AccessGraph["input"]["model"],
+    roleArn: string,
+): boolean {
     const a = parseArn(roleArn);
     if (!a || a.service !== "iam" || !a.resource.startsWith("role/")) return false;
     const atRoot = model.scps.filter((s) => s.targets.some((t) => t.startsWith("r-")));
