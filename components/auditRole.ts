@@ -223,8 +223,9 @@ export function peopleTrust(
     userArns: readonly string[],
 ): PeopleTrust | undefined {
     try {
-        const userPath = userPathOf(what, userArns);
-        return userPath === undefined ? undefined : { ...args, userPath };
+        // The users' own partition: the principal they are, whatever the role's account says.
+        const at = userPathOf(what, userArns);
+        return at === undefined ? undefined : { ...args, ...at };
     } catch (e) {
         throw new InputError((e as Error).message);
     }

@@ -158,21 +158,30 @@ export function peopleTrustStatement(sid: string, t: PeopleTrust): aws.iam.Polic
 }
 
 /**
- * The one IAM path of a duty's users, from their exact ARNs (what the security stack exports):
- * undefined for none; refused when they do not share one path, since one trust statement names
- * one path.
+ * The one partition and IAM path of a duty's users, from their exact ARNs (what the security stack
+ * exports): undefined for none; refused when they do not share one, since one trust statement
+ * names one path.
  */
-export function userPathOf(what: string, userArns: readonly string[]): string | undefined {
-    const paths = new Set(
+export function userPathOf(
+    what: string,
+    userArns: readonly string[],
+): { partition: string; userPath: string } | undefined {
+    const found = new Set(
         userArns.map((a) => {
-            const m = /^arn:[^:]+:iam::\d{12}:user(\/(?:[\x21-\x7e]*\/)?)[\w+=,.@-]+$/.exec(a);
+            const m = /^arn:([^:]+):iam::\d{12}:user(\/(?:[\x21-\x7e]*\/)?)[\w+=,.@-]+$/.exec(a);
             if (!m) throw new Error(`${what}: "${a}" is not an exact IAM user ARN`);
-            return m[1];
+            return `${m[1]} ${m[2]}`;
         }),
     );
-    if (paths.size > 1)
+    if (found.size > 1)
         throw new Error(
-            `${what}: the users are under several IAM paths (${[...paths].sort().join(", ")}); one trust statement names one path`,
+            `${what}: the users are under several IAM paths (${[...found]
+                .map((f) => f.split(" ")[1])
+                .sort()
+                .join(", ")}); one trust statement names one path`,
         );
-    return [...paths][0];
+    const [only] = [...found];
+    if (only === undefined) return undefined;
+    const [partition, userPath] = only.split(" ");
+    return { partition, userPath };
 }

@@ -14,6 +14,7 @@ import {
     parsePolicyDocument,
     statementMatchesAction,
 } from "../../../policypack/iam";
+import { iamArn } from "../../../policypack/iam/arn";
 import { wildcardProbe } from "../../../policypack/iam/principal";
 import type { AccessGraph, AssumeMode, Edge, GraphNode } from "../graph";
 import { tokenContext } from "../tokens";
@@ -117,7 +118,7 @@ function patternCandidates(graph: AccessGraph, pattern: string, label: string): 
     const a = parseArn(pattern);
     if (org && a?.service === "iam" && a.account === "*" && !hasWildcard(a.resource))
         for (const account of graph.knownAccounts) {
-            const exact = `arn:${a.partition}:iam::${account}:${a.resource}`;
+            const exact = iamArn(a.partition, account, a.resource);
             const planned = graph.nodes.get(exact);
             if (planned?.kind === "role") continue;
             if (graph.programRoles.has(exact)) out.push(graph.elsewhere(exact));
