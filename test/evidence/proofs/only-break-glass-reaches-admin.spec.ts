@@ -600,6 +600,18 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
                 assert.strictEqual(c.action, "sts:AssumeRole");
             });
 
+        it("ForAnyValue:StringEquals on the single-valued key: false when the key is absent or another organization's, so it bounds (AWS advises against set operators on single-valued keys)", () => {
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+            assert.strictEqual(
+                outside(
+                    bound({
+                        "ForAnyValue:StringEquals": { "aws:ResourceOrgID": ["o-abcdefghij"] },
+                    }),
+                ),
+                undefined,
+            );
+        });
+
         it("StringEquals on the organization (as built), also as a single statement object: bounded", () => {
             assert.strictEqual(outside(plans.security), undefined);
             assert.strictEqual(
