@@ -13,6 +13,7 @@ import {
 import dataReadTable from "./data/data-read-actions.json";
 import writeLevelGrantTable from "./data/write-level-grants.json";
 import { AUDIT_ROLE_TYPE } from "../policypack/componentTypes";
+import { Duty, PeopleTrust, peopleTrustStatement, userPathOf } from "./orgGrants";
 
 /** A program that may assume the role when it presents its ExternalId, from where it is allowed to. */
 export interface ProgrammaticPrincipal {
@@ -53,7 +54,12 @@ export function managedPolicyArn(partition: string, policy: AuditManagedPolicy):
 export interface AuditRoleArgs {
     /** Account whose designated principals may assume this role (the security account). */
     readonly trustedAccountId: string;
-    /** Exact ARNs of the humans who may assume the role; they must use MFA. */
+    /**
+     * Exact ARNs of the humans who may assume the role; they must use MFA. The trust does not list
+     * them: it trusts the security account's users under their one IAM path that carry the tags
+     * org-access:principal-type=human and org-access:duty=audit (components/orgGrants.ts), so its
+     * size does not grow with people. None: no statement for people at all.
+     */
     readonly humanPrincipalArns: pulumi.Input<readonly string[]>;
     /** Programs that may assume the role with their ExternalId. */
     readonly programmaticPrincipals: pulumi.Input<readonly ProgrammaticPrincipal[]>;
@@ -70,6 +76,11 @@ export interface AuditRoleArgs {
     readonly managedPolicies?: readonly AuditManagedPolicy[];
     /** AWS partition of the target account. Default `aws`. */
     readonly partition?: string;
+    /**
+     * The account's role trust policy length quota (`org-access:iamQuotas.roleTrustPolicyLength`):
+     * a longer trust is refused. Default IAM's 2,048.
+     */
+    readonly trustPolicyLengthQuota?: number;
     /** Tags for the role. */
     readonly tags?: Record<string, string>;
 }
@@ -152,46 +163,72 @@ export function trustProblems(
 
 /**
  * IAM counts a trust policy's characters without whitespace (JSON.stringify writes none, and no
- * value here holds any): 2,048 by default, at most 4,096 once the quota is raised. Every human,
- * program, CIDR block and endpoint adds to it.
+ * value here holds any): 2,048 by default, at most 4,096 once the quota is raised. People cost a
+ * fixed statement; every reporter, CIDR block and endpoint adds to it.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  */
 export const TRUST_POLICY_DEFAULT_CHARS = 2048;
 export const TRUST_POLICY_MAX_CHARS = 4096;
 
-/** A trust policy no account can hold, or undefined. */
-export function trustPolicySizeProblem(doc: string): string | undefined {
-    return doc.length > TRUST_POLICY_MAX_CHARS
-        ? `the trust policy would have ${doc.length} characters, more than the ${TRUST_POLICY_MAX_CHARS} IAM allows even with a raised quota (trust fewer principals, CIDR blocks or endpoints)`
-        : undefined;
+/**
+ * A trust policy longer than the account's quota, or undefined. People take one statement
+ * whatever their number, so what overflows is the reporters: the message names them and the
+ * quota's config key.
+ */
+export function trustPolicySizeProblem(
+    doc: string,
+    programs: readonly ProgrammaticPrincipal[] = [],
+    quota: number = TRUST_POLICY_DEFAULT_CHARS,
+): string | undefined {
+    if (doc.length <= quota) return undefined;
+    const networks = programs.filter((p) => p.sourceIps || p.sourceVpces).length;
+    const raise =
+        quota < TRUST_POLICY_MAX_CHARS
+            ? `, or raise the quota (Service Quotas, IAM "Role trust policy length", at most ${TRUST_POLICY_MAX_CHARS}) in every account and set org-access:iamQuotas.roleTrustPolicyLength`
+            : ` (${TRUST_POLICY_MAX_CHARS} is the most IAM allows)`;
+    return `the trust policy would have ${doc.length} characters, more than iamQuotas.roleTrustPolicyLength (${quota}): reporters are named one statement each (${programs.length} reporters, ${networks} with network conditions): designate fewer reporters, CIDR blocks or endpoints${raise}`;
 }
 
 /**
- * The trust policy: humans only with MFA that is present and recent, programs only with their
- * exact ExternalId (and from their networks, when given), and nobody else. `Bool` (not `BoolIfExists`) matters: with IfExists, a request
- * that carries no MFA key at all, such as one signed with long-term access keys, would pass.
+ * The trust policy: people of the security account (`people`, see peopleTrustStatement) only
+ * with MFA that is present and recent, programs only with their exact ExternalId (and from their
+ * networks, when given), and nobody else. `Bool` (not `BoolIfExists`) matters: with IfExists, a
+ * request that carries no MFA key at all, such as one signed with long-term access keys, would
+ * pass. Exported for the StackSet template, which builds the same trust.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
  */
 export function auditTrustPolicy(
-    humans: readonly string[],
+    people: PeopleTrust | undefined,
     programs: readonly ProgrammaticPrincipal[],
-    mfaMaxAgeSeconds: number,
 ): aws.iam.PolicyDocument {
     const statements: aws.iam.PolicyStatement[] = [];
-    if (humans.length > 0) {
-        statements.push({
-            Sid: "HumansWithMfa",
-            Effect: "Allow",
-            Principal: { AWS: [...humans] },
-            Action: "sts:AssumeRole",
-            Condition: {
-                Bool: { "aws:MultiFactorAuthPresent": "true" },
-                NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) },
-            },
-        });
-    }
+    if (people) statements.push(peopleTrustStatement("HumansWithMfa", people));
     programs.forEach((p, i) => statements.push(...programStatements(p, i)));
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * Who among the people a role with `duty` trusts, from the exact ARNs the security stack exports:
+ * their one IAM path (undefined for nobody). Throws InputError, naming `what`, when the ARNs are
+ * not exact users of the security account under one path.
+ */
+export function peopleTrust(
+    what: string,
+    args: {
+        readonly partition: string;
+        readonly securityAccountId: string;
+        readonly duty: Duty;
+        readonly mfaMaxAgeSeconds: number;
+    },
+    userArns: readonly string[],
+): PeopleTrust | undefined {
+    try {
+        // The users' own partition: the principal they are, whatever the role's account says.
+        const at = userPathOf(what, userArns);
+        return at === undefined ? undefined : { ...args, ...at };
+    } catch (e) {
+        throw new InputError((e as Error).message);
+    }
 }
 
 /**
@@ -286,31 +323,38 @@ export function policyCharacters(policy: unknown): number {
 
 /**
  * The trust policy, once the principals are known: refused with every problem listed when a
- * principal is inexact, of another account or malformed, or when no account could hold it; a
- * warning on `component` when it needs IAM's raised quota.
+ * principal is inexact, of another account or malformed, or when the trust is longer than the
+ * account's quota (`trustPolicyLengthQuota`).
  */
 function checkedTrustPolicy(
     name: string,
     args: AuditRoleArgs,
     mfaMaxAge: number,
-    component: pulumi.Resource,
 ): pulumi.Output<string> {
+    const partition = args.partition ?? "aws";
     return pulumi
         .all([args.humanPrincipalArns, args.programmaticPrincipals])
         .apply(([humans, programs]) => {
             const problems = trustProblems(args.trustedAccountId, humans, programs);
-            const doc = JSON.stringify(auditTrustPolicy(humans, programs, mfaMaxAge));
-            const size = trustPolicySizeProblem(doc);
-            if (size) problems.push(size);
             if (problems.length > 0)
                 throw new InputError(
                     `AuditRole ${name}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
                 );
-            if (doc.length > TRUST_POLICY_DEFAULT_CHARS)
-                pulumi.log.warn(
-                    `the trust policy has ${doc.length} characters, more than IAM's default quota of ${TRUST_POLICY_DEFAULT_CHARS}: ` +
-                        "CreateRole fails unless the account's role trust policy length quota was raised (Service Quotas, IAM)",
-                    component,
+            const people = peopleTrust(
+                `AuditRole ${name}`,
+                {
+                    partition,
+                    securityAccountId: args.trustedAccountId,
+                    duty: "audit",
+                    mfaMaxAgeSeconds: mfaMaxAge,
+                },
+                humans,
+            );
+            const doc = JSON.stringify(auditTrustPolicy(people, programs));
+            const size = trustPolicySizeProblem(doc, programs, args.trustPolicyLengthQuota);
+            if (size)
+                throw new InputError(
+                    `AuditRole ${name}: refusing to create a trust policy:\n* ${size}`,
                 );
             return doc;
         });
@@ -395,7 +439,7 @@ export class AuditRole extends pulumi.ComponentResource {
             throw new Error(`AuditRole ${name}: at least one managed read policy is required`);
         const parent = { parent: this };
 
-        const trust = checkedTrustPolicy(name, args, mfaMaxAge, this);
+        const trust = checkedTrustPolicy(name, args, mfaMaxAge);
         this.role = auditRoleResource(name, args, trust, parent);
         this.roleArn = this.role.arn;
         this.attachments = readPolicyAttachments(name, this.role, managed, partition, parent);

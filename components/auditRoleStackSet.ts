@@ -7,6 +7,7 @@ import {
     auditDenyPolicy,
     auditTrustPolicy,
     managedPolicyArn,
+    peopleTrust,
     ProgrammaticPrincipal,
     trustProblems,
 } from "./auditRole";
@@ -152,9 +153,17 @@ export function auditRoleTemplate(
                     Path: args.path,
                     Description: `Read-only audit access for designated principals of account ${args.trustedAccountId}`,
                     AssumeRolePolicyDocument: auditTrustPolicy(
-                        humans,
+                        peopleTrust(
+                            "the audit role's template",
+                            {
+                                partition: args.partition,
+                                securityAccountId: args.trustedAccountId,
+                                duty: "audit",
+                                mfaMaxAgeSeconds: args.mfaMaxAgeSeconds,
+                            },
+                            humans,
+                        ),
                         programs,
-                        args.mfaMaxAgeSeconds,
                     ),
                     MaxSessionDuration: AUDIT_MAX_SESSION_SECONDS,
                     ManagedPolicyArns: args.managedPolicies.map((p) =>

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CI_IDENTITY_TYPE } from "../policypack/componentTypes";
 import { GITHUB_REPOSITORY, isExactRoleArn } from "../config/patterns";
 import { after, iamRoleArn, oidcProviderArn, s3BucketArn, s3ObjectArn } from "./arns";
+import { assumeInOrganizationStatement } from "./orgGrants";
 
 /** GitHub's OIDC issuer and the audience configure-aws-credentials requests. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -137,16 +138,33 @@ export function deployTrustPolicy(providerArn: string, pin: DeployPin): aws.iam.
 
 interface StateAccess {
     readonly partition: string;
+    /** The organization whose accounts' deploy or preview roles are granted. */
+    readonly organizationId: string;
     readonly stateBucket: string;
     readonly stateKeyArn?: string;
 }
 
-function exactRoleArns(arns: readonly string[], what: string): string[] {
+/**
+ * `sts:AssumeRole` on the path and name of each role of `arns` in any account of the
+ * organization: the size depends on the distinct role names, not on the accounts (IAM's quota on
+ * a role's inline policies is 10,240 characters). Why that is safe: components/orgGrants.ts.
+ */
+function assumeInOrganization(
+    sid: string,
+    arns: readonly string[],
+    organizationId: string,
+    what: string,
+): aws.iam.PolicyStatement {
     if (arns.length === 0) throw new Error(`CiIdentity: no ${what} to assume`);
     for (const arn of arns)
         if (!isExactRoleArn(arn))
             throw new Error(`CiIdentity: "${arn}" is not an exact role ARN (${what})`);
-    return [...new Set(arns)].sort();
+    return assumeInOrganizationStatement({
+        sid,
+        what: `CiIdentity (${what})`,
+        roleArns: arns,
+        organizationId,
+    });
 }
 
 /** What deploying this program needs, and nothing else: the deploy roles, and the state backend. */
@@ -156,12 +174,12 @@ export function deployPermissionsPolicy(
     const bucket = s3BucketArn(args.partition, args.stateBucket);
     const state = s3ObjectArn(args.partition, args.stateBucket, ".pulumi/*");
     const statements: aws.iam.PolicyStatement[] = [
-        {
-            Sid: "AssumeDeployRoles",
-            Effect: "Allow",
-            Action: "sts:AssumeRole",
-            Resource: exactRoleArns(args.deployRoleArns, "deploy roles"),
-        },
+        assumeInOrganization(
+            "AssumeDeployRoles",
+            args.deployRoleArns,
+            args.organizationId,
+            "deploy roles",
+        ),
         {
             Sid: "ListStateBucket",
             Effect: "Allow",
@@ -202,12 +220,12 @@ export function previewPermissionsPolicy(
 ): aws.iam.PolicyDocument {
     const bucket = s3BucketArn(args.partition, args.stateBucket);
     const statements: aws.iam.PolicyStatement[] = [
-        {
-            Sid: "AssumePreviewRoles",
-            Effect: "Allow",
-            Action: "sts:AssumeRole",
-            Resource: exactRoleArns(args.previewRoleArns, "preview roles"),
-        },
+        assumeInOrganization(
+            "AssumePreviewRoles",
+            args.previewRoleArns,
+            args.organizationId,
+            "preview roles",
+        ),
         {
             Sid: "ListStateBucket",
             Effect: "Allow",
@@ -241,10 +259,15 @@ export interface CiIdentityArgs {
     readonly deployIdentityName: string;
     /** Name of the preview identity (the role pull requests assume). */
     readonly previewIdentityName: string;
-    /** Exact ARNs of every per-account deploy role the program's providers assume when deploying. */
+    /**
+     * Exact ARNs of every per-account deploy role the program's providers assume when deploying.
+     * The grant covers their path and name in every account of `organizationId`.
+     */
     readonly deployRoleArns: readonly string[];
-    /** Exact ARNs of every per-account read-only preview role. */
+    /** Exact ARNs of every per-account read-only preview role (granted as the deploy roles are). */
     readonly previewRoleArns: readonly string[];
+    /** The organization (`org-access:organizationId`) whose accounts' roles are granted. */
+    readonly organizationId: string;
     /** S3 bucket of the Pulumi state. */
     readonly stateBucket: string;
     /** KMS key of the state and the secrets provider, if any. */
@@ -264,6 +287,7 @@ function checkedPermissions(args: CiIdentityArgs): {
         partition: args.partition ?? "aws",
         stateBucket: args.stateBucket,
         stateKeyArn: args.stateKeyArn,
+        organizationId: args.organizationId,
     };
     const deploy = deployPermissionsPolicy({ ...state, deployRoleArns: args.deployRoleArns });
     const preview = previewPermissionsPolicy({ ...state, previewRoleArns: args.previewRoleArns });

@@ -1,42 +1,34 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { after, iamUserArn } from "./arns";
-import { ARN_WILDCARD } from "../config/patterns";
 import {
     denyWithoutMfaPolicy,
     mfaSelfServicePolicy,
-    PRINCIPAL_TYPE_TAG,
     signInLocalDevelopmentPolicyArn,
 } from "./securityAccess";
+import { assumeInOrganizationStatement, Duty, DUTY_TAG, PRINCIPAL_TYPE_TAG } from "./orgGrants";
 import { DUTY_GROUP_TYPE } from "../policypack/componentTypes";
 
-/** `sts:AssumeRole` on exactly the duty roles, only with present and recent MFA. */
+/**
+ * `sts:AssumeRole` on the duty roles' path and name in any account of the organization
+ * (components/orgGrants.ts), only with present and recent MFA.
+ */
 export function assumeDutyRolesPolicy(
     sid: string,
     roleArns: readonly string[],
+    organizationId: string,
     mfaMaxAgeSeconds: number,
 ): aws.iam.PolicyDocument {
-    if (roleArns.length === 0)
-        throw new Error(`assumeDutyRolesPolicy: at least one exact role ARN is required`);
-    for (const arn of roleArns) {
-        if (ARN_WILDCARD.test(arn))
-            throw new Error(
-                `assumeDutyRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`,
-            );
-    }
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: sid,
-                Effect: "Allow",
-                Action: "sts:AssumeRole",
-                Resource: [...roleArns].sort(),
-                Condition: {
-                    Bool: { "aws:MultiFactorAuthPresent": "true" },
-                    NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) },
-                },
-            },
+            assumeInOrganizationStatement({
+                sid,
+                what: "assumeDutyRolesPolicy",
+                roleArns,
+                organizationId,
+                mfaMaxAgeSeconds,
+            }),
         ],
     };
 }
@@ -46,12 +38,20 @@ export interface DutyGroupArgs {
     readonly accountId: string;
     /** IAM group name, e.g. `org-access-break-glass`. */
     readonly groupName: string;
-    /** Short name of the duty, for resource names and the users' `Kind` tag, e.g. `break-glass`. */
-    readonly duty: string;
+    /**
+     * The duty, for resource names and the users' `Kind` and `org-access:duty` tags (the duty
+     * roles' trust designates the users by it).
+     */
+    readonly duty: Exclude<Duty, "audit">;
     /** IAM user names of the group's members: humans, with MFA and without access keys. */
     readonly users: readonly string[];
-    /** Exact ARNs of the roles the group may assume; may be empty while no account enables the role. */
+    /**
+     * Exact ARNs of the roles the group may assume; may be empty while no account enables the
+     * role. The grant covers their path and name in every account of `organizationId`.
+     */
     readonly roleArns: readonly string[];
+    /** The organization (`org-access:organizationId`) whose accounts' duty roles are granted. */
+    readonly organizationId: string;
     /** Oldest MFA sign-in accepted to assume a role, in seconds. */
     readonly mfaMaxAgeSeconds: number;
     /** IAM path for the group, and for the users unless `userPath` is set. */
@@ -104,6 +104,7 @@ export class DutyGroup extends pulumi.ComponentResource {
                 assumeDutyRolesPolicy(
                     `Assume${args.duty.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}RolesWithMfa`,
                     args.roleArns,
+                    args.organizationId,
                     args.mfaMaxAgeSeconds,
                 ),
             );
@@ -129,7 +130,12 @@ export class DutyGroup extends pulumi.ComponentResource {
                     name: userName,
                     path: userPath,
                     forceDestroy: false,
-                    tags: { ...args.tags, Kind: args.duty, [PRINCIPAL_TYPE_TAG]: "human" },
+                    tags: {
+                        ...args.tags,
+                        Kind: args.duty,
+                        [PRINCIPAL_TYPE_TAG]: "human",
+                        [DUTY_TAG]: args.duty,
+                    },
                 },
                 parent,
             );

@@ -9,7 +9,8 @@ import {
     INCIDENT_RESPONSE_ROLE,
     LOG_ARCHIVE_ADMIN_ROLE,
 } from "../config/schema";
-import { trustProblems } from "./auditRole";
+import { peopleTrust, trustProblems } from "./auditRole";
+import { Duty, PeopleTrust, peopleTrustStatement } from "./orgGrants";
 import { BREAK_GLASS_ROLE_TYPE, INCIDENT_RESPONSE_ROLE_TYPE } from "../policypack/componentTypes";
 
 /** Both duty roles: sessions of one hour at most (also IAM's floor for MaxSessionDuration). */
@@ -20,27 +21,15 @@ export const INCIDENT_RESPONSE_MFA_MAX_AGE = 3600;
 export const BREAK_GLASS_MFA_MAX_AGE = 900;
 
 /**
- * Only the named principals, with MFA present (`Bool`, so a request without the key fails) and
- * recent. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
+ * The people of the security account who hold the duty (`people`: their IAM path and the
+ * org-access:duty tag, see components/orgGrants.ts), with MFA present (`Bool`, so a request
+ * without the key fails) and recent. Its size does not grow with people.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
  */
-export function dutyTrustPolicy(
-    principalArns: readonly string[],
-    mfaMaxAgeSeconds: number,
-): aws.iam.PolicyDocument {
+export function dutyTrustPolicy(people: PeopleTrust): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DutyPrincipalsWithMfa",
-                Effect: "Allow",
-                Principal: { AWS: [...principalArns].sort() },
-                Action: "sts:AssumeRole",
-                Condition: {
-                    Bool: { "aws:MultiFactorAuthPresent": "true" },
-                    NumericLessThan: { "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds) },
-                },
-            },
-        ],
+        Statement: [peopleTrustStatement("DutyPrincipalsWithMfa", people)],
     };
 }
 
@@ -199,7 +188,10 @@ export function incidentResponsePolicy(
 export interface DutyRoleArgs {
     /** Account whose principals may assume the role (the security account). */
     readonly trustedAccountId: string;
-    /** Exact IAM user ARNs of the security account allowed to assume the role, with MFA. */
+    /**
+     * Exact IAM user ARNs of the security account who hold the duty, under one IAM path: the
+     * trust names their path and duty tag, not each of them, and is refused when there are none.
+     */
     readonly principalArns: pulumi.Input<readonly string[]>;
     /** AWS partition. Default `aws`. */
     readonly partition?: string;
@@ -234,6 +226,10 @@ export interface DutyRoleDefinition {
     readonly maxSessionDuration: number;
     /** Oldest MFA sign-in the trust accepts, in seconds. */
     readonly mfaMaxAgeSeconds: number;
+    /** The value of the org-access:duty tag the trusted people carry (components/orgGrants.ts). */
+    readonly duty: Exclude<Duty, "audit">;
+    /** AWS partition of the target account. */
+    readonly partition: string;
     /** Attached AWS-managed policies; `id` names the provider-mode attachment (`<name>-<id>`). */
     readonly managedPolicies: readonly { readonly id: string; readonly arn: string }[];
     /** Inline policies; `id` names the provider-mode RolePolicy (`<name>-<id>`). */
@@ -255,6 +251,8 @@ export function dutyRoleDefinition(kind: DutyKind, args: DutyRoleSettings): Duty
             description: `Incident response for the responders of account ${args.trustedAccountId}: isolate, quarantine, snapshot`,
             maxSessionDuration: DUTY_MAX_SESSION_SECONDS,
             mfaMaxAgeSeconds: INCIDENT_RESPONSE_MFA_MAX_AGE,
+            duty: "incident-response",
+            partition,
             managedPolicies: [
                 { id: "securityaudit", arn: awsManagedPolicyArn(partition, "/SecurityAudit") },
             ],
@@ -279,6 +277,8 @@ export function dutyRoleDefinition(kind: DutyKind, args: DutyRoleSettings): Duty
         description: `Break-glass administrator access for the break-glass group of account ${args.trustedAccountId}; always alarmed`,
         maxSessionDuration: DUTY_MAX_SESSION_SECONDS,
         mfaMaxAgeSeconds: BREAK_GLASS_MFA_MAX_AGE,
+        duty: "break-glass",
+        partition,
         managedPolicies: [
             { id: "admin", arn: awsManagedPolicyArn(partition, "/AdministratorAccess") },
         ],
@@ -295,14 +295,25 @@ export function dutyTrust(
     owner: string,
     trustedAccountId: string,
     principalArns: readonly string[],
-    definition: Pick<DutyRoleDefinition, "mfaMaxAgeSeconds">,
+    definition: Pick<DutyRoleDefinition, "mfaMaxAgeSeconds" | "duty" | "partition">,
 ): aws.iam.PolicyDocument {
     const problems = trustProblems(trustedAccountId, principalArns, []);
     if (problems.length > 0)
         throw new InputError(
             `${owner}: refusing to create a trust policy:\n* ${problems.join("\n* ")}`,
         );
-    return dutyTrustPolicy(principalArns, definition.mfaMaxAgeSeconds);
+    const people = peopleTrust(
+        owner,
+        {
+            partition: definition.partition,
+            securityAccountId: trustedAccountId,
+            duty: definition.duty,
+            mfaMaxAgeSeconds: definition.mfaMaxAgeSeconds,
+        },
+        principalArns,
+    );
+    // trustProblems refused an empty list, so there is a path.
+    return dutyTrustPolicy(people as PeopleTrust);
 }
 
 /** The role, its attachments and inline policies of one definition, as children of `owner`. */

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { after, arn, awsManagedPolicyArn, iamUserArn } from "./arns";
 import { SECURITY_ACCESS_TYPE } from "../policypack/componentTypes";
-import { ARN_WILDCARD } from "../config/patterns";
+import { assumeInOrganizationStatement, DUTY_TAG, PRINCIPAL_TYPE_TAG } from "./orgGrants";
 
 export interface SecurityAccessArgs {
     /** The security account itself; scopes the self-service MFA statements. */
@@ -11,8 +11,13 @@ export interface SecurityAccessArgs {
     readonly auditors: readonly string[];
     /** IAM user names of the programmatic reporters. */
     readonly reporters: readonly string[];
-    /** Exact ARNs of the audit roles the groups may assume; never a wildcard. */
+    /**
+     * Exact ARNs of the audit roles the groups may assume; never a wildcard. The grant covers
+     * their path and name in every account of `organizationId` (components/orgGrants.ts).
+     */
     readonly auditRoleArns: readonly string[];
+    /** The organization (`org-access:organizationId`) whose accounts' audit roles are granted. */
+    readonly organizationId: string;
     /** IAM path for users and groups. Default `/org-access/`. */
     readonly path?: string;
     /** Oldest MFA sign-in a human may use to assume a role, in seconds. Default 3600. */
@@ -29,8 +34,7 @@ export interface SecurityAccessArgs {
     readonly tags?: Record<string, string>;
 }
 
-/** Marks each user as a person or a program; the policy pack's iam-no-human-access-keys reads it. */
-export const PRINCIPAL_TYPE_TAG = "org-access:principal-type";
+export { PRINCIPAL_TYPE_TAG } from "./orgGrants";
 
 /** What a user still may do before signing in with MFA: set up MFA and change a first password. */
 export const MFA_BOOTSTRAP_ACTIONS = [
@@ -141,39 +145,27 @@ export function mfaSelfServicePolicy(
     };
 }
 
-/** `sts:AssumeRole` on exactly the audit roles; for humans only with present, recent MFA. */
+/**
+ * `sts:AssumeRole` on the audit roles' path and name in any account of the organization (see
+ * components/orgGrants.ts for why that is safe and what it relies on); for humans only with
+ * present, recent MFA. Its size does not grow with the workload accounts.
+ */
 export function assumeAuditRolesPolicy(
     roleArns: readonly string[],
+    organizationId: string,
     mfaMaxAgeSeconds?: number,
 ): aws.iam.PolicyDocument {
-    if (roleArns.length === 0)
-        throw new Error("assumeAuditRolesPolicy: at least one exact audit role ARN is required");
-    for (const arn of roleArns) {
-        if (ARN_WILDCARD.test(arn))
-            throw new Error(
-                `assumeAuditRolesPolicy: "${arn}" has a wildcard; grant exact role ARNs only`,
-            );
-    }
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid:
+            assumeInOrganizationStatement({
+                sid:
                     mfaMaxAgeSeconds === undefined ? "AssumeAuditRoles" : "AssumeAuditRolesWithMfa",
-                Effect: "Allow",
-                Action: "sts:AssumeRole",
-                Resource: [...roleArns].sort(),
-                ...(mfaMaxAgeSeconds === undefined
-                    ? {}
-                    : {
-                          Condition: {
-                              Bool: { "aws:MultiFactorAuthPresent": "true" },
-                              NumericLessThan: {
-                                  "aws:MultiFactorAuthAge": String(mfaMaxAgeSeconds),
-                              },
-                          },
-                      }),
-            },
+                what: "assumeAuditRolesPolicy",
+                roleArns,
+                organizationId,
+                mfaMaxAgeSeconds,
+            }),
         ],
     };
 }
@@ -213,7 +205,7 @@ function accessGroups(
         "auditors-assume",
         auditors,
         "assume-audit-roles-with-mfa",
-        assumeAuditRolesPolicy(args.auditRoleArns, mfaMaxAge),
+        assumeAuditRolesPolicy(args.auditRoleArns, args.organizationId, mfaMaxAge),
     );
     groupPolicy(
         "auditors-mfa-self-service",
@@ -235,7 +227,7 @@ function accessGroups(
         "reporters-assume",
         reporters,
         "assume-audit-roles",
-        assumeAuditRolesPolicy(args.auditRoleArns),
+        assumeAuditRolesPolicy(args.auditRoleArns, args.organizationId),
     );
     return { auditors, reporters };
 }
@@ -263,6 +255,8 @@ function member(
                 ...args.tags,
                 Kind: kind,
                 [PRINCIPAL_TYPE_TAG]: kind === "human" ? "human" : "machine",
+                // The audit roles trust the security account's users by path and these two tags.
+                ...(kind === "human" ? { [DUTY_TAG]: "audit" } : {}),
             },
         },
         parent,

@@ -21,6 +21,7 @@ import { T } from "../policypack/policies/types";
 import { PlanResult, toModelResource } from "../plan/run";
 import { AUDIT_ROLE_STACK_SET_TYPE } from "../policypack/componentTypes";
 import { TEMPLATE_DUTY_ROLES } from "../components/auditRoleStackSet";
+import { DUTY_TAG, PRINCIPAL_TYPE_TAG } from "../components/principalTags";
 
 /** A policy document with a name people recognise. */
 export interface NamedDocument {
@@ -49,6 +50,8 @@ export interface PrincipalModel {
     readonly identity: readonly NamedDocument[];
     /** Attached managed policies whose document is not known (taken to be admin-equivalent). */
     readonly unknownManaged: readonly string[];
+    /** The user's tags as planned: a request it signs carries them as aws:PrincipalTag/<key>. */
+    readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface ScpModel extends NamedDocument {
@@ -58,6 +61,11 @@ export interface ScpModel extends NamedDocument {
 
 export interface AccessModel {
     readonly partition: string;
+    /**
+     * The organization (the security stack's `organizationId` output): a request to a resource of
+     * an account of the program carries it as aws:ResourceOrgID.
+     */
+    readonly organizationId?: string;
     readonly securityAccountId?: string;
     readonly managementAccountId?: string;
     readonly roles: readonly RoleModel[];
@@ -259,8 +267,60 @@ function principalsOf(resources: readonly ModelResource[], partition: string): P
                 groups: [...docs.groups],
                 identity: [...inline, ...(held?.identity ?? []).filter((p) => !seen.has(p.doc))],
                 unknownManaged: [...new Set(held?.unknown ?? [])],
+                tags: stringTags(u.props.tags),
             };
         });
+}
+
+/** A resource's `tags` input, its string values only. */
+function stringTags(v: unknown): Record<string, string> {
+    if (!v || typeof v !== "object") return {};
+    return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).filter(
+            (e): e is [string, string] => typeof e[1] === "string",
+        ),
+    );
+}
+
+/**
+ * The tags of a principal of the security account: as planned when the security stack was; else,
+ * for a person the trusted principals designate, the tags the security stack gives that duty
+ * (components/securityAccess.ts, dutyGroup.ts), and none for anyone else.
+ */
+export function principalTagsOf(model: AccessModel, arn: string): Record<string, string> {
+    const planned = model.principals.find((p) => p.arn === arn);
+    if (planned) return { ...planned.tags };
+    const t = model.trusted;
+    const duty = t.humanArns.includes(arn)
+        ? "audit"
+        : t.incidentResponderArns?.includes(arn)
+          ? "incident-response"
+          : t.breakGlassArns?.includes(arn)
+            ? "break-glass"
+            : undefined;
+    return duty ? { [PRINCIPAL_TYPE_TAG]: "human", [DUTY_TAG]: duty } : {};
+}
+
+/**
+ * What an sts:AssumeRole request by `callerArn` on a role of `roleAccountId` carries beyond the
+ * caller's choices: the caller's tags as aws:PrincipalTag/<key> (an IAM user passes no session
+ * tags to AssumeRole) and, for a role of an account of the program, the organization as
+ * aws:ResourceOrgID.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
+ */
+export function assumeRequestContext(
+    model: AccessModel,
+    callerArn: string,
+    inOrganization: boolean,
+): Record<string, string> {
+    const tags = /:user\//.test(callerArn) ? principalTagsOf(model, callerArn) : {};
+    return {
+        ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
+        ...(inOrganization && model.organizationId
+            ? { "aws:ResourceOrgID": model.organizationId }
+            : {}),
+    };
 }
 
 function scpsOf(resources: readonly ModelResource[]): ScpModel[] {
@@ -315,6 +375,7 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
         partition,
         region: plans.stack.region,
         securityAccountId: str(outputs.securityAccountId),
+        organizationId: str(outputs.organizationId),
         managementAccountId: str(outputs.managementAccountId),
         roles: [
             ...rolesOf(stack, partition),

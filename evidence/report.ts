@@ -2,7 +2,8 @@
 // pack's verdicts, ready-to-use access per account, and the controls each part serves.
 // It renders on GitHub (Markdown tables and fenced `mermaid` blocks).
 import { awsPrincipalFromArn, evaluateRequest, Statement } from "../policypack/iam";
-import { AccessModel, RoleModel } from "./model";
+import { AccessModel, assumeRequestContext, RoleModel } from "./model";
+import { DUTY_TAG, PRINCIPAL_TYPE_TAG } from "../components/principalTags";
 import { ProofResult } from "./proofs";
 import { AccountAccess, EXTERNAL_ID_HINT, LOGIN_HINT } from "./profiles";
 import { EvidenceEntry, SCENARIOS, ScenarioId } from "./simulate";
@@ -137,7 +138,12 @@ const escape = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
  * condition, as OrgAccessLogArchiveAdmin's does), a program by the statements that name it (its
  * ExternalId and network conditions are shown as labels, not supplied).
  */
-function admitting(role: RoleModel, principalArn: string, human: boolean): readonly Statement[] {
+function admitting(
+    model: AccessModel,
+    role: RoleModel,
+    principalArn: string,
+    human: boolean,
+): readonly Statement[] {
     if (!human)
         return role.trust.statements.filter(
             (st) =>
@@ -148,7 +154,12 @@ function admitting(role: RoleModel, principalArn: string, human: boolean): reado
     const result = evaluateRequest(role.trust, {
         principal,
         action: "sts:AssumeRole",
-        context: { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "0" },
+        // The person's tags as the security stack sets them: the trust designates people by them.
+        context: {
+            "aws:MultiFactorAuthPresent": "true",
+            "aws:MultiFactorAuthAge": "0",
+            ...assumeRequestContext(model, principalArn, true),
+        },
     });
     if (result.decision !== "Allow") return [];
     const admitted = new Set(result.matchedAllows.map((ref) => ref.statement));
@@ -164,6 +175,12 @@ function conditionLabels(role: RoleModel, statements: readonly Statement[]): str
             else if (c.keyLower === "aws:multifactorauthage")
                 labels.add(`MFA age < ${c.values[0] ?? "?"} s`);
             else if (c.keyLower === "sts:externalid") labels.add("ExternalId");
+            // People are designated by their path and duty tag (components/orgGrants.ts).
+            else if (c.keyLower === "aws:principalarn" && /:user\//.test(c.values[0] ?? ""))
+                labels.add(`path ${(c.values[0] ?? "").replace(/^[^/]*(\/.*\/)[^/]*$/, "$1")}`);
+            else if (c.keyLower === `aws:principaltag/${DUTY_TAG}`)
+                labels.add(`duty ${c.values[0] ?? "?"}`);
+            else if (c.keyLower === `aws:principaltag/${PRINCIPAL_TYPE_TAG}`) continue;
             else labels.add(c.key);
         }
     }
@@ -214,7 +231,7 @@ export function accessGraph(model: AccessModel): string {
     ];
     for (const r of roles) {
         for (const p of callers) {
-            const statements = admitting(r, p.arn, p.human);
+            const statements = admitting(model, r, p.arn, p.human);
             if (statements.length > 0)
                 lines.push(
                     `    ${id("p", p.arn)} -- "${conditionLabels(r, statements).join(", ")}" --> ${id("r", r.arn)}`,

@@ -40,7 +40,13 @@ import {
     logGroupArn,
     s3ObjectArn,
 } from "../policypack/iam/arn";
-import { AccessModel, PrincipalModel, RoleModel } from "./model";
+import {
+    AccessModel,
+    assumeRequestContext,
+    PrincipalModel,
+    principalTagsOf,
+    RoleModel,
+} from "./model";
 
 export type Verdict = "allowed" | "denied";
 
@@ -153,6 +159,11 @@ function designatedHumans(model: AccessModel, role: RoleModel): readonly string[
     }
 }
 
+/** Tags as the aws:PrincipalTag/<key> of a request. */
+function ownTags(tags: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v]));
+}
+
 /** For roles no human may assume (service roles): nobody from the security account or outside gets in. */
 const DEFAULT_EXPECTATIONS: Partial<Record<ScenarioId, Verdict>> = {
     "assume-without-mfa": "denied",
@@ -212,11 +223,12 @@ function assume(
     bothSides: boolean,
 ): Outcome {
     const principal = awsPrincipalFromArn(callerArn) as RequestPrincipal;
+    // Every role the program plans is in an account of the organization.
     const request: RequestContext = {
         principal,
         action: "sts:AssumeRole",
         resource: role.arn,
-        context: inRegion(model, context),
+        context: inRegion(model, { ...assumeRequestContext(model, callerArn, true), ...context }),
     };
     const callerAccount = callerArn.split(":")[4];
     const result = authorize(request, {
@@ -365,12 +377,14 @@ function run(
                   )
                 : undefined;
         case "assume-from-outside-account":
+            // The outsider sets its own user's tags in its own account: it carries whatever tags
+            // the designated people carry, so only the principal and the ARN keep it out.
             return assume(
                 model,
                 role,
                 iamUserArn(model.partition, OUTSIDE_ACCOUNT, "outsider"),
                 undefined,
-                MFA,
+                { ...MFA, ...ownTags(human ? principalTagsOf(model, human) : {}) },
                 both,
             );
         case "assume-undesignated-principal":

@@ -86,6 +86,7 @@ export function workloadStack(cfg: WorkloadConfig = loadWorkloadConfig()) {
         mfaMaxAgeSeconds: cfg.auditRole.mfaMaxAgeSeconds,
         managedPolicies: cfg.auditRole.managedPolicies,
         partition: cfg.partition,
+        trustPolicyLengthQuota: cfg.iamQuotas.roleTrustPolicyLength,
     };
     if (cfg.stackSet) {
         // StackSet mode: CloudFormation fans the same audit role, and the duty roles the StackSet

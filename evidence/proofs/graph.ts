@@ -18,6 +18,7 @@
 // each proof takes the reading that gives the attacker more: a path that began without MFA never
 // gains it; a path that began with fresh MFA keeps it, fresh, through every role it assumes.
 import {
+    authorize,
     awsPrincipalFromArn,
     classifyAwsPrincipal,
     hasWildcard,
@@ -27,14 +28,14 @@ import {
     RequestPrincipal,
 } from "../../policypack/iam";
 import { adminEquivalentManagedPolicy } from "../../policypack/iam/managed";
-import { assumedRoleArn, iamGroupArn, iamUserArn } from "../../policypack/iam/arn";
+import { arn, assumedRoleArn, iamGroupArn, iamRoleArn, iamUserArn } from "../../policypack/iam/arn";
 import {
     BREAK_GLASS_ROLE_TYPE,
     LOG_ARCHIVE_ADMIN_ROLE_TYPE,
 } from "../../policypack/componentTypes";
 import { physicalName, str } from "../../policypack/model/resources";
 import { T } from "../../policypack/policies/types";
-import { plannedRoles, RoleModel } from "../model";
+import { accountIds, plannedRoles, principalTagsOf, RoleModel } from "../model";
 import { insideNetwork, scpsFor } from "../simulate";
 import { adminReason } from "./admin";
 import { escalationEdges } from "./edges/iam";
@@ -77,6 +78,14 @@ export interface GraphNode {
     readonly token?: GithubToken;
     /** For a node that stands for roles outside the plan: an ARN such a role could have. */
     readonly probe?: string;
+    /** A user's planned tags: its requests carry them as aws:PrincipalTag/<key>. */
+    readonly tags?: Readonly<Record<string, string>>;
+    /**
+     * A role's organization, as a request to it carries aws:ResourceOrgID: the organization for a
+     * role of the program (every account of it is a member); null for a role outside every
+     * organization; undefined when unknown (the caller's choice, the reading that lets in more).
+     */
+    readonly resourceOrgId?: string | null;
 }
 
 export type EdgeKind =
@@ -148,7 +157,35 @@ export interface AccessGraph {
     /** The SCPs that bind a caller of the account (none for the management account). */
     scps(accountId: string): NamedPolicy[] | undefined;
     /** The node for a role outside the plan (or a pattern of them), created on first use. */
-    external(arn: string, why: string, probe?: string): GraphNode;
+    external(
+        arn: string,
+        why: string,
+        probe?: string,
+        resourceOrgId?: string | null,
+        id?: string,
+    ): GraphNode;
+    /** The organization (the security stack's organizationId), when known. */
+    readonly organizationId?: string;
+    /**
+     * Every account the program knows: the security, management and log-archive accounts, the
+     * workload accounts, and the accounts of every planned or granted role. All are members of
+     * the organization.
+     */
+    readonly knownAccounts: readonly string[];
+    /** The management account, which no SCP binds. */
+    readonly managementAccountId?: string;
+    /** The roles the plans' AWS providers assume (`assumeRoles[].roleArn`): the deploy roles. */
+    readonly deployRoles: ReadonlySet<string>;
+
+    /**
+     * Whether an SCP attached to the organization root denies creating a role at `roleArn` (its
+     * path and name) to every principal but the program's deploy and StackSet execution roles:
+     * then a role so named in a member account is the program's (ProtectOrgAccessRoles,
+     * components/guardrails.ts). The management account is never bound by SCPs; its
+     * administrators hold the organization already, so a role they create there is taken as theirs
+     * to grant (docs/proofs.md).
+     */
+    reservedInOrganization(roleArn: string): boolean;
     /**
      * Roles another stack of this program creates (the security stack's grants: audit, duty and
      * workload preview roles), when this plan does not contain them: that stack's plan proves them.
@@ -275,7 +312,11 @@ function newGraph(input: ProofInput): AccessGraph {
     // (This stack's StackSet roles come with the model; the security stack deploys none.)
 
     const nodes = new Map<string, GraphNode>();
-    const roles = [...roleModels.values()].map(roleNode);
+    // Every role the program plans is in an account of the organization.
+    const roles = [...roleModels.values()].map((r): GraphNode => ({
+        ...roleNode(r),
+        resourceOrgId: model.organizationId,
+    }));
     for (const n of roles) nodes.set(n.id, n);
 
     const security = input.security ?? [];
@@ -325,6 +366,7 @@ function newGraph(input: ProofInput): AccessGraph {
             identity: u.identity,
             human: !program || people.has(u.arn),
             breakGlass: breakGlass.has(u.arn),
+            tags: principalTagsOf(model, u.arn),
             ...adminReason(u.identity, managed),
             // A program calls with its ExternalId, from inside its networks.
             context: reporter
@@ -404,6 +446,22 @@ function newGraph(input: ProofInput): AccessGraph {
         usersByAccount: byAccount(users),
         groups,
         scps: (accountId) => scpsFor(model, accountId),
+        organizationId: model.organizationId,
+        managementAccountId: model.managementAccountId,
+        deployRoles: providerRoles([...input.resources, ...security]),
+        knownAccounts: [
+            ...new Set(
+                [
+                    model.securityAccountId,
+                    model.managementAccountId,
+                    str(input.outputs.logArchiveAccountId),
+                    ...accountIds(input.outputs.accounts),
+                    ...roles.map((r) => r.accountId),
+                    ...[...programRoles].map((a) => parseArn(a)?.account),
+                ].filter((a): a is string => a !== undefined && /^\d{12}$/.test(a)),
+            ),
+        ].sort(),
+        reservedInOrganization: (roleArn) => reservedInOrganization(model, roleArn),
         programRoles,
         elsewhere(arn) {
             let n = nodes.get(arn);
@@ -416,17 +474,18 @@ function newGraph(input: ProofInput): AccessGraph {
                     trust: unknownTrust(arn, "planned by another stack of this program"),
                     human: false,
                     breakGlass: false,
+                    resourceOrgId: model.organizationId,
                 };
                 nodes.set(arn, n);
             }
             return n;
         },
-        external(arn, why, probe) {
-            let n = nodes.get(arn);
+        external(arn, why, probe, resourceOrgId, id = arn) {
+            let n = nodes.get(id);
             if (!n) {
                 const a = parseArn(arn);
                 n = {
-                    id: arn,
+                    id,
                     kind: "external-role",
                     accountId: a?.account && !hasWildcard(a.account) ? a.account : undefined,
                     identity: [],
@@ -435,8 +494,9 @@ function newGraph(input: ProofInput): AccessGraph {
                     human: false,
                     breakGlass: false,
                     admin: `a role outside the plan (${why}): its policies are unknown, so it is taken to be admin-equivalent`,
+                    resourceOrgId,
                 };
-                nodes.set(arn, n);
+                nodes.set(id, n);
             }
             return n;
         },
@@ -512,6 +572,76 @@ function newGraph(input: ProofInput): AccessGraph {
     (graph as { tokens: readonly GraphNode[] }).tokens = tokens;
     return graph;
 }
+
+/**
+ * The roles AWS providers assume (`assumeRoles[].roleArn`). A provider's inputs may reach the
+ * plan JSON-encoded (the engine passes provider configuration as strings).
+ */
+function providerRoles(resources: readonly { type: string; props: Record<string, unknown> }[]) {
+    const out = new Set<string>();
+    for (const r of resources) {
+        if (r.type !== "pulumi:providers:aws") continue;
+        let roles: unknown = r.props.assumeRoles;
+        if (typeof roles === "string") {
+            try {
+                roles = JSON.parse(roles);
+            } catch {
+                continue;
+            }
+        }
+        if (!Array.isArray(roles)) continue;
+        for (const x of roles as { roleArn?: unknown }[])
+            if (typeof x?.roleArn === "string") out.add(x.roleArn);
+    }
+    return out;
+}
+
+/** A stand-in member account and role for asking whether the SCPs reserve a role name. */
+const RESERVATION_PROBE_ACCOUNT = "210987654320";
+
+/** See AccessGraph.reservedInOrganization; shared with logs-immutable.ts. */
+export function reservedInOrganization(
+    model: AccessGraph["input"]["model"],
+    roleArn: string,
+): boolean {
+    const a = parseArn(roleArn);
+    if (!a || a.service !== "iam" || !a.resource.startsWith("role/")) return false;
+    const atRoot = model.scps.filter((s) => s.targets.some((t) => t.startsWith("r-")));
+    if (atRoot.length === 0) return false;
+    const target = arn(model.partition, "iam", "", RESERVATION_PROBE_ACCOUNT, a.resource);
+    const someone = iamRoleArn(model.partition, RESERVATION_PROBE_ACCOUNT, "zq9-account-admin");
+    const principal = awsPrincipalFromArn(someone) as RequestPrincipal;
+    const result = authorize(
+        {
+            principal: {
+                ...(principal as Extract<RequestPrincipal, { type: "aws" }>),
+                kind: "assumed-role",
+                arn: assumedRoleArn(
+                    model.partition,
+                    RESERVATION_PROBE_ACCOUNT,
+                    "zq9-account-admin",
+                    "s",
+                ),
+                name: "s",
+                roleArn: someone,
+            },
+            action: "iam:CreateRole",
+            resource: target,
+            context: { "aws:RequestedRegion": model.region, "aws:SecureTransport": "true" },
+        },
+        { scps: atRoot, identity: [ADMIN_PROBE] },
+    );
+    return result.decision === "ExplicitDeny";
+}
+
+/** An account administrator's identity policy, for the reservation question. */
+const ADMIN_PROBE: NamedPolicy = {
+    label: "an administrator of a member account",
+    doc: parsePolicyDocument(
+        { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+        "identity",
+    ),
+};
 
 /** One step of a search: the node reached, in which MFA state, and the edge that reached it. */
 export interface Step {

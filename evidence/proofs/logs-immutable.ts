@@ -8,6 +8,7 @@
 // policies, the SCPs of its account (none in the management account) and the bucket's or key's
 // policy; log objects under S3 Object Lock in COMPLIANCE mode with a default retention are
 // decided by Object Lock, which no policy can override.
+import { reservedInOrganization } from "./graph";
 import {
     LOG_BUCKET_CONFIG_ACTIONS,
     LOG_DELETION_ACTIONS,
@@ -300,6 +301,15 @@ function externalRoles(
             for (const pattern of s.resource ?? []) {
                 const a = parseArn(pattern);
                 if (!a || a.service !== "iam") continue;
+                // A name an SCP at the root reserves (ProtectOrgAccessRoles): in an account of the
+                // organization only the deploy roles (above) could have made one; in the
+                // management account only its administrators, the trust base (graph.ts).
+                if (
+                    hasWildcard(a.account) &&
+                    !hasWildcard(a.resource) &&
+                    reservedInOrganization(input.model, iamArn(p, "000000000000", a.resource))
+                )
+                    continue;
                 const targets = hasWildcard(a.account) ? accounts : [a.account];
                 for (const account of targets) {
                     const arn = iamArn(p, account, a.resource);

@@ -68,6 +68,22 @@ function namedUsers(doc: PolicyDocument): RequestPrincipal[] {
         .filter((p): p is RequestPrincipal => p !== undefined);
 }
 
+/**
+ * IAM users the document's aws:PrincipalArn conditions name (in any operator, wildcards filled):
+ * a trust that names an account narrows it to the users under a path this way (components/
+ * orgGrants.ts), so the probes must include users there, not only users at "/".
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+function principalArnUsers(doc: PolicyDocument): RequestPrincipal[] {
+    return allConditions(doc)
+        .filter((c) => c.keyLower === "aws:principalarn")
+        .flatMap((c) => c.values)
+        .filter((v) => classifyAwsPrincipal(v).kind === "user")
+        .flatMap((v) => instantiateGlob(v, ["zq9"]))
+        .map((a) => awsPrincipalFromArn(a))
+        .filter((p): p is RequestPrincipal => p !== undefined && p.type === "aws");
+}
+
 function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[] {
     const names = chosenNames(doc).map((n) => (n === "outsider" ? "mfa-probe" : n));
     if (e.kind === "everyone") {
@@ -79,12 +95,13 @@ function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[]
                 names.map((n) => awsPrincipalFromArn(iamUserArn(PROBE_PARTITION, o, n))!),
             ),
             ...namedUsers(doc),
+            ...principalArnUsers(doc),
         ];
     }
     const info = classifyAwsPrincipal(e.raw);
     const partition = info.partition ?? PROBE_PARTITION;
     if (e.kind === "account") {
-        const named = namedUsers(doc).filter(
+        const named = [...namedUsers(doc), ...principalArnUsers(doc)].filter(
             (p) => p.type === "aws" && globMatch(info.account ?? "", p.account),
         );
         return [

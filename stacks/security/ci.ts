@@ -62,6 +62,7 @@ export function ciIdentity(
             previewRoleArns: previewRoleArns(cfg, accounts),
             stateBucket: cfg.ci.stateBucket,
             stateKeyArn: cfg.ci.stateKeyArn,
+            organizationId: cfg.organizationId,
             partition: cfg.partition,
             tags: cfg.tags,
         },

@@ -32,7 +32,7 @@ function dutyGroup(
     cfg: SecurityConfig,
     provider: aws.Provider,
     duty: {
-        name: string;
+        name: "incident-response" | "break-glass";
         groupName: string;
         users: readonly string[];
         roleArns: string[];
@@ -49,6 +49,7 @@ function dutyGroup(
             duty: duty.name,
             users: duty.users,
             roleArns: duty.roleArns,
+            organizationId: cfg.organizationId,
             mfaMaxAgeSeconds: duty.mfaMaxAgeSeconds,
             path: cfg.iamPath,
             userPath: duty.userPath ?? cfg.iamPath,

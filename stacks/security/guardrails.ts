@@ -52,8 +52,16 @@ export function guardrailInputs(cfg: SecurityConfig): GuardrailPolicyInputs {
                 `/${INCIDENT_RESPONSE_ROLE}`,
                 `/${BREAK_GLASS_ROLE}`,
                 // Both CI identities (the preview roles are protected through previewRoleNames).
+                // The deploy identity may assume the management account's deploy role by name in
+                // every account of the organization (components/orgGrants.ts): in the member
+                // accounts that name is reserved too, though the role itself lives in the
+                // management account, which no SCP binds.
                 ...(cfg.ci
-                    ? [`/${cfg.ci.deployIdentityName}`, `/${cfg.ci.previewIdentityName}`]
+                    ? [
+                          `/${cfg.ci.deployIdentityName}`,
+                          `/${cfg.ci.previewIdentityName}`,
+                          `/${cfg.management.deployRoleName}`,
+                      ]
                     : []),
             ]),
         ].sort(),

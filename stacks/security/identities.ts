@@ -27,6 +27,7 @@ export function securityAccess(
             auditors: cfg.auditors,
             reporters: cfg.reporters.map((r) => r.name),
             auditRoleArns,
+            organizationId: cfg.organizationId,
             path: cfg.iamPath,
             mfaMaxAgeSeconds: mfaMaxAge,
             passwordPolicy: cfg.passwordPolicy,

@@ -113,8 +113,14 @@ describe("AuditRole, constructed directly with a workload account's provider", (
             {
                 Sid: "HumansWithMfa",
                 ...base,
-                Principal: { AWS: [ALICE] },
+                // Alice's account, narrowed to its people under her path with the audit duty.
+                Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
                 Condition: {
+                    ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${SECURITY}:user/org-access/*` },
+                    StringEquals: {
+                        "aws:PrincipalTag/org-access:principal-type": "human",
+                        "aws:PrincipalTag/org-access:duty": "audit",
+                    },
                     Bool: { "aws:MultiFactorAuthPresent": "true" },
                     NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
                 },
@@ -148,8 +154,13 @@ describe("AuditRole, constructed directly with a workload account's provider", (
             {
                 Sid: "HumansWithMfa",
                 ...base,
-                Principal: { AWS: [ALICE] },
+                Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
                 Condition: {
+                    ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${SECURITY}:user/org-access/*` },
+                    StringEquals: {
+                        "aws:PrincipalTag/org-access:principal-type": "human",
+                        "aws:PrincipalTag/org-access:duty": "audit",
+                    },
                     Bool: { "aws:MultiFactorAuthPresent": "true" },
                     NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
                 },

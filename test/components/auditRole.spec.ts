@@ -57,7 +57,7 @@ describe("AuditRole", () => {
         );
     });
 
-    it("trusts humans only with MFA that is present (Bool, not BoolIfExists) and recent", () => {
+    it("trusts the security account's auditors (users under the path, tagged human and audit) only with MFA that is present (Bool, not BoolIfExists) and recent", () => {
         const s = statement(
             one(plan, "aws:iam/role:Role", `acct-${PROD}-role`).props.assumeRolePolicy,
             "HumansWithMfa",
@@ -65,13 +65,58 @@ describe("AuditRole", () => {
         assert.deepStrictEqual(s, {
             Sid: "HumansWithMfa",
             Effect: "Allow",
-            Principal: { AWS: [`arn:aws:iam::${SECURITY}:user/org-access/alice`] },
+            // The account, narrowed by conditions: the statement's size does not grow with people.
+            Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
             Action: "sts:AssumeRole",
             Condition: {
+                ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${SECURITY}:user/org-access/*` },
+                StringEquals: {
+                    "aws:PrincipalTag/org-access:principal-type": "human",
+                    "aws:PrincipalTag/org-access:duty": "audit",
+                },
                 Bool: { "aws:MultiFactorAuthPresent": "true" },
                 NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
             },
         });
+    });
+
+    it("keeps one statement for people whatever their number: 100 auditors fit IAM's default quota", async () => {
+        const many = await planWorkload(
+            workloadValues({
+                trustedPrincipals: {
+                    humanArns: Array.from(
+                        { length: 100 },
+                        (_, i) => `arn:aws:iam::${SECURITY}:user/org-access/auditor-${i}`,
+                    ),
+                    reporters: [],
+                },
+            }),
+        );
+        const trust = String(
+            one(many, "aws:iam/role:Role", `acct-${PROD}-role`).props.assumeRolePolicy,
+        );
+        assert.strictEqual(doc(trust).Statement.length, 1);
+        assert.ok(trust.length < 2048, `${trust.length} characters`);
+    });
+
+    it("refuses people under several IAM paths (one statement names one path)", async () => {
+        const e = await rejection(
+            planWorkload(
+                workloadValues({
+                    trustedPrincipals: {
+                        humanArns: [
+                            `arn:aws:iam::${SECURITY}:user/org-access/alice`,
+                            `arn:aws:iam::${SECURITY}:user/other/bob`,
+                        ],
+                        reporters: [],
+                    },
+                }),
+            ),
+        );
+        assert.match(
+            e.message,
+            /AuditRole acct-777788889999: the users are under several IAM paths \(\/org-access\/, \/other\/\); one trust statement names one path/,
+        );
     });
 
     it("trusts each program only with its exact ExternalId, and trusts nobody else", () => {
@@ -604,21 +649,30 @@ describe("AuditRole trust: network conditions for programs", () => {
         });
     });
 
-    it("refuses a trust policy longer than IAM allows even with a raised quota, and keeps one that fits", async () => {
+    it("refuses a trust policy longer than the account's quota, naming the reporters and the quota's key, and keeps one that fits a raised quota", async () => {
         const hosts = (n: number) =>
             Array.from(
                 { length: n },
                 (_, i) => `198.51.${100 + Math.floor(i / 250)}.${i % 250}/32`,
             );
-        const fits = await planWorkload(withNetwork({ sourceIps: hosts(150) }));
+        const raised = { iamQuotas: { roleTrustPolicyLength: 4096 } };
+        const fits = await planWorkload({ ...withNetwork({ sourceIps: hosts(150) }), ...raised });
         const size = String(
             one(fits, "aws:iam/role:Role", `acct-${PROD}-role`).props.assumeRolePolicy,
         ).length;
         assert.ok(size > 2048 && size <= 4096, `${size} characters`);
-        const e = await rejection(planWorkload(withNetwork({ sourceIps: hosts(230) })));
+        // The same trust at IAM's default quota: refused at plan time, not by CreateRole.
+        const atDefault = await rejection(planWorkload(withNetwork({ sourceIps: hosts(150) })));
+        assert.match(
+            atDefault.message,
+            /AuditRole acct-777788889999: refusing to create a trust policy:\n\* the trust policy would have \d{4} characters, more than iamQuotas.roleTrustPolicyLength \(2048\): reporters are named one statement each \(1 reporters, 1 with network conditions\): designate fewer reporters, CIDR blocks or endpoints, or raise the quota .* set org-access:iamQuotas.roleTrustPolicyLength/,
+        );
+        const e = await rejection(
+            planWorkload({ ...withNetwork({ sourceIps: hosts(230) }), ...raised }),
+        );
         assert.match(
             e.message,
-            /AuditRole acct-777788889999: refusing to create a trust policy:\n\* the trust policy would have \d{4} characters, more than the 4096 IAM allows even with a raised quota/,
+            /AuditRole acct-777788889999: refusing to create a trust policy:\n\* the trust policy would have \d{4} characters, more than iamQuotas.roleTrustPolicyLength \(4096\): reporters .* \(4096 is the most IAM allows\)/,
         );
     });
 
@@ -644,9 +698,14 @@ describe("AuditRole trust: network conditions for programs", () => {
         assert.deepStrictEqual(
             roles[0].Properties.AssumeRolePolicyDocument,
             auditTrustPolicy(
-                [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
+                {
+                    partition: "aws",
+                    securityAccountId: SECURITY,
+                    userPath: "/org-access/",
+                    duty: "audit",
+                    mfaMaxAgeSeconds: 3600,
+                },
                 [{ arn: REPORTER, externalId: EXT, sourceIps: IPS, sourceVpces: VPCES }],
-                3600,
             ),
         );
     });

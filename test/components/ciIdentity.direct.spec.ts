@@ -32,6 +32,7 @@ const ARGS: CiIdentityArgs = {
     previewIdentityName: "org-access-github-preview",
     deployRoleArns: DEPLOY_ROLES,
     previewRoleArns: PREVIEW_ROLES,
+    organizationId: "o-abcdefghij",
     stateBucket: "example-state",
     stateKeyArn: KEY,
     tags: { Team: "platform" },
@@ -177,7 +178,7 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
         ]);
     });
 
-    it("lets the deploy identity assume exactly the deploy roles (sorted, once each) and write only the state", () => {
+    it("lets the deploy identity assume the deploy roles' name in the organization only (once each) and write only the state", () => {
         const policy = props("aws:iam/rolePolicy:RolePolicy", "ci-deploy-policy");
         assert.strictEqual(policy.name, "assume-deploy-roles-and-use-state");
         assert.strictEqual(policy.role, "org-access-github-deploy");
@@ -186,10 +187,9 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
                 Sid: "AssumeDeployRoles",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
-                Resource: [
-                    `arn:aws:iam::${STAGING}:role/OrgAccessDeployRole`,
-                    `arn:aws:iam::${PROD}:role/OrgAccessDeployRole`,
-                ],
+                // Both accounts' deploy roles share a name: one Resource, bounded to the organization.
+                Resource: ["arn:aws:iam::*:role/OrgAccessDeployRole"],
+                Condition: { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } },
             },
             {
                 Sid: "ListStateBucket",
@@ -216,7 +216,7 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
         );
     });
 
-    it("lets the preview identity assume only the preview roles, read the state and decrypt: no write", () => {
+    it("lets the preview identity assume only the preview roles' name in the organization, read the state and decrypt: no write", () => {
         const policy = props("aws:iam/rolePolicy:RolePolicy", "ci-preview-policy");
         assert.strictEqual(policy.name, "assume-preview-roles-and-read-state");
         assert.strictEqual(policy.role, "org-access-github-preview");
@@ -225,7 +225,8 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
                 Sid: "AssumePreviewRoles",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
-                Resource: [...PREVIEW_ROLES].sort(),
+                Resource: ["arn:aws:iam::*:role/OrgAccessPreviewRole"],
+                Condition: { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } },
             },
             {
                 Sid: "ListStateBucket",

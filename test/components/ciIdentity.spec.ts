@@ -11,7 +11,6 @@ import { PlanResult } from "../../plan/run";
 import { evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
 import {
     doc,
-    LOG_ARCHIVE,
     MANAGEMENT,
     one,
     ofType,
@@ -187,7 +186,7 @@ describe("CiIdentity (GitHub OIDC): a preview identity for pull requests, a depl
         for (const [what, trust, claims] of refused) assert.ok(!admits(trust, claims), what);
     });
 
-    it("the deploy identity may assume exactly every deploy role and use the state", () => {
+    it("the deploy identity may assume every deploy role's name in the organization only, and use the state", () => {
         assert.deepStrictEqual(
             doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-policy").props.policy)
                 .Statement,
@@ -196,13 +195,14 @@ describe("CiIdentity (GitHub OIDC): a preview identity for pull requests, a depl
                     Sid: "AssumeDeployRoles",
                     Effect: "Allow",
                     Action: "sts:AssumeRole",
+                    // Each distinct deploy role name once (the security, log-archive and prod
+                    // accounts share one), the account field open, bounded to the organization.
                     Resource: [
-                        `arn:aws:iam::${SECURITY}:role/OrganizationAccountAccessRole`,
-                        `arn:aws:iam::${MANAGEMENT}:role/OrgAccessDeployRole`,
-                        `arn:aws:iam::${LOG_ARCHIVE}:role/OrganizationAccountAccessRole`,
-                        `arn:aws:iam::${STAGING}:role/WorkloadDeployer`,
-                        `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`,
-                    ].sort(),
+                        "arn:aws:iam::*:role/OrgAccessDeployRole",
+                        "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+                        "arn:aws:iam::*:role/WorkloadDeployer",
+                    ],
+                    Condition: { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } },
                 },
                 {
                     Sid: "ListStateBucket",
@@ -226,7 +226,7 @@ describe("CiIdentity (GitHub OIDC): a preview identity for pull requests, a depl
         );
     });
 
-    it("the preview identity may assume only the preview roles, read the state and decrypt with its key: no write at all", () => {
+    it("the preview identity may assume only the preview role's name in the organization, read the state and decrypt with its key: no write at all", () => {
         assert.deepStrictEqual(
             doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "ci-preview-policy").props.policy)
                 .Statement,
@@ -235,13 +235,9 @@ describe("CiIdentity (GitHub OIDC): a preview identity for pull requests, a depl
                     Sid: "AssumePreviewRoles",
                     Effect: "Allow",
                     Action: "sts:AssumeRole",
-                    Resource: [
-                        `arn:aws:iam::${SECURITY}:role/OrgAccessPreviewRole`,
-                        `arn:aws:iam::${MANAGEMENT}:role/OrgAccessPreviewRole`,
-                        `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessPreviewRole`,
-                        `arn:aws:iam::${STAGING}:role/OrgAccessPreviewRole`,
-                        `arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`,
-                    ].sort(),
+                    // Every account's preview role has one name: one Resource, the account open.
+                    Resource: ["arn:aws:iam::*:role/OrgAccessPreviewRole"],
+                    Condition: { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } },
                 },
                 {
                     Sid: "ListStateBucket",
@@ -303,13 +299,12 @@ describe("CiIdentity (GitHub OIDC): a preview identity for pull requests, a depl
             grants.Statement.map((s) => s.Sid),
             ["AssumePreviewRoles", "ListStateBucket", "ReadState"],
         );
-        // This stack's own accounts use ci.previewRoleName; each workload stack its own previewRole.name.
-        assert.ok(
-            grants.Statement[0].Resource.includes(`arn:aws:iam::${SECURITY}:role/ReadOnlyPreview`),
-        );
-        assert.ok(
-            grants.Statement[0].Resource.includes(`arn:aws:iam::${PROD}:role/OrgAccessPreviewRole`),
-        );
+        // This stack's own accounts use ci.previewRoleName; each workload stack its own
+        // previewRole.name: each name once, in the organization.
+        assert.deepStrictEqual(grants.Statement[0].Resource, [
+            "arn:aws:iam::*:role/OrgAccessPreviewRole",
+            "arn:aws:iam::*:role/ReadOnlyPreview",
+        ]);
         const none = await planSecurity(securityValues(), projectWith({ workload }));
         assert.deepStrictEqual(
             ofType(none, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"),
@@ -371,6 +366,7 @@ describe("CiIdentity's subjects and grants refuse anything inexact", () => {
                 () =>
                     previewPermissionsPolicy({
                         partition: "aws",
+                        organizationId: "o-abcdefghij",
                         stateBucket: "example-state",
                         previewRoleArns: [arn],
                     }),
@@ -381,6 +377,7 @@ describe("CiIdentity's subjects and grants refuse anything inexact", () => {
             () =>
                 previewPermissionsPolicy({
                     partition: "aws",
+                    organizationId: "o-abcdefghij",
                     stateBucket: "s3",
                     previewRoleArns: [],
                 }),

@@ -19,6 +19,7 @@ describe("DutyGroup, constructed directly with the security account's provider",
                     duty: "incident-response",
                     users: ["carol", "erin"],
                     roleArns: ROLES,
+                    organizationId: "o-abcdefghij",
                     mfaMaxAgeSeconds: 900,
                     path: "/team/",
                     userPath: "/team/responders/",
@@ -35,6 +36,7 @@ describe("DutyGroup, constructed directly with the security account's provider",
                     duty: "break-glass",
                     users: ["frank"],
                     roleArns: [],
+                    organizationId: "o-abcdefghij",
                     mfaMaxAgeSeconds: 900,
                     path: "/team/",
                 },
@@ -74,12 +76,14 @@ describe("DutyGroup, constructed directly with the security account's provider",
             Team: "security",
             Kind: "incident-response",
             "org-access:principal-type": "human",
+            // The duty roles' trust designates the users by path and these two tags.
+            "org-access:duty": "incident-response",
         });
         // Without a userPath, the users share the group's path.
         assert.strictEqual(one(plan, "aws:iam/user:User", "idle-frank").props.path, "/team/");
     });
 
-    it("grants sts:AssumeRole on exactly the duty's roles, with MFA no older than asked", () => {
+    it("grants sts:AssumeRole on the duty roles' name in the organization only, with MFA no older than asked", () => {
         const grant = doc(
             one(plan, "aws:iam/groupPolicy:GroupPolicy", "responders-assume").props.policy,
         ).Statement;
@@ -87,7 +91,11 @@ describe("DutyGroup, constructed directly with the security account's provider",
         assert.strictEqual(grant[0].Sid, "AssumeIncidentResponseRolesWithMfa");
         assert.strictEqual(grant[0].Effect, "Allow");
         assert.strictEqual(grant[0].Action, "sts:AssumeRole");
-        assert.deepStrictEqual(grant[0].Resource, ROLES);
+        // The role's path and name in any account of the organization: no account list.
+        assert.deepStrictEqual(grant[0].Resource, ["arn:aws:iam::*:role/IncidentResponseRole"]);
+        assert.deepStrictEqual(grant[0].Condition.StringEquals, {
+            "aws:ResourceOrgID": "o-abcdefghij",
+        });
         assert.deepStrictEqual(grant[0].Condition.NumericLessThan, {
             "aws:MultiFactorAuthAge": "900",
         });
@@ -115,6 +123,7 @@ describe("DutyGroup, constructed directly with the security account's provider",
                         duty: "incident-response",
                         users: ["carol"],
                         roleArns: [`arn:aws:iam::${STAGING}:role/IncidentResponseRole`],
+                        organizationId: "o-abcdefghij",
                         mfaMaxAgeSeconds: 900,
                         path: "/",
                     },

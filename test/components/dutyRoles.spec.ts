@@ -9,7 +9,6 @@ import { PlanResult } from "../../plan/run";
 import { evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
 import {
     doc,
-    LOG_ARCHIVE,
     MANAGEMENT,
     one,
     ofType,
@@ -85,29 +84,37 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
         });
     });
 
-    it("trusts only the duty's own principals, with MFA present and recent, for one hour", () => {
+    it("trusts only the duty's own principals (users under their path tagged with the duty), with MFA present and recent, for one hour", () => {
         const trust = (name: string) =>
             doc(one(plan, "aws:iam/role:Role", name).props.assumeRolePolicy).Statement;
-        const mfa = (age: string) => ({
+        // The security account, narrowed to its people of the duty: carol's and dana's path.
+        const people = (duty: string, age: string) => ({
+            ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${SECURITY}:user/org-access/*` },
+            StringEquals: {
+                "aws:PrincipalTag/org-access:principal-type": "human",
+                "aws:PrincipalTag/org-access:duty": duty,
+            },
             Bool: { "aws:MultiFactorAuthPresent": "true" },
             NumericLessThan: { "aws:MultiFactorAuthAge": age },
         });
+        assert.ok(carol.startsWith(`arn:aws:iam::${SECURITY}:user/org-access/`));
+        assert.ok(dana.startsWith(`arn:aws:iam::${SECURITY}:user/org-access/`));
         assert.deepStrictEqual(trust(`acct-${PROD}-incident-response-role`), [
             {
                 Sid: "DutyPrincipalsWithMfa",
                 Effect: "Allow",
-                Principal: { AWS: [carol] },
+                Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
                 Action: "sts:AssumeRole",
-                Condition: mfa("3600"),
+                Condition: people("incident-response", "3600"),
             },
         ]);
         assert.deepStrictEqual(trust(`acct-${PROD}-break-glass-role`), [
             {
                 Sid: "DutyPrincipalsWithMfa",
                 Effect: "Allow",
-                Principal: { AWS: [dana] },
+                Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
                 Action: "sts:AssumeRole",
-                Condition: mfa("900"),
+                Condition: people("break-glass", "900"),
             },
         ]);
         for (const name of [
@@ -437,6 +444,7 @@ describe("duty groups (security account)", () => {
             Stack: "security",
             Kind: "break-glass",
             "org-access:principal-type": "human",
+            "org-access:duty": "break-glass",
         });
         assert.deepStrictEqual(
             one(
@@ -458,7 +466,7 @@ describe("duty groups (security account)", () => {
             assert.strictEqual(u.accountId, SECURITY);
     });
 
-    it("grants each group sts:AssumeRole on exactly the accounts that enable its role, with MFA", () => {
+    it("grants each group sts:AssumeRole on its roles' names in the organization only, with MFA", () => {
         const grant = (name: string) =>
             doc(one(plan, "aws:iam/groupPolicy:GroupPolicy", name).props.policy).Statement;
         assert.deepStrictEqual(grant("break-glass-assume"), [
@@ -467,23 +475,22 @@ describe("duty groups (security account)", () => {
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
                 // The break-glass users alone also administer the log archive (OrgAccessLogArchiveAdmin).
+                // Names in any account of the organization: the SCP reserves them (orgGrants.ts).
                 Resource: [
-                    `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessLogArchiveAdmin`,
-                    `arn:aws:iam::${PROD}:role/BreakGlassRole`,
+                    "arn:aws:iam::*:role/BreakGlassRole",
+                    "arn:aws:iam::*:role/OrgAccessLogArchiveAdmin",
                 ],
                 Condition: {
+                    StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" },
                     Bool: { "aws:MultiFactorAuthPresent": "true" },
                     NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
                 },
             },
         ]);
-        assert.deepStrictEqual(
-            grant("incident-response-assume")[0].Resource,
-            [
-                `arn:aws:iam::${STAGING}:role/IncidentResponseRole`,
-                `arn:aws:iam::${PROD}:role/IncidentResponseRole`,
-            ].sort(),
-        );
+        // Staging's and prod's roles share a name: one Resource.
+        assert.deepStrictEqual(grant("incident-response-assume")[0].Resource, [
+            "arn:aws:iam::*:role/IncidentResponseRole",
+        ]);
     });
 
     it("exports the duty users with the trusted principals, for the workload stack", () => {

@@ -16,6 +16,7 @@ const ARGS: SecurityAccessArgs = {
     auditors: ["alice", "bob"],
     reporters: ["reporter"],
     auditRoleArns: ROLES,
+    organizationId: "o-abcdefghij",
     path: "/team/",
     mfaMaxAgeSeconds: 900,
     passwordPolicy: { minimumLength: 20, reusePrevention: 12, maxAgeDays: 60 },
@@ -38,7 +39,13 @@ describe("SecurityAccess, constructed directly with the security account's provi
             arns = Promise.all([promiseOf(access.humanArns), promiseOf(access.reporterArns)]);
             new mod.SecurityAccess(
                 "defaults",
-                { accountId: SECURITY, auditors: ["carol"], reporters: [], auditRoleArns: ROLES },
+                {
+                    accountId: SECURITY,
+                    auditors: ["carol"],
+                    reporters: [],
+                    auditRoleArns: ROLES,
+                    organizationId: "o-abcdefghij",
+                },
                 { provider: p.security },
             );
         });
@@ -80,7 +87,7 @@ describe("SecurityAccess, constructed directly with the security account's provi
         }
     });
 
-    it("puts groups and users at the path, tags each user human or machine, and puts each in its group", () => {
+    it("puts groups and users at the path, tags each user human or machine (and each human's duty), and puts each in its group", () => {
         assert.deepStrictEqual(one(plan, "aws:iam/group:Group", "access-auditors").props, {
             name: "org-access-auditors",
             path: "/team/",
@@ -93,7 +100,13 @@ describe("SecurityAccess, constructed directly with the security account's provi
             name: "alice",
             path: "/team/",
             forceDestroy: false,
-            tags: { Team: "security", Kind: "human", "org-access:principal-type": "human" },
+            tags: {
+                Team: "security",
+                Kind: "human",
+                "org-access:principal-type": "human",
+                // The audit roles' trust designates auditors by path and these two tags.
+                "org-access:duty": "audit",
+            },
         });
         assert.deepStrictEqual(
             one(plan, "aws:iam/user:User", "access-reporter-reporter").props.tags,
@@ -122,7 +135,7 @@ describe("SecurityAccess, constructed directly with the security account's provi
         ]);
     });
 
-    it("lets auditors assume exactly the audit roles, sorted, only with MFA younger than asked", () => {
+    it("lets auditors assume the audit roles' path and name in the organization only, only with MFA younger than asked", () => {
         assert.deepStrictEqual(policyOf("access-auditors-assume"), {
             group: "org-access-auditors",
             name: "assume-audit-roles-with-mfa",
@@ -131,8 +144,10 @@ describe("SecurityAccess, constructed directly with the security account's provi
                     Sid: "AssumeAuditRolesWithMfa",
                     Effect: "Allow",
                     Action: "sts:AssumeRole",
-                    Resource: [...ROLES].sort(),
+                    // Both accounts' roles share a path and name: one Resource, the account open.
+                    Resource: ["arn:aws:iam::*:role/org-access/SecurityAuditRole"],
                     Condition: {
+                        StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" },
                         Bool: { "aws:MultiFactorAuthPresent": "true" },
                         NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
                     },
@@ -155,7 +170,8 @@ describe("SecurityAccess, constructed directly with the security account's provi
                     Sid: "AssumeAuditRoles",
                     Effect: "Allow",
                     Action: "sts:AssumeRole",
-                    Resource: [...ROLES].sort(),
+                    Resource: ["arn:aws:iam::*:role/org-access/SecurityAuditRole"],
+                    Condition: { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } },
                 },
             ],
         });
@@ -270,12 +286,20 @@ describe("SecurityAccess, constructed directly with the security account's provi
             const wildcard = `arn:aws:iam::${PROD}:role/*`;
             assert.ok(
                 (await refusal({ auditRoleArns: [ROLES[0], wildcard] })).includes(
-                    `assumeAuditRolesPolicy: "${wildcard}" has a wildcard; grant exact role ARNs only`,
+                    `assumeAuditRolesPolicy: "${wildcard}" is not an exact role ARN (no wildcard in the path or name)`,
                 ),
             );
             assert.ok(
                 (await refusal({ auditRoleArns: [] })).includes(
-                    "assumeAuditRolesPolicy: at least one exact audit role ARN is required",
+                    "assumeAuditRolesPolicy: at least one exact role ARN is required",
+                ),
+            );
+        });
+
+        it("a missing organization id, naming the config key", async () => {
+            assert.ok(
+                (await refusal({ organizationId: undefined as unknown as string })).includes(
+                    "assumeAuditRolesPolicy: organizationId undefined is not an organization id (set org-access:organizationId",
                 ),
             );
         });

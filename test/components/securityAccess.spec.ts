@@ -44,13 +44,15 @@ describe("SecurityAccess", () => {
         );
     });
 
+    // Each distinct path and name of the workload stacks' audit roles once, the account field open,
+    // bounded to the organization: no account list (components/orgGrants.ts).
     const roleArns = [
-        `arn:aws:iam::${DEV}:role/audit/DevAudit`,
-        `arn:aws:iam::${STAGING}:role/SecurityAuditRole`,
-        `arn:aws:iam::${PROD}:role/SecurityAuditRole`,
+        "arn:aws:iam::*:role/SecurityAuditRole",
+        "arn:aws:iam::*:role/audit/DevAudit",
     ].sort();
+    const inOrg = { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } };
 
-    it("lets auditors assume exactly the audit roles of every workload stack, only with MFA", () => {
+    it("lets auditors assume the audit roles' path and name of every workload stack in the organization only, only with MFA", () => {
         const s = statement(
             one(plan, "aws:iam/groupPolicy:GroupPolicy", "security-access-auditors-assume").props
                 .policy,
@@ -63,13 +65,14 @@ describe("SecurityAccess", () => {
             Resource: roleArns,
             // The strictest MFA age of any workload stack applies.
             Condition: {
+                ...inOrg,
                 Bool: { "aws:MultiFactorAuthPresent": "true" },
                 NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
             },
         });
     });
 
-    it("lets reporters assume exactly the same roles, with no wildcard", () => {
+    it("lets reporters assume the same path and names in the organization, with no other wildcard", () => {
         const d = doc(
             one(plan, "aws:iam/groupPolicy:GroupPolicy", "security-access-reporters-assume").props
                 .policy,
@@ -80,16 +83,41 @@ describe("SecurityAccess", () => {
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
                 Resource: roleArns,
+                Condition: inOrg,
             },
         ]);
     });
 
-    it("refuses to grant a wildcard role ARN", () => {
-        assert.throws(
-            () => assumeAuditRolesPolicy([`arn:aws:iam::${PROD}:role/*`]),
-            /has a wildcard; grant exact role ARNs only/,
+    it("grows with role names, not accounts: 1,000 accounts' audit roles are one Resource", () => {
+        const arns = Array.from(
+            { length: 1000 },
+            (_, i) => `arn:aws:iam::${String(100000000000 + i)}:role/SecurityAuditRole`,
         );
-        assert.throws(() => assumeAuditRolesPolicy([]), /at least one exact audit role ARN/);
+        const d = assumeAuditRolesPolicy(arns, "o-abcdefghij", 3600);
+        assert.deepStrictEqual((d.Statement as { Resource: string[] }[])[0].Resource, [
+            "arn:aws:iam::*:role/SecurityAuditRole",
+        ]);
+        assert.ok(JSON.stringify(d).length < 400, JSON.stringify(d));
+    });
+
+    it("refuses a wildcard role ARN, no role at all, and a missing or malformed organization id, naming the key", () => {
+        assert.throws(
+            () => assumeAuditRolesPolicy([`arn:aws:iam::${PROD}:role/*`], "o-abcdefghij"),
+            /"arn:aws:iam::777788889999:role\/\*" is not an exact role ARN/,
+        );
+        assert.throws(
+            () => assumeAuditRolesPolicy([`arn:aws:iam::*:role/SecurityAuditRole`], "o-abcdefghij"),
+            /is not an exact role ARN/,
+        );
+        assert.throws(
+            () => assumeAuditRolesPolicy([], "o-abcdefghij"),
+            /at least one exact role ARN is required/,
+        );
+        for (const org of ["", "*", "o-*", "o-abc"])
+            assert.throws(
+                () => assumeAuditRolesPolicy([`arn:aws:iam::${PROD}:role/SecurityAuditRole`], org),
+                /is not an organization id \(set org-access:organizationId/,
+            );
     });
 
     it("lets auditors use aws login (SignInLocalDevelopmentAccess), whose session still cannot act or assume a role without MFA", () => {
@@ -201,13 +229,16 @@ describe("SecurityAccess", () => {
 
     it("creates users in the security account only, with no access keys, login profiles or inline policies", () => {
         const users = ofType(plan, "aws:iam/user:User");
+        // By name: the mock runtime's registration order is no property of the program.
         assert.deepStrictEqual(
-            users.map((u) => [
-                u.props.name,
-                u.props.path,
-                (u.props.tags as Record<string, string>).Kind,
-                u.accountId,
-            ]),
+            users
+                .map((u) => [
+                    u.props.name,
+                    u.props.path,
+                    (u.props.tags as Record<string, string>).Kind,
+                    u.accountId,
+                ])
+                .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
             [
                 ["alice", "/org-access/", "human", SECURITY],
                 ["bob", "/org-access/", "human", SECURITY],
@@ -225,10 +256,12 @@ describe("SecurityAccess", () => {
     });
 
     it("tags people as human and programs as machine, for the pack's iam-no-human-access-keys", () => {
-        const types = ofType(plan, "aws:iam/user:User").map((u) => [
-            u.props.name,
-            (u.props.tags as Record<string, string>)["org-access:principal-type"],
-        ]);
+        const types = ofType(plan, "aws:iam/user:User")
+            .map((u) => [
+                u.props.name,
+                (u.props.tags as Record<string, string>)["org-access:principal-type"],
+            ])
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
         assert.deepStrictEqual(
             types.filter(([n]) => ["alice", "bob", "reporter"].includes(n as string)),
             [
@@ -240,9 +273,9 @@ describe("SecurityAccess", () => {
     });
 
     it("puts humans in the auditors group and programs in the reporters group", () => {
-        const memberships = ofType(plan, "aws:iam/userGroupMembership:UserGroupMembership").map(
-            (m) => [m.props.user, m.props.groups],
-        );
+        const memberships = ofType(plan, "aws:iam/userGroupMembership:UserGroupMembership")
+            .map((m) => [m.props.user, m.props.groups])
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
         assert.deepStrictEqual(memberships, [
             ["alice", ["org-access-auditors"]],
             ["bob", ["org-access-auditors"]],

@@ -91,7 +91,7 @@ describe("evidence matrix", () => {
         );
         assert.match(
             entry(evidence, "SecurityAuditRole", "assume-without-mfa").reason,
-            /^trust policy Statement\[0\] \(Sid "HumansWithMfa"\) names the caller but its conditions \(Bool aws:MultiFactorAuthPresent, NumericLessThan aws:MultiFactorAuthAge\) are not met/,
+            /^trust policy Statement\[0\] \(Sid "HumansWithMfa"\) names the caller but its conditions \(ArnLike aws:PrincipalArn, StringEquals aws:PrincipalTag\/org-access:principal-type, StringEquals aws:PrincipalTag\/org-access:duty, Bool aws:MultiFactorAuthPresent, NumericLessThan aws:MultiFactorAuthAge\) are not met/,
         );
         assert.strictEqual(
             entry(evidence, "SecurityAuditRole", "assume-from-outside-account").reason,
@@ -170,7 +170,10 @@ describe("evidence matrix", () => {
         it("a wildcard principal lets the outside account in", () => {
             const broken = tamper(workload, prodRole, (p) => {
                 const doc = JSON.parse(String(p.assumeRolePolicy));
+                // Any principal, no longer pinned to the security account's users by ARN: the
+                // tags are the outsider's own to set.
                 doc.Statement[0].Principal = { AWS: ["*"] };
+                delete doc.Statement[0].Condition.ArnLike;
                 return { ...p, assumeRolePolicy: JSON.stringify(doc) };
             });
             const evidence = matrixOf(broken);
@@ -178,9 +181,11 @@ describe("evidence matrix", () => {
                 entry(evidence, "SecurityAuditRole", "assume-from-outside-account").simulated,
                 "allowed",
             );
+            // An undesignated user of the security account still lacks the duty's tags, which
+            // only the program sets there (it holds no iam:TagUser).
             assert.strictEqual(
                 entry(evidence, "SecurityAuditRole", "assume-undesignated-principal").simulated,
-                "allowed",
+                "denied",
             );
         });
 
@@ -323,7 +328,15 @@ describe("evidence matrix", () => {
             const trust = JSON.parse(String(role.props.assumeRolePolicy));
             // The designated principals come from the plan as generated, not from the variant.
             const original = JSON.parse(String(roleOf(workload).props.assumeRolePolicy));
-            const humans: string[] = original.Statement[0].Principal.AWS;
+            // The trust names the security account and designates its people by path and tags:
+            // the designated people come from the stack's trusted principals, carrying the tags
+            // the security stack gives an auditor (the outsider sets the same on its own user).
+            const humans: string[] = (workload.outputs.trustedPrincipals as { humanArns: string[] })
+                .humanArns;
+            const auditorTags = {
+                "aws:PrincipalTag/org-access:principal-type": "human",
+                "aws:PrincipalTag/org-access:duty": "audit",
+            };
             const reporter = original.Statement[1];
             const externalId: string = reporter.Condition.StringEquals["sts:ExternalId"];
             const allowAssume = [
@@ -340,7 +353,8 @@ describe("evidence matrix", () => {
                     principal,
                     action: "sts:AssumeRole",
                     resource: { resource: roleArn, accountId: e.accountId },
-                    contextVariables: ctx,
+                    // AWS derives aws:PrincipalArn from the caller; the oracle takes it as given.
+                    contextVariables: { ...ctx, "aws:PrincipalArn": principal },
                 },
                 identityPolicies: allowAssume,
                 serviceControlPolicies: [],
@@ -381,15 +395,16 @@ describe("evidence matrix", () => {
                 resourceControlPolicies: [],
             });
             const simulations: Record<string, Simulation> = {
-                "assume-without-mfa": assume(humans[0], context.none),
-                "assume-with-mfa": assume(humans[0], context.mfa),
+                "assume-without-mfa": assume(humans[0], { ...context.none, ...auditorTags }),
+                "assume-with-mfa": assume(humans[0], { ...context.mfa, ...auditorTags }),
                 "assume-with-stale-mfa": assume(humans[0], {
                     ...context.mfa,
+                    ...auditorTags,
                     "aws:MultiFactorAuthAge": "86400",
                 }),
                 "assume-from-outside-account": assume(
                     `arn:aws:iam::${OUTSIDE_ACCOUNT}:user/outsider`,
-                    context.mfa,
+                    { ...context.mfa, ...auditorTags },
                 ),
                 "assume-undesignated-principal": assume(
                     "arn:aws:iam::111122223333:user/org-access/undesignated",
@@ -433,9 +448,11 @@ describe("evidence matrix", () => {
                 (w) =>
                     tamper(w, prodRole, (p) => {
                         const d = JSON.parse(String(p.assumeRolePolicy));
-                        d.Statement[0].Condition = {
-                            BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
-                        };
+                        // The designation stays; MFA becomes IfExists.
+                        const c = d.Statement[0].Condition;
+                        delete c.Bool;
+                        delete c.NumericLessThan;
+                        c.BoolIfExists = { "aws:MultiFactorAuthPresent": "true" };
                         return { ...p, assumeRolePolicy: JSON.stringify(d) };
                     }),
             ],
@@ -570,7 +587,11 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
                 tamper(
                     w,
                     prodRole,
-                    editTrust((d) => (d.Statement[0].Principal = { AWS: "*" })),
+                    editTrust((d) => {
+                        // Any principal, and no ARN pinning it to the security account's users.
+                        d.Statement[0].Principal = { AWS: "*" };
+                        delete d.Statement[0].Condition.ArnLike;
+                    }),
                 ),
         ],
         [
@@ -580,10 +601,11 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
                 tamper(
                     w,
                     prodRole,
-                    editTrust(
-                        (d) =>
-                            (d.Statement[0].Principal = { AWS: "arn:aws:iam::111122223333:root" }),
-                    ),
+                    editTrust((d) => {
+                        // The security account without the duty's tags: any user under the path.
+                        d.Statement[0].Principal = { AWS: "arn:aws:iam::111122223333:root" };
+                        delete d.Statement[0].Condition.StringEquals;
+                    }),
                 ),
         ],
         [
@@ -701,11 +723,13 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
                     w,
                     trustOf("acct-777788889999-break-glass-role"),
                     editTrust(
-                        (d) =>
-                            (d.Statement[0].Principal.AWS = ([] as string[]).concat(
-                                d.Statement[0].Principal.AWS,
-                                "arn:aws:iam::111122223333:user/org-access/alice",
-                            )),
+                        // Any duty's people under the security account's path, not only break-glass's.
+                        (d) => {
+                            const c = d.Statement[0].Condition;
+                            delete c.StringEquals["aws:PrincipalTag/org-access:duty"];
+                            c.ArnLike["aws:PrincipalArn"] =
+                                "arn:aws:iam::111122223333:user/org-access/*";
+                        },
                     ),
                 ),
         ],

@@ -376,7 +376,8 @@ describe("offline plan CLI", () => {
         assert.match(md, /```mermaid\nflowchart LR\n/);
         assert.match(
             md,
-            /-- "MFA, MFA age < 3600 s, session ≤ 3600 s" --> r_arn_aws_iam__777788889999_role_SecurityAuditRole/,
+            // People are designated by their path and duty tag, with MFA.
+            /-- "path \/org-access\/, duty audit, MFA, MFA age < 3600 s, session ≤ 3600 s" --> r_arn_aws_iam__777788889999_role_SecurityAuditRole/,
         );
         assert.match(md, /-- "ExternalId, session ≤ 3600 s" -->/);
         assert.match(
@@ -495,10 +496,18 @@ describe("offline plan CLI", () => {
             /\| `logs-immutable` \|.*✅ holds \|/,
         );
 
-        // Without SCPs, the log-archive account's root user may replace the bucket policy.
+        // Without SCPs, the log-archive account's root user may replace the bucket policy, and
+        // no SCP reserves the names the organization-wide grants reach (components/orgGrants.ts).
         const failed = await run("--stack", "security", "--config-file", stackFile(false));
         assert.strictEqual(failed.code, 1);
-        assert.match(failed.err, /^proofs: 1 do not hold \(logs-immutable\)$/m);
+        assert.match(
+            failed.err,
+            /^proofs: 2 do not hold \(only-break-glass-reaches-admin, logs-immutable\)$/m,
+        );
+        assert.match(
+            failed.out,
+            /whose SCPs do not reserve the name \(ProtectOrgAccessRoles at the root\)/,
+        );
         assert.match(
             failed.out,
             /^ {2}FAIL {2}logs-immutable: \d+ principal-action pairs checked, \d+ counterexample\(s\)$/m,

@@ -185,6 +185,8 @@ async function pullRequestPaths(
 ): Promise<{ violations: string[]; reached: string[] }> {
     const nodes = roles(plans);
     const deploy = deployRoles(plans);
+    const organization = plans.map((p) => p.outputs.organizationId).find((v) => v) as
+        string | undefined;
     const providers = plans.flatMap((p) =>
         p.resources
             .filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")
@@ -239,9 +241,15 @@ async function pullRequestPaths(
             const parsed = parseArn(arn);
             if (parsed?.service !== "iam" || !parsed.resource.startsWith("role/")) continue;
             if (hasWildcard(arn)) continue;
+            // Every role here, the one outside the plan too, is taken to be in an account of the
+            // organization: the grants are bounded by aws:ResourceOrgID (components/orgGrants.ts),
+            // and inside it is where they reach the most.
+            const inOrg: Record<string, string> = organization
+                ? { "aws:ResourceOrgID": organization }
+                : {};
             if (
-                evaluateRequest(docs, { action: "sts:AssumeRole", resource: arn }).decision !==
-                "Allow"
+                evaluateRequest(docs, { action: "sts:AssumeRole", resource: arn, context: inOrg })
+                    .decision !== "Allow"
             )
                 continue;
             const next = nodes.get(target);

@@ -125,22 +125,29 @@ describe("workload stack in StackSet mode", () => {
         assert.ok(inline <= ROLE_INLINE_POLICY_QUOTA, `${inline} characters of inline policy`);
         const bytes = Buffer.byteLength(String(set.props.templateBody), "utf8");
         assert.ok(bytes <= TEMPLATE_BODY_MAX_BYTES, `${bytes} bytes of TemplateBody`);
-        // A template CloudFormation would refuse is refused at plan time instead.
+        // A template CloudFormation would refuse is refused at plan time instead. People take one
+        // trust statement however many they are; each reporter takes its own.
+        const args = {
+            trustedAccountId: "111122223333",
+            roleName: "SecurityAuditRole",
+            path: "/",
+            mfaMaxAgeSeconds: 3600,
+            managedPolicies: ["SecurityAudit", "ViewOnlyAccess"] as const,
+            partition: "aws",
+            tags: {},
+        };
         const many = Array.from(
             { length: 1000 },
             (_, i) => `arn:aws:iam::111122223333:user/org-access/auditor-${i}`,
         );
+        assert.ok(auditRoleTemplateBody(many, [], args).length <= TEMPLATE_BODY_MAX_BYTES);
+        const programs = Array.from({ length: 300 }, (_, i) => ({
+            arn: `arn:aws:iam::111122223333:user/org-access/reporter-${i}`,
+            externalId: `ext-id-${String(i).padStart(16, "0")}`,
+            sourceIps: [`198.51.100.${i % 250}/32`],
+        }));
         assert.throws(
-            () =>
-                auditRoleTemplateBody(many, [], {
-                    trustedAccountId: "111122223333",
-                    roleName: "SecurityAuditRole",
-                    path: "/",
-                    mfaMaxAgeSeconds: 3600,
-                    managedPolicies: ["SecurityAudit", "ViewOnlyAccess"],
-                    partition: "aws",
-                    tags: {},
-                }),
+            () => auditRoleTemplateBody(many, programs, args),
             /CloudFormation template is \d+ bytes; CloudFormation accepts a TemplateBody of at most 51200/,
         );
     });

@@ -235,10 +235,6 @@ describe("StackSet mode: the duty roles", () => {
     });
 
     it("refuses, at plan time, a template with its duty roles that CloudFormation would refuse", () => {
-        const many = Array.from(
-            { length: 1000 },
-            (_, i) => `arn:aws:iam::${SECURITY}:user/org-access/responder-${i}`,
-        );
         const args = {
             trustedAccountId: SECURITY,
             roleName: "SecurityAuditRole",
@@ -248,12 +244,40 @@ describe("StackSet mode: the duty roles", () => {
             partition: "aws",
             tags: {},
         };
-        // The same principals fit without the duty role.
-        assert.ok(auditRoleTemplateBody([ALICE], [], args));
+        const responders = (n: number) =>
+            Array.from(
+                { length: n },
+                (_, i) => `arn:aws:iam::${SECURITY}:user/org-access/responder-${i}`,
+            );
+        // People are trusted by their path and tags: a thousand responders make the same template
+        // as one, so no number of people overflows it.
+        assert.strictEqual(
+            auditRoleTemplateBody([ALICE], [], args, { IncidentResponseRole: responders(1000) }),
+            auditRoleTemplateBody([ALICE], [], args, { IncidentResponseRole: responders(1) }),
+        );
+        // Programs still add one trust statement each. The first count of them whose template
+        // with the duty role is refused still fits without it: the duty roles count in the size.
+        const programs = (n: number) =>
+            Array.from({ length: n }, (_, i) => ({
+                arn: `arn:aws:iam::${SECURITY}:user/org-access/reporter-${i}`,
+                externalId: `external-id-of-reporter-${String(i).padStart(4, "0")}`,
+            }));
+        const duty = { IncidentResponseRole: responders(1) };
+        let n = 1;
+        while (n < 2000) {
+            try {
+                auditRoleTemplateBody([ALICE], programs(n), args, duty);
+                n++;
+            } catch {
+                break;
+            }
+        }
+        assert.ok(n < 2000, "some number of programs overflows the template");
         assert.throws(
-            () => auditRoleTemplateBody([ALICE], [], args, { IncidentResponseRole: many }),
+            () => auditRoleTemplateBody([ALICE], programs(n), args, duty),
             /CloudFormation template \(with its duty roles\) is \d+ bytes; CloudFormation accepts a TemplateBody of at most 51200/,
         );
+        assert.ok(auditRoleTemplateBody([ALICE], programs(n), args));
     });
 
     it("refuses a duty trust nobody could assume, or one naming a wildcard, before building the template", async () => {

@@ -151,7 +151,8 @@ describe("workload stack", () => {
 
     describe("trusted principals", () => {
         const fromStack = {
-            humanArns: [`arn:aws:iam::${SECURITY}:user/org-access/carol`],
+            // A path of their own, so the trust shows where it came from.
+            humanArns: [`arn:aws:iam::${SECURITY}:user/from-stack/carol`],
             reporters: [
                 {
                     name: "scanner",
@@ -177,7 +178,13 @@ describe("workload stack", () => {
                         .assumeRolePolicy,
                 ),
             );
-            assert.deepStrictEqual(trust.Statement[0].Principal, { AWS: fromStack.humanArns });
+            // The security account, narrowed to the people under the exported users' path.
+            assert.deepStrictEqual(trust.Statement[0].Principal, {
+                AWS: `arn:aws:iam::${SECURITY}:root`,
+            });
+            assert.deepStrictEqual(trust.Statement[0].Condition.ArnLike, {
+                "aws:PrincipalArn": `arn:aws:iam::${SECURITY}:user/from-stack/*`,
+            });
             assert.deepStrictEqual(trust.Statement[1].Condition, {
                 StringEquals: { "sts:ExternalId": "scanner-external-id" },
             });
@@ -205,7 +212,10 @@ describe("workload stack", () => {
                 ),
             );
             assert.deepStrictEqual(trust.Statement[0].Principal, {
-                AWS: [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
+                AWS: `arn:aws:iam::${SECURITY}:root`,
+            });
+            assert.deepStrictEqual(trust.Statement[0].Condition.ArnLike, {
+                "aws:PrincipalArn": `arn:aws:iam::${SECURITY}:user/org-access/*`,
             });
         });
 

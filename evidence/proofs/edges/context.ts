@@ -36,8 +36,47 @@ export function requestContext(
         ...MFA_CONTEXT[state],
         "aws:RequestedRegion": region,
         "aws:SecureTransport": "true",
+        ...principalTagContext(node),
         ...(node.context ?? {}),
     };
+}
+
+/**
+ * A user's planned tags as aws:PrincipalTag/<key>: AWS derives them from the user, who cannot
+ * pass session tags to AssumeRole, so the caller does not choose them. Changing them is an IAM
+ * write (iam:TagUser, iam:UntagUser), an escalation edge of its own (edges/iam.ts). A role
+ * session's tags stay the caller's choice (session tags), as before.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag
+ */
+export function principalTagContext(node: GraphNode): Record<string, string> {
+    if (!node.tags) return {};
+    return Object.fromEntries(
+        Object.entries(node.tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v]),
+    );
+}
+
+/**
+ * The keys `node`'s request does not let the caller choose beyond MFA: a user's aws:PrincipalTag
+ * keys that `doc` mentions (its value, or absent), and, when given, aws:ResourceOrgID (the
+ * target's organization, or absent outside every organization).
+ */
+export function fixedKeys(
+    node: GraphNode,
+    doc: PolicyDocument | undefined,
+    resourceOrgId?: string | null,
+): Record<string, string | undefined> {
+    const out: Record<string, string | undefined> = {};
+    if (node.tags) {
+        const tags = new Map(Object.entries(node.tags).map(([k, v]) => [k.toLowerCase(), v]));
+        for (const s of doc?.statements ?? [])
+            for (const c of s.conditions) {
+                const key = c.key.toLowerCase();
+                if (key.startsWith("aws:principaltag/"))
+                    out[key] = tags.get(key.slice("aws:principaltag/".length));
+            }
+    }
+    if (resourceOrgId !== undefined) out["aws:resourceorgid"] = resourceOrgId ?? undefined;
+    return out;
 }
 
 /**
@@ -46,14 +85,18 @@ export function requestContext(
  * aws:RequestedRegion, aws:SecureTransport, tags...) is the caller's to choose, so the witness
  * search (policypack/iam/search.ts) tries them all.
  */
-export function mfaDomains(state: MfaState): ReadonlyMap<string, readonly Candidate[]> {
-    const fixed = MFA_CONTEXT[state];
-    return new Map(
-        [MFA_PRESENT, MFA_AGE].map((k) => [
+export function mfaDomains(
+    state: MfaState,
+    fixed: Readonly<Record<string, ContextValue | undefined>> = {},
+): ReadonlyMap<string, readonly Candidate[]> {
+    const mfa = MFA_CONTEXT[state];
+    return new Map([
+        ...[MFA_PRESENT, MFA_AGE].map((k): [string, Candidate[]] => [
             k.toLowerCase(),
-            [Object.entries(fixed).find(([f]) => f.toLowerCase() === k.toLowerCase())?.[1]],
+            [Object.entries(mfa).find(([f]) => f.toLowerCase() === k.toLowerCase())?.[1]],
         ]),
-    );
+        ...Object.entries(fixed).map(([k, v]): [string, Candidate[]] => [k.toLowerCase(), [v]]),
+    ]);
 }
 
 const MFA_PRESENT = "aws:MultiFactorAuthPresent";
@@ -73,6 +116,8 @@ export function decideWithChoice(
     base: Record<string, ContextValue>,
     searched: PolicyDocument | undefined,
     decide: (context: Record<string, ContextValue>) => Authorization,
+    /** Keys besides MFA the caller cannot choose (lower-cased): their one value, or absent. */
+    fixed: Readonly<Record<string, ContextValue | undefined>> = {},
 ): { result: Authorization; context: Record<string, ContextValue> } | undefined {
     const first = decide(base);
     if (first.decision === "Allow") return { result: first, context: base };
@@ -81,7 +126,7 @@ export function decideWithChoice(
         principals: [principal],
         action,
         resource,
-        domains: mfaDomains(state),
+        domains: mfaDomains(state, fixed),
     });
     if (!witness) return undefined;
     // AWS derives the principal's own keys; the witness's value of those is not the caller's.

@@ -24,7 +24,9 @@ import {
     SINGLE_ACTION_ESCALATIONS,
     statementMatchesAction,
 } from "../../../policypack/iam";
-import { arn, iamPolicyArn, parseArn } from "../../../policypack/iam/arn";
+import { arn, iamPolicyArn, iamUserArn, parseArn } from "../../../policypack/iam/arn";
+import type { ContextValue } from "../../../policypack/iam/context";
+import { DUTY_TAG, PRINCIPAL_TYPE_TAG } from "../../../components/principalTags";
 import { adminReason } from "../admin";
 import { probeResources } from "../sweep";
 import type { AccessGraph, Edge, EdgeKind, GraphNode } from "../graph";
@@ -85,6 +87,49 @@ function resourcesOf(node: GraphNode, action: string): string[] {
     return [...out];
 }
 
+/** The tag keys whose values designate people in the roles' trust. */
+const DESIGNATING_TAGS = [DUTY_TAG, PRINCIPAL_TYPE_TAG];
+
+/**
+ * Whether `decide` allows iam:TagUser on `user` setting a designating tag (break-glass, the most
+ * powerful duty, and human): decided per key, with aws:TagKeys and aws:RequestTag as that request
+ * carries them.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html
+ */
+function retagDecision(
+    decide: (
+        action: string,
+        resource: string,
+        request?: Readonly<Record<string, ContextValue>>,
+    ) => Authorization | undefined,
+    user: string,
+): Authorization | undefined {
+    for (const key of DESIGNATING_TAGS) {
+        const value = key === DUTY_TAG ? "break-glass" : "human";
+        const r = decide("iam:TagUser", user, {
+            "aws:TagKeys": [key],
+            [`aws:RequestTag/${key}`]: value,
+        });
+        if (r) return r;
+    }
+    return undefined;
+}
+
+/** The IAM paths of the users the plan's trust policies designate by tag, in an account. */
+function peoplePaths(graph: AccessGraph, account: string): string[] {
+    const out = new Set<string>();
+    for (const role of graph.roles)
+        for (const s of role.trust?.doc.statements ?? [])
+            for (const c of s.conditions) {
+                if (c.key.toLowerCase() !== "aws:principalarn") continue;
+                for (const v of c.values) {
+                    const m = /^arn:[^:]+:iam::(\d{12}):user(\/(?:.*\/)?)\*$/.exec(String(v));
+                    if (m && m[1] === account) out.add(m[2]);
+                }
+            }
+    return [...out].sort();
+}
+
 export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaState): Edge[] {
     const p = node.principal;
     if (p?.type !== "aws" || node.accountId === undefined) return [];
@@ -100,13 +145,29 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
         ],
         variables: [...node.identity, ...(scps ?? [])].some((d) => d.doc.variables),
     };
-    const decide = (action: string, resource: string): Authorization | undefined => {
+    const decide = (
+        action: string,
+        resource: string,
+        request: Readonly<Record<string, ContextValue>> = {},
+    ): Authorization | undefined => {
         if (!mayAllow(node, action)) return undefined;
-        return decideWithChoice(p, action, resource, state, context, searched, (ctx) =>
-            authorize(
-                { principal: p, action, resource, context: ctx },
-                { scps, identity: node.identity },
-            ),
+        // Keys the request itself fixes (the tags a TagUser sets) are not the caller's to vary.
+        const fixed = Object.fromEntries(
+            Object.entries(request).map(([k, v]) => [k.toLowerCase(), v]),
+        );
+        return decideWithChoice(
+            p,
+            action,
+            resource,
+            state,
+            { ...context, ...request },
+            searched,
+            (ctx) =>
+                authorize(
+                    { principal: p, action, resource, context: ctx },
+                    { scps, identity: node.identity },
+                ),
+            fixed,
         )?.result;
     };
     const edges: Edge[] = [];
@@ -212,6 +273,19 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
                 break;
             }
         }
+        // The roles' trust designates people by their tags (components/orgGrants.ts): tagging a
+        // user with a duty is as good as granting it that duty's roles.
+        const retag = retagDecision(decide, user.id);
+        if (retag)
+            edge(
+                user,
+                "edit-policies",
+                "iam:TagUser",
+                user.id,
+                self ? "can retag itself with any duty" : "can retag with any duty",
+                retag,
+                { grantsAdmin: true },
+            );
         if (self) continue;
         for (const e of CREDENTIALS) {
             const r = decide(e.action, user.id);
@@ -268,6 +342,31 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
         };
         graph.nodes.set(id, member);
         edge(member, "join-group", "iam:AddUserToGroup", group.arn, "can add itself to", r);
+    }
+
+    // A new user at a path the trust reads, tagged with a duty at creation (CreateUser with Tags
+    // needs iam:TagUser too).
+    for (const path of peoplePaths(graph, account)) {
+        const under = iamUserArn(graph.partition, account, "", path);
+        const probes = [
+            iamUserArn(graph.partition, account, "zq9-new-person", path),
+            ...resourcesOf(node, "iam:CreateUser").filter((r) => r.startsWith(under)),
+        ];
+        for (const probe of new Set(probes)) {
+            const create = decide("iam:CreateUser", probe);
+            const tag = create ? retagDecision(decide, probe) : undefined;
+            if (!create || !tag) continue;
+            const target = graph.beyond(
+                `new users at ${path} of ${account}`,
+                account,
+                `a user the caller creates under ${path} with the duty tags the roles' trust reads: it holds any duty`,
+            );
+            edge(target, "edit-policies", "iam:CreateUser", probe, "can create and tag", create, {
+                grantsAdmin: true,
+                statements: [...new Set([...create.allows, ...tag.allows].map((a) => a.label))],
+            });
+            break;
+        }
     }
 
     for (const e of POLICY_EDITS) {

@@ -14,10 +14,11 @@ import {
     parsePolicyDocument,
     statementMatchesAction,
 } from "../../../policypack/iam";
+import { iamArn } from "../../../policypack/iam/arn";
 import { wildcardProbe } from "../../../policypack/iam/principal";
 import type { AccessGraph, AssumeMode, Edge, GraphNode } from "../graph";
 import { tokenContext } from "../tokens";
-import { decideWithChoice, MfaState, requestContext } from "./context";
+import { decideWithChoice, fixedKeys, MfaState, requestContext } from "./context";
 
 /**
  * An ARN a role outside the plan could have and the pattern matches (undefined when the pattern
@@ -73,22 +74,87 @@ function candidates(graph: AccessGraph, node: GraphNode): Set<GraphNode> {
                         out.add(
                             graph.programRoles.has(pattern)
                                 ? graph.elsewhere(pattern)
-                                : graph.external(pattern, `named by ${policy.label}`, pattern),
+                                : graph.external(
+                                      pattern,
+                                      `named by ${policy.label}`,
+                                      pattern,
+                                      graph.organizationId,
+                                  ),
                         );
                     continue;
                 }
-                const probe = outsideRoleProbe(pattern, graph.partition);
-                if (probe)
-                    out.add(
-                        graph.external(
-                            pattern,
-                            `any role matching ${pattern}, named by ${policy.label}`,
-                            probe,
-                        ),
-                    );
+                for (const n of patternCandidates(graph, pattern, policy.label)) out.add(n);
             }
         }
     }
+    return out;
+}
+
+/** An organization id that is not the program's: a role of another organization carries one. */
+const FOREIGN_ORGANIZATION = "o-zq9zq9zq9zq9";
+
+const byPattern = new WeakMap<AccessGraph, Map<string, GraphNode[]>>();
+/**
+ * The roles a wildcard Resource of an sts:AssumeRole grant can reach beyond the trust index:
+ * - in each account the program knows (graph.knownAccounts), the role the pattern names there:
+ *   a role of the plan (reached through the trust index), a role of this program another stack
+ *   plans (the security stack's outputs list their exact ARNs: grantedAuditRoleArns...), or a
+ *   deploy role the providers assume (outside the plan: admin-equivalent, as before);
+ * - a role outside the plan in an account outside the organization (aws:ResourceOrgID absent);
+ * - a role outside the plan in another account of the organization, unless an SCP at the root
+ *   reserves the pattern's path and name (graph.reservedInOrganization: ProtectOrgAccessRoles),
+ *   in which case only the deploy and StackSet execution roles could have made one.
+ * Without a known organization, one node whose aws:ResourceOrgID the caller chooses, as before.
+ * Cached per pattern: the same grant serves every user of a group.
+ */
+function patternCandidates(graph: AccessGraph, pattern: string, label: string): GraphNode[] {
+    let cache = byPattern.get(graph);
+    if (!cache) byPattern.set(graph, (cache = new Map()));
+    const key = `${pattern}|${label}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const out: GraphNode[] = [];
+    const org = graph.organizationId;
+    const a = parseArn(pattern);
+    if (org && a?.service === "iam" && a.account === "*" && !hasWildcard(a.resource))
+        for (const account of graph.knownAccounts) {
+            const exact = iamArn(a.partition, account, a.resource);
+            const planned = graph.nodes.get(exact);
+            if (planned?.kind === "role") continue;
+            if (graph.programRoles.has(exact)) out.push(graph.elsewhere(exact));
+            // A deploy role the program's providers assume: outside the plan, admin-equivalent,
+            // as when the grant named it exactly.
+            else if (graph.deployRoles.has(exact))
+                out.push(graph.external(exact, `named by ${label}`, exact, org));
+            // Any other role of the name in an account of the organization is the node below
+            // (reserved, or a way in). The management account is bound by no SCP: its
+            // administrators, who hold the organization already, are the only ones who could make
+            // a role of the name there (an assumption, docs/proofs.md).
+        }
+    const probe = outsideRoleProbe(pattern, graph.partition);
+    if (probe && !org)
+        out.push(graph.external(pattern, `any role matching ${pattern}, named by ${label}`, probe));
+    else if (probe && org) {
+        out.push(
+            graph.external(
+                pattern,
+                `any role matching ${pattern} in an account outside organization ${org}, named by ${label}`,
+                probe,
+                null,
+            ),
+        );
+        if (!graph.reservedInOrganization(probe))
+            out.push(
+                graph.external(
+                    pattern,
+                    `any role matching ${pattern} in an account of organization ${org} whose SCPs do not reserve the name (ProtectOrgAccessRoles at the root), named by ${label}`,
+                    probe,
+                    org,
+                    `${pattern} in ${org}`,
+                ),
+            );
+    }
+    cache.set(key, out);
     return out;
 }
 
@@ -105,7 +171,7 @@ export function assumeEdges(
     const p = node.principal;
     if (p?.type !== "aws") return [];
     const callerArns = [p.arn, p.roleArn].filter((a): a is string => a !== undefined);
-    const context = requestContext(node, state, graph.region);
+    const base = requestContext(node, state, graph.region);
     const edges: Edge[] = [];
     for (const target of candidates(graph, node)) {
         if (target === node) continue;
@@ -117,20 +183,32 @@ export function assumeEdges(
                   ? [...node.identity, sameAccountWaiver(resource)]
                   : node.identity;
         // The trust is searched over the keys the caller chooses (an ExternalId, its network):
-        // a condition on them keeps no person out. authorize() confirms the witness.
-        const decided = decideWithChoice(
-            p,
-            ASSUME_ROLE,
-            resource,
-            state,
-            context,
-            target.trust?.doc,
-            (ctx) =>
-                authorize(
-                    { principal: p, action: ASSUME_ROLE, resource, context: ctx },
-                    { scps: graph.scps(p.account), identity, trust: target.trust },
-                ),
-        );
+        // a condition on them keeps no person out. authorize() confirms the witness. The caller's
+        // own tags and the role's organization are not its choice.
+        // A role outside the organization (null) is in an account of no organization (no
+        // aws:ResourceOrgID) or of another one (the attacker's: some other id): either.
+        const orgId = target.resourceOrgId;
+        const orgs: (string | null | undefined)[] =
+            orgId === null ? [null, FOREIGN_ORGANIZATION] : [orgId];
+        let decided: ReturnType<typeof decideWithChoice>;
+        for (const org of orgs) {
+            const context = typeof org === "string" ? { ...base, "aws:ResourceOrgID": org } : base;
+            decided = decideWithChoice(
+                p,
+                ASSUME_ROLE,
+                resource,
+                state,
+                context,
+                target.trust?.doc,
+                (ctx) =>
+                    authorize(
+                        { principal: p, action: ASSUME_ROLE, resource, context: ctx },
+                        { scps: graph.scps(p.account), identity, trust: target.trust },
+                    ),
+                fixedKeys(node, target.trust?.doc, org),
+            );
+            if (decided) break;
+        }
         if (!decided) continue;
         const { result } = decided;
         edges.push({

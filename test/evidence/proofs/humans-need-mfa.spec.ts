@@ -67,9 +67,11 @@ describe("proof humans-need-mfa", () => {
             plans.workload,
             `acct-${STAGING}-role`,
             (d) => {
-                d.Statement[0].Condition = {
-                    BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
-                };
+                // The designation (path and tags) stays; only the MFA operator is loosened.
+                const c = d.Statement[0].Condition;
+                delete c.Bool;
+                delete c.NumericLessThan;
+                c.BoolIfExists = { "aws:MultiFactorAuthPresent": "true" };
             },
             "assumeRolePolicy",
         );
@@ -84,9 +86,11 @@ describe("proof humans-need-mfa", () => {
             plans.workload,
             "acct-777788889999-role",
             (d) => {
-                d.Statement[0].Condition = {
-                    BoolIfExists: { "aws:MultiFactorAuthPresent": "true" },
-                };
+                // The designation (path and tags) stays; only the MFA operator is loosened.
+                const c = d.Statement[0].Condition;
+                delete c.Bool;
+                delete c.NumericLessThan;
+                c.BoolIfExists = { "aws:MultiFactorAuthPresent": "true" };
             },
             "assumeRolePolicy",
         );

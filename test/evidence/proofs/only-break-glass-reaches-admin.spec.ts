@@ -1,10 +1,11 @@
 import * as assert from "assert";
+import { PlanResult } from "../../../plan/run";
 import { accessModel } from "../../../evidence/model";
 import { runProofs } from "../../../evidence/proofs";
 import { buildGraph, reach } from "../../../evidence/proofs/graph";
 import { onlyBreakGlassReachesAdmin } from "../../../evidence/proofs/only-break-glass-reaches-admin";
 import { MANAGEMENT, PROD, SECURITY } from "../../helpers";
-import { without, withPolicy, withRole } from "../../helpers/variants";
+import { tamper, without, withPolicy, withRole } from "../../helpers/variants";
 import {
     ALICE,
     CAROL,
@@ -210,22 +211,40 @@ describe("proof only-break-glass-reaches-admin", () => {
             },
             "content",
         );
-        const result = prove(proofInput(broken, unguarded));
+        const input = proofInput(broken, unguarded);
+        const result = prove(input);
         assert.strictEqual(result.holds, false);
         const carol = result.counterexamples.filter((c) => c.principal.startsWith(CAROL));
+        // Without ProtectOrgAccessRoles the duty role's name is no longer reserved: carol's
+        // org-wide grant reaches a role of that name any account administrator could create. That
+        // is the shortest way, so the proof names it first.
         assert.deepStrictEqual(
-            carol.map((c) => [c.principal, c.path, c.action, c.resource]),
-            [[`${CAROL} (person, with fresh MFA)`, [ir, bg], "iam:UpdateAssumeRolePolicy", bg]],
+            carol.map((c) => [c.principal, c.path, c.action]),
+            [
+                [
+                    `${CAROL} (person, with fresh MFA)`,
+                    ["arn:aws:iam::*:role/IncidentResponseRole in o-abcdefghij"],
+                    "sts:AssumeRole",
+                ],
+            ],
+        );
+        assert.match(carol[0].reason, /whose SCPs do not reserve the name/);
+        // The rewrite of the break-glass trust is there too, one hop further.
+        const graph = buildGraph(input);
+        const start = graph.nodes.get(CAROL)!;
+        const rewrite = reach(graph, start, "fresh").find(
+            (s) => s.node.id === bg && s.via?.kind === "update-trust",
         );
         assert.ok(
-            carol[0].statements.includes(
+            rewrite,
+            "carol -> IncidentResponseRole -> can update the trust document of -> BreakGlassRole",
+        );
+        assert.strictEqual(rewrite.prev?.node.id, ir);
+        assert.ok(
+            rewrite.via!.statements.includes(
                 'inline policy org-access-incident-response Statement[10] (Sid "RewriteBreakGlassTrust")',
             ),
-            carol[0].statements.join("\n"),
-        );
-        assert.match(
-            carol[0].reason,
-            /carol -> \(MFA\) can assume -> IncidentResponseRole@777788889999 -> can update the trust document of -> BreakGlassRole@777788889999/,
+            rewrite.via!.statements.join("\n"),
         );
     });
 
@@ -440,5 +459,174 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
         );
         // Dana's keys carry no MFA and the break-glass trust demands it; the proof holds.
         assert.deepStrictEqual(prove(input).counterexamples, []);
+    });
+
+    it("fails when a program may tag itself with a duty (iam:TagUser): the roles' trust designates people by tag", () => {
+        const retag = reportersMay({
+            Sid: "TagMyself",
+            Effect: "Allow",
+            Action: "iam:TagUser",
+            Resource: REPORTER,
+        });
+        const input = proofInput(plans.workload, retag);
+        const graph = buildGraph(input);
+        const edges = graph
+            .edgesFrom(graph.nodes.get(REPORTER)!, "absent")
+            .filter((e) => e.action === "iam:TagUser");
+        assert.deepStrictEqual(
+            edges.map((e) => [e.to.id, e.reason, e.grantsAdmin]),
+            [[REPORTER, "can retag itself with any duty", true]],
+        );
+        const found = prove(input).counterexamples.filter((c) => c.principal.startsWith(REPORTER));
+        assert.ok(
+            found.some((c) => c.action === "iam:TagUser" && c.resource === REPORTER),
+            JSON.stringify(found),
+        );
+    });
+
+    it("holds when the tagging is limited to the quarantine key (aws:TagKeys): no designating tag can be set", () => {
+        const quarantineOnly = reportersMay({
+            Sid: "QuarantineOnly",
+            Effect: "Allow",
+            Action: "iam:TagUser",
+            Resource: REPORTER,
+            Condition: {
+                "ForAllValues:StringEquals": { "aws:TagKeys": ["org-access-quarantine"] },
+            },
+        });
+        const input = proofInput(plans.workload, quarantineOnly);
+        const graph = buildGraph(input);
+        assert.deepStrictEqual(
+            graph
+                .edgesFrom(graph.nodes.get(REPORTER)!, "absent")
+                .filter((e) => e.action === "iam:TagUser"),
+            [],
+        );
+        assert.deepStrictEqual(prove(input).counterexamples, []);
+    });
+
+    it("fails when a program may create and tag users at the people's path (iam:CreateUser + iam:TagUser)", () => {
+        const create = reportersMay({
+            Sid: "CreatePeople",
+            Effect: "Allow",
+            Action: ["iam:CreateUser", "iam:TagUser"],
+            Resource: `arn:aws:iam::${SECURITY}:user/org-access/new-*`,
+        });
+        const found = prove(proofInput(plans.workload, create)).counterexamples.filter((c) =>
+            c.principal.startsWith(REPORTER),
+        );
+        assert.ok(
+            found.some(
+                (c) => c.action === "iam:CreateUser" && c.reason.includes("can create and tag"),
+            ),
+            JSON.stringify(found),
+        );
+    });
+
+    it("fails when the roles SCP no longer targets the root: the org-wide grant reaches a same-named role any member account could create", () => {
+        // As planned the SCP at the root reserves the names: the proof holds.
+        assert.deepStrictEqual(
+            prove(proofInput(plans.workload, plans.security)).counterexamples,
+            [],
+        );
+        const onlySecurity = tamper(
+            plans.security,
+            (r) =>
+                r.type === "aws:organizations/policyAttachment:PolicyAttachment" &&
+                r.name.startsWith("guardrails-roles-r-"),
+            (props) => ({ ...props, targetId: SECURITY }),
+        );
+        const found = prove(proofInput(plans.workload, onlySecurity)).counterexamples;
+        const alice = found.find((c) =>
+            c.principal.startsWith(`arn:aws:iam::${SECURITY}:user/org-access/alice`),
+        );
+        assert.ok(alice, JSON.stringify(found.map((c) => c.reason)));
+        assert.deepStrictEqual(alice.path, [
+            "arn:aws:iam::*:role/SecurityAuditRole in o-abcdefghij",
+        ]);
+        assert.match(
+            alice.reason,
+            /whose SCPs do not reserve the name \(ProtectOrgAccessRoles at the root\)/,
+        );
+    });
+
+    describe("an org bound that is no bound: the grant reaches a role outside the organization", () => {
+        const ALICE_ = `arn:aws:iam::${SECURITY}:user/org-access/alice`;
+        const bound = (condition: Record<string, unknown>, asString = false) =>
+            withPolicy(plans.security, "security-access-auditors-assume", (d) => {
+                const s = d.Statement[0];
+                delete s.Condition.StringEquals;
+                Object.assign(s.Condition, condition);
+                // Statement as a single object, Resource as a string: the same grant.
+                if (asString) {
+                    s.Resource = s.Resource[0];
+                    (d as Record<string, unknown>).Statement = s;
+                }
+            });
+        const outside = (security: PlanResult) =>
+            prove(proofInput(plans.workload, security)).counterexamples.find(
+                (c) =>
+                    c.principal.startsWith(ALICE_) &&
+                    c.path[0] === "arn:aws:iam::*:role/SecurityAuditRole" &&
+                    /outside organization o-abcdefghij/.test(c.reason),
+            );
+        const cases: [string, Record<string, unknown>, boolean][] = [
+            ["no bound at all", {}, false],
+            [
+                "StringEqualsIfExists (absent outside every organization)",
+                { StringEqualsIfExists: { "aws:ResourceOrgID": "o-abcdefghij" } },
+                false,
+            ],
+            [
+                "ForAllValues:StringEquals (true when absent)",
+                { "ForAllValues:StringEquals": { "aws:ResourceOrgID": ["o-abcdefghij"] } },
+                true,
+            ],
+            [
+                "StringLike with a wildcard organization",
+                { StringLike: { "aws:ResourceOrgID": "o-*" } },
+                true,
+            ],
+            [
+                "StringNotEquals another organization",
+                { StringNotEquals: { "aws:ResourceOrgID": "o-zzzzzzzzzz" } },
+                false,
+            ],
+        ];
+        for (const [what, condition, asString] of cases)
+            it(what, () => {
+                const c = outside(bound(condition, asString));
+                assert.ok(c, what);
+                assert.strictEqual(c.action, "sts:AssumeRole");
+            });
+
+        it("ForAnyValue:StringEquals on the single-valued key: false when the key is absent or another organization's, so it bounds (AWS advises against set operators on single-valued keys)", () => {
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+            assert.strictEqual(
+                outside(
+                    bound({
+                        "ForAnyValue:StringEquals": { "aws:ResourceOrgID": ["o-abcdefghij"] },
+                    }),
+                ),
+                undefined,
+            );
+        });
+
+        it("StringEquals on the organization (as built), also as a single statement object: bounded", () => {
+            assert.strictEqual(outside(plans.security), undefined);
+            assert.strictEqual(
+                outside(bound({ StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } }, true)),
+                undefined,
+            );
+            assert.deepStrictEqual(
+                prove(
+                    proofInput(
+                        plans.workload,
+                        bound({ StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } }, true),
+                    ),
+                ).counterexamples,
+                [],
+            );
+        });
     });
 });
