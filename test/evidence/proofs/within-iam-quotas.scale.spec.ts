@@ -50,6 +50,9 @@ describe("proof within-iam-quotas at 1,000 accounts and 100 auditors", function 
                 {
                     securityAccountId: SECURITY,
                     workloadAccounts: accounts(i),
+                    // The documents do not depend on how the accounts are sharded: four shards
+                    // of 250 (a budget raised as on a larger runner) keep the test short.
+                    maxAccountsPerStack: PER_SHARD,
                     previewRole: { name: "OrgAccessPreviewRole" },
                 },
             ]),
@@ -71,6 +74,7 @@ describe("proof within-iam-quotas at 1,000 accounts and 100 auditors", function 
                 await planWorkload(
                     workloadValues({
                         workloadAccounts: accounts(i),
+                        maxAccountsPerStack: PER_SHARD,
                         previewRole: { name: "OrgAccessPreviewRole" },
                         trustedPrincipals: trusted,
                     }),
