@@ -139,6 +139,11 @@ export interface WorkloadStackTargets {
     readonly deploymentMode: "provider" | "stackset";
     /** The stack's preview role name, when it creates preview roles (`previewRole`, provider mode only). */
     readonly previewRoleName?: string;
+    /** In StackSet mode: the StackSet's name and the OUs it deploys to. */
+    readonly stackSet?: {
+        readonly name: string;
+        readonly organizationalUnitIds: readonly string[];
+    };
 }
 
 /** One workload account as the security stack sees it: where it is, how it is reached, which duty roles it has. */
@@ -321,6 +326,12 @@ export function readWorkloadTargets(
                 auditRole: cfg.auditRole,
                 deploymentMode: cfg.deploymentMode,
                 previewRoleName: cfg.previewRole?.name,
+                ...(stackSet && {
+                    stackSet: {
+                        name: stackSet.name,
+                        organizationalUnitIds: stackSet.organizationalUnitIds,
+                    },
+                }),
             });
         } catch (e) {
             if (e instanceof StackFileError) {
@@ -338,6 +349,42 @@ export function readWorkloadTargets(
         }
     });
     return { targets, problems };
+}
+
+/**
+ * StackSet-mode workload stacks must not collide. Two with one StackSet name would be one StackSet:
+ * CloudFormation allows a name once in an administrator account's Region (CreateStackSet), so the
+ * second stack's create fails, or, after an import, both stacks manage it and undo each other.
+ * Two listing one OU would both deploy the same roles (SecurityAuditRole...) to its accounts, and
+ * the second StackSet's instances fail on names the first one holds.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
+ */
+function stackSetClashes(targets: readonly WorkloadStackTargets[]): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const names = new Map<string, string>();
+    const ous = new Map<string, string>();
+    targets.forEach((t, i) => {
+        if (!t.stackSet) return;
+        const owner = names.get(t.stackSet.name);
+        if (owner !== undefined)
+            problems.push({
+                path: `workloadStacks[${i}]`,
+                message: `stack "${t.stack}" names its StackSet "${t.stackSet.name}" (stackSet.name), as stack "${owner}" does: a StackSet name is unique in its administrator account's Region, so both stacks would manage one StackSet`,
+                fix: `pulumi config set --stack ${t.stack} --path 'stackSet.name' org-access-${t.stack}`,
+            });
+        else names.set(t.stackSet.name, t.stack);
+        for (const ou of t.stackSet.organizationalUnitIds) {
+            const first = ous.get(ou);
+            if (first !== undefined && first !== t.stack)
+                problems.push({
+                    path: `workloadStacks[${i}]`,
+                    message: `stack "${t.stack}" lists OU ${ou} in stackSet.organizationalUnitIds, as stack "${first}" does: both StackSets would create the same roles in its accounts`,
+                    fix: `list each OU in one stack's stackSet.organizationalUnitIds only`,
+                });
+            else ous.set(ou, t.stack);
+        }
+    });
+    return problems;
 }
 
 export function loadSecurityConfig(
@@ -369,6 +416,7 @@ export function loadSecurityConfig(
             names.add(a.name);
         }
     }
+    problems.push(...stackSetClashes(targets));
     // A duty role a workload stack asks for needs principals here, or nobody could assume it.
     for (const [flag, enabled, key] of [
         ["incidentResponseRole", cfg.incidentResponse !== undefined, "incidentResponse"],

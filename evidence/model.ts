@@ -17,6 +17,7 @@ import {
 } from "../policypack/model/resources";
 import { ofType } from "../policypack/model/references";
 import { stackPrincipals } from "../policypack/model/principals";
+import { generatedName, literalName } from "../policypack/policies/templates";
 import { T } from "../policypack/policies/types";
 import { PlanResult, toModelResource } from "../plan/run";
 import { AUDIT_ROLE_STACK_SET_TYPE } from "../policypack/componentTypes";
@@ -163,15 +164,16 @@ function rolesOf(resources: readonly ModelResource[], partition: string): RoleMo
 
 /**
  * The component a template role stands for: a duty role of the AuditRoleStackSet's template (its
- * logical id with its RoleName, components/auditRoleStackSet.ts) is judged as the provider-mode
- * duty role it is built like, break-glass included; any other role as the StackSet's own.
+ * logical id with its literal RoleName, components/auditRoleStackSet.ts) is judged as the
+ * provider-mode duty role it is built like, break-glass included; any other role, one without a
+ * literal RoleName included, as the StackSet's own.
  */
 function templateRoleType(
     carrierType: string | undefined,
     logicalId: string,
-    roleName: string,
+    roleName: string | undefined,
 ): string | undefined {
-    if (carrierType !== AUDIT_ROLE_STACK_SET_TYPE) return carrierType;
+    if (carrierType !== AUDIT_ROLE_STACK_SET_TYPE || roleName === undefined) return carrierType;
     const duty = TEMPLATE_DUTY_ROLES.find(
         (d) => d.logicalId === logicalId && d.roleName === roleName,
     );
@@ -201,7 +203,10 @@ function stackSetRolesOf(
         for (const [logicalId, res] of Object.entries(body.Resources ?? {})) {
             if (res.Type !== "AWS::IAM::Role" || !res.Properties) continue;
             const p = res.Properties;
-            const name = str(p.RoleName) ?? logicalId;
+            // Without a literal RoleName CloudFormation generates the name: never the logical id
+            // (policypack/policies/templates.ts, literalName).
+            const literal = literalName(p.RoleName);
+            const name = literal ?? generatedName(logicalId);
             const { identity, unknownManaged } = managedDocuments(
                 Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as string[]) : [],
             );
@@ -218,7 +223,7 @@ function stackSetRolesOf(
                     accountId,
                     name,
                     arn: iamRoleArn(partition, accountId, name, str(p.Path) ?? "/"),
-                    componentType: templateRoleType(set.parent?.type, logicalId, name),
+                    componentType: templateRoleType(set.parent?.type, logicalId, literal),
                     maxSessionDuration:
                         typeof p.MaxSessionDuration === "number" ? p.MaxSessionDuration : 3600,
                     trust: parsePolicyDocument(p.AssumeRolePolicyDocument, "trust"),

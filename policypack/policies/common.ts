@@ -132,6 +132,15 @@ export function pulumiNameIn(name: string | undefined, names: readonly string[])
     return names.some((x) => x.toLowerCase() === n);
 }
 
+/**
+ * A resource's explicit IAM name (its `name` prop), or undefined when the name is generated. An
+ * exemption by IAM name looks only at this: the fallback of physicalName is a Pulumi name, which
+ * inside a template is `<carrier>/<logical id>`, and nameIn would compare its last segment.
+ */
+export function explicitName(props: { name?: unknown }): string | undefined {
+    return typeof props.name === "string" && props.name !== "" ? props.name : undefined;
+}
+
 /** A resource's IAM name: the explicit `name` prop, else its Pulumi name. */
 export function physicalName(props: { name?: unknown }, logicalName: string): string {
     return typeof props.name === "string" && props.name !== "" ? props.name : logicalName;

@@ -63,6 +63,7 @@ import {
 import { fromPolicyResource, fromPolicyResources } from "../model/policyResources";
 import { ModelResource, objectArray } from "../model/resources";
 import {
+    explicitName,
     known,
     nameIn,
     pulumiNameIn,
@@ -156,18 +157,17 @@ function pinningDocuments<R extends Readable>(
     const out: PinningDocument<R>[] = [];
     const exemptRole = (name: unknown) =>
         typeof name === "string" && nameIn(name, config.breakGlassRoles ?? []);
+    // By its explicit IAM name or its whole Pulumi name, never a generated name's stand-in.
+    const exemptResource = (r: R) =>
+        exemptRole(read(() => explicitName(r.props))) ||
+        pulumiNameIn(r.name, config.breakGlassRoles ?? []);
     for (const r of resources) {
         switch (r.type) {
             case T.Role: {
                 const inline = read(() => objectArray(r.props.inlinePolicies)) ?? [];
                 inline.forEach((p, i) => {
                     const doc = pinningDocument(read(() => p.policy));
-                    if (
-                        !doc ||
-                        exemptRole(read(() => physicalName(r.props, r.name))) ||
-                        exemptRole(r.name)
-                    )
-                        return;
+                    if (!doc || exemptResource(r)) return;
                     out.push({
                         resource: r,
                         where: inlinePolicyLabel(
@@ -403,7 +403,10 @@ function checkPassRoleAcrossInlinePolicies(
 const role = validateResourceOfType(resourceType<RoleProps>(T.Role), (props, args, report) => {
     const { breakGlassRoles, breakGlassPolicies } = args.getConfig<Config>();
     const roleName = physicalName(props, args.name);
-    if (nameIn(roleName, breakGlassRoles ?? []) || pulumiNameIn(args.name, breakGlassRoles ?? [])) {
+    if (
+        nameIn(explicitName(props), breakGlassRoles ?? []) ||
+        pulumiNameIn(args.name, breakGlassRoles ?? [])
+    ) {
         checkBreakGlassRole(props, roleName, report);
         return;
     }

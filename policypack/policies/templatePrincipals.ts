@@ -15,7 +15,12 @@
 import { iamArn, PROBE_PARTITION } from "../iam/arn";
 import { ModelResource } from "../model/resources";
 import { OWN_ACCOUNT, resolveTemplateVariants, UNRESOLVED } from "./cfn";
-import { parseTemplateBody, stackSetParameters, TemplateReadError } from "./templates";
+import {
+    generatedName,
+    parseTemplateBody,
+    stackSetParameters,
+    TemplateReadError,
+} from "./templates";
 import { T } from "./types";
 
 type Props = Record<string, unknown>;
@@ -38,20 +43,27 @@ function pathOf(p: Props): string {
 /**
  * Ref/GetAtt values of the template's IAM resources. CloudFormation generates a physical name
  * when none is given; the logical id stands for it (unique within the template), except for a
- * managed policy, whose ARN a pin may name literally: its generated name matches no literal.
+ * role and a managed policy. A role's generated name is `<stack>-<id>-<suffix>`: standing for it
+ * by its logical id would give a role with logical id BreakGlassRole and no RoleName the
+ * break-glass exemption. A managed policy's ARN a pin may name literally. Their stand-ins match
+ * no literal name, only a Ref or GetAtt.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
  */
 function refsOf(resources: Record<string, unknown>): Map<string, Refs> {
     const out = new Map<string, Refs>();
     for (const [id, r] of Object.entries(resources)) {
         const res = (r ?? {}) as { Type?: unknown; Properties?: Props };
         const p = res.Properties ?? {};
-        const named = (prop: string) => (typeof p[prop] === "string" ? (p[prop] as string) : id);
+        const named = (prop: string, generated = id) =>
+            typeof p[prop] === "string" ? (p[prop] as string) : generated;
         const arn = (kind: string, name: string) =>
             iamArn(PROBE_PARTITION, OWN_ACCOUNT, `${kind}${pathOf(p)}${name}`);
         switch (res.Type) {
-            case "AWS::IAM::Role":
-                out.set(id, { ref: named("RoleName"), arn: arn("role", named("RoleName")) });
+            case "AWS::IAM::Role": {
+                const name = named("RoleName", generatedName(id));
+                out.set(id, { ref: name, arn: arn("role", name) });
                 break;
+            }
             case "AWS::IAM::User":
                 out.set(id, { ref: named("UserName"), arn: arn("user", named("UserName")) });
                 break;
@@ -65,7 +77,7 @@ function refsOf(resources: Record<string, unknown>): Map<string, Refs> {
                 const name =
                     typeof p.ManagedPolicyName === "string"
                         ? p.ManagedPolicyName
-                        : `zq9-stack-${id}-generated`;
+                        : generatedName(id);
                 const a = arn("policy", name);
                 out.set(id, { ref: a, arn: a });
                 break;

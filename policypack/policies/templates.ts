@@ -14,7 +14,7 @@ import {
 } from "@pulumi/policy";
 import { isTypeOf, T } from "./types";
 import { TypedValidation } from "./common";
-import { parseYamlTemplate, resolveTemplateVariants, YamlTemplateError } from "./cfn";
+import { parseYamlTemplate, resolveTemplateVariants, UNRESOLVED, YamlTemplateError } from "./cfn";
 
 /** Resource types whose props carry a CloudFormation template body. */
 export const TEMPLATE_TYPES: readonly string[] = [
@@ -32,6 +32,27 @@ export interface EmbeddedResource {
 type CfnProps = Record<string, unknown>;
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/**
+ * A template resource's IAM name when the template gives it literally, else undefined. Without a
+ * RoleName (or with one CloudFormation computes per stack, such as `${AWS::StackName}-admin`),
+ * CloudFormation generates the name from the stack's name, the logical id and a random suffix, so
+ * the logical id is never the role's name: a role with logical id BreakGlassRole and no RoleName
+ * is not the break-glass role, which the guardrails and the alarms know by its exact name.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
+ */
+export function literalName(v: unknown): string | undefined {
+    return typeof v === "string" && v !== "" && !v.includes(UNRESOLVED) ? v : undefined;
+}
+
+/**
+ * What stands for the name CloudFormation generates for a template resource without a literal
+ * one (`<stack>-<logical id>-<suffix>`): unique in the template, and matched by no literal name or
+ * ARN a policy could hold, only by a Ref or GetAtt of the resource (or a wildcard).
+ */
+export function generatedName(logicalId: string): string {
+    return `zq9-stack-${logicalId}-generated`;
+}
 const policiesOf = (p: CfnProps) =>
     list(p.Policies) as { PolicyName?: unknown; PolicyDocument?: unknown }[];
 const tagsOf = (p: CfnProps) =>
@@ -52,7 +73,8 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
         case "AWS::IAM::Role":
             return [
                 one(T.Role, {
-                    name: p.RoleName ?? logicalId,
+                    // No literal name: none (the message names the logical id), never the id.
+                    name: literalName(p.RoleName),
                     path: p.Path,
                     assumeRolePolicy: p.AssumeRolePolicyDocument,
                     maxSessionDuration: p.MaxSessionDuration,

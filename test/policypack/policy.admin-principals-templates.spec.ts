@@ -132,11 +132,12 @@ describe(`${NAME}: principals inside StackSet templates`, () => {
                     "            Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*",
                 ].join("\n"),
             );
-            // The role has no RoleName: CloudFormation names it; the logical id stands for it.
+            // The role has no RoleName: CloudFormation names it `<stack>-App-<suffix>`, which
+            // the stand-in shows (never the logical id, which no role of the stack is named).
             assertFlags(
                 r,
                 "App",
-                'Role "App" is admin-equivalent',
+                'Role "zq9-stack-App-generated" is admin-equivalent',
                 "iam:PassRole",
                 "lambda:CreateFunction",
             );
@@ -417,17 +418,18 @@ describe(`${NAME}: principals inside StackSet templates`, () => {
         const attach = variant.find(
             (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         );
-        // P has no ManagedPolicyName: CloudFormation generates `<stack>-P-<random>`, so its Ref
-        // (the attachment's ARN) is that generated name, never the literal policy/P.
+        // P has no ManagedPolicyName, R no RoleName: CloudFormation generates `<stack>-P-<random>`
+        // and `<stack>-R-<random>`, so their Refs are those generated names, never the literal
+        // policy/P or role R.
         assert.deepStrictEqual(attach?.props, {
-            role: "R",
+            role: "zq9-stack-R-generated",
             policyArn: "arn:aws:iam::000000000000:policy/zq9-stack-P-generated",
         });
         const policy = variant.find((r) => r.type === "aws:iam/policy:Policy");
         assert.strictEqual(policy?.props.name, "zq9-stack-P-generated");
         assert.deepStrictEqual(
             (policy?.props.policy as { Statement: Json[] }).Statement[0].Resource,
-            "arn:aws:iam::000000000000:role/svc/R",
+            "arn:aws:iam::000000000000:role/svc/zq9-stack-R-generated",
         );
     });
 });

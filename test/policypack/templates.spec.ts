@@ -2,6 +2,8 @@ import * as assert from "assert";
 import { ResourceValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { checkResources } from "../../policypack/runner";
 import { policies } from "../../policypack/policies";
+import { nameIn } from "../../policypack/policies/common";
+import { templatePrincipalVariants } from "../../policypack/policies/templatePrincipals";
 import { embeddedResources } from "../../policypack/policies/templates";
 import { ALICE, REPORTER, runResourcePolicy, SECURITY_ACCOUNT, UNKNOWN_STRING } from "./helpers";
 
@@ -242,6 +244,53 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         );
         // A role whose IAM name is a break-glass role's is exempt, as natively.
         assert.deepStrictEqual(check({ Admin: admin("BreakGlassRole") }), []);
+    });
+
+    it("exempts a template role only by a literal RoleName: without one, CloudFormation names it after the stack", () => {
+        // Every way in needs MFA and the session is short, so only the exemption is in question.
+        const humansOnly = { ...mfaTrust, Statement: mfaTrust.Statement.slice(0, 1) };
+        const admin = (roleName?: unknown) => {
+            const { RoleName, ...props } = role(humansOnly, {
+                ManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            }).Properties;
+            void RoleName;
+            return {
+                Type: "AWS::IAM::Role",
+                Properties: roleName === undefined ? props : { ...props, RoleName: roleName },
+            };
+        };
+        const config = {
+            "iam-no-admin-grants": { breakGlassRoles: ["BreakGlassRole"] },
+            "iam-no-admin-principals": { breakGlassRoles: ["BreakGlassRole"] },
+        };
+        const check = (resources: Record<string, unknown>) =>
+            checkResources(
+                [{ type: STACKSET, name: "set", props: { templateBody: template(resources) } }],
+                config,
+            ).map((x) => `${x.policy} ${/resource (\w+):/.exec(x.message)?.[1]}`);
+        // The control: the same logical id with another literal name is refused.
+        const refused = check({ BreakGlassRole: admin("AppRole") });
+        assert.deepStrictEqual(refused, ["iam-no-admin-grants BreakGlassRole"]);
+        // No RoleName: the role is `<stack>-BreakGlassRole-<suffix>`, not the break-glass role.
+        assert.deepStrictEqual(check({ BreakGlassRole: admin() }), refused);
+        // A RoleName CloudFormation computes per stack, or an empty one, is no literal name either.
+        assert.deepStrictEqual(
+            check({ BreakGlassRole: admin({ "Fn::Sub": "${AWS::StackName}-BreakGlassRole" }) }),
+            refused,
+        );
+        assert.deepStrictEqual(check({ BreakGlassRole: admin("") }), refused);
+        // The literal name is exempt (and still held to MFA and short sessions).
+        assert.deepStrictEqual(check({ BreakGlassRole: admin("BreakGlassRole") }), []);
+        // The whole-principal analysis names the role by a stand-in no literal name matches.
+        const [variant] = templatePrincipalVariants({
+            type: STACKSET,
+            name: "set",
+            urn: "urn:pulumi:workload::org-access::aws:cloudformation/stackSet:StackSet::set",
+            props: { templateBody: template({ BreakGlassRole: admin() }) },
+        });
+        const r = variant.find((x) => x.type === "aws:iam/role:Role");
+        assert.ok(r && typeof r.props.name === "string");
+        assert.ok(!nameIn(r.props.name, ["BreakGlassRole"]), String(r.props.name));
     });
 
     describe("CloudFormation intrinsic functions (issue 11)", () => {

@@ -11,7 +11,20 @@ import { evidenceMatrix, mismatches } from "../../evidence/simulate";
 import { checkResources } from "../../policypack/runner";
 import { PlanResult, toPackResource } from "../../plan/run";
 import { accountResourceName } from "../../stacks/resourceNames";
-import { MANAGEMENT, one, ofType, planWorkload, PROD, STAGING, workloadValues } from "../helpers";
+import {
+    MANAGEMENT,
+    one,
+    ofType,
+    planSecurity,
+    planWorkload,
+    PROD,
+    projectWith,
+    rejection,
+    SECURITY,
+    securityValues,
+    STAGING,
+    workloadValues,
+} from "../helpers";
 
 const STACKSET = {
     deploymentMode: "stackset",
@@ -287,5 +300,74 @@ describe("workload stack in StackSet mode", () => {
             ["deploymentMode"],
         );
         assert.deepStrictEqual(problems(STACKSET), []);
+    });
+});
+
+describe("several workload stacks in StackSet mode, seen by the security stack", () => {
+    const stack = (accountId: string, name: string, stackSet: Record<string, unknown>) => ({
+        securityAccountId: SECURITY,
+        deploymentMode: "stackset",
+        stackSet: { ...STACKSET.stackSet, ...stackSet },
+        workloadAccounts: [{ name, accountId }],
+    });
+    const plan = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+        planSecurity(
+            securityValues({ workloadStacks: ["workload-a", "workload-b"] }),
+            projectWith({
+                "workload-a": stack(PROD, "prod", a),
+                "workload-b": stack(STAGING, "staging", b),
+            }),
+        );
+
+    it("accepts each with its own stackSet.name and disjoint OUs", async () => {
+        const p = await plan(
+            { name: "org-access-a", organizationalUnitIds: ["ou-ab12-cdefgh34"] },
+            { name: "org-access-b", organizationalUnitIds: ["ou-ab12-ijklmn56"] },
+        );
+        assert.ok(p.resources.length > 0);
+    });
+
+    it("refuses a StackSet name or an OU two stacks share, naming the key and both stacks", async () => {
+        // The review's case: both leave the default name and list the same OU.
+        const both = String(
+            await rejection(
+                plan(
+                    { organizationalUnitIds: ["ou-ab12-cdefgh34"] },
+                    { organizationalUnitIds: ["ou-ab12-cdefgh34"] },
+                ),
+            ),
+        );
+        assert.deepStrictEqual(
+            both.split("\n").filter((l) => l.startsWith("* ")),
+            [
+                `* org-access:workloadStacks[1]: stack "workload-b" names its StackSet "org-access-audit-role" (stackSet.name), as stack "workload-a" does: a StackSet name is unique in its administrator account's Region, so both stacks would manage one StackSet (pulumi config set --stack workload-b --path 'stackSet.name' org-access-workload-b)`,
+                `* org-access:workloadStacks[1]: stack "workload-b" lists OU ou-ab12-cdefgh34 in stackSet.organizationalUnitIds, as stack "workload-a" does: both StackSets would create the same roles in its accounts (list each OU in one stack's stackSet.organizationalUnitIds only)`,
+            ],
+        );
+        // Each clash on its own: one shared OU among others, and one shared explicit name.
+        assert.match(
+            String(
+                await rejection(
+                    plan(
+                        { name: "org-access-a", organizationalUnitIds: ["ou-ab12-cdefgh34"] },
+                        {
+                            name: "org-access-b",
+                            organizationalUnitIds: ["ou-ab12-ijklmn56", "ou-ab12-cdefgh34"],
+                        },
+                    ),
+                ),
+            ),
+            /^\* org-access:workloadStacks\[1\]: stack "workload-b" lists OU ou-ab12-cdefgh34 .*\)$/m,
+        );
+        const named = String(
+            await rejection(
+                plan(
+                    { name: "shared", organizationalUnitIds: ["ou-ab12-cdefgh34"] },
+                    { name: "shared", organizationalUnitIds: ["ou-ab12-ijklmn56"] },
+                ),
+            ),
+        );
+        assert.match(named, /stack "workload-b" names its StackSet "shared" \(stackSet\.name\)/);
+        assert.doesNotMatch(named, /lists OU/);
     });
 });

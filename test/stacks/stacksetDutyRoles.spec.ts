@@ -448,6 +448,46 @@ describe("StackSet mode: the duty roles", () => {
         );
     });
 
+    it("never takes a template role without a literal RoleName for the break-glass role, in the evidence, the proofs or the pack", () => {
+        // CloudFormation names a role without RoleName `<stack>-BreakGlassRole-<suffix>`: not the
+        // role the guardrails protect and the alarm watches by name, so no break-glass exemption.
+        for (const roleName of [undefined, { "Fn::Sub": "${AWS::StackName}-BreakGlassRole" }]) {
+            const nameless = withTemplate(duty, (t) => {
+                if (roleName === undefined) delete t.Resources.BreakGlassRole.Properties.RoleName;
+                else t.Resources.BreakGlassRole.Properties.RoleName = roleName;
+            });
+            const m = accessModel({ stack: nameless, security });
+            const roles = m.roles.filter((r) => r.arn.includes("BreakGlassRole"));
+            assert.strictEqual(roles.length, 2);
+            for (const r of roles) {
+                assert.strictEqual(r.componentType, AUDIT_ROLE_STACK_SET_TYPE, r.arn);
+                // No role of that ARN would exist.
+                assert.notStrictEqual(r.arn, `arn:aws:iam::${r.accountId}:role/BreakGlassRole`);
+            }
+            assert.ok(
+                mismatches(evidenceMatrix(m)).some(
+                    (e) => e.role.includes("BreakGlassRole") && e.scenario === "data-read-secret",
+                ),
+            );
+            // The proofs' graph: no node for a role named BreakGlassRole, and the role that is
+            // there is no break-glass duty role.
+            const graph = buildGraph(proofInput(nameless, security));
+            assert.strictEqual(
+                graph.nodes.get(`arn:aws:iam::${STAGING}:role/BreakGlassRole`),
+                undefined,
+            );
+            const node = graph.nodes.get(roles[1].arn);
+            assert.ok(node && roles[1].accountId === STAGING);
+            assert.strictEqual(node.componentType, AUDIT_ROLE_STACK_SET_TYPE);
+            assert.deepStrictEqual(
+                checkResources(nameless.resources.map(toPackResource), PACK_CONFIG)
+                    .filter((v) => v.policy === "iam-no-admin-grants")
+                    .map((v) => [v.resource, /resource (\w+):/.exec(v.message)?.[1]]),
+                [[SET, "BreakGlassRole"]],
+            );
+        }
+    });
+
     it("holds every proof of the plan, seen with the security stack", () => {
         const results = runProofs(proofInput(duty, security));
         assert.deepStrictEqual(
