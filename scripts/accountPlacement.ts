@@ -22,6 +22,7 @@ import * as YAML from "yaml";
 import {
     accountBudget,
     ConfigError,
+    DEFAULT_MAX_ACCOUNTS_PER_STACK,
     decodeValues,
     loadSecurityConfig,
     namespaceValues,
@@ -130,6 +131,11 @@ export function readProject(root: string, problems: string[]): Project {
             );
             continue;
         }
+        const unreadable = settingProblems(parsed.values, stack);
+        if (unreadable.length > 0) {
+            problems.push(...unreadable.map((p) => `${path.basename(file)}: ${p}`));
+            continue;
+        }
         stacks.push({
             stack,
             file,
@@ -167,6 +173,25 @@ function parse(
         problems.push(e.message);
         return undefined;
     }
+}
+
+/**
+ * The settings placement decides by, when it cannot read them: a stack whose mode or budget it
+ * cannot tell would otherwise pass for a stackset-mode stack (no budget), and the refusal would
+ * blame the wrong thing ("every workload stack is full").
+ */
+function settingProblems(values: Record<string, unknown>, stack: string): string[] {
+    const problems: string[] = [];
+    const mode = values.deploymentMode;
+    if (mode !== undefined && mode !== "provider" && mode !== "stackset")
+        problems.push(
+            `${NAMESPACE}:deploymentMode is ${JSON.stringify(mode)}, but it must be provider or stackset (pulumi config set --stack ${stack} ${NAMESPACE}:deploymentMode provider)`,
+        );
+    if (values.maxAccountsPerStack !== undefined && accountBudget(values) === undefined)
+        problems.push(
+            `${NAMESPACE}:maxAccountsPerStack is ${JSON.stringify(values.maxAccountsPerStack)}, but it must be a whole number of accounts, at least 1 (pulumi config set --stack ${stack} ${NAMESPACE}:maxAccountsPerStack ${DEFAULT_MAX_ACCOUNTS_PER_STACK}, the default)`,
+        );
+    return problems;
 }
 
 /** A stack's budget: none in stackset mode (one provider whatever the number of accounts). */

@@ -383,6 +383,44 @@ describe("account placement (account:add without --stack, account:import)", () =
         assert.deepStrictEqual(snapshot(secret), before);
     });
 
+    it("refuses a stack file whose maxAccountsPerStack or deploymentMode it cannot read, naming the key and the fix, instead of taking it for stackset mode", () => {
+        const root = project({
+            workload: BASE.replace("maxAccountsPerStack: 4", 'maxAccountsPerStack: "ten"'),
+            "workload-eu": BASE.replace("maxAccountsPerStack: 4", "maxAccountsPerStack: 0"),
+            "workload-us": BASE.replace(
+                "  org-access:tags:",
+                "  org-access:deploymentMode: Provider\n  org-access:tags:",
+            ),
+            security: securityStackText([
+                "  org-access:workloadStacks: [workload, workload-eu, workload-us]",
+            ]),
+        });
+        const before = snapshot(root);
+        const expected = [
+            "account:add refused, nothing written (3 problems):",
+            '* Pulumi.workload.yaml: org-access:maxAccountsPerStack is "ten", but it must be a whole number of accounts, at least 1 (pulumi config set --stack workload org-access:maxAccountsPerStack 10, the default)',
+            '* Pulumi.workload-eu.yaml: org-access:maxAccountsPerStack is "0", but it must be a whole number of accounts, at least 1 (pulumi config set --stack workload-eu org-access:maxAccountsPerStack 10, the default)',
+            '* Pulumi.workload-us.yaml: org-access:deploymentMode is "Provider", but it must be provider or stackset (pulumi config set --stack workload-us org-access:deploymentMode provider)',
+        ].join("\n");
+        assert.strictEqual(
+            refused(() => placeAccounts(root, ids(1, 1))),
+            expected,
+        );
+        const r = add(root, ["--name", "newone", "--id", "313131313131"]);
+        assert.strictEqual(r.code, 2);
+        assert.strictEqual(r.err, `error: ${expected}\n`);
+        assert.deepStrictEqual(snapshot(root), before);
+        // A readable budget and mode place as before.
+        const fixed = project({
+            workload: BASE.replace("maxAccountsPerStack: 4", 'maxAccountsPerStack: "3"'),
+            security: SECURITY,
+        });
+        assert.deepStrictEqual(
+            placeAccounts(fixed, ids(1, 2)).placed.map((p) => p.stack),
+            ["workload", "workload-2"],
+        );
+    });
+
     it("loads the security stack over the result before writing: a problem in any shard it lists refuses the placement, nothing written", () => {
         const root = project({
             workload: BASE.replace("maxAccountsPerStack: 4", "maxAccountsPerStack: 2").replace(
