@@ -34,7 +34,13 @@ import {
 import { ACCOUNT_ID } from "../config/patterns";
 import { isWorkloadStack } from "../stacks/names";
 import { AccountCommandError } from "./accountErrors";
-import { FileEdit, problemLines, securePaths, workloadProblems } from "./accountMove";
+import {
+    FileEdit,
+    problemLines,
+    securePaths,
+    stackInitCommand,
+    workloadProblems,
+} from "./accountMove";
 
 const ACCOUNTS = `${NAMESPACE}:workloadAccounts`;
 const STACKS = `${NAMESPACE}:workloadStacks`;
@@ -60,6 +66,8 @@ export interface Placement {
     readonly placed: readonly Placed[];
     /** Shard stacks whose files this placement creates (each needs a `pulumi stack init`). */
     readonly created: readonly string[];
+    /** The `pulumi stack init` of each created shard, with the base stack's secrets provider. */
+    readonly stackInit: readonly string[];
     /** Stacks added to the security stack's `workloadStacks`. */
     readonly listed: readonly string[];
     /** Every file written, in order: workload stack files, then Pulumi.security.yaml. */
@@ -380,10 +388,13 @@ export function planPlacement(
             });
         }
     }
-    for (const s of created)
+    const baseText = project.stacks.find((s) => s.stack === BASE)?.before;
+    const stackInit = created.map((s) => stackInitCommand(s.stack, baseText));
+    created.forEach((s, i) =>
         notes.push(
-            `Pulumi.${s.stack}.yaml is a new shard with Pulumi.${BASE}.yaml's settings: create its stack before its first preview (pulumi stack init ${s.stack})`,
-        );
+            `Pulumi.${s.stack}.yaml is a new shard with Pulumi.${BASE}.yaml's settings: create its stack before its first preview (${stackInit[i]})`,
+        ),
+    );
 
     // Each result, checked by the program's own schema, then the security stack across them all.
     for (const e of edits)
@@ -398,7 +409,14 @@ export function planPlacement(
         problems.push(...securityProblems(project, edits));
     if (problems.length > 0) return { problems };
     return {
-        placement: { placed, created: created.map((s) => s.stack), listed: unlisted, edits, notes },
+        placement: {
+            placed,
+            created: created.map((s) => s.stack),
+            stackInit,
+            listed: unlisted,
+            edits,
+            notes,
+        },
         problems,
     };
 }
@@ -438,7 +456,7 @@ function newShard(project: Project, stack: string, problems: string[]): Workload
         .flatMap(([k, v]) => securePaths(v, k));
     for (const p of secrets)
         problems.push(
-            `${p} in Pulumi.${BASE}.yaml is encrypted for ${BASE}'s secrets provider, so it cannot be copied into a new Pulumi.${stack}.yaml: create the stack (pulumi stack init ${stack}), copy the settings (pulumi config cp --stack ${BASE} --dest ${stack}), remove its accounts, then run the command again`,
+            `${p} in Pulumi.${BASE}.yaml is encrypted for ${BASE}'s secrets provider, so it cannot be copied into a new Pulumi.${stack}.yaml: create the stack (${stackInitCommand(stack, base.before)}), copy the settings (pulumi config cp --stack ${BASE} --dest ${stack}), remove its accounts, then run the command again`,
         );
     if (secrets.length > 0) return undefined;
     const list = doc.getIn(["config", ACCOUNTS]);

@@ -314,6 +314,41 @@ describe("account placement (account:add without --stack, account:import)", () =
         ]);
     });
 
+    it("gives a new shard's pulumi stack init the base file's secrets provider, which the shard's file does not copy", () => {
+        const KMS = "awskms://alias/org-access-state?region=us-east-1";
+        const full = BASE.replace("maxAccountsPerStack: 4", "maxAccountsPerStack: 2");
+        const initOf = (base: string) => {
+            const root = project({ workload: base, security: SECURITY });
+            const r = add(root, ["--name", "a1", "--id", "200000000001"]);
+            assert.strictEqual(r.code, 0, r.err);
+            const shard = YAML.parse(read(root, "workload-2")) as Record<string, unknown>;
+            assert.deepStrictEqual(Object.keys(shard), ["config"]);
+            return /^note: Pulumi\.workload-2\.yaml is a new shard .*\((pulumi stack init .*)\)$/m.exec(
+                r.out,
+            )?.[1];
+        };
+        assert.strictEqual(
+            initOf(
+                full.replace(
+                    "encryptionsalt: v1:base-stack-salt\n",
+                    `secretsprovider: ${KMS}\nencryptedkey: AQICAHhbase\n`,
+                ),
+            ),
+            `pulumi stack init workload-2 --secrets-provider='${KMS}'`,
+        );
+        // A salt without a provider is the passphrase provider, the default of a self-managed
+        // backend but not of Pulumi Cloud: named all the same.
+        assert.strictEqual(
+            initOf(full),
+            "pulumi stack init workload-2 --secrets-provider='passphrase'",
+        );
+        // Neither: the base stack has its backend's default, and so will the shard.
+        assert.strictEqual(
+            initOf(full.replace("encryptionsalt: v1:base-stack-salt\n", "")),
+            "pulumi stack init workload-2",
+        );
+    });
+
     it("refuses a name or id already in any stack file, or given twice, every problem at once, and writes nothing", () => {
         const root = project({
             workload: BASE,
@@ -378,7 +413,7 @@ describe("account placement (account:add without --stack, account:import)", () =
         const before = snapshot(secret);
         assert.match(
             refused(() => placeAccounts(secret, ids(1, 1))),
-            /^org-access:trustedPrincipals\.reporters\[0\]\.externalId in Pulumi\.workload\.yaml is encrypted for workload's secrets provider, so it cannot be copied into a new Pulumi\.workload-2\.yaml: create the stack \(pulumi stack init workload-2\), copy the settings \(pulumi config cp --stack workload --dest workload-2\), remove its accounts, then run the command again$/,
+            /^org-access:trustedPrincipals\.reporters\[0\]\.externalId in Pulumi\.workload\.yaml is encrypted for workload's secrets provider, so it cannot be copied into a new Pulumi\.workload-2\.yaml: create the stack \(pulumi stack init workload-2 --secrets-provider='passphrase'\), copy the settings \(pulumi config cp --stack workload --dest workload-2\), remove its accounts, then run the command again$/,
         );
         assert.deepStrictEqual(snapshot(secret), before);
     });
