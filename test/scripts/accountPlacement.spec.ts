@@ -18,7 +18,15 @@ import { AccountCommandError } from "../../scripts/accountErrors";
 import { writeEdits } from "../../scripts/accountMove";
 import { compareStacks, nextShard, placeAccounts } from "../../scripts/accountPlacement";
 import { securityStack } from "../../stacks/security";
-import { DEV, PROD, rejection, securityStackText, STAGING } from "../helpers";
+import {
+    DEV,
+    LOG_ARCHIVE,
+    MANAGEMENT,
+    PROD,
+    rejection,
+    securityStackText,
+    STAGING,
+} from "../helpers";
 
 // The base workload stack: a budget of 4, two accounts, comments, a flow list and a
 // secrets-provider key of its own (which a new shard must not copy).
@@ -347,6 +355,35 @@ describe("account placement (account:add without --stack, account:import)", () =
             initOf(full.replace("encryptionsalt: v1:base-stack-salt\n", "")),
             "pulumi stack init workload-2",
         );
+    });
+
+    it("refuses the management and log-archive accounts, with or without --stack, naming the key, nothing written (exit 2)", () => {
+        const root = project({
+            workload: BASE,
+            security: securityStackText([
+                "  org-access:logArchiveAccount:",
+                `    accountId: "${LOG_ARCHIVE}"`,
+            ]),
+        });
+        const before = snapshot(root);
+        for (const [args, expected] of [
+            [
+                ["--name", "mgmt", "--id", MANAGEMENT],
+                `org-access:managementAccount.accountId: stack "workload" lists the management account ${MANAGEMENT} as workload account "mgmt" (workloadAccounts[2]): SCPs never apply to it`,
+            ],
+            [
+                ["--name", "logs", "--id", LOG_ARCHIVE, "--stack", "workload"],
+                `org-access:logArchiveAccount.accountId: stack "workload" lists the log-archive account ${LOG_ARCHIVE} as workload account "logs" (workloadAccounts[2]): it holds the organization trail's bucket and key`,
+            ],
+        ] as const) {
+            const r = add(root, [...args]);
+            assert.strictEqual(r.code, 2, r.out);
+            assert.ok(
+                r.err.startsWith(`error: the security stack would be invalid:\n  * ${expected}`),
+                r.err,
+            );
+        }
+        assert.deepStrictEqual(snapshot(root), before);
     });
 
     it("refuses a name or id already in any stack file, or given twice, every problem at once, and writes nothing", () => {
