@@ -404,6 +404,39 @@ export function loadSecurityConfig(
             message: `stack "${s}" lists the security account as a workload account`,
             fix: `remove it from Pulumi.${s}.yaml`,
         });
+    // The management and log-archive accounts are the security stack's own too (account:import
+    // skips all three). SCPs never apply to the management account
+    // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html),
+    // and the log-archive account holds the trail's bucket and key. Checked here, across every
+    // workload stack, so account:add, account:import, a hand edit and the plan all refuse them.
+    // An id that is also the security account's is reported above, once.
+    const own = new Map<string, { key: string; what: string; why: string }>();
+    for (const [id, key, what, why] of [
+        [
+            cfg.managementAccount.accountId,
+            "managementAccount.accountId",
+            "the management account",
+            "SCPs never apply to it, so its roles would escape every guardrail",
+        ],
+        [
+            cfg.logArchiveAccount?.accountId,
+            "logArchiveAccount.accountId",
+            "the log-archive account",
+            "it holds the organization trail's bucket and key, which only the security stack deploys to",
+        ],
+    ] as const)
+        if (id !== undefined && id !== cfg.securityAccountId && !own.has(id))
+            own.set(id, { key, what, why });
+    for (const t of targets)
+        t.accounts.forEach((a, i) => {
+            const o = own.get(a.accountId);
+            if (o)
+                problems.push({
+                    path: o.key,
+                    message: `stack "${t.stack}" lists ${o.what} ${a.accountId} as workload account "${a.name}" (workloadAccounts[${i}]): ${o.why}`,
+                    fix: `it is never a workload account: leave it out, and if the file lists it, npm run account:remove -- --name ${a.name} --stack ${t.stack}`,
+                });
+        });
     const names = new Set<string>();
     for (const t of targets) {
         for (const a of t.accounts) {

@@ -338,6 +338,7 @@ export function importAccounts(listing: string, options: ImportOptions, root: st
         return {
             placed: [],
             created: [],
+            stackInit: [],
             listed: [],
             edits: [],
             notes,
@@ -389,7 +390,7 @@ export function renderImport(plan: ImportPlan, written: boolean): string {
         const stacks = [...byStack.keys()];
         out.push(
             "",
-            `${written ? "Next" : "Then, after --write"}: ${plan.created.map((s) => `pulumi stack init ${s}; `).join("")}npm start (the offline plan of every stack), then pulumi preview --policy-pack policypack and pulumi up for ${stacks.join(", ")}, then security (its groups' grants follow the stack files).`,
+            `${written ? "Next" : "Then, after --write"}: ${plan.stackInit.map((c) => `${c}; `).join("")}npm start (the offline plan of every stack), then pulumi preview --policy-pack policypack and pulumi up for ${stacks.join(", ")}, then security (its groups' grants follow the stack files).`,
         );
     }
     return out.join("\n");

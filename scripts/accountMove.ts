@@ -277,10 +277,10 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
             if (k !== ACCOUNTS)
                 for (const p of securePaths(v, k))
                     problems.push(
-                        `${p} in Pulumi.${from}.yaml is encrypted for ${from}'s secrets provider, so it cannot be copied into the new Pulumi.${to}.yaml: create the stack (pulumi stack init ${options.org ?? ORGANIZATION}/${PROJECT}/${to}), set its config (pulumi config cp --stack ${from} --dest ${to}, then remove every account but one), then run account:move again`,
+                        `${p} in Pulumi.${from}.yaml is encrypted for ${from}'s secrets provider, so it cannot be copied into the new Pulumi.${to}.yaml: create the stack (${stackInitCommand(qualified(options.org ?? ORGANIZATION, to), fromText)}), set its config (pulumi config cp --stack ${from} --dest ${to}, then remove every account but one), then run account:move again`,
                     );
         notes.push(
-            `${toFile} does not exist: it is created from Pulumi.${from}.yaml's settings (every key but the other accounts); create the stack before the move: pulumi stack init ${options.org ?? ORGANIZATION}/${PROJECT}/${to}`,
+            `${toFile} does not exist: it is created from Pulumi.${from}.yaml's settings (every key but the other accounts); create the stack before the move: ${stackInitCommand(qualified(options.org ?? ORGANIZATION, to), fromText)}`,
         );
     }
 
@@ -556,6 +556,29 @@ export async function planMove(options: MoveOptions, root: string): Promise<Move
 /** A word for a POSIX shell: single-quoted (URNs hold `$`), with any `'` escaped. */
 export function shellQuote(word: string): string {
     return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The `pulumi stack init` of a new stack whose file copies another stack file's settings but none
+ * of its secrets-provider keys: with the other stack's secrets provider, read from `fromText`.
+ * Without `--secrets-provider`, a self-managed backend gives the new stack a passphrase
+ * (https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_init/), which the workflows' check
+ * `secretsprovider: awskms://` refuses. A salt without a provider is the passphrase provider
+ * (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/); neither is the
+ * backend's default, which the new stack gets too.
+ */
+export function stackInitCommand(stack: string, fromText: string | undefined): string {
+    // An unreadable file is reported where it is parsed; here it just names no provider.
+    const doc = fromText === undefined ? undefined : YAML.parseDocument(fromText);
+    const top: unknown = doc && doc.errors.length === 0 ? doc.toJSON() : undefined;
+    const keys = typeof top === "object" && top !== null ? (top as Record<string, unknown>) : {};
+    const provider =
+        typeof keys.secretsprovider === "string" && keys.secretsprovider !== ""
+            ? keys.secretsprovider
+            : keys.encryptionsalt !== undefined
+              ? "passphrase"
+              : undefined;
+    return `pulumi stack init ${stack}${provider === undefined ? "" : ` --secrets-provider=${shellQuote(provider)}`}`;
 }
 
 /** The fully qualified name of one of the project's stacks. */

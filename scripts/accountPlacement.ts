@@ -22,6 +22,7 @@ import * as YAML from "yaml";
 import {
     accountBudget,
     ConfigError,
+    DEFAULT_MAX_ACCOUNTS_PER_STACK,
     decodeValues,
     loadSecurityConfig,
     namespaceValues,
@@ -33,7 +34,13 @@ import {
 import { ACCOUNT_ID } from "../config/patterns";
 import { isWorkloadStack } from "../stacks/names";
 import { AccountCommandError } from "./accountErrors";
-import { FileEdit, problemLines, securePaths, workloadProblems } from "./accountMove";
+import {
+    FileEdit,
+    problemLines,
+    securePaths,
+    stackInitCommand,
+    workloadProblems,
+} from "./accountMove";
 
 const ACCOUNTS = `${NAMESPACE}:workloadAccounts`;
 const STACKS = `${NAMESPACE}:workloadStacks`;
@@ -59,6 +66,8 @@ export interface Placement {
     readonly placed: readonly Placed[];
     /** Shard stacks whose files this placement creates (each needs a `pulumi stack init`). */
     readonly created: readonly string[];
+    /** The `pulumi stack init` of each created shard, with the base stack's secrets provider. */
+    readonly stackInit: readonly string[];
     /** Stacks added to the security stack's `workloadStacks`. */
     readonly listed: readonly string[];
     /** Every file written, in order: workload stack files, then Pulumi.security.yaml. */
@@ -130,6 +139,11 @@ export function readProject(root: string, problems: string[]): Project {
             );
             continue;
         }
+        const unreadable = settingProblems(parsed.values, stack);
+        if (unreadable.length > 0) {
+            problems.push(...unreadable.map((p) => `${path.basename(file)}: ${p}`));
+            continue;
+        }
         stacks.push({
             stack,
             file,
@@ -167,6 +181,25 @@ function parse(
         problems.push(e.message);
         return undefined;
     }
+}
+
+/**
+ * The settings placement decides by, when it cannot read them: a stack whose mode or budget it
+ * cannot tell would otherwise pass for a stackset-mode stack (no budget), and the refusal would
+ * blame the wrong thing ("every workload stack is full").
+ */
+function settingProblems(values: Record<string, unknown>, stack: string): string[] {
+    const problems: string[] = [];
+    const mode = values.deploymentMode;
+    if (mode !== undefined && mode !== "provider" && mode !== "stackset")
+        problems.push(
+            `${NAMESPACE}:deploymentMode is ${JSON.stringify(mode)}, but it must be provider or stackset (pulumi config set --stack ${stack} ${NAMESPACE}:deploymentMode provider)`,
+        );
+    if (values.maxAccountsPerStack !== undefined && accountBudget(values) === undefined)
+        problems.push(
+            `${NAMESPACE}:maxAccountsPerStack is ${JSON.stringify(values.maxAccountsPerStack)}, but it must be a whole number of accounts, at least 1 (pulumi config set --stack ${stack} ${NAMESPACE}:maxAccountsPerStack ${DEFAULT_MAX_ACCOUNTS_PER_STACK}, the default)`,
+        );
+    return problems;
 }
 
 /** A stack's budget: none in stackset mode (one provider whatever the number of accounts). */
@@ -355,10 +388,13 @@ export function planPlacement(
             });
         }
     }
-    for (const s of created)
+    const baseText = project.stacks.find((s) => s.stack === BASE)?.before;
+    const stackInit = created.map((s) => stackInitCommand(s.stack, baseText));
+    created.forEach((s, i) =>
         notes.push(
-            `Pulumi.${s.stack}.yaml is a new shard with Pulumi.${BASE}.yaml's settings: create its stack before its first preview (pulumi stack init ${s.stack})`,
-        );
+            `Pulumi.${s.stack}.yaml is a new shard with Pulumi.${BASE}.yaml's settings: create its stack before its first preview (${stackInit[i]})`,
+        ),
+    );
 
     // Each result, checked by the program's own schema, then the security stack across them all.
     for (const e of edits)
@@ -373,7 +409,14 @@ export function planPlacement(
         problems.push(...securityProblems(project, edits));
     if (problems.length > 0) return { problems };
     return {
-        placement: { placed, created: created.map((s) => s.stack), listed: unlisted, edits, notes },
+        placement: {
+            placed,
+            created: created.map((s) => s.stack),
+            stackInit,
+            listed: unlisted,
+            edits,
+            notes,
+        },
         problems,
     };
 }
@@ -413,7 +456,7 @@ function newShard(project: Project, stack: string, problems: string[]): Workload
         .flatMap(([k, v]) => securePaths(v, k));
     for (const p of secrets)
         problems.push(
-            `${p} in Pulumi.${BASE}.yaml is encrypted for ${BASE}'s secrets provider, so it cannot be copied into a new Pulumi.${stack}.yaml: create the stack (pulumi stack init ${stack}), copy the settings (pulumi config cp --stack ${BASE} --dest ${stack}), remove its accounts, then run the command again`,
+            `${p} in Pulumi.${BASE}.yaml is encrypted for ${BASE}'s secrets provider, so it cannot be copied into a new Pulumi.${stack}.yaml: create the stack (${stackInitCommand(stack, base.before)}), copy the settings (pulumi config cp --stack ${BASE} --dest ${stack}), remove its accounts, then run the command again`,
         );
     if (secrets.length > 0) return undefined;
     const list = doc.getIn(["config", ACCOUNTS]);

@@ -16,11 +16,13 @@ type Step = {
     with?: Record<string, unknown>;
     env?: Record<string, unknown>;
 };
+/** A map of permission to level, or `read-all` / `write-all` for every permission. */
+type Permissions = Record<string, string> | string;
 type Job = {
     if?: string;
     needs?: string | string[];
     environment?: string | { name: string };
-    permissions?: Record<string, string>;
+    permissions?: Permissions;
     env?: Record<string, unknown>;
     outputs?: Record<string, string>;
     strategy?: { "fail-fast"?: boolean; "max-parallel"?: number; matrix?: unknown };
@@ -28,7 +30,7 @@ type Job = {
 };
 type Workflow = {
     on: Record<string, unknown>;
-    permissions?: Record<string, string>;
+    permissions?: Permissions;
     jobs: Record<string, Job>;
 };
 
@@ -41,12 +43,23 @@ const awsSteps = (job: Job) =>
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /**
+ * The level `permissions` grants one permission: `write-all` grants every permission write,
+ * id-token included, and `read-all` every permission read, which id-token does not have (its
+ * levels are write and none): https://docs.github.com/actions/using-jobs/assigning-permissions-to-jobs
+ */
+function granted(p: Permissions | undefined, permission: string): string | undefined {
+    if (p === "write-all") return "write";
+    if (p === "read-all") return permission === "id-token" ? undefined : "read";
+    return typeof p === "object" ? p[permission] : undefined;
+}
+
+/**
  * Whether a job can get an OIDC token: jobs inherit the workflow's `id-token: write` unless they
  * set their own `permissions`. Every such job must keep to the identity rules below; a job that
  * cannot (the job listing the stacks) must hold no credentials at all.
  */
 const canGetToken = (wf: Workflow, job: Job) =>
-    (job.permissions ?? wf.permissions)?.["id-token"] === "write";
+    granted(job.permissions ?? wf.permissions, "id-token") === "write";
 const tokenJobs = (wf: Workflow) =>
     Object.entries(wf.jobs).filter(([, job]) => canGetToken(wf, job));
 
@@ -437,6 +450,37 @@ describe("GitHub workflows", () => {
             dep((w) => delete w.jobs.stacks.if),
             ["stacks: not pinned to main"],
         );
+        // `write-all` grants every permission write, id-token included; `read-all` cannot grant
+        // id-token, whose only levels are write and none.
+        assert.deepStrictEqual(
+            pr((w) => (w.jobs.stacks.permissions = "write-all")),
+            [
+                "stacks: ORG_ACCESS_PROVIDER_ROLE is not preview",
+                "stacks: does not assume exactly the preview identity",
+            ],
+        );
+        assert.deepStrictEqual(
+            dep((w) => (w.jobs.stacks.permissions = "write-all")),
+            [
+                "stacks: environment is undefined",
+                "stacks: ORG_ACCESS_PROVIDER_ROLE is not deploy",
+                "stacks: does not assume exactly the deploy identity",
+            ],
+        );
+        assert.deepStrictEqual(
+            pr((w) => {
+                w.permissions = "write-all";
+                delete w.jobs.stacks.permissions;
+            }),
+            [
+                "stacks: ORG_ACCESS_PROVIDER_ROLE is not preview",
+                "stacks: does not assume exactly the preview identity",
+            ],
+        );
+        assert.deepStrictEqual(
+            pr((w) => (w.jobs.stacks.permissions = "read-all")),
+            [],
+        );
     });
 
     it("no workflow runs pull-request code with the base repository's rights (pull_request_target, workflow_run)", () => {
@@ -451,8 +495,8 @@ describe("GitHub workflows", () => {
             ["preview.yml", preview],
             [DEPLOY_FILE, deploy],
         ] as const) {
-            assert.strictEqual(wf.permissions?.["id-token"], "write", file);
-            assert.strictEqual(wf.permissions?.contents, "read", file);
+            assert.strictEqual(granted(wf.permissions, "id-token"), "write", file);
+            assert.strictEqual(granted(wf.permissions, "contents"), "read", file);
             // Only the Pulumi jobs can get a token; the job that lists the stacks cannot.
             assert.deepStrictEqual(
                 tokenJobs(wf).map(([name]) => name),
@@ -466,7 +510,7 @@ describe("GitHub workflows", () => {
                 assert.ok(job.steps.indexOf(aws[0]) < job.steps.indexOf(pulumiSteps(job)[0]), name);
             }
         }
-        assert.strictEqual(ciWf.permissions?.["id-token"], undefined);
+        assert.deepStrictEqual(tokenJobs(ciWf), []);
     });
 
     it("uses the stack's awskms:// secrets provider: checked before Pulumi runs, and no passphrase anywhere", () => {

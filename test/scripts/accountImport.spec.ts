@@ -265,6 +265,25 @@ describe("account:import", () => {
         assert.deepStrictEqual(snapshot(root), before);
     });
 
+    it("names the base file's secrets provider in each new shard's pulumi stack init", () => {
+        const KMS = "awskms://alias/org-access-state?region=us-east-1";
+        const root = project({
+            workload: `secretsprovider: ${KMS}\nencryptedkey: AQICAHhbase\n${WORKLOAD}`,
+            security: SECURITY_FILE,
+        });
+        const file = path.join(root, "accounts.json");
+        fs.writeFileSync(file, listing(org(9)));
+        const dry = run(root, [file]);
+        assert.strictEqual(dry.code, 0, dry.err);
+        assert.match(
+            dry.out,
+            new RegExp(
+                `^Then, after --write: pulumi stack init workload-2 --secrets-provider='${KMS.replace(/[?.]/g, "\\$&")}'; npm start`,
+                "m",
+            ),
+        );
+    });
+
     it("is a dry run by default (what goes where and the diffs, nothing written); --write writes every file; a second import adds nothing", async () => {
         const root = project({ workload: WORKLOAD, security: SECURITY_FILE });
         const file = path.join(root, "accounts.json");

@@ -295,6 +295,30 @@ describe("account:move", () => {
         );
     });
 
+    it("names the source file's secrets provider in the new shard's pulumi stack init", async () => {
+        const KMS = "awskms://alias/org-access-state?region=us-east-1";
+        const root = project({
+            workload: `secretsprovider: ${KMS}\nencryptedkey: AQICAHhbase\n${FROM}`,
+            security: SECURITY,
+        });
+        const dry = await run(root, [
+            "--name",
+            "staging",
+            "--from",
+            "workload",
+            "--to",
+            "workload-new",
+        ]);
+        assert.strictEqual(dry.code, 0, dry.err);
+        assert.ok(
+            dry.out.includes(
+                `create the stack before the move: pulumi stack init organization/org-access/workload-new --secrets-provider='${KMS}'\n`,
+            ),
+            dry.out,
+        );
+        assert.doesNotMatch(dry.out, /^\+(secretsprovider|encryptedkey):/m);
+    });
+
     async function refused(files: Record<string, string>, args: string[]): Promise<string> {
         const root = project(files);
         const before = snapshot(root);

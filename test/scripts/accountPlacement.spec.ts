@@ -18,7 +18,15 @@ import { AccountCommandError } from "../../scripts/accountErrors";
 import { writeEdits } from "../../scripts/accountMove";
 import { compareStacks, nextShard, placeAccounts } from "../../scripts/accountPlacement";
 import { securityStack } from "../../stacks/security";
-import { DEV, PROD, rejection, securityStackText, STAGING } from "../helpers";
+import {
+    DEV,
+    LOG_ARCHIVE,
+    MANAGEMENT,
+    PROD,
+    rejection,
+    securityStackText,
+    STAGING,
+} from "../helpers";
 
 // The base workload stack: a budget of 4, two accounts, comments, a flow list and a
 // secrets-provider key of its own (which a new shard must not copy).
@@ -320,6 +328,70 @@ describe("account placement (account:add without --stack, account:import)", () =
         ]);
     });
 
+    it("gives a new shard's pulumi stack init the base file's secrets provider, which the shard's file does not copy", () => {
+        const KMS = "awskms://alias/org-access-state?region=us-east-1";
+        const full = BASE.replace("maxAccountsPerStack: 4", "maxAccountsPerStack: 2");
+        const initOf = (base: string) => {
+            const root = project({ workload: base, security: SECURITY });
+            const r = add(root, ["--name", "a1", "--id", "200000000001"]);
+            assert.strictEqual(r.code, 0, r.err);
+            const shard = YAML.parse(read(root, "workload-2")) as Record<string, unknown>;
+            assert.deepStrictEqual(Object.keys(shard), ["config"]);
+            return /^note: Pulumi\.workload-2\.yaml is a new shard .*\((pulumi stack init .*)\)$/m.exec(
+                r.out,
+            )?.[1];
+        };
+        assert.strictEqual(
+            initOf(
+                full.replace(
+                    "encryptionsalt: v1:base-stack-salt\n",
+                    `secretsprovider: ${KMS}\nencryptedkey: AQICAHhbase\n`,
+                ),
+            ),
+            `pulumi stack init workload-2 --secrets-provider='${KMS}'`,
+        );
+        // A salt without a provider is the passphrase provider, the default of a self-managed
+        // backend but not of Pulumi Cloud: named all the same.
+        assert.strictEqual(
+            initOf(full),
+            "pulumi stack init workload-2 --secrets-provider='passphrase'",
+        );
+        // Neither: the base stack has its backend's default, and so will the shard.
+        assert.strictEqual(
+            initOf(full.replace("encryptionsalt: v1:base-stack-salt\n", "")),
+            "pulumi stack init workload-2",
+        );
+    });
+
+    it("refuses the management and log-archive accounts, with or without --stack, naming the key, nothing written (exit 2)", () => {
+        const root = project({
+            workload: BASE,
+            security: securityStackText([
+                "  org-access:logArchiveAccount:",
+                `    accountId: "${LOG_ARCHIVE}"`,
+            ]),
+        });
+        const before = snapshot(root);
+        for (const [args, expected] of [
+            [
+                ["--name", "mgmt", "--id", MANAGEMENT],
+                `org-access:managementAccount.accountId: stack "workload" lists the management account ${MANAGEMENT} as workload account "mgmt" (workloadAccounts[2]): SCPs never apply to it`,
+            ],
+            [
+                ["--name", "logs", "--id", LOG_ARCHIVE, "--stack", "workload"],
+                `org-access:logArchiveAccount.accountId: stack "workload" lists the log-archive account ${LOG_ARCHIVE} as workload account "logs" (workloadAccounts[2]): it holds the organization trail's bucket and key`,
+            ],
+        ] as const) {
+            const r = add(root, [...args]);
+            assert.strictEqual(r.code, 2, r.out);
+            assert.ok(
+                r.err.startsWith(`error: the security stack would be invalid:\n  * ${expected}`),
+                r.err,
+            );
+        }
+        assert.deepStrictEqual(snapshot(root), before);
+    });
+
     it("refuses a name or id already in any stack file, or given twice, every problem at once, and writes nothing", () => {
         const root = project({
             workload: BASE,
@@ -384,9 +456,47 @@ describe("account placement (account:add without --stack, account:import)", () =
         const before = snapshot(secret);
         assert.match(
             refused(() => placeAccounts(secret, ids(1, 1))),
-            /^org-access:trustedPrincipals\.reporters\[0\]\.externalId in Pulumi\.workload\.yaml is encrypted for workload's secrets provider, so it cannot be copied into a new Pulumi\.workload-2\.yaml: create the stack \(pulumi stack init workload-2\), copy the settings \(pulumi config cp --stack workload --dest workload-2\), remove its accounts, then run the command again$/,
+            /^org-access:trustedPrincipals\.reporters\[0\]\.externalId in Pulumi\.workload\.yaml is encrypted for workload's secrets provider, so it cannot be copied into a new Pulumi\.workload-2\.yaml: create the stack \(pulumi stack init workload-2 --secrets-provider='passphrase'\), copy the settings \(pulumi config cp --stack workload --dest workload-2\), remove its accounts, then run the command again$/,
         );
         assert.deepStrictEqual(snapshot(secret), before);
+    });
+
+    it("refuses a stack file whose maxAccountsPerStack or deploymentMode it cannot read, naming the key and the fix, instead of taking it for stackset mode", () => {
+        const root = project({
+            workload: BASE.replace("maxAccountsPerStack: 4", 'maxAccountsPerStack: "ten"'),
+            "workload-eu": BASE.replace("maxAccountsPerStack: 4", "maxAccountsPerStack: 0"),
+            "workload-us": BASE.replace(
+                "  org-access:tags:",
+                "  org-access:deploymentMode: Provider\n  org-access:tags:",
+            ),
+            security: securityStackText([
+                "  org-access:workloadStacks: [workload, workload-eu, workload-us]",
+            ]),
+        });
+        const before = snapshot(root);
+        const expected = [
+            "account:add refused, nothing written (3 problems):",
+            '* Pulumi.workload.yaml: org-access:maxAccountsPerStack is "ten", but it must be a whole number of accounts, at least 1 (pulumi config set --stack workload org-access:maxAccountsPerStack 10, the default)',
+            '* Pulumi.workload-eu.yaml: org-access:maxAccountsPerStack is "0", but it must be a whole number of accounts, at least 1 (pulumi config set --stack workload-eu org-access:maxAccountsPerStack 10, the default)',
+            '* Pulumi.workload-us.yaml: org-access:deploymentMode is "Provider", but it must be provider or stackset (pulumi config set --stack workload-us org-access:deploymentMode provider)',
+        ].join("\n");
+        assert.strictEqual(
+            refused(() => placeAccounts(root, ids(1, 1))),
+            expected,
+        );
+        const r = add(root, ["--name", "newone", "--id", "313131313131"]);
+        assert.strictEqual(r.code, 2);
+        assert.strictEqual(r.err, `error: ${expected}\n`);
+        assert.deepStrictEqual(snapshot(root), before);
+        // A readable budget and mode place as before.
+        const fixed = project({
+            workload: BASE.replace("maxAccountsPerStack: 4", 'maxAccountsPerStack: "3"'),
+            security: SECURITY,
+        });
+        assert.deepStrictEqual(
+            placeAccounts(fixed, ids(1, 2)).placed.map((p) => p.stack),
+            ["workload", "workload-2"],
+        );
     });
 
     it("loads the security stack over the result before writing: a problem in any shard it lists refuses the placement, nothing written", () => {

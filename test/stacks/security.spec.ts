@@ -1,10 +1,14 @@
 import * as assert from "assert";
+import { ConfigError } from "../../config";
 import { PlanResult } from "../../plan/run";
 import {
     DEV,
+    LOG_ARCHIVE,
+    MANAGEMENT,
     planSecurity,
     PROD,
     projectWith,
+    rejection,
     SECURITY,
     securityValues,
     STAGING,
@@ -81,5 +85,57 @@ describe("security stack: removing a workload account", () => {
             assert.strictEqual(r.type, "aws:organizations/policyAttachment:PolicyAttachment", u);
             assert.strictEqual(r.props.targetId, DEV, u);
         }
+    });
+});
+
+describe("security stack: the organization's own accounts are never workload accounts", () => {
+    const problemsOf = async (values: Record<string, unknown>, root: string) => {
+        const e = await rejection(planSecurity(securityValues(values), root));
+        assert.ok(e instanceof ConfigError, String(e));
+        return e.problems.map((p) => `${p.path}: ${p.message} (${p.fix})`);
+    };
+    const root = () =>
+        projectWith({
+            workload: {
+                securityAccountId: SECURITY,
+                workloadAccounts: [
+                    { name: "prod", accountId: PROD },
+                    { name: "mgmt", accountId: MANAGEMENT },
+                ],
+            },
+            "workload-2": {
+                securityAccountId: SECURITY,
+                workloadAccounts: [
+                    { name: "staging", accountId: STAGING },
+                    { name: "logs", accountId: LOG_ARCHIVE },
+                ],
+            },
+        });
+
+    it("refuses the management and log-archive accounts in any workload stack it lists, each key named", async () => {
+        assert.deepStrictEqual(
+            await problemsOf({ workloadStacks: ["workload", "workload-2"] }, root()),
+            [
+                `managementAccount.accountId: stack "workload" lists the management account ${MANAGEMENT} as workload account "mgmt" (workloadAccounts[1]): SCPs never apply to it, so its roles would escape every guardrail (it is never a workload account: leave it out, and if the file lists it, npm run account:remove -- --name mgmt --stack workload)`,
+                `logArchiveAccount.accountId: stack "workload-2" lists the log-archive account ${LOG_ARCHIVE} as workload account "logs" (workloadAccounts[1]): it holds the organization trail's bucket and key, which only the security stack deploys to (it is never a workload account: leave it out, and if the file lists it, npm run account:remove -- --name logs --stack workload-2)`,
+            ],
+        );
+    });
+
+    it("names an account once: a log archive in the security account is the security account's clash", async () => {
+        // A workload stack file that names another security account, so its own schema does not
+        // already refuse the entry.
+        const r = projectWith({
+            workload: {
+                securityAccountId: "000011112222",
+                workloadAccounts: [{ name: "sec", accountId: SECURITY }],
+            },
+        });
+        assert.deepStrictEqual(
+            (await problemsOf({ logArchiveAccount: { accountId: SECURITY } }, r)).map(
+                (p) => p.split(":")[0],
+            ),
+            ["securityAccountId"],
+        );
     });
 });
