@@ -30,20 +30,10 @@ export function organizationAccounts(n: number): BenchAccount[] {
  * Onboards `accounts` into a new project folder `root`, as account:add places them: workload
  * shards `workload-001`, `workload-002`, ... of ACCOUNTS_PER_SHARD accounts each (with the
  * example's preview role), listed in the security stack's workloadStacks; the security stack is the
- * example's (Pulumi.security.yaml) with AUDITORS auditors. The folder gets the built program
- * (dist/), the pack's config and node_modules, so that `node dist/plan/cli.js` there plans its
- * stacks exactly as `npm start` plans a project's. Returns the workload stacks' names.
+ * example's (Pulumi.security.yaml) with AUDITORS auditors. Returns the workload stacks' names.
  */
 export function onboardOrganization(root: string, accounts: readonly BenchAccount[]): string[] {
-    fs.mkdirSync(path.join(root, "policypack"), { recursive: true });
     fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-    fs.copyFileSync(
-        path.join(PROJECT_ROOT, "policypack", "policy-config.json"),
-        path.join(root, "policypack", "policy-config.json"),
-    );
-    // A copy, not a link: the program finds its project root from where its modules are.
-    fs.cpSync(path.join(PROJECT_ROOT, "dist"), path.join(root, "dist"), { recursive: true });
-    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(root, "node_modules"));
     const shards: string[] = [];
     for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_SHARD) {
         const stack = `workload-${String(shards.length + 1).padStart(3, "0")}`;
@@ -69,6 +59,21 @@ export function onboardOrganization(root: string, accounts: readonly BenchAccoun
     security.config["org-access:workloadStacks"] = shards;
     fs.writeFileSync(path.join(root, "Pulumi.security.yaml"), YAML.stringify(security));
     return shards;
+}
+
+/**
+ * The built program (dist/), the pack's config and node_modules in `root`, so that
+ * `node dist/plan/cli.js` there plans its stacks exactly as `npm start` plans a project's.
+ */
+export function installProgram(root: string): void {
+    fs.mkdirSync(path.join(root, "policypack"), { recursive: true });
+    fs.copyFileSync(
+        path.join(PROJECT_ROOT, "policypack", "policy-config.json"),
+        path.join(root, "policypack", "policy-config.json"),
+    );
+    // A copy, not a link: the program finds its project root from where its modules are.
+    fs.cpSync(path.join(PROJECT_ROOT, "dist"), path.join(root, "dist"), { recursive: true });
+    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(root, "node_modules"));
 }
 
 /**
@@ -126,6 +131,7 @@ export async function planOrganization(n: number, workers?: number): Promise<Org
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-org-"));
     try {
         const shards = onboardOrganization(root, organizationAccounts(n));
+        installProgram(root);
         const out = path.join(root, "plan.txt");
         const fd = fs.openSync(out, "w");
         const t0 = process.hrtime.bigint();
