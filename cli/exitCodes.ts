@@ -11,7 +11,7 @@
 // "do not deploy". (policy:check exited 2 on an internal error before this map; it now exits 1.)
 import type * as Pulumi from "@pulumi/pulumi";
 import { StackFileError } from "../config/stackFile";
-import { DefaultProviderError } from "../plan/errors";
+import { DefaultProviderError, StacksNotPlannedError } from "../plan/errors";
 import { CheckInputError } from "../policypack/runner";
 import { PolicyConfigError } from "../policypack/config";
 import { StackNameError } from "../stacks/names";
@@ -75,6 +75,13 @@ export const EXIT_RULES: readonly ExitRule[] = [
         code: EXIT.input,
         render: (e) => `cannot reach AWS (${networkCode(e)}): check the network and --region`,
     },
+    // Stacks planned in worker processes: each failure already says itself (a config error's own
+    // message, or the worker's crash), with the code its own error had.
+    {
+        match: (e) => e instanceof StacksNotPlannedError && e.exitCode === EXIT.input,
+        code: EXIT.input,
+    },
+    { match: StacksNotPlannedError, code: EXIT.findings },
     {
         match: DefaultProviderError,
         code: EXIT.findings,

@@ -1,7 +1,8 @@
 // `npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json]`
 //
-// The offline plan's command: reads the arguments, runs plan/offline.ts, prints plan/render.ts's
-// output, writes the report and the pack config. Exit codes (cli/exitCodes.ts): 0 ok; 1 a policy
+// The offline plan's command: reads the arguments, runs plan/offline.ts (every stack of the
+// project without --stack, in worker processes: plan/workers.ts), prints plan/render.ts's output,
+// writes the report and the pack config. Exit codes (cli/exitCodes.ts): 0 ok; 1 a policy
 // violation, an evidence mismatch or an unsafe plan; 2 invalid config or usage.
 import * as fs from "fs";
 import {
@@ -20,10 +21,13 @@ import { mismatches } from "../evidence/simulate";
 import { accountsOfOtherStacks, checkStacks, readAgainst } from "./against";
 import { PROJECT_ROOT } from "../config/stackFile";
 import { diffAgainst } from "./diff";
+import { readProjectStacks } from "../stacks/stackFiles";
 import { PlanOptions, planExitCode, runPlan } from "./offline";
+import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
 import { deployed, toJson, toText, warningLines } from "./render";
 
+/** The command's options; no `stacks` (an empty list) plans every stack of the project. */
 export interface CliOptions extends PlanOptions {
     readonly json: boolean;
     /** Write the Markdown evidence report to this file. */
@@ -34,13 +38,18 @@ export interface CliOptions extends PlanOptions {
     readonly strict?: boolean;
     /** A previous plan's --json or a `pulumi stack export`: list what would be created, deleted, replaced. */
     readonly against?: string;
+    /** --workers N; else ORG_ACCESS_PLAN_WORKERS, else one per CPU (plan/workers.ts, workerCount). */
+    readonly requestedWorkers?: number;
 }
 
-export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE]
+export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
 runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
-Without --stack, plans the security stack and then the workload stack.
+Without --stack, plans every stack of the project, as CI previews them (npm run stacks): the
+security stack, then each workload stack (Pulumi.workload.yaml, Pulumi.workload-<shard>.yaml) in
+the order of the security stack's org-access:workloadStacks. The security stack's program runs
+once, first; the other stacks and every stack's evidence, proofs and pack run in worker processes.
 
   --stack NAME         plan only this stack
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
@@ -51,8 +60,11 @@ Without --stack, plans the security stack and then the workload stack.
                        "proofs": [{"id", "statement", "holds", "checked", "unit", "assumptions",
                                    "counterexamples": [{"principal", "path", "action", "resource",
                                                         "statements", "reason"}]}],
-                       "violations": [...], "warnings": [{"path", "message", "fix"}]}
-                       (with both stacks: {"stacks": [ ... ]})
+                       "violations": [...], "warnings": [{"path", "message", "fix"}],
+                       "engine": {"providers", "estimatedPeakMemoryMb"}}
+                       (with several stacks: {"stacks": [ ... ]}). engine: the provider processes
+                       pulumi preview/up starts for the stack and the whole deployment's estimated
+                       peak memory (docs/BENCHMARKS.md)
   --report FILE.md     also write a Markdown report: access graph, evidence matrix, proofs, controls
   --policy-config FILE policy-pack config, as for --policy-pack-config (default policypack/policy-config.json)
   --write-policy-config FILE
@@ -71,6 +83,10 @@ Without --stack, plans the security stack and then the workload stack.
                        replaced or deleted StackSet or stack instance, is an error (exit 1) with
                        its fix; a role whose account left every stack file is a removal, reported.
                        An export without resources (a stack never deployed) is an empty stack
+  --workers N          plan in N worker processes (1: all in this process); default
+                       ${WORKERS_ENV}, else one process for fewer than ${MIN_STACKS_FOR_WORKERS} stacks and
+                       one per CPU (os.availableParallelism()) from there, at most one per 512 MB
+                       of half the machine's memory and one per stack
 
 Exit codes: 0 ok; 1 a policy violation, an evidence mismatch, a proof that does not hold, an
 unsafe plan or (--against) a role deleted and created again; 2 invalid config
@@ -87,7 +103,9 @@ export const command = defineCommand({
         "write-policy-config": { type: "string" },
         strict: { type: "boolean" },
         against: { type: "string" },
+        workers: { type: "string" },
     },
+    valueNames: { workers: "N" },
     build(values): CliOptions {
         const stack = values.stack === undefined ? undefined : stackOption(values.stack).name;
         if (values["write-policy-config"] !== undefined && stack === undefined)
@@ -98,8 +116,15 @@ export const command = defineCommand({
             throw new UsageError(
                 "--config-file needs --stack, to say which stack the file configures",
             );
+        const workers = values.workers === undefined ? undefined : Number(values.workers);
+        if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1))
+            throw new UsageError(
+                `--workers must be a whole number of worker processes, at least 1 (got "${values.workers}")`,
+            );
         return {
-            stacks: stack ? [stack] : ["security", "workload"],
+            // Without --stack: every stack CI previews; resolved when the plan runs (plan()),
+            // since it reads the stack files.
+            stacks: stack ? [stack] : [],
             configFile: values["config-file"],
             json: values.json ?? false,
             report: values.report,
@@ -107,6 +132,7 @@ export const command = defineCommand({
             writePolicyConfig: values["write-policy-config"],
             ...(values.strict ? { strict: true } : {}),
             ...(values.against !== undefined ? { against: values.against } : {}),
+            ...(workers !== undefined ? { requestedWorkers: workers } : {}),
         };
     },
 });
@@ -120,11 +146,16 @@ export function main(argv: readonly string[], out = STDIO.out, err = STDIO.err):
     return runCommand(command, argv, { out, err }, (options) => plan(options, argv, { out, err }));
 }
 
-async function plan(
-    options: CliOptions,
-    argv: readonly string[],
-    { out, err }: Io,
-): Promise<number> {
+async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io): Promise<number> {
+    const stacks =
+        given.stacks.length > 0
+            ? given.stacks
+            : (({ security, workload }) => [security, ...workload])(readProjectStacks());
+    const options: CliOptions = {
+        ...given,
+        stacks,
+        workers: workerCount(stacks.length, given.requestedWorkers),
+    };
     // A file that cannot be compared with is refused before anything is planned.
     const prior = options.against ? readAgainst(options.against, PROJECT) : undefined;
     if (prior && options.against) checkStacks(prior, options.stacks, options.against);

@@ -1,6 +1,7 @@
 // The offline plan of one or more stacks: each stack planned under Pulumi's mock runtime
-// (plan/run.ts), with its evidence matrix, the policy pack's verdicts and the stack file's
-// warnings. No printing here: plan/render.ts renders, plan/cli.ts is the command.
+// (plan/run.ts), with its evidence matrix, the policy pack's verdicts, the stack file's warnings
+// and the real engine's model (plan/engine.ts), in this process or in worker processes
+// (plan/workers.ts). No printing here: plan/render.ts renders, plan/cli.ts is the command.
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -11,6 +12,7 @@ import {
     stackFileWarnings,
 } from "../config";
 import { accessModel, AccessModel } from "../evidence/model";
+import { ModelResource } from "../policypack/model/resources";
 import { failedProofs, ProofResult, runProofs, stackKind } from "../evidence/proofs";
 import { EvidenceEntry, evidenceMatrix, mismatches } from "../evidence/simulate";
 import { checkResources, loadPackConfig, PackConfigInput, Violation } from "../policypack/runner";
@@ -21,6 +23,8 @@ import {
     toModelResource,
     toPackResource,
 } from "./run";
+import { EngineModel, engineModel } from "./engine";
+import { startWorkers } from "./workers";
 
 /** What to plan. */
 export interface PlanOptions {
@@ -30,6 +34,11 @@ export interface PlanOptions {
     readonly configFile?: string;
     /** Policy-pack config file (the `--policy-pack-config` format); default policypack/policy-config.json. */
     readonly policyConfig?: string;
+    /**
+     * Worker processes that plan the stacks after the security stack's program (plan/workers.ts);
+     * 1, the default here, plans everything in this process. The CLI's default is workerCount().
+     */
+    readonly workers?: number;
 }
 
 /** The policy-pack config CI uses with `pulumi preview --policy-pack policypack --policy-pack-config`. */
@@ -48,6 +57,8 @@ export interface StackPlan {
     readonly packConfig: PackConfigInput;
     /** What must change in the stack file before a deploy: placeholders, plain-text secrets. */
     readonly warnings: ConfigProblem[];
+    /** What the real engine runs for the stack: provider processes and peak memory (plan/engine.ts). */
+    readonly engine: EngineModel;
 }
 
 /** Stack-file warnings of one stack, read from the file as it is written (see config/placeholders.ts). */
@@ -55,61 +66,112 @@ export function stackWarnings(stack: string, configFile?: string): ConfigProblem
     return stackFileWarnings(readStackFile(configFile ?? stackFilePath(stack)).config);
 }
 
-/**
- * Plans the requested stacks, planning the security stack first where a workload stack references
- * it, and simulates the evidence matrix of each. The security stack's plan, when there is one,
- * supplies the callers' side of cross-account access.
- */
-export async function runPlan(options: PlanOptions): Promise<StackPlan[]> {
-    // Read the pack's config first: a bad file is a usage error, found before any planning.
-    const packConfig: PackConfigInput = options.policyConfig
-        ? loadPackConfig(options.policyConfig)
+/** The pack's config: the given file, else the one CI uses, else none. A bad file is a usage error. */
+export function readPackConfig(policyConfig?: string): PackConfigInput {
+    return policyConfig
+        ? loadPackConfig(policyConfig)
         : fs.existsSync(DEFAULT_POLICY_CONFIG)
           ? loadPackConfig(DEFAULT_POLICY_CONFIG)
           : {};
-    const results: PlanResult[] = [];
-    const stackOutputs: Record<string, Record<string, unknown>> = {};
-    let security: PlanResult | undefined;
-    for (const stack of options.stacks) {
-        const configFile = options.stacks.length === 1 ? options.configFile : undefined;
-        const { needed, stackName } = needsSecurityOutputs(stack, configFile);
-        if (needed) {
-            // The workload stack trusts the security stack's outputs; plan it to know them.
-            security = security ?? (await planStack({ stack: "security" }));
-            stackOutputs[stackName] = security.outputs;
-        }
-        const result = await planStack({ stack, configFile, stackOutputs });
-        if (stack === "security") security = result;
-        results.push(result);
-    }
-    return results.map((result) => {
-        const securityPlan = result.stack === "security" ? result : security;
-        const model = accessModel({ stack: result, security: securityPlan });
-        const effective = packConfigFor(result, packConfig);
-        const resources = result.resources.map(toModelResource);
-        return {
-            result,
+}
+
+/** The security stack's plan as the proofs of every stack see it, converted once. */
+export interface SecurityContext {
+    readonly plan: PlanResult;
+    readonly resources: ModelResource[];
+}
+
+export function securityContext(plan: PlanResult): SecurityContext {
+    return { plan, resources: plan.resources.map(toModelResource) };
+}
+
+/**
+ * Everything the plan says of one planned stack: the evidence matrix, the proofs, the pack's
+ * verdicts, the stack file's warnings and the engine model. The security stack's plan, when there
+ * is one, supplies the callers' side of cross-account access.
+ */
+export function evaluateStack(
+    result: PlanResult,
+    security: SecurityContext | undefined,
+    packConfig: PackConfigInput,
+    configFile?: string,
+): StackPlan {
+    const own = result.stack === "security" || !security;
+    const securityPlan = result.stack === "security" ? result : security?.plan;
+    const model = accessModel({ stack: result, security: securityPlan });
+    const effective = packConfigFor(result, packConfig);
+    const resources = result.resources.map(toModelResource);
+    return {
+        result,
+        model,
+        evidence: evidenceMatrix(model),
+        proofs: runProofs({
+            stack: result.stack,
+            kind: stackKind(result.stack),
             model,
-            evidence: evidenceMatrix(model),
-            proofs: runProofs({
-                stack: result.stack,
-                kind: stackKind(result.stack),
-                model,
-                resources,
-                security:
-                    securityPlan === result
-                        ? resources
-                        : securityPlan?.resources.map(toModelResource),
-                outputs: { ...(securityPlan?.outputs ?? {}), ...result.outputs },
-            }),
-            violations: checkResources(result.resources.map(toPackResource), effective),
-            packConfig: effective,
-            warnings: stackWarnings(
-                result.stack,
-                options.stacks.length === 1 ? options.configFile : undefined,
-            ),
-        };
-    });
+            resources,
+            security: own ? (securityPlan === result ? resources : undefined) : security.resources,
+            outputs: { ...(securityPlan?.outputs ?? {}), ...result.outputs },
+        }),
+        violations: checkResources(result.resources.map(toPackResource), effective),
+        packConfig: effective,
+        warnings: stackWarnings(result.stack, configFile),
+        engine: engineModel(result.resources),
+    };
+}
+
+/** Where a stack's StackReference finds the security stack's outputs, if it needs them. */
+function referencesOf(
+    stack: string,
+    configFile: string | undefined,
+    security: PlanResult | undefined,
+): Record<string, Record<string, unknown>> | undefined {
+    const { needed, stackName } = needsSecurityOutputs(stack, configFile);
+    return needed && security ? { [stackName]: security.outputs } : undefined;
+}
+
+/**
+ * Plans the requested stacks, and simulates the evidence matrix of each. The security stack's
+ * program runs first, in this process, where it is requested or a workload stack references it:
+ * every workload stack's StackReference and proofs need it. With more than one worker the other
+ * stacks' programs, and every stack's evidence, proofs and pack, run in worker processes
+ * (plan/workers.ts); the results come back in the order of `options.stacks` either way.
+ */
+export async function runPlan(options: PlanOptions): Promise<StackPlan[]> {
+    // Read the pack's config first: a bad file is a usage error, found before any planning.
+    const packConfig = readPackConfig(options.policyConfig);
+    const single = options.stacks.length === 1;
+    const configFile = single ? options.configFile : undefined;
+    const needsSecurity =
+        options.stacks.includes("security") ||
+        options.stacks.some((stack) => needsSecurityOutputs(stack, configFile).needed);
+    const workers = Math.min(options.workers ?? 1, options.stacks.length);
+    // Started before the security stack's program runs, so the workers load their modules
+    // meanwhile.
+    const pool = workers > 1 ? startWorkers(workers) : undefined;
+    try {
+        const securityConfigFile = options.stacks[0] === "security" ? configFile : undefined;
+        const securityPlan = needsSecurity
+            ? await planStack({ stack: "security", configFile: securityConfigFile })
+            : undefined;
+        if (pool) return await pool.plan(options.stacks, securityPlan, packConfig);
+        const results: PlanResult[] = [];
+        for (const stack of options.stacks) {
+            results.push(
+                stack === "security" && securityPlan
+                    ? securityPlan
+                    : await planStack({
+                          stack,
+                          configFile,
+                          stackOutputs: referencesOf(stack, configFile, securityPlan),
+                      }),
+            );
+        }
+        const security = securityPlan && securityContext(securityPlan);
+        return results.map((result) => evaluateStack(result, security, packConfig, configFile));
+    } finally {
+        pool?.close();
+    }
 }
 
 /**

@@ -41,6 +41,7 @@ export function toJson(plans: readonly StackPlan[], diffs?: readonly StackDiff[]
             proofs: p.proofs,
             violations: p.violations,
             warnings: p.warnings,
+            engine: p.engine,
             ...(diff
                 ? {
                       diff: {
@@ -223,7 +224,13 @@ export function diffLines(diff: StackDiff, file: string): string[] {
     ];
 }
 
-/** The readable plan: per stack, its table, the pack's verdicts, the evidence lines and the diff. */
+/** What the real engine runs for the stack (plan/engine.ts), one line. */
+export function engineLine(p: StackPlan): string {
+    const { providers, estimatedPeakMemoryMb } = p.engine;
+    return `engine: ${providers} provider process${providers === 1 ? "" : "es"} under pulumi preview/up, estimated peak ${estimatedPeakMemoryMb.toLocaleString("en-US")} MB (docs/BENCHMARKS.md)`;
+}
+
+/** The readable plan: per stack, its table, the engine line, the pack's verdicts, the evidence lines and the diff. */
 export function toText(
     plans: readonly StackPlan[],
     against?: { file: string; diffs: readonly StackDiff[] },
@@ -233,6 +240,8 @@ export function toText(
             const diff = against?.diffs.find((d) => d.stack === p.result.stack);
             return [
                 toTable(p.result),
+                "",
+                engineLine(p),
                 "",
                 ...violationLines(p.violations),
                 "",

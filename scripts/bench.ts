@@ -23,30 +23,41 @@ import {
 } from "../plan/run";
 import { checkResources } from "../policypack/runner";
 import { securityStack } from "../stacks/security";
+import { ACCOUNTS_PER_SHARD, AUDITORS, planOrganization } from "./benchOrg";
 
 const SIZES = [10, 100, 300, 1000];
+/** Organizations planned whole by `npm start` (scripts/benchOrg.ts). */
+const ORGANIZATIONS = [1000, 3000];
 const KINDS = ["plan", "baseline", "proofs"] as const;
 
-export const USAGE = `usage: npm run bench
+export const USAGE = `usage: npm run bench [-- --organization]
 
 Plans the workload stack with generated configs of ${SIZES.join(", ")} accounts, each in a fresh
 process, next to a bare baseline of as many plain providers and roles; times the proofs of the
 example's pair of stacks (security and workload) at each size; and measures the policy pack's
-throughput. Prints a Markdown table and every proof that does not hold; asserts nothing. Takes no
-options (--child plan|baseline|proofs --accounts N is how it runs one measurement in a child
-process).`;
+throughput. Then onboards organizations of ${ORGANIZATIONS.join(" and ")} accounts into project
+folders of their own (${AUDITORS} auditors, shards of ${ACCOUNTS_PER_SHARD} accounts) and plans every
+stack of each with npm start's command, timing it and sampling the peak memory of its whole process
+tree. Prints Markdown tables and every proof that does not hold; asserts nothing.
+
+  --organization   only the organization plans
+(--child plan|baseline|proofs --accounts N is how it runs one measurement in a child process.)`;
 
 type BenchOptions =
-    | { readonly child: undefined }
+    | { readonly child: undefined; readonly organizationOnly: boolean }
     | { readonly child: (typeof KINDS)[number]; readonly accounts: number };
 
 export const command = defineCommand({
     usage: USAGE,
-    options: { child: { type: "string" }, accounts: { type: "string" } },
+    options: {
+        child: { type: "string" },
+        accounts: { type: "string" },
+        organization: { type: "boolean" },
+    },
     build(v): BenchOptions {
         if (v.child === undefined) {
             if (v.accounts !== undefined) throw new UsageError("--accounts goes with --child");
-            return { child: undefined };
+            return { child: undefined, organizationOnly: v.organization ?? false };
         }
         const kind = KINDS.find((k) => k === v.child);
         const accounts = Number(v.accounts);
@@ -297,13 +308,48 @@ async function packThroughput(): Promise<{ resources: number; perSecond: number 
     };
 }
 
+/** Every stack of whole organizations, planned by npm start's command (scripts/benchOrg.ts). */
+async function organizations(print: (line: string) => void): Promise<void> {
+    print(
+        `every stack of an organization (npm start; ${AUDITORS} auditors, shards of ${ACCOUNTS_PER_SHARD} accounts; load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(" ")}):`,
+    );
+    print("");
+    print(
+        "| accounts | stacks | wall s | CPU s, process tree | peak MB, process tree | exit | stacks whose proofs all hold | proofs that do not hold (stacks) |",
+    );
+    print("|---:|---:|---:|---:|---:|---:|---:|---|");
+    const runs = [];
+    for (const n of ORGANIZATIONS) {
+        const r = await planOrganization(n);
+        runs.push(r);
+        const failed = [...r.failedProofs].map(([id, k]) => `${id} (${k})`).join(", ") || "none";
+        print(
+            `| ${n} | ${r.stacks} | ${(r.wallMs / 1000).toFixed(1)} | ${r.cpuS.toFixed(1)} | ${r.peakTreeMb.toFixed(0)} | ${r.exitCode} | ${r.proofsHeldIn} | ${failed} |`,
+        );
+    }
+    print("");
+    for (const r of runs) {
+        for (const e of r.engine) print(`real engine at ${r.accounts} accounts, ${e}`);
+        if (r.exitCode === 2 || r.exitCode === null) print(`stderr: ${r.stderrTail}`);
+    }
+    const [small, large] = runs;
+    if (small && large)
+        print(
+            `growth: ${large.accounts.toLocaleString("en-US")} accounts take ${(large.wallMs / small.wallMs).toFixed(2)}x the wall time of ${small.accounts.toLocaleString("en-US")} (target: at most 3.3x); target at ${small.accounts.toLocaleString("en-US")}: 20 s and 1,536 MB`,
+        );
+}
+
 /** The whole benchmark, one line at a time. */
-async function bench(print: (line: string) => void): Promise<void> {
+async function bench(print: (line: string) => void, organizationOnly: boolean): Promise<void> {
     const s = (ms: number) => (ms / 1000).toFixed(2);
     print(
         `org-access offline-plan benchmark: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
     );
     print("");
+    if (organizationOnly) return organizations(print);
     print(
         "| accounts | resources | wall s | program s | evidence s | pack s | proofs s (held) | peak MB | baseline wall s | baseline program s | ratio (program) |",
     );
@@ -331,13 +377,15 @@ async function bench(print: (line: string) => void): Promise<void> {
     print(
         `policy pack: ${Math.round(pack.perSecond).toLocaleString("en-US")} resources/s in-process over a ${pack.resources}-resource plan (target: at least 20,000/s)`,
     );
+    print("");
+    await organizations(print);
 }
 
 export function main(argv: readonly string[], io: Io = STDIO): Promise<number> {
     return runCommand(command, argv, io, async (options) => {
         if (options.child !== undefined)
             io.out.write(`${JSON.stringify(await child(options.child, options.accounts))}\n`);
-        else await bench((line) => io.out.write(`${line}\n`));
+        else await bench((line) => io.out.write(`${line}\n`), options.organizationOnly);
         return 0;
     });
 }

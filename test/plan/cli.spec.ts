@@ -443,7 +443,8 @@ describe("offline plan CLI", () => {
         );
         assert.strictEqual(strict.out, "", "nothing is printed as a plan when --strict fails");
         assert.deepStrictEqual(parseArgs(["--strict"]), {
-            stacks: ["security", "workload"],
+            // No --stack: every stack of the project, read from its stack files when the plan runs.
+            stacks: [],
             configFile: undefined,
             json: false,
             report: undefined,
@@ -648,7 +649,8 @@ describe("offline plan CLI", () => {
             writePolicyConfig: undefined,
         });
         assert.deepStrictEqual(parseArgs([]), {
-            stacks: ["security", "workload"],
+            // No --stack: every stack of the project, read from its stack files when the plan runs.
+            stacks: [],
             configFile: undefined,
             json: false,
             report: undefined,

@@ -1,7 +1,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as bench from "../../scripts/bench";
+import {
+    ACCOUNTS_PER_SHARD,
+    AUDITORS,
+    onboardOrganization,
+    organizationAccounts,
+} from "../../scripts/benchOrg";
+import { readStackFile } from "../../config/stackFile";
+import { readProjectStacks } from "../../stacks/stackFiles";
 import * as benchPolicy from "../../scripts/bench-policy";
 import * as updateDataReads from "../../scripts/update-data-reads";
 import * as updateManagedPolicies from "../../scripts/update-managed-policies";
@@ -124,10 +133,14 @@ describe("the scripts' commands (scripts/*.ts)", () => {
     it("bench -- --help prints its usage; --child is checked before anything runs", async () => {
         const help = capture();
         assert.strictEqual(await bench.main(["--help"], help.io), 0);
-        assert.match(help.c.out, /^usage: npm run bench\n/);
+        assert.match(help.c.out, /^usage: npm run bench \[-- --organization\]\n/);
         assert.deepStrictEqual(bench.command.parse(["--child", "plan", "--accounts", "10"]), {
             child: "plan",
             accounts: 10,
+        });
+        assert.deepStrictEqual(bench.command.parse(["--organization"]), {
+            child: undefined,
+            organizationOnly: true,
         });
         for (const argv of [
             ["--child", "nope", "--accounts", "10"],
@@ -137,6 +150,37 @@ describe("the scripts' commands (scripts/*.ts)", () => {
             const { c, io } = capture();
             assert.strictEqual(await bench.main(argv, io), 2, argv.join(" "));
             assert.match(c.err, /^error: /);
+        }
+    });
+
+    it("bench's onboardOrganization writes shards of the default size, every account once, listed in workloadStacks", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-onboard-"));
+        try {
+            const accounts = organizationAccounts(95);
+            const shards = onboardOrganization(root, accounts);
+            assert.strictEqual(shards.length, Math.ceil(95 / ACCOUNTS_PER_SHARD));
+            // The project's own reading of its stacks: the files and workloadStacks agree.
+            assert.deepStrictEqual(readProjectStacks(root), {
+                security: "security",
+                workload: shards,
+            });
+            const placed = shards.flatMap((stack) => {
+                const listed = JSON.parse(
+                    readStackFile(path.join(root, `Pulumi.${stack}.yaml`)).config[
+                        "org-access:workloadAccounts"
+                    ],
+                ) as { accountId: string }[];
+                assert.ok(listed.length <= ACCOUNTS_PER_SHARD && listed.length > 0, stack);
+                return listed.map((a) => a.accountId);
+            });
+            assert.deepStrictEqual(
+                placed,
+                accounts.map((a) => a.accountId),
+            );
+            const security = readStackFile(path.join(root, "Pulumi.security.yaml")).config;
+            assert.strictEqual(JSON.parse(security["org-access:auditors"]).length, AUDITORS);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
         }
     });
 });

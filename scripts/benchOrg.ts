@@ -1,0 +1,188 @@
+// The organization benchmark of `npm run bench`: a whole organization onboarded into a project
+// folder of its own (a security stack with 40 auditors and one workload shard per
+// maxAccountsPerStack accounts), planned by `npm start` as a user runs it, with the wall time and
+// the peak memory of the whole process tree (the plan and its workers), sampled from /proc.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { PROJECT_ROOT } from "../config/stackFile";
+
+/** Accounts per workload shard: the default of org-access:maxAccountsPerStack (docs/BENCHMARKS.md). */
+export const ACCOUNTS_PER_SHARD = 10;
+export const AUDITORS = 40;
+
+export interface BenchAccount {
+    readonly name: string;
+    readonly accountId: string;
+}
+
+/** `n` member accounts with ids and names of their own. */
+export function organizationAccounts(n: number): BenchAccount[] {
+    return Array.from({ length: n }, (_, i) => ({
+        name: `member-${String(i).padStart(4, "0")}`,
+        accountId: String(200000000000 + i),
+    }));
+}
+
+/**
+ * Onboards `accounts` into a new project folder `root`, as account:add places them: workload
+ * shards `workload-001`, `workload-002`, ... of ACCOUNTS_PER_SHARD accounts each (with the
+ * example's preview role), listed in the security stack's workloadStacks; the security stack is the
+ * example's (Pulumi.security.yaml) with AUDITORS auditors. Returns the workload stacks' names.
+ */
+export function onboardOrganization(root: string, accounts: readonly BenchAccount[]): string[] {
+    fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    const shards: string[] = [];
+    for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_SHARD) {
+        const stack = `workload-${String(shards.length + 1).padStart(3, "0")}`;
+        shards.push(stack);
+        const config = {
+            "aws:region": "us-east-1",
+            "org-access:securityAccountId": "111122223333",
+            "org-access:workloadAccounts": accounts.slice(i, i + ACCOUNTS_PER_SHARD),
+            "org-access:previewRole": { name: "OrgAccessPreviewRole" },
+        };
+        fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));
+    }
+    const security = YAML.parse(
+        fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.security.yaml"), "utf8"),
+    ) as { config: Record<string, unknown> };
+    security.config["org-access:auditors"] = Array.from(
+        { length: AUDITORS },
+        (_, i) => `auditor-${String(i).padStart(2, "0")}`,
+    );
+    security.config["org-access:reporters"] = [
+        { name: "compliance-reporter", externalId: { secure: "AAABAbenchmarkciphertext" } },
+    ];
+    security.config["org-access:workloadStacks"] = shards;
+    fs.writeFileSync(path.join(root, "Pulumi.security.yaml"), YAML.stringify(security));
+    return shards;
+}
+
+/**
+ * The built program (dist/), the pack's config and node_modules in `root`, so that
+ * `node dist/plan/cli.js` there plans its stacks exactly as `npm start` plans a project's.
+ */
+export function installProgram(root: string): void {
+    fs.mkdirSync(path.join(root, "policypack"), { recursive: true });
+    fs.copyFileSync(
+        path.join(PROJECT_ROOT, "policypack", "policy-config.json"),
+        path.join(root, "policypack", "policy-config.json"),
+    );
+    // A copy, not a link: the program finds its project root from where its modules are.
+    fs.cpSync(path.join(PROJECT_ROOT, "dist"), path.join(root, "dist"), { recursive: true });
+    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(root, "node_modules"));
+}
+
+/**
+ * Resident memory (kB) of a process and every process below it, and the CPU time they used (clock
+ * ticks: the root's own and that of its children it has reaped, plus the live ones'), from /proc
+ * (Linux).
+ */
+function treeUsage(pid: number): { rssKb: number; cpuTicks: number } {
+    let rssKb = 0;
+    let cpuTicks = 0;
+    const walk = (p: number, root: boolean) => {
+        try {
+            const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+            rssKb += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+            // Fields after the command's closing parenthesis: utime is the 12th, cstime the 15th.
+            const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+            const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            cpuTicks += Number(f[11]) + Number(f[12]) + (root ? Number(f[13]) + Number(f[14]) : 0);
+            for (const task of fs.readdirSync(`/proc/${p}/task`))
+                for (const child of fs
+                    .readFileSync(`/proc/${p}/task/${task}/children`, "utf8")
+                    .split(" ")
+                    .filter(Boolean))
+                    walk(Number(child), false);
+        } catch {
+            // The process ended between two reads.
+        }
+    };
+    walk(pid, true);
+    return { rssKb, cpuTicks };
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times. */
+const TICKS_PER_SECOND = 100;
+
+export interface OrgRun {
+    readonly accounts: number;
+    readonly stacks: number;
+    readonly exitCode: number | null;
+    readonly wallMs: number;
+    /** Peak of the sum of the tree's resident memory, sampled every 20 ms. */
+    readonly peakTreeMb: number;
+    /** CPU time of the whole tree (the plan and its workers), up to the last sample. */
+    readonly cpuS: number;
+    /** How many stacks' proofs all hold, and each proof that does not, with the stacks it fails in. */
+    readonly proofsHeldIn: number;
+    readonly failedProofs: ReadonlyMap<string, number>;
+    /** The engine lines: providers and estimated peak, for the security stack and the largest shard. */
+    readonly engine: readonly string[];
+    readonly stderrTail: string;
+}
+
+/** Plans every stack of an onboarded organization of `n` accounts with `npm start`'s command. */
+export async function planOrganization(n: number, workers?: number): Promise<OrgRun> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-org-"));
+    try {
+        const shards = onboardOrganization(root, organizationAccounts(n));
+        installProgram(root);
+        const out = path.join(root, "plan.txt");
+        const fd = fs.openSync(out, "w");
+        const t0 = process.hrtime.bigint();
+        const child = spawn(process.execPath, [path.join(root, "dist", "plan", "cli.js")], {
+            cwd: root,
+            stdio: ["ignore", fd, "pipe"],
+            env: {
+                ...process.env,
+                ...(workers !== undefined ? { ORG_ACCESS_PLAN_WORKERS: String(workers) } : {}),
+            },
+        });
+        let stderr = "";
+        child.stderr?.setEncoding("utf8");
+        child.stderr?.on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
+        let peak = 0;
+        let ticks = 0;
+        const timer = setInterval(() => {
+            if (!child.pid) return;
+            const usage = treeUsage(child.pid);
+            peak = Math.max(peak, usage.rssKb);
+            ticks = Math.max(ticks, usage.cpuTicks);
+        }, 20);
+        const exitCode = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+        const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+        clearInterval(timer);
+        fs.closeSync(fd);
+        const text = fs.readFileSync(out, "utf8");
+        const failed = new Map<string, number>();
+        for (const m of text.matchAll(/^ {2}FAIL {2}([a-z-]+): /gm))
+            failed.set(m[1], (failed.get(m[1]) ?? 0) + 1);
+        const held = [...text.matchAll(/^proofs: (\d+) of (\d+) hold$/gm)].filter(
+            (m) => m[1] === m[2],
+        ).length;
+        const engine = [...text.matchAll(/^stack (\S+) .*$|^engine: .*$/gm)].map((m) => m[0]);
+        const pick: string[] = [];
+        for (let i = 0; i + 1 < engine.length; i++)
+            if (/^stack (security|workload-001) /.test(engine[i]))
+                pick.push(`${engine[i].split(" ")[1]}: ${engine[i + 1].replace(/^engine: /, "")}`);
+        return {
+            accounts: n,
+            stacks: shards.length + 1,
+            exitCode,
+            wallMs,
+            peakTreeMb: peak / 1024,
+            cpuS: ticks / TICKS_PER_SECOND,
+            proofsHeldIn: held,
+            failedProofs: failed,
+            engine: pick,
+            stderrTail: stderr,
+        };
+    } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+    }
+}
