@@ -7,10 +7,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { DEFAULT_MAX_ACCOUNTS_PER_STACK } from "../config/schema";
 import { PROJECT_ROOT } from "../config/stackFile";
+import { readProjectStacks } from "../stacks/stackFiles";
+import { importAccounts } from "./accountImport";
+import { writeEdits } from "./accountMove";
 
 /** Accounts per workload shard: the default of org-access:maxAccountsPerStack (docs/BENCHMARKS.md). */
-export const ACCOUNTS_PER_SHARD = 10;
+export const ACCOUNTS_PER_SHARD = DEFAULT_MAX_ACCOUNTS_PER_STACK;
 export const AUDITORS = 40;
 
 export interface BenchAccount {
@@ -27,25 +31,25 @@ export function organizationAccounts(n: number): BenchAccount[] {
 }
 
 /**
- * Onboards `accounts` into a new project folder `root`, as account:add places them: workload
- * shards `workload-001`, `workload-002`, ... of ACCOUNTS_PER_SHARD accounts each (with the
- * example's preview role), listed in the security stack's workloadStacks; the security stack is the
- * example's (Pulumi.security.yaml) with AUDITORS auditors. Returns the workload stacks' names.
+ * Onboards `accounts` into a new project folder `root` as a user would: the example's security
+ * stack with AUDITORS auditors, a Pulumi.workload.yaml with the first account and the example's
+ * preview role, and every other account through `account:import` of the `aws organizations
+ * list-accounts` listing they make (importAccounts + writeEdits, what `npm run account:import --
+ * FILE --write` does): it fills each stack up to the default maxAccountsPerStack and opens
+ * `workload-2`, `workload-3`... listed in the security stack's workloadStacks. Returns the workload
+ * stacks' names, in the order of workloadStacks.
  */
 export function onboardOrganization(root: string, accounts: readonly BenchAccount[]): string[] {
+    if (accounts.length === 0) throw new Error("onboardOrganization: no accounts");
     fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-    const shards: string[] = [];
-    for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_SHARD) {
-        const stack = `workload-${String(shards.length + 1).padStart(3, "0")}`;
-        shards.push(stack);
-        const config = {
-            "aws:region": "us-east-1",
-            "org-access:securityAccountId": "111122223333",
-            "org-access:workloadAccounts": accounts.slice(i, i + ACCOUNTS_PER_SHARD),
-            "org-access:previewRole": { name: "OrgAccessPreviewRole" },
-        };
-        fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));
-    }
+    const [first, ...rest] = accounts;
+    const base = {
+        "aws:region": "us-east-1",
+        "org-access:securityAccountId": "111122223333",
+        "org-access:workloadAccounts": [first],
+        "org-access:previewRole": { name: "OrgAccessPreviewRole" },
+    };
+    fs.writeFileSync(path.join(root, "Pulumi.workload.yaml"), YAML.stringify({ config: base }));
     const security = YAML.parse(
         fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.security.yaml"), "utf8"),
     ) as { config: Record<string, unknown> };
@@ -56,9 +60,23 @@ export function onboardOrganization(root: string, accounts: readonly BenchAccoun
     security.config["org-access:reporters"] = [
         { name: "compliance-reporter", externalId: { secure: "AAABAbenchmarkciphertext" } },
     ];
-    security.config["org-access:workloadStacks"] = shards;
+    security.config["org-access:workloadStacks"] = ["workload"];
     fs.writeFileSync(path.join(root, "Pulumi.security.yaml"), YAML.stringify(security));
-    return shards;
+    if (rest.length > 0) {
+        // The shape of `aws organizations list-accounts` (Accounts[].Id/Name/State...).
+        const listing = {
+            Accounts: rest.map((a) => ({
+                Id: a.accountId,
+                Arn: `arn:aws:organizations::123456789012:account/o-exampleorgid/${a.accountId}`,
+                Email: `${a.name}@example.com`,
+                Name: a.name,
+                State: "ACTIVE",
+                JoinedMethod: "CREATED",
+            })),
+        };
+        writeEdits(importAccounts(JSON.stringify(listing), {}, root).edits);
+    }
+    return [...readProjectStacks(root).workload];
 }
 
 /**

@@ -457,7 +457,15 @@ function newGraph(input: ProofInput): AccessGraph {
                     str(input.outputs.logArchiveAccountId),
                     ...accountIds(input.outputs.accounts),
                     ...roles.map((r) => r.accountId),
-                    ...[...programRoles].map((a) => parseArn(a)?.account),
+                    // The roles other stacks plan, in accounts this plan does not touch, matter
+                    // to the security stack's plan only. A workload shard's callers are the
+                    // security stack's principals, whose edges to those roles depend on nothing
+                    // but their own policies and the SCPs, and end there: the security plan
+                    // decides the very same edges. Enumerating them in every shard made each
+                    // shard's proofs grow with the whole organization (docs/BENCHMARKS.md).
+                    ...(input.kind === "security"
+                        ? [...programRoles].map((a) => parseArn(a)?.account)
+                        : []),
                 ].filter((a): a is string => a !== undefined && /^\d{12}$/.test(a)),
             ),
         ].sort(),
