@@ -293,6 +293,90 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         assert.ok(!nameIn(r.props.name, ["BreakGlassRole"]), String(r.props.name));
     });
 
+    describe("a template managed policy is break-glass only by a literal ManagedPolicyName", () => {
+        // Without one (or with one computed per stack, or an empty one) CloudFormation names the
+        // policy `<stack>-<logical id>-<suffix>`: never the breakGlassPolicies entry its logical id
+        // may equal, and never what the break-glass roles attach by name.
+        const config = {
+            "iam-no-admin-grants": {
+                breakGlassRoles: ["BreakGlassRole"],
+                breakGlassPolicies: ["BreakGlassPolicy"],
+            },
+        };
+        const managed = (name: unknown, statement: Record<string, unknown>) => ({
+            Type: "AWS::IAM::ManagedPolicy",
+            Properties: {
+                ...(name === undefined ? {} : { ManagedPolicyName: name }),
+                PolicyDocument: { Version: "2012-10-17", Statement: [statement] },
+            },
+        });
+        const NOT_LITERAL: ReadonlyArray<[string, unknown]> = [
+            ["no ManagedPolicyName", undefined],
+            ["a ManagedPolicyName computed per stack", { "Fn::Sub": "${AWS::StackName}-x" }],
+            ["an empty ManagedPolicyName", ""],
+        ];
+        const check = (resources: Record<string, unknown>) =>
+            checkResources(
+                [{ type: STACKSET, name: "set", props: { templateBody: template(resources) } }],
+                config,
+            )
+                // The other policies exempt no break-glass policy: their findings are beside the point.
+                .filter((x) => x.policy === "iam-no-admin-grants")
+                .map((x) => `${x.policy} ${/resource (\w+):/.exec(x.message)?.[1]}`);
+
+        const admin = { Effect: "Allow", Action: "*", Resource: "*" };
+        it("an admin policy: exempt by its literal name, flagged without one", () => {
+            // The control: the same logical id with another literal name is refused.
+            const refused = check({ BreakGlassPolicy: managed("AppPolicy", admin) });
+            assert.deepStrictEqual(refused, ["iam-no-admin-grants BreakGlassPolicy"]);
+            for (const [what, name] of NOT_LITERAL)
+                assert.deepStrictEqual(
+                    check({ BreakGlassPolicy: managed(name, admin) }),
+                    refused,
+                    what,
+                );
+            // The literal name is exempt, as before.
+            assert.deepStrictEqual(
+                check({ BreakGlassPolicy: managed("BreakGlassPolicy", admin) }),
+                [],
+            );
+        });
+
+        it("a policy delegating with a boundary that does not cap: exempt by its literal name, flagged without one", () => {
+            // Left to the stack check (the boundary is not in the template, so it caps nothing).
+            const delegation = {
+                Effect: "Allow",
+                Action: [
+                    "iam:CreateRole",
+                    "iam:PutRolePolicy",
+                    "iam:AttachRolePolicy",
+                    "iam:DetachRolePolicy",
+                    "iam:DeleteRolePolicy",
+                ],
+                Resource: "*",
+                Condition: {
+                    StringEquals: {
+                        "iam:PermissionsBoundary": {
+                            "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:policy/DevBoundary",
+                        },
+                    },
+                },
+            };
+            const refused = check({ BreakGlassPolicy: managed("AppPolicy", delegation) });
+            assert.deepStrictEqual(refused, ["iam-no-admin-grants BreakGlassPolicy"]);
+            for (const [what, name] of NOT_LITERAL)
+                assert.deepStrictEqual(
+                    check({ BreakGlassPolicy: managed(name, delegation) }),
+                    refused,
+                    what,
+                );
+            assert.deepStrictEqual(
+                check({ BreakGlassPolicy: managed("BreakGlassPolicy", delegation) }),
+                [],
+            );
+        });
+    });
+
     describe("CloudFormation intrinsic functions (issue 11)", () => {
         const allPolicies = policies.filter(
             (p) => "validateResource" in p,
