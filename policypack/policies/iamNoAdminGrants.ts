@@ -182,9 +182,12 @@ function pinningDocuments<R extends Readable>(
             case T.Policy: {
                 const doc = pinningDocument(read(() => r.props.policy));
                 if (!doc) break;
-                const name = read(() => physicalName(r.props, r.name));
+                // As a role: by its explicit IAM name or its whole Pulumi name, never by the
+                // last segment of `<carrier>/<logical id>` (a template's policy without a
+                // literal ManagedPolicyName is named by CloudFormation, not by its id).
                 const glass = config.breakGlassPolicies ?? [];
-                if ((name !== undefined && nameIn(name, glass)) || nameIn(r.name, glass)) break;
+                const name = read(() => explicitName(r.props));
+                if (nameIn(name, glass) || pulumiNameIn(r.name, glass)) break;
                 out.push({ resource: r, where: "policy", doc });
                 break;
             }
@@ -426,8 +429,9 @@ const policy = validateResourceOfType(
     resourceType<{ name?: string; policy?: unknown }>(T.Policy),
     (props, args, report) => {
         const { breakGlassPolicies } = args.getConfig<Config>();
+        // Its explicit IAM name or its whole Pulumi name (as a role's, see pinningDocuments).
         if (
-            nameIn(physicalName(props, args.name), breakGlassPolicies ?? []) ||
+            nameIn(explicitName(props), breakGlassPolicies ?? []) ||
             pulumiNameIn(args.name, breakGlassPolicies ?? [])
         )
             return;

@@ -89,7 +89,14 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
             ];
         case "AWS::IAM::Policy":
         case "AWS::IAM::ManagedPolicy": {
-            const name = p.PolicyName ?? p.ManagedPolicyName ?? logicalId;
+            // A managed policy without a literal ManagedPolicyName is named by CloudFormation
+            // after the stack, never by its logical id: no name, so breakGlassPolicies never
+            // matches the id (the message names the logical id).
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html
+            const name =
+                type === "AWS::IAM::ManagedPolicy"
+                    ? literalName(p.ManagedPolicyName)
+                    : (p.PolicyName ?? logicalId);
             const users = list(p.Users).map(String);
             return [
                 one(T.Policy, { name, policy: p.PolicyDocument }),
