@@ -22,7 +22,8 @@
  * ssm:SendCommand... on the plan's admin compute). Otherwise the grant is reported on its
  * resource. Pins inside a StackSet's or stack's template are judged the same way against each
  * variant of the template and reported on the StackSet or stack; a template managed policy
- * without ManagedPolicyName is named only by a Ref (CloudFormation generates its name).
+ * without a literal ManagedPolicyName is named only by a Ref (CloudFormation generates its name),
+ * so it is never a break-glass policy by its logical id.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
  *
  * IAM Identity Center permission sets are checked per stack (./permissionSets.ts): their inline
