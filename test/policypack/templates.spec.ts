@@ -293,7 +293,7 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         assert.ok(!nameIn(r.props.name, ["BreakGlassRole"]), String(r.props.name));
     });
 
-    describe("a template managed policy is break-glass only by a literal ManagedPolicyName", () => {
+    describe("breakGlassPolicies in a template: a managed policy with a literal ManagedPolicyName, attached only to break-glass roles", () => {
         // Without one (or with one computed per stack, or an empty one) CloudFormation names the
         // policy `<stack>-<logical id>-<suffix>`: never the breakGlassPolicies entry its logical id
         // may equal, and never what the break-glass roles attach by name.
@@ -374,6 +374,62 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
                 check({ BreakGlassPolicy: managed("BreakGlassPolicy", delegation) }),
                 [],
             );
+        });
+
+        it("an AWS::IAM::Policy is an inline policy, never a break-glass policy, whatever its name", () => {
+            // breakGlassPolicies are customer-managed policies whose attachments are checked; an
+            // AWS::IAM::Policy is embedded in each role, user or group it names, unattached.
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html
+            const inline = (policyName: unknown) => ({
+                Type: "AWS::IAM::Policy",
+                Properties: {
+                    ...(policyName === undefined ? {} : { PolicyName: policyName }),
+                    Roles: ["AppRole"],
+                    PolicyDocument: { Version: "2012-10-17", Statement: [admin] },
+                },
+            });
+            const refused = check({ BreakGlassPolicy: inline("AppPolicy") });
+            assert.deepStrictEqual(refused, ["iam-no-admin-grants BreakGlassPolicy"]);
+            assert.deepStrictEqual(
+                check({ BreakGlassPolicy: inline("BreakGlassPolicy") }),
+                refused,
+            );
+            assert.deepStrictEqual(check({ BreakGlassPolicy: inline(undefined) }), refused);
+        });
+
+        it("a break-glass managed policy attached by its Roles or Groups to anything but a break-glass role is flagged", () => {
+            const attached = (prop: "Roles" | "Groups", who: string) => ({
+                Type: "AWS::IAM::ManagedPolicy",
+                Properties: {
+                    ManagedPolicyName: "BreakGlassPolicy",
+                    [prop]: [who],
+                    PolicyDocument: { Version: "2012-10-17", Statement: [admin] },
+                },
+            });
+            assert.deepStrictEqual(check({ P: attached("Roles", "BreakGlassRole") }), []);
+            for (const [prop, who] of [
+                ["Roles", "AppRole"],
+                ["Groups", "Developers"],
+            ] as const) {
+                const v = checkResources(
+                    [
+                        {
+                            type: STACKSET,
+                            name: "set",
+                            props: { templateBody: template({ P: attached(prop, who) }) },
+                        },
+                    ],
+                    config,
+                ).filter((x) => x.policy === "iam-no-admin-grants");
+                assert.strictEqual(v.length, 1, v.map((x) => x.message).join("\n"));
+                for (const f of [
+                    "resource P.",
+                    "policy/BreakGlassPolicy",
+                    "a break-glass policy",
+                    who,
+                ])
+                    assert.ok(v[0].message.includes(f), `"${f}" missing:\n${v[0].message}`);
+            }
         });
     });
 
