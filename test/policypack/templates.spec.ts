@@ -322,7 +322,7 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
             )
                 // The other policies exempt no break-glass policy: their findings are beside the point.
                 .filter((x) => x.policy === "iam-no-admin-grants")
-                .map((x) => `${x.policy} ${/resource (\w+):/.exec(x.message)?.[1]}`);
+                .map((x) => `${x.policy} ${/resource ([\w.[\]]+):/.exec(x.message)?.[1]}`);
 
         const admin = { Effect: "Allow", Action: "*", Resource: "*" };
         it("an admin policy: exempt by its literal name, flagged without one", () => {
@@ -407,6 +407,28 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
                 },
             });
             assert.deepStrictEqual(check({ P: attached("Roles", "BreakGlassRole") }), []);
+            // By Ref: the role's literal RoleName is what it is attached to; without one, a role
+            // CloudFormation names after the stack, which is no break-glass role.
+            const glassRole = (roleName?: string) => ({
+                Type: "AWS::IAM::Role",
+                Properties: {
+                    ...(roleName ? { RoleName: roleName } : {}),
+                    AssumeRolePolicyDocument: {
+                        ...mfaTrust,
+                        Statement: mfaTrust.Statement.slice(0, 1),
+                    },
+                    MaxSessionDuration: 3600,
+                },
+            });
+            const byRef = { ...attached("Roles", "x") };
+            byRef.Properties = { ...byRef.Properties, Roles: [{ Ref: "BreakGlassRole" }] } as never;
+            assert.deepStrictEqual(
+                check({ BreakGlassRole: glassRole("BreakGlassRole"), P: byRef }),
+                [],
+            );
+            assert.deepStrictEqual(check({ BreakGlassRole: glassRole(), P: byRef }), [
+                "iam-no-admin-grants P.Roles[0]",
+            ]);
             for (const [prop, who] of [
                 ["Roles", "AppRole"],
                 ["Groups", "Developers"],
