@@ -22,7 +22,8 @@
  * ssm:SendCommand... on the plan's admin compute). Otherwise the grant is reported on its
  * resource. Pins inside a StackSet's or stack's template are judged the same way against each
  * variant of the template and reported on the StackSet or stack; a template managed policy
- * without ManagedPolicyName is named only by a Ref (CloudFormation generates its name).
+ * without a literal ManagedPolicyName is named only by a Ref (CloudFormation generates its name),
+ * so it is never a break-glass policy by its logical id.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
  *
  * IAM Identity Center permission sets are checked per stack (./permissionSets.ts): their inline
@@ -182,9 +183,12 @@ function pinningDocuments<R extends Readable>(
             case T.Policy: {
                 const doc = pinningDocument(read(() => r.props.policy));
                 if (!doc) break;
-                const name = read(() => physicalName(r.props, r.name));
+                // As a role: by its explicit IAM name or its whole Pulumi name, never by the
+                // last segment of `<carrier>/<logical id>` (a template's policy without a
+                // literal ManagedPolicyName is named by CloudFormation, not by its id).
                 const glass = config.breakGlassPolicies ?? [];
-                if ((name !== undefined && nameIn(name, glass)) || nameIn(r.name, glass)) break;
+                const name = read(() => explicitName(r.props));
+                if (nameIn(name, glass) || pulumiNameIn(r.name, glass)) break;
                 out.push({ resource: r, where: "policy", doc });
                 break;
             }
@@ -426,8 +430,9 @@ const policy = validateResourceOfType(
     resourceType<{ name?: string; policy?: unknown }>(T.Policy),
     (props, args, report) => {
         const { breakGlassPolicies } = args.getConfig<Config>();
+        // Its explicit IAM name or its whole Pulumi name (as a role's, see pinningDocuments).
         if (
-            nameIn(physicalName(props, args.name), breakGlassPolicies ?? []) ||
+            nameIn(explicitName(props), breakGlassPolicies ?? []) ||
             pulumiNameIn(args.name, breakGlassPolicies ?? [])
         )
             return;

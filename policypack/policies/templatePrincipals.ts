@@ -17,6 +17,7 @@ import { ModelResource } from "../model/resources";
 import { OWN_ACCOUNT, resolveTemplateVariants, UNRESOLVED } from "./cfn";
 import {
     generatedName,
+    literalName,
     parseTemplateBody,
     stackSetParameters,
     TemplateReadError,
@@ -74,10 +75,8 @@ function refsOf(resources: Record<string, unknown>): Map<string, Refs> {
                 // Without ManagedPolicyName, CloudFormation names it `<stack>-<id>-<random>`: a
                 // literal ARN such as policy/<id> names some other policy, only a !Ref matches it.
                 // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html
-                const name =
-                    typeof p.ManagedPolicyName === "string"
-                        ? p.ManagedPolicyName
-                        : generatedName(id);
+                // A name CloudFormation computes per stack, or an empty one, is generated too.
+                const name = literalName(p.ManagedPolicyName) ?? generatedName(id);
                 const a = arn("policy", name);
                 out.set(id, { ref: a, arn: a });
                 break;

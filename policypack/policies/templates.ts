@@ -14,7 +14,14 @@ import {
 } from "@pulumi/policy";
 import { isTypeOf, T } from "./types";
 import { TypedValidation } from "./common";
-import { parseYamlTemplate, resolveTemplateVariants, UNRESOLVED, YamlTemplateError } from "./cfn";
+import { iamArn, PROBE_PARTITION } from "../iam/arn";
+import {
+    OWN_ACCOUNT,
+    parseYamlTemplate,
+    resolveTemplateVariants,
+    UNRESOLVED,
+    YamlTemplateError,
+} from "./cfn";
 
 /** Resource types whose props carry a CloudFormation template body. */
 export const TEMPLATE_TYPES: readonly string[] = [
@@ -53,6 +60,23 @@ export function literalName(v: unknown): string | undefined {
 export function generatedName(logicalId: string): string {
     return `zq9-stack-${logicalId}-generated`;
 }
+
+/**
+ * A `Ref` to a role or group of the template, as the name it gives: the literal RoleName or
+ * GroupName (a break-glass role is one only by a literal RoleName), else the stand-in of a
+ * generated name. Any other value is returned as it is.
+ */
+function refName(v: unknown, resources: Record<string, unknown>): unknown {
+    const m = typeof v === "string" ? new RegExp(`^${UNRESOLVED}([A-Za-z0-9]+)$`).exec(v) : null;
+    const r = m
+        ? (resources[m[1]] as { Type?: unknown; Properties?: CfnProps } | undefined)
+        : undefined;
+    if (!m || !r) return v;
+    const p = r.Properties ?? {};
+    if (r.Type === "AWS::IAM::Role") return literalName(p.RoleName) ?? generatedName(m[1]);
+    if (r.Type === "AWS::IAM::Group") return literalName(p.GroupName) ?? generatedName(m[1]);
+    return v;
+}
 const policiesOf = (p: CfnProps) =>
     list(p.Policies) as { PolicyName?: unknown; PolicyDocument?: unknown }[];
 const tagsOf = (p: CfnProps) =>
@@ -63,7 +87,12 @@ const tagsOf = (p: CfnProps) =>
     );
 
 /** Maps one template resource to the @pulumi/aws resources with the same IAM meaning. */
-function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedResource[] {
+function mapResource(
+    logicalId: string,
+    type: string,
+    p: CfnProps,
+    refName: (v: unknown) => unknown = (v) => v,
+): EmbeddedResource[] {
     const one = (t: string, props: Record<string, unknown>, suffix = ""): EmbeddedResource => ({
         logicalId: `${logicalId}${suffix}`,
         type: t,
@@ -87,16 +116,49 @@ function mapResource(logicalId: string, type: string, p: CfnProps): EmbeddedReso
                     tags: tagsOf(p),
                 }),
             ];
-        case "AWS::IAM::Policy":
-        case "AWS::IAM::ManagedPolicy": {
-            const name = p.PolicyName ?? p.ManagedPolicyName ?? logicalId;
+        // An inline policy of each role, user or group it names: never a customer-managed policy,
+        // so never one of breakGlassPolicies (whose attachments are what this policy checks), and
+        // its T.Policy has no name that could match one.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html
+        case "AWS::IAM::Policy": {
             const users = list(p.Users).map(String);
+            const name = p.PolicyName ?? logicalId;
             return [
-                one(T.Policy, { name, policy: p.PolicyDocument }),
+                one(T.Policy, { policy: p.PolicyDocument }),
                 // A policy attached straight to users breaks "permissions only through groups".
                 ...users.map((user, i) =>
                     one(T.UserPolicy, { user, name, policy: p.PolicyDocument }, `.Users[${i}]`),
                 ),
+            ];
+        }
+        case "AWS::IAM::ManagedPolicy": {
+            // Without a literal ManagedPolicyName CloudFormation names the policy after the stack,
+            // never by its logical id: no name, so breakGlassPolicies never matches the id (the
+            // message names the logical id), and only a Ref names its ARN.
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html
+            const literal = literalName(p.ManagedPolicyName);
+            const path = typeof p.Path === "string" ? p.Path : "/";
+            const arn = iamArn(
+                PROBE_PARTITION,
+                OWN_ACCOUNT,
+                `policy${path}${literal ?? generatedName(logicalId)}`,
+            );
+            const users = list(p.Users).map(String);
+            const name = p.ManagedPolicyName ?? logicalId;
+            // Its Roles and Groups attach it, as the @pulumi/aws attachments do: a break-glass
+            // policy attached to anything but a break-glass role is flagged there.
+            const attach = (kind: "role" | "group", t: string, prop: string) =>
+                list(p[prop]).map((who, i) =>
+                    one(t, { [kind]: refName(who), policyArn: arn }, `.${prop}[${i}]`),
+                );
+            return [
+                one(T.Policy, { name: literal, policy: p.PolicyDocument }),
+                // A policy attached straight to users breaks "permissions only through groups".
+                ...users.map((user, i) =>
+                    one(T.UserPolicy, { user, name, policy: p.PolicyDocument }, `.Users[${i}]`),
+                ),
+                ...attach("role", T.RolePolicyAttachment, "Roles"),
+                ...attach("group", T.GroupPolicyAttachment, "Groups"),
             ];
         }
         case "AWS::IAM::User": {
@@ -321,7 +383,7 @@ export function readTemplate(
                 res.Properties && typeof res.Properties === "object"
                     ? (res.Properties as CfnProps)
                     : {};
-            for (const e of mapResource(logicalId, res.Type, props)) {
+            for (const e of mapResource(logicalId, res.Type, props, (v) => refName(v, resolved))) {
                 const key = JSON.stringify([e.logicalId, e.type, e.props]);
                 if (seen.has(key)) continue;
                 seen.add(key);

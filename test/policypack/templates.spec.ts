@@ -293,6 +293,168 @@ describe("policies on IAM inside CloudFormation templates (StackSet mode)", () =
         assert.ok(!nameIn(r.props.name, ["BreakGlassRole"]), String(r.props.name));
     });
 
+    describe("breakGlassPolicies in a template: a managed policy with a literal ManagedPolicyName, attached only to break-glass roles", () => {
+        // Without one (or with one computed per stack, or an empty one) CloudFormation names the
+        // policy `<stack>-<logical id>-<suffix>`: never the breakGlassPolicies entry its logical id
+        // may equal, and never what the break-glass roles attach by name.
+        const config = {
+            "iam-no-admin-grants": {
+                breakGlassRoles: ["BreakGlassRole"],
+                breakGlassPolicies: ["BreakGlassPolicy"],
+            },
+        };
+        const managed = (name: unknown, statement: Record<string, unknown>) => ({
+            Type: "AWS::IAM::ManagedPolicy",
+            Properties: {
+                ...(name === undefined ? {} : { ManagedPolicyName: name }),
+                PolicyDocument: { Version: "2012-10-17", Statement: [statement] },
+            },
+        });
+        const NOT_LITERAL: ReadonlyArray<[string, unknown]> = [
+            ["no ManagedPolicyName", undefined],
+            ["a ManagedPolicyName computed per stack", { "Fn::Sub": "${AWS::StackName}-x" }],
+            ["an empty ManagedPolicyName", ""],
+        ];
+        const check = (resources: Record<string, unknown>) =>
+            checkResources(
+                [{ type: STACKSET, name: "set", props: { templateBody: template(resources) } }],
+                config,
+            )
+                // The other policies exempt no break-glass policy: their findings are beside the point.
+                .filter((x) => x.policy === "iam-no-admin-grants")
+                .map((x) => `${x.policy} ${/resource ([\w.[\]]+):/.exec(x.message)?.[1]}`);
+
+        const admin = { Effect: "Allow", Action: "*", Resource: "*" };
+        it("an admin policy: exempt by its literal name, flagged without one", () => {
+            // The control: the same logical id with another literal name is refused.
+            const refused = check({ BreakGlassPolicy: managed("AppPolicy", admin) });
+            assert.deepStrictEqual(refused, ["iam-no-admin-grants BreakGlassPolicy"]);
+            for (const [what, name] of NOT_LITERAL)
+                assert.deepStrictEqual(
+                    check({ BreakGlassPolicy: managed(name, admin) }),
+                    refused,
+                    what,
+                );
+            // The literal name is exempt, as before.
+            assert.deepStrictEqual(
+                check({ BreakGlassPolicy: managed("BreakGlassPolicy", admin) }),
+                [],
+            );
+        });
+
+        it("a policy delegating with a boundary that does not cap: exempt by its literal name, flagged without one", () => {
+            // Left to the stack check (the boundary is not in the template, so it caps nothing).
+            const delegation = {
+                Effect: "Allow",
+                Action: [
+                    "iam:CreateRole",
+                    "iam:PutRolePolicy",
+                    "iam:AttachRolePolicy",
+                    "iam:DetachRolePolicy",
+                    "iam:DeleteRolePolicy",
+                ],
+                Resource: "*",
+                Condition: {
+                    StringEquals: {
+                        "iam:PermissionsBoundary": {
+                            "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:policy/DevBoundary",
+                        },
+                    },
+                },
+            };
+            const refused = check({ BreakGlassPolicy: managed("AppPolicy", delegation) });
+            assert.deepStrictEqual(refused, ["iam-no-admin-grants BreakGlassPolicy"]);
+            for (const [what, name] of NOT_LITERAL)
+                assert.deepStrictEqual(
+                    check({ BreakGlassPolicy: managed(name, delegation) }),
+                    refused,
+                    what,
+                );
+            assert.deepStrictEqual(
+                check({ BreakGlassPolicy: managed("BreakGlassPolicy", delegation) }),
+                [],
+            );
+        });
+
+        it("an AWS::IAM::Policy is an inline policy, never a break-glass policy, whatever its name", () => {
+            // breakGlassPolicies are customer-managed policies whose attachments are checked; an
+            // AWS::IAM::Policy is embedded in each role, user or group it names, unattached.
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html
+            const inline = (policyName: unknown) => ({
+                Type: "AWS::IAM::Policy",
+                Properties: {
+                    ...(policyName === undefined ? {} : { PolicyName: policyName }),
+                    Roles: ["AppRole"],
+                    PolicyDocument: { Version: "2012-10-17", Statement: [admin] },
+                },
+            });
+            const refused = check({ BreakGlassPolicy: inline("AppPolicy") });
+            assert.deepStrictEqual(refused, ["iam-no-admin-grants BreakGlassPolicy"]);
+            assert.deepStrictEqual(
+                check({ BreakGlassPolicy: inline("BreakGlassPolicy") }),
+                refused,
+            );
+            assert.deepStrictEqual(check({ BreakGlassPolicy: inline(undefined) }), refused);
+        });
+
+        it("a break-glass managed policy attached by its Roles or Groups to anything but a break-glass role is flagged", () => {
+            const attached = (prop: "Roles" | "Groups", who: string) => ({
+                Type: "AWS::IAM::ManagedPolicy",
+                Properties: {
+                    ManagedPolicyName: "BreakGlassPolicy",
+                    [prop]: [who],
+                    PolicyDocument: { Version: "2012-10-17", Statement: [admin] },
+                },
+            });
+            assert.deepStrictEqual(check({ P: attached("Roles", "BreakGlassRole") }), []);
+            // By Ref: the role's literal RoleName is what it is attached to; without one, a role
+            // CloudFormation names after the stack, which is no break-glass role.
+            const glassRole = (roleName?: string) => ({
+                Type: "AWS::IAM::Role",
+                Properties: {
+                    ...(roleName ? { RoleName: roleName } : {}),
+                    AssumeRolePolicyDocument: {
+                        ...mfaTrust,
+                        Statement: mfaTrust.Statement.slice(0, 1),
+                    },
+                    MaxSessionDuration: 3600,
+                },
+            });
+            const byRef = { ...attached("Roles", "x") };
+            byRef.Properties = { ...byRef.Properties, Roles: [{ Ref: "BreakGlassRole" }] } as never;
+            assert.deepStrictEqual(
+                check({ BreakGlassRole: glassRole("BreakGlassRole"), P: byRef }),
+                [],
+            );
+            assert.deepStrictEqual(check({ BreakGlassRole: glassRole(), P: byRef }), [
+                "iam-no-admin-grants P.Roles[0]",
+            ]);
+            for (const [prop, who] of [
+                ["Roles", "AppRole"],
+                ["Groups", "Developers"],
+            ] as const) {
+                const v = checkResources(
+                    [
+                        {
+                            type: STACKSET,
+                            name: "set",
+                            props: { templateBody: template({ P: attached(prop, who) }) },
+                        },
+                    ],
+                    config,
+                ).filter((x) => x.policy === "iam-no-admin-grants");
+                assert.strictEqual(v.length, 1, v.map((x) => x.message).join("\n"));
+                for (const f of [
+                    "resource P.",
+                    "policy/BreakGlassPolicy",
+                    "a break-glass policy",
+                    who,
+                ])
+                    assert.ok(v[0].message.includes(f), `"${f}" missing:\n${v[0].message}`);
+            }
+        });
+    });
+
     describe("CloudFormation intrinsic functions (issue 11)", () => {
         const allPolicies = policies.filter(
             (p) => "validateResource" in p,
