@@ -592,6 +592,46 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
                 { StringNotEquals: { "aws:ResourceOrgID": "o-zzzzzzzzzz" } },
                 false,
             ],
+            // The other organization is any id but the program's: the proof derives it from the
+            // condition's own values and patterns, not from one fixed id.
+            [
+                "StringEquals the organization and a partner's",
+                { StringEquals: { "aws:ResourceOrgID": ["o-abcdefghij", "o-partner1234"] } },
+                false,
+            ],
+            [
+                "ForAnyValue:StringEquals the organization and a partner's",
+                {
+                    "ForAnyValue:StringEquals": {
+                        "aws:ResourceOrgID": ["o-abcdefghij", "o-partner1234"],
+                    },
+                },
+                false,
+            ],
+            [
+                "StringEqualsIgnoreCase a partner's, upper-case",
+                {
+                    StringEqualsIgnoreCase: {
+                        "aws:ResourceOrgID": ["O-ABCDEFGHIJ", "O-PARTNER1234"],
+                    },
+                },
+                false,
+            ],
+            [
+                "StringLike a prefix of the organization",
+                { StringLike: { "aws:ResourceOrgID": "o-a*" } },
+                false,
+            ],
+            [
+                "StringNotLike a few ids' prefixes: another id is still outside them",
+                { StringNotLike: { "aws:ResourceOrgID": ["o-abcdefghij", "o-zq9*", "o-9qz*"] } },
+                false,
+            ],
+            [
+                "StringLike any id of the organization's length",
+                { StringLike: { "aws:ResourceOrgID": "o-??????????" } },
+                false,
+            ],
         ];
         for (const [what, condition, asString] of cases)
             it(what, () => {
