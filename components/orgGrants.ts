@@ -26,11 +26,13 @@
 // ARN; a role session's is the role's, a federated user's is an sts ARN: neither matches), and
 // the user's own tags org-access:principal-type=human and org-access:duty=<duty>, with MFA
 // present (Bool) and recent. Both keys are global condition keys that a role's trust policy can
-// use for AssumeRole; for an IAM user aws:PrincipalTag is the user's tags (a user cannot pass
-// session tags to AssumeRole; GetFederationToken's sessions are federated users, outside the
-// path). Tag keys may hold ':'.
+// use for AssumeRole; for an IAM user aws:PrincipalTag is the user's tags. A user may pass session
+// tags to AssumeRole (with sts:TagSession), but in that request they are aws:RequestTag/<key>,
+// which this trust does not read; they become aws:PrincipalTag only in the role session it gets.
+// GetFederationToken's sessions are federated users, outside the path. Tag keys may hold ':'.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_adding-assume-role
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html (tag naming rules: letters, digits, spaces and _ . : / = + - @)
 // What it relies on: only the program (the security account's deploy role) tags users, creates
 // users at the path and adds them to the groups; the policy pack's escalation checks flag any

@@ -1,6 +1,7 @@
 /** Every policy of the pack, in the order they run. */
 import { Policies } from "@pulumi/policy";
 import { auditRolePerWorkloadAccount } from "./auditRolePerWorkloadAccount";
+import { iamAssumeRoleBounded } from "./iamAssumeRoleBounded";
 import { awsProviderAllowedAccounts } from "./awsProviderAllowedAccounts";
 import { cloudtrailHardened } from "./cloudtrailHardened";
 import { iamNoAdminGrants } from "./iamNoAdminGrants";
@@ -36,6 +37,7 @@ export const policies: Policies = extendToTemplates(
         iamNoUserPolicies,
         iamPassRoleScoped,
         iamNoEscalationActions,
+        iamAssumeRoleBounded,
         policyDocumentNotChecked,
         cloudtrailHardened,
         s3LogBucketProtected,
@@ -50,6 +52,7 @@ export {
     auditRolePerWorkloadAccount,
     awsProviderAllowedAccounts,
     cloudtrailHardened,
+    iamAssumeRoleBounded,
     iamNoAdminGrants,
     iamNoAdminPrincipals,
     iamNoEscalationActions,

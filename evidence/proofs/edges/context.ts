@@ -42,11 +42,13 @@ export function requestContext(
 }
 
 /**
- * A user's planned tags as aws:PrincipalTag/<key>: AWS derives them from the user, who cannot
- * pass session tags to AssumeRole, so the caller does not choose them. Changing them is an IAM
+ * A user's planned tags as aws:PrincipalTag/<key>: AWS derives them from the user, so the caller
+ * does not choose them (session tags the user passes to AssumeRole are aws:RequestTag/<key> in
+ * that request, and aws:PrincipalTag only in the role session it gets). Changing them is an IAM
  * write (iam:TagUser, iam:UntagUser), an escalation edge of its own (edges/iam.ts). A role
  * session's tags stay the caller's choice (session tags), as before.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_adding-assume-role
  */
 export function principalTagContext(node: GraphNode): Record<string, string> {
     if (!node.tags) return {};

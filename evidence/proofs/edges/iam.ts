@@ -91,9 +91,32 @@ function resourcesOf(node: GraphNode, action: string): string[] {
 const DESIGNATING_TAGS = [DUTY_TAG, PRINCIPAL_TYPE_TAG];
 
 /**
+ * A tag key as written and in other cases. IAM tag keys are case-insensitive (a user tagged
+ * ORG-ACCESS:DUTY carries the key aws:PrincipalTag/org-access:duty reads), but a condition on
+ * aws:TagKeys compares as its operator does: StringEquals case-sensitively, so a Deny listing the
+ * lower-case keys leaves the upper-case ones. Several spellings (upper, lower, capitalised,
+ * alternating), so a list must name more than the usual ones to hide them all.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#case-sensitivity
+ */
+export function keyCases(key: string): string[] {
+    const alternate = (first: 0 | 1) =>
+        [...key].map((c, i) => (i % 2 === first ? c.toUpperCase() : c.toLowerCase())).join("");
+    return [
+        ...new Set([
+            key,
+            key.toUpperCase(),
+            key.toLowerCase(),
+            key.charAt(0).toUpperCase() + key.slice(1).toLowerCase(),
+            alternate(0),
+            alternate(1),
+        ]),
+    ];
+}
+
+/**
  * Whether `decide` allows iam:TagUser on `user` setting a designating tag (break-glass, the most
- * powerful duty, and human): decided per key, with aws:TagKeys and aws:RequestTag as that request
- * carries them.
+ * powerful duty, and human): decided per key and per spelling of the key (keyCases), with
+ * aws:TagKeys and aws:RequestTag as that request carries them.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html
  */
 function retagDecision(
@@ -104,15 +127,59 @@ function retagDecision(
     ) => Authorization | undefined,
     user: string,
 ): Authorization | undefined {
-    for (const key of DESIGNATING_TAGS) {
-        const value = key === DUTY_TAG ? "break-glass" : "human";
-        const r = decide("iam:TagUser", user, {
-            "aws:TagKeys": [key],
-            [`aws:RequestTag/${key}`]: value,
-        });
-        if (r) return r;
+    for (const designating of DESIGNATING_TAGS) {
+        const value = designating === DUTY_TAG ? "break-glass" : "human";
+        for (const key of keyCases(designating)) {
+            const r = decide("iam:TagUser", user, {
+                "aws:TagKeys": [key],
+                [`aws:RequestTag/${key}`]: value,
+            });
+            if (r) return r;
+        }
     }
     return undefined;
+}
+
+/** An IAM user ARN with a well-formed path (no empty segment) and a name. */
+const USER_ARN = /^arn:[^:]+:iam::\d{12}:user\/(?:[^/]+\/)*[\w+=,.@-]+$/;
+
+/**
+ * Exact user ARNs under `prefix` (a people's path, `arn:...:user/org-access/`) that the Resource
+ * pattern matches: a `*` path segment before `/evil` reaches `user/org-access/evil`, which the trust's
+ * `user/org-access/*` designates. The pattern is walked against the prefix (a `*` matching nothing
+ * or one more character, a `?` one), and what is left of it filled in; none when the pattern can
+ * match nothing under the prefix.
+ */
+export function instancesUnder(pattern: string, prefix: string): string[] {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (i: number, j: number): void => {
+        const at = `${i},${j}`;
+        if (seen.has(at)) return;
+        seen.add(at);
+        if (j === prefix.length) {
+            out.add(prefix + pattern.slice(i).replace(/\*/g, "zq9").replace(/\?/g, "z"));
+            return;
+        }
+        if (i === pattern.length) return;
+        const c = pattern[i];
+        if (c === "*") {
+            walk(i + 1, j);
+            walk(i, j + 1);
+        } else if (c === "?" || c === prefix[j]) walk(i + 1, j + 1);
+    };
+    walk(0, 0);
+    return [...out].filter((a) => USER_ARN.test(a)).sort();
+}
+
+/** The Resource patterns of the node's Allow statements naming the action, as written. */
+function patternsOf(node: GraphNode, action: string): string[] {
+    const out = new Set<string>();
+    for (const p of node.identity)
+        for (const s of p.doc.statements)
+            if (s.effect === "Allow" && statementMatchesAction(s, action))
+                for (const r of s.resource ?? []) out.add(r);
+    return [...out];
 }
 
 /** The IAM paths of the users the plan's trust policies designate by tag, in an account. */
@@ -348,9 +415,12 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
     // needs iam:TagUser too).
     for (const path of peoplePaths(graph, account)) {
         const under = iamUserArn(graph.partition, account, "", path);
+        // Each Resource pattern instantiated under the path too: `user/*/evil` creates
+        // `user/org-access/evil`, though its probe (`user/zq9/evil`) is elsewhere.
         const probes = [
             iamUserArn(graph.partition, account, "zq9-new-person", path),
             ...resourcesOf(node, "iam:CreateUser").filter((r) => r.startsWith(under)),
+            ...patternsOf(node, "iam:CreateUser").flatMap((r) => instancesUnder(r, under)),
         ];
         for (const probe of new Set(probes)) {
             const create = decide("iam:CreateUser", probe);

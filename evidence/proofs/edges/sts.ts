@@ -7,13 +7,16 @@ import {
     ASSUME_ROLE_WEB_IDENTITY,
     authorize,
     classifyFederatedPrincipal,
+    globMatch,
     hasWildcard,
     isGithubIssuer,
     NamedPolicy,
     parseArn,
     parsePolicyDocument,
+    PolicyDocument,
     statementMatchesAction,
 } from "../../../policypack/iam";
+import { instantiateGlob } from "../../../policypack/iam/wildcard";
 import { iamArn } from "../../../policypack/iam/arn";
 import { wildcardProbe } from "../../../policypack/iam/principal";
 import type { AccessGraph, AssumeMode, Edge, GraphNode } from "../graph";
@@ -90,8 +93,50 @@ function candidates(graph: AccessGraph, node: GraphNode): Set<GraphNode> {
     return out;
 }
 
-/** An organization id that is not the program's: a role of another organization carries one. */
-const FOREIGN_ORGANIZATION = "o-zq9zq9zq9zq9";
+/**
+ * Organization ids unlike any a policy names: a role of another organization carries some id the
+ * caller's attacker chooses (any but the program's); one that matches none of the values a
+ * condition names stands for every such id a negated bound (StringNotEquals X) lets in.
+ */
+const UNNAMED_ORGANIZATIONS = ["o-zq9zq9zq9zq9", "o-9qz9qz9qz9qz", "o-x7x7x7x7x7x7"];
+
+const namedOrgs = new WeakMap<PolicyDocument, readonly string[]>();
+/** The values and patterns the document's conditions on aws:ResourceOrgID name. */
+function orgValues(doc: PolicyDocument): readonly string[] {
+    let v = namedOrgs.get(doc);
+    if (!v) {
+        v = doc.statements.flatMap((s) =>
+            s.conditions.filter((c) => c.keyLower === "aws:resourceorgid").flatMap((c) => c.values),
+        );
+        namedOrgs.set(doc, v);
+    }
+    return v;
+}
+
+/**
+ * The organization ids other than `own` a request to a role outside the organization is tried
+ * with: each value the policies' conditions on aws:ResourceOrgID name, and each pattern
+ * instantiated (a wildcard filled short and long, lower-cased: organization ids are lower-case),
+ * so a bound that names another organization (`StringEquals [own, partner]`, `StringLike o-a*`,
+ * `o-??????????`) is found to let it in; plus one id matching none of them, for negated bounds.
+ * Any other id matches the same named values as one of these, so decides the same.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
+ */
+export function foreignOrganizations(
+    own: string,
+    docs: readonly (PolicyDocument | undefined)[],
+): string[] {
+    const named = [...new Set(docs.flatMap((d) => (d ? orgValues(d) : [])))];
+    const out = new Set<string>();
+    for (const v of named)
+        for (const id of instantiateGlob(v, ["", "zq9", "zq9zq9zq9zq9zq9"]))
+            if (id.toLowerCase() !== own.toLowerCase()) out.add(id.toLowerCase());
+    const unnamed = UNNAMED_ORGANIZATIONS.find(
+        (id) => id !== own && !named.some((v) => globMatch(v, id, true)),
+    );
+    out.add(unnamed ?? UNNAMED_ORGANIZATIONS.find((id) => id !== own)!);
+    return [...out];
+}
 
 const byPattern = new WeakMap<AccessGraph, Map<string, GraphNode[]>>();
 /**
@@ -186,10 +231,21 @@ export function assumeEdges(
         // a condition on them keeps no person out. authorize() confirms the witness. The caller's
         // own tags and the role's organization are not its choice.
         // A role outside the organization (null) is in an account of no organization (no
-        // aws:ResourceOrgID) or of another one (the attacker's: some other id): either.
+        // aws:ResourceOrgID) or of another one (the attacker's: any id but the program's, tried
+        // as each id the conditions name or match, and one they do not): any of them.
         const orgId = target.resourceOrgId;
+        const scps = graph.scps(p.account);
         const orgs: (string | null | undefined)[] =
-            orgId === null ? [null, FOREIGN_ORGANIZATION] : [orgId];
+            orgId === null
+                ? [
+                      null,
+                      ...foreignOrganizations(graph.organizationId ?? "", [
+                          ...node.identity.map((d) => d.doc),
+                          ...(scps ?? []).map((d) => d.doc),
+                          target.trust?.doc,
+                      ]),
+                  ]
+                : [orgId];
         let decided: ReturnType<typeof decideWithChoice>;
         for (const org of orgs) {
             const context = typeof org === "string" ? { ...base, "aws:ResourceOrgID": org } : base;
@@ -203,7 +259,7 @@ export function assumeEdges(
                 (ctx) =>
                     authorize(
                         { principal: p, action: ASSUME_ROLE, resource, context: ctx },
-                        { scps: graph.scps(p.account), identity, trust: target.trust },
+                        { scps, identity, trust: target.trust },
                     ),
                 fixedKeys(node, target.trust?.doc, org),
             );

@@ -505,6 +505,119 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
         assert.deepStrictEqual(prove(input).counterexamples, []);
     });
 
+    // IAM tag keys are case-insensitive (a user tagged ORG-ACCESS:DUTY carries the key the trust
+    // reads), but StringEquals on aws:TagKeys compares case-sensitively: a list of the lower-case
+    // keys does not keep the upper-case ones out.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#case-sensitivity
+    const retagEdges = (security: PlanResult) => {
+        const input = proofInput(plans.workload, security);
+        const graph = buildGraph(input);
+        return {
+            edges: graph
+                .edgesFrom(graph.nodes.get(REPORTER)!, "absent")
+                .filter((e) => e.action === "iam:TagUser" || e.action === "iam:CreateUser")
+                .map((e) => [e.action, e.to.id, e.grantsAdmin]),
+            found: prove(input).counterexamples.filter((c) => c.principal.startsWith(REPORTER)),
+        };
+    };
+    const DESIGNATING = ["org-access:duty", "org-access:principal-type"];
+    const caseCases: [string, () => PlanResult][] = [
+        [
+            "a Deny of the designating keys by ForAnyValue:StringEquals",
+            () =>
+                withPolicy(plans.security, "security-access-reporters-assume", (d) => {
+                    d.Statement.push({
+                        Sid: "TagMyself",
+                        Effect: "Allow",
+                        Action: "iam:TagUser",
+                        Resource: REPORTER,
+                    });
+                    d.Statement.push({
+                        Sid: "NotDesignating",
+                        Effect: "Deny",
+                        Action: "iam:TagUser",
+                        Resource: "*",
+                        Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": DESIGNATING } },
+                    });
+                }),
+        ],
+        [
+            "an Allow of other keys by ForAllValues:StringNotEquals",
+            () =>
+                reportersMay({
+                    Sid: "OtherKeys",
+                    Effect: "Allow",
+                    Action: "iam:TagUser",
+                    Resource: REPORTER,
+                    Condition: { "ForAllValues:StringNotEquals": { "aws:TagKeys": DESIGNATING } },
+                }),
+        ],
+    ];
+    for (const [what, security] of caseCases)
+        it(`fails when tagging is limited by ${what}: the keys in another case designate all the same`, () => {
+            const { edges, found } = retagEdges(security());
+            assert.deepStrictEqual(edges, [["iam:TagUser", REPORTER, true]]);
+            assert.ok(
+                found.some((c) => c.action === "iam:TagUser" && c.resource === REPORTER),
+                JSON.stringify(found),
+            );
+        });
+
+    it("holds when the designating keys are denied by StringEqualsIgnoreCase: no case gets through", () => {
+        const denied = withPolicy(plans.security, "security-access-reporters-assume", (d) => {
+            d.Statement.push({
+                Sid: "TagMyself",
+                Effect: "Allow",
+                Action: "iam:TagUser",
+                Resource: REPORTER,
+            });
+            d.Statement.push({
+                Sid: "NotDesignating",
+                Effect: "Deny",
+                Action: "iam:TagUser",
+                Resource: "*",
+                Condition: {
+                    "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": DESIGNATING },
+                },
+            });
+        });
+        assert.deepStrictEqual(retagEdges(denied), { edges: [], found: [] });
+    });
+
+    it("fails when a program may create and tag users at user/*/<name>: an instance falls under the people's path", () => {
+        const { edges, found } = retagEdges(
+            reportersMay({
+                Sid: "CreateAnywhere",
+                Effect: "Allow",
+                Action: ["iam:CreateUser", "iam:TagUser"],
+                Resource: `arn:aws:iam::${SECURITY}:user/*/evil`,
+            }),
+        );
+        assert.deepStrictEqual(
+            edges.find((e) => e[1] === `new users at /org-access/ of ${SECURITY}`),
+            ["iam:CreateUser", `new users at /org-access/ of ${SECURITY}`, true],
+        );
+        assert.ok(
+            found.some(
+                (c) => c.action === "iam:CreateUser" && c.reason.includes("can create and tag"),
+            ),
+            JSON.stringify(found),
+        );
+    });
+
+    it("holds when a program may create and tag users only under another path", () => {
+        const { edges, found } = retagEdges(
+            reportersMay({
+                Sid: "CreateElsewhere",
+                Effect: "Allow",
+                Action: ["iam:CreateUser", "iam:TagUser"],
+                Resource: `arn:aws:iam::${SECURITY}:user/contractors/*/evil`,
+            }),
+        );
+        assert.deepStrictEqual(edges, []);
+        assert.deepStrictEqual(found, []);
+    });
+
     it("fails when a program may create and tag users at the people's path (iam:CreateUser + iam:TagUser)", () => {
         const create = reportersMay({
             Sid: "CreatePeople",
@@ -590,6 +703,46 @@ describe("proof only-break-glass-reaches-admin: escalation edges", () => {
             [
                 "StringNotEquals another organization",
                 { StringNotEquals: { "aws:ResourceOrgID": "o-zzzzzzzzzz" } },
+                false,
+            ],
+            // The other organization is any id but the program's: the proof derives it from the
+            // condition's own values and patterns, not from one fixed id.
+            [
+                "StringEquals the organization and a partner's",
+                { StringEquals: { "aws:ResourceOrgID": ["o-abcdefghij", "o-partner1234"] } },
+                false,
+            ],
+            [
+                "ForAnyValue:StringEquals the organization and a partner's",
+                {
+                    "ForAnyValue:StringEquals": {
+                        "aws:ResourceOrgID": ["o-abcdefghij", "o-partner1234"],
+                    },
+                },
+                false,
+            ],
+            [
+                "StringEqualsIgnoreCase a partner's, upper-case",
+                {
+                    StringEqualsIgnoreCase: {
+                        "aws:ResourceOrgID": ["O-ABCDEFGHIJ", "O-PARTNER1234"],
+                    },
+                },
+                false,
+            ],
+            [
+                "StringLike a prefix of the organization",
+                { StringLike: { "aws:ResourceOrgID": "o-a*" } },
+                false,
+            ],
+            [
+                "StringNotLike a few ids' prefixes: another id is still outside them",
+                { StringNotLike: { "aws:ResourceOrgID": ["o-abcdefghij", "o-zq9*", "o-9qz*"] } },
+                false,
+            ],
+            [
+                "StringLike any id of the organization's length",
+                { StringLike: { "aws:ResourceOrgID": "o-??????????" } },
                 false,
             ],
         ];
