@@ -2,7 +2,9 @@
 // designated principals gets in. Found by search (policypack/iam/search.ts) over who asks and over
 // every condition value an outsider can present, not by sampling a few callers:
 // - anyone (anonymous, or Principal "*");
-// - a principal of an AWS account outside the organization, whatever name it gives itself;
+// - a principal of an AWS account outside the organization, whatever name and path it gives
+//   itself (those of the aws:PrincipalArn patterns included: anyone can create
+//   user/org-access/x in an account of their own);
 // - a principal of one of the organization's accounts that nobody designated;
 // - an AWS service acting for an outsider (its aws:SourceArn, aws:SourceAccount, aws:SourceOrgID
 //   and the resource ARNs it sets in a KMS encryption context are the outsider's, or absent):
@@ -29,7 +31,12 @@ import {
 } from "../../policypack/iam";
 import { classifyAwsPrincipal } from "../../policypack/iam/principals";
 import { Candidate } from "../../policypack/iam/search";
-import { chosenNames, outsiderAccounts, outsiderScenario } from "../../policypack/iam/outsiders";
+import {
+    chosenNames,
+    outsiderAccounts,
+    outsiderScenario,
+    principalArnProbes,
+} from "../../policypack/iam/outsiders";
 import { DocumentCache } from "../../policypack/iam/document";
 import { PRINCIPAL_DERIVED_KEYS, requesterPinKeys } from "../../policypack/iam/keys";
 import { instantiateGlob } from "../../policypack/iam/wildcard";
@@ -193,7 +200,13 @@ function outsiders(
         },
         {
             outsider: "outside-account",
-            principals: outside.flatMap((a) => principalsOf(part, a, names)),
+            // Also the users and roles an outside account can create at the paths and names of
+            // the aws:PrincipalArn patterns: with the account open, user/org-access/x of any
+            // account matches arn:aws:iam::*:user/org-access/*.
+            principals: [
+                ...outside.flatMap((a) => principalsOf(part, a, names)),
+                ...principalArnProbes(doc, outside, part),
+            ],
         },
         { outsider: "undesignated", principals: undesignated },
         {

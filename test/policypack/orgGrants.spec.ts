@@ -129,6 +129,33 @@ describe("the pack on people trusted by path and tags", () => {
             [],
         );
     });
+
+    // Anyone can create a user at /org-access/ in an account of their own, tag it and give it MFA:
+    // an aws:PrincipalArn pattern whose account is open bounds nobody, and the outsider probed
+    // must be that user (under the path), not only user/outsider at "/".
+    for (const [what, pattern] of [
+        ["arn:aws:iam::*:user/org-access/*", "arn:aws:iam::*:user/org-access/*"],
+        ["arn:aws:iam::*:user/org-access/*/*", "arn:aws:iam::*:user/org-access/*/*"],
+        [
+            "arn:aws:iam::??????????2?:user/org-access/*",
+            "arn:aws:iam::??????????2?:user/org-access/*",
+        ],
+        ["arn:aws:iam::*:role/org-access/*", "arn:aws:iam::*:role/org-access/*"],
+    ] as const)
+        it(`fails Principal "*" when aws:PrincipalArn is ${what}: an outside account's principal under the path gets in`, async () => {
+            for (const op of ["ArnLike", "StringLike"]) {
+                const v = await trustViolations(
+                    edited(PEOPLE, (s) => {
+                        s.Principal = "*";
+                        delete s.Condition.ArnLike;
+                        s.Condition[op] = { "aws:PrincipalArn": pattern };
+                    }),
+                );
+                assert.strictEqual(v.length, 1, `${op}: ${v.join("\n")}`);
+                assert.match(v[0], /effectively everyone/);
+                assert.match(v[0], /:(user|assumed-role)\/(org-access\/)?zq9/);
+            }
+        });
 });
 
 describe("the pack on org-bounded sts:AssumeRole grants", () => {

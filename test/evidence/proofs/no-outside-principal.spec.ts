@@ -364,6 +364,36 @@ describe("proof no-outside-principal", () => {
         assert.match(found[0].reason, /\(undesignated; witness: no condition keys needed\)/);
     });
 
+    // Anyone can create a user or role at /org-access/ in an account of their own, tag it and give
+    // it MFA: the outsider probed must be built from the aws:PrincipalArn pattern (review finding).
+    for (const [pattern, who] of [
+        ["arn:aws:iam::*:user/org-access/*", /^arn:aws:iam::\d{12}:user\/org-access\/zq9$/],
+        ["arn:aws:iam::*:user/org-access/*/*", /^arn:aws:iam::\d{12}:user\/org-access\/zq9\/zq9$/],
+        [
+            "arn:aws:iam::*:role/org-access/*",
+            /^arn:aws:sts::\d{12}:assumed-role\/zq9\/zq9-session$/,
+        ],
+    ] as const)
+        it(`finds a people trust open to Principal "*" bounded only by aws:PrincipalArn ${pattern}`, () => {
+            for (const op of ["ArnLike", "StringLike"]) {
+                const broken = withPolicy(p.workload, "acct-777788889999-role", (d) => {
+                    const s = d.Statement.find((x: any) => x.Sid === "HumansWithMfa");
+                    if (!s) throw new Error(`no HumansWithMfa statement: ${JSON.stringify(d)}`);
+                    s.Principal = "*";
+                    delete s.Condition.ArnLike;
+                    s.Condition[op] = { "aws:PrincipalArn": pattern };
+                });
+                const found = counterexamplesOf("workload", { ...p, workload: broken });
+                assert.strictEqual(found.length, 1, JSON.stringify(found));
+                assert.match(found[0].principal, who);
+                assert.ok(!found[0].principal.includes(`::${SECURITY}:`), found[0].principal);
+                assert.match(found[0].reason, /\(outside-account; witness: /);
+                assert.deepStrictEqual(found[0].statements, [
+                    'trust policy of role acct-777788889999-role Statement[0] (Sid "HumansWithMfa")',
+                ]);
+            }
+        });
+
     it("reports a policy it cannot read as not checked", () => {
         const broken = mutate(p.security, "org-trail-bucket-policy", (props) => {
             props.policy = "{not json";
