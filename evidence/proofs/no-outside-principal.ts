@@ -2,8 +2,12 @@
 // designated principals gets in. Found by search (policypack/iam/search.ts) over who asks and over
 // every condition value an outsider can present, not by sampling a few callers:
 // - anyone (anonymous, or Principal "*");
-// - a principal of an AWS account outside the organization, whatever name it gives itself;
+// - a principal of an AWS account outside the organization, whatever name and path it gives
+//   itself (those of the aws:PrincipalArn patterns included: anyone can create
+//   user/org-access/x in an account of their own);
 // - a principal of one of the organization's accounts that nobody designated;
+// - a principal of one of the organization's accounts without the tags a statement designates by
+//   (an IfExists or ForAllValues tag condition passes when the tag is absent);
 // - an AWS service acting for an outsider (its aws:SourceArn, aws:SourceAccount, aws:SourceOrgID
 //   and the resource ARNs it sets in a KMS encryption context are the outsider's, or absent):
 //   https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html,
@@ -17,7 +21,11 @@
 import { OUTSIDE_ACCOUNT } from "../simulate";
 import {
     awsPrincipalFromArn,
+    describeUntagged,
     findAllowWitness,
+    findUntaggedAccess,
+    mentionedAccounts,
+    untaggedHints,
     findWeakOidcTrust,
     PolicyDocument,
     RequestPrincipal,
@@ -29,7 +37,12 @@ import {
 } from "../../policypack/iam";
 import { classifyAwsPrincipal } from "../../policypack/iam/principals";
 import { Candidate } from "../../policypack/iam/search";
-import { chosenNames, outsiderAccounts, outsiderScenario } from "../../policypack/iam/outsiders";
+import {
+    chosenNames,
+    outsiderAccounts,
+    outsiderScenario,
+    principalArnProbes,
+} from "../../policypack/iam/outsiders";
 import { DocumentCache } from "../../policypack/iam/document";
 import { PRINCIPAL_DERIVED_KEYS, requesterPinKeys } from "../../policypack/iam/keys";
 import { instantiateGlob } from "../../policypack/iam/wildcard";
@@ -40,13 +53,16 @@ import { plannedPolicies, PlannedPolicy } from "./resourcePolicies";
 import { Counterexample, Proof, ProofInput } from "./types";
 
 /** The kinds of outsider, in the order they are probed and reported. */
-type Outsider = "anyone" | "outside-account" | "undesignated" | "service" | "federated" | "github";
+type Outsider =
+    "anyone" | "outside-account" | "undesignated" | "untagged" | "service" | "federated" | "github";
 
 interface Finding {
     readonly outsider: Outsider;
     readonly statement: Statement;
     readonly action: string;
     readonly witness: Witness;
+    /** What let it in, when the witness alone does not say (an untagged principal). */
+    readonly detail?: string;
 }
 
 /** What the plan says about who is inside and who is designated. */
@@ -193,7 +209,13 @@ function outsiders(
         },
         {
             outsider: "outside-account",
-            principals: outside.flatMap((a) => principalsOf(part, a, names)),
+            // Also the users and roles an outside account can create at the paths and names of
+            // the aws:PrincipalArn patterns: with the account open, user/org-access/x of any
+            // account matches arn:aws:iam::*:user/org-access/*.
+            principals: [
+                ...outside.flatMap((a) => principalsOf(part, a, names)),
+                ...principalArnProbes(doc, outside, part),
+            ],
         },
         { outsider: "undesignated", principals: undesignated },
         {
@@ -233,6 +255,19 @@ function outsiders(
     return out.filter((o) => o.principals.length > 0);
 }
 
+/**
+ * The accounts whose untagged principals are probed: the organization's accounts the document
+ * names (a path pattern with an exact account), and one more of them for a pattern whose account is
+ * open (one stands for all: their principals differ only in the account). Not all of them: an
+ * organization of 1,000 accounts would multiply every search by 1,000.
+ */
+function untaggedAccounts(doc: PolicyDocument, scope: Scope, own: string): string[] {
+    const inside = [...scope.insideAccounts].filter((a) => a !== own).sort();
+    const named = mentionedAccounts(doc);
+    const other = inside.find((a) => !named.has(a));
+    return [...inside.filter((a) => named.has(a)), ...(other ? [other] : [])];
+}
+
 const findingsCache = new DocumentCache<Finding[]>();
 
 /** Every statement of the document that lets some outsider in, once per kind of outsider. */
@@ -268,6 +303,23 @@ function findOutsiders(p: PlannedPolicy, scope: Scope): Finding[] {
                     // The first kind found is the widest (anyone before an outside account...).
                     if (found.length && found[found.length - 1].statement === s) break;
                 }
+                if (found.length && found[found.length - 1].statement === s) continue;
+                // A principal of the organization without the tags the statement designates by:
+                // a tag condition that passes when the tag is absent (IfExists, ForAllValues)
+                // lets every untagged principal under the trusted path in.
+                const untagged = findUntaggedAccess(doc, {
+                    actions: probeActions(s, p),
+                    accounts: untaggedAccounts(doc, scope, own),
+                    partition: scope.partition,
+                }).find((f) => f.statement === s);
+                if (untagged)
+                    found.push({
+                        outsider: "untagged",
+                        statement: s,
+                        action: untagged.action,
+                        witness: untagged.witness,
+                        detail: `${describeUntagged(untagged)}: ${untaggedHints(untagged)}`,
+                    });
             }
             return found;
         },
@@ -304,6 +356,8 @@ const FIX: Record<Outsider, string> = {
         "name only the organization's accounts and pin the condition keys to the organization's own values",
     undesignated:
         "restrict the statement to the designated principals (aws:PrincipalArn), not every principal of the account",
+    untagged:
+        "designate by StringEquals on the aws:PrincipalTag keys (not ...IfExists, not ForAllValues), as Bool (not BoolIfExists) on aws:MultiFactorAuthPresent",
     service:
         "fence the service principal with aws:SourceArn or aws:SourceAccount (or aws:SourceOrgID) naming the organization's own resources",
     federated:
@@ -347,7 +401,7 @@ function counterexamples(p: PlannedPolicy, scope: Scope): Counterexample[] {
         action: f.action,
         resource: resourceOf(p),
         statements: [`${p.label} ${statementLabel(f.statement)}`],
-        reason: `${p.label} lets ${describe(f.witness.principal, f.witness.context, f.outsider)} in (${f.outsider}; witness: ${formatContext(f.witness)}); ${FIX[f.outsider]}`,
+        reason: `${p.label} lets ${describe(f.witness.principal, f.witness.context, f.outsider)} in (${f.outsider}; witness: ${formatContext(f.witness)}${f.detail ? `; ${f.detail}` : ""}); ${FIX[f.outsider]}`,
     }));
     if (p.kind === "trust") {
         for (const f of findWeakOidcTrust(p.doc)) {

@@ -58,6 +58,8 @@ export {
     IDENTITY_BOUND_KEYS,
 } from "./outsiders";
 export type { ExposureFinding, PublicAccessOptions } from "./outsiders";
+export { describeUntagged, findUntaggedAccess, untaggedHints } from "./tagDesignators";
+export type { UntaggedFinding, UntaggedOptions } from "./tagDesignators";
 export {
     findAssumeWithoutMfa,
     findAssumeWithoutMfaAnyPrincipal,

@@ -6,7 +6,7 @@ import { assumedRoleArn, iamUserArn, parseArn, PROBE_PARTITION } from "./arn";
 import { awsPrincipalFromArn, ContextValue, RequestPrincipal } from "./context";
 import { allConditions, DocumentCache, PolicyDocument, Statement } from "./document";
 import { statementMatchesAction } from "./evaluate";
-import { chosenNames, mentionedAccounts, outsiderAccounts } from "./outsiders";
+import { chosenNames, mentionedAccounts, outsiderAccounts, principalArnProbes } from "./outsiders";
 import { awsEntryIsEveryone, classifyAwsPrincipal } from "./principals";
 import {
     Candidate,
@@ -69,19 +69,20 @@ function namedUsers(doc: PolicyDocument): RequestPrincipal[] {
 }
 
 /**
- * IAM users the document's aws:PrincipalArn conditions name (in any operator, wildcards filled):
- * a trust that names an account narrows it to the users under a path this way (components/
- * orgGrants.ts), so the probes must include users there, not only users at "/".
+ * IAM users the document's aws:PrincipalArn conditions name (in any operator, wildcards filled), in
+ * `accounts`: a trust that names an account narrows it to the users under a path this way
+ * (components/orgGrants.ts), so the probes must include users there, not only users at "/"; and a
+ * pattern whose account is open admits the users any account creates at that path.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
-function principalArnUsers(doc: PolicyDocument): RequestPrincipal[] {
-    return allConditions(doc)
-        .filter((c) => c.keyLower === "aws:principalarn")
-        .flatMap((c) => c.values)
-        .filter((v) => classifyAwsPrincipal(v).kind === "user")
-        .flatMap((v) => instantiateGlob(v, ["zq9"]))
-        .map((a) => awsPrincipalFromArn(a))
-        .filter((p): p is RequestPrincipal => p !== undefined && p.type === "aws");
+function principalArnUsers(
+    doc: PolicyDocument,
+    accounts: readonly string[],
+    partition: string,
+): RequestPrincipal[] {
+    return principalArnProbes(doc, accounts, partition).filter(
+        (p) => p.type === "aws" && p.kind === "user",
+    );
 }
 
 function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[] {
@@ -95,15 +96,16 @@ function probePrincipals(doc: PolicyDocument, e: HumanEntry): RequestPrincipal[]
                 names.map((n) => awsPrincipalFromArn(iamUserArn(PROBE_PARTITION, o, n))!),
             ),
             ...namedUsers(doc),
-            ...principalArnUsers(doc),
+            ...principalArnUsers(doc, accounts, PROBE_PARTITION),
         ];
     }
     const info = classifyAwsPrincipal(e.raw);
     const partition = info.partition ?? PROBE_PARTITION;
     if (e.kind === "account") {
-        const named = [...namedUsers(doc), ...principalArnUsers(doc)].filter(
-            (p) => p.type === "aws" && globMatch(info.account ?? "", p.account),
-        );
+        const named = [
+            ...namedUsers(doc),
+            ...principalArnUsers(doc, info.account ? [info.account] : [], partition),
+        ].filter((p) => p.type === "aws" && globMatch(info.account ?? "", p.account));
         return [
             ...names.map((n) => awsPrincipalFromArn(iamUserArn(partition, info.account ?? "", n))!),
             ...named,

@@ -194,6 +194,56 @@ export function chosenNames(doc: PolicyDocument): string[] {
     return [...names].filter((n) => n.length > 0 && !n.includes("${")).slice(0, 6);
 }
 
+/**
+ * Principals of `accounts` whose ARNs have the shape of the document's aws:PrincipalArn conditions:
+ * each pattern (in any operator) with its account replaced by each of `accounts` and its wildcards
+ * filled. Anyone can create a user or role at any path and name in an account of their own, so a
+ * pattern whose account is open (`arn:aws:iam::*:user/org-access/*`) admits the outside account's
+ * `user/org-access/zq9`, which a probe at "/" (`user/outsider`) never shows. A role's pattern
+ * stands for the sessions of that role: aws:PrincipalArn of a session is the role's ARN, path
+ * included.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+export function principalArnProbes(
+    doc: PolicyDocument,
+    accounts: readonly string[],
+    partition: string,
+): RequestPrincipal[] {
+    const out = new Map<string, RequestPrincipal>();
+    for (const c of allConditions(doc)) {
+        if (c.keyLower !== "aws:principalarn") continue;
+        for (const v of c.values) {
+            const a = parseArn(v);
+            if (!a || v.includes("${")) continue;
+            const kind = a.resource.split("/")[0];
+            if (kind !== "user" && kind !== "role") continue;
+            const part = hasWildcard(a.partition) ? partition : a.partition;
+            for (const account of accounts) {
+                const swapped = formatArn({
+                    ...a,
+                    partition: part,
+                    service: "iam",
+                    region: "",
+                    account,
+                });
+                for (const inst of instantiateGlob(swapped, ["zq9"])) {
+                    const p = awsPrincipalFromArn(inst);
+                    if (!p || p.type !== "aws") continue;
+                    if (p.kind === "user") out.set(p.arn, p);
+                    else if (p.kind === "role") {
+                        const session = awsPrincipalFromArn(
+                            assumedRoleArn(p.partition, p.account, p.name, "zq9-session"),
+                        );
+                        if (session && session.type === "aws")
+                            out.set(inst, { ...session, roleArn: inst });
+                    }
+                }
+            }
+        }
+    }
+    return [...out.values()];
+}
+
 function principalsIn(
     account: string,
     partition: string,
@@ -261,8 +311,10 @@ export function outsiderScenario(
         { type: "service", service: "zq9-any-service.amazonaws.com" },
         { type: "federated", provider: "accounts.google.com" },
     ];
-    for (const part of partitionsOf(doc))
+    for (const part of partitionsOf(doc)) {
         for (const o of outsiders) principals.push(...principalsIn(o, part, names, true));
+        principals.push(...principalArnProbes(doc, outsiders, part));
+    }
     const clauses = allConditions(doc);
     const domains = new Map<string, Candidate[]>();
     const exactLower = (key: string): Set<string> =>

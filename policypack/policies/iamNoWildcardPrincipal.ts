@@ -15,6 +15,11 @@
  * service access, or a fixed set of source CIDRs (as AWS defines a non-public policy; /0 and
  * other ranges broader than /8 admit everyone). The model decides this by looking for an outsider
  * request the document allows.
+ *
+ * A statement that designates principals by their tags (aws:PrincipalTag/<key>, not negated) also
+ * fails when a principal without one of those tags gets in (iam/tagDesignators.ts): an IfExists or
+ * ForAllValues tag condition passes when the tag is absent, so every untagged principal at the
+ * trusted path is in, and the principal is then effectively the whole account.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
  */
@@ -29,6 +34,10 @@ import {
     ExposureFinding,
     findConfusedDeputy,
     findPublicAccess,
+    findUntaggedAccess,
+    describeUntagged,
+    untaggedHints,
+    UntaggedFinding,
     isResourceKey,
     isResourceStandIn,
     keySource,
@@ -101,6 +110,15 @@ export function exposureMessage(where: string, f: ExposureFinding, fix?: string)
     );
 }
 
+/** An Allow that designates principals by tags but lets an untagged one in. */
+export function untaggedMessage(where: string, f: UntaggedFinding): string {
+    return (
+        `${where} ${statementLabel(f.statement)} designates who gets in by principal tags, but ${untaggedHints(f)}: ` +
+        `${describeUntagged(f)} would be allowed to ${f.action}. ` +
+        `Fix: use StringEquals (not ...IfExists, not ForAllValues) on every aws:PrincipalTag key that designates, as Bool (not BoolIfExists) on aws:MultiFactorAuthPresent.`
+    );
+}
+
 function check(
     doc: PolicyDocument | undefined,
     where: string,
@@ -109,6 +127,7 @@ function check(
 ): void {
     if (!doc) return;
     for (const f of findPublicAccess(doc, opts)) report(exposureMessage(where, f));
+    for (const f of findUntaggedAccess(doc, opts)) report(untaggedMessage(where, f));
 }
 
 const TRUST_AND_RESOURCE: ReadonlySet<PolicyKind> = new Set(["trust", "resource"]);
@@ -179,7 +198,7 @@ function permission(d: PermissionDocument) {
 export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     name: NAME,
     description:
-        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust policies, every resource policy of the generated policy-type table (buckets, access points, keys, topics, queues, tables, event buses...) and every grant written as properties (Lambda and layer permissions, AMI launch permissions, endpoint services, RAM shares...), unless a condition pins who can call; nor a Lambda permission for a service that does not say for whom it acts.',
+        'No Allow whose principal is effectively everyone ("*", {AWS: "*"}, a wildcard account, NotPrincipal) in trust policies, every resource policy of the generated policy-type table (buckets, access points, keys, topics, queues, tables, event buses...) and every grant written as properties (Lambda and layer permissions, AMI launch permissions, endpoint services, RAM shares...), unless a condition pins who can call; nor a statement that designates principals by tags yet lets an untagged one in; nor a Lambda permission for a service that does not say for whom it acts.',
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {

@@ -129,6 +129,79 @@ describe("the pack on people trusted by path and tags", () => {
             [],
         );
     });
+
+    // Anyone can create a user at /org-access/ in an account of their own, tag it and give it MFA:
+    // an aws:PrincipalArn pattern whose account is open bounds nobody, and the outsider probed
+    // must be that user (under the path), not only user/outsider at "/".
+    for (const [what, pattern] of [
+        ["arn:aws:iam::*:user/org-access/*", "arn:aws:iam::*:user/org-access/*"],
+        ["arn:aws:iam::*:user/org-access/*/*", "arn:aws:iam::*:user/org-access/*/*"],
+        [
+            "arn:aws:iam::??????????2?:user/org-access/*",
+            "arn:aws:iam::??????????2?:user/org-access/*",
+        ],
+        ["arn:aws:iam::*:role/org-access/*", "arn:aws:iam::*:role/org-access/*"],
+    ] as const)
+        it(`fails Principal "*" when aws:PrincipalArn is ${what}: an outside account's principal under the path gets in`, async () => {
+            for (const op of ["ArnLike", "StringLike"]) {
+                const v = await trustViolations(
+                    edited(PEOPLE, (s) => {
+                        s.Principal = "*";
+                        delete s.Condition.ArnLike;
+                        s.Condition[op] = { "aws:PrincipalArn": pattern };
+                    }),
+                );
+                assert.strictEqual(v.length, 1, `${op}: ${v.join("\n")}`);
+                assert.match(v[0], /effectively everyone/);
+                assert.match(v[0], /:(user|assumed-role)\/(org-access\/)?zq9/);
+            }
+        });
+
+    // The tags designate who among the users under the path gets in. A tag condition that passes
+    // when the tag is absent (IfExists, ForAllValues) lets every untagged user there in, as
+    // BoolIfExists lets every session without MFA in.
+    for (const [what, edit] of [
+        [
+            "StringEqualsIfExists",
+            (s: Record<string, any>) => {
+                s.Condition.StringEqualsIfExists = s.Condition.StringEquals;
+                delete s.Condition.StringEquals;
+            },
+        ],
+        [
+            "StringLikeIfExists on the duty alone",
+            (s: Record<string, any>) => {
+                const duty = "aws:PrincipalTag/org-access:duty";
+                s.Condition.StringLikeIfExists = { [duty]: s.Condition.StringEquals[duty] };
+                delete s.Condition.StringEquals[duty];
+            },
+        ],
+        [
+            "ForAllValues:StringEquals",
+            (s: Record<string, any>) => {
+                s.Condition["ForAllValues:StringEquals"] = s.Condition.StringEquals;
+                delete s.Condition.StringEquals;
+            },
+        ],
+    ] as const)
+        it(`fails the people trust whose tag designators are ${what}: an untagged user under the path gets in`, async () => {
+            for (const principal of [{ AWS: `arn:aws:iam::${SECURITY_ACCOUNT}:root` }, "*"]) {
+                const v = await trustViolations(
+                    edited(PEOPLE, (s) => {
+                        s.Principal = principal;
+                        edit(s);
+                    }),
+                );
+                assert.strictEqual(v.length, 1, v.join("\n"));
+                assert.match(
+                    v[0],
+                    new RegExp(
+                        `arn:aws:iam::${SECURITY_ACCOUNT}:user/org-access/zq9 without the tags? aws:PrincipalTag/org-access:`,
+                    ),
+                );
+                assert.match(v[0], /passes when the tag is absent/);
+            }
+        });
 });
 
 describe("the pack on org-bounded sts:AssumeRole grants", () => {

@@ -364,6 +364,84 @@ describe("proof no-outside-principal", () => {
         assert.match(found[0].reason, /\(undesignated; witness: no condition keys needed\)/);
     });
 
+    // Anyone can create a user or role at /org-access/ in an account of their own, tag it and give
+    // it MFA: the outsider probed must be built from the aws:PrincipalArn pattern (review finding).
+    for (const [pattern, who] of [
+        ["arn:aws:iam::*:user/org-access/*", /^arn:aws:iam::\d{12}:user\/org-access\/zq9$/],
+        ["arn:aws:iam::*:user/org-access/*/*", /^arn:aws:iam::\d{12}:user\/org-access\/zq9\/zq9$/],
+        [
+            "arn:aws:iam::*:role/org-access/*",
+            /^arn:aws:sts::\d{12}:assumed-role\/zq9\/zq9-session$/,
+        ],
+    ] as const)
+        it(`finds a people trust open to Principal "*" bounded only by aws:PrincipalArn ${pattern}`, () => {
+            for (const op of ["ArnLike", "StringLike"]) {
+                const broken = withPolicy(p.workload, "acct-777788889999-role", (d) => {
+                    const s = d.Statement.find((x: any) => x.Sid === "HumansWithMfa");
+                    if (!s) throw new Error(`no HumansWithMfa statement: ${JSON.stringify(d)}`);
+                    s.Principal = "*";
+                    delete s.Condition.ArnLike;
+                    s.Condition[op] = { "aws:PrincipalArn": pattern };
+                });
+                const found = counterexamplesOf("workload", { ...p, workload: broken });
+                assert.strictEqual(found.length, 1, JSON.stringify(found));
+                assert.match(found[0].principal, who);
+                assert.ok(!found[0].principal.includes(`::${SECURITY}:`), found[0].principal);
+                assert.match(found[0].reason, /\(outside-account; witness: /);
+                assert.deepStrictEqual(found[0].statements, [
+                    'trust policy of role acct-777788889999-role Statement[0] (Sid "HumansWithMfa")',
+                ]);
+            }
+        });
+
+    // The tags designate who among the users under the path gets in: a tag condition that passes
+    // when the tag is absent lets an untagged user there in (made by anyone allowed
+    // iam:CreateUser at the path), as BoolIfExists lets a session without MFA in (review finding).
+    for (const [role, sid, userPath] of [
+        ["acct-777788889999-role", "HumansWithMfa", "org-access"],
+        ["acct-777788889999-break-glass-role", undefined, "org-access/break-glass"],
+    ] as const)
+        for (const [what, edit] of [
+            [
+                "StringEqualsIfExists",
+                (c: Record<string, any>) => {
+                    c.StringEqualsIfExists = c.StringEquals;
+                    delete c.StringEquals;
+                },
+            ],
+            [
+                "StringLikeIfExists on the duty alone",
+                (c: Record<string, any>) => {
+                    const duty = "aws:PrincipalTag/org-access:duty";
+                    c.StringLikeIfExists = { [duty]: c.StringEquals[duty] };
+                    delete c.StringEquals[duty];
+                },
+            ],
+            [
+                "ForAllValues:StringEquals",
+                (c: Record<string, any>) => {
+                    c["ForAllValues:StringEquals"] = c.StringEquals;
+                    delete c.StringEquals;
+                },
+            ],
+        ] as const)
+            it(`finds ${role}'s trust whose tag designators are ${what}: an untagged user under the path gets in`, () => {
+                const broken = withPolicy(p.workload, role, (d) => {
+                    const s = sid ? d.Statement.find((x: any) => x.Sid === sid) : d.Statement[0];
+                    if (!s?.Condition?.StringEquals) throw new Error(JSON.stringify(d));
+                    edit(s.Condition);
+                });
+                const found = counterexamplesOf("workload", { ...p, workload: broken });
+                assert.strictEqual(found.length, 1, JSON.stringify(found));
+                assert.strictEqual(
+                    found[0].principal,
+                    `arn:aws:iam::${SECURITY}:user/${userPath}/zq9`,
+                );
+                assert.match(found[0].reason, /\(untagged; witness: /);
+                assert.match(found[0].reason, /without the tags? aws:PrincipalTag\/org-access:/);
+                assert.match(found[0].reason, /passes when the tag is absent/);
+            });
+
     it("reports a policy it cannot read as not checked", () => {
         const broken = mutate(p.security, "org-trail-bucket-policy", (props) => {
             props.policy = "{not json";
