@@ -48,7 +48,7 @@ export const CONTROLS: readonly { id: string; control: string; implementedBy: st
         id: "SOC 2 CC6.2",
         control: "Users are registered and authorised before access",
         implementedBy:
-            "identities exist only through the security stack's config; groups grant exact role ARNs",
+            "identities exist only through the security stack's config; groups grant only the program's role names, inside the organization",
     },
     {
         id: "SOC 2 CC6.3",
