@@ -305,6 +305,18 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
             );
         });
 
+        it("more deploy roles than the managed policies it may hold, naming the quota's key", async () => {
+            // 800 accounts need 3 policies of 6,144 characters; 2 allowed here.
+            const many = Array.from(
+                { length: 800 },
+                (_, i) => `arn:aws:iam::${String(200000000000 + i)}:role/OrgAccessDeployRole`,
+            );
+            assert.match(
+                await refusal({ deployRoleArns: many, managedPoliciesPerRole: 2 }),
+                /the deploy roles of 800 accounts need 3 managed policies .* more than org-access:iamQuotas.managedPoliciesPerRole \(2\) allows/,
+            );
+        });
+
         it("an inexact deploy pin", async () => {
             assert.ok(
                 (await refusal({ deploy: { ...ARGS.deploy, branch: "release/*" } })).includes(
