@@ -17,6 +17,7 @@ export {
     awsManagedPolicyArn,
     cloudTrailArn,
     cloudWatchAlarmArn,
+    iamPolicyArn,
     iamRoleArn,
     iamUserArn,
     kmsAliasArn,

@@ -2,8 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CI_IDENTITY_TYPE } from "../policypack/componentTypes";
 import { GITHUB_REPOSITORY, isExactRoleArn } from "../config/patterns";
-import { after, iamRoleArn, oidcProviderArn, s3BucketArn, s3ObjectArn } from "./arns";
-import { assumeInOrganizationStatement } from "./orgGrants";
+import { after, iamPolicyArn, iamRoleArn, oidcProviderArn, s3BucketArn, s3ObjectArn } from "./arns";
+import { IAM_QUOTA_LIMITS } from "../config/schema";
+import { InputError } from "../config/errors";
+import { policyCharacters } from "./auditRole";
+import {
+    assumeInOrganizationStatement,
+    organizationIdProblem,
+    orgRoleResources,
+} from "./orgGrants";
 
 /** GitHub's OIDC issuer and the audience configure-aws-credentials requests. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -147,7 +154,9 @@ interface StateAccess {
 /**
  * `sts:AssumeRole` on the path and name of each role of `arns` in any account of the
  * organization: the size depends on the distinct role names, not on the accounts (IAM's quota on
- * a role's inline policies is 10,240 characters). Why that is safe: components/orgGrants.ts.
+ * a role's inline policies is 10,240 characters). Only for roles the program creates (the preview
+ * roles): why that is safe, components/orgGrants.ts. The deploy roles, which the program does not
+ * create, are granted in the listed accounts only: deployRoleGrantPolicies.
  */
 function assumeInOrganization(
     sid: string,
@@ -167,19 +176,121 @@ function assumeInOrganization(
     });
 }
 
-/** What deploying this program needs, and nothing else: the deploy roles, and the state backend. */
-export function deployPermissionsPolicy(
-    args: StateAccess & { readonly deployRoleArns: readonly string[] },
-): aws.iam.PolicyDocument {
+/** IAM's quota on a customer-managed policy: 6,144 characters, white space excluded. */
+export const MANAGED_POLICY_CHARACTERS = 6144;
+
+/** The config key of the quota the deploy grant's managed policies count against. */
+export const MANAGED_POLICIES_PER_ROLE_KEY = "org-access:iamQuotas.managedPoliciesPerRole";
+
+/**
+ * `sts:AssumeRole` on the deploy roles of the listed accounts, and of no other account, as
+ * customer-managed policy documents of at most 6,144 characters each (white space excluded), to
+ * attach to the deploy identity.
+ *
+ * Why not the organization-wide grant the audit, duty and preview roles get (orgGrants.ts): the
+ * program does not create the deploy roles, so no SCP makes a role of their name the program's.
+ * The default, OrganizationAccountAccessRole, is created with administrator rights by AWS
+ * Organizations in every account it creates, trusting the management account: a grant on its
+ * name in every account of the organization would make the deploy job administrator of accounts
+ * no stack lists, and of every account that joins later.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html (RoleName)
+ * So each distinct path and name gets `arn:<p>:iam::*:role/<name>` bounded by
+ * `StringEquals aws:ResourceAccount` [the listed accounts that use that name] (the role's account:
+ * a global condition key, present in every request) and by aws:ResourceOrgID. The ids take 15
+ * characters each where an exact ARN takes over 50: about 400 accounts per managed policy.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount
+ * Throws InputError naming the quota key when the listed accounts need more policies than
+ * `managedPoliciesPerRole` allows (IAM's quota: 10, raisable to 20).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+export function deployRoleGrantPolicies(args: {
+    readonly deployRoleArns: readonly string[];
+    readonly organizationId: string;
+    /** The managed policies the deploy identity may hold (org-access:iamQuotas.managedPoliciesPerRole). */
+    readonly managedPoliciesPerRole: number;
+    /** Managed policies attached to the deploy identity besides these. Default 0. */
+    readonly otherManagedPolicies?: number;
+}): aws.iam.PolicyDocument[] {
+    const what = "CiIdentity (deploy roles)";
+    const org = organizationIdProblem(args.organizationId);
+    if (org) throw new InputError(`${what}: ${org}`);
+    if (args.deployRoleArns.length === 0)
+        throw new InputError(`${what}: no deploy roles to assume`);
+    const inexact = args.deployRoleArns.filter((a) => !isExactRoleArn(a));
+    if (inexact.length > 0)
+        throw new InputError(
+            `${what}: ${inexact.map((a) => `"${a}" is not an exact role ARN`).join("; ")}`,
+        );
+    // The accounts of each distinct path and name, sorted, so the documents change only where
+    // the accounts do.
+    const byResource = new Map<string, Set<string>>();
+    for (const roleArn of args.deployRoleArns) {
+        const [resource] = orgRoleResources(what, [roleArn]);
+        const account = roleArn.split(":")[4];
+        byResource.set(resource, (byResource.get(resource) ?? new Set()).add(account));
+    }
+    const statement = (
+        resource: string,
+        accounts: readonly string[],
+        n: number,
+    ): aws.iam.PolicyStatement => ({
+        Sid: `AssumeDeployRolesOfListedAccounts${n}`,
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: resource,
+        Condition: {
+            StringEquals: {
+                "aws:ResourceOrgID": args.organizationId,
+                "aws:ResourceAccount": [...accounts],
+            },
+        },
+    });
+    const documents: aws.iam.PolicyStatement[][] = [[]];
+    let n = 0;
+    for (const resource of [...byResource.keys()].sort()) {
+        let ids: string[] = [];
+        for (const account of [...byResource.get(resource)!].sort()) {
+            const current = documents[documents.length - 1];
+            const tried = [...current, statement(resource, [...ids, account], n + 1)];
+            if (
+                policyCharacters({ Version: "2012-10-17", Statement: tried }) <=
+                MANAGED_POLICY_CHARACTERS
+            ) {
+                ids.push(account);
+                continue;
+            }
+            // The account does not fit: close this statement (if it holds any) and this document.
+            if (ids.length > 0) current.push(statement(resource, ids, ++n));
+            documents.push([]);
+            ids = [account];
+        }
+        documents[documents.length - 1].push(statement(resource, ids, ++n));
+    }
+    const limit = args.managedPoliciesPerRole - (args.otherManagedPolicies ?? 0);
+    if (documents.length > limit) {
+        const accounts = new Set(args.deployRoleArns.map((a) => a.split(":")[4])).size;
+        const fix =
+            args.managedPoliciesPerRole < IAM_QUOTA_LIMITS.managedPoliciesPerRole.max &&
+            documents.length + (args.otherManagedPolicies ?? 0) <=
+                IAM_QUOTA_LIMITS.managedPoliciesPerRole.max
+                ? `raise IAM's "Managed policies per role" quota in the CI account (at most ${IAM_QUOTA_LIMITS.managedPoliciesPerRole.max}) and set ${MANAGED_POLICIES_PER_ROLE_KEY} to at least ${documents.length + (args.otherManagedPolicies ?? 0)}`
+                : "list fewer accounts in the stacks this security stack reaches, or give them fewer distinct deploy role names";
+        throw new InputError(
+            `${what}: the deploy roles of ${accounts} accounts need ${documents.length} managed policies of at most ${MANAGED_POLICY_CHARACTERS} characters on the deploy identity, more than ${MANAGED_POLICIES_PER_ROLE_KEY} (${args.managedPoliciesPerRole}) allows (${fix})`,
+        );
+    }
+    return documents.map((Statement) => ({ Version: "2012-10-17", Statement }));
+}
+
+/**
+ * What deploying this program needs besides the deploy roles (deployRoleGrantPolicies, attached
+ * as managed policies): the state backend, and nothing else.
+ */
+export function deployPermissionsPolicy(args: StateAccess): aws.iam.PolicyDocument {
     const bucket = s3BucketArn(args.partition, args.stateBucket);
     const state = s3ObjectArn(args.partition, args.stateBucket, ".pulumi/*");
     const statements: aws.iam.PolicyStatement[] = [
-        assumeInOrganization(
-            "AssumeDeployRoles",
-            args.deployRoleArns,
-            args.organizationId,
-            "deploy roles",
-        ),
         {
             Sid: "ListStateBucket",
             Effect: "Allow",
@@ -261,9 +372,14 @@ export interface CiIdentityArgs {
     readonly previewIdentityName: string;
     /**
      * Exact ARNs of every per-account deploy role the program's providers assume when deploying.
-     * The grant covers their path and name in every account of `organizationId`.
+     * The grant covers their path and name in these accounts only (deployRoleGrantPolicies).
      */
     readonly deployRoleArns: readonly string[];
+    /**
+     * Managed policies a role of the CI account may hold (org-access:iamQuotas.managedPoliciesPerRole):
+     * the deploy roles' grant is split across that many at most. Default IAM's quota, 10.
+     */
+    readonly managedPoliciesPerRole?: number;
     /** Exact ARNs of every per-account read-only preview role (granted as the deploy roles are). */
     readonly previewRoleArns: readonly string[];
     /** The organization (`org-access:organizationId`) whose accounts' roles are granted. */
@@ -281,6 +397,7 @@ export interface CiIdentityArgs {
 /** The two identities' permissions; throws on an inexact role ARN or deploy pin. */
 function checkedPermissions(args: CiIdentityArgs): {
     deploy: aws.iam.PolicyDocument;
+    deployRoles: aws.iam.PolicyDocument[];
     preview: aws.iam.PolicyDocument;
 } {
     const state = {
@@ -289,11 +406,17 @@ function checkedPermissions(args: CiIdentityArgs): {
         stateKeyArn: args.stateKeyArn,
         organizationId: args.organizationId,
     };
-    const deploy = deployPermissionsPolicy({ ...state, deployRoleArns: args.deployRoleArns });
+    const deploy = deployPermissionsPolicy(state);
+    const deployRoles = deployRoleGrantPolicies({
+        deployRoleArns: args.deployRoleArns,
+        organizationId: args.organizationId,
+        managedPoliciesPerRole:
+            args.managedPoliciesPerRole ?? IAM_QUOTA_LIMITS.managedPoliciesPerRole.default,
+    });
     const preview = previewPermissionsPolicy({ ...state, previewRoleArns: args.previewRoleArns });
     jobWorkflowRef(args.deploy);
     environmentSubject(args.deploy.repository, args.deploy.environment);
-    return { deploy, preview };
+    return { deploy, deployRoles, preview };
 }
 
 /** GitHub's OIDC provider, for the STS audience only. */
@@ -370,6 +493,9 @@ export class CiIdentity extends pulumi.ComponentResource {
     public readonly deployRole: aws.iam.Role;
     public readonly deployRoleArn: pulumi.Output<string>;
     public readonly deployPolicy: aws.iam.RolePolicy;
+    /** The deploy roles' grant, split across managed policies attached to the deploy identity. */
+    public readonly deployRolePolicies: aws.iam.Policy[];
+    public readonly deployRoleAttachments: aws.iam.RolePolicyAttachment[];
     public readonly previewRole: aws.iam.Role;
     public readonly previewRoleArn: pulumi.Output<string>;
     public readonly previewPolicy: aws.iam.RolePolicy;
@@ -397,7 +523,8 @@ export class CiIdentity extends pulumi.ComponentResource {
             roleName: args.deployIdentityName,
             description: `org-access CI deploy: ${pin.workflow} of ${pin.repository} on ${pin.branch}, environment ${pin.environment}`,
             trust: after(this.oidcProvider, JSON.stringify(deployTrustPolicy(providerArn, pin))),
-            policyName: "assume-deploy-roles-and-use-state",
+            // The deploy roles' grant moved to managed policies (deployRoleGrantPolicies).
+            policyName: "use-state",
             permissions: permissions.deploy,
             tags: args.tags,
             roleAliases: [{ name: `${name}-role` }],
@@ -409,6 +536,39 @@ export class CiIdentity extends pulumi.ComponentResource {
             iamRoleArn(partition, args.accountId, args.deployIdentityName),
         );
         this.deployPolicy = deploy.policy;
+        const deployRolePolicyName = (i: number) =>
+            `${args.deployIdentityName}-deploy-roles-${i + 1}`;
+        // A literal name (no auto-naming), so the policy pack and the proofs find the document a
+        // role's attachment names: policypack/model/principals.ts policyArn.
+        this.deployRolePolicies = permissions.deployRoles.map(
+            (document, i) =>
+                new aws.iam.Policy(
+                    `${name}-deploy-roles-${i + 1}`,
+                    {
+                        name: deployRolePolicyName(i),
+                        description: `org-access CI deploy: assume the deploy roles of the listed accounts (part ${i + 1} of ${permissions.deployRoles.length})`,
+                        policy: JSON.stringify(document),
+                        tags: args.tags,
+                    },
+                    { parent: this },
+                ),
+        );
+        this.deployRoleAttachments = this.deployRolePolicies.map(
+            (policy, i) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-deploy-roles-${i + 1}`,
+                    {
+                        role: this.deployRole.name,
+                        // Built from the literal name, so it is known in a first preview and the
+                        // pack and the proofs read the document it names.
+                        policyArn: after(
+                            policy,
+                            iamPolicyArn(partition, args.accountId, deployRolePolicyName(i)),
+                        ),
+                    },
+                    { parent: this },
+                ),
+        );
         const preview = ciIdentityRole(this, {
             name: `${name}-preview`,
             roleName: args.previewIdentityName,
@@ -437,6 +597,8 @@ export class CiIdentity extends pulumi.ComponentResource {
             deployRole: this.deployRole,
             deployRoleArn: this.deployRoleArn,
             deployPolicy: this.deployPolicy,
+            deployRolePolicies: this.deployRolePolicies,
+            deployRoleAttachments: this.deployRoleAttachments,
             previewRole: this.previewRole,
             previewRoleArn: this.previewRoleArn,
             previewPolicy: this.previewPolicy,

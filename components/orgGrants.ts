@@ -20,6 +20,10 @@
 // account; never the management account, which SCPs do not bind (its administrators already
 // hold the organization). The proofs (evidence/proofs/edges/sts.ts) take an other account's role
 // of the same name as reserved only in that case, and as a way in otherwise.
+// Only for roles the program creates (audit, duty, preview roles): the SCP reserves the deploy
+// roles' names too, but the program never creates a deploy role, and AWS Organizations creates
+// OrganizationAccountAccessRole (admin) in every account it creates, so a deploy role name is
+// granted only in the listed accounts (components/ciIdentity.ts deployRoleGrantPolicies).
 //
 // Trust side: people are trusted as the security account (`arn:<p>:iam::<security>:root`) with
 // conditions that designate them: aws:PrincipalArn under the people's IAM path (an IAM user's

@@ -22,6 +22,11 @@ export const REFRESH_READ_ACTIONS: Readonly<Record<string, readonly string[]>> =
     "aws:iam/role:Role": ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
     "aws:iam/rolePolicy:RolePolicy": ["iam:GetRolePolicy"],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["iam:ListAttachedRolePolicies"],
+    // A customer-managed policy (the CI deploy identity's deploy-role grant): its metadata and
+    // tags, then its default version's document.
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html
+    "aws:iam/policy:Policy": ["iam:GetPolicy", "iam:GetPolicyVersion"],
     "aws:iam/user:User": ["iam:GetUser", "iam:ListUserTags"],
     "aws:iam/group:Group": ["iam:GetGroup"],
     "aws:iam/groupPolicy:GroupPolicy": ["iam:GetGroupPolicy"],

@@ -132,6 +132,14 @@ function accountIds(v: unknown): string[] {
 }
 
 function rolesOf(resources: readonly ModelResource[], partition: string): RoleModel[] {
+    // The customer-managed policies the plan creates and a role attaches (the CI deploy
+    // identity's deploy-role grant, components/ciIdentity.ts), resolved by the policy pack's one
+    // reading of principals: their documents are known, not taken to be admin-equivalent.
+    const resolved = new Map(
+        stackPrincipals(resources)
+            .filter((p) => p.policies.kind === "role")
+            .map((p) => [p.resource, p.policies]),
+    );
     return ofType(resources, T.Role)
         .filter((r) => r.accountId)
         .map((r) => {
@@ -139,7 +147,15 @@ function rolesOf(resources: readonly ModelResource[], partition: string): RoleMo
             const name = physicalName(r);
             const path = str(r.props.path) ?? "/";
             const docs = roleDocuments(resources, r);
-            const { identity, unknownManaged } = managedDocuments(docs.attachedArns);
+            const aws = managedDocuments(docs.attachedArns);
+            const identity = aws.identity;
+            const held = resolved.get(r);
+            const unknownManaged = aws.unknownManaged.filter((arn) => {
+                const customer = held?.managed.find((m) => m.arn === arn);
+                const doc = customer && held?.identity.find((p) => p.label === customer.label);
+                if (doc) identity.push(doc);
+                return !doc;
+            });
             for (const p of docs.inline) {
                 identity.push({
                     label: `inline policy ${p.name}`,

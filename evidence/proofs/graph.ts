@@ -431,6 +431,8 @@ function newGraph(input: ProofInput): AccessGraph {
     );
 
     const cache = new Map<string, readonly Edge[]>();
+    const deployRoles = providerRoles([...input.resources, ...security]);
+    const deployRoleNames = new Set([...deployRoles].map((a) => parseArn(a)?.resource ?? ""));
     const graph: AccessGraph = {
         input,
         partition,
@@ -448,7 +450,7 @@ function newGraph(input: ProofInput): AccessGraph {
         scps: (accountId) => scpsFor(model, accountId),
         organizationId: model.organizationId,
         managementAccountId: model.managementAccountId,
-        deployRoles: providerRoles([...input.resources, ...security]),
+        deployRoles,
         knownAccounts: [
             ...new Set(
                 [
@@ -469,7 +471,14 @@ function newGraph(input: ProofInput): AccessGraph {
                 ].filter((a): a is string => a !== undefined && /^\d{12}$/.test(a)),
             ),
         ].sort(),
-        reservedInOrganization: (roleArn) => reservedInOrganization(model, roleArn),
+        // The deploy roles' names are never the program's: the program does not create them, and
+        // AWS Organizations creates OrganizationAccountAccessRole, with administrator rights, in
+        // every account it creates, whatever the SCPs say about creating one later. So a role of
+        // such a name in an account no stack lists is a way in, not a reserved name.
+        // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html
+        reservedInOrganization: (roleArn) =>
+            !deployRoleNames.has(parseArn(roleArn)?.resource ?? "") &&
+            reservedInOrganization(model, roleArn),
         programRoles,
         elsewhere(arn) {
             let n = nodes.get(arn);

@@ -12,7 +12,10 @@
 // - the deploy pipeline: the single GitHub claim set the security stack's `ciDeployPin` output
 //   names (sub repo:O/R:environment:<deployEnvironment> and job_workflow_ref
 //   O/R/<deployWorkflow>@refs/heads/<deployBranch>). It deploys everything, so it reaches the deploy
-//   roles, which are admin. Any other claim set (a pull request, another branch or tag, another
+//   roles of the listed accounts (those the plans' providers assume), which are admin; any other
+//   admin it reaches (a deploy role's name in an account no stack lists, such as the
+//   OrganizationAccountAccessRole AWS Organizations creates in every account) is a
+//   counterexample. Any other claim set (a pull request, another branch or tag, another
 //   workflow or environment on the deploy branch, another repository) that reaches admin is a
 //   counterexample: the fence must be exactly the pin.
 //
@@ -67,6 +70,12 @@ function adminPaths(graph: AccessGraph, steps: readonly Step[]): AdminPath[] {
     return out;
 }
 
+/** A path of the deploy job that ends at a deploy role the plans' providers assume (a listed account's). */
+function listedDeployRole(graph: AccessGraph, path: AdminPath): boolean {
+    const last = path.edges[path.edges.length - 1];
+    return last !== undefined && last.kind === "assume" && graph.deployRoles.has(last.to.id);
+}
+
 function startName(start: GraphNode, state: MfaState): string {
     if (start.token) return describeToken(start.token);
     const words: Record<MfaState, string> = {
@@ -99,9 +108,16 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
                 reason: `${user.id} is admin-equivalent itself: ${user.admin}; only break-glass roles may hold admin power`,
             });
     for (const { node: start, state } of starts) {
-        const declared = (start.breakGlass && state === "fresh") || start.token?.deploy === true;
+        const declared = start.breakGlass && state === "fresh";
         if (declared || start.admin) continue;
-        const [first, ...others] = adminPaths(graph, reach(graph, start, state));
+        // The deploy job is declared for the deploy roles of the accounts the stack files list,
+        // and for nothing else: a deploy role's name in any other account (where AWS Organizations
+        // made OrganizationAccountAccessRole, say) is admin the program never meant to reach.
+        const deploy = start.token?.deploy === true;
+        const paths = adminPaths(graph, reach(graph, start, state)).filter(
+            (p) => !deploy || !listedDeployRole(graph, p),
+        );
+        const [first, ...others] = paths;
         if (!first) continue;
         const last = first.edges[first.edges.length - 1];
         const more = others.length
@@ -115,7 +131,9 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
             statements: [
                 ...new Set([...first.edges.flatMap((e) => e.statements), ...first.statements]),
             ],
-            reason: `${describePath(start, first.edges)}: reaches admin-equivalent power (${first.why})${more}; only break-glass users with fresh MFA and the declared deploy job may. Remove the grant or tighten the trust policy at the first hop that should not be there`,
+            reason: deploy
+                ? `${describePath(start, first.edges)}: the deploy job reaches admin-equivalent power (${first.why})${more} beyond the deploy roles of the accounts the stack files list; grant the deploy identity those roles only (aws:ResourceAccount, components/ciIdentity.ts deployRoleGrantPolicies)`
+                : `${describePath(start, first.edges)}: reaches admin-equivalent power (${first.why})${more}; only break-glass users with fresh MFA and the declared deploy job may. Remove the grant or tighten the trust policy at the first hop that should not be there`,
         });
     }
     const nodes = graph.roles.length + graph.users.length;
@@ -125,7 +143,7 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
         assumptions: [
             "Declared: break-glass users with an MFA sign-in of the last minutes reach the break-glass and log-archive admin roles.",
             graph.pin
-                ? `Declared and fenced: the deploy job (sub repo:${graph.pin.repository}:environment:${graph.pin.environment}, job_workflow_ref ${graph.pin.repository}/${graph.pin.workflow}@refs/heads/${graph.pin.branch}) reaches the deploy roles, which are admin; no other GitHub claim set may reach admin.`
+                ? `Declared and fenced: the deploy job (sub repo:${graph.pin.repository}:environment:${graph.pin.environment}, job_workflow_ref ${graph.pin.repository}/${graph.pin.workflow}@refs/heads/${graph.pin.branch}) reaches the deploy roles of the listed accounts (the roles the plans' providers assume), which are admin, and no other admin; no other GitHub claim set may reach admin.`
                 : "No deploy pipeline is declared (no ci in the security stack): no GitHub token may reach admin.",
             "Roles another stack of this program creates (the security stack's granted role ARNs and workloadPreviewRoleArns) that this plan does not contain are proved in that stack's plan: paths stop at them here.",
             "Roles outside the plan (the deploy roles, OrganizationAccountAccessRole, roles behind existing compute) have unknown policies: taken to be admin-equivalent and to assume nothing further.",

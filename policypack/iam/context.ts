@@ -95,9 +95,22 @@ export function principalContextKeys(
     return out;
 }
 
+/**
+ * aws:ResourceAccount, the account that owns the resource, where the resource's ARN names it (an
+ * IAM role's does; an S3 bucket's does not, and the key is left out: unknown). AWS puts it in
+ * every request to a resource.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount
+ */
+function resourceAccount(resource: string | undefined): string | undefined {
+    const account = resource ? parseArn(resource)?.account : undefined;
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
 export function buildContextMap(request: RequestContext): Map<string, ContextValue> {
     const map = new Map<string, ContextValue>();
     for (const [k, v] of Object.entries(principalContextKeys(request.principal))) map.set(k, v);
+    const owner = resourceAccount(request.resource);
+    if (owner) map.set("aws:resourceaccount", owner);
     for (const [k, v] of Object.entries(request.context ?? {})) {
         if (v === undefined) continue;
         map.set(k.toLowerCase(), normaliseContextValue(v));

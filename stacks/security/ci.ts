@@ -55,10 +55,14 @@ export function ciIdentity(
             },
             deployIdentityName: cfg.ci.deployIdentityName,
             previewIdentityName: cfg.ci.previewIdentityName,
-            // The same ARNs the providers assume (components/provider.ts): every account this program reaches.
+            // The same ARNs the providers assume (components/provider.ts): every account this
+            // program reaches, and no other (the grant names these accounts: ciIdentity.ts).
             deployRoleArns: [...accounts, ...cfg.workloadTargets.flatMap((t) => t.accounts)].map(
                 (a) => iamRoleArn(cfg.partition, a.accountId, a.deployRoleName),
             ),
+            // The deploy roles' grant is split across managed policies: as many as the CI
+            // account's role may hold (refused, naming this key, when the accounts need more).
+            managedPoliciesPerRole: cfg.iamQuotas.managedPoliciesPerRole,
             previewRoleArns: previewRoleArns(cfg, accounts),
             stateBucket: cfg.ci.stateBucket,
             stateKeyArn: cfg.ci.stateKeyArn,

@@ -77,10 +77,12 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
                 .sort(),
             [
                 "aws:iam/openIdConnectProvider:OpenIdConnectProvider ci-github",
+                "aws:iam/policy:Policy ci-deploy-roles-1",
                 "aws:iam/role:Role ci-deploy-role",
                 "aws:iam/role:Role ci-preview-role",
                 "aws:iam/rolePolicy:RolePolicy ci-deploy-policy",
                 "aws:iam/rolePolicy:RolePolicy ci-preview-policy",
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment ci-deploy-roles-1",
             ],
         );
     });
@@ -94,7 +96,7 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
             assert.strictEqual(r.accountId, SECURITY, r.name);
             assert.strictEqual(r.provider?.name, "security", r.name);
         }
-        assert.strictEqual(children("ci-sec").length, 5);
+        assert.strictEqual(children("ci-sec").length, 7);
     });
 
     it("trusts GitHub's issuer for the STS audience only", () => {
@@ -178,19 +180,36 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
         ]);
     });
 
-    it("lets the deploy identity assume the deploy roles' name in the organization only (once each) and write only the state", () => {
-        const policy = props("aws:iam/rolePolicy:RolePolicy", "ci-deploy-policy");
-        assert.strictEqual(policy.name, "assume-deploy-roles-and-use-state");
-        assert.strictEqual(policy.role, "org-access-github-deploy");
-        assert.deepStrictEqual(policyOf("ci-deploy-policy"), [
+    it("lets the deploy identity assume the deploy roles of the listed accounts only (once each, a managed policy) and write only the state", () => {
+        const managed = props("aws:iam/policy:Policy", "ci-deploy-roles-1");
+        assert.strictEqual(managed.name, "org-access-github-deploy-deploy-roles-1");
+        assert.deepStrictEqual(doc(managed.policy).Statement, [
             {
-                Sid: "AssumeDeployRoles",
+                Sid: "AssumeDeployRolesOfListedAccounts1",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
-                // Both accounts' deploy roles share a name: one Resource, bounded to the organization.
-                Resource: ["arn:aws:iam::*:role/OrgAccessDeployRole"],
-                Condition: { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } },
+                // Both accounts' deploy roles share a name: one Resource, its accounts listed once
+                // each, in the organization.
+                Resource: "arn:aws:iam::*:role/OrgAccessDeployRole",
+                Condition: {
+                    StringEquals: {
+                        "aws:ResourceOrgID": "o-abcdefghij",
+                        "aws:ResourceAccount": [STAGING, PROD].sort(),
+                    },
+                },
             },
+        ]);
+        assert.deepStrictEqual(
+            props("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ci-deploy-roles-1"),
+            {
+                role: "org-access-github-deploy",
+                policyArn: `arn:aws:iam::${MANAGEMENT}:policy/org-access-github-deploy-deploy-roles-1`,
+            },
+        );
+        const policy = props("aws:iam/rolePolicy:RolePolicy", "ci-deploy-policy");
+        assert.strictEqual(policy.name, "use-state");
+        assert.strictEqual(policy.role, "org-access-github-deploy");
+        assert.deepStrictEqual(policyOf("ci-deploy-policy"), [
             {
                 Sid: "ListStateBucket",
                 Effect: "Allow",
@@ -212,7 +231,7 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
         ]);
         assert.deepStrictEqual(
             policyOf("ci-sec-deploy-policy").map((s) => s.Sid),
-            ["AssumeDeployRoles", "ListStateBucket", "ReadWriteState"],
+            ["ListStateBucket", "ReadWriteState"],
         );
     });
 
@@ -276,13 +295,25 @@ describe("CiIdentity, constructed directly with the CI account's provider", () =
             const wildcard = `arn:aws:iam::${PROD}:role/*`;
             assert.ok(
                 (await refusal({ deployRoleArns: [wildcard] })).includes(
-                    `CiIdentity: "${wildcard}" is not an exact role ARN (deploy roles)`,
+                    `CiIdentity (deploy roles): "${wildcard}" is not an exact role ARN`,
                 ),
             );
             assert.ok(
                 (await refusal({ previewRoleArns: [] })).includes(
                     "CiIdentity: no preview roles to assume",
                 ),
+            );
+        });
+
+        it("more deploy roles than the managed policies it may hold, naming the quota's key", async () => {
+            // 800 accounts need 3 policies of 6,144 characters; 2 allowed here.
+            const many = Array.from(
+                { length: 800 },
+                (_, i) => `arn:aws:iam::${String(200000000000 + i)}:role/OrgAccessDeployRole`,
+            );
+            assert.match(
+                await refusal({ deployRoleArns: many, managedPoliciesPerRole: 2 }),
+                /the deploy roles of 800 accounts need 3 managed policies .* more than org-access:iamQuotas.managedPoliciesPerRole \(2\) allows/,
             );
         });
 

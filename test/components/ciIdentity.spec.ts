@@ -10,7 +10,9 @@ import {
 import { PlanResult } from "../../plan/run";
 import { evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
 import {
+    DEV,
     doc,
+    LOG_ARCHIVE,
     MANAGEMENT,
     one,
     ofType,
@@ -186,24 +188,11 @@ describe("CiIdentity (GitHub OIDC): a preview identity for pull requests, a depl
         for (const [what, trust, claims] of refused) assert.ok(!admits(trust, claims), what);
     });
 
-    it("the deploy identity may assume every deploy role's name in the organization only, and use the state", () => {
+    it("the deploy identity may assume the deploy roles of the listed accounts only (a managed policy), and use the state", () => {
         assert.deepStrictEqual(
             doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-policy").props.policy)
                 .Statement,
             [
-                {
-                    Sid: "AssumeDeployRoles",
-                    Effect: "Allow",
-                    Action: "sts:AssumeRole",
-                    // Each distinct deploy role name once (the security, log-archive and prod
-                    // accounts share one), the account field open, bounded to the organization.
-                    Resource: [
-                        "arn:aws:iam::*:role/OrgAccessDeployRole",
-                        "arn:aws:iam::*:role/OrganizationAccountAccessRole",
-                        "arn:aws:iam::*:role/WorkloadDeployer",
-                    ],
-                    Condition: { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } },
-                },
                 {
                     Sid: "ListStateBucket",
                     Effect: "Allow",
@@ -224,6 +213,74 @@ describe("CiIdentity (GitHub OIDC): a preview identity for pull requests, a depl
                 },
             ],
         );
+        const grant = (name: string, accounts: string[], n: number) => ({
+            Sid: `AssumeDeployRolesOfListedAccounts${n}`,
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: `arn:aws:iam::*:role/${name}`,
+            Condition: {
+                StringEquals: {
+                    "aws:ResourceOrgID": "o-abcdefghij",
+                    "aws:ResourceAccount": accounts,
+                },
+            },
+        });
+        const policy = one(plan, "aws:iam/policy:Policy", "ci-deploy-roles-1");
+        assert.strictEqual(policy.accountId, MANAGEMENT);
+        assert.strictEqual(policy.props.name, "org-access-github-deploy-deploy-roles-1");
+        // Each deploy role name with the accounts that use it (management: its own name; the
+        // security, log-archive and prod accounts: the default; staging: WorkloadDeployer).
+        assert.deepStrictEqual(doc(policy.props.policy).Statement, [
+            grant("OrgAccessDeployRole", [MANAGEMENT], 1),
+            grant("OrganizationAccountAccessRole", [SECURITY, LOG_ARCHIVE, PROD].sort(), 2),
+            grant("WorkloadDeployer", [STAGING], 3),
+        ]);
+        assert.deepStrictEqual(
+            ofType(plan, "aws:iam/policy:Policy")
+                .map((p) => p.name)
+                .filter((n) => n.startsWith("ci-")),
+            ["ci-deploy-roles-1"],
+        );
+        const attachment = one(
+            plan,
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "ci-deploy-roles-1",
+        );
+        assert.deepStrictEqual(attachment.props, {
+            role: "org-access-github-deploy",
+            policyArn: `arn:aws:iam::${MANAGEMENT}:policy/org-access-github-deploy-deploy-roles-1`,
+        });
+    });
+
+    it("evaluated as IAM would: the deploy identity reaches a deploy role name only in the accounts that list it, never elsewhere in the organization", () => {
+        // Every identity document of the deploy identity: its inline policy and its managed ones.
+        const docs = [
+            one(plan, "aws:iam/rolePolicy:RolePolicy", "ci-deploy-policy").props.policy,
+            ...ofType(plan, "aws:iam/policy:Policy")
+                .filter((p) => p.name.startsWith("ci-deploy-"))
+                .map((p) => p.props.policy),
+        ].map((d) => parsePolicyDocument(d, "identity"));
+        const may = (account: string, name: string, org = "o-abcdefghij") =>
+            docs.some(
+                (d) =>
+                    evaluateRequest(d, {
+                        action: "sts:AssumeRole",
+                        resource: `arn:aws:iam::${account}:role/${name}`,
+                        context: { "aws:ResourceOrgID": org, "aws:ResourceAccount": account },
+                    }).decision === "Allow",
+            );
+        assert.ok(may(PROD, "OrganizationAccountAccessRole"));
+        assert.ok(may(SECURITY, "OrganizationAccountAccessRole"));
+        assert.ok(may(MANAGEMENT, "OrgAccessDeployRole"));
+        assert.ok(may(STAGING, "WorkloadDeployer"));
+        // An account of the organization no stack lists (AWS created OrganizationAccountAccessRole
+        // there, with administrator rights), a listed account under another deploy role's name,
+        // and a listed account's id in another organization.
+        assert.ok(!may(DEV, "OrganizationAccountAccessRole"));
+        assert.ok(!may("210987654320", "OrgAccessDeployRole"));
+        assert.ok(!may(STAGING, "OrganizationAccountAccessRole"));
+        assert.ok(!may(MANAGEMENT, "OrganizationAccountAccessRole"));
+        assert.ok(!may(PROD, "OrganizationAccountAccessRole", "o-zzzzzzzzzz"));
     });
 
     it("the preview identity may assume only the preview role's name in the organization, read the state and decrypt with its key: no write at all", () => {

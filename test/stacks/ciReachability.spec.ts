@@ -133,6 +133,15 @@ function roles(plans: readonly PlanResult[]): Map<string, RoleNode> {
                 policies: [
                     ...byRole("aws:iam/rolePolicy:RolePolicy", r).map((p) => parse(p.props.policy)),
                     ...attachments.map((arn) => {
+                        // A customer-managed policy the plan creates (the CI deploy identity's
+                        // deploy-role grant): its planned document.
+                        const planned = plan.resources.find(
+                            (x) =>
+                                x.type === "aws:iam/policy:Policy" &&
+                                arn ===
+                                    `arn:aws:iam::${x.accountId}:policy/${String(x.props.name)}`,
+                        );
+                        if (planned) return parse(planned.props.policy);
                         try {
                             return managedPolicyDocument(arn);
                         } catch {

@@ -175,9 +175,7 @@ describe("proof ci-preview-cannot-deploy", () => {
             [PR_TOKEN, [DEPLOY_IDENTITY], "kms:Encrypt"],
         );
         assert.ok(
-            first.statements.includes(
-                'inline policy assume-deploy-roles-and-use-state Statement[3] (Sid "UseStateKey")',
-            ),
+            first.statements.includes('inline policy use-state Statement[2] (Sid "UseStateKey")'),
         );
         assert.match(
             first.reason,

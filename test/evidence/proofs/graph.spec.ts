@@ -68,7 +68,18 @@ function rawDocuments(plans: readonly PlanResult[]) {
                 })),
                 ...mine("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => {
                     const name = String(r.props.policyArn).split("/").pop()!;
-                    return { name, policy: MANAGED[name].document };
+                    // A customer-managed policy the plan creates (the CI deploy identity's
+                    // deploy-role grant), else an AWS-managed one.
+                    const planned = all.find(
+                        (p) =>
+                            p.type === "aws:iam/policy:Policy" &&
+                            p.accountId === role.accountId &&
+                            p.props.name === name,
+                    );
+                    return {
+                        name,
+                        policy: planned ? json(planned.props.policy) : MANAGED[name].document,
+                    };
                 }),
             ];
         },

@@ -286,6 +286,60 @@ describe("proof only-break-glass-reaches-admin", () => {
         assert.ok(!other.principal.includes("deploy.yml@refs/heads/main"), other.principal);
     });
 
+    describe("the deploy job reaches the deploy roles of the listed accounts only", () => {
+        // The deploy roles are not the program's: OrganizationAccountAccessRole is created with
+        // administrator rights in every account AWS Organizations creates, so no SCP reserves the
+        // name for the program (review finding 1 of issue 13).
+        const deployGrantOf = (plan: PlanResult) =>
+            plan.resources.filter(
+                (r) => r.type === "aws:iam/policy:Policy" && /^ci-deploy-roles-\d+$/.test(r.name),
+            );
+        const deployToken = (input: ReturnType<typeof proofInput>) =>
+            buildGraph(input).tokens.find((t) => t.token?.deploy)!;
+
+        it("holds as planned: the deploy job's admin nodes are exactly the listed accounts' deploy roles", () => {
+            for (const input of Object.values(inputs(plans))) {
+                const graph = buildGraph(input);
+                const admin = reach(graph, deployToken(input), "absent")
+                    .filter((s) => s.via && s.node.admin)
+                    .map((s) => s.node.id);
+                assert.ok(admin.length > 0);
+                for (const id of admin) assert.ok(graph.deployRoles.has(id), id);
+            }
+        });
+
+        for (const [label, resource] of [
+            ["OrganizationAccountAccessRole", "OrganizationAccountAccessRole"],
+            ["OrgAccessDeployRole", "OrgAccessDeployRole"],
+        ] as const)
+            it(`fails on the organization-wide grant on ${label} (aws:ResourceOrgID alone)`, () => {
+                assert.strictEqual(deployGrantOf(plans.security).length, 1);
+                const broken = withPolicy(plans.security, "ci-deploy-roles-1", (d) => {
+                    d.Statement = [
+                        {
+                            Sid: "AssumeDeployRoles",
+                            Effect: "Allow",
+                            Action: "sts:AssumeRole",
+                            Resource: [`arn:aws:iam::*:role/${resource}`],
+                            Condition: { StringEquals: { "aws:ResourceOrgID": "o-abcdefghij" } },
+                        },
+                    ];
+                });
+                const result = prove(proofInput(broken, broken));
+                assert.strictEqual(result.holds, false);
+                const c = result.counterexamples.find((x) =>
+                    x.principal.includes("deploy.yml@refs/heads/main"),
+                );
+                assert.ok(c, result.counterexamples.map((x) => x.principal).join("\n"));
+                assert.deepStrictEqual(c.path.slice(0, 1), [DEPLOY_IDENTITY]);
+                assert.match(
+                    c.path[1],
+                    new RegExp(`^arn:aws:iam::\\*:role/${resource} in o-abcdefghij$`),
+                );
+                assert.match(c.reason, /deploy roles of the accounts the stack files list/);
+            });
+    });
+
     it("fails when both the break-glass role and the break-glass group accept stale MFA", () => {
         const broken = withPolicy(
             plans.workload,

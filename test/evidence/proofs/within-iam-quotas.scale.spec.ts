@@ -145,6 +145,27 @@ describe("proof within-iam-quotas at 1,000 accounts and 100 auditors", function 
         ]);
     });
 
+    it("grants the deploy identity the deploy roles of the 1,003 listed accounts only, in managed policies within IAM's quotas", () => {
+        const policies = ofType(security, "aws:iam/policy:Policy").filter((p) =>
+            /^ci-deploy-roles-\d+$/.test(p.name),
+        );
+        const attached = ofType(security, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.props.role === "org-access-github-deploy")
+            .map((a) => String(a.props.policyArn).split("/").pop());
+        assert.deepStrictEqual(attached.sort(), policies.map((p) => String(p.props.name)).sort());
+        // IAM: 10 managed policies per role by default; 6,144 characters each.
+        assert.ok(policies.length >= 3 && policies.length <= 10, `${policies.length}`);
+        const accounts = policies.flatMap((p) => {
+            assert.ok(policyCharacters(p.props.policy) <= 6144, p.name);
+            return doc(p.props.policy).Statement.flatMap(
+                (st) => st.Condition.StringEquals["aws:ResourceAccount"] as string[],
+            );
+        });
+        // The 1,000 workload accounts and the security, management and log-archive accounts.
+        assert.strictEqual(accounts.length, 1003);
+        assert.strictEqual(new Set(accounts).size, 1003);
+    });
+
     it("refuses, when planned, 100 reporters pinned to their networks: the trust names each of them", async () => {
         const reporters = Array.from({ length: 100 }, (_, i) => ({
             name: `reporter-${i}`,
