@@ -95,9 +95,18 @@ export function principalContextKeys(
     return out;
 }
 
+/** The keys of each principal, derived once: a principal is immutable, and asked of in every request it makes. */
+const principalKeys = new WeakMap<RequestPrincipal, [string, ContextValue][]>();
+
+function principalEntries(p: RequestPrincipal | undefined): [string, ContextValue][] {
+    if (!p) return [];
+    let entries = principalKeys.get(p);
+    if (!entries) principalKeys.set(p, (entries = Object.entries(principalContextKeys(p))));
+    return entries;
+}
+
 export function buildContextMap(request: RequestContext): Map<string, ContextValue> {
-    const map = new Map<string, ContextValue>();
-    for (const [k, v] of Object.entries(principalContextKeys(request.principal))) map.set(k, v);
+    const map = new Map<string, ContextValue>(principalEntries(request.principal));
     for (const [k, v] of Object.entries(request.context ?? {})) {
         if (v === undefined) continue;
         map.set(k.toLowerCase(), normaliseContextValue(v));
