@@ -139,9 +139,10 @@ export interface EvaluationResult {
 export function evaluateRequest(
     documents: PolicyDocument | readonly PolicyDocument[],
     request: RequestContext,
+    /** buildContextMap(request), when the caller has it: authorize() asks every policy type with one. */
+    ctx: ContextMap = buildContextMap(request),
 ): EvaluationResult {
     const docs = Array.isArray(documents) ? documents : [documents as PolicyDocument];
-    const ctx = buildContextMap(request);
     const allows: StatementRef[] = [];
     const denies: StatementRef[] = [];
     docs.forEach((doc, d) => {
