@@ -431,6 +431,7 @@ function newGraph(input: ProofInput): AccessGraph {
     );
 
     const cache = new Map<string, readonly Edge[]>();
+    const scpsByAccount = new Map<string, ReturnType<typeof scpsFor>>();
     const graph: AccessGraph = {
         input,
         partition,
@@ -445,7 +446,12 @@ function newGraph(input: ProofInput): AccessGraph {
         rolesByAccount: byAccount(roles),
         usersByAccount: byAccount(users),
         groups,
-        scps: (accountId) => scpsFor(model, accountId),
+        // Asked once per request decided (every caller, role and MFA state): one list per account.
+        scps: (accountId) => {
+            if (!scpsByAccount.has(accountId))
+                scpsByAccount.set(accountId, scpsFor(model, accountId));
+            return scpsByAccount.get(accountId);
+        },
         organizationId: model.organizationId,
         managementAccountId: model.managementAccountId,
         deployRoles: providerRoles([...input.resources, ...security]),
