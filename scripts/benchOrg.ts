@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { DEFAULT_MAX_ACCOUNTS_PER_STACK } from "../config/schema";
+import { arn } from "../policypack/iam/arn";
 import { PROJECT_ROOT } from "../config/stackFile";
 import { readProjectStacks } from "../stacks/stackFiles";
 import { importAccounts } from "./accountImport";
@@ -67,7 +68,13 @@ export function onboardOrganization(root: string, accounts: readonly BenchAccoun
         const listing = {
             Accounts: rest.map((a) => ({
                 Id: a.accountId,
-                Arn: `arn:aws:organizations::123456789012:account/o-exampleorgid/${a.accountId}`,
+                Arn: arn(
+                    "aws",
+                    "organizations",
+                    "",
+                    "123456789012",
+                    `account/o-exampleorgid/${a.accountId}`,
+                ),
                 Email: `${a.name}@example.com`,
                 Name: a.name,
                 State: "ACTIVE",
