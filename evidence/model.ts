@@ -381,6 +381,33 @@ export { accountIds };
  * principals and outputs when that stack was planned too (for the security stack itself, pass it
  * twice).
  */
+/**
+ * What a workload stack's model takes from the security stack's plan: its resources as the model
+ * reads them and its principals (every user's documents resolved over the whole plan). The same
+ * for every shard planned against one security plan, so read once per plan (and partition): a
+ * worker planning ten-account shards of a 1,000-account organization read the security stack's
+ * 1,200 resources again for each (docs/BENCHMARKS.md). A plan is not changed once made.
+ */
+const securityParts = new WeakMap<
+    PlanResult,
+    Map<string, { resources: ModelResource[]; principals: PrincipalModel[] }>
+>();
+
+function securityPart(
+    plan: PlanResult,
+    partition: string,
+): { resources: ModelResource[]; principals: PrincipalModel[] } {
+    let byPartition = securityParts.get(plan);
+    if (!byPartition) securityParts.set(plan, (byPartition = new Map()));
+    let part = byPartition.get(partition);
+    if (!part) {
+        const resources = plan.resources.map(toModelResource);
+        part = { resources, principals: principalsOf(resources, partition) };
+        byPartition.set(partition, part);
+    }
+    return part;
+}
+
 export function accessModel(plans: { stack: PlanResult; security?: PlanResult }): AccessModel {
     const partition = partitionOf(plans.stack.region);
     const outputs = { ...(plans.security?.outputs ?? {}), ...plans.stack.outputs };
@@ -389,8 +416,11 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
         reporters: [],
     }) as AccessModel["trusted"];
     const stack = plans.stack.resources.map(toModelResource);
-    const security =
-        plans.security === plans.stack ? stack : plans.security?.resources.map(toModelResource);
+    const fromSecurity =
+        plans.security === plans.stack
+            ? undefined
+            : plans.security && securityPart(plans.security, partition);
+    const security = plans.security === plans.stack ? stack : fromSecurity?.resources;
     const scpSource = [...(security ?? []), ...(security === stack ? [] : stack)];
     return {
         partition,
@@ -402,7 +432,7 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
             ...rolesOf(stack, partition),
             ...stackSetRolesOf(stack, partition, accountIds(outputs.accounts)),
         ],
-        principals: principalsOf(security ?? [], partition),
+        principals: fromSecurity?.principals ?? principalsOf(security ?? [], partition),
         scps: scpsOf(scpSource),
         trusted,
     };

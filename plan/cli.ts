@@ -4,6 +4,8 @@
 // project without --stack, in worker processes: plan/workers.ts), prints plan/render.ts's output,
 // writes the report and the pack config. Exit codes (cli/exitCodes.ts): 0 ok; 1 a policy
 // violation, an evidence mismatch or an unsafe plan; 2 invalid config or usage.
+// First: @pulumi/pulumi's automation API, closure serialization (TypeScript) and code paths (arborist) load only if something uses them.
+import "./lazySdk";
 import * as fs from "fs";
 import {
     defineCommand,

@@ -2,6 +2,8 @@
 // plan and the pack's config once, then plans one stack per message and answers with what
 // plan/offline.ts's evaluateStack says of it, or with the error's exit code and message. It ends
 // when the parent disconnects.
+// First: @pulumi/pulumi's automation API, closure serialization (TypeScript) and code paths (arborist) load only if something uses them.
+import "./lazySdk";
 import { exitCodeOf } from "../cli/exitCodes";
 import { needsSecurityOutputs, planStack, PlanResult } from "./run";
 import { evaluateStack, SecurityContext, securityContext, StackPlan } from "./offline";

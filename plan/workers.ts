@@ -47,9 +47,10 @@ export type FromWorker =
       };
 
 /**
- * Below this many stacks the default is one process: a worker takes about 1.5 s of CPU to start
- * (Node.js loading the Pulumi SDK, the AWS package, the program and the pack) and its first stack
- * runs cold, while the example's two stacks plan in about a second in this process.
+ * Below this many stacks the default is one process: a worker takes about 0.45 s of CPU to load
+ * the Pulumi SDK, the AWS package, the program and the pack (plan/lazySdk.ts defers what the plan
+ * never calls) and its first stack runs cold, while the example's two stacks plan in about a
+ * second in this process.
  */
 export const MIN_STACKS_FOR_WORKERS = 4;
 

@@ -433,6 +433,7 @@ function newGraph(input: ProofInput): AccessGraph {
     const cache = new Map<string, readonly Edge[]>();
     const deployRoles = providerRoles([...input.resources, ...security]);
     const deployRoleNames = new Set([...deployRoles].map((a) => parseArn(a)?.resource ?? ""));
+    const scpsByAccount = new Map<string, ReturnType<typeof scpsFor>>();
     const graph: AccessGraph = {
         input,
         partition,
@@ -447,7 +448,12 @@ function newGraph(input: ProofInput): AccessGraph {
         rolesByAccount: byAccount(roles),
         usersByAccount: byAccount(users),
         groups,
-        scps: (accountId) => scpsFor(model, accountId),
+        // Asked once per request decided (every caller, role and MFA state): one list per account.
+        scps: (accountId) => {
+            if (!scpsByAccount.has(accountId))
+                scpsByAccount.set(accountId, scpsFor(model, accountId));
+            return scpsByAccount.get(accountId);
+        },
         organizationId: model.organizationId,
         managementAccountId: model.managementAccountId,
         deployRoles,

@@ -111,14 +111,23 @@ function allowIndex(doc: PolicyDocument): AllowIndex {
  * matching: an action no Allow names is implicitly denied; the others go to the evaluator.
  */
 function someAllowNames(docs: readonly PolicyDocument[], action: string): boolean {
+    return docs.some((d) => allowNames.get(d, () => allowNamesIn(d, action), action));
+}
+
+/**
+ * Each document's answer per action: the audit role of every account of a shard, and of every
+ * shard a worker plans, has the same documents (parsed once, by text), swept over the same twelve
+ * thousand actions.
+ */
+const allowNames = new DocumentCache<boolean>();
+
+function allowNamesIn(doc: PolicyDocument, action: string): boolean {
     const service = action.split(":")[0].toLowerCase();
-    return docs.some((d) => {
-        const index = allowIndex(d);
-        return (
-            (index.byService.get(service) ?? []).some((p) => actionMatches(p, action)) ||
-            index.anyService.some((s) => statementMatchesAction(s, action))
-        );
-    });
+    const index = allowIndex(doc);
+    return (
+        (index.byService.get(service) ?? []).some((p) => actionMatches(p, action)) ||
+        index.anyService.some((s) => statementMatchesAction(s, action))
+    );
 }
 
 let nextId = 0;

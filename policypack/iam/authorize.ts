@@ -25,7 +25,7 @@
  *    must allow. Identity policies left undefined are taken to allow (only the other types decide).
  */
 import { parseArn } from "./arn";
-import { RequestContext } from "./context";
+import { buildContextMap, RequestContext } from "./context";
 import { parsePolicyDocument, PolicyDocument } from "./document";
 import { Decision, evaluateRequest, StatementRef } from "./evaluate";
 import { classifyAwsPrincipal, principalElementMatches } from "./principals";
@@ -169,6 +169,9 @@ export function authorize(request: AuthorizationRequest, sets: PolicySets): Auth
     const denies: DecidingStatement[] = [];
     const allowOf = new Map<PolicyType, DecidingStatement | undefined>();
     let resourceAllows: readonly StatementRef[] = [];
+    // One context for every policy type: it depends on the principal and the context only, which
+    // every type is asked with (a trust policy without the resource).
+    const ctx = buildContextMap(request);
     for (const type of ORDER) {
         const policies = policiesOf(sets, type);
         if (policies === undefined) continue;
@@ -180,6 +183,7 @@ export function authorize(request: AuthorizationRequest, sets: PolicySets): Auth
                 : evaluateRequest(
                       policies.map((p) => p.doc),
                       asked,
+                      ctx,
                   );
         const ref = result?.decidingStatement;
         const deciding = ref && {

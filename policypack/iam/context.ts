@@ -106,9 +106,18 @@ function resourceAccount(resource: string | undefined): string | undefined {
     return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
+/** The keys of each principal, derived once: a principal is immutable, and asked of in every request it makes. */
+const principalKeys = new WeakMap<RequestPrincipal, [string, ContextValue][]>();
+
+function principalEntries(p: RequestPrincipal | undefined): [string, ContextValue][] {
+    if (!p) return [];
+    let entries = principalKeys.get(p);
+    if (!entries) principalKeys.set(p, (entries = Object.entries(principalContextKeys(p))));
+    return entries;
+}
+
 export function buildContextMap(request: RequestContext): Map<string, ContextValue> {
-    const map = new Map<string, ContextValue>();
-    for (const [k, v] of Object.entries(principalContextKeys(request.principal))) map.set(k, v);
+    const map = new Map<string, ContextValue>(principalEntries(request.principal));
     const owner = resourceAccount(request.resource);
     if (owner) map.set("aws:resourceaccount", owner);
     for (const [k, v] of Object.entries(request.context ?? {})) {

@@ -19,10 +19,27 @@ export function actionMatches(pattern: string, action: string): boolean {
     return globMatch(pattern, action, true);
 }
 
+/**
+ * Each statement's answers, per action asked: statements are immutable once parsed (document.ts),
+ * and the proofs ask the same few actions of the same statements (an SCP's long Action list, a
+ * trust policy's) for every caller and role of a plan, where matching them again was about a
+ * third of a request's evaluation (docs/BENCHMARKS.md).
+ */
+const actionAnswers = new WeakMap<Statement, Map<string, boolean>>();
+
 export function statementMatchesAction(s: Statement, action: string): boolean {
-    if (s.action) return s.action.some((p) => actionMatches(p, action));
-    if (s.notAction) return !s.notAction.some((p) => actionMatches(p, action));
-    return false;
+    let answers = actionAnswers.get(s);
+    if (!answers) actionAnswers.set(s, (answers = new Map()));
+    let answer = answers.get(action);
+    if (answer === undefined) {
+        answer = s.action
+            ? s.action.some((p) => actionMatches(p, action))
+            : s.notAction
+              ? !s.notAction.some((p) => actionMatches(p, action))
+              : false;
+        answers.set(action, answer);
+    }
+    return answer;
 }
 
 export function statementMatchesPrincipal(s: Statement, p: RequestPrincipal | undefined): boolean {
@@ -122,9 +139,10 @@ export interface EvaluationResult {
 export function evaluateRequest(
     documents: PolicyDocument | readonly PolicyDocument[],
     request: RequestContext,
+    /** buildContextMap(request), when the caller has it: authorize() asks every policy type with one. */
+    ctx: ContextMap = buildContextMap(request),
 ): EvaluationResult {
     const docs = Array.isArray(documents) ? documents : [documents as PolicyDocument];
-    const ctx = buildContextMap(request);
     const allows: StatementRef[] = [];
     const denies: StatementRef[] = [];
     docs.forEach((doc, d) => {
