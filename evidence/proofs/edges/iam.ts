@@ -98,7 +98,16 @@ const DESIGNATING_TAGS = [DUTY_TAG, PRINCIPAL_TYPE_TAG];
  * alternating), so a list must name more than the usual ones to hide them all.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#case-sensitivity
  */
+const keyCaseCache = new Map<string, string[]>();
 export function keyCases(key: string): string[] {
+    const hit = keyCaseCache.get(key);
+    if (hit) return hit;
+    const cases = spellings(key);
+    keyCaseCache.set(key, cases);
+    return cases;
+}
+
+function spellings(key: string): string[] {
     const alternate = (first: 0 | 1) =>
         [...key].map((c, i) => (i % 2 === first ? c.toUpperCase() : c.toLowerCase())).join("");
     return [
@@ -126,10 +135,13 @@ function retagDecision(
         request?: Readonly<Record<string, ContextValue>>,
     ) => Authorization | undefined,
     user: string,
+    tagSensitive: boolean,
 ): Authorization | undefined {
-    for (const designating of DESIGNATING_TAGS) {
+    for (const designating of tagSensitive ? DESIGNATING_TAGS : DESIGNATING_TAGS.slice(0, 1)) {
         const value = designating === DUTY_TAG ? "break-glass" : "human";
-        for (const key of keyCases(designating)) {
+        // Where no statement of the caller's policies or SCPs reads the request's tags, the
+        // decision cannot depend on which tag, or how spelled: the first request decides.
+        for (const key of tagSensitive ? keyCases(designating) : [designating]) {
             const r = decide("iam:TagUser", user, {
                 "aws:TagKeys": [key],
                 [`aws:RequestTag/${key}`]: value,
@@ -237,6 +249,22 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
             fixed,
         )?.result;
     };
+    // Tagging is decided only for a caller with an Allow that names iam:TagUser (decide would
+    // refuse each request anyway), and per spelling only where a condition of its policies or SCPs
+    // reads the tags a request sets.
+    const canTag = mayAllow(node, "iam:TagUser");
+    const tagSensitive = [...node.identity, ...(scps ?? [])].some(({ doc }) =>
+        doc.statements.some((st) =>
+            st.conditions.some((c) => {
+                const reads = (k: string) => k === "aws:tagkeys" || k.startsWith("aws:requesttag/");
+                // A policy variable in a value reads the request too (`${aws:RequestTag/x}`).
+                const variables = c.values.flatMap((v) =>
+                    [...String(v).matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1].toLowerCase()),
+                );
+                return reads(c.key.toLowerCase()) || variables.some(reads);
+            }),
+        ),
+    );
     const edges: Edge[] = [];
     const edge = (
         to: GraphNode,
@@ -342,7 +370,7 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
         }
         // The roles' trust designates people by their tags (components/orgGrants.ts): tagging a
         // user with a duty is as good as granting it that duty's roles.
-        const retag = retagDecision(decide, user.id);
+        const retag = canTag ? retagDecision(decide, user.id, tagSensitive) : undefined;
         if (retag)
             edge(
                 user,
@@ -424,7 +452,7 @@ export function escalationEdges(graph: AccessGraph, node: GraphNode, state: MfaS
         ];
         for (const probe of new Set(probes)) {
             const create = decide("iam:CreateUser", probe);
-            const tag = create ? retagDecision(decide, probe) : undefined;
+            const tag = create && canTag ? retagDecision(decide, probe, tagSensitive) : undefined;
             if (!create || !tag) continue;
             const target = graph.beyond(
                 `new users at ${path} of ${account}`,
