@@ -69,10 +69,14 @@ export const command = defineCommand({
 });
 const SECURITY = "111122223333";
 
-/** A workload stack config with `n` accounts, as the engine would pass it. */
+/**
+ * A workload stack config with `n` accounts, as the engine would pass it. One stack of them all,
+ * its budget (maxAccountsPerStack) raised to `n`: these rows measure how the program scales in one
+ * process, not a layout to deploy (the organization rows plan shards of the default budget).
+ */
 export function workloadConfig(n: number) {
     const accounts = Array.from({ length: n }, (_, i) => ({
-        name: `acct-${i}`,
+        name: `member-${i}`,
         accountId: String(200000000000 + i),
     }));
     return {
@@ -80,6 +84,7 @@ export function workloadConfig(n: number) {
             "aws:region": "us-east-1",
             "org-access:securityAccountId": SECURITY,
             "org-access:workloadAccounts": JSON.stringify(accounts),
+            "org-access:maxAccountsPerStack": String(n),
             "org-access:trustedPrincipals": JSON.stringify({
                 humanArns: [`arn:aws:iam::${SECURITY}:user/org-access/alice`],
                 reporters: [
