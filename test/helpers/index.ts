@@ -31,6 +31,21 @@ export function securityStackText(extra: readonly string[] = []): string {
     ].join("\n");
 }
 
+/** A project folder of fixture stack files (never the repository's own), one per stack name. */
+export function stackFilesFolder(files: Record<string, string>, prefix: string): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    for (const [stack, text] of Object.entries(files))
+        fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), text);
+    return root;
+}
+
+/** Every file of a folder with its text: what "nothing written" compares. */
+export function folderSnapshot(root: string): Record<string, string> {
+    return Object.fromEntries(
+        fs.readdirSync(root).map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]),
+    );
+}
+
 /** Config of a stack as the engine passes it: `org-access:` keys, JSON for structured values. */
 export function stackFileOf(
     values: Record<string, unknown>,

@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { loadSecurityConfig } from "../../config";
@@ -9,7 +8,16 @@ import { main } from "../../scripts/account";
 import { AccountCommandError } from "../../scripts/accountErrors";
 import { configName, globPattern, importAccounts, parseListing } from "../../scripts/accountImport";
 import { securityStack } from "../../stacks/security";
-import { LOG_ARCHIVE, MANAGEMENT, PROD, SECURITY, securityStackText, STAGING } from "../helpers";
+import {
+    folderSnapshot,
+    LOG_ARCHIVE,
+    MANAGEMENT,
+    PROD,
+    SECURITY,
+    securityStackText,
+    stackFilesFolder,
+    STAGING,
+} from "../helpers";
 
 const WORKLOAD = `# The workload stack.
 config:
@@ -30,18 +38,10 @@ const SECURITY_FILE = securityStackText([
 ]);
 
 /** A project folder of fixture stack files (never the repository's own). */
-function project(files: Record<string, string>): string {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-import-test-"));
-    for (const [stack, text] of Object.entries(files))
-        fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), text);
-    return root;
-}
+const project = (files: Record<string, string>) =>
+    stackFilesFolder(files, "org-access-import-test-");
 
-function snapshot(root: string): Record<string, string> {
-    return Object.fromEntries(
-        fs.readdirSync(root).map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]),
-    );
-}
+const snapshot = folderSnapshot;
 
 type Acct = { Id: string; Name: string; State?: string; Status?: string };
 /** An account as list-accounts prints it (since 2025 with both State and Status). */

@@ -18,7 +18,14 @@ import { planStack, PlannedResource } from "../../plan/run";
 import { main } from "../../scripts/account";
 import { writeEdits } from "../../scripts/accountMove";
 import { securityStack } from "../../stacks/security";
-import { DEV, PROD, securityStackText, STAGING } from "../helpers";
+import {
+    DEV,
+    folderSnapshot,
+    PROD,
+    securityStackText,
+    stackFilesFolder,
+    STAGING,
+} from "../helpers";
 
 const EU1 = "222233334444";
 
@@ -54,19 +61,9 @@ config:
 const SECURITY = securityStackText();
 
 /** A project folder of fixture stack files (never the repository's own). */
-function project(files: Record<string, string>): string {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-move-test-"));
-    for (const [stack, text] of Object.entries(files))
-        fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), text);
-    return root;
-}
+const project = (files: Record<string, string>) => stackFilesFolder(files, "org-access-move-test-");
 
-/** Every file of a folder with its text: what "nothing written" compares. */
-function snapshot(root: string): Record<string, string> {
-    return Object.fromEntries(
-        fs.readdirSync(root).map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]),
-    );
-}
+const snapshot = folderSnapshot;
 
 async function run(
     root: string,

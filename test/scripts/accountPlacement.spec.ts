@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { exitCodeOf } from "../../cli/exitCodes";
@@ -20,11 +19,13 @@ import { compareStacks, nextShard, placeAccounts } from "../../scripts/accountPl
 import { securityStack } from "../../stacks/security";
 import {
     DEV,
+    folderSnapshot,
     LOG_ARCHIVE,
     MANAGEMENT,
     PROD,
     rejection,
     securityStackText,
+    stackFilesFolder,
     STAGING,
 } from "../helpers";
 
@@ -50,19 +51,10 @@ config:
 const SECURITY = securityStackText();
 
 /** A project folder of fixture stack files (never the repository's own). */
-function project(files: Record<string, string>): string {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-place-test-"));
-    for (const [stack, text] of Object.entries(files))
-        fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), text);
-    return root;
-}
+const project = (files: Record<string, string>) =>
+    stackFilesFolder(files, "org-access-place-test-");
 
-/** Every file of a folder with its text: what "nothing written" compares. */
-function snapshot(root: string): Record<string, string> {
-    return Object.fromEntries(
-        fs.readdirSync(root).map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]),
-    );
-}
+const snapshot = folderSnapshot;
 
 const read = (root: string, stack: string) =>
     fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8");
