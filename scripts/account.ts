@@ -134,21 +134,21 @@ export const command = defineCommand({
     },
 });
 
+/** The options `import` and `move` read, as the command line gives them. */
+interface AccountOptionValues {
+    readonly name?: string;
+    readonly id?: string;
+    readonly stack?: string;
+    readonly from?: string;
+    readonly to?: string;
+    readonly write?: boolean;
+    readonly org?: string;
+    readonly ou?: string[];
+    readonly "name-pattern"?: string[];
+}
+
 /** The arguments of `import`, every problem with them at once. */
-function importCommand(
-    values: {
-        name?: string;
-        id?: string;
-        stack?: string;
-        from?: string;
-        to?: string;
-        write?: boolean;
-        org?: string;
-        ou?: string[];
-        "name-pattern"?: string[];
-    },
-    files: readonly string[],
-): AccountCommand {
+function importCommand(values: AccountOptionValues, files: readonly string[]): AccountCommand {
     const problems: string[] = [];
     for (const key of ["name", "id", "stack", "from", "to", "org"] as const)
         if (values[key] !== undefined)
@@ -179,15 +179,7 @@ function importCommand(
 }
 
 /** The options of `move`, every problem with them at once. */
-function moveCommand(values: {
-    name?: string;
-    id?: string;
-    stack?: string;
-    from?: string;
-    to?: string;
-    write?: boolean;
-    org?: string;
-}): AccountCommand {
+function moveCommand(values: AccountOptionValues): AccountCommand {
     const problems: string[] = [];
     const { name, id, from, to } = values;
     if (values.stack !== undefined) problems.push("move takes --from and --to, not --stack");

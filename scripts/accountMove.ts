@@ -29,6 +29,7 @@ import * as YAML from "yaml";
 import {
     ConfigError,
     decodeValues,
+    DEFAULT_WORKLOAD_STACKS,
     formatProblems,
     loadSecurityConfig,
     namespaceValues,
@@ -52,12 +53,10 @@ import {
 import { securityStack } from "../stacks/security";
 import { AccountCommandError } from "./accountErrors";
 
-const ACCOUNTS = `${NAMESPACE}:workloadAccounts`;
-const STACKS = `${NAMESPACE}:workloadStacks`;
-/** The security stack's `workloadStacks` when the key is absent (config/schema/security.ts). */
-const DEFAULT_WORKLOAD_STACKS = ["workload"];
+export const ACCOUNTS = `${NAMESPACE}:workloadAccounts`;
+export const STACKS = `${NAMESPACE}:workloadStacks`;
 /** `[alice]` stays `[alice]`: the yaml library pads flow collections (`[ alice ]`) by default. */
-const YAML_OUT = { flowCollectionPadding: false } as const;
+export const YAML_OUT = { flowCollectionPadding: false } as const;
 
 export interface MoveOptions {
     /** The account to move, by its name or by its id. */
@@ -286,7 +285,7 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
 
     // The security stack grants its groups the roles of the stacks it lists: the destination must be one.
     const listed = securityDoc.getIn(["config", STACKS]);
-    let stacks: unknown[] = DEFAULT_WORKLOAD_STACKS;
+    let stacks: unknown[] = [...DEFAULT_WORKLOAD_STACKS];
     if (listed !== undefined) {
         if (YAML.isSeq(listed)) stacks = listed.toJSON() as unknown[];
         else problems.push(`Pulumi.security.yaml: ${STACKS} is not a list; fix it first`);

@@ -23,6 +23,7 @@ import {
     accountBudget,
     ConfigError,
     DEFAULT_MAX_ACCOUNTS_PER_STACK,
+    DEFAULT_WORKLOAD_STACKS,
     decodeValues,
     loadSecurityConfig,
     namespaceValues,
@@ -35,19 +36,16 @@ import { ACCOUNT_ID } from "../config/patterns";
 import { isWorkloadStack } from "../stacks/names";
 import { AccountCommandError } from "./accountErrors";
 import {
+    ACCOUNTS,
     FileEdit,
     problemLines,
     securePaths,
+    STACKS,
     stackInitCommand,
     workloadProblems,
+    YAML_OUT,
 } from "./accountMove";
 
-const ACCOUNTS = `${NAMESPACE}:workloadAccounts`;
-const STACKS = `${NAMESPACE}:workloadStacks`;
-/** The security stack's `workloadStacks` when the key is absent (config/schema/security.ts). */
-const DEFAULT_WORKLOAD_STACKS = ["workload"];
-/** `[alice]` stays `[alice]`: the yaml library pads flow collections (`[ alice ]`) by default. */
-const YAML_OUT = { flowCollectionPadding: false } as const;
 /** The stack whose settings a new shard copies. */
 const BASE = "workload";
 

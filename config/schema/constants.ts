@@ -5,6 +5,8 @@
 export const NAMESPACE = "org-access";
 
 export const DEFAULT_DEPLOY_ROLE = "OrganizationAccountAccessRole";
+/** The security stack's `workloadStacks` when the key is absent. */
+export const DEFAULT_WORKLOAD_STACKS: readonly string[] = ["workload"];
 export const DEFAULT_AUDIT_ROLE = "SecurityAuditRole";
 /** IAM's floor for a role's MaxSessionDuration; see the `MaxSessionDuration` field of CreateRole. */
 export const IAM_MIN_ROLE_SESSION_SECONDS = 3600;

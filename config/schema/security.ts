@@ -5,7 +5,7 @@ import { z } from "zod";
 import { IAM_PATH, ORG_ID, STACK_NAME, USER_NAME } from "../patterns";
 import { ciSchema } from "./ci";
 import { accountRef, common, externalId, reporterNetwork, roleName, strictList } from "./common";
-import { DEFAULT_DEPLOY_ROLE } from "./constants";
+import { DEFAULT_DEPLOY_ROLE, DEFAULT_WORKLOAD_STACKS } from "./constants";
 import { breakGlassSchema, incidentResponseSchema } from "./duty";
 import { guardrailsSchema } from "./guardrails";
 import { alarmsSchema, trailSchema } from "./logging";
@@ -48,7 +48,7 @@ export const securityConfigSchema = z.strictObject({
         "stack names",
     )
         .min(1, { error: "must name at least one workload stack" })
-        .default(["workload"]),
+        .default([...DEFAULT_WORKLOAD_STACKS]),
     passwordPolicy: z
         .strictObject({
             minimumLength: z
