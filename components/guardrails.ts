@@ -14,17 +14,13 @@ import {
 } from "./dutyRoles";
 import { GUARDRAILS_TYPE } from "../policypack/componentTypes";
 
-/**
- * The Organizations authorization policy types this program writes, each with the size AWS allows
- * its documents. AWS counts every character, white space included: 5,120 for an SCP and for an RCP.
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html
- */
-export const ORGANIZATION_POLICY_TYPES = {
-    SERVICE_CONTROL_POLICY: { abbreviation: "SCP", maxCharacters: 5120 },
-    RESOURCE_CONTROL_POLICY: { abbreviation: "RCP", maxCharacters: 5120 },
-} as const;
-export type OrganizationPolicyType = keyof typeof ORGANIZATION_POLICY_TYPES;
+// The policy types and their sizes are the pack's, so that the program and the pack share one rule.
+import {
+    ORGANIZATION_POLICY_TYPES,
+    OrganizationPolicyType,
+} from "../policypack/model/organizationPolicies";
+export { ORGANIZATION_POLICY_TYPES };
+export type { OrganizationPolicyType };
 
 export const SCP_MAX_CHARACTERS = ORGANIZATION_POLICY_TYPES.SERVICE_CONTROL_POLICY.maxCharacters;
 

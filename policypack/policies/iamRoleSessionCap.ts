@@ -3,10 +3,19 @@
  * account root, an IAM user or everyone) keep sessions short. AWS defaults maxSessionDuration to
  * 3600 s and allows up to 12 h; a stolen session is usable for that long.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration
+ *
+ * IAM Identity Center permission sets are for people by design, so every one is held to the same
+ * cap through its `sessionDuration`: an ISO-8601 duration that AWS allows from one to twelve hours
+ * and defaults to one hour (PT1H) when unset. The break-glass permission set gets no more than
+ * the roles' cap either (iam-no-admin-grants exempts it from the admin check only while it keeps
+ * to PT1H). A value that is not such a duration is a violation, named with what AWS accepts.
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/howtosessionduration.html
+ * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html
  */
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { isHumanAssumable } from "../iam";
-import { physicalName, readDocument } from "./common";
+import { physicalName, readDocument, validateResourceOfTypes } from "./common";
+import { durationSeconds } from "./permissionSets";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-role-session-cap";
@@ -14,6 +23,14 @@ export const NAME = "iam-role-session-cap";
 interface Config {
     maxSessionSeconds: number;
     ssoRolesAreHuman: boolean;
+}
+
+/** What AWS allows and assumes for a permission set's sessionDuration (howtosessionduration.html). */
+export const PERMISSION_SET_SESSION = { default: "PT1H", minSeconds: 3600, maxSeconds: 43200 };
+
+interface PermissionSetProps {
+    name?: string;
+    sessionDuration?: string;
 }
 
 interface RoleProps {
@@ -24,7 +41,8 @@ interface RoleProps {
 
 export const iamRoleSessionCap: ResourceValidationPolicy = {
     name: NAME,
-    description: "Roles that humans can assume cap maxSessionDuration (default 3600 s).",
+    description:
+        "Roles that humans can assume, and every IAM Identity Center permission set, cap their session length (default 3600 s).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -43,9 +61,8 @@ export const iamRoleSessionCap: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: validateResourceOfType(
-        resourceType<RoleProps>(T.Role),
-        (role, args, report) => {
+    validateResource: validateResourceOfTypes(
+        validateResourceOfType(resourceType<RoleProps>(T.Role), (role, args, report) => {
             const { maxSessionSeconds, ssoRolesAreHuman } = args.getConfig<Config>();
             const cap = maxSessionSeconds ?? 3600;
             const duration = role.maxSessionDuration ?? 3600;
@@ -57,6 +74,34 @@ export const iamRoleSessionCap: ResourceValidationPolicy = {
             report(
                 `Role "${physicalName(role, args.name)}" can be assumed by humans (account roots or IAM users in its trust policy) and has maxSessionDuration ${duration} s, above the cap of ${cap} s. Fix: set maxSessionDuration to ${cap} or less.`,
             );
-        },
+        }),
+        validateResourceOfType(
+            resourceType<PermissionSetProps>(T.PermissionSet),
+            (ps, args, report) => {
+                const cap = args.getConfig<Config>().maxSessionSeconds ?? 3600;
+                const set = `Permission set "${physicalName(ps, args.name)}"`;
+                const given = ps.sessionDuration;
+                const value =
+                    given === undefined || given === null || given === ""
+                        ? PERMISSION_SET_SESSION.default
+                        : given;
+                const seconds = typeof value === "string" ? durationSeconds(value) : undefined;
+                const allowed = `AWS accepts an ISO-8601 duration from PT1H to PT12H (hours and minutes, e.g. "PT1H" or "PT1H30M")`;
+                if (
+                    seconds === undefined ||
+                    seconds < PERMISSION_SET_SESSION.minSeconds ||
+                    seconds > PERMISSION_SET_SESSION.maxSeconds
+                ) {
+                    report(
+                        `${set} has sessionDuration ${JSON.stringify(given)}, which is not a session length IAM Identity Center accepts: ${allowed}. Fix: set sessionDuration to "PT1H".`,
+                    );
+                    return;
+                }
+                if (seconds <= cap) return;
+                report(
+                    `${set} gives the people assigned to it sessions of ${value} (${seconds} s), above the cap of ${cap} s${given === value ? "" : " (AWS's default)"}. Fix: set sessionDuration to "PT1H" or at most the cap.`,
+                );
+            },
+        ),
     ),
 };

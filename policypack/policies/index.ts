@@ -15,6 +15,7 @@ import { iamPassRoleScoped } from "./iamPassRoleScoped";
 import { iamRoleSessionCap } from "./iamRoleSessionCap";
 import { iamTrustRequiresMfa } from "./iamTrustRequiresMfa";
 import { policyDocumentNotChecked } from "./policyDocumentNotChecked";
+import { rcpPerimeterSound } from "./rcpPerimeterSound";
 import { s3LogBucketProtected } from "./s3LogBucketProtected";
 import { extendToTemplates } from "./templates";
 
@@ -38,6 +39,7 @@ export const policies: Policies = extendToTemplates(
         iamPassRoleScoped,
         iamNoEscalationActions,
         iamAssumeRoleBounded,
+        rcpPerimeterSound,
         policyDocumentNotChecked,
         cloudtrailHardened,
         s3LogBucketProtected,
@@ -64,5 +66,6 @@ export {
     iamRoleSessionCap,
     iamTrustRequiresMfa,
     policyDocumentNotChecked,
+    rcpPerimeterSound,
     s3LogBucketProtected,
 };

@@ -8,6 +8,8 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import {
     iamNoAdminGrants,
     iamNoEscalationActions,
+    iamPassRoleScoped,
+    iamPolicyDocumentValid,
     policyDocumentNotChecked,
 } from "../../policypack/policies";
 import { durationSeconds } from "../../policypack/policies/permissionSets";
@@ -369,5 +371,62 @@ describe("iam-no-admin-grants on IAM Identity Center permission sets", () => {
         assert.strictEqual(durationSeconds("PT900S"), 900);
         assert.strictEqual(durationSeconds("PT"), undefined);
         assert.strictEqual(durationSeconds("1h"), undefined);
+    });
+
+    // A permission set's inline policy is an identity policy like a role's: the same document
+    // checks read it, whatever its encoding.
+    describe("the inline policy runs through a role inline policy's document checks", () => {
+        const props = (doc: unknown): Json => ({
+            instanceArn: INSTANCE,
+            permissionSetArn: ARN("dev"),
+            inlinePolicy: doc,
+        });
+        const onInline = (policy: typeof iamPassRoleScoped, doc: unknown) =>
+            runResourcePolicy(policy, aws.ssoadmin.PermissionSetInlinePolicy, props(doc));
+        const pass = { Sid: "Pass", Effect: "Allow", Action: "iam:PassRole", Resource: "*" };
+
+        for (const [what, doc] of [
+            ["a JSON string", JSON.stringify(policyDoc(pass))],
+            ["a single Statement object", { Version: "2012-10-17", Statement: pass }],
+        ] as Array<[string, unknown]>)
+            it(`iam-passrole-scoped flags PassRole on any role, as ${what}`, async () => {
+                assertViolations(
+                    await onInline(iamPassRoleScoped, doc),
+                    1,
+                    'inlinePolicy Statement[0] (Sid "Pass")',
+                    "iam:PassRole",
+                );
+            });
+
+        it("iam-policy-document-valid rejects an identity policy with a Principal, or broken JSON", async () => {
+            const withPrincipal = policyDoc({ ...READ, Principal: "*" });
+            assertViolations(
+                await onInline(iamPolicyDocumentValid, withPrincipal),
+                1,
+                "inlinePolicy is not a valid policy document",
+            );
+            assertViolations(
+                await onInline(iamPolicyDocumentValid, '{"Statement": ['),
+                1,
+                "inlinePolicy is not a valid policy document",
+            );
+            assert.deepStrictEqual(
+                (await onInline(iamPolicyDocumentValid, policyDoc(READ))).violations,
+                [],
+            );
+        });
+
+        it("iam-no-admin-grants flags Allow + NotAction on every resource", async () => {
+            const notAction = { Effect: "Allow", NotAction: ["s3:*"], Resource: "*" };
+            assertViolations(
+                await admin([
+                    permissionSet("Dev"),
+                    inline("dev", JSON.stringify(policyDoc(notAction))),
+                ]),
+                1,
+                'permission set "Dev": inline policy (dev-inline) Statement[0]',
+                "NotAction",
+            );
+        });
     });
 });

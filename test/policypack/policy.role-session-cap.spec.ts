@@ -63,3 +63,61 @@ describe("iam-role-session-cap", () => {
         );
     });
 });
+
+// IAM Identity Center permission sets are for people, so each is held to the cap through its
+// sessionDuration (ISO-8601, one to twelve hours, AWS's default PT1H when unset).
+describe("iam-role-session-cap on IAM Identity Center permission sets", () => {
+    const set = (sessionDuration?: unknown, name = "Ops"): Json => ({
+        name,
+        instanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+        ...(sessionDuration !== undefined ? { sessionDuration } : {}),
+    });
+    const check = (props: Json, config?: Json) =>
+        runResourcePolicy(iamRoleSessionCap, aws.ssoadmin.PermissionSet, props, {
+            name: "ops-ps",
+            config,
+        });
+
+    for (const d of [undefined, "", "PT1H", "PT59M60S"])
+        it(`passes ${JSON.stringify(d)} (AWS's default is one hour)`, async () => {
+            assertViolations(await check(set(d)), 0);
+        });
+
+    it("flags a session above the cap, naming the set, the length and the cap", async () => {
+        assertViolations(
+            await check(set("PT2H")),
+            1,
+            'Permission set "Ops"',
+            "PT2H (7200 s)",
+            "above the cap of 3600 s",
+            "Fix:",
+        );
+        assertViolations(await check(set("PT1H30M")), 1, "5400 s");
+    });
+
+    it("follows the configured cap, the unset default included", async () => {
+        assertViolations(await check(set("PT2H"), { maxSessionSeconds: 7200 }), 0);
+        assertViolations(
+            await check(set(undefined), { maxSessionSeconds: 1800 }),
+            1,
+            "PT1H (3600 s)",
+            "AWS's default",
+        );
+    });
+
+    it("gives the break-glass set no more than the cap", async () => {
+        assertViolations(await check(set("PT12H", "BreakGlass")), 1, 'Permission set "BreakGlass"');
+        assertViolations(await check(set("PT1H", "BreakGlass")), 0);
+    });
+
+    for (const bad of ["1h", "PT", "P1D", "PT30M", "PT13H", "pt1h", 3600])
+        it(`flags the malformed or out-of-range duration ${JSON.stringify(bad)}`, async () => {
+            assertViolations(
+                await check(set(bad)),
+                1,
+                `sessionDuration ${JSON.stringify(bad)}`,
+                "from PT1H to PT12H",
+                'set sessionDuration to "PT1H"',
+            );
+        });
+});

@@ -64,6 +64,50 @@ const readDoc = policyDoc({
 
 const resourceCases: Array<[string, ResourceValidationPolicy, TypeSource, Json]> = [
     [
+        "permission set session",
+        p.iamRoleSessionCap,
+        aws.ssoadmin.PermissionSet,
+        { name: "Ops", instanceArn: "arn:aws:sso:::instance/ssoins-1", sessionDuration: "PT2H" },
+    ],
+    [
+        "RCP grammar",
+        p.iamPolicyDocumentValid,
+        aws.organizations.Policy,
+        {
+            type: "RESOURCE_CONTROL_POLICY",
+            content: policyDoc({
+                Effect: "Deny",
+                Principal: "*",
+                NotAction: "s3:*",
+                Resource: "*",
+            }),
+        },
+    ],
+    [
+        "RCP Allow",
+        p.iamNoWildcardPrincipal,
+        aws.organizations.Policy,
+        {
+            type: "RESOURCE_CONTROL_POLICY",
+            content: policyDoc({ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }),
+        },
+    ],
+    [
+        "RCP perimeter without the AWS-service exception",
+        p.rcpPerimeterSound,
+        aws.organizations.Policy,
+        {
+            type: "RESOURCE_CONTROL_POLICY",
+            content: policyDoc({
+                Effect: "Deny",
+                Principal: "*",
+                Action: ["s3:*", "ec2:*"],
+                Resource: "*",
+                Condition: { StringNotEqualsIfExists: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+            }),
+        },
+    ],
+    [
         "public trust",
         p.iamNoWildcardPrincipal,
         aws.iam.Role,

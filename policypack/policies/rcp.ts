@@ -1,0 +1,144 @@
+/**
+ * Resource control policies (RCPs): the AWS Organizations policies that cap what any principal,
+ * inside the organization or not, may do to the member accounts' resources. An RCP never grants;
+ * it only denies. What the pack knows about their documents is here, read by three policies:
+ *
+ * - iam-policy-document-valid: the RCP grammar. Principal must be `"*"` (conditions say whom a
+ *   statement is about), NotPrincipal and NotAction are not RCP elements, and the document is at
+ *   most 5,120 characters, white space included (the limit the program's guardrails check too,
+ *   model/organizationPolicies.ts).
+ *   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
+ *   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ * - iam-no-wildcard-principal: `Allow` is supported only in AWS's own RCPFullAWSAccess (Allow `*`
+ *   to `*` on `*`); any other Allow with Principal `"*"` is flagged there, while Deny statements,
+ *   whose Principal must be `"*"`, never are.
+ * - rcp-perimeter-sound: a statement whose actions belong to no service RCPs apply to restricts
+ *   nothing, and a Deny (a data perimeter on aws:PrincipalOrgID, say) without an exception for AWS
+ *   services acting for the organization stops CloudTrail delivering the organization trail's logs.
+ */
+import { globMatch, PolicyDocument, Statement } from "../iam";
+import { ORGANIZATION_POLICY_TYPES } from "../model/organizationPolicies";
+import { documentProblem, readDocument } from "./common";
+
+/** The `type` of an aws.organizations.Policy that is an RCP. */
+export const RCP_TYPE = "RESOURCE_CONTROL_POLICY";
+
+/** The most characters AWS accepts in an RCP, white space included. */
+export const RCP_MAX_CHARACTERS = ORGANIZATION_POLICY_TYPES.RESOURCE_CONTROL_POLICY.maxCharacters;
+
+/**
+ * The IAM service prefixes RCPs apply to. AWS's list names S3, STS, KMS, SQS and Secrets Manager
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services,
+ * https://docs.aws.amazon.com/controltower/latest/controlreference/rcp-controls.html); AWS's RCP
+ * examples add Cognito (both prefixes), CloudWatch Logs, DynamoDB, ECR and OpenSearch Serverless
+ * (https://github.com/aws-samples/resource-control-policy-examples/blob/main/Restrict-resource-access-patterns/Enforce-controls-on-AWS-services-that-use-service-principals-to-access-your-resources.json,
+ * https://github.com/aws-samples/resource-control-policy-examples/pull/16) and IAM Roles Anywhere
+ * (Service-specific-controls/AWS-IAMRolesAnywhere in the same repository).
+ */
+export const RCP_SERVICES: readonly string[] = [
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "cognito-identity",
+    "cognito-idp",
+    "logs",
+    "dynamodb",
+    "ecr",
+    "aoss",
+    "rolesanywhere",
+];
+
+/** The document property of an aws.organizations.Policy, when the policy is an RCP. */
+export function rcpContent(props: Record<string, unknown>): unknown {
+    return props.type === RCP_TYPE ? props.content : undefined;
+}
+
+/** The characters AWS counts: the string as written, or an object as compact JSON. */
+function characters(content: unknown): number {
+    return typeof content === "string" ? content.length : JSON.stringify(content).length;
+}
+
+function raw(content: unknown): unknown {
+    if (typeof content !== "string") return content;
+    try {
+        return JSON.parse(content);
+    } catch {
+        return undefined;
+    }
+}
+
+/** The raw statements of a parsed-OK document (a single object or an array). */
+function rawStatements(content: unknown): Array<Record<string, unknown>> {
+    const doc = raw(content) as { Statement?: unknown } | undefined;
+    const s = doc?.Statement;
+    const list = Array.isArray(s) ? s : s === undefined ? [] : [s];
+    return list.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null);
+}
+
+function label(i: number, st: Record<string, unknown>): string {
+    return typeof st.Sid === "string" && st.Sid !== ""
+        ? `Statement[${i}] (Sid "${st.Sid}")`
+        : `Statement[${i}]`;
+}
+
+/**
+ * Every way the RCP breaks AWS's grammar, for iam-policy-document-valid: the IAM parse problem,
+ * or the size and the RCP-only rules (Principal `"*"`, no NotPrincipal, no NotAction). An Allow is
+ * left to iam-no-wildcard-principal, so that no statement is reported twice.
+ */
+export function rcpProblems(content: unknown): string[] {
+    if (content === undefined || content === null || content === "") return [];
+    const problems: string[] = [];
+    const size = characters(content);
+    if (size > RCP_MAX_CHARACTERS)
+        problems.push(
+            `it is ${size} characters; AWS accepts at most ${RCP_MAX_CHARACTERS} in an RCP, white space included`,
+        );
+    const parse = documentProblem(content, "resource");
+    if (parse !== undefined) return [...problems, parse];
+    rawStatements(content).forEach((st, i) => {
+        const where = label(i, st);
+        if ("NotPrincipal" in st) problems.push(`${where}: RCPs do not support NotPrincipal`);
+        if ("NotAction" in st) problems.push(`${where}: RCPs do not support NotAction`);
+        if ("Principal" in st && st.Principal !== "*")
+            problems.push(
+                `${where}: an RCP's Principal must be "*", got ${JSON.stringify(st.Principal)}; name whom the statement is about with conditions (aws:PrincipalOrgID, aws:PrincipalAccount...)`,
+            );
+    });
+    return problems;
+}
+
+/** The RCP's parsed document, or undefined when it is absent or malformed (reported elsewhere). */
+export function readRcp(props: Record<string, unknown>): PolicyDocument | undefined {
+    const content = rcpContent(props);
+    if (content === undefined || rcpProblems(content).length) return undefined;
+    return readDocument(content, "resource");
+}
+
+/** Whether a statement is AWS's RCPFullAWSAccess: Allow `*` to `*` on `*`, unconditioned. */
+export function isFullAccess(s: Statement): boolean {
+    return (
+        s.effect === "Allow" &&
+        s.principal?.star === true &&
+        s.action?.length === 1 &&
+        s.action[0] === "*" &&
+        s.resource?.length === 1 &&
+        s.resource[0] === "*" &&
+        s.conditions.length === 0
+    );
+}
+
+/** The service prefix of an action pattern (`s3` of `s3:Get*`; `*` for `*`). */
+function servicePattern(action: string): string {
+    const i = action.indexOf(":");
+    return (i < 0 ? action : action.slice(0, i)).toLowerCase();
+}
+
+/** The actions of a statement that reach no service RCPs apply to (`ec2:*`, `iam:PassRole`). */
+export function actionsOutsideRcpServices(s: Statement): string[] {
+    return (s.action ?? []).filter(
+        (a) => !RCP_SERVICES.some((svc) => globMatch(servicePattern(a), svc, true)),
+    );
+}

@@ -1,0 +1,161 @@
+/**
+ * rcp-perimeter-sound (mandatory): a resource control policy restricts what its author meant and
+ * does not cut the organization's own audit trail.
+ *
+ * - A statement naming actions of a service RCPs do not apply to (`ec2:*`, `iam:PassRole`)
+ *   restricts nothing there: AWS evaluates RCPs only for the services in rcp.ts RCP_SERVICES, so
+ *   the author believes in a control that does not exist.
+ *   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services
+ * - A Deny must not stop AWS services acting for the organization. The data perimeter's Deny on
+ *   `aws:PrincipalOrgID` (StringNotEqualsIfExists) also matches a service principal, whose request
+ *   carries no aws:PrincipalOrgID, so without an exception (`BoolIfExists
+ *   aws:PrincipalIsAWSService false`, or a source condition such as `aws:SourceOrgID`) it denies
+ *   CloudTrail's delivery of the organization trail's logs to the trail bucket and its key.
+ *   AWS's perimeter RCPs carry that exception for this reason:
+ *   https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/resource_control_policies/identity_perimeter_rcp.json
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice
+ *   The check asks the pack's evaluator whether any Deny statement applies to CloudTrail's own
+ *   requests (s3:GetBucketAcl and s3:PutObject on the bucket, kms:GenerateDataKey on the key,
+ *   with the source keys CloudTrail sends), probing each statement's own Resource patterns.
+ *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+ *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+ *
+ * Mandatory, not advisory: CloudTrail fails quietly when delivery is denied, so the trail (CIS AWS
+ * Foundations 3.x, SOC 2 CC7.2) would stop recording with nothing in the plan to show it, in every
+ * account the RCP is attached to; and an RCP reaching an unsupported service is a control that the
+ * guardrails table would claim and AWS would not enforce. Either is fixed in the document itself.
+ */
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import {
+    buildContextMap,
+    PolicyDocument,
+    RequestContext,
+    Statement,
+    statementApplies,
+    statementLabel,
+} from "../iam";
+import { PROBE_ACCOUNT } from "../iam/privileges";
+import { instantiateGlob } from "../iam/wildcard";
+import { validateResourceOfTypes } from "./common";
+import { actionsOutsideRcpServices, readRcp, RCP_SERVICES } from "./rcp";
+import { resourceType, T } from "./types";
+
+export const NAME = "rcp-perimeter-sound";
+
+const CLOUDTRAIL = "cloudtrail.amazonaws.com";
+/** Stand-ins for what a statement does not name: unlike anything an author would write. */
+const PROBE_ORG = "o-zq9zq9zq9z";
+const PROBE_BUCKET = "zq9-trail-bucket";
+const PROBE_KEY = `arn:aws:kms:us-east-1:${PROBE_ACCOUNT}:key/zq9`;
+
+/** The exact string values the document's conditions give `key` (lower-cased key). */
+function valuesOf(doc: PolicyDocument, key: string): string[] {
+    const out: string[] = [];
+    for (const s of doc.statements)
+        for (const c of s.conditions)
+            if (c.key.toLowerCase() === key) for (const v of c.values) out.push(String(v));
+    return out;
+}
+
+/**
+ * The organization and account CloudTrail acts for: the ones the document itself names as inside
+ * (so that an exception pinned to them is honoured), else stand-ins.
+ */
+function inside(doc: PolicyDocument): { org: string; account: string } {
+    const org = ["aws:sourceorgid", "aws:principalorgid", "aws:resourceorgid"]
+        .flatMap((k) => valuesOf(doc, k))
+        .find((v) => /^o-[a-z0-9]+$/.test(v));
+    const account = ["aws:sourceaccount", "aws:principalaccount", "aws:resourceaccount"]
+        .flatMap((k) => valuesOf(doc, k))
+        .find((v) => /^\d{12}$/.test(v));
+    return { org: org ?? PROBE_ORG, account: account ?? PROBE_ACCOUNT };
+}
+
+/** Concrete ARNs of `service` the statement's Resource patterns name, plus a stand-in. */
+function targets(s: Statement, prefix: string, fallback: string, object: boolean): string[] {
+    const named = (s.resource ?? [])
+        .filter((r) => r.startsWith(prefix))
+        .filter((r) => !object || r.includes("/"))
+        .flatMap((r) => instantiateGlob(r, ["zq9"]));
+    return [...new Set([...named, fallback])];
+}
+
+interface Delivery {
+    readonly what: string;
+    readonly request: RequestContext;
+}
+
+/** CloudTrail's requests when it delivers the trail's logs, against this statement's resources. */
+function deliveries(s: Statement, org: string, account: string): Delivery[] {
+    const context = {
+        "aws:SourceArn": `arn:aws:cloudtrail:us-east-1:${account}:trail/zq9-trail`,
+        "aws:SourceAccount": account,
+        "aws:SourceOrgID": org,
+        "aws:ResourceOrgID": org,
+        "aws:SecureTransport": "true",
+    };
+    const principal = { type: "service" as const, service: CLOUDTRAIL };
+    const buckets = targets(s, "arn:aws:s3:::", `arn:aws:s3:::${PROBE_BUCKET}`, false).map(
+        (b) => b.split("/")[0],
+    );
+    const objects = targets(
+        s,
+        "arn:aws:s3:::",
+        `arn:aws:s3:::${PROBE_BUCKET}/AWSLogs/${org}/${account}/CloudTrail/zq9.json.gz`,
+        true,
+    );
+    const keys = targets(s, "arn:aws:kms:", PROBE_KEY, false);
+    return [
+        ...[...new Set(buckets)].map((resource) => ({
+            what: `s3:GetBucketAcl on ${resource}`,
+            request: { principal, action: "s3:GetBucketAcl", resource, context },
+        })),
+        ...objects.map((resource) => ({
+            what: `s3:PutObject to ${resource}`,
+            request: {
+                principal,
+                action: "s3:PutObject",
+                resource,
+                context: { ...context, "s3:x-amz-acl": "bucket-owner-full-control" },
+            },
+        })),
+        ...keys.map((resource) => ({
+            what: `kms:GenerateDataKey on ${resource}`,
+            request: { principal, action: "kms:GenerateDataKey", resource, context },
+        })),
+    ];
+}
+
+const rcp = validateResourceOfType(
+    resourceType<Record<string, unknown>>(T.OrganizationsPolicy),
+    (props, _args, report) => {
+        // A malformed RCP is reported by iam-policy-document-valid; its Allow statements by
+        // iam-no-wildcard-principal.
+        const doc = readRcp(props);
+        if (!doc) return;
+        const { org, account } = inside(doc);
+        for (const s of doc.statements) {
+            if (s.effect !== "Deny") continue;
+            const outside = actionsOutsideRcpServices(s);
+            if (outside.length)
+                report(
+                    `content ${statementLabel(s)} of the resource control policy denies ${outside.join(", ")}, which RCPs do not apply to (they apply to ${RCP_SERVICES.join(", ")}), so it restricts nothing there. Fix: restrict those actions with a service control policy, and keep only the supported services' actions in the RCP.`,
+                );
+            const blocked = deliveries(s, org, account).filter((d) =>
+                statementApplies(s, d.request, buildContextMap(d.request), doc.variables),
+            );
+            if (blocked.length)
+                report(
+                    `content ${statementLabel(s)} of the resource control policy denies AWS services acting for the organization: CloudTrail (${CLOUDTRAIL}) would be denied ${blocked.map((d) => d.what).join("; ")}, so the organization trail would stop delivering logs in every account the RCP is attached to. Fix: exempt AWS services in the Deny's conditions, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}, or let them through for the organization's own resources only, "StringNotEqualsIfExists": {"aws:SourceOrgID": "${org === PROBE_ORG ? "<org id>" : org}"}.`,
+                );
+        }
+    },
+);
+
+export const rcpPerimeterSound: ResourceValidationPolicy = {
+    name: NAME,
+    description:
+        "Resource control policies restrict only services RCPs apply to, and their Deny statements (a data perimeter on aws:PrincipalOrgID) exempt AWS services acting for the organization, so CloudTrail still delivers the organization trail's logs.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfTypes(rcp),
+};

@@ -1,0 +1,263 @@
+// Resource control policies (aws.organizations.Policy of type RESOURCE_CONTROL_POLICY): their
+// grammar (iam-policy-document-valid), their Allow statements (iam-no-wildcard-principal: a Deny's
+// required Principal "*" is never a grant, an Allow other than RCPFullAWSAccess is flagged) and
+// their soundness (rcp-perimeter-sound: only services RCPs apply to, and no Deny that stops
+// CloudTrail delivering the organization trail's logs).
+import * as assert from "assert";
+import * as aws from "@pulumi/aws";
+import {
+    iamNoWildcardPrincipal,
+    iamPolicyDocumentValid,
+    rcpPerimeterSound,
+} from "../../policypack/policies";
+import { ORGANIZATION_POLICY_TYPES as COMPONENT_TYPES } from "../../components/guardrails";
+import { ORGANIZATION_POLICY_TYPES } from "../../policypack/model/organizationPolicies";
+import { RCP_MAX_CHARACTERS } from "../../policypack/policies/rcp";
+import { assertViolations, Json, policyDoc, ResourceRun, runResourcePolicy } from "./helpers";
+
+const ORG = "o-a1b2c3d4e5";
+const TRAIL_BUCKET = "org-trail-logs";
+
+function rcp(content: unknown, type = "RESOURCE_CONTROL_POLICY"): Json {
+    return { name: "perimeter", type, content };
+}
+
+const run = (policy: typeof rcpPerimeterSound, content: unknown, type?: string) =>
+    runResourcePolicy(policy, aws.organizations.Policy, rcp(content, type));
+const valid = (content: unknown, type?: string) => run(iamPolicyDocumentValid, content, type);
+const wildcard = (content: unknown) => run(iamNoWildcardPrincipal, content);
+const perimeter = (content: unknown) => run(rcpPerimeterSound, content);
+
+/** AWS's identity perimeter: Deny outside the organization, AWS services exempt. */
+const PERIMETER: Json = {
+    Sid: "EnforceOrgIdentities",
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["s3:*", "sqs:*", "kms:*", "secretsmanager:*", "sts:AssumeRole"],
+    Resource: "*",
+    Condition: {
+        StringNotEqualsIfExists: { "aws:PrincipalOrgID": ORG },
+        BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+    },
+};
+
+/** The same Deny without the AWS-service exception. */
+const NO_EXCEPTION: Json = {
+    ...PERIMETER,
+    Condition: { StringNotEqualsIfExists: { "aws:PrincipalOrgID": ORG } },
+};
+
+const FULL_ACCESS: Json = { Effect: "Allow", Principal: "*", Action: "*", Resource: "*" };
+
+const none = (r: ResourceRun) => assert.deepStrictEqual(r.violations, []);
+
+describe("resource control policies", () => {
+    describe("iam-policy-document-valid: the RCP grammar", () => {
+        const encodings: Array<[string, unknown]> = [
+            ["a JSON string", JSON.stringify(policyDoc(PERIMETER))],
+            ["an object", policyDoc(PERIMETER)],
+            ["a single Statement object", { Version: "2012-10-17", Statement: PERIMETER }],
+        ];
+        for (const [what, content] of encodings)
+            it(`accepts AWS's perimeter RCP as ${what}`, async () => none(await valid(content)));
+
+        const broken: Array<[string, Json, string]> = [
+            [
+                "a Principal other than the bare *",
+                { ...PERIMETER, Principal: { AWS: "*" } },
+                `an RCP's Principal must be "*", got {"AWS":"*"}`,
+            ],
+            [
+                "NotPrincipal",
+                {
+                    ...PERIMETER,
+                    Principal: undefined,
+                    NotPrincipal: { AWS: "arn:aws:iam::111122223333:root" },
+                },
+                "RCPs do not support NotPrincipal",
+            ],
+            [
+                "NotAction",
+                { ...PERIMETER, Action: undefined, NotAction: "ec2:*" },
+                "RCPs do not support NotAction",
+            ],
+            ["no Principal", { ...PERIMETER, Principal: undefined }, "Principal"],
+        ];
+        for (const [what, statement, fragment] of broken)
+            it(`rejects ${what}, naming the statement`, async () => {
+                const content = JSON.stringify(policyDoc(JSON.parse(JSON.stringify(statement))));
+                assertViolations(
+                    await valid(content),
+                    1,
+                    "content is not a valid resource control policy",
+                    fragment,
+                );
+            });
+
+        it("rejects a document over 5,120 characters, white space included, and accepts one at it", async () => {
+            const text = JSON.stringify(policyDoc(PERIMETER));
+            const at = text + " ".repeat(RCP_MAX_CHARACTERS - text.length);
+            assert.strictEqual(at.length, 5120);
+            none(await valid(at));
+            assertViolations(await valid(at + " "), 1, "it is 5121 characters", "at most 5120");
+        });
+
+        it("reads the size limit from the one table the program's guardrails share", () => {
+            assert.strictEqual(RCP_MAX_CHARACTERS, 5120);
+            assert.strictEqual(COMPONENT_TYPES, ORGANIZATION_POLICY_TYPES);
+        });
+
+        it("rejects content that is not JSON", async () => {
+            assertViolations(await valid("{ Statement: nope"), 1, "not a valid resource control");
+        });
+
+        it("does not hold an SCP (no Principal) to the RCP grammar", async () => {
+            const scp = policyDoc({ Effect: "Deny", Action: "s3:*", Resource: "*" });
+            none(await valid(JSON.stringify(scp), "SERVICE_CONTROL_POLICY"));
+            assertViolations(await valid(JSON.stringify(scp)), 1, "Principal");
+        });
+    });
+
+    describe("iam-no-wildcard-principal", () => {
+        it("does not flag a Deny's required Principal *", async () => {
+            none(await wildcard(JSON.stringify(policyDoc(PERIMETER))));
+            none(await wildcard(policyDoc(NO_EXCEPTION, { ...PERIMETER, Action: "*" })));
+        });
+
+        it("does not flag a copy of RCPFullAWSAccess", async () => {
+            none(await wildcard(JSON.stringify(policyDoc(FULL_ACCESS))));
+        });
+
+        const allows: Array<[string, Json]> = [
+            [
+                "an Allow to * on some actions",
+                { ...FULL_ACCESS, Sid: "Public", Action: "s3:GetObject" },
+            ],
+            [
+                "a full-access Allow with a condition",
+                {
+                    ...FULL_ACCESS,
+                    Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } },
+                },
+            ],
+            ["a full-access Allow on one bucket", { ...FULL_ACCESS, Resource: "arn:aws:s3:::b" }],
+        ];
+        for (const [what, statement] of allows)
+            it(`flags ${what}`, async () => {
+                assertViolations(
+                    await wildcard({ Version: "2012-10-17", Statement: [PERIMETER, statement] }),
+                    1,
+                    "content Statement[1]",
+                    'allows Principal "*"',
+                    "RCPFullAWSAccess",
+                );
+            });
+
+        it("leaves a malformed RCP to iam-policy-document-valid (reported once)", async () => {
+            const bad = JSON.stringify(policyDoc({ ...FULL_ACCESS, Principal: { AWS: "*" } }));
+            none(await wildcard(bad));
+            assertViolations(await valid(bad), 1, "Principal");
+        });
+    });
+
+    describe("rcp-perimeter-sound", () => {
+        it("passes AWS's perimeter with the AWS-service exception", async () => {
+            none(await perimeter(JSON.stringify(policyDoc(PERIMETER))));
+            assert.strictEqual(rcpPerimeterSound.enforcementLevel, "mandatory");
+        });
+
+        it("flags a perimeter Deny without it: CloudTrail could not deliver the trail's logs", async () => {
+            assertViolations(
+                await perimeter(JSON.stringify(policyDoc(NO_EXCEPTION))),
+                1,
+                'Statement[0] (Sid "EnforceOrgIdentities")',
+                "cloudtrail.amazonaws.com",
+                "s3:PutObject",
+                "kms:GenerateDataKey",
+                `"aws:SourceOrgID": "${ORG}"`,
+            );
+        });
+
+        it("accepts a source exception in place of aws:PrincipalIsAWSService", async () => {
+            const source = {
+                ...PERIMETER,
+                Condition: {
+                    StringNotEqualsIfExists: {
+                        "aws:PrincipalOrgID": ORG,
+                        "aws:SourceOrgID": ORG,
+                    },
+                },
+            };
+            none(await perimeter(policyDoc(source)));
+        });
+
+        it("probes a Deny pinned to the trail bucket on the bucket it names", async () => {
+            const keepers = {
+                Sid: "TrailBucketKeepers",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [`arn:aws:s3:::${TRAIL_BUCKET}`, `arn:aws:s3:::${TRAIL_BUCKET}/*`],
+                Condition: {
+                    ArnNotLike: {
+                        "aws:PrincipalArn": "arn:aws:iam::*:role/OrgAccessLogArchiveAdmin",
+                    },
+                },
+            };
+            assertViolations(
+                await perimeter(policyDoc(keepers)),
+                1,
+                `s3:GetBucketAcl on arn:aws:s3:::${TRAIL_BUCKET}`,
+                `s3:PutObject to arn:aws:s3:::${TRAIL_BUCKET}/`,
+            );
+            const withTrail = {
+                ...keepers,
+                Condition: {
+                    ...keepers.Condition,
+                    StringNotEqualsIfExists: {
+                        "aws:PrincipalServiceName": "cloudtrail.amazonaws.com",
+                    },
+                },
+            };
+            none(await perimeter(policyDoc(withTrail)));
+        });
+
+        it("does not flag Deny statements CloudTrail's delivery never meets", async () => {
+            none(
+                await perimeter(
+                    policyDoc(
+                        { ...NO_EXCEPTION, Action: ["sqs:*", "secretsmanager:*"] },
+                        {
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "*",
+                            Resource: "*",
+                            Condition: { BoolIfExists: { "aws:SecureTransport": "false" } },
+                        },
+                    ),
+                ),
+            );
+        });
+
+        it("flags actions of services RCPs do not apply to, and only those", async () => {
+            const r = await perimeter(
+                policyDoc({ ...PERIMETER, Action: ["s3:*", "ec2:*", "IAM:PassRole", "s*:Get*"] }),
+            );
+            assertViolations(r, 1, "denies ec2:*, IAM:PassRole, which RCPs do not apply to");
+            none(await perimeter(policyDoc({ ...PERIMETER, Action: "*" })));
+            none(await perimeter(policyDoc({ ...PERIMETER, Action: ["dynamodb:*", "aoss:*"] })));
+        });
+
+        it("leaves a malformed RCP and Allow statements to the other policies", async () => {
+            none(
+                await perimeter(JSON.stringify(policyDoc({ ...NO_EXCEPTION, NotAction: "s3:*" }))),
+            );
+            none(await perimeter(policyDoc(FULL_ACCESS, { ...FULL_ACCESS, Action: "ec2:*" })));
+        });
+
+        it("does not read SCPs", async () => {
+            const scp = policyDoc({ Effect: "Deny", Action: "ec2:*", Resource: "*" });
+            none(await run(rcpPerimeterSound, JSON.stringify(scp), "SERVICE_CONTROL_POLICY"));
+        });
+    });
+});
