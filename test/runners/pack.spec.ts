@@ -198,6 +198,88 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
         );
     });
 
+    it("reports resource control policies and permission set sessions as the project's runner does", async () => {
+        const provider = planned.find(
+            (r) => r.type === "aws:iam/role:Role" && r.provider,
+        )!.provider!;
+        const extra: AnalyzedResource[] = [
+            {
+                urn: synthUrn("aws:organizations/policy:Policy", "leaky-rcp", "security"),
+                type: "aws:organizations/policy:Policy",
+                name: "leaky-rcp",
+                props: {
+                    name: "leaky",
+                    type: "RESOURCE_CONTROL_POLICY",
+                    content: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Deny",
+                                Principal: "*",
+                                Action: ["s3:*", "ec2:*"],
+                                Resource: "*",
+                                Condition: {
+                                    StringNotEqualsIfExists: {
+                                        "aws:PrincipalOrgID": "o-a1b2c3d4e5",
+                                    },
+                                },
+                            },
+                            {
+                                Effect: "Allow",
+                                Principal: "*",
+                                Action: "s3:GetObject",
+                                Resource: "*",
+                            },
+                        ],
+                    }),
+                },
+                provider,
+            },
+            {
+                urn: synthUrn("aws:ssoadmin/permissionSet:PermissionSet", "long-ps", "security"),
+                type: "aws:ssoadmin/permissionSet:PermissionSet",
+                name: "long-ps",
+                props: {
+                    name: "LongSessions",
+                    instanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+                    sessionDuration: "PT12H",
+                },
+                provider,
+            },
+        ];
+        assert.deepStrictEqual(await configureFromFile(pack, PACK_CONFIG), []);
+        const all = [...resources, ...extra];
+        const got = fromPack(await analyzeAll(pack, all), all);
+        const expected = checkResources(
+            [
+                ...planned.map(toPackResource),
+                ...extra.map((r) => ({
+                    type: r.type,
+                    name: r.name,
+                    urn: r.urn,
+                    props: r.props,
+                    provider,
+                })),
+            ],
+            loadPackConfig(PACK_CONFIG),
+        );
+        assert.deepStrictEqual(got, fromRunner(expected));
+        for (const prefix of [
+            "rcp-perimeter-sound | leaky-rcp | mandatory |",
+            "iam-no-wildcard-principal | leaky-rcp | mandatory |",
+            "iam-role-session-cap | long-ps | mandatory |",
+        ])
+            assert.ok(
+                got.some((l) => l.startsWith(prefix)),
+                `${prefix} missing:\n${got.join("\n")}`,
+            );
+        // The Deny and the unsupported service are two findings of the one statement.
+        assert.strictEqual(
+            got.filter((l) => l.startsWith("rcp-perimeter-sound | leaky-rcp |")).length,
+            2,
+        );
+    });
+
     it("refuses, as the CLI does, a config that its schemas reject", async () => {
         const { policies } = await getAnalyzerInfo(pack);
         const bad = { "iam-no-admin-grants": { breakGlassRoles: "BreakGlassRole" } };
