@@ -17,6 +17,9 @@
  *   The check asks the pack's evaluator whether any Deny statement applies to CloudTrail's own
  *   requests (s3:GetBucketAcl and s3:PutObject on the bucket, kms:GenerateDataKey on the key,
  *   with the source keys CloudTrail sends), probing each statement's own Resource patterns.
+ *   An exception the document pins to an organization, account or trail is taken as naming the
+ *   organization trail (one document does not say which trail is the organization's; the probe
+ *   then asks whether that trail still gets through).
  *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
  *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
  *
@@ -58,17 +61,29 @@ function valuesOf(doc: PolicyDocument, key: string): string[] {
 }
 
 /**
- * The organization and account CloudTrail acts for: the ones the document itself names as inside
- * (so that an exception pinned to them is honoured), else stand-ins.
+ * The organization, account and trail CloudTrail acts for: the ones the document itself names as
+ * inside (so that an exception pinned to them is honoured: an exact org id, account or trail ARN),
+ * else stand-ins.
  */
-function inside(doc: PolicyDocument): { org: string; account: string } {
+function inside(doc: PolicyDocument): { org: string; account: string; trail: string } {
     const org = ["aws:sourceorgid", "aws:principalorgid", "aws:resourceorgid"]
         .flatMap((k) => valuesOf(doc, k))
         .find((v) => /^o-[a-z0-9]+$/.test(v));
-    const account = ["aws:sourceaccount", "aws:principalaccount", "aws:resourceaccount"]
+    const trail = ["aws:sourcearn", "kms:encryptioncontext:aws:cloudtrail:arn"]
         .flatMap((k) => valuesOf(doc, k))
-        .find((v) => /^\d{12}$/.test(v));
-    return { org: org ?? PROBE_ORG, account: account ?? PROBE_ACCOUNT };
+        .filter((v) => /^arn:[^:]+:cloudtrail:/.test(v))
+        .flatMap((v) => instantiateGlob(v, ["zq9"]))[0];
+    const account =
+        ["aws:sourceaccount", "aws:principalaccount", "aws:resourceaccount"]
+            .flatMap((k) => valuesOf(doc, k))
+            .find((v) => /^\d{12}$/.test(v)) ??
+        (trail ? trail.split(":")[4] : undefined) ??
+        PROBE_ACCOUNT;
+    return {
+        org: org ?? PROBE_ORG,
+        account,
+        trail: trail ?? `arn:aws:cloudtrail:us-east-1:${account}:trail/zq9-trail`,
+    };
 }
 
 /** Concrete ARNs of `service` the statement's Resource patterns name, plus a stand-in. */
@@ -86,9 +101,9 @@ interface Delivery {
 }
 
 /** CloudTrail's requests when it delivers the trail's logs, against this statement's resources. */
-function deliveries(s: Statement, org: string, account: string): Delivery[] {
+function deliveries(s: Statement, org: string, account: string, trail: string): Delivery[] {
     const context = {
-        "aws:SourceArn": `arn:aws:cloudtrail:us-east-1:${account}:trail/zq9-trail`,
+        "aws:SourceArn": trail,
         "aws:SourceAccount": account,
         "aws:SourceOrgID": org,
         "aws:ResourceOrgID": org,
@@ -121,7 +136,13 @@ function deliveries(s: Statement, org: string, account: string): Delivery[] {
         })),
         ...keys.map((resource) => ({
             what: `kms:GenerateDataKey on ${resource}`,
-            request: { principal, action: "kms:GenerateDataKey", resource, context },
+            request: {
+                principal,
+                action: "kms:GenerateDataKey",
+                resource,
+                // CloudTrail names the trail in the encryption context of every data key.
+                context: { ...context, "kms:EncryptionContext:aws:cloudtrail:arn": trail },
+            },
         })),
     ];
 }
@@ -133,7 +154,7 @@ const rcp = validateResourceOfType(
         // iam-no-wildcard-principal.
         const doc = readRcp(props);
         if (!doc) return;
-        const { org, account } = inside(doc);
+        const { org, account, trail } = inside(doc);
         for (const s of doc.statements) {
             if (s.effect !== "Deny") continue;
             const outside = actionsOutsideRcpServices(s);
@@ -141,7 +162,7 @@ const rcp = validateResourceOfType(
                 report(
                     `content ${statementLabel(s)} of the resource control policy denies ${outside.join(", ")}, which RCPs do not apply to (they apply to ${RCP_SERVICES.join(", ")}), so it restricts nothing there. Fix: restrict those actions with a service control policy, and keep only the supported services' actions in the RCP.`,
                 );
-            const blocked = deliveries(s, org, account).filter((d) =>
+            const blocked = deliveries(s, org, account, trail).filter((d) =>
                 statementApplies(s, d.request, buildContextMap(d.request), doc.variables),
             );
             if (blocked.length)

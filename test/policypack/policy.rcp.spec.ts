@@ -222,6 +222,56 @@ describe("resource control policies", () => {
             none(await perimeter(policyDoc(withTrail)));
         });
 
+        it("honours an exception pinned to the trail the document names", async () => {
+            const trail = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail";
+            const keepers = {
+                Effect: "Deny",
+                Principal: "*",
+                Action: ["s3:*", "kms:*"],
+                Resource: [
+                    `arn:aws:s3:::${TRAIL_BUCKET}`,
+                    `arn:aws:s3:::${TRAIL_BUCKET}/*`,
+                    "arn:aws:kms:us-east-1:444455556666:key/*",
+                ],
+                Condition: {
+                    ArnNotLikeIfExists: { "aws:SourceArn": trail },
+                    StringNotLikeIfExists: {
+                        "kms:EncryptionContext:aws:cloudtrail:arn": trail,
+                    },
+                    ArnNotLike: {
+                        "aws:PrincipalArn": "arn:aws:iam::*:role/OrgAccessLogArchiveAdmin",
+                    },
+                },
+            };
+            none(await perimeter(policyDoc(keepers)));
+            // A key statement pinned by the encryption context alone, as CloudTrail's key policy is.
+            none(
+                await perimeter(
+                    policyDoc({
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "kms:*",
+                        Resource: "arn:aws:kms:us-east-1:444455556666:key/*",
+                        Condition: {
+                            StringNotLike: { "kms:EncryptionContext:aws:cloudtrail:arn": trail },
+                            ArnNotLike: {
+                                "aws:PrincipalArn": "arn:aws:iam::*:role/OrgAccessLogArchiveAdmin",
+                            },
+                        },
+                    }),
+                ),
+            );
+            // Without the trail's source exception, the key still lets CloudTrail's data keys
+            // through (their encryption context names the trail), the bucket no longer does.
+            const sourceless = {
+                ...keepers,
+                Condition: { ...keepers.Condition, ArnNotLikeIfExists: undefined },
+            };
+            const r = await perimeter(JSON.stringify(policyDoc(sourceless)));
+            assertViolations(r, 1, `s3:PutObject to arn:aws:s3:::${TRAIL_BUCKET}/`);
+            assert.ok(!r.violations[0].includes("kms:GenerateDataKey"), r.violations[0]);
+        });
+
         it("does not flag Deny statements CloudTrail's delivery never meets", async () => {
             none(
                 await perimeter(
