@@ -37,6 +37,12 @@ import {
     statementApplies,
     statementLabel,
 } from "../iam";
+import { cloudTrailArn, kmsKeyArn, PROBE_PARTITION, s3BucketArn, s3ObjectArn } from "../iam/arn";
+import {
+    CALLER_OR_TARGET_ACCOUNT_KEYS,
+    CALLER_OR_TARGET_ORG_KEYS,
+    requesterPinKeys,
+} from "../iam/keys";
 import { PROBE_ACCOUNT } from "../iam/privileges";
 import { instantiateGlob } from "../iam/wildcard";
 import { validateResourceOfTypes } from "./common";
@@ -49,7 +55,17 @@ const CLOUDTRAIL = "cloudtrail.amazonaws.com";
 /** Stand-ins for what a statement does not name: unlike anything an author would write. */
 const PROBE_ORG = "o-zq9zq9zq9z";
 const PROBE_BUCKET = "zq9-trail-bucket";
-const PROBE_KEY = `arn:aws:kms:us-east-1:${PROBE_ACCOUNT}:key/zq9`;
+const PROBE_REGION = "us-east-1";
+const PROBE_KEY = kmsKeyArn(PROBE_PARTITION, PROBE_REGION, PROBE_ACCOUNT, "zq9");
+/** The key CloudTrail names the trail under in the encryption context of its data keys. */
+const TRAIL_CONTEXT_KEY = "kms:EncryptionContext:aws:cloudtrail:arn";
+
+/** The keys (from iam/keys.ts) whose exact values name the inside organization and account. */
+const ORG_KEYS = [...new Set([...requesterPinKeys("org"), ...CALLER_OR_TARGET_ORG_KEYS])];
+const ACCOUNT_KEYS = [
+    ...new Set([...requesterPinKeys("account"), ...CALLER_OR_TARGET_ACCOUNT_KEYS]),
+];
+const TRAIL_KEYS = [...requesterPinKeys("arn"), TRAIL_CONTEXT_KEY.toLowerCase()];
 
 /** The exact string values the document's conditions give `key` (lower-cased key). */
 function valuesOf(doc: PolicyDocument, key: string): string[] {
@@ -66,23 +82,18 @@ function valuesOf(doc: PolicyDocument, key: string): string[] {
  * else stand-ins.
  */
 function inside(doc: PolicyDocument): { org: string; account: string; trail: string } {
-    const org = ["aws:sourceorgid", "aws:principalorgid", "aws:resourceorgid"]
-        .flatMap((k) => valuesOf(doc, k))
-        .find((v) => /^o-[a-z0-9]+$/.test(v));
-    const trail = ["aws:sourcearn", "kms:encryptioncontext:aws:cloudtrail:arn"]
-        .flatMap((k) => valuesOf(doc, k))
+    const org = ORG_KEYS.flatMap((k) => valuesOf(doc, k)).find((v) => /^o-[a-z0-9]+$/.test(v));
+    const trail = TRAIL_KEYS.flatMap((k) => valuesOf(doc, k))
         .filter((v) => /^arn:[^:]+:cloudtrail:/.test(v))
         .flatMap((v) => instantiateGlob(v, ["zq9"]))[0];
     const account =
-        ["aws:sourceaccount", "aws:principalaccount", "aws:resourceaccount"]
-            .flatMap((k) => valuesOf(doc, k))
-            .find((v) => /^\d{12}$/.test(v)) ??
+        ACCOUNT_KEYS.flatMap((k) => valuesOf(doc, k)).find((v) => /^\d{12}$/.test(v)) ??
         (trail ? trail.split(":")[4] : undefined) ??
         PROBE_ACCOUNT;
     return {
         org: org ?? PROBE_ORG,
         account,
-        trail: trail ?? `arn:aws:cloudtrail:us-east-1:${account}:trail/zq9-trail`,
+        trail: trail ?? cloudTrailArn(PROBE_PARTITION, PROBE_REGION, account, "zq9-trail"),
     };
 }
 
@@ -110,13 +121,20 @@ function deliveries(s: Statement, org: string, account: string, trail: string): 
         "aws:SecureTransport": "true",
     };
     const principal = { type: "service" as const, service: CLOUDTRAIL };
-    const buckets = targets(s, "arn:aws:s3:::", `arn:aws:s3:::${PROBE_BUCKET}`, false).map(
-        (b) => b.split("/")[0],
-    );
+    const buckets = targets(
+        s,
+        "arn:aws:s3:::",
+        s3BucketArn(PROBE_PARTITION, PROBE_BUCKET),
+        false,
+    ).map((b) => b.split("/")[0]);
     const objects = targets(
         s,
         "arn:aws:s3:::",
-        `arn:aws:s3:::${PROBE_BUCKET}/AWSLogs/${org}/${account}/CloudTrail/zq9.json.gz`,
+        s3ObjectArn(
+            PROBE_PARTITION,
+            PROBE_BUCKET,
+            `AWSLogs/${org}/${account}/CloudTrail/zq9.json.gz`,
+        ),
         true,
     );
     const keys = targets(s, "arn:aws:kms:", PROBE_KEY, false);
@@ -141,7 +159,7 @@ function deliveries(s: Statement, org: string, account: string, trail: string): 
                 action: "kms:GenerateDataKey",
                 resource,
                 // CloudTrail names the trail in the encryption context of every data key.
-                context: { ...context, "kms:EncryptionContext:aws:cloudtrail:arn": trail },
+                context: { ...context, [TRAIL_CONTEXT_KEY]: trail },
             },
         })),
     ];
