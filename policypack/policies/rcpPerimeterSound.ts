@@ -37,7 +37,14 @@ import {
     statementApplies,
     statementLabel,
 } from "../iam";
-import { cloudTrailArn, kmsKeyArn, PROBE_PARTITION, s3BucketArn, s3ObjectArn } from "../iam/arn";
+import {
+    cloudTrailArn,
+    kmsKeyArn,
+    parseArn,
+    PROBE_PARTITION,
+    s3BucketArn,
+    s3ObjectArn,
+} from "../iam/arn";
 import {
     CALLER_OR_TARGET_ACCOUNT_KEYS,
     CALLER_OR_TARGET_ORG_KEYS,
@@ -72,7 +79,7 @@ function valuesOf(doc: PolicyDocument, key: string): string[] {
     const out: string[] = [];
     for (const s of doc.statements)
         for (const c of s.conditions)
-            if (c.key.toLowerCase() === key) for (const v of c.values) out.push(String(v));
+            if (c.keyLower === key) for (const v of c.values) out.push(String(v));
     return out;
 }
 
@@ -88,7 +95,7 @@ function inside(doc: PolicyDocument): { org: string; account: string; trail: str
         .flatMap((v) => instantiateGlob(v, ["zq9"]))[0];
     const account =
         ACCOUNT_KEYS.flatMap((k) => valuesOf(doc, k)).find((v) => /^\d{12}$/.test(v)) ??
-        (trail ? trail.split(":")[4] : undefined) ??
+        (trail ? parseArn(trail)?.account : undefined) ??
         PROBE_ACCOUNT;
     return {
         org: org ?? PROBE_ORG,
