@@ -12,7 +12,7 @@ import table from "./data/policy-types.json";
  * `resource`: an IAM resource-based policy; `trust`: a role's trust policy; `identity`: an IAM
  * identity policy; `cap`: an IAM document that only narrows access granted elsewhere (endpoint and
  * session policies); `organization`: an AWS Organizations policy (SCP, RCP...), read by the
- * evidence; `grant`: a property that grants access to the resource without a document (a Lambda
+ * evidence, and an RCP's by the pack too (policies/rcp.ts: the RCP grammar, not IAM's); `grant`: a property that grants access to the resource without a document (a Lambda
  * layer's `principal`, an AMI launch permission's `group`), read as the resource-policy statement
  * it stands for (policies/documents.ts PERMISSION_DOCUMENTS); `unchecked`: an access policy or
  * grant in a language other than IAM's; `none`: a setting that grants nothing; `unknown`: not
