@@ -8,6 +8,11 @@ import { AccountProviders } from "./providers";
 import { ciIdentity, ownAccounts, previewRoleArns, previewRoles } from "./security/ci";
 import { dutyGroups } from "./security/duty";
 import { checkScpSizes, guardrailInputs, guardrails } from "./security/guardrails";
+import {
+    checkRcpSizes,
+    resourceControlInputs,
+    resourceControls,
+} from "./security/resourceControls";
 import { grantedAuditRoleArns, securityAccess, trustedPrincipals } from "./security/identities";
 import { detection, logArchiveAdmin, logArchiveAdminRoleArn, orgTrail } from "./security/logging";
 
@@ -17,6 +22,8 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
     // Fails on an oversized SCP before registering anything.
     const scpInputs = guardrailInputs(cfg);
     checkScpSizes(cfg, scpInputs);
+    const rcpInputs = resourceControlInputs(cfg);
+    checkRcpSizes(cfg, rcpInputs);
 
     const providers = new AccountProviders(cfg);
     const securityProvider = providers.for(cfg.security);
@@ -37,6 +44,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         : undefined;
     const alarms = detection(cfg, trail, managementProvider);
     const scps = guardrails(cfg, scpInputs, trail, admin, managementProvider);
+    const rcps = resourceControls(cfg, rcpInputs, trail, admin, managementProvider);
 
     const accounts = ownAccounts(cfg);
     const ci = ciIdentity(cfg, accounts, providers);
@@ -66,6 +74,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         grantedBreakGlassRoleArns: duty.breakGlassRoleArns,
         logArchiveAdminRoleArn: admin?.roleArn,
         serviceControlPolicies: scps?.summary,
+        resourceControlPolicies: rcps?.summary,
         ciDeployIdentityArn: ci?.deployRoleArn,
         ciPreviewIdentityArn: ci?.previewRoleArn,
         // The one GitHub job the deploy identity trusts, as configured: the proof
