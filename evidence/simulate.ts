@@ -261,7 +261,11 @@ function assume(
     const callerAccount = callerArn.split(":")[4];
     const result = authorize(request, {
         scps: scpsFor(model, callerAccount),
-        rcps: rcpsFor(model, role.accountId),
+        // The RCPs of the role's account count where access must work (the organization's own
+        // people, both sides): an RCP that stopped them would make the scenario fail. A scenario
+        // expected to be denied asks whether the trust policy holds alone, as below: the RCPs
+        // would answer for a trust policy that lets an outsider in.
+        rcps: bothSides ? rcpsFor(model, role.accountId) : undefined,
         identity: caller && bothSides ? caller.identity : undefined,
         trust: { label: "trust policy", doc: role.trust },
     });

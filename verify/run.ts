@@ -93,7 +93,8 @@ export type AuthorizationPolicyType = "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTR
 export interface OrganizationEvidence {
     readonly roots: {
         readonly id: string;
-        readonly serviceControlPolicies: string;
+        /** Present when the SCP type was checked (the security stack attaches SCPs). */
+        readonly serviceControlPolicies?: string;
         /** Present when the RCP type was checked (the security stack attaches RCPs). */
         readonly resourceControlPolicies?: string;
     }[];
@@ -156,7 +157,9 @@ export async function checkServiceControlPolicies(
                 (r.PolicyTypes ?? []).find((t) => t.Type === type)?.Status ?? "NOT_ENABLED";
             roots.push({
                 id: r.Id ?? "?",
-                serviceControlPolicies: status("SERVICE_CONTROL_POLICY"),
+                ...(types.includes("SERVICE_CONTROL_POLICY")
+                    ? { serviceControlPolicies: status("SERVICE_CONTROL_POLICY") }
+                    : {}),
                 ...(types.includes("RESOURCE_CONTROL_POLICY")
                     ? { resourceControlPolicies: status("RESOURCE_CONTROL_POLICY") }
                     : {}),
