@@ -7,6 +7,7 @@ import { accessModel } from "../../../evidence/model";
 import { Counterexample, runProofs } from "../../../evidence/proofs";
 import { logsImmutable } from "../../../evidence/proofs/logs-immutable";
 import { noOutsidePrincipal } from "../../../evidence/proofs/no-outside-principal";
+import { withinIamQuotas } from "../../../evidence/proofs/within-iam-quotas";
 import { evidenceMatrix, mismatches, rcpsFor } from "../../../evidence/simulate";
 import { PlanResult } from "../../../plan/run";
 import {
@@ -187,6 +188,35 @@ describe("resource control policies in the simulation and the proofs", () => {
         assert.ok(!withTrailRcp.includes("s3:PutLifecycleConfiguration"), withTrailRcp.join(", "));
         // The root user's own hold on its bucket's policy is not counted as stopped by an RCP.
         assert.ok(withTrailRcp.includes("s3:PutBucketPolicy"), withTrailRcp.join(", "));
+    });
+
+    it("within-iam-quotas counts the RCPs on each target, RCPFullAWSAccess included, apart from the SCPs", () => {
+        const rcpAttachments = (plan: PlanResult) =>
+            plan.resources.filter(
+                (r) =>
+                    r.type === "aws:organizations/policyAttachment:PolicyAttachment" &&
+                    r.name.startsWith("resource-controls-"),
+            );
+        assert.deepStrictEqual(prove(withinIamQuotas, withRcps, withRcps).counterexamples, []);
+        // Two of ours and RCPFullAWSAccess: three extra attachments make six on r-abcd.
+        const base = rcpAttachments(withRcps)[0];
+        const crowded: PlanResult = {
+            ...withRcps,
+            resources: [
+                ...withRcps.resources,
+                ...[1, 2, 3].map((i) => ({
+                    ...base,
+                    name: `extra-rcp-${i}`,
+                    urn: `${base.urn}-extra-${i}`,
+                })),
+            ],
+        };
+        const found = prove(withinIamQuotas, crowded, crowded).counterexamples;
+        assert.deepStrictEqual(
+            found.map((c) => [c.principal, c.statements.at(-1)]),
+            [["target r-abcd", "RCPFullAWSAccess (attached by AWS)"]],
+        );
+        assert.match(found[0].reason, /^RCPs per target is 6 RCPs, more than AWS's quota of 5: /);
     });
 
     describe("no-outside-principal", () => {
