@@ -47,7 +47,11 @@ import {
     principalArnProbes,
 } from "../../policypack/iam/outsiders";
 import { DocumentCache } from "../../policypack/iam/document";
-import { PRINCIPAL_DERIVED_KEYS, requesterPinKeys } from "../../policypack/iam/keys";
+import {
+    CONDITION_KEY_SOURCES,
+    PRINCIPAL_DERIVED_KEYS,
+    requesterPinKeys,
+} from "../../policypack/iam/keys";
 import { instantiateGlob } from "../../policypack/iam/wildcard";
 import { isGithubIssuer } from "../../policypack/iam/oidc";
 import { accountRootArn, assumedRoleArn, iamUserArn } from "../../policypack/iam/arn";
@@ -411,29 +415,32 @@ function rcpStop(
 ): { key: string; test: (f: Finding) => boolean } | undefined {
     const rcps = rcpsFor(model, p.accountId);
     if (!rcps) return undefined;
-    const partners = (key: string) => [
-        ...new Set(
+    // The keys that say which organization or account the caller belongs to (keys.ts), and the
+    // partner values the RCPs name for them: each is a way an outsider may present itself.
+    const callerKeys = Object.entries(CONDITION_KEY_SOURCES)
+        .filter(([, e]) => e.source === "principal" && (e.pins === "org" || e.pins === "account"))
+        .map(([k, e]) => ({
+            key: k,
+            inside: e.pins === "org" ? scope.insideOrgs : scope.insideAccounts,
+        }));
+    const presentations: Record<string, string>[] = [{}];
+    for (const { key, inside } of callerKeys) {
+        const values = new Set(
             rcps.flatMap((r) =>
                 allConditions(r.doc)
                     .filter((c) => c.keyLower === key)
                     .flatMap((c) => c.values),
             ),
-        ),
-    ];
-    const orgs = partners("aws:principalorgid").filter((o) => !scope.insideOrgs.has(o));
-    const accounts = partners("aws:principalaccount").filter((a) => !scope.insideAccounts.has(a));
+        );
+        for (const v of values) if (!inside.has(v)) presentations.push({ [key]: v });
+    }
     return {
         key: rcps.map((r) => r.label).join(","),
         test: (f) => {
             if (f.witness.undecided) return false;
             if (f.outsider !== "anyone" && f.outsider !== "outside-account") return false;
-            const variants: Record<string, string>[] = [
-                {},
-                ...orgs.map((o) => ({ "aws:principalorgid": o })),
-                ...accounts.map((a) => ({ "aws:principalaccount": a })),
-            ];
-            const presentations = f.outsider === "anyone" ? [{}] : variants;
-            return presentations.every(
+            const asked = f.outsider === "anyone" ? [{}] : presentations;
+            return asked.every(
                 (v) =>
                     authorize(
                         {
