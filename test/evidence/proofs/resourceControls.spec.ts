@@ -188,6 +188,15 @@ describe("resource control policies in the simulation and the proofs", () => {
         assert.ok(!withTrailRcp.includes("s3:PutLifecycleConfiguration"), withTrailRcp.join(", "));
         // The root user's own hold on its bucket's policy is not counted as stopped by an RCP.
         assert.ok(withTrailRcp.includes("s3:PutBucketPolicy"), withTrailRcp.join(", "));
+        // The log-archive deploy role, an administrator the trail RCP lets through, still can:
+        // its requests carry the organization (aws:PrincipalOrgID), so the perimeter does not
+        // hide it either.
+        const deployRole = `arn:aws:iam::${LOG_ARCHIVE}:role/OrganizationAccountAccessRole`;
+        assert.ok(
+            prove(logsImmutable, fenced, fenced).counterexamples.some(
+                (c) => c.principal === deployRole && c.action === "s3:PutLifecycleConfiguration",
+            ),
+        );
     });
 
     it("within-iam-quotas counts the RCPs on each target, RCPFullAWSAccess included, apart from the SCPs", () => {
