@@ -1,7 +1,8 @@
 // The security stack: people and service identities in the security account; the organization
-// trail, its alarms and the SCPs in the management account; the trail's bucket and key in the
-// log-archive account; and, when configured, the CI identities. Each concern builds its part in
-// stacks/security/ (identities, logging, duty, guardrails, ci); this builder wires them together
+// trail, its alarms, the SCPs and the RCPs in the management account; the trail's bucket and key
+// in the log-archive account; and, when configured, the CI identities. Each concern builds its
+// part in stacks/security/ (identities, logging, duty, guardrails, resourceControls, ci); this
+// builder wires them together
 // in the order the resources are registered and returns the stack's outputs.
 import { loadSecurityConfig, SecurityConfig } from "../config";
 import { AccountProviders } from "./providers";
@@ -19,7 +20,7 @@ import { detection, logArchiveAdmin, logArchiveAdminRoleArn, orgTrail } from "./
 export { guardrailInputs } from "./security/guardrails";
 
 export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
-    // Fails on an oversized SCP before registering anything.
+    // Fails on an oversized SCP or RCP before registering anything.
     const scpInputs = guardrailInputs(cfg);
     checkScpSizes(cfg, scpInputs);
     const rcpInputs = resourceControlInputs(cfg);
