@@ -2,8 +2,8 @@
 // trail, its alarms, the SCPs and the RCPs in the management account; the trail's bucket and key
 // in the log-archive account; and, when configured, the CI identities. Each concern builds its
 // part in stacks/security/ (identities, logging, duty, guardrails, resourceControls, ci); this
-// builder wires them together
-// in the order the resources are registered and returns the stack's outputs.
+// builder wires them together in the order the resources are registered and returns the stack's
+// outputs.
 import { loadSecurityConfig, SecurityConfig } from "../config";
 import { AccountProviders } from "./providers";
 import { ciIdentity, ownAccounts, previewRoleArns, previewRoles } from "./security/ci";
