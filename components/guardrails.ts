@@ -619,6 +619,79 @@ export interface GuardrailsArgs {
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
+/** The Organizations policies of a component, as organizationPolicies creates them. */
+export interface CreatedOrganizationPolicies {
+    readonly policies: Record<string, aws.organizations.Policy>;
+    readonly attachments: aws.organizations.PolicyAttachment[];
+    /** Id, targets and content of each policy, by name, for the evidence report. */
+    readonly summary: pulumi.Output<Record<string, ScpSummary>>;
+}
+
+/**
+ * Creates and attaches a component's Organizations policies (SCPs or RCPs), each size-checked
+ * against its type. Names, keys and targets do not depend on the log key's ARN; a content that
+ * names the key is rebuilt with the real one. The others are plain strings, known in a first
+ * preview, when the key's ARN is not (a key's id is random).
+ */
+export function organizationPolicies(
+    parent: pulumi.ComponentResource,
+    name: string,
+    args: {
+        /** Every definition, with the log key's ARN given (or a placeholder of the same length). */
+        readonly definitions: (keyArn: string) => OrganizationPolicyDefinition[];
+        readonly logKeyArn: pulumi.Input<string>;
+        readonly targets: (def: OrganizationPolicyDefinition) => readonly string[];
+        readonly tags?: Record<string, string>;
+        readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+    },
+): CreatedOrganizationPolicies {
+    const policies: Record<string, aws.organizations.Policy> = {};
+    const attachments: aws.organizations.PolicyAttachment[] = [];
+    const summary: Record<string, pulumi.Output<ScpSummary>> = {};
+    const probe = args.definitions(placeholderKeyArn("aws", "r", "000000000000"));
+    for (const placeholder of args.definitions("")) {
+        const namesKey =
+            scpContent(placeholder.document) !==
+            scpContent(probe.find((d) => d.key === placeholder.key)!.document);
+        const content = pulumi.output(namesKey ? args.logKeyArn : "").apply((keyArn) => {
+            const def = args.definitions(keyArn).find((d) => d.key === placeholder.key)!;
+            const text = scpContent(def.document);
+            const { abbreviation, maxCharacters } = ORGANIZATION_POLICY_TYPES[def.type];
+            if (policySizeProblem(def, text))
+                throw new InputError(
+                    `${parent.constructor.name} ${name}: the ${abbreviation} "${def.name}" is ${text.length} characters; AWS allows ${maxCharacters}`,
+                );
+            return text;
+        });
+        const policy = new aws.organizations.Policy(
+            `${name}-${placeholder.key}`,
+            {
+                name: placeholder.name,
+                description: placeholder.description,
+                type: placeholder.type,
+                content,
+                tags: args.tags,
+            },
+            { parent },
+        );
+        const targets = args.targets(placeholder);
+        for (const targetId of targets) {
+            attachments.push(
+                new aws.organizations.PolicyAttachment(
+                    `${name}-${placeholder.key}-${targetId}`,
+                    { policyId: policy.id, targetId },
+                    { parent, dependsOn: args.dependsOn },
+                ),
+            );
+        }
+        policies[placeholder.name] = policy;
+        summary[placeholder.name] = pulumi
+            .all([policy.id, content])
+            .apply(([id, text]) => ({ id, targets: [...targets], content: text }));
+    }
+    return { policies, attachments, summary: pulumi.all(summary) };
+}
+
 /**
  * The organization's service control policies, created in the management account and attached to
  * the configured root, OUs or accounts. Statements are grouped into at most four SCPs per target
@@ -634,56 +707,16 @@ export class Guardrails extends pulumi.ComponentResource {
         if (!opts.provider)
             throw new Error(`Guardrails ${name}: the management account's provider is required`);
         super(GUARDRAILS_TYPE, name, {}, opts);
-        this.policies = {};
-        this.attachments = [];
-        const summary: Record<string, pulumi.Output<ScpSummary>> = {};
-        // Names, keys and targets do not depend on the key ARN; a content that names the key is
-        // rebuilt with the real one. The others are plain strings, known in a first preview,
-        // when the key's ARN is not (a key's id is random).
-        const probe = scpDefinitions(args.policies, placeholderKeyArn("aws", "r", "000000000000"));
-        for (const placeholder of scpDefinitions(args.policies, "")) {
-            const namesKey =
-                scpContent(placeholder.document) !==
-                scpContent(probe.find((d) => d.key === placeholder.key)!.document);
-            const content = pulumi.output(namesKey ? args.logKeyArn : "").apply((keyArn) => {
-                const def = scpDefinitions(args.policies, keyArn).find(
-                    (d) => d.key === placeholder.key,
-                ) as ScpDefinition;
-                const text = scpContent(def.document);
-                if (policySizeProblem(def, text))
-                    throw new InputError(
-                        `Guardrails ${name}: the ${ORGANIZATION_POLICY_TYPES[def.type].abbreviation} "${def.name}" is ${text.length} characters; AWS allows ${ORGANIZATION_POLICY_TYPES[def.type].maxCharacters}`,
-                    );
-                return text;
-            });
-            const policy = new aws.organizations.Policy(
-                `${name}-${placeholder.key}`,
-                {
-                    name: placeholder.name,
-                    description: placeholder.description,
-                    type: placeholder.type,
-                    content,
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-            const targets =
-                placeholder.attachTo === "targets" ? args.targets : args.workloadTargets;
-            for (const targetId of targets) {
-                this.attachments.push(
-                    new aws.organizations.PolicyAttachment(
-                        `${name}-${placeholder.key}-${targetId}`,
-                        { policyId: policy.id, targetId },
-                        { parent: this, dependsOn: args.dependsOn },
-                    ),
-                );
-            }
-            this.policies[placeholder.name] = policy;
-            summary[placeholder.name] = pulumi
-                .all([policy.id, content])
-                .apply(([id, text]) => ({ id, targets: [...targets], content: text }));
-        }
-        this.summary = pulumi.all(summary);
+        const created = organizationPolicies(this, name, {
+            definitions: (keyArn) => scpDefinitions(args.policies, keyArn),
+            logKeyArn: args.logKeyArn,
+            targets: (d) => (d.attachTo === "targets" ? args.targets : args.workloadTargets),
+            tags: args.tags,
+            dependsOn: args.dependsOn,
+        });
+        this.policies = created.policies;
+        this.attachments = created.attachments;
+        this.summary = created.summary;
         this.registerOutputs({
             policies: this.policies,
             attachments: this.attachments,

@@ -17,6 +17,7 @@ import {
 } from "./schema";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { placeholderProblems } from "./placeholders";
+import type { ResourceControlSettings } from "./schema/resourceControls";
 import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
 import {
     namespaceValues,
@@ -177,6 +178,8 @@ export interface SecurityConfig extends CommonConfig {
     readonly workloadTargets: readonly WorkloadStackTargets[];
     /** SCP settings, with workloadTargets defaulted to every workload account; absent when no SCPs are configured. */
     readonly guardrails?: GuardrailsSettings & { readonly workloadTargets: readonly string[] };
+    /** RCP settings, with services defaulted to every RCP-supported one; absent when no RCPs are configured. */
+    readonly resourceControlPolicies?: ResourceControlSettings;
     readonly alarmEmails: readonly string[];
     readonly incidentResponders: readonly string[];
     readonly breakGlassUsers: readonly string[];
@@ -546,6 +549,7 @@ export function loadSecurityConfig(
                 cfg.guardrails.workloadTargets ??
                 targets.flatMap((t) => t.accounts.map((a) => a.accountId)),
         },
+        resourceControlPolicies: cfg.resourceControlPolicies,
         alarmEmails: cfg.alarms.emails,
         incidentResponders: cfg.incidentResponse?.responders ?? [],
         breakGlassUsers: cfg.breakGlass?.users ?? [],

@@ -73,6 +73,11 @@ export interface AccessModel {
     /** Principals of the security stack, when it was planned. */
     readonly principals: readonly PrincipalModel[];
     readonly scps: readonly ScpModel[];
+    /**
+     * The resource control policies, when the plan creates any: they bind requests to resources
+     * of the member accounts below their targets, whoever asks (evidence/simulate.ts rcpsFor).
+     */
+    readonly rcps?: readonly ScpModel[];
     /** Designated humans and programs, as the workload stack trusts them. */
     readonly trusted: {
         readonly humanArns: readonly string[];
@@ -345,19 +350,50 @@ export function assumeRequestContext(
 }
 
 function scpsOf(resources: readonly ModelResource[]): ScpModel[] {
+    return organizationPoliciesOf(resources, "SERVICE_CONTROL_POLICY");
+}
+
+/**
+ * The Organizations policies of one type with their targets: SCPs read as identity-side documents
+ * (no Principal), RCPs as resource-side ones (Principal "*").
+ */
+function organizationPoliciesOf(
+    resources: readonly ModelResource[],
+    type: "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY",
+): ScpModel[] {
+    const scp = type === "SERVICE_CONTROL_POLICY";
     const policies = resources.filter(
         (r) =>
             r.type === T.OrganizationsPolicy &&
-            (r.props.type === undefined || r.props.type === "SERVICE_CONTROL_POLICY"),
+            (r.props.type === type || (scp && r.props.type === undefined)),
     );
     const attachments = resources.filter((r) => r.type === T.OrganizationsPolicyAttachment);
     return policies.map((p) => ({
-        label: `SCP ${physicalName(p)}`,
-        doc: parsePolicyDocument(p.props.content, "identity"),
+        label: `${scp ? "SCP" : "RCP"} ${physicalName(p)}`,
+        doc: parsePolicyDocument(p.props.content, scp ? "identity" : "resource"),
         targets: attachments
             .filter((a) => a.props.policyId === p.id)
             .map((a) => String(a.props.targetId)),
     }));
+}
+
+/**
+ * aws:PrincipalOrgID of a request signed in `accountId`: the organization, for an account the
+ * model knows to be in it (the security, management and log-archive accounts, and every account
+ * a planned role or user lives in); nothing for any other.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+ */
+export function principalOrgContext(
+    model: AccessModel,
+    accountId: string | undefined,
+): Record<string, string> {
+    if (!model.organizationId || !accountId) return {};
+    const inside =
+        accountId === model.securityAccountId ||
+        accountId === model.managementAccountId ||
+        model.roles.some((r) => r.accountId === accountId) ||
+        model.principals.some((p) => p.accountId === accountId);
+    return inside ? { "aws:PrincipalOrgID": model.organizationId } : {};
 }
 
 /**
@@ -434,6 +470,7 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
         ],
         principals: fromSecurity?.principals ?? principalsOf(security ?? [], partition),
         scps: scpsOf(scpSource),
+        rcps: organizationPoliciesOf(scpSource, "RESOURCE_CONTROL_POLICY"),
         trusted,
     };
 }

@@ -18,6 +18,7 @@ import {
     NamedPolicy,
     parseIpRange,
     PolicyType,
+    RCP_FULL_AWS_ACCESS,
     RequestContext,
     RequestPrincipal,
     statementLabel,
@@ -44,6 +45,7 @@ import {
     AccessModel,
     assumeRequestContext,
     PrincipalModel,
+    principalOrgContext,
     principalTagsOf,
     RoleModel,
 } from "./model";
@@ -205,6 +207,28 @@ export function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | 
     return [...attached, FULL_AWS_ACCESS];
 }
 
+/**
+ * The RCPs that bind a request to a resource of `resourceAccount`, with the RCPFullAWSAccess AWS
+ * attaches wherever RCPs are enabled; none when the plan creates no RCP (the type may not even be
+ * enabled), for the management account, whose resources RCPs never restrict, or for a resource
+ * of an unknown account. Root and OU attachments are taken to cover every member account, as for
+ * the SCPs. AWS evaluates the RCPs of the resource's account like the SCPs of the caller's: an
+ * explicit Deny decides, and they must allow.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
+ */
+export function rcpsFor(
+    model: AccessModel,
+    resourceAccount: string | undefined,
+): NamedPolicy[] | undefined {
+    if (!model.rcps?.length || !resourceAccount) return undefined;
+    if (resourceAccount === model.managementAccountId) return undefined;
+    const attached = model.rcps.filter((s) =>
+        s.targets.some((t) => t === resourceAccount || t.startsWith("r-") || t.startsWith("ou-")),
+    );
+    return [...attached, RCP_FULL_AWS_ACCESS];
+}
+
 /** The deciding Deny of one policy type, if that type denied. */
 function denyOf(result: Authorization, type: PolicyType): string | undefined {
     return result.denies.find((d) => d.type === type)?.label;
@@ -228,16 +252,29 @@ function assume(
         principal,
         action: "sts:AssumeRole",
         resource: role.arn,
-        context: inRegion(model, { ...assumeRequestContext(model, callerArn, true), ...context }),
+        context: inRegion(model, {
+            ...assumeRequestContext(model, callerArn, true),
+            ...principalOrgContext(model, callerArn.split(":")[4]),
+            ...context,
+        }),
     };
     const callerAccount = callerArn.split(":")[4];
     const result = authorize(request, {
         scps: scpsFor(model, callerAccount),
+        // The RCPs of the role's account count where access must work (the organization's own
+        // people, both sides): an RCP that stopped them would make the scenario fail. A scenario
+        // expected to be denied asks whether the trust policy holds alone, as below: the RCPs
+        // would answer for a trust policy that lets an outsider in.
+        rcps: bothSides ? rcpsFor(model, role.accountId) : undefined,
         identity: caller && bothSides ? caller.identity : undefined,
         trust: { label: "trust policy", doc: role.trust },
     });
     if (result.decision === "ExplicitDeny") {
-        const deny = denyOf(result, "scp") ?? denyOf(result, "identity") ?? denyOf(result, "trust");
+        const deny =
+            denyOf(result, "scp") ??
+            denyOf(result, "rcp") ??
+            denyOf(result, "identity") ??
+            denyOf(result, "trust");
         return { verdict: "denied", reason: `explicit deny: ${deny}` };
     }
     if (result.missing === "trust")
@@ -273,6 +310,12 @@ function whyTrustDenies(role: RoleModel, principal: RequestPrincipal): string {
     return `trust policy ${conditions.join("; ")} (implicit deny)`;
 }
 
+/** The account of a resource its ARN names, else (an S3 bucket or object) the role's own. */
+function resourceAccountOf(resource: string, fallback: string): string {
+    const account = resource.split(":")[4];
+    return account && /^\d{12}$/.test(account) ? account : fallback;
+}
+
 /** An action by the role's own session. */
 function act(model: AccessModel, role: RoleModel, action: string, resource: string): Outcome {
     const principal: RequestPrincipal = {
@@ -284,14 +327,20 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
         name: "evidence",
         roleArn: role.arn,
     };
-    const request: RequestContext = { principal, action, resource, context: inRegion(model, MFA) };
+    const request: RequestContext = {
+        principal,
+        action,
+        resource,
+        context: inRegion(model, { ...MFA, ...principalOrgContext(model, role.accountId) }),
+    };
     const result = authorize(request, {
         scps: scpsFor(model, role.accountId),
+        rcps: rcpsFor(model, resourceAccountOf(resource, role.accountId)),
         identity: role.identity,
     });
-    // Every explicit Deny decides; the role's own is named first, then any SCP that also denies.
+    // Every explicit Deny decides; the role's own is named first, then any SCP or RCP that also denies.
     const own = denyOf(result, "identity");
-    const scp = denyOf(result, "scp");
+    const scp = denyOf(result, "scp") ?? denyOf(result, "rcp");
     if (own)
         return { verdict: "denied", reason: `explicit deny: ${own}${scp ? `; also ${scp}` : ""}` };
     if (scp) return { verdict: "denied", reason: `explicit deny: ${scp}` };

@@ -13,6 +13,7 @@ export const SECURITY_ACCESS_TYPE = "org-access:access:SecurityAccess";
 export const CI_IDENTITY_TYPE = "org-access:ci:CiIdentity";
 export const PREVIEW_ROLE_TYPE = "org-access:ci:PreviewRole";
 export const GUARDRAILS_TYPE = "org-access:guardrails:Guardrails";
+export const RESOURCE_CONTROLS_TYPE = "org-access:guardrails:ResourceControls";
 export const ORG_TRAIL_TYPE = "org-access:logging:OrgTrail";
 export const LOG_ARCHIVE_ADMIN_ROLE_TYPE = "org-access:logging:LogArchiveAdminRole";
 export const DETECTION_TYPE = "org-access:detection:Detection";
@@ -28,6 +29,7 @@ export const COMPONENT_TYPES: readonly string[] = [
     CI_IDENTITY_TYPE,
     PREVIEW_ROLE_TYPE,
     GUARDRAILS_TYPE,
+    RESOURCE_CONTROLS_TYPE,
     ORG_TRAIL_TYPE,
     LOG_ARCHIVE_ADMIN_ROLE_TYPE,
     DETECTION_TYPE,

@@ -1,22 +1,30 @@
 // The security stack: people and service identities in the security account; the organization
-// trail, its alarms and the SCPs in the management account; the trail's bucket and key in the
-// log-archive account; and, when configured, the CI identities. Each concern builds its part in
-// stacks/security/ (identities, logging, duty, guardrails, ci); this builder wires them together
-// in the order the resources are registered and returns the stack's outputs.
+// trail, its alarms, the SCPs and the RCPs in the management account; the trail's bucket and key
+// in the log-archive account; and, when configured, the CI identities. Each concern builds its
+// part in stacks/security/ (identities, logging, duty, guardrails, resourceControls, ci); this
+// builder wires them together in the order the resources are registered and returns the stack's
+// outputs.
 import { loadSecurityConfig, SecurityConfig } from "../config";
 import { AccountProviders } from "./providers";
 import { ciIdentity, ownAccounts, previewRoleArns, previewRoles } from "./security/ci";
 import { dutyGroups } from "./security/duty";
 import { checkScpSizes, guardrailInputs, guardrails } from "./security/guardrails";
+import {
+    checkRcpSizes,
+    resourceControlInputs,
+    resourceControls,
+} from "./security/resourceControls";
 import { grantedAuditRoleArns, securityAccess, trustedPrincipals } from "./security/identities";
 import { detection, logArchiveAdmin, logArchiveAdminRoleArn, orgTrail } from "./security/logging";
 
 export { guardrailInputs } from "./security/guardrails";
 
 export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
-    // Fails on an oversized SCP before registering anything.
+    // Fails on an oversized SCP or RCP before registering anything.
     const scpInputs = guardrailInputs(cfg);
     checkScpSizes(cfg, scpInputs);
+    const rcpInputs = resourceControlInputs(cfg);
+    checkRcpSizes(cfg, rcpInputs);
 
     const providers = new AccountProviders(cfg);
     const securityProvider = providers.for(cfg.security);
@@ -37,6 +45,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         : undefined;
     const alarms = detection(cfg, trail, managementProvider);
     const scps = guardrails(cfg, scpInputs, trail, admin, managementProvider);
+    const rcps = resourceControls(cfg, rcpInputs, trail, admin, managementProvider);
 
     const accounts = ownAccounts(cfg);
     const ci = ciIdentity(cfg, accounts, providers);
@@ -66,6 +75,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         grantedBreakGlassRoleArns: duty.breakGlassRoleArns,
         logArchiveAdminRoleArn: admin?.roleArn,
         serviceControlPolicies: scps?.summary,
+        resourceControlPolicies: rcps?.summary,
         ciDeployIdentityArn: ci?.deployRoleArn,
         ciPreviewIdentityArn: ci?.previewRoleArn,
         // The one GitHub job the deploy identity trusts, as configured: the proof

@@ -31,15 +31,20 @@ import { renderReport } from "../evidence/report";
 import { mismatches } from "../evidence/simulate";
 import { runPlan } from "../plan/offline";
 import { toLines } from "./render";
-import { AwsCredentialIdentityProvider, verify, VerifyTarget } from "./run";
+import {
+    AuthorizationPolicyType,
+    AwsCredentialIdentityProvider,
+    verify,
+    VerifyTarget,
+} from "./run";
 
 export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAME] [--aws-login] [--region REGION] [--accounts a,b]
                          [--mfa-serial ARN --token-code CODE | --external-id ID] [--json] [--report FILE.md]
                          [--security-config-file PATH] [--org-profile NAME]
 
 Runs the evidence scenarios against real AWS with your own credentials, after pulumi up:
-first, when the security stack attaches SCPs, that the SERVICE_CONTROL_POLICY type is enabled
-on the organization's root (organizations:ListRoots); then real sts:AssumeRole attempts (without
+first, when the security stack attaches SCPs or RCPs, that the SERVICE_CONTROL_POLICY (and
+RESOURCE_CONTROL_POLICY) type is enabled on the organization's root (organizations:ListRoots); then real sts:AssumeRole attempts (without
 MFA, with MFA, or with right/wrong/no ExternalId), the role's permissions through
 iam:SimulatePrincipalPolicy, and the AssumeRole events in CloudTrail. It only reads and assumes
 roles; it never writes to AWS.
@@ -56,8 +61,9 @@ roles; it never writes to AWS.
   --token-code CODE    a current code from that device
   --external-id ID     prove programmatic access with this ExternalId (reporters)
   --security-config-file PATH
-                       the security stack file whose guardrails decide the SCP check
-                       (default Pulumi.security.yaml; no file or no guardrails: no check)
+                       the security stack file whose guardrails and resourceControlPolicies
+                       decide the SCP and RCP checks (default Pulumi.security.yaml; no file or
+                       neither key: no check)
   --org-profile NAME   profile for organizations:ListRoots: the management account or a delegated
                        administrator (default: --profile)
   --json               print {"stack", "organization", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
@@ -146,14 +152,27 @@ export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
 export function securityHasGuardrails(
     options: Pick<VerifyCliOptions, "securityConfigFile">,
 ): boolean {
+    return securityPolicyTypes(options).includes("SERVICE_CONTROL_POLICY");
+}
+
+/**
+ * The Organizations policy types the security stack attaches: SCPs with guardrails, RCPs with
+ * resourceControlPolicies; each must be enabled on the root. Read like securityHasGuardrails.
+ */
+export function securityPolicyTypes(
+    options: Pick<VerifyCliOptions, "securityConfigFile">,
+): AuthorizationPolicyType[] {
     const file = options.securityConfigFile ?? stackFilePath("security");
-    if (options.securityConfigFile === undefined && !fs.existsSync(file)) return false;
+    if (options.securityConfigFile === undefined && !fs.existsSync(file)) return [];
     const { config } = readStackFile(file);
     const cfg = validateSecurityConfig(
         { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
         "security",
     );
-    return cfg.guardrails !== undefined;
+    return [
+        ...(cfg.guardrails !== undefined ? ["SERVICE_CONTROL_POLICY" as const] : []),
+        ...(cfg.resourceControlPolicies !== undefined ? ["RESOURCE_CONTROL_POLICY" as const] : []),
+    ];
 }
 
 /** Asks for one line on the terminal (stderr, so --json output stays clean). */
@@ -212,7 +231,7 @@ export function main(
 ): Promise<number> {
     return runCommand(command, argv, { out, err }, async (options) => {
         const { region, sessionSeconds, targets } = targetsOf(options);
-        const guardrails = securityHasGuardrails(options);
+        const policyTypes = securityPolicyTypes(options);
         const result = await verify({
             region: options.region ?? region,
             targets,
@@ -221,12 +240,13 @@ export function main(
             tokenCode: options.tokenCode,
             externalId: options.externalId,
             sessionSeconds,
-            ...(guardrails
+            ...(policyTypes.length > 0
                 ? {
                       organization: {
                           credentials: options.orgProfile
                               ? credentials(options.orgProfile)
                               : undefined,
+                          policyTypes,
                       },
                   }
                 : {}),

@@ -8,8 +8,14 @@ export function toLines(result: VerifyResult): string[] {
     const lines = [
         ...(result.organization
             ? [
-                  `organization: service control policies enabled on ${result.organization.roots.map((r) => r.id).join(", ")}`,
+                  ["serviceControlPolicies", "service control policies"] as const,
+                  ["resourceControlPolicies", "resource control policies"] as const,
               ]
+                  .filter(([key]) => result.organization!.roots.some((r) => r[key] !== undefined))
+                  .map(
+                      ([, what]) =>
+                          `organization: ${what} enabled on ${result.organization!.roots.map((r) => r.id).join(", ")}`,
+                  )
             : []),
         `caller: ${result.caller.arn}`,
         `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`,

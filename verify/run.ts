@@ -2,8 +2,9 @@
 // against real AWS with the caller's own credentials. It only reads and assumes roles; it never
 // creates, changes or deletes anything.
 //
-// - First, when the security stack attaches SCPs (guardrails), organizations:ListRoots: the
-//   SERVICE_CONTROL_POLICY type must be ENABLED on the root, or every SCP attachment fails with
+// - First, when the security stack attaches SCPs (guardrails) or RCPs (resourceControlPolicies),
+//   organizations:ListRoots: the SERVICE_CONTROL_POLICY (and RESOURCE_CONTROL_POLICY) type must
+//   be ENABLED on the root, or every attachment of that type fails with
 //   PolicyTypeNotEnabledException.
 // - Real sts:AssumeRole attempts: without MFA (must fail), with an MFA session (must work), and for
 //   programs with the right, a wrong and no ExternalId.
@@ -55,7 +56,11 @@ export interface VerifyOptions {
      * `credentials` must be allowed organizations:ListRoots: the management account's, or a
      * delegated administrator's. Default: the caller's credentials.
      */
-    readonly organization?: { readonly credentials?: AwsCredentialIdentityProvider };
+    readonly organization?: {
+        readonly credentials?: AwsCredentialIdentityProvider;
+        /** The policy types the security stack attaches. Default: SCPs only. */
+        readonly policyTypes?: readonly AuthorizationPolicyType[];
+    };
     /**
      * How the caller's credentials were obtained. `access-key` (default): long-term keys, so one
      * sts:GetSessionToken with MFA serves every account. `aws-login`: temporary credentials from
@@ -81,9 +86,18 @@ export interface TrailEvidence {
     readonly latest?: string;
 }
 
-/** The SCP policy type on each root of the organization, as organizations:ListRoots reports it. */
+/** The Organizations authorization policy types the security stack may attach. */
+export type AuthorizationPolicyType = "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY";
+
+/** The SCP (and RCP) policy type on each root of the organization, as organizations:ListRoots reports it. */
 export interface OrganizationEvidence {
-    readonly roots: { readonly id: string; readonly serviceControlPolicies: string }[];
+    readonly roots: {
+        readonly id: string;
+        /** Present when the SCP type was checked (the security stack attaches SCPs). */
+        readonly serviceControlPolicies?: string;
+        /** Present when the RCP type was checked (the security stack attaches RCPs). */
+        readonly resourceControlPolicies?: string;
+    }[];
 }
 
 export interface VerifyResult {
@@ -103,8 +117,8 @@ export interface VerifyResult {
 
 const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
 
-const ENABLE_SCP = (root: string) =>
-    `aws organizations enable-policy-type --root-id ${root} --policy-type SERVICE_CONTROL_POLICY`;
+const ENABLE_TYPE = (root: string, type: AuthorizationPolicyType) =>
+    `aws organizations enable-policy-type --root-id ${root} --policy-type ${type}`;
 
 /**
  * Read-only: is the SCP policy type ENABLED on every root? Attaching an SCP to a root, OU or
@@ -116,6 +130,7 @@ const ENABLE_SCP = (root: string) =>
 export async function checkServiceControlPolicies(
     region: string,
     credentials: AwsCredentialIdentityProvider,
+    types: readonly AuthorizationPolicyType[] = ["SERVICE_CONTROL_POLICY"],
 ): Promise<OrganizationEvidence> {
     const org = new OrganizationsClient({ region, credentials });
     const roots: OrganizationEvidence["roots"] = [];
@@ -138,18 +153,34 @@ export async function checkServiceControlPolicies(
             throw e;
         }
         for (const r of out.Roots ?? []) {
-            const scp = (r.PolicyTypes ?? []).find((t) => t.Type === "SERVICE_CONTROL_POLICY");
-            roots.push({ id: r.Id ?? "?", serviceControlPolicies: scp?.Status ?? "NOT_ENABLED" });
+            const status = (type: AuthorizationPolicyType) =>
+                (r.PolicyTypes ?? []).find((t) => t.Type === type)?.Status ?? "NOT_ENABLED";
+            roots.push({
+                id: r.Id ?? "?",
+                ...(types.includes("SERVICE_CONTROL_POLICY")
+                    ? { serviceControlPolicies: status("SERVICE_CONTROL_POLICY") }
+                    : {}),
+                ...(types.includes("RESOURCE_CONTROL_POLICY")
+                    ? { resourceControlPolicies: status("RESOURCE_CONTROL_POLICY") }
+                    : {}),
+            });
         }
         token = out.NextToken;
     } while (token);
     if (roots.length === 0)
         throw new VerifyPrerequisiteError("organizations:ListRoots returned no root");
-    const off = roots.filter((r) => r.serviceControlPolicies !== "ENABLED");
-    if (off.length > 0)
-        throw new VerifyPrerequisiteError(
-            `the SERVICE_CONTROL_POLICY policy type is not enabled on ${off.map((r) => `root ${r.id} (${r.serviceControlPolicies})`).join(", ")}, so attaching the guardrails' SCPs would fail with PolicyTypeNotEnabledException. Enable it once, from the management account: ${off.map((r) => ENABLE_SCP(r.id)).join("; ")}${off.some((r) => r.serviceControlPolicies === "PENDING_ENABLE") ? " (PENDING_ENABLE: wait a minute and run verify again)" : ""}`,
-        );
+    // Every type that is off, in one message: enabling each is a one-time step.
+    const problems = types.flatMap((type) => {
+        const scp = type === "SERVICE_CONTROL_POLICY";
+        const statusOf = (r: OrganizationEvidence["roots"][number]) =>
+            (scp ? r.serviceControlPolicies : r.resourceControlPolicies) ?? "NOT_ENABLED";
+        const off = roots.filter((r) => statusOf(r) !== "ENABLED");
+        if (off.length === 0) return [];
+        return [
+            `the ${type} policy type is not enabled on ${off.map((r) => `root ${r.id} (${statusOf(r)})`).join(", ")}, so attaching the ${scp ? "guardrails' SCPs" : "resource control policies"} would fail with PolicyTypeNotEnabledException. Enable it once, from the management account: ${off.map((r) => ENABLE_TYPE(r.id, type)).join("; ")}${off.some((r) => statusOf(r) === "PENDING_ENABLE") ? " (PENDING_ENABLE: wait a minute and run verify again)" : ""}`,
+        ];
+    });
+    if (problems.length > 0) throw new VerifyPrerequisiteError(problems.join("; and "));
     return { roots };
 }
 
@@ -363,6 +394,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
             organization = await checkServiceControlPolicies(
                 region,
                 options.organization.credentials ?? options.credentials,
+                options.organization.policyTypes,
             );
         } catch (e) {
             if (isMissingCredentials(e))

@@ -8,6 +8,7 @@ import { accountRef, common, externalId, reporterNetwork, roleName, strictList }
 import { DEFAULT_DEPLOY_ROLE, DEFAULT_WORKLOAD_STACKS } from "./constants";
 import { breakGlassSchema, incidentResponseSchema } from "./duty";
 import { guardrailsSchema } from "./guardrails";
+import { resourceControlsSchema } from "./resourceControls";
 import { alarmsSchema, trailSchema } from "./logging";
 
 export const securityConfigSchema = z.strictObject({
@@ -72,6 +73,8 @@ export const securityConfigSchema = z.strictObject({
      * changes what every account below the targets may do, so the targets are always explicit.
      */
     guardrails: guardrailsSchema,
+    /** Resource control policies (data perimeter): created in the management account, off unless set. */
+    resourceControlPolicies: resourceControlsSchema,
     /** Where the CloudTrail alarms send notifications. The alarms themselves always exist. */
     alarms: alarmsSchema,
     /** The incident responders: IAM users (MFA, no keys) who may assume IncidentResponseRole where a workload account enables it. */

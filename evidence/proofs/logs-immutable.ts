@@ -41,7 +41,7 @@ import { LOG_ARCHIVE_ADMIN_ROLE_TYPE } from "../../policypack/componentTypes";
 import { ModelResource, objectArray, str } from "../../policypack/model/resources";
 import { T } from "../../policypack/policies/types";
 import { NamedDocument } from "../model";
-import { scpsFor } from "../simulate";
+import { rcpsFor, scpsFor } from "../simulate";
 import { Counterexample, Proof, ProofInput } from "./types";
 
 /**
@@ -100,6 +100,42 @@ interface Target {
     readonly bucket?: boolean;
     /** Why the target could not be examined (a counterexample: nothing unread is safe). */
     readonly unchecked?: string;
+    /** What CloudTrail must still be allowed to do here to deliver the trail's logs. */
+    readonly deliveries?: readonly Delivery[];
+}
+
+/** One request CloudTrail makes to deliver the trail's logs. */
+interface Delivery {
+    readonly action: string;
+    readonly resource: string;
+    readonly context: Readonly<Record<string, string>>;
+}
+
+/** The CloudTrail service principal that delivers an organization trail's logs. */
+const CLOUDTRAIL: RequestPrincipal = { type: "service", service: "cloudtrail.amazonaws.com" };
+
+/**
+ * The requests CloudTrail makes for an organization trail of `managementAccount`: it checks the
+ * bucket's ACL and writes log files under AWSLogs/<organization id>/ (bucket-owner-full-control),
+ * and asks the trail's key for data keys with the trail in the encryption context. Each carries
+ * the trail as aws:SourceArn, and the trail's account and organization as aws:SourceAccount and
+ * aws:SourceOrgID.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+ */
+function deliveryContext(
+    trailArn: string,
+    managementAccount: string,
+    organizationId: string | undefined,
+    region: string,
+): Record<string, string> {
+    return {
+        "aws:SourceArn": trailArn,
+        "aws:SourceAccount": managementAccount,
+        ...(organizationId ? { "aws:SourceOrgID": organizationId } : {}),
+        "aws:SecureTransport": "true",
+        "aws:RequestedRegion": region,
+    };
 }
 
 /** A principal that asks. */
@@ -126,6 +162,7 @@ function targetsOf(
     resources: readonly ModelResource[],
     partition: string,
     region: string,
+    organizationId?: string,
 ): Target[] {
     const out: Target[] = [];
     const keyPolicy = (arn: string | undefined): { account?: string; policy?: NamedPolicy } => {
@@ -149,9 +186,17 @@ function targetsOf(
                     : undefined,
         };
     };
-    const keyTarget = (what: string, arn: string | undefined): void => {
+    const keyTarget = (what: string, arn: string | undefined, deliveries?: Delivery[]): void => {
         const { account, policy } = keyPolicy(arn);
-        if (arn && account) out.push({ what, arn, account, actions: KEY_ACTIONS, policy });
+        if (arn && account)
+            out.push({
+                what,
+                arn,
+                account,
+                actions: KEY_ACTIONS,
+                policy,
+                deliveries: deliveries?.map((d) => ({ ...d, resource: arn })),
+            });
         // A key id, an alias or an unknown value: the proof cannot tell which key's policy holds.
         else if (arn)
             out.push({
@@ -165,9 +210,11 @@ function targetsOf(
     for (const trail of resources.filter((r) => r.type === T.Trail && r.accountId)) {
         const account = trail.accountId as string;
         const name = str(trail.props.name) ?? trail.name;
+        const trailArn = cloudTrailArn(partition, region, account, name);
+        const context = deliveryContext(trailArn, account, organizationId, region);
         out.push({
             what: `trail ${name}`,
-            arn: cloudTrailArn(partition, region, account, name),
+            arn: trailArn,
             account,
             actions: TRAIL_PROTECT_ACTIONS,
         });
@@ -195,6 +242,7 @@ function targetsOf(
                 policy,
                 holdsLocked: locked,
                 bucket: true,
+                deliveries: [{ action: "s3:GetBucketAcl", resource: arn, context }],
             });
             out.push({
                 what: `log objects of ${bucketName}`,
@@ -203,9 +251,24 @@ function targetsOf(
                 actions: LOG_OBJECT_ACTIONS,
                 policy,
                 locked,
+                deliveries: organizationId
+                    ? [
+                          {
+                              action: "s3:PutObject",
+                              resource: `${arn}/AWSLogs/${organizationId}/zq9/CloudTrail/zq9.json.gz`,
+                              context: { ...context, "s3:x-amz-acl": "bucket-owner-full-control" },
+                          },
+                      ]
+                    : undefined,
             });
         }
-        keyTarget(`trail key`, str(trail.props.kmsKeyId));
+        keyTarget(`trail key`, str(trail.props.kmsKeyId), [
+            {
+                action: "kms:GenerateDataKey",
+                resource: "",
+                context: { ...context, "kms:EncryptionContext:aws:cloudtrail:arn": trailArn },
+            },
+        ]);
         const groupArn = str(trail.props.cloudWatchLogsGroupArn)?.replace(/:\*$/, "");
         const group = resources.find(
             (r) =>
@@ -394,7 +457,7 @@ function contexts(region: string, policies: readonly NamedPolicy[]): Record<stri
 export const logsImmutable: Proof = {
     id: "logs-immutable",
     statement:
-        "no principal in the plan but the log-archive admin role can delete or overwrite log objects, change the log bucket's configuration, stop or change the trail, disable, delete or re-policy the log keys, or delete the log group or shorten its retention",
+        "no principal in the plan but the log-archive admin role can delete or overwrite log objects, change the log bucket's configuration, stop or change the trail, disable, delete or re-policy the log keys, or delete the log group or shorten its retention; and CloudTrail can still deliver the trail's logs to the bucket and its key",
     unit: "principal-action pairs",
     // Both kinds: the security stack holds the logs and the principals next to them; a workload
     // stack's principals (and the deploy and OrganizationAccountAccessRole roles of its accounts)
@@ -403,7 +466,12 @@ export const logsImmutable: Proof = {
     appliesTo: ["security", "workload"],
     prove(input) {
         const logs = input.security ?? (input.kind === "security" ? input.resources : []);
-        const targets = targetsOf(logs, input.model.partition, input.model.region);
+        const targets = targetsOf(
+            logs,
+            input.model.partition,
+            input.model.region,
+            input.model.organizationId,
+        );
         const callers = targets.length ? callersOf(input) : [];
         const management = input.model.managementAccountId;
         const counterexamples: Counterexample[] = [];
@@ -420,6 +488,30 @@ export const logsImmutable: Proof = {
                 });
                 continue;
             }
+            // The RCPs of the target's account bind every caller, the management account's too
+            // (none when the plan creates none, or for the management account's own resources).
+            const targetRcps = rcpsFor(input.model, target.account);
+            for (const d of target.deliveries ?? []) {
+                checked++;
+                const request = {
+                    principal: CLOUDTRAIL,
+                    action: d.action,
+                    resource: d.resource,
+                    resourceAccount: target.account,
+                    context: d.context,
+                };
+                const result = authorize(request, { resource: target.policy, rcps: targetRcps });
+                if (result.decision === "Allow") continue;
+                const deny = result.denies[0]?.label;
+                counterexamples.push({
+                    principal: CLOUDTRAIL.type === "service" ? CLOUDTRAIL.service : "",
+                    path: [],
+                    action: d.action,
+                    resource: `${d.resource} (${target.what})`,
+                    statements: result.denies.map((x) => x.label),
+                    reason: `CloudTrail cannot deliver the trail's logs: ${d.action} on the ${target.what} is ${deny ? `denied by ${deny}` : `not allowed (no ${result.missing} allows it)`}; let cloudtrail.amazonaws.com through for this trail (aws:SourceArn ${d.context["aws:SourceArn"]}) in the ${target.policy?.label ?? "resource policy"} and every RCP (components/orgTrailPolicies.ts, components/resourceControls.ts)`,
+                });
+            }
             for (const caller of callers) {
                 // The trust base: what the plan does not create in the management account is not
                 // bound by SCPs and holds the trail, the log group and its key by IAM alone.
@@ -430,6 +522,10 @@ export const logsImmutable: Proof = {
                 )
                     continue;
                 const scps = scpsFor(input.model, caller.account);
+                // Every caller is of an account of the organization, and its requests say so.
+                const inside: Record<string, string> = input.model.organizationId
+                    ? { "aws:PrincipalOrgID": input.model.organizationId }
+                    : {};
                 for (const action of target.actions) {
                     checked++;
                     if (target.locked) continue;
@@ -441,9 +537,13 @@ export const logsImmutable: Proof = {
                         caller.account === target.account &&
                         ROOT_BUCKET_POLICY_ACTIONS.includes(action);
                     const resource = rootOfBucket ? undefined : target.policy;
+                    // The root user's hold on its bucket's policy is not counted as stopped by
+                    // an RCP: S3 documents only that no bucket policy stops it.
+                    const rcps = rootOfBucket ? undefined : targetRcps;
                     const asked = [
                         ...(caller.identity ?? []),
                         ...(scps ?? []),
+                        ...(rcps ?? []),
                         ...(resource ? [resource] : []),
                     ];
                     const posed = contexts(input.model.region, asked);
@@ -453,16 +553,18 @@ export const logsImmutable: Proof = {
                             action,
                             resource: target.arn,
                             resourceAccount: target.account,
-                            context,
+                            context: { ...context, ...inside },
                         };
                         // First without the caller's identity policies, which only ever narrow
                         // an Allow (authorize takes absent ones to allow): most requests stop at
                         // the SCPs or at the other account's resource, without evaluating the
                         // large AWS-managed policies.
-                        if (authorize(request, { scps, resource }).decision !== "Allow") continue;
+                        if (authorize(request, { scps, rcps, resource }).decision !== "Allow")
+                            continue;
                         const result = authorize(request, {
                             identity: caller.identity,
                             scps,
+                            rcps,
                             resource,
                         });
                         if (result.decision !== "Allow") continue;
@@ -514,7 +616,8 @@ export const logsImmutable: Proof = {
                 `principals of the management account${management ? ` ${management}` : ""} that the plan does not create (its root user, the bootstrapped deploy role, any administrator there) are not bound by SCPs: they can stop or update the trail, delete the log group or change its retention, and change the log group key's policy. They are the trust base; the bucket and the trail key in the log-archive account stay protected from them by the bucket and key policies`,
                 "roles the plan does not create but lets someone assume (deploy roles, OrganizationAccountAccessRole) and every member account's root user are taken to be administrators, bound by the SCPs",
                 "log objects are decided by S3 Object Lock when the bucket has it in COMPLIANCE mode with a default retention: nobody, the root user included, can delete or overwrite a locked version or shorten its retention",
-                "requests are posed with and without MFA, over TLS, in the stack's region",
+                "requests are posed with and without MFA, over TLS, in the stack's region, each from an account of the organization (aws:PrincipalOrgID)",
+                "the resource control policies the plan attaches bind every request to the bucket and the trail key, the management account's principals' included; not the root user's own hold on its bucket's policy, which S3 documents no bucket policy can take away",
             ],
         };
     },

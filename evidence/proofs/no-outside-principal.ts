@@ -18,8 +18,11 @@
 // responders, break-glass, the CI identities), and for a resource policy the principals of the
 // resource's own account, which the policy hands to that account's IAM (a key policy's
 // `<account>:root`). Who is inside is the organization: the accounts and the org id the plan knows.
-import { OUTSIDE_ACCOUNT } from "../simulate";
+import { OUTSIDE_ACCOUNT, rcpsFor } from "../simulate";
+import { AccessModel } from "../model";
 import {
+    allConditions,
+    authorize,
     awsPrincipalFromArn,
     describeUntagged,
     findAllowWitness,
@@ -44,7 +47,11 @@ import {
     principalArnProbes,
 } from "../../policypack/iam/outsiders";
 import { DocumentCache } from "../../policypack/iam/document";
-import { PRINCIPAL_DERIVED_KEYS, requesterPinKeys } from "../../policypack/iam/keys";
+import {
+    CONDITION_KEY_SOURCES,
+    PRINCIPAL_DERIVED_KEYS,
+    requesterPinKeys,
+} from "../../policypack/iam/keys";
 import { instantiateGlob } from "../../policypack/iam/wildcard";
 import { isGithubIssuer } from "../../policypack/iam/oidc";
 import { accountRootArn, assumedRoleArn, iamUserArn } from "../../policypack/iam/arn";
@@ -271,7 +278,11 @@ function untaggedAccounts(doc: PolicyDocument, scope: Scope, own: string): strin
 const findingsCache = new DocumentCache<Finding[]>();
 
 /** Every statement of the document that lets some outsider in, once per kind of outsider. */
-function findOutsiders(p: PlannedPolicy, scope: Scope): Finding[] {
+function findOutsiders(
+    p: PlannedPolicy,
+    scope: Scope,
+    stopped?: { readonly key: string; readonly test: (f: Finding) => boolean },
+): Finding[] {
     const doc = p.doc!;
     const own = p.kind === "resource" ? (p.accountId ?? "") : "";
     return findingsCache.get(
@@ -296,7 +307,11 @@ function findOutsiders(p: PlannedPolicy, scope: Scope): Finding[] {
                             s,
                         );
                         if (witness) {
-                            found.push({ outsider: o.outsider, statement: s, action, witness });
+                            const f = { outsider: o.outsider, statement: s, action, witness };
+                            // Kept out by the organization's RCPs: try the next action, then
+                            // the next (narrower) kind of outsider.
+                            if (stopped?.test(f)) continue;
+                            found.push(f);
                             break;
                         }
                     }
@@ -323,7 +338,7 @@ function findOutsiders(p: PlannedPolicy, scope: Scope): Finding[] {
             }
             return found;
         },
-        `${p.kind}:${own}:${[...scope.insideAccounts].join(",")}:${[...scope.insideOrgs].join(",")}:${[...scope.designated].join(",")}:${scope.githubProvider ?? ""}:${scope.githubRepository ?? ""}`,
+        `${p.kind}:${own}:${stopped ? `${p.accountId}:${stopped.key}` : ""}:${[...scope.insideAccounts].join(",")}:${[...scope.insideOrgs].join(",")}:${[...scope.designated].join(",")}:${scope.githubProvider ?? ""}:${scope.githubRepository ?? ""}`,
     );
 }
 
@@ -383,7 +398,66 @@ function resourceOf(p: PlannedPolicy): string {
     return p.arn ? `${p.arn} (${p.carrier.name})` : p.carrier.urn;
 }
 
-function counterexamples(p: PlannedPolicy, scope: Scope): Counterexample[] {
+/**
+ * Whether the RCPs of the governed resource's account keep an outsider's witness out: its request
+ * is denied however the outsider presents itself to them, as a principal of any partner
+ * organization or account an RCP names (aws:PrincipalOrgID, aws:PrincipalAccount) included. Only
+ * for anyone and principals of outside accounts: an RCP never stops the organization's own
+ * principals, and a service's source keys or a federated caller are left to the policy itself.
+ * An undecided witness (the search gave up) is never taken to be stopped. The organization's
+ * RCPs are beyond any account administrator's reach.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+function rcpStop(
+    model: AccessModel,
+    p: PlannedPolicy,
+    scope: Scope,
+): { key: string; test: (f: Finding) => boolean } | undefined {
+    const rcps = rcpsFor(model, p.accountId);
+    if (!rcps) return undefined;
+    // The keys that say which organization or account the caller belongs to (keys.ts), and the
+    // partner values the RCPs name for them: each is a way an outsider may present itself.
+    const callerKeys = Object.entries(CONDITION_KEY_SOURCES)
+        .filter(([, e]) => e.source === "principal" && (e.pins === "org" || e.pins === "account"))
+        .map(([k, e]) => ({
+            key: k,
+            inside: e.pins === "org" ? scope.insideOrgs : scope.insideAccounts,
+        }));
+    const presentations: Record<string, string>[] = [{}];
+    for (const { key, inside } of callerKeys) {
+        const values = new Set(
+            rcps.flatMap((r) =>
+                allConditions(r.doc)
+                    .filter((c) => c.keyLower === key)
+                    .flatMap((c) => c.values),
+            ),
+        );
+        for (const v of values) if (!inside.has(v)) presentations.push({ [key]: v });
+    }
+    return {
+        key: rcps.map((r) => r.label).join(","),
+        test: (f) => {
+            if (f.witness.undecided) return false;
+            if (f.outsider !== "anyone" && f.outsider !== "outside-account") return false;
+            const asked = f.outsider === "anyone" ? [{}] : presentations;
+            return asked.every(
+                (v) =>
+                    authorize(
+                        {
+                            principal: f.witness.principal,
+                            action: f.action,
+                            resource: p.arn,
+                            resourceAccount: p.accountId,
+                            context: { ...f.witness.context, ...v },
+                        },
+                        { rcps },
+                    ).decision === "ExplicitDeny",
+            );
+        },
+    };
+}
+
+function counterexamples(p: PlannedPolicy, scope: Scope, model?: AccessModel): Counterexample[] {
     if (!p.doc)
         return [
             {
@@ -395,7 +469,8 @@ function counterexamples(p: PlannedPolicy, scope: Scope): Counterexample[] {
                 reason: `${p.label}: not checked: ${p.unreadable}; give the policy as a JSON document the plan knows, or teach the reader this resource type (scripts/update-policy-types.ts classifies policy properties; evidence/proofs/resourcePolicies.ts reads them)`,
             },
         ];
-    const out: Counterexample[] = findOutsiders(p, scope).map((f) => ({
+    const stop = model && rcpStop(model, p, scope);
+    const out: Counterexample[] = findOutsiders(p, scope, stop).map((f) => ({
         principal: describe(f.witness.principal, f.witness.context, f.outsider),
         path: [],
         action: f.action,
@@ -443,12 +518,13 @@ export const noOutsidePrincipal: Proof = {
         });
         return {
             checked: policies.length,
-            counterexamples: policies.flatMap((p) => counterexamples(p, scope)),
+            counterexamples: policies.flatMap((p) => counterexamples(p, scope, input.model)),
             assumptions: [
                 `the organization is accounts ${[...scope.insideAccounts].sort().join(", ") || "(none known)"}${scope.insideOrgs.size ? ` and ${[...scope.insideOrgs].join(", ")}` : ""}; any other account or org id is outside`,
                 "a resource policy's grants to its own account are that account's IAM's to decide (key policies' <account>:root)",
                 "principals designated by an IAM path (the break-glass users' path) are only those the program creates there",
                 "AWS services set aws:SourceArn, aws:SourceAccount and the ARNs of KMS encryption contexts truthfully for the resource they act for",
+                "an outsider the resource control policies the plan attaches deny (for a resource of a member account below their targets) is kept out by the organization, whatever the trust or resource policy says",
             ],
         };
     },

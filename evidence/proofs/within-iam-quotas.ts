@@ -43,6 +43,15 @@ export const MANAGED_POLICIES_PER_GROUP = 10;
 export const SCPS_PER_TARGET = 5;
 /** The id of the AWS-managed FullAWSAccess SCP, the same in every organization. */
 export const FULL_AWS_ACCESS_ID = "p-FullAWSAccess";
+/**
+ * RCPs attached to one root, OU or account, RCPFullAWSAccess included (attached wherever RCPs are
+ * enabled, and not detachable).
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
+ */
+export const RCPS_PER_TARGET = 5;
+/** The id of the AWS-managed RCPFullAWSAccess RCP. */
+export const RCP_FULL_AWS_ACCESS_ID = "p-RCPFullAWSAccess";
 
 /** The quotas a plan is held to: the stack's `iamQuotas` output, else IAM's defaults. */
 export function quotasOf(outputs: Readonly<Record<string, unknown>>): IamQuotas {
@@ -320,11 +329,13 @@ function organizationMeasures(resources: readonly ModelResource[]): Measure[] {
     const out: Measure[] = [];
     const policies = ofType(resources, T.OrganizationsPolicy);
     const scpIds = new Set<string>([FULL_AWS_ACCESS_ID]);
+    const rcpIds = new Set<string>([RCP_FULL_AWS_ACCESS_ID]);
     for (const p of policies) {
         const type = (str(p.props.type) ?? "SERVICE_CONTROL_POLICY") as OrganizationPolicyType;
         const kind = ORGANIZATION_POLICY_TYPES[type];
         if (!kind) continue;
         if (type === "SERVICE_CONTROL_POLICY" && p.id) scpIds.add(p.id);
+        if (type === "RESOURCE_CONTROL_POLICY" && p.id) rcpIds.add(p.id);
         const content = typeof p.props.content === "string" ? p.props.content : "";
         const label = `${kind.abbreviation} ${physicalName(p)}`;
         out.push({
@@ -339,31 +350,50 @@ function organizationMeasures(resources: readonly ModelResource[]): Measure[] {
             fix: "split the policy or shorten it (components/guardrails.ts)",
         });
     }
-    const byTarget = new Map<string, string[]>();
-    for (const a of ofType(resources, T.OrganizationsPolicyAttachment)) {
-        const policy = String(a.props.policyId);
-        if (!scpIds.has(policy)) continue;
-        const target = String(a.props.targetId);
-        byTarget.set(target, [...(byTarget.get(target) ?? []), policy]);
-    }
-    for (const [target, attached] of byTarget) {
-        const names = attached.map(
-            (id) => policies.find((p) => p.id === id)?.props.name ?? id,
-        ) as string[];
-        // FullAWSAccess stays attached unless the plan itself attaches it (then it is counted once).
-        const counted = attached.includes(FULL_AWS_ACCESS_ID)
-            ? names
-            : [...names, "FullAWSAccess (attached by AWS)"];
-        out.push({
-            principal: `target ${target}`,
-            quota: "SCPs per target",
-            resource: target,
-            value: counted.length,
+    const perTarget = [
+        {
+            ids: scpIds,
+            fullAccess: FULL_AWS_ACCESS_ID,
+            fullName: "FullAWSAccess",
+            abbreviation: "SCP",
             limit: SCPS_PER_TARGET,
-            unit: "SCPs",
-            counted,
-            fix: "merge SCPs, or attach some to an OU above the target instead",
-        });
+        },
+        {
+            ids: rcpIds,
+            fullAccess: RCP_FULL_AWS_ACCESS_ID,
+            fullName: "RCPFullAWSAccess",
+            abbreviation: "RCP",
+            limit: RCPS_PER_TARGET,
+        },
+    ];
+    for (const kind of perTarget) {
+        const byTarget = new Map<string, string[]>();
+        for (const a of ofType(resources, T.OrganizationsPolicyAttachment)) {
+            const policy = String(a.props.policyId);
+            if (!kind.ids.has(policy)) continue;
+            const target = String(a.props.targetId);
+            byTarget.set(target, [...(byTarget.get(target) ?? []), policy]);
+        }
+        for (const [target, attached] of byTarget) {
+            const names = attached.map(
+                (id) => policies.find((p) => p.id === id)?.props.name ?? id,
+            ) as string[];
+            // The AWS-managed full-access policy stays attached unless the plan itself attaches
+            // it (then it is counted once).
+            const counted = attached.includes(kind.fullAccess)
+                ? names
+                : [...names, `${kind.fullName} (attached by AWS)`];
+            out.push({
+                principal: `target ${target}`,
+                quota: `${kind.abbreviation}s per target`,
+                resource: target,
+                value: counted.length,
+                limit: kind.limit,
+                unit: `${kind.abbreviation}s`,
+                counted,
+                fix: `merge ${kind.abbreviation}s, or attach some to an OU above the target instead`,
+            });
+        }
     }
     return out;
 }
@@ -419,7 +449,7 @@ export const withinIamQuotas: Proof = {
             assumptions: [
                 `role trust policies ${q.roleTrustPolicyLength} characters${q.roleTrustPolicyLength > TRUST_POLICY_DEFAULT_CHARS ? " (raised, per org-access:iamQuotas)" : ""}, managed policies per role ${q.managedPoliciesPerRole} and per user ${q.managedPoliciesPerUser}: the quotas of every account of the stack`,
                 "IAM sizes are counted without white space, as IAM counts them (components/auditRole.ts policyCharacters); SCP and RCP sizes with it, as Organizations counts content given through the API",
-                "every target keeps the FullAWSAccess SCP AWS attaches by default, and no SCP attached outside the plan",
+                "every target keeps the FullAWSAccess SCP AWS attaches by default (and, where RCPs are enabled, RCPFullAWSAccess), and no SCP or RCP attached outside the plan",
                 "policies attached outside the plan (by hand, by other stacks) are not counted",
             ],
         };

@@ -87,6 +87,19 @@ const scpRoot = (status?: string) => ({
     ],
 });
 
+/** A root with both SCPs and RCPs enabled, as the example security stack needs it. */
+const enabledRoot = () => ({
+    Roots: [
+        {
+            ...scpRoot("ENABLED").Roots[0],
+            PolicyTypes: [
+                { Type: "SERVICE_CONTROL_POLICY" as const, Status: "ENABLED" as const },
+                { Type: "RESOURCE_CONTROL_POLICY" as const, Status: "ENABLED" as const },
+            ],
+        },
+    ],
+});
+
 /** IAM's simulator as a correctly deployed audit role answers it. */
 function simulatorAnswers(allowed: (action: string) => boolean) {
     iam.on(SimulatePrincipalPolicyCommand).callsFake((input) => ({
@@ -112,7 +125,8 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         iam.reset();
         cloudtrail.reset();
         organizations.reset();
-        organizations.on(ListRootsCommand).resolves(scpRoot("ENABLED"));
+        // The example security stack attaches SCPs and RCPs: both types enabled.
+        organizations.on(ListRootsCommand).resolves(enabledRoot());
         sts.on(GetCallerIdentityCommand).resolves({
             Arn: "arn:aws:iam::111122223333:user/org-access/alice",
             Account: "111122223333",
@@ -400,6 +414,61 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
             assert.match(
                 text.out,
                 /^organization: service control policies enabled on r-abcd1234$/m,
+            );
+        });
+
+        it("checks the RCP type too when the security stack attaches RCPs, every type that is off in one message", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-verify-"));
+            const file = path.join(dir, "Pulumi.security.yaml");
+            fs.writeFileSync(
+                file,
+                securityStackText([
+                    "  org-access:guardrails:",
+                    "    targets: [r-abcd1234]",
+                    "  org-access:breakGlass:",
+                    "    users: [dana-breakglass]",
+                    "  org-access:resourceControlPolicies:",
+                    "    targets: [r-abcd1234]",
+                ]),
+            );
+            organizations.on(ListRootsCommand).resolves(scpRoot(undefined));
+            const off = await run(["--security-config-file", file]);
+            assert.strictEqual(off.code, 2, off.out);
+            for (const type of ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"])
+                assert.ok(
+                    off.err.includes(
+                        `aws organizations enable-policy-type --root-id r-abcd1234 --policy-type ${type}`,
+                    ),
+                    off.err,
+                );
+            assert.strictEqual(sts.calls().length, 0, "nothing else runs before the check");
+            // SCPs enabled, RCPs not: only the RCP type is named.
+            organizations.on(ListRootsCommand).resolves(scpRoot("ENABLED"));
+            const rcpOff = await run(["--security-config-file", file]);
+            assert.strictEqual(rcpOff.code, 2);
+            assert.match(
+                rcpOff.err,
+                /^the RESOURCE_CONTROL_POLICY policy type is not enabled on root r-abcd1234 \(NOT_ENABLED\), so attaching the resource control policies would fail/,
+            );
+            assert.ok(!rcpOff.err.includes("--policy-type SERVICE_CONTROL_POLICY"), rcpOff.err);
+            // Both enabled: reported, and the checks go on.
+            organizations.on(ListRootsCommand).resolves(enabledRoot());
+            sts.on(AssumeRoleCommand).rejects(denied("no"));
+            const ok = await run(["--accounts", "prod", "--security-config-file", file, "--json"]);
+            assert.strictEqual(ok.code, 0, ok.err);
+            assert.deepStrictEqual(JSON.parse(ok.out).organization, {
+                roots: [
+                    {
+                        id: "r-abcd1234",
+                        serviceControlPolicies: "ENABLED",
+                        resourceControlPolicies: "ENABLED",
+                    },
+                ],
+            });
+            const text = await run(["--accounts", "prod", "--security-config-file", file]);
+            assert.match(
+                text.out,
+                /^organization: resource control policies enabled on r-abcd1234$/m,
             );
         });
 

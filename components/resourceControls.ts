@@ -1,0 +1,290 @@
+// The organization's resource control policies (RCPs): a data perimeter around the resources of
+// the services RCPs support, and the trail's bucket and key kept to the trail's writers and the
+// log-archive administrators. Pure document builders (tests, the size check and the proofs read
+// exactly what deploys) and the ResourceControls component in the management account.
+//
+// RCP grammar: Principal must be "*", Effect only Deny (Allow is reserved to the AWS-managed
+// RCPFullAWSAccess, attached everywhere and not detachable), and the elements are Version,
+// Statement, Sid, Effect, Principal, Action, Resource/NotResource and Condition: no NotAction and
+// no NotPrincipal, so every exception is a condition.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
+// RCPs never apply to the management account's resources, only to member accounts'.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RcpService } from "../config/schema";
+import { RESOURCE_CONTROLS_TYPE } from "../policypack/componentTypes";
+import { iamRoleArn, s3BucketArn } from "./arns";
+import {
+    CreatedOrganizationPolicies,
+    LOG_BUCKET_CONFIG_ACTIONS,
+    LOG_DELETION_ACTIONS,
+    LOG_KEY_ALIAS_ACTIONS,
+    LOG_KEY_CONFIG_ACTIONS,
+    LOG_KEY_DELETION_ACTIONS,
+    organizationPolicies,
+    OrganizationPolicyDefinition,
+    ScpSummary,
+} from "./guardrails";
+
+/** What the RCPs fence and whom they let through; everything is known from config before deployment. */
+export interface ResourceControlInputs {
+    readonly partition: string;
+    /** The organization (aws:PrincipalOrgID, aws:SourceOrgID of its own requests). */
+    readonly organizationId: string;
+    /** The services whose resources only the organization may reach. */
+    readonly services: readonly RcpService[];
+    /** Partner accounts outside the organization let in by name. */
+    readonly trustedAccountIds: readonly string[];
+    /** Partner organizations let in by id. */
+    readonly trustedOrganizationIds: readonly string[];
+    /** The organization trail's ARN: CloudTrail writes for it (aws:SourceArn). */
+    readonly trailArn: string;
+    /** The trail's log bucket. */
+    readonly trailBucketName: string;
+    /** The log-archive administrators: OrgAccessLogArchiveAdmin and the log-archive account's deploy role. */
+    readonly logAdminRoleArns: readonly string[];
+}
+
+/**
+ * The actions of each service the perimeter denies to outsiders. STS: the calls on a role or a
+ * session of the organization, as AWS's data-perimeter example lists them, without
+ * AssumeRoleWithWebIdentity and AssumeRoleWithSAML, whose federated callers carry no
+ * organization (the CI identity's GitHub OIDC trust is fenced by its own conditions).
+ * https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/resource_control_policies/identity_perimeter_rcp.json
+ */
+export const RCP_SERVICE_ACTIONS: Record<RcpService, readonly string[]> = {
+    s3: ["s3:*"],
+    sts: [
+        "sts:AssumeRole",
+        "sts:DecodeAuthorizationMessage",
+        "sts:GetAccessKeyInfo",
+        "sts:GetFederationToken",
+        "sts:GetServiceBearerToken",
+        "sts:GetSessionToken",
+        "sts:SetContext",
+    ],
+    kms: ["kms:*"],
+    sqs: ["sqs:*"],
+    secretsmanager: ["secretsmanager:*"],
+    ecr: ["ecr:*"],
+    aoss: ["aoss:*"],
+};
+
+/** What only the trail's writers and the log-archive administrators may do to the log objects. */
+export const TRAIL_OBJECT_ACTIONS = [
+    "s3:BypassGovernanceRetention",
+    "s3:DeleteObject*",
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:PutObject*",
+    "s3:ReplicateObject",
+    "s3:RestoreObject",
+];
+
+/** What only the trail's writers and the log-archive administrators may do with the log key: use it, or change it. */
+export const TRAIL_KEY_ACTIONS = [
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey*",
+    "kms:ReEncrypt*",
+    ...LOG_KEY_CONFIG_ACTIONS,
+    ...LOG_KEY_ALIAS_ACTIONS,
+    ...LOG_KEY_DELETION_ACTIONS,
+];
+
+/**
+ * The identity perimeter, after AWS's data-perimeter RCP: outside principals are denied the
+ * services' resources unless their organization or account is trusted; AWS services acting
+ * directly (aws:PrincipalIsAWSService) are let through by the first statement and held by the
+ * second to requests made for the organization or a partner (aws:SourceOrgID, aws:SourceAccount),
+ * only where the service says whom it acts for (aws:SourceAccount present), so integrations that
+ * set no source keep working.
+ * https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/resource_control_policies/identity_perimeter_rcp.json
+ * https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice
+ */
+export function perimeterPolicy(s: ResourceControlInputs): aws.iam.PolicyDocument {
+    const actions = s.services.flatMap((svc) => RCP_SERVICE_ACTIONS[svc]);
+    const orgs = [s.organizationId, ...s.trustedOrganizationIds];
+    const partners = s.trustedAccountIds.length ? [...s.trustedAccountIds] : undefined;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "EnforceOrgIdentities",
+                Effect: "Deny",
+                Principal: "*",
+                Action: actions,
+                Resource: "*",
+                Condition: {
+                    StringNotEqualsIfExists: {
+                        "aws:PrincipalOrgID": orgs,
+                        ...(partners ? { "aws:PrincipalAccount": partners } : {}),
+                    },
+                    BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+                },
+            },
+            {
+                Sid: "EnforceConfusedDeputyProtection",
+                Effect: "Deny",
+                Principal: "*",
+                Action: actions,
+                Resource: "*",
+                Condition: {
+                    StringNotEqualsIfExists: {
+                        "aws:SourceOrgID": orgs,
+                        ...(partners ? { "aws:SourceAccount": partners } : {}),
+                    },
+                    Null: { "aws:SourceAccount": "false" },
+                    Bool: { "aws:PrincipalIsAWSService": "true" },
+                },
+            },
+        ],
+    };
+}
+
+/**
+ * The trail's log objects and key, kept to CloudTrail writing for this trail (aws:SourceArn, as
+ * the bucket and key policies name it) and to the log-archive administrators, whoever the bucket
+ * or key policy lets in, and for principals of the management account too, which no SCP binds.
+ * Reading the bucket's and the key's configuration stays open (auditors and the preview roles
+ * read it); changing it is the administrators' alone, as the guardrail SCP and the bucket and key
+ * policies already say. Nothing else: the trail's log group and its alarm topic live in the
+ * management account, where RCPs never apply.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+ */
+export function trailLogsPolicy(s: ResourceControlInputs, keyArn: string): aws.iam.PolicyDocument {
+    const bucket = s3BucketArn(s.partition, s.trailBucketName);
+    const exceptWritersAndAdmins = {
+        ArnNotLikeIfExists: { "aws:PrincipalArn": [...s.logAdminRoleArns] },
+        StringNotEqualsIfExists: { "aws:SourceArn": s.trailArn },
+    };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "KeepTrailBucketToWriters",
+                Effect: "Deny",
+                Principal: "*",
+                Action: [
+                    ...new Set([
+                        ...TRAIL_OBJECT_ACTIONS,
+                        ...LOG_BUCKET_CONFIG_ACTIONS,
+                        ...LOG_DELETION_ACTIONS.filter((a) => a === "s3:DeleteBucket"),
+                    ]),
+                ],
+                Resource: [bucket, `${bucket}/*`],
+                Condition: exceptWritersAndAdmins,
+            },
+            {
+                Sid: "KeepTrailKeyToWriters",
+                Effect: "Deny",
+                Principal: "*",
+                Action: TRAIL_KEY_ACTIONS,
+                Resource: keyArn,
+                Condition: exceptWritersAndAdmins,
+            },
+        ],
+    };
+}
+
+/** One RCP. */
+export type RcpDefinition = OrganizationPolicyDefinition<"perimeter" | "trail-logs"> & {
+    readonly type: "RESOURCE_CONTROL_POLICY";
+};
+
+/**
+ * Every RCP this program creates, with the log key's ARN given (or a placeholder of the same
+ * length). Two RCPs: the perimeter grows with the partners listed, the trail's must always fit.
+ * A target carries both plus RCPFullAWSAccess; AWS allows five RCPs per target.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ */
+export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDefinition[] {
+    return [
+        {
+            type: "RESOURCE_CONTROL_POLICY",
+            key: "perimeter",
+            name: "org-access-perimeter",
+            description: `org-access: only the organization${s.trustedAccountIds.length + s.trustedOrganizationIds.length ? " and its trusted partners" : ""} may reach ${s.services.join(", ")} resources; AWS services only for them`,
+            document: perimeterPolicy(s),
+            attachTo: "targets",
+            configPath: "resourceControlPolicies",
+            sizeFix:
+                "trust fewer partner accounts (trustedAccountIds) or organizations (trustedOrganizationIds)",
+        },
+        {
+            type: "RESOURCE_CONTROL_POLICY",
+            key: "trail-logs",
+            name: "org-access-trail-logs",
+            description:
+                "org-access: only CloudTrail, for the organization trail, and the log-archive administrators use the trail's log objects and key",
+            document: trailLogsPolicy(s, keyArn),
+            attachTo: "targets",
+            configPath: "trail.bucketName",
+            sizeFix: "use a shorter trail or bucket name",
+        },
+    ];
+}
+
+/** The log-archive administrators the trail RCP lets through, by exact ARN. */
+export function logAdminRoleArns(
+    partition: string,
+    logArchiveAccountId: string,
+    roleNames: readonly string[],
+): string[] {
+    return [...new Set(roleNames)].sort().map((n) => iamRoleArn(partition, logArchiveAccountId, n));
+}
+
+export interface ResourceControlsArgs {
+    /** What the RCPs fence and whom they let through. */
+    readonly policies: ResourceControlInputs;
+    /** ARN of the trail's KMS key, known once the key exists. */
+    readonly logKeyArn: pulumi.Input<string>;
+    /** Root, OU or account ids that receive the RCPs. */
+    readonly targets: readonly string[];
+    /** Tags for the policies. */
+    readonly tags?: Record<string, string>;
+    /**
+     * Resources every attachment waits for: the trail's bucket, key and admin role are configured
+     * by the deploy role before the trail RCP fences them.
+     */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * The organization's resource control policies, created in the management account and attached
+ * to the configured root, OUs or accounts. The RESOURCE_CONTROL_POLICY type must be enabled on
+ * the root first (README, prerequisites; `npm run verify` checks it).
+ * https://docs.aws.amazon.com/organizations/latest/userguide/enable-policy-type.html
+ */
+export class ResourceControls extends pulumi.ComponentResource {
+    public readonly policies: Record<string, aws.organizations.Policy>;
+    public readonly attachments: aws.organizations.PolicyAttachment[];
+    /** Id, targets and content of each RCP, by name, for the evidence report. */
+    public readonly summary: pulumi.Output<Record<string, ScpSummary>>;
+
+    constructor(name: string, args: ResourceControlsArgs, opts: pulumi.ComponentResourceOptions) {
+        if (!opts.provider)
+            throw new Error(
+                `ResourceControls ${name}: the management account's provider is required`,
+            );
+        super(RESOURCE_CONTROLS_TYPE, name, {}, opts);
+        const created: CreatedOrganizationPolicies = organizationPolicies(this, name, {
+            definitions: (keyArn) => rcpDefinitions(args.policies, keyArn),
+            logKeyArn: args.logKeyArn,
+            targets: () => args.targets,
+            tags: args.tags,
+            dependsOn: args.dependsOn,
+        });
+        this.policies = created.policies;
+        this.attachments = created.attachments;
+        this.summary = created.summary;
+        this.registerOutputs({
+            policies: this.policies,
+            attachments: this.attachments,
+            summary: this.summary,
+        });
+    }
+}

@@ -1,0 +1,86 @@
+// The security stack's resource control policies: what they fence and let through, their size
+// check, and the ResourceControls component in the management account.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, LOG_ARCHIVE_ADMIN_ROLE, SecurityConfig } from "../../config";
+import { cloudTrailArn } from "../../components/arns";
+import { placeholderKeyArn, policySizeProblems } from "../../components/guardrails";
+import { LogArchiveAdminRole } from "../../components/logArchiveAdmin";
+import { OrgTrail } from "../../components/orgTrail";
+import {
+    logAdminRoleArns,
+    rcpDefinitions,
+    ResourceControlInputs,
+    ResourceControls,
+} from "../../components/resourceControls";
+
+/** What the RCPs fence and let through, from the config; undefined when no RCPs are configured. */
+export function resourceControlInputs(cfg: SecurityConfig): ResourceControlInputs | undefined {
+    const rcp = cfg.resourceControlPolicies;
+    if (!rcp) return undefined;
+    return {
+        partition: cfg.partition,
+        organizationId: cfg.organizationId,
+        services: rcp.services,
+        trustedAccountIds: rcp.trustedAccountIds,
+        trustedOrganizationIds: rcp.trustedOrganizationIds,
+        trailArn: cloudTrailArn(
+            cfg.partition,
+            cfg.region,
+            cfg.management.accountId,
+            cfg.trail.name,
+        ),
+        trailBucketName: cfg.trail.bucketName,
+        // The administrators the guardrail SCP and the bucket and key policies already let
+        // configure the logs: the admin role, and the log-archive account's deploy role, which
+        // creates and updates the bucket and the key (a first deploy, a refresh, a retention change).
+        logAdminRoleArns: logAdminRoleArns(cfg.partition, cfg.logArchive.accountId, [
+            LOG_ARCHIVE_ADMIN_ROLE,
+            cfg.logArchive.deployRoleName,
+        ]),
+    };
+}
+
+/**
+ * Refuses RCPs over the size quota before anything is registered, every problem at once. Their
+ * sizes depend on config only (the key ARN's length is fixed), so a placeholder key ARN measures
+ * them exactly.
+ */
+export function checkRcpSizes(cfg: SecurityConfig, inputs: ResourceControlInputs | undefined) {
+    if (!inputs) return;
+    const problems = policySizeProblems(
+        rcpDefinitions(
+            inputs,
+            placeholderKeyArn(cfg.partition, cfg.region, cfg.logArchive.accountId),
+        ),
+    );
+    if (problems.length > 0) throw new ConfigError(cfg.stack, problems);
+}
+
+/** The RCPs in the management account, when configured. */
+export function resourceControls(
+    cfg: SecurityConfig,
+    inputs: ResourceControlInputs | undefined,
+    trail: OrgTrail,
+    logArchiveAdmin: LogArchiveAdminRole | undefined,
+    provider: aws.Provider,
+): ResourceControls | undefined {
+    if (!inputs || !cfg.resourceControlPolicies) return undefined;
+    // Like the SCPs: the trail RCP fences the bucket and the key, so on a first deploy it attaches
+    // after the deploy role has configured them and the admin role exists.
+    const dependsOn: pulumi.Input<pulumi.Resource>[] = [
+        ...trail.protectedConfiguration,
+        ...(logArchiveAdmin ? [logArchiveAdmin.role, logArchiveAdmin.policy] : []),
+    ];
+    return new ResourceControls(
+        "resource-controls",
+        {
+            policies: inputs,
+            logKeyArn: trail.key.arn,
+            targets: cfg.resourceControlPolicies.targets,
+            tags: cfg.tags,
+            dependsOn,
+        },
+        { provider },
+    );
+}
