@@ -32,3 +32,5 @@ export { securityConfigSchema } from "./schema/security";
 export { IAM_QUOTA_LIMITS, iamQuotasSchema } from "./schema/iamQuotas";
 export type { IamQuotas } from "./schema/iamQuotas";
 export type { CiSettings, GuardrailsSettings, RawSecurityConfig } from "./schema/security";
+export type { AccessAnalyzerSettings } from "./schema/security";
+export { DEFAULT_UNUSED_ACCESS_AGE } from "./schema/organization";

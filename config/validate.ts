@@ -4,6 +4,7 @@ import { ACCOUNT_NAME_PREFIX } from "../stacks/resourceNames";
 import { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
 import { principalProblem, REGION_NAME } from "./patterns";
+import { organizationControlProblems } from "./schema/organization";
 import {
     BREAK_GLASS_ROLE,
     DEFAULT_AUDIT_ROLE,
@@ -446,6 +447,7 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
     return parse(securityConfigSchema, stack, raw, (values) => {
         const problems: ConfigProblem[] = securityFeatureProblems(values, raw.region);
         problems.push(...logEvidenceProblems(values));
+        problems.push(...organizationControlProblems(values));
         const auditors = Array.isArray(values.auditors)
             ? values.auditors.map((key, i) => ({ i, key }))
             : [];

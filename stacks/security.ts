@@ -10,6 +10,7 @@ import { dutyGroups } from "./security/duty";
 import { checkScpSizes, guardrailInputs, guardrails } from "./security/guardrails";
 import { grantedAuditRoleArns, securityAccess, trustedPrincipals } from "./security/identities";
 import { detection, logArchiveAdmin, logArchiveAdminRoleArn, orgTrail } from "./security/logging";
+import { accessAnalyzer, accessAnalyzerArchiveRules, rootAccess } from "./security/organization";
 
 export { guardrailInputs } from "./security/guardrails";
 
@@ -41,6 +42,12 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
     const accounts = ownAccounts(cfg);
     const ci = ciIdentity(cfg, accounts, providers);
     const previews = previewRoles(cfg, ci, accounts, providers);
+    const root = rootAccess(cfg, managementProvider);
+    const analyzer = accessAnalyzer(
+        cfg,
+        { management: managementProvider, security: securityProvider },
+        alarms,
+    );
 
     return {
         securityAccountId: cfg.securityAccountId,
@@ -82,6 +89,15 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         // The workload stacks' preview roles the preview identity may assume (the proofs' graph
         // knows them as roles of this program planned by another stack).
         workloadPreviewRoleArns: cfg.ci ? previewRoleArns(cfg, []) : [],
+        // Centralized root access (RootCredentialsManagement, RootSessions), when configured.
+        rootAccessFeatures: root?.features.enabledFeatures,
+        // IAM Access Analyzer: the analyzers and what is archived, and why (the report lists them).
+        accessAnalyzer: analyzer && {
+            externalAccessAnalyzerArn: analyzer.externalAccess.arn,
+            unusedAccessAnalyzerArn: analyzer.unusedAccess.arn,
+            unusedAccessAge: cfg.accessAnalyzer!.unusedAccessAge,
+            archiveRules: accessAnalyzerArchiveRules(cfg),
+        },
         /** The IAM quotas the within-iam-quotas proof holds this stack's documents to. */
         iamQuotas: cfg.iamQuotas,
     };
