@@ -45,7 +45,8 @@ export function findingsPublisherRoleArns(cfg: SecurityConfig): string[] {
 export function accessAnalyzerArchiveRules(cfg: SecurityConfig): ArchiveRuleDefinition[] {
     if (!cfg.ci) return [];
     const p = cfg.partition;
-    const account = cfg.security.accountId;
+    // The CI identities live in the account `ci.account` names (stacks/security/ci.ts).
+    const account = (cfg.ci.account === "security" ? cfg.security : cfg.management).accountId;
     return [
         {
             name: "org-access-ci-identities",

@@ -208,7 +208,7 @@ describe("Detection", () => {
         assert.deepStrictEqual(ofType(bare, "aws:sns/topicSubscription:TopicSubscription"), []);
         assert.strictEqual(
             ofType(bare, ALARM).length,
-            18,
+            19,
             "the alarms exist even before anyone subscribes",
         );
         assert.strictEqual(bare.outputs.alarmTopicArn, topicArn);
@@ -471,7 +471,12 @@ describe("Detection filter patterns, evaluated on sample CloudTrail events", () 
         );
         assert.deepStrictEqual(
             accessAlarms("BreakGlassRole", LOG_ARCHIVE_ADMIN_ROLE).map((a) => a.id),
-            ["failed-assume-role", "break-glass-assume-role", "assume-root", "trust-policy-changes"],
+            [
+                "failed-assume-role",
+                "break-glass-assume-role",
+                "assume-root",
+                "trust-policy-changes",
+            ],
         );
     });
 });
