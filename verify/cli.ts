@@ -39,7 +39,9 @@ export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAM
 
 Runs the evidence scenarios against real AWS with your own credentials, after pulumi up:
 first, when the security stack attaches SCPs, that the SERVICE_CONTROL_POLICY type is enabled
-on the organization's root (organizations:ListRoots); then real sts:AssumeRole attempts (without
+on the organization's root (organizations:ListRoots), and when it centralizes root access, that
+IAM has trusted access and RootCredentialsManagement and RootSessions are on
+(organizations:ListAWSServiceAccessForOrganization, iam:ListOrganizationsFeatures); then real sts:AssumeRole attempts (without
 MFA, with MFA, or with right/wrong/no ExternalId), the role's permissions through
 iam:SimulatePrincipalPolicy, and the AssumeRole events in CloudTrail. It only reads and assumes
 roles; it never writes to AWS.
@@ -56,14 +58,15 @@ roles; it never writes to AWS.
   --token-code CODE    a current code from that device
   --external-id ID     prove programmatic access with this ExternalId (reporters)
   --security-config-file PATH
-                       the security stack file whose guardrails decide the SCP check
-                       (default Pulumi.security.yaml; no file or no guardrails: no check)
-  --org-profile NAME   profile for organizations:ListRoots: the management account or a delegated
-                       administrator (default: --profile)
-  --json               print {"stack", "organization", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
+                       the security stack file whose guardrails and rootAccess decide the SCP
+                       and root access checks (default Pulumi.security.yaml; no file: no check)
+  --org-profile NAME   profile for the organization checks (ListRoots, trusted access, root access
+                       features): the management account or a delegated administrator (default: --profile)
+  --json               print {"stack", "organization", "rootAccess", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
   --report FILE.md     write the same report as the offline plan, with these verdicts
 
-Exit codes: 0 every scenario as expected; 1 one is not; 2 missing credentials or permissions,
+Exit codes: 0 every scenario as expected; 1 one is not, or centralized root access is not on;
+2 missing credentials or permissions,
 SCPs not enabled on the root, bad config or usage.`;
 
 export interface VerifyCliOptions {
@@ -146,14 +149,24 @@ export function parseArgs(argv: readonly string[]): VerifyCliOptions | "help" {
 export function securityHasGuardrails(
     options: Pick<VerifyCliOptions, "securityConfigFile">,
 ): boolean {
+    return securitySettings(options)?.guardrails !== undefined;
+}
+
+/** Whether the security stack centralizes root access, so verify checks that it is on. */
+export function securityCentralizesRootAccess(
+    options: Pick<VerifyCliOptions, "securityConfigFile">,
+): boolean {
+    return securitySettings(options)?.rootAccess === "centralized";
+}
+
+function securitySettings(options: Pick<VerifyCliOptions, "securityConfigFile">) {
     const file = options.securityConfigFile ?? stackFilePath("security");
-    if (options.securityConfigFile === undefined && !fs.existsSync(file)) return false;
+    if (options.securityConfigFile === undefined && !fs.existsSync(file)) return undefined;
     const { config } = readStackFile(file);
-    const cfg = validateSecurityConfig(
+    return validateSecurityConfig(
         { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
         "security",
     );
-    return cfg.guardrails !== undefined;
 }
 
 /** Asks for one line on the terminal (stderr, so --json output stays clean). */
@@ -213,22 +226,19 @@ export function main(
     return runCommand(command, argv, { out, err }, async (options) => {
         const { region, sessionSeconds, targets } = targetsOf(options);
         const guardrails = securityHasGuardrails(options);
+        const callerCredentials = credentials(options.profile);
+        const orgCredentials = options.orgProfile ? credentials(options.orgProfile) : undefined;
         const result = await verify({
             region: options.region ?? region,
             targets,
-            credentials: credentials(options.profile),
+            credentials: callerCredentials,
             mfaSerial: options.mfaSerial,
             tokenCode: options.tokenCode,
             externalId: options.externalId,
             sessionSeconds,
-            ...(guardrails
-                ? {
-                      organization: {
-                          credentials: options.orgProfile
-                              ? credentials(options.orgProfile)
-                              : undefined,
-                      },
-                  }
+            ...(guardrails ? { organization: { credentials: orgCredentials } } : {}),
+            ...(securityCentralizesRootAccess(options)
+                ? { rootAccess: { credentials: orgCredentials } }
                 : {}),
             ...(options.awsLogin
                 ? {
@@ -274,7 +284,10 @@ export function main(
                 }),
             );
         }
-        return mismatches(result.evidence).length > 0 ? 1 : 0;
+        return mismatches(result.evidence).length > 0 ||
+            (result.rootAccess?.missing.length ?? 0) > 0
+            ? 1
+            : 0;
     });
 }
 
