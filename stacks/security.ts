@@ -11,6 +11,7 @@ import { checkScpSizes, guardrailInputs, guardrails } from "./security/guardrail
 import { grantedAuditRoleArns, securityAccess, trustedPrincipals } from "./security/identities";
 import { detection, logArchiveAdmin, logArchiveAdminRoleArn, orgTrail } from "./security/logging";
 import { accessAnalyzer, accessAnalyzerArchiveRules, rootAccess } from "./security/organization";
+import { ROOT_ACCESS_FEATURES } from "../components/rootAccess";
 
 export { guardrailInputs } from "./security/guardrails";
 
@@ -90,7 +91,8 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         // knows them as roles of this program planned by another stack).
         workloadPreviewRoleArns: cfg.ci ? previewRoleArns(cfg, []) : [],
         // Centralized root access (RootCredentialsManagement, RootSessions), when configured.
-        rootAccessFeatures: root?.features.enabledFeatures,
+        // From config, so a first preview (where the resource's outputs are unknown) reports it too.
+        rootAccessFeatures: root && [...ROOT_ACCESS_FEATURES],
         // IAM Access Analyzer: the analyzers and what is archived, and why (the report lists them).
         accessAnalyzer: analyzer && {
             externalAccessAnalyzerArn: analyzer.externalAccess.arn,
