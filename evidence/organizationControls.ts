@@ -2,6 +2,7 @@
 // centralized root access is on, and what IAM Access Analyzer archives and why. Read from the
 // security stack's outputs (stacks/security.ts), so the report states what the plan deploys.
 import type { ArchiveRuleDefinition } from "../components/accessAnalyzer";
+import { ROOT_TASK_POLICIES } from "../components/rootTasks";
 
 export interface OrganizationControls {
     /** The centralized root access features the plan turns on; absent when not configured. */
@@ -40,7 +41,7 @@ export function organizationControlsSection(c: OrganizationControls): string[] {
     const out: string[] = ["### Organization controls", ""];
     if (c.rootAccessFeatures)
         out.push(
-            `- **Centralized root access**: ${c.rootAccessFeatures.join(" and ")} on, with trusted access for IAM. A privileged root session in a member account (sts:AssumeRoot) can be opened only from the management account (or IAM's delegated administrator, which this program does not register), for one of AWS's task policies, for at most 15 minutes; every call raises the alarm \`org-access-assume-root\`. The SCP \`DenyRootUser\` lets such sessions through and still denies the member accounts' root user itself; the other SCP statements bind both.`,
+            `- **Centralized root access**: ${c.rootAccessFeatures.join(" and ")} on, with trusted access for IAM. A privileged root session in a member account (sts:AssumeRoot) can be opened only from the management account (or IAM's delegated administrator, which this program does not register), for one of AWS's task policies (${ROOT_TASK_POLICIES.join(", ")}), for at most 15 minutes; every call raises the alarm \`org-access-assume-root\`. The SCP \`DenyRootUser\` lets such sessions through and still denies the member accounts' root user itself; the other SCP statements bind both.`,
         );
     if (c.accessAnalyzer) {
         out.push(

@@ -87,6 +87,7 @@ export interface VerifyOptions {
 }
 
 import { VerifyPrerequisiteError } from "./errors";
+import { ROOT_ACCESS_FEATURES } from "../components/rootTasks";
 import { arn, iamUserArn, parseArn, PROBE_PARTITION, s3ObjectArn } from "../policypack/iam/arn";
 export { VerifyPrerequisiteError };
 
@@ -181,9 +182,6 @@ export async function checkServiceControlPolicies(
         );
     return { roots };
 }
-
-/** The features `rootAccess: centralized` turns on (components/rootAccess.ts). */
-const ROOT_ACCESS_FEATURES = ["RootCredentialsManagement", "RootSessions"];
 
 /**
  * Read-only: does IAM have trusted access in the organization, and are RootCredentialsManagement

@@ -97,6 +97,21 @@ describe("rootAccess: centralized", () => {
         assert.deepStrictEqual(ofType(plan, ANALYZER), []);
     });
 
+    it("names AWS's task policies by their ARNs, in the partition", async () => {
+        const { rootTaskPolicyArn, ROOT_TASK_POLICIES } =
+            await import("../../components/rootAccess");
+        assert.deepStrictEqual(
+            ROOT_TASK_POLICIES.map((t) => rootTaskPolicyArn("aws-us-gov", t)),
+            [
+                "arn:aws-us-gov:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+                "arn:aws-us-gov:iam::aws:policy/root-task/IAMCreateRootUserPassword",
+                "arn:aws-us-gov:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
+                "arn:aws-us-gov:iam::aws:policy/root-task/S3UnlockBucketPolicy",
+                "arn:aws-us-gov:iam::aws:policy/root-task/SQSUnlockQueuePolicy",
+            ],
+        );
+    });
+
     it("refuses any other value, naming the key", () => {
         assert.deepStrictEqual(problemsOf({ rootAccess: "enabled" }), [
             `* org-access:rootAccess: must be "centralized" (or leave the key out to keep root access as it is) (got "enabled") (fix with: pulumi config set --path 'rootAccess' <value>)`,

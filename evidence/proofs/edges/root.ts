@@ -9,7 +9,7 @@
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html
 import { authorize, statementMatchesAction } from "../../../policypack/iam";
-import { iamArn } from "../../../policypack/iam/arn";
+import { accountRootArn } from "../../../policypack/iam/arn";
 import type { AccessGraph, Edge, GraphNode } from "../graph";
 import { MfaState, requestContext } from "./context";
 
@@ -44,7 +44,7 @@ export function assumeRootEdges(graph: AccessGraph, node: GraphNode, state: MfaS
     const edges: Edge[] = [];
     const context = requestContext(node, state, graph.region);
     for (const account of memberAccounts(graph, management)) {
-        const resource = iamArn(graph.input.model.partition, account, "root");
+        const resource = accountRootArn(graph.input.model.partition, account);
         // The management account is bound by no SCP; its identity policies decide. The member
         // account's root has no resource policy to ask: the request is decided as the caller's
         // own (resourceAccount), not as a cross-account one that would need one.
