@@ -245,6 +245,36 @@ describe("accessAnalyzer", () => {
         );
     });
 
+    it("reserves the publisher role to the deploy roles in the SCP that protects org-access's roles", async () => {
+        const p = await planSecurity(
+            securityValues({
+                accessAnalyzer: {},
+                guardrails: { targets: ["r-abcd1234"] },
+                breakGlass: { users: ["dana-breakglass"] },
+            }),
+            projectWith({ workload }),
+        );
+        const roles = ofType(p, "aws:organizations/policy:Policy").find(
+            (r) => r.props.name === "org-access-roles",
+        )!;
+        const protect = statement(JSON.parse(String(roles.props.content)), "ProtectOrgAccessRoles");
+        assert.ok(
+            protect.Resource.includes("arn:aws:iam::*:role/OrgAccessFindingsPublisher"),
+            JSON.stringify(protect.Resource),
+        );
+        const before = await planSecurity(
+            securityValues({
+                guardrails: { targets: ["r-abcd1234"] },
+                breakGlass: { users: ["dana-breakglass"] },
+            }),
+            projectWith({ workload }),
+        );
+        const plain = ofType(before, "aws:organizations/policy:Policy").find(
+            (r) => r.props.name === "org-access-roles",
+        )!;
+        assert.ok(!String(plain.props.content).includes("OrgAccessFindingsPublisher"));
+    });
+
     it("takes unusedAccessAge from config", async () => {
         const p = await planSecurity(
             securityValues({ accessAnalyzer: { unusedAccessAge: 30 } }),
