@@ -104,7 +104,6 @@ export interface OrgAccessAnalyzerArgs {
  * through a role of the security account (EventBridge delivers to an SNS topic of another account
  * of the same region with an execution role of the rule's account).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-settings.html#access-analyzer-delegated-administrator
- * https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-access-analyzer.html
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html
  */
 export class OrgAccessAnalyzer extends pulumi.ComponentResource {
@@ -129,8 +128,10 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
         const inManagement = { parent: this, provider: args.managementProvider };
         const inSecurity = { parent: this, provider: args.securityProvider };
 
-        // Kept when removed: disabling trusted access deletes every organization analyzer and the
-        // service-linked roles Access Analyzer made in the member accounts.
+        // Kept when removed: disabling trusted access through Organizations stops the service from
+        // creating its service-linked role in new accounts and skips the clean-up its own tooling
+        // would do; AWS recommends enabling and disabling it through the service.
+        // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html
         this.trustedAccess = new aws.organizations.AwsServiceAccess(
             `${name}-trusted-access`,
             { servicePrincipal: ACCESS_ANALYZER_SERVICE_PRINCIPAL },

@@ -13,8 +13,8 @@ export const IAM_SERVICE_PRINCIPAL = "iam.amazonaws.com";
  * trusted access for IAM, then RootCredentialsManagement and RootSessions.
  *
  * Both resources are retained when removed from the program (`retainOnDelete`). Deleting the
- * trusted access (DisableAWSServiceAccess) would switch off the features that depend on it, and
- * deleting the features would let every member account recover a root password again: turning
+ * trusted access (DisableAWSServiceAccess) would take away the prerequisite AWS documents for both
+ * features, and deleting the features would let every member account recover a root password: turning
  * them off is a deliberate step of the runbook (README, "Centralized root access"), never a side
  * effect of a config change. The organization itself (aws.organizations.Organization) is never
  * adopted: its trusted-access list is exclusive and would fight this resource.
