@@ -134,7 +134,8 @@ export const CIS_ALARMS: readonly AlarmDefinition[] = [
 
 /**
  * org-access's own alarms: access that failed, every use of a break-glass role (the admin role of
- * the workload accounts and the log-archive admin role), and changes to any role's trust.
+ * the workload accounts and the log-archive admin role), every privileged root session, and
+ * changes to any role's trust.
  */
 export function accessAlarms(
     breakGlassRoleName: string,
@@ -155,6 +156,18 @@ export function accessAlarms(
             control: "org-access",
             description: `Someone assumed, or tried to assume, ${breakGlassRoleName} or ${logArchiveAdminRoleName}`,
             pattern: `{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && (${roleArnIs(breakGlassRoleName)} || ${roleArnIs(logArchiveAdminRoleName)}) }`,
+        },
+        {
+            // A privileged root session in a member account (centralized root access): rare and
+            // powerful, so every call, allowed or refused, is alarmed. CloudTrail records
+            // AssumeRoot where it is called, in the management account (or IAM's delegated
+            // administrator), which the organization trail logs.
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-track-privileged-tasks.html
+            id: "assume-root",
+            control: "org-access",
+            description:
+                "Someone opened, or tried to open, a privileged root session (sts:AssumeRoot) in a member account",
+            pattern: '{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRoot") }',
         },
         {
             id: "trust-policy-changes",
@@ -184,6 +197,11 @@ export interface DetectionArgs {
     readonly logArchiveAdminRoleName: string;
     /** Email addresses subscribed to the topic. */
     readonly emails: readonly string[];
+    /**
+     * Roles of other accounts of the organization that may publish to the topic, with its key:
+     * the EventBridge role that delivers IAM Access Analyzer's findings (components/accessAnalyzer.ts).
+     */
+    readonly publisherRoleArns?: readonly string[];
     /** Tags for the key, the topic and the alarms. */
     readonly tags?: Record<string, string>;
 }
@@ -198,10 +216,32 @@ function fromOurAlarms(partition: string, region: string, accountId: string) {
     };
 }
 
+/**
+ * A role of another account, named exactly: its account's root as the principal (which always
+ * exists, where a role ARN must exist when the policy is set) and the role's ARN as a condition.
+ */
+function publisherStatement(
+    sid: string,
+    roleArn: string,
+    action: string | string[],
+    resource: string,
+): aws.iam.PolicyStatement {
+    const [, partition, , , accountId] = roleArn.split(":");
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { AWS: accountRootArn(partition, accountId) },
+        Action: action,
+        Resource: resource,
+        Condition: { ArnEquals: { "aws:PrincipalArn": roleArn } },
+    };
+}
+
 export function alarmKeyPolicy(
     partition: string,
     region: string,
     accountId: string,
+    publisherRoleArns: readonly string[] = [],
 ): aws.iam.PolicyDocument {
     // CloudWatch needs the key to publish to an encrypted topic:
     // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
@@ -223,6 +263,14 @@ export function alarmKeyPolicy(
                 Resource: "*",
                 Condition: fromOurAlarms(partition, region, accountId),
             },
+            ...publisherRoleArns.map((role, i) =>
+                publisherStatement(
+                    `PublisherEncrypt${i}`,
+                    role,
+                    ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "*",
+                ),
+            ),
         ],
     };
 }
@@ -232,6 +280,7 @@ export function alarmTopicPolicy(
     partition: string,
     region: string,
     accountId: string,
+    publisherRoleArns: readonly string[] = [],
 ): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
@@ -244,6 +293,9 @@ export function alarmTopicPolicy(
                 Resource: topicArn,
                 Condition: fromOurAlarms(partition, region, accountId),
             },
+            ...publisherRoleArns.map((role, i) =>
+                publisherStatement(`PublisherPublish${i}`, role, "sns:Publish", topicArn),
+            ),
             {
                 Sid: "DenyInsecureTransport",
                 Effect: "Deny",
@@ -276,7 +328,9 @@ function alarmTopic(
             description: "org-access: encrypts the security alarm topic",
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            policy: JSON.stringify(alarmKeyPolicy(partition, args.region, args.accountId)),
+            policy: JSON.stringify(
+                alarmKeyPolicy(partition, args.region, args.accountId, args.publisherRoleArns),
+            ),
             tags: args.tags,
         },
         { ...parent, protect: true, retainOnDelete: true },
@@ -296,7 +350,15 @@ function alarmTopic(
             arn: knownArn,
             policy: after(
                 topic,
-                JSON.stringify(alarmTopicPolicy(topicArn, partition, args.region, args.accountId)),
+                JSON.stringify(
+                    alarmTopicPolicy(
+                        topicArn,
+                        partition,
+                        args.region,
+                        args.accountId,
+                        args.publisherRoleArns,
+                    ),
+                ),
             ),
         },
         parent,

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { iamRoleArn } from "../components/arns";
 import { ConfigError, ConfigProblem, formatProblems } from "./errors";
 import {
+    AccessAnalyzerSettings,
     AuditRoleSettings,
     CiSettings,
     DEFAULT_AUDIT_ROLE,
@@ -184,6 +185,8 @@ export interface SecurityConfig extends CommonConfig {
     readonly incidentResponders: readonly string[];
     readonly breakGlassUsers: readonly string[];
     readonly ci?: CiSettings;
+    readonly rootAccess?: RawSecurityConfig["rootAccess"];
+    readonly accessAnalyzer?: AccessAnalyzerSettings;
 }
 
 export function partitionOf(region: string): string {
@@ -554,6 +557,8 @@ export function loadSecurityConfig(
         incidentResponders: cfg.incidentResponse?.responders ?? [],
         breakGlassUsers: cfg.breakGlass?.users ?? [],
         ci: cfg.ci,
+        rootAccess: cfg.rootAccess,
+        accessAnalyzer: cfg.accessAnalyzer,
     };
 }
 

@@ -34,3 +34,5 @@ export type { IamQuotas } from "./schema/iamQuotas";
 export type { CiSettings, GuardrailsSettings, RawSecurityConfig } from "./schema/security";
 export { RCP_SERVICES } from "./schema/resourceControls";
 export type { RcpService, ResourceControlSettings } from "./schema/resourceControls";
+export type { AccessAnalyzerSettings } from "./schema/security";
+export { DEFAULT_UNUSED_ACCESS_AGE } from "./schema/organization";

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
 import { resourceControlProblems } from "./schema/resourceControls";
 import { principalProblem, REGION_NAME } from "./patterns";
+import { organizationControlProblems } from "./schema/organization";
 import {
     BREAK_GLASS_ROLE,
     DEFAULT_AUDIT_ROLE,
@@ -448,6 +449,7 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
         const problems: ConfigProblem[] = securityFeatureProblems(values, raw.region);
         problems.push(...logEvidenceProblems(values));
         problems.push(...resourceControlProblems(values));
+        problems.push(...organizationControlProblems(values));
         const auditors = Array.isArray(values.auditors)
             ? values.auditors.map((key, i) => ({ i, key }))
             : [];

@@ -7,6 +7,7 @@ import { DUTY_TAG, PRINCIPAL_TYPE_TAG } from "../components/principalTags";
 import { ProofResult } from "./proofs";
 import { AccountAccess, EXTERNAL_ID_HINT, LOGIN_HINT } from "./profiles";
 import { EvidenceEntry, SCENARIOS, ScenarioId } from "./simulate";
+import { OrganizationControls, organizationControlsSection } from "./organizationControls";
 
 /** A policy-pack verdict, as the pack reports it. */
 export interface ReportViolation {
@@ -25,6 +26,8 @@ export interface ReportStack {
     readonly violations?: readonly ReportViolation[];
     readonly resourceCount: number;
     readonly accessProfiles?: Record<string, AccountAccess>;
+    /** Centralized root access and IAM Access Analyzer, when the stack configures them. */
+    readonly organizationControls?: OrganizationControls;
 }
 
 export interface ReportInput {
@@ -127,6 +130,18 @@ export const CONTROLS: readonly { id: string; control: string; implementedBy: st
         id: "CIS AWS 3.8",
         control: "Rotation for customer-created CMKs enabled",
         implementedBy: "OrgTrail key with enableKeyRotation",
+    },
+    {
+        id: "CIS AWS 1.4, 1.7",
+        control: "No root user access keys; eliminate use of the root user",
+        implementedBy:
+            "rootAccess: centralized (RootCredentialsManagement, RootSessions): member accounts' root credentials deleted, privileged tasks only through sts:AssumeRoot, alarmed; SCP DenyRootUser",
+    },
+    {
+        id: "CIS AWS 1.20",
+        control: "IAM Access Analyzer enabled",
+        implementedBy:
+            "accessAnalyzer: organization analyzers for external and unused access in the security account (delegated administrator); active findings to the alarm topic",
     },
 ];
 
@@ -327,6 +342,8 @@ export function renderReport(input: ReportInput): string {
         if (graph.includes("-->")) out.push("### Access graph", "", "```mermaid", graph, "```", "");
         out.push("### Evidence matrix", "", matrix(s.evidence), "");
         if (s.proofs) out.push("### Proofs", "", ...proofSection(s.proofs), "");
+        if (s.organizationControls)
+            out.push(...organizationControlsSection(s.organizationControls));
         out.push("### Policy pack", "");
         if (!input.policyPackRan) out.push("The policy pack did not run for this report.", "");
         else if ((s.violations ?? []).length === 0) out.push("No violations.", "");

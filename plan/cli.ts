@@ -28,6 +28,7 @@ import { PlanOptions, planExitCode, runPlan } from "./offline";
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
 import { deployed, toJson, toText, warningLines } from "./render";
+import { organizationControlsOf } from "../evidence/organizationControls";
 
 /** The command's options; no `stacks` (an empty list) plans every stack of the project. */
 export interface CliOptions extends PlanOptions {
@@ -203,6 +204,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
                     resourceCount: deployed(p.result.resources).length,
                     accessProfiles: p.result.outputs.accessProfiles as
                         Record<string, AccountAccess> | undefined,
+                    organizationControls: organizationControlsOf(p.result.outputs),
                 })),
             }),
         );

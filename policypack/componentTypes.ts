@@ -17,6 +17,8 @@ export const RESOURCE_CONTROLS_TYPE = "org-access:guardrails:ResourceControls";
 export const ORG_TRAIL_TYPE = "org-access:logging:OrgTrail";
 export const LOG_ARCHIVE_ADMIN_ROLE_TYPE = "org-access:logging:LogArchiveAdminRole";
 export const DETECTION_TYPE = "org-access:detection:Detection";
+export const ROOT_ACCESS_TYPE = "org-access:organization:CentralizedRootAccess";
+export const ACCESS_ANALYZER_TYPE = "org-access:organization:AccessAnalyzer";
 
 /** Every component type token, for tests and tables keyed by them. */
 export const COMPONENT_TYPES: readonly string[] = [
@@ -33,4 +35,6 @@ export const COMPONENT_TYPES: readonly string[] = [
     ORG_TRAIL_TYPE,
     LOG_ARCHIVE_ADMIN_ROLE_TYPE,
     DETECTION_TYPE,
+    ROOT_ACCESS_TYPE,
+    ACCESS_ANALYZER_TYPE,
 ];

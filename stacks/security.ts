@@ -16,6 +16,8 @@ import {
 } from "./security/resourceControls";
 import { grantedAuditRoleArns, securityAccess, trustedPrincipals } from "./security/identities";
 import { detection, logArchiveAdmin, logArchiveAdminRoleArn, orgTrail } from "./security/logging";
+import { accessAnalyzer, accessAnalyzerArchiveRules, rootAccess } from "./security/organization";
+import { ROOT_ACCESS_FEATURES } from "../components/rootAccess";
 
 export { guardrailInputs } from "./security/guardrails";
 
@@ -50,6 +52,12 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
     const accounts = ownAccounts(cfg);
     const ci = ciIdentity(cfg, accounts, providers);
     const previews = previewRoles(cfg, ci, accounts, providers);
+    const root = rootAccess(cfg, managementProvider);
+    const analyzer = accessAnalyzer(
+        cfg,
+        { management: managementProvider, security: securityProvider },
+        alarms,
+    );
 
     return {
         securityAccountId: cfg.securityAccountId,
@@ -92,6 +100,16 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         // The workload stacks' preview roles the preview identity may assume (the proofs' graph
         // knows them as roles of this program planned by another stack).
         workloadPreviewRoleArns: cfg.ci ? previewRoleArns(cfg, []) : [],
+        // Centralized root access (RootCredentialsManagement, RootSessions), when configured.
+        // From config, so a first preview (where the resource's outputs are unknown) reports it too.
+        rootAccessFeatures: root && [...ROOT_ACCESS_FEATURES],
+        // IAM Access Analyzer: the analyzers and what is archived, and why (the report lists them).
+        accessAnalyzer: analyzer && {
+            externalAccessAnalyzerArn: analyzer.externalAccess.arn,
+            unusedAccessAnalyzerArn: analyzer.unusedAccess.arn,
+            unusedAccessAge: cfg.accessAnalyzer!.unusedAccessAge,
+            archiveRules: accessAnalyzerArchiveRules(cfg),
+        },
         /** The IAM quotas the within-iam-quotas proof holds this stack's documents to. */
         iamQuotas: cfg.iamQuotas,
     };

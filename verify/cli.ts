@@ -44,7 +44,10 @@ export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAM
 
 Runs the evidence scenarios against real AWS with your own credentials, after pulumi up:
 first, when the security stack attaches SCPs or RCPs, that the SERVICE_CONTROL_POLICY (and
-RESOURCE_CONTROL_POLICY) type is enabled on the organization's root (organizations:ListRoots); then real sts:AssumeRole attempts (without
+RESOURCE_CONTROL_POLICY) type is enabled on the organization's root (organizations:ListRoots), and
+when it centralizes root access, that IAM has trusted access and RootCredentialsManagement and
+RootSessions are on (organizations:ListAWSServiceAccessForOrganization,
+iam:ListOrganizationsFeatures); then real sts:AssumeRole attempts (without
 MFA, with MFA, or with right/wrong/no ExternalId), the role's permissions through
 iam:SimulatePrincipalPolicy, and the AssumeRole events in CloudTrail. It only reads and assumes
 roles; it never writes to AWS.
@@ -61,15 +64,16 @@ roles; it never writes to AWS.
   --token-code CODE    a current code from that device
   --external-id ID     prove programmatic access with this ExternalId (reporters)
   --security-config-file PATH
-                       the security stack file whose guardrails and resourceControlPolicies
-                       decide the SCP and RCP checks (default Pulumi.security.yaml; no file or
-                       neither key: no check)
-  --org-profile NAME   profile for organizations:ListRoots: the management account or a delegated
-                       administrator (default: --profile)
-  --json               print {"stack", "organization", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
+                       the security stack file whose guardrails, resourceControlPolicies and
+                       rootAccess decide the SCP, RCP and root access checks (default
+                       Pulumi.security.yaml; no file or none of those keys: no check)
+  --org-profile NAME   profile for the organization checks (ListRoots, trusted access, root access
+                       features): the management account or a delegated administrator (default: --profile)
+  --json               print {"stack", "organization", "rootAccess", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
   --report FILE.md     write the same report as the offline plan, with these verdicts
 
-Exit codes: 0 every scenario as expected; 1 one is not; 2 missing credentials or permissions,
+Exit codes: 0 every scenario as expected; 1 one is not, or centralized root access is not on;
+2 missing credentials or permissions,
 SCPs not enabled on the root, bad config or usage.`;
 
 export interface VerifyCliOptions {
@@ -155,24 +159,36 @@ export function securityHasGuardrails(
     return securityPolicyTypes(options).includes("SERVICE_CONTROL_POLICY");
 }
 
+/** Whether the security stack centralizes root access, so verify checks that it is on. */
+export function securityCentralizesRootAccess(
+    options: Pick<VerifyCliOptions, "securityConfigFile">,
+): boolean {
+    return securitySettings(options)?.rootAccess === "centralized";
+}
+
 /**
  * The Organizations policy types the security stack attaches: SCPs with guardrails, RCPs with
- * resourceControlPolicies; each must be enabled on the root. Read like securityHasGuardrails.
+ * resourceControlPolicies; each must be enabled on the root.
  */
 export function securityPolicyTypes(
     options: Pick<VerifyCliOptions, "securityConfigFile">,
 ): AuthorizationPolicyType[] {
-    const file = options.securityConfigFile ?? stackFilePath("security");
-    if (options.securityConfigFile === undefined && !fs.existsSync(file)) return [];
-    const { config } = readStackFile(file);
-    const cfg = validateSecurityConfig(
-        { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
-        "security",
-    );
+    const cfg = securitySettings(options);
+    if (cfg === undefined) return [];
     return [
         ...(cfg.guardrails !== undefined ? ["SERVICE_CONTROL_POLICY" as const] : []),
         ...(cfg.resourceControlPolicies !== undefined ? ["RESOURCE_CONTROL_POLICY" as const] : []),
     ];
+}
+
+function securitySettings(options: Pick<VerifyCliOptions, "securityConfigFile">) {
+    const file = options.securityConfigFile ?? stackFilePath("security");
+    if (options.securityConfigFile === undefined && !fs.existsSync(file)) return undefined;
+    const { config } = readStackFile(file);
+    return validateSecurityConfig(
+        { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
+        "security",
+    );
 }
 
 /** Asks for one line on the terminal (stderr, so --json output stays clean). */
@@ -232,23 +248,21 @@ export function main(
     return runCommand(command, argv, { out, err }, async (options) => {
         const { region, sessionSeconds, targets } = targetsOf(options);
         const policyTypes = securityPolicyTypes(options);
+        const callerCredentials = credentials(options.profile);
+        const orgCredentials = options.orgProfile ? credentials(options.orgProfile) : undefined;
         const result = await verify({
             region: options.region ?? region,
             targets,
-            credentials: credentials(options.profile),
+            credentials: callerCredentials,
             mfaSerial: options.mfaSerial,
             tokenCode: options.tokenCode,
             externalId: options.externalId,
             sessionSeconds,
             ...(policyTypes.length > 0
-                ? {
-                      organization: {
-                          credentials: options.orgProfile
-                              ? credentials(options.orgProfile)
-                              : undefined,
-                          policyTypes,
-                      },
-                  }
+                ? { organization: { credentials: orgCredentials, policyTypes } }
+                : {}),
+            ...(securityCentralizesRootAccess(options)
+                ? { rootAccess: { credentials: orgCredentials } }
                 : {}),
             ...(options.awsLogin
                 ? {
@@ -294,7 +308,10 @@ export function main(
                 }),
             );
         }
-        return mismatches(result.evidence).length > 0 ? 1 : 0;
+        return mismatches(result.evidence).length > 0 ||
+            (result.rootAccess?.missing.length ?? 0) > 0
+            ? 1
+            : 0;
     });
 }
 

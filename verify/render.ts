@@ -17,6 +17,13 @@ export function toLines(result: VerifyResult): string[] {
                           `organization: ${what} enabled on ${result.organization!.roots.map((r) => r.id).join(", ")}`,
                   )
             : []),
+        ...(result.rootAccess
+            ? result.rootAccess.missing.length === 0
+                ? [
+                      `root access: centralized (trusted access for IAM; ${result.rootAccess.enabledFeatures.join(", ")})`,
+                  ]
+                : result.rootAccess.missing.map((m) => `FAIL  root access: not on: ${m}`)
+            : []),
         `caller: ${result.caller.arn}`,
         `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`,
     ];

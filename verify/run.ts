@@ -6,14 +6,25 @@
 //   organizations:ListRoots: the SERVICE_CONTROL_POLICY (and RESOURCE_CONTROL_POLICY) type must
 //   be ENABLED on the root, or every attachment of that type fails with
 //   PolicyTypeNotEnabledException.
+// - When the security stack centralizes root access (rootAccess: centralized), that IAM has trusted
+//   access in the organization (organizations:ListAWSServiceAccessForOrganization) and that both
+//   features are on (iam:ListOrganizationsFeatures).
 // - Real sts:AssumeRole attempts: without MFA (must fail), with an MFA session (must work), and for
 //   programs with the right, a wrong and no ExternalId.
 // - The role's permissions through iam:SimulatePrincipalPolicy, called from the role's own session
 //   (the audit role may simulate itself), with the MFA context keys present and absent.
 // - cloudtrail:LookupEvents in the workload account, for the AssumeRole events just made.
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
-import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
-import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import {
+    ListAWSServiceAccessForOrganizationCommand,
+    ListRootsCommand,
+    OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import {
+    IAMClient,
+    ListOrganizationsFeaturesCommand,
+    SimulatePrincipalPolicyCommand,
+} from "@aws-sdk/client-iam";
 import {
     AssumeRoleCommand,
     GetCallerIdentityCommand,
@@ -62,6 +73,12 @@ export interface VerifyOptions {
         readonly policyTypes?: readonly AuthorizationPolicyType[];
     };
     /**
+     * Check that centralized root access is on (the security stack sets `rootAccess`). The
+     * credentials must be the management account's (or IAM's delegated administrator's).
+     * Default: the caller's credentials.
+     */
+    readonly rootAccess?: { readonly credentials?: AwsCredentialIdentityProvider };
+    /**
      * How the caller's credentials were obtained. `access-key` (default): long-term keys, so one
      * sts:GetSessionToken with MFA serves every account. `aws-login`: temporary credentials from
      * `aws login`, which cannot call sts:GetSessionToken; each sts:AssumeRole then carries the MFA
@@ -75,6 +92,7 @@ export interface VerifyOptions {
 }
 
 import { VerifyPrerequisiteError } from "./errors";
+import { ROOT_ACCESS_FEATURES } from "../components/rootTasks";
 import { arn, iamUserArn, parseArn, PROBE_PARTITION, s3ObjectArn } from "../policypack/iam/arn";
 export { VerifyPrerequisiteError };
 
@@ -100,9 +118,21 @@ export interface OrganizationEvidence {
     }[];
 }
 
+/** Centralized root access as the organization reports it. */
+export interface RootAccessEvidence {
+    /** Whether iam.amazonaws.com has trusted access in the organization. */
+    readonly iamTrustedAccess: boolean;
+    /** The centralized root access features that are on. */
+    readonly enabledFeatures: readonly string[];
+    /** What the security stack turns on that is not on: empty when all is well. */
+    readonly missing: readonly string[];
+}
+
 export interface VerifyResult {
     /** Present when the SCP prerequisite was checked (the security stack has guardrails). */
     readonly organization?: OrganizationEvidence;
+    /** Present when centralized root access was checked (the security stack sets rootAccess). */
+    readonly rootAccess?: RootAccessEvidence;
     readonly caller: { readonly arn: string; readonly account: string };
     readonly evidence: EvidenceEntry[];
     /** Scenarios that could not be posed with the given credentials, and why. */
@@ -182,6 +212,73 @@ export async function checkServiceControlPolicies(
     });
     if (problems.length > 0) throw new VerifyPrerequisiteError(problems.join("; and "));
     return { roots };
+}
+
+/**
+ * Read-only: does IAM have trusted access in the organization, and are RootCredentialsManagement
+ * and RootSessions on? What is off is reported in `missing` (the control is not in place: exit 1),
+ * with the command that turns it on; a refusal to read is a missing prerequisite (exit 2).
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAWSServiceAccessForOrganization.html
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOrganizationsFeatures.html
+ */
+export async function checkCentralizedRootAccess(
+    region: string,
+    credentials: AwsCredentialIdentityProvider,
+): Promise<RootAccessEvidence> {
+    const refused = (e: unknown, action: string) => {
+        if (isMissingCredentials(e)) return e;
+        if (isAccessDenied(e))
+            return new VerifyPrerequisiteError(
+                `cannot check centralized root access: ${action} was refused (${(e as Error).message}). Only the management account (or IAM's delegated administrator) may call it: pass --org-profile with such credentials`,
+            );
+        return e;
+    };
+    const org = new OrganizationsClient({ region, credentials });
+    const principals: string[] = [];
+    let token: string | undefined;
+    do {
+        let out;
+        try {
+            out = await org.send(
+                new ListAWSServiceAccessForOrganizationCommand({ NextToken: token }),
+            );
+        } catch (e) {
+            throw refused(e, "organizations:ListAWSServiceAccessForOrganization");
+        }
+        for (const p of out.EnabledServicePrincipals ?? [])
+            if (p.ServicePrincipal) principals.push(p.ServicePrincipal);
+        token = out.NextToken;
+    } while (token);
+    let enabledFeatures: string[];
+    try {
+        const out = await new IAMClient({ region, credentials }).send(
+            new ListOrganizationsFeaturesCommand({}),
+        );
+        enabledFeatures = [...(out.EnabledFeatures ?? [])];
+    } catch (e) {
+        // IAM answers OrganizationNotInAllFeaturesModeException or
+        // ServiceAccessNotEnabledException when the prerequisites are missing: reported below.
+        const name = (e as Error).name;
+        if (
+            name === "ServiceAccessNotEnabledException" ||
+            name === "OrganizationNotInAllFeaturesModeException"
+        )
+            enabledFeatures = [];
+        else throw refused(e, "iam:ListOrganizationsFeatures");
+    }
+    const iamTrustedAccess = principals.includes("iam.amazonaws.com");
+    const missing = [
+        ...(iamTrustedAccess
+            ? []
+            : [
+                  "trusted access for IAM (aws organizations enable-aws-service-access --service-principal iam.amazonaws.com)",
+              ]),
+        ...ROOT_ACCESS_FEATURES.filter((f) => !enabledFeatures.includes(f)).map(
+            (f) =>
+                `${f} (aws iam ${f === "RootSessions" ? "enable-organizations-root-sessions" : "enable-organizations-root-credentials-management"}, or pulumi up)`,
+        ),
+    ];
+    return { iamTrustedAccess, enabledFeatures, missing };
 }
 
 function isAccessDenied(e: unknown): boolean {
@@ -404,6 +501,21 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
             throw e;
         }
     }
+    let rootAccess: RootAccessEvidence | undefined;
+    if (options.rootAccess) {
+        try {
+            rootAccess = await checkCentralizedRootAccess(
+                region,
+                options.rootAccess.credentials ?? options.credentials,
+            );
+        } catch (e) {
+            if (isMissingCredentials(e))
+                throw new VerifyPrerequisiteError(
+                    "no AWS credentials were found for the root access check: pass --profile NAME (or --org-profile NAME), or set AWS_PROFILE",
+                );
+            throw e;
+        }
+    }
     const sts = new STSClient({ region, credentials: options.credentials });
     let caller: { arn: string; account: string };
     try {
@@ -563,7 +675,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
                 });
         }
     }
-    return { ...(organization ? { organization } : {}), caller, evidence, skipped, cloudtrail };
+    return {
+        ...(organization ? { organization } : {}),
+        ...(rootAccess ? { rootAccess } : {}),
+        caller,
+        evidence,
+        skipped,
+        cloudtrail,
+    };
 }
 
 async function noMoreCodes(account: string): Promise<string> {

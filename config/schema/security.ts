@@ -10,6 +10,7 @@ import { breakGlassSchema, incidentResponseSchema } from "./duty";
 import { guardrailsSchema } from "./guardrails";
 import { resourceControlsSchema } from "./resourceControls";
 import { alarmsSchema, trailSchema } from "./logging";
+import { accessAnalyzerSchema, rootAccessSchema } from "./organization";
 
 export const securityConfigSchema = z.strictObject({
     ...common,
@@ -88,8 +89,13 @@ export const securityConfigSchema = z.strictObject({
      * the deploy identity, which may assume the deploy roles. Off unless set.
      */
     ci: ciSchema,
+    /** Centralized root access for the member accounts (`centralized`); off unless set. */
+    rootAccess: rootAccessSchema,
+    /** IAM Access Analyzer for the organization, administered from the security account; off unless set. */
+    accessAnalyzer: accessAnalyzerSchema,
 });
 
 export type RawSecurityConfig = z.infer<typeof securityConfigSchema>;
 export type GuardrailsSettings = NonNullable<RawSecurityConfig["guardrails"]>;
 export type CiSettings = NonNullable<RawSecurityConfig["ci"]>;
+export type AccessAnalyzerSettings = NonNullable<RawSecurityConfig["accessAnalyzer"]>;

@@ -40,6 +40,7 @@ import { insideNetwork, scpsFor } from "../simulate";
 import { adminReason } from "./admin";
 import { escalationEdges } from "./edges/iam";
 import { assumeEdges, webIdentityEdges } from "./edges/sts";
+import { assumeRootEdges } from "./edges/root";
 import { DeployPin, describeToken, GithubToken, githubTokens, mentionedClaims } from "./tokens";
 import type { ProofInput } from "./types";
 
@@ -97,7 +98,8 @@ export type EdgeKind =
     | "join-group"
     | "pass-role"
     | "run-as"
-    | "provision";
+    | "provision"
+    | "assume-root";
 
 export interface Edge {
     readonly from: GraphNode;
@@ -552,6 +554,7 @@ function newGraph(input: ProofInput): AccessGraph {
                           : [
                                 ...assumeEdges(graph, node, state, mode),
                                 ...escalationEdges(graph, node, state),
+                                ...assumeRootEdges(graph, node, state),
                             ];
                 // With MFA, mark the edges the same request without an MFA key would not get.
                 if (state === "fresh" || state === "stale") {

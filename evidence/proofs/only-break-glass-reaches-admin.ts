@@ -2,7 +2,8 @@
 // admin-equivalent power is reachable only through break-glass with fresh MFA. The search starts
 // from every IAM user of the security account in every MFA state (fresh, stale, "false", none) and
 // from every GitHub token that matters, follows assume, web-identity, policy-rewrite, trust-update,
-// credential, group, PassRole-with-compute, run-as and permission-set edges, and stops at any
+// credential, group, PassRole-with-compute, run-as, permission-set and root-session (sts:AssumeRoot,
+// with centralized root access) edges, and stops at any
 // admin-equivalent node: one whose policies findAdminGrants calls admin, that attaches an
 // admin-equivalent AWS-managed policy, that lies outside the plan, the break-glass and log-archive
 // admin roles, or a principal whose policies the caller can rewrite.

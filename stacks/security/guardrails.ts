@@ -16,6 +16,7 @@ import {
     scpDefinitions,
     policySizeProblems,
 } from "../../components/guardrails";
+import { FINDINGS_PUBLISHER_ROLE } from "../../components/accessAnalyzer";
 import { LogArchiveAdminRole } from "../../components/logArchiveAdmin";
 import { OrgTrail } from "../../components/orgTrail";
 
@@ -63,6 +64,8 @@ export function guardrailInputs(cfg: SecurityConfig): GuardrailPolicyInputs {
                           `/${cfg.management.deployRoleName}`,
                       ]
                     : []),
+                // The role that carries Access Analyzer's findings to the alarm topic.
+                ...(cfg.accessAnalyzer ? [`/${FINDINGS_PUBLISHER_ROLE}`] : []),
             ]),
         ].sort(),
         allowedRegions: cfg.guardrails?.allowedRegions,

@@ -6,6 +6,7 @@ import { Detection } from "../../components/detection";
 import { breakGlassUserPath, LogArchiveAdminRole } from "../../components/logArchiveAdmin";
 import { iamRoleArn } from "../../components/arns";
 import { logKeyAliasName, OrgTrail } from "../../components/orgTrail";
+import { findingsPublisherRoleArns } from "./organization";
 
 /** The log-archive admin role exists when someone can assume it: the break-glass users. */
 export function logArchiveAdminRoleArn(cfg: SecurityConfig): string | undefined {
@@ -76,6 +77,7 @@ export function detection(cfg: SecurityConfig, trail: OrgTrail, provider: aws.Pr
             breakGlassRoleName: BREAK_GLASS_ROLE,
             logArchiveAdminRoleName: LOG_ARCHIVE_ADMIN_ROLE,
             emails: cfg.alarmEmails,
+            publisherRoleArns: findingsPublisherRoleArns(cfg),
             tags: cfg.tags,
         },
         { provider },

@@ -36,7 +36,7 @@ describe("Detection", () => {
         );
     });
 
-    it("filters the trail's log group for the whole CIS 4.1-4.15 set and org-access's three access alarms", () => {
+    it("filters the trail's log group for the whole CIS 4.1-4.15 set and org-access's four access alarms", () => {
         const filters = ofType(plan, FILTER);
         assert.deepStrictEqual(
             filters.map((f) => f.props.name),
@@ -44,6 +44,7 @@ describe("Detection", () => {
                 ...CIS_ALARMS.map((a) => `org-access-${a.id}`),
                 "org-access-failed-assume-role",
                 "org-access-break-glass-assume-role",
+                "org-access-assume-root",
                 "org-access-trust-policy-changes",
             ],
         );
@@ -104,7 +105,7 @@ describe("Detection", () => {
 
     it("alarms on the first matching event and notifies the topic", () => {
         const alarms = ofType(plan, ALARM);
-        assert.strictEqual(alarms.length, 18);
+        assert.strictEqual(alarms.length, 19);
         for (const a of alarms) {
             const {
                 name,
@@ -207,7 +208,7 @@ describe("Detection", () => {
         assert.deepStrictEqual(ofType(bare, "aws:sns/topicSubscription:TopicSubscription"), []);
         assert.strictEqual(
             ofType(bare, ALARM).length,
-            18,
+            19,
             "the alarms exist even before anyone subscribes",
         );
         assert.strictEqual(bare.outputs.alarmTopicArn, topicArn);
@@ -341,7 +342,7 @@ describe("Detection filter patterns, evaluated on sample CloudTrail events", () 
 
     it("reads every planned pattern without relying on && / || precedence", () => {
         const filters = ofType(plan, FILTER);
-        assert.strictEqual(filters.length, 18);
+        assert.strictEqual(filters.length, 19);
         for (const f of filters)
             assert.doesNotThrow(() => compileFilterPattern(String(f.props.pattern)), f.name);
         // The reader itself refuses the ungrouped form CIS prints.
@@ -470,7 +471,12 @@ describe("Detection filter patterns, evaluated on sample CloudTrail events", () 
         );
         assert.deepStrictEqual(
             accessAlarms("BreakGlassRole", LOG_ARCHIVE_ADMIN_ROLE).map((a) => a.id),
-            ["failed-assume-role", "break-glass-assume-role", "trust-policy-changes"],
+            [
+                "failed-assume-role",
+                "break-glass-assume-role",
+                "assume-root",
+                "trust-policy-changes",
+            ],
         );
     });
 });

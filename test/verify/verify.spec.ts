@@ -1,7 +1,15 @@
 import * as assert from "assert";
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
-import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
-import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import {
+    IAMClient,
+    ListOrganizationsFeaturesCommand,
+    SimulatePrincipalPolicyCommand,
+} from "@aws-sdk/client-iam";
+import {
+    ListAWSServiceAccessForOrganizationCommand,
+    ListRootsCommand,
+    OrganizationsClient,
+} from "@aws-sdk/client-organizations";
 import {
     AssumeRoleCommand,
     GetCallerIdentityCommand,
@@ -127,6 +135,13 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         organizations.reset();
         // The example security stack attaches SCPs and RCPs: both types enabled.
         organizations.on(ListRootsCommand).resolves(enabledRoot());
+        // Pulumi.security.yaml centralizes root access: by default, it is on.
+        organizations.on(ListAWSServiceAccessForOrganizationCommand).resolves({
+            EnabledServicePrincipals: [{ ServicePrincipal: "iam.amazonaws.com" }],
+        });
+        iam.on(ListOrganizationsFeaturesCommand).resolves({
+            EnabledFeatures: ["RootCredentialsManagement", "RootSessions"],
+        });
         sts.on(GetCallerIdentityCommand).resolves({
             Arn: "arn:aws:iam::111122223333:user/org-access/alice",
             Account: "111122223333",
@@ -239,7 +254,7 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         for (const n of names)
             assert.match(
                 n,
-                /^(ListRoots|GetCallerIdentity|GetSessionToken|AssumeRole|SimulatePrincipalPolicy|LookupEvents)Command$/,
+                /^(ListRoots|ListAWSServiceAccessForOrganization|ListOrganizationsFeatures|GetCallerIdentity|GetSessionToken|AssumeRole|SimulatePrincipalPolicy|LookupEvents)Command$/,
             );
     });
 
@@ -664,5 +679,118 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         assert.strictEqual(r.code, 2);
         assert.match(r.err, /--accounts names accounts that are not in the stack: nope/);
         assert.strictEqual(sts.calls().length, 0, "nothing is sent before the input is valid");
+    });
+    describe("centralized root access (rootAccess: centralized), before any STS call", () => {
+        const rootFile = () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-verify-"));
+            const file = path.join(dir, "Pulumi.security.yaml");
+            fs.writeFileSync(file, securityStackText(["  org-access:rootAccess: centralized"]));
+            return file;
+        };
+        const serviceAccess = (...principals: string[]) => ({
+            EnabledServicePrincipals: principals.map((p) => ({ ServicePrincipal: p })),
+        });
+
+        it("reads trusted access (every page) and the features, then goes on; only reads", async () => {
+            const order: string[] = [];
+            organizations.on(ListAWSServiceAccessForOrganizationCommand).callsFake((input) => {
+                order.push(`ListAWSServiceAccess:${input.NextToken ?? ""}`);
+                return input.NextToken
+                    ? serviceAccess("iam.amazonaws.com")
+                    : { ...serviceAccess("cloudtrail.amazonaws.com"), NextToken: "page-2" };
+            });
+            iam.on(ListOrganizationsFeaturesCommand).callsFake(() => {
+                order.push("ListOrganizationsFeatures");
+                return {
+                    OrganizationId: "o-abcdefghij",
+                    EnabledFeatures: ["RootCredentialsManagement", "RootSessions"],
+                };
+            });
+            sts.on(AssumeRoleCommand).callsFake(() => {
+                order.push("AssumeRole");
+                throw denied("no");
+            });
+            const r = await run(["--accounts", "prod", "--security-config-file", rootFile()]);
+            assert.strictEqual(r.code, 0, r.err);
+            assert.match(
+                r.out,
+                /^root access: centralized \(trusted access for IAM; RootCredentialsManagement, RootSessions\)$/m,
+            );
+            assert.deepStrictEqual(order.slice(0, 4), [
+                "ListAWSServiceAccess:",
+                "ListAWSServiceAccess:page-2",
+                "ListOrganizationsFeatures",
+                "AssumeRole",
+            ]);
+            for (const c of [...organizations.calls(), ...iam.calls()])
+                assert.match(
+                    c.args[0].constructor.name,
+                    /^(ListAWSServiceAccessForOrganization|ListOrganizationsFeatures|SimulatePrincipalPolicy)Command$/,
+                );
+        });
+
+        it("exits 1 and gives the command for each feature or trusted access that is off", async () => {
+            organizations
+                .on(ListAWSServiceAccessForOrganizationCommand)
+                .resolves(serviceAccess("cloudtrail.amazonaws.com"));
+            iam.on(ListOrganizationsFeaturesCommand).resolves({
+                EnabledFeatures: ["RootCredentialsManagement"],
+            });
+            sts.on(AssumeRoleCommand).rejects(denied("no"));
+            const r = await run([
+                "--accounts",
+                "prod",
+                "--security-config-file",
+                rootFile(),
+                "--json",
+            ]);
+            assert.strictEqual(r.code, 1);
+            const { rootAccess } = JSON.parse(r.out);
+            assert.deepStrictEqual(rootAccess, {
+                iamTrustedAccess: false,
+                enabledFeatures: ["RootCredentialsManagement"],
+                missing: [
+                    "trusted access for IAM (aws organizations enable-aws-service-access --service-principal iam.amazonaws.com)",
+                    "RootSessions (aws iam enable-organizations-root-sessions, or pulumi up)",
+                ],
+            });
+            // Without trusted access, IAM refuses to list the features: both are reported off.
+            iam.on(ListOrganizationsFeaturesCommand).rejects(
+                Object.assign(new Error("not enabled"), {
+                    name: "ServiceAccessNotEnabledException",
+                }),
+            );
+            const text = await run(["--accounts", "prod", "--security-config-file", rootFile()]);
+            assert.strictEqual(text.code, 1);
+            assert.match(text.out, /^FAIL {2}root access: not on: RootCredentialsManagement /m);
+            assert.match(text.out, /^FAIL {2}root access: not on: RootSessions /m);
+        });
+
+        it("exits 2 and names --org-profile when the caller may not read the organization", async () => {
+            organizations
+                .on(ListAWSServiceAccessForOrganizationCommand)
+                .rejects(Object.assign(new Error("no"), { name: "AccessDeniedException" }));
+            const r = await run(["--security-config-file", rootFile()]);
+            assert.strictEqual(r.code, 2);
+            assert.match(
+                r.err,
+                /organizations:ListAWSServiceAccessForOrganization was refused .*pass --org-profile/,
+            );
+            assert.strictEqual(sts.calls().length, 0);
+        });
+
+        it("does not check when the security stack leaves root access as it is", async () => {
+            sts.on(AssumeRoleCommand).rejects(denied("no"));
+            const r = await run([
+                "--accounts",
+                "prod",
+                "--security-config-file",
+                securityFile(false),
+                "--json",
+            ]);
+            assert.strictEqual(r.code, 0, r.err);
+            assert.strictEqual(iam.commandCalls(ListOrganizationsFeaturesCommand).length, 0);
+            assert.strictEqual(JSON.parse(r.out).rootAccess, undefined);
+        });
     });
 });

@@ -1,0 +1,271 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ACCESS_ANALYZER_TYPE } from "../policypack/componentTypes";
+import { iamRoleArn } from "./arns";
+
+/** Access Analyzer's service principal, for Organizations' trusted access and delegation. */
+export const ACCESS_ANALYZER_SERVICE_PRINCIPAL = "access-analyzer.amazonaws.com";
+
+/** The two analyzers' names in the security account. */
+export const EXTERNAL_ACCESS_ANALYZER = "org-access-external-access";
+export const UNUSED_ACCESS_ANALYZER = "org-access-unused-access";
+
+/** The role EventBridge assumes in the security account to publish findings to the alarm topic. */
+export const FINDINGS_PUBLISHER_ROLE = "OrgAccessFindingsPublisher";
+
+/**
+ * The findings events that reach the alarm topic: new or changed external-access and unused-access
+ * findings whose status is ACTIVE (an archived or resolved finding needs no one).
+ * https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-access-analyzer.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-eventbridge.html
+ */
+export const ACTIVE_FINDINGS_PATTERN = {
+    source: ["aws.access-analyzer"],
+    "detail-type": ["Access Analyzer Finding", "Unused Access Finding for IAM entities"],
+    detail: { status: ["ACTIVE"] },
+};
+
+/** One `eq` criterion of an archive rule (IAM Access Analyzer filter keys). */
+export interface ArchiveFilter {
+    readonly criteria: string;
+    readonly eqs: readonly string[];
+}
+
+/** One archive rule of the external-access analyzer, and why its findings are expected. */
+export interface ArchiveRuleDefinition {
+    /** Rule name: letters, digits and `_.-`, starting with a letter. */
+    readonly name: string;
+    /** The designed access it archives, in a sentence for the report. */
+    readonly reason: string;
+    readonly filters: readonly ArchiveFilter[];
+}
+
+/**
+ * Why an archive rule is too broad, or nothing. A rule archives a finding when every criterion
+ * matches, so it must name exactly the resources (`resource`, full ARNs) and exactly the
+ * principals (`principal.AWS` or `principal.Federated`) it expects: without both, one rule could
+ * archive findings about any resource or anyone. Only `eq` is written (no `contains`, `neq` or
+ * `exists`), and no value may hold a wildcard, which the filter would take literally anyway.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-filter-keys.html
+ */
+export function archiveRuleProblems(rule: ArchiveRuleDefinition): string[] {
+    const problems: string[] = [];
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/.test(rule.name))
+        problems.push(`archive rule "${rule.name}": the name must match [A-Za-z][A-Za-z0-9_.-]*`);
+    const named = (criteria: string[]) =>
+        rule.filters.some((f) => criteria.includes(f.criteria) && f.eqs.length > 0);
+    if (!named(["resource"]))
+        problems.push(
+            `archive rule "${rule.name}": names no resource ARN, so it would archive findings about any resource`,
+        );
+    if (!named(["principal.AWS", "principal.Federated"]))
+        problems.push(
+            `archive rule "${rule.name}": names no principal, so it would archive anyone's access`,
+        );
+    for (const f of rule.filters) {
+        if (f.eqs.length === 0 || f.eqs.length > 20)
+            problems.push(`archive rule "${rule.name}": ${f.criteria} must list 1 to 20 values`);
+        for (const v of f.eqs)
+            if (v.trim() === "" || v.includes("*"))
+                problems.push(
+                    `archive rule "${rule.name}": ${f.criteria} value "${v}" must be exact`,
+                );
+    }
+    return problems;
+}
+
+export interface OrgAccessAnalyzerArgs {
+    /** Provider of the management account: trusted access and the delegated administrator. */
+    readonly managementProvider: aws.Provider;
+    /** Provider of the security account: the analyzers, archive rules and the findings rule. */
+    readonly securityProvider: aws.Provider;
+    /** The security account, registered as Access Analyzer's delegated administrator. */
+    readonly securityAccountId: string;
+    /** AWS partition. */
+    readonly partition: string;
+    /** Days after which unused access is a finding (1-365). */
+    readonly unusedAccessAge: number;
+    /** Archive rules of the external-access analyzer: the program's own designed access only. */
+    readonly archiveRules: readonly ArchiveRuleDefinition[];
+    /** The alarm topic (management account, same region) that active findings are sent to. */
+    readonly alarmTopicArn: pulumi.Input<string>;
+    /** The topic's KMS key: publishing to an encrypted topic needs it. */
+    readonly alarmKeyArn: pulumi.Input<string>;
+    /** Tags for the analyzers, the role and the rule. */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * IAM Access Analyzer for the whole organization. From the management account: trusted access for
+ * Access Analyzer (which creates its service-linked role in the member accounts) and the security
+ * account registered as its delegated administrator. In the security account: an ORGANIZATION
+ * analyzer (external access) with the archive rules given, an ORGANIZATION_UNUSED_ACCESS analyzer,
+ * and an EventBridge rule that sends active findings to the alarm topic of the management account,
+ * through a role of the security account (EventBridge delivers to an SNS topic of another account
+ * of the same region with an execution role of the rule's account).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-settings.html#access-analyzer-delegated-administrator
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html
+ */
+export class OrgAccessAnalyzer extends pulumi.ComponentResource {
+    public readonly trustedAccess: aws.organizations.AwsServiceAccess;
+    public readonly delegatedAdministrator: aws.organizations.DelegatedAdministrator;
+    public readonly externalAccess: aws.accessanalyzer.Analyzer;
+    public readonly unusedAccess: aws.accessanalyzer.Analyzer;
+    public readonly archiveRules: aws.accessanalyzer.ArchiveRule[];
+    public readonly publisherRole: aws.iam.Role;
+    public readonly findingsRule: aws.cloudwatch.EventRule;
+    public readonly findingsTarget: aws.cloudwatch.EventTarget;
+
+    constructor(name: string, args: OrgAccessAnalyzerArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (opts?.provider)
+            throw new Error(
+                `OrgAccessAnalyzer ${name}: spans two accounts; give managementProvider and securityProvider in args, not opts.provider`,
+            );
+        const problems = args.archiveRules.flatMap(archiveRuleProblems);
+        if (problems.length > 0)
+            throw new Error(`OrgAccessAnalyzer ${name}: ${problems.join("; ")}`);
+        super(ACCESS_ANALYZER_TYPE, name, {}, opts);
+        const inManagement = { parent: this, provider: args.managementProvider };
+        const inSecurity = { parent: this, provider: args.securityProvider };
+
+        // Kept when removed: disabling trusted access through Organizations stops the service from
+        // creating its service-linked role in new accounts and skips the clean-up its own tooling
+        // would do; AWS recommends enabling and disabling it through the service.
+        // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html
+        this.trustedAccess = new aws.organizations.AwsServiceAccess(
+            `${name}-trusted-access`,
+            { servicePrincipal: ACCESS_ANALYZER_SERVICE_PRINCIPAL },
+            { ...inManagement, retainOnDelete: true },
+        );
+        this.delegatedAdministrator = new aws.organizations.DelegatedAdministrator(
+            `${name}-delegated-admin`,
+            {
+                accountId: args.securityAccountId,
+                servicePrincipal: ACCESS_ANALYZER_SERVICE_PRINCIPAL,
+            },
+            { ...inManagement, dependsOn: [this.trustedAccess] },
+        );
+        const afterDelegation = { ...inSecurity, dependsOn: [this.delegatedAdministrator] };
+        this.externalAccess = new aws.accessanalyzer.Analyzer(
+            `${name}-external`,
+            { analyzerName: EXTERNAL_ACCESS_ANALYZER, type: "ORGANIZATION", tags: args.tags },
+            afterDelegation,
+        );
+        this.unusedAccess = new aws.accessanalyzer.Analyzer(
+            `${name}-unused`,
+            {
+                analyzerName: UNUSED_ACCESS_ANALYZER,
+                type: "ORGANIZATION_UNUSED_ACCESS",
+                configuration: { unusedAccess: { unusedAccessAge: args.unusedAccessAge } },
+                tags: args.tags,
+            },
+            afterDelegation,
+        );
+        this.archiveRules = args.archiveRules.map(
+            (rule) =>
+                new aws.accessanalyzer.ArchiveRule(
+                    `${name}-archive-${rule.name}`,
+                    {
+                        analyzerName: this.externalAccess.analyzerName,
+                        ruleName: rule.name,
+                        filters: rule.filters.map((f) => ({
+                            criteria: f.criteria,
+                            eqs: [...f.eqs],
+                        })),
+                    },
+                    inSecurity,
+                ),
+        );
+
+        this.publisherRole = new aws.iam.Role(
+            `${name}-publisher`,
+            {
+                name: FINDINGS_PUBLISHER_ROLE,
+                description:
+                    "org-access: EventBridge publishes Access Analyzer findings to the alarm topic",
+                assumeRolePolicy: JSON.stringify(publisherTrustPolicy(args.securityAccountId)),
+                maxSessionDuration: 3600,
+                tags: args.tags,
+            },
+            inSecurity,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-publisher-policy`,
+            {
+                role: this.publisherRole.name,
+                policy: pulumi
+                    .all([args.alarmTopicArn, args.alarmKeyArn])
+                    .apply(([topic, key]) => JSON.stringify(publisherPolicy(topic, key))),
+            },
+            inSecurity,
+        );
+        this.findingsRule = new aws.cloudwatch.EventRule(
+            `${name}-findings`,
+            {
+                name: "org-access-access-analyzer-findings",
+                description: "org-access: active IAM Access Analyzer findings to the alarm topic",
+                eventPattern: JSON.stringify(ACTIVE_FINDINGS_PATTERN),
+                tags: args.tags,
+            },
+            inSecurity,
+        );
+        this.findingsTarget = new aws.cloudwatch.EventTarget(
+            `${name}-findings-target`,
+            {
+                rule: this.findingsRule.name,
+                arn: args.alarmTopicArn,
+                roleArn: iamRoleArn(
+                    args.partition,
+                    args.securityAccountId,
+                    FINDINGS_PUBLISHER_ROLE,
+                ),
+            },
+            { ...inSecurity, dependsOn: [this.publisherRole] },
+        );
+        this.registerOutputs({
+            trustedAccess: this.trustedAccess,
+            delegatedAdministrator: this.delegatedAdministrator,
+            externalAccess: this.externalAccess,
+            unusedAccess: this.unusedAccess,
+            archiveRules: this.archiveRules,
+            publisherRole: this.publisherRole,
+            findingsRule: this.findingsRule,
+            findingsTarget: this.findingsTarget,
+        });
+    }
+}
+
+/** Only EventBridge, for a rule of this account, may assume the publisher role. */
+export function publisherTrustPolicy(accountId: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
+    };
+}
+
+/**
+ * Publish to the one alarm topic, with its key; nothing else. A publisher to an encrypted topic
+ * needs kms:GenerateDataKey* and kms:Decrypt on the topic's key.
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+ */
+export function publisherPolicy(topicArn: string, keyArn: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "PublishFindings", Effect: "Allow", Action: "sns:Publish", Resource: topicArn },
+            {
+                Sid: "UseTopicKey",
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: keyArn,
+            },
+        ],
+    };
+}

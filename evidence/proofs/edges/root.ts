@@ -1,0 +1,74 @@
+// Root-session edges: sts:AssumeRoot, which centralized root access (rootAccess: centralized) makes
+// possible. A principal of the management account that may call it opens a session as the root
+// user of any member account, for an AWS task policy (delete root credentials, unlock a bucket or
+// queue policy, allow password recovery). Only the management account and IAM's delegated
+// administrator may call it, and only when RootSessions is on; the program registers no delegated
+// administrator for IAM, so only the management account's planned principals are asked. The
+// session is taken to be admin-equivalent in its account: the search stops there, and any path to
+// it that is not a declared one is a counterexample.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html
+import { authorize, statementMatchesAction } from "../../../policypack/iam";
+import { accountRootArn } from "../../../policypack/iam/arn";
+import type { AccessGraph, Edge, GraphNode } from "../graph";
+import { MfaState, requestContext } from "./context";
+
+export const ASSUME_ROOT = "sts:AssumeRoot";
+
+/** Whether the plan turns RootSessions on (the security stack's rootAccessFeatures output). */
+export function rootSessionsOn(graph: AccessGraph): boolean {
+    const features = graph.input.outputs.rootAccessFeatures;
+    return Array.isArray(features) && features.includes("RootSessions");
+}
+
+/** The member accounts of the plan whose root a session could be opened for. */
+function memberAccounts(graph: AccessGraph, management: string): string[] {
+    const ids = new Set<string>();
+    for (const n of [...graph.roles, ...graph.users])
+        if (n.accountId && n.accountId !== management) ids.add(n.accountId);
+    return [...ids].sort();
+}
+
+export function assumeRootEdges(graph: AccessGraph, node: GraphNode, state: MfaState): Edge[] {
+    const p = node.principal;
+    const management = graph.input.model.managementAccountId;
+    if (p?.type !== "aws" || management === undefined || p.account !== management) return [];
+    if (!rootSessionsOn(graph)) return [];
+    // A cheap filter: no Allow statement names the action, no edge.
+    const names = node.identity.some((d) =>
+        d.doc.statements.some(
+            (s) => s.effect === "Allow" && statementMatchesAction(s, ASSUME_ROOT),
+        ),
+    );
+    if (!names) return [];
+    const edges: Edge[] = [];
+    const context = requestContext(node, state, graph.region);
+    for (const account of memberAccounts(graph, management)) {
+        const resource = accountRootArn(graph.input.model.partition, account);
+        // The management account is bound by no SCP; its identity policies decide. The member
+        // account's root has no resource policy to ask: the request is decided as the caller's
+        // own (resourceAccount), not as a cross-account one that would need one.
+        const result = authorize(
+            { principal: p, action: ASSUME_ROOT, resource, resourceAccount: p.account, context },
+            { scps: graph.scps(p.account), identity: node.identity },
+        );
+        if (result.decision !== "Allow") continue;
+        edges.push({
+            from: node,
+            to: graph.beyond(
+                `root session (sts:AssumeRoot) in ${account}`,
+                account,
+                `a privileged root session in member account ${account} (sts:AssumeRoot, RootSessions on): the root user of that account for an AWS task policy, taken to be admin-equivalent`,
+            ),
+            kind: "assume-root",
+            action: ASSUME_ROOT,
+            resource,
+            reason: "can open a privileged root session in",
+            statements: result.allows.map((a) => a.label),
+            mfa: state,
+            next: state,
+            context,
+        });
+    }
+    return edges;
+}

@@ -1,0 +1,77 @@
+import * as assert from "assert";
+import {
+    organizationControlsOf,
+    organizationControlsSection,
+} from "../../evidence/organizationControls";
+import { renderReport } from "../../evidence/report";
+import { planSecurity, PROD, projectWith, SECURITY, securityValues } from "../helpers";
+
+const workload = {
+    securityAccountId: SECURITY,
+    workloadAccounts: [{ name: "prod", accountId: PROD }],
+    previewRole: { name: "OrgAccessPreviewRole" },
+};
+
+describe("report: organization controls", () => {
+    it("is absent when the security stack configures neither control", async () => {
+        const plan = await planSecurity(securityValues(), projectWith({ workload }));
+        assert.strictEqual(organizationControlsOf(plan.outputs), undefined);
+    });
+
+    it("lists root access and every archive rule with its filters and its reason", async () => {
+        const plan = await planSecurity(
+            securityValues({
+                rootAccess: "centralized",
+                accessAnalyzer: { unusedAccessAge: 45 },
+                ci: { repository: "example-org/org-access", stateBucket: "example-state" },
+            }),
+            projectWith({ workload }),
+        );
+        const controls = organizationControlsOf(plan.outputs)!;
+        assert.deepStrictEqual(controls.rootAccessFeatures, [
+            "RootCredentialsManagement",
+            "RootSessions",
+        ]);
+        const lines = organizationControlsSection(controls);
+        assert.ok(lines.some((l) => l.includes("RootCredentialsManagement and RootSessions on")));
+        assert.ok(lines.some((l) => l.includes("findings after 45 days")));
+        const rows = lines.filter((l) => l.startsWith("| `"));
+        assert.strictEqual(rows.length, controls.accessAnalyzer!.archiveRules.length);
+        assert.strictEqual(rows.length, 1);
+        assert.match(
+            rows[0],
+            /^\| `org-access-ci-identities` \| resourceType = `AWS::IAM::Role`; resource = `arn:aws:iam::\d{12}:role\/org-access-github-deploy` or `arn:aws:iam::\d{12}:role\/org-access-github-preview`; principal\.Federated = `arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com` \| the CI identities /,
+        );
+        const report = renderReport({
+            source: "test",
+            policyPackRan: false,
+            stacks: [
+                {
+                    stack: "security",
+                    model: {
+                        partition: "aws",
+                        roles: [],
+                        principals: [],
+                        scps: [],
+                        trusted: { humanArns: [], reporters: [] },
+                        region: "us-east-1",
+                    },
+                    evidence: [],
+                    resourceCount: 0,
+                    organizationControls: controls,
+                },
+            ],
+        });
+        assert.ok(report.includes("### Organization controls"));
+        assert.ok(report.includes(rows[0]));
+        assert.ok(report.includes("| CIS AWS 1.20 | IAM Access Analyzer enabled |"));
+    });
+
+    it("says so when nothing is archived", () => {
+        const lines = organizationControlsSection({
+            accessAnalyzer: { unusedAccessAge: 90, archiveRules: [] },
+        });
+        assert.ok(lines.includes("No archive rule: every external-access finding stays active."));
+        assert.ok(!lines.some((l) => l.includes("Centralized root access")));
+    });
+});
