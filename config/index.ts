@@ -18,6 +18,7 @@ import {
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { placeholderProblems } from "./placeholders";
 import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
+import type { IdentityCenterSettings } from "./schema/identityCenter";
 import {
     namespaceValues,
     RawStackValues,
@@ -181,6 +182,22 @@ export interface SecurityConfig extends CommonConfig {
     readonly incidentResponders: readonly string[];
     readonly breakGlassUsers: readonly string[];
     readonly ci?: CiSettings;
+    /** IAM Identity Center, resolved: the deploying account's target, the portal URL and region defaulted. */
+    readonly identityCenter?: IdentityCenterConfig;
+}
+
+/** `identityCenter`, with its defaults filled in. */
+export interface IdentityCenterConfig {
+    readonly instanceArn: string;
+    readonly identityStoreId: string;
+    readonly auditGroups: readonly string[];
+    readonly incidentResponseGroups: readonly string[];
+    readonly breakGlassGroups: readonly string[];
+    /** The management account's target, or the delegated administrator's (`identity-center-admin`). */
+    readonly deploy: AccountTarget;
+    readonly permissionsBoundary?: IdentityCenterSettings["permissionsBoundary"];
+    readonly portalUrl: string;
+    readonly ssoRegion: string;
 }
 
 export function partitionOf(region: string): string {
@@ -550,6 +567,26 @@ export function loadSecurityConfig(
         incidentResponders: cfg.incidentResponse?.responders ?? [],
         breakGlassUsers: cfg.breakGlass?.users ?? [],
         ci: cfg.ci,
+        identityCenter: cfg.identityCenter && {
+            instanceArn: cfg.identityCenter.instanceArn,
+            identityStoreId: cfg.identityCenter.identityStoreId,
+            auditGroups: cfg.identityCenter.auditGroups,
+            incidentResponseGroups: cfg.identityCenter.incidentResponseGroups ?? [],
+            breakGlassGroups: cfg.identityCenter.breakGlassGroups ?? [],
+            deploy:
+                cfg.identityCenter.deployAccount === "management"
+                    ? management
+                    : target("identity-center-admin", cfg.identityCenter.deployAccount),
+            permissionsBoundary: cfg.identityCenter.permissionsBoundary,
+            // The portal's unaliased URL, https://d-xxxxxxxxxx.awsapps.com/start, whose d-... is the
+            // instance's identity store id; a customized subdomain needs portalUrl. Validated: only a
+            // d-... store in the aws partition gets this default.
+            // https://docs.aws.amazon.com/signin/latest/userguide/sign-in-urls-defined.html
+            portalUrl:
+                cfg.identityCenter.portalUrl?.replace(/\/$/, "") ??
+                `https://${cfg.identityCenter.identityStoreId}.awsapps.com/start`,
+            ssoRegion: cfg.identityCenter.ssoRegion ?? region,
+        },
     };
 }
 

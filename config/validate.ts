@@ -23,6 +23,7 @@ import {
     trustedPrincipalsSchema,
     workloadConfigSchema,
 } from "./schema";
+import { identityCenterProblems } from "./schema/identityCenter";
 
 /** Raw values of one stack: `org-access:` keys with the namespace removed, plus `aws:region`. */
 export interface RawStackValues {
@@ -446,6 +447,7 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
     return parse(securityConfigSchema, stack, raw, (values) => {
         const problems: ConfigProblem[] = securityFeatureProblems(values, raw.region);
         problems.push(...logEvidenceProblems(values));
+        problems.push(...identityCenterProblems(values, raw.region));
         const auditors = Array.isArray(values.auditors)
             ? values.auditors.map((key, i) => ({ i, key }))
             : [];

@@ -16,6 +16,7 @@ export const GUARDRAILS_TYPE = "org-access:guardrails:Guardrails";
 export const ORG_TRAIL_TYPE = "org-access:logging:OrgTrail";
 export const LOG_ARCHIVE_ADMIN_ROLE_TYPE = "org-access:logging:LogArchiveAdminRole";
 export const DETECTION_TYPE = "org-access:detection:Detection";
+export const IDENTITY_CENTER_ACCESS_TYPE = "org-access:access:IdentityCenterAccess";
 
 /** Every component type token, for tests and tables keyed by them. */
 export const COMPONENT_TYPES: readonly string[] = [
@@ -31,4 +32,5 @@ export const COMPONENT_TYPES: readonly string[] = [
     ORG_TRAIL_TYPE,
     LOG_ARCHIVE_ADMIN_ROLE_TYPE,
     DETECTION_TYPE,
+    IDENTITY_CENTER_ACCESS_TYPE,
 ];

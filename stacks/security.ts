@@ -9,6 +9,7 @@ import { ciIdentity, ownAccounts, previewRoleArns, previewRoles } from "./securi
 import { dutyGroups } from "./security/duty";
 import { checkScpSizes, guardrailInputs, guardrails } from "./security/guardrails";
 import { grantedAuditRoleArns, securityAccess, trustedPrincipals } from "./security/identities";
+import { identityCenter } from "./security/identityCenter";
 import { detection, logArchiveAdmin, logArchiveAdminRoleArn, orgTrail } from "./security/logging";
 
 export { guardrailInputs } from "./security/guardrails";
@@ -41,6 +42,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
     const accounts = ownAccounts(cfg);
     const ci = ciIdentity(cfg, accounts, providers);
     const previews = previewRoles(cfg, ci, accounts, providers);
+    const sso = identityCenter(cfg);
 
     return {
         securityAccountId: cfg.securityAccountId,
@@ -82,6 +84,12 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         // The workload stacks' preview roles the preview identity may assume (the proofs' graph
         // knows them as roles of this program planned by another stack).
         workloadPreviewRoleArns: cfg.ci ? previewRoleArns(cfg, []) : [],
+        // IAM Identity Center: the instance, the permission sets and the accounts assigned, for the
+        // report's `aws configure sso` profiles and portal links (evidence/profiles.ts).
+        identityCenter: sso && {
+            ...sso.summary,
+            permissionSetArns: sso.component.permissionSetArns,
+        },
         /** The IAM quotas the within-iam-quotas proof holds this stack's documents to. */
         iamQuotas: cfg.iamQuotas,
     };

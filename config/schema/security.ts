@@ -8,6 +8,7 @@ import { accountRef, common, externalId, reporterNetwork, roleName, strictList }
 import { DEFAULT_DEPLOY_ROLE, DEFAULT_WORKLOAD_STACKS } from "./constants";
 import { breakGlassSchema, incidentResponseSchema } from "./duty";
 import { guardrailsSchema } from "./guardrails";
+import { identityCenterSchema } from "./identityCenter";
 import { alarmsSchema, trailSchema } from "./logging";
 
 export const securityConfigSchema = z.strictObject({
@@ -85,6 +86,8 @@ export const securityConfigSchema = z.strictObject({
      * the deploy identity, which may assume the deploy roles. Off unless set.
      */
     ci: ciSchema,
+    /** IAM Identity Center for people: permission sets and their assignments in every workload account (config/schema/identityCenter.ts). Off unless set. */
+    identityCenter: identityCenterSchema,
 });
 
 export type RawSecurityConfig = z.infer<typeof securityConfigSchema>;
