@@ -40,7 +40,8 @@ export function auditPermissionSet(partition: string): PermissionSetDefinition {
     return {
         id: "audit",
         name: AUDIT_PERMISSION_SET,
-        description: "org-access: read-only security audit; explicit deny of IAM writes, data reads and CloudShell",
+        description:
+            "org-access: read-only security audit; explicit deny of IAM writes, data reads and CloudShell",
         managedPolicies: [
             { id: "securityaudit", arn: managedPolicyArn(partition, "SecurityAudit") },
             { id: "viewonly", arn: managedPolicyArn(partition, "ViewOnlyAccess") },
@@ -63,7 +64,9 @@ export function dutyPermissionSet(
     // A permission set holds one inline policy (PutInlinePolicyToPermissionSet replaces it).
     // https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PutInlinePolicyToPermissionSet.html
     if (def.inlinePolicies.length > 1)
-        throw new Error(`${kind}: a permission set holds one inline policy, the role has ${def.inlinePolicies.length}`);
+        throw new Error(
+            `${kind}: a permission set holds one inline policy, the role has ${def.inlinePolicies.length}`,
+        );
     const incident = kind === "IncidentResponseRole";
     return {
         id: incident ? "incident-response" : "break-glass",
@@ -104,9 +107,15 @@ export class IdentityCenterAccess extends pulumi.ComponentResource {
     public readonly permissionSetArns: pulumi.Output<Record<string, string>>;
     public readonly assignmentCount: number;
 
-    constructor(name: string, args: IdentityCenterAccessArgs, opts: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: IdentityCenterAccessArgs,
+        opts: pulumi.ComponentResourceOptions,
+    ) {
         if (!opts.provider)
-            throw new Error(`IdentityCenterAccess ${name}: a provider for the administering account is required`);
+            throw new Error(
+                `IdentityCenterAccess ${name}: a provider for the administering account is required`,
+            );
         super(IDENTITY_CENTER_ACCESS_TYPE, name, {}, opts);
         const arns: Record<string, pulumi.Output<string>> = {};
         let assignments = 0;
@@ -157,7 +166,10 @@ export class IdentityCenterAccess extends pulumi.ComponentResource {
                             permissionSetArn: set.arn,
                             permissionsBoundary:
                                 "managedPolicyArn" in args.permissionsBoundary
-                                    ? { managedPolicyArn: args.permissionsBoundary.managedPolicyArn }
+                                    ? {
+                                          managedPolicyArn:
+                                              args.permissionsBoundary.managedPolicyArn,
+                                      }
                                     : {
                                           customerManagedPolicyReference:
                                               args.permissionsBoundary.customerManagedPolicy,

@@ -253,7 +253,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 // The ARN AWS gives a permission set, ps- and 16 characters under its instance's id,
                 // https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionSet.html
                 // The provider's id is `<permission set ARN>,<instance ARN>`.
-                const instance = str("instanceArn", "arn:aws:sso:::instance/ssoins-0000000000000000");
+                const instance = str(
+                    "instanceArn",
+                    "arn:aws:sso:::instance/ssoins-0000000000000000",
+                );
                 const arn = `arn:${p}:sso:::permissionSet/${instance.split("/").pop()}/ps-${hash.slice(0, 16)}`;
                 return { id: `${arn},${instance}`, state: { ...inputs, arn } };
             }

@@ -11,7 +11,8 @@ import { accountRef, strictList } from "./common";
  * `arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}`.
  * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_ProvisionPermissionSet.html
  */
-export const SSO_INSTANCE_ARN = /^arn:(aws(?:-[a-z]{1,5}){0,3}):sso:::instance\/(?:sso)?ins-[a-zA-Z0-9-.]{16}$/;
+export const SSO_INSTANCE_ARN =
+    /^arn:(aws(?:-[a-z]{1,5}){0,3}):sso:::instance\/(?:sso)?ins-[a-zA-Z0-9-.]{16}$/;
 /**
  * An identity store id: `d-` and ten hex digits, or a UUID (the Identity Store API reference).
  * https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_Group.html
@@ -35,11 +36,9 @@ export const BREAK_GLASS_PERMISSION_SET = "BreakGlass";
 
 const groupList = (what: string) =>
     strictList(
-        z
-            .string({ error: "must be an Identity Store group id" })
-            .regex(IDENTITY_STORE_GROUP_ID, {
-                error: "must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>)",
-            }),
+        z.string({ error: "must be an Identity Store group id" }).regex(IDENTITY_STORE_GROUP_ID, {
+            error: "must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>)",
+        }),
         "Identity Store group ids",
     ).min(1, { error: `must name at least one ${what} group, or be left out` });
 
@@ -160,7 +159,12 @@ export function identityCenterProblems(
             fix: "use the instance of this partition (aws sso-admin list-instances)",
         });
     const ssoRegion = typeof ic.ssoRegion === "string" ? ic.ssoRegion : undefined;
-    if (ssoRegion && partition && REGION_NAME.test(ssoRegion) && partitionOfRegion(ssoRegion) !== partition)
+    if (
+        ssoRegion &&
+        partition &&
+        REGION_NAME.test(ssoRegion) &&
+        partitionOfRegion(ssoRegion) !== partition
+    )
         problems.push({
             path: "identityCenter.ssoRegion",
             message: `${ssoRegion} is not in aws:region's partition ${partition}`,

@@ -27,7 +27,9 @@ export function permissionSets(
         previewRoleNames: [
             ...new Set([
                 DEFAULT_PREVIEW_ROLE,
-                ...cfg.workloadTargets.flatMap((t) => (t.previewRoleName ? [t.previewRoleName] : [])),
+                ...cfg.workloadTargets.flatMap((t) =>
+                    t.previewRoleName ? [t.previewRoleName] : [],
+                ),
             ]),
         ].sort(),
     };
@@ -72,7 +74,10 @@ export interface IdentityCenterOutputs {
         readonly deployAccountId: string;
         readonly permissionSets: readonly string[];
         readonly accounts: readonly { readonly name: string; readonly accountId: string }[];
-        readonly unassignedOus: readonly { readonly stack: string; readonly ous: readonly string[] }[];
+        readonly unassignedOus: readonly {
+            readonly stack: string;
+            readonly ous: readonly string[];
+        }[];
         /** What no API lets this program read or set: a person checks it (README, runbook). */
         readonly mfa: string;
     };
@@ -89,7 +94,11 @@ export function identityCenter(cfg: SecurityConfig): IdentityCenterOutputs | und
     // (the management account or the delegated administrator): a provider of its own, so the
     // instance's region need not be aws:region.
     // https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html
-    const provider = accountProvider(ic.deploy, { ...cfg, region: ic.ssoRegion }, { name: "identity-center" });
+    const provider = accountProvider(
+        ic.deploy,
+        { ...cfg, region: ic.ssoRegion },
+        { name: "identity-center" },
+    );
     const sets = permissionSets(cfg);
     const component = new IdentityCenterAccess(
         "identity-center",
