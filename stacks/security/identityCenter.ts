@@ -73,6 +73,10 @@ export interface IdentityCenterOutputs {
         readonly ssoRegion: string;
         readonly deployAccountId: string;
         readonly permissionSets: readonly string[];
+        /** The designated groups, by duty: the proofs read who may be assigned what. */
+        readonly auditGroups: readonly string[];
+        readonly incidentResponseGroups: readonly string[];
+        readonly breakGlassGroups: readonly string[];
         readonly accounts: readonly { readonly name: string; readonly accountId: string }[];
         readonly unassignedOus: readonly {
             readonly stack: string;
@@ -83,9 +87,18 @@ export interface IdentityCenterOutputs {
     };
 }
 
-/** What the report says about MFA for Identity Center: checked nowhere by a program, so by a person. */
+/**
+ * What the report says about MFA for Identity Center: checked nowhere by a program, so by a person.
+ * MFA is a setting of the instance: neither the SSO Admin API nor the Identity Store API has an
+ * operation that reads or sets it (their operation lists:
+ * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_Operations.html,
+ * https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_Operations.html),
+ * and @pulumi/aws's ssoadmin module has no resource for it. The console is the only place:
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/mfa-getting-started.html
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-configure-mfa-device-enforcement.html
+ */
 export const IDENTITY_CENTER_MFA_CHECK =
-    "not checked by this program: no API of IAM Identity Center reads or sets its MFA settings. A person checks it in the IAM Identity Center console: Settings > Authentication > Multi-factor authentication > Configure: 'Every time they sign in (always-on)', and 'Require them to register an MFA device at sign in'. With an external identity provider, MFA is that provider's setting.";
+    "not checked by this program: no public API operation of IAM Identity Center (SSO Admin, Identity Store) reads or sets its MFA settings. A person checks it in the IAM Identity Center console: Settings > Authentication > Multi-factor authentication > Configure: 'Every time they sign in (always-on)', and 'Require them to register an MFA device at sign in'. With an external identity provider, MFA is that provider's setting.";
 
 export function identityCenter(cfg: SecurityConfig): IdentityCenterOutputs | undefined {
     const ic = cfg.identityCenter;
@@ -120,6 +133,9 @@ export function identityCenter(cfg: SecurityConfig): IdentityCenterOutputs | und
             ssoRegion: ic.ssoRegion,
             deployAccountId: ic.deploy.accountId,
             permissionSets: sets.map((s) => s.definition.name),
+            auditGroups: ic.auditGroups,
+            incidentResponseGroups: ic.incidentResponseGroups,
+            breakGlassGroups: ic.breakGlassGroups,
             accounts: cfg.workloadTargets.flatMap((t) =>
                 t.accounts.map((a) => ({ name: a.name, accountId: a.accountId })),
             ),

@@ -10,6 +10,11 @@ import { accessModel } from "../../evidence/model";
 import { runProofs } from "../../evidence/proofs";
 import { auditNoDataRead } from "../../evidence/proofs/audit-no-data-read";
 import { auditNoWrite } from "../../evidence/proofs/audit-no-write";
+import { humansNeedMfa } from "../../evidence/proofs/humans-need-mfa";
+import { noOutsidePrincipal } from "../../evidence/proofs/no-outside-principal";
+import { onlyBreakGlassReachesAdmin } from "../../evidence/proofs/only-break-glass-reaches-admin";
+import { identityCenterAccess, IdentityCenterSummary } from "../../evidence/profiles";
+import { identityCenterSection } from "../../evidence/report";
 import { parseList } from "../../plan/mocks";
 import { PlanResult } from "../../plan/run";
 import {
@@ -71,6 +76,11 @@ const plan = (over: Record<string, unknown> = {}, values: Record<string, unknown
     planSecurity(
         securityValues({
             workloadStacks: ["workload", "workload-b"],
+            // SCPs at the root reserve the program's role names, as in the proofs' own fixture
+            // (test/evidence/proofs/fixture.ts): without them every granted role name is taken as
+            // someone else's admin role, and only-break-glass-reaches-admin fails for that alone.
+            guardrails: { targets: ["r-abcd"] },
+            breakGlass: { users: ["dana-breakglass"] },
             identityCenter: identityCenter(over),
             ...values,
         }),
@@ -280,6 +290,149 @@ describe("IAM Identity Center access (security stack)", () => {
         it("do not run on a security stack without the set", async () => {
             const off = await planSecurity(securityValues(), project());
             assert.deepStrictEqual(sweep(off), []);
+        });
+    });
+
+    describe("who may sign in: assignments in the proofs", () => {
+        const prove = (p: PlanResult) =>
+            runProofs(proofInput(p, p), [
+                noOutsidePrincipal,
+                onlyBreakGlassReachesAdmin,
+                humansNeedMfa,
+            ]);
+        const glassInProd = `identity-center-break-glass-acct-${PROD}-${GLASS}`;
+
+        it("hold, counting every assignment, with MFA named as an assumption", () => {
+            const results = prove(full);
+            assert.deepStrictEqual(
+                results.map((r) => [r.id, r.holds]),
+                [
+                    ["no-outside-principal", true],
+                    ["only-break-glass-reaches-admin", true],
+                    ["humans-need-mfa", true],
+                ],
+            );
+            const mfa = results.find((r) => r.id === "humans-need-mfa")!;
+            // 3 permission sets x 3 accounts = 9 provisioned roles.
+            assert.ok(
+                mfa.assumptions.some((a) =>
+                    a.startsWith(
+                        "ASSUMED, NOT PROVED: the 9 roles IAM Identity Center's permission sets provision",
+                    ),
+                ),
+                mfa.assumptions.join("\n"),
+            );
+            const outside = results.find((r) => r.id === "no-outside-principal")!;
+            assert.ok(
+                outside.assumptions.some((a) => a.includes("12 account assignments checked")),
+            );
+        });
+
+        it("only-break-glass-reaches-admin fails when BreakGlass is assigned to another group", () => {
+            const broken = mutate(full, glassInProd, (props) => {
+                props.principalId = AUDIT;
+            });
+            const result = prove(broken).find((r) => r.id === "only-break-glass-reaches-admin")!;
+            assert.strictEqual(result.holds, false);
+            assert.deepStrictEqual(
+                result.counterexamples.map((c) => [c.principal, c.path]),
+                [
+                    [
+                        `Identity Store group ${AUDIT}`,
+                        [
+                            `arn:aws:iam::${PROD}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BreakGlass_0123456789abcdef`,
+                        ],
+                    ],
+                ],
+            );
+        });
+
+        it("no-outside-principal fails on an undesignated group, a user, or an account no stack lists", () => {
+            const stranger = mutate(full, glassInProd, (props) => {
+                props.principalId = "99999999-aaaa-bbbb-cccc-dddddddddddd";
+            });
+            const user = mutate(full, glassInProd, (props) => {
+                props.principalType = "USER";
+            });
+            const elsewhere = mutate(full, glassInProd, (props) => {
+                props.targetId = "333344445555";
+            });
+            for (const [p, why] of [
+                [stranger, "is not one of the groups identityCenter designates"],
+                [user, "is not one of the groups identityCenter designates"],
+                [elsewhere, "account 333344445555 is not a workload account of any workload stack"],
+            ] as const) {
+                const result = prove(p).find((r) => r.id === "no-outside-principal")!;
+                assert.strictEqual(result.holds, false);
+                assert.ok(
+                    result.counterexamples.some((c) => c.reason.includes(why)),
+                    result.counterexamples.map((c) => c.reason).join("\n"),
+                );
+            }
+        });
+
+        it("places the roles under the instance region's path outside us-east-1", async () => {
+            const eu = await plan({ ssoRegion: "eu-west-1" });
+            const model = accessModel({ stack: eu, security: eu });
+            assert.ok(
+                model.roles.some(
+                    (r) =>
+                        r.arn ===
+                        `arn:aws:iam::${PROD}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SecurityAudit_0123456789abcdef`,
+                ),
+            );
+        });
+    });
+
+    describe("profiles and the report", () => {
+        const summary: IdentityCenterSummary = {
+            portalUrl: "https://d-1234567890.awsapps.com/start",
+            ssoRegion: "eu-west-1",
+            permissionSets: ["SecurityAudit", "BreakGlass"],
+            accounts: [{ name: "prod", accountId: PROD }],
+            unassignedOus: [{ stack: "workload-ss", ous: ["ou-abcd-11111111"] }],
+            mfa: "checked by a person",
+        };
+
+        it("writes an sso-session profile and a portal shortcut link per account and permission set", () => {
+            const { session, access } = identityCenterAccess(summary, "us-east-1");
+            assert.strictEqual(
+                session,
+                [
+                    "[sso-session org-access]",
+                    "sso_start_url = https://d-1234567890.awsapps.com/start",
+                    "sso_region = eu-west-1",
+                    "sso_registration_scopes = sso:account:access",
+                ].join("\n"),
+            );
+            assert.deepStrictEqual(
+                access.map((a) => [a.profile, a.portalLink]),
+                [
+                    [
+                        `[profile org-access-prod-SecurityAudit]\nsso_session = org-access\nsso_account_id = ${PROD}\nsso_role_name = SecurityAudit\nregion = us-east-1`,
+                        `https://d-1234567890.awsapps.com/start/#/console?account_id=${PROD}&role_name=SecurityAudit`,
+                    ],
+                    [
+                        `[profile org-access-prod-BreakGlass]\nsso_session = org-access\nsso_account_id = ${PROD}\nsso_role_name = BreakGlass\nregion = us-east-1`,
+                        `https://d-1234567890.awsapps.com/start/#/console?account_id=${PROD}&role_name=BreakGlass`,
+                    ],
+                ],
+            );
+        });
+
+        it("says in the report what was checked, what a person checks, and which accounts get nothing", () => {
+            const text = identityCenterSection("security", summary, "us-east-1").join("\n");
+            assert.ok(text.includes("- **MFA**: checked by a person"));
+            assert.ok(
+                text.includes(
+                    "- **Not assigned**: stack `workload-ss` deploys by StackSet to every account of ou-abcd-11111111",
+                ),
+            );
+            assert.ok(
+                text.includes(
+                    `| \`prod\` (${PROD}) | BreakGlass | [sign in](https://d-1234567890.awsapps.com/start/#/console?account_id=${PROD}&role_name=BreakGlass) |`,
+                ),
+            );
         });
     });
 });
