@@ -468,10 +468,13 @@ export function permissionSetRoleArn(
     return iamRoleArn(
         partition,
         accountId,
-        `AWSReservedSSO_${permissionSetName}_${PERMISSION_SET_ROLE_HASH}`,
+        `${PERMISSION_SET_ROLE_PREFIX}${permissionSetName}_${PERMISSION_SET_ROLE_HASH}`,
         permissionSetRolePath(ssoRegion),
     );
 }
+
+/** The name prefix of every role IAM Identity Center provisions for a permission set. */
+export const PERMISSION_SET_ROLE_PREFIX = "AWSReservedSSO_";
 
 /** The stand-in for the random suffix AWS gives a permission set's role. */
 export const PERMISSION_SET_ROLE_HASH = "0123456789abcdef";
@@ -550,7 +553,7 @@ export function permissionSetRolesOf(
             );
             roles.push({
                 accountId,
-                name: `AWSReservedSSO_${h.name}_${PERMISSION_SET_ROLE_HASH}`,
+                name: `${PERMISSION_SET_ROLE_PREFIX}${h.name}_${PERMISSION_SET_ROLE_HASH}`,
                 arn: permissionSetRoleArn(partition, accountId, h.name, ssoRegion),
                 componentType: h.permissionSet.parent?.type,
                 maxSessionDuration: seconds,

@@ -12,6 +12,7 @@
 // Applies to both stacks: the security stack's own roles (log-archive admin, preview roles) and,
 // through input.security, the workload stack's audit and duty roles seen with the security
 // stack's people.
+import { PERMISSION_SET_ROLE_PREFIX } from "../model";
 import { buildGraph, describePath, GraphNode, MfaState, pathOf, reach } from "./graph";
 import { Counterexample, Proof, ProofInput, ProofOutcome } from "./types";
 
@@ -54,7 +55,7 @@ export function proveHumansNeedMfa(input: ProofInput): ProofOutcome {
     // People who sign in through IAM Identity Center reach the roles its permission sets provision
     // by SAML, through the instance: their MFA is the instance's setting, which no API exposes.
     const viaIdentityCenter = input.model.roles.filter((r) =>
-        r.name.startsWith("AWSReservedSSO_"),
+        r.name.startsWith(PERMISSION_SET_ROLE_PREFIX),
     ).length;
     return {
         // Every (person, no-MFA state, planned role) question decided.

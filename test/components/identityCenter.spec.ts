@@ -8,6 +8,7 @@ import { auditDenyPolicy } from "../../components/auditRole";
 import { dutyRoleDefinition } from "../../components/dutyRoles";
 import { accessModel } from "../../evidence/model";
 import { runProofs } from "../../evidence/proofs";
+import { evidenceMatrix } from "../../evidence/simulate";
 import { auditNoDataRead } from "../../evidence/proofs/audit-no-data-read";
 import { auditNoWrite } from "../../evidence/proofs/audit-no-write";
 import { humansNeedMfa } from "../../evidence/proofs/humans-need-mfa";
@@ -369,6 +370,16 @@ describe("IAM Identity Center access (security stack)", () => {
                     result.counterexamples.map((c) => c.reason).join("\n"),
                 );
             }
+        });
+
+        it("leaves the provisioned roles out of the evidence matrix (their trust is AWS's, modelled)", () => {
+            const model = accessModel({ stack: full, security: full });
+            const matrix = evidenceMatrix(model);
+            assert.ok(matrix.length > 0);
+            assert.deepStrictEqual(
+                matrix.filter((e) => e.role.startsWith("AWSReservedSSO_")),
+                [],
+            );
         });
 
         it("places the roles under the instance region's path outside us-east-1", async () => {
