@@ -110,6 +110,12 @@ export const CONTROLS: readonly { id: string; control: string; implementedBy: st
         implementedBy: "policy iam-no-admin-grants",
     },
     {
+        id: "CIS AWS 1.21",
+        control: "People's access managed centrally through identity federation",
+        implementedBy:
+            "with identityCenter: IAM Identity Center permission sets (SecurityAudit, IncidentResponse, BreakGlass; PT1H) assigned to Identity Store groups in every workload account; MFA is the instance's setting, checked by a person",
+    },
+    {
         id: "CIS AWS 3.1",
         control: "CloudTrail enabled in all regions",
         implementedBy: "OrgTrail: organization, multi-region trail with global service events",
