@@ -42,7 +42,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
     const accounts = ownAccounts(cfg);
     const ci = ciIdentity(cfg, accounts, providers);
     const previews = previewRoles(cfg, ci, accounts, providers);
-    const sso = identityCenter(cfg);
+    const sso = identityCenter(cfg, providers);
 
     return {
         securityAccountId: cfg.securityAccountId,

@@ -10,6 +10,7 @@ import {
     PermissionSetDefinition,
 } from "../../components/identityCenter";
 import { DEFAULT_PREVIEW_ROLE, SecurityConfig } from "../../config";
+import { AccountProviders } from "../providers";
 
 /** The permission sets the config asks for, each with its groups. */
 export function permissionSets(
@@ -100,18 +101,25 @@ export interface IdentityCenterOutputs {
 export const IDENTITY_CENTER_MFA_CHECK =
     "not checked by this program: no public API operation of IAM Identity Center (SSO Admin, Identity Store) reads or sets its MFA settings. A person checks it in the IAM Identity Center console: Settings > Authentication > Multi-factor authentication > Configure: 'Every time they sign in (always-on)', and 'Require them to register an MFA device at sign in'. With an external identity provider, MFA is that provider's setting.";
 
-export function identityCenter(cfg: SecurityConfig): IdentityCenterOutputs | undefined {
+export function identityCenter(
+    cfg: SecurityConfig,
+    providers: AccountProviders,
+): IdentityCenterOutputs | undefined {
     const ic = cfg.identityCenter;
     if (!ic) return undefined;
     // The SSO Admin API is called in the instance's region, from the account that administers it
-    // (the management account or the delegated administrator): a provider of its own, so the
-    // instance's region need not be aws:region.
+    // (the management account or the delegated administrator). In aws:region that account's
+    // provider serves; elsewhere a provider of its own: every provider is one more process of
+    // 170-430 MB under the real engine (docs/BENCHMARKS.md), so none is added without need.
     // https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html
-    const provider = accountProvider(
-        ic.deploy,
-        { ...cfg, region: ic.ssoRegion },
-        { name: "identity-center" },
-    );
+    const provider =
+        ic.ssoRegion === cfg.region
+            ? providers.for(ic.deploy)
+            : accountProvider(
+                  ic.deploy,
+                  { ...cfg, region: ic.ssoRegion },
+                  { name: "identity-center" },
+              );
     const sets = permissionSets(cfg);
     const component = new IdentityCenterAccess(
         "identity-center",

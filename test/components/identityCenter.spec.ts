@@ -175,12 +175,13 @@ describe("IAM Identity Center access (security stack)", () => {
         ]);
     });
 
-    it("deploys through the management account's provider, in the instance's region", async () => {
+    it("deploys through the administering account's provider, in the instance's region", async () => {
         const sso = full.resources.filter((r) => r.type.startsWith("aws:ssoadmin/"));
         assert.ok(sso.length > 0);
         for (const r of sso) {
             assert.strictEqual(r.accountId, MANAGEMENT, `${r.type} ${r.name}`);
-            assert.strictEqual(r.provider?.name, "identity-center");
+            // In aws:region, the management account's own provider: no process more.
+            assert.strictEqual(r.provider?.name, "management");
         }
         const delegated = await plan({
             deployAccount: { accountId: ADMIN, deployRoleName: "IcDeploy" },
@@ -190,6 +191,13 @@ describe("IAM Identity Center access (security stack)", () => {
         assert.strictEqual(r.accountId, ADMIN);
         assert.strictEqual(r.provider?.props.region, "eu-west-1");
         assert.deepStrictEqual(parseList(r.provider?.props.allowedAccountIds), [ADMIN]);
+        assert.strictEqual(r.provider?.name, "identity-center");
+        const sameRegion = await plan({ deployAccount: { accountId: ADMIN } });
+        const d = one(sameRegion, T.set, "identity-center-audit");
+        assert.deepStrictEqual(
+            [d.accountId, d.provider?.name, d.provider?.props.region],
+            [ADMIN, "identity-center-admin", "us-east-1"],
+        );
     });
 
     it("attaches the permissions boundary to every set, and nothing without one", async () => {
