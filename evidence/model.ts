@@ -5,7 +5,7 @@
 // exactly what would be deployed and the facts about principals are derived once.
 import { partitionOf } from "../config";
 import { parsePolicyDocument, PolicyDocument } from "../policypack/iam";
-import { iamRoleArn, iamUserArn } from "../policypack/iam/arn";
+import { arn, iamRoleArn, iamUserArn } from "../policypack/iam/arn";
 import auditManaged from "../policypack/iam/data/audit-managed-policies.json";
 import {
     groupDocuments,
@@ -540,7 +540,13 @@ export function permissionSetRolesOf(
                         {
                             Effect: "Allow",
                             Principal: {
-                                Federated: `arn:${partition}:iam::${accountId}:saml-provider/AWSSSO_${PERMISSION_SET_ROLE_HASH}_DO_NOT_DELETE`,
+                                Federated: arn(
+                                    partition,
+                                    "iam",
+                                    "",
+                                    accountId,
+                                    `saml-provider/AWSSSO_${PERMISSION_SET_ROLE_HASH}_DO_NOT_DELETE`,
+                                ),
                             },
                             Action: ["sts:AssumeRoleWithSAML", "sts:TagSession"],
                             Condition: {

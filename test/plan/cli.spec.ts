@@ -282,7 +282,7 @@ describe("offline plan CLI", () => {
         });
         assert.deepStrictEqual(
             config["iam-no-admin-grants"],
-            { breakGlassRoles: ["BreakGlassRole"] },
+            { breakGlassRoles: ["BreakGlassRole"], breakGlassPermissionSets: ["BreakGlass"] },
             "the rest of the config is kept",
         );
         const all = plan.result.resources.map(toPackResource);
@@ -323,6 +323,7 @@ describe("offline plan CLI", () => {
         ]);
         assert.deepStrictEqual(written["iam-no-admin-grants"], {
             breakGlassRoles: ["BreakGlassRole"],
+            breakGlassPermissionSets: ["BreakGlass"],
         });
         assert.strictEqual((await run("--write-policy-config", file)).code, 2);
     });
