@@ -179,6 +179,29 @@ export function accessAlarms(
     ];
 }
 
+/**
+ * Every use of the break-glass permission set. Identity Center signs a person in to an account by
+ * calling sts:AssumeRoleWithSAML on the role it provisioned for the permission set,
+ * `AWSReservedSSO_<permission set name>_<hash>` under the path /aws-reserved/sso.amazonaws.com/
+ * (with the region after it outside us-east-1), trusted by the account's AWSSSO_..._DO_NOT_DELETE
+ * SAML provider; CloudTrail records that call in the account of the role, with the role's ARN in
+ * requestParameters.roleArn, and the organization trail collects it from every account.
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/using-service-linked-roles.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
+ * The role's name is matched with a wildcard on each side (the path before it depends on the
+ * region, the hash after it is random); the name's prefix keeps it from matching any other role:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html
+ */
+export function breakGlassPermissionSetAlarm(permissionSetName: string): AlarmDefinition {
+    return {
+        id: "break-glass-permission-set",
+        control: "org-access",
+        description: `Someone signed in, or tried to, with the ${permissionSetName} permission set (IAM Identity Center)`,
+        pattern: `{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRoleWithSAML") && ($.requestParameters.roleArn = "*/AWSReservedSSO_${permissionSetName}_*") }`,
+    };
+}
+
 /** Namespace of every metric the filters publish. */
 export const METRIC_NAMESPACE = "org-access/CloudTrail";
 
@@ -195,6 +218,8 @@ export interface DetectionArgs {
     readonly breakGlassRoleName: string;
     /** Name of the log-archive admin role, whose every AssumeRole is alarmed as well. */
     readonly logArchiveAdminRoleName: string;
+    /** Name of the break-glass permission set of IAM Identity Center, whose every sign-in is alarmed; none when absent. */
+    readonly breakGlassPermissionSetName?: string;
     /** Email addresses subscribed to the topic. */
     readonly emails: readonly string[];
     /**
@@ -450,6 +475,9 @@ export class Detection extends pulumi.ComponentResource {
         for (const def of [
             ...CIS_ALARMS,
             ...accessAlarms(args.breakGlassRoleName, args.logArchiveAdminRoleName),
+            ...(args.breakGlassPermissionSetName
+                ? [breakGlassPermissionSetAlarm(args.breakGlassPermissionSetName)]
+                : []),
         ]) {
             const { filter, alarm } = metricAlarm(name, def, args, this.topicArn, parent);
             this.filters.push(filter);

@@ -20,6 +20,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { placeholderProblems } from "./placeholders";
 import type { ResourceControlSettings } from "./schema/resourceControls";
 import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
+import type { IdentityCenterSettings } from "./schema/identityCenter";
 import {
     namespaceValues,
     RawStackValues,
@@ -187,6 +188,22 @@ export interface SecurityConfig extends CommonConfig {
     readonly ci?: CiSettings;
     readonly rootAccess?: RawSecurityConfig["rootAccess"];
     readonly accessAnalyzer?: AccessAnalyzerSettings;
+    /** IAM Identity Center, resolved: the deploying account's target, the portal URL and region defaulted. */
+    readonly identityCenter?: IdentityCenterConfig;
+}
+
+/** `identityCenter`, with its defaults filled in. */
+export interface IdentityCenterConfig {
+    readonly instanceArn: string;
+    readonly identityStoreId: string;
+    readonly auditGroups: readonly string[];
+    readonly incidentResponseGroups: readonly string[];
+    readonly breakGlassGroups: readonly string[];
+    /** The management account's target, or the delegated administrator's (`identity-center-admin`). */
+    readonly deploy: AccountTarget;
+    readonly permissionsBoundary?: IdentityCenterSettings["permissionsBoundary"];
+    readonly portalUrl: string;
+    readonly ssoRegion: string;
 }
 
 export function partitionOf(region: string): string {
@@ -559,6 +576,26 @@ export function loadSecurityConfig(
         ci: cfg.ci,
         rootAccess: cfg.rootAccess,
         accessAnalyzer: cfg.accessAnalyzer,
+        identityCenter: cfg.identityCenter && {
+            instanceArn: cfg.identityCenter.instanceArn,
+            identityStoreId: cfg.identityCenter.identityStoreId,
+            auditGroups: cfg.identityCenter.auditGroups,
+            incidentResponseGroups: cfg.identityCenter.incidentResponseGroups ?? [],
+            breakGlassGroups: cfg.identityCenter.breakGlassGroups ?? [],
+            deploy:
+                cfg.identityCenter.deployAccount === "management"
+                    ? management
+                    : target("identity-center-admin", cfg.identityCenter.deployAccount),
+            permissionsBoundary: cfg.identityCenter.permissionsBoundary,
+            // The portal's unaliased URL, https://d-xxxxxxxxxx.awsapps.com/start, whose d-... is the
+            // instance's identity store id; a customized subdomain needs portalUrl. Validated: only a
+            // d-... store in the aws partition gets this default.
+            // https://docs.aws.amazon.com/signin/latest/userguide/sign-in-urls-defined.html
+            portalUrl:
+                cfg.identityCenter.portalUrl?.replace(/\/$/, "") ??
+                `https://${cfg.identityCenter.identityStoreId}.awsapps.com/start`,
+            ssoRegion: cfg.identityCenter.ssoRegion ?? region,
+        },
     };
 }
 

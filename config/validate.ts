@@ -25,6 +25,7 @@ import {
     trustedPrincipalsSchema,
     workloadConfigSchema,
 } from "./schema";
+import { identityCenterProblems } from "./schema/identityCenter";
 
 /** Raw values of one stack: `org-access:` keys with the namespace removed, plus `aws:region`. */
 export interface RawStackValues {
@@ -450,6 +451,7 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
         problems.push(...logEvidenceProblems(values));
         problems.push(...resourceControlProblems(values));
         problems.push(...organizationControlProblems(values));
+        problems.push(...identityCenterProblems(values, raw.region));
         const auditors = Array.isArray(values.auditors)
             ? values.auditors.map((key, i) => ({ i, key }))
             : [];

@@ -5,7 +5,7 @@
 // exactly what would be deployed and the facts about principals are derived once.
 import { partitionOf } from "../config";
 import { parsePolicyDocument, PolicyDocument } from "../policypack/iam";
-import { iamRoleArn, iamUserArn } from "../policypack/iam/arn";
+import { arn, iamRoleArn, iamUserArn } from "../policypack/iam/arn";
 import auditManaged from "../policypack/iam/data/audit-managed-policies.json";
 import {
     groupDocuments,
@@ -15,7 +15,8 @@ import {
     str,
     userDocuments,
 } from "../policypack/model/resources";
-import { ofType } from "../policypack/model/references";
+import { namesOf, ofType, refersTo } from "../policypack/model/references";
+import { durationSeconds, permissionSetHolders } from "../policypack/policies/permissionSets";
 import { stackPrincipals } from "../policypack/model/principals";
 import { generatedName, literalName } from "../policypack/policies/templates";
 import { T } from "../policypack/policies/types";
@@ -467,10 +468,143 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
         roles: [
             ...rolesOf(stack, partition),
             ...stackSetRolesOf(stack, partition, accountIds(outputs.accounts)),
+            // The roles of the stack's own permission sets (the security stack's).
+            ...permissionSetRolesOf(
+                stack,
+                partition,
+                str((outputs.identityCenter as { ssoRegion?: unknown } | undefined)?.ssoRegion) ??
+                    plans.stack.region,
+            ),
         ],
         principals: fromSecurity?.principals ?? principalsOf(security ?? [], partition),
         scps: scpsOf(scpSource),
         rcps: organizationPoliciesOf(scpSource, "RESOURCE_CONTROL_POLICY"),
         trusted,
     };
+}
+
+/** The Pulumi type of an Identity Center account assignment. */
+const ACCOUNT_ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment";
+
+/**
+ * The role a permission set provisions in an account: `AWSReservedSSO_<name>_<hash>` under
+ * /aws-reserved/sso.amazonaws.com/, with the instance's region after it outside us-east-1, trusted
+ * by the account's SAML provider `AWSSSO_<id>_DO_NOT_DELETE` for sts:AssumeRoleWithSAML.
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/using-service-linked-roles.html
+ * (the service-linked role manages roles on that path with that prefix, and the SAML provider).
+ * The hash and the provider's id are AWS's; the model writes a fixed stand-in for each, so its
+ * ARNs are the same on every plan.
+ */
+export function permissionSetRoleArn(
+    partition: string,
+    accountId: string,
+    permissionSetName: string,
+    ssoRegion: string,
+): string {
+    return iamRoleArn(
+        partition,
+        accountId,
+        `${PERMISSION_SET_ROLE_PREFIX}${permissionSetName}_${PERMISSION_SET_ROLE_HASH}`,
+        permissionSetRolePath(ssoRegion),
+    );
+}
+
+/** The name prefix of every role IAM Identity Center provisions for a permission set. */
+export const PERMISSION_SET_ROLE_PREFIX = "AWSReservedSSO_";
+
+/** The stand-in for the random suffix AWS gives a permission set's role. */
+export const PERMISSION_SET_ROLE_HASH = "0123456789abcdef";
+
+/** /aws-reserved/sso.amazonaws.com/, with the region after it outside us-east-1. */
+export function permissionSetRolePath(ssoRegion: string): string {
+    return `/aws-reserved/sso.amazonaws.com/${ssoRegion === "us-east-1" ? "" : `${ssoRegion}/`}`;
+}
+
+/**
+ * The roles the stack's permission sets provision: one per permission set and account it is
+ * assigned in, holding the set's inline and AWS-managed policies (read by the policy pack's one
+ * reading of permission sets, policypack/policies/permissionSets.ts). A permissions boundary is
+ * left out: it can only narrow what the role may do, so the proofs judge the role without it.
+ */
+export function permissionSetRolesOf(
+    resources: readonly ModelResource[],
+    partition: string,
+    ssoRegion: string,
+): RoleModel[] {
+    const assignments = ofType(resources, ACCOUNT_ASSIGNMENT);
+    const roles: RoleModel[] = [];
+    for (const h of permissionSetHolders(resources as never)) {
+        if (!h.permissionSet || !h.name) continue;
+        const names = namesOf(h.permissionSet as never, "arn");
+        const accounts = [
+            ...new Set(
+                assignments
+                    .filter((a) => refersTo(a.props.permissionSetArn, names))
+                    .map((a) => str(a.props.targetId))
+                    .filter((id): id is string => id !== undefined),
+            ),
+        ];
+        if (accounts.length === 0) continue;
+        const managed = managedDocuments(
+            h.policies.flatMap((p) => (p.kind === "aws-managed" && p.arn ? [p.arn] : [])),
+        );
+        const identity: NamedDocument[] = [
+            ...managed.identity,
+            ...h.policies.flatMap((p) =>
+                p.kind === "inline" && p.inline !== undefined
+                    ? [
+                          {
+                              label: `permission set ${h.name} inline policy`,
+                              doc: parsePolicyDocument(p.inline, "identity"),
+                          },
+                      ]
+                    : [],
+            ),
+        ];
+        const unknownManaged = [
+            ...managed.unknownManaged,
+            ...h.policies.flatMap((p) =>
+                p.kind === "customer-managed" && p.ref ? [`${p.ref.path}${p.ref.name}`] : [],
+            ),
+        ];
+        const seconds = durationSeconds(h.sessionDuration ?? "PT1H") ?? 3600;
+        for (const accountId of accounts) {
+            const trust = parsePolicyDocument(
+                {
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: {
+                                Federated: arn(
+                                    partition,
+                                    "iam",
+                                    "",
+                                    accountId,
+                                    `saml-provider/AWSSSO_${PERMISSION_SET_ROLE_HASH}_DO_NOT_DELETE`,
+                                ),
+                            },
+                            Action: ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+                            Condition: {
+                                StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" },
+                            },
+                        },
+                    ],
+                },
+                "trust",
+            );
+            roles.push({
+                accountId,
+                name: `${PERMISSION_SET_ROLE_PREFIX}${h.name}_${PERMISSION_SET_ROLE_HASH}`,
+                arn: permissionSetRoleArn(partition, accountId, h.name, ssoRegion),
+                componentType: h.permissionSet.parent?.type,
+                maxSessionDuration: seconds,
+                trust,
+                identity,
+                unknownManaged,
+            });
+        }
+    }
+    return roles;
 }

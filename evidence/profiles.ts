@@ -141,3 +141,72 @@ export const LOGIN_HINT =
 /** The `<external-id>` placeholder: ExternalIds are secrets and never printed; this says where to find one. */
 export const EXTERNAL_ID_HINT =
     "replace `<external-id>` with your reporter's ExternalId: `pulumi stack output --stack security --show-secrets trustedPrincipals`";
+
+/** The IAM Identity Center instance as the security stack outputs it (stacks/security/identityCenter.ts). */
+export interface IdentityCenterSummary {
+    readonly portalUrl: string;
+    readonly ssoRegion: string;
+    readonly permissionSets: readonly string[];
+    readonly accounts: readonly { readonly name: string; readonly accountId: string }[];
+    readonly unassignedOus?: readonly { readonly stack: string; readonly ous: readonly string[] }[];
+    readonly mfa?: string;
+}
+
+/** One account and permission set: its `aws configure sso` profile and its access-portal link. */
+export interface PermissionSetAccess {
+    readonly account: string;
+    readonly accountId: string;
+    readonly permissionSet: string;
+    /** A `~/.aws/config` profile of the sso-session form. */
+    readonly profile: string;
+    /** The access portal's shortcut link: signs in to the account with the permission set. */
+    readonly portalLink: string;
+}
+
+export interface IdentityCenterAccess {
+    /** The `[sso-session org-access]` section every profile names. */
+    readonly session: string;
+    readonly access: readonly PermissionSetAccess[];
+}
+
+/** The name of the sso-session section the profiles share. */
+export const SSO_SESSION = "org-access";
+
+/**
+ * Identity Center access for people, per account and permission set: an AWS CLI profile of the
+ * sso-session form that `aws configure sso` writes (one session section with the portal's start
+ * URL and region, `sso_registration_scopes = sso:account:access`, and per profile the account id
+ * and the permission set's name as `sso_role_name`), used after `aws sso login --sso-session
+ * org-access`; and the access portal's shortcut link, `<start URL>/#/console?account_id=<id>
+ * &role_name=<permission set>`, which opens the console in the account with that permission set.
+ * https://docs.aws.amazon.com/cli/latest/userguide/sso-configure-profile-token.html
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/createshortcutlink.html
+ */
+export function identityCenterAccess(
+    ic: IdentityCenterSummary,
+    region: string,
+): IdentityCenterAccess {
+    const start = ic.portalUrl.replace(/\/$/, "");
+    const session = [
+        `[sso-session ${SSO_SESSION}]`,
+        `sso_start_url = ${start}`,
+        `sso_region = ${ic.ssoRegion}`,
+        "sso_registration_scopes = sso:account:access",
+    ].join("\n");
+    const access = ic.accounts.flatMap((a) =>
+        ic.permissionSets.map((ps) => ({
+            account: a.name,
+            accountId: a.accountId,
+            permissionSet: ps,
+            profile: [
+                `[profile org-access-${a.name}-${ps}]`,
+                `sso_session = ${SSO_SESSION}`,
+                `sso_account_id = ${a.accountId}`,
+                `sso_role_name = ${ps}`,
+                `region = ${region}`,
+            ].join("\n"),
+            portalLink: `${start}/#/console?${new URLSearchParams({ account_id: a.accountId, role_name: ps }).toString()}`,
+        })),
+    );
+    return { session, access };
+}

@@ -5,7 +5,14 @@ import { awsPrincipalFromArn, evaluateRequest, Statement } from "../policypack/i
 import { AccessModel, assumeRequestContext, RoleModel } from "./model";
 import { DUTY_TAG, PRINCIPAL_TYPE_TAG } from "../components/principalTags";
 import { ProofResult } from "./proofs";
-import { AccountAccess, EXTERNAL_ID_HINT, LOGIN_HINT } from "./profiles";
+import {
+    AccountAccess,
+    EXTERNAL_ID_HINT,
+    IdentityCenterSummary,
+    identityCenterAccess,
+    LOGIN_HINT,
+    SSO_SESSION,
+} from "./profiles";
 import { EvidenceEntry, SCENARIOS, ScenarioId } from "./simulate";
 import { OrganizationControls, organizationControlsSection } from "./organizationControls";
 
@@ -28,6 +35,10 @@ export interface ReportStack {
     readonly accessProfiles?: Record<string, AccountAccess>;
     /** Centralized root access and IAM Access Analyzer, when the stack configures them. */
     readonly organizationControls?: OrganizationControls;
+    /** The security stack's IAM Identity Center instance, permission sets and accounts, when configured. */
+    readonly identityCenter?: IdentityCenterSummary;
+    /** The stack's region (the profiles' default region). */
+    readonly region?: string;
 }
 
 export interface ReportInput {
@@ -100,6 +111,12 @@ export const CONTROLS: readonly { id: string; control: string; implementedBy: st
         id: "CIS AWS 1.16",
         control: "No policies that allow full administrative privileges",
         implementedBy: "policy iam-no-admin-grants",
+    },
+    {
+        id: "CIS AWS 1.21",
+        control: "People's access managed centrally through identity federation",
+        implementedBy:
+            "with identityCenter: IAM Identity Center permission sets (SecurityAudit, IncidentResponse, BreakGlass; PT1H) assigned to Identity Store groups in every workload account; MFA is the instance's setting, checked by a person",
     },
     {
         id: "CIS AWS 3.1",
@@ -395,6 +412,10 @@ export function renderReport(input: ReportInput): string {
         }
     }
 
+    for (const s of input.stacks)
+        if (s.identityCenter)
+            out.push(...identityCenterSection(s.stack, s.identityCenter, s.region));
+
     out.push("## Scenarios", "", "| scenario | what it asks |", "|---|---|");
     for (const [k, v] of Object.entries(SCENARIOS) as [ScenarioId, string][])
         out.push(`| \`${k}\` | ${v} |`);
@@ -402,4 +423,48 @@ export function renderReport(input: ReportInput): string {
     for (const c of CONTROLS) out.push(`| ${c.id} | ${c.control} | ${escape(c.implementedBy)} |`);
     out.push("", "CIS items are numbered as in the CIS AWS Foundations Benchmark v1.4.0.", "");
     return out.join("\n");
+}
+
+/**
+ * People's access through IAM Identity Center: the portal's links and the `aws configure sso`
+ * profiles per account and permission set, what the plan cannot reach (the accounts of a
+ * StackSet's OUs it does not list), and the MFA setting a person must check, said plainly.
+ */
+export function identityCenterSection(
+    stack: string,
+    ic: IdentityCenterSummary,
+    region = ic.ssoRegion,
+): string[] {
+    const { session, access } = identityCenterAccess(ic, region);
+    const out = [
+        `## Access through IAM Identity Center (stack \`${stack}\`)`,
+        "",
+        `Sign in at the access portal, ${ic.portalUrl}, then open an account's link below; on the command line, \`aws sso login --sso-session ${SSO_SESSION}\` once, then \`--profile org-access-<account>-<permission set>\`. Sessions last one hour (PT1H).`,
+        "",
+        `- **MFA**: ${ic.mfa ?? "not checked by this program: check the instance's MFA settings in the IAM Identity Center console."}`,
+        "- **Checked by the plan**: each permission set's policies (the audit role's Deny in SecurityAudit, the duty roles' policies in IncidentResponse and BreakGlass), its one-hour session, an assignment of each configured group in every listed workload account, and the alarm on every BreakGlass sign-in.",
+        ...(ic.unassignedOus ?? []).map(
+            (u) =>
+                `- **Not assigned**: stack \`${u.stack}\` deploys by StackSet to every account of ${u.ous.join(", ")}; only the accounts its file lists by id get assignments. Add the others to the file (npm run account:add) to give them Identity Center access.`,
+        ),
+        "",
+        "| account | permission set | portal link |",
+        "|---|---|---|",
+        ...access.map(
+            (a) =>
+                `| \`${a.account}\` (${a.accountId}) | ${a.permissionSet} | [sign in](${a.portalLink}) |`,
+        ),
+        "",
+        "<details><summary><code>~/.aws/config</code></summary>",
+        "",
+        "```ini",
+        session,
+        "",
+        ...access.flatMap((a) => [a.profile, ""]),
+        "```",
+        "",
+        "</details>",
+        "",
+    ];
+    return out;
 }

@@ -16,7 +16,7 @@ import {
     stackOption,
     UsageError,
 } from "../cli/command";
-import { AccountAccess } from "../evidence/profiles";
+import { AccountAccess, IdentityCenterSummary } from "../evidence/profiles";
 import { renderReport } from "../evidence/report";
 import { failedProofs } from "../evidence/proofs";
 import { mismatches } from "../evidence/simulate";
@@ -205,6 +205,9 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
                     accessProfiles: p.result.outputs.accessProfiles as
                         Record<string, AccountAccess> | undefined,
                     organizationControls: organizationControlsOf(p.result.outputs),
+                    identityCenter: p.result.outputs.identityCenter as
+                        IdentityCenterSummary | undefined,
+                    region: p.result.region,
                 })),
             }),
         );

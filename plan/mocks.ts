@@ -92,7 +92,15 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         this.resources.push({
             type: args.type,
             name: args.name,
-            inputs,
+            // A permission set's attachments and assignments name it only by its computed ARN. A
+            // stack policy sees a resource's outputs, which hold the ARN once the set exists; the
+            // plan's resources carry inputs, so the ARN is recorded with them (unknown, and left
+            // out, in a preview), and the pack and the model can tie each attachment to its set.
+            inputs:
+                args.type === "aws:ssoadmin/permissionSet:PermissionSet" &&
+                typeof state.arn === "string"
+                    ? { ...inputs, arn: state.arn }
+                    : inputs,
             secretInputs,
             providerRef: args.provider || undefined,
             custom: args.custom ?? true,
@@ -241,6 +249,17 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                     id: `arn:${p}:sns:${region}:${account}:${str("name")}`,
                     state: { ...inputs, arn: `arn:${p}:sns:${region}:${account}:${str("name")}` },
                 };
+            case "aws:ssoadmin/permissionSet:PermissionSet": {
+                // The ARN AWS gives a permission set, ps- and 16 characters under its instance's id,
+                // https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionSet.html
+                // The provider's id is `<permission set ARN>,<instance ARN>`.
+                const instance = str(
+                    "instanceArn",
+                    "arn:aws:sso:::instance/ssoins-0000000000000000",
+                );
+                const arn = `arn:${p}:sso:::permissionSet/${instance.split("/").pop()}/ps-${hash.slice(0, 16)}`;
+                return { id: `${arn},${instance}`, state: { ...inputs, arn } };
+            }
             default:
                 return { id: `${name}-id`, state: inputs };
         }

@@ -19,6 +19,7 @@ export const LOG_ARCHIVE_ADMIN_ROLE_TYPE = "org-access:logging:LogArchiveAdminRo
 export const DETECTION_TYPE = "org-access:detection:Detection";
 export const ROOT_ACCESS_TYPE = "org-access:organization:CentralizedRootAccess";
 export const ACCESS_ANALYZER_TYPE = "org-access:organization:AccessAnalyzer";
+export const IDENTITY_CENTER_ACCESS_TYPE = "org-access:access:IdentityCenterAccess";
 
 /** Every component type token, for tests and tables keyed by them. */
 export const COMPONENT_TYPES: readonly string[] = [
@@ -37,4 +38,5 @@ export const COMPONENT_TYPES: readonly string[] = [
     DETECTION_TYPE,
     ROOT_ACCESS_TYPE,
     ACCESS_ANALYZER_TYPE,
+    IDENTITY_CENTER_ACCESS_TYPE,
 ];

@@ -15,6 +15,7 @@ import {
     resourceControls,
 } from "./security/resourceControls";
 import { grantedAuditRoleArns, securityAccess, trustedPrincipals } from "./security/identities";
+import { identityCenter } from "./security/identityCenter";
 import { detection, logArchiveAdmin, logArchiveAdminRoleArn, orgTrail } from "./security/logging";
 import { accessAnalyzer, accessAnalyzerArchiveRules, rootAccess } from "./security/organization";
 import { ROOT_ACCESS_FEATURES } from "../components/rootAccess";
@@ -58,6 +59,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
         { management: managementProvider, security: securityProvider },
         alarms,
     );
+    const sso = identityCenter(cfg, providers);
 
     return {
         securityAccountId: cfg.securityAccountId,
@@ -109,6 +111,12 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
             unusedAccessAnalyzerArn: analyzer.unusedAccess.arn,
             unusedAccessAge: cfg.accessAnalyzer!.unusedAccessAge,
             archiveRules: accessAnalyzerArchiveRules(cfg),
+        },
+        // IAM Identity Center: the instance, the permission sets and the accounts assigned, for the
+        // report's `aws configure sso` profiles and portal links (evidence/profiles.ts).
+        identityCenter: sso && {
+            ...sso.summary,
+            permissionSetArns: sso.component.permissionSetArns,
         },
         /** The IAM quotas the within-iam-quotas proof holds this stack's documents to. */
         iamQuotas: cfg.iamQuotas,

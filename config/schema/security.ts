@@ -9,6 +9,7 @@ import { DEFAULT_DEPLOY_ROLE, DEFAULT_WORKLOAD_STACKS } from "./constants";
 import { breakGlassSchema, incidentResponseSchema } from "./duty";
 import { guardrailsSchema } from "./guardrails";
 import { resourceControlsSchema } from "./resourceControls";
+import { identityCenterSchema } from "./identityCenter";
 import { alarmsSchema, trailSchema } from "./logging";
 import { accessAnalyzerSchema, rootAccessSchema } from "./organization";
 
@@ -93,6 +94,8 @@ export const securityConfigSchema = z.strictObject({
     rootAccess: rootAccessSchema,
     /** IAM Access Analyzer for the organization, administered from the security account; off unless set. */
     accessAnalyzer: accessAnalyzerSchema,
+    /** IAM Identity Center for people: permission sets and their assignments in every workload account (config/schema/identityCenter.ts). Off unless set. */
+    identityCenter: identityCenterSchema,
 });
 
 export type RawSecurityConfig = z.infer<typeof securityConfigSchema>;

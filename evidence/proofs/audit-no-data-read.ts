@@ -3,9 +3,10 @@
 // (components/data/data-read-actions.json `actions`, checked against every action of iam-data by
 // test/components/dataReads.spec.ts).
 //
-// Workload stacks only, for the reason audit-no-write gives: the audit roles live there.
+// Workload stacks, and the security stack where it plans the SecurityAudit permission set, for the
+// reason audit-no-write gives: the audit roles live there.
 import dataReads from "../../components/data/data-read-actions.json";
-import { contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
+import { auditRoles, contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
 import type { Proof } from "./types";
 
 /** The reviewed data reads, `service:Action` to the reason's key (`item`, `log`, `cred`...). */
@@ -15,7 +16,9 @@ export const auditNoDataRead: Proof = {
     id: "audit-no-data-read",
     statement: "every audit role is allowed no action of the reviewed data-read table",
     unit: "role-action pairs",
-    appliesTo: ["workload"],
+    // The security stack plans audit roles only as the SecurityAudit permission set's roles.
+    appliesTo: ["workload", "security"],
+    appliesWhen: (input) => input.kind === "workload" || auditRoles(input.model).length > 0,
     prove(input) {
         const actions = Object.keys(DATA_READS);
         const reasons = dataReads.reasons as Readonly<Record<string, string>>;

@@ -5,14 +5,16 @@
 //
 // It applies to workload stacks: they plan the audit roles (one per account, or the StackSet's
 // template for every account), and see the security stack's SCPs through input.security. The
-// security stack plans no audit role, so there the proof would examine nothing.
+// security stack plans audit roles only with IAM Identity Center: the roles the SecurityAudit
+// permission set provisions in every assigned account (evidence/model.ts), swept the same way;
+// without it the proof would examine nothing there, so it does not run.
 import configurationReads from "../../components/data/configuration-reads.json";
 import {
     ACTION_LEVELS_FILE,
     ACTION_LEVELS_SOURCE,
     writeLevelActions,
 } from "../../policypack/iam/actionLevels";
-import { contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
+import { auditRoles, contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
 import type { Proof } from "./types";
 
 /** Every write-level action of the table, as `service:Action`, with its access level. */
@@ -31,7 +33,9 @@ export const auditNoWrite: Proof = {
     statement:
         "every audit role is allowed no action whose access level is Write, Permissions management or Tagging",
     unit: "role-action pairs",
-    appliesTo: ["workload"],
+    // The security stack plans audit roles only as the SecurityAudit permission set's roles.
+    appliesTo: ["workload", "security"],
+    appliesWhen: (input) => input.kind === "workload" || auditRoles(input.model).length > 0,
     prove(input) {
         const actions = [...WRITE_ACTIONS.keys()].filter((a) => !(a in REVIEWED_WRITE_LEVEL_READS));
         const { checked, counterexamples } = sweepOutcome(

@@ -12,6 +12,7 @@
 // Applies to both stacks: the security stack's own roles (log-archive admin, preview roles) and,
 // through input.security, the workload stack's audit and duty roles seen with the security
 // stack's people.
+import { PERMISSION_SET_ROLE_PREFIX } from "../model";
 import { buildGraph, describePath, GraphNode, MfaState, pathOf, reach } from "./graph";
 import { Counterexample, Proof, ProofInput, ProofOutcome } from "./types";
 
@@ -51,6 +52,11 @@ export function proveHumansNeedMfa(input: ProofInput): ProofOutcome {
         }
     }
     const targets = graph.roles.length;
+    // People who sign in through IAM Identity Center reach the roles its permission sets provision
+    // by SAML, through the instance: their MFA is the instance's setting, which no API exposes.
+    const viaIdentityCenter = input.model.roles.filter((r) =>
+        r.name.startsWith(PERMISSION_SET_ROLE_PREFIX),
+    ).length;
     return {
         // Every (person, no-MFA state, planned role) question decided.
         checked: humans.length * NO_MFA.length * targets,
@@ -61,6 +67,11 @@ export function proveHumansNeedMfa(input: ProofInput): ProofOutcome {
             "A person's first hop is decided by the role's trust policy (and the SCPs) alone: the person's identity policies, which an administrator of the security account can change, are taken to allow.",
             "Roles another stack of this program creates (the security stack's granted role ARNs and workloadPreviewRoleArns) that this plan does not contain are proved in that stack's plan: paths stop at them here.",
             "Roles outside the plan that a person's policies name have unknown trust policies and are taken to let the person in.",
+            ...(viaIdentityCenter > 0
+                ? [
+                      `ASSUMED, NOT PROVED: the ${viaIdentityCenter} roles IAM Identity Center's permission sets provision (AWSReservedSSO_*) are entered by SAML sign-ins to the access portal, and the instance requires MFA at every sign-in. That is a setting of the instance that no API reads or sets, so a person checks it in the console (README, "IAM Identity Center"; the report's Identity Center section).`,
+                  ]
+                : []),
         ],
     };
 }

@@ -28,7 +28,7 @@ export const PROOFS: readonly Proof[] = [
 /** Runs every proof that applies to the stack's kind. */
 export function runProofs(input: ProofInput, proofs: readonly Proof[] = PROOFS): ProofResult[] {
     return proofs
-        .filter((p) => p.appliesTo.includes(input.kind))
+        .filter((p) => p.appliesTo.includes(input.kind) && (p.appliesWhen?.(input) ?? true))
         .map((p) => {
             const outcome = p.prove(input);
             return {

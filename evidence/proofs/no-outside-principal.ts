@@ -56,6 +56,7 @@ import { instantiateGlob } from "../../policypack/iam/wildcard";
 import { isGithubIssuer } from "../../policypack/iam/oidc";
 import { accountRootArn, assumedRoleArn, iamUserArn } from "../../policypack/iam/arn";
 import { str } from "../../policypack/model/resources";
+import { assignmentEdges, designatedGroups } from "./edges/identityCenter";
 import { plannedPolicies, PlannedPolicy } from "./resourcePolicies";
 import { Counterexample, Proof, ProofInput } from "./types";
 
@@ -516,15 +517,62 @@ export const noOutsidePrincipal: Proof = {
             region: input.model.region,
             stackSetAccounts: accounts,
         });
+        // IAM Identity Center: the roles its permission sets provision trust the account's SAML
+        // provider (AWS's); who gets in is the assignments' principals, which must be designated
+        // groups, into the workload accounts.
+        const groups = designatedGroups(input);
+        const designated = new Set([
+            ...(groups?.audit ?? []),
+            ...(groups?.incidentResponse ?? []),
+            ...(groups?.breakGlass ?? []),
+        ]);
+        const assignments = assignmentEdges(input);
+        // The accounts the workload stack files list (the security stack's output), not those of
+        // the model's roles, which the assignments themselves put there.
+        const workloadAccounts = new Set(
+            (
+                (input.outputs.identityCenter as { accounts?: { accountId: string }[] } | undefined)
+                    ?.accounts ?? []
+            ).map((a) => a.accountId),
+        );
+        const outsideAssignments: Counterexample[] = assignments.flatMap((a) => {
+            const who = `Identity Store ${a.principalType.toLowerCase()} ${a.principalId}`;
+            const problem =
+                a.principalType !== "GROUP" || !designated.has(a.principalId)
+                    ? `${who} is not one of the groups identityCenter designates`
+                    : !workloadAccounts.has(a.accountId)
+                      ? `account ${a.accountId} is not a workload account of any workload stack`
+                      : undefined;
+            return problem
+                ? [
+                      {
+                          principal: who,
+                          path: a.roleArn ? [a.roleArn] : [],
+                          action: "sts:AssumeRoleWithSAML",
+                          resource: a.roleArn ?? a.accountId,
+                          statements: [a.name],
+                          reason: `${a.name}: ${problem}; assign only identityCenter's groups, in the workload accounts`,
+                      },
+                  ]
+                : [];
+        });
         return {
-            checked: policies.length,
-            counterexamples: policies.flatMap((p) => counterexamples(p, scope, input.model)),
+            checked: policies.length + assignments.length,
+            counterexamples: [
+                ...policies.flatMap((p) => counterexamples(p, scope, input.model)),
+                ...outsideAssignments,
+            ],
             assumptions: [
                 `the organization is accounts ${[...scope.insideAccounts].sort().join(", ") || "(none known)"}${scope.insideOrgs.size ? ` and ${[...scope.insideOrgs].join(", ")}` : ""}; any other account or org id is outside`,
                 "a resource policy's grants to its own account are that account's IAM's to decide (key policies' <account>:root)",
                 "principals designated by an IAM path (the break-glass users' path) are only those the program creates there",
                 "AWS services set aws:SourceArn, aws:SourceAccount and the ARNs of KMS encryption contexts truthfully for the resource they act for",
                 "an outsider the resource control policies the plan attaches deny (for a resource of a member account below their targets) is kept out by the organization, whatever the trust or resource policy says",
+                ...(assignments.length
+                    ? [
+                          `IAM Identity Center: ${assignments.length} account assignments checked in place of the trust of the AWSReservedSSO_* roles, which AWS writes (the account's SAML provider): who signs in is the assigned groups' members, as the identity store (outside the plan) lists them`,
+                      ]
+                    : []),
             ],
         };
     },

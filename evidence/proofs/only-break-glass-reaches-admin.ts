@@ -34,6 +34,7 @@ import {
     reach,
     Step,
 } from "./graph";
+import { assignmentEdges, designatedGroups } from "./edges/identityCenter";
 import { describeToken } from "./tokens";
 import { Counterexample, Proof, ProofInput, ProofOutcome } from "./types";
 
@@ -137,9 +138,28 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
                 : `${describePath(start, first.edges)}: reaches admin-equivalent power (${first.why})${more}; only break-glass users with fresh MFA and the declared deploy job may. Remove the grant or tighten the trust policy at the first hop that should not be there`,
         });
     }
+    // IAM Identity Center: a group's members enter the role of each permission set assigned to
+    // it (edges/identityCenter.ts). Only the break-glass groups may enter an admin-equivalent one.
+    const groups = designatedGroups(input);
+    const assignments = assignmentEdges(input);
+    for (const a of assignments) {
+        const role = a.roleArn ? graph.nodes.get(a.roleArn) : undefined;
+        const admin =
+            role && (role.admin ?? (isDutyAdmin(role) ? "a break-glass duty role" : undefined));
+        if (!admin) continue;
+        if (a.principalType === "GROUP" && groups?.breakGlass.includes(a.principalId)) continue;
+        counterexamples.push({
+            principal: `Identity Store ${a.principalType.toLowerCase()} ${a.principalId}`,
+            path: [role!.id],
+            action: "sts:AssumeRoleWithSAML",
+            resource: role!.id,
+            statements: role!.adminStatements ?? [],
+            reason: `${a.name} assigns permission set ${a.permissionSet} (admin-equivalent: ${admin}) in ${a.accountId} to a principal that is not one of identityCenter.breakGlassGroups; assign admin permission sets to the break-glass groups only`,
+        });
+    }
     const nodes = graph.roles.length + graph.users.length;
     return {
-        checked: starts.length * nodes,
+        checked: starts.length * nodes + assignments.length,
         counterexamples,
         assumptions: [
             "Declared: break-glass users with an MFA sign-in of the last minutes reach the break-glass and log-archive admin roles.",
@@ -150,6 +170,11 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
             "Roles outside the plan (the deploy roles, OrganizationAccountAccessRole, roles behind existing compute) have unknown policies: taken to be admin-equivalent and to assume nothing further.",
             "A path that begins with fresh MFA keeps it through every role it assumes (AWS does not document otherwise), which gives the attacker the most.",
             "Permissions boundaries and session policies are not modelled: they only take permissions away.",
+            ...(assignments.length
+                ? [
+                      `IAM Identity Center: ${assignments.length} assignments checked; a group's members reach exactly the roles of the permission sets assigned to it (the identity store's membership is outside the plan), and only identityCenter.breakGlassGroups may be assigned an admin-equivalent one. Their MFA is the instance's setting (humans-need-mfa).`,
+                  ]
+                : []),
         ],
     };
 }

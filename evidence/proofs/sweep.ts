@@ -7,7 +7,12 @@
 // Audit roles of a thousand accounts share their documents (the parse cache hands out one
 // PolicyDocument per text), so the sweep decides each distinct set of documents once and reuses
 // the answer for every role that has it.
-import { AUDIT_ROLE_STACK_SET_TYPE, AUDIT_ROLE_TYPE } from "../../policypack/componentTypes";
+import {
+    AUDIT_ROLE_STACK_SET_TYPE,
+    AUDIT_ROLE_TYPE,
+    IDENTITY_CENTER_ACCESS_TYPE,
+} from "../../policypack/componentTypes";
+import { AUDIT_PERMISSION_SET } from "../../config/schema/identityCenter";
 import {
     actionMatches,
     authorize,
@@ -32,8 +37,21 @@ import type { Counterexample } from "./types";
 /** The component types whose roles are audit roles: one per account, or the StackSet's template. */
 export const AUDIT_ROLE_TYPES: readonly string[] = [AUDIT_ROLE_TYPE, AUDIT_ROLE_STACK_SET_TYPE];
 
+/**
+ * The roles the SecurityAudit permission set provisions (`AWSReservedSSO_SecurityAudit_<hash>`,
+ * evidence/model.ts permissionSetRolesOf): the audit role's other access path.
+ */
+export function isAuditPermissionSetRole(r: RoleModel): boolean {
+    return (
+        r.componentType === IDENTITY_CENTER_ACCESS_TYPE &&
+        r.name.startsWith(`AWSReservedSSO_${AUDIT_PERMISSION_SET}_`)
+    );
+}
+
 export function auditRoles(model: AccessModel): RoleModel[] {
-    return model.roles.filter((r) => AUDIT_ROLE_TYPES.includes(r.componentType ?? ""));
+    return model.roles.filter(
+        (r) => AUDIT_ROLE_TYPES.includes(r.componentType ?? "") || isAuditPermissionSetRole(r),
+    );
 }
 
 /**

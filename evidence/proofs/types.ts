@@ -64,6 +64,12 @@ export interface Proof {
     readonly unit: string;
     /** The stack kinds whose plans carry this proof. */
     readonly appliesTo: readonly StackKind[];
+    /**
+     * Whether the plan has anything of the proof's kind, when a stack kind may or may not have it
+     * (the security stack plans audit roles only with IAM Identity Center): a proof left out is
+     * not run, so it neither holds nor fails. Absent: always.
+     */
+    appliesWhen?(input: ProofInput): boolean;
     prove(input: ProofInput): ProofOutcome;
 }
 

@@ -5,6 +5,7 @@ import { BREAK_GLASS_ROLE, LOG_ARCHIVE_ADMIN_ROLE, SecurityConfig } from "../../
 import { Detection } from "../../components/detection";
 import { breakGlassUserPath, LogArchiveAdminRole } from "../../components/logArchiveAdmin";
 import { iamRoleArn } from "../../components/arns";
+import { BREAK_GLASS_PERMISSION_SET } from "../../config/schema/identityCenter";
 import { logKeyAliasName, OrgTrail } from "../../components/orgTrail";
 import { findingsPublisherRoleArns } from "./organization";
 
@@ -76,6 +77,9 @@ export function detection(cfg: SecurityConfig, trail: OrgTrail, provider: aws.Pr
             partition: cfg.partition,
             breakGlassRoleName: BREAK_GLASS_ROLE,
             logArchiveAdminRoleName: LOG_ARCHIVE_ADMIN_ROLE,
+            ...(cfg.identityCenter && cfg.identityCenter.breakGlassGroups.length > 0
+                ? { breakGlassPermissionSetName: BREAK_GLASS_PERMISSION_SET }
+                : {}),
             emails: cfg.alarmEmails,
             publisherRoleArns: findingsPublisherRoleArns(cfg),
             tags: cfg.tags,

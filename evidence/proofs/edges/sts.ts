@@ -283,8 +283,19 @@ export function assumeEdges(
     return edges;
 }
 
-/** The GitHub OIDC providers a trust policy's web-identity statements name. */
+/**
+ * The GitHub OIDC providers a trust policy's web-identity statements name. Asked for every token
+ * and every federated-trust role (the IAM Identity Center roles are thousands at 1,000 accounts),
+ * so computed once per role.
+ */
+const githubProvidersOf = new WeakMap<GraphNode, string[]>();
 function githubProviders(role: GraphNode): string[] {
+    let providers = githubProvidersOf.get(role);
+    if (!providers) githubProvidersOf.set(role, (providers = readGithubProviders(role)));
+    return providers;
+}
+
+function readGithubProviders(role: GraphNode): string[] {
     return [
         ...new Set(
             (role.trust?.doc.statements ?? [])

@@ -1,0 +1,210 @@
+// The IAM Identity Center keys: the organization instance, the Identity Store groups whose members
+// audit (and, where configured, respond to incidents or break glass), the account that deploys the
+// permission sets and assignments, and how people reach the access portal.
+import { z } from "zod";
+import type { ConfigProblem } from "../errors";
+import { REGION_NAME } from "../patterns";
+import { accountRef, strictList } from "./common";
+
+/**
+ * An organization instance's ARN, as SSO Admin's API reference writes its pattern:
+ * `arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}`.
+ * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_ProvisionPermissionSet.html
+ */
+export const SSO_INSTANCE_ARN =
+    /^arn:(aws(?:-[a-z]{1,5}){0,3}):sso:::instance\/(?:sso)?ins-[a-zA-Z0-9-.]{16}$/;
+/**
+ * An identity store id: `d-` and ten hex digits, or a UUID (the Identity Store API reference).
+ * https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_Group.html
+ */
+export const IDENTITY_STORE_ID =
+    /^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/**
+ * A group id of the identity store: a UUID, optionally after ten hex digits and a dash, 1-47
+ * characters (the GroupId pattern of the same reference). A display name is not a group id:
+ * assignments take the id (`aws identitystore list-groups` shows both).
+ */
+export const IDENTITY_STORE_GROUP_ID =
+    /^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
+/** An AWS access portal URL: https, a host, and the `/start` path the portal serves. */
+export const PORTAL_URL = /^https:\/\/[a-z0-9.-]+\/start\/?$/;
+
+/** The fixed names of the permission sets, so the alarms, the pack and the proofs name them up front. */
+export const AUDIT_PERMISSION_SET = "SecurityAudit";
+export const INCIDENT_RESPONSE_PERMISSION_SET = "IncidentResponse";
+export const BREAK_GLASS_PERMISSION_SET = "BreakGlass";
+
+const groupList = (what: string) =>
+    strictList(
+        z.string({ error: "must be an Identity Store group id" }).regex(IDENTITY_STORE_GROUP_ID, {
+            error: "must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>)",
+        }),
+        "Identity Store group ids",
+    ).min(1, { error: `must name at least one ${what} group, or be left out` });
+
+export const identityCenterSchema = z
+    .strictObject({
+        /** The organization instance, arn:<partition>:sso:::instance/ssoins-... */
+        instanceArn: z
+            .string({ error: "must be an Identity Center instance ARN" })
+            .regex(SSO_INSTANCE_ARN, {
+                error: "must be an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef (aws sso-admin list-instances)",
+            }),
+        /** The instance's identity store, d-xxxxxxxxxx. */
+        identityStoreId: z
+            .string({ error: "must be an identity store id" })
+            .regex(IDENTITY_STORE_ID, {
+                error: "must be an identity store id such as d-1234567890 (aws sso-admin list-instances)",
+            }),
+        /** Groups whose members get the SecurityAudit permission set in every workload account. */
+        auditGroups: groupList("audit"),
+        /** Groups whose members get the IncidentResponse permission set. Off when absent. */
+        incidentResponseGroups: groupList("incident-response").optional(),
+        /** Groups whose members get the BreakGlass permission set (alarmed at every use). Off when absent. */
+        breakGlassGroups: groupList("break-glass").optional(),
+        /**
+         * The account that creates the permission sets and assignments: `management`, or Identity
+         * Center's delegated administrator (an account with its own deploy role).
+         */
+        deployAccount: z
+            .union([z.literal("management"), accountRef()], {
+                error: 'must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator)',
+            })
+            .default("management"),
+        /** A permissions boundary for every permission set: an AWS-managed policy ARN or a customer-managed policy by name and path. */
+        permissionsBoundary: z
+            .union(
+                [
+                    z.strictObject({
+                        managedPolicyArn: z
+                            .string()
+                            .regex(/^arn:aws(-[a-z]+)*:iam::aws:policy\/.+$/, {
+                                error: "must be an AWS-managed policy ARN",
+                            }),
+                    }),
+                    z.strictObject({
+                        customerManagedPolicy: z.strictObject({
+                            name: z.string().regex(/^[\w+=,.@-]{1,128}$/, {
+                                error: "must be an IAM policy name",
+                            }),
+                            path: z
+                                .string()
+                                .regex(/^(\/[A-Za-z0-9.,+@=_-]+)*\/$/, {
+                                    error: "must be an IAM path such as /",
+                                })
+                                .default("/"),
+                        }),
+                    }),
+                ],
+                {
+                    error: "must be { managedPolicyArn: arn:aws:iam::aws:policy/... } or { customerManagedPolicy: { name, path } }",
+                },
+            )
+            .optional(),
+        /** The AWS access portal's URL. Default https://<identityStoreId>.awsapps.com/start (partition aws). */
+        portalUrl: z
+            .string({ error: "must be a URL" })
+            .regex(PORTAL_URL, {
+                error: "must be the access portal URL such as https://d-1234567890.awsapps.com/start",
+            })
+            .optional(),
+        /** The instance's region, where the SSO Admin API is called. Default aws:region. */
+        ssoRegion: z
+            .string({ error: "must be a region name" })
+            .regex(REGION_NAME, { error: "must be an AWS region name such as us-east-1" })
+            .optional(),
+    })
+    .optional();
+
+export type IdentityCenterSettings = NonNullable<z.infer<typeof identityCenterSchema>>;
+
+function partitionOfRegion(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("us-isob-")) return "aws-iso-b";
+    if (region.startsWith("us-iso-")) return "aws-iso";
+    return "aws";
+}
+
+const object = (v: unknown): Record<string, unknown> | undefined =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+        ? (v as Record<string, unknown>)
+        : undefined;
+
+/**
+ * Rules across the identityCenter keys and the rest of the stack, read from the raw values so they
+ * come out with the schema's problems:
+ * - the instance's partition is aws:region's (a provider reaches one partition);
+ * - a group holds one duty: the break-glass alarm and the proofs tell duties apart by group;
+ * - the delegated administrator is not the management account (that is `management`). A delegated
+ *   administrator cannot manage permission sets provisioned in the management account
+ *   (https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html), which is why
+ *   assignments go to workload accounts only, and the management account is never one
+ *   (config/index.ts refuses it in every workload stack);
+ * - the default portal URL exists only for a `d-` identity store id in the aws partition.
+ */
+export function identityCenterProblems(
+    values: Record<string, unknown>,
+    region: string | undefined,
+): ConfigProblem[] {
+    const ic = object(values.identityCenter);
+    if (!ic) return [];
+    const problems: ConfigProblem[] = [];
+    const arn = typeof ic.instanceArn === "string" ? SSO_INSTANCE_ARN.exec(ic.instanceArn) : null;
+    const partition = region && REGION_NAME.test(region) ? partitionOfRegion(region) : undefined;
+    if (arn && partition && arn[1] !== partition)
+        problems.push({
+            path: "identityCenter.instanceArn",
+            message: `is in partition ${arn[1]}, but aws:region ${region} is in ${partition}`,
+            fix: "use the instance of this partition (aws sso-admin list-instances)",
+        });
+    const ssoRegion = typeof ic.ssoRegion === "string" ? ic.ssoRegion : undefined;
+    if (
+        ssoRegion &&
+        partition &&
+        REGION_NAME.test(ssoRegion) &&
+        partitionOfRegion(ssoRegion) !== partition
+    )
+        problems.push({
+            path: "identityCenter.ssoRegion",
+            message: `${ssoRegion} is not in aws:region's partition ${partition}`,
+            fix: "set the region the instance was enabled in (IAM Identity Center console, Settings)",
+        });
+    const seen = new Map<string, string>();
+    for (const key of ["auditGroups", "incidentResponseGroups", "breakGlassGroups"]) {
+        const list = Array.isArray(ic[key]) ? (ic[key] as unknown[]) : [];
+        list.forEach((g, i) => {
+            if (typeof g !== "string") return;
+            const at = `identityCenter.${key}[${i}]`;
+            const first = seen.get(g);
+            if (first)
+                problems.push({
+                    path: at,
+                    message: `group ${g} is already at ${first}; a group holds one duty`,
+                    fix: "give each duty its own Identity Store group",
+                });
+            else seen.set(g, at);
+        });
+    }
+    const deploy = object(ic.deployAccount);
+    const management = object(values.managementAccount)?.accountId;
+    if (deploy && typeof deploy.accountId === "string" && deploy.accountId === management)
+        problems.push({
+            path: "identityCenter.deployAccount.accountId",
+            message: `${deploy.accountId} is the management account, not a delegated administrator`,
+            fix: "pulumi config set --path 'identityCenter.deployAccount' management",
+        });
+    const storeId = typeof ic.identityStoreId === "string" ? ic.identityStoreId : "";
+    if (
+        ic.portalUrl === undefined &&
+        IDENTITY_STORE_ID.test(storeId) &&
+        (!storeId.startsWith("d-") || (partition !== undefined && partition !== "aws"))
+    )
+        problems.push({
+            path: "identityCenter.portalUrl",
+            message:
+                "has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition",
+            fix: "pulumi config set --path 'identityCenter.portalUrl' <the URL shown in the IAM Identity Center console, Settings>",
+        });
+    return problems;
+}

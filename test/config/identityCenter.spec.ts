@@ -1,0 +1,138 @@
+// The identityCenter key: its schema (instance ARN, identity store id, group ids, deploying account)
+// and the rules across keys, every problem at once with the key named and the fix given.
+import * as assert from "assert";
+import { ConfigError, loadSecurityConfig, validateSecurityConfig } from "../../config";
+import { MANAGEMENT, PROD, projectWith, SECURITY, securityValues } from "../helpers";
+
+const INSTANCE = "arn:aws:sso:::instance/ssoins-1234567890abcdef";
+const AUDIT = "906722b2-4011-70ac-c9b5-e1cd8b4ca7b1";
+const GLASS = "c1d2e3f4-5061-7089-aabb-ccddeeff0011";
+
+function problems(values: Record<string, unknown>, region = "us-east-1"): string[] {
+    try {
+        validateSecurityConfig({ values, region });
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+        return e.message.split("\n").slice(1);
+    }
+    assert.fail("expected the config to be rejected");
+}
+
+const ic = (over: Record<string, unknown> = {}) =>
+    securityValues({
+        identityCenter: {
+            instanceArn: INSTANCE,
+            identityStoreId: "d-1234567890",
+            auditGroups: [AUDIT],
+            ...over,
+        },
+    });
+
+describe("config: identityCenter", () => {
+    it("is off when absent", () => {
+        const cfg = validateSecurityConfig({ values: securityValues(), region: "us-east-1" });
+        assert.strictEqual(cfg.identityCenter, undefined);
+    });
+
+    it("accepts a minimal instance and defaults the deploying account, the portal URL and the region", () => {
+        const cfg = loadSecurityConfig(
+            "security",
+            { values: ic(), region: "eu-west-1" },
+            projectWith({
+                workload: {
+                    securityAccountId: SECURITY,
+                    workloadAccounts: [{ name: "prod", accountId: PROD }],
+                },
+            }),
+        );
+        assert.deepStrictEqual(
+            {
+                deploy: cfg.identityCenter!.deploy.accountId,
+                portalUrl: cfg.identityCenter!.portalUrl,
+                ssoRegion: cfg.identityCenter!.ssoRegion,
+                incident: cfg.identityCenter!.incidentResponseGroups,
+                glass: cfg.identityCenter!.breakGlassGroups,
+            },
+            {
+                deploy: MANAGEMENT,
+                portalUrl: "https://d-1234567890.awsapps.com/start",
+                ssoRegion: "eu-west-1",
+                incident: [],
+                glass: [],
+            },
+        );
+    });
+
+    it("takes a delegated administrator as an account with its own deploy role", () => {
+        const cfg = loadSecurityConfig(
+            "security",
+            {
+                values: ic({
+                    deployAccount: { accountId: "210987654321", deployRoleName: "IcDeploy" },
+                    ssoRegion: "us-west-2",
+                    portalUrl: "https://example.awsapps.com/start/",
+                }),
+                region: "us-east-1",
+            },
+            projectWith({
+                workload: {
+                    securityAccountId: SECURITY,
+                    workloadAccounts: [{ name: "prod", accountId: PROD }],
+                },
+            }),
+        );
+        const c = cfg.identityCenter!;
+        assert.deepStrictEqual(
+            [c.deploy.name, c.deploy.accountId, c.deploy.deployRoleName, c.portalUrl, c.ssoRegion],
+            [
+                "identity-center-admin",
+                "210987654321",
+                "IcDeploy",
+                "https://example.awsapps.com/start",
+                "us-west-2",
+            ],
+        );
+    });
+
+    it("reports every malformed value at once, each with its key and fix", () => {
+        assert.deepStrictEqual(
+            problems(
+                securityValues({
+                    identityCenter: {
+                        instanceArn: "arn:aws:sso:::instance/ins-short",
+                        identityStoreId: "1234567890",
+                        auditGroups: ["Auditors"],
+                        breakGlassGroups: [],
+                        deployAccount: "delegated",
+                        ssoRegion: "Europe",
+                    },
+                }),
+            ),
+            [
+                `* org-access:identityCenter.instanceArn: must be an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef (aws sso-admin list-instances) (got "arn:aws:sso:::instance/ins-short") (fix with: pulumi config set --path 'identityCenter.instanceArn' <value>)`,
+                `* org-access:identityCenter.identityStoreId: must be an identity store id such as d-1234567890 (aws sso-admin list-instances) (got "1234567890") (fix with: pulumi config set --path 'identityCenter.identityStoreId' <value>)`,
+                `* org-access:identityCenter.auditGroups[0]: must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>) (got "Auditors") (fix with: pulumi config set --path 'identityCenter.auditGroups[0]' <value>)`,
+                "* org-access:identityCenter.breakGlassGroups: must name at least one break-glass group, or be left out (got a list)",
+                `* org-access:identityCenter.deployAccount: must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator) (got "delegated") (fix with: pulumi config set --path 'identityCenter.deployAccount' <value>)`,
+                `* org-access:identityCenter.ssoRegion: must be an AWS region name such as us-east-1 (got "Europe") (fix with: pulumi config set --path 'identityCenter.ssoRegion' <value>)`,
+            ],
+        );
+    });
+
+    it("refuses a group with two duties, the management account as delegated administrator, a foreign partition and a store without a default portal URL, all at once", () => {
+        const lines = problems(
+            ic({
+                instanceArn: "arn:aws-us-gov:sso:::instance/ssoins-1234567890abcdef",
+                identityStoreId: "01234567-89ab-cdef-0123-456789abcdef",
+                breakGlassGroups: [GLASS, AUDIT],
+                deployAccount: { accountId: MANAGEMENT },
+            }),
+        );
+        assert.deepStrictEqual(lines, [
+            "* org-access:identityCenter.instanceArn: is in partition aws-us-gov, but aws:region us-east-1 is in aws (use the instance of this partition (aws sso-admin list-instances))",
+            `* org-access:identityCenter.breakGlassGroups[1]: group ${AUDIT} is already at identityCenter.auditGroups[0]; a group holds one duty (give each duty its own Identity Store group)`,
+            `* org-access:identityCenter.deployAccount.accountId: ${MANAGEMENT} is the management account, not a delegated administrator (pulumi config set --path 'identityCenter.deployAccount' management)`,
+            "* org-access:identityCenter.portalUrl: has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition (pulumi config set --path 'identityCenter.portalUrl' <the URL shown in the IAM Identity Center console, Settings>)",
+        ]);
+    });
+});
