@@ -23,7 +23,9 @@
  *   actions; a Deny that names its resources is a deliberate lock, asked only of CloudTrail.
  *   An exception the document pins to an organization, account or trail is taken as naming the
  *   organization trail (one document does not say which trail is the organization's; the probe
- *   then asks whether that trail still gets through).
+ *   then asks whether that trail still gets through). When the stack holds an organization trail
+ *   (aws.cloudtrail.Trail isOrganizationTrail), the stack check probes again with its ARN and
+ *   account, so an exception pinned to another trail or account is reported.
  *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
  *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
  *
@@ -32,7 +34,14 @@
  * account the RCP is attached to; and an RCP reaching an unsupported service is a control that the
  * guardrails table would claim and AWS would not enforce. Either is fixed in the document itself.
  */
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import {
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+    validateResourceOfType,
+} from "@pulumi/policy";
 import {
     buildContextMap,
     globMatch,
@@ -61,6 +70,7 @@ import {
 } from "../iam/keys";
 import { PROBE_ACCOUNT } from "../iam/privileges";
 import { instantiateGlob } from "../iam/wildcard";
+import { ofType } from "../model/references";
 import { quoteList, validateResourceOfTypes } from "./common";
 import { actionsOutsideRcpServices, readRcp, RCP_SERVICES } from "./rcp";
 import { resourceType, T } from "./types";
@@ -304,10 +314,52 @@ const rcp = validateResourceOfType(
     },
 );
 
-export const rcpPerimeterSound: ResourceValidationPolicy = {
+/** The organization trails of the stack whose ARN the plan knows (the ARN names the account). */
+function organizationTrails(resources: readonly PolicyResource[]): string[] {
+    return ofType(resources, T.Trail)
+        .filter((t) => t.props.isOrganizationTrail === true)
+        .map((t) => t.props.arn)
+        .filter((a): a is string => typeof a === "string" && parseArn(a) !== undefined);
+}
+
+/**
+ * With the stack's own organization trail: an exception that the document pins to some trail or
+ * account (inside() takes it as the organization trail's) must let the stack's organization
+ * trail through, so CloudTrail's delivery is probed again with that trail's ARN and account.
+ * Reported only where the resource-level probe found the statement sound, so nothing is reported
+ * twice; a stack without an organization trail is judged by the resource-level probe alone.
+ */
+function validateStack(args: StackValidationArgs, report: ReportViolation): void {
+    const trails = organizationTrails(args.resources);
+    if (!trails.length) return;
+    for (const r of ofType(args.resources, T.OrganizationsPolicy)) {
+        const doc = readRcp(r.props);
+        if (!doc) continue;
+        const pinned = inside(doc);
+        for (const s of doc.statements) {
+            if (s.effect !== "Deny") continue;
+            const applies = (d: Delivery) =>
+                statementApplies(s, d.request, buildContextMap(d.request), doc.variables);
+            if (deliveries(s, pinned.org, pinned.account, pinned.trail).some(applies)) continue;
+            for (const trail of trails) {
+                const account = parseArn(trail)!.account;
+                const blocked = deliveries(s, pinned.org, account, trail).filter(applies);
+                if (blocked.length)
+                    report(
+                        `${r.name}: content ${statementLabel(s)} of the resource control policy lets through a trail or account other than this stack's organization trail ${trail}: CloudTrail (${CLOUDTRAIL}) delivering it for account ${account} would be denied ${blocked.map((d) => d.what).join("; ")}. Fix: pin the exception to that trail ("aws:SourceArn": "${trail}") and its account ("aws:SourceAccount": "${account}"), or to the organization ("aws:SourceOrgID").`,
+                        r.urn,
+                    );
+            }
+        }
+    }
+}
+
+export const rcpPerimeterSound: ResourceValidationPolicy &
+    Pick<StackValidationPolicy, "validateStack"> = {
     name: NAME,
     description:
         "Resource control policies restrict only services RCPs apply to, and their Deny statements exempt AWS services acting for the organization: none stops CloudTrail delivering the organization trail's logs, and none over every resource of a service (a data perimeter on aws:PrincipalOrgID) stops any AWS service acting for the organization's own resources.",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfTypes(rcp),
+    validateStack,
 };

@@ -5,6 +5,7 @@
 // the organization trail's logs or a perimeter that stops AWS services acting for it).
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
     iamNoWildcardPrincipal,
     iamPolicyDocumentValid,
@@ -13,7 +14,15 @@ import {
 import { ORGANIZATION_POLICY_TYPES as COMPONENT_TYPES } from "../../components/guardrails";
 import { ORGANIZATION_POLICY_TYPES } from "../../policypack/model/organizationPolicies";
 import { RCP_MAX_CHARACTERS } from "../../policypack/policies/rcp";
-import { assertViolations, Json, policyDoc, ResourceRun, runResourcePolicy } from "./helpers";
+import {
+    assertViolations,
+    Json,
+    policyDoc,
+    ResourceRun,
+    runResourcePolicy,
+    runStackPolicy,
+    StackResourceSpec,
+} from "./helpers";
 
 const ORG = "o-a1b2c3d4e5";
 const TRAIL_BUCKET = "org-trail-logs";
@@ -22,7 +31,7 @@ function rcp(content: unknown, type = "RESOURCE_CONTROL_POLICY"): Json {
     return { name: "perimeter", type, content };
 }
 
-const run = (policy: typeof rcpPerimeterSound, content: unknown, type?: string) =>
+const run = (policy: ResourceValidationPolicy, content: unknown, type?: string) =>
     runResourcePolicy(policy, aws.organizations.Policy, rcp(content, type));
 const valid = (content: unknown, type?: string) => run(iamPolicyDocumentValid, content, type);
 const wildcard = (content: unknown) => run(iamNoWildcardPrincipal, content);
@@ -465,6 +474,108 @@ describe("resource control policies", () => {
                 await perimeter(JSON.stringify(policyDoc({ ...NO_EXCEPTION, NotAction: "s3:*" }))),
             );
             none(await perimeter(policyDoc(FULL_ACCESS, { ...FULL_ACCESS, Action: "ec2:*" })));
+        });
+
+        // Issue 12 review, finding 7: with the stack's own organization trail, an exception pinned
+        // to another account or trail no longer passes for it.
+        describe("with the stack's organization trail", () => {
+            const ORG_TRAIL = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail";
+            const trail = (props: Json): StackResourceSpec => ({
+                type: aws.cloudtrail.Trail,
+                name: "org-trail",
+                props: {
+                    name: "org-trail",
+                    s3BucketName: TRAIL_BUCKET,
+                    isOrganizationTrail: true,
+                    arn: ORG_TRAIL,
+                    ...props,
+                },
+            });
+            const policy = (condition: Json): StackResourceSpec => ({
+                type: aws.organizations.Policy,
+                name: "perimeter",
+                props: rcp(
+                    JSON.stringify(
+                        policyDoc({
+                            ...NO_EXCEPTION,
+                            // The trail bucket's keepers: only CloudTrail's delivery is asked.
+                            Resource: [
+                                `arn:aws:s3:::${TRAIL_BUCKET}`,
+                                `arn:aws:s3:::${TRAIL_BUCKET}/*`,
+                            ],
+                            Condition: {
+                                StringNotEqualsIfExists: { "aws:PrincipalOrgID": ORG },
+                                ...condition,
+                            },
+                        }),
+                    ),
+                ),
+            });
+            const stack = (...specs: StackResourceSpec[]) =>
+                runStackPolicy(rcpPerimeterSound as unknown as StackValidationPolicy, specs);
+
+            const elsewhere: Array<[string, Json]> = [
+                [
+                    "another account",
+                    {
+                        StringNotEqualsIfExists: {
+                            "aws:PrincipalOrgID": ORG,
+                            "aws:SourceAccount": "444455556666",
+                        },
+                    },
+                ],
+                [
+                    "a trail in another account",
+                    {
+                        ArnNotLikeIfExists: {
+                            "aws:SourceArn":
+                                "arn:aws:cloudtrail:us-east-1:999999999999:trail/other",
+                        },
+                    },
+                ],
+            ];
+            for (const [what, condition] of elsewhere)
+                it(`flags an exception pinned to ${what}, on the policy, once`, async () => {
+                    const p = policy(condition);
+                    // Alone, the document's own pin is taken as the organization trail's.
+                    none(await perimeter((p.props as { content: unknown }).content));
+                    const r = await stack(trail({}), p);
+                    assertViolations(
+                        r,
+                        1,
+                        `this stack's organization trail ${ORG_TRAIL}`,
+                        "for account 111122223333",
+                        "s3:PutObject",
+                    );
+                    assert.deepStrictEqual(
+                        r.violations.map((v) => v.urn?.split("::").pop()),
+                        ["perimeter"],
+                    );
+                });
+
+            it("passes an exception pinned to that trail or account, or any AWS service", async () => {
+                for (const condition of [
+                    { ArnNotLikeIfExists: { "aws:SourceArn": ORG_TRAIL } },
+                    {
+                        StringNotEqualsIfExists: {
+                            "aws:PrincipalOrgID": ORG,
+                            "aws:SourceAccount": "111122223333",
+                        },
+                    },
+                    { BoolIfExists: { "aws:PrincipalIsAWSService": "false" } },
+                ])
+                    assertViolations(await stack(trail({}), policy(condition)), 0);
+            });
+
+            it("is off without an organization trail in the stack", async () => {
+                const p = policy(elsewhere[0][1]);
+                assertViolations(await stack(p), 0);
+                assertViolations(await stack(trail({ isOrganizationTrail: false }), p), 0);
+            });
+
+            it("does not report twice what the policy's own check reports", async () => {
+                assertViolations(await stack(trail({}), policy({})), 0);
+            });
         });
 
         it("does not read SCPs", async () => {
