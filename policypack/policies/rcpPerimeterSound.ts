@@ -53,6 +53,7 @@ import {
     statementLabel,
 } from "../iam";
 import {
+    arn,
     cloudTrailArn,
     formatArn,
     kmsKeyArn,
@@ -261,7 +262,7 @@ function serviceRequests(s: Statement, org: string, account: string): Delivery[]
                     const p = parseArn(r);
                     const partition = p ? concretePartition(p.partition) : PROBE_PARTITION;
                     if (partition === undefined) continue;
-                    const resource = `arn:${partition}:${svc}:${PROBE_REGION}:${account}:zq9`;
+                    const resource = arn(partition, svc, PROBE_REGION, account, "zq9");
                     out.push({
                         what: `${action} on ${r === "*" ? `${svc} resources` : r}`,
                         request: { principal, action, resource, context },
