@@ -31,9 +31,10 @@
  * cap.
  *
  * The only exemption: roles listed in `breakGlassRoles` (and customer-managed policies listed in
- * `breakGlassPolicies`, meant for those roles: attached to anything else they are flagged), and permission sets listed by name in
- * `breakGlassPermissionSets`. A break-glass role must still require MFA for every way to assume it
- * and cap sessions at 3600 s; a break-glass permission set must cap sessions at PT1H (its MFA is
+ * `breakGlassPolicies`, meant for those roles: attached to anything else they are flagged), and
+ * permission sets listed by their Identity Center `name` (exact, case-sensitive) in
+ * `breakGlassPermissionSets`. A break-glass role must still require MFA for every way to assume
+ * it and cap sessions at 3600 s; a break-glass permission set must cap sessions at PT1H (its MFA is
  * the Identity Center instance's setting, outside the plan).
  */
 import {
@@ -528,7 +529,7 @@ export const iamNoAdminGrants: ResourceValidationPolicy &
                 items: { type: "string" },
                 default: [],
                 description:
-                    "IAM Identity Center permission set names (or Pulumi names) allowed to hold admin power; their sessionDuration must be at most PT1H, and MFA must be required by the Identity Center instance.",
+                    "IAM Identity Center permission set names (their `name`, exact and case-sensitive; never the Pulumi name) allowed to hold admin power; their sessionDuration must be at most PT1H, and MFA must be required by the Identity Center instance.",
             },
         },
     },

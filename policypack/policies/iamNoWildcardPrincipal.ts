@@ -20,11 +20,6 @@
  * fails when a principal without one of those tags gets in (iam/tagDesignators.ts): an IfExists or
  * ForAllValues tag condition passes when the tag is absent, so every untagged principal at the
  * trusted path is in, and the principal is then effectively the whole account.
- *
- * A resource control policy's Principal must be "*" (rcp.ts), so its Deny statements are never
- * read as grants here. Its only allowed Allow is AWS's RCPFullAWSAccess (Allow "*" on "*"); any
- * other Allow to Principal "*" is flagged: it restricts nothing and reads as letting everyone in.
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
  */
@@ -53,10 +48,9 @@ import {
     Witness,
 } from "../iam";
 import { pulumiNameIn, readDocument, validateResourceOfTypes } from "./common";
-import { isFullAccess, readRcp } from "./rcp";
 import { PermissionDocument, PERMISSION_DOCUMENTS } from "./documents";
 import { POLICY_TYPES, PolicyKind, policyPropsOf, typesWith } from "../model/policyTypes";
-import { resourceType, T } from "./types";
+import { resourceType } from "./types";
 
 export const NAME = "iam-no-wildcard-principal";
 
@@ -201,22 +195,6 @@ function permission(d: PermissionDocument) {
     );
 }
 
-/** An RCP's Allow statements other than RCPFullAWSAccess's; its Deny statements are not grants. */
-const rcpAllows = validateResourceOfType(
-    resourceType<Record<string, unknown>>(T.OrganizationsPolicy),
-    (props, args, report) => {
-        const { exemptResources } = args.getConfig<Config>();
-        if (pulumiNameIn(args.name, exemptResources ?? [])) return;
-        const doc = readRcp(props);
-        for (const s of doc?.statements ?? []) {
-            if (s.effect !== "Allow" || s.principal?.star !== true || isFullAccess(s)) continue;
-            report(
-                `content ${statementLabel(s)} of the resource control policy allows Principal "*" to ${(s.action ?? []).join(", ")}: AWS supports Allow in an RCP only as RCPFullAWSAccess (Allow "*" on "*"), and an RCP never grants, so this statement restricts nothing while it reads as letting everyone in. Fix: write the restriction as a Deny with conditions on who may pass (aws:PrincipalOrgID, aws:PrincipalIsAWSService...).`,
-            );
-        }
-    },
-);
-
 export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     name: NAME,
     description:
@@ -236,6 +214,5 @@ export const iamNoWildcardPrincipal: ResourceValidationPolicy = {
     validateResource: validateResourceOfTypes(
         ...typesWith(TRUST_AND_RESOURCE).map(docValidation),
         ...PERMISSION_DOCUMENTS.map(permission),
-        rcpAllows,
     ),
 };

@@ -6,16 +6,19 @@
  *
  * IAM Identity Center permission sets are for people by design, so every one is held to the same
  * cap through its `sessionDuration`: an ISO-8601 duration that AWS allows from one to twelve hours
- * and defaults to one hour (PT1H) when unset. The break-glass permission set gets no more than
+ * and defaults to one hour (PT1H) when unset. Every form of AWS's SessionDuration pattern is read
+ * (`P0DT1H`, `PT3600S`; days and weeks as 24 h and 7 days, permissionSets.ts parseDuration);
+ * years and months, which have no fixed length, are refused with that reason. The break-glass permission set gets no more than
  * the roles' cap either (iam-no-admin-grants exempts it from the admin check only while it keeps
  * to PT1H). A value that is not such a duration is a violation, named with what AWS accepts.
  * https://docs.aws.amazon.com/singlesignon/latest/userguide/howtosessionduration.html
  * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html
+ * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionSet.html
  */
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { isHumanAssumable } from "../iam";
 import { physicalName, readDocument, validateResourceOfTypes } from "./common";
-import { durationSeconds } from "./permissionSets";
+import { parseDuration } from "./permissionSets";
 import { resourceType, T } from "./types";
 
 export const NAME = "iam-role-session-cap";
@@ -85,15 +88,23 @@ export const iamRoleSessionCap: ResourceValidationPolicy = {
                     given === undefined || given === null || given === ""
                         ? PERMISSION_SET_SESSION.default
                         : given;
-                const seconds = typeof value === "string" ? durationSeconds(value) : undefined;
-                const allowed = `AWS accepts an ISO-8601 duration from PT1H to PT12H (hours and minutes, e.g. "PT1H" or "PT1H30M")`;
+                const parsed =
+                    typeof value === "string"
+                        ? parseDuration(value)
+                        : { refused: "it is not a string" };
+                const seconds = "seconds" in parsed ? parsed.seconds : undefined;
+                const allowed = `AWS accepts an ISO-8601 duration from PT1H to PT12H (e.g. "PT1H", "PT1H30M", "P0DT2H", "PT3600S"; days and weeks count as 24 h and 7 days, years and months are refused)`;
                 if (
                     seconds === undefined ||
                     seconds < PERMISSION_SET_SESSION.minSeconds ||
                     seconds > PERMISSION_SET_SESSION.maxSeconds
                 ) {
+                    const why =
+                        "refused" in parsed
+                            ? parsed.refused
+                            : `it is ${seconds} s, outside ${PERMISSION_SET_SESSION.minSeconds}-${PERMISSION_SET_SESSION.maxSeconds} s`;
                     report(
-                        `${set} has sessionDuration ${JSON.stringify(given)}, which is not a session length IAM Identity Center accepts: ${allowed}. Fix: set sessionDuration to "PT1H".`,
+                        `${set} has sessionDuration ${JSON.stringify(given)}, which is not a session length IAM Identity Center accepts (${why}): ${allowed}. Fix: set sessionDuration to "PT1H".`,
                     );
                     return;
                 }

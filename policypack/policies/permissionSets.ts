@@ -28,7 +28,7 @@ import {
     statementLabel,
 } from "../iam";
 import { namesOf, ofType, refersTo } from "../model/references";
-import { nameIn, physicalName, readDocument, stringArray } from "./common";
+import { explicitName, physicalName, readDocument, stringArray } from "./common";
 import { T } from "./types";
 
 /** A customer-managed policy a permission set names, and the plan's policy it resolves to. */
@@ -53,7 +53,7 @@ export interface HeldPolicy {
 export interface PermissionSetHolder {
     /** The PermissionSet resource, when the stack defines it. */
     readonly permissionSet?: PolicyResource;
-    /** Its name in Identity Center (what the break-glass exemption names), when known. */
+    /** Its `name` in Identity Center as written (what the break-glass exemption names), when set. */
     readonly name?: string;
     /** How messages name it: `permission set "Admin"`, or its ARN when the stack lacks it. */
     readonly label: string;
@@ -158,12 +158,12 @@ export function permissionSetHolders(resources: readonly PolicyResource[]): Perm
     }
     return [...bySet.entries()].map(([key, v]) => {
         if (typeof key === "string") return { label: `permission set ${key}`, ...v };
-        const name = physicalName(key.props, key.name);
+        const name = explicitName(key.props);
         const duration = key.props.sessionDuration;
         return {
             permissionSet: key,
-            name,
-            label: `permission set "${name}"`,
+            ...(name !== undefined ? { name } : {}),
+            label: `permission set "${physicalName(key.props, key.name)}"`,
             ...(typeof duration === "string" && duration !== ""
                 ? { sessionDuration: duration }
                 : {}),
@@ -172,11 +172,40 @@ export function permissionSetHolders(resources: readonly PolicyResource[]): Perm
     });
 }
 
-/** Seconds in an ISO 8601 duration of hours, minutes and seconds (`PT1H`, `PT2H30M`). */
+/**
+ * AWS's pattern for a permission set's SessionDuration (API_PermissionSet), anchored: an optional
+ * sign, years, months, days or weeks, then hours, minutes and (fractional) seconds.
+ * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionSet.html
+ */
+const SESSION_DURATION =
+    /^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/**
+ * A permission set's sessionDuration read as seconds, or why it is refused. Every form AWS's
+ * pattern admits is read (`PT1H`, `P0DT1H`, `PT3600S`, `PT1.5S`), days and weeks as 24 h
+ * and 7 days; refused are what it does not admit and what has no fixed length or is negative:
+ * years and months are calendar lengths, so `P1M` or `-PT1H` is refused with the reason.
+ */
+export function parseDuration(d: string): { seconds: number } | { refused: string } {
+    const m = SESSION_DURATION.exec(d);
+    if (!m)
+        return { refused: "it is not an ISO-8601 duration of the form AWS accepts (PnDTnHnMnS)" };
+    const [, sign, years, months, days, unit, hours, minutes, secs] = m;
+    if (Number(years ?? 0) > 0 || Number(months ?? 0) > 0)
+        return { refused: "years and months have no fixed length; write it in hours (PT1H)" };
+    const seconds =
+        Number(days ?? 0) * (unit === "W" ? 7 : 1) * 86400 +
+        Number(hours ?? 0) * 3600 +
+        Number(minutes ?? 0) * 60 +
+        Number(secs ?? 0);
+    if (sign === "-" && seconds > 0) return { refused: "it is negative" };
+    return { seconds };
+}
+
+/** Seconds in a sessionDuration AWS accepts (`PT1H`, `PT2H30M`, `P0DT1H`), else undefined. */
 export function durationSeconds(d: string): number | undefined {
-    const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(d);
-    if (!m || d === "PT") return undefined;
-    return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+    const r = parseDuration(d);
+    return "seconds" in r ? r.seconds : undefined;
 }
 
 /** Whether a held policy is admin-equivalent; its findings or the managed policy's reasons. */
@@ -228,10 +257,11 @@ export function checkPermissionSets(
     report: ReportViolation,
 ): void {
     for (const h of permissionSetHolders(resources)) {
+        // By the Identity Center name alone, exactly as written: the alarm on break-glass sign-ins
+        // filters the AWSReservedSSO_<name>_* roles case-sensitively, and a Pulumi resource name
+        // (which anyone may set to "BreakGlass") names no permission set people sign in with.
         const exempt =
-            (h.name !== undefined && nameIn(h.name, config.breakGlassPermissionSets ?? [])) ||
-            (h.permissionSet !== undefined &&
-                nameIn(h.permissionSet.name, config.breakGlassPermissionSets ?? []));
+            h.name !== undefined && (config.breakGlassPermissionSets ?? []).includes(h.name);
         if (exempt) {
             const seconds = durationSeconds(h.sessionDuration ?? "PT1H");
             if (seconds === undefined || seconds > config.maxSessionSeconds)

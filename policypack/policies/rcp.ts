@@ -3,15 +3,15 @@
  * inside the organization or not, may do to the member accounts' resources. An RCP never grants;
  * it only denies. What the pack knows about their documents is here, read by three policies:
  *
- * - iam-policy-document-valid: the RCP grammar. Principal must be `"*"` (conditions say whom a
- *   statement is about), NotPrincipal and NotAction are not RCP elements, and the document is at
- *   most 5,120 characters, white space included (the limit the program's guardrails check too,
+ * - iam-policy-document-valid: the RCP grammar. Version must be "2012-10-17", every Effect must
+ *   be Deny (AWS supports Allow only in its own RCPFullAWSAccess, which it attaches itself and no
+ *   plan defines), Principal must be `"*"` (conditions say whom a statement is about),
+ *   NotPrincipal and NotAction are not RCP elements, and the document is at most 5,120
+ *   characters, white space included (the limit the program's guardrails check too,
  *   model/organizationPolicies.ts).
  *   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
  *   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
- * - iam-no-wildcard-principal: `Allow` is supported only in AWS's own RCPFullAWSAccess (Allow `*`
- *   to `*` on `*`); any other Allow with Principal `"*"` is flagged there, while Deny statements,
- *   whose Principal must be `"*"`, never are.
+ * - iam-no-wildcard-principal: a Deny's required Principal `"*"` is never a grant.
  * - rcp-perimeter-sound: a statement whose actions belong to no service RCPs apply to restricts
  *   nothing, and a Deny (a data perimeter on aws:PrincipalOrgID, say) without an exception for AWS
  *   services acting for the organization stops CloudTrail delivering the organization trail's logs.
@@ -27,13 +27,18 @@ export const RCP_TYPE = "RESOURCE_CONTROL_POLICY";
 export const RCP_MAX_CHARACTERS = ORGANIZATION_POLICY_TYPES.RESOURCE_CONTROL_POLICY.maxCharacters;
 
 /**
- * The IAM service prefixes RCPs apply to. AWS's list names S3, STS, KMS, SQS and Secrets Manager
- * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services,
- * https://docs.aws.amazon.com/controltower/latest/controlreference/rcp-controls.html); AWS's RCP
- * examples add Cognito (both prefixes), CloudWatch Logs, DynamoDB, ECR and OpenSearch Serverless
- * (https://github.com/aws-samples/resource-control-policy-examples/blob/main/Restrict-resource-access-patterns/Enforce-controls-on-AWS-services-that-use-service-principals-to-access-your-resources.json,
- * https://github.com/aws-samples/resource-control-policy-examples/pull/16) and IAM Roles Anywhere
- * (Service-specific-controls/AWS-IAMRolesAnywhere in the same repository).
+ * The IAM service prefixes RCPs apply to, AWS's own list ("List of AWS services that support
+ * RCPs"), each group with its source:
+ * - S3, STS, KMS, SQS, Secrets Manager (the launch list):
+ *   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services
+ *   https://docs.aws.amazon.com/controltower/latest/controlreference/rcp-controls.html
+ * - ECR and OpenSearch Serverless (June 2025), on the same AWS list as quoted in
+ *   https://dev.classmethod.jp/articles/aws-expands-resource-control-policies-202601 and reported
+ *   in https://stackpioneers.com/2025/06/23/guide-to-understanding-aws-resource-control-policies-rcps
+ * - Cognito (both prefixes) and CloudWatch Logs (January 2026):
+ *   https://dev.classmethod.jp/articles/aws-expands-resource-control-policies-202601
+ * DynamoDB and IAM Roles Anywhere are not on AWS's list (only aws-samples policies name them), so
+ * a Deny of theirs is reported as restricting nothing.
  */
 export const RCP_SERVICES: readonly string[] = [
     "s3",
@@ -41,13 +46,11 @@ export const RCP_SERVICES: readonly string[] = [
     "kms",
     "sqs",
     "secretsmanager",
+    "ecr",
+    "aoss",
     "cognito-identity",
     "cognito-idp",
     "logs",
-    "dynamodb",
-    "ecr",
-    "aoss",
-    "rolesanywhere",
 ];
 
 /** The document property of an aws.organizations.Policy, when the policy is an RCP. */
@@ -83,10 +86,13 @@ function label(i: number, st: Record<string, unknown>): string {
         : `Statement[${i}]`;
 }
 
+/** The only policy language version AWS accepts in an RCP (the syntax page's Version row). */
+export const RCP_VERSION = "2012-10-17";
+
 /**
  * Every way the RCP breaks AWS's grammar, for iam-policy-document-valid: the IAM parse problem,
- * or the size and the RCP-only rules (Principal `"*"`, no NotPrincipal, no NotAction). An Allow is
- * left to iam-no-wildcard-principal, so that no statement is reported twice.
+ * or the size and the RCP-only rules (Version "2012-10-17", Effect Deny, Principal `"*"`, no
+ * NotPrincipal, no NotAction).
  */
 export function rcpProblems(content: unknown): string[] {
     if (content === undefined || content === null || content === "") return [];
@@ -98,8 +104,19 @@ export function rcpProblems(content: unknown): string[] {
         );
     const parse = documentProblem(content, "resource");
     if (parse !== undefined) return [...problems, parse];
+    const version = (raw(content) as { Version?: unknown } | undefined)?.Version;
+    if (version !== RCP_VERSION)
+        problems.push(
+            `its Version is ${version === undefined ? "missing" : JSON.stringify(version)}; an RCP must say "Version": "${RCP_VERSION}"`,
+        );
     rawStatements(content).forEach((st, i) => {
         const where = label(i, st);
+        // Allow is supported only in AWS's own RCPFullAWSAccess: a custom RCP's Allow is refused,
+        // whatever it allows, and would read as a grant although an RCP never grants.
+        if (st.Effect !== "Deny")
+            problems.push(
+                `${where}: its Effect is ${JSON.stringify(st.Effect)}; a custom RCP may only Deny (AWS supports Allow only in its own RCPFullAWSAccess, which it attaches itself). Fix: write the restriction as a Deny with conditions on who may pass (aws:PrincipalOrgID, aws:PrincipalIsAWSService...)`,
+            );
         if ("NotPrincipal" in st) problems.push(`${where}: RCPs do not support NotPrincipal`);
         if ("NotAction" in st) problems.push(`${where}: RCPs do not support NotAction`);
         if ("Principal" in st && st.Principal !== "*")
@@ -115,19 +132,6 @@ export function readRcp(props: Record<string, unknown>): PolicyDocument | undefi
     const content = rcpContent(props);
     if (content === undefined || rcpProblems(content).length) return undefined;
     return readDocument(content, "resource");
-}
-
-/** Whether a statement is AWS's RCPFullAWSAccess: Allow `*` to `*` on `*`, unconditioned. */
-export function isFullAccess(s: Statement): boolean {
-    return (
-        s.effect === "Allow" &&
-        s.principal?.star === true &&
-        s.action?.length === 1 &&
-        s.action[0] === "*" &&
-        s.resource?.length === 1 &&
-        s.resource[0] === "*" &&
-        s.conditions.length === 0
-    );
 }
 
 /** The service prefix of an action pattern (`s3` of `s3:Get*`; `*` for `*`). */

@@ -110,6 +110,40 @@ describe("iam-role-session-cap on IAM Identity Center permission sets", () => {
         assertViolations(await check(set("PT1H", "BreakGlass")), 0);
     });
 
+    // Every form of AWS's SessionDuration pattern is read: days and weeks as 24 h and 7 days
+    // (issue 12 review, finding 6).
+    for (const [d, seconds] of [
+        ["P0DT1H", 3600],
+        ["P0WT1H", 3600],
+        ["PT3600S", 3600],
+        ["PT3599.5S", undefined],
+        ["P0DT2H", 7200],
+        ["P0Y0M0DT1H30M", 5400],
+    ] as Array<[string, number | undefined]>)
+        it(`reads ${d} as AWS does`, async () => {
+            const capped = await check(set(d), { maxSessionSeconds: 43200 });
+            if (seconds === undefined)
+                assertViolations(capped, 1, `sessionDuration "${d}"`, "3599.5 s, outside");
+            else {
+                assertViolations(capped, 0);
+                assertViolations(
+                    await check(set(d), { maxSessionSeconds: seconds - 1 }),
+                    1,
+                    `(${seconds} s), above the cap`,
+                );
+            }
+        });
+
+    for (const [bad, why] of [
+        ["P1M", "years and months have no fixed length"],
+        ["P0Y1MT1H", "years and months have no fixed length"],
+        ["-PT1H", "negative"],
+        ["PT1H30", "not an ISO-8601 duration of the form AWS accepts"],
+    ])
+        it(`refuses ${bad}, saying why`, async () => {
+            assertViolations(await check(set(bad)), 1, `sessionDuration "${bad}"`, why);
+        });
+
     for (const bad of ["1h", "PT", "P1D", "PT30M", "PT13H", "pt1h", 3600])
         it(`flags the malformed or out-of-range duration ${JSON.stringify(bad)}`, async () => {
             assertViolations(

@@ -84,8 +84,8 @@ const resourceCases: Array<[string, ResourceValidationPolicy, TypeSource, Json]>
         },
     ],
     [
-        "RCP Allow",
-        p.iamNoWildcardPrincipal,
+        "RCP Allow (refused by the RCP grammar)",
+        p.iamPolicyDocumentValid,
         aws.organizations.Policy,
         {
             type: "RESOURCE_CONTROL_POLICY",
@@ -296,6 +296,37 @@ describe("unknown values during preview", () => {
                 },
             ],
             { workloadAccountIds: ["333333333333"] },
+        ],
+        [
+            // The stack's organization trail against an exception pinned to another account.
+            p.rcpPerimeterSound as unknown as StackValidationPolicy,
+            [
+                {
+                    type: aws.cloudtrail.Trail,
+                    name: "org-trail",
+                    props: {
+                        isOrganizationTrail: true,
+                        arn: "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail",
+                    },
+                },
+                {
+                    type: aws.organizations.Policy,
+                    name: "keepers",
+                    props: {
+                        type: "RESOURCE_CONTROL_POLICY",
+                        content: policyDoc({
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: "arn:aws:s3:::org-trail-logs/*",
+                            Condition: {
+                                StringNotEqualsIfExists: { "aws:SourceAccount": "444455556666" },
+                            },
+                        }),
+                    },
+                },
+            ],
+            undefined,
         ],
     ];
     for (const [policy, specs, config] of stackCases) {

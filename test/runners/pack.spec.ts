@@ -224,6 +224,22 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
                                     },
                                 },
                             },
+                        ],
+                    }),
+                },
+                provider,
+            },
+            {
+                urn: synthUrn("aws:organizations/policy:Policy", "allow-rcp", "security"),
+                type: "aws:organizations/policy:Policy",
+                name: "allow-rcp",
+                props: {
+                    name: "allow",
+                    type: "RESOURCE_CONTROL_POLICY",
+                    // A custom RCP may only Deny: refused by the RCP grammar.
+                    content: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
                             {
                                 Effect: "Allow",
                                 Principal: "*",
@@ -266,7 +282,7 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
         assert.deepStrictEqual(got, fromRunner(expected));
         for (const prefix of [
             "rcp-perimeter-sound | leaky-rcp | mandatory |",
-            "iam-no-wildcard-principal | leaky-rcp | mandatory |",
+            "iam-policy-document-valid | allow-rcp | mandatory |",
             "iam-role-session-cap | long-ps | mandatory |",
         ])
             assert.ok(
