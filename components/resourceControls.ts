@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RcpService } from "../config/schema";
 import { RESOURCE_CONTROLS_TYPE } from "../policypack/componentTypes";
 import { iamRoleArn, s3BucketArn } from "./arns";
+import { perimeterTreatment } from "./rcpServices";
 import {
     CreatedOrganizationPolicies,
     LOG_BUCKET_CONFIG_ACTIONS,
@@ -46,31 +47,6 @@ export interface ResourceControlInputs {
     readonly logAdminRoleArns: readonly string[];
 }
 
-/**
- * The actions of each service the perimeter denies to outsiders. STS: the calls on a role or a
- * session of the organization, as AWS's data-perimeter example lists them, without
- * AssumeRoleWithWebIdentity and AssumeRoleWithSAML, whose federated callers carry no
- * organization (the CI identity's GitHub OIDC trust is fenced by its own conditions).
- * https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/resource_control_policies/identity_perimeter_rcp.json
- */
-export const RCP_SERVICE_ACTIONS: Record<RcpService, readonly string[]> = {
-    s3: ["s3:*"],
-    sts: [
-        "sts:AssumeRole",
-        "sts:DecodeAuthorizationMessage",
-        "sts:GetAccessKeyInfo",
-        "sts:GetFederationToken",
-        "sts:GetServiceBearerToken",
-        "sts:GetSessionToken",
-        "sts:SetContext",
-    ],
-    kms: ["kms:*"],
-    sqs: ["sqs:*"],
-    secretsmanager: ["secretsmanager:*"],
-    ecr: ["ecr:*"],
-    aoss: ["aoss:*"],
-};
-
 /** What only the trail's writers and the log-archive administrators may do to the log objects. */
 export const TRAIL_OBJECT_ACTIONS = [
     "s3:BypassGovernanceRetention",
@@ -95,7 +71,7 @@ export const TRAIL_KEY_ACTIONS = [
 
 /**
  * The identity perimeter, after AWS's data-perimeter RCP: outside principals are denied the
- * services' resources unless their organization or account is trusted; AWS services acting
+ * services' resources (each service's actions as components/rcpServices.ts treats it) unless their organization or account is trusted; AWS services acting
  * directly (aws:PrincipalIsAWSService) are let through by the first statement and held by the
  * second to requests made for the organization or a partner (aws:SourceOrgID, aws:SourceAccount),
  * only where the service says whom it acts for (aws:SourceAccount present), so integrations that
@@ -105,7 +81,7 @@ export const TRAIL_KEY_ACTIONS = [
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice
  */
 export function perimeterPolicy(s: ResourceControlInputs): aws.iam.PolicyDocument {
-    const actions = s.services.flatMap((svc) => RCP_SERVICE_ACTIONS[svc]);
+    const actions = s.services.flatMap((svc) => perimeterTreatment(svc).actions);
     const orgs = [s.organizationId, ...s.trustedOrganizationIds];
     const partners = s.trustedAccountIds.length ? [...s.trustedAccountIds] : undefined;
     return {

@@ -1,13 +1,11 @@
 // Resource control policies: what the security stack plans, what the documents decide (asked of
 // the project's one evaluator, as AWS combines RCPs), the config's rules and the size check.
 import * as assert from "assert";
-import { ConfigError, RCP_SERVICES, validateSecurityConfig } from "../../config";
+import { ConfigError, validateSecurityConfig } from "../../config";
+import { perimeterTreatment } from "../../components/rcpServices";
+import { RCP_SERVICES } from "../../policypack/policies/rcp";
 import { placeholderKeyArn } from "../../components/guardrails";
-import {
-    rcpDefinitions,
-    ResourceControlInputs,
-    RCP_SERVICE_ACTIONS,
-} from "../../components/resourceControls";
+import { rcpDefinitions, ResourceControlInputs } from "../../components/resourceControls";
 import { PlanResult } from "../../plan/run";
 import {
     Authorization,
@@ -325,15 +323,31 @@ describe("ResourceControls (resource control policies)", () => {
         );
     });
 
-    it("covers every RCP-supported service by default, and only the services listed", () => {
+    it("fences by default what AWS's identity-perimeter example fences, and only the services listed", () => {
         const actions = (content: string) =>
             JSON.parse(content).Statement[0].Action as readonly string[];
         const perimeter = ofType(plan, POLICY).find(
             (p) => p.props.name === "org-access-perimeter",
         )!;
+        // AWS's example's Action list (EnforceOrgIdentities):
+        // https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/resource_control_policies/identity_perimeter_rcp.json
         assert.deepStrictEqual(
             [...actions(String(perimeter.props.content))].sort(),
-            RCP_SERVICES.flatMap((s) => RCP_SERVICE_ACTIONS[s]).sort(),
+            [
+                "s3:*",
+                "sqs:*",
+                "kms:*",
+                "secretsmanager:*",
+                "sts:AssumeRole",
+                "sts:DecodeAuthorizationMessage",
+                "sts:GetAccessKeyInfo",
+                "sts:GetFederationToken",
+                "sts:GetServiceBearerToken",
+                "sts:GetSessionToken",
+                "sts:SetContext",
+                "aoss:*",
+                "ecr:*",
+            ].sort(),
         );
         const inputs: ResourceControlInputs = {
             partition: "aws",
@@ -354,13 +368,48 @@ describe("ResourceControls (resource control policies)", () => {
         });
     });
 
+    it("gives every service of the pack's list a perimeter treatment of that service's own actions", () => {
+        // The pack's list is the one list: a service added there without a treatment fails here.
+        assert.ok(RCP_SERVICES.length > 0);
+        for (const service of RCP_SERVICES) {
+            const { actions } = perimeterTreatment(service);
+            assert.ok(actions.length > 0, service);
+            for (const a of actions) assert.ok(a.startsWith(`${service}:`), `${service}: ${a}`);
+        }
+        assert.throws(() => perimeterTreatment("ec2"), /RCP service ec2: no perimeter treatment/);
+        // The config accepts every one of them, a service fenced only when listed included.
+        const all = validate(
+            securityValues({
+                resourceControlPolicies: { targets: ["r-ab12"], services: [...RCP_SERVICES] },
+            }),
+        ).resourceControlPolicies;
+        assert.deepStrictEqual(all?.services, [...RCP_SERVICES]);
+        const [perimeter] = rcpDefinitions(
+            {
+                partition: "aws",
+                organizationId: ORG,
+                services: ["dynamodb", "logs"],
+                trustedAccountIds: [],
+                trustedOrganizationIds: [],
+                trailArn: TRAIL,
+                trailBucketName: "b",
+                logAdminRoleArns: [],
+            },
+            placeholderKeyArn("aws", "us-east-1", LOG_ARCHIVE),
+        );
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(perimeter.document)).Statement[0].Action, [
+            "dynamodb:*",
+            "logs:*",
+        ]);
+    });
+
     it("refuses every mistake in the key at once, each named with its fix", () => {
         const lines = problems(() =>
             validate(
                 securityValues({
                     resourceControlPolicies: {
                         targets: ["r-ab12", MANAGEMENT, "r-ab12"],
-                        services: ["s3", "dynamodb"],
+                        services: ["s3", "ec2"],
                         trustedAccountIds: [LOG_ARCHIVE, PARTNER],
                         trustedOrganizationIds: [ORG],
                     },
@@ -369,7 +418,7 @@ describe("ResourceControls (resource control policies)", () => {
         );
         const joined = lines.join("\n");
         for (const expected of [
-            "resourceControlPolicies.services[1]: must be one of the services RCPs support: s3, sts, kms, sqs, secretsmanager, ecr, aoss",
+            `resourceControlPolicies.services[1]: must be one of the services RCPs support: ${RCP_SERVICES.join(", ")}`,
             `resourceControlPolicies.targets[1]: ${MANAGEMENT} is the management account; RCPs never apply to its resources (attach to the root, an OU or member accounts instead)`,
             'resourceControlPolicies.targets[2]: "r-ab12" is listed twice (also at resourceControlPolicies.targets[0]) (list it once)',
             `resourceControlPolicies.trustedAccountIds[0]: ${LOG_ARCHIVE} is an account of this organization, which the RCPs already let in (list only accounts outside the organization)`,
@@ -384,7 +433,7 @@ describe("ResourceControls (resource control policies)", () => {
                 .resourceControlPolicies,
             {
                 targets: ["r-ab12"],
-                services: [...RCP_SERVICES],
+                services: ["s3", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss"],
                 trustedAccountIds: [],
                 trustedOrganizationIds: [],
             },
