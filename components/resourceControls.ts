@@ -186,7 +186,12 @@ export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDef
             description: `org-access: only the organization${s.trustedAccountIds.length + s.trustedOrganizationIds.length ? " and its trusted partners" : ""} may reach ${s.services.join(", ")} resources; AWS services only for them`,
             document: perimeterPolicy(s),
             attachTo: "targets",
-            configPath: "resourceControlPolicies",
+            // The perimeter grows with the partners: named under the list that takes more room.
+            configPath:
+                JSON.stringify(s.trustedOrganizationIds).length >
+                JSON.stringify(s.trustedAccountIds).length
+                    ? "resourceControlPolicies.trustedOrganizationIds"
+                    : "resourceControlPolicies.trustedAccountIds",
             sizeFix:
                 "trust fewer partner accounts (trustedAccountIds) or organizations (trustedOrganizationIds)",
         },

@@ -454,7 +454,37 @@ describe("ResourceControls (resource control policies)", () => {
         assert.ok(e instanceof Error, "expected the plan to be refused");
         assert.match(
             e.message,
-            /resourceControlPolicies: the RCP "org-access-perimeter" would be \d+ characters; AWS allows 5120 \(trust fewer partner accounts \(trustedAccountIds\) or organizations \(trustedOrganizationIds\)\)/,
+            /^invalid configuration for stack "security" \(1 problem\):\n\* org-access:resourceControlPolicies\.trustedAccountIds: the RCP "org-access-perimeter" would be \d+ characters; AWS allows 5120 \(trust fewer partner accounts \(trustedAccountIds\) or organizations \(trustedOrganizationIds\)\)$/,
+        );
+    });
+
+    it("refuses an oversized SCP and an oversized RCP in one ConfigError, each under its own key", async () => {
+        const regions = ["us-east-1"];
+        for (const a of "abcdefghijklmnopqrstuvwxyz")
+            for (let n = 1; n <= 15; n++) regions.push(`x${a}-region-${n}`);
+        const orgs = Array.from({ length: 400 }, (_, i) => `o-${String(i).padStart(10, "0")}`);
+        const e = await planSecurity(
+            securityValues({
+                guardrails: { targets: ["r-ab12"], allowedRegions: regions },
+                breakGlass: { users: ["dana"] },
+                resourceControlPolicies: { targets: ["r-ab12"], trustedOrganizationIds: orgs },
+            }),
+            projectWith({ workload }),
+        ).then(
+            () => undefined,
+            (err: Error) => err,
+        );
+        assert.ok(e instanceof ConfigError, String(e));
+        const lines = e.message.split("\n");
+        assert.match(lines[0], /\(2 problems\):$/);
+        assert.strictEqual(lines.length, 3, e.message);
+        assert.match(
+            lines[1],
+            /^\* org-access:guardrails\.allowedRegions: the SCP "org-access-regions" /,
+        );
+        assert.match(
+            lines[2],
+            /^\* org-access:resourceControlPolicies\.trustedOrganizationIds: the RCP "org-access-perimeter" /,
         );
     });
 });
