@@ -111,3 +111,27 @@ export function resourceControlProblems(values: Record<string, unknown>): Config
             });
     return problems;
 }
+
+/**
+ * Partner accounts that are workload accounts of this organization (any workload stack's): the
+ * RCPs already let them in, so listing them is a mistake that passes silently. Checked where the
+ * workload stacks are read (config/index.ts), so every account the plan knows counts.
+ */
+export function partnerWorkloadProblems(
+    rcp: ResourceControlSettings | undefined,
+    stacks: readonly { stack: string; accounts: readonly { name: string; accountId: string }[] }[],
+): ConfigProblem[] {
+    if (!rcp) return [];
+    const problems: ConfigProblem[] = [];
+    rcp.trustedAccountIds.forEach((id, i) => {
+        for (const t of stacks)
+            for (const a of t.accounts)
+                if (a.accountId === id)
+                    problems.push({
+                        path: `resourceControlPolicies.trustedAccountIds[${i}]`,
+                        message: `${id} is workload account "${a.name}" of stack "${t.stack}", an account of this organization, which the RCPs already let in`,
+                        fix: "list only accounts outside the organization",
+                    });
+    });
+    return problems;
+}

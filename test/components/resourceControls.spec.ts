@@ -440,6 +440,26 @@ describe("ResourceControls (resource control policies)", () => {
         );
     });
 
+    it("refuses a partner account that is a workload account of any workload stack", async () => {
+        const e = await planSecurity(
+            securityValues({
+                resourceControlPolicies: {
+                    targets: ["r-ab12"],
+                    trustedAccountIds: [PARTNER, STAGING],
+                },
+            }),
+            projectWith({ workload }),
+        ).then(
+            () => undefined,
+            (err: Error) => err,
+        );
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.strictEqual(
+            e.message.split("\n").slice(1).join("\n"),
+            `* org-access:resourceControlPolicies.trustedAccountIds[1]: ${STAGING} is workload account "staging" of stack "workload", an account of this organization, which the RCPs already let in (list only accounts outside the organization)`,
+        );
+    });
+
     it("refuses a perimeter over 5,120 characters before planning anything, naming the key and the fix", async () => {
         const many = Array.from({ length: 200 }, (_, i) => `3${String(i).padStart(11, "0")}`);
         const e = await planSecurity(
