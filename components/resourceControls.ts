@@ -174,7 +174,8 @@ export type RcpDefinition = OrganizationPolicyDefinition<"perimeter" | "trail-lo
 /**
  * Every RCP this program creates, with the log key's ARN given (or a placeholder of the same
  * length). Two RCPs: the perimeter grows with the partners listed, the trail's must always fit.
- * A target carries both plus RCPFullAWSAccess; AWS allows five RCPs per target.
+ * The perimeter attaches to the configured targets, the trail's to the log-archive account: a
+ * target carries at most both plus RCPFullAWSAccess; AWS allows five RCPs per target.
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
  */
 export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDefinition[] {
@@ -202,7 +203,9 @@ export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDef
             description:
                 "org-access: only CloudTrail, for the organization trail, and the log-archive administrators use the trail's log objects and key",
             document: trailLogsPolicy(s, keyArn),
-            attachTo: "targets",
+            // It names only the log-archive account's bucket and key: attached there alone, it
+            // takes no RCP slot of the configured targets.
+            attachTo: "logArchiveAccount",
             configPath: "trail.bucketName",
             sizeFix: "use a shorter trail or bucket name",
         },
@@ -223,8 +226,13 @@ export interface ResourceControlsArgs {
     readonly policies: ResourceControlInputs;
     /** ARN of the trail's KMS key, known once the key exists. */
     readonly logKeyArn: pulumi.Input<string>;
-    /** Root, OU or account ids that receive the RCPs. */
+    /** Root, OU or account ids that receive the perimeter RCP. */
     readonly targets: readonly string[];
+    /**
+     * The log-archive account, which alone receives the trail RCP (its bucket and key live there);
+     * undefined when it is the management account, whose resources RCPs never restrict.
+     */
+    readonly logArchiveAccountId?: string;
     /** Tags for the policies. */
     readonly tags?: Record<string, string>;
     /**
@@ -235,8 +243,8 @@ export interface ResourceControlsArgs {
 }
 
 /**
- * The organization's resource control policies, created in the management account and attached
- * to the configured root, OUs or accounts. The RESOURCE_CONTROL_POLICY type must be enabled on
+ * The organization's resource control policies, created in the management account: the perimeter
+ * attached to the configured root, OUs or accounts, the trail's to the log-archive account. The RESOURCE_CONTROL_POLICY type must be enabled on
  * the root first (README, prerequisites; `npm run verify` checks it).
  * https://docs.aws.amazon.com/organizations/latest/userguide/enable-policy-type.html
  */
@@ -255,7 +263,12 @@ export class ResourceControls extends pulumi.ComponentResource {
         const created: CreatedOrganizationPolicies = organizationPolicies(this, name, {
             definitions: (keyArn) => rcpDefinitions(args.policies, keyArn),
             logKeyArn: args.logKeyArn,
-            targets: () => args.targets,
+            targets: (d) =>
+                d.attachTo !== "logArchiveAccount"
+                    ? args.targets
+                    : args.logArchiveAccountId
+                      ? [args.logArchiveAccountId]
+                      : [],
             tags: args.tags,
             dependsOn: args.dependsOn,
         });

@@ -81,6 +81,12 @@ export function resourceControls(
             policies: inputs,
             logKeyArn: trail.key.arn,
             targets: cfg.resourceControlPolicies.targets,
+            // RCPs never apply to the management account's resources: a log archive kept there
+            // gets no trail RCP attachment.
+            logArchiveAccountId:
+                cfg.logArchive.accountId === cfg.management.accountId
+                    ? undefined
+                    : cfg.logArchive.accountId,
             tags: cfg.tags,
             dependsOn,
         },

@@ -118,7 +118,7 @@ describe("ResourceControls (resource control policies)", () => {
     const aws = (arn: string) => awsPrincipalFromArn(arn) as RequestPrincipal;
     const inOrg = { "aws:PrincipalOrgID": ORG };
 
-    it("creates two RCPs in the management account, attached to every target, and lists them in the stack's outputs", async () => {
+    it("creates two RCPs in the management account, the perimeter attached to every target and the trail's to the log-archive account, and lists them in the stack's outputs", async () => {
         const policies = ofType(plan, POLICY);
         assert.deepStrictEqual(
             policies.map((p) => [p.props.name, p.props.type, p.accountId]).sort(),
@@ -134,8 +134,8 @@ describe("ResourceControls (resource control policies)", () => {
             [
                 `resource-controls-perimeter-ou-ab12-cdefgh34 -> ou-ab12-cdefgh34 @ ${MANAGEMENT}`,
                 `resource-controls-perimeter-r-ab12 -> r-ab12 @ ${MANAGEMENT}`,
-                `resource-controls-trail-logs-ou-ab12-cdefgh34 -> ou-ab12-cdefgh34 @ ${MANAGEMENT}`,
-                `resource-controls-trail-logs-r-ab12 -> r-ab12 @ ${MANAGEMENT}`,
+                // The trail RCP names the log-archive account's bucket and key only: attached there.
+                `resource-controls-trail-logs-${LOG_ARCHIVE} -> ${LOG_ARCHIVE} @ ${MANAGEMENT}`,
             ],
         );
         const out = plan.outputs.resourceControlPolicies as Record<
@@ -149,6 +149,7 @@ describe("ResourceControls (resource control policies)", () => {
         for (const p of policies)
             assert.strictEqual(out[String(p.props.name)].content, p.props.content);
         assert.deepStrictEqual(out["org-access-perimeter"].targets, ["r-ab12", "ou-ab12-cdefgh34"]);
+        assert.deepStrictEqual(out["org-access-trail-logs"].targets, [LOG_ARCHIVE]);
         // The trail RCP names the real key, not a placeholder.
         assert.ok(out["org-access-trail-logs"].content.includes(keyArn), keyArn);
     });

@@ -22,7 +22,7 @@ import {
     STAGING,
     workloadValues,
 } from "../../helpers";
-import { withPolicy } from "../../helpers/variants";
+import { mutate, withPolicy } from "../../helpers/variants";
 import { proofInput } from "./fixture";
 
 const STRANGER = "012345678901";
@@ -90,7 +90,9 @@ describe("resource control policies in the simulation and the proofs", () => {
     it("applies the RCPs to requests on member accounts' resources, never to the management account's", () => {
         const model = accessModel({ stack: wl, security: withRcps });
         const labels = (account: string) => rcpsFor(model, account)?.map((p) => p.label);
-        assert.deepStrictEqual(labels(PROD), [
+        assert.deepStrictEqual(labels(PROD), ["RCP org-access-perimeter", "RCP RCPFullAWSAccess"]);
+        // The trail RCP is attached to the log-archive account alone.
+        assert.deepStrictEqual(labels(LOG_ARCHIVE), [
             "RCP org-access-perimeter",
             "RCP org-access-trail-logs",
             "RCP RCPFullAWSAccess",
@@ -209,7 +211,13 @@ describe("resource control policies in the simulation and the proofs", () => {
                 .sort();
         const bare = rootChanges(await security({}));
         assert.ok(bare.includes("s3:PutLifecycleConfiguration"), bare.join(", "));
-        assert.deepStrictEqual(rootChanges(await security(RCP([OU]))), bare);
+        // The trail RCP attached to an OU (as a hand-made plan could): not credited.
+        const fenced = await security(RCP([OU]));
+        assert.ok(!rootChanges(fenced).includes("s3:PutLifecycleConfiguration"));
+        const onOu = mutate(fenced, `resource-controls-trail-logs-${LOG_ARCHIVE}`, (props) => {
+            props.targetId = OU;
+        });
+        assert.deepStrictEqual(rootChanges(onOu), bare);
         // The guardrail SCPs, which need break-glass users: on an OU, not credited.
         const breakGlass = { breakGlass: { users: ["dana-breakglass"] } };
         const unguarded = rootChanges(await security(breakGlass));
@@ -234,13 +242,14 @@ describe("resource control policies in the simulation and the proofs", () => {
                     r.name.startsWith("resource-controls-"),
             );
         assert.deepStrictEqual(prove(withinIamQuotas, withRcps, withRcps).counterexamples, []);
-        // Two of ours and RCPFullAWSAccess: three extra attachments make six on r-abcd.
-        const base = rcpAttachments(withRcps)[0];
+        // The perimeter and RCPFullAWSAccess (the trail RCP is the log-archive account's): four
+        // extra attachments make six on r-abcd.
+        const base = rcpAttachments(withRcps).find((r) => r.name.endsWith("-r-abcd"))!;
         const crowded: PlanResult = {
             ...withRcps,
             resources: [
                 ...withRcps.resources,
-                ...[1, 2, 3].map((i) => ({
+                ...[1, 2, 3, 4].map((i) => ({
                     ...base,
                     name: `extra-rcp-${i}`,
                     urn: `${base.urn}-extra-${i}`,
