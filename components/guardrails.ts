@@ -494,7 +494,8 @@ export interface OrganizationPolicyDefinition<K extends string = string> {
     readonly name: string;
     readonly description: string;
     readonly document: aws.iam.PolicyDocument;
-    readonly attachTo: "targets" | "workloadTargets";
+    /** The configured targets, the workload targets, or the log-archive account alone (the trail RCP). */
+    readonly attachTo: "targets" | "workloadTargets" | "logArchiveAccount";
     readonly configPath: string;
     /** How to make the document smaller when it outgrows its type's size. */
     readonly sizeFix: string;

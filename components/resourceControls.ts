@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RcpService } from "../config/schema";
 import { RESOURCE_CONTROLS_TYPE } from "../policypack/componentTypes";
 import { iamRoleArn, s3BucketArn } from "./arns";
+import { perimeterTreatment } from "./rcpServices";
 import {
     CreatedOrganizationPolicies,
     LOG_BUCKET_CONFIG_ACTIONS,
@@ -46,31 +47,6 @@ export interface ResourceControlInputs {
     readonly logAdminRoleArns: readonly string[];
 }
 
-/**
- * The actions of each service the perimeter denies to outsiders. STS: the calls on a role or a
- * session of the organization, as AWS's data-perimeter example lists them, without
- * AssumeRoleWithWebIdentity and AssumeRoleWithSAML, whose federated callers carry no
- * organization (the CI identity's GitHub OIDC trust is fenced by its own conditions).
- * https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/resource_control_policies/identity_perimeter_rcp.json
- */
-export const RCP_SERVICE_ACTIONS: Record<RcpService, readonly string[]> = {
-    s3: ["s3:*"],
-    sts: [
-        "sts:AssumeRole",
-        "sts:DecodeAuthorizationMessage",
-        "sts:GetAccessKeyInfo",
-        "sts:GetFederationToken",
-        "sts:GetServiceBearerToken",
-        "sts:GetSessionToken",
-        "sts:SetContext",
-    ],
-    kms: ["kms:*"],
-    sqs: ["sqs:*"],
-    secretsmanager: ["secretsmanager:*"],
-    ecr: ["ecr:*"],
-    aoss: ["aoss:*"],
-};
-
 /** What only the trail's writers and the log-archive administrators may do to the log objects. */
 export const TRAIL_OBJECT_ACTIONS = [
     "s3:BypassGovernanceRetention",
@@ -95,7 +71,7 @@ export const TRAIL_KEY_ACTIONS = [
 
 /**
  * The identity perimeter, after AWS's data-perimeter RCP: outside principals are denied the
- * services' resources unless their organization or account is trusted; AWS services acting
+ * services' resources (each service's actions as components/rcpServices.ts treats it) unless their organization or account is trusted; AWS services acting
  * directly (aws:PrincipalIsAWSService) are let through by the first statement and held by the
  * second to requests made for the organization or a partner (aws:SourceOrgID, aws:SourceAccount),
  * only where the service says whom it acts for (aws:SourceAccount present), so integrations that
@@ -105,7 +81,7 @@ export const TRAIL_KEY_ACTIONS = [
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice
  */
 export function perimeterPolicy(s: ResourceControlInputs): aws.iam.PolicyDocument {
-    const actions = s.services.flatMap((svc) => RCP_SERVICE_ACTIONS[svc]);
+    const actions = s.services.flatMap((svc) => perimeterTreatment(svc).actions);
     const orgs = [s.organizationId, ...s.trustedOrganizationIds];
     const partners = s.trustedAccountIds.length ? [...s.trustedAccountIds] : undefined;
     return {
@@ -198,7 +174,8 @@ export type RcpDefinition = OrganizationPolicyDefinition<"perimeter" | "trail-lo
 /**
  * Every RCP this program creates, with the log key's ARN given (or a placeholder of the same
  * length). Two RCPs: the perimeter grows with the partners listed, the trail's must always fit.
- * A target carries both plus RCPFullAWSAccess; AWS allows five RCPs per target.
+ * The perimeter attaches to the configured targets, the trail's to the log-archive account: a
+ * target carries at most both plus RCPFullAWSAccess; AWS allows five RCPs per target.
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
  */
 export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDefinition[] {
@@ -210,7 +187,12 @@ export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDef
             description: `org-access: only the organization${s.trustedAccountIds.length + s.trustedOrganizationIds.length ? " and its trusted partners" : ""} may reach ${s.services.join(", ")} resources; AWS services only for them`,
             document: perimeterPolicy(s),
             attachTo: "targets",
-            configPath: "resourceControlPolicies",
+            // The perimeter grows with the partners: named under the list that takes more room.
+            configPath:
+                JSON.stringify(s.trustedOrganizationIds).length >
+                JSON.stringify(s.trustedAccountIds).length
+                    ? "resourceControlPolicies.trustedOrganizationIds"
+                    : "resourceControlPolicies.trustedAccountIds",
             sizeFix:
                 "trust fewer partner accounts (trustedAccountIds) or organizations (trustedOrganizationIds)",
         },
@@ -221,7 +203,9 @@ export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDef
             description:
                 "org-access: only CloudTrail, for the organization trail, and the log-archive administrators use the trail's log objects and key",
             document: trailLogsPolicy(s, keyArn),
-            attachTo: "targets",
+            // It names only the log-archive account's bucket and key: attached there alone, it
+            // takes no RCP slot of the configured targets.
+            attachTo: "logArchiveAccount",
             configPath: "trail.bucketName",
             sizeFix: "use a shorter trail or bucket name",
         },
@@ -242,8 +226,13 @@ export interface ResourceControlsArgs {
     readonly policies: ResourceControlInputs;
     /** ARN of the trail's KMS key, known once the key exists. */
     readonly logKeyArn: pulumi.Input<string>;
-    /** Root, OU or account ids that receive the RCPs. */
+    /** Root, OU or account ids that receive the perimeter RCP. */
     readonly targets: readonly string[];
+    /**
+     * The log-archive account, which alone receives the trail RCP (its bucket and key live there);
+     * undefined when it is the management account, whose resources RCPs never restrict.
+     */
+    readonly logArchiveAccountId?: string;
     /** Tags for the policies. */
     readonly tags?: Record<string, string>;
     /**
@@ -254,8 +243,8 @@ export interface ResourceControlsArgs {
 }
 
 /**
- * The organization's resource control policies, created in the management account and attached
- * to the configured root, OUs or accounts. The RESOURCE_CONTROL_POLICY type must be enabled on
+ * The organization's resource control policies, created in the management account: the perimeter
+ * attached to the configured root, OUs or accounts, the trail's to the log-archive account. The RESOURCE_CONTROL_POLICY type must be enabled on
  * the root first (README, prerequisites; `npm run verify` checks it).
  * https://docs.aws.amazon.com/organizations/latest/userguide/enable-policy-type.html
  */
@@ -274,7 +263,12 @@ export class ResourceControls extends pulumi.ComponentResource {
         const created: CreatedOrganizationPolicies = organizationPolicies(this, name, {
             definitions: (keyArn) => rcpDefinitions(args.policies, keyArn),
             logKeyArn: args.logKeyArn,
-            targets: () => args.targets,
+            targets: (d) =>
+                d.attachTo !== "logArchiveAccount"
+                    ? args.targets
+                    : args.logArchiveAccountId
+                      ? [args.logArchiveAccountId]
+                      : [],
             tags: args.tags,
             dependsOn: args.dependsOn,
         });

@@ -18,7 +18,7 @@ import {
 } from "./schema";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { placeholderProblems } from "./placeholders";
-import type { ResourceControlSettings } from "./schema/resourceControls";
+import { partnerWorkloadProblems, type ResourceControlSettings } from "./schema/resourceControls";
 import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
 import type { IdentityCenterSettings } from "./schema/identityCenter";
 import {
@@ -473,6 +473,7 @@ export function loadSecurityConfig(
         }
     }
     problems.push(...stackSetClashes(targets));
+    problems.push(...partnerWorkloadProblems(cfg.resourceControlPolicies, targets));
     // A duty role a workload stack asks for needs principals here, or nobody could assume it.
     for (const [flag, enabled, key] of [
         ["incidentResponseRole", cfg.incidentResponse !== undefined, "incidentResponse"],

@@ -195,15 +195,34 @@ interface Outcome {
 }
 
 /**
- * The SCPs on an account's path, with the FullAWSAccess AWS attaches by default; none for the
- * management account, which SCPs never restrict. Root and OU attachments are taken to cover every
- * member account: the plan cannot see OU membership, and for Deny statements this is the cautious
- * reading.
+ * How to read an attachment to an OU, whose member accounts the plan cannot see. "possibly": it
+ * covers every member account, the cautious reading where a Deny could only take away (a request
+ * that must be allowed). "surely": it covers none, the cautious reading where a Deny is credited
+ * with keeping someone out (a proof that gains from it); only the root and the exact account id
+ * count then.
  */
-export function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | undefined {
+export type OuReading = "possibly" | "surely";
+
+function coversAccount(target: string, accountId: string, reading: OuReading): boolean {
+    return (
+        target === accountId ||
+        target.startsWith("r-") ||
+        (reading === "possibly" && target.startsWith("ou-"))
+    );
+}
+
+/**
+ * The SCPs on an account's path, with the FullAWSAccess AWS attaches by default; none for the
+ * management account, which SCPs never restrict. OU attachments as `reading` says (OuReading).
+ */
+export function scpsFor(
+    model: AccessModel,
+    accountId: string,
+    reading: OuReading = "possibly",
+): NamedPolicy[] | undefined {
     if (accountId === model.managementAccountId) return undefined;
     const attached = model.scps.filter((s) =>
-        s.targets.some((t) => t === accountId || t.startsWith("r-") || t.startsWith("ou-")),
+        s.targets.some((t) => coversAccount(t, accountId, reading)),
     );
     return [...attached, FULL_AWS_ACCESS];
 }
@@ -212,8 +231,9 @@ export function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | 
  * The RCPs that bind a request to a resource of `resourceAccount`, with the RCPFullAWSAccess AWS
  * attaches wherever RCPs are enabled; none when the plan creates no RCP (the type may not even be
  * enabled), for the management account, whose resources RCPs never restrict, or for a resource
- * of an unknown account. Root and OU attachments are taken to cover every member account, as for
- * the SCPs. AWS evaluates the RCPs of the resource's account like the SCPs of the caller's: an
+ * of an unknown account. OU attachments as `reading` says (OuReading): a proof that gains from an
+ * RCP's Deny (no-outside-principal, logs-immutable) credits only the root's and the account's
+ * own. AWS evaluates the RCPs of the resource's account like the SCPs of the caller's: an
  * explicit Deny decides, and they must allow.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
@@ -221,11 +241,12 @@ export function scpsFor(model: AccessModel, accountId: string): NamedPolicy[] | 
 export function rcpsFor(
     model: AccessModel,
     resourceAccount: string | undefined,
+    reading: OuReading = "possibly",
 ): NamedPolicy[] | undefined {
     if (!model.rcps?.length || !resourceAccount) return undefined;
     if (resourceAccount === model.managementAccountId) return undefined;
     const attached = model.rcps.filter((s) =>
-        s.targets.some((t) => t === resourceAccount || t.startsWith("r-") || t.startsWith("ou-")),
+        s.targets.some((t) => coversAccount(t, resourceAccount, reading)),
     );
     return [...attached, RCP_FULL_AWS_ACCESS];
 }
@@ -261,7 +282,8 @@ function assume(
     };
     const callerAccount = callerArn.split(":")[4];
     const result = authorize(request, {
-        scps: scpsFor(model, callerAccount),
+        // An expected-denied question credits only the SCPs surely on the caller's path.
+        scps: scpsFor(model, callerAccount, bothSides ? "possibly" : "surely"),
         // The RCPs of the role's account count where access must work (the organization's own
         // people, both sides): an RCP that stopped them would make the scenario fail. A scenario
         // expected to be denied asks whether the trust policy holds alone, as below: the RCPs
@@ -318,7 +340,13 @@ function resourceAccountOf(resource: string, fallback: string): string {
 }
 
 /** An action by the role's own session. */
-function act(model: AccessModel, role: RoleModel, action: string, resource: string): Outcome {
+function act(
+    reading: OuReading,
+    model: AccessModel,
+    role: RoleModel,
+    action: string,
+    resource: string,
+): Outcome {
     const principal: RequestPrincipal = {
         type: "aws",
         kind: "assumed-role",
@@ -335,8 +363,8 @@ function act(model: AccessModel, role: RoleModel, action: string, resource: stri
         context: inRegion(model, { ...MFA, ...principalOrgContext(model, role.accountId) }),
     };
     const result = authorize(request, {
-        scps: scpsFor(model, role.accountId),
-        rcps: rcpsFor(model, resourceAccountOf(resource, role.accountId)),
+        scps: scpsFor(model, role.accountId, reading),
+        rcps: rcpsFor(model, resourceAccountOf(resource, role.accountId), reading),
         identity: role.identity,
     });
     // Every explicit Deny decides; the role's own is named first, then any SCP or RCP that also denies.
@@ -393,6 +421,9 @@ function run(
     expected: Verdict,
 ): Outcome | undefined {
     const both = expected === "allowed";
+    // A Deny may only take away from an expected-allowed answer, and may only be credited with
+    // an expected-denied one where it surely applies (OuReading).
+    const reading: OuReading = both ? "possibly" : "surely";
     const human = designatedHumans(model, role)[0];
     // Programs are designated for the audit role only.
     const reporter = [undefined, AUDIT_ROLE_TYPE, AUDIT_ROLE_STACK_SET_TYPE].includes(
@@ -505,9 +536,10 @@ function run(
                 ? assume(model, role, auditor, caller(auditor), MFA, both)
                 : undefined;
         case "read-action":
-            return act(model, role, "ec2:DescribeInstances", "*");
+            return act(reading, model, role, "ec2:DescribeInstances", "*");
         case "iam-write":
             return act(
+                reading,
                 model,
                 role,
                 "iam:CreateUser",
@@ -515,6 +547,7 @@ function run(
             );
         case "admin-write":
             return act(
+                reading,
                 model,
                 role,
                 "iam:PutRolePolicy",
@@ -522,6 +555,7 @@ function run(
             );
         case "data-read-s3":
             return act(
+                reading,
                 model,
                 role,
                 "s3:GetObject",
@@ -529,6 +563,7 @@ function run(
             );
         case "data-read-secret":
             return act(
+                reading,
                 model,
                 role,
                 "secretsmanager:GetSecretValue",
@@ -542,6 +577,7 @@ function run(
             );
         case "data-read-logs":
             return act(
+                reading,
                 model,
                 role,
                 "logs:GetLogEvents",
@@ -549,6 +585,7 @@ function run(
             );
         case "data-read-db-log":
             return act(
+                reading,
                 model,
                 role,
                 "rds:DownloadDBLogFilePortion",

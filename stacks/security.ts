@@ -4,13 +4,13 @@
 // part in stacks/security/ (identities, logging, duty, guardrails, resourceControls, ci); this
 // builder wires them together in the order the resources are registered and returns the stack's
 // outputs.
-import { loadSecurityConfig, SecurityConfig } from "../config";
+import { ConfigError, loadSecurityConfig, SecurityConfig } from "../config";
 import { AccountProviders } from "./providers";
 import { ciIdentity, ownAccounts, previewRoleArns, previewRoles } from "./security/ci";
 import { dutyGroups } from "./security/duty";
-import { checkScpSizes, guardrailInputs, guardrails } from "./security/guardrails";
+import { guardrailInputs, guardrails, scpSizeProblems } from "./security/guardrails";
 import {
-    checkRcpSizes,
+    rcpSizeProblems,
     resourceControlInputs,
     resourceControls,
 } from "./security/resourceControls";
@@ -23,11 +23,11 @@ import { ROOT_ACCESS_FEATURES } from "../components/rootAccess";
 export { guardrailInputs } from "./security/guardrails";
 
 export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
-    // Fails on an oversized SCP or RCP before registering anything.
+    // Fails on oversized SCPs and RCPs before registering anything, every one at once.
     const scpInputs = guardrailInputs(cfg);
-    checkScpSizes(cfg, scpInputs);
     const rcpInputs = resourceControlInputs(cfg);
-    checkRcpSizes(cfg, rcpInputs);
+    const sizeProblems = [...scpSizeProblems(cfg, scpInputs), ...rcpSizeProblems(cfg, rcpInputs)];
+    if (sizeProblems.length > 0) throw new ConfigError(cfg.stack, sizeProblems);
 
     const providers = new AccountProviders(cfg);
     const securityProvider = providers.for(cfg.security);

@@ -4,18 +4,18 @@ import { z } from "zod";
 import type { ConfigProblem } from "../errors";
 import { ORG_ID } from "../patterns";
 import { accountId, strictList, targetId } from "./common";
+import { RCP_SERVICES } from "../../policypack/policies/rcp";
+import { defaultPerimeterServices } from "../../components/rcpServices";
 
 /**
- * The services whose resources RCPs can restrict, as the service prefix their actions use. AWS
- * started with S3, STS, KMS, SQS and Secrets Manager (the Organizations guide and Control Tower's
- * RCP controls list them) and added Amazon ECR and OpenSearch Serverless (aoss) in June 2025. An
- * RCP naming another service's actions restricts nothing there, so only these are accepted.
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services
- * https://docs.aws.amazon.com/controltower/latest/controlreference/rcp-controls.html
- * https://stackpioneers.com/2025/06/23/guide-to-understanding-aws-resource-control-policies-rcps
+ * The services RCPs apply to, as the service prefix their actions use: the policy pack's one list
+ * (policypack/policies/rcp.ts, with AWS's sources). An RCP naming another service's actions
+ * restricts nothing there, so only these are accepted. What the perimeter denies in each, and
+ * which it fences by default, is components/rcpServices.ts's.
  */
-export const RCP_SERVICES = ["s3", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss"] as const;
-export type RcpService = (typeof RCP_SERVICES)[number];
+export { RCP_SERVICES };
+export type RcpService = string;
+const SERVICES = RCP_SERVICES as readonly [string, ...string[]];
 
 /**
  * Resource control policies, created in the management account. Off unless set: an RCP changes who
@@ -27,15 +27,15 @@ export const resourceControlsSchema = z
         targets: strictList(targetId(), "target ids").min(1, {
             error: "must name at least one root, OU or account id",
         }),
-        /** The services whose resources only the organization may reach. Default: every service RCPs support. */
+        /** The services whose resources only the organization may reach. Default: those AWS's identity-perimeter example fences (components/rcpServices.ts). */
         services: strictList(
-            z.enum(RCP_SERVICES, {
+            z.enum(SERVICES, {
                 error: `must be one of the services RCPs support: ${RCP_SERVICES.join(", ")}`,
             }),
             "service prefixes",
         )
             .min(1, { error: "must name at least one service (or leave the key out for all)" })
-            .default([...RCP_SERVICES]),
+            .default(() => defaultPerimeterServices()),
         /** Accounts outside the organization whose principals, and services acting for them, may still reach the resources (known partners). */
         trustedAccountIds: strictList(accountId(), "account ids").default([]),
         /** Other organizations whose principals, and services acting for them, may still reach the resources. */
@@ -109,5 +109,29 @@ export function resourceControlProblems(values: Record<string, unknown>): Config
                 message: `${key} is this organization (organizationId), which the RCPs already let in`,
                 fix: "list only other organizations",
             });
+    return problems;
+}
+
+/**
+ * Partner accounts that are workload accounts of this organization (any workload stack's): the
+ * RCPs already let them in, so listing them is a mistake that passes silently. Checked where the
+ * workload stacks are read (config/index.ts), so every account the plan knows counts.
+ */
+export function partnerWorkloadProblems(
+    rcp: ResourceControlSettings | undefined,
+    stacks: readonly { stack: string; accounts: readonly { name: string; accountId: string }[] }[],
+): ConfigProblem[] {
+    if (!rcp) return [];
+    const problems: ConfigProblem[] = [];
+    rcp.trustedAccountIds.forEach((id, i) => {
+        for (const t of stacks)
+            for (const a of t.accounts)
+                if (a.accountId === id)
+                    problems.push({
+                        path: `resourceControlPolicies.trustedAccountIds[${i}]`,
+                        message: `${id} is workload account "${a.name}" of stack "${t.stack}", an account of this organization, which the RCPs already let in`,
+                        fix: "list only accounts outside the organization",
+                    });
+    });
     return problems;
 }

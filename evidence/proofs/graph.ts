@@ -453,7 +453,9 @@ function newGraph(input: ProofInput): AccessGraph {
         // Asked once per request decided (every caller, role and MFA state): one list per account.
         scps: (accountId) => {
             if (!scpsByAccount.has(accountId))
-                scpsByAccount.set(accountId, scpsFor(model, accountId));
+                // Every proof over the graph gains from a Deny (fewer edges, fewer paths): only
+                // the SCPs surely on the account's path count, not an OU's (simulate.ts OuReading).
+                scpsByAccount.set(accountId, scpsFor(model, accountId, "surely"));
             return scpsByAccount.get(accountId);
         },
         organizationId: model.organizationId,

@@ -490,7 +490,11 @@ export const logsImmutable: Proof = {
             }
             // The RCPs of the target's account bind every caller, the management account's too
             // (none when the plan creates none, or for the management account's own resources).
-            const targetRcps = rcpsFor(input.model, target.account);
+            // CloudTrail's delivery must pass every RCP that may apply, an OU's included; a
+            // caller is only counted as stopped by one surely attached to the target's account
+            // (the root or the account itself): the plan cannot see which accounts an OU holds.
+            const deliveryRcps = rcpsFor(input.model, target.account, "possibly");
+            const targetRcps = rcpsFor(input.model, target.account, "surely");
             for (const d of target.deliveries ?? []) {
                 checked++;
                 const request = {
@@ -500,7 +504,7 @@ export const logsImmutable: Proof = {
                     resourceAccount: target.account,
                     context: d.context,
                 };
-                const result = authorize(request, { resource: target.policy, rcps: targetRcps });
+                const result = authorize(request, { resource: target.policy, rcps: deliveryRcps });
                 if (result.decision === "Allow") continue;
                 const deny = result.denies[0]?.label;
                 counterexamples.push({
@@ -521,7 +525,8 @@ export const logsImmutable: Proof = {
                     target.account === management
                 )
                     continue;
-                const scps = scpsFor(input.model, caller.account);
+                // Likewise only the SCPs surely on the caller's path count as stopping it.
+                const scps = scpsFor(input.model, caller.account, "surely");
                 // Every caller is of an account of the organization, and its requests say so.
                 const inside: Record<string, string> = input.model.organizationId
                     ? { "aws:PrincipalOrgID": input.model.organizationId }
@@ -617,7 +622,8 @@ export const logsImmutable: Proof = {
                 "roles the plan does not create but lets someone assume (deploy roles, OrganizationAccountAccessRole) and every member account's root user are taken to be administrators, bound by the SCPs",
                 "log objects are decided by S3 Object Lock when the bucket has it in COMPLIANCE mode with a default retention: nobody, the root user included, can delete or overwrite a locked version or shorten its retention",
                 "requests are posed with and without MFA, over TLS, in the stack's region, each from an account of the organization (aws:PrincipalOrgID)",
-                "the resource control policies the plan attaches bind every request to the bucket and the trail key, the management account's principals' included; not the root user's own hold on its bucket's policy, which S3 documents no bucket policy can take away",
+                "the resource control policies the plan attaches to the root or to the log-archive account itself bind every request to the bucket and the trail key, the management account's principals' included; not the root user's own hold on its bucket's policy, which S3 documents no bucket policy can take away",
+                "an SCP or RCP attached to an OU is not counted as stopping anyone (the plan cannot see which accounts an OU holds); CloudTrail's delivery must still pass it",
             ],
         };
     },

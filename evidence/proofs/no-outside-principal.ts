@@ -21,8 +21,6 @@
 import { OUTSIDE_ACCOUNT, rcpsFor } from "../simulate";
 import { AccessModel } from "../model";
 import {
-    allConditions,
-    authorize,
     awsPrincipalFromArn,
     describeUntagged,
     findAllowWitness,
@@ -47,11 +45,7 @@ import {
     principalArnProbes,
 } from "../../policypack/iam/outsiders";
 import { DocumentCache } from "../../policypack/iam/document";
-import {
-    CONDITION_KEY_SOURCES,
-    PRINCIPAL_DERIVED_KEYS,
-    requesterPinKeys,
-} from "../../policypack/iam/keys";
+import { PRINCIPAL_DERIVED_KEYS, requesterPinKeys } from "../../policypack/iam/keys";
 import { instantiateGlob } from "../../policypack/iam/wildcard";
 import { isGithubIssuer } from "../../policypack/iam/oidc";
 import { accountRootArn, assumedRoleArn, iamUserArn } from "../../policypack/iam/arn";
@@ -279,12 +273,22 @@ function untaggedAccounts(doc: PolicyDocument, scope: Scope, own: string): strin
 const findingsCache = new DocumentCache<Finding[]>();
 
 /** Every statement of the document that lets some outsider in, once per kind of outsider. */
-function findOutsiders(
-    p: PlannedPolicy,
-    scope: Scope,
-    stopped?: { readonly key: string; readonly test: (f: Finding) => boolean },
-): Finding[] {
+/** The RCPs' Deny statements that bind the governed resource (rcpFence). */
+interface RcpFence {
+    readonly key: string;
+    readonly denies: readonly Statement[];
+}
+
+/** Outsiders an RCP binds: anyone, and principals of accounts outside the organization. */
+const FENCED: ReadonlySet<Outsider> = new Set(["anyone", "outside-account"]);
+
+function findOutsiders(p: PlannedPolicy, scope: Scope, fence?: RcpFence): Finding[] {
     const doc = p.doc!;
+    // The document with the RCPs' Denies added: the outsiders probed and the values searched
+    // include the partners and exceptions the RCPs name.
+    const fenced: PolicyDocument = fence
+        ? { ...doc, statements: [...doc.statements, ...fence.denies] }
+        : doc;
     const own = p.kind === "resource" ? (p.accountId ?? "") : "";
     return findingsCache.get(
         doc,
@@ -293,26 +297,25 @@ function findOutsiders(
             const arnKeys = serviceArnKeys(doc);
             for (const s of doc.statements) {
                 if (s.effect !== "Allow") continue;
-                for (const o of outsiders(doc, s, p, scope)) {
+                for (const o of outsiders(fenced, s, p, scope)) {
+                    const searched = FENCED.has(o.outsider) ? fenced : doc;
                     for (const action of probeActions(s, p)) {
-                        const base = outsiderScenario(doc, action, undefined, {
+                        const base = outsiderScenario(searched, action, undefined, {
                             insideAccounts: scope.insideAccounts,
                             insideOrgs: scope.insideOrgs,
                             arnKeys,
                         });
                         const domains = new Map(base.domains);
                         for (const [k, v] of o.domains ?? []) domains.set(k, v);
+                        // No witness against the RCPs' Denies: kept out by the organization's
+                        // RCPs; try the next action, then the next (narrower) kind of outsider.
                         const witness = findAllowWitness(
-                            doc,
+                            searched,
                             { ...base, principals: o.principals, domains },
                             s,
                         );
                         if (witness) {
-                            const f = { outsider: o.outsider, statement: s, action, witness };
-                            // Kept out by the organization's RCPs: try the next action, then
-                            // the next (narrower) kind of outsider.
-                            if (stopped?.test(f)) continue;
-                            found.push(f);
+                            found.push({ outsider: o.outsider, statement: s, action, witness });
                             break;
                         }
                     }
@@ -339,7 +342,7 @@ function findOutsiders(
             }
             return found;
         },
-        `${p.kind}:${own}:${stopped ? `${p.accountId}:${stopped.key}` : ""}:${[...scope.insideAccounts].join(",")}:${[...scope.insideOrgs].join(",")}:${[...scope.designated].join(",")}:${scope.githubProvider ?? ""}:${scope.githubRepository ?? ""}`,
+        `${p.kind}:${own}:${fence ? `${p.accountId}:${fence.key}` : ""}:${[...scope.insideAccounts].join(",")}:${[...scope.insideOrgs].join(",")}:${[...scope.designated].join(",")}:${scope.githubProvider ?? ""}:${scope.githubRepository ?? ""}`,
     );
 }
 
@@ -400,61 +403,25 @@ function resourceOf(p: PlannedPolicy): string {
 }
 
 /**
- * Whether the RCPs of the governed resource's account keep an outsider's witness out: its request
- * is denied however the outsider presents itself to them, as a principal of any partner
- * organization or account an RCP names (aws:PrincipalOrgID, aws:PrincipalAccount) included. Only
- * for anyone and principals of outside accounts: an RCP never stops the organization's own
- * principals, and a service's source keys or a federated caller are left to the policy itself.
- * An undecided witness (the search gave up) is never taken to be stopped. The organization's
- * RCPs are beyond any account administrator's reach.
+ * The Deny statements of the RCPs surely attached to the governed resource's account (the root's
+ * or the account's own; simulate.ts rcpsFor): an outsider is kept out by them only if no request
+ * it can make escapes them. They join the document's own Denies in the witness search, which then
+ * looks for a context allowed by the statement and denied by none of them, over every key the
+ * caller controls (its principal tags, address, network, the organizations and accounts it may
+ * belong to, the partners the RCPs name included). Only for anyone and principals of outside
+ * accounts: an RCP never stops the organization's own principals, and a service's source keys or
+ * a federated caller are left to the policy itself. An undecided search is taken to allow. The
+ * organization's RCPs are beyond any account administrator's reach.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
-function rcpStop(
-    model: AccessModel,
-    p: PlannedPolicy,
-    scope: Scope,
-): { key: string; test: (f: Finding) => boolean } | undefined {
-    const rcps = rcpsFor(model, p.accountId);
+function rcpFence(model: AccessModel, p: PlannedPolicy): RcpFence | undefined {
+    const rcps = rcpsFor(model, p.accountId, "surely");
     if (!rcps) return undefined;
-    // The keys that say which organization or account the caller belongs to (keys.ts), and the
-    // partner values the RCPs name for them: each is a way an outsider may present itself.
-    const callerKeys = Object.entries(CONDITION_KEY_SOURCES)
-        .filter(([, e]) => e.source === "principal" && (e.pins === "org" || e.pins === "account"))
-        .map(([k, e]) => ({
-            key: k,
-            inside: e.pins === "org" ? scope.insideOrgs : scope.insideAccounts,
-        }));
-    const presentations: Record<string, string>[] = [{}];
-    for (const { key, inside } of callerKeys) {
-        const values = new Set(
-            rcps.flatMap((r) =>
-                allConditions(r.doc)
-                    .filter((c) => c.keyLower === key)
-                    .flatMap((c) => c.values),
-            ),
-        );
-        for (const v of values) if (!inside.has(v)) presentations.push({ [key]: v });
-    }
+    const denies = rcps.flatMap((r) => r.doc.statements.filter((st) => st.effect === "Deny"));
     return {
-        key: rcps.map((r) => r.label).join(","),
-        test: (f) => {
-            if (f.witness.undecided) return false;
-            if (f.outsider !== "anyone" && f.outsider !== "outside-account") return false;
-            const asked = f.outsider === "anyone" ? [{}] : presentations;
-            return asked.every(
-                (v) =>
-                    authorize(
-                        {
-                            principal: f.witness.principal,
-                            action: f.action,
-                            resource: p.arn,
-                            resourceAccount: p.accountId,
-                            context: { ...f.witness.context, ...v },
-                        },
-                        { rcps },
-                    ).decision === "ExplicitDeny",
-            );
-        },
+        denies,
+        // The findings are cached per document and variant: the variant says which Denies.
+        key: JSON.stringify(denies),
     };
 }
 
@@ -470,8 +437,8 @@ function counterexamples(p: PlannedPolicy, scope: Scope, model?: AccessModel): C
                 reason: `${p.label}: not checked: ${p.unreadable}; give the policy as a JSON document the plan knows, or teach the reader this resource type (scripts/update-policy-types.ts classifies policy properties; evidence/proofs/resourcePolicies.ts reads them)`,
             },
         ];
-    const stop = model && rcpStop(model, p, scope);
-    const out: Counterexample[] = findOutsiders(p, scope, stop).map((f) => ({
+    const fence = model && rcpFence(model, p);
+    const out: Counterexample[] = findOutsiders(p, scope, fence).map((f) => ({
         principal: describe(f.witness.principal, f.witness.context, f.outsider),
         path: [],
         action: f.action,
@@ -567,7 +534,7 @@ export const noOutsidePrincipal: Proof = {
                 "a resource policy's grants to its own account are that account's IAM's to decide (key policies' <account>:root)",
                 "principals designated by an IAM path (the break-glass users' path) are only those the program creates there",
                 "AWS services set aws:SourceArn, aws:SourceAccount and the ARNs of KMS encryption contexts truthfully for the resource they act for",
-                "an outsider the resource control policies the plan attaches deny (for a resource of a member account below their targets) is kept out by the organization, whatever the trust or resource policy says",
+                "an outsider the resource control policies the plan attaches to the root or to the resource's own account deny, whatever context it presents, is kept out by the organization, whatever the trust or resource policy says; an RCP attached to an OU is not counted (the plan cannot see which accounts an OU holds)",
                 ...(assignments.length
                     ? [
                           `IAM Identity Center: ${assignments.length} account assignments checked in place of the trust of the AWSReservedSSO_* roles, which AWS writes (the account's SAML provider): who signs in is the assigned groups' members, as the identity store (outside the plan) lists them`,

@@ -37,8 +37,10 @@ export const RCP_MAX_CHARACTERS = ORGANIZATION_POLICY_TYPES.RESOURCE_CONTROL_POL
  *   in https://stackpioneers.com/2025/06/23/guide-to-understanding-aws-resource-control-policies-rcps
  * - Cognito (both prefixes) and CloudWatch Logs (January 2026):
  *   https://dev.classmethod.jp/articles/aws-expands-resource-control-policies-202601
- * DynamoDB and IAM Roles Anywhere are not on AWS's list (only aws-samples policies name them), so
- * a Deny of theirs is reported as restricting nothing.
+ * - DynamoDB (February 2026): https://aws.amazon.com/about-aws/whats-new/2026/02/aws-expands-resource-control-policies-amazon/
+ *   as quoted in https://dev.classmethod.jp/articles/aws-expands-resource-control-policies-202602
+ * IAM Roles Anywhere is not on AWS's list (only aws-samples policies name it), so a Deny of its
+ * actions is reported as restricting nothing.
  */
 export const RCP_SERVICES: readonly string[] = [
     "s3",
@@ -51,6 +53,7 @@ export const RCP_SERVICES: readonly string[] = [
     "cognito-identity",
     "cognito-idp",
     "logs",
+    "dynamodb",
 ];
 
 /** The document property of an aws.organizations.Policy, when the policy is an RCP. */

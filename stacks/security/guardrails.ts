@@ -4,7 +4,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     BREAK_GLASS_ROLE,
-    ConfigError,
     INCIDENT_RESPONSE_ROLE,
     LOG_ARCHIVE_ADMIN_ROLE,
     SecurityConfig,
@@ -16,6 +15,7 @@ import {
     scpDefinitions,
     policySizeProblems,
 } from "../../components/guardrails";
+import type { ConfigProblem } from "../../config/errors";
 import { FINDINGS_PUBLISHER_ROLE } from "../../components/accessAnalyzer";
 import { LogArchiveAdminRole } from "../../components/logArchiveAdmin";
 import { OrgTrail } from "../../components/orgTrail";
@@ -73,18 +73,21 @@ export function guardrailInputs(cfg: SecurityConfig): GuardrailPolicyInputs {
 }
 
 /**
- * Refuses SCPs over the size quota before anything is registered. Their sizes depend on config
- * only (the key ARN's length is fixed), so a placeholder key ARN measures them exactly.
+ * The SCPs over the size quota, each named with its key and fix (the stack refuses them with the
+ * RCPs' in one ConfigError, before anything is registered). Their sizes depend on config only
+ * (the key ARN's length is fixed), so a placeholder key ARN measures them exactly.
  */
-export function checkScpSizes(cfg: SecurityConfig, inputs: GuardrailPolicyInputs): void {
-    if (!cfg.guardrails) return;
-    const problems = policySizeProblems(
+export function scpSizeProblems(
+    cfg: SecurityConfig,
+    inputs: GuardrailPolicyInputs,
+): ConfigProblem[] {
+    if (!cfg.guardrails) return [];
+    return policySizeProblems(
         scpDefinitions(
             inputs,
             placeholderKeyArn(cfg.partition, cfg.region, cfg.logArchive.accountId),
         ),
     );
-    if (problems.length > 0) throw new ConfigError(cfg.stack, problems);
 }
 
 /** The SCPs in the management account, when configured. */

@@ -2,7 +2,8 @@
 // check, and the ResourceControls component in the management account.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, LOG_ARCHIVE_ADMIN_ROLE, SecurityConfig } from "../../config";
+import { LOG_ARCHIVE_ADMIN_ROLE, SecurityConfig } from "../../config";
+import type { ConfigProblem } from "../../config/errors";
 import { cloudTrailArn } from "../../components/arns";
 import { placeholderKeyArn, policySizeProblems } from "../../components/guardrails";
 import { LogArchiveAdminRole } from "../../components/logArchiveAdmin";
@@ -42,19 +43,21 @@ export function resourceControlInputs(cfg: SecurityConfig): ResourceControlInput
 }
 
 /**
- * Refuses RCPs over the size quota before anything is registered, every problem at once. Their
- * sizes depend on config only (the key ARN's length is fixed), so a placeholder key ARN measures
- * them exactly.
+ * The RCPs over the size quota, each named with its key and fix (the stack refuses them with the
+ * SCPs' in one ConfigError, before anything is registered). Their sizes depend on config only
+ * (the key ARN's length is fixed), so a placeholder key ARN measures them exactly.
  */
-export function checkRcpSizes(cfg: SecurityConfig, inputs: ResourceControlInputs | undefined) {
-    if (!inputs) return;
-    const problems = policySizeProblems(
+export function rcpSizeProblems(
+    cfg: SecurityConfig,
+    inputs: ResourceControlInputs | undefined,
+): ConfigProblem[] {
+    if (!inputs) return [];
+    return policySizeProblems(
         rcpDefinitions(
             inputs,
             placeholderKeyArn(cfg.partition, cfg.region, cfg.logArchive.accountId),
         ),
     );
-    if (problems.length > 0) throw new ConfigError(cfg.stack, problems);
 }
 
 /** The RCPs in the management account, when configured. */
@@ -78,6 +81,12 @@ export function resourceControls(
             policies: inputs,
             logKeyArn: trail.key.arn,
             targets: cfg.resourceControlPolicies.targets,
+            // RCPs never apply to the management account's resources: a log archive kept there
+            // gets no trail RCP attachment.
+            logArchiveAccountId:
+                cfg.logArchive.accountId === cfg.management.accountId
+                    ? undefined
+                    : cfg.logArchive.accountId,
             tags: cfg.tags,
             dependsOn,
         },

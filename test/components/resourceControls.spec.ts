@@ -1,13 +1,11 @@
 // Resource control policies: what the security stack plans, what the documents decide (asked of
 // the project's one evaluator, as AWS combines RCPs), the config's rules and the size check.
 import * as assert from "assert";
-import { ConfigError, RCP_SERVICES, validateSecurityConfig } from "../../config";
+import { ConfigError, validateSecurityConfig } from "../../config";
+import { perimeterTreatment } from "../../components/rcpServices";
+import { RCP_SERVICES } from "../../policypack/policies/rcp";
 import { placeholderKeyArn } from "../../components/guardrails";
-import {
-    rcpDefinitions,
-    ResourceControlInputs,
-    RCP_SERVICE_ACTIONS,
-} from "../../components/resourceControls";
+import { rcpDefinitions, ResourceControlInputs } from "../../components/resourceControls";
 import { PlanResult } from "../../plan/run";
 import {
     Authorization,
@@ -120,7 +118,7 @@ describe("ResourceControls (resource control policies)", () => {
     const aws = (arn: string) => awsPrincipalFromArn(arn) as RequestPrincipal;
     const inOrg = { "aws:PrincipalOrgID": ORG };
 
-    it("creates two RCPs in the management account, attached to every target, and lists them in the stack's outputs", async () => {
+    it("creates two RCPs in the management account, the perimeter attached to every target and the trail's to the log-archive account, and lists them in the stack's outputs", async () => {
         const policies = ofType(plan, POLICY);
         assert.deepStrictEqual(
             policies.map((p) => [p.props.name, p.props.type, p.accountId]).sort(),
@@ -136,8 +134,8 @@ describe("ResourceControls (resource control policies)", () => {
             [
                 `resource-controls-perimeter-ou-ab12-cdefgh34 -> ou-ab12-cdefgh34 @ ${MANAGEMENT}`,
                 `resource-controls-perimeter-r-ab12 -> r-ab12 @ ${MANAGEMENT}`,
-                `resource-controls-trail-logs-ou-ab12-cdefgh34 -> ou-ab12-cdefgh34 @ ${MANAGEMENT}`,
-                `resource-controls-trail-logs-r-ab12 -> r-ab12 @ ${MANAGEMENT}`,
+                // The trail RCP names the log-archive account's bucket and key only: attached there.
+                `resource-controls-trail-logs-${LOG_ARCHIVE} -> ${LOG_ARCHIVE} @ ${MANAGEMENT}`,
             ],
         );
         const out = plan.outputs.resourceControlPolicies as Record<
@@ -151,6 +149,7 @@ describe("ResourceControls (resource control policies)", () => {
         for (const p of policies)
             assert.strictEqual(out[String(p.props.name)].content, p.props.content);
         assert.deepStrictEqual(out["org-access-perimeter"].targets, ["r-ab12", "ou-ab12-cdefgh34"]);
+        assert.deepStrictEqual(out["org-access-trail-logs"].targets, [LOG_ARCHIVE]);
         // The trail RCP names the real key, not a placeholder.
         assert.ok(out["org-access-trail-logs"].content.includes(keyArn), keyArn);
     });
@@ -325,15 +324,31 @@ describe("ResourceControls (resource control policies)", () => {
         );
     });
 
-    it("covers every RCP-supported service by default, and only the services listed", () => {
+    it("fences by default what AWS's identity-perimeter example fences, and only the services listed", () => {
         const actions = (content: string) =>
             JSON.parse(content).Statement[0].Action as readonly string[];
         const perimeter = ofType(plan, POLICY).find(
             (p) => p.props.name === "org-access-perimeter",
         )!;
+        // AWS's example's Action list (EnforceOrgIdentities):
+        // https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/resource_control_policies/identity_perimeter_rcp.json
         assert.deepStrictEqual(
             [...actions(String(perimeter.props.content))].sort(),
-            RCP_SERVICES.flatMap((s) => RCP_SERVICE_ACTIONS[s]).sort(),
+            [
+                "s3:*",
+                "sqs:*",
+                "kms:*",
+                "secretsmanager:*",
+                "sts:AssumeRole",
+                "sts:DecodeAuthorizationMessage",
+                "sts:GetAccessKeyInfo",
+                "sts:GetFederationToken",
+                "sts:GetServiceBearerToken",
+                "sts:GetSessionToken",
+                "sts:SetContext",
+                "aoss:*",
+                "ecr:*",
+            ].sort(),
         );
         const inputs: ResourceControlInputs = {
             partition: "aws",
@@ -354,13 +369,48 @@ describe("ResourceControls (resource control policies)", () => {
         });
     });
 
+    it("gives every service of the pack's list a perimeter treatment of that service's own actions", () => {
+        // The pack's list is the one list: a service added there without a treatment fails here.
+        assert.ok(RCP_SERVICES.length > 0);
+        for (const service of RCP_SERVICES) {
+            const { actions } = perimeterTreatment(service);
+            assert.ok(actions.length > 0, service);
+            for (const a of actions) assert.ok(a.startsWith(`${service}:`), `${service}: ${a}`);
+        }
+        assert.throws(() => perimeterTreatment("ec2"), /RCP service ec2: no perimeter treatment/);
+        // The config accepts every one of them, a service fenced only when listed included.
+        const all = validate(
+            securityValues({
+                resourceControlPolicies: { targets: ["r-ab12"], services: [...RCP_SERVICES] },
+            }),
+        ).resourceControlPolicies;
+        assert.deepStrictEqual(all?.services, [...RCP_SERVICES]);
+        const [perimeter] = rcpDefinitions(
+            {
+                partition: "aws",
+                organizationId: ORG,
+                services: ["dynamodb", "logs"],
+                trustedAccountIds: [],
+                trustedOrganizationIds: [],
+                trailArn: TRAIL,
+                trailBucketName: "b",
+                logAdminRoleArns: [],
+            },
+            placeholderKeyArn("aws", "us-east-1", LOG_ARCHIVE),
+        );
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(perimeter.document)).Statement[0].Action, [
+            "dynamodb:*",
+            "logs:*",
+        ]);
+    });
+
     it("refuses every mistake in the key at once, each named with its fix", () => {
         const lines = problems(() =>
             validate(
                 securityValues({
                     resourceControlPolicies: {
                         targets: ["r-ab12", MANAGEMENT, "r-ab12"],
-                        services: ["s3", "dynamodb"],
+                        services: ["s3", "ec2"],
                         trustedAccountIds: [LOG_ARCHIVE, PARTNER],
                         trustedOrganizationIds: [ORG],
                     },
@@ -369,7 +419,7 @@ describe("ResourceControls (resource control policies)", () => {
         );
         const joined = lines.join("\n");
         for (const expected of [
-            "resourceControlPolicies.services[1]: must be one of the services RCPs support: s3, sts, kms, sqs, secretsmanager, ecr, aoss",
+            `resourceControlPolicies.services[1]: must be one of the services RCPs support: ${RCP_SERVICES.join(", ")}`,
             `resourceControlPolicies.targets[1]: ${MANAGEMENT} is the management account; RCPs never apply to its resources (attach to the root, an OU or member accounts instead)`,
             'resourceControlPolicies.targets[2]: "r-ab12" is listed twice (also at resourceControlPolicies.targets[0]) (list it once)',
             `resourceControlPolicies.trustedAccountIds[0]: ${LOG_ARCHIVE} is an account of this organization, which the RCPs already let in (list only accounts outside the organization)`,
@@ -384,10 +434,30 @@ describe("ResourceControls (resource control policies)", () => {
                 .resourceControlPolicies,
             {
                 targets: ["r-ab12"],
-                services: [...RCP_SERVICES],
+                services: ["s3", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss"],
                 trustedAccountIds: [],
                 trustedOrganizationIds: [],
             },
+        );
+    });
+
+    it("refuses a partner account that is a workload account of any workload stack", async () => {
+        const e = await planSecurity(
+            securityValues({
+                resourceControlPolicies: {
+                    targets: ["r-ab12"],
+                    trustedAccountIds: [PARTNER, STAGING],
+                },
+            }),
+            projectWith({ workload }),
+        ).then(
+            () => undefined,
+            (err: Error) => err,
+        );
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.strictEqual(
+            e.message.split("\n").slice(1).join("\n"),
+            `* org-access:resourceControlPolicies.trustedAccountIds[1]: ${STAGING} is workload account "staging" of stack "workload", an account of this organization, which the RCPs already let in (list only accounts outside the organization)`,
         );
     });
 
@@ -405,7 +475,37 @@ describe("ResourceControls (resource control policies)", () => {
         assert.ok(e instanceof Error, "expected the plan to be refused");
         assert.match(
             e.message,
-            /resourceControlPolicies: the RCP "org-access-perimeter" would be \d+ characters; AWS allows 5120 \(trust fewer partner accounts \(trustedAccountIds\) or organizations \(trustedOrganizationIds\)\)/,
+            /^invalid configuration for stack "security" \(1 problem\):\n\* org-access:resourceControlPolicies\.trustedAccountIds: the RCP "org-access-perimeter" would be \d+ characters; AWS allows 5120 \(trust fewer partner accounts \(trustedAccountIds\) or organizations \(trustedOrganizationIds\)\)$/,
+        );
+    });
+
+    it("refuses an oversized SCP and an oversized RCP in one ConfigError, each under its own key", async () => {
+        const regions = ["us-east-1"];
+        for (const a of "abcdefghijklmnopqrstuvwxyz")
+            for (let n = 1; n <= 15; n++) regions.push(`x${a}-region-${n}`);
+        const orgs = Array.from({ length: 400 }, (_, i) => `o-${String(i).padStart(10, "0")}`);
+        const e = await planSecurity(
+            securityValues({
+                guardrails: { targets: ["r-ab12"], allowedRegions: regions },
+                breakGlass: { users: ["dana"] },
+                resourceControlPolicies: { targets: ["r-ab12"], trustedOrganizationIds: orgs },
+            }),
+            projectWith({ workload }),
+        ).then(
+            () => undefined,
+            (err: Error) => err,
+        );
+        assert.ok(e instanceof ConfigError, String(e));
+        const lines = e.message.split("\n");
+        assert.match(lines[0], /\(2 problems\):$/);
+        assert.strictEqual(lines.length, 3, e.message);
+        assert.match(
+            lines[1],
+            /^\* org-access:guardrails\.allowedRegions: the SCP "org-access-regions" /,
+        );
+        assert.match(
+            lines[2],
+            /^\* org-access:resourceControlPolicies\.trustedOrganizationIds: the RCP "org-access-perimeter" /,
         );
     });
 });

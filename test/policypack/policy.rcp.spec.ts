@@ -345,14 +345,15 @@ describe("resource control policies", () => {
             );
         });
 
-        // Not on AWS's list of services RCPs apply to (only aws-samples policies name them).
-        it("flags DynamoDB and IAM Roles Anywhere actions as restricting nothing", async () => {
+        // IAM Roles Anywhere is not on AWS's list of services RCPs apply to (only aws-samples
+        // policies name it); DynamoDB is, since February 2026.
+        it("flags IAM Roles Anywhere actions as restricting nothing, and not DynamoDB's", async () => {
             assertViolations(
                 await perimeter(
                     policyDoc({ ...PERIMETER, Action: ["s3:*", "dynamodb:*", "rolesanywhere:*"] }),
                 ),
                 1,
-                "denies dynamodb:*, rolesanywhere:*, which RCPs do not apply to",
+                "denies rolesanywhere:*, which RCPs do not apply to",
             );
         });
 

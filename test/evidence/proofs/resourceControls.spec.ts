@@ -22,11 +22,12 @@ import {
     STAGING,
     workloadValues,
 } from "../../helpers";
-import { withPolicy } from "../../helpers/variants";
+import { mutate, withPolicy } from "../../helpers/variants";
 import { proofInput } from "./fixture";
 
 const STRANGER = "012345678901";
 const PARTNER = "210987654321";
+const OU = "ou-abcd-11111111";
 const ACCOUNTS = [
     { name: "prod", accountId: PROD },
     { name: "staging", accountId: STAGING },
@@ -89,7 +90,9 @@ describe("resource control policies in the simulation and the proofs", () => {
     it("applies the RCPs to requests on member accounts' resources, never to the management account's", () => {
         const model = accessModel({ stack: wl, security: withRcps });
         const labels = (account: string) => rcpsFor(model, account)?.map((p) => p.label);
-        assert.deepStrictEqual(labels(PROD), [
+        assert.deepStrictEqual(labels(PROD), ["RCP org-access-perimeter", "RCP RCPFullAWSAccess"]);
+        // The trail RCP is attached to the log-archive account alone.
+        assert.deepStrictEqual(labels(LOG_ARCHIVE), [
             "RCP org-access-perimeter",
             "RCP org-access-trail-logs",
             "RCP RCPFullAWSAccess",
@@ -199,6 +202,38 @@ describe("resource control policies in the simulation and the proofs", () => {
         );
     });
 
+    it("logs-immutable credits no RCP or SCP attached to an OU, whose accounts the plan cannot see", async () => {
+        const root = `arn:aws:iam::${LOG_ARCHIVE}:root`;
+        const rootChanges = (plan: PlanResult) =>
+            prove(logsImmutable, plan, plan)
+                .counterexamples.filter((c) => c.principal === root)
+                .map((c) => c.action)
+                .sort();
+        const bare = rootChanges(await security({}));
+        assert.ok(bare.includes("s3:PutLifecycleConfiguration"), bare.join(", "));
+        // The trail RCP attached to an OU (as a hand-made plan could): not credited.
+        const fenced = await security(RCP([OU]));
+        assert.ok(!rootChanges(fenced).includes("s3:PutLifecycleConfiguration"));
+        const onOu = mutate(fenced, `resource-controls-trail-logs-${LOG_ARCHIVE}`, (props) => {
+            props.targetId = OU;
+        });
+        assert.deepStrictEqual(rootChanges(onOu), bare);
+        // The guardrail SCPs, which need break-glass users: on an OU, not credited.
+        const breakGlass = { breakGlass: { users: ["dana-breakglass"] } };
+        const unguarded = rootChanges(await security(breakGlass));
+        // The root user's hold on its bucket's policy, which only an SCP takes away.
+        assert.ok(unguarded.includes("s3:PutBucketPolicy"), unguarded.join(", "));
+        assert.deepStrictEqual(
+            rootChanges(await security({ ...breakGlass, guardrails: { targets: [OU] } })),
+            unguarded,
+        );
+        // On the log-archive account itself, they are.
+        const guarded = rootChanges(
+            await security({ ...breakGlass, guardrails: { targets: [LOG_ARCHIVE] } }),
+        );
+        assert.ok(!guarded.includes("s3:PutBucketPolicy"), guarded.join(", "));
+    });
+
     it("within-iam-quotas counts the RCPs on each target, RCPFullAWSAccess included, apart from the SCPs", () => {
         const rcpAttachments = (plan: PlanResult) =>
             plan.resources.filter(
@@ -207,13 +242,14 @@ describe("resource control policies in the simulation and the proofs", () => {
                     r.name.startsWith("resource-controls-"),
             );
         assert.deepStrictEqual(prove(withinIamQuotas, withRcps, withRcps).counterexamples, []);
-        // Two of ours and RCPFullAWSAccess: three extra attachments make six on r-abcd.
-        const base = rcpAttachments(withRcps)[0];
+        // The perimeter and RCPFullAWSAccess (the trail RCP is the log-archive account's): four
+        // extra attachments make six on r-abcd.
+        const base = rcpAttachments(withRcps).find((r) => r.name.endsWith("-r-abcd"))!;
         const crowded: PlanResult = {
             ...withRcps,
             resources: [
                 ...withRcps.resources,
-                ...[1, 2, 3].map((i) => ({
+                ...[1, 2, 3, 4].map((i) => ({
                     ...base,
                     name: `extra-rcp-${i}`,
                     urn: `${base.urn}-extra-${i}`,
@@ -250,6 +286,36 @@ describe("resource control policies in the simulation and the proofs", () => {
             assert.match(before[0].reason, /\(outside-account;/);
             assert.deepStrictEqual(found(broken, withRcps), []);
         });
+
+        it("credits no RCP attached to an OU, whose accounts the plan cannot see", async () => {
+            const onOu = await security(RCP([OU]));
+            const broken = openToStranger(wl, { AWS: `arn:aws:iam::${STRANGER}:root` });
+            const result = found(broken, onOu);
+            assert.strictEqual(result.length, 1, JSON.stringify(result));
+            assert.match(result[0].reason, /\(outside-account;/);
+            // Attached to the account itself, it is credited.
+            assert.deepStrictEqual(found(broken, await security(RCP([PROD]))), []);
+        });
+
+        // An exception in the perimeter that the outsider can meet lets it through: the search
+        // looks for a context that escapes the RCPs' Deny over every key the caller controls.
+        for (const [what, exception] of [
+            [
+                "a principal tag the outsider sets on its own user",
+                { StringNotEqualsIfExists: { "aws:PrincipalTag/dp-partner": "true" } },
+            ],
+            ["the caller's address", { NotIpAddressIfExists: { "aws:SourceIp": "0.0.0.0/1" } }],
+        ] as const)
+            it(`finds the outsider when the perimeter has an exception on ${what}`, () => {
+                const loosened = withPolicy(withRcps, "resource-controls-perimeter", (d) => {
+                    Object.assign(d.Statement[0].Condition, exception);
+                });
+                const broken = openToStranger(wl, { AWS: `arn:aws:iam::${STRANGER}:root` });
+                assert.deepStrictEqual(found(broken, withRcps), []);
+                const result = found(broken, loosened);
+                assert.strictEqual(result.length, 1, JSON.stringify(result));
+                assert.match(result[0].reason, /\(outside-account;/);
+            });
 
         it("still finds it when the outsider is a partner the RCPs trust", async () => {
             const partnered = await security(RCP(["r-abcd"], [PARTNER]));
