@@ -309,7 +309,8 @@ export function main(
             );
         }
         return mismatches(result.evidence).length > 0 ||
-            (result.rootAccess?.missing.length ?? 0) > 0
+            (result.rootAccess?.missing.length ?? 0) > 0 ||
+            (result.rootAccess?.iamDelegatedAdministrators.length ?? 0) > 0
             ? 1
             : 0;
     });

@@ -2,8 +2,10 @@
 // possible. A principal of the management account that may call it opens a session as the root
 // user of any member account, for an AWS task policy (delete root credentials, unlock a bucket or
 // queue policy, allow password recovery). Only the management account and IAM's delegated
-// administrator may call it, and only when RootSessions is on; the program registers no delegated
-// administrator for IAM, so only the management account's planned principals are asked. The
+// administrator may call it, and only when RootSessions is on. Assumption (stated in the proof's
+// assumptions, checked online by verify with organizations:ListDelegatedAdministrators): IAM has
+// no delegated administrator (the program registers none), so only the management account's
+// planned principals are asked. The
 // session is taken to be admin-equivalent in its account: the search stops there, and any path to
 // it that is not a declared one is a counterexample.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html

@@ -166,6 +166,18 @@ describe("sts:AssumeRoot edges (centralized root access)", () => {
         );
     });
 
+    it("states its assumption that IAM has no delegated administrator, only when RootSessions is on", () => {
+        const on = prove(withFeatures(plans.security, ["RootSessions"]));
+        const line = on.assumptions.find((a) => a.includes("delegated administrator"));
+        assert.ok(line, on.assumptions.join("\n"));
+        assert.match(
+            line,
+            /organizations:ListDelegatedAdministrators names one for iam\.amazonaws\.com/,
+        );
+        const off = prove(withFeatures(plans.security, ["RootCredentialsManagement"]));
+        assert.ok(!off.assumptions.some((a) => a.includes("sts:AssumeRoot")));
+    });
+
     it("respects an explicit Deny of sts:AssumeRoot", () => {
         const result = prove(
             grantAssumeRoot(withFeatures(plans.security, ["RootSessions"]), [
