@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_ANALYZER_TYPE } from "../policypack/componentTypes";
-import { iamRoleArn } from "./arns";
+import { arn, iamRoleArn } from "./arns";
 
 /** Access Analyzer's service principal, for Organizations' trusted access and delegation. */
 export const ACCESS_ANALYZER_SERVICE_PRINCIPAL = "access-analyzer.amazonaws.com";
@@ -32,12 +32,12 @@ export const ACTIVE_FINDINGS_PATTERN = {
 
 /** The ARN of the findings rule on the default event bus of `region`. */
 export function findingsRuleArn(partition: string, region: string, accountId: string): string {
-    return `arn:${partition}:events:${region}:${accountId}:rule/${FINDINGS_RULE}`;
+    return arn(partition, "events", region, accountId, `rule/${FINDINGS_RULE}`);
 }
 
 /** The default event bus of `region`, which the other Regions' findings rules forward to. */
 export function defaultEventBusArn(partition: string, region: string, accountId: string): string {
-    return `arn:${partition}:events:${region}:${accountId}:event-bus/default`;
+    return arn(partition, "events", region, accountId, "event-bus/default");
 }
 
 /** One `eq` criterion of an archive rule (IAM Access Analyzer filter keys). */
