@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_ANALYZER_TYPE } from "../policypack/componentTypes";
-import { iamRoleArn } from "./arns";
+import { arn, iamRoleArn } from "./arns";
 
 /** Access Analyzer's service principal, for Organizations' trusted access and delegation. */
 export const ACCESS_ANALYZER_SERVICE_PRINCIPAL = "access-analyzer.amazonaws.com";
@@ -13,17 +13,32 @@ export const UNUSED_ACCESS_ANALYZER = "org-access-unused-access";
 /** The role EventBridge assumes in the security account to publish findings to the alarm topic. */
 export const FINDINGS_PUBLISHER_ROLE = "OrgAccessFindingsPublisher";
 
+/** The findings rule's name, the same in every Region (a rule's name is unique per Region and bus). */
+export const FINDINGS_RULE = "org-access-access-analyzer-findings";
+
 /**
  * The findings events that reach the alarm topic: new or changed external-access and unused-access
- * findings whose status is ACTIVE (an archived or resolved finding needs no one).
+ * findings whose status is ACTIVE (an archived or resolved finding needs no one), and not the
+ * event of a finding's deletion: a deleted finding keeps its status and carries `isDeleted: true`
+ * (a resolved finding past its retention, or every finding of a deleted analyzer a day later).
  * https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-access-analyzer.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-eventbridge.html
  */
 export const ACTIVE_FINDINGS_PATTERN = {
     source: ["aws.access-analyzer"],
     "detail-type": ["Access Analyzer Finding", "Unused Access Finding for IAM entities"],
-    detail: { status: ["ACTIVE"] },
+    detail: { status: ["ACTIVE"], isDeleted: [false] },
 };
+
+/** The ARN of the findings rule on the default event bus of `region`. */
+export function findingsRuleArn(partition: string, region: string, accountId: string): string {
+    return arn(partition, "events", region, accountId, `rule/${FINDINGS_RULE}`);
+}
+
+/** The default event bus of `region`, which the other Regions' findings rules forward to. */
+export function defaultEventBusArn(partition: string, region: string, accountId: string): string {
+    return arn(partition, "events", region, accountId, "event-bus/default");
+}
 
 /** One `eq` criterion of an archive rule (IAM Access Analyzer filter keys). */
 export interface ArchiveFilter {
@@ -77,8 +92,15 @@ export function archiveRuleProblems(rule: ArchiveRuleDefinition): string[] {
 export interface OrgAccessAnalyzerArgs {
     /** Provider of the management account: trusted access and the delegated administrator. */
     readonly managementProvider: aws.Provider;
-    /** Provider of the security account: the analyzers, archive rules and the findings rule. */
+    /** Provider of the security account in `homeRegion`: the analyzers, archive rules and the findings rule. */
     readonly securityProvider: aws.Provider;
+    /** aws:region: the unused-access analyzer's Region and the one whose rule publishes to the topic. */
+    readonly homeRegion: string;
+    /**
+     * The other Regions with an external-access analyzer, each with the security account's
+     * provider there. Their findings are forwarded to the home Region's default event bus.
+     */
+    readonly otherRegions?: readonly { readonly region: string; readonly provider: aws.Provider }[];
     /** The security account, registered as Access Analyzer's delegated administrator. */
     readonly securityAccountId: string;
     /** AWS partition. */
@@ -110,11 +132,19 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
     public readonly trustedAccess: aws.organizations.AwsServiceAccess;
     public readonly delegatedAdministrator: aws.organizations.DelegatedAdministrator;
     public readonly externalAccess: aws.accessanalyzer.Analyzer;
+    /** The external-access analyzers of the other Regions, by Region. */
+    public readonly regionalExternalAccess: Record<string, aws.accessanalyzer.Analyzer>;
     public readonly unusedAccess: aws.accessanalyzer.Analyzer;
     public readonly archiveRules: aws.accessanalyzer.ArchiveRule[];
     public readonly publisherRole: aws.iam.Role;
     public readonly findingsRule: aws.cloudwatch.EventRule;
     public readonly findingsTarget: aws.cloudwatch.EventTarget;
+    /** Each other Region's findings rule and its target, the home Region's default bus. */
+    public readonly regionalFindings: {
+        readonly region: string;
+        readonly rule: aws.cloudwatch.EventRule;
+        readonly target: aws.cloudwatch.EventTarget;
+    }[];
 
     constructor(name: string, args: OrgAccessAnalyzerArgs, opts?: pulumi.ComponentResourceOptions) {
         if (opts?.provider)
@@ -145,11 +175,24 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
             },
             { ...inManagement, dependsOn: [this.trustedAccess] },
         );
-        const afterDelegation = { ...inSecurity, dependsOn: [this.delegatedAdministrator] };
-        this.externalAccess = new aws.accessanalyzer.Analyzer(
-            `${name}-external`,
-            { analyzerName: EXTERNAL_ACCESS_ANALYZER, type: "ORGANIZATION", tags: args.tags },
-            afterDelegation,
+        // Analyzers have fixed names, unique per account and Region: a replacement must delete the
+        // old one first, or the new one's create fails on the name.
+        // https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/
+        const afterDelegation = {
+            ...inSecurity,
+            dependsOn: [this.delegatedAdministrator],
+            deleteBeforeReplace: true,
+        };
+        const externalAnalyzer = (suffix: string, provider: aws.Provider) =>
+            new aws.accessanalyzer.Analyzer(
+                `${name}-external${suffix}`,
+                { analyzerName: EXTERNAL_ACCESS_ANALYZER, type: "ORGANIZATION", tags: args.tags },
+                { ...afterDelegation, provider },
+            );
+        this.externalAccess = externalAnalyzer("", args.securityProvider);
+        const others = args.otherRegions ?? [];
+        this.regionalExternalAccess = Object.fromEntries(
+            others.map((o) => [o.region, externalAnalyzer(`-${o.region}`, o.provider)]),
         );
         this.unusedAccess = new aws.accessanalyzer.Analyzer(
             `${name}-unused`,
@@ -161,21 +204,41 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
             },
             afterDelegation,
         );
-        this.archiveRules = args.archiveRules.map(
-            (rule) =>
-                new aws.accessanalyzer.ArchiveRule(
-                    `${name}-archive-${rule.name}`,
-                    {
-                        analyzerName: this.externalAccess.analyzerName,
-                        ruleName: rule.name,
-                        filters: rule.filters.map((f) => ({
-                            criteria: f.criteria,
-                            eqs: [...f.eqs],
-                        })),
-                    },
-                    inSecurity,
-                ),
+        // Every external-access analyzer archives the same designed access: IAM roles are global,
+        // and each Region's analyzer may report them.
+        const archive = (
+            analyzer: aws.accessanalyzer.Analyzer,
+            suffix: string,
+            provider: aws.Provider,
+        ) =>
+            args.archiveRules.map(
+                (rule) =>
+                    new aws.accessanalyzer.ArchiveRule(
+                        `${name}-archive-${rule.name}${suffix}`,
+                        {
+                            analyzerName: analyzer.analyzerName,
+                            ruleName: rule.name,
+                            filters: rule.filters.map((f) => ({
+                                criteria: f.criteria,
+                                eqs: [...f.eqs],
+                            })),
+                        },
+                        { parent: this, provider },
+                    ),
+            );
+        this.archiveRules = [
+            ...archive(this.externalAccess, "", args.securityProvider),
+            ...others.flatMap((o) =>
+                archive(this.regionalExternalAccess[o.region], `-${o.region}`, o.provider),
+            ),
+        ];
+        const ruleArns = [args.homeRegion, ...others.map((o) => o.region)].map((r) =>
+            findingsRuleArn(args.partition, r, args.securityAccountId),
         );
+        const homeBus =
+            others.length > 0
+                ? defaultEventBusArn(args.partition, args.homeRegion, args.securityAccountId)
+                : undefined;
 
         this.publisherRole = new aws.iam.Role(
             `${name}-publisher`,
@@ -183,7 +246,9 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
                 name: FINDINGS_PUBLISHER_ROLE,
                 description:
                     "org-access: EventBridge publishes Access Analyzer findings to the alarm topic",
-                assumeRolePolicy: JSON.stringify(publisherTrustPolicy(args.securityAccountId)),
+                assumeRolePolicy: JSON.stringify(
+                    publisherTrustPolicy(args.securityAccountId, ruleArns),
+                ),
                 maxSessionDuration: 3600,
                 tags: args.tags,
             },
@@ -195,19 +260,25 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
                 role: this.publisherRole.name,
                 policy: pulumi
                     .all([args.alarmTopicArn, args.alarmKeyArn])
-                    .apply(([topic, key]) => JSON.stringify(publisherPolicy(topic, key))),
+                    .apply(([topic, key]) => JSON.stringify(publisherPolicy(topic, key, homeBus))),
             },
             inSecurity,
         );
-        this.findingsRule = new aws.cloudwatch.EventRule(
-            `${name}-findings`,
-            {
-                name: "org-access-access-analyzer-findings",
-                description: "org-access: active IAM Access Analyzer findings to the alarm topic",
-                eventPattern: JSON.stringify(ACTIVE_FINDINGS_PATTERN),
-                tags: args.tags,
-            },
-            inSecurity,
+        const findingsRule = (suffix: string, provider: aws.Provider, description: string) =>
+            new aws.cloudwatch.EventRule(
+                `${name}-findings${suffix}`,
+                {
+                    name: FINDINGS_RULE,
+                    description,
+                    eventPattern: JSON.stringify(ACTIVE_FINDINGS_PATTERN),
+                    tags: args.tags,
+                },
+                { parent: this, provider },
+            );
+        this.findingsRule = findingsRule(
+            "",
+            args.securityProvider,
+            "org-access: active IAM Access Analyzer findings to the alarm topic",
         );
         this.findingsTarget = new aws.cloudwatch.EventTarget(
             `${name}-findings-target`,
@@ -222,6 +293,34 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
             },
             { ...inSecurity, dependsOn: [this.publisherRole] },
         );
+        // EventBridge delivers to an SNS topic of another account only in the rule's own Region,
+        // and to an event bus of another Region with an execution role: each other Region's rule
+        // forwards its findings to the home Region's default bus, where the rule above sends them
+        // on. A forwarded event keeps its source, detail-type and detail, so the same pattern
+        // matches it there, and the home rule forwards nothing (no loop).
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html
+        this.regionalFindings = others.map((o) => {
+            const rule = findingsRule(
+                `-${o.region}`,
+                o.provider,
+                `org-access: active IAM Access Analyzer findings to ${args.homeRegion}'s default event bus`,
+            );
+            const target = new aws.cloudwatch.EventTarget(
+                `${name}-findings-target-${o.region}`,
+                {
+                    rule: rule.name,
+                    arn: homeBus!,
+                    roleArn: iamRoleArn(
+                        args.partition,
+                        args.securityAccountId,
+                        FINDINGS_PUBLISHER_ROLE,
+                    ),
+                },
+                { parent: this, provider: o.provider, dependsOn: [this.publisherRole] },
+            );
+            return { region: o.region, rule, target };
+        });
         this.registerOutputs({
             trustedAccess: this.trustedAccess,
             delegatedAdministrator: this.delegatedAdministrator,
@@ -231,12 +330,23 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
             publisherRole: this.publisherRole,
             findingsRule: this.findingsRule,
             findingsTarget: this.findingsTarget,
+            regionalExternalAccess: this.regionalExternalAccess,
+            regionalFindings: this.regionalFindings,
         });
     }
 }
 
-/** Only EventBridge, for a rule of this account, may assume the publisher role. */
-export function publisherTrustPolicy(accountId: string): aws.iam.PolicyDocument {
+/**
+ * Only EventBridge, for the findings rules themselves, may assume the publisher role: EventBridge
+ * sets aws:SourceArn to the ARN of the rule that sends the event, so no other rule of the account
+ * can publish to the alarm topic through this role.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/policy-keys-eventbridge.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export function publisherTrustPolicy(
+    accountId: string,
+    ruleArns: readonly string[],
+): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -244,21 +354,40 @@ export function publisherTrustPolicy(accountId: string): aws.iam.PolicyDocument 
                 Effect: "Allow",
                 Principal: { Service: "events.amazonaws.com" },
                 Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": accountId },
+                    ArnEquals: { "aws:SourceArn": [...ruleArns] },
+                },
             },
         ],
     };
 }
 
 /**
- * Publish to the one alarm topic, with its key; nothing else. A publisher to an encrypted topic
+ * Publish to the one alarm topic, with its key, and forward to the home Region's default bus;
+ * nothing else. A publisher to an encrypted topic
  * needs kms:GenerateDataKey* and kms:Decrypt on the topic's key.
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
  */
-export function publisherPolicy(topicArn: string, keyArn: string): aws.iam.PolicyDocument {
+export function publisherPolicy(
+    topicArn: string,
+    keyArn: string,
+    /** The home Region's default bus, which the other Regions' rules forward to; none with one Region. */
+    homeBusArn?: string,
+): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
+            ...(homeBusArn
+                ? [
+                      {
+                          Sid: "ForwardFindings",
+                          Effect: "Allow" as const,
+                          Action: "events:PutEvents",
+                          Resource: homeBusArn,
+                      },
+                  ]
+                : []),
             { Sid: "PublishFindings", Effect: "Allow", Action: "sns:Publish", Resource: topicArn },
             {
                 Sid: "UseTopicKey",

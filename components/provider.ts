@@ -41,12 +41,14 @@ export function accountProvider(
     target: AccountTarget,
     cfg: CommonConfig,
     naming: { name: string; aliases?: pulumi.Alias[] } = { name: target.name },
+    /** Another Region than aws:region, for the few regional resources that need one. */
+    region: string = cfg.region,
 ): aws.Provider {
     const preview = cfg.providerRole === "preview";
     return new aws.Provider(
         naming.name,
         {
-            region: cfg.region as aws.Region,
+            region: region as aws.Region,
             allowedAccountIds: [target.accountId],
             assumeRoles: [
                 {

@@ -1,6 +1,7 @@
 // The one module that reads Pulumi config. Stacks call `loadSecurityConfig` or
 // `loadWorkloadConfig`; both validate everything before any resource is registered and throw a
 // ConfigError that lists every problem at once.
+import { partitionOf } from "./patterns";
 import * as pulumi from "@pulumi/pulumi";
 import { iamRoleArn } from "../components/arns";
 import { ConfigError, ConfigProblem, formatProblems } from "./errors";
@@ -187,7 +188,8 @@ export interface SecurityConfig extends CommonConfig {
     readonly breakGlassUsers: readonly string[];
     readonly ci?: CiSettings;
     readonly rootAccess?: RawSecurityConfig["rootAccess"];
-    readonly accessAnalyzer?: AccessAnalyzerSettings;
+    /** `accessAnalyzer`, with its regions defaulted (guardrails.allowedRegions, else aws:region). */
+    readonly accessAnalyzer?: AccessAnalyzerSettings & { readonly regions: readonly string[] };
     /** IAM Identity Center, resolved: the deploying account's target, the portal URL and region defaulted. */
     readonly identityCenter?: IdentityCenterConfig;
 }
@@ -206,13 +208,7 @@ export interface IdentityCenterConfig {
     readonly ssoRegion: string;
 }
 
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    if (region.startsWith("us-isob-")) return "aws-iso-b";
-    if (region.startsWith("us-iso-")) return "aws-iso";
-    return "aws";
-}
+export { partitionOf };
 
 /**
  * `ORG_ACCESS_PROVIDER_ROLE` overrides `org-access:providerRole` for one run, so the same stack
@@ -576,7 +572,10 @@ export function loadSecurityConfig(
         breakGlassUsers: cfg.breakGlass?.users ?? [],
         ci: cfg.ci,
         rootAccess: cfg.rootAccess,
-        accessAnalyzer: cfg.accessAnalyzer,
+        accessAnalyzer: cfg.accessAnalyzer && {
+            ...cfg.accessAnalyzer,
+            regions: cfg.accessAnalyzer.regions ?? cfg.guardrails?.allowedRegions ?? [region],
+        },
         identityCenter: cfg.identityCenter && {
             instanceArn: cfg.identityCenter.instanceArn,
             identityStoreId: cfg.identityCenter.identityStoreId,

@@ -91,3 +91,12 @@ export const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 export const GIT_BRANCH =
     /^(?!\/)(?!.*\/$)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za-z0-9._/-]{1,244}$/;
 export const GITHUB_WORKFLOW = /^\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml$/;
+
+/** AWS partition of a region: aws, aws-cn, aws-us-gov, aws-iso or aws-iso-b. */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("us-isob-")) return "aws-iso-b";
+    if (region.startsWith("us-iso-")) return "aws-iso";
+    return "aws";
+}

@@ -450,7 +450,7 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
         const problems: ConfigProblem[] = securityFeatureProblems(values, raw.region);
         problems.push(...logEvidenceProblems(values));
         problems.push(...resourceControlProblems(values));
-        problems.push(...organizationControlProblems(values));
+        problems.push(...organizationControlProblems(values, raw.region));
         problems.push(...identityCenterProblems(values, raw.region));
         const auditors = Array.isArray(values.auditors)
             ? values.auditors.map((key, i) => ({ i, key }))

@@ -10,6 +10,8 @@ export interface OrganizationControls {
     /** The organization's analyzers, when configured. */
     readonly accessAnalyzer?: {
         readonly unusedAccessAge: number;
+        /** The Regions with an external-access analyzer (config: accessAnalyzer.regions). */
+        readonly regions: readonly string[];
         readonly archiveRules: readonly ArchiveRuleDefinition[];
     };
 }
@@ -27,6 +29,7 @@ export function organizationControlsOf(
             ? {
                   accessAnalyzer: {
                       unusedAccessAge: analyzer.unusedAccessAge,
+                      regions: analyzer.regions,
                       archiveRules: analyzer.archiveRules,
                   },
               }
@@ -44,8 +47,9 @@ export function organizationControlsSection(c: OrganizationControls): string[] {
             `- **Centralized root access**: ${c.rootAccessFeatures.join(" and ")} on, with trusted access for IAM. A privileged root session in a member account (sts:AssumeRoot) can be opened only from the management account (or IAM's delegated administrator, which this program does not register), for one of AWS's task policies (${ROOT_TASK_POLICIES.join(", ")}), for at most 15 minutes; every call raises the alarm \`org-access-assume-root\`. The SCP \`DenyRootUser\` lets such sessions through and still denies the member accounts' root user itself; the other SCP statements bind both.`,
         );
     if (c.accessAnalyzer) {
+        const regions = c.accessAnalyzer.regions;
         out.push(
-            `- **IAM Access Analyzer**: an organization analyzer for external access and one for unused access (findings after ${c.accessAnalyzer.unusedAccessAge} days), in the security account; active findings go to the alarm topic. Access between the organization's accounts (the audit, duty and preview roles trusted by the security account) is inside the analyzer's zone of trust and makes no finding, so nothing of it is archived.`,
+            `- **IAM Access Analyzer** (CIS AWS 1.20): an organization analyzer for external access in ${regions.length === 1 ? "the Region" : `each of the ${regions.length} Regions`} ${regions.join(", ")} (external access is regional: a Region without an analyzer reports nothing; with guardrails.allowedRegions, the configuration must cover every allowed Region), and one for unused access (findings after ${c.accessAnalyzer.unusedAccessAge} days; IAM is global, one analyzer sees it all), in the security account; active findings of every Region go to the alarm topic. Access between the organization's accounts (the audit, duty and preview roles trusted by the security account) is inside the analyzer's zone of trust and makes no finding, so nothing of it is archived.`,
             "",
         );
         if (c.accessAnalyzer.archiveRules.length === 0)

@@ -158,7 +158,7 @@ export const CONTROLS: readonly { id: string; control: string; implementedBy: st
         id: "CIS AWS 1.20",
         control: "IAM Access Analyzer enabled",
         implementedBy:
-            "accessAnalyzer: organization analyzers for external and unused access in the security account (delegated administrator); active findings to the alarm topic",
+            "accessAnalyzer: organization analyzers for external access in every Region of accessAnalyzer.regions (named under Organization controls) and for unused access, in the security account (delegated administrator); active findings to the alarm topic",
     },
 ];
 

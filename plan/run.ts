@@ -61,6 +61,8 @@ export interface RegisteredOptions {
      * component inherits its parent's alias without listing one (plan/diff.ts).
      */
     readonly aliases: readonly string[];
+    /** Set (true) when the resource is replaced by deleting it first (fixed physical names). */
+    readonly deleteBeforeReplace?: true;
 }
 
 type AliasProto = {
@@ -83,6 +85,7 @@ type RegisterRequest = {
     getName(): string;
     getProtect(): boolean;
     getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
     getParent(): string;
     /** The `aliases` option; the mock monitor supports alias specs (runtime/mocks.js). */
     getAliasesList(): AliasProto[];
@@ -167,6 +170,7 @@ function captureOptions(): Map<string, RegisteredOptions> {
             ].sort(),
             parent: req.getParent() || undefined,
             aliases: req.getAliasesList().map((a) => aliasUrn(a, req)),
+            ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
         });
         return original(req, cb);
     };

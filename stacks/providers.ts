@@ -11,6 +11,7 @@ import { accountProviderName, legacyAliases } from "./resourceNames";
  */
 export class AccountProviders {
     private readonly byAccount = new Map<string, aws.Provider>();
+    private readonly byRegion = new Map<string, aws.Provider>();
     constructor(private readonly cfg: CommonConfig) {}
 
     for(target: AccountTarget): aws.Provider {
@@ -25,6 +26,27 @@ export class AccountProviders {
                 aliases: legacyAliases(target.name),
             }),
         );
+    }
+
+    /**
+     * The account's provider in another Region: aws:region's is `for(target)` itself (its resources
+     * keep their provider), any other is `<label>-<region>`, created once. Each is one more provider
+     * process for the engine (plan/engine.ts counts provider resources).
+     */
+    forRegion(target: AccountTarget, region: string): aws.Provider {
+        if (region === this.cfg.region) return this.for(target);
+        const key = `${target.accountId}/${region}`;
+        let provider = this.byRegion.get(key);
+        if (!provider) {
+            provider = accountProvider(
+                target,
+                this.cfg,
+                { name: `${target.name}-${region}` },
+                region,
+            );
+            this.byRegion.set(key, provider);
+        }
+        return provider;
     }
 
     private get(target: AccountTarget, create: () => aws.Provider): aws.Provider {

@@ -54,11 +54,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
     const ci = ciIdentity(cfg, accounts, providers);
     const previews = previewRoles(cfg, ci, accounts, providers);
     const root = rootAccess(cfg, managementProvider);
-    const analyzer = accessAnalyzer(
-        cfg,
-        { management: managementProvider, security: securityProvider },
-        alarms,
-    );
+    const analyzer = accessAnalyzer(cfg, providers, alarms);
     const sso = identityCenter(cfg, providers);
 
     return {
@@ -110,6 +106,8 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
             externalAccessAnalyzerArn: analyzer.externalAccess.arn,
             unusedAccessAnalyzerArn: analyzer.unusedAccess.arn,
             unusedAccessAge: cfg.accessAnalyzer!.unusedAccessAge,
+            // The Regions with an external-access analyzer (the report's CIS 1.20 claim).
+            regions: cfg.accessAnalyzer!.regions,
             archiveRules: accessAnalyzerArchiveRules(cfg),
         },
         // IAM Identity Center: the instance, the permission sets and the accounts assigned, for the

@@ -68,11 +68,13 @@ roles; it never writes to AWS.
                        rootAccess decide the SCP, RCP and root access checks (default
                        Pulumi.security.yaml; no file or none of those keys: no check)
   --org-profile NAME   profile for the organization checks (ListRoots, trusted access, root access
-                       features): the management account or a delegated administrator (default: --profile)
+                       features, IAM's delegated administrators): the management account or a
+                       delegated administrator (default: --profile)
   --json               print {"stack", "organization", "rootAccess", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
   --report FILE.md     write the same report as the offline plan, with these verdicts
 
-Exit codes: 0 every scenario as expected; 1 one is not, or centralized root access is not on;
+Exit codes: 0 every scenario as expected; 1 one is not, or centralized root access is not on,
+or IAM has a delegated administrator;
 2 missing credentials or permissions,
 SCPs not enabled on the root, bad config or usage.`;
 
@@ -309,7 +311,8 @@ export function main(
             );
         }
         return mismatches(result.evidence).length > 0 ||
-            (result.rootAccess?.missing.length ?? 0) > 0
+            (result.rootAccess?.missing.length ?? 0) > 0 ||
+            (result.rootAccess?.iamDelegatedAdministrators.length ?? 0) > 0
             ? 1
             : 0;
     });

@@ -1,6 +1,6 @@
 // How verify's result is shown: one line per scenario, skipped scenario and CloudTrail lookup.
 import { mismatches } from "../evidence/simulate";
-import { VerifyResult } from "./run";
+import { delegatedAdministratorProblem, VerifyResult } from "./run";
 
 /** The readable result: the SCP check, the caller, then every scenario as ok, FAIL or skip. */
 export function toLines(result: VerifyResult): string[] {
@@ -24,6 +24,9 @@ export function toLines(result: VerifyResult): string[] {
                   ]
                 : result.rootAccess.missing.map((m) => `FAIL  root access: not on: ${m}`)
             : []),
+        ...(result.rootAccess?.iamDelegatedAdministrators ?? []).map(
+            (a) => `FAIL  root access: ${delegatedAdministratorProblem(a)}`,
+        ),
         `caller: ${result.caller.arn}`,
         `verified: ${result.evidence.length - bad.length} of ${result.evidence.length} scenarios as expected`,
     ];

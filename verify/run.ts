@@ -7,8 +7,10 @@
 //   be ENABLED on the root, or every attachment of that type fails with
 //   PolicyTypeNotEnabledException.
 // - When the security stack centralizes root access (rootAccess: centralized), that IAM has trusted
-//   access in the organization (organizations:ListAWSServiceAccessForOrganization) and that both
-//   features are on (iam:ListOrganizationsFeatures).
+//   access in the organization (organizations:ListAWSServiceAccessForOrganization), that both
+//   features are on (iam:ListOrganizationsFeatures), and that IAM has no delegated administrator
+//   (organizations:ListDelegatedAdministrators): the proofs assume only the management account
+//   can call sts:AssumeRoot.
 // - Real sts:AssumeRole attempts: without MFA (must fail), with an MFA session (must work), and for
 //   programs with the right, a wrong and no ExternalId.
 // - The role's permissions through iam:SimulatePrincipalPolicy, called from the role's own session
@@ -17,6 +19,7 @@
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import {
     ListAWSServiceAccessForOrganizationCommand,
+    ListDelegatedAdministratorsCommand,
     ListRootsCommand,
     OrganizationsClient,
 } from "@aws-sdk/client-organizations";
@@ -126,6 +129,12 @@ export interface RootAccessEvidence {
     readonly enabledFeatures: readonly string[];
     /** What the security stack turns on that is not on: empty when all is well. */
     readonly missing: readonly string[];
+    /**
+     * The accounts registered as IAM's delegated administrator. The proofs take the management
+     * account to be the only one that can call sts:AssumeRoot (this program registers none):
+     * any account here breaks that assumption (exit 1).
+     */
+    readonly iamDelegatedAdministrators: readonly { readonly id: string; readonly name?: string }[];
 }
 
 export interface VerifyResult {
@@ -231,6 +240,15 @@ export async function checkCentralizedRootAccess(
             return new VerifyPrerequisiteError(
                 `cannot check centralized root access: ${action} was refused (${(e as Error).message}). Only the management account (or IAM's delegated administrator) may call it: pass --org-profile with such credentials`,
             );
+        // The credentials are of a member account (IAM: only the management account or its
+        // delegated administrator may ask) or of an account in no organization: the wrong
+        // credentials, not a control that is off.
+        // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOrganizationsFeatures.html
+        // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListDelegatedAdministrators.html
+        if (e instanceof Error && WRONG_ACCOUNT.has(e.name))
+            return new VerifyPrerequisiteError(
+                `cannot check centralized root access: ${action} answered ${e.name} (${e.message}): these credentials are not the management account's. Pass --org-profile with the management account's credentials`,
+            );
         return e;
     };
     const org = new OrganizationsClient({ region, credentials });
@@ -266,6 +284,28 @@ export async function checkCentralizedRootAccess(
             enabledFeatures = [];
         else throw refused(e, "iam:ListOrganizationsFeatures");
     }
+    // IAM's delegated administrator may call sts:AssumeRoot too, from principals this program
+    // neither plans nor proves anything about.
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html
+    const iamDelegatedAdministrators: { id: string; name?: string }[] = [];
+    token = undefined;
+    do {
+        let out;
+        try {
+            out = await org.send(
+                new ListDelegatedAdministratorsCommand({
+                    ServicePrincipal: "iam.amazonaws.com",
+                    NextToken: token,
+                }),
+            );
+        } catch (e) {
+            throw refused(e, "organizations:ListDelegatedAdministrators");
+        }
+        for (const a of out.DelegatedAdministrators ?? [])
+            if (a.Id)
+                iamDelegatedAdministrators.push({ id: a.Id, ...(a.Name ? { name: a.Name } : {}) });
+        token = out.NextToken;
+    } while (token);
     const iamTrustedAccess = principals.includes("iam.amazonaws.com");
     const missing = [
         ...(iamTrustedAccess
@@ -278,8 +318,23 @@ export async function checkCentralizedRootAccess(
                 `${f} (aws iam ${f === "RootSessions" ? "enable-organizations-root-sessions" : "enable-organizations-root-credentials-management"}, or pulumi up)`,
         ),
     ];
-    return { iamTrustedAccess, enabledFeatures, missing };
+    return { iamTrustedAccess, enabledFeatures, missing, iamDelegatedAdministrators };
 }
+
+/**
+ * Why a delegated administrator for IAM fails verification, and what to do: the proofs hold only
+ * while the management account alone can open a root session.
+ */
+export function delegatedAdministratorProblem(a: { id: string; name?: string }): string {
+    return `account ${a.id}${a.name ? ` (${a.name})` : ""} is IAM's delegated administrator, so its principals may call sts:AssumeRoot in every member account, outside what the proofs check (they assume the management account alone can). Deregister it (aws organizations deregister-delegated-administrator --account-id ${a.id} --service-principal iam.amazonaws.com), or review who in ${a.id} may call sts:AssumeRoot`;
+}
+
+/** Errors of a caller that is not the management account, or not in an organization. */
+const WRONG_ACCOUNT = new Set([
+    "AccountNotManagementOrDelegatedAdministratorException",
+    "OrganizationNotFoundException",
+    "AWSOrganizationsNotInUseException",
+]);
 
 function isAccessDenied(e: unknown): boolean {
     return e instanceof Error && ACCESS_DENIED.has(e.name);

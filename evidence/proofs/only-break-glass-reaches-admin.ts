@@ -22,6 +22,7 @@
 //
 // Applies to both stacks: the security stack holds the people, CI identities and log-archive admin;
 // a workload plan adds its duty roles, seen with the security stack's principals.
+import { rootSessionsOn } from "./edges/root";
 import {
     AccessGraph,
     buildGraph,
@@ -170,6 +171,11 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
             "Roles outside the plan (the deploy roles, OrganizationAccountAccessRole, roles behind existing compute) have unknown policies: taken to be admin-equivalent and to assume nothing further.",
             "A path that begins with fresh MFA keeps it through every role it assumes (AWS does not document otherwise), which gives the attacker the most.",
             "Permissions boundaries and session policies are not modelled: they only take permissions away.",
+            ...(rootSessionsOn(graph)
+                ? [
+                      "Centralized root access (RootSessions on): only the management account's principals can call sts:AssumeRoot. IAM has no delegated administrator, the only other account AWS accepts; the program registers none, and `npm run verify` fails when organizations:ListDelegatedAdministrators names one for iam.amazonaws.com.",
+                  ]
+                : []),
             ...(assignments.length
                 ? [
                       `IAM Identity Center: ${assignments.length} assignments checked; a group's members reach exactly the roles of the permission sets assigned to it (the identity store's membership is outside the plan), and only identityCenter.breakGlassGroups may be assigned an admin-equivalent one. Their MFA is the instance's setting (humans-need-mfa).`,

@@ -12,6 +12,7 @@ import { iamRoleArn, oidcProviderArn } from "../../components/arns";
 import { GITHUB_OIDC_HOST } from "../../components/ciIdentity";
 import { Detection } from "../../components/detection";
 import { CentralizedRootAccess } from "../../components/rootAccess";
+import { AccountProviders } from "../providers";
 
 /** Centralized root access, when `rootAccess: centralized`. */
 export function rootAccess(
@@ -69,16 +70,24 @@ export function accessAnalyzerArchiveRules(cfg: SecurityConfig): ArchiveRuleDefi
     ];
 }
 
-/** IAM Access Analyzer for the organization, when `accessAnalyzer` is set. */
+/**
+ * IAM Access Analyzer for the organization, when `accessAnalyzer` is set: an external-access
+ * analyzer in each of `accessAnalyzer.regions` (aws:region's on the security account's own
+ * provider, each other Region's on a provider of its own), the unused-access analyzer once.
+ */
 export function accessAnalyzer(
     cfg: SecurityConfig,
-    providers: { management: aws.Provider; security: aws.Provider },
+    providers: AccountProviders,
     alarms: Detection,
 ): OrgAccessAnalyzer | undefined {
     if (!cfg.accessAnalyzer) return undefined;
     return new OrgAccessAnalyzer("access-analyzer", {
-        managementProvider: providers.management,
-        securityProvider: providers.security,
+        managementProvider: providers.for(cfg.management),
+        securityProvider: providers.for(cfg.security),
+        homeRegion: cfg.region,
+        otherRegions: cfg.accessAnalyzer.regions
+            .filter((r) => r !== cfg.region)
+            .map((region) => ({ region, provider: providers.forRegion(cfg.security, region) })),
         securityAccountId: cfg.security.accountId,
         partition: cfg.partition,
         unusedAccessAge: cfg.accessAnalyzer.unusedAccessAge,

@@ -35,6 +35,16 @@ describe("report: organization controls", () => {
         const lines = organizationControlsSection(controls);
         assert.ok(lines.some((l) => l.includes("RootCredentialsManagement and RootSessions on")));
         assert.ok(lines.some((l) => l.includes("findings after 45 days")));
+        // The CIS 1.20 claim names the Regions analyzed: aws:region alone by default here.
+        assert.deepStrictEqual(controls.accessAnalyzer!.regions, ["us-east-1"]);
+        assert.ok(
+            lines.some((l) =>
+                l.includes(
+                    "(CIS AWS 1.20): an organization analyzer for external access in the Region us-east-1 ",
+                ),
+            ),
+            lines.join("\n"),
+        );
         const rows = lines.filter((l) => l.startsWith("| `"));
         assert.strictEqual(rows.length, controls.accessAnalyzer!.archiveRules.length);
         assert.strictEqual(rows.length, 1);
@@ -67,9 +77,27 @@ describe("report: organization controls", () => {
         assert.ok(report.includes("| CIS AWS 1.20 | IAM Access Analyzer enabled |"));
     });
 
+    it("names every Region analyzed, those of guardrails.allowedRegions by default", async () => {
+        const plan = await planSecurity(
+            securityValues({
+                accessAnalyzer: {},
+                guardrails: { targets: ["r-abcd1234"], allowedRegions: ["us-east-1", "eu-west-1"] },
+                breakGlass: { users: ["dana-breakglass"] },
+            }),
+            projectWith({ workload }),
+        );
+        const lines = organizationControlsSection(organizationControlsOf(plan.outputs)!);
+        assert.ok(
+            lines.some((l) =>
+                l.includes("external access in each of the 2 Regions us-east-1, eu-west-1 "),
+            ),
+            lines.join("\n"),
+        );
+    });
+
     it("says so when nothing is archived", () => {
         const lines = organizationControlsSection({
-            accessAnalyzer: { unusedAccessAge: 90, archiveRules: [] },
+            accessAnalyzer: { unusedAccessAge: 90, regions: ["us-east-1"], archiveRules: [] },
         });
         assert.ok(lines.includes("No archive rule: every external-access finding stays active."));
         assert.ok(!lines.some((l) => l.includes("Centralized root access")));

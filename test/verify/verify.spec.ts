@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-iam";
 import {
     ListAWSServiceAccessForOrganizationCommand,
+    ListDelegatedAdministratorsCommand,
     ListRootsCommand,
     OrganizationsClient,
 } from "@aws-sdk/client-organizations";
@@ -142,6 +143,10 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         iam.on(ListOrganizationsFeaturesCommand).resolves({
             EnabledFeatures: ["RootCredentialsManagement", "RootSessions"],
         });
+        // ...and IAM has no delegated administrator, as the proofs assume.
+        organizations
+            .on(ListDelegatedAdministratorsCommand)
+            .resolves({ DelegatedAdministrators: [] });
         sts.on(GetCallerIdentityCommand).resolves({
             Arn: "arn:aws:iam::111122223333:user/org-access/alice",
             Account: "111122223333",
@@ -254,7 +259,7 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         for (const n of names)
             assert.match(
                 n,
-                /^(ListRoots|ListAWSServiceAccessForOrganization|ListOrganizationsFeatures|GetCallerIdentity|GetSessionToken|AssumeRole|SimulatePrincipalPolicy|LookupEvents)Command$/,
+                /^(ListRoots|ListAWSServiceAccessForOrganization|ListDelegatedAdministrators|ListOrganizationsFeatures|GetCallerIdentity|GetSessionToken|AssumeRole|SimulatePrincipalPolicy|LookupEvents)Command$/,
             );
     });
 
@@ -725,7 +730,7 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
             for (const c of [...organizations.calls(), ...iam.calls()])
                 assert.match(
                     c.args[0].constructor.name,
-                    /^(ListAWSServiceAccessForOrganization|ListOrganizationsFeatures|SimulatePrincipalPolicy)Command$/,
+                    /^(ListAWSServiceAccessForOrganization|ListDelegatedAdministrators|ListOrganizationsFeatures|SimulatePrincipalPolicy)Command$/,
                 );
         });
 
@@ -753,6 +758,7 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
                     "trusted access for IAM (aws organizations enable-aws-service-access --service-principal iam.amazonaws.com)",
                     "RootSessions (aws iam enable-organizations-root-sessions, or pulumi up)",
                 ],
+                iamDelegatedAdministrators: [],
             });
             // Without trusted access, IAM refuses to list the features: both are reported off.
             iam.on(ListOrganizationsFeaturesCommand).rejects(
@@ -765,6 +771,57 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
             assert.match(text.out, /^FAIL {2}root access: not on: RootCredentialsManagement /m);
             assert.match(text.out, /^FAIL {2}root access: not on: RootSessions /m);
         });
+
+        it("exits 1 naming IAM's delegated administrator (every page) and what to do: the proofs assume the management account alone may call sts:AssumeRoot", async () => {
+            organizations.on(ListDelegatedAdministratorsCommand).callsFake((input) => {
+                assert.strictEqual(input.ServicePrincipal, "iam.amazonaws.com");
+                return input.NextToken
+                    ? { DelegatedAdministrators: [{ Id: "444455556666" }] }
+                    : {
+                          DelegatedAdministrators: [{ Id: "210987654321", Name: "tools" }],
+                          NextToken: "page-2",
+                      };
+            });
+            sts.on(AssumeRoleCommand).rejects(denied("no"));
+            const r = await run(["--accounts", "prod", "--security-config-file", rootFile()]);
+            assert.strictEqual(r.code, 1, r.err);
+            assert.match(
+                r.out,
+                /^FAIL {2}root access: account 210987654321 \(tools\) is IAM's delegated administrator, so its principals may call sts:AssumeRoot .*aws organizations deregister-delegated-administrator --account-id 210987654321 --service-principal iam\.amazonaws\.com/m,
+            );
+            assert.match(r.out, /^FAIL {2}root access: account 444455556666 is IAM's delegated/m);
+            const json = await run([
+                "--accounts",
+                "prod",
+                "--security-config-file",
+                rootFile(),
+                "--json",
+            ]);
+            assert.strictEqual(json.code, 1);
+            assert.deepStrictEqual(JSON.parse(json.out).rootAccess.iamDelegatedAdministrators, [
+                { id: "210987654321", name: "tools" },
+                { id: "444455556666" },
+            ]);
+        });
+
+        for (const name of [
+            "AccountNotManagementOrDelegatedAdministratorException",
+            "OrganizationNotFoundException",
+        ])
+            it(`exits 2 and names --org-profile when IAM answers ${name} (a member account's credentials)`, async () => {
+                iam.on(ListOrganizationsFeaturesCommand).rejects(
+                    Object.assign(new Error("not the management account"), { name }),
+                );
+                const r = await run(["--security-config-file", rootFile()]);
+                assert.strictEqual(r.code, 2, r.out);
+                assert.match(
+                    r.err,
+                    new RegExp(
+                        `iam:ListOrganizationsFeatures answered ${name} .*Pass --org-profile with the management account's credentials`,
+                    ),
+                );
+                assert.strictEqual(sts.calls().length, 0);
+            });
 
         it("exits 2 and names --org-profile when the caller may not read the organization", async () => {
             organizations

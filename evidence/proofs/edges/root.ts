@@ -2,16 +2,18 @@
 // possible. A principal of the management account that may call it opens a session as the root
 // user of any member account, for an AWS task policy (delete root credentials, unlock a bucket or
 // queue policy, allow password recovery). Only the management account and IAM's delegated
-// administrator may call it, and only when RootSessions is on; the program registers no delegated
-// administrator for IAM, so only the management account's planned principals are asked. The
+// administrator may call it, and only when RootSessions is on. Assumption (stated in the proof's
+// assumptions, checked online by verify with organizations:ListDelegatedAdministrators): IAM has
+// no delegated administrator (the program registers none), so only the management account's
+// planned principals are asked. The
 // session is taken to be admin-equivalent in its account: the search stops there, and any path to
 // it that is not a declared one is a counterexample.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html
-import { authorize, statementMatchesAction } from "../../../policypack/iam";
+import { authorize, PolicyDocument, statementMatchesAction } from "../../../policypack/iam";
 import { accountRootArn } from "../../../policypack/iam/arn";
 import type { AccessGraph, Edge, GraphNode } from "../graph";
-import { MfaState, requestContext } from "./context";
+import { decideWithChoice, MfaState, requestContext } from "./context";
 
 export const ASSUME_ROOT = "sts:AssumeRoot";
 
@@ -42,17 +44,48 @@ export function assumeRootEdges(graph: AccessGraph, node: GraphNode, state: MfaS
     );
     if (!names) return [];
     const edges: Edge[] = [];
-    const context = requestContext(node, state, graph.region);
+    const base = requestContext(node, state, graph.region);
+    const scps = graph.scps(p.account);
+    // The caller's identity statements with its SCPs' Deny statements (none in the management
+    // account), searched as one document over every key the caller chooses, as the sts:AssumeRole
+    // and IAM edges do: the task policy it asks for (sts:TaskPolicyArn, one of AWS's root-task
+    // policies), the Regional STS endpoint it sends to (aws:RequestedRegion: AssumeRoot has no
+    // global endpoint, any Region serves), its network. A grant conditioned on one of them still
+    // opens a root session.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+    const searched: PolicyDocument = {
+        statements: [
+            ...node.identity.flatMap((d) => d.doc.statements),
+            ...(scps ?? []).flatMap((d) => d.doc.statements.filter((s) => s.effect === "Deny")),
+        ],
+        variables: [...node.identity, ...(scps ?? [])].some((d) => d.doc.variables),
+    };
     for (const account of memberAccounts(graph, management)) {
         const resource = accountRootArn(graph.input.model.partition, account);
         // The management account is bound by no SCP; its identity policies decide. The member
         // account's root has no resource policy to ask: the request is decided as the caller's
         // own (resourceAccount), not as a cross-account one that would need one.
-        const result = authorize(
-            { principal: p, action: ASSUME_ROOT, resource, resourceAccount: p.account, context },
-            { scps: graph.scps(p.account), identity: node.identity },
+        const decided = decideWithChoice(
+            p,
+            ASSUME_ROOT,
+            resource,
+            state,
+            base,
+            searched,
+            (context) =>
+                authorize(
+                    {
+                        principal: p,
+                        action: ASSUME_ROOT,
+                        resource,
+                        resourceAccount: p.account,
+                        context,
+                    },
+                    { scps, identity: node.identity },
+                ),
         );
-        if (result.decision !== "Allow") continue;
+        if (!decided) continue;
+        const { result, context } = decided;
         edges.push({
             from: node,
             to: graph.beyond(

@@ -85,6 +85,99 @@ describe("sts:AssumeRoot edges (centralized root access)", () => {
         }
     });
 
+    // The caller chooses the task policy it asks for and the Regional STS endpoint it calls: a
+    // grant conditioned on either still opens a root session (the witness search of edges/sts.ts).
+    for (const [what, condition, key] of [
+        [
+            "a task policy (sts:TaskPolicyArn)",
+            {
+                ArnEquals: {
+                    "sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy",
+                },
+            },
+            "sts:TaskPolicyArn",
+        ],
+        [
+            "another Region (aws:RequestedRegion)",
+            { StringEquals: { "aws:RequestedRegion": "ap-southeast-2" } },
+            "aws:RequestedRegion",
+        ],
+    ] as const)
+        it(`finds the root session when the grant is conditioned on ${what}, which the caller chooses`, () => {
+            const broken = withPolicy(
+                withFeatures(plans.security, ["RootCredentialsManagement", "RootSessions"]),
+                "ci-preview-policy",
+                (d) =>
+                    d.Statement.push({
+                        Sid: "RootTask",
+                        Effect: "Allow",
+                        Action: "sts:AssumeRoot",
+                        Resource: "*",
+                        Condition: condition,
+                    }),
+            );
+            const result = prove(broken);
+            assert.strictEqual(result.holds, false);
+            const root = result.counterexamples.filter((c) => c.action === "sts:AssumeRoot");
+            assert.ok(root.length > 0, "a root session is reached");
+            const graph = buildGraph(proofInput(broken, broken));
+            const edges = assumeRootEdges(graph, graph.nodes.get(PREVIEW_IDENTITY)!, "absent");
+            assert.deepStrictEqual(
+                edges.map((e) => e.resource).sort(),
+                [`arn:aws:iam::${LOG_ARCHIVE}:root`, `arn:aws:iam::${SECURITY}:root`].sort(),
+            );
+            const [value] = Object.values(Object.values(condition)[0]);
+            for (const e of edges) {
+                assert.ok(
+                    e.statements.some((l) => l.includes("RootTask")),
+                    e.statements.join(),
+                );
+                const chosen = Object.entries(e.context ?? {}).find(
+                    ([k]) => k.toLowerCase() === key.toLowerCase(),
+                );
+                assert.deepStrictEqual(chosen?.[1], value, JSON.stringify(e.context));
+            }
+        });
+
+    it("finds no root session when a Deny covers every Region the grant's condition allows", () => {
+        const result = prove(
+            withPolicy(withFeatures(plans.security, ["RootSessions"]), "ci-preview-policy", (d) =>
+                d.Statement.push(
+                    {
+                        Sid: "RootTask",
+                        Effect: "Allow",
+                        Action: "sts:AssumeRoot",
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-3" } },
+                    },
+                    {
+                        Sid: "NoRootAnywhere",
+                        Effect: "Deny",
+                        Action: "sts:AssumeRoot",
+                        Resource: "*",
+                        Condition: { StringLike: { "aws:RequestedRegion": "*" } },
+                    },
+                ),
+            ),
+        );
+        assert.deepStrictEqual(
+            result.counterexamples.filter((c) => c.action === "sts:AssumeRoot"),
+            [],
+        );
+    });
+
+    it("states its assumption that IAM has no delegated administrator, only when RootSessions is on", () => {
+        const on = prove(withFeatures(plans.security, ["RootSessions"]));
+        const line = on.assumptions.find((a) => a.includes("delegated administrator"));
+        assert.ok(line, on.assumptions.join("\n"));
+        assert.match(
+            line,
+            /organizations:ListDelegatedAdministrators names one for iam\.amazonaws\.com/,
+        );
+        const off = prove(withFeatures(plans.security, ["RootCredentialsManagement"]));
+        assert.ok(!off.assumptions.some((a) => a.includes("sts:AssumeRoot")));
+    });
+
     it("respects an explicit Deny of sts:AssumeRoot", () => {
         const result = prove(
             grantAssumeRoot(withFeatures(plans.security, ["RootSessions"]), [
