@@ -91,35 +91,28 @@ export const identityCenterSchema = z
                 error: 'must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator)',
             })
             .default("management"),
-        /** A permissions boundary for every permission set: an AWS-managed policy ARN or a customer-managed policy by name and path. */
+        /**
+         * A permissions boundary for the SecurityAudit and IncidentResponse sets (never BreakGlass):
+         * an AWS-managed policy ARN, the only ARN SSO Admin takes as a boundary. A customer-managed
+         * boundary must exist by name and path in every account the set is assigned to, or the
+         * set's provisioning fails there; this program creates it in none, so it is refused.
+         * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionsBoundary.html
+         */
         permissionsBoundary: z
-            .union(
-                [
-                    z.strictObject({
-                        managedPolicyArn: z
-                            .string()
-                            .regex(/^arn:aws(-[a-z]+)*:iam::aws:policy\/.+$/, {
-                                error: "must be an AWS-managed policy ARN",
-                            }),
+            .strictObject({
+                managedPolicyArn: z
+                    .string({
+                        error: "must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess",
+                    })
+                    .regex(/^arn:aws(-[a-z]+)*:iam::aws:policy\/.+$/, {
+                        error: "must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess (a customer-managed policy's ARN is not taken by SSO Admin)",
                     }),
-                    z.strictObject({
-                        customerManagedPolicy: z.strictObject({
-                            name: z.string().regex(/^[\w+=,.@-]{1,128}$/, {
-                                error: "must be an IAM policy name",
-                            }),
-                            path: z
-                                .string()
-                                .regex(/^(\/[A-Za-z0-9.,+@=_-]+)*\/$/, {
-                                    error: "must be an IAM path such as /",
-                                })
-                                .default("/"),
-                        }),
-                    }),
-                ],
-                {
-                    error: "must be { managedPolicyArn: arn:aws:iam::aws:policy/... } or { customerManagedPolicy: { name, path } }",
-                },
-            )
+                customerManagedPolicy: z
+                    .never({
+                        error: "is not supported: a customer-managed boundary must exist in every assigned account, and this program creates it in none (use managedPolicyArn with an AWS-managed policy, or leave the boundary out)",
+                    })
+                    .optional(),
+            })
             .optional(),
         /**
          * The AWS access portal's URL, as the console shows it (IPv4 or dual-stack). Default

@@ -200,18 +200,17 @@ describe("IAM Identity Center access (security stack)", () => {
         );
     });
 
-    it("attaches the permissions boundary to every set, and nothing without one", async () => {
+    it("attaches the permissions boundary to SecurityAudit and IncidentResponse, never BreakGlass, and nothing without one", async () => {
         assert.strictEqual(ofType(full, T.boundary).length, 0);
-        const bounded = await plan({
-            permissionsBoundary: { customerManagedPolicy: { name: "OrgBoundary" } },
-        });
+        const boundary = "arn:aws:iam::aws:policy/PowerUserAccess";
+        const bounded = await plan({ permissionsBoundary: { managedPolicyArn: boundary } });
         assert.deepStrictEqual(
             ofType(bounded, T.boundary)
                 .map((r) => [r.name, r.props.permissionsBoundary])
                 .sort(),
-            ["audit", "break-glass", "incident-response"].map((id) => [
+            ["audit", "incident-response"].map((id) => [
                 `identity-center-${id}-boundary`,
-                { customerManagedPolicyReference: { name: "OrgBoundary", path: "/" } },
+                { managedPolicyArn: boundary },
             ]),
         );
     });

@@ -158,6 +158,41 @@ describe("config: identityCenter", () => {
             );
     });
 
+    it("takes an AWS-managed boundary and refuses a customer-managed one, which no account would hold", () => {
+        const cfg = validateSecurityConfig({
+            values: ic({
+                permissionsBoundary: {
+                    managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+                },
+            }),
+            region: "us-east-1",
+        });
+        assert.deepStrictEqual(cfg.identityCenter?.permissionsBoundary, {
+            managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+        });
+        assert.deepStrictEqual(
+            problems(
+                ic({ permissionsBoundary: { customerManagedPolicy: { name: "OrgBoundary" } } }),
+            ),
+            [
+                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: is required (set it with: pulumi config set --path 'identityCenter.permissionsBoundary.managedPolicyArn' <value>)",
+                "* org-access:identityCenter.permissionsBoundary.customerManagedPolicy: is not supported: a customer-managed boundary must exist in every assigned account, and this program creates it in none (use managedPolicyArn with an AWS-managed policy, or leave the boundary out) (got an object)",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems(
+                ic({
+                    permissionsBoundary: {
+                        managedPolicyArn: "arn:aws:iam::123456789012:policy/OrgBoundary",
+                    },
+                }),
+            ).map((l) => l.split(" (got")[0]),
+            [
+                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess (a customer-managed policy's ARN is not taken by SSO Admin)",
+            ],
+        );
+    });
+
     it("reports every malformed value at once, each with its key and fix", () => {
         assert.deepStrictEqual(
             problems(
