@@ -79,10 +79,13 @@ export function dutyPermissionSet(
     };
 }
 
-/** A permissions boundary for every permission set: an AWS-managed policy or a customer-managed one. */
-export type PermissionSetBoundary =
-    | { readonly managedPolicyArn: string }
-    | { readonly customerManagedPolicy: { readonly name: string; readonly path: string } };
+/**
+ * A permissions boundary: an AWS-managed policy, which exists in every account. A customer-managed
+ * boundary would have to exist, by name and path, in every account the set is assigned to, and
+ * this program creates it in none (config/schema/identityCenter.ts refuses it).
+ * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionsBoundary.html
+ */
+export type PermissionSetBoundary = { readonly managedPolicyArn: string };
 
 export interface IdentityCenterAccessArgs {
     /** The organization instance, arn:<partition>:sso:::instance/ssoins-... */
@@ -94,6 +97,10 @@ export interface IdentityCenterAccessArgs {
     }[];
     /** The workload accounts every group is assigned in. */
     readonly accountIds: readonly string[];
+    /**
+     * A boundary for the SecurityAudit and IncidentResponse sets. Never for BreakGlass: a cap on
+     * the break-glass set would fail the one path meant to work when everything else does.
+     */
     readonly permissionsBoundary?: PermissionSetBoundary;
     readonly tags?: Record<string, string>;
 }
@@ -157,23 +164,16 @@ export class IdentityCenterAccess extends pulumi.ComponentResource {
                         { parent: this },
                     ),
                 );
-            if (args.permissionsBoundary)
+            if (args.permissionsBoundary && d.id !== "break-glass")
                 held.push(
                     new aws.ssoadmin.PermissionsBoundaryAttachment(
                         `${setName}-boundary`,
                         {
                             instanceArn: args.instanceArn,
                             permissionSetArn: set.arn,
-                            permissionsBoundary:
-                                "managedPolicyArn" in args.permissionsBoundary
-                                    ? {
-                                          managedPolicyArn:
-                                              args.permissionsBoundary.managedPolicyArn,
-                                      }
-                                    : {
-                                          customerManagedPolicyReference:
-                                              args.permissionsBoundary.customerManagedPolicy,
-                                      },
+                            permissionsBoundary: {
+                                managedPolicyArn: args.permissionsBoundary.managedPolicyArn,
+                            },
                         },
                         { parent: this },
                     ),

@@ -42,6 +42,11 @@ export interface RoleModel {
     readonly identity: readonly NamedDocument[];
     /** Managed policies the simulation has no document for; their grants are not simulated. */
     readonly unknownManaged: readonly string[];
+    /**
+     * For a role an IAM Identity Center permission set provisions: the Identity Store groups the
+     * set is assigned to, in any account (evidence/proofs/sweep.ts tells audit sets by them).
+     */
+    readonly permissionSetGroups?: readonly string[];
 }
 
 export interface PrincipalModel {
@@ -71,6 +76,8 @@ export interface AccessModel {
     readonly securityAccountId?: string;
     readonly managementAccountId?: string;
     readonly roles: readonly RoleModel[];
+    /** identityCenter.auditGroups (the security stack's output), when Identity Center is on. */
+    readonly auditGroups?: readonly string[];
     /** Principals of the security stack, when it was planned. */
     readonly principals: readonly PrincipalModel[];
     readonly scps: readonly ScpModel[];
@@ -453,6 +460,8 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
         reporters: [],
     }) as AccessModel["trusted"];
     const stack = plans.stack.resources.map(toModelResource);
+    const identityCenter = outputs.identityCenter as
+        { auditGroups?: readonly string[]; ssoRegion?: unknown } | undefined;
     const fromSecurity =
         plans.security === plans.stack
             ? undefined
@@ -465,6 +474,7 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
         securityAccountId: str(outputs.securityAccountId),
         organizationId: str(outputs.organizationId),
         managementAccountId: str(outputs.managementAccountId),
+        ...(identityCenter ? { auditGroups: identityCenter.auditGroups ?? [] } : {}),
         roles: [
             ...rolesOf(stack, partition),
             ...stackSetRolesOf(stack, partition, accountIds(outputs.accounts)),
@@ -472,8 +482,7 @@ export function accessModel(plans: { stack: PlanResult; security?: PlanResult })
             ...permissionSetRolesOf(
                 stack,
                 partition,
-                str((outputs.identityCenter as { ssoRegion?: unknown } | undefined)?.ssoRegion) ??
-                    plans.stack.region,
+                str(identityCenter?.ssoRegion) ?? plans.stack.region,
             ),
         ],
         principals: fromSecurity?.principals ?? principalsOf(security ?? [], partition),
@@ -537,12 +546,21 @@ export function permissionSetRolesOf(
     for (const h of permissionSetHolders(resources as never)) {
         if (!h.permissionSet || !h.name) continue;
         const names = namesOf(h.permissionSet as never, "arn");
+        const mine = assignments.filter((a) => refersTo(a.props.permissionSetArn, names));
         const accounts = [
             ...new Set(
-                assignments
-                    .filter((a) => refersTo(a.props.permissionSetArn, names))
+                mine
                     .map((a) => str(a.props.targetId))
                     .filter((id): id is string => id !== undefined),
+            ),
+        ];
+        const groups = [
+            ...new Set(
+                mine.flatMap((a) =>
+                    str(a.props.principalType) === "GROUP" && str(a.props.principalId)
+                        ? [str(a.props.principalId)!]
+                        : [],
+                ),
             ),
         ];
         if (accounts.length === 0) continue;
@@ -603,6 +621,7 @@ export function permissionSetRolesOf(
                 trust,
                 identity,
                 unknownManaged,
+                permissionSetGroups: groups,
             });
         }
     }

@@ -94,12 +94,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             name: args.name,
             // A permission set's attachments and assignments name it only by its computed ARN. A
             // stack policy sees a resource's outputs, which hold the ARN once the set exists; the
-            // plan's resources carry inputs, so the ARN is recorded with them (unknown, and left
-            // out, in a preview), and the pack and the model can tie each attachment to its set.
+            // plan's resources carry inputs, so the ARN is recorded with them (the engine's
+            // unknown in a preview, as a stack policy then sees it), and the pack and the model can
+            // tie each attachment to its set.
             inputs:
-                args.type === "aws:ssoadmin/permissionSet:PermissionSet" &&
-                typeof state.arn === "string"
-                    ? { ...inputs, arn: state.arn }
+                args.type === "aws:ssoadmin/permissionSet:PermissionSet"
+                    ? { ...inputs, arn: typeof state.arn === "string" ? state.arn : UNKNOWN }
                     : inputs,
             secretInputs,
             providerRef: args.provider || undefined,

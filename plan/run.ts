@@ -63,6 +63,12 @@ export interface RegisteredOptions {
     readonly aliases: readonly string[];
     /** Set (true) when the resource is replaced by deleting it first (fixed physical names). */
     readonly deleteBeforeReplace?: true;
+    /**
+     * The URNs of the resources behind each input, as the engine passes them on to a policy pack
+     * (PolicyResource.propertyDependencies): a first preview's stack policies tie a resource to
+     * another through them where the value itself (an ARN AWS assigns) is still unknown.
+     */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 type AliasProto = {
@@ -154,7 +160,9 @@ function captureOptions(): Map<string, RegisteredOptions> {
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
         const throughInputs = new Set<string>();
-        req.getPropertydependenciesMap().forEach((deps) => {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, key) => {
+            propertyDependencies[key] = deps.getUrnsList();
             for (const urn of deps.getUrnsList()) throughInputs.add(urn);
         });
         seen.set(`${req.getType()}::${req.getName()}`, {
@@ -171,6 +179,7 @@ function captureOptions(): Map<string, RegisteredOptions> {
             parent: req.getParent() || undefined,
             aliases: req.getAliasesList().map((a) => aliasUrn(a, req)),
             ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
+            propertyDependencies,
         });
         return original(req, cb);
     };
@@ -352,6 +361,9 @@ export function toPackResource(r: PlannedResource) {
         props: r.props,
         provider: r.provider,
         parent: r.options.parent,
+        ...(r.options.propertyDependencies
+            ? { propertyDependencies: r.options.propertyDependencies }
+            : {}),
     };
 }
 

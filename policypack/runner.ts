@@ -41,6 +41,8 @@ export interface PlannedResource {
     provider?: { type: string; name: string; urn?: string; props: Record<string, unknown> };
     /** Parent URN. */
     parent?: string;
+    /** The URNs behind each input (the engine's property dependencies). */
+    propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Violation {
@@ -80,6 +82,8 @@ export interface EngineResource {
     readonly props: Record<string, unknown>;
     readonly opts: PolicyResourceOptions;
     readonly provider?: { type: string; name: string; urn: string; props: Record<string, unknown> };
+    /** The URNs behind each input, as the engine gives a policy pack (plan/run.ts). */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -147,6 +151,7 @@ export function engineResource(r: PlannedResource, stack?: string): EngineResour
         props: engineProps(r.props ?? {}),
         opts,
         ...(provider ? { provider } : {}),
+        ...(r.propertyDependencies ? { propertyDependencies: r.propertyDependencies } : {}),
     };
 }
 
@@ -173,6 +178,9 @@ export function policyResources(resources: readonly EngineResource[]): PolicyRes
     resources.forEach((r, i) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
         if (parent) out[i].parent = parent;
+        // As the engine's policy server links them: each input's dependencies, by URN.
+        for (const [key, urns] of Object.entries(r.propertyDependencies ?? {}))
+            out[i].propertyDependencies[key] = urns.flatMap((u) => byUrn.get(u) ?? []);
     });
     return out;
 }

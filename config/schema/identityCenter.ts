@@ -26,8 +26,28 @@ export const IDENTITY_STORE_ID =
  */
 export const IDENTITY_STORE_GROUP_ID =
     /^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
-/** An AWS access portal URL: https, a host, and the `/start` path the portal serves. */
-export const PORTAL_URL = /^https:\/\/[a-z0-9.-]+\/start\/?$/;
+/**
+ * An AWS access portal URL, in the forms the IAM Identity Center console shows (Dashboard or
+ * Settings, "AWS access portal URL"): the IPv4 one of an organization instance,
+ * https://<d-... or subdomain>.awsapps.com/start (https://docs.aws.amazon.com/singlesignon/latest/userguide/howtosignin.html);
+ * the dual-stack one, https://ssoins-<id>.portal.<region>.app.aws, or in China
+ * .app.amazonwebservices.com.cn (https://aws.amazon.com/blogs/security/iam-identity-center-now-supports-ipv6,
+ * https://repost.aws/knowledge-center/user-portal-for-aws-sso; the China host as the AWS SDK for
+ * .NET's SSOEndpointResolver tests spell it); and the regional one,
+ * https://ssoins-<id>.<region>.portal.amazonaws.com
+ * (https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html).
+ */
+export const PORTAL_URL =
+    /^https:\/\/(?:[a-z0-9.-]+\/start|(?:ssoins-[a-z0-9]{16}\.portal\.[a-z0-9-]+\.app\.(?:aws|amazonwebservices\.com\.cn)|ssoins-[a-z0-9]{16}\.[a-z0-9-]+\.portal\.amazonaws\.com(?:\.cn)?)(?:\/start)?)\/?$/;
+
+/** The instance id and region a regional portal URL carries (`ssoins-...`), or undefined. */
+export function portalUrlInstance(url: string): { instance: string; region: string } | undefined {
+    const m =
+        /^https:\/\/(ssoins-[a-z0-9]{16})\.(?:portal\.([a-z0-9-]+)\.app\.|([a-z0-9-]+)\.portal\.amazonaws\.)/.exec(
+            url,
+        );
+    return m ? { instance: m[1], region: m[2] ?? m[3] } : undefined;
+}
 
 /** The fixed names of the permission sets, so the alarms, the pack and the proofs name them up front. */
 export const AUDIT_PERMISSION_SET = "SecurityAudit";
@@ -71,41 +91,38 @@ export const identityCenterSchema = z
                 error: 'must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator)',
             })
             .default("management"),
-        /** A permissions boundary for every permission set: an AWS-managed policy ARN or a customer-managed policy by name and path. */
+        /**
+         * A permissions boundary for the SecurityAudit and IncidentResponse sets (never BreakGlass):
+         * an AWS-managed policy ARN, the only ARN SSO Admin takes as a boundary. A customer-managed
+         * boundary must exist by name and path in every account the set is assigned to, or the
+         * set's provisioning fails there; this program creates it in none, so it is refused.
+         * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionsBoundary.html
+         */
         permissionsBoundary: z
-            .union(
-                [
-                    z.strictObject({
-                        managedPolicyArn: z
-                            .string()
-                            .regex(/^arn:aws(-[a-z]+)*:iam::aws:policy\/.+$/, {
-                                error: "must be an AWS-managed policy ARN",
-                            }),
+            .strictObject({
+                managedPolicyArn: z
+                    .string({
+                        error: "must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess",
+                    })
+                    .regex(/^arn:aws(-[a-z]+)*:iam::aws:policy\/.+$/, {
+                        error: "must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess (a customer-managed policy's ARN is not taken by SSO Admin)",
                     }),
-                    z.strictObject({
-                        customerManagedPolicy: z.strictObject({
-                            name: z.string().regex(/^[\w+=,.@-]{1,128}$/, {
-                                error: "must be an IAM policy name",
-                            }),
-                            path: z
-                                .string()
-                                .regex(/^(\/[A-Za-z0-9.,+@=_-]+)*\/$/, {
-                                    error: "must be an IAM path such as /",
-                                })
-                                .default("/"),
-                        }),
-                    }),
-                ],
-                {
-                    error: "must be { managedPolicyArn: arn:aws:iam::aws:policy/... } or { customerManagedPolicy: { name, path } }",
-                },
-            )
+                customerManagedPolicy: z
+                    .never({
+                        error: "is not supported: a customer-managed boundary must exist in every assigned account, and this program creates it in none (use managedPolicyArn with an AWS-managed policy, or leave the boundary out)",
+                    })
+                    .optional(),
+            })
             .optional(),
-        /** The AWS access portal's URL. Default https://<identityStoreId>.awsapps.com/start (partition aws). */
+        /**
+         * The AWS access portal's URL, as the console shows it (IPv4 or dual-stack). Default
+         * https://<identityStoreId>.awsapps.com/start (partition aws), right only while the portal's
+         * subdomain has not been customized.
+         */
         portalUrl: z
             .string({ error: "must be a URL" })
             .regex(PORTAL_URL, {
-                error: "must be the access portal URL such as https://d-1234567890.awsapps.com/start",
+                error: "must be the access portal URL the IAM Identity Center console shows, such as https://d-1234567890.awsapps.com/start or https://ssoins-1234567890abcdef.portal.us-east-1.app.aws",
             })
             .optional(),
         /** The instance's region, where the SSO Admin API is called. Default aws:region. */
@@ -193,6 +210,28 @@ export function identityCenterProblems(
             path: "identityCenter.deployAccount.accountId",
             message: `${deploy.accountId} is the management account, not a delegated administrator`,
             fix: "pulumi config set --path 'identityCenter.deployAccount' management",
+        });
+    // A portal URL of the instance's own (ssoins-...) names its instance and region: both must be
+    // the instance's, or the profiles would sign people in to another instance or region.
+    const portal =
+        typeof ic.portalUrl === "string" && PORTAL_URL.test(ic.portalUrl)
+            ? portalUrlInstance(ic.portalUrl)
+            : undefined;
+    const instanceId = arn ? /instance\/(.+)$/.exec(arn[0])?.[1] : undefined;
+    if (portal && instanceId && portal.instance !== instanceId)
+        problems.push({
+            path: "identityCenter.portalUrl",
+            message: `names instance ${portal.instance}, but instanceArn is ${instanceId}'s`,
+            fix: "copy the AWS access portal URL of this instance (IAM Identity Center console, Dashboard)",
+        });
+    const expectedRegion = ssoRegion ?? region;
+    if (portal && expectedRegion && portal.region !== expectedRegion)
+        problems.push({
+            path: "identityCenter.portalUrl",
+            message: `is in region ${portal.region}, but the instance's region (${ssoRegion ? "identityCenter.ssoRegion" : "aws:region"}) is ${expectedRegion}`,
+            fix: ssoRegion
+                ? "copy the portal URL of the instance's region, or correct identityCenter.ssoRegion"
+                : `pulumi config set --path 'identityCenter.ssoRegion' ${portal.region}`,
         });
     const storeId = typeof ic.identityStoreId === "string" ? ic.identityStoreId : "";
     if (

@@ -3,10 +3,10 @@
 // (components/data/data-read-actions.json `actions`, checked against every action of iam-data by
 // test/components/dataReads.spec.ts).
 //
-// Workload stacks, and the security stack where it plans the SecurityAudit permission set, for the
-// reason audit-no-write gives: the audit roles live there.
+// Workload stacks, and the security stack with Identity Center (the roles of the permission sets
+// assigned to the audit groups), for the reasons audit-no-write gives.
 import dataReads from "../../components/data/data-read-actions.json";
-import { auditRoles, contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
+import { contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
 import type { Proof } from "./types";
 
 /** The reviewed data reads, `service:Action` to the reason's key (`item`, `log`, `cred`...). */
@@ -16,9 +16,10 @@ export const auditNoDataRead: Proof = {
     id: "audit-no-data-read",
     statement: "every audit role is allowed no action of the reviewed data-read table",
     unit: "role-action pairs",
-    // The security stack plans audit roles only as the SecurityAudit permission set's roles.
+    // The security stack plans audit roles only as the roles of the permission sets assigned to
+    // identityCenter.auditGroups: with Identity Center on, the proof runs and fails if none is.
     appliesTo: ["workload", "security"],
-    appliesWhen: (input) => input.kind === "workload" || auditRoles(input.model).length > 0,
+    appliesWhen: (input) => input.kind === "workload" || input.outputs.identityCenter !== undefined,
     prove(input) {
         const actions = Object.keys(DATA_READS);
         const reasons = dataReads.reasons as Readonly<Record<string, string>>;
@@ -27,6 +28,7 @@ export const auditNoDataRead: Proof = {
             actions,
             (f) =>
                 `the audit role may ${f.action}, which reads ${reasons[DATA_READS[f.action]] ?? "data"}${contextText(f)}${f.undecided ? " (as far as the search could tell)" : ""}: keep it in the role's inline Deny (components/data/data-read-actions.json, npm run update:data-reads) and remove the grant from ${grantOf(f)}`,
+            input.kind === "security",
         );
         return {
             checked,

@@ -5,16 +5,17 @@
 //
 // It applies to workload stacks: they plan the audit roles (one per account, or the StackSet's
 // template for every account), and see the security stack's SCPs through input.security. The
-// security stack plans audit roles only with IAM Identity Center: the roles the SecurityAudit
-// permission set provisions in every assigned account (evidence/model.ts), swept the same way;
-// without it the proof would examine nothing there, so it does not run.
+// security stack plans audit roles only with IAM Identity Center: the roles every permission set
+// assigned to identityCenter.auditGroups provisions in its accounts (evidence/model.ts), told by
+// assignment and not by name, swept the same way. Without Identity Center the proof does not run
+// there; with it, a sweep that finds no audit role fails (it would have examined nothing).
 import configurationReads from "../../components/data/configuration-reads.json";
 import {
     ACTION_LEVELS_FILE,
     ACTION_LEVELS_SOURCE,
     writeLevelActions,
 } from "../../policypack/iam/actionLevels";
-import { auditRoles, contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
+import { contextText, grantOf, SWEEP_ASSUMPTIONS, sweepOutcome } from "./sweep";
 import type { Proof } from "./types";
 
 /** Every write-level action of the table, as `service:Action`, with its access level. */
@@ -33,9 +34,10 @@ export const auditNoWrite: Proof = {
     statement:
         "every audit role is allowed no action whose access level is Write, Permissions management or Tagging",
     unit: "role-action pairs",
-    // The security stack plans audit roles only as the SecurityAudit permission set's roles.
+    // The security stack plans audit roles only as the roles of the permission sets assigned to
+    // identityCenter.auditGroups: with Identity Center on, the proof runs and fails if none is.
     appliesTo: ["workload", "security"],
-    appliesWhen: (input) => input.kind === "workload" || auditRoles(input.model).length > 0,
+    appliesWhen: (input) => input.kind === "workload" || input.outputs.identityCenter !== undefined,
     prove(input) {
         const actions = [...WRITE_ACTIONS.keys()].filter((a) => !(a in REVIEWED_WRITE_LEVEL_READS));
         const { checked, counterexamples } = sweepOutcome(
@@ -43,6 +45,7 @@ export const auditNoWrite: Proof = {
             actions,
             (f) =>
                 `the audit role may ${f.action} (access level ${WRITE_ACTIONS.get(f.action)})${contextText(f)}${f.undecided ? " as far as the search could tell" : ""}: remove the grant from ${grantOf(f)} or deny it in the role's inline Deny (components/auditRole.ts auditDenyPolicy)`,
+            input.kind === "security",
         );
         return {
             checked,

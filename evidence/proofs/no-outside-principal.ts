@@ -50,7 +50,7 @@ import { instantiateGlob } from "../../policypack/iam/wildcard";
 import { isGithubIssuer } from "../../policypack/iam/oidc";
 import { accountRootArn, assumedRoleArn, iamUserArn } from "../../policypack/iam/arn";
 import { str } from "../../policypack/model/resources";
-import { assignmentEdges, designatedGroups } from "./edges/identityCenter";
+import { assignmentEdges, designatedGroups, dutySetOf } from "./edges/identityCenter";
 import { plannedPolicies, PlannedPolicy } from "./resourcePolicies";
 import { Counterexample, Proof, ProofInput } from "./types";
 
@@ -504,12 +504,23 @@ export const noOutsidePrincipal: Proof = {
         );
         const outsideAssignments: Counterexample[] = assignments.flatMap((a) => {
             const who = `Identity Store ${a.principalType.toLowerCase()} ${a.principalId}`;
+            // Each designated group gets its own duty's set and no other: the audit proofs take
+            // every set assigned to an audit group as an audit set, and a group given another
+            // duty's set holds two duties. A set outside the plan is not checked at all.
+            const duty =
+                a.principalType === "GROUP" && groups
+                    ? dutySetOf(groups, a.principalId)
+                    : undefined;
             const problem =
                 a.principalType !== "GROUP" || !designated.has(a.principalId)
                     ? `${who} is not one of the groups identityCenter designates`
                     : !workloadAccounts.has(a.accountId)
                       ? `account ${a.accountId} is not a workload account of any workload stack`
-                      : undefined;
+                      : a.foreignPermissionSet
+                        ? `not checked: permission set ${a.foreignPermissionSet} is a set outside the plan, whose policies no proof reads`
+                        : duty && a.permissionSet !== duty
+                          ? `${who} gets permission set ${a.permissionSet}, but its duty's set is ${duty}`
+                          : undefined;
             return problem
                 ? [
                       {
@@ -518,7 +529,7 @@ export const noOutsidePrincipal: Proof = {
                           action: "sts:AssumeRoleWithSAML",
                           resource: a.roleArn ?? a.accountId,
                           statements: [a.name],
-                          reason: `${a.name}: ${problem}; assign only identityCenter's groups, in the workload accounts`,
+                          reason: `${a.name}: ${problem}; assign only identityCenter's groups, each its own duty's permission set, in the workload accounts`,
                       },
                   ]
                 : [];

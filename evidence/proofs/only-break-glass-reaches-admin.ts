@@ -143,19 +143,23 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
     // it (edges/identityCenter.ts). Only the break-glass groups may enter an admin-equivalent one.
     const groups = designatedGroups(input);
     const assignments = assignmentEdges(input);
+    // A permission set the plan does not define (made by hand or by another tool) has policies
+    // the proof cannot read: it is taken as admin-equivalent, like a role outside the plan.
     for (const a of assignments) {
         const role = a.roleArn ? graph.nodes.get(a.roleArn) : undefined;
-        const admin =
-            role && (role.admin ?? (isDutyAdmin(role) ? "a break-glass duty role" : undefined));
+        const admin = a.foreignPermissionSet
+            ? "a permission set the plan does not define, whose policies are unknown"
+            : role && (role.admin ?? (isDutyAdmin(role) ? "a break-glass duty role" : undefined));
         if (!admin) continue;
         if (a.principalType === "GROUP" && groups?.breakGlass.includes(a.principalId)) continue;
+        const target = role?.id ?? a.roleArn ?? `${a.foreignPermissionSet} in ${a.accountId}`;
         counterexamples.push({
             principal: `Identity Store ${a.principalType.toLowerCase()} ${a.principalId}`,
-            path: [role!.id],
+            path: [target],
             action: "sts:AssumeRoleWithSAML",
-            resource: role!.id,
-            statements: role!.adminStatements ?? [],
-            reason: `${a.name} assigns permission set ${a.permissionSet} (admin-equivalent: ${admin}) in ${a.accountId} to a principal that is not one of identityCenter.breakGlassGroups; assign admin permission sets to the break-glass groups only`,
+            resource: target,
+            statements: role?.adminStatements ?? [],
+            reason: `${a.name} assigns permission set ${a.permissionSet ?? a.foreignPermissionSet} (admin-equivalent: ${admin}) in ${a.accountId} to a principal that is not one of identityCenter.breakGlassGroups; assign admin permission sets to the break-glass groups only${a.foreignPermissionSet ? ", and only permission sets this program defines" : ""}`,
         });
     }
     const nodes = graph.roles.length + graph.users.length;
@@ -178,7 +182,7 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
                 : []),
             ...(assignments.length
                 ? [
-                      `IAM Identity Center: ${assignments.length} assignments checked; a group's members reach exactly the roles of the permission sets assigned to it (the identity store's membership is outside the plan), and only identityCenter.breakGlassGroups may be assigned an admin-equivalent one. Their MFA is the instance's setting (humans-need-mfa).`,
+                      `IAM Identity Center: ${assignments.length} assignments checked; a group's members reach exactly the roles of the permission sets assigned to it (the identity store's membership is outside the plan), and only identityCenter.breakGlassGroups may be assigned an admin-equivalent one; a permission set the plan does not define counts as admin-equivalent. Their MFA is the instance's setting (humans-need-mfa).`,
                   ]
                 : []),
         ],

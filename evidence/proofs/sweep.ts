@@ -7,12 +7,7 @@
 // Audit roles of a thousand accounts share their documents (the parse cache hands out one
 // PolicyDocument per text), so the sweep decides each distinct set of documents once and reuses
 // the answer for every role that has it.
-import {
-    AUDIT_ROLE_STACK_SET_TYPE,
-    AUDIT_ROLE_TYPE,
-    IDENTITY_CENTER_ACCESS_TYPE,
-} from "../../policypack/componentTypes";
-import { AUDIT_PERMISSION_SET } from "../../config/schema/identityCenter";
+import { AUDIT_ROLE_STACK_SET_TYPE, AUDIT_ROLE_TYPE } from "../../policypack/componentTypes";
 import {
     actionMatches,
     authorize,
@@ -38,19 +33,20 @@ import type { Counterexample } from "./types";
 export const AUDIT_ROLE_TYPES: readonly string[] = [AUDIT_ROLE_TYPE, AUDIT_ROLE_STACK_SET_TYPE];
 
 /**
- * The roles the SecurityAudit permission set provisions (`AWSReservedSSO_SecurityAudit_<hash>`,
- * evidence/model.ts permissionSetRolesOf): the audit role's other access path.
+ * The roles a permission set assigned to one of identityCenter.auditGroups provisions
+ * (`AWSReservedSSO_<name>_<hash>`, evidence/model.ts permissionSetRolesOf): the audit role's other
+ * access path. Told by whom the set is assigned to, not by its name, so a set renamed or an audit
+ * group pointed at another set is still swept (no-outside-principal also requires the audit
+ * groups to get the SecurityAudit set only).
  */
-export function isAuditPermissionSetRole(r: RoleModel): boolean {
-    return (
-        r.componentType === IDENTITY_CENTER_ACCESS_TYPE &&
-        r.name.startsWith(`AWSReservedSSO_${AUDIT_PERMISSION_SET}_`)
-    );
+export function isAuditPermissionSetRole(model: AccessModel, r: RoleModel): boolean {
+    return (r.permissionSetGroups ?? []).some((g) => (model.auditGroups ?? []).includes(g));
 }
 
 export function auditRoles(model: AccessModel): RoleModel[] {
     return model.roles.filter(
-        (r) => AUDIT_ROLE_TYPES.includes(r.componentType ?? "") || isAuditPermissionSetRole(r),
+        (r) =>
+            AUDIT_ROLE_TYPES.includes(r.componentType ?? "") || isAuditPermissionSetRole(model, r),
     );
 }
 
@@ -348,6 +344,8 @@ export function sweepOutcome(
     model: AccessModel,
     actions: readonly string[],
     reasonOf: (f: SweepFinding) => string,
+    /** Audit roles are expected here: sweeping none fails. */
+    expectRoles = false,
 ): { checked: number; counterexamples: Counterexample[] } {
     const counterexamples: Counterexample[] = [];
     let checked = 0;
@@ -380,6 +378,17 @@ export function sweepOutcome(
                     )}...), allowed by these statements: remove the grants above and plan again`,
             });
     }
+    // A proof that examined nothing proves nothing: where audit roles are expected (the security
+    // stack with Identity Center on), none modelled is a failure, not a pass.
+    if (checked === 0 && expectRoles)
+        counterexamples.push({
+            principal: "(no audit role)",
+            path: [],
+            action: "*",
+            resource: "*",
+            statements: [],
+            reason: "no audit role was modelled: no permission set of the plan is assigned to identityCenter.auditGroups, so there was nothing to examine; assign the SecurityAudit permission set to the audit groups (stacks/security/identityCenter.ts)",
+        });
     return { checked, counterexamples };
 }
 

@@ -28,7 +28,7 @@ import {
     statementLabel,
 } from "../iam";
 import { namesOf, ofType, refersTo } from "../model/references";
-import { explicitName, physicalName, readDocument, stringArray } from "./common";
+import { explicitName, known, physicalName, readDocument, stringArray } from "./common";
 import { T } from "./types";
 
 /** A customer-managed policy a permission set names, and the plan's policy it resolves to. */
@@ -131,6 +131,26 @@ function boundaryOf(r: PolicyResource, policies: readonly PolicyResource[]): Hel
 }
 
 /**
+ * The PermissionSet of the stack an attachment or assignment belongs to. By the engine's property
+ * dependencies first: on a first preview the set's ARN, which AWS assigns, is unknown, and so is
+ * every permissionSetArn that names it, but the engine still says which resource the value comes
+ * from (PolicyResource.propertyDependencies, @pulumi/policy policy.d.ts). Reading the unknown
+ * value would throw UnknownValueError and skip the whole stack check. Then by the ARN, when known.
+ */
+export function setOf(
+    r: PolicyResource,
+    sets: readonly PolicyResource[],
+    names?: ReadonlyMap<PolicyResource, readonly string[]>,
+): PolicyResource | undefined {
+    const deps = r.propertyDependencies?.permissionSetArn ?? [];
+    const byDependency = sets.find((s) => deps.some((d) => d === s || d.urn === s.urn));
+    if (byDependency) return byDependency;
+    const ref = known(() => r.props.permissionSetArn);
+    if (!("value" in ref)) return undefined;
+    return sets.find((s) => refersTo(ref.value, names?.get(s) ?? namesOf(s)));
+}
+
+/**
  * Every permission set of the stack with what it holds. An attachment whose permissionSetArn
  * matches no PermissionSet of the stack (one defined elsewhere) makes a holder of its own, named
  * by that ARN, so its policies are still judged.
@@ -148,10 +168,29 @@ export function permissionSetHolders(resources: readonly PolicyResource[]): Perm
         return s;
     };
     for (const s of sets) slot(s);
+    // A set's names, read without touching what a first preview cannot know (its arn, its id).
+    const setNames = new Map(
+        sets.map((s) => [
+            s,
+            [
+                s.name,
+                ...["id", "arn"].flatMap((p) => {
+                    const v = known(() => s.props[p]);
+                    return "value" in v && typeof v.value === "string" && v.value !== ""
+                        ? [v.value]
+                        : [];
+                }),
+            ],
+        ]),
+    );
     for (const r of ofType(resources, ...ATTACHMENT_TYPES)) {
-        const ref = r.props.permissionSetArn;
-        const set = sets.find((s) => refersTo(ref, namesOf(s)));
-        const key = set ?? (typeof ref === "string" && ref !== "" ? ref : `(unknown) ${r.name}`);
+        const set = setOf(r, sets, setNames);
+        const ref = set ? undefined : known(() => r.props.permissionSetArn);
+        const key =
+            set ??
+            (ref && "value" in ref && typeof ref.value === "string" && ref.value !== ""
+                ? ref.value
+                : `(unknown) ${r.name}`);
         if (r.type === T.PermissionsBoundaryAttachment)
             slot(key).boundary = boundaryOf(r, policies);
         else slot(key).policies.push(...held(r, policies));

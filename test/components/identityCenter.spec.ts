@@ -200,18 +200,17 @@ describe("IAM Identity Center access (security stack)", () => {
         );
     });
 
-    it("attaches the permissions boundary to every set, and nothing without one", async () => {
+    it("attaches the permissions boundary to SecurityAudit and IncidentResponse, never BreakGlass, and nothing without one", async () => {
         assert.strictEqual(ofType(full, T.boundary).length, 0);
-        const bounded = await plan({
-            permissionsBoundary: { customerManagedPolicy: { name: "OrgBoundary" } },
-        });
+        const boundary = "arn:aws:iam::aws:policy/PowerUserAccess";
+        const bounded = await plan({ permissionsBoundary: { managedPolicyArn: boundary } });
         assert.deepStrictEqual(
             ofType(bounded, T.boundary)
                 .map((r) => [r.name, r.props.permissionsBoundary])
                 .sort(),
-            ["audit", "break-glass", "incident-response"].map((id) => [
+            ["audit", "incident-response"].map((id) => [
                 `identity-center-${id}-boundary`,
-                { customerManagedPolicyReference: { name: "OrgBoundary", path: "/" } },
+                { managedPolicyArn: boundary },
             ]),
         );
     });
@@ -296,6 +295,85 @@ describe("IAM Identity Center access (security stack)", () => {
             assert.strictEqual(write.holds, false);
         });
 
+        const auditInProd = `identity-center-audit-acct-${PROD}-${AUDIT}`;
+        const setArn = (p: PlanResult, name: string) =>
+            String(one(p, T.set, `identity-center-${name}`).props.arn);
+
+        it("sweep the set assigned to the audit groups whatever its name", () => {
+            // Renamed, and its inline policy (the Deny) replaced by a secrets read.
+            const renamed = mutate(
+                mutate(full, "identity-center-audit", (props) => {
+                    props.name = "Auditors";
+                }),
+                "identity-center-audit-inline",
+                (props) => {
+                    props.inlinePolicy = JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Action: "secretsmanager:GetSecretValue",
+                                Resource: "*",
+                            },
+                        ],
+                    });
+                },
+            );
+            const read = sweep(renamed).find((r) => r.id === "audit-no-data-read");
+            assert.strictEqual(read?.holds, false);
+            assert.ok(
+                read.counterexamples.some(
+                    (c) =>
+                        c.action === "secretsmanager:GetSecretValue" &&
+                        c.principal ===
+                            `arn:aws:iam::${PROD}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Auditors_0123456789abcdef`,
+                ),
+                read.counterexamples.map((c) => `${c.principal} ${c.action}`).join("\n"),
+            );
+            const outside = runProofs(proofInput(renamed, renamed), [noOutsidePrincipal])[0];
+            assert.strictEqual(outside.holds, false);
+            assert.ok(
+                outside.counterexamples.some((c) =>
+                    c.reason.includes(
+                        `Identity Store group ${AUDIT} gets permission set Auditors, but its duty's set is SecurityAudit`,
+                    ),
+                ),
+            );
+        });
+
+        it("sweep the IncidentResponse set's roles when an audit group is pointed at it", () => {
+            const pointed = mutate(full, auditInProd, (props) => {
+                props.permissionSetArn = setArn(full, "incident-response");
+            });
+            const [write] = sweep(pointed);
+            assert.strictEqual(write.holds, false);
+            assert.ok(
+                write.counterexamples.some((c) =>
+                    c.principal.endsWith("/AWSReservedSSO_IncidentResponse_0123456789abcdef"),
+                ),
+            );
+            const outside = runProofs(proofInput(pointed, pointed), [noOutsidePrincipal])[0];
+            assert.strictEqual(outside.holds, false);
+            assert.deepStrictEqual(
+                outside.counterexamples.map((c) => c.reason),
+                [
+                    `${auditInProd}: Identity Store group ${AUDIT} gets permission set IncidentResponse, but its duty's set is SecurityAudit; assign only identityCenter's groups, each its own duty's permission set, in the workload accounts`,
+                ],
+            );
+        });
+
+        it("fail on a security stack with Identity Center whose audit groups get no set", () => {
+            const none = without(full, (r) => r.name.startsWith("identity-center-audit-acct-"));
+            const results = sweep(none);
+            assert.deepStrictEqual(
+                results.map((r) => [r.id, r.holds, r.counterexamples[0]?.principal]),
+                [
+                    ["audit-no-write", false, "(no audit role)"],
+                    ["audit-no-data-read", false, "(no audit role)"],
+                ],
+            );
+        });
+
         it("do not run on a security stack without the set", async () => {
             const off = await planSecurity(securityValues(), project());
             assert.deepStrictEqual(sweep(off), []);
@@ -354,6 +432,37 @@ describe("IAM Identity Center access (security stack)", () => {
                     ],
                 ],
             );
+        });
+
+        it("take an assignment of a permission set the plan does not define as admin and not checked", () => {
+            const FOREIGN =
+                "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-ffffffffffffffff";
+            const auditInProd = `identity-center-audit-acct-${PROD}-${AUDIT}`;
+            const foreign = mutate(full, auditInProd, (props) => {
+                props.permissionSetArn = FOREIGN;
+            });
+            const [outside, admin] = prove(foreign);
+            assert.strictEqual(admin.holds, false);
+            assert.deepStrictEqual(
+                admin.counterexamples.map((c) => [c.principal, c.path]),
+                [[`Identity Store group ${AUDIT}`, [`${FOREIGN} in ${PROD}`]]],
+            );
+            assert.ok(admin.counterexamples[0].reason.includes("the plan does not define"));
+            assert.strictEqual(outside.holds, false);
+            assert.ok(
+                outside.counterexamples.some((c) =>
+                    c.reason.includes(
+                        `not checked: permission set ${FOREIGN} is a set outside the plan`,
+                    ),
+                ),
+            );
+            // To a break-glass group: admin is its duty, but the set is still not checked.
+            const toGlass = mutate(full, glassInProd, (props) => {
+                props.permissionSetArn = FOREIGN;
+            });
+            const [outsideGlass, adminGlass] = prove(toGlass);
+            assert.strictEqual(adminGlass.holds, true);
+            assert.strictEqual(outsideGlass.holds, false);
         });
 
         it("no-outside-principal fails on an undesignated group, a user, or an account no stack lists", () => {

@@ -94,6 +94,105 @@ describe("config: identityCenter", () => {
         );
     });
 
+    it("accepts the portal URLs the console shows: IPv4, dual-stack, regional and China's", () => {
+        for (const [portalUrl, region, ssoRegion, instanceArn] of [
+            [
+                "https://ssoins-1234567890abcdef.portal.us-east-1.app.aws",
+                "us-east-1",
+                undefined,
+                INSTANCE,
+            ],
+            [
+                "https://ssoins-1234567890abcdef.portal.eu-west-1.app.aws/",
+                "us-east-1",
+                "eu-west-1",
+                INSTANCE,
+            ],
+            [
+                "https://ssoins-1234567890abcdef.eu-west-1.portal.amazonaws.com",
+                "eu-west-1",
+                undefined,
+                INSTANCE,
+            ],
+            [
+                "https://ssoins-1234567890abcdef.portal.cn-north-1.app.amazonwebservices.com.cn",
+                "cn-north-1",
+                undefined,
+                "arn:aws-cn:sso:::instance/ssoins-1234567890abcdef",
+            ],
+        ] as const) {
+            const cfg = validateSecurityConfig({
+                values: ic({ portalUrl, instanceArn, ...(ssoRegion ? { ssoRegion } : {}) }),
+                region,
+            });
+            assert.strictEqual(cfg.identityCenter?.portalUrl, portalUrl, portalUrl);
+        }
+    });
+
+    it("refuses a portal URL of another instance or region, with the malformed ones, at once", () => {
+        const other = (portalUrl: string, over: Record<string, unknown> = {}) =>
+            problems(ic({ portalUrl, ...over }), "eu-west-1");
+        assert.deepStrictEqual(
+            other("https://ssoins-ffffffffffffffff.portal.us-east-1.app.aws", {
+                ssoRegion: "eu-west-1",
+            }),
+            [
+                "* org-access:identityCenter.portalUrl: names instance ssoins-ffffffffffffffff, but instanceArn is ssoins-1234567890abcdef's (copy the AWS access portal URL of this instance (IAM Identity Center console, Dashboard))",
+                "* org-access:identityCenter.portalUrl: is in region us-east-1, but the instance's region (identityCenter.ssoRegion) is eu-west-1 (copy the portal URL of the instance's region, or correct identityCenter.ssoRegion)",
+            ],
+        );
+        assert.deepStrictEqual(other("https://ssoins-1234567890abcdef.portal.us-east-1.app.aws"), [
+            "* org-access:identityCenter.portalUrl: is in region us-east-1, but the instance's region (aws:region) is eu-west-1 (pulumi config set --path 'identityCenter.ssoRegion' us-east-1)",
+        ]);
+        for (const bad of [
+            "http://ssoins-1234567890abcdef.portal.us-east-1.app.aws",
+            "https://ssoins-1234567890abcdef.portal.us-east-1.app.aws.evil.example",
+            "https://d-1234567890.awsapps.com",
+        ])
+            assert.deepStrictEqual(
+                other(bad).map((l) => l.split(" (got")[0]),
+                [
+                    "* org-access:identityCenter.portalUrl: must be the access portal URL the IAM Identity Center console shows, such as https://d-1234567890.awsapps.com/start or https://ssoins-1234567890abcdef.portal.us-east-1.app.aws",
+                ],
+                bad,
+            );
+    });
+
+    it("takes an AWS-managed boundary and refuses a customer-managed one, which no account would hold", () => {
+        const cfg = validateSecurityConfig({
+            values: ic({
+                permissionsBoundary: {
+                    managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+                },
+            }),
+            region: "us-east-1",
+        });
+        assert.deepStrictEqual(cfg.identityCenter?.permissionsBoundary, {
+            managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+        });
+        assert.deepStrictEqual(
+            problems(
+                ic({ permissionsBoundary: { customerManagedPolicy: { name: "OrgBoundary" } } }),
+            ),
+            [
+                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: is required (set it with: pulumi config set --path 'identityCenter.permissionsBoundary.managedPolicyArn' <value>)",
+                "* org-access:identityCenter.permissionsBoundary.customerManagedPolicy: is not supported: a customer-managed boundary must exist in every assigned account, and this program creates it in none (use managedPolicyArn with an AWS-managed policy, or leave the boundary out) (got an object)",
+            ],
+        );
+        assert.deepStrictEqual(
+            problems(
+                ic({
+                    permissionsBoundary: {
+                        managedPolicyArn: "arn:aws:iam::123456789012:policy/OrgBoundary",
+                    },
+                }),
+            ).map((l) => l.split(" (got")[0]),
+            [
+                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess (a customer-managed policy's ARN is not taken by SSO Admin)",
+            ],
+        );
+    });
+
     it("reports every malformed value at once, each with its key and fix", () => {
         assert.deepStrictEqual(
             problems(

@@ -142,6 +142,15 @@ export function exampleSecurityValues(
             deployWorkflow: ".github/workflows/deploy.yml",
             stateBucket: "example-org-access-pulumi-state",
         },
+        // Identity Center: its attachments and assignments name their permission set only by the
+        // set's ARN, which AWS assigns, so a first preview cannot know it (issue 12 review).
+        identityCenter: {
+            instanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+            identityStoreId: "d-1234567890",
+            auditGroups: ["906722b2-4011-70ac-c9b5-e1cd8b4ca7b1"],
+            incidentResponseGroups: ["a4e8f1c2-3071-70d5-6b2e-9f1d4c3b2a10"],
+            breakGlassGroups: ["c1d2e3f4-5061-7089-aabb-ccddeeff0011"],
+        },
         ...overrides,
     });
 }

@@ -8,6 +8,9 @@ import type * as awsTypes from "@pulumi/aws";
 import { UNKNOWN } from "../../plan/mocks";
 import { PlanResult } from "../../plan/run";
 import { DEV, MANAGEMENT, PROD, STAGING } from "../helpers";
+import { tamper } from "../helpers/variants";
+import { checkResources } from "../../policypack/runner";
+import { toPackResource } from "../../plan/run";
 import {
     Degraded,
     degradedPolicies,
@@ -16,8 +19,14 @@ import {
     planExampleSecurity,
     planExampleWorkloadPreview,
     previewDegradations,
+    shippedPackConfig,
     unknownPaths,
 } from "../helpers/preview";
+
+// The example's Identity Store groups (test/helpers/preview.ts exampleSecurityValues).
+const IC_AUDIT = "906722b2-4011-70ac-c9b5-e1cd8b4ca7b1";
+const IC_RESPONDERS = "a4e8f1c2-3071-70d5-6b2e-9f1d4c3b2a10";
+const IC_GLASS = "c1d2e3f4-5061-7089-aabb-ccddeeff0011";
 
 /** The degraded policies as `policy on resource`, sorted. */
 const named = (degraded: readonly Degraded[]) =>
@@ -90,7 +99,59 @@ describe("the first preview of an empty stack", () => {
             "guardrails-baseline": "content",
             // An SCP's id.
             ...Object.fromEntries(attachments.map((a) => [`guardrails-${a}`, "policyId"])),
+            // A permission set's ARN (ps-<id> AWS assigns), and so every attachment's and
+            // assignment's permissionSetArn: the pack ties them to their set by the engine's
+            // property dependencies instead (policypack/policies/permissionSets.ts setOf).
+            ...Object.fromEntries(
+                ["audit", "incident-response", "break-glass"].map((s) => [
+                    `identity-center-${s}`,
+                    "arn",
+                ]),
+            ),
+            ...Object.fromEntries(
+                [
+                    "audit-inline",
+                    "audit-securityaudit",
+                    "audit-viewonly",
+                    "incident-response-inline",
+                    "incident-response-securityaudit",
+                    "break-glass-admin",
+                    ...[PROD, STAGING, DEV].flatMap((a) => [
+                        `audit-acct-${a}-${IC_AUDIT}`,
+                        `incident-response-acct-${a}-${IC_RESPONDERS}`,
+                        `break-glass-acct-${a}-${IC_GLASS}`,
+                    ]),
+                ].map((n) => [`identity-center-${n}`, "permissionSetArn"]),
+            ),
         });
+    });
+
+    it("checks the permission sets on a first preview: AdministratorAccess on SecurityAudit is a violation, not a note", () => {
+        const admin = tamper(
+            security,
+            (r) => r.name === "identity-center-audit-viewonly",
+            (props) => ({
+                ...props,
+                managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+            }),
+        );
+        const diagnostics = checkResources(
+            admin.resources.map(toPackResource),
+            shippedPackConfig(),
+        );
+        assert.deepStrictEqual(previewDegradations(admin), []);
+        assert.deepStrictEqual(
+            diagnostics
+                .filter((d) => d.policy === "iam-no-admin-grants")
+                .map((d) => [d.resource, d.enforcementLevel, d.message.split(" is admin")[0]]),
+            [
+                [
+                    "identity-center-audit-viewonly",
+                    "mandatory",
+                    'permission set "SecurityAudit": AWS-managed policy arn:aws:iam::aws:policy/AdministratorAccess (identity-center-audit-viewonly)',
+                ],
+            ],
+        );
     });
 
     it("security stack: no mandatory policy turns into a 'can't run during preview' note", () => {

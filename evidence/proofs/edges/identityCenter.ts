@@ -4,6 +4,11 @@
 // AWSSSO_..._DO_NOT_DELETE SAML provider); who gets in is decided by the plan's
 // AccountAssignments, so that is what the proofs read.
 // https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html
+import {
+    AUDIT_PERMISSION_SET,
+    BREAK_GLASS_PERMISSION_SET,
+    INCIDENT_RESPONSE_PERMISSION_SET,
+} from "../../../config/schema/identityCenter";
 import { permissionSetRoleArn } from "../../model";
 import { namesOf, ofType, refersTo } from "../../../policypack/model/references";
 import { str } from "../../../policypack/model/resources";
@@ -20,6 +25,12 @@ export interface AssignmentEdge {
     readonly accountId: string;
     /** The permission set's name, when the plan defines the set. */
     readonly permissionSet?: string;
+    /**
+     * The permission set the assignment names when the plan does not define it (a set made by
+     * hand or by another tool): its policies are unknown, so the proofs take it as admin-equivalent
+     * and as not checked.
+     */
+    readonly foreignPermissionSet?: string;
     /** The ARN of the role the set provisions there (the model's), when the set is known. */
     readonly roleArn?: string;
     /** The assignment's Pulumi name, for the message. */
@@ -77,7 +88,15 @@ export function assignmentEdges(input: ProofInput): AssignmentEdge[] {
                           ssoRegion,
                       ),
                   }
-                : {}),
+                : { foreignPermissionSet: str(a.props.permissionSetArn) ?? "(unknown)" }),
         };
     });
+}
+
+/** Which of the designated groups' duties a group holds, by the permission set that duty gets. */
+export function dutySetOf(groups: DesignatedGroups, groupId: string): string | undefined {
+    if (groups.audit.includes(groupId)) return AUDIT_PERMISSION_SET;
+    if (groups.incidentResponse.includes(groupId)) return INCIDENT_RESPONSE_PERMISSION_SET;
+    if (groups.breakGlass.includes(groupId)) return BREAK_GLASS_PERMISSION_SET;
+    return undefined;
 }
