@@ -124,7 +124,7 @@ export function exampleWorkloadValues(): Record<string, unknown> {
     };
 }
 
-/** The security stack, as Pulumi.security.yaml has it: duties, trail, alarms, SCPs and CI. */
+/** The security stack, as Pulumi.security.yaml has it: duties, trail, alarms, SCPs, RCPs, root access, Access Analyzer and CI. */
 export function exampleSecurityValues(
     overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
@@ -142,6 +142,9 @@ export function exampleSecurityValues(
             deployWorkflow: ".github/workflows/deploy.yml",
             stateBucket: "example-org-access-pulumi-state",
         },
+        resourceControlPolicies: { targets: ["r-abcd1234"] },
+        rootAccess: "centralized",
+        accessAnalyzer: { unusedAccessAge: 90 },
         ...overrides,
     });
 }
