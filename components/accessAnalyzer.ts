@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_ANALYZER_TYPE } from "../policypack/componentTypes";
-import { arn, iamRoleArn } from "./arns";
+import { arn, iamRoleArn, kmsKeyArn } from "./arns";
+import { parseArn } from "../policypack/iam/arn";
 
 /** Access Analyzer's service principal, for Organizations' trusted access and delegation. */
 export const ACCESS_ANALYZER_SERVICE_PRINCIPAL = "access-analyzer.amazonaws.com";
@@ -109,10 +110,11 @@ export interface OrgAccessAnalyzerArgs {
     readonly unusedAccessAge: number;
     /** Archive rules of the external-access analyzer: the program's own designed access only. */
     readonly archiveRules: readonly ArchiveRuleDefinition[];
-    /** The alarm topic (management account, same region) that active findings are sent to. */
+    /**
+     * The alarm topic (management account, same region) that active findings are sent to, its ARN
+     * built from config: the publisher's policy names it, and its key through it.
+     */
     readonly alarmTopicArn: pulumi.Input<string>;
-    /** The topic's KMS key: publishing to an encrypted topic needs it. */
-    readonly alarmKeyArn: pulumi.Input<string>;
     /** Tags for the analyzers, the role and the rule. */
     readonly tags?: Record<string, string>;
 }
@@ -259,8 +261,8 @@ export class OrgAccessAnalyzer extends pulumi.ComponentResource {
             {
                 role: this.publisherRole.name,
                 policy: pulumi
-                    .all([args.alarmTopicArn, args.alarmKeyArn])
-                    .apply(([topic, key]) => JSON.stringify(publisherPolicy(topic, key, homeBus))),
+                    .output(args.alarmTopicArn)
+                    .apply((topic) => JSON.stringify(publisherPolicy(topic, homeBus))),
             },
             inSecurity,
         );
@@ -368,13 +370,29 @@ export function publisherTrustPolicy(
  * nothing else. A publisher to an encrypted topic
  * needs kms:GenerateDataKey* and kms:Decrypt on the topic's key.
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+ *
+ * The key is not named by its ARN: its id is random, so the policy would be unknown in a first
+ * `pulumi preview` and the pack's checks of it skipped. It is named by what only the topic's key
+ * can be here: a key of the topic's account and region (key ARN with `*` for the id, as AWS
+ * documents naming several keys), used only through SNS (`kms:ViaService`) and only for this
+ * topic's messages: SNS encrypts a topic's messages under the encryption context
+ * `aws:sns:topicArn` = the topic's ARN, which AWS's own key policies for SNS topics pin.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ * https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html
+ * A topic has one key, so this is that key, and SNS never uses it for the role otherwise: tighter
+ * than the key's ARN alone, which let the role call Decrypt and GenerateDataKey on it directly.
+ * The key is in another account, so its key policy must admit the role too
+ * (components/detection.ts, `PublisherEncrypt`), and admits it alone.
  */
 export function publisherPolicy(
     topicArn: string,
-    keyArn: string,
     /** The home Region's default bus, which the other Regions' rules forward to; none with one Region. */
     homeBusArn?: string,
 ): aws.iam.PolicyDocument {
+    const topic = parseArn(topicArn);
+    if (!topic || topic.service !== "sns" || !topic.region || !topic.account)
+        throw new Error(`publisherPolicy: ${topicArn} is not an SNS topic ARN`);
     return {
         Version: "2012-10-17",
         Statement: [
@@ -393,7 +411,13 @@ export function publisherPolicy(
                 Sid: "UseTopicKey",
                 Effect: "Allow",
                 Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                Resource: keyArn,
+                Resource: kmsKeyArn(topic.partition, topic.region, topic.account, "*"),
+                Condition: {
+                    StringEquals: {
+                        "kms:ViaService": `sns.${topic.region}.amazonaws.com`,
+                        "kms:EncryptionContext:aws:sns:topicArn": topicArn,
+                    },
+                },
             },
         ],
     };

@@ -14,7 +14,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RcpService } from "../config/schema";
 import { RESOURCE_CONTROLS_TYPE } from "../policypack/componentTypes";
-import { iamRoleArn, s3BucketArn } from "./arns";
+import { iamRoleArn, kmsAliasArn, kmsKeyArn, s3BucketArn } from "./arns";
+import type { LogKeyRef } from "./logArchiveAdmin";
 import { perimeterTreatment } from "./rcpServices";
 import {
     CreatedOrganizationPolicies,
@@ -43,6 +44,8 @@ export interface ResourceControlInputs {
     readonly trailArn: string;
     /** The trail's log bucket. */
     readonly trailBucketName: string;
+    /** The trail's log key, by the alias that names it (components/orgTrail.ts, `logKeyAliasName`). */
+    readonly trailKey: LogKeyRef;
     /** The log-archive administrators: OrgAccessLogArchiveAdmin and the log-archive account's deploy role. */
     readonly logAdminRoleArns: readonly string[];
 }
@@ -130,9 +133,26 @@ export function perimeterPolicy(s: ResourceControlInputs): aws.iam.PolicyDocumen
  * management account, where RCPs never apply.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+ *
+ * The key is named by its alias, as the log-archive admin role's policy names it
+ * (components/logArchiveAdmin.ts): its id is random, so a document naming its ARN would be unknown
+ * in a first `pulumi preview`, where the pack could not check this RCP. The statement covers the
+ * log-archive account's keys of the region and keeps to the one carrying the alias
+ * (`ForAnyValue:StringEquals` on `kms:ResourceAliases`, which KMS sets to the aliases of the key a
+ * request names; a key without that alias, or without aliases, is not fenced, as before). RCPs take
+ * the service's own condition keys, as the KMS data-perimeter RCPs do.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
+ * The alias stays on the key: moving or deleting it needs the alias operation on the key as well
+ * as on the alias (https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html), and
+ * KeepTrailKeyToWriters denies it on the key, KeepTrailKeyAliasToAdmins on the alias itself, to
+ * all but the administrators; the key policy denies it too when the admin role exists
+ * (components/orgTrailPolicies.ts). KMS applies a new alias to authorization within five minutes.
  */
-export function trailLogsPolicy(s: ResourceControlInputs, keyArn: string): aws.iam.PolicyDocument {
+export function trailLogsPolicy(s: ResourceControlInputs): aws.iam.PolicyDocument {
     const bucket = s3BucketArn(s.partition, s.trailBucketName);
+    const key = s.trailKey;
     const exceptWritersAndAdmins = {
         ArnNotLikeIfExists: { "aws:PrincipalArn": [...s.logAdminRoleArns] },
         StringNotEqualsIfExists: { "aws:SourceArn": s.trailArn },
@@ -159,8 +179,19 @@ export function trailLogsPolicy(s: ResourceControlInputs, keyArn: string): aws.i
                 Effect: "Deny",
                 Principal: "*",
                 Action: TRAIL_KEY_ACTIONS,
-                Resource: keyArn,
-                Condition: exceptWritersAndAdmins,
+                Resource: kmsKeyArn(s.partition, key.region, key.accountId, "*"),
+                Condition: {
+                    ...exceptWritersAndAdmins,
+                    "ForAnyValue:StringEquals": { "kms:ResourceAliases": key.aliasName },
+                },
+            },
+            {
+                Sid: "KeepTrailKeyAliasToAdmins",
+                Effect: "Deny",
+                Principal: "*",
+                Action: LOG_KEY_ALIAS_ACTIONS,
+                Resource: kmsAliasArn(s.partition, key.region, key.accountId, key.aliasName),
+                Condition: { ArnNotLikeIfExists: { "aws:PrincipalArn": [...s.logAdminRoleArns] } },
             },
         ],
     };
@@ -172,13 +203,13 @@ export type RcpDefinition = OrganizationPolicyDefinition<"perimeter" | "trail-lo
 };
 
 /**
- * Every RCP this program creates, with the log key's ARN given (or a placeholder of the same
- * length). Two RCPs: the perimeter grows with the partners listed, the trail's must always fit.
+ * Every RCP this program creates, all known from config (the log key by its alias). Two RCPs: the
+ * perimeter grows with the partners listed, the trail's must always fit.
  * The perimeter attaches to the configured targets, the trail's to the log-archive account: a
  * target carries at most both plus RCPFullAWSAccess; AWS allows five RCPs per target.
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
  */
-export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDefinition[] {
+export function rcpDefinitions(s: ResourceControlInputs): RcpDefinition[] {
     return [
         {
             type: "RESOURCE_CONTROL_POLICY",
@@ -202,7 +233,7 @@ export function rcpDefinitions(s: ResourceControlInputs, keyArn: string): RcpDef
             name: "org-access-trail-logs",
             description:
                 "org-access: only CloudTrail, for the organization trail, and the log-archive administrators use the trail's log objects and key",
-            document: trailLogsPolicy(s, keyArn),
+            document: trailLogsPolicy(s),
             // It names only the log-archive account's bucket and key: attached there alone, it
             // takes no RCP slot of the configured targets.
             attachTo: "logArchiveAccount",
@@ -224,8 +255,6 @@ export function logAdminRoleArns(
 export interface ResourceControlsArgs {
     /** What the RCPs fence and whom they let through. */
     readonly policies: ResourceControlInputs;
-    /** ARN of the trail's KMS key, known once the key exists. */
-    readonly logKeyArn: pulumi.Input<string>;
     /** Root, OU or account ids that receive the perimeter RCP. */
     readonly targets: readonly string[];
     /**
@@ -261,8 +290,9 @@ export class ResourceControls extends pulumi.ComponentResource {
             );
         super(RESOURCE_CONTROLS_TYPE, name, {}, opts);
         const created: CreatedOrganizationPolicies = organizationPolicies(this, name, {
-            definitions: (keyArn) => rcpDefinitions(args.policies, keyArn),
-            logKeyArn: args.logKeyArn,
+            // Known from config: no RCP names the log key's ARN.
+            definitions: () => rcpDefinitions(args.policies),
+            logKeyArn: "",
             targets: (d) =>
                 d.attachTo !== "logArchiveAccount"
                     ? args.targets

@@ -26,7 +26,7 @@ export function securityStack(cfg: SecurityConfig = loadSecurityConfig()) {
     // Fails on oversized SCPs and RCPs before registering anything, every one at once.
     const scpInputs = guardrailInputs(cfg);
     const rcpInputs = resourceControlInputs(cfg);
-    const sizeProblems = [...scpSizeProblems(cfg, scpInputs), ...rcpSizeProblems(cfg, rcpInputs)];
+    const sizeProblems = [...scpSizeProblems(cfg, scpInputs), ...rcpSizeProblems(rcpInputs)];
     if (sizeProblems.length > 0) throw new ConfigError(cfg.stack, sizeProblems);
 
     const providers = new AccountProviders(cfg);

@@ -20,6 +20,7 @@ import {
 import {
     allConditions,
     authorize,
+    ContextValue,
     awsPrincipalFromArn,
     hasWildcard,
     NamedPolicy,
@@ -102,13 +103,15 @@ interface Target {
     readonly unchecked?: string;
     /** What CloudTrail must still be allowed to do here to deliver the trail's logs. */
     readonly deliveries?: readonly Delivery[];
+    /** What AWS adds to every request on it: a key's aliases (kms:ResourceAliases). */
+    readonly context?: Readonly<Record<string, ContextValue>>;
 }
 
 /** One request CloudTrail makes to deliver the trail's logs. */
 interface Delivery {
     readonly action: string;
     readonly resource: string;
-    readonly context: Readonly<Record<string, string>>;
+    readonly context: Readonly<Record<string, ContextValue>>;
 }
 
 /** The CloudTrail service principal that delivers an organization trail's logs. */
@@ -165,7 +168,13 @@ function targetsOf(
     organizationId?: string,
 ): Target[] {
     const out: Target[] = [];
-    const keyPolicy = (arn: string | undefined): { account?: string; policy?: NamedPolicy } => {
+    const keyPolicy = (
+        arn: string | undefined,
+    ): {
+        account?: string;
+        policy?: NamedPolicy;
+        context?: Record<string, ContextValue>;
+    } => {
         const a = arn ? parseArn(arn) : undefined;
         const key = resources.find(
             (r) =>
@@ -175,8 +184,24 @@ function targetsOf(
                 a.resource === `key/${r.id}`,
         );
         const text = key?.props.policy;
+        // KMS puts the aliases of the key a request names in kms:ResourceAliases, which the
+        // trail RCP and the admin role's policy name it by.
+        // https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
+        const aliases = key
+            ? resources
+                  .filter(
+                      (r) =>
+                          r.type === "aws:kms/alias:Alias" &&
+                          r.accountId === key.accountId &&
+                          [key.id, arn].includes(str(r.props.targetKeyId)),
+                  )
+                  .map((r) => str(r.props.name))
+                  .filter((n): n is string => n !== undefined)
+                  .sort()
+            : [];
         return {
             account: a?.account,
+            context: aliases.length ? { "kms:ResourceAliases": aliases } : undefined,
             policy:
                 key && text !== undefined
                     ? {
@@ -187,7 +212,7 @@ function targetsOf(
         };
     };
     const keyTarget = (what: string, arn: string | undefined, deliveries?: Delivery[]): void => {
-        const { account, policy } = keyPolicy(arn);
+        const { account, policy, context } = keyPolicy(arn);
         if (arn && account)
             out.push({
                 what,
@@ -195,7 +220,12 @@ function targetsOf(
                 account,
                 actions: KEY_ACTIONS,
                 policy,
-                deliveries: deliveries?.map((d) => ({ ...d, resource: arn })),
+                context,
+                deliveries: deliveries?.map((d) => ({
+                    ...d,
+                    resource: arn,
+                    context: { ...d.context, ...context },
+                })),
             });
         // A key id, an alias or an unknown value: the proof cannot tell which key's policy holds.
         else if (arn)
@@ -558,7 +588,7 @@ export const logsImmutable: Proof = {
                             action,
                             resource: target.arn,
                             resourceAccount: target.account,
-                            context: { ...context, ...inside },
+                            context: { ...context, ...target.context, ...inside },
                         };
                         // First without the caller's identity policies, which only ever narrow
                         // an Allow (authorize takes absent ones to allow): most requests stop at

@@ -93,7 +93,6 @@ export function accessAnalyzer(
         unusedAccessAge: cfg.accessAnalyzer.unusedAccessAge,
         archiveRules: accessAnalyzerArchiveRules(cfg),
         alarmTopicArn: alarms.topicArn,
-        alarmKeyArn: alarms.key.arn,
         tags: cfg.tags,
     });
 }

@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_ARCHIVE_ADMIN_ROLE, SecurityConfig } from "../../config";
 import type { ConfigProblem } from "../../config/errors";
 import { cloudTrailArn } from "../../components/arns";
-import { placeholderKeyArn, policySizeProblems } from "../../components/guardrails";
+import { policySizeProblems } from "../../components/guardrails";
 import { LogArchiveAdminRole } from "../../components/logArchiveAdmin";
-import { OrgTrail } from "../../components/orgTrail";
+import { logKeyAliasName, OrgTrail } from "../../components/orgTrail";
 import {
     logAdminRoleArns,
     rcpDefinitions,
@@ -32,6 +32,11 @@ export function resourceControlInputs(cfg: SecurityConfig): ResourceControlInput
             cfg.trail.name,
         ),
         trailBucketName: cfg.trail.bucketName,
+        trailKey: {
+            region: cfg.region,
+            accountId: cfg.logArchive.accountId,
+            aliasName: logKeyAliasName(cfg.trail.name),
+        },
         // The administrators the guardrail SCP and the bucket and key policies already let
         // configure the logs: the admin role, and the log-archive account's deploy role, which
         // creates and updates the bucket and the key (a first deploy, a refresh, a retention change).
@@ -44,20 +49,12 @@ export function resourceControlInputs(cfg: SecurityConfig): ResourceControlInput
 
 /**
  * The RCPs over the size quota, each named with its key and fix (the stack refuses them with the
- * SCPs' in one ConfigError, before anything is registered). Their sizes depend on config only
- * (the key ARN's length is fixed), so a placeholder key ARN measures them exactly.
+ * SCPs' in one ConfigError, before anything is registered). They are known from config, so this
+ * measures exactly what deploys.
  */
-export function rcpSizeProblems(
-    cfg: SecurityConfig,
-    inputs: ResourceControlInputs | undefined,
-): ConfigProblem[] {
+export function rcpSizeProblems(inputs: ResourceControlInputs | undefined): ConfigProblem[] {
     if (!inputs) return [];
-    return policySizeProblems(
-        rcpDefinitions(
-            inputs,
-            placeholderKeyArn(cfg.partition, cfg.region, cfg.logArchive.accountId),
-        ),
-    );
+    return policySizeProblems(rcpDefinitions(inputs));
 }
 
 /** The RCPs in the management account, when configured. */
@@ -79,7 +76,6 @@ export function resourceControls(
         "resource-controls",
         {
             policies: inputs,
-            logKeyArn: trail.key.arn,
             targets: cfg.resourceControlPolicies.targets,
             // RCPs never apply to the management account's resources: a log archive kept there
             // gets no trail RCP attachment.

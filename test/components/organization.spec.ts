@@ -707,7 +707,6 @@ describe("archive rules are never broad", () => {
                     unusedAccessAge: 90,
                     archiveRules: [{ name: "everything", reason: "no", filters: [] }],
                     alarmTopicArn: TOPIC,
-                    alarmKeyArn: `arn:aws:kms:us-east-1:${MANAGEMENT}:key/k`,
                 });
             }),
         );

@@ -4,7 +4,6 @@ import * as assert from "assert";
 import { ConfigError, validateSecurityConfig } from "../../config";
 import { perimeterTreatment } from "../../components/rcpServices";
 import { RCP_SERVICES } from "../../policypack/policies/rcp";
-import { placeholderKeyArn } from "../../components/guardrails";
 import { rcpDefinitions, ResourceControlInputs } from "../../components/resourceControls";
 import { PlanResult } from "../../plan/run";
 import {
@@ -36,6 +35,9 @@ const POLICY = "aws:organizations/policy:Policy";
 const ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment";
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/org-access`;
 const BUCKET = `arn:aws:s3:::org-access-trail-${LOG_ARCHIVE}-us-east-1`;
+/** The trail key's alias (components/orgTrail.ts, logKeyAliasName of the default trail name). */
+const KEY_ALIAS = "alias/org-access/org-access";
+const TRAIL_KEY = { region: "us-east-1", accountId: LOG_ARCHIVE, aliasName: KEY_ALIAS };
 const workload = {
     securityAccountId: SECURITY,
     workloadAccounts: [
@@ -64,6 +66,13 @@ function verdict(r: Authorization): {
         decision: r.decision === "ExplicitDeny" ? "ExplicitDeny" : "passes",
         denies: r.denies.map((d) => ({ label: d.label })),
     };
+}
+
+/** The statement of an RCP's content with this Sid. */
+function statementOf(content: string, sid: string): any {
+    const found = JSON.parse(content).Statement.find((s: { Sid?: string }) => s.Sid === sid);
+    assert.ok(found, `no statement ${sid} in ${content}`);
+    return found;
 }
 
 const validate = (values: Record<string, unknown>) =>
@@ -150,8 +159,23 @@ describe("ResourceControls (resource control policies)", () => {
             assert.strictEqual(out[String(p.props.name)].content, p.props.content);
         assert.deepStrictEqual(out["org-access-perimeter"].targets, ["r-ab12", "ou-ab12-cdefgh34"]);
         assert.deepStrictEqual(out["org-access-trail-logs"].targets, [LOG_ARCHIVE]);
-        // The trail RCP names the real key, not a placeholder.
-        assert.ok(out["org-access-trail-logs"].content.includes(keyArn), keyArn);
+        // The trail RCP names the key by its alias, known from config (a first preview sees the
+        // document), and the alias is the one the plan puts on the trail's key.
+        const content = out["org-access-trail-logs"].content;
+        assert.ok(!content.includes(keyArn), keyArn);
+        const alias = ofType(plan, "aws:kms/alias:Alias").find(
+            (a) => a.name === "org-trail-key-alias",
+        )!;
+        assert.strictEqual(alias.props.name, KEY_ALIAS);
+        assert.strictEqual(alias.accountId, LOG_ARCHIVE);
+        assert.deepStrictEqual(
+            statementOf(content, "KeepTrailKeyToWriters").Resource,
+            `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/*`,
+        );
+        assert.deepStrictEqual(
+            statementOf(content, "KeepTrailKeyToWriters").Condition["ForAnyValue:StringEquals"],
+            { "kms:ResourceAliases": KEY_ALIAS },
+        );
     });
 
     it('keeps to the RCP grammar: Deny only, Principal "*", no NotAction or NotPrincipal, within 5,120 characters', () => {
@@ -253,6 +277,10 @@ describe("ResourceControls (resource control policies)", () => {
         };
         const logObject = `${BUCKET}/AWSLogs/${ORG}/CloudTrail/x.json.gz`;
         const resourceAccount = LOG_ARCHIVE;
+        // KMS puts the aliases of the key a request names in kms:ResourceAliases: the trail key
+        // carries its alias (and may carry others).
+        const aliasesOf = (resource: string): Record<string, string[]> =>
+            resource === keyArn ? { "kms:ResourceAliases": ["alias/other", KEY_ALIAS] } : {};
         const ask = (
             p: RequestPrincipal,
             action: string,
@@ -261,7 +289,13 @@ describe("ResourceControls (resource control policies)", () => {
         ) =>
             verdict(
                 authorize(
-                    { principal: p, action, resource, resourceAccount, context },
+                    {
+                        principal: p,
+                        action,
+                        resource,
+                        resourceAccount,
+                        context: { ...context, ...aliasesOf(resource) },
+                    },
                     { rcps: [...rcps, RCP_FULL_AWS_ACCESS] },
                 ),
             );
@@ -312,6 +346,48 @@ describe("ResourceControls (resource control policies)", () => {
                     `${arn} ${action}`,
                 );
         }
+        // The key is fenced by its alias: the same requests on another key of the account, with
+        // other aliases or none, are not the trail RCP's; moving or deleting the trail key's
+        // alias is the administrators' alone.
+        const app = aws(`arn:aws:iam::${LOG_ARCHIVE}:role/AppRole`);
+        const otherKey = `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/other`;
+        for (const aliases of [[], ["alias/app"], ["alias/org-access/org-access-logs"]])
+            for (const action of ["kms:Decrypt", "kms:PutKeyPolicy", "kms:DeleteAlias"])
+                assert.strictEqual(
+                    verdict(
+                        authorize(
+                            {
+                                principal: app,
+                                action,
+                                resource: otherKey,
+                                resourceAccount,
+                                context: { ...inOrg, "kms:ResourceAliases": aliases },
+                            },
+                            { rcps: [...rcps, RCP_FULL_AWS_ACCESS] },
+                        ),
+                    ).decision,
+                    "passes",
+                    `${action} ${aliases.join(",")}`,
+                );
+        const aliasArn = `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:${KEY_ALIAS}`;
+        for (const action of ["kms:DeleteAlias", "kms:UpdateAlias"]) {
+            assert.deepStrictEqual(ask(app, action, keyArn, inOrg).denies, [
+                { label: 'RCP org-access-trail-logs Statement[1] (Sid "KeepTrailKeyToWriters")' },
+            ]);
+            assert.deepStrictEqual(ask(app, action, aliasArn, inOrg).denies, [
+                {
+                    label: 'RCP org-access-trail-logs Statement[2] (Sid "KeepTrailKeyAliasToAdmins")',
+                },
+            ]);
+            const admin = aws(
+                `arn:aws:sts::${LOG_ARCHIVE}:assumed-role/OrgAccessLogArchiveAdmin/s`,
+            );
+            const withRole = {
+                ...(admin as object),
+                roleArn: `arn:aws:iam::${LOG_ARCHIVE}:role/OrgAccessLogArchiveAdmin`,
+            } as RequestPrincipal;
+            assert.strictEqual(ask(withRole, action, aliasArn, inOrg).decision, "passes");
+        }
         // Reading the configuration stays open: auditors and the preview roles read it.
         assert.strictEqual(
             ask(
@@ -358,9 +434,10 @@ describe("ResourceControls (resource control policies)", () => {
             trustedOrganizationIds: [],
             trailArn: TRAIL,
             trailBucketName: "b",
+            trailKey: TRAIL_KEY,
             logAdminRoleArns: [],
         };
-        const [only] = rcpDefinitions(inputs, placeholderKeyArn("aws", "us-east-1", LOG_ARCHIVE));
+        const [only] = rcpDefinitions(inputs);
         assert.deepStrictEqual(actions(JSON.stringify(only.document)), ["s3:*", "kms:*"]);
         // Without partners the conditions name the organization alone.
         assert.deepStrictEqual(JSON.parse(JSON.stringify(only.document)).Statement[0].Condition, {
@@ -385,19 +462,17 @@ describe("ResourceControls (resource control policies)", () => {
             }),
         ).resourceControlPolicies;
         assert.deepStrictEqual(all?.services, [...RCP_SERVICES]);
-        const [perimeter] = rcpDefinitions(
-            {
-                partition: "aws",
-                organizationId: ORG,
-                services: ["dynamodb", "logs"],
-                trustedAccountIds: [],
-                trustedOrganizationIds: [],
-                trailArn: TRAIL,
-                trailBucketName: "b",
-                logAdminRoleArns: [],
-            },
-            placeholderKeyArn("aws", "us-east-1", LOG_ARCHIVE),
-        );
+        const [perimeter] = rcpDefinitions({
+            partition: "aws",
+            organizationId: ORG,
+            services: ["dynamodb", "logs"],
+            trustedAccountIds: [],
+            trustedOrganizationIds: [],
+            trailArn: TRAIL,
+            trailBucketName: "b",
+            trailKey: TRAIL_KEY,
+            logAdminRoleArns: [],
+        });
         assert.deepStrictEqual(JSON.parse(JSON.stringify(perimeter.document)).Statement[0].Action, [
             "dynamodb:*",
             "logs:*",

@@ -124,7 +124,7 @@ export function exampleWorkloadValues(): Record<string, unknown> {
     };
 }
 
-/** The security stack, as Pulumi.security.yaml has it: duties, trail, alarms, SCPs and CI. */
+/** The security stack, as Pulumi.security.yaml has it: duties, trail, alarms, SCPs, RCPs, root access, Access Analyzer and CI. */
 export function exampleSecurityValues(
     overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
@@ -151,6 +151,9 @@ export function exampleSecurityValues(
             incidentResponseGroups: ["a4e8f1c2-3071-70d5-6b2e-9f1d4c3b2a10"],
             breakGlassGroups: ["c1d2e3f4-5061-7089-aabb-ccddeeff0011"],
         },
+        resourceControlPolicies: { targets: ["r-abcd1234"] },
+        rootAccess: "centralized",
+        accessAnalyzer: { unusedAccessAge: 90 },
         ...overrides,
     });
 }

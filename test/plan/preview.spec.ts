@@ -7,7 +7,7 @@ import * as assert from "assert";
 import type * as awsTypes from "@pulumi/aws";
 import { UNKNOWN } from "../../plan/mocks";
 import { PlanResult } from "../../plan/run";
-import { DEV, MANAGEMENT, PROD, STAGING } from "../helpers";
+import { DEV, LOG_ARCHIVE, MANAGEMENT, PROD, STAGING } from "../helpers";
 import { tamper } from "../helpers/variants";
 import { checkResources } from "../../policypack/runner";
 import { toPackResource } from "../../plan/run";
@@ -74,7 +74,7 @@ describe("the first preview of an empty stack", () => {
         }
     });
 
-    it("leaves unknown only what AWS alone can tell: a new key's id, an SCP's id (so the check below is not vacuous)", () => {
+    it("leaves unknown only what AWS alone can tell: a new key's id, an SCP's or RCP's id (so the check below is not vacuous)", () => {
         const unknown = Object.fromEntries(
             security.resources
                 .map((r) => [r.name, unknownPaths(r).join(",")])
@@ -123,6 +123,9 @@ describe("the first preview of an empty stack", () => {
                     ]),
                 ].map((n) => [`identity-center-${n}`, "permissionSetArn"]),
             ),
+            // An RCP's id. Both RCPs are known: the trail's names the log key by its alias.
+            "resource-controls-perimeter-r-abcd1234": "policyId",
+            [`resource-controls-trail-logs-${LOG_ARCHIVE}`]: "policyId",
         });
     });
 

@@ -176,7 +176,7 @@ describe("resource control policies in the simulation and the proofs", () => {
         );
     });
 
-    it("logs-immutable gains from the trail RCP where nothing else protects the bucket (no guardrails, no admin role)", async () => {
+    it("logs-immutable gains from the trail RCP where nothing else protects the bucket and the key (no guardrails, no admin role)", async () => {
         const bare = await security({});
         const fenced = await security(RCP([LOG_ARCHIVE]));
         const root = `arn:aws:iam::${LOG_ARCHIVE}:root`;
@@ -191,6 +191,13 @@ describe("resource control policies in the simulation and the proofs", () => {
         assert.ok(!withTrailRcp.includes("s3:PutLifecycleConfiguration"), withTrailRcp.join(", "));
         // The root user's own hold on its bucket's policy is not counted as stopped by an RCP.
         assert.ok(withTrailRcp.includes("s3:PutBucketPolicy"), withTrailRcp.join(", "));
+        // The trail key likewise: the RCP names it by its alias, which the model gives requests on
+        // the key as KMS does (kms:ResourceAliases), so re-policying the key or moving its alias
+        // is stopped there too.
+        for (const action of ["kms:PutKeyPolicy", "kms:CreateGrant", "kms:DeleteAlias"]) {
+            assert.ok(without.includes(action), `${action}: ${without.join(", ")}`);
+            assert.ok(!withTrailRcp.includes(action), `${action}: ${withTrailRcp.join(", ")}`);
+        }
         // The log-archive deploy role, an administrator the trail RCP lets through, still can:
         // its requests carry the organization (aws:PrincipalOrgID), so the perimeter does not
         // hide it either.
