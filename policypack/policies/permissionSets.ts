@@ -131,23 +131,25 @@ function boundaryOf(r: PolicyResource, policies: readonly PolicyResource[]): Hel
 }
 
 /**
- * The PermissionSet of the stack an attachment or assignment belongs to. By the engine's property
- * dependencies first: on a first preview the set's ARN, which AWS assigns, is unknown, and so is
- * every permissionSetArn that names it, but the engine still says which resource the value comes
- * from (PolicyResource.propertyDependencies, @pulumi/policy policy.d.ts). Reading the unknown
- * value would throw UnknownValueError and skip the whole stack check. Then by the ARN, when known.
+ * The PermissionSet of the stack an attachment or assignment belongs to. By its permissionSetArn
+ * when that is known: the value AWS acts on decides, whatever it was computed from. When it is
+ * unknown (a first preview: the set's ARN, which AWS assigns, and every permissionSetArn that names
+ * it), by the engine's property dependencies, which still say which resource the value comes from
+ * (PolicyResource.propertyDependencies, @pulumi/policy policy.d.ts); reading the unknown value
+ * would throw UnknownValueError and skip the whole stack check. Only when they name exactly one set:
+ * a value computed from several sets (pulumi.all([breakGlass.arn, admin.arn])) could be either, so
+ * it is nobody's, never exempt as break-glass and never a boundary that caps another set.
  */
 export function setOf(
     r: PolicyResource,
     sets: readonly PolicyResource[],
     names?: ReadonlyMap<PolicyResource, readonly string[]>,
 ): PolicyResource | undefined {
-    const deps = r.propertyDependencies?.permissionSetArn ?? [];
-    const byDependency = sets.find((s) => deps.some((d) => d === s || d.urn === s.urn));
-    if (byDependency) return byDependency;
     const ref = known(() => r.props.permissionSetArn);
-    if (!("value" in ref)) return undefined;
-    return sets.find((s) => refersTo(ref.value, names?.get(s) ?? namesOf(s)));
+    if ("value" in ref) return sets.find((s) => refersTo(ref.value, names?.get(s) ?? namesOf(s)));
+    const deps = r.propertyDependencies?.permissionSetArn ?? [];
+    const sources = sets.filter((s) => deps.some((d) => d === s || d.urn === s.urn));
+    return sources.length === 1 ? sources[0] : undefined;
 }
 
 /**
