@@ -3,7 +3,8 @@
 // permission sets and assignments, and how people reach the access portal.
 import { z } from "zod";
 import type { ConfigProblem } from "../errors";
-import { REGION_NAME } from "../patterns";
+import { adminEquivalentManagedPolicy, knownAwsManagedPolicy } from "../../policypack/iam/managed";
+import { partitionOf, REGION_NAME } from "../patterns";
 import { accountRef, strictList } from "./common";
 
 /**
@@ -37,6 +38,9 @@ export const IDENTITY_STORE_GROUP_ID =
  * https://ssoins-<id>.<region>.portal.amazonaws.com
  * (https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html).
  */
+/** An AWS-managed policy's ARN; group 1 is its partition. */
+const BOUNDARY_ARN = /^arn:(aws(?:-[a-z]+)*):iam::aws:policy\/.+$/;
+
 export const PORTAL_URL =
     /^https:\/\/(?:[a-z0-9.-]+\/start|(?:ssoins-[a-z0-9]{16}\.portal\.[a-z0-9-]+\.app\.(?:aws|amazonwebservices\.com\.cn)|ssoins-[a-z0-9]{16}\.[a-z0-9-]+\.portal\.amazonaws\.com(?:\.cn)?)(?:\/start)?)\/?$/;
 
@@ -102,10 +106,10 @@ export const identityCenterSchema = z
             .strictObject({
                 managedPolicyArn: z
                     .string({
-                        error: "must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess",
+                        error: "must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
                     })
-                    .regex(/^arn:aws(-[a-z]+)*:iam::aws:policy\/.+$/, {
-                        error: "must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess (a customer-managed policy's ARN is not taken by SSO Admin)",
+                    .regex(BOUNDARY_ARN, {
+                        error: "must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess (a customer-managed policy's ARN is not taken by SSO Admin)",
                     }),
                 customerManagedPolicy: z
                     .never({
@@ -135,14 +139,6 @@ export const identityCenterSchema = z
 
 export type IdentityCenterSettings = NonNullable<z.infer<typeof identityCenterSchema>>;
 
-function partitionOfRegion(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    if (region.startsWith("us-isob-")) return "aws-iso-b";
-    if (region.startsWith("us-iso-")) return "aws-iso";
-    return "aws";
-}
-
 const object = (v: unknown): Record<string, unknown> | undefined =>
     v !== null && typeof v === "object" && !Array.isArray(v)
         ? (v as Record<string, unknown>)
@@ -158,7 +154,11 @@ const object = (v: unknown): Record<string, unknown> | undefined =>
  *   (https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html), which is why
  *   assignments go to workload accounts only, and the management account is never one
  *   (config/index.ts refuses it in every workload stack);
- * - the default portal URL exists only for a `d-` identity store id in the aws partition.
+ * - the default portal URL exists only for a `d-` identity store id in the aws partition;
+ * - the boundary is an AWS-managed policy AWS publishes (the generated list of
+ *   policypack/iam/data, `npm run update:managed-policies`), of aws:region's partition, and not
+ *   admin-equivalent: SSO Admin would refuse a misspelt or foreign-partition ARN only at
+ *   `pulumi up`, after the sets exist, and an admin-equivalent boundary caps nothing.
  */
 export function identityCenterProblems(
     values: Record<string, unknown>,
@@ -168,7 +168,7 @@ export function identityCenterProblems(
     if (!ic) return [];
     const problems: ConfigProblem[] = [];
     const arn = typeof ic.instanceArn === "string" ? SSO_INSTANCE_ARN.exec(ic.instanceArn) : null;
-    const partition = region && REGION_NAME.test(region) ? partitionOfRegion(region) : undefined;
+    const partition = region && REGION_NAME.test(region) ? partitionOf(region) : undefined;
     if (arn && partition && arn[1] !== partition)
         problems.push({
             path: "identityCenter.instanceArn",
@@ -180,7 +180,7 @@ export function identityCenterProblems(
         ssoRegion &&
         partition &&
         REGION_NAME.test(ssoRegion) &&
-        partitionOfRegion(ssoRegion) !== partition
+        partitionOf(ssoRegion) !== partition
     )
         problems.push({
             path: "identityCenter.ssoRegion",
@@ -233,6 +233,29 @@ export function identityCenterProblems(
                 ? "copy the portal URL of the instance's region, or correct identityCenter.ssoRegion"
                 : `pulumi config set --path 'identityCenter.ssoRegion' ${portal.region}`,
         });
+    const boundaryArn = object(ic.permissionsBoundary)?.managedPolicyArn;
+    if (typeof boundaryArn === "string" && BOUNDARY_ARN.test(boundaryArn)) {
+        const at = "identityCenter.permissionsBoundary.managedPolicyArn";
+        const own = BOUNDARY_ARN.exec(boundaryArn)![1];
+        if (partition && own !== partition)
+            problems.push({
+                path: at,
+                message: `is in partition ${own}, but aws:region ${region} is in ${partition}`,
+                fix: `use the policy's ARN in ${partition}: arn:${partition}:iam::aws:policy/<name>`,
+            });
+        else if (!knownAwsManagedPolicy(boundaryArn))
+            problems.push({
+                path: at,
+                message: `${boundaryArn} is not an AWS-managed policy AWS publishes`,
+                fix: "check the name (aws iam get-policy --policy-arn <arn>), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess",
+            });
+        else if (adminEquivalentManagedPolicy(boundaryArn))
+            problems.push({
+                path: at,
+                message: `${boundaryArn} is admin-equivalent: as a boundary it caps nothing`,
+                fix: "choose a boundary that is not admin-equivalent (e.g. arn:aws:iam::aws:policy/ReadOnlyAccess), or leave permissionsBoundary out",
+            });
+    }
     const storeId = typeof ic.identityStoreId === "string" ? ic.identityStoreId : "";
     if (
         ic.portalUrl === undefined &&

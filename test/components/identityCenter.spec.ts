@@ -202,7 +202,7 @@ describe("IAM Identity Center access (security stack)", () => {
 
     it("attaches the permissions boundary to SecurityAudit and IncidentResponse, never BreakGlass, and nothing without one", async () => {
         assert.strictEqual(ofType(full, T.boundary).length, 0);
-        const boundary = "arn:aws:iam::aws:policy/PowerUserAccess";
+        const boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess";
         const bounded = await plan({ permissionsBoundary: { managedPolicyArn: boundary } });
         assert.deepStrictEqual(
             ofType(bounded, T.boundary)

@@ -162,13 +162,13 @@ describe("config: identityCenter", () => {
         const cfg = validateSecurityConfig({
             values: ic({
                 permissionsBoundary: {
-                    managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+                    managedPolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
                 },
             }),
             region: "us-east-1",
         });
         assert.deepStrictEqual(cfg.identityCenter?.permissionsBoundary, {
-            managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+            managedPolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
         });
         assert.deepStrictEqual(
             problems(
@@ -188,9 +188,36 @@ describe("config: identityCenter", () => {
                 }),
             ).map((l) => l.split(" (got")[0]),
             [
-                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess (a customer-managed policy's ARN is not taken by SSO Admin)",
+                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: must be an AWS-managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess (a customer-managed policy's ARN is not taken by SSO Admin)",
             ],
         );
+    });
+
+    // Issue 12, second review: SSO Admin refuses a misspelt or foreign-partition boundary only at
+    // pulumi up, after the sets exist; an admin-equivalent boundary caps nothing.
+    it("refuses a boundary of another partition, one AWS does not publish, and an admin-equivalent one", () => {
+        const at = "* org-access:identityCenter.permissionsBoundary.managedPolicyArn";
+        const boundaryProblems = (managedPolicyArn: string) =>
+            problems(ic({ permissionsBoundary: { managedPolicyArn } }));
+        assert.deepStrictEqual(boundaryProblems("arn:aws-cn:iam::aws:policy/ReadOnlyAccess"), [
+            `${at}: is in partition aws-cn, but aws:region us-east-1 is in aws (use the policy's ARN in aws: arn:aws:iam::aws:policy/<name>)`,
+        ]);
+        assert.deepStrictEqual(boundaryProblems("arn:aws:iam::aws:policy/ReadOnlyAcess"), [
+            `${at}: arn:aws:iam::aws:policy/ReadOnlyAcess is not an AWS-managed policy AWS publishes (check the name (aws iam get-policy --policy-arn <arn>), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess)`,
+        ]);
+        for (const admin of ["AdministratorAccess", "PowerUserAccess"])
+            assert.deepStrictEqual(boundaryProblems(`arn:aws:iam::aws:policy/${admin}`), [
+                `${at}: arn:aws:iam::aws:policy/${admin} is admin-equivalent: as a boundary it caps nothing (choose a boundary that is not admin-equivalent (e.g. arn:aws:iam::aws:policy/ReadOnlyAccess), or leave permissionsBoundary out)`,
+            ]);
+        // A path in the ARN is part of the policy's name (job-function policies).
+        const viewOnly = "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess";
+        const cfg = validateSecurityConfig({
+            values: ic({ permissionsBoundary: { managedPolicyArn: viewOnly } }),
+            region: "us-east-1",
+        });
+        assert.deepStrictEqual(cfg.identityCenter?.permissionsBoundary, {
+            managedPolicyArn: viewOnly,
+        });
     });
 
     it("reports every malformed value at once, each with its key and fix", () => {
