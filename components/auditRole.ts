@@ -14,6 +14,7 @@ import dataReadTable from "./data/data-read-actions.json";
 import writeLevelGrantTable from "./data/write-level-grants.json";
 import { AUDIT_ROLE_TYPE } from "../policypack/componentTypes";
 import { Duty, PeopleTrust, peopleTrustStatement, userPathOf } from "./orgGrants";
+import { requireProvider } from "./componentOptions";
 
 /** A program that may assume the role when it presents its ExternalId, from where it is allowed to. */
 export interface ProgrammaticPrincipal {
@@ -429,8 +430,7 @@ export class AuditRole extends pulumi.ComponentResource {
     public readonly attachments: aws.iam.RolePolicyAttachment[];
 
     constructor(name: string, args: AuditRoleArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(`AuditRole ${name}: a provider for the target account is required`);
+        requireProvider(opts, `AuditRole ${name}`, "a provider for the target account");
         super(AUDIT_ROLE_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const mfaMaxAge = args.mfaMaxAgeSeconds ?? 3600;

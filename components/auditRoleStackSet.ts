@@ -18,6 +18,7 @@ import {
     BREAK_GLASS_ROLE_TYPE,
     INCIDENT_RESPONSE_ROLE_TYPE,
 } from "../policypack/componentTypes";
+import { requireProvider } from "./componentOptions";
 
 export interface AuditRoleTemplateArgs {
     readonly trustedAccountId: string;
@@ -247,10 +248,11 @@ export class AuditRoleStackSet extends pulumi.ComponentResource {
     public readonly instances: aws.cloudformation.StackSetInstance[];
 
     constructor(name: string, args: AuditRoleStackSetArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(
-                `AuditRoleStackSet ${name}: a provider for the StackSet's administrator account is required`,
-            );
+        requireProvider(
+            opts,
+            `AuditRoleStackSet ${name}`,
+            "a provider for the StackSet's administrator account",
+        );
         super(AUDIT_ROLE_STACK_SET_TYPE, name, {}, opts);
         const duties: DutyKind[] = [
             ...(args.incidentResponderArns !== undefined ? ["IncidentResponseRole" as const] : []),

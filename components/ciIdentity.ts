@@ -11,6 +11,7 @@ import {
     organizationIdProblem,
     orgRoleResources,
 } from "./orgGrants";
+import { requireProvider } from "./componentOptions";
 
 /** GitHub's OIDC issuer and the audience configure-aws-credentials requests. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -501,8 +502,7 @@ export class CiIdentity extends pulumi.ComponentResource {
     public readonly previewPolicy: aws.iam.RolePolicy;
 
     constructor(name: string, args: CiIdentityArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(`CiIdentity ${name}: a provider for the CI account is required`);
+        requireProvider(opts, `CiIdentity ${name}`, "a provider for the CI account");
         if (args.deployIdentityName === args.previewIdentityName)
             throw new Error(`CiIdentity ${name}: the deploy and preview identities must differ`);
         super(CI_IDENTITY_TYPE, name, {}, opts);

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DETECTION_TYPE } from "../policypack/componentTypes";
 import { accountRootArn, after, cloudWatchAlarmArn, snsTopicArn } from "./arns";
+import { requireProvider } from "./componentOptions";
 
 /** The alarm topic's name; with the account and region, its ARN is known before it exists. */
 export const ALARM_TOPIC_NAME = "org-access-security-alarms";
@@ -456,10 +457,7 @@ export class Detection extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
 
     constructor(name: string, args: DetectionArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(
-                `Detection ${name}: the provider of the log group's account is required`,
-            );
+        requireProvider(opts, `Detection ${name}`, "the provider of the log group's account");
         super(DETECTION_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const parent = { parent: this };

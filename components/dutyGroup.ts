@@ -8,6 +8,7 @@ import {
 } from "./securityAccess";
 import { assumeInOrganizationStatement, Duty, DUTY_TAG, PRINCIPAL_TYPE_TAG } from "./orgGrants";
 import { DUTY_GROUP_TYPE } from "../policypack/componentTypes";
+import { requireProvider } from "./componentOptions";
 
 /**
  * `sts:AssumeRole` on the duty roles' path and name in any account of the organization
@@ -79,8 +80,7 @@ export class DutyGroup extends pulumi.ComponentResource {
     public readonly userArns: pulumi.Output<string[]>;
 
     constructor(name: string, args: DutyGroupArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(`DutyGroup ${name}: a provider for the security account is required`);
+        requireProvider(opts, `DutyGroup ${name}`, "a provider for the security account");
         super(DUTY_GROUP_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const userPath = args.userPath ?? args.path;

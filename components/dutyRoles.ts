@@ -12,6 +12,7 @@ import {
 import { peopleTrust, trustProblems } from "./auditRole";
 import { Duty, PeopleTrust, peopleTrustStatement } from "./orgGrants";
 import { BREAK_GLASS_ROLE_TYPE, INCIDENT_RESPONSE_ROLE_TYPE } from "../policypack/componentTypes";
+import { requireProvider } from "./componentOptions";
 
 /** Both duty roles: sessions of one hour at most (also IAM's floor for MaxSessionDuration). */
 export const DUTY_MAX_SESSION_SECONDS = 3600;
@@ -377,10 +378,7 @@ export class IncidentResponseRole extends pulumi.ComponentResource {
         args: IncidentResponseRoleArgs,
         opts: pulumi.ComponentResourceOptions,
     ) {
-        if (!opts.provider)
-            throw new Error(
-                `IncidentResponseRole ${name}: a provider for the target account is required`,
-            );
+        requireProvider(opts, `IncidentResponseRole ${name}`, "a provider for the target account");
         super(INCIDENT_RESPONSE_ROLE_TYPE, name, {}, opts);
         const kind = "IncidentResponseRole";
         const { role, attachments, policies } = dutyRoleResources(
@@ -414,10 +412,7 @@ export class BreakGlassRole extends pulumi.ComponentResource {
     public readonly adminPolicy: aws.iam.RolePolicyAttachment;
 
     constructor(name: string, args: DutyRoleArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(
-                `BreakGlassRole ${name}: a provider for the target account is required`,
-            );
+        requireProvider(opts, `BreakGlassRole ${name}`, "a provider for the target account");
         super(BREAK_GLASS_ROLE_TYPE, name, {}, opts);
         const kind = "BreakGlassRole";
         const { role, attachments } = dutyRoleResources(

@@ -19,6 +19,7 @@ import {
     ORGANIZATION_POLICY_TYPES,
     OrganizationPolicyType,
 } from "../policypack/model/organizationPolicies";
+import { requireProvider } from "./componentOptions";
 export { ORGANIZATION_POLICY_TYPES };
 export type { OrganizationPolicyType };
 
@@ -705,8 +706,7 @@ export class Guardrails extends pulumi.ComponentResource {
     public readonly summary: pulumi.Output<Record<string, ScpSummary>>;
 
     constructor(name: string, args: GuardrailsArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(`Guardrails ${name}: the management account's provider is required`);
+        requireProvider(opts, `Guardrails ${name}`, "the management account's provider");
         super(GUARDRAILS_TYPE, name, {}, opts);
         const created = organizationPolicies(this, name, {
             definitions: (keyArn) => scpDefinitions(args.policies, keyArn),

@@ -9,6 +9,7 @@ import {
     BREAK_GLASS_PERMISSION_SET,
     INCIDENT_RESPONSE_PERMISSION_SET,
 } from "../config/schema/identityCenter";
+import { requireProvider } from "./componentOptions";
 
 /**
  * Every permission set's session: one hour, like the audit and duty roles. An ISO 8601 duration,
@@ -119,10 +120,11 @@ export class IdentityCenterAccess extends pulumi.ComponentResource {
         args: IdentityCenterAccessArgs,
         opts: pulumi.ComponentResourceOptions,
     ) {
-        if (!opts.provider)
-            throw new Error(
-                `IdentityCenterAccess ${name}: a provider for the administering account is required`,
-            );
+        requireProvider(
+            opts,
+            `IdentityCenterAccess ${name}`,
+            "a provider for the administering account",
+        );
         super(IDENTITY_CENTER_ACCESS_TYPE, name, {}, opts);
         const arns: Record<string, pulumi.Output<string>> = {};
         let assignments = 0;

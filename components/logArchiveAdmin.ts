@@ -6,6 +6,7 @@ import { LOG_ARCHIVE_ADMIN_ROLE } from "../config/schema";
 import { BREAK_GLASS_MFA_MAX_AGE, DUTY_MAX_SESSION_SECONDS } from "./dutyRoles";
 import { LOG_ARCHIVE_ADMIN_ROLE_TYPE } from "../policypack/componentTypes";
 import { accountRootArn, after, iamRoleArn, iamUserArn, kmsKeyArn, s3BucketArn } from "./arns";
+import { requireProvider } from "./componentOptions";
 
 /**
  * The break-glass users' own IAM path, under the security stack's `iamPath`: only the break-glass
@@ -190,10 +191,11 @@ export class LogArchiveAdminRole extends pulumi.ComponentResource {
         args: LogArchiveAdminRoleArgs,
         opts: pulumi.ComponentResourceOptions,
     ) {
-        if (!opts.provider)
-            throw new Error(
-                `LogArchiveAdminRole ${name}: a provider for the log-archive account is required`,
-            );
+        requireProvider(
+            opts,
+            `LogArchiveAdminRole ${name}`,
+            "a provider for the log-archive account",
+        );
         super(LOG_ARCHIVE_ADMIN_ROLE_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         let trust: aws.iam.PolicyDocument;

@@ -5,6 +5,7 @@ import { DEFAULT_PREVIEW_ROLE } from "../config/schema";
 import { InputError } from "../config/errors";
 import { auditDenyPolicy, managedPolicyArn } from "./auditRole";
 import { PREVIEW_ROLE_TYPE } from "../policypack/componentTypes";
+import { requireProvider } from "./componentOptions";
 
 /**
  * Configuration reads, without data: SecurityAudit reads the security configuration of every
@@ -182,8 +183,7 @@ export class PreviewRole extends pulumi.ComponentResource {
     public readonly denyPolicy: aws.iam.RolePolicy;
 
     constructor(name: string, args: PreviewRoleArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(`PreviewRole ${name}: a provider for the target account is required`);
+        requireProvider(opts, `PreviewRole ${name}`, "a provider for the target account");
         super(PREVIEW_ROLE_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         this.role = new aws.iam.Role(

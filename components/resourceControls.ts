@@ -28,6 +28,7 @@ import {
     OrganizationPolicyDefinition,
     ScpSummary,
 } from "./guardrails";
+import { requireProvider } from "./componentOptions";
 
 /** What the RCPs fence and whom they let through; everything is known from config before deployment. */
 export interface ResourceControlInputs {
@@ -284,10 +285,7 @@ export class ResourceControls extends pulumi.ComponentResource {
     public readonly summary: pulumi.Output<Record<string, ScpSummary>>;
 
     constructor(name: string, args: ResourceControlsArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(
-                `ResourceControls ${name}: the management account's provider is required`,
-            );
+        requireProvider(opts, `ResourceControls ${name}`, "the management account's provider");
         super(RESOURCE_CONTROLS_TYPE, name, {}, opts);
         const created: CreatedOrganizationPolicies = organizationPolicies(this, name, {
             // Known from config: no RCP names the log key's ARN.

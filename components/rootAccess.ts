@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ROOT_ACCESS_TYPE } from "../policypack/componentTypes";
 import { ROOT_ACCESS_FEATURES } from "./rootTasks";
+import { requireProvider } from "./componentOptions";
 
 export { ROOT_ACCESS_FEATURES, ROOT_TASK_POLICIES, rootTaskPolicyArn } from "./rootTasks";
 
@@ -26,10 +27,7 @@ export class CentralizedRootAccess extends pulumi.ComponentResource {
     public readonly features: aws.iam.OrganizationsFeatures;
 
     constructor(name: string, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(
-                `CentralizedRootAccess ${name}: the management account's provider is required`,
-            );
+        requireProvider(opts, `CentralizedRootAccess ${name}`, "the management account's provider");
         super(ROOT_ACCESS_TYPE, name, {}, opts);
         const kept = { parent: this, retainOnDelete: true };
         // The Organizations call AWS documents as the prerequisite of both features

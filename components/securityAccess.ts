@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { after, arn, awsManagedPolicyArn, iamUserArn } from "./arns";
 import { SECURITY_ACCESS_TYPE } from "../policypack/componentTypes";
 import { assumeInOrganizationStatement, DUTY_TAG, PRINCIPAL_TYPE_TAG } from "./orgGrants";
+import { requireProvider } from "./componentOptions";
 
 export interface SecurityAccessArgs {
     /** The security account itself; scopes the self-service MFA statements. */
@@ -313,10 +314,7 @@ export class SecurityAccess extends pulumi.ComponentResource {
     public readonly reporterArns: pulumi.Output<string[]>;
 
     constructor(name: string, args: SecurityAccessArgs, opts: pulumi.ComponentResourceOptions) {
-        if (!opts.provider)
-            throw new Error(
-                `SecurityAccess ${name}: a provider for the security account is required`,
-            );
+        requireProvider(opts, `SecurityAccess ${name}`, "a provider for the security account");
         super(SECURITY_ACCESS_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         const path = args.path ?? "/org-access/";
