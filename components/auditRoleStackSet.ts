@@ -314,8 +314,8 @@ export class AuditRoleStackSet extends pulumi.ComponentResource {
                         // audit role in every account of the OUs; the provider's default is false
                         // (terraform-provider-aws stack_set_instance.go, `retain_stack`). It must be
                         // in the state before a delete to count, so it is set from the start.
-                        // Removing an OU on purpose therefore leaves its roles: README, "Names that
-                        // never move".
+                        // Removing an OU on purpose therefore leaves its roles: docs/accounts.md,
+                        // "Names that never move".
                         retainStack: true,
                         operationPreferences: {
                             failureToleranceCount: 0,

@@ -427,7 +427,7 @@ function metricAlarm(
         `${name}-${def.id}-alarm`,
         {
             name: `org-access-${def.id}`,
-            alarmDescription: `${def.control}: ${def.description}. See the runbook in README.md.`,
+            alarmDescription: `${def.control}: ${def.description}. See the runbook: docs/runbook.md#when-an-alarm-fires.`,
             namespace: METRIC_NAMESPACE,
             metricName,
             statistic: "Sum",

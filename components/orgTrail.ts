@@ -118,7 +118,7 @@ function logBucket(
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
     // The provider treats `objectLockEnabled` as create-only (a change means a replacement,
     // which protect refuses) but reads it back on refresh: an existing bucket gets Object Lock
-    // out of band first (README, "The log evidence").
+    // out of band first (docs/evidence.md#the-log-evidence).
     const resource = new aws.s3.Bucket(
         `${name}-bucket`,
         {
@@ -377,7 +377,7 @@ export class OrgTrail extends pulumi.ComponentResource {
         super(ORG_TRAIL_TYPE, name, {}, opts);
         const partition = args.partition ?? "aws";
         // One component, two accounts: each child names the provider of the account it lives in
-        // (README, "Development": how components take their providers).
+        // (docs/components.md#how-a-component-takes-its-provider).
         if (opts?.provider)
             throw new Error(
                 `OrgTrail ${name}: spans two accounts; give managementProvider and logArchiveProvider in args, not opts.provider`,

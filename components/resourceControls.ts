@@ -275,7 +275,7 @@ export interface ResourceControlsArgs {
 /**
  * The organization's resource control policies, created in the management account: the perimeter
  * attached to the configured root, OUs or accounts, the trail's to the log-archive account. The RESOURCE_CONTROL_POLICY type must be enabled on
- * the root first (README, prerequisites; `npm run verify` checks it).
+ * the root first (docs/deploying.md#deploying-for-real, step 3; `npm run verify` checks it).
  * https://docs.aws.amazon.com/organizations/latest/userguide/enable-policy-type.html
  */
 export class ResourceControls extends pulumi.ComponentResource {

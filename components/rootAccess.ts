@@ -16,7 +16,7 @@ export const IAM_SERVICE_PRINCIPAL = "iam.amazonaws.com";
  * Both resources are retained when removed from the program (`retainOnDelete`). Deleting the
  * trusted access (DisableAWSServiceAccess) would take away the prerequisite AWS documents for both
  * features, and deleting the features would let every member account recover a root password: turning
- * them off is a deliberate step of the runbook (README, "Centralized root access"), never a side
+ * them off is a deliberate step of the runbook (docs/runbook.md#centralized-root-access), never a side
  * effect of a config change. The organization itself (aws.organizations.Organization) is never
  * adopted: its trusted-access list is exclusive and would fight this resource.
  * https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html

@@ -342,7 +342,7 @@ function ciProblems(values: Record<string, unknown>): ConfigProblem[] {
             path: "providerRole",
             message:
                 "is preview, but org-access:ci is not configured, so no preview role exists in any account",
-            fix: "configure ci (README, CI), or use providerRole deploy",
+            fix: "configure ci (docs/deploying.md#ci), or use providerRole deploy",
         });
     return problems;
 }

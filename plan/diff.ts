@@ -415,14 +415,14 @@ export function withRoleErrors(
                 message: `stack ${d.stack}: ${carrier(r.type)} ${r.urn} would be replaced (${r.properties.join(", ")} changed), which the AWS provider cannot update in place: deleting it deletes the audit role stack in every account of its OUs, and the new one creates them again (sessions cut, new role ids) or fails on the role names the retained stacks still hold`,
                 fix:
                     r.properties.includes("name") || r.properties.includes("stackSetName")
-                        ? "keep stackSet.name as deployed: CloudFormation cannot rename a StackSet (README, Names that never move)"
-                        : "keep stackSet.organizationalUnitIds and regions as deployed; an account leaves or joins through its OU (automatic deployment), not through this list (README, Names that never move)",
+                        ? "keep stackSet.name as deployed: CloudFormation cannot rename a StackSet (docs/accounts.md#names-that-never-move-renaming-re-ordering-upgrading)"
+                        : "keep stackSet.organizationalUnitIds and regions as deployed; an account leaves or joins through its OU (automatic deployment), not through this list (docs/accounts.md#names-that-never-move-renaming-re-ordering-upgrading)",
             });
         for (const del of d.deletes.filter((x) => ROLE_CARRIERS.has(x.type)))
             errors.push({
                 urn: del.urn,
                 message: `stack ${d.stack}: ${carrier(del.type)} ${del.urn} would be deleted, and with it the audit role stack in every account of its OUs`,
-                fix: "keep deploymentMode: stackset and the stackSet settings as deployed; to retire the StackSet on purpose, remove its roles in CloudFormation first (README, Names that never move)",
+                fix: "keep deploymentMode: stackset and the stackSet settings as deployed; to retire the StackSet on purpose, remove its roles in CloudFormation first (docs/accounts.md#names-that-never-move-renaming-re-ordering-upgrading)",
             });
         for (const dup of d.duplicates)
             errors.push({

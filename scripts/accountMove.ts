@@ -228,7 +228,7 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
                 );
             else if (a.name === name)
                 problems.push(
-                    `an account named "${name}" is already in ${file} (workloadAccounts[${i}], ${String(a.accountId)}); account names are unique across the organization: rename one of them first (README, "Moving an account between stacks")`,
+                    `an account named "${name}" is already in ${file} (workloadAccounts[${i}], ${String(a.accountId)}); account names are unique across the organization: rename one of them first (docs/accounts.md#moving-an-account-between-stacks)`,
                 );
         });
     }
@@ -317,7 +317,7 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
             if (pair) {
                 const k = securityDoc.createNode(STACKS);
                 k.commentBefore =
-                    ' The workload stacks whose roles the security groups may assume (README, "Moving an account between stacks").';
+                    " The workload stacks whose roles the security groups may assume (docs/accounts.md#moving-an-account-between-stacks).";
                 pair.key = k;
             }
         }

@@ -375,7 +375,7 @@ export function planPlacement(
                 if (pair) {
                     const k = doc.createNode(STACKS);
                     k.commentBefore =
-                        ' The workload stacks whose roles the security groups may assume (README, "Adding or removing a workload account").';
+                        " The workload stacks whose roles the security groups may assume (docs/accounts.md#adding-or-removing-a-workload-account).";
                     pair.key = k;
                 }
             }
@@ -465,7 +465,7 @@ function newShard(project: Project, stack: string, problems: string[]): Workload
     top.commentBefore = null;
     const firstKey = top.items[0]?.key;
     if (YAML.isNode(firstKey)) firstKey.commentBefore = null;
-    doc.commentBefore = ` ${stack}: a shard of the workload stack, created with Pulumi.${BASE}.yaml's settings (README, "Adding or removing a workload account").`;
+    doc.commentBefore = ` ${stack}: a shard of the workload stack, created with Pulumi.${BASE}.yaml's settings (docs/accounts.md#adding-or-removing-a-workload-account).`;
     return {
         stack,
         file: stackFilePath(stack, project.root),

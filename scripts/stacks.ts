@@ -74,7 +74,7 @@ export function listStacks(options: StacksOptions, root: string = PROJECT_ROOT):
     const all = [security, ...workload];
     if (options.matrix && all.length > MATRIX_JOB_LIMIT)
         throw new UsageError(
-            `${all.length} stacks (security and ${workload.length} workload stacks), but GitHub Actions runs at most ${MATRIX_JOB_LIMIT} jobs from one matrix in a workflow run, and preview.yml previews every stack in one matrix: merge shards into fewer, larger ones (larger runners, a higher org-access:maxAccountsPerStack), or deploy the audit role with StackSet mode (README, "Scaling: sharding and StackSet mode")`,
+            `${all.length} stacks (security and ${workload.length} workload stacks), but GitHub Actions runs at most ${MATRIX_JOB_LIMIT} jobs from one matrix in a workflow run, and preview.yml previews every stack in one matrix: merge shards into fewer, larger ones (larger runners, a higher org-access:maxAccountsPerStack), or deploy the audit role with StackSet mode (docs/scaling.md)`,
         );
     const long = options.matrix ? all.filter((s) => s.length > MAX_CI_STACK_NAME) : [];
     if (long.length > 0)

@@ -102,7 +102,7 @@ function readWorkloadStacks(
 ): readonly string[] | undefined {
     if (!exists) {
         problems.push(
-            `Pulumi.security.yaml is missing: the security stack's file names the workload stacks (${KEY}), and CI previews and deploys it first (create it: README, "Deploying for real")`,
+            `Pulumi.security.yaml is missing: the security stack's file names the workload stacks (${KEY}), and CI previews and deploys it first (create it: docs/deploying.md#deploying-for-real)`,
         );
         return undefined;
     }

@@ -77,8 +77,8 @@ export const auditRoleSchema = z
             )
                 .min(1, { error: "must name at least one read policy" })
                 // ViewOnlyAccess lists and describes without reading contents; ReadOnlyAccess,
-                // which reads data in many services, is an opt-in (README: "Read-only means
-                // read-only").
+                // which reads data in many services, is an opt-in (docs/security-design.md:
+                // "Read-only means read-only").
                 .default(["SecurityAudit", "ViewOnlyAccess"]),
         },
         { error: "must be an object" },

@@ -69,7 +69,7 @@ export function proveHumansNeedMfa(input: ProofInput): ProofOutcome {
             "Roles outside the plan that a person's policies name have unknown trust policies and are taken to let the person in.",
             ...(viaIdentityCenter > 0
                 ? [
-                      `ASSUMED, NOT PROVED: the ${viaIdentityCenter} roles IAM Identity Center's permission sets provision (AWSReservedSSO_*) are entered by SAML sign-ins to the access portal, and the instance requires MFA at every sign-in. That is a setting of the instance that no API reads or sets, so a person checks it in the console (README, "IAM Identity Center"; the report's Identity Center section).`,
+                      `ASSUMED, NOT PROVED: the ${viaIdentityCenter} roles IAM Identity Center's permission sets provision (AWSReservedSSO_*) are entered by SAML sign-ins to the access portal, and the instance requires MFA at every sign-in. That is a setting of the instance that no API reads or sets, so a person checks it in the console (docs/runbook.md#iam-identity-center; the report's Identity Center section).`,
                   ]
                 : []),
         ],

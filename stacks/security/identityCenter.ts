@@ -83,7 +83,7 @@ export interface IdentityCenterOutputs {
             readonly stack: string;
             readonly ous: readonly string[];
         }[];
-        /** What no API lets this program read or set: a person checks it (README, runbook). */
+        /** What no API lets this program read or set: a person checks it (docs/runbook.md#iam-identity-center). */
         readonly mfa: string;
     };
 }

@@ -801,7 +801,7 @@ describe("config validation: preview roles and providerRole", () => {
                 }),
             ),
             [
-                "* org-access:providerRole: is preview, but org-access:ci is not configured, so no preview role exists in any account (configure ci (README, CI), or use providerRole deploy)",
+                "* org-access:providerRole: is preview, but org-access:ci is not configured, so no preview role exists in any account (configure ci (docs/deploying.md#ci), or use providerRole deploy)",
             ],
         );
     });

@@ -173,7 +173,7 @@ describe("account placement (account:add without --stack, account:import)", () =
         const security = read(root, "security");
         assert.strictEqual(
             security,
-            `${SECURITY}\n  # The workload stacks whose roles the security groups may assume (README, "Adding or removing a workload account").\n  org-access:workloadStacks:\n    - workload\n    - workload-2\n    - workload-3\n`,
+            `${SECURITY}\n  # The workload stacks whose roles the security groups may assume (docs/accounts.md#adding-or-removing-a-workload-account).\n  org-access:workloadStacks:\n    - workload\n    - workload-2\n    - workload-3\n`,
         );
 
         const plans = await planAll(root);
