@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 /*
@@ -200,18 +201,40 @@ describe("docs", () => {
     });
 
     it("the link checker finds a missing file, a missing anchor and an anchor into a heading that moved", () => {
-        const from = path.join(ROOT, "README.md");
-        assert.match(
-            brokenLink(from, "docs/nothing-here.md") ?? "",
-            /no file docs\/nothing-here\.md/,
-        );
-        assert.match(brokenLink(from, "docs/runbook.md#no-such-heading") ?? "", /no heading/);
-        assert.match(
-            brokenLink(from, "#the-log-evidence") ?? "",
-            /no heading with anchor #the-log-evidence/,
-        );
-        assert.strictEqual(brokenLink(from, "docs/evidence.md#the-log-evidence"), undefined);
-        assert.strictEqual(brokenLink(from, "https://example.com/#x"), undefined);
+        // Its own fixture: a README whose section moved into docs/guide.md.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "docs-links-"));
+        try {
+            fs.mkdirSync(path.join(dir, "docs"));
+            const readme = path.join(dir, "README.md");
+            fs.writeFileSync(readme, "# Project\n\n## Start\n");
+            fs.writeFileSync(
+                path.join(dir, "docs", "guide.md"),
+                "# Guide\n\n## The log evidence\n",
+            );
+            fs.writeFileSync(path.join(dir, "data.json"), "{}");
+            assert.match(
+                brokenLink(readme, "docs/nothing-here.md") ?? "",
+                /no file .*nothing-here\.md/,
+            );
+            assert.match(
+                brokenLink(readme, "docs/guide.md#no-such-heading") ?? "",
+                /no heading with anchor #no-such-heading/,
+            );
+            assert.match(
+                brokenLink(readme, "#the-log-evidence") ?? "",
+                /no heading with anchor #the-log-evidence/,
+            );
+            assert.match(brokenLink(readme, "data.json#x") ?? "", /which is no Markdown/);
+            assert.strictEqual(brokenLink(readme, "docs/guide.md#the-log-evidence"), undefined);
+            assert.strictEqual(brokenLink(readme, "#start"), undefined);
+            assert.strictEqual(
+                brokenLink(path.join(dir, "docs", "guide.md"), "../README.md#start"),
+                undefined,
+            );
+            assert.strictEqual(brokenLink(readme, "https://example.com/#x"), undefined);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     describe("references from the code to the docs", () => {
