@@ -11,6 +11,7 @@ import { readStackFile, stackFilePath } from "../../config";
 import { readProjectStacks } from "../../stacks/stackFiles";
 import { securityStackText } from "../helpers";
 import { exampleProject } from "../helpers/preview";
+import { readingUserStackFiles } from "../userStackFiles";
 
 /**
  * The project every plan of this spec reads (-C): example-like stack files with the test ids, never
@@ -173,9 +174,11 @@ describe("offline plan CLI", () => {
     // only what any valid set of them must give (whatever accounts and ids they list), which is
     // what `pulumi up` and CI need too.
     it("plans the project's own stack files cleanly: every stack, no violation, every scenario and proof as designed", async () => {
-        const { code, out, err } = await runOn(["--json"]);
+        const { code, out, err, security, workload } = await readingUserStackFiles(async () => ({
+            ...(await runOn(["--json"])),
+            ...readProjectStacks(),
+        }));
         assert.strictEqual(code, 0, err);
-        const { security, workload } = readProjectStacks();
         const stacks = JSON.parse(out).stacks;
         assert.deepStrictEqual(
             stacks.map((s: any) => s.stack),
