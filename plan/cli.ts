@@ -7,6 +7,7 @@
 // First: @pulumi/pulumi's automation API, closure serialization (TypeScript) and code paths (arborist) load only if something uses them.
 import "./lazySdk";
 import * as fs from "fs";
+import * as path from "path";
 import {
     defineCommand,
     Io,
@@ -45,7 +46,7 @@ export interface CliOptions extends PlanOptions {
     readonly requestedWorkers?: number;
 }
 
-export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
+export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [-C DIR] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
 runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
@@ -55,6 +56,7 @@ the order of the security stack's org-access:workloadStacks. The security stack'
 once, first; the other stacks and every stack's evidence, proofs and pack run in worker processes.
 
   --stack NAME         plan only this stack
+  -C, --cwd DIR        read the stack files (Pulumi.<stack>.yaml) from DIR instead of the project's folder
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
   --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
                        "parent", "provider", "options": {"protect", "retainOnDelete", "dependsOn",
@@ -99,6 +101,7 @@ export const command = defineCommand({
     usage: USAGE,
     options: {
         stack: { type: "string" },
+        cwd: { type: "string", short: "C" },
         "config-file": { type: "string" },
         json: { type: "boolean" },
         report: { type: "string" },
@@ -108,7 +111,7 @@ export const command = defineCommand({
         against: { type: "string" },
         workers: { type: "string" },
     },
-    valueNames: { workers: "N" },
+    valueNames: { workers: "N", cwd: "a folder" },
     build(values): CliOptions {
         const stack = values.stack === undefined ? undefined : stackOption(values.stack).name;
         if (values["write-policy-config"] !== undefined && stack === undefined)
@@ -128,6 +131,7 @@ export const command = defineCommand({
             // Without --stack: every stack CI previews; resolved when the plan runs (plan()),
             // since it reads the stack files.
             stacks: stack ? [stack] : [],
+            ...(values.cwd !== undefined ? { root: projectFolder(values.cwd) } : {}),
             configFile: values["config-file"],
             json: values.json ?? false,
             report: values.report,
@@ -139,6 +143,18 @@ export const command = defineCommand({
         };
     },
 });
+
+/** The --cwd folder, absolute; refused unless it is a folder that holds stack files. */
+function projectFolder(dir: string): string {
+    const root = path.resolve(dir);
+    if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
+        throw new UsageError(`--cwd ${dir}: no such folder`);
+    if (!fs.readdirSync(root).some((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)))
+        throw new UsageError(
+            `--cwd ${dir}: the folder holds no Pulumi.<stack>.yaml stack file (give the folder of the project's stack files)`,
+        );
+    return root;
+}
 
 /** The command line as options; "help" for --help. Throws UsageError. */
 export function parseArgs(argv: readonly string[]): CliOptions | "help" {
@@ -153,7 +169,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     const stacks =
         given.stacks.length > 0
             ? given.stacks
-            : (({ security, workload }) => [security, ...workload])(readProjectStacks());
+            : (({ security, workload }) => [security, ...workload])(readProjectStacks(given.root));
     const options: CliOptions = {
         ...given,
         stacks,
@@ -169,7 +185,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
                   prior,
                   plans.map((p) => p.result),
                   options.against,
-                  accountsOfOtherStacks(PROJECT_ROOT, options.stacks),
+                  accountsOfOtherStacks(options.root ?? PROJECT_ROOT, options.stacks),
               )
             : undefined;
     const warnings = warningLines(plans);

@@ -32,6 +32,11 @@ export interface PlanOptions {
     readonly stacks: string[];
     /** Stack file to read instead of Pulumi.<stack>.yaml; only with a single stack. */
     readonly configFile?: string;
+    /**
+     * The project folder whose Pulumi.<stack>.yaml files are planned (default: this project's,
+     * PROJECT_ROOT): the CLI's --cwd, and the tests' fixture projects.
+     */
+    readonly root?: string;
     /** Policy-pack config file (the `--policy-pack-config` format); default policypack/policy-config.json. */
     readonly policyConfig?: string;
     /**
@@ -62,8 +67,8 @@ export interface StackPlan {
 }
 
 /** Stack-file warnings of one stack, read from the file as it is written (see config/placeholders.ts). */
-export function stackWarnings(stack: string, configFile?: string): ConfigProblem[] {
-    return stackFileWarnings(readStackFile(configFile ?? stackFilePath(stack)).config);
+export function stackWarnings(stack: string, configFile?: string, root?: string): ConfigProblem[] {
+    return stackFileWarnings(readStackFile(configFile ?? stackFilePath(stack, root)).config);
 }
 
 /** The pack's config: the given file, else the one CI uses, else none. A bad file is a usage error. */
@@ -95,6 +100,7 @@ export function evaluateStack(
     security: SecurityContext | undefined,
     packConfig: PackConfigInput,
     configFile?: string,
+    root?: string,
 ): StackPlan {
     const own = result.stack === "security" || !security;
     const securityPlan = result.stack === "security" ? result : security?.plan;
@@ -115,7 +121,7 @@ export function evaluateStack(
         }),
         violations: checkResources(result.resources.map(toPackResource), effective),
         packConfig: effective,
-        warnings: stackWarnings(result.stack, configFile),
+        warnings: stackWarnings(result.stack, configFile, root),
         engine: engineModel(result.resources),
     };
 }
@@ -125,8 +131,9 @@ function referencesOf(
     stack: string,
     configFile: string | undefined,
     security: PlanResult | undefined,
+    root: string | undefined,
 ): Record<string, Record<string, unknown>> | undefined {
-    const { needed, stackName } = needsSecurityOutputs(stack, configFile);
+    const { needed, stackName } = needsSecurityOutputs(stack, configFile, root);
     return needed && security ? { [stackName]: security.outputs } : undefined;
 }
 
@@ -142,9 +149,10 @@ export async function runPlan(options: PlanOptions): Promise<StackPlan[]> {
     const packConfig = readPackConfig(options.policyConfig);
     const single = options.stacks.length === 1;
     const configFile = single ? options.configFile : undefined;
+    const root = options.root;
     const needsSecurity =
         options.stacks.includes("security") ||
-        options.stacks.some((stack) => needsSecurityOutputs(stack, configFile).needed);
+        options.stacks.some((stack) => needsSecurityOutputs(stack, configFile, root).needed);
     const workers = Math.min(options.workers ?? 1, options.stacks.length);
     // Started before the security stack's program runs, so the workers load their modules
     // meanwhile.
@@ -152,9 +160,9 @@ export async function runPlan(options: PlanOptions): Promise<StackPlan[]> {
     try {
         const securityConfigFile = options.stacks[0] === "security" ? configFile : undefined;
         const securityPlan = needsSecurity
-            ? await planStack({ stack: "security", configFile: securityConfigFile })
+            ? await planStack({ stack: "security", configFile: securityConfigFile, root })
             : undefined;
-        if (pool) return await pool.plan(options.stacks, securityPlan, packConfig);
+        if (pool) return await pool.plan(options.stacks, securityPlan, packConfig, root);
         const results: PlanResult[] = [];
         for (const stack of options.stacks) {
             results.push(
@@ -163,12 +171,15 @@ export async function runPlan(options: PlanOptions): Promise<StackPlan[]> {
                     : await planStack({
                           stack,
                           configFile,
-                          stackOutputs: referencesOf(stack, configFile, securityPlan),
+                          root,
+                          stackOutputs: referencesOf(stack, configFile, securityPlan, root),
                       }),
             );
         }
         const security = securityPlan && securityContext(securityPlan);
-        return results.map((result) => evaluateStack(result, security, packConfig, configFile));
+        return results.map((result) =>
+            evaluateStack(result, security, packConfig, configFile, root),
+        );
     } finally {
         pool?.close();
     }

@@ -197,6 +197,8 @@ export interface PlanOptions {
     readonly stack: string;
     /** Stack file to read instead of Pulumi.<stack>.yaml. */
     readonly configFile?: string;
+    /** The project folder: its Pulumi.<stack>.yaml files (default: this project's, PROJECT_ROOT). */
+    readonly root?: string;
     /** Config given directly, instead of any file. */
     readonly stackFile?: StackFileConfig;
     /** Builds the program instead of `buildStack(stack)`; tests pass a builder with their own config. */
@@ -225,7 +227,8 @@ function settle(value: unknown): Promise<unknown> {
 /** Plans one stack. Config errors throw ConfigError before any resource is registered. */
 export async function planStack(options: PlanOptions): Promise<PlanResult> {
     const { config, secretKeys } =
-        options.stackFile ?? readStackFile(options.configFile ?? stackFilePath(options.stack));
+        options.stackFile ??
+        readStackFile(options.configFile ?? stackFilePath(options.stack, options.root));
     const region = config["aws:region"] ?? "";
     const mocks = new PlanMocks({
         region,
@@ -255,8 +258,9 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
         pulumi.runtime.setAllConfig(config, secretKeys);
         const registered = captureOptions();
         // In a preview, outputs that depend on unknowns settle as undefined.
-        const outputs = ((await settle((options.build ?? (() => buildStack(options.stack)))())) ??
-            {}) as Record<string, unknown>;
+        const outputs = ((await settle(
+            (options.build ?? (() => buildStack(options.stack, options.root)))(),
+        )) ?? {}) as Record<string, unknown>;
         await (pulumi.runtime as unknown as WaitableRuntime).waitForRPCs?.();
         // Let rejections queued by the last registrations reach the handler.
         await new Promise((r) => setImmediate(r));
@@ -340,9 +344,10 @@ export function defaultSecurityStackName(): string {
 export function needsSecurityOutputs(
     stack: string,
     configFile?: string,
+    root?: string,
 ): { needed: boolean; stackName: string } {
     if (!isWorkloadStack(stack)) return { needed: false, stackName: "" };
-    const { config } = readStackFile(configFile ?? stackFilePath(stack));
+    const { config } = readStackFile(configFile ?? stackFilePath(stack, root));
     const values = namespaceValues(decodeValues(config));
     if (values.trustedPrincipals !== undefined) return { needed: false, stackName: "" };
     const name =

@@ -12,13 +12,15 @@ import type { PackConfigInput } from "../policypack/runner";
 
 let security: SecurityContext | undefined;
 let packConfig: PackConfigInput = {};
+let root: string | undefined;
 
 /** The stack's plan: the security stack's was run by the parent; a workload stack's program runs here. */
 async function planned(stack: string): Promise<PlanResult> {
     if (stack === "security" && security) return security.plan;
-    const { needed, stackName } = needsSecurityOutputs(stack);
+    const { needed, stackName } = needsSecurityOutputs(stack, undefined, root);
     return planStack({
         stack,
+        root,
         stackOutputs: needed && security ? { [stackName]: security.plan.outputs } : undefined,
     });
 }
@@ -28,6 +30,7 @@ async function handle(message: ToWorker): Promise<FromWorker | undefined> {
         // Converted once for every stack this worker plans (the proofs' view of the security stack).
         security = message.security && securityContext(message.security);
         packConfig = message.packConfig;
+        root = message.root;
         return undefined;
     }
     const { stack } = message;
@@ -36,6 +39,8 @@ async function handle(message: ToWorker): Promise<FromWorker | undefined> {
             await planned(stack),
             security,
             packConfig,
+            undefined,
+            root,
         );
         // The access model stays here: large, and the parent rebuilds it only for a report.
         delete full.model;

@@ -33,6 +33,8 @@ export type ToWorker =
           readonly type: "init";
           readonly security?: PlanResult;
           readonly packConfig: PackConfigInput;
+          /** The project folder of the stack files (PlanOptions.root); absent: this project's. */
+          readonly root?: string;
       }
     | { readonly type: "plan"; readonly stack: string };
 
@@ -94,6 +96,7 @@ export interface WorkerPool {
         stacks: readonly string[],
         security: PlanResult | undefined,
         packConfig: PackConfigInput,
+        root?: string,
     ): Promise<StackPlan[]>;
     /** Ends every worker: after the plan, or when the security stack's program failed. */
     close(): void;
@@ -131,6 +134,7 @@ export function startWorkers(count: number, module: string = WORKER_MODULE): Wor
         stacks: readonly string[],
         security: PlanResult | undefined,
         packConfig: PackConfigInput,
+        root?: string,
     ) =>
         new Promise<StackPlan[]>((resolve, reject) => {
             const queue = [...stacks];
@@ -186,7 +190,7 @@ export function startWorkers(count: number, module: string = WORKER_MODULE): Wor
                     );
                 });
                 child.on("error", (e) => finish(e));
-                child.send({ type: "init", security, packConfig } satisfies ToWorker);
+                child.send({ type: "init", security, packConfig, root } satisfies ToWorker);
             }
             for (const { child } of children) next(child);
         });

@@ -17,6 +17,7 @@ import {
 import { planExitCode, runPlan, StackPlan } from "../../plan/offline";
 import { PlannedResource, PlanResult } from "../../plan/run";
 import { planSecurity, planWorkload, projectWith, securityValues } from "../helpers";
+import { exampleProject } from "../helpers/preview";
 import { tamper } from "../helpers/variants";
 
 const FIXED = {
@@ -47,14 +48,14 @@ describe("evidence matrix", () => {
     let security: PlanResult;
     let workload: PlanResult;
     before(async () => {
-        plans = await runPlan({ stacks: ["security", "workload"] });
+        plans = await runPlan({ stacks: ["security", "workload"], root: exampleProject() });
         security = plans[0].result;
         workload = plans[1].result;
     });
     const matrixOf = (w: PlanResult, s: PlanResult | undefined = security) =>
         evidenceMatrix(accessModel({ stack: w, security: s }));
 
-    it("covers every audit role of Pulumi.workload.yaml with the fixed scenarios and their expectations", () => {
+    it("covers every audit role of the example workload stack with the fixed scenarios and their expectations", () => {
         const evidence = plans[1].evidence;
         const roles = workload.resources.filter(
             (r) => r.type === "aws:iam/role:Role" && r.props.name === "SecurityAuditRole",
@@ -502,7 +503,7 @@ describe("evidence: every scenario has a broken variant that flips it", () => {
     let security: PlanResult;
     let workload: PlanResult;
     before(async () => {
-        const plans = await runPlan({ stacks: ["security", "workload"] });
+        const plans = await runPlan({ stacks: ["security", "workload"], root: exampleProject() });
         security = plans[0].result;
         workload = plans[1].result;
     });

@@ -197,3 +197,17 @@ export async function planExampleWorkloadPreview(security: PlanResult): Promise<
         preview: true,
     });
 }
+
+/**
+ * A project folder holding the example-like stack files (exampleSecurityValues and
+ * exampleWorkloadValues, with the test ids), for runPlan's `root` and the plan CLI's --cwd: tests
+ * plan these, never the repository's own Pulumi.<stack>.yaml, which are the user's to edit.
+ */
+export function exampleProject(
+    overrides: { security?: Record<string, unknown>; workload?: Record<string, unknown> } = {},
+): string {
+    return projectWith({
+        security: exampleSecurityValues(overrides.security),
+        workload: { ...exampleWorkloadValues(), ...overrides.workload },
+    });
+}

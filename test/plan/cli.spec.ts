@@ -8,10 +8,24 @@ import { DEFAULT_POLICY_CONFIG, packConfigFor, runPlan } from "../../plan/offlin
 import { checkResources, loadPackConfig } from "../../policypack/runner";
 import { toPackResource } from "../../plan/run";
 import { readStackFile, stackFilePath } from "../../config";
+import { readProjectStacks } from "../../stacks/stackFiles";
 import { securityStackText } from "../helpers";
+import { exampleProject } from "../helpers/preview";
+import { readingUserStackFiles } from "../userStackFiles";
 
-/** Runs the CLI in-process and captures what it prints. */
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+/**
+ * The project every plan of this spec reads (-C): example-like stack files with the test ids, never
+ * the repository's own Pulumi.<stack>.yaml, which are the user's to edit (one test below plans those).
+ */
+const ROOT = exampleProject();
+
+/** Runs the CLI in-process on the fixture project and captures what it prints. */
+function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    return runOn(["-C", ROOT, ...argv]);
+}
+
+/** Runs the CLI in-process with exactly these arguments and captures what it prints. */
+async function runOn(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
     const sink = (f: (s: string) => void) => ({ write: (s: string) => f(s) });
@@ -33,13 +47,13 @@ function tempStackFile(text: string): string {
 }
 
 describe("offline plan CLI", () => {
-    it("plans the workload stack: an MFA-guarded SecurityAuditRole in every account of Pulumi.workload.yaml", async () => {
+    it("plans the workload stack: an MFA-guarded SecurityAuditRole in every account of its stack file", async () => {
         const { code, out, err } = await run("--stack", "workload", "--json");
         assert.strictEqual(code, 0, err);
         const plan = JSON.parse(out);
         assert.strictEqual(plan.stack, "workload");
         const accounts = JSON.parse(
-            readStackFile(stackFilePath("workload")).config["org-access:workloadAccounts"],
+            readStackFile(stackFilePath("workload", ROOT)).config["org-access:workloadAccounts"],
         ) as { name: string; accountId: string }[];
         assert.ok(accounts.length >= 2);
         for (const a of accounts) {
@@ -81,7 +95,7 @@ describe("offline plan CLI", () => {
         const { code, out, err } = await run("--stack", "security", "--json");
         assert.strictEqual(code, 0, err);
         const plan = JSON.parse(out);
-        const config = readStackFile(stackFilePath("security")).config;
+        const config = readStackFile(stackFilePath("security", ROOT)).config;
         const accountsOf = (type: string) => [
             ...new Set(
                 plan.resources.filter((r: any) => r.type === type).map((r: any) => r.accountId),
@@ -154,6 +168,39 @@ describe("offline plan CLI", () => {
             JSON.parse(out).stacks.map((s: any) => s.stack),
             ["security", "workload"],
         );
+    });
+
+    // The one test that reads the repository's own stack files: they are the user's, so it asserts
+    // only what any valid set of them must give (whatever accounts and ids they list), which is
+    // what `pulumi up` and CI need too.
+    it("plans the project's own stack files cleanly: every stack, no violation, every scenario and proof as designed", async () => {
+        const { code, out, err, security, workload } = await readingUserStackFiles(async () => ({
+            ...(await runOn(["--json"])),
+            ...readProjectStacks(),
+        }));
+        assert.strictEqual(code, 0, err);
+        const stacks = JSON.parse(out).stacks;
+        assert.deepStrictEqual(
+            stacks.map((s: any) => s.stack),
+            [security, ...workload],
+        );
+        for (const st of stacks) {
+            assert.deepStrictEqual(
+                st.violations.filter((v: any) => v.enforcementLevel === "mandatory"),
+                [],
+                st.stack,
+            );
+            assert.deepStrictEqual(
+                st.evidence.filter((e: any) => e.simulated !== e.expected),
+                [],
+                st.stack,
+            );
+            assert.deepStrictEqual(
+                st.proofs.filter((p: any) => !p.holds).map((p: any) => p.id),
+                [],
+                st.stack,
+            );
+        }
     });
 
     it("prints a table grouped by account", async () => {
@@ -271,7 +318,7 @@ describe("offline plan CLI", () => {
     });
 
     it("tells the pack which accounts must each have an audit role, so a missing one is a violation", async () => {
-        const [plan] = await runPlan({ stacks: ["workload"] });
+        const [plan] = await runPlan({ stacks: ["workload"], root: ROOT });
         const config = packConfigFor(plan.result, loadPackConfig(DEFAULT_POLICY_CONFIG));
         const ids = (plan.result.outputs.accounts as { accountId: string }[]).map(
             (a) => a.accountId,
@@ -565,7 +612,9 @@ describe("offline plan CLI", () => {
             // The first account's audit role is found under its name-derived URN of the previous
             // version too: its own name and, through its component, the component's legacy name.
             const [first] = JSON.parse(
-                readStackFile(stackFilePath("workload")).config["org-access:workloadAccounts"],
+                readStackFile(stackFilePath("workload", ROOT)).config[
+                    "org-access:workloadAccounts"
+                ],
             ) as { name: string; accountId: string }[];
             const role = plan.resources.find((r: any) => r.name === `acct-${first.accountId}-role`);
             assert.deepStrictEqual(role.options.aliases, [

@@ -25,6 +25,7 @@ import { UsageError } from "../../cli/command";
 import { main, parseArgs } from "../../verify/cli";
 import { verify, type AwsCredentialIdentityProvider } from "../../verify/run";
 import { securityStackText } from "../helpers";
+import { exampleProject } from "../helpers/preview";
 
 const sts = mockClient(STSClient);
 const iam = mockClient(IAMClient);
@@ -44,6 +45,12 @@ const staticCreds: (profile?: string) => AwsCredentialIdentityProvider = () => a
     secretAccessKey: "secret",
 });
 
+/**
+ * The stack files verify reads unless a test gives its own: example-like fixtures with the test ids,
+ * never the repository's own Pulumi.<stack>.yaml, which are the user's to edit.
+ */
+const PROJECT = exampleProject();
+
 async function run(
     argv: string[],
     credentials = staticCreds,
@@ -53,8 +60,16 @@ async function run(
 ) {
     let out = "";
     let err = "";
+    const files = [
+        ...(argv.includes("--config-file")
+            ? []
+            : ["--config-file", path.join(PROJECT, "Pulumi.workload.yaml")]),
+        ...(argv.includes("--security-config-file")
+            ? []
+            : ["--security-config-file", path.join(PROJECT, "Pulumi.security.yaml")]),
+    ];
     const code = await main(
-        argv,
+        [...argv, ...files],
         { write: (s: string) => (out += s) },
         { write: (s: string) => (err += s) },
         credentials,
