@@ -341,6 +341,25 @@ describe("report: provenance", () => {
         assert.ok(section.includes(`combined: \`${expected}\``));
     });
 
+    it("for verify: the identity it ran as and the Region", () => {
+        const text = report([stackOf(organization(1))], {
+            provenance: {
+                ...provenance,
+                caller: {
+                    arn: `arn:aws:iam::${SECURITY}:user/org-access/alice`,
+                    account: SECURITY,
+                },
+                region: "eu-west-1",
+            },
+        });
+        assert.ok(
+            text.includes(
+                `- **Ran as**: arn:aws:iam::${SECURITY}:user/org-access/alice (account ${SECURITY})`,
+            ),
+        );
+        assert.ok(text.includes("- **Region**: eu-west-1"));
+    });
+
     it("says 'not a git checkout' outside git, and never throws", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-nogit-"));
         assert.strictEqual(gitCommit(dir), "not a git checkout");
