@@ -229,6 +229,32 @@ describe("report: access graph at scale", () => {
     });
 });
 
+describe("report: access graph, one box per account", () => {
+    it("puts each account's own roles in its box, with an edge into each", () => {
+        const org = organization(4, false, []);
+        // Names that sort against the ids: the box of each account is drawn by name.
+        const accounts = org.accounts.map((a, i) => ({
+            name: `acct-${4 - i}`,
+            accountId: a.accountId,
+        }));
+        const graph = mermaidBlocks(report([stackOf(org, { accounts })]))[0];
+        for (const a of accounts) {
+            const node = `r_arn_aws_iam__${a.accountId}_role_SecurityAuditRole`;
+            assert.ok(
+                graph.includes(
+                    `subgraph acct_${a.accountId}["account ${a.name} (${a.accountId})"]\n        ${node}["SecurityAuditRole"]`,
+                ),
+                graph,
+            );
+            assert.ok(
+                graph.includes(`-- "ExternalId, session ≤ 3600 s" --> ${node}\n`) ||
+                    graph.endsWith(node),
+                a.name,
+            );
+        }
+    });
+});
+
 describe("report: account names next to ids", () => {
     const org = organization(2);
     const names = { prod: "200000000000", dev: "200000000001" };
