@@ -1,9 +1,20 @@
 // The report for people: the access graph as a Mermaid diagram, the evidence matrix, the policy
 // pack's verdicts, ready-to-use access per account, and the controls each part serves.
 // It renders on GitHub (Markdown tables and fenced `mermaid` blocks).
-import { awsPrincipalFromArn, evaluateRequest, Statement } from "../policypack/iam";
-import { AccessModel, assumeRequestContext, RoleModel } from "./model";
-import { DUTY_TAG, PRINCIPAL_TYPE_TAG } from "../components/principalTags";
+import type { StackPlan } from "../plan/offline";
+import { deployed } from "../plan/render";
+import { BREAK_GLASS_MFA_MAX_AGE } from "../components/dutyRoles";
+import {
+    accessGrants,
+    accessGraph,
+    accessTable,
+    AccountNames,
+    accountLabel,
+    mermaidOf,
+} from "./accessGraph";
+import { claimsCis116, breakGlassException, CONTROL_SECTIONS, Control, Feature } from "./controls";
+import { AccessModel } from "./model";
+import { Provenance, provenanceSection } from "./provenance";
 import { ProofResult } from "./proofs";
 import {
     AccountAccess,
@@ -14,7 +25,13 @@ import {
     SSO_SESSION,
 } from "./profiles";
 import { EvidenceEntry, SCENARIOS, ScenarioId } from "./simulate";
-import { OrganizationControls, organizationControlsSection } from "./organizationControls";
+import {
+    OrganizationControls,
+    organizationControlsOf,
+    organizationControlsSection,
+} from "./organizationControls";
+
+export { accessGraph, CONTROL_SECTIONS };
 
 /** A policy-pack verdict, as the pack reports it. */
 export interface ReportViolation {
@@ -39,6 +56,8 @@ export interface ReportStack {
     readonly identityCenter?: IdentityCenterSummary;
     /** The stack's region (the profiles' default region). */
     readonly region?: string;
+    /** The accounts the stack names (its `accounts` output): their names go next to their ids. */
+    readonly accounts?: readonly { readonly name: string; readonly accountId: string }[];
 }
 
 export interface ReportInput {
@@ -48,246 +67,114 @@ export interface ReportInput {
     readonly stacks: readonly ReportStack[];
     /** Whether the policy pack ran; without it the verdict section says so. */
     readonly policyPackRan: boolean;
+    /** When, from which commit and config, by which command: the report's first section. */
+    readonly provenance?: Provenance;
+    /**
+     * The names the pack exempts from its admin checks (the pack config's `iam-no-admin-grants`):
+     * the controls table states them beside every CIS 1.16 claim. Default: the example config's.
+     */
+    readonly adminExemptions?: {
+        readonly roles: readonly string[];
+        readonly permissionSets: readonly string[];
+    };
+    /** Names of accounts the stacks do not name themselves, by id. */
+    readonly accountNames?: ReadonlyMap<string, string>;
 }
-
-/** Controls the design serves, with the part of org-access that implements each. */
-export const CONTROLS: readonly { id: string; control: string; implementedBy: string }[] = [
-    {
-        id: "SOC 2 CC6.1",
-        control: "Logical access is restricted to authorised users",
-        implementedBy:
-            "audit-role trust names exact principals of the security account; no wildcard principal (policy iam-no-wildcard-principal)",
-    },
-    {
-        id: "SOC 2 CC6.2",
-        control: "Users are registered and authorised before access",
-        implementedBy:
-            "identities exist only through the security stack's config; groups grant only the program's role names, inside the organization",
-    },
-    {
-        id: "SOC 2 CC6.3",
-        control: "Role-based, least-privilege access; segregation of duties",
-        implementedBy:
-            "read-only SecurityAuditRole with explicit Deny on IAM writes, data reads and CloudShell; humans and programs in separate groups",
-    },
-    {
-        id: "SOC 2 CC6.6",
-        control: "Access from outside the boundary needs strong authentication",
-        implementedBy:
-            "MFA (present and recent) for humans, exact ExternalId for programs (policy iam-trust-requires-mfa)",
-    },
-    {
-        id: "SOC 2 CC7.2",
-        control: "Monitoring of system components for anomalies",
-        implementedBy: "organization CloudTrail trail into CloudWatch Logs",
-    },
-    {
-        id: "CIS AWS 1.8",
-        control: "Password policy requires a minimum length of 14",
-        implementedBy: "SecurityAccess account password policy",
-    },
-    {
-        id: "CIS AWS 1.9",
-        control: "Password policy prevents reuse",
-        implementedBy: "SecurityAccess account password policy (24)",
-    },
-    {
-        id: "CIS AWS 1.10",
-        control: "MFA for every IAM user with a console password",
-        implementedBy:
-            "deny-everything-without-MFA group policy; MFA in every human trust statement",
-    },
-    {
-        id: "CIS AWS 1.11",
-        control: "No access keys at initial user setup",
-        implementedBy: "no aws.iam.AccessKey is ever created; humans are denied creating their own",
-    },
-    {
-        id: "CIS AWS 1.15",
-        control: "IAM users receive permissions only through groups",
-        implementedBy: "no user policies; auditors and reporters groups",
-    },
-    {
-        id: "CIS AWS 1.16",
-        control: "No policies that allow full administrative privileges",
-        implementedBy: "policy iam-no-admin-grants",
-    },
-    {
-        id: "CIS AWS 1.21",
-        control: "People's access managed centrally through identity federation",
-        implementedBy:
-            "with identityCenter: IAM Identity Center permission sets (SecurityAudit, IncidentResponse, BreakGlass; PT1H) assigned to Identity Store groups in every workload account; MFA is the instance's setting, checked by a person",
-    },
-    {
-        id: "CIS AWS 3.1",
-        control: "CloudTrail enabled in all regions",
-        implementedBy: "OrgTrail: organization, multi-region trail with global service events",
-    },
-    {
-        id: "CIS AWS 3.2",
-        control: "CloudTrail log file validation enabled",
-        implementedBy: "OrgTrail: enableLogFileValidation",
-    },
-    {
-        id: "CIS AWS 3.3",
-        control: "CloudTrail bucket not publicly accessible",
-        implementedBy: "full public access block, TLS-only, BucketOwnerEnforced",
-    },
-    {
-        id: "CIS AWS 3.4",
-        control: "CloudTrail integrated with CloudWatch Logs",
-        implementedBy: "OrgTrail log group and delivery role",
-    },
-    {
-        id: "CIS AWS 3.7",
-        control: "CloudTrail logs encrypted at rest with KMS CMKs",
-        implementedBy: "OrgTrail customer-managed key, scoped to the trail by aws:SourceArn",
-    },
-    {
-        id: "CIS AWS 3.8",
-        control: "Rotation for customer-created CMKs enabled",
-        implementedBy: "OrgTrail key with enableKeyRotation",
-    },
-    {
-        id: "CIS AWS 1.4, 1.7",
-        control: "No root user access keys; eliminate use of the root user",
-        implementedBy:
-            "rootAccess: centralized (RootCredentialsManagement, RootSessions): member accounts' root credentials deleted, privileged tasks only through sts:AssumeRoot, alarmed; SCP DenyRootUser",
-    },
-    {
-        id: "CIS AWS 1.20",
-        control: "IAM Access Analyzer enabled",
-        implementedBy:
-            "accessAnalyzer: organization analyzers for external access in every Region of accessAnalyzer.regions (named under Organization controls) and for unused access, in the security account (delegated administrator); active findings to the alarm topic",
-    },
-];
 
 const escape = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /**
- * The trust statements that admit `principalArn`, decided by the one IAM evaluator: a human with a
- * fresh MFA sign-in (the trust may name the user, or the account with an `aws:PrincipalArn`
- * condition, as OrgAccessLogArchiveAdmin's does), a program by the statements that name it (its
- * ExternalId and network conditions are shown as labels, not supplied).
+ * Account names by id, from what the stacks know: each stack's `accounts`, the Identity Center
+ * accounts, and the security, management and log-archive accounts by their part.
  */
-function admitting(
-    model: AccessModel,
-    role: RoleModel,
-    principalArn: string,
-    human: boolean,
-): readonly Statement[] {
-    if (!human)
-        return role.trust.statements.filter(
-            (st) =>
-                st.effect === "Allow" && JSON.stringify(st.principal ?? {}).includes(principalArn),
-        );
-    const principal = awsPrincipalFromArn(principalArn);
-    if (!principal) return [];
-    const result = evaluateRequest(role.trust, {
-        principal,
-        action: "sts:AssumeRole",
-        // The person's tags as the security stack sets them: the trust designates people by them.
-        context: {
-            "aws:MultiFactorAuthPresent": "true",
-            "aws:MultiFactorAuthAge": "0",
-            ...assumeRequestContext(model, principalArn, true),
-        },
-    });
-    if (result.decision !== "Allow") return [];
-    const admitted = new Set(result.matchedAllows.map((ref) => ref.statement));
-    return role.trust.statements.filter((st) => admitted.has(st.index));
-}
-
-/** Short labels for the admitting statements' conditions: MFA, MFA age, ExternalId, and the rest by key. */
-function conditionLabels(role: RoleModel, statements: readonly Statement[]): string[] {
-    const labels = new Set<string>();
-    for (const st of statements) {
-        for (const c of st.conditions) {
-            if (c.keyLower === "aws:multifactorauthpresent") labels.add("MFA");
-            else if (c.keyLower === "aws:multifactorauthage")
-                labels.add(`MFA age < ${c.values[0] ?? "?"} s`);
-            else if (c.keyLower === "sts:externalid") labels.add("ExternalId");
-            // People are designated by their path and duty tag (components/orgGrants.ts).
-            else if (c.keyLower === "aws:principalarn" && /:user\//.test(c.values[0] ?? ""))
-                labels.add(`path ${(c.values[0] ?? "").replace(/^[^/]*(\/.*\/)[^/]*$/, "$1")}`);
-            else if (c.keyLower === `aws:principaltag/${DUTY_TAG}`)
-                labels.add(`duty ${c.values[0] ?? "?"}`);
-            else if (c.keyLower === `aws:principaltag/${PRINCIPAL_TYPE_TAG}`) continue;
-            else labels.add(c.key);
-        }
+export function accountNamesOf(stacks: readonly ReportStack[]): Map<string, string> {
+    const names = new Map<string, string>();
+    for (const s of stacks) {
+        for (const a of [...(s.accounts ?? []), ...(s.identityCenter?.accounts ?? [])])
+            if (!names.has(a.accountId)) names.set(a.accountId, a.name);
+        const parts: [string | undefined, string][] = [
+            [s.model.securityAccountId, "security"],
+            [s.model.managementAccountId, "management"],
+        ];
+        for (const [id, name] of parts) if (id && !names.has(id)) names.set(id, name);
     }
-    labels.add(`session ≤ ${role.maxSessionDuration} s`);
-    return [...labels];
+    return names;
 }
 
-function id(prefix: string, s: string): string {
-    return `${prefix}_${s.replace(/[^A-Za-z0-9]/g, "_")}`;
-}
-
-/** The access graph: security-account principals to the roles they may assume, with conditions. */
-export function accessGraph(model: AccessModel): string {
-    const lines = ["flowchart LR"];
-    // Auditors, incident responders and break-glass users are all people; reporters are programs.
-    const humans = [
-        ...new Set([
-            ...model.trusted.humanArns,
-            ...(model.trusted.incidentResponderArns ?? []),
-            ...(model.trusted.breakGlassArns ?? []),
-        ]),
-    ];
-    const programs = model.trusted.reporters;
-    const security =
-        model.securityAccountId ??
-        humans[0]?.split(":")[4] ??
-        programs[0]?.arn.split(":")[4] ??
-        "security";
-    lines.push(`    subgraph ${id("acct", security)}["security account ${security}"]`);
-    for (const arn of humans) lines.push(`        ${id("p", arn)}["👤 ${arn.split("/").pop()}"]`);
-    for (const r of programs) lines.push(`        ${id("p", r.arn)}["⚙️ ${r.name}"]`);
-    lines.push("    end");
-    const roles = model.roles.filter((r) =>
-        r.trust.statements.some((st) =>
-            JSON.stringify(st.principal ?? {}).includes(`:iam::${security}:`),
-        ),
+/** A cell's text with the names of the accounts whose ids it mentions, after it. */
+function withNames(text: string, names: AccountNames): string {
+    const mentioned = [...new Set(text.match(/(?<!\d)\d{12}(?!\d)/g) ?? [])].filter((id) =>
+        names.has(id),
     );
-    const byAccount = new Map<string, RoleModel[]>();
-    for (const r of roles) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
-    for (const [account, list] of byAccount) {
-        lines.push(`    subgraph ${id("acct", account)}["account ${account}"]`);
-        for (const r of list) lines.push(`        ${id("r", r.arn)}["${r.name}"]`);
-        lines.push("    end");
-    }
-    const callers = [
-        ...humans.map((arn) => ({ arn, human: true })),
-        ...programs.map((x) => ({ arn: x.arn, human: false })),
-    ];
-    for (const r of roles) {
-        for (const p of callers) {
-            const statements = admitting(model, r, p.arn, p.human);
-            if (statements.length > 0)
-                lines.push(
-                    `    ${id("p", p.arn)} -- "${conditionLabels(r, statements).join(", ")}" --> ${id("r", r.arn)}`,
-                );
-        }
-    }
-    return lines.join("\n");
+    return mentioned.length === 0
+        ? text
+        : `${text} (${mentioned.map((id) => `${id} = ${names.get(id)}`).join(", ")})`;
 }
 
-function matrix(entries: readonly EvidenceEntry[]): string {
+/** The report's input for one planned stack (plan/offline.ts's StackPlan). */
+export function reportStackOf(p: StackPlan): ReportStack {
+    const outputs = p.result.outputs;
+    const accounts = Array.isArray(outputs.accounts)
+        ? (outputs.accounts as unknown[]).flatMap((a) => {
+              const x = a as { name?: unknown; accountId?: unknown };
+              return typeof x?.name === "string" && typeof x.accountId === "string"
+                  ? [{ name: x.name, accountId: x.accountId }]
+                  : [];
+          })
+        : [];
+    const named = (id: unknown, name: string) =>
+        typeof id === "string" ? [{ name, accountId: id }] : [];
+    return {
+        stack: p.result.stack,
+        model: p.model,
+        evidence: p.evidence,
+        proofs: p.proofs,
+        violations: p.violations,
+        resourceCount: deployed(p.result.resources).length,
+        accessProfiles: outputs.accessProfiles as Record<string, AccountAccess> | undefined,
+        organizationControls: organizationControlsOf(outputs),
+        identityCenter: outputs.identityCenter as IdentityCenterSummary | undefined,
+        region: p.result.region,
+        accounts: [
+            ...accounts,
+            ...named(outputs.logArchiveAccountId, "log-archive"),
+            ...named(outputs.managementAccountId, "management"),
+            ...named(outputs.securityAccountId, "security"),
+        ],
+    };
+}
+
+/** The exemptions of the pack config's `iam-no-admin-grants`. */
+export function adminExemptionsOf(
+    packConfig: Record<string, unknown> | undefined,
+): ReportInput["adminExemptions"] {
+    const grants = (packConfig?.["iam-no-admin-grants"] ?? {}) as {
+        breakGlassRoles?: unknown;
+        breakGlassPermissionSets?: unknown;
+    };
+    const strings = (v: unknown) =>
+        Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    return {
+        roles: strings(grants.breakGlassRoles),
+        permissionSets: strings(grants.breakGlassPermissionSets),
+    };
+}
+
+function matrix(entries: readonly EvidenceEntry[], names: AccountNames): string {
     const rows = [
         "| account | role | scenario | expected | simulated | | deciding statement |",
         "|---|---|---|---|---|---|---|",
     ];
     for (const e of entries) {
         rows.push(
-            `| ${e.accountId} | ${escape(e.role)} | \`${e.scenario}\` | ${e.expected} | ${e.simulated} | ${e.expected === e.simulated ? "✅" : "❌"} | ${escape(e.reason)} |`,
+            `| ${escape(accountLabel(e.accountId, names))} | ${escape(e.role)} | \`${e.scenario}\` | ${e.expected} | ${e.simulated} | ${e.expected === e.simulated ? "✅" : "❌"} | ${escape(e.reason)} |`,
         );
     }
     return rows.join("\n");
 }
 
 /** The proofs of one stack: a table, then each proof's assumptions and counterexamples. */
-function proofSection(proofs: readonly ProofResult[]): string[] {
+function proofSection(proofs: readonly ProofResult[], names: AccountNames): string[] {
     const out = [
         "Each proof examines everything of its kind in the plan, not chosen scenarios (docs/proofs.md).",
         "",
@@ -311,7 +198,7 @@ function proofSection(proofs: readonly ProofResult[]): string[] {
             );
             for (const c of p.counterexamples)
                 out.push(
-                    `| ${escape(c.principal)} | ${escape(c.path.join(" → ") || "directly")} | \`${c.action}\` | ${escape(c.resource)} | ${escape(c.statements.join("; "))} | ${escape(c.reason)} |`,
+                    `| ${escape(withNames(c.principal, names))} | ${escape(withNames(c.path.join(" → ") || "directly", names))} | \`${c.action}\` | ${escape(withNames(c.resource, names))} | ${escape(c.statements.join("; "))} | ${escape(c.reason)} |`,
                 );
             out.push("");
         }
@@ -326,7 +213,9 @@ export function renderReport(input: ReportInput): string {
         "",
         `Generated by \`${input.source}\`. Every verdict below is computed from the documents the program would deploy.`,
         "",
+        ...(input.provenance ? provenanceSection(input.provenance) : []),
     ];
+    const names = new Map([...accountNamesOf(input.stacks), ...(input.accountNames ?? [])]);
     const all = input.stacks.flatMap((s) => s.evidence);
     const failed = all.filter((e) => e.expected !== e.simulated);
     const mandatory = input.stacks
@@ -355,10 +244,22 @@ export function renderReport(input: ReportInput): string {
 
     for (const s of input.stacks) {
         out.push(`## Stack \`${s.stack}\``, "");
-        const graph = accessGraph(s.model);
-        if (graph.includes("-->")) out.push("### Access graph", "", "```mermaid", graph, "```", "");
-        out.push("### Evidence matrix", "", matrix(s.evidence), "");
-        if (s.proofs) out.push("### Proofs", "", ...proofSection(s.proofs), "");
+        const grants = accessGrants(s.model, names);
+        if (grants.groups.length > 0)
+            out.push(
+                "### Access graph",
+                "",
+                "Who of the security account may assume which role, on which conditions. Accounts with the same access are one group; past a few dozen edges the diagram draws each group once (Mermaid's default limits: 50,000 characters, 500 edges), and the table below names every account.",
+                "",
+                "```mermaid",
+                mermaidOf(grants, names),
+                "```",
+                "",
+                ...accessTable(grants, names),
+                "",
+            );
+        out.push("### Evidence matrix", "", matrix(s.evidence, names), "");
+        if (s.proofs) out.push("### Proofs", "", ...proofSection(s.proofs, names), "");
         if (s.organizationControls)
             out.push(...organizationControlsSection(s.organizationControls));
         out.push("### Policy pack", "");
@@ -386,7 +287,7 @@ export function renderReport(input: ReportInput): string {
                 "|---|---|",
                 ...Object.entries(s.accessProfiles).map(
                     ([account, access]) =>
-                        `| \`${account}\` | ${access.console ? `[switch role](${access.console})` : "no switch-role link (role path and name over 64 characters, or a partition without a public console)"} |`,
+                        `| \`${account}\`${idOf(account, names) ? ` (${idOf(account, names)})` : ""} | ${access.console ? `[switch role](${access.console})` : "no switch-role link (role path and name over 64 characters, or a partition without a public console)"} |`,
                 ),
                 "",
             );
@@ -419,10 +320,92 @@ export function renderReport(input: ReportInput): string {
     out.push("## Scenarios", "", "| scenario | what it asks |", "|---|---|");
     for (const [k, v] of Object.entries(SCENARIOS) as [ScenarioId, string][])
         out.push(`| \`${k}\` | ${v} |`);
-    out.push("", "## Controls", "", "| control | requirement | implemented by |", "|---|---|---|");
-    for (const c of CONTROLS) out.push(`| ${c.id} | ${c.control} | ${escape(c.implementedBy)} |`);
-    out.push("", "CIS items are numbered as in the CIS AWS Foundations Benchmark v1.4.0.", "");
+    out.push("", ...controlsSection(input));
     return out.join("\n");
+}
+
+/** The id of the account of this name, when the report knows it. */
+function idOf(name: string, names: AccountNames): string | undefined {
+    for (const [id, n] of names) if (n === name) return id;
+    return undefined;
+}
+
+/** Whether the planned stacks configure an optional part; undefined when the security stack is not in the report. */
+function configured(feature: Feature, stacks: readonly ReportStack[]): boolean | undefined {
+    const security = stacks.find((s) => s.stack === "security");
+    if (!security) return undefined;
+    const any = (f: (s: ReportStack) => boolean) => stacks.some(f);
+    switch (feature) {
+        case "guardrails":
+            return any((s) => s.model.scps.length > 0);
+        case "regions":
+            return any((s) => s.model.scps.some((p) => /org-access-regions$/.test(p.label)));
+        case "rcps":
+            return any((s) => (s.model.rcps ?? []).length > 0);
+        case "rootAccess":
+            return any((s) => s.organizationControls?.rootAccessFeatures !== undefined);
+        case "accessAnalyzer":
+            return any((s) => s.organizationControls?.accessAnalyzer !== undefined);
+        case "identityCenter":
+            return any((s) => s.identityCenter !== undefined);
+        case "breakGlass":
+            return any((s) => (s.model.trusted.breakGlassArns ?? []).length > 0);
+        case "incidentResponse":
+            return any((s) => (s.model.trusted.incidentResponderArns ?? []).length > 0);
+    }
+}
+
+/** Whether this report's stacks have the control: planned, not configured, or not in the report. */
+function status(c: Control, input: ReportInput): string {
+    const planned = (stack: string) =>
+        input.stacks.some((s) =>
+            stack === "workload" ? s.stack !== "security" : s.stack === stack,
+        );
+    if (c.owner === "pack") return input.policyPackRan ? "checked by the pack" : "pack not run";
+    if (!planned(c.owner)) return `${c.owner} stack not in this report`;
+    if (!c.feature) return "planned";
+    const on = configured(c.feature, input.stacks);
+    return on === undefined
+        ? "security stack not in this report"
+        : on
+          ? "planned"
+          : "not configured (optional)";
+}
+
+/**
+ * The controls table, from the one list (evidence/controls.ts): every control of the docs, where
+ * it is implemented, what it maps to, whether these stacks have it, and beside every CIS 1.16
+ * claim the break-glass exemption that the pack config makes.
+ */
+function controlsSection(input: ReportInput): string[] {
+    const exemptions = input.adminExemptions ?? {
+        roles: ["BreakGlassRole"],
+        permissionSets: ["BreakGlass"],
+    };
+    const out = [
+        "## Controls",
+        "",
+        "CIS items are numbered as in the CIS AWS Foundations Benchmark v1.4.0; SOC 2 items are the 2017 Trust Services Criteria. *In this report* says whether the planned stacks have the control.",
+        "",
+        exemptions.roles.length + exemptions.permissionSets.length === 0
+            ? "CIS 1.16 (no policies that allow full administrative privileges): the pack config exempts no break-glass role or permission set."
+            : `CIS 1.16 (no policies that allow full administrative privileges) holds with one exception, stated beside each claim: ${breakGlassException(exemptions.roles, exemptions.permissionSets)}. The role admits only the break-glass users, with MFA at most ${BREAK_GLASS_MFA_MAX_AGE} s old; the permission set is assigned only to the break-glass group (MFA: the Identity Center instance's setting, below); sessions last one hour, and every use raises an alarm.`,
+        "",
+    ];
+    for (const section of CONTROL_SECTIONS) {
+        out.push(
+            `### ${section.title}`,
+            "",
+            "| control | where | CIS | SOC 2 | in this report |",
+            "|---|---|---|---|---|",
+        );
+        for (const c of section.controls)
+            out.push(
+                `| ${escape(c.control)} | ${escape(c.where)} | ${escape(c.cis)}${claimsCis116(c) ? ` (${escape(breakGlassException(exemptions.roles, exemptions.permissionSets))})` : ""} | ${escape(c.soc2)} | ${status(c, input)} |`,
+            );
+        out.push("");
+    }
+    return out;
 }
 
 /**

@@ -17,19 +17,19 @@ import {
     stackOption,
     UsageError,
 } from "../cli/command";
-import { AccountAccess, IdentityCenterSummary } from "../evidence/profiles";
-import { renderReport } from "../evidence/report";
+import { adminExemptionsOf, renderReport, reportStackOf } from "../evidence/report";
+import { currentProvenance } from "../evidence/provenance";
+import { writeReport } from "../evidence/reportFile";
 import { failedProofs } from "../evidence/proofs";
 import { mismatches } from "../evidence/simulate";
 import { accountsOfOtherStacks, checkStacks, readAgainst } from "./against";
-import { PROJECT_ROOT } from "../config/stackFile";
+import { PROJECT_ROOT, stackFilePath } from "../config/stackFile";
 import { diffAgainst } from "./diff";
 import { readProjectStacks } from "../stacks/stackFiles";
-import { PlanOptions, planExitCode, runPlan } from "./offline";
+import { DEFAULT_POLICY_CONFIG, PlanOptions, planExitCode, runPlan } from "./offline";
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
-import { deployed, toJson, toText, warningLines } from "./render";
-import { organizationControlsOf } from "../evidence/organizationControls";
+import { toJson, toText, warningLines } from "./render";
 
 /** The command's options; no `stacks` (an empty list) plans every stack of the project. */
 export interface CliOptions extends PlanOptions {
@@ -206,28 +206,26 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         );
     }
     if (options.report) {
-        fs.writeFileSync(
+        const provenance = currentProvenance({
+            command: `npm start -- ${argv.join(" ")}`.trim(),
+            files: [
+                ...options.stacks.map((s) => options.configFile ?? stackFilePath(s)),
+                options.policyConfig ?? DEFAULT_POLICY_CONFIG,
+            ],
+        });
+        const written = writeReport(
             options.report,
+            "plan",
+            provenance.generatedAt,
             renderReport({
-                source: `npm start -- ${argv.join(" ")}`.trim(),
+                source: provenance.command,
                 policyPackRan: true,
-                stacks: plans.map((p) => ({
-                    stack: p.result.stack,
-                    model: p.model,
-                    evidence: p.evidence,
-                    proofs: p.proofs,
-                    violations: p.violations,
-                    resourceCount: deployed(p.result.resources).length,
-                    accessProfiles: p.result.outputs.accessProfiles as
-                        Record<string, AccountAccess> | undefined,
-                    organizationControls: organizationControlsOf(p.result.outputs),
-                    identityCenter: p.result.outputs.identityCenter as
-                        IdentityCenterSummary | undefined,
-                    region: p.result.region,
-                })),
+                provenance,
+                adminExemptions: adminExemptionsOf(plans[0]?.packConfig),
+                stacks: plans.map(reportStackOf),
             }),
         );
-        if (!options.json) out.write(`report written to ${options.report}\n`);
+        if (!options.json) out.write(`report written to ${written}\n`);
     }
     const failed = plans.flatMap((p) => mismatches(p.evidence));
     if (failed.length > 0)

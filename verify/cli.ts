@@ -27,7 +27,9 @@ import {
     stackOption,
     UsageError,
 } from "../cli/command";
-import { renderReport } from "../evidence/report";
+import { renderReport, reportStackOf } from "../evidence/report";
+import { currentProvenance } from "../evidence/provenance";
+import { writeReport } from "../evidence/reportFile";
 import { mismatches } from "../evidence/simulate";
 import { runPlan } from "../plan/offline";
 import { toLines } from "./render";
@@ -290,25 +292,34 @@ export function main(
                 stacks: [options.stack],
                 configFile: options.configFile,
             });
-            fs.writeFileSync(
+            // The same provenance as the plan's, and who it ran as where: dated reports in a
+            // folder (--report DIR/) are the evidence over time (evidence/reportFile.ts).
+            const provenance = currentProvenance({
+                command: `npm run verify -- ${argv.join(" ")}`,
+                files: [options.configFile ?? stackFilePath(options.stack)],
+                caller: result.caller,
+                region: options.region ?? region,
+            });
+            const written = writeReport(
                 options.report,
+                "verify",
+                provenance.generatedAt,
                 renderReport({
                     title: "org-access access evidence (verified against AWS)",
-                    source: `npm run verify -- ${argv.join(" ")}`.replace(
-                        /--token-code[= ]\d+/,
-                        "--token-code ******",
-                    ),
+                    source: provenance.command,
+                    provenance,
                     policyPackRan: false,
                     stacks: [
                         {
-                            stack: options.stack,
-                            model: plan.model,
+                            ...reportStackOf(plan),
                             evidence: result.evidence,
-                            resourceCount: plan.result.resources.length,
+                            proofs: undefined,
+                            violations: undefined,
                         },
                     ],
                 }),
             );
+            if (!options.json) out.write(`report written to ${written}\n`);
         }
         return mismatches(result.evidence).length > 0 ||
             (result.rootAccess?.missing.length ?? 0) > 0 ||

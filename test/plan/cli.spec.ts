@@ -430,16 +430,19 @@ describe("offline plan CLI", () => {
         assert.match(md, /-- "ExternalId, session ≤ 3600 s" -->/);
         assert.match(
             md,
-            /\| 777788889999 \| SecurityAuditRole \| `assume-without-mfa` \| denied \| denied \| ✅ \|/,
+            /\| prod \(777788889999\) \| SecurityAuditRole \| `assume-without-mfa` \| denied \| denied \| ✅ \|/,
         );
-        assert.match(md, /\| SOC 2 CC6\.3 \|/);
+        assert.match(
+            md,
+            /\| Explicit Deny on IAM writes, data reads and CloudShell \| inline policy `org-access-explicit-deny` \| – \| CC6\.3 \| planned \|/,
+        );
         assert.match(
             md,
             /\[profile org-access-prod\]\nrole_arn = arn:aws:iam::777788889999:role\/SecurityAuditRole\nsource_profile = org-access-login\nmfa_serial = arn:aws:iam::111122223333:mfa\/<your-mfa-device-name>\nduration_seconds = 3600/,
         );
         assert.ok(
             md.includes(
-                "| `prod` | [switch role](https://signin.aws.amazon.com/switchrole?roleName=SecurityAuditRole&account=777788889999&displayName=org-access+prod) |",
+                "| `prod` (777788889999) | [switch role](https://signin.aws.amazon.com/switchrole?roleName=SecurityAuditRole&account=777788889999&displayName=org-access+prod) |",
             ),
             "a console switch-role link per account",
         );

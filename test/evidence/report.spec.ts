@@ -1,0 +1,571 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { MERMAID_MAX_TEXT_SIZE } from "../../evidence/accessGraph";
+import { CONTROLS } from "../../evidence/controls";
+import { AccessModel, RoleModel } from "../../evidence/model";
+import {
+    combinedHash,
+    currentProvenance,
+    gitCommit,
+    maskCommand,
+    Provenance,
+} from "../../evidence/provenance";
+import { ReportInput, ReportStack, renderReport, reportStackOf } from "../../evidence/report";
+import { datedReportName, writeReport } from "../../evidence/reportFile";
+import type { StackPlan } from "../../plan/offline";
+import { parsePolicyDocument } from "../../policypack/iam";
+import { PROJECT_ROOT } from "../../config/stackFile";
+
+const SECURITY = "111122223333";
+const user = (name: string) => `arn:aws:iam::${SECURITY}:user/org-access/${name}`;
+const AUDITORS = Array.from({ length: 40 }, (_, i) =>
+    user(`auditor-${String(i).padStart(2, "0")}`),
+);
+const BREAK_GLASS = user("break-glass/dana");
+const REPORTER = user("compliance-reporter");
+
+interface Org {
+    readonly model: AccessModel;
+    readonly accounts: readonly { name: string; accountId: string }[];
+}
+
+function role(
+    accountId: string,
+    name: string,
+    trust: unknown,
+    maxSessionDuration = 3600,
+): RoleModel {
+    return {
+        accountId,
+        name,
+        arn: `arn:aws:iam::${accountId}:role/${name}`,
+        maxSessionDuration,
+        trust: parsePolicyDocument(trust, "trust"),
+        identity: [],
+        unknownManaged: [],
+    };
+}
+
+const mfa = {
+    Bool: { "aws:MultiFactorAuthPresent": "true" },
+    NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+};
+
+/**
+ * An organization of `n` member accounts as the access model sees it: an audit role in each,
+ * trusted by 40 auditors with MFA and a reporter with its ExternalId, and a break-glass role in
+ * the first three accounts. `distinct`: each account's audit role has its own session length, so
+ * no two accounts have the same access (the worst case for folding).
+ */
+function organization(n: number, distinct = false, auditors: readonly string[] = AUDITORS): Org {
+    const accounts = Array.from({ length: n }, (_, i) => ({
+        name: `member-${String(i).padStart(4, "0")}`,
+        accountId: String(200000000000 + i),
+    }));
+    const audit = {
+        Version: "2012-10-17",
+        Statement: [
+            ...(auditors.length === 0
+                ? []
+                : [
+                      {
+                          Sid: "Humans",
+                          Effect: "Allow",
+                          Principal: { AWS: [...auditors] },
+                          Action: "sts:AssumeRole",
+                          Condition: mfa,
+                      },
+                  ]),
+            {
+                Sid: "Programs",
+                Effect: "Allow",
+                Principal: { AWS: REPORTER },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "sts:ExternalId": "example-external-id" } },
+            },
+        ],
+    };
+    const breakGlass = {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { AWS: BREAK_GLASS },
+                Action: "sts:AssumeRole",
+                Condition: mfa,
+            },
+        ],
+    };
+    const roles = accounts.flatMap((a, i) => [
+        role(a.accountId, "SecurityAuditRole", audit, distinct ? 3600 + i : 3600),
+        ...(i < 3 ? [role(a.accountId, "BreakGlassRole", breakGlass)] : []),
+    ]);
+    return {
+        accounts,
+        model: {
+            partition: "aws",
+            region: "us-east-1",
+            securityAccountId: SECURITY,
+            roles,
+            principals: [],
+            scps: [],
+            trusted: {
+                humanArns: auditors,
+                reporters: [
+                    {
+                        name: "compliance-reporter",
+                        arn: REPORTER,
+                        externalId: "example-external-id",
+                    },
+                ],
+                breakGlassArns: [BREAK_GLASS],
+            },
+        },
+    };
+}
+
+function stackOf(org: Org, extra: Partial<ReportStack> = {}): ReportStack {
+    return {
+        stack: "workload",
+        model: org.model,
+        evidence: [],
+        resourceCount: 0,
+        accounts: org.accounts,
+        ...extra,
+    };
+}
+
+const report = (stacks: ReportStack[], extra: Partial<ReportInput> = {}) =>
+    renderReport({ source: "test", policyPackRan: true, stacks, ...extra });
+
+function mermaidBlocks(text: string): string[] {
+    return [...text.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+}
+
+/** The rows of every Markdown table whose first header cell is `first`, as unescaped cells. */
+function tableRows(text: string, first: string): string[][] {
+    const lines = text.split("\n");
+    const rows: string[][] = [];
+    const cells = (line: string) =>
+        line
+            .replace(/^\|/, "")
+            .replace(/\|$/, "")
+            .split(/(?<!\\)\|/)
+            .map((c) => c.trim().replace(/\\\|/g, "|").replace(/\s+/g, " "));
+    for (let i = 0; i + 1 < lines.length; i++) {
+        if (!lines[i].startsWith("|") || !/^\|[\s|:-]+\|$/.test(lines[i + 1])) continue;
+        const header = cells(lines[i]);
+        let j = i + 2;
+        for (; j < lines.length && lines[j].startsWith("|"); j++)
+            if (header[0] === first) rows.push(cells(lines[j]));
+        i = j;
+    }
+    return rows;
+}
+
+describe("report: access graph at scale", () => {
+    for (const n of [1, 40, 1000, 3000])
+        it(`${n} account(s): the Mermaid diagram stays under maxTextSize and 500 edges, and names or counts every account`, () => {
+            const org = organization(n);
+            const text = report([stackOf(org)]);
+            const [graph] = mermaidBlocks(text);
+            assert.ok(graph, "an access graph");
+            assert.ok(graph.length < MERMAID_MAX_TEXT_SIZE, `${graph.length} characters`);
+            assert.strictEqual(MERMAID_MAX_TEXT_SIZE, 50_000);
+            const edges = graph.split("\n").filter((l) => l.includes("-->")).length;
+            assert.ok(edges <= 500, `${edges} edges`);
+            const folds = [...graph.matchAll(/\["(\d+) (?:more )?accounts?(?::| in )/g)].map((m) =>
+                Number(m[1]),
+            );
+            if (folds.length > 0)
+                assert.strictEqual(
+                    folds.reduce((a, b) => a + b, 0),
+                    n,
+                    `folds ${folds.join(" + ")} cover every account`,
+                );
+            else
+                for (const a of org.accounts)
+                    assert.ok(graph.includes(`account ${a.name} (${a.accountId})`), a.name);
+            // The table names every account, with its id.
+            const afterGraph = text.slice(text.indexOf("```\n", text.indexOf("```mermaid")));
+            for (const a of org.accounts)
+                assert.ok(afterGraph.includes(`${a.name} (${a.accountId})`), a.name);
+        });
+
+    it("folds 40 accounts of the same access into one box, and the auditors into one node", () => {
+        const [graph] = mermaidBlocks(report([stackOf(organization(40))]));
+        // Two kinds of access: the three accounts with a break-glass role, and the 37 others.
+        assert.match(graph, /\["37 accounts: member-0003, member-0004, member-0005, …"\]/);
+        assert.match(graph, /\["3 accounts: member-0000, member-0001, member-0002"\]/);
+        assert.match(graph, /\["👤 40 people: auditor-00, auditor-01, auditor-02, …"\]/);
+        assert.ok(!graph.includes("auditor-39"), "one node for 40 auditors, not 40 nodes");
+    });
+
+    it("with 3,000 accounts of 3,000 different accesses, shows what fits and counts the rest", () => {
+        const org = organization(3000, true);
+        const text = report([stackOf(org)]);
+        const [graph] = mermaidBlocks(text);
+        assert.ok(graph.length < MERMAID_MAX_TEXT_SIZE, `${graph.length} characters`);
+        assert.ok(graph.split("\n").filter((l) => l.includes("-->")).length <= 500);
+        const more =
+            /\["(\d+) more accounts in (\d+) other groups of access: see the table"\]/.exec(graph);
+        assert.ok(more, "a note for the groups left out");
+        const shown = [...graph.matchAll(/\["(\d+) accounts?: /g)].map((m) => Number(m[1]));
+        assert.strictEqual(shown.reduce((a, b) => a + b, 0) + Number(more[1]), 3000);
+        for (const a of org.accounts) assert.ok(text.includes(`${a.name} (${a.accountId})`));
+    });
+
+    it("draws one box per account and one node per principal for a small organization", () => {
+        // No auditors: one break-glass user and the reporter.
+        const org = organization(1, false, []);
+        const [graph] = mermaidBlocks(report([stackOf(org)]));
+        assert.match(graph, /subgraph acct_200000000000\["account member-0000 \(200000000000\)"\]/);
+        assert.match(graph, /\["👤 dana"\]/);
+        assert.match(graph, /\["⚙️ compliance-reporter"\]/);
+    });
+});
+
+describe("report: access graph, one box per account", () => {
+    it("puts each account's own roles in its box, with an edge into each", () => {
+        const org = organization(4, false, []);
+        // Names that sort against the ids: the box of each account is drawn by name.
+        const accounts = org.accounts.map((a, i) => ({
+            name: `acct-${4 - i}`,
+            accountId: a.accountId,
+        }));
+        const graph = mermaidBlocks(report([stackOf(org, { accounts })]))[0];
+        for (const a of accounts) {
+            const node = `r_arn_aws_iam__${a.accountId}_role_SecurityAuditRole`;
+            assert.ok(
+                graph.includes(
+                    `subgraph acct_${a.accountId}["account ${a.name} (${a.accountId})"]\n        ${node}["SecurityAuditRole"]`,
+                ),
+                graph,
+            );
+            assert.ok(
+                graph.includes(`-- "ExternalId, session ≤ 3600 s" --> ${node}\n`) ||
+                    graph.endsWith(node),
+                a.name,
+            );
+        }
+    });
+});
+
+describe("report: account names next to ids", () => {
+    const org = organization(2);
+    const names = { prod: "200000000000", dev: "200000000001" };
+    const accounts = [
+        { name: "prod", accountId: names.prod },
+        { name: "dev", accountId: names.dev },
+    ];
+    const text = report([
+        stackOf(org, {
+            accounts,
+            evidence: [
+                {
+                    accountId: names.prod,
+                    role: "SecurityAuditRole",
+                    scenario: "iam-write",
+                    expected: "denied",
+                    simulated: "denied",
+                    reason: "explicit deny",
+                },
+            ],
+            proofs: [
+                {
+                    id: "audit-no-write",
+                    statement: "the audit role writes nothing",
+                    holds: false,
+                    checked: 1,
+                    unit: "roles",
+                    assumptions: [],
+                    counterexamples: [
+                        {
+                            principal: `arn:aws:iam::${names.dev}:role/SecurityAuditRole`,
+                            path: [],
+                            action: "iam:CreateUser",
+                            resource: "*",
+                            statements: ["inline policy x Statement[0]"],
+                            reason: "allowed",
+                        },
+                    ],
+                },
+            ],
+        }),
+    ]);
+
+    it("in the evidence matrix", () => {
+        assert.ok(text.includes(`| prod (${names.prod}) | SecurityAuditRole | \`iam-write\``));
+    });
+
+    it("in the proofs' counterexamples", () => {
+        assert.ok(
+            text.includes(
+                `| arn:aws:iam::${names.dev}:role/SecurityAuditRole (${names.dev} = dev) |`,
+            ),
+        );
+    });
+
+    it("in the access graph and its table", () => {
+        const [graph] = mermaidBlocks(text);
+        assert.ok(graph.includes(`["2 accounts: dev, prod"]`), graph);
+        assert.ok(text.includes(`A1: dev (${names.dev}), prod (${names.prod})`));
+    });
+
+    it("from a planned stack's outputs: its accounts and the log-archive account", () => {
+        const stack = reportStackOf({
+            result: {
+                stack: "workload",
+                region: "us-east-1",
+                resources: [],
+                outputs: { accounts, logArchiveAccountId: "444455556666" },
+            },
+            model: org.model,
+            evidence: [],
+            proofs: [],
+            violations: [],
+        } as unknown as StackPlan);
+        assert.deepStrictEqual(stack.accounts, [
+            ...accounts,
+            { name: "log-archive", accountId: "444455556666" },
+        ]);
+    });
+});
+
+describe("report: provenance", () => {
+    const provenance: Provenance = {
+        generatedAt: new Date(Date.UTC(2026, 10, 26, 12, 41, 1, 500)),
+        commit: { full: "a".repeat(40), short: "aaaaaaa", dirty: true },
+        version: "9.8.7",
+        command: "npm start -- --report out/",
+        files: [
+            { path: "Pulumi.security.yaml", sha256: "1".repeat(64) },
+            { path: "Pulumi.workload.yaml", sha256: "2".repeat(64) },
+        ],
+    };
+
+    it("comes first: date in ISO 8601 UTC, commit short and full with +dirty, version, command, hashes", () => {
+        const text = report([stackOf(organization(1))], { provenance });
+        const section = text.slice(text.indexOf("## Provenance"), text.indexOf("## Summary"));
+        assert.ok(text.indexOf("## Provenance") < text.indexOf("## Summary"));
+        assert.ok(section.includes("2026-11-26T12:41:01Z (UTC)"), section);
+        assert.ok(section.includes(`\`aaaaaaa\` (${"a".repeat(40)}) +dirty`), section);
+        assert.ok(section.includes("org-access 9.8.7"));
+        assert.ok(section.includes("`npm start -- --report out/`"));
+        assert.ok(section.includes(`| \`Pulumi.workload.yaml\` | \`${"2".repeat(64)}\` |`));
+        // The combined hash is sha256sum's output for the files, hashed: reproducible by hand.
+        const expected = createHash("sha256")
+            .update(
+                `${"1".repeat(64)}  Pulumi.security.yaml\n${"2".repeat(64)}  Pulumi.workload.yaml\n`,
+            )
+            .digest("hex");
+        assert.strictEqual(combinedHash(provenance.files), expected);
+        assert.ok(section.includes(`combined: \`${expected}\``));
+    });
+
+    it("for verify: the identity it ran as and the Region", () => {
+        const text = report([stackOf(organization(1))], {
+            provenance: {
+                ...provenance,
+                caller: {
+                    arn: `arn:aws:iam::${SECURITY}:user/org-access/alice`,
+                    account: SECURITY,
+                },
+                region: "eu-west-1",
+            },
+        });
+        assert.ok(
+            text.includes(
+                `- **Ran as**: arn:aws:iam::${SECURITY}:user/org-access/alice (account ${SECURITY})`,
+            ),
+        );
+        assert.ok(text.includes("- **Region**: eu-west-1"));
+    });
+
+    it("says 'not a git checkout' outside git, and never throws", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-nogit-"));
+        assert.strictEqual(gitCommit(dir), "not a git checkout");
+        const p = currentProvenance({
+            command: "x",
+            files: [],
+            root: dir,
+            now: provenance.generatedAt,
+        });
+        assert.strictEqual(p.commit, "not a git checkout");
+        assert.strictEqual(p.version, "unknown");
+    });
+
+    it("reads the commit of a checkout, dirty once a file changes", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-git-"));
+        const git = (...args: string[]) =>
+            execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+                cwd: dir,
+                encoding: "utf8",
+            }).trim();
+        git("init", "-q");
+        fs.writeFileSync(path.join(dir, "Pulumi.workload.yaml"), "config: {}\n");
+        git("add", ".");
+        git("commit", "-q", "-m", "first");
+        const full = git("rev-parse", "HEAD");
+        assert.deepStrictEqual(gitCommit(dir), {
+            full,
+            short: git("rev-parse", "--short", "HEAD"),
+            dirty: false,
+        });
+        fs.writeFileSync(path.join(dir, "Pulumi.workload.yaml"), "config: {a: 1}\n");
+        assert.strictEqual((gitCommit(dir) as { dirty: boolean }).dirty, true);
+        const p = currentProvenance({
+            command: "c",
+            files: [path.join(dir, "Pulumi.workload.yaml")],
+            root: dir,
+        });
+        assert.deepStrictEqual(p.files, [
+            {
+                path: "Pulumi.workload.yaml",
+                sha256: createHash("sha256").update("config: {a: 1}\n").digest("hex"),
+            },
+        ]);
+    });
+
+    it("masks MFA codes and ExternalIds of the command line", () => {
+        assert.strictEqual(
+            maskCommand("npm run verify -- --token-code 123456 --external-id=abc --stack workload"),
+            "npm run verify -- --token-code ****** --external-id=****** --stack workload",
+        );
+    });
+});
+
+describe("report: dated reports in a folder", () => {
+    const at = new Date(Date.UTC(2026, 10, 26, 12, 41, 1));
+
+    it("writes verify-<UTC date-time>.md into a directory and never replaces an earlier one", () => {
+        const dir =
+            path.join(fs.mkdtempSync(path.join(os.tmpdir(), "report-dir-")), "evidence") + path.sep;
+        assert.strictEqual(datedReportName("verify", at), "verify-2026-11-26T12-41-01Z.md");
+        const first = writeReport(dir, "verify", at, "first");
+        const second = writeReport(dir, "verify", at, "second");
+        assert.strictEqual(path.basename(first), "verify-2026-11-26T12-41-01Z.md");
+        assert.strictEqual(path.basename(second), "verify-2026-11-26T12-41-01Z-2.md");
+        assert.strictEqual(fs.readFileSync(first, "utf8"), "first");
+        assert.strictEqual(fs.readFileSync(second, "utf8"), "second");
+        // An existing directory without a trailing separator is a directory too.
+        const third = writeReport(dir.slice(0, -1), "plan", at, "plan");
+        assert.strictEqual(path.basename(third), "plan-2026-11-26T12-41-01Z.md");
+    });
+
+    it("writes a file path as given", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "report-file-")), "r.md");
+        assert.strictEqual(writeReport(file, "plan", at, "x"), file);
+        assert.strictEqual(fs.readFileSync(file, "utf8"), "x");
+    });
+});
+
+describe("report: controls", () => {
+    const text = report([stackOf(organization(1))]);
+    const reported = tableRows(text.slice(text.indexOf("## Controls")), "control");
+
+    // The contract with the docs: every row of every table whose first header cell is "control"
+    // in docs/guardrails.md (and in README.md while its table is there) is a row of the report's
+    // controls table, word for word (whitespace collapsed).
+    it("lists every control row of the docs", () => {
+        const docs = ["docs/guardrails.md", "README.md"]
+            .map((f) => path.join(PROJECT_ROOT, f))
+            .filter((f) => fs.existsSync(f));
+        const documented = docs.flatMap((f) =>
+            tableRows(fs.readFileSync(f, "utf8"), "control").map((r) => ({
+                file: f,
+                control: r[0],
+            })),
+        );
+        assert.ok(documented.length > 0, "the docs have control tables");
+        const controls = new Set(reported.map((r) => r[0]));
+        const missing = documented.filter((d) => !controls.has(d.control));
+        assert.deepStrictEqual(missing, [], "every control of the docs is in the report");
+    });
+
+    it("lists the README's opening controls", () => {
+        const all = reported.map((r) => r.join(" ")).join("\n");
+        for (const claim of [
+            /SecurityAuditRole/,
+            /MFA, present and recent/,
+            /exact ExternalId/,
+            /one hour/,
+            /Explicit Deny on IAM writes, data reads and CloudShell/,
+            /Alarm: CloudTrail configuration changes/,
+            /Identity Center `SecurityAudit`/,
+            /RCP `org-access-perimeter`/,
+            /Centralized root access/,
+            /IAM Access Analyzer/,
+            /no access keys/,
+            /Policy pack gate/,
+        ])
+            assert.match(all, claim);
+    });
+
+    it("states the break-glass exemption beside every CIS 1.16 claim, with the pack config's names", () => {
+        const custom = report([stackOf(organization(1))], {
+            adminExemptions: { roles: ["EmergencyAdmin"], permissionSets: ["Emergency"] },
+        });
+        const rows = tableRows(custom.slice(custom.indexOf("## Controls")), "control");
+        const claims = rows.filter((r) => /(^|[^\d.])1\.16(?!\d)/.test(r[2]));
+        assert.ok(claims.length >= 3, `${claims.length} CIS 1.16 claims`);
+        for (const r of claims)
+            assert.match(
+                r[2],
+                /except break-glass\*\*: role `EmergencyAdmin`, permission set `Emergency` are full administrator by design/,
+                r[0],
+            );
+        // And only there.
+        for (const r of rows.filter((x) => !claims.includes(x)))
+            assert.ok(!r[2].includes("except break-glass"), r[0]);
+    });
+
+    it("comes from one list: each control once per section, in the list's order", () => {
+        assert.deepStrictEqual(
+            reported.map((r) => r[0]),
+            CONTROLS.map((c) => c.control.replace(/\s+/g, " ")),
+        );
+    });
+
+    it("says which optional controls the planned stacks do not configure", () => {
+        const org = organization(1);
+        const security: ReportStack = { ...stackOf(org), stack: "security" };
+        const rows = tableRows(
+            report([security]).slice(report([security]).indexOf("## Controls")),
+            "control",
+        );
+        const rcp = rows.find((r) => r[0].startsWith("Data perimeter (optional)"))!;
+        assert.strictEqual(rcp[4], "not configured (optional)");
+        // The SCPs are optional (guardrails); the alarms always come with the security stack.
+        const scp = rows.find((r) => r[0].startsWith("Deny `organizations:LeaveOrganization`"))!;
+        assert.strictEqual(scp[4], "not configured (optional)");
+        const alarm = rows.find((r) => r[0] === "Alarm: root usage")!;
+        assert.strictEqual(alarm[4], "planned");
+        const onlyWorkload = tableRows(text.slice(text.indexOf("## Controls")), "control").find(
+            (r) => r[0] === "Alarm: root usage",
+        )!;
+        assert.strictEqual(onlyWorkload[4], "security stack not in this report");
+        const withScps: ReportStack = {
+            ...security,
+            model: {
+                ...org.model,
+                scps: [
+                    {
+                        label: "SCP org-access-baseline",
+                        doc: parsePolicyDocument({ Version: "2012-10-17", Statement: [] }),
+                        targets: ["r-ab12"],
+                    },
+                ],
+            },
+        };
+        const guarded = report([withScps]);
+        const leave = tableRows(guarded.slice(guarded.indexOf("## Controls")), "control").find(
+            (r) => r[0].startsWith("Deny `organizations:LeaveOrganization`"),
+        )!;
+        assert.strictEqual(leave[4], "planned");
+    });
+});
