@@ -32,15 +32,7 @@ const FORMATS =
     'expected {"resources": [...]}, the output of `npm start -- --json`, `pulumi stack export` or `pulumi preview --json --show-sames`';
 
 /** Keys a top-level document may have, per format. The plan's extra keys are its own report. */
-const PLAN_KEYS = [
-    "stack",
-    "resources",
-    "evidence",
-    "proofs",
-    "violations",
-    "warnings",
-    "engine",
-];
+const PLAN_KEYS = ["stack", "resources", "evidence", "proofs", "violations", "warnings", "engine"];
 /** Keys a resource of the simple format or the plan may have; accountId and options are the plan's. */
 const RESOURCE_KEYS = [
     "type",
