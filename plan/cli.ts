@@ -201,6 +201,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
                     evidence: p.evidence,
                     proofs: p.proofs,
                     violations: p.violations,
+                    suppressions: p.suppressions,
                     resourceCount: deployed(p.result.resources).length,
                     accessProfiles: p.result.outputs.accessProfiles as
                         Record<string, AccountAccess> | undefined,
