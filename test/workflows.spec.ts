@@ -12,6 +12,7 @@ type Step = {
     id?: string;
     name?: string;
     uses?: string;
+    if?: string;
     run?: string;
     with?: Record<string, unknown>;
     env?: Record<string, unknown>;
