@@ -327,3 +327,68 @@ describe("suppressions in the offline plan and its report", () => {
         fs.rmSync(dir, { recursive: true, force: true });
     });
 });
+
+describe("suppressions in policy:check's output", () => {
+    it("lists every suppression after the verdicts (unused ones as a warning), and under --json", async () => {
+        const { main } = await import("../../policypack/cli/check");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-suppressions-"));
+        const input = path.join(dir, "resources.json");
+        fs.writeFileSync(input, JSON.stringify({ resources: RESOURCES }));
+        const ahead = utcDay(new Date(Date.now() + 30 * 24 * 3600 * 1000));
+        const config = path.join(dir, "config.json");
+        fs.writeFileSync(
+            config,
+            JSON.stringify({
+                [WILDCARD]: {
+                    suppressions: [
+                        { resource: `${ROLE}::legacy`, reason: "TICKET-12", expires: ahead },
+                        { resource: `${ROLE}::gone`, reason: "TICKET-13", expires: ahead },
+                    ],
+                },
+            }),
+        );
+        const run = async (argv: string[]) => {
+            let stdout = "";
+            const code = await main(argv, {
+                out: { write: (s: string) => (stdout += s) },
+                err: { write: () => true },
+            });
+            return { code, stdout };
+        };
+        const text = await run(["--config", config, input]);
+        assert.strictEqual(text.code, 1);
+        const tail = text.stdout.slice(text.stdout.indexOf("\nsuppressions (2):"));
+        assert.strictEqual(
+            tail,
+            [
+                "",
+                "suppressions (2):",
+                `  active  ${WILDCARD}  ${ROLE}::legacy  until ${ahead}: hides 1 violation(s)`,
+                "          reason: TICKET-12",
+                `  unused  ${WILDCARD}  ${ROLE}::gone  until ${ahead}: warning: matches no violation (remove it, or fix its resource)`,
+                "          reason: TICKET-13",
+                "",
+            ].join("\n"),
+        );
+        assert.doesNotMatch(text.stdout, new RegExp(`mandatory ${WILDCARD}  legacy`));
+        const json = JSON.parse((await run(["--json", "--config", config, input])).stdout) as {
+            violations: { policy: string; resource: string }[];
+            suppressed: { policy: string; resource: string; suppression: { reason: string } }[];
+            suppressions: { status: string }[];
+        };
+        assert.deepStrictEqual(
+            json.suppressed.map((v) => [line(v), v.suppression.reason]),
+            [[`${WILDCARD} legacy`, "TICKET-12"]],
+        );
+        assert.ok(!json.violations.some((v) => line(v) === `${WILDCARD} legacy`));
+        assert.deepStrictEqual(
+            json.suppressions.map((u) => u.status),
+            ["active", "unused"],
+        );
+        // Without suppressions, --json keeps its one key.
+        assert.deepStrictEqual(Object.keys(JSON.parse((await run(["--json", input])).stdout)), [
+            "violations",
+        ]);
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+});
