@@ -18,6 +18,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { pathToFileURL } from "url";
 import { Policies } from "@pulumi/policy";
 import { EffectiveConfig } from "../config";
 import { CheckInputError, PACK_NAME, Suppression } from "../runner";
@@ -101,7 +102,10 @@ export function toSarif(results: readonly LocatedViolation[], o: SarifOptions): 
         locations: [
             {
                 physicalLocation: {
-                    artifactLocation: { uri: location.uri, uriBaseId: "%SRCROOT%" },
+                    // A file outside the repository keeps its absolute file: URI (no base).
+                    artifactLocation: location.uri.startsWith("file:")
+                        ? { uri: location.uri }
+                        : { uri: location.uri, uriBaseId: "%SRCROOT%" },
                     region: { startLine: location.line },
                 },
             },
@@ -131,8 +135,8 @@ export function toSarif(results: readonly LocatedViolation[], o: SarifOptions): 
                         name: PACK_NAME,
                         version: o.version,
                         semanticVersion: o.version,
-                        informationUri:
-                            docs ?? "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
+                        // The tool's home: the repository, when known (GitHub Actions).
+                        ...(o.repositoryUrl ? { informationUri: o.repositoryUrl } : {}),
                         rules,
                     },
                 },
@@ -146,9 +150,14 @@ export function toSarif(results: readonly LocatedViolation[], o: SarifOptions): 
 // Locations: the stack file's line of the account, else the checked input's line of the resource
 // ---------------------------------------------------------------------------------------------
 
-/** A path as SARIF wants it: relative to the repository root, `/`-separated. */
+/**
+ * A path as SARIF wants it: relative to the repository root, `/`-separated; a file outside the
+ * root (an INPUT in /tmp) as an absolute file: URI, since "../" would name no file of the repository.
+ */
 export function repoUri(file: string, root: string): string {
-    const rel = path.relative(root, path.resolve(file));
+    const abs = path.resolve(file);
+    const rel = path.relative(path.resolve(root), abs);
+    if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return pathToFileURL(abs).href;
     return rel.split(path.sep).join("/");
 }
 

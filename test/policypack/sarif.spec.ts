@@ -7,7 +7,16 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../policypack/cli/check";
 import { readInput } from "../../policypack/cli/input";
-import { fingerprint, lineOf, sarifLevel } from "../../policypack/cli/sarif";
+import {
+    fingerprint,
+    lineOf,
+    MAX_RESULTS,
+    repoUri,
+    sarifLevel,
+    toSarif,
+} from "../../policypack/cli/sarif";
+import { resolvePackConfig } from "../../policypack/config";
+import { CheckInputError } from "../../policypack/runner";
 import { sarifOf } from "../../policypack/cli/sarifFile";
 import { checkAll } from "../../policypack/cli/check";
 import { PackConfigInput, POLICIES } from "../../policypack/runner";
@@ -126,7 +135,7 @@ describe("check --sarif (SARIF 2.1.0 for GitHub code scanning)", () => {
             fs.readFileSync(path.join(__dirname, "../../policypack/package.json"), "utf8"),
         ) as { version: string };
         assert.strictEqual(driver.version, pkg.version);
-        assert.match(driver.informationUri, /^https:\/\//);
+        assert.strictEqual(driver.informationUri, "https://github.com/example-org/org-access");
         assert.deepStrictEqual(
             driver.rules.map((r) => r.id),
             POLICIES.map((p) => p.name),
@@ -265,6 +274,33 @@ describe("check --sarif (SARIF 2.1.0 for GitHub code scanning)", () => {
             .results;
         assert.ok(later.every((r) => !r.suppressions));
         assert.strictEqual(later.length, results.length);
+    });
+
+    it("names files relative to the repository root; one outside it by its absolute file: URI", () => {
+        const root = path.join(os.tmpdir(), "repo");
+        assert.strictEqual(repoUri(path.join(root, "dir", "plan.json"), root), "dir/plan.json");
+        assert.strictEqual(
+            repoUri(path.join(os.tmpdir(), "plan.json"), root),
+            `file://${path.join(os.tmpdir(), "plan.json")}`,
+        );
+    });
+
+    it(`refuses more results than GitHub takes in one run (${MAX_RESULTS})`, () => {
+        const v = {
+            policy: POLICIES[0].name,
+            resource: "r",
+            message: "m",
+            enforcementLevel: "mandatory",
+        };
+        const located = (n: number) =>
+            Array.from({ length: n }, () => ({ violation: v, location: { uri: "a", line: 1 } }));
+        const options = {
+            policies: POLICIES,
+            effective: resolvePackConfig(POLICIES, {}),
+            version: "1.0.0",
+        };
+        assert.doesNotThrow(() => toSarif(located(MAX_RESULTS), options));
+        assert.throws(() => toSarif(located(MAX_RESULTS + 1), options), CheckInputError);
     });
 
     it("writes the file and keeps the exit code: 1 on a mandatory violation", async () => {
