@@ -41,6 +41,18 @@ export interface ReportViolation {
     readonly enforcementLevel: string;
 }
 
+/** A suppression of the pack config and what it did in the stack (policypack/suppressions.ts). */
+export interface ReportSuppression {
+    readonly policy: string;
+    readonly suppression: {
+        readonly resource: string;
+        readonly reason: string;
+        readonly expires: string;
+    };
+    readonly status: "active" | "expired" | "unused";
+    readonly matched: number;
+}
+
 export interface ReportStack {
     readonly stack: string;
     readonly model: AccessModel;
@@ -48,6 +60,8 @@ export interface ReportStack {
     /** The stack's proofs, when they ran. */
     readonly proofs?: readonly ProofResult[];
     readonly violations?: readonly ReportViolation[];
+    /** Every suppression of the pack config, with its status in this stack. */
+    readonly suppressions?: readonly ReportSuppression[];
     readonly resourceCount: number;
     readonly accessProfiles?: Record<string, AccountAccess>;
     /** Centralized root access and IAM Access Analyzer, when the stack configures them. */
@@ -130,6 +144,7 @@ export function reportStackOf(p: StackPlan): ReportStack {
         evidence: p.evidence,
         proofs: p.proofs,
         violations: p.violations,
+        suppressions: p.suppressions,
         resourceCount: deployed(p.result.resources).length,
         accessProfiles: outputs.accessProfiles as Record<string, AccountAccess> | undefined,
         organizationControls: organizationControlsOf(outputs),
@@ -207,6 +222,33 @@ function proofSection(proofs: readonly ProofResult[], names: AccountNames): stri
     return out;
 }
 
+/**
+ * Every suppression of the pack config: an accepted violation is disclosed with its reason and
+ * expiry, an expired one is a violation again (listed above), an unused one is a warning.
+ */
+export function suppressionsSection(suppressions: readonly ReportSuppression[]): string[] {
+    if (suppressions.length === 0) return [];
+    const status = (u: ReportSuppression) =>
+        u.status === "active"
+            ? `active: hides ${u.matched} violation(s)`
+            : u.status === "expired"
+              ? "**expired**: its violations are reported again"
+              : "**unused**: matches no violation (remove it)";
+    return [
+        "#### Suppressions",
+        "",
+        "Accepted violations of the pack config (each policy's `suppressions`), each with its reason and expiry.",
+        "",
+        "| policy | resource | reason | expires | status |",
+        "|---|---|---|---|---|",
+        ...suppressions.map(
+            (u) =>
+                `| ${u.policy} | ${escape(u.suppression.resource)} | ${escape(u.suppression.reason)} | ${u.suppression.expires} | ${status(u)} |`,
+        ),
+        "",
+    ];
+}
+
 export function renderReport(input: ReportInput): string {
     const out: string[] = [
         `# ${input.title ?? "org-access access evidence"}`,
@@ -273,6 +315,7 @@ export function renderReport(input: ReportInput): string {
                 );
             out.push("");
         }
+        out.push(...suppressionsSection(s.suppressions ?? []));
         if (s.accessProfiles && Object.keys(s.accessProfiles).length > 0) {
             out.push(
                 "### Access for people",

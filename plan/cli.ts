@@ -209,7 +209,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         const provenance = currentProvenance({
             command: `npm start -- ${argv.join(" ")}`.trim(),
             files: [
-                ...options.stacks.map((s) => options.configFile ?? stackFilePath(s)),
+                ...options.stacks.map((s) => options.configFile ?? stackFilePath(s, options.root)),
                 options.policyConfig ?? DEFAULT_POLICY_CONFIG,
             ],
         });

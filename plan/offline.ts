@@ -15,7 +15,13 @@ import { accessModel, AccessModel } from "../evidence/model";
 import { ModelResource } from "../policypack/model/resources";
 import { failedProofs, ProofResult, runProofs, stackKind } from "../evidence/proofs";
 import { EvidenceEntry, evidenceMatrix, mismatches } from "../evidence/simulate";
-import { checkResources, loadPackConfig, PackConfigInput, Violation } from "../policypack/runner";
+import {
+    checkPack,
+    loadPackConfig,
+    PackConfigInput,
+    SuppressionUse,
+    Violation,
+} from "../policypack/runner";
 import {
     needsSecurityOutputs,
     planStack,
@@ -58,6 +64,8 @@ export interface StackPlan {
     readonly proofs: ProofResult[];
     /** What the CrossGuard pack reports for the planned resources. */
     readonly violations: Violation[];
+    /** Every suppression of the pack config, with what it did in this stack. */
+    readonly suppressions?: SuppressionUse[];
     /** The pack config the violations were computed with. */
     readonly packConfig: PackConfigInput;
     /** What must change in the stack file before a deploy: placeholders, plain-text secrets. */
@@ -107,6 +115,7 @@ export function evaluateStack(
     const model = accessModel({ stack: result, security: securityPlan });
     const effective = packConfigFor(result, packConfig);
     const resources = result.resources.map(toModelResource);
+    const pack = checkPack(result.resources.map(toPackResource), effective);
     return {
         result,
         model,
@@ -119,7 +128,8 @@ export function evaluateStack(
             security: own ? (securityPlan === result ? resources : undefined) : security.resources,
             outputs: { ...(securityPlan?.outputs ?? {}), ...result.outputs },
         }),
-        violations: checkResources(result.resources.map(toPackResource), effective),
+        violations: pack.violations,
+        suppressions: pack.suppressions,
         packConfig: effective,
         warnings: stackWarnings(result.stack, configFile, root),
         engine: engineModel(result.resources),

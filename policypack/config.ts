@@ -7,6 +7,7 @@
  */
 import { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { SUPPRESSIONS, suppressionProblems } from "./suppressions";
 
 export type { EnforcementLevel };
 
@@ -107,12 +108,13 @@ export function validateValue(
 
 /**
  * Reconciles the pack's policies with the given configuration. Throws PolicyConfigError listing
- * every problem.
+ * every problem. `now` dates the suppressions' "at most a year ahead" (./suppressions.ts).
  */
 export function resolvePackConfig(
     policies: Policies,
     input: PackConfigInput | undefined,
     packLevel: EnforcementLevel = "advisory",
+    now: Date = new Date(),
 ): Map<string, EffectiveConfig> {
     const errors: string[] = [];
     const levels = new Map<string, EnforcementLevel>();
@@ -196,8 +198,12 @@ export function resolvePackConfig(
         if (!schema) continue;
         for (const r of schema.required ?? [])
             if (values[r] === undefined) errors.push(`${p.name}.${r}: is required`);
-        for (const [k, s] of Object.entries(schema.properties))
-            if (values[k] !== undefined) validateValue(s, values[k], `${p.name}.${k}`, errors);
+        for (const [k, s] of Object.entries(schema.properties)) {
+            if (values[k] === undefined) continue;
+            // Stricter than its schema, with every problem named (the schema is what the CLI checks).
+            if (k === SUPPRESSIONS) errors.push(...suppressionProblems(p.name, values[k], now));
+            else validateValue(s, values[k], `${p.name}.${k}`, errors);
+        }
     }
     if (errors.length) throw new PolicyConfigError(errors);
     const out = new Map<string, EffectiveConfig>();

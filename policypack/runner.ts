@@ -27,8 +27,17 @@ import {
 import { EffectiveConfig, PackConfigInput, PolicyConfigError, resolvePackConfig } from "./config";
 import { policies as packPolicies } from "./policies";
 import { isTypeOf } from "./policies/types";
+import {
+    decide,
+    expiredMessage,
+    isExpired,
+    Subject,
+    Suppression,
+    suppressionsOf,
+} from "./suppressions";
 
 export { isTypeOf, PolicyConfigError };
+export type { Suppression };
 export type { PackConfigInput, EnforcementLevel };
 
 export const PACK_NAME = "org-access-guard";
@@ -374,17 +383,70 @@ function reportedLevel(level: EnforcementLevel): Violation["enforcementLevel"] {
     return level === "remediate" ? "mandatory" : level;
 }
 
-/** Records violations of one policy; an unknown value becomes an advisory, as in the engine. */
-function recorder(violations: Violation[], policy: string, cfg: EffectiveConfig) {
+/** A violation an active suppression of the pack config hides. */
+export interface SuppressedViolation extends Violation {
+    readonly suppression: Suppression;
+}
+
+/** One suppression of the pack config, and what it did in this run. */
+export interface SuppressionUse {
+    readonly policy: string;
+    /** Its index in the policy's `suppressions`. */
+    readonly index: number;
+    readonly suppression: Suppression;
+    /** active: hid a violation; expired: past its date (violations come back); unused: matched nothing. */
+    readonly status: "active" | "expired" | "unused";
+    /** How many violations it matched. */
+    readonly matched: number;
+}
+
+/** What a run of the pack found: the violations, and what its suppressions hid. */
+export interface PackResult {
+    readonly violations: Violation[];
+    readonly suppressed: SuppressedViolation[];
+    readonly suppressions: SuppressionUse[];
+}
+
+/** Collects what one run decides, across policies. */
+class Findings {
+    readonly violations: Violation[] = [];
+    readonly suppressed: SuppressedViolation[] = [];
+    /** Matches per suppression, by identity (each is an object of the effective config). */
+    readonly matched = new Map<Suppression, number>();
+}
+
+/**
+ * Records violations of one policy, through its suppressions (./suppressions.ts, the rule the
+ * pack applies under the engine); an unknown value becomes an advisory, as in the engine, and is
+ * never suppressed (the engine's server reports those itself).
+ */
+function recorder(findings: Findings, policy: string, cfg: EffectiveConfig, now: Date) {
     const level = reportedLevel(cfg.enforcementLevel);
+    const suppressions = suppressionsOf(policy, cfg.properties, now);
     return {
-        violation: (resource: string, at: { urn?: string }, message: string): void => {
-            violations.push({ policy, resource, ...at, message, enforcementLevel: level });
+        violation: (subject: Subject, at: { urn?: string }, message: string): void => {
+            const v: Violation = {
+                policy,
+                resource: subject.name,
+                ...at,
+                message,
+                enforcementLevel: level,
+            };
+            if (suppressions.length === 0) {
+                findings.violations.push(v);
+                return;
+            }
+            const d = decide(suppressions, subject, now);
+            for (const s of d.matched) findings.matched.set(s, (findings.matched.get(s) ?? 0) + 1);
+            if (d.suppressedBy) findings.suppressed.push({ ...v, suppression: d.suppressedBy });
+            else if (d.expired)
+                findings.violations.push({ ...v, message: expiredMessage(message, d.expired) });
+            else findings.violations.push(v);
         },
         unknown:
             (resource: string, at: { urn?: string }): OnUnknown =>
             (e) => {
-                violations.push({
+                findings.violations.push({
                     policy,
                     resource,
                     ...at,
@@ -410,6 +472,8 @@ export interface CheckOptions {
     stackTags?: ReadonlyMap<string, string>;
     /** Policies to run instead of the pack's (tests). */
     policies?: Policies;
+    /** The clock suppressions are dated by (tests); default now. */
+    now?: Date;
 }
 
 function checkResourcePolicies(
@@ -417,13 +481,14 @@ function checkResourcePolicies(
     resources: readonly EngineResource[],
     effective: Map<string, EffectiveConfig>,
     stackTags: ReadonlyMap<string, string>,
-    violations: Violation[],
+    findings: Findings,
+    now: Date,
 ): void {
     const running = policies.map((p) => {
         const cfg = effective.get(p.name)!;
         return {
             policy: p,
-            rec: recorder(violations, p.name, cfg),
+            rec: recorder(findings, p.name, cfg, now),
             ctx: { config: cfg.properties, stackTags },
         };
     });
@@ -444,7 +509,12 @@ function checkResourcePolicies(
                         policy,
                         r,
                         ctx,
-                        (message) => rec.violation(r.name, { urn: r.inputUrn }, message),
+                        (message) =>
+                            rec.violation(
+                                { type: r.type, name: r.name, urn: r.urn },
+                                { urn: r.inputUrn },
+                                message,
+                            ),
                         rec.unknown(r.name, { urn: r.inputUrn }),
                     ),
             );
@@ -457,19 +527,34 @@ function checkStackPolicies(
     resources: readonly EngineResource[],
     effective: Map<string, EffectiveConfig>,
     stackTags: ReadonlyMap<string, string>,
-    violations: Violation[],
+    findings: Findings,
+    now: Date,
 ): void {
     if (policies.length === 0) return;
     const stackResources = policyResources(resources);
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     for (const p of policies) {
         const cfg = effective.get(p.name)!;
-        const rec = recorder(violations, p.name, cfg);
+        const rec = recorder(findings, p.name, cfg, now);
         const report: ReportViolation = (message, urn) => {
             const r = urn ? byUrn.get(urn) : undefined;
-            if (r) rec.violation(r.name, r.inputUrn ? { urn: r.inputUrn } : {}, message);
-            else if (urn) rec.violation(urn.split("::").pop() ?? urn, { urn }, message);
-            else rec.violation("(stack)", {}, message);
+            if (r)
+                rec.violation(
+                    { type: r.type, name: r.name, urn: r.urn },
+                    r.inputUrn ? { urn: r.inputUrn } : {},
+                    message,
+                );
+            else if (urn)
+                rec.violation(
+                    {
+                        type: urn.split("::")[2]?.split("$").pop(),
+                        name: urn.split("::").pop() ?? urn,
+                        urn,
+                    },
+                    { urn },
+                    message,
+                );
+            else rec.violation({ name: "(stack)" }, {}, message);
         };
         failingWith(`stack policy ${p.name} failed`, () =>
             runStackPolicy(
@@ -484,29 +569,59 @@ function checkStackPolicies(
 }
 
 /**
- * Runs every enabled policy of the pack over the planned resources and returns the violations.
- * Throws PolicyConfigError for bad configuration and CheckInputError for malformed resources.
+ * Runs every enabled policy of the pack over the planned resources: the violations, those its
+ * suppressions hid, and what each suppression did. Throws PolicyConfigError for bad
+ * configuration and CheckInputError for malformed resources.
+ */
+export function checkPack(
+    resources: PlannedResource[],
+    config?: PackConfigInput,
+    options: CheckOptions = {},
+): PackResult {
+    const policies = options.policies ?? packPolicies;
+    const now = options.now ?? new Date();
+    const effective = resolvePackConfig(policies, config, "advisory", now);
+    const stackTags = options.stackTags ?? EMPTY_TAGS;
+    const prepared = validateInput(resources).map((r) => engineResource(r));
+    const active = policies.filter((p) => effective.get(p.name)!.enforcementLevel !== "disabled");
+    const findings = new Findings();
+    checkResourcePolicies(
+        active.filter(isResourcePolicy),
+        prepared,
+        effective,
+        stackTags,
+        findings,
+        now,
+    );
+    checkStackPolicies(active.filter(isStackPolicy), prepared, effective, stackTags, findings, now);
+    // Every suppression of the config, a disabled policy's included (it matched nothing).
+    const suppressions = policies.flatMap((p) =>
+        suppressionsOf(p.name, effective.get(p.name)!.properties, now).map(
+            (suppression, index): SuppressionUse => {
+                const matched = findings.matched.get(suppression) ?? 0;
+                const status = isExpired(suppression, now)
+                    ? "expired"
+                    : matched > 0
+                      ? "active"
+                      : "unused";
+                return { policy: p.name, index, suppression, status, matched };
+            },
+        ),
+    );
+    return { violations: findings.violations, suppressed: findings.suppressed, suppressions };
+}
+
+/**
+ * Runs every enabled policy of the pack over the planned resources and returns the violations
+ * (those an active suppression hides left out). Throws PolicyConfigError for bad configuration
+ * and CheckInputError for malformed resources.
  */
 export function checkResources(
     resources: PlannedResource[],
     config?: PackConfigInput,
     options: CheckOptions = {},
 ): Violation[] {
-    const policies = options.policies ?? packPolicies;
-    const effective = resolvePackConfig(policies, config);
-    const stackTags = options.stackTags ?? EMPTY_TAGS;
-    const prepared = validateInput(resources).map((r) => engineResource(r));
-    const active = policies.filter((p) => effective.get(p.name)!.enforcementLevel !== "disabled");
-    const violations: Violation[] = [];
-    checkResourcePolicies(
-        active.filter(isResourcePolicy),
-        prepared,
-        effective,
-        stackTags,
-        violations,
-    );
-    checkStackPolicies(active.filter(isStackPolicy), prepared, effective, stackTags, violations);
-    return violations;
+    return checkPack(resources, config, options).violations;
 }
 
 /**

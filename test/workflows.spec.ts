@@ -12,6 +12,7 @@ type Step = {
     id?: string;
     name?: string;
     uses?: string;
+    if?: string;
     run?: string;
     with?: Record<string, unknown>;
     env?: Record<string, unknown>;
@@ -216,6 +217,65 @@ describe("GitHub workflows", () => {
         const runs = Object.values(ciWf.jobs).flatMap((j) => j.steps.map((s) => s.run));
         for (const cmd of ["npm ci", "npm run typecheck", "npm test"])
             assert.ok(runs.includes(cmd), cmd);
+    });
+
+    it("ci.yml uploads the pack's verdicts as SARIF to code scanning: pinned action, one job may write, uploaded even on failure, never from forks", () => {
+        const job = ciWf.jobs["code-scanning"];
+        assert.ok(job, "no code-scanning job");
+        // https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/uploading-a-sarif-file-to-github
+        assert.deepStrictEqual(job.permissions, {
+            contents: "read",
+            "security-events": "write",
+            actions: "read",
+        });
+        for (const f of all)
+            for (const [name, j] of Object.entries(read(f).jobs))
+                if (!(f === "ci.yml" && name === "code-scanning"))
+                    assert.notStrictEqual(
+                        granted(j.permissions ?? read(f).permissions, "security-events"),
+                        "write",
+                        `${f} ${name}`,
+                    );
+        const check = job.steps.findIndex((s) => /policy:check -- .*--sarif /.test(s.run ?? ""));
+        assert.ok(check >= 0, "no step runs policy:check --sarif");
+        const sarif = /--sarif (\S+)/.exec(job.steps[check].run!)![1];
+        const upload = job.steps.findIndex((s) =>
+            s.uses?.startsWith("github/codeql-action/upload-sarif@"),
+        );
+        assert.ok(upload > check, "the upload must follow the check");
+        const step = job.steps[upload];
+        assert.strictEqual(step.with?.sarif_file, sarif);
+        // Pinned to a full commit SHA, with the version it is in a comment.
+        assert.match(step.uses!, /^github\/codeql-action\/upload-sarif@[0-9a-f]{40}$/);
+        assert.match(
+            text("ci.yml"),
+            new RegExp(`${step.uses!.replace(/[/.]/g, "\\$&")} # v\\d+\\.\\d+\\.\\d+`),
+        );
+        // Uploaded when the check fails (exit 1), not when the run is cancelled; never with a fork's
+        // read-only token.
+        assert.match(String(step.if), /!cancelled\(\)|always\(\)/);
+        assert.match(
+            String(step.if),
+            /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/,
+        );
+        // The plan step passes its JSON on when it finds a violation (exit 1), and stops on exit 2.
+        const plan = job.steps.find((s) => /npm start .*--json > /.test(s.run ?? ""))!;
+        const input = /--json > (\S+)/.exec(plan.run!)![1];
+        assert.ok(job.steps[check].run!.endsWith(` ${input}`), job.steps[check].run);
+        for (const [code, ok] of [
+            [0, true],
+            [1, true],
+            [2, false],
+        ] as const) {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ci-step-"));
+            const run = plan.run!.replace(
+                /^npm start --silent -- --json/,
+                `(echo '{}'; exit ${code})`,
+            );
+            const r = spawnSync("bash", ["-e", "-c", run], { cwd: dir, encoding: "utf8" });
+            assert.strictEqual(r.status === 0, ok, `exit ${code}: ${run}`);
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("preview.yml previews every stack on pull requests with the policy pack, and comments", () => {

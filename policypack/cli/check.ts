@@ -1,7 +1,7 @@
 /**
  * policy:check — runs the org-access-guard pack over planned resources or an existing stack.
  *
- *   policy:check [--json] [--config FILE] INPUT
+ *   policy:check [--json] [--config FILE] [--sarif FILE] INPUT
  *
  * INPUT is a JSON file (or "-" for stdin) in one of the formats of ./input.ts. An input it cannot
  * read completely is refused, never counted as clean. Exit status (cli/exitCodes.ts): 0 no
@@ -11,13 +11,21 @@
 import "./noServer";
 import * as fs from "fs";
 import { defineCommand, Io, runCommand, start, STDIO, UsageError } from "../../cli/command";
-import { CheckInputError, checkResources, loadPackConfig, PackConfigInput } from "../runner";
+import {
+    CheckInputError,
+    checkPack,
+    loadPackConfig,
+    PackConfigInput,
+    Suppression,
+    SuppressionUse,
+} from "../runner";
 import { CheckInput, readInput } from "./input";
-import { CheckedViolation, readableReport } from "./render";
+import { CheckedViolation, readableReport, suppressionLines } from "./render";
+import { assertWritable, writeSarif } from "./sarifFile";
 
 export { UNKNOWN_STRING } from "./input";
 
-export const USAGE = `usage: policy:check [--json] [--config FILE] INPUT
+export const USAGE = `usage: policy:check [--json] [--config FILE] [--sarif FILE] INPUT
 
   INPUT          JSON file ("-" for stdin), one of:
                    {"resources": [{"type", "name", "props"}]}  (type: an engine token, "aws:iam/role:Role")
@@ -26,29 +34,40 @@ export const USAGE = `usage: policy:check [--json] [--config FILE] INPUT
                    the output of \`pulumi preview --json --show-sames\`
                  an input with keys, types or parts it does not read is refused (exit 2)
   --json         print {"violations": [{"policy", "resource", "urn", "message", "enforcementLevel",
-                 "source" (stack export: "inputs" or "outputs"), "stack" (several stacks)}]}
+                 "source" (stack export: "inputs" or "outputs"), "stack" (several stacks)}]}, and
+                 when the config has suppressions "suppressed" (the violations they hide, each
+                 with its "suppression") and "suppressions" [{"policy", "suppression", "status"}]
   --config FILE  policy pack configuration, as for \`pulumi preview --policy-pack-config\`
+  --sarif FILE   also write the verdicts as SARIF 2.1.0 (GitHub code scanning), paths relative
+                 to the current directory (run it from the repository root)
 
 exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input or usage`;
 
 interface Options {
     readonly json: boolean;
     readonly config?: string;
+    readonly sarif?: string;
     readonly input: string;
 }
 
 export const command = defineCommand({
     usage: USAGE,
-    options: { json: { type: "boolean" }, config: { type: "string" } },
+    options: { json: { type: "boolean" }, config: { type: "string" }, sarif: { type: "string" } },
     positionals: true,
-    valueNames: { config: "a FILE" },
+    valueNames: { config: "a FILE", sarif: "a FILE" },
     build(values, positionals): Options {
         if (values.config === "") throw new UsageError("--config needs a FILE");
+        if (values.sarif === "") throw new UsageError("--sarif needs a FILE");
         if (positionals.length !== 1)
             throw new UsageError(
                 positionals.length ? "give exactly one INPUT file" : "missing INPUT file",
             );
-        return { json: values.json ?? false, config: values.config, input: positionals[0] };
+        return {
+            json: values.json ?? false,
+            config: values.config,
+            sarif: values.sarif,
+            input: positionals[0],
+        };
     },
 });
 
@@ -84,12 +103,25 @@ async function readDocument(file: string, stdin: AsyncIterable<Buffer | string>)
 const key = (v: CheckedViolation) =>
     JSON.stringify([v.stack, v.policy, v.resource, v.urn, v.message, v.enforcementLevel]);
 
+/** A violation an active suppression hid, with where it was found. */
+export type SuppressedCheck = CheckedViolation & { readonly suppression: Suppression };
+
+/** What `check` found over every stack of the input. */
+export interface CheckResult {
+    readonly violations: CheckedViolation[];
+    readonly suppressed: SuppressedCheck[];
+    /** Every suppression of the config: active if it hid a violation in any stack. */
+    readonly suppressions: SuppressionUse[];
+}
+
 /**
  * Runs the pack over every stack of the input, and over a stack export's outputs as well as its
  * inputs: a violation found in both is reported once, from the inputs.
  */
-export function checkInput(input: CheckInput, config?: PackConfigInput): CheckedViolation[] {
-    const out: CheckedViolation[] = [];
+export function checkAll(input: CheckInput, config?: PackConfigInput, now?: Date): CheckResult {
+    const violations: CheckedViolation[] = [];
+    const suppressed: SuppressedCheck[] = [];
+    const uses = new Map<string, SuppressionUse>();
     const seen = new Set<string>();
     const several = input.targets.length > 1;
     for (const target of input.targets) {
@@ -100,21 +132,43 @@ export function checkInput(input: CheckInput, config?: PackConfigInput): Checked
               ] as const)
             : ([[undefined, target.resources]] as const);
         for (const [source, resources] of views) {
-            for (const v of checkResources(resources, config)) {
-                const checked: CheckedViolation = {
-                    ...v,
-                    ...(source ? { source } : {}),
-                    ...(several && target.stack !== undefined ? { stack: target.stack } : {}),
-                };
+            const result = checkPack(resources, config, now ? { now } : {});
+            const where = {
+                ...(source ? { source } : {}),
+                ...(several && target.stack !== undefined ? { stack: target.stack } : {}),
+            };
+            for (const v of result.violations) {
+                const checked: CheckedViolation = { ...v, ...where };
                 // One key per violation: it is long (it holds the message), and hashed on each use.
                 const k = key(checked);
                 if (seen.has(k)) continue;
                 seen.add(k);
-                out.push(checked);
+                violations.push(checked);
+            }
+            for (const v of result.suppressed) {
+                const checked = { ...v, ...where };
+                const k = `suppressed ${key(checked)}`;
+                if (seen.has(k)) continue;
+                seen.add(k);
+                suppressed.push(checked);
+            }
+            // A suppression is used if it matched anything in any stack.
+            for (const u of result.suppressions) {
+                const k = `${u.policy}[${u.index}]`;
+                const prev = uses.get(k);
+                const matched = (prev?.matched ?? 0) + u.matched;
+                const status =
+                    u.status === "expired" ? "expired" : matched > 0 ? "active" : "unused";
+                uses.set(k, { ...u, matched, status });
             }
         }
     }
-    return out;
+    return { violations, suppressed, suppressions: [...uses.values()] };
+}
+
+/** The violations of `checkAll` (those an active suppression hides left out). */
+export function checkInput(input: CheckInput, config?: PackConfigInput): CheckedViolation[] {
+    return checkAll(input, config).violations;
 }
 
 export function main(
@@ -123,16 +177,21 @@ export function main(
     stdin: AsyncIterable<Buffer | string> = process.stdin,
 ): Promise<number> {
     return runCommand(command, argv, io, async (opts) => {
+        // Refused before anything is checked: a verdict that cannot be written is no verdict.
+        if (opts.sarif) assertWritable(opts.sarif, opts.input);
         const config: PackConfigInput | undefined = opts.config
             ? loadPackConfig(opts.config)
             : undefined;
-        const input = readInput(await readDocument(opts.input, stdin));
-        const violations = checkInput(input, config);
+        const document = await readDocument(opts.input, stdin);
+        const input = readInput(document);
+        const { violations, suppressed, suppressions } = checkAll(input, config);
         const count = input.targets.reduce((n, t) => n + t.count, 0);
+        if (opts.sarif)
+            writeSarif(opts.sarif, { input, file: opts.input, config, violations, suppressed });
         io.out.write(
             opts.json
-                ? `${JSON.stringify({ violations }, null, 2)}\n`
-                : `${readableReport(violations, count)}\n`,
+                ? `${JSON.stringify(suppressions.length ? { violations, suppressed, suppressions } : { violations }, null, 2)}\n`
+                : `${[readableReport(violations, count), ...suppressionLines(suppressions)].join("\n")}\n`,
         );
         return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
     });

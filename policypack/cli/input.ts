@@ -32,7 +32,7 @@ const FORMATS =
     'expected {"resources": [...]}, the output of `npm start -- --json`, `pulumi stack export` or `pulumi preview --json --show-sames`';
 
 /** Keys a top-level document may have, per format. The plan's extra keys are its own report. */
-const PLAN_KEYS = ["stack", "resources", "evidence", "proofs", "violations", "warnings"];
+const PLAN_KEYS = ["stack", "resources", "evidence", "proofs", "violations", "warnings", "engine"];
 /** Keys a resource of the simple format or the plan may have; accountId and options are the plan's. */
 const RESOURCE_KEYS = [
     "type",
@@ -157,7 +157,14 @@ export function readInput(doc: unknown): CheckInput {
         const resources = plan(o, "", problems);
         input = {
             format: Object.keys(o).length > 1 ? "plan" : "resources",
-            targets: [{ resources, count: listed(o) }],
+            // The plan of one stack names it: check --sarif finds its stack file with it.
+            targets: [
+                {
+                    ...(typeof o.stack === "string" ? { stack: o.stack } : {}),
+                    resources,
+                    count: listed(o),
+                },
+            ],
         };
     } else if ("stacks" in o) {
         unknownKeys(o, ["stacks"], "INPUT", problems);

@@ -15,6 +15,33 @@ export interface CheckedViolation extends ReportedViolation {
     readonly stack?: string;
 }
 
+/** The suppressions of the pack config and what they did: the check's readable output ends with them. */
+export function suppressionLines(
+    uses: readonly {
+        policy: string;
+        suppression: { resource: string; reason: string; expires: string };
+        status: string;
+        matched: number;
+    }[],
+): string[] {
+    if (uses.length === 0) return [];
+    const lines = ["", `suppressions (${uses.length}):`];
+    for (const u of uses) {
+        const s = u.suppression;
+        const what =
+            u.status === "active"
+                ? `hides ${u.matched} violation(s)`
+                : u.status === "expired"
+                  ? `EXPIRED on ${s.expires}: its violations are reported again`
+                  : "warning: matches no violation (remove it, or fix its resource)";
+        lines.push(
+            `  ${u.status.padEnd(7)} ${u.policy}  ${s.resource}  until ${s.expires}: ${what}`,
+        );
+        lines.push(`          reason: ${s.reason}`);
+    }
+    return lines;
+}
+
 /** policy:check's readable output: a summary line, then each violation with its message. */
 export function readableReport(violations: readonly CheckedViolation[], count: number): string {
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;

@@ -17,6 +17,7 @@ import { iamTrustRequiresMfa } from "./iamTrustRequiresMfa";
 import { policyDocumentNotChecked } from "./policyDocumentNotChecked";
 import { rcpPerimeterSound } from "./rcpPerimeterSound";
 import { s3LogBucketProtected } from "./s3LogBucketProtected";
+import { withSuppressionSchema } from "../suppressions";
 import { extendToTemplates } from "./templates";
 
 /**
@@ -48,7 +49,7 @@ export const policies: Policies = extendToTemplates(
     ],
     DOCUMENT_VALID,
     policyDocumentNotChecked.name,
-);
+).map(withSuppressionSchema);
 
 export {
     auditRolePerWorkloadAccount,

@@ -130,7 +130,7 @@ describe("checkResources", () => {
                 assert.ok(e instanceof PolicyConfigError);
                 assert.deepStrictEqual([...e.problems].sort(), [
                     'all.enforcementLevel: must be one of advisory, mandatory, remediate, disabled, got "loud"',
-                    "iam-no-admin-grants.breakGlassRole: unknown setting (known: breakGlassRoles, breakGlassPolicies, breakGlassPermissionSets)",
+                    "iam-no-admin-grants.breakGlassRole: unknown setting (known: breakGlassRoles, breakGlassPolicies, breakGlassPermissionSets, suppressions)",
                     'iam-no-admin-grants.breakGlassRoles: must be array, got string "BreakGlass"',
                     "iam-role-session-cap.maxSessionSeconds: must be >= 900",
                     "nope: no such policy in this pack (known: iam-policy-document-valid, iam-no-wildcard-principal, iam-trust-requires-mfa, iam-no-admin-grants, iam-no-admin-principals, iam-role-session-cap, iam-no-human-access-keys, iam-no-user-policies, iam-passrole-scoped, iam-no-escalation-actions, iam-assume-role-bounded, rcp-perimeter-sound, policy-document-not-checked, cloudtrail-hardened, s3-log-bucket-protected, aws-provider-allowed-accounts, audit-role-per-workload-account)",

@@ -103,7 +103,7 @@ describe("policy:check input (policypack/cli/input.ts)", () => {
                 extra: true,
             }),
             [
-                'INPUT: has the key "extra", which policy:check does not read (known: "stack", "resources", "evidence", "proofs", "violations", "warnings")',
+                'INPUT: has the key "extra", which policy:check does not read (known: "stack", "resources", "evidence", "proofs", "violations", "warnings", "engine")',
                 'resources[0] ("a"): type "aws.iam.Role" is not an engine type token, so no policy would match it (did you mean "aws:iam/role:Role"?)',
                 'resources[0] ("a"): has "inputs", which this format does not read (rename it to "props")',
                 'resources[1] ("b"): needs "type", a Pulumi type token such as "aws:iam/role:Role"',
@@ -140,6 +140,8 @@ describe("policy:check input (policypack/cli/input.ts)", () => {
             proofs: [],
             violations: [],
             warnings: [],
+            // What the plan's JSON carries about the engine run (plan/engine.ts): read, not refused.
+            engine: { providers: 3, estimatedPeakMemoryMb: 1700 },
         } as unknown as StackPlan;
         const expected = checkResources(result.resources.map(toPackResource), config);
         assert.deepStrictEqual(

@@ -12,6 +12,7 @@ import { resolvePackConfig } from "../../policypack/config";
 import {
     checkResources,
     loadPackConfig,
+    PackConfigInput,
     PACK_NAME,
     POLICIES,
     PolicyConfigError,
@@ -196,6 +197,79 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
             wildcard.every((l) => l.includes("| mandatory |")),
             wildcard.join("\n"),
         );
+    });
+
+    it("honours suppressions in the pack config as the project's runner does: hidden while active, back once expired", async () => {
+        const provider = planned.find(
+            (r) => r.type === "aws:iam/role:Role" && r.provider,
+        )!.provider!;
+        const role = (name: string): AnalyzedResource => ({
+            urn: synthUrn("aws:iam/role:Role", name, "security"),
+            type: "aws:iam/role:Role",
+            name,
+            props: {
+                name,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }],
+                }),
+            },
+            provider,
+        });
+        const extra = [role("accepted-role"), role("expired-role"), role("open-role")];
+        // The pack runs on the real clock: an expiry a month ahead, and one long past.
+        const ahead = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+        const file = JSON.parse(fs.readFileSync(PACK_CONFIG, "utf8")) as Record<string, unknown>;
+        const config = {
+            ...file,
+            "iam-no-wildcard-principal": {
+                suppressions: [
+                    {
+                        resource: "aws:iam/role:Role::accepted-role",
+                        reason: "TICKET-1",
+                        expires: ahead,
+                    },
+                    {
+                        resource: "aws:iam/role:Role::expired-role",
+                        reason: "TICKET-2",
+                        expires: "2020-01-31",
+                    },
+                ],
+            },
+        };
+        const { policies } = await getAnalyzerInfo(pack);
+        const reconciled = reconcilePackConfig(policies, config);
+        assert.deepStrictEqual(reconciled.errors, []);
+        await configure(pack, reconciled.config);
+        const all = [...resources, ...extra];
+        const got = fromPack(await analyzeAll(pack, all), all);
+        const expected = checkResources(
+            [
+                ...planned.map(toPackResource),
+                ...extra.map((r) => ({
+                    type: r.type,
+                    name: r.name,
+                    urn: r.urn,
+                    props: r.props,
+                    provider,
+                })),
+            ],
+            config as PackConfigInput,
+        );
+        assert.deepStrictEqual(got, fromRunner(expected));
+        const wildcard = (name: string) =>
+            got.filter((l) => l.startsWith(`iam-no-wildcard-principal | ${name} |`));
+        assert.deepStrictEqual(wildcard("accepted-role"), []);
+        assert.ok(wildcard("open-role").length > 0, got.join("\n"));
+        assert.ok(
+            wildcard("expired-role").length > 0 &&
+                wildcard("expired-role").every((l) =>
+                    l.includes('(suppression expired on 2020-01-31: "TICKET-2"'),
+                ),
+            got.join("\n"),
+        );
+        // Other policies still report on the accepted role.
+        assert.ok(got.some((l) => l.startsWith("iam-trust-requires-mfa | accepted-role |")));
     });
 
     it("reports resource control policies and permission set sessions as the project's runner does", async () => {
