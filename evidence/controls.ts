@@ -1,6 +1,5 @@
-// The controls the report claims, in one list: the access controls (the README's opening
-// bullets), then every control row of the docs (the README's "Guardrails and detection" table and
-// docs/guardrails.md's tables), each with where it is implemented, the CIS AWS Foundations
+// The controls the report claims, in one list: the access controls (the opening bullets of the
+// project's front page), then every control row of the docs (docs/guardrails.md's tables), each with where it is implemented, the CIS AWS Foundations
 // (v1.4.0) and SOC 2 (2017 TSC) items it serves, whether the planned stacks configure it, and the
 // exceptions it makes, stated next to the claim. test/evidence/report.spec.ts checks that every
 // control row of the docs is here, word for word, so the report never claims less or other than
@@ -182,7 +181,7 @@ export const CONTROL_SECTIONS: readonly ControlSection[] = [
                 "guardrails",
             ),
             c(
-                "No member account may stop, delete or update the trail (the management account: see docs/guardrails.md)",
+                'No member account may stop, delete or update the trail (the management account: see "What protects the trail" in docs/guardrails.md)',
                 "SCP `org-access-baseline`, `ProtectTrail`; `components/guardrails.ts`",
                 "3.1",
                 "CC7.2",

@@ -38,9 +38,14 @@ export function organizationAccounts(n: number): BenchAccount[] {
  * list-accounts` listing they make (importAccounts + writeEdits, what `npm run account:import --
  * FILE --write` does): it fills each stack up to the default maxAccountsPerStack and opens
  * `workload-2`, `workload-3`... listed in the security stack's workloadStacks. Returns the workload
- * stacks' names, in the order of workloadStacks.
+ * stacks' names, in the order of workloadStacks. `securityTemplate` is the security stack file the
+ * organization starts from (default: the project's own, so a bench measures the user's controls).
  */
-export function onboardOrganization(root: string, accounts: readonly BenchAccount[]): string[] {
+export function onboardOrganization(
+    root: string,
+    accounts: readonly BenchAccount[],
+    securityTemplate: string = path.join(PROJECT_ROOT, "Pulumi.security.yaml"),
+): string[] {
     if (accounts.length === 0) throw new Error("onboardOrganization: no accounts");
     fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
     const [first, ...rest] = accounts;
@@ -51,9 +56,9 @@ export function onboardOrganization(root: string, accounts: readonly BenchAccoun
         "org-access:previewRole": { name: "OrgAccessPreviewRole" },
     };
     fs.writeFileSync(path.join(root, "Pulumi.workload.yaml"), YAML.stringify({ config: base }));
-    const security = YAML.parse(
-        fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.security.yaml"), "utf8"),
-    ) as { config: Record<string, unknown> };
+    const security = YAML.parse(fs.readFileSync(securityTemplate, "utf8")) as {
+        config: Record<string, unknown>;
+    };
     security.config["org-access:auditors"] = Array.from(
         { length: AUDITORS },
         (_, i) => `auditor-${String(i).padStart(2, "0")}`,

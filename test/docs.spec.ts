@@ -262,12 +262,13 @@ describe("docs", () => {
             };
             for (const d of SOURCE_DIRS)
                 if (fs.existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
-            for (const f of fs.readdirSync(ROOT))
-                if (/^Pulumi\..*\.ya?ml$/.test(f)) out.push(path.join(ROOT, f));
+            // Pulumi.yaml, the project file; the stack files (Pulumi.<stack>.yaml) are the user's to
+            // edit, comments included, so their links are not this suite's to hold.
+            out.push(path.join(ROOT, "Pulumi.yaml"));
             return out;
         };
 
-        it("every docs/<page>.md#anchor named in source, workflows and stack files exists", () => {
+        it("every docs/<page>.md#anchor named in source, workflows and the project file exists", () => {
             const broken: string[] = [];
             for (const file of sourceFiles()) {
                 const text = fs.readFileSync(file, "utf8");

@@ -55,7 +55,7 @@ export interface SarifOptions {
     readonly policies: Policies;
     readonly effective: ReadonlyMap<string, EffectiveConfig>;
     readonly version: string;
-    /** `https://github.com/OWNER/REPO` when known (GitHub Actions): rules link to docs/policies.md. */
+    /** `https://github.com/OWNER/REPO` when known (GitHub Actions): rules link to policypack/README.md. */
     readonly repositoryUrl?: string;
 }
 
@@ -75,7 +75,10 @@ export function toSarif(results: readonly LocatedViolation[], o: SarifOptions): 
         throw new CheckInputError(
             `${results.length} results are more than GitHub code scanning accepts in one run (${MAX_RESULTS}); fix or suppress violations, or check fewer stacks at once`,
         );
-    const docs = o.repositoryUrl ? `${o.repositoryUrl}/blob/HEAD/docs/policies.md` : undefined;
+    // Each policy is described under one heading of policypack/README.md (a list item per policy).
+    const docs = o.repositoryUrl
+        ? `${o.repositoryUrl}/blob/HEAD/policypack/README.md#what-each-policy-checks`
+        : undefined;
     const index = new Map(o.policies.map((p, i) => [p.name, i]));
     const rules = o.policies.map((p) => {
         const level = sarifLevel(o.effective.get(p.name)?.enforcementLevel ?? "advisory");
@@ -85,9 +88,9 @@ export function toSarif(results: readonly LocatedViolation[], o: SarifOptions): 
             shortDescription: { text: p.description },
             fullDescription: { text: p.description },
             help: {
-                text: `${p.description}\nSee docs/policies.md, "${p.name}", for what it checks and how to fix or suppress a violation.`,
+                text: `${p.description}\nSee policypack/README.md, "What each policy checks" (${p.name}), for what it checks, and "Suppressions" for how to accept a violation.`,
             },
-            ...(docs ? { helpUri: `${docs}#${p.name}` } : {}),
+            ...(docs ? { helpUri: docs } : {}),
             defaultConfiguration: { level, ...(level === "none" ? { enabled: false } : {}) },
             properties: { tags: ["security", "iam", "pulumi-policy"] },
         };

@@ -7,12 +7,30 @@ import { main } from "../../plan/cli";
 import { StacksNotPlannedError } from "../../plan/errors";
 import { runPlan } from "../../plan/offline";
 import { toJson } from "../../plan/render";
+import { exampleProject, exampleWorkloadValues } from "../helpers/preview";
 import { MIN_STACKS_FOR_WORKERS, startWorkers, WORKERS_ENV, workerCount } from "../../plan/workers";
+
+/**
+ * The project these plans read (-C, runPlan's root): the example-like stacks plus one account the
+ * repository's own files do not have, so a worker that read any other folder's files would differ.
+ */
+const ROOT = exampleProject({
+    workload: {
+        workloadAccounts: [
+            ...(exampleWorkloadValues().workloadAccounts as unknown[]),
+            { name: "sandbox", accountId: "210987654321" },
+        ],
+    },
+});
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await main(argv, { write: (s) => (out += s) }, { write: (s) => (err += s) });
+    const code = await main(
+        ["-C", ROOT, ...argv],
+        { write: (s) => (out += s) },
+        { write: (s) => (err += s) },
+    );
     return { code, out, err };
 }
 
@@ -29,9 +47,14 @@ function dyingWorker(): string {
 describe("planning stacks in worker processes", () => {
     it("gives the same plan as one process, in the same order", async () => {
         const stacks = ["security", "workload"];
-        const inProcess = toJson(await runPlan({ stacks, workers: 1 }));
-        const inWorkers = toJson(await runPlan({ stacks, workers: 2 }));
+        const inProcess = toJson(await runPlan({ stacks, workers: 1, root: ROOT }));
+        const inWorkers = toJson(await runPlan({ stacks, workers: 2, root: ROOT }));
         assert.deepStrictEqual(inWorkers, inProcess);
+        // The workers planned the -C folder's files: its extra account is there.
+        const workload = (
+            inWorkers as { stacks: { stack: string; resources: { name: string }[] }[] }
+        ).stacks[1];
+        assert.ok(workload.resources.some((r) => r.name === "acct-210987654321-role"));
         assert.deepStrictEqual(
             (inWorkers as { stacks: { stack: string }[] }).stacks.map((s) => s.stack),
             stacks,
@@ -39,12 +62,16 @@ describe("planning stacks in worker processes", () => {
     });
 
     it("the access model, not sent by the workers, is rebuilt for the report", async () => {
-        const [one] = await runPlan({ stacks: ["security", "workload"], workers: 1 }).then((p) =>
-            p.filter((s) => s.result.stack === "workload"),
-        );
-        const [two] = await runPlan({ stacks: ["security", "workload"], workers: 2 }).then((p) =>
-            p.filter((s) => s.result.stack === "workload"),
-        );
+        const [one] = await runPlan({
+            stacks: ["security", "workload"],
+            workers: 1,
+            root: ROOT,
+        }).then((p) => p.filter((s) => s.result.stack === "workload"));
+        const [two] = await runPlan({
+            stacks: ["security", "workload"],
+            workers: 2,
+            root: ROOT,
+        }).then((p) => p.filter((s) => s.result.stack === "workload"));
         assert.deepStrictEqual(two.model, one.model);
     });
 
@@ -62,6 +89,7 @@ describe("planning stacks in worker processes", () => {
         const error = await runPlan({
             stacks: ["security", "workload-no-such-shard", "workload", "workload-nor-this"],
             workers: 2,
+            root: ROOT,
         }).then(
             () => assert.fail("planned"),
             (e: unknown) => e,

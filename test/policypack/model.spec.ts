@@ -13,6 +13,7 @@ import { T } from "../../policypack/policies/types";
 import { checkResources, engineResource, policyResources } from "../../policypack/runner";
 import { runPlan } from "../../plan/offline";
 import { PlanResult, toModelResource, toPackResource } from "../../plan/run";
+import { exampleProject } from "../helpers/preview";
 import { UNKNOWN_ARRAY } from "./helpers";
 
 const A = "111111111111";
@@ -214,7 +215,9 @@ describe("the neutral resource shape (policypack/model)", () => {
     describe("both adapters", () => {
         let plans: PlanResult[];
         before(async () => {
-            plans = (await runPlan({ stacks: ["security", "workload"] })).map((p) => p.result);
+            plans = (
+                await runPlan({ stacks: ["security", "workload"], root: exampleProject() })
+            ).map((p) => p.result);
         });
 
         it("give the same neutral resources for a planned stack and the stack policy that sees it", () => {

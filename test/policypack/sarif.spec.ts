@@ -144,7 +144,7 @@ describe("check --sarif (SARIF 2.1.0 for GitHub code scanning)", () => {
             assert.strictEqual(r.shortDescription.text, POLICIES[i].description);
             assert.strictEqual(
                 r.helpUri,
-                `https://github.com/example-org/org-access/blob/HEAD/docs/policies.md#${r.id}`,
+                "https://github.com/example-org/org-access/blob/HEAD/policypack/README.md#what-each-policy-checks",
             );
         }
         const levelOf = (id: string) => driver.rules.find((r) => r.id === id)!.defaultConfiguration;

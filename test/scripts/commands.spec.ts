@@ -11,6 +11,7 @@ import {
 } from "../../scripts/benchOrg";
 import { readStackFile } from "../../config/stackFile";
 import { readProjectStacks } from "../../stacks/stackFiles";
+import { exampleProject } from "../helpers/preview";
 import * as benchPolicy from "../../scripts/bench-policy";
 import * as updateDataReads from "../../scripts/update-data-reads";
 import * as updateManagedPolicies from "../../scripts/update-managed-policies";
@@ -157,7 +158,9 @@ describe("the scripts' commands (scripts/*.ts)", () => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-onboard-"));
         try {
             const accounts = organizationAccounts(95);
-            const shards = onboardOrganization(root, accounts);
+            // The security stack's controls from a fixture, not the user's Pulumi.security.yaml.
+            const template = path.join(exampleProject(), "Pulumi.security.yaml");
+            const shards = onboardOrganization(root, accounts, template);
             assert.strictEqual(shards.length, Math.ceil(95 / ACCOUNTS_PER_SHARD));
             // The project's own reading of its stacks: the files and workloadStacks agree.
             assert.deepStrictEqual(readProjectStacks(root), {
