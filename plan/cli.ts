@@ -1,4 +1,5 @@
-// `npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json]`
+// `npx org-access [plan] [--stack security|workload|workload-<shard>] [--config-file PATH] [--json]`
+// (`npm start -- ...` is an alias)
 //
 // The offline plan's command: reads the arguments, runs plan/offline.ts (every stack of the
 // project without --stack, in worker processes: plan/workers.ts), prints plan/render.ts's output,
@@ -28,6 +29,9 @@ import { PlanOptions, planExitCode, runPlan } from "./offline";
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
 import { deployed, toJson, toText, warningLines } from "./render";
+import { checkWritable } from "../cli/files";
+import { paletteFor } from "../cli/colour";
+import { planVerdict } from "./verdict";
 import { organizationControlsOf } from "../evidence/organizationControls";
 
 /** The command's options; no `stacks` (an empty list) plans every stack of the project. */
@@ -45,18 +49,21 @@ export interface CliOptions extends PlanOptions {
     readonly requestedWorkers?: number;
 }
 
-export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
+export const USAGE = `usage: npx org-access [plan] [-s STACK] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
 runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
-Without --stack, plans every stack of the project, as CI previews them (npm run stacks): the
+Without --stack, plans every stack of the project, as CI previews them (npx org-access stacks): the
 security stack, then each workload stack (Pulumi.workload.yaml, Pulumi.workload-<shard>.yaml) in
 the order of the security stack's org-access:workloadStacks. The security stack's program runs
 once, first; the other stacks and every stack's evidence, proofs and pack run in worker processes.
 
-  --stack NAME         plan only this stack
+  -s, --stack STACK    plan only this stack: security, workload or workload-<shard>, also written
+                       as pulumi --stack takes it, ORG/STACK or ORG/PROJECT/STACK (PROJECT: the
+                       name in Pulumi.yaml)
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
-  --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
+  --json               print only JSON on stdout (an error too: {"error": {"message", "exitCode",
+                       "problems": [{"key", "message", "fix"}]}}): {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
                        "parent", "provider", "options": {"protect", "retainOnDelete", "dependsOn",
                        "aliases"}}],
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}],
@@ -91,14 +98,19 @@ once, first; the other stacks and every stack's evidence, proofs and pack run in
                        one per CPU (os.availableParallelism()) from there, at most one per 512 MB
                        of half the machine's memory and one per stack
 
+The last line says ok or failed with the counts: stacks, violations, scenarios, proofs.
+npm start -- ARGS is the same command; npm prints its banner on stdout first unless you run
+npm start --silent -- ARGS.
+
 Exit codes: 0 ok; 1 a policy violation, an evidence mismatch, a proof that does not hold, an
 unsafe plan or (--against) a role deleted and created again; 2 invalid config
 or usage, or (with --strict) a stack-file warning.`;
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access plan",
     options: {
-        stack: { type: "string" },
+        stack: { type: "string", short: "s" },
         "config-file": { type: "string" },
         json: { type: "boolean" },
         report: { type: "string" },
@@ -159,7 +171,10 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         stacks,
         workers: workerCount(stacks.length, given.requestedWorkers),
     };
-    // A file that cannot be compared with is refused before anything is planned.
+    // A file that cannot be written, or compared with, is refused before anything is planned.
+    if (options.report !== undefined) checkWritable(options.report, "--report");
+    if (options.writePolicyConfig !== undefined)
+        checkWritable(options.writePolicyConfig, "--write-policy-config");
     const prior = options.against ? readAgainst(options.against, PROJECT) : undefined;
     if (prior && options.against) checkStacks(prior, options.stacks, options.against);
     const plans = await runPlan(options);
@@ -193,7 +208,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         fs.writeFileSync(
             options.report,
             renderReport({
-                source: `npm start -- ${argv.join(" ")}`.trim(),
+                source: `npx org-access plan ${argv.join(" ")}`.trim(),
                 policyPackRan: true,
                 stacks: plans.map((p) => ({
                     stack: p.result.stack,
@@ -213,6 +228,15 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         );
         if (!options.json) out.write(`report written to ${options.report}\n`);
     }
+    const roleErrors = (diffs ?? []).flatMap((d) => d.errors);
+    for (const e of roleErrors) err.write(`error: ${e.message}\n  fix: ${e.fix}\n`);
+    const code = roleErrors.length > 0 ? 1 : planExitCode(plans);
+    // A person reads the verdict as the last line of the output; a program reads the JSON (and
+    // these lines on stderr).
+    if (!options.json) {
+        out.write(`${planVerdict(plans, roleErrors.length, paletteFor(out))}\n`);
+        return code;
+    }
     const failed = plans.flatMap((p) => mismatches(p.evidence));
     if (failed.length > 0)
         err.write(`evidence: ${failed.length} scenario(s) do not behave as designed\n`);
@@ -226,9 +250,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         .filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0)
         err.write(`policy pack: ${mandatory.length} mandatory violation(s)\n`);
-    const roleErrors = (diffs ?? []).flatMap((d) => d.errors);
-    for (const e of roleErrors) err.write(`error: ${e.message}\n  fix: ${e.fix}\n`);
-    return roleErrors.length > 0 ? 1 : planExitCode(plans);
+    return code;
 }
 
 if (require.main === module) start(main);

@@ -61,10 +61,10 @@ export type AccountCommand =
           readonly write: boolean;
       };
 
-export const USAGE = `usage: npm run account:add -- --name NAME --id ACCOUNT_ID [--stack STACK]
-       npm run account:remove -- --name NAME [--stack STACK]
-       npm run account:move -- (--name NAME | --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]
-       npm run account:import -- FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]
+export const USAGE = `usage: npx org-access account add --name NAME --id ACCOUNT_ID [-s STACK]
+       npx org-access account remove --name NAME [-s STACK]
+       npx org-access account move (--name NAME | --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]
+       npx org-access account import FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]
 
 account:add without --stack puts the account in the first workload stack file with room under its
 org-access:maxAccountsPerStack (Pulumi.workload.yaml, then Pulumi.workload-<shard>.yaml in natural
@@ -88,14 +88,19 @@ from the source's settings when it does not exist), lists <to> in the security s
 workloadStacks, and prints the diff of the three files, the pulumi state move command that carries
 the account's resources (computed from the plans) and the order to run things in. It writes the
 files only with --write, all three or none. --org names the organization of the fully qualified
-stack names (default: organization, what a self-managed backend reports).`;
+stack names (default: organization, what a self-managed backend reports).
+
+-s, --stack STACK takes a workload stack name, or ORG/STACK or ORG/PROJECT/STACK as pulumi --stack
+does. npm run account:add -- ARGS (account:remove, account:move, account:import) is the same
+command.`;
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access account",
     options: {
         name: { type: "string" },
         id: { type: "string" },
-        stack: { type: "string" },
+        stack: { type: "string", short: "s" },
         from: { type: "string" },
         to: { type: "string" },
         write: { type: "boolean", default: false },
@@ -312,7 +317,7 @@ export function nextSteps(stack: string): string {
     return [
         `next: pulumi preview --stack ${stack} --policy-pack policypack`,
         `then: pulumi preview --stack security --policy-pack policypack   (the security groups' grants follow Pulumi.${stack}.yaml)`,
-        `offline first, if you like: npm start -- --stack ${stack}`,
+        `offline first, if you like: npx org-access plan -s ${stack}`,
     ].join("\n");
 }
 
