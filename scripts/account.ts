@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { defineCommand, Io, runCommand, start, STDIO, stackOption } from "../cli/command";
+import { didYouMean } from "../cli/suggest";
 import {
     ConfigError,
     decodeValues,
@@ -35,6 +36,7 @@ import { listedAccounts, placeAccounts, readProject, refusal } from "./accountPl
 export { AccountCommandError } from "./accountErrors";
 
 const KEY = `${NAMESPACE}:workloadAccounts`;
+const ACTIONS = ["add", "remove", "move", "import"];
 const ACCOUNT_ID = /^\d{12}$/;
 
 export type AccountCommand =
@@ -113,7 +115,9 @@ export const command = defineCommand({
     build(values, positionals): AccountCommand {
         const [action, ...extra] = positionals;
         if (action !== "add" && action !== "remove" && action !== "move" && action !== "import")
-            throw new AccountCommandError("the first argument must be add, remove, move or import");
+            throw new AccountCommandError(
+                `the first argument must be add, remove, move or import${action === undefined ? "" : `, not "${action}"${didYouMean(action, ACTIONS)}`}`,
+            );
         if (action === "import") return importCommand(values, extra);
         if (extra.length > 0) throw new AccountCommandError(`unexpected argument "${extra[0]}"`);
         for (const key of ["ou", "name-pattern"] as const)
