@@ -235,6 +235,34 @@ describe("npx org-access (cli/main.ts, bin/org-access.js)", () => {
         assert.match(c.err, /^invalid configuration for stack "workload"/);
     });
 
+    it("check --json: a bad pack config is JSON on stdout, each setting a problem", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-check-"));
+        const config = path.join(dir, "config.json");
+        fs.writeFileSync(
+            config,
+            JSON.stringify({ "iam-role-session-cap": { maxSessionSeconds: 1, bogus: 2 } }),
+        );
+        const input = path.join(dir, "input.json");
+        fs.writeFileSync(input, JSON.stringify({ resources: [] }));
+        const { c, io } = capture();
+        assert.strictEqual(await main(["check", "--json", "--config", config, input], io), 2);
+        const { error } = JSON.parse(c.out);
+        assert.strictEqual(error.exitCode, 2);
+        assert.match(error.message, /^invalid policy pack configuration:/);
+        assert.deepStrictEqual(error.problems.map((p: { key: string }) => p.key).sort(), [
+            "iam-role-session-cap.bogus",
+            "iam-role-session-cap.maxSessionSeconds",
+        ]);
+        assert.match(c.err, /^invalid policy pack configuration:/);
+        // Without --json: the findings, then the verdict as the last line.
+        const text = capture();
+        assert.strictEqual(await main(["check", input], text.io), 0);
+        assert.strictEqual(
+            text.c.out.trimEnd().split("\n").at(-1),
+            "ok: 0 resources, 0 mandatory violations",
+        );
+    });
+
     it("refuses a --report path it cannot write with exit 2, before planning", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-report-"));
         // An invalid stack file: planning would fail on it with its own message first.
