@@ -10,6 +10,7 @@
 // Exit 2 says "fix the invocation or the environment and run again"; any other non-zero exit says
 // "do not deploy". (policy:check exited 2 on an internal error before this map; it now exits 1.)
 import type * as Pulumi from "@pulumi/pulumi";
+import { NAMESPACE } from "../config/schema/constants";
 import { StackFileError } from "../config/stackFile";
 import { DefaultProviderError, StacksNotPlannedError } from "../plan/errors";
 import { CheckInputError } from "../policypack/runner";
@@ -115,4 +116,57 @@ export function exitCodeOf(thrown: unknown): { code: number; message: string; us
         message: rule.render ? rule.render(e) : e.message,
         usage: e instanceof UsageError,
     };
+}
+
+/** One problem of an invalid input, by key: what `--json` errors list (cli/command.ts, fail). */
+export interface Problem {
+    /** The key (`org-access:workloadAccounts[1].accountId`, a pack setting's path), when known. */
+    readonly key?: string;
+    readonly message: string;
+    /** How to fix it, when the check knows (usually a `pulumi config` command). */
+    readonly fix?: string;
+}
+
+/** config/errors.ts's ConfigProblem, read without loading @pulumi/pulumi (see isRunError). */
+interface ConfigProblemLike {
+    readonly path: string;
+    readonly message: string;
+    readonly fix?: string;
+}
+
+const isConfigProblems = (v: unknown): v is readonly ConfigProblemLike[] =>
+    Array.isArray(v) &&
+    v.every(
+        (p) =>
+            typeof (p as ConfigProblemLike)?.path === "string" &&
+            typeof (p as ConfigProblemLike).message === "string",
+    );
+
+/**
+ * The key-by-key problems an error carries: a stack's ConfigError (every bad key, with its fix,
+ * keyed as its message names them), a PolicyConfigError (`path: message` each), a plan whose
+ * workers could not plan stacks (each stack's problems, else its message); none for the rest.
+ */
+export function problemsOf(thrown: unknown): Problem[] {
+    if (thrown instanceof PolicyConfigError)
+        return thrown.problems.map((p) => {
+            const at = p.indexOf(": ");
+            return at < 0 ? { message: p } : { key: p.slice(0, at), message: p.slice(at + 2) };
+        });
+    if (thrown instanceof StacksNotPlannedError)
+        return thrown.failures.flatMap((f) =>
+            f.problems !== undefined && f.problems.length > 0
+                ? f.problems
+                : [{ key: f.stack, message: f.message }],
+        );
+    const problems = (thrown as { problems?: unknown } | null)?.problems;
+    if (thrown instanceof Error && thrown.name === "ConfigError" && isConfigProblems(problems))
+        return problems.map((p) => ({
+            // As config/errors.ts's formatProblems names them: a path with its own namespace
+            // (`aws:region`) as it is.
+            key: p.path.includes(":") ? p.path : `${NAMESPACE}:${p.path}`,
+            message: p.message,
+            ...(p.fix !== undefined ? { fix: p.fix } : {}),
+        }));
+    return [];
 }

@@ -4,6 +4,7 @@
 // of dated `verify` reports is the evidence over time that an auditor asks for.
 import * as fs from "fs";
 import * as path from "path";
+import { checkWritable, checkWritableFolder } from "../cli/files";
 import { isoSeconds } from "./provenance";
 
 export type ReportKind = "plan" | "verify";
@@ -11,6 +12,15 @@ export type ReportKind = "plan" | "verify";
 /** Whether `--report` names a directory: it ends in a separator, or it is an existing directory. */
 export function isReportDirectory(given: string): boolean {
     return /[\\/]$/.test(given) || (fs.existsSync(given) && fs.statSync(given).isDirectory());
+}
+
+/**
+ * Refuses (exit 2), before the command does its work, a `--report` it could not write: a file
+ * path as cli/files.ts checkWritable does, a folder (dated reports) where no file can be created.
+ */
+export function checkReportTarget(given: string, option = "--report"): void {
+    if (isReportDirectory(given)) checkWritableFolder(given, option);
+    else checkWritable(given, option);
 }
 
 /**

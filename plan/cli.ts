@@ -1,4 +1,5 @@
-// `npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json]`
+// `npx org-access [plan] [--stack security|workload|workload-<shard>] [--config-file PATH] [--json]`
+// (`npm start -- ...` is an alias)
 //
 // The offline plan's command: reads the arguments, runs plan/offline.ts (every stack of the
 // project without --stack, in worker processes: plan/workers.ts), prints plan/render.ts's output,
@@ -19,7 +20,7 @@ import {
 } from "../cli/command";
 import { adminExemptionsOf, renderReport, reportStackOf } from "../evidence/report";
 import { currentProvenance } from "../evidence/provenance";
-import { writeReport } from "../evidence/reportFile";
+import { checkReportTarget, writeReport } from "../evidence/reportFile";
 import { failedProofs } from "../evidence/proofs";
 import { mismatches } from "../evidence/simulate";
 import { accountsOfOtherStacks, checkStacks, readAgainst } from "./against";
@@ -30,6 +31,9 @@ import { DEFAULT_POLICY_CONFIG, PlanOptions, planExitCode, runPlan } from "./off
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
 import { toJson, toText, warningLines } from "./render";
+import { checkWritable } from "../cli/files";
+import { paletteFor } from "../cli/colour";
+import { planVerdict } from "./verdict";
 
 /** The command's options; no `stacks` (an empty list) plans every stack of the project. */
 export interface CliOptions extends PlanOptions {
@@ -46,19 +50,22 @@ export interface CliOptions extends PlanOptions {
     readonly requestedWorkers?: number;
 }
 
-export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [-C DIR] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
+export const USAGE = `usage: npx org-access [plan] [-s STACK] [-C DIR] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
 runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
-Without --stack, plans every stack of the project, as CI previews them (npm run stacks): the
+Without --stack, plans every stack of the project, as CI previews them (npx org-access stacks): the
 security stack, then each workload stack (Pulumi.workload.yaml, Pulumi.workload-<shard>.yaml) in
 the order of the security stack's org-access:workloadStacks. The security stack's program runs
 once, first; the other stacks and every stack's evidence, proofs and pack run in worker processes.
 
-  --stack NAME         plan only this stack
+  -s, --stack STACK    plan only this stack: security, workload or workload-<shard>, also written
+                       as pulumi --stack takes it, ORG/STACK or ORG/PROJECT/STACK (PROJECT: the
+                       name in Pulumi.yaml)
   -C, --cwd DIR        read the stack files (Pulumi.<stack>.yaml) from DIR instead of the project's folder
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
-  --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
+  --json               print only JSON on stdout (an error too: {"error": {"message", "exitCode",
+                       "problems": [{"key", "message", "fix"}]}}): {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
                        "parent", "provider", "options": {"protect", "retainOnDelete", "dependsOn",
                        "aliases"}}],
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}],
@@ -93,14 +100,19 @@ once, first; the other stacks and every stack's evidence, proofs and pack run in
                        one per CPU (os.availableParallelism()) from there, at most one per 512 MB
                        of half the machine's memory and one per stack
 
+The last line says ok or failed with the counts: stacks, violations, scenarios, proofs.
+npm start -- ARGS is the same command; npm prints its banner on stdout first unless you run
+npm start --silent -- ARGS.
+
 Exit codes: 0 ok; 1 a policy violation, an evidence mismatch, a proof that does not hold, an
 unsafe plan or (--against) a role deleted and created again; 2 invalid config
 or usage, or (with --strict) a stack-file warning.`;
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access plan",
     options: {
-        stack: { type: "string" },
+        stack: { type: "string", short: "s" },
         cwd: { type: "string", short: "C" },
         "config-file": { type: "string" },
         json: { type: "boolean" },
@@ -175,7 +187,10 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         stacks,
         workers: workerCount(stacks.length, given.requestedWorkers),
     };
-    // A file that cannot be compared with is refused before anything is planned.
+    // A file that cannot be written, or compared with, is refused before anything is planned.
+    if (options.report !== undefined) checkReportTarget(options.report);
+    if (options.writePolicyConfig !== undefined)
+        checkWritable(options.writePolicyConfig, "--write-policy-config");
     const prior = options.against ? readAgainst(options.against, PROJECT) : undefined;
     if (prior && options.against) checkStacks(prior, options.stacks, options.against);
     const plans = await runPlan(options);
@@ -207,7 +222,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     }
     if (options.report) {
         const provenance = currentProvenance({
-            command: `npm start -- ${argv.join(" ")}`.trim(),
+            command: `npx org-access plan ${argv.join(" ")}`.trim(),
             files: [
                 ...options.stacks.map((s) => options.configFile ?? stackFilePath(s, options.root)),
                 options.policyConfig ?? DEFAULT_POLICY_CONFIG,
@@ -227,6 +242,15 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         );
         if (!options.json) out.write(`report written to ${written}\n`);
     }
+    const roleErrors = (diffs ?? []).flatMap((d) => d.errors);
+    for (const e of roleErrors) err.write(`error: ${e.message}\n  fix: ${e.fix}\n`);
+    const code = roleErrors.length > 0 ? 1 : planExitCode(plans);
+    // A person reads the verdict as the last line of the output; a program reads the JSON (and
+    // these lines on stderr).
+    if (!options.json) {
+        out.write(`${planVerdict(plans, roleErrors.length, paletteFor(out))}\n`);
+        return code;
+    }
     const failed = plans.flatMap((p) => mismatches(p.evidence));
     if (failed.length > 0)
         err.write(`evidence: ${failed.length} scenario(s) do not behave as designed\n`);
@@ -240,9 +264,7 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         .filter((v) => v.enforcementLevel === "mandatory");
     if (mandatory.length > 0)
         err.write(`policy pack: ${mandatory.length} mandatory violation(s)\n`);
-    const roleErrors = (diffs ?? []).flatMap((d) => d.errors);
-    for (const e of roleErrors) err.write(`error: ${e.message}\n  fix: ${e.fix}\n`);
-    return roleErrors.length > 0 ? 1 : planExitCode(plans);
+    return code;
 }
 
 if (require.main === module) start(main);

@@ -13,6 +13,8 @@ export interface StackFailure {
     readonly stack: string;
     readonly code: number;
     readonly message: string;
+    /** A config error's problems, key by key (cli/exitCodes.ts, problemsOf), for --json. */
+    readonly problems?: readonly { key?: string; message: string; fix?: string }[];
 }
 
 /**

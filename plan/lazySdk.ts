@@ -16,12 +16,16 @@
  */
 import Module from "module";
 import * as path from "path";
+import { dispatchedCommand } from "../cli/entry";
 
 const main = require.main?.filename;
+/** `npx org-access [plan] ...`: the dispatcher (cli/main.ts) imports this module first. */
+const isDispatchedPlan = dispatchedCommand() === "plan";
 const isPlanProcess =
-    main !== undefined &&
-    path.dirname(main) === __dirname &&
-    /^(cli|worker)\.[jt]s$/.test(path.basename(main));
+    isDispatchedPlan ||
+    (main !== undefined &&
+        path.dirname(main) === __dirname &&
+        /^(cli|worker)\.[jt]s$/.test(path.basename(main)));
 
 /**
  * Each deferred module, with the functions the SDK copies from it at load time (runtime/index.js:

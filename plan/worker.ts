@@ -4,7 +4,7 @@
 // when the parent disconnects.
 // First: @pulumi/pulumi's automation API, closure serialization (TypeScript) and code paths (arborist) load only if something uses them.
 import "./lazySdk";
-import { exitCodeOf } from "../cli/exitCodes";
+import { exitCodeOf, problemsOf } from "../cli/exitCodes";
 import { needsSecurityOutputs, planStack, PlanResult } from "./run";
 import { evaluateStack, SecurityContext, securityContext, StackPlan } from "./offline";
 import type { FromWorker, SentPlan, ToWorker } from "./workers";
@@ -47,7 +47,7 @@ async function handle(message: ToWorker): Promise<FromWorker | undefined> {
         return { type: "planned", stack, plan: full as SentPlan };
     } catch (e) {
         const { code, message: text } = exitCodeOf(e);
-        return { type: "failed", stack, code, message: text };
+        return { type: "failed", stack, code, message: text, problems: problemsOf(e) };
     }
 }
 

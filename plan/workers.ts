@@ -46,6 +46,7 @@ export type FromWorker =
           readonly stack: string;
           readonly code: number;
           readonly message: string;
+          readonly problems?: StackFailure["problems"];
       };
 
 /**
@@ -170,7 +171,13 @@ export function startWorkers(count: number, module: string = WORKER_MODULE): Wor
                 const { child } = entry;
                 child.on("message", (m: FromWorker) => {
                     if (m.type === "planned") planned.set(m.stack, received(m.plan, security));
-                    else failures.push({ stack: m.stack, code: m.code, message: m.message });
+                    else
+                        failures.push({
+                            stack: m.stack,
+                            code: m.code,
+                            message: m.message,
+                            ...(m.problems ? { problems: m.problems } : {}),
+                        });
                     next(child);
                 });
                 // A worker that dies (a crash, out of memory, killed) ends the plan: never a hang.

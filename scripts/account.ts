@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { defineCommand, Io, runCommand, start, STDIO, stackOption } from "../cli/command";
+import { didYouMean } from "../cli/suggest";
 import {
     ConfigError,
     decodeValues,
@@ -35,6 +36,7 @@ import { listedAccounts, placeAccounts, readProject, refusal } from "./accountPl
 export { AccountCommandError } from "./accountErrors";
 
 const KEY = `${NAMESPACE}:workloadAccounts`;
+const ACTIONS = ["add", "remove", "move", "import"];
 const ACCOUNT_ID = /^\d{12}$/;
 
 export type AccountCommand =
@@ -61,10 +63,10 @@ export type AccountCommand =
           readonly write: boolean;
       };
 
-export const USAGE = `usage: npm run account:add -- --name NAME --id ACCOUNT_ID [--stack STACK]
-       npm run account:remove -- --name NAME [--stack STACK]
-       npm run account:move -- (--name NAME | --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]
-       npm run account:import -- FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]
+export const USAGE = `usage: npx org-access account add --name NAME --id ACCOUNT_ID [-s STACK]
+       npx org-access account remove --name NAME [-s STACK]
+       npx org-access account move (--name NAME | --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]
+       npx org-access account import FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]
 
 account:add without --stack puts the account in the first workload stack file with room under its
 org-access:maxAccountsPerStack (Pulumi.workload.yaml, then Pulumi.workload-<shard>.yaml in natural
@@ -88,14 +90,19 @@ from the source's settings when it does not exist), lists <to> in the security s
 workloadStacks, and prints the diff of the three files, the pulumi state move command that carries
 the account's resources (computed from the plans) and the order to run things in. It writes the
 files only with --write, all three or none. --org names the organization of the fully qualified
-stack names (default: organization, what a self-managed backend reports).`;
+stack names (default: organization, what a self-managed backend reports).
+
+-s, --stack STACK takes a workload stack name, or ORG/STACK or ORG/PROJECT/STACK as pulumi --stack
+does. npm run account:add -- ARGS (account:remove, account:move, account:import) is the same
+command.`;
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access account",
     options: {
         name: { type: "string" },
         id: { type: "string" },
-        stack: { type: "string" },
+        stack: { type: "string", short: "s" },
         from: { type: "string" },
         to: { type: "string" },
         write: { type: "boolean", default: false },
@@ -108,7 +115,9 @@ export const command = defineCommand({
     build(values, positionals): AccountCommand {
         const [action, ...extra] = positionals;
         if (action !== "add" && action !== "remove" && action !== "move" && action !== "import")
-            throw new AccountCommandError("the first argument must be add, remove, move or import");
+            throw new AccountCommandError(
+                `the first argument must be add, remove, move or import${action === undefined ? "" : `, not "${action}"${didYouMean(action, ACTIONS)}`}`,
+            );
         if (action === "import") return importCommand(values, extra);
         if (extra.length > 0) throw new AccountCommandError(`unexpected argument "${extra[0]}"`);
         for (const key of ["ou", "name-pattern"] as const)
@@ -312,7 +321,7 @@ export function nextSteps(stack: string): string {
     return [
         `next: pulumi preview --stack ${stack} --policy-pack policypack`,
         `then: pulumi preview --stack security --policy-pack policypack   (the security groups' grants follow Pulumi.${stack}.yaml)`,
-        `offline first, if you like: npm start -- --stack ${stack}`,
+        `offline first, if you like: npx org-access plan -s ${stack}`,
     ].join("\n");
 }
 

@@ -1,4 +1,4 @@
-// `npm run account:import -- FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]`
+// `npx org-access account import FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]`
 //
 // Onboards the accounts of an organization from the JSON that `aws organizations list-accounts`
 // prints: each new account gets an entry (a config name derived from its AWS name) in the first
@@ -330,7 +330,7 @@ export function importAccounts(listing: string, options: ImportOptions, root: st
             for (const e of s.entries)
                 if (typeof e.accountId === "string" && !inListing.has(e.accountId))
                     notes.push(
-                        `${String(e.name)} (${e.accountId}) in Pulumi.${s.stack}.yaml is not in ${source}: if it left the organization, remove it (npm run account:remove -- --name ${String(e.name)} --stack ${s.stack})`,
+                        `${String(e.name)} (${e.accountId}) in Pulumi.${s.stack}.yaml is not in ${source}: if it left the organization, remove it (npx org-access account remove --name ${String(e.name)} -s ${s.stack})`,
                     );
 
     if (problems.length > 0 || toPlace.length === 0) {
@@ -390,7 +390,7 @@ export function renderImport(plan: ImportPlan, written: boolean): string {
         const stacks = [...byStack.keys()];
         out.push(
             "",
-            `${written ? "Next" : "Then, after --write"}: ${plan.stackInit.map((c) => `${c}; `).join("")}npm start (the offline plan of every stack), then pulumi preview --policy-pack policypack and pulumi up for ${stacks.join(", ")}, then security (its groups' grants follow the stack files).`,
+            `${written ? "Next" : "Then, after --write"}: ${plan.stackInit.map((c) => `${c}; `).join("")}npx org-access (the offline plan of every stack), then pulumi preview --policy-pack policypack and pulumi up for ${stacks.join(", ")}, then security (its groups' grants follow the stack files).`,
         );
     }
     return out.join("\n");

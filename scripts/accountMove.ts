@@ -1,4 +1,4 @@
-// `npm run account:move -- --name NAME (or --id ACCOUNT_ID) --from STACK --to STACK [--write]`
+// `npx org-access account move --name NAME (or --id ACCOUNT_ID) --from STACK --to STACK [--write]`
 //
 // Moves one workload account between two workload stacks without touching AWS: its entry leaves
 // Pulumi.<from>.yaml and joins Pulumi.<to>.yaml (comments and order kept, with the yaml Document

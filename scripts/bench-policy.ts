@@ -3,7 +3,7 @@
  * through checkResources) over a generated mix of resources and prints resources per second.
  * Target: at least 20,000 resources/s.
  *
- *   npm run bench:policy -- [--end-to-end] [COUNT]
+ *   npx org-access bench policy [--end-to-end] [COUNT]
  *
  * Every policy document is distinct: each statement carries a Sid no other statement has, besides
  * random account ids and names, so no document text repeats and the parse cache (keyed by text)
@@ -22,14 +22,16 @@ import { defineCommand, Io, runCommand, start, STDIO, UsageError } from "../cli/
 import { policies } from "../policypack/policies";
 import { checkResources, PlannedResource } from "../policypack/runner";
 
-export const USAGE = `usage: npm run bench:policy -- [--end-to-end] [COUNT]
+export const USAGE = `usage: npx org-access bench policy [--end-to-end] [COUNT]
 
 Runs every policy of the pack over COUNT generated resources (default 20000) with distinct policy
 documents, three times, and prints the best rate in resources per second (target: at least
 20,000/s).
 
   --end-to-end   write the resources to a temporary file and time \`node dist/policypack/cli/check.js\`
-                 on it three times, start-up included (target: 20,000 resources in at most 2.5 s)`;
+                 on it three times, start-up included (target: 20,000 resources in at most 2.5 s)
+
+npm run bench:policy -- ARGS is the same command.`;
 
 interface Options {
     readonly count: number;
@@ -38,6 +40,7 @@ interface Options {
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access bench policy",
     options: { "end-to-end": { type: "boolean" } },
     positionals: true,
     build(values, positionals): Options {

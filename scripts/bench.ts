@@ -30,7 +30,7 @@ const SIZES = [10, 100, 300, 1000];
 const ORGANIZATIONS = [1000, 3000];
 const KINDS = ["plan", "baseline", "proofs"] as const;
 
-export const USAGE = `usage: npm run bench [-- --organization]
+export const USAGE = `usage: npx org-access bench [--organization]
 
 Plans the workload stack with generated configs of ${SIZES.join(", ")} accounts, each in a fresh
 process, next to a bare baseline of as many plain providers and roles; times the proofs of the
@@ -41,7 +41,9 @@ stack of each with npm start's command, timing it and sampling the peak memory o
 tree. Prints Markdown tables and every proof that does not hold; asserts nothing.
 
   --organization   only the organization plans
-(--child plan|baseline|proofs --accounts N is how it runs one measurement in a child process.)`;
+(--child plan|baseline|proofs --accounts N is how it runs one measurement in a child process.)
+
+npm run bench -- ARGS is the same command; npx org-access bench policy times the policy pack.`;
 
 type BenchOptions =
     | { readonly child: undefined; readonly organizationOnly: boolean }
@@ -49,6 +51,7 @@ type BenchOptions =
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access bench",
     options: {
         child: { type: "string" },
         accounts: { type: "string" },

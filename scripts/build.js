@@ -6,7 +6,8 @@
 //
 // Incremental: a file is transpiled again only when its source is newer than its output, and
 // outputs whose source is gone are deleted, so `npm start` after a small edit costs little more
-// than loading TypeScript. `node scripts/build.js --clean` rebuilds everything.
+// than loading TypeScript. `node scripts/build.js --clean` rebuilds everything. bin/org-access.js
+// (`npx org-access`) calls build() before every command, so a fresh clone needs no build step.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -63,8 +64,9 @@ function outputs(dir, found = []) {
     return found;
 }
 
-function build() {
-    if (process.argv.includes("--clean")) fs.rmSync(out, { recursive: true, force: true });
+/** Brings dist/ up to date with the sources; `clean`: from scratch. */
+function build(clean = false) {
+    if (clean) fs.rmSync(out, { recursive: true, force: true });
     const files = sources();
     const wanted = new Set(files.values());
     for (const file of outputs(out)) if (!wanted.has(file)) fs.rmSync(file);
@@ -87,4 +89,6 @@ function build() {
     }
 }
 
-build();
+module.exports = { build };
+
+if (require.main === module) build(process.argv.includes("--clean"));

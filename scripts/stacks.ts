@@ -33,7 +33,7 @@ export const ROLE_SESSION_NAME_LIMIT = 64;
 export const LONGEST_SESSION_PREFIX = "org-access-preview-";
 export const MAX_CI_STACK_NAME = ROLE_SESSION_NAME_LIMIT - LONGEST_SESSION_PREFIX.length;
 
-export const USAGE = `usage: npm run --silent stacks -- [--kind security|workload] [--matrix]
+export const USAGE = `usage: npx org-access stacks [--kind security|workload] [--matrix]
 
 Lists the project's stacks from its stack files: security (Pulumi.security.yaml), then each
 workload stack (Pulumi.workload.yaml, Pulumi.workload-<shard>.yaml) in the order of the security
@@ -47,7 +47,8 @@ workloadStacks lists exactly the workload stacks that have a file. Writes nothin
 
 Exit codes: 0 ok; 2 a stack file named outside the rule, a workload stack file that
 workloadStacks does not list, a listed stack without a file, an unreadable Pulumi.security.yaml,
-more stacks than one matrix holds or a stack name too long for CI (--matrix), or usage.`;
+more stacks than one matrix holds or a stack name too long for CI (--matrix), or usage.
+npm run --silent stacks -- ARGS is the same command (without --silent, npm's banner comes first).`;
 
 export interface StacksOptions {
     readonly kind?: StackKind;
@@ -56,6 +57,7 @@ export interface StacksOptions {
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access stacks",
     options: {
         kind: { type: "string" },
         matrix: { type: "boolean" },
@@ -82,7 +84,7 @@ export function listStacks(options: StacksOptions, root: string = PROJECT_ROOT):
             long
                 .map(
                     (s) =>
-                        `stack "${s}" has ${s.length} characters; CI names each job's AWS session ${LONGEST_SESSION_PREFIX}<stack>, and STS takes at most ${ROLE_SESSION_NAME_LIMIT} characters: name the shard with at most ${MAX_CI_STACK_NAME - "workload-".length} characters (npm run account:move into a shorter one)`,
+                        `stack "${s}" has ${s.length} characters; CI names each job's AWS session ${LONGEST_SESSION_PREFIX}<stack>, and STS takes at most ${ROLE_SESSION_NAME_LIMIT} characters: name the shard with at most ${MAX_CI_STACK_NAME - "workload-".length} characters (npx org-access account move into a shorter one)`,
                 )
                 .join("\n"),
         );

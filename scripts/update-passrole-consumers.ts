@@ -28,7 +28,13 @@ list iam:PassRole as a dependent action or take a condition key naming the passe
 iam-data first to pick up new actions). Review every new candidate in
 policypack/iam/data/passrole-consumers.json. Takes no options.`;
 
-export const command = defineCommand({ usage: USAGE, options: {}, build: () => ({}) });
+// A maintainer's generator, not one of npx org-access's commands: it rewrites files of the sources.
+export const command = defineCommand({
+    usage: USAGE,
+    invocation: "npm run update:passrole-consumers --",
+    options: {},
+    build: () => ({}),
+});
 
 /** The table: the source file, also when this runs from dist/. */
 export const TABLE = path.join(

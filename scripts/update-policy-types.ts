@@ -42,7 +42,13 @@ type whose arguments carry a policy document, each property with its kind (resou
 identity, cap, organization, unchecked, none, or unknown when scripts/update-policy-types.ts does
 not classify it yet). Prints the properties still unknown. Takes no options.`;
 
-export const command = defineCommand({ usage: USAGE, options: {}, build: () => ({}) });
+// A maintainer's generator, not one of npx org-access's commands: it rewrites files of the sources.
+export const command = defineCommand({
+    usage: USAGE,
+    invocation: "npm run update:policy-types --",
+    options: {},
+    build: () => ({}),
+});
 
 /** Where the table goes: the sources, also when this runs from dist/. */
 export const TABLE_FILE = path.join(

@@ -1,6 +1,8 @@
 // The stack-name rule, written once: `security`, `workload`, or a workload shard `workload-<shard>`
 // (one workload stack per group of accounts). The program (stacks/index.ts), the offline plan,
-// account:add/remove and verify all read stack names through parseStackName.
+// account:add/remove and verify all read stack names through parseStackName. On the command line a
+// stack may also be named as the Pulumi CLI names it: `stack`, `org/stack` or `org/project/stack`
+// (https://www.pulumi.com/docs/iac/concepts/stacks/), read by splitQualifiedStackName.
 
 /** What a stack deploys: the security account's stack, or a stack of workload accounts. */
 export type StackKind = "security" | "workload";
@@ -62,4 +64,24 @@ export function parseStackName(name: string, kinds: readonly StackKind[] = STACK
 export function isWorkloadStack(name: string): boolean {
     const m = PATTERN.exec(name);
     return m !== null && m[1] === undefined;
+}
+
+/** A `--stack` value as the Pulumi CLI reads it: the organization and project parts are optional. */
+export interface QualifiedStackName {
+    readonly org?: string;
+    readonly project?: string;
+    readonly stack: string;
+}
+
+/**
+ * `stack`, `org/stack` or `org/project/stack`, the forms `pulumi --stack` takes (the project, when
+ * given, must be the one Pulumi.yaml names: the caller checks it); undefined for any other shape
+ * (an empty part, four parts).
+ */
+export function splitQualifiedStackName(value: string): QualifiedStackName | undefined {
+    const parts = value.split("/");
+    if (parts.length > 3 || parts.some((p) => p === "")) return undefined;
+    if (parts.length === 1) return { stack: value };
+    if (parts.length === 2) return { org: parts[0], stack: parts[1] };
+    return { org: parts[0], project: parts[1], stack: parts[2] };
 }

@@ -1,4 +1,5 @@
-// `npm run verify -- --stack workload [--profile P] [--mfa-serial ARN --token-code CODE | --external-id ID]`
+// `npx org-access verify --stack workload [--profile P] [--mfa-serial ARN --token-code CODE | --external-id ID]`
+// (`npm run verify -- ...` is an alias)
 //
 // Proves, against real AWS and after `pulumi up`, what the offline evidence matrix simulates.
 // This file is the command: arguments, targets from the stack file, rendering; verify/run.ts talks
@@ -29,7 +30,9 @@ import {
 } from "../cli/command";
 import { renderReport, reportStackOf } from "../evidence/report";
 import { currentProvenance } from "../evidence/provenance";
-import { writeReport } from "../evidence/reportFile";
+import { checkReportTarget, writeReport } from "../evidence/reportFile";
+import { paletteFor } from "../cli/colour";
+import { count, verdictLine } from "../cli/verdict";
 import { mismatches } from "../evidence/simulate";
 import { runPlan } from "../plan/offline";
 import { toLines } from "./render";
@@ -40,9 +43,9 @@ import {
     VerifyTarget,
 } from "./run";
 
-export const USAGE = `usage: npm run verify -- [--stack workload] [--profile NAME] [--aws-login] [--region REGION] [--accounts a,b]
-                         [--mfa-serial ARN --token-code CODE | --external-id ID] [--json] [--report FILE.md]
-                         [--security-config-file PATH] [--org-profile NAME]
+export const USAGE = `usage: npx org-access verify [-s STACK] [--profile NAME] [--aws-login] [--region REGION] [--accounts a,b]
+                           [--mfa-serial ARN --token-code CODE | --external-id ID] [--json] [--report FILE.md]
+                           [--security-config-file PATH] [--org-profile NAME]
 
 Runs the evidence scenarios against real AWS with your own credentials, after pulumi up:
 first, when the security stack attaches SCPs or RCPs, that the SERVICE_CONTROL_POLICY (and
@@ -54,7 +57,8 @@ MFA, with MFA, or with right/wrong/no ExternalId), the role's permissions throug
 iam:SimulatePrincipalPolicy, and the AssumeRole events in CloudTrail. It only reads and assumes
 roles; it never writes to AWS.
 
-  --stack NAME         workload stack whose accounts to verify (default workload)
+  -s, --stack STACK    workload stack whose accounts to verify (default workload; also ORG/STACK or
+                       ORG/PROJECT/STACK, as pulumi --stack takes it)
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml
   --profile NAME       AWS profile to use (default: the SDK's default credential chain)
   --aws-login          the profile's credentials come from \`aws login\` (no access keys): MFA is sent
@@ -72,8 +76,12 @@ roles; it never writes to AWS.
   --org-profile NAME   profile for the organization checks (ListRoots, trusted access, root access
                        features, IAM's delegated administrators): the management account or a
                        delegated administrator (default: --profile)
-  --json               print {"stack", "organization", "rootAccess", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
+  --json               print only JSON on stdout (an error: {"error": {"message", "exitCode", "problems"}}):
+                       {"stack", "organization", "rootAccess", "caller", "evidence": [...], "skipped": [...], "cloudtrail": [...]}
   --report FILE.md     write the same report as the offline plan, with these verdicts
+
+The last line says ok or failed, with the scenarios counted (not with --json).
+npm run verify -- ARGS is the same command.
 
 Exit codes: 0 every scenario as expected; 1 one is not, or centralized root access is not on,
 or IAM has a delegated administrator;
@@ -98,8 +106,9 @@ export interface VerifyCliOptions {
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access verify",
     options: {
-        stack: { type: "string", default: "workload" },
+        stack: { type: "string", short: "s", default: "workload" },
         "config-file": { type: "string" },
         profile: { type: "string" },
         "aws-login": { type: "boolean" },
@@ -250,6 +259,8 @@ export function main(
     ask: (question: string) => Promise<string> = askLine,
 ): Promise<number> {
     return runCommand(command, argv, { out, err }, async (options) => {
+        // Refused before any AWS call, not after the run.
+        if (options.report !== undefined) checkReportTarget(options.report);
         const { region, sessionSeconds, targets } = targetsOf(options);
         const policyTypes = securityPolicyTypes(options);
         const callerCredentials = credentials(options.profile);
@@ -295,7 +306,7 @@ export function main(
             // The same provenance as the plan's, and who it ran as where: dated reports in a
             // folder (--report DIR/) are the evidence over time (evidence/reportFile.ts).
             const provenance = currentProvenance({
-                command: `npm run verify -- ${argv.join(" ")}`,
+                command: `npx org-access verify ${argv.join(" ")}`,
                 files: [options.configFile ?? stackFilePath(options.stack)],
                 caller: result.caller,
                 region: options.region ?? region,
@@ -321,11 +332,24 @@ export function main(
             );
             if (!options.json) out.write(`report written to ${written}\n`);
         }
-        return mismatches(result.evidence).length > 0 ||
-            (result.rootAccess?.missing.length ?? 0) > 0 ||
-            (result.rootAccess?.iamDelegatedAdministrators.length ?? 0) > 0
-            ? 1
-            : 0;
+        const failed = mismatches(result.evidence).length;
+        const rootProblems =
+            (result.rootAccess?.missing.length ?? 0) +
+            (result.rootAccess?.iamDelegatedAdministrators.length ?? 0);
+        if (!options.json)
+            out.write(
+                `${verdictLine(
+                    failed === 0 && rootProblems === 0,
+                    [
+                        count(targets.length, "account"),
+                        `${result.evidence.length - failed}/${result.evidence.length} scenarios`,
+                        ...(result.skipped.length > 0 ? [`${result.skipped.length} skipped`] : []),
+                        ...(rootProblems > 0 ? [count(rootProblems, "root access problem")] : []),
+                    ],
+                    paletteFor(out),
+                )}\n`,
+            );
+        return failed > 0 || rootProblems > 0 ? 1 : 0;
     });
 }
 

@@ -22,14 +22,16 @@ import {
 import { CheckInput, readInput } from "./input";
 import { CheckedViolation, readableReport, suppressionLines } from "./render";
 import { assertWritable, writeSarif } from "./sarifFile";
+import { paletteFor, Palette } from "../../cli/colour";
+import { count as counted, verdictLine } from "../../cli/verdict";
 
 export { UNKNOWN_STRING } from "./input";
 
-export const USAGE = `usage: policy:check [--json] [--config FILE] [--sarif FILE] INPUT
+export const USAGE = `usage: npx org-access check [--json] [--config FILE] [--sarif FILE] INPUT
 
   INPUT          JSON file ("-" for stdin), one of:
                    {"resources": [{"type", "name", "props"}]}  (type: an engine token, "aws:iam/role:Role")
-                   the output of \`npm start -- --json\` (one stack, or both: {"stacks": [...]})
+                   the output of \`npx org-access plan --json\` (one stack, or all: {"stacks": [...]})
                    the output of \`pulumi stack export\` (inputs and outputs are both checked)
                    the output of \`pulumi preview --json --show-sames\`
                  an input with keys, types or parts it does not read is refused (exit 2)
@@ -40,6 +42,9 @@ export const USAGE = `usage: policy:check [--json] [--config FILE] [--sarif FILE
   --config FILE  policy pack configuration, as for \`pulumi preview --policy-pack-config\`
   --sarif FILE   also write the verdicts as SARIF 2.1.0 (GitHub code scanning), paths relative
                  to the current directory (run it from the repository root)
+
+The last line says ok or failed, with the resources and violations counted (not with --json).
+npm run policy:check -- ARGS is the same command.
 
 exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input or usage`;
 
@@ -52,6 +57,7 @@ interface Options {
 
 export const command = defineCommand({
     usage: USAGE,
+    invocation: "npx org-access check",
     options: { json: { type: "boolean" }, config: { type: "string" }, sarif: { type: "string" } },
     positionals: true,
     valueNames: { config: "a FILE", sarif: "a FILE" },
@@ -171,6 +177,24 @@ export function checkInput(input: CheckInput, config?: PackConfigInput): Checked
     return checkAll(input, config).violations;
 }
 
+/** `ok: 120 resources, 0 mandatory violations (2 advisory)`, or `failed: ...`: the last line. */
+export function checkVerdict(
+    violations: readonly CheckedViolation[],
+    resources: number,
+    palette: Palette,
+): string {
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const advisory = violations.length - mandatory;
+    return verdictLine(
+        mandatory === 0,
+        [
+            counted(resources, "resource"),
+            `${counted(mandatory, "mandatory violation")}${advisory > 0 ? ` (${advisory} advisory)` : ""}`,
+        ],
+        palette,
+    );
+}
+
 export function main(
     argv: readonly string[],
     io: Io = STDIO,
@@ -191,7 +215,7 @@ export function main(
         io.out.write(
             opts.json
                 ? `${JSON.stringify(suppressions.length ? { violations, suppressed, suppressions } : { violations }, null, 2)}\n`
-                : `${[readableReport(violations, count), ...suppressionLines(suppressions)].join("\n")}\n`,
+                : `${[readableReport(violations, count), ...suppressionLines(suppressions), checkVerdict(violations, count, paletteFor(io.out))].join("\n")}\n`,
         );
         return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
     });

@@ -13,13 +13,17 @@
  */
 import Module from "module";
 import * as path from "path";
+import { dispatchedCommand } from "../../cli/entry";
 
 /** Only when policy:check is the program: a test or a tool importing check.ts keeps the server. */
 const main = require.main?.filename;
+/** `npx org-access check ...`: the dispatcher (cli/main.ts) imports this module first. */
+const isDispatchedCheck = dispatchedCommand() === "check";
 const isCheckCli =
-    main !== undefined &&
-    path.dirname(main) === __dirname &&
-    /^check\.[jt]s$/.test(path.basename(main));
+    isDispatchedCheck ||
+    (main !== undefined &&
+        path.dirname(main) === __dirname &&
+        /^check\.[jt]s$/.test(path.basename(main)));
 const serverPath = require.resolve("@pulumi/policy/server");
 if (isCheckCli && !require.cache[serverPath]) {
     const stub = new Module(serverPath, module);

@@ -2,6 +2,7 @@
 // from what the check found (./sarif.ts builds the log).
 import * as fs from "fs";
 import * as path from "path";
+import { checkWritable } from "../../cli/files";
 import { PROJECT_ROOT } from "../../config/stackFile";
 import { resolvePackConfig } from "../config";
 import { CheckInputError, PackConfigInput, POLICIES, Suppression } from "../runner";
@@ -11,24 +12,11 @@ import { LocatedViolation, locate, Locator, repoUri, toSarif } from "./sarif";
 
 /** Throws CheckInputError (exit 2) unless FILE can be written; nothing is checked before. */
 export function assertWritable(file: string, input: string): void {
-    const refuse = (why: string) => {
-        throw new CheckInputError(`cannot write --sarif ${file}: ${why}`);
-    };
     if (input === "-")
-        refuse(
-            "SARIF locates each result in a file of the repository; give INPUT as a file, not stdin",
+        throw new CheckInputError(
+            `cannot write --sarif ${file}: SARIF locates each result in a file of the repository; give INPUT as a file, not stdin`,
         );
-    const target = path.resolve(file);
-    const dir = path.dirname(target);
-    if (!fs.existsSync(dir)) refuse(`the folder ${dir} does not exist (create it first)`);
-    if (!fs.statSync(dir).isDirectory()) refuse(`${dir} is not a folder`);
-    if (fs.existsSync(target) && fs.statSync(target).isDirectory())
-        refuse("it is a folder; name a file, e.g. org-access.sarif");
-    try {
-        fs.accessSync(fs.existsSync(target) ? target : dir, fs.constants.W_OK);
-    } catch (e) {
-        refuse(`no permission to write (${(e as NodeJS.ErrnoException).code ?? "EACCES"})`);
-    }
+    checkWritable(file, "--sarif");
 }
 
 /** The account of each planned resource, by stack and URN or name (the plan's JSON lists it). */

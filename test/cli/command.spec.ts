@@ -105,7 +105,7 @@ describe("the command module (cli/command.ts)", () => {
         assert.strictEqual(code, 2);
         assert.strictEqual(
             c.err,
-            "error: unknown option --bogus\n\nusage: demo [--name NAME] [--loud] [FILE]\n",
+            "error: unknown option --bogus\nusage: demo [--name NAME] [--loud] [FILE]\n",
         );
         assert.strictEqual(c.out, "");
     });

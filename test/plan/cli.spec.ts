@@ -268,11 +268,14 @@ describe("offline plan CLI", () => {
         ]) {
             const r = await run(...argv);
             assert.strictEqual(r.code, 2, argv.join(" "));
-            assert.match(r.err, /^error: .*\n\nusage: npm start/);
+            assert.match(
+                r.err,
+                /^error: .*\nusage: npx org-access \[plan\] .*\nrun 'npx org-access plan --help' for the options\n$/,
+            );
         }
         const help = await run("--help");
         assert.strictEqual(help.code, 0);
-        assert.match(help.out, /^usage: npm start --/);
+        assert.match(help.out, /^usage: npx org-access \[plan\] /);
     });
 
     it("runs the policy pack: the example stacks plan clean, and a mandatory violation exits 1", async () => {
@@ -552,10 +555,13 @@ describe("offline plan CLI", () => {
         // no SCP reserves the names the organization-wide grants reach (components/orgGrants.ts).
         const failed = await run("--stack", "security", "--config-file", stackFile(false));
         assert.strictEqual(failed.code, 1);
-        assert.match(
-            failed.err,
-            /^proofs: 2 do not hold \(only-break-glass-reaches-admin, logs-immutable\)$/m,
-        );
+        // The last line, the verdict, counts them and names them.
+        const verdict =
+            /^failed: 1 stack, 0 violations, (\d+)\/\1 scenarios, (\d+)\/(\d+) proofs \(only-break-glass-reaches-admin, logs-immutable do not hold\)\n$/.exec(
+                failed.out.slice(failed.out.lastIndexOf("\n", failed.out.length - 2) + 1),
+            );
+        assert.ok(verdict, failed.out.slice(-300));
+        assert.strictEqual(Number(verdict[3]) - Number(verdict[2]), 2);
         assert.match(
             failed.out,
             /whose SCPs do not reserve the name \(ProtectOrgAccessRoles at the root\)/,

@@ -255,7 +255,7 @@ describe("the table of policy-carrying types (policypack/model/data/policy-types
             assert.strictEqual(update.main(["--force"], io), 2);
             assert.match(
                 c.err,
-                /^error: unknown option --force\n\nusage: npm run update:policy-types/,
+                /^error: unknown option --force\nusage: npm run update:policy-types\nrun 'npm run update:policy-types -- --help' for the options\n$/,
             );
             assert.strictEqual(fs.statSync(update.TABLE_FILE).mtimeMs, before);
         });

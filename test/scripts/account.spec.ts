@@ -122,9 +122,17 @@ describe("account:add / account:remove", () => {
             refusal(() => parseArgs(["add", "--name", "dev", "--id", "1", "--stack", "security"])),
             '--stack must be workload or workload-<shard>, not "security"',
         );
-        assert.match(
+        assert.strictEqual(
             refusal(() => parseArgs(["delete"])),
-            /^the first argument must be add, remove, move or import/,
+            'the first argument must be add, remove, move or import, not "delete"',
+        );
+        assert.strictEqual(
+            refusal(() => parseArgs(["remvoe", "--name", "dev"])),
+            'the first argument must be add, remove, move or import, not "remvoe" (did you mean remove?)',
+        );
+        assert.strictEqual(
+            refusal(() => parseArgs([])),
+            "the first argument must be add, remove, move or import",
         );
     });
 

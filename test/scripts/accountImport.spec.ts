@@ -128,7 +128,7 @@ describe("account:import", () => {
         assert.deepStrictEqual(
             plan.notes.filter((n) => n.includes(STAGING)),
             [
-                `staging (${STAGING}) in Pulumi.workload.yaml is not in the listing: if it left the organization, remove it (npm run account:remove -- --name staging --stack workload)`,
+                `staging (${STAGING}) in Pulumi.workload.yaml is not in the listing: if it left the organization, remove it (npx org-access account remove --name staging -s workload)`,
             ],
         );
     });
@@ -278,7 +278,7 @@ describe("account:import", () => {
         assert.match(
             dry.out,
             new RegExp(
-                `^Then, after --write: pulumi stack init workload-2 --secrets-provider='${KMS.replace(/[?.]/g, "\\$&")}'; npm start`,
+                `^Then, after --write: pulumi stack init workload-2 --secrets-provider='${KMS.replace(/[?.]/g, "\\$&")}'; npx org-access \\(the offline plan`,
                 "m",
             ),
         );
@@ -321,7 +321,7 @@ describe("account:import", () => {
         assert.match(out, /^--- \/dev\/null\n\+\+\+ Pulumi\.workload-3\.yaml\n/m);
         assert.match(
             out,
-            /^Then, after --write: pulumi stack init workload-2; pulumi stack init workload-3; npm start/m,
+            /^Then, after --write: pulumi stack init workload-2; pulumi stack init workload-3; npx org-access \(the offline plan/m,
         );
 
         const wrote = run(root, [file, "--write"]);

@@ -56,13 +56,13 @@ describe("the scripts' commands (scripts/*.ts)", () => {
         assert.strictEqual(updateManagedPolicies.main(["--force"], a.io), 2);
         assert.match(
             a.c.err,
-            /^error: unknown option --force\n\nusage: npm run update:managed-policies/,
+            /^error: unknown option --force\nusage: npm run update:managed-policies\nrun 'npm run update:managed-policies -- --help' for the options\n$/,
         );
         const b = capture();
         assert.strictEqual(await updateDataReads.main(["extra"], b.io), 2);
         assert.match(
             b.c.err,
-            /^error: unexpected argument "extra"\n\nusage: npm run update:data-reads/,
+            /^error: unexpected argument "extra"\nusage: npm run update:data-reads\nrun 'npm run update:data-reads -- --help' for the options\n$/,
         );
         assert.deepStrictEqual(snapshot(updateManagedPolicies.DATA_DIR), data);
         assert.deepStrictEqual(snapshot(path.dirname(updateDataReads.TABLE)), table);
@@ -91,7 +91,7 @@ describe("the scripts' commands (scripts/*.ts)", () => {
     it("bench:policy -- --help prints its usage, not a benchmark of NaN resources", () => {
         const { c, io } = capture();
         assert.strictEqual(benchPolicy.main(["--help"], io), 0);
-        assert.match(c.out, /^usage: npm run bench:policy -- \[--end-to-end\] \[COUNT\]\n/);
+        assert.match(c.out, /^usage: npx org-access bench policy \[--end-to-end\] \[COUNT\]\n/);
         assert.doesNotMatch(c.out, /NaN|resources\/s,/);
     });
 
@@ -99,7 +99,11 @@ describe("the scripts' commands (scripts/*.ts)", () => {
         for (const argv of [["abc"], ["0"], ["1.5"], ["10", "20"], ["--fast"]]) {
             const { c, io } = capture();
             assert.strictEqual(benchPolicy.main(argv, io), 2, argv.join(" "));
-            assert.match(c.err, /^error: .*\n\nusage: npm run bench:policy/, argv.join(" "));
+            assert.match(
+                c.err,
+                /^error: .*\nusage: npx org-access bench policy .*\nrun 'npx org-access bench policy --help' for the options\n$/,
+                argv.join(" "),
+            );
             assert.strictEqual(c.out, "");
         }
         assert.deepStrictEqual(benchPolicy.command.parse([]), { count: 20000, endToEnd: false });
@@ -134,7 +138,7 @@ describe("the scripts' commands (scripts/*.ts)", () => {
     it("bench -- --help prints its usage; --child is checked before anything runs", async () => {
         const help = capture();
         assert.strictEqual(await bench.main(["--help"], help.io), 0);
-        assert.match(help.c.out, /^usage: npm run bench \[-- --organization\]\n/);
+        assert.match(help.c.out, /^usage: npx org-access bench \[--organization\]\n/);
         assert.deepStrictEqual(bench.command.parse(["--child", "plan", "--accounts", "10"]), {
             child: "plan",
             accounts: 10,

@@ -237,7 +237,7 @@ describe("npm run stacks (scripts/stacks.ts, stacks/stackFiles.ts)", () => {
         assert.strictEqual(r.code, 2);
         assert.strictEqual(
             r.err,
-            `error: stack "${tooLong}" has 46 characters; CI names each job's AWS session org-access-preview-<stack>, and STS takes at most 64 characters: name the shard with at most 36 characters (npm run account:move into a shorter one)\n`,
+            `error: stack "${tooLong}" has 46 characters; CI names each job's AWS session org-access-preview-<stack>, and STS takes at most 64 characters: name the shard with at most 36 characters (npx org-access account move into a shorter one)\n`,
         );
         assert.strictEqual(run(dir).code, 0);
         fs.rmSync(path.join(dir, `Pulumi.${tooLong}.yaml`));
@@ -254,9 +254,9 @@ describe("npm run stacks (scripts/stacks.ts, stacks/stackFiles.ts)", () => {
         const dir = project({ security: security(), workload: WORKLOAD });
         assert.match(
             run(dir, "--kind", "prod").err,
-            /^error: --kind must be security or workload, not "prod"\n\nusage: npm run --silent stacks/,
+            /^error: --kind must be security or workload, not "prod"\nusage: npx org-access stacks \[--kind security\|workload\] \[--matrix\]\nrun 'npx org-access stacks --help' for the options\n$/,
         );
         assert.strictEqual(run(dir, "--stack", "workload").code, 2);
-        assert.match(run(dir, "--help").out, /^usage: npm run --silent stacks -- /);
+        assert.match(run(dir, "--help").out, /^usage: npx org-access stacks /);
     });
 });

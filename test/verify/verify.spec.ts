@@ -297,6 +297,14 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
             r.out,
             /skip {2}777788889999 SecurityAuditRole assume-with-mfa: pass --mfa-serial and --token-code to attempt it/,
         );
+        // The last line is the verdict, counted as the lines above it count.
+        const [, held, all] = /^verified: (\d+) of (\d+) scenarios as expected$/m.exec(r.out)!;
+        const skipped = r.out.match(/^ {2}skip /gm)?.length ?? 0;
+        assert.ok(Number(held) < Number(all) && skipped > 0);
+        assert.strictEqual(
+            r.out.trimEnd().split("\n").at(-1),
+            `failed: 1 account, ${held}/${all} scenarios, ${skipped} skipped`,
+        );
     });
 
     it("proves programmatic access: the right ExternalId works, a wrong or missing one does not", async () => {
