@@ -268,9 +268,12 @@ describe("npx org-access (cli/main.ts, bin/org-access.js)", () => {
         // An invalid stack file: planning would fail on it with its own message first.
         const root = projectWith({ workload: workloadValues({ securityAccountId: "1" }) });
         const file = path.join(root, "Pulumi.workload.yaml");
+        // A folder is a place for dated reports (evidence/reportFile.ts), so a folder that is a file is refused.
+        const plain = path.join(dir, "plain.txt");
+        fs.writeFileSync(plain, "");
         for (const [report, why] of [
             [path.join(dir, "missing", "r.md"), /the folder .*missing does not exist/],
-            [dir, /is a folder/],
+            [`${plain}/`, /.*plain\.txt is not a folder/],
         ] as const) {
             const { c, io } = capture();
             const argv = ["-s", "workload", "--config-file", file, "--report", report];
@@ -282,7 +285,7 @@ describe("npx org-access (cli/main.ts, bin/org-access.js)", () => {
             assert.doesNotMatch(c.err, /invalid configuration/);
             assert.strictEqual(c.out, "");
         }
-        assert.deepStrictEqual(fs.readdirSync(dir), []);
+        assert.deepStrictEqual(fs.readdirSync(dir), ["plain.txt"]);
         const policy = capture();
         assert.strictEqual(
             await main(

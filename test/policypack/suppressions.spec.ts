@@ -367,6 +367,8 @@ describe("suppressions in policy:check's output", () => {
                 "          reason: TICKET-12",
                 `  unused  ${WILDCARD}  ${ROLE}::gone  until ${ahead}: warning: matches no violation (remove it, or fix its resource)`,
                 "          reason: TICKET-13",
+                // The verdict, last: the suppressed violation is not counted.
+                "failed: 2 resources, 3 mandatory violations",
                 "",
             ].join("\n"),
         );
