@@ -103,12 +103,12 @@ describe("policy:check input (policypack/cli/input.ts)", () => {
                 extra: true,
             }),
             [
-                'INPUT: has the key "extra", which policy:check does not read (known: "stack", "resources", "evidence", "proofs", "violations", "warnings")',
+                'INPUT: has the key "extra", which policy:check does not read (known: "stack", "resources", "accounts", "evidence", "proofs", "violations", "warnings", "engine", "diff")',
                 'resources[0] ("a"): type "aws.iam.Role" is not an engine type token, so no policy would match it (did you mean "aws:iam/role:Role"?)',
                 'resources[0] ("a"): has "inputs", which this format does not read (rename it to "props")',
                 'resources[1] ("b"): needs "type", a Pulumi type token such as "aws:iam/role:Role"',
                 'resources[2]: needs "name", a non-empty string',
-                'resources[3] ("d"): has the key "tags", which policy:check does not read (known: "type", "name", "props", "urn", "parent", "provider", "accountId", "options")',
+                'resources[3] ("d"): has the key "tags", which policy:check does not read (known: "type", "name", "props", "urn", "parent", "provider", "accountId", "accountName", "options")',
                 'resources[3] ("d"): "props" must be an object of the resource\'s input properties',
                 "resources[4]: must be an object with type, name and props",
             ],
@@ -140,6 +140,8 @@ describe("policy:check input (policypack/cli/input.ts)", () => {
             proofs: [],
             violations: [],
             warnings: [],
+            // Every key the plan's --json has: the engine model too.
+            engine: { providers: 2, estimatedPeakMemoryMb: 1 },
         } as unknown as StackPlan;
         const expected = checkResources(result.resources.map(toPackResource), config);
         assert.deepStrictEqual(
