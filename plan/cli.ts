@@ -28,6 +28,13 @@ import { PlanOptions, planExitCode, runPlan } from "./offline";
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
 import { deployed, toJson, toText, warningLines } from "./render";
+import {
+    PLAN_STATE_ENV,
+    previousBaselines,
+    readPreviousPlan,
+    saveSuccessfulPlans,
+} from "./previous";
+import { FOLD_ACCOUNTS } from "./summary";
 import { organizationControlsOf } from "../evidence/organizationControls";
 
 /** The command's options; no `stacks` (an empty list) plans every stack of the project. */
@@ -43,12 +50,16 @@ export interface CliOptions extends PlanOptions {
     readonly against?: string;
     /** --workers N; else ORG_ACCESS_PLAN_WORKERS, else one per CPU (plan/workers.ts, workerCount). */
     readonly requestedWorkers?: number;
+    /** List every account, resource and change in the text, instead of the summary. */
+    readonly verbose?: boolean;
 }
 
-export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
+export const USAGE = `usage: npm start -- [--stack security|workload|workload-<shard>] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N] [--verbose]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
-runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
+runtime with the config of Pulumi.<stack>.yaml and summarises it by target account: resources,
+and what is new, changed or removed since the stack's previous plan (saved in
+.org-access/plans/, or ${PLAN_STATE_ENV}, by each plan that passes) or against --against FILE.
 Without --stack, plans every stack of the project, as CI previews them (npm run stacks): the
 security stack, then each workload stack (Pulumi.workload.yaml, Pulumi.workload-<shard>.yaml) in
 the order of the security stack's org-access:workloadStacks. The security stack's program runs
@@ -86,6 +97,8 @@ once, first; the other stacks and every stack's evidence, proofs and pack run in
                        replaced or deleted StackSet or stack instance, is an error (exit 1) with
                        its fix; a role whose account left every stack file is a removal, reported.
                        An export without resources (a stack never deployed) is an empty stack
+  --verbose            list every account, resource and change (the summary folds the accounts
+                       without change past ${FOLD_ACCOUNTS} accounts); --json always lists everything
   --workers N          plan in N worker processes (1: all in this process); default
                        ${WORKERS_ENV}, else one process for fewer than ${MIN_STACKS_FOR_WORKERS} stacks and
                        one per CPU (os.availableParallelism()) from there, at most one per 512 MB
@@ -107,6 +120,7 @@ export const command = defineCommand({
         strict: { type: "boolean" },
         against: { type: "string" },
         workers: { type: "string" },
+        verbose: { type: "boolean" },
     },
     valueNames: { workers: "N" },
     build(values): CliOptions {
@@ -136,6 +150,7 @@ export const command = defineCommand({
             ...(values.strict ? { strict: true } : {}),
             ...(values.against !== undefined ? { against: values.against } : {}),
             ...(workers !== undefined ? { requestedWorkers: workers } : {}),
+            ...(values.verbose ? { verbose: true } : {}),
         };
     },
 });
@@ -162,14 +177,20 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     // A file that cannot be compared with is refused before anything is planned.
     const prior = options.against ? readAgainst(options.against, PROJECT) : undefined;
     if (prior && options.against) checkStacks(prior, options.stacks, options.against);
+    // Without --against, the text compares each stack with its previous plan (plan/previous.ts).
+    const previous =
+        options.against || options.json
+            ? undefined
+            : new Map(options.stacks.map((s) => [s, readPreviousPlan(s, options.configFile)]));
     const plans = await runPlan(options);
+    const elsewhere = () => accountsOfOtherStacks(PROJECT_ROOT, options.stacks);
     const diffs =
         prior && options.against
             ? diffAgainst(
                   prior,
                   plans.map((p) => p.result),
                   options.against,
-                  accountsOfOtherStacks(PROJECT_ROOT, options.stacks),
+                  elsewhere(),
               )
             : undefined;
     const warnings = warningLines(plans);
@@ -181,8 +202,23 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     out.write(
         options.json
             ? `${JSON.stringify(toJson(plans, diffs), null, 2)}\n`
-            : `${toText(plans, diffs && options.against ? { file: options.against, diffs } : undefined)}\n`,
+            : `${toText(plans, {
+                  verbose: options.verbose,
+                  baselines: previous
+                      ? previousBaselines(
+                            plans.map((p) => p.result),
+                            previous,
+                            elsewhere(),
+                        )
+                      : new Map(
+                            (diffs ?? []).map((d) => [
+                                d.stack,
+                                { against: options.against, diff: d },
+                            ]),
+                        ),
+              })}\n`,
     );
+    saveSuccessfulPlans(plans, diffs, options.configFile, (w) => err.write(`${w}\n`));
     if (options.writePolicyConfig) {
         fs.writeFileSync(
             options.writePolicyConfig,

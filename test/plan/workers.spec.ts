@@ -8,6 +8,7 @@ import { StacksNotPlannedError } from "../../plan/errors";
 import { runPlan } from "../../plan/offline";
 import { toJson } from "../../plan/render";
 import { MIN_STACKS_FOR_WORKERS, startWorkers, WORKERS_ENV, workerCount } from "../../plan/workers";
+import { isolatePlanState } from "../helpers/planState";
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
@@ -27,6 +28,9 @@ function dyingWorker(): string {
 }
 
 describe("planning stacks in worker processes", () => {
+    // npm start saves each plan for the next to compare with: in a folder of these tests' own.
+    isolatePlanState();
+
     it("gives the same plan as one process, in the same order", async () => {
         const stacks = ["security", "workload"];
         const inProcess = toJson(await runPlan({ stacks, workers: 1 }));
