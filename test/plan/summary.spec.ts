@@ -14,12 +14,14 @@ import {
     savedPlanFile,
     savePlan,
 } from "../../plan/previous";
-import { resourcesJson, toJson, toText } from "../../plan/render";
+import { evidenceLines, FOLDED_OK_LINES, resourcesJson, toJson, toText } from "../../plan/render";
+import { EvidenceEntry } from "../../evidence/simulate";
 import { PlannedResource, PlanResult, PROJECT } from "../../plan/run";
 import {
     accountSummaries,
     deployed,
     FOLD_ACCOUNTS,
+    LISTED_CHANGES,
     LISTED_WHEN_FOLDED,
     StackBaseline,
 } from "../../plan/summary";
@@ -305,17 +307,34 @@ describe("the plan's summary by account", () => {
                 );
             const diffWith = (e: unknown) =>
                 diffAgainst(parseAgainst(e, "state.json", PROJECT), [now], "state.json")[0];
-            const untouched = diffWith(exported);
-            // The export's role has forceDetachPolicies and the like, which the program never sets.
-            assert.ok(Object.keys(roleOf(exported).inputs).includes("forceDetachPolicies"));
             const urn = (u: { urn: string }) => u.urn;
             const plannedRole = now.resources.find(
                 (r) => r.type === ROLE && r.props.name === "SecurityAuditRole",
             )!;
-            assert.ok(!untouched.updates.map(urn).includes(plannedRole.urn));
+            const plannedProvider = now.resources.find((r) => r.type === "pulumi:providers:aws")!;
+            // The export's provider has the plugin `version` the engine filled in, which the
+            // program never sets; the role's list-valued inputs are JSON text on both sides.
+            const exportedProvider = exported.deployment.resources.find(
+                (r: any) => r.type === "pulumi:providers:aws",
+            );
+            assert.ok("version" in exportedProvider.inputs);
+            assert.ok(!("version" in plannedProvider.props));
+            const untouched = diffWith(exported);
+            assert.deepStrictEqual(
+                untouched.updates.filter(
+                    (u) => u.urn === plannedProvider.urn || u.urn === plannedRole.urn,
+                ),
+                [],
+            );
             const edited = JSON.parse(JSON.stringify(exported));
             roleOf(edited).inputs.description = "an older description";
+            // The engine's record of which inputs were defaults is no input of the program.
+            roleOf(edited).inputs.__defaults = ["forceDetachPolicies"];
             const changed = diffWith(edited);
+            assert.deepStrictEqual(
+                new Set(changed.updates.map(urn)),
+                new Set([...untouched.updates.map(urn), plannedRole.urn]),
+            );
             const update = changed.updates.find((u) => u.urn === plannedRole.urn);
             assert.deepStrictEqual(update?.inputs, ["description"]);
             assert.strictEqual(update?.accountName, "prod");
@@ -350,6 +369,67 @@ describe("the plan's summary by account", () => {
             );
             const verbose = text(changed, { against: "before.json", diff }, true);
             assert.strictEqual(verbose.match(accountLine)?.length, N);
+        });
+
+        it("a first deploy (a never-deployed stack's export): ten accounts, the rest counted, and the first creates", () => {
+            const empty = JSON.parse(
+                fs.readFileSync(path.join(FIXTURES, "never-deployed.export.json"), "utf8"),
+            );
+            const [diff] = diffAgainst(
+                parseAgainst(empty, "state.json", PROJECT),
+                [big],
+                "state.json",
+            );
+            const out = text(big, { against: "state.json", diff });
+            const list = accountSummaries(big, diff);
+            assert.strictEqual(
+                out.match(/^ {2}2000000000\d\d \(member-\d+\) /gm)?.length,
+                LISTED_WHEN_FOLDED,
+            );
+            const rest = list.slice(LISTED_WHEN_FOLDED);
+            const created = rest.reduce((n, a) => n + (a.new ?? 0), 0);
+            assert.strictEqual(
+                created,
+                rest.reduce((n, a) => n + a.resources, 0),
+                "all new",
+            );
+            assert.ok(
+                out.includes(
+                    `  ... ${rest.length} more accounts with changes: ${created.toLocaleString("en-US")} new, 0 changed, 0 removed`,
+                ),
+                out,
+            );
+            assert.strictEqual(out.match(/^ {2}\+ create /gm)?.length, LISTED_CHANGES);
+            assert.ok(
+                out.includes(
+                    `  ... and ${(diff.creates.length - LISTED_CHANGES).toLocaleString("en-US")} more to create (--verbose or --json lists them)`,
+                ),
+            );
+            const verbose = text(big, { against: "state.json", diff }, true);
+            assert.strictEqual(verbose.match(/^ {2}\+ create /gm)?.length, diff.creates.length);
+        });
+
+        it("evidence: the roles whose every scenario is as expected fold into one line, a failure never", () => {
+            const entry = (i: number, simulated: "allowed" | "denied"): EvidenceEntry => ({
+                accountId: String(200000000000 + i),
+                role: "SecurityAuditRole",
+                scenario: "iam-write",
+                expected: "denied",
+                simulated,
+                reason: "test",
+            });
+            const evidence = Array.from({ length: N }, (_, i) =>
+                entry(i, i === 3 ? "allowed" : "denied"),
+            );
+            const names = accountNames(big);
+            const folded = evidenceLines(evidence, names, false);
+            assert.deepStrictEqual(folded, [
+                `evidence: ${N - 1} of ${N} scenarios as expected`,
+                `  ok    ${N - 1} (account, role) pairs: every scenario as expected (--verbose lists them)`,
+                "  FAIL  200000000003 (member-3) SecurityAuditRole: iam-write expected denied, simulated allowed: test",
+            ]);
+            assert.strictEqual(evidenceLines(evidence, names, true).length, N + 1);
+            assert.ok(FOLDED_OK_LINES < N);
         });
 
         it("without a baseline, lists the first accounts and counts the rest", () => {
