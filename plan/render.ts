@@ -255,28 +255,105 @@ export interface TextOptions {
     readonly baselines?: ReadonlyMap<string, StackBaseline>;
 }
 
+/** Past this many stacks, the stacks with nothing to look at shrink to a line each, or fold. */
+export const FOLD_STACKS = 5;
+/** Stacks with changes listed one line each in a folded plan, before the rest is counted. */
+export const LISTED_STACKS = 20;
+
+/** A stack's block: its summary by account, engine line, verdicts, evidence and proofs. */
+function stackBlock(p: StackPlan, baseline: StackBaseline | undefined, verbose: boolean): string {
+    const names = accountNames(p.result);
+    return [
+        ...summaryLines(p.result, baseline, verbose, names),
+        ...(verbose ? resourceLines(p.result, names) : []),
+        "",
+        engineLine(p),
+        "",
+        ...violationLines(p.violations),
+        "",
+        ...evidenceLines(p.evidence, names, verbose),
+        "",
+        ...proofLines(p.proofs),
+    ].join("\n");
+}
+
+/** Whether a stack has something that must be read: a violation, a mismatch, an unproved proof, a diff error. */
+function hasProblem(p: StackPlan, baseline: StackBaseline | undefined): boolean {
+    return (
+        p.violations.length > 0 ||
+        mismatches(p.evidence).length > 0 ||
+        p.proofs.some((x) => !x.holds) ||
+        (baseline?.diff?.errors.length ?? 0) > 0
+    );
+}
+
+/** What a stack's diff changes; undefined without a baseline (a first plan: everything is new). */
+function changeCount(baseline: StackBaseline | undefined): number | undefined {
+    const d = baseline?.diff;
+    return d
+        ? d.creates.length + d.deletes.length + d.replaces.length + d.updates.length
+        : undefined;
+}
+
+/** One line for a stack without problems: its size, its changes and its checks. */
+function stackLine(p: StackPlan, baseline: StackBaseline | undefined): string {
+    const resources = deployed(p.result.resources).length;
+    const accounts = new Set(deployed(p.result.resources).map((r) => r.accountId)).size;
+    const d = baseline?.diff;
+    const changes = d
+        ? `${d.creates.length} new, ${d.updates.length + d.replaces.length} changed, ${d.deletes.length} removed`
+        : "no previous plan: everything new";
+    return `stack ${p.result.stack}: ${plural(resources, "resource")} in ${plural(accounts, "account")}; ${changes}; ${p.proofs.length}/${p.proofs.length} proofs, ${p.evidence.length}/${p.evidence.length} scenarios, no violation`;
+}
+
+const plural = (n: number, one: string) =>
+    `${n.toLocaleString("en-US")} ${n === 1 ? one : `${one}s`}`;
+
 /**
  * The readable plan: per stack, its summary by account and what changes against its baseline
  * (with --verbose, then every resource), the engine line, the pack's verdicts, the evidence lines
- * and the proofs.
+ * and the proofs. Past {@link FOLD_STACKS} stacks (a sharded organization: 101 stacks at 1,000
+ * accounts), unless `verbose`, only the stacks with a problem, and those with changes when at most
+ * {@link FOLD_STACKS} have any, keep their block; the other stacks with changes get a line each
+ * (the first {@link LISTED_STACKS}, then their count), and the stacks without change one line.
  */
 export function toText(plans: readonly StackPlan[], options: TextOptions = {}): string {
     const verbose = options.verbose ?? false;
-    return plans
-        .map((p) => {
-            const names = accountNames(p.result);
-            return [
-                ...summaryLines(p.result, options.baselines?.get(p.result.stack), verbose, names),
-                ...(verbose ? resourceLines(p.result, names) : []),
-                "",
-                engineLine(p),
-                "",
-                ...violationLines(p.violations),
-                "",
-                ...evidenceLines(p.evidence, names, verbose),
-                "",
-                ...proofLines(p.proofs),
-            ].join("\n");
-        })
-        .join("\n\n");
+    const baseline = (p: StackPlan) => options.baselines?.get(p.result.stack);
+    if (verbose || plans.length <= FOLD_STACKS)
+        return plans.map((p) => stackBlock(p, baseline(p), verbose)).join("\n\n");
+    const changed = plans.filter((p) => changeCount(baseline(p)) !== 0);
+    const full = plans.filter(
+        (p) => hasProblem(p, baseline(p)) || (changed.length <= FOLD_STACKS && changed.includes(p)),
+    );
+    const lines = plans.filter((p) => !full.includes(p) && changed.includes(p));
+    const quiet = plans.filter((p) => !full.includes(p) && !changed.includes(p));
+    const total = (list: readonly StackPlan[], f: (p: StackPlan) => number) =>
+        list.reduce((n, p) => n + f(p), 0);
+    const size = (list: readonly StackPlan[]) =>
+        `${plural(
+            total(list, (p) => new Set(deployed(p.result.resources).map((r) => r.accountId)).size),
+            "account",
+        )}, ${plural(
+            total(list, (p) => deployed(p.result.resources).length),
+            "resource",
+        )}`;
+    const rest = lines.slice(LISTED_STACKS);
+    const short = [
+        ...lines.slice(0, LISTED_STACKS).map((p) => stackLine(p, baseline(p))),
+        ...(rest.length > 0
+            ? [
+                  `... and ${plural(rest.length, "more stack")} with changes or no previous plan: ${size(rest)} (--stack NAME or --verbose lists them)`,
+              ]
+            : []),
+        ...(quiet.length > 0
+            ? [
+                  `${plural(quiet.length, "stack")} without change, every proof holding, every scenario as expected, no violation: ${size(quiet)} (--verbose lists them)`,
+              ]
+            : []),
+    ];
+    return [
+        ...full.map((p) => stackBlock(p, baseline(p), false)),
+        ...(short.length > 0 ? [short.join("\n")] : []),
+    ].join("\n\n");
 }

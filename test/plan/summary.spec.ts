@@ -14,7 +14,15 @@ import {
     savedPlanFile,
     savePlan,
 } from "../../plan/previous";
-import { evidenceLines, FOLDED_OK_LINES, resourcesJson, toJson, toText } from "../../plan/render";
+import {
+    evidenceLines,
+    FOLD_STACKS,
+    FOLDED_OK_LINES,
+    LISTED_STACKS,
+    resourcesJson,
+    toJson,
+    toText,
+} from "../../plan/render";
 import { EvidenceEntry } from "../../evidence/simulate";
 import { PlannedResource, PlanResult, PROJECT } from "../../plan/run";
 import {
@@ -444,6 +452,77 @@ describe("the plan's summary by account", () => {
                 out,
             );
             assert.ok(out.split("\n").length < 40, "a screen");
+        });
+    });
+
+    describe("past the folding number of stacks (a sharded organization)", () => {
+        const shard = (i: number): StackPlan =>
+            stackPlan({ ...base, stack: `workload-${String(i).padStart(3, "0")}` });
+        const unchanged = (p: StackPlan): StackBaseline => ({
+            against: "the previous plan",
+            diff: against(p.result, p.result),
+        });
+
+        it("stacks without change fold into one line; a stack with changes or a problem keeps its block", () => {
+            const plans = Array.from({ length: FOLD_STACKS + 5 }, (_, i) => shard(i + 1));
+            const baselines = new Map(plans.map((p) => [p.result.stack, unchanged(p)]));
+            // workload-002's baseline had no staging: staging is new there.
+            const smaller = {
+                ...plans[1].result,
+                resources: base.resources.filter((r) => r.accountId !== STAGING),
+            };
+            baselines.set("workload-002", {
+                against: "the previous plan",
+                diff: against(smaller, plans[1].result),
+            });
+            const violation = {
+                policyPackName: "org-access",
+                policy: "iam-role-session-cap",
+                description: "",
+                message: "too long",
+                resource: "acct-777788889999-role",
+                enforcementLevel: "advisory",
+            };
+            plans[4] = { ...plans[4], violations: [violation] } as unknown as StackPlan;
+            const out = toText(plans, { baselines });
+            const blocks = out.match(/^stack workload-\d+ \(region us-east-1\)/gm) ?? [];
+            assert.deepStrictEqual(blocks, [
+                "stack workload-002 (region us-east-1)",
+                "stack workload-005 (region us-east-1)",
+            ]);
+            assert.match(
+                out,
+                /\n {2}ADVISORY +iam-role-session-cap on acct-777788889999-role: too long/,
+            );
+            const quiet = plans.length - 2;
+            const accounts = accountSummaries(base).length;
+            assert.ok(
+                out.includes(
+                    `${quiet} stacks without change, every proof holding, every scenario as expected, no violation: ${quiet * accounts} accounts, ${(quiet * deployed(base.resources).length).toLocaleString("en-US")} resources (--verbose lists them)`,
+                ),
+                out,
+            );
+            const verbose = toText(plans, { baselines, verbose: true });
+            assert.strictEqual(
+                verbose.match(/^stack workload-\d+ \(region/gm)?.length,
+                plans.length,
+            );
+        });
+
+        it("a first plan of many stacks: one line per stack, then their count", () => {
+            const plans = Array.from({ length: LISTED_STACKS + 3 }, (_, i) => shard(i + 1));
+            const out = toText(plans);
+            const lines = out.match(/^stack workload-\d+: .*$/gm) ?? [];
+            assert.strictEqual(lines.length, LISTED_STACKS);
+            assert.strictEqual(
+                lines[0],
+                `stack workload-001: ${deployed(base.resources).length} resources in 2 accounts; no previous plan: everything new; 0/0 proofs, 0/0 scenarios, no violation`,
+            );
+            assert.match(
+                out,
+                /\n\.\.\. and 3 more stacks with changes or no previous plan: 6 accounts, /,
+            );
+            assert.ok(out.split("\n").length <= LISTED_STACKS + 1);
         });
     });
 
