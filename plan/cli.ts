@@ -27,7 +27,7 @@ import { readProjectStacks } from "../stacks/stackFiles";
 import { PlanOptions, planExitCode, runPlan } from "./offline";
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
-import { deployed, toJson, toText, warningLines } from "./render";
+import { deployed, FOLD_STACKS, toJson, toText, warningLines } from "./render";
 import {
     PLAN_STATE_ENV,
     previousBaselines,
@@ -67,9 +67,11 @@ once, first; the other stacks and every stack's evidence, proofs and pack run in
 
   --stack NAME         plan only this stack
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
-  --json               print JSON: {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
-                       "parent", "provider", "options": {"protect", "retainOnDelete", "dependsOn",
-                       "aliases"}}],
+  --json               print JSON, every resource whatever the text folds: {"stack", "resources":
+                       [{"type", "name", "urn", "accountId", "accountName", "props", "parent",
+                       "provider", "options": {"protect", "retainOnDelete", "dependsOn",
+                       "aliases"}}], "accounts": [{"accountId", "accountName", "resources",
+                       "roles" (and with --against: "new", "changed", "removed")}],
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}],
                        "proofs": [{"id", "statement", "holds", "checked", "unit", "assumptions",
                                    "counterexamples": [{"principal", "path", "action", "resource",
@@ -89,16 +91,17 @@ once, first; the other stacks and every stack's evidence, proofs and pack run in
   --against FILE       compare with FILE, a previous plan's --json (one stack or {"stacks": [...]}) or
                        a pulumi stack export, as the engine would: list every resource to create,
                        delete or replace, and those found under an older name through an alias;
-                       --json adds "diff": {"creates", "deletes", "replaces", "aliased", "removals",
-                       "errors"} to each stack. A role that would be deleted and created again (a
+                       --json adds "diff": {"creates", "deletes", "replaces", "updates", "aliased",
+                       "removals", "errors"} to each stack. A role that would be deleted and created again (a
                        rename no alias covers, a replacement, a move between the planned stacks or
                        to a stack whose Pulumi.workload*.yaml lists the account), a resource an
                        alias would take from another account or that two resources reach, and a
                        replaced or deleted StackSet or stack instance, is an error (exit 1) with
                        its fix; a role whose account left every stack file is a removal, reported.
                        An export without resources (a stack never deployed) is an empty stack
-  --verbose            list every account, resource and change (the summary folds the accounts
-                       without change past ${FOLD_ACCOUNTS} accounts); --json always lists everything
+  --verbose            list every stack, account, resource and change: the summary folds the
+                       accounts without change past ${FOLD_ACCOUNTS} in a stack, and the stacks without
+                       change past ${FOLD_STACKS} stacks; --json always lists everything
   --workers N          plan in N worker processes (1: all in this process); default
                        ${WORKERS_ENV}, else one process for fewer than ${MIN_STACKS_FOR_WORKERS} stacks and
                        one per CPU (os.availableParallelism()) from there, at most one per 512 MB
