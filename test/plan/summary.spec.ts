@@ -553,6 +553,29 @@ describe("the plan's summary by account", () => {
             );
         });
 
+        it("a role the previous plan had under another name is a warning, not an error: a local file is not what is deployed", () => {
+            const dir = fs.mkdtempSync(path.join(stateDir(), "renamed-"));
+            const resources = resourcesJson(base).map((r) =>
+                r.type === ROLE && r.props.name === "SecurityAuditRole" && r.accountId === PROD
+                    ? { ...r, props: { ...r.props, name: "OldAuditRole" } }
+                    : r,
+            );
+            savePlan("workload", resources, undefined, dir);
+            const baseline = previousBaselines(
+                [base],
+                new Map([["workload", readPreviousPlan("workload", undefined, dir)]]),
+            ).get("workload")!;
+            assert.strictEqual(baseline.diff!.errors.length, 1);
+            const out = text(base, baseline);
+            assert.match(
+                out,
+                new RegExp(
+                    `\\n {2}warning: stack workload: role /SecurityAuditRole in account ${PROD} \\(prod\\) would be replaced \\(name changed\\).*against what is deployed \\(--against a pulumi stack export\\) this is an error\\n`,
+                ),
+            );
+            assert.doesNotMatch(out, /\n {2}error: /);
+        });
+
         it("a saved plan that is corrupt, of another format or of another stack is ignored, with the reason", () => {
             const dir = fs.mkdtempSync(path.join(stateDir(), "bad-"));
             const file = savedPlanFile("workload", undefined, dir);
