@@ -264,8 +264,11 @@ function same(a: unknown, b: unknown, provider: boolean): boolean {
 /**
  * The inputs that differ between two resources' props; a tag map's keys one by one (`tags.Stack`),
  * to say which tag an in-place update changes. `newOnly`: compare only the inputs the plan sets, for
- * a `pulumi stack export`, whose inputs also hold what the provider filled in (`__defaults`, a
- * provider's `version`, a role's `forceDetachPolicies`) and the program never set.
+ * a `pulumi stack export`, whose inputs also hold what the engine and the provider filled in (a
+ * provider's plugin `version`; `__defaults`, the bridge's list of the inputs it defaulted from the
+ * schema: `defaultsKey` in pulumi/pulumi-terraform-bridge pkg/tfbridge/schema.go,
+ * https://github.com/pulumi/pulumi-terraform-bridge/blob/master/pkg/tfbridge/schema.go), which the
+ * program never set.
  */
 function changedInputs(
     a: Record<string, unknown>,
