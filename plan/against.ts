@@ -17,6 +17,8 @@ export interface PriorResource {
     /** URN of its provider. */
     readonly provider?: string;
     readonly accountId: string | null;
+    /** The account's name, from a plan's `accountName` (an export has none). */
+    readonly accountName?: string;
     /** The inputs it was deployed with (a plan's `props`, an export's `inputs`). */
     readonly props: Record<string, unknown>;
 }
@@ -30,6 +32,11 @@ export interface PriorStack {
      * it stands for whichever stack is planned, with nothing deployed.
      */
     readonly anyStack?: boolean;
+    /**
+     * Read from a `pulumi stack export`: its inputs also hold what the provider filled in, so an
+     * input is compared only where the plan sets it (plan/diff.ts).
+     */
+    readonly fromExport?: boolean;
 }
 
 /** FILE's stack of that name; an export with no resources stands for any one stack. */
@@ -124,6 +131,7 @@ function fromPlan(value: unknown, at: string, problems: string[]): PriorStack {
             custom: true,
             provider: providerRefUrn(r.provider),
             accountId: typeof r.accountId === "string" ? r.accountId : null,
+            ...(typeof r.accountName === "string" ? { accountName: r.accountName } : {}),
             props: isObject(r.props) ? r.props : {},
         });
     });
@@ -156,7 +164,7 @@ function fromExport(deployment: Record<string, unknown>, problems: string[]): Pr
         deployment.resources === undefined ||
         (Array.isArray(deployment.resources) && deployment.resources.length === 0)
     )
-        return [{ stack: "", resources: [], anyStack: true }];
+        return [{ stack: "", resources: [], anyStack: true, fromExport: true }];
     if (!Array.isArray(deployment.resources)) {
         problems.push("deployment.resources: must be the list of the stack's resources");
         return [];
@@ -199,7 +207,7 @@ function fromExport(deployment: Record<string, unknown>, problems: string[]): Pr
         const stack = urnParts(urn).stack;
         byStack.set(stack, [...(byStack.get(stack) ?? []), resource]);
     }
-    return [...byStack].map(([stack, resources]) => ({ stack, resources }));
+    return [...byStack].map(([stack, resources]) => ({ stack, resources, fromExport: true }));
 }
 
 /** Throws UsageError unless FILE holds every stack to plan; run before planning anything. */

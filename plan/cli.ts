@@ -30,10 +30,18 @@ import { readProjectStacks } from "../stacks/stackFiles";
 import { DEFAULT_POLICY_CONFIG, PlanOptions, planExitCode, runPlan } from "./offline";
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
-import { toJson, toText, warningLines } from "./render";
 import { checkWritable } from "../cli/files";
 import { paletteFor } from "../cli/colour";
 import { planVerdict } from "./verdict";
+import { FOLD_STACKS, toJson, toText, warningLines } from "./render";
+import {
+    PLAN_STATE_ENV,
+    planStateDir,
+    previousBaselines,
+    readPreviousPlan,
+    saveSuccessfulPlans,
+} from "./previous";
+import { FOLD_ACCOUNTS } from "./summary";
 
 /** The command's options; no `stacks` (an empty list) plans every stack of the project. */
 export interface CliOptions extends PlanOptions {
@@ -48,12 +56,16 @@ export interface CliOptions extends PlanOptions {
     readonly against?: string;
     /** --workers N; else ORG_ACCESS_PLAN_WORKERS, else one per CPU (plan/workers.ts, workerCount). */
     readonly requestedWorkers?: number;
+    /** List every account, resource and change in the text, instead of the summary. */
+    readonly verbose?: boolean;
 }
 
-export const USAGE = `usage: npx org-access [plan] [-s STACK] [-C DIR] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N]
+export const USAGE = `usage: npx org-access [plan] [-s STACK] [-C DIR] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N] [--verbose]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
-runtime with the config of Pulumi.<stack>.yaml and lists every resource by target account.
+runtime with the config of Pulumi.<stack>.yaml and summarises it by target account: resources,
+and what is new, changed or removed since the stack's previous plan (saved in
+.org-access/plans/, or ${PLAN_STATE_ENV}, by each plan that passes) or against --against FILE.
 Without --stack, plans every stack of the project, as CI previews them (npx org-access stacks): the
 security stack, then each workload stack (Pulumi.workload.yaml, Pulumi.workload-<shard>.yaml) in
 the order of the security stack's org-access:workloadStacks. The security stack's program runs
@@ -62,12 +74,17 @@ once, first; the other stacks and every stack's evidence, proofs and pack run in
   -s, --stack STACK    plan only this stack: security, workload or workload-<shard>, also written
                        as pulumi --stack takes it, ORG/STACK or ORG/PROJECT/STACK (PROJECT: the
                        name in Pulumi.yaml)
-  -C, --cwd DIR        read the stack files (Pulumi.<stack>.yaml) from DIR instead of the project's folder
+  -C, --cwd DIR        plan the stack files (Pulumi.<stack>.yaml) of DIR instead of the project's
+                       folder, as if run there: a relative --config-file is read from DIR, and
+                       the previous plan is kept in DIR/.org-access/plans
   --config-file PATH   read this stack file instead of Pulumi.<stack>.yaml (needs --stack)
-  --json               print only JSON on stdout (an error too: {"error": {"message", "exitCode",
-                       "problems": [{"key", "message", "fix"}]}}): {"stack", "resources": [{"type", "name", "urn", "accountId", "props",
-                       "parent", "provider", "options": {"protect", "retainOnDelete", "dependsOn",
-                       "aliases"}}],
+  --json               print only JSON on stdout, every resource whatever the text folds (an error
+                       too: {"error": {"message", "exitCode", "problems": [{"key", "message",
+                       "fix"}]}}): {"stack", "resources": [{"type", "name", "urn", "accountId",
+                       "accountName", "props", "parent", "provider", "options": {"protect",
+                       "retainOnDelete", "dependsOn", "aliases"}}], "accounts": [{"accountId",
+                       "accountName", "resources", "roles" (and with --against: "new", "changed",
+                       "removed")}],
                        "evidence": [{"accountId", "role", "scenario", "expected", "simulated", "reason"}],
                        "proofs": [{"id", "statement", "holds", "checked", "unit", "assumptions",
                                    "counterexamples": [{"principal", "path", "action", "resource",
@@ -87,14 +104,17 @@ once, first; the other stacks and every stack's evidence, proofs and pack run in
   --against FILE       compare with FILE, a previous plan's --json (one stack or {"stacks": [...]}) or
                        a pulumi stack export, as the engine would: list every resource to create,
                        delete or replace, and those found under an older name through an alias;
-                       --json adds "diff": {"creates", "deletes", "replaces", "aliased", "removals",
-                       "errors"} to each stack. A role that would be deleted and created again (a
+                       --json adds "diff": {"creates", "deletes", "replaces", "updates", "aliased",
+                       "removals", "errors"} to each stack. A role that would be deleted and created again (a
                        rename no alias covers, a replacement, a move between the planned stacks or
                        to a stack whose Pulumi.workload*.yaml lists the account), a resource an
                        alias would take from another account or that two resources reach, and a
                        replaced or deleted StackSet or stack instance, is an error (exit 1) with
                        its fix; a role whose account left every stack file is a removal, reported.
                        An export without resources (a stack never deployed) is an empty stack
+  --verbose            list every stack, account, resource and change: the summary folds the
+                       accounts without change past ${FOLD_ACCOUNTS} in a stack, and the stacks without
+                       change past ${FOLD_STACKS} stacks; --json always lists everything
   --workers N          plan in N worker processes (1: all in this process); default
                        ${WORKERS_ENV}, else one process for fewer than ${MIN_STACKS_FOR_WORKERS} stacks and
                        one per CPU (os.availableParallelism()) from there, at most one per 512 MB
@@ -122,10 +142,12 @@ export const command = defineCommand({
         strict: { type: "boolean" },
         against: { type: "string" },
         workers: { type: "string" },
+        verbose: { type: "boolean" },
     },
     valueNames: { workers: "N", cwd: "a folder" },
     build(values): CliOptions {
         const stack = values.stack === undefined ? undefined : stackOption(values.stack).name;
+        const root = values.cwd === undefined ? undefined : projectFolder(values.cwd);
         if (values["write-policy-config"] !== undefined && stack === undefined)
             throw new UsageError(
                 "--write-policy-config needs --stack: each stack gets its own config",
@@ -143,8 +165,12 @@ export const command = defineCommand({
             // Without --stack: every stack CI previews; resolved when the plan runs (plan()),
             // since it reads the stack files.
             stacks: stack ? [stack] : [],
-            ...(values.cwd !== undefined ? { root: projectFolder(values.cwd) } : {}),
-            configFile: values["config-file"],
+            ...(root !== undefined ? { root } : {}),
+            // As with pulumi -C: a relative path is read as if the command ran in DIR.
+            configFile:
+                values["config-file"] !== undefined && root !== undefined
+                    ? path.resolve(root, values["config-file"])
+                    : values["config-file"],
             json: values.json ?? false,
             report: values.report,
             policyConfig: values["policy-config"],
@@ -152,6 +178,7 @@ export const command = defineCommand({
             ...(values.strict ? { strict: true } : {}),
             ...(values.against !== undefined ? { against: values.against } : {}),
             ...(workers !== undefined ? { requestedWorkers: workers } : {}),
+            ...(values.verbose ? { verbose: true } : {}),
         };
     },
 });
@@ -193,14 +220,24 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
         checkWritable(options.writePolicyConfig, "--write-policy-config");
     const prior = options.against ? readAgainst(options.against, PROJECT) : undefined;
     if (prior && options.against) checkStacks(prior, options.stacks, options.against);
+    // Without --against, the text compares each stack with its previous plan (plan/previous.ts),
+    // saved in the planned project's folder.
+    const stateDir = planStateDir(process.env, options.root);
+    const previous =
+        options.against || options.json
+            ? undefined
+            : new Map(
+                  options.stacks.map((s) => [s, readPreviousPlan(s, options.configFile, stateDir)]),
+              );
     const plans = await runPlan(options);
+    const elsewhere = () => accountsOfOtherStacks(options.root ?? PROJECT_ROOT, options.stacks);
     const diffs =
         prior && options.against
             ? diffAgainst(
                   prior,
                   plans.map((p) => p.result),
                   options.against,
-                  accountsOfOtherStacks(options.root ?? PROJECT_ROOT, options.stacks),
+                  elsewhere(),
               )
             : undefined;
     const warnings = warningLines(plans);
@@ -212,8 +249,23 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     out.write(
         options.json
             ? `${JSON.stringify(toJson(plans, diffs), null, 2)}\n`
-            : `${toText(plans, diffs && options.against ? { file: options.against, diffs } : undefined)}\n`,
+            : `${toText(plans, {
+                  verbose: options.verbose,
+                  baselines: previous
+                      ? previousBaselines(
+                            plans.map((p) => p.result),
+                            previous,
+                            elsewhere(),
+                        )
+                      : new Map(
+                            (diffs ?? []).map((d) => [
+                                d.stack,
+                                { against: options.against, diff: d },
+                            ]),
+                        ),
+              })}\n`,
     );
+    saveSuccessfulPlans(plans, diffs, options.configFile, (w) => err.write(`${w}\n`), stateDir);
     if (options.writePolicyConfig) {
         fs.writeFileSync(
             options.writePolicyConfig,

@@ -2,6 +2,7 @@
 // FILE (read by plan/against.ts) to the resources planned now. It matches URNs as the engine's step
 // generator does, aliases included, and holds one rule: no IAM role is deleted and created again,
 // whether by a rename, a replacement or a move between stacks.
+import { accountLabel, accountNames } from "./accountNames";
 import { checkStacks, PriorResource, PriorStack, priorOf } from "./against";
 import { urnParts } from "./urn";
 import { isWorkloadStack } from "../stacks/names";
@@ -13,8 +14,16 @@ export interface DiffEntry {
     readonly urn: string;
     readonly type: string;
     readonly accountId: string | null;
+    /** The account's name in config (or, for a deleted resource, in FILE), when known. */
+    readonly accountName?: string;
     /** A role's path and name in AWS (`/SecurityAuditRole`): what CreateRole would collide on. */
     readonly physicalName?: string;
+}
+
+/** A resource found (by URN or alias) and updated in place: its inputs differ from FILE's. */
+export interface Update extends DiffEntry {
+    /** The inputs that change (`description`, `tags.Stack`). */
+    readonly inputs: readonly string[];
 }
 
 /** A resource the engine would replace: delete and create again, as a new cloud resource. */
@@ -44,6 +53,9 @@ export interface CrossAccountMatch {
     readonly from: string;
     readonly fromAccount: string;
     readonly toAccount: string;
+    /** The accounts' names: in FILE, and in config now. */
+    readonly fromName?: string;
+    readonly toName?: string;
 }
 
 /** One stack's changes, before {@link withRoleErrors} decides which are errors. */
@@ -59,7 +71,7 @@ export interface StackChanges {
     /** The URNs each created resource's aliases named, none of which FILE holds. */
     readonly createAliases: ReadonlyMap<string, readonly string[]>;
     /** Resources found and updated in place, with the inputs that change (`tags.Stack`). */
-    readonly updates: readonly { readonly urn: string; readonly inputs: readonly string[] }[];
+    readonly updates: readonly Update[];
 }
 
 /** An old URN that a second new resource reaches after a first one claimed it. */
@@ -75,6 +87,8 @@ export interface StackDiff {
     readonly deletes: readonly DiffEntry[];
     readonly replaces: readonly Replacement[];
     readonly aliased: readonly AliasedEntry[];
+    /** Resources updated in place: same URN (or aliased), different inputs. */
+    readonly updates: readonly Update[];
     /** Role deletions that are not removals: recreations, replacements, moves (exit 1). */
     readonly errors: readonly DiffError[];
     /** Roles deleted because their account left the stack's config: expected, reported. */
@@ -206,39 +220,100 @@ function isSecret(v: unknown): boolean {
 }
 
 /**
- * The inputs that differ between two resources' props; a tag map's keys one by one (`tags.Stack`),
- * to say which tag an in-place update changes.
+ * JSON text parsed: an IAM document (compared as a document, not as its spacing or key order), and
+ * a provider's inputs, which reach the engine as strings (`allowedAccountIds: "[\"7777...\"]"`,
+ * `skipRegionValidation: "true"`) while a plan's --json shows them as values.
  */
-function changedInputs(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+function decoded(v: unknown, provider: boolean): unknown {
+    if (typeof v !== "string") return v;
+    if (!/^\s*[[{]/.test(v) && !(provider && /^(true|false|-?\d+(\.\d+)?)$/.test(v))) return v;
+    try {
+        return JSON.parse(v);
+    } catch {
+        return v;
+    }
+}
+
+/**
+ * Whether two inputs are the same value, canonically: JSON text as its value, object keys in any
+ * order, a key left out the same as null. A value the plan cannot know (a preview's unknown, an
+ * export's ciphertext), wherever it is, is no evidence of a change.
+ */
+function same(a: unknown, b: unknown, provider: boolean): boolean {
+    const x = decoded(a, provider);
+    const y = decoded(b, provider);
+    if (x === UNKNOWN || y === UNKNOWN || isSecret(x) || isSecret(y)) return true;
+    if ((x === undefined || x === null) && (y === undefined || y === null)) return true;
+    if (Array.isArray(x) || Array.isArray(y))
+        return (
+            Array.isArray(x) &&
+            Array.isArray(y) &&
+            x.length === y.length &&
+            x.every((v, i) => same(v, y[i], provider))
+        );
+    if (typeof x === "object" && typeof y === "object" && x !== null && y !== null) {
+        const o = x as Record<string, unknown>;
+        const p = y as Record<string, unknown>;
+        return [...new Set([...Object.keys(o), ...Object.keys(p)])].every((k) =>
+            same(o[k], p[k], provider),
+        );
+    }
+    return x === y;
+}
+
+/**
+ * The inputs that differ between two resources' props; a tag map's keys one by one (`tags.Stack`),
+ * to say which tag an in-place update changes. `newOnly`: compare only the inputs the plan sets, for
+ * a `pulumi stack export`, whose inputs also hold what the engine and the provider filled in (a
+ * provider's plugin `version`; `__defaults`, the bridge's list of the inputs it defaulted from the
+ * schema: `defaultsKey` in pulumi/pulumi-terraform-bridge pkg/tfbridge/schema.go,
+ * https://github.com/pulumi/pulumi-terraform-bridge/blob/master/pkg/tfbridge/schema.go), which the
+ * program never set.
+ */
+function changedInputs(
+    a: Record<string, unknown>,
+    b: Record<string, unknown>,
+    provider = false,
+    newOnly = false,
+): string[] {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+        .filter((k) => k !== "__defaults" && (!newOnly || b[k] !== undefined))
+        .sort();
     return keys.flatMap((k) => {
-        if (!differs(a[k], b[k], undefined)) return [];
+        if (same(a[k], b[k], provider)) return [];
         const x = a[k];
         const y = b[k];
         if (k.startsWith("tags") && typeof x === "object" && typeof y === "object" && x && y)
-            return changedInputs(x as Record<string, unknown>, y as Record<string, unknown>).map(
-                (t) => `${k}.${t}`,
-            );
+            return changedInputs(
+                x as Record<string, unknown>,
+                y as Record<string, unknown>,
+                provider,
+                newOnly,
+            ).map((t) => `${k}.${t}`);
         return [k];
     });
 }
 
-function differs(before: unknown, after: unknown, fallback: unknown): boolean {
-    const a = before === undefined ? fallback : before;
-    const b = after === undefined ? fallback : after;
-    // A value the plan cannot know (a preview's unknown, an export's ciphertext) is no evidence
-    // of a change.
-    if (a === UNKNOWN || b === UNKNOWN || isSecret(a) || isSecret(b)) return false;
-    return JSON.stringify(a) !== JSON.stringify(b);
+function differs(before: unknown, after: unknown, fallback: unknown, provider = false): boolean {
+    return !same(
+        before === undefined ? fallback : before,
+        after === undefined ? fallback : after,
+        provider,
+    );
 }
 
 /**
  * The changes from one stack's resources in FILE to its planned resources, matched as the engine
  * matches them (step_generator.go, `generateSteps`): by URN first, then by each alias, a child also
  * by the alias its parent was found under; whatever of FILE nothing claims is deleted. Errors are
- * left to {@link withRoleErrors}, which looks across stacks.
+ * left to {@link withRoleErrors}, which looks across stacks. `names`: the planned accounts' names
+ * (plan/accountNames.ts), for the entries and the messages; a deleted resource's comes from FILE.
  */
-export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]): StackChanges {
+export function diffStack(
+    prior: PriorStack,
+    planned: readonly PlannedResource[],
+    names: ReadonlyMap<string, string> = new Map(),
+): StackChanges {
     const olds = new Map(prior.resources.map((r) => [r.urn, r]));
     const claimed = new Set<string>();
     /** New URN -> the URN of FILE it was found under. */
@@ -249,7 +324,7 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
     const aliased: AliasedEntry[] = [];
     const crossAccount: CrossAccountMatch[] = [];
     const duplicates: DuplicateMatch[] = [];
-    const updates: { urn: string; inputs: string[] }[] = [];
+    const updates: Update[] = [];
     const createAliases = new Map<string, string[]>();
     /** Old URN -> the new URN that claimed it. */
     const claimedBy = new Map<string, string>();
@@ -274,10 +349,12 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
         for (const u of new Set(candidates))
             if (olds.has(u) && claimed.has(u) && claimedBy.get(u) !== r.urn)
                 duplicates.push({ urn: r.urn, from: u, claimedBy: claimedBy.get(u) as string });
+        const accountName = r.accountId ? names.get(r.accountId) : undefined;
         const entry: DiffEntry = {
             urn: r.urn,
             type: r.type,
             accountId: r.accountId,
+            ...(accountName ? { accountName } : {}),
             ...(physicalName(r.type, r.props)
                 ? { physicalName: physicalName(r.type, r.props) }
                 : {}),
@@ -305,10 +382,13 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
                     from,
                     fromAccount: old.accountId,
                     toAccount: r.accountId,
+                    ...(old.accountName ? { fromName: old.accountName } : {}),
+                    ...(accountName ? { toName: accountName } : {}),
                 });
         }
+        const isProvider = r.type.startsWith("pulumi:providers:");
         const forced = Object.entries(REPLACE_ON_CHANGES[r.type] ?? {})
-            .filter(([k, fallback]) => differs(old.props[k], r.props[k], fallback))
+            .filter(([k, fallback]) => differs(old.props[k], r.props[k], fallback, isProvider))
             .map(([k]) => k);
         if (r.provider) {
             // The engine replaces a resource whose provider reference changes, unless the new
@@ -323,8 +403,8 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
             replaces.push({ ...entry, from, properties: forced });
             if (r.type.startsWith("pulumi:providers:")) replacedProviders.add(r.urn);
         } else {
-            const inputs = changedInputs(old.props, r.props);
-            if (inputs.length > 0) updates.push({ urn: r.urn, inputs });
+            const inputs = changedInputs(old.props, r.props, isProvider, prior.fromExport);
+            if (inputs.length > 0) updates.push({ ...entry, inputs });
         }
     }
     const deletes = prior.resources
@@ -339,6 +419,9 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
             urn: r.urn,
             type: r.type,
             accountId: r.accountId,
+            ...((r.accountId && names.get(r.accountId)) || r.accountName
+                ? { accountName: (r.accountId && names.get(r.accountId)) || r.accountName }
+                : {}),
             ...(physicalName(r.type, r.props)
                 ? { physicalName: physicalName(r.type, r.props) }
                 : {}),
@@ -354,6 +437,11 @@ export function diffStack(prior: PriorStack, planned: readonly PlannedResource[]
         createAliases,
         updates,
     };
+}
+
+/** An account in a message: `777788889999 (prod)`; `?` when the diff does not know it. */
+function label(id: string | null, name?: string): string {
+    return id ? accountLabel(id, name) : "?";
 }
 
 function sameRole(a: DiffEntry, b: DiffEntry): boolean {
@@ -404,7 +492,7 @@ export function withRoleErrors(
             .filter((r) => r.type === ROLE)
             .map((r) => ({
                 urn: r.urn,
-                message: `stack ${d.stack}: role ${r.physicalName ?? r.urn} in account ${r.accountId ?? "?"} would be replaced (${r.properties.join(", ")} changed): AWS would delete it and create it again, cutting its sessions and giving it a new unique id`,
+                message: `stack ${d.stack}: role ${r.physicalName ?? r.urn} in account ${label(r.accountId, r.accountName)} would be replaced (${r.properties.join(", ")} changed): AWS would delete it and create it again, cutting its sessions and giving it a new unique id`,
                 fix: r.properties.includes("provider")
                     ? "keep the role on the provider it was deployed with: name the provider from the account id and alias it from its old name (stacks/resourceNames.ts)"
                     : "keep the role's name and path as deployed (IAM cannot rename a role); to change them, create the new role beside the old one and remove the old one in a later change",
@@ -433,7 +521,7 @@ export function withRoleErrors(
         for (const c of d.crossAccount)
             errors.push({
                 urn: c.urn,
-                message: `stack ${d.stack}: ${c.urn} (account ${c.toAccount}) would take over ${c.from}, a resource of account ${c.fromAccount}, through an alias: account names changed in the same change as the upgrade to id-derived names`,
+                message: `stack ${d.stack}: ${c.urn} (account ${label(c.toAccount, c.toName)}) would take over ${c.from}, a resource of account ${label(c.fromAccount, c.fromName)}, through an alias: account names changed in the same change as the upgrade to id-derived names`,
                 fix: "upgrade with the account names as they are deployed (the aliases are keyed on the names in config), then rename the accounts in a later change",
             });
         const removals: DiffEntry[] = [];
@@ -448,7 +536,7 @@ export function withRoleErrors(
                 // this plan does not plan.
                 errors.push({
                     urn: del.urn,
-                    message: `stack ${d.stack}: role ${del.physicalName ?? del.urn} in account ${del.accountId} would be deleted (${del.urn}), and Pulumi.${movedTo}.yaml lists the account: moving an account by editing stack files deletes its roles here and creates them again in ${movedTo}`,
+                    message: `stack ${d.stack}: role ${del.physicalName ?? del.urn} in account ${label(del.accountId, del.accountName)} would be deleted (${del.urn}), and Pulumi.${movedTo}.yaml lists the account: moving an account by editing stack files deletes its roles here and creates them again in ${movedTo}`,
                     fix: `put the account back in Pulumi.${d.stack}.yaml and out of Pulumi.${movedTo}.yaml, then move it with npm run account:move -- --id ${del.accountId} --from ${d.stack} --to ${movedTo}, and run the pulumi state move it prints before any pulumi up`,
                 });
                 continue;
@@ -457,7 +545,7 @@ export function withRoleErrors(
                 removals.push(del);
                 continue;
             }
-            const where = `role ${del.physicalName ?? "?"} in account ${del.accountId ?? twin.entry.accountId ?? "?"}`;
+            const where = `role ${del.physicalName ?? "?"} in account ${del.accountId ? label(del.accountId, del.accountName) : label(twin.entry.accountId, twin.entry.accountName)}`;
             errors.push(
                 twin.stack === d.stack
                     ? {
@@ -472,15 +560,19 @@ export function withRoleErrors(
                       },
             );
         }
-        const { stack, creates: made, deletes, replaces, aliased } = d;
-        return { stack, creates: made, deletes, replaces, aliased, errors, removals };
+        const { stack, creates: made, deletes, replaces, aliased, updates } = d;
+        return { stack, creates: made, deletes, replaces, aliased, updates, errors, removals };
     });
 }
 
 /** Diffs every planned stack against its stack in FILE. Throws UsageError when FILE lacks one. */
 export function diffAgainst(
     prior: readonly PriorStack[],
-    planned: readonly { stack: string; resources: readonly PlannedResource[] }[],
+    planned: readonly {
+        stack: string;
+        resources: readonly PlannedResource[];
+        outputs?: Record<string, unknown>;
+    }[],
     file: string,
     elsewhere: ReadonlyMap<string, string> = new Map(),
 ): StackDiff[] {
@@ -490,7 +582,9 @@ export function diffAgainst(
         file,
     );
     return withRoleErrors(
-        planned.map((p) => diffStack(priorOf(prior, p.stack) as PriorStack, p.resources)),
+        planned.map((p) =>
+            diffStack(priorOf(prior, p.stack) as PriorStack, p.resources, accountNames(p)),
+        ),
         elsewhere,
     );
 }

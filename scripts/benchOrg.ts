@@ -165,14 +165,20 @@ export async function planOrganization(n: number, workers?: number): Promise<Org
         const out = path.join(root, "plan.txt");
         const fd = fs.openSync(out, "w");
         const t0 = process.hrtime.bigint();
-        const child = spawn(process.execPath, [path.join(root, "dist", "plan", "cli.js")], {
-            cwd: root,
-            stdio: ["ignore", fd, "pipe"],
-            env: {
-                ...process.env,
-                ...(workers !== undefined ? { ORG_ACCESS_PLAN_WORKERS: String(workers) } : {}),
+        // --verbose: every stack's proofs and engine lines, which the figures below are read from
+        // (the default summary folds the stacks without change into one line).
+        const child = spawn(
+            process.execPath,
+            [path.join(root, "dist", "plan", "cli.js"), "--verbose"],
+            {
+                cwd: root,
+                stdio: ["ignore", fd, "pipe"],
+                env: {
+                    ...process.env,
+                    ...(workers !== undefined ? { ORG_ACCESS_PLAN_WORKERS: String(workers) } : {}),
+                },
             },
-        });
+        );
         let stderr = "";
         child.stderr?.setEncoding("utf8");
         child.stderr?.on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));

@@ -31,9 +31,25 @@ const listed = (o: Obj): number => (Array.isArray(o.resources) ? o.resources.len
 const FORMATS =
     'expected {"resources": [...]}, the output of `npm start -- --json`, `pulumi stack export` or `pulumi preview --json --show-sames`';
 
-/** Keys a top-level document may have, per format. The plan's extra keys are its own report. */
-const PLAN_KEYS = ["stack", "resources", "evidence", "proofs", "violations", "warnings", "engine"];
-/** Keys a resource of the simple format or the plan may have; accountId and options are the plan's. */
+/**
+ * Keys a top-level document may have, per format. The plan's extra keys are its own report: its
+ * evidence, proofs and verdicts, its engine model, its per-account summary and its --against diff.
+ */
+const PLAN_KEYS = [
+    "stack",
+    "resources",
+    "accounts",
+    "evidence",
+    "proofs",
+    "violations",
+    "warnings",
+    "engine",
+    "diff",
+];
+/**
+ * Keys a resource of the simple format or the plan may have; accountId, accountName and options
+ * are the plan's.
+ */
 const RESOURCE_KEYS = [
     "type",
     "name",
@@ -42,6 +58,7 @@ const RESOURCE_KEYS = [
     "parent",
     "provider",
     "accountId",
+    "accountName",
     "options",
 ];
 const PROVIDER_KEYS = ["type", "name", "props", "urn"];
@@ -61,6 +78,12 @@ function plannedResource(raw: unknown, where: string, problems: Problems): Plann
     for (const k of ["urn", "parent", "accountId"])
         if (raw[k] !== undefined && typeof raw[k] !== "string")
             problems.add(at, `"${k}" must be a string`);
+    if (
+        raw.accountName !== undefined &&
+        raw.accountName !== null &&
+        typeof raw.accountName !== "string"
+    )
+        problems.add(at, '"accountName" must be a string or null');
     if (raw.options !== undefined && !isObject(raw.options))
         problems.add(at, '"options" must be an object');
     const p = raw.provider;

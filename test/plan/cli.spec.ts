@@ -12,6 +12,7 @@ import { readProjectStacks } from "../../stacks/stackFiles";
 import { securityStackText } from "../helpers";
 import { exampleProject } from "../helpers/preview";
 import { readingUserStackFiles } from "../userStackFiles";
+import { isolatePlanState } from "../helpers/planState";
 
 /**
  * The project every plan of this spec reads (-C): example-like stack files with the test ids, never
@@ -47,6 +48,9 @@ function tempStackFile(text: string): string {
 }
 
 describe("offline plan CLI", () => {
+    // Each plan saves itself for the next to compare with: in a folder of these tests' own.
+    isolatePlanState();
+
     it("plans the workload stack: an MFA-guarded SecurityAuditRole in every account of its stack file", async () => {
         const { code, out, err } = await run("--stack", "workload", "--json");
         assert.strictEqual(code, 0, err);
@@ -76,6 +80,7 @@ describe("offline plan CLI", () => {
                 "name",
                 "urn",
                 "accountId",
+                "accountName",
                 "props",
                 ...(r.parent ? ["parent"] : []),
                 ...(r.provider ? ["provider"] : []),
@@ -203,8 +208,8 @@ describe("offline plan CLI", () => {
         }
     });
 
-    it("prints a table grouped by account", async () => {
-        const { code, out } = await run("--stack", "workload");
+    it("--verbose prints every resource in a table grouped by account", async () => {
+        const { code, out } = await run("--stack", "workload", "--verbose");
         assert.strictEqual(code, 0);
         assert.match(out, /^stack workload \(region us-east-1\): \d+ resources in 3 accounts/);
         assert.match(out, /\naccount 777788889999 \(prod\)\n/);
@@ -614,6 +619,7 @@ describe("offline plan CLI", () => {
                 creates: [],
                 deletes: [],
                 replaces: [],
+                updates: [],
                 aliased: [],
                 removals: [],
                 errors: [],
@@ -651,12 +657,16 @@ describe("offline plan CLI", () => {
                 ),
             );
             assert.ok(
-                out.includes(`  +- replace ${role.urn} (account ${role.accountId}) [name]`),
+                out.includes(
+                    `  +- replace ${role.urn} in account ${role.accountId} (${role.accountName}) [name]`,
+                ),
                 out,
             );
             assert.match(
                 err,
-                /error: stack workload: role \/SecurityAuditRole in account \d{12} would be replaced \(name changed\)/,
+                new RegExp(
+                    `error: stack workload: role /SecurityAuditRole in account ${role.accountId} \\(${role.accountName}\\) would be replaced \\(name changed\\)`,
+                ),
             );
             assert.match(err, /\n {2}fix: keep the role's name and path as deployed/);
         });

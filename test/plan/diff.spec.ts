@@ -183,7 +183,8 @@ describe("plan --against: what a change creates, deletes or replaces", () => {
         const audit = diff.errors.find((e) => e.urn.endsWith("::prod-role"))!;
         assert.match(
             audit.message,
-            /role \/SecurityAuditRole in account 777788889999 would be deleted/,
+            // The account's name from config, next to its id.
+            /role \/SecurityAuditRole in account 777788889999 \(prod\) would be deleted/,
         );
         assert.match(audit.message, /EntityAlreadyExists/);
         assert.strictEqual(
@@ -299,7 +300,7 @@ describe("plan --against: what a change creates, deletes or replaces", () => {
         assert.deepStrictEqual(counts(b), { creates: 5, deletes: 0, replaces: 0, errors: 0 });
         assert.match(
             a.errors[0].message,
-            /^role \/SecurityAuditRole in account 555555555555 would be deleted from stack workload-a \(.*\) and created in stack workload-b/,
+            /^role \/SecurityAuditRole in account 555555555555 \(staging\) would be deleted from stack workload-a \(.*\) and created in stack workload-b/,
         );
         assert.match(a.errors[0].fix, /npm run account:move/);
         // The same move planned one shard at a time looks like a removal: say where to look.
@@ -428,7 +429,7 @@ describe("plan --against: what review found", () => {
         assert.strictEqual(moved.errors.length, 1);
         assert.match(
             moved.errors[0].message,
-            /role \/SecurityAuditRole in account 555555555555 would be deleted .* Pulumi\.workload-b\.yaml lists the account/,
+            /role \/SecurityAuditRole in account 555555555555 \(staging\) would be deleted .* Pulumi\.workload-b\.yaml lists the account/,
         );
         assert.match(
             moved.errors[0].fix,

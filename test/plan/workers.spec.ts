@@ -9,6 +9,7 @@ import { runPlan } from "../../plan/offline";
 import { toJson } from "../../plan/render";
 import { exampleProject, exampleWorkloadValues } from "../helpers/preview";
 import { MIN_STACKS_FOR_WORKERS, startWorkers, WORKERS_ENV, workerCount } from "../../plan/workers";
+import { isolatePlanState } from "../helpers/planState";
 
 /**
  * The project these plans read (-C, runPlan's root): the example-like stacks plus one account the
@@ -45,6 +46,9 @@ function dyingWorker(): string {
 }
 
 describe("planning stacks in worker processes", () => {
+    // npm start saves each plan for the next to compare with: in a folder of these tests' own.
+    isolatePlanState();
+
     it("gives the same plan as one process, in the same order", async () => {
         const stacks = ["security", "workload"];
         const inProcess = toJson(await runPlan({ stacks, workers: 1, root: ROOT }));
