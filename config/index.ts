@@ -20,10 +20,17 @@ import {
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { placeholderProblems } from "./placeholders";
 import { partnerWorkloadProblems, type ResourceControlSettings } from "./schema/resourceControls";
-import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
+import {
+    decodeValues,
+    PROJECT_ROOT,
+    projectFileProblems,
+    readStackFile,
+    StackFileError,
+    stackFilePath,
+} from "./stackFile";
 import type { IdentityCenterSettings } from "./schema/identityCenter";
 import {
-    namespaceValues,
+    rawStackValues,
     RawStackValues,
     validateSecurityConfig,
     validateWorkloadConfig,
@@ -36,13 +43,16 @@ export {
     StackFileError,
     readStackFile,
     parseStackFile,
+    projectFileProblems,
     stackFilePath,
     decodeValues,
     PROJECT_ROOT,
+    STACK_FILE_KEYS,
 } from "./stackFile";
 export type { StackFileConfig } from "./stackFile";
 export {
     accountBudget,
+    rawStackValues,
     validateSecurityConfig,
     validateWorkloadConfig,
     namespaceValues,
@@ -226,11 +236,11 @@ export function withProviderRoleOverride(
 
 /** The config the running program was given, as raw values, with the environment's override. */
 function programValues(): RawStackValues {
-    const all = pulumi.runtime.allConfig();
-    return withProviderRoleOverride({
-        values: namespaceValues(decodeValues(all)),
-        region: all["aws:region"],
-    });
+    // Under `pulumi up` the engine merges Pulumi.yaml's config into the stack's; refuse it here
+    // too, so the program and its offline readers agree (config/stackFile.ts, projectFileProblems).
+    const project = projectFileProblems(PROJECT_ROOT);
+    if (project.length > 0) throw new ConfigError(pulumi.getStack(), project);
+    return withProviderRoleOverride(rawStackValues(decodeValues(pulumi.runtime.allConfig())));
 }
 
 function common(
@@ -324,11 +334,7 @@ export function readWorkloadTargets(
         const file = stackFilePath(stack, root);
         try {
             const { config } = readStackFile(file);
-            const values = decodeValues(config);
-            const cfg = validateWorkloadConfig(
-                { values: namespaceValues(values), region: config["aws:region"] },
-                stack,
-            );
+            const cfg = validateWorkloadConfig(rawStackValues(decodeValues(config)), stack);
             // In StackSet mode a duty role is StackSet-wide: every listed account has it (and so
             // does every other account of the OUs, which the grants reach by role name).
             const stackSet = cfg.deploymentMode === "stackset" ? cfg.stackSet : undefined;
@@ -354,10 +360,17 @@ export function readWorkloadTargets(
             });
         } catch (e) {
             if (e instanceof StackFileError) {
+                // The error's own problems carry their fixes (how to create a missing file, too).
+                const missing = e.problems.some((p) => /does not exist/.test(p.message));
                 problems.push({
                     path: `workloadStacks[${i}]`,
-                    message: e.message,
-                    fix: `create ${file} or remove "${stack}" from workloadStacks`,
+                    message: e.message.replace(/\n/g, "\n  "),
+                    fix:
+                        e.problems.length === 0
+                            ? `create ${file} or remove "${stack}" from workloadStacks`
+                            : missing
+                              ? `or remove "${stack}" from workloadStacks`
+                              : undefined,
                 });
             } else if (e instanceof ConfigError) {
                 problems.push({

@@ -2,9 +2,11 @@
 // Throws one ConfigError that lists every problem; nothing here touches Pulumi or the disk.
 import { ACCOUNT_NAME_PREFIX } from "../stacks/resourceNames";
 import { z } from "zod";
-import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
+import { ConfigError, ConfigProblem, knownKeysAt, problemsFromZod } from "./errors";
+import { foreignKeyProblems } from "./namespaces";
 import { resourceControlProblems } from "./schema/resourceControls";
-import { principalProblem, REGION_NAME } from "./patterns";
+import { principalProblem } from "./patterns";
+import { regionProblems } from "./regions";
 import { organizationControlProblems } from "./schema/organization";
 import {
     BREAK_GLASS_ROLE,
@@ -31,29 +33,21 @@ import { identityCenterProblems } from "./schema/identityCenter";
 export interface RawStackValues {
     readonly values: Record<string, unknown>;
     readonly region?: string;
+    /**
+     * Every key of the stack's config, namespaced (`aws:region`, `org-acess:tags`), when the
+     * caller has them: the keys outside `org-access:` are checked too (config/namespaces.ts).
+     */
+    readonly keys?: readonly string[];
 }
 
-function regionProblems(region: string | undefined): ConfigProblem[] {
-    // `aws:region` is outside our namespace, so its path is written out in full.
-    if (region === undefined) {
-        return [
-            {
-                path: "aws:region",
-                message: "is required: every account provider deploys into it",
-                fix: "pulumi config set aws:region us-east-1",
-            },
-        ];
-    }
-    if (!REGION_NAME.test(region)) {
-        return [
-            {
-                path: "aws:region",
-                message: `"${region}" is not an AWS region name`,
-                fix: "pulumi config set aws:region us-east-1",
-            },
-        ];
-    }
-    return [];
+/** The raw values of a stack from its whole config as the engine passes it (`decodeValues` of it). */
+export function rawStackValues(all: Record<string, unknown>): RawStackValues {
+    const region = all["aws:region"];
+    return {
+        values: namespaceValues(all),
+        region: typeof region === "string" ? region : region === undefined ? undefined : String(region),
+        keys: Object.keys(all),
+    };
 }
 
 /**
@@ -68,6 +62,7 @@ function parse<T>(
 ): T {
     const result = schema.safeParse(raw.values);
     const problems = [...regionProblems(raw.region)];
+    if (raw.keys) problems.push(...foreignKeyProblems(raw.keys, knownKeysAt(schema, [])));
     if (!result.success) problems.push(...problemsFromZod(schema, result.error, raw.values));
     problems.push(...extra(raw.values));
     if (problems.length > 0) throw new ConfigError(stack, problems);
