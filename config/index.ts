@@ -4,7 +4,7 @@
 import { partitionOf } from "./patterns";
 import * as pulumi from "@pulumi/pulumi";
 import { iamRoleArn } from "../components/arns";
-import { ConfigError, ConfigProblem, formatProblems } from "./errors";
+import { ConfigError, ConfigProblem, formatProblems, freeName, setCommand } from "./errors";
 import {
     AccessAnalyzerSettings,
     AuditRoleSettings,
@@ -32,6 +32,7 @@ import type { IdentityCenterSettings } from "./schema/identityCenter";
 import {
     rawStackValues,
     RawStackValues,
+    usersOf,
     validateSecurityConfig,
     validateWorkloadConfig,
 } from "./validate";
@@ -402,7 +403,15 @@ function stackSetClashes(targets: readonly WorkloadStackTargets[]): ConfigProble
             problems.push({
                 path: `workloadStacks[${i}]`,
                 message: `stack "${t.stack}" names its StackSet "${t.stackSet.name}" (stackSet.name), as stack "${owner}" does: a StackSet name is unique in its administrator account's Region, so both stacks would manage one StackSet`,
-                fix: `pulumi config set --stack ${t.stack} --path 'stackSet.name' org-access-${t.stack}`,
+                // Named after its stack, or the first such name no stack's StackSet has.
+                fix: setCommand(
+                    "stackSet.name",
+                    freeName(
+                        `org-access-${t.stack}`,
+                        new Set(targets.flatMap((x) => (x.stackSet ? [x.stackSet.name] : []))),
+                    ),
+                    { stack: t.stack },
+                ),
             });
         else names.set(t.stackSet.name, t.stack);
         for (const ou of t.stackSet.organizationalUnitIds) {
@@ -500,10 +509,14 @@ export function loadSecurityConfig(
             problems.push({
                 path: key,
                 message: `is not configured, but ${asking.join(", ")} set ${flag}: true`,
-                fix:
-                    key === "breakGlass"
-                        ? "pulumi config set --path 'breakGlass.users[0]' <user>"
-                        : "pulumi config set --path 'incidentResponse.responders[0]' <user>",
+                // A user who has no other duty here: one IAM user, one duty.
+                fix: setCommand(
+                    key === "breakGlass" ? "breakGlass.users[0]" : "incidentResponse.responders[0]",
+                    freeName(
+                        key === "breakGlass" ? "break-glass" : "incident-responder",
+                        usersOf(raw.values),
+                    ),
+                ),
             });
         }
     }
@@ -515,7 +528,7 @@ export function loadSecurityConfig(
                 problems.push({
                     path: `workloadStacks[${i}]`,
                     message: `ci is configured, but stack "${t.stack}" has no previewRole, so pull requests could not preview its accounts`,
-                    fix: `pulumi config set --stack ${t.stack} --path 'previewRole.name' ${cfg.ci!.previewRoleName}`,
+                    fix: setCommand("previewRole.name", cfg.ci!.previewRoleName, { stack: t.stack }),
                 });
         });
     }

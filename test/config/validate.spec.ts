@@ -499,7 +499,7 @@ describe("config validation: security stack", () => {
         assert.deepStrictEqual(
             problems(security({ ...base, guardrails: { targets: ["r-ab12"] } })),
             [
-                "* org-access:breakGlass.users: is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could (pulumi config set --path 'breakGlass.users[0]' <break-glass IAM user>, or remove guardrails)",
+                "* org-access:breakGlass.users: is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could (pulumi config set --path 'breakGlass.users[0]' break-glass, or remove guardrails)",
             ],
         );
         const cfg = validateSecurityConfig({
@@ -763,7 +763,7 @@ describe("config validation: preview roles and providerRole", () => {
                 }),
             ),
             [
-                `* org-access:previewRole.name: "Deployer" is already workloadAccounts[0].deployRoleName; pull requests would be sent to a role that writes (use a name of its own, e.g. OrgAccessPreviewRole)`,
+                `* org-access:previewRole.name: "Deployer" is already workloadAccounts[0].deployRoleName; pull requests would be sent to a role that writes (use a name of its own: pulumi config set --path 'previewRole.name' OrgAccessPreviewRole)`,
             ],
         );
         assert.deepStrictEqual(
@@ -784,7 +784,7 @@ describe("config validation: preview roles and providerRole", () => {
                 }),
             ),
             [
-                `* org-access:ci.previewRoleName: "OrgAccessDeployRole" is already managementAccount.deployRoleName; pull requests would be sent to a role that writes (use a name of its own, e.g. OrgAccessPreviewRole)`,
+                `* org-access:ci.previewRoleName: "OrgAccessDeployRole" is already managementAccount.deployRoleName; pull requests would be sent to a role that writes (use a name of its own: pulumi config set --path 'ci.previewRoleName' OrgAccessPreviewRole)`,
             ],
         );
     });
