@@ -148,7 +148,9 @@ function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
         sourceVpces: () => "vpce-0123456789abcdef0",
         maxAccountsPerStack: () => "10",
     };
-    return examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : "<value>");
+    return (
+        examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : "<value>")
+    );
 }
 
 /** The schema at `path`, through arrays, optionals, defaults and pipes; undefined if there is none. */
@@ -180,9 +182,7 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
 
 /** `["workloadAccounts", 0, "accountId"]` from `workloadAccounts[0].accountId`. */
 function parsePath(path: string): PropertyKey[] {
-    return path
-        .split(/\.|(?=\[)/)
-        .map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
+    return path.split(/\.|(?=\[)/).map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
 }
 
 /** Whether the schema wants a string at `path`, so an integer-looking value needs `--type string`. */

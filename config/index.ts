@@ -528,7 +528,9 @@ export function loadSecurityConfig(
                 problems.push({
                     path: `workloadStacks[${i}]`,
                     message: `ci is configured, but stack "${t.stack}" has no previewRole, so pull requests could not preview its accounts`,
-                    fix: setCommand("previewRole.name", cfg.ci!.previewRoleName, { stack: t.stack }),
+                    fix: setCommand("previewRole.name", cfg.ci!.previewRoleName, {
+                        stack: t.stack,
+                    }),
                 });
         });
     }

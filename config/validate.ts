@@ -52,7 +52,8 @@ export function rawStackValues(all: Record<string, unknown>): RawStackValues {
     const region = all["aws:region"];
     return {
         values: namespaceValues(all),
-        region: typeof region === "string" ? region : region === undefined ? undefined : String(region),
+        region:
+            typeof region === "string" ? region : region === undefined ? undefined : String(region),
         keys: Object.keys(all),
     };
 }
@@ -230,7 +231,9 @@ function namesOf(pairs: readonly (readonly [unknown, string])[]): Set<string> {
 export function usersOf(values: Record<string, unknown>): Set<string> {
     return new Set([
         ...strings(values.auditors).map((x) => x.key),
-        ...entries(values.reporters).flatMap(({ o }) => (typeof o.name === "string" ? [o.name] : [])),
+        ...entries(values.reporters).flatMap(({ o }) =>
+            typeof o.name === "string" ? [o.name] : [],
+        ),
         ...strings(object(values.incidentResponse)?.responders).map((x) => x.key),
         ...strings(object(values.breakGlass)?.users).map((x) => x.key),
     ]);
