@@ -191,11 +191,25 @@ function wantsString(schema: z.ZodType, path: string): boolean {
     return at?._zod?.def?.type === "string";
 }
 
+/** The values an enum schema at `path` allows, or none. */
+function enumValues(schema: z.ZodType, path: string): string[] {
+    const at = schemaAt(schema, parsePath(path)) as {
+        _zod?: { def?: { type?: string; entries?: Record<string, unknown> } };
+    };
+    const def = at?._zod?.def;
+    return def?.type === "enum" && def.entries
+        ? Object.values(def.entries).filter((v): v is string => typeof v === "string")
+        : [];
+}
+
 /** The command that sets `path` to an example value, typed as the schema wants it. */
 function exampleCommand(schema: z.ZodType, path: string, input: unknown, kind?: string): string {
-    return setCommand(path, exampleFor(path, input, kind), {
+    // A key with a few allowed values gets the first (the default, where there is one).
+    const example = exampleFor(path, input, kind);
+    const allowed = example === "<value>" ? enumValues(schema, path) : [];
+    return setCommand(path, allowed[0] ?? example, {
         secret: /externalId$/i.test(path),
-        type: wantsString(schema, path) ? "string" : undefined,
+        type: wantsString(schema, path) || allowed.length > 0 ? "string" : undefined,
     });
 }
 

@@ -19,7 +19,7 @@ import { defineCommand, Io, runCommand, start, STDIO, stackOption } from "../cli
 import {
     ConfigError,
     decodeValues,
-    namespaceValues,
+    rawStackValues,
     NAMESPACE,
     parseStackFile,
     PROJECT_ROOT,
@@ -233,10 +233,7 @@ function accountsOf(doc: YAML.Document): { name?: unknown; accountId?: unknown }
 function validate(text: string, stack: string): void {
     const { config } = parseStackFile(text, `Pulumi.${stack}.yaml`);
     try {
-        validateWorkloadConfig(
-            { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
-            stack,
-        );
+        validateWorkloadConfig(rawStackValues(decodeValues(config)), stack);
     } catch (e) {
         if (e instanceof ConfigError)
             throw new AccountCommandError(

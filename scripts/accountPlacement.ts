@@ -27,6 +27,7 @@ import {
     decodeValues,
     loadSecurityConfig,
     namespaceValues,
+    rawStackValues,
     NAMESPACE,
     parseStackFile,
     stackFilePath,
@@ -491,12 +492,9 @@ function securityProblems(project: Project, edits: readonly FileEdit[]): string[
             if (e.after !== null) fs.writeFileSync(path.join(dir, path.basename(e.file)), e.after);
         const text = fs.readFileSync(path.join(dir, "Pulumi.security.yaml"), "utf8");
         const { config } = parseStackFile(text, "Pulumi.security.yaml");
-        loadSecurityConfig(
-            "security",
-            { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
-            dir,
-            { allowPlaceholders: true },
-        );
+        loadSecurityConfig("security", rawStackValues(decodeValues(config)), dir, {
+            allowPlaceholders: true,
+        });
         return [];
     } catch (e) {
         if (e instanceof ConfigError)
