@@ -1,7 +1,12 @@
 // Turns schema failures into one report that names every bad key and says how to fix it.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NAMESPACE, RETIRED } from "./schema";
+import { closest } from "./didYouMean";
+import { partitionOf } from "./patterns";
+import { regionsOf } from "./regions";
+import { NAMESPACE, RETIRED } from "./schema/constants";
+
+export { closest };
 
 /** One problem with one config key. */
 export interface ConfigProblem {
@@ -125,6 +130,11 @@ function leafOf(path: string): string {
 function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
     const taken = takenNames(input);
     const security = (input as { securityAccountId?: unknown } | undefined)?.securityAccountId;
+    // A misspelt region gets the closest region of its partition.
+    const current = valueAt(input, parsePath(path));
+    const region = () =>
+        (typeof current === "string" && closest(current, regionsOf(partitionOf(current)))) ||
+        "us-east-1";
     const examples: Record<string, () => string> = {
         accountId: () => "123456789012",
         securityAccountId: () => "123456789012",
@@ -147,6 +157,9 @@ function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
         sourceIps: () => "203.0.113.0/24",
         sourceVpces: () => "vpce-0123456789abcdef0",
         maxAccountsPerStack: () => "10",
+        allowedRegions: region,
+        regions: region,
+        ssoRegion: region,
     };
     return (
         examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : "<value>")
@@ -213,37 +226,12 @@ function exampleCommand(schema: z.ZodType, path: string, input: unknown, kind?: 
     });
 }
 
-/** Levenshtein distance, for "did you mean" on misspelt keys. */
-function distance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let prev = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const tmp = row[j];
-            row[j] = Math.min(
-                row[j] + 1,
-                row[j - 1] + 1,
-                prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
-            );
-            prev = tmp;
-        }
-    }
-    return row[b.length];
-}
-
 /** The keys an object schema accepts at `path`, walking through arrays, optionals and defaults. */
 export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
     const shape = (schemaAt(schema, path) as { shape?: Record<string, { description?: string }> })
         ?.shape;
     // A retired key is in the schema only to explain what replaced it; it is not offered.
     return shape ? Object.keys(shape).filter((k) => shape[k]?.description !== RETIRED) : [];
-}
-
-/** The known word closest to `key` (case-insensitive), if it is close enough to be a misspelling. */
-export function closest(key: string, known: readonly string[]): string | undefined {
-    const best = known.map((k) => ({ k, d: distance(key, k) })).sort((x, y) => x.d - y.d)[0];
-    return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
 }
 
 function suggestion(key: string, known: string[]): string {

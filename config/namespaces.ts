@@ -3,7 +3,8 @@
 // other key would be dropped without a word: a namespace typo (`org-acess:tags`), `aws:regoin`, or
 // a real AWS provider setting such as `aws:profile`, which this program's providers never read.
 // Each is refused, with its key, and a did-you-mean where a known key is close.
-import { closest, ConfigProblem } from "./errors";
+import { closest } from "./didYouMean";
+import type { ConfigProblem } from "./errors";
 import { NAMESPACE } from "./schema/constants";
 
 /**

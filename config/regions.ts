@@ -5,8 +5,9 @@
 // (arn:aws-cn:..., arn:aws-us-gov:...): "every Region is in exactly one partition".
 // https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
 import { Region } from "@pulumi/aws/types/enums";
-import { closest, ConfigProblem } from "./errors";
-import { partitionOf } from "./patterns";
+import { closest } from "./didYouMean";
+import type { ConfigProblem } from "./errors";
+import { partitionOf, REGION_NAME } from "./patterns";
 
 /** Every region the AWS provider knows, in the order of its enum. */
 export const REGIONS: readonly string[] = Object.values(Region);
@@ -63,4 +64,25 @@ export function regionProblems(region: string | undefined): ConfigProblem[] {
         ];
     }
     return [];
+}
+
+/**
+ * Why a region name of a config list (guardrails.allowedRegions, stackSet.regions,
+ * accessAnalyzer.regions, identityCenter.ssoRegion) names no region, with the closest one of its
+ * partition; undefined when it is a region, or not even shaped like one (the pattern says so).
+ */
+export function unknownRegion(region: string): string | undefined {
+    if (!REGION_NAME.test(region) || REGIONS.includes(region)) return undefined;
+    const partition = partitionOf(region);
+    const near = closest(region, regionsOf(partition));
+    return `"${region}" is not a region of the ${partition} partition${near ? ` (did you mean ${near}?)` : ""}`;
+}
+
+/** A zod refinement for a region name: `.superRefine(knownRegion)`. */
+export function knownRegion(
+    region: string,
+    ctx: { addIssue(issue: { code: "custom"; message: string }): void },
+): void {
+    const problem = unknownRegion(region);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
 }

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import type { ConfigProblem } from "./errors";
-import { closest } from "./errors";
+import { closest } from "./didYouMean";
 
 export interface StackFileConfig {
     /** `{ "org-access:key": "value" }`, values as the engine passes them to a program. */

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { Region } from "@pulumi/aws/types/enums";
-import { partitionOf } from "../../config";
+import { ConfigError, partitionOf, validateSecurityConfig } from "../../config";
+import { securityValues } from "../helpers";
 import { REGIONS, regionProblems, regionsOf, SUPPORTED_PARTITIONS } from "../../config/regions";
 
 const problemOf = (region: string | undefined) =>
@@ -62,5 +63,36 @@ describe("aws:region, checked against its partition's regions", () => {
         assert.deepStrictEqual(problemOf(undefined), [
             "* aws:region: is required: every account provider deploys into it (pulumi config set aws:region us-east-1)",
         ]);
+    });
+
+    it("checks the regions of the lists too: guardrails.allowedRegions and accessAnalyzer.regions", () => {
+        assert.throws(
+            () =>
+                validateSecurityConfig({
+                    values: securityValues({
+                        breakGlass: { users: ["dana"] },
+                        guardrails: {
+                            targets: ["r-abcd1234"],
+                            allowedRegions: ["us-east-1", "eu-west-9"],
+                        },
+                        accessAnalyzer: { regions: ["us-east-1", "eu-west-9"] },
+                    }),
+                    region: "us-east-1",
+                }),
+            (e: unknown) => {
+                assert.ok(e instanceof ConfigError, String(e));
+                const lines = e.message.split("\n").slice(1);
+                for (const key of ["guardrails.allowedRegions[1]", "accessAnalyzer.regions[1]"])
+                    assert.ok(
+                        lines.some((l) =>
+                            l.startsWith(
+                                `* org-access:${key}: "eu-west-9" is not a region of the aws partition (did you mean eu-west-1?) (got "eu-west-9") (fix with: pulumi config set --path '${key}' eu-west-1)`,
+                            ),
+                        ),
+                        lines.join("\n"),
+                    );
+                return true;
+            },
+        );
     });
 });
