@@ -31,6 +31,7 @@ import { AccountCommandError } from "./accountErrors";
 import { importAccounts, OuListing, renderImport } from "./accountImport";
 import { lineDiff, MoveOptions, planMove, renderMove, writeEdits } from "./accountMove";
 import { listedAccounts, placeAccounts, readProject, refusal } from "./accountPlacement";
+import { freeName } from "../config/errors";
 
 export { AccountCommandError } from "./accountErrors";
 
@@ -266,7 +267,7 @@ export function addAccount(
     const byName = accounts.findIndex((a) => a.name === name);
     if (byName >= 0)
         throw new AccountCommandError(
-            `an account named "${name}" is already in Pulumi.${stack}.yaml (workloadAccounts[${byName}], ${String(accounts[byName].accountId)}); choose another name or remove it first`,
+            `an account named "${name}" is already in Pulumi.${stack}.yaml (workloadAccounts[${byName}], ${String(accounts[byName].accountId)}); choose another name (${freeName(name, new Set(accounts.map((a) => String(a.name))))} is free) or remove it first`,
         );
     const byId = accounts.findIndex((a) => a.accountId === accountId);
     if (byId >= 0)

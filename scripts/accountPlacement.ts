@@ -46,6 +46,7 @@ import {
     workloadProblems,
     YAML_OUT,
 } from "./accountMove";
+import { freeName } from "../config/errors";
 
 /** The stack whose settings a new shard copies. */
 const BASE = "workload";
@@ -273,6 +274,11 @@ export function planPlacement(
     const problems: string[] = [];
     const notes: string[] = [];
     const listed = listedAccounts(project);
+    // Every name a suggested one must avoid: the stack files' and the other new accounts'.
+    const names = new Set([
+        ...[...listed.values()].map((l) => l.name),
+        ...accounts.map((a) => a.name),
+    ]);
     const seen = new Map<string, number>();
     accounts.forEach((a, i) => {
         if (!ACCOUNT_ID.test(a.accountId))
@@ -282,7 +288,7 @@ export function planPlacement(
         const byName = listed.get(`name:${a.name}`);
         if (byName)
             problems.push(
-                `an account named "${a.name}" is already in Pulumi.${byName.stack}.yaml (workloadAccounts[${byName.index}], ${byName.accountId}); choose another name or remove it first`,
+                `an account named "${a.name}" is already in Pulumi.${byName.stack}.yaml (workloadAccounts[${byName.index}], ${byName.accountId}); choose another name (${freeName(a.name, names)} is free in every stack file) or remove it first`,
             );
         const byId = listed.get(`id:${a.accountId}`);
         if (byId)
