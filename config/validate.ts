@@ -588,7 +588,8 @@ function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[
         problems.push({
             path: "stackSet",
             message: "is required when deploymentMode is stackset",
-            fix: "pulumi config set --path 'stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 (and stackSet.adminAccount.accountId)",
+            // Both required fields, so the pasted commands give a StackSet the schema accepts.
+            fix: `${setCommand("stackSet.organizationalUnitIds[0]", "ou-ab12-cdefgh34")} && ${setCommand("stackSet.adminAccount.accountId", "123456789012", { type: "string" })}`,
         });
     }
     if (mode === "provider" && values.stackSet !== undefined) {

@@ -271,4 +271,31 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             assert.strictEqual(fix, `pulumi config set aws:region ${right}`);
         }
     });
+
+    it("the hand-written hints of the rules across keys", () => {
+        // A lifecycle expiration before the Object Lock retention ends.
+        roundTrip(
+            security,
+            stack(securityValues({ trail: { objectLockRetentionDays: 365, expirationDays: 200 } })),
+            "trail.expirationDays",
+        );
+        // StackSet mode without its settings: both required fields in one paste.
+        const fix = roundTrip(
+            workload,
+            stack(workloadValues({ deploymentMode: "stackset" })),
+            "stackSet",
+        );
+        assert.match(fix, /'stackSet\.adminAccount\.accountId' 123456789012 --type string$/);
+        // An SCP region list without the program's own region.
+        roundTrip(
+            security,
+            stack(
+                securityValues({
+                    breakGlass: { users: ["dana"] },
+                    guardrails: { targets: ["r-abcd1234"], allowedRegions: ["eu-west-1"] },
+                }),
+            ),
+            "guardrails.allowedRegions",
+        );
+    });
 });
