@@ -117,7 +117,8 @@ function readWorkloadStacks(
         values = decodeValues(readStackFile(path.join(root, "Pulumi.security.yaml")).config);
     } catch (e) {
         if (!(e instanceof StackFileError)) throw e;
-        problems.push(e.message);
+        // A multi-line error (one line per problem) stays one item of this list.
+        problems.push(e.message.replace(/\n/g, "\n  "));
         return undefined;
     }
     const parsed = securityConfigSchema.shape.workloadStacks.safeParse(values[KEY]);

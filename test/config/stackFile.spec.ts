@@ -10,6 +10,7 @@ import {
     StackFileError,
 } from "../../config";
 import { readWorkloadTargets } from "../../config";
+import { readProjectStacks, StackFilesError } from "../../stacks/stackFiles";
 
 /** A temporary project folder with the given files. */
 function folder(files: Record<string, string>): string {
@@ -234,5 +235,25 @@ describe("stack files", () => {
         assert.strictEqual(problems.length, 1);
         assert.match(problems[0].message, /Pulumi\.workload-eu\.yaml: does not exist/);
         assert.strictEqual(problems[0].fix, 'or remove "workload-eu" from workloadStacks');
+    });
+
+    it("the list of stacks refuses a security stack file it cannot read, with each problem indented under it", () => {
+        const root = folder({
+            "Pulumi.yaml": PROJECT,
+            "Pulumi.security.yaml": "environment: [myorg/prod]\nconfg: {}\n" + STACK,
+            "Pulumi.workload.yaml": STACK,
+        });
+        assert.throws(
+            () => readProjectStacks(root),
+            (e: unknown) => {
+                assert.ok(e instanceof StackFilesError, String(e));
+                assert.deepStrictEqual(e.problems.length, 1);
+                assert.match(
+                    e.problems[0],
+                    /^Pulumi\.security\.yaml cannot be read \(2 problems\):\n {2}\* environment: .*\n {2}\* confg: .*did you mean 'config'\?/,
+                );
+                return true;
+            },
+        );
     });
 });
