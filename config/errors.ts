@@ -138,7 +138,8 @@ function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
     const examples: Record<string, () => string> = {
         accountId: () => "123456789012",
         securityAccountId: () => "123456789012",
-        name: () => freeName(/^reporters\[/.test(path) ? "compliance-reporter" : "prod", taken),
+        name: () =>
+            freeName(/(^|\.)reporters\[/.test(path) ? "compliance-reporter" : "prod", taken),
         user: () => freeName(/^reporters/.test(path) ? "compliance-reporter" : "alice", taken),
         auditors: () => freeName("alice", taken),
         organizationId: () => "o-abcdefghij",
