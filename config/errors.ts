@@ -1,7 +1,12 @@
 // Turns schema failures into one report that names every bad key and says how to fix it.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NAMESPACE, RETIRED } from "./schema";
+import { closest } from "./didYouMean";
+import { partitionOf } from "./patterns";
+import { regionsOf } from "./regions";
+import { NAMESPACE, RETIRED } from "./schema/constants";
+
+export { closest };
 
 /** One problem with one config key. */
 export interface ConfigProblem {
@@ -27,10 +32,11 @@ export class ConfigError extends pulumi.RunError {
 }
 
 export function formatProblems(stack: string, problems: readonly ConfigProblem[]): string {
-    // A path that carries its own namespace (`aws:region`) is printed as it is.
+    // A path that carries its own namespace (`aws:region`) or names a file (`Pulumi.yaml ...`) is
+    // printed as it is.
     const lines = problems.map(
         (p) =>
-            `* ${p.path.includes(":") ? p.path : `${NAMESPACE}:${p.path}`}: ${p.message}${p.fix ? ` (${p.fix})` : ""}`,
+            `* ${/:|^Pulumi\./.test(p.path) ? p.path : `${NAMESPACE}:${p.path}`}: ${p.message}${p.fix ? ` (${p.fix})` : ""}`,
     );
     return `invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
@@ -45,71 +51,124 @@ export function keyPath(path: readonly PropertyKey[]): string {
     return out;
 }
 
-function setCommand(path: string, example: string, secret = false): string {
-    return `pulumi config set${secret ? " --secret" : ""} --path '${path}' ${example}`;
+/**
+ * The `pulumi config set` command that stores `value` at `path`, pasteable as it is. With `--path`,
+ * the CLI stores an integer-looking value as a number and true/false as a boolean ("integers are
+ * treated as numbers"), so a string key given such a value also gets `--type string`, which Pulumi
+ * CLI 3.148.0 added (pulumi/pulumi#18287).
+ * https://www.pulumi.com/docs/iac/cli/commands/pulumi_config_set/
+ */
+export function setCommand(
+    path: string,
+    value: string,
+    options: { readonly secret?: boolean; readonly type?: "string"; readonly stack?: string } = {},
+): string {
+    const flags = `${options.stack ? ` --stack ${options.stack}` : ""}${options.secret ? " --secret" : ""}`;
+    // A top-level key is always stored as a string, so it needs neither --path nor --type.
+    if (!/[.[]/.test(path)) return `pulumi config set${flags} ${path} ${value}`;
+    const typed = options.type === "string" && !options.secret && SCALAR_LOOKING.test(value);
+    return `pulumi config set${flags} --path '${path}' ${value}${typed ? " --type string" : ""}`;
 }
 
-/** For keys that hold a list or a map, a `--path` example that sets one field of it. */
-const CONTAINER_EXAMPLES: Record<string, string> = {
-    workloadAccounts: "'workloadAccounts[0].name' prod",
-    managementAccount: "'managementAccount.accountId' 123456789012",
-    logArchiveAccount: "'logArchiveAccount.accountId' 123456789012",
-    auditors: "'auditors[0]' alice",
-    reporters: "'reporters[0].name' compliance-reporter",
-    tags: "'tags.Team' security",
-    workloadStacks: "'workloadStacks[0]' workload",
-    "auditRole.managedPolicies": "'auditRole.managedPolicies[0]' SecurityAudit",
-    "trustedPrincipals.humanArns":
-        "'trustedPrincipals.humanArns[0]' arn:aws:iam::123456789012:user/alice",
+/** What `pulumi config set --path` would store as a number or a boolean instead of a string. */
+export const SCALAR_LOOKING = /^(-?\d+|true|false)$/;
+
+/**
+ * For keys that hold a list or a map, the `--path` commands that set one complete entry (every
+ * required field of it), so that pasting them gives a valid value, not one missing field at a time.
+ */
+const CONTAINER_EXAMPLES: Record<string, readonly (readonly [string, string])[]> = {
+    workloadAccounts: [
+        ["workloadAccounts[0].name", "name"],
+        ["workloadAccounts[0].accountId", "accountId"],
+    ],
+    managementAccount: [["managementAccount.accountId", "accountId"]],
+    logArchiveAccount: [["logArchiveAccount.accountId", "accountId"]],
+    auditors: [["auditors[0]", "user"]],
+    reporters: [
+        ["reporters[0].name", "user"],
+        ["reporters[0].externalId", "externalId"],
+    ],
+    tags: [["tags.Team", "security"]],
+    workloadStacks: [["workloadStacks[0]", "workload"]],
+    "auditRole.managedPolicies": [["auditRole.managedPolicies[0]", "SecurityAudit"]],
+    "trustedPrincipals.humanArns": [["trustedPrincipals.humanArns[0]", "arn"]],
 };
 
-/** An example value for a key path, used to write the fix command. */
-function exampleFor(path: string): string {
-    const leaf = /\.humanArns\[\d+\]$/.test(path)
-        ? "arn"
-        : path.replace(/\[\d+\]$/, "").replace(/.*[.\]]/, "");
-    const examples: Record<string, string> = {
-        accountId: "123456789012",
-        securityAccountId: "123456789012",
-        name: "prod",
-        organizationId: "o-abcdefghij",
-        deployRoleName: "OrganizationAccountAccessRole",
-        sessionSeconds: "3600",
-        mfaMaxAgeSeconds: "3600",
-        externalId: '"$(openssl rand -hex 32)"',
-        deployExternalId: '"$(openssl rand -hex 32)"',
-        securityDeployExternalId: '"$(openssl rand -hex 32)"',
-        arn: "arn:aws:iam::<security account id>:user/<name>",
-        expirationDays: "3650",
-        transitionDays: "90",
-        sourceIps: "203.0.113.0/24",
-        sourceVpces: "vpce-0123456789abcdef0",
-        maxAccountsPerStack: "10",
+/** `base`, or `base-2`, `base-3`... : the first that `taken` does not hold. */
+export function freeName(base: string, taken: ReadonlySet<string>): string {
+    if (!taken.has(base)) return base;
+    for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/**
+ * Every name the input already uses for an account or an IAM user (`name` fields, and the user
+ * lists), so that an example never suggests one that is taken.
+ */
+function takenNames(input: unknown): Set<string> {
+    const taken = new Set<string>();
+    const walk = (v: unknown, key: string) => {
+        if (typeof v === "string") {
+            if (/^(name|auditors|users|responders)$/.test(key)) taken.add(v);
+        } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+        else if (v !== null && typeof v === "object")
+            for (const [k, x] of Object.entries(v)) walk(x, k);
     };
-    return examples[leaf] ?? "<value>";
+    walk(input, "");
+    return taken;
 }
 
-/** Levenshtein distance, for "did you mean" on misspelt keys. */
-function distance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let prev = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const tmp = row[j];
-            row[j] = Math.min(
-                row[j] + 1,
-                row[j - 1] + 1,
-                prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
-            );
-            prev = tmp;
-        }
-    }
-    return row[b.length];
+/** The leaf key of a path: `accountId` of `workloadAccounts[1].accountId`, `auditors` of `auditors[0]`. */
+function leafOf(path: string): string {
+    return path.replace(/\[\d+\]$/, "").replace(/.*[.\]]/, "");
 }
 
-/** The keys an object schema accepts at `path`, walking through arrays, optionals and defaults. */
-export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/**
+ * An example value for a key path, used to write the fix command: valid for the key, and never a
+ * name the input already uses. `kind` overrides the leaf (`user`, `arn`) or is the literal value.
+ */
+function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
+    const taken = takenNames(input);
+    const security = (input as { securityAccountId?: unknown } | undefined)?.securityAccountId;
+    // A misspelt region gets the closest region of its partition.
+    const current = valueAt(input, parsePath(path));
+    const region = () =>
+        (typeof current === "string" && closest(current, regionsOf(partitionOf(current)))) ||
+        "us-east-1";
+    const examples: Record<string, () => string> = {
+        accountId: () => "123456789012",
+        securityAccountId: () => "123456789012",
+        name: () =>
+            freeName(/(^|\.)reporters\[/.test(path) ? "compliance-reporter" : "prod", taken),
+        user: () => freeName(/^reporters/.test(path) ? "compliance-reporter" : "alice", taken),
+        auditors: () => freeName("alice", taken),
+        organizationId: () => "o-abcdefghij",
+        deployRoleName: () => "OrganizationAccountAccessRole",
+        sessionSeconds: () => "3600",
+        mfaMaxAgeSeconds: () => "3600",
+        externalId: () => '"$(openssl rand -hex 32)"',
+        deployExternalId: () => '"$(openssl rand -hex 32)"',
+        securityDeployExternalId: () => '"$(openssl rand -hex 32)"',
+        // A principal of the security account, the only account a trust policy here names.
+        arn: () =>
+            `arn:aws:iam::${typeof security === "string" && /^\d{12}$/.test(security) ? security : "123456789012"}:user/${freeName("alice", taken)}`,
+        humanArns: () => examples.arn(),
+        expirationDays: () => "3650",
+        transitionDays: () => "90",
+        sourceIps: () => "203.0.113.0/24",
+        sourceVpces: () => "vpce-0123456789abcdef0",
+        maxAccountsPerStack: () => "10",
+        allowedRegions: region,
+        regions: region,
+        ssoRegion: region,
+    };
+    return (
+        examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : "<value>")
+    );
+}
+
+/** The schema at `path`, through arrays, optionals, defaults and pipes; undefined if there is none. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
     let current: unknown = schema;
     const unwrap = () => {
         // Optional, default and pipe wrappers keep the real schema in `innerType` (Zod 4 internals).
@@ -129,19 +188,56 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
         } else {
             current = (current as { shape?: Record<string, unknown> }).shape?.[String(part)];
         }
-        if (current === undefined) return [];
+        if (current === undefined) return undefined;
         unwrap();
     }
-    const shape = (current as { shape?: Record<string, { description?: string }> }).shape;
+    return current;
+}
+
+/** `["workloadAccounts", 0, "accountId"]` from `workloadAccounts[0].accountId`. */
+function parsePath(path: string): PropertyKey[] {
+    return path.split(/\.|(?=\[)/).map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
+}
+
+/** Whether the schema wants a string at `path`, so an integer-looking value needs `--type string`. */
+function wantsString(schema: z.ZodType, path: string): boolean {
+    const at = schemaAt(schema, parsePath(path)) as { _zod?: { def?: { type?: string } } };
+    return at?._zod?.def?.type === "string";
+}
+
+/** The values an enum schema at `path` allows, or none. */
+function enumValues(schema: z.ZodType, path: string): string[] {
+    const at = schemaAt(schema, parsePath(path)) as {
+        _zod?: { def?: { type?: string; entries?: Record<string, unknown> } };
+    };
+    const def = at?._zod?.def;
+    return def?.type === "enum" && def.entries
+        ? Object.values(def.entries).filter((v): v is string => typeof v === "string")
+        : [];
+}
+
+/** The command that sets `path` to an example value, typed as the schema wants it. */
+function exampleCommand(schema: z.ZodType, path: string, input: unknown, kind?: string): string {
+    // A key with a few allowed values gets the first (the default, where there is one).
+    const example = exampleFor(path, input, kind);
+    const allowed = example === "<value>" ? enumValues(schema, path) : [];
+    return setCommand(path, allowed[0] ?? example, {
+        secret: /externalId$/i.test(path),
+        type: wantsString(schema, path) || allowed.length > 0 ? "string" : undefined,
+    });
+}
+
+/** The keys an object schema accepts at `path`, walking through arrays, optionals and defaults. */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+    const shape = (schemaAt(schema, path) as { shape?: Record<string, { description?: string }> })
+        ?.shape;
     // A retired key is in the schema only to explain what replaced it; it is not offered.
     return shape ? Object.keys(shape).filter((k) => shape[k]?.description !== RETIRED) : [];
 }
 
 function suggestion(key: string, known: string[]): string {
-    const best = known.map((k) => ({ k, d: distance(key, k) })).sort((x, y) => x.d - y.d)[0];
-    if (best && best.d <= Math.max(2, Math.floor(key.length / 3)))
-        return `did you mean '${best.k}'? `;
-    return "";
+    const best = closest(key, known);
+    return best === undefined ? "" : `did you mean '${best}'? `;
 }
 
 /** Every Zod issue as a problem with its key path and fix. */
@@ -168,7 +264,7 @@ export function problemsFromZod(
         const value = valueAt(input, issue.path);
         // A reporter's network lists sit below a list index, so they have no fixed path above.
         const network = /\.(sourceIps|sourceVpces)$/.test(path)
-            ? `'${path}[0]' ${exampleFor(path)}`
+            ? [[`${path}[0]`, leafOf(path)] as const]
             : undefined;
         const container = CONTAINER_EXAMPLES[path] ?? network;
         if (container !== undefined) {
@@ -178,7 +274,17 @@ export function problemsFromZod(
                     value === undefined
                         ? `is required (${issue.message})`
                         : `${issue.message} (got ${describe(value)})`,
-                fix: `set its entries with --path, e.g.: pulumi config set --path ${container}`,
+                // A scalar where the list or map belongs is removed first: --path cannot index into it.
+                fix: `set ${container.length > 1 ? "an entry" : "its entries"} with --path, e.g.: ${[
+                    ...(value === undefined || fits(value, container[0][0].startsWith(`${path}[`))
+                        ? []
+                        : [
+                              /[.[]/.test(path)
+                                  ? `pulumi config rm --path '${path}'`
+                                  : `pulumi config rm ${path}`,
+                          ]),
+                    ...container.map(([p, kind]) => exampleCommand(schema, p, input, kind)),
+                ].join(" && ")}`,
             });
             continue;
         }
@@ -186,7 +292,7 @@ export function problemsFromZod(
             problems.push({
                 path,
                 message: "is required",
-                fix: `set it with: ${setCommand(path, exampleFor(path), /ExternalId$/.test(path))}`,
+                fix: `set it with: ${exampleCommand(schema, path, input)}`,
             });
             continue;
         }
@@ -198,10 +304,17 @@ export function problemsFromZod(
             fix:
                 Array.isArray(value) || (typeof value === "object" && value !== null)
                     ? undefined
-                    : `fix with: ${setCommand(path, exampleFor(path), secret)}`,
+                    : `fix with: ${exampleCommand(schema, path, input)}`,
         });
     }
     return problems;
+}
+
+/** Whether `value` is the container `--path` can index into: a list, or a map. */
+function fits(value: unknown, list: boolean): boolean {
+    return list
+        ? Array.isArray(value)
+        : typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

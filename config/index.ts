@@ -4,7 +4,7 @@
 import { partitionOf } from "./patterns";
 import * as pulumi from "@pulumi/pulumi";
 import { iamRoleArn } from "../components/arns";
-import { ConfigError, ConfigProblem, formatProblems } from "./errors";
+import { ConfigError, ConfigProblem, formatProblems, freeName, setCommand } from "./errors";
 import {
     AccessAnalyzerSettings,
     AuditRoleSettings,
@@ -20,11 +20,19 @@ import {
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { placeholderProblems } from "./placeholders";
 import { partnerWorkloadProblems, type ResourceControlSettings } from "./schema/resourceControls";
-import { decodeValues, readStackFile, StackFileError, stackFilePath } from "./stackFile";
+import {
+    decodeValues,
+    PROJECT_ROOT,
+    projectFileProblems,
+    readStackFile,
+    StackFileError,
+    stackFilePath,
+} from "./stackFile";
 import type { IdentityCenterSettings } from "./schema/identityCenter";
 import {
-    namespaceValues,
+    rawStackValues,
     RawStackValues,
+    usersOf,
     validateSecurityConfig,
     validateWorkloadConfig,
 } from "./validate";
@@ -36,13 +44,16 @@ export {
     StackFileError,
     readStackFile,
     parseStackFile,
+    projectFileProblems,
     stackFilePath,
     decodeValues,
     PROJECT_ROOT,
+    STACK_FILE_KEYS,
 } from "./stackFile";
 export type { StackFileConfig } from "./stackFile";
 export {
     accountBudget,
+    rawStackValues,
     validateSecurityConfig,
     validateWorkloadConfig,
     namespaceValues,
@@ -226,11 +237,11 @@ export function withProviderRoleOverride(
 
 /** The config the running program was given, as raw values, with the environment's override. */
 function programValues(): RawStackValues {
-    const all = pulumi.runtime.allConfig();
-    return withProviderRoleOverride({
-        values: namespaceValues(decodeValues(all)),
-        region: all["aws:region"],
-    });
+    // Under `pulumi up` the engine merges Pulumi.yaml's config into the stack's; refuse it here
+    // too, so the program and its offline readers agree (config/stackFile.ts, projectFileProblems).
+    const project = projectFileProblems(PROJECT_ROOT);
+    if (project.length > 0) throw new ConfigError(pulumi.getStack(), project);
+    return withProviderRoleOverride(rawStackValues(decodeValues(pulumi.runtime.allConfig())));
 }
 
 function common(
@@ -324,11 +335,7 @@ export function readWorkloadTargets(
         const file = stackFilePath(stack, root);
         try {
             const { config } = readStackFile(file);
-            const values = decodeValues(config);
-            const cfg = validateWorkloadConfig(
-                { values: namespaceValues(values), region: config["aws:region"] },
-                stack,
-            );
+            const cfg = validateWorkloadConfig(rawStackValues(decodeValues(config)), stack);
             // In StackSet mode a duty role is StackSet-wide: every listed account has it (and so
             // does every other account of the OUs, which the grants reach by role name).
             const stackSet = cfg.deploymentMode === "stackset" ? cfg.stackSet : undefined;
@@ -354,10 +361,17 @@ export function readWorkloadTargets(
             });
         } catch (e) {
             if (e instanceof StackFileError) {
+                // The error's own problems carry their fixes (how to create a missing file, too).
+                const missing = e.problems.some((p) => /does not exist/.test(p.message));
                 problems.push({
                     path: `workloadStacks[${i}]`,
-                    message: e.message,
-                    fix: `create ${file} or remove "${stack}" from workloadStacks`,
+                    message: e.message.replace(/\n/g, "\n  "),
+                    fix:
+                        e.problems.length === 0
+                            ? `create ${file} or remove "${stack}" from workloadStacks`
+                            : missing
+                              ? `or remove "${stack}" from workloadStacks`
+                              : undefined,
                 });
             } else if (e instanceof ConfigError) {
                 problems.push({
@@ -389,7 +403,15 @@ function stackSetClashes(targets: readonly WorkloadStackTargets[]): ConfigProble
             problems.push({
                 path: `workloadStacks[${i}]`,
                 message: `stack "${t.stack}" names its StackSet "${t.stackSet.name}" (stackSet.name), as stack "${owner}" does: a StackSet name is unique in its administrator account's Region, so both stacks would manage one StackSet`,
-                fix: `pulumi config set --stack ${t.stack} --path 'stackSet.name' org-access-${t.stack}`,
+                // Named after its stack, or the first such name no stack's StackSet has.
+                fix: setCommand(
+                    "stackSet.name",
+                    freeName(
+                        `org-access-${t.stack}`,
+                        new Set(targets.flatMap((x) => (x.stackSet ? [x.stackSet.name] : []))),
+                    ),
+                    { stack: t.stack },
+                ),
             });
         else names.set(t.stackSet.name, t.stack);
         for (const ou of t.stackSet.organizationalUnitIds) {
@@ -487,10 +509,14 @@ export function loadSecurityConfig(
             problems.push({
                 path: key,
                 message: `is not configured, but ${asking.join(", ")} set ${flag}: true`,
-                fix:
-                    key === "breakGlass"
-                        ? "pulumi config set --path 'breakGlass.users[0]' <user>"
-                        : "pulumi config set --path 'incidentResponse.responders[0]' <user>",
+                // A user who has no other duty here: one IAM user, one duty.
+                fix: setCommand(
+                    key === "breakGlass" ? "breakGlass.users[0]" : "incidentResponse.responders[0]",
+                    freeName(
+                        key === "breakGlass" ? "break-glass" : "incident-responder",
+                        usersOf(raw.values),
+                    ),
+                ),
             });
         }
     }
@@ -502,7 +528,9 @@ export function loadSecurityConfig(
                 problems.push({
                     path: `workloadStacks[${i}]`,
                     message: `ci is configured, but stack "${t.stack}" has no previewRole, so pull requests could not preview its accounts`,
-                    fix: `pulumi config set --stack ${t.stack} --path 'previewRole.name' ${cfg.ci!.previewRoleName}`,
+                    fix: setCommand("previewRole.name", cfg.ci!.previewRoleName, {
+                        stack: t.stack,
+                    }),
                 });
         });
     }

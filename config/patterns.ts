@@ -92,11 +92,18 @@ export const GIT_BRANCH =
     /^(?!\/)(?!.*\/$)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za-z0-9._/-]{1,244}$/;
 export const GITHUB_WORKFLOW = /^\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml$/;
 
-/** AWS partition of a region: aws, aws-cn, aws-us-gov, aws-iso or aws-iso-b. */
+/**
+ * AWS partition of a region, by the `regionRegex` of each partition in the AWS SDKs'
+ * partitions.json: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc.
+ * config/regions.ts refuses the partitions this program does not support.
+ */
 export function partitionOf(region: string): string {
     if (region.startsWith("cn-")) return "aws-cn";
     if (region.startsWith("us-gov-")) return "aws-us-gov";
     if (region.startsWith("us-isob-")) return "aws-iso-b";
+    if (region.startsWith("us-isof-")) return "aws-iso-f";
     if (region.startsWith("us-iso-")) return "aws-iso";
+    if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+    if (region.startsWith("eusc-")) return "aws-eusc";
     return "aws";
 }

@@ -6,6 +6,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import type { ConfigProblem } from "./errors";
+import { closest } from "./didYouMean";
 
 export interface StackFileConfig {
     /** `{ "org-access:key": "value" }`, values as the engine passes them to a program. */
@@ -14,12 +16,121 @@ export interface StackFileConfig {
     readonly secretKeys: string[];
 }
 
-/** Thrown when a stack file cannot be read or is not a Pulumi stack file. */
+/**
+ * Thrown when a stack file cannot be read or is not a Pulumi stack file, or holds what this
+ * program cannot read offline. `problems` lists every problem found (key, message, fix), when
+ * there are several to report; the message always says them all.
+ */
 export class StackFileError extends Error {
-    constructor(message: string) {
+    constructor(
+        message: string,
+        public readonly problems: readonly ConfigProblem[] = [],
+    ) {
         super(message);
         this.name = "StackFileError";
     }
+
+    /** One error for every problem of `source`, each as `* <key>: <problem> (<fix>)`. */
+    static of(source: string, problems: readonly ConfigProblem[]): StackFileError {
+        const lines = problems.map((p) => `* ${p.path}: ${p.message}${p.fix ? ` (${p.fix})` : ""}`);
+        return new StackFileError(
+            `${source} cannot be read (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+            problems,
+        );
+    }
+}
+
+/**
+ * The top-level keys of a stack settings file, as the Pulumi CLI reads them: anything else (a
+ * misspelt `secretsProvider`, a config key that lost its indentation) the CLI ignores.
+ * https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/
+ */
+export const STACK_FILE_KEYS: readonly string[] = [
+    "secretsprovider",
+    "encryptedkey",
+    "encryptionsalt",
+    "config",
+    "environment",
+];
+
+/** Problems with a stack file's top level: unknown keys, and ESC environments. */
+function topLevelProblems(doc: Record<string, unknown>, stack: string): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const key of Object.keys(doc)) {
+        if (key === "environment") {
+            // Pulumi ESC environments are opened by Pulumi Cloud when `pulumi preview` or
+            // `pulumi up` runs; their `pulumiConfig` values are in no file. Planned without them,
+            // a stack would be planned with other values than it deploys with, so it is refused.
+            // https://www.pulumi.com/docs/esc/environments/syntax/reserved-properties/pulumi-config/
+            problems.push({
+                path: "environment",
+                message:
+                    "imports Pulumi ESC environments, whose values only Pulumi Cloud can open: the offline plan, verify, the account commands and the security stack (which reads every workload stack's file) would all read this stack without them",
+                fix: `write the org-access: and aws:region values into config: of this file (see what the environment gives with: pulumi config --open --show-secrets --stack ${stack}), and run pulumi with the environment's credentials instead: pulumi env run <org>/<environment> -- pulumi up --stack ${stack}`,
+            });
+            continue;
+        }
+        if (STACK_FILE_KEYS.includes(key)) continue;
+        const near = closest(key, STACK_FILE_KEYS);
+        problems.push({
+            path: key,
+            message: `is not a key of a stack file, so Pulumi ignores it (a stack file holds ${STACK_FILE_KEYS.join(", ")})`,
+            fix: key.includes(":")
+                ? "it looks like a config key: indent it under config:"
+                : near
+                  ? `did you mean '${near}'? rename it`
+                  : "remove it",
+        });
+    }
+    return problems;
+}
+
+/**
+ * Problems with the project file beside the stack files: project-level `config:` and
+ * `stackConfigDir`. Pulumi.yaml's `config:` (Pulumi CLI 3.44 and later) gives every stack a value
+ * the stack file does not hold. This program has two kinds of stack with different keys, and every
+ * offline reader (the plan, verify, the account commands that edit stack files, and the security
+ * stack, which reads each workload stack's file for its accounts) reads a stack from its own file:
+ * an inherited value would be seen by `pulumi up` and by none of them. So a project-level value
+ * for `org-access:` or `aws:` is refused rather than read half the time; `pulumi:tags`, which
+ * `pulumi new` writes there, is the engine's own. `stackConfigDir` would move the stack files away
+ * from where every reader looks.
+ * https://www.pulumi.com/docs/iac/concepts/projects/project-file/
+ */
+export function projectFileProblems(root: string): ConfigProblem[] {
+    const file = path.join(root, "Pulumi.yaml");
+    let doc: unknown;
+    try {
+        doc = YAML.parse(fs.readFileSync(file, "utf8"), { logLevel: "error" });
+    } catch {
+        // No project file, or one Pulumi itself will refuse: nothing this program could add.
+        return [];
+    }
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return [];
+    const problems: ConfigProblem[] = [];
+    const project = doc as { config?: unknown; stackConfigDir?: unknown };
+    const config = project.config;
+    if (typeof config === "object" && config !== null && !Array.isArray(config)) {
+        for (const key of Object.keys(config)) {
+            if (key.startsWith("pulumi:")) continue;
+            // A key without a namespace is the project's own: org-access:<key>.
+            const full = key.includes(":") ? key : `org-access:${key}`;
+            problems.push({
+                path: `Pulumi.yaml config.${key}`,
+                message:
+                    "is project-level config, which every stack inherits from Pulumi.yaml; this program reads a stack's values from its own Pulumi.<stack>.yaml only (the offline plan, verify, the account commands and the security stack read those files), so it would be seen by pulumi up alone",
+                fix: `set it in each stack that needs it (pulumi config set --stack <stack> ${full} <value>, --path for a list or map), then delete it from Pulumi.yaml`,
+            });
+        }
+    }
+    if (project.stackConfigDir !== undefined)
+        problems.push({
+            path: "Pulumi.yaml stackConfigDir",
+            message:
+                "moves the stack files away from Pulumi.yaml, where this program's offline readers look for Pulumi.<stack>.yaml",
+            fix: "keep the stack files beside Pulumi.yaml and delete stackConfigDir",
+        });
+    return problems;
 }
 
 /** Root of the project: the nearest folder above this module that holds Pulumi.yaml (from source or from dist/). */
@@ -63,6 +174,11 @@ function replaceSecrets(v: unknown, found: { secret: boolean }): unknown {
     return v;
 }
 
+/** The stack a file name names: `workload-eu` of `Pulumi.workload-eu.yaml`. */
+function stackOf(source: string): string {
+    return /^Pulumi\.(.+)\.yaml$/.exec(path.basename(source))?.[1] ?? "<stack>";
+}
+
 /** Parses the text of a stack file. */
 export function parseStackFile(text: string, source: string): StackFileConfig {
     let doc: unknown;
@@ -75,6 +191,8 @@ export function parseStackFile(text: string, source: string): StackFileConfig {
     if (doc === null || doc === undefined) return { config: {}, secretKeys: [] };
     if (typeof doc !== "object" || Array.isArray(doc))
         throw new StackFileError(`${source} must be a YAML map with a "config:" section`);
+    const problems = topLevelProblems(doc as Record<string, unknown>, stackOf(source));
+    if (problems.length > 0) throw StackFileError.of(source, problems);
     const section = (doc as { config?: unknown }).config ?? {};
     if (typeof section !== "object" || section === null || Array.isArray(section)) {
         throw new StackFileError(`${source}: "config:" must be a map of "namespace:key" to values`);
@@ -96,16 +214,47 @@ export function parseStackFile(text: string, source: string): StackFileConfig {
     return { config, secretKeys };
 }
 
+/** How to create the missing stack file of `stack`, as this project does it. */
+export function howToCreate(stack: string): string {
+    if (stack === "security")
+        return "the project ships an example Pulumi.security.yaml: restore it (git checkout -- Pulumi.security.yaml) and replace its example ids, or create the stack with pulumi stack init security and set its keys (docs/configuration.md)";
+    return `create it: pulumi stack init ${stack} (with --secrets-provider, as for the other stacks), then pulumi config set --stack ${stack} aws:region <the security stack's aws:region> and pulumi config set --stack ${stack} org-access:securityAccountId <security account id>, then add accounts with: npx org-access account add -s ${stack} --name <name> --id <account id>; or leave out -s and account add opens a shard file itself when the stacks are full`;
+}
+
+/**
+ * Reads a stack file, with the problems of the project file beside it (projectFileProblems):
+ * every problem of both at once.
+ */
 export function readStackFile(file: string): StackFileConfig {
     let text: string;
+    const source = path.basename(file);
+    const project = projectFileProblems(path.dirname(file));
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        throw new StackFileError(
-            `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        );
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOENT")
+            throw StackFileError.of(source, [
+                ...project,
+                {
+                    path: source,
+                    message: `does not exist in ${path.dirname(file)}`,
+                    fix: howToCreate(stackOf(source)),
+                },
+            ]);
+        throw new StackFileError(`cannot read ${file}: ${code ?? (e as Error).message}`);
     }
-    return parseStackFile(text, path.basename(file));
+    try {
+        const parsed = parseStackFile(text, source);
+        if (project.length > 0) throw StackFileError.of(source, project);
+        return parsed;
+    } catch (e) {
+        if (!(e instanceof StackFileError) || project.length === 0 || e.problems === project)
+            throw e;
+        // Both files have problems: say them all at once.
+        const own = e.problems.length > 0 ? e.problems : [{ path: source, message: e.message }];
+        throw StackFileError.of(source, [...project, ...own]);
+    }
 }
 
 /** Parses config values the way a program receives them: JSON for lists and maps, strings otherwise. */

@@ -2,9 +2,18 @@
 // Throws one ConfigError that lists every problem; nothing here touches Pulumi or the disk.
 import { ACCOUNT_NAME_PREFIX } from "../stacks/resourceNames";
 import { z } from "zod";
-import { ConfigError, ConfigProblem, problemsFromZod } from "./errors";
+import {
+    ConfigError,
+    ConfigProblem,
+    freeName,
+    knownKeysAt,
+    problemsFromZod,
+    setCommand,
+} from "./errors";
+import { foreignKeyProblems } from "./namespaces";
 import { resourceControlProblems } from "./schema/resourceControls";
-import { principalProblem, REGION_NAME } from "./patterns";
+import { principalProblem } from "./patterns";
+import { regionProblems } from "./regions";
 import { organizationControlProblems } from "./schema/organization";
 import {
     BREAK_GLASS_ROLE,
@@ -31,29 +40,22 @@ import { identityCenterProblems } from "./schema/identityCenter";
 export interface RawStackValues {
     readonly values: Record<string, unknown>;
     readonly region?: string;
+    /**
+     * Every key of the stack's config, namespaced (`aws:region`, `org-acess:tags`), when the
+     * caller has them: the keys outside `org-access:` are checked too (config/namespaces.ts).
+     */
+    readonly keys?: readonly string[];
 }
 
-function regionProblems(region: string | undefined): ConfigProblem[] {
-    // `aws:region` is outside our namespace, so its path is written out in full.
-    if (region === undefined) {
-        return [
-            {
-                path: "aws:region",
-                message: "is required: every account provider deploys into it",
-                fix: "pulumi config set aws:region us-east-1",
-            },
-        ];
-    }
-    if (!REGION_NAME.test(region)) {
-        return [
-            {
-                path: "aws:region",
-                message: `"${region}" is not an AWS region name`,
-                fix: "pulumi config set aws:region us-east-1",
-            },
-        ];
-    }
-    return [];
+/** The raw values of a stack from its whole config as the engine passes it (`decodeValues` of it). */
+export function rawStackValues(all: Record<string, unknown>): RawStackValues {
+    const region = all["aws:region"];
+    return {
+        values: namespaceValues(all),
+        region:
+            typeof region === "string" ? region : region === undefined ? undefined : String(region),
+        keys: Object.keys(all),
+    };
 }
 
 /**
@@ -68,6 +70,7 @@ function parse<T>(
 ): T {
     const result = schema.safeParse(raw.values);
     const problems = [...regionProblems(raw.region)];
+    if (raw.keys) problems.push(...foreignKeyProblems(raw.keys, knownKeysAt(schema, [])));
     if (!result.success) problems.push(...problemsFromZod(schema, result.error, raw.values));
     problems.push(...extra(raw.values));
     if (problems.length > 0) throw new ConfigError(stack, problems);
@@ -219,6 +222,23 @@ function object(v: unknown): Record<string, unknown> | undefined {
         : undefined;
 }
 
+/** The names among `[name, where]` pairs that are strings: the names a suggestion must avoid. */
+function namesOf(pairs: readonly (readonly [unknown, string])[]): Set<string> {
+    return new Set(pairs.flatMap(([n]) => (typeof n === "string" ? [n] : [])));
+}
+
+/** Every IAM user name the security stack's keys already give a duty: one user has one duty. */
+export function usersOf(values: Record<string, unknown>): Set<string> {
+    return new Set([
+        ...strings(values.auditors).map((x) => x.key),
+        ...entries(values.reporters).flatMap(({ o }) =>
+            typeof o.name === "string" ? [o.name] : [],
+        ),
+        ...strings(object(values.incidentResponse)?.responders).map((x) => x.key),
+        ...strings(object(values.breakGlass)?.users).map((x) => x.key),
+    ]);
+}
+
 /** The string entries of a raw list, with their index. */
 function strings(v: unknown): { i: number; key: string }[] {
     return Array.isArray(v)
@@ -334,7 +354,7 @@ function ciProblems(values: Record<string, unknown>): ConfigProblem[] {
             problems.push({
                 path: "ci.previewRoleName",
                 message: `"${String(previewRole)}" is already ${clash[1]}; pull requests would be sent to a role that writes`,
-                fix: `use a name of its own, e.g. ${DEFAULT_PREVIEW_ROLE}`,
+                fix: `use a name of its own: ${setCommand("ci.previewRoleName", freeName(DEFAULT_PREVIEW_ROLE, namesOf(taken)))}`,
             });
     }
     if (values.providerRole === "preview" && !ci)
@@ -359,6 +379,18 @@ function previewRoleProblems(values: Record<string, unknown>): ConfigProblem[] {
                 "is not supported in stackset mode (the StackSet deploys the audit and duty roles only; preview roles need provider mode)",
             fix: "remove previewRole, or use deploymentMode provider for this stack",
         });
+    const name = object(values.previewRole)?.name ?? DEFAULT_PREVIEW_ROLE;
+    const roles: [unknown, string][] = [
+        [object(values.auditRole)?.name ?? DEFAULT_AUDIT_ROLE, "auditRole.name"],
+        [INCIDENT_RESPONSE_ROLE, "the incident-response role"],
+        [BREAK_GLASS_ROLE, "the break-glass role"],
+        ...entries(values.workloadAccounts).map(({ i, o }): [unknown, string] => [
+            o.deployRoleName ?? DEFAULT_DEPLOY_ROLE,
+            `workloadAccounts[${i}].deployRoleName`,
+        ]),
+    ];
+    // A suggested preview role name is one no other role of the stack has.
+    const free = setCommand("previewRole.name", freeName(DEFAULT_PREVIEW_ROLE, namesOf(roles)));
     if (values.providerRole === "preview") {
         if (stackset)
             problems.push({
@@ -371,25 +403,15 @@ function previewRoleProblems(values: Record<string, unknown>): ConfigProblem[] {
             problems.push({
                 path: "providerRole",
                 message: "is preview, but previewRole is not set, so no preview role exists",
-                fix: "pulumi config set --path 'previewRole.name' OrgAccessPreviewRole, and pulumi up once with providerRole deploy",
+                fix: `${free}, and pulumi up once with providerRole deploy`,
             });
     }
-    const name = object(values.previewRole)?.name ?? DEFAULT_PREVIEW_ROLE;
-    const taken: [unknown, string][] = [
-        [object(values.auditRole)?.name ?? DEFAULT_AUDIT_ROLE, "auditRole.name"],
-        [INCIDENT_RESPONSE_ROLE, "the incident-response role"],
-        [BREAK_GLASS_ROLE, "the break-glass role"],
-        ...entries(values.workloadAccounts).map(({ i, o }): [unknown, string] => [
-            o.deployRoleName ?? DEFAULT_DEPLOY_ROLE,
-            `workloadAccounts[${i}].deployRoleName`,
-        ]),
-    ];
-    const clash = previewRole ? taken.find(([n]) => n === name) : undefined;
+    const clash = previewRole ? roles.find(([n]) => n === name) : undefined;
     if (clash)
         problems.push({
             path: "previewRole.name",
             message: `"${String(name)}" is already ${clash[1]}; pull requests would be sent to a role that writes`,
-            fix: `use a name of its own, e.g. ${DEFAULT_PREVIEW_ROLE}`,
+            fix: `use a name of its own: ${free}`,
         });
     const trusted = object(values.trustedPrincipals);
     if (trusted && previewRole && trusted.previewIdentityArn === undefined && !stackset)
@@ -403,7 +425,7 @@ function previewRoleProblems(values: Record<string, unknown>): ConfigProblem[] {
         problems.push({
             path: "trustedPrincipals.previewIdentityArn",
             message: "is set, but previewRole is not, so no role would trust it",
-            fix: "pulumi config set --path 'previewRole.name' OrgAccessPreviewRole, or remove it",
+            fix: `${free}, or remove it`,
         });
     return problems;
 }
@@ -439,7 +461,7 @@ export function logEvidenceProblems(values: Record<string, unknown>): ConfigProb
             path: "breakGlass.users",
             message:
                 "is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could",
-            fix: "pulumi config set --path 'breakGlass.users[0]' <break-glass IAM user>, or remove guardrails",
+            fix: `${setCommand("breakGlass.users[0]", freeName("break-glass", usersOf(values)))}, or remove guardrails`,
         });
     }
     return problems;
@@ -495,7 +517,7 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
                 path: "auditors",
                 message:
                     "no auditor and no reporter is configured, so nobody could use the audit roles",
-                fix: "pulumi config set --path 'auditors[0]' alice",
+                fix: setCommand("auditors[0]", freeName("alice", usersOf(values))),
             });
         }
         // One account, one deploy role: two different names for the same account is a typo.
@@ -566,7 +588,8 @@ function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[
         problems.push({
             path: "stackSet",
             message: "is required when deploymentMode is stackset",
-            fix: "pulumi config set --path 'stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 (and stackSet.adminAccount.accountId)",
+            // Both required fields, so the pasted commands give a StackSet the schema accepts.
+            fix: `${setCommand("stackSet.organizationalUnitIds[0]", "ou-ab12-cdefgh34")} && ${setCommand("stackSet.adminAccount.accountId", "123456789012", { type: "string" })}`,
         });
     }
     if (mode === "provider" && values.stackSet !== undefined) {

@@ -20,7 +20,7 @@ import { didYouMean } from "../cli/suggest";
 import {
     ConfigError,
     decodeValues,
-    namespaceValues,
+    rawStackValues,
     NAMESPACE,
     parseStackFile,
     PROJECT_ROOT,
@@ -32,6 +32,7 @@ import { AccountCommandError } from "./accountErrors";
 import { importAccounts, OuListing, renderImport } from "./accountImport";
 import { lineDiff, MoveOptions, planMove, renderMove, writeEdits } from "./accountMove";
 import { listedAccounts, placeAccounts, readProject, refusal } from "./accountPlacement";
+import { freeName } from "../config/errors";
 
 export { AccountCommandError } from "./accountErrors";
 
@@ -242,10 +243,7 @@ function accountsOf(doc: YAML.Document): { name?: unknown; accountId?: unknown }
 function validate(text: string, stack: string): void {
     const { config } = parseStackFile(text, `Pulumi.${stack}.yaml`);
     try {
-        validateWorkloadConfig(
-            { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
-            stack,
-        );
+        validateWorkloadConfig(rawStackValues(decodeValues(config)), stack);
     } catch (e) {
         if (e instanceof ConfigError)
             throw new AccountCommandError(
@@ -278,7 +276,7 @@ export function addAccount(
     const byName = accounts.findIndex((a) => a.name === name);
     if (byName >= 0)
         throw new AccountCommandError(
-            `an account named "${name}" is already in Pulumi.${stack}.yaml (workloadAccounts[${byName}], ${String(accounts[byName].accountId)}); choose another name or remove it first`,
+            `an account named "${name}" is already in Pulumi.${stack}.yaml (workloadAccounts[${byName}], ${String(accounts[byName].accountId)}); choose another name (${freeName(name, new Set(accounts.map((a) => String(a.name))))} is free) or remove it first`,
         );
     const byId = accounts.findIndex((a) => a.accountId === accountId);
     if (byId >= 0)

@@ -33,6 +33,7 @@ import {
     formatProblems,
     loadSecurityConfig,
     namespaceValues,
+    rawStackValues,
     NAMESPACE,
     parseStackFile,
     stackFilePath,
@@ -141,10 +142,7 @@ function workloadStackFiles(root: string): string[] {
 export function workloadProblems(text: string, stack: string): string[] {
     const { config } = parseStackFile(text, `Pulumi.${stack}.yaml`);
     try {
-        validateWorkloadConfig(
-            { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
-            stack,
-        );
+        validateWorkloadConfig(rawStackValues(decodeValues(config)), stack);
         return [];
     } catch (e) {
         if (e instanceof ConfigError)
@@ -349,10 +347,7 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
     problems.push(...workloadProblems(edited.target.after, to));
     const { config } = parseStackFile(edited.security.after, "Pulumi.security.yaml");
     try {
-        validateSecurityConfig(
-            { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
-            "security",
-        );
+        validateSecurityConfig(rawStackValues(decodeValues(config)), "security");
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         problems.push(`Pulumi.security.yaml would be invalid:\n  ${problemLines(e)}`);

@@ -27,6 +27,7 @@ import {
     decodeValues,
     loadSecurityConfig,
     namespaceValues,
+    rawStackValues,
     NAMESPACE,
     parseStackFile,
     stackFilePath,
@@ -45,6 +46,7 @@ import {
     workloadProblems,
     YAML_OUT,
 } from "./accountMove";
+import { freeName } from "../config/errors";
 
 /** The stack whose settings a new shard copies. */
 const BASE = "workload";
@@ -272,6 +274,11 @@ export function planPlacement(
     const problems: string[] = [];
     const notes: string[] = [];
     const listed = listedAccounts(project);
+    // Every name a suggested one must avoid: the stack files' and the other new accounts'.
+    const names = new Set([
+        ...[...listed.values()].map((l) => l.name),
+        ...accounts.map((a) => a.name),
+    ]);
     const seen = new Map<string, number>();
     accounts.forEach((a, i) => {
         if (!ACCOUNT_ID.test(a.accountId))
@@ -281,7 +288,7 @@ export function planPlacement(
         const byName = listed.get(`name:${a.name}`);
         if (byName)
             problems.push(
-                `an account named "${a.name}" is already in Pulumi.${byName.stack}.yaml (workloadAccounts[${byName.index}], ${byName.accountId}); choose another name or remove it first`,
+                `an account named "${a.name}" is already in Pulumi.${byName.stack}.yaml (workloadAccounts[${byName.index}], ${byName.accountId}); choose another name (${freeName(a.name, names)} is free in every stack file) or remove it first`,
             );
         const byId = listed.get(`id:${a.accountId}`);
         if (byId)
@@ -491,12 +498,9 @@ function securityProblems(project: Project, edits: readonly FileEdit[]): string[
             if (e.after !== null) fs.writeFileSync(path.join(dir, path.basename(e.file)), e.after);
         const text = fs.readFileSync(path.join(dir, "Pulumi.security.yaml"), "utf8");
         const { config } = parseStackFile(text, "Pulumi.security.yaml");
-        loadSecurityConfig(
-            "security",
-            { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
-            dir,
-            { allowPlaceholders: true },
-        );
+        loadSecurityConfig("security", rawStackValues(decodeValues(config)), dir, {
+            allowPlaceholders: true,
+        });
         return [];
     } catch (e) {
         if (e instanceof ConfigError)

@@ -9,7 +9,13 @@ import * as path from "path";
 import { UsageError } from "../cli/errors";
 import { securityConfigSchema } from "../config/schema/security";
 import { NAMESPACE } from "../config/schema/constants";
-import { decodeValues, PROJECT_ROOT, readStackFile, StackFileError } from "../config/stackFile";
+import {
+    decodeValues,
+    howToCreate,
+    PROJECT_ROOT,
+    readStackFile,
+    StackFileError,
+} from "../config/stackFile";
 import { parseStackName, StackNameError } from "./names";
 
 export interface ProjectStacks {
@@ -102,7 +108,7 @@ function readWorkloadStacks(
 ): readonly string[] | undefined {
     if (!exists) {
         problems.push(
-            `Pulumi.security.yaml is missing: the security stack's file names the workload stacks (${KEY}), and CI previews and deploys it first (create it: docs/deploying.md#deploying-for-real)`,
+            `Pulumi.security.yaml is missing: the security stack's file names the workload stacks (${KEY}), and CI previews and deploys it first (${howToCreate("security")})`,
         );
         return undefined;
     }
@@ -111,7 +117,8 @@ function readWorkloadStacks(
         values = decodeValues(readStackFile(path.join(root, "Pulumi.security.yaml")).config);
     } catch (e) {
         if (!(e instanceof StackFileError)) throw e;
-        problems.push(e.message);
+        // A multi-line error (one line per problem) stays one item of this list.
+        problems.push(e.message.replace(/\n/g, "\n  "));
         return undefined;
     }
     const parsed = securityConfigSchema.shape.workloadStacks.safeParse(values[KEY]);

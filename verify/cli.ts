@@ -12,7 +12,7 @@ import * as readline from "readline";
 import {
     auditRoleArn,
     decodeValues,
-    namespaceValues,
+    rawStackValues,
     partitionOf,
     readStackFile,
     stackFilePath,
@@ -198,10 +198,7 @@ function securitySettings(options: Pick<VerifyCliOptions, "securityConfigFile">)
     const file = options.securityConfigFile ?? stackFilePath("security");
     if (options.securityConfigFile === undefined && !fs.existsSync(file)) return undefined;
     const { config } = readStackFile(file);
-    return validateSecurityConfig(
-        { values: namespaceValues(decodeValues(config)), region: config["aws:region"] },
-        "security",
-    );
+    return validateSecurityConfig(rawStackValues(decodeValues(config)), "security");
 }
 
 /** Asks for one line on the terminal (stderr, so --json output stays clean). */
@@ -223,10 +220,7 @@ export function targetsOf(options: Pick<VerifyCliOptions, "stack" | "configFile"
 } {
     const { config } = readStackFile(options.configFile ?? stackFilePath(options.stack));
     const region = config["aws:region"];
-    const cfg = validateWorkloadConfig(
-        { values: namespaceValues(decodeValues(config)), region },
-        options.stack,
-    );
+    const cfg = validateWorkloadConfig(rawStackValues(decodeValues(config)), options.stack);
     const partition = partitionOf(region);
     const unknown = (options.accounts ?? []).filter(
         (a) => !cfg.workloadAccounts.some((w) => w.name === a),

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { REGION_NAME } from "../patterns";
 import { strictList, targetId } from "./common";
+import { knownRegion } from "../regions";
 
 /**
  * Service control policies, created in the management account. Off unless set: attaching SCPs
@@ -21,7 +22,8 @@ export const guardrailsSchema = z
         allowedRegions: strictList(
             z
                 .string({ error: "must be a region name" })
-                .regex(REGION_NAME, { error: "must be an AWS region name such as eu-west-1" }),
+                .regex(REGION_NAME, { error: "must be an AWS region name such as eu-west-1" })
+                .superRefine(knownRegion),
             "region names",
         )
             .min(1, { error: "must name at least one region" })

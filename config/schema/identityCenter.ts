@@ -6,6 +6,7 @@ import type { ConfigProblem } from "../errors";
 import { adminEquivalentManagedPolicy, knownAwsManagedPolicy } from "../../policypack/iam/managed";
 import { partitionOf, REGION_NAME } from "../patterns";
 import { accountRef, strictList } from "./common";
+import { knownRegion } from "../regions";
 
 /**
  * An organization instance's ARN, as SSO Admin's API reference writes its pattern:
@@ -133,6 +134,7 @@ export const identityCenterSchema = z
         ssoRegion: z
             .string({ error: "must be a region name" })
             .regex(REGION_NAME, { error: "must be an AWS region name such as us-east-1" })
+            .superRefine(knownRegion)
             .optional(),
     })
     .optional();

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { ConfigProblem } from "../errors";
 import { partitionOf, REGION_NAME } from "../patterns";
 import { strictList } from "./common";
+import { knownRegion } from "../regions";
 
 /**
  * Unused-access findings are raised for access unused this many days by default; AWS accepts 1 to
@@ -45,7 +46,8 @@ export const accessAnalyzerSchema = z
             regions: strictList(
                 z
                     .string({ error: "must be a region name" })
-                    .regex(REGION_NAME, { error: "must be an AWS region name such as eu-west-1" }),
+                    .regex(REGION_NAME, { error: "must be an AWS region name such as eu-west-1" })
+                    .superRefine(knownRegion),
                 "region names",
             )
                 .min(1, { error: "must name at least one region" })

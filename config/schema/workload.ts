@@ -22,6 +22,7 @@ import {
     strictList,
 } from "./common";
 import { AUDIT_MANAGED_POLICIES, DEFAULT_AUDIT_ROLE, DEFAULT_PREVIEW_ROLE } from "./constants";
+import { knownRegion } from "../regions";
 
 /** A workload account: one entry per account in `org-access:workloadAccounts`. */
 export const workloadAccountSchema = z.strictObject(
@@ -158,7 +159,10 @@ export const stackSetSchema = z.strictObject(
         }),
         /** Regions to deploy stack instances to; IAM is global, so one is enough. Default: aws:region. */
         regions: strictList(
-            z.string().regex(REGION_NAME, { error: "must be an AWS region name" }),
+            z
+                .string()
+                .regex(REGION_NAME, { error: "must be an AWS region name" })
+                .superRefine(knownRegion),
             "regions",
         )
             .min(1)

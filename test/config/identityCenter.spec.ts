@@ -240,7 +240,7 @@ describe("config: identityCenter", () => {
                 `* org-access:identityCenter.auditGroups[0]: must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>) (got "Auditors") (fix with: pulumi config set --path 'identityCenter.auditGroups[0]' <value>)`,
                 "* org-access:identityCenter.breakGlassGroups: must name at least one break-glass group, or be left out (got a list)",
                 `* org-access:identityCenter.deployAccount: must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator) (got "delegated") (fix with: pulumi config set --path 'identityCenter.deployAccount' <value>)`,
-                `* org-access:identityCenter.ssoRegion: must be an AWS region name such as us-east-1 (got "Europe") (fix with: pulumi config set --path 'identityCenter.ssoRegion' <value>)`,
+                `* org-access:identityCenter.ssoRegion: must be an AWS region name such as us-east-1 (got "Europe") (fix with: pulumi config set --path 'identityCenter.ssoRegion' us-east-1)`,
             ],
         );
     });

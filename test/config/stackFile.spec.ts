@@ -1,5 +1,37 @@
 import * as assert from "assert";
-import { decodeValues, parseStackFile, StackFileError } from "../../config";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    decodeValues,
+    parseStackFile,
+    projectFileProblems,
+    readStackFile,
+    StackFileError,
+} from "../../config";
+import { readWorkloadTargets } from "../../config";
+import { readProjectStacks, StackFilesError } from "../../stacks/stackFiles";
+
+/** A temporary project folder with the given files. */
+function folder(files: Record<string, string>): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "org-access-stackfile-"));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, name), text);
+    return root;
+}
+
+/** The StackFileError `f` throws. */
+function stackFileError(f: () => unknown): StackFileError {
+    try {
+        f();
+    } catch (e) {
+        assert.ok(e instanceof StackFileError, `expected a StackFileError, got ${String(e)}`);
+        return e;
+    }
+    assert.fail("expected a StackFileError");
+}
+
+const PROJECT = "name: org-access\nruntime: nodejs\n";
+const STACK = 'config:\n  aws:region: us-east-1\n  org-access:securityAccountId: "111122223333"\n';
 
 describe("stack files", () => {
     it("passes values to the program as the engine does: strings for scalars, JSON for lists and maps", () => {
@@ -79,6 +111,149 @@ describe("stack files", () => {
         assert.throws(
             () => parseStackFile("config: 3\n", "c.yaml"),
             /c\.yaml: "config:" must be a map/,
+        );
+    });
+
+    it("refuses top-level keys Pulumi ignores, every one at once, with did-you-mean", () => {
+        const e = stackFileError(() =>
+            parseStackFile(
+                [
+                    "secretsProvider: passphrase",
+                    "org-access:tags:",
+                    "  Team: a",
+                    "confg:",
+                    "  aws:region: us-east-1",
+                    "config:",
+                    "  aws:region: us-east-1",
+                ].join("\n"),
+                "Pulumi.workload.yaml",
+            ),
+        );
+        assert.deepStrictEqual(e.message.split("\n"), [
+            "Pulumi.workload.yaml cannot be read (3 problems):",
+            "* secretsProvider: is not a key of a stack file, so Pulumi ignores it (a stack file holds secretsprovider, encryptedkey, encryptionsalt, config, environment) (did you mean 'secretsprovider'? rename it)",
+            "* org-access:tags: is not a key of a stack file, so Pulumi ignores it (a stack file holds secretsprovider, encryptedkey, encryptionsalt, config, environment) (it looks like a config key: indent it under config:)",
+            "* confg: is not a key of a stack file, so Pulumi ignores it (a stack file holds secretsprovider, encryptedkey, encryptionsalt, config, environment) (did you mean 'config'? rename it)",
+        ]);
+        assert.deepStrictEqual(
+            e.problems.map((p) => p.path),
+            ["secretsProvider", "org-access:tags", "confg"],
+        );
+        // The keys Pulumi writes itself pass.
+        parseStackFile(
+            "secretsprovider: passphrase\nencryptionsalt: v1:abc\nencryptedkey: xyz\n" + STACK,
+            "Pulumi.workload.yaml",
+        );
+    });
+
+    it("refuses an ESC environment: block, whose values cannot be read offline, saying what to do", () => {
+        const e = stackFileError(() =>
+            parseStackFile("environment:\n  - myorg/aws-prod\n" + STACK, "Pulumi.workload-eu.yaml"),
+        );
+        assert.strictEqual(e.problems.length, 1);
+        assert.strictEqual(e.problems[0].path, "environment");
+        assert.match(
+            e.problems[0].message,
+            /Pulumi ESC environments, whose values only Pulumi Cloud can open/,
+        );
+        assert.match(
+            e.problems[0].fix ?? "",
+            /pulumi config --open --show-secrets --stack workload-eu.*pulumi env run <org>\/<environment> -- pulumi up --stack workload-eu/,
+        );
+        assert.match(
+            e.message,
+            /^Pulumi\.workload-eu\.yaml cannot be read \(1 problem\):\n\* environment: /,
+        );
+    });
+
+    it("refuses project-level config in Pulumi.yaml, but not the engine's pulumi:tags, and stackConfigDir", () => {
+        const root = folder({
+            "Pulumi.yaml":
+                PROJECT +
+                "stackConfigDir: stacks\nconfig:\n  pulumi:tags:\n    value:\n      pulumi:template: aws-typescript\n  aws:region: us-east-1\n  tags:\n    value: {Team: a}\n",
+            "Pulumi.workload.yaml": STACK,
+        });
+        assert.deepStrictEqual(
+            projectFileProblems(root).map((p) => p.path),
+            [
+                "Pulumi.yaml config.aws:region",
+                "Pulumi.yaml config.tags",
+                "Pulumi.yaml stackConfigDir",
+            ],
+        );
+        const e = stackFileError(() => readStackFile(path.join(root, "Pulumi.workload.yaml")));
+        assert.strictEqual(e.problems.length, 3);
+        assert.match(
+            e.message,
+            /\* Pulumi\.yaml config\.tags: is project-level config, .* \(set it in each stack that needs it \(pulumi config set --stack <stack> org-access:tags <value>/,
+        );
+        // With only pulumi:tags, as `pulumi new` writes it, the stack file reads.
+        const clean = folder({
+            "Pulumi.yaml":
+                PROJECT +
+                "config:\n  pulumi:tags:\n    value:\n      pulumi:template: aws-typescript\n",
+            "Pulumi.workload.yaml": STACK,
+        });
+        assert.deepStrictEqual(projectFileProblems(clean), []);
+        assert.strictEqual(
+            readStackFile(path.join(clean, "Pulumi.workload.yaml")).config["aws:region"],
+            "us-east-1",
+        );
+    });
+
+    it("reports the project file's and the stack file's problems together", () => {
+        const root = folder({
+            "Pulumi.yaml": PROJECT + "config:\n  aws:region: us-east-1\n",
+            "Pulumi.workload.yaml": "environment: [myorg/prod]\n" + STACK,
+        });
+        const e = stackFileError(() => readStackFile(path.join(root, "Pulumi.workload.yaml")));
+        assert.deepStrictEqual(
+            e.problems.map((p) => p.path),
+            ["Pulumi.yaml config.aws:region", "environment"],
+        );
+    });
+
+    it("says how to create a missing stack file, for the security stack and for a workload stack", () => {
+        const root = folder({ "Pulumi.yaml": PROJECT });
+        const security = stackFileError(() =>
+            readStackFile(path.join(root, "Pulumi.security.yaml")),
+        );
+        assert.strictEqual(security.problems.length, 1);
+        assert.match(
+            security.message,
+            /\* Pulumi\.security\.yaml: does not exist in .* \(the project ships an example Pulumi\.security\.yaml: restore it \(git checkout -- Pulumi\.security\.yaml\)/,
+        );
+        const shard = stackFileError(() =>
+            readStackFile(path.join(root, "Pulumi.workload-eu.yaml")),
+        );
+        assert.match(
+            shard.problems[0].fix ?? "",
+            /^create it: pulumi stack init workload-eu .*npx org-access account add -s workload-eu --name <name> --id <account id>/,
+        );
+        // The security stack names the missing workload file with the same fix, and the other way out.
+        const { problems } = readWorkloadTargets(["workload-eu"], root);
+        assert.strictEqual(problems.length, 1);
+        assert.match(problems[0].message, /Pulumi\.workload-eu\.yaml: does not exist/);
+        assert.strictEqual(problems[0].fix, 'or remove "workload-eu" from workloadStacks');
+    });
+
+    it("the list of stacks refuses a security stack file it cannot read, with each problem indented under it", () => {
+        const root = folder({
+            "Pulumi.yaml": PROJECT,
+            "Pulumi.security.yaml": "environment: [myorg/prod]\nconfg: {}\n" + STACK,
+            "Pulumi.workload.yaml": STACK,
+        });
+        assert.throws(
+            () => readProjectStacks(root),
+            (e: unknown) => {
+                assert.ok(e instanceof StackFilesError, String(e));
+                assert.deepStrictEqual(e.problems.length, 1);
+                assert.match(
+                    e.problems[0],
+                    /^Pulumi\.security\.yaml cannot be read \(2 problems\):\n {2}\* environment: .*\n {2}\* confg: .*did you mean 'config'\?/,
+                );
+                return true;
+            },
         );
     });
 });

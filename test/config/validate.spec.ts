@@ -61,8 +61,8 @@ describe("config validation: workload stack", () => {
             }),
         );
         assert.deepStrictEqual(lines, [
-            `* org-access:securityAccountId: must be exactly 12 digits, e.g. "123456789012" (got "12345") (fix with: pulumi config set --path 'securityAccountId' 123456789012)`,
-            `* org-access:workloadAccounts[0].accountId: must be exactly 12 digits, e.g. "123456789012" (got "77778888999x") (fix with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012)`,
+            `* org-access:securityAccountId: must be exactly 12 digits, e.g. "123456789012" (got "12345") (fix with: pulumi config set securityAccountId 123456789012)`,
+            `* org-access:workloadAccounts[0].accountId: must be exactly 12 digits, e.g. "123456789012" (got "77778888999x") (fix with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012 --type string)`,
         ]);
     });
 
@@ -101,7 +101,7 @@ describe("config validation: workload stack", () => {
     it("names a missing key and says how to set it", () => {
         const lines = problems(workload({ securityAccountId: SECURITY }));
         assert.deepStrictEqual(lines, [
-            `* org-access:workloadAccounts: is required (must be a list of accounts, not a single value) (set its entries with --path, e.g.: pulumi config set --path 'workloadAccounts[0].name' prod)`,
+            `* org-access:workloadAccounts: is required (must be a list of accounts, not a single value) (set an entry with --path, e.g.: pulumi config set --path 'workloadAccounts[0].name' prod && pulumi config set --path 'workloadAccounts[0].accountId' 123456789012 --type string)`,
         ]);
     });
 
@@ -114,7 +114,7 @@ describe("config validation: workload stack", () => {
             }),
         );
         assert.deepStrictEqual(lines, [
-            `* org-access:workloadAccounts[0].accountId: is required (set it with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012)`,
+            `* org-access:workloadAccounts[0].accountId: is required (set it with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012 --type string)`,
             `* org-access:workloadAccounts[0].acountId: unknown key (did you mean 'accountId'? remove it with: pulumi config rm --path 'workloadAccounts[0].acountId'; allowed keys here: name, accountId, deployRoleName, deployExternalId, incidentResponseRole, breakGlassRole)`,
             `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, providerRole, tags, iamQuotas, deploymentMode, stackSet, workloadAccounts, maxAccountsPerStack, auditRole, securityStack, trustedPrincipals, previewRole)`,
         ]);
@@ -123,7 +123,7 @@ describe("config validation: workload stack", () => {
     it("rejects a scalar where a list belongs", () => {
         const lines = problems(workload({ securityAccountId: SECURITY, workloadAccounts: "prod" }));
         assert.deepStrictEqual(lines, [
-            `* org-access:workloadAccounts: must be a list of accounts, not a single value (got "prod") (set its entries with --path, e.g.: pulumi config set --path 'workloadAccounts[0].name' prod)`,
+            `* org-access:workloadAccounts: must be a list of accounts, not a single value (got "prod") (set an entry with --path, e.g.: pulumi config rm workloadAccounts && pulumi config set --path 'workloadAccounts[0].name' prod && pulumi config set --path 'workloadAccounts[0].accountId' 123456789012 --type string)`,
         ]);
     });
 
@@ -205,7 +205,7 @@ describe("config validation: workload stack", () => {
                 workload({ securityAccountId: SECURITY, workloadAccounts: accounts }, "useast1"),
             ),
             [
-                `* aws:region: "useast1" is not an AWS region name (pulumi config set aws:region us-east-1)`,
+                `* aws:region: "useast1" is not a region of the aws partition (did you mean us-east-1?) (pulumi config set aws:region us-east-1)`,
             ],
         );
     });
@@ -352,7 +352,7 @@ describe("config validation: maxAccountsPerStack (workload stacks)", () => {
                     }),
                 ),
                 [
-                    `* org-access:maxAccountsPerStack: ${message} (fix with: pulumi config set --path 'maxAccountsPerStack' 10)`,
+                    `* org-access:maxAccountsPerStack: ${message} (fix with: pulumi config set maxAccountsPerStack 10)`,
                 ],
             );
     });
@@ -499,7 +499,7 @@ describe("config validation: security stack", () => {
         assert.deepStrictEqual(
             problems(security({ ...base, guardrails: { targets: ["r-ab12"] } })),
             [
-                "* org-access:breakGlass.users: is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could (pulumi config set --path 'breakGlass.users[0]' <break-glass IAM user>, or remove guardrails)",
+                "* org-access:breakGlass.users: is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could (pulumi config set --path 'breakGlass.users[0]' break-glass, or remove guardrails)",
             ],
         );
         const cfg = validateSecurityConfig({
@@ -632,7 +632,7 @@ describe("config validation: reporters' network conditions", () => {
             problems(security(reporter({ sourceIps: [], sourceVpces: "vpce-0a1b2c3d" }))),
             [
                 `* org-access:reporters[0].sourceIps: must list at least one CIDR block, or be left out (got a list) (set its entries with --path, e.g.: pulumi config set --path 'reporters[0].sourceIps[0]' 203.0.113.0/24)`,
-                `* org-access:reporters[0].sourceVpces: must be a list of VPC endpoint ids, not a single value (got "vpce-0a1b2c3d") (set its entries with --path, e.g.: pulumi config set --path 'reporters[0].sourceVpces[0]' vpce-0123456789abcdef0)`,
+                `* org-access:reporters[0].sourceVpces: must be a list of VPC endpoint ids, not a single value (got "vpce-0a1b2c3d") (set its entries with --path, e.g.: pulumi config rm --path 'reporters[0].sourceVpces' && pulumi config set --path 'reporters[0].sourceVpces[0]' vpce-0123456789abcdef0)`,
             ],
         );
     });
@@ -763,7 +763,7 @@ describe("config validation: preview roles and providerRole", () => {
                 }),
             ),
             [
-                `* org-access:previewRole.name: "Deployer" is already workloadAccounts[0].deployRoleName; pull requests would be sent to a role that writes (use a name of its own, e.g. OrgAccessPreviewRole)`,
+                `* org-access:previewRole.name: "Deployer" is already workloadAccounts[0].deployRoleName; pull requests would be sent to a role that writes (use a name of its own: pulumi config set --path 'previewRole.name' OrgAccessPreviewRole)`,
             ],
         );
         assert.deepStrictEqual(
@@ -784,7 +784,7 @@ describe("config validation: preview roles and providerRole", () => {
                 }),
             ),
             [
-                `* org-access:ci.previewRoleName: "OrgAccessDeployRole" is already managementAccount.deployRoleName; pull requests would be sent to a role that writes (use a name of its own, e.g. OrgAccessPreviewRole)`,
+                `* org-access:ci.previewRoleName: "OrgAccessDeployRole" is already managementAccount.deployRoleName; pull requests would be sent to a role that writes (use a name of its own: pulumi config set --path 'ci.previewRoleName' OrgAccessPreviewRole)`,
             ],
         );
     });

@@ -253,7 +253,10 @@ describe("offline plan CLI", () => {
             "/nonexistent/Pulumi.workload.yaml",
         );
         assert.strictEqual(missing.code, 2);
-        assert.match(missing.err, /cannot read \/nonexistent\/Pulumi\.workload\.yaml: ENOENT/);
+        assert.match(
+            missing.err,
+            /\* Pulumi\.workload\.yaml: does not exist in \/nonexistent \(create it: pulumi stack init workload /,
+        );
         const broken = await run(
             "--stack",
             "workload",

@@ -66,7 +66,7 @@ describe("account:add / account:remove", () => {
     it("refuses duplicates and bad ids with a clear message", () => {
         assert.strictEqual(
             refusal(() => addAccount(FILE, "prod", "123456789012")),
-            'an account named "prod" is already in Pulumi.workload.yaml (workloadAccounts[0], 777788889999); choose another name or remove it first',
+            'an account named "prod" is already in Pulumi.workload.yaml (workloadAccounts[0], 777788889999); choose another name (prod-2 is free) or remove it first',
         );
         assert.strictEqual(
             refusal(() => addAccount(FILE, "other", "555555555555")),
@@ -85,7 +85,7 @@ describe("account:add / account:remove", () => {
     it("validates the result with the program's own schema", () => {
         assert.strictEqual(
             refusal(() => addAccount(FILE, "Bad_Name", "123456789012")),
-            `the result would be invalid, so Pulumi.workload.yaml is unchanged:\ninvalid configuration for stack "workload" (1 problem):\n* org-access:workloadAccounts[2].name: must be lowercase and DNS-like: a-z, 0-9 and '-', 1-63 characters, no leading or trailing '-' (got "Bad_Name") (fix with: pulumi config set --path 'workloadAccounts[2].name' prod)`,
+            `the result would be invalid, so Pulumi.workload.yaml is unchanged:\ninvalid configuration for stack "workload" (1 problem):\n* org-access:workloadAccounts[2].name: must be lowercase and DNS-like: a-z, 0-9 and '-', 1-63 characters, no leading or trailing '-' (got "Bad_Name") (fix with: pulumi config set --path 'workloadAccounts[2].name' prod-2)`,
         );
         assert.match(
             refusal(() => addAccount(FILE, "sec", "111122223333")),
@@ -159,7 +159,7 @@ describe("account:add / account:remove", () => {
         // Both problems at once: the name and the id are taken.
         assert.strictEqual(
             err[0],
-            'error: account:add refused, nothing written (2 problems):\n* an account named "dev" is already in Pulumi.workload.yaml (workloadAccounts[2], 999988887777); choose another name or remove it first\n* account 999988887777 is already in Pulumi.workload.yaml as "dev" (workloadAccounts[2]); each account is listed once\n',
+            'error: account:add refused, nothing written (2 problems):\n* an account named "dev" is already in Pulumi.workload.yaml (workloadAccounts[2], 999988887777); choose another name (dev-2 is free in every stack file) or remove it first\n* account 999988887777 is already in Pulumi.workload.yaml as "dev" (workloadAccounts[2]); each account is listed once\n',
         );
         assert.strictEqual(main(["remove", "--name", "dev"], io), 0);
         assert.strictEqual(fs.readFileSync(file, "utf8"), FILE);

@@ -405,7 +405,7 @@ describe("account placement (account:add without --stack, account:import)", () =
             ),
             [
                 "account:add refused, nothing written (4 problems):",
-                '* an account named "eu1" is already in Pulumi.workload-eu.yaml (workloadAccounts[0], 999988887777); choose another name or remove it first',
+                '* an account named "eu1" is already in Pulumi.workload-eu.yaml (workloadAccounts[0], 999988887777); choose another name (eu1-2 is free in every stack file) or remove it first',
                 `* account ${PROD} is already in Pulumi.workload.yaml as "prod" (workloadAccounts[0]); each account is listed once`,
                 '* "12345" is not an AWS account id: it must be exactly 12 digits, e.g. 123456789012',
                 '* the name "twice" is given twice (accounts 3 and 4)',
@@ -514,7 +514,7 @@ describe("account placement (account:add without --stack, account:import)", () =
         const before = snapshot(broken);
         assert.strictEqual(
             refused(() => placeAccounts(broken, ids(1, 1))),
-            "the security stack would be invalid:\n  * org-access:incidentResponse: is not configured, but workload-2/x set incidentResponseRole: true (pulumi config set --path 'incidentResponse.responders[0]' <user>)",
+            "the security stack would be invalid:\n  * org-access:incidentResponse: is not configured, but workload-2/x set incidentResponseRole: true (pulumi config set --path 'incidentResponse.responders[0]' incident-responder)",
         );
         assert.deepStrictEqual(snapshot(broken), before);
     });

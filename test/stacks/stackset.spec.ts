@@ -276,7 +276,7 @@ describe("workload stack in StackSet mode", () => {
             return [];
         };
         assert.deepStrictEqual(problems({ deploymentMode: "stackset" }), [
-            "* org-access:stackSet: is required when deploymentMode is stackset (pulumi config set --path 'stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 (and stackSet.adminAccount.accountId))",
+            "* org-access:stackSet: is required when deploymentMode is stackset (pulumi config set --path 'stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 && pulumi config set --path 'stackSet.adminAccount.accountId' 123456789012 --type string)",
         ]);
         assert.deepStrictEqual(problems({ stackSet: STACKSET.stackSet }), [
             "* org-access:stackSet: is set but deploymentMode is provider, so it would be ignored (pulumi config set deploymentMode stackset, or remove stackSet)",

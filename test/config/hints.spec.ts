@@ -1,0 +1,301 @@
+// Fix hints, pasted: each `pulumi config set`/`rm` command a problem's fix gives is applied to the
+// stack's config the way the Pulumi CLI applies it, and the config is validated again. With
+// `--path`, the CLI stores "true"/"false" as booleans and integers as numbers unless `--type
+// string` is given; a top-level key is always a string.
+// https://www.pulumi.com/docs/iac/cli/commands/pulumi_config_set/
+import * as assert from "assert";
+import { randomBytes } from "crypto";
+import {
+    ConfigError,
+    ConfigProblem,
+    rawStackValues,
+    validateSecurityConfig,
+    validateWorkloadConfig,
+} from "../../config";
+import {
+    LOG_ARCHIVE,
+    MANAGEMENT,
+    PROD,
+    SECURITY,
+    securityValues,
+    workloadValues,
+} from "../helpers";
+
+type Config = Record<string, unknown>;
+
+/** Splits a command line as a POSIX shell would, running the one substitution the hints use. */
+function words(line: string): string[] {
+    const out: string[] = [];
+    const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
+    for (let m = re.exec(line); m; m = re.exec(line)) {
+        const word = m[1] ?? m[2] ?? m[3];
+        out.push(
+            m[2] !== undefined
+                ? word.replace("$(openssl rand -hex 32)", randomBytes(32).toString("hex"))
+                : word,
+        );
+    }
+    return out;
+}
+
+/**
+ * The commands of a fix, in order: the first `pulumi config ...` and every one chained to it with
+ * `&&`. What follows (", or remove it", ", and pulumi up once ...") is an alternative or a later step.
+ */
+function commands(fix: string): string[][] {
+    const start = fix.indexOf("pulumi config ");
+    assert.ok(start >= 0, `the fix gives no pulumi config command: ${fix}`);
+    const chain = fix.slice(start).split(/, (?:or|and) |\)$/)[0];
+    return chain.split(" && ").map((c) => words(c.trim()));
+}
+
+/** `["org-access:workloadAccounts", 0, "accountId"]` from `workloadAccounts[0].accountId`. */
+function keyPath(key: string): (string | number)[] {
+    const parts = key
+        .split(/\.|(?=\[)/)
+        .map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
+    const top = String(parts[0]);
+    return [top.includes(":") ? top : `org-access:${top}`, ...parts.slice(1)];
+}
+
+/** Applies one `pulumi config set|rm` to `config` as the CLI would. */
+function apply(config: Config, argv: string[]): void {
+    assert.deepStrictEqual(argv.slice(0, 2), ["pulumi", "config"], argv.join(" "));
+    const flags = new Set<string>();
+    const args: string[] = [];
+    let type: string | undefined;
+    for (let i = 3; i < argv.length; i++) {
+        if (argv[i] === "--type") type = argv[++i];
+        else if (argv[i] === "--stack") i++;
+        else if (argv[i].startsWith("--")) flags.add(argv[i]);
+        else args.push(argv[i]);
+    }
+    const path = flags.has("--path") ? keyPath(args[0]) : [keyPath(args[0])[0]];
+    if (!flags.has("--path"))
+        assert.ok(!/[.[]/.test(args[0]) || args[0].includes(":"), `${args[0]} needs --path`);
+    if (argv[2] === "rm") {
+        let parent: Record<string | number, unknown> = config;
+        for (const part of path.slice(0, -1))
+            parent = parent[part] as Record<string | number, unknown>;
+        delete parent[path[path.length - 1]];
+        return;
+    }
+    assert.strictEqual(argv[2], "set", argv.join(" "));
+    assert.strictEqual(args.length, 2, `one key and one value: ${argv.join(" ")}`);
+    const raw = args[1];
+    const value =
+        path.length === 1 || type === "string" || flags.has("--secret")
+            ? raw
+            : raw === "true" || raw === "false"
+              ? raw === "true"
+              : /^(0|-?[1-9]\d*)$/.test(raw)
+                ? Number(raw)
+                : raw;
+    let parent: Record<string | number, unknown> = config;
+    path.slice(0, -1).forEach((part, i) => {
+        if (parent[part] === undefined) parent[part] = typeof path[i + 1] === "number" ? [] : {};
+        parent = parent[part] as Record<string | number, unknown>;
+    });
+    parent[path[path.length - 1]] = value;
+}
+
+/** The problems `validate` finds in `config`, or none. */
+function problemsOf(validate: (c: Config) => unknown, config: Config): ConfigProblem[] {
+    try {
+        validate(config);
+        return [];
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        return [...e.problems];
+    }
+}
+
+const workload = (c: Config) => validateWorkloadConfig(rawStackValues(c));
+const security = (c: Config) => validateSecurityConfig(rawStackValues(c));
+
+/** A stack's config from `org-access:` values, with aws:region. */
+function stack(values: Record<string, unknown>, region = "us-east-1"): Config {
+    return {
+        "aws:region": region,
+        ...Object.fromEntries(
+            Object.entries(values)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [`org-access:${k}`, structuredClone(v)]),
+        ),
+    };
+}
+
+/**
+ * Checks that `config` has exactly the problem at `path`, and that pasting its fix gives a config
+ * with no problem at all.
+ */
+function roundTrip(validate: (c: Config) => unknown, config: Config, path: string): string {
+    const before = problemsOf(validate, config);
+    assert.deepStrictEqual(
+        before.map((p) => p.path),
+        [path],
+        before.map((p) => `${p.path}: ${p.message} (${p.fix})`).join("\n"),
+    );
+    const fix = before[0].fix ?? "";
+    for (const argv of commands(fix)) apply(config, argv);
+    const after = problemsOf(validate, config);
+    assert.deepStrictEqual(
+        after.map((p) => `${p.path}: ${p.message}`),
+        [],
+        `after pasting: ${fix}`,
+    );
+    return fix;
+}
+
+describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid config", () => {
+    it("an account id set with --path stays a string (--type string)", () => {
+        const values = workloadValues();
+        (values.workloadAccounts as Record<string, unknown>[])[1].accountId = 555555555555;
+        const fix = roundTrip(workload, stack(values), "workloadAccounts[1].accountId");
+        assert.match(fix, /--path 'workloadAccounts\[1\]\.accountId' 123456789012 --type string$/);
+    });
+
+    it("a missing account id, and a management account id that is a number", () => {
+        const values = workloadValues();
+        delete (values.workloadAccounts as Record<string, unknown>[])[0].accountId;
+        roundTrip(workload, stack(values), "workloadAccounts[0].accountId");
+        roundTrip(
+            security,
+            stack(securityValues({ managementAccount: { accountId: Number(MANAGEMENT) } })),
+            "managementAccount.accountId",
+        );
+    });
+
+    it("a top-level key is set without --path, as the string it must be", () => {
+        const fix = roundTrip(
+            workload,
+            // Trust from the security stack's outputs, so no ARN names the old account id.
+            stack(workloadValues({ securityAccountId: "1111", trustedPrincipals: undefined })),
+            "securityAccountId",
+        );
+        assert.strictEqual(fix, "fix with: pulumi config set securityAccountId 123456789012");
+        roundTrip(
+            workload,
+            stack(workloadValues({ maxAccountsPerStack: 0 })),
+            "maxAccountsPerStack",
+        );
+    });
+
+    it("a missing or scalar list gets one whole entry, every required field of it", () => {
+        roundTrip(
+            workload,
+            stack(workloadValues({ workloadAccounts: undefined })),
+            "workloadAccounts",
+        );
+        roundTrip(
+            workload,
+            stack(workloadValues({ workloadAccounts: "prod" })),
+            "workloadAccounts",
+        );
+        roundTrip(
+            security,
+            stack(securityValues({ managementAccount: undefined })),
+            "managementAccount",
+        );
+        roundTrip(security, stack(securityValues({ reporters: "reporter" })), "reporters");
+    });
+
+    it("a suggested account name is one no other entry has", () => {
+        const values = workloadValues();
+        delete (values.workloadAccounts as Record<string, unknown>[])[1].name;
+        const fix = roundTrip(workload, stack(values), "workloadAccounts[1].name");
+        assert.match(fix, /'workloadAccounts\[1\]\.name' prod-2$/);
+    });
+
+    it("a suggested preview role name is one no other role has", () => {
+        const trusted = {
+            ...(workloadValues().trustedPrincipals as Record<string, unknown>),
+            previewIdentityArn: `arn:aws:iam::${SECURITY}:role/OrgAccessCiPreview`,
+        };
+        // The default preview role name taken by the audit role: the hint must not offer it again.
+        const fix = roundTrip(
+            workload,
+            stack(
+                workloadValues({
+                    trustedPrincipals: trusted,
+                    auditRole: { name: "OrgAccessPreviewRole" },
+                    previewRole: { name: "OrgAccessPreviewRole" },
+                }),
+            ),
+            "previewRole.name",
+        );
+        assert.match(fix, /'previewRole\.name' OrgAccessPreviewRole-2$/);
+        roundTrip(
+            workload,
+            stack(
+                workloadValues({
+                    trustedPrincipals: trusted,
+                    workloadAccounts: [
+                        { name: "prod", accountId: PROD, deployRoleName: "Deployer" },
+                    ],
+                    previewRole: { name: "Deployer" },
+                }),
+            ),
+            "previewRole.name",
+        );
+    });
+
+    it("a suggested user is one who has no other duty", () => {
+        // alice, the usual example, is the break-glass user here.
+        const fix = roundTrip(
+            security,
+            stack(
+                securityValues({ auditors: [], reporters: [], breakGlass: { users: ["alice"] } }),
+            ),
+            "auditors",
+        );
+        assert.match(fix, /'auditors\[0\]' alice-2$/);
+        roundTrip(
+            security,
+            stack(securityValues({ guardrails: { targets: ["r-abcd1234"] } })),
+            "breakGlass.users",
+        );
+    });
+
+    it("aws:region, in aws, aws-cn and aws-us-gov", () => {
+        for (const [wrong, right] of [
+            ["us-est-1", "us-east-1"],
+            ["cn-nrth-1", "cn-north-1"],
+            ["us-gov-wst-1", "us-gov-west-1"],
+        ]) {
+            const fix = roundTrip(
+                security,
+                stack(securityValues({ logArchiveAccount: { accountId: LOG_ARCHIVE } }), wrong),
+                "aws:region",
+            );
+            assert.strictEqual(fix, `pulumi config set aws:region ${right}`);
+        }
+    });
+
+    it("the hand-written hints of the rules across keys", () => {
+        // A lifecycle expiration before the Object Lock retention ends.
+        roundTrip(
+            security,
+            stack(securityValues({ trail: { objectLockRetentionDays: 365, expirationDays: 200 } })),
+            "trail.expirationDays",
+        );
+        // StackSet mode without its settings: both required fields in one paste.
+        const fix = roundTrip(
+            workload,
+            stack(workloadValues({ deploymentMode: "stackset" })),
+            "stackSet",
+        );
+        assert.match(fix, /'stackSet\.adminAccount\.accountId' 123456789012 --type string$/);
+        // An SCP region list without the program's own region.
+        roundTrip(
+            security,
+            stack(
+                securityValues({
+                    breakGlass: { users: ["dana"] },
+                    guardrails: { targets: ["r-abcd1234"], allowedRegions: ["eu-west-1"] },
+                }),
+            ),
+            "guardrails.allowedRegions",
+        );
+    });
+});
