@@ -1,6 +1,7 @@
 // Turns schema failures into one report that names every bad key and says how to fix it.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { iamUserArn } from "../policypack/iam/arn";
 import { closest } from "./didYouMean";
 import { partitionOf } from "./patterns";
 import { regionsOf } from "./regions";
@@ -151,7 +152,13 @@ function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
         securityDeployExternalId: () => '"$(openssl rand -hex 32)"',
         // A principal of the security account, the only account a trust policy here names.
         arn: () =>
-            `arn:aws:iam::${typeof security === "string" && /^\d{12}$/.test(security) ? security : "123456789012"}:user/${freeName("alice", taken)}`,
+            iamUserArn(
+                "aws",
+                typeof security === "string" && /^\d{12}$/.test(security)
+                    ? security
+                    : "123456789012",
+                freeName("alice", taken),
+            ),
         humanArns: () => examples.arn(),
         expirationDays: () => "3650",
         transitionDays: () => "90",

@@ -115,7 +115,7 @@ describe("rootAccess: centralized", () => {
 
     it("refuses any other value, naming the key", () => {
         assert.deepStrictEqual(problemsOf({ rootAccess: "enabled" }), [
-            `* org-access:rootAccess: must be "centralized" (or leave the key out to keep root access as it is) (got "enabled") (fix with: pulumi config set --path 'rootAccess' <value>)`,
+            `* org-access:rootAccess: must be "centralized" (or leave the key out to keep root access as it is) (got "enabled") (fix with: pulumi config set rootAccess <value>)`,
         ]);
     });
 });
@@ -496,7 +496,7 @@ describe("accessAnalyzer.regions: external access is regional", () => {
                 accessAnalyzer: { regions: ["eu-west-1", "eu-west-1", "cn-north-1", "Mars"] },
             }),
             [
-                `* org-access:accessAnalyzer.regions[3]: must be an AWS region name such as eu-west-1 (got "Mars") (fix with: pulumi config set --path 'accessAnalyzer.regions[3]' <value>)`,
+                `* org-access:accessAnalyzer.regions[3]: must be an AWS region name such as eu-west-1 (got "Mars") (fix with: pulumi config set --path 'accessAnalyzer.regions[3]' us-east-1)`,
                 `* org-access:accessAnalyzer.regions[1]: "eu-west-1" is listed twice (also at accessAnalyzer.regions[0]) (list it once)`,
                 `* org-access:accessAnalyzer.regions[2]: cn-north-1 is in partition aws-cn, but aws:region us-east-1 is in aws; one stack deploys to one partition (pulumi config rm --path 'accessAnalyzer.regions[2]')`,
                 `* org-access:accessAnalyzer.regions: does not include aws:region us-east-1, where the unused-access analyzer is and from where findings reach the alarm topic (pulumi config set --path 'accessAnalyzer.regions[4]' us-east-1)`,

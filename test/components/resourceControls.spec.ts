@@ -555,17 +555,25 @@ describe("ResourceControls (resource control policies)", () => {
     });
 
     it("refuses an oversized SCP and an oversized RCP in one ConfigError, each under its own key", async () => {
-        const regions = ["us-east-1"];
-        for (const a of "abcdefghijklmnopqrstuvwxyz")
-            for (let n = 1; n <= 15; n++) regions.push(`x${a}-region-${n}`);
         const orgs = Array.from({ length: 400 }, (_, i) => `o-${String(i).padStart(10, "0")}`);
         const e = await planSecurity(
             securityValues({
-                guardrails: { targets: ["r-ab12"], allowedRegions: regions },
+                guardrails: { targets: ["r-ab12"], allowedRegions: ["us-east-1"] },
                 breakGlass: { users: ["dana"] },
                 resourceControlPolicies: { targets: ["r-ab12"], trustedOrganizationIds: orgs },
             }),
-            projectWith({ workload }),
+            // 20 distinct deploy roles, each exempted and protected by name: the roles SCP overflows.
+            projectWith({
+                workload: {
+                    ...workload,
+                    workloadAccounts: Array.from({ length: 20 }, (_, i) => ({
+                        name: `team${i}`,
+                        accountId: String(200000000000 + i),
+                        deployRoleName: `WorkloadDeployer-team-${String(i).padStart(2, "0")}`,
+                    })),
+                    maxAccountsPerStack: 20,
+                },
+            }),
         ).then(
             () => undefined,
             (err: Error) => err,
@@ -574,10 +582,7 @@ describe("ResourceControls (resource control policies)", () => {
         const lines = e.message.split("\n");
         assert.match(lines[0], /\(2 problems\):$/);
         assert.strictEqual(lines.length, 3, e.message);
-        assert.match(
-            lines[1],
-            /^\* org-access:guardrails\.allowedRegions: the SCP "org-access-regions" /,
-        );
+        assert.match(lines[1], /^\* org-access:guardrails: the SCP "org-access-roles" /);
         assert.match(
             lines[2],
             /^\* org-access:resourceControlPolicies\.trustedOrganizationIds: the RCP "org-access-perimeter" /,

@@ -48,6 +48,7 @@ import {
 } from "../helpers";
 import { planJson } from "../helpers/diff";
 import { isolatePlanState } from "../helpers/planState";
+import { exampleWorkloadValues } from "../helpers/preview";
 
 const ROLE = "aws:iam/role:Role";
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -603,7 +604,8 @@ describe("the plan's summary by account", () => {
 
         it("npm start: the first plan says everything is new, the next compares with it; a corrupt file is a note, never a failure", async () => {
             // A security stack whose proofs all hold (test/plan/cli.spec.ts), so that it exits 0.
-            const root = fs.mkdtempSync(path.join(stateDir(), "project-"));
+            // Its project folder (-C) holds the workload stack file it reads too.
+            const root = projectWith({ workload: exampleWorkloadValues() });
             const file = path.join(root, "Pulumi.security.yaml");
             fs.writeFileSync(
                 file,
@@ -619,7 +621,7 @@ describe("the plan's summary by account", () => {
                 let out = "";
                 let err = "";
                 const code = await main(
-                    ["--stack", "security", "--config-file", file, ...argv],
+                    ["-C", root, "--stack", "security", "--config-file", file, ...argv],
                     { write: (s) => (out += s) },
                     { write: (s) => (err += s) },
                 );
