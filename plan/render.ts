@@ -79,7 +79,7 @@ export function violationLines(violations: readonly Violation[]): string[] {
         `policy pack: ${violations.length === 0 ? "no violations" : `${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`}`,
         ...violations.map(
             (v) =>
-                `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}`,
+                `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}${v.finding ? ` (finding ${v.finding})` : ""}`,
         ),
     ];
 }
