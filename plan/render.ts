@@ -40,6 +40,17 @@ export function toJson(plans: readonly StackPlan[], diffs?: readonly StackDiff[]
             evidence: p.evidence,
             proofs: p.proofs,
             violations: p.violations,
+            // As check --json: the pack config's suppressions, each with what it did here.
+            ...(p.suppressions?.length
+                ? {
+                      suppressions: p.suppressions.map((u) => ({
+                          policy: u.policy,
+                          suppression: u.suppression,
+                          status: u.status,
+                          matched: u.matched,
+                      })),
+                  }
+                : {}),
             warnings: p.warnings,
             engine: p.engine,
             ...(diff
@@ -81,6 +92,24 @@ export function violationLines(violations: readonly Violation[]): string[] {
             (v) =>
                 `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}${v.finding ? ` (finding ${v.finding})` : ""}`,
         ),
+    ];
+}
+
+/**
+ * One line when a suppression of the pack config needs a look: expired (its violations are back)
+ * or unused (it accepts no finding of this stack: fixed, or its findings' ids changed). The report
+ * lists each; active ones say nothing here.
+ */
+export function suppressionLine(p: StackPlan): string[] {
+    const uses = p.suppressions ?? [];
+    const expired = uses.filter((u) => u.status === "expired").length;
+    const unused = uses.filter((u) => u.status === "unused").length;
+    if (expired + unused === 0) return [];
+    const what = [expired ? `${expired} expired` : "", unused ? `${unused} unused` : ""]
+        .filter(Boolean)
+        .join(", ");
+    return [
+        `suppressions: ${what} of ${uses.length} in the pack config (renew or remove them; npm start -- --json lists each, policypack/README.md "Suppressions")`,
     ];
 }
 
@@ -244,6 +273,7 @@ export function toText(
                 engineLine(p),
                 "",
                 ...violationLines(p.violations),
+                ...suppressionLine(p),
                 "",
                 ...evidenceLines(p.evidence),
                 "",

@@ -448,6 +448,26 @@ describe("suppressions in the offline plan and its report", () => {
                 ["BG-3: left over", "unused", 0],
             ],
         );
+        // npm start --json lists them per stack; its text says so only when one needs a look.
+        const { toJson, suppressionLine } = await import("../../plan/render");
+        const json = toJson([plan]) as {
+            suppressions: { policy: string; suppression: { reason: string }; status: string }[];
+        };
+        assert.deepStrictEqual(
+            json.suppressions.map((u) => [u.policy, u.suppression.reason, u.status]),
+            [
+                [WILDCARD, "BG-1: reviewed", "active"],
+                [WILDCARD, "BG-2: old", "expired"],
+                [WILDCARD, "BG-3: left over", "unused"],
+            ],
+        );
+        assert.ok(!("suppressions" in (toJson([plain]) as object)));
+        assert.deepStrictEqual(suppressionLine(plan), [
+            `suppressions: 1 expired, 1 unused of 3 in the pack config (renew or remove them; npm start -- --json lists each, policypack/README.md "Suppressions")`,
+        ]);
+        const active = plan.suppressions!.filter((u) => u.status === "active");
+        assert.deepStrictEqual(suppressionLine({ ...plan, suppressions: active }), []);
+        assert.deepStrictEqual(suppressionLine(plain), []);
         const report = renderReport({
             source: "test",
             policyPackRan: true,
