@@ -58,6 +58,17 @@ export function toJson(plans: readonly StackPlan[], diffs?: readonly StackDiff[]
             evidence: p.evidence,
             proofs: p.proofs,
             violations: p.violations,
+            // As check --json: the pack config's suppressions, each with what it did here.
+            ...(p.suppressions?.length
+                ? {
+                      suppressions: p.suppressions.map((u) => ({
+                          policy: u.policy,
+                          suppression: u.suppression,
+                          status: u.status,
+                          matched: u.matched,
+                      })),
+                  }
+                : {}),
             warnings: p.warnings,
             engine: p.engine,
             ...(diff
@@ -98,8 +109,26 @@ export function violationLines(violations: readonly Violation[]): string[] {
         `policy pack: ${violations.length === 0 ? "no violations" : `${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`}`,
         ...violations.map(
             (v) =>
-                `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}`,
+                `  ${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policy} on ${v.resource}: ${v.message}${v.finding ? ` (finding ${v.finding})` : ""}`,
         ),
+    ];
+}
+
+/**
+ * One line when a suppression of the pack config needs a look: expired (its violations are back)
+ * or unused (it accepts no finding of this stack: fixed, or its findings' ids changed). The report
+ * lists each; active ones say nothing here.
+ */
+export function suppressionLine(p: StackPlan): string[] {
+    const uses = p.suppressions ?? [];
+    const expired = uses.filter((u) => u.status === "expired").length;
+    const unused = uses.filter((u) => u.status === "unused").length;
+    if (expired + unused === 0) return [];
+    const what = [expired ? `${expired} expired` : "", unused ? `${unused} unused` : ""]
+        .filter(Boolean)
+        .join(", ");
+    return [
+        `suppressions: ${what} of ${uses.length} in the pack config (renew or remove them; npx org-access plan --json lists each, policypack/README.md "Suppressions")`,
     ];
 }
 
@@ -270,6 +299,7 @@ function stackBlock(p: StackPlan, baseline: StackBaseline | undefined, verbose: 
         engineLine(p),
         "",
         ...violationLines(p.violations),
+        ...suppressionLine(p),
         "",
         ...evidenceLines(p.evidence, names, verbose),
         "",

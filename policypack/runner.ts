@@ -30,6 +30,7 @@ import { isTypeOf } from "./policies/types";
 import {
     decide,
     expiredMessage,
+    findingId,
     isExpired,
     Subject,
     Suppression,
@@ -61,6 +62,8 @@ export interface Violation {
     urn?: string;
     message: string;
     enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+    /** The finding's stable id (./suppressions.ts findingId): what a suppression names to accept it. */
+    finding?: string;
 }
 
 /** The planned resources are not of the expected shape. */
@@ -425,18 +428,20 @@ function recorder(findings: Findings, policy: string, cfg: EffectiveConfig, now:
     const suppressions = suppressionsOf(policy, cfg.properties, now);
     return {
         violation: (subject: Subject, at: { urn?: string }, message: string): void => {
+            const finding = findingId(policy, subject, message);
             const v: Violation = {
                 policy,
                 resource: subject.name,
                 ...at,
                 message,
                 enforcementLevel: level,
+                finding,
             };
             if (suppressions.length === 0) {
                 findings.violations.push(v);
                 return;
             }
-            const d = decide(suppressions, subject, now);
+            const d = decide(suppressions, subject, finding, now);
             for (const s of d.matched) findings.matched.set(s, (findings.matched.get(s) ?? 0) + 1);
             if (d.suppressedBy) findings.suppressed.push({ ...v, suppression: d.suppressedBy });
             else if (d.expired)

@@ -10,8 +10,15 @@
  * (`withSuppressionSchema`) and the pack, the offline plan and `check` all decide with `decide`:
  *
  *   "iam-no-admin-grants": {"suppressions": [
- *       {"resource": "aws:iam/role:Role::legacy-admin", "reason": "TICKET-12: removed in Q2",
- *        "expires": "2027-03-31"}]}
+ *       {"resource": "aws:iam/role:Role::legacy-admin", "findings": ["3f9c0a1b2c4d5e6f"],
+ *        "reason": "TICKET-12: removed in Q2", "expires": "2027-03-31"}]}
+ *
+ * A suppression accepts findings, not a resource: `findings` lists the ids (`findingId`: a hash of
+ * the policy, the resource's type and name, and the violation's message) of the violations it
+ * accepts, as `npm start` and `check` print them. A new finding on the same resource (another
+ * admin statement, another principal in a StackSet's template, whose findings are all reported on
+ * the StackSet) has another id and is reported: an older suppression never hides it. A changed
+ * message is a new finding too: the old suppression goes unused, and says so.
  *
  * A suppression is active through its expiry day (UTC); from the next day the violation is
  * reported again, its message naming the expired suppression and its reason.
@@ -24,6 +31,7 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { createHash } from "crypto";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 
 /** The config property every policy takes. */
@@ -39,9 +47,12 @@ export const MAX_SUPPRESSION_DAYS = 365;
 export interface Suppression {
     /**
      * The resource: its URN (`urn:pulumi:stack::project::type::name`, exact), or
-     * `<type>::<name>` where `*` matches any run of characters in either part (never all of both).
+     * `<type>::<name>` with a literal type and a name where `*` matches any run of characters
+     * after a literal prefix of at least {@link MIN_NAME_PREFIX} characters.
      */
     readonly resource: string;
+    /** The ids of the findings it accepts (`findingId`, as `npm start` and `check` print them). */
+    readonly findings: readonly string[];
     /** Why the violation is accepted (a ticket, an owner): shown in the report and in SARIF. */
     readonly reason: string;
     /** The last day it applies, YYYY-MM-DD (UTC). */
@@ -49,6 +60,11 @@ export interface Suppression {
 }
 
 const DATE = "^\\d{4}-\\d{2}-\\d{2}$";
+/** A finding id: the first 16 hex digits of a SHA-256 (`findingId`). */
+const FINDING = "^[0-9a-f]{16}$";
+/** The literal characters a name pattern starts with before its first `*`. */
+export const MIN_NAME_PREFIX = 3;
+const KEYS = ["resource", "findings", "reason", "expires"];
 
 /**
  * The JSON schema the real CLI validates the property with (gojsonschema, nested schemas
@@ -58,15 +74,20 @@ const DATE = "^\\d{4}-\\d{2}-\\d{2}$";
 export const SUPPRESSIONS_SCHEMA: PolicyConfigJSONSchema = {
     type: "array",
     description:
-        "Accepted violations of this policy: {resource (URN, or type::name with * wildcards), reason, expires (YYYY-MM-DD)}",
+        "Accepted violations of this policy: {resource (URN, or type::name with * wildcards), findings (ids, as npm start prints them), reason, expires (YYYY-MM-DD)}",
     items: {
         type: "object",
         properties: {
             resource: { type: "string", minLength: 1 },
+            findings: {
+                type: "array",
+                items: { type: "string", pattern: FINDING },
+                minItems: 1,
+            },
             reason: { type: "string", minLength: 1 },
             expires: { type: "string", pattern: DATE },
         },
-        required: ["resource", "reason", "expires"],
+        required: ["resource", "findings", "reason", "expires"],
         additionalProperties: false,
     },
     default: [],
@@ -98,8 +119,6 @@ function parseDay(s: string): Date | undefined {
     return Number.isNaN(d.getTime()) || utcDay(d) !== s ? undefined : d;
 }
 
-const onlyStars = (s: string) => /^\**$/.test(s);
-
 /** What is wrong with a resource matcher, if anything. */
 function matcherProblem(resource: string): string | undefined {
     if (resource.startsWith("urn:pulumi:")) {
@@ -112,10 +131,14 @@ function matcherProblem(resource: string): string | undefined {
     const parts = resource.split("::");
     if (parts.length !== 2 || parts[0] === "" || parts[1] === "")
         return 'must be a URN or "<type>::<name>", e.g. "aws:iam/role:Role::legacy-admin"';
-    if (onlyStars(parts[0]) && onlyStars(parts[1]))
-        return "matches every resource: name the type or the resource (a suppression is an exception, not a switch)";
-    if (onlyStars(parts[1]))
-        return `matches every ${parts[0]}: name the resource (disable the policy instead if that is meant)`;
+    // A suppression is an exception, not a switch: the type is literal, and a name pattern starts
+    // with enough literal characters that `*::*-*`, `*::*a*` or `Role::*e*` (nearly everything)
+    // cannot pass as one.
+    if (parts[0].includes("*"))
+        return "has a * in its type: name the type exactly (e.g. aws:iam/role:Role)";
+    const prefix = parts[1].indexOf("*");
+    if (prefix >= 0 && prefix < MIN_NAME_PREFIX)
+        return `matches too many ${parts[0]}s: a name pattern starts with at least ${MIN_NAME_PREFIX} literal characters before any * (e.g. legacy-*), or name the resource exactly`;
     return undefined;
 }
 
@@ -125,19 +148,20 @@ function matcherProblem(resource: string): string | undefined {
  */
 export function suppressionProblems(policy: string, value: unknown, now: Date): string[] {
     const where = `${policy}.${SUPPRESSIONS}`;
-    if (!Array.isArray(value)) return [`${where}: must be an array of {resource, reason, expires}`];
+    if (!Array.isArray(value))
+        return [`${where}: must be an array of {resource, findings, reason, expires}`];
     const problems: string[] = [];
     const today = parseDay(utcDay(now))!;
     value.forEach((s: unknown, i) => {
         const at = `${where}[${i}]`;
         if (typeof s !== "object" || s === null || Array.isArray(s)) {
-            problems.push(`${at}: must be an object {resource, reason, expires}`);
+            problems.push(`${at}: must be an object {resource, findings, reason, expires}`);
             return;
         }
         const o = s as Record<string, unknown>;
         for (const k of Object.keys(o))
-            if (!["resource", "reason", "expires"].includes(k))
-                problems.push(`${at}.${k}: unknown key (known: resource, reason, expires)`);
+            if (!KEYS.includes(k))
+                problems.push(`${at}.${k}: unknown key (known: ${KEYS.join(", ")})`);
         if (typeof o.resource !== "string" || o.resource === "")
             problems.push(
                 `${at}.resource: is required (the resource's URN, or "<type>::<name>" as in "aws:iam/role:Role::legacy-admin")`,
@@ -146,6 +170,18 @@ export function suppressionProblems(policy: string, value: unknown, now: Date): 
             const p = matcherProblem(o.resource);
             if (p) problems.push(`${at}.resource: ${JSON.stringify(o.resource)} ${p}`);
         }
+        const ids = o.findings;
+        if (!Array.isArray(ids) || ids.length === 0)
+            problems.push(
+                `${at}.findings: is required, the ids of the findings it accepts (npm start and npx org-access check print each violation's "finding <id>"): a suppression accepts findings, not every violation of a resource`,
+            );
+        else
+            ids.forEach((id: unknown, j) => {
+                if (typeof id !== "string" || !new RegExp(FINDING).test(id))
+                    problems.push(
+                        `${at}.findings[${j}]: ${JSON.stringify(id)} is not a finding id (16 hex digits, as npm start prints after "finding")`,
+                    );
+            });
         if (typeof o.reason !== "string" || o.reason.trim() === "")
             problems.push(
                 `${at}.reason: is required and must not be empty (why the violation is accepted, and by whom: a ticket)`,
@@ -198,11 +234,25 @@ function glob(pattern: string, s: string): boolean {
     return new RegExp(`^${re}$`).test(s);
 }
 
-/** Whether a suppression's matcher names the subject. */
-export function matches(s: Suppression, subject: Subject): boolean {
+/**
+ * The stable id of one finding: its policy, its resource's type and name (the StackSet's, for a
+ * finding in its template), and its message, which names what is wrong and where (the
+ * statement, the template's logical id). No stack and no line: the same finding keeps its id
+ * across runs and stacks; any other finding has another.
+ */
+export function findingId(policy: string, subject: Subject, message: string): string {
+    return createHash("sha256")
+        .update(JSON.stringify([policy, subject.type ?? "", subject.name, message]))
+        .digest("hex")
+        .slice(0, 16);
+}
+
+/** Whether a suppression names the subject and accepts this finding of it. */
+export function matches(s: Suppression, subject: Subject, finding: string): boolean {
+    if (!s.findings.includes(finding)) return false;
     if (s.resource.startsWith("urn:pulumi:")) return subject.urn === s.resource;
     const [type, name] = s.resource.split("::");
-    return subject.type !== undefined && glob(type, subject.type) && glob(name, subject.name);
+    return subject.type === type && glob(name, subject.name);
 }
 
 export const isExpired = (s: Suppression, now: Date): boolean => utcDay(now) > s.expires;
@@ -216,13 +266,14 @@ export interface Decision {
     readonly matched: readonly Suppression[];
 }
 
-/** Decides one violation: hidden by an active suppression, reported again past an expired one. */
+/** Decides one finding: hidden by an active suppression, reported again past an expired one. */
 export function decide(
     suppressions: readonly Suppression[],
     subject: Subject,
+    finding: string,
     now: Date,
 ): Decision {
-    const matched = suppressions.filter((s) => matches(s, subject));
+    const matched = suppressions.filter((s) => matches(s, subject, finding));
     const suppressedBy = matched.find((s) => !isExpired(s, now));
     const expired = suppressedBy ? undefined : matched.find((s) => isExpired(s, now));
     return { matched, ...(suppressedBy ? { suppressedBy } : {}), ...(expired ? { expired } : {}) };
@@ -258,7 +309,13 @@ export function honouringSuppressions<P extends Policies[number]>(
         ) =>
         (message: string, urn?: string): void => {
             const now = clock();
-            const d = decide(suppressionsOf(policy.name, config, now), subject(urn), now);
+            const about = subject(urn);
+            const d = decide(
+                suppressionsOf(policy.name, config, now),
+                about,
+                findingId(policy.name, about, message),
+                now,
+            );
             if (d.suppressedBy) return;
             report(d.expired ? expiredMessage(message, d.expired) : message, urn);
         };

@@ -258,6 +258,29 @@ describe("GitHub workflows", () => {
             String(step.if),
             /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/,
         );
+        // Only when the check wrote the file (the plan or the check stops on exit 2 without it),
+        // and not where the repository variable turns code scanning off (a private repository
+        // without GitHub Advanced Security has none).
+        assert.ok(
+            String(step.if).includes(`hashFiles('${sarif}') != ''`),
+            `upload without checking that ${sarif} exists: ${step.if}`,
+        );
+        assert.ok(
+            String(step.if).includes("vars.ORG_ACCESS_CODE_SCANNING != 'false'"),
+            String(step.if),
+        );
+        // Weekly too: an expired suppression's violation comes back without a push.
+        const schedule = ciWf.on.schedule as { cron: string }[];
+        assert.ok(Array.isArray(schedule) && schedule.length === 1, "ci.yml has no schedule");
+        const [minute, hour, dom, month, dow] = schedule[0].cron.split(" ");
+        assert.ok(
+            /^\d+$/.test(minute) &&
+                /^\d+$/.test(hour) &&
+                dom === "*" &&
+                month === "*" &&
+                /^[0-6]$/.test(dow),
+            `not weekly: ${schedule[0].cron}`,
+        );
         // The plan step passes its JSON on when it finds a violation (exit 1), and stops on exit 2.
         const plan = job.steps.find((s) => /npm start .*--json > /.test(s.run ?? ""))!;
         const input = /--json > (\S+)/.exec(plan.run!)![1];

@@ -36,7 +36,8 @@ export const USAGE = `usage: npx org-access check [--json] [--config FILE] [--sa
                    the output of \`pulumi preview --json --show-sames\`
                  an input with keys, types or parts it does not read is refused (exit 2)
   --json         print {"violations": [{"policy", "resource", "urn", "message", "enforcementLevel",
-                 "source" (stack export: "inputs" or "outputs"), "stack" (several stacks)}]}, and
+                 "finding" (the id a suppression lists to accept it), "source" (stack export:
+                 "inputs" or "outputs"), "stack" (several stacks)}]}, and
                  when the config has suppressions "suppressed" (the violations they hide, each
                  with its "suppression") and "suppressions" [{"policy", "suppression", "status"}]
   --config FILE  policy pack configuration, as for \`pulumi preview --policy-pack-config\`

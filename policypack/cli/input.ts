@@ -33,7 +33,8 @@ const FORMATS =
 
 /**
  * Keys a top-level document may have, per format. The plan's extra keys are its own report: its
- * evidence, proofs and verdicts, its engine model, its per-account summary and its --against diff.
+ * evidence, proofs and verdicts, its engine model, its per-account summary, its --against diff and
+ * what the pack config's suppressions did.
  */
 const PLAN_KEYS = [
     "stack",
@@ -45,6 +46,7 @@ const PLAN_KEYS = [
     "warnings",
     "engine",
     "diff",
+    "suppressions",
 ];
 /**
  * Keys a resource of the simple format or the plan may have; accountId, accountName and options

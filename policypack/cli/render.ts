@@ -5,6 +5,8 @@ export interface ReportedViolation {
     readonly urn?: string;
     readonly message: string;
     readonly enforcementLevel: string;
+    /** Its stable id: what a suppression lists in `findings` to accept it. */
+    readonly finding?: string;
 }
 
 /** A verdict with where policy:check found it. */
@@ -33,7 +35,7 @@ export function suppressionLines(
                 ? `hides ${u.matched} violation(s)`
                 : u.status === "expired"
                   ? `EXPIRED on ${s.expires}: its violations are reported again`
-                  : "warning: matches no violation (remove it, or fix its resource)";
+                  : "warning: matches no violation (remove it, or fix its resource or findings)";
         lines.push(
             `  ${u.status.padEnd(7)} ${u.policy}  ${s.resource}  until ${s.expires}: ${what}`,
         );
@@ -59,7 +61,9 @@ export function readableReport(violations: readonly CheckedViolation[], count: n
         lines.push(
             `${v.enforcementLevel.padEnd(9)} ${v.policy}  ${resource}${v.urn ? `  (${v.urn})` : ""}${from}`,
         );
-        lines.push(`          ${v.message}`, "");
+        lines.push(`          ${v.message}`);
+        if (v.finding) lines.push(`          finding ${v.finding}`);
+        lines.push("");
     }
     return lines.join("\n");
 }

@@ -6,12 +6,20 @@
  * `$schema`, `version` "2.1.0", `runs[].tool.driver` {name, version, informationUri, rules[] {id,
  * shortDescription, fullDescription, helpUri, help, defaultConfiguration.level}}, `results[]`
  * {ruleId, ruleIndex, level, message.text, locations[].physicalLocation {artifactLocation {uri
- * relative to the repository root, uriBaseId}, region.startLine}, partialFingerprints}. The
- * fingerprints are what lets GitHub match an alert across runs instead of opening a new one each
- * time ("Data for preventing duplicated alerts", same page); file paths must be stable across runs
- * for the same reason. Every policy is a rule, with results or not: a rule that ran and found
- * nothing is how a fixed alert closes. GitHub rejects a run with more than 25,000 results
- * (https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit).
+ * relative to the repository root, uriBaseId}, region.startLine}, partialFingerprints}. GitHub
+ * matches an alert across runs by `partialFingerprints.primaryLocationLineHash` alone ("Data for
+ * preventing duplicated alerts", same page), which upload-sarif computes from the text of the
+ * result's line only when the result has none (github/codeql-action src/fingerprints.ts,
+ * locationUpdateCallback: an existing value is kept, a differing computed one only warned about).
+ * Every violation of an account points at the same line of the stack file, so a computed hash
+ * would merge different resources' violations of a policy into one alert, and a suppressed one
+ * could close an open one: each result carries its own (`fingerprint`). File paths must be stable
+ * across runs too. Every policy is a rule, with results or not: a rule that ran and found nothing
+ * is how a fixed alert closes. GitHub accepts up to 25,000 results per run but keeps only the top
+ * 5,000 by severity
+ * (https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit),
+ * so more than 5,000 open violations are refused (an alert silently dropped is a violation
+ * nobody sees) and suppressed results are left out first.
  * SARIF 2.1.0 itself: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html (a
  * suppressed result carries `suppressions: [{kind: "external", justification}]`, §3.27.23, §3.35).
  */
@@ -25,8 +33,8 @@ import { CheckInputError, PACK_NAME, Suppression } from "../runner";
 import { CheckedViolation } from "./render";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-/** GitHub's hard limit of results per run. */
-export const MAX_RESULTS = 25_000;
+/** The results per run GitHub keeps (of the 25,000 it accepts), the top ones by severity. */
+export const MAX_RESULTS = 5_000;
 
 type Level = "error" | "warning" | "note" | "none";
 
@@ -60,21 +68,36 @@ export interface SarifOptions {
 }
 
 /**
- * The fingerprint GitHub matches alerts with: the policy, the stack, the resource (its URN when
- * known) and the message, never a line number (an edit above the line would open a new alert).
+ * The `primaryLocationLineHash` GitHub matches alerts with: the policy, the stack, the resource
+ * (its URN when known) and the finding (its id, ../suppressions.ts findingId, else its message),
+ * never a line or its text (an edit above the line would open a new alert; every violation of an
+ * account shares its line).
  */
 export function fingerprint(v: CheckedViolation): string {
     return createHash("sha256")
-        .update(JSON.stringify([v.policy, v.stack ?? "", v.urn ?? v.resource, v.message]))
+        .update(
+            JSON.stringify([v.policy, v.stack ?? "", v.urn ?? v.resource, v.finding ?? v.message]),
+        )
         .digest("hex");
+}
+
+/**
+ * The results GitHub keeps: all of them up to MAX_RESULTS, else the open ones first (suppressed
+ * ones fill what is left; one left out has no alert, as a suppressed one's is closed). More open
+ * violations than that are refused: GitHub would drop some without a word.
+ */
+export function keptResults(results: readonly LocatedViolation[]): readonly LocatedViolation[] {
+    if (results.length <= MAX_RESULTS) return results;
+    const open = results.filter((r) => !r.suppression);
+    if (open.length > MAX_RESULTS)
+        throw new CheckInputError(
+            `${open.length} open violations are more than GitHub code scanning keeps of one run (the top ${MAX_RESULTS} by severity; https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit): fix or suppress violations, or check fewer stacks at once`,
+        );
+    return [...open, ...results.filter((r) => r.suppression).slice(0, MAX_RESULTS - open.length)];
 }
 
 /** The SARIF log of one check. */
 export function toSarif(results: readonly LocatedViolation[], o: SarifOptions): object {
-    if (results.length > MAX_RESULTS)
-        throw new CheckInputError(
-            `${results.length} results are more than GitHub code scanning accepts in one run (${MAX_RESULTS}); fix or suppress violations, or check fewer stacks at once`,
-        );
     // Each policy is described under one heading of policypack/README.md (a list item per policy).
     const docs = o.repositoryUrl
         ? `${o.repositoryUrl}/blob/HEAD/policypack/README.md#what-each-policy-checks`
@@ -95,7 +118,7 @@ export function toSarif(results: readonly LocatedViolation[], o: SarifOptions): 
             properties: { tags: ["security", "iam", "pulumi-policy"] },
         };
     });
-    const sarifResults = results.map(({ violation: v, location, suppression }) => ({
+    const sarifResults = keptResults(results).map(({ violation: v, location, suppression }) => ({
         ruleId: v.policy,
         ruleIndex: index.get(v.policy) ?? -1,
         level: sarifLevel(v.enforcementLevel),
@@ -113,7 +136,7 @@ export function toSarif(results: readonly LocatedViolation[], o: SarifOptions): 
                 },
             },
         ],
-        partialFingerprints: { "orgAccessViolation/v1": fingerprint(v) },
+        partialFingerprints: { primaryLocationLineHash: fingerprint(v) },
         ...(suppression
             ? {
                   suppressions: [

@@ -330,12 +330,16 @@ describe("policy:check CLI", () => {
         );
         assert.deepStrictEqual(Object.keys(out.violations[0]).sort(), [
             "enforcementLevel",
+            "finding",
             "message",
             "policy",
             "resource",
             "source",
             "urn",
         ]);
+        // Each finding its own id, what a suppression's "findings" lists.
+        for (const v of out.violations) assert.match(v.finding, /^[0-9a-f]{16}$/);
+        assert.notStrictEqual(out.violations[0].finding, out.violations[1].finding);
     });
 
     it("checks a stack export's outputs too, says which one a violation came from, reports each once", async () => {

@@ -103,7 +103,7 @@ describe("policy:check input (policypack/cli/input.ts)", () => {
                 extra: true,
             }),
             [
-                'INPUT: has the key "extra", which policy:check does not read (known: "stack", "resources", "accounts", "evidence", "proofs", "violations", "warnings", "engine", "diff")',
+                'INPUT: has the key "extra", which policy:check does not read (known: "stack", "resources", "accounts", "evidence", "proofs", "violations", "warnings", "engine", "diff", "suppressions")',
                 'resources[0] ("a"): type "aws.iam.Role" is not an engine type token, so no policy would match it (did you mean "aws:iam/role:Role"?)',
                 'resources[0] ("a"): has "inputs", which this format does not read (rename it to "props")',
                 'resources[1] ("b"): needs "type", a Pulumi type token such as "aws:iam/role:Role"',

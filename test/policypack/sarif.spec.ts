@@ -183,8 +183,9 @@ describe("check --sarif (SARIF 2.1.0 for GitHub code scanning)", () => {
                     !loc.artifactLocation.uri.startsWith(".."),
             );
             assert.ok(Number.isInteger(loc.region.startLine) && loc.region.startLine >= 1);
-            assert.deepStrictEqual(Object.keys(r.partialFingerprints), ["orgAccessViolation/v1"]);
-            assert.strictEqual(r.partialFingerprints["orgAccessViolation/v1"], fingerprint(v));
+            // The key GitHub matches alerts by: upload-sarif keeps it instead of hashing the line.
+            assert.deepStrictEqual(Object.keys(r.partialFingerprints), ["primaryLocationLineHash"]);
+            assert.strictEqual(r.partialFingerprints.primaryLocationLineHash, fingerprint(v));
         }
     });
 
@@ -229,10 +230,55 @@ describe("check --sarif (SARIF 2.1.0 for GitHub code scanning)", () => {
             moved.map((r) => r.locations[0].physicalLocation.region.startLine),
         );
         const prints = (rs: typeof first) =>
-            rs.map((r) => r.partialFingerprints["orgAccessViolation/v1"]);
+            rs.map((r) => r.partialFingerprints.primaryLocationLineHash);
         assert.deepStrictEqual(prints(moved), prints(first));
         assert.deepStrictEqual(prints(sarifFor(a.root, a.input).runs[0].results), prints(first));
         assert.strictEqual(new Set(prints(first)).size, first.length);
+    });
+
+    it("gives two resources' violations of one policy on one line (their account's) different primaryLocationLineHash", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "sarif-"));
+        const input = path.join(root, "plan.json");
+        const plan = { stack: STACK, resources: [open("first", ACCOUNT), open("second", ACCOUNT)] };
+        fs.writeFileSync(input, JSON.stringify(plan, null, 2));
+        fs.writeFileSync(path.join(root, `Pulumi.${STACK}.yaml`), STACK_FILE);
+        const read = readInput(plan);
+        const { violations } = checkAll(read, CONFIG);
+        const first = violations.find((v) => v.resource === "first")!;
+        // One of them suppressed: its (closed) alert must not be the other's.
+        const config: PackConfigInput = {
+            ...CONFIG,
+            [first.policy]: {
+                suppressions: [
+                    {
+                        resource: `${ROLE}::first`,
+                        findings: [first.finding!],
+                        reason: "TICKET-9",
+                        expires: "2026-12-31",
+                    },
+                ],
+            },
+        };
+        const now = new Date("2026-06-01T00:00:00Z");
+        const results = sarifFor(root, input, config, now).runs[0].results.filter(
+            (r) => r.ruleId === first.policy,
+        );
+        const line = STACK_FILE.split("\n").indexOf(`      accountId: "${ACCOUNT}"`) + 1;
+        assert.deepStrictEqual(
+            results.map((r) => [
+                r.message.text.split(":")[0],
+                r.locations[0].physicalLocation.region.startLine,
+                r.suppressions !== undefined,
+            ]),
+            [
+                ["second", line, false],
+                ["first", line, true],
+            ],
+        );
+        assert.notStrictEqual(
+            results[0].partialFingerprints.primaryLocationLineHash,
+            results[1].partialFingerprints.primaryLocationLineHash,
+        );
     });
 
     it("lists a suppressed violation as a result with SARIF's external suppression and its justification", () => {
@@ -243,6 +289,13 @@ describe("check --sarif (SARIF 2.1.0 for GitHub code scanning)", () => {
                 suppressions: [
                     {
                         resource: `${ROLE}::no-account`,
+                        findings: checkAll(readInput(PLAN), CONFIG)
+                            .violations.filter(
+                                (v) =>
+                                    v.policy === "iam-no-wildcard-principal" &&
+                                    v.resource === "no-account",
+                            )
+                            .map((v) => v.finding!),
                         reason: "TICKET-7: partner role",
                         expires: "2026-12-31",
                     },
@@ -285,22 +338,54 @@ describe("check --sarif (SARIF 2.1.0 for GitHub code scanning)", () => {
         );
     });
 
-    it(`refuses more results than GitHub takes in one run (${MAX_RESULTS})`, () => {
-        const v = {
+    it(`refuses more open violations than GitHub keeps of one run (${MAX_RESULTS}), leaving suppressed ones out first`, () => {
+        assert.strictEqual(MAX_RESULTS, 5_000);
+        const v = (i: number) => ({
             policy: POLICIES[0].name,
-            resource: "r",
+            resource: `r${i}`,
             message: "m",
             enforcementLevel: "mandatory",
+        });
+        const suppression = {
+            resource: `${ROLE}::r`,
+            findings: [],
+            reason: "x",
+            expires: "2026-12-31",
         };
-        const located = (n: number) =>
-            Array.from({ length: n }, () => ({ violation: v, location: { uri: "a", line: 1 } }));
+        const located = (open: number, suppressed = 0) => [
+            ...Array.from({ length: open }, (_, i) => ({
+                violation: v(i),
+                location: { uri: "a", line: 1 },
+            })),
+            ...Array.from({ length: suppressed }, (_, i) => ({
+                violation: v(open + i),
+                location: { uri: "a", line: 1 },
+                suppression,
+            })),
+        ];
         const options = {
             policies: POLICIES,
             effective: resolvePackConfig(POLICIES, {}),
             version: "1.0.0",
         };
-        assert.doesNotThrow(() => toSarif(located(MAX_RESULTS), options));
-        assert.throws(() => toSarif(located(MAX_RESULTS + 1), options), CheckInputError);
+        const results = (open: number, suppressed = 0) =>
+            (toSarif(located(open, suppressed), options) as Sarif).runs[0].results;
+        assert.strictEqual(results(MAX_RESULTS).length, MAX_RESULTS);
+        assert.throws(
+            () => toSarif(located(MAX_RESULTS + 1), options),
+            (e: Error) =>
+                e instanceof CheckInputError &&
+                /5001 open violations .*top 5000 by severity; https:\/\/docs\.github\.com/.test(
+                    e.message,
+                ),
+        );
+        // Over the limit with suppressed results: every open one kept, suppressed ones fill the rest.
+        const mixed = results(MAX_RESULTS - 10, 20);
+        assert.strictEqual(mixed.length, MAX_RESULTS);
+        assert.strictEqual(mixed.filter((r) => !r.suppressions).length, MAX_RESULTS - 10);
+        const full = results(MAX_RESULTS, 7);
+        assert.strictEqual(full.length, MAX_RESULTS);
+        assert.ok(full.every((r) => !r.suppressions));
     });
 
     it("writes the file and keeps the exit code: 1 on a mandatory violation", async () => {

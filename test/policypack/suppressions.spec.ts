@@ -13,14 +13,43 @@ import {
     PolicyConfigError,
 } from "../../policypack/runner";
 import {
+    findingId,
     honouringSuppressions,
     MAX_SUPPRESSION_DAYS,
+    MIN_NAME_PREFIX,
     suppressionProblems,
     utcDay,
 } from "../../policypack/suppressions";
 import { allowAssume, policyDoc, runResourcePolicy } from "./helpers";
 
 const ROLE = "aws:iam/role:Role";
+const STACKSET = "aws:cloudformation/stackSet:StackSet";
+/** A StackSet whose template creates roles anyone may assume: each its own finding. */
+const templateOf = (roles: readonly string[]) =>
+    JSON.stringify({
+        AWSTemplateFormatVersion: "2010-09-09",
+        Resources: Object.fromEntries(
+            roles.map((r) => [
+                r,
+                {
+                    Type: "AWS::IAM::Role",
+                    Properties: {
+                        RoleName: r.toLowerCase(),
+                        AssumeRolePolicyDocument: policyDoc(allowAssume("*")),
+                    },
+                },
+            ]),
+        ),
+    });
+const stackSet = (roles: readonly string[]): PlannedResource => ({
+    type: STACKSET,
+    name: "member-roles",
+    props: {
+        name: "member-roles",
+        permissionModel: "SERVICE_MANAGED",
+        templateBody: templateOf(roles),
+    },
+});
 const WILDCARD = "iam-no-wildcard-principal";
 const openRole = (name: string): PlannedResource => ({
     type: ROLE,
@@ -30,10 +59,23 @@ const openRole = (name: string): PlannedResource => ({
 const RESOURCES = [openRole("legacy"), openRole("other")];
 const NOW = new Date("2026-06-01T12:00:00Z");
 const LAST_DAY = "2026-06-30";
+/** The finding ids of a policy's violations on the fixture, as `npm start` prints them. */
+const idsOf = (policy: string, resources = RESOURCES) =>
+    checkResources(resources, {}, { now: NOW })
+        .filter((v) => v.policy === policy)
+        .map((v) => v.finding!);
 
-const suppress = (resource: string, expires = LAST_DAY, reason = "TICKET-12: removed in Q3") => ({
-    [WILDCARD]: { suppressions: [{ resource, reason, expires }] },
+/** A suppression accepting the wildcard policy's findings on both roles (of which it names one). */
+const suppress = (
+    resource: string,
+    expires = LAST_DAY,
+    reason = "TICKET-12: removed in Q3",
+    findings = idsOf(WILDCARD),
+) => ({
+    [WILDCARD]: { suppressions: [{ resource, findings, reason, expires }] },
 });
+/** A well-formed finding id that no fixture's finding has. */
+const ID = ["0123456789abcdef"];
 const line = (v: { policy: string; resource: string }) => `${v.policy} ${v.resource}`;
 const problemsOf = (config: unknown, now = NOW): readonly string[] => {
     try {
@@ -78,8 +120,41 @@ describe("suppressions in the pack config", () => {
         assert.deepStrictEqual(byUrn.suppressed.map(line), [`${WILDCARD} legacy`]);
         const otherUrn = checkPack(withUrn, suppress(urn.replace("prod", "dev")), { now: NOW });
         assert.deepStrictEqual(otherUrn.suppressed, []);
-        const glob = checkPack(RESOURCES, suppress("aws:iam/*::oth*"), { now: NOW });
+        const glob = checkPack(RESOURCES, suppress(`${ROLE}::oth*`), { now: NOW });
         assert.deepStrictEqual(glob.suppressed.map(line), [`${WILDCARD} other`]);
+    });
+
+    it("accepts the findings it lists, never a new finding on the same resource (a StackSet's template gaining an open role)", () => {
+        const before = [stackSet(["LegacyAdmin"])];
+        const accepted = idsOf(WILDCARD, before);
+        assert.strictEqual(accepted.length, 1);
+        const config = suppress(`${STACKSET}::member-roles`, LAST_DAY, "TICKET-20", accepted);
+        const kept = checkPack(before, config, { now: NOW });
+        assert.deepStrictEqual(
+            kept.violations.filter((v) => v.policy === WILDCARD),
+            [],
+        );
+        assert.strictEqual(kept.suppressed.length, 1);
+        // The template gains a role: the same policy, the same StackSet, a new finding.
+        const after = checkPack([stackSet(["LegacyAdmin", "NewAdmin"])], config, { now: NOW });
+        const reported = after.violations.filter((v) => v.policy === WILDCARD);
+        assert.deepStrictEqual(
+            reported.map((v) => /resource (\w+):/.exec(v.message)?.[1]),
+            ["NewAdmin"],
+        );
+        assert.deepStrictEqual(
+            after.suppressed.map((v) => /resource (\w+):/.exec(v.message)?.[1]),
+            ["LegacyAdmin"],
+        );
+        // The id is the finding's: its policy, resource and message; no stack, no line.
+        const subject = { type: ROLE, name: "legacy" };
+        assert.strictEqual(findingId(WILDCARD, subject, "m"), findingId(WILDCARD, subject, "m"));
+        assert.notStrictEqual(findingId(WILDCARD, subject, "m"), findingId(WILDCARD, subject, "n"));
+        assert.notStrictEqual(
+            findingId(WILDCARD, subject, "m"),
+            findingId(WILDCARD, { ...subject, name: "other" }, "m"),
+        );
+        assert.match(findingId(WILDCARD, subject, "m"), /^[0-9a-f]{16}$/);
     });
 
     it("is active through its expiry day (UTC), and the violation comes back the next day, naming the expired suppression", () => {
@@ -118,12 +193,13 @@ describe("suppressions in the pack config", () => {
         const config = {
             [WILDCARD]: {
                 suppressions: [
-                    { resource: "*::*", reason: "", expires: "2026-02-30" },
-                    { resource: `${ROLE}::*`, reason: "ok", expires: "2027-06-02" },
+                    { resource: "*::*", findings: ID, reason: "", expires: "2026-02-30" },
+                    { resource: `${ROLE}::*`, findings: ID, reason: "ok", expires: "2027-06-02" },
                     { reason: "ok", expires: "2026-07-01", owner: "me" },
-                    { resource: "legacy", reason: "ok", expires: 20260701 },
+                    { resource: "legacy", findings: ID, reason: "ok", expires: 20260701 },
                     {
                         resource: "urn:pulumi:prod::org-access::aws:iam/role:Role::*",
+                        findings: ["legacy", 7],
                         reason: "ok",
                         expires: LAST_DAY,
                     },
@@ -132,36 +208,54 @@ describe("suppressions in the pack config", () => {
             "iam-no-admin-grants": { suppressions: { resource: "x" } },
         };
         const where = `${WILDCARD}.suppressions`;
+        const tooMany = `a name pattern starts with at least ${MIN_NAME_PREFIX} literal characters before any * (e.g. legacy-*), or name the resource exactly`;
         assert.deepStrictEqual(problemsOf(config), [
-            `${where}[0].resource: "*::*" matches every resource: name the type or the resource (a suppression is an exception, not a switch)`,
+            `${where}[0].resource: "*::*" has a * in its type: name the type exactly (e.g. aws:iam/role:Role)`,
             `${where}[0].reason: is required and must not be empty (why the violation is accepted, and by whom: a ticket)`,
             `${where}[0].expires: "2026-02-30" is not a date YYYY-MM-DD (e.g. 2026-08-30)`,
-            `${where}[1].resource: "${ROLE}::*" matches every ${ROLE}: name the resource (disable the policy instead if that is meant)`,
+            `${where}[1].resource: "${ROLE}::*" matches too many ${ROLE}s: ${tooMany}`,
             `${where}[1].expires: 2027-06-02 is 366 days ahead; at most ${MAX_SUPPRESSION_DAYS} (2027-06-01): review it again then`,
-            `${where}[2].owner: unknown key (known: resource, reason, expires)`,
+            `${where}[2].owner: unknown key (known: resource, findings, reason, expires)`,
             `${where}[2].resource: is required (the resource's URN, or "<type>::<name>" as in "aws:iam/role:Role::legacy-admin")`,
+            `${where}[2].findings: is required, the ids of the findings it accepts (npm start and npx org-access check print each violation's "finding <id>"): a suppression accepts findings, not every violation of a resource`,
             `${where}[3].resource: "legacy" must be a URN or "<type>::<name>", e.g. "aws:iam/role:Role::legacy-admin"`,
             `${where}[3].expires: is required, a date YYYY-MM-DD at most ${MAX_SUPPRESSION_DAYS} days ahead`,
             `${where}[4].resource: "urn:pulumi:prod::org-access::aws:iam/role:Role::*" a URN is matched exactly: drop the * or use <type>::<name> with wildcards`,
-            "iam-no-admin-grants.suppressions: must be an array of {resource, reason, expires}",
+            `${where}[4].findings[0]: "legacy" is not a finding id (16 hex digits, as npm start prints after "finding")`,
+            `${where}[4].findings[1]: 7 is not a finding id (16 hex digits, as npm start prints after "finding")`,
+            "iam-no-admin-grants.suppressions: must be an array of {resource, findings, reason, expires}",
         ]);
         // Exactly a year ahead is allowed; an expired suppression is no config error.
-        assert.deepStrictEqual(
+        for (const expires of ["2027-06-01", "2020-01-01"])
+            assert.deepStrictEqual(
+                suppressionProblems(
+                    WILDCARD,
+                    [{ resource: `${ROLE}::a`, findings: ID, reason: "r", expires }],
+                    NOW,
+                ),
+                [],
+            );
+    });
+
+    it("refuses patterns that match nearly everything: a * in the type, or fewer literal characters than the minimum before a * in the name", () => {
+        const problems = (resource: string) =>
             suppressionProblems(
                 WILDCARD,
-                [{ resource: `${ROLE}::a`, reason: "r", expires: "2027-06-01" }],
+                [{ resource, findings: ID, reason: "r", expires: LAST_DAY }],
                 NOW,
-            ),
-            [],
-        );
-        assert.deepStrictEqual(
-            suppressionProblems(
-                WILDCARD,
-                [{ resource: `${ROLE}::a`, reason: "r", expires: "2020-01-01" }],
-                NOW,
-            ),
-            [],
-        );
+            );
+        for (const resource of [
+            "*::*-*",
+            "*::*a*",
+            "*::legacy",
+            "aws:iam/*::legacy",
+            `${ROLE}::*e*`,
+            `${ROLE}::le*`,
+            `${ROLE}::*`,
+        ])
+            assert.strictEqual(problems(resource).length, 1, resource);
+        for (const resource of [`${ROLE}::leg*`, `${ROLE}::legacy-*-admin`, `${ROLE}::legacy`])
+            assert.deepStrictEqual(problems(resource), [], resource);
     });
 
     it("every policy of the pack takes suppressions, with the schema the Pulumi CLI validates", () => {
@@ -170,14 +264,25 @@ describe("suppressions in the pack config", () => {
             assert.ok(schema, `${p.name} takes no suppressions`);
             assert.strictEqual(schema.type, "array");
             const items = schema.items as { required?: string[]; additionalProperties?: unknown };
-            assert.deepStrictEqual(items.required, ["resource", "reason", "expires"]);
+            assert.deepStrictEqual(items.required, ["resource", "findings", "reason", "expires"]);
             assert.strictEqual(items.additionalProperties, false);
         }
         // Accepted on each policy, reported per policy.
         const config = Object.fromEntries(
             POLICIES.map((p) => [
                 p.name,
-                { suppressions: [{ resource: `${ROLE}::legacy`, reason: "r", expires: LAST_DAY }] },
+                {
+                    suppressions: [
+                        {
+                            resource: `${ROLE}::legacy`,
+                            // Every policy's findings on the fixture: a policy without any has none
+                            // to accept, and a suppression names at least one.
+                            findings: [...idsOf(p.name), ...ID],
+                            reason: "r",
+                            expires: LAST_DAY,
+                        },
+                    ],
+                },
             ]),
         );
         const r = checkPack(RESOURCES, config, { now: NOW });
@@ -233,6 +338,29 @@ describe("suppressions under the engine (the pack's own policies, policypack/ind
         assert.deepStrictEqual(other.violations, plain.violations);
     });
 
+    it("accepts only the listed findings of a StackSet's template, as the runner does", async () => {
+        const accepted = idsOf(WILDCARD, [stackSet(["LegacyAdmin"])]);
+        const cfg = suppress(`${STACKSET}::member-roles`, LAST_DAY, "TICKET-20", accepted)[
+            WILDCARD
+        ];
+        const engine = await runResourcePolicy(
+            honouringSuppressions(policy, () => NOW),
+            STACKSET,
+            stackSet(["LegacyAdmin", "NewAdmin"]).props,
+            { name: "member-roles", config: cfg },
+        );
+        const runner = checkResources(
+            [stackSet(["LegacyAdmin", "NewAdmin"])],
+            { [WILDCARD]: cfg },
+            { now: NOW },
+        )
+            .filter((v) => v.policy === WILDCARD)
+            .map((v) => v.message);
+        assert.strictEqual(runner.length, 1);
+        assert.match(runner[0], /resource NewAdmin:/);
+        assert.deepStrictEqual(engine.violations, runner);
+    });
+
     it("keeps the types each validation declares (the runner and the engine skip by them)", () => {
         const wrapped = honouringSuppressions(policy);
         const types = (p: ResourceValidationPolicy) =>
@@ -278,12 +406,28 @@ describe("suppressions in the offline plan and its report", () => {
             plain.violations.filter(open).map((v) => v.resource),
             ["open-a", "open-b"],
         );
+        const findings = plain.violations.filter(open).map((v) => v.finding!);
         const config = {
             [WILDCARD]: {
                 suppressions: [
-                    { resource: `${ROLE}::open-a`, reason: "BG-1: reviewed", expires: ahead },
-                    { resource: `${ROLE}::open-b`, reason: "BG-2: old", expires: "2020-01-31" },
-                    { resource: `${ROLE}::gone`, reason: "BG-3: left over", expires: ahead },
+                    {
+                        resource: `${ROLE}::open-a`,
+                        findings,
+                        reason: "BG-1: reviewed",
+                        expires: ahead,
+                    },
+                    {
+                        resource: `${ROLE}::open-b`,
+                        findings,
+                        reason: "BG-2: old",
+                        expires: "2020-01-31",
+                    },
+                    {
+                        resource: `${ROLE}::gone`,
+                        findings,
+                        reason: "BG-3: left over",
+                        expires: ahead,
+                    },
                 ],
             },
         };
@@ -304,6 +448,26 @@ describe("suppressions in the offline plan and its report", () => {
                 ["BG-3: left over", "unused", 0],
             ],
         );
+        // npm start --json lists them per stack; its text says so only when one needs a look.
+        const { toJson, suppressionLine } = await import("../../plan/render");
+        const json = toJson([plan]) as {
+            suppressions: { policy: string; suppression: { reason: string }; status: string }[];
+        };
+        assert.deepStrictEqual(
+            json.suppressions.map((u) => [u.policy, u.suppression.reason, u.status]),
+            [
+                [WILDCARD, "BG-1: reviewed", "active"],
+                [WILDCARD, "BG-2: old", "expired"],
+                [WILDCARD, "BG-3: left over", "unused"],
+            ],
+        );
+        assert.ok(!("suppressions" in (toJson([plain]) as object)));
+        assert.deepStrictEqual(suppressionLine(plan), [
+            `suppressions: 1 expired, 1 unused of 3 in the pack config (renew or remove them; npm start -- --json lists each, policypack/README.md "Suppressions")`,
+        ]);
+        const active = plan.suppressions!.filter((u) => u.status === "active");
+        assert.deepStrictEqual(suppressionLine({ ...plan, suppressions: active }), []);
+        assert.deepStrictEqual(suppressionLine(plain), []);
         const report = renderReport({
             source: "test",
             policyPackRan: true,
@@ -341,8 +505,18 @@ describe("suppressions in policy:check's output", () => {
             JSON.stringify({
                 [WILDCARD]: {
                     suppressions: [
-                        { resource: `${ROLE}::legacy`, reason: "TICKET-12", expires: ahead },
-                        { resource: `${ROLE}::gone`, reason: "TICKET-13", expires: ahead },
+                        {
+                            resource: `${ROLE}::legacy`,
+                            findings: idsOf(WILDCARD),
+                            reason: "TICKET-12",
+                            expires: ahead,
+                        },
+                        {
+                            resource: `${ROLE}::gone`,
+                            findings: idsOf(WILDCARD),
+                            reason: "TICKET-13",
+                            expires: ahead,
+                        },
                     ],
                 },
             }),
@@ -365,7 +539,7 @@ describe("suppressions in policy:check's output", () => {
                 "suppressions (2):",
                 `  active  ${WILDCARD}  ${ROLE}::legacy  until ${ahead}: hides 1 violation(s)`,
                 "          reason: TICKET-12",
-                `  unused  ${WILDCARD}  ${ROLE}::gone  until ${ahead}: warning: matches no violation (remove it, or fix its resource)`,
+                `  unused  ${WILDCARD}  ${ROLE}::gone  until ${ahead}: warning: matches no violation (remove it, or fix its resource or findings)`,
                 "          reason: TICKET-13",
                 // The verdict, last: the suppressed violation is not counted.
                 "failed: 2 resources, 3 mandatory violations",
@@ -373,6 +547,11 @@ describe("suppressions in policy:check's output", () => {
             ].join("\n"),
         );
         assert.doesNotMatch(text.stdout, new RegExp(`mandatory ${WILDCARD}  legacy`));
+        // Each violation names its finding id: what a suppression lists to accept it.
+        const otherId = checkResources(RESOURCES, {}, { now: NOW }).find(
+            (v) => v.policy === WILDCARD && v.resource === "other",
+        )!.finding!;
+        assert.ok(text.stdout.includes(`\n          finding ${otherId}\n`), text.stdout);
         const json = JSON.parse((await run(["--json", "--config", config, input])).stdout) as {
             violations: { policy: string; resource: string }[];
             suppressed: { policy: string; resource: string; suppression: { reason: string } }[];

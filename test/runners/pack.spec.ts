@@ -220,17 +220,33 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
         // The pack runs on the real clock: an expiry a month ahead, and one long past.
         const ahead = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
         const file = JSON.parse(fs.readFileSync(PACK_CONFIG, "utf8")) as Record<string, unknown>;
+        const runnerResources = [
+            ...planned.map(toPackResource),
+            ...extra.map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                props: r.props,
+                provider,
+            })),
+        ];
+        // A suppression lists the findings it accepts: the runner's ids of the wildcard findings.
+        const findings = checkResources(runnerResources, file as PackConfigInput)
+            .filter((v) => v.policy === "iam-no-wildcard-principal")
+            .map((v) => v.finding!);
         const config = {
             ...file,
             "iam-no-wildcard-principal": {
                 suppressions: [
                     {
                         resource: "aws:iam/role:Role::accepted-role",
+                        findings,
                         reason: "TICKET-1",
                         expires: ahead,
                     },
                     {
                         resource: "aws:iam/role:Role::expired-role",
+                        findings,
                         reason: "TICKET-2",
                         expires: "2020-01-31",
                     },
@@ -243,19 +259,7 @@ describe("the policy pack under Pulumi's pack runner (run-policy-pack over gRPC)
         await configure(pack, reconciled.config);
         const all = [...resources, ...extra];
         const got = fromPack(await analyzeAll(pack, all), all);
-        const expected = checkResources(
-            [
-                ...planned.map(toPackResource),
-                ...extra.map((r) => ({
-                    type: r.type,
-                    name: r.name,
-                    urn: r.urn,
-                    props: r.props,
-                    provider,
-                })),
-            ],
-            config as PackConfigInput,
-        );
+        const expected = checkResources(runnerResources, config as PackConfigInput);
         assert.deepStrictEqual(got, fromRunner(expected));
         const wildcard = (name: string) =>
             got.filter((l) => l.startsWith(`iam-no-wildcard-principal | ${name} |`));
