@@ -475,7 +475,7 @@ export function loadSecurityConfig(
                 problems.push({
                     path: o.key,
                     message: `stack "${t.stack}" lists ${o.what} ${a.accountId} as workload account "${a.name}" (workloadAccounts[${i}]): ${o.why}`,
-                    fix: `it is never a workload account: leave it out, and if the file lists it, npm run account:remove -- --name ${a.name} --stack ${t.stack}`,
+                    fix: `it is never a workload account: leave it out, and if the file lists it, npx org-access account remove --name ${a.name} --stack ${t.stack}`,
                 });
         });
     const names = new Set<string>();

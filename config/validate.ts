@@ -576,7 +576,7 @@ function budgetProblems(values: Record<string, unknown>, stack: string): ConfigP
         {
             path: "workloadAccounts",
             message: `lists ${n} accounts, more than maxAccountsPerStack allows (${max}${values.maxAccountsPerStack === undefined ? ", the default" : ""}): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds`,
-            fix: `move ${extra} account${extra === 1 ? "" : "s"} to a shard, one at a time: npm run account:move -- --name <name> --from ${stack} --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack ${stack} org-access:maxAccountsPerStack ${n}`,
+            fix: `move ${extra} account${extra === 1 ? "" : "s"} to a shard, one at a time: npx org-access account move --name <name> --from ${stack} --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack ${stack} org-access:maxAccountsPerStack ${n}`,
         },
     ];
 }

@@ -471,7 +471,7 @@ export function identityCenterSection(
         "- **Checked by the plan**: each permission set's policies (the audit role's Deny in SecurityAudit, the duty roles' policies in IncidentResponse and BreakGlass), its one-hour session, an assignment of each configured group in every listed workload account, and the alarm on every BreakGlass sign-in.",
         ...(ic.unassignedOus ?? []).map(
             (u) =>
-                `- **Not assigned**: stack \`${u.stack}\` deploys by StackSet to every account of ${u.ous.join(", ")}; only the accounts its file lists by id get assignments. Add the others to the file (npm run account:add) to give them Identity Center access.`,
+                `- **Not assigned**: stack \`${u.stack}\` deploys by StackSet to every account of ${u.ous.join(", ")}; only the accounts its file lists by id get assignments. Add the others to the file (npx org-access account add) to give them Identity Center access.`,
         ),
         "",
         "| account | permission set | portal link |",

@@ -94,7 +94,7 @@ export function parseAgainst(value: unknown, file: string, project: string): Pri
         stacks = [fromPlan(value, "", problems)];
     } else {
         problems.push(
-            'is neither a plan (npm start -- --json: {"stack", "resources"} or {"stacks": [...]}) nor a pulumi stack export ({"deployment": {"resources": [...]}})',
+            'is neither a plan (npx org-access plan --json: {"stack", "resources"} or {"stacks": [...]}) nor a pulumi stack export ({"deployment": {"resources": [...]}})',
         );
     }
     for (const s of stacks)

@@ -537,7 +537,7 @@ export function withRoleErrors(
                 errors.push({
                     urn: del.urn,
                     message: `stack ${d.stack}: role ${del.physicalName ?? del.urn} in account ${label(del.accountId, del.accountName)} would be deleted (${del.urn}), and Pulumi.${movedTo}.yaml lists the account: moving an account by editing stack files deletes its roles here and creates them again in ${movedTo}`,
-                    fix: `put the account back in Pulumi.${d.stack}.yaml and out of Pulumi.${movedTo}.yaml, then move it with npm run account:move -- --id ${del.accountId} --from ${d.stack} --to ${movedTo}, and run the pulumi state move it prints before any pulumi up`,
+                    fix: `put the account back in Pulumi.${d.stack}.yaml and out of Pulumi.${movedTo}.yaml, then move it with npx org-access account move --id ${del.accountId} --from ${d.stack} --to ${movedTo}, and run the pulumi state move it prints before any pulumi up`,
                 });
                 continue;
             }
@@ -556,7 +556,7 @@ export function withRoleErrors(
                     : {
                           urn: del.urn,
                           message: `${where} would be deleted from stack ${d.stack} (${del.urn}) and created in stack ${twin.stack} (${twin.entry.urn}): moving an account by editing stack files deletes and recreates its roles`,
-                          fix: `move the account with npm run account:move, which carries its resources to stack ${twin.stack} with pulumi state move, without touching AWS; then plan again against the moved stacks`,
+                          fix: `move the account with npx org-access account move, which carries its resources to stack ${twin.stack} with pulumi state move, without touching AWS; then plan again against the moved stacks`,
                       },
             );
         }

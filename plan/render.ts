@@ -97,7 +97,7 @@ export function warningLines(plans: readonly StackPlan[]): string[] {
             formatProblems(p.result.stack, p.warnings).replace(
                 /^invalid configuration for stack "([^"]+)" \((\d+) problems?\)/,
                 (_, stack: string, n: string) =>
-                    `stack "${stack}": ${n} value(s) to replace before pulumi up (npm start -- --strict fails on them)`,
+                    `stack "${stack}": ${n} value(s) to replace before pulumi up (npx org-access plan --strict fails on them)`,
             ),
         );
 }

@@ -206,7 +206,7 @@ export function diffLines(
         ),
         ...diff.removals.map(
             (r) =>
-                `  note: role ${r.physicalName ?? r.urn}${at(r)} is deleted because its account left this stack's config; if the account moved to another stack, move it with npm run account:move instead`,
+                `  note: role ${r.physicalName ?? r.urn}${at(r)} is deleted because its account left this stack's config; if the account moved to another stack, move it with npx org-access account move instead`,
         ),
         ...diff.errors.map((e) =>
             options.errorsAreWarnings

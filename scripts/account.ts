@@ -69,16 +69,16 @@ export const USAGE = `usage: npx org-access account add --name NAME --id ACCOUNT
        npx org-access account move (--name NAME | --id ACCOUNT_ID) --from STACK --to STACK [--write] [--org ORG]
        npx org-access account import FILE [--ou OU_ID=FILE ...] [--name-pattern GLOB ...] [--write]
 
-account:add without --stack puts the account in the first workload stack file with room under its
+account add without --stack puts the account in the first workload stack file with room under its
 org-access:maxAccountsPerStack (Pulumi.workload.yaml, then Pulumi.workload-<shard>.yaml in natural
 order), or, when all are full, in a new Pulumi.workload-<n>.yaml (n one more than the highest
 numbered shard) with Pulumi.workload.yaml's settings, and lists that stack in the security stack's
-workloadStacks. With --stack it uses that stack, and refuses when it is full. account:remove
+workloadStacks. With --stack it uses that stack, and refuses when it is full. account remove
 without --stack removes the account from the workload stack file that lists it.
 
-account:import reads FILE, the JSON of aws organizations list-accounts (one output, or its pages one
+account import reads FILE, the JSON of aws organizations list-accounts (one output, or its pages one
 after another), and adds every ACTIVE account that is not the security, management or log-archive
-account and not already in a workload stack file, placed like account:add, each named from its AWS
+account and not already in a workload stack file, placed like account add, each named from its AWS
 name (lowercase, other characters as '-', 63 at most; a clash gets the id's last four digits).
 --ou OU_ID=FILE keeps only the accounts listed in FILE, the output of
 aws organizations list-accounts-for-parent --parent-id OU_ID (the OU's direct members; repeat --ou
@@ -86,7 +86,7 @@ for several OUs or child OUs). --name-pattern GLOB keeps only the accounts whose
 (* and ?, case-insensitive; repeat it for several). It prints what goes where, what is skipped and
 why, and the diff of every file; it writes them only with --write, all or none.
 
-account:move moves one account's entry from Pulumi.<from>.yaml to Pulumi.<to>.yaml (creating it
+account move moves one account's entry from Pulumi.<from>.yaml to Pulumi.<to>.yaml (creating it
 from the source's settings when it does not exist), lists <to> in the security stack's
 workloadStacks, and prints the diff of the three files, the pulumi state move command that carries
 the account's resources (computed from the plans) and the order to run things in. It writes the

@@ -177,7 +177,7 @@ export function proveOnlyBreakGlassReachesAdmin(input: ProofInput): ProofOutcome
             "Permissions boundaries and session policies are not modelled: they only take permissions away.",
             ...(rootSessionsOn(graph)
                 ? [
-                      "Centralized root access (RootSessions on): only the management account's principals can call sts:AssumeRoot. IAM has no delegated administrator, the only other account AWS accepts; the program registers none, and `npm run verify` fails when organizations:ListDelegatedAdministrators names one for iam.amazonaws.com.",
+                      "Centralized root access (RootSessions on): only the management account's principals can call sts:AssumeRoot. IAM has no delegated administrator, the only other account AWS accepts; the program registers none, and `npx org-access verify` fails when organizations:ListDelegatedAdministrators names one for iam.amazonaws.com.",
                   ]
                 : []),
             ...(assignments.length

@@ -29,7 +29,7 @@ export { UNKNOWN_STRING } from "./inputCommon";
 const listed = (o: Obj): number => (Array.isArray(o.resources) ? o.resources.length : 0);
 
 const FORMATS =
-    'expected {"resources": [...]}, the output of `npm start -- --json`, `pulumi stack export` or `pulumi preview --json --show-sames`';
+    'expected {"resources": [...]}, the output of `npx org-access plan --json`, `pulumi stack export` or `pulumi preview --json --show-sames`';
 
 /**
  * Keys a top-level document may have, per format. The plan's extra keys are its own report: its

@@ -302,7 +302,7 @@ describe("plan --against: what a change creates, deletes or replaces", () => {
             a.errors[0].message,
             /^role \/SecurityAuditRole in account 555555555555 \(staging\) would be deleted from stack workload-a \(.*\) and created in stack workload-b/,
         );
-        assert.match(a.errors[0].fix, /npm run account:move/);
+        assert.match(a.errors[0].fix, /npx org-access account move/);
         // The same move planned one shard at a time looks like a removal: say where to look.
         assert.deepStrictEqual(diffOf(planJson(beforeA), afterA)[0].removals.length, 1);
     });
@@ -433,7 +433,7 @@ describe("plan --against: what review found", () => {
         );
         assert.match(
             moved.errors[0].fix,
-            /npm run account:move -- --id 555555555555 --from workload-a --to workload-b/,
+            /npx org-access account move --id 555555555555 --from workload-a --to workload-b/,
         );
         // An account no other stack lists is a removal, as before.
         const [removed] = diffAgainst(

@@ -114,10 +114,10 @@ describe("policy:check input (policypack/cli/input.ts)", () => {
             ],
         );
         assert.deepStrictEqual(problemsOf({ things: [] }), [
-            'INPUT: has neither "resources", "stacks", "deployment" nor "steps": expected {"resources": [...]}, the output of `npm start -- --json`, `pulumi stack export` or `pulumi preview --json --show-sames`',
+            'INPUT: has neither "resources", "stacks", "deployment" nor "steps": expected {"resources": [...]}, the output of `npx org-access plan --json`, `pulumi stack export` or `pulumi preview --json --show-sames`',
         ]);
         assert.deepStrictEqual(problemsOf([]), [
-            'INPUT: must be a JSON object: expected {"resources": [...]}, the output of `npm start -- --json`, `pulumi stack export` or `pulumi preview --json --show-sames`',
+            'INPUT: must be a JSON object: expected {"resources": [...]}, the output of `npx org-access plan --json`, `pulumi stack export` or `pulumi preview --json --show-sames`',
         ]);
     });
 

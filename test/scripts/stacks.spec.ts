@@ -137,7 +137,7 @@ describe("npm run stacks (scripts/stacks.ts, stacks/stackFiles.ts)", () => {
         assert.strictEqual(r.code, 2);
         assert.strictEqual(
             r.err,
-            `error: the stack files do not make a valid set of stacks (1 problem):\n* org-access:workloadStacks[1] in Pulumi.security.yaml: stack "workload-eu" has no Pulumi.workload-eu.yaml, so the security stack cannot read its accounts and CI would preview and deploy nothing for it (create it with pulumi stack init workload-eu and npm run account:move or account:add, or remove "workload-eu" from org-access:workloadStacks)\n`,
+            `error: the stack files do not make a valid set of stacks (1 problem):\n* org-access:workloadStacks[1] in Pulumi.security.yaml: stack "workload-eu" has no Pulumi.workload-eu.yaml, so the security stack cannot read its accounts and CI would preview and deploy nothing for it (create it with pulumi stack init workload-eu and npx org-access account move or account add, or remove "workload-eu" from org-access:workloadStacks)\n`,
         );
     });
 

@@ -116,8 +116,8 @@ describe("security stack: the organization's own accounts are never workload acc
         assert.deepStrictEqual(
             await problemsOf({ workloadStacks: ["workload", "workload-2"] }, root()),
             [
-                `managementAccount.accountId: stack "workload" lists the management account ${MANAGEMENT} as workload account "mgmt" (workloadAccounts[1]): SCPs never apply to it, so its roles would escape every guardrail (it is never a workload account: leave it out, and if the file lists it, npm run account:remove -- --name mgmt --stack workload)`,
-                `logArchiveAccount.accountId: stack "workload-2" lists the log-archive account ${LOG_ARCHIVE} as workload account "logs" (workloadAccounts[1]): it holds the organization trail's bucket and key, which only the security stack deploys to (it is never a workload account: leave it out, and if the file lists it, npm run account:remove -- --name logs --stack workload-2)`,
+                `managementAccount.accountId: stack "workload" lists the management account ${MANAGEMENT} as workload account "mgmt" (workloadAccounts[1]): SCPs never apply to it, so its roles would escape every guardrail (it is never a workload account: leave it out, and if the file lists it, npx org-access account remove --name mgmt --stack workload)`,
+                `logArchiveAccount.accountId: stack "workload-2" lists the log-archive account ${LOG_ARCHIVE} as workload account "logs" (workloadAccounts[1]): it holds the organization trail's bucket and key, which only the security stack deploys to (it is never a workload account: leave it out, and if the file lists it, npx org-access account remove --name logs --stack workload-2)`,
             ],
         );
     });
