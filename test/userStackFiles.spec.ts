@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -18,6 +19,39 @@ describe("tests never read the user's stack files", () => {
         assert.throws(() =>
             fs.readFileSync(path.join(PROJECT_ROOT, "test", "..", "Pulumi.workload.yaml"), "utf8"),
         );
+    });
+
+    it("refuses them through every read API, and in the processes a test starts", async () => {
+        const file = stackFilePath("workload");
+        await assert.rejects(
+            fs.promises.readFile(file, "utf8"),
+            /a test read Pulumi\.workload\.yaml/,
+        );
+        await new Promise<void>((resolve) =>
+            fs.readFile(file, (e) => {
+                assert.match(String(e), /a test read Pulumi\.workload\.yaml/);
+                resolve();
+            }),
+        );
+        // A built command or a worker: any Node.js process started from a test inherits the guard.
+        const child = spawnSync(
+            process.execPath,
+            ["-e", `require("fs").readFileSync(${JSON.stringify(file)}, "utf8")`],
+            { encoding: "utf8" },
+        );
+        assert.notStrictEqual(child.status, 0);
+        assert.match(child.stderr, /a test read Pulumi\.workload\.yaml, the user's own stack file/);
+        // Even while this process allows it for the one test: the allowance is this process's only.
+        const allowedHere = await readingUserStackFiles(async () =>
+            spawnSync(
+                process.execPath,
+                ["-e", `require("fs").readFileSync(${JSON.stringify(file)})`],
+                {
+                    encoding: "utf8",
+                },
+            ),
+        );
+        assert.notStrictEqual(allowedHere.status, 0);
     });
 
     it("lets the one test that plans them read them, and only while it runs", async () => {

@@ -180,7 +180,8 @@ describe("offline plan CLI", () => {
     // what `pulumi up` and CI need too.
     it("plans the project's own stack files cleanly: every stack, no violation, every scenario and proof as designed", async () => {
         const { code, out, err, security, workload } = await readingUserStackFiles(async () => ({
-            ...(await runOn(["--json"])),
+            // In this process: the guard lets only it read them, never a worker process.
+            ...(await runOn(["--json", "--workers", "1"])),
             ...readProjectStacks(),
         }));
         assert.strictEqual(code, 0, err);
