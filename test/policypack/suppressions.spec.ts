@@ -463,7 +463,7 @@ describe("suppressions in the offline plan and its report", () => {
         );
         assert.ok(!("suppressions" in (toJson([plain]) as object)));
         assert.deepStrictEqual(suppressionLine(plan), [
-            `suppressions: 1 expired, 1 unused of 3 in the pack config (renew or remove them; npm start -- --json lists each, policypack/README.md "Suppressions")`,
+            `suppressions: 1 expired, 1 unused of 3 in the pack config (renew or remove them; npx org-access plan --json lists each, policypack/README.md "Suppressions")`,
         ]);
         const active = plan.suppressions!.filter((u) => u.status === "active");
         assert.deepStrictEqual(suppressionLine({ ...plan, suppressions: active }), []);
