@@ -255,6 +255,121 @@ describe("report: access graph, one box per account", () => {
     });
 });
 
+describe("report: access graph, who a trust admits", () => {
+    const REPORTER_2 = user("compliance-reporter-2");
+    const ips = (last: string) => [
+        ...Array.from({ length: 9 }, (_, i) => `203.0.113.${i}/32`),
+        `198.51.100.${last}/32`,
+    ];
+    /** One account, an audit role whose trust names each reporter in its own statement. */
+    function programs(
+        reporters: readonly { arn: string; condition: Record<string, unknown> }[],
+        n = 1,
+    ): Org {
+        const org = organization(n, false, []);
+        const trust = {
+            Version: "2012-10-17",
+            Statement: reporters.map((r, i) => ({
+                Sid: `Program${i}`,
+                Effect: "Allow",
+                Principal: { AWS: [r.arn] },
+                Action: "sts:AssumeRole",
+                Condition: r.condition,
+            })),
+        };
+        return {
+            accounts: org.accounts,
+            model: {
+                ...org.model,
+                roles: org.accounts.map((a) => role(a.accountId, "SecurityAuditRole", trust)),
+                trusted: {
+                    humanArns: [],
+                    breakGlassArns: [],
+                    reporters: reporters.map((r) => ({
+                        name: r.arn.split("/").pop() as string,
+                        arn: r.arn,
+                        externalId: "example-external-id",
+                    })),
+                },
+            },
+        };
+    }
+    const externalId = { StringEquals: { "sts:ExternalId": "example-external-id" } };
+    const rowsOf = (org: Org) =>
+        tableRows(report([stackOf(org)]), "principals").map((r) => ({
+            who: r[0],
+            conditions: r[3],
+        }));
+
+    it("matches a program's ARN whole: reporter-2's IP condition is not reporter's", () => {
+        // REPORTER is a prefix of REPORTER_2: a substring test took reporter-2's statement for both.
+        const org = programs([
+            { arn: REPORTER, condition: externalId },
+            {
+                arn: REPORTER_2,
+                condition: { ...externalId, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
+            },
+        ]);
+        assert.deepStrictEqual(rowsOf(org), [
+            { who: "⚙️ compliance-reporter", conditions: "ExternalId, session ≤ 3600 s" },
+            {
+                who: "⚙️ compliance-reporter-2",
+                conditions: "ExternalId, aws:SourceIp 203.0.113.0/24, session ≤ 3600 s",
+            },
+        ]);
+    });
+
+    it("never folds callers whose condition values differ, even where the labels are equal", () => {
+        // Ten addresses each, the last one different: too long for the label, which shows the first.
+        const org = programs(
+            [
+                { arn: REPORTER, condition: { IpAddress: { "aws:SourceIp": ips("1") } } },
+                { arn: REPORTER_2, condition: { IpAddress: { "aws:SourceIp": ips("2") } } },
+            ],
+            100,
+        );
+        const rows = rowsOf(org);
+        assert.deepStrictEqual(
+            rows.map((r) => r.who),
+            ["⚙️ compliance-reporter", "⚙️ compliance-reporter-2"],
+        );
+        assert.strictEqual(rows[0].conditions, rows[1].conditions);
+        assert.match(rows[0].conditions, /aws:SourceIp 203\.0\.113\.0\/32 or … \(10 values\)/);
+        // The folded diagram has a node for each, too.
+        const [graph] = mermaidBlocks(report([stackOf(org)]));
+        assert.match(graph, /c0\["⚙️ compliance-reporter"\]/);
+        assert.match(graph, /c1\["⚙️ compliance-reporter-2"\]/);
+        // The same values do fold: one row for both.
+        const same = programs([
+            { arn: REPORTER, condition: { IpAddress: { "aws:SourceIp": ips("1") } } },
+            { arn: REPORTER_2, condition: { IpAddress: { "aws:SourceIp": ips("1") } } },
+        ]);
+        assert.deepStrictEqual(
+            rowsOf(same).map((r) => r.who),
+            ["⚙️ compliance-reporter, ⚙️ compliance-reporter-2"],
+        );
+    });
+
+    it("gives jane.doe and jane_doe, two IAM users, a node each", () => {
+        const org = organization(1, false, [user("jane.doe"), user("jane_doe")]);
+        const [graph] = mermaidBlocks(report([stackOf(org)]));
+        const nodes = [...graph.matchAll(/^ {8}(\S+)\["👤 (jane[._]doe)"\]$/gm)].map((m) => ({
+            id: m[1],
+            name: m[2],
+        }));
+        assert.deepStrictEqual(
+            nodes.map((n) => n.name),
+            ["jane.doe", "jane_doe"],
+        );
+        assert.notStrictEqual(nodes[0].id, nodes[1].id, graph);
+        for (const n of nodes)
+            assert.ok(
+                graph.split("\n").some((l) => l.startsWith(`    ${n.id} -- "`)),
+                `an edge from ${n.name}`,
+            );
+    });
+});
+
 describe("report: account names next to ids", () => {
     const org = organization(2);
     const names = { prod: "200000000000", dev: "200000000001" };
