@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from "../config/stackFile";
 export interface Commit {
     readonly full: string;
     readonly short: string;
-    /** The work tree has changes (tracked or untracked) that the commit does not hold. */
+    /** Tracked files have changes that the commit does not hold (untracked files do not count). */
     readonly dirty: boolean;
 }
 
@@ -76,7 +76,11 @@ export function gitCommit(root = PROJECT_ROOT): Commit | string {
     try {
         const full = git("rev-parse", "HEAD");
         const short = git("rev-parse", "--short", "HEAD");
-        const dirty = git("status", "--porcelain").length > 0;
+        // Untracked files do not count: the first dated report written into a folder of the
+        // checkout (`--report evidence/`) would make every later report "+dirty". A stack file the
+        // plan reads but git does not track is hashed in the Config list all the same.
+        // https://git-scm.com/docs/git-status (-u, --untracked-files=no: "Show no untracked files")
+        const dirty = git("status", "--porcelain", "--untracked-files=no").length > 0;
         return { full, short, dirty };
     } catch {
         return "not a git checkout";
@@ -134,7 +138,7 @@ export function provenanceSection(p: Provenance): string[] {
     const commit =
         typeof p.commit === "string"
             ? p.commit
-            : `\`${p.commit.short}\` (${p.commit.full})${p.commit.dirty ? " +dirty: the work tree has changes the commit does not hold" : ""}`;
+            : `\`${p.commit.short}\` (${p.commit.full})${p.commit.dirty ? " +dirty: tracked files have changes the commit does not hold" : ""} (untracked files are not counted)`;
     const out = [
         "## Provenance",
         "",

@@ -546,6 +546,29 @@ describe("report: provenance", () => {
         ]);
     });
 
+    it("is not dirty for untracked files, such as an earlier dated report, and says so", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-untracked-"));
+        const git = (...args: string[]) =>
+            execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+                cwd: dir,
+                encoding: "utf8",
+            }).trim();
+        git("init", "-q");
+        fs.writeFileSync(path.join(dir, "Pulumi.workload.yaml"), "config: {}\n");
+        git("add", ".");
+        git("commit", "-q", "-m", "first");
+        const first = writeReport(path.join(dir, "evidence") + path.sep, "plan", new Date(), "x");
+        assert.ok(fs.existsSync(first));
+        const commit = gitCommit(dir);
+        assert.strictEqual((commit as { dirty: boolean }).dirty, false);
+        const text = report([stackOf(organization(1))], { provenance: { ...provenance, commit } });
+        assert.ok(text.includes("(untracked files are not counted)"), text.slice(0, 600));
+        assert.ok(!text.includes("+dirty"));
+        // A change to a tracked file still is.
+        fs.appendFileSync(path.join(dir, "Pulumi.workload.yaml"), "# changed\n");
+        assert.strictEqual((gitCommit(dir) as { dirty: boolean }).dirty, true);
+    });
+
     it("masks MFA codes and ExternalIds of the command line", () => {
         assert.strictEqual(
             maskCommand("npm run verify -- --token-code 123456 --external-id=abc --stack workload"),
