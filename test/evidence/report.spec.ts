@@ -587,12 +587,35 @@ describe("report: dated reports in a folder", () => {
         const first = writeReport(dir, "verify", at, "first");
         const second = writeReport(dir, "verify", at, "second");
         assert.strictEqual(path.basename(first), "verify-2026-11-26T12-41-01Z.md");
-        assert.strictEqual(path.basename(second), "verify-2026-11-26T12-41-01Z-2.md");
+        assert.strictEqual(path.basename(second), "verify-2026-11-26T12-41-01Z@02.md");
         assert.strictEqual(fs.readFileSync(first, "utf8"), "first");
         assert.strictEqual(fs.readFileSync(second, "utf8"), "second");
         // An existing directory without a trailing separator is a directory too.
         const third = writeReport(dir.slice(0, -1), "plan", at, "plan");
         assert.strictEqual(path.basename(third), "plan-2026-11-26T12-41-01Z.md");
+    });
+
+    it("names the reports of one second so that they sort in the order written, byte-wise and by collation", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-order-"));
+        const written = [
+            ...Array.from({ length: 12 }, (_, i) => writeReport(dir, "verify", at, String(i))),
+            writeReport(dir, "verify", new Date(at.getTime() + 1000), "next second"),
+        ].map((f) => path.basename(f));
+        assert.strictEqual(new Set(written).size, 13);
+        // LC_ALL=C order is the order of the bytes (the names are ASCII): JavaScript's default sort.
+        assert.deepStrictEqual([...written].sort(), written);
+        // Collation with numbers as numbers, as file browsers sort.
+        assert.deepStrictEqual(
+            [...written].sort(new Intl.Collator("en", { numeric: true }).compare),
+            written,
+        );
+        assert.deepStrictEqual([...written].sort(new Intl.Collator("en").compare), written);
+        // Valid Windows file names: none of < > : " / \ | ? *.
+        for (const name of written) assert.doesNotMatch(name, /[<>:"/\\|?*]/);
+        assert.deepStrictEqual(
+            written.map((f) => fs.readFileSync(path.join(dir, f), "utf8")),
+            [...Array.from({ length: 12 }, (_, i) => String(i)), "next second"],
+        );
     });
 
     it("writes a file path as given", () => {
