@@ -28,7 +28,7 @@ import {
     stackOption,
     UsageError,
 } from "../cli/command";
-import { renderReport, reportStackOf } from "../evidence/report";
+import { adminExemptionsOf, renderReport, reportStackOf } from "../evidence/report";
 import { currentProvenance } from "../evidence/provenance";
 import { checkReportTarget, writeReport } from "../evidence/reportFile";
 import { paletteFor } from "../cli/colour";
@@ -314,6 +314,7 @@ export function main(
                     source: provenance.command,
                     provenance,
                     policyPackRan: false,
+                    adminExemptions: adminExemptionsOf(plan.packConfig),
                     stacks: [
                         {
                             ...reportStackOf(plan),

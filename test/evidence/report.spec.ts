@@ -14,7 +14,13 @@ import {
     maskCommand,
     Provenance,
 } from "../../evidence/provenance";
-import { ReportInput, ReportStack, renderReport, reportStackOf } from "../../evidence/report";
+import {
+    adminExemptionsOf,
+    ReportInput,
+    ReportStack,
+    renderReport,
+    reportStackOf,
+} from "../../evidence/report";
 import { datedReportName, writeReport } from "../../evidence/reportFile";
 import type { StackPlan } from "../../plan/offline";
 import { parsePolicyDocument } from "../../policypack/iam";
@@ -140,7 +146,13 @@ function stackOf(org: Org, extra: Partial<ReportStack> = {}): ReportStack {
 }
 
 const report = (stacks: ReportStack[], extra: Partial<ReportInput> = {}) =>
-    renderReport({ source: "test", policyPackRan: true, stacks, ...extra });
+    renderReport({
+        source: "test",
+        policyPackRan: true,
+        stacks,
+        adminExemptions: { roles: ["BreakGlassRole"], permissionSets: ["BreakGlass"] },
+        ...extra,
+    });
 
 function mermaidBlocks(text: string): string[] {
     return [...text.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
@@ -683,6 +695,73 @@ describe("report: controls", () => {
         // And only there.
         for (const r of rows.filter((x) => !claims.includes(x)))
             assert.ok(!r[2].includes("except break-glass"), r[0]);
+    });
+
+    it("takes every exemption of the pack config: both admin policies' breakGlassRoles, and breakGlassPolicies", () => {
+        const exemptions = adminExemptionsOf({
+            "iam-no-admin-grants": {
+                breakGlassRoles: ["EmergencyAdmin"],
+                breakGlassPermissionSets: ["Emergency"],
+                breakGlassPolicies: ["emergency-admin-policy"],
+            },
+            "iam-no-admin-principals": { breakGlassRoles: ["EmergencyAdmin", "LegacyRoot"] },
+        });
+        assert.deepStrictEqual(exemptions, {
+            roles: ["EmergencyAdmin", "LegacyRoot"],
+            permissionSets: ["Emergency"],
+            policies: ["emergency-admin-policy"],
+        });
+        const custom = report([stackOf(organization(1))], { adminExemptions: exemptions });
+        const rows = tableRows(custom.slice(custom.indexOf("## Controls")), "control");
+        const claims = rows.filter((r) => /(^|[^\d.])1\.16(?!\d)/.test(r[2]));
+        assert.ok(claims.length >= 3);
+        for (const r of claims)
+            assert.ok(
+                r[2].includes(
+                    "**except break-glass**: role `EmergencyAdmin`, role `LegacyRoot`, permission set `Emergency`, policy `emergency-admin-policy` are full administrator by design, exempted by name in the pack config (breakGlassRoles, breakGlassPermissionSets, breakGlassPolicies)",
+                ),
+                `${r[0]}: ${r[2]}`,
+            );
+    });
+
+    it("discloses the active suppressions of the admin policies beside every CIS 1.16 claim", () => {
+        const suppression = (policy: string, resource: string, status: "active" | "expired") => ({
+            policy,
+            suppression: { resource, reason: `${resource}: TICKET-12`, expires: "2027-03-31" },
+            status,
+            matched: 1,
+        });
+        const custom = report(
+            [
+                stackOf(organization(1), {
+                    suppressions: [
+                        suppression(
+                            "iam-no-admin-grants",
+                            "aws:iam/role:Role::legacy-admin",
+                            "active",
+                        ),
+                        suppression("iam-no-admin-principals", "aws:iam/user:User::ops", "active"),
+                        suppression("iam-no-admin-grants", "aws:iam/role:Role::old", "expired"),
+                        suppression("s3-log-bucket-protected", "aws:s3/bucket:Bucket::b", "active"),
+                    ],
+                }),
+            ],
+            { adminExemptions: { roles: [], permissionSets: [] } },
+        );
+        const rows = tableRows(custom.slice(custom.indexOf("## Controls")), "control");
+        const claims = rows.filter((r) => /(^|[^\d.])1\.16(?!\d)/.test(r[2]));
+        assert.ok(claims.length >= 3);
+        for (const r of claims) {
+            assert.ok(
+                r[2].includes(
+                    "**suppressed** (accepted violations of the admin checks): `aws:iam/role:Role::legacy-admin` (iam-no-admin-grants, until 2027-03-31: aws:iam/role:Role::legacy-admin: TICKET-12), `aws:iam/user:User::ops` (iam-no-admin-principals, until 2027-03-31: aws:iam/user:User::ops: TICKET-12)",
+                ),
+                `${r[0]}: ${r[2]}`,
+            );
+            assert.ok(!r[2].includes("Role::old"), "an expired suppression hides nothing");
+            assert.ok(!r[2].includes("Bucket::b"), "not an admin policy");
+            assert.ok(!r[2].includes("no exception"), r[2]);
+        }
     });
 
     it("comes from one list: each control once per section, in the list's order", () => {
