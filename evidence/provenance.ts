@@ -31,7 +31,10 @@ export interface Provenance {
     readonly version: string;
     /** The command line, secrets masked. */
     readonly command: string;
-    /** Each stack file planned (and the policy-pack config), in the order planned. */
+    /**
+     * Every config file the plan may have read (configFilesOf): the files given, every stack file
+     * of the planned folder, the policy-pack config.
+     */
     readonly files: readonly HashedFile[];
     /** `verify` only: the identity it ran as and the Region it asked. */
     readonly caller?: { readonly arn: string; readonly account: string };
@@ -59,6 +62,43 @@ export function hashFile(file: string, root = PROJECT_ROOT): HashedFile {
                 : file,
         sha256: sha256(fs.readFileSync(file)),
     };
+}
+
+/** A stack file's name: `Pulumi.<stack>.yaml` (stacks/stackFiles.ts reads the same). */
+const STACK_FILE = /^Pulumi\.[^/\\]+\.yaml$/;
+
+/**
+ * The config files a plan of the stack files in `folder` depends on, to be hashed: the files given
+ * on the command line (`--config-file`, `--security-config-file`), then every `Pulumi.<stack>.yaml`
+ * of the folder, by name, then the pack config; each once. Every stack file of the folder, not
+ * only the planned stack's: planning a workload stack plans the security stack first (its outputs,
+ * Pulumi.security.yaml), and the security stack reads the file of every stack its `workloadStacks`
+ * lists. A file no plan reads (a stack the security stack does not list) changes the hash too:
+ * the hash may say "changed" for nothing, never "unchanged" for a change.
+ */
+export function configFilesOf(args: {
+    readonly folder: string;
+    readonly given?: readonly (string | undefined)[];
+    readonly policyConfig: string;
+}): string[] {
+    const stackFiles = fs.existsSync(args.folder)
+        ? fs
+              .readdirSync(args.folder)
+              .filter((f) => STACK_FILE.test(f))
+              .sort()
+              .map((f) => path.join(args.folder, f))
+        : [];
+    const seen = new Set<string>();
+    return [
+        ...(args.given ?? []).filter((f): f is string => f !== undefined),
+        ...stackFiles,
+        args.policyConfig,
+    ].filter((f) => {
+        const key = path.resolve(f);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
 }
 
 /**
@@ -105,8 +145,8 @@ export function maskCommand(command: string): string {
 }
 
 /**
- * The provenance of a run of the CLI at this moment. `files` are the stack files (and the pack
- * config) it planned; a file that cannot be read is left out, since planning would have failed.
+ * The provenance of a run of the CLI at this moment. `files` are the config files it planned from
+ * (configFilesOf); a file that cannot be read is left out, since planning would have failed.
  */
 export function currentProvenance(args: {
     readonly command: string;
@@ -151,7 +191,7 @@ export function provenanceSection(p: Provenance): string[] {
     ];
     if (p.files.length > 0)
         out.push(
-            `- **Config**: SHA-256 of each file's bytes as planned; combined: \`${combinedHash(p.files)}\` (\`sha256sum ${p.files.map((f) => f.path).join(" ")} | sha256sum\` in the project folder gives the same)`,
+            `- **Config**: SHA-256 of the bytes of every stack file of the planned folder (a plan reads the security stack's and the workload stacks' files together), the files given and the pack config; combined: \`${combinedHash(p.files)}\` (\`sha256sum ${p.files.map((f) => f.path).join(" ")} | sha256sum\` in the project folder gives the same)`,
             "",
             "| file | SHA-256 |",
             "|---|---|",

@@ -9,6 +9,7 @@ import { CONTROLS } from "../../evidence/controls";
 import { AccessModel, RoleModel } from "../../evidence/model";
 import {
     combinedHash,
+    configFilesOf,
     currentProvenance,
     gitCommit,
     maskCommand,
@@ -579,6 +580,32 @@ describe("report: provenance", () => {
         // A change to a tracked file still is.
         fs.appendFileSync(path.join(dir, "Pulumi.workload.yaml"), "# changed\n");
         assert.strictEqual((gitCommit(dir) as { dirty: boolean }).dirty, true);
+    });
+
+    it("hashes the files given, then every stack file of the planned folder, then the pack config", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-files-"));
+        for (const f of [
+            "Pulumi.workload.yaml",
+            "Pulumi.security.yaml",
+            "Pulumi.workload-eu.yaml",
+            "Pulumi.yaml",
+            "notes.yaml",
+        ])
+            fs.writeFileSync(path.join(dir, f), `${f}\n`);
+        const given = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "report-given-")), "w.yaml");
+        const files = configFilesOf({
+            folder: dir,
+            // The planned stack's own file given again: hashed once.
+            given: [given, undefined, `${dir}${path.sep}.${path.sep}Pulumi.workload.yaml`],
+            policyConfig: "/pack/policy-config.json",
+        });
+        assert.deepStrictEqual(files, [
+            given,
+            `${dir}${path.sep}.${path.sep}Pulumi.workload.yaml`,
+            path.join(dir, "Pulumi.security.yaml"),
+            path.join(dir, "Pulumi.workload-eu.yaml"),
+            "/pack/policy-config.json",
+        ]);
     });
 
     it("masks MFA codes and ExternalIds of the command line", () => {
