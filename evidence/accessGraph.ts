@@ -58,10 +58,11 @@ function admitting(
     principalArn: string,
     human: boolean,
 ): readonly Statement[] {
+    // The parsed Principal element's AWS entries, compared whole: a substring test would let the
+    // statement naming `reporter-2` (and its conditions) count for `reporter`.
     if (!human)
         return role.trust.statements.filter(
-            (st) =>
-                st.effect === "Allow" && JSON.stringify(st.principal ?? {}).includes(principalArn),
+            (st) => st.effect === "Allow" && (st.principal?.aws ?? []).includes(principalArn),
         );
     const principal = awsPrincipalFromArn(principalArn);
     if (!principal) return [];
@@ -95,11 +96,38 @@ function conditionLabels(role: RoleModel, statements: readonly Statement[]): str
             else if (c.keyLower === `aws:principaltag/${DUTY_TAG}`)
                 labels.add(`duty ${c.values[0] ?? "?"}`);
             else if (c.keyLower === `aws:principaltag/${PRINCIPAL_TYPE_TAG}`) continue;
-            else labels.add(c.key);
+            else labels.add(`${c.key} ${shortValues(c.values)}`);
         }
     }
     labels.add(`session ≤ ${role.maxSessionDuration} s`);
     return [...labels];
+}
+
+/** Up to this many characters of a condition's values in a label; the rest is counted. */
+const VALUES_IN_LABEL = 60;
+
+/** `203.0.113.0/24 or 198.51.100.0/24`, shortened to `203.0.113.0/24 or … (5 values)` when long. */
+function shortValues(values: readonly string[]): string {
+    const all = values.join(" or ");
+    if (all.length <= VALUES_IN_LABEL) return all;
+    return `${values[0].slice(0, VALUES_IN_LABEL)} or … (${values.length} values)`;
+}
+
+/**
+ * Every condition of the admitting statements, operator, key and values, in one canonical string:
+ * what grants are folded by. The labels name a condition and may shorten its values (an ExternalId
+ * is never shown), so two callers restricted differently must not fold on equal labels.
+ */
+function restrictionsOf(statements: readonly Statement[]): string {
+    return JSON.stringify(
+        statements
+            .map((st) =>
+                st.conditions
+                    .map((c) => [c.operator, c.keyLower, [...c.values].sort()])
+                    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+            )
+            .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    );
 }
 
 export interface Caller {
@@ -115,6 +143,8 @@ export interface Grant {
     readonly caller: number;
     readonly role: RoleModel;
     readonly conditions: string;
+    /** The conditions in full (restrictionsOf): grants fold only when these are equal too. */
+    readonly restrictions: string;
 }
 
 /** Accounts in which the same callers may assume the same role names on the same conditions. */
@@ -129,7 +159,12 @@ export interface AccountGroup {
 export interface CallerGroup {
     readonly callers: readonly number[];
     /** Per account group (its index), the role names and conditions. */
-    readonly access: readonly { group: number; role: string; conditions: string }[];
+    readonly access: readonly {
+        group: number;
+        role: string;
+        conditions: string;
+        restrictions: string;
+    }[];
 }
 
 export interface AccessGrants {
@@ -187,6 +222,7 @@ export function accessGrants(model: AccessModel, names: AccountNames = new Map()
                     caller,
                     role,
                     conditions: conditionLabels(role, statements).join(", "),
+                    restrictions: restrictionsOf(statements),
                 });
         });
         byAccount.set(role.accountId, grants);
@@ -196,7 +232,10 @@ export function accessGrants(model: AccessModel, names: AccountNames = new Map()
     for (const [account, grants] of byAccount) {
         if (grants.length === 0) continue;
         const signature = grants
-            .map((g) => `${g.caller}\u0000${g.role.name}\u0000${g.conditions}`)
+            .map(
+                (g) =>
+                    `${g.caller}\u0000${g.role.name}\u0000${g.conditions}\u0000${g.restrictions}`,
+            )
             .sort()
             .join("\u0001");
         const group = bySignature.get(signature);
@@ -220,7 +259,12 @@ export function accessGrants(model: AccessModel, names: AccountNames = new Map()
         const access = groups.flatMap((g, group) =>
             g.grants
                 .filter((x) => x.caller === caller)
-                .map((x) => ({ group, role: x.role.name, conditions: x.conditions })),
+                .map((x) => ({
+                    group,
+                    role: x.role.name,
+                    conditions: x.conditions,
+                    restrictions: x.restrictions,
+                })),
         );
         if (access.length === 0) return;
         const key = JSON.stringify(access);
@@ -231,8 +275,25 @@ export function accessGrants(model: AccessModel, names: AccountNames = new Map()
     return { securityAccountId, callers, groups, callerGroups: [...byCaller.values()] };
 }
 
-function id(prefix: string, s: string): string {
-    return `${prefix}_${s.replace(/[^A-Za-z0-9]/g, "_")}`;
+/**
+ * Mermaid node ids for one diagram: readable (`p_arn_aws_iam__…_user_org_access_alice`), but one
+ * per key. Replacing every other character by `_` alone would give `jane.doe` and `jane_doe`, two
+ * IAM users, one node; the second key to reach a taken id gets `_2` (`_3`, …) instead.
+ */
+function nodeIds(): (prefix: string, key: string) => string {
+    const byKey = new Map<string, string>();
+    const taken = new Set<string>();
+    return (prefix, key) => {
+        const k = `${prefix}\u0000${key}`;
+        const known = byKey.get(k);
+        if (known) return known;
+        const base = `${prefix}_${key.replace(/[^A-Za-z0-9]/g, "_")}`;
+        let id = base;
+        for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
+        byKey.set(k, id);
+        taken.add(id);
+        return id;
+    };
 }
 
 /** Mermaid label text: no double quotes, which would end the label. */
@@ -248,6 +309,7 @@ function foldLabel(accounts: readonly string[], names: AccountNames): string {
 
 /** One box per account, one node per principal: the diagram of a small organization. */
 function detailed(g: AccessGrants, names: AccountNames): string[] {
+    const id = nodeIds();
     const lines = ["flowchart LR"];
     lines.push(
         `    subgraph ${id("acct", g.securityAccountId)}["${label(securityLabel(g.securityAccountId, names))}"]`,

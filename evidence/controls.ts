@@ -39,20 +39,45 @@ export interface ControlSection {
 }
 
 /**
- * The break-glass exemption from CIS 1.16, stated beside every row that claims it: the names the
- * pack config exempts from its admin checks.
+ * What the pack config exempts from its admin checks (CIS 1.16), by name: the break-glass roles
+ * of `iam-no-admin-grants` and `iam-no-admin-principals`, the break-glass permission sets, and the
+ * customer-managed policies `breakGlassPolicies` lets through the document check.
+ */
+export interface AdminExemptions {
+    readonly roles: readonly string[];
+    readonly permissionSets: readonly string[];
+    readonly policies?: readonly string[];
+}
+
+/**
+ * The exceptions to CIS 1.16, stated beside every row that claims it: the names the pack config
+ * exempts from its admin checks, and the active suppressions of those checks (`suppressed`, each
+ * already written as "`resource` (policy, until date: reason)"). An accepted admin grant is an
+ * exception an auditor must see where the claim is, not only in the suppressions table.
  */
 export function breakGlassException(
-    roles: readonly string[],
-    permissionSets: readonly string[],
+    exemptions: AdminExemptions,
+    suppressed: readonly string[] = [],
 ): string {
     const exempt = [
-        ...roles.map((r) => `role \`${r}\``),
-        ...permissionSets.map((p) => `permission set \`${p}\``),
+        ...exemptions.roles.map((r) => `role \`${r}\``),
+        ...exemptions.permissionSets.map((p) => `permission set \`${p}\``),
+        ...(exemptions.policies ?? []).map((p) => `policy \`${p}\``),
     ];
-    return exempt.length === 0
-        ? "no exception: the pack config exempts no break-glass role or permission set"
-        : `**except break-glass**: ${exempt.join(", ")} ${exempt.length === 1 ? "is" : "are"} full administrator by design, exempted by name in the pack config (breakGlassRoles, breakGlassPermissionSets)`;
+    const keys = [
+        "breakGlassRoles",
+        "breakGlassPermissionSets",
+        ...((exemptions.policies ?? []).length > 0 ? ["breakGlassPolicies"] : []),
+    ];
+    const exception =
+        exempt.length === 0
+            ? suppressed.length === 0
+                ? "no exception: the pack config exempts no break-glass role or permission set"
+                : "the pack config exempts no break-glass role or permission set"
+            : `**except break-glass**: ${exempt.join(", ")} ${exempt.length === 1 ? "is" : "are"} full administrator by design, exempted by name in the pack config (${keys.join(", ")})`;
+    return suppressed.length === 0
+        ? exception
+        : `${exception}; **suppressed** (accepted violations of the admin checks): ${suppressed.join(", ")}`;
 }
 
 const c = (

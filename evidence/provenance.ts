@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from "../config/stackFile";
 export interface Commit {
     readonly full: string;
     readonly short: string;
-    /** The work tree has changes (tracked or untracked) that the commit does not hold. */
+    /** Tracked files have changes that the commit does not hold (untracked files do not count). */
     readonly dirty: boolean;
 }
 
@@ -31,7 +31,10 @@ export interface Provenance {
     readonly version: string;
     /** The command line, secrets masked. */
     readonly command: string;
-    /** Each stack file planned (and the policy-pack config), in the order planned. */
+    /**
+     * Every config file the plan may have read (configFilesOf): the files given, every stack file
+     * of the planned folder, the policy-pack config.
+     */
     readonly files: readonly HashedFile[];
     /** `verify` only: the identity it ran as and the Region it asked. */
     readonly caller?: { readonly arn: string; readonly account: string };
@@ -61,6 +64,43 @@ export function hashFile(file: string, root = PROJECT_ROOT): HashedFile {
     };
 }
 
+/** A stack file's name: `Pulumi.<stack>.yaml` (stacks/stackFiles.ts reads the same). */
+const STACK_FILE = /^Pulumi\.[^/\\]+\.yaml$/;
+
+/**
+ * The config files a plan of the stack files in `folder` depends on, to be hashed: the files given
+ * on the command line (`--config-file`, `--security-config-file`), then every `Pulumi.<stack>.yaml`
+ * of the folder, by name, then the pack config; each once. Every stack file of the folder, not
+ * only the planned stack's: planning a workload stack plans the security stack first (its outputs,
+ * Pulumi.security.yaml), and the security stack reads the file of every stack its `workloadStacks`
+ * lists. A file no plan reads (a stack the security stack does not list) changes the hash too:
+ * the hash may say "changed" for nothing, never "unchanged" for a change.
+ */
+export function configFilesOf(args: {
+    readonly folder: string;
+    readonly given?: readonly (string | undefined)[];
+    readonly policyConfig: string;
+}): string[] {
+    const stackFiles = fs.existsSync(args.folder)
+        ? fs
+              .readdirSync(args.folder)
+              .filter((f) => STACK_FILE.test(f))
+              .sort()
+              .map((f) => path.join(args.folder, f))
+        : [];
+    const seen = new Set<string>();
+    return [
+        ...(args.given ?? []).filter((f): f is string => f !== undefined),
+        ...stackFiles,
+        args.policyConfig,
+    ].filter((f) => {
+        const key = path.resolve(f);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
+}
+
 /**
  * The commit of the checkout at `root`: full and short hash and whether the work tree has changes.
  * Never throws: a report is still worth having without git (a tarball, no git installed), and it
@@ -76,7 +116,11 @@ export function gitCommit(root = PROJECT_ROOT): Commit | string {
     try {
         const full = git("rev-parse", "HEAD");
         const short = git("rev-parse", "--short", "HEAD");
-        const dirty = git("status", "--porcelain").length > 0;
+        // Untracked files do not count: the first dated report written into a folder of the
+        // checkout (`--report evidence/`) would make every later report "+dirty". A stack file the
+        // plan reads but git does not track is hashed in the Config list all the same.
+        // https://git-scm.com/docs/git-status (-u, --untracked-files=no: "Show no untracked files")
+        const dirty = git("status", "--porcelain", "--untracked-files=no").length > 0;
         return { full, short, dirty };
     } catch {
         return "not a git checkout";
@@ -101,8 +145,8 @@ export function maskCommand(command: string): string {
 }
 
 /**
- * The provenance of a run of the CLI at this moment. `files` are the stack files (and the pack
- * config) it planned; a file that cannot be read is left out, since planning would have failed.
+ * The provenance of a run of the CLI at this moment. `files` are the config files it planned from
+ * (configFilesOf); a file that cannot be read is left out, since planning would have failed.
  */
 export function currentProvenance(args: {
     readonly command: string;
@@ -134,7 +178,7 @@ export function provenanceSection(p: Provenance): string[] {
     const commit =
         typeof p.commit === "string"
             ? p.commit
-            : `\`${p.commit.short}\` (${p.commit.full})${p.commit.dirty ? " +dirty: the work tree has changes the commit does not hold" : ""}`;
+            : `\`${p.commit.short}\` (${p.commit.full})${p.commit.dirty ? " +dirty: tracked files have changes the commit does not hold" : ""} (untracked files are not counted)`;
     const out = [
         "## Provenance",
         "",
@@ -147,7 +191,7 @@ export function provenanceSection(p: Provenance): string[] {
     ];
     if (p.files.length > 0)
         out.push(
-            `- **Config**: SHA-256 of each file's bytes as planned; combined: \`${combinedHash(p.files)}\` (\`sha256sum ${p.files.map((f) => f.path).join(" ")} | sha256sum\` in the project folder gives the same)`,
+            `- **Config**: SHA-256 of the bytes of every stack file of the planned folder (a plan reads the security stack's and the workload stacks' files together), the files given and the pack config; combined: \`${combinedHash(p.files)}\` (\`sha256sum ${p.files.map((f) => f.path).join(" ")} | sha256sum\` in the project folder gives the same)`,
             "",
             "| file | SHA-256 |",
             "|---|---|",

@@ -12,7 +12,14 @@ import {
     accountLabel,
     mermaidOf,
 } from "./accessGraph";
-import { claimsCis116, breakGlassException, CONTROL_SECTIONS, Control, Feature } from "./controls";
+import {
+    AdminExemptions,
+    claimsCis116,
+    breakGlassException,
+    CONTROL_SECTIONS,
+    Control,
+    Feature,
+} from "./controls";
 import { AccessModel } from "./model";
 import { Provenance, provenanceSection } from "./provenance";
 import { ProofResult } from "./proofs";
@@ -32,6 +39,7 @@ import {
 } from "./organizationControls";
 
 export { accessGraph, CONTROL_SECTIONS };
+export type { AdminExemptions };
 
 /** A policy-pack verdict, as the pack reports it. */
 export interface ReportViolation {
@@ -84,13 +92,11 @@ export interface ReportInput {
     /** When, from which commit and config, by which command: the report's first section. */
     readonly provenance?: Provenance;
     /**
-     * The names the pack exempts from its admin checks (the pack config's `iam-no-admin-grants`):
-     * the controls table states them beside every CIS 1.16 claim. Default: the example config's.
+     * The names the pack config exempts from its admin checks (adminExemptionsOf): the controls
+     * table states them beside every CIS 1.16 claim. Required, with no default: a report must name
+     * the exemptions of the config it was made with, never the example's.
      */
-    readonly adminExemptions?: {
-        readonly roles: readonly string[];
-        readonly permissionSets: readonly string[];
-    };
+    readonly adminExemptions: AdminExemptions;
     /** Names of accounts the stacks do not name themselves, by id. */
     readonly accountNames?: ReadonlyMap<string, string>;
 }
@@ -159,20 +165,53 @@ export function reportStackOf(p: StackPlan): ReportStack {
     };
 }
 
-/** The exemptions of the pack config's `iam-no-admin-grants`. */
+/** The admin policies whose exemptions and suppressions the report states beside CIS 1.16. */
+export const ADMIN_POLICIES = ["iam-no-admin-grants", "iam-no-admin-principals"] as const;
+
+/** The exemptions of the pack config's `iam-no-admin-grants` and `iam-no-admin-principals`. */
 export function adminExemptionsOf(
     packConfig: Record<string, unknown> | undefined,
-): ReportInput["adminExemptions"] {
-    const grants = (packConfig?.["iam-no-admin-grants"] ?? {}) as {
+): AdminExemptions {
+    type Settings = {
         breakGlassRoles?: unknown;
         breakGlassPermissionSets?: unknown;
+        breakGlassPolicies?: unknown;
     };
-    const strings = (v: unknown) =>
-        Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    const settings = (policy: string): Settings => {
+        const v = packConfig?.[policy];
+        return typeof v === "object" && v !== null ? (v as Settings) : {};
+    };
+    const [grants, principals] = ADMIN_POLICIES.map(settings);
+    const strings = (...vs: unknown[]) => [
+        ...new Set(
+            vs.flatMap((v) =>
+                Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [],
+            ),
+        ),
+    ];
     return {
-        roles: strings(grants.breakGlassRoles),
+        roles: strings(grants.breakGlassRoles, principals.breakGlassRoles),
         permissionSets: strings(grants.breakGlassPermissionSets),
+        policies: strings(grants.breakGlassPolicies),
     };
+}
+
+/**
+ * The active suppressions of the admin policies in these stacks: violations of CIS 1.16 that the
+ * team accepted, disclosed beside each claim as the exemptions are.
+ */
+function adminSuppressions(stacks: readonly ReportStack[]): string[] {
+    const admin = new Set<string>(ADMIN_POLICIES);
+    const seen = new Set<string>();
+    return stacks.flatMap((s) =>
+        (s.suppressions ?? []).flatMap((u) => {
+            if (u.status !== "active" || !admin.has(u.policy)) return [];
+            const text = `\`${u.suppression.resource}\` (${u.policy}, until ${u.suppression.expires}: ${u.suppression.reason})`;
+            if (seen.has(text)) return [];
+            seen.add(text);
+            return [text];
+        }),
+    );
 }
 
 function matrix(entries: readonly EvidenceEntry[], names: AccountNames): string {
@@ -421,18 +460,22 @@ function status(c: Control, input: ReportInput): string {
  * claim the break-glass exemption that the pack config makes.
  */
 function controlsSection(input: ReportInput): string[] {
-    const exemptions = input.adminExemptions ?? {
-        roles: ["BreakGlassRole"],
-        permissionSets: ["BreakGlass"],
-    };
+    const exemptions = input.adminExemptions;
+    const suppressed = adminSuppressions(input.stacks);
+    const exception = breakGlassException(exemptions, suppressed);
+    const exempts =
+        exemptions.roles.length +
+            exemptions.permissionSets.length +
+            (exemptions.policies ?? []).length >
+        0;
     const out = [
         "## Controls",
         "",
         "CIS items are numbered as in the CIS AWS Foundations Benchmark v1.4.0; SOC 2 items are the 2017 Trust Services Criteria. *In this report* says whether the planned stacks have the control.",
         "",
-        exemptions.roles.length + exemptions.permissionSets.length === 0
-            ? "CIS 1.16 (no policies that allow full administrative privileges): the pack config exempts no break-glass role or permission set."
-            : `CIS 1.16 (no policies that allow full administrative privileges) holds with one exception, stated beside each claim: ${breakGlassException(exemptions.roles, exemptions.permissionSets)}. The role admits only the break-glass users, with MFA at most ${BREAK_GLASS_MFA_MAX_AGE} s old; the permission set is assigned only to the break-glass group (MFA: the Identity Center instance's setting, below); sessions last one hour, and every use raises an alarm.`,
+        !exempts
+            ? `CIS 1.16 (no policies that allow full administrative privileges): ${exception}.`
+            : `CIS 1.16 (no policies that allow full administrative privileges) holds with the exceptions stated beside each claim: ${exception}. The role admits only the break-glass users, with MFA at most ${BREAK_GLASS_MFA_MAX_AGE} s old; the permission set is assigned only to the break-glass group (MFA: the Identity Center instance's setting, below); sessions last one hour, and every use raises an alarm.`,
         "",
     ];
     for (const section of CONTROL_SECTIONS) {
@@ -444,7 +487,7 @@ function controlsSection(input: ReportInput): string[] {
         );
         for (const c of section.controls)
             out.push(
-                `| ${escape(c.control)} | ${escape(c.where)} | ${escape(c.cis)}${claimsCis116(c) ? ` (${escape(breakGlassException(exemptions.roles, exemptions.permissionSets))})` : ""} | ${escape(c.soc2)} | ${status(c, input)} |`,
+                `| ${escape(c.control)} | ${escape(c.where)} | ${escape(c.cis)}${claimsCis116(c) ? ` (${escape(exception)})` : ""} | ${escape(c.soc2)} | ${status(c, input)} |`,
             );
         out.push("");
     }

@@ -32,10 +32,22 @@ export function datedReportName(kind: ReportKind, at: Date): string {
 }
 
 /**
+ * The separator before the counter of a second report of the same second: `@` sorts after the `.`
+ * of `.md` byte-wise (LC_ALL=C `ls`, `sort`), in Unicode collation (ICU, Intl.Collator, which
+ * file browsers and JavaScript sort by), and in version sort (`ls -v`, which drops the `.md`
+ * before comparing); `-` and `_` sort before `.` in one of them, `~` before the bare name in
+ * version sort. Windows allows it: the reserved characters are < > : " / \ | ? *
+ * (https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file).
+ */
+const COLLISION_SEPARATOR = "@";
+/** Two digits, so that `@10` does not sort before `@02` byte-wise; more than 99 reports of one second are refused. */
+const MAX_IN_ONE_SECOND = 99;
+
+/**
  * Writes the report: to `given` itself, or into the directory `given` as a new dated file (the
  * directory is created). A dated file is created exclusively ('wx'): when one of that second
- * already exists, `-2`, `-3`... is added, so an earlier report is never replaced. Returns the
- * path written.
+ * already exists, `@02`, `@03`... is added, so an earlier report is never replaced and the names
+ * still sort in the order written. Returns the path written.
  */
 export function writeReport(given: string, kind: ReportKind, at: Date, text: string): string {
     if (!isReportDirectory(given)) {
@@ -44,8 +56,9 @@ export function writeReport(given: string, kind: ReportKind, at: Date, text: str
     }
     fs.mkdirSync(given, { recursive: true });
     const base = datedReportName(kind, at).replace(/\.md$/, "");
-    for (let n = 1; ; n++) {
-        const file = path.join(given, `${base}${n === 1 ? "" : `-${n}`}.md`);
+    for (let n = 1; n <= MAX_IN_ONE_SECOND; n++) {
+        const suffix = n === 1 ? "" : `${COLLISION_SEPARATOR}${String(n).padStart(2, "0")}`;
+        const file = path.join(given, `${base}${suffix}.md`);
         try {
             fs.writeFileSync(file, text, { flag: "wx" });
             return file;
@@ -53,4 +66,7 @@ export function writeReport(given: string, kind: ReportKind, at: Date, text: str
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
         }
     }
+    throw new Error(
+        `${given}: ${MAX_IN_ONE_SECOND} ${kind} reports of ${isoSeconds(at)} are there already; write the next one a second later or into another folder`,
+    );
 }

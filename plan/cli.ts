@@ -19,12 +19,12 @@ import {
     UsageError,
 } from "../cli/command";
 import { adminExemptionsOf, renderReport, reportStackOf } from "../evidence/report";
-import { currentProvenance } from "../evidence/provenance";
+import { configFilesOf, currentProvenance } from "../evidence/provenance";
 import { checkReportTarget, writeReport } from "../evidence/reportFile";
 import { failedProofs } from "../evidence/proofs";
 import { mismatches } from "../evidence/simulate";
 import { accountsOfOtherStacks, checkStacks, readAgainst } from "./against";
-import { PROJECT_ROOT, stackFilePath } from "../config/stackFile";
+import { PROJECT_ROOT } from "../config/stackFile";
 import { diffAgainst } from "./diff";
 import { readProjectStacks } from "../stacks/stackFiles";
 import { DEFAULT_POLICY_CONFIG, PlanOptions, planExitCode, runPlan } from "./offline";
@@ -275,10 +275,13 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     if (options.report) {
         const provenance = currentProvenance({
             command: `npx org-access plan ${argv.join(" ")}`.trim(),
-            files: [
-                ...options.stacks.map((s) => options.configFile ?? stackFilePath(s, options.root)),
-                options.policyConfig ?? DEFAULT_POLICY_CONFIG,
-            ],
+            // Every stack file of the folder: a workload plan reads Pulumi.security.yaml too, and
+            // the security stack's plan every workload file its workloadStacks lists.
+            files: configFilesOf({
+                folder: options.root ?? PROJECT_ROOT,
+                given: [options.configFile],
+                policyConfig: options.policyConfig ?? DEFAULT_POLICY_CONFIG,
+            }),
         });
         const written = writeReport(
             options.report,

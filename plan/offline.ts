@@ -43,6 +43,12 @@ export interface PlanOptions {
      * PROJECT_ROOT): the CLI's --cwd, and the tests' fixture projects.
      */
     readonly root?: string;
+    /**
+     * The security stack's file, when a workload stack is planned with it (verify's
+     * --security-config-file); default Pulumi.security.yaml of `root`. Planning the security stack
+     * itself takes `configFile`.
+     */
+    readonly securityConfigFile?: string;
     /** Policy-pack config file (the `--policy-pack-config` format); default policypack/policy-config.json. */
     readonly policyConfig?: string;
     /**
@@ -168,7 +174,8 @@ export async function runPlan(options: PlanOptions): Promise<StackPlan[]> {
     // meanwhile.
     const pool = workers > 1 ? startWorkers(workers) : undefined;
     try {
-        const securityConfigFile = options.stacks[0] === "security" ? configFile : undefined;
+        const securityConfigFile =
+            options.stacks[0] === "security" ? configFile : options.securityConfigFile;
         const securityPlan = needsSecurity
             ? await planStack({ stack: "security", configFile: securityConfigFile, root })
             : undefined;

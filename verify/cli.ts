@@ -8,6 +8,7 @@
 // config or usage.
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import * as fs from "fs";
+import * as path from "path";
 import * as readline from "readline";
 import {
     auditRoleArn,
@@ -28,13 +29,13 @@ import {
     stackOption,
     UsageError,
 } from "../cli/command";
-import { renderReport, reportStackOf } from "../evidence/report";
-import { currentProvenance } from "../evidence/provenance";
+import { adminExemptionsOf, renderReport, reportStackOf } from "../evidence/report";
+import { configFilesOf, currentProvenance } from "../evidence/provenance";
 import { checkReportTarget, writeReport } from "../evidence/reportFile";
 import { paletteFor } from "../cli/colour";
 import { count, verdictLine } from "../cli/verdict";
 import { mismatches } from "../evidence/simulate";
-import { runPlan } from "../plan/offline";
+import { DEFAULT_POLICY_CONFIG, runPlan } from "../plan/offline";
 import { toLines } from "./render";
 import {
     AuthorizationPolicyType,
@@ -293,15 +294,27 @@ export function main(
                 : `${toLines(result).join("\n")}\n`,
         );
         if (options.report) {
+            // Planned from the files the check used: the workload file it read its targets from,
+            // and the security file its SCP, RCP and root access checks came from. The folder of
+            // that security file is the project whose workload files the security stack reads.
+            const workloadFile = options.configFile ?? stackFilePath(options.stack);
+            const securityFile = options.securityConfigFile ?? stackFilePath("security");
+            const folder = path.dirname(path.resolve(securityFile));
             const [plan] = await runPlan({
                 stacks: [options.stack],
-                configFile: options.configFile,
+                configFile: workloadFile,
+                securityConfigFile: securityFile,
+                root: folder,
             });
             // The same provenance as the plan's, and who it ran as where: dated reports in a
             // folder (--report DIR/) are the evidence over time (evidence/reportFile.ts).
             const provenance = currentProvenance({
                 command: `npx org-access verify ${argv.join(" ")}`,
-                files: [options.configFile ?? stackFilePath(options.stack)],
+                files: configFilesOf({
+                    folder,
+                    given: [workloadFile, securityFile],
+                    policyConfig: DEFAULT_POLICY_CONFIG,
+                }),
                 caller: result.caller,
                 region: options.region ?? region,
             });
@@ -314,6 +327,7 @@ export function main(
                     source: provenance.command,
                     provenance,
                     policyPackRan: false,
+                    adminExemptions: adminExemptionsOf(plan.packConfig),
                     stacks: [
                         {
                             ...reportStackOf(plan),

@@ -55,6 +55,7 @@ describe("report: organization controls", () => {
         const report = renderReport({
             source: "test",
             policyPackRan: false,
+            adminExemptions: { roles: [], permissionSets: [] },
             stacks: [
                 {
                     stack: "security",

@@ -9,12 +9,19 @@ import { CONTROLS } from "../../evidence/controls";
 import { AccessModel, RoleModel } from "../../evidence/model";
 import {
     combinedHash,
+    configFilesOf,
     currentProvenance,
     gitCommit,
     maskCommand,
     Provenance,
 } from "../../evidence/provenance";
-import { ReportInput, ReportStack, renderReport, reportStackOf } from "../../evidence/report";
+import {
+    adminExemptionsOf,
+    ReportInput,
+    ReportStack,
+    renderReport,
+    reportStackOf,
+} from "../../evidence/report";
 import { datedReportName, writeReport } from "../../evidence/reportFile";
 import type { StackPlan } from "../../plan/offline";
 import { parsePolicyDocument } from "../../policypack/iam";
@@ -140,7 +147,13 @@ function stackOf(org: Org, extra: Partial<ReportStack> = {}): ReportStack {
 }
 
 const report = (stacks: ReportStack[], extra: Partial<ReportInput> = {}) =>
-    renderReport({ source: "test", policyPackRan: true, stacks, ...extra });
+    renderReport({
+        source: "test",
+        policyPackRan: true,
+        stacks,
+        adminExemptions: { roles: ["BreakGlassRole"], permissionSets: ["BreakGlass"] },
+        ...extra,
+    });
 
 function mermaidBlocks(text: string): string[] {
     return [...text.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
@@ -252,6 +265,121 @@ describe("report: access graph, one box per account", () => {
                 a.name,
             );
         }
+    });
+});
+
+describe("report: access graph, who a trust admits", () => {
+    const REPORTER_2 = user("compliance-reporter-2");
+    const ips = (last: string) => [
+        ...Array.from({ length: 9 }, (_, i) => `203.0.113.${i}/32`),
+        `198.51.100.${last}/32`,
+    ];
+    /** One account, an audit role whose trust names each reporter in its own statement. */
+    function programs(
+        reporters: readonly { arn: string; condition: Record<string, unknown> }[],
+        n = 1,
+    ): Org {
+        const org = organization(n, false, []);
+        const trust = {
+            Version: "2012-10-17",
+            Statement: reporters.map((r, i) => ({
+                Sid: `Program${i}`,
+                Effect: "Allow",
+                Principal: { AWS: [r.arn] },
+                Action: "sts:AssumeRole",
+                Condition: r.condition,
+            })),
+        };
+        return {
+            accounts: org.accounts,
+            model: {
+                ...org.model,
+                roles: org.accounts.map((a) => role(a.accountId, "SecurityAuditRole", trust)),
+                trusted: {
+                    humanArns: [],
+                    breakGlassArns: [],
+                    reporters: reporters.map((r) => ({
+                        name: r.arn.split("/").pop() as string,
+                        arn: r.arn,
+                        externalId: "example-external-id",
+                    })),
+                },
+            },
+        };
+    }
+    const externalId = { StringEquals: { "sts:ExternalId": "example-external-id" } };
+    const rowsOf = (org: Org) =>
+        tableRows(report([stackOf(org)]), "principals").map((r) => ({
+            who: r[0],
+            conditions: r[3],
+        }));
+
+    it("matches a program's ARN whole: reporter-2's IP condition is not reporter's", () => {
+        // REPORTER is a prefix of REPORTER_2: a substring test took reporter-2's statement for both.
+        const org = programs([
+            { arn: REPORTER, condition: externalId },
+            {
+                arn: REPORTER_2,
+                condition: { ...externalId, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
+            },
+        ]);
+        assert.deepStrictEqual(rowsOf(org), [
+            { who: "⚙️ compliance-reporter", conditions: "ExternalId, session ≤ 3600 s" },
+            {
+                who: "⚙️ compliance-reporter-2",
+                conditions: "ExternalId, aws:SourceIp 203.0.113.0/24, session ≤ 3600 s",
+            },
+        ]);
+    });
+
+    it("never folds callers whose condition values differ, even where the labels are equal", () => {
+        // Ten addresses each, the last one different: too long for the label, which shows the first.
+        const org = programs(
+            [
+                { arn: REPORTER, condition: { IpAddress: { "aws:SourceIp": ips("1") } } },
+                { arn: REPORTER_2, condition: { IpAddress: { "aws:SourceIp": ips("2") } } },
+            ],
+            100,
+        );
+        const rows = rowsOf(org);
+        assert.deepStrictEqual(
+            rows.map((r) => r.who),
+            ["⚙️ compliance-reporter", "⚙️ compliance-reporter-2"],
+        );
+        assert.strictEqual(rows[0].conditions, rows[1].conditions);
+        assert.match(rows[0].conditions, /aws:SourceIp 203\.0\.113\.0\/32 or … \(10 values\)/);
+        // The folded diagram has a node for each, too.
+        const [graph] = mermaidBlocks(report([stackOf(org)]));
+        assert.match(graph, /c0\["⚙️ compliance-reporter"\]/);
+        assert.match(graph, /c1\["⚙️ compliance-reporter-2"\]/);
+        // The same values do fold: one row for both.
+        const same = programs([
+            { arn: REPORTER, condition: { IpAddress: { "aws:SourceIp": ips("1") } } },
+            { arn: REPORTER_2, condition: { IpAddress: { "aws:SourceIp": ips("1") } } },
+        ]);
+        assert.deepStrictEqual(
+            rowsOf(same).map((r) => r.who),
+            ["⚙️ compliance-reporter, ⚙️ compliance-reporter-2"],
+        );
+    });
+
+    it("gives jane.doe and jane_doe, two IAM users, a node each", () => {
+        const org = organization(1, false, [user("jane.doe"), user("jane_doe")]);
+        const [graph] = mermaidBlocks(report([stackOf(org)]));
+        const nodes = [...graph.matchAll(/^ {8}(\S+)\["👤 (jane[._]doe)"\]$/gm)].map((m) => ({
+            id: m[1],
+            name: m[2],
+        }));
+        assert.deepStrictEqual(
+            nodes.map((n) => n.name),
+            ["jane.doe", "jane_doe"],
+        );
+        assert.notStrictEqual(nodes[0].id, nodes[1].id, graph);
+        for (const n of nodes)
+            assert.ok(
+                graph.split("\n").some((l) => l.startsWith(`    ${n.id} -- "`)),
+                `an edge from ${n.name}`,
+            );
     });
 });
 
@@ -431,6 +559,55 @@ describe("report: provenance", () => {
         ]);
     });
 
+    it("is not dirty for untracked files, such as an earlier dated report, and says so", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-untracked-"));
+        const git = (...args: string[]) =>
+            execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+                cwd: dir,
+                encoding: "utf8",
+            }).trim();
+        git("init", "-q");
+        fs.writeFileSync(path.join(dir, "Pulumi.workload.yaml"), "config: {}\n");
+        git("add", ".");
+        git("commit", "-q", "-m", "first");
+        const first = writeReport(path.join(dir, "evidence") + path.sep, "plan", new Date(), "x");
+        assert.ok(fs.existsSync(first));
+        const commit = gitCommit(dir);
+        assert.strictEqual((commit as { dirty: boolean }).dirty, false);
+        const text = report([stackOf(organization(1))], { provenance: { ...provenance, commit } });
+        assert.ok(text.includes("(untracked files are not counted)"), text.slice(0, 600));
+        assert.ok(!text.includes("+dirty"));
+        // A change to a tracked file still is.
+        fs.appendFileSync(path.join(dir, "Pulumi.workload.yaml"), "# changed\n");
+        assert.strictEqual((gitCommit(dir) as { dirty: boolean }).dirty, true);
+    });
+
+    it("hashes the files given, then every stack file of the planned folder, then the pack config", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-files-"));
+        for (const f of [
+            "Pulumi.workload.yaml",
+            "Pulumi.security.yaml",
+            "Pulumi.workload-eu.yaml",
+            "Pulumi.yaml",
+            "notes.yaml",
+        ])
+            fs.writeFileSync(path.join(dir, f), `${f}\n`);
+        const given = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "report-given-")), "w.yaml");
+        const files = configFilesOf({
+            folder: dir,
+            // The planned stack's own file given again: hashed once.
+            given: [given, undefined, `${dir}${path.sep}.${path.sep}Pulumi.workload.yaml`],
+            policyConfig: "/pack/policy-config.json",
+        });
+        assert.deepStrictEqual(files, [
+            given,
+            `${dir}${path.sep}.${path.sep}Pulumi.workload.yaml`,
+            path.join(dir, "Pulumi.security.yaml"),
+            path.join(dir, "Pulumi.workload-eu.yaml"),
+            "/pack/policy-config.json",
+        ]);
+    });
+
     it("masks MFA codes and ExternalIds of the command line", () => {
         assert.strictEqual(
             maskCommand("npm run verify -- --token-code 123456 --external-id=abc --stack workload"),
@@ -449,12 +626,35 @@ describe("report: dated reports in a folder", () => {
         const first = writeReport(dir, "verify", at, "first");
         const second = writeReport(dir, "verify", at, "second");
         assert.strictEqual(path.basename(first), "verify-2026-11-26T12-41-01Z.md");
-        assert.strictEqual(path.basename(second), "verify-2026-11-26T12-41-01Z-2.md");
+        assert.strictEqual(path.basename(second), "verify-2026-11-26T12-41-01Z@02.md");
         assert.strictEqual(fs.readFileSync(first, "utf8"), "first");
         assert.strictEqual(fs.readFileSync(second, "utf8"), "second");
         // An existing directory without a trailing separator is a directory too.
         const third = writeReport(dir.slice(0, -1), "plan", at, "plan");
         assert.strictEqual(path.basename(third), "plan-2026-11-26T12-41-01Z.md");
+    });
+
+    it("names the reports of one second so that they sort in the order written, byte-wise and by collation", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-order-"));
+        const written = [
+            ...Array.from({ length: 12 }, (_, i) => writeReport(dir, "verify", at, String(i))),
+            writeReport(dir, "verify", new Date(at.getTime() + 1000), "next second"),
+        ].map((f) => path.basename(f));
+        assert.strictEqual(new Set(written).size, 13);
+        // LC_ALL=C order is the order of the bytes (the names are ASCII): JavaScript's default sort.
+        assert.deepStrictEqual([...written].sort(), written);
+        // Collation with numbers as numbers, as file browsers sort.
+        assert.deepStrictEqual(
+            [...written].sort(new Intl.Collator("en", { numeric: true }).compare),
+            written,
+        );
+        assert.deepStrictEqual([...written].sort(new Intl.Collator("en").compare), written);
+        // Valid Windows file names: none of < > : " / \ | ? *.
+        for (const name of written) assert.doesNotMatch(name, /[<>:"/\\|?*]/);
+        assert.deepStrictEqual(
+            written.map((f) => fs.readFileSync(path.join(dir, f), "utf8")),
+            [...Array.from({ length: 12 }, (_, i) => String(i)), "next second"],
+        );
     });
 
     it("writes a file path as given", () => {
@@ -522,6 +722,73 @@ describe("report: controls", () => {
         // And only there.
         for (const r of rows.filter((x) => !claims.includes(x)))
             assert.ok(!r[2].includes("except break-glass"), r[0]);
+    });
+
+    it("takes every exemption of the pack config: both admin policies' breakGlassRoles, and breakGlassPolicies", () => {
+        const exemptions = adminExemptionsOf({
+            "iam-no-admin-grants": {
+                breakGlassRoles: ["EmergencyAdmin"],
+                breakGlassPermissionSets: ["Emergency"],
+                breakGlassPolicies: ["emergency-admin-policy"],
+            },
+            "iam-no-admin-principals": { breakGlassRoles: ["EmergencyAdmin", "LegacyRoot"] },
+        });
+        assert.deepStrictEqual(exemptions, {
+            roles: ["EmergencyAdmin", "LegacyRoot"],
+            permissionSets: ["Emergency"],
+            policies: ["emergency-admin-policy"],
+        });
+        const custom = report([stackOf(organization(1))], { adminExemptions: exemptions });
+        const rows = tableRows(custom.slice(custom.indexOf("## Controls")), "control");
+        const claims = rows.filter((r) => /(^|[^\d.])1\.16(?!\d)/.test(r[2]));
+        assert.ok(claims.length >= 3);
+        for (const r of claims)
+            assert.ok(
+                r[2].includes(
+                    "**except break-glass**: role `EmergencyAdmin`, role `LegacyRoot`, permission set `Emergency`, policy `emergency-admin-policy` are full administrator by design, exempted by name in the pack config (breakGlassRoles, breakGlassPermissionSets, breakGlassPolicies)",
+                ),
+                `${r[0]}: ${r[2]}`,
+            );
+    });
+
+    it("discloses the active suppressions of the admin policies beside every CIS 1.16 claim", () => {
+        const suppression = (policy: string, resource: string, status: "active" | "expired") => ({
+            policy,
+            suppression: { resource, reason: `${resource}: TICKET-12`, expires: "2027-03-31" },
+            status,
+            matched: 1,
+        });
+        const custom = report(
+            [
+                stackOf(organization(1), {
+                    suppressions: [
+                        suppression(
+                            "iam-no-admin-grants",
+                            "aws:iam/role:Role::legacy-admin",
+                            "active",
+                        ),
+                        suppression("iam-no-admin-principals", "aws:iam/user:User::ops", "active"),
+                        suppression("iam-no-admin-grants", "aws:iam/role:Role::old", "expired"),
+                        suppression("s3-log-bucket-protected", "aws:s3/bucket:Bucket::b", "active"),
+                    ],
+                }),
+            ],
+            { adminExemptions: { roles: [], permissionSets: [] } },
+        );
+        const rows = tableRows(custom.slice(custom.indexOf("## Controls")), "control");
+        const claims = rows.filter((r) => /(^|[^\d.])1\.16(?!\d)/.test(r[2]));
+        assert.ok(claims.length >= 3);
+        for (const r of claims) {
+            assert.ok(
+                r[2].includes(
+                    "**suppressed** (accepted violations of the admin checks): `aws:iam/role:Role::legacy-admin` (iam-no-admin-grants, until 2027-03-31: aws:iam/role:Role::legacy-admin: TICKET-12), `aws:iam/user:User::ops` (iam-no-admin-principals, until 2027-03-31: aws:iam/user:User::ops: TICKET-12)",
+                ),
+                `${r[0]}: ${r[2]}`,
+            );
+            assert.ok(!r[2].includes("Role::old"), "an expired suppression hides nothing");
+            assert.ok(!r[2].includes("Bucket::b"), "not an admin policy");
+            assert.ok(!r[2].includes("no exception"), r[2]);
+        }
     });
 
     it("comes from one list: each control once per section, in the list's order", () => {

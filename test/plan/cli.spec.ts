@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -465,6 +466,14 @@ describe("offline plan CLI", () => {
             /offline-secret-|REPLACE-ME/i,
             "no ExternalId placeholder value leaks into the report",
         );
+        // The config hashes cover every stack file of the folder (a workload plan reads the
+        // security stack's file too) and the pack config, each by the SHA-256 of its bytes.
+        const stackFiles = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
+        assert.ok(stackFiles.includes("Pulumi.security.yaml"), stackFiles.join(", "));
+        for (const f of [...stackFiles.map((x) => path.join(ROOT, x)), DEFAULT_POLICY_CONFIG]) {
+            const sha = createHash("sha256").update(fs.readFileSync(f)).digest("hex");
+            assert.match(md, new RegExp(`\\| \`[^\`]*${path.basename(f)}\` \\| \`${sha}\` \\|`), f);
+        }
     });
 
     it("warns about REPLACE-ME placeholders and plain-text ExternalIds; --strict makes them an error (exit 2)", async () => {

@@ -471,6 +471,7 @@ describe("suppressions in the offline plan and its report", () => {
         const report = renderReport({
             source: "test",
             policyPackRan: true,
+            adminExemptions: { roles: [], permissionSets: [] },
             stacks: [
                 {
                     stack: "workload",

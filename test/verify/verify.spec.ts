@@ -18,6 +18,7 @@ import {
     STSClient,
 } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -250,6 +251,52 @@ describe("verify (online, with aws-sdk-client-mock)", () => {
         ]);
         assert.deepStrictEqual(sim[4].ContextEntries?.[0].ContextKeyValues, ["false"]);
         assert.ok(sim.every((s) => s.PolicySourceArn === ROLE("777788889999")));
+    });
+
+    it("reports from the files it checked: the plan and the config hashes take --security-config-file and every stack file beside it", async () => {
+        sts.on(GetSessionTokenCommand).resolves({ Credentials: creds });
+        sts.on(AssumeRoleCommand)
+            .rejectsOnce(denied("User is not authorized to perform: sts:AssumeRole"))
+            .resolvesOnce({
+                Credentials: creds,
+                AssumedRoleUser: {
+                    Arn: "arn:aws:sts::777788889999:assumed-role/SecurityAuditRole/s",
+                    AssumedRoleId: "AROA:s",
+                },
+            });
+        simulatorAnswers((a) => a === "ec2:DescribeInstances");
+        // A project of its own, its security file made unlike any other by a comment.
+        const project = exampleProject();
+        const security = path.join(project, "Pulumi.security.yaml");
+        fs.appendFileSync(security, `# verify report test ${path.basename(project)}\n`);
+        const workload = path.join(project, "Pulumi.workload.yaml");
+        const extra = path.join(project, "Pulumi.workload-eu.yaml");
+        fs.writeFileSync(extra, "config: {}\n");
+        const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-report-")), "r.md");
+        const r = await run([
+            "--accounts",
+            "prod",
+            "--mfa-serial",
+            "arn:aws:iam::111122223333:mfa/alice",
+            "--token-code",
+            "123456",
+            "--config-file",
+            workload,
+            "--security-config-file",
+            security,
+            "--report",
+            report,
+        ]);
+        assert.strictEqual(r.code, 0, r.err + r.out);
+        const md = fs.readFileSync(report, "utf8");
+        const sha = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
+        for (const f of [workload, security, extra])
+            assert.ok(
+                md.includes(`| \`${f}\` | \`${sha(f)}\` |`),
+                `${f} hashed:\n${md.slice(0, 2500)}`,
+            );
+        // Planned from that project: its security account's people, not the repository's files.
+        assert.match(md, /\| `prod` \(777788889999\) \|/);
     });
 
     it("never writes to AWS: only identity, session, assume, simulate and lookup calls are made", async () => {
