@@ -80,41 +80,20 @@ export function breakGlassException(
         : `${exception}; **suppressed** (accepted violations of the admin checks): ${suppressed.join(", ")}`;
 }
 
-const c = (
-    control: string,
-    where: string,
-    cis: string,
-    soc2: string,
-    feature?: Feature,
-): Control => ({
-    control,
-    where,
-    cis,
-    soc2,
-    owner: "security",
-    ...(feature ? { feature } : {}),
-});
-const w = (control: string, where: string, cis: string, soc2: string): Control => ({
-    control,
-    where,
-    cis,
-    soc2,
-    owner: "workload",
-});
-const p = (
-    control: string,
-    where: string,
-    cis: string,
-    soc2: string,
-    feature?: Feature,
-): Control => ({
-    control,
-    where,
-    cis,
-    soc2,
-    owner: "pack",
-    ...(feature ? { feature } : {}),
-});
+/** A control of one owner: the security stack, the workload stacks or the pack. */
+const ownedBy =
+    (owner: Control["owner"]) =>
+    (control: string, where: string, cis: string, soc2: string, feature?: Feature): Control => ({
+        control,
+        where,
+        cis,
+        soc2,
+        owner,
+        ...(feature ? { feature } : {}),
+    });
+const c = ownedBy("security");
+const w = ownedBy("workload");
+const p = ownedBy("pack");
 
 export const CONTROL_SECTIONS: readonly ControlSection[] = [
     {
