@@ -510,6 +510,62 @@ describe("the plan's summary by account", () => {
             );
         });
 
+        it("a stack whose only change is role removals, or with an expired suppression, keeps its block", () => {
+            // Every stack changes (a first plan), so past FOLD_STACKS the changed ones shrink to a line.
+            const plans = Array.from({ length: FOLD_STACKS + 2 }, (_, i) => shard(i + 1));
+            const baselines = new Map<string, StackBaseline>();
+            // workload-003 removes staging: its roles go, nothing else changes.
+            const smaller = {
+                ...plans[2].result,
+                resources: base.resources.filter((r) => r.accountId !== STAGING),
+            };
+            plans[2] = stackPlan(smaller);
+            const diff = against({ ...base, stack: smaller.stack }, smaller);
+            assert.ok(diff.removals.length > 0 && diff.creates.length === 0, "removals only");
+            baselines.set(smaller.stack, { against: "the previous plan", diff });
+            // workload-004 changes nothing, but a suppression expired: its violations are back.
+            baselines.set(plans[3].result.stack, {
+                against: "the previous plan",
+                diff: against(plans[3].result, plans[3].result),
+            });
+            plans[3] = {
+                ...plans[3],
+                suppressions: [{ status: "expired" }],
+            } as unknown as StackPlan;
+            const out = toText(plans, { baselines });
+            const blocks = out.match(/^stack workload-\d+ \(region us-east-1\)/gm) ?? [];
+            assert.deepStrictEqual(blocks, [
+                "stack workload-003 (region us-east-1)",
+                "stack workload-004 (region us-east-1)",
+            ]);
+            assert.doesNotMatch(out, /^stack workload-003: /m);
+        });
+
+        it("the count line past LISTED_STACKS says how many resources the counted stacks remove", () => {
+            const plans = Array.from({ length: LISTED_STACKS + 3 }, (_, i) => shard(i + 1));
+            const deleted = (stack: string, n: number): StackBaseline => {
+                const same = against({ ...base, stack }, { ...base, stack });
+                const deletes = Array.from({ length: n }, (_, k) => ({
+                    urn: `urn:pulumi:${stack}::${PROJECT}::aws:iam/policy:Policy::gone-${k}`,
+                    type: "aws:iam/policy:Policy",
+                    accountId: STAGING,
+                }));
+                return { against: "the previous plan", diff: { ...same, deletes } };
+            };
+            const baselines = new Map(
+                plans.map((p, i) => [p.result.stack, deleted(p.result.stack, i + 1)]),
+            );
+            const out = toText(plans, { baselines });
+            // The last three stacks are counted: stack i deletes i resources.
+            const removed = 3 * LISTED_STACKS + 6;
+            assert.match(
+                out,
+                new RegExp(
+                    `\\n\\.\\.\\. and 3 more stacks with changes or no previous plan: 6 accounts, [\\d,]+ resources, ${removed} resources removed \\(`,
+                ),
+            );
+        });
+
         it("a first plan of many stacks: one line per stack, then their count", () => {
             const plans = Array.from({ length: LISTED_STACKS + 3 }, (_, i) => shard(i + 1));
             const out = toText(plans);
