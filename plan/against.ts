@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../cli/command";
+import { keyedProblems } from "../cli/errors";
 import { namespaceValues } from "../config/validate";
 import { decodeValues, parseStackFile } from "../config/stackFile";
 import { parseList } from "./mocks";
@@ -108,6 +109,7 @@ export function parseAgainst(value: unknown, file: string, project: string): Pri
     if (problems.length > 0)
         throw new UsageError(
             `--against ${file} cannot be read (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `* ${p}`).join("\n")}`,
+            keyedProblems(problems),
         );
     return stacks;
 }

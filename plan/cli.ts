@@ -31,6 +31,7 @@ import { DEFAULT_POLICY_CONFIG, PlanOptions, planExitCode, runPlan } from "./off
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
 import { checkWritable } from "../cli/files";
+import { configProblems } from "../cli/exitCodes";
 import { paletteFor } from "../cli/colour";
 import { planVerdict } from "./verdict";
 import { FOLD_STACKS, toJson, toText, warningLines } from "./render";
@@ -241,10 +242,13 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
               )
             : undefined;
     const warnings = warningLines(plans);
-    if (options.strict && warnings.length > 0) {
-        err.write(`${warnings.map((w) => w.replace(/^stack/, "error: stack")).join("\n")}\n`);
-        return 2;
-    }
+    if (options.strict && warnings.length > 0)
+        // Thrown, not written here: runCommand's fail() prints it as `error: ...` and, under
+        // --json, as the {"error": {..., "problems": [...]}} document, so stdout stays JSON.
+        throw new UsageError(
+            warnings.map((w, i) => (i === 0 ? w : `error: ${w}`)).join("\n"),
+            plans.flatMap((p) => configProblems(p.warnings)),
+        );
     for (const w of warnings) err.write(`warning: ${w}\n`);
     out.write(
         options.json

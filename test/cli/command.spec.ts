@@ -6,12 +6,16 @@ import {
     defineCommand,
     EXIT,
     exitCodeOf,
+    fail,
     runCommand,
     stackOption,
     UsageError,
 } from "../../cli/command";
 import { ConfigError, StackFileError } from "../../config";
+import { parseAgainst } from "../../plan/against";
 import { DefaultProviderError } from "../../plan/errors";
+import { PROJECT } from "../../plan/run";
+import { readInput } from "../../policypack/cli/input";
 import { CheckInputError } from "../../policypack/runner";
 import { PolicyConfigError } from "../../policypack/config";
 import { AccountCommandError } from "../../scripts/account";
@@ -138,6 +142,41 @@ describe("the command module (cli/command.ts)", () => {
             EXIT.internal,
         );
         assert.match(bug.err, /^internal error: TypeError: x is undefined\n\s+at /);
+    });
+
+    it("--json errors list each problem of a refused --against FILE and check INPUT, by key", () => {
+        const refusal = (read: () => unknown) => {
+            try {
+                read();
+            } catch (e) {
+                const c = capture();
+                assert.strictEqual(fail(e, c.io, { json: true }), EXIT.input);
+                return JSON.parse(c.out).error.problems;
+            }
+            assert.fail("the input was accepted");
+        };
+        assert.deepStrictEqual(
+            refusal(() =>
+                parseAgainst(
+                    { stack: "workload", resources: [{ urn: 1 }, { type: "t" }] },
+                    "x.json",
+                    PROJECT,
+                ),
+            ),
+            [
+                { key: "resources[0]", message: 'needs "urn" and "type" strings' },
+                { key: "resources[1]", message: 'needs "urn" and "type" strings' },
+            ],
+        );
+        const input = refusal(() => readInput({ resources: [{ name: "a" }, { type: "t" }] }));
+        assert.deepStrictEqual(
+            input.map((p: { key: string }) => p.key),
+            ['resources[0] ("a")', "resources[1]", "resources[1]"],
+        );
+        assert.deepStrictEqual(input[1], {
+            key: "resources[1]",
+            message: 'needs "name", a non-empty string',
+        });
     });
 
     it("maps every error class to its documented exit code", () => {

@@ -505,6 +505,27 @@ describe("offline plan CLI", () => {
             strict.err,
         );
         assert.strictEqual(strict.out, "", "nothing is printed as a plan when --strict fails");
+        // Under --json, stdout is still JSON: the error document, each warning by key with its fix.
+        const strictJson = await run(
+            "--stack",
+            "security",
+            "--config-file",
+            file,
+            "--strict",
+            "--json",
+        );
+        assert.strictEqual(strictJson.code, 2);
+        const document = JSON.parse(strictJson.out);
+        assert.strictEqual(document.error.exitCode, 2);
+        assert.match(document.error.message, /^stack "security": 2 value\(s\) to replace/);
+        assert.deepStrictEqual(
+            document.error.problems.map((p: any) => p.key),
+            ["org-access:reporters[0].externalId", "org-access:reporters[1].externalId"],
+        );
+        assert.ok(
+            document.error.problems[1].fix.includes("pulumi config set --secret --path"),
+            strictJson.out,
+        );
         assert.deepStrictEqual(parseArgs(["--strict"]), {
             // No --stack: every stack of the project, read from its stack files when the plan runs.
             stacks: [],
