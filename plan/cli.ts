@@ -145,7 +145,16 @@ export const command = defineCommand({
         workers: { type: "string" },
         verbose: { type: "boolean" },
     },
-    valueNames: { workers: "N", cwd: "a folder" },
+    valueNames: {
+        stack: "a STACK",
+        cwd: "a folder",
+        "config-file": "a PATH",
+        report: "a FILE.md",
+        "policy-config": "a FILE",
+        "write-policy-config": "a FILE",
+        against: "a FILE",
+        workers: "N",
+    },
     build(values): CliOptions {
         const stack = values.stack === undefined ? undefined : stackOption(values.stack).name;
         const root = values.cwd === undefined ? undefined : projectFolder(values.cwd);

@@ -24,7 +24,11 @@ import { VerifyPrerequisiteError } from "../../verify/errors";
 
 const command = defineCommand({
     usage: "usage: demo [--name NAME] [--loud] [FILE]",
-    options: { name: { type: "string" }, loud: { type: "boolean" }, config: { type: "string" } },
+    options: {
+        name: { type: "string", short: "n" },
+        loud: { type: "boolean" },
+        config: { type: "string", short: "c" },
+    },
     positionals: true,
     valueNames: { config: "a FILE" },
     build(values, positionals) {
@@ -66,6 +70,9 @@ describe("the command module (cli/command.ts)", () => {
             [["--name"], "--name needs a value"],
             [["--name", "--loud"], "--name needs a value"],
             [["--config"], "--config needs a FILE"],
+            // An option with a short form, given either way, is named by its long name.
+            [["-c"], "--config needs a FILE"],
+            [["-n"], "--name needs a value"],
             [["--loud=yes"], "--loud takes no value"],
             [["a", "b"], "give at most one FILE"],
         ];

@@ -467,6 +467,20 @@ describe("offline plan CLI", () => {
         );
     });
 
+    it("names an option missing its value by its long name, with what it takes", async () => {
+        const cases: Array<[string[], string]> = [
+            [["--stack"], "error: --stack needs a STACK"],
+            [["-s"], "error: --stack needs a STACK"],
+            [["-C"], "error: --cwd needs a folder"],
+            [["--against"], "error: --against needs a FILE"],
+        ];
+        for (const [argv, message] of cases) {
+            const r = await runOn(argv);
+            assert.strictEqual(r.code, 2, argv.join(" "));
+            assert.strictEqual(r.err.split("\n")[0], message, r.err);
+        }
+    });
+
     it("warns about REPLACE-ME placeholders and plain-text ExternalIds; --strict makes them an error (exit 2)", async () => {
         const file = tempStackFile(
             securityStackText([
