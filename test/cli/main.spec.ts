@@ -333,6 +333,35 @@ describe("npx org-access (cli/main.ts, bin/org-access.js)", () => {
         assert.doesNotMatch(text.c.out, /\x1b\[/);
     });
 
+    it("the bin refuses a Node.js older than 22 (exit 2), as a JSON error document under --json", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { nodeVersionRefusal } = require("../../bin/org-access.js") as {
+            nodeVersionRefusal: (
+                version: string,
+                argv: string[],
+            ) => { stderr: string; stdout: string; exitCode: number } | undefined;
+        };
+        assert.strictEqual(nodeVersionRefusal("v22.0.0", ["--json"]), undefined);
+        const text = nodeVersionRefusal("v20.11.1", ["plan"])!;
+        assert.strictEqual(text.exitCode, 2);
+        assert.match(
+            text.stderr,
+            /^error: org-access needs Node\.js 22 or later, and this is v20\.11\.1\n/,
+        );
+        assert.strictEqual(text.stdout, "");
+        const json = nodeVersionRefusal("v20.11.1", ["plan", "--json"])!;
+        assert.strictEqual(json.stderr, text.stderr);
+        assert.deepStrictEqual(JSON.parse(json.stdout), {
+            error: {
+                message: text.stderr.replace(/^error: /, "").trimEnd(),
+                exitCode: 2,
+                problems: [],
+            },
+        });
+        // After `--`, --json is a positional of the command, not the output format.
+        assert.strictEqual(nodeVersionRefusal("v20.11.1", ["check", "--", "--json"])!.stdout, "");
+    });
+
     it("through the real bin: a closed pipe ends quietly with the command's exit code", async function () {
         this.timeout(120000);
         const root = projectWith({ workload: workloadValues() });
