@@ -161,6 +161,18 @@ describe("npx org-access (cli/main.ts, bin/org-access.js)", () => {
         });
     });
 
+    it("a mistyped bench subcommand gets a did-you-mean; another argument stays bench's own error", async () => {
+        const { c, io } = capture();
+        assert.strictEqual(await main(["bench", "polcy"], io), 2);
+        assert.strictEqual(
+            c.err,
+            `error: unknown bench command "polcy" (did you mean policy?)\nusage: npx org-access bench [--organization]\nrun 'npx org-access bench --help' for the options\n`,
+        );
+        const far = capture();
+        assert.strictEqual(await main(["bench", "everything"], far.io), 2);
+        assert.match(far.c.err, /^error: unexpected argument "everything"\n/);
+    });
+
     it("a mistyped option gets a did-you-mean and the command's short usage, not its whole help", async () => {
         const { c, io } = capture();
         assert.strictEqual(await main(["plan", "--stak", "workload"], io), 2);
