@@ -233,12 +233,13 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     // Without --against, the text compares each stack with its previous plan (plan/previous.ts),
     // saved in the planned project's folder.
     const stateDir = planStateDir(process.env, options.root);
-    const previous =
-        options.against || options.json
-            ? undefined
-            : new Map(
-                  options.stacks.map((s) => [s, readPreviousPlan(s, options.configFile, stateDir)]),
-              );
+    // Read under --json too, though not shown there: a plan whose diff against it has role
+    // warnings is not saved over it (saveSuccessfulPlans).
+    const previous = options.against
+        ? undefined
+        : new Map(
+              options.stacks.map((s) => [s, readPreviousPlan(s, options.configFile, stateDir)]),
+          );
     const plans = await runPlan(options);
     const elsewhere = () => accountsOfOtherStacks(options.root ?? PROJECT_ROOT, options.stacks);
     const diffs =
@@ -259,26 +260,28 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
             plans.flatMap((p) => configProblems(p.warnings)),
         );
     for (const w of warnings) err.write(`warning: ${w}\n`);
+    const baselines = previous
+        ? previousBaselines(
+              plans.map((p) => p.result),
+              previous,
+              elsewhere(),
+          )
+        : new Map((diffs ?? []).map((d) => [d.stack, { against: options.against, diff: d }]));
     out.write(
         options.json
             ? `${JSON.stringify(toJson(plans, diffs), null, 2)}\n`
-            : `${toText(plans, {
-                  verbose: options.verbose,
-                  baselines: previous
-                      ? previousBaselines(
-                            plans.map((p) => p.result),
-                            previous,
-                            elsewhere(),
-                        )
-                      : new Map(
-                            (diffs ?? []).map((d) => [
-                                d.stack,
-                                { against: options.against, diff: d },
-                            ]),
-                        ),
-              })}\n`,
+            : `${toText(plans, { verbose: options.verbose, baselines })}\n`,
     );
-    saveSuccessfulPlans(plans, diffs, options.configFile, (w) => err.write(`${w}\n`), stateDir);
+    // Against the previous plan, its diffs decide too: a plan whose role deletions are warnings
+    // there (a replacement, a move) does not become the next baseline, or the warning would show
+    // once and then go, though nothing was deployed.
+    saveSuccessfulPlans(
+        plans,
+        diffs ?? [...baselines.values()].flatMap((b) => (b.diff ? [b.diff] : [])),
+        options.configFile,
+        (w) => err.write(`${w}\n`),
+        stateDir,
+    );
     if (options.writePolicyConfig) {
         fs.writeFileSync(
             options.writePolicyConfig,

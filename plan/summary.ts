@@ -210,7 +210,7 @@ export function diffLines(
         ),
         ...diff.errors.map((e) =>
             options.errorsAreWarnings
-                ? `  warning: ${e.message} (${e.fix}); against what is deployed (--against a pulumi stack export) this is an error`
+                ? `  warning: ${e.message} (${e.fix}); against what is deployed (--against a pulumi stack export) this is an error; this plan is not saved as the previous plan, so the next one warns again until the change is fixed`
                 : `  error: ${e.message} (${e.fix})`,
         ),
     ];

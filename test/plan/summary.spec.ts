@@ -627,7 +627,7 @@ describe("the plan's summary by account", () => {
             assert.match(
                 out,
                 new RegExp(
-                    `\\n {2}warning: stack workload: role /SecurityAuditRole in account ${PROD} \\(prod\\) would be replaced \\(name changed\\).*against what is deployed \\(--against a pulumi stack export\\) this is an error\\n`,
+                    `\\n {2}warning: stack workload: role /SecurityAuditRole in account ${PROD} \\(prod\\) would be replaced \\(name changed\\).*against what is deployed \\(--against a pulumi stack export\\) this is an error; this plan is not saved as the previous plan, so the next one warns again until the change is fixed\\n`,
                 ),
             );
             assert.doesNotMatch(out, /\n {2}error: /);
@@ -656,6 +656,51 @@ describe("the plan's summary by account", () => {
                 reasonOf(JSON.stringify({ ...saved, stack: "workload", resources: [{ urn: 1 }] })),
                 /needs "urn" and "type"/,
             );
+        });
+
+        it("a plan whose diff against the previous one warns about a role is not saved: the warning stays until fixed", async () => {
+            const root = projectWith({ workload: exampleWorkloadValues() });
+            const file = path.join(root, "Pulumi.security.yaml");
+            fs.writeFileSync(
+                file,
+                securityStackText([
+                    "  org-access:logArchiveAccount:",
+                    `    accountId: "${LOG_ARCHIVE}"`,
+                    "  org-access:incidentResponse: { responders: [carol] }",
+                    "  org-access:breakGlass: { users: [dana-breakglass] }",
+                    "  org-access:guardrails: { targets: [r-abcd] }",
+                ]),
+            );
+            const run = async (...argv: string[]) => {
+                let out = "";
+                let err = "";
+                const code = await main(
+                    ["-C", root, "--stack", "security", "--config-file", file, ...argv],
+                    { write: (s) => (out += s) },
+                    { write: (s) => (err += s) },
+                );
+                return { code, out, err };
+            };
+            const first = await run();
+            assert.strictEqual(first.code, 0, first.err);
+            // The previous plan had one of its roles under another name: this plan replaces it.
+            const saved = savedPlanFile("security", file);
+            const previous = JSON.parse(fs.readFileSync(saved, "utf8"));
+            const role = previous.resources.find((r: { type: string }) => r.type === ROLE);
+            assert.ok(role, "the security stack plans a role");
+            role.props.name = `Old${role.props.name}`;
+            const doctored = JSON.stringify(previous);
+            fs.writeFileSync(saved, doctored);
+            for (const argv of [[], [], ["--json"]]) {
+                const again = await run(...argv);
+                assert.strictEqual(again.code, 0, again.err);
+                if (argv.length === 0)
+                    assert.match(
+                        again.out,
+                        /\n {2}warning: .* would be replaced \(name changed\).*; this plan is not saved as the previous plan, so the next one warns again until the change is fixed\n/,
+                    );
+                assert.strictEqual(fs.readFileSync(saved, "utf8"), doctored, "not replaced");
+            }
         });
 
         it("npm start: the first plan says everything is new, the next compares with it; a corrupt file is a note, never a failure", async () => {
