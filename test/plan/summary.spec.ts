@@ -262,6 +262,73 @@ describe("the plan's summary by account", () => {
             );
         });
 
+        it("a role removed from an account still planned is no longer configured; an account that left says so", async () => {
+            // prod keeps its account but turns its incident-response role off; staging leaves.
+            const fewer = await plan([{ ...PROD_ACCOUNT, incidentResponseRole: false }]);
+            const d = against(base, fewer);
+            const at = (id: string) => d.removals.filter((r) => r.accountId === id);
+            assert.strictEqual(at(PROD).length, 1, "the incident-response role");
+            assert.ok(at(STAGING).length > 0);
+            const out = text(fewer, { against: "before.json", diff: d });
+            const notes = out.split("\n").filter((l) => l.startsWith("  note: role "));
+            assert.strictEqual(notes.length, d.removals.length);
+            assert.deepStrictEqual(
+                notes.filter((l) => l.includes(`in account ${PROD} (prod)`)),
+                [
+                    `  note: role ${at(PROD)[0].physicalName} in account ${PROD} (prod) is deleted because it is no longer configured; its account keeps the rest of its resources`,
+                ],
+            );
+            for (const l of notes.filter((x) => x.includes(`in account ${STAGING} (staging)`)))
+                assert.match(l, /is deleted because its account left this stack's config;/);
+            assert.strictEqual(
+                notes.filter((l) => l.includes(`in account ${STAGING} (staging)`)).length,
+                at(STAGING).length,
+            );
+        });
+
+        it("a stack export names its accounts from its Stack outputs and its providers", () => {
+            const stackUrn = `urn:pulumi:workload::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-workload`;
+            const providerUrn = (name: string) =>
+                `urn:pulumi:workload::${PROJECT}::pulumi:providers:aws::${name}`;
+            const OTHER = "123456789012";
+            const provider = (name: string, id: string) => ({
+                urn: providerUrn(name),
+                type: "pulumi:providers:aws",
+                custom: true,
+                id: `${name}-id`,
+                inputs: { allowedAccountIds: JSON.stringify([id]) },
+            });
+            const role = (name: string, via: string) => ({
+                urn: `urn:pulumi:workload::${PROJECT}::aws:iam/role:Role::${name}`,
+                type: ROLE,
+                custom: true,
+                id: name,
+                provider: `${providerUrn(via)}::${via}-id`,
+                inputs: { name },
+            });
+            const exported = {
+                version: 3,
+                deployment: {
+                    resources: [
+                        {
+                            urn: stackUrn,
+                            type: "pulumi:pulumi:Stack",
+                            custom: false,
+                            outputs: { accounts: [{ accountId: STAGING, name: "staging" }] },
+                        },
+                        provider(`acct-${STAGING}`, STAGING),
+                        provider("audit-admin", OTHER),
+                        role("StagingRole", `acct-${STAGING}`),
+                        role("AdminRole", "audit-admin"),
+                    ],
+                },
+            };
+            const [prior] = parseAgainst(exported, "export.json", PROJECT);
+            const byUrn = new Map(prior.resources.map((r) => [r.urn, r]));
+            assert.strictEqual(byUrn.get(role("StagingRole", "").urn)?.accountName, "staging");
+            assert.strictEqual(byUrn.get(role("AdminRole", "").urn)?.accountName, "audit-admin");
+        });
+
         it("an unchanged plan reports nothing new, changed or removed", () => {
             const same = against(after, after);
             assert.deepStrictEqual(
