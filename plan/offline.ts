@@ -22,7 +22,7 @@ import {
     toModelResource,
     toPackResource,
 } from "./run";
-import { DEFAULT_POLICY_CONFIG } from "../policypack/config";
+import { DEFAULT_POLICY_CONFIG } from "../policypack/cli/defaultConfig";
 import { EngineModel, engineModel } from "./engine";
 import { startWorkers } from "./workers";
 

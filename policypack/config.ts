@@ -5,19 +5,11 @@
  * unknown policy names and unknown settings are errors here.
  * https://www.pulumi.com/docs/iac/using-pulumi/crossguard/configuration/
  */
-import * as path from "path";
 import { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { SUPPRESSIONS, suppressionProblems } from "./suppressions";
 
 export type { EnforcementLevel };
-
-/**
- * The pack config CI uses with `pulumi preview --policy-pack policypack --policy-pack-config`, and
- * the one `plan` and `check` read without --policy-config / --config: the break-glass grants it
- * accepts are the project's own, so a plan that passes must also pass `plan --json | check -`.
- */
-export const DEFAULT_POLICY_CONFIG = path.join(__dirname, "policy-config.json");
 
 /** The JSON accepted by `--policy-pack-config`: a level, or an object with settings, per policy (or "all"). */
 export type PackConfigInput = Record<

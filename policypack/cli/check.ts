@@ -21,7 +21,7 @@ import {
     Suppression,
     SuppressionUse,
 } from "../runner";
-import { DEFAULT_POLICY_CONFIG } from "../config";
+import { DEFAULT_POLICY_CONFIG } from "./defaultConfig";
 import { CheckInput, readInput } from "./input";
 import { CheckedViolation, readableReport, suppressionLines } from "./render";
 import { assertWritable, writeSarif } from "./sarifFile";

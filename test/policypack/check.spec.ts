@@ -11,7 +11,7 @@ import {
     PolicyConfigError,
 } from "../../policypack/runner";
 import { main, UNKNOWN_STRING } from "../../policypack/cli/check";
-import { DEFAULT_POLICY_CONFIG } from "../../policypack/config";
+import { DEFAULT_POLICY_CONFIG } from "../../policypack/cli/defaultConfig";
 import { readInput } from "../../policypack/cli/input";
 import { ownProgramResources, WORKLOAD } from "./fixtures";
 import { ALICE, allowAssume, policyDoc, UNKNOWN_STRING as ENGINE_UNKNOWN_STRING } from "./helpers";
@@ -411,6 +411,14 @@ describe("policy:check CLI", () => {
         const byDefault = await capture(["--json", input]);
         assert.strictEqual(byDefault.code, 0, byDefault.stdout);
         assert.deepStrictEqual(JSON.parse(byDefault.stdout).violations, []);
+        // Through the real bin too, which runs the build in dist/: the file is found from there.
+        const bin = child.spawnSync(
+            process.execPath,
+            [path.join(__dirname, "../../bin/org-access.js"), "check", "--json", input],
+            { encoding: "utf8" },
+        );
+        assert.strictEqual(bin.status, 0, bin.stdout + bin.stderr);
+        assert.deepStrictEqual(JSON.parse(bin.stdout).violations, []);
         // The same grant under the pack's defaults (an empty config) is a mandatory violation.
         const bare = await capture(["--json", "--config", tmp("empty.json", {}), input]);
         assert.strictEqual(bare.code, 1, bare.stdout);
