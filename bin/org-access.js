@@ -9,15 +9,37 @@
 // built.
 "use strict";
 
-const major = Number(process.versions.node.split(".")[0]);
-if (major < 22) {
-    process.stderr.write(
-        `error: org-access needs Node.js 22 or later, and this is ${process.version}\n` +
-            "run it as npx org-access (or npm run ...) in the project's folder after npm ci: both " +
-            "use the project's own Node.js 22 (the devDependency node)\n",
-    );
-    process.exit(2);
+/**
+ * What to print when this Node.js is too old, else undefined: the message on stderr and, when the
+ * arguments before `--` hold --json, the same as cli/command.ts's JSON error document on stdout
+ * (a program reading stdout always reads JSON). Written here, not imported: nothing is built yet.
+ */
+function nodeVersionRefusal(version, argv) {
+    const major = Number(version.replace(/^v/, "").split(".")[0]);
+    if (major >= 22) return undefined;
+    const message =
+        `org-access needs Node.js 22 or later, and this is ${version}\n` +
+        "run it as npx org-access (or npm run ...) in the project's folder after npm ci: both " +
+        "use the project's own Node.js 22 (the devDependency node)";
+    const end = argv.indexOf("--");
+    const json = (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+    const document = { error: { message, exitCode: 2, problems: [] } };
+    return {
+        stderr: `error: ${message}\n`,
+        stdout: json ? `${JSON.stringify(document, null, 2)}\n` : "",
+        exitCode: 2,
+    };
 }
 
-require("../scripts/build.js").build();
-require("../dist/cli/main.js").run();
+module.exports = { nodeVersionRefusal };
+
+if (require.main === module) {
+    const refusal = nodeVersionRefusal(process.version, process.argv.slice(2));
+    if (refusal) {
+        process.stderr.write(refusal.stderr);
+        process.stdout.write(refusal.stdout);
+        process.exit(refusal.exitCode);
+    }
+    require("../scripts/build.js").build();
+    require("../dist/cli/main.js").run();
+}

@@ -136,10 +136,14 @@ function argumentProblem(
         }
         case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
             return `unexpected argument "${quoted}"`;
-        case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+        case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
+            // Node names an option with a short form `'-s, --stack <value>'`: say its long name.
+            const long = /--(\w[\w-]*)/.exec(message)?.[1];
+            const option = long ? `--${long}` : quoted;
             return message.includes("does not take an argument")
-                ? `${quoted} takes no value`
-                : `${quoted} needs ${valueNames[quoted.replace(/^--/, "")] ?? "a value"}`;
+                ? `${option} takes no value`
+                : `${option} needs ${(long && valueNames[long]) ?? "a value"}`;
+        }
         default:
             return message;
     }

@@ -17,7 +17,9 @@ import { CheckInputError } from "../policypack/runner";
 import { PolicyConfigError } from "../policypack/config";
 import { StackNameError } from "../stacks/names";
 import { VerifyPrerequisiteError } from "../verify/errors";
-import { UsageError } from "./errors";
+import { keyedProblems, Problem, UsageError } from "./errors";
+
+export type { Problem } from "./errors";
 
 export const EXIT = { ok: 0, findings: 1, internal: 1, usage: 2, input: 2 } as const;
 
@@ -118,15 +120,6 @@ export function exitCodeOf(thrown: unknown): { code: number; message: string; us
     };
 }
 
-/** One problem of an invalid input, by key: what `--json` errors list (cli/command.ts, fail). */
-export interface Problem {
-    /** The key (`org-access:workloadAccounts[1].accountId`, a pack setting's path), when known. */
-    readonly key?: string;
-    readonly message: string;
-    /** How to fix it, when the check knows (usually a `pulumi config` command). */
-    readonly fix?: string;
-}
-
 /** config/errors.ts's ConfigProblem, read without loading @pulumi/pulumi (see isRunError). */
 interface ConfigProblemLike {
     readonly path: string;
@@ -148,11 +141,9 @@ const isConfigProblems = (v: unknown): v is readonly ConfigProblemLike[] =>
  * workers could not plan stacks (each stack's problems, else its message); none for the rest.
  */
 export function problemsOf(thrown: unknown): Problem[] {
-    if (thrown instanceof PolicyConfigError)
-        return thrown.problems.map((p) => {
-            const at = p.indexOf(": ");
-            return at < 0 ? { message: p } : { key: p.slice(0, at), message: p.slice(at + 2) };
-        });
+    if (thrown instanceof PolicyConfigError) return keyedProblems(thrown.problems);
+    if (thrown instanceof UsageError || thrown instanceof CheckInputError)
+        return [...thrown.details];
     if (thrown instanceof StacksNotPlannedError)
         return thrown.failures.flatMap((f) =>
             f.problems !== undefined && f.problems.length > 0
@@ -161,12 +152,17 @@ export function problemsOf(thrown: unknown): Problem[] {
         );
     const problems = (thrown as { problems?: unknown } | null)?.problems;
     if (thrown instanceof Error && thrown.name === "ConfigError" && isConfigProblems(problems))
-        return problems.map((p) => ({
-            // As config/errors.ts's formatProblems names them: a path with its own namespace
-            // (`aws:region`) as it is.
-            key: p.path.includes(":") ? p.path : `${NAMESPACE}:${p.path}`,
-            message: p.message,
-            ...(p.fix !== undefined ? { fix: p.fix } : {}),
-        }));
+        return configProblems(problems);
     return [];
+}
+
+/** A stack's config problems (a ConfigError's, the stack file's warnings) keyed for --json. */
+export function configProblems(problems: readonly ConfigProblemLike[]): Problem[] {
+    return problems.map((p) => ({
+        // As config/errors.ts's formatProblems names them: a path with its own namespace
+        // (`aws:region`) as it is.
+        key: p.path.includes(":") ? p.path : `${NAMESPACE}:${p.path}`,
+        message: p.message,
+        ...(p.fix !== undefined ? { fix: p.fix } : {}),
+    }));
 }

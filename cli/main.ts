@@ -53,12 +53,21 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     },
     bench: {
         summary: "time the plan at scale; bench policy: time the policy pack",
-        run: (argv, io) =>
-            argv[0] === "policy"
-                ? (
-                      require("../scripts/bench-policy") as typeof import("../scripts/bench-policy")
-                  ).main(argv.slice(1), io)
-                : (require("../scripts/bench") as typeof import("../scripts/bench")).main(argv, io),
+        run: (argv, io) => {
+            if (argv[0] === "policy")
+                return (
+                    require("../scripts/bench-policy") as typeof import("../scripts/bench-policy")
+                ).main(argv.slice(1), io);
+            const bench = require("../scripts/bench") as typeof import("../scripts/bench");
+            // `bench polcy`: a typo of the subcommand, not bench's own unexpected argument.
+            const hint = argv[0]?.startsWith("-") ? "" : didYouMean(argv[0] ?? "", ["policy"]);
+            if (hint !== "")
+                return fail(new UsageError(`unknown bench command "${argv[0]}"${hint}`), io, {
+                    json: argv.includes("--json"),
+                    shortUsage: bench.command.shortUsage,
+                });
+            return bench.main(argv, io);
+        },
     },
 };
 

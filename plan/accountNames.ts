@@ -4,7 +4,8 @@ import { PlannedResource } from "./run";
 
 /** What the names are read from: a planned stack's resources and outputs. */
 export interface NamedPlan {
-    readonly resources: readonly PlannedResource[];
+    /** Its resources; only the providers' names and accounts are read. */
+    readonly resources: readonly Pick<PlannedResource, "type" | "name" | "accountId">[];
     readonly outputs?: Record<string, unknown>;
 }
 

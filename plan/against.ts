@@ -3,9 +3,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../cli/command";
+import { keyedProblems } from "../cli/errors";
 import { namespaceValues } from "../config/validate";
 import { decodeValues, parseStackFile } from "../config/stackFile";
 import { parseList } from "./mocks";
+import { accountNames } from "./accountNames";
 import { ownType, providerRefUrn, urnParts } from "./urn";
 
 /** One resource of FILE. */
@@ -17,7 +19,7 @@ export interface PriorResource {
     /** URN of its provider. */
     readonly provider?: string;
     readonly accountId: string | null;
-    /** The account's name, from a plan's `accountName` (an export has none). */
+    /** The account's name: a plan's `accountName`, an export's Stack outputs or provider names. */
     readonly accountName?: string;
     /** The inputs it was deployed with (a plan's `props`, an export's `inputs`). */
     readonly props: Record<string, unknown>;
@@ -108,6 +110,7 @@ export function parseAgainst(value: unknown, file: string, project: string): Pri
     if (problems.length > 0)
         throw new UsageError(
             `--against ${file} cannot be read (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `* ${p}`).join("\n")}`,
+            keyedProblems(problems),
         );
     return stacks;
 }
@@ -184,27 +187,57 @@ function fromExport(deployment: Record<string, unknown>, problems: string[]): Pr
                 oneAccount(isObject(r.inputs) ? r.inputs.allowedAccountIds : undefined),
             );
     const byStack = new Map<string, PriorResource[]>();
-    // The root stack resource names the stack even when it is all the export holds.
+    // The root stack resource names the stack even when it is all the export holds; its outputs
+    // (`accounts: [{accountId, name}]`, the security stack's account ids) name the accounts, so a
+    // removal's line says `777788889999 (prod)` as the plan's own lines do.
+    const outputsOf = new Map<string, Record<string, unknown>>();
     for (const r of deployment.resources)
-        if (isObject(r) && r.type === ROOT_STACK && typeof r.urn === "string")
+        if (isObject(r) && r.type === ROOT_STACK && typeof r.urn === "string") {
             byStack.set(urnParts(r.urn).stack, []);
+            if (isObject(r.outputs)) outputsOf.set(urnParts(r.urn).stack, r.outputs);
+        }
+    const namesOf = new Map<string, Map<string, string>>();
+    const namesOfStack = (stack: string) => {
+        const known = namesOf.get(stack);
+        if (known) return known;
+        const names = accountNames({
+            outputs: outputsOf.get(stack),
+            // Providers by the name their URN gives them, as the plan's providers are named.
+            resources: raw
+                .filter(
+                    (r) =>
+                        String(r.type).startsWith("pulumi:providers:") &&
+                        urnParts(String(r.urn)).stack === stack,
+                )
+                .map((r) => ({
+                    type: String(r.type),
+                    name: urnParts(String(r.urn)).name,
+                    accountId: accountOfProvider.get(String(r.urn)) ?? null,
+                })),
+        });
+        namesOf.set(stack, names);
+        return names;
+    };
     for (const r of raw) {
         const urn = String(r.urn);
         const provider = providerRefUrn(r.provider);
         const inputs = isObject(r.inputs) ? r.inputs : {};
+        const stack = urnParts(urn).stack;
+        const accountId = String(r.type).startsWith("pulumi:providers:")
+            ? (accountOfProvider.get(urn) ?? null)
+            : provider
+              ? (accountOfProvider.get(provider) ?? null)
+              : null;
+        const accountName = accountId ? namesOfStack(stack).get(accountId) : undefined;
         const resource: PriorResource = {
             urn,
             type: String(r.type),
             custom: r.custom === true,
             provider,
-            accountId: String(r.type).startsWith("pulumi:providers:")
-                ? (accountOfProvider.get(urn) ?? null)
-                : provider
-                  ? (accountOfProvider.get(provider) ?? null)
-                  : null,
+            accountId,
+            ...(accountName ? { accountName } : {}),
             props: inputs,
         };
-        const stack = urnParts(urn).stack;
         byStack.set(stack, [...(byStack.get(stack) ?? []), resource]);
     }
     return [...byStack].map(([stack, resources]) => ({ stack, resources, fromExport: true }));

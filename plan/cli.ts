@@ -31,6 +31,7 @@ import { DEFAULT_POLICY_CONFIG, PlanOptions, planExitCode, runPlan } from "./off
 import { MIN_STACKS_FOR_WORKERS, WORKERS_ENV, workerCount } from "./workers";
 import { PROJECT } from "./run";
 import { checkWritable } from "../cli/files";
+import { configProblems } from "../cli/exitCodes";
 import { paletteFor } from "../cli/colour";
 import { planVerdict } from "./verdict";
 import { FOLD_STACKS, toJson, toText, warningLines } from "./render";
@@ -144,7 +145,16 @@ export const command = defineCommand({
         workers: { type: "string" },
         verbose: { type: "boolean" },
     },
-    valueNames: { workers: "N", cwd: "a folder" },
+    valueNames: {
+        stack: "a STACK",
+        cwd: "a folder",
+        "config-file": "a PATH",
+        report: "a FILE.md",
+        "policy-config": "a FILE",
+        "write-policy-config": "a FILE",
+        against: "a FILE",
+        workers: "N",
+    },
     build(values): CliOptions {
         const stack = values.stack === undefined ? undefined : stackOption(values.stack).name;
         const root = values.cwd === undefined ? undefined : projectFolder(values.cwd);
@@ -223,12 +233,13 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     // Without --against, the text compares each stack with its previous plan (plan/previous.ts),
     // saved in the planned project's folder.
     const stateDir = planStateDir(process.env, options.root);
-    const previous =
-        options.against || options.json
-            ? undefined
-            : new Map(
-                  options.stacks.map((s) => [s, readPreviousPlan(s, options.configFile, stateDir)]),
-              );
+    // Read under --json too, though not shown there: a plan whose diff against it has role
+    // warnings is not saved over it (saveSuccessfulPlans).
+    const previous = options.against
+        ? undefined
+        : new Map(
+              options.stacks.map((s) => [s, readPreviousPlan(s, options.configFile, stateDir)]),
+          );
     const plans = await runPlan(options);
     const elsewhere = () => accountsOfOtherStacks(options.root ?? PROJECT_ROOT, options.stacks);
     const diffs =
@@ -241,31 +252,36 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
               )
             : undefined;
     const warnings = warningLines(plans);
-    if (options.strict && warnings.length > 0) {
-        err.write(`${warnings.map((w) => w.replace(/^stack/, "error: stack")).join("\n")}\n`);
-        return 2;
-    }
+    if (options.strict && warnings.length > 0)
+        // Thrown, not written here: runCommand's fail() prints it as `error: ...` and, under
+        // --json, as the {"error": {..., "problems": [...]}} document, so stdout stays JSON.
+        throw new UsageError(
+            warnings.map((w, i) => (i === 0 ? w : `error: ${w}`)).join("\n"),
+            plans.flatMap((p) => configProblems(p.warnings)),
+        );
     for (const w of warnings) err.write(`warning: ${w}\n`);
+    const baselines = previous
+        ? previousBaselines(
+              plans.map((p) => p.result),
+              previous,
+              elsewhere(),
+          )
+        : new Map((diffs ?? []).map((d) => [d.stack, { against: options.against, diff: d }]));
     out.write(
         options.json
             ? `${JSON.stringify(toJson(plans, diffs), null, 2)}\n`
-            : `${toText(plans, {
-                  verbose: options.verbose,
-                  baselines: previous
-                      ? previousBaselines(
-                            plans.map((p) => p.result),
-                            previous,
-                            elsewhere(),
-                        )
-                      : new Map(
-                            (diffs ?? []).map((d) => [
-                                d.stack,
-                                { against: options.against, diff: d },
-                            ]),
-                        ),
-              })}\n`,
+            : `${toText(plans, { verbose: options.verbose, baselines })}\n`,
     );
-    saveSuccessfulPlans(plans, diffs, options.configFile, (w) => err.write(`${w}\n`), stateDir);
+    // Against the previous plan, its diffs decide too: a plan whose role deletions are warnings
+    // there (a replacement, a move) does not become the next baseline, or the warning would show
+    // once and then go, though nothing was deployed.
+    saveSuccessfulPlans(
+        plans,
+        diffs ?? [...baselines.values()].flatMap((b) => (b.diff ? [b.diff] : [])),
+        options.configFile,
+        (w) => err.write(`${w}\n`),
+        stateDir,
+    );
     if (options.writePolicyConfig) {
         fs.writeFileSync(
             options.writePolicyConfig,

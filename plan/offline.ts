@@ -3,14 +3,7 @@
 // and the real engine's model (plan/engine.ts), in this process or in worker processes
 // (plan/workers.ts). No printing here: plan/render.ts renders, plan/cli.ts is the command.
 import * as fs from "fs";
-import * as path from "path";
-import {
-    ConfigProblem,
-    PROJECT_ROOT,
-    readStackFile,
-    stackFilePath,
-    stackFileWarnings,
-} from "../config";
+import { ConfigProblem, readStackFile, stackFilePath, stackFileWarnings } from "../config";
 import { accessModel, AccessModel } from "../evidence/model";
 import { ModelResource } from "../policypack/model/resources";
 import { failedProofs, ProofResult, runProofs, stackKind } from "../evidence/proofs";
@@ -29,6 +22,7 @@ import {
     toModelResource,
     toPackResource,
 } from "./run";
+import { DEFAULT_POLICY_CONFIG } from "../policypack/cli/defaultConfig";
 import { EngineModel, engineModel } from "./engine";
 import { startWorkers } from "./workers";
 
@@ -58,8 +52,7 @@ export interface PlanOptions {
     readonly workers?: number;
 }
 
-/** The policy-pack config CI uses with `pulumi preview --policy-pack policypack --policy-pack-config`. */
-export const DEFAULT_POLICY_CONFIG = path.join(PROJECT_ROOT, "policypack", "policy-config.json");
+export { DEFAULT_POLICY_CONFIG };
 
 /** One planned stack with its evidence. */
 export interface StackPlan {

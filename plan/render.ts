@@ -307,13 +307,19 @@ function stackBlock(p: StackPlan, baseline: StackBaseline | undefined, verbose: 
     ].join("\n");
 }
 
-/** Whether a stack has something that must be read: a violation, a mismatch, an unproved proof, a diff error. */
+/**
+ * Whether a stack has something that must be read: a violation, a mismatch, an unproved proof, a
+ * diff error, a role removal (people lose access: never folded into a count) or an expired
+ * suppression (its violations are back).
+ */
 function hasProblem(p: StackPlan, baseline: StackBaseline | undefined): boolean {
     return (
         p.violations.length > 0 ||
         mismatches(p.evidence).length > 0 ||
         p.proofs.some((x) => !x.holds) ||
-        (baseline?.diff?.errors.length ?? 0) > 0
+        (baseline?.diff?.errors.length ?? 0) > 0 ||
+        (baseline?.diff?.removals.length ?? 0) > 0 ||
+        (p.suppressions ?? []).some((u) => u.status === "expired")
     );
 }
 
@@ -343,9 +349,10 @@ const plural = (n: number, one: string) =>
  * The readable plan: per stack, its summary by account and what changes against its baseline
  * (with --verbose, then every resource), the engine line, the pack's verdicts, the evidence lines
  * and the proofs. Past {@link FOLD_STACKS} stacks (a sharded organization: 101 stacks at 1,000
- * accounts), unless `verbose`, only the stacks with a problem, and those with changes when at most
- * {@link FOLD_STACKS} have any, keep their block; the other stacks with changes get a line each
- * (the first {@link LISTED_STACKS}, then their count), and the stacks without change one line.
+ * accounts), unless `verbose`, only the stacks with a problem (role removals and expired
+ * suppressions included), and those with changes when at most {@link FOLD_STACKS} have any, keep
+ * their block; the other stacks with changes get a line each (the first {@link LISTED_STACKS}, then
+ * their count and how many resources they remove), and the stacks without change one line.
  */
 export function toText(plans: readonly StackPlan[], options: TextOptions = {}): string {
     const verbose = options.verbose ?? false;
@@ -369,11 +376,12 @@ export function toText(plans: readonly StackPlan[], options: TextOptions = {}): 
             "resource",
         )}`;
     const rest = lines.slice(LISTED_STACKS);
+    const removed = total(rest, (p) => baseline(p)?.diff?.deletes.length ?? 0);
     const short = [
         ...lines.slice(0, LISTED_STACKS).map((p) => stackLine(p, baseline(p))),
         ...(rest.length > 0
             ? [
-                  `... and ${plural(rest.length, "more stack")} with changes or no previous plan: ${size(rest)} (--stack NAME or --verbose lists them)`,
+                  `... and ${plural(rest.length, "more stack")} with changes or no previous plan: ${size(rest)}, ${plural(removed, "resource")} removed (--stack NAME or --verbose lists them)`,
               ]
             : []),
         ...(quiet.length > 0

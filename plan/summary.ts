@@ -182,7 +182,12 @@ export interface StackBaseline {
 export function diffLines(
     diff: StackDiff,
     against: string,
-    options: { verbose?: boolean; errorsAreWarnings?: boolean } = {},
+    options: {
+        verbose?: boolean;
+        errorsAreWarnings?: boolean;
+        /** The accounts the plan still deploys into: a role removed there is no account leaving. */
+        plannedAccounts?: ReadonlySet<string>;
+    } = {},
 ): string[] {
     const at = (e: DiffEntry) =>
         e.accountId ? ` in account ${accountLabel(e.accountId, e.accountName)}` : "";
@@ -204,13 +209,16 @@ export function diffLines(
             (u) => `  ~ update   ${u.urn}${at(u)} [${u.inputs.join(", ")}]`,
             "to update",
         ),
-        ...diff.removals.map(
-            (r) =>
-                `  note: role ${r.physicalName ?? r.urn}${at(r)} is deleted because its account left this stack's config; if the account moved to another stack, move it with npx org-access account move instead`,
+        ...diff.removals.map((r) =>
+            r.accountId !== null && options.plannedAccounts?.has(r.accountId)
+                ? // The account stays (breakGlassRole, incidentResponseRole turned off): the
+                  // role alone goes.
+                  `  note: role ${r.physicalName ?? r.urn}${at(r)} is deleted because it is no longer configured; its account keeps the rest of its resources`
+                : `  note: role ${r.physicalName ?? r.urn}${at(r)} is deleted because its account left this stack's config; if the account moved to another stack, move it with npx org-access account move instead`,
         ),
         ...diff.errors.map((e) =>
             options.errorsAreWarnings
-                ? `  warning: ${e.message} (${e.fix}); against what is deployed (--against a pulumi stack export) this is an error`
+                ? `  warning: ${e.message} (${e.fix}); against what is deployed (--against a pulumi stack export) this is an error; this plan is not saved as the previous plan, so the next one warns again until the change is fixed`
                 : `  error: ${e.message} (${e.fix})`,
         ),
     ];
@@ -234,6 +242,9 @@ export function summaryLines(
             ? diffLines(baseline.diff, baseline.against, {
                   verbose,
                   errorsAreWarnings: baseline.errorsAreWarnings,
+                  plannedAccounts: new Set(
+                      resources.flatMap((r) => (r.accountId ? [r.accountId] : [])),
+                  ),
               })
             : [];
     return [

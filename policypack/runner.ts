@@ -10,6 +10,7 @@
  * exercise the runner the plan uses.
  */
 import * as fs from "fs";
+import type { Problem } from "../cli/errors";
 import {
     EnforcementLevel,
     Policies,
@@ -68,7 +69,11 @@ export interface Violation {
 
 /** The planned resources are not of the expected shape. */
 export class CheckInputError extends Error {
-    constructor(message: string) {
+    /** @param details each problem, keyed by where it is in INPUT, for `--json`'s error document. */
+    constructor(
+        message: string,
+        public readonly details: readonly Problem[] = [],
+    ) {
         super(message);
         this.name = "CheckInputError";
     }

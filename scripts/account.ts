@@ -314,11 +314,18 @@ export function removeAccount(text: string, name: string, stack = "workload"): s
     return out;
 }
 
+/**
+ * The pack and its config as CI runs them: without --policy-pack-config the pack runs on its
+ * defaults, which list no break-glass role, and fails the project's own break-glass grants.
+ */
+export const PREVIEW_PACK =
+    "--policy-pack policypack --policy-pack-config policypack/policy-config.json";
+
 /** What to run next: the stack itself, then the security stack, whose grants follow the stack files. */
 export function nextSteps(stack: string): string {
     return [
-        `next: pulumi preview --stack ${stack} --policy-pack policypack`,
-        `then: pulumi preview --stack security --policy-pack policypack   (the security groups' grants follow Pulumi.${stack}.yaml)`,
+        `next: pulumi preview --stack ${stack} ${PREVIEW_PACK}`,
+        `then: pulumi preview --stack security ${PREVIEW_PACK}   (the security groups' grants follow Pulumi.${stack}.yaml)`,
         `offline first, if you like: npx org-access plan -s ${stack}`,
     ].join("\n");
 }

@@ -390,7 +390,7 @@ export function renderImport(plan: ImportPlan, written: boolean): string {
         const stacks = [...byStack.keys()];
         out.push(
             "",
-            `${written ? "Next" : "Then, after --write"}: ${plan.stackInit.map((c) => `${c}; `).join("")}npx org-access (the offline plan of every stack), then pulumi preview --policy-pack policypack and pulumi up for ${stacks.join(", ")}, then security (its groups' grants follow the stack files).`,
+            `${written ? "Next" : "Then, after --write"}: ${plan.stackInit.map((c) => `${c}; `).join("")}npx org-access (the offline plan of every stack), then pulumi preview --policy-pack policypack --policy-pack-config policypack/policy-config.json and pulumi up for ${stacks.join(", ")}, then security (its groups' grants follow the stack files).`,
         );
     }
     return out.join("\n");

@@ -675,7 +675,7 @@ export function renderMove(plan: MovePlan, written: boolean): string {
                 `   It reports that moved resources depend on ${u}, which stays in ${from}: expected, ${to} declares its own, and its next pulumi up records that one.`,
         ),
         `4. ${written ? "Commit the files written above" : "Write the files (the same command with --write) and commit them"}: ${plan.edits.map((e) => `${path.basename(e.file)}${e.after === null ? " (deleted)" : ""}`).join(", ")}.`,
-        `5. Preview: pulumi preview --stack ${to} --policy-pack policypack must create, delete and replace nothing of ${name}${plan.updates.length > 0 ? "; it updates in place:" : "."}`,
+        `5. Preview: pulumi preview --stack ${to} --policy-pack policypack --policy-pack-config policypack/policy-config.json must create, delete and replace nothing of ${name}${plan.updates.length > 0 ? "; it updates in place:" : "."}`,
         ...plan.updates.map((u) => `     ${u.urn}: ${u.inputs.join(", ")}`),
         ...(plan.created.length > 0
             ? [

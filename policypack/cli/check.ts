@@ -3,6 +3,8 @@
  *
  *   policy:check [--json] [--config FILE] [--sarif FILE] INPUT
  *
+ * Without --config, policypack/policy-config.json (the config CI and the plan use), if it exists.
+ *
  * INPUT is a JSON file (or "-" for stdin) in one of the formats of ./input.ts. An input it cannot
  * read completely is refused, never counted as clean. Exit status (cli/exitCodes.ts): 0 no
  * mandatory violation, 1 one or more mandatory violations, 2 bad input or usage.
@@ -19,6 +21,7 @@ import {
     Suppression,
     SuppressionUse,
 } from "../runner";
+import { DEFAULT_POLICY_CONFIG } from "./defaultConfig";
 import { CheckInput, readInput } from "./input";
 import { CheckedViolation, readableReport, suppressionLines } from "./render";
 import { assertWritable, writeSarif } from "./sarifFile";
@@ -41,6 +44,7 @@ export const USAGE = `usage: npx org-access check [--json] [--config FILE] [--sa
                  when the config has suppressions "suppressed" (the violations they hide, each
                  with its "suppression") and "suppressions" [{"policy", "suppression", "status"}]
   --config FILE  policy pack configuration, as for \`pulumi preview --policy-pack-config\`
+                 (default: policypack/policy-config.json when it exists, as for the plan)
   --sarif FILE   also write the verdicts as SARIF 2.1.0 (GitHub code scanning), paths relative
                  to the current directory (run it from the repository root)
 
@@ -204,9 +208,13 @@ export function main(
     return runCommand(command, argv, io, async (opts) => {
         // Refused before anything is checked: a verdict that cannot be written is no verdict.
         if (opts.sarif) assertWritable(opts.sarif, opts.input);
+        // The plan's default too (plan/offline.ts, readPackConfig): without it the break-glass
+        // grants the project's config accepts would fail `plan --json | check -`.
         const config: PackConfigInput | undefined = opts.config
             ? loadPackConfig(opts.config)
-            : undefined;
+            : fs.existsSync(DEFAULT_POLICY_CONFIG)
+              ? loadPackConfig(DEFAULT_POLICY_CONFIG)
+              : undefined;
         const document = await readDocument(opts.input, stdin);
         const input = readInput(document);
         const { violations, suppressed, suppressions } = checkAll(input, config);

@@ -1,5 +1,6 @@
 // What the readers of policy:check's INPUT share: the problem list they refuse an input with,
 // and the checks of a type token and of unknown keys (policypack/cli/input.ts, ./pulumiJson.ts).
+import { keyedProblems } from "../../cli/errors";
 import { CheckInputError, PlannedResource } from "../runner";
 import { tokenProblem } from "./tokens";
 
@@ -36,6 +37,7 @@ export class Problems {
         const n = this.list.length;
         throw new CheckInputError(
             `INPUT cannot be checked as it is (${n} problem${n === 1 ? "" : "s"}); nothing was checked:\n${this.list.map((p) => `* ${p}`).join("\n")}`,
+            keyedProblems(this.list),
         );
     }
 }

@@ -6,12 +6,16 @@ import {
     defineCommand,
     EXIT,
     exitCodeOf,
+    fail,
     runCommand,
     stackOption,
     UsageError,
 } from "../../cli/command";
 import { ConfigError, StackFileError } from "../../config";
+import { parseAgainst } from "../../plan/against";
 import { DefaultProviderError } from "../../plan/errors";
+import { PROJECT } from "../../plan/run";
+import { readInput } from "../../policypack/cli/input";
 import { CheckInputError } from "../../policypack/runner";
 import { PolicyConfigError } from "../../policypack/config";
 import { AccountCommandError } from "../../scripts/account";
@@ -20,7 +24,11 @@ import { VerifyPrerequisiteError } from "../../verify/errors";
 
 const command = defineCommand({
     usage: "usage: demo [--name NAME] [--loud] [FILE]",
-    options: { name: { type: "string" }, loud: { type: "boolean" }, config: { type: "string" } },
+    options: {
+        name: { type: "string", short: "n" },
+        loud: { type: "boolean" },
+        config: { type: "string", short: "c" },
+    },
     positionals: true,
     valueNames: { config: "a FILE" },
     build(values, positionals) {
@@ -62,6 +70,9 @@ describe("the command module (cli/command.ts)", () => {
             [["--name"], "--name needs a value"],
             [["--name", "--loud"], "--name needs a value"],
             [["--config"], "--config needs a FILE"],
+            // An option with a short form, given either way, is named by its long name.
+            [["-c"], "--config needs a FILE"],
+            [["-n"], "--name needs a value"],
             [["--loud=yes"], "--loud takes no value"],
             [["a", "b"], "give at most one FILE"],
         ];
@@ -138,6 +149,41 @@ describe("the command module (cli/command.ts)", () => {
             EXIT.internal,
         );
         assert.match(bug.err, /^internal error: TypeError: x is undefined\n\s+at /);
+    });
+
+    it("--json errors list each problem of a refused --against FILE and check INPUT, by key", () => {
+        const refusal = (read: () => unknown) => {
+            try {
+                read();
+            } catch (e) {
+                const c = capture();
+                assert.strictEqual(fail(e, c.io, { json: true }), EXIT.input);
+                return JSON.parse(c.out).error.problems;
+            }
+            assert.fail("the input was accepted");
+        };
+        assert.deepStrictEqual(
+            refusal(() =>
+                parseAgainst(
+                    { stack: "workload", resources: [{ urn: 1 }, { type: "t" }] },
+                    "x.json",
+                    PROJECT,
+                ),
+            ),
+            [
+                { key: "resources[0]", message: 'needs "urn" and "type" strings' },
+                { key: "resources[1]", message: 'needs "urn" and "type" strings' },
+            ],
+        );
+        const input = refusal(() => readInput({ resources: [{ name: "a" }, { type: "t" }] }));
+        assert.deepStrictEqual(
+            input.map((p: { key: string }) => p.key),
+            ['resources[0] ("a")', "resources[1]", "resources[1]"],
+        );
+        assert.deepStrictEqual(input[1], {
+            key: "resources[1]",
+            message: 'needs "name", a non-empty string',
+        });
     });
 
     it("maps every error class to its documented exit code", () => {

@@ -161,6 +161,18 @@ describe("npx org-access (cli/main.ts, bin/org-access.js)", () => {
         });
     });
 
+    it("a mistyped bench subcommand gets a did-you-mean; another argument stays bench's own error", async () => {
+        const { c, io } = capture();
+        assert.strictEqual(await main(["bench", "polcy"], io), 2);
+        assert.strictEqual(
+            c.err,
+            `error: unknown bench command "polcy" (did you mean policy?)\nusage: npx org-access bench [--organization]\nrun 'npx org-access bench --help' for the options\n`,
+        );
+        const far = capture();
+        assert.strictEqual(await main(["bench", "everything"], far.io), 2);
+        assert.match(far.c.err, /^error: unexpected argument "everything"\n/);
+    });
+
     it("a mistyped option gets a did-you-mean and the command's short usage, not its whole help", async () => {
         const { c, io } = capture();
         assert.strictEqual(await main(["plan", "--stak", "workload"], io), 2);
@@ -331,6 +343,35 @@ describe("npx org-access (cli/main.ts, bin/org-access.js)", () => {
         assert.doesNotMatch(json.c.out, /^(ok|failed): /m);
         // Not coloured: the sink is not a terminal.
         assert.doesNotMatch(text.c.out, /\x1b\[/);
+    });
+
+    it("the bin refuses a Node.js older than 22 (exit 2), as a JSON error document under --json", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { nodeVersionRefusal } = require("../../bin/org-access.js") as {
+            nodeVersionRefusal: (
+                version: string,
+                argv: string[],
+            ) => { stderr: string; stdout: string; exitCode: number } | undefined;
+        };
+        assert.strictEqual(nodeVersionRefusal("v22.0.0", ["--json"]), undefined);
+        const text = nodeVersionRefusal("v20.11.1", ["plan"])!;
+        assert.strictEqual(text.exitCode, 2);
+        assert.match(
+            text.stderr,
+            /^error: org-access needs Node\.js 22 or later, and this is v20\.11\.1\n/,
+        );
+        assert.strictEqual(text.stdout, "");
+        const json = nodeVersionRefusal("v20.11.1", ["plan", "--json"])!;
+        assert.strictEqual(json.stderr, text.stderr);
+        assert.deepStrictEqual(JSON.parse(json.stdout), {
+            error: {
+                message: text.stderr.replace(/^error: /, "").trimEnd(),
+                exitCode: 2,
+                problems: [],
+            },
+        });
+        // After `--`, --json is a positional of the command, not the output format.
+        assert.strictEqual(nodeVersionRefusal("v20.11.1", ["check", "--", "--json"])!.stdout, "");
     });
 
     it("through the real bin: a closed pipe ends quietly with the command's exit code", async function () {

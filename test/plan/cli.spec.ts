@@ -476,6 +476,20 @@ describe("offline plan CLI", () => {
         }
     });
 
+    it("names an option missing its value by its long name, with what it takes", async () => {
+        const cases: Array<[string[], string]> = [
+            [["--stack"], "error: --stack needs a STACK"],
+            [["-s"], "error: --stack needs a STACK"],
+            [["-C"], "error: --cwd needs a folder"],
+            [["--against"], "error: --against needs a FILE"],
+        ];
+        for (const [argv, message] of cases) {
+            const r = await runOn(argv);
+            assert.strictEqual(r.code, 2, argv.join(" "));
+            assert.strictEqual(r.err.split("\n")[0], message, r.err);
+        }
+    });
+
     it("warns about REPLACE-ME placeholders and plain-text ExternalIds; --strict makes them an error (exit 2)", async () => {
         const file = tempStackFile(
             securityStackText([
@@ -514,6 +528,27 @@ describe("offline plan CLI", () => {
             strict.err,
         );
         assert.strictEqual(strict.out, "", "nothing is printed as a plan when --strict fails");
+        // Under --json, stdout is still JSON: the error document, each warning by key with its fix.
+        const strictJson = await run(
+            "--stack",
+            "security",
+            "--config-file",
+            file,
+            "--strict",
+            "--json",
+        );
+        assert.strictEqual(strictJson.code, 2);
+        const document = JSON.parse(strictJson.out);
+        assert.strictEqual(document.error.exitCode, 2);
+        assert.match(document.error.message, /^stack "security": 2 value\(s\) to replace/);
+        assert.deepStrictEqual(
+            document.error.problems.map((p: any) => p.key),
+            ["org-access:reporters[0].externalId", "org-access:reporters[1].externalId"],
+        );
+        assert.ok(
+            document.error.problems[1].fix.includes("pulumi config set --secret --path"),
+            strictJson.out,
+        );
         assert.deepStrictEqual(parseArgs(["--strict"]), {
             // No --stack: every stack of the project, read from its stack files when the plan runs.
             stacks: [],

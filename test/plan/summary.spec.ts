@@ -262,6 +262,73 @@ describe("the plan's summary by account", () => {
             );
         });
 
+        it("a role removed from an account still planned is no longer configured; an account that left says so", async () => {
+            // prod keeps its account but turns its incident-response role off; staging leaves.
+            const fewer = await plan([{ ...PROD_ACCOUNT, incidentResponseRole: false }]);
+            const d = against(base, fewer);
+            const at = (id: string) => d.removals.filter((r) => r.accountId === id);
+            assert.strictEqual(at(PROD).length, 1, "the incident-response role");
+            assert.ok(at(STAGING).length > 0);
+            const out = text(fewer, { against: "before.json", diff: d });
+            const notes = out.split("\n").filter((l) => l.startsWith("  note: role "));
+            assert.strictEqual(notes.length, d.removals.length);
+            assert.deepStrictEqual(
+                notes.filter((l) => l.includes(`in account ${PROD} (prod)`)),
+                [
+                    `  note: role ${at(PROD)[0].physicalName} in account ${PROD} (prod) is deleted because it is no longer configured; its account keeps the rest of its resources`,
+                ],
+            );
+            for (const l of notes.filter((x) => x.includes(`in account ${STAGING} (staging)`)))
+                assert.match(l, /is deleted because its account left this stack's config;/);
+            assert.strictEqual(
+                notes.filter((l) => l.includes(`in account ${STAGING} (staging)`)).length,
+                at(STAGING).length,
+            );
+        });
+
+        it("a stack export names its accounts from its Stack outputs and its providers", () => {
+            const stackUrn = `urn:pulumi:workload::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-workload`;
+            const providerUrn = (name: string) =>
+                `urn:pulumi:workload::${PROJECT}::pulumi:providers:aws::${name}`;
+            const OTHER = "123456789012";
+            const provider = (name: string, id: string) => ({
+                urn: providerUrn(name),
+                type: "pulumi:providers:aws",
+                custom: true,
+                id: `${name}-id`,
+                inputs: { allowedAccountIds: JSON.stringify([id]) },
+            });
+            const role = (name: string, via: string) => ({
+                urn: `urn:pulumi:workload::${PROJECT}::aws:iam/role:Role::${name}`,
+                type: ROLE,
+                custom: true,
+                id: name,
+                provider: `${providerUrn(via)}::${via}-id`,
+                inputs: { name },
+            });
+            const exported = {
+                version: 3,
+                deployment: {
+                    resources: [
+                        {
+                            urn: stackUrn,
+                            type: "pulumi:pulumi:Stack",
+                            custom: false,
+                            outputs: { accounts: [{ accountId: STAGING, name: "staging" }] },
+                        },
+                        provider(`acct-${STAGING}`, STAGING),
+                        provider("audit-admin", OTHER),
+                        role("StagingRole", `acct-${STAGING}`),
+                        role("AdminRole", "audit-admin"),
+                    ],
+                },
+            };
+            const [prior] = parseAgainst(exported, "export.json", PROJECT);
+            const byUrn = new Map(prior.resources.map((r) => [r.urn, r]));
+            assert.strictEqual(byUrn.get(role("StagingRole", "").urn)?.accountName, "staging");
+            assert.strictEqual(byUrn.get(role("AdminRole", "").urn)?.accountName, "audit-admin");
+        });
+
         it("an unchanged plan reports nothing new, changed or removed", () => {
             const same = against(after, after);
             assert.deepStrictEqual(
@@ -510,6 +577,62 @@ describe("the plan's summary by account", () => {
             );
         });
 
+        it("a stack whose only change is role removals, or with an expired suppression, keeps its block", () => {
+            // Every stack changes (a first plan), so past FOLD_STACKS the changed ones shrink to a line.
+            const plans = Array.from({ length: FOLD_STACKS + 2 }, (_, i) => shard(i + 1));
+            const baselines = new Map<string, StackBaseline>();
+            // workload-003 removes staging: its roles go, nothing else changes.
+            const smaller = {
+                ...plans[2].result,
+                resources: base.resources.filter((r) => r.accountId !== STAGING),
+            };
+            plans[2] = stackPlan(smaller);
+            const diff = against({ ...base, stack: smaller.stack }, smaller);
+            assert.ok(diff.removals.length > 0 && diff.creates.length === 0, "removals only");
+            baselines.set(smaller.stack, { against: "the previous plan", diff });
+            // workload-004 changes nothing, but a suppression expired: its violations are back.
+            baselines.set(plans[3].result.stack, {
+                against: "the previous plan",
+                diff: against(plans[3].result, plans[3].result),
+            });
+            plans[3] = {
+                ...plans[3],
+                suppressions: [{ status: "expired" }],
+            } as unknown as StackPlan;
+            const out = toText(plans, { baselines });
+            const blocks = out.match(/^stack workload-\d+ \(region us-east-1\)/gm) ?? [];
+            assert.deepStrictEqual(blocks, [
+                "stack workload-003 (region us-east-1)",
+                "stack workload-004 (region us-east-1)",
+            ]);
+            assert.doesNotMatch(out, /^stack workload-003: /m);
+        });
+
+        it("the count line past LISTED_STACKS says how many resources the counted stacks remove", () => {
+            const plans = Array.from({ length: LISTED_STACKS + 3 }, (_, i) => shard(i + 1));
+            const deleted = (stack: string, n: number): StackBaseline => {
+                const same = against({ ...base, stack }, { ...base, stack });
+                const deletes = Array.from({ length: n }, (_, k) => ({
+                    urn: `urn:pulumi:${stack}::${PROJECT}::aws:iam/policy:Policy::gone-${k}`,
+                    type: "aws:iam/policy:Policy",
+                    accountId: STAGING,
+                }));
+                return { against: "the previous plan", diff: { ...same, deletes } };
+            };
+            const baselines = new Map(
+                plans.map((p, i) => [p.result.stack, deleted(p.result.stack, i + 1)]),
+            );
+            const out = toText(plans, { baselines });
+            // The last three stacks are counted: stack i deletes i resources.
+            const removed = 3 * LISTED_STACKS + 6;
+            assert.match(
+                out,
+                new RegExp(
+                    `\\n\\.\\.\\. and 3 more stacks with changes or no previous plan: 6 accounts, [\\d,]+ resources, ${removed} resources removed \\(`,
+                ),
+            );
+        });
+
         it("a first plan of many stacks: one line per stack, then their count", () => {
             const plans = Array.from({ length: LISTED_STACKS + 3 }, (_, i) => shard(i + 1));
             const out = toText(plans);
@@ -571,7 +694,7 @@ describe("the plan's summary by account", () => {
             assert.match(
                 out,
                 new RegExp(
-                    `\\n {2}warning: stack workload: role /SecurityAuditRole in account ${PROD} \\(prod\\) would be replaced \\(name changed\\).*against what is deployed \\(--against a pulumi stack export\\) this is an error\\n`,
+                    `\\n {2}warning: stack workload: role /SecurityAuditRole in account ${PROD} \\(prod\\) would be replaced \\(name changed\\).*against what is deployed \\(--against a pulumi stack export\\) this is an error; this plan is not saved as the previous plan, so the next one warns again until the change is fixed\\n`,
                 ),
             );
             assert.doesNotMatch(out, /\n {2}error: /);
@@ -600,6 +723,51 @@ describe("the plan's summary by account", () => {
                 reasonOf(JSON.stringify({ ...saved, stack: "workload", resources: [{ urn: 1 }] })),
                 /needs "urn" and "type"/,
             );
+        });
+
+        it("a plan whose diff against the previous one warns about a role is not saved: the warning stays until fixed", async () => {
+            const root = projectWith({ workload: exampleWorkloadValues() });
+            const file = path.join(root, "Pulumi.security.yaml");
+            fs.writeFileSync(
+                file,
+                securityStackText([
+                    "  org-access:logArchiveAccount:",
+                    `    accountId: "${LOG_ARCHIVE}"`,
+                    "  org-access:incidentResponse: { responders: [carol] }",
+                    "  org-access:breakGlass: { users: [dana-breakglass] }",
+                    "  org-access:guardrails: { targets: [r-abcd] }",
+                ]),
+            );
+            const run = async (...argv: string[]) => {
+                let out = "";
+                let err = "";
+                const code = await main(
+                    ["-C", root, "--stack", "security", "--config-file", file, ...argv],
+                    { write: (s) => (out += s) },
+                    { write: (s) => (err += s) },
+                );
+                return { code, out, err };
+            };
+            const first = await run();
+            assert.strictEqual(first.code, 0, first.err);
+            // The previous plan had one of its roles under another name: this plan replaces it.
+            const saved = savedPlanFile("security", file);
+            const previous = JSON.parse(fs.readFileSync(saved, "utf8"));
+            const role = previous.resources.find((r: { type: string }) => r.type === ROLE);
+            assert.ok(role, "the security stack plans a role");
+            role.props.name = `Old${role.props.name}`;
+            const doctored = JSON.stringify(previous);
+            fs.writeFileSync(saved, doctored);
+            for (const argv of [[], [], ["--json"]]) {
+                const again = await run(...argv);
+                assert.strictEqual(again.code, 0, again.err);
+                if (argv.length === 0)
+                    assert.match(
+                        again.out,
+                        /\n {2}warning: .* would be replaced \(name changed\).*; this plan is not saved as the previous plan, so the next one warns again until the change is fixed\n/,
+                    );
+                assert.strictEqual(fs.readFileSync(saved, "utf8"), doctored, "not replaced");
+            }
         });
 
         it("npm start: the first plan says everything is new, the next compares with it; a corrupt file is a note, never a failure", async () => {

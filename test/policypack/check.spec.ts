@@ -11,6 +11,7 @@ import {
     PolicyConfigError,
 } from "../../policypack/runner";
 import { main, UNKNOWN_STRING } from "../../policypack/cli/check";
+import { DEFAULT_POLICY_CONFIG } from "../../policypack/cli/defaultConfig";
 import { readInput } from "../../policypack/cli/input";
 import { ownProgramResources, WORKLOAD } from "./fixtures";
 import { ALICE, allowAssume, policyDoc, UNKNOWN_STRING as ENGINE_UNKNOWN_STRING } from "./helpers";
@@ -388,6 +389,42 @@ describe("policy:check CLI", () => {
                 ["drifted", true],
                 ["drifted", true],
             ],
+        );
+    });
+
+    it("without --config reads the config the plan and CI use, so its break-glass roles pass", async () => {
+        // The project's own config (not a stack file): the role it accepts, read from it.
+        const grants = loadPackConfig(DEFAULT_POLICY_CONFIG)["iam-no-admin-grants"] as {
+            breakGlassRoles?: string[];
+        };
+        const role = grants.breakGlassRoles?.[0];
+        assert.ok(role, `${DEFAULT_POLICY_CONFIG} lists a break-glass role`);
+        const input = tmp("in.json", {
+            resources: [
+                {
+                    type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    name: "break-glass-admin",
+                    props: { role, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+                },
+            ],
+        });
+        const byDefault = await capture(["--json", input]);
+        assert.strictEqual(byDefault.code, 0, byDefault.stdout);
+        assert.deepStrictEqual(JSON.parse(byDefault.stdout).violations, []);
+        // Through the real bin too, which runs the build in dist/: the file is found from there.
+        const bin = child.spawnSync(
+            process.execPath,
+            [path.join(__dirname, "../../bin/org-access.js"), "check", "--json", input],
+            { encoding: "utf8" },
+        );
+        assert.strictEqual(bin.status, 0, bin.stdout + bin.stderr);
+        assert.deepStrictEqual(JSON.parse(bin.stdout).violations, []);
+        // The same grant under the pack's defaults (an empty config) is a mandatory violation.
+        const bare = await capture(["--json", "--config", tmp("empty.json", {}), input]);
+        assert.strictEqual(bare.code, 1, bare.stdout);
+        assert.deepStrictEqual(
+            JSON.parse(bare.stdout).violations.map((v: { policy: string }) => v.policy),
+            ["iam-no-admin-grants"],
         );
     });
 

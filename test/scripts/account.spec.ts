@@ -151,7 +151,7 @@ describe("account:add / account:remove", () => {
         assert.match(fs.readFileSync(file, "utf8"), /- name: dev\n {6}accountId: "999988887777"\n/);
         assert.match(
             out.join("\n"),
-            /^next: pulumi preview --stack workload --policy-pack policypack$/m,
+            /^next: pulumi preview --stack workload --policy-pack policypack --policy-pack-config policypack\/policy-config\.json$/m,
         );
         const before = fs.readFileSync(file, "utf8");
         assert.strictEqual(main(["add", "--name", "dev", "--id", "999988887777"], io), 2);

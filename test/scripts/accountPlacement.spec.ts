@@ -284,7 +284,10 @@ describe("account placement (account:add without --stack, account:import)", () =
         r = add(root, ["--name", "a4", "--id", "200000000004"]);
         assert.strictEqual(r.code, 0, r.err);
         assert.match(r.out, /^added a4 \(200000000004\) to .*Pulumi\.workload\.yaml\n/);
-        assert.match(r.out, /^next: pulumi preview --stack workload --policy-pack policypack$/m);
+        assert.match(
+            r.out,
+            /^next: pulumi preview --stack workload --policy-pack policypack --policy-pack-config policypack\/policy-config\.json$/m,
+        );
         add(root, ["--name", "a5", "--id", "200000000005"]);
         // Both full: a new shard, its diff and the stack init it needs.
         r = add(root, ["--name", "a6", "--id", "200000000006"]);
