@@ -170,7 +170,7 @@ function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
         ssoRegion: region,
     };
     return (
-        examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : "<value>")
+        examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : NO_EXAMPLE)
     );
 }
 
@@ -190,8 +190,13 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
     };
     unwrap();
     for (const part of path) {
+        const def = (current as { _zod?: { def?: { type?: string; valueType?: unknown } } })._zod
+            ?.def;
         if (typeof part === "number") {
             current = (current as { element?: unknown }).element;
+        } else if (def?.type === "record") {
+            // A map (`tags`): every key holds the record's value schema.
+            current = def.valueType;
         } else {
             current = (current as { shape?: Record<string, unknown> }).shape?.[String(part)];
         }
@@ -223,15 +228,40 @@ function enumValues(schema: z.ZodType, path: string): string[] {
         : [];
 }
 
-/** The command that sets `path` to an example value, typed as the schema wants it. */
+/**
+ * The command that sets `path` to an example value, typed as the schema wants it; words instead of
+ * a command when there is no example value to give (a `<value>` pasted into bash redirects input).
+ */
 function exampleCommand(schema: z.ZodType, path: string, input: unknown, kind?: string): string {
+    // A number or a boolean where a string belongs is most often the right value, stored untyped:
+    // `--path` made it a number. Re-set the user's own value as a string when it is valid as one.
+    const own = ownValueAsString(schema, path, valueAt(input, parsePath(path)));
+    if (own !== undefined) return setCommand(path, own, { type: "string" });
     // A key with a few allowed values gets the first (the default, where there is one).
     const example = exampleFor(path, input, kind);
-    const allowed = example === "<value>" ? enumValues(schema, path) : [];
+    const allowed = example === NO_EXAMPLE ? enumValues(schema, path) : [];
+    if (example === NO_EXAMPLE && allowed.length === 0)
+        return `give it a valid value: pulumi config set --path '${path}' followed by the value${wantsString(schema, path) ? ", and --type string when it looks like a number or true/false" : ""}`;
     return setCommand(path, allowed[0] ?? example, {
         secret: /externalId$/i.test(path),
         type: wantsString(schema, path) || allowed.length > 0 ? "string" : undefined,
     });
+}
+
+/** What `exampleFor` returns for a key it has no example of. */
+const NO_EXAMPLE = "<value>";
+
+/**
+ * `value` as the string the schema at `path` wants, when `value` is a number or a boolean whose
+ * text passes that schema (an account id typed 210987654321 for a target); otherwise undefined.
+ */
+function ownValueAsString(schema: z.ZodType, path: string, value: unknown): string | undefined {
+    // A secret is never echoed back into a hint.
+    if (typeof value !== "number" && typeof value !== "boolean") return undefined;
+    if (/externalId$/i.test(path)) return undefined;
+    if (!wantsString(schema, path)) return undefined;
+    const at = schemaAt(schema, parsePath(path)) as z.ZodType;
+    return at.safeParse(String(value)).success ? String(value) : undefined;
 }
 
 /** The keys an object schema accepts at `path`, walking through arrays, optionals and defaults. */
@@ -299,7 +329,7 @@ export function problemsFromZod(
             problems.push({
                 path,
                 message: "is required",
-                fix: `set it with: ${exampleCommand(schema, path, input)}`,
+                fix: withLead("set it with", exampleCommand(schema, path, input)),
             });
             continue;
         }
@@ -311,10 +341,15 @@ export function problemsFromZod(
             fix:
                 Array.isArray(value) || (typeof value === "object" && value !== null)
                     ? undefined
-                    : `fix with: ${exampleCommand(schema, path, input)}`,
+                    : withLead("fix with", exampleCommand(schema, path, input)),
         });
     }
     return problems;
+}
+
+/** `lead: command`, or the words alone when `exampleCommand` had no value to put in a command. */
+function withLead(lead: string, fix: string): string {
+    return fix.startsWith("pulumi ") ? `${lead}: ${fix}` : fix;
 }
 
 /** Whether `value` is the container `--path` can index into: a list, or a map. */

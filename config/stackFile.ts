@@ -53,6 +53,22 @@ export const STACK_FILE_KEYS: readonly string[] = [
     "environment",
 ];
 
+/**
+ * `pulumi env run` of the file's first imported environment (`environment:` is a list of names, or
+ * a map with `imports:`), or words when it names none: a `<org>/<environment>` pasted into bash
+ * reads a file.
+ * https://www.pulumi.com/docs/esc/guides/pulumi-iac/
+ */
+function envRun(environment: unknown, stack: string): string {
+    const imports = Array.isArray(environment)
+        ? environment
+        : (environment as { imports?: unknown } | null)?.imports;
+    const first = Array.isArray(imports) ? imports[0] : undefined;
+    return typeof first === "string" && /^[\w./-]+$/.test(first)
+        ? `pulumi env run ${first} -- pulumi up --stack ${stack}`
+        : `pulumi env run with the environment's name, followed by -- pulumi up --stack ${stack}`;
+}
+
 /** Problems with a stack file's top level: unknown keys, and ESC environments. */
 function topLevelProblems(doc: Record<string, unknown>, stack: string): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
@@ -66,7 +82,7 @@ function topLevelProblems(doc: Record<string, unknown>, stack: string): ConfigPr
                 path: "environment",
                 message:
                     "imports Pulumi ESC environments, whose values only Pulumi Cloud can open: the offline plan, verify, the account commands and the security stack (which reads every workload stack's file) would all read this stack without them",
-                fix: `write the org-access: and aws:region values into config: of this file (see what the environment gives with: pulumi config --open --show-secrets --stack ${stack}), and run pulumi with the environment's credentials instead: pulumi env run <org>/<environment> -- pulumi up --stack ${stack}`,
+                fix: `write the org-access: and aws:region values into config: of this file (see what the environment gives with: pulumi config --open --show-secrets --stack ${stack}), and run pulumi with the environment's credentials instead: ${envRun(doc.environment, stack)}`,
             });
             continue;
         }
@@ -119,7 +135,7 @@ export function projectFileProblems(root: string): ConfigProblem[] {
                 path: `Pulumi.yaml config.${key}`,
                 message:
                     "is project-level config, which every stack inherits from Pulumi.yaml; this program reads a stack's values from its own Pulumi.<stack>.yaml only (the offline plan, verify, the account commands and the security stack read those files), so it would be seen by pulumi up alone",
-                fix: `set it in each stack that needs it (pulumi config set --stack <stack> ${full} <value>, --path for a list or map), then delete it from Pulumi.yaml`,
+                fix: `set it in each stack that needs it (pulumi config set --stack followed by the stack's name, ${full} and its value; --path for a list or map), then delete it from Pulumi.yaml`,
             });
         }
     }

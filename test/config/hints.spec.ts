@@ -8,6 +8,7 @@ import { randomBytes } from "crypto";
 import {
     ConfigError,
     ConfigProblem,
+    parseStackFile,
     rawStackValues,
     validateSecurityConfig,
     validateWorkloadConfig,
@@ -152,7 +153,74 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         const values = workloadValues();
         (values.workloadAccounts as Record<string, unknown>[])[1].accountId = 555555555555;
         const fix = roundTrip(workload, stack(values), "workloadAccounts[1].accountId");
-        assert.match(fix, /--path 'workloadAccounts\[1\]\.accountId' 123456789012 --type string$/);
+        // The user's own id, kept: a number only because --path stored it untyped.
+        assert.match(fix, /--path 'workloadAccounts\[1\]\.accountId' 555555555555 --type string$/);
+    });
+
+    it("a number or boolean in a string key is set again as the user's own value, --type string", () => {
+        const cases: [(c: Config) => unknown, Config, string, string][] = [
+            [
+                security,
+                stack(
+                    securityValues({
+                        breakGlass: { users: ["dana"] },
+                        guardrails: { targets: [210987654321] },
+                    }),
+                ),
+                "guardrails.targets[0]",
+                "210987654321",
+            ],
+            [
+                security,
+                stack(
+                    securityValues({
+                        breakGlass: { users: ["dana"] },
+                        guardrails: { targets: ["r-abcd1234"], workloadTargets: [210987654321] },
+                    }),
+                ),
+                "guardrails.workloadTargets[0]",
+                "210987654321",
+            ],
+            [
+                security,
+                stack(securityValues({ resourceControlPolicies: { targets: [210987654321] } })),
+                "resourceControlPolicies.targets[0]",
+                "210987654321",
+            ],
+            [
+                security,
+                stack(securityValues({ tags: { CostCentre: 1234 } })),
+                "tags.CostCentre",
+                "1234",
+            ],
+            [workload, stack(workloadValues({ tags: { Shared: true } })), "tags.Shared", "true"],
+            [
+                security,
+                stack(
+                    securityValues({
+                        ci: {
+                            repository: "example-org/org-access",
+                            stateBucket: "org-access-state",
+                            deployBranch: 2024,
+                        },
+                    }),
+                ),
+                "ci.deployBranch",
+                "2024",
+            ],
+        ];
+        for (const [validate, config, path, own] of cases) {
+            const fix = roundTrip(validate, config, path);
+            assert.strictEqual(
+                fix,
+                `fix with: pulumi config set --path '${path}' ${own} --type string`,
+            );
+            // The user's own value is kept, as the string it must be.
+            const parts = keyPath(path);
+            let v: unknown = config;
+            for (const part of parts) v = (v as Record<string | number, unknown>)[part];
+            assert.strictEqual(v, own, path);
+        }
     });
 
     it("a missing account id, and a management account id that is a number", () => {
@@ -297,5 +365,38 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             ),
             "guardrails.allowedRegions",
         );
+    });
+
+    it("no hint puts a <placeholder> in a command (bash reads `<x` as a file to redirect from)", () => {
+        const bad: [(c: Config) => unknown, Config][] = [
+            [security, stack(securityValues({ guardrails: { targets: [210987654321, 12] } }))],
+            [security, stack(securityValues({ tags: { A: 1234, B: false } }))],
+            [security, stack(securityValues({ trail: { name: 12 } }))],
+            [security, stack(securityValues({ trail: { name: "REPLACE-ME" } }))],
+            [security, stack(securityValues({ ci: { repository: 5, deployBranch: "a b" } }))],
+            [security, stack(securityValues({ managementAccount: { accountId: true } }))],
+            [security, stack(securityValues({ reporters: [{ name: 3, externalId: 42 }] }))],
+            [security, stack(securityValues({}), "eu-wst-1")],
+            [workload, stack(workloadValues({ workloadAccounts: [{ name: 7, accountId: 1 }] }))],
+            [workload, stack(workloadValues({ securityAccountId: undefined, previewRole: 3 }))],
+            [workload, stack(workloadValues({ deploymentMode: "sideways", tags: "x" }))],
+            [workload, stack(workloadValues({ auditRole: { name: 5, managedPolicies: [1] } }))],
+        ];
+        const fixes = bad.flatMap(([validate, config]) =>
+            problemsOf(validate, config).map((p) => p.fix ?? ""),
+        );
+        try {
+            parseStackFile(
+                "environment:\n  - myorg/aws-prod\nconfig: {}\n",
+                "Pulumi.workload.yaml",
+            );
+            assert.fail("an environment: block is refused");
+        } catch (e) {
+            if (!(e instanceof Error) || !("problems" in e)) throw e;
+            fixes.push(...(e.problems as ConfigProblem[]).map((p) => p.fix ?? ""));
+        }
+        assert.ok(fixes.length > 20, `${fixes.length} hints`);
+        for (const fix of fixes.filter((f) => f.includes("pulumi ")))
+            assert.doesNotMatch(fix, /</, fix);
     });
 });

@@ -41,7 +41,11 @@ describe("REPLACE-ME placeholders and plain-text secrets", () => {
                     "managementAccount.deployExternalId",
                     `pulumi config set --secret --path 'managementAccount.deployExternalId' "$(openssl rand -hex 32)"`,
                 ],
-                ["trail.name", "pulumi config set --path 'trail.name' <value>"],
+                // No `<value>` in a command: pasted into bash, `<` reads a file called value.
+                [
+                    "trail.name",
+                    "set the real value with pulumi config set --path 'trail.name' followed by the value",
+                ],
             ],
         );
         assert.match(problems[0].message, /not a secret/);

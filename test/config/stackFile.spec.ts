@@ -158,7 +158,7 @@ describe("stack files", () => {
         );
         assert.match(
             e.problems[0].fix ?? "",
-            /pulumi config --open --show-secrets --stack workload-eu.*pulumi env run <org>\/<environment> -- pulumi up --stack workload-eu/,
+            /pulumi config --open --show-secrets --stack workload-eu.*pulumi env run myorg\/aws-prod -- pulumi up --stack workload-eu$/,
         );
         assert.match(
             e.message,
@@ -185,7 +185,7 @@ describe("stack files", () => {
         assert.strictEqual(e.problems.length, 3);
         assert.match(
             e.message,
-            /\* Pulumi\.yaml config\.tags: is project-level config, .* \(set it in each stack that needs it \(pulumi config set --stack <stack> org-access:tags <value>/,
+            /\* Pulumi\.yaml config\.tags: is project-level config, .* \(set it in each stack that needs it \(pulumi config set --stack followed by the stack's name, org-access:tags and its value/,
         );
         // With only pulumi:tags, as `pulumi new` writes it, the stack file reads.
         const clean = folder({
