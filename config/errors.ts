@@ -30,6 +30,31 @@ export class ConfigError extends pulumi.RunError {
         super(formatProblems(stackName, problems));
         this.name = "ConfigError";
     }
+
+    /**
+     * The same problems with `--stack <stack>` in every `pulumi config set|rm|get` of their fixes
+     * that names no stack, for a report printed outside `pulumi up` of this stack: the security
+     * stack reports the problems of every workload stack's file, and the account commands those
+     * of the files they edit. Pasted while another stack is selected, a hint without --stack
+     * would change that stack's config (the security stack's own securityAccountId, say).
+     * https://www.pulumi.com/docs/iac/cli/commands/pulumi_config_set/ ("-s, --stack string")
+     */
+    pinned(): ConfigError {
+        return new ConfigError(
+            this.stackName,
+            this.problems.map((p) =>
+                p.fix === undefined ? p : { ...p, fix: pinStack(p.fix, this.stackName) },
+            ),
+        );
+    }
+}
+
+/** `fix` with `--stack <stack>` in every `pulumi config set|rm|get` that names no stack. */
+export function pinStack(fix: string, stack: string): string {
+    return fix.replace(
+        /pulumi config (set|rm|get)(?! --stack )/g,
+        `pulumi config $1 --stack ${stack}`,
+    );
 }
 
 export function formatProblems(stack: string, problems: readonly ConfigProblem[]): string {

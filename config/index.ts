@@ -47,6 +47,7 @@ export {
     projectFileProblems,
     stackFilePath,
     decodeValues,
+    howToCreate,
     PROJECT_ROOT,
     STACK_FILE_KEYS,
 } from "./stackFile";
@@ -376,7 +377,10 @@ export function readWorkloadTargets(
             } else if (e instanceof ConfigError) {
                 problems.push({
                     path: `workloadStacks[${i}]`,
-                    message: `the stack file of "${stack}" is invalid:\n  ${e.problems.map((p) => formatProblems(stack, [p]).split("\n")[1]).join("\n  ")}`,
+                    message: `the stack file of "${stack}" is invalid:\n  ${e
+                        .pinned()
+                        .problems.map((p) => formatProblems(stack, [p]).split("\n")[1])
+                        .join("\n  ")}`,
                 });
             } else throw e;
         }

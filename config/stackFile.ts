@@ -230,11 +230,45 @@ export function parseStackFile(text: string, source: string): StackFileConfig {
     return { config, secretKeys };
 }
 
-/** How to create the missing stack file of `stack`, as this project does it. */
-export function howToCreate(stack: string): string {
+/**
+ * How to create the missing stack file of `stack`, as this project does it. `pulumi stack init`
+ * alone writes no file on Pulumi Cloud (the stack lives in the backend until a config value is
+ * set), so the commands set the two keys every workload stack needs: with the security stack's
+ * own region and account id when `root` holds a readable Pulumi.security.yaml, in words otherwise
+ * (a `<placeholder>` pasted into bash reads a file).
+ */
+export function howToCreate(stack: string, root?: string): string {
     if (stack === "security")
         return "the project ships an example Pulumi.security.yaml: restore it (git checkout -- Pulumi.security.yaml) and replace its example ids, or create the stack with pulumi stack init security and set its keys (docs/configuration.md)";
-    return `create it: pulumi stack init ${stack} (with --secrets-provider, as for the other stacks), then pulumi config set --stack ${stack} aws:region <the security stack's aws:region> and pulumi config set --stack ${stack} org-access:securityAccountId <security account id>, then add accounts with: npx org-access account add -s ${stack} --name <name> --id <account id>; or leave out -s and account add opens a shard file itself when the stacks are full`;
+    const known = root === undefined ? {} : securityBasics(root);
+    const region =
+        known.region !== undefined
+            ? `pulumi config set --stack ${stack} aws:region ${known.region}`
+            : `set its aws:region to the security stack's region (pulumi config set --stack ${stack} aws:region and the region)`;
+    const id =
+        known.accountId !== undefined
+            ? `pulumi config set --stack ${stack} org-access:securityAccountId ${known.accountId}`
+            : `set org-access:securityAccountId to the security account's id (pulumi config set --stack ${stack} org-access:securityAccountId and the id)`;
+    return `create it: pulumi stack init ${stack} (with --secrets-provider, as for the other stacks), then ${region}, then ${id}, then add accounts with npx org-access account add -s ${stack} and each account's --name and --id; or leave out -s and account add opens a shard file itself when the stacks are full`;
+}
+
+/** The security stack's aws:region and securityAccountId, where its file in `root` has valid ones. */
+function securityBasics(root: string): { region?: string; accountId?: string } {
+    try {
+        const { config } = parseStackFile(
+            fs.readFileSync(path.join(root, "Pulumi.security.yaml"), "utf8"),
+            "Pulumi.security.yaml",
+        );
+        const region = config["aws:region"];
+        const accountId = config["org-access:securityAccountId"];
+        return {
+            region: /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region ?? "") ? region : undefined,
+            accountId: /^\d{12}$/.test(accountId ?? "") ? accountId : undefined,
+        };
+    } catch {
+        // No security stack file, or one with its own problems, which are reported where it is read.
+        return {};
+    }
 }
 
 /**
@@ -255,7 +289,7 @@ export function readStackFile(file: string): StackFileConfig {
                 {
                     path: source,
                     message: `does not exist in ${path.dirname(file)}`,
-                    fix: howToCreate(stackOf(source)),
+                    fix: howToCreate(stackOf(source), path.dirname(file)),
                 },
             ]);
         throw new StackFileError(`cannot read ${file}: ${code ?? (e as Error).message}`);

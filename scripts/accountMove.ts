@@ -152,7 +152,9 @@ export function workloadProblems(text: string, stack: string): string[] {
 }
 
 export function problemLines(e: ConfigError): string {
-    return formatProblems(e.stackName, e.problems).split("\n").slice(1).join("\n  ");
+    // Printed by a command, not by `pulumi up` of that stack: every hint names its stack.
+    const { stackName, problems } = e.pinned();
+    return formatProblems(stackName, problems).split("\n").slice(1).join("\n  ");
 }
 
 /** The three texts after the move, or every reason it cannot be made. */

@@ -8,6 +8,7 @@ import { randomBytes } from "crypto";
 import {
     ConfigError,
     ConfigProblem,
+    loadSecurityConfig,
     parseStackFile,
     rawStackValues,
     validateSecurityConfig,
@@ -17,6 +18,7 @@ import {
     LOG_ARCHIVE,
     MANAGEMENT,
     PROD,
+    projectWith,
     SECURITY,
     securityValues,
     workloadValues,
@@ -398,5 +400,63 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         assert.ok(fixes.length > 20, `${fixes.length} hints`);
         for (const fix of fixes.filter((f) => f.includes("pulumi ")))
             assert.doesNotMatch(fix, /</, fix);
+    });
+
+    it("a hint about a workload stack's file, printed by the security stack, names that stack", () => {
+        // The security stack reads every workload stack's file: pasted while `security` is the
+        // selected stack, a hint without --stack would set the security stack's own key.
+        const root = projectWith({
+            "workload-eu": workloadValues({
+                securityAccountId: "1111",
+                trustedPrincipals: undefined,
+                tags: { CostCentre: 1234 },
+            }),
+        });
+        let error: unknown;
+        try {
+            loadSecurityConfig(
+                "security",
+                {
+                    values: securityValues({ workloadStacks: ["workload-eu"] }),
+                    region: "us-east-1",
+                },
+                root,
+                { allowPlaceholders: true },
+            );
+        } catch (e) {
+            error = e;
+        }
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.strictEqual(error.stackName, "security");
+        const lines = error.message.split("\n").filter((l) => l.includes("pulumi config"));
+        assert.strictEqual(lines.length, 2, error.message);
+        for (const line of lines)
+            for (const command of line.match(/pulumi config (set|rm)[^()]*/g) ?? [])
+                assert.match(command, /^pulumi config (set|rm) --stack workload-eu /, line);
+        assert.match(
+            error.message,
+            /securityAccountId: .*pulumi config set --stack workload-eu securityAccountId 123456789012/,
+        );
+    });
+
+    it("pinned() names the stack in every config command, and keeps a --stack already given", () => {
+        const e = new ConfigError("workload-us", [
+            {
+                path: "tags",
+                message: "m",
+                fix: "pulumi config rm tags && pulumi config set --path 'tags.Team' security",
+            },
+            { path: "x", message: "m", fix: "pulumi config set --stack workload-eu x 1" },
+            { path: "y", message: "m" },
+        ]).pinned();
+        assert.deepStrictEqual(
+            e.problems.map((p) => p.fix),
+            [
+                "pulumi config rm --stack workload-us tags && pulumi config set --stack workload-us --path 'tags.Team' security",
+                "pulumi config set --stack workload-eu x 1",
+                undefined,
+            ],
+        );
+        assert.strictEqual(e.stackName, "workload-us");
     });
 });

@@ -213,6 +213,22 @@ describe("stack files", () => {
         );
     });
 
+    it("fills the security stack's region and account id into how to create a workload stack's file", () => {
+        const root = folder({
+            "Pulumi.yaml": PROJECT,
+            "Pulumi.security.yaml":
+                'config:\n  aws:region: eu-central-1\n  org-access:securityAccountId: "210987654321"\n',
+        });
+        const e = stackFileError(() => readStackFile(path.join(root, "Pulumi.workload-eu.yaml")));
+        const fix = e.problems[0].fix ?? "";
+        assert.match(
+            fix,
+            /then pulumi config set --stack workload-eu aws:region eu-central-1, then pulumi config set --stack workload-eu org-access:securityAccountId 210987654321, then/,
+        );
+        // No <placeholder>, which a shell would read as a redirection.
+        assert.doesNotMatch(fix, /[<>]/);
+    });
+
     it("says how to create a missing stack file, for the security stack and for a workload stack", () => {
         const root = folder({ "Pulumi.yaml": PROJECT });
         const security = stackFileError(() =>
@@ -228,7 +244,7 @@ describe("stack files", () => {
         );
         assert.match(
             shard.problems[0].fix ?? "",
-            /^create it: pulumi stack init workload-eu .*npx org-access account add -s workload-eu --name <name> --id <account id>/,
+            /^create it: pulumi stack init workload-eu .*npx org-access account add -s workload-eu and each account's --name and --id/,
         );
         // The security stack names the missing workload file with the same fix, and the other way out.
         const { problems } = readWorkloadTargets(["workload-eu"], root);
