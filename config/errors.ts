@@ -153,8 +153,13 @@ function leafOf(path: string): string {
  * An example value for a key path, used to write the fix command: valid for the key, and never a
  * name the input already uses. `kind` overrides the leaf (`user`, `arn`) or is the literal value.
  */
-function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
-    const taken = takenNames(input);
+function exampleFor(
+    path: string,
+    input: unknown,
+    kind = leafOf(path),
+    elsewhere: readonly string[] = [],
+): string {
+    const taken = new Set([...takenNames(input), ...elsewhere]);
     const security = (input as { securityAccountId?: unknown } | undefined)?.securityAccountId;
     // A misspelt region gets the closest region of its partition.
     const current = valueAt(input, parsePath(path));
@@ -257,13 +262,19 @@ function enumValues(schema: z.ZodType, path: string): string[] {
  * The command that sets `path` to an example value, typed as the schema wants it; words instead of
  * a command when there is no example value to give (a `<value>` pasted into bash redirects input).
  */
-function exampleCommand(schema: z.ZodType, path: string, input: unknown, kind?: string): string {
+function exampleCommand(
+    schema: z.ZodType,
+    path: string,
+    input: unknown,
+    kind?: string,
+    elsewhere: readonly string[] = [],
+): string {
     // A number or a boolean where a string belongs is most often the right value, stored untyped:
     // `--path` made it a number. Re-set the user's own value as a string when it is valid as one.
     const own = ownValueAsString(schema, path, valueAt(input, parsePath(path)));
     if (own !== undefined) return setCommand(path, own, { type: "string" });
     // A key with a few allowed values gets the first (the default, where there is one).
-    const example = exampleFor(path, input, kind);
+    const example = exampleFor(path, input, kind, elsewhere);
     const allowed = example === NO_EXAMPLE ? enumValues(schema, path) : [];
     if (example === NO_EXAMPLE && allowed.length === 0)
         return `give it a valid value: pulumi config set --path '${path}' followed by the value${wantsString(schema, path) ? ", and --type string when it looks like a number or true/false" : ""}`;
@@ -307,6 +318,8 @@ export function problemsFromZod(
     schema: z.ZodType,
     error: z.ZodError,
     input: unknown,
+    /** Account names other stacks' files use: a suggested name is none of them either. */
+    elsewhere: readonly string[] = [],
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     for (const issue of error.issues) {
@@ -345,7 +358,9 @@ export function problemsFromZod(
                                   ? `pulumi config rm --path '${path}'`
                                   : `pulumi config rm ${path}`,
                           ]),
-                    ...container.map(([p, kind]) => exampleCommand(schema, p, input, kind)),
+                    ...container.map(([p, kind]) =>
+                        exampleCommand(schema, p, input, kind, elsewhere),
+                    ),
                 ].join(" && ")}`,
             });
             continue;
@@ -354,7 +369,10 @@ export function problemsFromZod(
             problems.push({
                 path,
                 message: "is required",
-                fix: withLead("set it with", exampleCommand(schema, path, input)),
+                fix: withLead(
+                    "set it with",
+                    exampleCommand(schema, path, input, undefined, elsewhere),
+                ),
             });
             continue;
         }
@@ -366,7 +384,10 @@ export function problemsFromZod(
             fix:
                 Array.isArray(value) || (typeof value === "object" && value !== null)
                     ? undefined
-                    : withLead("fix with", exampleCommand(schema, path, input)),
+                    : withLead(
+                          "fix with",
+                          exampleCommand(schema, path, input, undefined, elsewhere),
+                      ),
         });
     }
     return problems;

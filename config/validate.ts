@@ -45,6 +45,12 @@ export interface RawStackValues {
      * caller has them: the keys outside `org-access:` are checked too (config/namespaces.ts).
      */
     readonly keys?: readonly string[];
+    /**
+     * The account names the project's other stack files use, when the caller has read them:
+     * account names are unique across the organization, so a suggested name must be free there
+     * too (config/index.ts loadSecurityConfig refuses a name two stacks share).
+     */
+    readonly namesElsewhere?: readonly string[];
 }
 
 /** The raw values of a stack from its whole config as the engine passes it (`decodeValues` of it). */
@@ -71,7 +77,8 @@ function parse<T>(
     const result = schema.safeParse(raw.values);
     const problems = [...regionProblems(raw.region)];
     if (raw.keys) problems.push(...foreignKeyProblems(raw.keys, knownKeysAt(schema, [])));
-    if (!result.success) problems.push(...problemsFromZod(schema, result.error, raw.values));
+    if (!result.success)
+        problems.push(...problemsFromZod(schema, result.error, raw.values, raw.namesElsewhere));
     problems.push(...extra(raw.values));
     if (problems.length > 0) throw new ConfigError(stack, problems);
     return (result as { data: T }).data;

@@ -459,4 +459,36 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         );
         assert.strictEqual(e.stackName, "workload-us");
     });
+
+    it("a suggested account name is free in every workload stack, not only the one with the problem", () => {
+        // "prod" and "prod-2" are taken in workload; workload-eu's unnamed account must not get them.
+        const root = projectWith({
+            workload: workloadValues({
+                workloadAccounts: [
+                    { name: "prod", accountId: PROD },
+                    { name: "prod-2", accountId: "444455556666" },
+                ],
+            }),
+            "workload-eu": workloadValues({ workloadAccounts: [{ accountId: "777788889999" }] }),
+        });
+        let error: unknown;
+        try {
+            loadSecurityConfig(
+                "security",
+                {
+                    values: securityValues({ workloadStacks: ["workload", "workload-eu"] }),
+                    region: "us-east-1",
+                },
+                root,
+                { allowPlaceholders: true },
+            );
+        } catch (e) {
+            error = e;
+        }
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.match(
+            error.message,
+            /workloadAccounts\[0\]\.name: .*pulumi config set --stack workload-eu --path 'workloadAccounts\[0\]\.name' prod-3\)/,
+        );
+    });
 });
