@@ -6,6 +6,7 @@ import { closest } from "./didYouMean";
 import { partitionOf } from "./patterns";
 import { regionsOf } from "./regions";
 import { NAMESPACE, RETIRED } from "./schema/constants";
+import { IAM_QUOTA_LIMITS } from "./schema/iamQuotas";
 
 export { closest };
 
@@ -116,6 +117,7 @@ const CONTAINER_EXAMPLES: Record<string, readonly (readonly [string, string])[]>
         ["reporters[0].externalId", "externalId"],
     ],
     tags: [["tags.Team", "security"]],
+    "guardrails.targets": [["guardrails.targets[0]", "targets"]],
     workloadStacks: [["workloadStacks[0]", "workload"]],
     "auditRole.managedPolicies": [["auditRole.managedPolicies[0]", "SecurityAudit"]],
     "trustedPrincipals.humanArns": [["trustedPrincipals.humanArns[0]", "arn"]],
@@ -198,6 +200,24 @@ function exampleFor(
         allowedRegions: region,
         regions: region,
         ssoRegion: region,
+        // The examples the keys' own messages give, so that a hint is always a pasteable command.
+        repository: () => "example-org/org-access",
+        deployEnvironment: () => "production",
+        deployBranch: () => "main",
+        deployWorkflow: () => ".github/workflows/deploy.yml",
+        stateBucket: () => "org-access-state",
+        emails: () => "security@example.com",
+        unusedAccessAge: () => "90",
+        targets: () => "r-abcd1234",
+        workloadTargets: () => "r-abcd1234",
+        instanceArn: () => "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+        identityStoreId: () => "d-1234567890",
+        auditGroups: () => "906722b2-4011-70ac-c9b5-e1cd8b4ca7b1",
+        managedPolicyArn: () => "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        deployAccount: () => "management",
+        ...Object.fromEntries(
+            Object.entries(IAM_QUOTA_LIMITS).map(([k, { default: d }]) => [k, () => String(d)]),
+        ),
     };
     return (
         examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : NO_EXAMPLE)
@@ -241,10 +261,15 @@ function parsePath(path: string): PropertyKey[] {
     return path.split(/\.|(?=\[)/).map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
 }
 
+/** The Zod type name of the schema at `path` ("string", "boolean"...), or undefined. */
+function typeAt(schema: z.ZodType, path: string): string | undefined {
+    const at = schemaAt(schema, parsePath(path)) as { _zod?: { def?: { type?: string } } };
+    return at?._zod?.def?.type;
+}
+
 /** Whether the schema wants a string at `path`, so an integer-looking value needs `--type string`. */
 function wantsString(schema: z.ZodType, path: string): boolean {
-    const at = schemaAt(schema, parsePath(path)) as { _zod?: { def?: { type?: string } } };
-    return at?._zod?.def?.type === "string";
+    return typeAt(schema, path) === "string";
 }
 
 /** The values an enum schema at `path` allows, or none. */
@@ -252,10 +277,16 @@ function enumValues(schema: z.ZodType, path: string): string[] {
     const at = schemaAt(schema, parsePath(path)) as {
         _zod?: { def?: { type?: string; entries?: Record<string, unknown> } };
     };
-    const def = at?._zod?.def;
-    return def?.type === "enum" && def.entries
-        ? Object.values(def.entries).filter((v): v is string => typeof v === "string")
-        : [];
+    const def = at?._zod?.def as
+        { type?: string; entries?: Record<string, unknown>; values?: unknown[] } | undefined;
+    // A literal (rootAccess: "centralized") allows its one value.
+    const values =
+        def?.type === "enum" && def.entries
+            ? Object.values(def.entries)
+            : def?.type === "literal"
+              ? (def.values ?? [])
+              : [];
+    return values.filter((v): v is string => typeof v === "string");
 }
 
 /**
@@ -276,6 +307,12 @@ function exampleCommand(
     // A key with a few allowed values gets the first (the default, where there is one).
     const example = exampleFor(path, input, kind, elsewhere);
     const allowed = example === NO_EXAMPLE ? enumValues(schema, path) : [];
+    // A flag: what the user most likely meant by a value such as "yes", as a boolean.
+    if (example === NO_EXAMPLE && allowed.length === 0 && typeAt(schema, path) === "boolean") {
+        const current = valueAt(input, parsePath(path));
+        const meant = /^(y|yes|on|1|true|enabled?)$/i.test(String(current).trim());
+        return setCommand(path, String(meant));
+    }
     if (example === NO_EXAMPLE && allowed.length === 0)
         return `give it a valid value: pulumi config set --path '${path}' followed by the value${wantsString(schema, path) ? ", and --type string when it looks like a number or true/false" : ""}`;
     return setCommand(path, allowed[0] ?? example, {
@@ -378,6 +415,18 @@ export function problemsFromZod(
         }
         const shown = value === undefined ? "" : ` (got ${describe(value)})`;
         const secret = /externalId$/i.test(path);
+        // A retired key is removed, never set again.
+        const parent = schemaAt(schema, issue.path.slice(0, -1)) as {
+            shape?: Record<string, { description?: string }>;
+        };
+        if (parent?.shape?.[String(issue.path[issue.path.length - 1])]?.description === RETIRED) {
+            problems.push({
+                path,
+                message: `${issue.message}${secret ? "" : shown}`,
+                fix: `remove it with: ${/[.[]/.test(path) ? `pulumi config rm --path '${path}'` : `pulumi config rm ${path}`}`,
+            });
+            continue;
+        }
         problems.push({
             path,
             message: `${issue.message}${secret ? "" : shown}`,

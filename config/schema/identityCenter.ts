@@ -62,7 +62,7 @@ export const BREAK_GLASS_PERMISSION_SET = "BreakGlass";
 const groupList = (what: string) =>
     strictList(
         z.string({ error: "must be an Identity Store group id" }).regex(IDENTITY_STORE_GROUP_ID, {
-            error: "must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>)",
+            error: "must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id with the identityStoreId)",
         }),
         "Identity Store group ids",
     ).min(1, { error: `must name at least one ${what} group, or be left out` });

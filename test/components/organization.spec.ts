@@ -115,7 +115,7 @@ describe("rootAccess: centralized", () => {
 
     it("refuses any other value, naming the key", () => {
         assert.deepStrictEqual(problemsOf({ rootAccess: "enabled" }), [
-            `* org-access:rootAccess: must be "centralized" (or leave the key out to keep root access as it is) (got "enabled") (fix with: pulumi config set rootAccess <value>)`,
+            `* org-access:rootAccess: must be "centralized" (or leave the key out to keep root access as it is) (got "enabled") (fix with: pulumi config set rootAccess centralized)`,
         ]);
     });
 });
@@ -309,7 +309,7 @@ describe("accessAnalyzer", () => {
         assert.deepStrictEqual(
             problemsOf({ accessAnalyzer: { unusedAccessAge: 0, extra: true } }),
             [
-                `* org-access:accessAnalyzer.unusedAccessAge: must be at least 1 day (AWS accepts 1 to 365) (got 0) (fix with: pulumi config set --path 'accessAnalyzer.unusedAccessAge' <value>)`,
+                `* org-access:accessAnalyzer.unusedAccessAge: must be at least 1 day (AWS accepts 1 to 365) (got 0) (fix with: pulumi config set --path 'accessAnalyzer.unusedAccessAge' 90)`,
                 `* org-access:accessAnalyzer.extra: unknown key (remove it with: pulumi config rm --path 'accessAnalyzer.extra'; allowed keys here: unusedAccessAge, regions)`,
             ],
         );

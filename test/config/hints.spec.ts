@@ -225,6 +225,31 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         }
     });
 
+    it("a key without a fixed example gets a real value: a quota's default, a flag as a boolean", () => {
+        const quota = roundTrip(
+            workload,
+            stack(workloadValues({ iamQuotas: { managedPoliciesPerRole: 9 } })),
+            "iamQuotas.managedPoliciesPerRole",
+        );
+        assert.strictEqual(
+            quota,
+            "fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerRole' 10",
+        );
+        const flag = roundTrip(
+            workload,
+            stack(
+                workloadValues({
+                    workloadAccounts: [{ name: "prod", accountId: PROD, breakGlassRole: "no" }],
+                }),
+            ),
+            "workloadAccounts[0].breakGlassRole",
+        );
+        assert.strictEqual(
+            flag,
+            "fix with: pulumi config set --path 'workloadAccounts[0].breakGlassRole' false",
+        );
+    });
+
     it("a missing account id, and a management account id that is a number", () => {
         const values = workloadValues();
         delete (values.workloadAccounts as Record<string, unknown>[])[0].accountId;
@@ -383,6 +408,21 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             [workload, stack(workloadValues({ securityAccountId: undefined, previewRole: 3 }))],
             [workload, stack(workloadValues({ deploymentMode: "sideways", tags: "x" }))],
             [workload, stack(workloadValues({ auditRole: { name: 5, managedPolicies: [1] } }))],
+            [workload, stack(workloadValues({ iamQuotas: { managedPoliciesPerRole: 9 } }))],
+            [
+                security,
+                stack(securityValues({ rootAccess: "enabled", alarms: { emails: ["a@b"] } })),
+            ],
+            [
+                workload,
+                stack(
+                    workloadValues({
+                        workloadAccounts: [
+                            { name: "prod", accountId: PROD, breakGlassRole: "yes" },
+                        ],
+                    }),
+                ),
+            ],
         ];
         const fixes = bad.flatMap(([validate, config]) =>
             problemsOf(validate, config).map((p) => p.fix ?? ""),

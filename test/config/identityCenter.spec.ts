@@ -175,7 +175,7 @@ describe("config: identityCenter", () => {
                 ic({ permissionsBoundary: { customerManagedPolicy: { name: "OrgBoundary" } } }),
             ),
             [
-                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: is required (set it with: pulumi config set --path 'identityCenter.permissionsBoundary.managedPolicyArn' <value>)",
+                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: is required (set it with: pulumi config set --path 'identityCenter.permissionsBoundary.managedPolicyArn' arn:aws:iam::aws:policy/ReadOnlyAccess)",
                 "* org-access:identityCenter.permissionsBoundary.customerManagedPolicy: is not supported: a customer-managed boundary must exist in every assigned account, and this program creates it in none (use managedPolicyArn with an AWS-managed policy, or leave the boundary out) (got an object)",
             ],
         );
@@ -235,11 +235,11 @@ describe("config: identityCenter", () => {
                 }),
             ),
             [
-                `* org-access:identityCenter.instanceArn: must be an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef (aws sso-admin list-instances) (got "arn:aws:sso:::instance/ins-short") (fix with: pulumi config set --path 'identityCenter.instanceArn' <value>)`,
-                `* org-access:identityCenter.identityStoreId: must be an identity store id such as d-1234567890 (aws sso-admin list-instances) (got "1234567890") (fix with: pulumi config set --path 'identityCenter.identityStoreId' <value>)`,
-                `* org-access:identityCenter.auditGroups[0]: must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>) (got "Auditors") (fix with: pulumi config set --path 'identityCenter.auditGroups[0]' <value>)`,
+                `* org-access:identityCenter.instanceArn: must be an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef (aws sso-admin list-instances) (got "arn:aws:sso:::instance/ins-short") (fix with: pulumi config set --path 'identityCenter.instanceArn' arn:aws:sso:::instance/ssoins-1234567890abcdef)`,
+                `* org-access:identityCenter.identityStoreId: must be an identity store id such as d-1234567890 (aws sso-admin list-instances) (got "1234567890") (fix with: pulumi config set --path 'identityCenter.identityStoreId' d-1234567890)`,
+                `* org-access:identityCenter.auditGroups[0]: must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id with the identityStoreId) (got "Auditors") (fix with: pulumi config set --path 'identityCenter.auditGroups[0]' 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1)`,
                 "* org-access:identityCenter.breakGlassGroups: must name at least one break-glass group, or be left out (got a list)",
-                `* org-access:identityCenter.deployAccount: must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator) (got "delegated") (fix with: pulumi config set --path 'identityCenter.deployAccount' <value>)`,
+                `* org-access:identityCenter.deployAccount: must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator) (got "delegated") (fix with: pulumi config set --path 'identityCenter.deployAccount' management)`,
                 `* org-access:identityCenter.ssoRegion: must be an AWS region name such as us-east-1 (got "Europe") (fix with: pulumi config set --path 'identityCenter.ssoRegion' us-east-1)`,
             ],
         );

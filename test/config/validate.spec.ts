@@ -844,9 +844,9 @@ describe("config validation: iamQuotas (both stacks)", () => {
             }),
         );
         assert.deepStrictEqual(lines, [
-            "* org-access:iamQuotas.roleTrustPolicyLength: must be at most 4096 (the most IAM raises this quota to) (got 5000) (fix with: pulumi config set --path 'iamQuotas.roleTrustPolicyLength' <value>)",
-            "* org-access:iamQuotas.managedPoliciesPerRole: must be at least 10 (IAM's default quota) (got 9) (fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerRole' <value>)",
-            "* org-access:iamQuotas.managedPoliciesPerUser: must be a whole number of policies (got 10.5) (fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerUser' <value>)",
+            "* org-access:iamQuotas.roleTrustPolicyLength: must be at most 4096 (the most IAM raises this quota to) (got 5000) (fix with: pulumi config set --path 'iamQuotas.roleTrustPolicyLength' 2048)",
+            "* org-access:iamQuotas.managedPoliciesPerRole: must be at least 10 (IAM's default quota) (got 9) (fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerRole' 10)",
+            "* org-access:iamQuotas.managedPoliciesPerUser: must be a whole number of policies (got 10.5) (fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerUser' 10)",
             "* org-access:iamQuotas.managedPoliciesPerGroup: unknown key (did you mean 'managedPoliciesPerRole'? remove it with: pulumi config rm --path 'iamQuotas.managedPoliciesPerGroup'; allowed keys here: roleTrustPolicyLength, managedPoliciesPerRole, managedPoliciesPerUser)",
         ]);
     });
@@ -862,7 +862,7 @@ describe("config validation: iamQuotas (both stacks)", () => {
         );
         assert.ok(
             lines.includes(
-                "* org-access:iamQuotas.roleTrustPolicyLength: must be at least 2048 (IAM's default quota) (got 1000) (fix with: pulumi config set --path 'iamQuotas.roleTrustPolicyLength' <value>)",
+                "* org-access:iamQuotas.roleTrustPolicyLength: must be at least 2048 (IAM's default quota) (got 1000) (fix with: pulumi config set --path 'iamQuotas.roleTrustPolicyLength' 2048)",
             ),
             lines.join("\n"),
         );
