@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { iamUserArn } from "../policypack/iam/arn";
-import { closest } from "./didYouMean";
-import { partitionOf } from "./patterns";
+import { closest, closestWithin } from "./didYouMean";
+import { partitionOf, REGION_NAME } from "./patterns";
 import { regionsOf } from "./regions";
 import { NAMESPACE, RETIRED } from "./schema/constants";
 import { IAM_QUOTA_LIMITS } from "./schema/iamQuotas";
@@ -165,9 +165,13 @@ function exampleFor(
     const security = (input as { securityAccountId?: unknown } | undefined)?.securityAccountId;
     // A misspelt region gets the closest region of its partition.
     const current = valueAt(input, parsePath(path));
+    // A well-formed name far from every known region may be one @pulumi/aws does not know yet:
+    // no example, so no command that puts another region in its place.
     const region = () =>
-        (typeof current === "string" && closest(current, regionsOf(partitionOf(current)))) ||
-        "us-east-1";
+        typeof current === "string" && REGION_NAME.test(current)
+            ? (closestWithin(current, regionsOf(partitionOf(current)), 2) ?? NO_EXAMPLE)
+            : (typeof current === "string" && closest(current, regionsOf(partitionOf(current)))) ||
+              "us-east-1";
     const examples: Record<string, () => string> = {
         accountId: () => "123456789012",
         securityAccountId: () => "123456789012",
