@@ -66,14 +66,26 @@ export function regionsOf(partition: string): string[] {
 }
 
 /** `aws:region`'s problem, if any: unset, not a region of its partition, or an unsupported partition. */
-export function regionProblems(region: string | undefined): ConfigProblem[] {
+export function regionProblems(
+    region: string | undefined,
+    misspelt?: { readonly key: string; readonly value: string },
+): ConfigProblem[] {
     // `aws:region` is outside our namespace, so its path is written out in full.
     if (region === undefined || region === "") {
+        // Under a misspelt key (aws:regoin: eu-west-1) is the region the user meant: moved to
+        // aws:region, not replaced by another.
+        const meant =
+            misspelt !== undefined &&
+            regionsOf(partitionOf(misspelt.value)).includes(misspelt.value)
+                ? misspelt
+                : undefined;
         return [
             {
                 path: "aws:region",
-                message: "is required: every account provider deploys into it",
-                fix: "pulumi config set aws:region us-east-1",
+                message: `is required: every account provider deploys into it${meant ? ` (${meant.key} holds ${meant.value})` : ""}`,
+                fix: meant
+                    ? `pulumi config set aws:region ${meant.value} && pulumi config rm '${meant.key}'`
+                    : "pulumi config set aws:region us-east-1",
             },
         ];
     }

@@ -3,6 +3,7 @@
 import { ACCOUNT_NAME_PREFIX } from "../stacks/resourceNames";
 import { z } from "zod";
 import {
+    closest,
     ConfigError,
     ConfigProblem,
     freeName,
@@ -51,12 +52,27 @@ export interface RawStackValues {
      * too (config/index.ts loadSecurityConfig refuses a name two stacks share).
      */
     readonly namesElsewhere?: readonly string[];
+    /**
+     * A misspelt `aws:region` key (`aws:regoin`) and its value, when aws:region itself is unset:
+     * the value the user meant, which the fix for the missing region keeps.
+     */
+    readonly misspeltRegion?: { readonly key: string; readonly value: string };
 }
 
 /** The raw values of a stack from its whole config as the engine passes it (`decodeValues` of it). */
 export function rawStackValues(all: Record<string, unknown>): RawStackValues {
     const region = all["aws:region"];
+    const misspelt = Object.keys(all).find(
+        (k) =>
+            k.startsWith("aws:") &&
+            k !== "aws:region" &&
+            closest(k.slice(4), ["region"]) === "region" &&
+            typeof all[k] === "string",
+    );
     return {
+        ...(misspelt !== undefined && {
+            misspeltRegion: { key: misspelt, value: all[misspelt] as string },
+        }),
         values: namespaceValues(all),
         region:
             typeof region === "string" ? region : region === undefined ? undefined : String(region),
@@ -75,7 +91,7 @@ function parse<T>(
     extra: (values: Record<string, unknown>) => ConfigProblem[],
 ): T {
     const result = schema.safeParse(raw.values);
-    const problems = [...regionProblems(raw.region)];
+    const problems = [...regionProblems(raw.region, raw.misspeltRegion)];
     if (raw.keys) problems.push(...foreignKeyProblems(raw.keys, knownKeysAt(schema, [])));
     if (!result.success)
         problems.push(...problemsFromZod(schema, result.error, raw.values, raw.namesElsewhere));

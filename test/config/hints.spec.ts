@@ -367,6 +367,24 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         }
     });
 
+    it("aws:region misspelt as a key: the fix keeps the region written under it", () => {
+        const config = stack(securityValues({}));
+        delete config["aws:region"];
+        config["aws:regoin"] = "eu-west-1";
+        const problems = problemsOf(security, config);
+        assert.deepStrictEqual(
+            problems.map((p) => p.path),
+            ["aws:region", "aws:regoin"],
+        );
+        assert.strictEqual(
+            problems[0].fix,
+            "pulumi config set aws:region eu-west-1 && pulumi config rm 'aws:regoin'",
+        );
+        for (const argv of commands(problems[0].fix ?? "")) apply(config, argv);
+        assert.deepStrictEqual(problemsOf(security, config), []);
+        assert.strictEqual(config["aws:region"], "eu-west-1");
+    });
+
     it("the hand-written hints of the rules across keys", () => {
         // A lifecycle expiration before the Object Lock retention ends.
         roundTrip(
