@@ -127,8 +127,18 @@ export function projectFileProblems(root: string): ConfigProblem[] {
     const project = doc as { config?: unknown; stackConfigDir?: unknown };
     const config = project.config;
     if (typeof config === "object" && config !== null && !Array.isArray(config)) {
-        for (const key of Object.keys(config)) {
+        for (const [key, entry] of Object.entries(config)) {
             if (key.startsWith("pulumi:")) continue;
+            // A schema declaration without `default` (or `value`) gives the stacks nothing to
+            // inherit: it only declares a key each stack sets in its own file, which is read.
+            if (
+                typeof entry === "object" &&
+                entry !== null &&
+                !Array.isArray(entry) &&
+                !("value" in entry) &&
+                !("default" in entry)
+            )
+                continue;
             // A key without a namespace is the project's own: org-access:<key>.
             const full = key.includes(":") ? key : `org-access:${key}`;
             problems.push({
@@ -139,6 +149,15 @@ export function projectFileProblems(root: string): ConfigProblem[] {
             });
         }
     }
+    // `config: <folder>` is the deprecated spelling of stackConfigDir (the project file reference's
+    // "Deprecated attributes": "Config directory relative to the location of Pulumi.yaml").
+    if (typeof config === "string")
+        problems.push({
+            path: "Pulumi.yaml config",
+            message:
+                "is a folder name: the deprecated form of stackConfigDir, which moves the stack files away from Pulumi.yaml, where this program's offline readers look for Pulumi.<stack>.yaml",
+            fix: "keep the stack files beside Pulumi.yaml and delete config",
+        });
     if (project.stackConfigDir !== undefined)
         problems.push({
             path: "Pulumi.yaml stackConfigDir",

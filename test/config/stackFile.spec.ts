@@ -201,6 +201,26 @@ describe("stack files", () => {
         );
     });
 
+    it("refuses the deprecated config: <folder> like stackConfigDir, and not a key declared with a type alone", () => {
+        // https://www.pulumi.com/docs/iac/concepts/projects/project-file/ ("Deprecated
+        // attributes": config, the config directory; a schema's default is optional).
+        const legacy = folder({ "Pulumi.yaml": PROJECT + "config: stacks\n" });
+        assert.deepStrictEqual(
+            projectFileProblems(legacy).map((p) => [p.path, p.fix]),
+            [["Pulumi.yaml config", "keep the stack files beside Pulumi.yaml and delete config"]],
+        );
+        const declared = folder({
+            "Pulumi.yaml":
+                PROJECT +
+                "config:\n  securityAccountId:\n    type: string\n    description: the security account\n  tags:\n    type: string\n    default: x\n  aws:region:\n    value: us-east-1\n",
+        });
+        // The type-only declaration gives no stack a value; a default and a value do.
+        assert.deepStrictEqual(
+            projectFileProblems(declared).map((p) => p.path),
+            ["Pulumi.yaml config.tags", "Pulumi.yaml config.aws:region"],
+        );
+    });
+
     it("reports the project file's and the stack file's problems together", () => {
         const root = folder({
             "Pulumi.yaml": PROJECT + "config:\n  aws:region: us-east-1\n",
