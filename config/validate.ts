@@ -595,11 +595,20 @@ function budgetProblems(values: Record<string, unknown>, stack: string): ConfigP
     const n = Array.isArray(values.workloadAccounts) ? values.workloadAccounts.length : 0;
     if (max === undefined || n <= max) return [];
     const extra = n - max;
+    // The last account as the example to move (a real name: a `<name>` pasted into bash reads a
+    // file), to the first shard's name, which account move creates when it has no file yet.
+    const last = (values.workloadAccounts as { name?: unknown }[])[n - 1]?.name;
+    const shard = /^workload-(\d+)$/.exec(stack);
+    const to = `workload-${shard ? Number(shard[1]) + 1 : 2}`;
+    const move =
+        typeof last === "string"
+            ? `npx org-access account move --name ${last} --from ${stack} --to ${to} --write (or the next workload-N shard when ${to} is full)`
+            : `npx org-access account move with --name of an account, --from ${stack} and --to a shard stack such as ${to}, then --write`;
     return [
         {
             path: "workloadAccounts",
             message: `lists ${n} accounts, more than maxAccountsPerStack allows (${max}${values.maxAccountsPerStack === undefined ? ", the default" : ""}): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds`,
-            fix: `move ${extra} account${extra === 1 ? "" : "s"} to a shard, one at a time: npx org-access account move --name <name> --from ${stack} --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack ${stack} org-access:maxAccountsPerStack ${n}`,
+            fix: `move ${extra} account${extra === 1 ? "" : "s"} to a shard, one at a time: ${move}; or, on a runner with more memory, raise the budget: pulumi config set --stack ${stack} org-access:maxAccountsPerStack ${n}`,
         },
     ];
 }

@@ -268,7 +268,7 @@ export function identityCenterProblems(
             path: "identityCenter.portalUrl",
             message:
                 "has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition",
-            fix: "pulumi config set --path 'identityCenter.portalUrl' <the URL shown in the IAM Identity Center console, Settings>",
+            fix: "set it to the AWS access portal URL the IAM Identity Center console shows under Settings: pulumi config set --path 'identityCenter.portalUrl' followed by the URL",
         });
     return problems;
 }

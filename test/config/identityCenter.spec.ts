@@ -258,7 +258,7 @@ describe("config: identityCenter", () => {
             "* org-access:identityCenter.instanceArn: is in partition aws-us-gov, but aws:region us-east-1 is in aws (use the instance of this partition (aws sso-admin list-instances))",
             `* org-access:identityCenter.breakGlassGroups[1]: group ${AUDIT} is already at identityCenter.auditGroups[0]; a group holds one duty (give each duty its own Identity Store group)`,
             `* org-access:identityCenter.deployAccount.accountId: ${MANAGEMENT} is the management account, not a delegated administrator (pulumi config set --path 'identityCenter.deployAccount' management)`,
-            "* org-access:identityCenter.portalUrl: has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition (pulumi config set --path 'identityCenter.portalUrl' <the URL shown in the IAM Identity Center console, Settings>)",
+            "* org-access:identityCenter.portalUrl: has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition (set it to the AWS access portal URL the IAM Identity Center console shows under Settings: pulumi config set --path 'identityCenter.portalUrl' followed by the URL)",
         ]);
     });
 });

@@ -305,7 +305,7 @@ describe("config validation: maxAccountsPerStack (workload stacks)", () => {
                 ),
             ),
             [
-                "* org-access:workloadAccounts: lists 12 accounts, more than maxAccountsPerStack allows (10, the default): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 2 accounts to a shard, one at a time: npx org-access account move --name <name> --from workload-3 --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack workload-3 org-access:maxAccountsPerStack 12)",
+                "* org-access:workloadAccounts: lists 12 accounts, more than maxAccountsPerStack allows (10, the default): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 2 accounts to a shard, one at a time: npx org-access account move --name team11 --from workload-3 --to workload-4 --write (or the next workload-N shard when workload-4 is full); or, on a runner with more memory, raise the budget: pulumi config set --stack workload-3 org-access:maxAccountsPerStack 12)",
             ],
         );
     });
@@ -331,7 +331,7 @@ describe("config validation: maxAccountsPerStack (workload stacks)", () => {
                 }),
             ),
             [
-                "* org-access:workloadAccounts: lists 3 accounts, more than maxAccountsPerStack allows (2): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 1 account to a shard, one at a time: npx org-access account move --name <name> --from workload --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 3)",
+                "* org-access:workloadAccounts: lists 3 accounts, more than maxAccountsPerStack allows (2): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 1 account to a shard, one at a time: npx org-access account move --name team2 --from workload --to workload-2 --write (or the next workload-N shard when workload-2 is full); or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 3)",
             ],
         );
     });

@@ -555,7 +555,7 @@ describe("maxAccountsPerStack under the program", () => {
         assert.strictEqual(exitCodeOf(e).code, 2);
         assert.match(
             e.message,
-            /^\* org-access:workloadAccounts: lists 11 accounts, more than maxAccountsPerStack allows \(10, the default\): .* \(move 1 account to a shard, one at a time: npx org-access account move --name <name> --from workload --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 11\)$/m,
+            /^\* org-access:workloadAccounts: lists 11 accounts, more than maxAccountsPerStack allows \(10, the default\): .* \(move 1 account to a shard, one at a time: npx org-access account move --name team11 --from workload --to workload-2 --write \(or the next workload-N shard when workload-2 is full\); or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 11\)$/m,
         );
         // The same accounts with the budget raised plan: eleven providers, eleven audit roles.
         const plan = await planStack({
