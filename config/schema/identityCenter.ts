@@ -243,13 +243,14 @@ export function identityCenterProblems(
             problems.push({
                 path: at,
                 message: `is in partition ${own}, but aws:region ${region} is in ${partition}`,
-                fix: `use the policy's ARN in ${partition}: arn:${partition}:iam::aws:policy/<name>`,
+                // The same policy name, in the stack's partition: a real ARN, no <placeholder>.
+                fix: `use the policy's ARN in ${partition}: pulumi config set --path '${at}' ${boundaryArn.replace(/^arn:[^:]+:/, `arn:${partition}:`)}`,
             });
         else if (!knownAwsManagedPolicy(boundaryArn))
             problems.push({
                 path: at,
                 message: `${boundaryArn} is not an AWS-managed policy AWS publishes`,
-                fix: "check the name (aws iam get-policy --policy-arn <arn>), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess",
+                fix: `check the name (aws iam get-policy --policy-arn ${boundaryArn}), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess`,
             });
         else if (adminEquivalentManagedPolicy(boundaryArn))
             problems.push({

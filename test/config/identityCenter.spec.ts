@@ -200,10 +200,10 @@ describe("config: identityCenter", () => {
         const boundaryProblems = (managedPolicyArn: string) =>
             problems(ic({ permissionsBoundary: { managedPolicyArn } }));
         assert.deepStrictEqual(boundaryProblems("arn:aws-cn:iam::aws:policy/ReadOnlyAccess"), [
-            `${at}: is in partition aws-cn, but aws:region us-east-1 is in aws (use the policy's ARN in aws: arn:aws:iam::aws:policy/<name>)`,
+            `${at}: is in partition aws-cn, but aws:region us-east-1 is in aws (use the policy's ARN in aws: pulumi config set --path 'identityCenter.permissionsBoundary.managedPolicyArn' arn:aws:iam::aws:policy/ReadOnlyAccess)`,
         ]);
         assert.deepStrictEqual(boundaryProblems("arn:aws:iam::aws:policy/ReadOnlyAcess"), [
-            `${at}: arn:aws:iam::aws:policy/ReadOnlyAcess is not an AWS-managed policy AWS publishes (check the name (aws iam get-policy --policy-arn <arn>), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess)`,
+            `${at}: arn:aws:iam::aws:policy/ReadOnlyAcess is not an AWS-managed policy AWS publishes (check the name (aws iam get-policy --policy-arn arn:aws:iam::aws:policy/ReadOnlyAcess), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess)`,
         ]);
         for (const admin of ["AdministratorAccess", "PowerUserAccess"])
             assert.deepStrictEqual(boundaryProblems(`arn:aws:iam::aws:policy/${admin}`), [
