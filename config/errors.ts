@@ -91,10 +91,29 @@ export function setCommand(
     options: { readonly secret?: boolean; readonly type?: "string"; readonly stack?: string } = {},
 ): string {
     const flags = `${options.stack ? ` --stack ${options.stack}` : ""}${options.secret ? " --secret" : ""}`;
+    const key = fullKey(path);
     // A top-level key is always stored as a string, so it needs neither --path nor --type.
-    if (!/[.[]/.test(path)) return `pulumi config set${flags} ${path} ${value}`;
+    if (!/[.[]/.test(path)) return `pulumi config set${flags} ${key} ${value}`;
     const typed = options.type === "string" && !options.secret && SCALAR_LOOKING.test(value);
-    return `pulumi config set${flags} --path '${path}' ${value}${typed ? " --type string" : ""}`;
+    return `pulumi config set${flags} --path '${key}' ${value}${typed ? " --type string" : ""}`;
+}
+
+/**
+ * `org-access:<path>`: a key written in full. The CLI puts a bare key under the project's name
+ * (Pulumi.yaml `name:`), so with a renamed project a bare key lands in a namespace this program
+ * never reads. A key with its own namespace (`aws:region`) is kept.
+ * https://www.pulumi.com/docs/iac/concepts/config/ (keys are `namespace:key`; the namespace
+ * defaults to the project's name)
+ */
+export function fullKey(path: string): string {
+    return /^[\w-]+:/.test(path) ? path : `${NAMESPACE}:${path}`;
+}
+
+/** The `pulumi config rm` of `path`, with --path when it reaches into a list or a map. */
+export function rmCommand(path: string): string {
+    return /[.[]/.test(path)
+        ? `pulumi config rm --path '${fullKey(path)}'`
+        : `pulumi config rm ${fullKey(path)}`;
 }
 
 /** What `pulumi config set --path` would store as a number or a boolean instead of a string. */
@@ -318,7 +337,7 @@ function exampleCommand(
         return setCommand(path, String(meant));
     }
     if (example === NO_EXAMPLE && allowed.length === 0)
-        return `give it a valid value: pulumi config set --path '${path}' followed by the value${wantsString(schema, path) ? ", and --type string when it looks like a number or true/false" : ""}`;
+        return `give it a valid value: pulumi config set --path '${fullKey(path)}' followed by the value${wantsString(schema, path) ? ", and --type string when it looks like a number or true/false" : ""}`;
     return setCommand(path, allowed[0] ?? example, {
         secret: /externalId$/i.test(path),
         type: wantsString(schema, path) || allowed.length > 0 ? "string" : undefined,
@@ -372,7 +391,7 @@ export function problemsFromZod(
                 problems.push({
                     path: full,
                     message: "unknown key",
-                    fix: `${suggestion(key, known)}remove it with: pulumi config rm --path '${full}'; allowed keys here: ${known.join(", ")}`,
+                    fix: `${suggestion(key, known)}remove it with: pulumi config rm --path '${fullKey(full)}'; allowed keys here: ${known.join(", ")}`,
                 });
             }
             continue;
@@ -394,11 +413,7 @@ export function problemsFromZod(
                 fix: `set ${container.length > 1 ? "an entry" : "its entries"} with --path, e.g.: ${[
                     ...(value === undefined || fits(value, container[0][0].startsWith(`${path}[`))
                         ? []
-                        : [
-                              /[.[]/.test(path)
-                                  ? `pulumi config rm --path '${path}'`
-                                  : `pulumi config rm ${path}`,
-                          ]),
+                        : [rmCommand(path)]),
                     ...container.map(([p, kind]) =>
                         exampleCommand(schema, p, input, kind, elsewhere),
                     ),
@@ -427,7 +442,7 @@ export function problemsFromZod(
             problems.push({
                 path,
                 message: `${issue.message}${secret ? "" : shown}`,
-                fix: `remove it with: ${/[.[]/.test(path) ? `pulumi config rm --path '${path}'` : `pulumi config rm ${path}`}`,
+                fix: `remove it with: ${rmCommand(path)}`,
             });
             continue;
         }

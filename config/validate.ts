@@ -311,7 +311,7 @@ function securityFeatureProblems(
         problems.push({
             path: "guardrails.allowedRegions",
             message: `does not include aws:region ${region}, so the SCP would deny this program's own region`,
-            fix: `pulumi config set --path 'guardrails.allowedRegions[${regions.length}]' ${region}`,
+            fix: `pulumi config set --path 'org-access:guardrails.allowedRegions[${regions.length}]' ${region}`,
         });
     }
     // One IAM user, one role in life: a break-glass or responder identity is never also an auditor or a program.
@@ -475,7 +475,7 @@ export function logEvidenceProblems(values: Record<string, unknown>): ConfigProb
         problems.push({
             path: "trail.expirationDays",
             message: `${expiration} is shorter than trail.objectLockRetentionDays (${retention}): Object Lock keeps every log version for ${retention} days, so expiring earlier would only hide logs behind delete markers`,
-            fix: `pulumi config set --path 'trail.expirationDays' ${retention}, or remove it to keep logs forever`,
+            fix: `pulumi config set --path 'org-access:trail.expirationDays' ${retention}, or remove it to keep logs forever`,
         });
     }
     const breakGlass = object(values.breakGlass);
@@ -519,7 +519,7 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
             problems.push({
                 path: `reporters[${idx[1]}].externalId`,
                 message: `same ExternalId as reporters[${idx[0]}]; each reporter needs its own`,
-                fix: `pulumi config set --secret --path 'reporters[${idx[1]}].externalId' "$(openssl rand -hex 32)"`,
+                fix: `pulumi config set --secret --path 'org-access:reporters[${idx[1]}].externalId' "$(openssl rand -hex 32)"`,
             });
         }
         for (const { i, o } of reporters) {
@@ -628,7 +628,7 @@ function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[
         problems.push({
             path: "stackSet",
             message: "is set but deploymentMode is provider, so it would be ignored",
-            fix: "pulumi config set deploymentMode stackset, or remove stackSet",
+            fix: "pulumi config set org-access:deploymentMode stackset, or remove stackSet",
         });
     }
     if (mode === "stackset") {
@@ -640,7 +640,7 @@ function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[
                         path: `workloadAccounts[${i}].${key}`,
                         message:
                             "is not supported in stackset mode: the StackSet deploys one template, so a duty role is on for every account of its OUs or for none",
-                        fix: `remove it and set stackSet.${key}: true (pulumi config set --path 'stackSet.${key}' true), or use deploymentMode provider for this stack`,
+                        fix: `remove it and set stackSet.${key}: true (pulumi config set --path 'org-access:stackSet.${key}' true), or use deploymentMode provider for this stack`,
                     });
                 }
             }

@@ -211,7 +211,7 @@ export function identityCenterProblems(
         problems.push({
             path: "identityCenter.deployAccount.accountId",
             message: `${deploy.accountId} is the management account, not a delegated administrator`,
-            fix: "pulumi config set --path 'identityCenter.deployAccount' management",
+            fix: "pulumi config set --path 'org-access:identityCenter.deployAccount' management",
         });
     // A portal URL of the instance's own (ssoins-...) names its instance and region: both must be
     // the instance's, or the profiles would sign people in to another instance or region.
@@ -233,7 +233,7 @@ export function identityCenterProblems(
             message: `is in region ${portal.region}, but the instance's region (${ssoRegion ? "identityCenter.ssoRegion" : "aws:region"}) is ${expectedRegion}`,
             fix: ssoRegion
                 ? "copy the portal URL of the instance's region, or correct identityCenter.ssoRegion"
-                : `pulumi config set --path 'identityCenter.ssoRegion' ${portal.region}`,
+                : `pulumi config set --path 'org-access:identityCenter.ssoRegion' ${portal.region}`,
         });
     const boundaryArn = object(ic.permissionsBoundary)?.managedPolicyArn;
     if (typeof boundaryArn === "string" && BOUNDARY_ARN.test(boundaryArn)) {
@@ -244,7 +244,7 @@ export function identityCenterProblems(
                 path: at,
                 message: `is in partition ${own}, but aws:region ${region} is in ${partition}`,
                 // The same policy name, in the stack's partition: a real ARN, no <placeholder>.
-                fix: `use the policy's ARN in ${partition}: pulumi config set --path '${at}' ${boundaryArn.replace(/^arn:[^:]+:/, `arn:${partition}:`)}`,
+                fix: `use the policy's ARN in ${partition}: pulumi config set --path 'org-access:${at}' ${boundaryArn.replace(/^arn:[^:]+:/, `arn:${partition}:`)}`,
             });
         else if (!knownAwsManagedPolicy(boundaryArn))
             problems.push({
@@ -269,7 +269,7 @@ export function identityCenterProblems(
             path: "identityCenter.portalUrl",
             message:
                 "has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition",
-            fix: "set it to the AWS access portal URL the IAM Identity Center console shows under Settings: pulumi config set --path 'identityCenter.portalUrl' followed by the URL",
+            fix: "set it to the AWS access portal URL the IAM Identity Center console shows under Settings: pulumi config set --path 'org-access:identityCenter.portalUrl' followed by the URL",
         });
     return problems;
 }

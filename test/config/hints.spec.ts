@@ -156,7 +156,10 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         (values.workloadAccounts as Record<string, unknown>[])[1].accountId = 555555555555;
         const fix = roundTrip(workload, stack(values), "workloadAccounts[1].accountId");
         // The user's own id, kept: a number only because --path stored it untyped.
-        assert.match(fix, /--path 'workloadAccounts\[1\]\.accountId' 555555555555 --type string$/);
+        assert.match(
+            fix,
+            /--path 'org-access:workloadAccounts\[1\]\.accountId' 555555555555 --type string$/,
+        );
     });
 
     it("a number or boolean in a string key is set again as the user's own value, --type string", () => {
@@ -215,7 +218,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             const fix = roundTrip(validate, config, path);
             assert.strictEqual(
                 fix,
-                `fix with: pulumi config set --path '${path}' ${own} --type string`,
+                `fix with: pulumi config set --path 'org-access:${path}' ${own} --type string`,
             );
             // The user's own value is kept, as the string it must be.
             const parts = keyPath(path);
@@ -233,7 +236,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         );
         assert.strictEqual(
             quota,
-            "fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerRole' 10",
+            "fix with: pulumi config set --path 'org-access:iamQuotas.managedPoliciesPerRole' 10",
         );
         const flag = roundTrip(
             workload,
@@ -246,7 +249,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         );
         assert.strictEqual(
             flag,
-            "fix with: pulumi config set --path 'workloadAccounts[0].breakGlassRole' false",
+            "fix with: pulumi config set --path 'org-access:workloadAccounts[0].breakGlassRole' false",
         );
     });
 
@@ -268,7 +271,10 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             stack(workloadValues({ securityAccountId: "1111", trustedPrincipals: undefined })),
             "securityAccountId",
         );
-        assert.strictEqual(fix, "fix with: pulumi config set securityAccountId 123456789012");
+        assert.strictEqual(
+            fix,
+            "fix with: pulumi config set org-access:securityAccountId 123456789012",
+        );
         roundTrip(
             workload,
             stack(workloadValues({ maxAccountsPerStack: 0 })),
@@ -299,7 +305,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         const values = workloadValues();
         delete (values.workloadAccounts as Record<string, unknown>[])[1].name;
         const fix = roundTrip(workload, stack(values), "workloadAccounts[1].name");
-        assert.match(fix, /'workloadAccounts\[1\]\.name' prod-2$/);
+        assert.match(fix, /'org-access:workloadAccounts\[1\]\.name' prod-2$/);
     });
 
     it("a suggested preview role name is one no other role has", () => {
@@ -319,7 +325,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             ),
             "previewRole.name",
         );
-        assert.match(fix, /'previewRole\.name' OrgAccessPreviewRole-2$/);
+        assert.match(fix, /'org-access:previewRole\.name' OrgAccessPreviewRole-2$/);
         roundTrip(
             workload,
             stack(
@@ -344,7 +350,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             ),
             "auditors",
         );
-        assert.match(fix, /'auditors\[0\]' alice-2$/);
+        assert.match(fix, /'org-access:auditors\[0\]' alice-2$/);
         roundTrip(
             security,
             stack(securityValues({ guardrails: { targets: ["r-abcd1234"] } })),
@@ -398,7 +404,10 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             stack(workloadValues({ deploymentMode: "stackset" })),
             "stackSet",
         );
-        assert.match(fix, /'stackSet\.adminAccount\.accountId' 123456789012 --type string$/);
+        assert.match(
+            fix,
+            /'org-access:stackSet\.adminAccount\.accountId' 123456789012 --type string$/,
+        );
         // An SCP region list without the program's own region.
         roundTrip(
             security,
@@ -493,7 +502,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
                 assert.match(command, /^pulumi config (set|rm) --stack workload-eu /, line);
         assert.match(
             error.message,
-            /securityAccountId: .*pulumi config set --stack workload-eu securityAccountId 123456789012/,
+            /securityAccountId: .*pulumi config set --stack workload-eu org-access:securityAccountId 123456789012/,
         );
     });
 
@@ -502,16 +511,20 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             {
                 path: "tags",
                 message: "m",
-                fix: "pulumi config rm tags && pulumi config set --path 'tags.Team' security",
+                fix: "pulumi config rm org-access:tags && pulumi config set --path 'org-access:tags.Team' security",
             },
-            { path: "x", message: "m", fix: "pulumi config set --stack workload-eu x 1" },
+            {
+                path: "x",
+                message: "m",
+                fix: "pulumi config set --stack workload-eu org-access:x 1",
+            },
             { path: "y", message: "m" },
         ]).pinned();
         assert.deepStrictEqual(
             e.problems.map((p) => p.fix),
             [
-                "pulumi config rm --stack workload-us tags && pulumi config set --stack workload-us --path 'tags.Team' security",
-                "pulumi config set --stack workload-eu x 1",
+                "pulumi config rm --stack workload-us org-access:tags && pulumi config set --stack workload-us --path 'org-access:tags.Team' security",
+                "pulumi config set --stack workload-eu org-access:x 1",
                 undefined,
             ],
         );
@@ -546,7 +559,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         assert.ok(error instanceof ConfigError, String(error));
         assert.match(
             error.message,
-            /workloadAccounts\[0\]\.name: .*pulumi config set --stack workload-eu --path 'workloadAccounts\[0\]\.name' prod-3\)/,
+            /workloadAccounts\[0\]\.name: .*pulumi config set --stack workload-eu --path 'org-access:workloadAccounts\[0\]\.name' prod-3\)/,
         );
     });
 });

@@ -119,7 +119,7 @@ describe("aws:region, checked against its partition's regions", () => {
                     assert.ok(
                         lines.some((l) =>
                             l.startsWith(
-                                `* org-access:${key}: "eu-west-9" is not a region of the aws partition (did you mean eu-west-1?; if AWS has launched eu-west-9, upgrade @pulumi/aws (${AWS_VERSION} does not know it)) (got "eu-west-9") (fix with: pulumi config set --path '${key}' eu-west-1)`,
+                                `* org-access:${key}: "eu-west-9" is not a region of the aws partition (did you mean eu-west-1?; if AWS has launched eu-west-9, upgrade @pulumi/aws (${AWS_VERSION} does not know it)) (got "eu-west-9") (fix with: pulumi config set --path 'org-access:${key}' eu-west-1)`,
                             ),
                         ),
                         lines.join("\n"),

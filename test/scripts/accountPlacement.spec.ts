@@ -529,7 +529,7 @@ describe("account placement (account:add without --stack, account:import)", () =
         const before = snapshot(broken);
         assert.strictEqual(
             refused(() => placeAccounts(broken, ids(1, 1))),
-            "the security stack would be invalid:\n  * org-access:incidentResponse: is not configured, but workload-2/x set incidentResponseRole: true (pulumi config set --stack security --path 'incidentResponse.responders[0]' incident-responder)",
+            "the security stack would be invalid:\n  * org-access:incidentResponse: is not configured, but workload-2/x set incidentResponseRole: true (pulumi config set --stack security --path 'org-access:incidentResponse.responders[0]' incident-responder)",
         );
         assert.deepStrictEqual(snapshot(broken), before);
     });
