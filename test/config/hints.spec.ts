@@ -467,6 +467,17 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         assert.ok(fixes.length > 20, `${fixes.length} hints`);
         for (const fix of fixes.filter((f) => f.includes("pulumi ")))
             assert.doesNotMatch(fix, /</, fix);
+        // Every key in full: a bare key goes to the project's namespace, which a renamed
+        // Pulumi.yaml `name:` moves away from org-access.
+        const keys = fixes.flatMap((f) =>
+            [
+                ...f.matchAll(
+                    /pulumi config (?:set|rm)((?: --(?:stack \S+|secret|path))*) '?([^\s']+)/g,
+                ),
+            ].map((m) => m[2]),
+        );
+        assert.ok(keys.length > 20, `${keys.length} keys`);
+        for (const key of keys) assert.match(key, /^(org-access|aws|pulumi):/, key);
     });
 
     it("a hint about a workload stack's file, printed by the security stack, names that stack", () => {
