@@ -6,6 +6,16 @@ export function closest(key: string, known: readonly string[]): string | undefin
     return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
 }
 
+/** The known word within `max` edits of `key` (case-insensitive), the closest first; undefined if none. */
+export function closestWithin(
+    key: string,
+    known: readonly string[],
+    max: number,
+): string | undefined {
+    const best = known.map((k) => ({ k, d: distance(key, k) })).sort((x, y) => x.d - y.d)[0];
+    return best && best.d <= max ? best.k : undefined;
+}
+
 /** Levenshtein distance, for "did you mean" on misspelt keys. */
 function distance(a: string, b: string): number {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -2,10 +2,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { iamUserArn } from "../policypack/iam/arn";
-import { closest } from "./didYouMean";
-import { partitionOf } from "./patterns";
+import { closest, closestWithin } from "./didYouMean";
+import { partitionOf, REGION_NAME } from "./patterns";
 import { regionsOf } from "./regions";
 import { NAMESPACE, RETIRED } from "./schema/constants";
+import { IAM_QUOTA_LIMITS } from "./schema/iamQuotas";
 
 export { closest };
 
@@ -30,6 +31,31 @@ export class ConfigError extends pulumi.RunError {
         super(formatProblems(stackName, problems));
         this.name = "ConfigError";
     }
+
+    /**
+     * The same problems with `--stack <stack>` in every `pulumi config set|rm|get` of their fixes
+     * that names no stack, for a report printed outside `pulumi up` of this stack: the security
+     * stack reports the problems of every workload stack's file, and the account commands those
+     * of the files they edit. Pasted while another stack is selected, a hint without --stack
+     * would change that stack's config (the security stack's own securityAccountId, say).
+     * https://www.pulumi.com/docs/iac/cli/commands/pulumi_config_set/ ("-s, --stack string")
+     */
+    pinned(): ConfigError {
+        return new ConfigError(
+            this.stackName,
+            this.problems.map((p) =>
+                p.fix === undefined ? p : { ...p, fix: pinStack(p.fix, this.stackName) },
+            ),
+        );
+    }
+}
+
+/** `fix` with `--stack <stack>` in every `pulumi config set|rm|get` that names no stack. */
+export function pinStack(fix: string, stack: string): string {
+    return fix.replace(
+        /pulumi config (set|rm|get)(?! --stack )/g,
+        `pulumi config $1 --stack ${stack}`,
+    );
 }
 
 export function formatProblems(stack: string, problems: readonly ConfigProblem[]): string {
@@ -65,10 +91,29 @@ export function setCommand(
     options: { readonly secret?: boolean; readonly type?: "string"; readonly stack?: string } = {},
 ): string {
     const flags = `${options.stack ? ` --stack ${options.stack}` : ""}${options.secret ? " --secret" : ""}`;
+    const key = fullKey(path);
     // A top-level key is always stored as a string, so it needs neither --path nor --type.
-    if (!/[.[]/.test(path)) return `pulumi config set${flags} ${path} ${value}`;
+    if (!/[.[]/.test(path)) return `pulumi config set${flags} ${key} ${value}`;
     const typed = options.type === "string" && !options.secret && SCALAR_LOOKING.test(value);
-    return `pulumi config set${flags} --path '${path}' ${value}${typed ? " --type string" : ""}`;
+    return `pulumi config set${flags} --path '${key}' ${value}${typed ? " --type string" : ""}`;
+}
+
+/**
+ * `org-access:<path>`: a key written in full. The CLI puts a bare key under the project's name
+ * (Pulumi.yaml `name:`), so with a renamed project a bare key lands in a namespace this program
+ * never reads. A key with its own namespace (`aws:region`) is kept.
+ * https://www.pulumi.com/docs/iac/concepts/config/ (keys are `namespace:key`; the namespace
+ * defaults to the project's name)
+ */
+export function fullKey(path: string): string {
+    return /^[\w-]+:/.test(path) ? path : `${NAMESPACE}:${path}`;
+}
+
+/** The `pulumi config rm` of `path`, with --path when it reaches into a list or a map. */
+export function rmCommand(path: string): string {
+    return /[.[]/.test(path)
+        ? `pulumi config rm --path '${fullKey(path)}'`
+        : `pulumi config rm ${fullKey(path)}`;
 }
 
 /** What `pulumi config set --path` would store as a number or a boolean instead of a string. */
@@ -91,6 +136,7 @@ const CONTAINER_EXAMPLES: Record<string, readonly (readonly [string, string])[]>
         ["reporters[0].externalId", "externalId"],
     ],
     tags: [["tags.Team", "security"]],
+    "guardrails.targets": [["guardrails.targets[0]", "targets"]],
     workloadStacks: [["workloadStacks[0]", "workload"]],
     "auditRole.managedPolicies": [["auditRole.managedPolicies[0]", "SecurityAudit"]],
     "trustedPrincipals.humanArns": [["trustedPrincipals.humanArns[0]", "arn"]],
@@ -128,14 +174,23 @@ function leafOf(path: string): string {
  * An example value for a key path, used to write the fix command: valid for the key, and never a
  * name the input already uses. `kind` overrides the leaf (`user`, `arn`) or is the literal value.
  */
-function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
-    const taken = takenNames(input);
+function exampleFor(
+    path: string,
+    input: unknown,
+    kind = leafOf(path),
+    elsewhere: readonly string[] = [],
+): string {
+    const taken = new Set([...takenNames(input), ...elsewhere]);
     const security = (input as { securityAccountId?: unknown } | undefined)?.securityAccountId;
     // A misspelt region gets the closest region of its partition.
     const current = valueAt(input, parsePath(path));
+    // A well-formed name far from every known region may be one @pulumi/aws does not know yet:
+    // no example, so no command that puts another region in its place.
     const region = () =>
-        (typeof current === "string" && closest(current, regionsOf(partitionOf(current)))) ||
-        "us-east-1";
+        typeof current === "string" && REGION_NAME.test(current)
+            ? (closestWithin(current, regionsOf(partitionOf(current)), 2) ?? NO_EXAMPLE)
+            : (typeof current === "string" && closest(current, regionsOf(partitionOf(current)))) ||
+              "us-east-1";
     const examples: Record<string, () => string> = {
         accountId: () => "123456789012",
         securityAccountId: () => "123456789012",
@@ -168,9 +223,27 @@ function exampleFor(path: string, input: unknown, kind = leafOf(path)): string {
         allowedRegions: region,
         regions: region,
         ssoRegion: region,
+        // The examples the keys' own messages give, so that a hint is always a pasteable command.
+        repository: () => "example-org/org-access",
+        deployEnvironment: () => "production",
+        deployBranch: () => "main",
+        deployWorkflow: () => ".github/workflows/deploy.yml",
+        stateBucket: () => "org-access-state",
+        emails: () => "security@example.com",
+        unusedAccessAge: () => "90",
+        targets: () => "r-abcd1234",
+        workloadTargets: () => "r-abcd1234",
+        instanceArn: () => "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+        identityStoreId: () => "d-1234567890",
+        auditGroups: () => "906722b2-4011-70ac-c9b5-e1cd8b4ca7b1",
+        managedPolicyArn: () => "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        deployAccount: () => "management",
+        ...Object.fromEntries(
+            Object.entries(IAM_QUOTA_LIMITS).map(([k, { default: d }]) => [k, () => String(d)]),
+        ),
     };
     return (
-        examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : "<value>")
+        examples[kind]?.() ?? (/^[\w-]+$/.test(kind) && kind !== leafOf(path) ? kind : NO_EXAMPLE)
     );
 }
 
@@ -190,8 +263,13 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown {
     };
     unwrap();
     for (const part of path) {
+        const def = (current as { _zod?: { def?: { type?: string; valueType?: unknown } } })._zod
+            ?.def;
         if (typeof part === "number") {
             current = (current as { element?: unknown }).element;
+        } else if (def?.type === "record") {
+            // A map (`tags`): every key holds the record's value schema.
+            current = def.valueType;
         } else {
             current = (current as { shape?: Record<string, unknown> }).shape?.[String(part)];
         }
@@ -206,10 +284,15 @@ function parsePath(path: string): PropertyKey[] {
     return path.split(/\.|(?=\[)/).map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
 }
 
+/** The Zod type name of the schema at `path` ("string", "boolean"...), or undefined. */
+function typeAt(schema: z.ZodType, path: string): string | undefined {
+    const at = schemaAt(schema, parsePath(path)) as { _zod?: { def?: { type?: string } } };
+    return at?._zod?.def?.type;
+}
+
 /** Whether the schema wants a string at `path`, so an integer-looking value needs `--type string`. */
 function wantsString(schema: z.ZodType, path: string): boolean {
-    const at = schemaAt(schema, parsePath(path)) as { _zod?: { def?: { type?: string } } };
-    return at?._zod?.def?.type === "string";
+    return typeAt(schema, path) === "string";
 }
 
 /** The values an enum schema at `path` allows, or none. */
@@ -217,21 +300,64 @@ function enumValues(schema: z.ZodType, path: string): string[] {
     const at = schemaAt(schema, parsePath(path)) as {
         _zod?: { def?: { type?: string; entries?: Record<string, unknown> } };
     };
-    const def = at?._zod?.def;
-    return def?.type === "enum" && def.entries
-        ? Object.values(def.entries).filter((v): v is string => typeof v === "string")
-        : [];
+    const def = at?._zod?.def as
+        { type?: string; entries?: Record<string, unknown>; values?: unknown[] } | undefined;
+    // A literal (rootAccess: "centralized") allows its one value.
+    const values =
+        def?.type === "enum" && def.entries
+            ? Object.values(def.entries)
+            : def?.type === "literal"
+              ? (def.values ?? [])
+              : [];
+    return values.filter((v): v is string => typeof v === "string");
 }
 
-/** The command that sets `path` to an example value, typed as the schema wants it. */
-function exampleCommand(schema: z.ZodType, path: string, input: unknown, kind?: string): string {
+/**
+ * The command that sets `path` to an example value, typed as the schema wants it; words instead of
+ * a command when there is no example value to give (a `<value>` pasted into bash redirects input).
+ */
+function exampleCommand(
+    schema: z.ZodType,
+    path: string,
+    input: unknown,
+    kind?: string,
+    elsewhere: readonly string[] = [],
+): string {
+    // A number or a boolean where a string belongs is most often the right value, stored untyped:
+    // `--path` made it a number. Re-set the user's own value as a string when it is valid as one.
+    const own = ownValueAsString(schema, path, valueAt(input, parsePath(path)));
+    if (own !== undefined) return setCommand(path, own, { type: "string" });
     // A key with a few allowed values gets the first (the default, where there is one).
-    const example = exampleFor(path, input, kind);
-    const allowed = example === "<value>" ? enumValues(schema, path) : [];
+    const example = exampleFor(path, input, kind, elsewhere);
+    const allowed = example === NO_EXAMPLE ? enumValues(schema, path) : [];
+    // A flag: what the user most likely meant by a value such as "yes", as a boolean.
+    if (example === NO_EXAMPLE && allowed.length === 0 && typeAt(schema, path) === "boolean") {
+        const current = valueAt(input, parsePath(path));
+        const meant = /^(y|yes|on|1|true|enabled?)$/i.test(String(current).trim());
+        return setCommand(path, String(meant));
+    }
+    if (example === NO_EXAMPLE && allowed.length === 0)
+        return `give it a valid value: pulumi config set --path '${fullKey(path)}' followed by the value${wantsString(schema, path) ? ", and --type string when it looks like a number or true/false" : ""}`;
     return setCommand(path, allowed[0] ?? example, {
         secret: /externalId$/i.test(path),
         type: wantsString(schema, path) || allowed.length > 0 ? "string" : undefined,
     });
+}
+
+/** What `exampleFor` returns for a key it has no example of. */
+const NO_EXAMPLE = "<value>";
+
+/**
+ * `value` as the string the schema at `path` wants, when `value` is a number or a boolean whose
+ * text passes that schema (an account id typed 210987654321 for a target); otherwise undefined.
+ */
+function ownValueAsString(schema: z.ZodType, path: string, value: unknown): string | undefined {
+    // A secret is never echoed back into a hint.
+    if (typeof value !== "number" && typeof value !== "boolean") return undefined;
+    if (/externalId$/i.test(path)) return undefined;
+    if (!wantsString(schema, path)) return undefined;
+    const at = schemaAt(schema, parsePath(path)) as z.ZodType;
+    return at.safeParse(String(value)).success ? String(value) : undefined;
 }
 
 /** The keys an object schema accepts at `path`, walking through arrays, optionals and defaults. */
@@ -252,6 +378,8 @@ export function problemsFromZod(
     schema: z.ZodType,
     error: z.ZodError,
     input: unknown,
+    /** Account names other stacks' files use: a suggested name is none of them either. */
+    elsewhere: readonly string[] = [],
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     for (const issue of error.issues) {
@@ -263,7 +391,7 @@ export function problemsFromZod(
                 problems.push({
                     path: full,
                     message: "unknown key",
-                    fix: `${suggestion(key, known)}remove it with: pulumi config rm --path '${full}'; allowed keys here: ${known.join(", ")}`,
+                    fix: `${suggestion(key, known)}remove it with: pulumi config rm --path '${fullKey(full)}'; allowed keys here: ${known.join(", ")}`,
                 });
             }
             continue;
@@ -285,12 +413,10 @@ export function problemsFromZod(
                 fix: `set ${container.length > 1 ? "an entry" : "its entries"} with --path, e.g.: ${[
                     ...(value === undefined || fits(value, container[0][0].startsWith(`${path}[`))
                         ? []
-                        : [
-                              /[.[]/.test(path)
-                                  ? `pulumi config rm --path '${path}'`
-                                  : `pulumi config rm ${path}`,
-                          ]),
-                    ...container.map(([p, kind]) => exampleCommand(schema, p, input, kind)),
+                        : [rmCommand(path)]),
+                    ...container.map(([p, kind]) =>
+                        exampleCommand(schema, p, input, kind, elsewhere),
+                    ),
                 ].join(" && ")}`,
             });
             continue;
@@ -299,22 +425,45 @@ export function problemsFromZod(
             problems.push({
                 path,
                 message: "is required",
-                fix: `set it with: ${exampleCommand(schema, path, input)}`,
+                fix: withLead(
+                    "set it with",
+                    exampleCommand(schema, path, input, undefined, elsewhere),
+                ),
             });
             continue;
         }
         const shown = value === undefined ? "" : ` (got ${describe(value)})`;
         const secret = /externalId$/i.test(path);
+        // A retired key is removed, never set again.
+        const parent = schemaAt(schema, issue.path.slice(0, -1)) as {
+            shape?: Record<string, { description?: string }>;
+        };
+        if (parent?.shape?.[String(issue.path[issue.path.length - 1])]?.description === RETIRED) {
+            problems.push({
+                path,
+                message: `${issue.message}${secret ? "" : shown}`,
+                fix: `remove it with: ${rmCommand(path)}`,
+            });
+            continue;
+        }
         problems.push({
             path,
             message: `${issue.message}${secret ? "" : shown}`,
             fix:
                 Array.isArray(value) || (typeof value === "object" && value !== null)
                     ? undefined
-                    : `fix with: ${exampleCommand(schema, path, input)}`,
+                    : withLead(
+                          "fix with",
+                          exampleCommand(schema, path, input, undefined, elsewhere),
+                      ),
         });
     }
     return problems;
+}
+
+/** `lead: command`, or the words alone when `exampleCommand` had no value to put in a command. */
+function withLead(lead: string, fix: string): string {
+    return fix.startsWith("pulumi ") ? `${lead}: ${fix}` : fix;
 }
 
 /** Whether `value` is the container `--path` can index into: a list, or a map. */

@@ -30,6 +30,7 @@ import {
 } from "./stackFile";
 import type { IdentityCenterSettings } from "./schema/identityCenter";
 import {
+    namespaceValues,
     rawStackValues,
     RawStackValues,
     usersOf,
@@ -47,6 +48,7 @@ export {
     projectFileProblems,
     stackFilePath,
     decodeValues,
+    howToCreate,
     PROJECT_ROOT,
     STACK_FILE_KEYS,
 } from "./stackFile";
@@ -331,11 +333,20 @@ export function readWorkloadTargets(
 ): { targets: WorkloadStackTargets[]; problems: ConfigProblem[] } {
     const targets: WorkloadStackTargets[] = [];
     const problems: ConfigProblem[] = [];
+    // Every stack's account names, read before any is validated: a name suggested for one stack
+    // must be free in the others too, or pasting it trades one problem for another.
+    const names = new Map(
+        stacks.map((stack) => [stack, accountNamesIn(stackFilePath(stack, root))]),
+    );
     stacks.forEach((stack, i) => {
         const file = stackFilePath(stack, root);
         try {
             const { config } = readStackFile(file);
-            const cfg = validateWorkloadConfig(rawStackValues(decodeValues(config)), stack);
+            const namesElsewhere = [...names].flatMap(([s, n]) => (s === stack ? [] : n));
+            const cfg = validateWorkloadConfig(
+                { ...rawStackValues(decodeValues(config)), namesElsewhere },
+                stack,
+            );
             // In StackSet mode a duty role is StackSet-wide: every listed account has it (and so
             // does every other account of the OUs, which the grants reach by role name).
             const stackSet = cfg.deploymentMode === "stackset" ? cfg.stackSet : undefined;
@@ -376,12 +387,33 @@ export function readWorkloadTargets(
             } else if (e instanceof ConfigError) {
                 problems.push({
                     path: `workloadStacks[${i}]`,
-                    message: `the stack file of "${stack}" is invalid:\n  ${e.problems.map((p) => formatProblems(stack, [p]).split("\n")[1]).join("\n  ")}`,
+                    message: `the stack file of "${stack}" is invalid:\n  ${e
+                        .pinned()
+                        .problems.map((p) => formatProblems(stack, [p]).split("\n")[1])
+                        .join("\n  ")}`,
                 });
             } else throw e;
         }
     });
     return { targets, problems };
+}
+
+/** The string `name`s of a stack file's workloadAccounts entries; none when it cannot be read. */
+function accountNamesIn(file: string): string[] {
+    try {
+        const accounts = namespaceValues(decodeValues(readStackFile(file).config)).workloadAccounts;
+        return Array.isArray(accounts)
+            ? accounts.flatMap((a) =>
+                  typeof (a as { name?: unknown } | null)?.name === "string"
+                      ? [(a as { name: string }).name]
+                      : [],
+              )
+            : [];
+    } catch (e) {
+        // An unreadable file is reported when the stack itself is read.
+        if (e instanceof StackFileError) return [];
+        throw e;
+    }
 }
 
 /**

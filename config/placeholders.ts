@@ -28,8 +28,8 @@ export function isPlaceholder(value: unknown): value is string {
 
 function fixFor(path: string, secret: boolean): string {
     return secret
-        ? `pulumi config set --secret --path '${path}' "$(openssl rand -hex 32)"`
-        : `pulumi config set --path '${path}' <value>`;
+        ? `pulumi config set --secret --path 'org-access:${path}' "$(openssl rand -hex 32)"`
+        : `set the real value with pulumi config set --path 'org-access:${path}' followed by the value`;
 }
 
 function walk(value: unknown, path: string, visit: (path: string, leaf: unknown) => void): void {

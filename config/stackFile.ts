@@ -53,6 +53,22 @@ export const STACK_FILE_KEYS: readonly string[] = [
     "environment",
 ];
 
+/**
+ * `pulumi env run` of the file's first imported environment (`environment:` is a list of names, or
+ * a map with `imports:`), or words when it names none: a `<org>/<environment>` pasted into bash
+ * reads a file.
+ * https://www.pulumi.com/docs/esc/guides/pulumi-iac/
+ */
+function envRun(environment: unknown, stack: string): string {
+    const imports = Array.isArray(environment)
+        ? environment
+        : (environment as { imports?: unknown } | null)?.imports;
+    const first = Array.isArray(imports) ? imports[0] : undefined;
+    return typeof first === "string" && /^[\w./-]+$/.test(first)
+        ? `pulumi env run ${first} -- pulumi up --stack ${stack}`
+        : `pulumi env run with the environment's name, followed by -- pulumi up --stack ${stack}`;
+}
+
 /** Problems with a stack file's top level: unknown keys, and ESC environments. */
 function topLevelProblems(doc: Record<string, unknown>, stack: string): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
@@ -66,7 +82,7 @@ function topLevelProblems(doc: Record<string, unknown>, stack: string): ConfigPr
                 path: "environment",
                 message:
                     "imports Pulumi ESC environments, whose values only Pulumi Cloud can open: the offline plan, verify, the account commands and the security stack (which reads every workload stack's file) would all read this stack without them",
-                fix: `write the org-access: and aws:region values into config: of this file (see what the environment gives with: pulumi config --open --show-secrets --stack ${stack}), and run pulumi with the environment's credentials instead: pulumi env run <org>/<environment> -- pulumi up --stack ${stack}`,
+                fix: `write the org-access: and aws:region values into config: of this file (see what the environment gives with: pulumi config --open --show-secrets --stack ${stack}), and run pulumi with the environment's credentials instead: ${envRun(doc.environment, stack)}`,
             });
             continue;
         }
@@ -111,18 +127,37 @@ export function projectFileProblems(root: string): ConfigProblem[] {
     const project = doc as { config?: unknown; stackConfigDir?: unknown };
     const config = project.config;
     if (typeof config === "object" && config !== null && !Array.isArray(config)) {
-        for (const key of Object.keys(config)) {
+        for (const [key, entry] of Object.entries(config)) {
             if (key.startsWith("pulumi:")) continue;
+            // A schema declaration without `default` (or `value`) gives the stacks nothing to
+            // inherit: it only declares a key each stack sets in its own file, which is read.
+            if (
+                typeof entry === "object" &&
+                entry !== null &&
+                !Array.isArray(entry) &&
+                !("value" in entry) &&
+                !("default" in entry)
+            )
+                continue;
             // A key without a namespace is the project's own: org-access:<key>.
             const full = key.includes(":") ? key : `org-access:${key}`;
             problems.push({
                 path: `Pulumi.yaml config.${key}`,
                 message:
                     "is project-level config, which every stack inherits from Pulumi.yaml; this program reads a stack's values from its own Pulumi.<stack>.yaml only (the offline plan, verify, the account commands and the security stack read those files), so it would be seen by pulumi up alone",
-                fix: `set it in each stack that needs it (pulumi config set --stack <stack> ${full} <value>, --path for a list or map), then delete it from Pulumi.yaml`,
+                fix: `set it in each stack that needs it (pulumi config set --stack followed by the stack's name, ${full} and its value; --path for a list or map), then delete it from Pulumi.yaml`,
             });
         }
     }
+    // `config: <folder>` is the deprecated spelling of stackConfigDir (the project file reference's
+    // "Deprecated attributes": "Config directory relative to the location of Pulumi.yaml").
+    if (typeof config === "string")
+        problems.push({
+            path: "Pulumi.yaml config",
+            message:
+                "is a folder name: the deprecated form of stackConfigDir, which moves the stack files away from Pulumi.yaml, where this program's offline readers look for Pulumi.<stack>.yaml",
+            fix: "keep the stack files beside Pulumi.yaml and delete config",
+        });
     if (project.stackConfigDir !== undefined)
         problems.push({
             path: "Pulumi.yaml stackConfigDir",
@@ -214,11 +249,45 @@ export function parseStackFile(text: string, source: string): StackFileConfig {
     return { config, secretKeys };
 }
 
-/** How to create the missing stack file of `stack`, as this project does it. */
-export function howToCreate(stack: string): string {
+/**
+ * How to create the missing stack file of `stack`, as this project does it. `pulumi stack init`
+ * alone writes no file on Pulumi Cloud (the stack lives in the backend until a config value is
+ * set), so the commands set the two keys every workload stack needs: with the security stack's
+ * own region and account id when `root` holds a readable Pulumi.security.yaml, in words otherwise
+ * (a `<placeholder>` pasted into bash reads a file).
+ */
+export function howToCreate(stack: string, root?: string): string {
     if (stack === "security")
         return "the project ships an example Pulumi.security.yaml: restore it (git checkout -- Pulumi.security.yaml) and replace its example ids, or create the stack with pulumi stack init security and set its keys (docs/configuration.md)";
-    return `create it: pulumi stack init ${stack} (with --secrets-provider, as for the other stacks), then pulumi config set --stack ${stack} aws:region <the security stack's aws:region> and pulumi config set --stack ${stack} org-access:securityAccountId <security account id>, then add accounts with: npx org-access account add -s ${stack} --name <name> --id <account id>; or leave out -s and account add opens a shard file itself when the stacks are full`;
+    const known = root === undefined ? {} : securityBasics(root);
+    const region =
+        known.region !== undefined
+            ? `pulumi config set --stack ${stack} aws:region ${known.region}`
+            : `set its aws:region to the security stack's region (pulumi config set --stack ${stack} aws:region and the region)`;
+    const id =
+        known.accountId !== undefined
+            ? `pulumi config set --stack ${stack} org-access:securityAccountId ${known.accountId}`
+            : `set org-access:securityAccountId to the security account's id (pulumi config set --stack ${stack} org-access:securityAccountId and the id)`;
+    return `create it: pulumi stack init ${stack} (with --secrets-provider, as for the other stacks), then ${region}, then ${id}, then add accounts with npx org-access account add -s ${stack} and each account's --name and --id; or leave out -s and account add opens a shard file itself when the stacks are full`;
+}
+
+/** The security stack's aws:region and securityAccountId, where its file in `root` has valid ones. */
+function securityBasics(root: string): { region?: string; accountId?: string } {
+    try {
+        const { config } = parseStackFile(
+            fs.readFileSync(path.join(root, "Pulumi.security.yaml"), "utf8"),
+            "Pulumi.security.yaml",
+        );
+        const region = config["aws:region"];
+        const accountId = config["org-access:securityAccountId"];
+        return {
+            region: /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region ?? "") ? region : undefined,
+            accountId: /^\d{12}$/.test(accountId ?? "") ? accountId : undefined,
+        };
+    } catch {
+        // No security stack file, or one with its own problems, which are reported where it is read.
+        return {};
+    }
 }
 
 /**
@@ -239,7 +308,7 @@ export function readStackFile(file: string): StackFileConfig {
                 {
                     path: source,
                     message: `does not exist in ${path.dirname(file)}`,
-                    fix: howToCreate(stackOf(source)),
+                    fix: howToCreate(stackOf(source), path.dirname(file)),
                 },
             ]);
         throw new StackFileError(`cannot read ${file}: ${code ?? (e as Error).message}`);

@@ -3,6 +3,7 @@
 import { ACCOUNT_NAME_PREFIX } from "../stacks/resourceNames";
 import { z } from "zod";
 import {
+    closest,
     ConfigError,
     ConfigProblem,
     freeName,
@@ -45,12 +46,33 @@ export interface RawStackValues {
      * caller has them: the keys outside `org-access:` are checked too (config/namespaces.ts).
      */
     readonly keys?: readonly string[];
+    /**
+     * The account names the project's other stack files use, when the caller has read them:
+     * account names are unique across the organization, so a suggested name must be free there
+     * too (config/index.ts loadSecurityConfig refuses a name two stacks share).
+     */
+    readonly namesElsewhere?: readonly string[];
+    /**
+     * A misspelt `aws:region` key (`aws:regoin`) and its value, when aws:region itself is unset:
+     * the value the user meant, which the fix for the missing region keeps.
+     */
+    readonly misspeltRegion?: { readonly key: string; readonly value: string };
 }
 
 /** The raw values of a stack from its whole config as the engine passes it (`decodeValues` of it). */
 export function rawStackValues(all: Record<string, unknown>): RawStackValues {
     const region = all["aws:region"];
+    const misspelt = Object.keys(all).find(
+        (k) =>
+            k.startsWith("aws:") &&
+            k !== "aws:region" &&
+            closest(k.slice(4), ["region"]) === "region" &&
+            typeof all[k] === "string",
+    );
     return {
+        ...(misspelt !== undefined && {
+            misspeltRegion: { key: misspelt, value: all[misspelt] as string },
+        }),
         values: namespaceValues(all),
         region:
             typeof region === "string" ? region : region === undefined ? undefined : String(region),
@@ -69,9 +91,10 @@ function parse<T>(
     extra: (values: Record<string, unknown>) => ConfigProblem[],
 ): T {
     const result = schema.safeParse(raw.values);
-    const problems = [...regionProblems(raw.region)];
+    const problems = [...regionProblems(raw.region, raw.misspeltRegion)];
     if (raw.keys) problems.push(...foreignKeyProblems(raw.keys, knownKeysAt(schema, [])));
-    if (!result.success) problems.push(...problemsFromZod(schema, result.error, raw.values));
+    if (!result.success)
+        problems.push(...problemsFromZod(schema, result.error, raw.values, raw.namesElsewhere));
     problems.push(...extra(raw.values));
     if (problems.length > 0) throw new ConfigError(stack, problems);
     return (result as { data: T }).data;
@@ -288,7 +311,7 @@ function securityFeatureProblems(
         problems.push({
             path: "guardrails.allowedRegions",
             message: `does not include aws:region ${region}, so the SCP would deny this program's own region`,
-            fix: `pulumi config set --path 'guardrails.allowedRegions[${regions.length}]' ${region}`,
+            fix: `pulumi config set --path 'org-access:guardrails.allowedRegions[${regions.length}]' ${region}`,
         });
     }
     // One IAM user, one role in life: a break-glass or responder identity is never also an auditor or a program.
@@ -452,7 +475,7 @@ export function logEvidenceProblems(values: Record<string, unknown>): ConfigProb
         problems.push({
             path: "trail.expirationDays",
             message: `${expiration} is shorter than trail.objectLockRetentionDays (${retention}): Object Lock keeps every log version for ${retention} days, so expiring earlier would only hide logs behind delete markers`,
-            fix: `pulumi config set --path 'trail.expirationDays' ${retention}, or remove it to keep logs forever`,
+            fix: `pulumi config set --path 'org-access:trail.expirationDays' ${retention}, or remove it to keep logs forever`,
         });
     }
     const breakGlass = object(values.breakGlass);
@@ -496,7 +519,7 @@ export function validateSecurityConfig(raw: RawStackValues, stack = "security"):
             problems.push({
                 path: `reporters[${idx[1]}].externalId`,
                 message: `same ExternalId as reporters[${idx[0]}]; each reporter needs its own`,
-                fix: `pulumi config set --secret --path 'reporters[${idx[1]}].externalId' "$(openssl rand -hex 32)"`,
+                fix: `pulumi config set --secret --path 'org-access:reporters[${idx[1]}].externalId' "$(openssl rand -hex 32)"`,
             });
         }
         for (const { i, o } of reporters) {
@@ -572,11 +595,20 @@ function budgetProblems(values: Record<string, unknown>, stack: string): ConfigP
     const n = Array.isArray(values.workloadAccounts) ? values.workloadAccounts.length : 0;
     if (max === undefined || n <= max) return [];
     const extra = n - max;
+    // The last account as the example to move (a real name: a `<name>` pasted into bash reads a
+    // file), to the first shard's name, which account move creates when it has no file yet.
+    const last = (values.workloadAccounts as { name?: unknown }[])[n - 1]?.name;
+    const shard = /^workload-(\d+)$/.exec(stack);
+    const to = `workload-${shard ? Number(shard[1]) + 1 : 2}`;
+    const move =
+        typeof last === "string"
+            ? `npx org-access account move --name ${last} --from ${stack} --to ${to} --write (or the next workload-N shard when ${to} is full)`
+            : `npx org-access account move with --name of an account, --from ${stack} and --to a shard stack such as ${to}, then --write`;
     return [
         {
             path: "workloadAccounts",
             message: `lists ${n} accounts, more than maxAccountsPerStack allows (${max}${values.maxAccountsPerStack === undefined ? ", the default" : ""}): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds`,
-            fix: `move ${extra} account${extra === 1 ? "" : "s"} to a shard, one at a time: npx org-access account move --name <name> --from ${stack} --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack ${stack} org-access:maxAccountsPerStack ${n}`,
+            fix: `move ${extra} account${extra === 1 ? "" : "s"} to a shard, one at a time: ${move}; or, on a runner with more memory, raise the budget: pulumi config set --stack ${stack} org-access:maxAccountsPerStack ${n}`,
         },
     ];
 }
@@ -596,7 +628,7 @@ function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[
         problems.push({
             path: "stackSet",
             message: "is set but deploymentMode is provider, so it would be ignored",
-            fix: "pulumi config set deploymentMode stackset, or remove stackSet",
+            fix: "pulumi config set org-access:deploymentMode stackset, or remove stackSet",
         });
     }
     if (mode === "stackset") {
@@ -608,7 +640,7 @@ function deploymentModeProblems(values: Record<string, unknown>): ConfigProblem[
                         path: `workloadAccounts[${i}].${key}`,
                         message:
                             "is not supported in stackset mode: the StackSet deploys one template, so a duty role is on for every account of its OUs or for none",
-                        fix: `remove it and set stackSet.${key}: true (pulumi config set --path 'stackSet.${key}' true), or use deploymentMode provider for this stack`,
+                        fix: `remove it and set stackSet.${key}: true (pulumi config set --path 'org-access:stackSet.${key}' true), or use deploymentMode provider for this stack`,
                     });
                 }
             }

@@ -20,6 +20,7 @@ import { didYouMean } from "../cli/suggest";
 import {
     ConfigError,
     decodeValues,
+    howToCreate,
     rawStackValues,
     NAMESPACE,
     parseStackFile,
@@ -247,7 +248,7 @@ function validate(text: string, stack: string): void {
     } catch (e) {
         if (e instanceof ConfigError)
             throw new AccountCommandError(
-                `the result would be invalid, so Pulumi.${stack}.yaml is unchanged:\n${e.message}`,
+                `the result would be invalid, so Pulumi.${stack}.yaml is unchanged:\n${e.pinned().message}`,
             );
         throw e;
     }
@@ -390,7 +391,7 @@ function add(cmd: Extract<AccountCommand, { action: "add" }>, io: Io, root: stri
         const file = stackFilePath(cmd.stack, root);
         if (!fs.existsSync(file))
             throw new AccountCommandError(
-                `${file} does not exist; create the stack first (pulumi stack init ${cmd.stack})`,
+                `${file} does not exist; ${howToCreate(cmd.stack, root)}`,
             );
     }
     const placement = placeAccounts(root, [{ name: cmd.name, accountId: cmd.accountId }], {
@@ -437,9 +438,7 @@ export function main(
         const stack = cmd.stack ?? stackListing(cmd.name, root);
         const file = stackFilePath(stack, root);
         if (!fs.existsSync(file))
-            throw new AccountCommandError(
-                `${file} does not exist; create the stack first (pulumi stack init ${stack})`,
-            );
+            throw new AccountCommandError(`${file} does not exist; ${howToCreate(stack, root)}`);
         const out = removeAccount(fs.readFileSync(file, "utf8"), cmd.name, stack);
         fs.writeFileSync(file, out);
         io.out.write(

@@ -152,7 +152,9 @@ export function workloadProblems(text: string, stack: string): string[] {
 }
 
 export function problemLines(e: ConfigError): string {
-    return formatProblems(e.stackName, e.problems).split("\n").slice(1).join("\n  ");
+    // Printed by a command, not by `pulumi up` of that stack: every hint names its stack.
+    const { stackName, problems } = e.pinned();
+    return formatProblems(stackName, problems).split("\n").slice(1).join("\n  ");
 }
 
 /** The three texts after the move, or every reason it cannot be made. */
@@ -236,7 +238,7 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
     const secrets = securePaths(fromEntries[index], `workloadAccounts[${index}]`);
     for (const p of secrets)
         problems.push(
-            `${p} in Pulumi.${from}.yaml is encrypted for ${from}'s secrets provider, which ${to} cannot decrypt: note its value (pulumi config get --stack ${from} --path '${p}'), remove it (pulumi config rm --stack ${from} --path '${p}'), run account:move again, then set it in ${to} (pulumi config set --secret --stack ${to} --path 'workloadAccounts[<its index>].${p.split(".").pop()}' <value>)`,
+            `${p} in Pulumi.${from}.yaml is encrypted for ${from}'s secrets provider, which ${to} cannot decrypt: note its value (pulumi config get --stack ${from} --path '${NAMESPACE}:${p}'), remove it (pulumi config rm --stack ${from} --path '${NAMESPACE}:${p}'), run account:move again, then set it again in ${to} with pulumi config set --secret --stack ${to} --path on ${NAMESPACE}:workloadAccounts[N].${p.split(".").pop()}, N being the moved entry's index there, followed by the value`,
         );
 
     // The entry node itself moves, so its comments and every setting of it go along. A comment
@@ -355,10 +357,20 @@ export function editStackFiles(options: MoveOptions, root: string): Edited {
     // A preview role the destination does not create would be deleted by its next `pulumi up`.
     const hasPreview = (text: string) =>
         namespaceValues(decodeValues(parseStackFile(text, "").config)).previewRole !== undefined;
-    if (hasPreview(fromText) && !hasPreview(edited.target.after as string))
+    if (hasPreview(fromText) && !hasPreview(edited.target.after as string)) {
+        // The source's own role name, so that the destination creates the same role.
+        const previewName = (
+            namespaceValues(decodeValues(parseStackFile(fromText, "").config)).previewRole as
+                { name?: unknown } | undefined
+        )?.name;
         problems.push(
-            `Pulumi.${from}.yaml creates a preview role in ${name}, but Pulumi.${to}.yaml does not, so the destination's next pulumi up would delete it (pulumi config set --stack ${to} --path 'previewRole.name' <the same name>)`,
+            `Pulumi.${from}.yaml creates a preview role in ${name}, but Pulumi.${to}.yaml does not, so the destination's next pulumi up would delete it (${
+                typeof previewName === "string"
+                    ? `pulumi config set --stack ${to} --path '${NAMESPACE}:previewRole.name' ${previewName}`
+                    : `set ${NAMESPACE}:previewRole.name in ${to} to the name ${from} gives it`
+            })`,
         );
+    }
     if (problems.length > 0) throw refusal(problems);
     return edited;
 }

@@ -25,6 +25,7 @@ import {
     DEFAULT_MAX_ACCOUNTS_PER_STACK,
     DEFAULT_WORKLOAD_STACKS,
     decodeValues,
+    howToCreate,
     loadSecurityConfig,
     namespaceValues,
     rawStackValues,
@@ -318,9 +319,7 @@ export function planPlacement(
         const target = files.get(options.stack);
         const file = stackFilePath(options.stack, project.root);
         if (!target) {
-            problems.push(
-                `${file} does not exist; create the stack first (pulumi stack init ${options.stack}), or leave out --stack and ${options.command ?? "account:add"} places the account itself`,
-            );
+            problems.push(`${file} does not exist; ${howToCreate(options.stack, project.root)}`);
             return { problems };
         }
         const room = target.budget === undefined ? Infinity : target.budget - target.entries.length;

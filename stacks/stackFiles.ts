@@ -82,7 +82,7 @@ export function readProjectStacks(root: string = PROJECT_ROOT): ProjectStacks {
             }
             if (!withFile.includes(stack))
                 problems.push(
-                    `${at}: stack "${stack}" has no Pulumi.${stack}.yaml, so the security stack cannot read its accounts and CI would preview and deploy nothing for it (create it with pulumi stack init ${stack} and npx org-access account move or account add, or remove "${stack}" from ${KEY})`,
+                    `${at}: stack "${stack}" has no Pulumi.${stack}.yaml, so the security stack cannot read its accounts and CI would preview and deploy nothing for it (${howToCreate(stack, root)}; or remove "${stack}" from ${KEY})`,
                 );
         });
         const unlisted = withFile.filter((s) => !listed.includes(s));

@@ -62,7 +62,7 @@ export const BREAK_GLASS_PERMISSION_SET = "BreakGlass";
 const groupList = (what: string) =>
     strictList(
         z.string({ error: "must be an Identity Store group id" }).regex(IDENTITY_STORE_GROUP_ID, {
-            error: "must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>)",
+            error: "must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id with the identityStoreId)",
         }),
         "Identity Store group ids",
     ).min(1, { error: `must name at least one ${what} group, or be left out` });
@@ -211,7 +211,7 @@ export function identityCenterProblems(
         problems.push({
             path: "identityCenter.deployAccount.accountId",
             message: `${deploy.accountId} is the management account, not a delegated administrator`,
-            fix: "pulumi config set --path 'identityCenter.deployAccount' management",
+            fix: "pulumi config set --path 'org-access:identityCenter.deployAccount' management",
         });
     // A portal URL of the instance's own (ssoins-...) names its instance and region: both must be
     // the instance's, or the profiles would sign people in to another instance or region.
@@ -233,7 +233,7 @@ export function identityCenterProblems(
             message: `is in region ${portal.region}, but the instance's region (${ssoRegion ? "identityCenter.ssoRegion" : "aws:region"}) is ${expectedRegion}`,
             fix: ssoRegion
                 ? "copy the portal URL of the instance's region, or correct identityCenter.ssoRegion"
-                : `pulumi config set --path 'identityCenter.ssoRegion' ${portal.region}`,
+                : `pulumi config set --path 'org-access:identityCenter.ssoRegion' ${portal.region}`,
         });
     const boundaryArn = object(ic.permissionsBoundary)?.managedPolicyArn;
     if (typeof boundaryArn === "string" && BOUNDARY_ARN.test(boundaryArn)) {
@@ -243,13 +243,14 @@ export function identityCenterProblems(
             problems.push({
                 path: at,
                 message: `is in partition ${own}, but aws:region ${region} is in ${partition}`,
-                fix: `use the policy's ARN in ${partition}: arn:${partition}:iam::aws:policy/<name>`,
+                // The same policy name, in the stack's partition: a real ARN, no <placeholder>.
+                fix: `use the policy's ARN in ${partition}: pulumi config set --path 'org-access:${at}' ${boundaryArn.replace(/^arn:[^:]+:/, `arn:${partition}:`)}`,
             });
         else if (!knownAwsManagedPolicy(boundaryArn))
             problems.push({
                 path: at,
                 message: `${boundaryArn} is not an AWS-managed policy AWS publishes`,
-                fix: "check the name (aws iam get-policy --policy-arn <arn>), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess",
+                fix: `check the name (aws iam get-policy --policy-arn ${boundaryArn}), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess`,
             });
         else if (adminEquivalentManagedPolicy(boundaryArn))
             problems.push({
@@ -268,7 +269,7 @@ export function identityCenterProblems(
             path: "identityCenter.portalUrl",
             message:
                 "has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition",
-            fix: "pulumi config set --path 'identityCenter.portalUrl' <the URL shown in the IAM Identity Center console, Settings>",
+            fix: "set it to the AWS access portal URL the IAM Identity Center console shows under Settings: pulumi config set --path 'org-access:identityCenter.portalUrl' followed by the URL",
         });
     return problems;
 }

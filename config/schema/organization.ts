@@ -85,7 +85,7 @@ export function organizationControlProblems(
             path: "accessAnalyzer",
             message:
                 "the security account is the management account, which cannot be registered as Access Analyzer's delegated administrator",
-            fix: "use a separate security account, or remove the key: pulumi config rm accessAnalyzer",
+            fix: "use a separate security account, or remove the key: pulumi config rm org-access:accessAnalyzer",
         });
     return problems;
 }
@@ -128,14 +128,14 @@ function analyzerRegionProblems(
             problems.push({
                 path: `accessAnalyzer.regions[${i}]`,
                 message: `${r} is in partition ${partitionOf(r)}, but aws:region ${region} is in ${partition}; one stack deploys to one partition`,
-                fix: `pulumi config rm --path 'accessAnalyzer.regions[${i}]'`,
+                fix: `pulumi config rm --path 'org-access:accessAnalyzer.regions[${i}]'`,
             });
     });
     if (!regions.includes(region))
         problems.push({
             path: "accessAnalyzer.regions",
             message: `does not include aws:region ${region}, where the unused-access analyzer is and from where findings reach the alarm topic`,
-            fix: `pulumi config set --path 'accessAnalyzer.regions[${analyzer.regions.length}]' ${region}`,
+            fix: `pulumi config set --path 'org-access:accessAnalyzer.regions[${analyzer.regions.length}]' ${region}`,
         });
     const allowed = objectOf(values.guardrails)?.allowedRegions;
     if (Array.isArray(allowed)) {
@@ -146,14 +146,14 @@ function analyzerRegionProblems(
                 problems.push({
                     path: "accessAnalyzer.regions",
                     message: `does not include ${a}, which guardrails.allowedRegions allows: external access there would raise no finding`,
-                    fix: `pulumi config set --path 'accessAnalyzer.regions[${next++}]' ${a}, or leave accessAnalyzer.regions out to cover guardrails.allowedRegions`,
+                    fix: `pulumi config set --path 'org-access:accessAnalyzer.regions[${next++}]' ${a}, or leave accessAnalyzer.regions out to cover guardrails.allowedRegions`,
                 });
         analyzer.regions.forEach((r: unknown, i: number) => {
             if (typeof r === "string" && REGION_NAME.test(r) && !allowedNames.includes(r))
                 problems.push({
                     path: `accessAnalyzer.regions[${i}]`,
                     message: `${r} is not in guardrails.allowedRegions, whose SCP denies it`,
-                    fix: `pulumi config rm --path 'accessAnalyzer.regions[${i}]', or allow the region in guardrails.allowedRegions`,
+                    fix: `pulumi config rm --path 'org-access:accessAnalyzer.regions[${i}]', or allow the region in guardrails.allowedRegions`,
                 });
         });
     }

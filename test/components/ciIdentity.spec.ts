@@ -463,9 +463,9 @@ describe("ci config", () => {
             },
         });
         assert.deepStrictEqual(got, [
-            "* org-access:ci.repository: is required (set it with: pulumi config set --path 'ci.repository' <value>)",
-            "* org-access:ci.subjects: is no longer supported: the CI identities are now built from ci.repository, ci.deployEnvironment (default production), ci.deployBranch (default main) and ci.deployWorkflow (default .github/workflows/deploy.yml); pull requests get their own read-only preview identity. Remove ci.subjects and set ci.repository (got a list)",
-            "* org-access:ci.roleName: is no longer supported: the single CI role was split; name the identities with ci.deployIdentityName and ci.previewIdentityName (got \"old-ci-role\") (fix with: pulumi config set --path 'ci.roleName' <value>)",
+            "* org-access:ci.repository: is required (set it with: pulumi config set --path 'org-access:ci.repository' example-org/org-access)",
+            "* org-access:ci.subjects: is no longer supported: the CI identities are now built from ci.repository, ci.deployEnvironment (default production), ci.deployBranch (default main) and ci.deployWorkflow (default .github/workflows/deploy.yml); pull requests get their own read-only preview identity. Remove ci.subjects and set ci.repository (got a list) (remove it with: pulumi config rm --path 'org-access:ci.subjects')",
+            "* org-access:ci.roleName: is no longer supported: the single CI role was split; name the identities with ci.deployIdentityName and ci.previewIdentityName (got \"old-ci-role\") (remove it with: pulumi config rm --path 'org-access:ci.roleName')",
         ]);
     });
 
@@ -495,11 +495,11 @@ describe("ci config", () => {
                 },
             }),
             [
-                `* org-access:ci.repository: must be a GitHub repository written OWNER/REPO (letters, digits, '-', '_' and '.'), with no wildcard (got "example-org/*") (fix with: pulumi config set --path 'ci.repository' <value>)`,
-                `* org-access:ci.deployEnvironment: must be a GitHub environment name of letters, digits, '-', '_' and '.', with no wildcard (got "prod*") (fix with: pulumi config set --path 'ci.deployEnvironment' <value>)`,
-                `* org-access:ci.deployBranch: must be a branch name such as main (letters, digits, '.', '_', '-' and '/'), with no wildcard (got "release/*") (fix with: pulumi config set --path 'ci.deployBranch' <value>)`,
-                `* org-access:ci.deployWorkflow: must be a workflow file of the repository such as .github/workflows/deploy.yml (got "deploy.yml") (fix with: pulumi config set --path 'ci.deployWorkflow' <value>)`,
-                `* org-access:ci.stateBucket: is required (set it with: pulumi config set --path 'ci.stateBucket' <value>)`,
+                `* org-access:ci.repository: must be a GitHub repository written OWNER/REPO (letters, digits, '-', '_' and '.'), with no wildcard (got "example-org/*") (fix with: pulumi config set --path 'org-access:ci.repository' example-org/org-access)`,
+                `* org-access:ci.deployEnvironment: must be a GitHub environment name of letters, digits, '-', '_' and '.', with no wildcard (got "prod*") (fix with: pulumi config set --path 'org-access:ci.deployEnvironment' production)`,
+                `* org-access:ci.deployBranch: must be a branch name such as main (letters, digits, '.', '_', '-' and '/'), with no wildcard (got "release/*") (fix with: pulumi config set --path 'org-access:ci.deployBranch' main)`,
+                `* org-access:ci.deployWorkflow: must be a workflow file of the repository such as .github/workflows/deploy.yml (got "deploy.yml") (fix with: pulumi config set --path 'org-access:ci.deployWorkflow' .github/workflows/deploy.yml)`,
+                `* org-access:ci.stateBucket: is required (set it with: pulumi config set --path 'org-access:ci.stateBucket' org-access-state)`,
                 `* org-access:ci.previewIdentityName: is the same role as ci.deployIdentityName ("gh-ci"); pull requests would get the deploy identity (give the two identities different names)`,
             ],
         );

@@ -226,8 +226,8 @@ describe("Detection", () => {
         } catch (e) {
             assert.ok(e instanceof ConfigError, String(e));
             assert.deepStrictEqual(e.message.split("\n").slice(1), [
-                `* org-access:alarms.emails[1]: must be an email address such as security@example.com (got "not-an-address") (fix with: pulumi config set --path 'alarms.emails[1]' <value>)`,
-                `* org-access:alarms.emails[2]: must be an email address such as security@example.com (got "a@b") (fix with: pulumi config set --path 'alarms.emails[2]' <value>)`,
+                `* org-access:alarms.emails[1]: must be an email address such as security@example.com (got "not-an-address") (fix with: pulumi config set --path 'org-access:alarms.emails[1]' security@example.com)`,
+                `* org-access:alarms.emails[2]: must be an email address such as security@example.com (got "a@b") (fix with: pulumi config set --path 'org-access:alarms.emails[2]' security@example.com)`,
             ]);
         }
     });

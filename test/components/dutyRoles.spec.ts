@@ -408,7 +408,7 @@ describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
                 }),
             ),
             [
-                `* org-access:workloadAccounts[0].breakGlassRole: must be true or false (got "yes") (fix with: pulumi config set --path 'workloadAccounts[0].breakGlassRole' <value>)`,
+                `* org-access:workloadAccounts[0].breakGlassRole: must be true or false (got "yes") (fix with: pulumi config set --path 'org-access:workloadAccounts[0].breakGlassRole' true)`,
             ],
         );
     });

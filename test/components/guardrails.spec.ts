@@ -901,9 +901,9 @@ describe("config validation: guardrails", () => {
         assert.deepStrictEqual(
             problems(security({ targets: ["r-AB", "ou-xxxx", 123456789013], workloadTargets: [] })),
             [
-                `* org-access:guardrails.targets[0]: must be a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a quoted 12-digit account id (got "r-AB") (fix with: pulumi config set --path 'guardrails.targets[0]' <value>)`,
-                `* org-access:guardrails.targets[1]: must be a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a quoted 12-digit account id (got "ou-xxxx") (fix with: pulumi config set --path 'guardrails.targets[1]' <value>)`,
-                `* org-access:guardrails.targets[2]: must be a root, OU or account id (got 123456789013) (fix with: pulumi config set --path 'guardrails.targets[2]' <value>)`,
+                `* org-access:guardrails.targets[0]: must be a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a quoted 12-digit account id (got "r-AB") (fix with: pulumi config set --path 'org-access:guardrails.targets[0]' r-abcd1234)`,
+                `* org-access:guardrails.targets[1]: must be a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a quoted 12-digit account id (got "ou-xxxx") (fix with: pulumi config set --path 'org-access:guardrails.targets[1]' r-abcd1234)`,
+                `* org-access:guardrails.targets[2]: must be a root, OU or account id (got 123456789013) (fix with: pulumi config set --path 'org-access:guardrails.targets[2]' 123456789013 --type string)`,
                 `* org-access:guardrails.workloadTargets: must name at least one root, OU or account id (got a list)`,
             ],
         );
@@ -920,15 +920,15 @@ describe("config validation: guardrails", () => {
             [
                 `* org-access:guardrails.targets[2]: "r-ab12" is listed twice (also at guardrails.targets[1]) (list it once)`,
                 `* org-access:guardrails.targets[0]: ${MANAGEMENT} is the management account; SCPs never apply to it (attach to the root, an OU or member accounts instead)`,
-                `* org-access:guardrails.allowedRegions: does not include aws:region us-east-1, so the SCP would deny this program's own region (pulumi config set --path 'guardrails.allowedRegions[2]' us-east-1)`,
+                `* org-access:guardrails.allowedRegions: does not include aws:region us-east-1, so the SCP would deny this program's own region (pulumi config set --path 'org-access:guardrails.allowedRegions[2]' us-east-1)`,
             ],
         );
     });
 
     it("rejects a bad region name and a missing targets list", () => {
         assert.deepStrictEqual(problems(security({ allowedRegions: ["us-east-1", "mars-1"] })), [
-            `* org-access:guardrails.targets: is required (set it with: pulumi config set --path 'guardrails.targets' <value>)`,
-            `* org-access:guardrails.allowedRegions[1]: must be an AWS region name such as eu-west-1 (got "mars-1") (fix with: pulumi config set --path 'guardrails.allowedRegions[1]' us-east-1)`,
+            `* org-access:guardrails.targets: is required (must be a list of target ids, not a single value) (set its entries with --path, e.g.: pulumi config set --path 'org-access:guardrails.targets[0]' r-abcd1234)`,
+            `* org-access:guardrails.allowedRegions[1]: must be an AWS region name such as eu-west-1 (got "mars-1") (fix with: pulumi config set --path 'org-access:guardrails.allowedRegions[1]' us-east-1)`,
         ]);
     });
 });

@@ -115,7 +115,7 @@ describe("rootAccess: centralized", () => {
 
     it("refuses any other value, naming the key", () => {
         assert.deepStrictEqual(problemsOf({ rootAccess: "enabled" }), [
-            `* org-access:rootAccess: must be "centralized" (or leave the key out to keep root access as it is) (got "enabled") (fix with: pulumi config set rootAccess <value>)`,
+            `* org-access:rootAccess: must be "centralized" (or leave the key out to keep root access as it is) (got "enabled") (fix with: pulumi config set org-access:rootAccess centralized)`,
         ]);
     });
 });
@@ -309,8 +309,8 @@ describe("accessAnalyzer", () => {
         assert.deepStrictEqual(
             problemsOf({ accessAnalyzer: { unusedAccessAge: 0, extra: true } }),
             [
-                `* org-access:accessAnalyzer.unusedAccessAge: must be at least 1 day (AWS accepts 1 to 365) (got 0) (fix with: pulumi config set --path 'accessAnalyzer.unusedAccessAge' <value>)`,
-                `* org-access:accessAnalyzer.extra: unknown key (remove it with: pulumi config rm --path 'accessAnalyzer.extra'; allowed keys here: unusedAccessAge, regions)`,
+                `* org-access:accessAnalyzer.unusedAccessAge: must be at least 1 day (AWS accepts 1 to 365) (got 0) (fix with: pulumi config set --path 'org-access:accessAnalyzer.unusedAccessAge' 90)`,
+                `* org-access:accessAnalyzer.extra: unknown key (remove it with: pulumi config rm --path 'org-access:accessAnalyzer.extra'; allowed keys here: unusedAccessAge, regions)`,
             ],
         );
         assert.match(
@@ -496,10 +496,10 @@ describe("accessAnalyzer.regions: external access is regional", () => {
                 accessAnalyzer: { regions: ["eu-west-1", "eu-west-1", "cn-north-1", "Mars"] },
             }),
             [
-                `* org-access:accessAnalyzer.regions[3]: must be an AWS region name such as eu-west-1 (got "Mars") (fix with: pulumi config set --path 'accessAnalyzer.regions[3]' us-east-1)`,
+                `* org-access:accessAnalyzer.regions[3]: must be an AWS region name such as eu-west-1 (got "Mars") (fix with: pulumi config set --path 'org-access:accessAnalyzer.regions[3]' us-east-1)`,
                 `* org-access:accessAnalyzer.regions[1]: "eu-west-1" is listed twice (also at accessAnalyzer.regions[0]) (list it once)`,
-                `* org-access:accessAnalyzer.regions[2]: cn-north-1 is in partition aws-cn, but aws:region us-east-1 is in aws; one stack deploys to one partition (pulumi config rm --path 'accessAnalyzer.regions[2]')`,
-                `* org-access:accessAnalyzer.regions: does not include aws:region us-east-1, where the unused-access analyzer is and from where findings reach the alarm topic (pulumi config set --path 'accessAnalyzer.regions[4]' us-east-1)`,
+                `* org-access:accessAnalyzer.regions[2]: cn-north-1 is in partition aws-cn, but aws:region us-east-1 is in aws; one stack deploys to one partition (pulumi config rm --path 'org-access:accessAnalyzer.regions[2]')`,
+                `* org-access:accessAnalyzer.regions: does not include aws:region us-east-1, where the unused-access analyzer is and from where findings reach the alarm topic (pulumi config set --path 'org-access:accessAnalyzer.regions[4]' us-east-1)`,
             ],
         );
         assert.deepStrictEqual(
@@ -509,8 +509,8 @@ describe("accessAnalyzer.regions: external access is regional", () => {
                 breakGlass: { users: ["dana-breakglass"] },
             }),
             [
-                `* org-access:accessAnalyzer.regions: does not include eu-west-1, which guardrails.allowedRegions allows: external access there would raise no finding (pulumi config set --path 'accessAnalyzer.regions[2]' eu-west-1, or leave accessAnalyzer.regions out to cover guardrails.allowedRegions)`,
-                `* org-access:accessAnalyzer.regions[1]: ap-southeast-2 is not in guardrails.allowedRegions, whose SCP denies it (pulumi config rm --path 'accessAnalyzer.regions[1]', or allow the region in guardrails.allowedRegions)`,
+                `* org-access:accessAnalyzer.regions: does not include eu-west-1, which guardrails.allowedRegions allows: external access there would raise no finding (pulumi config set --path 'org-access:accessAnalyzer.regions[2]' eu-west-1, or leave accessAnalyzer.regions out to cover guardrails.allowedRegions)`,
+                `* org-access:accessAnalyzer.regions[1]: ap-southeast-2 is not in guardrails.allowedRegions, whose SCP denies it (pulumi config rm --path 'org-access:accessAnalyzer.regions[1]', or allow the region in guardrails.allowedRegions)`,
             ],
         );
         assert.deepStrictEqual(

@@ -230,7 +230,7 @@ describe("PreviewRole: read-only configuration access for pull-request previews"
         );
         assert.match(
             e.message,
-            /\* org-access:workloadStacks\[0\]: ci is configured, but stack "workload" has no previewRole, so pull requests could not preview its accounts \(pulumi config set --stack workload --path 'previewRole.name' OrgAccessPreviewRole\)/,
+            /\* org-access:workloadStacks\[0\]: ci is configured, but stack "workload" has no previewRole, so pull requests could not preview its accounts \(pulumi config set --stack workload --path 'org-access:previewRole.name' OrgAccessPreviewRole\)/,
         );
     });
 

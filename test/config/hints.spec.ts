@@ -8,6 +8,8 @@ import { randomBytes } from "crypto";
 import {
     ConfigError,
     ConfigProblem,
+    loadSecurityConfig,
+    parseStackFile,
     rawStackValues,
     validateSecurityConfig,
     validateWorkloadConfig,
@@ -16,6 +18,7 @@ import {
     LOG_ARCHIVE,
     MANAGEMENT,
     PROD,
+    projectWith,
     SECURITY,
     securityValues,
     workloadValues,
@@ -152,7 +155,102 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         const values = workloadValues();
         (values.workloadAccounts as Record<string, unknown>[])[1].accountId = 555555555555;
         const fix = roundTrip(workload, stack(values), "workloadAccounts[1].accountId");
-        assert.match(fix, /--path 'workloadAccounts\[1\]\.accountId' 123456789012 --type string$/);
+        // The user's own id, kept: a number only because --path stored it untyped.
+        assert.match(
+            fix,
+            /--path 'org-access:workloadAccounts\[1\]\.accountId' 555555555555 --type string$/,
+        );
+    });
+
+    it("a number or boolean in a string key is set again as the user's own value, --type string", () => {
+        const cases: [(c: Config) => unknown, Config, string, string][] = [
+            [
+                security,
+                stack(
+                    securityValues({
+                        breakGlass: { users: ["dana"] },
+                        guardrails: { targets: [210987654321] },
+                    }),
+                ),
+                "guardrails.targets[0]",
+                "210987654321",
+            ],
+            [
+                security,
+                stack(
+                    securityValues({
+                        breakGlass: { users: ["dana"] },
+                        guardrails: { targets: ["r-abcd1234"], workloadTargets: [210987654321] },
+                    }),
+                ),
+                "guardrails.workloadTargets[0]",
+                "210987654321",
+            ],
+            [
+                security,
+                stack(securityValues({ resourceControlPolicies: { targets: [210987654321] } })),
+                "resourceControlPolicies.targets[0]",
+                "210987654321",
+            ],
+            [
+                security,
+                stack(securityValues({ tags: { CostCentre: 1234 } })),
+                "tags.CostCentre",
+                "1234",
+            ],
+            [workload, stack(workloadValues({ tags: { Shared: true } })), "tags.Shared", "true"],
+            [
+                security,
+                stack(
+                    securityValues({
+                        ci: {
+                            repository: "example-org/org-access",
+                            stateBucket: "org-access-state",
+                            deployBranch: 2024,
+                        },
+                    }),
+                ),
+                "ci.deployBranch",
+                "2024",
+            ],
+        ];
+        for (const [validate, config, path, own] of cases) {
+            const fix = roundTrip(validate, config, path);
+            assert.strictEqual(
+                fix,
+                `fix with: pulumi config set --path 'org-access:${path}' ${own} --type string`,
+            );
+            // The user's own value is kept, as the string it must be.
+            const parts = keyPath(path);
+            let v: unknown = config;
+            for (const part of parts) v = (v as Record<string | number, unknown>)[part];
+            assert.strictEqual(v, own, path);
+        }
+    });
+
+    it("a key without a fixed example gets a real value: a quota's default, a flag as a boolean", () => {
+        const quota = roundTrip(
+            workload,
+            stack(workloadValues({ iamQuotas: { managedPoliciesPerRole: 9 } })),
+            "iamQuotas.managedPoliciesPerRole",
+        );
+        assert.strictEqual(
+            quota,
+            "fix with: pulumi config set --path 'org-access:iamQuotas.managedPoliciesPerRole' 10",
+        );
+        const flag = roundTrip(
+            workload,
+            stack(
+                workloadValues({
+                    workloadAccounts: [{ name: "prod", accountId: PROD, breakGlassRole: "no" }],
+                }),
+            ),
+            "workloadAccounts[0].breakGlassRole",
+        );
+        assert.strictEqual(
+            flag,
+            "fix with: pulumi config set --path 'org-access:workloadAccounts[0].breakGlassRole' false",
+        );
     });
 
     it("a missing account id, and a management account id that is a number", () => {
@@ -173,7 +271,10 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             stack(workloadValues({ securityAccountId: "1111", trustedPrincipals: undefined })),
             "securityAccountId",
         );
-        assert.strictEqual(fix, "fix with: pulumi config set securityAccountId 123456789012");
+        assert.strictEqual(
+            fix,
+            "fix with: pulumi config set org-access:securityAccountId 123456789012",
+        );
         roundTrip(
             workload,
             stack(workloadValues({ maxAccountsPerStack: 0 })),
@@ -204,7 +305,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         const values = workloadValues();
         delete (values.workloadAccounts as Record<string, unknown>[])[1].name;
         const fix = roundTrip(workload, stack(values), "workloadAccounts[1].name");
-        assert.match(fix, /'workloadAccounts\[1\]\.name' prod-2$/);
+        assert.match(fix, /'org-access:workloadAccounts\[1\]\.name' prod-2$/);
     });
 
     it("a suggested preview role name is one no other role has", () => {
@@ -224,7 +325,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             ),
             "previewRole.name",
         );
-        assert.match(fix, /'previewRole\.name' OrgAccessPreviewRole-2$/);
+        assert.match(fix, /'org-access:previewRole\.name' OrgAccessPreviewRole-2$/);
         roundTrip(
             workload,
             stack(
@@ -249,7 +350,7 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             ),
             "auditors",
         );
-        assert.match(fix, /'auditors\[0\]' alice-2$/);
+        assert.match(fix, /'org-access:auditors\[0\]' alice-2$/);
         roundTrip(
             security,
             stack(securityValues({ guardrails: { targets: ["r-abcd1234"] } })),
@@ -272,6 +373,24 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
         }
     });
 
+    it("aws:region misspelt as a key: the fix keeps the region written under it", () => {
+        const config = stack(securityValues({}));
+        delete config["aws:region"];
+        config["aws:regoin"] = "eu-west-1";
+        const problems = problemsOf(security, config);
+        assert.deepStrictEqual(
+            problems.map((p) => p.path),
+            ["aws:region", "aws:regoin"],
+        );
+        assert.strictEqual(
+            problems[0].fix,
+            "pulumi config set aws:region eu-west-1 && pulumi config rm 'aws:regoin'",
+        );
+        for (const argv of commands(problems[0].fix ?? "")) apply(config, argv);
+        assert.deepStrictEqual(problemsOf(security, config), []);
+        assert.strictEqual(config["aws:region"], "eu-west-1");
+    });
+
     it("the hand-written hints of the rules across keys", () => {
         // A lifecycle expiration before the Object Lock retention ends.
         roundTrip(
@@ -285,7 +404,10 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
             stack(workloadValues({ deploymentMode: "stackset" })),
             "stackSet",
         );
-        assert.match(fix, /'stackSet\.adminAccount\.accountId' 123456789012 --type string$/);
+        assert.match(
+            fix,
+            /'org-access:stackSet\.adminAccount\.accountId' 123456789012 --type string$/,
+        );
         // An SCP region list without the program's own region.
         roundTrip(
             security,
@@ -296,6 +418,159 @@ describe("fix hints, pasted as the Pulumi CLI would apply them, give a valid con
                 }),
             ),
             "guardrails.allowedRegions",
+        );
+    });
+
+    it("no hint puts a <placeholder> in a command (bash reads `<x` as a file to redirect from)", () => {
+        const bad: [(c: Config) => unknown, Config][] = [
+            [security, stack(securityValues({ guardrails: { targets: [210987654321, 12] } }))],
+            [security, stack(securityValues({ tags: { A: 1234, B: false } }))],
+            [security, stack(securityValues({ trail: { name: 12 } }))],
+            [security, stack(securityValues({ trail: { name: "REPLACE-ME" } }))],
+            [security, stack(securityValues({ ci: { repository: 5, deployBranch: "a b" } }))],
+            [security, stack(securityValues({ managementAccount: { accountId: true } }))],
+            [security, stack(securityValues({ reporters: [{ name: 3, externalId: 42 }] }))],
+            [security, stack(securityValues({}), "eu-wst-1")],
+            [workload, stack(workloadValues({ workloadAccounts: [{ name: 7, accountId: 1 }] }))],
+            [workload, stack(workloadValues({ securityAccountId: undefined, previewRole: 3 }))],
+            [workload, stack(workloadValues({ deploymentMode: "sideways", tags: "x" }))],
+            [workload, stack(workloadValues({ auditRole: { name: 5, managedPolicies: [1] } }))],
+            [workload, stack(workloadValues({ iamQuotas: { managedPoliciesPerRole: 9 } }))],
+            [
+                security,
+                stack(securityValues({ rootAccess: "enabled", alarms: { emails: ["a@b"] } })),
+            ],
+            [
+                workload,
+                stack(
+                    workloadValues({
+                        workloadAccounts: [
+                            { name: "prod", accountId: PROD, breakGlassRole: "yes" },
+                        ],
+                    }),
+                ),
+            ],
+        ];
+        const fixes = bad.flatMap(([validate, config]) =>
+            problemsOf(validate, config).map((p) => p.fix ?? ""),
+        );
+        try {
+            parseStackFile(
+                "environment:\n  - myorg/aws-prod\nconfig: {}\n",
+                "Pulumi.workload.yaml",
+            );
+            assert.fail("an environment: block is refused");
+        } catch (e) {
+            if (!(e instanceof Error) || !("problems" in e)) throw e;
+            fixes.push(...(e.problems as ConfigProblem[]).map((p) => p.fix ?? ""));
+        }
+        assert.ok(fixes.length > 20, `${fixes.length} hints`);
+        for (const fix of fixes.filter((f) => f.includes("pulumi ")))
+            assert.doesNotMatch(fix, /</, fix);
+        // Every key in full: a bare key goes to the project's namespace, which a renamed
+        // Pulumi.yaml `name:` moves away from org-access.
+        const keys = fixes.flatMap((f) =>
+            [
+                ...f.matchAll(
+                    /pulumi config (?:set|rm)((?: --(?:stack \S+|secret|path))*) '?([^\s']+)/g,
+                ),
+            ].map((m) => m[2]),
+        );
+        assert.ok(keys.length > 20, `${keys.length} keys`);
+        for (const key of keys) assert.match(key, /^(org-access|aws|pulumi):/, key);
+    });
+
+    it("a hint about a workload stack's file, printed by the security stack, names that stack", () => {
+        // The security stack reads every workload stack's file: pasted while `security` is the
+        // selected stack, a hint without --stack would set the security stack's own key.
+        const root = projectWith({
+            "workload-eu": workloadValues({
+                securityAccountId: "1111",
+                trustedPrincipals: undefined,
+                tags: { CostCentre: 1234 },
+            }),
+        });
+        let error: unknown;
+        try {
+            loadSecurityConfig(
+                "security",
+                {
+                    values: securityValues({ workloadStacks: ["workload-eu"] }),
+                    region: "us-east-1",
+                },
+                root,
+                { allowPlaceholders: true },
+            );
+        } catch (e) {
+            error = e;
+        }
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.strictEqual(error.stackName, "security");
+        const lines = error.message.split("\n").filter((l) => l.includes("pulumi config"));
+        assert.strictEqual(lines.length, 2, error.message);
+        for (const line of lines)
+            for (const command of line.match(/pulumi config (set|rm)[^()]*/g) ?? [])
+                assert.match(command, /^pulumi config (set|rm) --stack workload-eu /, line);
+        assert.match(
+            error.message,
+            /securityAccountId: .*pulumi config set --stack workload-eu org-access:securityAccountId 123456789012/,
+        );
+    });
+
+    it("pinned() names the stack in every config command, and keeps a --stack already given", () => {
+        const e = new ConfigError("workload-us", [
+            {
+                path: "tags",
+                message: "m",
+                fix: "pulumi config rm org-access:tags && pulumi config set --path 'org-access:tags.Team' security",
+            },
+            {
+                path: "x",
+                message: "m",
+                fix: "pulumi config set --stack workload-eu org-access:x 1",
+            },
+            { path: "y", message: "m" },
+        ]).pinned();
+        assert.deepStrictEqual(
+            e.problems.map((p) => p.fix),
+            [
+                "pulumi config rm --stack workload-us org-access:tags && pulumi config set --stack workload-us --path 'org-access:tags.Team' security",
+                "pulumi config set --stack workload-eu org-access:x 1",
+                undefined,
+            ],
+        );
+        assert.strictEqual(e.stackName, "workload-us");
+    });
+
+    it("a suggested account name is free in every workload stack, not only the one with the problem", () => {
+        // "prod" and "prod-2" are taken in workload; workload-eu's unnamed account must not get them.
+        const root = projectWith({
+            workload: workloadValues({
+                workloadAccounts: [
+                    { name: "prod", accountId: PROD },
+                    { name: "prod-2", accountId: "444455556666" },
+                ],
+            }),
+            "workload-eu": workloadValues({ workloadAccounts: [{ accountId: "777788889999" }] }),
+        });
+        let error: unknown;
+        try {
+            loadSecurityConfig(
+                "security",
+                {
+                    values: securityValues({ workloadStacks: ["workload", "workload-eu"] }),
+                    region: "us-east-1",
+                },
+                root,
+                { allowPlaceholders: true },
+            );
+        } catch (e) {
+            error = e;
+        }
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.match(
+            error.message,
+            /workloadAccounts\[0\]\.name: .*pulumi config set --stack workload-eu --path 'org-access:workloadAccounts\[0\]\.name' prod-3\)/,
         );
     });
 });

@@ -142,7 +142,7 @@ describe("config: identityCenter", () => {
             ],
         );
         assert.deepStrictEqual(other("https://ssoins-1234567890abcdef.portal.us-east-1.app.aws"), [
-            "* org-access:identityCenter.portalUrl: is in region us-east-1, but the instance's region (aws:region) is eu-west-1 (pulumi config set --path 'identityCenter.ssoRegion' us-east-1)",
+            "* org-access:identityCenter.portalUrl: is in region us-east-1, but the instance's region (aws:region) is eu-west-1 (pulumi config set --path 'org-access:identityCenter.ssoRegion' us-east-1)",
         ]);
         for (const bad of [
             "http://ssoins-1234567890abcdef.portal.us-east-1.app.aws",
@@ -175,7 +175,7 @@ describe("config: identityCenter", () => {
                 ic({ permissionsBoundary: { customerManagedPolicy: { name: "OrgBoundary" } } }),
             ),
             [
-                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: is required (set it with: pulumi config set --path 'identityCenter.permissionsBoundary.managedPolicyArn' <value>)",
+                "* org-access:identityCenter.permissionsBoundary.managedPolicyArn: is required (set it with: pulumi config set --path 'org-access:identityCenter.permissionsBoundary.managedPolicyArn' arn:aws:iam::aws:policy/ReadOnlyAccess)",
                 "* org-access:identityCenter.permissionsBoundary.customerManagedPolicy: is not supported: a customer-managed boundary must exist in every assigned account, and this program creates it in none (use managedPolicyArn with an AWS-managed policy, or leave the boundary out) (got an object)",
             ],
         );
@@ -200,10 +200,10 @@ describe("config: identityCenter", () => {
         const boundaryProblems = (managedPolicyArn: string) =>
             problems(ic({ permissionsBoundary: { managedPolicyArn } }));
         assert.deepStrictEqual(boundaryProblems("arn:aws-cn:iam::aws:policy/ReadOnlyAccess"), [
-            `${at}: is in partition aws-cn, but aws:region us-east-1 is in aws (use the policy's ARN in aws: arn:aws:iam::aws:policy/<name>)`,
+            `${at}: is in partition aws-cn, but aws:region us-east-1 is in aws (use the policy's ARN in aws: pulumi config set --path 'org-access:identityCenter.permissionsBoundary.managedPolicyArn' arn:aws:iam::aws:policy/ReadOnlyAccess)`,
         ]);
         assert.deepStrictEqual(boundaryProblems("arn:aws:iam::aws:policy/ReadOnlyAcess"), [
-            `${at}: arn:aws:iam::aws:policy/ReadOnlyAcess is not an AWS-managed policy AWS publishes (check the name (aws iam get-policy --policy-arn <arn>), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess)`,
+            `${at}: arn:aws:iam::aws:policy/ReadOnlyAcess is not an AWS-managed policy AWS publishes (check the name (aws iam get-policy --policy-arn arn:aws:iam::aws:policy/ReadOnlyAcess), e.g. arn:aws:iam::aws:policy/ReadOnlyAccess)`,
         ]);
         for (const admin of ["AdministratorAccess", "PowerUserAccess"])
             assert.deepStrictEqual(boundaryProblems(`arn:aws:iam::aws:policy/${admin}`), [
@@ -235,12 +235,12 @@ describe("config: identityCenter", () => {
                 }),
             ),
             [
-                `* org-access:identityCenter.instanceArn: must be an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef (aws sso-admin list-instances) (got "arn:aws:sso:::instance/ins-short") (fix with: pulumi config set --path 'identityCenter.instanceArn' <value>)`,
-                `* org-access:identityCenter.identityStoreId: must be an identity store id such as d-1234567890 (aws sso-admin list-instances) (got "1234567890") (fix with: pulumi config set --path 'identityCenter.identityStoreId' <value>)`,
-                `* org-access:identityCenter.auditGroups[0]: must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id <id>) (got "Auditors") (fix with: pulumi config set --path 'identityCenter.auditGroups[0]' <value>)`,
+                `* org-access:identityCenter.instanceArn: must be an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef (aws sso-admin list-instances) (got "arn:aws:sso:::instance/ins-short") (fix with: pulumi config set --path 'org-access:identityCenter.instanceArn' arn:aws:sso:::instance/ssoins-1234567890abcdef)`,
+                `* org-access:identityCenter.identityStoreId: must be an identity store id such as d-1234567890 (aws sso-admin list-instances) (got "1234567890") (fix with: pulumi config set --path 'org-access:identityCenter.identityStoreId' d-1234567890)`,
+                `* org-access:identityCenter.auditGroups[0]: must be an Identity Store group id such as 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1 (the id, not the display name: aws identitystore list-groups --identity-store-id with the identityStoreId) (got "Auditors") (fix with: pulumi config set --path 'org-access:identityCenter.auditGroups[0]' 906722b2-4011-70ac-c9b5-e1cd8b4ca7b1)`,
                 "* org-access:identityCenter.breakGlassGroups: must name at least one break-glass group, or be left out (got a list)",
-                `* org-access:identityCenter.deployAccount: must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator) (got "delegated") (fix with: pulumi config set --path 'identityCenter.deployAccount' <value>)`,
-                `* org-access:identityCenter.ssoRegion: must be an AWS region name such as us-east-1 (got "Europe") (fix with: pulumi config set --path 'identityCenter.ssoRegion' us-east-1)`,
+                `* org-access:identityCenter.deployAccount: must be "management" or an object such as { accountId: "123456789012" } (the delegated administrator) (got "delegated") (fix with: pulumi config set --path 'org-access:identityCenter.deployAccount' management)`,
+                `* org-access:identityCenter.ssoRegion: must be an AWS region name such as us-east-1 (got "Europe") (fix with: pulumi config set --path 'org-access:identityCenter.ssoRegion' us-east-1)`,
             ],
         );
     });
@@ -257,8 +257,8 @@ describe("config: identityCenter", () => {
         assert.deepStrictEqual(lines, [
             "* org-access:identityCenter.instanceArn: is in partition aws-us-gov, but aws:region us-east-1 is in aws (use the instance of this partition (aws sso-admin list-instances))",
             `* org-access:identityCenter.breakGlassGroups[1]: group ${AUDIT} is already at identityCenter.auditGroups[0]; a group holds one duty (give each duty its own Identity Store group)`,
-            `* org-access:identityCenter.deployAccount.accountId: ${MANAGEMENT} is the management account, not a delegated administrator (pulumi config set --path 'identityCenter.deployAccount' management)`,
-            "* org-access:identityCenter.portalUrl: has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition (pulumi config set --path 'identityCenter.portalUrl' <the URL shown in the IAM Identity Center console, Settings>)",
+            `* org-access:identityCenter.deployAccount.accountId: ${MANAGEMENT} is the management account, not a delegated administrator (pulumi config set --path 'org-access:identityCenter.deployAccount' management)`,
+            "* org-access:identityCenter.portalUrl: has no default here: the https://<identity store id>.awsapps.com/start form exists only for a d-... store in the aws partition (set it to the AWS access portal URL the IAM Identity Center console shows under Settings: pulumi config set --path 'org-access:identityCenter.portalUrl' followed by the URL)",
         ]);
     });
 });

@@ -64,7 +64,7 @@ describe("config keys outside the org-access: namespace", () => {
         assert.match(lines[0], /^\* org-acces:auditRol: .*did you mean 'org-access:auditRole'\?/);
     });
 
-    it("refuses a key without a namespace, and never suggests a pulumi config rm that would remove the real key", () => {
+    it("refuses a key without a namespace, and never suggests a pulumi config rm org-access:that would remove the real key", () => {
         const lines = problems(
             workload(
                 stackConfig(workloadValues(), { "aws:region": "us-east-1", tags: { a: "b" } }),

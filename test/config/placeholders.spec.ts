@@ -11,7 +11,7 @@ import {
 } from "../../config";
 import { planSecurity, projectWith, securityValues, workloadValues } from "../helpers";
 
-const FIX = `pulumi config set --secret --path 'reporters[0].externalId' "$(openssl rand -hex 32)"`;
+const FIX = `pulumi config set --secret --path 'org-access:reporters[0].externalId' "$(openssl rand -hex 32)"`;
 
 describe("REPLACE-ME placeholders and plain-text secrets", () => {
     it("recognises placeholders in any case and with surrounding space, and nothing else", () => {
@@ -35,13 +35,17 @@ describe("REPLACE-ME placeholders and plain-text secrets", () => {
             [
                 [
                     "reporters[1].externalId",
-                    `pulumi config set --secret --path 'reporters[1].externalId' "$(openssl rand -hex 32)"`,
+                    `pulumi config set --secret --path 'org-access:reporters[1].externalId' "$(openssl rand -hex 32)"`,
                 ],
                 [
                     "managementAccount.deployExternalId",
-                    `pulumi config set --secret --path 'managementAccount.deployExternalId' "$(openssl rand -hex 32)"`,
+                    `pulumi config set --secret --path 'org-access:managementAccount.deployExternalId' "$(openssl rand -hex 32)"`,
                 ],
-                ["trail.name", "pulumi config set --path 'trail.name' <value>"],
+                // No `<value>` in a command: pasted into bash, `<` reads a file called value.
+                [
+                    "trail.name",
+                    "set the real value with pulumi config set --path 'org-access:trail.name' followed by the value",
+                ],
             ],
         );
         assert.match(problems[0].message, /not a secret/);

@@ -158,7 +158,7 @@ describe("stack files", () => {
         );
         assert.match(
             e.problems[0].fix ?? "",
-            /pulumi config --open --show-secrets --stack workload-eu.*pulumi env run <org>\/<environment> -- pulumi up --stack workload-eu/,
+            /pulumi config --open --show-secrets --stack workload-eu.*pulumi env run myorg\/aws-prod -- pulumi up --stack workload-eu$/,
         );
         assert.match(
             e.message,
@@ -185,7 +185,7 @@ describe("stack files", () => {
         assert.strictEqual(e.problems.length, 3);
         assert.match(
             e.message,
-            /\* Pulumi\.yaml config\.tags: is project-level config, .* \(set it in each stack that needs it \(pulumi config set --stack <stack> org-access:tags <value>/,
+            /\* Pulumi\.yaml config\.tags: is project-level config, .* \(set it in each stack that needs it \(pulumi config set --stack followed by the stack's name, org-access:tags and its value/,
         );
         // With only pulumi:tags, as `pulumi new` writes it, the stack file reads.
         const clean = folder({
@@ -201,6 +201,26 @@ describe("stack files", () => {
         );
     });
 
+    it("refuses the deprecated config: <folder> like stackConfigDir, and not a key declared with a type alone", () => {
+        // https://www.pulumi.com/docs/iac/concepts/projects/project-file/ ("Deprecated
+        // attributes": config, the config directory; a schema's default is optional).
+        const legacy = folder({ "Pulumi.yaml": PROJECT + "config: stacks\n" });
+        assert.deepStrictEqual(
+            projectFileProblems(legacy).map((p) => [p.path, p.fix]),
+            [["Pulumi.yaml config", "keep the stack files beside Pulumi.yaml and delete config"]],
+        );
+        const declared = folder({
+            "Pulumi.yaml":
+                PROJECT +
+                "config:\n  securityAccountId:\n    type: string\n    description: the security account\n  tags:\n    type: string\n    default: x\n  aws:region:\n    value: us-east-1\n",
+        });
+        // The type-only declaration gives no stack a value; a default and a value do.
+        assert.deepStrictEqual(
+            projectFileProblems(declared).map((p) => p.path),
+            ["Pulumi.yaml config.tags", "Pulumi.yaml config.aws:region"],
+        );
+    });
+
     it("reports the project file's and the stack file's problems together", () => {
         const root = folder({
             "Pulumi.yaml": PROJECT + "config:\n  aws:region: us-east-1\n",
@@ -211,6 +231,22 @@ describe("stack files", () => {
             e.problems.map((p) => p.path),
             ["Pulumi.yaml config.aws:region", "environment"],
         );
+    });
+
+    it("fills the security stack's region and account id into how to create a workload stack's file", () => {
+        const root = folder({
+            "Pulumi.yaml": PROJECT,
+            "Pulumi.security.yaml":
+                'config:\n  aws:region: eu-central-1\n  org-access:securityAccountId: "210987654321"\n',
+        });
+        const e = stackFileError(() => readStackFile(path.join(root, "Pulumi.workload-eu.yaml")));
+        const fix = e.problems[0].fix ?? "";
+        assert.match(
+            fix,
+            /then pulumi config set --stack workload-eu aws:region eu-central-1, then pulumi config set --stack workload-eu org-access:securityAccountId 210987654321, then/,
+        );
+        // No <placeholder>, which a shell would read as a redirection.
+        assert.doesNotMatch(fix, /[<>]/);
     });
 
     it("says how to create a missing stack file, for the security stack and for a workload stack", () => {
@@ -228,7 +264,7 @@ describe("stack files", () => {
         );
         assert.match(
             shard.problems[0].fix ?? "",
-            /^create it: pulumi stack init workload-eu .*npx org-access account add -s workload-eu --name <name> --id <account id>/,
+            /^create it: pulumi stack init workload-eu .*npx org-access account add -s workload-eu and each account's --name and --id/,
         );
         // The security stack names the missing workload file with the same fix, and the other way out.
         const { problems } = readWorkloadTargets(["workload-eu"], root);

@@ -61,8 +61,8 @@ describe("config validation: workload stack", () => {
             }),
         );
         assert.deepStrictEqual(lines, [
-            `* org-access:securityAccountId: must be exactly 12 digits, e.g. "123456789012" (got "12345") (fix with: pulumi config set securityAccountId 123456789012)`,
-            `* org-access:workloadAccounts[0].accountId: must be exactly 12 digits, e.g. "123456789012" (got "77778888999x") (fix with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012 --type string)`,
+            `* org-access:securityAccountId: must be exactly 12 digits, e.g. "123456789012" (got "12345") (fix with: pulumi config set org-access:securityAccountId 123456789012)`,
+            `* org-access:workloadAccounts[0].accountId: must be exactly 12 digits, e.g. "123456789012" (got "77778888999x") (fix with: pulumi config set --path 'org-access:workloadAccounts[0].accountId' 123456789012 --type string)`,
         ]);
     });
 
@@ -101,7 +101,7 @@ describe("config validation: workload stack", () => {
     it("names a missing key and says how to set it", () => {
         const lines = problems(workload({ securityAccountId: SECURITY }));
         assert.deepStrictEqual(lines, [
-            `* org-access:workloadAccounts: is required (must be a list of accounts, not a single value) (set an entry with --path, e.g.: pulumi config set --path 'workloadAccounts[0].name' prod && pulumi config set --path 'workloadAccounts[0].accountId' 123456789012 --type string)`,
+            `* org-access:workloadAccounts: is required (must be a list of accounts, not a single value) (set an entry with --path, e.g.: pulumi config set --path 'org-access:workloadAccounts[0].name' prod && pulumi config set --path 'org-access:workloadAccounts[0].accountId' 123456789012 --type string)`,
         ]);
     });
 
@@ -114,16 +114,16 @@ describe("config validation: workload stack", () => {
             }),
         );
         assert.deepStrictEqual(lines, [
-            `* org-access:workloadAccounts[0].accountId: is required (set it with: pulumi config set --path 'workloadAccounts[0].accountId' 123456789012 --type string)`,
-            `* org-access:workloadAccounts[0].acountId: unknown key (did you mean 'accountId'? remove it with: pulumi config rm --path 'workloadAccounts[0].acountId'; allowed keys here: name, accountId, deployRoleName, deployExternalId, incidentResponseRole, breakGlassRole)`,
-            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'auditRol'; allowed keys here: securityAccountId, providerRole, tags, iamQuotas, deploymentMode, stackSet, workloadAccounts, maxAccountsPerStack, auditRole, securityStack, trustedPrincipals, previewRole)`,
+            `* org-access:workloadAccounts[0].accountId: is required (set it with: pulumi config set --path 'org-access:workloadAccounts[0].accountId' 123456789012 --type string)`,
+            `* org-access:workloadAccounts[0].acountId: unknown key (did you mean 'accountId'? remove it with: pulumi config rm --path 'org-access:workloadAccounts[0].acountId'; allowed keys here: name, accountId, deployRoleName, deployExternalId, incidentResponseRole, breakGlassRole)`,
+            `* org-access:auditRol: unknown key (did you mean 'auditRole'? remove it with: pulumi config rm --path 'org-access:auditRol'; allowed keys here: securityAccountId, providerRole, tags, iamQuotas, deploymentMode, stackSet, workloadAccounts, maxAccountsPerStack, auditRole, securityStack, trustedPrincipals, previewRole)`,
         ]);
     });
 
     it("rejects a scalar where a list belongs", () => {
         const lines = problems(workload({ securityAccountId: SECURITY, workloadAccounts: "prod" }));
         assert.deepStrictEqual(lines, [
-            `* org-access:workloadAccounts: must be a list of accounts, not a single value (got "prod") (set an entry with --path, e.g.: pulumi config rm workloadAccounts && pulumi config set --path 'workloadAccounts[0].name' prod && pulumi config set --path 'workloadAccounts[0].accountId' 123456789012 --type string)`,
+            `* org-access:workloadAccounts: must be a list of accounts, not a single value (got "prod") (set an entry with --path, e.g.: pulumi config rm org-access:workloadAccounts && pulumi config set --path 'org-access:workloadAccounts[0].name' prod && pulumi config set --path 'org-access:workloadAccounts[0].accountId' 123456789012 --type string)`,
         ]);
     });
 
@@ -305,7 +305,7 @@ describe("config validation: maxAccountsPerStack (workload stacks)", () => {
                 ),
             ),
             [
-                "* org-access:workloadAccounts: lists 12 accounts, more than maxAccountsPerStack allows (10, the default): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 2 accounts to a shard, one at a time: npx org-access account move --name <name> --from workload-3 --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack workload-3 org-access:maxAccountsPerStack 12)",
+                "* org-access:workloadAccounts: lists 12 accounts, more than maxAccountsPerStack allows (10, the default): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 2 accounts to a shard, one at a time: npx org-access account move --name team11 --from workload-3 --to workload-4 --write (or the next workload-N shard when workload-4 is full); or, on a runner with more memory, raise the budget: pulumi config set --stack workload-3 org-access:maxAccountsPerStack 12)",
             ],
         );
     });
@@ -331,7 +331,7 @@ describe("config validation: maxAccountsPerStack (workload stacks)", () => {
                 }),
             ),
             [
-                "* org-access:workloadAccounts: lists 3 accounts, more than maxAccountsPerStack allows (2): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 1 account to a shard, one at a time: npx org-access account move --name <name> --from workload --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 3)",
+                "* org-access:workloadAccounts: lists 3 accounts, more than maxAccountsPerStack allows (2): under the real engine every account's provider is a plugin process of 170-430 MB (docs/BENCHMARKS.md), and the budget is what one CI runner's memory holds (move 1 account to a shard, one at a time: npx org-access account move --name team2 --from workload --to workload-2 --write (or the next workload-N shard when workload-2 is full); or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 3)",
             ],
         );
     });
@@ -352,7 +352,7 @@ describe("config validation: maxAccountsPerStack (workload stacks)", () => {
                     }),
                 ),
                 [
-                    `* org-access:maxAccountsPerStack: ${message} (fix with: pulumi config set maxAccountsPerStack 10)`,
+                    `* org-access:maxAccountsPerStack: ${message} (fix with: pulumi config set org-access:maxAccountsPerStack 10)`,
                 ],
             );
     });
@@ -415,14 +415,14 @@ describe("config validation: security stack", () => {
         assert.deepStrictEqual(lines, [
             `* org-access:auditors[2]: duplicate auditor "alice" (also at auditors[0]) (list each person once)`,
             `* org-access:reporters[2].name: duplicate reporter "scanner" (also at reporters[1]) (give every reporter a unique name)`,
-            `* org-access:reporters[1].externalId: same ExternalId as reporters[0]; each reporter needs its own (pulumi config set --secret --path 'reporters[1].externalId' "$(openssl rand -hex 32)")`,
+            `* org-access:reporters[1].externalId: same ExternalId as reporters[0]; each reporter needs its own (pulumi config set --secret --path 'org-access:reporters[1].externalId' "$(openssl rand -hex 32)")`,
             `* org-access:reporters[0].name: "bob" is also an auditor; one IAM user cannot be both a human and a program (use a separate user name for the program)`,
         ]);
     });
 
     it("requires somebody to use the audit roles", () => {
         assert.deepStrictEqual(problems(security({ ...base, auditors: [] })), [
-            "* org-access:auditors: no auditor and no reporter is configured, so nobody could use the audit roles (pulumi config set --path 'auditors[0]' alice)",
+            "* org-access:auditors: no auditor and no reporter is configured, so nobody could use the audit roles (pulumi config set --path 'org-access:auditors[0]' alice)",
         ]);
     });
 
@@ -453,10 +453,10 @@ describe("config validation: security stack", () => {
             problems(security({ ...base, trail: { transitionDays: 90, ...trail } }));
         // The default retention (365 days) applies when only the expiration is set.
         assert.deepStrictEqual(expiring({ expirationDays: 364 }), [
-            "* org-access:trail.expirationDays: 364 is shorter than trail.objectLockRetentionDays (365): Object Lock keeps every log version for 365 days, so expiring earlier would only hide logs behind delete markers (pulumi config set --path 'trail.expirationDays' 365, or remove it to keep logs forever)",
+            "* org-access:trail.expirationDays: 364 is shorter than trail.objectLockRetentionDays (365): Object Lock keeps every log version for 365 days, so expiring earlier would only hide logs behind delete markers (pulumi config set --path 'org-access:trail.expirationDays' 365, or remove it to keep logs forever)",
         ]);
         assert.deepStrictEqual(expiring({ expirationDays: 2554, objectLockRetentionDays: 2555 }), [
-            "* org-access:trail.expirationDays: 2554 is shorter than trail.objectLockRetentionDays (2555): Object Lock keeps every log version for 2555 days, so expiring earlier would only hide logs behind delete markers (pulumi config set --path 'trail.expirationDays' 2555, or remove it to keep logs forever)",
+            "* org-access:trail.expirationDays: 2554 is shorter than trail.objectLockRetentionDays (2555): Object Lock keeps every log version for 2555 days, so expiring earlier would only hide logs behind delete markers (pulumi config set --path 'org-access:trail.expirationDays' 2555, or remove it to keep logs forever)",
         ]);
         // On the day the retention ends, or later, the expiration is accepted.
         for (const trail of [
@@ -499,7 +499,7 @@ describe("config validation: security stack", () => {
         assert.deepStrictEqual(
             problems(security({ ...base, guardrails: { targets: ["r-ab12"] } })),
             [
-                "* org-access:breakGlass.users: is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could (pulumi config set --path 'breakGlass.users[0]' break-glass, or remove guardrails)",
+                "* org-access:breakGlass.users: is not set, but guardrails is: the SCPs let only OrgAccessLogArchiveAdmin change the trail bucket and the log key, and only break-glass users may assume it, so nobody could (pulumi config set --path 'org-access:breakGlass.users[0]' break-glass, or remove guardrails)",
             ],
         );
         const cfg = validateSecurityConfig({
@@ -578,7 +578,7 @@ describe("config validation: reporters' network conditions", () => {
 
     it("rejects every malformed, too broad, private or repeated value at once, naming each", () => {
         const fix = (path: string, example: string) =>
-            `(fix with: pulumi config set --path '${path}' ${example})`;
+            `(fix with: pulumi config set --path 'org-access:${path}' ${example})`;
         const ip = (i: number) => `reporters[0].sourceIps[${i}]`;
         const vpce = (i: number) => `reporters[0].sourceVpces[${i}]`;
         assert.deepStrictEqual(
@@ -631,8 +631,8 @@ describe("config validation: reporters' network conditions", () => {
         assert.deepStrictEqual(
             problems(security(reporter({ sourceIps: [], sourceVpces: "vpce-0a1b2c3d" }))),
             [
-                `* org-access:reporters[0].sourceIps: must list at least one CIDR block, or be left out (got a list) (set its entries with --path, e.g.: pulumi config set --path 'reporters[0].sourceIps[0]' 203.0.113.0/24)`,
-                `* org-access:reporters[0].sourceVpces: must be a list of VPC endpoint ids, not a single value (got "vpce-0a1b2c3d") (set its entries with --path, e.g.: pulumi config rm --path 'reporters[0].sourceVpces' && pulumi config set --path 'reporters[0].sourceVpces[0]' vpce-0123456789abcdef0)`,
+                `* org-access:reporters[0].sourceIps: must list at least one CIDR block, or be left out (got a list) (set its entries with --path, e.g.: pulumi config set --path 'org-access:reporters[0].sourceIps[0]' 203.0.113.0/24)`,
+                `* org-access:reporters[0].sourceVpces: must be a list of VPC endpoint ids, not a single value (got "vpce-0a1b2c3d") (set its entries with --path, e.g.: pulumi config rm --path 'org-access:reporters[0].sourceVpces' && pulumi config set --path 'org-access:reporters[0].sourceVpces[0]' vpce-0123456789abcdef0)`,
             ],
         );
     });
@@ -657,7 +657,7 @@ describe("config validation: reporters' network conditions", () => {
                 }),
             ),
             [
-                `* org-access:trustedPrincipals.reporters[0].sourceIps[0]: lies in 172.16.0.0/12, which is never a public source address: aws:SourceIp holds the caller's public address, and a call through a VPC endpoint carries no aws:SourceIp at all (pin those with sourceVpces) (got "172.16.0.0/12") (fix with: pulumi config set --path 'trustedPrincipals.reporters[0].sourceIps[0]' 203.0.113.0/24)`,
+                `* org-access:trustedPrincipals.reporters[0].sourceIps[0]: lies in 172.16.0.0/12, which is never a public source address: aws:SourceIp holds the caller's public address, and a call through a VPC endpoint carries no aws:SourceIp at all (pin those with sourceVpces) (got "172.16.0.0/12") (fix with: pulumi config set --path 'org-access:trustedPrincipals.reporters[0].sourceIps[0]' 203.0.113.0/24)`,
             ],
         );
     });
@@ -712,8 +712,8 @@ describe("config validation: preview roles and providerRole", () => {
         assert.deepStrictEqual(
             problems(workload({ ...base, providerRole: "preview", trustedPrincipals: trusted })),
             [
-                "* org-access:providerRole: is preview, but previewRole is not set, so no preview role exists (pulumi config set --path 'previewRole.name' OrgAccessPreviewRole, and pulumi up once with providerRole deploy)",
-                "* org-access:trustedPrincipals.previewIdentityArn: is set, but previewRole is not, so no role would trust it (pulumi config set --path 'previewRole.name' OrgAccessPreviewRole, or remove it)",
+                "* org-access:providerRole: is preview, but previewRole is not set, so no preview role exists (pulumi config set --path 'org-access:previewRole.name' OrgAccessPreviewRole, and pulumi up once with providerRole deploy)",
+                "* org-access:trustedPrincipals.previewIdentityArn: is set, but previewRole is not, so no role would trust it (pulumi config set --path 'org-access:previewRole.name' OrgAccessPreviewRole, or remove it)",
             ],
         );
         assert.deepStrictEqual(
@@ -763,7 +763,7 @@ describe("config validation: preview roles and providerRole", () => {
                 }),
             ),
             [
-                `* org-access:previewRole.name: "Deployer" is already workloadAccounts[0].deployRoleName; pull requests would be sent to a role that writes (use a name of its own: pulumi config set --path 'previewRole.name' OrgAccessPreviewRole)`,
+                `* org-access:previewRole.name: "Deployer" is already workloadAccounts[0].deployRoleName; pull requests would be sent to a role that writes (use a name of its own: pulumi config set --path 'org-access:previewRole.name' OrgAccessPreviewRole)`,
             ],
         );
         assert.deepStrictEqual(
@@ -784,7 +784,7 @@ describe("config validation: preview roles and providerRole", () => {
                 }),
             ),
             [
-                `* org-access:ci.previewRoleName: "OrgAccessDeployRole" is already managementAccount.deployRoleName; pull requests would be sent to a role that writes (use a name of its own: pulumi config set --path 'ci.previewRoleName' OrgAccessPreviewRole)`,
+                `* org-access:ci.previewRoleName: "OrgAccessDeployRole" is already managementAccount.deployRoleName; pull requests would be sent to a role that writes (use a name of its own: pulumi config set --path 'org-access:ci.previewRoleName' OrgAccessPreviewRole)`,
             ],
         );
     });
@@ -844,10 +844,10 @@ describe("config validation: iamQuotas (both stacks)", () => {
             }),
         );
         assert.deepStrictEqual(lines, [
-            "* org-access:iamQuotas.roleTrustPolicyLength: must be at most 4096 (the most IAM raises this quota to) (got 5000) (fix with: pulumi config set --path 'iamQuotas.roleTrustPolicyLength' <value>)",
-            "* org-access:iamQuotas.managedPoliciesPerRole: must be at least 10 (IAM's default quota) (got 9) (fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerRole' <value>)",
-            "* org-access:iamQuotas.managedPoliciesPerUser: must be a whole number of policies (got 10.5) (fix with: pulumi config set --path 'iamQuotas.managedPoliciesPerUser' <value>)",
-            "* org-access:iamQuotas.managedPoliciesPerGroup: unknown key (did you mean 'managedPoliciesPerRole'? remove it with: pulumi config rm --path 'iamQuotas.managedPoliciesPerGroup'; allowed keys here: roleTrustPolicyLength, managedPoliciesPerRole, managedPoliciesPerUser)",
+            "* org-access:iamQuotas.roleTrustPolicyLength: must be at most 4096 (the most IAM raises this quota to) (got 5000) (fix with: pulumi config set --path 'org-access:iamQuotas.roleTrustPolicyLength' 2048)",
+            "* org-access:iamQuotas.managedPoliciesPerRole: must be at least 10 (IAM's default quota) (got 9) (fix with: pulumi config set --path 'org-access:iamQuotas.managedPoliciesPerRole' 10)",
+            "* org-access:iamQuotas.managedPoliciesPerUser: must be a whole number of policies (got 10.5) (fix with: pulumi config set --path 'org-access:iamQuotas.managedPoliciesPerUser' 10)",
+            "* org-access:iamQuotas.managedPoliciesPerGroup: unknown key (did you mean 'managedPoliciesPerRole'? remove it with: pulumi config rm --path 'org-access:iamQuotas.managedPoliciesPerGroup'; allowed keys here: roleTrustPolicyLength, managedPoliciesPerRole, managedPoliciesPerUser)",
         ]);
     });
 
@@ -862,7 +862,7 @@ describe("config validation: iamQuotas (both stacks)", () => {
         );
         assert.ok(
             lines.includes(
-                "* org-access:iamQuotas.roleTrustPolicyLength: must be at least 2048 (IAM's default quota) (got 1000) (fix with: pulumi config set --path 'iamQuotas.roleTrustPolicyLength' <value>)",
+                "* org-access:iamQuotas.roleTrustPolicyLength: must be at least 2048 (IAM's default quota) (got 1000) (fix with: pulumi config set --path 'org-access:iamQuotas.roleTrustPolicyLength' 2048)",
             ),
             lines.join("\n"),
         );

@@ -523,7 +523,7 @@ describe("offline plan CLI", () => {
         assert.match(strict.err, /^error: stack "security": 2 value\(s\) to replace/m);
         assert.ok(
             strict.err.includes(
-                `(pulumi config set --secret --path 'reporters[1].externalId' "$(openssl rand -hex 32)")`,
+                `(pulumi config set --secret --path 'org-access:reporters[1].externalId' "$(openssl rand -hex 32)")`,
             ),
             strict.err,
         );

@@ -85,7 +85,7 @@ describe("account:add / account:remove", () => {
     it("validates the result with the program's own schema", () => {
         assert.strictEqual(
             refusal(() => addAccount(FILE, "Bad_Name", "123456789012")),
-            `the result would be invalid, so Pulumi.workload.yaml is unchanged:\ninvalid configuration for stack "workload" (1 problem):\n* org-access:workloadAccounts[2].name: must be lowercase and DNS-like: a-z, 0-9 and '-', 1-63 characters, no leading or trailing '-' (got "Bad_Name") (fix with: pulumi config set --path 'workloadAccounts[2].name' prod-2)`,
+            `the result would be invalid, so Pulumi.workload.yaml is unchanged:\ninvalid configuration for stack "workload" (1 problem):\n* org-access:workloadAccounts[2].name: must be lowercase and DNS-like: a-z, 0-9 and '-', 1-63 characters, no leading or trailing '-' (got "Bad_Name") (fix with: pulumi config set --stack workload --path 'org-access:workloadAccounts[2].name' prod-2)`,
         );
         assert.match(
             refusal(() => addAccount(FILE, "sec", "111122223333")),

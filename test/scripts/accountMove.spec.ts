@@ -516,7 +516,7 @@ describe("account:move", () => {
         );
         assert.match(
             err,
-            /\* Pulumi\.workload\.yaml creates a preview role in staging, but Pulumi\.workload-eu\.yaml does not, so the destination's next pulumi up would delete it/,
+            /\* Pulumi\.workload\.yaml creates a preview role in staging, but Pulumi\.workload-eu\.yaml does not, so the destination's next pulumi up would delete it \(pulumi config set --stack workload-eu --path 'org-access:previewRole\.name' OrgAccessPreviewRole\)/,
         );
     });
 
@@ -533,6 +533,12 @@ describe("account:move", () => {
             err,
             /workloadAccounts\[1\]\.deployExternalId in Pulumi\.workload\.yaml is encrypted for workload's secrets provider/,
         );
+        // Commands with the key in full and no <placeholder>, which bash would read as a file.
+        assert.match(
+            err,
+            /pulumi config rm --stack workload --path 'org-access:workloadAccounts\[1\]\.deployExternalId'/,
+        );
+        assert.doesNotMatch(err, /</);
     });
 
     it("writes the files together: a failed rename puts back what was already written", () => {

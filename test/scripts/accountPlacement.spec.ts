@@ -323,6 +323,21 @@ describe("account placement (account:add without --stack, account:import)", () =
         ]);
     });
 
+    it("account add --stack to a stack without a file says how to create it, with the security stack's region and id", () => {
+        const root = project({ workload: BASE, security: SECURITY });
+        const before = snapshot(root);
+        const r = add(root, ["--name", "eu1", "--id", "444455556666", "--stack", "workload-eu"]);
+        assert.strictEqual(r.code, 2, r.out + r.err);
+        // Not `pulumi stack init` alone: on Pulumi Cloud it writes no file, so the command
+        // would refuse again.
+        assert.match(
+            r.err,
+            /Pulumi\.workload-eu\.yaml does not exist; create it: pulumi stack init workload-eu .*then pulumi config set --stack workload-eu aws:region us-east-1, then pulumi config set --stack workload-eu org-access:securityAccountId 111122223333, then/,
+        );
+        assert.doesNotMatch(r.err, /</);
+        assert.deepStrictEqual(snapshot(root), before);
+    });
+
     it("gives a new shard's pulumi stack init the base file's secrets provider, which the shard's file does not copy", () => {
         const KMS = "awskms://alias/org-access-state?region=us-east-1";
         const full = BASE.replace("maxAccountsPerStack: 4", "maxAccountsPerStack: 2");
@@ -517,7 +532,7 @@ describe("account placement (account:add without --stack, account:import)", () =
         const before = snapshot(broken);
         assert.strictEqual(
             refused(() => placeAccounts(broken, ids(1, 1))),
-            "the security stack would be invalid:\n  * org-access:incidentResponse: is not configured, but workload-2/x set incidentResponseRole: true (pulumi config set --path 'incidentResponse.responders[0]' incident-responder)",
+            "the security stack would be invalid:\n  * org-access:incidentResponse: is not configured, but workload-2/x set incidentResponseRole: true (pulumi config set --stack security --path 'org-access:incidentResponse.responders[0]' incident-responder)",
         );
         assert.deepStrictEqual(snapshot(broken), before);
     });
@@ -543,7 +558,7 @@ describe("maxAccountsPerStack under the program", () => {
         assert.strictEqual(exitCodeOf(e).code, 2);
         assert.match(
             e.message,
-            /^\* org-access:workloadAccounts: lists 11 accounts, more than maxAccountsPerStack allows \(10, the default\): .* \(move 1 account to a shard, one at a time: npx org-access account move --name <name> --from workload --to workload-<shard> --write; or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 11\)$/m,
+            /^\* org-access:workloadAccounts: lists 11 accounts, more than maxAccountsPerStack allows \(10, the default\): .* \(move 1 account to a shard, one at a time: npx org-access account move --name team11 --from workload --to workload-2 --write \(or the next workload-N shard when workload-2 is full\); or, on a runner with more memory, raise the budget: pulumi config set --stack workload org-access:maxAccountsPerStack 11\)$/m,
         );
         // The same accounts with the budget raised plan: eleven providers, eleven audit roles.
         const plan = await planStack({

@@ -137,7 +137,7 @@ describe("npm run stacks (scripts/stacks.ts, stacks/stackFiles.ts)", () => {
         assert.strictEqual(r.code, 2);
         assert.strictEqual(
             r.err,
-            `error: the stack files do not make a valid set of stacks (1 problem):\n* org-access:workloadStacks[1] in Pulumi.security.yaml: stack "workload-eu" has no Pulumi.workload-eu.yaml, so the security stack cannot read its accounts and CI would preview and deploy nothing for it (create it with pulumi stack init workload-eu and npx org-access account move or account add, or remove "workload-eu" from org-access:workloadStacks)\n`,
+            `error: the stack files do not make a valid set of stacks (1 problem):\n* org-access:workloadStacks[1] in Pulumi.security.yaml: stack "workload-eu" has no Pulumi.workload-eu.yaml, so the security stack cannot read its accounts and CI would preview and deploy nothing for it (create it: pulumi stack init workload-eu (with --secrets-provider, as for the other stacks), then pulumi config set --stack workload-eu aws:region us-east-1, then set org-access:securityAccountId to the security account's id (pulumi config set --stack workload-eu org-access:securityAccountId and the id), then add accounts with npx org-access account add -s workload-eu and each account's --name and --id; or leave out -s and account add opens a shard file itself when the stacks are full; or remove "workload-eu" from org-access:workloadStacks)\n`,
         );
     });
 

@@ -167,7 +167,7 @@ describe("providerRole: the same program previews with the preview roles and dep
             } catch (e) {
                 assert.ok(e instanceof ConfigError, String(e));
                 assert.deepStrictEqual(e.message.split("\n").slice(1), [
-                    `* org-access:providerRole: must be deploy or preview (set by org-access:providerRole or the ORG_ACCESS_PROVIDER_ROLE environment variable) (got "${bad}") (fix with: pulumi config set providerRole deploy)`,
+                    `* org-access:providerRole: must be deploy or preview (set by org-access:providerRole or the ORG_ACCESS_PROVIDER_ROLE environment variable) (got "${bad}") (fix with: pulumi config set org-access:providerRole deploy)`,
                 ]);
             }
         }

@@ -276,10 +276,10 @@ describe("workload stack in StackSet mode", () => {
             return [];
         };
         assert.deepStrictEqual(problems({ deploymentMode: "stackset" }), [
-            "* org-access:stackSet: is required when deploymentMode is stackset (pulumi config set --path 'stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 && pulumi config set --path 'stackSet.adminAccount.accountId' 123456789012 --type string)",
+            "* org-access:stackSet: is required when deploymentMode is stackset (pulumi config set --path 'org-access:stackSet.organizationalUnitIds[0]' ou-ab12-cdefgh34 && pulumi config set --path 'org-access:stackSet.adminAccount.accountId' 123456789012 --type string)",
         ]);
         assert.deepStrictEqual(problems({ stackSet: STACKSET.stackSet }), [
-            "* org-access:stackSet: is set but deploymentMode is provider, so it would be ignored (pulumi config set deploymentMode stackset, or remove stackSet)",
+            "* org-access:stackSet: is set but deploymentMode is provider, so it would be ignored (pulumi config set org-access:deploymentMode stackset, or remove stackSet)",
         ]);
         const lines = problems({
             ...STACKSET,
@@ -340,7 +340,7 @@ describe("several workload stacks in StackSet mode, seen by the security stack",
         assert.deepStrictEqual(
             both.split("\n").filter((l) => l.startsWith("* ")),
             [
-                `* org-access:workloadStacks[1]: stack "workload-b" names its StackSet "org-access-audit-role" (stackSet.name), as stack "workload-a" does: a StackSet name is unique in its administrator account's Region, so both stacks would manage one StackSet (pulumi config set --stack workload-b --path 'stackSet.name' org-access-workload-b)`,
+                `* org-access:workloadStacks[1]: stack "workload-b" names its StackSet "org-access-audit-role" (stackSet.name), as stack "workload-a" does: a StackSet name is unique in its administrator account's Region, so both stacks would manage one StackSet (pulumi config set --stack workload-b --path 'org-access:stackSet.name' org-access-workload-b)`,
                 `* org-access:workloadStacks[1]: stack "workload-b" lists OU ou-ab12-cdefgh34 in stackSet.organizationalUnitIds, as stack "workload-a" does: both StackSets would create the same roles in its accounts (list each OU in one stack's stackSet.organizationalUnitIds only)`,
             ],
         );

@@ -335,8 +335,8 @@ describe("StackSet mode: the duty roles", () => {
                 workloadAccounts: [{ name: "prod", accountId: PROD, incidentResponseRole: true }],
             }),
             [
-                `* org-access:stackSet.breakGlassRole: must be true or false (got "yes") (fix with: pulumi config set --path 'stackSet.breakGlassRole' <value>)`,
-                "* org-access:workloadAccounts[0].incidentResponseRole: is not supported in stackset mode: the StackSet deploys one template, so a duty role is on for every account of its OUs or for none (remove it and set stackSet.incidentResponseRole: true (pulumi config set --path 'stackSet.incidentResponseRole' true), or use deploymentMode provider for this stack)",
+                `* org-access:stackSet.breakGlassRole: must be true or false (got "yes") (fix with: pulumi config set --path 'org-access:stackSet.breakGlassRole' true)`,
+                "* org-access:workloadAccounts[0].incidentResponseRole: is not supported in stackset mode: the StackSet deploys one template, so a duty role is on for every account of its OUs or for none (remove it and set stackSet.incidentResponseRole: true (pulumi config set --path 'org-access:stackSet.incidentResponseRole' true), or use deploymentMode provider for this stack)",
                 "* org-access:trustedPrincipals.incidentResponderArns: is empty, but workloadAccounts[0].incidentResponseRole asks for a IncidentResponseRole that nobody could assume (list the security account's incident responders here, or remove incidentResponseRole)",
             ],
         );
