@@ -61,8 +61,7 @@ export interface CliOptions extends PlanOptions {
     readonly verbose?: boolean;
 }
 
-export const USAGE = `usage: npx org-access [plan] [-s STACK] [-C DIR] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N] [--verbose]
-                      [--policy-config FILE] [--write-policy-config FILE]
+export const USAGE = `usage: npx org-access [plan] [-s STACK] [-C DIR] [--config-file PATH] [--json] [--report FILE.md] [--strict] [--against FILE] [--workers N] [--verbose] [--policy-config FILE] [--write-policy-config FILE]
 
 Plans the org-access program offline, with no cloud credentials: runs it under Pulumi's mock
 runtime with the config of Pulumi.<stack>.yaml and summarises it by target account: resources,

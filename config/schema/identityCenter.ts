@@ -3,6 +3,7 @@
 // permission sets and assignments, and how people reach the access portal.
 import { z } from "zod";
 import type { ConfigProblem } from "../errors";
+import { formatArn, parseArn } from "../../policypack/iam/arn";
 import { adminEquivalentManagedPolicy, knownAwsManagedPolicy } from "../../policypack/iam/managed";
 import { partitionOf, REGION_NAME } from "../patterns";
 import { accountRef, strictList } from "./common";
@@ -244,7 +245,7 @@ export function identityCenterProblems(
                 path: at,
                 message: `is in partition ${own}, but aws:region ${region} is in ${partition}`,
                 // The same policy name, in the stack's partition: a real ARN, no <placeholder>.
-                fix: `use the policy's ARN in ${partition}: pulumi config set --path 'org-access:${at}' ${boundaryArn.replace(/^arn:[^:]+:/, `arn:${partition}:`)}`,
+                fix: `use the policy's ARN in ${partition}: pulumi config set --path 'org-access:${at}' ${formatArn({ ...parseArn(boundaryArn)!, partition })}`,
             });
         else if (!knownAwsManagedPolicy(boundaryArn))
             problems.push({
