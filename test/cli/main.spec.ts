@@ -14,18 +14,7 @@ import * as updateDataReads from "../../scripts/update-data-reads";
 import * as updateManagedPolicies from "../../scripts/update-managed-policies";
 import * as updatePassroleConsumers from "../../scripts/update-passrole-consumers";
 import * as updatePolicyTypes from "../../scripts/update-policy-types";
-import { projectWith, workloadValues } from "../helpers";
-
-function capture() {
-    const c = { out: "", err: "" };
-    return {
-        c,
-        io: {
-            out: { write: (s: string) => (c.out += s) },
-            err: { write: (s: string) => (c.err += s) },
-        },
-    };
-}
+import { capture, projectWith, workloadValues } from "../helpers";
 
 /** The calls that write, create or remove files: a --help that reaches one fails the test. */
 const WRITERS = [

@@ -10,10 +10,11 @@ import { evaluateRequest, parsePolicyDocument } from "../../policypack/iam";
 import {
     doc,
     MANAGEMENT,
-    one,
     ofType,
+    one,
     planSecurity,
     planWorkload,
+    problems,
     PROD,
     projectWith,
     rejection,
@@ -39,16 +40,6 @@ const principals = (extra: Record<string, unknown>) => ({
     ...(workloadValues().trustedPrincipals as Record<string, unknown>),
     ...extra,
 });
-
-function problems(f: () => unknown): string[] {
-    try {
-        f();
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-        return e.message.split("\n").slice(1);
-    }
-    assert.fail("expected the config to be rejected");
-}
 
 describe("IncidentResponseRole and BreakGlassRole (workload accounts)", () => {
     let plan: PlanResult;

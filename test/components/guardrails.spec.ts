@@ -25,17 +25,18 @@ import {
     doc,
     LOG_ARCHIVE,
     MANAGEMENT,
-    one,
     ofType,
+    one,
     planSecurity,
+    problems,
     PROD,
     projectWith,
     rejection,
     SECURITY,
     securityValues,
-    statement,
     stackFileOf,
     STAGING,
+    statement,
 } from "../helpers";
 import { childrenOf, planComponents } from "../helpers/components";
 
@@ -53,17 +54,6 @@ const BREAK_GLASS = { breakGlass: { users: ["dana"] } };
 const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 const session = (account: string, name: string) =>
     `arn:aws:sts::${account}:assumed-role/${name}/session`;
-
-/** The problem lines of the ConfigError a call throws. */
-function problems(f: () => unknown): string[] {
-    try {
-        f();
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-        return e.message.split("\n").slice(1);
-    }
-    assert.fail("expected the config to be rejected");
-}
 
 /** Every planned SCP, parsed for the project's evaluator. */
 function scps(plan: PlanResult): PolicyDocument[] {

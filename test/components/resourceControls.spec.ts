@@ -20,6 +20,7 @@ import {
     MANAGEMENT,
     ofType,
     planSecurity,
+    problems,
     PROD,
     projectWith,
     SECURITY,
@@ -45,17 +46,6 @@ const workload = {
         { name: "staging", accountId: STAGING },
     ],
 };
-
-/** The problem lines of the ConfigError a call throws. */
-function problems(f: () => unknown): string[] {
-    try {
-        f();
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-        return e.message.split("\n").slice(1);
-    }
-    assert.fail("expected the config to be rejected");
-}
 
 /** An RCP-only answer: denied (with the deciding statements) or passing the RCPs. */
 function verdict(r: Authorization): {

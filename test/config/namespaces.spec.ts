@@ -7,7 +7,7 @@ import {
 } from "../../config";
 import { AWS_PROVIDER_KEYS } from "../../config/namespaces";
 import { planStack } from "../../plan/run";
-import { rejection, securityValues, SECURITY, workloadValues } from "../helpers";
+import { problems, rejection, SECURITY, securityValues, workloadValues } from "../helpers";
 
 /** A stack's whole config as the engine passes it: namespaced keys, `org-access:` ones from `values`. */
 function stackConfig(
@@ -18,17 +18,6 @@ function stackConfig(
         ...others,
         ...Object.fromEntries(Object.entries(values).map(([k, v]) => [`org-access:${k}`, v])),
     };
-}
-
-/** The problem lines of the ConfigError `f` throws. */
-function problems(f: () => unknown): string[] {
-    try {
-        f();
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-        return e.message.split("\n").slice(1);
-    }
-    assert.fail("expected the config to be rejected");
 }
 
 const workload = (all: Record<string, unknown>) => () =>

@@ -1,22 +1,10 @@
 import * as assert from "assert";
 import {
-    ConfigError,
     DEFAULT_MAX_ACCOUNTS_PER_STACK,
     validateSecurityConfig,
     validateWorkloadConfig,
 } from "../../config";
-import { MANAGEMENT, PROD, SECURITY, STAGING } from "../helpers";
-
-/** The problem lines of a ConfigError, or a failure if the call did not throw one. */
-function problems(f: () => unknown): string[] {
-    try {
-        f();
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-        return e.message.split("\n").slice(1);
-    }
-    assert.fail("expected the config to be rejected");
-}
+import { MANAGEMENT, problems, PROD, SECURITY, STAGING } from "../helpers";
 
 // `null` stands for "aws:region not set"; `undefined` would take the default.
 const workload =

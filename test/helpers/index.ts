@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { StackFileConfig } from "../../config";
+import * as assert from "assert";
+import { ConfigError, StackFileConfig } from "../../config";
 import { planStack, PlannedResource, PlanResult } from "../../plan/run";
 
 export const SECURITY = "111122223333";
@@ -170,4 +171,27 @@ export async function rejection(p: Promise<unknown>): Promise<Error> {
         return e as Error;
     }
     throw new Error("expected the promise to reject, but it resolved");
+}
+
+/** What a command writes, captured: `io` for the command, `c.out`/`c.err` to read. */
+export function capture() {
+    const c = { out: "", err: "" };
+    return {
+        c,
+        io: {
+            out: { write: (s: string) => (c.out += s) },
+            err: { write: (s: string) => (c.err += s) },
+        },
+    };
+}
+
+/** The problem lines of the ConfigError `f` throws. */
+export function problems(f: () => unknown): string[] {
+    try {
+        f();
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+        return e.message.split("\n").slice(1);
+    }
+    assert.fail("expected the config to be rejected");
 }

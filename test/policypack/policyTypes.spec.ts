@@ -14,17 +14,7 @@ import { RESOURCE_DOCUMENTS } from "../../policypack/policies/documents";
 import { T } from "../../policypack/policies/types";
 import * as update from "../../scripts/update-policy-types";
 import { runResourcePolicy } from "./helpers";
-
-function capture() {
-    const c = { out: "", err: "" };
-    return {
-        c,
-        io: {
-            out: { write: (s: string) => (c.out += s) },
-            err: { write: (s: string) => (c.err += s) },
-        },
-    };
-}
+import { capture } from "../helpers";
 
 /** A minimal provider package: one resource class, its .d.ts and the inputs it uses. */
 function fakeProvider(classes: Record<string, { token: string; args: string }>): string {

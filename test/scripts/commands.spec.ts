@@ -15,17 +15,7 @@ import { exampleProject } from "../helpers/preview";
 import * as benchPolicy from "../../scripts/bench-policy";
 import * as updateDataReads from "../../scripts/update-data-reads";
 import * as updateManagedPolicies from "../../scripts/update-managed-policies";
-
-function capture() {
-    const c = { out: "", err: "" };
-    return {
-        c,
-        io: {
-            out: { write: (s: string) => (c.out += s) },
-            err: { write: (s: string) => (c.err += s) },
-        },
-    };
-}
+import { capture } from "../helpers";
 
 /**
  * The contents and modification times of every file in a folder, to show a command wrote nothing

@@ -4,17 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { main, MATRIX_JOB_LIMIT, MAX_CI_STACK_NAME } from "../../scripts/stacks";
 import { readProjectStacks, StackFilesError } from "../../stacks/stackFiles";
-
-function capture() {
-    const c = { out: "", err: "" };
-    return {
-        c,
-        io: {
-            out: { write: (s: string) => (c.out += s) },
-            err: { write: (s: string) => (c.err += s) },
-        },
-    };
-}
+import { capture } from "../helpers";
 
 const made: string[] = [];
 
