@@ -233,13 +233,14 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     // Without --against, the text compares each stack with its previous plan (plan/previous.ts),
     // saved in the planned project's folder.
     const stateDir = planStateDir(process.env, options.root);
-    // Read under --json too, though not shown there: a plan whose diff against it has role
-    // warnings is not saved over it (saveSuccessfulPlans).
-    const previous = options.against
-        ? undefined
-        : new Map(
-              options.stacks.map((s) => [s, readPreviousPlan(s, options.configFile, stateDir)]),
-          );
+    // Not under --json: the JSON is complete on its own and shows no comparison, so a program
+    // reading it must neither use up nor move the baseline a person's next plan compares with.
+    const previous =
+        options.against || options.json
+            ? undefined
+            : new Map(
+                  options.stacks.map((s) => [s, readPreviousPlan(s, options.configFile, stateDir)]),
+              );
     const plans = await runPlan(options);
     const elsewhere = () => accountsOfOtherStacks(options.root ?? PROJECT_ROOT, options.stacks);
     const diffs =
@@ -275,13 +276,14 @@ async function plan(given: CliOptions, argv: readonly string[], { out, err }: Io
     // Against the previous plan, its diffs decide too: a plan whose role deletions are warnings
     // there (a replacement, a move) does not become the next baseline, or the warning would show
     // once and then go, though nothing was deployed.
-    saveSuccessfulPlans(
-        plans,
-        diffs ?? [...baselines.values()].flatMap((b) => (b.diff ? [b.diff] : [])),
-        options.configFile,
-        (w) => err.write(`${w}\n`),
-        stateDir,
-    );
+    if (!options.json)
+        saveSuccessfulPlans(
+            plans,
+            diffs ?? [...baselines.values()].flatMap((b) => (b.diff ? [b.diff] : [])),
+            options.configFile,
+            (w) => err.write(`${w}\n`),
+            stateDir,
+        );
     if (options.writePolicyConfig) {
         fs.writeFileSync(
             options.writePolicyConfig,

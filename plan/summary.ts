@@ -195,7 +195,7 @@ export function diffLines(
         ...(options.verbose ? list : list.slice(0, LISTED_CHANGES)).map(line),
         ...(!options.verbose && list.length > LISTED_CHANGES
             ? [
-                  `  ... and ${(list.length - LISTED_CHANGES).toLocaleString("en-US")} more ${what} (--verbose or --json lists them)`,
+                  `  ... and ${(list.length - LISTED_CHANGES).toLocaleString("en-US")} more ${what} (--verbose lists them)`,
               ]
             : []),
     ];

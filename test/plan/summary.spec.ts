@@ -478,7 +478,7 @@ describe("the plan's summary by account", () => {
             assert.strictEqual(out.match(/^ {2}\+ create /gm)?.length, LISTED_CHANGES);
             assert.ok(
                 out.includes(
-                    `  ... and ${(diff.creates.length - LISTED_CHANGES).toLocaleString("en-US")} more to create (--verbose or --json lists them)`,
+                    `  ... and ${(diff.creates.length - LISTED_CHANGES).toLocaleString("en-US")} more to create (--verbose lists them)`,
                 ),
             );
             const verbose = text(big, { against: "state.json", diff }, true);
@@ -815,10 +815,16 @@ describe("the plan's summary by account", () => {
             assert.strictEqual(corrupt.code, 0, corrupt.err);
             assert.match(corrupt.out, /\nnote: the previous plan .* is ignored \(not JSON/);
             assert.strictEqual(readPreviousPlan("security", file).status, "found", "replaced");
-            // --json does not depend on the previous plan; it is complete.
+            // --json does not depend on the previous plan; it is complete. Nor does it move it: the
+            // next plan a person reads still compares with what they saw last.
+            const baseline = JSON.parse(fs.readFileSync(saved, "utf8"));
+            baseline.resources[0].props = { ...baseline.resources[0].props, changedSince: true };
+            const kept = JSON.stringify(baseline);
+            fs.writeFileSync(saved, kept);
             const json = await run("--json");
             assert.strictEqual(json.code, 0, json.err);
             assert.strictEqual(JSON.parse(json.out).diff, undefined);
+            assert.strictEqual(fs.readFileSync(saved, "utf8"), kept, "--json saved over it");
         });
     });
 });
