@@ -330,6 +330,7 @@ export function loadWorkloadConfig(
 export function readWorkloadTargets(
     stacks: readonly string[],
     root?: string,
+    securityRegion?: string,
 ): { targets: WorkloadStackTargets[]; problems: ConfigProblem[] } {
     const targets: WorkloadStackTargets[] = [];
     const problems: ConfigProblem[] = [];
@@ -347,6 +348,16 @@ export function readWorkloadTargets(
                 { ...rawStackValues(decodeValues(config)), namesElsewhere },
                 stack,
             );
+            // IAM trust does not cross partitions: the security account's principals (arn:aws:...)
+            // can never assume a role in an aws-cn or aws-us-gov account, nor the other way round
+            // (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+            const region = config["aws:region"];
+            if (securityRegion && region && partitionOf(region) !== partitionOf(securityRegion))
+                problems.push({
+                    path: `workloadStacks[${i}]`,
+                    message: `Pulumi.${stack}.yaml's aws:region ${region} is in partition ${partitionOf(region)}, but the security stack's aws:region ${securityRegion} is in ${partitionOf(securityRegion)}: IAM trust does not cross partitions, so no principal of the security account could assume its roles`,
+                    fix: `deploy that stack in the security stack's partition: pulumi config set --stack ${stack} aws:region ${securityRegion}; a second partition needs its own security stack`,
+                });
             // In StackSet mode a duty role is StackSet-wide: every listed account has it (and so
             // does every other account of the OUs, which the grants reach by role name).
             const stackSet = cfg.deploymentMode === "stackset" ? cfg.stackSet : undefined;
@@ -467,7 +478,11 @@ export function loadSecurityConfig(
     options: LoadOptions = {},
 ): SecurityConfig {
     const cfg = validateSecurityConfig(raw, stack);
-    const { targets, problems } = readWorkloadTargets(cfg.workloadStacks, root);
+    const { targets, problems } = readWorkloadTargets(
+        cfg.workloadStacks,
+        root,
+        typeof raw.region === "string" ? raw.region : undefined,
+    );
     const clashes = targets.flatMap((t) =>
         t.accounts.filter((a) => a.accountId === cfg.securityAccountId).map(() => t.stack),
     );

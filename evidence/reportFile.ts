@@ -4,6 +4,7 @@
 // of dated `verify` reports is the evidence over time that an auditor asks for.
 import * as fs from "fs";
 import * as path from "path";
+import { UsageError } from "../cli/errors";
 import { checkWritable, checkWritableFolder } from "../cli/files";
 import { isoSeconds } from "./provenance";
 
@@ -19,8 +20,14 @@ export function isReportDirectory(given: string): boolean {
  * path as cli/files.ts checkWritable does, a folder (dated reports) where no file can be created.
  */
 export function checkReportTarget(given: string, option = "--report"): void {
-    if (isReportDirectory(given)) checkWritableFolder(given, option);
-    else checkWritable(given, option);
+    if (isReportDirectory(given)) return checkWritableFolder(given, option);
+    // `--report reports` most likely means a folder of dated reports; written as a file, each run
+    // would replace the last. A new name without an extension is ambiguous: refused, with both ways.
+    if (!fs.existsSync(given) && path.extname(given) === "")
+        throw new UsageError(
+            `${option} ${given}: no such file or folder, and the name has no extension (end it with / for a folder of dated reports, ${given}/, or name a file, ${given}.md)`,
+        );
+    checkWritable(given, option);
 }
 
 /**

@@ -275,6 +275,11 @@ describe("npx org-access (cli/main.ts, bin/org-access.js)", () => {
         for (const [report, why] of [
             [path.join(dir, "missing", "r.md"), /the folder .*missing does not exist/],
             [`${plain}/`, /.*plain\.txt is not a folder/],
+            // A new name without an extension: a folder meant without its /, or a file? Neither is guessed.
+            [
+                path.join(dir, "reports"),
+                /no such file or folder, and the name has no extension \(end it with \/ for a folder of dated reports/,
+            ],
         ] as const) {
             const { c, io } = capture();
             const argv = ["-s", "workload", "--config-file", file, "--report", report];

@@ -273,6 +273,44 @@ describe("stack files", () => {
         assert.strictEqual(problems[0].fix, 'or remove "workload-eu" from workloadStacks');
     });
 
+    it("the security stack refuses a workload stack in another partition: IAM trust does not cross partitions", () => {
+        const workload = (region: string) =>
+            [
+                "config:",
+                `  aws:region: ${region}`,
+                '  org-access:securityAccountId: "111122223333"',
+                "  org-access:workloadAccounts:",
+                "    - name: prod",
+                '      accountId: "777788889999"',
+                "",
+            ].join("\n");
+        const china = folder({ "Pulumi.workload.yaml": workload("cn-north-1") });
+        const { targets, problems } = readWorkloadTargets(["workload"], china, "us-east-1");
+        assert.deepStrictEqual(
+            problems.map((p) => [p.path, p.message, p.fix]),
+            [
+                [
+                    "workloadStacks[0]",
+                    "Pulumi.workload.yaml's aws:region cn-north-1 is in partition aws-cn, but the security stack's aws:region us-east-1 is in aws: IAM trust does not cross partitions, so no principal of the security account could assume its roles",
+                    "deploy that stack in the security stack's partition: pulumi config set --stack workload aws:region us-east-1; a second partition needs its own security stack",
+                ],
+            ],
+        );
+        assert.strictEqual(targets.length, 1, "its accounts are still read, for every other check");
+        // Another region of the same partition is fine; so is GovCloud with GovCloud.
+        const ireland = folder({ "Pulumi.workload.yaml": workload("eu-west-1") });
+        assert.deepStrictEqual(
+            readWorkloadTargets(["workload"], ireland, "us-east-1").problems,
+            [],
+        );
+        const gov = folder({ "Pulumi.workload.yaml": workload("us-gov-east-1") });
+        assert.deepStrictEqual(
+            readWorkloadTargets(["workload"], gov, "us-gov-west-1").problems,
+            [],
+        );
+        assert.strictEqual(readWorkloadTargets(["workload"], gov, "us-east-1").problems.length, 1);
+    });
+
     it("the list of stacks refuses a security stack file it cannot read, with each problem indented under it", () => {
         const root = folder({
             "Pulumi.yaml": PROJECT,
