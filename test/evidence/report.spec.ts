@@ -180,6 +180,21 @@ function tableRows(text: string, first: string): string[][] {
     return rows;
 }
 
+/** A new git checkout in a temp folder, with one committed stack file; `git` runs git there. */
+function committedCheckout(prefix: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const git = (...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+            cwd: dir,
+            encoding: "utf8",
+        }).trim();
+    git("init", "-q");
+    fs.writeFileSync(path.join(dir, "Pulumi.workload.yaml"), "config: {}\n");
+    git("add", ".");
+    git("commit", "-q", "-m", "first");
+    return { dir, git };
+}
+
 describe("report: access graph at scale", () => {
     for (const n of [1, 40, 1000, 3000])
         it(`${n} account(s): the Mermaid diagram stays under maxTextSize and 500 edges, and names or counts every account`, () => {
@@ -528,16 +543,7 @@ describe("report: provenance", () => {
     });
 
     it("reads the commit of a checkout, dirty once a file changes", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-git-"));
-        const git = (...args: string[]) =>
-            execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-                cwd: dir,
-                encoding: "utf8",
-            }).trim();
-        git("init", "-q");
-        fs.writeFileSync(path.join(dir, "Pulumi.workload.yaml"), "config: {}\n");
-        git("add", ".");
-        git("commit", "-q", "-m", "first");
+        const { dir, git } = committedCheckout("report-git-");
         const full = git("rev-parse", "HEAD");
         assert.deepStrictEqual(gitCommit(dir), {
             full,
@@ -560,16 +566,7 @@ describe("report: provenance", () => {
     });
 
     it("is not dirty for untracked files, such as an earlier dated report, and says so", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-untracked-"));
-        const git = (...args: string[]) =>
-            execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-                cwd: dir,
-                encoding: "utf8",
-            }).trim();
-        git("init", "-q");
-        fs.writeFileSync(path.join(dir, "Pulumi.workload.yaml"), "config: {}\n");
-        git("add", ".");
-        git("commit", "-q", "-m", "first");
+        const { dir } = committedCheckout("report-untracked-");
         const first = writeReport(path.join(dir, "evidence") + path.sep, "plan", new Date(), "x");
         assert.ok(fs.existsSync(first));
         const commit = gitCommit(dir);

@@ -115,6 +115,36 @@ const ofAccount = (result: PlanResult, id: string): PlannedResource[] =>
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/**
+ * A security stack whose proofs all hold, so that it exits 0, in a project folder (-C) that holds
+ * the workload stack file it reads too; `run` plans it through the CLI.
+ */
+function passingSecurityProject() {
+    const root = projectWith({ workload: exampleWorkloadValues() });
+    const file = path.join(root, "Pulumi.security.yaml");
+    fs.writeFileSync(
+        file,
+        securityStackText([
+            "  org-access:logArchiveAccount:",
+            `    accountId: "${LOG_ARCHIVE}"`,
+            "  org-access:incidentResponse: { responders: [carol] }",
+            "  org-access:breakGlass: { users: [dana-breakglass] }",
+            "  org-access:guardrails: { targets: [r-abcd] }",
+        ]),
+    );
+    const run = async (...argv: string[]) => {
+        let out = "";
+        let err = "";
+        const code = await main(
+            ["-C", root, "--stack", "security", "--config-file", file, ...argv],
+            { write: (t) => (out += t) },
+            { write: (t) => (err += t) },
+        );
+        return { code, out, err };
+    };
+    return { file, run };
+}
+
 describe("the plan's summary by account", () => {
     const stateDir = isolatePlanState();
     let base: PlanResult;
@@ -726,28 +756,7 @@ describe("the plan's summary by account", () => {
         });
 
         it("a plan whose diff against the previous one warns about a role is not saved: the warning stays until fixed", async () => {
-            const root = projectWith({ workload: exampleWorkloadValues() });
-            const file = path.join(root, "Pulumi.security.yaml");
-            fs.writeFileSync(
-                file,
-                securityStackText([
-                    "  org-access:logArchiveAccount:",
-                    `    accountId: "${LOG_ARCHIVE}"`,
-                    "  org-access:incidentResponse: { responders: [carol] }",
-                    "  org-access:breakGlass: { users: [dana-breakglass] }",
-                    "  org-access:guardrails: { targets: [r-abcd] }",
-                ]),
-            );
-            const run = async (...argv: string[]) => {
-                let out = "";
-                let err = "";
-                const code = await main(
-                    ["-C", root, "--stack", "security", "--config-file", file, ...argv],
-                    { write: (s) => (out += s) },
-                    { write: (s) => (err += s) },
-                );
-                return { code, out, err };
-            };
+            const { file, run } = passingSecurityProject();
             const first = await run();
             assert.strictEqual(first.code, 0, first.err);
             // The previous plan had one of its roles under another name: this plan replaces it.
@@ -771,30 +780,7 @@ describe("the plan's summary by account", () => {
         });
 
         it("npm start: the first plan says everything is new, the next compares with it; a corrupt file is a note, never a failure", async () => {
-            // A security stack whose proofs all hold (test/plan/cli.spec.ts), so that it exits 0.
-            // Its project folder (-C) holds the workload stack file it reads too.
-            const root = projectWith({ workload: exampleWorkloadValues() });
-            const file = path.join(root, "Pulumi.security.yaml");
-            fs.writeFileSync(
-                file,
-                securityStackText([
-                    "  org-access:logArchiveAccount:",
-                    `    accountId: "${LOG_ARCHIVE}"`,
-                    "  org-access:incidentResponse: { responders: [carol] }",
-                    "  org-access:breakGlass: { users: [dana-breakglass] }",
-                    "  org-access:guardrails: { targets: [r-abcd] }",
-                ]),
-            );
-            const run = async (...argv: string[]) => {
-                let out = "";
-                let err = "";
-                const code = await main(
-                    ["-C", root, "--stack", "security", "--config-file", file, ...argv],
-                    { write: (s) => (out += s) },
-                    { write: (s) => (err += s) },
-                );
-                return { code, out, err };
-            };
+            const { file, run } = passingSecurityProject();
             const saved = savedPlanFile("security", file);
             assert.ok(saved.startsWith(stateDir()), "the tests' own folder");
             const first = await run();
